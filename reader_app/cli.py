@@ -1,0 +1,70 @@
+"""Command line: `reader-app [PAPER] [--repo PATH]` opens the window; subcommands run the engines.
+
+Each engine package may provide a `command.py` with `register(subparsers)`; it adds its own
+subcommand and sets `func(args) -> int` on it. The GUI is imported only when the window is asked for.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+from reader_app import __version__
+
+ENGINE_COMMANDS = ("paper", "repo", "trace", "notes", "workflow")
+SUBCOMMANDS = {"analyze", "repo", "trace", "export", "import", "report"}
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader-app",
+        description="Read an ML paper beside the PyTorch repository that implements it.",
+        epilog="Subcommands: analyze, repo, trace, export, import, report (reader-app SUBCOMMAND --help).",
+    )
+    parser.add_argument("paper", nargs="?", help="PDF to open (default: the last session, or the sample)")
+    parser.add_argument("--repo", help="repository folder to open beside the paper")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="load, wait for the first page to be painted, save the window as PNG and exit")
+    parser.add_argument("--sample", action="store_true", help="open the bundled sample paper and repository")
+    parser.add_argument("--version", action="version", version=f"reader-app {__version__}")
+    return parser
+
+
+def _engine_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reader-app")
+    parser.add_argument("--version", action="version", version=f"reader-app {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for package in ENGINE_COMMANDS:
+        name = f"reader_app.{package}.command"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(sub)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"reader-app: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        args = _engine_parser().parse_args(argv)
+        try:
+            return int(args.func(args) or 0)
+        except KeyboardInterrupt:
+            return 130
+    args = _gui_parser().parse_args(argv)
+    if args.paper and not Path(args.paper).is_file():
+        return _fail(f"no such file: {args.paper}")
+    if args.repo and not Path(args.repo).is_dir():
+        return _fail(f"no such folder: {args.repo}")
+    from reader_app.ui.app import run_gui  # Qt is loaded only for the window
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""reader_app.notes engine (no Qt)."""

@@ -1,0 +1,1 @@
+"""reader_app.repo engine (no Qt)."""

@@ -1,0 +1,1 @@
+"""reader_app.trace engine (no Qt)."""

@@ -29,6 +29,56 @@ MIGRATIONS: tuple[str, ...] = (
         value      TEXT NOT NULL
     );
     """,
+    # 2: annotations, their tags (an index for filtering), the undo log, traced layer shapes
+    """
+    CREATE TABLE annotations (
+        id           TEXT PRIMARY KEY,
+        paper_id     TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        page         INTEGER,
+        sort_y       REAL,
+        quads        TEXT NOT NULL DEFAULT '[]',
+        rect         TEXT,
+        point        TEXT,
+        color        TEXT NOT NULL,
+        text         TEXT NOT NULL DEFAULT '',
+        note         TEXT NOT NULL DEFAULT '',
+        repo_id      TEXT NOT NULL DEFAULT '',
+        file         TEXT NOT NULL DEFAULT '',
+        line         INTEGER,
+        model        TEXT NOT NULL DEFAULT '',
+        layer        TEXT NOT NULL DEFAULT '',
+        target       TEXT NOT NULL DEFAULT '',
+        figure_label TEXT NOT NULL DEFAULT '',
+        tags         TEXT NOT NULL DEFAULT '[]',
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE INDEX annotations_in_page_order
+        ON annotations (paper_id, page IS NULL, page, sort_y, file, line, created_at, id);
+    CREATE INDEX annotations_by_kind ON annotations (paper_id, kind);
+    CREATE TABLE annotation_tags (
+        annotation_id TEXT NOT NULL REFERENCES annotations (id) ON DELETE CASCADE,
+        tag           TEXT NOT NULL,
+        PRIMARY KEY (tag, annotation_id)
+    );
+    CREATE INDEX annotation_tags_by_annotation ON annotation_tags (annotation_id);
+    CREATE TABLE operations (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        paper_id  TEXT NOT NULL,
+        label     TEXT NOT NULL,
+        changes   TEXT NOT NULL,
+        undone    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX operations_by_paper ON operations (paper_id, undone, seq);
+    CREATE TABLE layer_shapes (
+        repo_id   TEXT NOT NULL,
+        model     TEXT NOT NULL,
+        layer     TEXT NOT NULL,
+        shape     TEXT NOT NULL,
+        PRIMARY KEY (repo_id, model, layer)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,7 @@
-"""NotesStore: the one owner of the user's saved work (papers seen, reading progress, settings, annotations)."""
+"""NotesStore: the one owner of the user's saved work (papers seen, reading progress, settings, annotations).
+
+The parts live in mixins by job: progress.py, annotations.py (editing and undo), query.py (the panel).
+"""
 from __future__ import annotations
 
 import json
@@ -11,12 +14,14 @@ from typing import Any, Iterator
 from reader_app import paths
 from reader_app.notes.clock import now_iso
 from reader_app.notes.database import NotesStoreError, open_database
+from reader_app.notes.annotations import AnnotationsMixin
 from reader_app.notes.progress import ProgressMixin
+from reader_app.notes.query import QueryMixin
 
 DB_NAME = "notes.sqlite3"
 
 
-class NotesStore(ProgressMixin):
+class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin):
     """A SQLite notes database; every change is committed before the call returns (no Save button).
 
     Threading: use a store from one thread at a time (the UI uses it from the GUI thread). The
@@ -127,3 +132,17 @@ class NotesStore(ProgressMixin):
                 "INSERT INTO settings (key, value) VALUES (?,?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
                 (key, text),
             )
+
+    # -- traced layer shapes (written by the trace UI, read by exports) ---------------------
+
+    def save_layer_shapes(self, repo_id: str, model: str, shapes: dict[str, str]) -> None:
+        """Replace the remembered shapes of `model`'s layers, e.g. {"encoder": "(1, 10, 512)"}."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM layer_shapes WHERE repo_id=? AND model=?", (repo_id, model))
+            conn.executemany("INSERT INTO layer_shapes (repo_id, model, layer, shape) VALUES (?,?,?,?)",
+                             [(repo_id, model, layer, str(shape)) for layer, shape in shapes.items()])
+
+    def layer_shapes(self, repo_id: str) -> dict[tuple[str, str], str]:
+        """{(model, layer): shape} remembered for a repository."""
+        return {(r[0], r[1]): r[2] for r in self._read(
+            "SELECT model, layer, shape FROM layer_shapes WHERE repo_id=? ORDER BY model, layer", (repo_id,))}

@@ -1,0 +1,90 @@
+"""Starting the window: choose what to open, and the --screenshot mode used by tests and docs."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from reader_app.notes import NotesStore, NotesStoreError
+from reader_app.paths import sample_paper, sample_repo
+from reader_app.ui.main_window import APP_TITLE, MainWindow
+
+SCREENSHOT_TIMEOUT_MS = 30_000
+
+
+def _session_to_open(args, window: MainWindow) -> tuple[Path | None, Path | None]:
+    """The paper and repository to open: the command line, else the last session, else the sample."""
+    if args.sample:
+        return sample_paper(), sample_repo()
+    if args.paper or args.repo:
+        return (Path(args.paper) if args.paper else None), (Path(args.repo) if args.repo else None)
+    last_paper = window.settings.value("session/paper")
+    last_repo = window.settings.value("session/repo")
+    if last_paper and Path(last_paper).is_file():
+        repo = Path(last_repo) if last_repo and Path(last_repo).is_dir() else None
+        return Path(last_paper), repo
+    return sample_paper(), sample_repo()
+
+
+class ScreenshotTaker:
+    """Saves the window once the first page is painted and the repository (if any) is shown, then quits."""
+
+    def __init__(self, app: QApplication, window: MainWindow, out: Path, wait_for_repo: bool):
+        self.app, self.window, self.out = app, window, Path(out)
+        self.waiting = {"page"} | ({"repo"} if wait_for_repo else set())
+        self.status = 1
+        window.paper_pane.view.first_page_painted.connect(lambda: self._done("page"))
+        window.repo_ready.connect(lambda _info: self._done("repo"))
+        window.repo_loader.failed.connect(lambda _msg: self._done("repo"))
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, self._timeout)
+
+    def _done(self, what: str) -> None:
+        self.waiting.discard(what)
+        if not self.waiting:
+            QTimer.singleShot(50, self._save)  # let the last repaint land
+
+    def _timeout(self) -> None:
+        if self.waiting:
+            print(f"reader-app: still waiting for {', '.join(sorted(self.waiting))}; saving what is shown",
+                  file=sys.stderr)
+            self._save()
+
+    def _save(self) -> None:
+        if self.status == 0:
+            return
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        ok = self.window.grab().save(str(self.out))
+        self.status = 0 if ok else 1
+        if not ok:
+            print(f"reader-app: could not write {self.out}", file=sys.stderr)
+        self.window.close()
+        self.app.exit(self.status)
+
+
+def run_gui(args) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_TITLE)
+    app.setOrganizationName("reader-app")
+    try:
+        store = NotesStore.open()
+    except NotesStoreError as error:
+        print(f"reader-app: {error}", file=sys.stderr)
+        return 2
+    window = MainWindow(store)
+    if store.recovered_from is not None:
+        window.statusBar().showMessage(
+            f"Your notes database was damaged; it was kept as {store.recovered_from.name} and a new one started.")
+    paper, repo = _session_to_open(args, window)
+    shooter = ScreenshotTaker(app, window, Path(args.screenshot), repo is not None) if args.screenshot else None
+    window.show()
+    if paper is not None and not window.open_paper(paper) and shooter:
+        shooter.waiting.discard("page")
+    if repo is not None:
+        window.open_repository(repo)
+    if shooter and not shooter.waiting:
+        QTimer.singleShot(200, shooter._save)
+    status = app.exec()
+    store.close()
+    return shooter.status if shooter else status

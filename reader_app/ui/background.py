@@ -1,0 +1,85 @@
+"""Run long work off the GUI thread; deliver its result back on the GUI thread.
+
+The shape follows Anki's CollectionOp: the operation never touches widgets, the callbacks run on the
+main thread. `progress` may be called from the worker at any rate; it is forwarded by signal.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    """Carries a worker's outcome to the thread the relay lives in (the GUI thread)."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: "BackgroundTask"):
+        super().__init__()
+        self.task = task
+
+    def run(self) -> None:
+        task = self.task
+        try:
+            result = task.fn(*task.args)
+        except BaseException as error:  # the worker must never take the app down
+            log.debug("background task failed:\n%s", traceback.format_exc())
+            task.deliver(task.relay.failed, error)
+        else:
+            task.deliver(task.relay.succeeded, result)
+
+
+class BackgroundTask:
+    """One piece of work for the thread pool.
+
+    Attributes:
+        fn: called on a worker thread with `args`; must not touch widgets.
+        cancel_event: set by `cancel()`; `fn` may poll it, and a cancelled task delivers nothing.
+    """
+
+    def __init__(self, parent: QObject, fn: Callable[..., Any], *args: Any):
+        self.fn = fn
+        self.args = args
+        self.cancel_event = threading.Event()
+        self.relay = _Relay(parent)
+
+    def on_success(self, callback: Callable[[Any], None]) -> "BackgroundTask":
+        self.relay.succeeded.connect(callback)
+        return self
+
+    def on_failure(self, callback: Callable[[BaseException], None]) -> "BackgroundTask":
+        self.relay.failed.connect(callback)
+        return self
+
+    def on_progress(self, callback: Callable[[Any], None]) -> "BackgroundTask":
+        self.relay.progressed.connect(callback)
+        return self
+
+    def report(self, value: Any) -> None:
+        """Called from the worker: forwards `value` to the progress callback on the GUI thread."""
+        self.deliver(self.relay.progressed, value)
+
+    def deliver(self, signal, value: Any) -> None:
+        if self.cancel_event.is_set():
+            return
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window that asked was closed meanwhile
+            pass
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def start(self) -> "BackgroundTask":
+        QThreadPool.globalInstance().start(_Runnable(self))
+        return self

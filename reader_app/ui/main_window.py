@@ -1,0 +1,268 @@
+"""The main window: checklist sidebar, paper pane and code pane in splitters, with menus and a toolbar."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar,
+                               QWidget)
+
+from reader_app import __version__
+from reader_app.notes import NotesStore, paper_id_for, repo_id_for
+from reader_app.paths import sample_paper, sample_repo
+from reader_app.ui import settings as window_settings
+from reader_app.ui.checklist_panel import ChecklistPanel
+from reader_app.ui.code_pane import CodePane
+from reader_app.ui.paper_pane import PaperPane
+from reader_app.ui.repo_loader import RepoLoader
+
+APP_TITLE = "Paper & Repo Reader"
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Attributes:
+        store: the notes store (reading progress, annotations).
+        paper_pane, code_pane, checklist: the three panes.
+        repo_loader: scans a repository in the background and reports its anatomy.
+
+    Signals:
+        repo_ready(object): a repository was scanned (RepoInfo) and its main model is shown.
+    """
+
+    repo_ready = Signal(object)
+
+    def __init__(self, store: NotesStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.settings = window_settings.app_settings()
+        self.paper_id = ""
+        self.repo_root: Path | None = None
+        self.repo_id = ""
+        self.setAcceptDrops(True)
+        self.setMinimumSize(900, 560)
+
+        self.paper_pane = PaperPane(self)
+        self.code_pane = CodePane(self)
+        self.checklist = ChecklistPanel(store, self)
+        self.sidebar = QTabWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setDocumentMode(True)
+        self.sidebar.addTab(self.checklist, "Checklist")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        for widget in (self.sidebar, self.paper_pane, self.code_pane):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.repo_loader = RepoLoader(self)
+        self.repo_loader.loaded.connect(self._on_repo_loaded)
+        self.repo_loader.failed.connect(self._on_repo_failed)
+        self.paper_pane.paper_opened.connect(self._on_paper_opened)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.statusBar().showMessage("Open a paper (Ctrl+O) or drop a PDF here.")
+        self._restore_geometry()
+        self._update_title()
+
+    # ----- actions, menus, toolbar ------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip or text)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.open_paper_action = self._action("&Open Paper…", self.choose_paper, QKeySequence.StandardKey.Open,
+                                              "Open a PDF paper")
+        self.open_repo_action = self._action("Open &Repository Folder…", self.choose_repository, "Ctrl+Shift+O",
+                                             "Open a repository folder beside the paper")
+        self.open_sample_action = self._action("Open the &Sample", self.open_sample, None,
+                                               "Open the bundled sample paper and repository")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self._action("&About", self.show_about)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.open_paper_action)
+        file_menu.addAction(self.open_repo_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addAction(self.open_sample_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self._refresh_recent_menu()
+        view_menu = self.menuBar().addMenu("&View")
+        for name in ("zoom_in", "zoom_out", "fit_width"):
+            view_menu.addAction(self.paper_pane.actions[name])
+        view_menu.addSeparator()
+        view_menu.addAction(self.paper_pane.actions["find"])
+        self.addActions(list(self.paper_pane.actions.values()))
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.open_paper_action)
+        bar.addAction(self.open_repo_action)
+        bar.addSeparator()
+        actions = self.paper_pane.actions
+        bar.addAction(actions["zoom_out"])
+        bar.addWidget(self.paper_pane.zoom_label)
+        bar.addAction(actions["zoom_in"])
+        bar.addAction(actions["fit_width"])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Page "))
+        bar.addWidget(self.paper_pane.page_box)
+        bar.addSeparator()
+        bar.addAction(actions["find"])
+        self.addToolBar(bar)
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = window_settings.recent_files(self.settings)
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_paper(Path(p)))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear List", self._clear_recent)
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _clear_recent(self) -> None:
+        window_settings.clear_recent_files(self.settings)
+        self._refresh_recent_menu()
+
+    # ----- opening things ---------------------------------------------------------------------------
+    def choose_paper(self) -> None:
+        start = str(self.paper_pane.path.parent) if self.paper_pane.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open Paper", start, "PDF files (*.pdf);;All files (*)")
+        if path:
+            self.open_paper(Path(path))
+
+    def choose_repository(self) -> None:
+        start = str(self.repo_root) if self.repo_root else str(Path.home())
+        path = QFileDialog.getExistingDirectory(self, "Open Repository Folder", start)
+        if path:
+            self.open_repository(Path(path))
+
+    def open_sample(self) -> None:
+        self.open_paper(sample_paper())
+        self.open_repository(sample_repo())
+
+    def open_paper(self, path: Path, password: str | None = None) -> bool:
+        return self.paper_pane.open_paper(Path(path), password)
+
+    def open_repository(self, root: Path) -> None:
+        root = Path(root)
+        if not root.is_dir():
+            self.code_pane.message_bar.show_message(f"{root} is not a folder.")
+            return
+        self.statusBar().showMessage(f"Reading the repository {root.name}…")
+        self.repo_loader.load(root)
+
+    def _on_paper_opened(self, path: Path) -> None:
+        self.paper_id = paper_id_for(path)
+        self.store.remember_paper(self.paper_id, path)
+        window_settings.add_recent_file(self.settings, path)
+        self.settings.setValue("session/paper", str(path.resolve()))
+        self._refresh_recent_menu()
+        self.checklist.set_context(self.paper_id, self.repo_id)
+        self.statusBar().showMessage(f"{path.name}: {self.paper_pane.view.page_count()} pages", 5000)
+        self._update_title()
+
+    def _on_repo_loaded(self, info) -> None:
+        self.repo_root = Path(info.root)
+        self.repo_id = repo_id_for(self.repo_root)
+        self.settings.setValue("session/repo", str(self.repo_root.resolve()))
+        self.code_pane.set_root(self.repo_root)
+        main = info.main
+        if main is not None:
+            self.code_pane.open_file(self.repo_root / main.file, main.line, f"class {main.name}")
+            self.statusBar().showMessage(f"{self.repo_root.name}: main model {main.name} in {main.file}", 8000)
+        else:
+            self.code_pane.message_bar.show_message(
+                f"No PyTorch model (nn.Module subclass) was found in {self.repo_root.name}.", "warning")
+        if self.paper_id:
+            self.checklist.set_context(self.paper_id, self.repo_id)
+        self._update_title()
+        self.repo_ready.emit(info)
+
+    def _on_repo_failed(self, message: str) -> None:
+        self.code_pane.message_bar.show_message(message)
+        self.statusBar().clearMessage()
+
+    def _update_title(self) -> None:
+        parts = []
+        if self.paper_pane.path:
+            parts.append(self.paper_pane.path.name)
+        if self.repo_root:
+            parts.append(self.repo_root.name)
+        self.setWindowTitle(" · ".join(parts + [APP_TITLE]) if parts else APP_TITLE)
+
+    # ----- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(self._dropped_kind(url.toLocalFile()) for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            path = Path(url.toLocalFile())
+            kind = self._dropped_kind(str(path))
+            if kind == "paper":
+                self.open_paper(path)
+            elif kind == "repo":
+                self.open_repository(path)
+        event.acceptProposedAction()
+
+    @staticmethod
+    def _dropped_kind(path: str) -> str | None:
+        if not path:
+            return None
+        if path.lower().endswith(".pdf"):
+            return "paper"
+        return "repo" if Path(path).is_dir() else None
+
+    # ----- window state -----------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        sizes = self.settings.value("window/splitter")
+        if sizes:
+            self.splitter.setSizes([int(s) for s in sizes])
+        else:
+            self.splitter.setSizes([290, 640, 510])
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.sizes())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_window_state()
+        self.paper_pane.close_paper()
+        self.repo_loader.cancel()
+        super().closeEvent(event)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_TITLE}",
+                          f"<b>{APP_TITLE}</b> {__version__}<br>Read a machine-learning paper beside the "
+                          "PyTorch repository that implements it.")

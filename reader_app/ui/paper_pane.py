@@ -1,0 +1,147 @@
+"""The paper pane: the PDF view with its find bar, its message bar and the navigation controls.
+
+Opening a file is validated here first (reader_app.paper.document.open_pdf): a bad file leaves the
+paper that was open untouched and says why in the message bar.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QIntValidator, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from reader_app.paper.document import PaperOpenError, open_pdf
+from reader_app.ui.find_bar import FindBar
+from reader_app.ui.message_bar import MessageBar
+from reader_app.ui.pdf_view import PdfView
+
+
+class PageBox(QWidget):
+    """"[ 3 ] / 12": type a page number and press Enter to go there."""
+
+    page_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        self.field = QLineEdit(self)
+        self.field.setFixedWidth(48)
+        self.field.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.field.setToolTip("Page number: type and press Enter")
+        self.field.setValidator(QIntValidator(1, 1, self))
+        self.field.returnPressed.connect(lambda: self.page_requested.emit(int(self.field.text() or 1) - 1))
+        layout.addWidget(self.field)
+        self.total = QLabel("/ 0", self)
+        layout.addWidget(self.total)
+
+    def set_state(self, page: int, count: int) -> None:
+        self.field.setValidator(QIntValidator(1, max(1, count), self))
+        if not self.field.hasFocus():
+            self.field.setText(str(page + 1) if count else "")
+        self.total.setText(f"/ {count}")
+
+
+class PaperPane(QWidget):
+    """Holds the open paper.
+
+    Attributes:
+        path: the PDF shown, or None.
+        view: the PdfView.
+        actions: name -> QAction for the window's menus and toolbar (zoom, fit, find).
+
+    Signals:
+        paper_opened(Path): a new paper is on screen.
+    """
+
+    paper_opened = Signal(Path)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.path: Path | None = None
+        self._pending: Path | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.message_bar = MessageBar(self)
+        self.message_bar.password_entered.connect(self._retry_with_password)
+        layout.addWidget(self.message_bar)
+        self.find_bar = FindBar(self)
+        layout.addWidget(self.find_bar)
+        self.view = PdfView(self)
+        layout.addWidget(self.view, 1)
+        self.page_box = PageBox()
+        self.page_box.page_requested.connect(self.view.go_to_page)
+        self.zoom_label = QLabel("100 %")
+        self.zoom_label.setMinimumWidth(52)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.view.current_page_changed.connect(self._update_page_box)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{round(z * 100)} %"))
+        self.find_bar.search.connect(self.view.search)
+        self.find_bar.step.connect(self._step_hit)
+        self.find_bar.closed.connect(self.view.clear_search)
+        self.view.search_finished.connect(self._on_search_finished)
+        self.actions = self._make_actions()
+
+    def _make_actions(self) -> dict[str, QAction]:
+        def action(text, shortcuts, slot, tip):
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+            act.setToolTip(f"{tip} ({QKeySequence(shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})")
+            act.triggered.connect(slot)
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            return act
+
+        return {
+            "zoom_in": action("Zoom In", [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], self.view.zoom_in, "Zoom in"),
+            "zoom_out": action("Zoom Out", [QKeySequence.StandardKey.ZoomOut], self.view.zoom_out, "Zoom out"),
+            "fit_width": action("Fit Width", ["Ctrl+0"], self.view.fit_width, "Fit the page width"),
+            "find": action("Find in Paper…", [QKeySequence.StandardKey.Find], self.find_bar.open_bar,
+                           "Search the paper's text"),
+        }
+
+    # ----- opening ------------------------------------------------------------------------------
+    def open_paper(self, path: Path, password: str | None = None) -> bool:
+        """Show `path`; on failure keep the current paper and explain in the message bar."""
+        path = Path(path)
+        try:
+            doc = open_pdf(path, password)
+        except PaperOpenError as error:
+            if error.needs_password:
+                self._pending = path
+                self.message_bar.ask_password(error.message)
+            else:
+                self.message_bar.show_message(error.message, "error")
+            return False
+        try:
+            sizes = [(page.rect.width, page.rect.height) for page in doc]
+        finally:
+            doc.close()
+        self._pending = None
+        self.message_bar.hide()
+        self.find_bar.hide()
+        self.path = path
+        self.view.set_document(path, sizes, password)
+        self._update_page_box(0)
+        self.paper_opened.emit(path)
+        return True
+
+    def _retry_with_password(self, password: str) -> None:
+        if self._pending is not None:
+            self.open_paper(self._pending, password)
+
+    def close_paper(self) -> None:
+        self.view.clear()
+        self.path = None
+
+    # ----- navigation and search -----------------------------------------------------------------
+    def _update_page_box(self, page: int) -> None:
+        self.page_box.set_state(page, self.view.page_count())
+
+    def _step_hit(self, delta: int) -> None:
+        self.view.next_hit(delta)
+        self.find_bar.set_result(self.find_bar.field.text(), len(self.view.hits()), self.view.current_hit())
+
+    def _on_search_finished(self, query: str, count: int) -> None:
+        self.find_bar.set_result(query, count, self.view.current_hit())

@@ -18,13 +18,13 @@ def pdf(tmp_path):
 
 def every_kind(pdf, pid):
     return [
-        word_highlight(pdf, pid, 0, "residual connections", note="skip path", color="green", tags=["Method"]),
-        Annotation.page_note(pid, 1, (100, 200), "check the table on this page", tags=["todo"]),
-        Annotation.rectangle(pid, 0, (72, 300, 300, 450), "the architecture diagram", tags=["figure"]),
+        word_highlight(pdf, pid, 1, "residual connections", note="skip path", color="green", tags=["Method"]),
+        Annotation.page_note(pid, 2, (100, 200), "check the table on this page", tags=["todo"]),
+        Annotation.rectangle(pid, 1, (72, 300, 300, 450), "the architecture diagram", tags=["figure"]),
         Annotation.code_note(pid, "repo@abc", "model.py", 42, "this is the residual"),
         Annotation.layer_note(pid, "repo@abc", "Transformer", "encoder.layers", "6 of them"),
         Annotation.layer_link(pid, "repo@abc", "Transformer", "encoder", figure_label="Figure 1"),
-        Annotation.layer_link(pid, "repo@abc", "Transformer", "attn", page=0, rect=(72, 300, 200, 350)),
+        Annotation.layer_link(pid, "repo@abc", "Transformer", "attn", page=1, rect=(72, 300, 200, 350)),
     ]
 
 
@@ -44,17 +44,19 @@ def test_every_kind_is_saved_and_read_back_after_reopening(pdf):
 def test_incomplete_annotations_are_refused(pdf):
     pid = paper_id_for(pdf)
     with pytest.raises(InvalidAnnotation, match="quads"):
-        Annotation.highlight(pid, 0, [], "nothing")
+        Annotation.highlight(pid, 1, [], "nothing")
     with pytest.raises(InvalidAnnotation, match="figure, region or passage"):
         Annotation.layer_link(pid, "r", "M", "fc")
     with pytest.raises(InvalidAnnotation, match="color"):
-        Annotation.rectangle(pid, 0, (0, 0, 1, 1), color="mauve")
+        Annotation.rectangle(pid, 1, (0, 0, 1, 1), color="mauve")
+    with pytest.raises(InvalidAnnotation, match="start at 1"):
+        Annotation.page_note(pid, 0, (1, 1), "pages are numbered as printed")
 
 
 def test_edit_delete_undo_redo_and_the_history_survives_a_restart(pdf):
     pid = paper_id_for(pdf)
     with NotesStore.open() as store:
-        note = store.add_annotation(Annotation.page_note(pid, 0, (10, 10), "first"))
+        note = store.add_annotation(Annotation.page_note(pid, 1, (10, 10), "first"))
         store.update_annotation(note.id, note="second", tags=["x"])
         store.delete_annotation(note.id)
         assert store.get_annotation(note.id) is None
@@ -70,15 +72,15 @@ def test_edit_delete_undo_redo_and_the_history_survives_a_restart(pdf):
         store.undo(pid)
         assert store.get_annotation(note.id) is None and store.undo(pid) is None
         store.redo(pid)
-        store.add_annotation(Annotation.page_note(pid, 0, (5, 5), "new branch"))
+        store.add_annotation(Annotation.page_note(pid, 1, (5, 5), "new branch"))
         assert store.can_redo(pid) is None  # a new action drops what was undone
 
 
 def test_undo_is_per_paper(pdf, tmp_path):
     first, second = paper_id_for(pdf), paper_id_for(make_pdf(tmp_path / "other.pdf", title="Other"))
     with NotesStore.open() as store:
-        a = store.add_annotation(Annotation.page_note(first, 0, (1, 1), "on the first"))
-        b = store.add_annotation(Annotation.page_note(second, 0, (1, 1), "on the second"))
+        a = store.add_annotation(Annotation.page_note(first, 1, (1, 1), "on the first"))
+        b = store.add_annotation(Annotation.page_note(second, 1, (1, 1), "on the second"))
         store.undo(first)
         assert store.get_annotation(a.id) is None and store.get_annotation(b.id) is not None
 
@@ -97,7 +99,7 @@ def test_bulk_add_is_one_action_and_never_overwrites(pdf):
 def test_panel_filters_and_pages_through_ten_thousand(pdf):
     pid = paper_id_for(pdf)
     colours = ["yellow", "green", "blue", "red"]
-    batch = [Annotation.page_note(pid, i % 50, (10, i % 700), f"note {i} {'softmax' if i % 10 == 0 else ''}",
+    batch = [Annotation.page_note(pid, 1 + i % 50, (10, i % 700), f"note {i} {'softmax' if i % 10 == 0 else ''}",
                                   color=colours[i % 4], tags=["even" if i % 2 == 0 else "odd"])
              for i in range(10_000)]
     with NotesStore.open() as store:
@@ -105,8 +107,8 @@ def test_panel_filters_and_pages_through_ten_thousand(pdf):
         assert store.count_annotations(pid) == 10_000
         assert store.count_annotations(pid, AnnotationFilter(tags=("even",))) == 5_000
         assert store.count_annotations(pid, AnnotationFilter(text="softmax")) == 1_000
-        assert store.count_annotations(pid, AnnotationFilter(page=3, color="#2ea8e5")) == 0  # page 3 is odd
-        assert store.count_annotations(pid, AnnotationFilter(tags=("even",), text="softmax", page=0)) == 200
+        assert store.count_annotations(pid, AnnotationFilter(page=4, color="#2ea8e5")) == 0  # page 4 holds odd numbers
+        assert store.count_annotations(pid, AnnotationFilter(tags=("even",), text="softmax", page=1)) == 200
         assert store.count_annotations(pid, AnnotationFilter(tags=("odd",), text="softmax")) == 0
         window = store.query_annotations(pid, offset=200, limit=100)
         assert len(window) == 100
@@ -123,8 +125,8 @@ def test_panel_filters_and_pages_through_ten_thousand(pdf):
 def test_text_filter_treats_wildcards_literally(pdf):
     pid = paper_id_for(pdf)
     with NotesStore.open() as store:
-        store.add_annotation(Annotation.page_note(pid, 0, (1, 1), "100% sure"))
-        store.add_annotation(Annotation.page_note(pid, 0, (1, 2), "1000 sure"))
+        store.add_annotation(Annotation.page_note(pid, 1, (1, 1), "100% sure"))
+        store.add_annotation(Annotation.page_note(pid, 1, (1, 2), "1000 sure"))
         assert [a.note for a in store.query_annotations(pid, AnnotationFilter(text="100%"))] == ["100% sure"]
 
 
@@ -139,7 +141,7 @@ def test_a_version_1_database_is_upgraded_keeping_its_progress(tmp_path):
     with NotesStore.open(db) as store:
         assert store.schema_version == SCHEMA_VERSION == 2
         assert store.get_progress("p")["method"].seconds == 60
-        store.add_annotation(Annotation.page_note("p", 0, (1, 1), "works after the upgrade"))
+        store.add_annotation(Annotation.page_note("p", 1, (1, 1), "works after the upgrade"))
 
 
 def test_layer_shapes_are_remembered_per_repository():

@@ -30,8 +30,8 @@ def make_pdf(path: Path, pages: int = 3, title: str = "A Small Test Paper") -> P
 
 
 def word_highlight(pdf: Path, paper_id: str, page: int, phrase: str, note: str = "", **kw) -> Annotation:
-    """A highlight over `phrase` on `page`, with the quads PyMuPDF finds for those words."""
+    """A highlight over `phrase` on `page` (1-based), with the quads PyMuPDF finds for those words."""
     with pymupdf.open(pdf) as doc:
-        quads = doc[page].search_for(phrase, quads=True)
+        quads = doc[page - 1].search_for(phrase, quads=True)
     assert quads, f"{phrase!r} not on page {page}"
     return Annotation.highlight(paper_id, page, quads, phrase, note=note, **kw)

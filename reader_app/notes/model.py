@@ -33,7 +33,8 @@ class Annotation:
         id: stable unique id (uuid4 hex), kept across export and import.
         paper_id: the paper it belongs to (`paper_id_for`).
         kind: one of KINDS: highlight, page_note, rectangle, code_note, layer_note, layer_link.
-        page: 0-based page index (PyMuPDF numbering) for the page kinds and page-bound links, else None.
+        page: 1-based page number (as `reader_app.paper` numbers pages; PyMuPDF's index is page - 1)
+            for the page kinds and page-bound links, else None.
         quads: highlight (or linked passage) word quads, see `Quad`.
         rect: a rectangle annotation's box, or the page region a layer is linked to.
         point: where a page note is pinned.
@@ -158,8 +159,8 @@ def validate(a: Annotation) -> Annotation:
     if not a.id or not a.paper_id:
         raise InvalidAnnotation("an annotation needs an id and a paper_id")
     page = None if a.page is None else int(a.page)
-    if page is not None and page < 0:
-        raise InvalidAnnotation("page must be 0 or more")
+    if page is not None and page < 1:
+        raise InvalidAnnotation("page numbers start at 1")
     a = replace(
         a, page=page,
         quads=tuple(_quad(q) for q in a.quads),

@@ -26,7 +26,7 @@ class AnnotationFilter:
         kinds: only these kinds.
         tags: only annotations carrying every one of these tags.
         text: words that must appear in the note, quoted text, file, layer, model or figure label.
-        page: only this page (0-based).
+        page: only this page (1-based).
         repo_id: only this repository's code notes, layer notes and links (and page annotations).
         color: only this colour.
     """

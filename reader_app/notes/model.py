@@ -128,10 +128,10 @@ FIELD_NAMES = tuple(f.name for f in fields(Annotation))
 
 
 def normalize_tags(tags) -> tuple[str, ...]:
-    """Tags are trimmed, lower-case, without a leading '#', unique and sorted."""
+    """Tags are lower-case words without a leading '#' (inner spaces become '-', as Obsidian needs), sorted."""
     if isinstance(tags, str):
         tags = [tags]
-    cleaned = {str(t).strip().lstrip("#").strip().lower() for t in tags}
+    cleaned = {"-".join(str(t).strip().lstrip("#").lower().split()) for t in tags}
     return tuple(sorted(t for t in cleaned if t))
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from reader_app.notes.clock import now_iso
 from reader_app.workflow.steps import STEPS
 
-_STEP_IDS = tuple(step.id for step in STEPS)
+STEP_IDS = tuple(step.id for step in STEPS)
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class StepProgress:
 
 
 def _check_step(step_id: str) -> None:
-    if step_id not in _STEP_IDS:
-        raise ValueError(f"unknown workflow step {step_id!r}; known steps: {', '.join(_STEP_IDS)}")
+    if step_id not in STEP_IDS:
+        raise ValueError(f"unknown workflow step {step_id!r}; known steps: {', '.join(STEP_IDS)}")
 
 
 class ProgressMixin:
@@ -43,7 +43,7 @@ class ProgressMixin:
             (paper_id, repo_id),
         )
         saved = {row[0]: StepProgress(row[0], bool(row[1]), bool(row[2]), float(row[3]), row[4]) for row in rows}
-        return {step_id: saved.get(step_id, StepProgress(step_id)) for step_id in _STEP_IDS}
+        return {step_id: saved.get(step_id, StepProgress(step_id)) for step_id in STEP_IDS}
 
     def set_step_done(self, paper_id: str, repo_id: str, step_id: str, done: bool, manual: bool = True) -> None:
         """Tick or untick a step; ticking keeps the first done_at, unticking clears it."""

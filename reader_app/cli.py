@@ -50,6 +50,12 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--run-module"] and len(argv) > 1:  # a bundle starting one of its own child processes
+        import runpy
+
+        sys.argv = [argv[1], *argv[2:]]
+        runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        return 0
     if argv and argv[0] in SUBCOMMANDS:
         args = _engine_parser().parse_args(argv)
         try:
@@ -61,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"no such file: {args.paper}")
     if args.repo and not Path(args.repo).is_dir():
         return _fail(f"no such folder: {args.repo}")
+    from reader_app.paper.render_client import prestart
+
+    prestart()  # the page renderer's PyMuPDF import overlaps the window's start-up
     from reader_app.ui.app import run_gui  # Qt is loaded only for the window
 
     return run_gui(args)

@@ -1,25 +1,32 @@
-"""Renders PDF pages to images on a thread of its own, newest request first.
+"""Renders and searches PDF pages through a child process (reader_app.paper.render_server).
 
-MuPDF documents are not thread-safe, so the render thread opens its own copy of the file and is the
-only one that touches it. The GUI says which pages it wants (the visible ones plus a margin); pages
-that scrolled away before their turn are simply dropped from the wish list.
+MuPDF holds the GIL while it rasterises, so rendering inside the GUI process would freeze the window.
+A thread here sends one request at a time to the child and waits on the pipe (which frees the GIL);
+the GUI says which pages it wants (visible ones plus a margin) and stale wishes are simply dropped.
 """
 from __future__ import annotations
 
+import json
+import struct
+import subprocess
 import threading
 from pathlib import Path
 
-import pymupdf
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from reader_app.paper.render_client import take_server
+
+class RenderServerDied(Exception):
+    pass
+
 
 class PageRenderer(QObject):
-    """Owns the render thread for one open document.
+    """Owns one render server for one open document.
 
     Signals:
         page_ready(int, float, QImage): page index, scale (device pixels per PDF point), the image.
-        search_done(str, object): the query and a list of (page index, [pymupdf.Rect]) hits.
+        search_done(str, object): the query and a list of (page index, [pymupdf-like rect]) hits.
     """
 
     page_ready = Signal(int, float, QImage)
@@ -27,13 +34,14 @@ class PageRenderer(QObject):
 
     def __init__(self, path: Path, password: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self._path = Path(path)
+        self._path = str(Path(path))
         self._password = password
         self._lock = threading.Condition()
         self._wanted: list[int] = []
         self._scale = 1.0
         self._query: str | None = None
         self._stopped = False
+        self._server: subprocess.Popen | None = None
         self._thread = threading.Thread(target=self._loop, name="page-renderer", daemon=True)
         self._thread.start()
 
@@ -53,8 +61,22 @@ class PageRenderer(QObject):
         with self._lock:
             self._stopped = True
             self._lock.notify()
+        server = self._server
+        if server is not None and server.poll() is None:
+            try:
+                server.stdin.write(b'{"op": "quit"}\n')
+                server.stdin.flush()
+            except OSError:
+                pass
         self._thread.join(timeout=2)
+        if server is not None and server.poll() is None:
+            server.kill()
+        if server is not None:
+            server.wait(timeout=2)
+            for stream in (server.stdin, server.stdout):
+                stream.close()
 
+    # ----- render thread ----------------------------------------------------------------------------
     def _next_job(self):
         with self._lock:
             while not self._stopped and not self._wanted and self._query is None:
@@ -63,46 +85,78 @@ class PageRenderer(QObject):
                 return None
             if self._query is not None:
                 query, self._query = self._query, None
-                return ("search", query)
-            return ("render", self._wanted.pop(0), self._scale)
+                return {"op": "search", "query": query}
+            return {"op": "render", "page": self._wanted.pop(0), "scale": self._scale}
+
+    def _ask(self, request: dict) -> tuple[dict, bytes]:
+        server = self._server
+        try:
+            server.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+            server.stdin.flush()
+            size = struct.unpack(">I", self._read_exact(4))[0]
+            header = json.loads(self._read_exact(size))
+            return header, self._read_exact(header["size"])
+        except (OSError, ValueError, struct.error) as error:
+            raise RenderServerDied(str(error)) from None
+
+    def _read_exact(self, size: int) -> bytes:
+        data = self._server.stdout.read(size)
+        if len(data) != size:
+            raise RenderServerDied("render server closed its pipe")
+        return data
+
+    def _start_server(self) -> None:
+        self._server = take_server()
+        self._ask({"op": "open", "path": self._path, "password": self._password})
 
     def _loop(self) -> None:
-        doc = pymupdf.open(self._path)
-        if doc.needs_pass:
-            doc.authenticate(self._password or "")
+        restarts = 0
         try:
-            while (job := self._next_job()) is not None:
-                if job[0] == "search":
-                    self._emit(self.search_done, job[1], self._search(doc, job[1]))
-                else:
-                    _, index, scale = job
-                    self._emit(self.page_ready, index, scale, self._render(doc, index, scale))
-        finally:
-            doc.close()
-
-    @staticmethod
-    def _render(doc: pymupdf.Document, index: int, scale: float) -> QImage:
-        try:
-            pix = doc.load_page(index).get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
-        except Exception:  # a damaged page paints as blank rather than killing the view
-            return QImage()
-        image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
-        return image.copy()  # detach from the pixmap's buffer before it is freed
-
-    @staticmethod
-    def _search(doc: pymupdf.Document, query: str) -> list:
-        hits = []
-        for index in range(doc.page_count):
+            self._start_server()
+        except RenderServerDied:
+            return
+        while (job := self._next_job()) is not None:
             try:
-                rects = doc.load_page(index).search_for(query)
-            except Exception:
+                header, payload = self._ask(job)
+            except RenderServerDied:
+                # the page crashed MuPDF: skip it, and bring the server back (a few times at most)
+                if self._stopped or restarts >= 3:
+                    return
+                restarts += 1
+                try:
+                    self._start_server()
+                except RenderServerDied:
+                    return
                 continue
-            if rects:
-                hits.append((index, rects))
-        return hits
+            if header.get("error"):
+                continue
+            if job["op"] == "search":
+                self._emit(self.search_done, job["query"], [(page, [_Rect(*r) for r in rects])
+                                                            for page, rects in header["hits"]])
+            else:
+                image = QImage(payload, header["width"], header["height"], header["stride"],
+                               QImage.Format.Format_RGB888).copy()  # copy: own the pixels
+                self._emit(self.page_ready, header["page"], header["scale"], image)
 
     def _emit(self, signal, *values) -> None:
         try:
             signal.emit(*values)
         except RuntimeError:  # the view was deleted while we worked
             pass
+
+
+class _Rect:
+    """A rectangle in PDF points, with the attribute names of pymupdf.Rect (the view draws these)."""
+
+    __slots__ = ("x0", "y0", "x1", "y1")
+
+    def __init__(self, x0: float, y0: float, x1: float, y1: float):
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0

@@ -1,0 +1,67 @@
+"""A child process that renders and searches PDF pages for the window.
+
+MuPDF holds Python's GIL while it rasterises, so a render thread inside the GUI process would freeze
+the window for the length of each page (80 ms and more at high zoom). Here the work runs in its own
+process: the GUI side only waits on a pipe, which releases the GIL.
+
+Protocol: one JSON request per line on stdin; each reply on stdout is a 4-byte big-endian length, a
+JSON header of that length, then `header["size"]` bytes of payload (RGB pixels for renders).
+Requests: {"op": "open", "path", "password"}, {"op": "render", "page", "scale"},
+{"op": "search", "query"}, {"op": "quit"}.
+"""
+from __future__ import annotations
+
+import json
+import struct
+import sys
+
+import pymupdf
+
+
+def _reply(out, header: dict, payload: bytes = b"") -> None:
+    header["size"] = len(payload)
+    raw = json.dumps(header).encode("utf-8")
+    out.write(struct.pack(">I", len(raw)))
+    out.write(raw)
+    out.write(payload)
+    out.flush()
+
+
+def serve(stdin=None, stdout=None) -> None:
+    stdin = stdin or sys.stdin.buffer
+    stdout = stdout or sys.stdout.buffer
+    doc = None
+    for line in stdin:
+        request = json.loads(line)
+        op = request.get("op")
+        if op == "quit":
+            break
+        try:
+            if op == "open":
+                if doc is not None:
+                    doc.close()
+                doc = pymupdf.open(request["path"])
+                if doc.needs_pass:
+                    doc.authenticate(request.get("password") or "")
+                _reply(stdout, {"op": "open", "pages": doc.page_count})
+            elif op == "render":
+                page = doc.load_page(request["page"])
+                scale = request["scale"]
+                pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
+                _reply(stdout, {"op": "render", "page": request["page"], "scale": scale, "width": pix.width,
+                                "height": pix.height, "stride": pix.stride}, pix.samples)
+            elif op == "search":
+                hits = []
+                for page in doc:
+                    rects = page.search_for(request["query"])
+                    if rects:
+                        hits.append([page.number, [list(r) for r in rects]])
+                _reply(stdout, {"op": "search", "query": request["query"], "hits": hits})
+            else:
+                _reply(stdout, {"op": op, "error": f"unknown request {op!r}"})
+        except Exception as error:  # a damaged page must not end the server
+            _reply(stdout, {"op": op, "page": request.get("page"), "error": str(error) or type(error).__name__})
+
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,170 @@
+"""analyze_paper: one text pass over the pages, then headings, tags, figures and links from it."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pymupdf
+
+from reader_app.paper import figures as fig
+from reader_app.paper.captions import Caption, find_captions
+from reader_app.paper.document import PaperOpenError, open_pdf
+from reader_app.paper.front import find_authors, find_title, implicit_abstract, run_in_sections
+from reader_app.paper.headings import find_headings
+from reader_app.paper.layout import BodyStyle, column_of, column_starts, measure_body, prose_lines
+from reader_app.paper.lines import TextLine, read_page
+from reader_app.paper.links import find_repo_urls
+from reader_app.paper.model import Figure, Paper, Section
+from reader_app.paper.outline import add_outline_headings
+from reader_app.paper.tags import assign_tags
+
+Progress = Callable[[int, int], None]
+
+
+def analyze_paper(source, password: str | None = None, progress: Progress | None = None) -> Paper:
+    """Analyse a PDF (path or open pymupdf.Document). Raises PaperOpenError for unreadable input."""
+    if isinstance(source, pymupdf.Document):
+        doc, own, name = source, False, Path(source.name or "document.pdf").name
+    else:
+        doc, own, name = open_pdf(source, password), True, Path(source).name
+    try:
+        return _analyze(doc, name, progress)
+    finally:
+        if own:
+            doc.close()
+
+
+def _read_pages(doc: pymupdf.Document, progress: Progress | None):
+    pages: list[list[TextLine]] = []
+    sizes: list[tuple[float, float]] = []
+    total = doc.page_count
+    for pno in range(total):
+        try:
+            page = doc.load_page(pno)
+            sizes.append((page.rect.width, page.rect.height))
+            pages.append(read_page(page))
+        except Exception:  # one damaged page should not cost the reader the rest of the paper
+            sizes.append(sizes[-1] if sizes else (612.0, 792.0))
+            pages.append([])
+        if progress is not None:
+            progress(pno + 1, total)
+    return pages, sizes
+
+
+def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Paper:
+    if doc.page_count == 0:
+        raise PaperOpenError(f"{name} has no pages.")
+    pages, sizes = _read_pages(doc, progress)
+    paper = Paper(file=name, page_count=doc.page_count, page_sizes=sizes)
+    chars = sum(len(ln.text) for lines in pages for ln in lines)
+    if chars < 40 * doc.page_count:
+        paper.has_text_layer = False
+        paper.figures = _images_as_figures(doc)
+        return paper
+    body = measure_body(pages)
+    prose = [prose_lines(lines, body) for lines in pages]
+    columns = [column_starts(lines, p) for lines, p in zip(pages, prose)]
+    title_lines = find_title(pages[0], sizes[0][1])
+    paper.title = " ".join(ln.text for ln in title_lines)
+    captions = find_captions(pages, body)
+    skip = {id(ln) for ln in title_lines} | {id(ln) for c in captions for ln in c.lines}
+
+    rough = find_headings(pages, body, skip, columns)
+    paper.figures = _locate_figures(doc, pages, prose, sizes, captions, rough, body)
+    skip |= _lines_inside(pages, paper.figures)
+    sections = find_headings(pages, body, skip, columns)
+    sections = add_outline_headings(doc, pages, sections, skip)
+    sections = _with_run_ins(sections, run_in_sections(pages, body, skip))
+    sections = _in_order(sections, columns)
+
+    def order(ln: TextLine):
+        return (ln.page, column_of(ln.bbox[0], columns[ln.page]), ln.bbox[1])
+
+    if not any(s.title.lower() == "abstract" for s in sections):
+        abstract = implicit_abstract(pages, prose, title_lines, order)
+        if abstract is not None:
+            sections.insert(0, abstract)
+    assign_tags(sections)
+    paper.sections = sections
+    stop = next((s.bbox[1] for s in sections if s.page == 1), sizes[0][1] * 0.5)
+    paper.authors = find_authors(pages[0], title_lines, stop)
+    paper.repo_urls = find_repo_urls(doc, pages)
+    return paper
+
+
+def _in_order(sections: list[Section], columns: list[list[float]]) -> list[Section]:
+    """Reading order: page, then column, then top to bottom."""
+    def key(s: Section):
+        return (s.page, column_of(s.bbox[0], columns[s.page - 1]), s.bbox[1])
+    return sorted(sections, key=key)
+
+
+def _with_run_ins(sections: list[Section], run_ins: list[Section]) -> list[Section]:
+    have = {s.title.lower()[:8] for s in sections if s.level == 1}
+    return sections + [r for r in run_ins if r.title.lower()[:8] not in have]
+
+
+def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: list[Section],
+                    body: BodyStyle) -> list[Figure]:
+    by_page: dict[int, list[Caption]] = {}
+    for c in captions:
+        by_page.setdefault(c.page, []).append(c)
+    placements: list[tuple[Caption, fig.Placement]] = []
+    for pno, caps in by_page.items():
+        content = _page_content(doc, pno, pages[pno], prose[pno], sizes[pno], caps, rough)
+        placements.extend((c, fig.place(content, c, caps)) for c in caps)
+    above = {kind: fig.convention(placements, kind) for kind in ("figure", "table")}
+    out = []
+    for cap, placement in placements:
+        box = fig.choose(placement, cap, above[cap.kind])
+        out.append(Figure(label=cap.label, kind=cap.kind, number=cap.number, page=cap.page + 1,
+                          bbox=tuple(round(v, 2) for v in box), caption=cap.text, caption_bbox=cap.bbox))
+    out.sort(key=lambda f: (f.page, f.caption_bbox[1], f.caption_bbox[0]))
+    return out
+
+
+def _page_content(doc, pno, lines, prose, size, caps, rough) -> fig.PageContent:
+    cap_ids = {id(ln) for c in caps for ln in c.lines}
+    heads = [s.bbox for s in rough if s.page == pno + 1 and (s.number or s.level == 1)]
+    blockers = [lines[i].bbox for i in prose if id(lines[i]) not in cap_ids] + [c.bbox for c in caps] + heads
+    loose = [ln.bbox for i, ln in enumerate(lines) if i not in prose and id(ln) not in cap_ids
+             and not any(_inside(ln.bbox, h) for h in heads)]
+    try:
+        loose += fig.page_graphics(doc.load_page(pno))
+    except Exception:  # drawings that MuPDF cannot list: text-only placement still works
+        pass
+    xs = [lines[i].bbox for i in prose] or [ln.bbox for ln in lines] or [(0, 0, size[0], size[1])]
+    left, right = min(b[0] for b in xs), max(b[2] for b in xs)
+    return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right)
+
+
+def _inside(a, b, slack: float = 1.0) -> bool:
+    cx, cy = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    return b[0] - slack <= cx <= b[2] + slack and b[1] - slack <= cy <= b[3] + slack
+
+
+def _lines_inside(pages: list[list[TextLine]], figures: list[Figure]) -> set[int]:
+    out = set()
+    for f in figures:
+        for ln in pages[f.page - 1]:
+            if _inside(ln.bbox, f.bbox, 0.0):
+                out.add(id(ln))
+    return out
+
+
+def _images_as_figures(doc: pymupdf.Document) -> list[Figure]:
+    """For scanned papers: every sizeable image becomes a figure (there is no caption text to read)."""
+    out = []
+    for pno in range(doc.page_count):
+        try:
+            page = doc.load_page(pno)
+            boxes = [tuple(b) for kind, b in page.get_bboxlog() if kind in ("fill-image", "fill-imgmask")]
+        except Exception:
+            continue
+        area = page.rect.width * page.rect.height
+        for box in boxes:
+            if (box[2] - box[0]) * (box[3] - box[1]) >= 0.01 * area:
+                n = len(out) + 1
+                out.append(Figure(label=f"Image {n}", kind="figure", number=str(n), page=pno + 1,
+                                  bbox=box, caption="", caption_bbox=box))
+    return out

@@ -1,0 +1,121 @@
+"""Figure and table captions: "Figure 3:", "Fig. 3.", "Table 2", "TABLE IV" at the start of a paragraph."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader_app.paper.layout import BodyStyle
+from reader_app.paper.lines import TextLine
+
+CAPTION = re.compile(
+    r"^(?P<word>Figure|Fig\.?|FIGURE|FIG\.?|Table|TABLE|Tab\.)\s*"
+    r"(?P<num>[A-Z]?\d{1,3}[a-z]?|[IVX]{1,5})(?![\d.]*\d)\s*(?P<sep>[:.|—–-]?)\s*(?P<rest>.*)$"
+)
+# "Figure 3 shows ...": a reference in running text, not a caption.
+VERB_AFTER = re.compile(r"^(shows?|show|illustrates?|presents?|lists?|gives?|compares?|reports?|depicts?|"
+                        r"summari[sz]es?|contains?|displays?|provides?|demonstrates?|describes?|plots?|"
+                        r"and|or|in|of|is|are|was|were|we|also|from|to|for|with|as|at|on|that|which|has|have)\b")
+
+
+@dataclass
+class Caption:
+    """One caption.
+
+    Attributes:
+        kind: "figure" or "table".
+        number: as printed ("3", "A1", "IV").
+        page: 0-based page index.
+        lines: the caption's lines, top to bottom.
+        text: the full caption text.
+        score: how caption-like it looks (a tie-breaker between repeated labels).
+    """
+
+    kind: str
+    number: str
+    page: int
+    lines: list[TextLine]
+    text: str
+    score: float
+
+    @property
+    def label(self) -> str:
+        return f"{'Figure' if self.kind == 'figure' else 'Table'} {self.number}"
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        xs0, ys0, xs1, ys1 = zip(*(ln.bbox for ln in self.lines))
+        return (min(xs0), min(ys0), max(xs1), max(ys1))
+
+
+def _label_score(line: TextLine, m: re.Match, body: BodyStyle, gap_above: float) -> float | None:
+    """None when the line cannot start a caption, else a score (higher is more caption-like)."""
+    if line.size < 0.6 * body.size:
+        return None
+    first = line.fragments[0]
+    label_styled = (first.bold or first.italic) and not line.bold and not line.italic
+    label_styled = label_styled or (first.bold and len(first.text.strip()) <= 12)
+    sep, rest = m.group("sep"), m.group("rest")
+    if not sep and not label_styled and rest:
+        return None
+    if rest and VERB_AFTER.match(rest) and not label_styled and sep not in (":", "|"):
+        return None
+    starts = line.first_in_block or gap_above > 0.45 * line.size
+    if not starts and not label_styled:
+        return None
+    score = 1.0 + (1.0 if label_styled else 0.0) + (0.5 if sep == ":" else 0.0)
+    score += 0.5 if abs(line.size - body.size) > 0.4 or line.italic else 0.0
+    return score + (0.5 if line.first_in_block else 0.0)
+
+
+def _gap_above(line: TextLine, lines: list[TextLine]) -> float:
+    best = 1e9
+    for other in lines:
+        if other is line or other.bbox[3] > line.bbox[1] + 1:
+            continue
+        if min(other.bbox[2], line.bbox[2]) - max(other.bbox[0], line.bbox[0]) > 0:
+            best = min(best, line.bbox[1] - other.bbox[3])
+    return best
+
+
+def _caption_lines(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
+    """The caption's first line and the lines that continue it (close below, same size, overlapping)."""
+    body = [start]
+    below = sorted((ln for ln in lines if ln.bbox[1] > start.bbox[1] + 1 and ln.horizontal), key=lambda ln: ln.bbox[1])
+    for ln in below:
+        last = body[-1]
+        if ln.bbox[1] - last.bbox[3] > 0.6 * start.size:
+            if ln.bbox[1] > last.bbox[3] + 2 * start.size:
+                break
+            continue
+        overlap = min(ln.bbox[2], start.bbox[2] + 5) - max(ln.bbox[0], start.bbox[0] - 5)
+        if overlap < 0.5 * ln.width or abs(ln.size - start.size) > 0.7 or CAPTION.match(ln.text):
+            continue
+        if ln.bbox[1] < last.bbox[1] + 0.5:
+            continue
+        body.append(ln)
+        if len(body) > 25:
+            break
+    return body
+
+
+def find_captions(pages: list[list[TextLine]], body: BodyStyle) -> list[Caption]:
+    """One caption per label: where a label starts several paragraphs, the most caption-like wins."""
+    found: dict[tuple[str, str], Caption] = {}
+    for lines in pages:
+        for line in lines:
+            if not line.horizontal:
+                continue
+            m = CAPTION.match(line.text)
+            if not m:
+                continue
+            score = _label_score(line, m, body, _gap_above(line, lines))
+            if score is None:
+                continue
+            kind = "table" if m.group("word").lower().startswith("tab") else "figure"
+            cap_lines = _caption_lines(line, lines)
+            text = re.sub(r"(\w)- (\w)", r"\1\2", " ".join(ln.text for ln in cap_lines))
+            cap = Caption(kind, m.group("num"), line.page, cap_lines, text, score)
+            key = (kind, cap.number)
+            if key not in found or score > found[key].score:
+                found[key] = cap
+    return sorted(found.values(), key=lambda c: (c.page, c.bbox[1], c.bbox[0]))

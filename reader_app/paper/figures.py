@@ -1,0 +1,197 @@
+"""Where a figure or table is: the graphics and non-paragraph text between its caption and the
+nearest paragraph, heading or other caption, above or below the caption.
+
+Captions below figures and above tables are the usual convention, but papers differ; when both
+sides hold content, the side the rest of the paper uses for that kind decides.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pymupdf
+
+from reader_app.paper.captions import Caption
+from reader_app.paper.lines import TextLine
+
+Box = tuple[float, float, float, float]
+GRAPHIC_KINDS = ("fill-path", "stroke-path", "fill-image", "fill-shade", "fill-imgmask")
+
+
+@dataclass
+class PageContent:
+    """What one page offers to figure finding.
+
+    Attributes:
+        rect: the page box.
+        lines: all text lines.
+        blockers: boxes a figure cannot extend past (paragraph lines, headings, captions).
+        loose: boxes that may belong to a figure (graphics, text that is not paragraphs).
+        text_left, text_right: horizontal extent of the page's paragraphs.
+    """
+
+    rect: Box
+    lines: list[TextLine]
+    blockers: list[Box]
+    loose: list[Box]
+    text_left: float
+    text_right: float
+
+
+def page_graphics(page: pymupdf.Page) -> list[Box]:
+    """Boxes of vector drawings and images, page-sized backgrounds left out."""
+    area = page.rect.width * page.rect.height
+    out = []
+    for kind, box in page.get_bboxlog():
+        if kind not in GRAPHIC_KINDS:
+            continue
+        x0, y0, x1, y1 = box
+        if (x1 - x0) * (y1 - y0) > 0.6 * area or x1 <= 0 or y1 <= 0:
+            continue
+        out.append((max(x0, 0.0), max(y0, 0.0), x1, y1))
+    return out
+
+
+def _h_overlap(a: Box, x0: float, x1: float) -> float:
+    return min(a[2], x1) - max(a[0], x0)
+
+
+@dataclass
+class _Side:
+    box: Box | None
+    gap: float
+    band: Box
+
+
+def _search(content: PageContent, cap_box: Box, x0: float, x1: float, upward: bool) -> _Side:
+    """Content in the band between the caption and the first blocker on one side."""
+    top, bottom = content.rect[1], content.rect[3]
+    for b in content.blockers:
+        if _h_overlap(b, x0, x1) < min(20.0, 0.3 * (b[2] - b[0])):
+            continue
+        if upward and b[3] <= cap_box[1] + 1:
+            top = max(top, b[3])
+        elif not upward and b[1] >= cap_box[3] - 1:
+            bottom = min(bottom, b[1])
+    band = (x0, top, x1, cap_box[1]) if upward else (x0, cap_box[3], x1, bottom)
+    found: list[Box] = []
+    for item in content.loose:
+        cy = (item[1] + item[3]) / 2
+        if not (band[1] - 1 <= cy <= band[3] + 1):
+            continue
+        w = max(item[2] - item[0], 0.1)
+        if _h_overlap(item, x0, x1) < 0.5 * w and not (item[0] <= x0 and item[2] >= x1):
+            continue
+        if item[2] < content.text_left - 15 or item[0] > content.text_right + 15:
+            continue  # margin notes such as the arXiv stamp
+        found.append((item[0], max(item[1], band[1]), item[2], min(item[3], band[3])))
+    found = _contiguous(found, cap_box, upward)
+    if not found:
+        return _Side(None, 1e9, band)
+    box = (min(b[0] for b in found), min(b[1] for b in found), max(b[2] for b in found), max(b[3] for b in found))
+    gap = cap_box[1] - box[3] if upward else box[1] - cap_box[3]
+    return _Side(box, gap, band)
+
+
+def _contiguous(items: list[Box], cap_box: Box, upward: bool, max_gap: float = 30.0) -> list[Box]:
+    """Items reached from the caption without crossing an empty strip taller than `max_gap`.
+
+    A figure is one connected piece of the page; text far above it (a title block, a column
+    of unrelated notes) is left out even when no paragraph separates them.
+    """
+    if upward:
+        items = sorted(items, key=lambda b: -b[3])
+        edge, kept = cap_box[1], []
+        for b in items:
+            if b[3] < edge - max_gap:
+                break
+            kept.append(b)
+            edge = min(edge, b[1])
+        return kept
+    items = sorted(items, key=lambda b: b[1])
+    edge, kept = cap_box[3], []
+    for b in items:
+        if b[1] > edge + max_gap:
+            break
+        kept.append(b)
+        edge = max(edge, b[3])
+    return kept
+
+
+def _span(content: PageContent, cap: Caption, others: list[Caption]) -> tuple[float, float]:
+    """Horizontal extent to search: the caption's column, or the full text width for wide captions."""
+    left, right = content.text_left, content.text_right
+    cx0, _, cx1, _ = cap.bbox
+    mid = (left + right) / 2
+    if cx1 - cx0 > 0.6 * (right - left):
+        x0, x1 = left, right
+    elif cx1 <= mid + 10:
+        x0, x1 = left, mid
+    elif cx0 >= mid - 10:
+        x0, x1 = mid, right
+    else:
+        x0, x1 = left, right
+    for other in others:  # side-by-side captions share the width between them
+        ob = other.bbox
+        if other is cap or ob[3] < cap.bbox[1] - 5 or ob[1] > cap.bbox[3] + 5:
+            continue
+        if ob[0] >= cx1 - 2:
+            x1 = min(x1, (cx1 + ob[0]) / 2)
+        elif ob[2] <= cx0 + 2:
+            x0 = max(x0, (ob[2] + cx0) / 2)
+    return x0, x1
+
+
+@dataclass
+class Placement:
+    """Both candidate regions of one caption.
+
+    Attributes:
+        above, below: what lies between the caption and the nearest blocker on each side.
+    """
+
+    above: _Side
+    below: _Side
+
+    def usable(self, side: _Side, size: float) -> bool:
+        return side.box is not None and side.gap <= max(28.0, 3.5 * size) and side.box[3] - side.box[1] > 8
+
+
+def place(content: PageContent, cap: Caption, others: list[Caption]) -> Placement:
+    x0, x1 = _span(content, cap, others)
+    return Placement(_search(content, cap.bbox, x0, x1, True), _search(content, cap.bbox, x0, x1, False))
+
+
+def choose(p: Placement, cap: Caption, prefer_above: bool) -> Box:
+    size = cap.lines[0].size
+    up, down = p.usable(p.above, size), p.usable(p.below, size)
+    if up and down:
+        side = p.above if prefer_above else p.below
+    elif up or down:
+        side = p.above if up else p.below
+    else:
+        side = p.above if prefer_above else p.below
+        b = side.band
+        if b[3] - b[1] < 15:
+            return cap.bbox
+        return b
+    return side.box
+
+
+def convention(placements: list[tuple[Caption, Placement]], kind: str) -> bool:
+    """True when this paper puts captions of `kind` below their content (content above)."""
+    votes_above = votes_below = 0
+    for cap, p in placements:
+        if cap.kind != kind:
+            continue
+        size = cap.lines[0].size
+        up, down = p.usable(p.above, size), p.usable(p.below, size)
+        if up and not down:
+            votes_above += 1
+        elif down and not up:
+            votes_below += 1
+        elif up and down:
+            votes_above += p.above.gap < p.below.gap
+            votes_below += p.below.gap < p.above.gap
+    if votes_above == votes_below:
+        return kind == "figure"
+    return votes_above > votes_below

@@ -1,0 +1,205 @@
+"""Headings found from the text itself: styles that stand out, numbering, and well-known names.
+
+The method: lines that look unlike body text (bold or larger) are joined into candidate headings
+(several lines of one style stacked together are one heading). Candidates are grouped by style
+(font and size). A style is a heading style when one of its members is numbered ("3 Method")
+or carries a well-known name ("Related Work", "References"); numbering depth and the style's
+rank give the level.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from reader_app.paper.layout import BodyStyle, column_of
+from reader_app.paper.lines import NUMBER_TOKEN, TextLine
+from reader_app.paper.model import Section
+from reader_app.paper.numbering import depth, is_anchor, is_top_name, plain, split_number
+
+
+@dataclass
+class Candidate:
+    """A heading-looking run of lines.
+
+    Attributes:
+        lines: the lines, top to bottom.
+        number: section number, "" if none.
+        title: text without the number.
+        style: (font, size) shared by the lines.
+        column: index of the page column it sits in (for reading order).
+    """
+
+    lines: list[TextLine]
+    number: str
+    title: str
+    style: tuple[str, float]
+    column: int
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        xs0, ys0, xs1, ys1 = zip(*(ln.bbox for ln in self.lines))
+        return (min(xs0), min(ys0), max(xs1), max(ys1))
+
+    def order(self) -> tuple[int, int, float]:
+        return (self.page, self.column, self.lines[0].bbox[1])
+
+
+def _stands_out(line: TextLine, body: BodyStyle) -> bool:
+    if not line.horizontal or line.size < body.size - 1.6:
+        return False
+    if len(line.text) > 160 or not re.search(r"[A-Za-z]{2}", line.text):
+        return False
+    if line.bold:
+        return True
+    if line.size >= body.size + 1.4:
+        return True
+    letters = [ch for ch in line.text if ch.isalpha()]
+    caps = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
+    return caps and line.size >= body.size - 1.0 and line.words <= 8
+
+
+def _number_separate(line: TextLine) -> bool:
+    return len(line.fragments) > 1 and bool(NUMBER_TOKEN.match(line.fragments[0].text.strip()))
+
+
+def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], columns: list[list[float]]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for lines in pages:
+        picks = [ln for ln in lines if id(ln) not in skip and _stands_out(ln, body)]
+        picks.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+        used: set[int] = set()
+        for i, line in enumerate(picks):
+            if i in used:
+                continue
+            group = [line]
+            for j in range(i + 1, len(picks)):
+                nxt = picks[j]
+                last = group[-1]
+                if j in used or nxt.style != line.style:
+                    continue
+                gap = nxt.bbox[1] - last.bbox[3]
+                if gap > 0.8 * line.size:
+                    if nxt.bbox[1] > last.bbox[3] + 3 * line.size:
+                        break
+                    continue
+                overlap = min(nxt.bbox[2], last.bbox[2]) - max(nxt.bbox[0], last.bbox[0])
+                if gap < -2 or overlap <= 0 or split_number(nxt.text, _number_separate(nxt))[0]:
+                    continue
+                group.append(nxt)
+                used.add(j)
+            text = " ".join(ln.text for ln in group)
+            text = re.sub(r"(\w)- (\w)", r"\1\2", text)
+            number, title = split_number(text, _number_separate(group[0]))
+            col = column_of(group[0].bbox[0], columns[line.page])
+            out.append(Candidate(group, number, title, line.style, col))
+    return out
+
+
+def _plausible(c: Candidate, repeated: set[str]) -> bool:
+    title = c.title
+    if len(re.findall(r"[A-Za-z]", title)) < 2 or len(title.split()) > 18:
+        return False
+    if title.endswith((",", ";")) or plain(title) in repeated:
+        return False
+    if re.search(r"[a-z)]{2}[.?!] +[A-Z]", title):
+        return False  # two sentences: a paragraph or list item, not a heading
+    if not c.number and not (title[0].isupper() or title[0] in "\"'“("):
+        return False
+    digits = sum(ch.isdigit() for ch in title)
+    return digits <= 0.3 * len(title)
+
+
+def _repeated_texts(cands: list[Candidate]) -> set[str]:
+    """Running headers and footers: the same text on three or more pages."""
+    pages: dict[str, set[int]] = {}
+    for c in cands:
+        pages.setdefault(plain(c.title), set()).add(c.page)
+    return {t for t, p in pages.items() if len(p) >= 3 and not is_top_name(t)}
+
+
+def _trusted_number(c: Candidate, members: list[Candidate]) -> bool:
+    """Digits always count; a lone letter ("H. Smith") only when the style shows more letters."""
+    if c.number[0].isdigit() or "." in c.number:
+        return True
+    letters = {m.number for m in members if m.number and m.number[0].isalpha() and "." not in m.number}
+    return len(letters) >= 2
+
+
+def _drop_untrusted_numbers(cands: list[Candidate]) -> None:
+    by_style: dict[tuple[str, float], list[Candidate]] = {}
+    for c in cands:
+        by_style.setdefault(c.style, []).append(c)
+    for members in by_style.values():
+        for c in members:
+            if c.number and not _trusted_number(c, members):
+                c.number, c.title = "", f"{c.number}. {c.title}" if "." not in c.title[:1] else c.title
+
+
+def _counts_up(numbered: list[Candidate]) -> bool:
+    """Section numbers of one style rise through the paper; list items restart at 1."""
+    tops = [int(c.number.split(".")[0]) for c in sorted(numbered, key=Candidate.order)
+            if c.number[0].isdigit() and "." not in c.number]
+    return all(b > a for a, b in zip(tops, tops[1:]))
+
+
+def _levels(cands: list[Candidate]) -> dict[tuple[str, float], int | None]:
+    """The level of each style: numbering depth, anchors, or rank below the top-level style."""
+    by_style: dict[tuple[str, float], list[Candidate]] = {}
+    for c in cands:
+        by_style.setdefault(c.style, []).append(c)
+    level: dict[tuple[str, float], int | None] = {}
+    for style, members in by_style.items():
+        numbered = [c for c in members if c.number]
+        depths = Counter(depth(c.number) for c in numbered)
+        if depths and _counts_up(numbered):
+            level[style] = min(depths)
+    top_sizes = [s[1] for s, lv in level.items() if lv == 1]
+    if not top_sizes:  # unnumbered paper: the largest style with a known name is the top level
+        top_sizes = [s[1] for s, members in by_style.items() if any(is_anchor(c.title) for c in members)]
+    top_size = max(top_sizes) if top_sizes else None
+    for style, members in by_style.items():
+        if style in level:
+            continue
+        anchored = any(is_anchor(c.title) for c in members)
+        if anchored and (top_size is None or style[1] >= top_size - 0.6):
+            level[style] = 1
+        elif anchored:
+            level[style] = 2
+        else:
+            level[style] = None  # not a heading style of its own; may still hold sub-headings
+    return level
+
+
+def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
+                  columns: list[list[float]]) -> list[Section]:
+    """All headings with their levels, in reading order. `skip` holds ids of lines not to consider."""
+    cands = _collect(pages, body, skip, columns)
+    repeated = _repeated_texts(cands)
+    cands = [c for c in cands if _plausible(c, repeated)]
+    _drop_untrusted_numbers(cands)
+    levels = _levels(cands)
+    # On page 1 everything above the first real heading is the title block (authors, affiliations).
+    first = min((c.bbox[1] for c in cands if c.page == 0 and (is_anchor(c.title) or
+                 (c.number and c.number[0].isdigit()))), default=None)
+    sections: list[Section] = []
+    for c in sorted(cands, key=Candidate.order):
+        if c.page == 0 and first is not None and c.bbox[1] < first - 1 and not is_top_name(c.title):
+            continue
+        style_level = levels.get(c.style)
+        if c.number:
+            lv = depth(c.number)
+        elif is_top_name(c.title):
+            lv = 1
+        elif style_level is None:
+            if not c.lines[0].bold or c.style[1] < body.size - 0.6:
+                continue
+            lv = 2  # a bold style without numbers or known names: sub-headings at most
+        else:
+            lv = style_level if style_level == 1 else style_level + 1
+        sections.append(Section(title=c.title, number=c.number, level=lv, page=c.page + 1, bbox=c.bbox))
+    return sections

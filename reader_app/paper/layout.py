@@ -1,0 +1,87 @@
+"""Font statistics and page geometry: what body text looks like, where the columns are."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from reader_app.paper.lines import TextLine
+
+
+@dataclass
+class BodyStyle:
+    """The style of running text, measured over the whole document.
+
+    Attributes:
+        size: most common font size (rounded to half points), weighted by characters.
+        fonts: fonts that carry a fair share of the body-size text.
+    """
+
+    size: float
+    fonts: set[str] = field(default_factory=set)
+
+    def is_body_size(self, line: TextLine, tolerance: float = 0.6) -> bool:
+        return abs(line.size - self.size) <= tolerance
+
+
+def measure_body(pages: list[list[TextLine]]) -> BodyStyle:
+    sizes: Counter[float] = Counter()
+    fonts: Counter[str] = Counter()
+    for lines in pages:
+        for line in lines:
+            n = len(line.text)
+            sizes[line.size_key] += n
+    if not sizes:
+        return BodyStyle(size=10.0)
+    size = sizes.most_common(1)[0][0]
+    for lines in pages:
+        for line in lines:
+            if line.size_key == size:
+                fonts[line.font] += len(line.text)
+    total = sum(fonts.values()) or 1
+    return BodyStyle(size=size, fonts={f for f, n in fonts.items() if n >= 0.1 * total})
+
+
+def is_prose(line: TextLine, body: BodyStyle) -> bool:
+    """A line of running text: body size, several words, no table-like gaps, mostly letters."""
+    if not line.horizontal or not body.is_body_size(line, 0.8):
+        return False
+    if line.words < 5 or line.width < 120:
+        return False
+    if line.max_gap > 1.2 * line.size:
+        return False
+    letters = sum(c.isalpha() for c in line.text)
+    return letters >= 0.6 * len(line.text.replace(" ", ""))
+
+
+def prose_lines(lines: list[TextLine], body: BodyStyle) -> set[int]:
+    """Indices of lines that belong to paragraphs: prose lines and the short lines of prose blocks."""
+    prose = {i for i, ln in enumerate(lines) if is_prose(ln, body)}
+    by_block: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        by_block.setdefault(ln.block, []).append(i)
+    for members in by_block.values():
+        hits = [i for i in members if i in prose]
+        if len(hits) >= 2 and len(hits) >= 0.5 * len(members):
+            prose.update(i for i in members if body.is_body_size(lines[i], 0.8) and lines[i].max_gap <= 1.2 * lines[i].size)
+    return prose
+
+
+def column_starts(lines: list[TextLine], prose: set[int]) -> list[float]:
+    """Left edges of the page's text columns, from where paragraph lines start."""
+    xs = sorted(lines[i].bbox[0] for i in prose)
+    clusters: list[list[float]] = []
+    for x in xs:
+        if clusters and x - clusters[-1][-1] <= 12:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    starts = [min(c) for c in clusters if len(c) >= 4]
+    return starts or [0.0]
+
+
+def column_of(x0: float, starts: list[float]) -> int:
+    col = 0
+    for i, s in enumerate(starts):
+        if x0 >= s - 12:
+            col = i
+    return col

@@ -1,0 +1,183 @@
+"""Text lines of a page with their style, built from one `get_text("dict")` pass.
+
+PyMuPDF often splits what a reader sees as one line ("1" + "Introduction", justified words) into
+several lines or blocks; fragments on one baseline that are close are joined here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pymupdf
+
+BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|-medi$|\.b$|-bd|cmbx", re.I)
+ITALIC_NAME = re.compile(r"italic|oblique|-it$|cmti", re.I)
+NUMBER_TOKEN = re.compile(r"^(\d{1,2}(\.\d{1,2})*|[A-Z](\.\d{1,2})*|[IVX]{1,5})[.):]?$")
+
+
+@dataclass
+class Fragment:
+    """A run of text in one style.
+
+    Attributes:
+        text: the characters.
+        size: font size in points.
+        font: font name without subset prefix.
+        bold: bold by flag or by font name.
+        italic: italic by flag or by font name.
+        x0, x1: horizontal extent.
+    """
+
+    text: str
+    size: float
+    font: str
+    bold: bool
+    italic: bool
+    x0: float
+    x1: float
+
+
+@dataclass
+class TextLine:
+    """One visual line on a page.
+
+    Attributes:
+        page: 0-based page index.
+        bbox: (x0, y0, x1, y1) in points.
+        text: the line's text, fragments joined by single spaces.
+        size: dominant font size (by characters).
+        font: dominant font name.
+        bold: every letter is bold.
+        italic: every letter is italic.
+        block: PyMuPDF block number of the first fragment.
+        first_in_block: the line starts its block.
+        fragments: the styled runs, left to right.
+        parts: number of PyMuPDF lines joined into this one.
+        max_gap: widest horizontal gap between joined parts (points).
+        horizontal: written left to right (not rotated).
+    """
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    text: str
+    size: float
+    font: str
+    bold: bool
+    italic: bool
+    block: int
+    first_in_block: bool
+    fragments: list[Fragment] = field(default_factory=list)
+    parts: int = 1
+    max_gap: float = 0.0
+    horizontal: bool = True
+
+    @property
+    def size_key(self) -> float:
+        return round(self.size * 2) / 2
+
+    @property
+    def style(self) -> tuple[str, float]:
+        return (self.font, self.size_key)
+
+    @property
+    def width(self) -> float:
+        return self.bbox[2] - self.bbox[0]
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def _font_name(name: str) -> str:
+    return name.split("+", 1)[1] if "+" in name[:8] else name
+
+
+def _fragments(line: dict) -> list[Fragment]:
+    out = []
+    for span in line["spans"]:
+        text = span["text"]
+        if not text.strip():
+            continue
+        font = _font_name(span["font"])
+        flags = span["flags"]
+        out.append(Fragment(text=text, size=span["size"], font=font,
+                            bold=bool(flags & 16) or bool(BOLD_NAME.search(font)),
+                            italic=bool(flags & 2) or bool(ITALIC_NAME.search(font)),
+                            x0=span["bbox"][0], x1=span["bbox"][2]))
+    return out
+
+
+def _make_line(page: int, bbox, frags: list[Fragment], block: int, first: bool, horizontal: bool) -> TextLine:
+    weight: dict[tuple[str, float], int] = {}
+    for f in frags:
+        key = (f.font, f.size)
+        weight[key] = weight.get(key, 0) + len(f.text.strip())
+    font, size = max(weight, key=weight.get)
+    letters = [f for f in frags if any(c.isalpha() for c in f.text)] or frags
+    text = " ".join(" ".join(f.text.split()) for f in frags)
+    return TextLine(page=page, bbox=tuple(bbox), text=text, size=size, font=font,
+                    bold=all(f.bold for f in letters), italic=all(f.italic for f in letters),
+                    block=block, first_in_block=first, fragments=frags, horizontal=horizontal)
+
+
+def page_lines(page_dict: dict, page_index: int) -> list[TextLine]:
+    """All text lines of one page (from `page.get_text("dict")`), same-baseline fragments joined."""
+    raw: list[TextLine] = []
+    for bno, block in enumerate(page_dict.get("blocks", [])):
+        for lno, line in enumerate(block.get("lines", [])):
+            frags = _fragments(line)
+            if not frags:
+                continue
+            dx, dy = line.get("dir", (1, 0))
+            horizontal = abs(dx - 1) < 1e-3 and abs(dy) < 1e-3
+            raw.append(_make_line(page_index, line["bbox"], frags, bno, lno == 0, horizontal))
+    return _join_baselines(raw)
+
+
+def _join_baselines(lines: list[TextLine]) -> list[TextLine]:
+    """Join fragments that a reader sees as one line: same baseline, small gap or a number before a title."""
+    flat = [ln for ln in lines if ln.horizontal]
+    flat.sort(key=lambda ln: (round(ln.bbox[3]), ln.bbox[0]))
+    out: list[TextLine] = []
+    used = [False] * len(flat)
+    for i, line in enumerate(flat):
+        if used[i]:
+            continue
+        current = line
+        for j in range(i + 1, min(i + 40, len(flat))):
+            other = flat[j]
+            if used[j]:
+                continue
+            if other.bbox[1] > current.bbox[3]:
+                break
+            if not _same_baseline(current, other):
+                continue
+            gap = other.bbox[0] - current.bbox[2]
+            limit = 0.9 * current.size
+            if NUMBER_TOKEN.match(current.text) and current.parts == 1:
+                limit = 3.0 * current.size
+            if -1.0 <= gap <= limit:
+                current = _merge(current, other, gap)
+                used[j] = True
+        out.append(current)
+    out.extend(ln for ln in lines if not ln.horizontal)
+    return out
+
+
+def _same_baseline(a: TextLine, b: TextLine) -> bool:
+    ha, hb = a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]
+    return abs(a.bbox[3] - b.bbox[3]) < 0.35 * min(ha, hb) + 0.5 and abs(a.size - b.size) < 2.5
+
+
+def _merge(a: TextLine, b: TextLine, gap: float) -> TextLine:
+    frags = a.fragments + b.fragments
+    bbox = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]), max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+    merged = _make_line(a.page, bbox, frags, a.block, a.first_in_block or b.first_in_block, True)
+    merged.parts = a.parts + b.parts
+    merged.max_gap = max(a.max_gap, b.max_gap, gap)
+    return merged
+
+
+def read_page(page: pymupdf.Page) -> list[TextLine]:
+    """The page's lines in one text extraction pass (no images: they are not needed for text)."""
+    return page_lines(page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT), page.number)

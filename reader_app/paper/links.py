@@ -1,0 +1,46 @@
+"""Links to code repositories, from link annotations and from the printed text."""
+from __future__ import annotations
+
+import re
+
+import pymupdf
+
+from reader_app.paper.lines import TextLine
+
+HOSTS = r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|huggingface\.co|sourceforge\.net|git\.io)"
+REPO_URL = re.compile(r"(?:https?://)?(?:www\.)?" + HOSTS + r"/[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)?", re.I)
+
+
+def normalise(url: str) -> str:
+    url = url.strip().rstrip(".,;:)]}'\"")
+    url = re.sub(r"^(https?://)?(www\.)?", "https://", url, flags=re.I)
+    url = re.sub(r"\.git$", "", url)
+    return url
+
+
+def _page_text(lines: list[TextLine]) -> str:
+    """Page text where a URL broken at a line end ("github.com/" + "org/repo") is glued back together."""
+    parts = []
+    for ln in sorted(lines, key=lambda ln: (ln.block, ln.bbox[1])):
+        text = ln.text.strip()
+        parts.append(text)
+        parts.append("" if re.search(r"(/|-|_|\.)$", text) and REPO_URL.search(text + "x/y") else " ")
+    return "".join(parts)
+
+
+def find_repo_urls(doc: pymupdf.Document, pages: list[list[TextLine]]) -> list[str]:
+    """Repository URLs in order of first mention (annotations first on each page), without duplicates."""
+    seen: dict[str, None] = {}
+    for pno, lines in enumerate(pages):
+        try:
+            links = doc.load_page(pno).get_links()
+        except Exception:  # a damaged page still lets the others be read
+            links = []
+        for link in links:
+            uri = link.get("uri") or ""
+            if REPO_URL.search(uri):
+                seen.setdefault(normalise(REPO_URL.search(uri).group(0)), None)
+        text = _page_text(lines)
+        for m in REPO_URL.finditer(text):
+            seen.setdefault(normalise(m.group(0)), None)
+    return [u for u in seen if u.count("/") >= 3]

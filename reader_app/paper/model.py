@@ -1,0 +1,119 @@
+"""The analysed paper as plain data classes: what the UI, the CLI and the exporters read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class Section:
+    """One heading of the paper.
+
+    Attributes:
+        title: the heading as printed, without its number.
+        number: "3", "3.2", "A", "IV", or "" when unnumbered.
+        level: 1 for top-level sections (Abstract and References included), 2 for subsections, ...
+        page: 1-based page on which the heading is printed.
+        bbox: the heading's box on that page (x0, y0, x1, y1) in PDF points.
+        tag: one of TAGS (abstract, introduction, ..., other).
+        also: further tags that fit the section too.
+        implicit: True when the paper prints no heading (an Abstract without the word "Abstract").
+    """
+
+    title: str
+    number: str
+    level: int
+    page: int
+    bbox: Box
+    tag: str = "other"
+    also: list[str] = field(default_factory=list)
+    implicit: bool = False
+
+
+@dataclass
+class Figure:
+    """One numbered figure or table.
+
+    Attributes:
+        label: "Figure 3", "Table 2", "Table A1" (normalised: "Fig. 3" becomes "Figure 3").
+        kind: "figure" or "table".
+        number: the number as printed ("3", "A1").
+        page: 1-based page of the caption.
+        bbox: the figure or table itself (not its caption) in PDF points.
+        caption: the full caption text, label included.
+        caption_bbox: the caption's box on the same page.
+    """
+
+    label: str
+    kind: str
+    number: str
+    page: int
+    bbox: Box
+    caption: str
+    caption_bbox: Box
+
+
+@dataclass
+class Paper:
+    """Everything the analysis found in one PDF.
+
+    Attributes:
+        file: the PDF's file name (or path as given).
+        page_count: number of pages.
+        title: the paper's title, "" when none was found.
+        authors: author names, best effort.
+        sections: every heading in reading order, all levels.
+        figures: every numbered figure and table, by page then position.
+        repo_urls: links to code repositories (github.com, gitlab.com, ...), first mention first.
+        has_text_layer: False for scanned papers (no text to analyse; images still listed as figures).
+        page_sizes: (width, height) of every page in points.
+    """
+
+    file: str
+    page_count: int
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    repo_urls: list[str] = field(default_factory=list)
+    has_text_layer: bool = True
+    page_sizes: list[tuple[float, float]] = field(default_factory=list)
+
+    def section_at(self, page: int, y: float) -> Section | None:
+        """The deepest section whose heading comes before the point (page 1-based, y in points)."""
+        current = None
+        for section in self.sections:
+            if (section.page, section.bbox[1]) <= (page, y):
+                current = section
+            else:
+                break
+        return current
+
+    def top_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.level == 1]
+
+    def to_json(self) -> dict:
+        """The CLI's JSON shape (see issue 3), with a few extra keys."""
+        return {
+            "file": self.file,
+            "pages": self.page_count,
+            "title": self.title,
+            "authors": list(self.authors),
+            "has_text_layer": self.has_text_layer,
+            "sections": [
+                {"title": s.title, "number": s.number, "level": s.level, "page": s.page, "tag": s.tag,
+                 "also": list(s.also), "bbox": _rounded(s.bbox), **({"implicit": True} if s.implicit else {})}
+                for s in self.sections
+            ],
+            "figures": [
+                {"label": f.label, "kind": f.kind, "page": f.page, "bbox": _rounded(f.bbox),
+                 "caption": f.caption, "caption_bbox": _rounded(f.caption_bbox)}
+                for f in self.figures
+            ],
+            "repo_urls": list(self.repo_urls),
+        }
+
+
+def _rounded(box: Box) -> list[float]:
+    return [round(v, 1) for v in box]

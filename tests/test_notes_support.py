@@ -14,15 +14,19 @@ LINES = [
 ]
 
 
+FIGURE_BOX = (72, 220, 300, 380)
+
+
 def make_pdf(path: Path, pages: int = 3, title: str = "A Small Test Paper") -> Path:
     """A real PDF with a title, authors metadata and three sentences on every page."""
     doc = pymupdf.open()
     for number in range(pages):
         page = doc.new_page()
         page.insert_text((72, 72), f"{title} - page {number + 1}", fontsize=16)
-        for i, line in enumerate(LINES):
+        for i, line in enumerate(LINES[:2]):
             page.insert_text((72, 140 + 40 * i), line, fontsize=11)
-        page.draw_rect(pymupdf.Rect(72, 300, 300, 450), color=(0, 0, 1), fill=(0.8, 0.9, 1))
+        page.draw_rect(pymupdf.Rect(*FIGURE_BOX), color=(0, 0, 1), fill=(0.8, 0.9, 1))
+        page.insert_text((72, FIGURE_BOX[3] + 20), LINES[2], fontsize=11)  # the caption, under its figure
     doc.set_metadata({"title": title, "author": "Ada Lovelace; Alan Turing"})
     doc.save(path)
     doc.close()

@@ -56,7 +56,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     if target.is_dir():
         raise explain(target, IsADirectoryError(errno.EISDIR, "is a directory"))
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        # the real suffix last: writers such as PyMuPDF pick the file format from it
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
         os.close(fd)
     except OSError as exc:
         raise explain(target, exc) from None

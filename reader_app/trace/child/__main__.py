@@ -1,0 +1,48 @@
+"""Entry point of the tracing child: `python -m reader_app.trace.child REQUEST.json RESULT.json`.
+
+The memory cap is set before torch is imported. The real stdout is kept for progress lines only; the
+model's own prints go to stderr so they cannot garble the protocol. The result is written as JSON to a
+file (atomically, via rename), so a crash leaves either a whole result or none.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def _set_memory_cap(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    import resource
+
+    limit = int(megabytes) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def main(argv: list[str]) -> int:
+    request_path, result_path = argv[1], argv[2]
+    with open(request_path, encoding="utf-8") as fh:
+        request = json.load(fh)
+    _set_memory_cap(request.get("memory_mb"))
+    progress_fd = os.dup(1)
+    os.dup2(2, 1)  # print() in the model's code now lands on stderr
+    channel = os.fdopen(progress_fd, "w", buffering=1)
+
+    def progress(message: str) -> None:
+        channel.write(message.replace("\n", " ") + "\n")
+
+    from reader_app.trace.child.session import Session  # imports torch, after the cap
+
+    progress("importing torch")
+    report = Session(request, progress).run()
+    temp = result_path + ".part"
+    with open(temp, "w", encoding="utf-8") as fh:
+        json.dump(report, fh)
+    os.replace(temp, result_path)
+    progress("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,212 @@
+"""Zero-config construction of the model: defaults, guessed values, config objects, factories.
+
+Every value can be overridden by name; a name that is not a constructor parameter is applied to the
+fields of the config object the model takes (so `--arg dim=4096` reaches `ModelArgs.dim`).
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import re
+import sys
+import types
+from dataclasses import dataclass, field
+
+from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
+                                            make_consistent)
+
+
+class ConstructionError(Exception):
+    """The class could not be built without configuration; the message says which argument."""
+
+
+@dataclass
+class Recipe:
+    """How the model was built, so it can be built again on another device.
+
+    Attributes:
+        target: the class or factory function called.
+        kwargs: the keyword arguments passed.
+        args: flat name -> value of everything used (parameters and config fields), for the report.
+        unused: override names that matched nothing.
+    """
+
+    target: object
+    kwargs: dict
+    args: dict = field(default_factory=dict)
+    unused: list = field(default_factory=list)
+
+    def build(self):
+        return self.target(**self.kwargs)
+
+
+def _parameters(func) -> list[inspect.Parameter]:
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return []
+    return [p for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def _plain(value):
+    """A JSON-friendly picture of a value for the args report."""
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (bool, int, float, str)) for v in value):
+        return list(value)
+    if inspect.isclass(value) or callable(value):
+        return getattr(value, "__name__", repr(value))
+    return repr(value)[:80]
+
+
+def _resolve_annotation(annotation, namespace: dict):
+    if isinstance(annotation, str):
+        try:
+            return eval(annotation, namespace)  # annotations are source text under `from __future__`
+        except Exception:
+            return None
+    return annotation
+
+
+def _is_config_class(obj) -> bool:
+    if not inspect.isclass(obj) or obj.__module__ in ("builtins", "typing") or obj.__module__.startswith("torch"):
+        return False
+    return dataclasses.is_dataclass(obj) or bool(re.search(r"(config|args|params|cfg|options|hparams)$",
+                                                           obj.__name__.lower()))
+
+
+def _config_candidates(namespace: dict) -> list[type]:
+    found = [v for v in namespace.values() if _is_config_class(v)]
+    return sorted(found, key=lambda c: (not c.__name__.lower().endswith("config"), c.__name__))
+
+
+class Builder:
+    """Fills in constructor arguments and records what it used.
+
+    Attributes:
+        overrides: user values by name.
+        used: flat record of values actually used.
+        consumed: override names that found a home.
+    """
+
+    def __init__(self, overrides: dict):
+        self.overrides = dict(overrides)
+        self.used: dict = {}
+        self.consumed: set[str] = set()
+
+    def kwargs_for(self, func, namespace: dict) -> dict:
+        values: dict = {}
+        filled: set[str] = set()
+        passed: set[str] = set()
+        for p in _parameters(func):
+            if p.name in self.overrides:
+                values[p.name] = self.overrides[p.name]
+                self.consumed.add(p.name)
+                passed.add(p.name)
+                continue
+            if p.default is not p.empty:
+                values[p.name] = p.default
+                continue
+            values[p.name] = self._fill(p, namespace)
+            filled.add(p.name)
+            passed.add(p.name)
+        make_consistent(values, filled)
+        for name, value in values.items():
+            self.used.setdefault(name, _plain(value))
+        return {k: values[k] for k in passed}
+
+    def _fill(self, p: inspect.Parameter, namespace: dict):
+        annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+        if annotation is not None and _is_config_class(annotation):
+            return self.config(annotation, namespace)
+        if CONFIG_NAME.match(p.name.lower()):
+            for candidate in _config_candidates(namespace):
+                try:
+                    return self.config(candidate, namespace)
+                except Exception:
+                    continue
+        value = guess_by_name(p.name)
+        if value is None and annotation is not None:
+            value = guess_by_annotation(annotation)
+        if value is None:
+            raise ConstructionError(f"cannot guess a value for the argument '{p.name}'; "
+                                    f"give one with --arg {p.name}=VALUE")
+        return value
+
+    def config(self, cls: type, namespace: dict):
+        """Build a config object, then apply overrides that name its fields."""
+        getter = getattr(cls, "get_default_config", None)
+        obj = getter() if callable(getter) else None
+        if obj is None:
+            module_ns = vars(sys.modules.get(cls.__module__, types.ModuleType("x")))
+            obj = cls(**self.kwargs_for(cls, {**namespace, **module_ns}))
+        self.apply_to_config(obj)
+        return obj
+
+    def apply_to_config(self, obj) -> None:
+        for name, value in self.overrides.items():
+            if hasattr(obj, name) and not callable(getattr(obj, name)):
+                setattr(obj, name, value)
+                self.consumed.add(name)
+        fields = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else {
+            k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
+        for name, value in fields.items():
+            self.used[name] = _plain(value)
+
+
+def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
+    """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)), smallest first."""
+    found = []
+    for name, obj in namespace.items():
+        if not inspect.isfunction(obj) or obj.__module__ != module.__name__:
+            continue
+        try:
+            tree = ast.parse(inspect.getsource(obj).lstrip())
+        except (OSError, SyntaxError, TypeError):
+            continue
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == cls.__name__
+               for n in ast.walk(tree)):
+            digits = re.findall(r"\d+", name)
+            found.append((int(digits[0]) if digits else 10**6, name, obj))
+    return [obj for _, _, obj in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, list[Recipe]]:
+    """The direct way to build `target` and, for classes, the factory functions to try after it."""
+    namespace = vars(module)
+    builder = Builder(overrides)
+    if not inspect.isclass(target) and callable(target):
+        kwargs = builder.kwargs_for(target, namespace)
+        return _recipe(target, kwargs, builder), []
+    getter = getattr(target, "get_default_config", None)
+    params = _parameters(target)
+    direct = None
+    try:
+        if callable(getter) and len(params) == 1 and params[0].default is params[0].empty:
+            config = getter()
+            builder.apply_to_config(config)
+            kwargs = {params[0].name: config}
+        else:
+            kwargs = builder.kwargs_for(target, namespace)
+        direct = _recipe(target, kwargs, builder)
+    except ConstructionError as exc:
+        direct = exc
+    alternatives = []
+    for factory in _factories(target, namespace, module):
+        fb = Builder(overrides)
+        try:
+            alternatives.append(_recipe(factory, fb.kwargs_for(factory, namespace), fb))
+        except ConstructionError:
+            continue
+    if isinstance(direct, ConstructionError):
+        if not alternatives:
+            raise direct
+        return alternatives[0], alternatives[1:]
+    return direct, alternatives
+
+
+def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
+    unused = [k for k in builder.overrides if k not in builder.consumed]
+    return Recipe(target, kwargs, dict(builder.used), unused)

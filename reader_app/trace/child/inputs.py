@@ -1,0 +1,235 @@
+"""Zero-config example inputs: a shape per forward() argument, with named symbolic dimensions.
+
+Each input is a list of dims, ints for sizes the model fixes (channels, features) and symbol names for
+the free ones (batch, seq_len, height, ...). Two size tables give two runs whose shapes, compared, name
+every dimension of every tensor inside the model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+
+from reader_app.trace.child.reach import RESHAPING, first_layer, forward_params, reach
+
+# Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
+SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 64), "length": (128, 192),
+         "depth": (8, 16), "nodes": (6, 9), "edges": (10, 14)}
+
+SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_length|n_ctx|seq_len|"
+                       r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
+IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
+GRAPH_NAMES = {"edge_index", "edges", "adj", "adjacency", "edge_list"}
+
+
+@dataclass
+class InputPlan:
+    """One forward() argument to make.
+
+    Attributes:
+        name: the parameter name.
+        dims: ints (fixed) or symbol names (free).
+        dtype: torch dtype name.
+        high: exclusive upper bound for integer values (token ids, node indices), or a symbol name.
+        fill: a symbol whose size every element takes (lengths), or None.
+    """
+
+    name: str
+    dims: list
+    dtype: str = "float32"
+    high: object = None
+    fill: str | None = None
+
+
+@dataclass
+class Sizes:
+    """Sizes for one run; fixed symbols (an image size the model insists on) keep one value.
+
+    Attributes:
+        values: symbol -> size.
+    """
+
+    values: dict = field(default_factory=dict)
+
+    def of(self, dim) -> int:
+        return dim if isinstance(dim, int) else self.values[dim]
+
+
+def _attr_values(model: nn.Module, pattern) -> list:
+    found = []
+    for module in model.modules():
+        for holder in (module, getattr(module, "config", None), getattr(module, "params", None),
+                       getattr(module, "args", None)):
+            if holder is None:
+                continue
+            for key, value in list(vars(holder).items()) if hasattr(holder, "__dict__") else []:
+                if pattern.match(key) and isinstance(value, (int, tuple, list)) and not isinstance(value, bool):
+                    found.append(value)
+        if len(found) > 20:
+            break
+    return found
+
+
+def size_tables(model: nn.Module) -> tuple[Sizes, list[Sizes]]:
+    """The first run's sizes and the second-run variants to try (all free dims, then batch only)."""
+    first = {k: v[0] for k, v in SIZES.items()}
+    second = {k: v[1] for k, v in SIZES.items()}
+    seq_caps = [v for v in _attr_values(model, SEQ_ATTRS) if isinstance(v, int) and v > 1]
+    if seq_caps:
+        cap = min(seq_caps)
+        first["seq_len"], second["seq_len"] = min(7, cap), min(5, cap - 1)
+    images = _attr_values(model, IMAGE_ATTRS)
+    if images:
+        size = images[0]
+        h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])
+        first["height"] = second["height"] = h
+        first["width"] = second["width"] = w
+    batch_only = dict(first, batch=second["batch"])
+    return Sizes(first), [Sizes(second), Sizes(batch_only)]
+
+
+def _seq_model(model: nn.Module) -> bool:
+    kinds = (nn.Embedding, nn.MultiheadAttention, nn.RNNBase, nn.TransformerEncoderLayer, nn.LayerNorm)
+    return any(isinstance(m, kinds) or "attention" in type(m).__name__.lower() for m in model.modules())
+
+
+def _layer_shapes(layer: nn.Module, seq_first: bool) -> list[tuple[list, str, object]]:
+    """Candidate (dims, dtype, high) a layer accepts, likeliest first."""
+    if isinstance(layer, (nn.Embedding, nn.EmbeddingBag)):
+        return [(["batch", "seq_len"], "int64", layer.num_embeddings)]
+    if isinstance(layer, nn.Linear):
+        flat, seq = ["batch", layer.in_features], ["batch", "seq_len", layer.in_features]
+        return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
+            [(flat, "float32", None), (seq, "float32", None)]
+    conv_space = {1: ["length"], 2: ["height", "width"], 3: ["depth", "height", "width"]}
+    for rank, kinds in ((1, (nn.Conv1d, nn.ConvTranspose1d)), (2, (nn.Conv2d, nn.ConvTranspose2d)),
+                        (3, (nn.Conv3d, nn.ConvTranspose3d))):
+        if isinstance(layer, kinds):
+            return [(["batch", layer.in_channels] + conv_space[rank], "float32", None)]
+    if isinstance(layer, nn.RNNBase):
+        dims = ["batch", "seq_len", layer.input_size] if layer.batch_first else ["seq_len", "batch", layer.input_size]
+        return [(dims, "float32", None)]
+    attn = layer if isinstance(layer, nn.MultiheadAttention) else next(
+        (m for m in layer.modules() if isinstance(m, nn.MultiheadAttention)), None)
+    if attn is not None:
+        dims = ["batch", "seq_len", attn.embed_dim] if attn.batch_first else ["seq_len", "batch", attn.embed_dim]
+        return [(dims, "float32", None)]
+    if isinstance(layer, (nn.LayerNorm, nn.RMSNorm)):
+        shape = list(layer.normalized_shape)
+        return [(["batch", "seq_len"] + shape, "float32", None), (["batch"] + shape, "float32", None)]
+    if isinstance(layer, nn.BatchNorm1d):
+        return [(["batch", layer.num_features], "float32", None),
+                (["batch", layer.num_features, "length"], "float32", None)]
+    if isinstance(layer, (nn.BatchNorm2d, nn.InstanceNorm2d)):
+        return [(["batch", layer.num_features, "height", "width"], "float32", None)]
+    if isinstance(layer, nn.GroupNorm):
+        return [(["batch", layer.num_channels, "height", "width"], "float32", None)]
+    return []
+
+
+def _undo(dims: list, ops: list) -> list | None:
+    """Walk the ops back from the layer's shape to the argument's shape; None if a reshape hides it."""
+    dims = list(dims)
+    for name, args in reversed(ops):
+        if name in RESHAPING:
+            return dims
+        if name in ("transpose", "swapaxes") and len(args) == 2 and None not in args:
+            a, b = (i % len(dims) for i in args)
+            dims[a], dims[b] = dims[b], dims[a]
+        elif name == "permute" and args and None not in args:
+            perm = list(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else list(args)
+            if sorted(p % len(dims) for p in perm) == list(range(len(dims))):
+                inverse = [0] * len(dims)
+                for i, p in enumerate(perm):
+                    inverse[p % len(dims)] = dims[i]
+                dims = inverse
+        elif name == "unsqueeze" and len(args) == 1 and args[0] is not None:
+            del dims[args[0] % len(dims)]
+        elif name == "squeeze" and len(args) == 1 and args[0] is not None:
+            dims.insert(args[0] % (len(dims) + 1), 1)
+    return dims
+
+
+def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
+    low = name.lower()
+    if low in GRAPH_NAMES:
+        return [([2, "edges"], "int64", "nodes")] if low != "adj" and low != "adjacency" else \
+            [(["nodes", "nodes"], "float32", None)]
+    if "mask" in low:
+        return [(["batch", "seq_len"], "bool", None)]
+    if low in ("lengths", "lens", "seq_lens", "src_len", "length"):
+        return [(["batch"], "int64", "fill:seq_len")]
+    if low in ("t", "timestep", "timesteps", "time", "sigma", "noise_level"):
+        return [(["batch"], "float32", None)]
+    if low in ("y", "labels", "label", "targets", "target"):
+        return [(["batch"], "int64", 10)]
+    if re.search(r"ids|idx|tokens|text|words|src|tgt|caption", low):
+        return [(["batch", "seq_len"], "int64", 100)]
+    if re.search(r"image|img|pixel", low):
+        return [(["batch", 3, "height", "width"], "float32", None)]
+    if re.search(r"audio|wav|signal|waveform", low):
+        return [(["batch", "length"], "float32", None)]
+    first = "nodes" if graph else "batch"
+    return [([first, 16], "float32", None), ([first, "seq_len", 16], "float32", None)]
+
+
+def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
+    found = reach(model, model.forward, name)
+    options = []
+    if found.layer is not None:
+        seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
+        for dims, dtype, high in _layer_shapes(found.layer, seq_first):
+            undone = _undo(dims, found.ops)
+            if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
+                options.append((undone, dtype, high))
+    options += _by_name(name, graph)
+    plans = []
+    for dims, dtype, high in options:
+        if graph:
+            dims = ["nodes" if d == "batch" else d for d in dims]
+        fill = None
+        if isinstance(high, str) and high.startswith("fill:"):
+            fill, high = high[5:], None
+        plan = InputPlan(name, dims, dtype, high, fill)
+        if plan not in plans:
+            plans.append(plan)
+    return plans
+
+
+def candidate_inputs(model: nn.Module, limit: int = 4) -> list[list[InputPlan]]:
+    """Whole-input candidates: each argument's best guess, then one argument at a time varied."""
+    params = [name for name, required in forward_params(type(model).forward) if required]
+    graph = any(p.lower() in GRAPH_NAMES for p in params)
+    per_arg = [_plans_for(model, p, graph) for p in params]
+    best = [options[0] for options in per_arg]
+    candidates = [best]
+    for index, options in enumerate(per_arg):
+        for option in options[1:]:
+            candidates.append(best[:index] + [option] + best[index + 1:])
+    return candidates[:limit]
+
+
+def user_plans(specs) -> list[InputPlan]:
+    return [InputPlan(s.name, list(s.shape), s.dtype) for s in specs]
+
+
+def materialize(plans: list[InputPlan], sizes: Sizes, device: str) -> dict:
+    """Tensors for one run; integer tensors hold valid indices (they matter on the CPU)."""
+    tensors = {}
+    for plan in plans:
+        shape = [sizes.of(d) for d in plan.dims]
+        dtype = getattr(torch, plan.dtype)
+        if device == "meta":
+            tensors[plan.name] = torch.empty(shape, dtype=dtype, device="meta")
+        elif plan.fill:
+            tensors[plan.name] = torch.full(shape, sizes.of(plan.fill), dtype=dtype)
+        elif dtype == torch.bool:
+            tensors[plan.name] = torch.ones(shape, dtype=dtype)
+        elif not dtype.is_floating_point:
+            high = sizes.of(plan.high) if plan.high is not None else 2
+            tensors[plan.name] = torch.randint(0, max(1, high), shape, dtype=dtype)
+        else:
+            tensors[plan.name] = torch.randn(shape, dtype=dtype)
+    return tensors

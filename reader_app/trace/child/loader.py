@@ -1,0 +1,173 @@
+"""Import the user's model file and find the class (or factory) to trace.
+
+Imports of packages that are not installed do not stop the import: they yield placeholder modules
+that raise `MissingDependency` when the traced code actually uses them, so an import needed only by
+training code (wandb, tensorboard) does not matter, and one the model needs is named in the error.
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.abc
+import importlib.machinery
+import inspect
+import os
+import sys
+import types
+
+
+class MissingDependency(ImportError):
+    """The model's code used a package that is not installed in the tracing interpreter."""
+
+    def __init__(self, package: str):
+        super().__init__(f"the model's code needs the package '{package}', which is not installed "
+                         f"in this Python (pip install {package})")
+        self.package = package
+
+
+class _Placeholder:
+    """Stands for anything taken from a missing package; raises as soon as it is really used."""
+
+    def __init__(self, package: str, dotted: str):
+        object.__setattr__(self, "_package", package)
+        object.__setattr__(self, "_dotted", dotted)
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return _Placeholder(self._package, f"{self._dotted}.{name}")
+
+    def __call__(self, *args, **kwargs):
+        raise MissingDependency(self._package)
+
+    def __mro_entries__(self, bases):
+        raise MissingDependency(self._package)
+
+
+class _PlaceholderModule(types.ModuleType):
+    def __init__(self, name: str, package: str):
+        super().__init__(name)
+        self.__path__ = []  # lets `import missing.sub` resolve through the finder below
+        self._package = package
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return _Placeholder(self._package, f"{self.__name__}.{name}")
+
+
+class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Last on sys.meta_path: whatever no other finder found becomes a placeholder module.
+
+    Attributes:
+        missing: top-level package names that were imported but are not installed.
+        local_roots: the repository's folders; only imports written there get placeholders.
+    """
+
+    def __init__(self, local_roots: list[str]):
+        self.missing: list[str] = []
+        self.local_roots = tuple(os.path.join(os.path.realpath(r), "") for r in local_roots)
+
+    def _imported_from_repo(self) -> bool:
+        # Only the repository's own imports get placeholders: torch's optional imports must still fail.
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not (name.startswith("<") or "importlib" in name or name == __file__):
+                return os.path.realpath(name).startswith(self.local_roots) or name.endswith(".ipynb")
+            frame = frame.f_back
+        return False
+
+    def find_spec(self, fullname, path=None, target=None):
+        top = fullname.split(".")[0]
+        if top in sys.stdlib_module_names or top in {"torch", "reader_app"}:
+            return None
+        if top not in self.missing and not self._imported_from_repo():
+            return None
+        if top not in self.missing:
+            self.missing.append(top)
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec):
+        return _PlaceholderModule(spec.name, spec.name.split(".")[0])
+
+    def exec_module(self, module):
+        return None
+
+
+def package_root(file: str) -> tuple[str, str]:
+    """(folder to put on sys.path, dotted module name) for a file, honouring packages above it."""
+    folder, stem = os.path.split(os.path.realpath(file))
+    parts = [os.path.splitext(stem)[0]]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        folder, pkg = os.path.split(folder)
+        parts.insert(0, pkg)
+    return folder, ".".join(parts)
+
+
+def import_model_file(file: str, repo_root: str) -> types.ModuleType:
+    """Import `file` the way the repository's own scripts would (repo root and package parent on sys.path)."""
+    folder, dotted = package_root(file)
+    for entry in (repo_root, folder):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    if file.endswith(".ipynb"):
+        return _import_notebook(file)
+    return importlib.import_module(dotted)
+
+
+def _import_notebook(file: str) -> types.ModuleType:
+    """Run a notebook's code cells (shell and magic lines dropped) as one module."""
+    import json
+
+    with open(file, encoding="utf-8") as fh:
+        cells = json.load(fh).get("cells", [])
+    lines: list[str] = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else source
+        for line in text.splitlines():
+            lines.append("" if line.lstrip().startswith(("!", "%")) else line)
+        lines.append("")
+    module = types.ModuleType("notebook_model")
+    module.__file__ = file
+    sys.modules[module.__name__] = module
+    exec(compile("\n".join(lines), file, "exec"), module.__dict__)
+    return module
+
+
+def module_classes(module: types.ModuleType, base: type) -> list[type]:
+    """Subclasses of `base` defined in `module` itself, in source order."""
+    found = [obj for obj in vars(module).values()
+             if inspect.isclass(obj) and issubclass(obj, base) and obj.__module__ == module.__name__]
+    return sorted(found, key=lambda c: _first_line(c))
+
+
+def _first_line(obj) -> int:
+    try:
+        return inspect.getsourcelines(obj)[1]
+    except (OSError, TypeError):
+        return 0
+
+
+def guess_main_class(module: types.ModuleType, base: type) -> type | None:
+    """The module class no other module class in the file uses: the top of the composition tree."""
+    classes = module_classes(module, base)
+    if not classes:
+        return None
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return classes[-1]
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and sub.id != node.name:
+                    used.add(sub.id)
+    roots = [c for c in classes if c.__name__ not in used]
+    pool = roots or classes
+    # The largest class (most source lines) is the likeliest whole model among several roots.
+    return max(pool, key=lambda c: (len(inspect.getsource(c).splitlines()), _first_line(c)))

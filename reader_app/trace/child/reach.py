@@ -1,0 +1,243 @@
+"""Static reading of forward(): which layer does each argument reach first, and through which ops?
+
+`x = self.drop(x.transpose(1, 2)); y = self.conv(x)` -> x reaches `conv` (a Conv1d) after a transpose,
+so the input is the Conv1d's expected shape with dims 1 and 2 swapped back.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+import torch.nn as nn
+
+# Layers that keep whatever shape they get: the taint passes through them.
+PASS_THROUGH = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Identity, nn.ReLU, nn.GELU, nn.SiLU, nn.Tanh,
+                nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.Mish, nn.Hardswish, nn.PReLU)
+INVERTIBLE = {"transpose", "permute", "unsqueeze", "squeeze", "movedim", "swapaxes"}
+RESHAPING = {"view", "reshape", "flatten", "rearrange", "unfold", "expand"}
+
+
+def function_tree(func) -> ast.FunctionDef | None:
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+        node = ast.parse(source).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return None
+    return node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+def forward_params(func) -> list[tuple[str, bool]]:
+    """(name, required) for forward()'s arguments after self."""
+    sig = inspect.signature(func)
+    out = []
+    for p in list(sig.parameters.values())[1:]:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        out.append((p.name, p.default is p.empty))
+    return out
+
+
+class Reach:
+    """What one argument meets first.
+
+    Attributes:
+        layer: the first shape-defining module, or None.
+        ops: tensor methods applied on the way, as (name, constant args).
+        rank: the rank implied by `a, b, c = x.shape` unpacking, or None.
+        reshaped: a view/reshape/flatten on the way makes the layer's shape only a guess.
+    """
+
+    def __init__(self):
+        self.layer: nn.Module | None = None
+        self.ops: list[tuple[str, tuple]] = []
+        self.rank: int | None = None
+        self.reshaped = False
+
+
+def _names_in(node) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _consts(call: ast.Call) -> tuple:
+    vals = []
+    for a in call.args:
+        try:
+            vals.append(ast.literal_eval(a))
+        except ValueError:
+            vals.append(None)
+    return tuple(vals)
+
+
+def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
+    """x.transpose(1, 2).contiguous() -> [("transpose", (1, 2)), ("contiguous", ())] when x is tainted."""
+    ops = []
+    node = expr
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        ops.append((node.func.attr, _consts(node)))
+        node = node.func.value
+    if isinstance(node, ast.Name) and node.id in tainted:
+        return list(reversed(ops))
+    return None
+
+
+def _postorder_calls(node) -> list[ast.Call]:
+    out = []
+    for child in ast.iter_child_nodes(node):
+        out.extend(_postorder_calls(child))
+    if isinstance(node, ast.Call):
+        out.append(node)
+    return out
+
+
+def _statements(body):
+    for stmt in body:
+        yield stmt
+        for attr in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, attr, None)
+            if isinstance(inner, list) and not isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+                yield from _statements(inner)
+        for handler in getattr(stmt, "handlers", []) or []:
+            yield from _statements(handler.body)
+
+
+def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
+    """Follow `param` through `func` (a bound forward or helper of `owner`) to the first layer."""
+    result = Reach()
+    tree = function_tree(func)
+    if tree is None or depth > 6:
+        return result
+    tainted = {param}
+    chains: dict[str, list] = {param: []}
+    loop_alias: dict[str, nn.Module] = {}
+    for stmt in _statements(tree.body):
+        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+            container = _resolve_self_attr(owner, stmt.iter)
+            if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container):
+                loop_alias[stmt.target.id] = container[0]
+            continue
+        if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
+            continue  # their bodies are visited as statements of their own
+        if not (_names_in(stmt) & tainted):
+            continue
+        if _shape_unpack(stmt, tainted, chains, result):
+            continue
+        for call in _postorder_calls(stmt):
+            arg_index, chain = _tainted_argument(call, tainted, chains)
+            if arg_index is None:
+                continue
+            callee = _callee(owner, call.func, loop_alias)
+            if callee is None:
+                continue
+            found = _enter(owner, callee, arg_index, chain, depth)
+            if found is not None:
+                return found
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            value = stmt.value
+            chain = _method_chain(value, tainted) if value is not None else None
+            source = next(iter(_names_in(value) & tainted), None) if value is not None else None
+            base = chains.get(source, []) if source else []
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                for name in _names_in(target):
+                    tainted.add(name)
+                    chains[name] = base + (chain or [])
+    return result
+
+
+def _shape_unpack(stmt, tainted, chains, result: Reach) -> bool:
+    """`B, T, C = x.shape` / `x.size()` on the untouched argument tells the rank."""
+    if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Tuple)):
+        return False
+    value = stmt.value
+    if isinstance(value, ast.Call):
+        value = value.func
+    if isinstance(value, ast.Attribute) and value.attr in ("shape", "size") and isinstance(value.value, ast.Name):
+        name = value.value.id
+        if name in tainted and not chains.get(name) and result.rank is None:
+            result.rank = len(stmt.targets[0].elts)
+        return True
+    return False
+
+
+def _tainted_argument(call: ast.Call, tainted, chains):
+    for index, arg in enumerate(call.args):
+        chain = _method_chain(arg, tainted)
+        if chain is not None:
+            name = next(iter(_names_in(arg) & tainted))
+            return index, chains.get(name, []) + chain
+    for kw in call.keywords:
+        chain = _method_chain(kw.value, tainted)
+        if chain is not None and kw.arg:
+            name = next(iter(_names_in(kw.value) & tainted))
+            return kw.arg, chains.get(name, []) + chain
+    return None, None
+
+
+def _resolve_self_attr(owner, expr):
+    """self.a.b -> the object, or None."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not (isinstance(expr, ast.Name) and expr.id == "self"):
+        return None
+    obj = owner
+    for part in reversed(parts):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def _callee(owner, func_expr, loop_alias):
+    if isinstance(func_expr, ast.Name):
+        return loop_alias.get(func_expr.id)
+    if isinstance(func_expr, ast.Subscript):
+        container = _resolve_self_attr(owner, func_expr.value)
+        if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container):
+            return container[0]
+        return None
+    return _resolve_self_attr(owner, func_expr)
+
+
+def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
+    """Descend into a module or a helper method; None when it gives no layer."""
+    if isinstance(callee, nn.Module):
+        layer = first_layer(callee, depth)
+        if layer is None:
+            return None
+        if isinstance(layer, Reach):
+            layer.ops = chain + layer.ops
+            return layer
+        found = Reach()
+        found.layer, found.ops = layer, list(chain)
+        return found
+    if inspect.ismethod(callee) and isinstance(arg_index, (int, str)):
+        params = [name for name, _ in forward_params(callee.__func__)]
+        target = params[arg_index] if isinstance(arg_index, int) and arg_index < len(params) else arg_index
+        inner = reach(owner, callee, target, depth + 1)
+        if inner.layer is not None:
+            inner.ops = chain + inner.ops
+            return inner
+    return None
+
+
+def first_layer(module: nn.Module, depth: int = 0):
+    """The first shape-defining torch layer a module applies to its first input."""
+    if isinstance(module, PASS_THROUGH):
+        return None
+    if type(module).__module__.startswith("torch.nn"):
+        if isinstance(module, nn.Sequential):
+            for child in module:
+                found = first_layer(child, depth + 1)
+                if found is not None:
+                    return found
+            return None
+        return module
+    forward = getattr(module, "forward", None)
+    params = forward_params(type(module).forward) if forward else []
+    if not params:
+        return None
+    inner = reach(module, forward, params[0][0], depth + 1)
+    return inner if inner.layer is not None else None

@@ -1,0 +1,280 @@
+"""One tracing session inside the child: import, build, choose inputs, run twice, assemble the report."""
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+import time
+from contextlib import nullcontext
+
+import torch
+import torch.nn as nn
+
+from reader_app.trace.child import failure
+from reader_app.trace.child.capture import Recorder, RepoFiles
+from reader_app.trace.child.construct import ConstructionError, plan
+from reader_app.trace.child.dims import name_shape, name_shapes
+from reader_app.trace.child.inputs import (SIZES, Sizes, candidate_inputs, materialize, size_tables,
+                                           user_plans)
+from reader_app.trace.child.loader import (MissingPackageFinder, guess_main_class, import_model_file,
+                                           module_classes)
+from reader_app.trace.child.metainit import no_meta_init
+from reader_app.trace.child.sources import DefinitionLines
+from reader_app.trace.specs import parse_input_spec
+
+
+class Stop(Exception):
+    """Ends the session early with an error already put in the report."""
+
+
+class Session:
+    """Traces one model as the request describes and fills `report` (the issue's JSON shape).
+
+    Attributes:
+        request: the parent's request dict (file, root, class_name, args, inputs, device, per_line).
+        report: the result dict, complete or partial.
+        progress: callable(str) for phase messages.
+    """
+
+    def __init__(self, request: dict, progress):
+        self.request, self.progress = request, progress
+        self.root = os.path.realpath(request["root"])
+        self.file = os.path.realpath(request["file"])
+        self.files = RepoFiles([self.root])
+        self.report = {"file": self.rel(self.file), "class": request.get("class_name") or "",
+                       "device": request.get("device") or "meta", "args": {}, "inputs": [], "layers": [],
+                       "lines": [], "error": None, "fallback_reason": None, "warnings": [],
+                       "reached_output": False, "timings": {}}
+        self.finder = MissingPackageFinder([self.root])
+        self._t0 = time.perf_counter()
+
+    def rel(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        real = os.path.realpath(path)
+        return os.path.relpath(real, self.root) if real.startswith(self.root) else path
+
+    def fail(self, message: str, file: str | None = None, line: int | None = None):
+        self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
+                                "line": line or 0}
+        raise Stop
+
+    def mark(self, phase: str):
+        self.report["timings"][phase] = round(time.perf_counter() - self._t0, 3)
+
+    # ---- phases -------------------------------------------------------------------------------
+    def run(self) -> dict:
+        try:
+            target, module = self.load()
+            model, recipe = self.build(target, module)
+            self.trace(model, recipe)
+        except Stop:
+            pass
+        if self.finder.missing and not self.report["error"]:
+            names = ", ".join(self.finder.missing)
+            self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
+        return self.report
+
+    def load(self):
+        self.progress("importing the model's code")
+        sys.meta_path.append(self.finder)
+        try:
+            module = import_model_file(self.file, self.root)
+        except BaseException as exc:  # the user's module may raise anything, even SystemExit
+            self.fail(failure.describe(exc, f"importing {self.report['file']}"),
+                      *failure.repo_location(exc, self.files))
+        self.mark("import")
+        name = self.request.get("class_name")
+        if name:
+            target = getattr(module, name, None)
+            if target is None:
+                self.fail(f"There is no class or function named '{name}' in {self.report['file']}")
+            if inspect.isclass(target) and not issubclass(target, nn.Module):
+                self.fail(f"'{name}' is not a torch.nn.Module, so it has no forward() to trace")
+        else:
+            target = guess_main_class(module, nn.Module)
+            if target is None:
+                self.fail(f"{self.report['file']} defines no torch.nn.Module to trace")
+        self.report["class"] = target.__name__
+        return target, module
+
+    def build(self, target, module):
+        self.progress(f"building {target.__name__}")
+        try:
+            first, alternatives = plan(target, module, self.request.get("args") or {})
+        except ConstructionError as exc:
+            self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
+                      *failure.repo_location(exc, self.files))
+        errors = []
+        device = self.report["device"]
+        for recipe in [first] + alternatives:
+            try:
+                with (torch.device("meta") if device == "meta" else nullcontext()), \
+                        (no_meta_init() if device == "meta" else nullcontext()):
+                    model = recipe.build()
+            except BaseException as exc:
+                errors.append((recipe, exc))
+                continue
+            return self.accept(model, recipe, target)
+        recipe, exc = errors[0]
+        if device == "meta" and failure.meta_unsupported(exc):
+            try:
+                model = recipe.build()
+                self.fall_back(f"building on the meta device failed ({failure.first_line(exc)})")
+                return self.accept(model, recipe, target)
+            except BaseException as cpu_exc:
+                exc = cpu_exc
+        self.report["args"] = recipe.args
+        self.fail(failure.describe(exc, f"building {target.__name__}"), *failure.repo_location(exc, self.files))
+
+    def accept(self, model, recipe, target):
+        if not isinstance(model, nn.Module):
+            self.fail(f"{getattr(recipe.target, '__name__', 'the factory')}() returned "
+                      f"{type(model).__name__}, not a torch.nn.Module")
+        model.eval()
+        self.report["args"] = recipe.args
+        if recipe.target is not target:
+            self.report["warnings"].append(f"built with the factory {recipe.target.__name__}()")
+        for name in recipe.unused:
+            self.report["warnings"].append(f"--arg {name} matched no constructor argument or config field")
+        self.mark("build")
+        return model, recipe
+
+    def fall_back(self, reason: str):
+        self.report["device"] = "cpu"
+        self.report["fallback_reason"] = reason
+
+    # ---- forward runs -------------------------------------------------------------------------
+    def forward(self, model, plans, sizes: Sizes):
+        """One recorded forward; returns (recorder, exception or None)."""
+        device = self.report["device"]
+        rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
+        try:
+            inputs = materialize(plans, sizes, device)
+            with rec, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()):
+                rec.run(inputs)
+            return rec, None
+        except BaseException as exc:
+            return rec, exc
+
+    def trace(self, model, recipe):
+        self.progress("running forward()")
+        specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
+        sizes, variants = size_tables(model)
+        candidates = [user_plans(specs)] if specs else candidate_inputs(model)
+        chosen, first, exc = self.probe(model, candidates, sizes)
+        if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
+            reason = failure.first_line(exc)
+            try:
+                model = recipe.build().eval()
+            except BaseException as build_exc:
+                self.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
+                          f"{failure.first_line(build_exc)}")
+            self.fall_back(f"an op needs real data on the meta device ({reason})")
+            chosen, first, exc = self.probe(model, candidates, sizes)
+        self.mark("forward")
+        second, second_sizes = None, None
+        if self.request.get("symbolic", True) and not specs:
+            self.progress("naming dimensions")
+            for variant in variants:
+                rec, second_exc = self.forward(model, chosen, variant)
+                same_outcome = (second_exc is None) == (exc is None)
+                if same_outcome:
+                    second, second_sizes = rec, variant
+                    break
+        self.mark("symbolic")
+        symbols = self.symbols(chosen, sizes, second_sizes)
+        self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
+        self.assemble(model, first, second, symbols)
+        if exc is not None:
+            self.forward_error(model, exc, first, second, symbols)
+        else:
+            self.report["reached_output"] = first.output_shapes is not None
+
+    def probe(self, model, candidates, sizes):
+        """The first input candidate whose forward succeeds, else the first one's failure."""
+        failed = None
+        for plans in candidates:
+            rec, exc = self.forward(model, plans, sizes)
+            if exc is None:
+                return plans, rec, None
+            if failed is None:
+                failed = (plans, rec, exc)
+            if failure.find_missing(exc) or failure.meta_unsupported(exc):
+                break
+        return failed
+
+    def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:
+        used = {d for p in plans for d in p.dims if isinstance(d, str)}
+        if second is None:
+            return {}
+        return {s: (sizes.values[s], second.values[s]) for s in SIZES if s in used}
+
+    def input_entry(self, plan, sizes, symbols, second) -> dict:
+        shape = [sizes.of(d) for d in plan.dims]
+        other = [second.of(d) for d in plan.dims] if second else None
+        return {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
+
+    def assemble(self, model, first: Recorder, second: Recorder | None, symbols: dict):
+        paired = _pair_calls(first, second)
+        definitions = DefinitionLines(self.files)
+        layers = []
+        for name, module in model.named_modules():
+            file, line = definitions.of(model, name)
+            calls = [{"file": self.rel(c.file), "line": c.line or 0, "in": c.inputs, "out": c.outputs,
+                      "in_dims": name_shapes(c.inputs, o.inputs if o else None, symbols),
+                      "out_dims": name_shapes(c.outputs, o.outputs if o else None, symbols)}
+                     for c, o in paired.get(name, [])]
+            layers.append({"name": name, "type": type(module).__name__, "file": self.rel(file),
+                           "line": line or 0, "calls": calls})
+        self.report["layers"] = layers
+        self.report["lines"] = self.line_entries(first, second, symbols)
+
+    def line_entries(self, first: Recorder, second: Recorder | None, symbols: dict) -> list:
+        others: dict = {}
+        counts: dict = {}
+        for rec in second.lines if second else []:
+            key = (rec.file, rec.line, rec.name)
+            others.setdefault(key, []).append(rec.shape)
+        by_line: dict = {}
+        for rec in first.lines:
+            key = (rec.file, rec.line, rec.name)
+            index = counts.get(key, 0)
+            counts[key] = index + 1
+            other_list = others.get(key, [])
+            other = other_list[index] if index < len(other_list) else None
+            dims = name_shape(rec.shape, other, symbols)
+            entry = by_line.setdefault((rec.file, rec.line), [])
+            tensor = {"name": rec.name, "shape": rec.shape, "dims": dims}
+            if tensor not in entry:
+                entry.append(tensor)
+        return [{"file": self.rel(f), "line": line, "tensors": tensors}
+                for (f, line), tensors in sorted(by_line.items())]
+
+    def forward_error(self, model, exc, first: Recorder, second: Recorder | None, symbols: dict):
+        failing = first.stack[-1] if first.stack else None
+        layer = model.get_submodule(failing.name) if failing and failing.name else None
+        other = second.stack[-1] if second and second.stack else None
+        layer_dims = name_shapes(failing.inputs, other.inputs if other else None, symbols) if failing else []
+        operands = []
+        site = first.error_site
+        if site is not None:
+            other_ops = dict(second.error_site.operands) if second and second.error_site else {}
+            operands = [(n, name_shape(s, other_ops.get(n), symbols)) for n, s in site.operands]
+        message = failure.forward_message(exc, failing.name if failing else None, layer, layer_dims, operands)
+        file, line = (site.file, site.line) if site else failure.repo_location(exc, self.files)
+        self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
+                                "line": line or 0}
+
+
+def _pair_calls(first: Recorder, second: Recorder | None) -> dict:
+    """name -> [(call in run one, matching call in run two or None)]."""
+    seconds: dict = {}
+    for call in second.calls if second else []:
+        seconds.setdefault(call.name, []).append(call)
+    paired: dict = {}
+    for call in first.calls:
+        bucket = paired.setdefault(call.name, [])
+        others = seconds.get(call.name, [])
+        bucket.append((call, others[len(bucket)] if len(bucket) < len(others) else None))
+    return paired

@@ -1,0 +1,187 @@
+"""TraceResult: what a trace found, in the JSON shape the CLI prints and the window shows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def dims_text(dims: list[str]) -> str:
+    return "(" + ", ".join(dims) + ")"
+
+
+@dataclass
+class TensorInfo:
+    """A named tensor: a forward() input or a tensor a line produced.
+
+    Attributes:
+        name: argument or variable name ("return" for a returned value).
+        shape: sizes in the first run.
+        dims: symbolic names per dim ("batch", "seq_len", "64").
+        dtype: dtype name for inputs, "" for line tensors.
+    """
+
+    name: str
+    shape: list[int]
+    dims: list[str]
+    dtype: str = ""
+
+    def text(self) -> str:
+        return f"{self.name}: {dims_text(self.dims)}"
+
+
+@dataclass
+class LayerCall:
+    """One call of a layer.
+
+    Attributes:
+        file, line: the repository line that made the call (file relative to the repo root).
+        inputs, outputs: tensor shapes; in_dims, out_dims: the same, named symbolically.
+    """
+
+    file: str | None
+    line: int
+    inputs: list[list[int]]
+    outputs: list[list[int]]
+    in_dims: list[list[str]]
+    out_dims: list[list[str]]
+
+    def text(self) -> str:
+        ins = ", ".join(dims_text(d) for d in self.in_dims) or "()"
+        outs = ", ".join(dims_text(d) for d in self.out_dims) or "()"
+        return f"in {ins} -> out {outs}"
+
+
+@dataclass
+class Layer:
+    """A module of the model with its calls.
+
+    Attributes:
+        name: qualified name ("layers.0.attention.wq"; "" is the model itself).
+        type: class name.
+        file, line: where it is defined (the `self.x = ...` line), relative to the repo root.
+        calls: its calls in order (empty when the forward never used it).
+    """
+
+    name: str
+    type: str
+    file: str | None
+    line: int
+    calls: list[LayerCall] = field(default_factory=list)
+
+
+@dataclass
+class LineShapes:
+    """The tensors one line of repository code produced.
+
+    Attributes:
+        file, line: where (file relative to the repo root).
+        tensors: what the line made, distinct by name and shape.
+    """
+
+    file: str
+    line: int
+    tensors: list[TensorInfo]
+
+    def hint(self) -> str:
+        """The comment a careful author would write: `x: (batch, seq_len, 64)`."""
+        return "; ".join(t.text() for t in self.tensors)
+
+
+@dataclass
+class TraceError:
+    """Why the trace stopped, placed at a line when one is known.
+
+    Attributes:
+        message: one sentence.
+        file, line: where (file relative to the repo root; line 0 when unknown).
+    """
+
+    message: str
+    file: str | None = None
+    line: int = 0
+
+
+@dataclass
+class TraceResult:
+    """The outcome of one trace, complete or partial.
+
+    Attributes:
+        file, class_name: the traced file (relative to root) and class or factory.
+        root: the repository folder the relative paths start from.
+        device: "meta" or "cpu" (the one actually used).
+        args: constructor values used, flat (config fields included).
+        inputs: forward() inputs made.
+        layers: every module with its calls.
+        lines: per-line shapes.
+        error: None on success.
+        fallback_reason: why meta fell back to the CPU, or None.
+        warnings: notes (unused overrides, missing packages that were not needed, factory used).
+        reached_output: the model's forward returned.
+        elapsed: wall seconds, child start to result.
+    """
+
+    file: str = ""
+    class_name: str = ""
+    root: str = ""
+    device: str = "meta"
+    args: dict = field(default_factory=dict)
+    inputs: list[TensorInfo] = field(default_factory=list)
+    layers: list[Layer] = field(default_factory=list)
+    lines: list[LineShapes] = field(default_factory=list)
+    error: TraceError | None = None
+    fallback_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    reached_output: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.reached_output
+
+    def layer(self, name: str) -> Layer | None:
+        return next((layer for layer in self.layers if layer.name == name), None)
+
+    def lines_for(self, file: str) -> dict[int, LineShapes]:
+        """line number -> shapes, for one repository file (relative path)."""
+        return {entry.line: entry for entry in self.lines if entry.file == file}
+
+    @classmethod
+    def failed(cls, message: str, file: str = "", line: int = 0, **fields) -> "TraceResult":
+        return cls(file=file, error=TraceError(message, file or None, line), **fields)
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file, "class": self.class_name, "root": self.root, "device": self.device,
+            "args": self.args,
+            "inputs": [{"name": t.name, "shape": t.shape, "dtype": t.dtype, "dims": t.dims} for t in self.inputs],
+            "layers": [{"name": l.name, "type": l.type, "file": l.file, "line": l.line,
+                        "calls": [{"file": c.file, "line": c.line, "in": c.inputs, "out": c.outputs,
+                                   "in_dims": c.in_dims, "out_dims": c.out_dims} for c in l.calls]}
+                       for l in self.layers],
+            "lines": [{"file": e.file, "line": e.line,
+                       "tensors": [{"name": t.name, "shape": t.shape, "dims": t.dims} for t in e.tensors]}
+                      for e in self.lines],
+            "error": None if self.error is None else {"message": self.error.message, "file": self.error.file,
+                                                      "line": self.error.line},
+            "fallback_reason": self.fallback_reason, "warnings": self.warnings,
+            "reached_output": self.reached_output, "elapsed": round(self.elapsed, 3),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "TraceResult":
+        error = data.get("error")
+        return cls(
+            file=data.get("file") or "", class_name=data.get("class") or "", root=data.get("root") or "",
+            device=data.get("device") or "meta", args=data.get("args") or {},
+            inputs=[TensorInfo(t["name"], t["shape"], t["dims"], t.get("dtype", "")) for t in data.get("inputs", [])],
+            layers=[Layer(l["name"], l["type"], l.get("file"), l.get("line") or 0,
+                          [LayerCall(c.get("file"), c.get("line") or 0, c["in"], c["out"],
+                                     c.get("in_dims") or [[str(d) for d in s] for s in c["in"]],
+                                     c.get("out_dims") or [[str(d) for d in s] for s in c["out"]])
+                           for c in l.get("calls", [])])
+                    for l in data.get("layers", [])],
+            lines=[LineShapes(e["file"], e["line"], [TensorInfo(t["name"], t["shape"], t["dims"])
+                                                     for t in e["tensors"]]) for e in data.get("lines", [])],
+            error=None if not error else TraceError(error["message"], error.get("file"), error.get("line") or 0),
+            fallback_reason=data.get("fallback_reason"), warnings=list(data.get("warnings") or []),
+            reached_output=bool(data.get("reached_output")), elapsed=float(data.get("elapsed") or 0.0),
+        )

@@ -1,0 +1,148 @@
+"""run_trace: run the tracing child process and turn whatever happens to it into a TraceResult.
+
+The child may hang, crash, exit or exhaust memory; each ends as one sentence in `TraceResult.error`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from reader_app.trace.request import TraceRequest, resolve
+from reader_app.trace.result import TraceResult
+from reader_app.trace.specs import SpecError
+
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding reader_app/
+
+
+class _Pipes:
+    """Reads the child's progress lines and keeps the tail of its stderr, on two threads.
+
+    Attributes:
+        phase: the last progress message.
+        stderr_tail: the last lines of stderr.
+    """
+
+    def __init__(self, proc: subprocess.Popen, progress):
+        self.phase = "starting"
+        self.stderr_tail: deque[str] = deque(maxlen=40)
+        self._progress = progress
+        self._threads = [threading.Thread(target=self._read_progress, args=(proc.stdout,), daemon=True),
+                         threading.Thread(target=self._read_stderr, args=(proc.stderr,), daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def _read_progress(self, stream):
+        for raw in stream:
+            line = raw.decode("utf-8", "replace").strip()
+            if line:
+                self.phase = line
+                if self._progress is not None:
+                    self._progress(line)
+
+    def _read_stderr(self, stream):
+        for raw in stream:
+            self.stderr_tail.append(raw.decode("utf-8", "replace").rstrip())
+
+    def join(self):
+        for thread in self._threads:
+            thread.join(timeout=2)
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([PACKAGE_PARENT] + [p for p in [env.get("PYTHONPATH")] if p])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.setdefault("OMP_NUM_THREADS", "1")  # small tensors; threads only cost start-up and memory
+    return env
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def _death_sentence(returncode: int, phase: str, stderr_tail) -> str:
+    while_text = f" while {phase}" if phase and phase != "starting" else ""
+    if returncode < 0:
+        sig = -returncode
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
+        if sig == signal.SIGSEGV:
+            return f"The model's code crashed the tracing process (segmentation fault){while_text}"
+        if sig == signal.SIGKILL:
+            return f"The tracing process was killed{while_text}, most likely for using too much memory"
+        return f"The tracing process died from {name}{while_text}"
+    text = "\n".join(stderr_tail)
+    if "No module named 'torch'" in text:
+        return "The chosen Python interpreter has no torch installed"
+    if "No module named 'reader_app" in text:
+        return "The tracing child could not start (reader_app is not importable by the chosen interpreter)"
+    last = next((line for line in reversed(stderr_tail) if line.strip()), "")
+    detail = f" ({last.strip()[:200]})" if last and "Error" in last else ""
+    return f"The tracing process exited with status {returncode}{while_text} before reporting a result{detail}"
+
+
+def run_trace(request: TraceRequest, cancel: threading.Event | None = None, progress=None) -> TraceResult:
+    """Trace in a child process; never raises for anything the model's code does."""
+    started = time.perf_counter()
+    try:
+        problem = request.validate()
+    except SpecError as exc:
+        problem = str(exc)
+    if problem:
+        return TraceResult.failed(problem[0].upper() + problem[1:])
+    try:
+        root, file, class_name = resolve(request)
+    except LookupError as exc:
+        return TraceResult.failed(str(exc)[0].upper() + str(exc)[1:])
+    relative = os.path.relpath(file, root)
+    with tempfile.TemporaryDirectory(prefix="reader-trace-") as tmp:
+        request_path, result_path = os.path.join(tmp, "request.json"), os.path.join(tmp, "result.json")
+        with open(request_path, "w", encoding="utf-8") as fh:
+            json.dump({"file": str(file), "root": str(root), "class_name": class_name, "args": request.args,
+                       "inputs": list(request.inputs), "device": request.device, "per_line": request.per_line,
+                       "symbolic": request.symbolic, "memory_mb": request.memory_mb}, fh)
+        try:
+            proc = subprocess.Popen([request.python(), "-m", "reader_app.trace.child", request_path, result_path],
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    cwd=str(root), env=_child_env(), start_new_session=True)
+        except OSError as exc:
+            return TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", relative,
+                                      root=str(root))
+        pipes = _Pipes(proc, progress)
+        deadline = started + request.timeout
+        stopped = None
+        while proc.poll() is None:
+            if cancel is not None and cancel.wait(0.05):
+                stopped = "Tracing was cancelled"
+            elif cancel is None:
+                time.sleep(0.05)
+            if stopped is None and time.perf_counter() > deadline:
+                stopped = (f"The model's code did not finish within {request.timeout:g} s "
+                           f"(while {pipes.phase}); it was stopped")
+            if stopped:
+                _stop(proc)
+                break
+        pipes.join()
+        if stopped:
+            return _finish(TraceResult.failed(stopped, relative, class_name=class_name or ""), root, started)
+        if os.path.exists(result_path):
+            with open(result_path, encoding="utf-8") as fh:
+                return _finish(TraceResult.from_json(json.load(fh)), root, started)
+        message = _death_sentence(proc.returncode, pipes.phase, list(pipes.stderr_tail))
+        return _finish(TraceResult.failed(message, relative, class_name=class_name or ""), root, started)
+
+
+def _finish(result: TraceResult, root: Path, started: float) -> TraceResult:
+    result.root = str(root)
+    result.elapsed = time.perf_counter() - started
+    return result

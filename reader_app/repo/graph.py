@@ -1,0 +1,211 @@
+"""Who builds whom: the composition graph of the repository's nn.Module classes, and factory functions.
+
+A class P "contains" C when P's body names C (`self.block = Block(...)`, `[Block() for ...]`), or when
+C, an instance of C, or a factory returning C is passed to P's constructor anywhere
+(`Seq2Seq(enc, dec)` with `enc = Encoder(...)`; `ResNet(BasicBlock, [2, 2, 2, 2])`).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex, dotted
+
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
+PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
+
+
+def scope_nodes(body: list[ast.stmt]):
+    """Every node of a scope's statements without entering nested functions or classes."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, SCOPE_NODES):
+                stack.append(child)
+
+
+def init_params(info: ClassInfo) -> list[str]:
+    """Parameter names of the class's own __init__, without self (positional ones first)."""
+    for node in info.node.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+            args = node.args
+            names = [a.arg for a in args.posonlyargs + args.args]
+            return names[1:] + [a.arg for a in args.kwonlyargs]
+    return []
+
+
+@dataclass
+class Graph:
+    """The composition graph.
+
+    Attributes:
+        children: class qualname -> qualnames of local modules it is built from.
+        parents: the reverse of children.
+        param_classes: (class qualname, __init__ parameter) -> qualnames of module classes passed there.
+    """
+
+    children: dict[str, set[str]] = field(default_factory=dict)
+    parents: dict[str, set[str]] = field(default_factory=dict)
+    param_classes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    def add(self, parent: str, child: str) -> None:
+        if parent == child:
+            return
+        self.children.setdefault(parent, set()).add(child)
+        self.parents.setdefault(child, set()).add(parent)
+
+    def descendants(self, qualname: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [qualname]
+        while stack:
+            for child in self.children.get(stack.pop(), ()):
+                if child not in seen and child != qualname:
+                    seen.add(child)
+                    stack.append(child)
+        return seen
+
+
+class GraphBuilder:
+    """Reads every scope of the repository once to build the Graph and answer "what does this produce"."""
+
+    def __init__(self, index: RepoIndex):
+        self.index = index
+        self.graph = Graph()
+        self._produced: dict[tuple[str, str], set[str]] = {}
+
+    # --- what an expression evaluates to --------------------------------------------------------
+    def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
+        """The module class a name chain or one of its prefixes names (`GPT.from_pretrained` -> GPT)."""
+        parts = dotted(expr)
+        if parts is None:
+            return None
+        head = self.index.resolve_name(pf, parts[0])
+        for k in range(len(parts), 0, -1):
+            info = self.index.class_at(".".join([head, *parts[1:k]]))
+            if info is not None:
+                return info if info.is_module else None
+        return None
+
+    def produced_by(self, pf: ParsedFile, expr: ast.AST) -> set[str]:
+        """Module classes returned by the factory function a name chain names (`resnet18`), if any."""
+        path = self.index.resolve(pf, expr)
+        found = self.index.function_at(path)
+        if found is None:
+            return set()
+        fpf, func = found
+        key = (fpf.rel, func.name)
+        if key not in self._produced:
+            self._produced[key] = set()  # guards recursion
+            bindings = self.bindings(fpf, func.body)
+            result: set[str] = set()
+            for node in scope_nodes(func.body):
+                if isinstance(node, ast.Return) and node.value is not None:
+                    values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+                    for value in values:
+                        result |= self.value_classes(fpf, value, bindings)
+            self._produced[key] = result
+        return self._produced[key]
+
+    def value_classes(self, pf: ParsedFile, expr: ast.AST, bindings: dict[str, set[str]]) -> set[str]:
+        """Module classes whose instance `expr` evaluates to (a constructor, a factory call, a variable)."""
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute) and func.attr in PASSTHROUGH_METHODS:
+                return self.value_classes(pf, func.value, bindings)
+            info = self.class_of_chain(pf, func)
+            if info is not None:
+                return {info.qualname}
+            return self.produced_by(pf, func)
+        if isinstance(expr, ast.Name) and expr.id in bindings:
+            return bindings[expr.id]
+        if isinstance(expr, ast.IfExp):
+            return self.value_classes(pf, expr.body, bindings) | self.value_classes(pf, expr.orelse, bindings)
+        return set()
+
+    def arg_classes(self, pf: ParsedFile, expr: ast.AST, bindings: dict[str, set[str]]) -> set[str]:
+        """Module classes an argument hands over: the class itself, an instance, or inside a list."""
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return set().union(*(self.arg_classes(pf, e, bindings) for e in expr.elts)) if expr.elts else set()
+        if isinstance(expr, ast.Starred):
+            return self.arg_classes(pf, expr.value, bindings)
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            info = self.class_of_chain(pf, expr)
+            if info is not None:
+                return {info.qualname}
+        return self.value_classes(pf, expr, bindings)
+
+    def bindings(self, pf: ParsedFile, body: list[ast.stmt]) -> dict[str, set[str]]:
+        """Local variables bound to module instances in a scope (order ignored: one pass is enough)."""
+        found: dict[str, set[str]] = {}
+        for node in scope_nodes(body):
+            if isinstance(node, ast.Assign):
+                targets = [t for t in node.targets if isinstance(t, ast.Name)]
+                if targets:
+                    classes = self.value_classes(pf, node.value, found)
+                    if classes:
+                        for target in targets:
+                            found.setdefault(target.id, set()).update(classes)
+        return found
+
+    # --- the graph ----------------------------------------------------------------------------
+    def _scan_calls(self, pf: ParsedFile, body: list[ast.stmt]) -> None:
+        bindings = self.bindings(pf, body)
+        for node in scope_nodes(body):
+            if not isinstance(node, ast.Call):
+                continue
+            parent = self.class_of_chain(pf, node.func)
+            if parent is None:
+                continue
+            params = init_params(parent)
+            handed = [(params[i] if i < len(params) else None, a) for i, a in enumerate(node.args)]
+            handed += [(k.arg, k.value) for k in node.keywords]
+            for param, arg in handed:
+                for child in self.arg_classes(pf, arg, bindings):
+                    self.graph.add(parent.qualname, child)
+                    if param:
+                        self.graph.param_classes.setdefault((parent.qualname, param), set()).add(child)
+
+    def _scan_class_body(self, info: ClassInfo) -> None:
+        pf = info.file
+        for node in ast.walk(info.node):
+            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                child = self.class_of_chain(pf, node)
+                if child is not None:
+                    self.graph.add(info.qualname, child.qualname)
+                elif isinstance(node, ast.Name):
+                    for produced in self.produced_by(pf, node):
+                        self.graph.add(info.qualname, produced)
+
+    def build(self) -> Graph:
+        for info in self.index.module_classes():
+            self._scan_class_body(info)
+        for pf in self.index.files:
+            self._scan_calls(pf, pf.tree.body)
+            for node in ast.walk(pf.tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self._scan_calls(pf, node.body)
+        return self.graph
+
+    def used_in(self, pf: ParsedFile) -> set[str]:
+        """Module classes a file builds or names outside any module class body (an entry's usage)."""
+        used: set[str] = set()
+        module_bodies = {id(info.node) for info in self.index.module_classes() if info.file is pf}
+        stack: list[ast.AST] = [pf.tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.ClassDef) and id(node) in module_bodies:
+                continue
+            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                info = self.class_of_chain(pf, node)
+                if info is not None:
+                    used.add(info.qualname)
+                    continue
+                produced = self.produced_by(pf, node)
+                if produced or isinstance(node, ast.Name):
+                    used |= produced
+                    continue
+            stack.extend(ast.iter_child_nodes(node))
+        return used

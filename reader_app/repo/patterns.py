@@ -1,0 +1,186 @@
+"""Code patterns worth naming for the reader (DESIGN.md), each with its lines and one plain sentence."""
+from __future__ import annotations
+
+import ast
+import re
+
+from reader_app.repo.index import ParsedFile, RepoIndex
+from reader_app.repo.records import Pattern
+
+NORM = re.compile(r"^torch\.nn\.(LayerNorm|BatchNorm[123]d|GroupNorm|InstanceNorm[123]d|RMSNorm|SyncBatchNorm|"
+                  r"LocalResponseNorm)$|^torch\.nn\.functional\.(layer_norm|batch_norm|group_norm|instance_norm|"
+                  r"normalize|rms_norm)$")
+DROPOUT = re.compile(r"^torch\.nn\.(Dropout[123]?d?|AlphaDropout|FeatureAlphaDropout)$|"
+                     r"^torch\.nn\.functional\.(dropout[123]?d?|alpha_dropout)$")
+ACTIVATION = re.compile(r"^torch\.nn\.(ReLU6?|GELU|SiLU|Tanh|Sigmoid|LeakyReLU|ELU|SELU|CELU|Mish|Softplus|PReLU|"
+                        r"Hardswish|Hardsigmoid|GLU|Swish)$|^torch\.nn\.functional\.(relu6?|gelu|silu|tanh|sigmoid|"
+                        r"leaky_relu|elu|selu|mish|softplus|glu|hardswish)$|^torch\.(relu|tanh|sigmoid)$")
+EMBEDDING = re.compile(r"^torch\.nn\.(Embedding|EmbeddingBag)$|^torch\.nn\.functional\.embedding$")
+SCHEDULER = re.compile(r"^torch\.optim\.lr_scheduler\.\w+$|^transformers(\.optimization)?\.get_\w*schedule\w*$")
+SOFTMAX = re.compile(r"^torch\.(nn\.functional\.)?softmax$|^torch\.nn\.Softmax$")
+MATMUL = re.compile(r"^torch\.(matmul|bmm|einsum|mm)$")
+
+EXPLAIN = {
+    "multi_head_attention": "Multi-head attention: {name} lets every position look at every other position through "
+                            "several attention heads in parallel.",
+    "scaled_dot_product_attention": "Scaled dot-product attention: softmax(q·kᵀ/√d)·v computed by one fused "
+                                    "PyTorch call, so each query takes a weighted mix of the values.",
+    "attention": "Hand-written attention: scores between queries and keys ({score}) go through a softmax and "
+                 "weight the values, so each output is a mix of the inputs it attends to.",
+    "additive_attention": "Additive attention: a small network scores each encoder output against the current "
+                          "state, and a softmax turns the scores into weights that sum to one.",
+    "embedding": "Embedding lookup: {name} turns integer ids (tokens, positions, classes) into learned vectors.",
+    "normalization": "Normalization: {name} rescales activations to a steady mean and spread, which keeps training "
+                     "stable.",
+    "dropout": "Dropout: {name} randomly zeroes activations during training so the model does not rely on any "
+               "single unit.",
+    "activation": "Activation: {name} is the non-linearity between layers; without it stacked layers collapse "
+                  "into one linear map.",
+    "residual": "Residual connection: {skip} is added back to the result ({line}), so the layer only learns a "
+                "correction and gradients flow straight through the addition.",
+    "gradient_clipping": "Gradient clipping: {name} caps the size of the gradients before the optimizer step, "
+                         "so one bad batch cannot blow up the weights.",
+    "lr_scheduler": "Learning-rate scheduler: {name} changes the learning rate as training goes on (warm-up, "
+                    "decay), usually once per step or epoch.",
+    "manual_lr": "Learning-rate schedule written by hand: the learning rate of every parameter group is set "
+                 "here, each iteration, from a schedule function.",
+}
+
+
+def _short(path: str) -> str:
+    return (path.replace("torch.nn.functional.", "F.").replace("torch.nn.utils.", "nn.utils.")
+            .replace("torch.nn.", "nn.").replace("torch.optim.lr_scheduler.", "lr_scheduler."))
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _call_arg_names(node: ast.AST) -> set[str]:
+    """Names passed as arguments to some call inside `node` (the x of `self.attn(self.ln(x))`)."""
+    names: set[str] = set()
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call):
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                names |= _names_in(arg)
+    return names
+
+
+class _FilePatterns:
+    """Finds the patterns of one parsed file."""
+
+    def __init__(self, index: RepoIndex, pf: ParsedFile):
+        self.index, self.pf = index, pf
+        self.found: dict[tuple[str, int], Pattern] = {}
+
+    def add(self, kind: str, node: ast.AST, end: ast.AST | None = None, **words: str) -> None:
+        key = kind if kind not in ("additive_attention", "manual_lr") else \
+            {"additive_attention": "attention", "manual_lr": "lr_scheduler"}[kind]
+        end_line = (end or node).end_lineno
+        if (key, node.lineno) not in self.found:
+            self.found[(key, node.lineno)] = Pattern(key, self.pf.rel, node.lineno, end_line,
+                                                     EXPLAIN[kind].format(**words))
+
+    def call(self, node: ast.Call) -> None:
+        path = self.index.resolve(self.pf, node.func)
+        if path is None:
+            return
+        name = _short(path)
+        if path == "torch.nn.MultiheadAttention":
+            self.add("multi_head_attention", node, name=name)
+        elif path == "torch.nn.functional.scaled_dot_product_attention":
+            self.add("scaled_dot_product_attention", node)
+        elif EMBEDDING.match(path):
+            self.add("embedding", node, name=name)
+        elif NORM.match(path):
+            self.add("normalization", node, name=name)
+        elif DROPOUT.match(path):
+            self.add("dropout", node, name=name)
+        elif ACTIVATION.match(path):
+            self.add("activation", node, name=name)
+        elif path.endswith((".clip_grad_norm_", ".clip_grad_value_", ".clip_grad_norm")) or path in (
+                "clip_grad_norm_", "clip_grad_value_"):
+            self.add("gradient_clipping", node, name=name.rsplit(".", 2)[-1] if "." in name else name)
+        elif SCHEDULER.match(path):
+            self.add("lr_scheduler", node, name=name)
+
+    def function(self, func: ast.FunctionDef, class_name: str | None) -> None:
+        """Residual additions and hand-written attention inside one function."""
+        params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs} - {"self"}
+        from_params: set[str] = set(params)  # names holding the input or a transform of it
+        softmax = None
+        matmuls: list[ast.AST] = []
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                if isinstance(node.value, ast.Name) and node.value.id in params:
+                    from_params.add(node.targets[0].id)
+            if isinstance(node, ast.Call):
+                path = self.index.resolve(self.pf, node.func) or ""
+                attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+                if SOFTMAX.match(path) or attr == "softmax":
+                    softmax = softmax or node
+                elif MATMUL.match(path):
+                    matmuls.append(node)
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                matmuls.append(node)
+            if class_name is None:
+                continue
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                self._residual_binop(node, from_params)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+                value = node.value
+                if (isinstance(value, ast.Name) and value.id in from_params and value.id != node.target.id) or \
+                        node.target.id in _call_arg_names(value):
+                    skip = value.id if isinstance(value, ast.Name) else node.target.id
+                    self.add("residual", node, skip=skip, line=self.pf.segment(node).strip()[:60])
+        if softmax is not None and matmuls:
+            nodes = sorted([*matmuls, softmax], key=lambda n: n.lineno)
+            first = min(matmuls, key=lambda n: (n.lineno, n.col_offset))
+            self.add("attention", nodes[0], max(nodes, key=lambda n: n.end_lineno),
+                     score=self.pf.segment(first).strip()[:50])
+        elif softmax is not None and class_name and re.search(r"attention|attn", class_name, re.I):
+            self.add("additive_attention", softmax)
+
+    def _residual_binop(self, node: ast.BinOp, from_params: set[str]) -> None:
+        for skip, other in ((node.left, node.right), (node.right, node.left)):
+            if not isinstance(skip, ast.Name):
+                continue
+            if skip.id in _call_arg_names(other) or (skip.id in from_params and isinstance(other, ast.Call)
+                                                     and skip.id != "self"):
+                self.add("residual", node, skip=skip.id, line=self.pf.segment(node).strip()[:60])
+                return
+
+    def manual_lr(self, node: ast.Assign) -> None:
+        """`param_group['lr'] = lr`: a schedule written by hand (nanoGPT's get_lr)."""
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+                    and target.slice.value == "lr":
+                self.add("manual_lr", node)
+
+    def run(self) -> list[Pattern]:
+        module_classes = {info.node for info in self.index.module_classes() if info.file is self.pf}
+
+        def visit(node: ast.AST, class_name: str | None) -> None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.ClassDef):
+                    visit(child, child.name if child in module_classes or class_name else None)
+                    continue
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self.function(child, class_name)
+                elif isinstance(child, ast.Call):
+                    self.call(child)
+                elif isinstance(child, ast.Assign):
+                    self.manual_lr(child)
+                visit(child, class_name)
+
+        visit(self.pf.tree, None)
+        return sorted(self.found.values(), key=lambda p: (p.line, p.kind))
+
+
+def find_patterns(index: RepoIndex, skip_files: set[str]) -> list[Pattern]:
+    """Patterns in every parsed file except `skip_files` (tests), by file and line."""
+    found: list[Pattern] = []
+    for pf in index.files:
+        if pf.rel not in skip_files:
+            found.extend(_FilePatterns(index, pf).run())
+    return found

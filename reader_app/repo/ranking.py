@@ -1,0 +1,68 @@
+"""Which nn.Module is the main model: the top of the composition graph, used by the entry, in a model file.
+
+Every candidate gets points for evidence a reader would use, each with a phrase saying why; the
+highest total is the main model. No class or repository name is special-cased.
+"""
+from __future__ import annotations
+
+import re
+
+from reader_app.repo.graph import Graph
+from reader_app.repo.index import ClassInfo
+from reader_app.repo.roles import MODEL_FOLDERS, MODEL_NAMES
+
+# Classes that are nn.Modules but not architectures: losses, metrics, wrappers around a model.
+NOT_ARCHITECTURE = re.compile(r"(Loss|Criterion|Metric|Matcher|Loss\w+|EMA|Ema|ExponentialMovingAverage|"
+                              r"PostProcess\w*|Wrapper|Dataset|Trainer|Optimizer|Scheduler)$")
+# Names of typical parts; a tie-breaker only, a part can still be the main model when alone.
+PART_NAMES = re.compile(r"(Block|Layer|Layers|Attention|Attn|MLP|Mlp|FeedForward|FFN|Embedding|Embed|Embeddings|"
+                        r"Norm|Head|Conv|Down|Up|Cell|Unit|Stage|Residual|Act|Activation|Pool|Dropout|"
+                        r"Gate|Projection|Proj|Encoding|Stem|Neck|Bottleneck|Part|Module)$")
+
+
+def _in_model_file(info: ClassInfo) -> bool:
+    parts = info.file.rel.lower().split("/")
+    return bool(MODEL_NAMES.match(parts[-1])) or any(f in MODEL_FOLDERS for f in parts[:-1])
+
+
+def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], test_files: set[str],
+                  readme: str, layer_counts: dict[str, int]) -> list[tuple[float, list[str], ClassInfo]]:
+    """(score, reasons, class) for every module class, best first."""
+    ranked = []
+    for info in classes:
+        score, reasons = 0.0, []
+        parents = {p for p in graph.parents.get(info.qualname, ()) if p != info.qualname}
+        descendants = graph.descendants(info.qualname)
+        if info.file.rel in test_files:
+            score -= 60
+            reasons.append("defined in a test file")
+        if not parents:
+            score += 30
+            reasons.append("no other model is built from it (top of the composition graph)")
+        else:
+            score -= 5 * min(len(parents), 4)
+        if info.qualname in entry_used:
+            score += 25
+            reasons.append("the training or main script builds it")
+        if descendants:
+            score += 3 * min(len(descendants), 8)
+            reasons.append(f"built from {len(descendants)} of the repository's own modules")
+        layers = layer_counts.get(info.qualname, 0)
+        score += min(layers, 12) * 0.5
+        if _in_model_file(info):
+            score += 6
+            reasons.append(f"in {info.file.rel}, a usual place for models")
+        if NOT_ARCHITECTURE.search(info.name):
+            score -= 45
+            reasons.append("named like a loss, metric or wrapper rather than an architecture")
+        elif PART_NAMES.search(info.name):
+            score -= 4
+            reasons.append("named like a part of a model")
+        if readme and re.search(rf"\b{re.escape(info.name)}\b", readme):
+            score += 4
+            reasons.append("the README mentions it")
+        ranked.append((score, reasons, info))
+    # Ties: more layers, then earlier file and line, so the order never depends on dict order.
+    ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
+                                  item[2].node.lineno))
+    return ranked

@@ -1,0 +1,142 @@
+"""scan_repo: from a folder to its anatomy, its models (main first), the main model's layers and patterns."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Callable
+
+from reader_app.repo.graph import GraphBuilder
+from reader_app.repo.index import ParsedFile, RepoIndex, module_name
+from reader_app.repo.layers import extract_layers
+from reader_app.repo.notebook import NotebookError, notebook_code
+from reader_app.repo.patterns import find_patterns
+from reader_app.repo.ranking import score_classes
+from reader_app.repo.records import ModelClass, RepoInfo
+from reader_app.repo.roles import FileFacts, classify, is_entry
+from reader_app.repo.walk import SourceFile, list_repository
+
+Progress = Callable[[float, str], None]
+DATASET_BASES = re.compile(r"(^|\.)(Dataset|IterableDataset|LightningDataModule)$")
+
+
+class RepoError(Exception):
+    """A repository folder that cannot be scanned at all; the message is one human sentence."""
+
+
+def read_source(root: str | Path, rel: str) -> str:
+    """The text a file's line numbers refer to: the file itself, or a notebook's joined code cells."""
+    path = Path(root) / rel
+    raw = path.read_text(encoding="utf-8-sig", errors="replace")
+    if rel.lower().endswith(".ipynb"):
+        try:
+            return notebook_code(raw, rel)[0]
+        except NotebookError:
+            return ""
+    return raw
+
+
+def _parse(source: SourceFile, problems: list[str]) -> ParsedFile | None:
+    try:
+        tree = ast.parse(source.text, filename=source.rel)
+    except SyntaxError as err:
+        problems.append(f"{source.rel} line {err.lineno}: syntax error ({err.msg}); "
+                        "the rest of the repository was read without it.")
+        return None
+    except (ValueError, RecursionError):  # null bytes, absurdly deep expressions
+        problems.append(f"{source.rel} cannot be parsed as Python; the rest of the repository was read without it.")
+        return None
+    return ParsedFile(source, tree, module_name(source.rel), lines=source.text.splitlines())
+
+
+def _facts(index: RepoIndex) -> dict[str, FileFacts]:
+    facts: dict[str, FileFacts] = {}
+    for pf in index.files:
+        modules = [name for name in pf.classes if index.classes[f"{pf.module}.{name}" if pf.module else name].is_module]
+        datasets = [name for name, node in pf.classes.items()
+                    if any(DATASET_BASES.search(index.resolve(pf, b) or "") for b in node.bases)]
+        text = pf.source.text or ""
+        facts[pf.rel] = FileFacts(modules, datasets, ".backward(" in text and ".step(" in text)
+    return facts
+
+
+def _init_layer_count(info) -> int:
+    """How many `self.x = call(...)` statements __init__ has: a cheap size measure for ranking."""
+    for node in info.node.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+            return sum(1 for n in ast.walk(node) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                       and any(isinstance(t, ast.Attribute) for t in n.targets))
+    return 0
+
+
+def _readme_text(files: list[SourceFile]) -> str:
+    for source in files:
+        if "/" not in source.rel and source.rel.lower().startswith("readme") and source.size < 2_000_000:
+            try:
+                return source.path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return ""
+    return ""
+
+
+def _model_record(score: float, reasons: list[str], info) -> ModelClass:
+    methods = {n.name: n for n in info.node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    init, forward = methods.get("__init__"), methods.get("forward")
+    return ModelClass(
+        name=info.name, file=info.file.rel, line=info.node.lineno, end_line=info.node.end_lineno,
+        bases=[info.file.segment(b) for b in info.node.bases],
+        init_line=init.lineno if init else None,
+        forward_line=forward.lineno if forward else None,
+        forward_end_line=forward.end_lineno if forward else None,
+        score=score, reasons=reasons)
+
+
+def scan_repo(root: str | Path, progress: Progress | None = None) -> RepoInfo:
+    """Read the repository at `root` as text and AST (never importing it) and describe it.
+
+    Raises RepoError when `root` is not a readable folder; every problem inside the folder becomes a
+    sentence in `RepoInfo.problems` and the rest is still read.
+    """
+    report = progress or (lambda percent, phase: None)
+    root = Path(root).expanduser()
+    if not root.exists():
+        raise RepoError(f"{root} does not exist.")
+    if not root.is_dir():
+        raise RepoError(f"{root} is a file, not a repository folder.")
+    root = root.resolve()
+    report(0.0, "listing files")
+    listing = list_repository(root)
+    info = RepoInfo(root=root, problems=list(listing.problems))
+    sources = [f for f in listing.files if f.text is not None]
+    report(20.0, f"parsing {len(sources)} Python files")
+    parsed = [pf for pf in (_parse(s, info.problems) for s in sources) if pf is not None]
+    report(60.0, "finding models")
+    index = RepoIndex(parsed)
+    builder = GraphBuilder(index)
+    graph = builder.build()
+    facts = _facts(index)
+    info.roles = [classify(f, facts.get(f.rel)) for f in listing.files]
+    tests = {r.path for r in info.roles if r.role == "tests"}
+    entry_used: set[str] = set()
+    for pf in parsed:
+        if is_entry(pf.source, facts.get(pf.rel)):
+            entry_used |= builder.used_in(pf)
+    classes = index.module_classes()
+    counts = {c.qualname: _init_layer_count(c) for c in classes}
+    ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts)
+    info.models = [_model_record(score, reasons, c) for score, reasons, c in ranked]
+    info._index = builder
+    if info.models:
+        info.main = info.models[0]
+        info.main.main = True
+        report(80.0, "reading the main model's layers")
+        info.layers = extract_layers(builder, info.main)
+    report(90.0, "naming patterns")
+    info.patterns = find_patterns(index, tests)
+    if not any(f.kind in ("python", "notebook") for f in listing.files):
+        info.problems.append("The folder has no Python files (.py or .ipynb), so there is no model to find.")
+    elif not info.models:
+        info.problems.append(f"No nn.Module subclass was found in the {len(parsed)} readable Python files, "
+                             "so there is no main model to show.")
+    report(100.0, "done")
+    return info

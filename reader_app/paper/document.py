@@ -51,4 +51,16 @@ def open_pdf(path: str | Path, password: str | None = None) -> pymupdf.Document:
     except Exception:
         doc.close()
         raise PaperOpenError(f"{name} is damaged: its first page cannot be read.") from None
+    if doc.is_repaired and not any(_has_content(doc, i) for i in range(min(3, doc.page_count))):
+        # MuPDF "repairs" a truncated file into empty pages: showing blank pages would only confuse
+        doc.close()
+        raise PaperOpenError(f"{name} is damaged (truncated or corrupt): its pages cannot be read.")
     return doc
+
+
+def _has_content(doc: pymupdf.Document, index: int) -> bool:
+    try:
+        page = doc.load_page(index)
+        return bool(page.get_text("text").strip() or page.get_images() or page.get_drawings())
+    except Exception:
+        return False

@@ -170,7 +170,7 @@ class CodeView(QPlainTextEdit):
         block = self.document().findBlockByNumber(line - 1)
         for fmt_range in block.layout().formats():
             if fmt_range.start <= column < fmt_range.start + fmt_range.length:
-                return fmt_range.format
+                return QTextCharFormat(fmt_range.format)  # a copy: the list is temporary
         return QTextCharFormat()
 
     # ----- line highlighting ---------------------------------------------------------------------

@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.repo_root: Path | None = None
         self.repo_id = ""
         self.setAcceptDrops(True)
-        self.setMinimumSize(900, 560)
+        self.setMinimumSize(720, 480)
 
         self.paper_pane = PaperPane(self)
         self.code_pane = CodePane(self)

@@ -116,10 +116,14 @@ class PaperPane(QWidget):
             return False
         try:
             sizes = [(page.rect.width, page.rect.height) for page in doc]
+            repaired = doc.is_repaired
         finally:
             doc.close()
         self._pending = None
         self.message_bar.hide()
+        if repaired:
+            self.message_bar.show_message(f"{path.name} was damaged and has been repaired for reading; "
+                                          "some pages or images may be missing.", "warning")
         self.find_bar.hide()
         self.path = path
         self.view.set_document(path, sizes, password)

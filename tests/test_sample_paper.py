@@ -1,6 +1,8 @@
 """The bundled sample paper: a real two-column PDF with the anatomy the reading workflow relies on."""
 from __future__ import annotations
 
+import json
+
 import pymupdf
 import pytest
 
@@ -132,9 +134,24 @@ def test_method_text_uses_extractable_math_symbols(doc):
         assert fact in " ".join(text.split()), fact
 
 
+def test_ground_truth_beside_the_pdf_matches_its_pages(doc):
+    truth = json.loads(sample_paper().with_suffix(".json").read_text())
+    assert truth["file"] == sample_paper().name and truth["pages"] == doc.page_count
+    headings = {(page + 1, text) for page, size, text in bold_lines(doc) if size >= 11.5}
+    for section in truth["sections"]:
+        printed = f"{section['number']} {section['title']}".strip()
+        assert (section["page"], printed) in headings, section
+    assert [s["tag"] for s in truth["sections"]][-3:] == ["references", "appendix", "appendix"]
+    for entry in truth["figures"]:
+        page_no, _ = find_line(doc, entry["label"] + ":")
+        assert page_no + 1 == entry["page"], entry
+
+
 @pytest.mark.slow
 def test_regenerating_gives_the_same_paper(doc, tmp_path):
-    fresh = pymupdf.open(build_sample_paper(tmp_path / "paper.pdf"))
+    fresh_path = build_sample_paper(tmp_path / "sample_paper.pdf")
+    fresh = pymupdf.open(fresh_path)
     assert fresh.page_count == doc.page_count
     assert bold_lines(fresh) == bold_lines(doc)
     assert fresh[0].get_text() == doc[0].get_text()
+    assert fresh_path.with_suffix(".json").read_text() == sample_paper().with_suffix(".json").read_text()

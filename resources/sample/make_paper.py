@@ -2,6 +2,9 @@
 
     python resources/sample/make_paper.py [OUT.pdf]      (or: python -m reader_app.sample)
 
+Beside OUT.pdf it writes OUT.json, the paper's ground truth (sections with tags, figure and table
+captions with pages) in the format of ../shared/eval/FORMAT.md, taken from where the layout put them.
+
 The prose lives in paper_text.py, the figures and tables in paper_figures.py; this module does the
 page layout. Body text flows through two columns with pymupdf.Story; figures and tables are
 fixed-height placeholders in that flow whose positions are recorded and drawn into afterwards.
@@ -11,6 +14,7 @@ the same inputs give a byte-identical file.
 from __future__ import annotations
 
 import io
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +27,9 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import paper_figures as figures  # noqa: E402
-import paper_text as text  # noqa: E402
 import paper_tables as tables  # noqa: E402
+import paper_text as text  # noqa: E402
+import paper_truth  # noqa: E402
 
 DEFAULT_OUT = HERE / "paper" / "sample_paper.pdf"
 
@@ -67,13 +72,13 @@ class Layout:
 
     Attributes:
         slots: placeholder id -> (zero-based page number, rectangle) for every figure and table.
-        headings: (zero-based page number, heading text) in reading order.
+        headings: (zero-based page number, heading level, heading text) in reading order.
         heading_boxes: ((page, column), top y, bottom y) of every heading, for orphan control.
         page_count: pages written.
     """
 
     slots: dict[str, tuple[int, pymupdf.Rect]] = field(default_factory=dict)
-    headings: list[tuple[int, str]] = field(default_factory=list)
+    headings: list[tuple[int, int, str]] = field(default_factory=list)
     heading_boxes: list[tuple[tuple[int, int], float, float]] = field(default_factory=list)
     page_count: int = 0
 
@@ -164,7 +169,7 @@ def _record(layout: Layout, position) -> None:
     if position.id and position.id not in layout.slots:
         layout.slots[position.id] = (position.page_no, pymupdf.Rect(position.rect))
     if position.heading and position.text:
-        layout.headings.append((position.page_no, position.text.replace("\xa0", " ").strip()))
+        layout.headings.append((position.page_no, position.heading, position.text.replace("\xa0", " ").strip()))
         place = (position.page_no, position.column)
         layout.heading_boxes.append((place, position.rect[1], position.rect[3]))
 
@@ -212,6 +217,8 @@ def build_paper(out_path: Path | str = DEFAULT_OUT) -> Layout:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out_path, garbage=4, deflate=True, no_new_id=True)
     doc.close()
+    truth = paper_truth.truth_record(out_path.name, layout.page_count, layout.headings, layout.slots)
+    out_path.with_suffix(".json").write_text(json.dumps(truth, indent=2, ensure_ascii=False) + "\n")
     return layout
 
 

@@ -49,6 +49,16 @@ def explain(target: Path, exc: OSError) -> ExportError:
     return ExportError(f"{name} could not be written: {exc.strerror or exc}.")
 
 
+def _from_mupdf(target: Path, exc: Exception) -> ExportError:
+    """MuPDF reports a failed write as its own error type with the C library's message inside."""
+    text = str(exc)
+    for message, number in (("No space left", errno.ENOSPC), ("Read-only", errno.EROFS),
+                            ("Permission denied", errno.EACCES), ("File too large", errno.EFBIG)):
+        if message in text:
+            return explain(target, OSError(number, message))
+    return ExportError(f"{target} could not be written: {text}.")
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temp path beside `target`; when the block succeeds it replaces `target` in one step."""
@@ -68,10 +78,14 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             os.fsync(handle.fileno())
         os.chmod(temp, _FILE_MODE)
         os.replace(temp, target)
+    except ExportError:
+        raise
     except OSError as exc:
         raise explain(target, exc) from None
-    except RuntimeError as exc:  # PyMuPDF reports write failures as RuntimeError
-        raise ExportError(f"{target} could not be written: {exc}.") from None
+    except Exception as exc:
+        if not type(exc).__module__.startswith("pymupdf"):
+            raise
+        raise _from_mupdf(target, exc) from None
     finally:
         temp.unlink(missing_ok=True)
 

@@ -86,7 +86,8 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version={number}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a failed COMMIT (disk full) has already rolled back
+                conn.execute("ROLLBACK")
             raise
 
 
@@ -127,6 +128,9 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         raise NotesStoreError(f"The notes database {path} cannot be opened: {exc}.") from None
     try:
         _migrate(conn, path)
+    except sqlite3.Error as exc:  # e.g. no room for the new tables: the old ones are untouched
+        conn.close()
+        raise NotesStoreError(f"The notes database {path} cannot be upgraded: {exc}.") from None
     except BaseException:
         conn.close()
         raise

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader_app.notes.atomic import ExportError, atomic_path
+from reader_app.notes.atomic import atomic_path, explain
 from reader_app.notes.model import Annotation
 
 DPI = 150
@@ -94,8 +94,6 @@ def write_images(images: list[NotedImage], pdf: Path, folder: Path) -> list[str]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from reader_app.notes.atomic import explain
-
         raise explain(folder, exc) from None
     try:
         doc = open_pdf(pdf)
@@ -108,12 +106,7 @@ def write_images(images: list[NotedImage], pdf: Path, folder: Path) -> list[str]
                 problems.append(f"{img.label}: page {img.page} is not in the PDF.")
                 continue
             with atomic_path(folder / img.file_name) as temp:
-                try:
-                    render_region_png(doc, img.page, img.bbox, temp, dpi=DPI)
-                except (ValueError, RuntimeError) as exc:  # PyMuPDF's errors for a bad page or box
-                    if "space" in str(exc).lower():
-                        raise ExportError(f"There is not enough disk space to write {folder}.") from None
-                    raise ExportError(f"{img.label} could not be drawn: {exc}.") from None
+                render_region_png(doc, img.page, img.bbox, temp, dpi=DPI)
     finally:
         doc.close()
     return problems

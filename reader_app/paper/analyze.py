@@ -110,8 +110,9 @@ def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: li
     for c in captions:
         by_page.setdefault(c.page, []).append(c)
     placements: list[tuple[Caption, fig.Placement]] = []
+    extent = _text_extent(pages, prose)
     for pno, caps in by_page.items():
-        content = _page_content(doc, pno, pages[pno], prose[pno], sizes[pno], caps, rough)
+        content = _page_content(doc, pno, pages[pno], prose[pno], sizes[pno], caps, rough, extent)
         placements.extend((c, fig.place(content, c, caps)) for c in caps)
     above = {kind: fig.convention(placements, kind) for kind in ("figure", "table")}
     out = []
@@ -123,7 +124,16 @@ def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: li
     return out
 
 
-def _page_content(doc, pno, lines, prose, size, caps, rough) -> fig.PageContent:
+def _text_extent(pages, prose) -> tuple[float, float] | None:
+    """Left and right edge of the paper's text block, from paragraph lines on all pages."""
+    x0s = sorted(pages[p][i].bbox[0] for p in range(len(pages)) for i in prose[p])
+    x1s = sorted(pages[p][i].bbox[2] for p in range(len(pages)) for i in prose[p])
+    if len(x0s) < 10:
+        return None
+    return x0s[len(x0s) // 50], x1s[-1 - len(x1s) // 50]
+
+
+def _page_content(doc, pno, lines, prose, size, caps, rough, extent) -> fig.PageContent:
     cap_ids = {id(ln) for c in caps for ln in c.lines}
     heads = [s.bbox for s in rough if s.page == pno + 1 and (s.number or s.level == 1)]
     blockers = [lines[i].bbox for i in prose if id(lines[i]) not in cap_ids] + [c.bbox for c in caps] + heads
@@ -135,6 +145,8 @@ def _page_content(doc, pno, lines, prose, size, caps, rough) -> fig.PageContent:
         pass
     xs = [lines[i].bbox for i in prose] or [ln.bbox for ln in lines] or [(0, 0, size[0], size[1])]
     left, right = min(b[0] for b in xs), max(b[2] for b in xs)
+    if extent is not None:  # a page of figures has few paragraphs to measure by
+        left, right = min(left, extent[0]), max(right, extent[1])
     return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right)
 
 

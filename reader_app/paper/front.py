@@ -11,6 +11,7 @@ AFFILIATION = re.compile(r"universit|institut|department|dept\.|research|laborat
                          r"center|centre|inc\.|corporation|google|microsoft|facebook|meta ai|deepmind|"
                          r"openai|academy|faculty|@|http|www\.|\d{3}|equal contribution|correspond", re.I)
 NAME = re.compile(r"^[A-ZÀ-Ý][\w'’.\-]*(?:\s+[A-ZÀ-Ýa-z][\w'’.\-]*){1,4}$")
+RUN_IN_NAME = re.compile(r"^(abstract|acknowledg(?:e)?ments?)$", re.I)
 RUN_IN = re.compile(r"^(abstract|acknowledg(?:e)?ments?)\s*[.:—–-]+\s*\S", re.I)
 
 
@@ -46,6 +47,18 @@ def find_authors(first_page: list[TextLine], title: list[TextLine], stop_y: floa
     return names[:30]
 
 
+def _styled_label(ln: TextLine) -> str:
+    """The bold or italic words that open a line followed by plain text ("Acknowledgements We ...")."""
+    label = []
+    for frag in ln.fragments:
+        if not (frag.bold or frag.italic):
+            break
+        label.append(frag.text)
+    if not label or len(label) == len(ln.fragments):
+        return ""
+    return " ".join(" ".join(label).split()).strip(" .:—–-")
+
+
 def run_in_sections(pages: list[list[TextLine]], body: BodyStyle, skip: set[int]) -> list[Section]:
     """"Abstract—We ..." and "Acknowledgements: we ..." printed as the start of a paragraph."""
     out = []
@@ -53,13 +66,16 @@ def run_in_sections(pages: list[list[TextLine]], body: BodyStyle, skip: set[int]
         for ln in lines:
             if id(ln) in skip or not ln.horizontal:
                 continue
+            label = _styled_label(ln)
             m = RUN_IN.match(ln.text)
-            if not m:
+            if label and RUN_IN_NAME.match(label):
+                title = label
+            elif m and ln.first_in_block:
+                title = m.group(1)
+            else:
                 continue
-            label_styled = ln.fragments[0].bold or ln.fragments[0].italic
-            if not (label_styled or ln.first_in_block) or (m.group(1).lower() == "abstract" and ln.page > 1):
+            if title.lower() == "abstract" and ln.page > 1:
                 continue
-            title = m.group(1)
             title = title[0].upper() + title[1:].lower()
             x0, y0, _, y1 = ln.bbox
             out.append(Section(title=title, number="", level=1, page=ln.page + 1,

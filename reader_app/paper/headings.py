@@ -28,6 +28,8 @@ class Candidate:
         title: text without the number.
         style: (font, size) shared by the lines.
         column: index of the page column it sits in (for reading order).
+        raw: the text as printed, number included.
+        separate: the number was printed apart from the title ("A" then, further right, "Title").
     """
 
     lines: list[TextLine]
@@ -35,6 +37,8 @@ class Candidate:
     title: str
     style: tuple[str, float]
     column: int
+    raw: str = ""
+    separate: bool = False
 
     @property
     def page(self) -> int:
@@ -94,9 +98,10 @@ def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], colum
                 used.add(j)
             text = " ".join(ln.text for ln in group)
             text = re.sub(r"(\w)- (\w)", r"\1\2", text)
-            number, title = split_number(text, _number_separate(group[0]))
+            separate = _number_separate(group[0])
+            number, title = split_number(text, separate)
             col = column_of(group[0].bbox[0], columns[line.page])
-            out.append(Candidate(group, number, title, line.style, col))
+            out.append(Candidate(group, number, title, line.style, col, text, separate))
     return out
 
 
@@ -124,7 +129,7 @@ def _repeated_texts(cands: list[Candidate]) -> set[str]:
 
 def _trusted_number(c: Candidate, members: list[Candidate]) -> bool:
     """Digits always count; a lone letter ("H. Smith") only when the style shows more letters."""
-    if c.number[0].isdigit() or "." in c.number:
+    if c.number[0].isdigit() or "." in c.number or c.separate:
         return True
     letters = {m.number for m in members if m.number and m.number[0].isalpha() and "." not in m.number}
     return len(letters) >= 2
@@ -137,7 +142,7 @@ def _drop_untrusted_numbers(cands: list[Candidate]) -> None:
     for members in by_style.values():
         for c in members:
             if c.number and not _trusted_number(c, members):
-                c.number, c.title = "", f"{c.number}. {c.title}" if "." not in c.title[:1] else c.title
+                c.number, c.title = "", c.raw
 
 
 def _counts_up(numbered: list[Candidate]) -> bool:

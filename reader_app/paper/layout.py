@@ -54,8 +54,20 @@ def is_prose(line: TextLine, body: BodyStyle) -> bool:
 
 
 def prose_lines(lines: list[TextLine], body: BodyStyle) -> set[int]:
-    """Indices of lines that belong to paragraphs: prose lines and the short lines of prose blocks."""
-    prose = {i for i, ln in enumerate(lines) if is_prose(ln, body)}
+    """Indices of lines that belong to paragraphs.
+
+    Running text fills its column: lines of about the usual width that start at a column's left
+    edge. Table cells (short, centred, several per row) fail one of these; the short last line of
+    a paragraph is taken in with the rest of its block.
+    """
+    basic = [i for i, ln in enumerate(lines) if is_prose(ln, body)]
+    if not basic:
+        return set()
+    widths = sorted(lines[i].width for i in basic)
+    typical = widths[int(0.75 * (len(widths) - 1))]
+    strong = [i for i in basic if lines[i].width >= 0.7 * typical]
+    starts = column_starts(lines, set(strong))
+    prose = {i for i in strong if any(s - 3 <= lines[i].bbox[0] <= s + 30 for s in starts)}
     by_block: dict[int, list[int]] = {}
     for i, ln in enumerate(lines):
         by_block.setdefault(ln.block, []).append(i)

@@ -156,6 +156,8 @@ def _join_baselines(lines: list[TextLine]) -> list[TextLine]:
             limit = 0.9 * current.size
             if NUMBER_TOKEN.match(current.text) and current.parts == 1:
                 limit = 3.0 * current.size
+            elif current.bold and not other.bold:
+                limit = 2.0 * current.size  # run-in heading: "Residual Dropout   We apply ..."
             if -1.0 <= gap <= limit:
                 current = _merge(current, other, gap)
                 used[j] = True

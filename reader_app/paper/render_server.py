@@ -6,7 +6,7 @@ process: the GUI side only waits on a pipe, which releases the GIL.
 
 Protocol: one JSON request per line on stdin; each reply on stdout is a 4-byte big-endian length, a
 JSON header of that length, then `header["size"]` bytes of payload (RGB pixels for renders).
-Requests: {"op": "open", "path", "password"}, {"op": "render", "page", "scale"},
+Requests: {"op": "open", "path", "password"}, {"op": "render", "page", "scale", ["clip", "key"]},
 {"op": "search", "query"}, {"op": "quit"}.
 """
 from __future__ import annotations
@@ -47,9 +47,10 @@ def serve(stdin=None, stdout=None) -> None:
             elif op == "render":
                 page = doc.load_page(request["page"])
                 scale = request["scale"]
-                pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
-                _reply(stdout, {"op": "render", "page": request["page"], "scale": scale, "width": pix.width,
-                                "height": pix.height, "stride": pix.stride}, pix.samples)
+                clip = pymupdf.Rect(request["clip"]) if request.get("clip") else None
+                pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False, clip=clip)
+                _reply(stdout, {"op": "render", "page": request["page"], "scale": scale, "key": request.get("key"),
+                                "width": pix.width, "height": pix.height, "stride": pix.stride}, pix.samples)
             elif op == "search":
                 hits = []
                 for page in doc:

@@ -79,7 +79,7 @@ def summary(info: RepoInfo) -> str:
 
 def run(args) -> int:
     target = args.target
-    if is_repo_url(target) and not Path(target).exists():
+    if ("://" in target or is_repo_url(target)) and not Path(target).exists():
         cancel = threading.Event()
         try:
             folder = clone_repo(target, shallow=not args.full_clone, progress=_progress_printer(), cancel=cancel)

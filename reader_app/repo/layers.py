@@ -249,11 +249,12 @@ def extract_layers(builder: GraphBuilder, model: ModelClass) -> list[Layer]:
         return []
     reader = _LayerReader(builder, info)
     layers: dict[str, Layer] = {}
-    for name, stmt, value in _init_assignments(init):
+    # in source order, so the first branch of an if/else defines the layer
+    for name, stmt, value in sorted(_init_assignments(init), key=lambda item: item[1].lineno):
         layer = reader.layer(name, stmt, value)
         if layer is not None and name not in layers:  # the first definition wins (if/else branches)
             layers[name] = layer
-    for name, value in _appended(init):  # self.layers = nn.ModuleList(); self.layers.append(Block())
+    for name, value in sorted(_appended(init), key=lambda item: item[1].lineno):  # self.layers = nn.ModuleList(); self.layers.append(Block())
         if name in layers and not any(c.name == f"{name}[i]" for c in layers[name].children):
             child = reader._child(f"{name}[i]", value)
             if child is not None:

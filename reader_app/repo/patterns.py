@@ -104,7 +104,16 @@ class _FilePatterns:
         elif SCHEDULER.match(path):
             self.add("lr_scheduler", node, name=name)
 
-    def function(self, func: ast.FunctionDef, class_name: str | None) -> None:
+    def softmax_attributes(self, cls: ast.ClassDef) -> set[str]:
+        """`self.attend = nn.Softmax(dim=-1)`: attributes that are softmax modules."""
+        found = set()
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                    and SOFTMAX.match(self.index.resolve(self.pf, node.value.func) or ""):
+                found |= {t.attr for t in node.targets if isinstance(t, ast.Attribute)}
+        return found
+
+    def function(self, func: ast.FunctionDef, class_name: str | None, softmax_attrs: set[str] = frozenset()) -> None:
         """Residual additions and hand-written attention inside one function."""
         params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs} - {"self"}
         from_params: set[str] = set(params)  # names holding the input or a transform of it
@@ -117,7 +126,8 @@ class _FilePatterns:
             if isinstance(node, ast.Call):
                 path = self.index.resolve(self.pf, node.func) or ""
                 attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
-                if SOFTMAX.match(path) or attr == "softmax":
+                is_self = isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "self"
+                if SOFTMAX.match(path) or attr == "softmax" or (is_self and attr in softmax_attrs):
                     softmax = softmax or node
                 elif MATMUL.match(path):
                     matmuls.append(node)
@@ -160,20 +170,22 @@ class _FilePatterns:
     def run(self) -> list[Pattern]:
         module_classes = {info.node for info in self.index.module_classes() if info.file is self.pf}
 
-        def visit(node: ast.AST, class_name: str | None) -> None:
+        def visit(node: ast.AST, class_name: str | None, softmax_attrs: set[str]) -> None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.ClassDef):
-                    visit(child, child.name if child in module_classes or class_name else None)
+                    is_module = child in module_classes or class_name
+                    visit(child, child.name if is_module else None,
+                          self.softmax_attributes(child) if is_module else set())
                     continue
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self.function(child, class_name)
+                    self.function(child, class_name, softmax_attrs)
                 elif isinstance(child, ast.Call):
                     self.call(child)
                 elif isinstance(child, ast.Assign):
                     self.manual_lr(child)
-                visit(child, class_name)
+                visit(child, class_name, softmax_attrs)
 
-        visit(self.pf.tree, None)
+        visit(self.pf.tree, None, set())
         return sorted(self.found.values(), key=lambda p: (p.line, p.kind))
 
 

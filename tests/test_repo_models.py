@@ -1,0 +1,198 @@
+"""Model discovery by AST: aliases, local bases across files, the composition graph, layers and their uses."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reader_app.repo import scan_repo
+
+FIXTURES = Path(__file__).parent / "fixtures" / "repos"
+
+
+def make_repo(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+@pytest.mark.parametrize("imports, base", [
+    ("import torch.nn as nn", "nn.Module"),
+    ("from torch import nn", "nn.Module"),
+    ("import torch", "torch.nn.Module"),
+    ("from torch.nn import Module", "Module"),
+    ("import torch.nn as tnn", "tnn.Module"),
+    ("import torch.nn", "torch.nn.Module"),
+])
+def test_every_spelling_of_nn_module_is_found(tmp_path, imports, base):
+    make_repo(tmp_path, {"net.py": f"""
+        {imports}
+
+        class Net({base}):
+            def forward(self, x):
+                return x
+
+        class NotAModule(object):
+            pass
+    """})
+    info = scan_repo(tmp_path)
+    assert [m.name for m in info.models] == ["Net"]
+
+
+def test_a_class_named_module_elsewhere_is_not_an_nn_module(tmp_path):
+    make_repo(tmp_path, {"plugin.py": """
+        from mylib import Module
+
+        class Plugin(Module):
+            pass
+    """})
+    assert scan_repo(tmp_path).models == []
+
+
+def test_local_base_classes_across_files_and_relative_imports(tmp_path):
+    make_repo(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/base.py": """
+            import torch.nn as nn
+
+            class BaseModel(nn.Module):
+                def num_params(self):
+                    return sum(p.numel() for p in self.parameters())
+        """,
+        "pkg/nets/__init__.py": "from .classifier import Classifier\n",
+        "pkg/nets/classifier.py": """
+            import torch.nn as nn
+            from ..base import BaseModel
+
+            class Classifier(BaseModel):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(8, 2)
+
+                def forward(self, x):
+                    return self.fc(x)
+        """,
+        "train.py": """
+            from pkg.nets import Classifier
+            model = Classifier()
+            loss = model(x).sum()
+            loss.backward()
+            opt.step()
+        """,
+    })
+    info = scan_repo(tmp_path)
+    assert {m.name for m in info.models} == {"BaseModel", "Classifier"}
+    assert info.main.name == "Classifier" and info.main.file == "pkg/nets/classifier.py"
+    assert "the training or main script builds it" in info.main.reasons
+
+
+def test_losses_are_not_the_main_model(tmp_path):
+    make_repo(tmp_path, {"model.py": """
+        import torch.nn as nn
+
+        class ContrastiveLoss(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.proj = nn.Linear(4, 4)
+                self.proj2 = nn.Linear(4, 4)
+                self.proj3 = nn.Linear(4, 4)
+
+        class Tiny(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 4)
+    """})
+    assert scan_repo(tmp_path).main.name == "Tiny"
+
+
+def test_gpt_layers_children_and_uses():
+    info = scan_repo(FIXTURES / "gpt_config")
+    by_name = {layer.name: layer for layer in info.layers}
+    assert list(by_name) == ["transformer", "lm_head"]
+    transformer = by_name["transformer"]
+    assert transformer.type == "nn.ModuleDict"
+    assert transformer.call.startswith("nn.ModuleDict(dict(")
+    children = {c.name: c for c in transformer.children}
+    assert list(children) == ["transformer.wte", "transformer.wpe", "transformer.drop", "transformer.h",
+                              "transformer.ln_f"]
+    assert children["transformer.ln_f"].local_class == "LayerNorm"
+    blocks = children["transformer.h"]
+    assert blocks.type == "nn.ModuleList"
+    assert [(c.name, c.type, c.local_class) for c in blocks.children] == [("transformer.h[i]", "Block", "Block")]
+    source = (FIXTURES / "gpt_config" / "model.py").read_text().splitlines()
+    # `for block in self.transformer.h: x = block(x)`: the loop line and the call through the loop variable
+    used = [source[n - 1].strip() for n in blocks.uses]
+    assert used == ["for block in self.transformer.h:", "x = block(x)"]
+    assert all("lm_head" in source[n - 1] for n in by_name["lm_head"].uses)
+    assert transformer.line == source.index("        self.transformer = nn.ModuleDict(dict(") + 1
+    assert transformer.end_line == transformer.line + 6
+
+
+def test_resnet_layers_come_through_make_layer_and_forward_impl():
+    info = scan_repo(FIXTURES / "resnet_factories")
+    layers = {layer.name: layer for layer in info.layers}
+    assert layers["layer1"].type == "nn.Sequential"  # what _make_layer returns
+    assert layers["fc"].type == "nn.Linear"
+    source = (FIXTURES / "resnet_factories" / "models" / "resnet.py").read_text().splitlines()
+    # forward() delegates to _forward_impl(): uses are found there
+    assert [source[n - 1].strip() for n in layers["layer1"].uses] == ["x = self.layer1(x)"]
+
+
+def test_modules_handed_to_init_get_their_class_from_the_call_site():
+    info = scan_repo(FIXTURES / "seq2seq_lstm_attention")
+    assert [(layer.name, layer.type, layer.local_class) for layer in info.layers] == [
+        ("encoder", "Encoder", "Encoder"), ("decoder", "Decoder", "Decoder")]
+    decoder = info.model_named("Decoder")
+    attention = {layer.name: layer for layer in info.layers_of(decoder)}["attention"]
+    assert attention.local_class == "Attention"
+
+
+def test_layers_of_a_submodule_in_another_file():
+    info = scan_repo(FIXTURES / "unet_two_files")
+    assert [layer.local_class for layer in info.layers] == ["DoubleConv", "Down", "Down", "Down", "Down",
+                                                             "Up", "Up", "Up", "Up", "OutConv"]
+    up = info.model_named("Up")
+    assert up.file == "unet/unet_parts.py"
+    up_layers = {layer.name: layer for layer in info.layers_of(up)}
+    assert up_layers["up"].type == "nn.Upsample"  # the first branch of the if/else wins
+    assert up_layers["conv"].local_class == "DoubleConv"
+
+
+def test_vit_patch_embedding_parameters_and_appended_modulelist():
+    info = scan_repo(FIXTURES / "vit_kwonly")
+    layers = {layer.name: layer for layer in info.layers}
+    assert layers["pos_embedding"].type == "nn.Parameter"
+    assert [c.type for c in layers["to_patch_embedding"].children] == ["Rearrange", "nn.LayerNorm", "nn.Linear",
+                                                                       "nn.LayerNorm"]
+    transformer = info.model_named("Transformer")
+    stack = {layer.name: layer for layer in info.layers_of(transformer)}["layers"]
+    assert stack.children and stack.children[0].type == "nn.ModuleList"
+    assert [c.local_class for c in stack.children[0].children] == ["Attention", "FeedForward"]
+
+
+def test_module_list_comprehension_add_module_and_forward_line(tmp_path):
+    make_repo(tmp_path, {"model.py": """
+        import torch.nn as nn
+
+        class Stack(nn.Module):
+            def __init__(self, n=3):
+                super().__init__()
+                self.blocks = nn.ModuleList(nn.Linear(4, 4) for _ in range(n))
+                self.add_module("head", nn.Linear(4, 1))
+                self.scale = 2.0
+
+            def forward(self, x):
+                for i, block in enumerate(self.blocks):
+                    x = block(x) * self.scale
+                return self.head(x)
+    """})
+    info = scan_repo(tmp_path)
+    assert info.main.forward_line == 11 and info.main.forward_end_line == 14 and info.main.init_line == 5
+    layers = {layer.name: layer for layer in info.layers}
+    assert list(layers) == ["blocks", "head"]
+    assert layers["blocks"].children[0].name == "blocks[i]"
+    assert layers["blocks"].uses == [12, 13]
+    assert layers["head"].uses == [14]

@@ -117,6 +117,7 @@ class TraceResult:
         warnings: notes (unused overrides, missing packages that were not needed, factory used).
         reached_output: the model's forward returned.
         elapsed: wall seconds, child start to result.
+        timings: child phase -> seconds since the session started (import, build, forward, symbolic).
     """
 
     file: str = ""
@@ -132,6 +133,7 @@ class TraceResult:
     warnings: list[str] = field(default_factory=list)
     reached_output: bool = False
     elapsed: float = 0.0
+    timings: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -163,7 +165,7 @@ class TraceResult:
             "error": None if self.error is None else {"message": self.error.message, "file": self.error.file,
                                                       "line": self.error.line},
             "fallback_reason": self.fallback_reason, "warnings": self.warnings,
-            "reached_output": self.reached_output, "elapsed": round(self.elapsed, 3),
+            "reached_output": self.reached_output, "elapsed": round(self.elapsed, 3), "timings": self.timings,
         }
 
     @classmethod
@@ -184,4 +186,5 @@ class TraceResult:
             error=None if not error else TraceError(error["message"], error.get("file"), error.get("line") or 0),
             fallback_reason=data.get("fallback_reason"), warnings=list(data.get("warnings") or []),
             reached_output=bool(data.get("reached_output")), elapsed=float(data.get("elapsed") or 0.0),
+            timings=dict(data.get("timings") or {}),
         )

@@ -48,7 +48,7 @@ def parse_input_spec(text: str) -> InputSpec:
     if dtype is None:
         raise SpecError(f"input '{text}' has an unknown dtype '{dtype_text}' (try float, long or bool)")
     try:
-        shape = tuple(int(d) for d in dims_text.replace("x", ",").split(",") if d.strip())
+        shape = tuple(int(d) for d in dims_text.split(",") if d.strip())
     except ValueError:
         raise SpecError(f"input '{text}' has a shape that is not a list of whole numbers") from None
     if any(d < 0 for d in shape):

@@ -106,6 +106,9 @@ class RepoFiles:
     def __contains__(self, filename: str) -> bool:
         hit = self.cache.get(filename)
         if hit is None:
+            if filename.startswith("<"):  # <string>, <frozen ...>: generated code, not a file
+                self.cache[filename] = False
+                return False
             real = os.path.realpath(filename)
             hit = real.startswith(self.roots) and "site-packages" not in real and "/.venv/" not in real
             self.cache[filename] = hit

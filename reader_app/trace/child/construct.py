@@ -97,6 +97,7 @@ class Builder:
         self.consumed: set[str] = set()
 
     def kwargs_for(self, func, namespace: dict) -> dict:
+        sequences = _used_as_sequence(func)
         values: dict = {}
         filled: set[str] = set()
         passed: set[str] = set()
@@ -109,15 +110,16 @@ class Builder:
             if p.default is not p.empty:
                 values[p.name] = p.default
                 continue
-            values[p.name] = self._fill(p, namespace)
+            values[p.name] = self._fill(p, namespace, sequences)
             filled.add(p.name)
             passed.add(p.name)
         make_consistent(values, filled)
         for name, value in values.items():
-            self.used.setdefault(name, _plain(value))
+            if not _is_config_class(type(value)):  # a config object is reported by its fields
+                self.used.setdefault(name, _plain(value))
         return {k: values[k] for k in passed}
 
-    def _fill(self, p: inspect.Parameter, namespace: dict):
+    def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str]):
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
         if annotation is not None and _is_config_class(annotation):
             return self.config(annotation, namespace)
@@ -128,6 +130,8 @@ class Builder:
                 except Exception:
                     continue
         value = guess_by_name(p.name)
+        if p.name in sequences and not isinstance(value, (list, tuple)):
+            return [value if isinstance(value, int) and value > 1 else 16] * 2
         if value is None and annotation is not None:
             value = guess_by_annotation(annotation)
         if value is None:
@@ -154,6 +158,25 @@ class Builder:
             k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
         for name, value in fields.items():
             self.used[name] = _plain(value)
+
+
+def _used_as_sequence(func) -> set[str]:
+    """Parameters the body treats as lists: len(p), p[i], `for x in p`, enumerate(p), zip(p, ...)."""
+    try:
+        import textwrap
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("len", "enumerate", "zip", "list", "reversed", "tuple"):
+            names |= {a.id for a in node.args if isinstance(a, ast.Name)}
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            names.add(node.value.id)
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
+            names.add(node.iter.id)
+    return names
 
 
 def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:

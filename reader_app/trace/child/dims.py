@@ -6,6 +6,7 @@ is 63 then 95 with length 128 then 192 is "length/2-1"; one that stays 128 is "1
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 PREFERRED = ["batch", "seq_len", "height", "width", "length", "depth", "nodes", "edges"]
 
@@ -28,6 +29,12 @@ def name_dim(a: int, b: int, symbols: dict[str, tuple[int, int]], last: bool = F
     """The simplest expression in the symbols that is `a` in run one and `b` in run two."""
     if a == b:
         return str(a)
+    return _name_dim(a, b, tuple(sorted(symbols.items())), last)
+
+
+@lru_cache(maxsize=4096)
+def _name_dim(a: int, b: int, symbol_items: tuple, last: bool) -> str:
+    symbols = dict(symbol_items)
     best: tuple | None = None
     for rank, symbol in enumerate(PREFERRED):
         if symbol not in symbols:

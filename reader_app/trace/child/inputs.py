@@ -72,22 +72,38 @@ def _attr_values(model: nn.Module, pattern) -> list:
     return found
 
 
-def size_tables(model: nn.Module) -> tuple[Sizes, list[Sizes]]:
-    """The first run's sizes and the second-run variants to try (all free dims, then batch only)."""
+def _raw_audio(model: nn.Module) -> bool:
+    """A first Conv1d with a long kernel or stride reads raw waveforms: it needs thousands of samples."""
+    conv = next((m for m in model.modules() if isinstance(m, nn.Conv1d)), None)
+    return conv is not None and conv.kernel_size[0] * conv.stride[0] >= 64
+
+
+def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
+    """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
+    models often insist on (the full context length, 64x64 or 224x224 images, a second of audio)."""
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
+    fixed_options: list[dict] = [{}]
+    if _raw_audio(model):
+        first["length"], second["length"] = 16000, 24000
     seq_caps = [v for v in _attr_values(model, SEQ_ATTRS) if isinstance(v, int) and v > 1]
     if seq_caps:
         cap = min(seq_caps)
         first["seq_len"], second["seq_len"] = min(7, cap), min(5, cap - 1)
+        if cap > 7:
+            fixed_options.append({"seq_len": cap})
     images = _attr_values(model, IMAGE_ATTRS)
     if images:
         size = images[0]
         h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])
-        first["height"] = second["height"] = h
-        first["width"] = second["width"] = w
-    batch_only = dict(first, batch=second["batch"])
-    return Sizes(first), [Sizes(second), Sizes(batch_only)]
+        fixed_options[0].update(height=h, width=w)
+    else:
+        fixed_options += [{"height": 64, "width": 64}, {"height": 224, "width": 224}]
+    tables = []
+    for fixed in fixed_options:
+        a, b = dict(first, **fixed), dict(second, **fixed)
+        tables.append((Sizes(a), [Sizes(b), Sizes(dict(a, batch=b["batch"]))]))
+    return tables
 
 
 def _seq_model(model: nn.Module) -> bool:

@@ -5,6 +5,7 @@ torch._dynamo on first use, which costs over a second of import time in the chil
 """
 from __future__ import annotations
 
+import types
 from contextlib import contextmanager
 
 import torch
@@ -35,3 +36,31 @@ def no_meta_init():
             setattr(init, name, func)
         for name, func in saved_methods.items():
             setattr(torch.Tensor, name, func)
+
+
+def skip_dynamo_import() -> None:
+    """Keep torch's meta kernels from importing torch._dynamo (about 1.5 s) on first use.
+
+    Python reference kernels, used for many ops on meta tensors, are wrapped by
+    torch._compile._disable_dynamo, whose wrapper imports torch._dynamo the first time it runs, only to
+    tell dynamo not to compile them. The child never compiles, so each wrapper is given its own
+    function as the already-disabled version, which is what the wrapper caches after that import.
+    """
+    import gc
+
+    import torch._compile
+    import torch._decomp  # noqa: F401  (creates the wrappers that meta ops use)
+    import torch._refs  # noqa: F401
+
+    code = torch._compile._disable_dynamo(lambda: None).__code__
+    if "fn" not in code.co_freevars:
+        return
+    slot = code.co_freevars.index("fn")
+    for obj in gc.get_objects():
+        if type(obj) is types.FunctionType and obj.__code__ is code:
+            fn = obj.__closure__[slot].cell_contents
+            if getattr(fn, "__dynamo_disable", None) is None:
+                try:
+                    fn.__dynamo_disable = fn
+                except AttributeError:
+                    continue

@@ -111,10 +111,15 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
     chains: dict[str, list] = {param: []}
     loop_alias: dict[str, nn.Module] = {}
     for stmt in _statements(tree.body):
-        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
-            container = _resolve_self_attr(owner, stmt.iter)
+        if isinstance(stmt, ast.For):
+            target = stmt.target.elts[-1] if isinstance(stmt.target, ast.Tuple) else stmt.target
+            iterable = stmt.iter.value if isinstance(stmt.iter, ast.Subscript) else stmt.iter
+            if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args:
+                iterable = iterable.args[-1]  # enumerate(self.layers), zip(...)
+            container = _resolve_self_attr(owner, iterable)
             if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container):
-                loop_alias[stmt.target.id] = container[0]
+                if isinstance(target, ast.Name):
+                    loop_alias[target.id] = container[0]
             continue
         if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
             continue  # their bodies are visited as statements of their own

@@ -14,11 +14,10 @@ from reader_app.trace.child import failure
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
-from reader_app.trace.child.inputs import (SIZES, Sizes, candidate_inputs, materialize, size_tables,
-                                           user_plans)
+from reader_app.trace.child.inputs import SIZES, Sizes, candidate_inputs, materialize, size_tables, user_plans
 from reader_app.trace.child.loader import (MissingPackageFinder, guess_main_class, import_model_file,
                                            module_classes)
-from reader_app.trace.child.metainit import no_meta_init
+from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.specs import parse_input_spec
 
@@ -100,6 +99,7 @@ class Session:
 
     def build(self, target, module):
         self.progress(f"building {target.__name__}")
+        skip_dynamo_import()
         try:
             first, alternatives = plan(target, module, self.request.get("args") or {})
         except ConstructionError as exc:
@@ -160,9 +160,9 @@ class Session:
     def trace(self, model, recipe):
         self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
-        sizes, variants = size_tables(model)
+        tables = size_tables(model)
         candidates = [user_plans(specs)] if specs else candidate_inputs(model)
-        chosen, first, exc = self.probe(model, candidates, sizes)
+        chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.first_line(exc)
             try:
@@ -171,15 +171,14 @@ class Session:
                 self.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
                           f"{failure.first_line(build_exc)}")
             self.fall_back(f"an op needs real data on the meta device ({reason})")
-            chosen, first, exc = self.probe(model, candidates, sizes)
+            chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         self.mark("forward")
         second, second_sizes = None, None
         if self.request.get("symbolic", True) and not specs:
             self.progress("naming dimensions")
             for variant in variants:
                 rec, second_exc = self.forward(model, chosen, variant)
-                same_outcome = (second_exc is None) == (exc is None)
-                if same_outcome:
+                if (second_exc is None) == (exc is None):
                     second, second_sizes = rec, variant
                     break
         self.mark("symbolic")
@@ -191,17 +190,18 @@ class Session:
         else:
             self.report["reached_output"] = first.output_shapes is not None
 
-    def probe(self, model, candidates, sizes):
-        """The first input candidate whose forward succeeds, else the first one's failure."""
+    def probe(self, model, candidates, tables):
+        """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""
         failed = None
-        for plans in candidates:
-            rec, exc = self.forward(model, plans, sizes)
-            if exc is None:
-                return plans, rec, None
-            if failed is None:
-                failed = (plans, rec, exc)
-            if failure.find_missing(exc) or failure.meta_unsupported(exc):
-                break
+        for sizes, variants in tables:
+            for plans in candidates:
+                rec, exc = self.forward(model, plans, sizes)
+                if exc is None:
+                    return plans, rec, None, sizes, variants
+                if failed is None:
+                    failed = (plans, rec, exc, sizes, variants)
+                if failure.find_missing(exc) or failure.meta_unsupported(exc):
+                    return failed
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:

@@ -1,15 +1,18 @@
-"""Where each layer is defined: the `self.name = ...` line in its parent's __init__ (read with ast)."""
+"""Where each layer is defined: the `self.name = ...` line in its parent's class (read with ast).
+
+Each repository file is parsed once; inspect.getsourcelines on classes re-parses the whole file on
+every call, which costs seconds on a model with hundreds of modules.
+"""
 from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 
 import torch.nn as nn
 
 
 class DefinitionLines:
-    """Finds, with a cache per class, the line that assigns each attribute.
+    """Finds, with caches per file and per class, the line that assigns each attribute.
 
     Attributes:
         files: the repository's file set (a RepoFiles).
@@ -17,43 +20,47 @@ class DefinitionLines:
 
     def __init__(self, files):
         self.files = files
+        self._trees: dict[str, dict[str, ast.ClassDef]] = {}
         self._by_class: dict[type, dict[str, tuple[str, int]]] = {}
+
+    def _class_node(self, cls: type) -> tuple[str | None, ast.ClassDef | None]:
+        try:
+            file = inspect.getsourcefile(cls)
+        except TypeError:
+            return None, None
+        if not file or file not in self.files:
+            return None, None
+        if file not in self._trees:
+            try:
+                with open(file, encoding="utf-8") as fh:
+                    tree = ast.parse(fh.read())
+            except (OSError, SyntaxError, ValueError):
+                tree = ast.Module(body=[], type_ignores=[])
+            self._trees[file] = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+        return file, self._trees[file].get(cls.__name__)
 
     def _assignments(self, cls: type) -> dict[str, tuple[str, int]]:
         if cls in self._by_class:
             return self._by_class[cls]
         found: dict[str, tuple[str, int]] = {}
-        for klass in reversed(cls.__mro__):
-            try:
-                file = inspect.getsourcefile(klass)
-                lines, start = inspect.getsourcelines(klass)
-            except (OSError, TypeError):
+        for klass in cls.__mro__:
+            file, node = self._class_node(klass)
+            if node is None:
                 continue
-            if not file or file not in self.files:
-                continue
-            try:
-                tree = ast.parse(textwrap.dedent("".join(lines)))
-            except SyntaxError:
-                continue
-            for node in ast.walk(tree):
-                targets = node.targets if isinstance(node, ast.Assign) else \
-                    [node.target] if isinstance(node, ast.AnnAssign) else []
+            for sub in ast.walk(node):
+                targets = sub.targets if isinstance(sub, ast.Assign) else \
+                    [sub.target] if isinstance(sub, (ast.AnnAssign, ast.AugAssign)) else []
                 for target in targets:
-                    for sub in ast.walk(target):
-                        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
-                                and sub.value.id == "self":
-                            found.setdefault(sub.attr, (file, start + node.lineno - 1))
+                    for part in ast.walk(target):
+                        if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name) \
+                                and part.value.id == "self":
+                            found.setdefault(part.attr, (file, sub.lineno))
         self._by_class[cls] = found
         return found
 
     def class_line(self, cls: type) -> tuple[str | None, int | None]:
-        try:
-            file = inspect.getsourcefile(cls)
-            if file in self.files:
-                return file, inspect.getsourcelines(cls)[1]
-        except (OSError, TypeError):
-            pass
-        return None, None
+        file, node = self._class_node(cls)
+        return (file, node.lineno) if node is not None else (None, None)
 
     def of(self, model: nn.Module, name: str) -> tuple[str | None, int | None]:
         """(file, line) for the module called `name` inside `model`."""

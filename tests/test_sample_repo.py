@@ -43,13 +43,16 @@ def test_model_source_declares_the_layers_of_the_paper():
 
 def test_forward_pass_reconstructs_the_window_shape():
     script = (
-        "import sys, torch; from model import AnomalyAutoencoder, TimeSeriesEncoder\n"
-        "x = torch.randn(2, 50, 5)\n"
-        "print(tuple(AnomalyAutoencoder()(x).shape), tuple(TimeSeriesEncoder()(x).shape))\n"
+        "import torch; from model import AnomalyAutoencoder, TimeSeriesEncoder\n"
+        "x = torch.randn(2, 50, 5); model = AnomalyAutoencoder()\n"
+        "print(tuple(model(x).shape), tuple(TimeSeriesEncoder()(x).shape))\n"
+        "print(sum(p.numel() for p in model.parameters()))\n"
     )
     result = run_python("-c", script)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[0] == "(2, 50, 5) (2, 64)"
+    shapes, parameters = result.stdout.splitlines()[:2]
+    assert shapes == "(2, 50, 5) (2, 64)"
+    assert round(int(parameters) / 1e6, 2) == 0.31, "the paper states 0.31M parameters"
     assert "torch" not in sys.modules, "torch must stay out of the test process"
 
 

@@ -27,6 +27,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import paper_figures as figures  # noqa: E402
+import paper_plots as plots  # noqa: E402
 import paper_tables as tables  # noqa: E402
 import paper_text as text  # noqa: E402
 import paper_truth  # noqa: E402
@@ -96,6 +97,7 @@ def body_html() -> str:
         text.APPENDIX, text.table_slot("table3", figures.table_height(len(tables.TABLE_3_ROWS)), text.TABLE_3),
         text.APPENDIX_SHAPES, text.table_slot("table4", figures.table_height(len(tables.TABLE_4_ROWS)), text.TABLE_4),
         text.REPRODUCE,
+        text.ATTENTION_APPENDIX, text.figure_slot("figure3", tables.FIGURE_3_HEIGHT, text.FIGURE_3),
     ])
 
 
@@ -181,7 +183,9 @@ def draw_floats(doc: pymupdf.Document, layout: Layout) -> None:
         if slot_id == "figure1":
             figures.draw_architecture(page, rect)
         elif slot_id == "figure2":
-            page.insert_image(rect, stream=figures.plot_png(rect.width, rect.height), keep_proportion=True)
+            page.insert_image(rect, stream=plots.error_plot_png(rect.width, rect.height))
+        elif slot_id == "figure3":
+            page.insert_image(rect, stream=plots.attention_png(rect.width, rect.height))
         else:
             header, rows, aligns = tables.TABLES[slot_id]
             figures.draw_table(page, rect, header, rows, aligns)

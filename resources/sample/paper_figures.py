@@ -1,12 +1,10 @@
-"""Figures and tables of the sample paper, drawn with PyMuPDF only.
+"""Vector figures and tables of the sample paper, drawn with PyMuPDF only.
 
-Figure 1 is vector graphics (boxes, arrows, text) drawn straight onto the page; Figure 2 is a raster
-plot: the plot is drawn on a scratch page, rendered to a pixmap and inserted as a PNG, the way a
-matplotlib figure ends up in a real paper. Tables are text cells with booktabs-style rules.
+Figure 1 is vector graphics (boxes, arrows, text) drawn straight onto the page; tables are text
+cells with booktabs-style rules. The raster plots live in paper_plots.py.
 """
 from __future__ import annotations
 
-import numpy as np
 import pymupdf
 
 LABEL_CSS = "* {font-family: sans-serif; font-size: 7pt; text-align: center; margin: 0}"
@@ -96,58 +94,6 @@ def draw_architecture(page: pymupdf.Page, area: pymupdf.Rect) -> None:
 def architecture_height() -> float:
     """Height in points that draw_architecture needs: two rows of boxes and the group labels."""
     return 14 + 24.0 + 26 + 24.0 + 14
-
-
-def error_series(length: int = 1000, seed: int = 7) -> tuple[np.ndarray, list[tuple[int, int]], float]:
-    """A deterministic reconstruction-error trace with injected anomalies and its threshold."""
-    rng = np.random.default_rng(seed)
-    steps = np.arange(length)
-    error = 0.08 + 0.015 * np.sin(steps / 37.0) + rng.gamma(2.0, 0.012, length)
-    spans = [(180, 186), (420, 490), (700, 760)]
-    error[180:186] += np.array([0.25, 0.6, 0.75, 0.55, 0.3, 0.12])
-    error[420:490] += 0.32 + rng.normal(0, 0.03, 70)
-    error[700:760] += 0.14 + 0.05 * np.sin(np.arange(60) / 3.0)
-    threshold = float(np.percentile(error[:150], 99) + 0.05)
-    return error, spans, threshold
-
-
-def plot_png(width_pt: float, height_pt: float, dpi: int = 220) -> bytes:
-    """Figure 2 as PNG bytes: the error trace, the threshold and the anomaly spans on labelled axes."""
-    error, spans, threshold = error_series()
-    scratch = pymupdf.open()
-    page = scratch.new_page(width=width_pt, height=height_pt)
-    plot = pymupdf.Rect(30, 6, width_pt - 6, height_pt - 24)
-    y_max = 1.0
-
-    def to_xy(step: float, value: float) -> pymupdf.Point:
-        return pymupdf.Point(plot.x0 + plot.width * step / len(error), plot.y1 - plot.height * value / y_max)
-
-    for start, stop in spans:
-        page.draw_rect(pymupdf.Rect(to_xy(start, y_max), to_xy(stop, 0)), color=None, fill=(1.0, 0.85, 0.85), width=0)
-    shape = page.new_shape()
-    shape.draw_polyline([to_xy(i, min(v, y_max)) for i, v in enumerate(error)])
-    shape.finish(color=(0.12, 0.35, 0.7), width=0.6, closePath=False)
-    shape.draw_line(to_xy(0, threshold), to_xy(len(error), threshold))
-    shape.finish(color=(0.8, 0.1, 0.1), width=0.8, dashes="[3 2] 0")
-    shape.draw_rect(plot)
-    shape.finish(color=INK, width=0.6)
-    for value in (0.0, 0.25, 0.5, 0.75, 1.0):
-        point = to_xy(0, value)
-        shape.draw_line(point, point - (3, 0))
-        page.insert_text(point + (-22, 2), f"{value:.2f}", fontsize=5.5, fontname="helv")
-    for step in range(0, len(error) + 1, 200):
-        point = to_xy(step, 0)
-        shape.draw_line(point, point + (0, 3))
-        page.insert_text(point + (-len(str(step)) * 1.5, 9), str(step), fontsize=5.5, fontname="helv")
-    shape.finish(color=INK, width=0.5)
-    shape.commit()
-    page.insert_text((plot.x0 + plot.width / 2 - 16, height_pt - 5), "time step", fontsize=6, fontname="helv")
-    page.insert_text((8, plot.y1 - 10), "reconstruction error", fontsize=6, fontname="helv", rotate=90)
-    page.insert_text(to_xy(8, threshold) + (0, -3), "threshold τ", fontsize=5.5, fontname="helv",
-                     color=(0.8, 0.1, 0.1))
-    png = page.get_pixmap(dpi=dpi).tobytes("png")
-    scratch.close()
-    return png
 
 
 def draw_table(page: pymupdf.Page, area: pymupdf.Rect, header: list[str], rows: list[list[str]],

@@ -23,6 +23,7 @@ SECTION_TAGS = {
 FLOAT_LABELS = {
     "figure1": ("Figure 1", "figure"),
     "figure2": ("Figure 2", "figure"),
+    "figure3": ("Figure 3", "figure"),
     "table1": ("Table 1", "table"),
     "table2": ("Table 2", "table"),
     "table3": ("Table 3", "table"),

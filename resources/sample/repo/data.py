@@ -33,9 +33,9 @@ def synthetic_signal(length, n_features=5, kind="none", seed=0, start=0, system_
         chosen = kinds[event % len(kinds)]
         start = int(torch.randint(margin, max(margin + 1, length - margin - 80), (1,), generator=gen))
         channel = int(torch.randint(0, n_features, (1,), generator=gen))
-        if chosen == "spike":
+        if chosen == "spike":  # four to six standard deviations of the channel
             stop = start + 1
-            signal[start, channel] += 5.0
+            signal[start, channel] += (4 + 2 * torch.rand(1, generator=gen).item()) * signal[:, channel].std()
         elif chosen == "shift":
             stop = start + int(torch.randint(20, 80, (1,), generator=gen))
             signal[start:stop, channel] += 1.5

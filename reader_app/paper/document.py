@@ -43,7 +43,12 @@ def open_pdf(path: str | Path, password: str | None = None) -> pymupdf.Document:
         if not doc.authenticate(password):
             doc.close()
             raise PaperOpenError(f"The password for {name} is not correct.", needs_password=True)
-    if doc.page_count == 0:
+    try:
+        page_count = doc.page_count
+    except Exception:  # MuPDF cannot even count the pages of some broken files
+        doc.close()
+        raise PaperOpenError(f"{name} is damaged and cannot be read as a PDF.") from None
+    if page_count == 0:
         doc.close()
         raise PaperOpenError(f"{name} has no pages.")
     try:

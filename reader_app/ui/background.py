@@ -43,13 +43,14 @@ class BackgroundTask:
     """One piece of work for the thread pool.
 
     Attributes:
-        fn: called on a worker thread with `args`; must not touch widgets.
+        fn: called on a worker thread with `args` (preceded by the task itself when pass_task is
+            True, so it can report progress and see cancellation); must not touch widgets.
         cancel_event: set by `cancel()`; `fn` may poll it, and a cancelled task delivers nothing.
     """
 
-    def __init__(self, parent: QObject, fn: Callable[..., Any], *args: Any):
+    def __init__(self, parent: QObject, fn: Callable[..., Any], *args: Any, pass_task: bool = False):
         self.fn = fn
-        self.args = args
+        self.args = (self, *args) if pass_task else args
         self.cancel_event = threading.Event()
         self.relay = _Relay(parent)
 

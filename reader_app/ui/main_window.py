@@ -15,7 +15,9 @@ from reader_app.ui import settings as window_settings
 from reader_app.ui.checklist_panel import ChecklistPanel
 from reader_app.ui.code_pane import CodePane
 from reader_app.ui.paper_pane import PaperPane
+from reader_app.ui.paper_panels import PaperPanels
 from reader_app.ui.repo_loader import RepoLoader
+from reader_app.ui.repo_panels import RepoPanels
 
 APP_TITLE = "Paper & Repo Reader"
 
@@ -51,10 +53,25 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setDocumentMode(True)
         self.sidebar.addTab(self.checklist, "Checklist")
+        self.paper_panels = PaperPanels(self.paper_pane, self.statusBar(), self)
+        self.sidebar.addTab(self.paper_panels.outline, "Outline")
+        self.sidebar.addTab(self.paper_panels.figures, "Figures")
+        self.repo_panels = RepoPanels(self.code_pane, self)
+        self.repo_tabs = QTabWidget(self)
+        self.repo_tabs.setObjectName("repoTabs")
+        self.repo_tabs.setDocumentMode(True)
+        self.repo_tabs.addTab(self.repo_panels.layers_panel, "Layers")
+        self.repo_tabs.addTab(self.repo_panels.tree, "Files")
+        self.code_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.code_splitter.setObjectName("codeSplitter")
+        self.code_splitter.addWidget(self.code_pane)
+        self.code_splitter.addWidget(self.repo_tabs)
+        self.code_splitter.setStretchFactor(0, 3)
+        self.code_splitter.setStretchFactor(1, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.sidebar, self.paper_pane, self.code_pane):
+        for widget in (self.sidebar, self.paper_pane, self.code_splitter):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
@@ -191,13 +208,10 @@ class MainWindow(QMainWindow):
         self.repo_id = repo_id_for(self.repo_root)
         self.settings.setValue("session/repo", str(self.repo_root.resolve()))
         self.code_pane.set_root(self.repo_root)
-        main = info.main
-        if main is not None:
-            self.code_pane.open_file(self.repo_root / main.file, main.line, f"class {main.name}")
-            self.statusBar().showMessage(f"{self.repo_root.name}: main model {main.name} in {main.file}", 8000)
-        else:
-            self.code_pane.message_bar.show_message(
-                f"No PyTorch model (nn.Module subclass) was found in {self.repo_root.name}.", "warning")
+        self.repo_panels.set_repo(info)
+        if info.main is not None:
+            self.statusBar().showMessage(
+                f"{self.repo_root.name}: main model {info.main.name} in {info.main.file}", 8000)
         if self.paper_id:
             self.checklist.set_context(self.paper_id, self.repo_id)
         self._update_title()
@@ -245,20 +259,20 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 900)
-        sizes = self.settings.value("window/splitter")
-        if sizes:
-            self.splitter.setSizes([int(s) for s in sizes])
-        else:
-            self.splitter.setSizes([290, 640, 510])
+        for splitter, default in ((self.splitter, [290, 640, 510]), (self.code_splitter, [600, 240])):
+            sizes = self.settings.value(f"window/{splitter.objectName()}")
+            splitter.setSizes([int(s) for s in sizes] if sizes else default)
 
     def save_window_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.sizes())
+        for splitter in (self.splitter, self.code_splitter):
+            self.settings.setValue(f"window/{splitter.objectName()}", splitter.sizes())
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
         self.save_window_state()
         self.paper_pane.close_paper()
+        self.paper_panels.analysis.cancel()
         self.repo_loader.cancel()
         super().closeEvent(event)
 

@@ -26,10 +26,12 @@ class PageRenderer(QObject):
 
     Signals:
         page_ready(int, float, QImage): page index, scale (device pixels per PDF point), the image.
+        clip_ready(str, QImage): a region asked for with `render_clip`, by its key.
         search_done(str, object): the query and a list of (page index, [pymupdf-like rect]) hits.
     """
 
     page_ready = Signal(int, float, QImage)
+    clip_ready = Signal(str, QImage)
     search_done = Signal(str, object)
 
     def __init__(self, path: Path, password: str | None = None, parent: QObject | None = None):
@@ -40,6 +42,7 @@ class PageRenderer(QObject):
         self._wanted: list[int] = []
         self._scale = 1.0
         self._query: str | None = None
+        self._clips: list[dict] = []
         self._stopped = False
         self._server: subprocess.Popen | None = None
         self._thread = threading.Thread(target=self._loop, name="page-renderer", daemon=True)
@@ -50,6 +53,12 @@ class PageRenderer(QObject):
         with self._lock:
             self._wanted = list(pages)
             self._scale = scale
+            self._lock.notify()
+
+    def render_clip(self, key: str, page: int, clip: tuple[float, float, float, float], scale: float) -> None:
+        """Render a region of a page (PDF points) at `scale`; answered by clip_ready(key, image)."""
+        with self._lock:
+            self._clips.append({"op": "render", "page": page, "scale": scale, "clip": list(clip), "key": key})
             self._lock.notify()
 
     def search(self, query: str) -> None:
@@ -79,14 +88,16 @@ class PageRenderer(QObject):
     # ----- render thread ----------------------------------------------------------------------------
     def _next_job(self):
         with self._lock:
-            while not self._stopped and not self._wanted and self._query is None:
+            while not self._stopped and not self._wanted and self._query is None and not self._clips:
                 self._lock.wait()
             if self._stopped:
                 return None
             if self._query is not None:
                 query, self._query = self._query, None
                 return {"op": "search", "query": query}
-            return {"op": "render", "page": self._wanted.pop(0), "scale": self._scale}
+            if self._wanted:  # pages in view come before thumbnails
+                return {"op": "render", "page": self._wanted.pop(0), "scale": self._scale}
+            return self._clips.pop(0)
 
     def _ask(self, request: dict) -> tuple[dict, bytes]:
         server = self._server
@@ -136,7 +147,10 @@ class PageRenderer(QObject):
             else:
                 image = QImage(payload, header["width"], header["height"], header["stride"],
                                QImage.Format.Format_RGB888).copy()  # copy: own the pixels
-                self._emit(self.page_ready, header["page"], header["scale"], image)
+                if job.get("key") is not None:
+                    self._emit(self.clip_ready, job["key"], image)
+                else:
+                    self._emit(self.page_ready, header["page"], header["scale"], image)
 
     def _emit(self, signal, *values) -> None:
         try:

@@ -60,6 +60,7 @@ class PaperPane(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.path: Path | None = None
+        self.password: str | None = None
         self._pending: Path | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +127,7 @@ class PaperPane(QWidget):
                                           "some pages or images may be missing.", "warning")
         self.find_bar.hide()
         self.path = path
+        self.password = password
         self.view.set_document(path, sizes, password)
         self._update_page_box(0)
         self.paper_opened.emit(path)

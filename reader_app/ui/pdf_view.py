@@ -94,6 +94,9 @@ class PdfView(QAbstractScrollArea):
         self._relayout(keep_anchor=False)
         self.viewport().update()
 
+    def renderer(self) -> PageRenderer | None:
+        return self._renderer
+
     def page_count(self) -> int:
         return len(self._sizes)
 

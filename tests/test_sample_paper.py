@@ -105,6 +105,9 @@ def test_architecture_diagram_is_vector_graphics_above_its_caption(doc):
     labels = page.get_text(clip=pymupdf.Rect(0, 0, page.rect.width, caption.y0))
     for layer in ("LSTM", "Attention pooling", "LayerNorm", "Bottleneck", "Reconstruction"):
         assert layer in labels
+    method_page, _ = find_line(doc, "3 Method")
+    assert method_page == page_no, "the architecture diagram heads the page where the Method begins"
+    assert caption.width > page.rect.width / 2, "Figure 1 and its caption span both columns"
 
 
 def test_results_plot_is_an_embedded_raster_image_clear_of_text(doc):

@@ -153,9 +153,8 @@ ENCODER = _sub("3.1", "Encoder") + _paras(
     "The pooled state goes through a Linear layer from 128 to 64 units, LayerNorm over the 64 units "
     "and a ReLU, giving the embedding <i>e</i> = ReLU(LayerNorm(<i>W c</i> + <i>b</i>)). LayerNorm "
     "keeps the scale of the embedding stable while the LSTM is still changing quickly early in "
-    "training, which in our runs removed the loss spikes seen without it. There is no residual "
-    "connection: the encoder is a plain stack, which keeps the information path through the "
-    "bottleneck honest.",
+    "training, which in our runs removed the loss spikes seen without it. The ReLU keeps the "
+    "embedding sparse, so a few active units describe a normal window.",
     "Compared with the last hidden state, attention pooling lets every step contribute. Compared with "
     "mean pooling, it lets the encoder give a short event most of the weight when that event is what "
     "distinguishes the window. After training, the weights α<sub>t</sub> of an alarm window usually "

@@ -9,22 +9,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex, dotted
+from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex, dotted
 
-SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
-
-
-def scope_nodes(body: list[ast.stmt]):
-    """Every node of a scope's statements without entering nested functions or classes."""
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, SCOPE_NODES):
-                stack.append(child)
 
 
 def init_params(info: ClassInfo) -> list[str]:
@@ -75,6 +63,7 @@ class GraphBuilder:
         self.index = index
         self.graph = Graph()
         self._produced: dict[tuple[str, str], set[str]] = {}
+        self._chain_cache: dict[tuple[int, tuple[str, ...]], ClassInfo | None] = {}
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -82,12 +71,18 @@ class GraphBuilder:
         parts = dotted(expr)
         if parts is None:
             return None
+        key = (id(pf), tuple(parts))
+        if key in self._chain_cache:
+            return self._chain_cache[key]
+        found = None
         head = self.index.resolve_name(pf, parts[0])
         for k in range(len(parts), 0, -1):
             info = self.index.class_at(".".join([head, *parts[1:k]]))
             if info is not None:
-                return info if info.is_module else None
-        return None
+                found = info if info.is_module else None
+                break
+        self._chain_cache[key] = found
+        return found
 
     def produced_by(self, pf: ParsedFile, expr: ast.AST) -> set[str]:
         """Module classes returned by the factory function a name chain names (`resnet18`), if any."""
@@ -99,9 +94,9 @@ class GraphBuilder:
         key = (fpf.rel, func.name)
         if key not in self._produced:
             self._produced[key] = set()  # guards recursion
-            bindings = self.bindings(fpf, func.body)
+            bindings = self.bindings(fpf, func)
             result: set[str] = set()
-            for node in scope_nodes(func.body):
+            for node in fpf.scope(func):
                 if isinstance(node, ast.Return) and node.value is not None:
                     values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
                     for value in values:
@@ -137,10 +132,10 @@ class GraphBuilder:
                 return {info.qualname}
         return self.value_classes(pf, expr, bindings)
 
-    def bindings(self, pf: ParsedFile, body: list[ast.stmt]) -> dict[str, set[str]]:
+    def bindings(self, pf: ParsedFile, scope: ast.AST) -> dict[str, set[str]]:
         """Local variables bound to module instances in a scope (order ignored: one pass is enough)."""
         found: dict[str, set[str]] = {}
-        for node in scope_nodes(body):
+        for node in pf.scope(scope):
             if isinstance(node, ast.Assign):
                 targets = [t for t in node.targets if isinstance(t, ast.Name)]
                 if targets:
@@ -151,14 +146,16 @@ class GraphBuilder:
         return found
 
     # --- the graph ----------------------------------------------------------------------------
-    def _scan_calls(self, pf: ParsedFile, body: list[ast.stmt]) -> None:
-        bindings = self.bindings(pf, body)
-        for node in scope_nodes(body):
+    def _scan_calls(self, pf: ParsedFile, scope: ast.AST) -> None:
+        bindings = None
+        for node in pf.scope(scope):
             if not isinstance(node, ast.Call):
                 continue
             parent = self.class_of_chain(pf, node.func)
             if parent is None:
                 continue
+            if bindings is None:  # only scopes that build a local module need their variables
+                bindings = self.bindings(pf, scope)
             params = init_params(parent)
             handed = [(params[i] if i < len(params) else None, a) for i, a in enumerate(node.args)]
             handed += [(k.arg, k.value) for k in node.keywords]
@@ -170,7 +167,7 @@ class GraphBuilder:
 
     def _scan_class_body(self, info: ClassInfo) -> None:
         pf = info.file
-        for node in ast.walk(info.node):
+        for node in pf.deep(info.node):
             if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
                 child = self.class_of_chain(pf, node)
                 if child is not None:
@@ -183,29 +180,25 @@ class GraphBuilder:
         for info in self.index.module_classes():
             self._scan_class_body(info)
         for pf in self.index.files:
-            self._scan_calls(pf, pf.tree.body)
-            for node in ast.walk(pf.tree):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self._scan_calls(pf, node.body)
+            self._scan_calls(pf, pf.tree)
+            for func in pf.all_functions():
+                self._scan_calls(pf, func)
         return self.graph
 
     def used_in(self, pf: ParsedFile) -> set[str]:
         """Module classes a file builds or names outside any module class body (an entry's usage)."""
         used: set[str] = set()
-        module_bodies = {id(info.node) for info in self.index.module_classes() if info.file is pf}
+        module_bodies = self.index.module_class_nodes(pf)
         stack: list[ast.AST] = [pf.tree]
         while stack:
-            node = stack.pop()
-            if isinstance(node, ast.ClassDef) and id(node) in module_bodies:
-                continue
-            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                info = self.class_of_chain(pf, node)
-                if info is not None:
-                    used.add(info.qualname)
-                    continue
-                produced = self.produced_by(pf, node)
-                if produced or isinstance(node, ast.Name):
-                    used |= produced
-                    continue
-            stack.extend(ast.iter_child_nodes(node))
+            for node in pf.scope(stack.pop()):
+                if isinstance(node, SCOPE_NODES):
+                    if id(node) not in module_bodies:
+                        stack.append(node)
+                elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                    info = self.class_of_chain(pf, node)
+                    if info is not None:
+                        used.add(info.qualname)
+                    else:
+                        used |= self.produced_by(pf, node)
         return used

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from reader_app.repo.walk import SourceFile
 
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
 # External base classes that make a class an nn.Module (torch.nn.* capitalised names are handled apart).
 EXTERNAL_MODULE_BASES = {
     "pytorch_lightning.LightningModule", "pytorch_lightning.core.LightningModule",
@@ -55,6 +57,64 @@ class ParsedFile:
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
     aliases: dict[str, ast.expr] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    _scopes: dict[int, list[ast.AST]] | None = field(default=None, repr=False)
+    _functions: list[ast.FunctionDef] = field(default_factory=list, repr=False)
+
+    def _build_scopes(self) -> None:
+        """One traversal of the tree, sorting every node into the scope (module, class, function) it is in.
+
+        The analyses then loop over flat lists instead of re-walking the tree: ast.walk is the
+        slowest part of a scan after parsing."""
+        scopes: dict[int, list[ast.AST]] = {id(self.tree): []}
+        stack: list[tuple[ast.AST, list[ast.AST]]] = [(self.tree, scopes[id(self.tree)])]
+        node_type, scope_types = ast.AST, SCOPE_NODES
+
+        def add(child, bucket):
+            bucket.append(child)
+            if isinstance(child, scope_types):
+                inner = scopes[id(child)] = []
+                stack.append((child, inner))
+                if not isinstance(child, ast.ClassDef):
+                    self._functions.append(child)
+            elif child._fields:
+                stack.append((child, bucket))
+
+        while stack:
+            node, bucket = stack.pop()
+            for name in node._fields:
+                if name == "ctx":  # Load/Store markers: never needed, and there is one per name
+                    continue
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, node_type):
+                            add(item, bucket)
+                elif isinstance(value, node_type):
+                    add(value, bucket)
+        self._scopes = scopes
+
+    def scope(self, node: ast.AST) -> list[ast.AST]:
+        """Nodes inside scope `node` (the module or a def/class), not entering nested defs or classes."""
+        if self._scopes is None:
+            self._build_scopes()
+        return self._scopes.get(id(node), [])
+
+    def deep(self, node: ast.AST) -> list[ast.AST]:
+        """Every node inside scope `node`, nested scopes included (like ast.walk without `node` itself)."""
+        out: list[ast.AST] = []
+        stack = [node]
+        while stack:
+            for child in self.scope(stack.pop()):
+                out.append(child)
+                if isinstance(child, SCOPE_NODES):
+                    stack.append(child)
+        return out
+
+    def all_functions(self) -> list[ast.FunctionDef]:
+        """Every function and method of the file, nested ones included."""
+        if self._scopes is None:
+            self._build_scopes()
+        return self._functions
 
     @property
     def rel(self) -> str:
@@ -173,6 +233,8 @@ class RepoIndex:
         self.classes: dict[str, ClassInfo] = {}
         self.classes_by_name: dict[str, list[ClassInfo]] = {}
         self._suffix_cache: dict[str, ParsedFile | None] = {}
+        self._module_classes: list[ClassInfo] | None = None
+        self._module_nodes: dict[int, set[int]] | None = None
         for pf in files:
             _read_module_names(pf)
             self.by_module.setdefault(pf.module, pf)
@@ -186,12 +248,17 @@ class RepoIndex:
     # --- modules -------------------------------------------------------------------------------
     def find_module(self, name: str) -> ParsedFile | None:
         """The file for dotted module `name`, also when imported relative to a sys.path entry (`src/`)."""
-        if name in self.by_module:
-            return self.by_module[name]
-        if name not in self._suffix_cache:
-            matches = [m for m in self.by_module if m.endswith("." + name)]
-            self._suffix_cache[name] = self.by_module[matches[0]] if len(matches) == 1 else None
-        return self._suffix_cache[name]
+        found = self.by_module.get(name)
+        if found is not None:
+            return found
+        if not self._suffix_cache:  # every proper dotted suffix of every module, once
+            for module, pf in self.by_module.items():
+                parts = module.split(".")
+                for k in range(1, len(parts)):
+                    suffix = ".".join(parts[k:])
+                    self._suffix_cache[suffix] = None if suffix in self._suffix_cache else pf
+            self._suffix_cache[""] = None
+        return self._suffix_cache.get(name)
 
     # --- names ---------------------------------------------------------------------------------
     def resolve(self, pf: ParsedFile, expr: ast.AST) -> str | None:
@@ -288,4 +355,15 @@ class RepoIndex:
                         break
 
     def module_classes(self) -> list[ClassInfo]:
-        return [info for info in self.classes.values() if info.is_module]
+        """Every nn.Module subclass of the repository (computed once)."""
+        if self._module_classes is None:
+            self._module_classes = [info for info in self.classes.values() if info.is_module]
+        return self._module_classes
+
+    def module_class_nodes(self, pf: ParsedFile) -> set[int]:
+        """ids of the ClassDef nodes in `pf` that are nn.Modules."""
+        if self._module_nodes is None:
+            self._module_nodes = {}
+            for info in self.module_classes():
+                self._module_nodes.setdefault(id(info.file), set()).add(id(info.node))
+        return self._module_nodes.get(id(pf), set())

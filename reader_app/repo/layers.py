@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ast
 
-from reader_app.repo.graph import GraphBuilder, scope_nodes
+from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, is_torch_nn_class
 from reader_app.repo.records import Layer, ModelClass
 
@@ -65,7 +65,7 @@ class _LayerReader:
         method = self.methods.get(name)
         if method is None:
             return None
-        for node in scope_nodes(method.body):
+        for node in self.pf.scope(method):
             if isinstance(node, ast.Return) and node.value is not None:
                 found = self.kind(node.value, depth + 1)
                 if found:
@@ -140,9 +140,9 @@ def _self_attr(node: ast.AST) -> str | None:
     return None
 
 
-def _init_assignments(init: ast.FunctionDef):
+def _init_assignments(pf: ParsedFile, init: ast.FunctionDef):
     """(name, statement, value) for every `self.name = value`, `self.add_module("name", value)` in __init__."""
-    for node in scope_nodes(init.body):
+    for node in pf.scope(init):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 name = _self_attr(target)
@@ -160,9 +160,9 @@ def _init_assignments(init: ast.FunctionDef):
                 yield str(args[0].value), node, args[1]
 
 
-def _appended(init: ast.FunctionDef):
+def _appended(pf: ParsedFile, init: ast.FunctionDef):
     """(container name, value) for `self.name.append(value)` calls in __init__."""
-    for node in scope_nodes(init.body):
+    for node in pf.scope(init):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" \
                 and node.args and _self_attr(node.func.value):
             yield _self_attr(node.func.value), node.args[0]
@@ -250,11 +250,11 @@ def extract_layers(builder: GraphBuilder, model: ModelClass) -> list[Layer]:
     reader = _LayerReader(builder, info)
     layers: dict[str, Layer] = {}
     # in source order, so the first branch of an if/else defines the layer
-    for name, stmt, value in sorted(_init_assignments(init), key=lambda item: item[1].lineno):
+    for name, stmt, value in sorted(_init_assignments(info.file, init), key=lambda item: item[1].lineno):
         layer = reader.layer(name, stmt, value)
         if layer is not None and name not in layers:  # the first definition wins (if/else branches)
             layers[name] = layer
-    for name, value in sorted(_appended(init), key=lambda item: item[1].lineno):  # self.layers = nn.ModuleList(); self.layers.append(Block())
+    for name, value in sorted(_appended(info.file, init), key=lambda item: item[1].lineno):  # self.layers = nn.ModuleList(); self.layers.append(Block())
         if name in layers and not any(c.name == f"{name}[i]" for c in layers[name].children):
             child = reader._child(f"{name}[i]", value)
             if child is not None:

@@ -107,7 +107,7 @@ class _FilePatterns:
     def softmax_attributes(self, cls: ast.ClassDef) -> set[str]:
         """`self.attend = nn.Softmax(dim=-1)`: attributes that are softmax modules."""
         found = set()
-        for node in ast.walk(cls):
+        for node in self.pf.deep(cls):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                     and SOFTMAX.match(self.index.resolve(self.pf, node.value.func) or ""):
                 found |= {t.attr for t in node.targets if isinstance(t, ast.Attribute)}
@@ -119,7 +119,7 @@ class _FilePatterns:
         from_params: set[str] = set(params)  # names holding the input or a transform of it
         softmax = None
         matmuls: list[ast.AST] = []
-        for node in ast.walk(func):
+        for node in self.pf.deep(func):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 if isinstance(node.value, ast.Name) and node.value.id in params:
                     from_params.add(node.targets[0].id)
@@ -168,24 +168,24 @@ class _FilePatterns:
                 self.add("manual_lr", node)
 
     def run(self) -> list[Pattern]:
-        module_classes = {info.node for info in self.index.module_classes() if info.file is self.pf}
+        module_classes = self.index.module_class_nodes(self.pf)
 
-        def visit(node: ast.AST, class_name: str | None, softmax_attrs: set[str]) -> None:
-            for child in ast.iter_child_nodes(node):
+        # (scope, enclosing nn.Module class name or None, its softmax attributes)
+        stack: list[tuple[ast.AST, str | None, set[str]]] = [(self.pf.tree, None, set())]
+        while stack:
+            scope, class_name, softmax_attrs = stack.pop()
+            for child in self.pf.scope(scope):
                 if isinstance(child, ast.ClassDef):
-                    is_module = child in module_classes or class_name
-                    visit(child, child.name if is_module else None,
-                          self.softmax_attributes(child) if is_module else set())
-                    continue
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    is_module = id(child) in module_classes or class_name
+                    stack.append((child, child.name if is_module else None,
+                                  self.softmax_attributes(child) if is_module else set()))
+                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     self.function(child, class_name, softmax_attrs)
+                    stack.append((child, class_name, softmax_attrs))
                 elif isinstance(child, ast.Call):
                     self.call(child)
                 elif isinstance(child, ast.Assign):
                     self.manual_lr(child)
-                visit(child, class_name, softmax_attrs)
-
-        visit(self.pf.tree, None, set())
         return sorted(self.found.values(), key=lambda p: (p.line, p.kind))
 
 

@@ -29,6 +29,7 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
                   readme: str, layer_counts: dict[str, int]) -> list[tuple[float, list[str], ClassInfo]]:
     """(score, reasons, class) for every module class, best first."""
     ranked = []
+    readme_words = set(re.findall(r"\w+", readme))
     for info in classes:
         score, reasons = 0.0, []
         parents = {p for p in graph.parents.get(info.qualname, ()) if p != info.qualname}
@@ -58,7 +59,7 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         elif PART_NAMES.search(info.name):
             score -= 4
             reasons.append("named like a part of a model")
-        if readme and re.search(rf"\b{re.escape(info.name)}\b", readme):
+        if info.name in readme_words:
             score += 4
             reasons.append("the README mentions it")
         ranked.append((score, reasons, info))

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ast
+import gc
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -64,7 +66,7 @@ def _init_layer_count(info) -> int:
     """How many `self.x = call(...)` statements __init__ has: a cheap size measure for ranking."""
     for node in info.node.body:
         if isinstance(node, ast.FunctionDef) and node.name == "__init__":
-            return sum(1 for n in ast.walk(node) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+            return sum(1 for n in info.file.scope(node) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
                        and any(isinstance(t, ast.Attribute) for t in n.targets))
     return 0
 
@@ -91,12 +93,30 @@ def _model_record(score: float, reasons: list[str], info) -> ModelClass:
         score=score, reasons=reasons)
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Pause the cyclic garbage collector: thousands of live AST nodes make every collection walk them
+    all, which tripled parse time in the 2,000-file benchmark. ASTs hold no cycles; refcounting frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def scan_repo(root: str | Path, progress: Progress | None = None) -> RepoInfo:
     """Read the repository at `root` as text and AST (never importing it) and describe it.
 
     Raises RepoError when `root` is not a readable folder; every problem inside the folder becomes a
     sentence in `RepoInfo.problems` and the rest is still read.
     """
+    with _no_cycle_collection():
+        return _scan(root, progress)
+
+
+def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     report = progress or (lambda percent, phase: None)
     root = Path(root).expanduser()
     if not root.exists():

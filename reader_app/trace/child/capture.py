@@ -99,6 +99,8 @@ class ErrorSite:
 class RepoFiles:
     """Decides, with a cache, whether a code object's file belongs to the repository."""
 
+    OWN_PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "")
+
     def __init__(self, roots: list[str]):
         self.roots = tuple(os.path.join(os.path.realpath(r), "") for r in roots)
         self.cache: dict[str, bool] = {}
@@ -110,7 +112,8 @@ class RepoFiles:
                 self.cache[filename] = False
                 return False
             real = os.path.realpath(filename)
-            hit = real.startswith(self.roots) and "site-packages" not in real and "/.venv/" not in real
+            hit = real.startswith(self.roots) and "site-packages" not in real and "/.venv/" not in real \
+                and not real.startswith(self.OWN_PACKAGE)
             self.cache[filename] = hit
         return hit
 

@@ -21,7 +21,7 @@ def _affine(symbol: str, slope: Fraction, offset: Fraction) -> str:
     else:
         text = f"{slope.numerator}*{symbol}/{slope.denominator}"
     if offset:
-        text += f"{offset:+}"
+        text += f"{int(offset):+d}"
     return text
 
 
@@ -44,12 +44,17 @@ def _name_dim(a: int, b: int, symbol_items: tuple, last: bool) -> str:
             continue
         slope = Fraction(a - b, va - vb)
         offset = a - slope * va
-        simple = slope.numerator == 1 or slope.denominator == 1
-        if not simple or offset.denominator != 1 or abs(offset) > 16 or slope <= 0:
+        # Layers scale sizes by small factors (strides, pooling, heads) and shift them by a few
+        # (padding, a class token); anything else is a coincidence of two data points.
+        simple = (slope.numerator == 1 and (slope.denominator <= 4 or slope.denominator & (slope.denominator - 1) == 0)) \
+            or (slope.denominator == 1 and slope.numerator <= 16)
+        countable = symbol in ("batch", "nodes", "edges")
+        if not simple or offset.denominator != 1 or abs(offset) > 16 or slope <= 0 or (countable and offset):
             continue
         # Ties between equal-sized symbols (height, width) go by position: the last dim is the width.
         tie = 0 if (symbol == "width") == last else 1
-        score = (0 if slope == 1 else 1) + (0 if offset == 0 else 2), tie, rank
+        # Big factors (500*batch) are coincidences; layers shrink or grow sizes by small factors.
+        score = (0 if slope == 1 else 1) + (0 if offset == 0 else 2) + (3 if slope.numerator > 8 else 0), tie, rank
         if best is None or score < best[0]:
             best = (score, _affine(symbol, slope, offset))
     if best is not None and best[0][0] == 0:
@@ -57,22 +62,24 @@ def _name_dim(a: int, b: int, symbol_items: tuple, last: bool) -> str:
     product = _product(a, b, symbols)
     if product:
         return product
-    return best[1] if best else str(a)
+    return best[1] if best else f"~{a}"  # varies with the input, in no simple way
 
 
 def _product(a: int, b: int, symbols: dict) -> str | None:
     names = [s for s in PREFERRED if s in symbols and symbols[s][0] != symbols[s][1]]
-    for i, s1 in enumerate(names):
-        for s2 in names[i:]:
-            pa = symbols[s1][0] * symbols[s2][0]
-            pb = symbols[s1][1] * symbols[s2][1]
-            ratio = Fraction(a, pa)
-            if ratio != Fraction(b, pb) or not (ratio.numerator == 1 or ratio.denominator == 1):
-                continue
-            base = f"{s1}*{s2}"
-            if ratio == 1:
-                return base
-            return f"{ratio.numerator}*{base}" if ratio.denominator == 1 else f"{base}/{ratio.denominator}"
+    pairs = [(s1, s2) for i, s1 in enumerate(names) for s2 in names[i + 1:]] + [(s, s) for s in names]
+    for s1, s2 in pairs:
+        if s1 != s2 and symbols[s1][0] + symbols[s2][0] == a and symbols[s1][1] + symbols[s2][1] == b:
+            return f"{s1}+{s2}"
+        pa = symbols[s1][0] * symbols[s2][0]
+        pb = symbols[s1][1] * symbols[s2][1]
+        ratio = Fraction(a, pa)
+        if ratio != Fraction(b, pb) or not (ratio.numerator == 1 or ratio.denominator == 1):
+            continue
+        base = f"{s1}*{s2}"
+        if ratio == 1:
+            return base
+        return f"{ratio.numerator}*{base}" if ratio.denominator == 1 else f"{base}/{ratio.denominator}"
     return None
 
 

@@ -21,7 +21,8 @@ NAME_RULES: list[tuple[str, object]] = [
     (r"image_?size|img_?size|resolution|^height$|^width$", 32),
     (r"(^|_)(block_size|max_?len|max_?seq_?len|seq_?len|context_?len(gth)?|n_?ctx|max_?position\w*|max_?length)$", 32),
     (r"(^|_)(n_?layers?|num_?layers|depth|n_?blocks?|num_?blocks|layers)$", 2),
-    (r"in_?chans?$|in_?channels|input_?channels|n_?channels|^channels$|^c_?in$|img_?channels", 3),
+    (r"^(in_?chans?|in_?channels|input_?channels|n_?channels|num_?channels|channels|c_?in|img_?channels|"
+     r"image_?channels|n_?input|num_?inputs?)$", 3),
     (r"n_?mels|n_?mfcc|freq_?bins", 40),
     (r"n_?nodes|num_?nodes", 6),
     (r"(ff|ffn|mlp|feedforward|dim_?feedforward|intermediate)(_?(dim|size|hidden|ratio))?$", 128),

@@ -16,6 +16,9 @@ import sys
 import types
 
 
+OWN_PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "")
+
+
 class MissingDependency(ImportError):
     """The model's code used a package that is not installed in the tracing interpreter."""
 
@@ -74,7 +77,9 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         while frame is not None:
             name = frame.f_code.co_filename
             if not (name.startswith("<") or "importlib" in name or name == __file__):
-                return os.path.realpath(name).startswith(self.local_roots) or name.endswith(".ipynb")
+                real = os.path.realpath(name)
+                return (real.startswith(self.local_roots) and not real.startswith(OWN_PACKAGE)
+                        and "site-packages" not in real) or name.endswith(".ipynb")
             frame = frame.f_back
         return False
 

@@ -127,6 +127,7 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
             continue
         if _shape_unpack(stmt, tainted, chains, result):
             continue
+        consumed = False  # the argument went into a module: what comes out has another shape
         for call in _postorder_calls(stmt):
             arg_index, chain = _tainted_argument(call, tainted, chains)
             if arg_index is None:
@@ -137,7 +138,8 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
             found = _enter(owner, callee, arg_index, chain, depth)
             if found is not None:
                 return found
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            consumed = consumed or not isinstance(callee, PASS_THROUGH)
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and not consumed:
             value = stmt.value
             chain = _method_chain(value, tainted) if value is not None else None
             source = next(iter(_names_in(value) & tainted), None) if value is not None else None
@@ -201,13 +203,27 @@ def _callee(owner, func_expr, loop_alias):
     if isinstance(func_expr, ast.Subscript):
         container = _resolve_self_attr(owner, func_expr.value)
         if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container):
-            return container[0]
+            try:
+                index = ast.literal_eval(func_expr.slice)
+                return container[index] if isinstance(index, int) else container[0]
+            except (ValueError, IndexError):
+                return container[0]
         return None
     return _resolve_self_attr(owner, func_expr)
 
 
 def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
     """Descend into a module or a helper method; None when it gives no layer."""
+    if isinstance(callee, nn.Module) and not type(callee).__module__.startswith("torch.nn"):
+        params = [name for name, _ in forward_params(type(callee).forward)]
+        target = params[arg_index] if isinstance(arg_index, int) and arg_index < len(params) else arg_index
+        if target not in params:
+            return None
+        inner = reach(callee, callee.forward, target, depth + 1)
+        if inner.layer is None:
+            return None
+        inner.ops = chain + inner.ops
+        return inner
     if isinstance(callee, nn.Module):
         layer = first_layer(callee, depth)
         if layer is None:

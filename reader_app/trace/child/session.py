@@ -69,6 +69,9 @@ class Session:
             self.trace(model, recipe)
         except Stop:
             pass
+        except Exception as exc:  # a bug of the tracer itself: keep what was found, say so plainly
+            self.report["error"] = {"message": f"The tracer failed unexpectedly ({type(exc).__name__}: "
+                                               f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")

@@ -111,8 +111,9 @@ def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: li
         by_page.setdefault(c.page, []).append(c)
     placements: list[tuple[Caption, fig.Placement]] = []
     extent = _text_extent(pages, prose)
+    margins = _running_lines(pages, sizes)
     for pno, caps in by_page.items():
-        content = _page_content(doc, pno, pages[pno], prose[pno], sizes[pno], caps, rough, extent)
+        content = _page_content(doc, pno, pages[pno], prose[pno] | margins[pno], sizes[pno], caps, rough, extent)
         placements.extend((c, fig.place(content, c, caps)) for c in caps)
     above = {kind: fig.convention(placements, kind) for kind in ("figure", "table")}
     out = []
@@ -121,6 +122,36 @@ def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: li
         out.append(Figure(label=cap.label, kind=cap.kind, number=cap.number, page=cap.page + 1,
                           bbox=tuple(round(v, 2) for v in box), caption=cap.text, caption_bbox=cap.bbox))
     out.sort(key=lambda f: (f.page, f.caption_bbox[1], f.caption_bbox[0]))
+    return out
+
+
+def _running_lines(pages: list[list[TextLine]], sizes) -> list[set[int]]:
+    """Running headers, footers and page numbers: text in the top or bottom margin that repeats
+    (digits aside) on three or more pages, or is a bare number. Figures never include them."""
+    def zone(ln: TextLine, height: float) -> str | None:
+        if ln.bbox[3] < 0.09 * height:
+            return "top"
+        if ln.bbox[1] > 0.91 * height:
+            return "bottom"
+        return None
+
+    def key(ln: TextLine, z: str) -> tuple[str, str]:
+        return (z, "".join(ch for ch in ln.text.lower() if ch.isalpha()))
+
+    seen: dict[tuple[str, str], set[int]] = {}
+    for pno, lines in enumerate(pages):
+        for ln in lines:
+            z = zone(ln, sizes[pno][1])
+            if z:
+                seen.setdefault(key(ln, z), set()).add(pno)
+    out = []
+    for pno, lines in enumerate(pages):
+        marks = set()
+        for i, ln in enumerate(lines):
+            z = zone(ln, sizes[pno][1])
+            if z and (len(seen[key(ln, z)]) >= 3 or ln.text.strip().isdigit()):
+                marks.add(i)
+        out.append(marks)
     return out
 
 
@@ -136,18 +167,25 @@ def _text_extent(pages, prose) -> tuple[float, float] | None:
 def _page_content(doc, pno, lines, prose, size, caps, rough, extent) -> fig.PageContent:
     cap_ids = {id(ln) for c in caps for ln in c.lines}
     heads = [s.bbox for s in rough if s.page == pno + 1 and (s.number or s.level == 1)]
-    blockers = [lines[i].bbox for i in prose if id(lines[i]) not in cap_ids] + [c.bbox for c in caps] + heads
-    loose = [ln.bbox for i, ln in enumerate(lines) if i not in prose and id(ln) not in cap_ids
-             and not any(_inside(ln.bbox, h) for h in heads)]
+    front = set()
+    if pno == 0:  # title, authors and affiliations: a figure on page 1 never reaches into them
+        first = min((h[1] for h in heads), default=0.0)
+        front = {i for i, ln in enumerate(lines) if ln.bbox[3] <= first + 1}
+    blockers = [lines[i].bbox for i in prose | front if id(lines[i]) not in cap_ids]
+    blockers += [c.bbox for c in caps] + heads
+    loose = []
     try:
         loose += fig.page_graphics(doc.load_page(pno))
     except Exception:  # drawings that MuPDF cannot list: text-only placement still works
         pass
+    text_from = len(loose)
+    loose += [ln.bbox for i, ln in enumerate(lines) if i not in prose and i not in front and id(ln) not in cap_ids
+              and not any(_inside(ln.bbox, h) for h in heads)]
     xs = [lines[i].bbox for i in prose] or [ln.bbox for ln in lines] or [(0, 0, size[0], size[1])]
     left, right = min(b[0] for b in xs), max(b[2] for b in xs)
     if extent is not None:  # a page of figures has few paragraphs to measure by
         left, right = min(left, extent[0]), max(right, extent[1])
-    return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right)
+    return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right, text_from)
 
 
 def _inside(a, b, slack: float = 1.0) -> bool:

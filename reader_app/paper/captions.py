@@ -78,24 +78,36 @@ def _gap_above(line: TextLine, lines: list[TextLine]) -> float:
 
 
 def _caption_lines(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
-    """The caption's first line and the lines that continue it (close below, same size, overlapping)."""
-    body = [start]
-    below = sorted((ln for ln in lines if ln.bbox[1] > start.bbox[1] + 1 and ln.horizontal), key=lambda ln: ln.bbox[1])
+    """The caption's first line and the lines that continue it.
+
+    A continuation line comes right below the previous one, in the same size, and either belongs
+    to the same text block or lines up with the caption (same left edge, or same centre for
+    centred captions). The first line that does not is where the caption ends: table rows and
+    figure labels below a caption stay out.
+    """
+    out = [start]
+    below = sorted((ln for ln in lines if ln.bbox[1] > start.bbox[1] + 1 and ln.horizontal
+                    and min(ln.bbox[2], start.bbox[2]) - max(ln.bbox[0], start.bbox[0]) > 0),
+                   key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    centre = (start.bbox[0] + start.bbox[2]) / 2
     for ln in below:
-        last = body[-1]
-        if ln.bbox[1] - last.bbox[3] > 0.6 * start.size:
-            if ln.bbox[1] > last.bbox[3] + 2 * start.size:
-                break
-            continue
-        overlap = min(ln.bbox[2], start.bbox[2] + 5) - max(ln.bbox[0], start.bbox[0] - 5)
-        if overlap < 0.5 * ln.width or abs(ln.size - start.size) > 0.7 or CAPTION.match(ln.text):
-            continue
-        if ln.bbox[1] < last.bbox[1] + 0.5:
-            continue
-        body.append(ln)
-        if len(body) > 25:
+        last = out[-1]
+        if ln.bbox[1] < last.bbox[1] + 0.5 * start.size:
+            continue  # another piece of a line already taken
+        gap = ln.bbox[1] - last.bbox[3]
+        if gap > 1.0 * start.size or not -2.5 <= ln.size - start.size <= 0.7:
             break
-    return body
+        aligned = abs(ln.bbox[0] - start.bbox[0]) < 1.5 * start.size or \
+            abs((ln.bbox[0] + ln.bbox[2]) / 2 - centre) < 1.5 * start.size
+        # a smaller-print description under a short centred label line ("Figure 1. Title." + notes)
+        described = ln.width >= 0.8 * start.width and ln.words >= 5 and ln.size < start.size - 0.7
+        aligned = (aligned and gap <= 0.6 * start.size) or described
+        if CAPTION.match(ln.text) or not (aligned or ln.block == start.block):
+            break
+        out.append(ln)
+        if len(out) > 25:
+            break
+    return out
 
 
 def find_captions(pages: list[list[TextLine]], body: BodyStyle) -> list[Caption]:

@@ -25,7 +25,8 @@ class PageContent:
         rect: the page box.
         lines: all text lines.
         blockers: boxes a figure cannot extend past (paragraph lines, headings, captions).
-        loose: boxes that may belong to a figure (graphics, text that is not paragraphs).
+        loose: boxes that may belong to a figure: graphics, then text that is not paragraphs.
+        text_from: index in `loose` where the text boxes start.
         text_left, text_right: horizontal extent of the page's paragraphs.
     """
 
@@ -35,6 +36,7 @@ class PageContent:
     loose: list[Box]
     text_left: float
     text_right: float
+    text_from: int = 0
 
 
 def page_graphics(page: pymupdf.Page) -> list[Box]:
@@ -72,14 +74,16 @@ def _search(content: PageContent, cap_box: Box, x0: float, x1: float, upward: bo
             top = max(top, b[3])
         elif not upward and b[1] >= cap_box[3] - 1:
             bottom = min(bottom, b[1])
-    band = (x0, top, x1, cap_box[1]) if upward else (x0, cap_box[3], x1, bottom)
+    # keep clear of the caption's own glyphs, which reach a little beyond its line boxes
+    band = (x0, top, x1, cap_box[1] - 1.5) if upward else (x0, cap_box[3] + 1.5, x1, bottom)
     found: list[Box] = []
-    for item in content.loose:
+    for k, item in enumerate(content.loose):
         cy = (item[1] + item[3]) / 2
         if not (band[1] - 1 <= cy <= band[3] + 1):
             continue
         w = max(item[2] - item[0], 0.1)
-        if _h_overlap(item, x0, x1) < 0.5 * w and not (item[0] <= x0 and item[2] >= x1):
+        inside = 0.8 if k >= content.text_from else 0.5  # text must sit in the span, drawings may jut out
+        if _h_overlap(item, x0, x1) < inside * w and not (item[0] <= x0 and item[2] >= x1):
             continue
         if item[2] < content.text_left - 15 or item[0] > content.text_right + 15:
             continue  # margin notes such as the arXiv stamp
@@ -120,7 +124,7 @@ def _contiguous(items: list[Box], cap_box: Box, upward: bool, max_gap: float = 3
 def _span(content: PageContent, cap: Caption, others: list[Caption]) -> tuple[float, float]:
     """Horizontal extent to search: the caption's column, or the full text width for wide captions."""
     left, right = content.text_left, content.text_right
-    cx0, _, cx1, _ = cap.bbox
+    cx0, _, cx1, _ = cap.lines[0].bbox  # the label line: a description below it may be wider
     mid = (left + right) / 2
     if cx1 - cx0 > 0.6 * (right - left):
         x0, x1 = left, right
@@ -189,9 +193,6 @@ def convention(placements: list[tuple[Caption, Placement]], kind: str) -> bool:
             votes_above += 1
         elif down and not up:
             votes_below += 1
-        elif up and down:
-            votes_above += p.above.gap < p.below.gap
-            votes_below += p.below.gap < p.above.gap
     if votes_above == votes_below:
         return kind == "figure"
     return votes_above > votes_below

@@ -19,8 +19,17 @@ class BodyStyle:
     size: float
     fonts: set[str] = field(default_factory=set)
 
+    def is_body_font(self, line: TextLine) -> bool:
+        """Same family as a body font (italic and bold cuts of the body face count)."""
+        family = font_family(line.font)
+        return any(font_family(f) == family for f in self.fonts)
+
     def is_body_size(self, line: TextLine, tolerance: float = 0.6) -> bool:
         return abs(line.size - self.size) <= tolerance
+
+
+def font_family(font: str) -> str:
+    return font.split("-")[0].split(",")[0]
 
 
 def measure_body(pages: list[list[TextLine]]) -> BodyStyle:
@@ -43,7 +52,7 @@ def measure_body(pages: list[list[TextLine]]) -> BodyStyle:
 
 def is_prose(line: TextLine, body: BodyStyle) -> bool:
     """A line of running text: body size, several words, no table-like gaps, mostly letters."""
-    if not line.horizontal or not body.is_body_size(line, 0.8):
+    if not line.horizontal or not body.is_body_size(line, 0.8) or not body.is_body_font(line):
         return False
     if line.words < 5 or line.width < 120:
         return False
@@ -68,6 +77,7 @@ def prose_lines(lines: list[TextLine], body: BodyStyle) -> set[int]:
     strong = [i for i in basic if lines[i].width >= 0.7 * typical]
     starts = column_starts(lines, set(strong))
     prose = {i for i in strong if any(s - 3 <= lines[i].bbox[0] <= s + 30 for s in starts)}
+    prose -= _table_rows(lines, prose, starts)
     by_block: dict[int, list[int]] = {}
     for i, ln in enumerate(lines):
         by_block.setdefault(ln.block, []).append(i)
@@ -76,6 +86,30 @@ def prose_lines(lines: list[TextLine], body: BodyStyle) -> set[int]:
         if len(hits) >= 2 and len(hits) >= 0.5 * len(members):
             prose.update(i for i in members if body.is_body_size(lines[i], 0.8) and lines[i].max_gap <= 1.2 * lines[i].size)
     return prose
+
+
+def _table_rows(lines: list[TextLine], prose: set[int], starts: list[float]) -> set[int]:
+    """Wide lines that share their baseline with a cell that is not another column's text.
+
+    In a two-column page the line beside a paragraph line starts at the other column's edge;
+    beside a table row sits a number or a short cell somewhere in between.
+    """
+    rows: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        rows.setdefault(round(ln.bbox[3] / 2), []).append(i)
+    out = set()
+    for i in prose:
+        ln = lines[i]
+        key = round(ln.bbox[3] / 2)
+        for j in rows.get(key, []) + rows.get(key - 1, []) + rows.get(key + 1, []):
+            other = lines[j]
+            if j == i or j in prose or abs(other.bbox[3] - ln.bbox[3]) > 2:
+                continue
+            at_column = any(abs(other.bbox[0] - s) < 15 for s in starts)
+            if not at_column and other.horizontal:
+                out.add(i)
+                break
+    return out
 
 
 def column_starts(lines: list[TextLine], prose: set[int]) -> list[float]:

@@ -8,7 +8,7 @@ import pymupdf
 from reader_app.paper.document import open_pdf
 
 
-def render_region_png(doc_or_path, page: int, bbox, out_path, dpi: int = 200, margin: float = 2.0) -> Path:
+def render_region_png(doc_or_path, page: int, bbox, out_path, dpi: int = 200, margin: float = 1.0) -> Path:
     """Write `bbox` (PDF points) of 1-based `page` to `out_path` as a PNG at `dpi`; returns the path."""
     own = not isinstance(doc_or_path, pymupdf.Document)
     doc = open_pdf(doc_or_path) if own else doc_or_path

@@ -196,3 +196,107 @@ def test_module_list_comprehension_add_module_and_forward_line(tmp_path):
     assert layers["blocks"].children[0].name == "blocks[i]"
     assert layers["blocks"].uses == [12, 13]
     assert layers["head"].uses == [14]
+
+
+def test_an_optional_wrapper_does_not_hide_the_model_it_wraps(tmp_path):
+    """DETR's layout: build() makes the model, then `model = DETRsegm(model)` when masks are asked for."""
+    make_repo(tmp_path, {
+        "models/__init__.py": "from .detr import build\n\n\ndef build_model(args):\n    return build(args)\n",
+        "models/backbone.py": """
+            import torch.nn as nn
+
+            class Backbone(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.body = nn.Conv2d(3, 8, 3)
+
+            def build_backbone(args):
+                return Backbone()
+        """,
+        "models/detr.py": """
+            import torch.nn as nn
+            from .backbone import build_backbone
+
+            class MLP(nn.Module):
+                def __init__(self, d):
+                    super().__init__()
+                    self.layers = nn.ModuleList(nn.Linear(d, d) for _ in range(3))
+
+            class DETR(nn.Module):
+                def __init__(self, backbone, num_classes):
+                    super().__init__()
+                    self.backbone = backbone
+                    self.class_embed = nn.Linear(8, num_classes + 1)
+                    self.bbox_embed = MLP(8)
+
+            class MaskHead(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(8, 1, 1)
+
+            class DETRsegm(nn.Module):
+                def __init__(self, detr):
+                    super().__init__()
+                    self.detr = detr
+                    self.mask_head = MaskHead()
+
+            class SetCriterion(nn.Module):
+                def __init__(self, num_classes):
+                    super().__init__()
+                    self.num_classes = num_classes
+
+            def build(args):
+                backbone = build_backbone(args)
+                model = DETR(backbone, num_classes=91)
+                if args.masks:
+                    model = DETRsegm(model)
+                criterion = SetCriterion(91)
+                return model, criterion
+        """,
+        "main.py": """
+            from models import build_model
+
+            def main(args):
+                model, criterion = build_model(args)
+                loss = criterion(model(x))
+                loss.backward()
+                optimizer.step()
+        """,
+    })
+    info = scan_repo(tmp_path)
+    assert info.main.name == "DETR", [(m.name, m.score, m.reasons) for m in info.models]
+    assert info.layers[0].name == "backbone" and info.layers[0].local_class == "Backbone"
+    assert any("wrapped around" in r for r in info.model_named("DETRsegm").reasons)
+
+
+def test_the_entry_picks_one_model_among_many_star_imported(tmp_path):
+    """pytorch-cifar's layout: models/ holds many networks, main.py builds one through star imports."""
+    files = {"models/__init__.py": "from .vgg import *\nfrom .dla import *\nfrom .lenet import *\n"}
+    for name, cls in (("vgg", "VGG"), ("dla", "SimpleDLA"), ("lenet", "LeNet")):
+        files[f"models/{name}.py"] = f"""
+            import torch.nn as nn
+
+            class Block(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(4, 4, 3)
+
+            class {cls}(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.features = nn.Sequential(Block(), Block())
+                    self.classifier = nn.Linear(4, 10)
+        """
+    files["main.py"] = """
+        from models import *
+
+        # net = VGG('VGG19')
+        # net = LeNet()
+        net = SimpleDLA()
+        net = net.to(device)
+        loss = criterion(net(inputs), targets)
+        loss.backward()
+        optimizer.step()
+    """
+    info = scan_repo(make_repo(tmp_path, files))
+    assert (info.main.name, info.main.file) == ("SimpleDLA", "models/dla.py")

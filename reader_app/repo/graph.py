@@ -33,11 +33,14 @@ class Graph:
         children: class qualname -> qualnames of local modules it is built from.
         parents: the reverse of children.
         param_classes: (class qualname, __init__ parameter) -> qualnames of module classes passed there.
+        wrappers: class qualname -> the models it wraps by rebinding a variable
+            (`model = DETRsegm(model)`, `model = EMA(model)`): an add-on around a model, not its parent.
     """
 
     children: dict[str, set[str]] = field(default_factory=dict)
     parents: dict[str, set[str]] = field(default_factory=dict)
     param_classes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    wrappers: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, parent: str, child: str) -> None:
         if parent == child:
@@ -135,14 +138,23 @@ class GraphBuilder:
     def bindings(self, pf: ParsedFile, scope: ast.AST) -> dict[str, set[str]]:
         """Local variables bound to module instances in a scope (order ignored: one pass is enough)."""
         found: dict[str, set[str]] = {}
-        for node in pf.scope(scope):
-            if isinstance(node, ast.Assign):
-                targets = [t for t in node.targets if isinstance(t, ast.Name)]
-                if targets:
-                    classes = self.value_classes(pf, node.value, found)
-                    if classes:
-                        for target in targets:
-                            found.setdefault(target.id, set()).update(classes)
+        # in source order, so that `model = Wrapper(model)` sees what `model` held before
+        assigns = sorted((n for n in pf.scope(scope) if isinstance(n, ast.Assign)), key=lambda n: n.lineno)
+        for node in assigns:
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if not targets:
+                continue
+            classes = self.value_classes(pf, node.value, found)
+            if not classes:
+                continue
+            call = node.value
+            if isinstance(call, ast.Call) and any(isinstance(a, ast.Name) and a.id in targets and a.id in found
+                                                  for a in [*call.args, *(k.value for k in call.keywords)]):
+                wrapped = set().union(*(found[t] for t in targets if t in found))
+                for wrapper in classes:
+                    self.graph.wrappers.setdefault(wrapper, set()).update(wrapped - {wrapper})
+            for target in targets:
+                found.setdefault(target, set()).update(classes)
         return found
 
     # --- the graph ----------------------------------------------------------------------------

@@ -281,8 +281,14 @@ class RepoIndex:
         if depth < 5:
             for star in pf.star_imports:
                 other = self.find_module(star)
-                if other is not None and other is not pf and self._defines(other, name):
+                if other is None or other is pf:
+                    continue
+                if self._defines(other, name):
                     return self.resolve_name(other, name, depth + 1)
+                if other.star_imports:  # `from models import *` where models/__init__ star-imports files
+                    found = self.resolve_name(other, name, depth + 1)
+                    if found != name:
+                        return found
         return name
 
     @staticmethod

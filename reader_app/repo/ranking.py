@@ -32,7 +32,8 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     readme_words = set(re.findall(r"\w+", readme))
     for info in classes:
         score, reasons = 0.0, []
-        parents = {p for p in graph.parents.get(info.qualname, ()) if p != info.qualname}
+        wrapped_by = {w for w, inner in graph.wrappers.items() if info.qualname in inner}
+        parents = {p for p in graph.parents.get(info.qualname, ()) if p != info.qualname and p not in wrapped_by}
         descendants = graph.descendants(info.qualname)
         if info.file.rel in test_files:
             score -= 60
@@ -53,6 +54,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         if _in_model_file(info):
             score += 6
             reasons.append(f"in {info.file.rel}, a usual place for models")
+        if graph.wrappers.get(info.qualname):
+            score -= 15
+            reasons.append("an add-on wrapped around another model (`model = "
+                           f"{info.name}(model)`)")
         if NOT_ARCHITECTURE.search(info.name):
             score -= 45
             reasons.append("named like a loss, metric or wrapper rather than an architecture")

@@ -174,3 +174,24 @@ def test_markdown_still_exports_when_the_pdf_is_gone(tmp_path):
 def test_repo_id_used_by_the_layer_table_is_the_clone_identity(tmp_path):
     root = _repo_with_model(tmp_path)
     assert re.fullmatch(r".*/repo@[0-9a-f]{40}", repo_id_for(root))
+
+
+def test_highlights_on_a_rotated_page_cover_their_words(tmp_path):
+    pdf = make_pdf(tmp_path / "paper.pdf")
+    with pymupdf.open(pdf) as doc:
+        doc[1].set_rotation(90)
+        doc.save(tmp_path / "rotated.pdf")
+    pdf = tmp_path / "rotated.pdf"
+    pid = paper_id_for(pdf)
+    with NotesStore.open() as store:
+        note = store.add_annotation(word_highlight(pdf, pid, 2, "residual connections", note="sideways",
+                                                   color="red"))
+        export_annotated_pdf(store, pid, pdf, tmp_path / "out.pdf")
+    with pymupdf.open(tmp_path / "out.pdf") as doc:
+        page = doc[1]
+        (annot,) = list(page.annots())
+        assert annot.info["content"] == "sideways" and annot.colors["stroke"] == pytest.approx([1, 0.4, 0.4], abs=0.01)
+        corners = [pymupdf.Point(p) for p in annot.vertices]
+        expected = [pymupdf.Point(note.quads[0][i], note.quads[0][i + 1]) for i in (0, 2, 4, 6)]
+        assert all(abs(a - b) < 0.01 for a, b in zip(corners, expected))
+        assert "residual connections" in page.get_textbox(annot.rect)

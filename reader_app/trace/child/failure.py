@@ -14,6 +14,13 @@ def first_line(exc: BaseException) -> str:
     return text[0][:300] if text else type(exc).__name__
 
 
+def short(exc: BaseException, limit: int = 120) -> str:
+    """The first sentence of an error, cut to `limit` characters."""
+    text = first_line(exc)
+    sentence = text.split(". ")[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
 def find_missing(exc: BaseException) -> MissingDependency | None:
     seen = set()
     while exc is not None and id(exc) not in seen:

@@ -123,7 +123,7 @@ class Session:
         if device == "meta" and failure.meta_unsupported(exc):
             try:
                 model = recipe.build()
-                self.fall_back(f"building on the meta device failed ({failure.first_line(exc)})")
+                self.fall_back(f"building on the meta device failed ({failure.short(exc)})")
                 return self.accept(model, recipe, target)
             except BaseException as cpu_exc:
                 exc = cpu_exc
@@ -167,7 +167,7 @@ class Session:
         candidates = [user_plans(specs)] if specs else candidate_inputs(model)
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
-            reason = failure.first_line(exc)
+            reason = failure.short(exc)
             try:
                 model = recipe.build().eval()
             except BaseException as build_exc:

@@ -300,3 +300,8 @@ def test_the_entry_picks_one_model_among_many_star_imported(tmp_path):
     """
     info = scan_repo(make_repo(tmp_path, files))
     assert (info.main.name, info.main.file) == ("SimpleDLA", "models/dla.py")
+    # three files define a Block: the layer names the one its own file builds, so the UI opens that one
+    block = info.layers[0].children[0]
+    assert (block.local_class, block.local_file) == ("Block", "models/dla.py")
+    assert info.local_model(block).file == "models/dla.py"
+    assert info.local_model(info.layers[1]) is None  # nn.Linear is not the repository's own class

@@ -26,7 +26,7 @@ class _LayerReader:
         self.init_args = {a.arg: a for a in (init.args.posonlyargs + init.args.args + init.args.kwonlyargs)} if init else {}
 
     def kind(self, expr: ast.AST, depth: int = 0) -> tuple[str, str | None, ast.Call | None] | None:
-        """(type, local class, container call) when `expr` builds a module, else None."""
+        """(type, local ClassInfo or None, container call) when `expr` builds a module, else None."""
         if depth > 4:
             return None
         if isinstance(expr, ast.IfExp):
@@ -43,7 +43,7 @@ class _LayerReader:
                 return f"nn.{short}", None, expr if short in CONTAINERS else None
             info = self.builder.class_of_chain(self.pf, func)
             if info is not None:
-                return info.name, info.name, None
+                return info.name, info, None
             if path.startswith(EXTERNAL_LAYER_PACKAGES) and (path.startswith(("torchvision.models", "timm"))
                                                               or path.rsplit(".", 1)[-1][:1].isupper()):
                 return path.rsplit(".", 1)[-1], None, None
@@ -52,8 +52,8 @@ class _LayerReader:
                 return f"nn.{short}", None, expr if short in CONTAINERS else None
             produced = self.builder.produced_by(self.pf, func)
             if produced:
-                name = self.index.classes[sorted(produced)[0]].name
-                return name, name, None
+                info = self.index.classes[sorted(produced)[0]]
+                return info.name, info, None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
             return self._method_kind(func.attr, depth)
         if isinstance(func, ast.Attribute) and func.attr in ("to", "cuda", "float", "half"):
@@ -76,13 +76,13 @@ class _LayerReader:
         """A module handed to __init__ (`self.encoder = encoder`): its class from call sites or annotation."""
         classes = self.builder.graph.param_classes.get((self.info.qualname, param))
         if classes:
-            name = self.index.classes[sorted(classes)[0]].name
-            return name, name, None
+            info = self.index.classes[sorted(classes)[0]]
+            return info.name, info, None
         annotation = self.init_args[param].annotation
         if annotation is not None:
             info = self.builder.class_of_chain(self.pf, annotation)
             if info is not None:
-                return info.name, info.name, None
+                return info.name, info, None
             path = self.index.resolve(self.pf, annotation)
             if path and is_torch_nn_class(path):
                 return f"nn.{path.rsplit('.', 1)[-1]}", None, None
@@ -93,7 +93,8 @@ class _LayerReader:
         if found is None:
             return None
         type_name, local, container = found
-        layer = Layer(name, type_name, stmt.lineno, stmt.end_lineno, self.pf.segment(value), local_class=local)
+        layer = Layer(name, type_name, stmt.lineno, stmt.end_lineno, self.pf.segment(value),
+                      local_class=local.name if local else None, local_file=local.file.rel if local else None)
         if container is not None:
             layer.children = self._children(name, container)
         return layer
@@ -102,7 +103,9 @@ class _LayerReader:
         found = self.kind(expr)
         if found is None:
             return None
-        layer = Layer(name, found[0], expr.lineno, expr.end_lineno, self.pf.segment(expr), local_class=found[1])
+        local = found[1]
+        layer = Layer(name, found[0], expr.lineno, expr.end_lineno, self.pf.segment(expr),
+                      local_class=local.name if local else None, local_file=local.file.rel if local else None)
         if found[2] is not None:
             layer.children = self._children(name, found[2])
         return layer

@@ -37,6 +37,7 @@ class Layer:
         uses: lines in forward() (and the methods forward calls) where the layer is used.
         children: the parts of an nn.Sequential / nn.ModuleList / nn.ModuleDict, as layers.
         local_class: the repository's own class when the layer is a local module, else None.
+        local_file: the file defining local_class (names can repeat across files), else None.
     """
 
     name: str
@@ -47,11 +48,13 @@ class Layer:
     uses: list[int] = field(default_factory=list)
     children: list["Layer"] = field(default_factory=list)
     local_class: str | None = None
+    local_file: str | None = None
 
     def to_json(self) -> dict:
         return {
             "name": self.name, "type": self.type, "line": self.line, "end_line": self.end_line,
             "call": self.call, "uses": list(self.uses), "local_class": self.local_class,
+            "local_file": self.local_file,
             "children": [child.to_json() for child in self.children],
         }
 
@@ -152,12 +155,18 @@ class RepoInfo:
             return []
         return extract_layers(self._index, model)
 
-    def model_named(self, name: str) -> ModelClass | None:
-        """The model class called `name` (the main one's file first when names repeat), or None."""
+    def model_named(self, name: str, file: str | None = None) -> ModelClass | None:
+        """The model class called `name` (in `file` when given: names can repeat), best ranked first."""
         for model in self.models:
-            if model.name == name:
+            if model.name == name and (file is None or model.file == file):
                 return model
         return None
+
+    def local_model(self, layer: Layer) -> ModelClass | None:
+        """The repository's own class a layer is built from, to open it (None for torch layers)."""
+        if layer.local_class is None:
+            return None
+        return self.model_named(layer.local_class, layer.local_file)
 
     def role_of(self, path: str) -> str | None:
         for role in self.roles:

@@ -13,6 +13,7 @@ from reader_app.notes import NotesStore, paper_id_for, repo_id_for
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.ui import settings as window_settings
 from reader_app.ui.checklist_panel import ChecklistPanel
+from reader_app.ui.clone_dialog import CloneDialog
 from reader_app.ui.code_pane import CodePane
 from reader_app.ui.paper_pane import PaperPane
 from reader_app.ui.paper_panels import PaperPanels
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.repo_loader.loaded.connect(self._on_repo_loaded)
         self.repo_loader.failed.connect(self._on_repo_failed)
         self.paper_pane.paper_opened.connect(self._on_paper_opened)
+        self.paper_panels.paper_analysed.connect(self._offer_clone)
 
         self._build_actions()
         self._build_menus()
@@ -105,6 +107,8 @@ class MainWindow(QMainWindow):
                                               "Open a PDF paper")
         self.open_repo_action = self._action("Open &Repository Folder…", self.choose_repository, "Ctrl+Shift+O",
                                              "Open a repository folder beside the paper")
+        self.clone_repo_action = self._action("&Clone Repository…", self.choose_clone, None,
+                                              "Clone a repository by its address and open it")
         self.open_sample_action = self._action("Open the &Sample", self.open_sample, None,
                                                "Open the bundled sample paper and repository")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -114,6 +118,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_paper_action)
         file_menu.addAction(self.open_repo_action)
+        file_menu.addAction(self.clone_repo_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addAction(self.open_sample_action)
         file_menu.addSeparator()
@@ -177,6 +182,21 @@ class MainWindow(QMainWindow):
         path = QFileDialog.getExistingDirectory(self, "Open Repository Folder", start)
         if path:
             self.open_repository(Path(path))
+
+    def choose_clone(self, url: str = "") -> CloneDialog:
+        dialog = CloneDialog(url if isinstance(url, str) else "", self)
+        dialog.cloned.connect(self.open_repository)
+        dialog.open()
+        return dialog
+
+    def _offer_clone(self, paper) -> None:
+        """When the paper links to its code and no repository is open, offer to clone it."""
+        if not paper.repo_urls or self.repo_root is not None or self.repo_loader.busy():
+            return
+        url = paper.repo_urls[0]
+        self.code_pane.message_bar.show_message(
+            f"The paper links to its code: {url}", "info",
+            [("Clone It…", lambda: self.choose_clone(url)), ("Open a Folder…", self.choose_repository)])
 
     def open_sample(self) -> None:
         self.open_paper(sample_paper())

@@ -27,10 +27,18 @@ class RepoLoader(QObject):
     def load(self, root: Path) -> None:
         self.cancel()
         task = BackgroundTask(self, _scan, Path(root))
-        task.on_success(self.loaded.emit)
-        task.on_failure(lambda error: self.failed.emit(
-            f"The repository {Path(root).name} could not be read: {error}"))
+        task.on_success(self._on_loaded)
+        task.on_failure(lambda error: self._on_failed(Path(root), error))
         self._task = task.start()
+
+    def _on_loaded(self, info) -> None:
+        self._task = None
+        self.loaded.emit(info)
+
+    def _on_failed(self, root: Path, error: BaseException) -> None:
+        self._task = None
+        text = str(error).rstrip(".")
+        self.failed.emit(f"The repository {root.name} could not be read: {text}.")
 
     def cancel(self) -> None:
         if self._task is not None:

@@ -70,6 +70,28 @@ def _by_name(source: SourceFile) -> tuple[str, str] | None:
     return None
 
 
+OTHER_KINDS = (
+    ((".md", ".rst", ".txt", ".tex", ".html", ".pdf"), "documentation"),
+    ((".png", ".jpg", ".jpeg", ".gif", ".svg", ".bmp", ".webp"), "an image"),
+    ((".sh", ".bash", ".bat", ".ps1"), "a shell script"),
+    ((".pt", ".pth", ".ckpt", ".bin", ".safetensors", ".h5", ".onnx", ".npz", ".npy", ".pkl"),
+     "saved weights or arrays"),
+    ((".csv", ".tsv", ".jsonl", ".parquet"), "a data file"),
+    ((".c", ".cc", ".cpp", ".cu", ".cuh", ".h", ".hpp"), "C/C++/CUDA source (custom kernels)"),
+)
+
+
+def _other_reason(name: str, folders: list[str]) -> str:
+    if name in ("license", "license.txt", "license.md", "copying"):
+        return "the license"
+    if name in ("dockerfile", "makefile") or name.startswith("."):
+        return "build or tooling file"
+    for extensions, reason in OTHER_KINDS:
+        if name.endswith(extensions):
+            return reason
+    return "not Python source"
+
+
 def classify(source: SourceFile, facts: FileFacts | None) -> FileRole:
     """The role of one file, from its name, its folders and (for Python) what it defines."""
     decided = _by_name(source)
@@ -78,9 +100,7 @@ def classify(source: SourceFile, facts: FileFacts | None) -> FileRole:
     parts = source.rel.lower().split("/")
     name, folders = parts[-1], parts[:-1]
     if source.kind != "python":
-        if name in ("license", "license.txt", "license.md", "copying"):
-            return FileRole(source.rel, "other", "the license")
-        return FileRole(source.rel, "other", "not Python source")
+        return FileRole(source.rel, "other", _other_reason(name, folders))
     facts = facts or FileFacts()
     if name in CONFIG_NAMES:
         return FileRole(source.rel, "config", f"{name}: settings and command-line arguments")

@@ -95,7 +95,7 @@ def _round(db, model: Model, start: int, rng: random.Random) -> int:
         landed.apply(in_flight)
     with NotesStore.open(db) as store:
         assert store.recovered_from is None
-        assert store._read("PRAGMA quick_check") == [("ok",)]
+        assert store.check_integrity()
         for note_id, text in model.notes.items():
             assert _saved(store, note_id) in (text, landed.notes[note_id]), f"confirmed change to {note_id} lost"
         seconds = store.get_progress("paper")["method"].seconds

@@ -78,6 +78,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 class _RepoProblem(Exception):
+    """The --repo folder cannot be scanned.
+
+    Attributes:
+        message: the repository engine's sentence.
+    """
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message

@@ -35,7 +35,16 @@ class MarkdownExportReport:
 
 
 class _Writer:
-    """Builds the Markdown text for one paper (the export's state while it runs)."""
+    """Builds the Markdown text for one paper, one part after another.
+
+    Attributes:
+        store, paper_id: where the notes come from.
+        outline: the paper's title, authors, sections and figures.
+        repo: the scanned repository (RepoInfo) for the layer table, or None.
+        shapes: {(model, layer): shape} traced for the repositories the notes mention.
+        pdf: the paper's file, or None when it is not found; pdf_link: the link to it from the export.
+        lines: the Markdown written so far.
+    """
 
     def __init__(self, store, paper_id, out_path: Path, pdf: Path | None, outline: PaperOutline, repo, shapes):
         self.store, self.paper_id, self.outline, self.repo, self.shapes = store, paper_id, outline, repo, shapes

@@ -56,6 +56,10 @@ class _PageWriter:
     appearance each time, which is quadratic: 10,000 notes took about a minute. Here each annotation
     gets our id as its NM, and all appearances are built once per page in `finish()`, the same calls
     PyMuPDF makes, in linear time.
+
+    Attributes:
+        pdf_page: MuPDF's PDF page the annotations go on.
+        rotation: the page's /Rotate, lifted while highlight quads are stored.
     """
 
     def __init__(self, page: pymupdf.Page):

@@ -91,6 +91,10 @@ class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin):
         with self._lock:
             return self._connection().execute(sql, params).fetchall()
 
+    def check_integrity(self) -> bool:
+        """True when SQLite finds the database sound (PRAGMA quick_check); for diagnostics and tests."""
+        return self._read("PRAGMA quick_check") == [("ok",)]
+
     @property
     def schema_version(self) -> int:
         return self._read("PRAGMA user_version")[0][0]

@@ -11,6 +11,7 @@ import pytest
 
 from reader_app.paths import sample_repo
 from reader_app.repo import scan_repo
+from reader_app.repo.notebook import notebook_code
 
 FIXTURES = Path(__file__).parent / "fixtures" / "repos"
 EXPECTED = sorted(p.parent for p in FIXTURES.glob("*/EXPECTED.json"))
@@ -63,6 +64,9 @@ RUNS = {
     "unet_two_files": ("unet", "UNet(3, 2)", "torch.randn(1, 3, 32, 32)"),
     "resnet_factories": ("models", "resnet50(num_classes=10)", "torch.randn(2, 3, 32, 32)"),
     "models_package": ("models", "Detector(num_classes=5)", "torch.randn(2, 3, 64, 64)"),
+    "seq2seq_lstm_attention": ("model", "Seq2Seq(Encoder(20, 8, 16, 16, 0.1), "
+                               "Decoder(30, 8, 16, 16, 0.1, Attention(16, 16)), 'cpu')",
+                               "(torch.randint(0, 20, (5, 2)), torch.randint(0, 30, (6, 2)))"),
 }
 
 
@@ -73,13 +77,17 @@ def test_fixture_models_really_run_with_torch(tmp_path):
     for name, (module, build, example) in RUNS.items():
         lines += [f"sys.path.insert(0, {str(FIXTURES / name)!r})",
                   f"ns = vars(importlib.import_module({module!r}))",
-                  f"out = eval({build!r}, ns)(eval({example!r}, {{'torch': torch}}))",
+                  f"example = eval({example!r}, {{'torch': torch}})",
+                  f"out = eval({build!r}, ns)(*(example if isinstance(example, tuple) else (example,)))",
                   f"print({name!r}, 'ok')",
                   "sys.path.pop(0)",
                   "[sys.modules.pop(k) for k in list(sys.modules) if k.split('.')[0] in "
                   "('model', 'models', 'unet', 'vit_pytorch', 'utils')]"]
+    # the notebook-only repository: its code cells, run top to bottom, train the model
+    notebook = notebook_code((FIXTURES / "notebook_only" / "mnist_cnn.ipynb").read_text())[0]
+    lines += [f"exec(compile({notebook!r}, 'mnist_cnn.ipynb', 'exec'), {{}})", "print('notebook_only', 'ok')"]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     done = subprocess.run([sys.executable, "-c", "\n".join(lines)], capture_output=True, text=True, env=env,
                           cwd=tmp_path, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.count(" ok") == len(RUNS)
+    assert done.stdout.count(" ok") == len(RUNS) + 1

@@ -144,16 +144,13 @@ class RepoInfo:
     layers: list[Layer] = field(default_factory=list)
     patterns: list[Pattern] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    # The parsed index behind layers_of(); not part of the JSON.
-    _index: object = field(default=None, repr=False, compare=False)
+    # Every model's layers, by (file, class name), read during the scan so that no syntax tree outlives
+    # it (a kept AST of a big repository costs ~100 MB and slows every garbage collection). Not in the JSON.
+    layer_table: dict[tuple[str, str], list[Layer]] = field(default_factory=dict, repr=False, compare=False)
 
     def layers_of(self, model: ModelClass) -> list[Layer]:
         """The layers of any model class of this repository (the UI opens a local submodule's class)."""
-        from reader_app.repo.layers import extract_layers
-
-        if self._index is None:
-            return []
-        return extract_layers(self._index, model)
+        return self.layer_table.get((model.file, model.name), [])
 
     def model_named(self, name: str, file: str | None = None) -> ModelClass | None:
         """The model class called `name` (in `file` when given: names can repeat), best ranked first."""

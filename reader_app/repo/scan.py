@@ -145,12 +145,12 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     counts = {c.qualname: _init_layer_count(c) for c in classes}
     ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts)
     info.models = [_model_record(score, reasons, c) for score, reasons, c in ranked]
-    info._index = builder
+    report(75.0, "reading the layers of every model")
+    info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models}
     if info.models:
         info.main = info.models[0]
         info.main.main = True
-        report(80.0, "reading the main model's layers")
-        info.layers = extract_layers(builder, info.main)
+        info.layers = info.layer_table[(info.main.file, info.main.name)]
     report(90.0, "naming patterns")
     info.patterns = find_patterns(index, tests)
     if not any(f.kind in ("python", "notebook") for f in listing.files):

@@ -54,17 +54,18 @@ class Candidate:
 
 
 def _stands_out(line: TextLine, body: BodyStyle) -> bool:
-    if not line.horizontal or line.size < body.size - 1.6:
+    """Bold, clearly larger than body text, or a short line in capitals."""
+    if not line.horizontal or line.size < body.size - 1.6 or len(line.text) > 160:
         return False
-    if len(line.text) > 160 or not re.search(r"[A-Za-z]{2}", line.text):
+    if line.bold or line.size >= body.size + 1.4:
+        return bool(_TWO_LETTERS.search(line.text))
+    if line.words > 8 or line.size < body.size - 1.0 or not _TWO_LETTERS.search(line.text):
         return False
-    if line.bold:
-        return True
-    if line.size >= body.size + 1.4:
-        return True
-    letters = [ch for ch in line.text if ch.isalpha()]
-    caps = len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
-    return caps and line.size >= body.size - 1.0 and line.words <= 8
+    letters = "".join(re.findall(r"[^\W\d_]+", line.text))
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
+
+
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 
 
 def _number_separate(line: TextLine) -> bool:

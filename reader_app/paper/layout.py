@@ -1,6 +1,7 @@
 """Font statistics and page geometry: what body text looks like, where the columns are."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -58,8 +59,11 @@ def is_prose(line: TextLine, body: BodyStyle) -> bool:
         return False
     if line.max_gap > 1.2 * line.size:
         return False
-    letters = sum(c.isalpha() for c in line.text)
+    letters = len(_NOT_LETTERS.sub("", line.text))
     return letters >= 0.6 * len(line.text.replace(" ", ""))
+
+
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def prose_lines(lines: list[TextLine], body: BodyStyle) -> set[int]:

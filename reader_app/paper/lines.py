@@ -6,12 +6,14 @@ several lines or blocks; fragments on one baseline that are close are joined her
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import pymupdf
 
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|-medi$|\.b$|-bd|cmbx", re.I)
 ITALIC_NAME = re.compile(r"italic|oblique|-it$|cmti", re.I)
+_LETTER = re.compile(r"[^\W\d_]")
 NUMBER_TOKEN = re.compile(r"^(\d{1,2}(\.\d{1,2})*|[A-Z](\.\d{1,2})*|[IVX]{1,5})[.):]?$")
 
 
@@ -92,18 +94,23 @@ def _font_name(name: str) -> str:
     return name.split("+", 1)[1] if "+" in name[:8] else name
 
 
+@lru_cache(maxsize=512)
+def _font_style(raw_name: str) -> tuple[str, bool, bool]:
+    """(name without subset prefix, bold by name, italic by name); fonts repeat, so cached."""
+    name = _font_name(raw_name)
+    return name, bool(BOLD_NAME.search(name)), bool(ITALIC_NAME.search(name))
+
+
 def _fragments(line: dict) -> list[Fragment]:
     out = []
     for span in line["spans"]:
         text = span["text"]
         if not text.strip():
             continue
-        font = _font_name(span["font"])
+        font, bold, italic = _font_style(span["font"])
         flags = span["flags"]
-        out.append(Fragment(text=text, size=span["size"], font=font,
-                            bold=bool(flags & 16) or bool(BOLD_NAME.search(font)),
-                            italic=bool(flags & 2) or bool(ITALIC_NAME.search(font)),
-                            x0=span["bbox"][0], x1=span["bbox"][2]))
+        out.append(Fragment(text=text, size=span["size"], font=font, bold=bool(flags & 16) or bold,
+                            italic=bool(flags & 2) or italic, x0=span["bbox"][0], x1=span["bbox"][2]))
     return out
 
 
@@ -113,8 +120,8 @@ def _make_line(page: int, bbox, frags: list[Fragment], block: int, first: bool, 
         key = (f.font, f.size)
         weight[key] = weight.get(key, 0) + len(f.text.strip())
     font, size = max(weight, key=weight.get)
-    letters = [f for f in frags if any(c.isalpha() for c in f.text)] or frags
-    text = " ".join(" ".join(f.text.split()) for f in frags)
+    letters = [f for f in frags if _LETTER.search(f.text)] or frags
+    text = " ".join(" ".join(f.text for f in frags).split())
     return TextLine(page=page, bbox=tuple(bbox), text=text, size=size, font=font,
                     bold=all(f.bold for f in letters), italic=all(f.italic for f in letters),
                     block=block, first_in_block=first, fragments=frags, horizontal=horizontal)

@@ -8,6 +8,7 @@ import pymupdf
 from reader_app.paper.lines import TextLine
 
 HOSTS = r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|huggingface\.co|sourceforge\.net|git\.io)"
+_HOST = re.compile(HOSTS, re.I)
 REPO_URL = re.compile(r"(?:https?://)?(?:www\.)?" + HOSTS + r"/[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)?", re.I)
 
 
@@ -28,18 +29,30 @@ def _page_text(lines: list[TextLine]) -> str:
     return "".join(parts)
 
 
+def _link_uris(doc: pymupdf.Document, pno: int) -> list[str]:
+    """URIs of the page's link annotations (walking the link chain is cheaper than get_links)."""
+    out = []
+    try:
+        link = doc.load_page(pno).first_link
+        while link is not None:
+            if link.uri:
+                out.append(link.uri)
+            link = link.next
+    except Exception:  # a damaged page still lets the others be read
+        pass
+    return out
+
+
 def find_repo_urls(doc: pymupdf.Document, pages: list[list[TextLine]]) -> list[str]:
     """Repository URLs in order of first mention (annotations first on each page), without duplicates."""
     seen: dict[str, None] = {}
     for pno, lines in enumerate(pages):
-        try:
-            links = doc.load_page(pno).get_links()
-        except Exception:  # a damaged page still lets the others be read
-            links = []
-        for link in links:
-            uri = link.get("uri") or ""
-            if REPO_URL.search(uri):
-                seen.setdefault(normalise(REPO_URL.search(uri).group(0)), None)
+        for uri in _link_uris(doc, pno):
+            m = REPO_URL.search(uri)
+            if m:
+                seen.setdefault(normalise(m.group(0)), None)
+        if not any(_HOST.search(ln.text) for ln in lines):
+            continue
         text = _page_text(lines)
         for m in REPO_URL.finditer(text):
             seen.setdefault(normalise(m.group(0)), None)

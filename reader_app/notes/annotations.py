@@ -8,6 +8,7 @@ database, undo works across restarts, and an action and its log row are committe
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, replace
 
 from reader_app.notes import rows
@@ -64,12 +65,11 @@ class AnnotationsMixin:
         if len({a.paper_id for a in fresh}) > 1:
             raise ValueError("one action adds annotations to one paper")  # undo history is per paper
         with self._write() as conn:
-            clash = conn.execute(
-                f"SELECT id FROM annotations WHERE id IN ({','.join('?' * len(fresh))})", [a.id for a in fresh]
-            ).fetchone() if len(fresh) < 900 else None
-            if clash:
-                raise ValueError(f"annotation {clash[0]} already exists; use update_annotation")
-            rows.put_many(conn, fresh)
+            try:
+                rows.put_many(conn, fresh)
+            except sqlite3.IntegrityError:  # never overwrite: the whole action is rolled back
+                raise ValueError("an annotation with one of these ids already exists; use update_annotation") \
+                    from None
             self._log(conn, fresh[0].paper_id, label, [(None, a) for a in fresh])
         return fresh
 

@@ -89,7 +89,12 @@ class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin):
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self._connection().execute(sql, params).fetchall()
+            try:
+                return self._connection().execute(sql, params).fetchall()
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as exc:  # e.g. damage found only now, or an I/O error
+                raise NotesStoreError(f"Your notes could not be read: {exc}.") from None
 
     def check_integrity(self) -> bool:
         """True when SQLite finds the database sound (PRAGMA quick_check); for diagnostics and tests."""

@@ -305,3 +305,44 @@ def test_the_entry_picks_one_model_among_many_star_imported(tmp_path):
     assert (block.local_class, block.local_file) == ("Block", "models/dla.py")
     assert info.local_model(block).file == "models/dla.py"
     assert info.local_model(info.layers[1]) is None  # nn.Linear is not the repository's own class
+
+
+def test_a_model_registry_dict_counts_as_usage(tmp_path):
+    make_repo(tmp_path, {
+        "nets/__init__.py": "from .zoo import UNet, FCN\n\nMODELS = {'unet': UNet, 'fcn': FCN}\n",
+        "nets/zoo.py": """
+            import torch.nn as nn
+
+            class FCN(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.a = nn.Conv2d(3, 8, 3)
+                    self.b = nn.Conv2d(8, 8, 3)
+                    self.c = nn.Conv2d(8, 2, 1)
+
+            class UNet(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.a = nn.Conv2d(3, 2, 1)
+
+            class Unused(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.a = nn.Conv2d(3, 8, 3)
+                    self.b = nn.Conv2d(8, 8, 3)
+                    self.c = nn.Conv2d(8, 8, 3)
+                    self.d = nn.Conv2d(8, 2, 1)
+        """,
+        "train.py": """
+            from nets import MODELS
+
+            model = MODELS[args.arch]()
+            loss = model(x).mean()
+            loss.backward()
+            optimizer.step()
+        """,
+    })
+    info = scan_repo(tmp_path)
+    used = {m.name for m in info.models if "the training or main script builds it" in m.reasons}
+    assert used == {"UNet", "FCN"}
+    assert info.main.name in used

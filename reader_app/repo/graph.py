@@ -92,7 +92,7 @@ class GraphBuilder:
         path = self.index.resolve(pf, expr)
         found = self.index.function_at(path)
         if found is None:
-            return set()
+            return self._registry_classes(path)
         fpf, func = found
         key = (fpf.rel, func.name)
         if key not in self._produced:
@@ -107,12 +107,32 @@ class GraphBuilder:
             self._produced[key] = result
         return self._produced[key]
 
+    def _registry_classes(self, path: str | None) -> set[str]:
+        """Module classes listed in a registry (`MODELS = {"unet": UNet, "fcn": fcn_factory}`)."""
+        found = self.index.registry_at(path)
+        if found is None:
+            return set()
+        rpf, value = found
+        key = (rpf.rel, path)
+        if key not in self._produced:
+            self._produced[key] = set()
+            items = value.values if isinstance(value, ast.Dict) else value.elts
+            result: set[str] = set()
+            for item in items:
+                if isinstance(item, (ast.Name, ast.Attribute)):
+                    info = self.class_of_chain(rpf, item)
+                    result |= {info.qualname} if info is not None else self.produced_by(rpf, item)
+            self._produced[key] = result
+        return self._produced[key]
+
     def value_classes(self, pf: ParsedFile, expr: ast.AST, bindings: dict[str, set[str]]) -> set[str]:
         """Module classes whose instance `expr` evaluates to (a constructor, a factory call, a variable)."""
         if isinstance(expr, ast.Call):
             func = expr.func
             if isinstance(func, ast.Attribute) and func.attr in PASSTHROUGH_METHODS:
                 return self.value_classes(pf, func.value, bindings)
+            if isinstance(func, ast.Subscript):  # MODELS[args.arch](...)
+                return self.produced_by(pf, func.value)
             info = self.class_of_chain(pf, func)
             if info is not None:
                 return {info.qualname}

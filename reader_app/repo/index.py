@@ -45,6 +45,7 @@ class ParsedFile:
         classes: top-level class name -> node.
         functions: top-level function name -> node.
         aliases: top-level `Name = other.name` assignments, name -> value node.
+        registries: top-level dicts, lists and tuples (`MODELS = {"unet": UNet}`), name -> value node.
         lines: the source split in lines (for segments).
     """
 
@@ -56,6 +57,7 @@ class ParsedFile:
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
     aliases: dict[str, ast.expr] = field(default_factory=dict)
+    registries: dict[str, ast.expr] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     _scopes: dict[int, list[ast.AST]] | None = field(default=None, repr=False)
     _functions: list[ast.FunctionDef] = field(default_factory=list, repr=False)
@@ -198,6 +200,8 @@ def _collect_names(pf: ParsedFile, node: ast.stmt, package: str) -> None:
     elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
         if isinstance(node.value, (ast.Name, ast.Attribute)):
             pf.aliases[node.targets[0].id] = node.value
+        elif isinstance(node.value, (ast.Dict, ast.List, ast.Tuple, ast.Set)):
+            pf.registries[node.targets[0].id] = node.value
     elif isinstance(node, (ast.If, ast.Try)):
         # `try: from x import y except ImportError: ...` and `if TYPE_CHECKING:` still define names
         for child in node.body + getattr(node, "orelse", []) + [s for h in getattr(node, "handlers", []) for s in h.body]:
@@ -270,7 +274,7 @@ class RepoIndex:
         return ".".join([head, *parts[1:]])
 
     def resolve_name(self, pf: ParsedFile, name: str, depth: int = 0) -> str:
-        if name in pf.classes or name in pf.functions:
+        if name in pf.classes or name in pf.functions or name in pf.registries:
             return f"{pf.module}.{name}" if pf.module else name
         if name in pf.imports:
             return pf.imports[name]
@@ -293,7 +297,8 @@ class RepoIndex:
 
     @staticmethod
     def _defines(pf: ParsedFile, name: str) -> bool:
-        return name in pf.classes or name in pf.functions or name in pf.imports or name in pf.aliases
+        return (name in pf.classes or name in pf.functions or name in pf.imports or name in pf.aliases
+                or name in pf.registries)
 
     def lookup(self, path: str | None, depth: int = 0) -> tuple[str, ParsedFile, str] | None:
         """('class'|'function', file, name) for a dotted path naming a top-level class or function here."""
@@ -312,6 +317,8 @@ class RepoIndex:
             return ("class", pf, name)
         if name in pf.functions:
             return ("function", pf, name)
+        if name in pf.registries:
+            return ("registry", pf, name)
         if name in pf.imports or name in pf.aliases or pf.star_imports:
             resolved = self.resolve_name(pf, name)
             if resolved != path and resolved != name:
@@ -329,6 +336,13 @@ class RepoIndex:
         """The local nn.Module class `expr` names in file `pf`, or None."""
         info = self.class_at(self.resolve(pf, expr))
         return info if info is not None and info.is_module else None
+
+    def registry_at(self, path: str | None) -> tuple[ParsedFile, ast.expr] | None:
+        """A module-level dict or list (a model registry) a dotted path names, with its value node."""
+        found = self.lookup(path)
+        if found is None or found[0] != "registry":
+            return None
+        return found[1], found[1].registries[found[2]]
 
     def function_at(self, path: str | None) -> tuple[ParsedFile, ast.FunctionDef] | None:
         found = self.lookup(path)

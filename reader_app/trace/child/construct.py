@@ -17,6 +17,26 @@ from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, gu
                                             make_consistent)
 
 
+class Deferred:
+    """A value made only when the model is built, on the build's device: a sub-module argument
+    (Seq2Seq(encoder, decoder)) or the device itself.
+
+    Attributes:
+        make: callable(device) -> value.
+        label: how the args report shows it.
+    """
+
+    def __init__(self, make, label: str):
+        self.make, self.label = make, label
+
+    def __repr__(self):
+        return self.label
+
+
+def realize(value, device: str):
+    return value.make(device) if isinstance(value, Deferred) else value
+
+
 class ConstructionError(Exception):
     """The class could not be built without configuration; the message says which argument."""
 
@@ -37,8 +57,8 @@ class Recipe:
     args: dict = field(default_factory=dict)
     unused: list = field(default_factory=list)
 
-    def build(self):
-        return self.target(**self.kwargs)
+    def build(self, device: str = "cpu"):
+        return self.target(**{k: realize(v, device) for k, v in self.kwargs.items()})
 
 
 def _parameters(func) -> list[inspect.Parameter]:
@@ -56,6 +76,8 @@ def _plain(value):
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, (bool, int, float, str)) for v in value):
         return list(value)
+    if isinstance(value, Deferred):
+        return value.label
     if inspect.isclass(value) or callable(value):
         return getattr(value, "__name__", repr(value))
     return repr(value)[:80]
@@ -129,6 +151,13 @@ class Builder:
                     return self.config(candidate, namespace)
                 except Exception:
                     continue
+        if p.name.lower() in ("device", "dev"):
+            return Deferred(lambda device: device, "the tracing device")
+        module_class = _module_class_named(p.name, namespace) if guess_by_name(p.name) is None else None
+        if module_class is not None:
+            kwargs = self.kwargs_for(module_class, namespace)
+            return Deferred(lambda device: module_class(**{k: realize(v, device) for k, v in kwargs.items()}),
+                            f"{module_class.__name__}(...)")
         value = guess_by_name(p.name)
         if p.name in sequences and not isinstance(value, (list, tuple)):
             return [value if isinstance(value, int) and value > 1 else 16] * 2
@@ -158,6 +187,16 @@ class Builder:
             k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
         for name, value in fields.items():
             self.used[name] = _plain(value)
+
+
+def _module_class_named(name: str, namespace: dict):
+    """The repository's nn.Module class a parameter names: encoder -> Encoder / EncoderRNN."""
+    import torch.nn as nn
+
+    low = name.lower()
+    found = [v for v in namespace.values() if inspect.isclass(v) and issubclass(v, nn.Module)
+             and not v.__module__.startswith("torch") and v.__name__.lower().startswith(low)]
+    return min(found, key=lambda c: len(c.__name__)) if found else None
 
 
 def _used_as_sequence(func) -> set[str]:

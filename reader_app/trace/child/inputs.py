@@ -80,7 +80,7 @@ def _raw_audio(model: nn.Module) -> bool:
 
 def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
     """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
-    models often insist on (the full context length, 64x64 or 224x224 images, a second of audio)."""
+    models often insist on (the full context length, 28x28, 64x64 or 224x224 images)."""
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
@@ -98,7 +98,7 @@ def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
         h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])
         fixed_options[0].update(height=h, width=w)
     else:
-        fixed_options += [{"height": 64, "width": 64}, {"height": 224, "width": 224}]
+        fixed_options += [{"height": 28, "width": 28}, {"height": 64, "width": 64}, {"height": 224, "width": 224}]
     tables = []
     for fixed in fixed_options:
         a, b = dict(first, **fixed), dict(second, **fixed)
@@ -148,9 +148,9 @@ def _layer_shapes(layer: nn.Module, seq_first: bool) -> list[tuple[list, str, ob
 def _undo(dims: list, ops: list) -> list | None:
     """Walk the ops back from the layer's shape to the argument's shape; None if a reshape hides it."""
     dims = list(dims)
+    if any(name in RESHAPING for name, _ in ops):
+        return dims  # what came before a reshape or an index is unknown: the layer's shape is the guess
     for name, args in reversed(ops):
-        if name in RESHAPING:
-            return dims
         if name in ("transpose", "swapaxes") and len(args) == 2 and None not in args:
             a, b = (i % len(dims) for i in args)
             dims[a], dims[b] = dims[b], dims[a]
@@ -165,6 +165,18 @@ def _undo(dims: list, ops: list) -> list | None:
             del dims[args[0] % len(dims)]
         elif name == "squeeze" and len(args) == 1 and args[0] is not None:
             dims.insert(args[0] % (len(dims) + 1), 1)
+    return dims
+
+
+def _apply_axes(dims: list | None, axes: dict) -> list | None:
+    """Put batch / seq_len where the code says they are (seq-first RNN code reads src.shape[1])."""
+    if dims is None:
+        return None
+    dims = list(dims)
+    for axis, symbol in axes.items():
+        if symbol in dims and axis < len(dims) and dims[axis] != symbol:
+            here = dims.index(symbol)
+            dims[axis], dims[here] = dims[here], dims[axis]
     return dims
 
 
@@ -197,7 +209,7 @@ def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
     if found.layer is not None:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
         for dims, dtype, high in _layer_shapes(found.layer, seq_first):
-            undone = _undo(dims, found.ops)
+            undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
     options += _by_name(name, graph)

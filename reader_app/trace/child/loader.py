@@ -121,25 +121,52 @@ def import_model_file(file: str, repo_root: str) -> types.ModuleType:
     return importlib.import_module(dotted)
 
 
-def _import_notebook(file: str) -> types.ModuleType:
-    """Run a notebook's code cells (shell and magic lines dropped) as one module."""
+def notebook_text(file: str) -> str:
+    """A notebook's code cells as one text, numbered the way the repository view shows it: a
+    `# %% [cell N]` line before each cell, IPython-only lines (%, !, obj?) kept as comments."""
     import json
 
     with open(file, encoding="utf-8") as fh:
-        cells = json.load(fh).get("cells", [])
-    lines: list[str] = []
+        data = json.load(fh)
+    cells = data.get("cells")
+    if cells is None:
+        cells = [c for sheet in data.get("worksheets", []) for c in sheet.get("cells", [])]
+    out, number = [], 0
     for cell in cells:
-        if cell.get("cell_type") != "code":
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
+        number += 1
         source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else source
-        for line in text.splitlines():
-            lines.append("" if line.lstrip().startswith(("!", "%")) else line)
-        lines.append("")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        lines = [f"# {line}" if line.lstrip().startswith(("%", "!")) or line.rstrip().endswith("?") else line
+                 for line in text.splitlines()]
+        try:
+            ast.parse("\n".join(lines))
+        except (SyntaxError, ValueError):
+            lines = [f"# {line}" for line in lines]
+        out.append(f"# %% [cell {number}]")
+        out.extend(lines)
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+# Top-level statements worth running from a notebook: definitions, not the training loop.
+_DEFINITIONS = (ast.Import, ast.ImportFrom, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _import_notebook(file: str) -> types.ModuleType:
+    """Run a notebook's imports, definitions and constant assignments as one module."""
+    import linecache
+
+    text = notebook_text(file)
+    linecache.cache[file] = (len(text), None, text.splitlines(True), file)  # inspect.getsource reads this
+    tree = ast.parse(text, file)
+    tree.body = [node for node in tree.body if isinstance(node, _DEFINITIONS) or (
+        isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant))]
     module = types.ModuleType("notebook_model")
     module.__file__ = file
     sys.modules[module.__name__] = module
-    exec(compile("\n".join(lines), file, "exec"), module.__dict__)
+    exec(compile(tree, file, "exec"), module.__dict__)
     return module
 
 

@@ -15,7 +15,7 @@ import torch.nn as nn
 PASS_THROUGH = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Identity, nn.ReLU, nn.GELU, nn.SiLU, nn.Tanh,
                 nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.Mish, nn.Hardswish, nn.PReLU)
 INVERTIBLE = {"transpose", "permute", "unsqueeze", "squeeze", "movedim", "swapaxes"}
-RESHAPING = {"view", "reshape", "flatten", "rearrange", "unfold", "expand"}
+RESHAPING = {"view", "reshape", "flatten", "rearrange", "unfold", "expand", "getitem"}
 
 
 def function_tree(func) -> ast.FunctionDef | None:
@@ -53,6 +53,7 @@ class Reach:
         self.ops: list[tuple[str, tuple]] = []
         self.rank: int | None = None
         self.reshaped = False
+        self.axes: dict[int, str] = {}  # `batch_size = src.shape[1]` -> {1: "batch"}
 
 
 def _names_in(node) -> set[str]:
@@ -73,7 +74,11 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     """x.transpose(1, 2).contiguous() -> [("transpose", (1, 2)), ("contiguous", ())] when x is tainted."""
     ops = []
     node = expr
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript):
+        if isinstance(node, ast.Subscript):
+            ops.append(("getitem", ()))
+            node = node.value
+            continue
         ops.append((node.func.attr, _consts(node)))
         node = node.func.value
     if isinstance(node, ast.Name) and node.id in tainted:
@@ -125,7 +130,7 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
             continue  # their bodies are visited as statements of their own
         if not (_names_in(stmt) & tainted):
             continue
-        if _shape_unpack(stmt, tainted, chains, result):
+        if _shape_unpack(stmt, tainted, chains, result) or _axis_hint(stmt, param, result):
             continue
         consumed = False  # the argument went into a module: what comes out has another shape
         for call in _postorder_calls(stmt):
@@ -137,6 +142,8 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
                 continue
             found = _enter(owner, callee, arg_index, chain, depth)
             if found is not None:
+                found.axes = {**found.axes, **result.axes} if not found.ops else dict(result.axes)
+                found.rank = result.rank if result.rank is not None else found.rank
                 return found
             consumed = consumed or not isinstance(callee, PASS_THROUGH)
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and not consumed:
@@ -150,6 +157,32 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
                     tainted.add(name)
                     chains[name] = base + (chain or [])
     return result
+
+
+def _axis_hint(stmt, param: str, result: Reach) -> bool:
+    """`batch_size = x.shape[1]` / `src_len = x.size(0)` on the argument itself names an axis."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    value, index = stmt.value, None
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "shape" \
+            and isinstance(value.value.value, ast.Name) and value.value.value.id == param:
+        index = value.slice
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "size" \
+            and isinstance(value.func.value, ast.Name) and value.func.value.id == param and value.args:
+        index = value.args[0]
+    if index is None:
+        return False
+    try:
+        axis = ast.literal_eval(index)
+    except ValueError:
+        return False
+    name = stmt.targets[0].id.lower()
+    if isinstance(axis, int) and axis >= 0:
+        if "batch" in name or name in ("bs", "b", "bsz", "n"):
+            result.axes[axis] = "batch"
+        elif "len" in name or "seq" in name or name in ("t", "l"):
+            result.axes[axis] = "seq_len"
+    return True
 
 
 def _shape_unpack(stmt, tainted, chains, result: Reach) -> bool:

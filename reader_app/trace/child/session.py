@@ -114,7 +114,7 @@ class Session:
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
                         (no_meta_init() if device == "meta" else nullcontext()):
-                    model = recipe.build()
+                    model = recipe.build(device)
             except BaseException as exc:
                 errors.append((recipe, exc))
                 continue
@@ -122,7 +122,7 @@ class Session:
         recipe, exc = errors[0]
         if device == "meta" and failure.meta_unsupported(exc):
             try:
-                model = recipe.build()
+                model = recipe.build("cpu")
                 self.fall_back(f"building on the meta device failed ({failure.short(exc)})")
                 return self.accept(model, recipe, target)
             except BaseException as cpu_exc:
@@ -169,7 +169,7 @@ class Session:
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
             try:
-                model = recipe.build().eval()
+                model = recipe.build("cpu").eval()
             except BaseException as build_exc:
                 self.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
                           f"{failure.first_line(build_exc)}")
@@ -245,7 +245,8 @@ class Session:
             index = counts.get(key, 0)
             counts[key] = index + 1
             other_list = others.get(key, [])
-            other = other_list[index] if index < len(other_list) else None
+            # Loops may run a different number of times with other sizes: pair extra passes with the last.
+            other = other_list[min(index, len(other_list) - 1)] if other_list else None
             dims = name_shape(rec.shape, other, symbols)
             entry = by_line.setdefault((rec.file, rec.line), [])
             tensor = {"name": rec.name, "shape": rec.shape, "dims": dims}
@@ -279,5 +280,5 @@ def _pair_calls(first: Recorder, second: Recorder | None) -> dict:
     for call in first.calls:
         bucket = paired.setdefault(call.name, [])
         others = seconds.get(call.name, [])
-        bucket.append((call, others[len(bucket)] if len(bucket) < len(others) else None))
+        bucket.append((call, others[min(len(bucket), len(others) - 1)] if others else None))
     return paired

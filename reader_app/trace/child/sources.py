@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 
 import torch.nn as nn
 
@@ -32,9 +33,8 @@ class DefinitionLines:
             return None, None
         if file not in self._trees:
             try:
-                with open(file, encoding="utf-8") as fh:
-                    tree = ast.parse(fh.read())
-            except (OSError, SyntaxError, ValueError):
+                tree = ast.parse("".join(linecache.getlines(file)))  # notebooks: the text the loader made
+            except (SyntaxError, ValueError):
                 tree = ast.Module(body=[], type_ignores=[])
             self._trees[file] = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
         return file, self._trees[file].get(cls.__name__)

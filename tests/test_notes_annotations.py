@@ -151,3 +151,21 @@ def test_layer_shapes_are_remembered_per_repository():
         store.save_layer_shapes("repo@1", "Net", {"fc": "(1, 10)", "conv": "(1, 8, 28, 28)"})
         store.save_layer_shapes("repo@1", "Net", {"fc": "(2, 10)"})
         assert store.layer_shapes("repo@1") == {("Net", "fc"): "(2, 10)"}
+
+
+def test_views_hear_about_every_committed_change(pdf, tmp_path):
+    pid = paper_id_for(pdf)
+    heard = []
+    with NotesStore.open() as store:
+        stop = store.subscribe(heard.append)
+        note = store.add_annotation(Annotation.page_note(pid, 1, (1, 1), "a"))
+        store.update_annotation(note.id, note="b")
+        store.delete_annotation(note.id)
+        store.undo(pid)
+        store.set_step_done(pid, "", "method", True)
+        stop()
+        store.add_annotation(Annotation.page_note(pid, 1, (1, 1), "unheard"))
+    assert [(e.added, e.changed, e.removed, e.progress) for e in heard] == [
+        ((note.id,), (), (), False), ((), (note.id,), (), False), ((), (), (note.id,), False),
+        ((note.id,), (), (), False), ((), (), (), True)]
+    assert {e.paper_id for e in heard} == {pid}

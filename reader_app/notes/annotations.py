@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from reader_app.notes import rows
 from reader_app.notes.clock import now_iso
+from reader_app.notes.events import NotesChanged, event_for
 from reader_app.notes.model import Annotation, make, validate
 
 UNDO_DEPTH = 200  # actions kept per paper; older ones can no longer be undone
@@ -71,6 +72,7 @@ class AnnotationsMixin:
                 raise ValueError("an annotation with one of these ids already exists; use update_annotation") \
                     from None
             self._log(conn, fresh[0].paper_id, label, [(None, a) for a in fresh])
+        self._emit(NotesChanged(fresh[0].paper_id, added=tuple(a.id for a in fresh)))
         return fresh
 
     def update_annotation(self, annotation_id: str, **changes) -> Annotation:
@@ -85,19 +87,24 @@ class AnnotationsMixin:
             after = validate(replace(before, **changes, updated_at=now_iso()))
             rows.put(conn, after)
             self._log(conn, before.paper_id, f"Edit {before.kind.replace('_', ' ')}", [(before, after)])
+        self._emit(NotesChanged(after.paper_id, changed=(after.id,)))
         return after
 
     def delete_annotation(self, annotation_id: str) -> None:
         self.delete_annotations([annotation_id], label="Delete annotation")
 
     def delete_annotations(self, annotation_ids: list[str], label: str = "Delete annotations") -> None:
-        """Delete several annotations as one undoable action; unknown ids are ignored."""
+        """Delete several annotations as one undoable action per paper; unknown ids are ignored."""
+        by_paper: dict[str, list[Annotation]] = {}
         with self._write() as conn:
-            gone = [a for a in (rows.fetch(conn, i) for i in annotation_ids) if a is not None]
-            for a in gone:
-                rows.remove(conn, a.id)
-            if gone:
-                self._log(conn, gone[0].paper_id, label, [(a, None) for a in gone])
+            for found in (rows.fetch(conn, i) for i in annotation_ids):
+                if found is not None:
+                    by_paper.setdefault(found.paper_id, []).append(found)
+                    rows.remove(conn, found.id)
+            for paper_id, gone in by_paper.items():
+                self._log(conn, paper_id, label, [(a, None) for a in gone])
+        for paper_id, gone in by_paper.items():
+            self._emit(NotesChanged(paper_id, removed=tuple(a.id for a in gone)))
 
     # -- undo / redo ------------------------------------------------------------------------
 
@@ -138,6 +145,7 @@ class AnnotationsMixin:
                 else:
                     rows.put(conn, target)
             conn.execute("UPDATE operations SET undone=? WHERE seq=?", (int(undo), seq))
+        self._emit(event_for(paper_id, [(a, b) if undo else (b, a) for b, a in changes]))
         ids = tuple(dict.fromkeys((b or a)["id"] for b, a in changes))
         return Operation(label, ids)
 

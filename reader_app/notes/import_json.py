@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reader_app.notes import rows
 from reader_app.notes.clock import now_iso
+from reader_app.notes.events import NotesChanged
 from reader_app.notes.export_json import FORMAT, FORMAT_VERSION
 from reader_app.notes.model import FIELD_NAMES, Annotation, InvalidAnnotation, validate
 from reader_app.notes.progress import STEP_IDS
@@ -118,6 +119,7 @@ def import_notes(store, path: str | Path) -> ImportReport:
                    if a is not None]
     if unknown:
         report.warnings.append(f"Fields this app does not know were ignored: {', '.join(sorted(unknown))}.")
+    imported: set[str] = set()
     with store._write() as conn:
         if paper_id and paper.get("path"):
             conn.execute("INSERT OR IGNORE INTO papers (paper_id, path, title, seen_at) VALUES (?,?,?,?)",
@@ -127,11 +129,15 @@ def import_notes(store, path: str | Path) -> ImportReport:
                 report.skipped.append(f"annotation {a.id}: already in your notes, yours was kept.")
                 continue
             rows.put_many(conn, [a])
+            imported.add(a.id)
             report.annotations += 1
             report.paper_ids.append(a.paper_id)
         _import_progress(conn, data.get("progress", []), paper_id, report)
         _import_shapes(conn, data.get("layer_shapes", []))
     report.paper_ids = sorted(set(report.paper_ids) | ({paper_id} if paper_id else set()))
+    for pid in report.paper_ids:
+        added = tuple(a.id for a in annotations if a.paper_id == pid and a.id in imported)
+        store._emit(NotesChanged(pid, added=added, progress=report.progress > 0))
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reader_app.notes.clock import now_iso
+from reader_app.notes.events import NotesChanged
 from reader_app.workflow.steps import STEPS
 
 STEP_IDS = tuple(step.id for step in STEPS)
@@ -56,6 +57,7 @@ class ProgressMixin:
                 "done_at=CASE WHEN excluded.done THEN COALESCE(progress.done_at, excluded.done_at) END",
                 (paper_id, repo_id, step_id, int(done), int(manual), now_iso() if done else None),
             )
+        self._emit(NotesChanged(paper_id, progress=True))
 
     def add_step_seconds(self, paper_id: str, repo_id: str, step_id: str, seconds: float) -> None:
         """Add reading time to a step (the workflow timer calls this as time passes)."""
@@ -68,11 +70,13 @@ class ProgressMixin:
                 "ON CONFLICT (paper_id, repo_id, step_id) DO UPDATE SET seconds=progress.seconds+excluded.seconds",
                 (paper_id, repo_id, step_id, float(seconds)),
             )
+        self._emit(NotesChanged(paper_id, progress=True))
 
     def reset_progress(self, paper_id: str, repo_id: str = "") -> None:
         """Forget all ticks and times for this paper and repository."""
         with self._write() as conn:
             conn.execute("DELETE FROM progress WHERE paper_id=? AND repo_id=?", (paper_id, repo_id))
+        self._emit(NotesChanged(paper_id, progress=True))
 
     def progress_records(self, paper_id: str) -> list[tuple[str, StepProgress]]:
         """Every saved (repo_id, StepProgress) of a paper, in a stable order (for exports)."""

@@ -1,6 +1,7 @@
 """NotesStore: the one owner of the user's saved work (papers seen, reading progress, settings, annotations).
 
-The parts live in mixins by job: progress.py, annotations.py (editing and undo), query.py (the panel).
+The parts live in mixins by job: progress.py, annotations.py (editing and undo), query.py (the panel),
+events.py (telling views what changed).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, Iterator
 from reader_app import paths
 from reader_app.notes.clock import now_iso
 from reader_app.notes.database import NotesStoreError, open_database
+from reader_app.notes.events import EventsMixin
 from reader_app.notes.annotations import AnnotationsMixin
 from reader_app.notes.progress import ProgressMixin
 from reader_app.notes.query import QueryMixin
@@ -21,7 +23,7 @@ from reader_app.notes.query import QueryMixin
 DB_NAME = "notes.sqlite3"
 
 
-class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin):
+class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin, EventsMixin):
     """A SQLite notes database; every change is committed before the call returns (no Save button).
 
     Threading: use a store from one thread at a time (the UI uses it from the GUI thread). The
@@ -37,6 +39,7 @@ class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin):
     def __init__(self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None):
         self._conn: sqlite3.Connection | None = conn
         self._lock = threading.RLock()
+        self._listeners = []
         self.path = path
         self.recovered_from = recovered_from
 

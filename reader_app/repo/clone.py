@@ -83,7 +83,12 @@ def _explain(url: str, lines: list[str], code: int | None) -> str:
 
 
 class _Progress(git.RemoteProgress):
-    """Turns git's progress lines into (overall percent, phase) calls."""
+    """Turns git's progress lines into (overall percent, phase) calls.
+
+    Attributes:
+        report: the caller's progress(percent, phase) callback.
+        error_lines, other_lines: git's non-progress output (from RemoteProgress), for the error sentence.
+    """
 
     def __init__(self, report: Callable[[float, str], None]):
         super().__init__()

@@ -60,7 +60,12 @@ class Graph:
 
 
 class GraphBuilder:
-    """Reads every scope of the repository once to build the Graph and answer "what does this produce"."""
+    """Reads every scope of the repository once to build the Graph and answer "what does this produce".
+
+    Attributes:
+        index: the parsed repository.
+        graph: the composition graph being built.
+    """
 
     def __init__(self, index: RepoIndex):
         self.index = index

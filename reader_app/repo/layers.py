@@ -14,7 +14,14 @@ EXTERNAL_LAYER_PACKAGES = ("torchvision.models", "torchvision.ops", "timm", "ein
 
 
 class _LayerReader:
-    """Classifies the right-hand sides of one class's `self.x = ...` statements."""
+    """Classifies the right-hand sides of one class's `self.x = ...` statements.
+
+    Attributes:
+        info: the class being read.
+        pf: its file.
+        methods: its methods by name (helpers like `_make_layer` are followed).
+        init_args: its __init__ parameters by name (modules handed in from outside).
+    """
 
     def __init__(self, builder: GraphBuilder, info: ClassInfo):
         self.builder = builder

@@ -66,16 +66,25 @@ def _call_arg_names(node: ast.AST) -> set[str]:
     return names
 
 
+# Explanation variants that report under a shared kind.
+KIND_OF = {"additive_attention": "attention", "manual_lr": "lr_scheduler"}
+
+
 class _FilePatterns:
-    """Finds the patterns of one parsed file."""
+    """Finds the patterns of one parsed file.
+
+    Attributes:
+        index: the repository index (for name resolution).
+        pf: the file being read.
+        found: (kind, first line) -> Pattern, so one line never reports the same kind twice.
+    """
 
     def __init__(self, index: RepoIndex, pf: ParsedFile):
         self.index, self.pf = index, pf
         self.found: dict[tuple[str, int], Pattern] = {}
 
     def add(self, kind: str, node: ast.AST, end: ast.AST | None = None, **words: str) -> None:
-        key = kind if kind not in ("additive_attention", "manual_lr") else \
-            {"additive_attention": "attention", "manual_lr": "lr_scheduler"}[kind]
+        key = KIND_OF.get(kind, kind)
         end_line = (end or node).end_lineno
         if (key, node.lineno) not in self.found:
             self.found[(key, node.lineno)] = Pattern(key, self.pf.rel, node.lineno, end_line,

@@ -93,13 +93,16 @@ class _Progress(git.RemoteProgress):
     def __init__(self, report: Callable[[float, str], None]):
         super().__init__()
         self.report = report
+        self.percent = 0.0
 
     def update(self, op_code, cur_count, max_count=None, message=""):
         first, width, label = PHASES.get(op_code & self.OP_MASK, (None, 0.0, ""))
         if first is None:
             return
         fraction = (float(cur_count) / float(max_count)) if max_count else 0.0
-        self.report(min(100.0, first + width * fraction), label)
+        # never step back: a progress bar that shrinks looks broken
+        self.percent = max(self.percent, min(100.0, first + width * fraction))
+        self.report(self.percent, label)
 
 
 def _run_clone(url: str, target: Path, shallow: bool, progress: _Progress, cancel: threading.Event | None) -> None:

@@ -6,8 +6,9 @@ rectangles, 500 code notes, 500 layer notes and links. Prints the median time of
 as its baseline measured in the same run, the bare cost of the same output without the notes
 engine: json.dumps of the same dicts written to a file (JSON), writing the same number of text
 lines plus rendering as many PNG clips as the export writes (Markdown), and PyMuPDF saving a plain
-copy of the PDF (annotated PDF). Target (issue 7): every export under 5 s. Also prints the time
-to fetch one window of 100 rows for the panel against fetching all 10,000.
+copy of the PDF (annotated PDF). Target (issue 7): every export under 5 s. Also prints importing
+that JSON into an empty store (against json.loads alone) and the time to fetch one window of 100
+rows for the panel against fetching all 10,000.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from reader_app.notes import Annotation, AnnotationFilter, NotesStore, paper_id_
 from reader_app.notes.export_json import export_json  # noqa: E402
 from reader_app.notes.export_markdown import export_markdown  # noqa: E402
 from reader_app.notes.export_pdf import export_annotated_pdf  # noqa: E402
+from reader_app.notes.import_json import import_notes  # noqa: E402
 from reader_app.notes.structure import load_outline  # noqa: E402
 
 COUNT = 10_000
@@ -137,6 +139,14 @@ def main() -> None:
             engine_s, base_s = median_time(engine), median_time(baseline)
             verdict = "ok" if engine_s < 5 else "TOO SLOW"
             print(f"{name:<15}{engine_s:>10.3f}{base_s:>12.3f}{engine_s / base_s:>8.1f}   {verdict}")
+    def import_into_empty():
+        target = folder / f"import{time.perf_counter_ns()}.sqlite3"
+        with NotesStore.open(target) as empty:
+            import_notes(empty, folder / "n.json")
+
+    engine_s = median_time(import_into_empty)
+    base_s = median_time(lambda: json.loads((folder / "n.json").read_text(encoding="utf-8")))
+    print(f"{'JSON import':<15}{engine_s:>10.3f}{base_s:>12.3f}{engine_s / base_s:>8.1f}   (baseline: json.loads)")
     window = median_time(lambda: store.query_annotations(pid, offset=5000, limit=100))
     filtered = median_time(lambda: store.count_annotations(pid, AnnotationFilter(tags=("t3",), text="thought")))
     everything = median_time(lambda: store.query_annotations(pid))

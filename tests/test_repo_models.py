@@ -1,6 +1,7 @@
 """Model discovery by AST: aliases, local bases across files, the composition graph, layers and their uses."""
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -346,3 +347,41 @@ def test_a_model_registry_dict_counts_as_usage(tmp_path):
     used = {m.name for m in info.models if "the training or main script builds it" in m.reasons}
     assert used == {"UNet", "FCN"}
     assert info.main.name in used
+
+
+def test_demo_models_in_examples_and_notebooks_do_not_beat_the_library(tmp_path):
+    make_repo(tmp_path, {
+        "lib/model.py": """
+            import torch.nn as nn
+
+            class Part(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(4, 4)
+
+            class BigNet(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.a = Part()
+                    self.b = Part()
+        """,
+        "examples/train_toy.py": """
+            import torch.nn as nn
+
+            class Toy(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = nn.Linear(2, 2)
+
+            model = Toy()
+            loss = model(x).sum()
+            loss.backward()
+            opt.step()
+        """,
+    })
+    (tmp_path / "demo.ipynb").write_text(json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": (
+        "import torch.nn as nn\nclass NbNet(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(2, 2)\n\nnet = NbNet()\n")}]}))
+    info = scan_repo(tmp_path)
+    assert info.main.name == "BigNet", [(m.name, m.score) for m in info.models]
+    assert any("examples/ folder" in r for r in info.model_named("Toy").reasons)

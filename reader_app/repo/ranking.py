@@ -20,6 +20,21 @@ PART_NAMES = re.compile(r"(Block|Layer|Layers|Attention|Attn|MLP|Mlp|FeedForward
                         r"Gate|Projection|Proj|Encoding|Stem|Neck|Bottleneck|Part|Module)$")
 
 
+# Folders of demos and leftovers: a model defined there competes with the library's own only if nothing
+# else is found (a notebook-only repository is unaffected: all its classes share the penalty).
+SIDE_FOLDERS = {"examples", "example", "docs", "doc", "demo", "demos", "tutorials", "tutorial", "notebooks",
+                "playground", "sandbox", "legacy", "old", "deprecated", "archive", "benchmarks", "third_party",
+                "thirdparty", "vendor", "external"}
+
+
+def _side_place(info: ClassInfo) -> str | None:
+    parts = info.file.rel.split("/")
+    if parts[-1].lower().endswith(".ipynb"):
+        return "a notebook"
+    side = next((p for p in parts[:-1] if p.lower() in SIDE_FOLDERS), None)
+    return f"the {side}/ folder" if side else None
+
+
 def _in_model_file(info: ClassInfo) -> bool:
     parts = info.file.rel.lower().split("/")
     return bool(MODEL_NAMES.match(parts[-1])) or any(f in MODEL_FOLDERS for f in parts[:-1])
@@ -38,6 +53,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         if info.file.rel in test_files:
             score -= 60
             reasons.append("defined in a test file")
+        side = _side_place(info)
+        if side:
+            score -= 20
+            reasons.append(f"defined in {side}, beside the main code")
         if not parents:
             score += 30
             reasons.append("no other model is built from it (top of the composition graph)")

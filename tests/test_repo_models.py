@@ -385,3 +385,39 @@ def test_demo_models_in_examples_and_notebooks_do_not_beat_the_library(tmp_path)
     info = scan_repo(tmp_path)
     assert info.main.name == "BigNet", [(m.name, m.score) for m in info.models]
     assert any("examples/ folder" in r for r in info.model_named("Toy").reasons)
+
+
+def test_module_dict_lookup_counts_as_usage_of_its_factories(tmp_path):
+    """MAE's main_pretrain.py: `model = models_mae.__dict__[args.model](...)` picks a factory by name."""
+    make_repo(tmp_path, {
+        "models_mae.py": """
+            import torch.nn as nn
+
+            class MaskedAutoencoder(nn.Module):
+                def __init__(self, depth=2):
+                    super().__init__()
+                    self.encoder = nn.Linear(4, 4)
+
+            def mae_base(**kwargs):
+                return MaskedAutoencoder(depth=12, **kwargs)
+        """,
+        "baselines.py": """
+            import torch.nn as nn
+
+            class Baseline(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.a = nn.Linear(4, 4)
+                    self.b = nn.Linear(4, 4)
+                    self.c = nn.Linear(4, 4)
+        """,
+        "main_pretrain.py": """
+            import models_mae
+
+            model = models_mae.__dict__[args.model](norm_pix_loss=True)
+            loss = model(x)
+            loss.backward()
+            optimizer.step()
+        """,
+    })
+    assert scan_repo(tmp_path).main.name == "MaskedAutoencoder"

@@ -113,7 +113,10 @@ class GraphBuilder:
         return self._produced[key]
 
     def _registry_classes(self, path: str | None) -> set[str]:
-        """Module classes listed in a registry (`MODELS = {"unet": UNet, "fcn": fcn_factory}`)."""
+        """Module classes listed in a registry (`MODELS = {"unet": UNet, "fcn": fcn_factory}`), or
+        everything a module offers when it is used as one (`models_mae.__dict__[args.model]`)."""
+        if path and path.endswith(".__dict__"):
+            return self._module_offers(path[: -len(".__dict__")])
         found = self.index.registry_at(path)
         if found is None:
             return set()
@@ -127,6 +130,19 @@ class GraphBuilder:
                 if isinstance(item, (ast.Name, ast.Attribute)):
                     info = self.class_of_chain(rpf, item)
                     result |= {info.qualname} if info is not None else self.produced_by(rpf, item)
+            self._produced[key] = result
+        return self._produced[key]
+
+    def _module_offers(self, module: str) -> set[str]:
+        mpf = self.index.find_module(module)
+        if mpf is None:
+            return set()
+        key = (mpf.rel, "__dict__")
+        if key not in self._produced:
+            self._produced[key] = set()
+            result = {info.qualname for info in self.index.module_classes() if info.file is mpf}
+            for name in mpf.functions:
+                result |= self.produced_by(mpf, ast.Name(id=name, ctx=ast.Load()))
             self._produced[key] = result
         return self._produced[key]
 

@@ -68,13 +68,15 @@ def test_another_version_with_missing_fields_imports_what_it_can(tmp_path):
     document = {
         "format": "reader-app-notes", "format_version": 7,
         "paper": {"paper_id": pid, "title": "From the future"},
-        "progress": [{"step_id": "method", "done": True}, {"step_id": "dream_big", "done": True}],
+        "progress": [{"step_id": "method", "done": True}, {"step_id": "dream_big", "done": True},
+                     {"step_id": "connect", "done": True, "done_at": {"when": "yesterday"}}],
         "annotations": [
             {"id": "a1", "kind": "highlight", "page": 1, "quads": quads, "text": "softmax", "ink": [1, 2]},
             {"id": "a2", "kind": "highlight", "page": 1, "text": "no quads"},
             {"kind": "page_note", "page": 2, "point": [10, 10], "note": "no id"},
             {"id": "a4", "kind": "hologram", "page": 1},
             {"id": "a5", "kind": "rectangle", "page": "two", "rect": [1, 2, 3, 4]},
+            {"id": "a6", "kind": "page_note", "page": 1, "point": [1, 1], "note": ["not", "text"]},
             "not even an object",
         ],
     }
@@ -85,7 +87,8 @@ def test_another_version_with_missing_fields_imports_what_it_can(tmp_path):
         assert report.annotations == 2 and report.progress == 1
         assert store.get_annotation("a1").quads and store.get_progress(pid)["method"].done
         assert [s.split(":")[0] for s in report.skipped] == [
-            "annotation a2", "annotation a4", "annotation a5", "an annotation", "progress for step 'dream_big'"]
+            "annotation a2", "annotation a4", "annotation a5", "annotation a6", "an annotation", "progress for step 'dream_big'",
+            "progress for step connect"]
         assert any("newer than this app" in w for w in report.warnings)
         assert any("ink" in w for w in report.warnings)
         assert any("new id" in w for w in report.warnings)

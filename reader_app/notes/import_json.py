@@ -152,8 +152,11 @@ def _import_progress(conn, entries: list, paper_id: str, report: ImportReport) -
             report.skipped.append(f"progress for step {step}: the file does not say which paper it is for.")
             continue
         try:
+            done_at = entry.get("done_at")
+            if done_at is not None and not isinstance(done_at, str):
+                raise TypeError("done_at")
             values = (owner, str(entry.get("repo_id") or ""), step, int(bool(entry.get("done", False))),
-                      int(bool(entry.get("manual", False))), float(entry.get("seconds", 0.0)), entry.get("done_at"))
+                      int(bool(entry.get("manual", False))), float(entry.get("seconds", 0.0)), done_at)
         except (TypeError, ValueError):
             report.skipped.append(f"progress for step {step}: a field has the wrong type.")
             continue

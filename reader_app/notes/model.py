@@ -125,6 +125,7 @@ class Annotation:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Annotation))
+_TEXT_FIELDS = tuple(f.name for f in fields(Annotation) if f.type == "str")
 
 
 def normalize_tags(tags) -> tuple[str, ...]:
@@ -156,6 +157,9 @@ def validate(a: Annotation) -> Annotation:
     """Return `a` with its values in canonical form, or raise InvalidAnnotation saying what is missing."""
     if a.kind not in KINDS:
         raise InvalidAnnotation(f"unknown annotation kind {a.kind!r}")
+    for name in _TEXT_FIELDS:
+        if not isinstance(getattr(a, name), str):
+            raise InvalidAnnotation(f"{name} must be text")
     if not a.id or not a.paper_id:
         raise InvalidAnnotation("an annotation needs an id and a paper_id")
     page = None if a.page is None else int(a.page)

@@ -98,3 +98,16 @@ def test_a_file_defining_modules_is_a_model_file_whatever_its_name(tmp_path):
     assert info.role_of("stuff.py") == "model"
     assert info.role_of("tests/test_head.py") == "tests"
     assert info.main.name == "Head"  # a module defined in tests never wins
+
+
+def test_attention_pooling_in_the_sample_encoder():
+    """TimeSeriesEncoder pools LSTM states with softmax weights: no matmul, still attention."""
+    from reader_app.paths import sample_repo
+
+    info = scan_repo(sample_repo())
+    lines = (info.root / "model.py").read_text().splitlines()
+    pooling = [p for p in info.patterns if p.kind == "attention" and p.file == "model.py"]
+    assert pooling, [p.kind for p in info.patterns]
+    assert "softmax" in lines[pooling[0].line - 1]
+    assert "*" in "\n".join(lines[pooling[0].line - 1:pooling[0].end_line])
+    assert pooling[0].explanation.startswith("Attention pooling")

@@ -29,6 +29,8 @@ EXPLAIN = {
                  "weight the values, so each output is a mix of the inputs it attends to.",
     "additive_attention": "Additive attention: a small network scores each encoder output against the current "
                           "state, and a softmax turns the scores into weights that sum to one.",
+    "attention_pooling": "Attention pooling: a softmax turns a learned score per position into weights "
+                         "({weights}) that sum to one, and the weighted sum keeps the positions that matter.",
     "embedding": "Embedding lookup: {name} turns integer ids (tokens, positions, classes) into learned vectors.",
     "normalization": "Normalization: {name} rescales activations to a steady mean and spread, which keeps training "
                      "stable.",
@@ -67,7 +69,7 @@ def _call_arg_names(node: ast.AST) -> set[str]:
 
 
 # Explanation variants that report under a shared kind.
-KIND_OF = {"additive_attention": "attention", "manual_lr": "lr_scheduler"}
+KIND_OF = {"additive_attention": "attention", "attention_pooling": "attention", "manual_lr": "lr_scheduler"}
 
 
 class _FilePatterns:
@@ -127,17 +129,24 @@ class _FilePatterns:
         params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs} - {"self"}
         from_params: set[str] = set(params)  # names holding the input or a transform of it
         softmax = None
+        softmax_calls: set[int] = set()
         matmuls: list[ast.AST] = []
+        assigns: list[ast.Assign] = []
+        products: list[ast.BinOp] = []
         for node in self.pf.deep(func):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                assigns.append(node)
                 if isinstance(node.value, ast.Name) and node.value.id in params:
                     from_params.add(node.targets[0].id)
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                products.append(node)
             if isinstance(node, ast.Call):
                 path = self.index.resolve(self.pf, node.func) or ""
                 attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                 is_self = isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "self"
                 if SOFTMAX.match(path) or attr == "softmax" or (is_self and attr in softmax_attrs):
                     softmax = softmax or node
+                    softmax_calls.add(id(node))
                 elif MATMUL.match(path):
                     matmuls.append(node)
             elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
@@ -159,6 +168,19 @@ class _FilePatterns:
                      score=self.pf.segment(first).strip()[:50])
         elif softmax is not None and class_name and re.search(r"attention|attn", class_name, re.I):
             self.add("additive_attention", softmax)
+        elif softmax is not None and class_name:
+            self._attention_pooling(assigns, products, softmax_calls)
+
+    def _attention_pooling(self, assigns: list[ast.Assign], products: list[ast.BinOp], softmax_calls: set[int]):
+        """`w = softmax(score(h)); pooled = sum(w * h)`: softmax weights multiplying the values."""
+        weights = {a.targets[0].id: a for a in assigns
+                   if any(id(n) in softmax_calls for n in ast.walk(a.value))}
+        for product in sorted(products, key=lambda n: n.lineno):
+            for side in (product.left, product.right):
+                if isinstance(side, ast.Name) and side.id in weights:
+                    start = weights[side.id]
+                    self.add("attention_pooling", start, product, weights=side.id)
+                    return
 
     def _residual_binop(self, node: ast.BinOp, from_params: set[str]) -> None:
         for skip, other in ((node.left, node.right), (node.right, node.left)):

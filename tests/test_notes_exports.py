@@ -195,3 +195,19 @@ def test_highlights_on_a_rotated_page_cover_their_words(tmp_path):
         expected = [pymupdf.Point(note.quads[0][i], note.quads[0][i + 1]) for i in (0, 2, 4, 6)]
         assert all(abs(a - b) < 0.01 for a, b in zip(corners, expected))
         assert "residual connections" in page.get_textbox(annot.rect)
+
+
+def test_markdown_of_a_paper_that_cannot_be_analysed_keeps_every_note(tmp_path):
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + b"\x00" * 2000)  # looks like a PDF, is not one
+    pid = paper_id_for(damaged)
+    with NotesStore.open() as store:
+        store.remember_paper(pid, damaged, "Known Title")
+        store.add_annotations([Annotation.rectangle(pid, 2, (10, 10, 90, 90), "a region"),
+                               Annotation.page_note(pid, 1, (5, 5), "a pinned note")])
+        report = export_markdown(store, pid, tmp_path / "out.md")
+    text = report.path.read_text(encoding="utf-8")
+    assert "# Known Title" in text and "a pinned note" in text and "a region" in text
+    assert any("could not be analysed" in p for p in report.problems)
+    assert any("No figure images" in p for p in report.problems) and report.images == []
+    assert "![" not in text  # no link to an image that was not written

@@ -131,13 +131,15 @@ class _Writer:
         if a.note:
             self.add(a.note, "")
 
-    def figures(self, images, folder_name: str) -> None:
+    def figures(self, images, folder: Path, written: set[Path]) -> None:
         if not images:
             return
         self.add("## Figures with notes", "")
         for img in images:
-            image = md.link_target(Path(folder_name) / img.file_name, Path("."))
-            self.add(f"### {md.escape(img.label)}", "", f"![{md.escape(img.label)}]({image})", "")
+            self.add(f"### {md.escape(img.label)}", "")
+            if folder / img.file_name in written:
+                image = md.link_target(Path(folder.name) / img.file_name, Path("."))
+                self.add(f"![{md.escape(img.label)}]({image})", "")
             if img.caption:
                 self.add(f"*{md.escape(img.caption)}* ({self.page_link(img.page)})", "")
             for a in img.notes:
@@ -219,15 +221,15 @@ def export_markdown(store, paper_id: str, out_path: str | Path, *, pdf: str | Pa
             counts[index] = counts.get(index, 0) + 1
     placed.sort(key=lambda item: -1 if item[0] is None else item[0])  # stable: page order within a section
     folder = out_path.with_name(out_path.stem + "_figures")
+    if pdf is not None:  # images first: the text links only the ones that were really written
+        report.problems += write_images(images, pdf, folder)
+        report.images = [folder / img.file_name for img in images if (folder / img.file_name).exists()]
     writer.front(annotations)
     writer.checklist()
     writer.sections(counts)
     writer.notes(placed)
-    writer.figures(images, folder.name)
+    writer.figures(images, folder, set(report.images))
     writer.layers(annotations)
     writer.code_notes(annotations)
-    if pdf is not None:
-        report.problems += write_images(images, pdf, folder)
-        report.images = [folder / img.file_name for img in images if (folder / img.file_name).exists()]
     write_atomic(out_path, "\n".join(writer.lines).rstrip("\n") + "\n")
     return report

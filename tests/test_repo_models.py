@@ -421,3 +421,35 @@ def test_module_dict_lookup_counts_as_usage_of_its_factories(tmp_path):
         """,
     })
     assert scan_repo(tmp_path).main.name == "MaskedAutoencoder"
+
+
+def test_a_hydra_config_target_names_the_model(tmp_path):
+    """lightning-hydra-template's layout: train.py instantiates whatever configs/model/*.yaml names."""
+    make_repo(tmp_path, {
+        "src/models/components/nets.py": """
+            import torch.nn as nn
+
+            class SimpleDenseNet(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.model = nn.Sequential(nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
+
+            class WideNet(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.a = nn.Linear(784, 512)
+                    self.b = nn.Linear(512, 512)
+                    self.c = nn.Linear(512, 10)
+        """,
+        "configs/model/mnist.yaml": "_target_: src.models.components.nets.SimpleDenseNet\nlr: 0.001\n",
+        "src/train.py": """
+            import hydra
+
+            @hydra.main(config_path="../configs", config_name="train.yaml")
+            def main(cfg):
+                model = hydra.utils.instantiate(cfg.model)
+        """,
+    })
+    info = scan_repo(tmp_path)
+    assert info.main.name == "SimpleDenseNet"
+    assert any("_target_" in r for r in info.main.reasons)

@@ -41,7 +41,8 @@ def _in_model_file(info: ClassInfo) -> bool:
 
 
 def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], test_files: set[str],
-                  readme: str, layer_counts: dict[str, int]) -> list[tuple[float, list[str], ClassInfo]]:
+                  readme: str, layer_counts: dict[str, int],
+                  config_used: set[str] = frozenset()) -> list[tuple[float, list[str], ClassInfo]]:
     """(score, reasons, class) for every module class, best first."""
     ranked = []
     readme_words = set(re.findall(r"\w+", readme))
@@ -65,6 +66,9 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         if info.qualname in entry_used:
             score += 25
             reasons.append("the training or main script builds it")
+        if info.qualname in config_used:
+            score += 20
+            reasons.append("a configuration file names it for instantiation (_target_ / class_path)")
         if descendants:
             score += 3 * min(len(descendants), 8)
             reasons.append(f"built from {len(descendants)} of the repository's own modules")

@@ -71,6 +71,28 @@ def _init_layer_count(info) -> int:
     return 0
 
 
+# `_target_: pkg.models.UNet` (Hydra), `class_path: pkg.models.UNet` (LightningCLI), and their JSON forms.
+CONFIG_TARGET = re.compile(r"""["']?(?:_target_|class_path)["']?\s*[:=]\s*["']?([A-Za-z_][\w.]*)""")
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
+
+
+def _config_targets(files: list[SourceFile], index: RepoIndex) -> set[str]:
+    """Module classes that configuration files name for instantiation (config-driven repositories)."""
+    found: set[str] = set()
+    for source in files:
+        if source.kind != "other" or not source.rel.lower().endswith(CONFIG_SUFFIXES) or source.size > 500_000:
+            continue
+        try:
+            text = source.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for path in CONFIG_TARGET.findall(text):
+            info = index.class_at(path)
+            if info is not None and info.is_module:
+                found.add(info.qualname)
+    return found
+
+
 def _readme_text(files: list[SourceFile]) -> str:
     for source in files:
         if "/" not in source.rel and source.rel.lower().startswith("readme") and source.size < 2_000_000:
@@ -143,7 +165,8 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
             entry_used |= builder.used_in(pf)
     classes = index.module_classes()
     counts = {c.qualname: _init_layer_count(c) for c in classes}
-    ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts)
+    ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts,
+                           _config_targets(listing.files, index))
     info.models = [_model_record(score, reasons, c) for score, reasons, c in ranked]
     report(75.0, "reading the layers of every model")
     info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models}

@@ -134,3 +134,19 @@ def test_cli_reports_a_failed_clone(tmp_path, capsys):
     assert main(["repo", (tmp_path / "gone").as_uri()]) == 2
     err = capsys.readouterr().err
     assert err.startswith("reader-app: No repository was found") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("written", [
+    "github.com/karpathy/nanoGPT",
+    "https://github.com/karpathy/nanoGPT.",
+    "https://github.com/karpathy/nanoGPT/tree/master/config",
+    "https://www.github.com/karpathy/nanoGPT.git",
+    "(https://github.com/karpathy/nanoGPT)",
+])
+def test_addresses_as_papers_write_them_become_one_clone_url(written):
+    from reader_app.repo import is_repo_url, normalize_repo_url
+
+    assert normalize_repo_url(written.strip("(")) == "https://github.com/karpathy/nanoGPT"
+    assert is_repo_url(written.strip("("))
+    assert clone_folder_name(normalize_repo_url(written.strip("("))) == clone_folder_name(
+        "https://github.com/karpathy/nanoGPT")

@@ -32,9 +32,29 @@ class CloneError(Exception):
     """A clone that did not happen; the message is one sentence saying why (bad URL, network, ...)."""
 
 
+FORGES = re.compile(r"^(?:https?://)?(?:www\.)?(github\.com|gitlab\.com|bitbucket\.org)/([^/\s]+)/([^/\s#?]+)",
+                    re.IGNORECASE)
+
+
+def normalize_repo_url(text: str) -> str:
+    """The clonable address for what a paper or a user wrote.
+
+    `github.com/o/r`, `https://github.com/o/r/tree/main/src` and `https://github.com/o/r.` (a sentence's
+    full stop) all become `https://github.com/o/r`; other addresses are only trimmed.
+    """
+    url = text.strip().rstrip(".,;:)]}>\"'")
+    forge = FORGES.match(url)
+    if forge:
+        host, owner, repo = forge.groups()
+        repo = repo[:-4] if repo.lower().endswith(".git") else repo
+        return f"https://{host.lower()}/{owner}/{repo}"
+    return url
+
+
 def is_repo_url(text: str) -> bool:
-    """True for what looks like a remote address (https://, ssh://, git@host:, file://)."""
-    return bool(URL_FORM.match(text.strip()))
+    """True for what looks like a remote address (https://, ssh://, git@host:, file://, github.com/o/r)."""
+    text = text.strip()
+    return bool(URL_FORM.match(text) or FORGES.match(text))
 
 
 def clone_folder_name(url: str) -> str:
@@ -155,6 +175,7 @@ def clone_repo(url: str, cache_dir: str | Path | None = None, shallow: bool = Tr
     failed or cancelled clone leaves nothing behind. Raises CloneError with one sentence saying why.
     """
     report = progress or (lambda percent, phase: None)
+    url = normalize_repo_url(url)
     clone_url = _check_url(url)
     cache = Path(cache_dir) if cache_dir is not None else data_dir() / "clones"
     target = cache / clone_folder_name(url)

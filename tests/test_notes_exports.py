@@ -111,6 +111,7 @@ def test_markdown_has_the_paper_progress_quotes_figures_and_layer_table(attentio
     store.set_step_done(pid, "", "abstract_figures", True)
     store.add_step_seconds(pid, "", "abstract_figures", 312)
     store.save_layer_shapes("repo@1", "Transformer", {"encoder": "(1, 10, 512)"})
+    store.save_layer_shapes(repo_id_for(root), "Transformer", {"decoder": "(1, 10, 256)"})  # traced, no notes
     out_dir = tmp_path / "vault"
     out_dir.mkdir()
     report = export_markdown(store, pid, out_dir / "attention.md", pdf=pdf, repo=scan_repo(root))
@@ -128,7 +129,7 @@ def test_markdown_has_the_paper_progress_quotes_figures_and_layer_table(attentio
     assert "![Figure 1](attention_figures/figure-1.png)" in text and "- Layer `Transformer.encoder`: left half" in text
     assert "![Figure 2](attention_figures/figure-2.png)" in text and "- the two attention diagrams" in text
     assert "| `Transformer.encoder` | nn.Linear | model.py:7 | (1, 10, 512) | Figure 1 ([p. 3]" in text
-    assert "| `Transformer.decoder` | nn.Linear | model.py:8 |" in text
+    assert "| `Transformer.decoder` | nn.Linear | model.py:8 | (1, 10, 256) |" in text
     assert "- `model.py:7` — scaled dot product here" in text
     assert [p.name for p in report.images] == ["figure-1.png", "figure-2.png"]
     for image in report.images:

@@ -14,6 +14,7 @@ from pathlib import Path
 from reader_app.notes import markdown_text as md
 from reader_app.notes.atomic import write_atomic
 from reader_app.notes.figure_images import MAX_REGION_IMAGES, noted_images, write_images
+from reader_app.notes.ids import repo_id_for
 from reader_app.notes.model import Annotation, sort_y
 from reader_app.notes.structure import PaperOutline, load_outline
 from reader_app.workflow.steps import STEPS
@@ -204,8 +205,11 @@ def export_markdown(store, paper_id: str, out_path: str | Path, *, pdf: str | Pa
     pdf = pdf if pdf is not None and pdf.is_file() else None
     outline = outline or load_outline(pdf, store.paper_title(paper_id))
     annotations = store.query_annotations(paper_id)
+    repo_ids = {a.repo_id for a in annotations if a.repo_id}
+    if repo is not None:  # the trace view saves shapes under the open repository's id
+        repo_ids.add(repo_id_for(repo.root))
     shapes: dict = {}
-    for repo_id in sorted({a.repo_id for a in annotations if a.repo_id}):
+    for repo_id in sorted(repo_ids):
         shapes.update(store.layer_shapes(repo_id))
     report = MarkdownExportReport(out_path, problems=[outline.problem] if outline.problem else [])
     writer = _Writer(store, paper_id, out_path, pdf, outline, repo, shapes)
@@ -222,8 +226,8 @@ def export_markdown(store, paper_id: str, out_path: str | Path, *, pdf: str | Pa
     placed.sort(key=lambda item: -1 if item[0] is None else item[0])  # stable: page order within a section
     folder = out_path.with_name(out_path.stem + "_figures")
     if pdf is not None:  # images first: the text links only the ones that were really written
-        report.problems += write_images(images, pdf, folder)
-        report.images = [folder / img.file_name for img in images if (folder / img.file_name).exists()]
+        report.images, problems = write_images(images, pdf, folder)
+        report.problems += problems
     writer.front(annotations)
     writer.checklist()
     writer.sections(counts)

@@ -84,10 +84,13 @@ def noted_images(annotations: list[Annotation], figures: list) -> tuple[list[Not
     return images, {a.id for img in images for a in img.notes}, dropped
 
 
-def write_images(images: list[NotedImage], pdf: Path, folder: Path) -> list[str]:
-    """Render every image into `folder` (each file atomically); returns one sentence per image that failed."""
+def write_images(images: list[NotedImage], pdf: Path, folder: Path) -> tuple[list[Path], list[str]]:
+    """Render every image into `folder` (each file atomically).
+
+    Returns the files written and one sentence per image that could not be.
+    """
     if not images:
-        return []
+        return [], []
     from reader_app.paper.document import PaperOpenError, open_pdf
     from reader_app.paper.render import render_region_png
 
@@ -98,8 +101,8 @@ def write_images(images: list[NotedImage], pdf: Path, folder: Path) -> list[str]
     try:
         doc = open_pdf(pdf)
     except PaperOpenError as exc:
-        return [f"No figure images: {exc.message}"]
-    problems = []
+        return [], [f"No figure images: {exc.message}"]
+    problems, written = [], []
     try:
         for img in images:
             if img.page > doc.page_count:
@@ -107,6 +110,7 @@ def write_images(images: list[NotedImage], pdf: Path, folder: Path) -> list[str]
                 continue
             with atomic_path(folder / img.file_name) as temp:
                 render_region_png(doc, img.page, img.bbox, temp, dpi=DPI)
+            written.append(folder / img.file_name)
     finally:
         doc.close()
-    return problems
+    return written, problems

@@ -11,7 +11,7 @@ from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
 from reader_app.paper.front import find_authors, find_title, implicit_abstract, run_in_sections
 from reader_app.paper.headings import find_headings
-from reader_app.paper.layout import BodyStyle, column_of, column_starts, measure_body, prose_lines
+from reader_app.paper.layout import BodyStyle, column_of, measure_body, prose_lines, reading_columns
 from reader_app.paper.lines import TextLine, read_page
 from reader_app.paper.links import find_repo_urls
 from reader_app.paper.model import Figure, Paper, Section
@@ -35,8 +35,10 @@ def analyze_paper(source, password: str | None = None, progress: Progress | None
 
 
 def _read_pages(doc: pymupdf.Document, progress: Progress | None):
+    """Lines and sizes of every page, and the indices of pages that could not be read."""
     pages: list[list[TextLine]] = []
     sizes: list[tuple[float, float]] = []
+    broken: list[int] = []
     total = doc.page_count
     for pno in range(total):
         try:
@@ -46,24 +48,32 @@ def _read_pages(doc: pymupdf.Document, progress: Progress | None):
         except Exception:  # one damaged page should not cost the reader the rest of the paper
             sizes.append(sizes[-1] if sizes else (612.0, 792.0))
             pages.append([])
+            broken.append(pno)
         if progress is not None:
             progress(pno + 1, total)
-    return pages, sizes
+    return pages, sizes, broken
 
 
 def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Paper:
     if doc.page_count == 0:
         raise PaperOpenError(f"{name} has no pages.")
-    pages, sizes = _read_pages(doc, progress)
+    pages, sizes, broken = _read_pages(doc, progress)
     paper = Paper(file=name, page_count=doc.page_count, page_sizes=sizes)
+    if doc.is_repaired:  # MuPDF rebuilt a damaged file: pages it lost come out empty
+        broken = sorted(set(broken) | {i for i, lines in enumerate(pages) if not lines})
+    if broken:
+        paper.warnings.append(f"{name} is damaged (truncated?): {len(broken)} of {doc.page_count} pages "
+                              f"could not be read, so the analysis is incomplete.")
     chars = sum(len(ln.text) for lines in pages for ln in lines)
-    if chars < 40 * doc.page_count:
+    if chars < 40 * (doc.page_count - len(broken)):
         paper.has_text_layer = False
         paper.figures = _images_as_figures(doc)
+        paper.warnings.append(f"{name} has no text layer (a scanned paper?): sections cannot be found; "
+                              f"its {len(paper.figures)} images are listed as figures.")
         return paper
     body = measure_body(pages)
     prose = [prose_lines(lines, body) for lines in pages]
-    columns = [column_starts(lines, p) for lines, p in zip(pages, prose)]
+    columns = [reading_columns(lines, p, size[0]) for lines, p, size in zip(pages, prose, sizes)]
     title_lines = find_title(pages[0], sizes[0][1])
     paper.title = " ".join(ln.text for ln in title_lines)
     captions = find_captions(pages, body)

@@ -13,7 +13,10 @@ from reader_app.paper.render import render_region_png
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("analyze", help="find a paper's sections, figures, tables and code links")
+    p = subparsers.add_parser(
+        "analyze", help="find a paper's sections, figures, tables and code links",
+        description="Analyse a paper PDF. Exit status 0 on success, 2 when the PDF cannot be read or the "
+                    "analysis is incomplete (damaged pages, no text layer: what was found is still printed).")
     p.add_argument("paper", help="the PDF to analyse")
     p.add_argument("--json", action="store_true", help="print the analysis as JSON")
     p.add_argument("--figures-dir", metavar="DIR", help="write every figure and table there as a PNG")
@@ -56,10 +59,9 @@ def run(args) -> int:
         print(json.dumps(paper.to_json(), ensure_ascii=False, indent=1))
     else:
         print(summary(paper))
-    if not paper.has_text_layer:
-        print("reader-app: this PDF has no text layer (a scan?): no sections could be read; "
-              "its images are listed as figures.", file=sys.stderr)
-    return 0
+    for warning in paper.warnings:  # results were printed; say what is missing from them
+        print(f"reader-app: {warning}", file=sys.stderr)
+    return 2 if paper.warnings else 0
 
 
 def _write_figures(doc, paper: Paper, folder: Path, dpi: int) -> str | None:

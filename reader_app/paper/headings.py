@@ -146,6 +146,23 @@ def _drop_untrusted_numbers(cands: list[Candidate]) -> None:
                 c.number, c.title = "", c.raw
 
 
+_LETTER_TITLE = re.compile(r"^([A-H])\s+([A-Z].*)$")
+
+
+def _appendix_letters(cands: list[Candidate]) -> None:
+    """"A Hyperparameters" printed in the style of numbered sections, after References or in an
+    A, B, C run, is appendix A (a lone "A" with one space is otherwise read as the article)."""
+    numbered_styles = {c.style for c in cands if c.number[:1].isdigit() and "." not in c.number}
+    refs = min((c.order() for c in cands if plain(c.title) in ("references", "bibliography")), default=None)
+    lettered = [c for c in cands if not c.number and c.style in numbered_styles and _LETTER_TITLE.match(c.raw)]
+    letters = {_LETTER_TITLE.match(c.raw).group(1) for c in lettered}
+    for c in lettered:
+        letter, title = _LETTER_TITLE.match(c.raw).groups()
+        in_run = letter == "A" and "B" in letters or chr(ord(letter) - 1) in letters
+        if (refs is not None and c.order() > refs) or in_run:
+            c.number, c.title = letter, title
+
+
 def _counts_up(numbered: list[Candidate]) -> bool:
     """Section numbers of one style rise through the paper; list items restart at 1."""
     tops = [int(c.number.split(".")[0]) for c in sorted(numbered, key=Candidate.order)
@@ -188,6 +205,7 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
     repeated = _repeated_texts(cands)
     cands = [c for c in cands if _plausible(c, repeated)]
     _drop_untrusted_numbers(cands)
+    _appendix_letters(cands)
     levels = _levels(cands)
     # On page 1 everything above the first real heading is the title block (authors, affiliations).
     first = min((c.bbox[1] for c in cands if c.page == 0 and (is_anchor(c.title) or

@@ -129,6 +129,16 @@ def column_starts(lines: list[TextLine], prose: set[int]) -> list[float]:
     return starts or [0.0]
 
 
+def reading_columns(lines: list[TextLine], prose: set[int], page_width: float) -> list[float]:
+    """Column edges for reading order: starts closer than a quarter page apart are one column
+    (an indented abstract or list is not a column of its own)."""
+    merged: list[float] = []
+    for start in column_starts(lines, prose):
+        if not merged or start - merged[-1] >= 0.25 * page_width:
+            merged.append(start)
+    return merged
+
+
 def column_of(x0: float, starts: list[float]) -> int:
     col = 0
     for i, s in enumerate(starts):

@@ -68,6 +68,7 @@ class Paper:
         repo_urls: links to code repositories (github.com, gitlab.com, ...), first mention first.
         has_text_layer: False for scanned papers (no text to analyse; images still listed as figures).
         page_sizes: (width, height) of every page in points.
+        warnings: sentences for the reader about what could not be analysed (damaged pages, no text).
     """
 
     file: str
@@ -79,6 +80,7 @@ class Paper:
     repo_urls: list[str] = field(default_factory=list)
     has_text_layer: bool = True
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def section_at(self, page: int, y: float) -> Section | None:
         """The deepest section whose heading comes before the point (page 1-based, y in points)."""
@@ -112,6 +114,7 @@ class Paper:
                 for f in self.figures
             ],
             "repo_urls": list(self.repo_urls),
+            "warnings": list(self.warnings),
         }
 
 

@@ -7,7 +7,8 @@ process: the GUI side only waits on a pipe, which releases the GIL.
 Protocol: one JSON request per line on stdin; each reply on stdout is a 4-byte big-endian length, a
 JSON header of that length, then `header["size"]` bytes of payload (RGB pixels for renders).
 Requests: {"op": "open", "path", "password"}, {"op": "render", "page", "scale", ["clip", "key"]},
-{"op": "search", "query"}, {"op": "quit"}.
+{"op": "words", "page"} (x0, y0, x1, y1, text in reading order), {"op": "search", "query"},
+{"op": "quit"}.
 """
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ def serve(stdin=None, stdout=None) -> None:
                 pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False, clip=clip)
                 _reply(stdout, {"op": "render", "page": request["page"], "scale": scale, "key": request.get("key"),
                                 "width": pix.width, "height": pix.height, "stride": pix.stride}, pix.samples)
+            elif op == "words":
+                words = doc.load_page(request["page"]).get_text("words", sort=False)
+                _reply(stdout, {"op": "words", "page": request["page"],
+                                "words": [[round(w[0], 2), round(w[1], 2), round(w[2], 2), round(w[3], 2), w[4]]
+                                          for w in words]})
             elif op == "search":
                 hits = []
                 for page in doc:

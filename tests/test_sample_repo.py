@@ -83,4 +83,4 @@ def test_training_script_runs_end_to_end(tmp_path):
 def test_sample_repo_own_tests_pass():
     result = run_python("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "passed" in result.stdout and "failed" not in result.stdout

@@ -2,7 +2,8 @@
 
 TimeSeriesEncoder turns a window (B, T, F) into an embedding (B, 64); AnomalyAutoencoder squeezes
 the embedding through an 8-unit bottleneck and decodes it back to a window. The anomaly score of
-a window is its reconstruction error (see `AnomalyAutoencoder.score`).
+a window is its reconstruction error (see `AnomalyAutoencoder.score`); a time step gets the mean
+error at that step over the windows that contain it (utils.step_scores).
 """
 import torch
 import torch.nn as nn
@@ -69,7 +70,11 @@ class AnomalyAutoencoder(nn.Module):
         return self.output(h)  # (B, T, F)
 
     @torch.no_grad()
+    def step_errors(self, x):
+        """Squared reconstruction error of every time step, averaged over features: (B, T)."""
+        return ((x - self(x)) ** 2).mean(dim=2)
+
+    @torch.no_grad()
     def score(self, x):
         """Anomaly score per window: mean squared reconstruction error, shape (B,)."""
-        x_hat = self(x)
-        return ((x - x_hat) ** 2).mean(dim=(1, 2))
+        return self.step_errors(x).mean(dim=1)

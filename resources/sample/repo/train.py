@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader
 
 from data import WindowDataset, load_csv, standardize, synthetic_signal
 from model import AnomalyAutoencoder
-from utils import percentile_threshold, precision_recall_f1, set_seed, window_flags_to_points
+from utils import percentile_threshold, precision_recall_f1, set_seed, step_scores
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "configs" / "default.yaml"
 
@@ -63,10 +63,12 @@ def load_series(args):
     return normal[:split], normal[split:], test, labels
 
 
-def window_scores(model, series, args):
+def series_scores(model, series, args):
+    """Anomaly score of every time step of a series (see utils.step_scores)."""
     loader = DataLoader(WindowDataset(series, args.window, args.stride), batch_size=256)
     model.eval()
-    return torch.cat([model.score(batch) for batch in loader])
+    errors = torch.cat([model.step_errors(batch) for batch in loader])  # (windows, T)
+    return step_scores(errors, len(series), args.stride)
 
 
 def train(model, train_series, val_series, args):
@@ -85,7 +87,7 @@ def train(model, train_series, val_series, args):
             optimizer.step()
             total += loss.item() * len(batch)
         scheduler.step()
-        val = window_scores(model, val_series, args).mean().item()
+        val = series_scores(model, val_series, args).mean().item()
         print(f"epoch {epoch:3d}  train loss {total / len(loader.dataset):.4f}  val loss {val:.4f}")
 
 
@@ -98,13 +100,12 @@ def main(argv=None):
     model = AnomalyAutoencoder(args.n_features, args.hidden, args.embed, args.bottleneck, args.num_layers, args.dropout)
     train(model, train_series, val_series, args)
 
-    threshold = percentile_threshold(window_scores(model, val_series, args), args.percentile)
+    threshold = percentile_threshold(series_scores(model, val_series, args), args.percentile)
     print(f"threshold ({args.percentile:g}th percentile of validation scores): {threshold:.4f}")
     if test_series is not None:
         test_series, _, _ = standardize(test_series, mean, std)
-        flags = window_scores(model, test_series, args) > threshold
-        points = window_flags_to_points(flags, len(test_series), args.window, args.stride)
-        precision, recall, f1 = precision_recall_f1(points, labels)
+        flagged = series_scores(model, test_series, args) > threshold
+        precision, recall, f1 = precision_recall_f1(flagged, labels)
         print(f"test: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)

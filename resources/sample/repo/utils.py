@@ -11,17 +11,24 @@ def set_seed(seed):
 
 
 def percentile_threshold(scores, percentile=99.0):
-    """The threshold tau: this percentile of the scores of (normal) validation windows."""
+    """The threshold tau: this percentile of the scores of (normal) validation data."""
     return torch.quantile(scores, percentile / 100.0).item()
 
 
-def window_flags_to_points(flags, length, window, stride=1):
-    """A step is abnormal when any flagged window contains it."""
-    points = torch.zeros(length, dtype=torch.bool)
-    for index in torch.nonzero(flags).flatten().tolist():
+def step_scores(window_errors, length, stride=1):
+    """Score of every time step: the mean of its errors over all windows that contain it.
+
+    window_errors is (N, T), the per-step errors of N windows taken with this stride from a
+    series of this length; steps no window covers get score 0.
+    """
+    total = torch.zeros(length)
+    count = torch.zeros(length)
+    window = window_errors.shape[1]
+    for index, errors in enumerate(window_errors):
         start = index * stride
-        points[start:start + window] = True
-    return points
+        total[start:start + window] += errors
+        count[start:start + window] += 1
+    return total / count.clamp_min(1)
 
 
 def precision_recall_f1(predicted, labels):

@@ -14,6 +14,7 @@ def test_autoencoder_reconstructs_the_window_shape():
     x = torch.randn(2, 50, 5)
     assert model(x).shape == (2, 50, 5)
     assert model.score(x).shape == (2,)
+    assert model.step_errors(x).shape == (2, 50)
 
 
 def test_encoder_embedding_and_attention_weights():
@@ -23,3 +24,10 @@ def test_encoder_embedding_and_attention_weights():
     weights = encoder.attention_weights(x)
     assert weights.shape == (3, 50)
     assert torch.allclose(weights.sum(dim=1), torch.ones(3))
+
+
+def test_step_scores_average_the_windows_covering_each_step():
+    from utils import step_scores
+
+    errors = torch.tensor([[1.0, 1.0, 1.0], [3.0, 3.0, 3.0]])  # two windows of 3 steps, stride 1
+    assert step_scores(errors, length=4).tolist() == [1.0, 2.0, 2.0, 3.0]

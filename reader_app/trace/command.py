@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from reader_app.trace.request import TraceRequest
@@ -45,10 +46,14 @@ def handle(args) -> int:
                            device=args.device, timeout=args.timeout, interpreter=args.interpreter,
                            per_line=not args.no_lines)
     result = run_trace(request)
-    if args.json:
-        print(json.dumps(result.to_json(), indent=1))
-    else:
-        print_summary(result)
+    try:
+        if args.json:
+            print(json.dumps(result.to_json(), indent=1))
+        else:
+            print_summary(result)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `reader-app trace ... | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if result.error is not None:
         where = f" ({result.error.file}:{result.error.line})" if result.error.file and result.error.line else ""
         return _fail(f"{result.error.message}{where}")

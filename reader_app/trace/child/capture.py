@@ -1,9 +1,5 @@
-"""Recording one forward pass: module hooks for per-layer shapes, a line tracer for per-line shapes.
-
-The line tracer (sys.settrace) follows only frames whose code lives in the repository's files, so
-torch's own Python is not traced line by line; on each new line it compares the frame's locals with
-the previous line's and records the tensors that changed, which are the ones the previous line made.
-"""
+"""Recording one forward pass: module hooks for per-layer shapes, probes (see probes.py) for per-line
+shapes, and the failing line with its operands when the forward raises."""
 from __future__ import annotations
 
 import ast
@@ -14,6 +10,8 @@ from dataclasses import dataclass, field
 
 import torch
 import torch.nn as nn
+
+from reader_app.trace.child.probes import SINK
 
 
 def shapes_of(value, limit: int = 16) -> list[list[int]]:
@@ -119,7 +117,7 @@ class RepoFiles:
 
 
 class Recorder:
-    """Hooks every module of a model and, optionally, traces repository lines during one forward.
+    """Hooks every module of a model and, optionally, listens to the line probes during one forward.
 
     Attributes:
         calls: module calls in the order they started.
@@ -137,7 +135,6 @@ class Recorder:
         self.stack: list[LayerCall] = []
         self.output_shapes: list | None = None
         self._handles = []
-        self._last_exc = None
 
     # ---- module hooks -------------------------------------------------------------------------
     def _call_site(self):
@@ -173,65 +170,42 @@ class Recorder:
         for handle in self._handles:
             handle.remove()
         self._handles.clear()
-        sys.settrace(None)
         return False
 
     # ---- the forward --------------------------------------------------------------------------
     def run(self, inputs: dict):
         if self.per_line:
-            sys.settrace(self._global_trace)
+            SINK.record = self._record
         try:
             output = self.model(**inputs)
+        except BaseException as exc:
+            self.error_site = self._site(exc)
+            raise
         finally:
-            sys.settrace(None)
+            SINK.record = None
         self.output_shapes = shapes_of(output)
         return output
 
-    # ---- line tracer --------------------------------------------------------------------------
-    def _global_trace(self, frame, event, arg):
-        if event != "call" or frame.f_code.co_filename not in self.files:
-            return None
-        return _FrameTracer(self, frame).trace
-
-    def note_exception(self, frame, exc):
-        if exc is self._last_exc:
-            return
-        self._last_exc = exc
-        file, line = frame.f_code.co_filename, frame.f_lineno
-        self.error_site = ErrorSite(file, line, _operands(frame, linecache.getline(file, line)))
-
-
-class _FrameTracer:
-    """Per-frame state: the previous line and the locals seen after it."""
-
-    __slots__ = ("rec", "file", "last_line", "seen")
-
-    def __init__(self, recorder: Recorder, frame):
-        self.rec, self.file, self.last_line = recorder, frame.f_code.co_filename, None
-        self.seen: dict = {}
-
-    def _flush(self, frame):
-        seen, records, line = self.seen, self.rec.lines, self.last_line
-        for name, value in frame.f_locals.items():
-            if seen.get(name) is value:
-                continue
-            seen[name] = value
-            if line is not None:
+    def _record(self, file, line, names, values):
+        lines = self.lines
+        for name, value in zip(names, values):
+            if isinstance(value, torch.Tensor):
+                lines.append(LineRecord(file, line, name, list(value.shape)))
+            elif isinstance(value, (tuple, list)):
                 for label, tensor in named_tensors(name, value):
-                    records.append(LineRecord(self.file, line, label, list(tensor.shape)))
+                    lines.append(LineRecord(file, line, label, list(tensor.shape)))
 
-    def trace(self, frame, event, arg):
-        if event == "line":
-            self._flush(frame)
-            self.last_line = frame.f_lineno
-        elif event == "return":
-            self._flush(frame)
-            if self.last_line is not None:
-                for label, tensor in named_tensors("return", arg):
-                    self.rec.lines.append(LineRecord(self.file, self.last_line, label, list(tensor.shape)))
-        elif event == "exception":
-            self.rec.note_exception(frame, arg[1])
-        return self.trace
+    def _site(self, exc: BaseException) -> ErrorSite | None:
+        """The innermost repository line of the traceback, with the tensors that line names."""
+        tb, found = exc.__traceback__, None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename in self.files:
+                found = tb
+            tb = tb.tb_next
+        if found is None:
+            return None
+        file, line = found.tb_frame.f_code.co_filename, found.tb_lineno
+        return ErrorSite(file, line, _operands(found.tb_frame, linecache.getline(file, line)))
 
 
 def _operands(frame, source: str) -> list[tuple[str, list]]:

@@ -166,7 +166,9 @@ def _import_notebook(file: str) -> types.ModuleType:
     module = types.ModuleType("notebook_model")
     module.__file__ = file
     sys.modules[module.__name__] = module
-    exec(compile(tree, file, "exec"), module.__dict__)
+    from reader_app.trace.child.probes import instrument
+
+    exec(compile(instrument(tree, file), file, "exec"), module.__dict__)
     return module
 
 

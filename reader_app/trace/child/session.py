@@ -10,7 +10,7 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import failure
+from reader_app.trace.child import failure, probes
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -80,6 +80,7 @@ class Session:
     def load(self):
         self.progress("importing the model's code")
         sys.meta_path.append(self.finder)
+        probes.install(self.files)
         try:
             module = import_model_file(self.file, self.root)
         except BaseException as exc:  # the user's module may raise anything, even SystemExit

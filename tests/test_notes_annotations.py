@@ -124,6 +124,16 @@ def test_panel_filters_and_pages_through_ten_thousand(pdf):
         assert not any("TEMP B-TREE" in str(row) for row in plan)  # a window needs no sort of all rows
 
 
+def test_code_view_and_layer_view_find_their_notes(pdf):
+    pid = paper_id_for(pdf)
+    with NotesStore.open() as store:
+        store.add_annotations(every_kind(pdf, pid))
+        store.add_annotation(Annotation.code_note(pid, "repo@abc", "train.py", 3, "elsewhere"))
+        in_model = store.query_annotations(pid, AnnotationFilter(kinds=("code_note",), file="model.py"))
+        assert [(a.file, a.line) for a in in_model] == [("model.py", 42)]
+        assert {a.kind for a in store.query_annotations(pid, AnnotationFilter(layer="encoder"))} == {"layer_link"}
+
+
 def test_text_filter_treats_wildcards_literally(pdf):
     pid = paper_id_for(pdf)
     with NotesStore.open() as store:

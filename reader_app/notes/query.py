@@ -29,6 +29,8 @@ class AnnotationFilter:
         page: only this page (1-based).
         repo_id: only this repository's code notes, layer notes and links (and page annotations).
         color: only this colour.
+        file: only code notes on this file (repository-relative path), e.g. for the code view's gutter.
+        layer: only notes and links of this layer.
     """
 
     kinds: tuple[str, ...] = ()
@@ -37,6 +39,8 @@ class AnnotationFilter:
     page: int | None = None
     repo_id: str | None = None
     color: str = ""
+    file: str = ""
+    layer: str = ""
 
 
 def _where(paper_id: str, f: AnnotationFilter) -> tuple[str, list]:
@@ -53,6 +57,10 @@ def _where(paper_id: str, f: AnnotationFilter) -> tuple[str, list]:
     if f.color:
         clauses.append("color=?")
         params.append(f.color.lower())
+    for column, value in (("file", f.file), ("layer", f.layer)):
+        if value:
+            clauses.append(f"{column}=?")
+            params.append(value)
     for tag in normalize_tags(f.tags):
         clauses.append("id IN (SELECT annotation_id FROM annotation_tags WHERE tag=?)")
         params.append(tag)

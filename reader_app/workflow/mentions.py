@@ -1,0 +1,179 @@
+"""For each layer of the main model, the passages of the paper that talk about its kind or its name.
+
+Step 6 (connect each layer to the paper) goes faster when the reader is shown where the paper
+describes an LSTM, the attention, the layer normalization... A passage ranks higher when it uses
+the kind's own word (not a loose synonym), sits in the Method section, and reads like a definition
+(numbers, "we use", "consists of", an equation) rather than a citation of other work.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reader_app.repo import RepoInfo
+from reader_app.workflow.layer_kinds import KIND_TERMS, display, kinds_of, term_hits
+from reader_app.workflow.model_tree import ModelLayer, model_layers
+from reader_app.workflow.paper_text import Box, Passage, PaperText
+
+SECTION_WEIGHT = {"method": 2.0, "appendix": 0.8, "experiments": 0.8, "abstract": 0.6, "introduction": 0.3,
+                  "results": 0.3, "conclusion": 0.1, "other": 0.3, "related_work": -0.5}
+DEFINING = re.compile(r"\b(we (use|employ|apply|adopt|propose|introduce|stack|compute|add)|consists? of|"
+                      r"composed of|is (computed|defined|given|applied)|followed by|each (layer|step|block)|"
+                      r"dimension(al|ality)?|hidden (size|state|units?)|layers?\b|units\b|=)", re.I)
+# Other people's work: "Cho et al. (2014)", "[3, 7]", or several bracketed references. A single "[4]"
+# right after a term usually credits its origin inside a defining sentence, so it does not count.
+CITATION = re.compile(r"\bet al\.|\(\d{4}[a-z]?\)|\[\d+(,\s*\d+)+\]|\[\d+\][^\[]*\[\d+\]")
+
+
+@dataclass
+class Mention:
+    """One passage of the paper that speaks about a layer's kind or name.
+
+    Attributes:
+        page: 1-based page.
+        bbox: the sentence's box on that page (PDF points).
+        snippet: the sentence (or caption sentence, or table row).
+        score: ranking score, higher is better.
+        kind: the kind it was found for ("lstm", "attention", ...) or "name" for the layer's own name.
+        term: the words that matched, as printed.
+        section: "3.1 Encoder", or "" before the first heading.
+        tag: the section's tag.
+    """
+
+    page: int
+    bbox: Box
+    snippet: str
+    score: float
+    kind: str
+    term: str
+    section: str
+    tag: str
+
+    def to_json(self) -> dict:
+        return {"page": self.page, "bbox": [round(v, 1) for v in self.bbox], "snippet": self.snippet,
+                "score": round(self.score, 2), "kind": self.kind, "term": self.term, "section": self.section,
+                "tag": self.tag}
+
+
+@dataclass
+class LayerMentions:
+    """The ranked mention suggestions for one layer.
+
+    Attributes:
+        name: dotted layer name ("encoder.lstm").
+        type: layer type ("nn.LSTM").
+        kinds: its kinds, the one suggestions are mostly for first.
+        mentions: the best passages, best first (empty when the paper never speaks of it).
+        file, line: where the layer is built.
+    """
+
+    name: str
+    type: str
+    kinds: list[str]
+    mentions: list[Mention] = field(default_factory=list)
+    file: str = ""
+    line: int = 0
+
+    def kind_text(self) -> str:
+        return ", ".join(display(k) for k in self.kinds) or "unknown kind"
+
+
+def _name_pattern(name: str) -> str | None:
+    """A layer name worth searching for as a word (`bottleneck`, `decoder`), not `fc` or `h[i]`."""
+    last = name.split(".")[-1]
+    if len(last) < 4 or not last.isidentifier() or last in ("norm", "proj", "output", "head", "layer"):
+        return None
+    return r"\b" + re.escape(last).replace("_", "[ _-]?") + r"s?\b"
+
+
+def _context_pattern(name: str) -> str | None:
+    """Words for the parts that hold the layer: `encoder.lstm` -> encoder, `decoder.attention.v` -> decoder|attention."""
+    words = [w for w in name.split(".")[:-1] if w.isidentifier() and len(w) >= 4]
+    if not words:
+        return None
+    return r"\b(" + "|".join(re.escape(w).replace("_", "[ _-]?") for w in words) + r")"
+
+
+def score_passage(passage: Passage, kind: str, kind_rank: int) -> tuple[float, str] | None:
+    """How well `passage` speaks about `kind`; None when it does not mention it at all."""
+    hits = term_hits(kind, passage.text)
+    if not hits:
+        return None
+    best, match = max(hits, key=lambda h: h[0])
+    score = best + 0.25 * min(3, len(hits) - 1)
+    score += SECTION_WEIGHT.get(passage.tag, 0.3)
+    score += 0.3 * min(3, len(DEFINING.findall(passage.text)))
+    if passage.kind == "caption":
+        score += 0.5 if passage.figure.startswith("Figure") else -0.3
+    elif passage.kind == "table":
+        score -= 0.5
+    if CITATION.search(passage.text):
+        score -= 0.6  # speaks of others' work
+    if len(passage.text) < 25:
+        score -= 1.0  # a heading-like fragment says nothing
+    score -= 1.5 * kind_rank  # what the name says (attn_score: attention) beats what the type says (Linear)
+    return score, match.group(0)
+
+
+def _candidates(text: PaperText) -> list[Passage]:
+    return [p for p in text.passages if p.kind in ("prose", "caption", "table") and p.tag != "references"]
+
+
+def mentions_for(name: str, layer_type: str, text: PaperText, limit: int = 5,
+                 kinds: list[str] | None = None) -> LayerMentions:
+    """The passages that mention one layer (by its kinds, then by its own name), best first."""
+    kinds = kinds if kinds is not None else kinds_of(name, layer_type)
+    name_pattern = _name_pattern(name)
+    context = _context_pattern(name)
+    best: dict[int, Mention] = {}
+    for index, passage in enumerate(_candidates(text)):
+        found: list[tuple[float, str, str]] = []
+        for rank, kind in enumerate(k for k in kinds if k in KIND_TERMS):
+            scored = score_passage(passage, kind, rank)
+            if scored is not None:
+                found.append((scored[0], kind, scored[1]))
+        if name_pattern:
+            m = re.search(name_pattern, passage.text, re.I)
+            if m:
+                found.append((1.5 + SECTION_WEIGHT.get(passage.tag, 0.3), "name", m.group(0)))
+        if not found:
+            continue
+        score, kind, term = max(found)
+        score += 0.5 * (len({k for _, k, _ in found}) - 1)  # speaks of several of the layer's kinds at once
+        if context and re.search(context, passage.text, re.I):
+            score += 0.8  # names the part of the model the layer belongs to ("the encoder ... LSTM")
+        best[index] = Mention(passage.page, passage.bbox, passage.text, score, kind, term,
+                              passage.section_title(), passage.tag)
+    ranked = sorted(best.items(), key=lambda item: (-item[1].score, item[0]))
+    return LayerMentions(name, layer_type, kinds, [m for _, m in ranked[:limit]])
+
+
+def suggest_mentions(repo: RepoInfo, text: PaperText, limit: int = 5) -> list[LayerMentions]:
+    """Suggestions for every layer of the main model (and its local submodules), plus the residual
+    connections the code makes without a layer of their own."""
+    out = []
+    for item in model_layers(repo):
+        found = mentions_for(item.name, item.type, text, limit)
+        found.file, found.line = item.file, item.layer.line
+        out.append(found)
+    out += _pattern_entries(repo, text, limit, model_layers(repo))
+    return out
+
+
+def _pattern_entries(repo: RepoInfo, text: PaperText, limit: int, layers: list[ModelLayer]) -> list[LayerMentions]:
+    """Residual connections and functional attention are code patterns, not layers: list them too."""
+    files = {item.file for item in layers}
+    if repo.main is not None:
+        files.add(repo.main.file)
+    have = {k for item in layers for k in kinds_of(item.name, item.type)}
+    out, done = [], set()
+    for pattern in repo.patterns:
+        kind = {"residual": "residual", "scaled_dot_product_attention": "attention",
+                "multi_head_attention": "attention", "attention": "attention"}.get(pattern.kind)
+        if kind is None or pattern.file not in files or kind in have or kind in done:
+            continue
+        done.add(kind)
+        found = mentions_for(kind, f"({pattern.kind.replace('_', ' ')} in code)", text, limit, [kind])
+        found.file, found.line = pattern.file, pattern.line
+        out.append(found)
+    return out

@@ -1,0 +1,219 @@
+"""Papers in other house styles, typeset here with PyMuPDF: a two-column IEEE-like paper (roman
+numerals, capitals, run-in "Abstract--", the base-14 fonts having no em dash) and a one-column article (bold numbered headings, a missing
+abstract heading, an appendix after the references). The engine must read them without being told
+which style it is looking at."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pymupdf
+import pytest
+
+from reader_app.paper import analyze_paper
+
+SENTENCE = ("We study how the proposed layers transform the input signal and measure the effect of every "
+            "design choice on held-out data under the same training budget. ")
+
+
+@dataclass
+class Typesetter:
+    """A tiny column-flow layout engine: paragraphs, headings, figures and tables in reading order."""
+
+    doc: pymupdf.Document
+    columns: list[tuple[float, float]]
+    top: float = 72.0
+    bottom: float = 720.0
+    body: float = 10.0
+
+    def __post_init__(self):
+        self.page = self.doc.new_page()
+        self.col = 0
+        self.y = self.top
+
+    @property
+    def x0(self) -> float:
+        return self.columns[self.col][0]
+
+    @property
+    def x1(self) -> float:
+        return self.columns[self.col][1]
+
+    def need(self, height: float) -> None:
+        if self.y + height <= self.bottom:
+            return
+        if self.col + 1 < len(self.columns):
+            self.col += 1
+        else:
+            self.page = self.doc.new_page()
+            self.col = 0
+        self.y = self.top
+
+    def text(self, text: str, font: str = "tiro", size: float | None = None, align: int = 3,
+             gap_after: float = 4.0) -> pymupdf.Rect:
+        size = size or self.body
+        lines = max(1, int(pymupdf.get_text_length(text, fontname=font, fontsize=size) / (self.x1 - self.x0)) + 1)
+        height = lines * size * 1.6 + 12
+        self.need(height)
+        rect = pymupdf.Rect(self.x0, self.y, self.x1, self.y + height)
+        left = self.page.insert_textbox(rect, text, fontname=font, fontsize=size, align=align)
+        used = rect.height - left if left >= 0 else rect.height
+        self.y += used + gap_after
+        return pymupdf.Rect(rect.x0, rect.y0, rect.x1, rect.y0 + used)
+
+    def heading(self, text: str, font: str = "tibo", size: float = 12.0, align: int = 0) -> None:
+        self.need(60)
+        self.y += 6
+        self.text(text, font=font, size=size, align=align, gap_after=3)
+
+    def paragraphs(self, n: int = 2, sentences: int = 5) -> None:
+        for _ in range(n):
+            self.text(SENTENCE * sentences)
+
+    def figure(self, caption: str, height: float = 120.0) -> pymupdf.Rect:
+        self.need(height + 50)
+        box = pymupdf.Rect(self.x0 + 10, self.y + 4, self.x1 - 10, self.y + 4 + height)
+        self.page.draw_rect(box, color=(0, 0, 0.6), fill=(0.85, 0.9, 1.0))
+        self.page.draw_circle(box.tl + (40, 40), 20, color=(0.8, 0, 0))
+        self.page.insert_text(box.tl + (60, 70), "encoder", fontname="helv", fontsize=7)
+        self.y = box.y1 + 8
+        self.text(caption, size=self.body - 1, gap_after=10)
+        return box
+
+    def table(self, caption: str, rows: int = 4) -> pymupdf.Rect:
+        self.need(rows * 13 + 60)
+        self.text(caption, size=self.body - 1, gap_after=4)
+        top = self.y
+        self.page.draw_line((self.x0 + 5, top), (self.x1 - 5, top))
+        for r in range(rows):
+            y = top + 11 + r * 12
+            for c, word in enumerate(("Model", "0.81", "0.77")):
+                self.page.insert_text((self.x0 + 10 + c * 70, y), word if r else word.upper(), fontsize=8)
+        bottom = top + rows * 12 + 4
+        self.page.draw_line((self.x0 + 5, bottom), (self.x1 - 5, bottom))
+        self.y = bottom + 12
+        return pymupdf.Rect(self.x0 + 5, top, self.x1 - 5, bottom)
+
+
+def ieee_paper(path) -> dict:
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(54, 300), (312, 558)])
+    ts.page.insert_text((110, 60), "Residual Gates for Streaming Speech Models", fontname="tibo", fontsize=20)
+    ts.top = 120
+    ts.y = 120
+    ts.text("Abstract--We gate residual streams in speech models. " + SENTENCE * 3, font="tibi", size=9)
+    ts.heading("I. INTRODUCTION", font="tiro", size=10, align=1)
+    ts.paragraphs(2)
+    ts.heading("II. RELATED WORK", font="tiro", size=10, align=1)
+    ts.paragraphs(2)
+    ts.heading("III. GATED RESIDUAL NETWORK", font="tiro", size=10, align=1)
+    ts.paragraphs(1)
+    fig = ts.figure("Fig. 1. The gated residual block: the gate scales the skip path.")
+    ts.paragraphs(2)
+    ts.heading("IV. EXPERIMENTS", font="tiro", size=10, align=1)
+    tab = ts.table("TABLE I: Word error rate on the test sets.")
+    ts.paragraphs(2)
+    ts.heading("V. CONCLUSION", font="tiro", size=10, align=1)
+    ts.paragraphs(1)
+    ts.text("Code: https://github.com/example-lab/", size=8, gap_after=0)
+    ts.text("gated-residual-speech", size=8)
+    ts.heading("REFERENCES", font="tiro", size=10, align=1)
+    for i in range(6):
+        ts.text(f"[{i + 1}] A. Author, \u201cA paper on speech,\u201d in Proc. ICASSP, 20{10 + i}.", size=8)
+    doc.save(path)
+    return {"figure": fig, "table": tab}
+
+
+def article_paper(path) -> dict:
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(90, 522)], body=11)
+    ts.page.insert_text((150, 80), "Sparse Mixtures for Tabular Data", fontname="tibo", fontsize=17)
+    ts.top = 130
+    ts.y = 130
+    ts.paragraphs(1, sentences=4)  # an abstract with no heading
+    ts.heading("1 Introduction", size=14)
+    ts.paragraphs(2)
+    ts.heading("2 Background", size=14)
+    ts.paragraphs(1)
+    ts.heading("2.1 Mixture models", size=11.5)
+    ts.paragraphs(1)
+    ts.heading("3 Sparse Mixture Layer", size=14)
+    ts.paragraphs(1)
+    fig = ts.figure("Figure 1: A sparse mixture layer routes each row to two experts.", height=150)
+    ts.heading("4 Evaluation", size=14)
+    ts.paragraphs(2)
+    ts.heading("5 Discussion", size=14)
+    ts.paragraphs(1)
+    ts.heading("References", size=14)
+    for i in range(5):
+        ts.text(f"[{i + 1}] B. Writer. Tables and trees. JMLR, 20{10 + i}.", size=9)
+    ts.heading("A Proofs", size=14)
+    ts.paragraphs(2)
+    doc.save(path)
+    return {"figure": fig}
+
+
+@pytest.fixture(scope="module")
+def ieee(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ieee") / "ieee.pdf"
+    boxes = ieee_paper(path)
+    return analyze_paper(path), boxes
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    path = tmp_path_factory.mktemp("article") / "article.pdf"
+    boxes = article_paper(path)
+    return analyze_paper(path), boxes
+
+
+def top(paper):
+    return [(s.number, s.title.lower(), s.tag) for s in paper.sections if s.level == 1]
+
+
+def test_ieee_roman_numbered_capital_headings(ieee):
+    paper, _ = ieee
+    assert top(paper) == [
+        ("", "abstract", "abstract"), ("I", "introduction", "introduction"),
+        ("II", "related work", "related_work"), ("III", "gated residual network", "method"),
+        ("IV", "experiments", "experiments"), ("V", "conclusion", "conclusion"),
+        ("", "references", "references"),
+    ]
+    assert paper.title == "Residual Gates for Streaming Speech Models"
+
+
+def test_ieee_figure_and_table_boxes(ieee):
+    paper, boxes = ieee
+    by_label = {f.label: f for f in paper.figures}
+    assert set(by_label) == {"Figure 1", "Table I"}
+    fig, tab = by_label["Figure 1"], by_label["Table I"]
+    assert pymupdf.Rect(fig.bbox).contains(boxes["figure"])
+    assert pymupdf.Rect(fig.bbox).height < boxes["figure"].height + 10
+    assert fig.caption.startswith("Fig. 1. The gated residual block")
+    assert tab.kind == "table" and pymupdf.Rect(tab.bbox).intersects(boxes["table"])
+    assert pymupdf.Rect(tab.bbox).y0 >= pymupdf.Rect(tab.caption_bbox).y1 - 1  # caption above the table
+
+
+def test_url_broken_over_two_lines(ieee):
+    paper, _ = ieee
+    assert paper.repo_urls == ["https://github.com/example-lab/gated-residual-speech"]
+
+
+def test_article_without_abstract_heading(article):
+    paper, _ = article
+    assert top(paper) == [
+        ("", "abstract", "abstract"), ("1", "introduction", "introduction"),
+        ("2", "background", "related_work"), ("3", "sparse mixture layer", "method"),
+        ("4", "evaluation", "experiments"), ("5", "discussion", "conclusion"),
+        ("", "references", "references"), ("A", "proofs", "appendix"),
+    ]
+    assert paper.sections[0].implicit
+    sub = next(s for s in paper.sections if s.number == "2.1")
+    assert sub.level == 2 and sub.tag == "related_work"
+
+
+def test_article_figure_box(article):
+    paper, boxes = article
+    (fig,) = paper.figures
+    assert fig.label == "Figure 1" and fig.caption.endswith("two experts.")
+    box = pymupdf.Rect(fig.bbox)
+    assert box.contains(boxes["figure"]) and box.height < boxes["figure"].height + 10

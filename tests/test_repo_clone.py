@@ -150,3 +150,10 @@ def test_addresses_as_papers_write_them_become_one_clone_url(written):
     assert is_repo_url(written.strip("("))
     assert clone_folder_name(normalize_repo_url(written.strip("("))) == clone_folder_name(
         "https://github.com/karpathy/nanoGPT")
+
+
+def test_error_sentences_do_not_read_the_address_as_the_cause(tmp_path):
+    """A missing repository whose path holds '403' or 'permission-denied' is still 'not found'."""
+    missing = tmp_path / "pytest-403" / "permission-denied"
+    with pytest.raises(CloneError, match="No repository was found"):
+        clone_repo(missing.as_uri())

@@ -85,14 +85,17 @@ def _check_url(url: str) -> str:
 
 def _explain(url: str, lines: list[str], code: int | None) -> str:
     """One sentence for git's error output."""
-    text = "\n".join(lines).lower()
+    # the address itself is taken out first: a path like /tmp/pytest-403/ must not read as HTTP 403
+    text = "\n".join(lines).lower().replace(url.lower(), "")
+    if url.startswith("file://"):
+        text = text.replace(url[len("file://"):].lower(), "")
     if "no space left" in text or "disk quota" in text:
         return "The disk is full: there is no room to clone the repository."
     if any(s in text for s in ("authentication failed", "could not read username", "permission denied",
-                               "terminal prompts disabled", "invalid username or password", "403")):
+                               "terminal prompts disabled", "invalid username or password", "returned error: 403")):
         return f"{url} needs a login (authentication failed or the repository is private)."
     if any(s in text for s in ("not found", "does not appear to be a git repository", "does not exist",
-                               "404", "not a git repository")):
+                               "returned error: 404", "not a git repository")):
         return f"No repository was found at {url}: check the address."
     if any(s in text for s in ("could not resolve host", "unable to access", "connection timed out",
                                "failed to connect", "network is unreachable", "connection refused",

@@ -60,3 +60,13 @@ def test_scanning_never_imports_torch_or_the_repository(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["GPT", "False", "False"]
     assert not (repo / "__pycache__").exists()
+
+
+def test_scan_reports_progress_from_0_to_100():
+    from reader_app.repo import scan_repo
+
+    calls: list[tuple[float, str]] = []
+    scan_repo(FIXTURES / "vit_kwonly", progress=lambda percent, phase: calls.append((percent, phase)))
+    percents = [p for p, _ in calls]
+    assert percents[0] == 0.0 and percents[-1] == 100.0 and percents == sorted(percents)
+    assert all(isinstance(phase, str) and phase for _, phase in calls)

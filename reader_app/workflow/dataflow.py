@@ -1,0 +1,334 @@
+"""The data flow of the main model's forward(): which layer and which operation the tensor meets,
+in the order the code runs, read from the syntax tree of forward() (and of the forward() of the
+repository's own submodules and the methods it calls), with the traced shapes when a trace ran.
+
+Edges follow variables: `h, _ = self.lstm(x)` makes an edge from whatever produced `x` to the lstm
+node and binds `h` to it. Loops are read once; both branches of an `if` are read.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from reader_app.repo import ModelClass, RepoInfo, read_source
+from reader_app.workflow.layer_kinds import kinds_of
+
+# Functions worth a node of their own (torch.*, F.*, tensor methods), with the name the reader knows.
+FUNCTIONS = {
+    "softmax": "softmax", "log_softmax": "log softmax", "sum": "sum", "mean": "mean", "tanh": "tanh",
+    "relu": "relu", "gelu": "gelu", "sigmoid": "sigmoid", "cat": "concatenate", "stack": "stack",
+    "bmm": "matmul", "matmul": "matmul", "einsum": "einsum", "dropout": "dropout", "layer_norm": "layer norm",
+    "scaled_dot_product_attention": "attention", "max": "max", "argmax": "argmax", "exp": "exp",
+    "unsqueeze": "unsqueeze", "squeeze": "squeeze", "expand": "expand", "repeat": "repeat", "view": "reshape",
+    "reshape": "reshape", "permute": "permute", "transpose": "transpose", "flatten": "flatten",
+    "masked_fill": "mask", "normalize": "normalize", "interpolate": "interpolate", "pad": "pad",
+}
+# Calls and attributes that give plain numbers or metadata, not tensors: no data flows through them.
+SCALAR_CALLS = {"size", "dim", "item", "numel", "tolist", "len", "isinstance", "range", "zeros_like", "ones_like"}
+SCALAR_ATTRS = {"shape", "device", "dtype", "ndim", "requires_grad"}
+BINARY = {ast.Mult: "multiply", ast.MatMult: "matmul", ast.Add: "add", ast.Sub: "subtract", ast.Div: "divide"}
+
+
+@dataclass
+class FlowNode:
+    """One step of the data flow.
+
+    Attributes:
+        id: position in execution order (0 is the first input).
+        label: what the reader sees: "x", "encoder.lstm", "softmax", "multiply", "return".
+        kind: "input", "layer", "function", "op" or "output".
+        file: repository file of the line (relative to the root).
+        line: 1-based line that runs it.
+        layer_type: "nn.LSTM" for layer nodes, else "".
+        shape: the traced shape "(batch, seq_len, 128)", or "" without a trace.
+        note: e.g. "residual" for an add of a layer's output to its input, "in a loop".
+    """
+
+    id: int
+    label: str
+    kind: str
+    file: str
+    line: int
+    layer_type: str = ""
+    shape: str = ""
+    note: str = ""
+
+    def text(self) -> str:
+        return f"{self.label} {self.shape}".strip()
+
+
+@dataclass
+class DataFlow:
+    """The forward() chain of one model.
+
+    Attributes:
+        model: the model class name, "" when there is none.
+        nodes: in execution order.
+        edges: (from id, to id) pairs, following the variables.
+        traced: True when shapes come from a trace that reached the output.
+        missing: sentences saying what could not be done (no model, no forward, no trace).
+    """
+
+    model: str = ""
+    nodes: list[FlowNode] = field(default_factory=list)
+    edges: list[tuple[int, int]] = field(default_factory=list)
+    traced: bool = False
+    missing: list[str] = field(default_factory=list)
+
+    def chain_text(self) -> str:
+        """One line: `x (batch, seq_len, 5) -> encoder.lstm (batch, seq_len, 128) -> ... -> return`."""
+        return " -> ".join(node.text() for node in self.nodes)
+
+    def to_json(self) -> dict:
+        return {"model": self.model, "traced": self.traced, "missing": list(self.missing),
+                "nodes": [vars(node) for node in self.nodes], "edges": [list(e) for e in self.edges]}
+
+
+def _shape_text(dims: list[str]) -> str:
+    return "(" + ", ".join(str(d) for d in dims) + ")"
+
+
+class _Reader:
+    """Walks forward() bodies and builds the nodes; one instance per data flow."""
+
+    def __init__(self, repo: RepoInfo, trace, flow: DataFlow):
+        self.repo, self.trace, self.flow = repo, trace, flow
+        self.sources: dict[str, ast.Module | None] = {}
+        self.depth = 0
+
+    def tree(self, file: str) -> ast.Module | None:
+        if file not in self.sources:
+            try:
+                self.sources[file] = ast.parse(read_source(self.repo.root, file))
+            except (OSError, SyntaxError, ValueError):
+                self.sources[file] = None
+        return self.sources[file]
+
+    def class_def(self, model: ModelClass) -> ast.ClassDef | None:
+        tree = self.tree(model.file)
+        if tree is None:
+            return None
+        return next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == model.name
+                     and n.lineno <= model.line <= (n.end_lineno or n.lineno) + 1), None)
+
+    def add(self, label, kind, file, line, sources, layer_type="", note="") -> int:
+        node = FlowNode(len(self.flow.nodes), label, kind, file, line, layer_type, note=note)
+        self.flow.nodes.append(node)
+        self.flow.edges += [(s, node.id) for s in sorted(sources)]
+        return node.id
+
+    def run_method(self, model: ModelClass, method: str, prefix: str, args: list[set[int]]) -> set[int]:
+        cls = self.class_def(model)
+        func = None if cls is None else next((n for n in cls.body if isinstance(n, ast.FunctionDef)
+                                              and n.name == method), None)
+        if func is None or self.depth > 4:
+            return set().union(*args) if args else set()
+        self.depth += 1
+        env: dict[str, set[int]] = {}
+        params = [a.arg for a in func.args.args[1:]]
+        for name, sources in zip(params, args):
+            env[name] = sources
+        layers = {layer.name: layer for layer in self.repo.layers_of(model)}
+        scope = _Scope(self, model, prefix, layers, env)
+        result = scope.block(func.body)
+        self.depth -= 1
+        return result
+
+
+class _Scope:
+    """One forward() body being read: its variables and the layers `self.x` refers to."""
+
+    def __init__(self, reader: _Reader, model: ModelClass, prefix: str, layers: dict, env: dict):
+        self.r, self.model, self.prefix, self.layers, self.env = reader, model, prefix, layers, env
+        self.returned: set[int] = set()
+        self.loop = 0
+
+    def block(self, body: list[ast.stmt]) -> set[int]:
+        for stmt in body:
+            self.statement(stmt)
+        return self.returned
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            value = stmt.value
+            if value is None:
+                return
+            sources = self.expr(value)
+            if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+                old = self.env.get(stmt.target.id, set())
+                if old and sources and type(stmt.op) in BINARY:
+                    sources = {self.r.add(BINARY[type(stmt.op)], "op", self.model.file, stmt.lineno, old | sources,
+                                          note=self._residual_note(old, sources))}
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                self.bind(target, sources)
+            self.shape_last(stmt.lineno, targets)
+        elif isinstance(stmt, ast.Return) and stmt.value is not None:
+            self.returned |= self.expr(stmt.value)
+            self.shape_last(stmt.lineno, [], "return")
+        elif isinstance(stmt, ast.Expr):
+            self.expr(stmt.value)
+        elif isinstance(stmt, (ast.For, ast.While)):
+            self.loop += 1
+            self.block(stmt.body)
+            self.loop -= 1
+        elif isinstance(stmt, (ast.If, ast.With, ast.Try)):
+            self.block(stmt.body)
+            self.block(getattr(stmt, "orelse", []) or [])
+
+    def bind(self, target: ast.expr, sources: set[int]) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = sources
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind(element, sources)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            self.env[target.value.id] = self.env.get(target.value.id, set()) | sources
+
+    def _residual_note(self, left: set[int], right: set[int]) -> str:
+        """An add whose one side is an earlier value the other side was computed from: a residual."""
+        nodes = self.r.flow.nodes
+        kinds = {nodes[i].kind for i in left | right}
+        return "residual" if len(left | right) >= 2 and ("layer" in kinds or "input" in kinds) else ""
+
+    def expr(self, node: ast.expr) -> set[int]:
+        if isinstance(node, ast.Attribute) and node.attr in SCALAR_ATTRS:
+            return set()
+        if isinstance(node, ast.Name):
+            return set(self.env.get(node.id, set()))
+        if isinstance(node, ast.BinOp):
+            left, right = self.expr(node.left), self.expr(node.right)
+            if left and right and type(node.op) in BINARY:
+                return {self.r.add(BINARY[type(node.op)], "op", self.model.file, node.lineno, left | right,
+                                   note="residual" if isinstance(node.op, ast.Add) and
+                                   self._residual_note(left, right) else "")}
+            return left | right
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        out: set[int] = set()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                out |= self.expr(child)
+        return out
+
+    def call(self, node: ast.Call) -> set[int]:
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called in SCALAR_CALLS:
+            return set()
+        receiver: set[int] = set()
+        if isinstance(func, ast.Attribute) and not _is_self(func.value):
+            receiver = self.expr(func.value)  # x.view(...) or torch.sum(...): evaluate the object first
+        args = [self.expr(a) for a in node.args] + [self.expr(k.value) for k in node.keywords]
+        inputs = set().union(receiver, *args) if args else set(receiver)
+        note = "in a loop" if self.loop else ""
+        if isinstance(func, ast.Attribute) and _is_self(func.value):
+            return self.self_call(func.attr, node, args, inputs, note)
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and _is_self(func.value.value):
+            return self.self_call(func.value.attr, node, args, inputs, note)
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in FUNCTIONS and inputs:
+            return {self.r.add(FUNCTIONS[name], "function", self.model.file, node.lineno, inputs, note=note)}
+        return inputs
+
+    def self_call(self, attr: str, node: ast.Call, args: list[set[int]], inputs: set[int], note: str) -> set[int]:
+        layer = self.layers.get(attr)
+        qualified = f"{self.prefix}{attr}"
+        if layer is None:
+            # a method of the model (self.encode(x)): read it in place
+            return self.r.run_method(self.model, attr, self.prefix, args) if attr != "forward" else inputs
+        local = self.r.repo.local_model(layer)
+        if local is not None and local.forward_line is not None:
+            return self.r.run_method(local, "forward", qualified + ".", args)
+        kinds = kinds_of(qualified, layer.type)
+        nid = self.r.add(qualified, "layer", self.model.file, node.lineno, inputs, layer.type,
+                         note=", ".join(k for k in [note] + (["residual"] if "residual" in kinds else []) if k))
+        self.r.flow.nodes[nid].shape = self.layer_shape(qualified, node.lineno)
+        return {nid}
+
+    def layer_shape(self, qualified: str, line: int) -> str:
+        trace = self.r.trace
+        if trace is None:
+            return ""
+        layer = trace.layer(qualified)
+        if layer is None:
+            return ""
+        calls = [c for c in layer.calls if c.line == line and (c.file in (None, self.model.file))] or layer.calls
+        if not calls or not calls[0].out_dims:
+            return ""
+        return _shape_text(calls[0].out_dims[0])
+
+    def shape_last(self, line: int, targets: list[ast.expr], name: str | None = None) -> None:
+        """Give the statement's last node the shape the trace recorded for the variable it assigns."""
+        trace = self.r.trace
+        nodes = [n for n in self.r.flow.nodes if n.line == line and n.file == self.model.file]
+        if trace is None or not nodes or nodes[-1].shape:
+            return
+        entry = trace.lines_for(self.model.file).get(line)
+        if entry is None:
+            return
+        names = [name] if name else [t.id for t in targets if isinstance(t, ast.Name)]
+        names += [e.id for t in targets if isinstance(t, (ast.Tuple, ast.List)) for e in t.elts[:1]
+                  if isinstance(e, ast.Name)]
+        tensor = next((t for t in entry.tensors if t.name in names), None)
+        if tensor is not None:
+            nodes[-1].shape = _shape_text(tensor.dims)
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
+
+
+def build_dataflow(repo: RepoInfo, trace=None, model: ModelClass | None = None) -> DataFlow:
+    """The forward() chain of `model` (default: the main model); `trace` is a TraceResult or None."""
+    model = model or repo.main
+    flow = DataFlow(model.name if model else "")
+    if model is None:
+        flow.missing.append("The repository has no nn.Module model class, so there is no forward() to follow.")
+        return flow
+    if model.forward_line is None:
+        flow.missing.append(f"{model.name} has no forward() of its own, so its data flow cannot be read.")
+        return flow
+    usable = trace is not None and trace.error is None and trace.class_name == model.name
+    if trace is None:
+        flow.missing.append("No trace ran, so the chain has no shapes.")
+    elif not usable:
+        why = trace.error.message if trace.error is not None else f"it traced {trace.class_name}, not {model.name}"
+        flow.missing.append(f"The trace failed ({why}), so the chain has no shapes.")
+    reader = _Reader(repo, trace if usable else None, flow)
+    cls = reader.class_def(model)
+    func = None if cls is None else next((n for n in cls.body if isinstance(n, ast.FunctionDef)
+                                          and n.name == "forward"), None)
+    if func is None:
+        flow.missing.append(f"The source of {model.name}.forward() could not be read.")
+        return flow
+    args = []
+    inputs = {t.name: t for t in (trace.inputs if usable else [])}
+    for param in func.args.args[1:]:
+        nid = reader.add(param.arg, "input", model.file, func.lineno, set())
+        if param.arg in inputs:
+            flow.nodes[nid].shape = _shape_text(inputs[param.arg].dims)
+        args.append({nid})
+    returned = reader.run_method(model, "forward", "", args)
+    out = reader.add("return", "output", model.file, func.end_lineno or func.lineno, returned)
+    layer = trace.layer("") if usable else None
+    if layer is not None and layer.calls and layer.calls[0].out_dims:
+        flow.nodes[out].shape = _shape_text(layer.calls[0].out_dims[0])
+    flow.traced = usable and trace.reached_output
+    return flow
+
+
+def render_text(flow: DataFlow) -> str:
+    """The chain on one line, then one line per node with where it runs and what feeds it."""
+    if not flow.nodes:
+        return "\n".join(flow.missing) or "No data flow."
+    feeds: dict[int, list[int]] = {}
+    for a, b in flow.edges:
+        feeds.setdefault(b, []).append(a)
+    lines = [flow.chain_text(), ""]
+    for node in flow.nodes:
+        source = ", ".join(flow.nodes[i].label for i in feeds.get(node.id, [])) or "-"
+        extra = f"  [{node.note}]" if node.note else ""
+        lines.append(f"{node.id:3d}  {node.label:28s} {node.shape:24s} {node.file}:{node.line}  from {source}{extra}")
+    lines += flow.missing
+    return "\n".join(lines)

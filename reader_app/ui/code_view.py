@@ -123,6 +123,7 @@ class CodeView(QPlainTextEdit):
         self._highlighter = PygmentsHighlighter(self.document())
         self._ranges: list[tuple[int, int, str]] = []
         self._gutter_marks: dict[int, tuple[str, str]] = {}
+        self._note_lines: dict[int, str] = {}
         self._gutter = _Gutter(self)
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._on_update_request)
@@ -235,6 +236,14 @@ class CodeView(QPlainTextEdit):
         self._update_margins()
         self._gutter.update()
 
+    def set_note_lines(self, lines: dict[int, str]) -> None:
+        """Lines that carry a reader's note ({line: note}): a yellow dot in the gutter, the note as tooltip."""
+        self._note_lines = dict(lines)
+        self._gutter.update()
+
+    def note_lines(self) -> dict[int, str]:
+        return dict(self._note_lines)
+
     def gutter_width(self) -> int:
         digits = len(str(max(1, self.blockCount())))
         badge = 14 if self._gutter_marks else 0
@@ -268,6 +277,10 @@ class CodeView(QPlainTextEdit):
                 number = block.blockNumber()
                 painter.setPen(QColor("#1f2328") if number == current else QColor("#8c959f"))
                 painter.drawText(0, top, width - 6, height, Qt.AlignmentFlag.AlignRight, str(number + 1))
+                if number + 1 in self._note_lines:
+                    painter.setBrush(QColor("#ffd400"))
+                    painter.setPen(QColor("#9a6700"))
+                    painter.drawEllipse(width - 5, top + height // 2 - 2, 4, 4)
                 mark = self._gutter_marks.get(number + 1)
                 if mark:
                     painter.setPen(QColor("#8250df"))
@@ -280,6 +293,9 @@ class CodeView(QPlainTextEdit):
         """The badge beside the line at height `y` (gutter and viewport share their top)."""
         line = self.cursorForPosition(QPoint(0, y)).blockNumber() + 1
         mark = self._gutter_marks.get(line)
+        note = self._note_lines.get(line)
+        if note:
+            mark = (mark[0] if mark else "", (mark[1] + "\n\n" if mark else "") + f"Your note: {note}")
         return (line, mark) if mark else None
 
     def mouseReleaseEvent(self, event) -> None:

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 LAYER_ROLE = Qt.ItemDataRole.UserRole
 
 
 class LayersPanel(QWidget):
     """Signals: layer_selected(object): a Layer clicked; open_class(str): a local class to open;
-    back_requested(): return to the previous model."""
+    back_requested(): return to the previous model; note_requested(object): the reader wants to note a Layer."""
 
     layer_selected = Signal(object)
     open_class = Signal(str)
     back_requested = Signal()
+    note_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -44,6 +46,8 @@ class LayersPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.itemClicked.connect(lambda item, _c: self.layer_selected.emit(item.data(0, LAYER_ROLE)))
         self.tree.itemDoubleClicked.connect(self._on_double_click)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         layout.addWidget(self.tree, 1)
 
     def set_model(self, model, layers, can_go_back: bool = False) -> None:
@@ -101,6 +105,18 @@ class LayersPanel(QWidget):
         if item is not None:
             self.tree.setCurrentItem(item)
             self.layer_selected.emit(item.data(0, LAYER_ROLE))
+
+    def _context_menu(self, position) -> None:
+        item = self.tree.itemAt(position)
+        if item is None:
+            return
+        layer = item.data(0, LAYER_ROLE)
+        menu = QMenu(self)
+        menu.addAction("Show in Code", lambda: self.layer_selected.emit(layer))
+        if layer.local_class:
+            menu.addAction(f"Open Class {layer.local_class}", lambda: self.open_class.emit(layer.local_class))
+        menu.addAction("Add Note…", lambda: self.note_requested.emit(layer))
+        menu.exec(self.tree.viewport().mapToGlobal(position))
 
     def _on_double_click(self, item: QTreeWidgetItem, _column: int) -> None:
         layer = item.data(0, LAYER_ROLE)

@@ -15,6 +15,7 @@ from reader_app.ui import settings as window_settings
 from reader_app.ui.checklist_panel import ChecklistPanel
 from reader_app.ui.clone_dialog import CloneDialog
 from reader_app.ui.code_pane import CodePane
+from reader_app.ui.notes_controller import NotesController
 from reader_app.ui.paper_pane import PaperPane
 from reader_app.ui.paper_panels import PaperPanels
 from reader_app.ui.repo_loader import RepoLoader
@@ -79,6 +80,14 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 2)
         self.setCentralWidget(self.splitter)
 
+        self.notes = NotesController(self, store)
+        self.sidebar.addTab(self.notes.panel, "Notes")
+        self.notes.go_to.connect(self.go_to_annotation)
+        self.notes.message.connect(self._show_message)
+        self.repo_panels.layers_panel.note_requested.connect(
+            lambda layer: self.notes.ask_layer_note(self.repo_panels.model.name if self.repo_panels.model else "",
+                                                    layer.name))
+
         self.repo_loader = RepoLoader(self)
         self.repo_loader.loaded.connect(self._on_repo_loaded)
         self.repo_loader.failed.connect(self._on_repo_failed)
@@ -122,14 +131,24 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addAction(self.open_sample_action)
         file_menu.addSeparator()
+        for name in ("export_md", "export_json", "export_pdf", "import"):
+            file_menu.addAction(self.notes.actions[name])
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self._refresh_recent_menu()
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for name in ("undo", "redo"):
+            edit_menu.addAction(self.notes.actions[name])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.notes.actions["copy"])
+        self.addActions(list(self.notes.actions.values()))
         view_menu = self.menuBar().addMenu("&View")
         for name in ("zoom_in", "zoom_out", "fit_width"):
             view_menu.addAction(self.paper_pane.actions[name])
         view_menu.addSeparator()
         view_menu.addAction(self.paper_pane.actions["find"])
         self.addActions(list(self.paper_pane.actions.values()))
+        self.menuBar().addMenu(self.notes.tools_menu(self))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -149,6 +168,9 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addWidget(QLabel(" Page "))
         bar.addWidget(self.paper_pane.page_box)
+        bar.addSeparator()
+        for name in ("tool_select", "tool_rect", "tool_note"):
+            bar.addAction(self.notes.actions[name])
         bar.addSeparator()
         bar.addAction(actions["find"])
         self.addToolBar(bar)
@@ -220,6 +242,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("session/paper", str(path.resolve()))
         self._refresh_recent_menu()
         self.checklist.set_context(self.paper_id, self.repo_id)
+        self.notes.set_context(self.paper_id, path, self.repo_id, self.repo_root)
         self.statusBar().showMessage(f"{path.name}: {self.paper_pane.view.page_count()} pages", 5000)
         self._update_title()
 
@@ -234,12 +257,36 @@ class MainWindow(QMainWindow):
                 f"{self.repo_root.name}: main model {info.main.name} in {info.main.file}", 8000)
         if self.paper_id:
             self.checklist.set_context(self.paper_id, self.repo_id)
+            self.notes.set_context(self.paper_id, self.paper_pane.path, self.repo_id, self.repo_root)
         self._update_title()
         self.repo_ready.emit(info)
 
     def _on_repo_failed(self, message: str) -> None:
         self.code_pane.message_bar.show_message(message)
         self.statusBar().clearMessage()
+
+    def go_to_annotation(self, note) -> None:
+        """Show an annotation: its place on the page, its code line, or its layer."""
+        if note.kind in ("code_note",) and self.repo_root is not None:
+            self.repo_panels.open_file(note.file, note.line)
+        elif note.kind in ("layer_note", "layer_link") and not note.page and not note.figure_label:
+            self.repo_panels.layers_panel.select(note.layer)
+        elif note.kind == "layer_link" and note.figure_label and self.paper_panels.analysis.paper:
+            figure = next((f for f in self.paper_panels.analysis.paper.figures if f.label == note.figure_label), None)
+            if figure is not None:
+                self.paper_panels.go_to_figure(figure)
+            self.repo_panels.layers_panel.select(note.layer)
+        elif note.page:
+            y = note.point[1] if note.point else note.rect[1] if note.rect else min(note.quads[0][1::2]) \
+                if note.quads else 0.0
+            self.paper_pane.view.go_to_page(note.page - 1, y)
+            if note.kind == "layer_link":
+                self.repo_panels.layers_panel.select(note.layer)
+
+    def _show_message(self, text: str, kind: str) -> None:
+        if kind == "error":
+            self.paper_pane.message_bar.show_message(text, "error")
+        self.statusBar().showMessage(text, 8000)
 
     def _update_title(self) -> None:
         parts = []
@@ -293,6 +340,7 @@ class MainWindow(QMainWindow):
         self.save_window_state()
         self.paper_pane.close_paper()
         self.paper_panels.analysis.cancel()
+        self.notes.shutdown()
         self.repo_loader.cancel()
         super().closeEvent(event)
 

@@ -27,11 +27,13 @@ class PageRenderer(QObject):
     Signals:
         page_ready(int, float, QImage): page index, scale (device pixels per PDF point), the image.
         clip_ready(str, QImage): a region asked for with `render_clip`, by its key.
+        words_ready(int, object): a page's words [(x0, y0, x1, y1, text)] in reading order.
         search_done(str, object): the query and a list of (page index, [pymupdf-like rect]) hits.
     """
 
     page_ready = Signal(int, float, QImage)
     clip_ready = Signal(str, QImage)
+    words_ready = Signal(int, object)
     search_done = Signal(str, object)
 
     def __init__(self, path: Path, password: str | None = None, parent: QObject | None = None):
@@ -43,6 +45,7 @@ class PageRenderer(QObject):
         self._scale = 1.0
         self._query: str | None = None
         self._clips: list[dict] = []
+        self._word_pages: list[int] = []
         self._stopped = False
         self._server: subprocess.Popen | None = None
         self._thread = threading.Thread(target=self._loop, name="page-renderer", daemon=True)
@@ -61,25 +64,26 @@ class PageRenderer(QObject):
             self._clips.append({"op": "render", "page": page, "scale": scale, "clip": list(clip), "key": key})
             self._lock.notify()
 
+    def request_words(self, page: int) -> None:
+        with self._lock:
+            if page not in self._word_pages:
+                self._word_pages.append(page)
+                self._lock.notify()
+
     def search(self, query: str) -> None:
         with self._lock:
             self._query = query
             self._lock.notify()
 
     def close(self) -> None:
+        """Stop the thread and end the server at once (it holds nothing worth a graceful exit)."""
         with self._lock:
             self._stopped = True
             self._lock.notify()
         server = self._server
         if server is not None and server.poll() is None:
-            try:
-                server.stdin.write(b'{"op": "quit"}\n')
-                server.stdin.flush()
-            except OSError:
-                pass
+            server.kill()  # a blocked read in the thread returns at once
         self._thread.join(timeout=2)
-        if server is not None and server.poll() is None:
-            server.kill()
         if server is not None:
             server.wait(timeout=2)
             for stream in (server.stdin, server.stdout):
@@ -88,13 +92,16 @@ class PageRenderer(QObject):
     # ----- render thread ----------------------------------------------------------------------------
     def _next_job(self):
         with self._lock:
-            while not self._stopped and not self._wanted and self._query is None and not self._clips:
+            while (not self._stopped and not self._wanted and self._query is None and not self._clips
+                   and not self._word_pages):
                 self._lock.wait()
             if self._stopped:
                 return None
             if self._query is not None:
                 query, self._query = self._query, None
                 return {"op": "search", "query": query}
+            if self._word_pages:  # the reader is selecting text: answer first
+                return {"op": "words", "page": self._word_pages.pop(0)}
             if self._wanted:  # pages in view come before thumbnails
                 return {"op": "render", "page": self._wanted.pop(0), "scale": self._scale}
             return self._clips.pop(0)
@@ -141,7 +148,9 @@ class PageRenderer(QObject):
                 continue
             if header.get("error"):
                 continue
-            if job["op"] == "search":
+            if job["op"] == "words":
+                self._emit(self.words_ready, header["page"], [tuple(w) for w in header["words"]])
+            elif job["op"] == "search":
                 self._emit(self.search_done, job["query"], [(page, [_Rect(*r) for r in rects])
                                                             for page, rects in header["hits"]])
             else:

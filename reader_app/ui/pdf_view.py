@@ -35,12 +35,14 @@ class PdfView(QAbstractScrollArea):
 
     Signals:
         current_page_changed(int): 0-based page mostly in view.
+        document_changed(): a new document (and a new renderer) is shown, or none.
         zoom_changed(float): the zoom factor (1.0 = 100 %).
         first_page_painted(): a page was drawn from its real image for the first time since loading.
         search_finished(str, int): query and number of hits.
     """
 
     current_page_changed = Signal(int)
+    document_changed = Signal()
     zoom_changed = Signal(float)
     first_page_painted = Signal()
     search_finished = Signal(str, int)
@@ -80,6 +82,7 @@ class PdfView(QAbstractScrollArea):
         self._relayout(keep_anchor=False)
         self.verticalScrollBar().setValue(0)
         self._schedule_render()
+        self.document_changed.emit()
 
     def clear(self) -> None:
         if self._renderer is not None:

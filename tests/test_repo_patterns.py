@@ -111,3 +111,15 @@ def test_attention_pooling_in_the_sample_encoder():
     assert "softmax" in lines[pooling[0].line - 1]
     assert "*" in "\n".join(lines[pooling[0].line - 1:pooling[0].end_line])
     assert pooling[0].explanation.startswith("Attention pooling")
+
+
+def test_building_a_softmax_module_is_not_attention_by_itself():
+    found = kinds_at(scan_repo(FIXTURES / "vit_kwonly"), "vit_pytorch/vit.py")
+    assert "attention" not in found.get("self.attend = nn.Softmax(dim=-1)", set())
+    assert "attention" in found["dots = torch.matmul(q, k.transpose(-1, -2)) * self.scale"]
+
+
+def test_torch_transformer_layers_are_multi_head_attention():
+    info = scan_repo(FIXTURES / "transformer_classifier")
+    found = [p for p in info.patterns if p.kind == "multi_head_attention"]
+    assert found and "TransformerEncoderLayer" in found[0].explanation

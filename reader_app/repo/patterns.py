@@ -17,16 +17,24 @@ ACTIVATION = re.compile(r"^torch\.nn\.(ReLU6?|GELU|SiLU|Tanh|Sigmoid|LeakyReLU|E
                         r"leaky_relu|elu|selu|mish|softplus|glu|hardswish)$|^torch\.(relu|tanh|sigmoid)$")
 EMBEDDING = re.compile(r"^torch\.nn\.(Embedding|EmbeddingBag)$|^torch\.nn\.functional\.embedding$")
 SCHEDULER = re.compile(r"^torch\.optim\.lr_scheduler\.\w+$|^transformers(\.optimization)?\.get_\w*schedule\w*$")
-SOFTMAX = re.compile(r"^torch\.(nn\.functional\.)?softmax$|^torch\.nn\.Softmax$")
+TRANSFORMER = re.compile(r"^torch\.nn\.(Transformer|TransformerEncoderLayer|TransformerDecoderLayer)$")
+SOFTMAX = re.compile(r"^torch\.(nn\.functional\.)?softmax$")
+SOFTMAX_MODULE = re.compile(r"^torch\.nn\.Softmax$")
 MATMUL = re.compile(r"^torch\.(matmul|bmm|einsum|mm)$")
 
 EXPLAIN = {
     "multi_head_attention": "Multi-head attention: {name} lets every position look at every other position through "
                             "several attention heads in parallel.",
+    "transformer_layers": "Multi-head attention inside {name}: each layer mixes positions with multi-head "
+                          "self-attention, then a feed-forward network, each wrapped in a residual connection and "
+                          "normalization.",
     "scaled_dot_product_attention": "Scaled dot-product attention: softmax(q·kᵀ/√d)·v computed by one fused "
                                     "PyTorch call, so each query takes a weighted mix of the values.",
     "attention": "Hand-written attention: scores between queries and keys ({score}) go through a softmax and "
                  "weight the values, so each output is a mix of the inputs it attends to.",
+    "multi_head_qkv": "Hand-written multi-head attention: queries, keys and values are split into heads; each "
+                      "head's scores ({score}) go through a softmax and weight the values, then the heads are "
+                      "joined again.",
     "additive_attention": "Additive attention: a small network scores each encoder output against the current "
                           "state, and a softmax turns the scores into weights that sum to one.",
     "attention_pooling": "Attention pooling: a softmax turns a learned score per position into weights "
@@ -69,7 +77,7 @@ def _call_arg_names(node: ast.AST) -> set[str]:
 
 
 # Explanation variants that report under a shared kind.
-KIND_OF = {"additive_attention": "attention", "attention_pooling": "attention", "manual_lr": "lr_scheduler"}
+KIND_OF = {"transformer_layers": "multi_head_attention", "multi_head_qkv": "attention", "additive_attention": "attention", "attention_pooling": "attention", "manual_lr": "lr_scheduler"}
 
 
 class _FilePatterns:
@@ -99,6 +107,8 @@ class _FilePatterns:
         name = _short(path)
         if path == "torch.nn.MultiheadAttention":
             self.add("multi_head_attention", node, name=name)
+        elif TRANSFORMER.match(path):
+            self.add("transformer_layers", node, name=name)
         elif path == "torch.nn.functional.scaled_dot_product_attention":
             self.add("scaled_dot_product_attention", node)
         elif EMBEDDING.match(path):
@@ -120,7 +130,7 @@ class _FilePatterns:
         found = set()
         for node in self.pf.deep(cls):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-                    and SOFTMAX.match(self.index.resolve(self.pf, node.value.func) or ""):
+                    and SOFTMAX_MODULE.match(self.index.resolve(self.pf, node.value.func) or ""):
                 found |= {t.attr for t in node.targets if isinstance(t, ast.Attribute)}
         return found
 
@@ -144,7 +154,9 @@ class _FilePatterns:
                 path = self.index.resolve(self.pf, node.func) or ""
                 attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                 is_self = isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "self"
-                if SOFTMAX.match(path) or attr == "softmax" or (is_self and attr in softmax_attrs):
+                inline = isinstance(node.func, ast.Call) and SOFTMAX_MODULE.match(
+                    self.index.resolve(self.pf, node.func.func) or "")  # nn.Softmax(dim=-1)(scores)
+                if SOFTMAX.match(path) or attr == "softmax" or (is_self and attr in softmax_attrs) or inline:
                     softmax = softmax or node
                     softmax_calls.add(id(node))
                 elif MATMUL.match(path):
@@ -164,7 +176,10 @@ class _FilePatterns:
         if softmax is not None and matmuls:
             nodes = sorted([*matmuls, softmax], key=lambda n: n.lineno)
             first = min(matmuls, key=lambda n: (n.lineno, n.col_offset))
-            self.add("attention", nodes[0], max(nodes, key=lambda n: n.end_lineno),
+            # self.n_head, heads, num_heads...: the scores are computed per head
+            heads = any("head" in (getattr(n, "attr", None) or getattr(n, "id", None) or "").lower()
+                        for n in self.pf.deep(func) if isinstance(n, (ast.Attribute, ast.Name)))
+            self.add("multi_head_qkv" if heads else "attention", nodes[0], max(nodes, key=lambda n: n.end_lineno),
                      score=self.pf.segment(first).strip()[:50])
         elif softmax is not None and class_name and re.search(r"attention|attn", class_name, re.I):
             self.add("additive_attention", softmax)

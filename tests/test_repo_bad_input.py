@@ -127,3 +127,16 @@ def test_cli_on_a_folder_without_models_still_prints_the_anatomy(tmp_path, capsy
     assert data["main"] is None and data["layers"] == []
     assert data["roles"] == [{"path": "README.md", "role": "readme", "reason": "the project's README"}]
     assert data["problems"]
+
+
+def test_a_folder_with_too_many_files_is_listed_up_to_the_cap(tmp_path, monkeypatch):
+    import reader_app.repo.walk as walk
+
+    monkeypatch.setattr(walk, "MAX_FILES", 20)
+    write(tmp_path, "model.py", MODEL)
+    for i in range(40):
+        write(tmp_path, f"data/sample_{i:03}.txt", "x")
+    info = scan_repo(tmp_path)
+    assert len(info.roles) == 20
+    assert any("more than 20 files" in p for p in info.problems)
+    assert info.main is not None and info.main.name == "Net"  # source is kept before data files

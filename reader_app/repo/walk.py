@@ -101,7 +101,11 @@ def _walk(root: Path, listing: Listing) -> list[tuple[str, str, int]]:
                                     f"{MAX_FILES} were listed.")
             break
     found.sort()
-    return found[:MAX_FILES]
+    if len(found) > MAX_FILES:  # keep the source first: a model must not be dropped for data files
+        code = [f for f in found if f[0].lower().endswith((".py", ".ipynb"))]
+        rest = [f for f in found if not f[0].lower().endswith((".py", ".ipynb"))]
+        found = sorted((code + rest)[:MAX_FILES])
+    return found
 
 
 def _read_text(path: str, rel: str, listing: Listing) -> str | None:

@@ -1,0 +1,197 @@
+"""The hyperparameter check: the numbers the paper states for the model beside the values in the code.
+
+Paper side: a parameter's wording followed or preceded by a number ("hidden size 128", "30 epochs",
+"two-layer LSTM") in prose, or a table row "hidden size | 128". Code side (see code_values.py):
+constructor defaults, config classes, argparse defaults and YAML configs. Rows pair them by
+parameter and say "match", "differ", "paper only" or "code only".
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from reader_app.repo import RepoInfo
+from reader_app.workflow.code_values import CodeValue, code_values
+from reader_app.workflow.paper_text import Box, PaperText
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One hyperparameter the check knows.
+
+    Attributes:
+        key: stable id ("hidden_size").
+        label: what the table shows.
+        words: regex for how a paper says it.
+        names: normalised identifiers the code uses for it.
+        before: True when the number may come before the words ("30 epochs", "8 heads").
+    """
+
+    key: str
+    label: str
+    words: str
+    names: frozenset
+    before: bool = False
+
+
+def _spec(key, label, words, names, before=False) -> ParamSpec:
+    return ParamSpec(key, label, words, frozenset(names.split()), before)
+
+
+PARAMS: tuple[ParamSpec, ...] = (
+    _spec("hidden_size", "hidden size / model width",
+          r"hidden (size|dimension|units|state size)|d_?model|model (dimension|width)|dimensionality of",
+          "hidden_size hidden hidden_dim d_model n_embd nhid d_hidden hid_dim enc_hid_dim dec_hid_dim width"),
+    _spec("embed_dim", "embedding size", r"embedding (size|dimension)|dimensional embedding",
+          "embed_dim embed embedding_dim emb_dim embed_size embedding_size", before=True),
+    _spec("num_layers", "layers", r"(LSTM |encoder |recurrent |stacked )?layers?\b",
+          "num_layers n_layers n_layer nlayers layers depth num_encoder_layers", before=True),
+    _spec("num_heads", "attention heads", r"(attention )?heads\b", "num_heads n_head nhead n_heads heads", before=True),
+    _spec("dropout", "dropout", r"dropout( rate| probability)?|P_?drop", "dropout dropout_rate p_drop drop_rate dropout_p"),
+    _spec("lr", "learning rate", r"learning rate", "lr learning_rate base_lr"),
+    _spec("batch_size", "batch size", r"batch size|mini-?batch(es)? of", "batch_size batch bs"),
+    _spec("epochs", "epochs", r"epochs\b", "epochs num_epochs n_epochs max_epochs", before=True),
+    _spec("kernel_size", "kernel size", r"kernel size|filter size", "kernel_size kernel ksize"),
+    _spec("window", "window / sequence length", r"window length( T)?|window size|length T|sequence length|"
+          r"windows of length|context length", "window window_size seq_len block_size max_len seq_length context_length"),
+    _spec("n_features", "input features", r"input features( F)?|features\b", "n_features input_dim in_features "
+          "input_size num_features in_channels", before=True),
+    _spec("bottleneck", "bottleneck size", r"bottleneck( size)?( of)?", "bottleneck bottleneck_dim", before=True),
+    _spec("stride", "stride", r"(window )?stride", "stride"),
+    _spec("weight_decay", "weight decay", r"weight decay", "weight_decay wd"),
+    _spec("clip", "gradient clipping", r"gradient clipping( max norm)?|clip(ped)? the gradient norm to|clipped to",
+          "clip grad_clip clip_grad max_grad_norm clip_norm"),
+    _spec("warmup", "warm-up steps", r"warm-?up( steps)?", "warmup warmup_steps warmup_iters", before=True),
+    _spec("seed", "random seed", r"\bseed", "seed"),
+    _spec("percentile", "threshold percentile", r"percentile", "percentile", before=True),
+)
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "twelve": 12, "single": 1}
+NUMBER = r"(\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-−]?\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b)"
+TAG_WEIGHT = {"method": 2.0, "experiments": 2.0, "appendix": 2.0, "results": 1.0, "abstract": 1.0}
+
+
+@dataclass
+class PaperValue:
+    """A value the paper states.
+
+    Attributes:
+        value: the number (float).
+        text: as printed ("1e-3", "two").
+        page: 1-based page; bbox: the sentence or table row on it.
+        snippet: the sentence or row.
+        weight: how much to trust it (table rows and method text count more).
+    """
+
+    value: float
+    text: str
+    page: int
+    bbox: Box
+    snippet: str
+    weight: float
+
+
+@dataclass
+class HyperparamRow:
+    """One parameter, paper beside code.
+
+    Attributes:
+        key, label: the parameter.
+        status: "match", "differ", "paper only" or "code only".
+        paper: the value the paper states most often/strongly, or None.
+        paper_all: every stated value, strongest first.
+        code: every value found in the code (file + line each).
+    """
+
+    key: str
+    label: str
+    status: str
+    paper: PaperValue | None = None
+    paper_all: list[PaperValue] = field(default_factory=list)
+    code: list[CodeValue] = field(default_factory=list)
+
+    def code_text(self) -> str:
+        return "; ".join(f"{c.value_text} ({c.file}:{c.line})" for c in self.code)
+
+
+def parse_number(text: str) -> float | None:
+    text = text.lower().replace("−", "-").replace(",", "")
+    if text in NUMBER_WORDS:
+        return float(NUMBER_WORDS[text])
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _row_values(spec: ParamSpec, row: str) -> list[str]:
+    """A table row "hidden size | 128 | --hidden": the first cell names it, the next holds the value."""
+    cells = [c.strip() for c in row.split("|")]
+    if len(cells) < 2 or not re.fullmatch(rf"({spec.words})(\s+\w)?", cells[0], re.I):
+        return []
+    m = re.search(NUMBER, cells[1])
+    return [m.group(1)] if m else []
+
+
+def _sentence_values(spec: ParamSpec, text: str) -> list[str]:
+    found = []
+    after = re.compile(rf"\b(?:{spec.words})\s*(?:of|=|:|is|was|set to|to|from)?\s*(?:max norm\s*)?{NUMBER}", re.I)
+    found += [m.group(m.lastindex) for m in after.finditer(text)]
+    if spec.before:
+        before = re.compile(rf"(?<!every )(?<!after )(?<!first )(?<!last )\b{NUMBER}(?:th|-th)?[\s-]*(?:{spec.words})",
+                            re.I)
+        found += [m.group(1) for m in before.finditer(text)]
+    return found
+
+
+def paper_values(text: PaperText) -> dict[str, list[PaperValue]]:
+    """Every value each parameter is stated with, by parameter key."""
+    out: dict[str, list[PaperValue]] = {}
+    for passage in text.passages:
+        if passage.kind not in ("prose", "table") or passage.tag in ("references", "related_work"):
+            continue
+        for spec in PARAMS:
+            raw = _row_values(spec, passage.text) if passage.kind == "table" else _sentence_values(spec, passage.text)
+            for item in raw:
+                value = parse_number(item)
+                if value is None:
+                    continue
+                weight = 3.0 if passage.kind == "table" else TAG_WEIGHT.get(passage.tag, 0.5)
+                out.setdefault(spec.key, []).append(PaperValue(value, item, passage.page, passage.bbox,
+                                                               passage.text, weight))
+    return out
+
+
+def _strongest(values: list[PaperValue]) -> list[PaperValue]:
+    """Values ordered by total support: a number stated in a table and in the text twice wins."""
+    support: dict[float, float] = {}
+    for v in values:
+        key = next((k for k in support if same(k, v.value)), v.value)
+        support[key] = support.get(key, 0.0) + v.weight
+    return sorted(values, key=lambda v: (-max(s for k, s in support.items() if same(k, v.value)), -v.weight))
+
+
+def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[HyperparamRow]:
+    """One row per parameter found on either side, paper-stated parameters first."""
+    stated = paper_values(text) if text is not None else {}
+    in_code = code_values(repo) if repo is not None else []
+    rows = []
+    for spec in PARAMS:
+        papers = _strongest(stated.get(spec.key, []))
+        codes = [c for c in in_code if c.name in spec.names]
+        if not papers and not codes:
+            continue
+        paper = papers[0] if papers else None
+        if paper and codes:
+            status = "match" if any(c.value is not None and same(c.value, paper.value) for c in codes) else "differ"
+        else:
+            status = "paper only" if paper else "code only"
+        rows.append(HyperparamRow(spec.key, spec.label, status, paper, papers, codes))
+    rows.sort(key=lambda r: (r.paper is None, PARAMS.index(next(s for s in PARAMS if s.key == r.key))))
+    return rows

@@ -1,6 +1,7 @@
 """Listing a repository's files safely: no symlink loops, no virtualenvs, no giant generated files."""
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,7 @@ def _is_virtualenv(path: str) -> bool:
 def _walk(root: Path, listing: Listing) -> list[tuple[str, str, int]]:
     """(relative path, absolute path, size) of every file under root, following in-repo folder links once."""
     found: list[tuple[str, str, int]] = []
+    seen = 0
     root_real = os.path.realpath(root)
     visited = {root_real}
     stack = [(str(root), "")]
@@ -89,17 +91,20 @@ def _walk(root: Path, listing: Listing) -> list[tuple[str, str, int]]:
                         visited.add(os.path.realpath(entry.path))
                     stack.append((entry.path, rel))
                 elif entry.is_file(follow_symlinks=True):
-                    found.append((rel, entry.path, entry.stat(follow_symlinks=True).st_size))
+                    seen += 1
+                    if len(found) < MAX_FILES or entry.name.lower().endswith((".py", ".ipynb")):
+                        found.append((rel, entry.path, entry.stat(follow_symlinks=True).st_size))
                 elif is_link:
                     listing.problems.append(f"The link {rel} points to nothing (a broken link); it was skipped.")
             except OSError as err:
                 # ELOOP: a link to itself; other errors: permissions, vanished files
-                reason = "a symlink loop" if getattr(err, "errno", None) == 40 else err.strerror
+                reason = "a symlink loop" if getattr(err, "errno", None) == errno.ELOOP else err.strerror
                 listing.problems.append(f"{rel} cannot be read ({reason}); it was skipped.")
-        if len(found) > MAX_FILES:
-            listing.problems.append(f"The repository has more than {MAX_FILES} files; only the first "
-                                    f"{MAX_FILES} were listed.")
+        if seen > 10 * MAX_FILES:  # past the cap only source is kept; this bounds the walk itself
             break
+    if seen > MAX_FILES:
+        listing.problems.append(f"The repository has more than {MAX_FILES} files; only {MAX_FILES} were "
+                                "listed, Python sources and notebooks first.")
     found.sort()
     if len(found) > MAX_FILES:  # keep the source first: a model must not be dropped for data files
         code = [f for f in found if f[0].lower().endswith((".py", ".ipynb"))]

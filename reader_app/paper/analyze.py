@@ -9,7 +9,7 @@ import pymupdf
 from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
-from reader_app.paper.front import find_authors, find_title, implicit_abstract, run_in_sections
+from reader_app.paper.front import abstract_line, find_authors, find_title, implicit_abstract, run_in_sections
 from reader_app.paper.headings import find_headings
 from reader_app.paper.layout import BodyStyle, column_of, measure_body, prose_lines, reading_columns
 from reader_app.paper.lines import TextLine, read_page
@@ -85,6 +85,8 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     sections = find_headings(pages, body, skip, columns)
     sections = add_outline_headings(doc, pages, sections, skip)
     sections = _with_run_ins(sections, run_in_sections(pages, body, skip))
+    if not any(s.title.lower() == "abstract" for s in sections):
+        sections += [a for a in [abstract_line(pages, skip)] if a is not None]
     sections = _in_order(sections, columns)
 
     def order(ln: TextLine):

@@ -113,6 +113,7 @@ def _caption_lines(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
 def find_captions(pages: list[list[TextLine]], body: BodyStyle) -> list[Caption]:
     """One caption per label: where a label starts several paragraphs, the most caption-like wins."""
     found: dict[tuple[str, str], Caption] = {}
+    extra: list[Caption] = []  # the same label again on another page, as strongly a caption
     for lines in pages:
         for line in lines:
             if not line.horizontal:
@@ -129,5 +130,11 @@ def find_captions(pages: list[list[TextLine]], body: BodyStyle) -> list[Caption]
             cap = Caption(kind, m.group("num"), line.page, cap_lines, text, score)
             key = (kind, cap.number)
             if key not in found or score > found[key].score:
+                old = found.get(key)
                 found[key] = cap
-    return sorted(found.values(), key=lambda c: (c.page, c.bbox[1], c.bbox[0]))
+                cap = old
+            if cap is not None and cap.score >= 2.5 and cap.page != found[key].page and found[key].score >= 2.5:
+                extra.append(cap)  # appendices that number their figures afresh
+    caps = list(found.values()) + [c for c in extra if all(c.page != f.page for f in found.values()
+                                                           if (f.kind, f.number) == (c.kind, c.number))]
+    return sorted(caps, key=lambda c: (c.page, c.bbox[1], c.bbox[0]))

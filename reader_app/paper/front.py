@@ -6,6 +6,7 @@ import re
 from reader_app.paper.layout import BodyStyle
 from reader_app.paper.lines import TextLine
 from reader_app.paper.model import Section
+from reader_app.paper.numbering import plain
 
 AFFILIATION = re.compile(r"universit|institut|department|dept\.|research|laborator|\blab\b|school|college|"
                          r"center|centre|inc\.|corporation|google|microsoft|facebook|meta ai|deepmind|"
@@ -81,6 +82,15 @@ def run_in_sections(pages: list[list[TextLine]], body: BodyStyle, skip: set[int]
             out.append(Section(title=title, number="", level=1, page=ln.page + 1,
                                bbox=(x0, y0, ln.fragments[0].x1, y1)))
     return out
+
+
+def abstract_line(pages: list[list[TextLine]], skip: set[int]) -> Section | None:
+    """A line reading just "Abstract" (in whatever style) on the first two pages."""
+    for lines in pages[:2]:
+        for ln in sorted(lines, key=lambda ln: ln.bbox[1]):
+            if id(ln) not in skip and ln.horizontal and plain(ln.text) == "abstract":
+                return Section(title="Abstract", number="", level=1, page=ln.page + 1, bbox=ln.bbox)
+    return None
 
 
 def implicit_abstract(pages: list[list[TextLine]], prose: list[set[int]], title: list[TextLine],

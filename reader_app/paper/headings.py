@@ -59,7 +59,7 @@ def _stands_out(line: TextLine, body: BodyStyle) -> bool:
         return False
     if line.bold or line.size >= body.size + 1.4:
         return bool(_TWO_LETTERS.search(line.text))
-    if line.words > 8 or line.size < body.size - 1.0 or not _TWO_LETTERS.search(line.text):
+    if line.words > 14 or line.size < body.size - 1.0 or not _TWO_LETTERS.search(line.text):
         return False
     letters = "".join(re.findall(r"[^\W\d_]+", line.text))
     return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)

@@ -98,6 +98,10 @@ def _table_rows(lines: list[TextLine], prose: set[int], starts: list[float]) -> 
     In a two-column page the line beside a paragraph line starts at the other column's edge;
     beside a table row sits a number or a short cell somewhere in between.
     """
+    if not prose:
+        return set()
+    left = min(lines[i].bbox[0] for i in prose)
+    right = max(lines[i].bbox[2] for i in prose)
     rows: dict[int, list[int]] = {}
     for i, ln in enumerate(lines):
         rows.setdefault(round(ln.bbox[3] / 2), []).append(i)
@@ -110,7 +114,8 @@ def _table_rows(lines: list[TextLine], prose: set[int], starts: list[float]) -> 
             if j == i or j in prose or abs(other.bbox[3] - ln.bbox[3]) > 2:
                 continue
             at_column = any(abs(other.bbox[0] - s) < 15 for s in starts)
-            if not at_column and other.horizontal:
+            in_margin = other.bbox[2] <= left + 2 or other.bbox[0] >= right - 2  # line numbers
+            if not at_column and not in_margin and other.horizontal:
                 out.add(i)
                 break
     return out

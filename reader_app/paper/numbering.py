@@ -13,20 +13,24 @@ _ROMAN = re.compile(r"^[IVX]{1,5}$")
 # Names that identify a heading style even without numbers (lower case, punctuation removed).
 ANCHOR_NAMES = re.compile(
     r"^(abstract|introduction|related work|background|conclusions?|concluding remarks|discussion|"
-    r"references|bibliography|acknowledg(e)?ments?|appendix|appendices|experiments?|results|"
+    r"references|bibliography|literature cited|works cited|acknowledg(e)?ments?|appendix|appendices|"
+    r"experiments?|results|"
     r"experimental results|methods?|methodology|evaluation|limitations|future work|summary|"
     r"conclusions? and future work|related works|prior work|preliminaries)$"
 )
 # Names that are always top-level, whatever style they are printed in.
 TOP_NAMES = re.compile(
-    r"^(abstract|references|bibliography|acknowledg(e)?ments?|appendix|appendices|"
+    r"^(abstract|references|bibliography|literature cited|works cited|acknowledg(e)?ments?|appendix|appendices|"
     r"supplementary materials?|notes|endnotes)$"
 )
 
 
 def plain(title: str) -> str:
-    """Lower case, letters and digits only, single spaces."""
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", title.lower()).split())
+    """Lower case, letters and digits only, single spaces; "A B S T R A C T" read as "abstract"."""
+    words = re.sub(r"[^a-z0-9 ]+", " ", title.lower()).split()
+    if len(words) >= 4 and all(len(w) == 1 for w in words):
+        return "".join(words)
+    return " ".join(words)
 
 
 def split_number(text: str, number_was_separate: bool) -> tuple[str, str]:

@@ -453,3 +453,27 @@ def test_a_hydra_config_target_names_the_model(tmp_path):
     info = scan_repo(tmp_path)
     assert info.main.name == "SimpleDenseNet"
     assert any("_target_" in r for r in info.main.reasons)
+
+
+def test_layers_of_a_base_class_in_the_same_file_are_included(tmp_path):
+    make_repo(tmp_path, {"model.py": """
+        import torch.nn as nn
+
+        class BaseNet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.stem = nn.Conv2d(3, 8, 3)
+
+            def forward(self, x):
+                return self.head(self.stem(x))
+
+        class Net(BaseNet):
+            def __init__(self, classes=10):
+                super().__init__()
+                self.head = nn.Linear(8, classes)
+    """})
+    info = scan_repo(tmp_path)
+    assert info.main.name == "Net"
+    layers = {layer.name: layer for layer in info.layers}
+    assert list(layers) == ["stem", "head"]
+    assert layers["stem"].uses == [10] and layers["head"].uses == [10]

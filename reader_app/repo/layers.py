@@ -249,26 +249,61 @@ def find_class(builder: GraphBuilder, model: ModelClass) -> ClassInfo | None:
     return builder.index.classes.get(f"{pf.module}.{model.name}" if pf.module else model.name)
 
 
-def extract_layers(builder: GraphBuilder, model: ModelClass) -> list[Layer]:
-    """The layers `model`'s own __init__ builds, in source order, with their uses in forward()."""
-    info = find_class(builder, model)
-    if info is None:
-        return []
-    init = next((n for n in info.node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+def _same_file_bases(builder: GraphBuilder, info: ClassInfo) -> list[ClassInfo]:
+    """Local nn.Module base classes in the same file, nearest first (their lines are valid in this file)."""
+    chain, current = [], info
+    while len(chain) < 5:
+        bases = [builder.class_of_chain(current.file, b) for b in current.node.bases]
+        base = next((b for b in bases if b is not None and b.file is info.file and b not in chain and b is not info),
+                    None)
+        if base is None:
+            return chain
+        chain.append(base)
+        current = base
+    return chain
+
+
+def _init_of(info: ClassInfo) -> ast.FunctionDef | None:
+    return next((n for n in info.node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+
+
+def _layers_built_by(builder: GraphBuilder, info: ClassInfo) -> dict[str, Layer]:
+    init = _init_of(info)
     if init is None:
-        return []
+        return {}
     reader = _LayerReader(builder, info)
     layers: dict[str, Layer] = {}
     # in source order, so the first branch of an if/else defines the layer
     for name, stmt, value in sorted(_init_assignments(info.file, init), key=lambda item: item[1].lineno):
         layer = reader.layer(name, stmt, value)
-        if layer is not None and name not in layers:  # the first definition wins (if/else branches)
+        if layer is not None and name not in layers:
             layers[name] = layer
-    for name, value in sorted(_appended(info.file, init), key=lambda item: item[1].lineno):  # self.layers = nn.ModuleList(); self.layers.append(Block())
+    # self.layers = nn.ModuleList(); for ...: self.layers.append(Block())
+    for name, value in sorted(_appended(info.file, init), key=lambda item: item[1].lineno):
         if name in layers and not any(c.name == f"{name}[i]" for c in layers[name].children):
             child = reader._child(f"{name}[i]", value)
             if child is not None:
                 layers[name].children.append(child)
+    return layers
+
+
+def extract_layers(builder: GraphBuilder, model: ModelClass) -> list[Layer]:
+    """The layers `model`'s __init__ builds (with those of same-file base classes it extends), in source
+    order, with their uses in forward() and the methods it calls."""
+    info = find_class(builder, model)
+    if info is None:
+        return []
+    layers = _layers_built_by(builder, info)
+    bases = _same_file_bases(builder, info)
+    for base in bases:
+        for name, layer in _layers_built_by(builder, base).items():
+            layers.setdefault(name, layer)  # the subclass's own definition wins
+    methods = _forward_methods(info)
+    if not any(m.name == "forward" for m in methods):  # forward() inherited from a base in this file
+        for base in bases:
+            if any(isinstance(n, ast.FunctionDef) and n.name == "forward" for n in base.node.body):
+                methods = methods + _forward_methods(base)
+                break
     result = sorted(layers.values(), key=lambda layer: layer.line)
-    _attach_uses(result, _use_lines(_forward_methods(info)))
+    _attach_uses(result, _use_lines(methods))
     return result

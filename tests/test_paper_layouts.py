@@ -217,3 +217,24 @@ def test_article_figure_box(article):
     assert fig.label == "Figure 1" and fig.caption.endswith("two experts.")
     box = pymupdf.Rect(fig.bbox)
     assert box.contains(boxes["figure"]) and box.height < boxes["figure"].height + 10
+
+
+def test_review_copy_with_line_numbers_reads_the_same(tmp_path, article):
+    """Submissions carry line numbers in the margin, on the baselines of the text lines."""
+    plain, _ = article
+    path = tmp_path / "review.pdf"
+    article_paper(path)
+    doc = pymupdf.open(path)
+    count = 0
+    for page in doc:
+        baselines = sorted({round(line["spans"][0]["origin"][1], 1)
+                            for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])})
+        for y in baselines:
+            count += 1
+            page.insert_text((50, y), f"{count:03d}", fontname="helv", fontsize=7)
+    reviewed = tmp_path / "review_numbered.pdf"
+    doc.save(reviewed)
+    paper = analyze_paper(reviewed)
+    assert top(paper) == top(plain)
+    assert [f.label for f in paper.figures] == ["Figure 1"]
+    assert pymupdf.Rect(paper.figures[0].bbox).x0 > 80  # the numbers are not part of the figure

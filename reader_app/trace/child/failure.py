@@ -54,8 +54,8 @@ def describe(exc: BaseException, stage: str) -> str:
         return f"The model's code imports '{exc.name}', which cannot be found"
     if isinstance(exc, SystemExit):
         return f"The model's code called sys.exit({exc.code}) while {stage}"
-    if isinstance(exc, MemoryError):
-        return f"The model's code ran out of memory (the tracing memory cap) while {stage}"
+    if isinstance(exc, MemoryError) or "can't allocate memory" in str(exc):
+        return f"The model's code tried to allocate more memory than the tracing cap allows while {stage}"
     return f"{type(exc).__name__} while {stage}: {first_line(exc)}"
 
 
@@ -87,8 +87,8 @@ def forward_message(exc: BaseException, layer_name: str | None, layer: nn.Module
     missing = find_missing(exc)
     if missing is not None:
         return str(missing)[0].upper() + str(missing)[1:]
-    if isinstance(exc, MemoryError):
-        return "The model's forward() ran out of memory (the tracing memory cap)"
+    if isinstance(exc, MemoryError) or "can't allocate memory" in str(exc):
+        return "The model's forward() tried to allocate more memory than the tracing cap allows"
     expected = _expected(layer) if layer is not None else None
     if expected and layer_inputs:
         inputs = ", ".join(shape_text(d) for d in layer_inputs)

@@ -112,6 +112,7 @@ class AnnotationsPanel(QWidget):
         filters.addWidget(self.kind)
         layout.addLayout(filters)
         self.count = QLabel(self)
+        self.count.setWordWrap(True)
         self.count.setStyleSheet("color:#57606a;")
         layout.addWidget(self.count)
         self.model = AnnotationsModel(store, self)

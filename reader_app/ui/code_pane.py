@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from reader_app.ui.code_view import CodeView
@@ -40,6 +40,14 @@ class CodePane(QWidget):
         layout.addWidget(self.message_bar)
         self.view = CodeView(self)
         layout.addWidget(self.view, 1)
+        self.hint_bar = QLabel(self)
+        self.hint_bar.setObjectName("hintBar")
+        self.hint_bar.setStyleSheet("#hintBar { background:#f6f8fa; border-top:1px solid #d0d7de; padding:3px 10px;"
+                                    " color:#57606a; font-family: monospace; }")
+        self.hint_bar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint_bar.hide()
+        layout.addWidget(self.hint_bar)
+        self.view.cursorPositionChanged.connect(self._show_line_hint)
         self._set_header(None, "")
 
     def set_root(self, root: Path | None) -> None:
@@ -67,6 +75,13 @@ class CodePane(QWidget):
         self._set_header(path, label)
         self.file_opened.emit(path)
         return True
+
+    def _show_line_hint(self) -> None:
+        """The current line's traced shapes in full (the faint inline hint may run off the right edge)."""
+        line = self.view.current_line()
+        hint = self.view.line_hints().get(line)
+        self.hint_bar.setText(f"line {line}: {hint}" if hint else "")
+        self.hint_bar.setVisible(bool(hint))
 
     def _set_header(self, path: Path | None, label: str) -> None:
         if path is None:

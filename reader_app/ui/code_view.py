@@ -124,6 +124,7 @@ class CodeView(QPlainTextEdit):
         self._ranges: list[tuple[int, int, str]] = []
         self._gutter_marks: dict[int, tuple[str, str]] = {}
         self._note_lines: dict[int, str] = {}
+        self._line_hints: dict[int, str] = {}
         self._gutter = _Gutter(self)
         self.blockCountChanged.connect(self._update_margins)
         self.updateRequest.connect(self._on_update_request)
@@ -235,6 +236,40 @@ class CodeView(QPlainTextEdit):
         self._gutter_marks = dict(marks)
         self._update_margins()
         self._gutter.update()
+
+    def set_line_hints(self, hints: dict[int, str]) -> None:
+        """Faint text after the end of lines ({line: "h: (batch, seq_len, 128)"}), like a shape comment."""
+        self._line_hints = dict(hints)
+        self.viewport().update()
+        self.cursorPositionChanged.emit()  # the pane's hint bar follows
+
+    def line_hints(self) -> dict[int, str]:
+        return dict(self._line_hints)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._line_hints:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(QColor("#8c959f"))
+        font = self.font()
+        font.setItalic(True)
+        painter.setFont(font)
+        metrics = self.fontMetrics()
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > event.rect().bottom():
+                break
+            hint = self._line_hints.get(block.blockNumber() + 1)
+            if hint:
+                x = (offset.x() + self.document().documentMargin() + metrics.horizontalAdvance(block.text().rstrip())
+                     + metrics.horizontalAdvance("    "))
+                painter.drawText(int(x), int(geometry.top()), 2000, int(geometry.height()),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"# {hint}")
+            block = block.next()
+        painter.end()
 
     def set_note_lines(self, lines: dict[int, str]) -> None:
         """Lines that carry a reader's note ({line: note}): a yellow dot in the gutter, the note as tooltip."""

@@ -14,6 +14,8 @@ LAYER_ROLE = Qt.ItemDataRole.UserRole
 
 
 class LayersPanel(QWidget):
+    LAYER_ROLE = LAYER_ROLE
+
     """Signals: layer_selected(object): a Layer clicked; open_class(str): a local class to open;
     back_requested(): return to the previous model; note_requested(object): the reader wants to note a Layer."""
 
@@ -40,18 +42,31 @@ class LayersPanel(QWidget):
         layout.addLayout(header)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Layer", "Type", "Lines", "Shape"])
-        self.tree.setColumnWidth(0, 150)
-        self.tree.setColumnWidth(1, 130)
-        self.tree.setColumnWidth(2, 70)
+        self.tree.setColumnWidth(0, 130)
+        self.tree.setColumnWidth(1, 120)
+        self.tree.setColumnWidth(2, 56)
         self.tree.setUniformRowHeights(True)
         self.tree.itemClicked.connect(lambda item, _c: self.layer_selected.emit(item.data(0, LAYER_ROLE)))
         self.tree.itemDoubleClicked.connect(self._on_double_click)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         layout.addWidget(self.tree, 1)
+        self.details = QLabel(self)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setContentsMargins(8, 4, 8, 4)
+        self.details.setStyleSheet("background:#f6f8fa; border-top:1px solid #d0d7de;")
+        self.details.hide()
+        layout.addWidget(self.details)
+
+    def set_details(self, html: str) -> None:
+        """The line under the list: the selected layer's traced shapes."""
+        self.details.setText(html)
+        self.details.setVisible(bool(html))
 
     def set_model(self, model, layers, can_go_back: bool = False) -> None:
         self.tree.clear()
+        self.set_details("")
         self.back.setVisible(can_go_back)
         if model is None:
             self.title.setText("No model class was found in this repository.")

@@ -20,6 +20,7 @@ from reader_app.ui.paper_pane import PaperPane
 from reader_app.ui.paper_panels import PaperPanels
 from reader_app.ui.repo_loader import RepoLoader
 from reader_app.ui.repo_panels import RepoPanels
+from reader_app.ui.trace_controller import TraceController
 
 APP_TITLE = "Paper & Repo Reader"
 
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
             lambda layer: self.notes.ask_layer_note(self.repo_panels.model.name if self.repo_panels.model else "",
                                                     layer.name))
 
+        self.trace = TraceController(self.code_pane, self.repo_panels, store, self.statusBar(), self.settings, self)
+
         self.repo_loader = RepoLoader(self)
         self.repo_loader.loaded.connect(self._on_repo_loaded)
         self.repo_loader.failed.connect(self._on_repo_failed)
@@ -148,7 +151,12 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.paper_pane.actions["find"])
         self.addActions(list(self.paper_pane.actions.values()))
+        view_menu.addSeparator()
+        view_menu.addAction(self.trace.hints_action)
         self.menuBar().addMenu(self.notes.tools_menu(self))
+        code_menu = self.menuBar().addMenu("&Code")
+        code_menu.addAction(self.trace.trace_action)
+        code_menu.addAction(self.trace.form_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -252,6 +260,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("session/repo", str(self.repo_root.resolve()))
         self.code_pane.set_root(self.repo_root)
         self.repo_panels.set_repo(info)
+        self.trace.repo_opened(info, self.repo_id)
         if info.main is not None:
             self.statusBar().showMessage(
                 f"{self.repo_root.name}: main model {info.main.name} in {info.main.file}", 8000)
@@ -326,7 +335,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 900)
-        for splitter, default in ((self.splitter, [290, 640, 510]), (self.code_splitter, [600, 240])):
+        for splitter, default in ((self.splitter, [270, 600, 570]), (self.code_splitter, [600, 240])):
             sizes = self.settings.value(f"window/{splitter.objectName()}")
             splitter.setSizes([int(s) for s in sizes] if sizes else default)
 
@@ -342,6 +351,7 @@ class MainWindow(QMainWindow):
         self.paper_panels.analysis.cancel()
         self.notes.shutdown()
         self.repo_loader.cancel()
+        self.trace.cancel()
         super().closeEvent(event)
 
     def show_about(self) -> None:

@@ -1,0 +1,70 @@
+"""Shapes in the window: consent, a background trace, shapes on layers and lines, errors at their line."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from reader_app.notes import repo_id_for
+from reader_app.paths import sample_repo
+from reader_app.ui.trace_controller import CONSENT_KEY
+from ui_helpers import make_window, open_repo
+
+
+@pytest.fixture
+def window(qtbot):
+    window = make_window(qtbot)
+    yield window
+    window.close()
+
+
+def test_nothing_runs_before_the_reader_agrees(qtbot, window):
+    open_repo(qtbot, window, sample_repo())
+    assert "separate process" in window.code_pane.message_bar.text()
+    assert not window.trace.busy() and window.trace.result is None
+
+
+@pytest.mark.slow
+def test_with_consent_the_layers_and_lines_get_their_shapes(qtbot, window, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(sample_repo(), repo)
+    window.store.set_setting(CONSENT_KEY + repo_id_for(repo), True)
+    with qtbot.waitSignal(window.trace.traced, timeout=120_000) as blocker:
+        info = open_repo(qtbot, window, repo)
+    result = blocker.args[0]
+    assert result.error is None, result.error
+    panel = window.repo_panels.layers_panel
+    decoder = panel.item_for("decoder")
+    assert decoder.text(3).startswith("in (batch, seq_len, 64) -> out (batch, seq_len, 128)")
+    forward = info.main.forward_line
+    hints = window.code_pane.view.line_hints()
+    assert any(forward < line <= info.main.forward_end_line for line in hints)
+    assert any("(batch, seq_len, 5)" in text for text in hints.values())
+    shapes = window.store.layer_shapes(repo_id_for(repo))
+    assert ("AnomalyAutoencoder", "decoder") in shapes
+
+    panel.select("encoder")
+    assert "in (batch, seq_len, 5) -> out (batch, 64)" in panel.details.text()
+
+
+@pytest.mark.slow
+def test_a_forward_that_fails_is_shown_at_its_line(qtbot, window, tmp_path):
+    (tmp_path / "model.py").write_text(
+        "import torch.nn as nn\n\n\n"
+        "class Broken(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(32, 8)\n\n"
+        "    def forward(self, x):\n"
+        "        y = x.view(x.size(0), 64)\n"
+        "        return self.fc(y)\n")
+    window.store.set_setting(CONSENT_KEY + repo_id_for(tmp_path), True)
+    with qtbot.waitSignal(window.trace.traced, timeout=120_000) as blocker:
+        open_repo(qtbot, window, tmp_path)
+    result = blocker.args[0]
+    assert result.error is not None
+    assert "Trace stopped" in window.code_pane.message_bar.text()
+    if result.error.line:
+        assert (result.error.line, result.error.line, "error") in window.code_pane.view.highlighted_ranges()
+    # the window still works: the layers are listed
+    assert window.repo_panels.layers_panel.item_for("fc") is not None

@@ -1,0 +1,50 @@
+"""`reader-app report PAPER.pdf --repo PATH [-o report.md] [--no-trace]`: the reading guide as Markdown."""
+from __future__ import annotations
+
+import sys
+
+from reader_app.notes.atomic import ExportError, write_atomic
+from reader_app.paper import PaperOpenError
+from reader_app.repo import RepoError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "report", help="write a Markdown reading guide for a paper and its repository",
+        description="Sections with tags, figures (architecture figure marked), the main model's layers with "
+                    "shapes, the data flow of forward(), where the paper mentions each layer, the "
+                    "hyperparameters of paper and code side by side, and the notation found.")
+    p.add_argument("paper", help="the paper's PDF")
+    p.add_argument("--repo", required=True, help="the repository folder")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the guide there (atomically) instead of stdout")
+    p.add_argument("--no-trace", action="store_true", help="do not run the model to get shapes")
+    p.set_defaults(func=run)
+
+
+def _fail(message: str) -> int:
+    print(f"reader-app: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args) -> int:
+    from reader_app.workflow.report import build_guide
+    from reader_app.workflow.report_markdown import render_markdown
+
+    try:
+        guide = build_guide(args.paper, args.repo, trace=not args.no_trace)
+    except PaperOpenError as e:
+        return _fail(e.message)
+    except RepoError as e:
+        return _fail(str(e))
+    except Exception as e:  # MuPDF errors on damaged files: one sentence, no traceback
+        return _fail(f"the report could not be made ({type(e).__name__}: {e}).")
+    text = render_markdown(guide)
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomic(args.output, text)
+    except ExportError as e:
+        return _fail(e.message)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0

@@ -162,7 +162,8 @@ class Evidence:
                 parts.append("read the abstract a little longer")
             if unseen:
                 parts.append("look at " + ", ".join(unseen))
-            return "; ".join(parts).capitalize() + "."
+            sentence = "; ".join(parts)
+            return sentence[:1].upper() + sentence[1:] + "."
         if step_id == "method" and not n.architecture_figure:
             return "The paper has no architecture figure; read the Method section and tick this by hand."
         if step_id in ("list_layers", "connect") and not n.layers:

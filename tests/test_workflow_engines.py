@@ -1,0 +1,188 @@
+"""Workflow engines on the project's sample pair: architecture figure, hyperparameters, data flow,
+notation, mention suggestions and the evidence rules."""
+from __future__ import annotations
+
+import pytest
+
+from reader_app.paper import analyze_paper
+from reader_app.paths import resources_dir
+from reader_app.repo import scan_repo
+from reader_app.trace import TraceResult
+from reader_app.workflow.architecture import find_architecture_figure
+from reader_app.workflow.dataflow import build_dataflow, render_text
+from reader_app.workflow.evidence import ABSTRACT_SECONDS, Evidence, Requirements
+from reader_app.workflow.hyperparams import check_hyperparams
+from reader_app.workflow.mentions import mentions_for, suggest_mentions
+from reader_app.workflow.notation import find_notation, symbol_at
+from reader_app.workflow.paper_text import read_paper_text
+
+SAMPLE_PDF = resources_dir() / "sample" / "paper" / "sample_paper.pdf"
+SAMPLE_REPO = resources_dir() / "sample" / "repo"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    paper = analyze_paper(SAMPLE_PDF)
+    return paper, read_paper_text(SAMPLE_PDF, paper), scan_repo(SAMPLE_REPO)
+
+
+def test_sentences_are_placed_in_their_sections(sample):
+    _, text, _ = sample
+    lstm = next(p for p in text.passages if "starts with a two-layer LSTM" in p.text)
+    assert lstm.page == 2 and lstm.tag == "method" and lstm.section.title == "Encoder"
+    x0, y0, x1, y1 = lstm.bbox
+    assert x1 < 306 and 0 < y1 - y0 < 80  # one column, a few lines
+    rows = [p.text for p in text.passages if p.kind == "table" and p.figure == "Table 3"]
+    assert "hidden size | 128 | --hidden" in rows
+
+
+def test_architecture_figure_is_figure_1_with_reason(sample):
+    paper, text, _ = sample
+    match = find_architecture_figure(paper, text)
+    assert match.figure.label == "Figure 1"
+    assert "architecture" in match.reason and "Method" in match.reason
+
+
+def test_every_value_the_sample_paper_states_is_found_in_the_code(sample):
+    _, text, repo = sample
+    rows = {row.key: row for row in check_hyperparams(text, repo)}
+    expected = {"hidden_size": 128, "embed_dim": 64, "num_layers": 2, "dropout": 0.1, "lr": 1e-3,
+                "batch_size": 32, "epochs": 30, "window": 50, "n_features": 5, "bottleneck": 8, "stride": 1,
+                "clip": 1.0, "seed": 42, "percentile": 99}
+    for key, value in expected.items():
+        assert rows[key].paper is not None and rows[key].paper.value == pytest.approx(value), key
+    stated = [row for row in rows.values() if row.paper is not None]
+    assert stated and all(row.status == "match" for row in stated), [(r.key, r.status) for r in stated]
+    hidden = rows["hidden_size"]
+    assert {c.where for c in hidden.code} >= {"constructor default", "argparse default", "YAML config"}
+    assert any(c.file == "train.py" and c.line > 0 for c in hidden.code)
+
+
+def test_hyperparameter_rows_mark_differences(sample, tmp_path):
+    _, text, _ = sample
+    repo_dir = tmp_path / "repo"
+    repo_dir.mkdir()
+    (repo_dir / "model.py").write_text(
+        "import torch.nn as nn\n\nclass Net(nn.Module):\n"
+        "    def __init__(self, hidden_size=256, dropout=0.1):\n        super().__init__()\n"
+        "        self.lstm = nn.LSTM(5, hidden_size)\n\n    def forward(self, x):\n        return self.lstm(x)[0]\n")
+    rows = {row.key: row for row in check_hyperparams(text, scan_repo(repo_dir))}
+    assert rows["hidden_size"].status == "differ"
+    assert rows["dropout"].status == "match"
+    assert rows["batch_size"].status == "paper only"
+
+
+def test_dataflow_without_trace_follows_the_code_order(sample):
+    _, _, repo = sample
+    flow = build_dataflow(repo, None)
+    labels = [n.label for n in flow.nodes]
+    order = ["x", "encoder.lstm", "encoder.attn_score", "softmax", "multiply", "sum", "encoder.fc", "encoder.norm",
+             "encoder.act", "bottleneck", "decoder", "output", "return"]
+    assert [l for l in labels if l in order] == order
+    assert all(not n.shape for n in flow.nodes)
+    assert "No trace ran" in flow.missing[0]
+    lstm = next(n for n in flow.nodes if n.label == "encoder.lstm")
+    assert (lstm.file, lstm.layer_type) == ("model.py", "nn.LSTM")
+    source = (SAMPLE_REPO / "model.py").read_text().splitlines()
+    assert "self.lstm(" in source[lstm.line - 1]
+    assert (0, lstm.id) in flow.edges
+
+
+def test_dataflow_with_a_real_trace_has_shapes(sample):
+    from reader_app.trace import TraceRequest, run_trace
+
+    _, _, repo = sample
+    trace = run_trace(TraceRequest(path=str(SAMPLE_REPO)))
+    flow = build_dataflow(repo, trace)
+    shapes = {n.label: n.shape for n in flow.nodes}
+    assert shapes["x"] == "(batch, seq_len, 5)"
+    assert shapes["encoder.lstm"] == "(batch, seq_len, 128)"
+    assert shapes["sum"] == "(batch, 128)"
+    assert shapes["encoder.fc"] == "(batch, 64)"
+    assert shapes["return"] == "(batch, seq_len, 5)"
+    assert flow.traced and not flow.missing
+    assert "encoder.lstm (batch, seq_len, 128) -> encoder.attn_score" in render_text(flow)
+
+
+def test_dataflow_says_when_the_trace_failed(sample):
+    _, _, repo = sample
+    failed = TraceResult.failed("the model raised ValueError at model.py:33", class_name="AnomalyAutoencoder")
+    flow = build_dataflow(repo, failed)
+    assert flow.nodes and not any(n.shape for n in flow.nodes)
+    assert "trace failed" in flow.missing[0] and "ValueError" in flow.missing[0]
+
+
+def test_notation_per_section_with_symbol_boxes(sample):
+    _, text, _ = sample
+    uses = find_notation(text, SAMPLE_PDF)
+    found = {(u.section, u.symbol.key) for u in uses}
+    assert {("3.1 Encoder", "sum"), ("3.1 Encoder", "hadamard"), ("3.2 Decoder and Loss", "partial"),
+            ("3.2 Decoder and Loss", "norm"), ("3.2 Decoder and Loss", "hat")} <= found
+    hadamard = next(u for u in uses if u.symbol.key == "hadamard")
+    occ = hadamard.occurrences[0]
+    assert occ.page == 2 and occ.bbox[2] - occ.bbox[0] < 15  # the symbol itself, not its sentence
+    x, y = (occ.bbox[0] + occ.bbox[2]) / 2, (occ.bbox[1] + occ.bbox[3]) / 2
+    assert symbol_at(uses, 2, x, y) is hadamard
+    assert "a * b" in hadamard.symbol.code
+
+
+def test_mentions_point_to_the_method_text(sample):
+    _, text, repo = sample
+    by_name = {lm.name: lm for lm in suggest_mentions(repo, text)}
+    first = by_name["encoder.lstm"].mentions[0]
+    assert first.tag == "method" and "two-layer LSTM" in first.snippet and first.page == 2
+    assert "LayerNorm" in by_name["encoder.norm"].mentions[0].snippet
+    assert by_name["encoder.norm"].mentions[0].tag == "method"
+    assert "bottleneck" in by_name["bottleneck"].mentions[0].snippet.lower()
+    unknown = mentions_for("gizmo", "nn.Flux", text)
+    assert unknown.mentions == []
+
+
+class FakeClock:
+    """A clock the test moves by hand.
+
+    Attributes:
+        now: the current time in seconds.
+    """
+
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_evidence_ticks_steps_and_times_them():
+    clock = FakeClock()
+    needs = Requirements(figures=["Figure 1", "Table 1"], architecture_figure="Figure 1", model_file="model.py",
+                         layers=["encoder", "decoder"], forward_end_line=70)
+    ev = Evidence(needs, clock)
+    assert ev.figure_seen("Figure 1") == []
+    assert ev.abstract_visible(ABSTRACT_SECONDS) == []
+    assert "Table 1" in ev.missing("abstract_figures")
+    assert ev.figure_seen("Table 1") == ["abstract_figures"]
+    assert ev.file_opened("/home/me/repo/model.py") == ["open_model"]
+    ev.layer_clicked("encoder")
+    assert ev.layer_clicked("decoder") == ["list_layers"]
+    assert ev.forward_read_to(60) == []
+    assert ev.forward_read_to(70) == ["follow_forward"]
+    assert ev.tick("connect") == ["connect"]
+    ev.enter_step("method")
+    clock.now += 11 * 60
+    timer = ev.time_on("method")
+    assert timer.elapsed == pytest.approx(660) and timer.over_budget
+    ev.enter_step(None)
+    clock.now += 100
+    assert ev.time_on("method").elapsed == pytest.approx(660)
+    saved = ev.to_json()
+    again = Evidence(needs, clock)
+    again.restore(saved)
+    assert again.satisfied == ev.satisfied and again.time_on("method").elapsed == pytest.approx(660)
+    assert ev.tick("connect", done=False) == [] and "connect" not in ev.satisfied
+
+
+def test_evidence_without_layers_or_architecture_says_so():
+    ev = Evidence(Requirements(), FakeClock())
+    assert "tick this by hand" in ev.missing("list_layers")
+    assert "no architecture figure" in ev.missing("method")
+    assert ev.method_visible(120) == ["method"] or "method" in ev.satisfied

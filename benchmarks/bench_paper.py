@@ -4,7 +4,7 @@ baselines measured in the same run on the same files:
   text pass    one bare `page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)` over every page
   markdown     `pymupdf4llm.to_markdown` of every file
 
-Prints the median of RUNS runs for each and the ratios. Targets (issue 3): analysis within 3x the
+Prints the median of RUNS runs (text pass and analysis taken in turn) and the ratios. Targets (issue 3): analysis within 3x the
 text pass, and at least 5x faster than pymupdf4llm.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pymupdf  # noqa: E402
 
 from reader_app.paper import analyze_paper  # noqa: E402
 
-RUNS = 5
+RUNS = 7
 
 
 def papers() -> list[Path]:
@@ -53,18 +53,25 @@ def analysis(files: list[Path]) -> None:
 def markdown(files: list[Path]) -> None:
     import pymupdf4llm
 
-    with contextlib.redirect_stdout(io.StringIO()):  # it prints OCR notices per file
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # OCR notices
         for f in files:
             pymupdf4llm.to_markdown(str(f), show_progress=False)
 
 
-def median_time(fn, files: list[Path], runs: int) -> float:
-    times = []
+def timed(fn, files: list[Path]) -> float:
+    t0 = time.perf_counter()
+    fn(files)
+    return time.perf_counter() - t0
+
+
+def interleaved(files: list[Path], runs: int) -> tuple[float, float]:
+    """Median times of the text pass and of the analysis, run turn about so that load from other
+    processes on the machine falls on both alike."""
+    base, ours = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
-        fn(files)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        base.append(timed(text_pass, files))
+        ours.append(timed(analysis, files))
+    return statistics.median(base), statistics.median(ours)
 
 
 def main() -> int:
@@ -77,9 +84,8 @@ def main() -> int:
         with pymupdf.open(f) as doc:
             pages += doc.page_count
     analysis(files[:1])  # warm-up: imports and font caches
-    base = median_time(text_pass, files, RUNS)
-    ours = median_time(analysis, files, RUNS)
-    md = median_time(markdown, files, 1)
+    base, ours = interleaved(files, RUNS)
+    md = timed(markdown, files)
     print(f"papers: {len(files)} files, {pages} pages, median of {RUNS} runs")
     print(f"text pass (get_text dict):   {base:7.3f} s")
     print(f"analyze_paper:               {ours:7.3f} s   ({1000 * ours / pages:.1f} ms/page)")

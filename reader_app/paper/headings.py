@@ -59,13 +59,16 @@ def _stands_out(line: TextLine, body: BodyStyle) -> bool:
         return False
     if line.bold or line.size >= body.size + 1.4:
         return bool(_TWO_LETTERS.search(line.text))
-    if line.words > 14 or line.size < body.size - 1.0 or not _TWO_LETTERS.search(line.text):
+    if line.words > 14 or line.size < body.size - 1.0:
         return False
-    letters = "".join(re.findall(r"[^\W\d_]+", line.text))
-    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
+    lower = len(_LOWER.findall(line.text))
+    upper = len(_UPPER.findall(line.text))
+    return upper >= 4 and lower <= 0.1 * upper
 
 
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+_LOWER = re.compile(r"[a-zà-ÿ]")
+_UPPER = re.compile(r"[A-ZÀ-Þ]")
 
 
 def _number_separate(line: TextLine) -> bool:

@@ -115,10 +115,15 @@ def _fragments(line: dict) -> list[Fragment]:
 
 
 def _make_line(page: int, bbox, frags: list[Fragment], block: int, first: bool, horizontal: bool) -> TextLine:
+    if len(frags) == 1:  # the common case, kept cheap
+        f = frags[0]
+        return TextLine(page=page, bbox=tuple(bbox), text=" ".join(f.text.split()), size=f.size, font=f.font,
+                        bold=f.bold, italic=f.italic, block=block, first_in_block=first, fragments=frags,
+                        horizontal=horizontal)
     weight: dict[tuple[str, float], int] = {}
     for f in frags:
         key = (f.font, f.size)
-        weight[key] = weight.get(key, 0) + len(f.text.strip())
+        weight[key] = weight.get(key, 0) + len(f.text)
     font, size = max(weight, key=weight.get)
     letters = [f for f in frags if _LETTER.search(f.text)] or frags
     text = " ".join(" ".join(f.text for f in frags).split())

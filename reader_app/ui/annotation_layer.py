@@ -43,6 +43,7 @@ class AnnotationLayer(QObject):
         self.paper_id = ""
         self.repo_id = ""
         self.by_page: dict[int, list[Annotation]] = {}
+        self.default_colour = COLORS["yellow"]
         view.overlay_painters.insert(0, self._paint)  # under the selection
         view.viewport().installEventFilter(self)
         interaction.text_selected.connect(self._on_text_selected)
@@ -98,6 +99,8 @@ class AnnotationLayer(QObject):
         if not self.paper_id:
             return
         menu = QMenu(self.view)
+        menu.addAction(colour_icon(self.default_colour), "Highlight",
+                       lambda: self.add_highlight(page, words, self.default_colour))
         for name, value in list(COLORS.items())[:5]:
             menu.addAction(colour_icon(value), f"Highlight {name}",
                            lambda v=value: self.add_highlight(page, words, v))

@@ -113,7 +113,7 @@ class AnnotationsPanel(QWidget):
         layout.addLayout(filters)
         self.count = QLabel(self)
         self.count.setWordWrap(True)
-        self.count.setStyleSheet("color:#57606a;")
+        self.count.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.count)
         self.model = AnnotationsModel(store, self)
         self.list = QListView(self)

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 from reader_app.notes import NotesStore, NotesStoreError
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.ui.main_window import APP_TITLE, MainWindow
+from reader_app.ui.single_instance import InstanceServer, hand_over
+from reader_app.ui.theme import apply_theme
 
 SCREENSHOT_TIMEOUT_MS = 30_000
 
@@ -63,16 +65,37 @@ class ScreenshotTaker:
         self.app.exit(self.status)
 
 
+def _open_handed(window: MainWindow, paper: str | None, repo: str | None) -> None:
+    """A later launch handed us files: open them here and come to the front."""
+    if paper:
+        window.open_paper(Path(paper))
+    if repo:
+        window.open_repository(Path(repo))
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
 def run_gui(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName("reader-app")
+    if not args.screenshot and (args.paper or args.repo) and hand_over(args.paper, args.repo):
+        print("reader-app: opened in the window that is already running")
+        return 0
     try:
         store = NotesStore.open()
     except NotesStoreError as error:
         print(f"reader-app: {error}", file=sys.stderr)
         return 2
     window = MainWindow(store)
+    apply_theme(app, window.settings.value("view/theme", "system"))
+    window.apply_settings()
+    instance = None
+    if not args.screenshot:
+        instance = InstanceServer(window)
+        instance.listen()
+        instance.open_requested.connect(lambda paper, repo: _open_handed(window, paper, repo))
     if store.recovered_from is not None:
         window.statusBar().showMessage(
             f"Your notes database was damaged; it was kept as {store.recovered_from.name} and a new one started.")

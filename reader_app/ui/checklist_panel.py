@@ -40,7 +40,7 @@ class StepRow(QFrame):
         text.addWidget(self.meta)
         self.hint = QLabel(step.hint, self)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color:#57606a; font-size:11px;")
+        self.hint.setStyleSheet("color: palette(placeholder-text); font-size:11px;")
         text.addWidget(self.hint)
         layout.addLayout(text, 1)
 

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QPr
 from reader_app.ui.background import BackgroundTask
 
 
-def _clone(task: BackgroundTask, url: str) -> Path:
+def _clone(task: BackgroundTask, url: str, cache: Path | None) -> Path:
     from reader_app.repo import clone_repo
 
-    return clone_repo(url, progress=lambda percent, phase: task.report((percent, phase)), cancel=task.cancel_event)
+    return clone_repo(url, cache_dir=cache, progress=lambda percent, phase: task.report((percent, phase)),
+                      cancel=task.cancel_event)
 
 
 class CloneDialog(QDialog):
@@ -21,8 +22,9 @@ class CloneDialog(QDialog):
 
     cloned = Signal(Path)
 
-    def __init__(self, url: str = "", parent: QWidget | None = None):
+    def __init__(self, url: str = "", cache: Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.cache = cache
         self.setWindowTitle("Clone Repository")
         self.setMinimumWidth(520)
         self._task: BackgroundTask | None = None
@@ -37,7 +39,7 @@ class CloneDialog(QDialog):
         layout.addWidget(self.progress)
         self.phase = QLabel("A shallow clone (latest commit only) is kept in the app's cache and reused.", self)
         self.phase.setWordWrap(True)
-        self.phase.setStyleSheet("color:#57606a;")
+        self.phase.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.phase)
         self.buttons = QDialogButtonBox(self)
         self.clone_button = QPushButton("Clone", self)
@@ -57,9 +59,9 @@ class CloneDialog(QDialog):
         self.url.setEnabled(False)
         self.progress.setValue(0)
         self.progress.show()
-        self.phase.setStyleSheet("color:#57606a;")
+        self.phase.setStyleSheet("color: palette(placeholder-text);")
         self.phase.setText("Connecting…")
-        task = BackgroundTask(self, _clone, url, pass_task=True)
+        task = BackgroundTask(self, _clone, url, self.cache, pass_task=True)
         task.on_progress(self._on_progress)
         task.on_success(self._on_done)
         task.on_failure(lambda error: self._show_error(str(error)))

@@ -33,8 +33,8 @@ class CodePane(QWidget):
         layout.setSpacing(0)
         self.header = QLabel(self)
         self.header.setObjectName("codeHeader")
-        self.header.setStyleSheet("#codeHeader { background:#f6f8fa; border-bottom:1px solid #d0d7de;"
-                                  " padding:6px 10px; color:#24292f; }")
+        self.header.setStyleSheet("#codeHeader { background: palette(alternate-base); border-bottom:1px solid palette(mid);"
+                                  " padding:6px 10px; }")
         layout.addWidget(self.header)
         self.message_bar = MessageBar(self)
         layout.addWidget(self.message_bar)
@@ -42,8 +42,8 @@ class CodePane(QWidget):
         layout.addWidget(self.view, 1)
         self.hint_bar = QLabel(self)
         self.hint_bar.setObjectName("hintBar")
-        self.hint_bar.setStyleSheet("#hintBar { background:#f6f8fa; border-top:1px solid #d0d7de; padding:3px 10px;"
-                                    " color:#57606a; font-family: monospace; }")
+        self.hint_bar.setStyleSheet("#hintBar { background: palette(alternate-base); border-top:1px solid palette(mid); padding:3px 10px;"
+                                    " color: palette(placeholder-text); font-family: monospace; }")
         self.hint_bar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint_bar.hide()
         layout.addWidget(self.hint_bar)

@@ -18,15 +18,14 @@ from PySide6.QtGui import (QColor, QFont, QFontDatabase, QPainter, QSyntaxHighli
                            QTextCursor, QTextFormat)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-STYLE = get_style_by_name("friendly")
-CURRENT_LINE = QColor("#fff8d6")
-RANGE_COLOURS = {"definition": QColor("#d7ecff"), "use": QColor("#e6f4dc"), "error": QColor("#ffd9d9")}
+from reader_app.ui import theme
+
 MAX_HIGHLIGHT_BYTES = 2_000_000  # larger files are shown plain: colouring them would stall the window
 
 
 def _formats_for_style() -> dict:
     formats = {}
-    for token, style in STYLE:
+    for token, style in get_style_by_name(theme.colours()["pygments"]):
         fmt = QTextCharFormat()
         if style["color"]:
             fmt.setForeground(QColor(f"#{style['color']}"))
@@ -45,6 +44,10 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._formats = _formats_for_style()
         self._lines: list[list[tuple[int, int, object]]] = []
+
+    def refresh_style(self) -> None:
+        self._formats = _formats_for_style()
+        self.rehighlight()
 
     def set_source(self, text: str, lexer) -> None:
         self._lines = [[]]
@@ -148,6 +151,12 @@ class CodeView(QPlainTextEdit):
             self._highlighter.set_source("", PythonLexer())
         self._refresh_selections()
 
+    def apply_theme(self) -> None:
+        """Recolour after a light/dark switch."""
+        self._highlighter.refresh_style()
+        self._refresh_selections()
+        self._gutter.update()
+
     def clear_file(self) -> None:
         self.path = None
         self._ranges = []
@@ -210,14 +219,15 @@ class CodeView(QPlainTextEdit):
 
     def _refresh_selections(self) -> None:
         selections = []
+        colours = theme.colours()
         current = QTextEdit.ExtraSelection()
-        current.format.setBackground(CURRENT_LINE)
+        current.format.setBackground(QColor(colours["current_line"]))
         current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         current.cursor = self.textCursor()
         current.cursor.clearSelection()
         selections.append(current)
         for first, last, kind in self._ranges:
-            colour = RANGE_COLOURS.get(kind, RANGE_COLOURS["definition"])
+            colour = QColor(colours.get(kind, colours["definition"]))
             for line in range(first, last + 1):
                 block = self.document().findBlockByNumber(line - 1)
                 if not block.isValid():
@@ -251,7 +261,7 @@ class CodeView(QPlainTextEdit):
         if not self._line_hints:
             return
         painter = QPainter(self.viewport())
-        painter.setPen(QColor("#8c959f"))
+        painter.setPen(QColor(theme.colours()["hint"]))
         font = self.font()
         font.setItalic(True)
         painter.setFont(font)
@@ -300,7 +310,8 @@ class CodeView(QPlainTextEdit):
 
     def paint_gutter(self, event) -> None:
         painter = QPainter(self._gutter)
-        painter.fillRect(event.rect(), QColor("#f3f4f6"))
+        colours = theme.colours()
+        painter.fillRect(event.rect(), QColor(colours["gutter"]))
         block = self.firstVisibleBlock()
         top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
         current = self.textCursor().blockNumber()
@@ -310,7 +321,7 @@ class CodeView(QPlainTextEdit):
             bottom = top + round(self.blockBoundingRect(block).height())
             if block.isVisible() and bottom >= event.rect().top():
                 number = block.blockNumber()
-                painter.setPen(QColor("#1f2328") if number == current else QColor("#8c959f"))
+                painter.setPen(QColor(colours["gutter_current"] if number == current else colours["gutter_text"]))
                 painter.drawText(0, top, width - 6, height, Qt.AlignmentFlag.AlignRight, str(number + 1))
                 if number + 1 in self._note_lines:
                     painter.setBrush(QColor("#ffd400"))

@@ -81,7 +81,7 @@ class FiguresPanel(QWidget):
         self.status = QLabel("Figures and tables appear once the paper is analysed.", self)
         self.status.setWordWrap(True)
         self.status.setContentsMargins(10, 8, 10, 8)
-        self.status.setStyleSheet("color:#57606a;")
+        self.status.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.status)
         self.list = QListWidget(self)
         self.list.setViewMode(QListWidget.ViewMode.IconMode)

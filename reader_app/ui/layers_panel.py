@@ -55,7 +55,7 @@ class LayersPanel(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setContentsMargins(8, 4, 8, 4)
-        self.details.setStyleSheet("background:#f6f8fa; border-top:1px solid #d0d7de;")
+        self.details.setStyleSheet("background: palette(alternate-base); border-top:1px solid palette(mid);")
         self.details.hide()
         layout.addWidget(self.details)
 

@@ -4,22 +4,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QToolBar,
+from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar,
                                QWidget)
 
-from reader_app import __version__
 from reader_app.notes import NotesStore, paper_id_for, repo_id_for
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.ui import settings as window_settings
 from reader_app.ui.checklist_panel import ChecklistPanel
 from reader_app.ui.clone_dialog import CloneDialog
 from reader_app.ui.code_pane import CodePane
+from reader_app.ui.help_dialogs import TextDialog, about_html, help_html
 from reader_app.ui.notes_controller import NotesController
 from reader_app.ui.paper_pane import PaperPane
 from reader_app.ui.paper_panels import PaperPanels
 from reader_app.ui.repo_loader import RepoLoader
 from reader_app.ui.repo_panels import RepoPanels
+from reader_app.ui.settings_dialog import SettingsDialog, clone_cache
+from reader_app.ui.theme import apply_theme
 from reader_app.ui.trace_controller import TraceController
 
 APP_TITLE = "Paper & Repo Reader"
@@ -125,6 +127,10 @@ class MainWindow(QMainWindow):
                                                "Open the bundled sample paper and repository")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action("&About", self.show_about)
+        self.help_action = self._action("Reading &Workflow and Shortcuts", self.show_help,
+                                        QKeySequence.StandardKey.HelpContents)
+        self.settings_action = self._action("&Settings…", self.show_settings, QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -144,6 +150,8 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(self.notes.actions[name])
         edit_menu.addSeparator()
         edit_menu.addAction(self.notes.actions["copy"])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
         self.addActions(list(self.notes.actions.values()))
         view_menu = self.menuBar().addMenu("&View")
         for name in ("zoom_in", "zoom_out", "fit_width"):
@@ -153,11 +161,20 @@ class MainWindow(QMainWindow):
         self.addActions(list(self.paper_pane.actions.values()))
         view_menu.addSeparator()
         view_menu.addAction(self.trace.hints_action)
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for value, label in (("system", "Follow the System"), ("light", "Light"), ("dark", "Dark")):
+            action = theme_menu.addAction(label, lambda v=value: self.set_theme(v))
+            action.setCheckable(True)
+            action.setData(value)
+            action.setChecked(self.settings.value("view/theme", "system") == value)
+            self.theme_actions.addAction(action)
         self.menuBar().addMenu(self.notes.tools_menu(self))
         code_menu = self.menuBar().addMenu("&Code")
         code_menu.addAction(self.trace.trace_action)
         code_menu.addAction(self.trace.form_action)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
@@ -214,7 +231,7 @@ class MainWindow(QMainWindow):
             self.open_repository(Path(path))
 
     def choose_clone(self, url: str = "") -> CloneDialog:
-        dialog = CloneDialog(url if isinstance(url, str) else "", self)
+        dialog = CloneDialog(url if isinstance(url, str) else "", clone_cache(self.settings), self)
         dialog.cloned.connect(self.open_repository)
         dialog.open()
         return dialog
@@ -249,6 +266,8 @@ class MainWindow(QMainWindow):
         window_settings.add_recent_file(self.settings, path)
         self.settings.setValue("session/paper", str(path.resolve()))
         self._refresh_recent_menu()
+        self.settings.sync()  # a second launch reads the session it hands over to
+        self.apply_default_zoom()
         self.checklist.set_context(self.paper_id, self.repo_id)
         self.notes.set_context(self.paper_id, path, self.repo_id, self.repo_root)
         self.statusBar().showMessage(f"{path.name}: {self.paper_pane.view.page_count()} pages", 5000)
@@ -354,7 +373,37 @@ class MainWindow(QMainWindow):
         self.trace.cancel()
         super().closeEvent(event)
 
-    def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_TITLE}",
-                          f"<b>{APP_TITLE}</b> {__version__}<br>Read a machine-learning paper beside the "
-                          "PyTorch repository that implements it.")
+    def show_about(self) -> TextDialog:
+        dialog = TextDialog(f"About {APP_TITLE}", about_html(), self, size=(460, 340))
+        dialog.open()
+        return dialog
+
+    def show_help(self) -> TextDialog:
+        dialog = TextDialog("Reading Workflow and Shortcuts", help_html(self.findChildren(QAction)), self)
+        dialog.open()
+        return dialog
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self.apply_settings)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self) -> None:
+        self.set_theme(self.settings.value("view/theme", "system"))
+        self.notes.layer.default_colour = self.settings.value("notes/colour", self.notes.layer.default_colour)
+
+    def set_theme(self, choice: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.settings.setValue("view/theme", choice)
+        apply_theme(QApplication.instance(), choice)
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == choice)
+        self.code_pane.view.apply_theme()
+        self.paper_pane.view.apply_theme()
+
+    def apply_default_zoom(self) -> None:
+        zoom = self.settings.value("view/zoom", "fit")
+        if zoom != "fit":
+            self.paper_pane.view.set_zoom(float(zoom))

@@ -26,7 +26,7 @@ class NoteDialog(QDialog):
         if quote:
             shown = QLabel(f"“{quote if len(quote) < 300 else quote[:297] + '…'}”", self)
             shown.setWordWrap(True)
-            shown.setStyleSheet("color:#57606a; font-style:italic;")
+            shown.setStyleSheet("color: palette(placeholder-text); font-style:italic;")
             form.addRow(shown)
         self.note = QPlainTextEdit(note, self)
         self.note.setPlaceholderText("Your note (optional)")

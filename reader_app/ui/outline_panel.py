@@ -34,7 +34,7 @@ class OutlinePanel(QWidget):
         self.status = QLabel("The outline appears once the paper is analysed.", self)
         self.status.setWordWrap(True)
         self.status.setContentsMargins(10, 8, 10, 8)
-        self.status.setStyleSheet("color:#57606a;")
+        self.status.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.status)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Section", "Tag", "Page"])

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
+from reader_app.ui import theme
 from reader_app.ui.page_renderer import PageRenderer
 
 POINT_TO_PIXEL = 96 / 72  # zoom 100% shows a PDF point as 1/72 inch on a 96 dpi screen
@@ -51,7 +52,7 @@ class PdfView(QAbstractScrollArea):
         super().__init__(parent)
         self.setObjectName("pdfView")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.viewport().setStyleSheet("background: #5b5f66;")
+        self.apply_theme()
         self.overlay_painters: list[OverlayPainter] = []
         self._renderer: PageRenderer | None = None
         self._sizes: list[tuple[float, float]] = []
@@ -68,6 +69,9 @@ class PdfView(QAbstractScrollArea):
         self._request_timer.timeout.connect(self._request_visible)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.horizontalScrollBar().valueChanged.connect(lambda _: self.viewport().update())
+
+    def apply_theme(self) -> None:
+        self.viewport().setStyleSheet(f"background: {theme.colours()['pdf_background']};")
 
     # ----- document -------------------------------------------------------------------------
     def set_document(self, path: Path, page_sizes: list[tuple[float, float]], password: str | None = None) -> None:

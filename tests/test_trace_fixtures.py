@@ -20,10 +20,45 @@ def line_of(path: Path, text: str) -> int:
     raise AssertionError(f"{text!r} not in {path}")
 
 
+MINGPT = '''"""A minGPT-style model whose configuration comes from get_default_config()."""
+import torch.nn as nn
+
+
+class CfgNode:
+    """A bare attribute bag, as in minGPT's utils.CfgNode."""
+
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+
+
+class GPT(nn.Module):
+    @staticmethod
+    def get_default_config():
+        return CfgNode(n_layer=2, n_head=2, n_embd=48, vocab_size=50, block_size=16)
+
+    def __init__(self, config):
+        super().__init__()
+        self.wte = nn.Embedding(config.vocab_size, config.n_embd)
+        self.blocks = nn.ModuleList(nn.TransformerEncoderLayer(config.n_embd, config.n_head, batch_first=True)
+                                    for _ in range(config.n_layer))
+        self.lm_head = nn.Linear(config.n_embd, config.vocab_size)
+
+    def forward(self, idx, targets=None):
+        x = self.wte(idx)
+        for block in self.blocks:
+            x = block(x)
+        logits = self.lm_head(x)
+        return logits
+'''
+
+
 @pytest.fixture(scope="module")
-def traces():
+def traces(tmp_path_factory):
     """Several fixture traces at once (each child spends most of its time importing torch)."""
+    mingpt = tmp_path_factory.mktemp("mingpt") / "model.py"
+    mingpt.write_text(MINGPT)
     requests = {
+        "mingpt": TraceRequest(str(mingpt), args={"n_embd": 64}),
         "llama": TraceRequest(str(REPOS / "llama_rotary")),
         "llama_wide": TraceRequest(str(REPOS / "llama_rotary" / "llama" / "model.py"), class_name="Transformer",
                                    args={"dim": 512, "n_layers": 3, "n_heads": 4}),
@@ -113,6 +148,14 @@ def test_two_inputs_reaching_a_conv_and_an_embedding(traces):
     assert image.dims == ["batch", "3", "32", "32"]
     assert text.dtype == "int64" and text.shape[1] == 32  # CLIP adds a fixed positional table: full context
     assert result.layer("").calls[0].out_dims == [["batch", "batch"], ["batch", "batch"]]
+
+
+def test_config_from_get_default_config_with_an_override(traces):
+    result = traces["mingpt"]
+    assert result.ok, result.error
+    assert result.args["n_embd"] == 64 and result.args["vocab_size"] == 50
+    assert result.layer("lm_head").calls[0].out_dims == [["batch", "seq_len", "50"]]
+    assert result.inputs[0].name == "idx"  # `targets=None` is optional and left out
 
 
 @pytest.mark.skipif(importlib.util.find_spec("einops") is None, reason="einops is not installed")

@@ -189,6 +189,7 @@ class Session:
         symbols = self.symbols(chosen, sizes, second_sizes)
         self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
         self.assemble(model, first, second, symbols)
+        self.mark("report")
         if exc is not None:
             self.forward_error(model, exc, first, second, symbols)
         else:

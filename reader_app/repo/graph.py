@@ -221,6 +221,9 @@ class GraphBuilder:
     def _scan_class_body(self, info: ClassInfo) -> None:
         pf = info.file
         for node in pf.deep(info.node):
+            # names and `module.Class`; longer chains (`self.a.b`) never name a class, and `self.x` is skipped
+            if isinstance(node, ast.Attribute) and (not isinstance(node.value, ast.Name) or node.value.id == "self"):
+                continue
             if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
                 child = self.class_of_chain(pf, node)
                 if child is not None:

@@ -189,7 +189,7 @@ def _forward_methods(info: ClassInfo) -> list[ast.FunctionDef]:
         if name in order or name not in methods or name == "__init__":
             continue
         order.append(name)
-        for node in ast.walk(methods[name]):
+        for node in info.file.deep(methods[name]):
             if isinstance(node, ast.Call) and _self_attr(node.func) in methods:
                 stack.append(_self_attr(node.func))
     return [methods[name] for name in order]
@@ -206,12 +206,13 @@ def _chain_after_self(node: ast.AST) -> list[str] | None:
     return None
 
 
-def _use_lines(methods: list[ast.FunctionDef]) -> dict[str, set[int]]:
+def _use_lines(pf: ParsedFile, methods: list[ast.FunctionDef]) -> dict[str, set[int]]:
     """Dotted attribute name -> lines where forward-side code touches it (loop variables included)."""
     uses: dict[str, set[int]] = {}
     for method in methods:
+        nodes = pf.deep(method)
         aliases: dict[str, str] = {}
-        for node in ast.walk(method):
+        for node in nodes:
             if isinstance(node, (ast.For, ast.comprehension)):
                 func = getattr(node.iter.func, "id", "") if isinstance(node.iter, ast.Call) else ""
                 iters = node.iter.args if func in ("zip", "enumerate") else [node.iter]
@@ -222,7 +223,7 @@ def _use_lines(methods: list[ast.FunctionDef]) -> dict[str, set[int]]:
                     chain = _chain_after_self(source)
                     if chain and isinstance(target, ast.Name):
                         aliases[target.id] = ".".join(chain)
-        for node in ast.walk(method):
+        for node in nodes:
             if isinstance(node, ast.Attribute):
                 chain = _chain_after_self(node)
                 if chain:
@@ -305,5 +306,5 @@ def extract_layers(builder: GraphBuilder, model: ModelClass) -> list[Layer]:
                 methods = methods + _forward_methods(base)
                 break
     result = sorted(layers.values(), key=lambda layer: layer.line)
-    _attach_uses(result, _use_lines(methods))
+    _attach_uses(result, _use_lines(info.file, methods))
     return result

@@ -239,6 +239,8 @@ def find_patterns(index: RepoIndex, skip_files: set[str]) -> list[Pattern]:
     """Patterns in every parsed file except `skip_files` (tests), by file and line."""
     found: list[Pattern] = []
     for pf in index.files:
-        if pf.rel not in skip_files:
+        # patterns involve torch or a module class: files with neither (plain helpers) have none
+        text = pf.source.text
+        if pf.rel not in skip_files and ("torch" in text or "nn." in text or index.module_class_nodes(pf)):
             found.extend(_FilePatterns(index, pf).run())
     return found

@@ -162,7 +162,9 @@ def test_config_from_get_default_config_with_an_override(traces):
 def test_einops_vit_with_keyword_only_arguments():
     result = run_trace(TraceRequest(str(REPOS / "vit_kwonly")))
     assert result.ok, result.error
-    assert result.inputs[0].shape[1:] == [3, 32, 32] or result.inputs[0].dims[0] == "batch"
+    assert result.inputs[0].dims == ["batch", "3", "32", "32"]  # from image_size, a keyword-only argument
+    assert result.layer("to_patch_embedding").calls[0].out_dims == [["batch", "16", "64"]]
+    assert result.layer("").calls[0].out_dims == [["batch", "10"]]
 
 
 @pytest.mark.slow

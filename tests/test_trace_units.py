@@ -64,6 +64,8 @@ def test_result_round_trips_and_answers_the_window_questions():
     assert result.ok
     assert result.layer("fc").calls[0].text() == "in (batch, seq_len, 5) -> out (batch, seq_len, 128)"
     assert result.layer("nope") is None
+    assert result.inputs[0].spec() == "x=2,7,5:float32"
+    assert parse_input_spec(result.inputs[0].spec()).shape == (2, 7, 5)
     assert result.lines_for("model.py")[14].hint() == "h: (batch, seq_len, 128)"
     assert result.lines_for("other.py") == {}
     again = TraceResult.from_json(result.to_json())

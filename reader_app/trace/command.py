@@ -29,6 +29,8 @@ def register(subparsers) -> None:
     p.add_argument("--python", dest="interpreter", metavar="INTERPRETER",
                    help="Python with torch that runs the model (e.g. the repository's venv)")
     p.add_argument("--no-lines", action="store_true", help="skip per-line shapes (layers only)")
+    p.add_argument("--memory-mb", type=int, default=None, metavar="MB",
+                   help="address-space cap for the model's process (default: 8192, or 60%% of RAM if less)")
     p.set_defaults(func=handle)
 
 
@@ -45,6 +47,8 @@ def handle(args) -> int:
     request = TraceRequest(path=args.path, class_name=args.class_name, args=overrides, inputs=list(args.input),
                            device=args.device, timeout=args.timeout, interpreter=args.interpreter,
                            per_line=not args.no_lines)
+    if args.memory_mb:
+        request.memory_mb = args.memory_mb
     result = run_trace(request)
     try:
         if args.json:

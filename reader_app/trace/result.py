@@ -27,6 +27,10 @@ class TensorInfo:
     def text(self) -> str:
         return f"{self.name}: {dims_text(self.dims)}"
 
+    def spec(self) -> str:
+        """The `--input` text that makes this input again ("x=2,16:int64"), for a pre-filled form."""
+        return f"{self.name}={','.join(str(d) for d in self.shape)}:{self.dtype or 'float32'}"
+
 
 @dataclass
 class LayerCall:

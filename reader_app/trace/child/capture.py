@@ -95,7 +95,12 @@ class ErrorSite:
 
 
 class RepoFiles:
-    """Decides, with a cache, whether a code object's file belongs to the repository."""
+    """Decides, with a cache, whether a code object's file belongs to the repository.
+
+    Attributes:
+        roots: the repository folders (with a trailing separator).
+        cache: filename -> verdict.
+    """
 
     OWN_PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "")
 

@@ -20,7 +20,11 @@ OWN_PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.pa
 
 
 class MissingDependency(ImportError):
-    """The model's code used a package that is not installed in the tracing interpreter."""
+    """The model's code used a package that is not installed in the tracing interpreter.
+
+    Attributes:
+        package: the top-level package name.
+    """
 
     def __init__(self, package: str):
         super().__init__(f"the model's code needs the package '{package}', which is not installed "
@@ -29,7 +33,11 @@ class MissingDependency(ImportError):
 
 
 class _Placeholder:
-    """Stands for anything taken from a missing package; raises as soon as it is really used."""
+    """Stands for anything taken from a missing package; raises as soon as it is really used.
+
+    Attributes:
+        _package: the missing package; _dotted: the name the code reached for.
+    """
 
     def __init__(self, package: str, dotted: str):
         object.__setattr__(self, "_package", package)
@@ -48,6 +56,12 @@ class _Placeholder:
 
 
 class _PlaceholderModule(types.ModuleType):
+    """A module object for a missing package: its attributes are placeholders.
+
+    Attributes:
+        _package: the missing top-level package.
+    """
+
     def __init__(self, name: str, package: str):
         super().__init__(name)
         self.__path__ = []  # lets `import missing.sub` resolve through the finder below

@@ -20,7 +20,11 @@ RETURN_PROBE = "__reader_trace_return__"
 
 
 class _Sink:
-    """Where probes report while a recorder is listening; `record(file, line, names, values)`."""
+    """Where probes report while a recorder is listening.
+
+    Attributes:
+        record: callable(file, line, names, values), or None when nobody listens.
+    """
 
     record = None
 
@@ -57,7 +61,12 @@ def _target_names(target) -> list[str]:
 
 
 class _Instrument(ast.NodeTransformer):
-    """Adds the probe calls inside every function of one file."""
+    """Adds the probe calls inside every function of one file (module-level code is left alone).
+
+    Attributes:
+        file: the file name the probes report.
+        depth: how many function definitions enclose the node being visited.
+    """
 
     def __init__(self, file: str):
         self.file = file
@@ -125,7 +134,8 @@ def instrument(tree: ast.Module, file: str) -> ast.Module:
 
 
 class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
-    """Compiles a repository file with probes; never reads or writes bytecode caches for it."""
+    """Compiles a repository file with probes; never reads or writes bytecode caches for it, so the
+    repository's own runs never see instrumented code. Attributes: those of SourceFileLoader (name, path)."""
 
     def get_code(self, fullname):
         path = self.get_filename(fullname)

@@ -23,7 +23,7 @@ from reader_app.trace.specs import parse_input_spec
 
 
 class Stop(Exception):
-    """Ends the session early with an error already put in the report."""
+    """Ends the session early with an error already put in the report (no attributes)."""
 
 
 class Session:

@@ -2,6 +2,8 @@
 notation, mention suggestions and the evidence rules."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reader_app.paper import analyze_paper
@@ -186,3 +188,16 @@ def test_evidence_without_layers_or_architecture_says_so():
     assert "tick this by hand" in ev.missing("list_layers")
     assert "no architecture figure" in ev.missing("method")
     assert ev.method_visible(120) == ["method"] or "method" in ev.satisfied
+
+
+def test_hyperparameters_the_transformer_paper_states(shared_papers):
+    pdf = shared_papers / "01_attention_is_all_you_need_1706.03762.pdf"
+    paper = analyze_paper(pdf)
+    rows = {row.key: row for row in check_hyperparams(read_paper_text(pdf, paper),
+                                                      scan_repo(Path(__file__).parent / "fixtures" / "repos" / "gpt_config"))}
+    stated = {key: rows[key].paper.value for key in ("hidden_size", "num_layers", "num_heads", "dropout", "warmup")}
+    assert stated == {"hidden_size": 512, "num_layers": 6, "num_heads": 8, "dropout": 0.1, "warmup": 4000}
+    # the fixture is a tiny GPT: its values differ from the paper's, and the check says so with places
+    assert rows["num_heads"].status == "differ"
+    assert any(c.file == "config/train_tiny.py" and c.value == 2 for c in rows["num_heads"].code)
+    assert rows["lr"].status == "code only"

@@ -41,13 +41,14 @@ def _spec(key, label, words, names, before=False) -> ParamSpec:
 
 PARAMS: tuple[ParamSpec, ...] = (
     _spec("hidden_size", "hidden size / model width",
-          r"hidden (size|dimension|units|state size)|d_?model|model (dimension|width)|dimensionality of",
-          "hidden_size hidden hidden_dim d_model n_embd nhid d_hidden hid_dim enc_hid_dim dec_hid_dim width"),
+          r"hidden (size|dimension|units|state size)|d_?model|model (dimension|width)|dimensionality of|cells\b",
+          "hidden_size hidden hidden_dim d_model n_embd nhid d_hidden hid_dim enc_hid_dim dec_hid_dim width",
+          before=True),
     _spec("embed_dim", "embedding size", r"embedding (size|dimension)|dimensional embedding",
           "embed_dim embed embedding_dim emb_dim embed_size embedding_size", before=True),
-    _spec("num_layers", "layers", r"(LSTM |encoder |recurrent |stacked )?layers?\b",
+    _spec("num_layers", "layers", r"(LSTM |encoder |recurrent |stacked |identical )?layers?\b|\bN(?=\s*=)",
           "num_layers n_layers n_layer nlayers layers depth num_encoder_layers", before=True),
-    _spec("num_heads", "attention heads", r"(attention )?heads\b", "num_heads n_head nhead n_heads heads", before=True),
+    _spec("num_heads", "attention heads", r"(attention )?heads\b|\bh(?=\s*=)", "num_heads n_head nhead n_heads heads", before=True),
     _spec("dropout", "dropout", r"dropout( rate| probability)?|P_?drop", "dropout dropout_rate p_drop drop_rate dropout_p"),
     _spec("lr", "learning rate", r"learning rate", "lr learning_rate base_lr"),
     _spec("batch_size", "batch size", r"batch size|mini-?batch(es)? of", "batch_size batch bs"),
@@ -62,7 +63,7 @@ PARAMS: tuple[ParamSpec, ...] = (
     _spec("weight_decay", "weight decay", r"weight decay", "weight_decay wd"),
     _spec("clip", "gradient clipping", r"gradient clipping( max norm)?|clip(ped)? the gradient norm to|clipped to",
           "clip grad_clip clip_grad max_grad_norm clip_norm"),
-    _spec("warmup", "warm-up steps", r"warm-?up( steps)?", "warmup warmup_steps warmup_iters", before=True),
+    _spec("warmup", "warm-up steps", r"warm-?up(_?steps)?", "warmup warmup_steps warmup_iters", before=True),
     _spec("seed", "random seed", r"\bseed", "seed"),
     _spec("percentile", "threshold percentile", r"percentile", "percentile", before=True),
 )
@@ -70,7 +71,9 @@ PARAMS: tuple[ParamSpec, ...] = (
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "twelve": 12, "single": 1}
 NUMBER = r"(\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-−]?\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve)\b)"
-TAG_WEIGHT = {"method": 2.0, "experiments": 2.0, "appendix": 2.0, "results": 1.0, "abstract": 1.0}
+# The model's own values are stated in the Method and training sections and in the appendix; results
+# sections often describe variants (a bigger model, another task).
+TAG_WEIGHT = {"method": 2.5, "experiments": 1.5, "appendix": 2.0, "results": 0.8, "abstract": 1.0}
 
 
 @dataclass
@@ -144,8 +147,8 @@ def _sentence_values(spec: ParamSpec, text: str) -> list[str]:
     after = re.compile(rf"\b(?:{spec.words})\s*(?:of|=|:|is|was|set to|to|from)?\s*(?:max norm\s*)?{NUMBER}", re.I)
     found += [m.group(m.lastindex) for m in after.finditer(text)]
     if spec.before:
-        before = re.compile(rf"(?<!every )(?<!after )(?<!first )(?<!last )\b{NUMBER}(?:th|-th)?[\s-]*(?:{spec.words})",
-                            re.I)
+        before = re.compile(rf"(?<!every )(?<!after )(?<!first )(?<!last )\b{NUMBER}(?:th|-th)?"
+                            rf"(?:\s+(?:identical|stacked|parallel|hidden|attention))?[\s-]*(?:{spec.words})", re.I)
         found += [m.group(1) for m in before.finditer(text)]
     return found
 

@@ -33,3 +33,17 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# The one-folder bundle dist/reader-app/ (PyInstaller, several minutes of CPU; not part of `make test`).
+# `make smoke` then runs the built bundle offscreen: screenshot timing, a trace, its size.
+.PHONY: package smoke
+PYINSTALLER := $(BIN)/pyinstaller
+
+$(PYINSTALLER): | $(STAMP)
+	$(BIN)/pip install "pyinstaller==6.22.3" "pyinstaller-hooks-contrib==2026.9"
+
+package: $(STAMP) $(PYINSTALLER)
+	$(PYINSTALLER) --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/reader-app.spec
+
+smoke: $(STAMP)
+	$(BIN)/python packaging/smoke.py dist/reader-app

@@ -1,0 +1,54 @@
+"""The PyInstaller spec ships every resource folder and every module the bundle starts as a child."""
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from reader_app.paper import analysis_client, render_client
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "packaging" / "reader-app.spec"
+
+
+def spec_constant(name: str):
+    """A literal assigned at the top of the spec (the spec itself only runs inside PyInstaller)."""
+    for node in ast.parse(SPEC.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{name} is not assigned in {SPEC.name}")
+
+
+def test_spec_names_every_resource_folder():
+    named = [Path(folder) for folder in spec_constant("RESOURCE_FOLDERS")]
+    for folder in named:
+        assert (ROOT / folder).is_dir(), f"the spec names {folder}, which does not exist"
+    for dirpath, dirnames, _files in os.walk(ROOT / "resources"):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        folder = Path(dirpath).relative_to(ROOT)
+        shipped = any(folder == n or n in folder.parents for n in named)
+        container = any(folder in n.parents for n in named)
+        assert shipped or container, f"{folder} is not in the spec's RESOURCE_FOLDERS"
+
+
+def test_spec_lists_the_modules_started_as_child_processes():
+    text = SPEC.read_text(encoding="utf-8")
+    for module in (render_client.SERVER_MODULE, analysis_client.WORKER, "reader_app.trace.child"):
+        assert f'"{module}"' in text, f"{module} is started as a child but not listed in the spec"
+
+
+def test_spec_leaves_out_what_the_app_does_not_use():
+    excluded = set(spec_constant("EXCLUDED_MODULES"))
+    assert {"pytest", "onnxruntime", "pymupdf.layout", "pymupdf4llm"} <= excluded
+    dropped = spec_constant("DROPPED_PREFIXES")
+    assert "torch/test/" in dropped
+
+
+def test_bundle_entry_accepts_python_dash_m():
+    """The trace runner starts `sys.executable -m reader_app.trace.child`; in a bundle that is the entry script."""
+    run = subprocess.run([sys.executable, str(ROOT / "packaging" / "entry.py"), "-m", "reader_app.cli", "--version"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().startswith("reader-app ")

@@ -98,7 +98,8 @@ def reading_key(page: int, box: Box, width: float, two_columns: bool) -> tuple:
     return (page, column, round(box[1], 1), box[0])
 
 
-def _raw_lines(page: pymupdf.Page) -> list[tuple[Box, str]]:
+def _raw_lines(page: pymupdf.Page) -> list[tuple[Box, str, float]]:
+    """(box, text, dominant font size) of every horizontal line."""
     found = []
     for block in page.get_text("dict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE)["blocks"]:
         for line in block.get("lines", []):
@@ -106,23 +107,34 @@ def _raw_lines(page: pymupdf.Page) -> list[tuple[Box, str]]:
                 continue
             text = "".join(span["text"] for span in line["spans"]).strip()
             if text:
-                found.append((tuple(line["bbox"]), text))
+                size = max(line["spans"], key=lambda span: len(span["text"].strip()))["size"]
+                found.append((tuple(line["bbox"]), text, size))
     return found
 
 
-def _merge_baselines(lines: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
+def _merge_baselines(lines: list[tuple[Box, str, float]]) -> list[tuple[Box, str, float]]:
     """Join fragments printed on one baseline close together (justified words, inline math)."""
     lines = sorted(lines, key=lambda item: (round(item[0][3]), item[0][0]))
-    merged: list[tuple[Box, str]] = []
-    for box, text in lines:
+    merged: list[tuple[Box, str, float]] = []
+    for box, text, size in lines:
         if merged:
-            pbox, ptext = merged[-1]
+            pbox, ptext, psize = merged[-1]
             same_row = abs(pbox[3] - box[3]) < 2.5 and abs(pbox[1] - box[1]) < 6
             if same_row and 0 <= box[0] - pbox[2] < 12:
-                merged[-1] = ((pbox[0], min(pbox[1], box[1]), box[2], max(pbox[3], box[3])), ptext + " " + text)
+                merged[-1] = ((pbox[0], min(pbox[1], box[1]), box[2], max(pbox[3], box[3])), ptext + " " + text,
+                              max(psize, size))
                 continue
-        merged.append((box, text))
+        merged.append((box, text, size))
     return merged
+
+
+def _body_size(pages: list[list[tuple[Box, str, float]]]) -> float:
+    """The font size most of the text is set in."""
+    counts: dict[float, int] = {}
+    for lines in pages:
+        for _, text, size in lines:
+            counts[round(size, 1)] = counts.get(round(size, 1), 0) + len(text)
+    return max(counts, key=counts.get) if counts else 10.0
 
 
 def _classify(box: Box, page: int, paper: Paper, headings: list[Box]) -> tuple[str, str]:
@@ -279,18 +291,26 @@ def _heading_keys(lines: list[_Line], paper: Paper) -> list[tuple[tuple, Section
 
 
 def _read_lines(doc: pymupdf.Document, paper: Paper) -> list[_Line]:
-    lines: list[_Line] = []
+    pages: list[list[tuple[Box, str, float]]] = []
+    rects = []
     for pno in range(doc.page_count):
         try:
             page = doc.load_page(pno)
-            raw = _merge_baselines(_raw_lines(page))
+            pages.append(_merge_baselines(_raw_lines(page)))
+            rects.append((page.rect.width, page.rect.height))
         except Exception:  # a damaged page costs its own text only
-            continue
-        width = page.rect.width
-        two = _two_columns(raw, width)
+            pages.append([])
+            rects.append((612.0, 792.0))
+    body = _body_size(pages)
+    lines: list[_Line] = []
+    for pno, raw in enumerate(pages):
+        width, height = rects[pno]
+        two = _two_columns([(box, text) for box, text, _ in raw], width)
         headings = [s.bbox for s in paper.sections if s.page == pno + 1]
-        for box, text in raw:
+        for box, text, size in raw:
             kind, figure = _classify(box, pno + 1, paper, headings)
+            if kind == "prose" and size < body * 0.88 and box[1] > height * 0.55:
+                kind = "footnote"  # small print low on the page: footnotes, not the sentence around them
             lines.append(_Line(pno + 1, box, text, reading_key(pno + 1, box, width, two), kind, figure))
     lines.sort(key=lambda line: line.order)
     return lines

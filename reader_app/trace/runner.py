@@ -109,7 +109,8 @@ def run_trace(request: TraceRequest, cancel: threading.Event | None = None, prog
         with open(request_path, "w", encoding="utf-8") as fh:
             json.dump({"file": str(file), "root": str(root), "class_name": class_name, "args": request.args,
                        "inputs": list(request.inputs), "device": request.device, "per_line": request.per_line,
-                       "symbolic": request.symbolic, "memory_mb": request.memory_mb}, fh)
+                       "symbolic": request.symbolic, "memory_mb": request.memory_mb,
+                       "timeout": request.timeout}, fh)
         try:
             proc = subprocess.Popen([request.python(), "-m", "reader_app.trace.child", request_path, result_path],
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -118,19 +119,11 @@ def run_trace(request: TraceRequest, cancel: threading.Event | None = None, prog
             return TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", relative,
                                       root=str(root))
         pipes = _Pipes(proc, progress)
-        deadline = started + request.timeout
-        stopped = None
-        while proc.poll() is None:
-            if cancel is not None and cancel.wait(0.05):
-                stopped = "Tracing was cancelled"
-            elif cancel is None:
-                time.sleep(0.05)
-            if stopped is None and time.perf_counter() > deadline:
-                stopped = (f"The model's code did not finish within {request.timeout:g} s "
-                           f"(while {pipes.phase}); it was stopped")
-            if stopped:
-                _stop(proc)
-                break
+        try:
+            stopped = _supervise(proc, pipes, started + request.timeout, request.timeout, cancel)
+        except BaseException:  # Ctrl-C in the CLI, or the caller's thread torn down: never leave it running
+            _stop(proc)
+            raise
         pipes.join()
         if stopped:
             return _finish(TraceResult.failed(stopped, relative, class_name=class_name or ""), root, started)
@@ -139,6 +132,20 @@ def run_trace(request: TraceRequest, cancel: threading.Event | None = None, prog
                 return _finish(TraceResult.from_json(json.load(fh)), root, started)
         message = _death_sentence(proc.returncode, pipes.phase, list(pipes.stderr_tail))
         return _finish(TraceResult.failed(message, relative, class_name=class_name or ""), root, started)
+
+
+def _supervise(proc, pipes: _Pipes, deadline: float, timeout: float, cancel) -> str | None:
+    """Wait for the child; stop it on cancel or timeout and say why (None when it ended by itself)."""
+    while proc.poll() is None:
+        if cancel is not None and cancel.wait(0.05):
+            _stop(proc)
+            return "Tracing was cancelled"
+        if cancel is None:
+            time.sleep(0.05)
+        if time.perf_counter() > deadline:
+            _stop(proc)
+            return f"The model's code did not finish within {timeout:g} s (while {pipes.phase}); it was stopped"
+    return None
 
 
 def _finish(result: TraceResult, root: Path, started: float) -> TraceResult:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 
@@ -25,6 +26,8 @@ def main(argv: list[str]) -> int:
     with open(request_path, encoding="utf-8") as fh:
         request = json.load(fh)
     _set_memory_cap(request.get("memory_mb"))
+    if hasattr(signal, "alarm"):  # if the parent died without stopping us, end on our own
+        signal.alarm(int(request.get("timeout") or 60) + 10)
     progress_fd = os.dup(1)
     os.dup2(2, 1)  # print() in the model's code now lands on stderr
     channel = os.fdopen(progress_fd, "w", buffering=1)

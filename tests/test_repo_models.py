@@ -477,3 +477,48 @@ def test_layers_of_a_base_class_in_the_same_file_are_included(tmp_path):
     layers = {layer.name: layer for layer in info.layers}
     assert list(layers) == ["stem", "head"]
     assert layers["stem"].uses == [10] and layers["head"].uses == [10]
+
+
+def test_in_a_model_zoo_the_readme_and_package_exports_decide(tmp_path):
+    """vit-pytorch's layout: dozens of variants, no training script; the README and __init__ show ViT."""
+    parts = "\n".join(f"""
+class Part{i}(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+""" for i in range(8))
+    make_repo(tmp_path, {
+        "zoo/__init__.py": "from zoo.vit import ViT\n",
+        "zoo/vit.py": """
+            import torch.nn as nn
+
+            class Attention(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.qkv = nn.Linear(4, 12)
+
+            class Transformer(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.layers = nn.ModuleList([Attention() for _ in range(2)])
+
+            class ViT(nn.Module):
+                def __init__(self, *, dim=4):
+                    super().__init__()
+                    self.transformer = Transformer()
+                    self.head = nn.Linear(dim, 10)
+        """,
+        "zoo/max_vit.py": "import torch.nn as nn\n" + parts + """
+class MaxViT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.parts = nn.Sequential(""" + ", ".join(f"Part{i}()" for i in range(8)) + """)
+        self.a = nn.Linear(4, 4)
+        self.b = nn.Linear(4, 4)
+""",
+        "README.md": "# zoo\n\n```python\nfrom zoo import ViT\nv = ViT(dim=4)\n```\n\nViT again: ViT, ViT.\n\n"
+                     "There is also MaxViT.\n",
+    })
+    info = scan_repo(tmp_path)
+    assert info.main.name == "ViT", [(m.name, round(m.score, 1), m.reasons) for m in info.models[:2]]
+    assert "its package exports it at the top level" in info.main.reasons

@@ -5,7 +5,9 @@ highest total is the main model. No class or repository name is special-cased.
 """
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 
 from reader_app.repo.graph import Graph
 from reader_app.repo.index import ClassInfo
@@ -42,10 +44,11 @@ def _in_model_file(info: ClassInfo) -> bool:
 
 def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], test_files: set[str],
                   readme: str, layer_counts: dict[str, int],
-                  config_used: set[str] = frozenset()) -> list[tuple[float, list[str], ClassInfo]]:
+                  config_used: set[str] = frozenset(),
+                  exported: set[str] = frozenset()) -> list[tuple[float, list[str], ClassInfo]]:
     """(score, reasons, class) for every module class, best first."""
     ranked = []
-    readme_words = set(re.findall(r"\w+", readme))
+    readme_words = Counter(re.findall(r"\w+", readme))
     for info in classes:
         score, reasons = 0.0, []
         wrapped_by = {w for w, inner in graph.wrappers.items() if info.qualname in inner}
@@ -69,8 +72,13 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         if info.qualname in config_used:
             score += 20
             reasons.append("a configuration file names it for instantiation (_target_ / class_path)")
+        if info.qualname in exported:
+            score += 5
+            reasons.append("its package exports it at the top level")
         if descendants:
-            score += 3 * min(len(descendants), 8)
+            # grows slowly: a model built from many parts is likelier the main one, but a zoo's biggest
+            # model should not outvote what the README and the entry point say
+            score += 4 * math.log2(1 + len(descendants))
             reasons.append(f"built from {len(descendants)} of the repository's own modules")
         layers = layer_counts.get(info.qualname, 0)
         score += min(layers, 12) * 0.5
@@ -87,9 +95,11 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         elif PART_NAMES.search(info.name):
             score -= 4
             reasons.append("named like a part of a model")
-        if info.name in readme_words:
-            score += 4
-            reasons.append("the README mentions it")
+        mentions = readme_words.get(info.name, 0)
+        if mentions:
+            # the README's examples build the main model again and again (`v = ViT(...)`)
+            score += 2 + min(mentions - 1, 8)
+            reasons.append(f"the README mentions it {mentions} time{'s' if mentions > 1 else ''}")
         ranked.append((score, reasons, info))
     # Ties: more layers, then earlier file and line, so the order never depends on dict order.
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,

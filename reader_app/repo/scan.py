@@ -93,6 +93,20 @@ def _config_targets(files: list[SourceFile], index: RepoIndex) -> set[str]:
     return found
 
 
+def _package_exports(index: RepoIndex) -> set[str]:
+    """Module classes a top-level package re-exports (`from vit_pytorch import ViT`): its public face."""
+    found: set[str] = set()
+    for pf in index.files:
+        parts = pf.rel.split("/")
+        if parts[-1] != "__init__.py" or not (len(parts) == 2 or (len(parts) == 3 and parts[0] == "src")):
+            continue
+        for path in pf.imports.values():
+            info = index.class_at(path)
+            if info is not None and info.is_module:
+                found.add(info.qualname)
+    return found
+
+
 def _readme_text(files: list[SourceFile]) -> str:
     for source in files:
         if "/" not in source.rel and source.rel.lower().startswith("readme") and source.size < 2_000_000:
@@ -166,7 +180,7 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     classes = index.module_classes()
     counts = {c.qualname: _init_layer_count(c) for c in classes}
     ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts,
-                           _config_targets(listing.files, index))
+                           _config_targets(listing.files, index), _package_exports(index))
     info.models = [_model_record(score, reasons, c) for score, reasons, c in ranked]
     report(75.0, "reading the layers of every model")
     info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child.reach import RESHAPING, first_layer, forward_params, reach
+from reader_app.trace.child.reach import RESHAPING, forward_params, reach
 
 # Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
 SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 64), "length": (128, 192),

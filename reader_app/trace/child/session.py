@@ -15,8 +15,7 @@ from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.inputs import SIZES, Sizes, candidate_inputs, materialize, size_tables, user_plans
-from reader_app.trace.child.loader import (MissingPackageFinder, guess_main_class, import_model_file,
-                                           module_classes)
+from reader_app.trace.child.loader import MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.specs import parse_input_spec

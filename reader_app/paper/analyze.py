@@ -197,7 +197,11 @@ def _page_content(doc, pno, lines, prose, size, caps, rough, extent) -> fig.Page
     left, right = min(b[0] for b in xs), max(b[2] for b in xs)
     if extent is not None:  # a page of figures has few paragraphs to measure by
         left, right = min(left, extent[0]), max(right, extent[1])
-    return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right, text_from)
+    graphics = loose[:text_from]
+    rules = [g for g in graphics if g[3] - g[1] <= 2.0 and g[2] - g[0] >= 30]
+    line_boxes = [ln.bbox for ln in lines if id(ln) not in cap_ids and not any(_inside(ln.bbox, h) for h in heads)]
+    return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right, text_from,
+                           lines_boxes=line_boxes, hard=[c.bbox for c in caps] + heads, rules=rules)
 
 
 def _inside(a, b, slack: float = 1.0) -> bool:

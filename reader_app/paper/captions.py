@@ -90,6 +90,7 @@ def _caption_lines(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
                     and min(ln.bbox[2], start.bbox[2]) - max(ln.bbox[0], start.bbox[0]) > 0),
                    key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     centre = (start.bbox[0] + start.bbox[2]) / 2
+    spacing: list[float] = []
     for ln in below:
         last = out[-1]
         if ln.bbox[1] < last.bbox[1] + 0.5 * start.size:
@@ -97,6 +98,9 @@ def _caption_lines(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
         gap = ln.bbox[1] - last.bbox[3]
         if gap > 1.0 * start.size or not -2.5 <= ln.size - start.size <= 0.7:
             break
+        if len(out) >= 2 and gap > 1.5 * max(spacing) + 1.5:
+            break  # wider than the caption's own line spacing: the table or text below begins
+        spacing.append(max(gap, 0.0))
         aligned = abs(ln.bbox[0] - start.bbox[0]) < 1.5 * start.size or \
             abs((ln.bbox[0] + ln.bbox[2]) / 2 - centre) < 1.5 * start.size
         # a smaller-print description under a short centred label line ("Figure 1. Title." + notes)

@@ -6,7 +6,7 @@ sides hold content, the side the rest of the paper uses for that kind decides.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pymupdf
 
@@ -27,6 +27,9 @@ class PageContent:
         blockers: boxes a figure cannot extend past (paragraph lines, headings, captions).
         loose: boxes that may belong to a figure: graphics, then text that is not paragraphs.
         text_from: index in `loose` where the text boxes start.
+        lines_boxes: boxes of every text line but the captions (a ruled table takes all text inside it).
+        hard: captions and headings: not even a ruled table reaches across them.
+        rules: thin horizontal lines (table rules).
         text_left, text_right: horizontal extent of the page's paragraphs.
     """
 
@@ -37,6 +40,9 @@ class PageContent:
     text_left: float
     text_right: float
     text_from: int = 0
+    lines_boxes: list[Box] = field(default_factory=list)
+    hard: list[Box] = field(default_factory=list)
+    rules: list[Box] = field(default_factory=list)
 
 
 def page_graphics(page: pymupdf.Page) -> list[Box]:
@@ -59,6 +65,14 @@ def _h_overlap(a: Box, x0: float, x1: float) -> float:
 
 @dataclass
 class _Side:
+    """What one side of a caption holds.
+
+    Attributes:
+        box: union of the content found, None when there is none.
+        gap: distance from the caption to that content.
+        band: the strip searched (caption to nearest blocker).
+    """
+
     box: Box | None
     gap: float
     band: Box
@@ -162,7 +176,42 @@ class Placement:
 
 def place(content: PageContent, cap: Caption, others: list[Caption]) -> Placement:
     x0, x1 = _span(content, cap, others)
-    return Placement(_search(content, cap.bbox, x0, x1, True), _search(content, cap.bbox, x0, x1, False))
+    above, below = _search(content, cap.bbox, x0, x1, True), _search(content, cap.bbox, x0, x1, False)
+    if cap.kind == "table":
+        above = _ruled(content, cap.bbox, x0, x1, True, above)
+        below = _ruled(content, cap.bbox, x0, x1, False, below)
+    return Placement(above, below)
+
+
+def _ruled(content: PageContent, cap_box: Box, x0: float, x1: float, upward: bool, side: _Side) -> _Side:
+    """A table drawn with rules reaches from the rule next to its caption to the last rule of the
+    same width, across paragraphs of text in its cells (those would stop the plain search)."""
+    rules = [r for r in content.rules if _h_overlap(r, x0, x1) >= 0.5 * (r[2] - r[0]) and r[2] - r[0] >= 0.4 * (x1 - x0)]
+    if upward:
+        rules = sorted((r for r in rules if r[3] <= cap_box[1] + 1), key=lambda r: -r[1])
+    else:
+        rules = sorted((r for r in rules if r[1] >= cap_box[3] - 1), key=lambda r: r[1])
+    if not rules or abs((cap_box[1] - rules[0][3]) if upward else (rules[0][1] - cap_box[3])) > 20:
+        return side
+    first = last = rules[0]
+    for r in rules[1:]:
+        if abs(r[0] - first[0]) > 3 or abs(r[2] - first[2]) > 3:
+            continue  # a partial rule (cmidrule) or some other drawing
+        lo, hi = (r[3], last[1]) if upward else (last[3], r[1])
+        if any(_h_overlap(h, x0, x1) > 0 and lo - 1 < (h[1] + h[3]) / 2 < hi + 1 for h in content.hard):
+            break
+        last = r
+    top, bottom = (last[1], cap_box[1]) if upward else (cap_box[3], last[3])
+    inside = [b for b in content.loose if top - 1 <= (b[1] + b[3]) / 2 <= bottom + 1 and _h_overlap(b, x0, x1) > 0]
+    inside += [b for b in content.lines_boxes if top - 1 <= (b[1] + b[3]) / 2 <= bottom + 1 and _h_overlap(b, x0, x1) > 0]
+    boxes = inside + [first, last] + ([side.box] if side.box else [])
+    box = (min(b[0] for b in boxes), max(min(b[1] for b in boxes), top), max(b[2] for b in boxes), min(max(b[3] for b in boxes), bottom))
+    if upward:
+        box = (box[0], box[1], box[2], min(box[3], cap_box[1] - 1.5))
+    else:
+        box = (box[0], max(box[1], cap_box[3] + 1.5), box[2], box[3])
+    gap = cap_box[1] - box[3] if upward else box[1] - cap_box[3]
+    return _Side(box, gap, side.band)
 
 
 def choose(p: Placement, cap: Caption, prefer_above: bool) -> Box:

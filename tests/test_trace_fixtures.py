@@ -10,6 +10,7 @@ import pytest
 from reader_app.trace import TraceRequest, run_trace
 
 REPOS = Path(__file__).parent / "fixtures" / "repos"
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample" / "repo"
 
 
 def line_of(path: Path, text: str) -> int:
@@ -68,6 +69,7 @@ def traces(tmp_path_factory):
         "detr": TraceRequest(str(REPOS / "detr_style" / "models" / "detr.py"), class_name="DETR"),
         "tcn_inputs": TraceRequest(str(REPOS / "tcn" / "model.py"), class_name="TCN", inputs=["inputs=4,16,50"]),
         "clip": TraceRequest(str(REPOS / "clip_dual_encoder" / "clip" / "model.py"), class_name="CLIP"),
+        "sample": TraceRequest(str(SAMPLE)),
     }
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(run_trace, request) for name, request in requests.items()}
@@ -148,6 +150,15 @@ def test_two_inputs_reaching_a_conv_and_an_embedding(traces):
     assert image.dims == ["batch", "3", "32", "32"]
     assert text.dtype == "int64" and text.shape[1] == 32  # CLIP adds a fixed positional table: full context
     assert result.layer("").calls[0].out_dims == [["batch", "batch"], ["batch", "batch"]]
+
+
+def test_the_apps_own_sample_repository_traces_zero_config(traces):
+    result = traces["sample"]
+    if not SAMPLE.is_dir():
+        pytest.skip("the sample repository is not built yet")
+    assert result.ok, result.error
+    assert result.inputs[0].dims[0] == "batch"
+    assert result.lines and all(not t.name.startswith("_") for e in result.lines for t in e.tensors)
 
 
 def test_config_from_get_default_config_with_an_override(traces):

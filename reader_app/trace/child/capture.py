@@ -194,6 +194,8 @@ class Recorder:
     def _record(self, file, line, names, values):
         lines = self.lines
         for name, value in zip(names, values):
+            if name.startswith("_"):  # `out, _ = self.lstm(x)`: the author said it does not matter
+                continue
             if isinstance(value, torch.Tensor):
                 lines.append(LineRecord(file, line, name, list(value.shape)))
             elif isinstance(value, (tuple, list)):

@@ -201,3 +201,26 @@ def test_hyperparameters_the_transformer_paper_states(shared_papers):
     assert rows["num_heads"].status == "differ"
     assert any(c.file == "config/train_tiny.py" and c.value == 2 for c in rows["num_heads"].code)
     assert rows["lr"].status == "code only"
+
+
+def test_dataflow_walks_module_lists_submodules_and_marks_residuals():
+    repo = scan_repo(Path(__file__).parent / "fixtures" / "repos" / "gpt_config")
+    flow = build_dataflow(repo, None)
+    labels = [n.label for n in flow.nodes]
+    wanted = ["transformer.wte", "transformer.wpe", "transformer.drop", "transformer.h[i].ln_1",
+              "transformer.h[i].attn.c_attn", "softmax", "transformer.h[i].attn.c_proj", "transformer.h[i].ln_2",
+              "transformer.h[i].mlp.c_fc", "transformer.ln_f", "lm_head"]
+    assert [l for l in labels if l in wanted][:len(wanted)] == wanted
+    adds = [n for n in flow.nodes if n.label == "add"]
+    assert [n.note for n in adds] == ["", "residual", "residual"]  # token + position embedding is no residual
+
+
+def test_dataflow_of_a_model_without_forward_or_model(tmp_path):
+    (tmp_path / "model.py").write_text("import torch.nn as nn\n\nclass Wrapper(nn.Module):\n    pass\n")
+    flow = build_dataflow(scan_repo(tmp_path), None)
+    assert flow.nodes == [] and "no forward()" in flow.missing[0]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "util.py").write_text("x = 1\n")
+    flow = build_dataflow(scan_repo(empty), None)
+    assert "no nn.Module" in render_text(flow)

@@ -8,6 +8,7 @@ node and binds `h` to it. Loops are read once; both branches of an `if` are read
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import ModelClass, RepoInfo, read_source
@@ -22,6 +23,7 @@ FUNCTIONS = {
     "unsqueeze": "unsqueeze", "squeeze": "squeeze", "expand": "expand", "repeat": "repeat", "view": "reshape",
     "reshape": "reshape", "permute": "permute", "transpose": "transpose", "flatten": "flatten",
     "masked_fill": "mask", "normalize": "normalize", "interpolate": "interpolate", "pad": "pad",
+    "cross_entropy": "cross-entropy loss", "mse_loss": "squared-error loss", "nll_loss": "log-likelihood loss",
 }
 # Calls and attributes that give plain numbers or metadata, not tensors: no data flows through them.
 SCALAR_CALLS = {"size", "dim", "item", "numel", "tolist", "len", "isinstance", "range", "zeros_like", "ones_like"}
@@ -128,7 +130,7 @@ class _Reader:
         params = [a.arg for a in func.args.args[1:]]
         for name, sources in zip(params, args):
             env[name] = sources
-        layers = {layer.name: layer for layer in self.repo.layers_of(model)}
+        layers = _by_name(self.repo.layers_of(model))
         scope = _Scope(self, model, prefix, layers, env)
         result = scope.block(func.body)
         self.depth -= 1
@@ -142,6 +144,7 @@ class _Scope:
         self.r, self.model, self.prefix, self.layers, self.env = reader, model, prefix, layers, env
         self.returned: set[int] = set()
         self.loop = 0
+        self.aliases: dict[str, str] = {}  # loop variables standing for a layer
 
     def block(self, body: list[ast.stmt]) -> set[int]:
         for stmt in body:
@@ -169,6 +172,12 @@ class _Scope:
         elif isinstance(stmt, ast.Expr):
             self.expr(stmt.value)
         elif isinstance(stmt, (ast.For, ast.While)):
+            path = _self_path(stmt.iter) if isinstance(stmt, ast.For) else None
+            container = self.layers.get(path) if path else None
+            if container is not None and isinstance(stmt.target, ast.Name):
+                # `for block in self.blocks: x = block(x)`: the loop variable is one part of the container
+                part = container.children[0] if container.children else container
+                self.aliases[stmt.target.id] = part.name
             self.loop += 1
             self.block(stmt.body)
             self.loop -= 1
@@ -186,10 +195,21 @@ class _Scope:
             self.env[target.value.id] = self.env.get(target.value.id, set()) | sources
 
     def _residual_note(self, left: set[int], right: set[int]) -> str:
-        """An add whose one side is an earlier value the other side was computed from: a residual."""
-        nodes = self.r.flow.nodes
-        kinds = {nodes[i].kind for i in left | right}
-        return "residual" if len(left | right) >= 2 and ("layer" in kinds or "input" in kinds) else ""
+        """An add of a value and something computed from it (x + f(x)) is a residual connection."""
+        def ancestors(ids: set[int]) -> set[int]:
+            feeds: dict[int, list[int]] = {}
+            for a, b in self.r.flow.edges:
+                feeds.setdefault(b, []).append(a)
+            seen, todo = set(), list(ids)
+            while todo:
+                for parent in feeds.get(todo.pop(), []):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            return seen
+        if left and right and (left & ancestors(right) or right & ancestors(left)):
+            return "residual"
+        return ""
 
     def expr(self, node: ast.expr) -> set[int]:
         if isinstance(node, ast.Attribute) and node.attr in SCALAR_ATTRS:
@@ -199,9 +219,8 @@ class _Scope:
         if isinstance(node, ast.BinOp):
             left, right = self.expr(node.left), self.expr(node.right)
             if left and right and type(node.op) in BINARY:
-                return {self.r.add(BINARY[type(node.op)], "op", self.model.file, node.lineno, left | right,
-                                   note="residual" if isinstance(node.op, ast.Add) and
-                                   self._residual_note(left, right) else "")}
+                note = self._residual_note(left, right) if isinstance(node.op, ast.Add) else ""
+                return {self.r.add(BINARY[type(node.op)], "op", self.model.file, node.lineno, left | right, note=note)}
             return left | right
         if isinstance(node, ast.Call):
             return self.call(node)
@@ -217,15 +236,18 @@ class _Scope:
         if called in SCALAR_CALLS:
             return set()
         receiver: set[int] = set()
-        if isinstance(func, ast.Attribute) and not _is_self(func.value):
+        path = _self_path(func)
+        if isinstance(func, ast.Attribute) and path is None:
             receiver = self.expr(func.value)  # x.view(...) or torch.sum(...): evaluate the object first
         args = [self.expr(a) for a in node.args] + [self.expr(k.value) for k in node.keywords]
         inputs = set().union(receiver, *args) if args else set(receiver)
         note = "in a loop" if self.loop else ""
-        if isinstance(func, ast.Attribute) and _is_self(func.value):
-            return self.self_call(func.attr, node, args, inputs, note)
-        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and _is_self(func.value.value):
-            return self.self_call(func.value.attr, node, args, inputs, note)
+        if isinstance(func, ast.Name) and func.id in self.aliases:
+            path = self.aliases[func.id]
+        if path is not None:
+            if isinstance(func, ast.Subscript) and path in self.layers and self.layers[path].children:
+                path = self.layers[path].children[0].name  # self.layers[i](x): one part of the list
+            return self.self_call(path, node, args, inputs, note)
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name in FUNCTIONS and inputs:
             return {self.r.add(FUNCTIONS[name], "function", self.model.file, node.lineno, inputs, note=note)}
@@ -238,7 +260,7 @@ class _Scope:
             # a method of the model (self.encode(x)): read it in place
             return self.r.run_method(self.model, attr, self.prefix, args) if attr != "forward" else inputs
         local = self.r.repo.local_model(layer)
-        if local is not None and local.forward_line is not None:
+        if local is not None and local.forward_line is not None and _has_layers(self.r.repo, local):
             return self.r.run_method(local, "forward", qualified + ".", args)
         kinds = kinds_of(qualified, layer.type)
         nid = self.r.add(qualified, "layer", self.model.file, node.lineno, inputs, layer.type,
@@ -250,7 +272,7 @@ class _Scope:
         trace = self.r.trace
         if trace is None:
             return ""
-        layer = trace.layer(qualified)
+        layer = trace.layer(qualified) or trace.layer(re.sub(r"\[\w+\]", ".0", qualified))
         if layer is None:
             return ""
         calls = [c for c in layer.calls if c.line == line and (c.file in (None, self.model.file))] or layer.calls
@@ -277,6 +299,30 @@ class _Scope:
 
 def _is_self(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "self"
+
+
+def _self_path(node: ast.expr) -> str | None:
+    """"transformer.wte" for `self.transformer.wte`, "layers" for `self.layers[i]`; None when not on self."""
+    parts = []
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+        node = node.value
+    return ".".join(reversed(parts)) if parts and _is_self(node) else None
+
+
+def _has_layers(repo: RepoInfo, model: ModelClass) -> bool:
+    """A local module worth opening in the flow: it builds layers (a LayerNorm with two weights is a leaf)."""
+    return any(layer.type not in ("nn.Parameter", "Parameter") for layer in repo.layers_of(model))
+
+
+def _by_name(layers: list) -> dict:
+    """Layers and the parts of their containers, by dotted name."""
+    out = {}
+    for layer in layers:
+        out[layer.name] = layer
+        out.update(_by_name(layer.children))
+    return out
 
 
 def build_dataflow(repo: RepoInfo, trace=None, model: ModelClass | None = None) -> DataFlow:

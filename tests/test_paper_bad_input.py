@@ -69,6 +69,14 @@ def test_wrong_password_is_refused_and_right_one_opens(encrypted):
     assert analyze_paper(encrypted, password="reader-secret").page_count == 2
 
 
+def test_open_encrypted_document_object_needs_the_password_too(encrypted):
+    doc = pymupdf.open(encrypted)
+    with pytest.raises(PaperOpenError) as err:
+        analyze_paper(doc)
+    assert err.value.needs_password
+    assert analyze_paper(doc, password="reader-secret").page_count == 2
+
+
 def test_truncated_pdf_reports_the_pages_it_lost(tmp_path):
     whole = text_pdf(tmp_path / "whole.pdf", pages=6).read_bytes()
     cut = tmp_path / "cut.pdf"

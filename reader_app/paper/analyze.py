@@ -25,6 +25,8 @@ def analyze_paper(source, password: str | None = None, progress: Progress | None
     """Analyse a PDF (path or open pymupdf.Document). Raises PaperOpenError for unreadable input."""
     if isinstance(source, pymupdf.Document):
         doc, own, name = source, False, Path(source.name or "document.pdf").name
+        if doc.is_encrypted and not (password and doc.authenticate(password)):
+            raise PaperOpenError(f"{name} is encrypted: enter its password to open it.", needs_password=True)
     else:
         doc, own, name = open_pdf(source, password), True, Path(source).name
     try:

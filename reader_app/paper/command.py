@@ -69,8 +69,12 @@ def _write_figures(doc, paper: Paper, folder: Path, dpi: int) -> str | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         return f"cannot create {folder}: {e.strerror}."
+    used: set[str] = set()
     for f in paper.figures:
-        name = re.sub(r"[^A-Za-z0-9_-]+", "_", f.label) + ".png"
+        name = re.sub(r"[^A-Za-z0-9_-]+", "_", f.label)
+        name = f"{name}_p{f.page}" if name in used else name  # appendices may number afresh
+        used.add(name)
+        name += ".png"
         render_region_png(doc, f.page, f.bbox, folder / name, dpi=max(dpi, 150))
     return None
 

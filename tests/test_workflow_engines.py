@@ -224,3 +224,26 @@ def test_dataflow_of_a_model_without_forward_or_model(tmp_path):
     (empty / "util.py").write_text("x = 1\n")
     flow = build_dataflow(scan_repo(empty), None)
     assert "no nn.Module" in render_text(flow)
+
+
+@pytest.mark.parametrize("pdf, labels", [
+    ("01_attention_is_all_you_need_1706.03762.pdf", {"Figure 1"}),  # "The Transformer - model architecture."
+    ("04_resnet_1512.03385.pdf", {"Figure 2", "Figure 3"}),  # the building block, the network architectures
+    ("07_luong_attention_nmt_1508.04025.pdf", {"Figure 1", "Figure 2"}),  # stacking recurrent / global attention
+    ("09_jain_seung_image_denoising_convnets_nips08.pdf", {"Figure 1"}),  # "Architecture of convolutional network"
+])
+def test_architecture_figure_of_shared_papers(shared_papers, pdf, labels):
+    paper = analyze_paper(shared_papers / pdf)
+    match = find_architecture_figure(paper, read_paper_text(shared_papers / pdf, paper))
+    assert match.figure is not None and match.figure.label in labels, match.reason
+    assert match.ranking[0][0] is match.figure and match.reason.startswith(match.figure.label)
+
+
+def test_notation_of_the_transformer_paper(shared_papers):
+    pdf = shared_papers / "01_attention_is_all_you_need_1706.03762.pdf"
+    paper = analyze_paper(pdf)
+    uses = find_notation(read_paper_text(pdf, paper), pdf)
+    found = {(u.section.split(" ")[0], u.symbol.key) for u in uses}
+    assert {("3.2.1", "softmax"), ("3.2.1", "sqrt"), ("3.4", "softmax")} <= found
+    sqrt = next(u for u in uses if u.symbol.key == "sqrt" and u.section.startswith("3.2.1"))
+    assert sqrt.occurrences[0].page == 4 and "√" in sqrt.occurrences[0].context

@@ -14,6 +14,7 @@ from typing import Callable
 from reader_app.workflow.steps import STEPS, step_by_id
 
 ABSTRACT_SECONDS = 20.0  # the abstract on screen this long counts as read
+METHOD_SECONDS = 60.0  # the Method section on screen this long (with the architecture figure seen) counts
 
 
 @dataclass
@@ -137,7 +138,7 @@ class Evidence:
             return self.abstract_seconds >= ABSTRACT_SECONDS and set(n.figures) <= self.figures_seen
         if step_id == "method":
             seen_arch = not n.architecture_figure or n.architecture_figure in self.figures_seen
-            return (self.method_seconds >= 60 or not n.has_method) and seen_arch
+            return (self.method_seconds >= METHOD_SECONDS or not n.has_method) and seen_arch
         if step_id == "open_model":
             return self.model_opened
         if step_id == "list_layers":

@@ -53,13 +53,35 @@ class GPT(nn.Module):
 '''
 
 
+HF_STYLE = '''import torch.nn as nn
+
+
+class TinyLM(nn.Module):
+    """Hugging Face style: every forward() argument is optional."""
+
+    def __init__(self, vocab_size=100, hidden_size=32):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, hidden_size)
+        self.lm_head = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, input_ids=None, attention_mask=None, labels=None):
+        if input_ids is None:
+            raise ValueError("You have to specify input_ids")
+        hidden = self.embed(input_ids)
+        return self.lm_head(hidden)
+'''
+
+
 @pytest.fixture(scope="module")
 def traces(tmp_path_factory):
     """Several fixture traces at once (each child spends most of its time importing torch)."""
     mingpt = tmp_path_factory.mktemp("mingpt") / "model.py"
     mingpt.write_text(MINGPT)
+    hf_style = tmp_path_factory.mktemp("hf") / "modeling_tiny.py"
+    hf_style.write_text(HF_STYLE)
     requests = {
         "mingpt": TraceRequest(str(mingpt), args={"n_embd": 64}),
+        "hf_style": TraceRequest(str(hf_style)),
         "llama": TraceRequest(str(REPOS / "llama_rotary")),
         "llama_wide": TraceRequest(str(REPOS / "llama_rotary" / "llama" / "model.py"), class_name="Transformer",
                                    args={"dim": 512, "n_layers": 3, "n_heads": 4}),
@@ -159,6 +181,12 @@ def test_the_apps_own_sample_repository_traces_zero_config(traces):
     assert result.ok, result.error
     assert result.inputs[0].dims[0] == "batch"
     assert result.lines and all(not t.name.startswith("_") for e in result.lines for t in e.tensors)
+
+
+def test_all_optional_forward_arguments_feed_the_first_one(traces):
+    result = traces["hf_style"]
+    assert result.ok, result.error
+    assert [(t.name, t.dims) for t in result.inputs] == [("input_ids", ["batch", "seq_len"])]
 
 
 def test_config_from_get_default_config_with_an_override(traces):

@@ -186,7 +186,11 @@ def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
         return [([2, "edges"], "int64", "nodes")] if low != "adj" and low != "adjacency" else \
             [(["nodes", "nodes"], "float32", None)]
     if "mask" in low:
-        return [(["batch", "seq_len"], "bool", None)]
+        square, row, flat = (["seq_len", "seq_len"], "bool", None), (["batch", 1, "seq_len"], "bool", None), \
+            (["batch", "seq_len"], "bool", None)
+        cube = (["batch", "seq_len", "seq_len"], "bool", None)
+        causal = any(word in low for word in ("tgt", "trg", "causal", "attn", "attention", "look"))
+        return [square, row, cube, flat] if causal else [flat, row, cube, square]
     if low in ("lengths", "lens", "seq_lens", "src_len", "length"):
         return [(["batch"], "int64", "fill:seq_len")]
     if low in ("t", "timestep", "timesteps", "time", "sigma", "noise_level"):
@@ -226,9 +230,12 @@ def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
     return plans
 
 
-def candidate_inputs(model: nn.Module, limit: int = 4) -> list[list[InputPlan]]:
+def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
     """Whole-input candidates: each argument's best guess, then one argument at a time varied."""
-    params = [name for name, required in forward_params(type(model).forward) if required]
+    every = forward_params(type(model).forward)
+    params = [name for name, required in every if required]
+    if not params and every:  # forward(self, input_ids=None, ...): the first argument is the input
+        params = [every[0][0]]
     graph = any(p.lower() in GRAPH_NAMES for p in params)
     per_arg = [_plans_for(model, p, graph) for p in params]
     best = [options[0] for options in per_arg]

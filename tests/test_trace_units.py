@@ -79,3 +79,22 @@ def test_requests_that_cannot_work_are_refused_before_any_process(tmp_path):
     (tmp_path / "m.py").write_text("")
     assert "unknown device" in TraceRequest(str(tmp_path / "m.py"), device="cuda").validate()
     assert "does not exist" in TraceRequest(str(tmp_path / "m.py"), interpreter="/no/python").validate()
+
+
+@pytest.mark.parametrize("name, value", [
+    ("num_heads", 4), ("d_model", 64), ("vocab_size", 100), ("num_classes", 10), ("in_channels", 3),
+    ("hidden_channels", 64), ("patch_size", 8), ("mlp_ratio", 4), ("dim_feedforward", 128), ("n_layer", 2),
+    ("pretrained", False), ("dropout", 0.0), ("nhid", 64), ("block_size", 32), ("latent_dim", 8),
+])
+def test_constructor_values_guessed_from_names(name, value):
+    from reader_app.trace.child.guesses import guess_by_name
+
+    assert guess_by_name(name) == value
+
+
+def test_guessed_widths_follow_the_repositorys_head_count():
+    from reader_app.trace.child.guesses import make_consistent
+
+    values = {"n_head": 12, "n_embd": 64, "vocab_size": 100}
+    make_consistent(values, filled={"n_embd", "vocab_size"})
+    assert values["n_embd"] % 12 == 0 and values["vocab_size"] == 100

@@ -12,6 +12,10 @@ WIDTH = 64
 
 # (pattern on the lower-cased name, value); the first match wins, so specific names come first.
 NAME_RULES: list[tuple[str, object]] = [
+    (r"^(is_|use_|with_|has_|do_|enable_)|pretrained|bidirectional|causal|residual|affine|batch_first|"
+     r"(^|_)bias$|^train(ing)?$|verbose|debug", False),
+    (r"(^|_)n?_?gpus?$|world_size", 1),
+    (r"(^|_)(local_)?rank$|seed", 0),
     (r"(^|_)(n_?)?kv_?heads?$|num_key_value_heads", 2),
     (r"(^|_)(n_|num_)?heads?$|^nhead$|^n_head$|attention_heads", HEADS),
     (r"head_?dim|dim_?head|d_?head|d_k$|d_v$", 16),
@@ -25,8 +29,8 @@ NAME_RULES: list[tuple[str, object]] = [
      r"image_?channels|n_?input|num_?inputs?)$", 3),
     (r"n_?mels|n_?mfcc|freq_?bins", 40),
     (r"n_?nodes|num_?nodes", 6),
-    (r"(ff|ffn|mlp|feedforward|dim_?feedforward|intermediate)(_?(dim|size|hidden|ratio))?$", 128),
     (r"ratio|expansion|mult", 4),
+    (r"(ff|ffn|mlp|feedforward|dim_?feedforward|intermediate)(_?(dim|size|hidden))?$", 128),
     (r"latent|z_?dim|bottleneck|code_?(dim|size)", 8),
     (r"out_?(dim|features|size|channels)|output_?(dim|size|features|channels)|n_?out", 8),
     (r"in_?(dim|features|size)|input_?(dim|size|features)|n_?in$|n_?features|num_?features|feature_?dim|n_?inputs", 16),

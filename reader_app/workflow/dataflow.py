@@ -8,11 +8,11 @@ node and binds `h` to it. Loops are read once; both branches of an `if` are read
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import ModelClass, RepoInfo, read_source
 from reader_app.workflow.layer_kinds import kinds_of
+from reader_app.workflow.model_tree import traced_name
 
 # Functions worth a node of their own (torch.*, F.*, tensor methods), with the name the reader knows.
 FUNCTIONS = {
@@ -272,7 +272,7 @@ class _Scope:
         trace = self.r.trace
         if trace is None:
             return ""
-        layer = trace.layer(qualified) or trace.layer(re.sub(r"\[\w+\]", ".0", qualified))
+        layer = trace.layer(qualified) or trace.layer(traced_name(qualified))
         if layer is None:
             return ""
         calls = [c for c in layer.calls if c.line == line and (c.file in (None, self.model.file))] or layer.calls

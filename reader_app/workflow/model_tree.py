@@ -3,6 +3,7 @@ layers of the repository's own submodules (an `Encoder` built inside the model),
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from reader_app.repo import Layer, ModelClass, RepoInfo
@@ -55,3 +56,8 @@ def _walk(repo: RepoInfo, owner: ModelClass, layers: list[Layer], base: str, dep
         local = repo.local_model(layer)
         if local is not None and depth < max_depth and local.name not in seen:
             _walk(repo, local, repo.layers_of(local), name, depth + 1, max_depth, out, seen | {local.name})
+
+
+def traced_name(name: str) -> str:
+    """The name a trace gives a layer: the first part of a list (`h[i]`) is module `h.0`."""
+    return re.sub(r"\[\w+\]", ".0", name)

@@ -311,6 +311,8 @@ def _read_lines(doc: pymupdf.Document, paper: Paper) -> list[_Line]:
             kind, figure = _classify(box, pno + 1, paper, headings)
             if kind == "prose" and size < body * 0.88 and box[1] > height * 0.55:
                 kind = "footnote"  # small print low on the page: footnotes, not the sentence around them
+            elif kind == "prose" and re.fullmatch(r"\d{1,3}", text) and (box[1] > height * 0.88 or box[3] < height * 0.1):
+                kind = "page_number"  # would glue the last sentence of a page to the first of the next
             lines.append(_Line(pno + 1, box, text, reading_key(pno + 1, box, width, two), kind, figure))
     lines.sort(key=lambda line: line.order)
     return lines

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from reader_app.workflow.dataflow import render_text
-from reader_app.workflow.model_tree import model_layers
+from reader_app.workflow.model_tree import model_layers, traced_name
 from reader_app.workflow.report import Guide
 from reader_app.workflow.steps import STEPS
 
@@ -46,7 +46,7 @@ def _layers(guide: Guide) -> list[str]:
     out += ["| layer | type | line | output shape |", "|---|---|---|---|"]
     for item in model_layers(guide.repo):
         shape = ""
-        layer = guide.trace.layer(item.name) if guide.trace is not None else None
+        layer = guide.trace.layer(traced_name(item.name)) if guide.trace is not None else None
         if layer is not None and layer.calls and layer.calls[0].out_dims:
             shape = "(" + ", ".join(layer.calls[0].out_dims[0]) + ")"
         out.append(f"| {item.name} | {item.type} | {item.file}:{item.layer.line} | {shape or '-'} |")

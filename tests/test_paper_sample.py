@@ -70,6 +70,19 @@ def test_figure_boxes_hold_the_figure_not_the_caption_or_the_text(paper):
                     assert not box.contains(r), f"{f.label} holds body text: {text[:40]!r}"
 
 
+def test_section_at_reads_two_columns_in_order(paper):
+    """A point high in the right column belongs to the section that began lower in the left one."""
+    by_title = {s.title: s for s in paper.sections}
+    intro, related = by_title["Introduction"], by_title["Related Work"]
+    assert intro.page == related.page == 1
+    left, right = paper.columns[0][0], paper.columns[0][-1]
+    assert right > left + 100 and related.bbox[0] >= right - 1  # Related Work opens the right column's lower part
+    assert intro.bbox[1] > 200  # and the Introduction starts low in the left column
+    assert paper.section_at(1, 100, right + 20) is intro
+    assert paper.section_at(1, related.bbox[3] + 10, right + 20) is related
+    assert paper.section_at(1, intro.bbox[3] + 10, left + 20) is intro
+
+
 def test_code_link(paper):
     assert paper.repo_urls == ["https://github.com/reader-app/ts-anomaly-autoencoder"]
 

@@ -78,6 +78,7 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     columns = [reading_columns(lines, p, size[0]) for lines, p, size in zip(pages, prose, sizes)]
     title_lines = find_title(pages[0], sizes[0][1])
     paper.title = " ".join(ln.text for ln in title_lines)
+    paper.columns = columns
     captions = find_captions(pages, body)
     skip = {id(ln) for ln in title_lines} | {id(ln) for c in captions for ln in c.lines}
 

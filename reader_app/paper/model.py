@@ -69,6 +69,7 @@ class Paper:
         has_text_layer: False for scanned papers (no text to analyse; images still listed as figures).
         page_sizes: (width, height) of every page in points.
         warnings: sentences for the reader about what could not be analysed (damaged pages, no text).
+        columns: left edges of the text columns of every page (reading order), in points.
     """
 
     file: str
@@ -81,16 +82,26 @@ class Paper:
     has_text_layer: bool = True
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    columns: list[list[float]] = field(default_factory=list)
 
-    def section_at(self, page: int, y: float) -> Section | None:
-        """The deepest section whose heading comes before the point (page 1-based, y in points)."""
+    def section_at(self, page: int, y: float, x: float | None = None) -> Section | None:
+        """The section a point belongs to: the last heading before it in reading order.
+
+        page is 1-based, x and y in points; without x the point is taken in the first column.
+        Two-column pages are read column by column, so a point high in the right column belongs
+        to the section that began lower in the left column.
+        """
+        point = self._reading_key(page, x if x is not None else 0.0, y)
         current = None
         for section in self.sections:
-            if (section.page, section.bbox[1]) <= (page, y):
+            if self._reading_key(section.page, section.bbox[0], section.bbox[1]) <= point:
                 current = section
-            else:
-                break
         return current
+
+    def _reading_key(self, page: int, x: float, y: float) -> tuple[int, int, float]:
+        starts = self.columns[page - 1] if 0 < page <= len(self.columns) else [0.0]
+        column = sum(1 for s in starts[1:] if x >= s - 12)
+        return (page, column, y)
 
     def top_sections(self) -> list[Section]:
         return [s for s in self.sections if s.level == 1]

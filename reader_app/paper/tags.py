@@ -15,10 +15,13 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("abstract", re.compile(r"^abstract$")),
     ("appendix", re.compile(r"^(appendix|appendices|supplementary|supplemental)\b")),
     ("other", re.compile(r"acknowledg|ethic|broader impact|societal impact|limitation|author contribution|"
-                         r"contributions statement|^notes?$|funding|disclosure|reproducibility statement|"
+                         r"contributions statement|^notes?$|funding|disclosure|reproducibility|"
                          r"competing interests|data availability|code availability|checklist")),
     ("conclusion", re.compile(r"conclu|future work|future direction|summary|closing remarks|outlook")),
-    ("introduction", re.compile(r"^(introduction|overview|motivation)\b|\bintroduction$")),
+    ("introduction", re.compile(r"^(introduction|motivation)\b|\bintroduction$")),
+    # the paper's own problem and theory, before words like "setup" or "analysis" claim them
+    ("method", re.compile(r"^(problem|task) (setup|set up|setting|formulation|statement|definition)|"
+                          r"notation|theor(y|etical)|^our (method|approach|model)")),
     ("related_work", re.compile(r"related work|background|prior work|previous (work|approach)|literature|"
                                 r"preliminar|state of the art")),
     ("experiments", re.compile(r"experiment|setup|set up|evaluation|training|datasets|data sets|benchmark|"

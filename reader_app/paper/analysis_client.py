@@ -1,13 +1,11 @@
 """Runs reader_app.paper.analysis_worker in a child process and rebuilds the Paper it reports."""
 from __future__ import annotations
 
-import json
-import subprocess
 import threading
 from pathlib import Path
 from typing import Callable
 
-from reader_app.child_process import child_env, module_command
+from reader_app.child_process import WorkerFailed, run_json_worker
 from reader_app.paper.model import Figure, Paper, Section
 
 WORKER = "reader_app.paper.analysis_worker"
@@ -36,39 +34,19 @@ def paper_from_json(data: dict) -> Paper:
     )
 
 
-def _kill_on_cancel(child: subprocess.Popen, cancel: threading.Event) -> None:
-    while child.poll() is None:
-        if cancel.wait(0.1):
-            child.kill()
-            return
-
-
 def analyze_in_child(path: Path, password: str | None = None,
                      progress: Callable[[int, int], None] | None = None,
                      cancel: threading.Event | None = None, timeout: float = 600) -> Paper:
     """Analyse `path` in a child process; raises AnalysisFailed with one sentence on any failure."""
-    child = subprocess.Popen(module_command(WORKER), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, env=child_env(), text=True)
-    watchdog = threading.Timer(timeout, child.kill)
-    watchdog.start()
-    if cancel is not None:
-        threading.Thread(target=_kill_on_cancel, args=(child, cancel), daemon=True).start()
+    def on_message(message: dict) -> None:
+        if "progress" in message and progress is not None:
+            progress(*message["progress"])
+
     try:
-        child.stdin.write(json.dumps({"path": str(path), "password": password}) + "\n")
-        child.stdin.close()
-        result = None
-        for line in child.stdout:
-            message = json.loads(line)
-            if "progress" in message and progress is not None:
-                progress(*message["progress"])
-            elif "paper" in message or "error" in message:
-                result = message
-        child.wait()
-    finally:
-        watchdog.cancel()
-    if cancel is not None and cancel.is_set():
-        raise AnalysisFailed("The analysis was cancelled.")
-    if result is None:
+        result = run_json_worker(WORKER, {"path": str(path), "password": password}, on_message, cancel, timeout)
+    except WorkerFailed:
+        raise AnalysisFailed("The analysis was cancelled.") from None
+    if result is None or not ("paper" in result or "error" in result):
         raise AnalysisFailed(f"Analysing {Path(path).name} stopped unexpectedly (the PDF may be damaged).")
     if "error" in result:
         raise AnalysisFailed(result["error"])

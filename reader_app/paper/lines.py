@@ -13,6 +13,8 @@ import pymupdf
 
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|-medi$|\.b$|-bd|cmbx", re.I)
 ITALIC_NAME = re.compile(r"italic|oblique|-it$|cmti", re.I)
+# The usual text flags, with ligatures spelled out ("ﬁ" -> "fi") so that titles read as printed words.
+TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_PRESERVE_LIGATURES
 _LETTER = re.compile(r"[^\W\d_]")
 NUMBER_TOKEN = re.compile(r"^(\d{1,2}(\.\d{1,2})*|[A-Z](\.\d{1,2})*|[IVX]{1,5})[.):]?$")
 
@@ -114,6 +116,15 @@ def _fragments(line: dict) -> list[Fragment]:
     return out
 
 
+def _joined(frags: list[Fragment]) -> str:
+    """Fragments as text: touching runs stay one word (small capitals "I"+"NTRODUCTION"), apart ones get a space."""
+    parts = [frags[0].text]
+    for prev, cur in zip(frags, frags[1:]):
+        touching = cur.x0 - prev.x1 < 0.15 * min(prev.size, cur.size)
+        parts.append(cur.text if touching else " " + cur.text)
+    return " ".join("".join(parts).split())
+
+
 def _make_line(page: int, bbox, frags: list[Fragment], block: int, first: bool, horizontal: bool) -> TextLine:
     if len(frags) == 1:  # the common case, kept cheap
         f = frags[0]
@@ -126,7 +137,7 @@ def _make_line(page: int, bbox, frags: list[Fragment], block: int, first: bool, 
         weight[key] = weight.get(key, 0) + len(f.text)
     font, size = max(weight, key=weight.get)
     letters = [f for f in frags if _LETTER.search(f.text)] or frags
-    text = " ".join(" ".join(f.text for f in frags).split())
+    text = _joined(frags)
     return TextLine(page=page, bbox=tuple(bbox), text=text, size=size, font=font,
                     bold=all(f.bold for f in letters), italic=all(f.italic for f in letters),
                     block=block, first_in_block=first, fragments=frags, horizontal=horizontal)
@@ -194,4 +205,4 @@ def _merge(a: TextLine, b: TextLine, gap: float) -> TextLine:
 
 def read_page(page: pymupdf.Page) -> list[TextLine]:
     """The page's lines in one text extraction pass (no images: they are not needed for text)."""
-    return page_lines(page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT), page.number)
+    return page_lines(page.get_text("dict", flags=TEXT_FLAGS), page.number)

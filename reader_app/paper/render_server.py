@@ -18,6 +18,9 @@ import sys
 
 import pymupdf
 
+# Ligatures expanded ("ﬁ" -> "fi") so that searching for "configs" finds it; hyphenated line ends joined.
+TEXT_FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+
 
 def _reply(out, header: dict, payload: bytes = b"") -> None:
     header["size"] = len(payload)
@@ -53,14 +56,14 @@ def serve(stdin=None, stdout=None) -> None:
                 _reply(stdout, {"op": "render", "page": request["page"], "scale": scale, "key": request.get("key"),
                                 "width": pix.width, "height": pix.height, "stride": pix.stride}, pix.samples)
             elif op == "words":
-                words = doc.load_page(request["page"]).get_text("words", sort=False)
+                words = doc.load_page(request["page"]).get_text("words", sort=False, flags=TEXT_FLAGS & ~pymupdf.TEXT_DEHYPHENATE)
                 _reply(stdout, {"op": "words", "page": request["page"],
                                 "words": [[round(w[0], 2), round(w[1], 2), round(w[2], 2), round(w[3], 2), w[4]]
                                           for w in words]})
             elif op == "search":
                 hits = []
                 for page in doc:
-                    rects = page.search_for(request["query"])
+                    rects = page.search_for(request["query"], flags=TEXT_FLAGS)
                     if rects:
                         hits.append([page.number, [list(r) for r in rects]])
                 _reply(stdout, {"op": "search", "query": request["query"], "hits": hits})

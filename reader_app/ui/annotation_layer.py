@@ -33,9 +33,11 @@ class AnnotationLayer(QObject):
 
     Signals:
         changed(): the paper's annotations changed (added, edited, removed, undone).
+        region_link_requested(str, int, object): layer, page index, rect: a box drawn to link a layer.
     """
 
     changed = Signal()
+    region_link_requested = Signal(str, int, object)
 
     def __init__(self, view: PdfView, interaction: PageInteraction, store: NotesStore, parent=None):
         super().__init__(parent)
@@ -44,11 +46,13 @@ class AnnotationLayer(QObject):
         self.repo_id = ""
         self.by_page: dict[int, list[Annotation]] = {}
         self.default_colour = COLORS["yellow"]
+        self._link_layer = ""
         view.overlay_painters.insert(0, self._paint)  # under the selection
         view.viewport().installEventFilter(self)
         interaction.text_selected.connect(self._on_text_selected)
         interaction.region_drawn.connect(self._on_region_drawn)
         interaction.point_clicked.connect(self._on_point_clicked)
+        interaction.tool_changed.connect(lambda tool: None if tool == "rect" else self._forget_link())
         self._unsubscribe = store.subscribe(self._on_store_changed)
 
     def set_context(self, paper_id: str, repo_id: str = "") -> None:
@@ -115,8 +119,21 @@ class AnnotationLayer(QObject):
             note, tags, colour = values
             self.add_highlight(page, words, colour, note, tags)
 
+    def _forget_link(self) -> None:
+        self._link_layer = ""
+
+    def request_region_link(self, layer: str) -> None:
+        """The next box drawn links `layer` to that place instead of asking for a note."""
+        self._link_layer = layer
+        self.interaction.set_tool("rect")
+
     def _on_region_drawn(self, page: int, rect, where: QPoint) -> None:
         if not self.paper_id:
+            return
+        if self._link_layer:
+            layer, self._link_layer = self._link_layer, ""
+            self.interaction.set_tool("select")
+            self.region_link_requested.emit(layer, page, rect)
             return
         values = self._ask("Note on a region of the page", colour=COLORS["blue"])
         if values:

@@ -36,13 +36,40 @@ class StepRow(QFrame):
         if step.budget_minutes:
             meta += f" · about {step.budget_minutes} min"
         colour = PLACE_COLOURS[step.place]
+        meta_row = QHBoxLayout()
         self.meta = QLabel(f"<span style='color:{colour}'>{meta}</span>", self)
-        text.addWidget(self.meta)
+        meta_row.addWidget(self.meta)
+        self.timer = QLabel(self)
+        self.timer.setStyleSheet("color: palette(placeholder-text); font-size:11px;")
+        meta_row.addWidget(self.timer)
+        meta_row.addStretch(1)
+        text.addLayout(meta_row)
         self.hint = QLabel(step.hint, self)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: palette(placeholder-text); font-size:11px;")
         text.addWidget(self.hint)
         layout.addLayout(text, 1)
+        self.go = QPushButton("Go", self)
+        self.go.setToolTip("Take me there")
+        self.go.setFixedWidth(40)
+        layout.addWidget(self.go, 0, Qt.AlignmentFlag.AlignTop)
+
+    def set_time(self, elapsed: float, budget: float | None, current: bool) -> None:
+        """Time spent, against the budget when the step has one: quiet, amber once over, never a pop-up."""
+        if elapsed < 1 and not current:
+            self.timer.setText("")
+            return
+        spent = f"{int(elapsed // 60)}:{int(elapsed % 60):02d}"
+        if budget:
+            over = elapsed > budget
+            colour = "#bf8700" if over else "palette(placeholder-text)"
+            self.timer.setText(f"· {spent} of {int(budget // 60)} min" + (" — fine to move on" if over else ""))
+            self.timer.setStyleSheet(f"color:{colour}; font-size:11px;")
+        else:
+            self.timer.setText(f"· {spent}")
+
+    def set_missing(self, sentence: str) -> None:
+        self.check.setToolTip(sentence or "Done")
 
     def set_done(self, done: bool) -> None:
         self.check.blockSignals(True)
@@ -59,9 +86,12 @@ class ChecklistPanel(QWidget):
 
     Signals:
         step_toggled(str, bool): a step was ticked or unticked (by the reader or by evidence).
+        go_requested(str): the reader pressed a step's Go button.
     """
 
     step_toggled = Signal(str, bool)
+    go_requested = Signal(str)
+    manually_toggled = Signal(str, bool)
 
     def __init__(self, store: NotesStore, parent: QWidget | None = None):
         super().__init__(parent)
@@ -97,6 +127,7 @@ class ChecklistPanel(QWidget):
         for step in STEPS:
             row = StepRow(step, body)
             row.check.toggled.connect(lambda done, s=step.id: self._on_user_toggle(s, done))
+            row.go.clicked.connect(lambda _=False, s=step.id: self.go_requested.emit(s))
             rows_layout.addWidget(row)
             self.rows[step.id] = row
         rows_layout.addStretch(1)
@@ -131,6 +162,7 @@ class ChecklistPanel(QWidget):
 
     def _on_user_toggle(self, step_id: str, done: bool) -> None:
         self.rows[step_id].set_done(done)
+        self.manually_toggled.emit(step_id, done)
         self._save(step_id, done, manual=True)
 
     def _save(self, step_id: str, done: bool, manual: bool) -> None:

@@ -64,7 +64,7 @@ class CodePane(QWidget):
             if path.stat().st_size > MAX_FILE_BYTES:
                 self.message_bar.show_message(f"{path.name} is too large to show ({path.stat().st_size // 1_000_000} MB).")
                 return False
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = self._source_text(path)
         except OSError as error:
             self.message_bar.show_message(f"{path.name} cannot be read: {error.strerror or error}.")
             return False
@@ -75,6 +75,16 @@ class CodePane(QWidget):
         self._set_header(path, label)
         self.file_opened.emit(path)
         return True
+
+    def _source_text(self, path: Path) -> str:
+        """A notebook shows its code cells as one Python text, numbered as the repository engine numbers them."""
+        if path.suffix == ".ipynb" and self.root is not None and path.is_relative_to(self.root):
+            from reader_app.repo import read_source
+
+            source = read_source(self.root, path.relative_to(self.root).as_posix())
+            if source:
+                return source
+        return path.read_text(encoding="utf-8", errors="replace")
 
     def _show_line_hint(self) -> None:
         """The current line's traced shapes in full (the faint inline hint may run off the right edge)."""

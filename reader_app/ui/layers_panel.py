@@ -115,6 +115,14 @@ class LayersPanel(QWidget):
             item.setText(3, text)
             item.setToolTip(3, text)
 
+    def set_link_counts(self, counts: dict[str, int]) -> None:
+        """A ⇄ badge on layers linked to the paper."""
+        for item in self.items():
+            name = item.data(0, LAYER_ROLE).name
+            count = counts.get(name, 0)
+            item.setText(0, f"{name}  ⇄{count}" if count else name)
+            item.setToolTip(2, f"linked to the paper {count} time(s)" if count else "")
+
     def select(self, name: str) -> None:
         item = self.item_for(name)
         if item is not None:

@@ -14,6 +14,7 @@ from reader_app.ui import settings as window_settings
 from reader_app.ui.checklist_panel import ChecklistPanel
 from reader_app.ui.clone_dialog import CloneDialog
 from reader_app.ui.code_pane import CodePane
+from reader_app.ui.connect_controller import ConnectController
 from reader_app.ui.help_dialogs import TextDialog, about_html, help_html
 from reader_app.ui.notes_controller import NotesController
 from reader_app.ui.paper_pane import PaperPane
@@ -22,6 +23,7 @@ from reader_app.ui.repo_loader import RepoLoader
 from reader_app.ui.repo_panels import RepoPanels
 from reader_app.ui.settings_dialog import SettingsDialog, clone_cache
 from reader_app.ui.theme import apply_theme
+from reader_app.ui.workflow_controller import WorkflowController
 from reader_app.ui.trace_controller import TraceController
 
 APP_TITLE = "Paper & Repo Reader"
@@ -57,7 +59,8 @@ class MainWindow(QMainWindow):
         self.sidebar = QTabWidget(self)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setDocumentMode(True)
-        self.sidebar.addTab(self.checklist, "Checklist")
+        self.sidebar.setTabPosition(QTabWidget.TabPosition.West)  # six panels fit down the side, not across
+        self.sidebar.addTab(self.checklist, "Steps")
         self.paper_panels = PaperPanels(self.paper_pane, self.statusBar(), self)
         self.sidebar.addTab(self.paper_panels.outline, "Outline")
         self.sidebar.addTab(self.paper_panels.figures, "Figures")
@@ -92,6 +95,12 @@ class MainWindow(QMainWindow):
                                                     layer.name))
 
         self.trace = TraceController(self.code_pane, self.repo_panels, store, self.statusBar(), self.settings, self)
+
+        self.workflow = WorkflowController(self)
+        self.connector = ConnectController(self)
+        self.sidebar.insertTab(3, self.connector.tabs, "Connect")
+        self.sidebar.insertTab(4, self.connector.notation, "Math")
+        self.checklist.reset_button.clicked.connect(self.workflow.reset)
 
         self.repo_loader = RepoLoader(self)
         self.repo_loader.loaded.connect(self._on_repo_loaded)
@@ -311,6 +320,13 @@ class MainWindow(QMainWindow):
             if note.kind == "layer_link":
                 self.repo_panels.layers_panel.select(note.layer)
 
+    def show_connect_view(self) -> None:
+        self.sidebar.setCurrentWidget(self.connector.tabs)
+        self.connector.tabs.setCurrentWidget(self.connector.connect)
+
+    def show_notation(self) -> None:
+        self.sidebar.setCurrentWidget(self.connector.notation)
+
     def _show_message(self, text: str, kind: str) -> None:
         if kind == "error":
             self.paper_pane.message_bar.show_message(text, "error")
@@ -369,6 +385,8 @@ class MainWindow(QMainWindow):
         self.paper_pane.close_paper()
         self.paper_panels.analysis.cancel()
         self.notes.shutdown()
+        self.workflow.shutdown()
+        self.connector.shutdown()
         self.repo_loader.cancel()
         self.trace.cancel()
         super().closeEvent(event)

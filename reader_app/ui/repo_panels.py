@@ -39,6 +39,7 @@ class RepoPanels(QObject):
         self.model = None
         self.layers: list = []
         self._history: list = []
+        self.loading = False  # True while the app itself opens the main model (not the reader's doing)
         self.tree = RepoTree()
         self.layers_panel = LayersPanel()
         self.tree.file_activated.connect(self.open_file)
@@ -52,7 +53,11 @@ class RepoPanels(QObject):
         self._history = []
         self.tree.set_repo(info)
         if info.main is not None:
-            self.show_model(info.main, info.layers)
+            self.loading = True
+            try:
+                self.show_model(info.main, info.layers)
+            finally:
+                self.loading = False
         else:
             self.model, self.layers = None, []
             self.layers_panel.set_model(None, [])

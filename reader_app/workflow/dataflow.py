@@ -259,6 +259,11 @@ class _Scope:
         if layer is None:
             # a method of the model (self.encode(x)): read it in place
             return self.r.run_method(self.model, attr, self.prefix, args) if attr != "forward" else inputs
+        if layer.type.endswith("Sequential") and layer.children:
+            sources = inputs  # an nn.Sequential runs its parts one after the other
+            for child in layer.children:
+                sources = self.self_call(child.name, node, [sources], sources, note)
+            return sources
         local = self.r.repo.local_model(layer)
         if local is not None and local.forward_line is not None and _has_layers(self.r.repo, local):
             return self.r.run_method(local, "forward", qualified + ".", args)

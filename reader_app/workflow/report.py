@@ -50,7 +50,10 @@ def run_model_trace(repo: RepoInfo, timeout: float = 60.0):
         from reader_app.trace import TraceRequest, run_trace
     except ImportError:
         return None, "No trace: the tracing engine is not installed with this app."
-    result = run_trace(TraceRequest(path=str(repo.root), class_name=repo.main.name, timeout=timeout))
+    # A notebook's model is traced from the notebook itself; a .py model from the repository folder, so
+    # that the trace's file names are relative to the same root as the scan's.
+    target = repo.root / repo.main.file if repo.main.file.endswith(".ipynb") else repo.root
+    result = run_trace(TraceRequest(path=str(target), class_name=repo.main.name, timeout=timeout))
     if result.error is not None:
         return result, f"The trace of {repo.main.name} failed: {result.error.message}"
     return result, ""

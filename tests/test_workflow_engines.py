@@ -79,7 +79,7 @@ def test_dataflow_without_trace_follows_the_code_order(sample):
     flow = build_dataflow(repo, None)
     labels = [n.label for n in flow.nodes]
     order = ["x", "encoder.lstm", "encoder.attn_score", "softmax", "multiply", "sum", "encoder.fc", "encoder.norm",
-             "encoder.act", "bottleneck", "decoder", "output", "return"]
+             "encoder.act", "bottleneck.0", "bottleneck.1", "bottleneck.2", "decoder", "output", "return"]
     assert [l for l in labels if l in order] == order
     assert all(not n.shape for n in flow.nodes)
     assert "No trace ran" in flow.missing[0]

@@ -70,6 +70,15 @@ class PaperText:
 
 @dataclass
 class _Line:
+    """One printed line, classified.
+
+    Attributes:
+        page: 1-based page; bbox: its box; text: its text.
+        order: the reading-order key (page, column, y, x).
+        kind: "prose", "heading", "caption", "table", "figure", "footnote" or "page_number".
+        figure: the figure or table label it belongs to, "" otherwise.
+    """
+
     page: int
     bbox: Box
     text: str

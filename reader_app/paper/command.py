@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -55,10 +56,15 @@ def run(args) -> int:
         return _fail(f"{Path(args.paper).name} could not be analysed ({type(e).__name__}: {e}).")
     finally:
         doc.close()
-    if args.json:
-        print(json.dumps(paper.to_json(), ensure_ascii=False, indent=1))
-    else:
-        print(summary(paper))
+    try:
+        if args.json:
+            print(json.dumps(paper.to_json(), ensure_ascii=False, indent=1))
+        else:
+            print(summary(paper))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `reader-app analyze x.pdf | head`: the reader has seen enough
+        sys.stdout = open(os.devnull, "w")
+        return 0
     for warning in paper.warnings:  # results were printed; say what is missing from them
         print(f"reader-app: {warning}", file=sys.stderr)
     return 2 if paper.warnings else 0

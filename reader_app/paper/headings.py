@@ -210,6 +210,7 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
     _drop_untrusted_numbers(cands)
     _appendix_letters(cands)
     levels = _levels(cands)
+    numbered_styles = {c.style for c in cands if c.number}
     # On page 1 everything above the first real heading is the title block (authors, affiliations).
     first = min((c.bbox[1] for c in cands if c.page == 0 and (is_anchor(c.title) or
                  (c.number and c.number[0].isdigit()))), default=None)
@@ -227,6 +228,7 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
                 continue
             lv = 2  # a bold style without numbers or known names: sub-headings at most
         else:
-            lv = style_level if style_level == 1 else style_level + 1
+            # unnumbered lines in the style of numbered subsections are paragraph headings below them
+            lv = style_level + 1 if style_level > 1 and c.style in numbered_styles else style_level
         sections.append(Section(title=c.title, number=c.number, level=lv, page=c.page + 1, bbox=c.bbox))
     return sections

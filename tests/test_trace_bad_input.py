@@ -85,6 +85,12 @@ MODELS = {
                 super().__init__()
                 self.backbone = timm_like_missing_pkg.create_model('resnet18')
         """),
+    "blind_guess": HEADER + textwrap.dedent("""
+        class Net(nn.Module):
+            def __init__(self, blk):
+                super().__init__()
+                self.body = blk(3)
+        """),
     "syntax_error": HEADER + "class Net(nn.Module):\n    def forward(self, x)\n        return x\n",
     "app_free_child": HEADER + textwrap.dedent("""
         import sys
@@ -155,6 +161,7 @@ def line_of(case: str, text: str) -> int:
     ("no_models", "model.py defines no torch.nn.Module", None),
     ("missing_package", "needs the package 'timm_like_missing_pkg'", "create_model("),
     ("syntax_error", "Syntax error in model.py line 5", "def forward(self, x)"),
+    ("blind_guess", "16 was a blind guess for blk: set real values with --arg", "self.body = blk(3)"),
 ])
 def test_each_failure_is_one_clear_sentence(results, case, words, at):
     result = results[case]

@@ -73,7 +73,8 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
         print("args: " + ", ".join(f"{k}={v}" for k, v in result.args.items()), file=out)
     for tensor in result.inputs:
         print(f"input {tensor.name}: {dims_text(tensor.dims)} {tensor.dtype}", file=out)
-    print("\nlayers:", file=out)
+    if result.layers:
+        print("\nlayers:", file=out)
     for layer in result.layers:
         for call in layer.calls[:1]:
             more = f"  (x{len(layer.calls)})" if len(layer.calls) > 1 else ""

@@ -50,12 +50,14 @@ class Recipe:
         kwargs: the keyword arguments passed.
         args: flat name -> value of everything used (parameters and config fields), for the report.
         unused: override names that matched nothing.
+        blind: arguments given 16 only because nothing was known about them.
     """
 
     target: object
     kwargs: dict
     args: dict = field(default_factory=dict)
     unused: list = field(default_factory=list)
+    blind: list = field(default_factory=list)
 
     def build(self, device: str = "cpu"):
         return self.target(**{k: realize(v, device) for k, v in self.kwargs.items()})
@@ -111,12 +113,14 @@ class Builder:
         overrides: user values by name.
         used: flat record of values actually used.
         consumed: override names that found a home.
+        blind: arguments given 16 only because nothing else was known about them.
     """
 
     def __init__(self, overrides: dict):
         self.overrides = dict(overrides)
         self.used: dict = {}
         self.consumed: set[str] = set()
+        self.blind: list[str] = []
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = _used_as_sequence(func)
@@ -163,6 +167,10 @@ class Builder:
             return [value if isinstance(value, int) and value > 1 else 16] * 2
         if value is None and annotation is not None:
             value = guess_by_annotation(annotation)
+        if value is None and annotation is None:
+            # No default, no annotation, a name we do not know: most such arguments are sizes.
+            self.blind.append(p.name)
+            return 16
         if value is None:
             raise ConstructionError(f"cannot guess a value for the argument '{p.name}'; "
                                     f"give one with --arg {p.name}=VALUE")
@@ -271,4 +279,4 @@ def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, lis
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
     unused = [k for k in builder.overrides if k not in builder.consumed]
-    return Recipe(target, kwargs, dict(builder.used), unused)
+    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind))

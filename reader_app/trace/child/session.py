@@ -128,7 +128,9 @@ class Session:
             except BaseException as cpu_exc:
                 exc = cpu_exc
         self.report["args"] = recipe.args
-        self.fail(failure.describe(exc, f"building {target.__name__}"), *failure.repo_location(exc, self.files))
+        hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE)" \
+            if recipe.blind else ""
+        self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
 
     def accept(self, model, recipe, target):
         if not isinstance(model, nn.Module):
@@ -138,6 +140,9 @@ class Session:
         self.report["args"] = recipe.args
         if recipe.target is not target:
             self.report["warnings"].append(f"built with the factory {recipe.target.__name__}()")
+        if recipe.blind:
+            self.report["warnings"].append(f"guessed 16 for {', '.join(recipe.blind)} (no default, no annotation, "
+                                           f"an unfamiliar name); override with --arg")
         for name in recipe.unused:
             self.report["warnings"].append(f"--arg {name} matched no constructor argument or config field")
         self.mark("build")

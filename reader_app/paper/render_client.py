@@ -1,34 +1,87 @@
-"""Starting render servers (reader_app.paper.render_server), with one kept warm ahead of need."""
+"""The window's side of the render server (reader_app.paper.render_server): start it, one kept warm
+ahead of need, and talk to it. No Qt and no PyMuPDF here: the window never loads MuPDF itself, so a
+PDF that crashes MuPDF takes down a child, not the window."""
 from __future__ import annotations
 
+import json
+import struct
 import subprocess
 import threading
 
 from reader_app.child_process import child_env, module_command
 
 SERVER_MODULE = "reader_app.paper.render_server"
-_spare: subprocess.Popen | None = None
+_spare: "RenderServer | None" = None
 _spare_lock = threading.Lock()
 
 
-def _spawn() -> subprocess.Popen:
-    return subprocess.Popen(module_command(SERVER_MODULE), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=child_env())
+class RenderServerDied(Exception):
+    """The server process ended (or broke the protocol) while we waited for it."""
+
+
+class RenderServer:
+    """One render server process. Not thread-safe: one thread talks to it at a time."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(module_command(SERVER_MODULE), stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=child_env())
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def ask(self, request: dict) -> tuple[dict, bytes]:
+        """Send one request and wait for its reply (header, payload)."""
+        try:
+            self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+            self.process.stdin.flush()
+            size = struct.unpack(">I", self._read_exact(4))[0]
+            header = json.loads(self._read_exact(size))
+            return header, self._read_exact(header["size"])
+        except (OSError, ValueError, struct.error) as error:
+            raise RenderServerDied(str(error)) from None
+
+    def open(self, path: str, password: str | None = None) -> dict:
+        """Open a PDF: {"pages": [[w, h], ...], "repaired": bool} or {"error": sentence, "needs_password"}."""
+        return self.ask({"op": "open", "path": str(path), "password": password})[0]
+
+    def _read_exact(self, size: int) -> bytes:
+        data = self.process.stdout.read(size)
+        if len(data) != size:
+            raise RenderServerDied("the render server closed its pipe")
+        return data
+
+    def close(self) -> None:
+        if self.alive():
+            self.process.kill()  # it holds nothing worth a graceful exit
+        self.process.wait(timeout=5)
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
 
 
 def prestart() -> None:
     """Start a server now, so that its PyMuPDF import overlaps the window's own start-up."""
     global _spare
     with _spare_lock:
-        if _spare is None or _spare.poll() is not None:
-            _spare = _spawn()
+        if _spare is None or not _spare.alive():
+            _spare = RenderServer()
 
 
-def take_server() -> subprocess.Popen:
-    """The warm server if there is one, else a new one."""
+def take_server() -> RenderServer:
+    """The warm server if there is one (and a new spare starts warming), else a new one."""
     global _spare
     with _spare_lock:
         server, _spare = _spare, None
-    if server is None or server.poll() is not None:
-        server = _spawn()
+    if server is None or not server.alive():
+        server = RenderServer()
+    threading.Thread(target=prestart, daemon=True).start()
     return server
+
+
+def give_back(server: RenderServer) -> None:
+    """A server that is no longer needed becomes the spare (or ends, when there is one already)."""
+    global _spare
+    with _spare_lock:
+        if (_spare is None or not _spare.alive()) and server.alive():
+            server, _spare = None, server
+    if server is not None:
+        server.close()

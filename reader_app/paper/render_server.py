@@ -6,7 +6,7 @@ process: the GUI side only waits on a pipe, which releases the GIL.
 
 Protocol: one JSON request per line on stdin; each reply on stdout is a 4-byte big-endian length, a
 JSON header of that length, then `header["size"]` bytes of payload (RGB pixels for renders).
-Requests: {"op": "open", "path", "password"}, {"op": "render", "page", "scale", ["clip", "key"]},
+Requests: {"op": "open", "path", "password"} (answers the page sizes, or the sentence open_pdf gives), {"op": "render", "page", "scale", ["clip", "key"]},
 {"op": "words", "page"} (x0, y0, x1, y1, text in reading order), {"op": "search", "query"},
 {"op": "quit"}.
 """
@@ -17,6 +17,8 @@ import struct
 import sys
 
 import pymupdf
+
+from reader_app.paper.document import PaperOpenError, open_pdf
 
 # Ligatures expanded ("ﬁ" -> "fi") so that searching for "configs" finds it; hyphenated line ends joined.
 TEXT_FLAGS = pymupdf.TEXT_DEHYPHENATE | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -44,10 +46,14 @@ def serve(stdin=None, stdout=None) -> None:
             if op == "open":
                 if doc is not None:
                     doc.close()
-                doc = pymupdf.open(request["path"])
-                if doc.needs_pass:
-                    doc.authenticate(request.get("password") or "")
-                _reply(stdout, {"op": "open", "pages": doc.page_count})
+                    doc = None
+                try:
+                    doc = open_pdf(request["path"], request.get("password"))
+                except PaperOpenError as error:
+                    _reply(stdout, {"op": "open", "error": error.message, "needs_password": error.needs_password})
+                    continue
+                _reply(stdout, {"op": "open", "pages": [[p.rect.width, p.rect.height] for p in doc],
+                                "repaired": bool(doc.is_repaired)})
             elif op == "render":
                 page = doc.load_page(request["page"])
                 scale = request["scale"]

@@ -152,7 +152,16 @@ class AnnotationLayer(QObject):
     def _paint(self, painter: QPainter, index: int, page_rect: QRectF, scale: float) -> None:
         for note in self.by_page.get(index + 1, ()):
             colour = QColor(note.color)
-            if note.kind == "highlight":
+            if note.kind == "layer_link" and note.quads and note.rect is None:  # a linked passage: underlined
+                painter.setPen(QPen(QColor("#8250df"), 2, Qt.PenStyle.DashLine))
+                for quad in note.quads:
+                    x0, y0, x1, y1 = _quad_box(quad)
+                    y = page_rect.y() + y1 * scale + 1
+                    painter.drawLine(int(page_rect.x() + x0 * scale), int(y), int(page_rect.x() + x1 * scale), int(y))
+                x0, y0, _, _ = _quad_box(note.quads[0])
+                painter.drawText(int(page_rect.x() + x0 * scale), int(page_rect.y() + y0 * scale) - 2,
+                                 f"⇄ {note.layer}")
+            elif note.kind == "highlight":
                 colour.setAlpha(95)
                 for quad in note.quads:
                     x0, y0, x1, y1 = _quad_box(quad)

@@ -6,20 +6,13 @@ the GUI says which pages it wants (visible ones plus a margin) and stale wishes 
 """
 from __future__ import annotations
 
-import json
-import struct
-import subprocess
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from reader_app.paper.render_client import take_server
-
-class RenderServerDied(Exception):
-    pass
-
+from reader_app.paper.render_client import RenderServer, RenderServerDied, take_server
 
 class PageRenderer(QObject):
     """Owns one render server for one open document.
@@ -36,7 +29,9 @@ class PageRenderer(QObject):
     words_ready = Signal(int, object)
     search_done = Signal(str, object)
 
-    def __init__(self, path: Path, password: str | None = None, parent: QObject | None = None):
+    def __init__(self, path: Path, password: str | None = None, parent: QObject | None = None,
+                 server: RenderServer | None = None):
+        """`server` may already have the document open (the pane opened it there to check it)."""
         super().__init__(parent)
         self._path = str(Path(path))
         self._password = password
@@ -47,7 +42,7 @@ class PageRenderer(QObject):
         self._clips: list[dict] = []
         self._word_pages: list[int] = []
         self._stopped = False
-        self._server: subprocess.Popen | None = None
+        self._server: RenderServer | None = server
         self._thread = threading.Thread(target=self._loop, name="page-renderer", daemon=True)
         self._thread.start()
 
@@ -76,18 +71,14 @@ class PageRenderer(QObject):
             self._lock.notify()
 
     def close(self) -> None:
-        """Stop the thread and end the server at once (it holds nothing worth a graceful exit)."""
+        """Stop the thread and end the server at once (a blocked read in the thread returns)."""
         with self._lock:
             self._stopped = True
             self._lock.notify()
         server = self._server
-        if server is not None and server.poll() is None:
-            server.kill()  # a blocked read in the thread returns at once
-        self._thread.join(timeout=2)
         if server is not None:
-            server.wait(timeout=2)
-            for stream in (server.stdin, server.stdout):
-                stream.close()
+            server.close()
+        self._thread.join(timeout=2)
 
     # ----- render thread ----------------------------------------------------------------------------
     def _next_job(self):
@@ -107,32 +98,21 @@ class PageRenderer(QObject):
             return self._clips.pop(0)
 
     def _ask(self, request: dict) -> tuple[dict, bytes]:
-        server = self._server
-        try:
-            server.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
-            server.stdin.flush()
-            size = struct.unpack(">I", self._read_exact(4))[0]
-            header = json.loads(self._read_exact(size))
-            return header, self._read_exact(header["size"])
-        except (OSError, ValueError, struct.error) as error:
-            raise RenderServerDied(str(error)) from None
-
-    def _read_exact(self, size: int) -> bytes:
-        data = self._server.stdout.read(size)
-        if len(data) != size:
-            raise RenderServerDied("render server closed its pipe")
-        return data
+        return self._server.ask(request)
 
     def _start_server(self) -> None:
         self._server = take_server()
-        self._ask({"op": "open", "path": self._path, "password": self._password})
+        reply = self._server.open(self._path, self._password)
+        if reply.get("error"):
+            raise RenderServerDied(reply["error"])
 
     def _loop(self) -> None:
         restarts = 0
-        try:
-            self._start_server()
-        except RenderServerDied:
-            return
+        if self._server is None:
+            try:
+                self._start_server()
+            except RenderServerDied:
+                return
         while (job := self._next_job()) is not None:
             try:
                 header, payload = self._ask(job)

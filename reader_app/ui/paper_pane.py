@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QIntValidator, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from reader_app.paper.document import PaperOpenError, open_pdf
+from reader_app.paper.render_client import RenderServerDied, give_back, take_server
 from reader_app.ui.find_bar import FindBar
 from reader_app.ui.message_bar import MessageBar
 from reader_app.ui.pdf_view import PdfView
@@ -104,31 +104,35 @@ class PaperPane(QWidget):
 
     # ----- opening ------------------------------------------------------------------------------
     def open_paper(self, path: Path, password: str | None = None) -> bool:
-        """Show `path`; on failure keep the current paper and explain in the message bar."""
+        """Show `path`; on failure keep the current paper and explain in the message bar.
+
+        The PDF is opened in a render server (which then renders it): MuPDF never runs in this process.
+        """
         path = Path(path)
+        server = take_server()
         try:
-            doc = open_pdf(path, password)
-        except PaperOpenError as error:
-            if error.needs_password:
+            reply = server.open(str(path), password)
+        except RenderServerDied:
+            server.close()
+            reply = {"error": f"{path.name} is damaged: reading it crashed the PDF reader.", "needs_password": False}
+        if reply.get("error"):
+            if server.alive():
+                give_back(server)
+            if reply.get("needs_password"):
                 self._pending = path
-                self.message_bar.ask_password(error.message)
+                self.message_bar.ask_password(reply["error"])
             else:
-                self.message_bar.show_message(error.message, "error")
+                self.message_bar.show_message(reply["error"], "error")
             return False
-        try:
-            sizes = [(page.rect.width, page.rect.height) for page in doc]
-            repaired = doc.is_repaired
-        finally:
-            doc.close()
         self._pending = None
         self.message_bar.hide()
-        if repaired:
+        if reply.get("repaired"):
             self.message_bar.show_message(f"{path.name} was damaged and has been repaired for reading; "
                                           "some pages or images may be missing.", "warning")
         self.find_bar.hide()
         self.path = path
         self.password = password
-        self.view.set_document(path, sizes, password)
+        self.view.set_document(path, [tuple(size) for size in reply["pages"]], password, server)
         self._update_page_box(0)
         self.paper_opened.emit(path)
         return True

@@ -74,11 +74,13 @@ class PdfView(QAbstractScrollArea):
         self.viewport().setStyleSheet(f"background: {theme.colours()['pdf_background']};")
 
     # ----- document -------------------------------------------------------------------------
-    def set_document(self, path: Path, page_sizes: list[tuple[float, float]], password: str | None = None) -> None:
-        """Show a document whose page sizes (in PDF points) the caller already read."""
+    def set_document(self, path: Path, page_sizes: list[tuple[float, float]], password: str | None = None,
+                     server=None) -> None:
+        """Show a document whose page sizes (in PDF points) the caller already read (from `server`, a render
+        server that has it open)."""
         self.clear()
         self._sizes = list(page_sizes)
-        self._renderer = PageRenderer(path, password, self)
+        self._renderer = PageRenderer(path, password, self, server)
         self._renderer.page_ready.connect(self._on_page_ready)
         self._renderer.search_done.connect(self._on_search_done)
         self._painted_once = False

@@ -1,18 +1,49 @@
 """The reading workflow of DESIGN.md (no Qt): its steps, the evidence that ticks them, and the engines
 that connect the paper to the code (architecture figure, layer mentions, hyperparameter check,
 forward() data flow, notation help, the Markdown reading guide)."""
-from reader_app.workflow.architecture import ArchitectureMatch, find_architecture_figure
-from reader_app.workflow.dataflow import DataFlow, FlowNode, build_dataflow, render_text
-from reader_app.workflow.evidence import Evidence, Requirements, StepTime
-from reader_app.workflow.hyperparams import HyperparamRow, check_hyperparams
-from reader_app.workflow.mentions import LayerMentions, Mention, mentions_for, suggest_mentions
-from reader_app.workflow.notation import SYMBOLS, SymbolUse, find_notation, symbol_at
-from reader_app.workflow.paper_text import Passage, PaperText, read_paper_text
-from reader_app.workflow.steps import STEPS, Step, step_by_id
+# Exports load on first use: importing one submodule (the window imports a few) must not pull in
+# every dependency of the package (PyMuPDF, GitPython) and slow the start-up.
+_EXPORTS = {
+    "ArchitectureMatch": "reader_app.workflow.architecture",
+    "find_architecture_figure": "reader_app.workflow.architecture",
+    "DataFlow": "reader_app.workflow.dataflow",
+    "FlowNode": "reader_app.workflow.dataflow",
+    "build_dataflow": "reader_app.workflow.dataflow",
+    "render_text": "reader_app.workflow.dataflow",
+    "Evidence": "reader_app.workflow.evidence",
+    "Requirements": "reader_app.workflow.evidence",
+    "StepTime": "reader_app.workflow.evidence",
+    "HyperparamRow": "reader_app.workflow.hyperparams",
+    "check_hyperparams": "reader_app.workflow.hyperparams",
+    "LayerMentions": "reader_app.workflow.mentions",
+    "Mention": "reader_app.workflow.mentions",
+    "mentions_for": "reader_app.workflow.mentions",
+    "suggest_mentions": "reader_app.workflow.mentions",
+    "SYMBOLS": "reader_app.workflow.notation",
+    "SymbolUse": "reader_app.workflow.notation",
+    "find_notation": "reader_app.workflow.notation",
+    "symbol_at": "reader_app.workflow.notation",
+    "Passage": "reader_app.workflow.paper_text",
+    "PaperText": "reader_app.workflow.paper_text",
+    "read_paper_text": "reader_app.workflow.paper_text",
+    "STEPS": "reader_app.workflow.steps",
+    "Step": "reader_app.workflow.steps",
+    "step_by_id": "reader_app.workflow.steps",
+}
 
-__all__ = [
-    "STEPS", "Step", "step_by_id", "Evidence", "Requirements", "StepTime",
-    "read_paper_text", "PaperText", "Passage", "find_architecture_figure", "ArchitectureMatch",
-    "suggest_mentions", "mentions_for", "LayerMentions", "Mention", "check_hyperparams", "HyperparamRow",
-    "build_dataflow", "render_text", "DataFlow", "FlowNode", "find_notation", "symbol_at", "SymbolUse", "SYMBOLS",
-]
+__all__ = ['STEPS', 'Step', 'step_by_id', 'Evidence', 'Requirements', 'StepTime', 'read_paper_text', 'PaperText', 'Passage', 'find_architecture_figure', 'ArchitectureMatch', 'suggest_mentions', 'mentions_for', 'LayerMentions', 'Mention', 'check_hyperparams', 'HyperparamRow', 'build_dataflow', 'render_text', 'DataFlow', 'FlowNode', 'find_notation', 'symbol_at', 'SymbolUse', 'SYMBOLS']
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_EXPORTS))

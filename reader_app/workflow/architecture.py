@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reader_app.paper import Figure, Paper
-from reader_app.workflow.paper_text import PaperText
+from typing import TYPE_CHECKING
+
+from reader_app.paper.model import Figure, Paper
+
+if TYPE_CHECKING:  # only a type here: the window picks the figure without loading PyMuPDF
+    from reader_app.workflow.paper_text import PaperText
 
 # (pattern, weight, what to tell the reader)
 CAPTION_CUES: tuple[tuple[str, float, str], ...] = (

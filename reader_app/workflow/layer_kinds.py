@@ -22,6 +22,7 @@ KIND_TERMS: dict[str, tuple[str, list[tuple[str, float]]]] = {
                              (r"\bfilters?\b", 0.8), (r"\bkernels?\b", 0.6)]),
     "linear": ("linear layer", [(r"\blinear (layer|projection|transformation|map|unit)s?\b", 2.0),
                                 (r"\bfully[- ]connected\b", 2.0), (r"\bprojections?\b", 1.0),
+                                (r"\b(concatenation|projection|affine) layers?\b", 1.5),
                                 (r"\b(Linear|dense)\b", 1.0), (r"\bfeed[- ]forward\b", 0.8)]),
     "feedforward": ("feed-forward network", [(r"\bfeed[- ]forward\b", 2.0), (r"\bMLP\b", 1.5),
                                              (r"\bfully[- ]connected\b", 1.0)]),

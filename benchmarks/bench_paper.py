@@ -53,9 +53,13 @@ def analysis(files: list[Path]) -> None:
 def markdown(files: list[Path]) -> None:
     import pymupdf4llm
 
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # OCR notices
-        for f in files:
-            pymupdf4llm.to_markdown(str(f), show_progress=False)
+    pymupdf.set_messages(stream=io.StringIO())  # it reports a missing OCR engine for every file
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for f in files:
+                pymupdf4llm.to_markdown(str(f), show_progress=False)
+    finally:
+        pymupdf.set_messages(stream=sys.stdout)
 
 
 def timed(fn, files: list[Path]) -> float:

@@ -37,7 +37,7 @@ KIND_TERMS: dict[str, tuple[str, list[tuple[str, float]]]] = {
                                   (r"\btanh\b", 1.5), (r"\bsigmoid\b", 1.5), (r"\bnon-?linearit(y|ies)\b", 1.5),
                                   (r"\bactivations?\b", 1.0)]),
     "pooling": ("pooling", [(r"\b(max|average|mean|global)[- ]pool(ing)?\b", 2.0), (r"\bpool(ing|ed)?\b", 1.5)]),
-    "transformer": ("Transformer", [(r"\bTransformer\b", 1.5), (r"\bencoder (layer|stack)s?\b", 1.5),
+    "transformer": ("Transformer", [(r"\bTransformer\b", 2.0), (r"\bencoder (layer|stack)s?\b", 1.5),
                                     (r"\bself-attention\b", 1.5), (r"\bstack of\b", 0.8)]),
     "encoder": ("encoder", [(r"\bencoders?\b", 2.0), (r"\bencod(es|ing)\b", 0.8)]),
     "decoder": ("decoder", [(r"\bdecoders?\b", 2.0), (r"\bdecod(es|ing)\b", 0.8)]),

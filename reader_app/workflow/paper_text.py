@@ -97,9 +97,11 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 
 def _two_columns(lines: list[tuple[Box, str]], width: float) -> bool:
-    """A page is set in two columns when many narrow lines start right of the middle."""
+    """A page is set in two columns when many narrow lines start right of the middle and many end left
+    of it (centred equations of a one-column page cross the middle, so they do not count)."""
     right = sum(1 for box, _ in lines if box[0] >= width * 0.45 and box[2] - box[0] < width * 0.5)
-    return right >= 5
+    left = sum(1 for box, _ in lines if box[2] <= width * 0.55 and box[2] - box[0] < width * 0.5)
+    return right >= 5 and left >= 5
 
 
 def reading_key(page: int, box: Box, width: float, two_columns: bool) -> tuple:

@@ -247,3 +247,19 @@ def test_notation_of_the_transformer_paper(shared_papers):
     assert {("3.2.1", "softmax"), ("3.2.1", "sqrt"), ("3.4", "softmax")} <= found
     sqrt = next(u for u in uses if u.symbol.key == "sqrt" and u.section.startswith("3.2.1"))
     assert sqrt.occurrences[0].page == 4 and "√" in sqrt.occurrences[0].context
+
+
+def test_requirements_of_the_sample_pair_and_gentle_timer_text(sample):
+    from reader_app.workflow.evidence import StepTime, requirements_for
+
+    paper, text, repo = sample
+    needs = requirements_for(paper, repo, find_architecture_figure(paper, text))
+    assert needs.figures == ["Figure 1", "Table 1", "Figure 2", "Table 2", "Table 3", "Table 4", "Figure 3"]
+    assert needs.architecture_figure == "Figure 1" and needs.has_method
+    assert needs.model_file == "model.py" and needs.layers == ["encoder", "bottleneck", "decoder", "output"]
+    assert needs.forward_end_line == repo.main.forward_end_line > repo.main.forward_line
+    assert StepTime(30, 300).text() == "under a minute of about 5 min"
+    assert "take the time you need" in StepTime(420, 300).text()
+    assert StepTime(125, None).text() == "2 min"
+    bare = requirements_for(None, None, None)
+    assert bare.figures == [] and bare.layers == [] and bare.forward_end_line == 0

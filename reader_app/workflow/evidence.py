@@ -58,6 +58,32 @@ class StepTime:
     def fraction(self) -> float | None:
         return None if not self.budget else self.elapsed / self.budget
 
+    def text(self) -> str:
+        """A gentle line for the checklist: time spent, and the budget only as a suggestion."""
+        minutes = int(self.elapsed // 60)
+        spent = "under a minute" if minutes == 0 else f"{minutes} min"
+        if self.budget is None:
+            return spent
+        budget = int(self.budget // 60)
+        if self.over_budget:
+            return f"{spent} (about {budget} min suggested; take the time you need)"
+        return f"{spent} of about {budget} min"
+
+
+def requirements_for(paper=None, repo=None, architecture=None) -> Requirements:
+    """The evidence a pair asks for: a Paper (or None), a RepoInfo (or None) and an ArchitectureMatch."""
+    needs = Requirements()
+    if paper is not None:
+        needs.figures = [f.label for f in paper.figures]
+        needs.has_method = any(s.tag == "method" or "method" in s.also for s in paper.sections)
+    if architecture is not None and architecture.figure is not None:
+        needs.architecture_figure = architecture.figure.label
+    if repo is not None and repo.main is not None:
+        needs.model_file = repo.main.file
+        needs.layers = [layer.name for layer in repo.layers]  # the main model's own layers, not every part
+        needs.forward_end_line = repo.main.forward_end_line or 0
+    return needs
+
 
 class Evidence:
     """The reader's evidence and the steps it satisfies.

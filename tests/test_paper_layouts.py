@@ -238,3 +238,31 @@ def test_review_copy_with_line_numbers_reads_the_same(tmp_path, article):
     assert top(paper) == top(plain)
     assert [f.label for f in paper.figures] == ["Figure 1"]
     assert pymupdf.Rect(paper.figures[0].bbox).x0 > 80  # the numbers are not part of the figure
+
+
+def test_sections_and_subsections_in_one_style(tmp_path):
+    """Bold body-size headings at every level: only the numbering tells them apart, and an
+    unnumbered bold line among them is a paragraph heading, not a section."""
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(72, 540)])
+    ts.page.insert_text((150, 60), "One Style Fits All Headings", fontname="tibo", fontsize=16)
+    ts.top = ts.y = 100
+    ts.heading("Abstract", size=10)
+    ts.paragraphs(1, 3)
+    for number, title in (("1", "Introduction"), ("1.1", "Scope"), ("2", "Method"), ("2.1", "Encoder")):
+        ts.heading(f"{number} {title}", size=10)
+        ts.paragraphs(1, 3)
+    ts.heading("Datasets", size=10)
+    ts.paragraphs(1, 3)
+    ts.heading("3 Experiments", size=10)
+    ts.paragraphs(1, 3)
+    ts.heading("References", size=10)
+    ts.text("[1] D. Person. A reference. 2020.", size=9)
+    path = tmp_path / "onestyle.pdf"
+    doc.save(path)
+    paper = analyze_paper(path)
+    assert top(paper) == [("", "abstract", "abstract"), ("1", "introduction", "introduction"),
+                          ("2", "method", "method"), ("3", "experiments", "experiments"),
+                          ("", "references", "references")]
+    levels = {s.title: s.level for s in paper.sections}
+    assert levels["Scope"] == 2 and levels["Encoder"] == 2 and levels["Datasets"] == 3

@@ -210,7 +210,10 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
     _drop_untrusted_numbers(cands)
     _appendix_letters(cands)
     levels = _levels(cands)
-    numbered_styles = {c.style for c in cands if c.number}
+    depths: dict[tuple[str, float], set[int]] = {}
+    for c in cands:
+        if c.number:
+            depths.setdefault(c.style, set()).add(depth(c.number))
     # On page 1 everything above the first real heading is the title block (authors, affiliations).
     first = min((c.bbox[1] for c in cands if c.page == 0 and (is_anchor(c.title) or
                  (c.number and c.number[0].isdigit()))), default=None)
@@ -227,8 +230,10 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
             if not c.lines[0].bold or c.style[1] < body.size - 0.6:
                 continue
             lv = 2  # a bold style without numbers or known names: sub-headings at most
+        elif c.style in depths and (style_level > 1 or len(depths[c.style]) > 1) and not is_anchor(c.title):
+            # unnumbered lines in a style that numbered subsections share: paragraph headings below them
+            lv = max(depths[c.style]) + 1
         else:
-            # unnumbered lines in the style of numbered subsections are paragraph headings below them
-            lv = style_level + 1 if style_level > 1 and c.style in numbered_styles else style_level
+            lv = style_level
         sections.append(Section(title=c.title, number=c.number, level=lv, page=c.page + 1, bbox=c.bbox))
     return sections

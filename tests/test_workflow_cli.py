@@ -90,3 +90,19 @@ def test_report_bad_input_is_one_sentence_and_status_2(tmp_path, capsys):
     status, err = run_in_process(capsys, str(SAMPLE_PDF), "--repo", str(SAMPLE_REPO), "--no-trace", "-o", str(target))
     assert status == 2 and err.startswith("reader-app: ") and not target.exists()
     assert err.count("\n") == 1  # one sentence
+
+
+def test_report_on_a_scanned_paper_says_its_text_cannot_be_searched(tmp_path, capsys):
+    source = pymupdf.open(SAMPLE_PDF)
+    scanned = pymupdf.open()
+    for index in range(2):
+        pix = source.load_page(index).get_pixmap(dpi=60)
+        page = scanned.new_page(width=pix.width, height=pix.height)
+        page.insert_image(page.rect, pixmap=pix)
+    scanned.save(tmp_path / "scanned.pdf")
+    status = main(["report", str(tmp_path / "scanned.pdf"), "--repo", str(SAMPLE_REPO), "--no-trace"])
+    text = capsys.readouterr().out
+    assert status == 0
+    assert text.count("has no text layer (a scanned PDF)") == 3
+    assert "| hidden size / model width | - |" in text and "| code only |" in text  # the code side still shows
+    assert "No trace: tracing was turned off" in text

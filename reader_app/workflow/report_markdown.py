@@ -57,8 +57,14 @@ def _flow(guide: Guide) -> list[str]:
     return ["## Data flow of forward()", "", "```", render_text(guide.flow), "```", ""]
 
 
+NO_TEXT = ("The paper has no text layer (a scanned PDF), so its text cannot be searched; "
+           "run OCR on it to get {what}.")
+
+
 def _mentions(guide: Guide) -> list[str]:
     out = ["## Where the paper speaks of each layer", ""]
+    if not guide.paper.has_text_layer:
+        return out + [NO_TEXT.format(what="mention suggestions"), ""]
     if not guide.mentions:
         return out + ["No layers to connect (no model class was found).", ""]
     for lm in guide.mentions:
@@ -72,6 +78,8 @@ def _mentions(guide: Guide) -> list[str]:
 
 def _hyperparams(guide: Guide) -> list[str]:
     out = ["## Hyperparameters: paper beside code", ""]
+    if not guide.paper.has_text_layer:
+        out += [NO_TEXT.format(what="the values it states") + " The code's values follow.", ""]
     if not guide.hyperparams:
         return out + ["Neither the paper nor the code states a known hyperparameter.", ""]
     out += ["| parameter | paper | code | check |", "|---|---|---|---|"]
@@ -83,6 +91,8 @@ def _hyperparams(guide: Guide) -> list[str]:
 
 def _notation(guide: Guide) -> list[str]:
     out = ["## Notation", ""]
+    if not guide.paper.has_text_layer:
+        return out + [NO_TEXT.format(what="its notation"), ""]
     if not guide.notation:
         return out + ["No math symbols from the notation help were found in the paper's text.", ""]
     section = None

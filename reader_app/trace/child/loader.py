@@ -16,6 +16,8 @@ import sys
 import types
 
 
+# A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
+STDLIB = getattr(sys, "stdlib_module_names", frozenset(sys.builtin_module_names))
 OWN_PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "")
 
 
@@ -99,7 +101,7 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def find_spec(self, fullname, path=None, target=None):
         top = fullname.split(".")[0]
-        if top in sys.stdlib_module_names or top in {"torch", "reader_app"}:
+        if top in STDLIB or top in {"torch", "reader_app"}:
             return None
         if top not in self.missing and not self._imported_from_repo():
             return None

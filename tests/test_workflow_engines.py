@@ -136,6 +136,10 @@ def test_mentions_point_to_the_method_text(sample):
     assert "LayerNorm" in by_name["encoder.norm"].mentions[0].snippet
     assert by_name["encoder.norm"].mentions[0].tag == "method"
     assert "bottleneck" in by_name["bottleneck"].mentions[0].snippet.lower()
+    # an nn.Linear named attn_score is found as attention first, in the Encoder subsection
+    attention = by_name["encoder.attn_score"].mentions[0]
+    assert attention.kind == "attention" and "attention weights" in attention.snippet
+    assert attention.section == "3.1 Encoder"
     unknown = mentions_for("gizmo", "nn.Flux", text)
     assert unknown.mentions == []
 

@@ -140,8 +140,8 @@ def mentions_for(name: str, layer_type: str, text: PaperText, limit: int = 5,
             continue
         score, kind, term = max(found)
         score += 0.5 * (len({k for _, k, _ in found}) - 1)  # speaks of several of the layer's kinds at once
-        if context and re.search(context, passage.text, re.I):
-            score += 0.8  # names the part of the model the layer belongs to ("the encoder ... LSTM")
+        if context and re.search(context, passage.text + " " + passage.section_title(), re.I):
+            score += 0.8  # names the part of the model the layer belongs to ("the encoder ... LSTM", "3.1 Encoder")
         best[index] = Mention(passage.page, passage.bbox, passage.text, score, kind, term,
                               passage.section_title(), passage.tag)
     ranked = sorted(best.items(), key=lambda item: (-item[1].score, item[0]))

@@ -108,10 +108,16 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
 
 
 def _in_order(sections: list[Section], columns: list[list[float]]) -> list[Section]:
-    """Reading order: page, then column, then top to bottom."""
+    """Reading order: page, then column, then top to bottom; one section per printed heading."""
     def key(s: Section):
         return (s.page, column_of(s.bbox[0], columns[s.page - 1]), s.bbox[1])
-    return sorted(sections, key=key)
+
+    out: list[Section] = []
+    for s in sorted(sections, key=lambda s: (key(s), not s.number)):
+        if out and out[-1].page == s.page and abs(out[-1].bbox[1] - s.bbox[1]) < 2 and abs(out[-1].bbox[0] - s.bbox[0]) < 2:
+            continue  # found twice (text and outline): the numbered reading came first
+        out.append(s)
+    return out
 
 
 def _with_run_ins(sections: list[Section], run_ins: list[Section]) -> list[Section]:

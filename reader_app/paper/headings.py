@@ -115,6 +115,8 @@ def _plausible(c: Candidate, repeated: set[str]) -> bool:
         return False
     if title.endswith((",", ";")) or plain(title) in repeated:
         return False
+    if re.search(r"(\. ?){4,}", title):
+        return False  # a table-of-contents line with dot leaders
     if re.search(r"[a-z)]{2}[.?!] +[A-Z]", title):
         return False  # two sentences: a paragraph or list item, not a heading
     if not c.number and not (title[0].isupper() or title[0] in "\"'“("):
@@ -133,7 +135,7 @@ def _repeated_texts(cands: list[Candidate]) -> set[str]:
 
 def _trusted_number(c: Candidate, members: list[Candidate]) -> bool:
     """Digits always count; a lone letter ("H. Smith") only when the style shows more letters."""
-    if c.number[0].isdigit() or "." in c.number or c.separate:
+    if c.number[0].isdigit() or "." in c.number or c.separate or c.raw.lower().startswith("appendix"):
         return True
     letters = {m.number for m in members if m.number and m.number[0].isalpha() and "." not in m.number}
     return len(letters) >= 2
@@ -235,5 +237,7 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
             lv = max(depths[c.style]) + 1
         else:
             lv = style_level
+        if not c.number and c.title.endswith(".") and not is_anchor(c.title):
+            lv = max(lv, 3)  # "Datasets." opens a paragraph; sections do not end in a full stop
         sections.append(Section(title=c.title, number=c.number, level=lv, page=c.page + 1, bbox=c.bbox))
     return sections

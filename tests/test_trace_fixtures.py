@@ -72,6 +72,25 @@ class TinyLM(nn.Module):
 '''
 
 
+SCRIPT = '''import argparse
+
+import torch.nn as nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--hidden", type=int, default=48)
+opt = parser.parse_args()  # at import time, as many training scripts do
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(12, opt.hidden)
+
+    def forward(self, x):
+        return self.fc(x)
+'''
+
+
 @pytest.fixture(scope="module")
 def traces(tmp_path_factory):
     """Several fixture traces at once (each child spends most of its time importing torch)."""
@@ -79,7 +98,10 @@ def traces(tmp_path_factory):
     mingpt.write_text(MINGPT)
     hf_style = tmp_path_factory.mktemp("hf") / "modeling_tiny.py"
     hf_style.write_text(HF_STYLE)
+    script = tmp_path_factory.mktemp("script") / "train.py"
+    script.write_text(SCRIPT)
     requests = {
+        "script": TraceRequest(str(script), class_name="Net"),
         "mingpt": TraceRequest(str(mingpt), args={"n_embd": 64}),
         "hf_style": TraceRequest(str(hf_style)),
         "llama": TraceRequest(str(REPOS / "llama_rotary")),
@@ -181,6 +203,12 @@ def test_the_apps_own_sample_repository_traces_zero_config(traces):
     assert result.ok, result.error
     assert result.inputs[0].dims[0] == "batch"
     assert result.lines and all(not t.name.startswith("_") for e in result.lines for t in e.tensors)
+
+
+def test_a_script_that_parses_arguments_at_import_gets_its_defaults(traces):
+    result = traces["script"]
+    assert result.ok, result.error
+    assert result.layer("fc").calls[0].out_dims == [["batch", "48"]]
 
 
 def test_all_optional_forward_arguments_feed_the_first_one(traces):

@@ -80,6 +80,7 @@ class Session:
         self.progress("importing the model's code")
         sys.meta_path.append(self.finder)
         probes.install(self.files)
+        sys.argv = [self.file]  # scripts that parse arguments at import time get their defaults
         try:
             module = import_model_file(self.file, self.root)
         except BaseException as exc:  # the user's module may raise anything, even SystemExit

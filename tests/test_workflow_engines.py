@@ -104,6 +104,12 @@ def test_dataflow_with_a_real_trace_has_shapes(sample):
     assert shapes["return"] == "(batch, seq_len, 5)"
     assert flow.traced and not flow.missing
     assert "encoder.lstm (batch, seq_len, 128) -> encoder.attn_score" in render_text(flow)
+    # the traced sizes (128 in, 64 out) pick the right box among the figure's Linear boxes
+    _, text, _ = sample
+    by_name = {lm.name: lm for lm in suggest_mentions(repo, text, trace=trace)}
+    assert by_name["encoder.fc"].in_figure[0].snippet == "Linear 128 → 64"
+    assert by_name["output"].in_figure[0].snippet == "Linear 128 → 5"
+    assert "from 128 to 64 units" in by_name["encoder.fc"].mentions[0].snippet
 
 
 def test_dataflow_says_when_the_trace_failed(sample):
@@ -140,6 +146,10 @@ def test_mentions_point_to_the_method_text(sample):
     attention = by_name["encoder.attn_score"].mentions[0]
     assert attention.kind == "attention" and "attention weights" in attention.snippet
     assert attention.section == "3.1 Encoder"
+    assert [m.snippet for m in by_name["encoder.lstm"].in_figure][:1] == ["LSTM"]  # its box in Figure 1
+    assert by_name["decoder"].in_figure[0].snippet == "LSTM decoder"
+    assert by_name["encoder.norm"].in_figure[0].snippet.startswith("LayerNorm(64)")
+    assert by_name["encoder.norm"].in_figure[0].page == 2
     unknown = mentions_for("gizmo", "nn.Flux", text)
     assert unknown.mentions == []
 

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
+from reader_app.workflow.architecture import find_architecture_figure
 from reader_app.workflow.layer_kinds import KIND_TERMS, display, kinds_of, term_hits
-from reader_app.workflow.model_tree import ModelLayer, model_layers
+from reader_app.workflow.model_tree import ModelLayer, model_layers, traced_name
 from reader_app.workflow.paper_text import Box, Passage, PaperText
 
 SECTION_WEIGHT = {"method": 2.0, "appendix": 0.8, "experiments": 0.8, "abstract": 0.6, "introduction": 0.3,
@@ -65,6 +66,8 @@ class LayerMentions:
         kinds: its kinds, the one suggestions are mostly for first.
         mentions: the best passages, best first (empty when the paper never speaks of it).
         file, line: where the layer is built.
+        in_figure: labels printed inside the architecture figure that name the layer's kind ("LSTM",
+            "LayerNorm(64) + ReLU"), best first: where to draw its box when connecting it (step 6).
     """
 
     name: str
@@ -73,6 +76,7 @@ class LayerMentions:
     mentions: list[Mention] = field(default_factory=list)
     file: str = ""
     line: int = 0
+    in_figure: list[Mention] = field(default_factory=list)
 
     def kind_text(self) -> str:
         return ", ".join(display(k) for k in self.kinds) or "unknown kind"
@@ -119,48 +123,98 @@ def _candidates(text: PaperText) -> list[Passage]:
     return [p for p in text.passages if p.kind in ("prose", "caption", "table") and p.tag != "references"]
 
 
+def layer_sizes(trace, name: str) -> set[str]:
+    """The sizes a traced layer takes and gives ("128", "64"), batch and sequence dims left out."""
+    if trace is None or getattr(trace, "error", None) is not None:
+        return set()
+    layer = trace.layer(traced_name(name))
+    if layer is None or not layer.calls:
+        return set()
+    call = layer.calls[0]
+    return {d for dims in call.in_dims[:1] + call.out_dims[:1] for d in dims if d.isdigit() and d != "1"}
+
+
+def _match(passage: Passage, kinds: list[str], name_pattern: str | None, context: str | None,
+           scorer, sizes: set[str] = frozenset()) -> Mention | None:
+    """The best way `passage` speaks of the layer, scored by `scorer(passage, kind, rank)`."""
+    found: list[tuple[float, str, str]] = []
+    for rank, kind in enumerate(k for k in kinds if k in KIND_TERMS):
+        scored = scorer(passage, kind, rank)
+        if scored is not None:
+            found.append((scored[0], kind, scored[1]))
+    if name_pattern:
+        m = re.search(name_pattern, passage.text, re.I)
+        if m:
+            found.append((1.5 + (SECTION_WEIGHT.get(passage.tag, 0.3) if passage.kind != "figure" else 0.0),
+                          "name", m.group(0)))
+    if not found:
+        return None
+    score, kind, term = max(found)
+    score += 0.5 * (len({k for _, k, _ in found}) - 1)  # speaks of several of the layer's kinds at once
+    if context and re.search(context, passage.text + " " + passage.section_title(), re.I):
+        score += 0.8  # names the part of the model the layer belongs to ("the encoder ... LSTM", "3.1 Encoder")
+    if sizes:
+        numbers = set(re.findall(r"(?<![\d.])\d+(?![\d.])", passage.text))
+        score += 0.3 * min(3, len(sizes & numbers))  # states the layer's own sizes ("from 128 to 64 units")
+    return Mention(passage.page, passage.bbox, passage.text, score, kind, term, passage.section_title(), passage.tag)
+
+
+def _label_score(passage: Passage, kind: str, rank: int) -> tuple[float, str] | None:
+    """A label inside a diagram: only the wording counts (no sections, no sentence cues)."""
+    hits = term_hits(kind, passage.text)
+    if not hits:
+        return None
+    best, match = max(hits, key=lambda h: h[0])
+    return best - 1.5 * rank, match.group(0)
+
+
 def mentions_for(name: str, layer_type: str, text: PaperText, limit: int = 5,
-                 kinds: list[str] | None = None) -> LayerMentions:
-    """The passages that mention one layer (by its kinds, then by its own name), best first."""
+                 kinds: list[str] | None = None, figure: str = "", sizes: set[str] = frozenset()) -> LayerMentions:
+    """The passages that mention one layer (by its kinds, then by its own name), best first; with
+    `figure` (a label such as "Figure 1"), also the labels inside that figure that name it. `sizes`
+    (see layer_sizes) favours passages that state the layer's own sizes."""
     kinds = kinds if kinds is not None else kinds_of(name, layer_type)
     name_pattern = _name_pattern(name)
     context = _context_pattern(name)
-    best: dict[int, Mention] = {}
+    found = LayerMentions(name, layer_type, kinds)
+    ranked = []
     for index, passage in enumerate(_candidates(text)):
-        found: list[tuple[float, str, str]] = []
-        for rank, kind in enumerate(k for k in kinds if k in KIND_TERMS):
-            scored = score_passage(passage, kind, rank)
-            if scored is not None:
-                found.append((scored[0], kind, scored[1]))
-        if name_pattern:
-            m = re.search(name_pattern, passage.text, re.I)
-            if m:
-                found.append((1.5 + SECTION_WEIGHT.get(passage.tag, 0.3), "name", m.group(0)))
-        if not found:
-            continue
-        score, kind, term = max(found)
-        score += 0.5 * (len({k for _, k, _ in found}) - 1)  # speaks of several of the layer's kinds at once
-        if context and re.search(context, passage.text + " " + passage.section_title(), re.I):
-            score += 0.8  # names the part of the model the layer belongs to ("the encoder ... LSTM", "3.1 Encoder")
-        best[index] = Mention(passage.page, passage.bbox, passage.text, score, kind, term,
-                              passage.section_title(), passage.tag)
-    ranked = sorted(best.items(), key=lambda item: (-item[1].score, item[0]))
-    return LayerMentions(name, layer_type, kinds, [m for _, m in ranked[:limit]])
+        mention = _match(passage, kinds, name_pattern, context, score_passage, sizes)
+        if mention is not None:
+            ranked.append((-mention.score, index, mention))
+    found.mentions = [m for _, _, m in sorted(ranked, key=lambda item: item[:2])[:limit]]
+    if figure:
+        labels = [p for p in text.passages if p.kind == "figure" and p.figure == figure]
+        boxed = []
+        for index, passage in enumerate(labels):
+            mention = _match(passage, kinds, name_pattern, context, _label_score, sizes)
+            if mention is not None:
+                boxed.append((-mention.score, index, mention))
+        found.in_figure = [m for _, _, m in sorted(boxed, key=lambda item: item[:2])[:3]]
+    return found
 
 
-def suggest_mentions(repo: RepoInfo, text: PaperText, limit: int = 5) -> list[LayerMentions]:
+def suggest_mentions(repo: RepoInfo, text: PaperText, limit: int = 5, figure: str | None = None,
+                     trace=None) -> list[LayerMentions]:
     """Suggestions for every layer of the main model (and its local submodules), plus the residual
-    connections the code makes without a layer of their own."""
+    connections the code makes without a layer of their own. `figure` is the architecture figure's
+    label; None picks it with find_architecture_figure, "" skips the labels inside figures. With a
+    `trace` (TraceResult), passages stating a layer's traced sizes rank higher."""
+    if figure is None:
+        chosen = find_architecture_figure(text.paper, text).figure
+        figure = chosen.label if chosen is not None else ""
     out = []
-    for item in model_layers(repo):
-        found = mentions_for(item.name, item.type, text, limit)
+    layers = model_layers(repo)
+    for item in layers:
+        found = mentions_for(item.name, item.type, text, limit, figure=figure, sizes=layer_sizes(trace, item.name))
         found.file, found.line = item.file, item.layer.line
         out.append(found)
-    out += _pattern_entries(repo, text, limit, model_layers(repo))
+    out += _pattern_entries(repo, text, limit, layers, figure)
     return out
 
 
-def _pattern_entries(repo: RepoInfo, text: PaperText, limit: int, layers: list[ModelLayer]) -> list[LayerMentions]:
+def _pattern_entries(repo: RepoInfo, text: PaperText, limit: int, layers: list[ModelLayer],
+                     figure: str) -> list[LayerMentions]:
     """Residual connections and functional attention are code patterns, not layers: list them too."""
     files = {item.file for item in layers}
     if repo.main is not None:
@@ -173,7 +227,7 @@ def _pattern_entries(repo: RepoInfo, text: PaperText, limit: int, layers: list[M
         if kind is None or pattern.file not in files or kind in have or kind in done:
             continue
         done.add(kind)
-        found = mentions_for(kind, f"({pattern.kind.replace('_', ' ')} in code)", text, limit, [kind])
+        found = mentions_for(kind, f"({pattern.kind.replace('_', ' ')} in code)", text, limit, [kind], figure)
         found.file, found.line = pattern.file, pattern.line
         out.append(found)
     return out

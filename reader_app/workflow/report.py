@@ -66,5 +66,5 @@ def build_guide(paper_path: str | Path, repo_path: str | Path, trace: bool = Tru
     repo = scan_repo(repo_path)
     result, note = run_model_trace(repo) if trace else (None, "No trace: tracing was turned off (--no-trace).")
     return Guide(paper, text, repo, result, note, find_architecture_figure(paper, text),
-                 build_dataflow(repo, result), suggest_mentions(repo, text), check_hyperparams(text, repo),
+                 build_dataflow(repo, result), suggest_mentions(repo, text, trace=result), check_hyperparams(text, repo),
                  find_notation(text, paper_path))

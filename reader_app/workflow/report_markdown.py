@@ -73,6 +73,9 @@ def _mentions(guide: Guide) -> list[str]:
             out.append("  - the paper never mentions this kind of layer or its name")
         for m in lm.mentions[:3]:
             out.append(f"  - page {m.page}, {m.section or 'before the first heading'}: \"{_cell(m.snippet)[:200]}\"")
+        if lm.in_figure and guide.architecture.figure is not None:
+            labels = ", ".join(f"\"{_cell(m.snippet)}\"" for m in lm.in_figure[:2])
+            out.append(f"  - in {guide.architecture.figure.label}, the box labelled {labels}")
     return out + [""]
 
 

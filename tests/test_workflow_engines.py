@@ -90,7 +90,7 @@ def test_dataflow_without_trace_follows_the_code_order(sample):
     assert (0, lstm.id) in flow.edges
 
 
-def test_dataflow_with_a_real_trace_has_shapes(sample):
+def test_a_real_trace_gives_shapes_to_the_flow_and_sizes_to_the_mentions(sample):
     from reader_app.trace import TraceRequest, run_trace
 
     _, _, repo = sample

@@ -53,7 +53,8 @@ PARAMS: tuple[ParamSpec, ...] = (
     _spec("lr", "learning rate", r"learning rate", "lr learning_rate base_lr"),
     _spec("batch_size", "batch size", r"batch size|mini-?batch(es)? of", "batch_size batch bs"),
     _spec("epochs", "epochs", r"epochs\b", "epochs num_epochs n_epochs max_epochs", before=True),
-    _spec("kernel_size", "kernel size", r"kernel size|filter size", "kernel_size kernel ksize"),
+    _spec("kernel_size", "kernel size", r"kernel size|filter size|[×x]\s?\d+\s+(conv(olution)?(al)?s?|filters?|kernels?)",
+          "kernel_size kernel ksize", before=True),
     _spec("window", "window / sequence length", r"window length( T)?|window size|length T|sequence length|"
           r"windows of length|context length", "window window_size seq_len block_size max_len seq_length context_length"),
     _spec("n_features", "input features", r"input features( F)?|features\b", "n_features input_dim in_features "

@@ -277,3 +277,14 @@ def test_requirements_of_the_sample_pair_and_gentle_timer_text(sample):
     assert StepTime(125, None).text() == "2 min"
     bare = requirements_for(None, None, None)
     assert bare.figures == [] and bare.layers == [] and bare.forward_end_line == 0
+
+
+def test_evidence_restore_survives_damaged_saved_progress():
+    needs = Requirements(figures=["Figure 1"], model_file="model.py")
+    ev = Evidence(needs, FakeClock())
+    ev.restore({"satisfied": "abstract_figures", "manual": ["bogus", "open_model", 3], "abstract_seconds": "x",
+                "figures_seen": ["Figure 1"], "spent": {"method": "1"}, "forward_line": None})
+    assert ev.satisfied == set() and ev.manual == {"open_model"} and ev.abstract_seconds == 0
+    assert ev.refresh() == ["open_model"]
+    ev.restore(["not", "a", "dict"])
+    assert ev.manual == {"open_model"}

@@ -203,6 +203,10 @@ class Evidence:
             return "The main model has no forward() to read; tick this by hand."
         return step_by_id(step_id).hint
 
+    def refresh(self) -> list[str]:
+        """Re-apply the rules (after restore or new requirements): the steps that became satisfied."""
+        return self._update()
+
     def _update(self) -> list[str]:
         newly = []
         for step in STEPS:
@@ -241,16 +245,31 @@ class Evidence:
                 "layers_connected": sorted(self.layers_connected), "notation_opened": self.notation_opened,
                 "spent": dict(self._spent)}
 
-    def restore(self, data: dict) -> None:
+    def restore(self, data) -> None:
+        """Read back what to_json saved; anything damaged or of the wrong type is left at its default
+        (saved progress must never stop a paper from opening)."""
+        if not isinstance(data, dict):
+            return
         known = {s.id for s in STEPS}
-        self.satisfied = {s for s in data.get("satisfied", []) if s in known}
-        self.manual = {s for s in data.get("manual", []) if s in known}
-        self.abstract_seconds = float(data.get("abstract_seconds", 0.0))
-        self.method_seconds = float(data.get("method_seconds", 0.0))
-        self.figures_seen = set(data.get("figures_seen", []))
-        self.model_opened = bool(data.get("model_opened", False))
-        self.layers_clicked = set(data.get("layers_clicked", []))
-        self.forward_line = int(data.get("forward_line", 0))
-        self.layers_connected = set(data.get("layers_connected", []))
-        self.notation_opened = bool(data.get("notation_opened", False))
-        self._spent = {k: float(v) for k, v in data.get("spent", {}).items() if k in known}
+
+        def names(key: str) -> set[str]:
+            value = data.get(key, [])
+            return {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
+
+        def number(key: str) -> float:
+            value = data.get(key, 0)
+            return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+        self.satisfied = names("satisfied") & known
+        self.manual = names("manual") & known
+        self.abstract_seconds = number("abstract_seconds")
+        self.method_seconds = number("method_seconds")
+        self.figures_seen = names("figures_seen")
+        self.model_opened = data.get("model_opened") is True
+        self.layers_clicked = names("layers_clicked")
+        self.forward_line = int(number("forward_line"))
+        self.layers_connected = names("layers_connected")
+        self.notation_opened = data.get("notation_opened") is True
+        spent = data.get("spent", {})
+        self._spent = {k: float(v) for k, v in spent.items() if k in known and isinstance(v, (int, float))} \
+            if isinstance(spent, dict) else {}

@@ -266,3 +266,32 @@ def test_sections_and_subsections_in_one_style(tmp_path):
                           ("", "references", "references")]
     levels = {s.title: s.level for s in paper.sections}
     assert levels["Scope"] == 2 and levels["Encoder"] == 2 and levels["Datasets"] == 3
+
+
+def test_teaser_figure_under_the_authors(tmp_path):
+    """CVPR-style page 1: title, authors, a full-width figure with text labels, then the abstract."""
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(54, 300), (312, 558)])
+    page = ts.page
+    page.insert_text((140, 60), "Teasers Before Abstracts", fontname="tibo", fontsize=16)
+    page.insert_text((200, 85), "Ann Author    Bo Writer", fontname="tiro", fontsize=11)
+    page.insert_text((210, 100), "Some University", fontname="tiro", fontsize=10)
+    art = pymupdf.Rect(80, 125, 515, 260)
+    page.draw_rect(art, color=(0, 0, 0), fill=(0.9, 0.95, 0.9))
+    for i, label in enumerate(("input", "encoder", "decoder", "output")):
+        page.insert_text((100 + i * 105, 118), label, fontname="helv", fontsize=9)  # labels above the art
+    page.insert_textbox(pymupdf.Rect(54, 268, 558, 300), "Figure 1. Our pipeline turns inputs into outputs "
+                        "through an encoder and a decoder, trained end to end.", fontname="tiro", fontsize=9)
+    ts.top = ts.y = 310
+    ts.heading("Abstract", size=12, align=1)
+    ts.paragraphs(1, 4)
+    ts.heading("1. Introduction", size=12)
+    ts.paragraphs(3)
+    path = tmp_path / "teaser.pdf"
+    doc.save(path)
+    paper = analyze_paper(path)
+    (fig,) = paper.figures
+    box = pymupdf.Rect(fig.bbox)
+    assert box.contains(art) and box.y0 < 112  # the labels above the drawing belong to it
+    assert box.y0 > 102  # the affiliation line does not
+    assert top(paper)[:2] == [("", "abstract", "abstract"), ("1", "introduction", "introduction")]

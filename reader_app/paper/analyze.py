@@ -186,31 +186,36 @@ def _text_extent(pages, prose) -> tuple[float, float] | None:
 
 
 def _page_content(doc, pno, lines, prose, size, caps, rough, extent) -> fig.PageContent:
+    """Blockers and candidate content of one page with captions, for the figure search."""
     cap_ids = {id(ln) for c in caps for ln in c.lines}
     heads = [s.bbox for s in rough if s.page == pno + 1 and (s.number or s.level == 1)]
-    front = set()
-    if pno == 0:  # title, authors and affiliations: a figure on page 1 never reaches into them
-        first = min((h[1] for h in heads), default=0.0)
-        front = {i for i, ln in enumerate(lines) if ln.bbox[3] <= first + 1}
+    try:
+        graphics = fig.page_graphics(doc.load_page(pno))
+    except Exception:  # drawings that MuPDF cannot list: text-only placement still works
+        graphics = []
+    front = _front_matter(lines, heads, graphics, size) if pno == 0 else set()
     blockers = [lines[i].bbox for i in prose | front if id(lines[i]) not in cap_ids]
     blockers += [c.bbox for c in caps] + heads
-    loose = []
-    try:
-        loose += fig.page_graphics(doc.load_page(pno))
-    except Exception:  # drawings that MuPDF cannot list: text-only placement still works
-        pass
-    text_from = len(loose)
-    loose += [ln.bbox for i, ln in enumerate(lines) if i not in prose and i not in front and id(ln) not in cap_ids
-              and not any(_inside(ln.bbox, h) for h in heads)]
+    loose = graphics + [ln.bbox for i, ln in enumerate(lines) if i not in prose and i not in front
+                        and id(ln) not in cap_ids and not any(_inside(ln.bbox, h) for h in heads)]
     xs = [lines[i].bbox for i in prose] or [ln.bbox for ln in lines] or [(0, 0, size[0], size[1])]
     left, right = min(b[0] for b in xs), max(b[2] for b in xs)
     if extent is not None:  # a page of figures has few paragraphs to measure by
         left, right = min(left, extent[0]), max(right, extent[1])
-    graphics = loose[:text_from]
     rules = [g for g in graphics if g[3] - g[1] <= 2.0 and g[2] - g[0] >= 30]
     line_boxes = [ln.bbox for ln in lines if id(ln) not in cap_ids and not any(_inside(ln.bbox, h) for h in heads)]
-    return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right, text_from,
+    return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right, len(graphics),
                            lines_boxes=line_boxes, hard=[c.bbox for c in caps] + heads, rules=rules)
+
+
+def _front_matter(lines: list[TextLine], heads, graphics, size) -> set[int]:
+    """Title, authors and affiliations on page 1: the lines above both the first heading and the
+    first sizeable drawing (a teaser figure under the authors keeps its own labels)."""
+    limit = min((h[1] for h in heads), default=0.0)
+    # a row of labels just above the drawing (within 12 pt) goes with it
+    drawings = [g[1] - 12 for g in graphics if (g[2] - g[0]) * (g[3] - g[1]) > 2000 and g[1] > 0.1 * size[1]]
+    limit = min([limit] + drawings) if drawings and limit else limit
+    return {i for i, ln in enumerate(lines) if ln.bbox[3] <= limit + 1}
 
 
 def _inside(a, b, slack: float = 1.0) -> bool:

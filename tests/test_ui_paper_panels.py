@@ -96,3 +96,11 @@ def test_a_paper_with_no_text_says_so(qtbot, tmp_path):
     assert "no text layer" in window.paper_pane.message_bar.text()
     assert "no text layer" in window.paper_panels.outline.status.text()
     window.close()
+
+
+def test_the_paper_s_code_link_is_offered_for_cloning(analysed):
+    window, paper = analysed
+    assert paper.repo_urls and "github.com/reader-app/ts-anomaly-autoencoder" in paper.repo_urls[0]
+    bar = window.code_pane.message_bar
+    assert "links to its code" in bar.text() and paper.repo_urls[0] in bar.text()
+    assert [b.text() for b in bar._buttons] == ["Clone It…", "Open a Folder…"]

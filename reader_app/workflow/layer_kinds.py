@@ -4,6 +4,7 @@ paper uses for each kind. Shared by the mention finder and the report.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # kind -> (display name, [(regex, weight)]): the strongest wording first; weaker synonyms count less.
 KIND_TERMS: dict[str, tuple[str, list[tuple[str, float]]]] = {
@@ -102,10 +103,11 @@ def display(kind: str) -> str:
     return KIND_TERMS[kind][0] if kind in KIND_TERMS else kind
 
 
-def term_hits(kind: str, text: str) -> list[tuple[float, re.Match]]:
-    """Every wording of `kind` in `text`, with its weight."""
+@lru_cache(maxsize=65536)
+def term_hits(kind: str, text: str) -> tuple[tuple[float, re.Match], ...]:
+    """Every wording of `kind` in `text`, with its weight (cached: every layer of a kind asks again)."""
     hits = []
     for pattern, weight in KIND_TERMS.get(kind, ("", []))[1]:
         for m in re.finditer(pattern, text, flags=re.I if not pattern.startswith(r"\bBN") else 0):
             hits.append((weight, m))
-    return hits
+    return tuple(hits)

@@ -8,6 +8,7 @@ the kind's own word (not a loose synonym), sits in the Method section, and reads
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
@@ -90,6 +91,16 @@ def _name_pattern(name: str) -> str | None:
     return r"\b" + re.escape(last).replace("_", "[ _-]?") + r"s?\b"
 
 
+@lru_cache(maxsize=16384)
+def _defining_cues(text: str) -> int:
+    return len(DEFINING.findall(text))
+
+
+@lru_cache(maxsize=16384)
+def _cites(text: str) -> bool:
+    return CITATION.search(text) is not None
+
+
 def _context_pattern(name: str) -> str | None:
     """Words for the parts that hold the layer: `encoder.lstm` -> encoder, `decoder.attention.v` -> decoder|attention."""
     words = [w for w in name.split(".")[:-1] if w.isidentifier() and len(w) >= 4]
@@ -106,12 +117,12 @@ def score_passage(passage: Passage, kind: str, kind_rank: int) -> tuple[float, s
     best, match = max(hits, key=lambda h: h[0])
     score = best + 0.25 * min(3, len(hits) - 1)
     score += SECTION_WEIGHT.get(passage.tag, 0.3)
-    score += 0.3 * min(3, len(DEFINING.findall(passage.text)))
+    score += 0.3 * min(3, _defining_cues(passage.text))
     if passage.kind == "caption":
         score += 0.5 if passage.figure.startswith("Figure") else -0.3
     elif passage.kind == "table":
         score -= 0.5
-    if CITATION.search(passage.text):
+    if _cites(passage.text):
         score -= 0.6  # speaks of others' work
     if len(passage.text) < 25:
         score -= 1.0  # a heading-like fragment says nothing

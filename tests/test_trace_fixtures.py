@@ -91,6 +91,26 @@ class Net(nn.Module):
 '''
 
 
+WORD_LM = '''import torch.nn as nn
+
+
+class RNNModel(nn.Module):
+    """After pytorch/examples word_language_model: time-major LSTM, hidden state passed in."""
+
+    def __init__(self, ntoken, ninp, nhid, nlayers, dropout=0.5):
+        super().__init__()
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=dropout)
+        self.decoder = nn.Linear(nhid, ntoken)
+
+    def forward(self, input, hidden):
+        emb = self.encoder(input)
+        output, hidden = self.rnn(emb, hidden)
+        decoded = self.decoder(output)
+        return decoded, hidden
+'''
+
+
 @pytest.fixture(scope="module")
 def traces(tmp_path_factory):
     """Several fixture traces at once (each child spends most of its time importing torch)."""
@@ -100,7 +120,10 @@ def traces(tmp_path_factory):
     hf_style.write_text(HF_STYLE)
     script = tmp_path_factory.mktemp("script") / "train.py"
     script.write_text(SCRIPT)
+    word_lm = tmp_path_factory.mktemp("word_lm") / "model.py"
+    word_lm.write_text(WORD_LM)
     requests = {
+        "word_lm": TraceRequest(str(word_lm)),
         "script": TraceRequest(str(script), class_name="Net"),
         "mingpt": TraceRequest(str(mingpt), args={"n_embd": 64}),
         "hf_style": TraceRequest(str(hf_style)),
@@ -203,6 +226,15 @@ def test_the_apps_own_sample_repository_traces_zero_config(traces):
     assert result.ok, result.error
     assert result.inputs[0].dims[0] == "batch"
     assert result.lines and all(not t.name.startswith("_") for e in result.lines for t in e.tensors)
+
+
+def test_time_major_rnn_gets_seq_first_ids_and_an_h0_c0_pair(traces):
+    result = traces["word_lm"]
+    assert result.ok, result.error
+    ids, hidden = result.inputs
+    assert ids.dims == ["seq_len", "batch"] and hidden.dims == ["2", "batch", "64"]
+    assert result.layer("rnn").calls[0].in_dims == [["seq_len", "batch", "16"], ["2", "batch", "64"],
+                                                    ["2", "batch", "64"]]
 
 
 def test_a_script_that_parses_arguments_at_import_gets_its_defaults(traces):

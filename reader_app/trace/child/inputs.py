@@ -34,6 +34,7 @@ class InputPlan:
         dtype: torch dtype name.
         high: exclusive upper bound for integer values (token ids, node indices), or a symbol name.
         fill: a symbol whose size every element takes (lengths), or None.
+        count: 1 for a tensor, 2 for a pair of equal tensors (an LSTM's (h0, c0)).
     """
 
     name: str
@@ -41,6 +42,7 @@ class InputPlan:
     dtype: str = "float32"
     high: object = None
     fill: str | None = None
+    count: int = 1
 
 
 @dataclass
@@ -106,15 +108,27 @@ def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
     return tables
 
 
+def _time_major_rnn(model: nn.Module) -> bool:
+    """The model's RNNs all read (seq_len, batch, ...): PyTorch's default, kept by many older repos."""
+    rnns = [m for m in model.modules() if isinstance(m, nn.RNNBase)]
+    attention = [m for m in model.modules() if isinstance(m, nn.MultiheadAttention) and m.batch_first]
+    return bool(rnns) and not attention and not any(r.batch_first for r in rnns)
+
+
 def _seq_model(model: nn.Module) -> bool:
     kinds = (nn.Embedding, nn.MultiheadAttention, nn.RNNBase, nn.TransformerEncoderLayer, nn.LayerNorm)
     return any(isinstance(m, kinds) or "attention" in type(m).__name__.lower() for m in model.modules())
 
 
-def _layer_shapes(layer: nn.Module, seq_first: bool) -> list[tuple[list, str, object]]:
-    """Candidate (dims, dtype, high) a layer accepts, likeliest first."""
+def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[list, str, object]]:
+    """Candidate (dims, dtype, high) a layer accepts at argument `arg_index`, likeliest first."""
+    if isinstance(layer, nn.RNNBase) and arg_index in (1, "hx"):
+        states = layer.num_layers * (2 if layer.bidirectional else 1)
+        pair = "pair" if isinstance(layer, nn.LSTM) else None
+        return [([states, "batch", layer.hidden_size], "float32", pair)]
     if isinstance(layer, (nn.Embedding, nn.EmbeddingBag)):
-        return [(["batch", "seq_len"], "int64", layer.num_embeddings)]
+        tokens = ["seq_len", "batch"] if seq_first == "rnn" else ["batch", "seq_len"]
+        return [(tokens, "int64", layer.num_embeddings)]
     if isinstance(layer, nn.Linear):
         flat, seq = ["batch", layer.in_features], ["batch", "seq_len", layer.in_features]
         return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
@@ -212,7 +226,9 @@ def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
     options = []
     if found.layer is not None:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
-        for dims, dtype, high in _layer_shapes(found.layer, seq_first):
+        if _time_major_rnn(model):
+            seq_first = "rnn"  # token ids feed an RNN that reads (seq_len, batch, features)
+        for dims, dtype, high in _layer_shapes(found.layer, seq_first, found.arg_index):
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
@@ -221,10 +237,12 @@ def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
     for dims, dtype, high in options:
         if graph:
             dims = ["nodes" if d == "batch" else d for d in dims]
-        fill = None
+        fill, count = None, 1
         if isinstance(high, str) and high.startswith("fill:"):
             fill, high = high[5:], None
-        plan = InputPlan(name, dims, dtype, high, fill)
+        if high == "pair":
+            count, high = 2, None
+        plan = InputPlan(name, dims, dtype, high, fill, count)
         if plan not in plans:
             plans.append(plan)
     return plans
@@ -254,17 +272,21 @@ def materialize(plans: list[InputPlan], sizes: Sizes, device: str) -> dict:
     """Tensors for one run; integer tensors hold valid indices (they matter on the CPU)."""
     tensors = {}
     for plan in plans:
-        shape = [sizes.of(d) for d in plan.dims]
-        dtype = getattr(torch, plan.dtype)
-        if device == "meta":
-            tensors[plan.name] = torch.empty(shape, dtype=dtype, device="meta")
-        elif plan.fill:
-            tensors[plan.name] = torch.full(shape, sizes.of(plan.fill), dtype=dtype)
-        elif dtype == torch.bool:
-            tensors[plan.name] = torch.ones(shape, dtype=dtype)
-        elif not dtype.is_floating_point:
-            high = sizes.of(plan.high) if plan.high is not None else 2
-            tensors[plan.name] = torch.randint(0, max(1, high), shape, dtype=dtype)
-        else:
-            tensors[plan.name] = torch.randn(shape, dtype=dtype)
+        made = tuple(_make(plan, sizes, device) for _ in range(plan.count))
+        tensors[plan.name] = made[0] if plan.count == 1 else made
     return tensors
+
+
+def _make(plan: InputPlan, sizes: Sizes, device: str):
+    shape = [sizes.of(d) for d in plan.dims]
+    dtype = getattr(torch, plan.dtype)
+    if device == "meta":
+        return torch.empty(shape, dtype=dtype, device="meta")
+    if plan.fill:
+        return torch.full(shape, sizes.of(plan.fill), dtype=dtype)
+    if dtype == torch.bool:
+        return torch.ones(shape, dtype=dtype)
+    if not dtype.is_floating_point:
+        high = sizes.of(plan.high) if plan.high is not None else 2
+        return torch.randint(0, max(1, high), shape, dtype=dtype)
+    return torch.randn(shape, dtype=dtype)

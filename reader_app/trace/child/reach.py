@@ -45,6 +45,8 @@ class Reach:
         layer: the first shape-defining module, or None.
         ops: tensor methods applied on the way, as (name, constant args).
         rank: the rank implied by `a, b, c = x.shape` unpacking, or None.
+        axes: axis -> symbol read from `batch_size = x.shape[1]`-style lines.
+        arg_index: the argument position (or keyword) at which it enters the layer.
         reshaped: a view/reshape/flatten on the way makes the layer's shape only a guess.
     """
 
@@ -54,6 +56,7 @@ class Reach:
         self.rank: int | None = None
         self.reshaped = False
         self.axes: dict[int, str] = {}  # `batch_size = src.shape[1]` -> {1: "batch"}
+        self.arg_index: int | str = 0  # which argument of the layer it is (an RNN's hx is the second)
 
 
 def _names_in(node) -> set[str]:
@@ -266,6 +269,7 @@ def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
             return layer
         found = Reach()
         found.layer, found.ops = layer, list(chain)
+        found.arg_index = arg_index if layer is callee else 0
         return found
     if inspect.ismethod(callee) and isinstance(arg_index, (int, str)):
         params = [name for name, _ in forward_params(callee.__func__)]

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from reader_app.paper import analyze_paper
 from reader_app.repo import scan_repo
 from reader_app.workflow.mentions import suggest_mentions
@@ -72,7 +70,6 @@ def first_suggestions(paper_path: Path, repo_dir: Path) -> dict[str, object]:
     return out
 
 
-@pytest.mark.slow
 def test_first_suggestion_per_layer_kind_is_right_in_80_percent(shared_papers):
     right, total, wrong = 0, 0, []
     for (pdf, repo), kinds in EXPECTED.items():

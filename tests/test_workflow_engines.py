@@ -288,3 +288,16 @@ def test_evidence_restore_survives_damaged_saved_progress():
     assert ev.refresh() == ["open_model"]
     ev.restore(["not", "a", "dict"])
     assert ev.manual == {"open_model"}
+
+
+def test_notation_points_at_the_code_that_computes_it(sample):
+    from reader_app.workflow.notation_code import code_sites
+
+    _, _, repo = sample
+    sites = code_sites(repo, build_dataflow(repo, None))
+    assert "weights * h" in sites["hadamard"][0].code and sites["hadamard"][0].file == "model.py"
+    assert sites["softmax"][0].code.startswith("weights = F.softmax(")
+    assert any(s.file == "train.py" and "loss.backward()" in s.code for s in sites["partial"])
+    assert not any("self.norm(" in s.code for s in sites["norm"])  # a layer called norm is no ‖x‖
+    source = (SAMPLE_REPO / "model.py").read_text().splitlines()
+    assert all(source[s.line - 1].strip() == s.code for s in sites["sum"] if s.file == "model.py")

@@ -15,6 +15,7 @@ from reader_app.workflow.dataflow import DataFlow, build_dataflow
 from reader_app.workflow.hyperparams import HyperparamRow, check_hyperparams
 from reader_app.workflow.mentions import LayerMentions, suggest_mentions
 from reader_app.workflow.notation import SymbolUse, find_notation
+from reader_app.workflow.notation_code import CodeSite, code_sites
 from reader_app.workflow.paper_text import PaperText, read_paper_text
 
 
@@ -28,6 +29,7 @@ class Guide:
         trace: the TraceResult, or None when no trace ran.
         trace_note: why there are no shapes, "" when the trace worked.
         architecture, flow, mentions, hyperparams, notation: the engines' results.
+        code_sites: symbol key -> the repository lines computing it.
     """
 
     paper: Paper
@@ -40,6 +42,7 @@ class Guide:
     mentions: list[LayerMentions] = field(default_factory=list)
     hyperparams: list[HyperparamRow] = field(default_factory=list)
     notation: list[SymbolUse] = field(default_factory=list)
+    code_sites: dict[str, list[CodeSite]] = field(default_factory=dict)
 
 
 def run_model_trace(repo: RepoInfo, timeout: float = 60.0):
@@ -65,6 +68,7 @@ def build_guide(paper_path: str | Path, repo_path: str | Path, trace: bool = Tru
     text = read_paper_text(paper_path, paper)
     repo = scan_repo(repo_path)
     result, note = run_model_trace(repo) if trace else (None, "No trace: tracing was turned off (--no-trace).")
-    return Guide(paper, text, repo, result, note, find_architecture_figure(paper, text),
-                 build_dataflow(repo, result), suggest_mentions(repo, text, trace=result), check_hyperparams(text, repo),
-                 find_notation(text, paper_path))
+    flow = build_dataflow(repo, result)
+    return Guide(paper, text, repo, result, note, find_architecture_figure(paper, text), flow,
+                 suggest_mentions(repo, text, trace=result), check_hyperparams(text, repo),
+                 find_notation(text, paper_path), code_sites(repo, flow))

@@ -106,6 +106,8 @@ def _notation(guide: Guide) -> list[str]:
         pages = sorted({o.page for o in use.occurrences})
         out.append(f"  - {use.symbol.name}: {use.symbol.meaning} Code: `{use.symbol.code}` "
                    f"(page {', '.join(map(str, pages))})")
+        for site in guide.code_sites.get(use.symbol.key, [])[:2]:
+            out.append(f"    - in this repository: {site.file}:{site.line} `{site.code}`")
     return out + [""]
 
 

@@ -13,6 +13,7 @@ _EXPORTS = {
     "Evidence": "reader_app.workflow.evidence",
     "Requirements": "reader_app.workflow.evidence",
     "StepTime": "reader_app.workflow.evidence",
+    "requirements_for": "reader_app.workflow.evidence",
     "HyperparamRow": "reader_app.workflow.hyperparams",
     "check_hyperparams": "reader_app.workflow.hyperparams",
     "LayerMentions": "reader_app.workflow.mentions",
@@ -23,6 +24,8 @@ _EXPORTS = {
     "SymbolUse": "reader_app.workflow.notation",
     "find_notation": "reader_app.workflow.notation",
     "symbol_at": "reader_app.workflow.notation",
+    "CodeSite": "reader_app.workflow.notation_code",
+    "code_sites": "reader_app.workflow.notation_code",
     "Passage": "reader_app.workflow.paper_text",
     "PaperText": "reader_app.workflow.paper_text",
     "read_paper_text": "reader_app.workflow.paper_text",
@@ -31,7 +34,8 @@ _EXPORTS = {
     "step_by_id": "reader_app.workflow.steps",
 }
 
-__all__ = ['STEPS', 'Step', 'step_by_id', 'Evidence', 'Requirements', 'StepTime', 'read_paper_text', 'PaperText', 'Passage', 'find_architecture_figure', 'ArchitectureMatch', 'suggest_mentions', 'mentions_for', 'LayerMentions', 'Mention', 'check_hyperparams', 'HyperparamRow', 'build_dataflow', 'render_text', 'DataFlow', 'FlowNode', 'find_notation', 'symbol_at', 'SymbolUse', 'SYMBOLS']
+__all__ = ['STEPS', 'Step', 'step_by_id', 'Evidence', 'Requirements', 'StepTime', 'read_paper_text', 'PaperText', 'Passage', 'find_architecture_figure', 'ArchitectureMatch', 'suggest_mentions', 'mentions_for', 'LayerMentions', 'Mention', 'check_hyperparams', 'HyperparamRow', 'build_dataflow', 'render_text', 'DataFlow', 'FlowNode', 'find_notation', 'symbol_at', 'SymbolUse', 'SYMBOLS',
+           'requirements_for', 'code_sites', 'CodeSite']
 
 
 def __getattr__(name: str):

@@ -83,8 +83,9 @@ def test_section_at_reads_two_columns_in_order(paper):
     assert paper.section_at(1, intro.bbox[3] + 10, left + 20) is intro
 
 
-def test_code_link(paper):
+def test_code_link_and_authors(paper):
     assert paper.repo_urls == ["https://github.com/reader-app/ts-anomaly-autoencoder"]
+    assert paper.authors == ["Mira Okafor", "Jonas Lindqvist", "Priya Raman"]
 
 
 def test_render_region_png_is_sharp(paper, tmp_path):

@@ -75,6 +75,12 @@ def test_figure_boxes_leave_out_captions_and_paragraphs(results, shared_papers):
             assert caption_start not in doc[f.page - 1].get_textbox(box), (name, f.label)
 
 
+def test_authors_best_effort(results):
+    paper = results["01_attention_is_all_you_need_1706.03762"][0]
+    assert paper.authors[:2] == ["Ashish Vaswani", "Noam Shazeer"] and "Łukasz Kaiser" in paper.authors
+    assert results["04_resnet_1512.03385"][0].authors == ["Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"]
+
+
 def test_papers_with_subsections_nest_them(results):
     paper = results["01_attention_is_all_you_need_1706.03762"][0]
     numbers = {s.number: s for s in paper.sections}

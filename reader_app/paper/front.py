@@ -10,8 +10,9 @@ from reader_app.paper.numbering import plain
 
 AFFILIATION = re.compile(r"universit|institut|department|dept\.|research|laborator|\blab\b|school|college|"
                          r"center|centre|inc\.|corporation|google|microsoft|facebook|meta ai|deepmind|"
-                         r"openai|academy|faculty|@|http|www\.|\d{3}|equal contribution|correspond", re.I)
-NAME = re.compile(r"^[A-ZÀ-Ý][\w'’.\-]*(?:\s+[A-ZÀ-Ýa-z][\w'’.\-]*){1,4}$")
+                         r"openai|academy|faculty|scien|engineering|@|http|www\.|\d{3}|equal contribution|"
+                         r"correspond", re.I)
+NAME = re.compile(r"^[^\W\d_][\w'’.\-]*(?:\s+[^\W\d_][\w'’.\-]*){1,4}$")
 RUN_IN_NAME = re.compile(r"^(abstract|acknowledg(?:e)?ments?)$", re.I)
 RUN_IN = re.compile(r"^(abstract|acknowledg(?:e)?ments?)\s*[.:—–-]+\s*\S", re.I)
 
@@ -31,6 +32,27 @@ def find_title(first_page: list[TextLine], page_height: float) -> list[TextLine]
     return run
 
 
+def _name_parts(ln: TextLine) -> list[str]:
+    """Candidate names on one line: split at commas, "and", wide spaces, gaps and footnote marks."""
+    parts, current, prev_x1 = [], "", None
+    for frag in ln.fragments:
+        if frag.size < 0.8 * ln.size:  # superscript affiliation marks end a name
+            parts.append(current)
+            current, prev_x1 = "", frag.x1
+            continue
+        if prev_x1 is not None and frag.x0 - prev_x1 > 0.5 * ln.size:
+            parts.append(current)
+            current = ""
+        pieces = re.split(r"\s{2,}|,|;|\band\b|&", frag.text)
+        current += pieces[0]
+        for piece in pieces[1:]:
+            parts.append(current)
+            current = piece
+        prev_x1 = frag.x1
+    parts.append(current)
+    return parts
+
+
 def find_authors(first_page: list[TextLine], title: list[TextLine], stop_y: float) -> list[str]:
     """Names printed between the title and the abstract, best effort."""
     if not title:
@@ -40,10 +62,10 @@ def find_authors(first_page: list[TextLine], title: list[TextLine], stop_y: floa
     for ln in sorted(first_page, key=lambda ln: (round(ln.bbox[1]), ln.bbox[0])):
         if not (top < ln.bbox[1] < stop_y) or not ln.horizontal or AFFILIATION.search(ln.text):
             continue
-        for part in re.split(r",|\band\b|;|\s{2,}", ln.text):
+        for part in _name_parts(ln):
             part = re.sub(r"[\d∗*†‡§¶♦♣♠♥#]+|[α-ωΑ-Ω](?:,[α-ωΑ-Ω])*$", " ", part)
-            part = " ".join(part.replace(",", " ").split()).strip(" .")
-            if NAME.match(part) and part not in names and not part.isupper():
+            part = " ".join(part.split()).strip(" .")
+            if NAME.match(part) and part[0].isupper() and part not in names and not part.isupper():
                 names.append(part)
     return names[:30]
 

@@ -29,7 +29,7 @@ class Passage:
     Attributes:
         page: 1-based page of its first line.
         bbox: the box covering its lines in the column where it starts (PDF points).
-        boxes: one box per line part it covers, for precise highlighting.
+        boxes: one box per line part it covers on that page, for precise highlighting.
         text: the text, lines joined, end-of-line hyphens removed.
         section: the section it belongs to, or None before the first heading.
         tag: that section's tag ("other" without a section).
@@ -227,8 +227,9 @@ def _passages_from_run(run: list[_Line], sections, kind: str, figure: str) -> li
         # The box a reader sees: the sentence's lines in the column (and page) where it starts.
         column = [box for line, box in placed if line.order[:2] == first.order[:2]]
         section = _section_for(first.order, sections)
-        passages.append(Passage(first.page, _union(column), [box for _, box in placed], text[a:b].strip(),
-                                section, section.tag if section else "other", kind, figure))
+        on_page = [box for line, box in placed if line.page == first.page]
+        passages.append(Passage(first.page, _union(column), on_page, text[a:b].strip(), section,
+                                section.tag if section else "other", kind, figure))
     return passages
 
 
@@ -259,8 +260,7 @@ def read_paper_text(source: str | Path | pymupdf.Document, paper: Paper) -> Pape
     finally:
         if doc is not source:
             doc.close()
-    heading_keys = sorted(((line_key, section) for line_key, section in _heading_keys(lines, paper)),
-                          key=lambda item: item[0])
+    heading_keys = sorted(_heading_keys(lines, paper), key=lambda item: item[0])
     result = PaperText(paper)
     prose_run: list[_Line] = []
     for line in lines + [None]:
@@ -279,11 +279,10 @@ def read_paper_text(source: str | Path | pymupdf.Document, paper: Paper) -> Pape
         table = [line for line in lines if line.figure == label and line.kind == "table"]
         result.passages += _table_rows(table, heading_keys)
         inner = [line for line in lines if line.figure == label and line.kind == "figure"]
-        result.passages += [Passage(l.page, l.bbox, [l.bbox], l.text, _section_for(l.order, heading_keys),
-                                    "other", "figure", label) for l in inner]
-    for passage in result.passages:
-        if passage.kind == "figure" and passage.section is not None:
-            passage.tag = passage.section.tag
+        for item in inner:
+            section = _section_for(item.order, heading_keys)
+            result.passages.append(Passage(item.page, item.bbox, [item.bbox], item.text, section,
+                                           section.tag if section else "other", "figure", label))
     order = {id(p): i for i, p in enumerate(result.passages)}
     result.passages.sort(key=lambda p: (p.page, order[id(p)]))
     return result

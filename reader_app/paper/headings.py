@@ -113,7 +113,7 @@ def _plausible(c: Candidate, repeated: set[str]) -> bool:
     title = c.title
     if len(re.findall(r"[A-Za-z]", title)) < 2 or len(title.split()) > 18:
         return False
-    if title.endswith((",", ";")) or plain(title) in repeated:
+    if title.endswith((",", ";", ":")) or plain(title) in repeated:  # "Input:" opens a list
         return False
     if re.search(r"(\. ?){4,}", title):
         return False  # a table-of-contents line with dot leaders

@@ -126,6 +126,7 @@ class Paper:
             ],
             "repo_urls": list(self.repo_urls),
             "warnings": list(self.warnings),
+            "columns": [[round(x, 1) for x in starts] for starts in self.columns],
         }
 
 

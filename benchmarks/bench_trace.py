@@ -175,7 +175,7 @@ def main() -> None:
     if not args.skip_fixtures:
         zero_config()
     seven_b(repeats)
-    capture_cost(5 if not args.quick else 3)
+    capture_cost(15 if not args.quick else 5)
 
 
 if __name__ == "__main__":

@@ -211,6 +211,10 @@ def test_hyperparameters_the_transformer_paper_states(shared_papers):
                                                       scan_repo(Path(__file__).parent / "fixtures" / "repos" / "gpt_config"))}
     stated = {key: rows[key].paper.value for key in ("hidden_size", "num_layers", "num_heads", "dropout", "warmup")}
     assert stated == {"hidden_size": 512, "num_layers": 6, "num_heads": 8, "dropout": 0.1, "warmup": 4000}
+    # Table 3 gives them as columns (N, dmodel, h, Pdrop) of its "base" row
+    from_table = {key: [v.value for v in rows[key].paper_all if v.snippet.startswith("base |")]
+                  for key in ("hidden_size", "num_layers", "num_heads", "dropout")}
+    assert from_table == {"hidden_size": [512], "num_layers": [6], "num_heads": [8], "dropout": [0.1]}
     # the fixture is a tiny GPT: its values differ from the paper's, and the check says so with places
     assert rows["num_heads"].status == "differ"
     assert any(c.file == "config/train_tiny.py" and c.value == 2 for c in rows["num_heads"].code)

@@ -1,7 +1,8 @@
 """The hyperparameter check: the numbers the paper states for the model beside the values in the code.
 
 Paper side: a parameter's wording followed or preceded by a number ("hidden size 128", "30 epochs",
-"two-layer LSTM") in prose, or a table row "hidden size | 128". Code side (see code_values.py):
+"two-layer LSTM") in prose, a table row "hidden size | 128", or a table column headed "dmodel" in
+the row of the paper's own model (see table_columns.py). Code side (see code_values.py):
 constructor defaults, config classes, argparse defaults and YAML configs. Rows pair them by
 parameter and say "match", "differ", "paper only" or "code only".
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from reader_app.repo import RepoInfo
 from reader_app.workflow.code_values import CodeValue, code_values
 from reader_app.workflow.paper_text import Box, PaperText
+from reader_app.workflow.table_columns import column_values
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,10 @@ def paper_values(text: PaperText) -> dict[str, list[PaperValue]]:
                 weight = 3.0 if passage.kind == "table" else TAG_WEIGHT.get(passage.tag, 0.5)
                 out.setdefault(spec.key, []).append(PaperValue(value, item, passage.page, passage.bbox,
                                                                passage.text, weight))
+    for key, item, row in column_values(text):
+        value = parse_number(item)
+        if value is not None:
+            out.setdefault(key, []).append(PaperValue(value, item, row.page, row.bbox, row.text, 3.0))
     return out
 
 

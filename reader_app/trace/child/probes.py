@@ -51,13 +51,22 @@ def install_runtime() -> None:
 
 
 def _target_names(target) -> list[str]:
+    """Names a target binds: `x`, `a, (b, *c)`, and `self.cache` (an attribute of self)."""
     if isinstance(target, ast.Name):
         return [target.id]
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+        return [f"self.{target.attr}"]
     if isinstance(target, (ast.Tuple, ast.List)):
         return [n for elt in target.elts for n in _target_names(elt)]
     if isinstance(target, ast.Starred):
         return _target_names(target.value)
     return []
+
+
+def _load(name: str) -> ast.expr:
+    if name.startswith("self."):
+        return ast.Attribute(ast.Name("self", ast.Load()), name[5:], ast.Load())
+    return ast.Name(name, ast.Load())
 
 
 class _Instrument(ast.NodeTransformer):
@@ -85,7 +94,7 @@ class _Instrument(ast.NodeTransformer):
         call = ast.Call(func=ast.Name(PROBE, ast.Load()),
                         args=[ast.Constant(self.file), ast.Constant(stmt.lineno),
                               ast.Tuple([ast.Constant(n) for n in names], ast.Load()),
-                              ast.Tuple([ast.Name(n, ast.Load()) for n in names], ast.Load())],
+                              ast.Tuple([_load(n) for n in names], ast.Load())],
                         keywords=[])
         return ast.copy_location(ast.Expr(call), stmt)
 

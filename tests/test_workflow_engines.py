@@ -305,3 +305,26 @@ def test_notation_points_at_the_code_that_computes_it(sample):
     assert not any("self.norm(" in s.code for s in sites["norm"])  # a layer called norm is no ‖x‖
     source = (SAMPLE_REPO / "model.py").read_text().splitlines()
     assert all(source[s.line - 1].strip() == s.code for s in sites["sum"] if s.file == "model.py")
+
+
+def test_code_values_from_every_place_a_repository_keeps_them(tmp_path):
+    from reader_app.workflow.code_values import code_values
+
+    (tmp_path / "model.py").write_text(
+        "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self, d_model=512, *, n_heads=8):\n"
+        "        super().__init__()\n        self.proj = nn.Linear(d_model, d_model)\n\n"
+        "    def forward(self, x):\n        return self.proj(x)\n\n\nclass TrainConfig:\n"
+        "    def __init__(self):\n        self.warmup_steps = 4000\n")
+    (tmp_path / "train.py").write_text(
+        "import argparse\nfrom model import Net\n\nLR = 3e-4\nconfig = {'batch_size': 64, 'name': 'x'}\n"
+        "extra = dict(dropout=0.1)\n\n\ndef main():\n    p = argparse.ArgumentParser()\n"
+        "    p.add_argument('-e', '--epochs', type=int, default=20)\n    net = Net()\n")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "base.yaml").write_text("model:\n  num_layers: 6  # encoder layers\n  act: relu\n")
+    found = {(v.name, v.value, v.file, v.line, v.where) for v in code_values(scan_repo(tmp_path))}
+    assert {("d_model", 512, "model.py", 5, "constructor default"), ("n_heads", 8, "model.py", 5, "constructor default"),
+            ("warmup_steps", 4000, "model.py", 15, "config class"), ("lr", 3e-4, "train.py", 4, "module setting"),
+            ("batch_size", 64, "train.py", 5, "module setting"), ("dropout", 0.1, "train.py", 6, "module setting"),
+            ("epochs", 20, "train.py", 11, "argparse default"),
+            ("num_layers", 6, "configs/base.yaml", 2, "YAML config")} <= found
+    assert not any(name in ("name", "act") for name, *_ in found)

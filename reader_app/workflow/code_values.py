@@ -50,32 +50,76 @@ def _number(node: ast.expr | None) -> tuple[float | None, str] | None:
     return None
 
 
+def _config_class(node: ast.ClassDef, file: str) -> list[CodeValue]:
+    """Fields of a config class: `n_layer: int = 12`, or `self.hidden = 128` in its __init__."""
+    out = []
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            found = _number(stmt.value)
+            if found:
+                out.append(CodeValue(normalise(stmt.target.id), *found, file, stmt.lineno, "config class", node.name))
+        elif isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
+            for inner in ast.walk(stmt):
+                if isinstance(inner, ast.Assign) and len(inner.targets) == 1 and isinstance(inner.targets[0], ast.Attribute) \
+                        and isinstance(inner.targets[0].value, ast.Name) and inner.targets[0].value.id == "self":
+                    found = _number(inner.value)
+                    if found:
+                        out.append(CodeValue(normalise(inner.targets[0].attr), *found, file, inner.lineno,
+                                             "config class", node.name))
+    return out
+
+
+def _argument(node: ast.Call, file: str) -> CodeValue | None:
+    """`parser.add_argument("--lr", "--learning-rate", default=1e-3)`: named by its first long option."""
+    names = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    found = _number(next((k.value for k in node.keywords if k.arg == "default"), None))
+    if not names or not found:
+        return None
+    name = next((n for n in names if n.startswith("--")), names[0])
+    return CodeValue(normalise(name), *found, file, node.lineno, "argparse default")
+
+
+def _settings(tree: ast.Module, file: str) -> list[CodeValue]:
+    """Module-level numbers of a config or training file: `LR = 1e-3`, `config = {"lr": 1e-3}`,
+    `config = dict(lr=1e-3)`."""
+    out = []
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        value = stmt.value
+        found = _number(value)
+        if found:
+            out.append(CodeValue(normalise(stmt.targets[0].id), *found, file, stmt.lineno, "module setting"))
+        elif isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values):
+                found = _number(item)
+                if found and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    out.append(CodeValue(normalise(key.value), *found, file, item.lineno, "module setting",
+                                         stmt.targets[0].id))
+        elif isinstance(value, ast.Call) and getattr(value.func, "id", "") == "dict":
+            for keyword in value.keywords:
+                found = _number(keyword.value)
+                if found and keyword.arg:
+                    out.append(CodeValue(normalise(keyword.arg), *found, file, keyword.value.lineno,
+                                         "module setting", stmt.targets[0].id))
+    return out
+
+
 def _from_python(tree: ast.Module, file: str, model_names: set[str], settings_file: bool) -> list[CodeValue]:
     out: list[CodeValue] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
-            is_config = "config" in node.name.lower() or any(
-                "dataclass" in ast.unparse(d) for d in node.decorator_list)
-            for stmt in node.body:
-                if is_config and isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                    found = _number(stmt.value)
-                    if found:
-                        out.append(CodeValue(normalise(stmt.target.id), *found, file, stmt.lineno, "config class",
-                                             node.name))
-                if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__" and node.name in model_names:
-                    out += _defaults(stmt, file, node.name)
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument" and node.args:
-            first = node.args[0]
-            default = next((k.value for k in node.keywords if k.arg == "default"), None)
-            found = _number(default)
-            if isinstance(first, ast.Constant) and isinstance(first.value, str) and found:
-                out.append(CodeValue(normalise(first.value), *found, file, node.lineno, "argparse default"))
+            if "config" in node.name.lower() or any("dataclass" in ast.unparse(d) for d in node.decorator_list):
+                out += _config_class(node, file)
+            init = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+            if init is not None and node.name in model_names:
+                out += _defaults(init, file, node.name)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument":
+            found = _argument(node, file)
+            if found is not None:
+                out.append(found)
     if settings_file:
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                found = _number(stmt.value)
-                if found:
-                    out.append(CodeValue(normalise(stmt.targets[0].id), *found, file, stmt.lineno, "module setting"))
+        out += _settings(tree, file)
     return out
 
 

@@ -35,7 +35,15 @@ SINK = _Sink()
 def _probe(file, line, names, values):
     record = SINK.record
     if record is not None:
-        record(file, line, names, values)
+        record(file, line, names, tuple(_attribute(n, v) if n.startswith("self.") else v
+                                        for n, v in zip(names, values)))
+
+
+def _attribute(name: str, owner):
+    try:
+        return getattr(owner, name[5:], None)
+    except Exception:  # a property that raises: nothing to record
+        return None
 
 
 def _return_probe(file, line, value):
@@ -64,9 +72,9 @@ def _target_names(target) -> list[str]:
 
 
 def _load(name: str) -> ast.expr:
-    if name.startswith("self."):
-        return ast.Attribute(ast.Name("self", ast.Load()), name[5:], ast.Load())
-    return ast.Name(name, ast.Load())
+    # For `self.attr` the probe gets `self` and reads the attribute itself, inside a try: a probe must
+    # never raise into the model's code.
+    return ast.Name("self" if name.startswith("self.") else name, ast.Load())
 
 
 class _Instrument(ast.NodeTransformer):

@@ -2,8 +2,9 @@
 
 The expectations were checked by hand, reading the papers: for each layer kind of the model, the
 section(s) where the paper describes that kind as part of its own architecture, and the words the
-passage must use. The first suggestion counts as right when it comes from one of those sections
-and uses those words. The issue asks for at least 80% right.
+passage must use (None: the paper never speaks of that kind). The first suggestion counts as right
+when it comes from one of those sections and uses those words, or when there is none and None was
+expected. The issue asks for at least 80% right.
 """
 from __future__ import annotations
 
@@ -56,6 +57,14 @@ EXPECTED = {
         "decoder": (("2", "3", "3.1"), r"decoder"),
         "attention": (("3", "3.1", "3.2"), r"attention"),
     },
+    # a U-Net against the denoising convnet paper: it never speaks of batch normalization or pooling,
+    # so for those the right answer is no suggestion at all (None)
+    ("09_jain_seung_image_denoising_convnets_nips08.pdf", "unet_two_files"): {
+        "conv": (("2", "Network Dynamics and Architecture", "Learning to Denoise"), r"convolution"),
+        "batchnorm": None,
+        "activation": (("Network Dynamics and Architecture",), r"sigmoid"),
+        "pooling": None,
+    },
 }
 
 
@@ -75,14 +84,19 @@ def test_first_suggestion_per_layer_kind_is_right_in_80_percent(shared_papers):
     for (pdf, repo), kinds in EXPECTED.items():
         found = first_suggestions(shared_papers / pdf, FIXTURES / repo)
         assert set(kinds) <= set(found), f"{repo}: layer kinds {sorted(set(kinds) - set(found))} not listed"
-        for kind, (sections, words) in kinds.items():
+        for kind, expected in kinds.items():
             total += 1
             mention = found[kind]
-            number = mention.section.split(" ")[0] if mention else ""
-            if mention and number in sections and re.search(words, mention.snippet, re.I):
+            if expected is None:
+                ok = mention is None
+            else:
+                sections, words = expected
+                ok = mention is not None and re.search(words, mention.snippet, re.I) is not None and any(
+                    mention.section == s or mention.section.startswith(s + " ") for s in sections)
+            if ok:
                 right += 1
             else:
                 wrong.append((pdf[:2], kind, mention.section if mention else None))
-    assert total == 29
+    assert total == 33
     print(f"\nfirst suggestion right for {right}/{total} layer kinds ({right / total:.0%}); wrong: {wrong}")
     assert right / total >= 0.8, wrong

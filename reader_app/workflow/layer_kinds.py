@@ -14,10 +14,9 @@ KIND_TERMS: dict[str, tuple[str, list[tuple[str, float]]]] = {
     "rnn": ("recurrent layer", [(r"\bRNNs?\b", 2.0), (r"\brecurrent\b", 1.5), (r"\bLSTMs?\b", 0.8)]),
     "attention": ("attention", [(r"\b(self-|multi-head |additive |global |local )?attention(al)?\b", 2.0),
                                 (r"\balign(ment|ed)?\b", 0.8), (r"\bcontext vector\b", 0.8)]),
-    "layernorm": ("layer normalization", [(r"\blayer[- ]?norm(ali[sz]ation)?\b", 2.0),
-                                          (r"\bLayerNorm\b", 2.0), (r"\bnormali[sz]ation\b", 0.8)]),
-    "batchnorm": ("batch normalization", [(r"\bbatch[- ]?norm(ali[sz]ation)?\b", 2.0), (r"\bBN\b", 1.5),
-                                          (r"\bnormali[sz]ation\b", 0.8)]),
+    # no bare "normalization" here: papers use it for other things (a partition function's normalization factor)
+    "layernorm": ("layer normalization", [(r"\blayer[- ]?norm(ali[sz]ation)?\b", 2.0), (r"\bLayerNorm\b", 2.0)]),
+    "batchnorm": ("batch normalization", [(r"\bbatch[- ]?norm(ali[sz]ation)?\b", 2.0), (r"\bBN\b", 1.5)]),
     "normalization": ("normalization", [(r"\bnormali[sz](ation|ed)\b", 1.5), (r"\bLayerNorm\b|\bnorm\b", 1.0)]),
     "conv": ("convolution", [(r"\bconvolution(al|s)?\b", 2.0), (r"\bconv\b", 1.5), (r"\bconvnets?\b", 1.5),
                              (r"\bfilters?\b", 0.8), (r"\bkernels?\b", 0.6)]),

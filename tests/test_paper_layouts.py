@@ -295,3 +295,31 @@ def test_teaser_figure_under_the_authors(tmp_path):
     assert box.contains(art) and box.y0 < 112  # the labels above the drawing belong to it
     assert box.y0 > 102  # the affiliation line does not
     assert top(paper)[:2] == [("", "abstract", "abstract"), ("1", "introduction", "introduction")]
+
+
+def test_small_capital_headings(tmp_path):
+    """IEEE sets headings in small capitals: a full-size first letter, the rest smaller, no space."""
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(54, 300), (312, 558)])
+    ts.page.insert_text((120, 60), "Small Capitals Everywhere", fontname="tibo", fontsize=18)
+    ts.top = ts.y = 100
+    ts.text("Abstract--We test small capitals. " + SENTENCE * 3, font="tibi", size=9)
+
+    def small_caps(number: str, word: str) -> None:
+        ts.need(60)
+        ts.y += 10
+        x = ts.x0 + 70
+        head = f"{number}. {word[0]}"
+        ts.page.insert_text((x, ts.y + 10), head, fontname="tiro", fontsize=10)
+        x += pymupdf.get_text_length(head, fontname="tiro", fontsize=10)
+        ts.page.insert_text((x, ts.y + 10), word[1:], fontname="tiro", fontsize=8)
+        ts.y += 18
+
+    for number, word in (("I", "INTRODUCTION"), ("II", "METHOD"), ("III", "RESULTS")):
+        small_caps(number, word)
+        ts.paragraphs(2)
+    path = tmp_path / "smallcaps.pdf"
+    doc.save(path)
+    paper = analyze_paper(path)
+    assert top(paper) == [("", "abstract", "abstract"), ("I", "introduction", "introduction"),
+                          ("II", "method", "method"), ("III", "results", "results")]

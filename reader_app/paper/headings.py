@@ -55,11 +55,12 @@ class Candidate:
 
 def _stands_out(line: TextLine, body: BodyStyle) -> bool:
     """Bold, clearly larger than body text, or a short line in capitals."""
-    if not line.horizontal or line.size < body.size - 1.6 or len(line.text) > 160:
+    biggest = max(f.size for f in line.fragments)  # small capitals: "I" at 10 pt, "NTRODUCTION" at 8 pt
+    if not line.horizontal or biggest < body.size - 1.6 or len(line.text) > 160:
         return False
     if line.bold or line.size >= body.size + 1.4:
         return bool(_TWO_LETTERS.search(line.text))
-    if line.words > 14 or line.size < body.size - 1.0:
+    if line.words > 14 or biggest < body.size - 1.0:
         return False
     lower = len(_LOWER.findall(line.text))
     upper = len(_UPPER.findall(line.text))
@@ -69,6 +70,13 @@ def _stands_out(line: TextLine, body: BodyStyle) -> bool:
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _LOWER = re.compile(r"[a-zà-ÿ]")
 _UPPER = re.compile(r"[A-ZÀ-Þ]")
+
+
+def _style(line: TextLine) -> tuple[str, float]:
+    """Font and size of a heading; for small capitals the size of the full-size letters."""
+    if len(line.fragments) > 1 and not _LOWER.search(line.text):
+        return (line.font, round(max(f.size for f in line.fragments) * 2) / 2)
+    return line.style
 
 
 def _number_separate(line: TextLine) -> bool:
@@ -88,7 +96,7 @@ def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], colum
             for j in range(i + 1, len(picks)):
                 nxt = picks[j]
                 last = group[-1]
-                if j in used or nxt.style != line.style:
+                if j in used or _style(nxt) != _style(line):
                     continue
                 gap = nxt.bbox[1] - last.bbox[3]
                 if gap > 0.8 * line.size:
@@ -105,7 +113,7 @@ def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], colum
             separate = _number_separate(group[0])
             number, title = split_number(text, separate)
             col = column_of(group[0].bbox[0], columns[line.page])
-            out.append(Candidate(group, number, title, line.style, col, text, separate))
+            out.append(Candidate(group, number, title, _style(line), col, text, separate))
     return out
 
 

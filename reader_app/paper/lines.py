@@ -179,7 +179,7 @@ def _join_baselines(lines: list[TextLine]) -> list[TextLine]:
             limit = 0.9 * current.size
             if NUMBER_TOKEN.match(current.text) and current.parts == 1:
                 limit = 3.0 * current.size
-            elif current.bold and not other.bold:
+            elif current.bold and not other.bold and current.words <= 6:
                 limit = 2.0 * current.size  # run-in heading: "Residual Dropout   We apply ..."
             if -1.0 <= gap <= limit:
                 current = _merge(current, other, gap)

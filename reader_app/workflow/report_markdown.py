@@ -38,7 +38,8 @@ def _layers(guide: Guide) -> list[str]:
     main = guide.repo.main
     out = ["## Main model and its layers", ""]
     if main is None:
-        return out + ["The repository has no nn.Module model class. " + " ".join(guide.repo.problems[:2]), ""]
+        said = [p for p in guide.repo.problems if "model" in p.lower() or "python" in p.lower()][:2]
+        return out + [" ".join(said) or "The repository has no nn.Module model class.", ""]
     out.append(f"`{main.name}` in `{main.file}` (line {main.line}); forward() at line {main.forward_line}.")
     out.append("")
     if guide.trace_note:

@@ -14,7 +14,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("references", re.compile(r"^(references?|bibliography|literature cited|works cited)$")),
     ("abstract", re.compile(r"^abstract$")),
     ("appendix", re.compile(r"^(appendix|appendices|supplementary|supplemental)\b")),
-    ("other", re.compile(r"acknowledg|ethic|broader impact|societal impact|limitation|author contribution|"
+    ("other", re.compile(r"acknowledg|ethic|broader impact|societal impact|impact statement|limitation|"
+                         r"author contribution|conflicts? of interest|competing|declaration|"
                          r"contributions statement|^notes?$|funding|disclosure|reproducibility|"
                          r"competing interests|data availability|code availability|checklist")),
     ("conclusion", re.compile(r"conclu|future work|future direction|summary|closing remarks|outlook")),

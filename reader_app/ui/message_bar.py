@@ -6,10 +6,14 @@ from typing import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from reader_app.ui import theme
+
+# (background, border, text) per kind, for the light and the dark theme
 STYLES = {
-    "error": "background:#fdecea; border:1px solid #f5c2c0; color:#611a15;",
-    "warning": "background:#fff4e5; border:1px solid #ffd8a8; color:#663c00;",
-    "info": "background:#e8f1fd; border:1px solid #b6d4fb; color:#0b3a75;",
+    "light": {"error": ("#fdecea", "#f5c2c0", "#611a15"), "warning": ("#fff4e5", "#ffd8a8", "#663c00"),
+              "info": ("#e8f1fd", "#b6d4fb", "#0b3a75")},
+    "dark": {"error": ("#3d1f1f", "#6e2b2b", "#ffb4ab"), "warning": ("#3a2e12", "#6b5419", "#f2cc60"),
+             "info": ("#132a46", "#1f4a7a", "#a5d6ff")},
 }
 
 
@@ -53,7 +57,10 @@ class MessageBar(QFrame):
     def show_message(self, text: str, kind: str = "error",
                      actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
         self._clear_buttons()
-        self.setStyleSheet(f"#messageBar {{{STYLES.get(kind, STYLES['info'])} border-radius:4px;}}")
+        styles = STYLES[theme.current()]
+        background, border, ink = styles.get(kind, styles["info"])
+        self.setStyleSheet(f"#messageBar {{ background:{background}; border:1px solid {border}; border-radius:4px; }}"
+                           f" #messageBar QLabel {{ color:{ink}; background: transparent; border: none; }}")
         self.label.setText(text)
         self.password.hide()
         self._open_button.hide()

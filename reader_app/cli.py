@@ -1,20 +1,21 @@
 """Command line: `reader-app [PAPER] [--repo PATH]` opens the window; subcommands run the engines.
 
-Each engine package may provide a `command.py` with `register(subparsers)`; it adds its own
-subcommand and sets `func(args) -> int` on it. The GUI is imported only when the window is asked for.
+Each engine package provides a `command.py` with `register(subparsers)`; it adds its own
+subcommand(s) and sets `func(args) -> int` on them. The GUI is imported only when the window is asked for.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
 from reader_app import __version__
 
-ENGINE_COMMANDS = ("paper", "repo", "trace", "notes", "workflow")
-SUBCOMMANDS = {"analyze", "repo", "trace", "export", "import", "report"}
+# subcommand -> the engine package whose command.py provides it (only that one is imported: the
+# paper engine alone costs PyMuPDF's import, which `reader-app trace` has no use for)
+SUBCOMMANDS = {"analyze": "paper", "repo": "repo", "trace": "trace", "export": "notes", "import": "notes",
+               "report": "workflow"}
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -32,14 +33,11 @@ def _gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _engine_parser() -> argparse.ArgumentParser:
+def _engine_parser(command: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reader-app")
     parser.add_argument("--version", action="version", version=f"reader-app {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for package in ENGINE_COMMANDS:
-        name = f"reader_app.{package}.command"
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).register(sub)
+    importlib.import_module(f"reader_app.{SUBCOMMANDS[command]}.command").register(sub)
     return parser
 
 
@@ -57,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
         return 0
     if argv and argv[0] in SUBCOMMANDS:
-        args = _engine_parser().parse_args(argv)
+        args = _engine_parser(argv[0]).parse_args(argv)
         try:
             return int(args.func(args) or 0)
         except KeyboardInterrupt:

@@ -31,6 +31,8 @@ def paper_from_json(data: dict) -> Paper:
         repo_urls=list(data.get("repo_urls", [])),
         has_text_layer=data.get("has_text_layer", True),
         page_sizes=[tuple(size) for size in data.get("page_sizes", [])],
+        warnings=list(data.get("warnings", [])),
+        columns=[list(starts) for starts in data.get("columns", [])],
     )
 
 

@@ -74,6 +74,8 @@ class PaperPanels(QObject):
             self.pane.message_bar.show_message(
                 "This PDF has no text layer (it looks scanned): search, the outline and notation help need text; "
                 "its images are still listed as figures.", "warning")
+        elif paper.warnings:
+            self.pane.message_bar.show_message(" ".join(paper.warnings[:2]), "warning")
         self.paper_analysed.emit(paper)
 
     def _on_failed(self, message: str) -> None:

@@ -86,7 +86,7 @@ class WorkflowController(QObject):
         for step in STEPS:  # ticks saved in the checklist count as evidence too
             if window.checklist.is_done(step.id) and step.id not in self.evidence.satisfied:
                 self.evidence.tick(step.id)
-        self._feed(self.evidence._update())
+        self._feed(self.evidence.refresh())
         self.current_step = self.current_step or self._first_open_step()
         self.evidence.enter_step(self.current_step)
         self._refresh_rows()

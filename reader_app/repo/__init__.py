@@ -2,8 +2,8 @@
 
 Reads source as text and AST only; it never imports or runs the repository's code. No Qt here.
 """
-# Exports load on first use: importing one submodule (the window imports a few) must not pull in
-# every dependency of the package (PyMuPDF, GitPython) and slow the start-up.
+from reader_app.lazy import lazy_exports
+
 _EXPORTS = {
     "CloneError": "reader_app.repo.clone",
     "clone_folder_name": "reader_app.repo.clone",
@@ -24,16 +24,4 @@ _EXPORTS = {
 __all__ = ['scan_repo', 'RepoInfo', 'ModelClass', 'Layer', 'Pattern', 'FileRole', 'ROLES', 'RepoError', 'read_source', 'clone_repo', 'CloneError', 'clone_folder_name', 'is_repo_url', 'normalize_repo_url']
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,8 +1,8 @@
 """The reading workflow of DESIGN.md (no Qt): its steps, the evidence that ticks them, and the engines
 that connect the paper to the code (architecture figure, layer mentions, hyperparameter check,
 forward() data flow, notation help, the Markdown reading guide)."""
-# Exports load on first use: importing one submodule (the window imports a few) must not pull in
-# every dependency of the package (PyMuPDF, GitPython) and slow the start-up.
+from reader_app.lazy import lazy_exports
+
 _EXPORTS = {
     "ArchitectureMatch": "reader_app.workflow.architecture",
     "find_architecture_figure": "reader_app.workflow.architecture",
@@ -38,16 +38,4 @@ __all__ = ['STEPS', 'Step', 'step_by_id', 'Evidence', 'Requirements', 'StepTime'
            'requirements_for', 'code_sites', 'CodeSite']
 
 
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

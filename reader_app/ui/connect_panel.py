@@ -11,6 +11,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from reader_app.ui.widgets import status_label
+
 DATA_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -33,9 +35,7 @@ class ConnectPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.status = QLabel("Open a paper and its repository to connect the layers to the paper.", self)
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: palette(placeholder-text);")
+        self.status = status_label("Open a paper and its repository to connect the layers to the paper.", self)
         layout.addWidget(self.status)
         split = QSplitter(Qt.Orientation.Vertical, self)
         self.layers = QTreeWidget(split)

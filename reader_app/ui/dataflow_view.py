@@ -6,6 +6,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from reader_app.ui.widgets import status_label
+
 KIND_COLOURS = {"input": "#0969da", "layer": "#8250df", "function": "#1f883d", "op": "#bf8700", "output": "#cf222e"}
 BOX_H, GAP, MARGIN = 26, 22, 10
 
@@ -80,9 +82,7 @@ class DataFlowView(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.status = QLabel("The data flow of the main model's forward() appears here.", self)
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: palette(placeholder-text);")
+        self.status = status_label("The data flow of the main model's forward() appears here.", self)
         layout.addWidget(self.status)
         self.canvas = FlowCanvas(self)
         scroll = QScrollArea(self)

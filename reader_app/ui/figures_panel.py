@@ -14,6 +14,8 @@ from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, QListWidgetItem,
                                QMenu, QScrollArea, QVBoxLayout, QWidget)
 
+from reader_app.ui.widgets import status_label
+
 FIGURE_ROLE = Qt.ItemDataRole.UserRole
 THUMB_WIDTH = 220
 THUMB_HEIGHT = 124
@@ -78,10 +80,8 @@ class FiguresPanel(QWidget):
         self._pending: dict[str, tuple] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.status = QLabel("Figures and tables appear once the paper is analysed.", self)
-        self.status.setWordWrap(True)
+        self.status = status_label("Figures and tables appear once the paper is analysed.", self)
         self.status.setContentsMargins(10, 8, 10, 8)
-        self.status.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.status)
         self.list = QListWidget(self)
         self.list.setViewMode(QListWidget.ViewMode.IconMode)

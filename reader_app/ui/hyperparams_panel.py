@@ -5,6 +5,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from reader_app.ui.widgets import status_label
+
 STATUS_COLOURS = {"match": "#1f883d", "differ": "#cf222e", "paper only": "#bf8700", "code only": "#6e7781"}
 DATA_ROLE = Qt.ItemDataRole.UserRole
 
@@ -19,9 +21,7 @@ class HyperparamsPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.status = QLabel("The values the paper states and the code sets appear here.", self)
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: palette(placeholder-text);")
+        self.status = status_label("The values the paper states and the code sets appear here.", self)
         layout.addWidget(self.status)
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(["Parameter", "Paper", "Code", ""])

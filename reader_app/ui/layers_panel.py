@@ -10,6 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from reader_app.ui.widgets import tree_items
+
 LAYER_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -95,16 +97,7 @@ class LayersPanel(QWidget):
         return item
 
     def items(self) -> list[QTreeWidgetItem]:
-        found = []
-
-        def walk(item):
-            found.append(item)
-            for i in range(item.childCount()):
-                walk(item.child(i))
-
-        for i in range(self.tree.topLevelItemCount()):
-            walk(self.tree.topLevelItem(i))
-        return found
+        return tree_items(self.tree)
 
     def item_for(self, name: str) -> QTreeWidgetItem | None:
         return next((item for item in self.items() if item.data(0, LAYER_ROLE).name == name), None)

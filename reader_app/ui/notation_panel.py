@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtWidgets import QLabel, QToolTip, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from reader_app.ui.widgets import status_label
+
 DATA_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -21,9 +23,7 @@ class NotationPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.status = QLabel("Math symbols found in the paper appear here, with the code that computes them.", self)
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: palette(placeholder-text);")
+        self.status = status_label("Math symbols found in the paper appear here, with the code that computes them.", self)
         layout.addWidget(self.status)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Symbol", "In code"])

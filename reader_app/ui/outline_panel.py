@@ -6,6 +6,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QIcon
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from reader_app.ui.tag_style import TAG_LABELS, tag_colour
+from reader_app.ui.widgets import status_label, tree_items
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole
 
@@ -31,10 +32,8 @@ class OutlinePanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.status = QLabel("The outline appears once the paper is analysed.", self)
-        self.status.setWordWrap(True)
+        self.status = status_label("The outline appears once the paper is analysed.", self)
         self.status.setContentsMargins(10, 8, 10, 8)
-        self.status.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.status)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Section", "Tag", "Page"])
@@ -77,16 +76,7 @@ class OutlinePanel(QWidget):
         self.tree.clear()
 
     def items(self) -> list[QTreeWidgetItem]:
-        found = []
-
-        def walk(item):
-            found.append(item)
-            for i in range(item.childCount()):
-                walk(item.child(i))
-
-        for i in range(self.tree.topLevelItemCount()):
-            walk(self.tree.topLevelItem(i))
-        return found
+        return tree_items(self.tree)
 
     def _on_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self.section_activated.emit(item.data(0, SECTION_ROLE))

@@ -5,6 +5,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
+from reader_app.ui.widgets import tree_items
+
 ROLE_COLOURS = {
     "model": "#8250df", "training": "#cf222e", "data": "#bf8700", "helpers": "#57606a", "config": "#0a7c86",
     "dependencies": "#6e7781", "readme": "#0969da", "notebook": "#bc4c00", "tests": "#1f883d", "other": "#afb8c1",
@@ -49,17 +51,7 @@ class RepoTree(QTreeWidget):
         self.expandToDepth(0)
 
     def file_items(self) -> list[QTreeWidgetItem]:
-        found = []
-
-        def walk(item):
-            if item.data(0, PATH_ROLE):
-                found.append(item)
-            for i in range(item.childCount()):
-                walk(item.child(i))
-
-        for i in range(self.topLevelItemCount()):
-            walk(self.topLevelItem(i))
-        return found
+        return [item for item in tree_items(self) if item.data(0, PATH_ROLE)]
 
     def _on_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         path = item.data(0, PATH_ROLE)

@@ -123,3 +123,22 @@ def test_hyperparameters_and_mentions_are_found_for_the_sample(qtbot, window):
     connect.select_layer("encoder.lstm")
     assert connect.suggestions.count() > 0
     assert "LSTM" in connect.suggestions.item(0).text()
+
+
+def test_hovering_a_symbol_on_the_page_explains_it(qtbot, window):
+    from PySide6.QtCore import QEvent, QPoint, QPointF
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    uses = window.connector.insights.data["notation"]
+    where, symbol = next((occ, use["symbol"]) for use in uses for occ in use["occurrences"]
+                         if occ["bbox"][2] - occ["bbox"][0] < 30)
+    view = window.paper_pane.view
+    view.go_to_page(where["page"] - 1, where["bbox"][1])
+    rect, scale = view.page_rect(where["page"] - 1), view.px_per_point()
+    x0, y0, x1, y1 = where["bbox"]
+    point = QPointF(rect.x() + (x0 + x1) / 2 * scale, rect.y() + (y0 + y1) / 2 * scale).toPoint()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+    assert symbol["meaning"] in QToolTip.text()
+    assert symbol["code"].split()[0] in QToolTip.text()

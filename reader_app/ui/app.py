@@ -97,8 +97,9 @@ def run_gui(args) -> int:
         instance.listen()
         instance.open_requested.connect(lambda paper, repo: _open_handed(window, paper, repo))
     if store.recovered_from is not None:
-        window.statusBar().showMessage(
-            f"Your notes database was damaged; it was kept as {store.recovered_from.name} and a new one started.")
+        window.paper_pane.message_bar.show_message(
+            f"Your notes database was damaged: it was kept as {store.recovered_from} (nothing was deleted) "
+            "and a new one was started.", "warning")
     paper, repo = _session_to_open(args, window)
     shooter = ScreenshotTaker(app, window, Path(args.screenshot), repo is not None) if args.screenshot else None
     window.show()

@@ -155,6 +155,9 @@ def report_size(bundle: Path, checks: Checks) -> None:
     print("  largest files:")
     for size, path in files[:8]:
         print(f"    {size / 1e6:8.1f} MB  {path.relative_to(internal)}")
+    for package in ("torch", "pymupdf"):  # Help > About reads their versions from this metadata
+        found = [p.name for p in internal.glob("*.dist-info") if p.name.lower().startswith(package + "-")]
+        checks.check(bool(found), f"{package} metadata for Help > About: {found[0] if found else 'missing'}")
     names = [str(p.relative_to(internal)) for p in internal.rglob("*")]
     found = sorted({word for word in FORBIDDEN for name in names if word in name + "/"})
     checks.check(not found, "no CUDA libraries, test suites, onnxruntime, pymupdf4llm or Qt translations"
@@ -170,7 +173,7 @@ def main(argv: list[str]) -> int:
     checks = Checks()
     with tempfile.TemporaryDirectory(prefix="reader-smoke-") as tmp:
         work = Path(tmp)
-        print(f"Screenshot of the sample, offscreen ({SCREENSHOT_RUNS} runs; the first starts with a cold cache):")
+        print(f"Screenshot of the sample, offscreen ({SCREENSHOT_RUNS} runs):")
         times = [t for t in (screenshot(exe, work, run, checks) for run in range(1, SCREENSHOT_RUNS + 1))
                  if t is not None]
         if times:

@@ -54,3 +54,13 @@ def test_bundle_entry_accepts_python_dash_m():
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().startswith("reader-app ")
+
+
+def test_spec_carries_the_metadata_about_reads():
+    """Help > About shows torch's and PyMuPDF's versions from their metadata, without importing torch."""
+    import re
+
+    source = (ROOT / "reader_app" / "ui" / "help_dialogs.py").read_text(encoding="utf-8")
+    asked = {name.lower() for name in re.findall(r'package_version\("([^"]+)"\)', source)}
+    assert asked, "About no longer reads package versions: update this test"
+    assert asked <= {name.lower() for name in spec_constant("VERSIONED_PACKAGES")}

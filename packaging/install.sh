@@ -46,7 +46,7 @@ ln -sf "$LIB/reader-app" "$BIN/reader-app"
 # The launcher runs the installed executable by its full path: ~/.local/bin is not on every
 # desktop session's PATH.
 mkdir -p "$DATA/applications" "$DATA/metainfo"
-sed -e "s|^Exec=reader-app|Exec=$LIB/reader-app|" -e "s|^TryExec=reader-app|TryExec=$LIB/reader-app|" \
+sed -e "s|^Exec=reader-app|Exec=\"$LIB/reader-app\"|" -e "s|^TryExec=reader-app|TryExec=$LIB/reader-app|" \
     "$INTERNAL/packaging/reader-app.desktop" > "$DATA/applications/reader-app.desktop"
 cp "$INTERNAL/packaging/io.github.reader_app.metainfo.xml" "$DATA/metainfo/"
 

@@ -126,7 +126,7 @@ def install_roundtrip(bundle: Path, work: Path, checks: Checks) -> None:
     version = subprocess.run([str(installed[0]), "--version"], env=env, capture_output=True, text=True, timeout=60)
     checks.check(version.returncode == 0, f"installed command runs: {version.stdout.strip()}")
     launcher = installed[1].read_text(encoding="utf-8")
-    checks.check(f"Exec={prefix}/lib/reader-app/reader-app %f" in launcher, "launcher runs the installed bundle")
+    checks.check(f'Exec="{prefix}/lib/reader-app/reader-app" %f' in launcher, "launcher runs the installed bundle")
     subprocess.run(["sh", str(bundle / "uninstall.sh")], env=env, capture_output=True, text=True, timeout=120)
     left = [str(p.relative_to(prefix)) for p in installed + [prefix / "lib" / "reader-app"] if p.exists()]
     checks.check(not left, f"uninstall.sh removes them (left: {left or 'nothing'})")

@@ -64,9 +64,6 @@ class TraceRequest:
             return f"unknown device '{self.device}' (use meta or cpu)"
         for spec in self.inputs:
             parse_input_spec(spec)  # raises SpecError with its own sentence
-        if not self.interpreter and getattr(sys, "frozen", False):
-            # A bundled app's executable is the app itself, not a Python that can run `-m`.
-            return "this packaged app cannot run model code itself; choose a Python interpreter that has torch"
         if self.interpreter and not os.access(self.interpreter, os.X_OK):
             return f"the Python interpreter {self.interpreter} does not exist or cannot be run"
         return None

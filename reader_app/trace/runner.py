@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -55,9 +56,20 @@ class _Pipes:
             thread.join(timeout=2)
 
 
-def _child_env() -> dict:
+def _package_path(own_python: bool, scratch: str) -> str:
+    """Where the child finds reader_app. A bundle's folder also holds its own torch and numpy, which
+    would shadow those of a Python the reader chose; that Python gets a folder with reader_app alone."""
+    if own_python or not getattr(sys, "frozen", False):
+        return PACKAGE_PARENT
+    alone = os.path.join(scratch, "package")
+    os.makedirs(alone, exist_ok=True)
+    os.symlink(os.path.join(PACKAGE_PARENT, "reader_app"), os.path.join(alone, "reader_app"))
+    return alone
+
+
+def _child_env(package_path: str = PACKAGE_PARENT) -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([PACKAGE_PARENT] + [p for p in [env.get("PYTHONPATH")] if p])
+    env["PYTHONPATH"] = os.pathsep.join([package_path] + [p for p in [env.get("PYTHONPATH")] if p])
     env.setdefault("OMP_NUM_THREADS", "1")  # small tensors; threads only cost start-up and memory
     return env
 
@@ -114,7 +126,8 @@ def run_trace(request: TraceRequest, cancel: threading.Event | None = None, prog
         try:
             proc = subprocess.Popen([request.python(), "-m", "reader_app.trace.child", request_path, result_path],
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    cwd=str(root), env=_child_env(), start_new_session=True)
+                                    cwd=str(root), start_new_session=True,
+                                    env=_child_env(_package_path(request.interpreter is None, tmp)))
         except OSError as exc:
             return TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", relative,
                                       root=str(root))

@@ -4,11 +4,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from reader_app.notes import NotesStore, NotesStoreError
-from reader_app.paths import sample_paper, sample_repo
+from reader_app.paths import resources_dir, sample_paper, sample_repo
 from reader_app.ui.main_window import APP_TITLE, MainWindow
 from reader_app.ui.single_instance import InstanceServer, hand_over
 from reader_app.ui.theme import apply_theme
@@ -76,10 +77,21 @@ def _open_handed(window: MainWindow, paper: str | None, repo: str | None) -> Non
     window.activateWindow()
 
 
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        path = resources_dir() / "icons" / f"reader-app-{size}.png"
+        if path.is_file():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
+
+
 def run_gui(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName("reader-app")
+    app.setDesktopFileName("reader-app")  # Wayland matches the window to its launcher and icon by this
+    app.setWindowIcon(app_icon())
     if not args.screenshot and (args.paper or args.repo) and hand_over(args.paper, args.repo):
         print("reader-app: opened in the window that is already running")
         return 0

@@ -111,7 +111,8 @@ class RepoFiles:
     def __contains__(self, filename: str) -> bool:
         hit = self.cache.get(filename)
         if hit is None:
-            if filename.startswith("<"):  # <string>, <frozen ...>: generated code, not a file
+            if filename.startswith("<") or not os.path.isabs(filename):  # generated code, or a library
+                # frozen into a bundle (PyInstaller gives those relative names); neither is the repository
                 self.cache[filename] = False
                 return False
             real = os.path.realpath(filename)

@@ -93,6 +93,8 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         while frame is not None:
             name = frame.f_code.co_filename
             if not (name.startswith("<") or "importlib" in name or name == __file__):
+                if not os.path.isabs(name):  # a library frozen into a bundle: its code has relative names
+                    return False
                 real = os.path.realpath(name)
                 return (real.startswith(self.local_roots) and not real.startswith(OWN_PACKAGE)
                         and "site-packages" not in real) or name.endswith(".ipynb")

@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 import sys
 
+from reader_app.child_process import skip_mupdf_layout
+
+skip_mupdf_layout()  # before PyMuPDF loads
 from reader_app.paper.analyze import analyze_paper
 from reader_app.paper.document import PaperOpenError
 

@@ -16,6 +16,9 @@ import json
 import struct
 import sys
 
+from reader_app.child_process import skip_mupdf_layout
+
+skip_mupdf_layout()  # before PyMuPDF loads
 import pymupdf
 
 from reader_app.paper.document import PaperOpenError, open_pdf

@@ -11,6 +11,9 @@ import json
 import sys
 from dataclasses import asdict
 
+from reader_app.child_process import skip_mupdf_layout
+
+skip_mupdf_layout()  # before PyMuPDF loads
 from reader_app.paper.analysis_client import paper_from_json
 from reader_app.paper.document import PaperOpenError, open_pdf
 from reader_app.repo import RepoError, scan_repo

@@ -46,6 +46,7 @@ class SettingsDialog(QDialog):
         form.addRow("Trace interpreter", row)
         self.timeout = QDoubleSpinBox(self)
         self.timeout.setRange(5, 3600)
+        self.timeout.setDecimals(0)
         self.timeout.setSuffix(" s")
         self.timeout.setValue(float(settings.value("trace/timeout", 60)))
         form.addRow("Trace timeout", self.timeout)

@@ -135,7 +135,9 @@ class PageRenderer(QObject):
                                                             for page, rects in header["hits"]])
             else:
                 image = QImage(payload, header["width"], header["height"], header["stride"],
-                               QImage.Format.Format_RGB888).copy()  # copy: own the pixels
+                               QImage.Format.Format_RGB888).convertToFormat(QImage.Format.Format_RGB32)
+                # converted here, once: the painter would otherwise convert RGB888 on every paint (and the
+                # new image owns its pixels, which the payload buffer does not)
                 if job.get("key") is not None:
                     self._emit(self.clip_ready, job["key"], image)
                 else:

@@ -27,3 +27,42 @@ def shared_papers() -> Path:
     if not SHARED_PAPERS.is_dir():
         pytest.skip("../shared/papers is not beside the project")
     return SHARED_PAPERS
+
+
+def _app_children() -> list[str]:
+    """Command lines of this test process's live children that run the app's own modules."""
+    found = []
+    me = str(os.getpid())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = status[status.rindex(")") + 2:].split()
+        state, parent = fields[0], fields[1]
+        if parent == me and state != "Z" and "reader_app" in cmdline:
+            found.append(cmdline.strip())
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_children(request):
+    """A window that closes leaves no render server, analysis or trace child behind (one warm spare
+    render server is kept on purpose)."""
+    yield
+    if "qtbot" not in request.fixturenames or not Path("/proc").is_dir():
+        return
+    import time
+
+    deadline = time.monotonic() + 5
+    while True:
+        children = _app_children()
+        extra = [c for c in children if "render_server" not in c] + \
+            [c for c in children if "render_server" in c][1:]
+        if not extra or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert not extra, f"child processes left running: {extra}"

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from reader_app import __version__
+from reader_app.cli_errors import fail as _fail
 
 # subcommand -> the engine package whose command.py provides it (only that one is imported: the
 # paper engine alone costs PyMuPDF's import, which `reader-app trace` has no use for)
@@ -39,11 +40,6 @@ def _engine_parser(command: str) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     importlib.import_module(f"reader_app.{SUBCOMMANDS[command]}.command").register(sub)
     return parser
-
-
-def _fail(message: str) -> int:
-    print(f"reader-app: {message}", file=sys.stderr)
-    return 2
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from reader_app.cli_errors import fail as _fail
+
 FORMATS = {"md": ".notes.md", "json": ".notes.json", "pdf": ".annotated.pdf"}
 _SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".json": "json", ".pdf": "pdf"}
 
@@ -23,10 +25,6 @@ def register(subparsers) -> None:
     p.add_argument("notes", metavar="NOTES.json", help="a file written by `reader-app export --format json`")
     p.set_defaults(func=run_import)
 
-
-def _fail(message: str) -> int:
-    print(f"reader-app: {message}", file=sys.stderr)
-    return 2
 
 
 def _warn(message: str) -> None:

@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+from reader_app.cli_errors import fail as _fail
 from reader_app.paper.analyze import analyze_paper
 from reader_app.paper.document import PaperOpenError, open_pdf
 from reader_app.paper.model import Paper
@@ -26,10 +27,6 @@ def register(subparsers) -> None:
     p.add_argument("--progress", action="store_true", help="report pages done on stderr")
     p.set_defaults(func=run)
 
-
-def _fail(message: str) -> int:
-    print(f"reader-app: {message}", file=sys.stderr)
-    return 2
 
 
 def run(args) -> int:

@@ -7,6 +7,7 @@ import sys
 import threading
 from pathlib import Path
 
+from reader_app.cli_errors import fail as _fail
 from reader_app.repo.clone import CloneError, clone_repo, is_repo_url
 from reader_app.repo.records import RepoInfo
 from reader_app.repo.scan import RepoError, scan_repo
@@ -22,10 +23,6 @@ def register(subparsers) -> None:
     p.add_argument("--full-clone", action="store_true", help="clone the whole history instead of the last commit")
     p.set_defaults(func=run)
 
-
-def _fail(message: str) -> int:
-    print(f"reader-app: {message}", file=sys.stderr)
-    return 2
 
 
 def _progress_printer():

@@ -5,6 +5,7 @@ import json
 import os
 import sys
 
+from reader_app.cli_errors import fail as _fail
 from reader_app.trace.request import TraceRequest
 from reader_app.trace.result import TraceResult, dims_text
 from reader_app.trace.runner import run_trace
@@ -33,10 +34,6 @@ def register(subparsers) -> None:
                    help="address-space cap for the model's process (default: 8192, or 60%% of RAM if less)")
     p.set_defaults(func=handle)
 
-
-def _fail(message: str) -> int:
-    print(f"reader-app: {message}", file=sys.stderr)
-    return 2
 
 
 def handle(args) -> int:

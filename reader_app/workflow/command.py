@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from reader_app.cli_errors import fail as _fail
 from reader_app.notes.atomic import ExportError, write_atomic
 from reader_app.paper import PaperOpenError
 from reader_app.repo import RepoError
@@ -20,10 +21,6 @@ def register(subparsers) -> None:
     p.add_argument("--no-trace", action="store_true", help="do not run the model to get shapes")
     p.set_defaults(func=run)
 
-
-def _fail(message: str) -> int:
-    print(f"reader-app: {message}", file=sys.stderr)
-    return 2
 
 
 def run(args) -> int:

@@ -84,3 +84,34 @@ class BackgroundTask:
     def start(self) -> "BackgroundTask":
         QThreadPool.globalInstance().start(_Runnable(self))
         return self
+
+
+class TaskSlot:
+    """At most one running task for an owner: starting a new one cancels the one before.
+
+    Attributes:
+        task: the running BackgroundTask, or None.
+    """
+
+    def __init__(self):
+        self.task: BackgroundTask | None = None
+
+    def start(self, task: BackgroundTask) -> BackgroundTask:
+        self.cancel()
+        self.task = task.start()
+        return self.task
+
+    def finished(self) -> None:
+        """The task delivered its result (call from its callbacks)."""
+        self.task = None
+
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def cancel(self) -> bool:
+        """Cancel the running task; True when there was one."""
+        if self.task is None:
+            return False
+        self.task.cancel()
+        self.task = None
+        return True

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from reader_app.child_process import run_json_worker
-from reader_app.ui.background import BackgroundTask
+from reader_app.ui.background import BackgroundTask, TaskSlot
 
 WORKER = "reader_app.workflow.insights_worker"
 
@@ -36,7 +36,7 @@ class Insights(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.data = None
-        self._task: BackgroundTask | None = None
+        self._slot = TaskSlot()
         self._key = None
 
     def refresh(self, pdf: Path | None, password: str | None, paper, repo_root: Path | None) -> None:
@@ -44,7 +44,7 @@ class Insights(QObject):
         if pdf is None or paper is None:
             return
         key = (str(pdf), str(repo_root), id(paper))
-        if key == self._key and (self.data is not None or self._task is not None):
+        if key == self._key and (self.data is not None or self._slot.busy()):
             return
         self.cancel()
         self._key = key
@@ -56,11 +56,11 @@ class Insights(QObject):
         task = BackgroundTask(self, _run, request, pass_task=True)
         task.on_success(self._on_done)
         task.on_failure(lambda error: self._fail(str(error)))
-        self._task = task.start()
+        self._slot.start(task)
         self.started.emit()
 
     def _on_done(self, answer: dict) -> None:
-        self._task = None
+        self._slot.finished()
         if "error" in answer:
             self._fail(answer["error"])
             return
@@ -68,14 +68,12 @@ class Insights(QObject):
         self.ready.emit(answer)
 
     def _fail(self, message: str) -> None:
-        self._task = None
+        self._slot.finished()
         self.data = None
         self.failed.emit(message)
 
     def busy(self) -> bool:
-        return self._task is not None
+        return self._slot.busy()
 
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self._slot.cancel()

@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from reader_app.paper.analysis_client import AnalysisFailed, analyze_in_child
-from reader_app.ui.background import BackgroundTask
+from reader_app.ui.background import BackgroundTask, TaskSlot
 
 
 class PaperAnalysis(QObject):
@@ -30,7 +30,7 @@ class PaperAnalysis(QObject):
         super().__init__(parent)
         self.paper = None
         self.path: Path | None = None
-        self._task: BackgroundTask | None = None
+        self._slot = TaskSlot()
 
     def analyse(self, path: Path, password: str | None = None) -> None:
         self.cancel()
@@ -39,8 +39,7 @@ class PaperAnalysis(QObject):
         task.on_progress(lambda value: self.progressed.emit(*value))
         task.on_success(lambda paper, p=Path(path): self._finish(p, paper))
         task.on_failure(lambda error, p=Path(path): self._fail(p, error))
-        self._task = task
-        task.start()
+        self._slot.start(task)
         self.started.emit(Path(path))
 
     @staticmethod
@@ -51,21 +50,19 @@ class PaperAnalysis(QObject):
     def _finish(self, path: Path, paper) -> None:
         if path != self.path:
             return
-        self._task = None
+        self._slot.finished()
         self.paper = paper
         self.ready.emit(paper)
 
     def _fail(self, path: Path, error: BaseException) -> None:
         if path != self.path:
             return
-        self._task = None
+        self._slot.finished()
         message = str(error) if isinstance(error, AnalysisFailed) else f"The paper could not be analysed: {error}"
         self.failed.emit(message)
 
     def busy(self) -> bool:
-        return self._task is not None
+        return self._slot.busy()
 
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self._slot.cancel()

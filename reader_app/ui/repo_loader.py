@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from reader_app.ui.background import BackgroundTask
+from reader_app.ui.background import BackgroundTask, TaskSlot
 
 
 def _scan(root: Path):
@@ -22,28 +22,25 @@ class RepoLoader(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._task: BackgroundTask | None = None
+        self._slot = TaskSlot()
 
     def load(self, root: Path) -> None:
-        self.cancel()
         task = BackgroundTask(self, _scan, Path(root))
         task.on_success(self._on_loaded)
         task.on_failure(lambda error: self._on_failed(Path(root), error))
-        self._task = task.start()
+        self._slot.start(task)
 
     def _on_loaded(self, info) -> None:
-        self._task = None
+        self._slot.finished()
         self.loaded.emit(info)
 
     def _on_failed(self, root: Path, error: BaseException) -> None:
-        self._task = None
+        self._slot.finished()
         text = str(error).rstrip(".")
         self.failed.emit(f"The repository {root.name} could not be read: {text}.")
 
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self._slot.cancel()
 
     def busy(self) -> bool:
-        return self._task is not None
+        return self._slot.busy()

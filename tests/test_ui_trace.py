@@ -68,3 +68,15 @@ def test_a_forward_that_fails_is_shown_at_its_line(qtbot, window, tmp_path):
         assert (result.error.line, result.error.line, "error") in window.code_pane.view.highlighted_ranges()
     # the window still works: the layers are listed
     assert window.repo_panels.layers_panel.item_for("fc") is not None
+
+
+@pytest.mark.slow
+def test_a_module_list_shows_the_shapes_through_its_parts(qtbot, window):
+    from conftest import REPO_ROOT
+
+    repo = REPO_ROOT / "tests" / "fixtures" / "repos" / "gpt_config"
+    window.store.set_setting(CONSENT_KEY + repo_id_for(repo), True)
+    with qtbot.waitSignal(window.trace.traced, timeout=120_000):
+        open_repo(qtbot, window, repo)
+    blocks = window.repo_panels.layers_panel.item_for("transformer.h")
+    assert "through its" in blocks.text(3) and blocks.text(3).startswith("in (batch, seq_len, ")

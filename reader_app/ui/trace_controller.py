@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QProgressBar, QPushButton, QStatusBar
 
 from reader_app.notes import NotesStore
 from reader_app.trace import TraceRequest, run_trace
+from reader_app.trace.result import dims_text
 from reader_app.ui.background import BackgroundTask
 from reader_app.ui.code_pane import CodePane
 from reader_app.ui.repo_panels import RepoPanels
@@ -164,12 +165,21 @@ class TraceController(QObject):
     def shapes_for(self, layer_name: str) -> str:
         if self.result is None:
             return ""
-        traced = self.result.layer(self._prefix() + layer_name)
+        name = self._prefix() + layer_name
+        traced = self.result.layer(name)
         if traced is None:
             return ""
-        if not traced.calls:
+        if traced.calls:
+            return traced.calls[0].text()
+        # a ModuleList / ModuleDict is never called itself: forward() calls its parts
+        parts = [layer for layer in self.result.layers
+                 if layer.name.startswith(name + ".") and "." not in layer.name[len(name) + 1:] and layer.calls]
+        if not parts:
             return "not called by forward()"
-        return traced.calls[0].text()
+        first, last = parts[0].calls[0], parts[-1].calls[-1]
+        ins = ", ".join(dims_text(d) for d in first.in_dims) or "()"
+        outs = ", ".join(dims_text(d) for d in last.out_dims) or "()"
+        return f"in {ins} -> out {outs} (through its {len(parts)} parts)"
 
     def _apply(self) -> None:
         panel = self.repo_panels.layers_panel

@@ -120,3 +120,18 @@ def test_exporting_from_the_window_writes_markdown_beside_nothing_half_done(qtbo
     assert "exported note" in text and "Attention-Pooled" in text
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
     task.cancel()
+
+
+def test_right_clicking_a_highlight_offers_to_recolour_and_delete_it(qtbot, window):
+    words = window.notes.interaction.words(0)[:3]
+    layer = window.notes.layer
+    made = layer.add_highlight(0, words)
+    x0, y0, x1, y1 = words[0][:4]
+    assert layer.annotation_at(0, (x0 + x1) / 2, (y0 + y1) / 2).id == made.id
+    menu = layer.context_menu(made)
+    colours = next(a.menu() for a in menu.actions() if a.text() == "Colour")
+    next(a for a in colours.actions() if a.text() == "Green").trigger()
+    assert window.store.get_annotation(made.id).color == "#5fb236"
+    next(a for a in menu.actions() if a.text() == "Delete").trigger()
+    assert window.store.get_annotation(made.id) is None
+    assert layer.annotation_at(0, (x0 + x1) / 2, (y0 + y1) / 2) is None

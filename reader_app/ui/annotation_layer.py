@@ -197,7 +197,34 @@ class AnnotationLayer(QObject):
                 return note
         return None
 
+    def edit(self, note: Annotation) -> None:
+        dialog = NoteDialog(f"Edit {note.kind.replace('_', ' ')}", quote=note.text, note=note.note, tags=note.tags,
+                            colour=note.color, show_colour=note.kind != "layer_link", parent=self.view)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            text, tags, colour = dialog.values()
+            self.store.update_annotation(note.id, note=text, tags=tags, color=colour)
+
+    def context_menu(self, note: Annotation) -> QMenu:
+        """Right-click on an annotation of the page: edit it, recolour it, delete it."""
+        menu = QMenu(self.view)
+        menu.addAction("Edit Note…", lambda: self.edit(note))
+        if note.kind != "layer_link":
+            colours = menu.addMenu("Colour")
+            for name, value in COLORS.items():
+                colours.addAction(colour_icon(value), name.capitalize(),
+                                  lambda v=value: self.store.update_annotation(note.id, color=v))
+        menu.addSeparator()
+        menu.addAction("Delete", lambda: self.store.delete_annotation(note.id))
+        return menu
+
     def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.ContextMenu:
+            hit = self.view.to_page_point(QPointF(event.pos()))
+            note = self.annotation_at(*hit) if hit else None
+            if note is not None:
+                self.context_menu(note).popup(event.globalPos())
+                return True
+            return False
         if event.type() == QEvent.Type.ToolTip:
             hit = self.view.to_page_point(QPointF(event.pos()))
             note = self.annotation_at(*hit) if hit else None

@@ -120,7 +120,9 @@ class ConnectPanel(QWidget):
                 suggestion.setToolTip(f"matched “{mention['term']}” ({mention['kind']})")
                 self.suggestions.addItem(suggestion)
             if not entry.get("mentions"):
-                self.suggestions.addItem("The paper never mentions this kind of layer by name.")
+                self.suggestions.addItem(
+                    "This layer holds other layers: pick one of its parts to see where the paper speaks of it."
+                    if not entry.get("kinds") else "The paper never mentions this kind of layer by name.")
             self.layer_activated.emit(item.text(0))
         self._set_buttons()
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar,
-                               QWidget)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
 
 from reader_app.notes import NotesStore, paper_id_for, repo_id_for
 from reader_app.paths import sample_paper, sample_repo
@@ -23,19 +22,25 @@ from reader_app.ui.repo_loader import RepoLoader
 from reader_app.ui.repo_panels import RepoPanels
 from reader_app.ui.settings_dialog import SettingsDialog, clone_cache
 from reader_app.ui.theme import apply_theme
-from reader_app.ui.workflow_controller import WorkflowController
 from reader_app.ui.trace_controller import TraceController
+from reader_app.ui.workflow_controller import WorkflowController
 
 APP_TITLE = "Paper & Repo Reader"
 
 
 class MainWindow(QMainWindow):
-    """The application window.
+    """The application window: the reading-workflow sidebar, the paper pane, and the code pane above its
+    Layers and Files panels, in splitters.
 
     Attributes:
-        store: the notes store (reading progress, annotations).
+        store: the notes store (reading progress, annotations, settings that travel with the work).
+        settings: how the window was left (QSettings: geometry, splitters, recent files, preferences).
         paper_pane, code_pane, checklist: the three panes.
-        repo_loader: scans a repository in the background and reports its anatomy.
+        paper_panels: the paper's analysis with its Outline and Figures panels.
+        repo_panels: the repository's Layers and Files panels; repo_loader scans a repository.
+        notes: annotation tools, page layer and Notes panel; trace: shape tracing.
+        workflow: Go actions, evidence and timers of the checklist; connector: Connect and Math panels.
+        paper_id, repo_id, repo_root: what is open.
 
     Signals:
         repo_ready(object): a repository was scanned (RepoInfo) and its main model is shown.
@@ -52,10 +57,19 @@ class MainWindow(QMainWindow):
         self.repo_id = ""
         self.setAcceptDrops(True)
         self.setMinimumSize(720, 480)
+        self._build_panes()
+        self._build_controllers()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.statusBar().showMessage("Open a paper (Ctrl+O) or drop a PDF here.")
+        self._restore_geometry()
+        self._update_title()
 
+    def _build_panes(self) -> None:
         self.paper_pane = PaperPane(self)
         self.code_pane = CodePane(self)
-        self.checklist = ChecklistPanel(store, self)
+        self.checklist = ChecklistPanel(self.store, self)
         self.sidebar = QTabWidget(self)
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setDocumentMode(True)
@@ -86,34 +100,26 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 2)
         self.setCentralWidget(self.splitter)
 
-        self.notes = NotesController(self, store)
+    def _build_controllers(self) -> None:
+        self.notes = NotesController(self, self.store)
         self.sidebar.addTab(self.notes.panel, "Notes")
         self.notes.go_to.connect(self.go_to_annotation)
         self.notes.message.connect(self._show_message)
         self.repo_panels.layers_panel.note_requested.connect(
             lambda layer: self.notes.ask_layer_note(self.repo_panels.model.name if self.repo_panels.model else "",
                                                     layer.name))
-
-        self.trace = TraceController(self.code_pane, self.repo_panels, store, self.statusBar(), self.settings, self)
-
+        self.trace = TraceController(self.code_pane, self.repo_panels, self.store, self.statusBar(), self.settings,
+                                     self)
         self.workflow = WorkflowController(self)
         self.connector = ConnectController(self)
         self.sidebar.insertTab(3, self.connector.tabs, "Connect")
         self.sidebar.insertTab(4, self.connector.notation, "Math")
         self.checklist.reset_button.clicked.connect(self.workflow.reset)
-
         self.repo_loader = RepoLoader(self)
         self.repo_loader.loaded.connect(self._on_repo_loaded)
         self.repo_loader.failed.connect(self._on_repo_failed)
         self.paper_pane.paper_opened.connect(self._on_paper_opened)
         self.paper_panels.paper_analysed.connect(self._offer_clone)
-
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
-        self.statusBar().showMessage("Open a paper (Ctrl+O) or drop a PDF here.")
-        self._restore_geometry()
-        self._update_title()
 
     # ----- actions, menus, toolbar ------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:

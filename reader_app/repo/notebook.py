@@ -1,8 +1,9 @@
 """Jupyter notebooks as Python source: their code cells, joined, with IPython-only lines commented out."""
 from __future__ import annotations
 
-import ast
 import json
+
+from reader_app.pyparse import parse
 
 CELL_MARKER = "# %% [cell {number}]"
 
@@ -45,7 +46,7 @@ def notebook_code(raw: str, name: str = "notebook") -> tuple[str, list[str]]:
         number += 1
         lines = _cell_lines(cell)
         try:
-            ast.parse("\n".join(lines))
+            parse("\n".join(lines))
         except (SyntaxError, ValueError) as err:
             problems.append(f"{name}, code cell {number}: syntax error ({getattr(err, 'msg', err)}); "
                             "that cell was skipped.")

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
+from reader_app.pyparse import parse
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ParsedFile, RepoIndex, module_name
 from reader_app.repo.layers import extract_layers
@@ -40,7 +41,7 @@ def read_source(root: str | Path, rel: str) -> str:
 
 def _parse(source: SourceFile, problems: list[str]) -> ParsedFile | None:
     try:
-        tree = ast.parse(source.text, filename=source.rel)
+        tree = parse(source.text, filename=source.rel)
     except SyntaxError as err:
         problems.append(f"{source.rel} line {err.lineno}: syntax error ({err.msg}); "
                         "the rest of the repository was read without it.")

@@ -66,3 +66,23 @@ def no_leaked_children(request):
             break
         time.sleep(0.1)
     assert not extra, f"child processes left running: {extra}"
+
+
+@pytest.fixture
+def empty_window(qtbot):
+    """The real main window, shown offscreen, with nothing open; closed after the test."""
+    from ui_helpers import make_window
+
+    window = make_window(qtbot)
+    yield window
+    window.close()
+
+
+@pytest.fixture
+def sample_window(qtbot, empty_window):
+    """The main window with the sample paper open and its first page painted."""
+    from reader_app.paths import sample_paper
+    from ui_helpers import open_and_paint
+
+    open_and_paint(qtbot, empty_window, sample_paper())
+    return empty_window

@@ -5,15 +5,11 @@ import pymupdf
 import pytest
 
 from reader_app.paths import sample_paper
-from ui_helpers import make_window, open_and_paint
 
 
 @pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    open_and_paint(qtbot, window, sample_paper())
-    yield window
-    window.close()
+def window(sample_window):
+    return sample_window
 
 
 def _broken_files(tmp_path):

@@ -14,15 +14,13 @@ from PySide6.QtWidgets import QApplication
 
 from conftest import REPO_ROOT
 from reader_app.paths import sample_paper, sample_repo
-from ui_helpers import make_window, open_repo
+from ui_helpers import open_repo
 
 
 @pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    yield window
-    window.set_theme("light")
-    window.close()
+def window(empty_window):
+    yield empty_window
+    empty_window.set_theme("light")  # the theme is application-wide: leave it as found
 
 
 def test_settings_are_kept_and_used_by_the_next_trace(qtbot, window):

@@ -7,16 +7,13 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from reader_app.notes.query import AnnotationFilter
 from reader_app.paths import sample_paper, sample_repo
-from ui_helpers import make_window, open_and_paint, open_repo
+from ui_helpers import open_repo
 
 
 @pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    open_and_paint(qtbot, window, sample_paper())
-    qtbot.waitUntil(lambda: window.notes.interaction.words(0) is not None, timeout=10_000)
-    yield window
-    window.close()
+def window(qtbot, sample_window):
+    qtbot.waitUntil(lambda: sample_window.notes.interaction.words(0) is not None, timeout=10_000)
+    return sample_window
 
 
 def _point_of(window, page, x, y) -> QPoint:

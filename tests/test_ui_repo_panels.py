@@ -9,14 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from reader_app.paths import data_dir, sample_repo
-from ui_helpers import make_window, open_repo
+from ui_helpers import open_repo
 
 
 @pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    yield window
-    window.close()
+def window(empty_window):
+    return empty_window
 
 
 def test_the_file_tree_gives_every_file_its_role(qtbot, window):

@@ -8,14 +8,12 @@ import pytest
 from reader_app.notes import repo_id_for
 from reader_app.paths import sample_repo
 from reader_app.ui.trace_controller import CONSENT_KEY
-from ui_helpers import make_window, open_repo
+from ui_helpers import open_repo
 
 
 @pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    yield window
-    window.close()
+def window(empty_window):
+    return empty_window
 
 
 def test_nothing_runs_before_the_reader_agrees(qtbot, window):

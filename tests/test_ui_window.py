@@ -13,11 +13,8 @@ from ui_helpers import make_window, non_white_fraction, open_and_paint, open_rep
 
 
 @pytest.fixture
-def window(qtbot):
-    window = make_window(qtbot)
-    open_and_paint(qtbot, window, sample_paper())
-    yield window
-    window.close()
+def window(sample_window):
+    return sample_window
 
 
 def test_the_sample_opens_with_its_page_count(window):

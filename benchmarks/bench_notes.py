@@ -104,7 +104,7 @@ def median_time(action) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main() -> int:
     folder = Path(tempfile.mkdtemp())
     pdf = paper(folder)
     pid = paper_id_for(pdf)
@@ -135,8 +135,10 @@ def main() -> None:
              plain_pdf),
         ]
         print(f"{'export':<15}{'engine s':>10}{'baseline s':>12}{'ratio':>8}   target < 5 s")
+        met = True
         for name, engine, baseline in rows:
             engine_s, base_s = median_time(engine), median_time(baseline)
+            met = met and engine_s < 5
             verdict = "ok" if engine_s < 5 else "TOO SLOW"
             print(f"{name:<15}{engine_s:>10.3f}{base_s:>12.3f}{engine_s / base_s:>8.1f}   {verdict}")
     def import_into_empty():
@@ -153,7 +155,8 @@ def main() -> None:
     print(f"panel: window of 100 at row 5000 {window * 1000:.1f} ms, filtered count {filtered * 1000:.1f} ms, "
           f"all 10,000 rows {everything * 1000:.0f} ms (window / all = {window / everything:.3f})")
     store.close()
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -27,7 +27,7 @@ LLAMA = FIXTURES / "llama_rotary" / "llama" / "model.py"
 SEVEN_B = ["--arg", "dim=4096", "--arg", "n_layers=32", "--arg", "n_heads=32", "--arg", "vocab_size=32000"]
 
 
-def zero_config() -> None:
+def zero_config() -> bool:
     repos = sorted(p.parent for p in FIXTURES.glob("*/EXPECTED.json"))
     ok = 0
     print(f"(1) zero-config traces of {len(repos)} fixture repositories (folder in, no options)")
@@ -41,6 +41,7 @@ def zero_config() -> None:
         print(f"    {'ok ' if success else 'FAIL'} {repo.name:24s} {result.class_name}{main} on {result.device}, "
               f"{len(result.layers)} layers, {len(result.lines)} lines, {result.elapsed:.1f} s{note}")
     print(f"    zero-config success: {ok} of {len(repos)} (target: at least 14 of 15)\n")
+    return ok >= len(repos) * 14 / 15
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -82,7 +83,7 @@ def _timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
     return wall, peak[0] / 1024, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
-def seven_b(repeats: int) -> None:
+def seven_b(repeats: int) -> bool:
     print("(2) ~7B LLaMA-style model (dim 4096, 32 layers, 32 heads, vocab 32000), per-layer and per-line, "
           "from the command line")
     args = [str(LLAMA), "--class", "Transformer", *SEVEN_B, "--json"]
@@ -108,6 +109,7 @@ def seven_b(repeats: int) -> None:
     print(f"    peak memory, CLI + child: {peak:.0f} MB (target < 1536 MB); baseline import torch: "
           f"{max(r[1] for r in baseline):.0f} MB")
     print(f"    child phases (s since start of session): {result.get('timings')}\n")
+    return result["error"] is None and wall < 5.0 and peak < 1536
 
 
 def _llama_params(args: dict) -> float:
@@ -117,7 +119,7 @@ def _llama_params(args: dict) -> float:
     return 2 * vocab * dim + layers * (4 * dim * dim + 3 * dim * hidden + 2 * dim) + dim
 
 
-def capture_cost(repeats: int) -> None:
+def capture_cost(repeats: int) -> bool:
     """Per-line capture (hooks + line probes) against a plain meta forward of the same 7B model; the plain
     forward runs the same instrumented code with nobody listening, as the probes cost nothing then."""
     import torch
@@ -164,19 +166,20 @@ def capture_cost(repeats: int) -> None:
     print(f"    + per-layer hooks: {times['layers'] * 1000:.0f} ms, ratio {times['layers'] / times['plain']:.2f}x")
     print(f"    + per-line capture ({len(rec.lines)} line records, {len(rec.calls)} module calls): "
           f"{times['lines'] * 1000:.0f} ms, ratio {times['lines'] / times['plain']:.2f}x (target <= 2x)\n")
+    return times["lines"] / times["plain"] <= 2.0
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one repetition instead of three")
     parser.add_argument("--skip-fixtures", action="store_true", help="only the 7B figures")
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
-    if not args.skip_fixtures:
-        zero_config()
-    seven_b(repeats)
-    capture_cost(15 if not args.quick else 5)
+    met = zero_config() if not args.skip_fixtures else True
+    met = seven_b(repeats) and met
+    met = capture_cost(15 if not args.quick else 5) and met
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

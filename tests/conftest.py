@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
+import thread_guards
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+thread_guards.install()
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -66,6 +70,27 @@ def no_leaked_children(request):
             break
         time.sleep(0.1)
     assert not extra, f"child processes left running: {extra}"
+
+
+@pytest.fixture(autouse=True)
+def window_threads_stay_clean(request, monkeypatch):
+    """In tests that drive the window: no thread but the main one compiles Python (see thread_guards),
+    and once the test's widgets are closed no pool task, Python thread or QTimer is left running."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    thread_guards.take_compiles_off_main()
+    threads_before = {t.ident for t in threading.enumerate()}
+    timers = thread_guards.TimerWatch(monkeypatch)
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    compiled = thread_guards.take_compiles_off_main()
+    assert not compiled, "Python was compiled off the main thread:\n" + "\n".join(compiled)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0, "pool tasks still running after the test"
+    assert not timers.running(), f"timers still running after the test: {timers.running()}"
+    assert not thread_guards.live_threads(threads_before), \
+        f"threads still running after the test: {thread_guards.live_threads(threads_before)}"
 
 
 @pytest.fixture

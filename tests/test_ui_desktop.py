@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from conftest import REPO_ROOT
 from reader_app.paths import sample_paper, sample_repo
-from ui_helpers import open_repo
+from ui_helpers import open_and_paint, open_repo
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_settings_are_kept_and_used_by_the_next_trace(qtbot, window):
     assert float(window.settings.value("trace/timeout")) == 17
     open_repo(qtbot, window, sample_repo())
     assert window.trace.request().timeout == 17
-    window.open_paper(sample_paper())
+    open_and_paint(qtbot, window, sample_paper())
     assert window.paper_pane.view.zoom() == pytest.approx(1.5)
 
 

@@ -18,7 +18,15 @@ def make_window(qtbot, store: NotesStore | None = None) -> MainWindow:
 
 def open_and_paint(qtbot, window: MainWindow, path: Path) -> None:
     with qtbot.waitSignal(window.paper_pane.view.first_page_painted, timeout=15_000):
-        assert window.open_paper(path)
+        window.open_paper(path)
+
+
+def open_and_fail(qtbot, window: MainWindow, path: Path) -> str:
+    """Open a file the window cannot show; the sentence it said."""
+    with qtbot.waitSignal(window.paper_pane.open_failed, timeout=40_000) as blocker:
+        window.open_paper(path)
+    assert blocker.args[0] == Path(path)
+    return blocker.args[1]
 
 
 def open_repo(qtbot, window: MainWindow, root: Path):

@@ -19,6 +19,10 @@ class RenderServerDied(Exception):
     """The server process ended (or broke the protocol) while we waited for it."""
 
 
+class RenderServerHung(RenderServerDied):
+    """The server did not answer within the time allowed and was stopped."""
+
+
 class RenderServer:
     """One render server process. Not thread-safe: one thread talks to it at a time."""
 
@@ -40,9 +44,29 @@ class RenderServer:
         except (OSError, ValueError, struct.error) as error:
             raise RenderServerDied(str(error)) from None
 
-    def open(self, path: str, password: str | None = None) -> dict:
-        """Open a PDF: {"pages": [[w, h], ...], "repaired": bool} or {"error": sentence, "needs_password"}."""
-        return self.ask({"op": "open", "path": str(path), "password": password})[0]
+    def open(self, path: str, password: str | None = None, timeout: float | None = None) -> dict:
+        """Open a PDF: {"pages": [[w, h], ...], "repaired": bool} or {"error": sentence, "needs_password"}.
+
+        With `timeout`, a server that has not answered by then (MuPDF can hang on a hostile file) is
+        killed and RenderServerHung raised."""
+        if timeout is None:
+            return self.ask({"op": "open", "path": str(path), "password": password})[0]
+        expired = threading.Event()
+
+        def stop() -> None:
+            expired.set()
+            self.process.kill()
+
+        watchdog = threading.Timer(timeout, stop)
+        watchdog.start()
+        try:
+            return self.ask({"op": "open", "path": str(path), "password": password})[0]
+        except RenderServerDied:
+            if expired.is_set():
+                raise RenderServerHung(f"no answer within {timeout:g} s") from None
+            raise
+        finally:
+            watchdog.cancel()
 
     def _read_exact(self, size: int) -> bytes:
         data = self.process.stdout.read(size)

@@ -1,7 +1,7 @@
 """Plain data classes the repository engine hands out: file roles, model classes, layers, patterns."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ROLES = ("model", "training", "data", "helpers", "config", "dependencies", "readme", "notebook", "tests", "other")
@@ -58,6 +58,12 @@ class Layer:
             "children": [child.to_json() for child in self.children],
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Layer":
+        layer = _from_fields(cls, data)
+        layer.children = [Layer.from_json(child) for child in data.get("children", [])]
+        return layer
+
 
 @dataclass
 class ModelClass:
@@ -97,6 +103,10 @@ class ModelClass:
             "score": round(self.score, 2), "reasons": list(self.reasons),
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> "ModelClass":
+        return _from_fields(cls, data)
+
 
 @dataclass
 class Pattern:
@@ -120,6 +130,11 @@ class Pattern:
     def to_json(self) -> dict:
         return {"kind": self.kind, "file": self.file, "line": self.line, "end_line": self.end_line,
                 "explanation": self.explanation}
+
+
+def _from_fields(cls, data: dict):
+    """An instance of the data class `cls` from its JSON form (keys it does not know are ignored)."""
+    return cls(**{f.name: data[f.name] for f in fields(cls) if f.init and f.name in data})
 
 
 @dataclass
@@ -171,12 +186,15 @@ class RepoInfo:
                 return role.role
         return None
 
-    def to_json(self) -> dict:
-        """A JSON-ready dict in the shape `reader-app repo --json` prints (paths relative to root)."""
+    def to_json(self, with_layer_table: bool = False) -> dict:
+        """A JSON-ready dict in the shape `reader-app repo --json` prints (paths relative to root).
+
+        `with_layer_table` adds every model's layers, so that `from_json` gives back the whole RepoInfo
+        (a child process scans; the window gets plain data)."""
         main = None
         if self.main is not None:
             main = self.main.to_json()
-        return {
+        data = {
             "root": str(self.root),
             "roles": [{"path": r.path, "role": r.role, "reason": r.reason} for r in self.roles],
             "models": [m.to_json() for m in self.models],
@@ -185,3 +203,24 @@ class RepoInfo:
             "patterns": [p.to_json() for p in self.patterns],
             "problems": list(self.problems),
         }
+        if with_layer_table:
+            data["layer_table"] = [{"file": file, "name": name, "layers": [layer.to_json() for layer in layers]}
+                                   for (file, name), layers in self.layer_table.items()]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RepoInfo":
+        """The RepoInfo that `to_json(with_layer_table=True)` described."""
+        models = [ModelClass.from_json(m) for m in data.get("models", [])]
+        info = cls(root=Path(data["root"]),
+                   roles=[_from_fields(FileRole, r) for r in data.get("roles", [])],
+                   models=models,
+                   main=next((m for m in models if m.main), None),
+                   patterns=[_from_fields(Pattern, p) for p in data.get("patterns", [])],
+                   problems=list(data.get("problems", [])))
+        info.layer_table = {(entry["file"], entry["name"]): [Layer.from_json(layer) for layer in entry["layers"]]
+                            for entry in data.get("layer_table", [])}
+        if info.main is not None:
+            info.layers = info.layer_table.get((info.main.file, info.main.name)) or \
+                [Layer.from_json(layer) for layer in data.get("layers", [])]
+        return info

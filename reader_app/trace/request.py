@@ -28,6 +28,8 @@ class TraceRequest:
 
     Attributes:
         path: a repository folder or a .py file.
+        file: the model's file inside the folder `path` (relative or absolute), as the repository scan
+            resolved it; with `class_name` nothing is looked up again (names repeat across files).
         class_name: the class (or factory function) to trace; None means the repository's main model.
         args: constructor overrides by name (config fields too).
         inputs: forward() input specs such as "x=2,16:long"; empty means zero-config inputs.
@@ -41,6 +43,7 @@ class TraceRequest:
 
     path: str
     class_name: str | None = None
+    file: str | None = None
     args: dict = field(default_factory=dict)
     inputs: list[str] = field(default_factory=list)
     device: str = "meta"
@@ -120,6 +123,11 @@ def resolve(request: TraceRequest) -> tuple[Path, Path, str | None]:
     path = Path(request.path).resolve()
     if path.is_file():
         return repository_root(path), path, request.class_name
+    if request.file:
+        file = (path / request.file).resolve()
+        if not file.is_file() or not file.is_relative_to(path):
+            raise LookupError(f"no file {request.file} in {request.path}")
+        return path, file, request.class_name
     if request.class_name:
         file = file_defining(path, request.class_name)
         if file is None:

@@ -41,6 +41,7 @@ class ScreenshotTaker:
         window.paper_pane.view.first_page_painted.connect(lambda: self._done("page"))
         window.repo_ready.connect(lambda _info: self._done("repo"))
         window.repo_loader.failed.connect(lambda _msg: self._done("repo"))
+        window.paper_pane.open_failed.connect(lambda _path, _msg: self._done("page"))
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, self._timeout)
 
     def _done(self, what: str) -> None:
@@ -115,7 +116,9 @@ def run_gui(args) -> int:
     paper, repo = _session_to_open(args, window)
     shooter = ScreenshotTaker(app, window, Path(args.screenshot), repo is not None) if args.screenshot else None
     window.show()
-    if paper is not None and not window.open_paper(paper) and shooter:
+    if paper is not None:
+        window.open_paper(paper)
+    elif shooter:
         shooter.waiting.discard("page")
     if repo is not None:
         window.open_repository(repo)

@@ -2,25 +2,32 @@
 
 The shape follows Anki's CollectionOp: the operation never touches widgets, the callbacks run on the
 main thread. `progress` may be called from the worker at any rate; it is forwarded by signal.
+
+A worker thread must never compile Python (CPython 3.11 shares the AST builder's state between
+threads): the operation only waits on child processes and decodes data, the modules it needs are
+imported by the caller beforehand, and a failure travels to the main thread as the exception object,
+never as a formatted traceback (3.11 parses source lines to format one).
 """
 from __future__ import annotations
 
-import logging
 import threading
-import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-log = logging.getLogger(__name__)
-
 
 class _Relay(QObject):
-    """Carries a worker's outcome to the thread the relay lives in (the GUI thread)."""
+    """Carries a worker's outcome to the thread the relay lives in (the GUI thread); it deletes itself
+    once the task has ended, delivered or not."""
 
     succeeded = Signal(object)
     failed = Signal(object)
     progressed = Signal(object)
+    ended = Signal()
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self.ended.connect(self.deleteLater)
 
 
 class _Runnable(QRunnable):
@@ -33,10 +40,14 @@ class _Runnable(QRunnable):
         try:
             result = task.fn(*task.args)
         except BaseException as error:  # the worker must never take the app down
-            log.debug("background task failed:\n%s", traceback.format_exc())
-            task.deliver(task.relay.failed, error)
+            task.deliver(task.relay.failed, error.with_traceback(None))
         else:
             task.deliver(task.relay.succeeded, result)
+        finally:
+            try:
+                task.relay.ended.emit()
+            except RuntimeError:  # the owner (and the relay with it) was deleted meanwhile
+                pass
 
 
 class BackgroundTask:
@@ -84,6 +95,11 @@ class BackgroundTask:
     def start(self) -> "BackgroundTask":
         QThreadPool.globalInstance().start(_Runnable(self))
         return self
+
+
+def wait_for_background_tasks(timeout_ms: int = 10_000) -> bool:
+    """Wait (at most `timeout_ms`) for every pool task to end; call after cancelling them. True when done."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 class TaskSlot:

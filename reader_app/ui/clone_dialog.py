@@ -10,9 +10,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QPr
 from reader_app.ui.background import BackgroundTask
 
 
-def _clone(task: BackgroundTask, url: str, cache: Path | None) -> Path:
-    from reader_app.repo import clone_repo
-
+def _clone(task: BackgroundTask, clone_repo, url: str, cache: Path | None) -> Path:
     return clone_repo(url, cache_dir=cache, progress=lambda percent, phase: task.report((percent, phase)),
                       cancel=task.cancel_event)
 
@@ -61,7 +59,10 @@ class CloneDialog(QDialog):
         self.progress.show()
         self.phase.setStyleSheet("color: palette(placeholder-text);")
         self.phase.setText("Connecting…")
-        task = BackgroundTask(self, _clone, url, self.cache, pass_task=True)
+        # imported here, on the main thread (GitPython costs start-up time; no import may run on a worker)
+        from reader_app.repo.clone import clone_repo
+
+        task = BackgroundTask(self, _clone, clone_repo, url, self.cache, pass_task=True)
         task.on_progress(self._on_progress)
         task.on_success(self._on_done)
         task.on_failure(lambda error: self._show_error(str(error)))
@@ -69,12 +70,17 @@ class CloneDialog(QDialog):
 
     def cancel(self) -> None:
         """Cancel a running clone (nothing is left behind), or close the dialog."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-            self._reset("The clone was cancelled; nothing was kept.")
-        else:
+        if not self.cancel_clone():
             self.reject()
+
+    def cancel_clone(self) -> bool:
+        """Stop a running clone; True when there was one."""
+        if self._task is None:
+            return False
+        self._task.cancel()
+        self._task = None
+        self._reset("The clone was cancelled; nothing was kept.")
+        return True
 
     def busy(self) -> bool:
         return self._task is not None
@@ -102,6 +108,5 @@ class CloneDialog(QDialog):
         self.phase.setText(message)
 
     def closeEvent(self, event) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self.cancel_clone()
         super().closeEvent(event)

@@ -12,7 +12,10 @@ from reader_app.ui.dataflow_view import DataFlowView
 from reader_app.ui.hyperparams_panel import HyperparamsPanel
 from reader_app.ui.insights import Insights
 from reader_app.ui.notation_panel import NotationHover, NotationPanel
-from reader_app.workflow.dataflow import build_dataflow
+from reader_app.ui.source_requests import SourceRequest
+from reader_app.workflow.flow_model import DataFlow
+
+FLOW_TIMEOUT_S = 60
 
 
 class _Box:
@@ -33,6 +36,9 @@ class ConnectController(QObject):
         self.dataflow = DataFlowView()
         self.hyperparams = HyperparamsPanel()
         self.notation = NotationPanel()
+        self.flow_request = SourceRequest(FLOW_TIMEOUT_S, self)
+        self.flow_request.answered.connect(lambda answer: self.dataflow.set_flow(DataFlow.from_json(answer["flow"])))
+        self.flow_request.failed.connect(self.dataflow.show_problem)
         NotationHover(window.paper_pane.view, self.notation)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -43,8 +49,8 @@ class ConnectController(QObject):
         self.insights.failed.connect(self._on_failed)
         self.insights.started.connect(lambda: self.connect.status.setText("Finding the passages about each layer…"))
         window.paper_panels.paper_analysed.connect(lambda _p: self.refresh())
-        window.repo_ready.connect(lambda _info: self.refresh())
-        window.trace.traced.connect(lambda _result: self._update_flow())
+        window.repo_ready.connect(self._on_repo)
+        window.trace.traced.connect(self._on_traced)
         self._unsubscribe = window.store.subscribe(self._on_store_changed)
         self.connect.passage_activated.connect(self._show_passage)
         self.connect.link_passage.connect(self.link_passage)
@@ -60,14 +66,25 @@ class ConnectController(QObject):
 
     def shutdown(self) -> None:
         self.insights.cancel()
+        self.flow_request.cancel()
         self._unsubscribe()
 
     def refresh(self) -> None:
         window = self.window
         paper = window.paper_panels.analysis.paper
-        root = window.repo_panels.info.root if window.repo_panels.info else None
-        self.insights.refresh(window.paper_pane.path, window.paper_pane.password, paper, root)
-        self._update_flow()
+        self.insights.refresh(window.paper_pane.path, window.paper_pane.password, paper, window.repo_loader.repo_json)
+
+    def _on_repo(self, _info) -> None:
+        self.flow_request.cancel()
+        if self.window.repo_loader.flow is not None:
+            self.dataflow.set_flow(self.window.repo_loader.flow)  # read with the scan, shapes come with a trace
+        self.refresh()
+
+    def _on_traced(self, result) -> None:
+        """The shapes go on the data flow: the worker reads forward() again with the trace beside it."""
+        if self.window.repo_loader.repo_json is not None:
+            self.flow_request.ask({"op": "dataflow", "repo": self.window.repo_loader.repo_json, "model": None,
+                                   "trace": result.to_json()})
 
     # ----- results in ---------------------------------------------------------------------------------
     def _on_insights(self, data: dict) -> None:
@@ -78,12 +95,6 @@ class ConnectController(QObject):
     def _on_failed(self, message: str) -> None:
         for panel in (self.connect, self.hyperparams, self.notation):
             panel.status.setText(message)
-
-    def _update_flow(self) -> None:
-        info = self.window.repo_panels.info
-        if info is None:
-            return
-        self.dataflow.set_flow(build_dataflow(info, self.window.trace.result))
 
     def link_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

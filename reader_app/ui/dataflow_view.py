@@ -96,3 +96,7 @@ class DataFlowView(QWidget):
         parts.append("shapes traced" if flow.traced else "no shapes yet (trace the model to see them)")
         parts += flow.missing
         self.status.setText("; ".join(parts[:2]) + (". " + " ".join(parts[2:]) if len(parts) > 2 else "."))
+
+    def show_problem(self, message: str) -> None:
+        """The flow could not be read again (the one on screen, if any, stays)."""
+        self.status.setText(message.rstrip(".") + ".")

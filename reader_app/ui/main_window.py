@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabW
 from reader_app.notes import NotesStore, paper_id_for, repo_id_for
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.ui import settings as window_settings
+from reader_app.ui.background import wait_for_background_tasks
 from reader_app.ui.checklist_panel import ChecklistPanel
 from reader_app.ui.clone_dialog import CloneDialog
 from reader_app.ui.code_pane import CodePane
@@ -264,8 +265,9 @@ class MainWindow(QMainWindow):
         self.open_paper(sample_paper())
         self.open_repository(sample_repo())
 
-    def open_paper(self, path: Path, password: str | None = None) -> bool:
-        return self.paper_pane.open_paper(Path(path), password)
+    def open_paper(self, path: Path, password: str | None = None) -> None:
+        """Start opening a paper: paper_pane.paper_opened or paper_pane.open_failed follows."""
+        self.paper_pane.open_paper(Path(path), password)
 
     def open_repository(self, root: Path) -> None:
         root = Path(root)
@@ -395,6 +397,9 @@ class MainWindow(QMainWindow):
         self.connector.shutdown()
         self.repo_loader.cancel()
         self.trace.cancel()
+        for dialog in self.findChildren(CloneDialog):
+            dialog.cancel_clone()
+        wait_for_background_tasks()  # cancelled tasks end at once; an export being written is let finish
         super().closeEvent(event)
 
     def show_about(self) -> TextDialog:

@@ -11,10 +11,25 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QIntValidator, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from reader_app.paper.render_client import RenderServerDied, give_back, take_server
+from reader_app.paper.render_client import RenderServer, RenderServerDied, RenderServerHung, give_back, take_server
+from reader_app.ui.background import BackgroundTask
 from reader_app.ui.find_bar import FindBar
 from reader_app.ui.message_bar import MessageBar
 from reader_app.ui.pdf_view import PdfView
+
+
+OPEN_TIMEOUT_S = 30.0
+
+
+def _open_on_server(server: RenderServer, path: Path, password: str | None) -> dict:
+    """Runs on a pool thread, waiting on the server's pipe: its reply, or a sentence for what went wrong."""
+    try:
+        return server.open(str(path), password, timeout=OPEN_TIMEOUT_S)
+    except RenderServerHung:
+        return {"error": f"{path.name} took too long to open (over {OPEN_TIMEOUT_S:g} s); the PDF reader was "
+                         "stopped.", "needs_password": False}
+    except RenderServerDied:
+        return {"error": f"{path.name} is damaged: reading it crashed the PDF reader.", "needs_password": False}
 
 
 class PageBox(QWidget):
@@ -53,15 +68,18 @@ class PaperPane(QWidget):
 
     Signals:
         paper_opened(Path): a new paper is on screen.
+        open_failed(Path, str): that file could not be opened; the sentence is in the message bar.
     """
 
     paper_opened = Signal(Path)
+    open_failed = Signal(Path, str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.path: Path | None = None
         self.password: str | None = None
         self._pending: Path | None = None
+        self._opening: tuple[BackgroundTask, RenderServer] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -103,27 +121,44 @@ class PaperPane(QWidget):
         }
 
     # ----- opening ------------------------------------------------------------------------------
-    def open_paper(self, path: Path, password: str | None = None) -> bool:
-        """Show `path`; on failure keep the current paper and explain in the message bar.
+    def open_paper(self, path: Path, password: str | None = None) -> None:
+        """Start showing `path`: paper_opened(path) follows, or open_failed(path, sentence) with the
+        reason in the message bar; the paper on screen stays until the new one is open.
 
-        The PDF is opened in a render server (which then renders it): MuPDF never runs in this process.
+        The PDF is opened in a render server (which then renders it): MuPDF never runs in this process,
+        and the GUI thread never waits for it (a server that hangs is stopped after OPEN_TIMEOUT_S).
         """
+        self.cancel_open()
         path = Path(path)
         server = take_server()
-        try:
-            reply = server.open(str(path), password)
-        except RenderServerDied:
-            server.close()
-            reply = {"error": f"{path.name} is damaged: reading it crashed the PDF reader.", "needs_password": False}
+        task = BackgroundTask(self, _open_on_server, server, path, password)
+        task.on_success(lambda reply: self._on_open_reply(server, path, password, reply))
+        self._opening = (task.start(), server)
+
+    def opening(self) -> bool:
+        return self._opening is not None
+
+    def cancel_open(self) -> None:
+        if self._opening is not None:
+            task, server = self._opening
+            self._opening = None
+            task.cancel()
+            server.close()  # the thread waiting on it returns at once
+
+    def _on_open_reply(self, server: RenderServer, path: Path, password: str | None, reply: dict) -> None:
+        self._opening = None
         if reply.get("error"):
             if server.alive():
                 give_back(server)
+            else:
+                server.close()
             if reply.get("needs_password"):
                 self._pending = path
                 self.message_bar.ask_password(reply["error"])
             else:
                 self.message_bar.show_message(reply["error"], "error")
-            return False
+            self.open_failed.emit(path, reply["error"])
+            return
         self._pending = None
         self.message_bar.hide()
         if reply.get("repaired"):
@@ -135,13 +170,13 @@ class PaperPane(QWidget):
         self.view.set_document(path, [tuple(size) for size in reply["pages"]], password, server)
         self._update_page_box(0)
         self.paper_opened.emit(path)
-        return True
 
     def _retry_with_password(self, password: str) -> None:
         if self._pending is not None:
             self.open_paper(self._pending, password)
 
     def close_paper(self) -> None:
+        self.cancel_open()
         self.view.clear()
         self.path = None
 

@@ -89,6 +89,7 @@ class TraceController(QObject):
         timeout = float(self.settings.value("trace/timeout", 60))
         interpreter = self.settings.value("trace/interpreter", "") or None
         return TraceRequest(path=str(info.root), class_name=main.name if main else None,
+                            file=main.file if main else None,
                             args=dict(self.overrides["args"]), inputs=list(self.overrides["inputs"]),
                             device=self.overrides["device"], timeout=timeout, interpreter=interpreter)
 

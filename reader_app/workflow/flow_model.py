@@ -58,3 +58,9 @@ class DataFlow:
     def to_json(self) -> dict:
         return {"model": self.model, "traced": self.traced, "missing": list(self.missing),
                 "nodes": [vars(node) for node in self.nodes], "edges": [list(e) for e in self.edges]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DataFlow":
+        return cls(model=data.get("model", ""), nodes=[FlowNode(**node) for node in data.get("nodes", [])],
+                   edges=[tuple(edge) for edge in data.get("edges", [])], traced=bool(data.get("traced")),
+                   missing=list(data.get("missing", [])))

@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"no such file: {args.paper}")
     if args.repo and not Path(args.repo).is_dir():
         return _fail(f"no such folder: {args.repo}")
+    from reader_app.ui.system_libraries import window_problem
+
+    problem = window_problem()  # Qt's own answer would be a plugin error and an abort
+    if problem:
+        return _fail(problem)
     from reader_app.paper.render_client import prestart
 
     prestart()  # the page renderer's PyMuPDF import overlaps the window's start-up

@@ -78,3 +78,34 @@ def test_a_module_list_shows_the_shapes_through_its_parts(qtbot, window):
         open_repo(qtbot, window, repo)
     blocks = window.repo_panels.layers_panel.item_for("transformer.h")
     assert "through its" in blocks.text(3) and blocks.text(3).startswith("in (batch, seq_len, ")
+
+
+@pytest.mark.slow
+def test_the_trace_runs_the_class_the_window_shows_when_another_file_has_one_of_that_name(qtbot, window, tmp_path):
+    """Class names repeat across files (an old copy, an export script): the window traces the file the
+    scan resolved, and the data flow of forward() gets that model's shapes."""
+    net = ("import torch.nn as nn\n\n\n"
+           "class Net(nn.Module):\n"
+           "    def __init__(self):\n"
+           "        super().__init__()\n"
+           "        self.fc = nn.Linear({0}, {1})\n\n"
+           "    def forward(self, x):\n"
+           "        return self.fc(x)\n")
+    (tmp_path / "aaa_old").mkdir()
+    (tmp_path / "aaa_old" / "net.py").write_text(net.format(3, 2))  # found first by a name search
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "__init__.py").write_text("")
+    (tmp_path / "models" / "net.py").write_text(net.format(16, 7))
+    (tmp_path / "train.py").write_text("from models.net import Net\n\nmodel = Net()\n")
+    window.store.set_setting(CONSENT_KEY + repo_id_for(tmp_path), True)
+    with qtbot.waitSignal(window.trace.traced, timeout=120_000) as blocker:
+        info = open_repo(qtbot, window, tmp_path)
+    assert info.main.file == "models/net.py"
+    result = blocker.args[0]
+    assert result.error is None, result.error
+    assert result.file == "models/net.py"
+    assert window.repo_panels.layers_panel.item_for("fc").text(3).endswith("out (batch, 7)")
+    flow_view = window.connector.dataflow
+    qtbot.waitUntil(lambda: bool(flow_view.canvas.nodes and flow_view.canvas.nodes[-1].shape), timeout=30_000)
+    assert flow_view.canvas.nodes[-1].shape == "(batch, 7)"
+    assert "shapes traced" in flow_view.status.text()

@@ -59,3 +59,31 @@ def test_starting_the_window_on_the_sample_never_imports_torch_or_mupdf(tmp_path
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"status": 0, "torch": False, "mupdf": False}, done.stderr
     assert out.stat().st_size > 10_000  # a real picture of the window, not an empty file
+
+
+ENGINES = ("paper", "repo", "trace", "notes", "workflow", "translate", "session")
+
+
+def _engine_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "reader_app" and parts[1] in ENGINES else None
+
+
+def test_engine_packages_import_each_other_in_one_direction():
+    """No two engines import each other (a cycle makes neither usable alone, and changes ripple both ways)."""
+    edges: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        owner = _engine_of("reader_app." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts))
+        if owner is None:
+            continue
+        for name in _imports(path):
+            other = _engine_of(name)
+            if other and other != owner:
+                edges.setdefault(owner, set()).add(other)
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt}))
+                   for nxt in edges.get(start, ()))
+
+    cycles = sorted({" <-> ".join(sorted((a, b))) for a in edges for b in edges[a] if reaches(b, a, {b})})
+    assert cycles == [], f"engine packages importing each other: {cycles}"

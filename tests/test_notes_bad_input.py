@@ -12,7 +12,7 @@ import pytest
 from test_notes_support import make_pdf, word_highlight
 
 from reader_app.notes import Annotation, NotesStore, NotesStoreError, paper_id_for
-from reader_app.notes.atomic import ExportError
+from reader_app.atomic import ExportError
 from reader_app.notes.export_json import export_json
 from reader_app.notes.export_markdown import export_markdown
 from reader_app.notes.export_pdf import export_annotated_pdf

@@ -82,7 +82,7 @@ def test_annotated_pdf_keeps_the_annotations_the_paper_already_had(tmp_path):
 
 
 def test_annotated_pdf_refuses_another_paper(tmp_path):
-    from reader_app.notes.atomic import ExportError
+    from reader_app.atomic import ExportError
 
     pdf, other = make_pdf(tmp_path / "a.pdf"), make_pdf(tmp_path / "b.pdf", title="Different")
     with NotesStore.open() as store:

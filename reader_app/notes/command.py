@@ -50,7 +50,7 @@ def _format_for(args) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from reader_app.notes import NotesStoreError, paper_id_for
-    from reader_app.notes.atomic import ExportError
+    from reader_app.atomic import ExportError
 
     paper = Path(args.paper)
     if not paper.is_file():

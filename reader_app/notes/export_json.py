@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reader_app.notes.atomic import write_atomic
+from reader_app.atomic import write_atomic
 
 FORMAT = "reader-app-notes"
 FORMAT_VERSION = 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader_app.notes import markdown_text as md
-from reader_app.notes.atomic import write_atomic
+from reader_app.atomic import write_atomic
 from reader_app.notes.figure_images import MAX_REGION_IMAGES, noted_images, write_images
 from reader_app.notes.ids import repo_id_for
 from reader_app.notes.model import Annotation, sort_y

@@ -13,7 +13,7 @@ from pathlib import Path
 import pymupdf
 from pymupdf import mupdf
 
-from reader_app.notes.atomic import ExportError, atomic_path
+from reader_app.atomic import ExportError, atomic_path
 from reader_app.notes.ids import paper_id_for
 from reader_app.notes.model import Annotation
 from reader_app.paper.document import PaperOpenError, open_pdf

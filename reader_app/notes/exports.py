@@ -5,7 +5,7 @@
 Exports only read the store. From a worker thread, open a second NotesStore on the same file (WAL
 lets it read while the GUI thread writes) rather than sharing the GUI thread's store.
 """
-from reader_app.notes.atomic import ExportError
+from reader_app.atomic import ExportError
 from reader_app.notes.export_json import FORMAT_VERSION, export_json, notes_document
 from reader_app.notes.export_markdown import MarkdownExportReport, export_markdown
 from reader_app.notes.export_pdf import PdfExportReport, export_annotated_pdf

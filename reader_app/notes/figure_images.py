@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader_app.notes.atomic import atomic_path, explain
+from reader_app.atomic import atomic_path, explain
 from reader_app.notes.model import Annotation
 
 DPI = 150

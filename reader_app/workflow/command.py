@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from reader_app.cli_errors import fail as _fail
-from reader_app.notes.atomic import ExportError, write_atomic
+from reader_app.atomic import ExportError, write_atomic
 from reader_app.paper import PaperOpenError
 from reader_app.repo import RepoError
 

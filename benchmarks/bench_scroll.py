@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from reader_app.notes import NotesStore  # noqa: E402
 from reader_app.paths import sample_paper  # noqa: E402
-from reader_app.ui.main_window import MainWindow  # noqa: E402
+from reader_app.ui.app.main_window import MainWindow  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "papers"
 PAGES = 40

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"no such file: {args.paper}")
     if args.repo and not Path(args.repo).is_dir():
         return _fail(f"no such folder: {args.repo}")
-    from reader_app.ui.system_libraries import window_problem
+    from reader_app.ui.app.system_libraries import window_problem
 
     problem = window_problem()  # Qt's own answer would be a plugin error and an abort
     if problem:
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     from reader_app.paper.render_client import prestart
 
     prestart()  # the page renderer's PyMuPDF import overlaps the window's start-up
-    from reader_app.ui.app import run_gui  # Qt is loaded only for the window
+    from reader_app.ui.app.app import run_gui  # Qt is loaded only for the window
 
     return run_gui(args)
 

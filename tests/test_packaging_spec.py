@@ -69,7 +69,7 @@ def test_bundle_entry_accepts_python_dash_m():
 
 def test_spec_carries_the_metadata_about_reads():
     """Help > About shows torch's and PyMuPDF's versions from their metadata, without importing torch."""
-    source = (ROOT / "reader_app" / "ui" / "help_dialogs.py").read_text(encoding="utf-8")
+    source = (ROOT / "reader_app" / "ui" / "app" / "help_dialogs.py").read_text(encoding="utf-8")
     asked = {name.lower() for name in re.findall(r'package_version\("([^"]+)"\)', source)}
     assert asked, "About no longer reads package versions: update this test"
     assert asked <= {name.lower() for name in spec_constant("VERSIONED_PACKAGES")}

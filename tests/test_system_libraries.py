@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from reader_app.ui.system_libraries import install_hint, window_problem
+from reader_app.ui.app.system_libraries import install_hint, window_problem
 
 
 def _shared_library(path, soname: str, links: list[str] = (), search: str | None = None) -> None:

@@ -66,7 +66,7 @@ def test_a_pdf_reader_that_hangs_is_stopped_and_the_window_stays_responsive(qtbo
     import signal
 
     from reader_app.paper import render_client
-    from reader_app.ui import paper_pane
+    from reader_app.ui.paper import paper_pane
 
     monkeypatch.setattr(paper_pane, "OPEN_TIMEOUT_S", 1.5)
     render_client.prestart()

@@ -7,7 +7,7 @@ import pytest
 
 from reader_app.notes import repo_id_for
 from reader_app.paths import sample_repo
-from reader_app.ui.trace_controller import CONSENT_KEY
+from reader_app.ui.code.trace_controller import CONSENT_KEY
 from ui_helpers import open_repo
 
 

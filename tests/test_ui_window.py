@@ -8,7 +8,7 @@ from PySide6.QtGui import QDropEvent
 
 from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
-from reader_app.ui.main_window import MainWindow
+from reader_app.ui.app.main_window import MainWindow
 from ui_helpers import make_window, non_white_fraction, open_and_paint, open_repo
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader_app.notes import NotesStore
-from reader_app.ui.main_window import MainWindow
+from reader_app.ui.app.main_window import MainWindow
 
 
 def make_window(qtbot, store: NotesStore | None = None) -> MainWindow:

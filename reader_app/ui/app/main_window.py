@@ -1,0 +1,438 @@
+"""The main window: checklist sidebar, paper pane and code pane in splitters, with menus and a toolbar."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
+
+from reader_app.notes import NotesStore, paper_id_for, repo_id_for
+from reader_app.paths import sample_paper, sample_repo
+from reader_app.ui.app import settings as window_settings
+from reader_app.ui.common.background import wait_for_background_tasks
+from reader_app.ui.workflow.checklist_panel import ChecklistPanel
+from reader_app.ui.code.clone_dialog import CloneDialog
+from reader_app.ui.code.code_pane import CodePane
+from reader_app.ui.workflow.connect_controller import ConnectController
+from reader_app.ui.app.help_dialogs import TextDialog, about_html, help_html
+from reader_app.ui.notes.notes_controller import NotesController
+from reader_app.ui.paper.paper_pane import PaperPane
+from reader_app.ui.paper.paper_panels import PaperPanels
+from reader_app.ui.code.repo_loader import RepoLoader
+from reader_app.ui.code.repo_panels import RepoPanels
+from reader_app.ui.app.settings_dialog import SettingsDialog, clone_cache
+from reader_app.ui.app.theme import apply_theme
+from reader_app.ui.code.trace_controller import TraceController
+from reader_app.ui.workflow.workflow_controller import WorkflowController
+
+APP_TITLE = "Paper & Repo Reader"
+
+
+class MainWindow(QMainWindow):
+    """The application window: the reading-workflow sidebar, the paper pane, and the code pane above its
+    Layers and Files panels, in splitters.
+
+    Attributes:
+        store: the notes store (reading progress, annotations, settings that travel with the work).
+        settings: how the window was left (QSettings: geometry, splitters, recent files, preferences).
+        paper_pane, code_pane, checklist: the three panes.
+        paper_panels: the paper's analysis with its Outline and Figures panels.
+        repo_panels: the repository's Layers and Files panels; repo_loader scans a repository.
+        notes: annotation tools, page layer and Notes panel; trace: shape tracing.
+        workflow: Go actions, evidence and timers of the checklist; connector: Connect and Math panels.
+        paper_id, repo_id, repo_root: what is open.
+
+    Signals:
+        repo_ready(object): a repository was scanned (RepoInfo) and its main model is shown.
+    """
+
+    repo_ready = Signal(object)
+
+    def __init__(self, store: NotesStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.settings = window_settings.app_settings()
+        self.paper_id = ""
+        self.repo_root: Path | None = None
+        self.repo_id = ""
+        self.setAcceptDrops(True)
+        self.setMinimumSize(720, 480)
+        self._build_panes()
+        self._build_controllers()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.statusBar().showMessage("Open a paper (Ctrl+O) or drop a PDF here.")
+        self._restore_geometry()
+        self._update_title()
+
+    def _build_panes(self) -> None:
+        self.paper_pane = PaperPane(self)
+        self.code_pane = CodePane(self)
+        self.checklist = ChecklistPanel(self.store, self)
+        self.sidebar = QTabWidget(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setDocumentMode(True)
+        self.sidebar.setTabPosition(QTabWidget.TabPosition.West)  # six panels fit down the side, not across
+        self.sidebar.addTab(self.checklist, "Steps")
+        self.paper_panels = PaperPanels(self.paper_pane, self.statusBar(), self)
+        self.sidebar.addTab(self.paper_panels.outline, "Outline")
+        self.sidebar.addTab(self.paper_panels.figures, "Figures")
+        self.repo_panels = RepoPanels(self.code_pane, self)
+        self.repo_tabs = QTabWidget(self)
+        self.repo_tabs.setObjectName("repoTabs")
+        self.repo_tabs.setDocumentMode(True)
+        self.repo_tabs.addTab(self.repo_panels.layers_panel, "Layers")
+        self.repo_tabs.addTab(self.repo_panels.tree, "Files")
+        self.code_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.code_splitter.setObjectName("codeSplitter")
+        self.code_splitter.addWidget(self.code_pane)
+        self.code_splitter.addWidget(self.repo_tabs)
+        self.code_splitter.setStretchFactor(0, 3)
+        self.code_splitter.setStretchFactor(1, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        for widget in (self.sidebar, self.paper_pane, self.code_splitter):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.setCentralWidget(self.splitter)
+
+    def _build_controllers(self) -> None:
+        self.notes = NotesController(self, self.store)
+        self.sidebar.addTab(self.notes.panel, "Notes")
+        self.notes.go_to.connect(self.go_to_annotation)
+        self.notes.message.connect(self._show_message)
+        self.repo_panels.layers_panel.note_requested.connect(
+            lambda layer: self.notes.ask_layer_note(self.repo_panels.model.name if self.repo_panels.model else "",
+                                                    layer.name))
+        self.trace = TraceController(self.code_pane, self.repo_panels, self.store, self.statusBar(), self.settings,
+                                     self)
+        self.workflow = WorkflowController(self)
+        self.connector = ConnectController(self)
+        self.sidebar.insertTab(3, self.connector.tabs, "Connect")
+        self.sidebar.insertTab(4, self.connector.notation, "Math")
+        self.checklist.reset_button.clicked.connect(self.workflow.reset)
+        self.repo_loader = RepoLoader(self)
+        self.repo_loader.loaded.connect(self._on_repo_loaded)
+        self.repo_loader.failed.connect(self._on_repo_failed)
+        self.paper_pane.paper_opened.connect(self._on_paper_opened)
+        self.paper_panels.paper_analysed.connect(self._offer_clone)
+
+    # ----- actions, menus, toolbar ------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip or text)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.open_paper_action = self._action("&Open Paper…", self.choose_paper, QKeySequence.StandardKey.Open,
+                                              "Open a PDF paper")
+        self.open_repo_action = self._action("Open &Repository Folder…", self.choose_repository, "Ctrl+Shift+O",
+                                             "Open a repository folder beside the paper")
+        self.clone_repo_action = self._action("&Clone Repository…", self.choose_clone, None,
+                                              "Clone a repository by its address and open it")
+        self.open_sample_action = self._action("Open the &Sample", self.open_sample, None,
+                                               "Open the bundled sample paper and repository")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self._action("&About", self.show_about)
+        self.help_action = self._action("Reading &Workflow and Shortcuts", self.show_help,
+                                        QKeySequence.StandardKey.HelpContents)
+        self.settings_action = self._action("&Settings…", self.show_settings, QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.open_paper_action)
+        file_menu.addAction(self.open_repo_action)
+        file_menu.addAction(self.clone_repo_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addAction(self.open_sample_action)
+        file_menu.addSeparator()
+        for name in ("export_md", "export_json", "export_pdf", "import"):
+            file_menu.addAction(self.notes.actions[name])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self._refresh_recent_menu()
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for name in ("undo", "redo"):
+            edit_menu.addAction(self.notes.actions[name])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.notes.actions["copy"])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
+        self.addActions(list(self.notes.actions.values()))
+        view_menu = self.menuBar().addMenu("&View")
+        for name in ("zoom_in", "zoom_out", "fit_width"):
+            view_menu.addAction(self.paper_pane.actions[name])
+        view_menu.addSeparator()
+        view_menu.addAction(self.paper_pane.actions["find"])
+        self.addActions(list(self.paper_pane.actions.values()))
+        view_menu.addSeparator()
+        view_menu.addAction(self.trace.hints_action)
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for value, label in (("system", "Follow the System"), ("light", "Light"), ("dark", "Dark")):
+            action = theme_menu.addAction(label, lambda v=value: self.set_theme(v))
+            action.setCheckable(True)
+            action.setData(value)
+            action.setChecked(self.settings.value("view/theme", "system") == value)
+            self.theme_actions.addAction(action)
+        self.menuBar().addMenu(self.notes.tools_menu(self))
+        code_menu = self.menuBar().addMenu("&Code")
+        code_menu.addAction(self.trace.trace_action)
+        code_menu.addAction(self.trace.form_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.open_paper_action)
+        bar.addAction(self.open_repo_action)
+        bar.addSeparator()
+        actions = self.paper_pane.actions
+        bar.addAction(actions["zoom_out"])
+        bar.addWidget(self.paper_pane.zoom_label)
+        bar.addAction(actions["zoom_in"])
+        bar.addAction(actions["fit_width"])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Page "))
+        bar.addWidget(self.paper_pane.page_box)
+        bar.addSeparator()
+        for name in ("tool_select", "tool_rect", "tool_note"):
+            bar.addAction(self.notes.actions[name])
+        bar.addSeparator()
+        bar.addAction(actions["find"])
+        self.addToolBar(bar)
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = window_settings.recent_files(self.settings)
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_paper(Path(p)))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear List", self._clear_recent)
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _clear_recent(self) -> None:
+        window_settings.clear_recent_files(self.settings)
+        self._refresh_recent_menu()
+
+    # ----- opening things ---------------------------------------------------------------------------
+    def choose_paper(self) -> None:
+        start = str(self.paper_pane.path.parent) if self.paper_pane.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open Paper", start, "PDF files (*.pdf);;All files (*)")
+        if path:
+            self.open_paper(Path(path))
+
+    def choose_repository(self) -> None:
+        start = str(self.repo_root) if self.repo_root else str(Path.home())
+        path = QFileDialog.getExistingDirectory(self, "Open Repository Folder", start)
+        if path:
+            self.open_repository(Path(path))
+
+    def choose_clone(self, url: str = "") -> CloneDialog:
+        dialog = CloneDialog(url if isinstance(url, str) else "", clone_cache(self.settings), self)
+        dialog.cloned.connect(self.open_repository)
+        dialog.open()
+        return dialog
+
+    def _offer_clone(self, paper) -> None:
+        """When the paper links to its code and no repository is open, offer to clone it."""
+        if not paper.repo_urls or self.repo_root is not None or self.repo_loader.busy():
+            return
+        url = paper.repo_urls[0]
+        self.code_pane.message_bar.show_message(
+            f"The paper links to its code: {url}", "info",
+            [("Clone It…", lambda: self.choose_clone(url)), ("Open a Folder…", self.choose_repository)])
+
+    def open_sample(self) -> None:
+        self.open_paper(sample_paper())
+        self.open_repository(sample_repo())
+
+    def open_paper(self, path: Path, password: str | None = None) -> None:
+        """Start opening a paper: paper_pane.paper_opened or paper_pane.open_failed follows."""
+        self.paper_pane.open_paper(Path(path), password)
+
+    def open_repository(self, root: Path) -> None:
+        root = Path(root)
+        if not root.is_dir():
+            self.code_pane.message_bar.show_message(f"{root} is not a folder.")
+            return
+        self.statusBar().showMessage(f"Reading the repository {root.name}…")
+        self.repo_loader.load(root)
+
+    def _on_paper_opened(self, path: Path) -> None:
+        self.paper_id = paper_id_for(path)
+        self.store.remember_paper(self.paper_id, path)
+        window_settings.add_recent_file(self.settings, path)
+        self.settings.setValue("session/paper", str(path.resolve()))
+        self._refresh_recent_menu()
+        self.settings.sync()  # a second launch reads the session it hands over to
+        self.apply_default_zoom()
+        self.checklist.set_context(self.paper_id, self.repo_id)
+        self.notes.set_context(self.paper_id, path, self.repo_id, self.repo_root)
+        self.statusBar().showMessage(f"{path.name}: {self.paper_pane.view.page_count()} pages", 5000)
+        self._update_title()
+
+    def _on_repo_loaded(self, info) -> None:
+        self.repo_root = Path(info.root)
+        self.repo_id = repo_id_for(self.repo_root)
+        self.settings.setValue("session/repo", str(self.repo_root.resolve()))
+        self.code_pane.set_root(self.repo_root)
+        self.repo_panels.set_repo(info)
+        self.trace.repo_opened(info, self.repo_id)
+        if info.main is not None:
+            self.statusBar().showMessage(
+                f"{self.repo_root.name}: main model {info.main.name} in {info.main.file}", 8000)
+        if self.paper_id:
+            self.checklist.set_context(self.paper_id, self.repo_id)
+            self.notes.set_context(self.paper_id, self.paper_pane.path, self.repo_id, self.repo_root)
+        self._update_title()
+        self.repo_ready.emit(info)
+
+    def _on_repo_failed(self, message: str) -> None:
+        self.code_pane.message_bar.show_message(message)
+        self.statusBar().clearMessage()
+
+    def go_to_annotation(self, note) -> None:
+        """Show an annotation: its place on the page, its code line, or its layer."""
+        if note.kind in ("code_note",) and self.repo_root is not None:
+            self.repo_panels.open_file(note.file, note.line)
+        elif note.kind in ("layer_note", "layer_link") and not note.page and not note.figure_label:
+            self.repo_panels.layers_panel.select(note.layer)
+        elif note.kind == "layer_link" and note.figure_label and self.paper_panels.analysis.paper:
+            figure = next((f for f in self.paper_panels.analysis.paper.figures if f.label == note.figure_label), None)
+            if figure is not None:
+                self.paper_panels.go_to_figure(figure)
+            self.repo_panels.layers_panel.select(note.layer)
+        elif note.page:
+            y = note.point[1] if note.point else note.rect[1] if note.rect else min(note.quads[0][1::2]) \
+                if note.quads else 0.0
+            self.paper_pane.view.go_to_page(note.page - 1, y)
+            if note.kind == "layer_link":
+                self.repo_panels.layers_panel.select(note.layer)
+
+    def show_connect_view(self) -> None:
+        self.sidebar.setCurrentWidget(self.connector.tabs)
+        self.connector.tabs.setCurrentWidget(self.connector.connect)
+
+    def show_notation(self) -> None:
+        self.sidebar.setCurrentWidget(self.connector.notation)
+
+    def _show_message(self, text: str, kind: str) -> None:
+        if kind == "error":
+            self.paper_pane.message_bar.show_message(text, "error")
+        self.statusBar().showMessage(text, 8000)
+
+    def _update_title(self) -> None:
+        parts = []
+        if self.paper_pane.path:
+            parts.append(self.paper_pane.path.name)
+        if self.repo_root:
+            parts.append(self.repo_root.name)
+        self.setWindowTitle(" · ".join(parts + [APP_TITLE]) if parts else APP_TITLE)
+
+    # ----- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(self._dropped_kind(url.toLocalFile()) for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            path = Path(url.toLocalFile())
+            kind = self._dropped_kind(str(path))
+            if kind == "paper":
+                self.open_paper(path)
+            elif kind == "repo":
+                self.open_repository(path)
+        event.acceptProposedAction()
+
+    @staticmethod
+    def _dropped_kind(path: str) -> str | None:
+        if not path:
+            return None
+        if path.lower().endswith(".pdf"):
+            return "paper"
+        return "repo" if Path(path).is_dir() else None
+
+    # ----- window state -----------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        for splitter, default in ((self.splitter, [270, 600, 570]), (self.code_splitter, [600, 240])):
+            sizes = self.settings.value(f"window/{splitter.objectName()}")
+            splitter.setSizes([int(s) for s in sizes] if sizes else default)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        for splitter in (self.splitter, self.code_splitter):
+            self.settings.setValue(f"window/{splitter.objectName()}", splitter.sizes())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_window_state()
+        self.paper_pane.close_paper()
+        self.paper_panels.analysis.cancel()
+        self.notes.shutdown()
+        self.workflow.shutdown()
+        self.connector.shutdown()
+        self.repo_loader.cancel()
+        self.trace.cancel()
+        for dialog in self.findChildren(CloneDialog):
+            dialog.cancel_clone()
+        wait_for_background_tasks()  # cancelled tasks end at once; an export being written is let finish
+        super().closeEvent(event)
+
+    def show_about(self) -> TextDialog:
+        dialog = TextDialog(f"About {APP_TITLE}", about_html(), self, size=(460, 340))
+        dialog.open()
+        return dialog
+
+    def show_help(self) -> TextDialog:
+        dialog = TextDialog("Reading Workflow and Shortcuts", help_html(self.findChildren(QAction)), self)
+        dialog.open()
+        return dialog
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self.apply_settings)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self) -> None:
+        self.set_theme(self.settings.value("view/theme", "system"))
+        self.notes.layer.default_colour = self.settings.value("notes/colour", self.notes.layer.default_colour)
+
+    def set_theme(self, choice: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.settings.setValue("view/theme", choice)
+        apply_theme(QApplication.instance(), choice)
+        for action in self.theme_actions.actions():
+            action.setChecked(action.data() == choice)
+        self.code_pane.view.apply_theme()
+        self.paper_pane.view.apply_theme()
+
+    def apply_default_zoom(self) -> None:
+        zoom = self.settings.value("view/zoom", "fit")
+        if zoom != "fit":
+            self.paper_pane.view.set_zoom(float(zoom))

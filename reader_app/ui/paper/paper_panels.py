@@ -1,0 +1,98 @@
+"""Wires the paper's analysis to its panels: the outline, the figure gallery and the tag bands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QProgressBar, QStatusBar
+
+from reader_app.paper.model import Figure, Section
+from reader_app.ui.paper.figures_panel import FiguresPanel
+from reader_app.ui.paper.outline_panel import OutlinePanel
+from reader_app.ui.paper.paper_analysis import PaperAnalysis
+from reader_app.ui.paper.paper_pane import PaperPane
+from reader_app.ui.paper.tag_bands import tag_band_painter
+
+
+class PaperPanels(QObject):
+    """Owns the analysis of the open paper and the panels that show it.
+
+    Attributes:
+        analysis: the PaperAnalysis (its `paper` is the current result).
+        outline, figures: the two sidebar panels.
+
+    Signals:
+        paper_analysed(object): the Paper, once every panel shows it.
+    """
+
+    paper_analysed = Signal(object)
+
+    def __init__(self, pane: PaperPane, status_bar: QStatusBar, parent: QObject | None = None):
+        super().__init__(parent)
+        self.pane = pane
+        self.status_bar = status_bar
+        self.analysis = PaperAnalysis(self)
+        self.outline = OutlinePanel()
+        self.figures = FiguresPanel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setFormat("Analysing %v / %m pages")
+        self.progress.hide()
+        status_bar.addPermanentWidget(self.progress)
+        pane.view.overlay_painters.append(tag_band_painter(lambda: self.analysis.paper))
+        pane.paper_opened.connect(self._on_paper_opened)
+        self.analysis.progressed.connect(self._on_progress)
+        self.analysis.ready.connect(self._on_ready)
+        self.analysis.failed.connect(self._on_failed)
+        self.outline.section_activated.connect(self.go_to_section)
+        self.figures.figure_activated.connect(self.go_to_figure)
+
+    def _on_paper_opened(self, path: Path) -> None:
+        self.outline.clear()
+        self.figures.clear()
+        self.outline.set_status("Analysing the paper…")
+        self.figures.set_status("Finding figures and tables…")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.analysis.analyse(path, self.pane.password)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _on_ready(self, paper) -> None:
+        self.progress.hide()
+        self.outline.set_paper(paper)
+        renderer = self.pane.view.renderer()
+        if renderer is not None:
+            self.figures.set_paper(paper, renderer)
+        self.pane.view.viewport().update()  # the tag bands
+        count = len(paper.figures)
+        self.status_bar.showMessage(
+            f"{len(paper.top_sections())} sections, {count} figures and tables found.", 6000)
+        if not paper.has_text_layer:
+            self.pane.message_bar.show_message(
+                "This PDF has no text layer (it looks scanned): search, the outline and notation help need text; "
+                "its images are still listed as figures.", "warning")
+        elif paper.warnings:
+            self.pane.message_bar.show_message(" ".join(paper.warnings[:2]), "warning")
+        self.paper_analysed.emit(paper)
+
+    def _on_failed(self, message: str) -> None:
+        self.progress.hide()
+        self.outline.set_status(message)
+        self.figures.set_status(message)
+
+    def go_to_section(self, section: Section) -> None:
+        self.pane.view.go_to_page(section.page - 1, section.bbox[1])
+
+    def go_to_figure(self, figure: Figure) -> None:
+        x0, y0, x1, y1 = figure.bbox
+        self.pane.view.scroll_to_rect(figure.page - 1, _Box(x0, y0, x1, y1))
+
+
+class _Box:
+    __slots__ = ("x0", "y0", "x1", "y1")
+
+    def __init__(self, x0, y0, x1, y1):
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1

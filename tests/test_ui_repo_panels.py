@@ -68,12 +68,12 @@ def test_a_local_submodule_opens_to_its_own_class_and_back(qtbot, window):
     local = next(layer for layer in info.layers if layer.local_class)
     panel = window.repo_panels.layers_panel
     panel.open_class.emit(local.local_class)
-    assert window.repo_panels.model.name == local.local_class
+    assert window.session.model.name == local.local_class
     assert local.local_class in window.code_pane.header.text()
     assert panel.back.isVisible()
     assert panel.tree.topLevelItemCount() > 0
     panel.back.click()
-    assert window.repo_panels.model.name == info.main.name
+    assert window.session.model.name == info.main.name
 
 
 def test_pattern_badges_sit_in_the_margin_with_their_explanation(qtbot, window):

@@ -65,7 +65,7 @@ def test_every_step_is_reached_by_go_and_ticked_by_doing_it(qtbot, window):
 
     # 5: forward() read to its end
     go["follow_forward"].click()
-    main = window.repo_panels.info.main
+    main = window.session.repo.main
     assert window.code_pane.view.current_line() == main.forward_line
     window.code_pane.view.scroll_to_line(main.forward_end_line + 5)
     QApplication.processEvents()
@@ -75,7 +75,7 @@ def test_every_step_is_reached_by_go_and_ticked_by_doing_it(qtbot, window):
     go["connect"].click()
     connect = window.connector.connect
     assert window.sidebar.currentWidget() is window.connector.tabs
-    for name in [layer.name for layer in window.repo_panels.info.layers]:
+    for name in [layer.name for layer in window.session.repo.layers]:
         connect.select_layer(name)
         connect.figure_button.click()
     assert checklist.is_done("connect")

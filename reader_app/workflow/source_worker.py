@@ -9,7 +9,8 @@ cannot answer. Requests, by "op":
 - "dataflow": {"repo": RepoInfo JSON, "model": {"file", "name"} or null (the main model), "trace":
   TraceResult JSON or null} -> {"flow": DataFlow JSON}
 - "insights": {"pdf", "password", "paper": Paper JSON, "repo": RepoInfo JSON or null} ->
-  {"mentions", "hyperparams", "notation", "problems"}
+  {"architecture": {"label", "reason"}, "mentions", "hyperparams", "notation", "problems"}: the
+  architecture figure is picked with the paper's text, and the passage suggestions use that pick
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def dataflow(request: dict) -> dict:
 def insights(request: dict) -> dict:
     from reader_app.paper.analysis_client import paper_from_json
     from reader_app.paper.document import PaperOpenError, open_pdf
+    from reader_app.workflow.architecture import find_architecture_figure
     from reader_app.workflow.hyperparams import check_hyperparams
     from reader_app.workflow.mentions import suggest_mentions
     from reader_app.workflow.notation import find_notation
@@ -58,8 +60,12 @@ def insights(request: dict) -> dict:
     finally:
         doc.close()
     repo = RepoInfo.from_json(request["repo"]) if request.get("repo") else None
+    architecture = find_architecture_figure(paper, text)
+    label = architecture.figure.label if architecture.figure else ""
     return {
-        "mentions": [asdict(entry) for entry in suggest_mentions(repo, text)] if repo and repo.main else [],
+        "architecture": {"label": label, "reason": architecture.reason},
+        "mentions": [asdict(entry) for entry in suggest_mentions(repo, text, figure=label)]
+        if repo and repo.main else [],
         "hyperparams": [asdict(row) for row in check_hyperparams(text, repo)],
         "notation": [asdict(use) for use in notation],
         "problems": [],

@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
 
-from reader_app.notes import NotesStore, paper_id_for, repo_id_for
+from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
+from reader_app.session import Session
 from reader_app.ui.app import settings as window_settings
 from reader_app.ui.common.background import wait_for_background_tasks
 from reader_app.ui.workflow.checklist_panel import ChecklistPanel
@@ -19,7 +20,6 @@ from reader_app.ui.app.help_dialogs import TextDialog, about_html, help_html
 from reader_app.ui.notes.notes_controller import NotesController
 from reader_app.ui.paper.paper_pane import PaperPane
 from reader_app.ui.paper.paper_panels import PaperPanels
-from reader_app.ui.code.repo_loader import RepoLoader
 from reader_app.ui.code.repo_panels import RepoPanels
 from reader_app.ui.app.settings_dialog import SettingsDialog, clone_cache
 from reader_app.ui.app.theme import apply_theme
@@ -31,17 +31,18 @@ APP_TITLE = "Paper & Repo Reader"
 
 class MainWindow(QMainWindow):
     """The application window: the reading-workflow sidebar, the paper pane, and the code pane above its
-    Layers and Files panels, in splitters.
+    Layers and Files panels, in splitters. It composes the panes and controllers over one Session and
+    wires their signals; what is open lives in the session, not here.
 
     Attributes:
+        session: what is open (paper, analysis, repository, model on screen, trace, architecture figure).
         store: the notes store (reading progress, annotations, settings that travel with the work).
         settings: how the window was left (QSettings: geometry, splitters, recent files, preferences).
         paper_pane, code_pane, checklist: the three panes.
         paper_panels: the paper's analysis with its Outline and Figures panels.
-        repo_panels: the repository's Layers and Files panels; repo_loader scans a repository.
+        repo_panels: the repository's Layers and Files panels and its loader.
         notes: annotation tools, page layer and Notes panel; trace: shape tracing.
         workflow: Go actions, evidence and timers of the checklist; connector: Connect and Math panels.
-        paper_id, repo_id, repo_root: what is open.
 
     Signals:
         repo_ready(object): a repository was scanned (RepoInfo) and its main model is shown.
@@ -52,10 +53,8 @@ class MainWindow(QMainWindow):
     def __init__(self, store: NotesStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
+        self.session = Session()
         self.settings = window_settings.app_settings()
-        self.paper_id = ""
-        self.repo_root: Path | None = None
-        self.repo_id = ""
         self.setAcceptDrops(True)
         self.setMinimumSize(720, 480)
         self._build_panes()
@@ -67,7 +66,25 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._update_title()
 
+    # what is open, as the session says
+    @property
+    def paper_id(self) -> str:
+        return self.session.paper_id
+
+    @property
+    def repo_id(self) -> str:
+        return self.session.repo_id
+
+    @property
+    def repo_root(self) -> Path | None:
+        return self.session.repo_root
+
+    @property
+    def repo_loader(self):
+        return self.repo_panels.loader
+
     def _build_panes(self) -> None:
+        session = self.session
         self.paper_pane = PaperPane(self)
         self.code_pane = CodePane(self)
         self.checklist = ChecklistPanel(self.store, self)
@@ -76,10 +93,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setDocumentMode(True)
         self.sidebar.setTabPosition(QTabWidget.TabPosition.West)  # six panels fit down the side, not across
         self.sidebar.addTab(self.checklist, "Steps")
-        self.paper_panels = PaperPanels(self.paper_pane, self.statusBar(), self)
+        self.paper_panels = PaperPanels(session, self.paper_pane, self.statusBar(), self)
         self.sidebar.addTab(self.paper_panels.outline, "Outline")
         self.sidebar.addTab(self.paper_panels.figures, "Figures")
-        self.repo_panels = RepoPanels(self.code_pane, self)
+        self.repo_panels = RepoPanels(session, self.code_pane, self)
         self.repo_tabs = QTabWidget(self)
         self.repo_tabs.setObjectName("repoTabs")
         self.repo_tabs.setDocumentMode(True)
@@ -102,25 +119,33 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
     def _build_controllers(self) -> None:
-        self.notes = NotesController(self, self.store)
+        session, store = self.session, self.store
+        paper_view, code_view = self.paper_pane.view, self.code_pane.view
+        self.notes = NotesController(session, store, paper_view, code_view, self)
         self.sidebar.addTab(self.notes.panel, "Notes")
-        self.notes.go_to.connect(self.go_to_annotation)
         self.notes.message.connect(self._show_message)
+        self.code_pane.file_opened.connect(lambda _path: self.notes.refresh_code_marks())
         self.repo_panels.layers_panel.note_requested.connect(
-            lambda layer: self.notes.ask_layer_note(self.repo_panels.model.name if self.repo_panels.model else "",
-                                                    layer.name))
-        self.trace = TraceController(self.code_pane, self.repo_panels, self.store, self.statusBar(), self.settings,
-                                     self)
-        self.workflow = WorkflowController(self)
-        self.connector = ConnectController(self)
+            lambda layer: self.notes.ask_layer_note(session.model_name, layer.name))
+        self.trace = TraceController(session, self.code_pane, store, self.statusBar(), self.settings, self)
+        self.workflow = WorkflowController(session, store, self.checklist, paper_view, code_view, self)
+        self.workflow.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.repo_panels.layer_selected.connect(self.workflow.layer_clicked)
+        self.repo_panels.file_opened_by_reader.connect(self.workflow.file_opened_by_reader)
+        self.paper_panels.figures.figure_activated.connect(self.workflow.figure_seen)
+        self.connector = ConnectController(session, store, paper_view, self)
+        self.connector.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.connector.link_counts_changed.connect(self.repo_panels.layers_panel.set_link_counts)
+        self.connector.region_wanted.connect(self.notes.layer.request_region_link)
+        self.notes.layer.region_link_requested.connect(self.connector.link_region)
         self.sidebar.insertTab(3, self.connector.tabs, "Connect")
         self.sidebar.insertTab(4, self.connector.notation, "Math")
-        self.checklist.reset_button.clicked.connect(self.workflow.reset)
-        self.repo_loader = RepoLoader(self)
-        self.repo_loader.loaded.connect(self._on_repo_loaded)
-        self.repo_loader.failed.connect(self._on_repo_failed)
+        self.repo_panels.repo_ready.connect(self.trace.repo_opened)
+        self.repo_panels.repo_ready.connect(self._on_repo_loaded)
+        self.repo_panels.failed.connect(lambda _message: self.statusBar().clearMessage())
         self.paper_pane.paper_opened.connect(self._on_paper_opened)
         self.paper_panels.paper_analysed.connect(self._offer_clone)
+        self._unsubscribe = session.navigate.panel.connect(self.show_panel)
 
     # ----- actions, menus, toolbar ------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -176,7 +201,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.paper_pane.actions["find"])
         self.addActions(list(self.paper_pane.actions.values()))
         view_menu.addSeparator()
-        view_menu.addAction(self.trace.hints_action)
+        view_menu.addAction(self.repo_panels.hints_action)
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_actions = QActionGroup(self)
         for value, label in (("system", "Follow the System"), ("light", "Light"), ("dark", "Dark")):
@@ -254,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def _offer_clone(self, paper) -> None:
         """When the paper links to its code and no repository is open, offer to clone it."""
-        if not paper.repo_urls or self.repo_root is not None or self.repo_loader.busy():
+        if not paper.repo_urls or self.repo_root is not None or self.repo_panels.loader.busy():
             return
         url = paper.repo_urls[0]
         self.code_pane.message_bar.show_message(
@@ -275,58 +300,41 @@ class MainWindow(QMainWindow):
             self.code_pane.message_bar.show_message(f"{root} is not a folder.")
             return
         self.statusBar().showMessage(f"Reading the repository {root.name}…")
-        self.repo_loader.load(root)
+        self.repo_panels.load(root)
 
     def _on_paper_opened(self, path: Path) -> None:
-        self.paper_id = paper_id_for(path)
-        self.store.remember_paper(self.paper_id, path)
         window_settings.add_recent_file(self.settings, path)
         self.settings.setValue("session/paper", str(path.resolve()))
         self._refresh_recent_menu()
         self.settings.sync()  # a second launch reads the session it hands over to
         self.apply_default_zoom()
-        self.checklist.set_context(self.paper_id, self.repo_id)
-        self.notes.set_context(self.paper_id, path, self.repo_id, self.repo_root)
+        self.store.remember_paper(self.session.paper_id, path)
         self.statusBar().showMessage(f"{path.name}: {self.paper_pane.view.page_count()} pages", 5000)
         self._update_title()
 
     def _on_repo_loaded(self, info) -> None:
-        self.repo_root = Path(info.root)
-        self.repo_id = repo_id_for(self.repo_root)
         self.settings.setValue("session/repo", str(self.repo_root.resolve()))
-        self.code_pane.set_root(self.repo_root)
-        self.repo_panels.set_repo(info)
-        self.trace.repo_opened(info, self.repo_id)
         if info.main is not None:
             self.statusBar().showMessage(
                 f"{self.repo_root.name}: main model {info.main.name} in {info.main.file}", 8000)
-        if self.paper_id:
-            self.checklist.set_context(self.paper_id, self.repo_id)
-            self.notes.set_context(self.paper_id, self.paper_pane.path, self.repo_id, self.repo_root)
         self._update_title()
         self.repo_ready.emit(info)
 
-    def _on_repo_failed(self, message: str) -> None:
-        self.code_pane.message_bar.show_message(message)
-        self.statusBar().clearMessage()
-
-    def go_to_annotation(self, note) -> None:
-        """Show an annotation: its place on the page, its code line, or its layer."""
-        if note.kind in ("code_note",) and self.repo_root is not None:
-            self.repo_panels.open_file(note.file, note.line)
-        elif note.kind in ("layer_note", "layer_link") and not note.page and not note.figure_label:
-            self.repo_panels.layers_panel.select(note.layer)
-        elif note.kind == "layer_link" and note.figure_label and self.paper_panels.analysis.paper:
-            figure = next((f for f in self.paper_panels.analysis.paper.figures if f.label == note.figure_label), None)
-            if figure is not None:
-                self.paper_panels.go_to_figure(figure)
-            self.repo_panels.layers_panel.select(note.layer)
-        elif note.page:
-            y = note.point[1] if note.point else note.rect[1] if note.rect else min(note.quads[0][1::2]) \
-                if note.quads else 0.0
-            self.paper_pane.view.go_to_page(note.page - 1, y)
-            if note.kind == "layer_link":
-                self.repo_panels.layers_panel.select(note.layer)
+    def show_panel(self, name: str) -> None:
+        """Bring a panel forward (the session's navigation asks by name)."""
+        if name == "figures":
+            self.sidebar.setCurrentWidget(self.paper_panels.figures)
+        elif name == "outline":
+            self.sidebar.setCurrentWidget(self.paper_panels.outline)
+        elif name == "connect":
+            self.show_connect_view()
+        elif name == "notation":
+            self.show_notation()
+        elif name == "layers":
+            self.repo_tabs.setCurrentWidget(self.repo_panels.layers_panel)
+            self.repo_panels.layers_panel.focus_list()
+        elif name == "shape_hints":
+            self.repo_panels.hints_action.setChecked(True)
 
     def show_connect_view(self) -> None:
         self.sidebar.setCurrentWidget(self.connector.tabs)
@@ -391,12 +399,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.save_window_state()
         self.paper_pane.close_paper()
-        self.paper_panels.analysis.cancel()
-        self.notes.shutdown()
-        self.workflow.shutdown()
-        self.connector.shutdown()
-        self.repo_loader.cancel()
-        self.trace.cancel()
+        self._unsubscribe()
+        for controller in (self.paper_panels, self.notes, self.workflow, self.connector, self.repo_panels,
+                           self.trace):
+            controller.shutdown()
         for dialog in self.findChildren(CloneDialog):
             dialog.cancel_clone()
         wait_for_background_tasks()  # cancelled tasks end at once; an export being written is let finish

@@ -116,6 +116,9 @@ class LayersPanel(QWidget):
             item.setText(0, f"{name}  ⇄{count}" if count else name)
             item.setToolTip(2, f"linked to the paper {count} time(s)" if count else "")
 
+    def focus_list(self) -> None:
+        self.tree.setFocus()
+
     def select(self, name: str) -> None:
         item = self.item_for(name)
         if item is not None:

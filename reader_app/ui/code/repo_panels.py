@@ -1,11 +1,16 @@
-"""Wires a scanned repository (RepoInfo) to the code pane, the file tree and the layers panel."""
+"""The code side of the window: loads a repository into the session and shows it in the code pane, the
+file tree and the layers panel, with the traced shapes on layers and lines."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QTextCursor
+from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QTextCursor
+
+from reader_app.session import Session
 from reader_app.ui.code.code_pane import CodePane
 from reader_app.ui.code.layers_panel import LayersPanel
+from reader_app.ui.code.repo_loader import RepoLoader
 from reader_app.ui.code.repo_tree import RepoTree
 
 PATTERN_BADGES = {
@@ -19,77 +24,119 @@ class RepoPanels(QObject):
     """The repository side of the window.
 
     Attributes:
-        info: the RepoInfo on screen, or None.
-        model: the ModelClass whose layers are listed.
-        layers: those layers.
-        tree, layers_panel: the widgets.
+        session: the window's Session (repo, model on screen and trace live there).
+        loader: scans repositories in the source worker child.
+        tree, layers_panel: the widgets; hints_action: the View menu toggle for per-line shape hints.
 
     Signals:
-        model_shown(object): a model class is on screen (its file open at its class).
         layer_selected(object): the reader picked a layer (from the panel or by clicking its name in the code).
+        file_opened_by_reader(Path): the reader opened a file (not the app showing the main model by itself).
+        repo_ready(object): a scanned repository (RepoInfo) is on screen at its main model.
+        failed(str): a repository could not be read (the sentence is in the code pane's message bar).
     """
 
-    model_shown = Signal(object)
     layer_selected = Signal(object)
+    file_opened_by_reader = Signal(Path)
+    repo_ready = Signal(object)
+    failed = Signal(str)
 
-    def __init__(self, code_pane: CodePane, parent: QObject | None = None):
+    def __init__(self, session: Session, code_pane: CodePane, parent: QObject | None = None):
         super().__init__(parent)
-        self.code_pane = code_pane
-        self.info = None
-        self.model = None
-        self.layers: list = []
+        self.session, self.code_pane = session, code_pane
         self._history: list = []
-        self.loading = False  # True while the app itself opens the main model (not the reader's doing)
+        self._app_is_opening = False
+        self.loader = RepoLoader(self)
         self.tree = RepoTree()
         self.layers_panel = LayersPanel()
-        self.tree.file_activated.connect(self.open_file)
+        self.hints_action = QAction("Show Shape Hints in Code", self, checkable=True, checked=True)
+        self.hints_action.toggled.connect(lambda _: self._show_hints())
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+        self.tree.file_activated.connect(lambda file: self.open_file(file))
         self.layers_panel.layer_selected.connect(self.select_layer)
         self.layers_panel.open_class.connect(self.open_class)
         self.layers_panel.back_requested.connect(self.go_back)
         code_pane.view.line_clicked.connect(self._on_code_clicked)
+        code_pane.file_opened.connect(self._on_file_opened)
+        self._disconnect = [session.trace_changed.connect(lambda _result: self._show_shapes()),
+                            session.navigate.code_place.connect(self._go_to_code),
+                            session.navigate.layer.connect(self.layers_panel.select),
+                            session.navigate.main_model.connect(self.show_main_model)]
 
-    def set_repo(self, info) -> None:
-        self.info = info
+    def shutdown(self) -> None:
+        self.loader.cancel()
+        for disconnect in self._disconnect:
+            disconnect()
+
+    # ----- loading ---------------------------------------------------------------------------------
+    def load(self, root: Path) -> None:
+        self.loader.load(root)
+
+    def _on_loaded(self, info) -> None:
         self._history = []
+        self.code_pane.set_root(Path(info.root))
+        self.session.open_repo(info, self.loader.repo_json, self.loader.flow)
         self.tree.set_repo(info)
         if info.main is not None:
-            self.loading = True
+            self._app_is_opening = True
             try:
                 self.show_model(info.main, info.layers)
             finally:
-                self.loading = False
+                self._app_is_opening = False
         else:
-            self.model, self.layers = None, []
             self.layers_panel.set_model(None, [])
             problems = " ".join(info.problems[:2])
             self.code_pane.message_bar.show_message(
-                f"No PyTorch model (nn.Module subclass) was found in {info.root.name}. {problems}".strip(),
+                f"No PyTorch model (nn.Module subclass) was found in {Path(info.root).name}. {problems}".strip(),
                 "warning")
+        self.repo_ready.emit(info)
+
+    def _on_failed(self, message: str) -> None:
+        self.code_pane.message_bar.show_message(message)
+        self.failed.emit(message)
 
     # ----- models and files ------------------------------------------------------------------------
     def show_model(self, model, layers=None) -> None:
-        self.model = model
-        self.layers = layers if layers is not None else self.info.layers_of(model)
-        self.layers_panel.set_model(model, self.layers, can_go_back=bool(self._history))
+        layers = layers if layers is not None else self.session.repo.layers_of(model)
+        self.session.show_model(model, layers)
+        self.layers_panel.set_model(model, layers, can_go_back=bool(self._history))
+        self._show_shapes()
         self.open_file(model.file, model.line, f"class {model.name}")
-        self.model_shown.emit(model)
+
+    def show_main_model(self) -> None:
+        info = self.session.repo
+        if info is not None and info.main is not None:
+            self._history = []
+            self.show_model(info.main, info.layers)
 
     def open_file(self, relative: str, line: int | None = None, label: str = "") -> None:
-        if self.info is None:
+        info = self.session.repo
+        if info is None:
             return
-        if self.code_pane.open_file(self.info.root / relative, line, label):
+        if self.code_pane.open_file(Path(info.root) / relative, line, label):
             self.code_pane.view.set_gutter_marks({
                 pattern.line: (PATTERN_BADGES.get(pattern.kind, "•"),
                                f"{pattern.kind.replace('_', ' ')}: {pattern.explanation}")
-                for pattern in self.info.patterns if pattern.file == relative})
+                for pattern in info.patterns if pattern.file == relative})
+
+    def _go_to_code(self, relative: str, line: int | None, highlight: bool) -> None:
+        self.open_file(relative, line)
+        if highlight and line:
+            self.code_pane.view.highlight_lines([(line, line, "definition")], scroll_to=line)
+
+    def _on_file_opened(self, path: Path) -> None:
+        self._show_hints()
+        if not self._app_is_opening:
+            self.file_opened_by_reader.emit(path)
 
     def open_class(self, name: str) -> None:
-        model = self.info.model_named(name) if self.info else None
+        info = self.session.repo
+        model = info.model_named(name) if info else None
         if model is None:
             self.code_pane.message_bar.show_message(f"The class {name} is not defined in this repository.",
                                                     "warning")
             return
-        self._history.append((self.model, self.layers))
+        self._history.append((self.session.model, self.session.layers))
         self.show_model(model)
 
     def go_back(self) -> None:
@@ -100,22 +147,47 @@ class RepoPanels(QObject):
     # ----- layers ------------------------------------------------------------------------------------
     def select_layer(self, layer) -> None:
         """Highlight a layer's definition and every line that uses it, and scroll to the definition."""
-        if self.model is None or layer is None:
+        model = self.session.model
+        if model is None or layer is None:
             return
         view = self.code_pane.view
-        if view.path is None or view.path != self.info.root / self.model.file:
-            self.open_file(self.model.file, None, f"class {self.model.name}")
+        if view.path is None or view.path != Path(self.session.repo.root) / model.file:
+            self.open_file(model.file, None, f"class {model.name}")
         ranges = [(layer.line, layer.end_line, "definition")] + [(line, line, "use") for line in layer.uses]
         view.highlight_lines(ranges, scroll_to=layer.line)
+        self._show_layer_details(layer)
         self.layer_selected.emit(layer)
 
     def _on_code_clicked(self, line: int) -> None:
         """Clicking `self.name` (or `name`) of a layer in the code selects that layer."""
-        if not self.layers:
+        if not self.session.layers:
             return
         cursor = self.code_pane.view.textCursor()
         cursor.select(QTextCursor.SelectionType.WordUnderCursor)
-        word = cursor.selectedText()
-        names = {layer.name: layer for layer in self.layers}
-        if word in names:
-            self.layers_panel.select(word)
+        if cursor.selectedText() in {layer.name for layer in self.session.layers}:
+            self.layers_panel.select(cursor.selectedText())
+
+    # ----- shapes ------------------------------------------------------------------------------------
+    def _show_shapes(self) -> None:
+        for item in self.layers_panel.items():
+            layer = item.data(0, self.layers_panel.LAYER_ROLE)
+            self.layers_panel.set_shape(layer.name, self.session.layer_shapes(layer.name))
+        self._show_hints()
+
+    def _show_hints(self) -> None:
+        view = self.code_pane.view
+        relative = self.session.relative(view.path)
+        if relative is None or not self.hints_action.isChecked():
+            view.set_line_hints({})
+            return
+        view.set_line_hints(self.session.traced_lines(relative))
+
+    def _show_layer_details(self, layer) -> None:
+        text = self.session.layer_shapes(layer.name)
+        if text:
+            self.layers_panel.set_details(f"<b>{layer.name}</b> [{layer.type}]: {text}")
+        elif self.session.trace is None:
+            self.layers_panel.set_details(
+                f"<b>{layer.name}</b> [{layer.type}] — shapes appear once the model is traced (Code ▸ Trace Shapes).")
+        else:
+            self.layers_panel.set_details(f"<b>{layer.name}</b> [{layer.type}]: no shapes were traced.")

@@ -16,6 +16,7 @@ from reader_app.child_process import child_env, module_command
 from reader_app.notes import NotesStore
 from reader_app.notes.model import Annotation
 from reader_app.notes.query import AnnotationFilter
+from reader_app.session import Session
 from reader_app.ui.notes.annotation_layer import AnnotationLayer
 from reader_app.ui.notes.annotations_panel import AnnotationsPanel
 from reader_app.ui.common.background import BackgroundTask
@@ -44,40 +45,82 @@ class NotesController(QObject):
         interaction, layer, panel: the page gestures, the page annotations, the notes panel.
         actions: name -> QAction (tools, undo, redo, copy, exports, import).
 
+    The notes belong to the session's paper (and repository); the layer shapes of the model on screen
+    are kept with them whenever a trace or another model arrives.
+
     Signals:
-        go_to(object): the reader asked to see an annotation (the window scrolls or opens the code).
         message(str, str): text and kind ("info", "error") for the window's status.
     """
 
-    go_to = Signal(object)
     message = Signal(str, str)
 
-    def __init__(self, window: QWidget, store: NotesStore):
-        super().__init__(window)
-        self.window, self.store = window, store
-        self.paper_id = ""
-        self.repo_id = ""
-        self.paper_path: Path | None = None
-        self.repo_root: Path | None = None
-        view = window.paper_pane.view
-        self.interaction = PageInteraction(view)
-        self.layer = AnnotationLayer(view, self.interaction, store, self)
+    def __init__(self, session: Session, store: NotesStore, paper_view, code_view, dialog_parent: QWidget):
+        super().__init__(dialog_parent)
+        self.session, self.store = session, store
+        self.code_view, self.dialog_parent = code_view, dialog_parent
+        self.interaction = PageInteraction(paper_view)
+        self.layer = AnnotationLayer(paper_view, self.interaction, store, self)
         self.panel = AnnotationsPanel(store)
         self.panel.annotation_activated.connect(self.go_to)
         self.actions = self._make_actions()
         self.layer.changed.connect(self._refresh_undo)
-        code = window.code_pane.view
-        code.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        code.customContextMenuRequested.connect(self._code_menu)
-        self._unsubscribe = store.subscribe(
-            lambda event: self._refresh_code_marks() if event.paper_id == self.paper_id else None)
-        window.code_pane.file_opened.connect(lambda _path: self._refresh_code_marks())
+        code_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        code_view.customContextMenuRequested.connect(self._code_menu)
+        self._unsubscribe = [
+            store.subscribe(lambda event: self.refresh_code_marks() if event.paper_id == self.paper_id else None),
+            session.paper_changed.connect(lambda _paper: self._set_context()),
+            session.repo_changed.connect(lambda _repo: self._set_context()),
+            session.trace_changed.connect(lambda _trace: self._keep_shapes()),
+            session.model_changed.connect(lambda _model: self._keep_shapes()),
+        ]
+
+    @property
+    def paper_id(self) -> str:
+        return self.session.paper_id
+
+    @property
+    def paper_path(self) -> Path | None:
+        return self.session.paper.path if self.session.paper else None
 
     def shutdown(self) -> None:
-        """Stop listening to the store (the window is closing)."""
-        self._unsubscribe()
+        """Stop listening to the store and the session (the window is closing)."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         self.layer.close()
         self.panel.detach()
+
+    def _set_context(self) -> None:
+        if not self.paper_id:
+            return
+        self.layer.set_context(self.paper_id, self.session.repo_id)
+        self.panel.set_paper(self.paper_id)
+        self._refresh_undo()
+        self.refresh_code_marks()
+
+    def _keep_shapes(self) -> None:
+        """The shapes saved with the notes are the ones the Layers panel shows (one answer, in the session)."""
+        shapes = self.session.shapes_of_model()
+        if self.session.repo_id and self.session.model is not None and shapes:
+            self.store.save_layer_shapes(self.session.repo_id, self.session.model_name, shapes)
+
+    def go_to(self, note) -> None:
+        """Show an annotation: its place on the page, its code line, or its layer."""
+        navigate = self.session.navigate
+        if note.kind == "code_note":
+            navigate.to_code(note.file, note.line, highlight=True)
+        elif note.kind in ("layer_note", "layer_link") and not note.page and not note.figure_label:
+            navigate.to_layer(note.layer)
+        elif note.kind == "layer_link" and note.figure_label and self.session.analysis is not None:
+            figure = next((f for f in self.session.analysis.figures if f.label == note.figure_label), None)
+            if figure is not None:
+                navigate.to_box(figure.page, figure.bbox)
+            navigate.to_layer(note.layer)
+        elif note.page:
+            y = note.point[1] if note.point else note.rect[1] if note.rect else min(note.quads[0][1::2]) \
+                if note.quads else 0.0
+            navigate.to_page(note.page, y)
+            if note.kind == "layer_link":
+                navigate.to_layer(note.layer)
 
     # ----- actions --------------------------------------------------------------------------------
     def _make_actions(self) -> dict[str, QAction]:
@@ -105,15 +148,6 @@ class NotesController(QObject):
         self._refresh_undo()
         return actions
 
-    def set_context(self, paper_id: str, paper_path: Path | None, repo_id: str = "",
-                    repo_root: Path | None = None) -> None:
-        self.paper_id, self.paper_path = paper_id, paper_path
-        self.repo_id, self.repo_root = repo_id, repo_root
-        self.layer.set_context(paper_id, repo_id)
-        self.panel.set_paper(paper_id)
-        self._refresh_undo()
-        self._refresh_code_marks()
-
     # ----- undo -------------------------------------------------------------------------------------
     def undo(self) -> None:
         if self.paper_id and self.store.undo(self.paper_id) is not None:
@@ -137,50 +171,45 @@ class NotesController(QObject):
         actions["redo"].setText(f"Redo {redo}" if redo else "Redo")
 
     # ----- code notes ----------------------------------------------------------------------------------
-    def _relative(self, path: Path | None) -> str | None:
-        if path is None or self.repo_root is None or not path.is_relative_to(self.repo_root):
-            return None
-        return path.relative_to(self.repo_root).as_posix()
-
     def add_code_note(self, line: int, note: str, tags=()) -> Annotation | None:
-        relative = self._relative(self.window.code_pane.view.path)
+        relative = self.session.relative(self.code_view.path)
         if not self.paper_id or relative is None:
             return None
-        return self.store.add_annotation(Annotation.code_note(self.paper_id, self.repo_id, relative, line, note,
+        return self.store.add_annotation(Annotation.code_note(self.paper_id, self.session.repo_id, relative, line, note,
                                                               tags=tags))
 
     def add_layer_note(self, model: str, layer: str, note: str, tags=()) -> Annotation | None:
         if not self.paper_id:
             return None
-        return self.store.add_annotation(Annotation.layer_note(self.paper_id, self.repo_id, model, layer, note,
+        return self.store.add_annotation(Annotation.layer_note(self.paper_id, self.session.repo_id, model, layer, note,
                                                                tags=tags))
 
     def _code_menu(self, position) -> None:
-        view = self.window.code_pane.view
+        view = self.code_view
         line = view.cursorForPosition(position).blockNumber() + 1
         menu = view.createStandardContextMenu()
         menu.addSeparator()
         action = menu.addAction(f"Add Note to Line {line}…", lambda: self._ask_code_note(line))
-        action.setEnabled(bool(self.paper_id) and self._relative(view.path) is not None)
+        action.setEnabled(bool(self.paper_id) and self.session.relative(view.path) is not None)
         menu.exec(view.viewport().mapToGlobal(position))
 
     def _ask_code_note(self, line: int) -> None:
-        dialog = NoteDialog(f"Note on line {line}", show_colour=False, parent=self.window)
+        dialog = NoteDialog(f"Note on line {line}", show_colour=False, parent=self.dialog_parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             note, tags, _ = dialog.values()
             if note:
                 self.add_code_note(line, note, tags)
 
     def ask_layer_note(self, model: str, layer: str) -> None:
-        dialog = NoteDialog(f"Note on layer {layer}", show_colour=False, parent=self.window)
+        dialog = NoteDialog(f"Note on layer {layer}", show_colour=False, parent=self.dialog_parent)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             note, tags, _ = dialog.values()
             if note:
                 self.add_layer_note(model, layer, note, tags)
 
-    def _refresh_code_marks(self) -> None:
-        view = self.window.code_pane.view
-        relative = self._relative(view.path)
+    def refresh_code_marks(self) -> None:
+        view = self.code_view
+        relative = self.session.relative(view.path)
         lines: dict[int, str] = {}
         if self.paper_id and relative is not None:
             for note in self.store.query_annotations(self.paper_id, AnnotationFilter(kinds=("code_note",))):
@@ -196,14 +225,14 @@ class NotesController(QObject):
         name, pattern = EXPORT_FORMATS[fmt]
         suffix = "-annotated.pdf" if fmt == "pdf" else f"-notes.{fmt}"
         start = str(self.paper_path.with_name(self.paper_path.stem + suffix))
-        target, _ = QFileDialog.getSaveFileName(self.window, f"Export Notes as {name}", start, pattern)
+        target, _ = QFileDialog.getSaveFileName(self.dialog_parent, f"Export Notes as {name}", start, pattern)
         if target:
             self.export(fmt, Path(target))
 
     def export(self, fmt: str, target: Path) -> BackgroundTask:
         args = ["export", str(self.paper_path), "--format", fmt, "-o", str(target)]
-        if self.repo_root is not None and fmt == "md":
-            args += ["--repo", str(self.repo_root)]
+        if self.session.repo_root is not None and fmt == "md":
+            args += ["--repo", str(self.session.repo_root)]
         self.message.emit(f"Exporting notes to {target.name}…", "info")
         task = BackgroundTask(self, run_cli, args)
         task.on_success(lambda result: self.message.emit(
@@ -213,7 +242,7 @@ class NotesController(QObject):
         return task.start()
 
     def choose_import(self) -> None:
-        source, _ = QFileDialog.getOpenFileName(self.window, "Import Notes", str(Path.home()), "JSON (*.json)")
+        source, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Import Notes", str(Path.home()), "JSON (*.json)")
         if source:
             self.import_notes(Path(source))
 

@@ -1,4 +1,5 @@
-"""Wires the paper's analysis to its panels: the outline, the figure gallery and the tag bands."""
+"""The paper side of the window: analyses the open paper into the session, shows the analysis in the
+outline, the figure gallery and the tag bands, and takes the paper pane wherever the reader is sent."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QStatusBar
 
-from reader_app.paper.model import Figure, Section
+from reader_app.session import Session
 from reader_app.ui.paper.figures_panel import FiguresPanel
 from reader_app.ui.paper.outline_panel import OutlinePanel
 from reader_app.ui.paper.paper_analysis import PaperAnalysis
@@ -18,19 +19,19 @@ class PaperPanels(QObject):
     """Owns the analysis of the open paper and the panels that show it.
 
     Attributes:
-        analysis: the PaperAnalysis (its `paper` is the current result).
+        session: the window's Session (its `analysis` is the current result).
+        analysis: the PaperAnalysis running in a child process.
         outline, figures: the two sidebar panels.
 
     Signals:
-        paper_analysed(object): the Paper, once every panel shows it.
+        paper_analysed(object): the Paper, once the session and every panel have it.
     """
 
     paper_analysed = Signal(object)
 
-    def __init__(self, pane: PaperPane, status_bar: QStatusBar, parent: QObject | None = None):
+    def __init__(self, session: Session, pane: PaperPane, status_bar: QStatusBar, parent: QObject | None = None):
         super().__init__(parent)
-        self.pane = pane
-        self.status_bar = status_bar
+        self.session, self.pane, self.status_bar = session, pane, status_bar
         self.analysis = PaperAnalysis(self)
         self.outline = OutlinePanel()
         self.figures = FiguresPanel()
@@ -39,15 +40,28 @@ class PaperPanels(QObject):
         self.progress.setFormat("Analysing %v / %m pages")
         self.progress.hide()
         status_bar.addPermanentWidget(self.progress)
-        pane.view.overlay_painters.append(tag_band_painter(lambda: self.analysis.paper))
+        pane.view.overlay_painters.append(tag_band_painter(lambda: self.session.analysis))
         pane.paper_opened.connect(self._on_paper_opened)
         self.analysis.progressed.connect(self._on_progress)
         self.analysis.ready.connect(self._on_ready)
         self.analysis.failed.connect(self._on_failed)
-        self.outline.section_activated.connect(self.go_to_section)
-        self.figures.figure_activated.connect(self.go_to_figure)
+        self.outline.section_activated.connect(lambda section: session.navigate.to_page(section.page, section.bbox[1]))
+        self.figures.figure_activated.connect(lambda figure: session.navigate.to_box(figure.page, figure.bbox))
+        self._disconnect = session.navigate.paper_place.connect(self._go_to)
+
+    def shutdown(self) -> None:
+        self._disconnect()
+        self.analysis.cancel()
+
+    def _go_to(self, page: int, bbox) -> None:
+        x0, y0, x1, y1 = bbox
+        if x0 == x1:  # a place on the page, not a box
+            self.pane.view.go_to_page(page - 1, y0)
+        else:
+            self.pane.view.scroll_to_rect(page - 1, _Box(x0, y0, x1, y1))
 
     def _on_paper_opened(self, path: Path) -> None:
+        self.session.open_paper(path, self.pane.password)
         self.outline.clear()
         self.figures.clear()
         self.outline.set_status("Analysing the paper…")
@@ -62,6 +76,7 @@ class PaperPanels(QObject):
 
     def _on_ready(self, paper) -> None:
         self.progress.hide()
+        self.session.set_analysis(paper)
         self.outline.set_paper(paper)
         renderer = self.pane.view.renderer()
         if renderer is not None:
@@ -82,13 +97,6 @@ class PaperPanels(QObject):
         self.progress.hide()
         self.outline.set_status(message)
         self.figures.set_status(message)
-
-    def go_to_section(self, section: Section) -> None:
-        self.pane.view.go_to_page(section.page - 1, section.bbox[1])
-
-    def go_to_figure(self, figure: Figure) -> None:
-        x0, y0, x1, y1 = figure.bbox
-        self.pane.view.scroll_to_rect(figure.page - 1, _Box(x0, y0, x1, y1))
 
 
 class _Box:

@@ -87,11 +87,14 @@ class ChecklistPanel(QWidget):
     Signals:
         step_toggled(str, bool): a step was ticked or unticked (by the reader or by evidence).
         go_requested(str): the reader pressed a step's Go button.
+        manually_toggled(str, bool): the reader ticked or unticked a step by hand.
+        reset_done(): the reader reset every step of this paper and repository.
     """
 
     step_toggled = Signal(str, bool)
     go_requested = Signal(str)
     manually_toggled = Signal(str, bool)
+    reset_done = Signal()
 
     def __init__(self, store: NotesStore, parent: QWidget | None = None):
         super().__init__(parent)
@@ -159,6 +162,14 @@ class ChecklistPanel(QWidget):
         if self._paper_id:
             self._store.reset_progress(self._paper_id, self._repo_id)
             self.set_context(self._paper_id, self._repo_id)
+            self.reset_done.emit()
+
+    def set_step_status(self, step_id: str, elapsed: float, budget: float | None, current: bool,
+                        missing: str) -> None:
+        """The time spent on a step against its budget, and what it still waits for."""
+        row = self.rows[step_id]
+        row.set_time(elapsed, budget, current)
+        row.set_missing(missing)
 
     def _on_user_toggle(self, step_id: str, done: bool) -> None:
         self.rows[step_id].set_done(done)

@@ -1,14 +1,19 @@
 """The checklist's behaviour: Go actions, automatic ticking from what the reader does, gentle timers.
 
-Evidence rules live in reader_app.workflow.evidence (plain Python); this side watches the window
-(what is on screen, what was clicked, how far forward() was read) and feeds them, once a second.
+Evidence rules live in reader_app.workflow.evidence (plain Python); what they need to know about the
+open pair comes from the session. This side watches the two views (what is on screen of the paper,
+how far forward() was read), is told what the reader clicked, and feeds the rules once a second.
+Go actions send the reader somewhere through the session's navigation.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, QTimer
+from pathlib import Path
 
-from reader_app.workflow.architecture import find_architecture_figure
-from reader_app.workflow.evidence import Evidence, Requirements
+from PySide6.QtCore import QObject, QRectF, QTimer, Signal
+
+from reader_app.session import Session
+from reader_app.ui.workflow.checklist_panel import ChecklistPanel
+from reader_app.workflow.evidence import Evidence
 from reader_app.workflow.steps import STEPS
 
 TICK_MS = 1000
@@ -17,74 +22,75 @@ EVIDENCE_KEY = "evidence:{paper}:{repo}"
 
 
 class WorkflowController(QObject):
-    """Connects the checklist to the rest of the window.
+    """Connects the checklist to the session and the views it watches.
 
     Attributes:
         evidence: the Evidence of the open paper and repository (None before a paper is open).
         current_step: the step the reader is on (its Go was pressed last), for the timers.
+        architecture: the session's architecture figure pick.
+
+    Signals:
+        message(str): a sentence for the status bar.
     """
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
+    message = Signal(str)
+
+    def __init__(self, session: Session, store, checklist: ChecklistPanel, paper_view, code_view, parent=None):
+        super().__init__(parent)
+        self.session, self.store, self.checklist = session, store, checklist
+        self.paper_view, self.code_view = paper_view, code_view
         self.evidence: Evidence | None = None
         self.current_step: str | None = None
-        self.architecture = None
         self._key = ""
         self._ticks = 0
         self.timer = QTimer(self, interval=TICK_MS)
         self.timer.timeout.connect(self.tick)
-        checklist = window.checklist
         checklist.go_requested.connect(self.go)
         checklist.manually_toggled.connect(self._on_manual)
-        window.paper_panels.paper_analysed.connect(lambda _paper: self.rebuild())
-        window.repo_ready.connect(lambda _info: self.rebuild())
-        window.code_pane.file_opened.connect(self._on_file_opened)
-        window.repo_panels.layer_selected.connect(lambda layer: self._feed(self.evidence.layer_clicked(layer.name))
-                                                  if self.evidence else None)
-        window.paper_panels.figures.figure_activated.connect(self._figure_seen)
-        window.code_pane.view.verticalScrollBar().valueChanged.connect(lambda _v: self._forward_progress())
-        window.code_pane.view.cursorPositionChanged.connect(self._forward_progress)
-        self._unsubscribe = window.store.subscribe(self._on_store_changed)
+        checklist.reset_done.connect(self.reset)
+        code_view.verticalScrollBar().valueChanged.connect(lambda _v: self._forward_progress())
+        code_view.cursorPositionChanged.connect(self._forward_progress)
+        self._unsubscribe = [
+            store.subscribe(self._on_store_changed),
+            session.paper_changed.connect(lambda _paper: self._set_context()),
+            session.repo_changed.connect(lambda _repo: self._set_context()),
+            session.analysis_changed.connect(lambda _paper: self.rebuild()),
+            session.architecture_changed.connect(lambda _match: self.rebuild()),
+        ]
         self.timer.start()
+
+    @property
+    def architecture(self):
+        return self.session.architecture
 
     def shutdown(self) -> None:
         self.save()
         self.timer.stop()
-        self._unsubscribe()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
 
     # ----- building the evidence for the pair on screen --------------------------------------------
-    def requirements(self) -> Requirements:
-        paper = self.window.paper_panels.analysis.paper
-        info = self.window.repo_panels.info
-        needs = Requirements()
-        if paper is not None:
-            needs.figures = [figure.label for figure in paper.figures]
-            self.architecture = find_architecture_figure(paper)
-            needs.architecture_figure = self.architecture.figure.label if self.architecture.figure else ""
-            needs.has_method = any(s.tag == "method" or "method" in s.also for s in paper.sections)
-        if info is not None and info.main is not None:
-            needs.model_file = info.main.file
-            needs.layers = [layer.name for layer in info.layers]
-            needs.forward_end_line = info.main.forward_end_line or 0
-        return needs
+    def _set_context(self) -> None:
+        if self.session.paper_id:
+            self.checklist.set_context(self.session.paper_id, self.session.repo_id)
+            self.rebuild()
 
     def rebuild(self) -> None:
         """(Re)build the evidence when the paper's analysis or the repository arrives; restore saved evidence."""
         self.save()
-        window = self.window
-        if not window.paper_id:
+        session = self.session
+        if not session.paper_id:
             return
-        self.evidence = Evidence(self.requirements())
-        self._key = EVIDENCE_KEY.format(paper=window.paper_id, repo=window.repo_id)
-        saved = window.store.get_setting(self._key)
+        self.evidence = Evidence(session.requirements())
+        self._key = EVIDENCE_KEY.format(paper=session.paper_id, repo=session.repo_id)
+        saved = self.store.get_setting(self._key)
         if saved:
             self.evidence.restore(saved)
-        for link in window.store.query_annotations(window.paper_id):
+        for link in self.store.query_annotations(session.paper_id):
             if link.kind == "layer_link":
                 self.evidence.layer_connected(link.layer)
         for step in STEPS:  # ticks saved in the checklist count as evidence too
-            if window.checklist.is_done(step.id) and step.id not in self.evidence.satisfied:
+            if self.checklist.is_done(step.id) and step.id not in self.evidence.satisfied:
                 self.evidence.tick(step.id)
         self._feed(self.evidence.refresh())
         self.current_step = self.current_step or self._first_open_step()
@@ -93,50 +99,54 @@ class WorkflowController(QObject):
 
     def save(self) -> None:
         if self.evidence is not None and self._key:
-            self.window.store.set_setting(self._key, self.evidence.to_json())
+            self.store.set_setting(self._key, self.evidence.to_json())
 
     def reset(self) -> None:
         if self._key:
-            self.window.store.set_setting(self._key, None)
+            self.store.set_setting(self._key, None)
         self.current_step = None
         self.rebuild()
 
     def _first_open_step(self) -> str | None:
-        return next((s.id for s in STEPS if not self.window.checklist.is_done(s.id)), None)
+        return next((s.id for s in STEPS if not self.checklist.is_done(s.id)), None)
 
     # ----- evidence in -----------------------------------------------------------------------------------
     def _feed(self, newly: list[str]) -> None:
         for step_id in newly:
-            self.window.checklist.mark_done(step_id, True, manual=step_id in self.evidence.manual)
+            self.checklist.mark_done(step_id, True, manual=step_id in self.evidence.manual)
         if newly:
             self._refresh_rows()
 
-    def _on_file_opened(self, path) -> None:
-        # the app opens the model by itself when a repository loads: only the reader's own opening counts
-        if self.evidence is not None and not self.window.repo_panels.loading:
+    def file_opened_by_reader(self, path: Path) -> None:
+        """The reader opened a file (the app showing the main model by itself does not count)."""
+        if self.evidence is not None:
             self._feed(self.evidence.file_opened(str(path)))
+
+    def layer_clicked(self, layer) -> None:
+        if self.evidence is not None:
+            self._feed(self.evidence.layer_clicked(layer.name))
 
     def _on_manual(self, step_id: str, done: bool) -> None:
         if self.evidence is not None:
             self.evidence.tick(step_id, done)
             self._refresh_rows()
 
-    def _figure_seen(self, figure) -> None:
+    def figure_seen(self, figure) -> None:
         if self.evidence is not None:
             self._feed(self.evidence.figure_seen(figure.label))
 
     def _on_store_changed(self, event) -> None:
-        if self.evidence is None or event.paper_id != self.window.paper_id:
+        if self.evidence is None or event.paper_id != self.session.paper_id:
             return
         for annotation_id in event.added:
-            note = self.window.store.get_annotation(annotation_id)
+            note = self.store.get_annotation(annotation_id)
             if note is not None and note.kind == "layer_link":
                 self._feed(self.evidence.layer_connected(note.layer))
 
     def _forward_progress(self) -> None:
-        info = self.window.repo_panels.info
-        view = self.window.code_pane.view
-        if self.evidence is None or info is None or info.main is None or view.path != info.root / info.main.file:
+        info = self.session.repo
+        view = self.code_view
+        if self.evidence is None or info is None or info.main is None or view.path != Path(info.root) / info.main.file:
             return
         first = view.firstVisibleBlock().blockNumber() + 1
         last = first + view.viewport().height() // max(1, view.fontMetrics().lineSpacing()) - 1
@@ -146,9 +156,10 @@ class WorkflowController(QObject):
 
     def tick(self) -> None:
         """Once a second: what part of the paper is on screen, and the timers."""
-        if self.evidence is None or not self.window.isVisible() or self.window.isMinimized():
+        window = self.paper_view.window()
+        if self.evidence is None or not window.isVisible() or window.isMinimized():
             return
-        paper = self.window.paper_panels.analysis.paper
+        paper = self.session.analysis
         if paper is not None:
             self._watch_paper(paper)
         self._refresh_rows()
@@ -158,7 +169,7 @@ class WorkflowController(QObject):
 
     def _visible_box(self, page: int, box) -> float:
         """Share of a box (page 1-based, PDF points) inside the viewport."""
-        view = self.window.paper_pane.view
+        view = self.paper_view
         if page - 1 not in view.visible_pages():
             return 0.0
         rect, scale = view.page_rect(page - 1), view.px_per_point()
@@ -175,7 +186,7 @@ class WorkflowController(QObject):
                 self._feed(evidence.figure_seen(figure.label))
         tags = self._tags_on_screen(paper)
         if "abstract" in tags or (not any(s.tag == "abstract" for s in paper.sections)
-                                  and 0 in self.window.paper_pane.view.visible_pages()):
+                                  and 0 in self.paper_view.visible_pages()):
             self._feed(evidence.abstract_visible(TICK_MS / 1000))
         if "method" in tags:
             self._feed(evidence.method_visible(TICK_MS / 1000))
@@ -201,10 +212,9 @@ class WorkflowController(QObject):
         if self.evidence is None:
             return
         for step in STEPS:
-            row = self.window.checklist.rows[step.id]
             spent = self.evidence.time_on(step.id)
-            row.set_time(spent.elapsed, spent.budget, step.id == self.current_step)
-            row.set_missing(self.evidence.missing(step.id))
+            self.checklist.set_step_status(step.id, spent.elapsed, spent.budget, step.id == self.current_step,
+                                           self.evidence.missing(step.id))
 
     # ----- Go ------------------------------------------------------------------------------------------
     def go(self, step_id: str) -> None:
@@ -217,43 +227,41 @@ class WorkflowController(QObject):
         self._refresh_rows()
 
     def _say(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 8000)
+        self.message.emit(text)
 
     def _go_abstract_figures(self) -> None:
-        window = self.window
-        paper = window.paper_panels.analysis.paper
+        paper, navigate = self.session.analysis, self.session.navigate
         if paper is None:
             self._say("The paper is still being analysed; the abstract and figures follow in a moment.")
             return
         abstract = next((s for s in paper.sections if s.tag == "abstract"), None)
         if abstract is not None:
-            window.paper_panels.go_to_section(abstract)
+            navigate.to_page(abstract.page, abstract.bbox[1])
         else:
-            window.paper_pane.view.go_to_page(0)
-        window.sidebar.setCurrentWidget(window.paper_panels.figures)
+            navigate.to_page(1)
+        navigate.to_panel("figures")
         if not paper.figures:
             self._say("This paper has no numbered figures or tables; read the abstract.")
 
     def _go_method(self) -> None:
-        window = self.window
-        paper = window.paper_panels.analysis.paper
+        paper, navigate = self.session.analysis, self.session.navigate
         if paper is None:
             self._say("The paper is still being analysed.")
             return
         method = next((s for s in paper.sections if s.tag == "method" and s.level == 1), None)
         figure = self.architecture.figure if self.architecture else None
         if figure is not None:
-            window.paper_panels.go_to_figure(figure)
+            navigate.to_box(figure.page, figure.bbox)
             self._say(f"{figure.label}: {self.architecture.reason}")
         elif method is not None:
-            window.paper_panels.go_to_section(method)
+            navigate.to_page(method.page, method.bbox[1])
             self._say("No architecture figure was found; here is the Method section.")
         else:
             self._say("This paper has no section recognised as its method; the outline shows what it has.")
-            window.sidebar.setCurrentWidget(window.paper_panels.outline)
+            navigate.to_panel("outline")
 
     def _need_repo(self) -> bool:
-        info = self.window.repo_panels.info
+        info = self.session.repo
         if info is None:
             self._say("Open the repository first (File ▸ Open Repository Folder, or Clone).")
             return False
@@ -264,30 +272,28 @@ class WorkflowController(QObject):
 
     def _go_open_model(self) -> None:
         if self._need_repo():
-            panels = self.window.repo_panels
-            panels.show_model(panels.info.main, panels.info.layers)
+            self.session.navigate.to_main_model()
 
     def _go_list_layers(self) -> None:
         if self._need_repo():
-            self._go_open_model()
-            self.window.repo_tabs.setCurrentWidget(self.window.repo_panels.layers_panel)
-            self.window.repo_panels.layers_panel.tree.setFocus()
+            self.session.navigate.to_main_model()
+            self.session.navigate.to_panel("layers")
 
     def _go_follow_forward(self) -> None:
         if self._need_repo():
-            main = self.window.repo_panels.info.main
-            self._go_open_model()
-            self.window.trace.hints_action.setChecked(True)
+            main = self.session.repo.main
+            navigate = self.session.navigate
+            navigate.to_main_model()
+            navigate.to_panel("shape_hints")
             if main.forward_line:
-                self.window.code_pane.view.highlight_lines([(main.forward_line, main.forward_line, "definition")],
-                                                           scroll_to=main.forward_line)
+                navigate.to_code(main.file, main.forward_line, highlight=True)
             else:
                 self._say(f"{main.name} has no forward() of its own.")
 
     def _go_connect(self) -> None:
-        self.window.show_connect_view()
+        self.session.navigate.to_panel("connect")
 
     def _go_skip_math(self) -> None:
-        self.window.show_notation()
+        self.session.navigate.to_panel("notation")
         if self.evidence is not None:
             self._feed(self.evidence.notation_viewed())

@@ -57,7 +57,11 @@ class NodeRun:
 
 
 def node_executable() -> str | None:
-    return os.environ.get("READER_APP_NODE") or shutil.which("node")
+    """READER_APP_NODE when set (a Node of the reader's choice), else `node` on the PATH."""
+    chosen = os.environ.get("READER_APP_NODE")
+    if chosen is not None:
+        return chosen if os.access(chosen, os.X_OK) else None
+    return shutil.which("node")
 
 
 def node_status() -> NodeStatus:

@@ -50,7 +50,9 @@ def _stack(ctx, op, entry, class_name: str, gates: int, extra: dict, convention:
                               [hidden, gates * hidden], f"{op.module}.weight_hh{suffix}, transposed")]
         if h.get("bias", True):
             weights.append(_summed_bias(ctx, op.module, suffix, gates * hidden))
-        config = {"units": hidden, "returnSequences": True, "useBias": bool(h.get("bias", True)), **extra}
+        # zeros: the weights are loaded anyway, and TF.js's orthogonal initializer takes seconds per layer
+        config = {"units": hidden, "returnSequences": True, "useBias": bool(h.get("bias", True)), **extra,
+                  "kernelInitializer": "zeros", "recurrentInitializer": "zeros"}
         name = op.module if layers == 1 else f"{op.module}.l{index}"
         note = convention + ("; dropout between layers only acts in training" if h.get("dropout") and layers > 1 else "")
         source = ctx.add(op, class_name, config, [source], weights=weights, construct="recurrent", convention=note,

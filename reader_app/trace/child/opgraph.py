@@ -14,6 +14,11 @@ import torch
 import torch.nn as nn
 from torch.overrides import TorchFunctionMode
 
+# Operations that read only the dtype, device or shape of these arguments ("*": all of them), so that
+# `mask.type_as(h)` or `torch.zeros_like(x)` stays a constant.
+METADATA_ONLY = {"type_as": {1}, "to": {1, 2}, "zeros_like": "*", "ones_like": "*", "empty_like": "*",
+                 "full_like": "*", "new_zeros": "*", "new_ones": "*", "new_full": "*", "new_empty": "*",
+                 "new_tensor": "*"}
 CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.ParameterList, nn.ParameterDict)
 PLAIN = (bool, int, float, str, type(None))
 
@@ -137,12 +142,22 @@ class OpGraph(TorchFunctionMode):
 
     def _record(self, op: str, args, kwargs, output, module: str = "", own_params=()) -> None:
         read: list[Value] = []
-        encoded_args = self._encode(list(args), read)
-        encoded_kwargs = self._encode(dict(kwargs), read)["dict"] if kwargs else {}
+        encoded_args, data = [], []
+        skip = METADATA_ONLY.get(op, ())
+        for position, arg in enumerate(args):
+            found: list[Value] = []
+            encoded_args.append(self._encode(arg, found))
+            read += found
+            if skip != "*" and position not in skip:
+                data += found
+        found = []
+        encoded_kwargs = self._encode(dict(kwargs), found)["dict"] if kwargs else {}
+        read += found
+        data += found if skip != "*" else []
         tensors = _flat_tensors(output)
         if not tensors:
             return
-        if all(not v.dynamic for v in read):
+        if all(not v.dynamic for v in data):
             params = sorted({p for v in read for p in v.params} | set(own_params))
             kind = "const"
         else:

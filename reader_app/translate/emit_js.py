@@ -107,12 +107,12 @@ def model_js(model: Model, source_line, header: list[str]) -> tuple[str, dict[st
     for layer in model.layers:
         out.append("")
         out += ["  " + c for c in _comments(layer, source_line)]
-        sources = [names[s] for s in layer.inputs]
+        sources = [names.get(s, "null /* NOT TRANSLATED */") for s in layer.inputs]
         applied = sources[0] if len(sources) == 1 else "[" + ", ".join(sources) + "]"
         ident = variable(layer.name, names)
         where[layer.name] = len(out) + 1
         out.append(f"  const {ident} = {_constructor(layer)}.apply({applied});")
-    outputs = ", ".join(names[o] for o in model.outputs)
+    outputs = ", ".join(names.get(o, "null /* NOT TRANSLATED */") for o in model.outputs)
     inputs = ", ".join(names[i.name] for i in model.inputs)
     out += ["", f"  return tf.model({{name: {js_value(model.name)}, inputs: [{inputs}], outputs: [{outputs}]}});",
             "}", ""]

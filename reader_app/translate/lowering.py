@@ -211,19 +211,18 @@ class Lowering:
         self.live = {op.index for op in live}
         for op in live:
             self._current_origin = self.origin(op)
-            if any(v in self.poisoned for v in op.tensor_args()):
-                self.poisoned.update(op.out)
-                continue
             try:
                 self.lower(op)
             except Untranslatable as exc:
                 origin = self.origin(op)
                 what = f"{op.module} ({origin.kind})" if op.module else origin.kind
                 self.model.problems.append(Problem(what, op.file, op.line, str(exc)))
+                # A stand-in keeps the walk going, so that every other untranslatable part is listed too
+                # (the model is not written when there is any).
+                for vid in op.out:
+                    self.bind(vid, f"untranslated:{op.index}")
                 self.poisoned.update(op.out)
         for vid in self.graph.outputs:
-            if vid in self.poisoned:
-                continue
             if vid not in self.bound:
                 self.model.problems.append(Problem("the output", None, 0,
                                                    "forward() returns a value that does not depend on its inputs"))

@@ -39,7 +39,8 @@ class TranslatedLayer:
         torch_kind: "nn.Linear", "softmax", ...; file, line: the PyTorch definition (modules) or call;
         call_file, call_line: the forward() line that calls it; js_line: the model.js line that makes it;
         construct: dense, recurrent, normalization, attention, custom, ...; convention: what changed;
-        shape: TF.js output shape without the batch; params: its number of weights' values.
+        shape: TF.js output shape without the batch; params: its number of weights' values;
+        config: its TF.js constructor config (units, activation, ...).
     """
 
     name: str
@@ -56,6 +57,7 @@ class TranslatedLayer:
     convention: str
     shape: list
     params: int = 0
+    config: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -80,21 +80,30 @@ def lower_conv(ctx, op, entry) -> None:
             convention="channels-last; kernel (out, in, k...) -> (k..., in, out)")
 
 
-def lower_pool(ctx, op, kind: str, kernel, stride, padding, ceil_mode, dilation=1) -> None:
+def lower_pool(ctx, op, kind: str, kernel, stride, padding, ceil_mode, dilation=1, count_pad=True) -> None:
     rank = len(op.shapes[0]) - 2
     kernel, stride, padding = _list(kernel, rank), _list(stride, rank), _list(padding, rank)
-    if any(p for p in padding):
-        raise Untranslatable("pooling with padding (PyTorch pads with -inf or counts the zeros; TF.js does neither)")
+    if any(padding) and kind == "Average" and not count_pad:
+        raise Untranslatable("average pooling with count_include_pad=False leaves the padding out of each mean")
     if ceil_mode:
         raise Untranslatable("ceil_mode=True pooling keeps partial windows that TF.js drops")
     if any(d != 1 for d in _list(dilation, rank)):
         raise Untranslatable("dilated pooling has no TF.js layer")
     perm = CHANNELS_LAST[rank + 2]
+    source = ctx.ref(op.args[0], perm)
+    if any(padding):  # PyTorch pads max pooling with -inf and average pooling with counted zeros
+        in_shape = ctx.shape(op.args[0]["v"])
+        padded = ctx.unique(f"{op.module or op.scope}.pad")
+        ctx.model.layers.append(Layer(padded, "TensorPad", {"paddings": [[p, p] for p in padding] + [[0, 0]],
+                                                            "value": "-inf" if kind == "Max" else 0},
+                                      [source], custom=True, origin=ctx.origin(op), construct="pooling",
+                                      shape=[d + 2 * p for d, p in zip(in_shape[2:], padding)] + [in_shape[1]],
+                                      convention="explicit padding: -inf for max pooling, zeros for average"))
+        source = padded
     class_name = f"{kind}Pooling{rank}D"
     config = {"poolSize": kernel if rank == 2 else kernel[0], "strides": stride if rank == 2 else stride[0],
               "padding": "valid"}
-    ctx.add(op, class_name, config, [ctx.ref(op.args[0], perm)], perm=perm, construct="pooling",
-            convention="channels-last")
+    ctx.add(op, class_name, config, [source], perm=perm, construct="pooling", convention="channels-last")
 
 
 def lower_global_pool(ctx, op, output_size) -> None:
@@ -114,7 +123,7 @@ def pool_module(ctx, op, entry):
         raise Untranslatable("divisor_override has no TF.js counterpart")
     lower_pool(ctx, op, "Max" if op.raw.startswith("Max") else "Average", h["kernel_size"],
                h.get("stride") or h["kernel_size"], h.get("padding", 0), h.get("ceil_mode", False),
-               h.get("dilation", 1))
+               h.get("dilation", 1), h.get("count_include_pad", True))
 
 
 @module("AdaptiveAvgPool1d", "AdaptiveAvgPool2d")
@@ -137,7 +146,8 @@ def pool_function(ctx, op):
     if kind == "Average" and literal(op.arg(6, "divisor_override")):
         raise Untranslatable("divisor_override has no TF.js counterpart")
     dilation = literal(op.arg(4, "dilation", 1)) if kind == "Max" else 1
-    lower_pool(ctx, op, kind, kernel, stride, padding, ceil, dilation)
+    count_pad = literal(op.arg(5, "count_include_pad", True)) if kind == "Average" else True
+    lower_pool(ctx, op, kind, kernel, stride, padding, ceil, dilation, count_pad)
 
 
 @operation("adaptive_avg_pool2d", "adaptive_avg_pool1d")

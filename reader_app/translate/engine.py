@@ -58,21 +58,30 @@ def translate(request: DescribeRequest, out_dir: str | None = None, cancel=None,
             message = trace.error.message if trace.error else "The model's forward() did not return"
             return Translation(error=message, class_name=trace.class_name, file=trace.file, root=trace.root,
                                trace=trace)
-        timings = {"describe": round(time.perf_counter() - started, 3)}
-        store = TensorStore(description.tensor_file, description.tensors) if description.tensors else None
-        graph = Graph.from_description(description.graph, description.modules, description.ties)
-        model = _prune(Lowering(graph, trace.class_name, store).run())
-        model.notes += _tie_notes(model, graph)
-        timings["lower"] = round(time.perf_counter() - started, 3)
-        result = _render(model, graph, trace, Sources(trace.root))
-        result.with_weights = store is not None
-        if out_dir:
-            _write(result, model, store, description, out_dir)
-        timings["write"] = round(time.perf_counter() - started, 3)
-        result.timings = {**trace.timings, **timings}
-        return result
+        try:
+            return _translate(description, out_dir, started)
+        except Exception as exc:  # a bug of the translator itself: one sentence, never a traceback
+            return Translation(error=f"The translation failed unexpectedly ({type(exc).__name__}: {exc})",
+                               class_name=trace.class_name, file=trace.file, root=trace.root, trace=trace)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _translate(description, out_dir: str | None, started: float) -> Translation:
+    trace = description.trace
+    timings = {"describe": round(time.perf_counter() - started, 3)}
+    store = TensorStore(description.tensor_file, description.tensors) if description.tensors else None
+    graph = Graph.from_description(description.graph, description.modules, description.ties)
+    model = _prune(Lowering(graph, trace.class_name, store).run())
+    model.notes += _tie_notes(model, graph)
+    timings["lower"] = round(time.perf_counter() - started, 3)
+    result = _render(model, graph, trace, Sources(trace.root))
+    result.with_weights = store is not None
+    if out_dir:
+        _write(result, model, store, description, out_dir)
+    timings["write"] = round(time.perf_counter() - started, 3)
+    result.timings = {**trace.timings, **timings}
+    return result
 
 
 def _prune(model: Model) -> Model:

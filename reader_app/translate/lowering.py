@@ -16,7 +16,7 @@ from reader_app.translate.ir import Input, Layer, Model, Origin, Problem, Weight
 
 MODULE_HANDLERS: dict = {}
 OP_HANDLERS: dict = {}
-IDENTITY_OPS = {"contiguous", "clone", "detach", "type_as", "float", "to", "cpu", "requires_grad_", "view_as_same"}
+IDENTITY_OPS = {"contiguous", "clone", "detach", "type_as", "float", "to", "cpu", "type", "requires_grad_"}
 DTYPES = {"float32": "float32", "float64": "float32", "float16": "float32", "bfloat16": "float32",
           "int64": "int32", "int32": "int32", "int16": "int32", "int8": "int32", "uint8": "int32", "bool": "bool"}
 
@@ -242,6 +242,8 @@ class Lowering:
             self.identity(op)
             return
         handler = OP_HANDLERS.get(op.name)
+        if op.raw == "__setitem__":
+            raise Untranslatable("it writes into a tensor in place (x[i] = ...), which TF.js layers cannot do")
         if handler is None:
             raise Untranslatable(f"the operation {op.raw} has no TF.js translation yet")
         handler(self, op)

@@ -133,7 +133,12 @@ def softmax_module(ctx, op, entry):
     add_softmax(ctx, op, entry["hyper"].get("dim"))
 
 
-def add_softmax(ctx, op, dim) -> None:
+@module("LogSoftmax")
+def log_softmax_module(ctx, op, entry):
+    add_softmax(ctx, op, entry["hyper"].get("dim"), log=True)
+
+
+def add_softmax(ctx, op, dim, log: bool = False) -> None:
     rank = len(op.shapes[0])
     if dim is None:
         raise Untranslatable("softmax without dim picks an axis by rank; give dim=")
@@ -142,7 +147,10 @@ def add_softmax(ctx, op, dim) -> None:
         raise Untranslatable("softmax over the batch dimension")
     perm = ctx.perm_of(op.args[0])
     tf_axis = perm.index(axis) if perm else axis
-    if tf_axis == rank - 1:
+    if log:  # log_softmax, computed as x - logsumexp(x) along the axis
+        ctx.add(op, "SoftmaxAxis", {"axis": tf_axis, "log": True}, [ctx.ref(op.args[0], "any")], perm=perm,
+                custom=True, construct="activation", convention="log_softmax = x - logsumexp(x)")
+    elif tf_axis == rank - 1:
         ctx.add(op, "Softmax", {"axis": tf_axis}, [ctx.ref(op.args[0], "any")], perm=perm, construct="activation")
     else:  # TF.js's softmax works on the last axis only
         ctx.add(op, "SoftmaxAxis", {"axis": tf_axis}, [ctx.ref(op.args[0], "any")], perm=perm, custom=True,

@@ -118,9 +118,9 @@ def leaky_relu(ctx, op):
             perm=perm, construct="activation")
 
 
-@operation("softmax")
+@operation("softmax", "log_softmax")
 def softmax(ctx, op):
-    add_softmax(ctx, op, literal(op.arg(1, "dim")))
+    add_softmax(ctx, op, literal(op.arg(1, "dim")), log=op.name == "log_softmax")
 
 
 @operation("dropout", "dropout1d", "dropout2d", "alpha_dropout", "feature_alpha_dropout")

@@ -121,6 +121,10 @@ class DescribeSession(Session):
         try:
             for name, tensor in model.state_dict(keep_vars=True).items():
                 store.add(f"state:{name}", tensor)
+            for name, module in model.named_modules():
+                if name and is_leaf(module):
+                    for attr, tensor in _computed_weights(module):
+                        store.add(f"state:{name}.{attr}", tensor)
             dynamic = {v.id for v in graph.values if v.dynamic}
             read_by_dynamic = set()
             for op in graph.ops:
@@ -136,6 +140,19 @@ class DescribeSession(Session):
         self.report["tensors"] = store.entries
         self.report["reference"] = {"inputs": [v.id for v in graph.values if v.kind == "input"],
                                     "outputs": list(graph.outputs)}
+
+
+def _computed_weights(module):
+    """Weights a module computes rather than stores (weight_norm, parametrizations): `module.weight` as the
+    forward used it, under the name the translation asks for."""
+    names = {"weight", "bias"} | {k for k, v in vars(module).items() if isinstance(v, torch.Tensor)}
+    for attr in sorted(names):
+        try:
+            value = getattr(module, attr, None)
+        except Exception:  # a parametrization that cannot be computed outside forward()
+            continue
+        if isinstance(value, torch.Tensor):
+            yield attr, value
 
 
 def _value_ids(encoded) -> list[int]:

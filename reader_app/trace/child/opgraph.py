@@ -178,7 +178,10 @@ class OpGraph(TorchFunctionMode):
             return out
         self.busy = True
         try:
-            self._record(getattr(func, "__name__", str(func)), args, kwargs, out)
+            name = getattr(func, "__name__", str(func))
+            # `outputs[t] = h` returns None but changes `outputs`: recorded as making a new `outputs`
+            made = args[0] if name == "__setitem__" and args and isinstance(args[0], torch.Tensor) else out
+            self._record(name, args, kwargs, made)
         finally:
             self.busy = False
         return out

@@ -133,7 +133,8 @@ def _render(model: Model, graph: Graph, trace, sources: Sources) -> Translation:
     layers = [TranslatedLayer(l.name, l.class_name, l.custom, l.origin.module, l.origin.kind, l.origin.file,
                               l.origin.line, l.origin.call_file, l.origin.call_line, where.get(l.name, 0),
                               l.construct if not l.custom else "custom", l.convention, l.shape,
-                              sum(int(np.prod(w.shape)) if w.shape else 1 for w in l.weights), dict(l.config))
+                              sum(int(np.prod(w.shape)) if w.shape else 1 for w in l.weights), dict(l.config),
+                              l.origin.scope)
               for l in model.layers]
     outputs = [[None, *layer.shape] for name in model.outputs for layer in model.layers if layer.name == name]
     return Translation(class_name=model.name, file=trace.file, root=trace.root, layers=layers,

@@ -117,6 +117,8 @@ def check_exercise(source: str, target: ExerciseTarget, timeout: float = 20.0) -
         if not out.is_file():
             return ExerciseResult(error=f"Your code could not run in Node: {run.last_error()}")
         described = json.loads(out.read_text(encoding="utf-8"))
+    if described.get("noModel"):
+        return ExerciseResult(error=described["noModel"])
     if described.get("error"):
         where = f" (line {described['line']})" if described.get("line") else ""
         return ExerciseResult(error=f"Your code stopped with {described['error']}{where}")

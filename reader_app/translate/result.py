@@ -40,7 +40,8 @@ class TranslatedLayer:
         call_file, call_line: the forward() line that calls it; js_line: the model.js line that makes it;
         construct: dense, recurrent, normalization, attention, custom, ...; convention: what changed;
         shape: TF.js output shape without the batch; params: its number of weights' values;
-        config: its TF.js constructor config (units, activation, ...).
+        config: its TF.js constructor config (units, activation, ...); scope: the PyTorch module whose
+        forward() made it (for an operation such as the softmax of an attention block).
     """
 
     name: str
@@ -58,6 +59,7 @@ class TranslatedLayer:
     shape: list
     params: int = 0
     config: dict = field(default_factory=dict)
+    scope: str = ""
 
 
 @dataclass
@@ -104,6 +106,11 @@ class Translation:
         return [l for l in self.layers if (l.file == file and l.line == line) or
                 (l.call_file == file and l.call_line == line)]
 
+    def layers_of_module(self, name: str) -> list[TranslatedLayer]:
+        """The TF.js layers made from a PyTorch module (its parts included: "encoder" gives encoder.*)."""
+        return [l for l in self.layers if l.torch_module == name or l.torch_module.startswith(name + ".")
+                or (not l.torch_module and name and _in_scope(l, name))]
+
     def layer_at_js_line(self, js_line: int) -> TranslatedLayer | None:
         """The layer whose block in model.js (its comments and the line that makes it) holds `js_line`."""
         previous = 0
@@ -121,3 +128,7 @@ class Translation:
         if self.problems:
             text += f"; {len(self.problems)} part(s) not translated"
         return text
+
+
+def _in_scope(layer: TranslatedLayer, name: str) -> bool:
+    return layer.scope == name or layer.scope.startswith(name + ".")

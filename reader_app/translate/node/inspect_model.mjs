@@ -48,7 +48,7 @@ try {
   process.exit(0);
 }
 if (!(model instanceof tf.LayersModel)) {
-  write({ error: 'The code builds no TF.js model: leave it in `const model = tf.sequential(...)` or return it from buildModel(tf)' });
+  write({ noModel: 'Your code builds no TF.js model: leave it in `const model = tf.sequential(...)` or return it from buildModel(tf)' });
   process.exit(0);
 }
 const layers = model.layers.map((layer) => {

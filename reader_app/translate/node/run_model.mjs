@@ -2,7 +2,8 @@
 //   node run_model.mjs MODEL_DIR OUT_DIR
 // The model is loaded twice: from model.json + weights.bin with tf.loadLayersModel, and built by
 // model.js's buildModel(tf) with the same weights, so that both files are checked. Reads the inputs
-// from reference.json/.bin; writes OUT_DIR/outputs.json (shapes, offsets) and OUT_DIR/outputs.bin.
+// from reference.json/.bin; writes OUT_DIR/outputs.json (shapes, offsets) and OUT_DIR/outputs.bin, and
+// prints a summary with the first values of every output.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,7 +58,8 @@ for (const [source, model] of [['model.json', loaded], ['model.js', built]]) {
   });
 }
 fs.writeFileSync(path.join(outDir, 'outputs.bin'), Buffer.concat(chunks));
-fs.writeFileSync(path.join(outDir, 'outputs.json'), JSON.stringify({
-  entries, layers: loaded.layers.length, params: loaded.countParams(), backend: tf.getBackend(),
-  version: tf.version.tfjs,
-}));
+const summary = { entries, layers: loaded.layers.length, params: loaded.countParams(), backend: tf.getBackend(),
+  version: tf.version.tfjs };
+fs.writeFileSync(path.join(outDir, 'outputs.json'), JSON.stringify(summary));
+console.log(JSON.stringify({ ...summary, first: entries.map((e, i) => Array.from(
+  new Float32Array(chunks[i].buffer, chunks[i].byteOffset, Math.min(8, e.nbytes / 4)))) }));

@@ -17,22 +17,32 @@ $(STAMP): pyproject.toml $(BIN)/python
 	$(BIN)/pip install -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# @tensorflow/tfjs for checking TF.js translations, from the committed lockfile, into the project (never
+# globally). Without npm the translations are still written; `reader-app translate` says how to check them.
+TFJS_DIR := reader_app/translate/node
+TFJS_STAMP := $(TFJS_DIR)/node_modules/.installed
+
+$(TFJS_STAMP): $(TFJS_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(TFJS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: TF.js translations will be written but not run (install Node.js 18+)"; fi
+
+install: $(STAMP) $(TFJS_STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m reader_app.sample
 
-run: $(STAMP)
+run: install
 	$(BIN)/reader-app $(ARGS)
 
-test: $(STAMP)
+test: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info $(TFJS_DIR)/node_modules
 
 # The one-folder bundle dist/reader-app/ (PyInstaller, several minutes of CPU; not part of `make test`).
 # `make smoke` then runs the built bundle offscreen: screenshot timing, a trace, its size.

@@ -105,46 +105,58 @@ def _death_sentence(returncode: int, phase: str, stderr_tail) -> str:
 def run_trace(request: TraceRequest, cancel: threading.Event | None = None, progress=None) -> TraceResult:
     """Trace in a child process; never raises for anything the model's code does."""
     started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="reader-trace-") as tmp:
+        report, failed = run_child(request, tmp, {}, cancel, progress)
+    return failed if report is None else _finish(TraceResult.from_json(report), Path(failed.root), started)
+
+
+def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threading.Event | None = None,
+              progress=None) -> tuple[dict | None, TraceResult]:
+    """Run the tracing child with `extra` fields in its request; its files go to `scratch`.
+
+    Returns (the child's report, a TraceResult holding only the root) when it reported, else
+    (None, a failed TraceResult whose error says why in one sentence).
+    """
+    started = time.perf_counter()
     try:
         problem = request.validate()
     except SpecError as exc:
         problem = str(exc)
     if problem:
-        return TraceResult.failed(problem[0].upper() + problem[1:])
+        return None, TraceResult.failed(problem[0].upper() + problem[1:])
     try:
         root, file, class_name = resolve(request)
     except LookupError as exc:
-        return TraceResult.failed(str(exc)[0].upper() + str(exc)[1:])
+        return None, TraceResult.failed(str(exc)[0].upper() + str(exc)[1:])
     relative = os.path.relpath(file, root)
-    with tempfile.TemporaryDirectory(prefix="reader-trace-") as tmp:
-        request_path, result_path = os.path.join(tmp, "request.json"), os.path.join(tmp, "result.json")
-        with open(request_path, "w", encoding="utf-8") as fh:
-            json.dump({"file": str(file), "root": str(root), "class_name": class_name, "args": request.args,
-                       "inputs": list(request.inputs), "device": request.device, "per_line": request.per_line,
-                       "symbolic": request.symbolic, "memory_mb": request.memory_mb,
-                       "timeout": request.timeout}, fh)
-        try:
-            proc = subprocess.Popen([request.python(), "-m", "reader_app.trace.child", request_path, result_path],
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    cwd=str(root), start_new_session=True,
-                                    env=_child_env(_package_path(request.interpreter is None, tmp)))
-        except OSError as exc:
-            return TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", relative,
-                                      root=str(root))
-        pipes = _Pipes(proc, progress)
-        try:
-            stopped = _supervise(proc, pipes, started + request.timeout, request.timeout, cancel)
-        except BaseException:  # Ctrl-C in the CLI, or the caller's thread torn down: never leave it running
-            _stop(proc)
-            raise
-        pipes.join()
-        if stopped:
-            return _finish(TraceResult.failed(stopped, relative, class_name=class_name or ""), root, started)
-        if os.path.exists(result_path):
-            with open(result_path, encoding="utf-8") as fh:
-                return _finish(TraceResult.from_json(json.load(fh)), root, started)
-        message = _death_sentence(proc.returncode, pipes.phase, list(pipes.stderr_tail))
-        return _finish(TraceResult.failed(message, relative, class_name=class_name or ""), root, started)
+    request_path, result_path = os.path.join(scratch, "request.json"), os.path.join(scratch, "result.json")
+    with open(request_path, "w", encoding="utf-8") as fh:
+        json.dump({"file": str(file), "root": str(root), "class_name": class_name, "args": request.args,
+                   "inputs": list(request.inputs), "device": request.device, "per_line": request.per_line,
+                   "symbolic": request.symbolic, "memory_mb": request.memory_mb,
+                   "timeout": request.timeout, **extra}, fh)
+    try:
+        proc = subprocess.Popen([request.python(), "-m", "reader_app.trace.child", request_path, result_path],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd=str(root), start_new_session=True,
+                                env=_child_env(_package_path(request.interpreter is None, scratch)))
+    except OSError as exc:
+        return None, TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", relative,
+                                        root=str(root))
+    pipes = _Pipes(proc, progress)
+    try:
+        stopped = _supervise(proc, pipes, started + request.timeout, request.timeout, cancel)
+    except BaseException:  # Ctrl-C in the CLI, or the caller's thread torn down: never leave it running
+        _stop(proc)
+        raise
+    pipes.join()
+    if stopped:
+        return None, _finish(TraceResult.failed(stopped, relative, class_name=class_name or ""), root, started)
+    if os.path.exists(result_path):
+        with open(result_path, encoding="utf-8") as fh:
+            return json.load(fh), TraceResult(root=str(root))
+    message = _death_sentence(proc.returncode, pipes.phase, list(pipes.stderr_tail))
+    return None, _finish(TraceResult.failed(message, relative, class_name=class_name or ""), root, started)
 
 
 def _supervise(proc, pipes: _Pipes, deadline: float, timeout: float, cancel) -> str | None:

@@ -35,7 +35,10 @@ def main(argv: list[str]) -> int:
     def progress(message: str) -> None:
         channel.write(message.replace("\n", " ") + "\n")
 
-    from reader_app.trace.child.session import Session  # imports torch, after the cap
+    if request.get("mode") == "describe":  # a trace plus the operation graph and weights (translation)
+        from reader_app.trace.child.describe import DescribeSession as Session  # imports torch, after the cap
+    else:
+        from reader_app.trace.child.session import Session  # imports torch, after the cap
 
     progress("importing torch")
     report = Session(request, progress).run()

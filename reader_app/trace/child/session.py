@@ -182,6 +182,7 @@ class Session:
             self.fall_back(f"an op needs real data on the meta device ({reason})")
             chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         self.mark("forward")
+        self.model, self.chosen, self.sizes = model, chosen, sizes  # for a session that runs the model again
         second, second_sizes = None, None
         if self.request.get("symbolic", True) and not specs:
             self.progress("naming dimensions")

@@ -1,0 +1,15 @@
+// JSON has no infinities: configs carry 'inf' and '-inf' as strings.
+const num = (v) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
+const single = (inputs) => (Array.isArray(inputs) ? inputs[0] : inputs);
+// NumPy-style broadcasting of two shapes (null is the batch dimension).
+const broadcastShapes = (a, b) => {
+  const rank = Math.max(a.length, b.length);
+  const out = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    out.push(x === null || y === null ? null : Math.max(x, y));
+  }
+  return out;
+};
+const ARITHMETIC = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, pow: tf.pow };

@@ -1,0 +1,109 @@
+"""Node.js and @tensorflow/tfjs for checking translations: where they are, and running a script in a
+child process with a time limit (the model or the reader's code may loop or exhaust memory).
+
+tfjs is installed into reader_app/translate/node/node_modules from the committed lockfile
+(`npm ci`, which `make install` runs); nothing is installed globally.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
+TFJS_VERSION = "4.22.0"
+MEMORY_MB = 2048
+
+
+@dataclass
+class NodeStatus:
+    """Whether translations can be run here.
+
+    Attributes:
+        available: Node and tfjs are both there; node: the Node executable or None;
+        message: one sentence: what is there, or how to enable the check.
+    """
+
+    available: bool
+    node: str | None
+    message: str
+
+
+@dataclass
+class NodeRun:
+    """The end of one Node child process.
+
+    Attributes:
+        returncode: its exit status (None when it was stopped); stdout, stderr: what it printed;
+        timed_out: it ran past its time limit and was stopped.
+    """
+
+    returncode: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+    def last_error(self) -> str:
+        """The most telling line of stderr (a JavaScript error message)."""
+        lines = [l.strip() for l in self.stderr.splitlines() if l.strip()]
+        for line in lines:
+            if "Error" in line and not line.startswith("at "):
+                return line[:300]
+        return lines[-1][:300] if lines else f"exit status {self.returncode}"
+
+
+def node_executable() -> str | None:
+    """READER_APP_NODE when set (a Node of the reader's choice), else `node` on the PATH."""
+    chosen = os.environ.get("READER_APP_NODE")
+    if chosen is not None:
+        return chosen if os.access(chosen, os.X_OK) else None
+    return shutil.which("node")
+
+
+def node_status() -> NodeStatus:
+    node = node_executable()
+    if node is None:
+        return NodeStatus(False, None, "Node.js is not installed, so the TF.js model was not run: install Node.js "
+                                       "18 or newer, then run `make install` (it runs `npm ci` in "
+                                       f"{NODE_DIR.relative_to(NODE_DIR.parents[2])})")
+    package = NODE_DIR / "node_modules" / "@tensorflow" / "tfjs" / "package.json"
+    try:
+        version = json.loads(package.read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError):
+        version = None
+    if version != TFJS_VERSION:
+        return NodeStatus(False, node, f"@tensorflow/tfjs {TFJS_VERSION} is not installed for the check: run "
+                                       f"`npm ci` in {NODE_DIR} (or `make install`)")
+    return NodeStatus(True, node, f"Node.js with @tensorflow/tfjs {TFJS_VERSION} (CPU backend)")
+
+
+def run_node(script: str, args: list[str], timeout: float) -> NodeRun:
+    """Run one of this folder's scripts; stopped (with its whole process group) after `timeout` seconds."""
+    node = node_executable()
+    command = [node, f"--max-old-space-size={MEMORY_MB}", str(NODE_DIR / script), *args]
+    proc = subprocess.Popen(command, cwd=str(NODE_DIR), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True, env=_env())
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return NodeRun(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        out, err = proc.communicate()
+        return NodeRun(None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out=True)
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NODE_OPTIONS")}
+    env["NODE_NO_WARNINGS"] = "1"
+    return env

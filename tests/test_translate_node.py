@@ -1,0 +1,122 @@
+"""Proof in Node: the exported TF.js model, loaded with tf.loadLayersModel (and rebuilt from model.js),
+gives PyTorch's output on the same input and weights: same shape, max |diff| <= 1e-4 x max(1, max |out|).
+
+Real torch (in the tracing child), real Node, real @tensorflow/tfjs 4.22.0 on its CPU backend.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reader_app.paths import sample_repo
+from translate_helpers import (FIXTURES, make_checkpoint, require_node, shared_repo, translate_checked,
+                               write_repo)
+
+pytestmark = pytest.mark.slow
+
+CIFAR_RESNET = '''
+    """A CIFAR ResNet: 3x3 convolutions with batch norm, residual blocks, a strided 1x1 shortcut."""
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout, eps=1e-3, momentum=0.2)
+            self.shortcut = nn.Sequential()
+            if stride != 1 or cin != cout:
+                self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False),
+                                              nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            out = F.relu(self.bn1(self.conv1(x)))
+            out = self.bn2(self.conv2(out))
+            return F.relu(out + self.shortcut(x))
+
+
+    class CifarResNet(nn.Module):
+        def __init__(self, num_classes=10, width=8):
+            super().__init__()
+            self.stem = nn.Conv2d(3, width, 3, padding=1)
+            self.bn = nn.BatchNorm2d(width)
+            self.stage1 = Block(width, width, 1)
+            self.stage2 = Block(width, 2 * width, 2)
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(2 * width, num_classes)
+
+        def forward(self, x):
+            x = F.relu(self.bn(self.stem(x)))
+            x = self.stage2(self.stage1(x))
+            return self.fc(self.pool(x).flatten(1))
+'''
+
+
+def _passes(check) -> None:
+    assert check.ran, check.message
+    assert check.ok, check.message
+    assert {o.source for o in check.outputs} == {"model.json", "model.js"}  # both files were run
+
+
+def test_sample_autoencoder_matches_pytorch_in_node(tmp_path):
+    require_node()
+    repo = sample_repo()
+    checkpoint = make_checkpoint(repo / "model.py", tmp_path / "trained.pt")
+    result, check = translate_checked(repo, tmp_path / "out", inputs=["x=2,50,5"], checkpoint=str(checkpoint))
+    _passes(check)
+    assert check.outputs[0].shape == [2, 50, 5]
+    topology = json.loads((tmp_path / "out" / "model.json").read_text())["modelTopology"]
+    assert topology["class_name"] == "Sequential"  # forward() is a chain once attention pooling is one layer
+    kinds = [layer.class_name for layer in result.layers]
+    assert kinds[:3] == ["LSTM", "LSTM", "AttentionPooling"] and "LayerNormalization" in kinds
+    js = result.model_js
+    assert "tf.sequential" in js and "recurrentActivation: 'sigmoid'" in js and "epsilon: 1e-05" in js
+    assert "h, _ = self.lstm(x)" in js  # the PyTorch line, quoted above its layer
+    pooling = next(l for l in result.layers if l.class_name == "AttentionPooling")
+    assert (pooling.call_file, pooling.custom) == ("model.py", True)
+    assert "registerClass" in (tmp_path / "out" / "layers.js").read_text()
+
+
+def test_generated_cifar_resnet_with_batch_norm_matches(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "resnet", CIFAR_RESNET)
+    checkpoint = make_checkpoint(model, tmp_path / "trained.pt")
+    result, check = translate_checked(model, tmp_path / "out", inputs=["x=2,3,32,32"], checkpoint=str(checkpoint))
+    _passes(check)
+    assert check.outputs[0].shape == [2, 10]
+    assert result.inputs == [("x", [None, 3, 32, 32], "float32")]  # PyTorch's input shape, permuted inside
+    kinds = {layer.class_name for layer in result.layers}
+    assert {"Permute", "Conv2D", "BatchNormalization", "Add", "ZeroPadding2D"} <= kinds
+    bn2 = next(l for l in result.layers if l.name == "stage1.bn2")
+    assert "epsilon 0.001" in bn2.convention and "momentum 0.8" in bn2.convention
+
+
+def test_real_cifar_resnet_from_a_public_repository_matches(tmp_path):
+    require_node()
+    file = shared_repo("akamaster+pytorch_resnet_cifar10") / "resnet.py"
+    checkpoint = make_checkpoint(file, tmp_path / "trained.pt")
+    result, check = translate_checked(file, tmp_path / "out", inputs=["x=2,3,32,32"], checkpoint=str(checkpoint))
+    _passes(check)
+    assert result.class_name == "ResNet" and check.outputs[0].shape == [2, 10]
+    # option A shortcut: x[:, :, ::2, ::2] and F.pad on the channels, in channels-last axes
+    assert {"TensorSlice", "TensorPad"} <= {l.class_name for l in result.layers}
+
+
+def test_small_gpt_with_tied_weights_and_last_position_output_matches(tmp_path):
+    require_node()
+    file = FIXTURES / "gpt_config" / "model.py"
+    args = {"n_layer": 2, "n_head": 2, "n_embd": 32, "block_size": 16, "vocab_size": 50}
+    checkpoint = make_checkpoint(file, tmp_path / "trained.pt", "GPT", args)
+    result, check = translate_checked(file, tmp_path / "out", class_name="GPT", args=args,
+                                      inputs=["idx=2,9:long"], checkpoint=str(checkpoint))
+    _passes(check)
+    assert check.outputs[0].shape == [2, 1, 50]  # forward() returns the last position's logits only
+    kinds = {layer.class_name for layer in result.layers}
+    assert {"Embedding", "PositionEmbedding", "CausalMask", "MatMul", "LayerNormalization"} <= kinds
+    assert "activation: 'gelu'" in result.model_js  # nn.GELU() is the exact (erf) form
+    assert any("tied" in note and "lm_head" in note for note in result.notes)
+    assert result.inputs == [("idx", [None, 9], "int32")]

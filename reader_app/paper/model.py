@@ -5,6 +5,10 @@ from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]
 
+# The paper anatomy (DESIGN.md): every section carries one of these.
+TAGS = ("abstract", "introduction", "related_work", "method", "experiments", "results",
+        "conclusion", "references", "appendix", "other")
+
 
 @dataclass
 class Section:

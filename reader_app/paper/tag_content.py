@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reader_app.paper.section_text import SectionBody
+if TYPE_CHECKING:  # section_text needs PyMuPDF; the tag rules themselves do not
+    from reader_app.paper.section_text import SectionBody
 
 # "[12]", "[3, 7-9]", "[Smith 2019]", "[AB19]"
 _BRACKET_CITE = re.compile(r"\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[A-Z][A-Za-z+.\- ]{1,30}\d{2,4}[a-z]?(?:[;,] ?[A-Z][^\]]{1,30})*)\]")
@@ -70,7 +72,7 @@ class Evidence:
         return self.citations / self.sentences if self.sentences else 0.0
 
 
-def measure(body: SectionBody) -> Evidence:
+def measure(body: "SectionBody") -> Evidence:
     text = body.text
     lower = text.lower()
     words = len(text.split())

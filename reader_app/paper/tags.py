@@ -6,12 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reader_app.paper.model import Section
+from reader_app.paper.model import TAGS, Section
 from reader_app.paper.tag_content import Evidence, cites_a_lot, reports_results, states_method, studies_people
 from reader_app.paper.tag_titles import TitleReading, classify_title, read_title
-
-TAGS = ("abstract", "introduction", "related_work", "method", "experiments", "results",
-        "conclusion", "references", "appendix", "other")
 
 __all__ = ["TAGS", "assign_tags", "classify_title"]
 

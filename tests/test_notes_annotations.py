@@ -151,7 +151,7 @@ def test_a_version_1_database_is_upgraded_keeping_its_progress(tmp_path):
     conn.commit()
     conn.close()
     with NotesStore.open(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert store.get_progress("p")["method"].seconds == 60
         store.add_annotation(Annotation.page_note("p", 1, (1, 1), "works after the upgrade"))
 

@@ -17,6 +17,7 @@ class NotesChanged:
         paper_id: the paper whose notes changed.
         added, changed, removed: annotation ids.
         progress: True when the paper's reading progress changed.
+        section_tags: True when the reader retagged a section (or undid a retag).
     """
 
     paper_id: str
@@ -24,6 +25,7 @@ class NotesChanged:
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     progress: bool = False
+    section_tags: bool = False
 
 
 Listener = Callable[[NotesChanged], None]

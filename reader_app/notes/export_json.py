@@ -5,7 +5,9 @@ Shape (FORMAT_VERSION 1):
      "paper": {"paper_id", "title", "path"},
      "progress": [{"repo_id", "step_id", "done", "manual", "seconds", "done_at"}, ...],
      "layer_shapes": [{"repo_id", "model", "layer", "shape"}, ...],
+     "section_tags": [{"section_key", "tag", "title", "page", "updated_at"}, ...],   # the reader's retags
      "annotations": [Annotation.to_dict(), ...]}   # in page order
+("section_tags" came later; a file without it imports as before, an older app ignores it.)
 Nothing in it depends on when it was written, so the same notes always give the same bytes.
 """
 from __future__ import annotations
@@ -33,6 +35,7 @@ def notes_document(store, paper_id: str) -> dict:
                       "seconds": p.seconds, "done_at": p.done_at} for repo, p in progress],
         "layer_shapes": [{"repo_id": repo, "model": model, "layer": layer, "shape": shape}
                          for repo in repo_ids for (model, layer), shape in store.layer_shapes(repo).items()],
+        "section_tags": [t.to_dict() for t in store.section_tags(paper_id)],
         "annotations": [a.to_dict() for a in annotations],
     }
 

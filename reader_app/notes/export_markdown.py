@@ -17,6 +17,7 @@ from reader_app.notes.figure_images import MAX_REGION_IMAGES, noted_images, writ
 from reader_app.notes.ids import repo_id_for
 from reader_app.notes.model import Annotation, sort_y
 from reader_app.notes.structure import PaperOutline, load_outline
+from reader_app.paper.retag import RETAGGED, apply_overrides
 from reader_app.workflow.steps import STEPS
 
 
@@ -99,7 +100,9 @@ class _Writer:
             indent = "  " * max(s.level - 1, 0)
             label = f"{s.number} {s.title}".strip()
             noted = f", {counts[index]} note(s)" if counts.get(index) else ""
-            self.add(f"{indent}- {md.escape(label)} #{s.tag} ({self.page_link(s.page)}{noted})")
+            retagged = f" (your tag; the analysis said #{s.also[0]})" if s.level == 1 and s.reasons[:1] == [RETAGGED] \
+                and s.also else ""
+            self.add(f"{indent}- {md.escape(label)} #{s.tag}{retagged} ({self.page_link(s.page)}{noted})")
         self.add("")
 
     def section_index(self, a: Annotation) -> int | None:
@@ -204,6 +207,7 @@ def export_markdown(store, paper_id: str, out_path: str | Path, *, pdf: str | Pa
     pdf = Path(pdf) if pdf is not None else store.paper_path(paper_id)
     pdf = pdf if pdf is not None and pdf.is_file() else None
     outline = outline or load_outline(pdf, store.paper_title(paper_id))
+    apply_overrides(outline.sections, store.section_tag_overrides(paper_id))  # the reader's tags win
     annotations = store.query_annotations(paper_id)
     repo_ids = {a.repo_id for a in annotations if a.repo_id}
     if repo is not None:  # the trace view saves shapes under the open repository's id

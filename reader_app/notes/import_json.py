@@ -17,6 +17,7 @@ from reader_app.notes.events import NotesChanged
 from reader_app.notes.export_json import FORMAT, FORMAT_VERSION
 from reader_app.notes.model import FIELD_NAMES, Annotation, InvalidAnnotation, validate
 from reader_app.notes.progress import STEP_IDS
+from reader_app.paper.model import TAGS
 
 
 class ImportFailed(Exception):
@@ -41,16 +42,20 @@ class ImportReport:
         skipped: one sentence per entry left out, saying why.
         warnings: sentences about the file as a whole (its version, fields this app ignores).
         paper_ids: the papers the imported notes belong to.
+        section_tags: how many of the reader's section tags were added.
     """
 
     annotations: int = 0
     progress: int = 0
+    section_tags: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     paper_ids: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = f"Imported {self.annotations} annotation(s) and {self.progress} progress entr(ies)"
+        if self.section_tags:
+            text += f" and {self.section_tags} section tag(s)"
         return text + (f"; {len(self.skipped)} left out." if self.skipped else ".")
 
 
@@ -134,10 +139,13 @@ def import_notes(store, path: str | Path) -> ImportReport:
             report.paper_ids.append(a.paper_id)
         _import_progress(conn, data.get("progress", []), paper_id, report)
         _import_shapes(conn, data.get("layer_shapes", []))
+        if paper_id:
+            _import_section_tags(conn, data.get("section_tags", []), paper_id, report)
     report.paper_ids = sorted(set(report.paper_ids) | ({paper_id} if paper_id else set()))
     for pid in report.paper_ids:
         added = tuple(a.id for a in annotations if a.paper_id == pid and a.id in imported)
-        store._emit(NotesChanged(pid, added=added, progress=report.progress > 0))
+        store._emit(NotesChanged(pid, added=added, progress=report.progress > 0,
+                                 section_tags=report.section_tags > 0 and pid == paper_id))
     return report
 
 
@@ -174,3 +182,22 @@ def _import_shapes(conn, entries: list) -> None:
         if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("repo_id", "model", "layer", "shape")):
             conn.execute("INSERT OR IGNORE INTO layer_shapes (repo_id, model, layer, shape) VALUES (?,?,?,?)",
                          (entry["repo_id"], entry["model"], entry["layer"], entry["shape"]))
+
+
+def _import_section_tags(conn, entries, paper_id: str, report: ImportReport) -> None:
+    """The reader's retags; a section the store already has a tag for keeps the store's."""
+    for entry in entries if isinstance(entries, list) else []:
+        ok = isinstance(entry, dict) and isinstance(entry.get("section_key"), str) and entry.get("tag") in TAGS
+        if not ok:
+            report.skipped.append(f"section tag {entry.get('section_key', '?') if isinstance(entry, dict) else '?'}: "
+                                  f"not a section and one of the tags {', '.join(TAGS)}.")
+            continue
+        page = entry.get("page")
+        added = conn.execute(
+            "INSERT OR IGNORE INTO section_tags (paper_id, section_key, tag, title, page, updated_at) VALUES (?,?,?,?,?,?)",
+            (paper_id, entry["section_key"], entry["tag"], str(entry.get("title") or ""),
+             page if isinstance(page, int) else None, str(entry.get("updated_at") or now_iso()))).rowcount
+        if added:
+            report.section_tags += 1
+        else:
+            report.skipped.append(f"section tag {entry['section_key']}: you already retagged it, yours was kept.")

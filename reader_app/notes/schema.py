@@ -79,6 +79,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (repo_id, model, layer)
     );
     """,
+    # 3: the reader's own tag for a section (Outline: Retag), per paper
+    """
+    CREATE TABLE section_tags (
+        paper_id    TEXT NOT NULL,
+        section_key TEXT NOT NULL,
+        tag         TEXT NOT NULL,
+        title       TEXT NOT NULL DEFAULT '',
+        page        INTEGER,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (paper_id, section_key)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

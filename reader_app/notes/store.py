@@ -1,7 +1,7 @@
 """NotesStore: the one owner of the user's saved work (papers seen, reading progress, settings, annotations).
 
 The parts live in mixins by job: progress.py, annotations.py (editing and undo), query.py (the panel),
-events.py (telling views what changed).
+section_tags.py (the reader's retagging), events.py (telling views what changed).
 """
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from reader_app.notes.events import EventsMixin
 from reader_app.notes.annotations import AnnotationsMixin
 from reader_app.notes.progress import ProgressMixin
 from reader_app.notes.query import QueryMixin
+from reader_app.notes.section_tags import SectionTagsMixin
 
 DB_NAME = "notes.sqlite3"
 
 
-class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin, EventsMixin):
+class NotesStore(ProgressMixin, AnnotationsMixin, QueryMixin, SectionTagsMixin, EventsMixin):
     """A SQLite notes database; every change is committed before the call returns (no Save button).
 
     Threading: use a store from one thread at a time (the UI uses it from the GUI thread). The

@@ -9,7 +9,7 @@ _EXPORTS = {
     "Paper": "reader_app.paper.model",
     "Section": "reader_app.paper.model",
     "render_region_png": "reader_app.paper.render",
-    "TAGS": "reader_app.paper.tags",
+    "TAGS": "reader_app.paper.model",
 }
 
 __all__ = ['analyze_paper', 'open_pdf', 'PaperOpenError', 'Paper', 'Section', 'Figure', 'render_region_png', 'TAGS']

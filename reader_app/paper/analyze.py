@@ -16,6 +16,8 @@ from reader_app.paper.lines import TextLine, read_page
 from reader_app.paper.links import find_repo_urls
 from reader_app.paper.model import Figure, Paper, Section
 from reader_app.paper.outline import add_outline_headings
+from reader_app.paper.section_text import section_bodies
+from reader_app.paper.tag_content import measure
 from reader_app.paper.tags import assign_tags
 
 Progress = Callable[[int, int], None]
@@ -99,7 +101,8 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
         abstract = implicit_abstract(pages, prose, title_lines, order)
         if abstract is not None:
             sections.insert(0, abstract)
-    assign_tags(sections)
+    bodies = section_bodies(sections, pages, prose, columns, captions)
+    assign_tags(sections, {key: measure(body) for key, body in bodies.items()})
     paper.sections = sections
     stop = next((s.bbox[1] for s in sections if s.page == 1), sizes[0][1] * 0.5)
     paper.authors = find_authors(pages[0], title_lines, stop)

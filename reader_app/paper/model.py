@@ -5,6 +5,10 @@ from dataclasses import dataclass, field
 
 Box = tuple[float, float, float, float]
 
+# The paper anatomy (DESIGN.md): every section carries one of these.
+TAGS = ("abstract", "introduction", "related_work", "method", "experiments", "results",
+        "conclusion", "references", "appendix", "other")
+
 
 @dataclass
 class Section:
@@ -19,6 +23,8 @@ class Section:
         tag: one of TAGS (abstract, introduction, ..., other).
         also: further tags that fit the section too.
         implicit: True when the paper prints no heading (an Abstract without the word "Abstract").
+        reasons: why it has its tag, short phrases for the reader (“title says “related work””,
+            “cites other work in 80% of its sentences”, “after the references”).
     """
 
     title: str
@@ -29,6 +35,7 @@ class Section:
     tag: str = "other"
     also: list[str] = field(default_factory=list)
     implicit: bool = False
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,7 +123,8 @@ class Paper:
             "has_text_layer": self.has_text_layer,
             "sections": [
                 {"title": s.title, "number": s.number, "level": s.level, "page": s.page, "tag": s.tag,
-                 "also": list(s.also), "bbox": _rounded(s.bbox), **({"implicit": True} if s.implicit else {})}
+                 "also": list(s.also), "reasons": list(s.reasons), "bbox": _rounded(s.bbox),
+                 **({"implicit": True} if s.implicit else {})}
                 for s in self.sections
             ],
             "figures": [

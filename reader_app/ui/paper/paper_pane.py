@@ -45,14 +45,16 @@ class PageBox(QWidget):
         self.field.setFixedWidth(48)
         self.field.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.field.setToolTip("Page number: type and press Enter")
-        self.field.setValidator(QIntValidator(1, 1, self))
+        # One validator whose range follows the paper: a new one per page change grew the window's objects.
+        self.validator = QIntValidator(1, 1, self)
+        self.field.setValidator(self.validator)
         self.field.returnPressed.connect(lambda: self.page_requested.emit(int(self.field.text() or 1) - 1))
         layout.addWidget(self.field)
         self.total = QLabel("/ 0", self)
         layout.addWidget(self.total)
 
     def set_state(self, page: int, count: int) -> None:
-        self.field.setValidator(QIntValidator(1, max(1, count), self))
+        self.validator.setTop(max(1, count))
         if not self.field.hasFocus():
             self.field.setText(str(page + 1) if count else "")
         self.total.setText(f"/ {count}")

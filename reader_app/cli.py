@@ -29,9 +29,21 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repo", help="repository folder to open beside the paper")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="load, wait for the first page to be painted, save the window as PNG and exit")
+    parser.add_argument("--size", metavar="WxH", type=_window_size,
+                        help="window size in pixels, e.g. 1280x800 (default: as the window was left)")
     parser.add_argument("--sample", action="store_true", help="open the bundled sample paper and repository")
     parser.add_argument("--version", action="version", version=f"reader-app {__version__}")
     return parser
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None
+    if width < 320 or height < 240:
+        raise argparse.ArgumentTypeError(f"{text} is smaller than a window can usefully be")
+    return width, height
 
 
 def _engine_parser(command: str) -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ def test_settings_are_kept_and_used_by_the_next_trace(qtbot, window):
     dialog.timeout.setValue(17)
     dialog.zoom.setCurrentIndex(dialog.zoom.findData("1.5"))
     dialog._accept()
-    assert float(window.settings.value("trace/timeout")) == 17
+    assert window.settings.get("trace/timeout") == 17
     open_repo(qtbot, window, sample_repo())
     assert window.trace.request().timeout == 17
     open_and_paint(qtbot, window, sample_paper())
@@ -44,7 +44,7 @@ def test_a_bad_interpreter_is_refused_with_a_reason(qtbot, window, monkeypatch, 
     dialog.interpreter.setText(str(tmp_path / "no-python"))
     dialog._accept()
     assert said and "is not a file" in said[0]
-    assert window.settings.value("trace/interpreter", "") == ""
+    assert window.settings.get("trace/interpreter") == ""
     dialog.reject()
 
 

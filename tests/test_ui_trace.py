@@ -33,7 +33,8 @@ def test_with_consent_the_layers_and_lines_get_their_shapes(qtbot, window, tmp_p
     assert result.error is None, result.error
     panel = window.repo_panels.layers_panel
     decoder = panel.item_for("decoder")
-    assert decoder.text(3).startswith("in (batch, seq_len, 64) -> out (batch, seq_len, 128)")
+    assert decoder.text(3).startswith("→ (batch, seq_len, 128)")  # what comes out, in the column
+    assert decoder.toolTip(3).startswith("in (batch, seq_len, 64) -> out (batch, seq_len, 128)")
     forward = info.main.forward_line
     hints = window.code_pane.view.line_hints()
     assert any(forward < line <= info.main.forward_end_line for line in hints)
@@ -77,7 +78,7 @@ def test_a_module_list_shows_the_shapes_through_its_parts(qtbot, window):
     with qtbot.waitSignal(window.trace.traced, timeout=120_000):
         open_repo(qtbot, window, repo)
     blocks = window.repo_panels.layers_panel.item_for("transformer.h")
-    assert "through its" in blocks.text(3) and blocks.text(3).startswith("in (batch, seq_len, ")
+    assert "through its" in blocks.text(3) and blocks.toolTip(3).startswith("in (batch, seq_len, ")
 
 
 @pytest.mark.slow
@@ -104,7 +105,7 @@ def test_the_trace_runs_the_class_the_window_shows_when_another_file_has_one_of_
     result = blocker.args[0]
     assert result.error is None, result.error
     assert result.file == "models/net.py"
-    assert window.repo_panels.layers_panel.item_for("fc").text(3).endswith("out (batch, 7)")
+    assert window.repo_panels.layers_panel.item_for("fc").text(3) == "→ (batch, 7)"
     flow_view = window.connector.dataflow
     qtbot.waitUntil(lambda: bool(flow_view.canvas.nodes and flow_view.canvas.nodes[-1].shape), timeout=30_000)
     assert flow_view.canvas.nodes[-1].shape == "(batch, 7)"

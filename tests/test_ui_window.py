@@ -116,7 +116,7 @@ def test_checklist_has_seven_steps_and_remembers_a_tick_across_restarts(qtbot, w
 
 def test_geometry_and_splitter_sizes_come_back(qtbot, window):
     window.resize(780, 700)  # inside the offscreen screen (800 x 800), which restoreGeometry respects
-    window.splitter.setSizes([200, 330, 240])
+    window.splitter.setSizes([250, 262, 262])  # each above its pane's minimum
     sizes = window.splitter.sizes()
     window.close()
     again = MainWindow(window.store)

@@ -12,7 +12,6 @@ from reader_app.notes import NotesStore, NotesStoreError
 from reader_app.paths import resources_dir, sample_paper, sample_repo
 from reader_app.ui.app.main_window import APP_TITLE, MainWindow
 from reader_app.ui.app.single_instance import InstanceServer, hand_over
-from reader_app.ui.app.theme import apply_theme
 
 SCREENSHOT_TIMEOUT_MS = 30_000
 
@@ -23,11 +22,9 @@ def _session_to_open(args, window: MainWindow) -> tuple[Path | None, Path | None
         return sample_paper(), sample_repo()
     if args.paper or args.repo:
         return (Path(args.paper) if args.paper else None), (Path(args.repo) if args.repo else None)
-    last_paper = window.settings.value("session/paper")
-    last_repo = window.settings.value("session/repo")
-    if last_paper and Path(last_paper).is_file():
-        repo = Path(last_repo) if last_repo and Path(last_repo).is_dir() else None
-        return Path(last_paper), repo
+    last_paper, last_repo = window.settings.last_session()
+    if last_paper is not None:
+        return last_paper, last_repo
     return sample_paper(), sample_repo()
 
 
@@ -101,9 +98,7 @@ def run_gui(args) -> int:
     except NotesStoreError as error:
         print(f"reader-app: {error}", file=sys.stderr)
         return 2
-    window = MainWindow(store)
-    apply_theme(app, window.settings.value("view/theme", "system"))
-    window.apply_settings()
+    window = MainWindow(store)  # it applies the reader's theme and preferences itself
     instance = None
     if not args.screenshot:
         instance = InstanceServer(window)
@@ -115,6 +110,8 @@ def run_gui(args) -> int:
             "and a new one was started.", "warning")
     paper, repo = _session_to_open(args, window)
     shooter = ScreenshotTaker(app, window, Path(args.screenshot), repo is not None) if args.screenshot else None
+    if args.size:
+        window.resize(*args.size)
     window.show()
     if paper is not None:
         window.open_paper(paper)

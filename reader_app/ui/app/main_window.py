@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabW
 from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.session import Session
-from reader_app.ui.app import settings as window_settings
+from reader_app.ui.app.settings import WindowSettings
 from reader_app.ui.common.background import wait_for_background_tasks
 from reader_app.ui.workflow.checklist_panel import ChecklistPanel
 from reader_app.ui.code.clone_dialog import CloneDialog
@@ -21,12 +21,14 @@ from reader_app.ui.notes.notes_controller import NotesController
 from reader_app.ui.paper.paper_pane import PaperPane
 from reader_app.ui.paper.paper_panels import PaperPanels
 from reader_app.ui.code.repo_panels import RepoPanels
-from reader_app.ui.app.settings_dialog import SettingsDialog, clone_cache
+from reader_app.ui.app.settings_dialog import SettingsDialog
 from reader_app.ui.app.theme import apply_theme
 from reader_app.ui.code.trace_controller import TraceController
 from reader_app.ui.workflow.workflow_controller import WorkflowController
 
 APP_TITLE = "Paper & Repo Reader"
+SIDEBAR_MIN = 240  # the checklist's step titles and buttons still fit
+PANE_MIN = 260  # a page or a code line stays legible
 
 
 class MainWindow(QMainWindow):
@@ -37,7 +39,7 @@ class MainWindow(QMainWindow):
     Attributes:
         session: what is open (paper, analysis, repository, model on screen, trace, architecture figure).
         store: the notes store (reading progress, annotations, settings that travel with the work).
-        settings: how the window was left (QSettings: geometry, splitters, recent files, preferences).
+        settings: the one owner of preferences, recent papers, the last session and the window's layout.
         paper_pane, code_pane, checklist: the three panes.
         paper_panels: the paper's analysis with its Outline and Figures panels.
         repo_panels: the repository's Layers and Files panels and its loader.
@@ -54,9 +56,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.session = Session()
-        self.settings = window_settings.app_settings()
+        self.settings = WindowSettings(parent=self)
+        self.settings.preferences_changed.connect(self._apply_preferences)
         self.setAcceptDrops(True)
-        self.setMinimumSize(720, 480)
+        self.setMinimumSize(SIDEBAR_MIN + 2 * PANE_MIN + 20, 560)
         self._build_panes()
         self._build_controllers()
         self._build_actions()
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.statusBar().showMessage("Open a paper (Ctrl+O) or drop a PDF here.")
         self._restore_geometry()
+        self.apply_settings()
         self._update_title()
 
     # what is open, as the session says
@@ -111,7 +115,8 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for widget in (self.sidebar, self.paper_pane, self.code_splitter):
+        for widget, minimum in ((self.sidebar, SIDEBAR_MIN), (self.paper_pane, PANE_MIN), (self.code_splitter, PANE_MIN)):
+            widget.setMinimumWidth(minimum)
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
@@ -202,13 +207,18 @@ class MainWindow(QMainWindow):
         self.addActions(list(self.paper_pane.actions.values()))
         view_menu.addSeparator()
         view_menu.addAction(self.repo_panels.hints_action)
+        self.repo_panels.hints_action.toggled.connect(lambda on: self.settings.update({"view/shape_hints": on}))
+        self.wrap_action = QAction("&Wrap Long Code Lines", self, checkable=True)
+        self.wrap_action.setToolTip("Wrap code lines at the pane's edge instead of scrolling sideways")
+        self.wrap_action.toggled.connect(lambda on: self.settings.update({"view/wrap_code": on}))
+        view_menu.addAction(self.wrap_action)
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_actions = QActionGroup(self)
         for value, label in (("system", "Follow the System"), ("light", "Light"), ("dark", "Dark")):
             action = theme_menu.addAction(label, lambda v=value: self.set_theme(v))
             action.setCheckable(True)
             action.setData(value)
-            action.setChecked(self.settings.value("view/theme", "system") == value)
+            action.setChecked(self.settings.get("view/theme") == value)
             self.theme_actions.addAction(action)
         self.menuBar().addMenu(self.notes.tools_menu(self))
         code_menu = self.menuBar().addMenu("&Code")
@@ -243,7 +253,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
-        recent = window_settings.recent_files(self.settings)
+        recent = self.settings.recent_papers()
         for path in recent:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
@@ -255,7 +265,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
 
     def _clear_recent(self) -> None:
-        window_settings.clear_recent_files(self.settings)
+        self.settings.clear_recent_papers()
         self._refresh_recent_menu()
 
     # ----- opening things ---------------------------------------------------------------------------
@@ -272,7 +282,7 @@ class MainWindow(QMainWindow):
             self.open_repository(Path(path))
 
     def choose_clone(self, url: str = "") -> CloneDialog:
-        dialog = CloneDialog(url if isinstance(url, str) else "", clone_cache(self.settings), self)
+        dialog = CloneDialog(url if isinstance(url, str) else "", self.settings.clone_cache(), self)
         dialog.cloned.connect(self.open_repository)
         dialog.open()
         return dialog
@@ -303,17 +313,15 @@ class MainWindow(QMainWindow):
         self.repo_panels.load(root)
 
     def _on_paper_opened(self, path: Path) -> None:
-        window_settings.add_recent_file(self.settings, path)
-        self.settings.setValue("session/paper", str(path.resolve()))
+        self.settings.remember_paper(path)
         self._refresh_recent_menu()
-        self.settings.sync()  # a second launch reads the session it hands over to
         self.apply_default_zoom()
         self.store.remember_paper(self.session.paper_id, path)
         self.statusBar().showMessage(f"{path.name}: {self.paper_pane.view.page_count()} pages", 5000)
         self._update_title()
 
     def _on_repo_loaded(self, info) -> None:
-        self.settings.setValue("session/repo", str(self.repo_root.resolve()))
+        self.settings.remember_repository(self.repo_root)
         if info.main is not None:
             self.statusBar().showMessage(
                 f"{self.repo_root.name}: main model {info.main.name} in {info.main.file}", 8000)
@@ -381,20 +389,39 @@ class MainWindow(QMainWindow):
 
     # ----- window state -----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        def restore_geometry(saved) -> None:
+            if saved is None or not self.restoreGeometry(saved):
+                self.resize(1440, 900)
+
+        self.settings.register("geometry", self.saveGeometry, restore_geometry)
+        self._default_layout = False
+        for splitter in (self.splitter, self.code_splitter):
+            self.settings.register(splitter.objectName(), splitter.sizes,
+                                   lambda saved, s=splitter: self._restore_splitter(s, saved))
+
+    def _restore_splitter(self, splitter: QSplitter, saved) -> None:
+        if saved:
+            splitter.setSizes([int(n) for n in saved])
         else:
-            self.resize(1440, 900)
-        for splitter, default in ((self.splitter, [270, 600, 570]), (self.code_splitter, [600, 240])):
-            sizes = self.settings.value(f"window/{splitter.objectName()}")
-            splitter.setSizes([int(s) for s in sizes] if sizes else default)
+            self._default_layout = True  # laid out at the first show, when the window's size is known
+
+    def _lay_out_panes(self) -> None:
+        """First run: the sidebar wide enough for its names, the paper the widest pane, the code above a
+        third of the height for its layers."""
+        width, height = self.splitter.width(), self.code_splitter.height()
+        sidebar = max(SIDEBAR_MIN + 30, min(420, int(width * 0.22)))
+        code = int((width - sidebar) * 0.45)
+        self.splitter.setSizes([sidebar, width - sidebar - code, code])
+        self.code_splitter.setSizes([int(height * 0.68), height - int(height * 0.68)])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._default_layout:
+            self._default_layout = False
+            self._lay_out_panes()
 
     def save_window_state(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        for splitter in (self.splitter, self.code_splitter):
-            self.settings.setValue(f"window/{splitter.objectName()}", splitter.sizes())
-        self.settings.sync()
+        self.settings.save()
 
     def closeEvent(self, event) -> None:
         self.save_window_state()
@@ -420,25 +447,35 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self)
-        dialog.accepted.connect(self.apply_settings)
         dialog.open()
         return dialog
 
     def apply_settings(self) -> None:
-        self.set_theme(self.settings.value("view/theme", "system"))
-        self.notes.layer.default_colour = self.settings.value("notes/colour", self.notes.layer.default_colour)
+        self._apply_preferences(["view/theme", "notes/colour", "view/wrap_code", "view/shape_hints"])
+
+    def _apply_preferences(self, keys: list) -> None:
+        """Show what the reader chose (at start and whenever a preference changes)."""
+        if "view/theme" in keys:
+            from PySide6.QtWidgets import QApplication
+
+            choice = self.settings.get("view/theme")
+            apply_theme(QApplication.instance(), choice)
+            for action in self.theme_actions.actions():
+                action.setChecked(action.data() == choice)
+            self.code_pane.view.apply_theme()
+            self.paper_pane.view.apply_theme()
+        if "notes/colour" in keys and self.settings.get("notes/colour"):
+            self.notes.layer.default_colour = self.settings.get("notes/colour")
+        if "view/wrap_code" in keys:
+            self.wrap_action.setChecked(self.settings.get("view/wrap_code"))
+            self.code_pane.view.set_wrap(self.settings.get("view/wrap_code"))
+        if "view/shape_hints" in keys:
+            self.repo_panels.hints_action.setChecked(self.settings.get("view/shape_hints"))
 
     def set_theme(self, choice: str) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        self.settings.setValue("view/theme", choice)
-        apply_theme(QApplication.instance(), choice)
-        for action in self.theme_actions.actions():
-            action.setChecked(action.data() == choice)
-        self.code_pane.view.apply_theme()
-        self.paper_pane.view.apply_theme()
+        self.settings.update({"view/theme": choice})
 
     def apply_default_zoom(self) -> None:
-        zoom = self.settings.value("view/zoom", "fit")
+        zoom = self.settings.get("view/zoom")
         if zoom != "fit":
             self.paper_pane.view.set_zoom(float(zoom))

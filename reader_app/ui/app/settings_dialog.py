@@ -4,21 +4,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget)
 
 from reader_app.notes.model import COLORS
-from reader_app.paths import data_dir
+from reader_app.ui.app.settings import WindowSettings
 from reader_app.ui.notes.note_dialog import colour_icon
 
 ZOOMS = (("fit", "Fit width"), ("1.0", "100 %"), ("1.25", "125 %"), ("1.5", "150 %"), ("0.75", "75 %"))
-
-
-def clone_cache(settings: QSettings) -> Path:
-    """Where cloned repositories are kept (the reader may move it)."""
-    chosen = settings.value("clones/folder", "")
-    return Path(chosen) if chosen else data_dir() / "clones"
 
 
 def folder_size(path: Path) -> int:
@@ -27,9 +20,9 @@ def folder_size(path: Path) -> int:
 
 
 class SettingsDialog(QDialog):
-    """Edits the window's QSettings; `apply()` writes them (the window re-reads what it needs)."""
+    """Edits the reader's preferences; `apply()` hands them to WindowSettings, which announces the change."""
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None):
+    def __init__(self, settings: WindowSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Settings")
@@ -37,7 +30,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
 
         row = QHBoxLayout()
-        self.interpreter = QLineEdit(settings.value("trace/interpreter", ""), self)
+        self.interpreter = QLineEdit(settings.get("trace/interpreter"), self)
         self.interpreter.setPlaceholderText("this app's own Python (needs only torch)")
         row.addWidget(self.interpreter, 1)
         browse = QPushButton("Choose…", self)
@@ -48,27 +41,27 @@ class SettingsDialog(QDialog):
         self.timeout.setRange(5, 3600)
         self.timeout.setDecimals(0)
         self.timeout.setSuffix(" s")
-        self.timeout.setValue(float(settings.value("trace/timeout", 60)))
+        self.timeout.setValue(settings.get("trace/timeout"))
         form.addRow("Trace timeout", self.timeout)
 
         self.zoom = QComboBox(self)
         for value, label in ZOOMS:
             self.zoom.addItem(label, value)
-        self.zoom.setCurrentIndex(max(0, self.zoom.findData(settings.value("view/zoom", "fit"))))
+        self.zoom.setCurrentIndex(max(0, self.zoom.findData(settings.get("view/zoom"))))
         form.addRow("Default zoom", self.zoom)
         self.colour = QComboBox(self)
         for name, value in COLORS.items():
             self.colour.addItem(colour_icon(value), name.capitalize(), value)
-        self.colour.setCurrentIndex(max(0, self.colour.findData(settings.value("notes/colour", COLORS["yellow"]))))
+        self.colour.setCurrentIndex(max(0, self.colour.findData(settings.get("notes/colour") or COLORS["yellow"])))
         form.addRow("Highlight colour", self.colour)
         self.theme = QComboBox(self)
         for value, label in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
             self.theme.addItem(label, value)
-        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.value("view/theme", "system"))))
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.get("view/theme"))))
         form.addRow("Theme", self.theme)
 
         row = QHBoxLayout()
-        self.clones = QLineEdit(str(clone_cache(settings)), self)
+        self.clones = QLineEdit(str(settings.clone_cache()), self)
         row.addWidget(self.clones, 1)
         move = QPushButton("Choose…", self)
         move.clicked.connect(self._choose_clones)
@@ -118,9 +111,7 @@ class SettingsDialog(QDialog):
         values = {"trace/interpreter": self.interpreter.text().strip(), "trace/timeout": self.timeout.value(),
                   "view/zoom": self.zoom.currentData(), "notes/colour": self.colour.currentData(),
                   "view/theme": self.theme.currentData(), "clones/folder": self.clones.text().strip()}
-        for key, value in values.items():
-            self.settings.setValue(key, value)
-        self.settings.sync()
+        self.settings.update(values)
 
     def _accept(self) -> None:
         interpreter = self.interpreter.text().strip()

@@ -45,6 +45,7 @@ class CodePane(QWidget):
         self.hint_bar.setStyleSheet("#hintBar { background: palette(alternate-base); border-top:1px solid palette(mid); padding:3px 10px;"
                                     " color: palette(placeholder-text); font-family: monospace; }")
         self.hint_bar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint_bar.setWordWrap(True)  # the whole hint, however narrow the pane
         self.hint_bar.hide()
         layout.addWidget(self.hint_bar)
         self.view.cursorPositionChanged.connect(self._show_line_hint)

@@ -256,6 +256,22 @@ class CodeView(QPlainTextEdit):
     def line_hints(self) -> dict[int, str]:
         return dict(self._line_hints)
 
+    def set_wrap(self, on: bool) -> None:
+        """Wrap long lines at the pane's edge (a narrow pane then never scrolls sideways)."""
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap)
+
+    def hint_at(self, pos) -> str:
+        """The traced shapes of the line under a viewport position ('' when it has none)."""
+        return self._line_hints.get(self.cursorForPosition(pos).blockNumber() + 1, "")
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self._line_hints:
+            hint = self.hint_at(event.pos())
+            if hint:
+                QToolTip.showText(event.globalPos(), hint, self.viewport())
+                return True
+        return super().viewportEvent(event)
+
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if not self._line_hints:
@@ -266,6 +282,7 @@ class CodeView(QPlainTextEdit):
         font.setItalic(True)
         painter.setFont(font)
         metrics = self.fontMetrics()
+        right = self.viewport().width() - 4
         block = self.firstVisibleBlock()
         offset = self.contentOffset()
         while block.isValid():
@@ -273,11 +290,20 @@ class CodeView(QPlainTextEdit):
             if geometry.top() > event.rect().bottom():
                 break
             hint = self._line_hints.get(block.blockNumber() + 1)
-            if hint:
-                x = (offset.x() + self.document().documentMargin() + metrics.horizontalAdvance(block.text().rstrip())
-                     + metrics.horizontalAdvance("    "))
-                painter.drawText(int(x), int(geometry.top()), 2000, int(geometry.height()),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"# {hint}")
+            layout = block.layout()
+            if hint and layout.lineCount():
+                # after the last visual line of the block (a wrapped line ends lower down)
+                last = layout.lineAt(layout.lineCount() - 1)
+                x = int(geometry.left() + last.x() + last.naturalTextWidth() + metrics.horizontalAdvance("    "))
+                top = int(geometry.top() + last.y())
+                text = f"# {hint}"
+                if x + metrics.horizontalAdvance(text) > right:
+                    # too narrow for all of it: as much as fits; the hover tooltip and the details line
+                    # under the code give it whole
+                    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, right - x))
+                if len(text) > 3:
+                    painter.drawText(x, top, max(0, right - x), int(last.height()),
+                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             block = block.next()
         painter.end()
 

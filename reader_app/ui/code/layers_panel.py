@@ -78,6 +78,7 @@ class LayersPanel(QWidget):
         for layer in layers:
             self.tree.addTopLevelItem(self._item(layer))
         self.tree.expandToDepth(0)
+        self._fit_columns()
         if not layers:
             self.title.setText(self.title.text() + "<br><span style='color:#57606a'>Its __init__ builds no layers."
                                "</span>")
@@ -96,6 +97,12 @@ class LayersPanel(QWidget):
             item.addChild(self._item(child))
         return item
 
+    def _fit_columns(self) -> None:
+        """Name, type and lines as wide as their text (up to a cap); the rest is the Shape column's."""
+        for column, cap in ((0, 220), (1, 180), (2, 70)):
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, min(cap, self.tree.columnWidth(column) + 8))
+
     def items(self) -> list[QTreeWidgetItem]:
         return tree_items(self.tree)
 
@@ -103,9 +110,12 @@ class LayersPanel(QWidget):
         return next((item for item in self.items() if item.data(0, LAYER_ROLE).name == name), None)
 
     def set_shape(self, name: str, text: str) -> None:
+        """The column shows what comes out (`→ (batch, 64)`); the tooltip and the details line the whole
+        `in … -> out …`."""
         item = self.item_for(name)
         if item is not None:
-            item.setText(3, text)
+            _ins, arrow, outs = text.partition(" -> out ")
+            item.setText(3, f"→ {outs}" if arrow else text)
             item.setToolTip(3, text)
 
     def set_link_counts(self, counts: dict[str, int]) -> None:

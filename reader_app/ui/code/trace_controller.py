@@ -82,8 +82,8 @@ class TraceController(QObject):
         """The main model exactly as the scan resolved it (file and class: names repeat across files)."""
         info = self.session.repo
         main = info.main
-        timeout = float(self.settings.value("trace/timeout", 60))
-        interpreter = self.settings.value("trace/interpreter", "") or None
+        timeout = self.settings.get("trace/timeout")
+        interpreter = self.settings.get("trace/interpreter") or None
         return TraceRequest(path=str(info.root), class_name=main.name if main else None,
                             file=main.file if main else None,
                             args=dict(self.overrides["args"]), inputs=list(self.overrides["inputs"]),

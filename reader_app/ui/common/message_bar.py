@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from reader_app.ui.app import theme
 
@@ -29,30 +29,56 @@ class MessageBar(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("messageBar")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 6, 6, 6)
+        outer.setSpacing(4)
+        self._top = QHBoxLayout()  # the text, the controls when they fit beside it, and ✕
+        outer.addLayout(self._top)
+        self._below = QHBoxLayout()  # the controls, under the text when the bar is narrow
+        self._below.addStretch(1)
+        outer.addLayout(self._below)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.label, 1)
+        self._top.addWidget(self.label, 1)
+        self._controls = QHBoxLayout()
+        self._top.addLayout(self._controls)
+        self._controls_below = False
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Password")
         self.password.setMaximumWidth(180)
         self.password.returnPressed.connect(self._submit_password)
-        layout.addWidget(self.password)
+        self._controls.addWidget(self.password)
         self._open_button = QPushButton("Open", self)
         self._open_button.clicked.connect(self._submit_password)
-        layout.addWidget(self._open_button)
+        self._controls.addWidget(self._open_button)
         self._buttons: list[QPushButton] = []
         close = QPushButton("✕", self)
         close.setFlat(True)
         close.setFixedWidth(28)
         close.setToolTip("Dismiss")
         close.clicked.connect(self.hide)
-        layout.addWidget(close)
+        self._top.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self._close = close
         self.hide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_controls()
+
+    def _place_controls(self) -> None:
+        """Beside the text while the text keeps about half the bar; under it otherwise."""
+        controls = self._controls.sizeHint().width()
+        below = bool(controls) and controls > self.width() / 2
+        if below == self._controls_below:
+            return
+        self._controls_below = below
+        (self._top if below else self._below).removeItem(self._controls)
+        if below:
+            self._below.addLayout(self._controls)
+        else:
+            self._top.insertLayout(1, self._controls)
 
     def show_message(self, text: str, kind: str = "error",
                      actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
@@ -68,9 +94,10 @@ class MessageBar(QFrame):
             button = QPushButton(title, self)
             button.clicked.connect(callback)
             button.clicked.connect(self.hide)
-            self.layout().insertWidget(self.layout().count() - 1, button)
+            self._controls.addWidget(button)
             self._buttons.append(button)
         self.show()
+        self._place_controls()
 
     def ask_password(self, text: str) -> None:
         self.show_message(text, "warning")

@@ -1,7 +1,8 @@
-"""Small pieces every panel uses: the muted status line above a list, and walking a tree's items."""
+"""Small pieces every panel uses: the muted status line above a list, a list whose names get the room,
+and walking a tree's items."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
 
 def status_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -24,3 +25,13 @@ def tree_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     for i in range(tree.topLevelItemCount()):
         walk(tree.topLevelItem(i))
     return found
+
+
+def names_take_the_room(tree: QTreeWidget) -> None:
+    """The first column (the names) gets whatever width the panel has; the short columns after it are
+    as wide as their contents. A name that still does not fit is elided; its item's tooltip has it whole."""
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, tree.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

@@ -6,7 +6,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QIcon
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from reader_app.ui.paper.tag_style import TAG_LABELS, tag_colour
-from reader_app.ui.common.widgets import status_label, tree_items
+from reader_app.ui.common.widgets import names_take_the_room, status_label, tree_items
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole
 
@@ -39,8 +39,7 @@ class OutlinePanel(QWidget):
         self.tree.setHeaderLabels(["Section", "Tag", "Page"])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setColumnWidth(0, 190)
-        self.tree.setColumnWidth(1, 86)
+        names_take_the_room(self.tree)
         self.tree.itemClicked.connect(self._on_clicked)
         self.tree.itemActivated.connect(self._on_clicked)
         layout.addWidget(self.tree, 1)

@@ -38,9 +38,11 @@ class StepRow(QFrame):
         colour = PLACE_COLOURS[step.place]
         meta_row = QHBoxLayout()
         self.meta = QLabel(f"<span style='color:{colour}'>{meta}</span>", self)
+        self.meta.setWordWrap(True)  # a narrow sidebar wraps the row instead of hiding its Go button
         meta_row.addWidget(self.meta)
         self.timer = QLabel(self)
         self.timer.setStyleSheet("color: palette(placeholder-text); font-size:11px;")
+        self.timer.setWordWrap(True)
         meta_row.addWidget(self.timer)
         meta_row.addStretch(1)
         text.addLayout(meta_row)
@@ -107,6 +109,7 @@ class ChecklistPanel(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(10, 8, 10, 4)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         header.addWidget(self.summary, 1)
         self.reset_button = QPushButton("Reset", self)
         self.reset_button.setToolTip("Untick every step for this paper and repository")
@@ -121,6 +124,7 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.progress)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the rows wrap instead
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(scroll)
         rows_layout = QVBoxLayout(body)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from reader_app.ui.common.widgets import status_label
+from reader_app.ui.common.widgets import names_take_the_room, status_label
 
 DATA_ROLE = Qt.ItemDataRole.UserRole
 
@@ -40,8 +40,7 @@ class ConnectPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self)
         self.layers = QTreeWidget(split)
         self.layers.setHeaderLabels(["Layer", "Kind", "Links"])
-        self.layers.setColumnWidth(0, 130)
-        self.layers.setColumnWidth(1, 80)
+        names_take_the_room(self.layers)
         self.layers.setRootIsDecorated(False)
         self.layers.currentItemChanged.connect(self._on_layer_changed)
         self.layers.itemDoubleClicked.connect(lambda item, _c: self.layer_activated.emit(item.text(0)))

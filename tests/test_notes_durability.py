@@ -66,13 +66,21 @@ class Model:
 
 
 def _kill_at_random(db, start: int, rng: random.Random) -> list[list[str]]:
-    """Run the writer, SIGKILL it after a random moment, return its complete output lines."""
+    """Run the writer, SIGKILL it after a random number of confirmed changes (plus a random sliver of
+    time, so the kill lands anywhere in a write), and return its complete output lines. Counting
+    confirmations rather than waiting a fixed time keeps each round's work the same on a loaded machine."""
     child = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(start)], stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "ready"
-    time.sleep(rng.uniform(0.0, 0.06))
+    lines, wanted = [], rng.randint(1, 40)
+    while wanted:
+        line = child.stdout.readline()
+        assert line, "the writer stopped before it was killed"
+        lines.append(line)
+        wanted -= line.strip() == "ok"
+    time.sleep(rng.uniform(0.0, 0.003))
     child.send_signal(signal.SIGKILL)
     out, _ = child.communicate()
-    return [line.split() for line in out.split("\n")[:-1]]  # the last piece may be a half-written line
+    return [line.split() for line in ("".join(lines) + out).split("\n")[:-1]]  # the last piece may be half-written
 
 
 def _saved(store, note_id: str) -> str | None:

@@ -42,7 +42,7 @@ def main() -> int:
         env["READER_APP_HOME"] = home
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(Path(home) / "pycache")
-        shot = str(Path(home) / "shot.png")
+        shot = str(Path(home) / "shot.bmp")  # uncompressed: the time is the start, not PNG encoding
         app = [sys.executable, "-m", "reader_app", "--screenshot", shot, str(sample_paper())]
         bare = [sys.executable, "-c", "import PySide6.QtWidgets"]
         _time(app, env)  # warm the file cache for both

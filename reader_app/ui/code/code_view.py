@@ -7,12 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pygments import lex
-from pygments.lexers import get_lexer_for_filename, guess_lexer
-from pygments.lexers.python import PythonLexer
-from pygments.styles import get_style_by_name
-from pygments.token import Token
-from pygments.util import ClassNotFound
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QPainter, QSyntaxHighlighter, QTextCharFormat,
                            QTextCursor, QTextFormat)
@@ -23,7 +17,11 @@ from reader_app.ui.app import theme
 MAX_HIGHLIGHT_BYTES = 2_000_000  # larger files are shown plain: colouring them would stall the window
 
 
+# Pygments loads with the first file shown, not with the window (it was a tenth of the window's imports);
+# always on the main thread, where the highlighter runs.
 def _formats_for_style() -> dict:
+    from pygments.styles import get_style_by_name
+
     formats = {}
     for token, style in get_style_by_name(theme.colours()["pygments"]):
         fmt = QTextCharFormat()
@@ -42,15 +40,27 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document):
         super().__init__(document)
-        self._formats = _formats_for_style()
+        self._formats: dict | None = None  # computed with the first file
+        self._plain = None  # pygments' Token.Text, which keeps the default format
         self._lines: list[list[tuple[int, int, object]]] = []
 
     def refresh_style(self) -> None:
-        self._formats = _formats_for_style()
-        self.rehighlight()
+        if self._formats is not None:
+            self._formats = _formats_for_style()
+            self.rehighlight()
 
     def set_source(self, text: str, lexer) -> None:
+        """Colour `text` with `lexer` (None: leave it plain)."""
         self._lines = [[]]
+        if lexer is None:
+            self.rehighlight()
+            return
+        from pygments import lex
+        from pygments.token import Token
+
+        if self._formats is None:
+            self._formats = _formats_for_style()
+        self._plain = Token.Text
         column = 0
         for token, value in lex(text, lexer):
             parts = value.split("\n")
@@ -74,7 +84,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
             return
         for start, length, token in self._lines[number]:
             fmt = self._format(token)
-            if fmt is not None and token is not Token.Text:
+            if fmt is not None and token is not self._plain:
                 self.setFormat(start, length, fmt)
 
 
@@ -148,7 +158,7 @@ class CodeView(QPlainTextEdit):
         if len(text.encode("utf-8", "replace")) <= MAX_HIGHLIGHT_BYTES:
             self._highlighter.set_source(text, self._lexer(path, text))
         else:
-            self._highlighter.set_source("", PythonLexer())
+            self._highlighter.set_source("", None)
         self._refresh_selections()
 
     def apply_theme(self) -> None:
@@ -165,6 +175,10 @@ class CodeView(QPlainTextEdit):
 
     @staticmethod
     def _lexer(path: Path, text: str):
+        from pygments.lexers import get_lexer_for_filename, guess_lexer
+        from pygments.lexers.python import PythonLexer
+        from pygments.util import ClassNotFound
+
         try:
             return get_lexer_for_filename(path.name, stripnl=False, ensurenl=False)
         except ClassNotFound:

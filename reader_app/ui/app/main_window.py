@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabW
 from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.session import Session
+from reader_app.ui.app.pane_layout import SidebarToggle
 from reader_app.ui.app.settings import WindowSettings
 from reader_app.ui.common.background import wait_for_background_tasks
 from reader_app.ui.workflow.checklist_panel import ChecklistPanel
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
                                         QKeySequence.StandardKey.HelpContents)
         self.settings_action = self._action("&Settings…", self.show_settings, QKeySequence.StandardKey.Preferences)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.sidebar_toggle = SidebarToggle(self.sidebar, self.settings, self)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -205,6 +207,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.paper_pane.actions["find"])
         self.addActions(list(self.paper_pane.actions.values()))
+        view_menu.addAction(self.sidebar_toggle.action)
         view_menu.addSeparator()
         view_menu.addAction(self.repo_panels.hints_action)
         self.repo_panels.hints_action.toggled.connect(lambda on: self.settings.update({"view/shape_hints": on}))
@@ -330,6 +333,7 @@ class MainWindow(QMainWindow):
 
     def show_panel(self, name: str) -> None:
         """Bring a panel forward (the session's navigation asks by name)."""
+        self.sidebar_toggle.reveal_for(name)
         if name == "figures":
             self.sidebar.setCurrentWidget(self.paper_panels.figures)
         elif name == "outline":

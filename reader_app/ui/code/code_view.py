@@ -371,9 +371,27 @@ class CodeView(QPlainTextEdit):
                 if mark:
                     painter.setPen(QColor("#8250df"))
                     painter.drawText(2, top, 14, height, Qt.AlignmentFlag.AlignCenter, mark[0])
+                self._paint_continuations(painter, block, top, width, height, colours["gutter_text"])
             block = block.next()
             top = bottom
         painter.end()
+
+    @staticmethod
+    def _paint_continuations(painter: QPainter, block, top: int, width: int, height: int, colour: str) -> None:
+        """A wrapped line's further rows get a ↪ where a number would be: they start at the left edge
+        without the line's indentation, and the arrow says they go on from the row above."""
+        layout = block.layout()
+        if layout is None or layout.lineCount() < 2:
+            return
+        painter.setPen(QColor(colour))
+        for row in range(1, layout.lineCount()):
+            y = top + round(layout.lineAt(row).y())
+            painter.drawText(0, y, width - 6, height, Qt.AlignmentFlag.AlignRight, "↪")
+
+    def continuation_rows(self, line: int) -> int:
+        """How many extra screen rows a (1-based) line wraps onto (0 when it fits)."""
+        layout = self.document().findBlockByNumber(line - 1).layout()
+        return max(0, layout.lineCount() - 1) if layout is not None else 0
 
     def gutter_mark_at(self, y: int) -> tuple[int, tuple[str, str]] | None:
         """The badge beside the line at height `y` (gutter and viewport share their top)."""

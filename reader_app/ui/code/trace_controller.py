@@ -16,6 +16,8 @@ from reader_app.ui.code.trace_form import TraceForm
 from reader_app.ui.common.background import BackgroundTask
 
 CONSENT_KEY = "trace_consent:"
+CONSENT_QUESTION = ("Shapes need the model's code to run. Run it in a separate process with a time and memory "
+                    "limit (nothing else of the repository is run)?")
 
 
 class TraceController(QObject):
@@ -70,8 +72,7 @@ class TraceController(QObject):
             self.start()
         else:
             self.code_pane.message_bar.show_message(
-                "Shapes need the model's code to run. Run it in a separate process with a time and memory "
-                "limit (nothing else of the repository is run)?", "info",
+                CONSENT_QUESTION, "info",
                 [("Trace Shapes", self.start), ("Always for This Repository", self._always)])
 
     def _always(self) -> None:
@@ -93,6 +94,9 @@ class TraceController(QObject):
         if self.session.repo is None:
             return
         self.cancel()
+        bar = self.code_pane.message_bar
+        if bar.text() == CONSENT_QUESTION:  # answered from the Code menu instead
+            bar.hide()
         task = BackgroundTask(self, _run, self.request(), pass_task=True)
         task.on_progress(lambda phase: self.progress.setFormat(f"Tracing: {phase}"[:40]))
         task.on_success(self._on_result)

@@ -19,6 +19,8 @@ from reader_app.ui.common.widgets import status_label
 FIGURE_ROLE = Qt.ItemDataRole.UserRole
 THUMB_WIDTH = 220
 THUMB_HEIGHT = 124
+THUMB_MIN_WIDTH = 120  # narrower than this a figure is unreadable: the panel scrolls sideways instead
+GRID_MARGIN, CAPTION_HEIGHT = 24, 58
 SAVE_DPI = 200
 VIEW_SCALE = 2.0
 
@@ -91,7 +93,7 @@ class FiguresPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
         self.list.setUniformItemSizes(True)
-        self.list.setGridSize(QSize(THUMB_WIDTH + 24, THUMB_HEIGHT + 58))
+        self._fit_thumbnails()
         self.list.itemClicked.connect(lambda item: self.figure_activated.emit(item.data(FIGURE_ROLE)))
         self.list.itemDoubleClicked.connect(lambda item: self.open_large(item.data(FIGURE_ROLE)))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -101,6 +103,20 @@ class FiguresPanel(QWidget):
     def set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_thumbnails()
+
+    def _fit_thumbnails(self) -> None:
+        """Thumbnails as wide as the panel allows (up to THUMB_WIDTH), so a narrow sidebar shows whole
+        figures one under the other rather than half a figure and a sideways scroll bar."""
+        room = self.width() - self.list.verticalScrollBar().sizeHint().width() - 2 * self.list.frameWidth()
+        width = max(THUMB_MIN_WIDTH, min(THUMB_WIDTH, room - GRID_MARGIN - 2 * self.list.spacing()))
+        height = round(width * THUMB_HEIGHT / THUMB_WIDTH)
+        if self.list.iconSize().width() != width:
+            self.list.setIconSize(QSize(width, height))
+            self.list.setGridSize(QSize(width + GRID_MARGIN, height + CAPTION_HEIGHT))
 
     def set_paper(self, paper, renderer) -> None:
         """List the paper's figures and ask the renderer for their thumbnails."""

@@ -26,10 +26,14 @@ class HyperparamsPanel(QWidget):
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(["Parameter", "Paper", "Code", ""])
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # the values and the verdict are short and must be read whole; the parameter's name takes the rest
+        # and is elided when the sidebar is narrow (its tooltip has it whole)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellClicked.connect(self._on_clicked)
         layout.addWidget(self.table, 1)
@@ -49,7 +53,10 @@ class HyperparamsPanel(QWidget):
                 if column == 2 and code:
                     item.setData(DATA_ROLE, code[0])
                     item.setToolTip("\n".join(f"{c['file']}:{c['line']}" for c in code))
+                if column == 0:
+                    item.setToolTip(str(text))
                 if column == 3:
+                    item.setToolTip(f"{row['label']}: {text}")
                     item.setForeground(QBrush(QColor(STATUS_COLOURS.get(row["status"], "#6e7781"))))
                 self.table.setItem(number, column, item)
         matched = sum(r["status"] == "match" for r in rows)

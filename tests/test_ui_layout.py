@@ -76,6 +76,7 @@ def test_hyperparameter_values_are_read_whole_in_a_narrow_sidebar(qtbot, sample_
             assert metrics.horizontalAdvance(text) <= table.columnWidth(column), (row, column, text)
         name = table.item(row, 0)
         assert name.toolTip() == name.text()  # elided or not, the whole name is one hover away
+        assert table.item(row, 3).toolTip().endswith(data["hyperparams"][row]["status"])  # the verdict in words
 
 
 def test_figure_thumbnails_fit_a_narrow_figures_panel(qtbot, sample_window):

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetIte
 from reader_app.ui.common.widgets import status_label
 
 STATUS_COLOURS = {"match": "#1f883d", "differ": "#cf222e", "paper only": "#bf8700", "code only": "#6e7781"}
+# the verdict as a mark, so that a narrow sidebar keeps its room for the names; the word is its tooltip
+STATUS_MARKS = {"match": "✓", "differ": "≠", "paper only": "paper", "code only": "code"}
 DATA_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -44,7 +46,8 @@ class HyperparamsPanel(QWidget):
             paper = row.get("paper")
             code = row.get("code") or []
             cells = [row["label"], paper["text"] if paper else "—",
-                     "; ".join(dict.fromkeys(c.get("value_text", str(c.get("value"))) for c in code)) or "—", row["status"]]
+                     "; ".join(dict.fromkeys(c.get("value_text", str(c.get("value"))) for c in code)) or "—",
+                     STATUS_MARKS.get(row["status"], row["status"])]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 if column == 1 and paper:
@@ -56,7 +59,8 @@ class HyperparamsPanel(QWidget):
                 if column == 0:
                     item.setToolTip(str(text))
                 if column == 3:
-                    item.setToolTip(f"{row['label']}: {text}")
+                    item.setToolTip(f"{row['label']}: {row['status']}")
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     item.setForeground(QBrush(QColor(STATUS_COLOURS.get(row["status"], "#6e7781"))))
                 self.table.setItem(number, column, item)
         matched = sum(r["status"] == "match" for r in rows)

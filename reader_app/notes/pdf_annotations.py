@@ -13,8 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pymupdf
-
 from reader_app.notes.model import DEFAULT_COLOR, Annotation, InvalidAnnotation, validate
 
 PREFIX = "pdf-"  # ids of notes that came from an annotation in the PDF
@@ -62,6 +60,8 @@ def _quads(annot: pymupdf.Annot) -> list[tuple[float, ...]]:
 
 
 def _words_under(page: pymupdf.Page, quads) -> str:
+    import pymupdf  # here, not at the top: the window imports is_from_pdf and never MuPDF
+
     words = []
     for q in quads:
         xs, ys = q[0::2], q[1::2]

@@ -104,3 +104,17 @@ def test_importing_the_pdfs_annotations_from_the_file_menu(qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.notes.panel.model.rowCount() == 1, timeout=5000)
     assert "from another reader" in window.notes.panel.model.index(0).data()
     window.close()
+
+
+def test_copy_citation_from_the_edit_menu(analysed):
+    window, paper = analysed
+    from PySide6.QtGui import QGuiApplication
+
+    actions = window.paper_panels.citation_actions
+    edit_menu = window.menuBar().actions()[1].menu()
+    assert actions["bibtex"] in edit_menu.actions() and actions["bibtex"].isEnabled()
+    actions["bibtex"].trigger()
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("@") and paper.title in copied and "Okafor" in copied
+    actions["plain"].trigger()
+    assert QGuiApplication.clipboard().text().startswith("Okafor, M.")

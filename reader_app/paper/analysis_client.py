@@ -33,6 +33,7 @@ def paper_from_json(data: dict) -> Paper:
         page_sizes=[tuple(size) for size in data.get("page_sizes", [])],
         warnings=list(data.get("warnings", [])),
         columns=[list(starts) for starts in data.get("columns", [])],
+        citation=dict(data.get("citation", {})),
     )
 
 

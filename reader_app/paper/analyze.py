@@ -9,6 +9,7 @@ import pymupdf
 from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
+from reader_app.paper.citation import find_citation
 from reader_app.paper.front import abstract_line, find_authors, find_title, implicit_abstract, run_in_sections
 from reader_app.paper.headings import find_headings
 from reader_app.paper.layout import BodyStyle, column_of, measure_body, prose_lines, reading_columns
@@ -107,6 +108,8 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     stop = next((s.bbox[1] for s in sections if s.page == 1), sizes[0][1] * 0.5)
     paper.authors = find_authors(pages[0], title_lines, stop)
     paper.repo_urls = find_repo_urls(doc, pages)
+    paper.citation = find_citation(paper.title, paper.authors, "\n".join(ln.text for ln in pages[0]),
+                                   doc.metadata or {}).to_json()
     return paper
 
 

@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(self.notes.actions[name])
         edit_menu.addSeparator()
         edit_menu.addAction(self.notes.actions["copy"])
+        edit_menu.addActions(list(self.paper_panels.citation_actions.values()))
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
         self.addActions(list(self.notes.actions.values()))

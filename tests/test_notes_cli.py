@@ -72,10 +72,11 @@ def test_import_into_another_home_then_again(paper_with_notes, tmp_path, capsys,
     (["export", "{pdf}", "-o", "{pdf}"], "would overwrite the original PDF"),
     (["export", "{pdf}", "--repo", "{tmp}/nothing"], "does not exist."),
     (["import", "{tmp}/missing.json"], "missing.json does not exist or is not a file."),
-    (["import", "{pdf}"], "is not a text file."),
+    (["import", "{tmp}/binary.json"], "is not a text file."),  # a PDF imports its own annotations instead
 ])
 def test_bad_input_is_one_sentence_and_status_2(paper_with_notes, tmp_path, capsys, argv, message):
     pdf, _ = paper_with_notes
+    (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00" * 50)
     argv = [a.format(tmp=tmp_path, pdf=pdf) for a in argv]
     status, out, err = _run(capsys, *argv)
     assert status == 2 and out == ""

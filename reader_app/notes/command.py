@@ -21,8 +21,11 @@ def register(subparsers) -> None:
                    help="file to write (default: PAPER.notes.md / .notes.json / .annotated.pdf here)")
     p.add_argument("--repo", metavar="FOLDER", help="repository whose model layers go in the Markdown layer table")
     p.set_defaults(func=run_export)
-    p = subparsers.add_parser("import", help="add the notes of a JSON export to your notes (overwrites nothing)")
-    p.add_argument("notes", metavar="NOTES.json", help="a file written by `reader-app export --format json`")
+    p = subparsers.add_parser("import", help="add the notes of a JSON export, or a PDF's own annotations, to your "
+                                             "notes (overwrites nothing)")
+    p.add_argument("notes", metavar="NOTES.json|PAPER.pdf",
+                   help="a file written by `reader-app export --format json`, or a PDF whose highlights, notes and "
+                        "drawings (made in another reader) become your notes on it")
     p.set_defaults(func=run_import)
 
 
@@ -101,7 +104,8 @@ def _export(store, paper_id: str, paper: Path, out: Path, fmt: str, repo_folder:
         from reader_app.notes.export_pdf import export_annotated_pdf
 
         report = export_annotated_pdf(store, paper_id, paper, out, outline=outline)
-        return [f"Wrote {out} ({report.written} annotations)."] + report.left_out
+        kept = f", {report.kept} kept from the original" if report.kept else ""
+        return [f"Wrote {out} ({report.written} annotations{kept})."] + report.left_out
     from reader_app.notes.export_markdown import export_markdown
 
     repo = None
@@ -123,6 +127,8 @@ def run_import(args: argparse.Namespace) -> int:
     source = Path(args.notes)
     if not source.is_file():
         return _fail(f"{source} does not exist or is not a file.")
+    if source.suffix.lower() == ".pdf":
+        return _import_pdf(source)
     try:
         with _open_store() as store:
             report = import_notes(store, source)
@@ -132,5 +138,21 @@ def run_import(args: argparse.Namespace) -> int:
     for line in report.warnings:
         print(f"  note: {line}")
     for line in report.skipped:
+        print(f"  left out: {line}")
+    return 0
+
+
+def _import_pdf(source: Path) -> int:
+    from reader_app.notes import NotesStoreError
+    from reader_app.notes.pdf_annotations import import_pdf_annotations
+    from reader_app.paper.document import PaperOpenError
+
+    try:
+        with _open_store() as store:
+            report = import_pdf_annotations(store, source)
+    except (NotesStoreError, PaperOpenError) as exc:
+        return _fail(exc.message)
+    print(report.summary(source.name))
+    for line in report.left_out:
         print(f"  left out: {line}")
     return 0

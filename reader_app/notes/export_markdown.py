@@ -68,6 +68,10 @@ class _Writer:
         self.add("---", f"title: {md.yaml_string(title)}")
         self.add(*(["authors:"] + [f"  - {md.yaml_string(a)}" for a in self.outline.authors]
                    if self.outline.authors else ["authors: []"]))
+        cite = self._citation()
+        for name in ("venue", "year", "arxiv", "doi"):
+            if getattr(cite, name):
+                self.add(f"{name}: {md.yaml_string(getattr(cite, name))}")
         self.add(f"paper_id: {self.paper_id}")
         if self.pdf_link:
             self.add(f"pdf: {md.yaml_string(self.pdf_link)}")
@@ -77,6 +81,16 @@ class _Writer:
             self.add("**Authors:** " + md.escape(", ".join(self.outline.authors)), "")
         if self.pdf is not None:
             self.add(f"**PDF:** [{md.escape(self.pdf.name)}]({self.pdf_link})", "")
+        if cite.title:
+            self.add("**Cite as:** " + md.escape(cite.plain()), "", "```bibtex", cite.bibtex(), "```", "")
+
+    def _citation(self):
+        from reader_app.paper.citation import Citation
+
+        cite = Citation.from_json(self.outline.citation)
+        cite.title = cite.title or self.outline.title
+        cite.authors = cite.authors or list(self.outline.authors)
+        return cite
 
     def checklist(self) -> None:
         records = self.store.progress_records(self.paper_id)

@@ -16,6 +16,7 @@ from pymupdf import mupdf
 from reader_app.atomic import ExportError, atomic_path
 from reader_app.notes.ids import paper_id_for
 from reader_app.notes.model import Annotation
+from reader_app.notes.pdf_annotations import is_from_pdf, source_id
 from reader_app.paper.document import PaperOpenError, open_pdf
 
 AUTHOR = "reader-app"
@@ -28,11 +29,13 @@ class PdfExportReport:
     Attributes:
         path: the written file.
         written: how many annotations were written.
+        kept: notes imported from the PDF's own annotations, which stay the file's annotations.
         left_out: one sentence per note that has no place on a page (code notes, layer notes, ...).
     """
 
     path: Path
     written: int = 0
+    kept: int = 0
     left_out: list[str] = field(default_factory=list)
 
 
@@ -104,6 +107,30 @@ class _PageWriter:
         mupdf.pdf_update_page(self.pdf_page)  # builds every new annotation's appearance stream
 
 
+class _OwnAnnotations:
+    """The annotations the PDF already has, by the id a note imported from each would carry
+    (pdf_annotations.source_id), so an imported note updates its source instead of adding a copy."""
+
+    def __init__(self, doc: pymupdf.Document, paper_id: str):
+        self.doc, self.paper_id = doc, paper_id
+        self._pages: dict[int, tuple[pymupdf.Page, dict[str, int]]] = {}
+
+    def update(self, page_number: int, a: Annotation) -> bool:
+        if page_number not in self._pages:
+            page = self.doc[page_number - 1]
+            self._pages[page_number] = (page, {source_id(self.paper_id, page_number, x): x.xref
+                                               for x in page.annots() or []})
+        page, xrefs = self._pages[page_number]
+        xref = xrefs.get(a.id)
+        if xref is None:
+            return False
+        annot = page.load_annot(xref)
+        if a.note and (annot.info.get("content") or "").strip() != a.note:
+            annot.set_info(content=a.note)  # the reader's edit of the note goes back into the file
+            annot.update()
+        return True
+
+
 def _placement(a: Annotation, outline, page_count: int):
     """(page number, figure box or None) for a note that belongs on a page, or a reason it cannot go there."""
     if a.kind in ("code_note", "layer_note"):
@@ -141,12 +168,16 @@ def export_annotated_pdf(store, paper_id: str, pdf: str | Path, out_path: str | 
             raise ExportError(f"{pdf.name} is not the paper these notes belong to (its content differs).")
         writers: dict[int, _PageWriter] = {}
         pages = []  # the Page objects must outlive their writers
+        own = _OwnAnnotations(doc, paper_id)
         for a in store.query_annotations(paper_id):
             placed = _placement(a, outline, doc.page_count)
             if isinstance(placed, str):
                 report.left_out.append(placed)
                 continue
             page_number, figure_box = placed
+            if is_from_pdf(a.id) and own.update(page_number, a):
+                report.kept += 1  # the file's own annotation carries it: never drawn twice
+                continue
             if page_number not in writers:
                 pages.append(doc[page_number - 1])
                 writers[page_number] = _PageWriter(pages[-1])

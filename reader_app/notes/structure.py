@@ -19,6 +19,7 @@ class PaperOutline:
         sections: `reader_app.paper` Section objects (title, number, level, page, bbox, tag), may be empty.
         figures: `reader_app.paper` Figure objects (label, kind, page, bbox, caption), may be empty.
         problem: why sections and figures are missing, or "".
+        citation: venue, year, arXiv id, DOI (reader_app.paper.citation.Citation.to_json()), may be empty.
     """
 
     title: str = ""
@@ -26,6 +27,7 @@ class PaperOutline:
     sections: list = field(default_factory=list)
     figures: list = field(default_factory=list)
     problem: str = ""
+    citation: dict = field(default_factory=dict)
 
     def section_at(self, page: int, y: float):
         """The deepest section whose heading comes before (page, y), or None."""
@@ -67,4 +69,4 @@ def load_outline(pdf: Path | None, fallback_title: str = "") -> PaperOutline:
         outline.title = outline.title or fallback_title
         return outline
     return PaperOutline(title=paper.title or fallback_title, authors=list(paper.authors),
-                        sections=list(paper.sections), figures=list(paper.figures))
+                        sections=list(paper.sections), figures=list(paper.figures), citation=dict(paper.citation))

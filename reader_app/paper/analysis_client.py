@@ -23,7 +23,7 @@ def paper_from_json(data: dict) -> Paper:
         authors=list(data.get("authors", [])),
         sections=[Section(title=s["title"], number=s["number"], level=s["level"], page=s["page"],
                           bbox=tuple(s.get("bbox", (0, 0, 0, 0))), tag=s["tag"], also=list(s.get("also", [])),
-                          implicit=bool(s.get("implicit", False)))
+                          implicit=bool(s.get("implicit", False)), reasons=list(s.get("reasons", [])))
                   for s in data.get("sections", [])],
         figures=[Figure(label=f["label"], kind=f["kind"], number=number, page=f["page"], bbox=tuple(f["bbox"]),
                         caption=f["caption"], caption_bbox=tuple(f.get("caption_bbox", f["bbox"])))
@@ -33,6 +33,7 @@ def paper_from_json(data: dict) -> Paper:
         page_sizes=[tuple(size) for size in data.get("page_sizes", [])],
         warnings=list(data.get("warnings", [])),
         columns=[list(starts) for starts in data.get("columns", [])],
+        citation=dict(data.get("citation", {})),
     )
 
 

@@ -9,6 +9,7 @@ import pymupdf
 from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
+from reader_app.paper.citation import find_citation
 from reader_app.paper.front import abstract_line, find_authors, find_title, implicit_abstract, run_in_sections
 from reader_app.paper.headings import find_headings
 from reader_app.paper.layout import BodyStyle, column_of, measure_body, prose_lines, reading_columns
@@ -107,6 +108,8 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     stop = next((s.bbox[1] for s in sections if s.page == 1), sizes[0][1] * 0.5)
     paper.authors = find_authors(pages[0], title_lines, stop)
     paper.repo_urls = find_repo_urls(doc, pages)
+    paper.citation = find_citation(paper.title, paper.authors, "\n".join(ln.text for ln in pages[0]),
+                                   doc.metadata or {}).to_json()
     return paper
 
 
@@ -137,7 +140,9 @@ def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: li
     extent = _text_extent(pages, prose)
     margins = _running_lines(pages, sizes)
     for pno, caps in by_page.items():
-        content = _page_content(doc, pno, pages[pno], prose[pno] | margins[pno], sizes[pno], caps, rough, extent)
+        running = [pages[pno][i].bbox for i in margins[pno]]
+        content = _page_content(doc, pno, pages[pno], prose[pno] | margins[pno], sizes[pno], caps, rough, extent,
+                                running)
         placements.extend((c, fig.place(content, c, caps)) for c in caps)
     above = {kind: fig.convention(placements, kind) for kind in ("figure", "table")}
     out = []
@@ -188,14 +193,16 @@ def _text_extent(pages, prose) -> tuple[float, float] | None:
     return x0s[len(x0s) // 50], x1s[-1 - len(x1s) // 50]
 
 
-def _page_content(doc, pno, lines, prose, size, caps, rough, extent) -> fig.PageContent:
-    """Blockers and candidate content of one page with captions, for the figure search."""
+def _page_content(doc, pno, lines, prose, size, caps, rough, extent, running=()) -> fig.PageContent:
+    """Blockers and candidate content of one page with captions, for the figure search. Drawings that
+    belong to a running header or footer (its rule, its shaded band) are page furniture, never figure."""
     cap_ids = {id(ln) for c in caps for ln in c.lines}
     heads = [s.bbox for s in rough if s.page == pno + 1 and (s.number or s.level == 1)]
     try:
         graphics = fig.page_graphics(doc.load_page(pno))
     except Exception:  # drawings that MuPDF cannot list: text-only placement still works
         graphics = []
+    graphics = [g for g in graphics if not _furniture(g, running, size[1])]
     front = _front_matter(lines, heads, graphics, size) if pno == 0 else set()
     blockers = [lines[i].bbox for i in prose | front if id(lines[i]) not in cap_ids]
     blockers += [c.bbox for c in caps] + heads
@@ -209,6 +216,14 @@ def _page_content(doc, pno, lines, prose, size, caps, rough, extent) -> fig.Page
     line_boxes = [ln.bbox for ln in lines if id(ln) not in cap_ids and not any(_inside(ln.bbox, h) for h in heads)]
     return fig.PageContent((0.0, 0.0, size[0], size[1]), lines, blockers, loose, left, right, len(graphics),
                            lines_boxes=line_boxes, hard=[c.bbox for c in caps] + heads, rules=rules)
+
+
+def _furniture(box, running, height: float) -> bool:
+    """A drawing in the top or bottom margin that touches a running header, footer or page number, or
+    rules it off from the text (a line a few points under the header)."""
+    in_margin = box[3] <= 0.1 * height or box[1] >= 0.9 * height
+    return in_margin and any(box[0] - 3 <= r[2] and r[0] <= box[2] + 3 and box[1] - 9 <= r[3] and r[1] <= box[3] + 9
+                             for r in running)
 
 
 def _front_matter(lines: list[TextLine], heads, graphics, size) -> set[int]:

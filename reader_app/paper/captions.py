@@ -77,19 +77,36 @@ def _gap_above(line: TextLine, lines: list[TextLine]) -> float:
     return best
 
 
+def _same_row(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
+    """The rest of the caption's first line when the label stands apart from its text on the same
+    baseline ("Table 4:" <wide space> "Attentional Architectures – perfor-"): without them the caption
+    would open with its second line."""
+    row = [start]
+    for ln in sorted((ln for ln in lines if ln.horizontal and ln.bbox[0] >= start.bbox[2] - 1
+                      and abs(ln.bbox[1] - start.bbox[1]) < 0.4 * start.size
+                      and abs(ln.size - start.size) < 0.7), key=lambda ln: ln.bbox[0]):
+        if ln.bbox[0] - row[-1].bbox[2] > 2.5 * start.size or CAPTION.match(ln.text):
+            break  # the next column, or a caption of its own beside this one
+        row.append(ln)
+    return row
+
+
 def _caption_lines(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
-    """The caption's first line and the lines that continue it.
+    """The caption's first line (with any pieces of it set apart on the same baseline) and the lines
+    that continue it.
 
     A continuation line comes right below the previous one, in the same size, and either belongs
     to the same text block or lines up with the caption (same left edge, or same centre for
     centred captions). The first line that does not is where the caption ends: table rows and
     figure labels below a caption stay out.
     """
-    out = [start]
-    below = sorted((ln for ln in lines if ln.bbox[1] > start.bbox[1] + 1 and ln.horizontal
-                    and min(ln.bbox[2], start.bbox[2]) - max(ln.bbox[0], start.bbox[0]) > 0),
+    out = _same_row(start, lines)
+    x0, x1 = start.bbox[0], max(ln.bbox[2] for ln in out)
+    taken = {id(ln) for ln in out}
+    below = sorted((ln for ln in lines if ln.bbox[1] > start.bbox[1] + 1 and ln.horizontal and id(ln) not in taken
+                    and min(ln.bbox[2], x1) - max(ln.bbox[0], x0) > 0),
                    key=lambda ln: (ln.bbox[1], ln.bbox[0]))
-    centre = (start.bbox[0] + start.bbox[2]) / 2
+    centre, width = (x0 + x1) / 2, x1 - x0
     spacing: list[float] = []
     for ln in below:
         last = out[-1]
@@ -98,13 +115,13 @@ def _caption_lines(start: TextLine, lines: list[TextLine]) -> list[TextLine]:
         gap = ln.bbox[1] - last.bbox[3]
         if gap > 1.0 * start.size or not -2.5 <= ln.size - start.size <= 0.7:
             break
-        if len(out) >= 2 and gap > 1.5 * max(spacing) + 1.5:
+        if len(spacing) >= 1 and gap > 1.5 * max(spacing) + 1.5:
             break  # wider than the caption's own line spacing: the table or text below begins
         spacing.append(max(gap, 0.0))
-        aligned = abs(ln.bbox[0] - start.bbox[0]) < 1.5 * start.size or \
+        aligned = abs(ln.bbox[0] - x0) < 1.5 * start.size or \
             abs((ln.bbox[0] + ln.bbox[2]) / 2 - centre) < 1.5 * start.size
         # a smaller-print description under a short centred label line ("Figure 1. Title." + notes)
-        described = ln.width >= 0.8 * start.width and ln.words >= 5 and ln.size < start.size - 0.7
+        described = ln.width >= 0.8 * width and ln.words >= 5 and ln.size < start.size - 0.7
         aligned = (aligned and gap <= 0.6 * start.size) or described
         if CAPTION.match(ln.text) or not (aligned or ln.block == start.block):
             break

@@ -77,6 +77,7 @@ class Paper:
         page_sizes: (width, height) of every page in points.
         warnings: sentences for the reader about what could not be analysed (damaged pages, no text).
         columns: left edges of the text columns of every page (reading order), in points.
+        citation: venue, year, arXiv id and DOI as page 1 prints them (paper.citation.Citation.to_json()).
     """
 
     file: str
@@ -90,6 +91,7 @@ class Paper:
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     columns: list[list[float]] = field(default_factory=list)
+    citation: dict = field(default_factory=dict)
 
     def section_at(self, page: int, y: float, x: float | None = None) -> Section | None:
         """The section a point belongs to: the last heading before it in reading order.
@@ -135,6 +137,7 @@ class Paper:
             "repo_urls": list(self.repo_urls),
             "warnings": list(self.warnings),
             "columns": [[round(x, 1) for x in starts] for starts in self.columns],
+            "citation": dict(self.citation),
         }
 
 

@@ -21,6 +21,7 @@ from reader_app.ui.app.help_dialogs import TextDialog, about_html, help_html
 from reader_app.ui.notes.notes_controller import NotesController
 from reader_app.ui.paper.paper_pane import PaperPane
 from reader_app.ui.paper.paper_panels import PaperPanels
+from reader_app.ui.paper.retag_controller import SectionRetagger
 from reader_app.ui.code.repo_panels import RepoPanels
 from reader_app.ui.app.settings_dialog import SettingsDialog
 from reader_app.ui.app.theme import apply_theme
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.repo_panels.file_opened_by_reader.connect(self.workflow.file_opened_by_reader)
         self.paper_panels.figures.figure_activated.connect(self.workflow.figure_seen)
         self.connector = ConnectController(session, store, paper_view, self)
+        self.retagger = SectionRetagger(session, store, self.paper_panels.outline, paper_view, self)
         self.connector.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.connector.link_counts_changed.connect(self.repo_panels.layers_panel.set_link_counts)
         self.connector.region_wanted.connect(self.notes.layer.request_region_link)
@@ -188,7 +190,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addAction(self.open_sample_action)
         file_menu.addSeparator()
-        for name in ("export_md", "export_json", "export_pdf", "import"):
+        for name in ("export_md", "export_json", "export_pdf", "import", "import_pdf"):
             file_menu.addAction(self.notes.actions[name])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -198,6 +200,7 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(self.notes.actions[name])
         edit_menu.addSeparator()
         edit_menu.addAction(self.notes.actions["copy"])
+        edit_menu.addActions(list(self.paper_panels.citation_actions.values()))
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
         self.addActions(list(self.notes.actions.values()))
@@ -432,7 +435,7 @@ class MainWindow(QMainWindow):
         self.paper_pane.close_paper()
         self._unsubscribe()
         for controller in (self.paper_panels, self.notes, self.workflow, self.connector, self.repo_panels,
-                           self.trace):
+                           self.trace, self.retagger):
             controller.shutdown()
         for dialog in self.findChildren(CloneDialog):
             dialog.cancel_clone()

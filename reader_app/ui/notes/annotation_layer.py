@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QToolTip
 
 from reader_app.notes import NotesStore
 from reader_app.notes.model import COLORS, Annotation
+from reader_app.notes.pdf_annotations import is_from_pdf
 from reader_app.notes.query import AnnotationFilter
 from reader_app.ui.notes.note_dialog import NoteDialog, colour_icon
 from reader_app.ui.notes.page_interaction import PageInteraction, line_quads
@@ -151,6 +152,8 @@ class AnnotationLayer(QObject):
     # ----- painting and tooltips --------------------------------------------------------------------------
     def _paint(self, painter: QPainter, index: int, page_rect: QRectF, scale: float) -> None:
         for note in self.by_page.get(index + 1, ()):
+            if is_from_pdf(note.id):
+                continue  # the page image already shows the file's own annotation: never drawn twice
             colour = QColor(note.color)
             if note.kind == "layer_link" and note.quads and note.rect is None:  # a linked passage: underlined
                 painter.setPen(QPen(QColor("#8250df"), 2, Qt.PenStyle.DashLine))

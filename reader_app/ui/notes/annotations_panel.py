@@ -32,9 +32,10 @@ def describe(note) -> str:
     body = note.text if note.kind == "highlight" else ""
     body = (f"“{body[:90]}…”" if len(body) > 90 else f"“{body}”") if body else ""
     line = f"{KIND_NAMES[note.kind]} · {place}"
-    extra = " ".join(part for part in (body, note.note) if part)
     tags = "  " + " ".join(f"#{t}" for t in note.tags) if note.tags else ""
-    return f"{line}{tags}\n{extra}" if extra else line + tags
+    # The reader's own words get a line of their own, so a long quote never pushes them out of sight.
+    own = f"✎ {' '.join(note.note.split())}" if note.note and body else note.note
+    return "\n".join(part for part in (line + tags, body, own) if part)
 
 
 class AnnotationsModel(QAbstractListModel):
@@ -118,7 +119,8 @@ class AnnotationsPanel(QWidget):
         self.model = AnnotationsModel(store, self)
         self.list = QListView(self)
         self.list.setModel(self.model)
-        self.list.setUniformItemSizes(True)
+        self.list.setUniformItemSizes(False)  # a highlight with a note takes three lines, others two
+        self.list.setLayoutMode(QListView.LayoutMode.Batched)
         self.list.setWordWrap(False)
         self.list.setAlternatingRowColors(True)
         self.list.clicked.connect(lambda index: self.annotation_activated.emit(index.data(AnnotationsModel.ANNOTATION_ROLE)))

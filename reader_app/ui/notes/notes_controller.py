@@ -143,6 +143,9 @@ class NotesController(QObject):
             actions[f"export_{fmt}"] = QAction(f"Export Notes as {name}…", self,
                                                triggered=lambda _=False, f=fmt: self.choose_export(f))
         actions["import"] = QAction("Import Notes…", self, triggered=self.choose_import)
+        actions["import_pdf"] = QAction(
+            "Import Annotations from the PDF", self, triggered=self.import_pdf_annotations,
+            toolTip="Make the highlights, notes and drawings already in this PDF (from another reader) your notes")
         for action in actions.values():
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._refresh_undo()
@@ -245,6 +248,13 @@ class NotesController(QObject):
         source, _ = QFileDialog.getOpenFileName(self.dialog_parent, "Import Notes", str(Path.home()), "JSON (*.json)")
         if source:
             self.import_notes(Path(source))
+
+    def import_pdf_annotations(self) -> BackgroundTask | None:
+        """The open paper's own annotations into the notes (Zotero's "Import annotations"); once only."""
+        if self.paper_path is None:
+            self.message.emit("Open a paper first: its own annotations are imported into its notes.", "error")
+            return None
+        return self.import_notes(self.paper_path)
 
     def import_notes(self, source: Path) -> BackgroundTask:
         task = BackgroundTask(self, run_cli, ["import", str(source)])

@@ -9,24 +9,55 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPixmap
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget, QListWidgetItem,
                                QMenu, QScrollArea, QVBoxLayout, QWidget)
 
 from reader_app.ui.common.widgets import status_label
 
 FIGURE_ROLE = Qt.ItemDataRole.UserRole
-THUMB_WIDTH = 220
+THUMB_WIDTH = 220  # thumbnails are rendered at this width and scaled into the grid's cells
 THUMB_HEIGHT = 124
-THUMB_MIN_WIDTH = 120  # narrower than this a figure is unreadable: the panel scrolls sideways instead
-GRID_MARGIN, CAPTION_HEIGHT = 24, 58
+MIN_CELL = 150  # the narrowest cell; the grid has as many columns of at least this width as fit
+CELL_TEXT = 58  # room under a thumbnail for its label and two lines of caption
 SAVE_DPI = 200
 VIEW_SCALE = 2.0
 
 
 def figure_key(figure, purpose: str) -> str:
     return f"{purpose}:{figure.page}:{figure.label}"
+
+
+def grid_cell(width: int) -> QSize:
+    """The cell that fills a pane `width` pixels wide with as many equal columns as fit."""
+    columns = max(1, width // MIN_CELL)
+    cell = max(MIN_CELL, width // columns) if width >= MIN_CELL else max(60, width)
+    icon_height = int((cell - 24) * THUMB_HEIGHT / THUMB_WIDTH)
+    return QSize(cell, icon_height + CELL_TEXT)
+
+
+def with_caption(image: QImage, caption: str, dpi_scale: float = 1.0) -> QImage:
+    """The figure with its caption set beneath it, as printed, for pasting into slides or notes."""
+    font = QFont()
+    font.setPointSizeF(max(9.0, 9.5 * dpi_scale))
+    margin = int(12 * dpi_scale)
+    width = max(image.width(), int(360 * dpi_scale))
+    probe = QImage(1, 1, QImage.Format.Format_RGB32)
+    painter = QPainter(probe)
+    painter.setFont(font)
+    flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+    text_box = painter.boundingRect(QRect(0, 0, width - 2 * margin, 100000), flags, caption)
+    painter.end()
+    out = QImage(width, image.height() + text_box.height() + 2 * margin, QImage.Format.Format_RGB32)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    painter.drawImage((width - image.width()) // 2, 0, image)
+    painter.setFont(font)
+    painter.setPen(QColor("black"))
+    painter.drawText(QRect(margin, image.height() + margin, width - 2 * margin, text_box.height()), flags, caption)
+    painter.end()
+    return out
 
 
 def save_image_atomically(image: QImage, path: Path) -> None:
@@ -64,6 +95,8 @@ class FigureDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         save = buttons.addButton("Save as PNG…", QDialogButtonBox.ButtonRole.ActionRole)
         save.clicked.connect(lambda: save_callback(figure))
+        with_text = buttons.addButton("Save with Caption…", QDialogButtonBox.ButtonRole.ActionRole)
+        with_text.clicked.connect(lambda: save_callback(figure, caption=True))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(min(1100, image.width() + 60), min(850, image.height() + 160))
@@ -93,30 +126,28 @@ class FiguresPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
         self.list.setUniformItemSizes(True)
-        self._fit_thumbnails()
+        self.list.setGridSize(QSize(THUMB_WIDTH + 24, THUMB_HEIGHT + CELL_TEXT))
+        self.list.viewport().installEventFilter(self)  # the grid follows the pane's width
         self.list.itemClicked.connect(lambda item: self.figure_activated.emit(item.data(FIGURE_ROLE)))
         self.list.itemDoubleClicked.connect(lambda item: self.open_large(item.data(FIGURE_ROLE)))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         layout.addWidget(self.list, 1)
 
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.list.viewport():
+            self._fit_grid(event.size().width())
+        return False
+
+    def _fit_grid(self, width: int) -> None:
+        cell = grid_cell(width - 2)
+        if cell != self.list.gridSize():
+            self.list.setGridSize(cell)
+            self.list.setIconSize(QSize(cell.width() - 24, cell.height() - CELL_TEXT))
+
     def set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_thumbnails()
-
-    def _fit_thumbnails(self) -> None:
-        """Thumbnails as wide as the panel allows (up to THUMB_WIDTH), so a narrow sidebar shows whole
-        figures one under the other rather than half a figure and a sideways scroll bar."""
-        room = self.width() - self.list.verticalScrollBar().sizeHint().width() - 2 * self.list.frameWidth()
-        width = max(THUMB_MIN_WIDTH, min(THUMB_WIDTH, room - GRID_MARGIN - 2 * self.list.spacing()))
-        height = round(width * THUMB_HEIGHT / THUMB_WIDTH)
-        if self.list.iconSize().width() != width:
-            self.list.setIconSize(QSize(width, height))
-            self.list.setGridSize(QSize(width + GRID_MARGIN, height + CAPTION_HEIGHT))
 
     def set_paper(self, paper, renderer) -> None:
         """List the paper's figures and ask the renderer for their thumbnails."""
@@ -160,16 +191,17 @@ class FiguresPanel(QWidget):
     def open_large(self, figure) -> None:
         self._ask(figure, "view", VIEW_SCALE, None)
 
-    def save_figure(self, figure, path: Path | None = None) -> None:
-        """Save as PNG at SAVE_DPI; asks for a file name unless `path` is given."""
+    def save_figure(self, figure, path: Path | None = None, caption: bool = False) -> None:
+        """Save as PNG at SAVE_DPI, with the caption beneath when `caption`; asks for a file name unless
+        `path` is given."""
         if path is None:
-            name = figure.label.replace(" ", "_") + ".png"
+            name = figure.label.replace(" ", "_") + ("-with-caption" if caption else "") + ".png"
             chosen, _ = QFileDialog.getSaveFileName(self, f"Save {figure.label}", str(Path.home() / name),
                                                     "PNG images (*.png)")
             if not chosen:
                 return
             path = Path(chosen)
-        self._ask(figure, "save", SAVE_DPI / 72, Path(path))
+        self._ask(figure, "savecap" if caption else "save", SAVE_DPI / 72, Path(path))
 
     def _ask(self, figure, purpose: str, scale: float, target) -> None:
         if self._renderer is None:
@@ -191,7 +223,9 @@ class FiguresPanel(QWidget):
             return
         if purpose == "view":
             FigureDialog(figure, image, self.save_figure, self).open()
-        elif purpose == "save":
+        elif purpose in ("save", "savecap"):
+            if purpose == "savecap":
+                image = with_caption(image, figure.caption, SAVE_DPI / 96)
             try:
                 save_image_atomically(image, target)
             except OSError as error:
@@ -207,4 +241,6 @@ class FiguresPanel(QWidget):
         menu = QMenu(self)
         menu.addAction(QAction("Open Large", menu, triggered=lambda: self.open_large(figure)))
         menu.addAction(QAction("Save as PNG…", menu, triggered=lambda: self.save_figure(figure)))
+        menu.addAction(QAction("Save Figure with Caption…", menu,
+                               triggered=lambda: self.save_figure(figure, caption=True)))
         menu.exec(self.list.mapToGlobal(position))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QProgressBar, QStatusBar
+
+from reader_app.paper.citation import Citation
 
 from reader_app.session import Session
 from reader_app.ui.paper.figures_panel import FiguresPanel
@@ -22,6 +25,7 @@ class PaperPanels(QObject):
         session: the window's Session (its `analysis` is the current result).
         analysis: the PaperAnalysis running in a child process.
         outline, figures: the two sidebar panels.
+        citation_actions: "plain" and "bibtex": copy the open paper's citation (offline, from the PDF).
 
     Signals:
         paper_analysed(object): the Paper, once the session and every panel have it.
@@ -48,6 +52,29 @@ class PaperPanels(QObject):
         self.outline.section_activated.connect(lambda section: session.navigate.to_page(section.page, section.bbox[1]))
         self.figures.figure_activated.connect(lambda figure: session.navigate.to_box(figure.page, figure.bbox))
         self._disconnect = session.navigate.paper_place.connect(self._go_to)
+        self.citation_actions = {
+            "plain": QAction("Copy Citation", self, enabled=False, triggered=lambda: self.copy_citation("plain")),
+            "bibtex": QAction("Copy Citation as BibTeX", self, enabled=False,
+                              triggered=lambda: self.copy_citation("bibtex")),
+        }
+
+    def citation(self) -> Citation | None:
+        paper = self.session.analysis
+        if paper is None or not paper.has_text_layer:
+            return None
+        cite = Citation.from_json(paper.citation)
+        cite.title, cite.authors = cite.title or paper.title, cite.authors or list(paper.authors)
+        return cite
+
+    def copy_citation(self, style: str) -> str:
+        """Put the citation on the clipboard as plain text or BibTeX; returns what was copied."""
+        cite = self.citation()
+        if cite is None:
+            return ""
+        text = cite.bibtex() if style == "bibtex" else cite.plain()
+        QGuiApplication.clipboard().setText(text)
+        self.status_bar.showMessage("Citation copied" + (" as BibTeX." if style == "bibtex" else "."), 4000)
+        return text
 
     def shutdown(self) -> None:
         self._disconnect()
@@ -64,6 +91,8 @@ class PaperPanels(QObject):
         self.session.open_paper(path, self.pane.password)
         self.outline.clear()
         self.figures.clear()
+        for action in self.citation_actions.values():
+            action.setEnabled(False)
         self.outline.set_status("Analysing the paper…")
         self.figures.set_status("Finding figures and tables…")
         self.progress.setRange(0, 0)
@@ -82,6 +111,8 @@ class PaperPanels(QObject):
         if renderer is not None:
             self.figures.set_paper(paper, renderer)
         self.pane.view.viewport().update()  # the tag bands
+        for action in self.citation_actions.values():
+            action.setEnabled(paper.has_text_layer)
         count = len(paper.figures)
         self.status_bar.showMessage(
             f"{len(paper.top_sections())} sections, {count} figures and tables found.", 6000)

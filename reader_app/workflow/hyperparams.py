@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
-from reader_app.workflow.code_values import CodeValue, code_values
+from reader_app.workflow.build_path import build_path_values
+from reader_app.workflow.code_values import CodeValue
 from reader_app.workflow.paper_text import Box, PaperText
 from reader_app.workflow.numbers import NUMBER, NUMBER_WORDS, parse_number, same
 from reader_app.workflow.table_columns import table_values
@@ -56,10 +57,10 @@ PARAMS: tuple[ParamSpec, ...] = (
           before=True),
     _spec("ffn_size", "feed-forward size", r"d_?ff|inner[- ]layer (has )?dimensionality( d_?ff)?|MLP size|feed-?forward size",
           "ffn_hidden d_ff dim_feedforward ffn_dim mlp_dim intermediate_size d_inner"),
-    _spec("dropout", "dropout", r"dropout( rate| probability)?|P_?drop", "dropout dropout_rate p_drop drop_rate dropout_p"),
-    _spec("lr", "learning rate", r"learning rate", "lr learning_rate base_lr"),
+    _spec("dropout", "dropout", r"dropout( rate| probability)?|P_?drop", "dropout dropout_rate p_drop drop_rate dropout_p drop_prob"),
+    _spec("lr", "learning rate", r"learning rate", "lr learning_rate base_lr init_lr"),
     _spec("batch_size", "batch size", r"batch size|mini-?batch(es)? of", "batch_size batch bs"),
-    _spec("epochs", "epochs", r"epochs\b", "epochs num_epochs n_epochs max_epochs", before=True),
+    _spec("epochs", "epochs", r"epochs\b", "epochs epoch num_epochs n_epochs max_epochs", before=True),
     _spec("kernel_size", "kernel size", r"kernel size|filter size|[×x]\s?\d+\s+(conv(olution)?(al)?s?|filters?|kernels?)",
           "kernel_size kernel ksize", before=True),
     _spec("window", "window / sequence length", r"window length( T)?|window size|length T|sequence length|"
@@ -222,7 +223,7 @@ def _strongest(values: list[PaperValue]) -> list[PaperValue]:
 def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[HyperparamRow]:
     """One row per parameter found on either side, paper-stated parameters first."""
     stated = paper_values(text) if text is not None else {}
-    in_code = code_values(repo) if repo is not None else []
+    in_code = build_path_values(repo) if repo is not None else []
     rows = []
     for spec in PARAMS:
         papers = _strongest(stated.get(spec.key, []))

@@ -281,3 +281,24 @@ def _unique(values: list[CodeValue]) -> list[CodeValue]:
             seen.add(key)
             out.append(v)
     return out
+
+
+def runtime_arguments(repo: RepoInfo) -> dict:
+    """{"owner": class name, "args": normalised constructor parameters without a default}: values the
+    code only gets when something builds the model (a row says so instead of showing a number)."""
+    main = repo.main
+    if main is None or not main.file.endswith(".py"):
+        return {}
+    try:
+        tree = parse(read_source(repo.root, main.file))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == main.name:
+            init = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+            if init is None:
+                return {}
+            args = init.args.args[1:]
+            required = args[: len(args) - len(init.args.defaults)]
+            return {"owner": main.name, "args": [normalise(a.arg) for a in required]}
+    return {}

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
-from reader_app.workflow.build_path import build_path_values
+from reader_app.workflow.build_path import build_path_values, runtime_arguments
 from reader_app.workflow.code_values import CodeValue
 from reader_app.workflow.paper_text import Box, PaperText
 from reader_app.workflow.numbers import NUMBER, NUMBER_WORDS, parse_number, same
 from reader_app.workflow.table_columns import table_values
+from reader_app.workflow.variants import code_variant, headline
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ class HyperparamRow:
         status: "match", "differ", "paper only" or "code only".
         paper: the value the paper states most often/strongly, or None.
         paper_all: every stated value, strongest first.
-        code: every value found in the code (file + line each).
+        code: every value found on the main model's build path (file + line each).
+        note: what the code side says when it has no number ("set at run time (...)"), else "".
     """
 
     key: str
@@ -128,6 +130,7 @@ class HyperparamRow:
     paper: PaperValue | None = None
     paper_all: list[PaperValue] = field(default_factory=list)
     code: list[CodeValue] = field(default_factory=list)
+    note: str = ""
 
     def code_text(self) -> str:
         return "; ".join(f"{c.value_text} ({c.file}:{c.line})" for c in self.code)
@@ -221,20 +224,42 @@ def _strongest(values: list[PaperValue]) -> list[PaperValue]:
 
 
 def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[HyperparamRow]:
-    """One row per parameter found on either side, paper-stated parameters first."""
+    """One row per parameter found on either side, paper-stated parameters first. Each row compares the
+    code with the paper variant the code builds (see variants.py)."""
     stated = paper_values(text) if text is not None else {}
     in_code = build_path_values(repo) if repo is not None else []
+    runtime = runtime_arguments(repo) if repo is not None else {}
+    by_key = {spec.key: _unique([c for c in in_code if c.name in spec.names]) for spec in PARAMS}
+    variant = code_variant({k: v for k, v in stated.items()}, by_key)
     rows = []
     for spec in PARAMS:
         papers = _strongest(stated.get(spec.key, []))
-        codes = [c for c in in_code if c.name in spec.names]
+        codes = by_key[spec.key]
+        note = ""
+        if not codes:
+            arg = next((a for a in runtime.get("args", []) if a in spec.names), None)
+            note = f"set at run time ({runtime['owner']}({arg}=...) has no default)" if arg else ""
         if not papers and not codes:
             continue
-        paper = papers[0] if papers else None
+        paper = headline(papers, variant)
+        if paper is not None and not paper.variant and codes:
+            # a paper stating several settings (ImageNet and CIFAR) is compared on the one the code uses
+            paper = next((p for p in papers if any(c.value is not None and same(c.value, p.value) for c in codes)
+                          and not p.variant), paper)
         if paper and codes:
             status = "match" if any(c.value is not None and same(c.value, paper.value) for c in codes) else "differ"
         else:
             status = "paper only" if paper else "code only"
-        rows.append(HyperparamRow(spec.key, spec.label, status, paper, papers, codes))
+        rows.append(HyperparamRow(spec.key, spec.label, status, paper, papers, codes, note))
     rows.sort(key=lambda r: (r.paper is None, PARAMS.index(next(s for s in PARAMS if s.key == r.key))))
     return rows
+
+
+def _unique(codes: list[CodeValue]) -> list[CodeValue]:
+    """One entry per place in the code (a setting read under two names is one value)."""
+    seen, out = set(), []
+    for c in codes:
+        if (c.file, c.line, c.value_text) not in seen:
+            seen.add((c.file, c.line, c.value_text))
+            out.append(c)
+    return out

@@ -45,6 +45,7 @@ ROW_NAMES: dict[str, str] = {
 DEPTH_CELL = re.compile(r"^(\d+)[- ]?layers?$", re.I)
 NUMBER = re.compile(r"^\d+(\.\d+)?([eE]-?\d+)?[kKmM]?$")
 CITATION = re.compile(r"\[\d+(,\s*\d+)*\]|\bet al\b")
+GROUP = re.compile(r"^\([A-Za-z0-9]+\)$")
 LABEL = re.compile(r"^(\([A-Za-z0-9]+\)|[A-Za-z][\w-]*)$")
 
 
@@ -120,15 +121,15 @@ def _group(headers: list[Passage], data: list[Passage]) -> list[TableValue]:
     # One short parameter letter ("N", "h") could be any column of a results table; ask for two, or one word.
     if not known or (len(known) < 2 and not any(c[2] - c[1] > 12 for c in known)):
         return out
-    labels = [r for r in data if not _numbers(r) and LABEL.match(r.text.strip())]
+    # group labels: a label alone on its line, or one printed on the line of a row of its group ("(C) | 256")
+    labels = [r for r in data if (not _numbers(r) and LABEL.match(r.text.strip())) or GROUP.match(_row_name(r))]
+    groups = _group_names([r for r in data if _numbers(r) and not _row_name(r)], labels)
     for row in data:
         name = _row_name(row)
         if CITATION.search(row.text) or (name and not LABEL.match(name.split()[0])):
             continue
         if not name:
-            # an unnamed row belongs to the group label printed beside it ("(A)" centred on its rows)
-            near = min(labels, key=lambda r: abs(r.bbox[1] - row.bbox[1]), default=None)
-            name = near.text.strip() if near is not None else f"row {data.index(row) + 1}"
+            name = groups.get(id(row), f"row {data.index(row) + 1}")
         for token, x0, x1 in _numbers(row):
             middle = (x0 + x1) / 2
             # nearest header cell; of two stacked cells ("train" over "steps") the one naming a parameter
@@ -136,6 +137,27 @@ def _group(headers: list[Passage], data: list[Passage]) -> list[TableValue]:
             if column[0] is not None and column[1] - 12 <= middle <= column[2] + 12:
                 out.append(TableValue(column[0], token, name, row))
     return out
+
+
+def _middle(passage: Passage) -> float:
+    return (passage.bbox[1] + passage.bbox[3]) / 2
+
+
+def _group_names(rows: list[Passage], labels: list[Passage]) -> dict[int, str]:
+    """Unnamed rows -> the group label printed beside them. A label is centred on its group ("(A)" beside
+    four rows), so a group runs from its first row to as far below the label as that row is above it."""
+    names: dict[int, str] = {}
+    labels = sorted(labels, key=_middle)
+    i, start = 0, None
+    for row in sorted(rows, key=_middle):
+        y = _middle(row)
+        while i < len(labels):
+            start = y if start is None else start
+            if y <= 2 * _middle(labels[i]) - start + 3:
+                names[id(row)] = _row_name(labels[i]) or labels[i].text.strip()
+                break
+            i, start = i + 1, None
+    return names
 
 
 def _transposed(rows: list[Passage]) -> list[TableValue]:

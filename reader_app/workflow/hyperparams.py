@@ -141,6 +141,8 @@ def _row_values(spec: ParamSpec, row: str) -> list[str]:
     cells = [c.strip() for c in row.split("|")]
     if len(cells) < 2 or not re.fullmatch(rf"({spec.words})(\s+\w)?", cells[0], re.I):
         return []
+    if sum(bool(re.fullmatch(NUMBER, c)) for c in cells[1:]) > 1:
+        return []  # a value per variant: read by table_columns with the variant it belongs to
     m = re.search(NUMBER, cells[1])
     return [m.group(1)] if m else []
 

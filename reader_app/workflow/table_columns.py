@@ -160,29 +160,31 @@ def _group_names(rows: list[Passage], labels: list[Passage]) -> dict[int, str]:
     return names
 
 
+def _parameter_row(row: Passage) -> str | None:
+    first = row.text.split(" | ")[0].strip()
+    return next((k for k, p in ROW_NAMES.items() if re.fullmatch(p, first, re.I)), None)
+
+
 def _transposed(rows: list[Passage]) -> list[TableValue]:
-    """A header row of variant names and a row per parameter."""
-    out: list[TableValue] = []
+    """A header row of variant names ("18-layer | 34-layer", "Parameter | Small | Base") and a row per
+    parameter below it ("layers | 4 | 8 | 12"); each number goes to the variant printed above it."""
     for i, header in enumerate(rows):
-        cells = header.text.split(" | ")
-        depth = [(c, DEPTH_CELL.match(c.strip())) for c in cells]
-        variants = [(c.strip(), box) for c, box in zip(cells, header.boxes) if DEPTH_CELL.match(c.strip())]
-        if len(variants) < 2:
+        cells = [(c.strip(), box) for c, box in zip(header.text.split(" | "), header.boxes)]
+        named = [(c, box) for c, box in cells if c and not NUMBER.match(c)]
+        depth = [(c, box) for c, box in named if DEPTH_CELL.match(c)]
+        variants = depth if len(depth) >= 2 else named[1:]
+        below = [(key, row) for row in rows[i + 1:] if (key := _parameter_row(row)) and _numbers(row)]
+        if len(variants) < 2 or (len(depth) < 2 and not below):
             continue
-        for cell, m in depth:
-            if m:
-                out.append(TableValue("num_layers", m.group(1), cell.strip(), header))
-        for row in rows[i + 1:]:
-            first = row.text.split(" | ")[0].strip()
-            key = next((k for k, p in ROW_NAMES.items() if re.fullmatch(p, first, re.I)), None)
-            if key is None:
-                continue
+        out = [TableValue("num_layers", DEPTH_CELL.match(c).group(1), c, header) for c, _ in depth]
+        for key, row in below:
             for token, x0, x1 in _numbers(row):
                 middle = (x0 + x1) / 2
                 name, box = min(variants, key=lambda v: abs((v[1][0] + v[1][2]) / 2 - middle))
-                out.append(TableValue(key, token, name, row))
-        break
-    return out
+                if box[0] - 12 <= middle <= box[2] + 12:
+                    out.append(TableValue(key, token, name, row))
+        return out
+    return []
 
 
 def table_values(text: PaperText) -> list[TableValue]:

@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - 3.10
 
 NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # requirement files that are for development, not for running the model
-NOT_RUNTIME = re.compile(r"(dev|test|doc|lint|style|ci|bench|format|typing)", re.IGNORECASE)
+NOT_RUNTIME = re.compile(r"(dev|test|doc|lint|style|ci|bench|format|typing|train)", re.IGNORECASE)
 
 
 def normalize(name: str) -> str:
@@ -41,6 +41,14 @@ class Wanted:
     name: str
     source: str
 
+    @property
+    def file(self) -> str:
+        return self.source.split(":")[0].split(" ")[0]
+
+    @property
+    def marker(self) -> str:
+        return self.text.split(";", 1)[1].strip() if ";" in self.text else ""
+
 
 @dataclass
 class Found:
@@ -60,14 +68,20 @@ class Found:
         text = text.strip()
         match = NAME.match(text)
         name = normalize(match.group(1)) if match and "://" not in text.split(";")[0] else ""
-        if name and any(w.name == name for w in self.wanted):
+        marker = text.split(";", 1)[1].strip() if ";" in text else ""
+        # the first file naming a package decides; within it, one line per platform condition (pip
+        # installs the line whose marker holds here)
+        file = source.split(":")[0].split(" ")[0]
+        if name and any(w.name == name and (w.file != file or w.marker == marker) for w in self.wanted):
             return
         self.wanted.append(Wanted(text, name, source))
 
 
 def requirement_files(root: Path) -> tuple[list[Path], list[Path]]:
     """(files to read, files skipped as development-only) among requirements*.txt and requirements/*.txt."""
-    candidates = sorted(root.glob("requirements*.txt")) + sorted((root / "requirements").glob("*.txt"))
+    # requirements.txt first: the others add to it
+    candidates = sorted(root.glob("requirements*.txt"), key=lambda p: (p.name != "requirements.txt", p.name)) \
+        + sorted((root / "requirements").glob("*.txt"))
     candidates = [p for p in candidates if p.is_file()]
     runtime = [p for p in candidates if not NOT_RUNTIME.search(p.stem.replace("requirements", ""))]
     # "requirements-training.txt" beside "requirements.txt" adds to it; alone it is all there is
@@ -170,12 +184,17 @@ def _read_pyproject(path: Path, found: Found) -> None:
 def _read_environment_yml(path: Path, found: Found) -> None:
     """The `- pip:` list of a conda environment file; conda packages themselves are named in a note."""
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    pip_indent, conda = None, []
+    pip_indent, conda, section = None, [], ""
     found.read.append(path.name)
     for number, raw in enumerate(lines, 1):
         line = re.sub(r"\s#.*$", "", raw).rstrip()
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
+        if stripped and indent == 0 and not stripped.startswith("-"):
+            section = stripped.split(":")[0].strip()  # name:, channels:, dependencies:
+            continue
+        if section != "dependencies":
+            continue
         if pip_indent is not None and stripped.startswith("- ") and indent > pip_indent:
             found.add(stripped[2:].strip().strip("'\""), f"{path.name}:{number}")
             continue
@@ -201,7 +220,7 @@ def read_requirements(root: Path) -> Found:
     for path in chosen:
         _read_requirements_txt(path.resolve(), root, found, seen)
     if skipped:
-        found.notes.append("not read (development only): " + ", ".join(p.relative_to(root).as_posix()
+        found.notes.append("not read (development or training only): " + ", ".join(p.relative_to(root).as_posix()
                                                                       for p in skipped))
     if (root / "setup.py").is_file():
         _read_setup_py(root / "setup.py", found)

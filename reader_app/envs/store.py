@@ -130,7 +130,10 @@ def python_for(repo: str | Path | None) -> str | None:
     """The interpreter traces of `repo` should use: its environment's Python, or None for the default."""
     if not repo:
         return None
-    env = env_for(repo)
+    try:
+        env = env_for(repo)
+    except OSError:  # an unreadable data folder must not stop a trace: the default Python still works
+        return None
     return env.python if env is not None else None
 
 

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -169,7 +170,8 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     repo = Path(repo).resolve()
     clean_leftovers()
     final = envs_dir() / env_key(repo)
-    work = envs_dir() / f"{BUILDING}{env_key(repo)}-{os.getpid()}"
+    # unique per build: a cancelled build may still be clearing its folder when the next one starts
+    work = Path(tempfile.mkdtemp(prefix=f"{BUILDING}{env_key(repo)}-{os.getpid()}-", dir=envs_dir()))
     report = progress or (lambda line: None)
     try:
         _build(work, plan, cancel, report, host)
@@ -194,8 +196,7 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
 
 
 def _build(work: Path, plan: Plan, cancel, report, host: Host) -> None:
-    if work.exists():
-        shutil.rmtree(work)
+    shutil.rmtree(work)  # venv makes the folder itself
     report("Creating the environment (it shares the app's torch " + host.torch + ")")
     step = _Step([sys.executable, "-m", "venv", "--without-pip", str(work)], cancel, report)
     if step.run() != 0:

@@ -101,9 +101,9 @@ def clean_leftovers() -> None:
     for child in envs_dir().iterdir():
         if child.name.startswith(REMOVING):
             shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(BUILDING):
-            pid = child.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or not _pid_alive(int(pid)):
+        elif child.name.startswith(BUILDING):  # .building-<key>-<pid>-<random>
+            pid = re.search(r"-(\d+)-[^-]*$", child.name)
+            if pid is None or not _pid_alive(int(pid.group(1))):
                 shutil.rmtree(child, ignore_errors=True)
 
 

@@ -170,3 +170,21 @@ def test_cli_dry_run_lists_what_would_be_installed_and_dropped(tmp_path):
     assert "install  widthlib==1.0  (requirements.txt:1)" in done.stdout
     assert "drop     torch==1.4.0" in done.stdout
     assert list(envs_dir().iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_torchvision_built_for_another_torch_is_removed_and_said_so(tmp_path, monkeypatch):
+    """The package index's torchvision may be a CUDA build whose operators do not load with a CPU torch;
+    kept, it would stop every trace that imports it."""
+    wheels = widthlib_wheels(tmp_path / "wheels")
+    build_wheel(wheels, "torchvision", "0.28.0", "raise RuntimeError('operator torchvision::nms does not exist')\n",
+                requires=("torch==2.13.0",))
+    build_wheel(wheels, "torchaudio", "2.13.0", "LOADED = True\n", requires=("torch==2.13.0",))
+    offline_pip(monkeypatch, wheels)
+    repo = repo_needing_widthlib(tmp_path / "repo", "widthlib\ntorchvision>=0.9\ntorchaudio\n")
+    env = create_env(repo, prepare(repo))
+    assert len(env.notes) == 1 and "torchvision from the package index does not load" in env.notes[0]
+    probe = subprocess.run([env.python, "-c", "import torchaudio, widthlib\ntry:\n import torchvision\n"
+                            "except ModuleNotFoundError:\n print('gone')"], capture_output=True, text=True)
+    assert probe.stdout.strip() == "gone", probe.stderr
+    assert env_for(repo).notes == env.notes  # remembered with the environment

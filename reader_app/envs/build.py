@@ -11,16 +11,18 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reader_app.envs.policy import CPU_INDEX, Host, Plan, forbidden_download, plan_for
+from reader_app.envs.policy import COMPANIONS, CPU_INDEX, Host, Plan, forbidden_download, plan_for
 from reader_app.envs.requirements import NAME, normalize, read_requirements
 from reader_app.envs.store import BUILDING, REMOVING, RepoEnv, clean_leftovers, env_key, envs_dir, python_in
 
@@ -174,13 +176,13 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     work = Path(tempfile.mkdtemp(prefix=f"{BUILDING}{env_key(repo)}-{os.getpid()}-", dir=envs_dir()))
     report = progress or (lambda line: None)
     try:
-        _build(work, plan, cancel, report, host)
+        notes = _build(work, plan, cancel, report, host)
         if cancel is not None and cancel.is_set():
             raise EnvCancelled("cancelled; nothing was kept")
         env = RepoEnv(repo=str(repo), folder=str(final), torch=host.torch,
                       created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                       installed=[w.text for w in plan.install],
-                      dropped=[[d.wanted.text, d.reason] for d in plan.dropped])
+                      dropped=[[d.wanted.text, d.reason] for d in plan.dropped], notes=notes)
         env.write_manifest(work)
         if final.exists():
             doomed = envs_dir() / f"{REMOVING}{final.name}-{os.getpid()}"
@@ -195,7 +197,7 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     return env
 
 
-def _build(work: Path, plan: Plan, cancel, report, host: Host) -> None:
+def _build(work: Path, plan: Plan, cancel, report, host: Host) -> list[str]:
     shutil.rmtree(work)  # venv makes the folder itself
     report("Creating the environment (it shares the app's torch " + host.torch + ")")
     step = _Step([sys.executable, "-m", "venv", "--without-pip", str(work)], cancel, report)
@@ -213,7 +215,8 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> None:
         raise EnvCancelled("cancelled; nothing was kept")
     command = [sys.executable, "-m", "pip", "--python", str(python_in(work)), "install", "--progress-bar", "off",
                "-c", str(work / "constraints.txt"), "-r", str(work / "requirements.txt")]
-    if plan.cpu_index:
+    cpu_index = plan.cpu_index and _reachable(CPU_INDEX)  # an unreachable index costs minutes of retries
+    if cpu_index:
         command += ["--extra-index-url", CPU_INDEX]
     report(f"Installing {len(plan.install)} requirement(s) with pip")
     step = _Step(command, cancel, report)
@@ -223,6 +226,43 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> None:
                        "build; nothing was installed")
     if status != 0:
         _raise_unless_cancelled(cancel, step.error_sentence("installing the requirements", host.torch))
+    missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
+    return _keep_loadable_companions(work, host, cancel, report, missed)
+
+
+def _reachable(url: str) -> bool:
+    """Whether pip could reach the index at `url` (never when pip is told to stay offline)."""
+    if os.environ.get("PIP_NO_INDEX", "").lower() in ("1", "true", "yes", "on"):
+        return False
+    host = urllib.parse.urlparse(url).hostname
+    try:
+        socket.create_connection((host, 443), timeout=4).close()
+    except OSError:
+        return False
+    return True
+
+
+def _keep_loadable_companions(work: Path, host: Host, cancel, report, missed: str) -> list[str]:
+    """torchvision/torchaudio that pip put into the environment must load with the app's torch: a build
+    for a CUDA torch does not (its operators are missing) and would stop every trace that imports it, so
+    it is uninstalled and said so. Returns notes for the reader."""
+    notes = []
+    site = _site_packages(work)
+    for name in sorted(COMPANIONS):
+        if not (site / name).is_dir():
+            continue
+        check = _Step([str(python_in(work)), "-c", f"import {name}"], cancel, None)
+        if check.run() == 0:
+            continue
+        if cancel is not None and cancel.is_set():
+            raise EnvCancelled("cancelled; nothing was kept")
+        _Step([sys.executable, "-m", "pip", "--python", str(python_in(work)), "uninstall", "-y", name],
+              cancel, report).run()
+        note = (f"{name} from the package index does not load with the app's torch {host.torch} (it is built "
+                f"for another torch, most likely a CUDA one){missed}, so it was removed")
+        report(note)
+        notes.append(note)
+    return notes
 
 
 def _raise_unless_cancelled(cancel, sentence: str) -> None:

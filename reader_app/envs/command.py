@@ -58,6 +58,8 @@ def handle(args) -> int:
         return 130
     except EnvError as exc:
         return _fail(str(exc))
+    for note in env.notes:
+        print(f"note: {note}")
     print(f"traces of {env.repo} now run in {env.python}")
     return 0
 

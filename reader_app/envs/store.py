@@ -50,6 +50,7 @@ class RepoEnv:
         torch: the app's torch it shares.
         installed: requirement lines pip installed.
         dropped: [requirement, reason] pairs not installed.
+        notes: what happened after pip (a companion of torch that did not load and was removed).
     """
 
     repo: str
@@ -58,6 +59,7 @@ class RepoEnv:
     torch: str
     installed: list[str] = field(default_factory=list)
     dropped: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def python(self) -> str:

@@ -137,8 +137,9 @@ class EnvDialog(QDialog):
                 remove_env(self.repo)
             return
         self._task = None
+        after = "".join(f"\n{note[:1].upper()}{note[1:]}." for note in env.notes)
         self._set_state("done", f"Done: traces of {self.repo.name} now run in {env.folder}. "
-                                "Remove it in Settings.")
+                                f"Remove it in Settings.{after}")
         self.created.emit(env)
 
     def _on_failed(self, task: BackgroundTask, error: BaseException) -> None:

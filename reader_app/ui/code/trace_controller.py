@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QProgressBar, QPushButton, QStatusBar
 
+from reader_app.envs import python_for
 from reader_app.session import Session
 from reader_app.trace import TraceRequest, run_trace
 from reader_app.ui.code.code_pane import CodePane
@@ -84,7 +85,8 @@ class TraceController(QObject):
         info = self.session.repo
         main = info.main
         timeout = self.settings.get("trace/timeout")
-        interpreter = self.settings.get("trace/interpreter") or None
+        # the repository's own environment (Install Requirements) comes before the Settings interpreter
+        interpreter = python_for(info.root) or self.settings.get("trace/interpreter") or None
         return TraceRequest(path=str(info.root), class_name=main.name if main else None,
                             file=main.file if main else None,
                             args=dict(self.overrides["args"]), inputs=list(self.overrides["inputs"]),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex, dotted
 
 # Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
+# bindings key prefix for a variable that holds a class rather than an instance (`cls = CLIP`)
+CLASS_VAR = "@class "
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
 
 
@@ -157,6 +159,8 @@ class GraphBuilder:
             info = self.class_of_chain(pf, func)
             if info is not None:
                 return {info.qualname}
+            if isinstance(func, ast.Name) and CLASS_VAR + func.id in bindings:  # `model_class(**cfg)`
+                return bindings[CLASS_VAR + func.id]
             return self.produced_by(pf, func)
         if isinstance(expr, ast.Name) and expr.id in bindings:
             return bindings[expr.id]
@@ -185,6 +189,12 @@ class GraphBuilder:
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if not targets:
                 continue
+            if isinstance(node.value, (ast.Name, ast.Attribute)):  # `model_class = CLIP`, called later
+                info = self.class_of_chain(pf, node.value)
+                if info is not None:
+                    for target in targets:
+                        found.setdefault(CLASS_VAR + target, set()).add(info.qualname)
+                    continue
             classes = self.value_classes(pf, node.value, found)
             if not classes:
                 continue

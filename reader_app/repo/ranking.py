@@ -12,10 +12,12 @@ from collections import Counter
 from reader_app.repo.graph import Graph
 from reader_app.repo.index import ClassInfo
 from reader_app.repo.roles import MODEL_FOLDERS, MODEL_NAMES
+from reader_app.repo.self_description import SelfDescription
 
 # Classes that are nn.Modules but not architectures: losses, metrics, wrappers around a model.
 NOT_ARCHITECTURE = re.compile(r"(Loss|Criterion|Metric|Matcher|Loss\w+|EMA|Ema|ExponentialMovingAverage|"
-                              r"PostProcess\w*|Wrapper|Dataset|Trainer|Optimizer|Scheduler)$")
+                              r"PostProcess\w*|Wrapper|Dataset|Trainer|Optimizer|Scheduler|Ensemble|"
+                              r"Export\w*|Exporter|Onnx|ONNX|BeamSearch\w*|Beam|Searcher)$")
 # Names of typical parts; a tie-breaker only, a part can still be the main model when alone.
 PART_NAMES = re.compile(r"(Block|Layer|Layers|Attention|Attn|MLP|Mlp|FeedForward|FFN|Embedding|Embed|Embeddings|"
                         r"Norm|Head|Conv|Down|Up|Cell|Unit|Stage|Residual|Act|Activation|Pool|Dropout|"
@@ -26,7 +28,9 @@ PART_NAMES = re.compile(r"(Block|Layer|Layers|Attention|Attn|MLP|Mlp|FeedForward
 # else is found (a notebook-only repository is unaffected: all its classes share the penalty).
 SIDE_FOLDERS = {"examples", "example", "docs", "doc", "demo", "demos", "tutorials", "tutorial", "notebooks",
                 "playground", "sandbox", "legacy", "old", "deprecated", "archive", "benchmarks", "third_party",
-                "thirdparty", "vendor", "external"}
+                "thirdparty", "vendor", "external",
+                # export and deployment code: wrappers that reshape a model for ONNX, TFLite, TensorRT...
+                "onnx", "export", "exports", "exporters", "deploy", "deployment", "tflite", "coreml", "tensorrt"}
 
 
 def _side_place(info: ClassInfo) -> str | None:
@@ -45,15 +49,27 @@ def _in_model_file(info: ClassInfo) -> bool:
 def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], test_files: set[str],
                   readme: str, layer_counts: dict[str, int],
                   config_used: set[str] = frozenset(),
-                  exported: set[str] = frozenset()) -> list[tuple[float, list[str], ClassInfo]]:
+                  exported: set[str] = frozenset(),
+                  said: SelfDescription | None = None) -> list[tuple[float, list[str], ClassInfo]]:
     """(score, reasons, class) for every module class, best first."""
+    said = said or SelfDescription()
     ranked = []
     readme_words = Counter(re.findall(r"\w+", readme))
+    wrappers = {w: set(inner) for w, inner in graph.wrappers.items()}
+    for w, inner in said.wrappers.items():
+        wrappers.setdefault(w, set()).update(inner)
+    # a test that builds a class around the model does not make the model a part
+    in_tests = {info.qualname for info in classes if info.file.rel in test_files}
     for info in classes:
         score, reasons = 0.0, []
-        wrapped_by = {w for w, inner in graph.wrappers.items() if info.qualname in inner}
-        parents = {p for p in graph.parents.get(info.qualname, ()) if p != info.qualname and p not in wrapped_by}
-        descendants = graph.descendants(info.qualname)
+        wrapped_by = {w for w, inner in wrappers.items() if info.qualname in inner}
+        variants = said.subclasses.get(info.qualname, set())
+        parents = {p for p in graph.parents.get(info.qualname, ())
+                   if p != info.qualname and p not in wrapped_by and p not in variants and p not in in_tests}
+        # a wrapper is not "built from" the model it wraps: only its own parts count
+        inner = wrappers.get(info.qualname, set())
+        descendants = graph.descendants(info.qualname) - inner if info.qualname in said.wrappers else \
+            graph.descendants(info.qualname)
         if info.file.rel in test_files:
             score -= 60
             reasons.append("defined in a test file")
@@ -66,6 +82,7 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             reasons.append("no other model is built from it (top of the composition graph)")
         else:
             score -= 5 * min(len(parents), 4)
+        score += _self_description(info.qualname, said, reasons)
         if info.qualname in entry_used:
             score += 25
             reasons.append("the training or main script builds it")
@@ -85,7 +102,11 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         if _in_model_file(info):
             score += 6
             reasons.append(f"in {info.file.rel}, a usual place for models")
-        if graph.wrappers.get(info.qualname):
+        if info.qualname in said.wrappers:
+            score -= 35
+            reasons.append("wraps a finished model handed to its constructor (a training, export or inference "
+                           "wrapper, not the architecture)")
+        elif graph.wrappers.get(info.qualname):
             score -= 15
             reasons.append("an add-on wrapped around another model (`model = "
                            f"{info.name}(model)`)")
@@ -105,3 +126,18 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
                                   item[2].node.lineno))
     return ranked
+
+
+def _self_description(qualname: str, said: SelfDescription, reasons: list[str]) -> float:
+    """Points for what the repository says about the class itself (its public API, README, scripts)."""
+    score = 0.0
+    for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.published, 12),
+                          (said.registered, 8), (said.named_after, 12)):
+        if qualname in table:
+            score += points
+            reasons.append(table[qualname])
+    users = len(said.built_in.get(qualname, ()))
+    if users:
+        score += 2.5 * math.log2(1 + min(users, 16))
+        reasons.append(f"built or named in {users} file{'s' if users > 1 else ''} outside the model classes")
+    return score

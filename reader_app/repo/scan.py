@@ -17,6 +17,7 @@ from reader_app.repo.patterns import find_patterns
 from reader_app.repo.ranking import score_classes
 from reader_app.repo.records import ModelClass, RepoInfo
 from reader_app.repo.roles import FileFacts, classify, is_entry
+from reader_app.repo.self_description import describe
 from reader_app.repo.walk import SourceFile, list_repository
 
 Progress = Callable[[float, str], None]
@@ -174,14 +175,14 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     facts = _facts(index)
     info.roles = [classify(f, facts.get(f.rel)) for f in listing.files]
     tests = {r.path for r in info.roles if r.role == "tests"}
-    entry_used: set[str] = set()
-    for pf in parsed:
-        if is_entry(pf.source, facts.get(pf.rel)):
-            entry_used |= builder.used_in(pf)
+    entries = [pf for pf in parsed if is_entry(pf.source, facts.get(pf.rel))]
+    said = describe(index, builder, listing.files, entries, root.name)
+    entry_rels = {pf.rel for pf in entries}
+    entry_used = {qualname for qualname, rels in said.built_in.items() if rels & entry_rels}
     classes = index.module_classes()
     counts = {c.qualname: _init_layer_count(c) for c in classes}
     ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts,
-                           _config_targets(listing.files, index), _package_exports(index))
+                           _config_targets(listing.files, index), _package_exports(index), said)
     info.models = [_model_record(score, reasons, c) for score, reasons, c in ranked]
     report(75.0, "reading the layers of every model")
     info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models}

@@ -145,6 +145,9 @@ class GraphBuilder:
             result = {info.qualname for info in self.index.module_classes() if info.file is mpf}
             for name in mpf.functions:
                 result |= self.produced_by(mpf, ast.Name(id=name, ctx=ast.Load()))
+            for star in mpf.star_imports:  # a package __init__ that re-exports its modules with `*`
+                if star != module:
+                    result |= self._module_offers(star)
             self._produced[key] = result
         return self._produced[key]
 
@@ -156,6 +159,10 @@ class GraphBuilder:
                 return self.value_classes(pf, func.value, bindings)
             if isinstance(func, ast.Subscript):  # MODELS[args.arch](...)
                 return self.produced_by(pf, func.value)
+            if (isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr"
+                    and func.args):  # getattr(models, args.arch)(...): anything the module offers
+                path = self.index.resolve(pf, func.args[0])
+                return self._module_offers(path) if path else set()
             info = self.class_of_chain(pf, func)
             if info is not None:
                 return {info.qualname}
@@ -267,4 +274,6 @@ class GraphBuilder:
                         used.add(info.qualname)
                     else:
                         used |= self.produced_by(pf, node)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call):  # getattr(models, name)()
+                    used |= self.value_classes(pf, node, {})
         return used

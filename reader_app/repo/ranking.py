@@ -13,6 +13,7 @@ from reader_app.repo.graph import Graph
 from reader_app.repo.index import ClassInfo
 from reader_app.repo.roles import MODEL_FOLDERS, MODEL_NAMES
 from reader_app.repo.self_description import SelfDescription
+from reader_app.repo.variants import is_variant
 
 # Classes that are nn.Modules but not architectures: losses, metrics, wrappers around a model.
 NOT_ARCHITECTURE = re.compile(r"(Loss|Criterion|Metric|Matcher|Loss\w+|EMA|Ema|ExponentialMovingAverage|"
@@ -50,9 +51,11 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
                   readme: str, layer_counts: dict[str, int],
                   config_used: set[str] = frozenset(),
                   exported: set[str] = frozenset(),
-                  said: SelfDescription | None = None) -> list[tuple[float, list[str], ClassInfo]]:
-    """(score, reasons, class) for every module class, best first."""
+                  said: SelfDescription | None = None,
+                  groups: dict[str, str] | None = None) -> list[tuple[float, list[str], ClassInfo]]:
+    """(score, reasons, class) for every module class, best first. `groups`: qualname -> family label."""
     said = said or SelfDescription()
+    groups = groups or {}
     ranked = []
     readme_words = Counter(re.findall(r"\w+", readme))
     wrappers = {w: set(inner) for w, inner in graph.wrappers.items()}
@@ -110,6 +113,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             score -= 15
             reasons.append("an add-on wrapped around another model (`model = "
                            f"{info.name}(model)`)")
+        shown = info.qualname in exported or info.qualname in said.readme or info.qualname in said.hub
+        if is_variant(groups.get(info.qualname)) and not shown:
+            score -= 12
+            reasons.append(f"one of {groups[info.qualname]}, and not the one the package exports or the README shows")
         if NOT_ARCHITECTURE.search(info.name):
             score -= 45
             reasons.append("named like a loss, metric or wrapper rather than an architecture")
@@ -136,6 +143,12 @@ def _self_description(qualname: str, said: SelfDescription, reasons: list[str]) 
         if qualname in table:
             score += points
             reasons.append(table[qualname])
+    factories = sorted(set(said.factories.get(qualname, ())))
+    if factories:
+        score += 4 * min(len(factories), 3)
+        shown = ", ".join(f"{f}()" for f in factories[:3]) + (" …" if len(factories) > 3 else "")
+        reasons.append(f"the repository builds it through {len(factories)} factor"
+                       f"{'ies' if len(factories) > 1 else 'y'}: {shown}")
     users = len(said.built_in.get(qualname, ()))
     if users:
         score += 2.5 * math.log2(1 + min(users, 16))

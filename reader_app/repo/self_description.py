@@ -41,6 +41,7 @@ class SelfDescription:
         wrappers: wrapper qualname -> the models handed to its model parameter.
         subclasses: class qualname -> the repository's classes deriving from it.
         named_after: the class bears the repository's or its package's name (`CLIP` in open_clip).
+        factories: the module-level functions that return it (`resnet20()`), by name.
     """
 
     hub: dict[str, str] = field(default_factory=dict)
@@ -52,6 +53,7 @@ class SelfDescription:
     wrappers: dict[str, set[str]] = field(default_factory=dict)
     subclasses: dict[str, set[str]] = field(default_factory=dict)
     named_after: dict[str, str] = field(default_factory=dict)
+    factories: dict[str, list[str]] = field(default_factory=dict)
 
 
 def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
@@ -62,6 +64,9 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
         used = builder.used_in(pf)
         for qualname in used:
             found.built_in.setdefault(qualname, set()).add(pf.rel)
+        for name in pf.functions:
+            for qualname in builder.produced_by(pf, ast.Name(id=name, ctx=ast.Load())):
+                found.factories.setdefault(qualname, []).append(name)
         if pf.rel.rsplit("/", 1)[-1] == "hubconf.py":
             for qualname in _constructed(builder, pf):
                 found.hub.setdefault(qualname, f"{pf.rel} builds it for torch.hub")

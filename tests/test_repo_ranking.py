@@ -72,3 +72,11 @@ def test_public_repositories_land_on_their_main_model():
         if (main.file, main.name) != (entry["file"], entry["class"]):
             wrong.append(f"{entry['repo']}: {main.file}:{main.name} instead of {entry['file']}:{entry['class']}")
     assert not wrong
+
+
+def test_the_cli_names_the_runner_up_and_folds_the_variants(scans):
+    from reader_app.repo.command import summary
+    text = summary(scans["many_variants_exported"])
+    assert "runner-up: MixNetV12 (mixnets/variants.py:" in text
+    assert "40 variants of MixNet (MixNetV12, " in text
+    assert text.count("MixNetV") < 10  # folded, not forty names

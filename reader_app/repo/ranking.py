@@ -47,6 +47,24 @@ def _in_model_file(info: ClassInfo) -> bool:
     return bool(MODEL_NAMES.match(parts[-1])) or any(f in MODEL_FOLDERS for f in parts[:-1])
 
 
+class _Why:
+    """Points and the phrase that explains each; reasons come out strongest first, penalties last."""
+
+    def __init__(self):
+        self.items: list[tuple[float, str]] = []
+
+    def add(self, points: float, phrase: str = "") -> None:
+        self.items.append((points, phrase))
+
+    @property
+    def score(self) -> float:
+        return sum(points for points, _ in self.items)
+
+    def reasons(self) -> list[str]:
+        ordered = sorted((item for item in self.items if item[1]), key=lambda item: -item[0])
+        return [phrase for _, phrase in ordered]
+
+
 def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], test_files: set[str],
                   readme: str, layer_counts: dict[str, int],
                   config_used: set[str] = frozenset(),
@@ -64,93 +82,74 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     # a test that builds a class around the model does not make the model a part
     in_tests = {info.qualname for info in classes if info.file.rel in test_files}
     for info in classes:
-        score, reasons = 0.0, []
+        why = _Why()
         wrapped_by = {w for w, inner in wrappers.items() if info.qualname in inner}
         variants = said.subclasses.get(info.qualname, set())
         parents = {p for p in graph.parents.get(info.qualname, ())
                    if p != info.qualname and p not in wrapped_by and p not in variants and p not in in_tests}
         # a wrapper is not "built from" the model it wraps: only its own parts count
-        inner = wrappers.get(info.qualname, set())
-        descendants = graph.descendants(info.qualname) - inner if info.qualname in said.wrappers else \
-            graph.descendants(info.qualname)
+        descendants = graph.descendants(info.qualname)
+        if info.qualname in said.wrappers:
+            descendants -= wrappers.get(info.qualname, set())
         if info.file.rel in test_files:
-            score -= 60
-            reasons.append("defined in a test file")
+            why.add(-60, "defined in a test file")
         side = _side_place(info)
         if side:
-            score -= 20
-            reasons.append(f"defined in {side}, beside the main code")
+            why.add(-20, f"defined in {side}, beside the main code")
         if not parents:
-            score += 30
-            reasons.append("no other model is built from it (top of the composition graph)")
+            why.add(30, "no other model is built from it (top of the composition graph)")
         else:
-            score -= 5 * min(len(parents), 4)
-        score += _self_description(info.qualname, said, reasons)
+            names = sorted(p.rsplit(".", 1)[-1] for p in parents)
+            why.add(-5 * min(len(parents), 4), f"a part of {', '.join(names[:3])}{' …' if len(names) > 3 else ''}")
+        _self_description(info.qualname, said, why)
         if info.qualname in entry_used:
-            score += 25
-            reasons.append("the training or main script builds it")
+            why.add(25, "the training or main script builds it")
         if info.qualname in config_used:
-            score += 20
-            reasons.append("a configuration file names it for instantiation (_target_ / class_path)")
+            why.add(20, "a configuration file names it for instantiation (_target_ / class_path)")
         if info.qualname in exported:
-            score += 5
-            reasons.append("its package exports it at the top level")
+            why.add(5, "its package exports it at the top level")
         if descendants:
             # grows slowly: a model built from many parts is likelier the main one, but a zoo's biggest
             # model should not outvote what the README and the entry point say
-            score += 4 * math.log2(1 + len(descendants))
-            reasons.append(f"built from {len(descendants)} of the repository's own modules")
-        layers = layer_counts.get(info.qualname, 0)
-        score += min(layers, 12) * 0.5
+            why.add(4 * math.log2(1 + len(descendants)), f"built from {len(descendants)} of the repository's own modules")
+        why.add(min(layer_counts.get(info.qualname, 0), 12) * 0.5)
         if _in_model_file(info):
-            score += 6
-            reasons.append(f"in {info.file.rel}, a usual place for models")
+            why.add(6, f"in {info.file.rel}, a usual place for models")
         if info.qualname in said.wrappers:
-            score -= 35
-            reasons.append("wraps a finished model handed to its constructor (a training, export or inference "
-                           "wrapper, not the architecture)")
+            why.add(-35, "wraps a finished model handed to its constructor (a training, export or inference "
+                         "wrapper, not the architecture)")
         elif graph.wrappers.get(info.qualname):
-            score -= 15
-            reasons.append("an add-on wrapped around another model (`model = "
-                           f"{info.name}(model)`)")
+            why.add(-15, f"an add-on wrapped around another model (`model = {info.name}(model)`)")
         shown = info.qualname in exported or info.qualname in said.readme or info.qualname in said.hub
         if is_variant(groups.get(info.qualname)) and not shown:
-            score -= 12
-            reasons.append(f"one of {groups[info.qualname]}, and not the one the package exports or the README shows")
+            why.add(-12, f"one of {groups[info.qualname]}, and not the one the package exports or the README shows")
         if NOT_ARCHITECTURE.search(info.name):
-            score -= 45
-            reasons.append("named like a loss, metric or wrapper rather than an architecture")
+            why.add(-45, "named like a loss, metric or wrapper rather than an architecture")
         elif PART_NAMES.search(info.name):
-            score -= 4
-            reasons.append("named like a part of a model")
+            why.add(-4, "named like a part of a model")
         mentions = readme_words.get(info.name, 0)
         if mentions:
             # the README's examples build the main model again and again (`v = ViT(...)`)
-            score += 2 + min(mentions - 1, 8)
-            reasons.append(f"the README mentions it {mentions} time{'s' if mentions > 1 else ''}")
-        ranked.append((score, reasons, info))
+            why.add(2 + min(mentions - 1, 8), f"the README mentions it {mentions} time{'s' if mentions > 1 else ''}")
+        ranked.append((why.score, why.reasons(), info))
     # Ties: more layers, then earlier file and line, so the order never depends on dict order.
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
                                   item[2].node.lineno))
     return ranked
 
 
-def _self_description(qualname: str, said: SelfDescription, reasons: list[str]) -> float:
+def _self_description(qualname: str, said: SelfDescription, why: _Why) -> None:
     """Points for what the repository says about the class itself (its public API, README, scripts)."""
-    score = 0.0
     for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.published, 12),
                           (said.registered, 8), (said.named_after, 12)):
         if qualname in table:
-            score += points
-            reasons.append(table[qualname])
+            why.add(points, table[qualname])
     factories = sorted(set(said.factories.get(qualname, ())))
     if factories:
-        score += 4 * min(len(factories), 3)
         shown = ", ".join(f"{f}()" for f in factories[:3]) + (" …" if len(factories) > 3 else "")
-        reasons.append(f"the repository builds it through {len(factories)} factor"
-                       f"{'ies' if len(factories) > 1 else 'y'}: {shown}")
+        why.add(4 * min(len(factories), 3), f"the repository builds it through {len(factories)} factor"
+                                            f"{'ies' if len(factories) > 1 else 'y'}: {shown}")
     users = len(said.built_in.get(qualname, ()))
     if users:
-        score += 2.5 * math.log2(1 + min(users, 16))
-        reasons.append(f"built or named in {users} file{'s' if users > 1 else ''} outside the model classes")
-    return score
+        why.add(2.5 * math.log2(1 + min(users, 16)),
+                f"built or named in {users} file{'s' if users > 1 else ''} outside the model classes")

@@ -42,7 +42,8 @@ class Session:
         navigate: where the reader asked to go (reader_app.session.Navigation).
 
     Events (each emits the new value): paper_changed, analysis_changed, architecture_changed,
-        repo_changed, model_changed, trace_changed, flow_changed, insights_changed.
+        repo_changed, model_changed, main_changed (the reader switched the main model), trace_changed,
+        flow_changed, insights_changed.
     """
 
     def __init__(self):
@@ -59,7 +60,7 @@ class Session:
         self.insights: dict | None = None
         self.navigate = Navigation()
         for name in ("paper_changed", "analysis_changed", "architecture_changed", "repo_changed",
-                     "model_changed", "trace_changed", "flow_changed", "insights_changed"):
+                     "model_changed", "main_changed", "trace_changed", "flow_changed", "insights_changed"):
             setattr(self, name, Event(name))
 
     # ----- what is open ------------------------------------------------------------------------------
@@ -95,6 +96,26 @@ class Session:
         self.model_changed.emit(self.model)
         if flow is not None:
             self.flow_changed.emit(flow)
+
+    def choose_main(self, model) -> None:
+        """The reader picked another candidate as the main model: layers, data flow, trace and the
+        worker's copy of the scan all follow it (the last trace and flow were of the other model)."""
+        info = self.repo
+        if info is None or model is None or model is info.main:
+            return
+        for candidate in info.models:
+            candidate.main = candidate is model
+        info.main, info.layers = model, list(info.layers_of(model))
+        if self.repo_json is not None:
+            for entry in self.repo_json.get("models", []):
+                entry["main"] = entry["file"] == model.file and entry["name"] == model.name
+            self.repo_json["main"] = model.to_json()
+            self.repo_json["layers"] = [layer.to_json() for layer in info.layers]
+        self.trace, self.flow = None, None
+        self.model, self.layers = model, list(info.layers)
+        self.main_changed.emit(model)
+        self.model_changed.emit(model)
+        self.trace_changed.emit(None)
 
     def show_model(self, model, layers: list) -> None:
         self.model, self.layers = model, list(layers)

@@ -204,6 +204,20 @@ def _readme_usage() -> dict[str, str]:
     }
 
 
+def _two_candidates() -> dict[str, str]:
+    """Two restoration networks a training script picks by name, equal on everything the code says: only
+    the paper beside the repository tells which one it is about."""
+    return {
+        "models/swinir.py": HEAD + BLOCK + "\n\n" + _net("SwinIR", parts=("Block", "Block")),
+        "models/edsr.py": HEAD + BLOCK + "\n\n" + _net("EDSR", parts=("Block", "Block")),
+        "train.py": ("from models.edsr import EDSR\nfrom models.swinir import SwinIR\n\n"
+                     "NETS = {'edsr': EDSR, 'swinir': SwinIR}\nmodel = NETS['edsr']()\n"),
+    }
+
+
+PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")}
+
+
 REPOS = {
     "wrapper_beside_model": (_wrapper_beside_model, "model.py", "ConvNet"),
     "legacy_folder": (_legacy_folder, "denoise/net.py", "DenoiseNet"),
@@ -216,7 +230,7 @@ REPOS = {
 
 def write(base: Path, name: str) -> Path:
     root = Path(base) / name
-    for rel, text in REPOS[name][0]().items():
+    for rel, text in {**REPOS, **PAPER_REPOS}[name][0]().items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -80,3 +80,29 @@ def test_the_cli_names_the_runner_up_and_folds_the_variants(scans):
     assert "runner-up: MixNetV12 (mixnets/variants.py:" in text
     assert "40 variants of MixNet (MixNetV12, " in text
     assert text.count("MixNetV") < 10  # folded, not forty names
+
+
+def test_the_paper_beside_the_repository_names_its_model(tmp_path):
+    from reader_app.paper.model import Paper
+    from reader_app.session import Session
+    info = scan_repo(write(tmp_path, "two_candidates"))
+    assert info.main.name == "EDSR"  # the code alone cannot tell (equal evidence, earlier file first)
+    session = Session()
+    session.open_repo(info)
+    switched = []
+    session.main_changed.connect(switched.append)
+    session.set_analysis(Paper("swinir.pdf", 12, title="SwinIR: Image Restoration Using Swin Transformer",
+                               repo_urls=["https://github.com/JingyunLiang/SwinIR"]))
+    assert session.repo.main.name == "SwinIR" and [m.name for m in switched] == ["SwinIR"]
+    assert session.repo.main.reasons[0] == "the paper's title names it (SwinIR)"
+    assert [layer.name for layer in session.layers] == [layer.name for layer in info.layers_of(info.main)]
+    # a reader's own pick is never overridden by the paper
+    session.choose_main(info.model_named("EDSR"))
+    session.set_analysis(Paper("swinir.pdf", 12, title="SwinIR: Image Restoration Using Swin Transformer"))
+    assert session.repo.main.name == "EDSR"
+
+
+def test_plain_title_words_name_no_model(tmp_path):
+    from reader_app.repo.paper_hint import paper_points
+    info = scan_repo(write(tmp_path, "two_candidates"))
+    assert paper_points(info, "Attention Is All You Need: deep residual learning for swinir edsr", []) == {}

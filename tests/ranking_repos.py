@@ -204,6 +204,38 @@ def _readme_usage() -> dict[str, str]:
     }
 
 
+def _auxiliary_classifier() -> dict[str, str]:
+    """A self-supervised encoder and, beside it, the linear classifier its evaluation script trains on
+    frozen features (built from scratch there, wider head, more statements than the encoder)."""
+    return {
+        "models/encoder.py": HEAD + BLOCK + "\n\n" + _net("SimEncoder", parts=("Block", "Block")),
+        "linear_eval.py": HEAD + "from models.encoder import SimEncoder\n\n\n" + textwrap.dedent('''
+            class LinearClassifier(nn.Module):
+                def __init__(self, dim=2048, num_classes=1000):
+                    super().__init__()
+                    self.norm = nn.BatchNorm1d(dim)
+                    self.drop = nn.Dropout(0.1)
+                    self.fc1 = nn.Linear(dim, dim)
+                    self.act = nn.ReLU()
+                    self.fc2 = nn.Linear(dim, num_classes)
+
+                def forward(self, x):
+                    return self.fc2(self.act(self.fc1(self.drop(self.norm(x)))))
+
+
+            encoder = SimEncoder().eval()
+            classifier = LinearClassifier()
+            opt = torch.optim.SGD(classifier.parameters(), 0.1)
+            loss = classifier(encoder(torch.randn(2, 3, 32, 32))).sum()
+            loss.backward()
+            opt.step()
+            '''),
+        "train.py": ("import torch\nfrom models.encoder import SimEncoder\n\nmodel = SimEncoder()\n"
+                     "opt = torch.optim.Adam(model.parameters())\nmodel(torch.randn(2, 3, 32, 32)).sum().backward()\n"
+                     "opt.step()\n"),
+    }
+
+
 def _two_candidates() -> dict[str, str]:
     """Two restoration networks a training script picks by name, equal on everything the code says: only
     the paper beside the repository tells which one it is about."""
@@ -225,6 +257,7 @@ REPOS = {
     "factory_only": (_factory_only, "nets/wide.py", "WideNet"),
     "registry_decorator": (_registry_decorator, "segm/models/segnet.py", "SegNet"),
     "readme_usage": (_readme_usage, "tagger/models.py", "Tagger"),
+    "auxiliary_classifier": (_auxiliary_classifier, "models/encoder.py", "SimEncoder"),
 }
 
 

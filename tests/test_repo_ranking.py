@@ -25,6 +25,7 @@ EXPECTED_REASON = {
     "factory_only": ("main", "factories: wide_16_4(), wide_28_10()"),
     "registry_decorator": ("main", "registered as a model by `@register_model`"),
     "readme_usage": ("main", "README.md:"),
+    "auxiliary_classifier": ("runner_up", "which builds SimEncoder from models/encoder.py: a helper beside the model"),
 }
 
 

@@ -81,6 +81,11 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         wrappers.setdefault(w, set()).update(inner)
     # a test that builds a class around the model does not make the model a part
     in_tests = {info.qualname for info in classes if info.file.rel in test_files}
+    by_qualname = {info.qualname: info for info in classes}
+    built_here: dict[str, set[str]] = {}
+    for qualname, rels in said.built_in.items():
+        for rel in rels:
+            built_here.setdefault(rel, set()).add(qualname)
     for info in classes:
         why = _Why()
         wrapped_by = {w for w, inner in wrappers.items() if info.qualname in inner}
@@ -102,6 +107,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             names = sorted(p.rsplit(".", 1)[-1] for p in parents)
             why.add(-5 * min(len(parents), 4), f"a part of {', '.join(names[:3])}{' …' if len(names) > 3 else ''}")
         _self_description(info.qualname, said, why)
+        helper_of = _script_helper_of(info, said, built_here, by_qualname)
+        if helper_of is not None:
+            why.add(-10, f"defined in the script {info.file.rel}, which builds {helper_of.name} from "
+                         f"{helper_of.file.rel}: a helper beside the model")
         if info.qualname in entry_used:
             why.add(25, "the training or main script builds it")
         if info.qualname in config_used:
@@ -136,6 +145,20 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
                                   item[2].node.lineno))
     return ranked
+
+
+def _script_helper_of(info: ClassInfo, said: SelfDescription, built_here: dict[str, set[str]],
+                      by_qualname: dict[str, ClassInfo]) -> ClassInfo | None:
+    """The model a script's own class sits beside: a training or evaluation script that defines a class
+    (a linear probe, an auxiliary classifier) and also builds a model from a model file elsewhere."""
+    rel = info.file.rel
+    if rel not in said.entries or rel.lower().endswith(".ipynb"):
+        return None
+    for qualname in sorted(built_here.get(rel, ())):
+        other = by_qualname.get(qualname)
+        if other is not None and other.file.rel != rel and _in_model_file(other):
+            return other
+    return None
 
 
 def _self_description(qualname: str, said: SelfDescription, why: _Why) -> None:

@@ -42,6 +42,7 @@ class SelfDescription:
         subclasses: class qualname -> the repository's classes deriving from it.
         named_after: the class bears the repository's or its package's name (`CLIP` in open_clip).
         factories: the module-level functions that return it (`resnet20()`), by name.
+        entries: the files that start the program (training, evaluation, main scripts, notebooks).
     """
 
     hub: dict[str, str] = field(default_factory=dict)
@@ -54,6 +55,7 @@ class SelfDescription:
     subclasses: dict[str, set[str]] = field(default_factory=dict)
     named_after: dict[str, str] = field(default_factory=dict)
     factories: dict[str, list[str]] = field(default_factory=dict)
+    entries: set[str] = field(default_factory=set)
 
 
 def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
@@ -70,6 +72,7 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
         if pf.rel.rsplit("/", 1)[-1] == "hubconf.py":
             for qualname in _constructed(builder, pf):
                 found.hub.setdefault(qualname, f"{pf.rel} builds it for torch.hub")
+    found.entries = {pf.rel for pf in entries}
     found.published = _published(index, files)
     found.named_after = _named_after(index, files, root_name)
     found.readme = _readme_usage(index, builder, files)

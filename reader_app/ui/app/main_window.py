@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         code_menu = self.menuBar().addMenu("&Code")
         code_menu.addAction(self.trace.trace_action)
         code_menu.addAction(self.trace.form_action)
+        code_menu.addMenu(self.repo_panels.switcher.menu)
         code_menu.addAction(self.envs.action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.help_action)

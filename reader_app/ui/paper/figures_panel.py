@@ -30,11 +30,12 @@ def figure_key(figure, purpose: str) -> str:
 
 
 def grid_cell(width: int) -> QSize:
-    """The cell that fills a pane `width` pixels wide with as many equal columns as fit."""
+    """The cell that fills a pane `width` pixels wide with as many equal columns as fit; its thumbnail
+    is never drawn larger than it was rendered (THUMB_WIDTH), so a wide single column centres it."""
     columns = max(1, width // MIN_CELL)
-    cell = max(MIN_CELL, width // columns) if width >= MIN_CELL else max(60, width)
-    icon_height = int((cell - 24) * THUMB_HEIGHT / THUMB_WIDTH)
-    return QSize(cell, icon_height + CELL_TEXT)
+    cell = max(60, width // columns)
+    icon_width = min(cell - 24, THUMB_WIDTH)
+    return QSize(cell, int(icon_width * THUMB_HEIGHT / THUMB_WIDTH) + CELL_TEXT)
 
 
 def with_caption(image: QImage, caption: str, dpi_scale: float = 1.0) -> QImage:
@@ -125,7 +126,7 @@ class FiguresPanel(QWidget):
         self.list.setMovement(QListWidget.Movement.Static)
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
-        self.list.setUniformItemSizes(True)
+        self.list.setUniformItemSizes(False)  # thumbnails differ in height; one size would clip their labels
         self.list.setGridSize(QSize(THUMB_WIDTH + 24, THUMB_HEIGHT + CELL_TEXT))
         self.list.viewport().installEventFilter(self)  # the grid follows the pane's width
         self.list.itemClicked.connect(lambda item: self.figure_activated.emit(item.data(FIGURE_ROLE)))
@@ -143,7 +144,8 @@ class FiguresPanel(QWidget):
         cell = grid_cell(width - 2)
         if cell != self.list.gridSize():
             self.list.setGridSize(cell)
-            self.list.setIconSize(QSize(cell.width() - 24, cell.height() - CELL_TEXT))
+            height = cell.height() - CELL_TEXT
+            self.list.setIconSize(QSize(int(height * THUMB_WIDTH / THUMB_HEIGHT), height))
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)

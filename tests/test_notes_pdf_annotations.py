@@ -121,3 +121,17 @@ def test_a_highlight_drawn_from_mid_letter_quotes_whole_words(tmp_path):
         import_pdf_annotations(store, out)
         (note,) = store.query_annotations(paper_id_for(out))
     assert note.text == "stacks six identical"
+
+
+def test_an_exported_copy_opened_later_imports_every_note_and_exports_none_twice(annotated, tmp_path):
+    pid = paper_id_for(annotated)
+    with NotesStore.open() as store:
+        import_pdf_annotations(store, annotated)
+        copy = tmp_path / "copy.pdf"
+        export_annotated_pdf(store, pid, annotated, copy)
+        report = import_pdf_annotations(store, copy)  # the copy is another paper: its notes are all new
+        assert report.added == 4 and store.count_annotations(pid) == 4
+        again = tmp_path / "again.pdf"
+        export_annotated_pdf(store, paper_id_for(copy), copy, again)
+    with pymupdf.open(again) as doc:
+        assert sum(len(list(p.annots())) for p in doc) == 4

@@ -19,7 +19,6 @@ PREFIX = "pdf-"  # ids of notes that came from an annotation in the PDF
 _MARKUP = {"Highlight", "Underline", "StrikeOut", "Squiggly"}
 _NOTES = {"Text", "FreeText"}
 _SHAPES = {"Square", "Circle", "Ink", "Polygon", "PolyLine", "Line"}
-_OURS = "reader-app"  # the export's author: such annotations carry our own id as NM
 
 
 def is_from_pdf(annotation_id: str) -> bool:
@@ -27,12 +26,10 @@ def is_from_pdf(annotation_id: str) -> bool:
 
 
 def source_id(paper_id: str, page: int, annot: pymupdf.Annot) -> str:
-    """The store id of the note made from `annot`: its NM when the file gives one (readers keep NM
-    stable), else a hash of its place; our own export's annotations keep the id they were written with."""
-    info = annot.info
-    name = (info.get("id") or "").strip()
-    if name and info.get("title") == _OURS:
-        return name
+    """The store id of the note made from `annot`, unique to this paper: a hash of its NM when the file
+    gives one (readers keep NM stable), else of its place. A copy exported by this app is another paper
+    (other content), so its annotations import afresh instead of clashing with the notes they came from."""
+    name = (annot.info.get("id") or "").strip()
     if not name:
         r = annot.rect
         name = f"{annot.type[1]}:{r.x0:.1f},{r.y0:.1f},{r.x1:.1f},{r.y1:.1f}"
@@ -84,8 +81,6 @@ def read_annotations(doc: pymupdf.Document, paper_id: str) -> tuple[list[Annotat
         for annot in page.annots() or []:
             kind = annot.type[1]
             info = annot.info
-            if info.get("title") == _OURS:  # our own export: the store already has these
-                continue
             note = (info.get("content") or "").strip()
             common = dict(id=source_id(paper_id, number, annot), paper_id=paper_id, page=number,
                           color=_colour(annot), note=note)

@@ -71,10 +71,10 @@ def run_json_worker(module: str, request: dict, on_message: Callable[[dict], Non
 
 
 def skip_mupdf_layout() -> None:
-    """PyMuPDF 2.0 imports its optional layout package (an ONNX model runtime) when it loads; none of the
-    app's PDF work uses it (analysis output is identical without it) and it adds a third to a child's
-    start-up; pymupdf4llm too (see reader_app.lean_mupdf). Call before the first `import pymupdf` in a
-    child process."""
+    """Keep PyMuPDF's optional add-ons (its ONNX layout package, pymupdf4llm) out of a child: none of the
+    app's PDF work uses them (analysis output is identical without them) and they more than double a
+    child's start-up. Call before the first `import pymupdf` in a child process (see reader_app.lean_mupdf,
+    which the command line uses too)."""
     from reader_app.lean_mupdf import skip_optional_packages
 
     skip_optional_packages()

@@ -16,14 +16,15 @@ from reader_app.cli_errors import fail as _fail
 # subcommand -> the engine package whose command.py provides it (only that one is imported: the
 # paper engine alone costs PyMuPDF's import, which `reader-app trace` has no use for)
 SUBCOMMANDS = {"analyze": "paper", "repo": "repo", "trace": "trace", "export": "notes", "import": "notes",
-               "report": "workflow", "translate": "translate"}
+               "report": "workflow", "translate": "translate", "env": "envs"}
 
 
 def _gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader-app",
         description="Read an ML paper beside the PyTorch repository that implements it.",
-        epilog="Subcommands: analyze, repo, trace, translate, export, import, report (reader-app SUBCOMMAND --help).",
+        epilog="Subcommands: analyze, repo, trace, translate, export, import, report, env "
+               "(reader-app SUBCOMMAND --help).",
     )
     parser.add_argument("paper", nargs="?", help="PDF to open (default: the last session, or the sample)")
     parser.add_argument("--repo", help="repository folder to open beside the paper")

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import sys
 
+ADD_ONS = ("pymupdf.layout", "pymupdf4llm")
+
 
 def skip_optional_packages() -> None:
-    """Call before the first `import pymupdf` of the process; afterwards it changes nothing."""
-    sys.modules.setdefault("pymupdf.layout", None)
-    if "pymupdf" not in sys.modules:  # once PyMuPDF is loaded with it, leave it be
-        sys.modules.setdefault("pymupdf4llm", None)
+    """Call before the first `import pymupdf` of the process; once PyMuPDF is loaded it changes nothing
+    (a process that already has pymupdf4llm, such as a benchmark's baseline, keeps it)."""
+    if "pymupdf" not in sys.modules:
+        for name in ADD_ONS:
+            sys.modules.setdefault(name, None)

@@ -87,3 +87,32 @@ def test_engine_packages_import_each_other_in_one_direction():
 
     cycles = sorted({" <-> ".join(sorted((a, b))) for a in edges for b in edges[a] if reaches(b, a, {b})})
     assert cycles == [], f"engine packages importing each other: {cycles}"
+
+
+def test_pdf_children_leave_pymupdfs_unused_add_ons_unloaded():
+    """The render server (which paints the first page), the analysis and the source workers load MuPDF but
+    not the add-ons PyMuPDF 2 pulls in when installed (an ONNX runtime, pymupdf4llm with numpy): they
+    more than double a child's start-up and nothing in the app uses them."""
+    script = (
+        "import json, sys, importlib\n"
+        "for name in sys.argv[1:]: importlib.import_module(name)\n"
+        "print(json.dumps(sorted(n for n in ('pymupdf.layout', 'pymupdf4llm', 'onnxruntime', 'numpy')"
+        " if sys.modules.get(n) is not None)))\n"
+    )
+    children = ["reader_app.paper.render_server", "reader_app.paper.analysis_worker",
+                "reader_app.workflow.source_worker"]
+    done = subprocess.run([sys.executable, "-c", script, *children], capture_output=True, text=True,
+                          timeout=120, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "pymupdf" not in done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_no_engine_imports_the_session():
+    """engines -> session -> views: the session reads the engines' results, no engine reads the session."""
+    for path in PACKAGE.rglob("*.py"):
+        module = "reader_app." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        owner = _engine_of(module)
+        if owner is None or owner == "session":
+            continue
+        assert not any(_engine_of(name) == "session" for name in _imports(path)), module

@@ -104,5 +104,5 @@ def test_report_on_a_scanned_paper_says_its_text_cannot_be_searched(tmp_path, ca
     text = capsys.readouterr().out
     assert status == 0
     assert text.count("has no text layer (a scanned PDF)") == 3
-    assert "| hidden size / model width | - |" in text and "| code only |" in text  # the code side still shows
+    assert "| hidden size / model width | not stated |" in text and "| code only |" in text  # the code side still shows
     assert "No trace: tracing was turned off" in text

@@ -91,14 +91,20 @@ def prestart() -> None:
 
 
 def take_server() -> RenderServer:
-    """The warm server if there is one (and a new spare starts warming), else a new one."""
+    """The warm server if there is one, else a new one. No new spare starts here: its PyMuPDF import
+    would compete for the CPU with this server's first page; `warm_spare()` is called once that page is
+    in (or the open failed)."""
     global _spare
     with _spare_lock:
         server, _spare = _spare, None
     if server is None or not server.alive():
         server = RenderServer()
-    threading.Thread(target=prestart, daemon=True).start()
     return server
+
+
+def warm_spare() -> None:
+    """Start warming the next spare server, off the calling thread (starting a process takes a while)."""
+    threading.Thread(target=prestart, name="render-spare", daemon=True).start()
 
 
 def give_back(server: RenderServer) -> None:

@@ -6,6 +6,7 @@ import os
 import sys
 
 from reader_app.cli_errors import fail as _fail
+from reader_app.envs.store import python_for
 from reader_app.trace.request import TraceRequest
 from reader_app.trace.result import TraceResult, dims_text
 from reader_app.trace.runner import run_trace
@@ -28,7 +29,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds before the model's code is stopped")
     p.add_argument("--python", dest="interpreter", metavar="INTERPRETER",
-                   help="Python with torch that runs the model (e.g. the repository's venv)")
+                   help="Python with torch that runs the model (default: the repository's environment "
+                        "when `reader-app env create` made one, else this one)")
     p.add_argument("--no-lines", action="store_true", help="skip per-line shapes (layers only)")
     p.add_argument("--memory-mb", type=int, default=None, metavar="MB",
                    help="address-space cap for the model's process (default: 8192, or 60%% of RAM if less)")
@@ -42,7 +44,8 @@ def handle(args) -> int:
     except SpecError as exc:
         return _fail(str(exc))
     request = TraceRequest(path=args.path, class_name=args.class_name, args=overrides, inputs=list(args.input),
-                           device=args.device, timeout=args.timeout, interpreter=args.interpreter,
+                           device=args.device, timeout=args.timeout,
+                           interpreter=args.interpreter or python_for(args.path),  # the repository's own env
                            per_line=not args.no_lines)
     if args.memory_mb:
         request.memory_mb = args.memory_mb

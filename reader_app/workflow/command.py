@@ -1,4 +1,4 @@
-"""`reader-app report PAPER.pdf --repo PATH [-o report.md] [--no-trace]`: the reading guide as Markdown."""
+"""`reader-app report PAPER.pdf --repo PATH [-o report.md] [--no-trace] [--json]`: the reading guide as Markdown or JSON."""
 from __future__ import annotations
 
 import sys
@@ -19,12 +19,14 @@ def register(subparsers) -> None:
     p.add_argument("--repo", required=True, help="the repository folder")
     p.add_argument("-o", "--output", metavar="FILE", help="write the guide there (atomically) instead of stdout")
     p.add_argument("--no-trace", action="store_true", help="do not run the model to get shapes")
+    p.add_argument("--json", action="store_true", help="write the guide as JSON data (schema in the README)")
     p.set_defaults(func=run)
 
 
 
 def run(args) -> int:
     from reader_app.workflow.report import build_guide
+    from reader_app.workflow.report_json import render_json
     from reader_app.workflow.report_markdown import render_markdown
 
     try:
@@ -35,7 +37,7 @@ def run(args) -> int:
         return _fail(str(e))
     except Exception as e:  # MuPDF errors on damaged files: one sentence, no traceback
         return _fail(f"the report could not be made ({type(e).__name__}: {e}).")
-    text = render_markdown(guide)
+    text = render_json(guide) if args.json else render_markdown(guide)
     if not args.output:
         sys.stdout.write(text)
         return 0

@@ -5,6 +5,7 @@ from reader_app.workflow.dataflow import render_text
 from reader_app.workflow.model_tree import model_layers, traced_name
 from reader_app.workflow.report import Guide
 from reader_app.workflow.steps import STEPS
+from reader_app.workflow.variants import code_variant_of, summary
 
 
 def _cell(text: str) -> str:
@@ -86,10 +87,21 @@ def _hyperparams(guide: Guide) -> list[str]:
         out += [NO_TEXT.format(what="the values it states") + " The code's values follow.", ""]
     if not guide.hyperparams:
         return out + ["Neither the paper nor the code states a known hyperparameter.", ""]
+    variant = code_variant_of(guide.hyperparams)
+    said = summary(guide.hyperparams, variant)
+    if said:
+        out += [f"The code builds the paper's {variant!r} variant ({said}).", ""]
     out += ["| parameter | paper | code | check |", "|---|---|---|---|"]
     for row in guide.hyperparams:
-        paper = f"{row.paper.text} (page {row.paper.page})" if row.paper else "-"
-        out.append(f"| {row.label} | {paper} | {_cell(row.code_text()) or '-'} | {row.status} |")
+        paper = "not stated"
+        if row.paper:
+            where = f"{row.paper.variant}, " if row.paper.variant else ""
+            paper = f"{row.paper.text} ({where}page {row.paper.page})"
+            others = sorted({f"{v.variant} {v.text}" for v in row.paper_all if v.variant and v.variant != row.paper.variant})
+            if others:
+                paper += "; other variants: " + ", ".join(others[:6])
+        code = _cell(row.code_text()) or row.note or "not in the code"
+        out.append(f"| {row.label} | {_cell(paper)} | {code} | {row.status} |")
     return out + [""]
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
@@ -15,6 +14,8 @@ from reader_app.workflow.steps import STEPS
 
 def package_version(name: str) -> str:
     """A package's installed version, read from its metadata (torch is never imported by the window)."""
+    from importlib import metadata  # with the About box, not with the window (it pulls in the email package)
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

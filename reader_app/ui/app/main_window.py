@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabW
 from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.session import Session
+from reader_app.ui.app.pane_layout import SidebarToggle
 from reader_app.ui.app.settings import WindowSettings
 from reader_app.ui.common.background import wait_for_background_tasks
 from reader_app.ui.workflow.checklist_panel import ChecklistPanel
@@ -24,6 +25,7 @@ from reader_app.ui.paper.retag_controller import SectionRetagger
 from reader_app.ui.code.repo_panels import RepoPanels
 from reader_app.ui.app.settings_dialog import SettingsDialog
 from reader_app.ui.app.theme import apply_theme
+from reader_app.ui.code.env_controller import EnvController
 from reader_app.ui.code.trace_controller import TraceController
 from reader_app.ui.workflow.workflow_controller import WorkflowController
 
@@ -134,6 +136,9 @@ class MainWindow(QMainWindow):
         self.repo_panels.layers_panel.note_requested.connect(
             lambda layer: self.notes.ask_layer_note(session.model_name, layer.name))
         self.trace = TraceController(session, self.code_pane, store, self.statusBar(), self.settings, self)
+        self.envs = EnvController(session, self.code_pane, self)  # the repository's own environment
+        self.envs.env_ready.connect(lambda _env: self.trace.result is not None and self.trace.start())
+        self.trace.traced.connect(self.envs.trace_finished)
         self.workflow = WorkflowController(session, store, self.checklist, paper_view, code_view, self)
         self.workflow.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.repo_panels.layer_selected.connect(self.workflow.layer_clicked)
@@ -179,6 +184,7 @@ class MainWindow(QMainWindow):
                                         QKeySequence.StandardKey.HelpContents)
         self.settings_action = self._action("&Settings…", self.show_settings, QKeySequence.StandardKey.Preferences)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.sidebar_toggle = SidebarToggle(self.sidebar, self.settings, self)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -208,6 +214,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.paper_pane.actions["find"])
         self.addActions(list(self.paper_pane.actions.values()))
+        view_menu.addAction(self.sidebar_toggle.action)
         view_menu.addSeparator()
         view_menu.addAction(self.repo_panels.hints_action)
         self.repo_panels.hints_action.toggled.connect(lambda on: self.settings.update({"view/shape_hints": on}))
@@ -227,6 +234,7 @@ class MainWindow(QMainWindow):
         code_menu = self.menuBar().addMenu("&Code")
         code_menu.addAction(self.trace.trace_action)
         code_menu.addAction(self.trace.form_action)
+        code_menu.addAction(self.envs.action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
@@ -333,6 +341,7 @@ class MainWindow(QMainWindow):
 
     def show_panel(self, name: str) -> None:
         """Bring a panel forward (the session's navigation asks by name)."""
+        self.sidebar_toggle.reveal_for(name)
         if name == "figures":
             self.sidebar.setCurrentWidget(self.paper_panels.figures)
         elif name == "outline":
@@ -431,7 +440,7 @@ class MainWindow(QMainWindow):
         self.paper_pane.close_paper()
         self._unsubscribe()
         for controller in (self.paper_panels, self.notes, self.workflow, self.connector, self.repo_panels,
-                           self.trace, self.retagger):
+                           self.trace, self.retagger, self.envs):
             controller.shutdown()
         for dialog in self.findChildren(CloneDialog):
             dialog.cancel_clone()

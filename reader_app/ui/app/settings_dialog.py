@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QWidget)
 
 from reader_app.notes.model import COLORS
+from reader_app.ui.app.env_list import EnvList
 from reader_app.ui.app.settings import WindowSettings
 from reader_app.ui.notes.note_dialog import colour_icon
 
@@ -31,7 +32,8 @@ class SettingsDialog(QDialog):
 
         row = QHBoxLayout()
         self.interpreter = QLineEdit(settings.get("trace/interpreter"), self)
-        self.interpreter.setPlaceholderText("this app's own Python (needs only torch)")
+        self.interpreter.setPlaceholderText("this app's own Python (needs only torch); a repository's own "
+                                            "environment comes first")
         row.addWidget(self.interpreter, 1)
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._choose_interpreter)
@@ -43,6 +45,8 @@ class SettingsDialog(QDialog):
         self.timeout.setSuffix(" s")
         self.timeout.setValue(settings.get("trace/timeout"))
         form.addRow("Trace timeout", self.timeout)
+        self.environments = EnvList(self)
+        form.addRow("Repository environments", self.environments)
 
         self.zoom = QComboBox(self)
         for value, label in ZOOMS:

@@ -7,12 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pygments import lex
-from pygments.lexers import get_lexer_for_filename, guess_lexer
-from pygments.lexers.python import PythonLexer
-from pygments.styles import get_style_by_name
-from pygments.token import Token
-from pygments.util import ClassNotFound
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QPainter, QSyntaxHighlighter, QTextCharFormat,
                            QTextCursor, QTextFormat)
@@ -23,7 +17,11 @@ from reader_app.ui.app import theme
 MAX_HIGHLIGHT_BYTES = 2_000_000  # larger files are shown plain: colouring them would stall the window
 
 
+# Pygments loads with the first file shown, not with the window (it was a tenth of the window's imports);
+# always on the main thread, where the highlighter runs.
 def _formats_for_style() -> dict:
+    from pygments.styles import get_style_by_name
+
     formats = {}
     for token, style in get_style_by_name(theme.colours()["pygments"]):
         fmt = QTextCharFormat()
@@ -42,15 +40,27 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document):
         super().__init__(document)
-        self._formats = _formats_for_style()
+        self._formats: dict | None = None  # computed with the first file
+        self._plain = None  # pygments' Token.Text, which keeps the default format
         self._lines: list[list[tuple[int, int, object]]] = []
 
     def refresh_style(self) -> None:
-        self._formats = _formats_for_style()
-        self.rehighlight()
+        if self._formats is not None:
+            self._formats = _formats_for_style()
+            self.rehighlight()
 
     def set_source(self, text: str, lexer) -> None:
+        """Colour `text` with `lexer` (None: leave it plain)."""
         self._lines = [[]]
+        if lexer is None:
+            self.rehighlight()
+            return
+        from pygments import lex
+        from pygments.token import Token
+
+        if self._formats is None:
+            self._formats = _formats_for_style()
+        self._plain = Token.Text
         column = 0
         for token, value in lex(text, lexer):
             parts = value.split("\n")
@@ -74,7 +84,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
             return
         for start, length, token in self._lines[number]:
             fmt = self._format(token)
-            if fmt is not None and token is not Token.Text:
+            if fmt is not None and token is not self._plain:
                 self.setFormat(start, length, fmt)
 
 
@@ -148,7 +158,7 @@ class CodeView(QPlainTextEdit):
         if len(text.encode("utf-8", "replace")) <= MAX_HIGHLIGHT_BYTES:
             self._highlighter.set_source(text, self._lexer(path, text))
         else:
-            self._highlighter.set_source("", PythonLexer())
+            self._highlighter.set_source("", None)
         self._refresh_selections()
 
     def apply_theme(self) -> None:
@@ -165,6 +175,10 @@ class CodeView(QPlainTextEdit):
 
     @staticmethod
     def _lexer(path: Path, text: str):
+        from pygments.lexers import get_lexer_for_filename, guess_lexer
+        from pygments.lexers.python import PythonLexer
+        from pygments.util import ClassNotFound
+
         try:
             return get_lexer_for_filename(path.name, stripnl=False, ensurenl=False)
         except ClassNotFound:
@@ -357,9 +371,27 @@ class CodeView(QPlainTextEdit):
                 if mark:
                     painter.setPen(QColor("#8250df"))
                     painter.drawText(2, top, 14, height, Qt.AlignmentFlag.AlignCenter, mark[0])
+                self._paint_continuations(painter, block, top, width, height, colours["gutter_text"])
             block = block.next()
             top = bottom
         painter.end()
+
+    @staticmethod
+    def _paint_continuations(painter: QPainter, block, top: int, width: int, height: int, colour: str) -> None:
+        """A wrapped line's further rows get a ↪ where a number would be: they start at the left edge
+        without the line's indentation, and the arrow says they go on from the row above."""
+        layout = block.layout()
+        if layout is None or layout.lineCount() < 2:
+            return
+        painter.setPen(QColor(colour))
+        for row in range(1, layout.lineCount()):
+            y = top + round(layout.lineAt(row).y())
+            painter.drawText(0, y, width - 6, height, Qt.AlignmentFlag.AlignRight, "↪")
+
+    def continuation_rows(self, line: int) -> int:
+        """How many extra screen rows a (1-based) line wraps onto (0 when it fits)."""
+        layout = self.document().findBlockByNumber(line - 1).layout()
+        return max(0, layout.lineCount() - 1) if layout is not None else 0
 
     def gutter_mark_at(self, y: int) -> tuple[int, tuple[str, str]] | None:
         """The badge beside the line at height `y` (gutter and viewport share their top)."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QProgressBar, QPushButton, QStatusBar
 
+from reader_app.envs import python_for
 from reader_app.session import Session
 from reader_app.trace import TraceRequest, run_trace
 from reader_app.ui.code.code_pane import CodePane
@@ -16,6 +17,8 @@ from reader_app.ui.code.trace_form import TraceForm
 from reader_app.ui.common.background import BackgroundTask
 
 CONSENT_KEY = "trace_consent:"
+CONSENT_QUESTION = ("Shapes need the model's code to run. Run it in a separate process with a time and memory "
+                    "limit (nothing else of the repository is run)?")
 
 
 class TraceController(QObject):
@@ -70,8 +73,7 @@ class TraceController(QObject):
             self.start()
         else:
             self.code_pane.message_bar.show_message(
-                "Shapes need the model's code to run. Run it in a separate process with a time and memory "
-                "limit (nothing else of the repository is run)?", "info",
+                CONSENT_QUESTION, "info",
                 [("Trace Shapes", self.start), ("Always for This Repository", self._always)])
 
     def _always(self) -> None:
@@ -83,7 +85,8 @@ class TraceController(QObject):
         info = self.session.repo
         main = info.main
         timeout = self.settings.get("trace/timeout")
-        interpreter = self.settings.get("trace/interpreter") or None
+        # the repository's own environment (Install Requirements) comes before the Settings interpreter
+        interpreter = python_for(info.root) or self.settings.get("trace/interpreter") or None
         return TraceRequest(path=str(info.root), class_name=main.name if main else None,
                             file=main.file if main else None,
                             args=dict(self.overrides["args"]), inputs=list(self.overrides["inputs"]),
@@ -93,6 +96,9 @@ class TraceController(QObject):
         if self.session.repo is None:
             return
         self.cancel()
+        bar = self.code_pane.message_bar
+        if bar.text() == CONSENT_QUESTION:  # answered from the Code menu instead
+            bar.hide()
         task = BackgroundTask(self, _run, self.request(), pass_task=True)
         task.on_progress(lambda phase: self.progress.setFormat(f"Tracing: {phase}"[:40]))
         task.on_success(self._on_result)

@@ -2,7 +2,8 @@
 and walking a tree's items."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QTreeWidget, QTreeWidgetItem, QWidget
 
 
 def status_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -35,3 +36,27 @@ def names_take_the_room(tree: QTreeWidget) -> None:
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for column in range(1, tree.columnCount()):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+
+class _NarrowColumn(QObject):
+    """Hides one column of a view while the view is narrower than `width` (see hide_column_when_narrow)."""
+
+    def __init__(self, view: QAbstractItemView, column: int, width: int):
+        super().__init__(view)
+        self.view, self.column, self.width = view, column, width
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            hidden = event.size().width() < self.width
+            if isinstance(self.view, QTreeView):
+                self.view.setColumnHidden(self.column, hidden)
+            else:
+                self.view.horizontalHeader().setSectionHidden(self.column, hidden)
+        return False
+
+
+def hide_column_when_narrow(view: QAbstractItemView, column: int, width: int) -> None:
+    """A column that says again what the row already shows (a tag its icon's colour names, a status the
+    row's tooltip gives) steps aside while the view is narrower than `width`, so the names keep the room."""
+    _NarrowColumn(view, column, width)

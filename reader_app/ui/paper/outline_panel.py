@@ -12,9 +12,10 @@ from reader_app.paper.model import TAGS
 from reader_app.paper.retag import RETAGGED
 
 from reader_app.ui.paper.tag_style import TAG_LABELS, tag_colour
-from reader_app.ui.common.widgets import names_take_the_room, status_label, tree_items
+from reader_app.ui.common.widgets import hide_column_when_narrow, names_take_the_room, status_label, tree_items
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole
+TAG_COLUMN_MIN_WIDTH = 300  # narrower, the tag is told by its coloured square and the tooltip alone
 
 
 def _tag_icon(tag: str) -> QIcon:
@@ -65,6 +66,7 @@ class OutlinePanel(QWidget):
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         names_take_the_room(self.tree)
+        hide_column_when_narrow(self.tree, 1, TAG_COLUMN_MIN_WIDTH)
         self.tree.itemClicked.connect(self._on_clicked)
         self.tree.itemActivated.connect(self._on_clicked)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

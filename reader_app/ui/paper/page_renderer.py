@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from reader_app.paper.render_client import RenderServer, RenderServerDied, take_server
+from reader_app.paper.render_client import RenderServer, RenderServerDied, take_server, warm_spare
 
 class PageRenderer(QObject):
     """Owns one render server for one open document.
@@ -107,7 +107,7 @@ class PageRenderer(QObject):
             raise RenderServerDied(reply["error"])
 
     def _loop(self) -> None:
-        restarts = 0
+        restarts, warmed = 0, False
         if self._server is None:
             try:
                 self._start_server()
@@ -142,6 +142,9 @@ class PageRenderer(QObject):
                     self._emit(self.clip_ready, job["key"], image)
                 else:
                     self._emit(self.page_ready, header["page"], header["scale"], image)
+                    if not warmed:  # the first page is in: the next paper's server may warm up now
+                        warmed = True
+                        warm_spare()
 
     def _emit(self, signal, *values) -> None:
         try:

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QIntValidator, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from reader_app.paper.render_client import RenderServer, RenderServerDied, RenderServerHung, give_back, take_server
+from reader_app.paper.render_client import (RenderServer, RenderServerDied, RenderServerHung, give_back, take_server,
+                                           warm_spare)
 from reader_app.ui.common.background import BackgroundTask
 from reader_app.ui.paper.find_bar import FindBar
 from reader_app.ui.common.message_bar import MessageBar
@@ -154,6 +155,7 @@ class PaperPane(QWidget):
                 give_back(server)
             else:
                 server.close()
+                warm_spare()  # no page will be rendered to warm one
             if reply.get("needs_password"):
                 self._pending = path
                 self.message_bar.ask_password(reply["error"])

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetIte
 from reader_app.ui.common.widgets import status_label
 
 STATUS_COLOURS = {"match": "#1f883d", "differ": "#cf222e", "paper only": "#bf8700", "code only": "#6e7781"}
+# the verdict as a mark, so that a narrow sidebar keeps its room for the names; the word is its tooltip
+STATUS_MARKS = {"match": "✓", "differ": "≠", "paper only": "paper", "code only": "code"}
 DATA_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -26,10 +28,14 @@ class HyperparamsPanel(QWidget):
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(["Parameter", "Paper", "Code", ""])
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # the values and the verdict are short and must be read whole; the parameter's name takes the rest
+        # and is elided when the sidebar is narrow (its tooltip has it whole)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellClicked.connect(self._on_clicked)
         layout.addWidget(self.table, 1)
@@ -40,7 +46,8 @@ class HyperparamsPanel(QWidget):
             paper = row.get("paper")
             code = row.get("code") or []
             cells = [row["label"], paper["text"] if paper else "—",
-                     "; ".join(dict.fromkeys(c.get("value_text", str(c.get("value"))) for c in code)) or "—", row["status"]]
+                     "; ".join(dict.fromkeys(c.get("value_text", str(c.get("value"))) for c in code)) or "—",
+                     STATUS_MARKS.get(row["status"], row["status"])]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 if column == 1 and paper:
@@ -49,7 +56,11 @@ class HyperparamsPanel(QWidget):
                 if column == 2 and code:
                     item.setData(DATA_ROLE, code[0])
                     item.setToolTip("\n".join(f"{c['file']}:{c['line']}" for c in code))
+                if column == 0:
+                    item.setToolTip(str(text))
                 if column == 3:
+                    item.setToolTip(f"{row['label']}: {row['status']}")
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     item.setForeground(QBrush(QColor(STATUS_COLOURS.get(row["status"], "#6e7781"))))
                 self.table.setItem(number, column, item)
         matched = sum(r["status"] == "match" for r in rows)

@@ -1,0 +1,271 @@
+"""Create a repository's environment: a venv that sees the app's torch, plus the repository's requirements.
+
+Built in a `.building-*` folder and renamed into place only when pip succeeded, so a cancel, a failure or
+a killed app never leaves a half-made environment that traces would pick up. Runs child processes only
+(no Python is compiled here), so it may run on a worker thread.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import deque
+from datetime import datetime, timezone
+from pathlib import Path
+
+from reader_app.envs.policy import COMPANIONS, CPU_INDEX, Host, Plan, forbidden_download, plan_for
+from reader_app.envs.requirements import NAME, normalize, read_requirements
+from reader_app.envs.store import BUILDING, REMOVING, RepoEnv, clean_leftovers, env_key, envs_dir, python_in
+
+PTH_NAME = "reader_app_host.pth"
+
+
+class EnvError(Exception):
+    """The environment could not be made; the message is one sentence for the reader."""
+
+
+class EnvCancelled(EnvError):
+    """The reader cancelled; nothing was kept."""
+
+
+def this_host() -> Host:
+    """The app's own Python: its torch version and every distribution it sees (metadata only, no import)."""
+    packages = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"] if dist.metadata else None
+        if name:
+            packages.setdefault(normalize(name), dist.version)
+    return Host(torch=packages.get("torch", ""), packages=packages)
+
+
+def prepare(repo: str | Path, host: Host | None = None) -> Plan:
+    """What creating the environment of the repository at `repo` would install and drop.
+
+    Parses setup.py: call it on the GUI thread (or in a CLI), not on a worker.
+    """
+    return plan_for(read_requirements(Path(repo)), host or this_host())
+
+
+def host_site_dirs() -> list[str]:
+    """The site-packages folders the app's Python imports from (its venv's, and any it inherits)."""
+    return [p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages") and os.path.isdir(p)]
+
+
+def _site_packages(folder: Path) -> Path:
+    if sys.platform == "win32":
+        return folder / "Lib" / "site-packages"
+    return folder / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+class _Step:
+    """One child process (venv or pip) with its output streamed as progress, stopped on cancel or on a
+    download that must never happen."""
+
+    def __init__(self, command: list[str], cancel: threading.Event | None, progress):
+        self.command, self.cancel, self.progress = command, cancel, progress
+        self.tail: deque[str] = deque(maxlen=60)
+        self.forbidden = ""
+
+    def run(self) -> int:
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+        try:
+            proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        except OSError as exc:
+            raise EnvError(f"could not start {self.command[0]}: {exc.strerror or exc}") from None
+        reader = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        reader.start()
+        try:
+            while proc.poll() is None:
+                if (self.cancel is not None and self.cancel.wait(0.1)) or self.forbidden:
+                    _stop(proc)
+                    break
+                if self.cancel is None:
+                    time.sleep(0.1)
+        except BaseException:  # Ctrl-C in the CLI: never leave pip running
+            _stop(proc)
+            raise
+        finally:
+            reader.join(timeout=5)
+        return proc.returncode
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip()
+            if not line.strip():
+                continue
+            self.tail.append(line)
+            name = _fetched_name(line)
+            if name and forbidden_download(name):
+                self.forbidden = name
+                _stop(proc)
+            if self.progress is not None:
+                self.progress(line)
+
+    def error_sentence(self, what: str, torch: str) -> str:
+        errors = [line.split("ERROR:", 1)[1].strip() for line in self.tail if "ERROR:" in line]
+        text = "\n".join(self.tail)
+        first = errors[0] if errors else (self.tail[-1].strip() if self.tail else "no output")
+        if "conflicting dependencies" in text:
+            cause = next((line.strip() for line in self.tail if re.search(r"depends on (torch|pytorch)\b", line)), "")
+            if cause:
+                return f"a requirement needs another torch than the app's {torch} ({cause}); nothing was installed"
+        return f"{what} failed: {first[:240]}"
+
+
+def _fetched_name(line: str) -> str:
+    """The project pip is about to fetch or unpack on this output line ("Collecting x>=1",
+    "Downloading x-1.0-py3-none-any.whl", "Processing ./wheels/x-1.0.tar.gz"), normalized, else ""."""
+    words = line.split()
+    if len(words) < 2 or words[0] not in ("Collecting", "Downloading", "Processing"):
+        return ""
+    target = words[1]
+    if words[0] != "Collecting" or "/" in target:
+        target = target.rstrip("/").rsplit("/", 1)[-1].split("-", 1)[0]
+    match = NAME.match(target)
+    return normalize(match.group(1)) if match else ""
+
+
+def _fix_paths(old: Path, new: Path) -> None:
+    """A venv's scripts and pyvenv.cfg name the folder they were made in; point them at the final one."""
+    scripts = python_in(new).parent
+    for path in [new / "pyvenv.cfg", *scripts.iterdir()]:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 1_000_000:
+            continue
+        data = path.read_bytes()
+        if str(old).encode() in data:
+            path.write_bytes(data.replace(str(old).encode(), str(new).encode()))
+
+
+def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = None, progress=None,
+               host: Host | None = None) -> RepoEnv:
+    """Make the environment for `repo` following `plan` (from `prepare`); replaces an older one.
+
+    Raises EnvCancelled when `cancel` is set, EnvError with one sentence when it cannot be made; in both
+    cases nothing is left behind.
+    """
+    if getattr(sys, "frozen", False):
+        raise EnvError("the bundled app cannot make environments; choose a Python with torch as the trace "
+                       "interpreter in Settings instead")
+    if plan.refused:
+        raise EnvError(plan.refused)
+    if not plan.install:
+        raise EnvError("nothing to install: the repository states no requirements beyond torch")
+    host = host or this_host()
+    repo = Path(repo).resolve()
+    clean_leftovers()
+    final = envs_dir() / env_key(repo)
+    # unique per build: a cancelled build may still be clearing its folder when the next one starts
+    work = Path(tempfile.mkdtemp(prefix=f"{BUILDING}{env_key(repo)}-{os.getpid()}-", dir=envs_dir()))
+    report = progress or (lambda line: None)
+    try:
+        notes = _build(work, plan, cancel, report, host)
+        if cancel is not None and cancel.is_set():
+            raise EnvCancelled("cancelled; nothing was kept")
+        env = RepoEnv(repo=str(repo), folder=str(final), torch=host.torch,
+                      created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                      installed=[w.text for w in plan.install],
+                      dropped=[[d.wanted.text, d.reason] for d in plan.dropped], notes=notes)
+        env.write_manifest(work)
+        if final.exists():
+            doomed = envs_dir() / f"{REMOVING}{final.name}-{os.getpid()}"
+            os.replace(final, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+        os.replace(work, final)
+        _fix_paths(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    report(f"Environment ready: {final}")
+    return env
+
+
+def _build(work: Path, plan: Plan, cancel, report, host: Host) -> list[str]:
+    shutil.rmtree(work)  # venv makes the folder itself
+    report("Creating the environment (it shares the app's torch " + host.torch + ")")
+    step = _Step([sys.executable, "-m", "venv", "--without-pip", str(work)], cancel, report)
+    if step.run() != 0:
+        _raise_unless_cancelled(cancel, step.error_sentence("creating the venv", host.torch))
+    site = _site_packages(work)
+    site.mkdir(parents=True, exist_ok=True)
+    dirs = host_site_dirs()
+    # `import` lines in a .pth run at start-up; addsitedir also reads the app's own .pth files, and
+    # appends, so what the environment installs comes first
+    (site / PTH_NAME).write_text(f"import site; list(map(site.addsitedir, {dirs!r}))\n", encoding="utf-8")
+    (work / "requirements.txt").write_text("\n".join(w.text for w in plan.install) + "\n", encoding="utf-8")
+    (work / "constraints.txt").write_text("\n".join(plan.constraints) + "\n", encoding="utf-8")
+    if cancel is not None and cancel.is_set():
+        raise EnvCancelled("cancelled; nothing was kept")
+    command = [sys.executable, "-m", "pip", "--python", str(python_in(work)), "install", "--progress-bar", "off",
+               "-c", str(work / "constraints.txt"), "-r", str(work / "requirements.txt")]
+    cpu_index = plan.cpu_index and _reachable(CPU_INDEX)  # an unreachable index costs minutes of retries
+    if cpu_index:
+        command += ["--extra-index-url", CPU_INDEX]
+    report(f"Installing {len(plan.install)} requirement(s) with pip")
+    step = _Step(command, cancel, report)
+    status = step.run()
+    if step.forbidden:
+        raise EnvError(f"pip was about to download {step.forbidden}, which would bring another torch or a CUDA "
+                       "build; nothing was installed")
+    if status != 0:
+        _raise_unless_cancelled(cancel, step.error_sentence("installing the requirements", host.torch))
+    missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
+    return _keep_loadable_companions(work, host, cancel, report, missed)
+
+
+def _reachable(url: str) -> bool:
+    """Whether pip could reach the index at `url` (never when pip is told to stay offline)."""
+    if os.environ.get("PIP_NO_INDEX", "").lower() in ("1", "true", "yes", "on"):
+        return False
+    host = urllib.parse.urlparse(url).hostname
+    try:
+        socket.create_connection((host, 443), timeout=4).close()
+    except OSError:
+        return False
+    return True
+
+
+def _keep_loadable_companions(work: Path, host: Host, cancel, report, missed: str) -> list[str]:
+    """torchvision/torchaudio that pip put into the environment must load with the app's torch: a build
+    for a CUDA torch does not (its operators are missing) and would stop every trace that imports it, so
+    it is uninstalled and said so. Returns notes for the reader."""
+    notes = []
+    site = _site_packages(work)
+    for name in sorted(COMPANIONS):
+        if not (site / name).is_dir():
+            continue
+        check = _Step([str(python_in(work)), "-c", f"import {name}"], cancel, None)
+        if check.run() == 0:
+            continue
+        if cancel is not None and cancel.is_set():
+            raise EnvCancelled("cancelled; nothing was kept")
+        _Step([sys.executable, "-m", "pip", "--python", str(python_in(work)), "uninstall", "-y", name],
+              cancel, report).run()
+        note = (f"{name} from the package index does not load with the app's torch {host.torch} (it is built "
+                f"for another torch, most likely a CUDA one){missed}, so it was removed")
+        report(note)
+        notes.append(note)
+    return notes
+
+
+def _raise_unless_cancelled(cancel, sentence: str) -> None:
+    if cancel is not None and cancel.is_set():
+        raise EnvCancelled("cancelled; nothing was kept")
+    raise EnvError(sentence)

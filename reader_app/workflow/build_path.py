@@ -1,0 +1,304 @@
+"""The code side of the hyperparameter check, read only where the main model is built or configured.
+
+The build path of the main model:
+- its constructor defaults, and those of the repository's own classes its __init__ builds;
+- the files that build it (a call of the class, or of a factory in its file that returns it, such as
+  `resnet20()`; or a training script that imports the model's module): the numbers passed to that call
+  and to the repository classes built beside it (`EncoderRNN(..., hidden_size)`), names resolved to
+  the assignment that sets them (a local `hidden_size = 128`, a setting in an imported `conf.py`);
+  their argparse defaults and the numbers they pass to training calls (`batch_size=32`);
+- the module-level settings of the local modules those files import (`from conf import *`), and the
+  YAML files they name.
+Everything else in the repository (other models, other scripts, tests) is left out. Read as syntax
+trees; nothing is imported or run.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from pathlib import PurePosixPath
+
+from reader_app.pyparse import parse
+from reader_app.repo import RepoInfo, read_source
+from reader_app.workflow.code_values import (CodeValue, _argument, _defaults, _from_yaml, _number, _settings,
+                                             normalise)
+
+SKIP_ROLES = {"tests", "dependencies", "readme", "notebook"}
+IMPORT_DEPTH = 3
+
+
+class _Repo:
+    """The repository's Python files parsed once, with module names for resolving local imports."""
+
+    def __init__(self, repo: RepoInfo):
+        self.repo = repo
+        self.trees: dict[str, ast.Module] = {}
+        self.modules: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        for role in repo.roles:
+            if not role.path.endswith(".py") or role.role in SKIP_ROLES:
+                continue
+            try:
+                text = read_source(repo.root, role.path)
+                self.trees[role.path] = parse(text)
+                self.texts[role.path] = text
+            except (OSError, SyntaxError, ValueError):
+                continue
+            parts = list(PurePosixPath(role.path).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            # a module is importable by its full dotted path and by any tail (scripts run from a subfolder)
+            for start in range(len(parts)):
+                self.modules.setdefault(".".join(parts[start:]), role.path)
+        self.roles = {r.path: r.role for r in repo.roles}
+
+    def imported(self, path: str) -> list[str]:
+        """Local files a file imports (`from conf import *`, `import resnet`, `from .x import y`)."""
+        out = []
+        package = ".".join(PurePosixPath(path).parent.parts)
+        for node in ast.walk(self.trees[path]):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: max(0, len(package.split(".")) - node.level + 1)] if package else []
+                    base = ".".join([p for p in up if p] + ([base] if base else []))
+                names = [base] + [f"{base}.{a.name}" for a in node.names if a.name != "*"]
+            for name in names:
+                if name in self.modules and self.modules[name] != path:
+                    out.append(self.modules[name])
+        return list(dict.fromkeys(out))
+
+    def init_args(self, class_name: str, file: str | None = None) -> list[str]:
+        """The constructor's parameter names after self, [] when the class is not the repository's."""
+        init = self.init_of(class_name, file)
+        return [a.arg for a in init.args.args[1:]] if init is not None else []
+
+    def init_of(self, class_name: str, file: str | None = None) -> ast.FunctionDef | None:
+        model = self.repo.model_named(class_name, file)
+        if model is None or model.file not in self.trees:
+            return None
+        for node in ast.walk(self.trees[model.file]):
+            if isinstance(node, ast.ClassDef) and node.name == class_name:
+                return next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+        return None
+
+
+def _callee(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _factories(tree: ast.Module, class_name: str) -> set[str]:
+    """Module-level functions of the model's file that return the class built (`def resnet20(): return ResNet(...)`)."""
+    out = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Call) \
+                        and _callee(inner.value) == class_name:
+                    out.add(node.name)
+    return out
+
+
+def _scopes(tree: ast.Module):
+    """(scope node, its statements without nested functions) for the module and every function."""
+    yield tree
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+def _own_nodes(scope) -> list[ast.AST]:
+    out, stack = [], list(scope.body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.append(child)
+    return out
+
+
+class _Resolver:
+    """Finds the number a name stands for where a builder passes it: the last assignment before the call in
+    the same scope, then the file's module level, then the local modules it imports (depth first)."""
+
+    def __init__(self, code: _Repo):
+        self.code = code
+
+    def settings(self, path: str) -> dict[str, tuple[float, str, int]]:
+        out: dict[str, tuple[float, str, int]] = {}
+        for stmt in self.code.trees[path].body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                found = _number(stmt.value)
+                if found and found[0] is not None:
+                    out[stmt.targets[0].id] = (found[0], found[1], stmt.lineno)
+        return out
+
+    def resolve(self, name: str, scope_nodes: list[ast.AST], before_line: int, path: str,
+                seen: set[str] | None = None) -> tuple[float, str, str, int] | None:
+        best = None
+        for node in scope_nodes:
+            if isinstance(node, ast.Assign) and node.lineno < before_line and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name:
+                found = _number(node.value)
+                if found and found[0] is not None and (best is None or node.lineno > best[3]):
+                    best = (found[0], found[1], path, node.lineno)
+        if best is not None:
+            return best
+        return self.module_value(name, path, seen or set())
+
+    def module_value(self, name: str, path: str, seen: set[str]) -> tuple[float, str, str, int] | None:
+        if path in seen or len(seen) > IMPORT_DEPTH * 4:
+            return None
+        seen.add(path)
+        here = self.settings(path).get(name)
+        if here is not None:
+            return (here[0], here[1], path, here[2])
+        for other in self.code.imported(path):
+            found = self.module_value(name, other, seen)
+            if found is not None:
+                return found
+        return None
+
+
+def _call_values(call: ast.Call, params: list[str], scope: list[ast.AST], path: str, resolver: _Resolver,
+                 owner: str, where: str) -> list[CodeValue]:
+    """Numbers passed to a constructor call, positional arguments named by the constructor's parameters."""
+    pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)]
+    pairs += [(k.arg, k.value) for k in call.keywords if k.arg]
+    out = []
+    for name, value in pairs:
+        found = _number(value)
+        if found and found[0] is not None:
+            out.append(CodeValue(normalise(name), found[0], found[1], path, value.lineno, where, owner))
+        elif isinstance(value, ast.Name):
+            hit = resolver.resolve(value.id, scope, call.lineno, path)
+            if hit is not None:
+                out.append(CodeValue(normalise(name), hit[0], hit[1], hit[2], hit[3], where, owner))
+    return out
+
+
+def build_path_values(repo: RepoInfo) -> list[CodeValue]:
+    """Every named number on the main model's build path; [] without a main model."""
+    main = repo.main
+    if main is None:
+        return []
+    code = _Repo(repo)
+    resolver = _Resolver(code)
+    out: list[CodeValue] = []
+    init = code.init_of(main.name, main.file)
+    if init is not None:
+        out += _defaults(init, main.file, main.name)
+    for layer in repo.layers:  # the repository's own parts it builds: their defaults apply too
+        if layer.local_class:
+            part = code.init_of(layer.local_class, layer.local_file)
+            if part is not None:
+                out += _defaults(part, layer.local_file or main.file, layer.local_class)
+    builds = {main.name} | (_factories(code.trees[main.file], main.name) if main.file in code.trees else set())
+    local_classes = {m.name for m in repo.models}
+    builders, trainers = [], set()
+    for path, tree in code.trees.items():
+        calls = any(isinstance(n, ast.Call) and _callee(n) in builds for n in ast.walk(tree))
+        trains = code.roles.get(path) == "training" and main.file in code.imported(path)
+        if (calls or trains) and path != main.file:
+            builders.append(path)
+            if trains:
+                trainers.add(path)  # builds it indirectly (`resnet.__dict__[args.arch]()`)
+    for path in builders:
+        out += _builder_values(code, resolver, path, builds, local_classes, path in trainers)
+        for other in _imports_closure(code, path):
+            if other != main.file:
+                out += [replace(v, where="config module") for v in _settings(code.trees[other], other)]
+    out += _yaml_named(repo, code, builders)
+    return _unique(out)
+
+
+def _builder_values(code: _Repo, resolver: _Resolver, path: str, builds: set[str], local_classes: set[str],
+                    trains: bool) -> list[CodeValue]:
+    """What one building file sets: the build call and the repository classes built beside it (their
+    defaults where not given), the numbers passed to training calls in the same scope, argparse
+    defaults and module-level settings."""
+    tree = code.trees[path]
+    out: list[CodeValue] = []
+    for scope in _scopes(tree):
+        nodes = _own_nodes(scope)
+        calls = [n for n in nodes if isinstance(n, ast.Call)]
+        if not trains and not any(_callee(c) in builds for c in calls):
+            continue
+        for call in calls:
+            name = _callee(call)
+            if name in builds or name in local_classes:
+                params = code.init_args(name)
+                out += _call_values(call, params, nodes, path, resolver, name, "build call")
+                part = code.init_of(name) if name in local_classes else None
+                model = code.repo.model_named(name)
+                if part is not None and model is not None:
+                    given = {normalise(g) for g in [k.arg for k in call.keywords] + params[:len(call.args)] if g}
+                    out += [v for v in _defaults(part, model.file, name) if v.name not in given]
+            else:
+                out += _call_values(call, [], nodes, path, resolver, name, "training call")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument":
+            found = _argument(node, path)
+            if found is not None:
+                out.append(found)
+    return out + _settings(tree, path)
+
+
+def _imports_closure(code: _Repo, path: str) -> list[str]:
+    seen, todo = [], [(path, 0)]
+    while todo:
+        here, depth = todo.pop(0)
+        for other in code.imported(here):
+            if other not in seen and other != path and depth < IMPORT_DEPTH:
+                seen.append(other)
+                todo.append((other, depth + 1))
+    return seen
+
+
+def _yaml_named(repo: RepoInfo, code: _Repo, builders: list[str]) -> list[CodeValue]:
+    """YAML configs a builder names (by file name) are the ones its run reads."""
+    out = []
+    texts = [code.texts[b] for b in builders]
+    for role in repo.roles:
+        if role.path.endswith((".yaml", ".yml")) and any(PurePosixPath(role.path).name in t for t in texts):
+            try:
+                out += _from_yaml(read_source(repo.root, role.path), role.path)
+            except OSError:
+                continue
+    return out
+
+
+def _unique(values: list[CodeValue]) -> list[CodeValue]:
+    seen, out = set(), []
+    for v in values:
+        key = (v.name, v.file, v.line, v.value_text)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def runtime_arguments(repo: RepoInfo) -> dict:
+    """{"owner": class name, "args": normalised constructor parameters without a default}: values the
+    code only gets when something builds the model (a row says so instead of showing a number)."""
+    main = repo.main
+    if main is None or not main.file.endswith(".py"):
+        return {}
+    try:
+        tree = parse(read_source(repo.root, main.file))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == main.name:
+            init = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+            if init is None:
+                return {}
+            args = init.args.args[1:]
+            required = args[: len(args) - len(init.args.defaults)]
+            return {"owner": main.name, "args": [normalise(a.arg) for a in required]}
+    return {}

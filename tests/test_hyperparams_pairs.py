@@ -1,0 +1,181 @@
+"""The hyperparameter check on generated pairs: tables per variant (and transposed), prose with suffixes
+and powers, baselines discounted, code values only from the main model's build path, the variant the
+code builds, values set at run time, and `report --json`."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hyperparam_papers import build_variant_paper
+from reader_app.paper import analyze_paper
+from reader_app.repo import scan_repo
+from reader_app.workflow.hyperparams import check_hyperparams, paper_values
+from reader_app.workflow.paper_text import read_paper_text
+from reader_app.workflow.variants import code_variant_of, summary
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def variant_paper(tmp_path_factory):
+    path = tmp_path_factory.mktemp("paper") / "variants.pdf"
+    build_variant_paper(path)
+    return path, read_paper_text(path, analyze_paper(path))
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    return root
+
+
+MODEL = '''
+    import torch.nn as nn
+
+
+    class Block(nn.Module):
+        def __init__(self, width, heads=12, mlp=3072, dropout=0.1):
+            super().__init__()
+            self.attn = nn.MultiheadAttention(width, heads, dropout=dropout)
+            self.mlp = nn.Linear(width, mlp)
+
+        def forward(self, x):
+            return self.mlp(self.attn(x, x, x)[0])
+
+
+    class Encoder(nn.Module):
+        def __init__(self, n_layer, width=768):
+            super().__init__()
+            self.blocks = nn.ModuleList([Block(width) for _ in range(n_layer)])
+            self.head = nn.Linear(width, 10)
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.head(x)
+'''
+OTHER = '''
+    import torch.nn as nn
+
+
+    class ConvBaseline(nn.Module):
+        def __init__(self, channels=64, kernel_size=7, num_layers=40):
+            super().__init__()
+            self.conv = nn.Conv2d(3, channels, kernel_size)
+
+        def forward(self, x):
+            return self.conv(x)
+'''
+
+
+def _built_repo(root: Path) -> Path:
+    return _write(root, {
+        "model.py": MODEL,
+        "baselines/conv.py": OTHER,
+        "conf.py": "n_layer = 12\nwidth = 768\nbatch_size = 4096\nlr = 3e-4\n",
+        "settings.py": "from conf import *\nwarmup = 10000\n",
+        "train.py": '''
+            from settings import *
+            from model import Encoder
+
+            model = Encoder(n_layer=n_layer, width=width)
+            optimizer = make_optimizer(model, lr=lr, weight_decay=1e-4)
+        ''',
+        "train_baseline.py": '''
+            from baselines.conv import ConvBaseline
+
+            model = ConvBaseline(kernel_size=5)
+            make_optimizer(model, lr=0.5, batch_size=7)
+        ''',
+    })
+
+
+def test_a_table_row_per_variant_keeps_every_variant_and_names_it(variant_paper):
+    _, text = variant_paper
+    values = paper_values(text)
+    layers = {(v.variant, v.value) for v in values["num_layers"] if v.source == "table"}
+    assert {("Base", 12), ("Large", 24), ("Huge", 32)} <= layers
+    assert {(v.variant, v.value) for v in values["ffn_size"]} == {("Base", 3072), ("Large", 4096), ("Huge", 5120)}
+    assert {(v.variant, v.value) for v in values["num_heads"]} == {("Base", 12), ("Large", 16), ("Huge", 16)}
+
+
+def test_a_transposed_table_reads_a_value_per_variant_column(variant_paper):
+    _, text = variant_paper
+    values = paper_values(text)
+    assert {("Small", 4), ("Medium", 8), ("Wide", 8)} <= {(v.variant, v.value) for v in values["num_layers"]}
+    assert {("Small", 256), ("Medium", 512), ("Wide", 2048)} <= {(v.variant, v.value) for v in values["hidden_size"]}
+    assert all(v.variant for v in values["hidden_size"]), "a per-variant value never shows without its variant"
+
+
+def test_a_baseline_row_of_a_table_is_left_out(variant_paper):
+    _, text = variant_paper
+    layers = paper_values(text)["num_layers"]
+    assert ("Ours", 12) in {(v.variant, v.value) for v in layers}
+    assert not any(v.value == 19 for v in layers)  # "ConvNet [4] | 19" is earlier work
+
+
+def test_prose_values_read_suffixes_and_powers_and_skip_other_nouns(variant_paper):
+    _, text = variant_paper
+    values = {k: [v.value for v in vs] for k, vs in paper_values(text).items()}
+    assert values["warmup"] == [pytest.approx(10000)]            # "a warmup of 10k steps", not 10
+    assert values["train_steps"] == [pytest.approx(1e6)]         # "1M steps"
+    assert values["lr"] == [pytest.approx(3e-4)]                 # "3 · 10−4"
+    assert values["weight_decay"] == [pytest.approx(1e-4)]       # "10^-4"
+    assert 1 not in values["num_layers"]                         # "an MLP with one hidden layer"
+    assert "kernel_size" not in values and "epochs" not in values  # said of the baseline network
+
+
+def test_code_values_come_only_from_the_main_models_build_path(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_built_repo(tmp_path))
+    assert repo.main is not None and repo.main.name == "Encoder"
+    rows = {r.key: r for r in check_hyperparams(text, repo)}
+    files = {c.file for r in rows.values() for c in r.code}
+    assert files and not files & {"baselines/conv.py", "train_baseline.py"}
+    layers = rows["num_layers"].code
+    assert [(c.value, c.file, c.line) for c in layers] == [(12, "conf.py", 1)]  # the name resolved to conf.py
+    assert {c.value for c in rows["lr"].code} == {3e-4}
+    assert {c.value for c in rows["warmup"].code} == {10000}      # settings.py, imported by train.py
+    assert "kernel_size" not in rows or not rows["kernel_size"].code
+
+
+def test_rows_compare_with_the_variant_the_code_builds(variant_paper, tmp_path):
+    _, text = variant_paper
+    rows = check_hyperparams(text, scan_repo(_built_repo(tmp_path)))
+    by_key = {r.key: r for r in rows}
+    assert by_key["num_layers"].status == "match" and by_key["num_layers"].paper.variant == "Base"
+    assert by_key["hidden_size"].status == "match" and by_key["hidden_size"].paper.value == 768
+    assert code_variant_of(rows) == "Base"
+    assert summary(rows, "Base").startswith("code = Base: ")
+
+
+def test_a_model_configured_only_at_run_time_says_so(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_write(tmp_path, {"model.py": MODEL}))  # nothing builds the model
+    row = next(r for r in check_hyperparams(text, repo) if r.key == "num_layers")
+    assert row.code == [] and row.note == "set at run time (Encoder(n_layer=...) has no default)"
+
+
+def test_report_json_has_the_guide_as_data(variant_paper, tmp_path):
+    path, _ = variant_paper
+    repo = _built_repo(tmp_path / "repo")
+    out = tmp_path / "guide.json"
+    done = subprocess.run([sys.executable, "-m", "reader_app", "report", str(path), "--repo", str(repo),
+                           "--no-trace", "--json", "-o", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text())
+    assert data["main_model"]["class"] == "Encoder" and data["main_model"]["file"] == "model.py"
+    assert data["main_model"]["reasons"]
+    assert [s["tag"] for s in data["sections"]][:2] == ["abstract", "introduction"]
+    assert data["code_variant"] == "Base"
+    row = next(r for r in data["hyperparameters"] if r["key"] == "num_layers")
+    assert row["check"] == "match" and row["paper"][0] == {"value": 12.0, "text": "12", "page": 1,
+                                                           "variant": "Base", "source": "table"}
+    assert row["code"] == [{"value": 12.0, "text": "12", "file": "conf.py", "line": 1, "where": "build call"}]

@@ -19,6 +19,7 @@ from reader_app.ui.common.widgets import status_label
 FIGURE_ROLE = Qt.ItemDataRole.UserRole
 THUMB_WIDTH = 220  # thumbnails are rendered at this width and scaled into the grid's cells
 THUMB_HEIGHT = 124
+THUMB_MIN_WIDTH = 120  # narrower than this a figure is unreadable
 MIN_CELL = 150  # the narrowest cell; the grid has as many columns of at least this width as fit
 CELL_TEXT = 58  # room under a thumbnail for its label and two lines of caption
 SAVE_DPI = 200
@@ -33,8 +34,8 @@ def grid_cell(width: int) -> QSize:
     """The cell that fills a pane `width` pixels wide with as many equal columns as fit; its thumbnail
     is never drawn larger than it was rendered (THUMB_WIDTH), so a wide single column centres it."""
     columns = max(1, width // MIN_CELL)
-    cell = max(60, width // columns)
-    icon_width = min(cell - 24, THUMB_WIDTH)
+    icon_width = max(THUMB_MIN_WIDTH, min(width // columns - 24, THUMB_WIDTH))
+    cell = max(width // columns, icon_width + 24)  # narrower than that, the panel scrolls sideways
     return QSize(cell, int(icon_width * THUMB_HEIGHT / THUMB_WIDTH) + CELL_TEXT)
 
 

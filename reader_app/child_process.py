@@ -70,14 +70,11 @@ def run_json_worker(module: str, request: dict, on_message: Callable[[dict], Non
     return last
 
 
-# PyMuPDF 2.0 imports these optional add-ons when it loads, if installed: the layout package (an ONNX
-# model runtime) and pymupdf4llm (Markdown/JSON export, which pulls in numpy). The app uses neither.
-MUPDF_ADD_ONS = ("pymupdf.layout", "pymupdf4llm")
-
-
 def skip_mupdf_layout() -> None:
-    """Keep PyMuPDF's optional add-ons out of a child: none of the app's PDF work uses them (analysis
-    output is identical without them) and they more than double a child's start-up (the render server
-    that paints the first page among them). Call before the first `import pymupdf` in a child process."""
-    for name in MUPDF_ADD_ONS:
-        sys.modules.setdefault(name, None)
+    """Keep PyMuPDF's optional add-ons (its ONNX layout package, pymupdf4llm) out of a child: none of the
+    app's PDF work uses them (analysis output is identical without them) and they more than double a
+    child's start-up. Call before the first `import pymupdf` in a child process (see reader_app.lean_mupdf,
+    which the command line uses too)."""
+    from reader_app.lean_mupdf import skip_optional_packages
+
+    skip_optional_packages()

@@ -51,6 +51,9 @@ def _engine_parser(command: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reader-app")
     parser.add_argument("--version", action="version", version=f"reader-app {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    from reader_app.lean_mupdf import skip_optional_packages
+
+    skip_optional_packages()  # PyMuPDF's ONNX layout package: unused by every engine, most of its import time
     importlib.import_module(f"reader_app.{SUBCOMMANDS[command]}.command").register(sub)
     return parser
 

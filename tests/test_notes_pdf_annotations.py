@@ -106,3 +106,32 @@ def test_cli_imports_a_pdf_and_refuses_a_broken_one_in_one_sentence(annotated, t
     failed = run(str(broken))
     assert failed.returncode != 0 and "Traceback" not in failed.stderr
     assert len(failed.stderr.strip().splitlines()) == 1
+
+
+def test_a_highlight_drawn_from_mid_letter_quotes_whole_words(tmp_path):
+    pdf = make_pdf(tmp_path / "plain.pdf")
+    out = tmp_path / "sloppy.pdf"
+    with pymupdf.open(pdf) as doc:
+        page = doc[0]
+        words = page.search_for("stacks six identical")[0]
+        sloppy = pymupdf.Rect(words.x0 + 3, words.y0, words.x1 - 3, words.y1)  # from inside "stacks"
+        page.add_highlight_annot(sloppy).update()
+        doc.save(out)
+    with NotesStore.open() as store:
+        import_pdf_annotations(store, out)
+        (note,) = store.query_annotations(paper_id_for(out))
+    assert note.text == "stacks six identical"
+
+
+def test_an_exported_copy_opened_later_imports_every_note_and_exports_none_twice(annotated, tmp_path):
+    pid = paper_id_for(annotated)
+    with NotesStore.open() as store:
+        import_pdf_annotations(store, annotated)
+        copy = tmp_path / "copy.pdf"
+        export_annotated_pdf(store, pid, annotated, copy)
+        report = import_pdf_annotations(store, copy)  # the copy is another paper: its notes are all new
+        assert report.added == 4 and store.count_annotations(pid) == 4
+        again = tmp_path / "again.pdf"
+        export_annotated_pdf(store, paper_id_for(copy), copy, again)
+    with pymupdf.open(again) as doc:
+        assert sum(len(list(p.annots())) for p in doc) == 4

@@ -19,7 +19,6 @@ PREFIX = "pdf-"  # ids of notes that came from an annotation in the PDF
 _MARKUP = {"Highlight", "Underline", "StrikeOut", "Squiggly"}
 _NOTES = {"Text", "FreeText"}
 _SHAPES = {"Square", "Circle", "Ink", "Polygon", "PolyLine", "Line"}
-_OURS = "reader-app"  # the export's author: such annotations carry our own id as NM
 
 
 def is_from_pdf(annotation_id: str) -> bool:
@@ -27,12 +26,10 @@ def is_from_pdf(annotation_id: str) -> bool:
 
 
 def source_id(paper_id: str, page: int, annot: pymupdf.Annot) -> str:
-    """The store id of the note made from `annot`: its NM when the file gives one (readers keep NM
-    stable), else a hash of its place; our own export's annotations keep the id they were written with."""
-    info = annot.info
-    name = (info.get("id") or "").strip()
-    if name and info.get("title") == _OURS:
-        return name
+    """The store id of the note made from `annot`, unique to this paper: a hash of its NM when the file
+    gives one (readers keep NM stable), else of its place. A copy exported by this app is another paper
+    (other content), so its annotations import afresh instead of clashing with the notes they came from."""
+    name = (annot.info.get("id") or "").strip()
     if not name:
         r = annot.rect
         name = f"{annot.type[1]}:{r.x0:.1f},{r.y0:.1f},{r.x1:.1f},{r.y1:.1f}"
@@ -59,17 +56,19 @@ def _quads(annot: pymupdf.Annot) -> list[tuple[float, ...]]:
     return quads
 
 
-def _words_under(page: pymupdf.Page, quads) -> str:
-    import pymupdf  # here, not at the top: the window imports is_from_pdf and never MuPDF
-
-    words = []
+def _words_under(words: list[tuple], quads) -> str:
+    """The whole words a highlight covers: those whose centre lies inside one of its quads (a quad
+    drawn from mid-letter by another reader still quotes the word it starts in, as Zotero does)."""
+    boxes = []
     for q in quads:
         xs, ys = q[0::2], q[1::2]
-        box = pymupdf.Rect(min(xs), min(ys), max(xs), max(ys))
-        text = page.get_textbox(box).strip()
-        if text:
-            words.append(" ".join(text.split()))
-    return " ".join(words)
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    picked = [w for w in words
+              if any(b[0] <= (w[0] + w[2]) / 2 <= b[2] and b[1] <= (w[1] + w[3]) / 2 <= b[3] for b in boxes)]
+    text = [w[4] for w in picked]
+    if picked and picked[-1][2] > max(b[2] for b in boxes) + 1:
+        text[-1] = text[-1].rstrip(".,;:")  # the highlight stopped before the word's punctuation
+    return " ".join(text)
 
 
 def read_annotations(doc: pymupdf.Document, paper_id: str) -> tuple[list[Annotation], list[str]]:
@@ -78,19 +77,20 @@ def read_annotations(doc: pymupdf.Document, paper_id: str) -> tuple[list[Annotat
     left_out: list[str] = []
     for index, page in enumerate(doc):
         number = index + 1
+        words: list[tuple] | None = None
         for annot in page.annots() or []:
             kind = annot.type[1]
             info = annot.info
-            if info.get("title") == _OURS:  # our own export: the store already has these
-                continue
             note = (info.get("content") or "").strip()
             common = dict(id=source_id(paper_id, number, annot), paper_id=paper_id, page=number,
                           color=_colour(annot), note=note)
             try:
                 if kind in _MARKUP:
                     quads = _quads(annot)
+                    if words is None:
+                        words = page.get_text("words", sort=True)  # once per page, in reading order
                     found.append(validate(Annotation(kind="highlight", quads=tuple(quads),
-                                                     text=_words_under(page, quads), **common)))
+                                                     text=_words_under(words, quads), **common)))
                 elif kind in _NOTES:
                     r = annot.rect
                     if kind == "FreeText" and not note:

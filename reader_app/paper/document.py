@@ -5,6 +5,11 @@ from pathlib import Path
 
 import pymupdf
 
+# MuPDF prints its own errors ("format error: non-page object in page tree") on stdout, where the CLI and
+# the child processes write JSON; every damage it meets is reported as a sentence instead. (pymupdf4llm
+# did this on import; the app no longer loads it.)
+pymupdf.TOOLS.mupdf_display_errors(False)
+
 
 class PaperOpenError(Exception):
     """A PDF that cannot be shown.

@@ -19,6 +19,7 @@ from reader_app.ui.common.widgets import status_label
 FIGURE_ROLE = Qt.ItemDataRole.UserRole
 THUMB_WIDTH = 220  # thumbnails are rendered at this width and scaled into the grid's cells
 THUMB_HEIGHT = 124
+THUMB_MIN_WIDTH = 120  # narrower than this a figure is unreadable
 MIN_CELL = 150  # the narrowest cell; the grid has as many columns of at least this width as fit
 CELL_TEXT = 58  # room under a thumbnail for its label and two lines of caption
 SAVE_DPI = 200
@@ -30,11 +31,12 @@ def figure_key(figure, purpose: str) -> str:
 
 
 def grid_cell(width: int) -> QSize:
-    """The cell that fills a pane `width` pixels wide with as many equal columns as fit."""
+    """The cell that fills a pane `width` pixels wide with as many equal columns as fit; its thumbnail
+    is never drawn larger than it was rendered (THUMB_WIDTH), so a wide single column centres it."""
     columns = max(1, width // MIN_CELL)
-    cell = max(MIN_CELL, width // columns) if width >= MIN_CELL else max(60, width)
-    icon_height = int((cell - 24) * THUMB_HEIGHT / THUMB_WIDTH)
-    return QSize(cell, icon_height + CELL_TEXT)
+    icon_width = max(THUMB_MIN_WIDTH, min(width // columns - 24, THUMB_WIDTH))
+    cell = max(width // columns, icon_width + 24)  # narrower than that, the panel scrolls sideways
+    return QSize(cell, int(icon_width * THUMB_HEIGHT / THUMB_WIDTH) + CELL_TEXT)
 
 
 def with_caption(image: QImage, caption: str, dpi_scale: float = 1.0) -> QImage:
@@ -125,7 +127,7 @@ class FiguresPanel(QWidget):
         self.list.setMovement(QListWidget.Movement.Static)
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
-        self.list.setUniformItemSizes(True)
+        self.list.setUniformItemSizes(False)  # thumbnails differ in height; one size would clip their labels
         self.list.setGridSize(QSize(THUMB_WIDTH + 24, THUMB_HEIGHT + CELL_TEXT))
         self.list.viewport().installEventFilter(self)  # the grid follows the pane's width
         self.list.itemClicked.connect(lambda item: self.figure_activated.emit(item.data(FIGURE_ROLE)))
@@ -143,7 +145,8 @@ class FiguresPanel(QWidget):
         cell = grid_cell(width - 2)
         if cell != self.list.gridSize():
             self.list.setGridSize(cell)
-            self.list.setIconSize(QSize(cell.width() - 24, cell.height() - CELL_TEXT))
+            height = cell.height() - CELL_TEXT
+            self.list.setIconSize(QSize(int(height * THUMB_WIDTH / THUMB_HEIGHT), height))
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)

@@ -9,7 +9,8 @@ from reader_app.session.events import Event
 from reader_app.session.navigation import Navigation
 from reader_app.trace.shapes import layer_shape_text, model_shapes
 from reader_app.workflow.architecture import ArchitectureMatch, find_architecture_figure
-from reader_app.workflow.evidence import Requirements
+from reader_app.workflow.evidence import Requirements, layer_names
+from reader_app.workflow.model_tree import model_layers
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,9 @@ class Session:
         info = self.repo
         if info is not None and info.main is not None:
             needs.model_file = info.main.file
-            needs.layers = [layer.name for layer in info.layers]
+            needs.layers = layer_names(info)
+            # step 6 asks for exactly what the Connect list shows (the insights' entries once they came)
+            shown = [entry["name"] for entry in (self.insights or {}).get("mentions", [])]
+            needs.connect = shown or [item.name for item in model_layers(info)]
             needs.forward_end_line = info.main.forward_end_line or 0
         return needs

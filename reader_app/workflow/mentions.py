@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
 from reader_app.workflow.architecture import find_architecture_figure
-from reader_app.workflow.layer_kinds import KIND_TERMS, display, kinds_of, term_hits
+from reader_app.workflow.layer_kinds import CONTAINERS, KIND_TERMS, display, kinds_of, term_hits, type_key
 from reader_app.workflow.model_tree import ModelLayer, model_layers, traced_name
 from reader_app.workflow.paper_text import Box, Passage, PaperText
 
@@ -69,6 +69,8 @@ class LayerMentions:
         file, line: where the layer is built.
         in_figure: labels printed inside the architecture figure that name the layer's kind ("LSTM",
             "LayerNorm(64) + ReLU"), best first: where to draw its box when connecting it (step 6).
+        container: the layer only holds other layers (nn.Sequential, nn.ModuleList, its own parts listed);
+            a leaf such as nn.Identity never is.
     """
 
     name: str
@@ -78,6 +80,7 @@ class LayerMentions:
     file: str = ""
     line: int = 0
     in_figure: list[Mention] = field(default_factory=list)
+    container: bool = False
 
     def kind_text(self) -> str:
         return ", ".join(display(k) for k in self.kinds) or "unknown kind"
@@ -219,6 +222,7 @@ def suggest_mentions(repo: RepoInfo, text: PaperText, limit: int = 5, figure: st
     for item in layers:
         found = mentions_for(item.name, item.type, text, limit, figure=figure, sizes=layer_sizes(trace, item.name))
         found.file, found.line = item.file, item.layer.line
+        found.container = type_key(item.type) in CONTAINERS or bool(item.layer.children)
         out.append(found)
     out += _pattern_entries(repo, text, limit, layers, figure)
     return out

@@ -121,7 +121,7 @@ class ConnectPanel(QWidget):
             if not entry.get("mentions"):
                 self.suggestions.addItem(
                     "This layer holds other layers: pick one of its parts to see where the paper speaks of it."
-                    if not entry.get("kinds") else "The paper never mentions this kind of layer by name.")
+                    if entry.get("container") else "The paper never mentions this kind of layer by name.")
             self.layer_activated.emit(item.text(0))
         self._set_buttons()
 

@@ -56,6 +56,7 @@ class WorkflowController(QObject):
             session.repo_changed.connect(lambda _repo: self._set_context()),
             session.analysis_changed.connect(lambda _paper: self.rebuild()),
             session.architecture_changed.connect(lambda _match: self.rebuild()),
+            session.insights_changed.connect(lambda _data: self.rebuild()),  # the Connect list is known now
         ]
         self.timer.start()
 

@@ -84,19 +84,29 @@ class ConnectPanel(QWidget):
             item = QTreeWidgetItem([entry["name"], kinds, ""])
             item.setToolTip(0, f"{entry['name']} [{entry['type']}]")
             self.layers.addTopLevelItem(item)
-        self.set_link_counts(links)
         self.status.setText("Pick a layer, then link it: to the figure, a box you draw, or a passage."
                             if entries else "No layers to connect: the repository has no model, or it is not open.")
+        self.set_link_counts(links)
         if current:
             self.select_layer(current)
         self._set_buttons()
 
     def set_link_counts(self, links: dict[str, int]) -> None:
+        """Linked entries show their count; the others say they are still unlinked (what step 6 waits for)."""
+        left = []
         for i in range(self.layers.topLevelItemCount()):
             item = self.layers.topLevelItem(i)
             count = links.get(item.text(0), 0)
-            item.setText(2, f"⇄ {count}" if count else "")
+            item.setText(2, f"⇄ {count}" if count else "not linked")
             item.setForeground(0, QBrush(QColor("#8250df")) if count else QBrush())
+            item.setForeground(2, QBrush() if count else QBrush(QColor("#6e7781")))
+            if not count:
+                left.append(item.text(0))
+        total = self.layers.topLevelItemCount()
+        if total:
+            shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+            self.status.setText(f"{total - len(left)} of {total} linked." +
+                                (f" Still unlinked: {shown}." if left else " Every entry is linked."))
 
     def select_layer(self, name: str) -> None:
         for i in range(self.layers.topLevelItemCount()):

@@ -179,3 +179,39 @@ def test_report_json_has_the_guide_as_data(variant_paper, tmp_path):
     assert row["check"] == "match" and row["paper"][0] == {"value": 12.0, "text": "12", "page": 1,
                                                            "variant": "Base", "source": "table"}
     assert row["code"] == [{"value": 12.0, "text": "12", "file": "conf.py", "line": 1, "where": "build call"}]
+
+
+def test_a_results_plot_is_never_the_architecture_figure(tmp_path):
+    import pymupdf
+    from typesetter import Typesetter
+    from reader_app.workflow.architecture import chosen_by_reader, find_architecture_figure
+
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(72, 540)])
+    ts.heading("Deeper Networks", size=16, align=1)
+    ts.heading("Abstract")
+    ts.paragraphs(1, 2)
+    ts.heading("1 Method")
+    ts.text("Figure 1 shows the training error of the network; Figure 2 compares models.")
+    ts.figure("Figure 1: Training error (left) and test error (right) of 20-layer and 56-layer networks.")
+    ts.figure("Figure 2: Accuracy of each model over time.")
+    ts.heading("2 Results")
+    ts.paragraphs(1, 2)
+    path = tmp_path / "plots.pdf"
+    doc.save(str(path))
+    paper = analyze_paper(path)
+    match = find_architecture_figure(paper, read_paper_text(path, paper))
+    assert [f.label for f in paper.figures if f.kind == "figure"] == ["Figure 1", "Figure 2"]
+    assert match.figure is None and "pick one yourself" in match.reason
+    mine = chosen_by_reader(paper, "Figure 2")
+    assert mine.figure.label == "Figure 2" and "chosen by you" in mine.reason
+
+    from reader_app.session import Session
+    session = Session()
+    session.open_paper(path)
+    session.set_analysis(paper)
+    assert session.architecture.figure is None
+    session.choose_architecture("Figure 2")
+    session.set_insights({"architecture": {"label": "", "reason": "none"}, "mentions": []})
+    assert session.architecture.figure.label == "Figure 2"  # the reader's pick stays
+    assert session.requirements().architecture_figure == "Figure 2"

@@ -8,7 +8,7 @@ from reader_app.notes.ids import paper_id_for, repo_id_for
 from reader_app.session.events import Event
 from reader_app.session.navigation import Navigation
 from reader_app.trace.shapes import layer_shape_text, model_shapes
-from reader_app.workflow.architecture import ArchitectureMatch, find_architecture_figure
+from reader_app.workflow.architecture import ArchitectureMatch, chosen_by_reader, find_architecture_figure
 from reader_app.workflow.evidence import Requirements, layer_names
 from reader_app.workflow.model_tree import model_layers
 
@@ -49,6 +49,7 @@ class Session:
     def __init__(self):
         self.paper: OpenPaper | None = None
         self.analysis = None
+        self.chosen_architecture = ""  # the reader's pick, "" while the engines choose
         self.architecture: ArchitectureMatch | None = None
         self.repo = None
         self.repo_json: dict | None = None
@@ -77,6 +78,7 @@ class Session:
         path = Path(path)
         self.paper = OpenPaper(path, password, paper_id_for(path))
         self.analysis, self.architecture, self.insights = None, None, None
+        self.chosen_architecture = ""
         self.paper_changed.emit(self.paper)
         return self.paper
 
@@ -84,7 +86,15 @@ class Session:
         self.analysis = paper
         self.analysis_changed.emit(paper)
         # picked from captions and places at once; the insights child refines it with the paper's text
-        self._set_architecture(find_architecture_figure(paper) if paper is not None else None)
+        mine = chosen_by_reader(paper, self.chosen_architecture) if paper is not None else None
+        self._set_architecture(mine or (find_architecture_figure(paper) if paper is not None else None))
+
+    def choose_architecture(self, label: str) -> None:
+        """The reader's own pick of the architecture figure; it stays over the engines' picks for this paper."""
+        mine = chosen_by_reader(self.analysis, label) if self.analysis is not None else None
+        if mine is not None:
+            self.chosen_architecture = label
+            self._set_architecture(mine)
 
     def open_repo(self, info, repo_json: dict | None = None, flow=None) -> None:
         """A scanned repository is on screen, at its main model; the last trace no longer applies."""
@@ -115,7 +125,7 @@ class Session:
         self.insights = data
         self.insights_changed.emit(data)
         label = (data or {}).get("architecture", {}).get("label") if data else None
-        if data and "architecture" in data and self.analysis is not None:
+        if data and "architecture" in data and self.analysis is not None and not self.chosen_architecture:
             figure = next((f for f in self.analysis.figures if f.label == label), None)
             self._set_architecture(ArchitectureMatch(figure, data["architecture"].get("reason", "")))
 

@@ -176,8 +176,10 @@ class Evidence:
         if step_id == "abstract_figures":
             return self.abstract_seconds >= ABSTRACT_SECONDS and set(n.figures) <= self.figures_seen
         if step_id == "method":
-            seen_arch = not n.architecture_figure or n.architecture_figure in self.figures_seen
-            return (self.method_seconds >= METHOD_SECONDS or not n.has_method) and seen_arch
+            # reading the Method section is the step; the architecture figure is where it is centred,
+            # not a gate (a wrong pick, or none, must not keep the step open)
+            return self.method_seconds >= METHOD_SECONDS or (not n.has_method and (
+                not n.architecture_figure or n.architecture_figure in self.figures_seen))
         if step_id == "open_model":
             return self.model_opened
         if step_id == "list_layers":
@@ -205,8 +207,12 @@ class Evidence:
                 parts.append("look at " + ", ".join(unseen))
             sentence = "; ".join(parts)
             return sentence[:1].upper() + sentence[1:] + "."
-        if step_id == "method" and not n.architecture_figure:
-            return "The paper has no architecture figure; read the Method section and tick this by hand."
+        if step_id == "method" and not n.has_method:
+            return ("The paper has no Method section; look at the architecture figure, or tick this by hand."
+                    if n.architecture_figure else "The paper has no Method section; tick this by hand.")
+        if step_id == "method":
+            return "Read the Method section" + (f", centred on {n.architecture_figure}." if n.architecture_figure
+                                                else " (no figure is an architecture diagram; pick one in Connect).")
         if step_id in ("list_layers", "connect") and not n.layers:
             return "No model layers were found in the repository; tick this by hand."
         if step_id == "list_layers":

@@ -22,6 +22,7 @@ class ConnectPanel(QWidget):
         link_passage(str, object): layer name and mention dict to link.
         link_figure(str): link a layer to the architecture figure.
         draw_region(str): the reader will draw a box on a page for this layer.
+        pick_architecture(): the reader wants to choose the architecture figure.
         layer_activated(str): show the layer in the code.
     """
 
@@ -29,6 +30,7 @@ class ConnectPanel(QWidget):
     link_passage = Signal(str, object)
     link_figure = Signal(str)
     draw_region = Signal(str)
+    pick_architecture = Signal()
     layer_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
@@ -56,6 +58,10 @@ class ConnectPanel(QWidget):
         self.region_button.setToolTip("Then draw a box on a page (e.g. the layer's box in the diagram)")
         self.region_button.clicked.connect(lambda: self._emit_for_layer(self.draw_region))
         buttons.addWidget(self.region_button)
+        self.architecture_button = QPushButton("Architecture Figure…", lower)
+        self.architecture_button.setToolTip("Choose which figure is the architecture diagram")
+        self.architecture_button.clicked.connect(self.pick_architecture.emit)
+        buttons.addWidget(self.architecture_button)
         self.passage_button = QPushButton("Link Passage", lower)
         self.passage_button.setToolTip("Link the selected layer to the selected suggestion")
         self.passage_button.clicked.connect(self._link_current)

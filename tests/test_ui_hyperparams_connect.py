@@ -62,3 +62,14 @@ def test_connect_list_names_a_leaf_as_a_leaf_and_says_what_is_unlinked(qtbot):
     assert "never mentions" in panel.suggestions.item(0).text()
     panel.select_layer("blocks")
     assert "holds other layers" in panel.suggestions.item(0).text()
+
+
+def test_link_labels_at_one_corner_are_stacked_so_none_overlap():
+    from reader_app.notes.label_layout import place_labels
+
+    wanted = [(100, 50, 80, 12), (100, 50, 60, 12), (100, 50, 90, 12), (400, 50, 50, 12)]
+    placed = place_labels(wanted)
+    assert [p[1] for p in placed] == [50, 63, 76, 50]  # stacked below each other; a label elsewhere stays put
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
+            assert a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1] or a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0]

@@ -20,8 +20,8 @@ from pathlib import PurePosixPath
 
 from reader_app.pyparse import parse
 from reader_app.repo import RepoInfo, read_source
-from reader_app.workflow.code_values import (CodeValue, _argument, _defaults, _from_yaml, _number, _settings,
-                                             normalise)
+from reader_app.workflow.code_values import (CodeValue, _argument, _config_class, _defaults, _from_yaml, _number,
+                                             _settings, normalise)
 
 SKIP_ROLES = {"tests", "dependencies", "readme", "notebook"}
 IMPORT_DEPTH = 3
@@ -213,8 +213,22 @@ def build_path_values(repo: RepoInfo) -> list[CodeValue]:
         for other in _imports_closure(code, path):
             if other != main.file:
                 out += [replace(v, where="config module") for v in _settings(code.trees[other], other)]
-    out += _yaml_named(repo, code, builders)
+    out += _config_classes(code, [main.file] + builders)
+    out += _named_configs(repo, code, builders)
     return _unique(out)
+
+
+def _config_classes(code: _Repo, files: list[str]) -> list[CodeValue]:
+    """Fields of the config classes the model's file defines or a building file calls (`GPTConfig(...)`):
+    the dataclass that holds the model's hyperparameters."""
+    called = {_callee(n) for f in files for n in ast.walk(code.trees[f]) if isinstance(n, ast.Call)}
+    out = []
+    for path, tree in code.trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and "config" in node.name.lower() and (
+                    path == files[0] or node.name in called):
+                out += _config_class(node, path)
+    return out
 
 
 def _builder_values(code: _Repo, resolver: _Resolver, path: str, builds: set[str], local_classes: set[str],
@@ -260,16 +274,30 @@ def _imports_closure(code: _Repo, path: str) -> list[str]:
     return seen
 
 
-def _yaml_named(repo: RepoInfo, code: _Repo, builders: list[str]) -> list[CodeValue]:
-    """YAML configs a builder names (by file name) are the ones its run reads."""
-    out = []
+def _named_configs(repo: RepoInfo, code: _Repo, builders: list[str]) -> list[CodeValue]:
+    """Config files a building script or the README's usage names (`python train.py config/train_tiny.py`,
+    `configs/default.yaml`) are the ones a run reads: YAML keys and module-level Python settings."""
     texts = [code.texts[b] for b in builders]
     for role in repo.roles:
-        if role.path.endswith((".yaml", ".yml")) and any(PurePosixPath(role.path).name in t for t in texts):
+        if role.role == "readme" and builders:
             try:
-                out += _from_yaml(read_source(repo.root, role.path), role.path)
+                texts.append(read_source(repo.root, role.path))
             except OSError:
                 continue
+    out = []
+    for role in repo.roles:
+        path = role.path
+        yaml = path.endswith((".yaml", ".yml"))
+        python = path.endswith(".py") and role.role == "config" and path in code.trees
+        if not (yaml or python) or not any(path in t or (yaml and PurePosixPath(path).name in t) for t in texts):
+            continue
+        if python:
+            out += [replace(v, where="config file") for v in _settings(code.trees[path], path)]
+            continue
+        try:
+            out += _from_yaml(read_source(repo.root, path), path)
+        except OSError:
+            continue
     return out
 
 

@@ -132,7 +132,8 @@ class ConnectPanel(QWidget):
                 text = f"p. {mention['page']} · {mention['section'] or 'front matter'}\n{mention['snippet']}"
                 suggestion = QListWidgetItem(text)
                 suggestion.setData(DATA_ROLE, mention)
-                suggestion.setToolTip(f"matched “{mention['term']}” ({mention['kind']})")
+                suggestion.setToolTip(f"Suggested because it {mention['why']}." if mention.get("why")
+                                      else f"matched “{mention['term']}” ({mention['kind']})")
                 self.suggestions.addItem(suggestion)
             if not entry.get("mentions"):
                 self.suggestions.addItem(

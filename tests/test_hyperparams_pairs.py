@@ -215,3 +215,18 @@ def test_a_results_plot_is_never_the_architecture_figure(tmp_path):
     session.set_insights({"architecture": {"label": "", "reason": "none"}, "mentions": []})
     assert session.architecture.figure.label == "Figure 2"  # the reader's pick stays
     assert session.requirements().architecture_figure == "Figure 2"
+
+
+def test_a_value_read_from_the_command_line_names_the_flag(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_write(tmp_path, {"model.py": MODEL, "train.py": '''
+        import argparse
+        from model import Encoder
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--depth", type=int, required=True)
+        args = parser.parse_args()
+        model = Encoder(n_layer=args.depth)
+    '''}))
+    row = next(r for r in check_hyperparams(text, repo) if r.key == "num_layers")
+    assert row.code == [] and row.note == "set at run time (train.py --depth)"

@@ -311,6 +311,32 @@ def _unique(values: list[CodeValue]) -> list[CodeValue]:
     return out
 
 
+def runtime_notes(repo: RepoInfo) -> dict[str, str]:
+    """Normalised constructor parameter -> why the code has no number for it: the building script reads it
+    from the command line ("set at run time (train.py --n_layer)"), or nothing gives it a default
+    ("set at run time (Net(n_layer=...) has no default)")."""
+    required = runtime_arguments(repo)
+    if not required:
+        return {}
+    main = repo.main
+    notes = {arg: f"set at run time ({required['owner']}({arg}=...) has no default)" for arg in required["args"]}
+    code = _Repo(repo)
+    params = code.init_args(main.name, main.file)
+    for path, tree in code.trees.items():
+        if path == main.file:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _callee(node) == main.name):
+                continue
+            given = [(params[i], a) for i, a in enumerate(node.args) if i < len(params)]
+            given += [(k.arg, k.value) for k in node.keywords if k.arg]
+            for name, value in given:
+                if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
+                        and value.value.id in ("args", "opt", "opts", "cfg", "config", "flags", "hparams"):
+                    notes[normalise(name)] = f"set at run time ({path} --{value.attr})"
+    return notes
+
+
 def runtime_arguments(repo: RepoInfo) -> dict:
     """{"owner": class name, "args": normalised constructor parameters without a default}: values the
     code only gets when something builds the model (a row says so instead of showing a number)."""

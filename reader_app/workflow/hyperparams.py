@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
-from reader_app.workflow.build_path import build_path_values, runtime_arguments
+from reader_app.workflow.build_path import build_path_values, runtime_notes
 from reader_app.workflow.code_values import CodeValue
 from reader_app.workflow.paper_text import Box, PaperText
 from reader_app.workflow.numbers import NUMBER, NUMBER_WORDS, parse_number, same
@@ -230,7 +230,7 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
     code with the paper variant the code builds (see variants.py)."""
     stated = paper_values(text) if text is not None else {}
     in_code = build_path_values(repo) if repo is not None else []
-    runtime = runtime_arguments(repo) if repo is not None else {}
+    runtime = runtime_notes(repo) if repo is not None else {}
     by_key = {spec.key: _unique([c for c in in_code if c.name in spec.names]) for spec in PARAMS}
     variant = code_variant({k: v for k, v in stated.items()}, by_key)
     rows = []
@@ -239,8 +239,7 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
         codes = by_key[spec.key]
         note = ""
         if not codes:
-            arg = next((a for a in runtime.get("args", []) if a in spec.names), None)
-            note = f"set at run time ({runtime['owner']}({arg}=...) has no default)" if arg else ""
+            note = next((text for arg, text in runtime.items() if arg in spec.names), "")
         if not papers and not codes:
             continue
         paper = headline(papers, variant)

@@ -230,3 +230,46 @@ def test_a_value_read_from_the_command_line_names_the_flag(variant_paper, tmp_pa
     '''}))
     row = next(r for r in check_hyperparams(text, repo) if r.key == "num_layers")
     assert row.code == [] and row.note == "set at run time (train.py --depth)"
+
+
+CFG_MODEL = '''
+    import torch.nn as nn
+
+
+    class GPTModel(nn.Module):
+        def __init__(self, cfg):
+            super().__init__()
+            self.emb = nn.Embedding(cfg["vocab_size"], cfg["emb_dim"])
+            self.blocks = nn.Sequential(*[nn.Linear(cfg["emb_dim"], cfg["emb_dim"]) for _ in range(cfg["n_layers"])])
+
+        def forward(self, x):
+            return self.blocks(self.emb(x))
+'''
+
+
+def test_a_config_dict_handed_down_to_the_build_is_read_and_a_namesake_elsewhere_is_not(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_write(tmp_path, {
+        "gpt.py": CFG_MODEL + '''
+
+    def main(gpt_config, settings):
+        model = GPTModel(gpt_config)
+        return model
+
+
+    if __name__ == "__main__":
+        GPT_CONFIG = {"vocab_size": 50257, "emb_dim": 768, "n_layers": 12, "drop_rate": 0.1}
+        main(GPT_CONFIG, {"learning_rate": 5e-4})
+''',
+        "chapter2/gpt.py": CFG_MODEL,
+        "chapter2/run.py": '''
+            from gpt import GPTModel
+
+            model = GPTModel({"vocab_size": 100, "emb_dim": 64, "n_layers": 2})
+        ''',
+    }))
+    assert repo.main is not None and repo.main.file == "gpt.py"
+    rows = {r.key: r for r in check_hyperparams(text, repo)}
+    assert [(c.value, c.file) for c in rows["num_layers"].code] == [(12, "gpt.py")]
+    assert rows["num_layers"].status == "match" and rows["num_layers"].paper.variant == "Base"
+    assert {c.file for r in rows.values() for c in r.code} == {"gpt.py"}

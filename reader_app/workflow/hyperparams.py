@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
-from reader_app.workflow.build_path import build_path_values, runtime_notes
+from reader_app.workflow.build_path import build_path
 from reader_app.workflow.code_values import CodeValue
 from reader_app.workflow.paper_text import Box, PaperText
 from reader_app.workflow.numbers import NUMBER, NUMBER_WORDS, parse_number, same
@@ -229,8 +229,7 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
     """One row per parameter found on either side, paper-stated parameters first. Each row compares the
     code with the paper variant the code builds (see variants.py)."""
     stated = paper_values(text) if text is not None else {}
-    in_code = build_path_values(repo) if repo is not None else []
-    runtime = runtime_notes(repo) if repo is not None else {}
+    in_code, runtime = build_path(repo) if repo is not None else ([], {})
     by_key = {spec.key: _unique([c for c in in_code if c.name in spec.names]) for spec in PARAMS}
     variant = code_variant({k: v for k, v in stated.items()}, by_key)
     rows = []

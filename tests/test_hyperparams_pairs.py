@@ -273,3 +273,43 @@ def test_a_config_dict_handed_down_to_the_build_is_read_and_a_namesake_elsewhere
     assert [(c.value, c.file) for c in rows["num_layers"].code] == [(12, "gpt.py")]
     assert rows["num_layers"].status == "match" and rows["num_layers"].paper.variant == "Base"
     assert {c.file for r in rows.values() for c in r.code} == {"gpt.py"}
+
+
+def test_a_model_picked_by_factory_name_gives_its_depth(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_write(tmp_path, {
+        "resnet.py": '''
+            import torch.nn as nn
+
+
+            class ResNet(nn.Module):
+                def __init__(self, blocks, num_classes=10):
+                    super().__init__()
+                    self.layers = nn.Sequential(*[nn.Linear(16, 16) for _ in range(sum(blocks))])
+                    self.fc = nn.Linear(16, num_classes)
+
+                def forward(self, x):
+                    return self.fc(self.layers(x))
+
+
+            def resnet20():
+                return ResNet([3, 3, 3])
+
+
+            def resnet32():
+                return ResNet([5, 5, 5])
+        ''',
+        "trainer.py": '''
+            import argparse
+            import resnet
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--arch", default="resnet32")
+            parser.add_argument("--epochs", default=200, type=int)
+            args = parser.parse_args()
+            model = resnet.__dict__[args.arch]()
+        ''',
+    }))
+    rows = {r.key: r for r in check_hyperparams(text, repo)}
+    assert [(c.value, c.value_text, c.file) for c in rows["num_layers"].code] == [(32, "resnet32()", "trainer.py")]
+    assert [c.value for c in rows["epochs"].code] == [200]

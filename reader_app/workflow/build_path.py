@@ -15,6 +15,7 @@ trees; nothing is imported or run.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -282,7 +283,26 @@ def _values(repo: RepoInfo, code: _Repo) -> list[CodeValue]:
                 out += [replace(v, where="config module") for v in _settings(code.trees[other], other)]
     out += _config_classes(code, [main.file] + builders)
     out += _named_configs(repo, code, builders)
+    out += _chosen_factory(code, main, builds - {main.name}, builders)
     return _unique(out)
+
+
+def _chosen_factory(code: _Repo, main, factories: set[str], builders: list[str]) -> list[CodeValue]:
+    """A depth the building script picks by name: `--arch default='resnet32'` where `resnet32()` returns
+    the main class. The family's name followed by a number ("resnet32", "vgg16") is its layer count."""
+    family = main.name.lower()
+    out = []
+    for path in builders:
+        for node in ast.walk(code.trees[path]):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument"):
+                continue
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
+            if isinstance(default, ast.Constant) and default.value in factories:
+                m = re.fullmatch(rf"{re.escape(family)}[_-]?(\d+)", str(default.value).lower())
+                if m:
+                    out.append(CodeValue("num_layers", float(m.group(1)), f"{default.value}()", path,
+                                         default.lineno, "argparse default (model by name)", main.name))
+    return out
 
 
 def _config_classes(code: _Repo, files: list[str]) -> list[CodeValue]:

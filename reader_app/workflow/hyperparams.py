@@ -60,7 +60,7 @@ PARAMS: tuple[ParamSpec, ...] = (
           "ffn_hidden d_ff dim_feedforward ffn_dim mlp_dim intermediate_size d_inner"),
     _spec("dropout", "dropout", r"dropout( rate| probability)?|P_?drop", "dropout dropout_rate p_drop drop_rate dropout_p drop_prob"),
     _spec("lr", "learning rate", r"learning rate", "lr learning_rate base_lr init_lr"),
-    _spec("batch_size", "batch size", r"batch size|mini-?batch(es)? of", "batch_size batch bs"),
+    _spec("batch_size", "batch size", r"(mini-?)?batch size|mini-?batch(es)? of", "batch_size batch bs"),
     _spec("epochs", "epochs", r"epochs\b", "epochs epoch num_epochs n_epochs max_epochs", before=True),
     _spec("kernel_size", "kernel size", r"kernel size|filter size|[×x]\s?\d+\s+(conv(olution)?(al)?s?|filters?|kernels?)",
           "kernel_size kernel ksize", before=True),
@@ -244,8 +244,9 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
         paper = headline(papers, variant)
         if paper is not None and not paper.variant and codes:
             # a paper stating several settings (ImageNet and CIFAR) is compared on the one the code uses
-            paper = next((p for p in papers if any(c.value is not None and same(c.value, p.value) for c in codes)
-                          and not p.variant), paper)
+            agrees = [p for p in papers if any(c.value is not None and same(c.value, p.value) for c in codes)]
+            # the prose setting the code uses, else the one table variant it builds (`resnet32`: "ResNet 32")
+            paper = next((p for p in agrees if not p.variant), agrees[0] if agrees else paper)
         if paper and codes:
             status = "match" if any(c.value is not None and same(c.value, paper.value) for c in codes) else "differ"
         else:

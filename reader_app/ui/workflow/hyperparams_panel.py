@@ -26,7 +26,10 @@ class HyperparamsPanel(QWidget):
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(["Parameter", "Paper", "Code", ""])
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # a narrow sidebar: names and values wrap onto several lines rather than eliding to "…"
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
@@ -51,6 +54,7 @@ class HyperparamsPanel(QWidget):
                 if column == 3:
                     item.setForeground(QBrush(QColor(STATUS_COLOURS.get(row["status"], "#6e7781"))))
                 self.table.setItem(number, column, item)
+        self.table.resizeRowsToContents()
         matched = sum(r["status"] == "match" for r in rows)
         variant = next((r["paper"]["variant"] for r in rows if r["status"] == "match" and r.get("paper")
                         and r["paper"].get("variant")), "")

@@ -179,3 +179,137 @@ def test_report_json_has_the_guide_as_data(variant_paper, tmp_path):
     assert row["check"] == "match" and row["paper"][0] == {"value": 12.0, "text": "12", "page": 1,
                                                            "variant": "Base", "source": "table"}
     assert row["code"] == [{"value": 12.0, "text": "12", "file": "conf.py", "line": 1, "where": "build call"}]
+
+
+def test_a_results_plot_is_never_the_architecture_figure(tmp_path):
+    import pymupdf
+    from typesetter import Typesetter
+    from reader_app.workflow.architecture import chosen_by_reader, find_architecture_figure
+
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(72, 540)])
+    ts.heading("Deeper Networks", size=16, align=1)
+    ts.heading("Abstract")
+    ts.paragraphs(1, 2)
+    ts.heading("1 Method")
+    ts.text("Figure 1 shows the training error of the network; Figure 2 compares models.")
+    ts.figure("Figure 1: Training error (left) and test error (right) of 20-layer and 56-layer networks.")
+    ts.figure("Figure 2: Accuracy of each model over time.")
+    ts.heading("2 Results")
+    ts.paragraphs(1, 2)
+    path = tmp_path / "plots.pdf"
+    doc.save(str(path))
+    paper = analyze_paper(path)
+    match = find_architecture_figure(paper, read_paper_text(path, paper))
+    assert [f.label for f in paper.figures if f.kind == "figure"] == ["Figure 1", "Figure 2"]
+    assert match.figure is None and "pick one yourself" in match.reason
+    mine = chosen_by_reader(paper, "Figure 2")
+    assert mine.figure.label == "Figure 2" and "chosen by you" in mine.reason
+
+    from reader_app.session import Session
+    session = Session()
+    session.open_paper(path)
+    session.set_analysis(paper)
+    assert session.architecture.figure is None
+    session.choose_architecture("Figure 2")
+    session.set_insights({"architecture": {"label": "", "reason": "none"}, "mentions": []})
+    assert session.architecture.figure.label == "Figure 2"  # the reader's pick stays
+    assert session.requirements().architecture_figure == "Figure 2"
+
+
+def test_a_value_read_from_the_command_line_names_the_flag(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_write(tmp_path, {"model.py": MODEL, "train.py": '''
+        import argparse
+        from model import Encoder
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--depth", type=int, required=True)
+        args = parser.parse_args()
+        model = Encoder(n_layer=args.depth)
+    '''}))
+    row = next(r for r in check_hyperparams(text, repo) if r.key == "num_layers")
+    assert row.code == [] and row.note == "set at run time (train.py --depth)"
+
+
+CFG_MODEL = '''
+    import torch.nn as nn
+
+
+    class GPTModel(nn.Module):
+        def __init__(self, cfg):
+            super().__init__()
+            self.emb = nn.Embedding(cfg["vocab_size"], cfg["emb_dim"])
+            self.blocks = nn.Sequential(*[nn.Linear(cfg["emb_dim"], cfg["emb_dim"]) for _ in range(cfg["n_layers"])])
+
+        def forward(self, x):
+            return self.blocks(self.emb(x))
+'''
+
+
+def test_a_config_dict_handed_down_to_the_build_is_read_and_a_namesake_elsewhere_is_not(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_write(tmp_path, {
+        "gpt.py": CFG_MODEL + '''
+
+    def main(gpt_config, settings):
+        model = GPTModel(gpt_config)
+        return model
+
+
+    if __name__ == "__main__":
+        GPT_CONFIG = {"vocab_size": 50257, "emb_dim": 768, "n_layers": 12, "drop_rate": 0.1}
+        main(GPT_CONFIG, {"learning_rate": 5e-4})
+''',
+        "chapter2/gpt.py": CFG_MODEL,
+        "chapter2/run.py": '''
+            from gpt import GPTModel
+
+            model = GPTModel({"vocab_size": 100, "emb_dim": 64, "n_layers": 2})
+        ''',
+    }))
+    assert repo.main is not None and repo.main.file == "gpt.py"
+    rows = {r.key: r for r in check_hyperparams(text, repo)}
+    assert [(c.value, c.file) for c in rows["num_layers"].code] == [(12, "gpt.py")]
+    assert rows["num_layers"].status == "match" and rows["num_layers"].paper.variant == "Base"
+    assert {c.file for r in rows.values() for c in r.code} == {"gpt.py"}
+
+
+def test_a_model_picked_by_factory_name_gives_its_depth(variant_paper, tmp_path):
+    _, text = variant_paper
+    repo = scan_repo(_write(tmp_path, {
+        "resnet.py": '''
+            import torch.nn as nn
+
+
+            class ResNet(nn.Module):
+                def __init__(self, blocks, num_classes=10):
+                    super().__init__()
+                    self.layers = nn.Sequential(*[nn.Linear(16, 16) for _ in range(sum(blocks))])
+                    self.fc = nn.Linear(16, num_classes)
+
+                def forward(self, x):
+                    return self.fc(self.layers(x))
+
+
+            def resnet20():
+                return ResNet([3, 3, 3])
+
+
+            def resnet32():
+                return ResNet([5, 5, 5])
+        ''',
+        "trainer.py": '''
+            import argparse
+            import resnet
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--arch", default="resnet32")
+            parser.add_argument("--epochs", default=200, type=int)
+            args = parser.parse_args()
+            model = resnet.__dict__[args.arch]()
+        ''',
+    }))
+    rows = {r.key: r for r in check_hyperparams(text, repo)}
+    assert [(c.value, c.value_text, c.file) for c in rows["num_layers"].code] == [(32, "resnet32()", "trainer.py")]
+    assert [c.value for c in rows["epochs"].code] == [200]

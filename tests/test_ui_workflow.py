@@ -71,11 +71,14 @@ def test_every_step_is_reached_by_go_and_ticked_by_doing_it(qtbot, window):
     QApplication.processEvents()
     assert checklist.is_done("follow_forward")
 
-    # 6: every layer linked to the architecture figure
+    # 6: every entry of the Connect list linked to the architecture figure (exactly what the list shows)
     go["connect"].click()
     connect = window.connector.connect
     assert window.sidebar.currentWidget() is window.connector.tabs
-    for name in [layer.name for layer in window.session.repo.layers]:
+    qtbot.waitUntil(lambda: connect.layers.topLevelItemCount() > 0, timeout=60000)
+    names = [connect.layers.topLevelItem(i).text(0) for i in range(connect.layers.topLevelItemCount())]
+    for name in names:
+        assert not checklist.is_done("connect")
         connect.select_layer(name)
         connect.figure_button.click()
     assert checklist.is_done("connect")

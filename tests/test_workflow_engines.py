@@ -200,8 +200,14 @@ def test_evidence_ticks_steps_and_times_them():
 def test_evidence_without_layers_or_architecture_says_so():
     ev = Evidence(Requirements(), FakeClock())
     assert "tick this by hand" in ev.missing("list_layers")
-    assert "no architecture figure" in ev.missing("method")
+    assert "no figure is an architecture diagram" in ev.missing("method")
     assert ev.method_visible(120) == ["method"] or "method" in ev.satisfied
+
+
+def test_reading_the_method_ticks_step_2_whichever_figure_was_picked():
+    ev = Evidence(Requirements(architecture_figure="Figure 4"), FakeClock())
+    assert "centred on Figure 4" in ev.missing("method")
+    assert ev.method_visible(120) == ["method"]  # a wrong pick, never looked at, does not keep it open
 
 
 def test_hyperparameters_the_transformer_paper_states(shared_papers):

@@ -9,8 +9,9 @@ from reader_app.repo.paper_hint import apply_paper_hints
 from reader_app.session.events import Event
 from reader_app.session.navigation import Navigation
 from reader_app.trace.shapes import layer_shape_text, model_shapes
-from reader_app.workflow.architecture import ArchitectureMatch, find_architecture_figure
-from reader_app.workflow.evidence import Requirements
+from reader_app.workflow.architecture import ArchitectureMatch, chosen_by_reader, find_architecture_figure
+from reader_app.workflow.evidence import Requirements, layer_names
+from reader_app.workflow.model_tree import model_layers
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Session:
     def __init__(self):
         self.paper: OpenPaper | None = None
         self.analysis = None
+        self.chosen_architecture = ""  # the reader's pick, "" while the engines choose
         self.architecture: ArchitectureMatch | None = None
         self.repo = None
         self.repo_json: dict | None = None
@@ -79,6 +81,7 @@ class Session:
         path = Path(path)
         self.paper = OpenPaper(path, password, paper_id_for(path))
         self.analysis, self.architecture, self.insights = None, None, None
+        self.chosen_architecture = ""
         self.paper_changed.emit(self.paper)
         return self.paper
 
@@ -86,8 +89,16 @@ class Session:
         self.analysis = paper
         self.analysis_changed.emit(paper)
         # picked from captions and places at once; the insights child refines it with the paper's text
-        self._set_architecture(find_architecture_figure(paper) if paper is not None else None)
+        mine = chosen_by_reader(paper, self.chosen_architecture) if paper is not None else None
+        self._set_architecture(mine or (find_architecture_figure(paper) if paper is not None else None))
         self._rank_with_paper()
+
+    def choose_architecture(self, label: str) -> None:
+        """The reader's own pick of the architecture figure; it stays over the engines' picks for this paper."""
+        mine = chosen_by_reader(self.analysis, label) if self.analysis is not None else None
+        if mine is not None:
+            self.chosen_architecture = label
+            self._set_architecture(mine)
 
     def open_repo(self, info, repo_json: dict | None = None, flow=None) -> None:
         """A scanned repository is on screen, at its main model; the last trace no longer applies."""
@@ -151,7 +162,7 @@ class Session:
         self.insights = data
         self.insights_changed.emit(data)
         label = (data or {}).get("architecture", {}).get("label") if data else None
-        if data and "architecture" in data and self.analysis is not None:
+        if data and "architecture" in data and self.analysis is not None and not self.chosen_architecture:
             figure = next((f for f in self.analysis.figures if f.label == label), None)
             self._set_architecture(ArchitectureMatch(figure, data["architecture"].get("reason", "")))
 
@@ -200,6 +211,9 @@ class Session:
         info = self.repo
         if info is not None and info.main is not None:
             needs.model_file = info.main.file
-            needs.layers = [layer.name for layer in info.layers]
+            needs.layers = layer_names(info)
+            # step 6 asks for exactly what the Connect list shows (the insights' entries once they came)
+            shown = [entry["name"] for entry in (self.insights or {}).get("mentions", [])]
+            needs.connect = shown or [item.name for item in model_layers(info)]
             needs.forward_end_line = info.main.forward_end_line or 0
         return needs

@@ -26,8 +26,11 @@ CAPTION_CUES: tuple[tuple[str, float, str], ...] = (
     (r"\b(pipeline|diagram|schematic|illustration|structure)\b", 1.0, "diagram"),
     (r"\b(encoder|decoder|block|module|layers?)\b", 0.5, "building blocks"),
 )
-RESULT_CUES = re.compile(r"\b(accuracy|error rates?|curves?|results?|comparison|performance|"
-                         r"samples|visuali[sz]ation|loss|over time|histogram|ablation|F1|BLEU)\b", re.I)
+RESULT_CUES = re.compile(r"\b(accuracy|errors?|error rates?|curves?|results?|comparison|performance|"
+                         r"samples|visuali[sz]ation|loss|over time|histogram|ablation|F1|BLEU|perplexity|"
+                         r"(training|test|validation) (error|loss|accuracy|cost))\b", re.I)
+NO_DIAGRAM = ("No figure is an architecture diagram (no caption says architecture, model, overview or network "
+              "without reading like a result); pick one yourself if a figure shows the model.")
 
 
 @dataclass
@@ -73,8 +76,14 @@ def _referenced_from_method(figure: Figure, text: PaperText | None) -> bool:
 
 
 def _score(figure: Figure, paper: Paper, text: PaperText | None, pages: set[int]) -> tuple[float, list[str]]:
+    """(score, reasons); a figure whose caption names no diagram, or reads more like a result than a
+    diagram, scores 0 whatever its place: position alone never makes a results plot the architecture."""
     caption = re.sub(r"^\s*(Figure|Fig\.?)\s*\S+?[:.]", "", figure.caption, flags=re.I)
     first_sentence = caption.split(". ")[0]
+    cue = sum(w if re.search(p, first_sentence, re.I) else w / 2
+              for p, w, _ in CAPTION_CUES if re.search(p, caption, re.I))
+    if cue <= 1.5 * len(RESULT_CUES.findall(first_sentence)) or cue == 0:
+        return 0.0, ["caption reads like a result" if cue else "caption names no diagram"]
     score, why = 0.0, []
     for pattern, weight, name in CAPTION_CUES:
         if re.search(pattern, caption, re.I):
@@ -111,9 +120,16 @@ def find_architecture_figure(paper: Paper, text: PaperText | None = None) -> Arc
     best, score, why = scored[0]
     ranking = [(f, s) for f, s, _ in scored]
     if score <= 0:
-        return ArchitectureMatch(None, "No figure looks like an architecture diagram (no caption mentions an "
-                                       "architecture, model or overview).", 0.0, ranking)
+        return ArchitectureMatch(None, NO_DIAGRAM, 0.0, ranking)
     reason = f"{best.label}: " + ", ".join(why) + "."
     if not pages:
         reason += " The paper has no Method section, so the pick rests on the caption alone."
     return ArchitectureMatch(best, reason, score, ranking)
+
+
+def chosen_by_reader(paper: Paper, label: str) -> ArchitectureMatch | None:
+    """The reader's own pick of the architecture figure (None when the label is not a figure of the paper)."""
+    figure = next((f for f in paper.figures if f.label == label), None)
+    if figure is None:
+        return None
+    return ArchitectureMatch(figure, f"{figure.label}: chosen by you as the architecture figure.", 0.0)

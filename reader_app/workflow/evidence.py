@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from reader_app.workflow.model_tree import model_layers
 from reader_app.workflow.steps import STEPS, step_by_id
 
 ABSTRACT_SECONDS = 20.0  # the abstract on screen this long counts as read
@@ -25,7 +26,8 @@ class Requirements:
         figures: every figure and table label of the paper (step 1 wants each seen).
         architecture_figure: the architecture figure's label, "" when there is none.
         model_file: the main model's file (relative path), "" when there is none.
-        layers: the main model's layer names (step 4 wants each clicked; step 6 each connected).
+        layers: the main model's layer names (step 4 wants each clicked).
+        connect: the names the Connect list shows (step 6 wants each connected); empty: `layers`.
         forward_end_line: the last line of forward() (step 5), 0 when unknown.
         has_method: the paper has a Method section.
     """
@@ -34,6 +36,7 @@ class Requirements:
     architecture_figure: str = ""
     model_file: str = ""
     layers: list[str] = field(default_factory=list)
+    connect: list[str] = field(default_factory=list)
     forward_end_line: int = 0
     has_method: bool = True
 
@@ -70,6 +73,15 @@ class StepTime:
         return f"{spent} of about {budget} min"
 
 
+# Weights and buffers are not layers: the layer lists never show them, so no step asks for them.
+NOT_LAYERS = {"nn.Parameter", "Parameter", "buffer", "register_buffer"}
+
+
+def layer_names(repo) -> list[str]:
+    """The main model's own layers as the layer list shows them (weights and buffers left out)."""
+    return [layer.name for layer in repo.layers if layer.type not in NOT_LAYERS]
+
+
 def requirements_for(paper=None, repo=None, architecture=None) -> Requirements:
     """The evidence a pair asks for: a Paper (or None), a RepoInfo (or None) and an ArchitectureMatch."""
     needs = Requirements()
@@ -80,7 +92,8 @@ def requirements_for(paper=None, repo=None, architecture=None) -> Requirements:
         needs.architecture_figure = architecture.figure.label
     if repo is not None and repo.main is not None:
         needs.model_file = repo.main.file
-        needs.layers = [layer.name for layer in repo.layers]  # the main model's own layers, not every part
+        needs.layers = layer_names(repo)  # the main model's own layers, not every part
+        needs.connect = [item.name for item in model_layers(repo)]
         needs.forward_end_line = repo.main.forward_end_line or 0
     return needs
 
@@ -163,8 +176,10 @@ class Evidence:
         if step_id == "abstract_figures":
             return self.abstract_seconds >= ABSTRACT_SECONDS and set(n.figures) <= self.figures_seen
         if step_id == "method":
-            seen_arch = not n.architecture_figure or n.architecture_figure in self.figures_seen
-            return (self.method_seconds >= METHOD_SECONDS or not n.has_method) and seen_arch
+            # reading the Method section is the step; the architecture figure is where it is centred,
+            # not a gate (a wrong pick, or none, must not keep the step open)
+            return self.method_seconds >= METHOD_SECONDS or (not n.has_method and (
+                not n.architecture_figure or n.architecture_figure in self.figures_seen))
         if step_id == "open_model":
             return self.model_opened
         if step_id == "list_layers":
@@ -172,7 +187,8 @@ class Evidence:
         if step_id == "follow_forward":
             return n.forward_end_line > 0 and self.forward_line >= n.forward_end_line
         if step_id == "connect":
-            return bool(n.layers) and set(n.layers) <= self.layers_connected
+            wanted = n.connect or n.layers
+            return bool(wanted) and set(wanted) <= self.layers_connected
         if step_id == "skip_math":
             return self.notation_opened
         return False
@@ -191,14 +207,20 @@ class Evidence:
                 parts.append("look at " + ", ".join(unseen))
             sentence = "; ".join(parts)
             return sentence[:1].upper() + sentence[1:] + "."
-        if step_id == "method" and not n.architecture_figure:
-            return "The paper has no architecture figure; read the Method section and tick this by hand."
+        if step_id == "method" and not n.has_method:
+            return ("The paper has no Method section; look at the architecture figure, or tick this by hand."
+                    if n.architecture_figure else "The paper has no Method section; tick this by hand.")
+        if step_id == "method":
+            return "Read the Method section" + (f", centred on {n.architecture_figure}." if n.architecture_figure
+                                                else " (no figure is an architecture diagram; pick one in Connect).")
         if step_id in ("list_layers", "connect") and not n.layers:
             return "No model layers were found in the repository; tick this by hand."
         if step_id == "list_layers":
             return "Click " + ", ".join(l for l in n.layers if l not in self.layers_clicked) + "."
         if step_id == "connect":
-            return "Connect " + ", ".join(l for l in n.layers if l not in self.layers_connected) + "."
+            left = [name for name in (n.connect or n.layers) if name not in self.layers_connected]
+            shown = ", ".join(left[:8]) + (f" and {len(left) - 8} more" if len(left) > 8 else "")
+            return f"Still unlinked in the Connect list ({len(left)}): {shown}."
         if step_id == "follow_forward" and n.forward_end_line == 0:
             return "The main model has no forward() to read; tick this by hand."
         return step_by_id(step_id).hint

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
-from reader_app.workflow.build_path import build_path_values, runtime_arguments
+from reader_app.workflow.build_path import build_path
 from reader_app.workflow.code_values import CodeValue
 from reader_app.workflow.paper_text import Box, PaperText
 from reader_app.workflow.numbers import NUMBER, NUMBER_WORDS, parse_number, same
@@ -60,7 +60,7 @@ PARAMS: tuple[ParamSpec, ...] = (
           "ffn_hidden d_ff dim_feedforward ffn_dim mlp_dim intermediate_size d_inner"),
     _spec("dropout", "dropout", r"dropout( rate| probability)?|P_?drop", "dropout dropout_rate p_drop drop_rate dropout_p drop_prob"),
     _spec("lr", "learning rate", r"learning rate", "lr learning_rate base_lr init_lr"),
-    _spec("batch_size", "batch size", r"batch size|mini-?batch(es)? of", "batch_size batch bs"),
+    _spec("batch_size", "batch size", r"(mini-?)?batch size|mini-?batch(es)? of", "batch_size batch bs"),
     _spec("epochs", "epochs", r"epochs\b", "epochs epoch num_epochs n_epochs max_epochs", before=True),
     _spec("kernel_size", "kernel size", r"kernel size|filter size|[×x]\s?\d+\s+(conv(olution)?(al)?s?|filters?|kernels?)",
           "kernel_size kernel ksize", before=True),
@@ -229,8 +229,7 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
     """One row per parameter found on either side, paper-stated parameters first. Each row compares the
     code with the paper variant the code builds (see variants.py)."""
     stated = paper_values(text) if text is not None else {}
-    in_code = build_path_values(repo) if repo is not None else []
-    runtime = runtime_arguments(repo) if repo is not None else {}
+    in_code, runtime = build_path(repo) if repo is not None else ([], {})
     by_key = {spec.key: _unique([c for c in in_code if c.name in spec.names]) for spec in PARAMS}
     variant = code_variant({k: v for k, v in stated.items()}, by_key)
     rows = []
@@ -239,15 +238,15 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
         codes = by_key[spec.key]
         note = ""
         if not codes:
-            arg = next((a for a in runtime.get("args", []) if a in spec.names), None)
-            note = f"set at run time ({runtime['owner']}({arg}=...) has no default)" if arg else ""
+            note = next((text for arg, text in runtime.items() if arg in spec.names), "")
         if not papers and not codes:
             continue
         paper = headline(papers, variant)
         if paper is not None and not paper.variant and codes:
             # a paper stating several settings (ImageNet and CIFAR) is compared on the one the code uses
-            paper = next((p for p in papers if any(c.value is not None and same(c.value, p.value) for c in codes)
-                          and not p.variant), paper)
+            agrees = [p for p in papers if any(c.value is not None and same(c.value, p.value) for c in codes)]
+            # the prose setting the code uses, else the one table variant it builds (`resnet32`: "ResNet 32")
+            paper = next((p for p in agrees if not p.variant), agrees[0] if agrees else paper)
         if paper and codes:
             status = "match" if any(c.value is not None and same(c.value, paper.value) for c in codes) else "differ"
         else:

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 
 from reader_app.repo import RepoInfo
 from reader_app.workflow.architecture import find_architecture_figure
-from reader_app.workflow.layer_kinds import KIND_TERMS, display, kinds_of, term_hits
+from reader_app.workflow.layer_kinds import CONTAINERS, KIND_TERMS, display, kinds_of, term_hits, type_key
 from reader_app.workflow.model_tree import ModelLayer, model_layers, traced_name
 from reader_app.workflow.paper_text import Box, Passage, PaperText
 
+TAG_NAMES = {"method": "Method section", "experiments": "Experiments section", "appendix": "appendix",
+             "abstract": "abstract", "introduction": "introduction", "results": "Results section",
+             "conclusion": "conclusion", "related_work": "related work"}
 SECTION_WEIGHT = {"method": 2.0, "appendix": 0.8, "experiments": 0.8, "abstract": 0.6, "introduction": 0.3,
                   "results": 0.3, "conclusion": 0.1, "other": 0.3, "related_work": -0.5}
 DEFINING = re.compile(r"\b(we (use|employ|apply|adopt|propose|introduce|stack|compute|add)|consists? of|"
@@ -40,6 +43,7 @@ class Mention:
         term: the words that matched, as printed.
         section: "3.1 Encoder", or "" before the first heading.
         tag: the section's tag.
+        why: why it was suggested, for the reader ("says “dropout”, in the Method section, defines it").
     """
 
     page: int
@@ -50,11 +54,12 @@ class Mention:
     term: str
     section: str
     tag: str
+    why: str = ""
 
     def to_json(self) -> dict:
         return {"page": self.page, "bbox": [round(v, 1) for v in self.bbox], "snippet": self.snippet,
                 "score": round(self.score, 2), "kind": self.kind, "term": self.term, "section": self.section,
-                "tag": self.tag}
+                "tag": self.tag, "why": self.why}
 
 
 @dataclass
@@ -69,6 +74,8 @@ class LayerMentions:
         file, line: where the layer is built.
         in_figure: labels printed inside the architecture figure that name the layer's kind ("LSTM",
             "LayerNorm(64) + ReLU"), best first: where to draw its box when connecting it (step 6).
+        container: the layer only holds other layers (nn.Sequential, nn.ModuleList, its own parts listed);
+            a leaf such as nn.Identity never is.
     """
 
     name: str
@@ -78,6 +85,7 @@ class LayerMentions:
     file: str = ""
     line: int = 0
     in_figure: list[Mention] = field(default_factory=list)
+    container: bool = False
 
     def kind_text(self) -> str:
         return ", ".join(display(k) for k in self.kinds) or "unknown kind"
@@ -109,12 +117,19 @@ def _context_pattern(name: str) -> str | None:
     return r"\b(" + "|".join(re.escape(w).replace("_", "[ _-]?") for w in words) + r")"
 
 
+# A loose synonym ("regularized" for dropout, "kernels" for a convolution) shared with an unrelated
+# sentence is no reason to suggest it: a passage needs at least one wording this strong.
+STRONG_TERM = 1.0
+
+
 def score_passage(passage: Passage, kind: str, kind_rank: int) -> tuple[float, str] | None:
-    """How well `passage` speaks about `kind`; None when it does not mention it at all."""
+    """How well `passage` speaks about `kind`; None when it does not name it (loose synonyms alone do not)."""
     hits = term_hits(kind, passage.text)
     if not hits:
         return None
     best, match = max(hits, key=lambda h: h[0])
+    if best < STRONG_TERM:
+        return None
     score = best + 0.25 * min(3, len(hits) - 1)
     score += SECTION_WEIGHT.get(passage.tag, 0.3)
     score += 0.3 * min(3, _defining_cues(passage.text))
@@ -162,12 +177,28 @@ def _match(passage: Passage, kinds: list[str], name_pattern: str | None, context
         return None
     score, kind, term = max(found)
     score += 0.5 * (len({k for _, k, _ in found}) - 1)  # speaks of several of the layer's kinds at once
+    why = [f"says “{term}”" if kind != "name" else f"names “{term}”"]
+    if passage.kind == "prose":
+        why.append(f"in the {TAG_NAMES.get(passage.tag, passage.tag)}" if passage.tag in TAG_NAMES else "")
+    else:
+        why.append("in a caption" if passage.kind == "caption" else "in a table" if passage.kind == "table" else "")
+    if len({k for _, k, _ in found}) > 1:
+        why.append("speaks of several of its kinds")
     if context and re.search(context, passage.text + " " + passage.section_title(), re.I):
         score += 0.8  # names the part of the model the layer belongs to ("the encoder ... LSTM", "3.1 Encoder")
+        why.append("names the part it belongs to")
     if sizes:
         numbers = set(re.findall(r"(?<![\d.])\d+(?![\d.])", passage.text))
-        score += 0.3 * min(3, len(sizes & numbers))  # states the layer's own sizes ("from 128 to 64 units")
-    return Mention(passage.page, passage.bbox, passage.text, score, kind, term, passage.section_title(), passage.tag)
+        shared = sizes & numbers
+        score += 0.3 * min(3, len(shared))  # states the layer's own sizes ("from 128 to 64 units")
+        if shared:
+            why.append("states its sizes (" + ", ".join(sorted(shared, key=int)[:3]) + ")")
+    if passage.kind != "figure" and _defining_cues(passage.text) >= 2:
+        why.append("reads like a definition")
+    if passage.kind != "figure" and _cites(passage.text):
+        why.append("cites other work (ranked lower)")
+    return Mention(passage.page, passage.bbox, passage.text, score, kind, term, passage.section_title(), passage.tag,
+                   ", ".join(w for w in why if w))
 
 
 def _label_score(passage: Passage, kind: str, rank: int) -> tuple[float, str] | None:
@@ -219,6 +250,7 @@ def suggest_mentions(repo: RepoInfo, text: PaperText, limit: int = 5, figure: st
     for item in layers:
         found = mentions_for(item.name, item.type, text, limit, figure=figure, sizes=layer_sizes(trace, item.name))
         found.file, found.line = item.file, item.layer.line
+        found.container = type_key(item.type) in CONTAINERS or bool(item.layer.children)
         out.append(found)
     out += _pattern_entries(repo, text, limit, layers, figure)
     return out

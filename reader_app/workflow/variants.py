@@ -11,23 +11,31 @@ from reader_app.workflow.numbers import same
 
 
 def code_variant(stated: dict, codes: dict) -> str:
-    """The table variant agreeing with the code on the most parameters; "" when none agrees at all.
+    """The table variant agreeing with the code on the most parameters; "" unless it agrees on two or
+    more and on more than it disagrees (one shared "2" is a coincidence, not the variant built).
 
     stated: parameter key -> PaperValues; codes: parameter key -> CodeValues."""
-    score: dict[str, int] = {}
+    agree: dict[str, int] = {}
+    disagree: dict[str, int] = {}
     order: list[str] = []
     for key, values in stated.items():
         numbers = [c.value for c in codes.get(key, []) if c.value is not None]
-        counted = set()
+        if not numbers:
+            continue
+        by_variant: dict[str, list[float]] = {}
         for v in values:
-            if v.variant and v.variant not in order:
-                order.append(v.variant)
-            if v.variant and v.variant not in counted and any(same(v.value, n) for n in numbers):
-                counted.add(v.variant)
-                score[v.variant] = score.get(v.variant, 0) + 1
-    if not score:
+            if v.variant:
+                by_variant.setdefault(v.variant, []).append(v.value)
+                if v.variant not in order:
+                    order.append(v.variant)
+        for name, said in by_variant.items():
+            hit = any(same(a, n) for a in said for n in numbers)
+            table = agree if hit else disagree
+            table[name] = table.get(name, 0) + 1
+    fits = [n for n in agree if agree[n] >= 2 and agree[n] > disagree.get(n, 0)]
+    if not fits:
         return ""
-    return max(score, key=lambda name: (score[name], -order.index(name)))
+    return max(fits, key=lambda name: (agree[name] - disagree.get(name, 0), -order.index(name)))
 
 
 def headline(values: list, variant: str):

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QDialog, QMenu, QToolTip
 
 from reader_app.notes import NotesStore
+from reader_app.notes.label_layout import place_labels
 from reader_app.notes.model import COLORS, Annotation
 from reader_app.notes.pdf_annotations import is_from_pdf
 from reader_app.notes.query import AnnotationFilter
@@ -151,6 +152,7 @@ class AnnotationLayer(QObject):
 
     # ----- painting and tooltips --------------------------------------------------------------------------
     def _paint(self, painter: QPainter, index: int, page_rect: QRectF, scale: float) -> None:
+        labels: list[tuple[str, float, float]] = []  # link labels, drawn last and stacked so none overlap
         for note in self.by_page.get(index + 1, ()):
             if is_from_pdf(note.id):
                 continue  # the page image already shows the file's own annotation: never drawn twice
@@ -162,8 +164,8 @@ class AnnotationLayer(QObject):
                     y = page_rect.y() + y1 * scale + 1
                     painter.drawLine(int(page_rect.x() + x0 * scale), int(y), int(page_rect.x() + x1 * scale), int(y))
                 x0, y0, _, _ = _quad_box(note.quads[0])
-                painter.drawText(int(page_rect.x() + x0 * scale), int(page_rect.y() + y0 * scale) - 2,
-                                 f"⇄ {note.layer}")
+                height = painter.fontMetrics().height()
+                labels.append((f"⇄ {note.layer}", page_rect.x() + x0 * scale, page_rect.y() + y0 * scale - height))
             elif note.kind == "highlight":
                 colour.setAlpha(95)
                 for quad in note.quads:
@@ -180,7 +182,7 @@ class AnnotationLayer(QObject):
                              (y1 - y0) * scale)
                 painter.drawRect(box)
                 if dashed:
-                    painter.drawText(box.adjusted(4, 2, 0, 0), Qt.AlignmentFlag.AlignLeft, f"⇄ {note.layer}")
+                    labels.append((f"⇄ {note.layer}", box.x() + 4, box.y() + 2))
             elif note.point is not None:
                 x, y = note.point
                 pin = QRectF(page_rect.x() + x * scale - PIN_SIZE / 2, page_rect.y() + y * scale - PIN_SIZE / 2,
@@ -188,6 +190,18 @@ class AnnotationLayer(QObject):
                 painter.setPen(QPen(QColor("#6e5400"), 1))
                 painter.setBrush(colour)
                 painter.drawRoundedRect(pin, 3, 3)
+        self._paint_labels(painter, labels)
+
+    @staticmethod
+    def _paint_labels(painter: QPainter, labels: list[tuple[str, float, float]]) -> None:
+        """Link labels on a light plate, stacked where they would overlap (many layers link one figure)."""
+        metrics = painter.fontMetrics()
+        wanted = [(x, y, metrics.horizontalAdvance(text) + 6, metrics.height()) for text, x, y in labels]
+        for (text, _, _), (x, y, w, h) in zip(labels, place_labels(wanted)):
+            plate = QRectF(x, y, w, h)
+            painter.fillRect(plate, QColor(255, 255, 255, 215))
+            painter.setPen(QPen(QColor("#8250df"), 1))
+            painter.drawText(plate.adjusted(3, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     def annotation_at(self, page: int, x: float, y: float) -> Annotation | None:
         """The annotation under a point of a page (0-based page, points)."""

@@ -3,7 +3,7 @@ and the notation help, fed by the source worker child through the session."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QInputDialog, QTabWidget
 
 from reader_app.notes.model import Annotation
 from reader_app.notes.query import AnnotationFilter
@@ -57,6 +57,7 @@ class ConnectController(QObject):
         self.connect.link_passage.connect(self.link_passage)
         self.connect.link_figure.connect(self.link_figure)
         self.connect.draw_region.connect(self._start_region)
+        self.connect.pick_architecture.connect(self.pick_architecture)
         self.connect.layer_activated.connect(navigate.to_layer)
         self.dataflow.canvas.node_clicked.connect(
             lambda node: navigate.to_code(node.file, node.line, highlight=True) if node.file and node.line else None)
@@ -72,6 +73,22 @@ class ConnectController(QObject):
             session.insights_changed.connect(self._on_insights),
             session.flow_changed.connect(self.dataflow.set_flow),
         ]
+
+    def pick_architecture(self) -> None:
+        """Ask which figure is the architecture diagram (when none was found, or the pick is wrong)."""
+        paper = self.session.analysis
+        figures = [f for f in (paper.figures if paper else []) if f.kind == "figure"]
+        if not figures:
+            self.message.emit("The paper has no figures to choose from.")
+            return
+        current = self.session.architecture.figure if self.session.architecture else None
+        items = [f"{f.label} (page {f.page}): {f.caption[:70]}" for f in figures]
+        index = next((i for i, f in enumerate(figures) if current is not None and f.label == current.label), 0)
+        chosen, ok = QInputDialog.getItem(self.connect, "Architecture figure",
+                                          "Which figure shows the model's architecture?", items, index, False)
+        if ok and chosen:
+            self.session.choose_architecture(figures[items.index(chosen)].label)
+            self.message.emit(f"{figures[items.index(chosen)].label} is now the architecture figure.")
 
     def shutdown(self) -> None:
         self.insights.cancel()

@@ -22,6 +22,7 @@ class ConnectPanel(QWidget):
         link_passage(str, object): layer name and mention dict to link.
         link_figure(str): link a layer to the architecture figure.
         draw_region(str): the reader will draw a box on a page for this layer.
+        pick_architecture(): the reader wants to choose the architecture figure.
         layer_activated(str): show the layer in the code.
     """
 
@@ -29,6 +30,7 @@ class ConnectPanel(QWidget):
     link_passage = Signal(str, object)
     link_figure = Signal(str)
     draw_region = Signal(str)
+    pick_architecture = Signal()
     layer_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
@@ -56,6 +58,10 @@ class ConnectPanel(QWidget):
         self.region_button.setToolTip("Then draw a box on a page (e.g. the layer's box in the diagram)")
         self.region_button.clicked.connect(lambda: self._emit_for_layer(self.draw_region))
         buttons.addWidget(self.region_button)
+        self.architecture_button = QPushButton("Architecture Figure…", lower)
+        self.architecture_button.setToolTip("Choose which figure is the architecture diagram")
+        self.architecture_button.clicked.connect(self.pick_architecture.emit)
+        buttons.addWidget(self.architecture_button)
         self.passage_button = QPushButton("Link Passage", lower)
         self.passage_button.setToolTip("Link the selected layer to the selected suggestion")
         self.passage_button.clicked.connect(self._link_current)
@@ -84,19 +90,29 @@ class ConnectPanel(QWidget):
             item = QTreeWidgetItem([entry["name"], kinds, ""])
             item.setToolTip(0, f"{entry['name']} [{entry['type']}]")
             self.layers.addTopLevelItem(item)
-        self.set_link_counts(links)
         self.status.setText("Pick a layer, then link it: to the figure, a box you draw, or a passage."
                             if entries else "No layers to connect: the repository has no model, or it is not open.")
+        self.set_link_counts(links)
         if current:
             self.select_layer(current)
         self._set_buttons()
 
     def set_link_counts(self, links: dict[str, int]) -> None:
+        """Linked entries show their count; the others say they are still unlinked (what step 6 waits for)."""
+        left = []
         for i in range(self.layers.topLevelItemCount()):
             item = self.layers.topLevelItem(i)
             count = links.get(item.text(0), 0)
-            item.setText(2, f"⇄ {count}" if count else "")
+            item.setText(2, f"⇄ {count}" if count else "not linked")
             item.setForeground(0, QBrush(QColor("#8250df")) if count else QBrush())
+            item.setForeground(2, QBrush() if count else QBrush(QColor("#6e7781")))
+            if not count:
+                left.append(item.text(0))
+        total = self.layers.topLevelItemCount()
+        if total:
+            shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+            self.status.setText(f"{total - len(left)} of {total} linked." +
+                                (f" Still unlinked: {shown}." if left else " Every entry is linked."))
 
     def select_layer(self, name: str) -> None:
         for i in range(self.layers.topLevelItemCount()):
@@ -116,12 +132,13 @@ class ConnectPanel(QWidget):
                 text = f"p. {mention['page']} · {mention['section'] or 'front matter'}\n{mention['snippet']}"
                 suggestion = QListWidgetItem(text)
                 suggestion.setData(DATA_ROLE, mention)
-                suggestion.setToolTip(f"matched “{mention['term']}” ({mention['kind']})")
+                suggestion.setToolTip(f"Suggested because it {mention['why']}." if mention.get("why")
+                                      else f"matched “{mention['term']}” ({mention['kind']})")
                 self.suggestions.addItem(suggestion)
             if not entry.get("mentions"):
                 self.suggestions.addItem(
                     "This layer holds other layers: pick one of its parts to see where the paper speaks of it."
-                    if not entry.get("kinds") else "The paper never mentions this kind of layer by name.")
+                    if entry.get("container") else "The paper never mentions this kind of layer by name.")
             self.layer_activated.emit(item.text(0))
         self._set_buttons()
 

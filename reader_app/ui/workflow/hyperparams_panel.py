@@ -28,14 +28,13 @@ class HyperparamsPanel(QWidget):
         self.table = QTableWidget(0, 4, self)
         self.table.setHorizontalHeaderLabels(["Parameter", "Paper", "Code", ""])
         self.table.verticalHeader().hide()
-        # the values and the verdict are short and must be read whole; the parameter's name takes the rest
-        # and is elided when the sidebar is narrow (its tooltip has it whole)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # a narrow sidebar: names and values wrap onto several lines rather than eliding to "…"
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellClicked.connect(self._on_clicked)
         layout.addWidget(self.table, 1)
@@ -45,17 +44,15 @@ class HyperparamsPanel(QWidget):
         for number, row in enumerate(rows):
             paper = row.get("paper")
             code = row.get("code") or []
-            cells = [row["label"], paper["text"] if paper else "—",
-                     "; ".join(dict.fromkeys(c.get("value_text", str(c.get("value"))) for c in code)) or "—",
-                     STATUS_MARKS.get(row["status"], row["status"])]
+            cells = [row["label"], _paper_text(row), _code_text(row), STATUS_MARKS.get(row["status"], row["status"])]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 if column == 1 and paper:
                     item.setData(DATA_ROLE, paper)
-                    item.setToolTip(f"page {paper['page']}: {paper['snippet']}")
+                    item.setToolTip(_paper_tip(row))
                 if column == 2 and code:
                     item.setData(DATA_ROLE, code[0])
-                    item.setToolTip("\n".join(f"{c['file']}:{c['line']}" for c in code))
+                    item.setToolTip("\n".join(f"{c['value_text']}  {c['file']}:{c['line']} ({c['where']})" for c in code))
                 if column == 0:
                     item.setToolTip(str(text))
                 if column == 3:
@@ -63,9 +60,13 @@ class HyperparamsPanel(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     item.setForeground(QBrush(QColor(STATUS_COLOURS.get(row["status"], "#6e7781"))))
                 self.table.setItem(number, column, item)
+        self.table.resizeRowsToContents()
         matched = sum(r["status"] == "match" for r in rows)
-        self.status.setText(f"{matched} of {len(rows)} parameters match. Click a value to see it in the paper or "
-                            "the code." if rows else "No hyperparameters were found in the paper or the code.")
+        variant = next((r["paper"]["variant"] for r in rows if r["status"] == "match" and r.get("paper")
+                        and r["paper"].get("variant")), "")
+        built = f" The code builds the paper's “{variant}” variant." if variant else ""
+        self.status.setText(f"{matched} of {len(rows)} parameters match.{built} Click a value to see it in the paper "
+                            "or the code." if rows else "No hyperparameters were found in the paper or the code.")
 
     def _on_clicked(self, row: int, column: int) -> None:
         item = self.table.item(row, column)
@@ -73,3 +74,30 @@ class HyperparamsPanel(QWidget):
         if value is None:
             return
         (self.paper_value_activated if column == 1 else self.code_value_activated).emit(value)
+
+
+def _paper_text(row: dict) -> str:
+    """ "512 (base)", or "not stated"."""
+    paper = row.get("paper")
+    if not paper:
+        return "not stated"
+    return f"{paper['text']} ({paper['variant']})" if paper.get("variant") else paper["text"]
+
+
+def _paper_tip(row: dict) -> str:
+    """Where the shown value is printed, and the other variants' values."""
+    paper = row["paper"]
+    lines = [f"page {paper['page']}: {paper['snippet']}"]
+    others = dict.fromkeys(f"{v['variant']}: {v['text']} (page {v['page']})" for v in row.get("paper_all", [])
+                           if v.get("variant") and v["variant"] != paper.get("variant"))
+    if others:
+        lines += ["Other variants:"] + list(others)[:8]
+    return "\n".join(lines)
+
+
+def _code_text(row: dict) -> str:
+    """ "512 (conf.py:14)" per place in the code, or why there is no number."""
+    code = row.get("code") or []
+    if code:
+        return "; ".join(dict.fromkeys(f"{c['value_text']} ({c['file']}:{c['line']})" for c in code))
+    return row.get("note") or "not in the code"

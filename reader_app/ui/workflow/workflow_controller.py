@@ -57,6 +57,7 @@ class WorkflowController(QObject):
             session.main_changed.connect(lambda _model: self.rebuild()),
             session.analysis_changed.connect(lambda _paper: self.rebuild()),
             session.architecture_changed.connect(lambda _match: self.rebuild()),
+            session.insights_changed.connect(lambda _data: self.rebuild()),  # the Connect list is known now
         ]
         self.timer.start()
 

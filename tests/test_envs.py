@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -122,19 +123,33 @@ def test_cancel_kills_pip_and_keeps_nothing(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_dependency_that_needs_another_torch_or_cuda_is_refused_and_nothing_is_kept(tmp_path, monkeypatch):
+def test_a_requirement_pip_cannot_install_is_left_out_with_why_and_the_rest_installed(tmp_path, monkeypatch):
+    """Old pins with no release for this Python, packages that need another torch or would bring a CUDA
+    build: each costs itself only, never the environment."""
     wheels = widthlib_wheels(tmp_path / "wheels")
     build_wheel(wheels, "oldtorchlib", "1.0", "", requires=("torch<2",))
     build_wheel(wheels, "gpulib", "1.0", "", requires=("nvidia-cublas-cu12",))
     build_wheel(wheels, "nvidia_cublas_cu12", "1.0", "")
     offline_pip(monkeypatch, wheels)
-    old = repo_needing_widthlib(tmp_path / "old", "widthlib\noldtorchlib\n")
-    with pytest.raises(EnvError, match=r"needs another torch than the app's .*oldtorchlib 1.0 depends on torch<2"):
-        create_env(old, prepare(old))
-    gpu = repo_needing_widthlib(tmp_path / "gpu", "widthlib\ngpulib\n")
-    with pytest.raises(EnvError, match="about to download nvidia-cublas-cu12"):
-        create_env(gpu, prepare(gpu))
-    assert list(envs_dir().iterdir()) == []
+    repo = repo_needing_widthlib(tmp_path / "repo", "oldtorchlib\nwidthlib\ngpulib\nabsentlib==0.1\n")
+    lines = []
+    env = create_env(repo, prepare(repo), progress=lines.append)
+    assert env.installed == ["widthlib"]
+    why = dict(map(tuple, env.dropped))
+    assert "needs another torch than the app's" in why["oldtorchlib"] and "depends on torch<2" in why["oldtorchlib"]
+    assert "would bring nvidia-cublas-cu12" in why["gpulib"]
+    assert "no release" in why["absentlib==0.1"]
+    assert any(line.startswith("Leaving out gpulib") for line in lines)  # the reader saw it happen
+    assert len(env.notes) == 3
+    leftovers = subprocess.run([env.python, "-c", "import widthlib, importlib.util as u; "
+                                "print([n for n in ('oldtorchlib', 'gpulib', 'nvidia_cublas_cu12') if u.find_spec(n)])"],
+                               capture_output=True, text=True)
+    assert leftovers.stdout.strip() == "[]", leftovers.stderr
+
+    only_bad = repo_needing_widthlib(tmp_path / "bad", "oldtorchlib\n")
+    with pytest.raises(EnvError, match="none of the requirements could be installed"):
+        create_env(only_bad, prepare(only_bad))
+    assert env_for(only_bad) is None and [p.name for p in envs_dir().iterdir()] == [Path(env.folder).name]
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-import re
 import shutil
 import signal
 import socket
@@ -22,11 +21,13 @@ from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reader_app.envs.policy import COMPANIONS, CPU_INDEX, Host, Plan, forbidden_download, plan_for
-from reader_app.envs.requirements import NAME, normalize, read_requirements
+from reader_app.envs.pip_errors import culprit, failure_sentence, fetched_name
+from reader_app.envs.policy import COMPANIONS, CPU_INDEX, Dropped, Host, Plan, forbidden_download, plan_for
+from reader_app.envs.requirements import Wanted, normalize, read_requirements
 from reader_app.envs.store import BUILDING, REMOVING, RepoEnv, clean_leftovers, env_key, envs_dir, python_in
 
 PTH_NAME = "reader_app_host.pth"
+MAX_LEFT_OUT = 8  # requirements left out one by one before giving up (each costs a pip run)
 
 
 class EnvError(Exception):
@@ -80,7 +81,7 @@ class _Step:
 
     def __init__(self, command: list[str], cancel: threading.Event | None, progress):
         self.command, self.cancel, self.progress = command, cancel, progress
-        self.tail: deque[str] = deque(maxlen=60)
+        self.tail: deque[str] = deque(maxlen=400)  # enough to find which requirement brought a failing one
         self.forbidden = ""
 
     def run(self) -> int:
@@ -112,35 +113,12 @@ class _Step:
             if not line.strip():
                 continue
             self.tail.append(line)
-            name = _fetched_name(line)
+            name = fetched_name(line)
             if name and forbidden_download(name):
                 self.forbidden = name
                 _stop(proc)
             if self.progress is not None:
                 self.progress(line)
-
-    def error_sentence(self, what: str, torch: str) -> str:
-        errors = [line.split("ERROR:", 1)[1].strip() for line in self.tail if "ERROR:" in line]
-        text = "\n".join(self.tail)
-        first = errors[0] if errors else (self.tail[-1].strip() if self.tail else "no output")
-        if "conflicting dependencies" in text:
-            cause = next((line.strip() for line in self.tail if re.search(r"depends on (torch|pytorch)\b", line)), "")
-            if cause:
-                return f"a requirement needs another torch than the app's {torch} ({cause}); nothing was installed"
-        return f"{what} failed: {first[:240]}"
-
-
-def _fetched_name(line: str) -> str:
-    """The project pip is about to fetch or unpack on this output line ("Collecting x>=1",
-    "Downloading x-1.0-py3-none-any.whl", "Processing ./wheels/x-1.0.tar.gz"), normalized, else ""."""
-    words = line.split()
-    if len(words) < 2 or words[0] not in ("Collecting", "Downloading", "Processing"):
-        return ""
-    target = words[1]
-    if words[0] != "Collecting" or "/" in target:
-        target = target.rstrip("/").rsplit("/", 1)[-1].split("-", 1)[0]
-    match = NAME.match(target)
-    return normalize(match.group(1)) if match else ""
 
 
 def _fix_paths(old: Path, new: Path) -> None:
@@ -176,13 +154,15 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     work = Path(tempfile.mkdtemp(prefix=f"{BUILDING}{env_key(repo)}-{os.getpid()}-", dir=envs_dir()))
     report = progress or (lambda line: None)
     try:
-        notes = _build(work, plan, cancel, report, host)
+        installed, left_out, notes = _build(work, plan, cancel, report, host)
         if cancel is not None and cancel.is_set():
             raise EnvCancelled("cancelled; nothing was kept")
         env = RepoEnv(repo=str(repo), folder=str(final), torch=host.torch,
                       created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                      installed=[w.text for w in plan.install],
-                      dropped=[[d.wanted.text, d.reason] for d in plan.dropped], notes=notes)
+                      installed=[w.text for w in installed],
+                      dropped=[[d.wanted.text, d.reason] for d in plan.dropped + left_out],
+                      notes=[f"{d.wanted.text} ({d.wanted.source}) was left out: {d.reason}" for d in left_out]
+                      + notes)
         env.write_manifest(work)
         if final.exists():
             doomed = envs_dir() / f"{REMOVING}{final.name}-{os.getpid()}"
@@ -197,19 +177,19 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     return env
 
 
-def _build(work: Path, plan: Plan, cancel, report, host: Host) -> list[str]:
+def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wanted], list[Dropped], list[str]]:
+    """Make the venv in `work` and install; returns (installed, left out with why, notes)."""
     shutil.rmtree(work)  # venv makes the folder itself
     report("Creating the environment (it shares the app's torch " + host.torch + ")")
     step = _Step([sys.executable, "-m", "venv", "--without-pip", str(work)], cancel, report)
     if step.run() != 0:
-        _raise_unless_cancelled(cancel, step.error_sentence("creating the venv", host.torch))
+        _raise_unless_cancelled(cancel, failure_sentence(list(step.tail), "creating the venv", host.torch))
     site = _site_packages(work)
     site.mkdir(parents=True, exist_ok=True)
     dirs = host_site_dirs()
     # `import` lines in a .pth run at start-up; addsitedir also reads the app's own .pth files, and
     # appends, so what the environment installs comes first
     (site / PTH_NAME).write_text(f"import site; list(map(site.addsitedir, {dirs!r}))\n", encoding="utf-8")
-    (work / "requirements.txt").write_text("\n".join(w.text for w in plan.install) + "\n", encoding="utf-8")
     (work / "constraints.txt").write_text("\n".join(plan.constraints) + "\n", encoding="utf-8")
     if cancel is not None and cancel.is_set():
         raise EnvCancelled("cancelled; nothing was kept")
@@ -218,16 +198,29 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> list[str]:
     cpu_index = plan.cpu_index and _reachable(CPU_INDEX)  # an unreachable index costs minutes of retries
     if cpu_index:
         command += ["--extra-index-url", CPU_INDEX]
-    report(f"Installing {len(plan.install)} requirement(s) with pip")
-    step = _Step(command, cancel, report)
-    status = step.run()
-    if step.forbidden:
-        raise EnvError(f"pip was about to download {step.forbidden}, which would bring another torch or a CUDA "
-                       "build; nothing was installed")
-    if status != 0:
-        _raise_unless_cancelled(cancel, step.error_sentence("installing the requirements", host.torch))
+    install, left_out = list(plan.install), []
+    for attempt in range(MAX_LEFT_OUT + 1):
+        (work / "requirements.txt").write_text("\n".join(w.text for w in install) + "\n", encoding="utf-8")
+        report(f"Installing {len(install)} requirement(s) with pip")
+        step = _Step(command, cancel, report)
+        status = step.run()
+        if cancel is not None and cancel.is_set():
+            raise EnvCancelled("cancelled; nothing was kept")
+        if status == 0 and not step.forbidden:
+            break
+        found = culprit(list(step.tail), install, step.forbidden, host.torch) if attempt < MAX_LEFT_OUT else None
+        if found is None:
+            if step.forbidden:
+                raise EnvError(f"pip was about to download {step.forbidden}, which would bring another torch or "
+                               "a CUDA build; nothing was installed")
+            raise EnvError(failure_sentence(list(step.tail), "installing the requirements", host.torch))
+        wanted = install.pop(found[0])
+        left_out.append(Dropped(wanted, found[1]))
+        report(f"Leaving out {wanted.text} ({wanted.source}): {found[1]}")
+        if not install:
+            raise EnvError(f"none of the requirements could be installed ({wanted.text}: {found[1]})")
     missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
-    return _keep_loadable_companions(work, host, cancel, report, missed)
+    return install, left_out, _keep_loadable_companions(work, host, cancel, report, missed)
 
 
 def _reachable(url: str) -> bool:

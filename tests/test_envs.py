@@ -188,18 +188,27 @@ def test_cli_dry_run_lists_what_would_be_installed_and_dropped(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_torchvision_built_for_another_torch_is_removed_and_said_so(tmp_path, monkeypatch):
-    """The package index's torchvision may be a CUDA build whose operators do not load with a CPU torch;
-    kept, it would stop every trace that imports it."""
+def test_packages_built_for_another_torch_are_removed_and_said_so(tmp_path, monkeypatch):
+    """A package compiled against another torch (the index's CUDA torchvision, an old torchtext) does not
+    load: kept, it would stop every trace that imports it with an error; removed, the trace sees a
+    missing package it can stand in for. One that fails only because of such a removal is kept."""
     wheels = widthlib_wheels(tmp_path / "wheels")
     build_wheel(wheels, "torchvision", "0.28.0", "raise RuntimeError('operator torchvision::nms does not exist')\n",
                 requires=("torch==2.13.0",))
     build_wheel(wheels, "torchaudio", "2.13.0", "LOADED = True\n", requires=("torch==2.13.0",))
+    build_wheel(wheels, "textext", "0.18.0", "raise OSError('Could not load this library: libtextext.so')\n",
+                requires=("torch>=2.3.0",))
+    build_wheel(wheels, "visionlayers", "1.0", "import torchvision\n", requires=("torch", "torchvision"))
     offline_pip(monkeypatch, wheels)
-    repo = repo_needing_widthlib(tmp_path / "repo", "widthlib\ntorchvision>=0.9\ntorchaudio\n")
+    repo = repo_needing_widthlib(tmp_path / "repo", "widthlib\ntorchvision>=0.9\ntorchaudio\ntextext\nvisionlayers\n")
     env = create_env(repo, prepare(repo))
-    assert len(env.notes) == 1 and "torchvision from the package index does not load" in env.notes[0]
-    probe = subprocess.run([env.python, "-c", "import torchaudio, widthlib\ntry:\n import torchvision\n"
-                            "except ModuleNotFoundError:\n print('gone')"], capture_output=True, text=True)
-    assert probe.stdout.strip() == "gone", probe.stderr
+    notes = " | ".join(env.notes)
+    assert "torchvision does not load with the app's torch" in notes and "operator torchvision::nms" in notes
+    assert "textext does not load" in notes and "libtextext.so" in notes
+    assert "visionlayers needs torchvision, which was removed; it is kept" in notes
+    assert "torchaudio" not in notes  # the one that loads is left alone
+    probe = subprocess.run([env.python, "-c", "import torchaudio, widthlib, importlib.util as u; "
+                            "print([n for n in ('torchvision', 'textext', 'visionlayers') if u.find_spec(n)])"],
+                           capture_output=True, text=True)
+    assert probe.stdout.strip() == "['visionlayers']", probe.stderr
     assert env_for(repo).notes == env.notes  # remembered with the environment

@@ -21,12 +21,14 @@ from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
+from reader_app.envs.loadable import broken_and_notes, parse_probe, probe_command
 from reader_app.envs.pip_errors import culprit, failure_sentence, fetched_name
-from reader_app.envs.policy import COMPANIONS, CPU_INDEX, Dropped, Host, Plan, forbidden_download, plan_for
+from reader_app.envs.policy import CPU_INDEX, Dropped, Host, Plan, forbidden_download, plan_for
 from reader_app.envs.requirements import Wanted, normalize, read_requirements
 from reader_app.envs.store import BUILDING, REMOVING, RepoEnv, clean_leftovers, env_key, envs_dir, python_in
 
 PTH_NAME = "reader_app_host.pth"
+PROBE_TIMEOUT = 300  # seconds for importing every package built on torch once
 MAX_LEFT_OUT = 8  # requirements left out one by one before giving up (each costs a pip run)
 
 
@@ -79,8 +81,9 @@ class _Step:
     """One child process (venv or pip) with its output streamed as progress, stopped on cancel or on a
     download that must never happen."""
 
-    def __init__(self, command: list[str], cancel: threading.Event | None, progress):
+    def __init__(self, command: list[str], cancel: threading.Event | None, progress, timeout: float | None = None):
         self.command, self.cancel, self.progress = command, cancel, progress
+        self.deadline = time.monotonic() + timeout if timeout else None
         self.tail: deque[str] = deque(maxlen=400)  # enough to find which requirement brought a failing one
         self.forbidden = ""
 
@@ -95,7 +98,8 @@ class _Step:
         reader.start()
         try:
             while proc.poll() is None:
-                if (self.cancel is not None and self.cancel.wait(0.1)) or self.forbidden:
+                late = self.deadline is not None and time.monotonic() > self.deadline
+                if (self.cancel is not None and self.cancel.wait(0.1)) or self.forbidden or late:
                     _stop(proc)
                     break
                 if self.cancel is None:
@@ -220,7 +224,7 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wan
         if not install:
             raise EnvError(f"none of the requirements could be installed ({wanted.text}: {found[1]})")
     missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
-    return install, left_out, _keep_loadable_companions(work, host, cancel, report, missed)
+    return install, left_out, _keep_loadable(work, host, cancel, report, missed)
 
 
 def _reachable(url: str) -> bool:
@@ -235,27 +239,33 @@ def _reachable(url: str) -> bool:
     return True
 
 
-def _keep_loadable_companions(work: Path, host: Host, cancel, report, missed: str) -> list[str]:
-    """torchvision/torchaudio that pip put into the environment must load with the app's torch: a build
-    for a CUDA torch does not (its operators are missing) and would stop every trace that imports it, so
-    it is uninstalled and said so. Returns notes for the reader."""
+def _keep_loadable(work: Path, host: Host, cancel, report, missed: str) -> list[str]:
+    """Uninstall what pip put in that is built on torch but does not load with the app's torch (see
+    loadable.py); returns the sentences for the reader."""
+    python, site = str(python_in(work)), _site_packages(work)
+    report("Checking that the packages built on torch load with the app's torch")
+    first = _probe(python, site, cancel)
+    removed: set[str] = set()
     notes = []
-    site = _site_packages(work)
-    for name in sorted(COMPANIONS):
-        if not (site / name).is_dir():
-            continue
-        check = _Step([str(python_in(work)), "-c", f"import {name}"], cancel, None)
-        if check.run() == 0:
-            continue
-        if cancel is not None and cancel.is_set():
-            raise EnvCancelled("cancelled; nothing was kept")
-        _Step([sys.executable, "-m", "pip", "--python", str(python_in(work)), "uninstall", "-y", name],
-              cancel, report).run()
-        note = (f"{name} from the package index does not load with the app's torch {host.torch} (it is built "
-                f"for another torch, most likely a CUDA one){missed}, so it was removed")
+    for family in (True, False):
+        answers = first if family or not removed else _probe(python, site, cancel)
+        uninstall, said = broken_and_notes(answers, family, removed, host.torch, missed)
+        if uninstall:
+            _Step([sys.executable, "-m", "pip", "--python", python, "uninstall", "-y", *uninstall], cancel,
+                  report).run()
+        removed |= {normalize(name) for name in uninstall}
+        notes += said
+    for note in notes:
         report(note)
-        notes.append(note)
     return notes
+
+
+def _probe(python: str, site: Path, cancel) -> dict:
+    step = _Step(probe_command(python, site), cancel, None, timeout=PROBE_TIMEOUT)
+    step.run()
+    if cancel is not None and cancel.is_set():
+        raise EnvCancelled("cancelled; nothing was kept")
+    return parse_probe("\n".join(step.tail))
 
 
 def _raise_unless_cancelled(cancel, sentence: str) -> None:

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from reader_app.envs.loadable import broken_and_notes, parse_probe, probe_command
-from reader_app.envs.pip_errors import culprit, failure_sentence, fetched_name
+from reader_app.envs.pip_errors import NO_RELEASE, culprit, failure_sentence, fetched_name, unpinned
 from reader_app.envs.policy import CPU_INDEX, Dropped, Host, Plan, forbidden_download, plan_for
 from reader_app.envs.requirements import Wanted, normalize, read_requirements
 from reader_app.envs.store import BUILDING, REMOVING, RepoEnv, clean_leftovers, env_key, envs_dir, python_in
@@ -159,6 +159,7 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     report = progress or (lambda line: None)
     try:
         installed, left_out, notes = _build(work, plan, cancel, report, host)
+        notes = [note.replace(str(work), str(final)) for note in notes]  # messages name the final folder
         if cancel is not None and cancel.is_set():
             raise EnvCancelled("cancelled; nothing was kept")
         env = RepoEnv(repo=str(repo), folder=str(final), torch=host.torch,
@@ -202,7 +203,7 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wan
     cpu_index = plan.cpu_index and _reachable(CPU_INDEX)  # an unreachable index costs minutes of retries
     if cpu_index:
         command += ["--extra-index-url", CPU_INDEX]
-    install, left_out = list(plan.install), []
+    install, left_out, relaxed = list(plan.install), [], []
     for attempt in range(MAX_LEFT_OUT + 1):
         (work / "requirements.txt").write_text("\n".join(w.text for w in install) + "\n", encoding="utf-8")
         report(f"Installing {len(install)} requirement(s) with pip")
@@ -218,13 +219,22 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wan
                 raise EnvError(f"pip was about to download {step.forbidden}, which would bring another torch or "
                                "a CUDA build; nothing was installed")
             raise EnvError(failure_sentence(list(step.tail), "installing the requirements", host.torch))
-        wanted = install.pop(found[0])
+        wanted = install[found[0]]
+        bare = unpinned(wanted)
+        if found[1].startswith(NO_RELEASE) and bare.text != wanted.text:
+            # an old pin (numpy==1.19 on Python 3.11): the newest release that installs is worth more than none
+            install[found[0]] = bare
+            relaxed.append(f"{wanted.text} ({wanted.source}) has no release for this Python; {bare.text} was "
+                           "installed instead")
+            report(f"Trying {bare.text} instead of {wanted.text}: {found[1]}")
+            continue
+        install.pop(found[0])
         left_out.append(Dropped(wanted, found[1]))
         report(f"Leaving out {wanted.text} ({wanted.source}): {found[1]}")
         if not install:
             raise EnvError(f"none of the requirements could be installed ({wanted.text}: {found[1]})")
     missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
-    return install, left_out, _keep_loadable(work, host, cancel, report, missed)
+    return install, left_out, relaxed + _keep_loadable(work, host, cancel, report, missed)
 
 
 def _reachable(url: str) -> bool:

@@ -16,6 +16,7 @@ NOT_FOUND = re.compile(rf"(?:No matching distribution found for|satisfies the re
 NOT_BUILT = re.compile(rf"(?:Failed to build|Failed building wheel for|Could not build wheels for)\s+['\"]?{NAME}")
 CANNOT = re.compile(rf"Cannot install {NAME}")
 NAME_START = re.compile(NAME)
+NO_RELEASE = "pip found no release of it for this Python and platform"
 DEPENDS_ON_TORCH = re.compile(rf"^\s*{NAME} [^ ]+ depends on (?:torch|pytorch)\b")
 
 
@@ -74,7 +75,7 @@ def culprit(tail: list[str], install: list[Wanted], forbidden: str, torch: str) 
         ref = LINE_REF.search(line)
         if ref and 0 < int(ref.group(1)) <= len(install):
             return int(ref.group(1)) - 1, f"pip: {line[:200]}"
-    for pattern, why in ((NOT_FOUND, "pip found no release of it for this Python and platform"),
+    for pattern, why in ((NOT_FOUND, NO_RELEASE),
                          (NOT_BUILT, "it could not be built"), (CANNOT, "pip")):
         for line in found:
             match = pattern.search(line)
@@ -93,3 +94,12 @@ def failure_sentence(tail: list[str], what: str, torch: str) -> str:
         if cause:
             return f"a requirement needs another torch than the app's {torch} ({cause}); nothing was installed"
     return f"{what} failed: {first[:240]}"
+
+
+def unpinned(wanted: Wanted) -> Wanted:
+    """The requirement without its version ("numpy==1.19.5; python_version<'4'" -> "numpy; python_version<'4'")."""
+    match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?)", wanted.text)
+    if not match or not wanted.name:
+        return wanted
+    marker = f"; {wanted.marker}" if wanted.marker else ""
+    return Wanted(match.group(1).replace(" ", "") + marker, wanted.name, wanted.source)

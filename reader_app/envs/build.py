@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-import re
 import shutil
 import signal
 import socket
@@ -22,11 +21,15 @@ from collections import deque
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reader_app.envs.policy import COMPANIONS, CPU_INDEX, Host, Plan, forbidden_download, plan_for
-from reader_app.envs.requirements import NAME, normalize, read_requirements
+from reader_app.envs.loadable import broken_and_notes, parse_probe, probe_command
+from reader_app.envs.pip_errors import NO_RELEASE, culprit, failure_sentence, fetched_name, unpinned
+from reader_app.envs.policy import CPU_INDEX, Dropped, Host, Plan, forbidden_download, plan_for
+from reader_app.envs.requirements import Wanted, normalize, read_requirements
 from reader_app.envs.store import BUILDING, REMOVING, RepoEnv, clean_leftovers, env_key, envs_dir, python_in
 
 PTH_NAME = "reader_app_host.pth"
+PROBE_TIMEOUT = 300  # seconds for importing every package built on torch once
+MAX_LEFT_OUT = 8  # requirements left out one by one before giving up (each costs a pip run)
 
 
 class EnvError(Exception):
@@ -78,9 +81,10 @@ class _Step:
     """One child process (venv or pip) with its output streamed as progress, stopped on cancel or on a
     download that must never happen."""
 
-    def __init__(self, command: list[str], cancel: threading.Event | None, progress):
+    def __init__(self, command: list[str], cancel: threading.Event | None, progress, timeout: float | None = None):
         self.command, self.cancel, self.progress = command, cancel, progress
-        self.tail: deque[str] = deque(maxlen=60)
+        self.deadline = time.monotonic() + timeout if timeout else None
+        self.tail: deque[str] = deque(maxlen=400)  # enough to find which requirement brought a failing one
         self.forbidden = ""
 
     def run(self) -> int:
@@ -94,7 +98,8 @@ class _Step:
         reader.start()
         try:
             while proc.poll() is None:
-                if (self.cancel is not None and self.cancel.wait(0.1)) or self.forbidden:
+                late = self.deadline is not None and time.monotonic() > self.deadline
+                if (self.cancel is not None and self.cancel.wait(0.1)) or self.forbidden or late:
                     _stop(proc)
                     break
                 if self.cancel is None:
@@ -112,35 +117,12 @@ class _Step:
             if not line.strip():
                 continue
             self.tail.append(line)
-            name = _fetched_name(line)
+            name = fetched_name(line)
             if name and forbidden_download(name):
                 self.forbidden = name
                 _stop(proc)
             if self.progress is not None:
                 self.progress(line)
-
-    def error_sentence(self, what: str, torch: str) -> str:
-        errors = [line.split("ERROR:", 1)[1].strip() for line in self.tail if "ERROR:" in line]
-        text = "\n".join(self.tail)
-        first = errors[0] if errors else (self.tail[-1].strip() if self.tail else "no output")
-        if "conflicting dependencies" in text:
-            cause = next((line.strip() for line in self.tail if re.search(r"depends on (torch|pytorch)\b", line)), "")
-            if cause:
-                return f"a requirement needs another torch than the app's {torch} ({cause}); nothing was installed"
-        return f"{what} failed: {first[:240]}"
-
-
-def _fetched_name(line: str) -> str:
-    """The project pip is about to fetch or unpack on this output line ("Collecting x>=1",
-    "Downloading x-1.0-py3-none-any.whl", "Processing ./wheels/x-1.0.tar.gz"), normalized, else ""."""
-    words = line.split()
-    if len(words) < 2 or words[0] not in ("Collecting", "Downloading", "Processing"):
-        return ""
-    target = words[1]
-    if words[0] != "Collecting" or "/" in target:
-        target = target.rstrip("/").rsplit("/", 1)[-1].split("-", 1)[0]
-    match = NAME.match(target)
-    return normalize(match.group(1)) if match else ""
 
 
 def _fix_paths(old: Path, new: Path) -> None:
@@ -176,13 +158,16 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     work = Path(tempfile.mkdtemp(prefix=f"{BUILDING}{env_key(repo)}-{os.getpid()}-", dir=envs_dir()))
     report = progress or (lambda line: None)
     try:
-        notes = _build(work, plan, cancel, report, host)
+        installed, left_out, notes = _build(work, plan, cancel, report, host)
+        notes = [note.replace(str(work), str(final)) for note in notes]  # messages name the final folder
         if cancel is not None and cancel.is_set():
             raise EnvCancelled("cancelled; nothing was kept")
         env = RepoEnv(repo=str(repo), folder=str(final), torch=host.torch,
                       created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                      installed=[w.text for w in plan.install],
-                      dropped=[[d.wanted.text, d.reason] for d in plan.dropped], notes=notes)
+                      installed=[w.text for w in installed],
+                      dropped=[[d.wanted.text, d.reason] for d in plan.dropped + left_out],
+                      notes=[f"{d.wanted.text} ({d.wanted.source}) was left out: {d.reason}" for d in left_out]
+                      + notes)
         env.write_manifest(work)
         if final.exists():
             doomed = envs_dir() / f"{REMOVING}{final.name}-{os.getpid()}"
@@ -197,19 +182,19 @@ def create_env(repo: str | Path, plan: Plan, cancel: threading.Event | None = No
     return env
 
 
-def _build(work: Path, plan: Plan, cancel, report, host: Host) -> list[str]:
+def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wanted], list[Dropped], list[str]]:
+    """Make the venv in `work` and install; returns (installed, left out with why, notes)."""
     shutil.rmtree(work)  # venv makes the folder itself
     report("Creating the environment (it shares the app's torch " + host.torch + ")")
     step = _Step([sys.executable, "-m", "venv", "--without-pip", str(work)], cancel, report)
     if step.run() != 0:
-        _raise_unless_cancelled(cancel, step.error_sentence("creating the venv", host.torch))
+        _raise_unless_cancelled(cancel, failure_sentence(list(step.tail), "creating the venv", host.torch))
     site = _site_packages(work)
     site.mkdir(parents=True, exist_ok=True)
     dirs = host_site_dirs()
     # `import` lines in a .pth run at start-up; addsitedir also reads the app's own .pth files, and
     # appends, so what the environment installs comes first
     (site / PTH_NAME).write_text(f"import site; list(map(site.addsitedir, {dirs!r}))\n", encoding="utf-8")
-    (work / "requirements.txt").write_text("\n".join(w.text for w in plan.install) + "\n", encoding="utf-8")
     (work / "constraints.txt").write_text("\n".join(plan.constraints) + "\n", encoding="utf-8")
     if cancel is not None and cancel.is_set():
         raise EnvCancelled("cancelled; nothing was kept")
@@ -218,16 +203,38 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> list[str]:
     cpu_index = plan.cpu_index and _reachable(CPU_INDEX)  # an unreachable index costs minutes of retries
     if cpu_index:
         command += ["--extra-index-url", CPU_INDEX]
-    report(f"Installing {len(plan.install)} requirement(s) with pip")
-    step = _Step(command, cancel, report)
-    status = step.run()
-    if step.forbidden:
-        raise EnvError(f"pip was about to download {step.forbidden}, which would bring another torch or a CUDA "
-                       "build; nothing was installed")
-    if status != 0:
-        _raise_unless_cancelled(cancel, step.error_sentence("installing the requirements", host.torch))
+    install, left_out, relaxed = list(plan.install), [], []
+    for attempt in range(MAX_LEFT_OUT + 1):
+        (work / "requirements.txt").write_text("\n".join(w.text for w in install) + "\n", encoding="utf-8")
+        report(f"Installing {len(install)} requirement(s) with pip")
+        step = _Step(command, cancel, report)
+        status = step.run()
+        if cancel is not None and cancel.is_set():
+            raise EnvCancelled("cancelled; nothing was kept")
+        if status == 0 and not step.forbidden:
+            break
+        found = culprit(list(step.tail), install, step.forbidden, host.torch) if attempt < MAX_LEFT_OUT else None
+        if found is None:
+            if step.forbidden:
+                raise EnvError(f"pip was about to download {step.forbidden}, which would bring another torch or "
+                               "a CUDA build; nothing was installed")
+            raise EnvError(failure_sentence(list(step.tail), "installing the requirements", host.torch))
+        wanted = install[found[0]]
+        bare = unpinned(wanted)
+        if found[1].startswith(NO_RELEASE) and bare.text != wanted.text:
+            # an old pin (numpy==1.19 on Python 3.11): the newest release that installs is worth more than none
+            install[found[0]] = bare
+            relaxed.append(f"{wanted.text} ({wanted.source}) has no release for this Python; {bare.text} was "
+                           "installed instead")
+            report(f"Trying {bare.text} instead of {wanted.text}: {found[1]}")
+            continue
+        install.pop(found[0])
+        left_out.append(Dropped(wanted, found[1]))
+        report(f"Leaving out {wanted.text} ({wanted.source}): {found[1]}")
+        if not install:
+            raise EnvError(f"none of the requirements could be installed ({wanted.text}: {found[1]})")
     missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
-    return _keep_loadable_companions(work, host, cancel, report, missed)
+    return install, left_out, relaxed + _keep_loadable(work, host, cancel, report, missed)
 
 
 def _reachable(url: str) -> bool:
@@ -242,27 +249,33 @@ def _reachable(url: str) -> bool:
     return True
 
 
-def _keep_loadable_companions(work: Path, host: Host, cancel, report, missed: str) -> list[str]:
-    """torchvision/torchaudio that pip put into the environment must load with the app's torch: a build
-    for a CUDA torch does not (its operators are missing) and would stop every trace that imports it, so
-    it is uninstalled and said so. Returns notes for the reader."""
+def _keep_loadable(work: Path, host: Host, cancel, report, missed: str) -> list[str]:
+    """Uninstall what pip put in that is built on torch but does not load with the app's torch (see
+    loadable.py); returns the sentences for the reader."""
+    python, site = str(python_in(work)), _site_packages(work)
+    report("Checking that the packages built on torch load with the app's torch")
+    first = _probe(python, site, cancel)
+    removed: set[str] = set()
     notes = []
-    site = _site_packages(work)
-    for name in sorted(COMPANIONS):
-        if not (site / name).is_dir():
-            continue
-        check = _Step([str(python_in(work)), "-c", f"import {name}"], cancel, None)
-        if check.run() == 0:
-            continue
-        if cancel is not None and cancel.is_set():
-            raise EnvCancelled("cancelled; nothing was kept")
-        _Step([sys.executable, "-m", "pip", "--python", str(python_in(work)), "uninstall", "-y", name],
-              cancel, report).run()
-        note = (f"{name} from the package index does not load with the app's torch {host.torch} (it is built "
-                f"for another torch, most likely a CUDA one){missed}, so it was removed")
+    for family in (True, False):
+        answers = first if family or not removed else _probe(python, site, cancel)
+        uninstall, said = broken_and_notes(answers, family, removed, host.torch, missed)
+        if uninstall:
+            _Step([sys.executable, "-m", "pip", "--python", python, "uninstall", "-y", *uninstall], cancel,
+                  report).run()
+        removed |= {normalize(name) for name in uninstall}
+        notes += said
+    for note in notes:
         report(note)
-        notes.append(note)
     return notes
+
+
+def _probe(python: str, site: Path, cancel) -> dict:
+    step = _Step(probe_command(python, site), cancel, None, timeout=PROBE_TIMEOUT)
+    step.run()
+    if cancel is not None and cancel.is_set():
+        raise EnvCancelled("cancelled; nothing was kept")
+    return parse_probe("\n".join(step.tail))
 
 
 def _raise_unless_cancelled(cancel, sentence: str) -> None:

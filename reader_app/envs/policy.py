@@ -15,7 +15,8 @@ from reader_app.envs.requirements import Found, Wanted
 TORCH_NAMES = {"torch", "pytorch"}
 COMPANIONS = {"torchvision", "torchaudio"}
 # the CUDA stack a GPU torch brings, and other builds of torch itself
-CUDA_NAMES = re.compile(r"^(nvidia-.*|triton|pytorch-triton.*|pytorch-cuda|cuda-python|cuda-.*|cudatoolkit|"
+# nvidia-*-cu12 and friends are CUDA runtimes; nvidia-ml-py (NVML bindings, pure Python) is not
+CUDA_NAMES = re.compile(r"^(nvidia-.*-cu\d+.*|nvidia-.*cuda.*|triton|pytorch-triton.*|pytorch-cuda|cuda-python|cuda-.*|cudatoolkit|"
                         r"cupy-cuda.*|torch-cuda.*|torch-nightly|tensorrt.*)$")
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 

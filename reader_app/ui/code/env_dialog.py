@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -75,14 +75,14 @@ class EnvDialog(QDialog):
 
     def _fill(self) -> None:
         plan = self.plan
-        for wanted in plan.install:
-            QTreeWidgetItem(self.requirements, [wanted.text, wanted.source, "install"])
-        for dropped in plan.dropped:
+        for dropped in plan.dropped:  # first: these are the ones the reader must notice
             item = QTreeWidgetItem(self.requirements, [dropped.wanted.text, dropped.wanted.source,
                                                        f"not installed: {dropped.reason}"])
             for column in range(3):
                 item.setForeground(column, QBrush(DROPPED_INK))
                 item.setToolTip(column, dropped.reason)
+        for wanted in plan.install:
+            QTreeWidgetItem(self.requirements, [wanted.text, wanted.source, "install"])
         self.requirements.resizeColumnToContents(0)
         self.requirements.resizeColumnToContents(1)
         existing = env_for(self.repo)

@@ -61,7 +61,7 @@ class PaperPanels(QObject):
             self.pane.view.scroll_to_rect(page - 1, _Box(x0, y0, x1, y1))
 
     def _on_paper_opened(self, path: Path) -> None:
-        self.session.open_paper(path, self.pane.password)
+        self.session.open_paper(path, self.pane.password, self.pane.paper_id)
         self.outline.clear()
         self.figures.clear()
         self.outline.set_status("Analysing the paper…")

@@ -402,6 +402,7 @@ class MainWindow(QMainWindow):
         for splitter in (self.splitter, self.code_splitter):
             self.settings.register(splitter.objectName(), splitter.sizes,
                                    lambda saved, s=splitter: self._restore_splitter(s, saved))
+            splitter.splitterMoved.connect(lambda *_: self.settings.changed())
 
     def _restore_splitter(self, splitter: QSplitter, saved) -> None:
         if saved:

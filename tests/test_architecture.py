@@ -46,18 +46,21 @@ def test_only_the_trace_package_imports_torch():
 
 def test_starting_the_window_on_the_sample_never_imports_torch_or_mupdf(tmp_path):
     """Start the real GUI (offscreen) on the sample paper and repository, then look at sys.modules:
-    model code runs only in the trace child, and MuPDF only in the render and analysis children."""
+    model code runs only in the trace child, MuPDF only in the render and analysis children, git only
+    in the source worker."""
     out = tmp_path / "window.png"
     script = (
         "import json, sys\n"
         "from reader_app.cli import main\n"
         f"status = main(['--screenshot', {str(out)!r}, '--sample'])\n"
-        "print(json.dumps({'status': status, 'torch': 'torch' in sys.modules, 'mupdf': 'pymupdf' in sys.modules}))\n"
+        "print(json.dumps({'status': status, 'torch': 'torch' in sys.modules, 'mupdf': 'pymupdf' in sys.modules,\n"
+        "                  'git': 'git' in sys.modules}))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                           cwd=REPO_ROOT)
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result == {"status": 0, "torch": False, "mupdf": False}, done.stderr
+    # GitPython neither: the repository's id comes with its scan from the source worker child
+    assert result == {"status": 0, "torch": False, "mupdf": False, "git": False}, done.stderr
     assert out.stat().st_size > 10_000  # a real picture of the window, not an empty file
 
 

@@ -112,3 +112,20 @@ def test_tracing_from_the_code_menu_answers_the_consent_question(qtbot, sample_w
     with qtbot.waitSignal(window.trace.traced, timeout=120_000):
         window.trace.trace_action.trigger()
         assert bar.text() == ""
+
+
+def test_a_dragged_splitter_is_saved_without_closing_the_window(qtbot, sample_window):
+    """A crash after the reader arranged the panes keeps the arrangement (written once the drag rests)."""
+    from reader_app.ui.app.settings import WindowSettings
+
+    window = sample_window
+    window.splitter.moveSplitter(window.splitter.sizes()[0] + 40, 1)  # what a drag of the handle does
+    sizes = window.splitter.sizes()
+    seen: dict = {}
+
+    def saved_sizes():
+        reader = WindowSettings()
+        reader.register("mainSplitter", lambda: None, lambda value: seen.update(value=value))
+        return [int(n) for n in seen.get("value") or []]
+
+    qtbot.waitUntil(lambda: saved_sizes() == sizes, timeout=10_000)

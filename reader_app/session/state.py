@@ -76,10 +76,11 @@ class Session:
     def repo_root(self) -> Path | None:
         return Path(self.repo.root) if self.repo is not None else None
 
-    def open_paper(self, path: Path, password: str | None = None) -> OpenPaper:
-        """A new paper is on screen: its analysis, architecture figure and insights start over."""
+    def open_paper(self, path: Path, password: str | None = None, paper_id: str | None = None) -> OpenPaper:
+        """A new paper is on screen: its analysis, architecture figure and insights start over.
+        `paper_id` when the opener already hashed the file (off the GUI thread)."""
         path = Path(path)
-        self.paper = OpenPaper(path, password, paper_id_for(path))
+        self.paper = OpenPaper(path, password, paper_id or paper_id_for(path))
         self.analysis, self.architecture, self.insights = None, None, None
         self.chosen_architecture = ""
         self.paper_changed.emit(self.paper)
@@ -100,10 +101,11 @@ class Session:
             self.chosen_architecture = label
             self._set_architecture(mine)
 
-    def open_repo(self, info, repo_json: dict | None = None, flow=None) -> None:
-        """A scanned repository is on screen, at its main model; the last trace no longer applies."""
+    def open_repo(self, info, repo_json: dict | None = None, flow=None, repo_id: str | None = None) -> None:
+        """A scanned repository is on screen, at its main model; the last trace no longer applies.
+        `repo_id` when the scan already worked it out (asking git takes a while)."""
         self.repo, self.repo_json = info, repo_json
-        self.repo_id = repo_id_for(info.root)
+        self.repo_id = repo_id or repo_id_for(info.root)
         self.trace, self.flow, self.insights = None, flow, None
         self.model, self.layers = info.main, list(info.layers) if info.main else []
         self._reader_chose_main = False

@@ -5,7 +5,8 @@ here and only plain JSON goes back.
 
 Reads one JSON request on stdin and writes one JSON line on stdout, `{"error": "one sentence"}` when it
 cannot answer. Requests, by "op":
-- "scan": {"root"} -> {"repo": RepoInfo JSON with every model's layers, "flow": the main model's data flow}
+- "scan": {"root"} -> {"repo": RepoInfo JSON with every model's layers, "flow": the main model's data flow,
+  "repo_id": its notes id (origin@commit, or the folder)}
 - "dataflow": {"repo": RepoInfo JSON, "model": {"file", "name"} or null (the main model), "trace":
   TraceResult JSON or null} -> {"flow": DataFlow JSON}
 - "insights": {"pdf", "password", "paper": Paper JSON, "repo": RepoInfo JSON or null} ->
@@ -22,12 +23,14 @@ from reader_app.child_process import skip_mupdf_layout
 
 skip_mupdf_layout()  # before PyMuPDF loads
 from reader_app.repo import RepoError, RepoInfo, scan_repo
+from reader_app.repo.identity import repo_identity
 from reader_app.workflow.dataflow import build_dataflow
 
 
 def scan(request: dict) -> dict:
     info = scan_repo(request["root"])
-    return {"repo": info.to_json(with_layer_table=True), "flow": build_dataflow(info).to_json()}
+    return {"repo": info.to_json(with_layer_table=True), "flow": build_dataflow(info).to_json(),
+            "repo_id": repo_identity(request["root"])}
 
 
 def dataflow(request: dict) -> dict:

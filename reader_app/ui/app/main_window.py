@@ -5,7 +5,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar,
+                               QWidget)
 
 from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.session = Session()
         self.settings = WindowSettings(parent=self)
         self.settings.preferences_changed.connect(self._apply_preferences)
+        # the style and palette before any widget exists: set later, they would re-polish every one
+        apply_theme(QApplication.instance(), self.settings.get("view/theme"))
         self.setAcceptDrops(True)
         self.setMinimumSize(SIDEBAR_MIN + 2 * PANE_MIN + 20, 560)
         self._build_panes()
@@ -411,6 +414,7 @@ class MainWindow(QMainWindow):
         for splitter in (self.splitter, self.code_splitter):
             self.settings.register(splitter.objectName(), splitter.sizes,
                                    lambda saved, s=splitter: self._restore_splitter(s, saved))
+            splitter.splitterMoved.connect(lambda *_: self.settings.changed())
 
     def _restore_splitter(self, splitter: QSplitter, saved) -> None:
         if saved:

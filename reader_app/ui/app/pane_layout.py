@@ -27,6 +27,7 @@ class SidebarToggle(QObject):
         self.action.setStatusTip(tip)
         self.action.toggled.connect(self._show)
         settings.register("sidebar_shown", self.action.isChecked, self._restore)
+        self.action.toggled.connect(lambda _shown: settings.changed())
 
     def _restore(self, saved) -> None:
         self.action.setChecked(saved is None or str(saved).lower() not in ("false", "0"))

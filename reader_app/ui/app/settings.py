@@ -2,7 +2,8 @@
 
 Preferences (theme, zoom, colour, tracing, clone folder, code view), the recent papers, the last session
 and the window's own layout (geometry, splitters) are read and written here and nowhere else. Parts of the
-window register a saver for their layout; `save()` asks each and writes the file once. The reader's work
+window register a saver for their layout; `save()` asks each and writes the file once, at exit and a
+moment after a part says its layout `changed()` (so a crash keeps how the reader arranged the window). The reader's work
 lives in the notes store; this is only how the window was left and how the reader likes it.
 """
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from reader_app.paths import data_dir
 
 MAX_RECENT = 10
+AUTOSAVE_DELAY_MS = 2000  # a splitter dragged about is written once, after it comes to rest
 
 # key -> default; the default's type is the value's type (an INI file hands back strings)
 PREFERENCES: dict[str, Any] = {
@@ -55,6 +57,8 @@ class WindowSettings(QObject):
         super().__init__(parent)
         self._file = QSettings(str(path or data_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._savers: dict[str, Callable[[], Any]] = {}
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.save)
 
     # ----- preferences -------------------------------------------------------------------------------
     def get(self, key: str) -> Any:
@@ -108,7 +112,12 @@ class WindowSettings(QObject):
         self._savers[name] = save
         restore(self._file.value(f"window/{name}"))
 
+    def changed(self) -> None:
+        """A registered part's layout changed: it is written shortly."""
+        self._autosave.start()
+
     def save(self) -> None:
+        self._autosave.stop()
         for name, save in self._savers.items():
             self._file.setValue(f"window/{name}", save())
         self._file.sync()

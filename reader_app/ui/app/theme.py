@@ -47,11 +47,17 @@ def dark_palette() -> QPalette:
 
 
 def apply_theme(app: QApplication, choice: str) -> str:
-    """Apply "system", "light" or "dark"; returns the theme actually shown ("light" or "dark")."""
+    """Apply "system", "light" or "dark"; returns the theme actually shown ("light" or "dark").
+
+    A style or palette already in place is not set again: each setting re-polishes every widget, which
+    was a third of the window's construction when applied twice at start-up."""
     global _current
-    app.setStyle(QStyleFactory.create("Fusion"))
+    if app.style().name().lower() != "fusion":
+        app.setStyle(QStyleFactory.create("Fusion"))
     dark = choice == "dark" or (choice == "system" and system_prefers_dark())
-    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    palette = dark_palette() if dark else app.style().standardPalette()
+    if app.palette() != palette:
+        app.setPalette(palette)
     _current = "dark" if dark else "light"
     return _current
 

@@ -179,6 +179,8 @@ class CodeView(QPlainTextEdit):
         from pygments.lexers.python import PythonLexer
         from pygments.util import ClassNotFound
 
+        if path.suffix in (".py", ".pyi"):  # most of a PyTorch repository: no lookup through every lexer
+            return PythonLexer(stripnl=False, ensurenl=False)  # (whose first run scans the installed plugins)
         try:
             return get_lexer_for_filename(path.name, stripnl=False, ensurenl=False)
         except ClassNotFound:

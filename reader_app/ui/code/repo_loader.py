@@ -16,7 +16,8 @@ SCAN_TIMEOUT_S = 300
 class RepoLoader(QObject):
     """Attributes:
         repo_json: the last scan as JSON (RepoInfo with every model's layers), for later questions to
-            the worker about the same repository; flow: the main model's DataFlow, without shapes.
+            the worker about the same repository; flow: the main model's DataFlow, without shapes;
+        repo_id: its notes id, worked out in the same child (git is never asked on the GUI thread).
 
     Signals: loaded(RepoInfo); failed(str) with one sentence for the reader.
     """
@@ -28,6 +29,7 @@ class RepoLoader(QObject):
         super().__init__(parent)
         self.repo_json: dict | None = None
         self.flow: DataFlow | None = None
+        self.repo_id: str | None = None
         self._root: Path | None = None
         self._request = SourceRequest(SCAN_TIMEOUT_S, self)
         self._request.answered.connect(self._on_answer)
@@ -40,6 +42,7 @@ class RepoLoader(QObject):
     def _on_answer(self, answer: dict) -> None:
         self.repo_json = answer["repo"]
         self.flow = DataFlow.from_json(answer["flow"])
+        self.repo_id = answer.get("repo_id")
         self.loaded.emit(RepoInfo.from_json(answer["repo"]))
 
     def _on_failed(self, message: str) -> None:

@@ -82,7 +82,7 @@ class RepoPanels(QObject):
     def _on_loaded(self, info) -> None:
         self._history = []
         self.code_pane.set_root(Path(info.root))
-        self.session.open_repo(info, self.loader.repo_json, self.loader.flow)
+        self.session.open_repo(info, self.loader.repo_json, self.loader.flow, self.loader.repo_id)
         self.tree.set_repo(info)
         if info.main is not None:
             self._app_is_opening = True

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QIntValidator, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from reader_app.notes.ids import paper_id_for
 from reader_app.paper.render_client import (RenderServer, RenderServerDied, RenderServerHung, give_back, take_server,
                                            warm_spare)
 from reader_app.ui.common.background import BackgroundTask
@@ -23,9 +24,16 @@ OPEN_TIMEOUT_S = 30.0
 
 
 def _open_on_server(server: RenderServer, path: Path, password: str | None) -> dict:
-    """Runs on a pool thread, waiting on the server's pipe: its reply, or a sentence for what went wrong."""
+    """Runs on a pool thread, waiting on the server's pipe: its reply, or a sentence for what went wrong.
+    An open paper's reply carries its notes id too (hashing a 50 MB scan must not hold up the window)."""
     try:
-        return server.open(str(path), password, timeout=OPEN_TIMEOUT_S)
+        reply = server.open(str(path), password, timeout=OPEN_TIMEOUT_S)
+        if not reply.get("error"):
+            try:
+                reply["paper_id"] = paper_id_for(path)
+            except OSError as error:  # gone or unreadable since the server opened it
+                return {"error": f"{path.name} could not be read: {error.strerror or error}.", "needs_password": False}
+        return reply
     except RenderServerHung:
         return {"error": f"{path.name} took too long to open (over {OPEN_TIMEOUT_S:g} s); the PDF reader was "
                          "stopped.", "needs_password": False}
@@ -81,6 +89,7 @@ class PaperPane(QWidget):
         super().__init__(parent)
         self.path: Path | None = None
         self.password: str | None = None
+        self.paper_id = ""  # the open paper's notes id (the sha256 of its bytes)
         self._pending: Path | None = None
         self._opening: tuple[BackgroundTask, RenderServer] | None = None
         layout = QVBoxLayout(self)
@@ -171,6 +180,7 @@ class PaperPane(QWidget):
         self.find_bar.hide()
         self.path = path
         self.password = password
+        self.paper_id = reply["paper_id"]
         self.view.set_document(path, [tuple(size) for size in reply["pages"]], password, server)
         self._update_page_box(0)
         self.paper_opened.emit(path)
@@ -183,6 +193,7 @@ class PaperPane(QWidget):
         self.cancel_open()
         self.view.clear()
         self.path = None
+        self.paper_id = ""
 
     # ----- navigation and search -----------------------------------------------------------------
     def _update_page_box(self, page: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QProgressBar, QStatusBar
 
@@ -16,6 +16,10 @@ from reader_app.ui.paper.outline_panel import OutlinePanel
 from reader_app.ui.paper.paper_analysis import PaperAnalysis
 from reader_app.ui.paper.paper_pane import PaperPane
 from reader_app.ui.paper.tag_bands import tag_band_painter
+
+# The analysis child starts once the first page is on screen (its start-up would compete for the CPU with
+# the page being rendered and painted), or after this long when no page gets painted (a hidden window).
+ANALYSIS_WAIT_MS = 400
 
 
 class PaperPanels(QObject):
@@ -46,6 +50,10 @@ class PaperPanels(QObject):
         status_bar.addPermanentWidget(self.progress)
         pane.view.overlay_painters.append(tag_band_painter(lambda: self.session.analysis))
         pane.paper_opened.connect(self._on_paper_opened)
+        self._analysis_due: tuple | None = None
+        self._analysis_wait = QTimer(self, singleShot=True, interval=ANALYSIS_WAIT_MS)
+        self._analysis_wait.timeout.connect(self._start_analysis)
+        pane.view.first_page_painted.connect(self._start_analysis)
         self.analysis.progressed.connect(self._on_progress)
         self.analysis.ready.connect(self._on_ready)
         self.analysis.failed.connect(self._on_failed)
@@ -78,6 +86,8 @@ class PaperPanels(QObject):
 
     def shutdown(self) -> None:
         self._disconnect()
+        self._analysis_wait.stop()
+        self._analysis_due = None
         self.analysis.cancel()
 
     def _go_to(self, page: int, bbox) -> None:
@@ -88,7 +98,7 @@ class PaperPanels(QObject):
             self.pane.view.scroll_to_rect(page - 1, _Box(x0, y0, x1, y1))
 
     def _on_paper_opened(self, path: Path) -> None:
-        self.session.open_paper(path, self.pane.password)
+        self.session.open_paper(path, self.pane.password, self.pane.paper_id)
         self.outline.clear()
         self.figures.clear()
         for action in self.citation_actions.values():
@@ -97,7 +107,16 @@ class PaperPanels(QObject):
         self.figures.set_status("Finding figures and tables…")
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.analysis.analyse(path, self.pane.password)
+        self.analysis.cancel()  # the last paper's, if it still runs
+        self._analysis_due = (path, self.pane.password)
+        self._analysis_wait.start()
+
+    def _start_analysis(self) -> None:
+        self._analysis_wait.stop()
+        if self._analysis_due is not None:
+            path, password = self._analysis_due
+            self._analysis_due = None
+            self.analysis.analyse(path, password)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)

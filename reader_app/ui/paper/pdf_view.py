@@ -71,7 +71,9 @@ class PdfView(QAbstractScrollArea):
         self.horizontalScrollBar().valueChanged.connect(lambda _: self.viewport().update())
 
     def apply_theme(self) -> None:
-        self.viewport().setStyleSheet(f"background: {theme.colours()['pdf_background']};")
+        css = f"background: {theme.colours()['pdf_background']};"
+        if self.viewport().styleSheet() != css:  # setting it again re-polishes the view for nothing
+            self.viewport().setStyleSheet(css)
 
     # ----- document -------------------------------------------------------------------------
     def set_document(self, path: Path, page_sizes: list[tuple[float, float]], password: str | None = None,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from reader_app.session import Session
 from reader_app.translate import check_exercise, exercise_prompt, exercise_target, worked_answer
@@ -86,22 +86,32 @@ class ExerciseView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.answer_button)
         column.addLayout(buttons)
-        self.results = status_label("Write the model above, then press Check.", bottom)
+        scroll = QScrollArea(bottom)  # the verdicts scroll; the editor keeps its room
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget(scroll)
+        inner_column = QVBoxLayout(inner)
+        inner_column.setContentsMargins(0, 0, 4, 0)
+        self.results = status_label("Write the model above, then press Check.", inner)
         self.results.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.results.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        column.addWidget(self.results)
-        self.answer = QPlainTextEdit(bottom)
+        inner_column.addWidget(self.results)
+        self.answer = QPlainTextEdit(inner)
         self.answer.setObjectName("workedAnswer")
         self.answer.setReadOnly(True)
         self.answer.setFont(font)
-        self.answer.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.answer.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # read whole, never sideways
+        self.answer.setMinimumHeight(140)
         self.answer.hide()
-        column.addWidget(self.answer, 1)
-        column.addStretch(0)
+        inner_column.addWidget(self.answer)
+        inner_column.addStretch(1)
+        scroll.setWidget(inner)
+        column.addWidget(scroll, 1)
         splitter.addWidget(self.editor)
         splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
 
     def shutdown(self) -> None:

@@ -58,6 +58,14 @@ class TranslateController(QObject):
         self.view.js_line_clicked.connect(self.js_line_clicked)
         self.view.torch_line_clicked.connect(self.torch_line_clicked)
         self._disconnect = [session.repo_changed.connect(lambda _info: self.reset())]
+        settings.preferences_changed.connect(self._apply_wrap)
+        self._apply_wrap(["view/wrap_code"])
+
+    def _apply_wrap(self, keys) -> None:
+        """Long lines wrap here as they do in the PyTorch tab (the reader's View ▸ Wrap choice)."""
+        if "view/wrap_code" in keys:
+            for view in (self.view.torch_view, self.view.js_view):
+                view.set_wrap(bool(self.settings.get("view/wrap_code")))
 
     def shutdown(self) -> None:
         self.cancel()

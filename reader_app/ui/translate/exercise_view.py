@@ -86,7 +86,7 @@ class ExerciseView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.answer_button)
         column.addLayout(buttons)
-        scroll = QScrollArea(bottom)  # the verdicts scroll; the editor keeps its room
+        self.scroll = scroll = QScrollArea(bottom)  # the verdicts scroll; the editor keeps its room
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -210,6 +210,9 @@ class ExerciseView(QWidget):
         if showing:
             self.answer.setPlainText(worked_answer(self.target))
         self.answer.setVisible(showing)
+        if showing:
+            self.scroll.widget().adjustSize()
+            self.scroll.ensureWidgetVisible(self.answer, 0, 0)
         self.answer_button.setText("Hide Worked Answer" if showing else "Show Worked Answer")
 
     def _set_busy(self, busy: bool, text: str = "") -> None:

@@ -310,8 +310,7 @@ def _layer_note(layer) -> str:
     key = "custom" if layer.custom else key if key in NOTES else "data flow"
     source = f"{layer.torch_module} ({layer.torch_kind})" if layer.torch_module else layer.torch_kind
     where = f" — {layer.file}:{layer.line}" if layer.file and layer.line else ""
-    change = f"<br>Changed on the way: {_html(layer.convention)}." if layer.convention else ""
     made = f"custom.{layer.class_name} (a custom layer in layers.js)" if layer.custom else \
         f"tf.layers.{layer.class_name[0].lower()}{layer.class_name[1:]}"
-    return (f"<b>{_html(layer.name)}</b> · {made} from {_html(source)}{where}{change}<br>"
+    return (f"<b>{_html(layer.name)}</b> · {made} from {_html(source)}{where}<br>"
             + _note(key))

@@ -197,7 +197,8 @@ class TranslationView(QWidget):
         wanted = Qt.Orientation.Horizontal if self.width() >= SIDE_BY_SIDE_MIN else Qt.Orientation.Vertical
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
-            self.splitter.setSizes([1, 1])
+            # stacked, model.js (the longer text, read line by line) gets the larger share
+            self.splitter.setSizes([1, 1] if wanted == Qt.Orientation.Horizontal else [2, 3])
 
 
 def _escape(text: str) -> str:

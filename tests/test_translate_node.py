@@ -120,3 +120,53 @@ def test_small_gpt_with_tied_weights_and_last_position_output_matches(tmp_path):
     assert "activation: 'gelu'" in result.model_js  # nn.GELU() is the exact (erf) form
     assert any("tied" in note and "lm_head" in note for note in result.notes)
     assert result.inputs == [("idx", [None, 9], "int32")]
+
+
+HAND_WRITTEN_NORMS = '''
+    """A block written by hand, as tutorials do: LayerNorm from mean and var, a tanh GELU with a 0-d
+    tensor constant, and a std-normalised output."""
+    import torch
+    import torch.nn as nn
+
+
+    class Norm(nn.Module):
+        def __init__(self, dim):
+            super().__init__()
+            self.eps = 1e-5
+            self.scale = nn.Parameter(torch.ones(dim))
+            self.shift = nn.Parameter(torch.zeros(dim))
+
+        def forward(self, x):
+            mean = x.mean(dim=-1, keepdim=True)
+            var = x.var(dim=-1, keepdim=True, unbiased=False)
+            return self.scale * (x - mean) / torch.sqrt(var + self.eps) + self.shift
+
+
+    class Gelu(nn.Module):
+        def forward(self, x):
+            return 0.5 * x * (1 + torch.tanh(torch.sqrt(torch.tensor(2.0 / torch.pi)) * (x + 0.044715 * x ** 3)))
+
+
+    class Block(nn.Module):
+        def __init__(self, dim=12):
+            super().__init__()
+            self.norm = Norm(dim)
+            self.fc = nn.Linear(dim, dim)
+            self.act = Gelu()
+
+        def forward(self, x):
+            h = self.act(self.fc(self.norm(x)))
+            return h / (h.std(dim=-1, keepdim=True) + 1.0)
+'''
+
+
+def test_hand_written_layer_norm_variance_and_tensor_constants_match(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "norms", HAND_WRITTEN_NORMS)
+    checkpoint = make_checkpoint(model, tmp_path / "trained.pt", class_name="Block")
+    result, check = translate_checked(model, tmp_path / "out", inputs=["x=2,5,12"], checkpoint=str(checkpoint),
+                                      class_name="Block")
+    _passes(check)
+    assert not result.problems
+    ops = {layer.config.get("op") for layer in result.layers if layer.class_name == "Reduce"}
+    assert {"mean", "var", "std"} <= ops

@@ -67,7 +67,7 @@ def _both_dynamic(ctx, op, left, right):
 def _with_weight(ctx, op, tensor, other, reverse: bool):
     vid = other["v"]
     value = ctx.value(vid)
-    shape = ctx.shape(vid)
+    shape = list(ctx.shape(vid)) or [1]  # a 0-d constant (torch.tensor(2.0)) broadcasts as one value
     rank = len(ctx.shape(tensor["v"]))
     if len(shape) == rank and shape and shape[0] not in (1,):
         raise Untranslatable("it combines the input with a constant sized by the batch")
@@ -149,6 +149,29 @@ def reduce(ctx, op):
     name = {"amax": "max", "amin": "min"}.get(op.name, op.name)
     ctx.add(op, "Reduce", {"op": name, "axis": tf_axes, "keepDims": keep}, [ctx.ref(op.args[0], perm or "torch")],
             custom=True, perm=perm, construct="reduction")
+
+
+@operation("var", "std")
+def variance(ctx, op):
+    """x.var(dim, unbiased=False, keepdim=True) (a hand-written LayerNorm): the Reduce layer with the
+    correction PyTorch applies (n - 1 by default, n with unbiased=False or correction=0)."""
+    dims = literal(op.arg(1, "dim"))
+    second = literal(op.args[2]) if len(op.args) > 2 else None
+    keep = bool(literal(op.kwargs.get("keepdim", op.args[3] if len(op.args) > 3 else False)))
+    if second is not None or "unbiased" in op.kwargs:  # the older (dim, unbiased, keepdim) form
+        correction = int(bool(literal(op.kwargs.get("unbiased", second))))
+    else:
+        correction = literal(op.kwargs.get("correction", 1))
+    rank = len(ctx.shape(op.args[0]["v"]))
+    if dims is None or (isinstance(dims, list) and not dims):
+        raise Untranslatable(f"{op.raw} over every dimension, batch included")
+    axes = sorted(d % rank for d in (dims if isinstance(dims, list) else [dims]))
+    if 0 in axes:
+        raise Untranslatable(f"{op.raw} over the batch dimension")
+    perm = ctx.perm_of(op.args[0]) if keep else None
+    tf_axes = [perm.index(a) for a in axes] if perm else axes
+    ctx.add(op, "Reduce", {"op": op.name, "axis": tf_axes, "keepDims": keep, "correction": float(correction)},
+            [ctx.ref(op.args[0], perm or "torch")], custom=True, perm=perm, construct="reduction")
 
 
 @operation("matmul")

@@ -163,7 +163,10 @@ class TranslateController(QObject):
         main = root / translation.file
         self.view.show_code(main, _read(main), f"PyTorch · {translation.file}", translation.model_js,
                             f"TF.js · model.js{' + layers.js' if translation.layers_js else ''}")
-        self.view.set_problems([p.text() for p in translation.problems])
+        counts: dict[str, int] = {}
+        for problem in translation.problems:  # a block called in a loop repeats its line: say it once
+            counts[problem.text()] = counts.get(problem.text(), 0) + 1
+        self.view.set_problems([text + (f" ({n} times)" if n > 1 else "") for text, n in counts.items()])
         self.view.set_ready(True)
         self.view.set_note(_note("constructor"))
         text = f"<b>{translation.summary()}</b>"

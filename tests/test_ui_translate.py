@@ -165,6 +165,20 @@ def test_without_node_the_translation_is_shown_and_the_tab_says_how_to_enable_th
     assert "tf.layers.dense" in controller.view.js_view.toPlainText()
 
 
+def test_a_translation_is_cancelled_at_once_and_leaves_no_process(qtbot, window):
+    open_repo(qtbot, window, sample_repo())
+    controller = window.translate.controller
+    window.translate.show_tab("tfjs")
+    qtbot.mouseClick(controller.view.translate_button, Qt.MouseButton.LeftButton)
+    assert controller.view.cancel_button.isVisible() and not controller.view.translate_button.isEnabled()
+    qtbot.wait(300)  # the tracing child has started
+    qtbot.mouseClick(controller.view.cancel_button, Qt.MouseButton.LeftButton)
+    assert shown(controller.view.status) == "Cancelled."
+    assert controller.view.translate_button.isEnabled() and not controller.view.cancel_button.isVisible()
+    qtbot.wait(500)
+    assert controller.translation is None and controller.view.js_view.toPlainText() == ""
+
+
 def test_a_model_that_cannot_run_is_one_sentence_in_the_tab(qtbot, window, tmp_path):
     write_repo(tmp_path / "repo", '''
         import torch.nn as nn
@@ -261,6 +275,10 @@ def test_questions_from_the_trace_are_answered_in_the_steps_page(qtbot, window):
     compresses.set_answer("bottleneck.0")
     qtbot.mouseClick(compresses.check_button, Qt.MouseButton.LeftButton)
     assert "Right:" in shown(compresses.verdict)
+    compresses.verdict.linkActivated.emit("show")  # "Show in the code": the PyTorch tab, at the layer's line
+    view = window.code_pane.view
+    assert window.translate.code_tabs.currentWidget() is window.code_pane
+    assert (view.path.name, view.current_line()) == ("model.py", compresses.question.where[1])
 
     returns = kinds["returns"]
     returns.set_answer("(batch, 7, 5)")

@@ -14,9 +14,9 @@ from reader_app.ui.common.widgets import status_label
 class QuestionRow(QFrame):
     """One question: its text, an answer field (a list to pick from for "which layer"), Check and the verdict."""
 
-    def __init__(self, question, parent: QWidget | None = None):
+    def __init__(self, question, show_place=None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.question = question
+        self.question, self._show_place = question, show_place
         self.setObjectName("questionRow")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -43,7 +43,8 @@ class QuestionRow(QFrame):
         layout.addLayout(row)
         self.verdict = QLabel(self)
         self.verdict.setWordWrap(True)
-        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.verdict.linkActivated.connect(self._go)
         self.verdict.hide()
         layout.addWidget(self.verdict)
 
@@ -59,10 +60,16 @@ class QuestionRow(QFrame):
     def check(self):
         verdict = check_answer(self.question, self.answer_text())
         colour = "#1a7f37" if verdict.ok else "#cf222e"
+        file, line = self.question.where
+        link = f" <a href='show'>Show in the code</a>" if file and line and self._show_place else ""
         self.verdict.setText(f"<span style='color:{colour}'>{'✓' if verdict.ok else '✗'}</span> "
-                             f"{_html(verdict.message)}.")
+                             f"{_html(verdict.message)}.{link}")
         self.verdict.show()
         return verdict
+
+    def _go(self, _href: str) -> None:
+        file, line = self.question.where
+        self._show_place(file, line)
 
 
 class QuestionsPanel(QWidget):
@@ -109,7 +116,7 @@ class QuestionsPanel(QWidget):
         self.rows = []
         questions = questions_for(trace) if trace is not None else []
         for question in questions:
-            row = QuestionRow(question, self)
+            row = QuestionRow(question, lambda file, line: self.session.navigate.to_code(file, line, True), self)
             self._rows_layout.addWidget(row)
             self.rows.append(row)
         if questions:

@@ -170,3 +170,39 @@ def test_hand_written_layer_norm_variance_and_tensor_constants_match(tmp_path):
     assert not result.problems
     ops = {layer.config.get("op") for layer in result.layers if layer.class_name == "Reduce"}
     assert {"mean", "var", "std"} <= ops
+
+
+PADDING_MASK = '''
+    """Attention over tokens with a padding mask built in forward() from the token ids (id 0 is padding),
+    the way translation models build theirs: (x != pad).unsqueeze(1), then masked_fill(mask == 0, ...)."""
+    import torch
+    import torch.nn as nn
+
+
+    class PaddedAttention(nn.Module):
+        def __init__(self, vocab=20, dim=8):
+            super().__init__()
+            self.embed = nn.Embedding(vocab, dim)
+            self.out = nn.Linear(dim, 3)
+
+        def forward(self, x):
+            h = self.embed(x)
+            mask = (x != 0).unsqueeze(1)
+            scores = (h @ h.transpose(1, 2)) / 4.0
+            scores = scores.masked_fill(mask == 0, -10000.0)
+            return self.out(torch.softmax(scores, dim=-1) @ h)
+'''
+
+
+def test_a_padding_mask_computed_from_the_tokens_matches(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "padded", PADDING_MASK)
+    checkpoint = make_checkpoint(model, tmp_path / "trained.pt")
+    result, check = translate_checked(model, tmp_path / "out", inputs=["x=2,9:long"], checkpoint=str(checkpoint))
+    from reader_app.translate.reference import read_reference
+
+    (_, tokens), = read_reference(str(tmp_path / "out"))[0]
+    assert (tokens == 0).any() and (tokens != 0).any()  # the mask both hides and keeps positions
+    _passes(check)
+    compares = [l for l in result.layers if l.class_name == "ScalarOp" and l.config["op"] in ("notEqual", "equal")]
+    assert len(compares) == 2

@@ -151,6 +151,23 @@ def reduce(ctx, op):
             custom=True, perm=perm, construct="reduction")
 
 
+COMPARISONS = {"eq": "equal", "ne": "notEqual", "lt": "less", "gt": "greater", "le": "lessEqual",
+               "ge": "greaterEqual"}
+
+
+@operation(*COMPARISONS)
+def compare(ctx, op):
+    """mask == 0 (building an attention mask from an input): 1 where true, 0 where false; masked_fill and
+    where read any non-zero as true, as PyTorch reads True."""
+    left, right = op.args[0], op.arg(1, "other")
+    number = scalar(right)
+    if not ctx.dynamic(left) or number is None:
+        raise Untranslatable(f"{op.raw} between two tensors (only a tensor against a number is translated)")
+    ctx.add(op, "ScalarOp", {"op": COMPARISONS[op.name], "value": number_text(number), "reverse": False},
+            [ctx.ref(left, "any")], custom=True, perm=ctx.perm_of(left), construct="masking",
+            convention="the comparison gives 1 where true and 0 where false (a float mask)")
+
+
 @operation("var", "std")
 def variance(ctx, op):
     """x.var(dim, unbiased=False, keepdim=True) (a hand-written LayerNorm): the Reduce layer with the

@@ -191,6 +191,17 @@ PADDING_MASK = '''
             scores = (h @ h.transpose(1, 2)) / 4.0
             scores = scores.masked_fill(mask == 0, -10000.0)
             return self.out(torch.softmax(scores, dim=-1) @ h)
+
+
+    class PaddedCausalAttention(PaddedAttention):
+        """A decoder's mask: padding and the future both hidden (pad_mask & tril)."""
+
+        def forward(self, x):
+            h = self.embed(x)
+            causal = torch.tril(torch.ones(x.shape[1], x.shape[1])).bool()
+            mask = (x != 0).unsqueeze(1) & causal
+            scores = (h @ h.transpose(1, 2)).masked_fill(mask == 0, -10000.0)
+            return self.out(torch.softmax(scores, dim=-1) @ h)
 '''
 
 
@@ -206,3 +217,8 @@ def test_a_padding_mask_computed_from_the_tokens_matches(tmp_path):
     _passes(check)
     compares = [l for l in result.layers if l.class_name == "ScalarOp" and l.config["op"] in ("notEqual", "equal")]
     assert len(compares) == 2
+
+    result, check = translate_checked(model, tmp_path / "causal", inputs=["x=2,9:long"], checkpoint=str(checkpoint),
+                                      class_name="PaddedCausalAttention")
+    _passes(check)
+    assert any(l.config.get("op") == "and" for l in result.layers)

@@ -24,7 +24,7 @@ def number_text(value: float):
     return value
 
 
-@operation("add", "sub", "mul", "div", "pow")
+@operation("add", "sub", "mul", "div", "pow", "and", "or")
 def binary(ctx, op):
     left, right = op.args[0], op.arg(1, "other", op.arg(1, "exponent"))
     if op.swapped:

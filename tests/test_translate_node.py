@@ -222,3 +222,31 @@ def test_a_padding_mask_computed_from_the_tokens_matches(tmp_path):
                                       class_name="PaddedCausalAttention")
     _passes(check)
     assert any(l.config.get("op") == "and" for l in result.layers)
+
+
+STACKED_GRU = '''
+    import torch.nn as nn
+
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Linear(6, 12)
+            self.rnn = nn.GRU(12, 16, num_layers=2, batch_first=True)
+            self.head = nn.Linear(16, 3)
+
+        def forward(self, x):
+            h, _ = self.rnn(self.embed(x))
+            return self.head(h)
+'''
+
+
+def test_a_stacked_gru_matches_with_pytorchs_reset_gate(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "gru", STACKED_GRU)
+    checkpoint = make_checkpoint(model, tmp_path / "trained.pt")
+    result, check = translate_checked(model, tmp_path / "out", inputs=["x=2,5,6"], checkpoint=str(checkpoint))
+    _passes(check)
+    grus = [l for l in result.layers if l.class_name == "TorchGRU"]
+    assert [l.name for l in grus] == ["rnn.l0", "rnn.l1"] and all(l.custom for l in grus)
+    assert "reset gate after the recurrent product" in grus[0].convention

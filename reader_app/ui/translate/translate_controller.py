@@ -20,8 +20,6 @@ from reader_app.ui.common.background import BackgroundTask, TaskSlot
 from reader_app.ui.translate.linking import LineLinks
 from reader_app.ui.translate.translation_view import TranslationView
 
-CONSENT_KEY = "trace_consent:"  # the same consent as tracing: both run the model's code
-
 
 class TranslateController(QObject):
     """Runs translations of the session's main model and shows them in a TranslationView.
@@ -91,7 +89,6 @@ class TranslateController(QObject):
         if request is None:
             self.view.message_bar.show_message("Open a repository with a PyTorch model to translate it.", "info")
             return
-        self.store.set_setting(CONSENT_KEY + self.session.repo_id, True)  # asked for by the reader
         self.cancel()
         self.view.message_bar.hide()
         self._drop_files()

@@ -102,6 +102,7 @@ class QuestionsPanel(QWidget):
         self._rows_layout = QVBoxLayout()
         self._rows_layout.setSpacing(2)
         layout.addLayout(self._rows_layout)
+        layout.addStretch(1)  # the questions stay together at the top, however tall the page
         self._disconnect = [session.trace_changed.connect(self.show_trace),
                             session.repo_changed.connect(lambda _info: self.show_trace(None))]
 

@@ -46,6 +46,7 @@ class TranslateTabs(QObject):
         self.steps_page.addWidget(scroll)
         self.steps_page.setStretchFactor(0, 3)
         self.steps_page.setStretchFactor(1, 2)
+        self.steps_page.setSizes([550, 450])  # scaled to the page: the questions get a good share from the start
         # a place in the code asked for elsewhere (a question, the exercise's link) is in the PyTorch tab
         self._disconnect = session.navigate.code_place.connect(lambda *_place: self.show_tab("pytorch"))
 

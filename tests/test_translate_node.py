@@ -120,3 +120,133 @@ def test_small_gpt_with_tied_weights_and_last_position_output_matches(tmp_path):
     assert "activation: 'gelu'" in result.model_js  # nn.GELU() is the exact (erf) form
     assert any("tied" in note and "lm_head" in note for note in result.notes)
     assert result.inputs == [("idx", [None, 9], "int32")]
+
+
+HAND_WRITTEN_NORMS = '''
+    """A block written by hand, as tutorials do: LayerNorm from mean and var, a tanh GELU with a 0-d
+    tensor constant, and a std-normalised output."""
+    import torch
+    import torch.nn as nn
+
+
+    class Norm(nn.Module):
+        def __init__(self, dim):
+            super().__init__()
+            self.eps = 1e-5
+            self.scale = nn.Parameter(torch.ones(dim))
+            self.shift = nn.Parameter(torch.zeros(dim))
+
+        def forward(self, x):
+            mean = x.mean(dim=-1, keepdim=True)
+            var = x.var(dim=-1, keepdim=True, unbiased=False)
+            return self.scale * (x - mean) / torch.sqrt(var + self.eps) + self.shift
+
+
+    class Gelu(nn.Module):
+        def forward(self, x):
+            return 0.5 * x * (1 + torch.tanh(torch.sqrt(torch.tensor(2.0 / torch.pi)) * (x + 0.044715 * x ** 3)))
+
+
+    class Block(nn.Module):
+        def __init__(self, dim=12):
+            super().__init__()
+            self.norm = Norm(dim)
+            self.fc = nn.Linear(dim, dim)
+            self.act = Gelu()
+
+        def forward(self, x):
+            h = self.act(self.fc(self.norm(x)))
+            return h / (h.std(dim=-1, keepdim=True) + 1.0)
+'''
+
+
+def test_hand_written_layer_norm_variance_and_tensor_constants_match(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "norms", HAND_WRITTEN_NORMS)
+    checkpoint = make_checkpoint(model, tmp_path / "trained.pt", class_name="Block")
+    result, check = translate_checked(model, tmp_path / "out", inputs=["x=2,5,12"], checkpoint=str(checkpoint),
+                                      class_name="Block")
+    _passes(check)
+    assert not result.problems
+    ops = {layer.config.get("op") for layer in result.layers if layer.class_name == "Reduce"}
+    assert {"mean", "var", "std"} <= ops
+
+
+PADDING_MASK = '''
+    """Attention over tokens with a padding mask built in forward() from the token ids (id 0 is padding),
+    the way translation models build theirs: (x != pad).unsqueeze(1), then masked_fill(mask == 0, ...)."""
+    import torch
+    import torch.nn as nn
+
+
+    class PaddedAttention(nn.Module):
+        def __init__(self, vocab=20, dim=8):
+            super().__init__()
+            self.embed = nn.Embedding(vocab, dim)
+            self.out = nn.Linear(dim, 3)
+
+        def forward(self, x):
+            h = self.embed(x)
+            mask = (x != 0).unsqueeze(1)
+            scores = (h @ h.transpose(1, 2)) / 4.0
+            scores = scores.masked_fill(mask == 0, -10000.0)
+            return self.out(torch.softmax(scores, dim=-1) @ h)
+
+
+    class PaddedCausalAttention(PaddedAttention):
+        """A decoder's mask: padding and the future both hidden (pad_mask & tril)."""
+
+        def forward(self, x):
+            h = self.embed(x)
+            causal = torch.tril(torch.ones(x.shape[1], x.shape[1])).bool()
+            mask = (x != 0).unsqueeze(1) & causal
+            scores = (h @ h.transpose(1, 2)).masked_fill(mask == 0, -10000.0)
+            return self.out(torch.softmax(scores, dim=-1) @ h)
+'''
+
+
+def test_a_padding_mask_computed_from_the_tokens_matches(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "padded", PADDING_MASK)
+    checkpoint = make_checkpoint(model, tmp_path / "trained.pt")
+    result, check = translate_checked(model, tmp_path / "out", inputs=["x=2,9:long"], checkpoint=str(checkpoint))
+    from reader_app.translate.reference import read_reference
+
+    (_, tokens), = read_reference(str(tmp_path / "out"))[0]
+    assert (tokens == 0).any() and (tokens != 0).any()  # the mask both hides and keeps positions
+    _passes(check)
+    compares = [l for l in result.layers if l.class_name == "ScalarOp" and l.config["op"] in ("notEqual", "equal")]
+    assert len(compares) == 2
+
+    result, check = translate_checked(model, tmp_path / "causal", inputs=["x=2,9:long"], checkpoint=str(checkpoint),
+                                      class_name="PaddedCausalAttention")
+    _passes(check)
+    assert any(l.config.get("op") == "and" for l in result.layers)
+
+
+STACKED_GRU = '''
+    import torch.nn as nn
+
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Linear(6, 12)
+            self.rnn = nn.GRU(12, 16, num_layers=2, batch_first=True)
+            self.head = nn.Linear(16, 3)
+
+        def forward(self, x):
+            h, _ = self.rnn(self.embed(x))
+            return self.head(h)
+'''
+
+
+def test_a_stacked_gru_matches_with_pytorchs_reset_gate(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "gru", STACKED_GRU)
+    checkpoint = make_checkpoint(model, tmp_path / "trained.pt")
+    result, check = translate_checked(model, tmp_path / "out", inputs=["x=2,5,6"], checkpoint=str(checkpoint))
+    _passes(check)
+    grus = [l for l in result.layers if l.class_name == "TorchGRU"]
+    assert [l.name for l in grus] == ["rnn.l0", "rnn.l1"] and all(l.custom for l in grus)
+    assert "reset gate after the recurrent product" in grus[0].convention

@@ -51,7 +51,8 @@ class NodeCheck:
     outputs: list = field(default_factory=list)
 
 
-def check_translation(out_dir: str, timeout: float = 180.0) -> NodeCheck:
+def check_translation(out_dir: str, timeout: float = 180.0, cancel=None) -> NodeCheck:
+    """Never raises for what the model does; `cancel` (a threading.Event) stops Node at once."""
     folder = Path(out_dir)
     if not (folder / "model.json").is_file():
         return NodeCheck(False, False, "There is no model.json to check (the translation is incomplete)")
@@ -61,7 +62,9 @@ def check_translation(out_dir: str, timeout: float = 180.0) -> NodeCheck:
     if not status.available:
         return NodeCheck(False, False, status.message)
     with tempfile.TemporaryDirectory(prefix="reader-tfjs-") as scratch:
-        run = run_node("run_model.mjs", [str(folder), scratch], timeout)
+        run = run_node("run_model.mjs", [str(folder), scratch], timeout, cancel)
+        if run.cancelled:
+            return NodeCheck(False, False, "The check in Node was cancelled")
         if run.timed_out:
             return NodeCheck(False, False, f"The TF.js model did not finish within {timeout:g} s in Node; it was stopped")
         if run.returncode != 0:

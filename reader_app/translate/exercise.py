@@ -76,12 +76,12 @@ def fold(layers: list[tuple[str, int | None, str | None, str]]) -> list[Step]:
 
 
 def exercise_target(repo: str | Path | None = None, class_name: str = "DenseAutoencoder",
-                    timeout: float = 60.0) -> ExerciseTarget:
+                    timeout: float = 60.0, cancel=None) -> ExerciseTarget:
     """Read the exercise's PyTorch model (default: the sample repository's DenseAutoencoder).
 
     Raises ValueError with one sentence when the model cannot be built or run."""
     request = DescribeRequest(str(repo or sample_repo()), class_name=class_name, timeout=timeout, symbolic=False)
-    result = translate(request)
+    result = translate(request, cancel=cancel)
     if result.error or result.problems:
         raise ValueError(result.error or result.problems[0].text())
     layers = [(l.class_name, l.config.get("units"), l.config.get("activation"), f"{l.torch_module} ({l.file}:{l.line})")

@@ -103,15 +103,18 @@ def _compile(target, described) -> CheckPoint:
     return CheckPoint("compile", True, f"Adam at {target.learning_rate:g} with the mean squared error")
 
 
-def check_exercise(source: str, target: ExerciseTarget, timeout: float = 20.0) -> ExerciseResult:
-    """Check the reader's TF.js source against the PyTorch model; never raises for what the code does."""
+def check_exercise(source: str, target: ExerciseTarget, timeout: float = 20.0, cancel=None) -> ExerciseResult:
+    """Check the reader's TF.js source against the PyTorch model; never raises for what the code does.
+    `cancel` (a threading.Event) stops Node at once."""
     status = node_status()
     if not status.available:
         return ExerciseResult(error=status.message)
     with tempfile.TemporaryDirectory(prefix="reader-exercise-") as scratch:
         code, out = Path(scratch) / "answer.js", Path(scratch) / "described.json"
         code.write_text(source, encoding="utf-8")
-        run = run_node("inspect_model.mjs", [str(code), str(out), json.dumps(target.input_shape)], timeout)
+        run = run_node("inspect_model.mjs", [str(code), str(out), json.dumps(target.input_shape)], timeout, cancel)
+        if run.cancelled:
+            return ExerciseResult(error="The check was cancelled")
         if run.timed_out:
             return ExerciseResult(error=f"Your code did not finish within {timeout:g} s; it was stopped")
         if not out.is_file():

@@ -16,7 +16,10 @@ ALIASES = {"__add__": ("add", False), "__radd__": ("add", True), "__iadd__": ("a
            "__neg__": ("neg", False), "negative": ("neg", False), "masked_fill_": ("masked_fill", False),
            "relu_": ("relu", False), "__getitem__": ("getitem", False), "concat": ("cat", False),
            "concatenate": ("cat", False), "reshape": ("view", False), "scaled_dot_product_attention":
-               ("scaled_dot_product_attention", False), "clamp_": ("clamp", False), "clip": ("clamp", False)}
+               ("scaled_dot_product_attention", False), "clamp_": ("clamp", False), "clip": ("clamp", False),
+           **{f"__{c}__": (c, False) for c in ("eq", "ne", "lt", "gt", "le", "ge")},
+           "__and__": ("and", False), "__rand__": ("and", True), "logical_and": ("and", False),
+           "__or__": ("or", False), "__ror__": ("or", True), "logical_or": ("or", False)}
 
 
 @dataclass

@@ -75,7 +75,7 @@ class TranslateJob(_Job):
         if not (self.check and translation.ok and translation.with_weights) or self._cancel.is_set():
             return translation, None
         self._progress("running the TF.js model in Node")
-        return translation, check_translation(self.out_dir)
+        return translation, check_translation(self.out_dir, cancel=self._cancel)
 
 
 class ExerciseJob(_Job):
@@ -98,4 +98,4 @@ class ExerciseJob(_Job):
             except ValueError as exc:
                 return None, ExerciseResult(error=str(exc))
         self._progress("running your code in Node")
-        return self.target, check_exercise(self.source, self.target)
+        return self.target, check_exercise(self.source, self.target, cancel=self._cancel)

@@ -85,7 +85,8 @@ class Lowering:
 
     # ---- names and values ---------------------------------------------------------------------
     def unique(self, base: str) -> str:
-        base = base.strip(".") or "layer"
+        # TF.js accepts names of [-A-Za-z0-9._/] starting with a letter or digit ('__eq__' is refused on load)
+        base = re.sub(r"[^-A-Za-z0-9._/]", "_", base).strip("._-/") or "layer"
         name, n = base, 1
         while name in self._names:
             n += 1
@@ -158,10 +159,28 @@ class Lowering:
         vid = op.out[0] if out is None else out
         shape = self.shape(vid)
         tf_shape = [shape[a] for a in perm][1:] if perm else shape[1:]
-        self._append(Layer(layer_name, class_name, config, list(inputs), list(weights), custom, self.origin(op),
-                           construct, convention, tf_shape))
+        self._append(Layer(layer_name, class_name, config, self._distinct(op, inputs), list(weights), custom,
+                           self.origin(op), construct, convention, tf_shape))
         self.bind(vid, layer_name, perm)
         return layer_name
+
+    def _distinct(self, op: Op, inputs: list) -> list:
+        """A layer given one tensor twice (h @ h.T, x * x) gets an identity copy as the second: tfjs's
+        executor frees a tensor once per use, so a repeated input is freed before its later users run."""
+        seen, distinct = set(), []
+        for ref in inputs:
+            if isinstance(ref, str) and ref in seen:
+                shape = next((l.shape for l in self.model.layers if l.name == ref), None)
+                if shape is None:
+                    shape = next(list(i.shape) for i in self.model.inputs if i.name == ref)
+                copy = self.unique(f"{ref}.copy")
+                self._append(Layer(copy, "Activation", {"activation": "linear"}, [ref], [], False, self.origin(op),
+                                   "data flow", "the same tensor used twice by one layer gets a second name",
+                                   list(shape)))
+                ref = copy
+            seen.add(ref)
+            distinct.append(ref)
+        return distinct
 
     def _append(self, layer: Layer) -> None:
         self.model.layers.append(layer)

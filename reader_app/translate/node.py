@@ -11,12 +11,15 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 TFJS_VERSION = "4.22.0"
 MEMORY_MB = 2048
+POLL_SECONDS = 0.05
 
 
 @dataclass
@@ -39,13 +42,14 @@ class NodeRun:
 
     Attributes:
         returncode: its exit status (None when it was stopped); stdout, stderr: what it printed;
-        timed_out: it ran past its time limit and was stopped.
+        timed_out: it ran past its time limit and was stopped; cancelled: the caller stopped it.
     """
 
     returncode: int | None
     stdout: str
     stderr: str
     timed_out: bool = False
+    cancelled: bool = False
 
     def last_error(self) -> str:
         """The most telling line of stderr (a JavaScript error message)."""
@@ -81,26 +85,49 @@ def node_status() -> NodeStatus:
     return NodeStatus(True, node, f"Node.js with @tensorflow/tfjs {TFJS_VERSION} (CPU backend)")
 
 
-def run_node(script: str, args: list[str], timeout: float) -> NodeRun:
-    """Run one of this folder's scripts; stopped (with its whole process group) after `timeout` seconds."""
+def run_node(script: str, args: list[str], timeout: float, cancel=None) -> NodeRun:
+    """Run one of this folder's scripts; stopped (with its whole process group) after `timeout` seconds,
+    or as soon as `cancel` (a threading.Event) is set."""
     node = node_executable()
     command = [node, f"--max-old-space-size={MEMORY_MB}", str(NODE_DIR / script), *args]
-    proc = subprocess.Popen(command, cwd=str(NODE_DIR), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True, env=_env())
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        return NodeRun(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
-    except subprocess.TimeoutExpired:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # no pipe to fill up while we poll
+        proc = subprocess.Popen(command, cwd=str(NODE_DIR), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                start_new_session=True, env=_env())
+        deadline = time.monotonic() + timeout
+        stopped = None
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        out, err = proc.communicate()
-        return NodeRun(None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out=True)
-    except BaseException:
+            while proc.poll() is None:
+                if cancel is not None and cancel.is_set():
+                    stopped = "cancelled"
+                elif time.monotonic() > deadline:
+                    stopped = "timed out"
+                if stopped:
+                    _kill(proc)
+                    break
+                if cancel is not None:
+                    cancel.wait(POLL_SECONDS)
+                else:
+                    try:
+                        proc.wait(POLL_SECONDS)
+                    except subprocess.TimeoutExpired:
+                        pass
+        except BaseException:
+            _kill(proc)
+            raise
+        texts = []
+        for file in (out, err):
+            file.seek(0)
+            texts.append(file.read().decode("utf-8", "replace"))
+    returncode = None if stopped else proc.returncode
+    return NodeRun(returncode, texts[0], texts[1], timed_out=stopped == "timed out", cancelled=stopped == "cancelled")
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        raise
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
 
 
 def _env() -> dict:

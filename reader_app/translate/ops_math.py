@@ -24,7 +24,7 @@ def number_text(value: float):
     return value
 
 
-@operation("add", "sub", "mul", "div", "pow")
+@operation("add", "sub", "mul", "div", "pow", "and", "or")
 def binary(ctx, op):
     left, right = op.args[0], op.arg(1, "other", op.arg(1, "exponent"))
     if op.swapped:
@@ -67,7 +67,7 @@ def _both_dynamic(ctx, op, left, right):
 def _with_weight(ctx, op, tensor, other, reverse: bool):
     vid = other["v"]
     value = ctx.value(vid)
-    shape = ctx.shape(vid)
+    shape = list(ctx.shape(vid)) or [1]  # a 0-d constant (torch.tensor(2.0)) broadcasts as one value
     rank = len(ctx.shape(tensor["v"]))
     if len(shape) == rank and shape and shape[0] not in (1,):
         raise Untranslatable("it combines the input with a constant sized by the batch")
@@ -149,6 +149,46 @@ def reduce(ctx, op):
     name = {"amax": "max", "amin": "min"}.get(op.name, op.name)
     ctx.add(op, "Reduce", {"op": name, "axis": tf_axes, "keepDims": keep}, [ctx.ref(op.args[0], perm or "torch")],
             custom=True, perm=perm, construct="reduction")
+
+
+COMPARISONS = {"eq": "equal", "ne": "notEqual", "lt": "less", "gt": "greater", "le": "lessEqual",
+               "ge": "greaterEqual"}
+
+
+@operation(*COMPARISONS)
+def compare(ctx, op):
+    """mask == 0 (building an attention mask from an input): 1 where true, 0 where false; masked_fill and
+    where read any non-zero as true, as PyTorch reads True."""
+    left, right = op.args[0], op.arg(1, "other")
+    number = scalar(right)
+    if not ctx.dynamic(left) or number is None:
+        raise Untranslatable(f"{op.raw} between two tensors (only a tensor against a number is translated)")
+    ctx.add(op, "ScalarOp", {"op": COMPARISONS[op.name], "value": number_text(number), "reverse": False},
+            [ctx.ref(left, "any")], custom=True, perm=ctx.perm_of(left), construct="masking",
+            convention="the comparison gives 1 where true and 0 where false (a float mask)")
+
+
+@operation("var", "std")
+def variance(ctx, op):
+    """x.var(dim, unbiased=False, keepdim=True) (a hand-written LayerNorm): the Reduce layer with the
+    correction PyTorch applies (n - 1 by default, n with unbiased=False or correction=0)."""
+    dims = literal(op.arg(1, "dim"))
+    second = literal(op.args[2]) if len(op.args) > 2 else None
+    keep = bool(literal(op.kwargs.get("keepdim", op.args[3] if len(op.args) > 3 else False)))
+    if second is not None or "unbiased" in op.kwargs:  # the older (dim, unbiased, keepdim) form
+        correction = int(bool(literal(op.kwargs.get("unbiased", second))))
+    else:
+        correction = literal(op.kwargs.get("correction", 1))
+    rank = len(ctx.shape(op.args[0]["v"]))
+    if dims is None or (isinstance(dims, list) and not dims):
+        raise Untranslatable(f"{op.raw} over every dimension, batch included")
+    axes = sorted(d % rank for d in (dims if isinstance(dims, list) else [dims]))
+    if 0 in axes:
+        raise Untranslatable(f"{op.raw} over the batch dimension")
+    perm = ctx.perm_of(op.args[0]) if keep else None
+    tf_axes = [perm.index(a) for a in axes] if perm else axes
+    ctx.add(op, "Reduce", {"op": op.name, "axis": tf_axes, "keepDims": keep, "correction": float(correction)},
+            [ctx.ref(op.args[0], perm or "torch")], custom=True, perm=perm, construct="reduction")
 
 
 @operation("matmul")

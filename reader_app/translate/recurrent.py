@@ -1,4 +1,5 @@
-"""nn.LSTM and nn.RNN -> tf.layers.lstm / simpleRNN, one TF.js layer per stacked PyTorch layer.
+"""nn.LSTM and nn.RNN -> tf.layers.lstm / simpleRNN, nn.GRU -> a custom TorchGRU; one TF.js layer per
+stacked PyTorch layer.
 
 Both frameworks order the LSTM gates input, forget, cell, output; PyTorch adds two biases (b_ih + b_hh),
 TF.js one; PyTorch's weights are (4*hidden, in), TF.js's kernels (in, 4*hidden). TF.js's LSTM defaults
@@ -87,5 +88,26 @@ def rnn(ctx, op, entry):
 
 @module("GRU")
 def gru(ctx, op, entry):
-    raise Untranslatable("PyTorch's GRU applies the reset gate after the recurrent product (reset_after), "
-                         "which TF.js's GRU does not support")
+    """TF.js's GRU cannot apply the reset gate after the recurrent product as PyTorch does: a custom layer
+    (TorchGRU in layers.js) computes PyTorch's gates r, z, n with its two biases kept apart."""
+    h = entry["hyper"]
+    _check(ctx, op, h)
+    hidden, layers = h["hidden_size"], h.get("num_layers", 1)
+    source, size = ctx.ref(op.args[0]), h["input_size"]
+    for index in range(layers):
+        suffix = f"_l{index}"
+        weights = [ctx.weight("kernel", f"state:{op.module}.weight_ih{suffix}", lambda w: w.T, [size, 3 * hidden],
+                              f"{op.module}.weight_ih{suffix}, transposed"),
+                   ctx.weight("recurrent_kernel", f"state:{op.module}.weight_hh{suffix}", lambda w: w.T,
+                              [hidden, 3 * hidden], f"{op.module}.weight_hh{suffix}, transposed")]
+        if h.get("bias", True):
+            weights += [ctx.weight("input_bias", f"state:{op.module}.bias_ih{suffix}", shape=[3 * hidden]),
+                        ctx.weight("recurrent_bias", f"state:{op.module}.bias_hh{suffix}", shape=[3 * hidden])]
+        name = op.module if layers == 1 else f"{op.module}.l{index}"
+        note = "gates r, z, n as in PyTorch, reset gate after the recurrent product (a custom layer: tf.layers.gru " \
+               "cannot); the two biases kept apart" + ("; dropout between layers only acts in training"
+                                                         if h.get("dropout") and layers > 1 else "")
+        source = ctx.add(op, "TorchGRU", {"units": hidden, "useBias": bool(h.get("bias", True))}, [source],
+                         weights=weights, custom=True, construct="recurrent", convention=note, name=name,
+                         out=op.out[0])
+        size = hidden

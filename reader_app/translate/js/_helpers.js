@@ -12,4 +12,13 @@ const broadcastShapes = (a, b) => {
   }
   return out;
 };
-const ARITHMETIC = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, pow: tf.pow };
+// comparisons give a float mask (1 where true), which MaskedFill reads as PyTorch reads a bool mask
+const compare = (fn) => (a, b) => tf.cast(fn(a, b), 'float32');
+const ARITHMETIC = {
+  add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, pow: tf.pow,
+  equal: compare(tf.equal), notEqual: compare(tf.notEqual), less: compare(tf.less), greater: compare(tf.greater),
+  lessEqual: compare(tf.lessEqual), greaterEqual: compare(tf.greaterEqual),
+  // mask & mask, mask | mask: any non-zero is true, as for a PyTorch bool
+  and: compare((a, b) => tf.logicalAnd(tf.notEqual(a, 0), tf.notEqual(b, 0))),
+  or: compare((a, b) => tf.logicalOr(tf.notEqual(a, 0), tf.notEqual(b, 0))),
+};

@@ -35,7 +35,7 @@ built.loadWeights(tf.io.decodeWeights(weightData, specs));
 
 const reference = JSON.parse(read('reference.json'));
 const raw = read('reference.bin');
-const arrays = { float32: Float32Array, int32: Int32Array };
+const arrays = { float32: Float32Array, int32: Int32Array, bool: Uint8Array };  // bool: one byte per value
 const inputs = reference.inputs.map((e) => {
   const data = new arrays[e.dtype](buffer(raw.subarray(e.offset, e.offset + e.nbytes)));
   return tf.tensor(data, e.shape, e.dtype);

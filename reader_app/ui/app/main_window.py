@@ -28,6 +28,7 @@ from reader_app.ui.app.settings_dialog import SettingsDialog
 from reader_app.ui.app.theme import apply_theme
 from reader_app.ui.code.env_controller import EnvController
 from reader_app.ui.code.trace_controller import TraceController
+from reader_app.ui.translate.tabs import TranslateTabs
 from reader_app.ui.workflow.workflow_controller import WorkflowController
 
 APP_TITLE = "Paper & Repo Reader"
@@ -102,7 +103,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setDocumentMode(True)
         self.sidebar.setTabPosition(QTabWidget.TabPosition.West)  # six panels fit down the side, not across
-        self.sidebar.addTab(self.checklist, "Steps")
+        self.translate = TranslateTabs(session, self.store, self.settings, self.code_pane, self.checklist,
+                                       lambda: self.trace.overrides, self)
+        self.sidebar.addTab(self.translate.steps_page, "Steps")
         self.paper_panels = PaperPanels(session, self.paper_pane, self.statusBar(), self)
         self.sidebar.addTab(self.paper_panels.outline, "Outline")
         self.sidebar.addTab(self.paper_panels.figures, "Figures")
@@ -114,7 +117,7 @@ class MainWindow(QMainWindow):
         self.repo_tabs.addTab(self.repo_panels.tree, "Files")
         self.code_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.code_splitter.setObjectName("codeSplitter")
-        self.code_splitter.addWidget(self.code_pane)
+        self.code_splitter.addWidget(self.translate.code_tabs)
         self.code_splitter.addWidget(self.repo_tabs)
         self.code_splitter.setStretchFactor(0, 3)
         self.code_splitter.setStretchFactor(1, 1)
@@ -145,6 +148,7 @@ class MainWindow(QMainWindow):
         self.workflow = WorkflowController(session, store, self.checklist, paper_view, code_view, self)
         self.workflow.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.repo_panels.layer_selected.connect(self.workflow.layer_clicked)
+        self.repo_panels.layer_selected.connect(self.translate.controller.layer_selected)
         self.repo_panels.file_opened_by_reader.connect(self.workflow.file_opened_by_reader)
         self.paper_panels.figures.figure_activated.connect(self.workflow.figure_seen)
         self.connector = ConnectController(session, store, paper_view, self)
@@ -445,7 +449,7 @@ class MainWindow(QMainWindow):
         self.paper_pane.close_paper()
         self._unsubscribe()
         for controller in (self.paper_panels, self.notes, self.workflow, self.connector, self.repo_panels,
-                           self.trace, self.retagger, self.envs):
+                           self.trace, self.retagger, self.envs, self.translate):
             controller.shutdown()
         for dialog in self.findChildren(CloneDialog):
             dialog.cancel_clone()

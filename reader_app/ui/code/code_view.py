@@ -223,9 +223,13 @@ class CodeView(QPlainTextEdit):
         block = self.document().findBlockByNumber(max(0, line - 1))
         cursor = QTextCursor(block)
         self.setTextCursor(cursor)
-        # put the line about a third of the way down rather than at the very edge
-        first = max(0, line - 1 - self._visible_lines() // 3)
-        self.verticalScrollBar().setValue(first)
+        # put the line about a third of the way down rather than at the very edge; the scroll bar counts
+        # screen rows when long lines wrap, so bring the line to the top first, then step back in rows
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        self.ensureCursorVisible()
+        if self.firstVisibleBlock().blockNumber() == block.blockNumber():
+            bar.setValue(max(0, bar.value() - self._visible_lines() // 3))
 
     def _visible_lines(self) -> int:
         return max(1, self.viewport().height() // max(1, self.fontMetrics().lineSpacing()))

@@ -6,6 +6,7 @@ import os
 import sys
 
 from reader_app.cli_errors import fail as _fail
+from reader_app.sandbox.launch import announce
 from reader_app.trace.request import TraceRequest
 from reader_app.trace.result import TraceResult, dims_text
 from reader_app.trace.runner import run_trace
@@ -46,6 +47,7 @@ def handle(args) -> int:
                            per_line=not args.no_lines)
     if args.memory_mb:
         request.memory_mb = args.memory_mb
+    announce("trace")
     result = run_trace(request)
     try:
         if args.json:

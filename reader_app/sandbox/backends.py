@@ -91,10 +91,25 @@ def available(name: str) -> bool:
         return _probe(warden)
 
 
-def bwrap_prefix(bwrap: str, scratch: str, cwd: str) -> list[str]:
-    return [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm",
-            "--bind", scratch, scratch, "--unshare-all", "--die-with-parent", "--new-session",
-            "--cap-drop", "ALL", "--chdir", cwd, "--"]
+# Where a user keeps credentials: hidden from the code (an empty folder or file in their place).
+SECRETS = (".ssh", ".gnupg", ".aws", ".azure", ".config/gcloud", ".kube", ".docker", ".netrc", ".pypirc",
+           ".git-credentials", ".password-store", ".local/share/keyrings")
+
+
+def hidden_paths() -> list[str]:
+    """The reader's credential files and folders that exist (the file system is otherwise readable)."""
+    home = os.path.expanduser("~")
+    found = [os.path.join(home, name) for name in SECRETS]
+    return [path for path in found if os.path.lexists(path) and not os.path.islink(path)]
+
+
+def bwrap_prefix(bwrap: str, scratch: str, cwd: str, hide: list[str] = ()) -> list[str]:
+    command = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm"]
+    for path in hide:
+        command += ["--tmpfs", path, "--remount-ro", path] if os.path.isdir(path) else \
+                   ["--ro-bind", "/dev/null", path]
+    return command + ["--bind", scratch, scratch, "--unshare-all", "--die-with-parent", "--new-session",
+                      "--cap-drop", "ALL", "--chdir", cwd, "--"]
 
 
 def choose() -> Backend:

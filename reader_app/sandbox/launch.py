@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 
-from reader_app.sandbox.backends import Backend, bwrap_prefix, choose, warden_command
+from reader_app.sandbox.backends import Backend, bwrap_prefix, choose, hidden_paths, warden_command
 
 STATUS_FILE = ".sandbox-status"
 _warned = False
@@ -75,6 +75,10 @@ class Contained:
         self.returncode = self._proc.returncode
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def announce(action: str) -> None:
     """The command line's consent line: one line on stderr saying that `action` runs the repository's code,
     and how it is contained (the unconfined warning is then not repeated)."""
@@ -105,10 +109,11 @@ def start(argv: list[str], scratch: str, cwd: str | None = None, env: dict | Non
     cwd = cwd or scratch
     status = os.path.join(scratch, STATUS_FILE)
     mode = {"bwrap": "inside"}.get(backend.name, backend.name)
+    hide = [path for path in hidden_paths() if not _within(scratch, path) and not _within(cwd, path)]
     command = warden_command() + ["--mode", mode, "--scratch", scratch, "--status", status, "--cwd", cwd,
-                                  "--", *argv]
+                                  "--hide", os.pathsep.join(hide), "--", *argv]
     if backend.name == "bwrap":
-        command = bwrap_prefix(shutil.which("bwrap") or "bwrap", scratch, cwd) + command
+        command = bwrap_prefix(shutil.which("bwrap") or "bwrap", scratch, cwd, hide) + command
     program = shutil.which(argv[0], path=(env or os.environ).get("PATH"))
     if program is None and not os.access(argv[0], os.X_OK):
         raise FileNotFoundError(2, "No such file or directory", argv[0])

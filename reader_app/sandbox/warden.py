@@ -76,10 +76,18 @@ def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def _read_only_world(scratch: str) -> None:
-    """Everything read-only except the scratch folder and a private /dev/shm (run as root of the new
-    namespaces, before the target exists)."""
+def _read_only_world(scratch: str, hide: list[str]) -> None:
+    """Everything read-only except the scratch folder and a private /dev/shm, the reader's credentials
+    hidden (run as root of the new namespaces, before the target exists)."""
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    for path in hide:
+        try:
+            if os.path.isdir(path):
+                _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,mode=700")
+            else:
+                _mount("/dev/null", path, None, MS_BIND)
+        except OSError:
+            pass
     try:
         _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this pid namespace's processes
     except OSError:
@@ -244,7 +252,7 @@ def main(args: list[str]) -> int:
     if mode == "namespaces":
         enter_namespaces(scratch)
         try:
-            _read_only_world(scratch)
+            _read_only_world(scratch, [path for path in options.get("--hide", "").split(os.pathsep) if path])
         except OSError as exc:
             os.write(2, f"sandbox setup failed: {exc}\n".encode())
             return 125

@@ -61,7 +61,7 @@ def check_translation(out_dir: str, timeout: float = 180.0) -> NodeCheck:
     if not status.available:
         return NodeCheck(False, False, status.message)
     with tempfile.TemporaryDirectory(prefix="reader-tfjs-") as scratch:
-        run = run_node("run_model.mjs", [str(folder), scratch], timeout)
+        run = run_node("run_model.mjs", [str(folder), scratch], timeout, scratch)
         if run.timed_out:
             return NodeCheck(False, False, f"The TF.js model did not finish within {timeout:g} s in Node; it was stopped")
         if run.returncode != 0:

@@ -111,7 +111,8 @@ def check_exercise(source: str, target: ExerciseTarget, timeout: float = 20.0) -
     with tempfile.TemporaryDirectory(prefix="reader-exercise-") as scratch:
         code, out = Path(scratch) / "answer.js", Path(scratch) / "described.json"
         code.write_text(source, encoding="utf-8")
-        run = run_node("inspect_model.mjs", [str(code), str(out), json.dumps(target.input_shape)], timeout)
+        run = run_node("inspect_model.mjs", [str(code), str(out), json.dumps(target.input_shape)], timeout,
+                       scratch)
         if run.timed_out:
             return ExerciseResult(error=f"Your code did not finish within {timeout:g} s; it was stopped")
         if not out.is_file():

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from reader_app import sandbox
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 TFJS_VERSION = "4.22.0"
@@ -81,25 +82,27 @@ def node_status() -> NodeStatus:
     return NodeStatus(True, node, f"Node.js with @tensorflow/tfjs {TFJS_VERSION} (CPU backend)")
 
 
-def run_node(script: str, args: list[str], timeout: float) -> NodeRun:
-    """Run one of this folder's scripts; stopped (with its whole process group) after `timeout` seconds."""
+def run_node(script: str, args: list[str], timeout: float, scratch: str) -> NodeRun:
+    """Run one of this folder's scripts contained (writes only under `scratch`, no network); it and every
+    process it started are stopped after `timeout` seconds."""
     node = node_executable()
     command = [node, f"--max-old-space-size={MEMORY_MB}", str(NODE_DIR / script), *args]
-    proc = subprocess.Popen(command, cwd=str(NODE_DIR), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True, env=_env())
+    _, overrides = sandbox.prepare(scratch)
+    env = {**_env(), **overrides}
+    try:
+        proc = sandbox.start(command, scratch, cwd=str(NODE_DIR), env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        return NodeRun(None, "", f"Error: could not start {node}: {exc.strerror or exc}")
     try:
         out, err = proc.communicate(timeout=timeout)
         return NodeRun(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
     except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        proc.stop()
         out, err = proc.communicate()
         return NodeRun(None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), timed_out=True)
     except BaseException:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        proc.stop()
         raise
 
 

@@ -151,6 +151,8 @@ def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threadin
         raise
     pipes.join()
     tried = read_events(scratch, proc.backend)
+    if not proc.backend.confined:  # the window has no stderr: the result says it
+        tried.insert(0, f"The model's code ran {proc.backend.summary}")
     if stopped:
         return None, _finish(TraceResult.failed(stopped, relative, class_name=class_name or "", warnings=tried),
                              root, started)

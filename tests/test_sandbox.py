@@ -91,15 +91,18 @@ def test_confined_code_reaches_no_network_not_even_loopback(confined, tmp_path):
 
 
 def test_reader_credentials_are_hidden(confined, tmp_path, monkeypatch):
-    if confined == "landlock":
-        pytest.skip("Landlock only restricts writes; reading stays open (README says so)")
     home = tmp_path / "home"
     (home / ".ssh").mkdir(parents=True)
     (home / ".ssh" / "id_rsa").write_text("SECRET")
+    (home / ".netrc").write_text("machine x password SECRET")
+    (home / "paper-notes.txt").write_text("readable")
     monkeypatch.setenv("HOME", str(home))
     (tmp_path / "scratch").mkdir()
-    status, out = run_python(f"import os\nprint(os.listdir({str(home / '.ssh')!r}))", tmp_path / "scratch")
-    assert status == 0 and "[]" in out, out
+    code = (f"for path in ({str(home / '.ssh' / 'id_rsa')!r}, {str(home / '.netrc')!r}, "
+            f"{str(home / 'paper-notes.txt')!r}):\n"
+            "    try:\n        print(open(path).read())\n    except OSError as e:\n        print('refused')\n")
+    status, out = run_python(code, tmp_path / "scratch")
+    assert status == 0 and "SECRET" not in out and "readable" in out, out
 
 
 def test_no_process_outlives_the_code_however_it_detaches(backend, tmp_path):

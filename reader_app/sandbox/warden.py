@@ -257,10 +257,13 @@ def main(args: list[str]) -> int:
             os.write(2, f"sandbox setup failed: {exc}\n".encode())
             return 125
     elif mode == "landlock":
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        import landlock  # noqa: PLC0415 - a sibling file, not the package: this script runs with -I -S
+        try:  # a bundle runs us as a module; from source we run as a script with -I -S
+            from reader_app.sandbox import landlock
+        except ImportError:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import landlock  # noqa: PLC0415 - the sibling file
 
-        landlock.restrict(scratch)
+        landlock.restrict(scratch, [path for path in options.get("--hide", "").split(os.pathsep) if path])
     own_ns = mode in ("namespaces", "inside") and os.getpid() <= 3
     return run_target(argv, options.get("--cwd", scratch), status, own_ns, drop=mode == "namespaces")
 

@@ -105,4 +105,4 @@ def test_report_on_a_scanned_paper_says_its_text_cannot_be_searched(tmp_path, ca
     assert status == 0
     assert text.count("has no text layer (a scanned PDF)") == 3
     assert "| hidden size / model width | - |" in text and "| code only |" in text  # the code side still shows
-    assert "No trace: tracing was turned off" in text
+    assert "No trace: the model's code was not run" in text

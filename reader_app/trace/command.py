@@ -47,7 +47,12 @@ def handle(args) -> int:
                            per_line=not args.no_lines)
     if args.memory_mb:
         request.memory_mb = args.memory_mb
-    announce("trace")
+    try:
+        problem = request.validate()
+    except SpecError as exc:
+        problem = str(exc)
+    if not problem:  # bad input gets its one sentence alone; code that is about to run gets the consent line
+        announce("trace")
     result = run_trace(request)
     try:
         if args.json:

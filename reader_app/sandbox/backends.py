@@ -82,13 +82,11 @@ def available(name: str) -> bool:
     if name == "landlock":
         return landlock.abi() >= 1
     with tempfile.TemporaryDirectory(prefix="reader-sandbox-probe-") as scratch:
-        warden = warden_command() + ["--mode", "namespaces" if name == "namespaces" else "inside",
-                                     "--scratch", scratch, "--status", os.path.join(scratch, "status"),
-                                     "--", "true"]
         if name == "bwrap":
             bwrap = shutil.which("bwrap")
-            return bwrap is not None and _probe(bwrap_prefix(bwrap, scratch, scratch) + warden)
-        return _probe(warden)
+            return bwrap is not None and _probe(bwrap_prefix(bwrap, scratch, scratch) + ["true"])
+        return _probe(warden_command() + ["--mode", "namespaces", "--scratch", scratch, "--status",
+                                          os.path.join(scratch, "status"), "--", "true"])
 
 
 # Where a user keeps credentials: hidden from the code (an empty folder or file in their place).

@@ -46,9 +46,10 @@ class Contained:
         return out
 
     def _settle(self) -> None:
-        """The target's own ending, read from the warden's status file (the warden and bubblewrap turn
-        a death by signal N into exit status 128+N)."""
+        """The target's own ending: the warden's status file, or bubblewrap's 128+N for signal N."""
         code = self._proc.returncode
+        if self.backend.name == "bwrap" and code is not None and 128 < code < 128 + 32:
+            code = -(code - 128)  # bubblewrap exits 128+N when the target died from signal N
         try:
             with open(self._status_path, encoding="utf-8") as fh:
                 kind, _, number = fh.read().partition(" ")
@@ -108,12 +109,12 @@ def start(argv: list[str], scratch: str, cwd: str | None = None, env: dict | Non
     scratch = os.path.realpath(scratch)
     cwd = cwd or scratch
     status = os.path.join(scratch, STATUS_FILE)
-    mode = {"bwrap": "inside"}.get(backend.name, backend.name)
     hide = [path for path in hidden_paths() if not _within(scratch, path) and not _within(cwd, path)]
-    command = warden_command() + ["--mode", mode, "--scratch", scratch, "--status", status, "--cwd", cwd,
-                                  "--hide", os.pathsep.join(hide), "--", *argv]
-    if backend.name == "bwrap":
-        command = bwrap_prefix(shutil.which("bwrap") or "bwrap", scratch, cwd, hide) + command
+    if backend.name == "bwrap":  # its pid namespace ends every process with the target: no warden needed
+        command = bwrap_prefix(shutil.which("bwrap") or "bwrap", scratch, cwd, hide) + list(argv)
+    else:
+        command = warden_command() + ["--mode", backend.name, "--scratch", scratch, "--status", status,
+                                      "--cwd", cwd, "--hide", os.pathsep.join(hide), "--", *argv]
     program = shutil.which(argv[0], path=(env or os.environ).get("PATH"))
     if program is None and not os.access(argv[0], os.X_OK):
         raise FileNotFoundError(2, "No such file or directory", argv[0])

@@ -5,7 +5,6 @@ milliseconds. It confines itself (namespaces or Landlock, by --mode), forks the 
 writes how it ended to --status, and kills every process the target left behind. Modes:
   namespaces  new user, mount, network, pid, ipc and uts namespaces; the file system remounted read-only
               except --scratch; capabilities dropped before the target runs.
-  inside      already contained by bubblewrap; only wait, record and sweep.
   landlock    Landlock: writes only under --scratch (and devices), no TCP; a sweep of descendants.
   none        no confinement; a sweep of descendants (child subreaper).
 """
@@ -264,7 +263,7 @@ def main(args: list[str]) -> int:
             import landlock  # noqa: PLC0415 - the sibling file
 
         landlock.restrict(scratch, [path for path in options.get("--hide", "").split(os.pathsep) if path])
-    own_ns = mode in ("namespaces", "inside") and os.getpid() <= 3
+    own_ns = mode == "namespaces" and os.getpid() == 1
     return run_target(argv, options.get("--cwd", scratch), status, own_ns, drop=mode == "namespaces")
 
 

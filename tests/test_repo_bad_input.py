@@ -87,6 +87,25 @@ def test_symlink_loops_and_broken_links_do_not_hang(tmp_path):
     assert any("dangling" in p and "broken link" in p for p in info.problems)
 
 
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need privileges on Windows")
+def test_file_links_out_of_the_repository_are_listed_but_never_read(tmp_path):
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    write(repo, "model.py", MODEL)
+    write(repo, "pkg/inside.py", "X = 1\n")
+    secret = write(outside, "secret.py", "import torch.nn as nn\n\n\nclass Stolen(nn.Module):\n    pass\n")
+    write(outside, "hostname", "secret-host\n")
+    os.symlink(secret, repo / "helpers.py")
+    os.symlink(outside / "hostname", repo / "config.yaml")
+    os.symlink(repo / "pkg" / "inside.py", repo / "alias.py")  # inside the repository: fine
+    info = scan_repo(repo)
+    listed = {role.path for role in info.roles}
+    assert [m.name for m in info.models] == ["Net"]
+    for name in ("helpers.py", "config.yaml"):
+        assert any(name in p and "link outside the repository" in p for p in info.problems)
+        assert not any(name in entry for entry in listed)
+    assert any("alias.py" in entry for entry in listed)
+
+
 def test_broken_notebook_is_skipped(tmp_path):
     write(tmp_path, "model.py", MODEL)
     write(tmp_path, "explore.ipynb", "{not json")

@@ -108,6 +108,22 @@ def test_bad_urls_are_refused_in_one_sentence(url, words):
         clone_repo(url)
 
 
+@pytest.mark.parametrize("template", [
+    "ext::sh -c touch% {marker}",
+    "--upload-pack=touch {marker}",
+    "--config=core.sshCommand=touch {marker}",
+    "ssh://-oProxyCommand=touch%20{marker}/repo",
+    "git@-oProxyCommand=touch {marker}:repo",
+])
+def test_hostile_clone_addresses_run_nothing(template, tmp_path):
+    marker = tmp_path / "pwned"
+    with pytest.raises(CloneError) as err:
+        clone_repo(template.format(marker=marker))
+    assert "\n" not in str(err.value)
+    assert not marker.exists()
+    assert leftovers(data_dir() / "clones") == []
+
+
 def test_unwritable_cache_is_a_clone_error(source_repo, tmp_path):
     blocker = tmp_path / "cache"
     blocker.write_text("a file where the cache folder should be")

@@ -110,3 +110,22 @@ def test_the_trace_runs_the_class_the_window_shows_when_another_file_has_one_of_
     qtbot.waitUntil(lambda: bool(flow_view.canvas.nodes and flow_view.canvas.nodes[-1].shape), timeout=30_000)
     assert flow_view.canvas.nodes[-1].shape == "(batch, 7)"
     assert "shapes traced" in flow_view.status.text()
+
+
+@pytest.mark.slow
+def test_what_the_sandbox_stopped_is_shown_beside_the_shapes(qtbot, window, tmp_path):
+    outside = tmp_path / "outside.txt"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "model.py").write_text(
+        "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        f"        try:\n            open({str(outside)!r}, 'w')\n        except OSError:\n            pass\n"
+        "        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n")
+    window.store.set_setting(CONSENT_KEY + repo_id_for(repo), True)
+    with qtbot.waitSignal(window.trace.traced, timeout=120_000) as blocker:
+        open_repo(qtbot, window, repo)
+    assert blocker.args[0].error is None
+    from reader_app import sandbox
+
+    assert not (sandbox.choose().files and outside.exists())  # the sandbox held, where there is one
+    assert "tried to write " + str(outside) in window.code_pane.message_bar.text()

@@ -39,7 +39,7 @@ def text_only_pdf(path: Path) -> Path:
 @pytest.mark.slow
 def test_report_on_the_sample_pair_is_written_atomically(tmp_path):
     out = tmp_path / "guide.md"
-    done = report(str(SAMPLE_PDF), "--repo", str(SAMPLE_REPO), "-o", str(out))
+    done = report(str(SAMPLE_PDF), "--repo", str(SAMPLE_REPO), "-o", str(out), "--trace")
     assert done.returncode == 0, done.stderr
     text = out.read_text()
     assert "- 3 Method (page 2) `method`" in text
@@ -62,7 +62,7 @@ def test_report_without_figures_method_or_working_trace_says_what_is_missing(tmp
         "        self.lstm = nn.LSTM(3, hidden_size, batch_first=True)\n\n"
         "    def forward(self, x):\n        h, _ = self.lstm(x)\n"
         "        raise ValueError('this model is broken on purpose')\n")
-    status = main(["report", str(pdf), "--repo", str(repo)])
+    status = main(["report", str(pdf), "--repo", str(repo), "--trace"])
     text = capsys.readouterr().out
     assert status == 0
     assert "The paper has no numbered figures or tables." in text
@@ -105,4 +105,4 @@ def test_report_on_a_scanned_paper_says_its_text_cannot_be_searched(tmp_path, ca
     assert status == 0
     assert text.count("has no text layer (a scanned PDF)") == 3
     assert "| hidden size / model width | not stated |" in text and "| code only |" in text  # the code side still shows
-    assert "No trace: tracing was turned off" in text
+    assert "No trace: the model's code was not run" in text

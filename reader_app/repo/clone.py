@@ -5,8 +5,6 @@ import errno
 import hashlib
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -16,6 +14,7 @@ from urllib.parse import urlparse
 import git
 
 from reader_app.paths import data_dir
+from reader_app.repo import clone_cache
 
 # Phases git reports, with the share of the whole clone each one stands for.
 PHASES = {  # op code -> (first percent, width, label)
@@ -128,19 +127,21 @@ class _Progress(git.RemoteProgress):
         self.report(self.percent, label)
 
 
-def _run_clone(url: str, target: Path, shallow: bool, progress: _Progress, cancel: threading.Event | None) -> None:
+def _run_clone(url: str, target: Path, shallow: bool, progress: _Progress, cancel: threading.Event | None,
+               on_start: Callable = lambda process: None) -> None:
     """Run `git clone` into target, feeding progress; kill it when cancel is set."""
     env = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": "",
            "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
     options = ["--progress", "--no-tags"] + (["--depth", "1", "--single-branch"] if shallow else [])
     proc = git.Git().execute(["git", "clone", *options, "--", url, str(target)], as_process=True,
-                             env=env, universal_newlines=False)
+                             env=env, universal_newlines=False, preexec_fn=clone_cache.die_with_parent)
     popen = proc.proc
+    on_start(popen)
     reader = threading.Thread(target=_pump, args=(popen.stderr, progress), daemon=True)
     reader.start()
     try:
-        while popen.poll() is None:
-            if cancel is not None and cancel.is_set():
+        while popen.poll() is None or (cancel is not None and cancel.is_set()):
+            if cancel is not None and cancel.is_set():  # also when git was quicker than the poll
                 raise CloneError("The clone was cancelled.")
             time.sleep(0.05)
     except BaseException:  # cancel, Ctrl-C: stop git before the partial folder is removed
@@ -182,17 +183,21 @@ def clone_repo(url: str, cache_dir: str | Path | None = None, shallow: bool = Tr
     clone_url = _check_url(url)
     cache = Path(cache_dir) if cache_dir is not None else data_dir() / "clones"
     target = cache / clone_folder_name(url)
+    if cache.is_dir():
+        clone_cache.sweep_stale(cache)  # what a killed run left behind
     if (target / ".git").exists():
         report(100.0, "already cloned")
         return target
+    clone_cache.install_sigterm_cleanup()
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".partial-{target.name}-", dir=cache))
+        temp = clone_cache.make_partial(cache, target.name)
     except OSError as err:
         raise CloneError(_disk_sentence(err, cache)) from None
     try:
         report(0.0, "connecting")
-        _run_clone(clone_url, temp / "repo", shallow, _Progress(report), cancel)
+        _run_clone(clone_url, temp / "repo", shallow, _Progress(report), cancel,
+                   lambda process: clone_cache.attach(temp, process))
         try:
             os.replace(temp / "repo", target)
         except OSError:
@@ -205,7 +210,7 @@ def clone_repo(url: str, cache_dir: str | Path | None = None, shallow: bool = Tr
     except git.GitCommandNotFound:
         raise CloneError("git is not installed, so repositories cannot be cloned.") from None
     finally:
-        shutil.rmtree(temp, ignore_errors=True)
+        clone_cache.release(temp)
 
 
 def _disk_sentence(err: OSError, cache: Path) -> str:

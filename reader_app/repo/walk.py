@@ -91,6 +91,11 @@ def _walk(root: Path, listing: Listing) -> list[tuple[str, str, int]]:
                         visited.add(os.path.realpath(entry.path))
                     stack.append((entry.path, rel))
                 elif entry.is_file(follow_symlinks=True):
+                    if is_link and not os.path.realpath(entry.path).startswith(root_real + os.sep):
+                        # /etc/passwd behind `config.py -> /etc/passwd` is not the repository's to show
+                        listing.problems.append(f"The link {rel} points outside the repository "
+                                                "(link outside the repository); it was not read.")
+                        continue
                     seen += 1
                     if len(found) < MAX_FILES or entry.name.lower().endswith((".py", ".ipynb")):
                         found.append((rel, entry.path, entry.stat(follow_symlinks=True).st_size))

@@ -7,6 +7,7 @@ import sys
 
 from reader_app.cli_errors import fail as _fail
 from reader_app.envs.store import python_for
+from reader_app.sandbox.launch import announce
 from reader_app.trace.request import TraceRequest
 from reader_app.trace.result import TraceResult, dims_text
 from reader_app.trace.runner import run_trace
@@ -49,6 +50,12 @@ def handle(args) -> int:
                            per_line=not args.no_lines)
     if args.memory_mb:
         request.memory_mb = args.memory_mb
+    try:
+        problem = request.validate()
+    except SpecError as exc:
+        problem = str(exc)
+    if not problem:  # bad input gets its one sentence alone; code that is about to run gets the consent line
+        announce("trace")
     result = run_trace(request)
     try:
         if args.json:

@@ -15,6 +15,8 @@ import time
 from collections import deque
 from pathlib import Path
 
+from reader_app import sandbox
+from reader_app.sandbox.audit import AUDIT_FILE, read_events
 from reader_app.trace.request import TraceRequest, resolve
 from reader_app.trace.result import TraceResult
 from reader_app.trace.specs import SpecError
@@ -74,12 +76,8 @@ def _child_env(package_path: str = PACKAGE_PARENT) -> dict:
     return env
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+def _stop(proc: sandbox.Contained) -> None:
+    proc.stop()
 
 
 def _death_sentence(returncode: int, phase: str, stderr_tail) -> str:
@@ -135,11 +133,13 @@ def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threadin
                    "inputs": list(request.inputs), "device": request.device, "per_line": request.per_line,
                    "symbolic": request.symbolic, "memory_mb": request.memory_mb,
                    "timeout": request.timeout, **extra}, fh)
+    work, overrides = sandbox.prepare(scratch, str(root))
+    env = _child_env(_package_path(request.interpreter is None, scratch))
+    env.update(overrides, READER_APP_AUDIT=os.path.join(scratch, AUDIT_FILE), READER_APP_SCRATCH=scratch)
     try:
-        proc = subprocess.Popen([request.python(), "-m", "reader_app.trace.child", request_path, result_path],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                cwd=str(root), start_new_session=True,
-                                env=_child_env(_package_path(request.interpreter is None, scratch)))
+        proc = sandbox.start([request.python(), "-m", "reader_app.trace.child", request_path, result_path],
+                             scratch, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
     except OSError as exc:
         return None, TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", relative,
                                         root=str(root))
@@ -150,13 +150,20 @@ def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threadin
         _stop(proc)
         raise
     pipes.join()
+    tried = read_events(scratch, proc.backend)
+    if not proc.backend.confined:  # the window has no stderr: the result says it
+        tried.insert(0, f"The model's code ran {proc.backend.summary}")
     if stopped:
-        return None, _finish(TraceResult.failed(stopped, relative, class_name=class_name or ""), root, started)
+        return None, _finish(TraceResult.failed(stopped, relative, class_name=class_name or "", warnings=tried),
+                             root, started)
     if os.path.exists(result_path):
         with open(result_path, encoding="utf-8") as fh:
-            return json.load(fh), TraceResult(root=str(root))
+            report = json.load(fh)
+        report["warnings"] = list(report.get("warnings") or []) + tried
+        return report, TraceResult(root=str(root))
     message = _death_sentence(proc.returncode, pipes.phase, list(pipes.stderr_tail))
-    return None, _finish(TraceResult.failed(message, relative, class_name=class_name or ""), root, started)
+    return None, _finish(TraceResult.failed(message, relative, class_name=class_name or "", warnings=tried),
+                         root, started)
 
 
 def _supervise(proc, pipes: _Pipes, deadline: float, timeout: float, cancel) -> str | None:

@@ -62,7 +62,7 @@ def check_translation(out_dir: str, timeout: float = 180.0, cancel=None) -> Node
     if not status.available:
         return NodeCheck(False, False, status.message)
     with tempfile.TemporaryDirectory(prefix="reader-tfjs-") as scratch:
-        run = run_node("run_model.mjs", [str(folder), scratch], timeout, cancel)
+        run = run_node("run_model.mjs", [str(folder), scratch], timeout, scratch, cancel)
         if run.cancelled:
             return NodeCheck(False, False, "The check in Node was cancelled")
         if run.timed_out:

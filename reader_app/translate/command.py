@@ -33,14 +33,14 @@ def register(subparsers) -> None:
 
 
 def handle(args) -> int:
+    from reader_app.sandbox.launch import announce
     from reader_app.translate import TranslateRequest, check_translation, translate
 
     try:
         overrides = dict(parse_arg(text) for text in args.arg)
     except SpecError as exc:
         return _fail(str(exc))
-    print("reader-app: translate runs the repository's code (in a child process with a time and memory limit)",
-          file=sys.stderr)
+    announce("translate")
     request = TranslateRequest(path=args.path, class_name=args.class_name, args=overrides, inputs=list(args.input),
                                device=args.device, timeout=args.timeout, interpreter=args.interpreter,
                                checkpoint=args.checkpoint, symbolic=False)

@@ -112,7 +112,8 @@ def check_exercise(source: str, target: ExerciseTarget, timeout: float = 20.0, c
     with tempfile.TemporaryDirectory(prefix="reader-exercise-") as scratch:
         code, out = Path(scratch) / "answer.js", Path(scratch) / "described.json"
         code.write_text(source, encoding="utf-8")
-        run = run_node("inspect_model.mjs", [str(code), str(out), json.dumps(target.input_shape)], timeout, cancel)
+        run = run_node("inspect_model.mjs", [str(code), str(out), json.dumps(target.input_shape)], timeout,
+                       scratch, cancel)
         if run.cancelled:
             return ExerciseResult(error="The check was cancelled")
         if run.timed_out:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from reader_app import sandbox
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 TFJS_VERSION = "4.22.0"
@@ -85,14 +86,19 @@ def node_status() -> NodeStatus:
     return NodeStatus(True, node, f"Node.js with @tensorflow/tfjs {TFJS_VERSION} (CPU backend)")
 
 
-def run_node(script: str, args: list[str], timeout: float, cancel=None) -> NodeRun:
-    """Run one of this folder's scripts; stopped (with its whole process group) after `timeout` seconds,
-    or as soon as `cancel` (a threading.Event) is set."""
+def run_node(script: str, args: list[str], timeout: float, scratch: str, cancel=None) -> NodeRun:
+    """Run one of this folder's scripts contained (writes only under `scratch`, no network); it and every
+    process it started are stopped after `timeout` seconds, or as soon as `cancel` (a threading.Event) is set."""
     node = node_executable()
     command = [node, f"--max-old-space-size={MEMORY_MB}", str(NODE_DIR / script), *args]
+    _, overrides = sandbox.prepare(scratch)
+    env = {**_env(), **overrides}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # no pipe to fill up while we poll
-        proc = subprocess.Popen(command, cwd=str(NODE_DIR), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                start_new_session=True, env=_env())
+        try:
+            proc = sandbox.start(command, scratch, cwd=str(NODE_DIR), env=env, stdin=subprocess.DEVNULL,
+                                 stdout=out, stderr=err)
+        except OSError as exc:
+            return NodeRun(None, "", f"Error: could not start {node}: {exc.strerror or exc}")
         deadline = time.monotonic() + timeout
         stopped = None
         try:
@@ -102,7 +108,7 @@ def run_node(script: str, args: list[str], timeout: float, cancel=None) -> NodeR
                 elif time.monotonic() > deadline:
                     stopped = "timed out"
                 if stopped:
-                    _kill(proc)
+                    proc.stop()
                     break
                 if cancel is not None:
                     cancel.wait(POLL_SECONDS)
@@ -112,7 +118,7 @@ def run_node(script: str, args: list[str], timeout: float, cancel=None) -> NodeR
                     except subprocess.TimeoutExpired:
                         pass
         except BaseException:
-            _kill(proc)
+            proc.stop()
             raise
         texts = []
         for file in (out, err):
@@ -120,14 +126,6 @@ def run_node(script: str, args: list[str], timeout: float, cancel=None) -> NodeR
             texts.append(file.read().decode("utf-8", "replace"))
     returncode = None if stopped else proc.returncode
     return NodeRun(returncode, texts[0], texts[1], timed_out=stopped == "timed out", cancelled=stopped == "cancelled")
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
 
 
 def _env() -> dict:

@@ -1,6 +1,7 @@
-"""`reader-app report PAPER.pdf --repo PATH [-o report.md] [--no-trace] [--json]`: the reading guide as Markdown or JSON."""
+"""`reader-app report PAPER.pdf --repo PATH [-o report.md] [--trace] [--json]`: the reading guide as Markdown or JSON."""
 from __future__ import annotations
 
+import argparse
 import sys
 
 from reader_app.cli_errors import fail as _fail
@@ -18,7 +19,9 @@ def register(subparsers) -> None:
     p.add_argument("paper", help="the paper's PDF")
     p.add_argument("--repo", required=True, help="the repository folder")
     p.add_argument("-o", "--output", metavar="FILE", help="write the guide there (atomically) instead of stdout")
-    p.add_argument("--no-trace", action="store_true", help="do not run the model to get shapes")
+    p.add_argument("--trace", action="store_true",
+                   help="run the repository's main model (in a sandbox) to add tensor shapes; off by default")
+    p.add_argument("--no-trace", action="store_true", help=argparse.SUPPRESS)  # the old default's opt-out
     p.add_argument("--json", action="store_true", help="write the guide as JSON data (schema in the README)")
     p.set_defaults(func=run)
 
@@ -30,7 +33,11 @@ def run(args) -> int:
     from reader_app.workflow.report_markdown import render_markdown
 
     try:
-        guide = build_guide(args.paper, args.repo, trace=not args.no_trace)
+        if args.trace and not args.no_trace:
+            from reader_app.sandbox.launch import announce
+
+            announce("report --trace")
+        guide = build_guide(args.paper, args.repo, trace=args.trace and not args.no_trace)
     except PaperOpenError as e:
         return _fail(e.message)
     except RepoError as e:

@@ -55,19 +55,22 @@ def run_model_trace(repo: RepoInfo, timeout: float = 60.0):
         return None, "No trace: the tracing engine is not installed with this app."
     # A notebook's model is traced from the notebook itself; a .py model from the repository folder, so
     # that the trace's file names are relative to the same root as the scan's.
-    target = repo.root / repo.main.file if repo.main.file.endswith(".ipynb") else repo.root
-    result = run_trace(TraceRequest(path=str(target), class_name=repo.main.name, timeout=timeout))
+    # The scan's own file and class: a lookup by name could pick a same-named class elsewhere (conftest.py).
+    notebook = repo.main.file.endswith(".ipynb")
+    target = repo.root / repo.main.file if notebook else repo.root
+    result = run_trace(TraceRequest(path=str(target), class_name=repo.main.name,
+                                    file=None if notebook else repo.main.file, timeout=timeout))
     if result.error is not None:
         return result, f"The trace of {repo.main.name} failed: {result.error.message}"
     return result, ""
 
 
-def build_guide(paper_path: str | Path, repo_path: str | Path, trace: bool = True) -> Guide:
+def build_guide(paper_path: str | Path, repo_path: str | Path, trace: bool = False) -> Guide:
     """Analyse both sides; raises PaperOpenError / RepoError for input that cannot be read at all."""
     paper = analyze_paper(paper_path)
     text = read_paper_text(paper_path, paper)
     repo = scan_repo(repo_path)
-    result, note = run_model_trace(repo) if trace else (None, "No trace: tracing was turned off (--no-trace).")
+    result, note = run_model_trace(repo) if trace else (None, "No trace: the model's code was not run (add --trace to run it in a sandbox).")
     flow = build_dataflow(repo, result)
     return Guide(paper, text, repo, result, note, find_architecture_figure(paper, text), flow,
                  suggest_mentions(repo, text, trace=result), check_hyperparams(text, repo),

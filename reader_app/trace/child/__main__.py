@@ -23,6 +23,7 @@ def _set_memory_cap(megabytes: int | None) -> None:
 
 def main(argv: list[str]) -> int:
     request_path, result_path = argv[1], argv[2]
+    __import__("reader_app.sandbox.audit").sandbox.audit.install_from_env()  # notes what the model's code tries
     with open(request_path, encoding="utf-8") as fh:
         request = json.load(fh)
     _set_memory_cap(request.get("memory_mb"))

@@ -84,6 +84,14 @@ def app_icon() -> QIcon:
     return icon
 
 
+def show_recovery_notice(window: MainWindow, store: NotesStore) -> None:
+    """Say that a damaged notes database was set aside, and where, until the reader dismisses it."""
+    if store.recovered_from is not None:
+        window.paper_pane.pinned_bar.show_message(
+            f"Your notes database was damaged: it was kept as {store.recovered_from} (nothing was deleted) "
+            "and a new one was started.", "warning")
+
+
 def run_gui(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_TITLE)
@@ -104,10 +112,7 @@ def run_gui(args) -> int:
         instance = InstanceServer(window)
         instance.listen()
         instance.open_requested.connect(lambda paper, repo: _open_handed(window, paper, repo))
-    if store.recovered_from is not None:
-        window.paper_pane.message_bar.show_message(
-            f"Your notes database was damaged: it was kept as {store.recovered_from} (nothing was deleted) "
-            "and a new one was started.", "warning")
+    show_recovery_notice(window, store)
     paper, repo = _session_to_open(args, window)
     shooter = ScreenshotTaker(app, window, Path(args.screenshot), repo is not None) if args.screenshot else None
     if args.size:

@@ -61,7 +61,9 @@ class CloneDialog(QDialog):
         self.phase.setText("Connecting…")
         # imported here, on the main thread (GitPython costs start-up time; no import may run on a worker)
         from reader_app.repo.clone import clone_repo
+        from reader_app.repo.clone_cache import install_sigterm_cleanup
 
+        install_sigterm_cleanup()  # a SIGTERM mid-clone removes the partial folder (this is the main thread)
         task = BackgroundTask(self, _clone, clone_repo, url, self.cache, pass_task=True)
         task.on_progress(self._on_progress)
         task.on_success(self._on_done)

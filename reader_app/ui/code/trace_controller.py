@@ -18,7 +18,8 @@ from reader_app.ui.common.background import BackgroundTask
 
 CONSENT_KEY = "trace_consent:"
 CONSENT_QUESTION = ("Shapes need the model's code to run. Run it in a separate process with a time and memory "
-                    "limit (nothing else of the repository is run)?")
+                    "limit, sandboxed where this system allows: no network, no writes outside a scratch folder "
+                    "(nothing else of the repository is run)?")
 
 
 class TraceController(QObject):
@@ -143,6 +144,9 @@ class TraceController(QObject):
             device = "meta device (no weight memory)" if result.device == "meta" else "CPU with small sizes"
             extra = f" ({result.fallback_reason})" if result.fallback_reason else ""
             self.status_bar.showMessage(f"Shapes traced on the {device}{extra} in {result.elapsed:.1f} s.", 8000)
+        tried = [w for w in result.warnings if w.startswith("The model's code")]  # what the sandbox saw
+        if tried and result.error is None:
+            self.code_pane.message_bar.show_message(" ".join(tried[:3]), "warning")
         self.traced.emit(result)
 
     def _on_failed(self, message: str) -> None:

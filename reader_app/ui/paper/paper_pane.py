@@ -95,6 +95,10 @@ class PaperPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        # Messages only the reader dismisses (a damaged notes database): routine messages use message_bar
+        # and cannot hide or replace this one.
+        self.pinned_bar = MessageBar(self)
+        layout.addWidget(self.pinned_bar)
         self.message_bar = MessageBar(self)
         self.message_bar.password_entered.connect(self._retry_with_password)
         layout.addWidget(self.message_bar)

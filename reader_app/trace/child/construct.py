@@ -58,6 +58,12 @@ class Recipe:
     args: dict = field(default_factory=dict)
     unused: list = field(default_factory=list)
     blind: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)
+
+    def provenance(self) -> dict:
+        """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
+        return {name: {"value": value, "from": self.sources.get(name, "default")}
+                for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
         return self.target(**{k: realize(v, device) for k, v in self.kwargs.items()})
@@ -78,6 +84,10 @@ def _plain(value):
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, (bool, int, float, str)) for v in value):
         return list(value)
+    if isinstance(value, (list, tuple)) and len(value) <= 16:
+        return [_plain(v) for v in value]
+    if isinstance(value, dict) and len(value) <= 32 and all(isinstance(k, str) for k in value):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, Deferred):
         return value.label
     if inspect.isclass(value) or callable(value):
@@ -116,34 +126,65 @@ class Builder:
         blind: arguments given 16 only because nothing else was known about them.
     """
 
-    def __init__(self, overrides: dict):
+    def __init__(self, overrides: dict, miner=None):
         self.overrides = dict(overrides)
+        self.miner = miner  # callable(func, params, required) -> {name: Mined}: what the repository states
         self.used: dict = {}
+        self.sources: dict = {}
         self.consumed: set[str] = set()
         self.blind: list[str] = []
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = _used_as_sequence(func)
+        params = _parameters(func)
+        mined = self.miner(func, [p.name for p in params],
+                           {p.name for p in params if p.default is p.empty}) if self.miner else {}
         values: dict = {}
+        sources: dict = {}
         filled: set[str] = set()
         passed: set[str] = set()
-        for p in _parameters(func):
+        for p in params:
             if p.name in self.overrides:
                 values[p.name] = self.overrides[p.name]
+                sources[p.name] = "--arg"
                 self.consumed.add(p.name)
+                passed.add(p.name)
+                continue
+            if p.name in mined and (p.default is p.empty or not _is_config_class(func)):
+                # a config class's own defaults are its statement; a call site fills what it leaves open
+                values[p.name] = self._stated(p, mined[p.name].value, namespace)
+                sources[p.name] = mined[p.name].where
                 passed.add(p.name)
                 continue
             if p.default is not p.empty:
                 values[p.name] = p.default
+                sources[p.name] = "default"
                 continue
+            blind = len(self.blind)
             values[p.name] = self._fill(p, namespace, sequences)
+            sources[p.name] = "guess" if len(self.blind) == blind else "blind guess"
             filled.add(p.name)
             passed.add(p.name)
         make_consistent(values, filled)
         for name, value in values.items():
             if not _is_config_class(type(value)):  # a config object is reported by its fields
                 self.used.setdefault(name, _plain(value))
+                self.sources.setdefault(name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
+
+    def _stated(self, p: inspect.Parameter, value, namespace: dict):
+        """A stated value in the type the parameter wants: a dict for a config class becomes one."""
+        annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+        if isinstance(value, dict) and annotation is not None and _is_config_class(annotation):
+            try:
+                obj = annotation(**value)
+            except Exception:
+                return value
+            self.apply_to_config(obj)
+            return obj
+        if isinstance(value, list) and (p.default is not p.empty and isinstance(p.default, tuple)):
+            return tuple(value)
+        return value
 
     def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str]):
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
@@ -195,6 +236,8 @@ class Builder:
             k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
         for name, value in fields.items():
             self.used[name] = _plain(value)
+            self.sources[name] = "--arg" if name in self.overrides else self.sources.get(
+                name, f"default of {type(obj).__name__}")
 
 
 def _module_class_named(name: str, namespace: dict):
@@ -243,10 +286,10 @@ def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
     return [obj for _, _, obj in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
-def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, list[Recipe]]:
+def plan(target, module: types.ModuleType, overrides: dict, miner=None) -> tuple[Recipe, list[Recipe]]:
     """The direct way to build `target` and, for classes, the factory functions to try after it."""
     namespace = vars(module)
-    builder = Builder(overrides)
+    builder = Builder(overrides, miner)
     if not inspect.isclass(target) and callable(target):
         kwargs = builder.kwargs_for(target, namespace)
         return _recipe(target, kwargs, builder), []
@@ -265,7 +308,7 @@ def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, lis
         direct = exc
     alternatives = []
     for factory in _factories(target, namespace, module):
-        fb = Builder(overrides)
+        fb = Builder(overrides, miner)
         try:
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, namespace), fb))
         except ConstructionError:
@@ -279,4 +322,4 @@ def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, lis
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
     unused = [k for k in builder.overrides if k not in builder.consumed]
-    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind))
+    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind), dict(builder.sources))

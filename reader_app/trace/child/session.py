@@ -18,6 +18,7 @@ from reader_app.trace.child.inputs import SIZES, Sizes, candidate_inputs, materi
 from reader_app.trace.child.loader import MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.repo.values import mine
 from reader_app.trace.specs import parse_input_spec
 
 
@@ -40,7 +41,8 @@ class Session:
         self.file = os.path.realpath(request["file"])
         self.files = RepoFiles([self.root])
         self.report = {"file": self.rel(self.file), "class": request.get("class_name") or "",
-                       "device": request.get("device") or "meta", "args": {}, "inputs": [], "layers": [],
+                       "device": request.get("device") or "meta", "args": {}, "arg_sources": {}, "degraded": [],
+                       "inputs": [], "layers": [],
                        "lines": [], "error": None, "fallback_reason": None, "warnings": [],
                        "reached_output": False, "timings": {}}
         self.finder = MissingPackageFinder([self.root])
@@ -105,7 +107,7 @@ class Session:
         self.progress(f"building {target.__name__}")
         skip_dynamo_import()
         try:
-            first, alternatives = plan(target, module, self.request.get("args") or {})
+            first, alternatives = plan(target, module, self.request.get("args") or {}, self.mine)
         except ConstructionError as exc:
             self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
                       *failure.repo_location(exc, self.files))
@@ -129,9 +131,29 @@ class Session:
             except BaseException as cpu_exc:
                 exc = cpu_exc
         self.report["args"] = recipe.args
+        self.report["arg_sources"] = recipe.provenance()
         hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE)" \
             if recipe.blind else ""
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
+
+    def mine(self, func, params: list, required: set) -> dict:
+        """What the repository states for `func`'s parameters (call sites, configs, scripts), cached."""
+        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required))
+        cache = self.__dict__.setdefault("_mined", {})
+        if key not in cache:
+            try:
+                file = inspect.getsourcefile(func) or self.file
+            except TypeError:
+                file = None
+            if not file or not os.path.realpath(file).startswith(self.root):
+                cache[key] = {}
+            else:
+                self.progress(f"reading the repository's values for {key[0]}")
+                try:
+                    cache[key] = mine(self.root, file, key[0], list(params), set(required))
+                except Exception:  # mining is a help: a failure there must not stop the trace
+                    cache[key] = {}
+        return cache[key]
 
     def accept(self, model, recipe, target):
         if not isinstance(model, nn.Module):
@@ -139,6 +161,7 @@ class Session:
                       f"{type(model).__name__}, not a torch.nn.Module")
         model.eval()
         self.report["args"] = recipe.args
+        self.report["arg_sources"] = recipe.provenance()
         if recipe.target is not target:
             self.report["warnings"].append(f"built with the factory {recipe.target.__name__}()")
         if recipe.blind:

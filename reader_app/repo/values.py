@@ -189,7 +189,7 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             continue
     values: dict[str, Mined] = {}
     if sets:
-        _, values = min(sets, key=lambda s: (-len(s[1]), s[0]))
+        _, values = min(sets, key=lambda s: (s[0] >= 4, -len(s[1]), s[0]))  # tests state toy sizes: last
         values = dict(values)
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])

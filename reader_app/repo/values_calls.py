@@ -5,11 +5,15 @@ function, the module, a star-imported `conf.py`, or an argparse default for `arg
 from __future__ import annotations
 
 import ast
+import math
+import operator
 import os
 
 from reader_app.repo.values_source import Unit, parsed
 
 MISSING = object()
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
+              ast.Div: operator.truediv, ast.Pow: lambda a, b: a ** b if abs(b) < 64 else math.inf}
 
 
 def literal(node: ast.AST, lookup=None, depth: int = 0):
@@ -40,10 +44,19 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         left, right = literal(node.left, lookup, depth + 1), literal(node.right, lookup, depth + 1)
         if isinstance(left, (int, float)) and isinstance(right, (int, float)):
             try:
-                return eval(compile(ast.Expression(ast.BinOp(ast.Constant(left), node.op, ast.Constant(right))),
-                                    "<v>", "eval"))
-            except Exception:
+                return _OPERATORS[type(node.op)](left, right)
+            except (ArithmeticError, ValueError, OverflowError):
                 return MISSING
+    if isinstance(node, ast.IfExp):
+        test = literal(node.test, lookup, depth + 1)
+        if test is MISSING:
+            return MISSING
+        return literal(node.body if test else node.orelse, lookup, depth + 1)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        operand = literal(node.operand, lookup, depth + 1)
+        if isinstance(operand, (int, float, bool)):
+            return -operand if isinstance(node.op, ast.USub) else not operand
+        return MISSING
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:
@@ -109,8 +122,7 @@ class Scope:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
             if value is not MISSING:
                 return value
-        module_level = ast.Module(body=[n for n in self.unit.tree.body
-                                        if isinstance(n, (ast.Assign, ast.AnnAssign))], type_ignores=[])
+        module_level = ast.Module(body=_module_assignments(self.unit.tree), type_ignores=[])
         value = self.lookup_in(module_level, self.unit.rel, name, depth, seen)
         if value is not MISSING:
             return value
@@ -136,6 +148,25 @@ class Scope:
                 if value is not MISSING:
                     return value
         return MISSING
+
+
+def _module_assignments(tree: ast.Module) -> list[ast.stmt]:
+    """Assignments that run at module level, also those inside `if`/`with`/`try` blocks (a script's
+    `else: hidden_size = 128`), not those inside functions or classes."""
+    out = []
+
+    def visit(body):
+        for node in body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                out.append(node)
+            elif isinstance(node, (ast.If, ast.With, ast.Try, ast.For, ast.While)):
+                for field in ("body", "orelse", "finalbody"):
+                    visit(getattr(node, field, []) or [])
+                for handler in getattr(node, "handlers", []) or []:
+                    visit(handler.body)
+
+    visit(tree.body)
+    return out
 
 
 def _module_files(root: str, base: str, module: str, level: int) -> list[str]:

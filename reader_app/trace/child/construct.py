@@ -241,13 +241,27 @@ class Builder:
 
 
 def _module_class_named(name: str, namespace: dict):
-    """The repository's nn.Module class a parameter names: encoder -> Encoder / EncoderRNN."""
+    """The repository's nn.Module class a parameter names: encoder -> Encoder / EncoderRNN, looked up in
+    the model's module, then in the repository's other modules already imported (its package)."""
     import torch.nn as nn
 
     low = name.lower()
-    found = [v for v in namespace.values() if inspect.isclass(v) and issubclass(v, nn.Module)
-             and not v.__module__.startswith("torch") and v.__name__.lower().startswith(low)]
-    return min(found, key=lambda c: len(c.__name__)) if found else None
+
+    def named(values):
+        found = [v for v in values if inspect.isclass(v) and issubclass(v, nn.Module)
+                 and not v.__module__.startswith("torch") and v.__name__.lower().startswith(low)]
+        return min(found, key=lambda c: (len(c.__name__), c.__name__)) if found else None
+
+    here = named(namespace.values())
+    if here is not None:
+        return here
+    package = str(namespace.get("__name__", "")).split(".")[0]
+    if not package:
+        return None
+    siblings = [v for mod_name, mod in list(sys.modules.items())
+                if (mod_name == package or mod_name.startswith(package + ".")) and mod is not None
+                for v in list(vars(mod).values())]
+    return named(siblings)
 
 
 def _used_as_sequence(func) -> set[str]:

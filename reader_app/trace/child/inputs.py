@@ -21,6 +21,7 @@ SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 6
 SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_length|n_ctx|seq_len|"
                        r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
 IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
+LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
 GRAPH_NAMES = {"edge_index", "edges", "adj", "adjacency", "edge_list"}
 
 
@@ -205,13 +206,13 @@ def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
         cube = (["batch", "seq_len", "seq_len"], "bool", None)
         causal = any(word in low for word in ("tgt", "trg", "causal", "attn", "attention", "look"))
         return [square, row, cube, flat] if causal else [flat, row, cube, square]
-    if low in ("lengths", "lens", "seq_lens", "src_len", "length"):
+    if low in ("lengths", "lens", "seq_lens", "src_len", "length") or LENGTHS.search(low):
         return [(["batch"], "int64", "fill:seq_len")]
     if low in ("t", "timestep", "timesteps", "time", "sigma", "noise_level"):
         return [(["batch"], "float32", None)]
     if low in ("y", "labels", "label", "targets", "target"):
         return [(["batch"], "int64", 10)]
-    if re.search(r"ids|idx|tokens|text|words|src|tgt|caption", low):
+    if re.search(r"ids|idx|tokens|text|words|src|tgt|trg|caption", low):
         return [(["batch", "seq_len"], "int64", 100)]
     if re.search(r"image|img|pixel", low):
         return [(["batch", 3, "height", "width"], "float32", None)]
@@ -261,6 +262,10 @@ def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
     for index, options in enumerate(per_arg):
         for option in options[1:]:
             candidates.append(best[:index] + [option] + best[index + 1:])
+    # Optional sequence lengths (forward(x, input_lengths=None)): models built for packed sequences need them.
+    lengths = [name for name, required in every if not required and LENGTHS.search(name.lower())]
+    if lengths and params:
+        candidates.insert(1, best + [InputPlan(lengths[0], ["batch"], "int64", None, "seq_len")])
     return candidates[:limit]
 
 

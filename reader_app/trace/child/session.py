@@ -234,8 +234,10 @@ class Session:
                     return plans, rec, None, sizes, variants
                 if failed is None:
                     failed = (plans, rec, exc, sizes, variants)
-                if failure.find_missing(exc) or failure.meta_unsupported(exc):
+                if failure.find_missing(exc):
                     return failed
+                if failure.meta_unsupported(exc) and self.report["device"] == "meta":
+                    return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:

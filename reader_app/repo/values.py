@@ -198,3 +198,26 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     for key, mined in extra.items():
         values.setdefault(key, mined)
     return values
+
+
+def stated_names(root: str, names: list[str]) -> dict[str, str]:
+    """name -> "path:line" for each of `names` the repository picks by string: an argparse default
+    (`--arch default='resnet32'`) or a config value (`model: resnet32`), so the factory it uses is known."""
+    wanted = set(names)
+    found: dict[str, str] = {}
+    root = os.path.realpath(root)
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if "add_argument" not in text or not any(n in text for n in wanted):
+            continue
+        tree = parsed(path)
+        for dest, (value, line) in (argparse_defaults(tree).items() if tree is not None else []):
+            if isinstance(value, str) and value in wanted:
+                found.setdefault(value, f"{os.path.relpath(path, root)}:{line}")
+    for path in walk_files(root, (".yaml", ".yml")):
+        text = read(path)
+        for name in wanted - set(found):
+            match = re.search(rf"^\s*[\w-]+\s*:\s*[\"']?{re.escape(name)}[\"']?\s*$", text, re.MULTILINE)
+            if match:
+                found[name] = f"{os.path.relpath(path, root)}:{text.count(chr(10), 0, match.start()) + 1}"
+    return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import os
 import re
 import sys
 import types
@@ -59,6 +60,7 @@ class Recipe:
     unused: list = field(default_factory=list)
     blind: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
+    chosen_by: str | None = None
 
     def provenance(self) -> dict:
         """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
@@ -126,13 +128,15 @@ class Builder:
         blind: arguments given 16 only because nothing else was known about them.
     """
 
-    def __init__(self, overrides: dict, miner=None):
+    def __init__(self, overrides: dict, miner=None, root: str | None = None):
         self.overrides = dict(overrides)
+        self.root = root
         self.miner = miner  # callable(func, params, required) -> {name: Mined}: what the repository states
         self.used: dict = {}
         self.sources: dict = {}
         self.consumed: set[str] = set()
         self.blind: list[str] = []
+        self.chosen_by: str | None = None  # where the repository names the factory used, if it does
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = _used_as_sequence(func)
@@ -150,8 +154,7 @@ class Builder:
                 self.consumed.add(p.name)
                 passed.add(p.name)
                 continue
-            if p.name in mined and (p.default is p.empty or not _is_config_class(func)):
-                # a config class's own defaults are its statement; a call site fills what it leaves open
+            if p.name in mined:  # what the repository builds it with beats the signature's default
                 values[p.name] = self._stated(p, mined[p.name].value, namespace)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -159,6 +162,10 @@ class Builder:
             if p.default is not p.empty:
                 values[p.name] = p.default
                 sources[p.name] = "default"
+                found = self._repository_file(p.default, func)
+                if found:  # `cfg="yolov5s.yaml"` is read relative to where the repository's scripts run
+                    values[p.name], sources[p.name] = found, f"default, found at {self._rel(found)}"
+                    passed.add(p.name)
                 continue
             blind = len(self.blind)
             values[p.name] = self._fill(p, namespace, sequences)
@@ -172,6 +179,28 @@ class Builder:
                 self.sources.setdefault(name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
 
+    def _rel(self, path: str) -> str:
+        return os.path.relpath(path, self.root) if self.root else path
+
+    def _repository_file(self, value, func) -> str | None:
+        """The repository file a string argument names (a config file), when it is not where the trace runs."""
+        if not (isinstance(value, str) and re.search(r"\.(ya?ml|json|cfg|txt|toml)$", value) and self.root) \
+                or os.path.isabs(value) or os.path.exists(value):
+            return None
+        try:
+            here = os.path.dirname(inspect.getsourcefile(func) or "")
+        except TypeError:
+            here = ""
+        for base in (here, self.root):
+            if base and os.path.isfile(os.path.join(base, value)):
+                return os.path.join(base, value)
+        name = os.path.basename(value)
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("node_modules", "venv"))
+            if name in filenames:
+                return os.path.join(dirpath, name)
+        return None
+
     def _stated(self, p: inspect.Parameter, value, namespace: dict):
         """A stated value in the type the parameter wants: a dict for a config class becomes one."""
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
@@ -184,7 +213,7 @@ class Builder:
             return obj
         if isinstance(value, list) and (p.default is not p.empty and isinstance(p.default, tuple)):
             return tuple(value)
-        return value
+        return self._repository_file(value, None) or value
 
     def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str]):
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
@@ -300,10 +329,11 @@ def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
     return [obj for _, _, obj in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
-def plan(target, module: types.ModuleType, overrides: dict, miner=None) -> tuple[Recipe, list[Recipe]]:
+def plan(target, module: types.ModuleType, overrides: dict, miner=None,
+         root: str | None = None, choose=None) -> tuple[Recipe, list[Recipe]]:
     """The direct way to build `target` and, for classes, the factory functions to try after it."""
     namespace = vars(module)
-    builder = Builder(overrides, miner)
+    builder = Builder(overrides, miner, root)
     if not inspect.isclass(target) and callable(target):
         kwargs = builder.kwargs_for(target, namespace)
         return _recipe(target, kwargs, builder), []
@@ -321,8 +351,13 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None) -> tuple
     except ConstructionError as exc:
         direct = exc
     alternatives = []
-    for factory in _factories(target, namespace, module):
-        fb = Builder(overrides, miner)
+    factories = _factories(target, namespace, module)
+    stated = choose([f.__name__ for f in factories]) if choose and factories else {}
+    factories.sort(key=lambda f: f.__name__ not in stated)  # the one the training script picks comes first
+    for factory in factories:
+        fb = Builder(overrides, miner, root)
+        if factory.__name__ in stated:
+            fb.chosen_by = stated[factory.__name__]
         try:
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, namespace), fb))
         except ConstructionError:
@@ -331,9 +366,13 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None) -> tuple
         if not alternatives:
             raise direct
         return alternatives[0], alternatives[1:]
+    guessed = any("guess" in str(v) for v in direct.sources.values())
+    if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {}):
+        return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
     unused = [k for k in builder.overrides if k not in builder.consumed]
-    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind), dict(builder.sources))
+    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind), dict(builder.sources),
+                  builder.chosen_by)

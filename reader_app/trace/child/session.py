@@ -10,7 +10,7 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import failure, probes
+from reader_app.trace.child import degrade, failure, probes
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -18,7 +18,7 @@ from reader_app.trace.child.inputs import SIZES, Sizes, candidate_inputs, materi
 from reader_app.trace.child.loader import MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
-from reader_app.repo.values import mine
+from reader_app.repo.values import mine, stated_names
 from reader_app.trace.specs import parse_input_spec
 
 
@@ -76,12 +76,17 @@ class Session:
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
+        self.report["degraded"] = [f"package '{name}' missing: stood in" + (
+            "; not used by the model" if not self.report["error"] else "") for name in self.finder.missing]
+        self.report["degraded"] += degrade.NOTES.lines
         return self.report
 
     def load(self):
         self.progress("importing the model's code")
         sys.meta_path.append(self.finder)
         probes.install(self.files)
+        degrade.install()
+        degrade.NOTES.shorten = self.rel
         sys.argv = [self.file]  # scripts that parse arguments at import time get their defaults
         try:
             module = import_model_file(self.file, self.root)
@@ -107,7 +112,8 @@ class Session:
         self.progress(f"building {target.__name__}")
         skip_dynamo_import()
         try:
-            first, alternatives = plan(target, module, self.request.get("args") or {}, self.mine)
+            first, alternatives = plan(target, module, self.request.get("args") or {}, self.mine, self.root,
+                                       lambda names: stated_names(self.root, names))
         except ConstructionError as exc:
             self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
                       *failure.repo_location(exc, self.files))
@@ -117,7 +123,7 @@ class Session:
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
                         (no_meta_init() if device == "meta" else nullcontext()):
-                    model = recipe.build(device)
+                    model = self.make(recipe, device)
             except BaseException as exc:
                 errors.append((recipe, exc))
                 continue
@@ -125,7 +131,7 @@ class Session:
         recipe, exc = errors[0]
         if device == "meta" and failure.meta_unsupported(exc):
             try:
-                model = recipe.build("cpu")
+                model = self.make(recipe, "cpu")
                 self.fall_back(f"building on the meta device failed ({failure.short(exc)})")
                 return self.accept(model, recipe, target)
             except BaseException as cpu_exc:
@@ -155,6 +161,10 @@ class Session:
                     cache[key] = {}
         return cache[key]
 
+    def make(self, recipe, device: str):
+        with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
+            return recipe.build(device)
+
     def accept(self, model, recipe, target):
         if not isinstance(model, nn.Module):
             self.fail(f"{getattr(recipe.target, '__name__', 'the factory')}() returned "
@@ -163,7 +173,8 @@ class Session:
         self.report["args"] = recipe.args
         self.report["arg_sources"] = recipe.provenance()
         if recipe.target is not target:
-            self.report["warnings"].append(f"built with the factory {recipe.target.__name__}()")
+            chosen = f" (named at {recipe.chosen_by})" if recipe.chosen_by else ""
+            self.report["warnings"].append(f"built with the factory {recipe.target.__name__}(){chosen}")
         if recipe.blind:
             self.report["warnings"].append(f"guessed 16 for {', '.join(recipe.blind)} (no default, no annotation, "
                                            f"an unfamiliar name); override with --arg")
@@ -183,7 +194,8 @@ class Session:
         rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
         try:
             inputs = materialize(plans, sizes, device)
-            with rec, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()):
+            with rec, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()), \
+                    degrade.cuda_mode(device):
                 rec.run(inputs)
             return rec, None
         except BaseException as exc:
@@ -198,7 +210,7 @@ class Session:
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
             try:
-                model = recipe.build("cpu").eval()
+                model = self.make(recipe, "cpu").eval()
             except BaseException as build_exc:
                 self.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
                           f"{failure.first_line(build_exc)}")

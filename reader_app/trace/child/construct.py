@@ -155,7 +155,7 @@ class Builder:
                 passed.add(p.name)
                 continue
             if p.name in mined:  # what the repository builds it with beats the signature's default
-                values[p.name] = self._stated(p, mined[p.name].value, namespace)
+                values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
                 continue
@@ -201,7 +201,7 @@ class Builder:
                 return os.path.join(dirpath, name)
         return None
 
-    def _stated(self, p: inspect.Parameter, value, namespace: dict):
+    def _stated(self, p: inspect.Parameter, value, namespace: dict, where: str):
         """A stated value in the type the parameter wants: a dict for a config class becomes one."""
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
         if isinstance(value, dict) and annotation is not None and _is_config_class(annotation):
@@ -209,6 +209,8 @@ class Builder:
                 obj = annotation(**value)
             except Exception:
                 return value
+            for key in value:  # its fields come from where the dict was stated
+                self.sources.setdefault(key, where)
             self.apply_to_config(obj)
             return obj
         if isinstance(value, list) and (p.default is not p.empty and isinstance(p.default, tuple)):

@@ -14,7 +14,7 @@ from reader_app.trace.child import degrade, failure, probes
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
-from reader_app.trace.child.inputs import SIZES, Sizes, candidate_inputs, materialize, size_tables, user_plans
+from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, materialize, size_tables, user_plans
 from reader_app.trace.child.loader import MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
@@ -239,17 +239,19 @@ class Session:
     def probe(self, model, candidates, tables):
         """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""
         failed = None
-        for sizes, variants in tables:
-            for plans in candidates:
-                rec, exc = self.forward(model, plans, sizes)
-                if exc is None:
-                    return plans, rec, None, sizes, variants
-                if failed is None:
-                    failed = (plans, rec, exc, sizes, variants)
-                if failure.find_missing(exc):
-                    return failed
-                if failure.meta_unsupported(exc) and self.report["device"] == "meta":
-                    return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
+        fewer = [c for c in candidates if isinstance(c, Fewer)]
+        full = [c for c in candidates if not isinstance(c, Fewer)]
+        for sizes, variants, plans in [(s, v, p) for s, v in tables for p in full] + \
+                [(s, v, p) for s, v in tables for p in fewer]:
+            rec, exc = self.forward(model, plans, sizes)
+            if exc is None:
+                return plans, rec, None, sizes, variants
+            if failed is None:
+                failed = (plans, rec, exc, sizes, variants)
+            if failure.find_missing(exc):
+                return failed
+            if failure.meta_unsupported(exc) and self.report["device"] == "meta":
+                return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:

@@ -51,7 +51,8 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str]) -> l
     """(tier, {param: Mined}) for every place the repository builds `name`."""
     out = []
     for unit in units_mentioning(root, name + "("):
-        for site in call_site_values(unit, root, name, params):
+        # The model file's own `def llama_7b(): return Transformer(...)` is one variant, not the default.
+        for site in call_site_values(unit, root, name, params, skip_factories=unit.rel == model_rel):
             out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, "call") for k, (v, w) in site.items()}))
     return out
 

@@ -211,12 +211,23 @@ def _calls_of(tree: ast.Module, name: str) -> list[ast.Call]:
     return out
 
 
-def call_site_values(unit: Unit, root: str, name: str, params: list[str]) -> list[dict]:
-    """For each call of `name` in the unit: {param: (value, "rel:line")} for the arguments it states."""
+def _returned_calls(tree: ast.Module) -> set[int]:
+    """ids of calls a function returns directly (`def resnet20(): return ResNet(...)`): factory variants."""
+    return {id(call) for node in ast.walk(tree) if isinstance(node, ast.Return) and isinstance(node.value, ast.Call)
+            for call in ast.walk(node.value) if isinstance(call, ast.Call)}
+
+
+def call_site_values(unit: Unit, root: str, name: str, params: list[str],
+                     skip_factories: bool = False) -> list[dict]:
+    """For each call of `name` in the unit: {param: (value, "rel:line")} for the arguments it states;
+    with `skip_factories`, calls a function returns directly are left out (they are variants)."""
     owners = _enclosing_functions(unit.tree)
+    returned = _returned_calls(unit.tree) if skip_factories else set()
     argparse = None
     sites = []
     for call in _calls_of(unit.tree, name):
+        if id(call) in returned:
+            continue
         scope = Scope(unit, root, owners.get(id(call)))
         found: dict = {}
         pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)
@@ -225,7 +236,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str]) -> lis
         for param, node in pairs:
             scope.where.clear()
             value = literal(node, scope.resolve)
-            where = f"{unit.rel}:{call.lineno}"
+            where = f"{unit.rel}:{getattr(node, 'lineno', call.lineno)}"  # the line that states it
             if value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                 if node.attr in argparse:

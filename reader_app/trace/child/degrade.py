@@ -27,11 +27,13 @@ class Degradations:
 
     Attributes:
         lines: the notes.
+        skips: the statements skipped, for the error when what they would have defined is missing.
         shorten: callable(path) -> the path relative to the repository root.
     """
 
     def __init__(self):
         self.lines: list[str] = []
+        self.skips: list[tuple[str, int, BaseException]] = []  # (file, line, exception) of skipped statements
         self.shorten = lambda path: path
 
     def add(self, line: str) -> None:
@@ -53,6 +55,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _skipped(file: str, line: int, exc: BaseException) -> None:
+    NOTES.skips.append((file, line, exc))
     code = linecache.getline(file, line).strip()
     code = code if len(code) <= 60 else code[:59] + "…"
     NOTES.add(f"{NOTES.shorten(file)}:{line}: `{code}` skipped ({_reason(exc)})")

@@ -98,15 +98,24 @@ class Session:
         if name:
             target = getattr(module, name, None)
             if target is None:
+                self.fail_skipped()
                 self.fail(f"There is no class or function named '{name}' in {self.report['file']}")
             if inspect.isclass(target) and not issubclass(target, nn.Module):
                 self.fail(f"'{name}' is not a torch.nn.Module, so it has no forward() to trace")
         else:
             target = guess_main_class(module, nn.Module)
             if target is None:
+                self.fail_skipped()
                 self.fail(f"{self.report['file']} defines no torch.nn.Module to trace")
         self.report["class"] = target.__name__
         return target, module
+
+    def fail_skipped(self):
+        """What the model needed was in a module statement that failed: that failure is the error."""
+        skips = [s for s in degrade.NOTES.skips if os.path.realpath(s[0]) == self.file] or degrade.NOTES.skips
+        if skips:
+            file, line, exc = skips[0]
+            self.fail(failure.describe(exc, f"importing {self.rel(file)}"), file, line)
 
     def build(self, target, module):
         self.progress(f"building {target.__name__}")
@@ -154,7 +163,6 @@ class Session:
             if not file or not os.path.realpath(file).startswith(self.root):
                 cache[key] = {}
             else:
-                self.progress(f"reading the repository's values for {key[0]}")
                 try:
                     cache[key] = mine(self.root, file, key[0], list(params), set(required))
                 except Exception:  # mining is a help: a failure there must not stop the trace

@@ -38,12 +38,14 @@ class Mined:
 
 
 def _call_tier(rel: str, model_rel: str) -> int:
-    """0 the model's own folder or a README, 2 a script elsewhere, 4 tests."""
+    """0 the model's own file, 1 its folder or a README, 2 a script elsewhere, 4 tests."""
     base = rel.split(" cell ")[0]
     if "test" in base.lower():
         return 4
-    if os.path.dirname(base) == os.path.dirname(model_rel) or base.lower().endswith(".md"):
+    if base == model_rel:
         return 0
+    if os.path.dirname(base) == os.path.dirname(model_rel) or base.lower().endswith(".md"):
+        return 1
     return 2
 
 

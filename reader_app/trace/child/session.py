@@ -147,7 +147,8 @@ class Session:
                 exc = cpu_exc
         self.report["args"] = recipe.args
         self.report["arg_sources"] = recipe.provenance()
-        hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE)" \
+        hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
+               f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
 

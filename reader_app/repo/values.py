@@ -80,7 +80,7 @@ def _load_config(path: str):
     except ImportError:
         return None, text
     try:
-        return yaml.safe_load(text), text
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), text  # C parser: 20x faster
     except Exception:  # YAML errors come in many classes
         return None, text
 
@@ -108,6 +108,8 @@ def config_sets(root: str, name: str, params: list[str], required: set[str]) -> 
     best, best_key = None, None
     for path in walk_files(root, (".yaml", ".yml", ".json")):
         if os.path.basename(path).startswith(("package", "tsconfig")):
+            continue
+        if not any(p in read(path) for p in wanted):  # parse only files that name a parameter
             continue
         data, text = _load_config(path)
         if data is None:

@@ -31,7 +31,19 @@ class Unit:
     kind: str
 
 
+_WALKS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+_TEXTS: dict[str, str] = {}
+
+
 def walk_files(root: str, suffixes: tuple[str, ...]) -> list[str]:
+    """Files under `root` ending with one of `suffixes` (walked once per process and root)."""
+    key = (root, suffixes)
+    if key not in _WALKS:
+        _WALKS[key] = _walk(root, suffixes)
+    return _WALKS[key]
+
+
+def _walk(root: str, suffixes: tuple[str, ...]) -> list[str]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
@@ -47,11 +59,14 @@ def walk_files(root: str, suffixes: tuple[str, ...]) -> list[str]:
 
 
 def read(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
-    except OSError:
-        return ""
+    """A file's text, read once per process (the mining asks for the same files per class it builds)."""
+    if path not in _TEXTS:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                _TEXTS[path] = fh.read()
+        except OSError:
+            _TEXTS[path] = ""
+    return _TEXTS[path]
 
 
 def _parse(text: str) -> ast.Module | None:

@@ -119,7 +119,27 @@ UNSTATED = {
         """,
 }
 
-REPOS = {"old_and_missing": OLD_AND_MISSING, "configured": CONFIGURED, "dual": DUAL, "unstated": UNSTATED}
+# Class 2, as far as the trace goes: a layer library the model really uses is named with where the
+# repository lists it.
+NEEDS_PACKAGE = {
+    "requirements.txt": "numpy\nmissing-layers-zz>=1.0  # the blocks\n",
+    "model.py": """
+        import torch.nn as nn
+        from missing_layers_zz import Block
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.block = Block(4)
+
+            def forward(self, x):
+                return self.block(x)
+        """,
+}
+
+REPOS = {"old_and_missing": OLD_AND_MISSING, "configured": CONFIGURED, "dual": DUAL, "unstated": UNSTATED,
+         "needs_package": NEEDS_PACKAGE}
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -192,3 +212,11 @@ def test_a_value_nothing_states_is_named_in_one_sentence(traced):
     assert "16 was a blind guess for blk" in message and "the repository states" in message
     assert data["arg_sources"]["blk"] == {"value": 16, "from": "blind guess"}
     assert "Traceback" not in err
+
+
+def test_a_package_the_model_uses_is_named_with_where_the_repository_lists_it(traced):
+    code, data, err = traced["needs_package"]
+    assert code == 2
+    message = err.strip().splitlines()[-1]
+    assert "needs the package 'missing_layers_zz'" in message
+    assert "the repository lists it in requirements.txt:2" in message

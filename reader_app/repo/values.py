@@ -226,3 +226,23 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
             if match:
                 found[name] = f"{os.path.relpath(path, root)}:{text.count(chr(10), 0, match.start()) + 1}"
     return found
+
+
+REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt", "environment.yml", "environment.yaml", "setup.py",
+                     "pyproject.toml", "setup.cfg")
+
+
+def requirement_line(root: str, package: str) -> str | None:
+    """"requirements.txt:16" where the repository lists `package` (import name or a `pip` spelling of it)."""
+    names = {package.lower(), package.lower().replace("_", "-")}
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])\s*([<>=~!;\[#\"',]|$)",
+                         re.IGNORECASE)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d in ("requirements", "docker", "envs")]
+        for name in sorted(filenames):
+            if name in REQUIREMENT_FILES or (name.startswith("requirements") and name.endswith(".txt")):
+                path = os.path.join(dirpath, name)
+                for number, line in enumerate(read(path).splitlines(), 1):
+                    if pattern.search(line.split("#")[0].strip(" -\t")):
+                        return f"{os.path.relpath(path, root)}:{number}"
+    return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 import time
 from contextlib import nullcontext
@@ -18,7 +19,7 @@ from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs,
 from reader_app.trace.child.loader import MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
-from reader_app.repo.values import mine, stated_names
+from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.trace.specs import parse_input_spec
 
 
@@ -73,6 +74,7 @@ class Session:
         except Exception as exc:  # a bug of the tracer itself: keep what was found, say so plainly
             self.report["error"] = {"message": f"The tracer failed unexpectedly ({type(exc).__name__}: "
                                                f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
+        self.where_required()
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
@@ -109,6 +111,15 @@ class Session:
                 self.fail(f"{self.report['file']} defines no torch.nn.Module to trace")
         self.report["class"] = target.__name__
         return target, module
+
+    def where_required(self):
+        """A missing package the model needs: say where the repository lists it, or that it does not."""
+        error = self.report["error"]
+        match = re.search(r"needs the package '([\w.]+)'", error["message"]) if error else None
+        if match:
+            listed = requirement_line(self.root, match.group(1))
+            error["message"] += f"; the repository lists it in {listed}" if listed else \
+                "; the repository's requirements do not list it"
 
     def fail_skipped(self):
         """What the model needed was in a module statement that failed: that failure is the error."""

@@ -108,3 +108,10 @@ def test_unreadable_files_are_passed_over(tmp_path, bad):
     root = write(tmp_path, {"net.py": MODEL, bad: "{{{ not: [valid\n  def (", "run.py": "from net import Net\nNet(3, 5)\n"})
     found = where(mine(str(root), str(root / "net.py"), "Net", ["in_channels", "latent_dim"]))
     assert found == {"in_channels": (3, "run.py:2"), "latent_dim": (5, "run.py:2")}
+
+
+def test_a_registry_key_a_script_picks_names_the_factory(tmp_path):
+    root = write(tmp_path, {"net.py": MODEL + "\nNETS = {'Net-S': net_small}\n",
+                            "sample.py": "import argparse\np = argparse.ArgumentParser()\n"
+                                         "p.add_argument('--model', default='Net-S')\n"})
+    assert stated_names(str(root), ["net_small"]) == {"net_small": "sample.py:3"}

@@ -211,12 +211,14 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
     wanted = set(names)
     found: dict[str, str] = {}
     root = os.path.realpath(root)
+    registry = _registries(root, wanted)  # {'DiT-XL/2': 'DiT_XL_2'}: a script picks by the key
     for path in walk_files(root, (".py",)):
         text = read(path)
-        if "add_argument" not in text or not any(n in text for n in wanted):
+        if "add_argument" not in text or not any(n in text for n in wanted | set(registry)):
             continue
         tree = parsed(path)
         for dest, (value, line) in (argparse_defaults(tree).items() if tree is not None else []):
+            value = registry.get(value, value) if isinstance(value, str) else value
             if isinstance(value, str) and value in wanted:
                 found.setdefault(value, f"{os.path.relpath(path, root)}:{line}")
     for path in walk_files(root, (".yaml", ".yml")):
@@ -226,6 +228,23 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
             if match:
                 found[name] = f"{os.path.relpath(path, root)}:{text.count(chr(10), 0, match.start()) + 1}"
     return found
+
+
+def _registries(root: str, wanted: set[str]) -> dict[str, str]:
+    """Keys of module-level dicts whose values are the wanted names: `DiT_models = {'DiT-XL/2': DiT_XL_2}`."""
+    out: dict[str, str] = {}
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if not any(n in text for n in wanted):
+            continue
+        tree = parsed(path)
+        for node in tree.body if tree is not None else []:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+                for key, value in zip(node.value.keys, node.value.values):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
+                            isinstance(value, ast.Name) and value.id in wanted:
+                        out.setdefault(key.value, value.id)
+    return out
 
 
 REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt", "environment.yml", "environment.yaml", "setup.py",

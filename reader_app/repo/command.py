@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from reader_app.cli_errors import fail as _fail
+from reader_app.repo.candidates import candidates, describe_choice, member_names
 from reader_app.repo.clone import CloneError, clone_repo, is_repo_url
 from reader_app.repo.records import RepoInfo
 from reader_app.repo.scan import RepoError, scan_repo
@@ -48,12 +49,12 @@ def summary(info: RepoInfo) -> str:
     if info.main is not None:
         m = info.main
         out.append(f"Main model: {m.name} ({m.file}, line {m.line})")
-        out.append("  why: " + "; ".join(m.reasons[:3]))
+        out.extend(f"  {line}" for line in describe_choice(info))
         if m.forward_line:
             out.append(f"  forward(): lines {m.forward_line}-{m.forward_end_line}")
-        others = [f"{o.name} ({o.file}:{o.line})" for o in info.models[1:8]]
+        others = [c.label + (f" ({member_names(c)})" if c.group else "") for c in candidates(info)[1:8]]
         if others:
-            out.append("Other modules: " + ", ".join(others) + (" ..." if len(info.models) > 8 else ""))
+            out.append("Other candidates: " + ", ".join(others) + (" ..." if len(info.models) > 8 else ""))
         out.append(f"Layers of {m.name}:")
         for layer in info.layers:
             uses = ", ".join(str(n) for n in layer.uses) or "not used in forward()"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex, dotted
 
 # Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
+# bindings key prefix for a variable that holds a class rather than an instance (`cls = CLIP`)
+CLASS_VAR = "@class "
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
 
 
@@ -143,6 +145,9 @@ class GraphBuilder:
             result = {info.qualname for info in self.index.module_classes() if info.file is mpf}
             for name in mpf.functions:
                 result |= self.produced_by(mpf, ast.Name(id=name, ctx=ast.Load()))
+            for star in mpf.star_imports:  # a package __init__ that re-exports its modules with `*`
+                if star != module:
+                    result |= self._module_offers(star)
             self._produced[key] = result
         return self._produced[key]
 
@@ -154,9 +159,15 @@ class GraphBuilder:
                 return self.value_classes(pf, func.value, bindings)
             if isinstance(func, ast.Subscript):  # MODELS[args.arch](...)
                 return self.produced_by(pf, func.value)
+            if (isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr"
+                    and func.args):  # getattr(models, args.arch)(...): anything the module offers
+                path = self.index.resolve(pf, func.args[0])
+                return self._module_offers(path) if path else set()
             info = self.class_of_chain(pf, func)
             if info is not None:
                 return {info.qualname}
+            if isinstance(func, ast.Name) and CLASS_VAR + func.id in bindings:  # `model_class(**cfg)`
+                return bindings[CLASS_VAR + func.id]
             return self.produced_by(pf, func)
         if isinstance(expr, ast.Name) and expr.id in bindings:
             return bindings[expr.id]
@@ -185,6 +196,12 @@ class GraphBuilder:
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if not targets:
                 continue
+            if isinstance(node.value, (ast.Name, ast.Attribute)):  # `model_class = CLIP`, called later
+                info = self.class_of_chain(pf, node.value)
+                if info is not None:
+                    for target in targets:
+                        found.setdefault(CLASS_VAR + target, set()).add(info.qualname)
+                    continue
             classes = self.value_classes(pf, node.value, found)
             if not classes:
                 continue
@@ -257,4 +274,6 @@ class GraphBuilder:
                         used.add(info.qualname)
                     else:
                         used |= self.produced_by(pf, node)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call):  # getattr(models, name)()
+                    used |= self.value_classes(pf, node, {})
         return used

@@ -81,6 +81,7 @@ class ModelClass:
         forward_end_line: last line of forward(), or None.
         score: ranking score (higher is more likely the main model).
         reasons: short phrases explaining the score, strongest first.
+        group: the family it belongs to ("40 variants of MixNet", "30 copies of GPTModel"), or "".
     """
 
     name: str
@@ -94,13 +95,14 @@ class ModelClass:
     forward_end_line: int | None = None
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    group: str = ""
 
     def to_json(self) -> dict:
         return {
             "name": self.name, "file": self.file, "line": self.line, "end_line": self.end_line,
             "main": self.main, "bases": list(self.bases), "init_line": self.init_line,
             "forward_line": self.forward_line, "forward_end_line": self.forward_end_line,
-            "score": round(self.score, 2), "reasons": list(self.reasons),
+            "score": round(self.score, 2), "reasons": list(self.reasons), "group": self.group,
         }
 
     @classmethod

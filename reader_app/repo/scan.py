@@ -17,6 +17,8 @@ from reader_app.repo.patterns import find_patterns
 from reader_app.repo.ranking import score_classes
 from reader_app.repo.records import ModelClass, RepoInfo
 from reader_app.repo.roles import FileFacts, classify, is_entry
+from reader_app.repo.self_description import describe
+from reader_app.repo.variants import families
 from reader_app.repo.walk import SourceFile, list_repository
 
 Progress = Callable[[float, str], None]
@@ -118,7 +120,7 @@ def _readme_text(files: list[SourceFile]) -> str:
     return ""
 
 
-def _model_record(score: float, reasons: list[str], info) -> ModelClass:
+def _model_record(score: float, reasons: list[str], info, group: str = "") -> ModelClass:
     methods = {n.name: n for n in info.node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     init, forward = methods.get("__init__"), methods.get("forward")
     return ModelClass(
@@ -127,7 +129,7 @@ def _model_record(score: float, reasons: list[str], info) -> ModelClass:
         init_line=init.lineno if init else None,
         forward_line=forward.lineno if forward else None,
         forward_end_line=forward.end_lineno if forward else None,
-        score=score, reasons=reasons)
+        score=score, reasons=reasons, group=group)
 
 
 @contextmanager
@@ -174,15 +176,16 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     facts = _facts(index)
     info.roles = [classify(f, facts.get(f.rel)) for f in listing.files]
     tests = {r.path for r in info.roles if r.role == "tests"}
-    entry_used: set[str] = set()
-    for pf in parsed:
-        if is_entry(pf.source, facts.get(pf.rel)):
-            entry_used |= builder.used_in(pf)
+    entries = [pf for pf in parsed if is_entry(pf.source, facts.get(pf.rel))]
+    said = describe(index, builder, listing.files, entries, root.name)
+    entry_rels = {pf.rel for pf in entries}
+    entry_used = {qualname for qualname, rels in said.built_in.items() if rels & entry_rels}
     classes = index.module_classes()
+    groups = families(classes)
     counts = {c.qualname: _init_layer_count(c) for c in classes}
     ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts,
-                           _config_targets(listing.files, index), _package_exports(index))
-    info.models = [_model_record(score, reasons, c) for score, reasons, c in ranked]
+                           _config_targets(listing.files, index), _package_exports(index), said, groups)
+    info.models = [_model_record(score, reasons, c, groups.get(c.qualname, "")) for score, reasons, c in ranked]
     report(75.0, "reading the layers of every model")
     info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models}
     if info.models:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader_app.notes.ids import paper_id_for, repo_id_for
+from reader_app.repo.paper_hint import apply_paper_hints
 from reader_app.session.events import Event
 from reader_app.session.navigation import Navigation
 from reader_app.trace.shapes import layer_shape_text, model_shapes
@@ -42,7 +43,8 @@ class Session:
         navigate: where the reader asked to go (reader_app.session.Navigation).
 
     Events (each emits the new value): paper_changed, analysis_changed, architecture_changed,
-        repo_changed, model_changed, trace_changed, flow_changed, insights_changed.
+        repo_changed, model_changed, main_changed (the reader switched the main model), trace_changed,
+        flow_changed, insights_changed.
     """
 
     def __init__(self):
@@ -58,8 +60,9 @@ class Session:
         self.flow = None
         self.insights: dict | None = None
         self.navigate = Navigation()
+        self._reader_chose_main = False
         for name in ("paper_changed", "analysis_changed", "architecture_changed", "repo_changed",
-                     "model_changed", "trace_changed", "flow_changed", "insights_changed"):
+                     "model_changed", "main_changed", "trace_changed", "flow_changed", "insights_changed"):
             setattr(self, name, Event(name))
 
     # ----- what is open ------------------------------------------------------------------------------
@@ -84,6 +87,7 @@ class Session:
         self.analysis_changed.emit(paper)
         # picked from captions and places at once; the insights child refines it with the paper's text
         self._set_architecture(find_architecture_figure(paper) if paper is not None else None)
+        self._rank_with_paper()
 
     def open_repo(self, info, repo_json: dict | None = None, flow=None) -> None:
         """A scanned repository is on screen, at its main model; the last trace no longer applies."""
@@ -91,10 +95,43 @@ class Session:
         self.repo_id = repo_id_for(info.root)
         self.trace, self.flow, self.insights = None, flow, None
         self.model, self.layers = info.main, list(info.layers) if info.main else []
+        self._reader_chose_main = False
         self.repo_changed.emit(info)
         self.model_changed.emit(self.model)
         if flow is not None:
             self.flow_changed.emit(flow)
+        self._rank_with_paper()
+
+    def _rank_with_paper(self) -> None:
+        """With both open, the model the paper names (title, code link) counts in the ranking; the main
+        model follows unless the reader picked one."""
+        if self.analysis is None or self.repo is None or self._reader_chose_main:
+            return
+        best = apply_paper_hints(self.repo, getattr(self.analysis, "title", "") or "",
+                                 list(getattr(self.analysis, "repo_urls", None) or []))
+        if best is not None and best is not self.repo.main:
+            self.choose_main(best, by_reader=False)
+
+    def choose_main(self, model, by_reader: bool = True) -> None:
+        """Another candidate becomes the main model (the reader's pick, or the paper's): layers, data flow,
+        trace and the worker's copy of the scan all follow it (the last trace and flow were of the other)."""
+        info = self.repo
+        if info is None or model is None or model is info.main:
+            return
+        self._reader_chose_main = self._reader_chose_main or by_reader
+        for candidate in info.models:
+            candidate.main = candidate is model
+        info.main, info.layers = model, list(info.layers_of(model))
+        if self.repo_json is not None:
+            for entry in self.repo_json.get("models", []):
+                entry["main"] = entry["file"] == model.file and entry["name"] == model.name
+            self.repo_json["main"] = model.to_json()
+            self.repo_json["layers"] = [layer.to_json() for layer in info.layers]
+        self.trace, self.flow = None, None
+        self.model, self.layers = model, list(info.layers)
+        self.main_changed.emit(model)
+        self.model_changed.emit(model)
+        self.trace_changed.emit(None)
 
     def show_model(self, model, layers: list) -> None:
         self.model, self.layers = model, list(layers)

@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         code_menu = self.menuBar().addMenu("&Code")
         code_menu.addAction(self.trace.trace_action)
         code_menu.addAction(self.trace.form_action)
+        code_menu.addMenu(self.repo_panels.switcher.menu)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)

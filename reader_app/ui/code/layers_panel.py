@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from reader_app.ui.common.widgets import tree_items
 
@@ -41,6 +41,13 @@ class LayersPanel(QWidget):
         self.title = QLabel("Open a repository to list its model's layers.", self)
         self.title.setWordWrap(True)
         header.addWidget(self.title, 1)
+        self.switch = QToolButton(self)
+        self.switch.setText("Switch Model")
+        self.switch.setToolTip("Show another candidate for the main model")
+        self.switch.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.switch.hide()
+        header.addWidget(self.switch, 0, Qt.AlignmentFlag.AlignTop)
+        self.header = header
         layout.addLayout(header)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(["Layer", "Type", "Lines", "Shape"])
@@ -61,6 +68,10 @@ class LayersPanel(QWidget):
         self.details.hide()
         layout.addWidget(self.details)
 
+    def set_switch_menu(self, menu: QMenu) -> None:
+        """The candidates menu behind the Switch Model button (shown when there is more than one)."""
+        self.switch.setMenu(menu)
+
     def set_details(self, html: str) -> None:
         """The line under the list: the selected layer's traced shapes."""
         self.details.setText(html)
@@ -70,6 +81,8 @@ class LayersPanel(QWidget):
         self.tree.clear()
         self.set_details("")
         self.back.setVisible(can_go_back)
+        menu = self.switch.menu()
+        self.switch.setVisible(menu is not None and menu.isEnabled())
         if model is None:
             self.title.setText("No model class was found in this repository.")
             return

@@ -9,7 +9,9 @@ from PySide6.QtGui import QAction, QTextCursor
 
 from reader_app.session import Session
 from reader_app.ui.code.code_pane import CodePane
+from reader_app.repo.candidates import describe_choice
 from reader_app.ui.code.layers_panel import LayersPanel
+from reader_app.ui.code.model_switcher import ModelSwitcher
 from reader_app.ui.code.repo_loader import RepoLoader
 from reader_app.ui.code.repo_tree import RepoTree
 
@@ -27,6 +29,7 @@ class RepoPanels(QObject):
         session: the window's Session (repo, model on screen and trace live there).
         loader: scans repositories in the source worker child.
         tree, layers_panel: the widgets; hints_action: the View menu toggle for per-line shape hints.
+        switcher: the "Switch Model" menu (candidates for the main model), also on the layers panel.
 
     Signals:
         layer_selected(object): the reader picked a layer (from the panel or by clicking its name in the code).
@@ -48,6 +51,8 @@ class RepoPanels(QObject):
         self.loader = RepoLoader(self)
         self.tree = RepoTree()
         self.layers_panel = LayersPanel()
+        self.switcher = ModelSwitcher(session, self)
+        self.layers_panel.set_switch_menu(self.switcher.menu)
         self.hints_action = QAction("Show Shape Hints in Code", self, checkable=True, checked=True)
         self.hints_action.toggled.connect(lambda _: self._show_hints())
         self.loader.loaded.connect(self._on_loaded)
@@ -61,10 +66,12 @@ class RepoPanels(QObject):
         self._disconnect = [session.trace_changed.connect(lambda _result: self._show_shapes()),
                             session.navigate.code_place.connect(self._go_to_code),
                             session.navigate.layer.connect(self.layers_panel.select),
-                            session.navigate.main_model.connect(self.show_main_model)]
+                            session.navigate.main_model.connect(self.show_main_model),
+                            session.main_changed.connect(lambda _model: self.show_main_model())]
 
     def shutdown(self) -> None:
         self.loader.cancel()
+        self.switcher.shutdown()
         for disconnect in self._disconnect:
             disconnect()
 
@@ -100,6 +107,9 @@ class RepoPanels(QObject):
         layers = layers if layers is not None else self.session.repo.layers_of(model)
         self.session.show_model(model, layers)
         self.layers_panel.set_model(model, layers, can_go_back=bool(self._history))
+        info = self.session.repo
+        is_main = info is not None and model is info.main
+        self.layers_panel.title.setToolTip("\n".join(describe_choice(info)) if is_main else "")
         self._show_shapes()
         self.open_file(model.file, model.line, f"class {model.name}")
 

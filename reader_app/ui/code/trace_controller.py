@@ -51,8 +51,11 @@ class TraceController(QObject):
         self.trace_action = QAction("Trace Shapes", self, triggered=lambda: self.start())
         self.trace_action.setToolTip("Run the model's code in a separate process to find the tensor shapes")
         self.form_action = QAction("Trace Settings…", self, triggered=self.open_form)
+        # another main model picked by the reader: traced like a newly opened repository
+        self._unsubscribe_main = session.main_changed.connect(lambda _model: self.repo_opened(session.repo))
 
     def shutdown(self) -> None:
+        self._unsubscribe_main()
         self.cancel()
 
     @property

@@ -67,6 +67,7 @@ class ConnectController(QObject):
             store.subscribe(self._on_store_changed),
             session.analysis_changed.connect(lambda _paper: self.refresh()),
             session.repo_changed.connect(self._on_repo),
+            session.main_changed.connect(self._on_main_changed),
             session.trace_changed.connect(self._on_traced),
             session.insights_changed.connect(self._on_insights),
             session.flow_changed.connect(self.dataflow.set_flow),
@@ -86,6 +87,13 @@ class ConnectController(QObject):
 
     def _on_repo(self, _info) -> None:
         self.flow_request.cancel()
+        self.refresh()
+
+    def _on_main_changed(self, _model) -> None:
+        """The reader picked another main model: its data flow (no shapes yet) and its connections."""
+        self.flow_request.cancel()
+        if self.session.repo_json is not None:
+            self.flow_request.ask({"op": "dataflow", "repo": self.session.repo_json, "model": None, "trace": None})
         self.refresh()
 
     def _on_traced(self, result) -> None:

@@ -54,6 +54,7 @@ class WorkflowController(QObject):
             store.subscribe(self._on_store_changed),
             session.paper_changed.connect(lambda _paper: self._set_context()),
             session.repo_changed.connect(lambda _repo: self._set_context()),
+            session.main_changed.connect(lambda _model: self.rebuild()),
             session.analysis_changed.connect(lambda _paper: self.rebuild()),
             session.architecture_changed.connect(lambda _match: self.rebuild()),
         ]

@@ -1,0 +1,360 @@
+"""What a repository says about its own model: its public API, its README, its scripts, its default config.
+
+Each finder returns {class qualname: a short phrase with the place that says so}; ranking turns them into
+points. Everything is read as text and AST, nothing is imported. No repository or class name is special:
+the evidence is where a user of the repository would look (hubconf.py, the package it publishes, the
+README's code blocks, the scripts that build the model, the config a script loads by default).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from reader_app.repo.graph import GraphBuilder
+from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
+from reader_app.repo.walk import SourceFile
+
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
+# A constructor parameter that receives a whole, finished model (`VAEXperiment(vae_model, params)`,
+# `Task(model)`): the class around it is a training, export or inference wrapper, not the architecture.
+MODEL_PARAM = re.compile(r"^(model|net|network|module|wrapped|inner|base_model|inner_model|\w+_model|\w+_net)$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+FROM_IMPORT = re.compile(r"from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n#]+)")
+PLAIN_IMPORT = re.compile(r"^\s*import\s+([\w.]+)(?:\s+as\s+(\w+))?", re.M)
+CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
+PROJECT_NAME = re.compile(r"""(?m)^\s*name\s*=\s*["']([\w.-]+)["']""")
+SETUP_NAME = re.compile(r"""name\s*=\s*["']([\w.-]+)["']""")
+
+
+@dataclass
+class SelfDescription:
+    """Evidence per class qualname, each a phrase naming its place.
+
+    Attributes:
+        hub: built by hubconf.py (the torch.hub entry points).
+        published: defined in the package the repository publishes (setup.py / pyproject.toml name).
+        readme: README code blocks import or build it.
+        default_config: the config file a script loads by default names it.
+        registered: a registry decorator registers it (or a factory returning it).
+        built_in: files that build or name it outside any model class body (scripts, tests, factories).
+        wrappers: wrapper qualname -> the models handed to its model parameter.
+        subclasses: class qualname -> the repository's classes deriving from it.
+        named_after: the class bears the repository's or its package's name (`CLIP` in open_clip).
+        factories: the module-level functions that return it (`resnet20()`), by name.
+        entries: the files that start the program (training, evaluation, main scripts, notebooks).
+    """
+
+    hub: dict[str, str] = field(default_factory=dict)
+    published: dict[str, str] = field(default_factory=dict)
+    readme: dict[str, str] = field(default_factory=dict)
+    default_config: dict[str, str] = field(default_factory=dict)
+    registered: dict[str, str] = field(default_factory=dict)
+    built_in: dict[str, set[str]] = field(default_factory=dict)
+    wrappers: dict[str, set[str]] = field(default_factory=dict)
+    subclasses: dict[str, set[str]] = field(default_factory=dict)
+    named_after: dict[str, str] = field(default_factory=dict)
+    factories: dict[str, list[str]] = field(default_factory=dict)
+    entries: set[str] = field(default_factory=set)
+
+
+def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
+             root_name: str = "") -> SelfDescription:
+    """Everything the repository says about which of its classes is the model."""
+    found = SelfDescription()
+    for pf in index.files:
+        used = builder.used_in(pf)
+        for qualname in used:
+            found.built_in.setdefault(qualname, set()).add(pf.rel)
+        for name in pf.functions:
+            for qualname in builder.produced_by(pf, ast.Name(id=name, ctx=ast.Load())):
+                found.factories.setdefault(qualname, []).append(name)
+        if pf.rel.rsplit("/", 1)[-1] == "hubconf.py":
+            for qualname in _constructed(builder, pf):
+                found.hub.setdefault(qualname, f"{pf.rel} builds it for torch.hub")
+    found.entries = {pf.rel for pf in entries}
+    found.published = _published(index, files)
+    found.named_after = _named_after(index, files, root_name)
+    found.readme = _readme_usage(index, builder, files)
+    found.default_config = _default_configs(index, files, entries)
+    found.registered = _registered(index, builder)
+    found.wrappers = _constructor_wrappers(index, builder)
+    found.subclasses = subclasses(index)
+    return found
+
+
+def _constructed(builder: GraphBuilder, pf: ParsedFile) -> set[str]:
+    """Module classes a file calls into being (constructors and factories), not ones it only names."""
+    found: set[str] = set()
+    for node in pf.deep(pf.tree):
+        if isinstance(node, ast.Call):
+            found |= builder.value_classes(pf, node, {})
+    return found
+
+
+def _read(source: SourceFile, limit: int = 2_000_000) -> str:
+    if source.size > limit:
+        return ""
+    try:
+        return source.path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# --- the package it publishes ----------------------------------------------------------------------
+def _published(index: RepoIndex, files: list[SourceFile]) -> dict[str, str]:
+    """Classes inside the package folder named by setup.py / pyproject.toml, when the repository also has
+    code outside it (chapters, scripts, experiments): the published package is the maintained copy."""
+    names = set()
+    for source in files:
+        low = source.rel.lower()
+        if low in ("pyproject.toml", "setup.cfg"):
+            names.update(PROJECT_NAME.findall(_read(source))[:1])
+        elif low == "setup.py":
+            names.update(SETUP_NAME.findall(_read(source))[:1])
+    out: dict[str, str] = {}
+    for name in names:
+        package = name.replace("-", "_").replace(".", "_").lower()
+        inside = [info for info in index.module_classes()
+                  if package in [p.lower() for p in info.file.rel.split("/")[:-1]]]
+        if inside and len(inside) < len(index.module_classes()):
+            for info in inside:
+                out[info.qualname] = f"in {package}/, the package the repository publishes ({name})"
+    return out
+
+
+# Words of a repository name that say nothing about which model it holds.
+GENERIC_WORDS = {"pytorch", "torch", "py", "src", "lib", "code", "model", "models", "net", "master", "main",
+                 "official", "implementation", "impl", "repo", "the", "a", "of", "and", "for", "in", "with"}
+
+
+def _names(files: list[SourceFile], root_name: str) -> set[str]:
+    """The names the repository goes by: its folder, its top-level packages, its published project."""
+    names = {root_name}
+    for source in files:
+        parts = source.rel.split("/")
+        if parts[-1] == "__init__.py" and (len(parts) == 2 or (len(parts) == 3 and parts[0] == "src")):
+            names.add(parts[-2])
+        if source.rel.lower() in ("pyproject.toml", "setup.py", "setup.cfg"):
+            names.update((PROJECT_NAME if source.rel.endswith((".toml", ".cfg")) else SETUP_NAME)
+                         .findall(_read(source))[:1])
+    return {n for n in names if n}
+
+
+def _named_after(index: RepoIndex, files: list[SourceFile], root_name: str) -> dict[str, str]:
+    """Classes called what the repository is called (`CLIP` in open_clip, `Seq2seq` in pytorch-seq2seq)."""
+    words: dict[str, str] = {}
+    for name in _names(files, root_name):
+        tokens = [t for t in re.split(r"[^a-z0-9]+", name.lower()) if t]
+        for token in tokens + ["".join(t for t in tokens if t not in GENERIC_WORDS)]:
+            if token and token not in GENERIC_WORDS:
+                words.setdefault(token, name)
+    out = {}
+    for info in index.module_classes():
+        name = words.get(info.name.lower())
+        if name is not None:
+            out[info.qualname] = f"named after the repository or package ({name})"
+    return out
+
+
+# --- README code blocks ------------------------------------------------------------------------------
+def _code_blocks(text: str) -> list[tuple[int, str]]:
+    """(first line number, code) of fenced blocks and `>>>` lines of a Markdown text."""
+    blocks, current, start, inside = [], [], 0, False
+    for number, line in enumerate(text.splitlines(), 1):
+        if FENCE.match(line):
+            if inside:
+                blocks.append((start, "\n".join(current)))
+            inside, current, start = not inside, [], number + 1
+        elif inside:
+            current.append(line)
+        elif line.lstrip().startswith(">>> "):
+            blocks.append((number, line.lstrip()[4:]))
+    return blocks
+
+
+def _readme_usage(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    readmes = sorted((s for s in files if s.rel.rsplit("/", 1)[-1].lower().startswith("readme")
+                      and s.rel.lower().endswith((".md", ".rst", ".txt"))), key=lambda s: (s.rel.count("/"), s.rel))
+    for source in readmes[:20]:
+        for first, code in _code_blocks(_read(source)):
+            for qualname, line, how in _block_usage(index, builder, code):
+                out.setdefault(qualname, f"{source.rel}:{first + line - 1} {how}")
+    return out
+
+
+def _block_usage(index: RepoIndex, builder: GraphBuilder, code: str) -> list[tuple[str, int, str]]:
+    """(class, line in block, phrase) for what a README code block imports or builds from the repository."""
+    names: dict[str, tuple[ParsedFile, str]] = {}  # local name -> (module file, name there)
+    modules: dict[str, ParsedFile] = {}  # `import pkg as p` -> p
+    for match in FROM_IMPORT.finditer(code):
+        pf = index.find_module(match.group(1))
+        if pf is None:
+            continue
+        for part in match.group(2).strip("()").replace("\n", ",").split(","):
+            bits = part.split(" as ")
+            name = bits[0].strip()
+            if name.isidentifier():
+                names[bits[-1].strip() if len(bits) > 1 else name] = (pf, name)
+    for match in PLAIN_IMPORT.finditer(code):
+        pf = index.find_module(match.group(1))
+        if pf is not None:
+            modules[match.group(2) or match.group(1)] = pf
+    out = []
+    for match in CALL.finditer(code):
+        chain = match.group(1)
+        head, _, rest = chain.partition(".")
+        line = code.count("\n", 0, match.start()) + 1
+        if head in names:
+            pf, name = names[head]
+            classes = _classes_of(index, builder, pf, ".".join([name, rest]) if rest else name)
+        elif head in modules and rest:
+            classes = _classes_of(index, builder, modules[head], rest)
+        else:
+            infos = [i for i in index.classes_by_name.get(chain, []) if i.is_module]
+            classes = {infos[0].qualname} if len(infos) == 1 else set()
+        for qualname in classes:
+            out.append((qualname, line, f"builds it: `{chain}(...)`"))
+    for local, (pf, name) in names.items():
+        for qualname in _classes_of(index, builder, pf, name):
+            line = code.count("\n", 0, code.find(name)) + 1
+            out.append((qualname, line, f"imports it: `from {pf.module or pf.rel} import {name}`"))
+    return out
+
+
+def _classes_of(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile, chain: str) -> set[str]:
+    """Module classes that `chain`, as written in file `pf`, names or produces."""
+    try:
+        expr = ast.parse(chain, mode="eval").body
+    except SyntaxError:
+        return set()
+    info = builder.class_of_chain(pf, expr)
+    if info is not None:
+        return {info.qualname}
+    return builder.produced_by(pf, expr)
+
+
+# --- the config a script loads by default --------------------------------------------------------
+def _default_configs(index: RepoIndex, files: list[SourceFile], entries: list[ParsedFile]) -> dict[str, str]:
+    """Classes named in the config file an entry script loads by default (`default='configs/vae.yaml'`)."""
+    by_rel = {s.rel: s for s in files}
+    by_name = {info.name: info for info in index.module_classes()}
+    out: dict[str, str] = {}
+    for pf in entries:
+        for node in pf.deep(pf.tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and node.value.lower().endswith(CONFIG_SUFFIXES) and len(node.value) < 200):
+                continue
+            rel = _in_repo(node.value, pf.rel, by_rel)
+            if rel is None:
+                continue
+            for word in set(re.findall(r"[A-Za-z_]\w+", _read(by_rel[rel], 500_000))):
+                info = by_name.get(word)
+                if info is not None:
+                    out.setdefault(info.qualname, f"{rel}, the config {pf.rel} loads by default, names it")
+    return out
+
+
+def _in_repo(text: str, script: str, by_rel: dict[str, SourceFile]) -> str | None:
+    """The repository file a path string in `script` points to (relative to the root or to the script)."""
+    text = text.strip().lstrip("./")
+    folder = script.rpartition("/")[0]
+    for rel in (text, f"{folder}/{text}" if folder else text):
+        if rel in by_rel:
+            return rel
+    return None
+
+
+# --- registries ----------------------------------------------------------------------------------
+def _registered(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
+    """Classes (or factories' classes) under a decorator that registers them (`@register_model`,
+    `@MODELS.register_module()`): the repository's menu of models its scripts pick by name."""
+    out: dict[str, str] = {}
+    for pf in index.files:
+        for node in list(pf.classes.values()) + list(pf.functions.values()):
+            names = [pf.segment(d) for d in node.decorator_list]
+            hit = next((n for n in names if "regist" in n.lower()), None)
+            if hit is None:
+                continue
+            if isinstance(node, ast.ClassDef):
+                info = index.classes.get(f"{pf.module}.{node.name}" if pf.module else node.name)
+                classes = {info.qualname} if info is not None and info.is_module else set()
+            else:
+                classes = builder.produced_by(pf, ast.Name(id=node.name, ctx=ast.Load()))
+            for qualname in classes:
+                out.setdefault(qualname, f"registered as a model by `@{hit.split('(')[0]}` ({pf.rel})")
+    return out
+
+
+# --- wrappers ------------------------------------------------------------------------------------
+def _constructor_wrappers(index: RepoIndex, builder: GraphBuilder) -> dict[str, set[str]]:
+    """Classes whose constructor takes a finished model and keeps it (`self.model = model`), with the
+    model classes the repository hands them."""
+    out: dict[str, set[str]] = {}
+    for info in index.module_classes():
+        owner, init = _init_through_bases(index, info)
+        if init is None:
+            continue
+        kept = _kept_params(owner, init)
+        for arg in init.args.args[1:] + init.args.kwonlyargs:
+            if arg.arg not in kept or not MODEL_PARAM.match(arg.arg):
+                continue
+            inner = builder.graph.param_classes.get((info.qualname, arg.arg), set()) - {info.qualname}
+            typed = arg.annotation is not None and "Module" in owner.file.segment(arg.annotation)
+            if inner or typed:
+                out.setdefault(info.qualname, set()).update(inner)
+    return out
+
+
+def _kept_params(info: ClassInfo, init: ast.FunctionDef) -> set[str]:
+    """Parameters __init__ keeps whole: stored on self (`self.model = model.eval()`) or handed to the
+    base's __init__ (`super().__init__(model)`, where a base keeps it)."""
+    kept = set()
+    for node in info.file.scope(init):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                for t in node.targets):
+            root = _root_name(node.value)
+            if root:
+                kept.add(root)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+            kept |= {a.id for a in [*node.args, *(k.value for k in node.keywords)] if isinstance(a, ast.Name)}
+    return kept
+
+
+def _root_name(expr: ast.AST) -> str | None:
+    """`model` for `model`, `model.eval()`, `model.module`; None for anything built from more than it."""
+    while True:
+        if isinstance(expr, ast.Call) and not expr.args and not expr.keywords:
+            expr = expr.func
+        elif isinstance(expr, ast.Attribute):
+            expr = expr.value
+        else:
+            break
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def subclasses(index: RepoIndex) -> dict[str, set[str]]:
+    """Module class qualname -> the repository's classes that subclass it (a variant is not its parent)."""
+    out: dict[str, set[str]] = {}
+    for info in index.module_classes():
+        for base in info.node.bases:
+            local = index.class_at(index.resolve(info.file, base))
+            if local is not None and local is not info:
+                out.setdefault(local.qualname, set()).add(info.qualname)
+    return out
+
+
+def _init_through_bases(index: RepoIndex, info: ClassInfo, depth: int = 0
+                        ) -> tuple[ClassInfo, ast.FunctionDef | None]:
+    """The class's own __init__, or that of the first local base defining one."""
+    for node in info.node.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+            return info, node
+    if depth < 4:
+        for base in info.node.bases:
+            local = index.class_at(index.resolve(info.file, base))
+            if local is not None and local is not info:
+                return _init_through_bases(index, local, depth + 1)
+    return info, None

@@ -1,0 +1,274 @@
+"""Generated repositories, one per kind of main-model ranking difficulty (issue 11, class 6).
+
+Each is small but built the way real repositories are: the main model beside something that outranks it
+on structure alone (a wrapper that contains it, a bigger copy in a legacy folder, forty variants, a
+model only a factory or a registry names). `write_all(base)` writes them all and returns
+{name: (root, expected file, expected class)}; tests and benchmarks/bench_repos_real.py use it.
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+
+def _net(name: str, width: int = 32, parts: tuple[str, ...] = (), base: str = "nn.Module") -> str:
+    """Source of an nn.Module class with a few layers, built from `parts` (local classes) if any."""
+    built = "".join(f"        self.{p.lower()}{i} = {p}({width})\n" for i, p in enumerate(parts))
+    used = "".join(f"        x = self.{p.lower()}{i}(x)\n" for i, p in enumerate(parts))
+    return (f"class {name}({base}):\n"
+            f"    def __init__(self, width={width}, num_classes=10):\n"
+            f"        super().__init__()\n"
+            f"        self.stem = nn.Conv2d(3, width, 3, padding=1)\n{built}"
+            f"        self.pool = nn.AdaptiveAvgPool2d(1)\n"
+            f"        self.head = nn.Linear(width, num_classes)\n\n"
+            f"    def forward(self, x):\n"
+            f"        x = self.stem(x)\n{used}"
+            f"        return self.head(self.pool(x).flatten(1))\n")
+
+
+BLOCK = textwrap.dedent('''
+    class Block(nn.Module):
+        def __init__(self, width):
+            super().__init__()
+            self.conv = nn.Conv2d(width, width, 3, padding=1)
+            self.norm = nn.BatchNorm2d(width)
+
+        def forward(self, x):
+            return x + self.norm(self.conv(x))
+''')
+HEAD = "import torch\nimport torch.nn as nn\n\n"
+
+
+def _wrapper_beside_model() -> dict[str, str]:
+    """The network, a Lightning-style experiment and an export wrapper that each take it whole."""
+    return {
+        "model.py": HEAD + BLOCK + "\n\n" + _net("ConvNet", parts=("Block", "Block")),
+        "experiment.py": HEAD + textwrap.dedent('''
+            from model import ConvNet
+
+
+            class Experiment(nn.Module):
+                """Training loop around a model: optimiser, loss, logging."""
+
+                def __init__(self, model, lr=1e-3):
+                    super().__init__()
+                    self.model = model
+                    self.loss = nn.CrossEntropyLoss()
+                    self.lr = lr
+
+                def forward(self, x):
+                    return self.model(x)
+
+                def training_step(self, batch):
+                    x, y = batch
+                    return self.loss(self(x), y)
+            '''),
+        "export.py": HEAD + textwrap.dedent('''
+            from model import ConvNet
+
+
+            class SoftmaxExport(nn.Module):
+                def __init__(self, net: nn.Module):
+                    super().__init__()
+                    self.net = net.eval()
+
+                def forward(self, x):
+                    return self.net(x).softmax(-1)
+
+
+            if __name__ == "__main__":
+                torch.onnx.export(SoftmaxExport(ConvNet()), torch.zeros(1, 3, 32, 32), "net.onnx")
+            '''),
+        "train.py": textwrap.dedent('''
+            import torch
+            from experiment import Experiment
+            from model import ConvNet
+
+            experiment = Experiment(ConvNet(width=32))
+            opt = torch.optim.Adam(experiment.parameters())
+            for step in range(10):
+                loss = experiment.training_step((torch.randn(4, 3, 32, 32), torch.zeros(4, dtype=torch.long)))
+                loss.backward()
+                opt.step()
+            '''),
+    }
+
+
+def _legacy_folder() -> dict[str, str]:
+    """An older, bigger copy of the model in legacy/ with the only training script; the current one is
+    what the published package exports."""
+    old_parts = ("Block",) * 6
+    return {
+        "legacy/__init__.py": "",
+        "legacy/net_v1.py": HEAD + BLOCK + "\n\n" + _net("DenoiseNet", width=64, parts=old_parts),
+        "legacy/train_v1.py": "from legacy.net_v1 import DenoiseNet\n\nmodel = DenoiseNet()\n",
+        "denoise/__init__.py": "from denoise.net import DenoiseNet\n",
+        "denoise/net.py": HEAD + BLOCK + "\n\n" + _net("DenoiseNet", parts=("Block", "Block")),
+        "pyproject.toml": '[project]\nname = "denoise"\nversion = "2.0"\n',
+    }
+
+
+def _many_variants() -> dict[str, str]:
+    """Forty variants of a family in one package; the package exports one and the README shows it."""
+    variants = "\n\n".join(_net(f"MixNetV{k}", width=16 + 4 * k, parts=("Block",) * (1 + k % 5))
+                           for k in range(40))
+    return {
+        "mixnets/__init__.py": "from mixnets.core import MixNet\n\n__all__ = ['MixNet']\n",
+        "mixnets/core.py": HEAD + BLOCK + "\n\n" + _net("MixNet", parts=("Block", "Block")),
+        "mixnets/variants.py": HEAD + "from mixnets.core import Block\n\n\n" + variants,
+        "train_ablation.py": ("import torch\nfrom mixnets.variants import MixNetV12\n\n"
+                              "model = MixNetV12()\nloss = model(torch.randn(2, 3, 32, 32)).sum()\n"
+                              "loss.backward()\ntorch.optim.SGD(model.parameters(), 0.1).step()\n"),
+        "README.md": textwrap.dedent('''
+            # MixNets
+
+            ```python
+            from mixnets import MixNet
+
+            model = MixNet(width=32, num_classes=100)
+            ```
+            '''),
+    }
+
+
+def _factory_only() -> dict[str, str]:
+    """The model is only ever built through factory functions a script picks by name."""
+    return {
+        "nets/__init__.py": "from nets.wide import *\n",
+        "nets/wide.py": HEAD + BLOCK + "\n\n" + _net("WideNet", parts=("Block", "Block", "Block")) + textwrap.dedent('''
+
+
+            def wide_16_4(**kwargs):
+                return WideNet(width=64, **kwargs)
+
+
+            def wide_28_10(**kwargs):
+                return WideNet(width=160, **kwargs)
+            '''),
+        "nets/probe.py": HEAD + BLOCK + "\n\n" + _net("LinearProbe", parts=("Block",) * 5),
+        "main.py": textwrap.dedent('''
+            import argparse
+            import nets
+
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--arch", default="wide_16_4")
+            args = parser.parse_args()
+            model = getattr(nets, args.arch)()
+            '''),
+    }
+
+
+def _registry_decorator() -> dict[str, str]:
+    """Models registered with a decorator and built by name from a config; a bigger helper net beside."""
+    return {
+        "segm/registry.py": textwrap.dedent('''
+            MODELS = {}
+
+
+            def register_model(cls):
+                MODELS[cls.__name__] = cls
+                return cls
+
+
+            def build(name, **kwargs):
+                return MODELS[name](**kwargs)
+            '''),
+        "segm/models/segnet.py": HEAD + "from segm.registry import register_model\n" + BLOCK + "\n\n@register_model\n"
+                          + _net("SegNet", parts=("Block", "Block")),
+        "segm/models/perceptual.py": HEAD + BLOCK + "\n\n" + _net("FeatureNet", width=64, parts=("Block",) * 6),
+        "train.py": ("from segm.registry import build\nfrom segm.models import segnet  # noqa: F401 (registers it)\n\n"
+                     "model = build('SegNet', width=32)\n"),
+    }
+
+
+def _readme_usage() -> dict[str, str]:
+    """The README's code builds the model; a larger pretraining network is what the scripts use."""
+    return {
+        "tagger/__init__.py": "",
+        "tagger/models.py": HEAD + BLOCK + "\n\n" + _net("Tagger", parts=("Block", "Block")),
+        "tagger/pretrain.py": HEAD + "from tagger.models import Block\n\n\n"
+                              + _net("ContrastivePretrainer", width=64, parts=("Block",) * 5),
+        "pretrain.py": "from tagger.pretrain import ContrastivePretrainer\n\nnet = ContrastivePretrainer()\n",
+        "README.md": textwrap.dedent('''
+            # Tagger
+
+            Pretraining is optional (see pretrain.py). To tag images:
+
+            ```python
+            from tagger.models import Tagger
+
+            tagger = Tagger(width=32, num_classes=1000)
+            scores = tagger(images)
+            ```
+            '''),
+    }
+
+
+def _auxiliary_classifier() -> dict[str, str]:
+    """A self-supervised encoder and, beside it, the linear classifier its evaluation script trains on
+    frozen features (built from scratch there, wider head, more statements than the encoder)."""
+    return {
+        "models/encoder.py": HEAD + BLOCK + "\n\n" + _net("SimEncoder", parts=("Block", "Block")),
+        "linear_eval.py": HEAD + "from models.encoder import SimEncoder\n\n\n" + textwrap.dedent('''
+            class LinearClassifier(nn.Module):
+                def __init__(self, dim=2048, num_classes=1000):
+                    super().__init__()
+                    self.norm = nn.BatchNorm1d(dim)
+                    self.drop = nn.Dropout(0.1)
+                    self.fc1 = nn.Linear(dim, dim)
+                    self.act = nn.ReLU()
+                    self.fc2 = nn.Linear(dim, num_classes)
+
+                def forward(self, x):
+                    return self.fc2(self.act(self.fc1(self.drop(self.norm(x)))))
+
+
+            encoder = SimEncoder().eval()
+            classifier = LinearClassifier()
+            opt = torch.optim.SGD(classifier.parameters(), 0.1)
+            loss = classifier(encoder(torch.randn(2, 3, 32, 32))).sum()
+            loss.backward()
+            opt.step()
+            '''),
+        "train.py": ("import torch\nfrom models.encoder import SimEncoder\n\nmodel = SimEncoder()\n"
+                     "opt = torch.optim.Adam(model.parameters())\nmodel(torch.randn(2, 3, 32, 32)).sum().backward()\n"
+                     "opt.step()\n"),
+    }
+
+
+def _two_candidates() -> dict[str, str]:
+    """Two restoration networks a training script picks by name, equal on everything the code says: only
+    the paper beside the repository tells which one it is about."""
+    return {
+        "models/swinir.py": HEAD + BLOCK + "\n\n" + _net("SwinIR", parts=("Block", "Block")),
+        "models/edsr.py": HEAD + BLOCK + "\n\n" + _net("EDSR", parts=("Block", "Block")),
+        "train.py": ("from models.edsr import EDSR\nfrom models.swinir import SwinIR\n\n"
+                     "NETS = {'edsr': EDSR, 'swinir': SwinIR}\nmodel = NETS['edsr']()\n"),
+    }
+
+
+PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")}
+
+
+REPOS = {
+    "wrapper_beside_model": (_wrapper_beside_model, "model.py", "ConvNet"),
+    "legacy_folder": (_legacy_folder, "denoise/net.py", "DenoiseNet"),
+    "many_variants_exported": (_many_variants, "mixnets/core.py", "MixNet"),
+    "factory_only": (_factory_only, "nets/wide.py", "WideNet"),
+    "registry_decorator": (_registry_decorator, "segm/models/segnet.py", "SegNet"),
+    "readme_usage": (_readme_usage, "tagger/models.py", "Tagger"),
+    "auxiliary_classifier": (_auxiliary_classifier, "models/encoder.py", "SimEncoder"),
+}
+
+
+def write(base: Path, name: str) -> Path:
+    root = Path(base) / name
+    for rel, text in {**REPOS, **PAPER_REPOS}[name][0]().items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def write_all(base: Path) -> dict[str, tuple[Path, str, str]]:
+    return {name: (write(base, name), file, cls) for name, (_, file, cls) in REPOS.items()}

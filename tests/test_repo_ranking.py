@@ -1,0 +1,109 @@
+"""The main model a reader lands on, for each kind of ranking difficulty (issue 11, class 6): the
+repository's own word (package exports, README code, scripts, factories, registries, hubconf) beats
+wrappers, legacy copies and variants, and the reader is told why and what came second."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ranking_repos import REPOS, write
+from reader_app.repo import scan_repo
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "repos"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/repos")
+TRUTH = ROOT / "benchmarks" / "truth" / "repos_real.json"
+
+# What the reader should read among the reasons of the pick (or of the runner-up), per kind.
+EXPECTED_REASON = {
+    "wrapper_beside_model": ("runner_up", "wraps a finished model handed to its constructor"),
+    "legacy_folder": ("runner_up", "the legacy/ folder"),
+    "many_variants_exported": ("main", "README.md:"),
+    "factory_only": ("main", "factories: wide_16_4(), wide_28_10()"),
+    "registry_decorator": ("main", "registered as a model by `@register_model`"),
+    "readme_usage": ("main", "README.md:"),
+    "auxiliary_classifier": ("runner_up", "which builds SimEncoder from models/encoder.py: a helper beside the model"),
+}
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ranking")
+    return {name: scan_repo(write(base, name)) for name in REPOS}
+
+
+@pytest.mark.parametrize("name", sorted(REPOS))
+def test_the_reader_lands_on_the_model_the_repository_itself_builds(scans, name):
+    info = scans[name]
+    _, file, cls = REPOS[name]
+    assert (info.main.file, info.main.name) == (file, cls), info.main.reasons
+    runner_up = info.models[1]
+    assert runner_up.score < info.main.score
+    which, phrase = EXPECTED_REASON[name]
+    reasons = info.main.reasons if which == "main" else runner_up.reasons
+    assert any(phrase in reason for reason in reasons), reasons
+
+
+def test_wrappers_and_exports_are_named_for_what_they_are(scans):
+    info = scans["wrapper_beside_model"]
+    export = info.model_named("SoftmaxExport")
+    assert any("wraps a finished model" in r for r in export.reasons)
+    assert info.models.index(export) > info.models.index(info.main)
+
+
+def test_forty_variants_are_one_group_and_the_exported_model_is_not_in_it(scans):
+    info = scans["many_variants_exported"]
+    groups = {m.group for m in info.models if m.name.startswith("MixNetV")}
+    assert groups == {"40 variants of MixNet"}
+    assert info.main.group == ""
+    chosen = info.model_named("MixNetV12")
+    assert any("one of 40 variants of MixNet" in r for r in chosen.reasons)
+    assert json.loads(json.dumps(info.to_json()))["models"][1]["group"] == "40 variants of MixNet"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/repos is absent (a fresh clone)")
+def test_public_repositories_land_on_their_main_model():
+    truth = json.loads(TRUTH.read_text())["repos"]
+    wrong = []
+    for entry in truth:
+        main = scan_repo(SHARED / entry["repo"]).main
+        if (main.file, main.name) != (entry["file"], entry["class"]):
+            wrong.append(f"{entry['repo']}: {main.file}:{main.name} instead of {entry['file']}:{entry['class']}")
+    assert not wrong
+
+
+def test_the_cli_names_the_runner_up_and_folds_the_variants(scans):
+    from reader_app.repo.command import summary
+    text = summary(scans["many_variants_exported"])
+    assert "runner-up: MixNetV12 (mixnets/variants.py:" in text
+    assert "40 variants of MixNet (MixNetV12, " in text
+    assert text.count("MixNetV") < 10  # folded, not forty names
+
+
+def test_the_paper_beside_the_repository_names_its_model(tmp_path):
+    from reader_app.paper.model import Paper
+    from reader_app.session import Session
+    info = scan_repo(write(tmp_path, "two_candidates"))
+    assert info.main.name == "EDSR"  # the code alone cannot tell (equal evidence, earlier file first)
+    session = Session()
+    session.open_repo(info)
+    switched = []
+    session.main_changed.connect(switched.append)
+    session.set_analysis(Paper("swinir.pdf", 12, title="SwinIR: Image Restoration Using Swin Transformer",
+                               repo_urls=["https://github.com/JingyunLiang/SwinIR"]))
+    assert session.repo.main.name == "SwinIR" and [m.name for m in switched] == ["SwinIR"]
+    assert session.repo.main.reasons[0] == "the paper's title names it (SwinIR)"
+    assert [layer.name for layer in session.layers] == [layer.name for layer in info.layers_of(info.main)]
+    # a reader's own pick is never overridden by the paper
+    session.choose_main(info.model_named("EDSR"))
+    session.set_analysis(Paper("swinir.pdf", 12, title="SwinIR: Image Restoration Using Swin Transformer"))
+    assert session.repo.main.name == "EDSR"
+
+
+def test_plain_title_words_name_no_model(tmp_path):
+    from reader_app.repo.paper_hint import paper_points
+    info = scan_repo(write(tmp_path, "two_candidates"))
+    assert paper_points(info, "Attention Is All You Need: deep residual learning for swinir edsr", []) == {}

@@ -94,7 +94,8 @@ def stand_in_class(package: str, dotted: str) -> type:
     def __init__(self, *args, **kwargs):
         raise MissingDependency(package)
 
-    return type(dotted.rsplit(".", 1)[-1], (), {"__init__": __init__, "__module__": dotted.rsplit(".", 1)[0]})
+    return type(dotted.rsplit(".", 1)[-1], (), {"__init__": __init__, "__module__": dotted.rsplit(".", 1)[0],
+                                                "__reader_missing__": package})
 
 
 class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

@@ -16,7 +16,7 @@ from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, materialize, size_tables, user_plans
-from reader_app.trace.child.loader import MissingPackageFinder, guess_main_class, import_model_file
+from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.repo.values import mine, requirement_line, stated_names
@@ -102,6 +102,9 @@ class Session:
             if target is None:
                 self.fail_skipped()
                 self.fail(f"There is no class or function named '{name}' in {self.report['file']}")
+            missing = getattr(target, "__reader_missing__", None) if inspect.isclass(target) else None
+            if missing and not issubclass(target, nn.Module):  # a LightningModule with Lightning missing
+                self.fail(failure.describe(MissingDependency(missing), f"importing {self.report['file']}"))
             if inspect.isclass(target) and not issubclass(target, nn.Module):
                 self.fail(f"'{name}' is not a torch.nn.Module, so it has no forward() to trace")
         else:

@@ -52,20 +52,25 @@ OLD_AND_MISSING = {
         """,
 }
 
-# Class 3: the values live in a YAML file that names the class and in a training script's argparse.
+# Class 3: the values live in a YAML file that names the class and in a training script's argparse; a
+# string argument nobody states takes one of the values the code compares it with.
 CONFIGURED = {
     "models/coder.py": """
         import torch.nn as nn
 
 
         class Coder(nn.Module):
-            def __init__(self, in_channels, latent_dim, depth):
+            def __init__(self, in_channels, latent_dim, depth, norm):
                 super().__init__()
                 self.enc = nn.Conv2d(in_channels, latent_dim, 3, padding=1)
                 self.blocks = nn.Sequential(*[nn.Conv2d(latent_dim, latent_dim, 1) for _ in range(depth)])
+                if norm.lower() in ("batch", "bn"):
+                    self.norm = nn.BatchNorm2d(latent_dim)
+                else:
+                    raise ValueError(f"unknown norm {norm}")
 
             def forward(self, x):
-                return self.blocks(self.enc(x))
+                return self.norm(self.blocks(self.enc(x)))
         """,
     "configs/coder.yaml": "model_params:\n  name: Coder\n  in_channels: 5\n  latent_dim: 48\n",
     "configs/other.yaml": "model_params:\n  name: Other\n  in_channels: 1\n  latent_dim: 2\n",
@@ -193,6 +198,7 @@ def test_values_from_the_config_naming_the_class_and_the_training_script(traced)
     assert data["arg_sources"]["in_channels"] == {"value": 5, "from": "configs/coder.yaml:3"}
     assert data["arg_sources"]["latent_dim"] == {"value": 48, "from": "configs/coder.yaml:4"}
     assert data["arg_sources"]["depth"] == {"value": 3, "from": "train.py:6"}
+    assert data["arg_sources"]["norm"] == {"value": "batch", "from": "guess"}  # a string the code compares with
     assert first_out(data, "enc")[0][:2] == [2, 48]
     assert len([l for l in data["layers"] if l["name"].startswith("blocks.")]) == 3
 

@@ -137,9 +137,11 @@ class Builder:
         self.consumed: set[str] = set()
         self.blind: list[str] = []
         self.chosen_by: str | None = None  # where the repository names the factory used, if it does
+        self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = _used_as_sequence(func)
+        choices = _compared_strings(func)
         params = _parameters(func)
         mined = self.miner(func, [p.name for p in params],
                            {p.name for p in params if p.default is p.empty}) if self.miner else {}
@@ -148,10 +150,12 @@ class Builder:
         filled: set[str] = set()
         passed: set[str] = set()
         for p in params:
-            if p.name in self.overrides:
-                values[p.name] = self.overrides[p.name]
+            key = self.prefix + p.name
+            if key in self.overrides or p.name in self.overrides:
+                key = key if key in self.overrides else p.name
+                values[p.name] = self.overrides[key]
                 sources[p.name] = "--arg"
-                self.consumed.add(p.name)
+                self.consumed.add(key)
                 passed.add(p.name)
                 continue
             if p.name in mined:  # what the repository builds it with beats the signature's default
@@ -168,15 +172,16 @@ class Builder:
                     passed.add(p.name)
                 continue
             blind = len(self.blind)
-            values[p.name] = self._fill(p, namespace, sequences)
-            sources[p.name] = "guess" if len(self.blind) == blind else "blind guess"
+            values[p.name] = self._fill(p, namespace, sequences, choices)
+            sources[p.name] = "blind guess" if self.blind[blind:] and self.blind[-1] == self.prefix + p.name \
+                else "guess"
             filled.add(p.name)
             passed.add(p.name)
         make_consistent(values, filled)
         for name, value in values.items():
             if not _is_config_class(type(value)):  # a config object is reported by its fields
-                self.used.setdefault(name, _plain(value))
-                self.sources.setdefault(name, sources.get(name, "default"))
+                self.used.setdefault(self.prefix + name, _plain(value))
+                self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
 
     def _rel(self, path: str) -> str:
@@ -217,7 +222,7 @@ class Builder:
             return tuple(value)
         return self._repository_file(value, None) or value
 
-    def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str]):
+    def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str], choices: dict | None = None):
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
         if annotation is not None and _is_config_class(annotation):
             return self.config(annotation, namespace)
@@ -231,9 +236,18 @@ class Builder:
             return Deferred(lambda device: device, "the tracing device")
         module_class = _module_class_named(p.name, namespace) if guess_by_name(p.name) is None else None
         if module_class is not None:
-            kwargs = self.kwargs_for(module_class, namespace)
+            # Its values are reported and overridden as `encoder.hidden_size`: encoder and decoder differ.
+            sub = Builder(self.overrides, self.miner, self.root)
+            sub.prefix = f"{self.prefix}{p.name}."
+            kwargs = sub.kwargs_for(module_class, namespace)
+            self.used.update(sub.used)
+            self.sources.update(sub.sources)
+            self.consumed |= sub.consumed
+            self.blind += sub.blind
             return Deferred(lambda device: module_class(**{k: realize(v, device) for k, v in kwargs.items()}),
                             f"{module_class.__name__}(...)")
+        if choices and p.name in choices and (annotation is None or annotation is str):
+            return choices[p.name]  # `if rnn_cell == 'lstm'`: one of the strings the code expects
         value = guess_by_name(p.name)
         if p.name in sequences and not isinstance(value, (list, tuple)):
             return [value if isinstance(value, int) and value > 1 else 16] * 2
@@ -241,7 +255,7 @@ class Builder:
             value = guess_by_annotation(annotation)
         if value is None and annotation is None:
             # No default, no annotation, a name we do not know: most such arguments are sizes.
-            self.blind.append(p.name)
+            self.blind.append(self.prefix + p.name)
             return 16
         if value is None:
             raise ConstructionError(f"cannot guess a value for the argument '{p.name}'; "
@@ -293,6 +307,30 @@ def _module_class_named(name: str, namespace: dict):
                 if (mod_name == package or mod_name.startswith(package + ".")) and mod is not None
                 for v in list(vars(mod).values())]
     return named(siblings)
+
+
+def _compared_strings(func) -> dict[str, str]:
+    """param -> the first string the body compares it with: `p == 'lstm'`, `p.lower() in ('gru', 'lstm')`."""
+    try:
+        import textwrap
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1
+                and isinstance(node.ops[0], (ast.Eq, ast.In))):
+            continue
+        left = node.left
+        while isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute):  # p.lower().strip()
+            left = left.func.value
+        right = node.comparators[0]
+        strings = [right.value] if isinstance(right, ast.Constant) else [
+            e.value for e in getattr(right, "elts", []) if isinstance(e, ast.Constant)]
+        strings = [v for v in strings if isinstance(v, str)]
+        if isinstance(left, ast.Name) and strings:
+            found.setdefault(left.id, strings[0])
+    return found
 
 
 def _used_as_sequence(func) -> set[str]:

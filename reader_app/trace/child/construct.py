@@ -175,6 +175,8 @@ class Builder:
             values[p.name] = self._fill(p, namespace, sequences, choices)
             sources[p.name] = "blind guess" if self.blind[blind:] and self.blind[-1] == self.prefix + p.name \
                 else "guess"
+            if isinstance(values[p.name], Deferred) and values[p.name].label.endswith("(...)"):
+                sources[p.name] = f"the repository's class {values[p.name].label[:-5]}"
             filled.add(p.name)
             passed.add(p.name)
         make_consistent(values, filled)

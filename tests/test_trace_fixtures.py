@@ -262,7 +262,9 @@ def test_einops_vit_with_keyword_only_arguments():
     result = run_trace(TraceRequest(str(REPOS / "vit_kwonly")))
     assert result.ok, result.error
     assert result.inputs[0].dims == ["batch", "3", "32", "32"]  # from image_size, a keyword-only argument
-    assert result.layer("to_patch_embedding").calls[0].out_dims == [["batch", "16", "64"]]
+    # The values train_cifar.py builds the model with (32x32 images in 4x4 patches: 64 patches of width 64).
+    assert result.layer("to_patch_embedding").calls[0].out_dims == [["batch", "64", "64"]]
+    assert result.arg_sources["patch_size"] == {"value": 4, "from": "train_cifar.py:32"}
     assert result.layer("").calls[0].out_dims == [["batch", "10"]]
 
 

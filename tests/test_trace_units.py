@@ -98,3 +98,9 @@ def test_guessed_widths_follow_the_repositorys_head_count():
     values = {"n_head": 12, "n_embd": 64, "vocab_size": 100}
     make_consistent(values, filled={"n_embd", "vocab_size"})
     assert values["n_embd"] % 12 == 0 and values["vocab_size"] == 100
+
+
+def test_a_sub_module_argument_is_named_with_its_owner():
+    assert parse_arg("encoder.hidden_size=64") == ("encoder.hidden_size", 64)
+    with pytest.raises(SpecError):
+        parse_arg("encoder..hidden=1")

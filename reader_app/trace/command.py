@@ -77,7 +77,8 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
     device = result.device + (f" (fell back: {result.fallback_reason})" if result.fallback_reason else "")
     print(f"{result.class_name} in {result.file}  device: {device}  {result.elapsed:.1f} s", file=out)
     if result.args:
-        print("args: " + ", ".join(f"{k}={v}" for k, v in result.args.items()), file=out)
+        print("args: " + ", ".join(f"{k}={v}" + _source_text(result.arg_sources.get(k))
+                                   for k, v in result.args.items()), file=out)
     for tensor in result.inputs:
         print(f"input {tensor.name}: {dims_text(tensor.dims)} {tensor.dtype}", file=out)
     if result.layers:
@@ -94,3 +95,10 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
         print(f"  {entry.line:5d}  # {entry.hint()}", file=out)
     for warning in result.warnings:
         print(f"note: {warning}", file=out)
+    for line in result.degraded:
+        print(f"degraded: {line}", file=out)
+
+
+def _source_text(source: dict | None) -> str:
+    where = (source or {}).get("from")
+    return "" if where in (None, "default", "--arg") else f" ({where})"

@@ -113,6 +113,10 @@ class TraceResult:
         root: the repository folder the relative paths start from.
         device: "meta" or "cpu" (the one actually used).
         args: constructor values used, flat (config fields included).
+        arg_sources: name -> {"value", "from"}: where each value came from ("README.md:42", "default",
+            "guess", "blind guess", "--arg").
+        degraded: one line per thing the import had to work around (a missing package stood in, a
+            failing module statement skipped, a NumPy alias shimmed).
         inputs: forward() inputs made.
         layers: every module with its calls.
         lines: per-line shapes.
@@ -129,6 +133,8 @@ class TraceResult:
     root: str = ""
     device: str = "meta"
     args: dict = field(default_factory=dict)
+    arg_sources: dict = field(default_factory=dict)
+    degraded: list[str] = field(default_factory=list)
     inputs: list[TensorInfo] = field(default_factory=list)
     layers: list[Layer] = field(default_factory=list)
     lines: list[LineShapes] = field(default_factory=list)
@@ -157,7 +163,7 @@ class TraceResult:
     def to_json(self) -> dict:
         return {
             "file": self.file, "class": self.class_name, "root": self.root, "device": self.device,
-            "args": self.args,
+            "args": self.args, "arg_sources": self.arg_sources, "degraded": self.degraded,
             "inputs": [{"name": t.name, "shape": t.shape, "dtype": t.dtype, "dims": t.dims} for t in self.inputs],
             "layers": [{"name": l.name, "type": l.type, "file": l.file, "line": l.line,
                         "calls": [{"file": c.file, "line": c.line, "in": c.inputs, "out": c.outputs,
@@ -178,6 +184,7 @@ class TraceResult:
         return cls(
             file=data.get("file") or "", class_name=data.get("class") or "", root=data.get("root") or "",
             device=data.get("device") or "meta", args=data.get("args") or {},
+            arg_sources=dict(data.get("arg_sources") or {}), degraded=list(data.get("degraded") or []),
             inputs=[TensorInfo(t["name"], t["shape"], t["dims"], t.get("dtype", "")) for t in data.get("inputs", [])],
             layers=[Layer(l["name"], l["type"], l.get("file"), l.get("line") or 0,
                           [LayerCall(c.get("file"), c.get("line") or 0, c["in"], c["out"],

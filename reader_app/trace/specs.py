@@ -41,7 +41,7 @@ def parse_input_spec(text: str) -> InputSpec:
     """"x=2,16:long" -> InputSpec("x", (2, 16), "int64"); the dtype defaults to float32."""
     name, sep, rest = text.partition("=")
     name = name.strip()
-    if not sep or not name.isidentifier():
+    if not sep or not all(part.isidentifier() for part in name.split(".")):  # encoder.hidden_size too
         raise SpecError(f"input '{text}' should look like name=2,16 or name=2,16:long")
     dims_text, _, dtype_text = rest.partition(":")
     dtype = DTYPE_ALIASES.get(dtype_text.strip().lower() or "float32")
@@ -68,6 +68,6 @@ def parse_arg(text: str) -> tuple[str, object]:
     """"dim=4096" -> ("dim", 4096)."""
     name, sep, value = text.partition("=")
     name = name.strip()
-    if not sep or not name.isidentifier():
+    if not sep or not all(part.isidentifier() for part in name.split(".")):  # encoder.hidden_size too
         raise SpecError(f"argument '{text}' should look like name=value, e.g. dim=4096")
     return name, parse_arg_value(value)

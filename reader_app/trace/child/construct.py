@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import os
 import re
 import sys
 import types
@@ -58,6 +59,13 @@ class Recipe:
     args: dict = field(default_factory=dict)
     unused: list = field(default_factory=list)
     blind: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)
+    chosen_by: str | None = None
+
+    def provenance(self) -> dict:
+        """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
+        return {name: {"value": value, "from": self.sources.get(name, "default")}
+                for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
         return self.target(**{k: realize(v, device) for k, v in self.kwargs.items()})
@@ -78,6 +86,10 @@ def _plain(value):
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, (bool, int, float, str)) for v in value):
         return list(value)
+    if isinstance(value, (list, tuple)) and len(value) <= 16:
+        return [_plain(v) for v in value]
+    if isinstance(value, dict) and len(value) <= 32 and all(isinstance(k, str) for k in value):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, Deferred):
         return value.label
     if inspect.isclass(value) or callable(value):
@@ -116,36 +128,103 @@ class Builder:
         blind: arguments given 16 only because nothing else was known about them.
     """
 
-    def __init__(self, overrides: dict):
+    def __init__(self, overrides: dict, miner=None, root: str | None = None):
         self.overrides = dict(overrides)
+        self.root = root
+        self.miner = miner  # callable(func, params, required) -> {name: Mined}: what the repository states
         self.used: dict = {}
+        self.sources: dict = {}
         self.consumed: set[str] = set()
         self.blind: list[str] = []
+        self.chosen_by: str | None = None  # where the repository names the factory used, if it does
+        self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = _used_as_sequence(func)
+        choices = _compared_strings(func)
+        params = _parameters(func)
+        mined = self.miner(func, [p.name for p in params],
+                           {p.name for p in params if p.default is p.empty}) if self.miner else {}
         values: dict = {}
+        sources: dict = {}
         filled: set[str] = set()
         passed: set[str] = set()
-        for p in _parameters(func):
-            if p.name in self.overrides:
-                values[p.name] = self.overrides[p.name]
-                self.consumed.add(p.name)
+        for p in params:
+            key = self.prefix + p.name
+            if key in self.overrides or p.name in self.overrides:
+                key = key if key in self.overrides else p.name
+                values[p.name] = self.overrides[key]
+                sources[p.name] = "--arg"
+                self.consumed.add(key)
+                passed.add(p.name)
+                continue
+            if p.name in mined:  # what the repository builds it with beats the signature's default
+                values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
+                sources[p.name] = mined[p.name].where
                 passed.add(p.name)
                 continue
             if p.default is not p.empty:
                 values[p.name] = p.default
+                sources[p.name] = "default"
+                found = self._repository_file(p.default, func)
+                if found:  # `cfg="yolov5s.yaml"` is read relative to where the repository's scripts run
+                    values[p.name], sources[p.name] = found, f"default, found at {self._rel(found)}"
+                    passed.add(p.name)
                 continue
-            values[p.name] = self._fill(p, namespace, sequences)
+            blind = len(self.blind)
+            values[p.name] = self._fill(p, namespace, sequences, choices)
+            sources[p.name] = "blind guess" if self.blind[blind:] and self.blind[-1] == self.prefix + p.name \
+                else "guess"
+            if isinstance(values[p.name], Deferred) and values[p.name].label.endswith("(...)"):
+                sources[p.name] = f"the repository's class {values[p.name].label[:-5]}"
             filled.add(p.name)
             passed.add(p.name)
         make_consistent(values, filled)
         for name, value in values.items():
             if not _is_config_class(type(value)):  # a config object is reported by its fields
-                self.used.setdefault(name, _plain(value))
+                self.used.setdefault(self.prefix + name, _plain(value))
+                self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
 
-    def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str]):
+    def _rel(self, path: str) -> str:
+        return os.path.relpath(path, self.root) if self.root else path
+
+    def _repository_file(self, value, func) -> str | None:
+        """The repository file a string argument names (a config file), when it is not where the trace runs."""
+        if not (isinstance(value, str) and re.search(r"\.(ya?ml|json|cfg|txt|toml)$", value) and self.root) \
+                or os.path.isabs(value) or os.path.exists(value):
+            return None
+        try:
+            here = os.path.dirname(inspect.getsourcefile(func) or "")
+        except TypeError:
+            here = ""
+        for base in (here, self.root):
+            if base and os.path.isfile(os.path.join(base, value)):
+                return os.path.join(base, value)
+        name = os.path.basename(value)
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("node_modules", "venv"))
+            if name in filenames:
+                return os.path.join(dirpath, name)
+        return None
+
+    def _stated(self, p: inspect.Parameter, value, namespace: dict, where: str):
+        """A stated value in the type the parameter wants: a dict for a config class becomes one."""
+        annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+        if isinstance(value, dict) and annotation is not None and _is_config_class(annotation):
+            try:
+                obj = annotation(**value)
+            except Exception:
+                return value
+            for key in value:  # its fields come from where the dict was stated
+                self.sources.setdefault(key, where)
+            self.apply_to_config(obj)
+            return obj
+        if isinstance(value, list) and (p.default is not p.empty and isinstance(p.default, tuple)):
+            return tuple(value)
+        return self._repository_file(value, None) or value
+
+    def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str], choices: dict | None = None):
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
         if annotation is not None and _is_config_class(annotation):
             return self.config(annotation, namespace)
@@ -159,9 +238,18 @@ class Builder:
             return Deferred(lambda device: device, "the tracing device")
         module_class = _module_class_named(p.name, namespace) if guess_by_name(p.name) is None else None
         if module_class is not None:
-            kwargs = self.kwargs_for(module_class, namespace)
+            # Its values are reported and overridden as `encoder.hidden_size`: encoder and decoder differ.
+            sub = Builder(self.overrides, self.miner, self.root)
+            sub.prefix = f"{self.prefix}{p.name}."
+            kwargs = sub.kwargs_for(module_class, namespace)
+            self.used.update(sub.used)
+            self.sources.update(sub.sources)
+            self.consumed |= sub.consumed
+            self.blind += sub.blind
             return Deferred(lambda device: module_class(**{k: realize(v, device) for k, v in kwargs.items()}),
                             f"{module_class.__name__}(...)")
+        if choices and p.name in choices and (annotation is None or annotation is str):
+            return choices[p.name]  # `if rnn_cell == 'lstm'`: one of the strings the code expects
         value = guess_by_name(p.name)
         if p.name in sequences and not isinstance(value, (list, tuple)):
             return [value if isinstance(value, int) and value > 1 else 16] * 2
@@ -169,7 +257,7 @@ class Builder:
             value = guess_by_annotation(annotation)
         if value is None and annotation is None:
             # No default, no annotation, a name we do not know: most such arguments are sizes.
-            self.blind.append(p.name)
+            self.blind.append(self.prefix + p.name)
             return 16
         if value is None:
             raise ConstructionError(f"cannot guess a value for the argument '{p.name}'; "
@@ -195,16 +283,56 @@ class Builder:
             k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
         for name, value in fields.items():
             self.used[name] = _plain(value)
+            self.sources[name] = "--arg" if name in self.overrides else self.sources.get(
+                name, f"default of {type(obj).__name__}")
 
 
 def _module_class_named(name: str, namespace: dict):
-    """The repository's nn.Module class a parameter names: encoder -> Encoder / EncoderRNN."""
+    """The repository's nn.Module class a parameter names: encoder -> Encoder / EncoderRNN, looked up in
+    the model's module, then in the repository's other modules already imported (its package)."""
     import torch.nn as nn
 
     low = name.lower()
-    found = [v for v in namespace.values() if inspect.isclass(v) and issubclass(v, nn.Module)
-             and not v.__module__.startswith("torch") and v.__name__.lower().startswith(low)]
-    return min(found, key=lambda c: len(c.__name__)) if found else None
+
+    def named(values):
+        found = [v for v in values if inspect.isclass(v) and issubclass(v, nn.Module)
+                 and not v.__module__.startswith("torch") and v.__name__.lower().startswith(low)]
+        return min(found, key=lambda c: (len(c.__name__), c.__name__)) if found else None
+
+    here = named(namespace.values())
+    if here is not None:
+        return here
+    package = str(namespace.get("__name__", "")).split(".")[0]
+    if not package:
+        return None
+    siblings = [v for mod_name, mod in list(sys.modules.items())
+                if (mod_name == package or mod_name.startswith(package + ".")) and mod is not None
+                for v in list(vars(mod).values())]
+    return named(siblings)
+
+
+def _compared_strings(func) -> dict[str, str]:
+    """param -> the first string the body compares it with: `p == 'lstm'`, `p.lower() in ('gru', 'lstm')`."""
+    try:
+        import textwrap
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1
+                and isinstance(node.ops[0], (ast.Eq, ast.In))):
+            continue
+        left = node.left
+        while isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute):  # p.lower().strip()
+            left = left.func.value
+        right = node.comparators[0]
+        strings = [right.value] if isinstance(right, ast.Constant) else [
+            e.value for e in getattr(right, "elts", []) if isinstance(e, ast.Constant)]
+        strings = [v for v in strings if isinstance(v, str)]
+        if isinstance(left, ast.Name) and strings:
+            found.setdefault(left.id, strings[0])
+    return found
 
 
 def _used_as_sequence(func) -> set[str]:
@@ -243,10 +371,11 @@ def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
     return [obj for _, _, obj in sorted(found, key=lambda t: (t[0], t[1]))]
 
 
-def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, list[Recipe]]:
+def plan(target, module: types.ModuleType, overrides: dict, miner=None,
+         root: str | None = None, choose=None) -> tuple[Recipe, list[Recipe]]:
     """The direct way to build `target` and, for classes, the factory functions to try after it."""
     namespace = vars(module)
-    builder = Builder(overrides)
+    builder = Builder(overrides, miner, root)
     if not inspect.isclass(target) and callable(target):
         kwargs = builder.kwargs_for(target, namespace)
         return _recipe(target, kwargs, builder), []
@@ -264,8 +393,13 @@ def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, lis
     except ConstructionError as exc:
         direct = exc
     alternatives = []
-    for factory in _factories(target, namespace, module):
-        fb = Builder(overrides)
+    factories = _factories(target, namespace, module)
+    stated = choose([f.__name__ for f in factories]) if choose and factories else {}
+    factories.sort(key=lambda f: f.__name__ not in stated)  # the one the training script picks comes first
+    for factory in factories:
+        fb = Builder(overrides, miner, root)
+        if factory.__name__ in stated:
+            fb.chosen_by = stated[factory.__name__]
         try:
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, namespace), fb))
         except ConstructionError:
@@ -274,9 +408,13 @@ def plan(target, module: types.ModuleType, overrides: dict) -> tuple[Recipe, lis
         if not alternatives:
             raise direct
         return alternatives[0], alternatives[1:]
+    guessed = any("guess" in str(v) for v in direct.sources.values())
+    if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {}):
+        return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
     unused = [k for k in builder.overrides if k not in builder.consumed]
-    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind))
+    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind), dict(builder.sources),
+                  builder.chosen_by)

@@ -21,6 +21,8 @@ SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 6
 SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_length|n_ctx|seq_len|"
                        r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
 IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
+MODAL = re.compile(r"^(image|images|img|pixel_values|text|texts|input_ids|tokens|audio|video|src|tgt|trg)$")
+LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
 GRAPH_NAMES = {"edge_index", "edges", "adj", "adjacency", "edge_list"}
 
 
@@ -43,6 +45,11 @@ class InputPlan:
     high: object = None
     fill: str | None = None
     count: int = 1
+
+
+class Fewer(list):
+    """Inputs that leave out optional ones the model takes: tried only after every size table failed
+    with all of them (CLIP's text needs the full context length; the image alone would run sooner)."""
 
 
 @dataclass
@@ -98,7 +105,8 @@ def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
     if images:
         size = images[0]
         h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])
-        fixed_options[0].update(height=h, width=w)
+        for option in fixed_options:  # the image size holds in every table (with the full context too)
+            option.update(height=h, width=w)
     else:
         fixed_options += [{"height": 28, "width": 28}, {"height": 64, "width": 64}, {"height": 224, "width": 224}]
     tables = []
@@ -205,13 +213,13 @@ def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
         cube = (["batch", "seq_len", "seq_len"], "bool", None)
         causal = any(word in low for word in ("tgt", "trg", "causal", "attn", "attention", "look"))
         return [square, row, cube, flat] if causal else [flat, row, cube, square]
-    if low in ("lengths", "lens", "seq_lens", "src_len", "length"):
+    if low in ("lengths", "lens", "seq_lens", "src_len", "length") or LENGTHS.search(low):
         return [(["batch"], "int64", "fill:seq_len")]
     if low in ("t", "timestep", "timesteps", "time", "sigma", "noise_level"):
         return [(["batch"], "float32", None)]
     if low in ("y", "labels", "label", "targets", "target"):
         return [(["batch"], "int64", 10)]
-    if re.search(r"ids|idx|tokens|text|words|src|tgt|caption", low):
+    if re.search(r"ids|idx|tokens|text|words|src|tgt|trg|caption", low):
         return [(["batch", "seq_len"], "int64", 100)]
     if re.search(r"image|img|pixel", low):
         return [(["batch", 3, "height", "width"], "float32", None)]
@@ -254,13 +262,21 @@ def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
     params = [name for name, required in every if required]
     if not params and every:  # forward(self, input_ids=None, ...): the first argument is the input
         params = [every[0][0]]
+        # forward(image=None, text=None): a model of several inputs (CLIP) runs whole only with each of them
+        params += [name for name, _ in every[1:] if MODAL.search(name.lower())]
     graph = any(p.lower() in GRAPH_NAMES for p in params)
     per_arg = [_plans_for(model, p, graph) for p in params]
     best = [options[0] for options in per_arg]
     candidates = [best]
+    if len(params) > 1 and not any(required for _, required in every):
+        candidates.append(Fewer(best[:1]))  # the optional extra inputs may be what fails: the first alone
     for index, options in enumerate(per_arg):
         for option in options[1:]:
             candidates.append(best[:index] + [option] + best[index + 1:])
+    # Optional sequence lengths (forward(x, input_lengths=None)): models built for packed sequences need them.
+    lengths = [name for name, required in every if not required and LENGTHS.search(name.lower())]
+    if lengths and params:
+        candidates.insert(1, best + [InputPlan(lengths[0], ["batch"], "int64", None, "seq_len")])
     return candidates[:limit]
 
 

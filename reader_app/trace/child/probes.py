@@ -15,6 +15,8 @@ import importlib.machinery
 import os
 import sys
 
+from reader_app.trace.child.degrade import lenient
+
 PROBE = "__reader_trace_probe__"
 RETURN_PROBE = "__reader_trace_return__"
 
@@ -157,7 +159,7 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname):
         path = self.get_filename(fullname)
         source = self.get_data(path)
-        tree = ast.parse(source, path)
+        tree = lenient(ast.parse(source, path))
         return compile(instrument(tree, path), path, "exec", dont_inherit=True)
 
 

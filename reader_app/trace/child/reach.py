@@ -250,7 +250,9 @@ def _callee(owner, func_expr, loop_alias):
 
 def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
     """Descend into a module or a helper method; None when it gives no layer."""
-    if isinstance(callee, nn.Module) and not type(callee).__module__.startswith("torch.nn"):
+    # A repository subclass of a torch layer that keeps its forward (TokenEmbedding(nn.Embedding)) is that layer.
+    if isinstance(callee, nn.Module) and not type(callee).__module__.startswith("torch.nn") and \
+            not getattr(type(callee).forward, "__module__", "").startswith("torch.nn"):
         params = [name for name, _ in forward_params(type(callee).forward)]
         target = params[arg_index] if isinstance(arg_index, int) and arg_index < len(params) else arg_index
         if target not in params:
@@ -285,7 +287,9 @@ def first_layer(module: nn.Module, depth: int = 0):
     """The first shape-defining torch layer a module applies to its first input."""
     if isinstance(module, PASS_THROUGH):
         return None
-    if type(module).__module__.startswith("torch.nn"):
+    if type(module).__module__.startswith("torch.nn") or (
+            getattr(type(module).forward, "__module__", "").startswith("torch.nn")
+            and type(module).forward is not nn.Module.forward):
         if isinstance(module, nn.Sequential):
             for child in module:
                 found = first_layer(child, depth + 1)

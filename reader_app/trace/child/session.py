@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 import time
 from contextlib import nullcontext
@@ -10,14 +11,15 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import failure, probes
+from reader_app.trace.child import degrade, failure, probes
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
-from reader_app.trace.child.inputs import SIZES, Sizes, candidate_inputs, materialize, size_tables, user_plans
-from reader_app.trace.child.loader import MissingPackageFinder, guess_main_class, import_model_file
+from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, materialize, size_tables, user_plans
+from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.trace.specs import parse_input_spec
 
 
@@ -40,7 +42,8 @@ class Session:
         self.file = os.path.realpath(request["file"])
         self.files = RepoFiles([self.root])
         self.report = {"file": self.rel(self.file), "class": request.get("class_name") or "",
-                       "device": request.get("device") or "meta", "args": {}, "inputs": [], "layers": [],
+                       "device": request.get("device") or "meta", "args": {}, "arg_sources": {}, "degraded": [],
+                       "inputs": [], "layers": [],
                        "lines": [], "error": None, "fallback_reason": None, "warnings": [],
                        "reached_output": False, "timings": {}}
         self.finder = MissingPackageFinder([self.root])
@@ -71,15 +74,21 @@ class Session:
         except Exception as exc:  # a bug of the tracer itself: keep what was found, say so plainly
             self.report["error"] = {"message": f"The tracer failed unexpectedly ({type(exc).__name__}: "
                                                f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
+        self.where_required()
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
+        self.report["degraded"] = [f"package '{name}' missing: stood in" + (
+            "; not used by the model" if not self.report["error"] else "") for name in self.finder.missing]
+        self.report["degraded"] += degrade.NOTES.lines
         return self.report
 
     def load(self):
         self.progress("importing the model's code")
         sys.meta_path.append(self.finder)
         probes.install(self.files)
+        degrade.install()
+        degrade.NOTES.shorten = self.rel
         sys.argv = [self.file]  # scripts that parse arguments at import time get their defaults
         try:
             module = import_model_file(self.file, self.root)
@@ -91,21 +100,43 @@ class Session:
         if name:
             target = getattr(module, name, None)
             if target is None:
+                self.fail_skipped()
                 self.fail(f"There is no class or function named '{name}' in {self.report['file']}")
+            missing = getattr(target, "__reader_missing__", None) if inspect.isclass(target) else None
+            if missing and not issubclass(target, nn.Module):  # a LightningModule with Lightning missing
+                self.fail(failure.describe(MissingDependency(missing), f"importing {self.report['file']}"))
             if inspect.isclass(target) and not issubclass(target, nn.Module):
                 self.fail(f"'{name}' is not a torch.nn.Module, so it has no forward() to trace")
         else:
             target = guess_main_class(module, nn.Module)
             if target is None:
+                self.fail_skipped()
                 self.fail(f"{self.report['file']} defines no torch.nn.Module to trace")
         self.report["class"] = target.__name__
         return target, module
+
+    def where_required(self):
+        """A missing package the model needs: say where the repository lists it, or that it does not."""
+        error = self.report["error"]
+        match = re.search(r"needs the package '([\w.]+)'", error["message"]) if error else None
+        if match:
+            listed = requirement_line(self.root, match.group(1))
+            error["message"] += f"; the repository lists it in {listed}" if listed else \
+                "; the repository's requirements do not list it"
+
+    def fail_skipped(self):
+        """What the model needed was in a module statement that failed: that failure is the error."""
+        skips = [s for s in degrade.NOTES.skips if os.path.realpath(s[0]) == self.file] or degrade.NOTES.skips
+        if skips:
+            file, line, exc = skips[0]
+            self.fail(failure.describe(exc, f"importing {self.rel(file)}"), file, line)
 
     def build(self, target, module):
         self.progress(f"building {target.__name__}")
         skip_dynamo_import()
         try:
-            first, alternatives = plan(target, module, self.request.get("args") or {})
+            first, alternatives = plan(target, module, self.request.get("args") or {}, self.mine, self.root,
+                                       lambda names: stated_names(self.root, names))
         except ConstructionError as exc:
             self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
                       *failure.repo_location(exc, self.files))
@@ -115,7 +146,7 @@ class Session:
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
                         (no_meta_init() if device == "meta" else nullcontext()):
-                    model = recipe.build(device)
+                    model = self.make(recipe, device)
             except BaseException as exc:
                 errors.append((recipe, exc))
                 continue
@@ -123,15 +154,39 @@ class Session:
         recipe, exc = errors[0]
         if device == "meta" and failure.meta_unsupported(exc):
             try:
-                model = recipe.build("cpu")
+                model = self.make(recipe, "cpu")
                 self.fall_back(f"building on the meta device failed ({failure.short(exc)})")
                 return self.accept(model, recipe, target)
             except BaseException as cpu_exc:
                 exc = cpu_exc
         self.report["args"] = recipe.args
-        hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE)" \
+        self.report["arg_sources"] = recipe.provenance()
+        hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
+               f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
+
+    def mine(self, func, params: list, required: set) -> dict:
+        """What the repository states for `func`'s parameters (call sites, configs, scripts), cached."""
+        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required))
+        cache = self.__dict__.setdefault("_mined", {})
+        if key not in cache:
+            try:
+                file = inspect.getsourcefile(func) or self.file
+            except TypeError:
+                file = None
+            if not file or not os.path.realpath(file).startswith(self.root):
+                cache[key] = {}
+            else:
+                try:
+                    cache[key] = mine(self.root, file, key[0], list(params), set(required))
+                except Exception:  # mining is a help: a failure there must not stop the trace
+                    cache[key] = {}
+        return cache[key]
+
+    def make(self, recipe, device: str):
+        with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
+            return recipe.build(device)
 
     def accept(self, model, recipe, target):
         if not isinstance(model, nn.Module):
@@ -139,8 +194,10 @@ class Session:
                       f"{type(model).__name__}, not a torch.nn.Module")
         model.eval()
         self.report["args"] = recipe.args
+        self.report["arg_sources"] = recipe.provenance()
         if recipe.target is not target:
-            self.report["warnings"].append(f"built with the factory {recipe.target.__name__}()")
+            chosen = f" (named at {recipe.chosen_by})" if recipe.chosen_by else ""
+            self.report["warnings"].append(f"built with the factory {recipe.target.__name__}(){chosen}")
         if recipe.blind:
             self.report["warnings"].append(f"guessed 16 for {', '.join(recipe.blind)} (no default, no annotation, "
                                            f"an unfamiliar name); override with --arg")
@@ -160,7 +217,8 @@ class Session:
         rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
         try:
             inputs = materialize(plans, sizes, device)
-            with rec, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()):
+            with rec, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()), \
+                    degrade.cuda_mode(device):
                 rec.run(inputs)
             return rec, None
         except BaseException as exc:
@@ -175,7 +233,7 @@ class Session:
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
             try:
-                model = recipe.build("cpu").eval()
+                model = self.make(recipe, "cpu").eval()
             except BaseException as build_exc:
                 self.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
                           f"{failure.first_line(build_exc)}")
@@ -204,15 +262,19 @@ class Session:
     def probe(self, model, candidates, tables):
         """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""
         failed = None
-        for sizes, variants in tables:
-            for plans in candidates:
-                rec, exc = self.forward(model, plans, sizes)
-                if exc is None:
-                    return plans, rec, None, sizes, variants
-                if failed is None:
-                    failed = (plans, rec, exc, sizes, variants)
-                if failure.find_missing(exc) or failure.meta_unsupported(exc):
-                    return failed
+        fewer = [c for c in candidates if isinstance(c, Fewer)]
+        full = [c for c in candidates if not isinstance(c, Fewer)]
+        for sizes, variants, plans in [(s, v, p) for s, v in tables for p in full] + \
+                [(s, v, p) for s, v in tables for p in fewer]:
+            rec, exc = self.forward(model, plans, sizes)
+            if exc is None:
+                return plans, rec, None, sizes, variants
+            if failed is None:
+                failed = (plans, rec, exc, sizes, variants)
+            if failure.find_missing(exc):
+                return failed
+            if failure.meta_unsupported(exc) and self.report["device"] == "meta":
+                return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:

@@ -1,8 +1,8 @@
 """The trace form: the constructor values and example inputs the last trace used, editable, to trace again."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from reader_app.trace.specs import SpecError, parse_arg_value, parse_input_spec
 
@@ -25,10 +25,28 @@ class TraceForm(QDialog):
         form = QFormLayout(body)
         self._original = dict(result.args) if result else {}
         self.fields: dict[str, QLineEdit] = {}
+        sources = getattr(result, "arg_sources", None) or {}
+        self.sources: dict[str, QLabel] = {}
         for name, value in self._original.items():
             field = QLineEdit(repr(value) if isinstance(value, str) else str(value), body)
             self.fields[name] = field
-            form.addRow(name, field)
+            where = (sources.get(name) or {}).get("from", "")
+            if where and where not in ("default", "--arg"):
+                # Where the repository states the value, or that it is a guess: the reader checks guesses first.
+                row = QWidget(body)
+                line = QHBoxLayout(row)
+                line.setContentsMargins(0, 0, 0, 0)
+                line.addWidget(field, 1)
+                source = QLabel(where, row)
+                source.setStyleSheet("color:#cf222e;" if "guess" in where else "color:#57606a;")
+                source.setToolTip(f"{name}: {where}")
+                line.addWidget(source)
+                self.sources[name] = source
+                form.addRow(name, row)
+            else:
+                form.addRow(name, field)
+        blind = next((n for n in self._original if (sources.get(n) or {}).get("from") == "blind guess"), None)
+        self._start = self.fields.get(blind)  # a build that failed on a blind guess opens at that field
         self.inputs = QLineEdit(body)
         self.inputs.setPlaceholderText("e.g. x=2,16:long  mask=2,16:bool (empty: chosen from forward())")
         if result and result.inputs:
@@ -51,6 +69,12 @@ class TraceForm(QDialog):
         buttons.accepted.connect(self._check_and_accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._start is not None:
+            self._start.setFocus()
+            self._start.selectAll()
 
     def overrides(self) -> dict:
         args = {}

@@ -1,0 +1,267 @@
+"""Constructor values the repository itself states, with where it states them.
+
+`mine(root, file, name, params)` -> {param: Mined(value, "README.md:42", kind)}. Sources, most specific
+first: the places the repository builds the class (scripts, notebooks, README blocks, tests), YAML/JSON
+config files whose keys are the parameters (the one naming the class, or the one the README uses),
+argparse defaults in training scripts, and constants in a `conf.py`-style module. Read as text and
+ast; the repository's code is never run here (no torch either).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+from dataclasses import dataclass
+
+from reader_app.repo.values_calls import MISSING, argparse_defaults, call_site_values, literal
+from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
+
+CONFIG_FILE = re.compile(r"(^|[_\-/])(conf|config|configs|settings|hparams|hyperparameters|params|constants)"
+                         r"([_\-.]|$)", re.IGNORECASE)
+TRAIN_SCRIPT = re.compile(r"(train|main|run|pretrain|finetune|sample|generate|demo|example)", re.IGNORECASE)
+
+
+@dataclass
+class Mined:
+    """One stated value.
+
+    Attributes:
+        value: a plain Python value (int, float, str, bool, list, tuple, dict).
+        where: "path:line" (relative to the repository root).
+        kind: "call", "config", "argparse" or "constant".
+    """
+
+    value: object
+    where: str
+    kind: str
+
+
+def _call_tier(rel: str, model_rel: str) -> int:
+    """0 the model's own file, 1 its folder or a README, 2 a script elsewhere, 4 tests."""
+    base = rel.split(" cell ")[0]
+    if "test" in base.lower():
+        return 4
+    if base == model_rel:
+        return 0
+    if os.path.dirname(base) == os.path.dirname(model_rel) or base.lower().endswith(".md"):
+        return 1
+    return 2
+
+
+def call_site_sets(root: str, model_rel: str, name: str, params: list[str]) -> list[tuple[int, dict]]:
+    """(tier, {param: Mined}) for every place the repository builds `name`."""
+    out = []
+    for unit in units_mentioning(root, name + "("):
+        # The model file's own `def llama_7b(): return Transformer(...)` is one variant, not the default.
+        for site in call_site_values(unit, root, name, params, skip_factories=unit.rel == model_rel):
+            out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, "call") for k, (v, w) in site.items()}))
+    return out
+
+
+def _flatten_sections(data, path=()) -> list[tuple[tuple, dict]]:
+    out = []
+    if isinstance(data, dict):
+        out.append((path, data))
+        for key, value in data.items():
+            out.extend(_flatten_sections(value, path + (str(key),)))
+    return out
+
+
+def _load_config(path: str):
+    text = read(path)
+    if path.endswith(".json"):
+        try:
+            return json.loads(text), text
+        except ValueError:
+            return None, text
+    try:
+        import yaml
+    except ImportError:
+        return None, text
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), text  # C parser: 20x faster
+    except Exception:  # YAML errors come in many classes
+        return None, text
+
+
+def _line_of(text: str, key: str) -> int:
+    match = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _readme_words(root: str) -> str:
+    return " ".join(read(p) for p in walk_files(root, (".md",))[:20])
+
+
+def _mentions(readme: str, stem: str) -> int:
+    return len(re.findall(rf"(?<![\w-]){re.escape(stem)}(?![\w-])", readme))
+
+
+def config_sets(root: str, name: str, params: list[str], required: set[str]) -> list[tuple[int, dict]]:
+    """(tier, {param: Mined}) for the best YAML/JSON section: most parameter keys, then the one that
+    names the class (`model_params: {name: VanillaVAE, latent_dim: 128}`), then the one the README
+    names most (`create_model('ViT-B-32')`). A section that does not name the class only fills
+    parameters without a default."""
+    wanted = set(params)
+    readme = None
+    best, best_key = None, None
+    for path in walk_files(root, (".yaml", ".yml", ".json")):
+        if os.path.basename(path).startswith(("package", "tsconfig")):
+            continue
+        if not any(p in read(path) for p in wanted):  # parse only files that name a parameter
+            continue
+        data, text = _load_config(path)
+        if data is None:
+            continue
+        for section_path, section in _flatten_sections(data):
+            names_class = any(section.get(k) == name for k in ("name", "type", "model", "arch", "model_name",
+                                                               "class"))
+            hits = [k for k in section if k in wanted and (names_class or k in required)]
+            if not hits or _names_other_class(section, name):
+                continue
+            if readme is None:
+                readme = _readme_words(root)
+            stem = os.path.splitext(os.path.basename(path))[0]
+            key = (not names_class, -len(hits), -_mentions(readme, stem), len(section_path), path)
+            if best_key is None or key < best_key:
+                best, best_key = (path, text, section, hits, names_class), key
+    if best is None:
+        return []
+    path, text, section, hits, names_class = best
+    rel = os.path.relpath(path, root)
+    return [(1 if names_class else 3, {k: Mined(section[k], f"{rel}:{_line_of(text, k)}", "config") for k in hits})]
+
+
+def _names_other_class(section: dict, name: str) -> bool:
+    """A section that says which class it configures (`name: BetaVAE`) and it is another one."""
+    for key in ("name", "type", "model", "arch", "model_name", "class", "_target_"):
+        value = section.get(key)
+        if isinstance(value, str) and value.split(".")[-1] != name and re.fullmatch(r"[A-Za-z_][\w.]*", value):
+            return True
+    return False
+
+
+def from_scripts(root: str, params: list[str]) -> dict[str, Mined]:
+    """argparse defaults in training scripts and constants in conf.py-style modules, by exact name."""
+    wanted = set(params)
+    found: dict[str, tuple[tuple, Mined]] = {}
+    for path in walk_files(root, (".py",)):
+        rel = os.path.relpath(path, root)
+        text = read(path)
+        if not any(p in text for p in wanted):
+            continue
+        tree = parsed(path)
+        if tree is None:
+            continue
+        script_rank = 0 if TRAIN_SCRIPT.search(os.path.basename(rel)) else 1
+        if "add_argument" in text:
+            for dest, (value, line) in argparse_defaults(tree).items():
+                if dest in wanted:
+                    _keep(found, dest, (1, script_rank, rel), Mined(value, f"{rel}:{line}", "argparse"))
+        if CONFIG_FILE.search(rel.replace(os.sep, "/")):
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    target = node.targets[0].id
+                    if target in wanted:
+                        value = literal(node.value)
+                        if value is not MISSING:
+                            _keep(found, target, (0, script_rank, rel), Mined(value, f"{rel}:{node.lineno}", "constant"))
+    return {k: m for k, (_, m) in found.items()}
+
+
+def _keep(found: dict, key: str, rank: tuple, mined: Mined) -> None:
+    if key not in found or rank < found[key][0]:
+        found[key] = (rank, mined)
+
+
+def mine(root: str, model_file: str, name: str, params: list[str],
+         required: set[str] | None = None) -> dict[str, Mined]:
+    """Every parameter of `name` the repository states a value for. One coherent set wins whole (the
+    call site or config section stating the most, nearer and more specific first); parameters it leaves
+    out are filled from argparse defaults and conf.py constants only when they have no default."""
+    if not params:
+        return {}
+    required = set(params) if required is None else set(required)
+    root = os.path.realpath(root)
+    model_rel = os.path.relpath(os.path.realpath(model_file), root)
+    sets: list[tuple[int, dict]] = []
+    for source in (lambda: call_site_sets(root, model_rel, name, params),
+                   lambda: config_sets(root, name, params, required)):
+        try:
+            sets.extend(source())
+        except (OSError, RecursionError, ValueError):
+            continue
+    values: dict[str, Mined] = {}
+    if sets:
+        _, values = min(sets, key=lambda s: (s[0] >= 4, -len(s[1]), s[0]))  # tests state toy sizes: last
+        values = dict(values)
+    try:
+        extra = from_scripts(root, [p for p in params if p in required and p not in values])
+    except (OSError, RecursionError, ValueError):
+        extra = {}
+    for key, mined in extra.items():
+        values.setdefault(key, mined)
+    return values
+
+
+def stated_names(root: str, names: list[str]) -> dict[str, str]:
+    """name -> "path:line" for each of `names` the repository picks by string: an argparse default
+    (`--arch default='resnet32'`) or a config value (`model: resnet32`), so the factory it uses is known."""
+    wanted = set(names)
+    found: dict[str, str] = {}
+    root = os.path.realpath(root)
+    registry = _registries(root, wanted)  # {'DiT-XL/2': 'DiT_XL_2'}: a script picks by the key
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if "add_argument" not in text or not any(n in text for n in wanted | set(registry)):
+            continue
+        tree = parsed(path)
+        for dest, (value, line) in (argparse_defaults(tree).items() if tree is not None else []):
+            value = registry.get(value, value) if isinstance(value, str) else value
+            if isinstance(value, str) and value in wanted:
+                found.setdefault(value, f"{os.path.relpath(path, root)}:{line}")
+    for path in walk_files(root, (".yaml", ".yml")):
+        text = read(path)
+        for name in wanted - set(found):
+            match = re.search(rf"^\s*[\w-]+\s*:\s*[\"']?{re.escape(name)}[\"']?\s*$", text, re.MULTILINE)
+            if match:
+                found[name] = f"{os.path.relpath(path, root)}:{text.count(chr(10), 0, match.start()) + 1}"
+    return found
+
+
+def _registries(root: str, wanted: set[str]) -> dict[str, str]:
+    """Keys of module-level dicts whose values are the wanted names: `DiT_models = {'DiT-XL/2': DiT_XL_2}`."""
+    out: dict[str, str] = {}
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if not any(n in text for n in wanted):
+            continue
+        tree = parsed(path)
+        for node in tree.body if tree is not None else []:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+                for key, value in zip(node.value.keys, node.value.values):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
+                            isinstance(value, ast.Name) and value.id in wanted:
+                        out.setdefault(key.value, value.id)
+    return out
+
+
+REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt", "environment.yml", "environment.yaml", "setup.py",
+                     "pyproject.toml", "setup.cfg")
+
+
+def requirement_line(root: str, package: str) -> str | None:
+    """"requirements.txt:16" where the repository lists `package` (import name or a `pip` spelling of it)."""
+    names = {package.lower(), package.lower().replace("_", "-")}
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])\s*([<>=~!;\[#\"',]|$)",
+                         re.IGNORECASE)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d in ("requirements", "docker", "envs")]
+        for name in sorted(filenames):
+            if name in REQUIREMENT_FILES or (name.startswith("requirements") and name.endswith(".txt")):
+                path = os.path.join(dirpath, name)
+                for number, line in enumerate(read(path).splitlines(), 1):
+                    if pattern.search(line.split("#")[0].strip(" -\t")):
+                        return f"{os.path.relpath(path, root)}:{number}"
+    return None

@@ -1,0 +1,259 @@
+"""Constructor values from the places a repository builds its model: `Model(dim=512, cfg=CONFIG)` in
+scripts, notebooks, README blocks and tests, with names followed to their literal values (in the same
+function, the module, a star-imported `conf.py`, or an argparse default for `args.name`).
+"""
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import os
+
+from reader_app.repo.values_source import Unit, parsed
+
+MISSING = object()
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
+              ast.Div: operator.truediv, ast.Pow: lambda a, b: a ** b if abs(b) < 64 else math.inf}
+
+
+def literal(node: ast.AST, lookup=None, depth: int = 0):
+    """The value of a literal expression; names resolved with `lookup(name) -> value or MISSING`."""
+    if depth > 6:
+        return MISSING
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        pass
+    if isinstance(node, ast.Name) and lookup is not None:
+        return lookup(node.id, depth + 1)
+    if isinstance(node, ast.Dict):
+        out = {}
+        for k, v in zip(node.keys, node.values):
+            key = literal(k, lookup, depth + 1) if k is not None else MISSING
+            value = literal(v, lookup, depth + 1)
+            if key is MISSING or value is MISSING:
+                continue  # keep the parts that are stated
+            out[key] = value
+        return out
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = [literal(e, lookup, depth + 1) for e in node.elts]
+        if any(i is MISSING for i in items):
+            return MISSING
+        return items if isinstance(node, ast.List) else tuple(items)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Div, ast.Pow)):
+        left, right = literal(node.left, lookup, depth + 1), literal(node.right, lookup, depth + 1)
+        if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            try:
+                return _OPERATORS[type(node.op)](left, right)
+            except (ArithmeticError, ValueError, OverflowError):
+                return MISSING
+    if isinstance(node, ast.IfExp):
+        test = literal(node.test, lookup, depth + 1)
+        if test is MISSING:
+            return MISSING
+        return literal(node.body if test else node.orelse, lookup, depth + 1)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        operand = literal(node.operand, lookup, depth + 1)
+        if isinstance(operand, (int, float, bool)):
+            return -operand if isinstance(node.op, ast.USub) else not operand
+        return MISSING
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
+        out = {}
+        for kw in node.keywords:
+            value = literal(kw.value, lookup, depth + 1)
+            if kw.arg and value is not MISSING:
+                out[kw.arg] = value
+        return out
+    return MISSING
+
+
+def argparse_defaults(tree: ast.Module) -> dict[str, tuple[object, int]]:
+    """dest -> (default, line) for every `add_argument('--name', default=...)` in a module."""
+    found = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_argument" and node.args):
+            continue
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        longs = [f for f in flags if f.startswith("--")] or flags
+        if not longs:
+            continue
+        dest = next((literal(k.value) for k in node.keywords if k.arg == "dest"), None)
+        dest = dest if isinstance(dest, str) else longs[0].lstrip("-").replace("-", "_")
+        default = next((literal(k.value) for k in node.keywords if k.arg == "default"), MISSING)
+        if default is not MISSING and default is not None and default != "":
+            found[dest] = (default, node.lineno)
+    return found
+
+
+class Scope:
+    """Resolves names in one unit: assignments in the enclosing function, then the module, then the
+    repository modules it imports by name or with `*`.
+
+    Attributes:
+        unit: the parsed piece; root: the repository root; where: (rel, line) of the last resolved name.
+    """
+
+    def __init__(self, unit: Unit, root: str, function: ast.AST | None):
+        self.unit, self.root, self.function = unit, root, function
+        self.where: dict[str, str] = {}
+
+    def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
+        assignment = None
+        for node in ast.walk(body_owner) if body_owner is not None else []:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                assignment = node  # the last one wins, as it would at run time
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
+                    node.target.id == name and node.value is not None:
+                assignment = node
+        if assignment is None:
+            return MISSING
+        value = literal(assignment.value, lambda n, d: self.resolve(n, d, seen), depth)
+        if value is not MISSING:
+            self.where.setdefault(name, f"{rel}:{assignment.lineno}")
+        return value
+
+    def resolve(self, name: str, depth: int = 0, seen: set | None = None):
+        seen = set() if seen is None else seen
+        if (self.unit.rel, name) in seen or depth > 6:
+            return MISSING
+        seen.add((self.unit.rel, name))
+        if self.function is not None:
+            value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
+            if value is not MISSING:
+                return value
+        module_level = ast.Module(body=_module_assignments(self.unit.tree), type_ignores=[])
+        value = self.lookup_in(module_level, self.unit.rel, name, depth, seen)
+        if value is not MISSING:
+            return value
+        return self.imported(name, depth, seen)
+
+    def imported(self, name: str, depth: int, seen: set):
+        base = os.path.dirname(os.path.join(self.root, self.unit.rel.split(" cell ")[0]))
+        for node in self.unit.tree.body:
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            names = {a.asname or a.name: a.name for a in node.names}
+            if "*" not in names and name not in names:
+                continue
+            original = names.get(name, name)
+            for candidate in _module_files(self.root, base, node.module, node.level):
+                tree = parsed(candidate)
+                if tree is None:
+                    continue
+                rel = os.path.relpath(candidate, self.root)
+                inner = Scope(Unit(rel, tree, "py"), self.root, None)
+                inner.where = self.where
+                value = inner.resolve(original, depth + 1, seen)
+                if value is not MISSING:
+                    return value
+        return MISSING
+
+
+def _module_assignments(tree: ast.Module) -> list[ast.stmt]:
+    """Assignments that run at module level, also those inside `if`/`with`/`try` blocks (a script's
+    `else: hidden_size = 128`), not those inside functions or classes."""
+    out = []
+
+    def visit(body):
+        for node in body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                out.append(node)
+            elif isinstance(node, (ast.If, ast.With, ast.Try, ast.For, ast.While)):
+                for field in ("body", "orelse", "finalbody"):
+                    visit(getattr(node, field, []) or [])
+                for handler in getattr(node, "handlers", []) or []:
+                    visit(handler.body)
+
+    visit(tree.body)
+    return out
+
+
+def _module_files(root: str, base: str, module: str, level: int) -> list[str]:
+    parts = module.split(".")
+    starts = [base] if level else [root, base]
+    if level > 1:
+        for _ in range(level - 1):
+            base = os.path.dirname(base)
+        starts = [base]
+    out = []
+    for start in starts:
+        path = os.path.join(start, *parts)
+        for candidate in (path + ".py", os.path.join(path, "__init__.py")):
+            if os.path.isfile(candidate):
+                out.append(candidate)
+    return out
+
+
+def _enclosing_functions(tree: ast.Module) -> dict[int, ast.AST]:
+    """id(call node) -> innermost function containing it."""
+    owner: dict[int, ast.AST] = {}
+
+    def visit(node, function):
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            if isinstance(child, ast.Call) and function is not None:
+                owner[id(child)] = function
+            visit(child, inner)
+
+    visit(tree, None)
+    return owner
+
+
+def _calls_of(tree: ast.Module, name: str) -> list[ast.Call]:
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if called == name:
+                out.append(node)
+    return out
+
+
+def _returned_calls(tree: ast.Module) -> set[int]:
+    """ids of calls a function returns directly (`def resnet20(): return ResNet(...)`): factory variants."""
+    return {id(call) for node in ast.walk(tree) if isinstance(node, ast.Return) and isinstance(node.value, ast.Call)
+            for call in ast.walk(node.value) if isinstance(call, ast.Call)}
+
+
+def call_site_values(unit: Unit, root: str, name: str, params: list[str],
+                     skip_factories: bool = False) -> list[dict]:
+    """For each call of `name` in the unit: {param: (value, "rel:line")} for the arguments it states;
+    with `skip_factories`, calls a function returns directly are left out (they are variants)."""
+    owners = _enclosing_functions(unit.tree)
+    returned = _returned_calls(unit.tree) if skip_factories else set()
+    argparse = None
+    sites = []
+    for call in _calls_of(unit.tree, name):
+        if id(call) in returned:
+            continue
+        scope = Scope(unit, root, owners.get(id(call)))
+        found: dict = {}
+        pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)
+                 and not isinstance(arg, ast.Starred)]
+        pairs += [(kw.arg, kw.value) for kw in call.keywords if kw.arg in params]
+        for param, node in pairs:
+            scope.where.clear()
+            value = literal(node, scope.resolve)
+            where = f"{unit.rel}:{getattr(node, 'lineno', call.lineno)}"  # the line that states it
+            if value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
+                if node.attr in argparse:
+                    value, line = argparse[node.attr]
+                    where = f"{unit.rel}:{line}"
+            elif value is not MISSING and isinstance(node, ast.Name):
+                where = scope.where.get(node.id, where)
+            if value is not MISSING:
+                found[param] = (value, where)
+        for kw in call.keywords:  # Model(**CONFIG): a dict of stated values
+            if kw.arg is None:
+                spread = literal(kw.value, scope.resolve)
+                if isinstance(spread, dict):
+                    where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
+                    for key, value in spread.items():
+                        if key in params and key not in found:
+                            found[key] = (value, where)
+        if found:
+            sites.append(found)
+    return sites

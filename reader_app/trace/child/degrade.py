@@ -1,0 +1,164 @@
+"""Imports that degrade instead of stopping, each degradation written down in one line.
+
+- Module-level statements of the repository's files run one by one: a statement that fails (a demo at
+  the bottom of a notebook export, `cv2.setNumThreads(0)` with cv2 missing, a dataset download) is
+  skipped and listed, so the class definitions around it still load. A failing package `__init__`
+  statement is skipped the same way, so its submodules still import.
+- Aliases NumPy 2 removed (`np.float`, `np.int`, ...) and `torch._six` answer as they used to.
+- CUDA requests (`.cuda()`, `device="cuda"`, `.to("cuda")`) go to the trace device.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import collections.abc
+import importlib.abc
+import importlib.machinery
+import linecache
+import math
+import sys
+import types
+
+DEGRADED_HOOK = "__reader_degraded__"
+
+
+class Degradations:
+    """The one-line notes of everything the trace worked around, in order, without repeats.
+
+    Attributes:
+        lines: the notes.
+        skips: the statements skipped, for the error when what they would have defined is missing.
+        shorten: callable(path) -> the path relative to the repository root.
+    """
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.skips: list[tuple[str, int, BaseException]] = []  # (file, line, exception) of skipped statements
+        self.shorten = lambda path: path
+
+    def add(self, line: str) -> None:
+        if line not in self.lines:
+            self.lines.append(line)
+
+
+NOTES = Degradations()
+
+
+def _reason(exc: BaseException) -> str:
+    package = getattr(exc, "package", None)
+    if package:
+        return f"the package '{package}' is not installed"
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code})"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:120]}" if text else type(exc).__name__
+
+
+def _skipped(file: str, line: int, exc: BaseException) -> None:
+    NOTES.skips.append((file, line, exc))
+    code = linecache.getline(file, line).strip()
+    code = code if len(code) <= 60 else code[:59] + "…"
+    NOTES.add(f"{NOTES.shorten(file)}:{line}: `{code}` skipped ({_reason(exc)})")
+
+
+def lenient(tree: ast.Module) -> ast.Module:
+    """Each top-level statement (after `from __future__` imports) inside its own try/except."""
+    body, wrapped = list(tree.body), []
+    for index, stmt in enumerate(body):
+        keep = isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" or (
+            index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        if keep or isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            wrapped.append(stmt)
+            continue
+        handler = ast.ExceptHandler(
+            type=ast.Tuple([ast.Name("Exception", ast.Load()), ast.Name("SystemExit", ast.Load())], ast.Load()),
+            name="__reader_exc__",
+            body=[ast.Expr(ast.Call(ast.Name(DEGRADED_HOOK, ast.Load()),
+                                    [ast.Name("__file__", ast.Load()), ast.Constant(stmt.lineno),
+                                     ast.Name("__reader_exc__", ast.Load())], []))])
+        wrapped.append(ast.copy_location(ast.Try(body=[stmt], handlers=[handler], orelse=[], finalbody=[]), stmt))
+    tree.body = wrapped
+    return ast.fix_missing_locations(tree)
+
+
+# ---- NumPy 2 and torch._six -----------------------------------------------------------------------
+NUMPY_ALIASES = {"float": float, "int": int, "bool": bool, "object": object, "complex": complex, "str": str,
+                 "long": int, "unicode": str}
+
+
+def shim_numpy() -> None:
+    """Removed NumPy aliases answer again (np.float -> float), noted when the code reads one."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
+        try:
+            import numpy  # noqa: F401 - numpy may be absent: then there is nothing to shim
+        except ImportError:
+            return
+    original = numpy.__dict__.get("__getattr__")
+
+    def __getattr__(name):
+        if name in NUMPY_ALIASES:
+            NOTES.add(f"np.{name} (removed in NumPy 2) read as the builtin {NUMPY_ALIASES[name].__name__}")
+            return NUMPY_ALIASES[name]
+        if original is None:
+            raise AttributeError(name)
+        return original(name)
+
+    numpy.__getattr__ = __getattr__
+
+
+class _SixFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """`torch._six` (removed in torch 2.0) as the few names old code imports from it."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        return importlib.machinery.ModuleSpec(fullname, self) if fullname == "torch._six" else None
+
+    def create_module(self, spec):
+        module = types.ModuleType(spec.name)
+        module.string_classes = (str, bytes)
+        module.int_classes = int
+        module.inf, module.nan = math.inf, math.nan
+        module.container_abcs = collections.abc
+        module.PY3, module.PY37 = True, True
+        NOTES.add("torch._six (removed in torch 2.0) stood in with its old names")
+        return module
+
+    def exec_module(self, module):
+        return None
+
+
+# ---- CUDA -> the trace device ---------------------------------------------------------------------
+def _is_cuda(value) -> bool:
+    import torch
+
+    if isinstance(value, str):
+        return value.startswith("cuda")
+    return isinstance(value, torch.device) and value.type == "cuda"
+
+
+def cuda_mode(device: str):
+    """A torch function mode that sends every CUDA request to `device` (meta or cpu)."""
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    class CudaToTraceDevice(TorchFunctionMode):
+        def __torch_function__(self, func, types_, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if func is torch.Tensor.cuda:
+                NOTES.add(f".cuda() ran on the trace device ({device})")
+                return args[0].to(device)
+            if any(_is_cuda(a) for a in args) or any(_is_cuda(v) for v in kwargs.values()):
+                NOTES.add(f"a CUDA device request ran on the trace device ({device})")
+                args = tuple(device if _is_cuda(a) else a for a in args)
+                kwargs = {k: (device if _is_cuda(v) else v) for k, v in kwargs.items()}
+            return func(*args, **kwargs)
+
+    return CudaToTraceDevice()
+
+
+def install() -> None:
+    """Shims and the statement hook; called once in the child before the repository is imported."""
+    setattr(builtins, DEGRADED_HOOK, _skipped)
+    shim_numpy()
+    if not any(isinstance(f, _SixFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _SixFinder())

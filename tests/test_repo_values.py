@@ -1,0 +1,117 @@
+"""Constructor values mined from a repository's own text, with where it says them (no torch, no import
+of the repository). Each test builds a small repository of one kind and checks what a reader would see
+in the trace's provenance."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reader_app.repo.values import mine, stated_names
+
+MODEL = textwrap.dedent("""
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self, in_channels, latent_dim, hidden_dims=None):
+            super().__init__()
+            self.fc = nn.Linear(in_channels, latent_dim)
+
+    def net_small():
+        return Net(1, 2)
+    """)
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def where(found: dict) -> dict:
+    return {k: (m.value, m.where) for k, m in found.items()}
+
+
+def test_yaml_section_that_names_the_class_wins_over_others(tmp_path):
+    root = write(tmp_path, {"models/net.py": MODEL,
+                            "configs/other.yaml": "model_params:\n  name: OtherVAE\n  in_channels: 1\n  latent_dim: 7\n",
+                            "configs/net.yaml": "model_params:\n  name: Net\n  in_channels: 3\n  latent_dim: 128\n"})
+    found = where(mine(str(root), str(root / "models/net.py"), "Net", ["in_channels", "latent_dim", "hidden_dims"],
+                       {"in_channels", "latent_dim"}))
+    assert found == {"in_channels": (3, "configs/net.yaml:3"), "latent_dim": (128, "configs/net.yaml:4")}
+
+
+def test_call_site_follows_names_to_a_star_imported_conf_and_argparse(tmp_path):
+    root = write(tmp_path, {
+        "models/net.py": MODEL,
+        "conf.py": "latent_dim = 64 * 2\n",
+        "train.py": """
+            import argparse
+            from conf import *
+            from models.net import Net
+            parser = argparse.ArgumentParser()
+            parser.add_argument('--in-channels', type=int, default=3)
+            args = parser.parse_args()
+            model = Net(args.in_channels, latent_dim=latent_dim)
+            """})
+    found = where(mine(str(root), str(root / "models/net.py"), "Net", ["in_channels", "latent_dim", "hidden_dims"],
+                       {"in_channels", "latent_dim"}))
+    assert found == {"in_channels": (3, f"train.py:{line_of(root / 'train.py', 'default=3')}"),
+                     "latent_dim": (128, "conf.py:1")}
+
+
+def test_readme_block_and_function_scope_dict_config(tmp_path):
+    root = write(tmp_path, {
+        "gpt.py": textwrap.dedent("""
+            import torch.nn as nn
+            class GPT(nn.Module):
+                def __init__(self, cfg):
+                    super().__init__()
+
+            def main():
+                CONFIG = {"vocab_size": 50257, "emb_dim": 768, "n_layers": 12}
+                model = GPT(CONFIG)
+            """),
+        "README.md": "# gpt\n\n```python\nfrom gpt import GPT\nmodel = GPT({'vocab_size': 10})\n```\n"})
+    found = mine(str(root), str(root / "gpt.py"), "GPT", ["cfg"])
+    assert found["cfg"].value == {"vocab_size": 50257, "emb_dim": 768, "n_layers": 12}
+    assert found["cfg"].where == f"gpt.py:{line_of(root / 'gpt.py', 'CONFIG = {')}"
+    root2 = write(tmp_path / "readme_only", {"gpt.py": (root / "gpt.py").read_text().split("def main")[0],
+                                             "README.md": (root / "README.md").read_text()})
+    assert where(mine(str(root2), str(root2 / "gpt.py"), "GPT", ["cfg"])) == {"cfg": ({"vocab_size": 10}, "README.md:5")}
+
+
+def test_tests_toy_sizes_and_own_factory_variants_are_not_the_default(tmp_path):
+    root = write(tmp_path, {"net.py": MODEL,
+                            "tests/test_net.py": "from net import Net\nNet(1, 2, [4, 4])\n",
+                            "examples/run.py": "from net import Net\nmodel = Net(3, 16)\n"})
+    found = where(mine(str(root), str(root / "net.py"), "Net", ["in_channels", "latent_dim", "hidden_dims"]))
+    assert found == {"in_channels": (3, "examples/run.py:2"), "latent_dim": (16, "examples/run.py:2")}
+
+
+def test_the_factory_a_training_script_names(tmp_path):
+    root = write(tmp_path, {"net.py": MODEL,
+                            "trainer.py": "import argparse\np = argparse.ArgumentParser()\n"
+                                          "p.add_argument('--arch', default='net_small', choices=['net_small'])\n"})
+    assert stated_names(str(root), ["net_small", "net_large"]) == {"net_small": "trainer.py:3"}
+
+
+@pytest.mark.parametrize("bad", ["configs/broken.yaml", "broken.py", "notebook.ipynb"])
+def test_unreadable_files_are_passed_over(tmp_path, bad):
+    root = write(tmp_path, {"net.py": MODEL, bad: "{{{ not: [valid\n  def (", "run.py": "from net import Net\nNet(3, 5)\n"})
+    found = where(mine(str(root), str(root / "net.py"), "Net", ["in_channels", "latent_dim"]))
+    assert found == {"in_channels": (3, "run.py:2"), "latent_dim": (5, "run.py:2")}
+
+
+def test_a_registry_key_a_script_picks_names_the_factory(tmp_path):
+    root = write(tmp_path, {"net.py": MODEL + "\nNETS = {'Net-S': net_small}\n",
+                            "sample.py": "import argparse\np = argparse.ArgumentParser()\n"
+                                         "p.add_argument('--model', default='Net-S')\n"})
+    assert stated_names(str(root), ["net_small"]) == {"net_small": "sample.py:3"}

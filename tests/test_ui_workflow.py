@@ -68,8 +68,7 @@ def test_every_step_is_reached_by_go_and_ticked_by_doing_it(qtbot, window):
     main = window.session.repo.main
     assert window.code_pane.view.current_line() == main.forward_line
     window.code_pane.view.scroll_to_line(main.forward_end_line + 5)
-    QApplication.processEvents()
-    assert checklist.is_done("follow_forward")
+    qtbot.waitUntil(lambda: checklist.is_done("follow_forward"), timeout=5000)
 
     # 6: every entry of the Connect list linked to the architecture figure (exactly what the list shows)
     go["connect"].click()

@@ -39,6 +39,7 @@ class MessageBar(QFrame):
         outer.addLayout(self._below)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._top.addWidget(self.label, 1)
         self._controls = QHBoxLayout()
@@ -79,6 +80,9 @@ class MessageBar(QFrame):
             self._below.addLayout(self._controls)
         else:
             self._top.insertLayout(1, self._controls)
+        # the text's height was worked out at its old width: ask again, or the bar keeps a tall empty band
+        self.layout().invalidate()
+        self.updateGeometry()
 
     def show_message(self, text: str, kind: str = "error",
                      actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:

@@ -46,9 +46,16 @@ class TranslateTabs(QObject):
         self.steps_page.addWidget(scroll)
         self.steps_page.setStretchFactor(0, 3)
         self.steps_page.setStretchFactor(1, 2)
-        self.steps_page.setSizes([550, 450])  # scaled to the page: the questions get a good share from the start
+        self.steps_page.setSizes([850, 150])  # scaled to the page: one line of status until there are questions
+        self.questions.questions_changed.connect(self._fit_questions)
         # a place in the code asked for elsewhere (a question, the exercise's link) is in the PyTorch tab
         self._disconnect = session.navigate.code_place.connect(lambda *_place: self.show_tab("pytorch"))
+
+    def _fit_questions(self, count: int) -> None:
+        """Questions get two fifths of the Steps page once there are some; before, only their one-line status."""
+        total = sum(self.steps_page.sizes()) or 1000
+        questions = total * 2 // 5 if count else min(150, total // 4)
+        self.steps_page.setSizes([total - questions, questions])
 
     def show_tab(self, name: str) -> None:
         widget = {"pytorch": self.code_tabs.widget(0), "tfjs": self.controller.view, "exercise": self.exercise}[name]

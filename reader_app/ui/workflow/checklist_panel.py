@@ -190,5 +190,5 @@ class ChecklistPanel(QWidget):
 
     def _refresh_summary(self) -> None:
         count = self.done_count()
-        self.summary.setText(f"<b>Reading checklist</b> &nbsp; {count} of {len(STEPS)} done")
+        self.summary.setText(f"<b>Reading checklist</b> &nbsp; <span style='white-space:nowrap'>{count} of {len(STEPS)} done</span>")
         self.progress.setValue(count)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRectF, QTimer, Signal
 
 from reader_app.session import Session
 from reader_app.ui.workflow.checklist_panel import ChecklistPanel
@@ -17,6 +17,7 @@ from reader_app.workflow.evidence import Evidence
 from reader_app.workflow.steps import STEPS
 
 TICK_MS = 1000
+SETTLE_MS = 300  # a scroll position held this long is one the reader is looking at
 SAVE_EVERY_TICKS = 15
 EVIDENCE_KEY = "evidence:{paper}:{repo}"
 
@@ -48,8 +49,12 @@ class WorkflowController(QObject):
         checklist.go_requested.connect(self.go)
         checklist.manually_toggled.connect(self._on_manual)
         checklist.reset_done.connect(self.reset)
-        code_view.verticalScrollBar().valueChanged.connect(lambda _v: self._forward_progress())
-        code_view.cursorPositionChanged.connect(self._forward_progress)
+        # forward() counts as read where the view rests, not where a jump passes through on its way
+        # (scrolling to a line goes by the end of the file first)
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._forward_progress)
+        code_view.verticalScrollBar().valueChanged.connect(lambda _v: self._settle.start())
+        code_view.cursorPositionChanged.connect(self._settle.start)
         self._unsubscribe = [
             store.subscribe(self._on_store_changed),
             session.paper_changed.connect(lambda _paper: self._set_context()),
@@ -68,6 +73,7 @@ class WorkflowController(QObject):
     def shutdown(self) -> None:
         self.save()
         self.timer.stop()
+        self._settle.stop()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
 
@@ -151,7 +157,8 @@ class WorkflowController(QObject):
         if self.evidence is None or info is None or info.main is None or view.path != Path(info.root) / info.main.file:
             return
         first = view.firstVisibleBlock().blockNumber() + 1
-        last = first + view.viewport().height() // max(1, view.fontMetrics().lineSpacing()) - 1
+        # the line at the viewport's bottom edge, not a count of rows: wrapped lines take several rows
+        last = view.cursorForPosition(QPoint(0, view.viewport().height() - 1)).blockNumber() + 1
         start = info.main.forward_line or 0
         if start and last >= start and first <= (info.main.forward_end_line or 0):
             self._feed(self.evidence.forward_read_to(last))

@@ -284,3 +284,20 @@ def test_questions_from_the_trace_are_answered_in_the_steps_page(qtbot, window):
     returns.set_answer("(batch, 7, 5)")
     qtbot.mouseClick(returns.check_button, Qt.MouseButton.LeftButton)
     assert "Right:" in shown(returns.verdict)
+
+
+def test_the_two_codes_sit_side_by_side_when_wide_and_stack_when_narrow(qtbot):
+    from reader_app.ui.translate.translation_view import TranslationView
+
+    view = TranslationView()
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.splitter.orientation() == Qt.Orientation.Horizontal
+    view.resize(480, 700)
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical)
+    torch_box, js_box = (view.splitter.widget(i) for i in range(2))
+    assert js_box.height() > torch_box.height() > 100  # model.js gets the larger share, both stay readable
+    assert view.translate_button.isVisible() and view.save_button.isVisible()
+    assert view.save_button.geometry().right() <= view.width()  # the toolbar fits

@@ -81,7 +81,7 @@ class TranslationView(QWidget):
         self.js_header, self.js_view = self._side("TF.js")
         self.js_view.setPlaceholderText("The translation (model.js) appears here.")
         self.torch_view.setPlaceholderText("The PyTorch model appears here once translated.")
-        self.splitter.setSizes([1, 1])
+        self.splitter.setSizes([500, 500])
         layout.addWidget(self.splitter, 1)
         self.note = QLabel(self)
         self.note.setObjectName("jsNote")
@@ -198,7 +198,7 @@ class TranslationView(QWidget):
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
             # stacked, model.js (the longer text, read line by line) gets the larger share
-            self.splitter.setSizes([1, 1] if wanted == Qt.Orientation.Horizontal else [2, 3])
+            self.splitter.setSizes([500, 500] if wanted == Qt.Orientation.Horizontal else [400, 600])
 
 
 def _escape(text: str) -> str:

@@ -153,6 +153,9 @@ OTHER_SECTION = re.compile(r"baseline|related|comparison|prior work", re.I)
 NOT_COUNT_AFTER = r"(?<!every )(?<!after )(?<!first )(?<!last )(?<![/\w.,×])"
 # "a 3-layer bottleneck block": the count of a part, not of the model
 PART_AFTER = r"(?![\w\s-]{0,16}\b(?:blocks?|bottlenecks?|modules?|units?|branch(?:es)?|stages?)\b)"
+# "a residual function F that has two or three layers": a sentence about a part of the network; its small
+# layer counts (a few layers) are the part's depth, not the model's
+PART_SENTENCE = re.compile(r"\b(residual )?functions?\b|\bblocks?\b|\bbottlenecks?\b|\bbranch(es)?\b", re.I)
 
 
 def _sentence_values(spec: ParamSpec, text: str, claimed: list[tuple[int, int]], before: bool) -> list[str]:
@@ -179,6 +182,9 @@ def _sentence_values(spec: ParamSpec, text: str, claimed: list[tuple[int, int]],
             continue
         word = m.group(group).lower() in NUMBER_WORDS
         if word and (not before or m.group(group).lower() in ("one", "single")):
+            continue
+        if before and spec.key == "num_layers" and (parse_number(m.group(group)) or 0) <= 3 \
+                and PART_SENTENCE.search(text):
             continue
         claimed.append(span)
         found.append(m.group(group))
@@ -245,8 +251,10 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
         if paper is not None and not paper.variant and codes:
             # a paper stating several settings (ImageNet and CIFAR) is compared on the one the code uses
             agrees = [p for p in papers if any(c.value is not None and same(c.value, p.value) for c in codes)]
-            # the prose setting the code uses, else the one table variant it builds (`resnet32`: "ResNet 32")
-            paper = next((p for p in agrees if not p.variant), agrees[0] if agrees else paper)
+            # the prose setting the code uses, else the one named variant it builds (`resnet32`: "ResNet 32");
+            # an ablation row ("(C)", "row 3") agreeing on one number is a coincidence
+            named = [p for p in agrees if p.variant and not re.fullmatch(r"\(\w+\)|row \d+", p.variant)]
+            paper = next((p for p in agrees if not p.variant), named[0] if named else paper)
         if paper and codes:
             status = "match" if any(c.value is not None and same(c.value, paper.value) for c in codes) else "differ"
         else:

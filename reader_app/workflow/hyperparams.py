@@ -1,10 +1,11 @@
 """The hyperparameter check: the numbers the paper states for the model beside the values in the code.
 
-Paper side: a parameter's wording followed or preceded by a number ("hidden size 128", "30 epochs",
-"two-layer LSTM") in prose, a table row "hidden size | 128", or a table column headed "dmodel" in
-the row of the paper's own model (see table_columns.py). Code side (see code_values.py):
-constructor defaults, config classes, argparse defaults and YAML configs. Rows pair them by
-parameter and say "match", "differ", "paper only" or "code only".
+Paper side: a parameter's wording governing a number ("hidden size 128", "30 epochs", "a warmup of 10k
+steps"; numbers as numbers.py reads them) in prose, sentences about baselines left out; a table row
+"hidden size | 128"; and every variant of a table of model sizes (table_columns.py). Code side: the
+values on the main model's build path only (build_path.py). Rows pair them by parameter, compare the
+code with the paper variant it builds (variants.py) and say "match", "differ", "paper only" or
+"code only" (with "set at run time (...)" when the code has no number).
 """
 from __future__ import annotations
 

@@ -168,7 +168,9 @@ def _sentence_values(spec: ParamSpec, text: str, claimed: list[tuple[int, int]],
     if spec.needs and not re.search(spec.needs, text, re.I):
         return found
     if not before:
-        pattern = re.compile(rf"\b(?:{spec.words})\s*(?:of|=|:|is|was|set to|to|from|rate of|with probability(?: of)?)?\s*"
+        # a symbol may name it between the words and the value ("the window size D = 10", "rate α = 0.1")
+        pattern = re.compile(rf"\b(?:{spec.words})(?:\s+[A-Za-zα-ω](?=\s*=))?\s*"
+                             rf"(?:of|=|:|is|was|set to|to|from|rate of|with probability(?: of)?)?\s*"
                              rf"(?:max norm\s*)?{NUMBER}(?![\w.]?\d)(?!\s*[×x]\s*\d)", re.I)
     elif spec.before:
         pattern = re.compile(rf"{NOT_COUNT_AFTER}\b{NUMBER}(?:th|-th)?"

@@ -13,6 +13,7 @@ PROSE_METHOD = (
 PROSE_TRAINING = (
     "We train for 1M steps with a batch size of 4096. "
     "The learning rate is 3 · 10−4 with a warmup of 10k steps, and weight decay is 10^-4. "
+    "We set the window size D = 5 in every run. "
     "The baseline network uses a kernel size of 7 and 40 epochs.")
 
 

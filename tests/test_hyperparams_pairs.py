@@ -128,6 +128,7 @@ def test_prose_values_read_suffixes_and_powers_and_skip_other_nouns(variant_pape
     assert values["train_steps"] == [pytest.approx(1e6)]         # "1M steps"
     assert values["lr"] == [pytest.approx(3e-4)]                 # "3 · 10−4"
     assert values["weight_decay"] == [pytest.approx(1e-4)]       # "10^-4"
+    assert values["window"] == [5]                               # "the window size D = 5": a symbol between
     assert 1 not in values["num_layers"]                         # "an MLP with one hidden layer"
     assert "kernel_size" not in values and "epochs" not in values  # said of the baseline network
 

@@ -2,13 +2,17 @@
 
 The build path of the main model:
 - its constructor defaults, and those of the repository's own classes its __init__ builds;
-- the files that build it (a call of the class, or of a factory in its file that returns it, such as
-  `resnet20()`; or a training script that imports the model's module): the numbers passed to that call
-  and to the repository classes built beside it (`EncoderRNN(..., hidden_size)`), names resolved to
-  the assignment that sets them (a local `hidden_size = 128`, a setting in an imported `conf.py`);
-  their argparse defaults and the numbers they pass to training calls (`batch_size=32`);
-- the module-level settings of the local modules those files import (`from conf import *`), and the
-  YAML files they name.
+- the files that build it, and only those that import the model's own module (a class of the same
+  name elsewhere is another model): a call of the class, or of a factory in its file that returns it
+  (`resnet20()`), or a training script that imports the model's module. The numbers passed to that
+  call and to the repository classes built beside it (`EncoderRNN(..., hidden_size)`), names resolved
+  to the assignment that sets them (a local `hidden_size = 128`, a setting in an imported `conf.py`, a
+  config dict handed down through a function parameter); their argparse defaults (a model picked by
+  name, `--arch resnet32`, gives its depth) and the numbers they pass to training calls (`batch_size=32`);
+- the config classes it is built with (`GPTConfig`), the module-level settings of the local modules
+  those files import (`from conf import *`), and the config files they or the README's usage line
+  name (`python train.py config/train_tiny.py`, `configs/vae.yaml`).
+A constructor argument with no value anywhere is reported as set at run time (runtime_notes).
 Everything else in the repository (other models, other scripts, tests) is left out. Read as syntax
 trees; nothing is imported or run.
 """

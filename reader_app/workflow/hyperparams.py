@@ -1,10 +1,11 @@
 """The hyperparameter check: the numbers the paper states for the model beside the values in the code.
 
-Paper side: a parameter's wording followed or preceded by a number ("hidden size 128", "30 epochs",
-"two-layer LSTM") in prose, a table row "hidden size | 128", or a table column headed "dmodel" in
-the row of the paper's own model (see table_columns.py). Code side (see code_values.py):
-constructor defaults, config classes, argparse defaults and YAML configs. Rows pair them by
-parameter and say "match", "differ", "paper only" or "code only".
+Paper side: a parameter's wording governing a number ("hidden size 128", "30 epochs", "a warmup of 10k
+steps"; numbers as numbers.py reads them) in prose, sentences about baselines left out; a table row
+"hidden size | 128"; and every variant of a table of model sizes (table_columns.py). Code side: the
+values on the main model's build path only (build_path.py). Rows pair them by parameter, compare the
+code with the paper variant it builds (variants.py) and say "match", "differ", "paper only" or
+"code only" (with "set at run time (...)" when the code has no number).
 """
 from __future__ import annotations
 
@@ -153,6 +154,9 @@ OTHER_SECTION = re.compile(r"baseline|related|comparison|prior work", re.I)
 NOT_COUNT_AFTER = r"(?<!every )(?<!after )(?<!first )(?<!last )(?<![/\w.,×])"
 # "a 3-layer bottleneck block": the count of a part, not of the model
 PART_AFTER = r"(?![\w\s-]{0,16}\b(?:blocks?|bottlenecks?|modules?|units?|branch(?:es)?|stages?)\b)"
+# "a residual function F that has two or three layers": a sentence about a part of the network; its small
+# layer counts (a few layers) are the part's depth, not the model's
+PART_SENTENCE = re.compile(r"\b(residual )?functions?\b|\bblocks?\b|\bbottlenecks?\b|\bbranch(es)?\b", re.I)
 
 
 def _sentence_values(spec: ParamSpec, text: str, claimed: list[tuple[int, int]], before: bool) -> list[str]:
@@ -164,7 +168,9 @@ def _sentence_values(spec: ParamSpec, text: str, claimed: list[tuple[int, int]],
     if spec.needs and not re.search(spec.needs, text, re.I):
         return found
     if not before:
-        pattern = re.compile(rf"\b(?:{spec.words})\s*(?:of|=|:|is|was|set to|to|from|rate of|with probability(?: of)?)?\s*"
+        # a symbol may name it between the words and the value ("the window size D = 10", "rate α = 0.1")
+        pattern = re.compile(rf"\b(?:{spec.words})(?:\s+[A-Za-zα-ω](?=\s*=))?\s*"
+                             rf"(?:of|=|:|is|was|set to|to|from|rate of|with probability(?: of)?)?\s*"
                              rf"(?:max norm\s*)?{NUMBER}(?![\w.]?\d)(?!\s*[×x]\s*\d)", re.I)
     elif spec.before:
         pattern = re.compile(rf"{NOT_COUNT_AFTER}\b{NUMBER}(?:th|-th)?"
@@ -179,6 +185,9 @@ def _sentence_values(spec: ParamSpec, text: str, claimed: list[tuple[int, int]],
             continue
         word = m.group(group).lower() in NUMBER_WORDS
         if word and (not before or m.group(group).lower() in ("one", "single")):
+            continue
+        if before and spec.key == "num_layers" and (parse_number(m.group(group)) or 0) <= 3 \
+                and PART_SENTENCE.search(text):
             continue
         claimed.append(span)
         found.append(m.group(group))
@@ -245,8 +254,10 @@ def check_hyperparams(text: PaperText | None, repo: RepoInfo | None) -> list[Hyp
         if paper is not None and not paper.variant and codes:
             # a paper stating several settings (ImageNet and CIFAR) is compared on the one the code uses
             agrees = [p for p in papers if any(c.value is not None and same(c.value, p.value) for c in codes)]
-            # the prose setting the code uses, else the one table variant it builds (`resnet32`: "ResNet 32")
-            paper = next((p for p in agrees if not p.variant), agrees[0] if agrees else paper)
+            # the prose setting the code uses, else the one named variant it builds (`resnet32`: "ResNet 32");
+            # an ablation row ("(C)", "row 3") agreeing on one number is a coincidence
+            named = [p for p in agrees if p.variant and not re.fullmatch(r"\(\w+\)|row \d+", p.variant)]
+            paper = next((p for p in agrees if not p.variant), named[0] if named else paper)
         if paper and codes:
             status = "match" if any(c.value is not None and same(c.value, paper.value) for c in codes) else "differ"
         else:

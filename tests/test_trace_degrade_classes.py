@@ -188,6 +188,7 @@ def test_missing_packages_and_old_apis_degrade_and_each_is_listed(traced):
     assert "torch._six" in degraded
     assert "trace device" in degraded  # .cuda() and device="cuda"
     assert "oldnet/model.py:" in degraded and "`wandb.init(project=\"demo\")" in degraded
+    assert "LOG" not in degraded  # a missing package's logger is silent, not an error
     assert "oldnet/extras.py:1:" in degraded and "oldnet/__init__.py:2:" in degraded and "FileNotFoundError" in degraded
     assert all("\n" not in line for line in data["degraded"])
 

@@ -53,8 +53,11 @@ class _Placeholder:
         return _Placeholder(self._package, f"{self._dotted}.{name}")
 
     def __call__(self, *args, **kwargs):
-        if self._dotted.rsplit(".", 1)[-1] in LOGGING_CALLS:  # LOGGER.info(...) from a missing package: say nothing
+        last = self._dotted.rsplit(".", 1)[-1]
+        if last in LOGGING_CALLS:  # LOGGER.info(...) from a missing package: say nothing
             return None
+        if last in LOGGER_FACTORIES:  # LOG = missing.getLogger(__name__): a logger that says nothing
+            return _Placeholder(self._package, f"{self._dotted}()")
         raise MissingDependency(self._package)
 
     def __mro_entries__(self, bases):
@@ -82,6 +85,7 @@ class _PlaceholderModule(types.ModuleType):
         return _Placeholder(self._package, f"{self.__name__}.{name}")
 
 
+LOGGER_FACTORIES = {"getLogger", "get_logger", "getChild"}
 LOGGING_CALLS = {"info", "debug", "warning", "warn", "error", "critical", "exception", "log", "print"}
 
 # What import-time code reads from a package before using it: a version check must pass.

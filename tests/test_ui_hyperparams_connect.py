@@ -34,10 +34,11 @@ def test_rows_show_the_variant_and_where_each_code_value_is_set(qtbot, text, tmp
     panel = HyperparamsPanel()
     qtbot.addWidget(panel)
     panel.set_rows([asdict(r) for r in check_hyperparams(text, scan_repo(_built_repo(tmp_path)))])
-    assert _cells(panel, "layers") == ["layers", "12 (Base)", "12 (conf.py:1)", "match"]
+    assert _cells(panel, "layers") == ["layers", "12 (Base)", "12 (conf.py:1)", "✓"]
     row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == "layers")
     assert "Large: 24 (page 1)" in panel.table.item(row, 1).toolTip()
     assert "conf.py:1 (build call)" in panel.table.item(row, 2).toolTip()
+    assert panel.table.item(row, 3).toolTip() == "layers: match"
     assert "“Base” variant" in panel.status.text()
 
 

@@ -26,10 +26,15 @@ CHECKPOINT_SCRIPT = textwrap.dedent('''
     sys.path.insert(0, sys.argv[1])
     from reader_app.trace.child.loader import import_model_file, guess_main_class
     from reader_app.trace.child.construct import plan
+    import inspect
+    from reader_app.repo.values import mine, stated_names
     file, root, name, args, out = sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5]), sys.argv[6]
     module = import_model_file(file, root)
     target = getattr(module, name) if name else guess_main_class(module, torch.nn.Module)
-    first, others = plan(target, module, args)
+    # built as the app builds it: with the values the repository states (its scripts' defaults, configs)
+    def miner(func, params, required):
+        return mine(root, inspect.getsourcefile(func) or file, func.__name__, list(params), set(required))
+    first, others = plan(target, module, args, miner, root, lambda names: stated_names(root, names))
     for recipe in [first] + others:
         try:
             model = recipe.build("cpu")

@@ -53,8 +53,9 @@ class WorkflowController(QObject):
         # (scrolling to a line goes by the end of the file first)
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._forward_progress)
-        code_view.verticalScrollBar().valueChanged.connect(lambda _v: self._settle.start())
-        code_view.cursorPositionChanged.connect(self._settle.start)
+        self._closed = False
+        code_view.verticalScrollBar().valueChanged.connect(lambda _v: self._code_moved())
+        code_view.cursorPositionChanged.connect(self._code_moved)
         self._unsubscribe = [
             store.subscribe(self._on_store_changed),
             session.paper_changed.connect(lambda _paper: self._set_context()),
@@ -72,6 +73,7 @@ class WorkflowController(QObject):
 
     def shutdown(self) -> None:
         self.save()
+        self._closed = True  # widgets closing after this still scroll: nothing is to be watched any more
         self.timer.stop()
         self._settle.stop()
         for unsubscribe in self._unsubscribe:
@@ -150,6 +152,10 @@ class WorkflowController(QObject):
             note = self.store.get_annotation(annotation_id)
             if note is not None and note.kind == "layer_link":
                 self._feed(self.evidence.layer_connected(note.layer))
+
+    def _code_moved(self) -> None:
+        if not self._closed:
+            self._settle.start()
 
     def _forward_progress(self) -> None:
         info = self.session.repo

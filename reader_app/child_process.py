@@ -12,6 +12,17 @@ from typing import Callable
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (one of another user's counts: it is alive, just not ours)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def module_command(module: str) -> list[str]:
     """argv that runs `python -m module`; a frozen bundle runs itself with `--run-module module`."""
     if getattr(sys, "frozen", False):

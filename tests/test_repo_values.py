@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tree_helpers import write_tree as write
 
 from reader_app.repo.values import mine, stated_names
 
@@ -23,12 +24,6 @@ MODEL = textwrap.dedent("""
     """)
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
 
 
 def line_of(path: Path, needle: str) -> int:

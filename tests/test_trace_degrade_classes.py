@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from tree_helpers import write_tree as write
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -147,12 +147,6 @@ REPOS = {"old_and_missing": OLD_AND_MISSING, "configured": CONFIGURED, "dual": D
          "needs_package": NEEDS_PACKAGE}
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
 
 
 def trace(root: Path, *extra: str) -> tuple[int, dict, str]:

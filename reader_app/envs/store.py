@@ -15,6 +15,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from reader_app.child_process import pid_alive
 from reader_app.paths import data_dir
 
 MANIFEST = "reader-env.json"
@@ -88,16 +89,6 @@ def _read(folder: Path) -> RepoEnv | None:
     return env if python_in(folder).exists() else None
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_leftovers() -> None:
     """Remove folders of builds whose process is gone and of removals that were interrupted."""
     for child in envs_dir().iterdir():
@@ -105,7 +96,7 @@ def clean_leftovers() -> None:
             shutil.rmtree(child, ignore_errors=True)
         elif child.name.startswith(BUILDING):  # .building-<key>-<pid>-<random>
             pid = re.search(r"-(\d+)-[^-]*$", child.name)
-            if pid is None or not _pid_alive(int(pid.group(1))):
+            if pid is None or not pid_alive(int(pid.group(1))):
                 shutil.rmtree(child, ignore_errors=True)
 
 

@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from reader_app.child_process import pid_alive
+
 PREFIX = ".partial-"
 _OWNER = re.compile(r"-(\d+)-[^-]*$")
 _active: dict[Path, object] = {}  # partial folder -> the git process filling it (or None)
@@ -40,12 +42,8 @@ def _owner_alive(folder: Path) -> bool:
     pid = int(match.group(1))
     if pid == os.getpid():
         return folder in _active
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        return True
     started = _process_started(pid)  # a reused pid started after the folder was made is not its owner
     return started is None or started <= folder.stat().st_mtime + 1
 

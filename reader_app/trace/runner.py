@@ -20,6 +20,7 @@ from reader_app.sandbox.audit import AUDIT_FILE, read_events
 from reader_app.trace.request import TraceRequest, resolve
 from reader_app.trace.result import TraceResult
 from reader_app.trace.specs import SpecError
+from reader_app.trace.warm import WarmTracer
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding reader_app/
 
@@ -100,17 +101,19 @@ def _death_sentence(returncode: int, phase: str, stderr_tail) -> str:
     return f"The tracing process exited with status {returncode}{while_text} before reporting a result{detail}"
 
 
-def run_trace(request: TraceRequest, cancel: threading.Event | None = None, progress=None) -> TraceResult:
-    """Trace in a child process; never raises for anything the model's code does."""
+def run_trace(request: TraceRequest, cancel: threading.Event | None = None, progress=None,
+              warm: WarmTracer | None = None) -> TraceResult:
+    """Trace in a child process (the window's warm one when given and free); never raises for anything
+    the model's code does."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="reader-trace-") as tmp:
-        report, failed = run_child(request, tmp, {}, cancel, progress)
+        report, failed = run_child(request, tmp, {}, cancel, progress, warm)
     return failed if report is None else _finish(TraceResult.from_json(report), Path(failed.root), started)
 
 
 def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threading.Event | None = None,
-              progress=None) -> tuple[dict | None, TraceResult]:
-    """Run the tracing child with `extra` fields in its request; its files go to `scratch`.
+              progress=None, warm: WarmTracer | None = None) -> tuple[dict | None, TraceResult]:
+    """Run the tracing child with `extra` fields in its request; its files end up in `scratch`.
 
     Returns (the child's report, a TraceResult holding only the root) when it reported, else
     (None, a failed TraceResult whose error says why in one sentence).
@@ -126,13 +129,14 @@ def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threadin
         root, file, class_name = resolve(request)
     except LookupError as exc:
         return None, TraceResult.failed(str(exc)[0].upper() + str(exc)[1:])
-    relative = os.path.relpath(file, root)
-    request_path, result_path = os.path.join(scratch, "request.json"), os.path.join(scratch, "result.json")
-    with open(request_path, "w", encoding="utf-8") as fh:
-        json.dump({"file": str(file), "root": str(root), "class_name": class_name, "args": request.args,
-                   "inputs": list(request.inputs), "device": request.device, "per_line": request.per_line,
-                   "symbolic": request.symbolic, "memory_mb": request.memory_mb,
-                   "timeout": request.timeout, **extra}, fh)
+    job = _Job(request, root, file, class_name, extra, started)
+    if warm is not None:
+        done = _run_warm(warm, job, scratch, cancel, progress)
+        if done is not None:
+            return done
+        if cancel is not None and cancel.is_set():
+            return None, _finish(TraceResult.failed("Tracing was cancelled", job.relative), root, started)
+    request_path, result_path = job.write(scratch)
     work, overrides = sandbox.prepare(scratch, str(root))
     env = _child_env(_package_path(request.interpreter is None, scratch))
     env.update(overrides, READER_APP_AUDIT=os.path.join(scratch, AUDIT_FILE), READER_APP_SCRATCH=scratch)
@@ -141,7 +145,7 @@ def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threadin
                              scratch, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
     except OSError as exc:
-        return None, TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", relative,
+        return None, TraceResult.failed(f"Could not start {request.python()}: {exc.strerror or exc}", job.relative,
                                         root=str(root))
     pipes = _Pipes(proc, progress)
     try:
@@ -150,20 +154,70 @@ def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threadin
         _stop(proc)
         raise
     pipes.join()
-    tried = read_events(scratch, proc.backend)
-    if not proc.backend.confined:  # the window has no stderr: the result says it
-        tried.insert(0, f"The model's code ran {proc.backend.summary}")
-    if stopped:
-        return None, _finish(TraceResult.failed(stopped, relative, class_name=class_name or "", warnings=tried),
-                             root, started)
-    if os.path.exists(result_path):
-        with open(result_path, encoding="utf-8") as fh:
-            report = json.load(fh)
-        report["warnings"] = list(report.get("warnings") or []) + tried
-        return report, TraceResult(root=str(root))
-    message = _death_sentence(proc.returncode, pipes.phase, list(pipes.stderr_tail))
-    return None, _finish(TraceResult.failed(message, relative, class_name=class_name or "", warnings=tried),
-                         root, started)
+    return job.collect(scratch, stopped, proc.returncode, pipes.phase, list(pipes.stderr_tail), proc.backend)
+
+
+class _Job:
+    """One resolved request: writes the child's request file and reads back what the child left.
+
+    Attributes:
+        request, root, file, class_name, extra: what runs; relative: the file, relative to the root.
+    """
+
+    def __init__(self, request: TraceRequest, root: Path, file: Path, class_name, extra: dict, started: float):
+        self.request, self.root, self.file, self.class_name, self.extra = request, root, file, class_name, extra
+        self.relative, self.started = os.path.relpath(file, root), started
+
+    def write(self, folder: str) -> tuple[str, str]:
+        request = self.request
+        request_path, result_path = os.path.join(folder, "request.json"), os.path.join(folder, "result.json")
+        with open(request_path, "w", encoding="utf-8") as fh:
+            json.dump({"file": str(self.file), "root": str(self.root), "class_name": self.class_name,
+                       "args": request.args, "inputs": list(request.inputs), "device": request.device,
+                       "per_line": request.per_line, "symbolic": request.symbolic, "memory_mb": request.memory_mb,
+                       "timeout": request.timeout, **self.extra, "scratch": folder}, fh)
+        return request_path, result_path
+
+    def collect(self, folder: str, stopped, returncode, phase, stderr_tail, backend) -> tuple[dict | None, TraceResult]:
+        root, started = self.root, self.started
+        tried = read_events(folder, backend)
+        if not backend.confined:  # the window has no stderr: the result says it
+            tried.insert(0, f"The model's code ran {backend.summary}")
+        failed = dict(class_name=self.class_name or "", warnings=tried)
+        if stopped:
+            return None, _finish(TraceResult.failed(stopped, self.relative, **failed), root, started)
+        result_path = os.path.join(folder, "result.json")
+        if os.path.isfile(result_path) and not os.path.islink(result_path):
+            with open(result_path, encoding="utf-8") as fh:
+                report = json.load(fh)
+            report["warnings"] = list(report.get("warnings") or []) + tried
+            return report, TraceResult(root=str(root))
+        message = _death_sentence(returncode, phase, stderr_tail)
+        return None, _finish(TraceResult.failed(message, self.relative, **failed), root, started)
+
+
+def _run_warm(warm: WarmTracer, job: _Job, scratch: str, cancel, progress):
+    """The request in the window's warm child, or None when it must run cold."""
+    request = job.request
+    if getattr(sys, "frozen", False) and request.interpreter is not None:
+        return None  # that Python needs a folder with reader_app alone, made per request (see _package_path)
+    lease = warm.lease(request.python(), _child_env(), cancel)
+    if lease is None:
+        return None
+    try:
+        folder = lease.folder
+        request_path, result_path = job.write(folder)
+        work, overrides = sandbox.prepare(folder, str(job.root))
+        overrides.update(READER_APP_AUDIT=os.path.join(folder, AUDIT_FILE), READER_APP_SCRATCH=folder)
+        ran = lease.run(request_path, result_path, work, overrides, job.started + request.timeout, request.timeout,
+                        cancel, progress)
+        if ran is None:
+            return None
+        done = job.collect(folder, ran.stopped, ran.returncode, ran.phase, ran.stderr_tail, ran.backend)
+        lease.hand_over(scratch)
+        return done
+    finally:
+        lease.release()
 
 
 def _supervise(proc, pipes: _Pipes, deadline: float, timeout: float, cancel) -> str | None:

@@ -2,7 +2,8 @@
 
 The memory cap is set before torch is imported. The real stdout is kept for progress lines only; the
 model's own prints go to stderr so they cannot garble the protocol. The result is written as JSON to a
-file (atomically, via rename), so a crash leaves either a whole result or none.
+file (atomically, via rename), so a crash leaves either a whole result or none. A warm child
+(zygote.py) calls `serve` in each forked worker, with torch already imported.
 """
 from __future__ import annotations
 
@@ -21,15 +22,14 @@ def _set_memory_cap(megabytes: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def main(argv: list[str]) -> int:
-    request_path, result_path = argv[1], argv[2]
+def serve(request_path: str, result_path: str, progress_fd: int) -> int:
+    """Run one request; progress lines go to `progress_fd`, and fd 1 becomes stderr for the model's prints."""
     __import__("reader_app.sandbox.audit").sandbox.audit.install_from_env()  # notes what the model's code tries
     with open(request_path, encoding="utf-8") as fh:
         request = json.load(fh)
     _set_memory_cap(request.get("memory_mb"))
     if hasattr(signal, "alarm"):  # if the parent died without stopping us, end on our own
         signal.alarm(int(request.get("timeout") or 60) + 10)
-    progress_fd = os.dup(1)
     os.dup2(2, 1)  # print() in the model's code now lands on stderr
     channel = os.fdopen(progress_fd, "w", buffering=1)
 
@@ -48,7 +48,12 @@ def main(argv: list[str]) -> int:
         json.dump(report, fh)
     os.replace(temp, result_path)
     progress("done")
+    channel.flush()
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return serve(argv[1], argv[2], os.dup(1))
 
 
 if __name__ == "__main__":

@@ -66,12 +66,12 @@ class Description:
 
 
 def run_describe(request: DescribeRequest, scratch: str, cancel: threading.Event | None = None,
-                 progress=None) -> Description:
+                 progress=None, warm=None) -> Description:
     """Describe the model in a child process writing into `scratch`; never raises for the model's code."""
     started = time.perf_counter()
     checkpoint = os.path.abspath(request.checkpoint) if request.checkpoint else None
     report, failed = run_child(request, scratch, {"mode": "describe", "scratch": scratch,
-                                                  "checkpoint": checkpoint}, cancel, progress)
+                                                  "checkpoint": checkpoint}, cancel, progress, warm)
     if report is None:
         return Description(failed)
     trace = _finish(TraceResult.from_json(report), Path(failed.root), started)

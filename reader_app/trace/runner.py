@@ -134,7 +134,7 @@ def run_child(request: TraceRequest, scratch: str, extra: dict, cancel: threadin
         done = _run_warm(warm, job, scratch, cancel, progress)
         if done is not None:
             return done
-        if cancel is not None and cancel.is_set():
+        if (cancel is not None and cancel.is_set()) or warm.closed:  # the window closed it: nothing to run cold
             return None, _finish(TraceResult.failed("Tracing was cancelled", job.relative), root, started)
     request_path, result_path = job.write(scratch)
     work, overrides = sandbox.prepare(scratch, str(root))

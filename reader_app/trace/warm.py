@@ -47,7 +47,7 @@ class _Zygote:
 
     Attributes:
         key: (python, sandbox) it serves; scratch: its sandbox's writable folder; proc: the Contained;
-        ready: set once torch is imported; events: ("progress"|"ended"|"unfit"|"eof", payload) lines.
+        ready: set once torch is imported; warmed: once warmed up; events: ("progress"|"ended"|"unfit"|"eof", payload) lines.
     """
 
     def __init__(self, key: tuple, env: dict):
@@ -57,7 +57,8 @@ class _Zygote:
         backend = sandbox.choose()
         if backend.name in ("bwrap", "namespaces"):  # its /dev/shm and IPC are the sandbox's own: wiped per request
             env["READER_APP_PRIVATE_IPC"] = "1"
-        self.ready, self.events, self.stderr_tail = threading.Event(), queue.Queue(), deque(maxlen=40)
+        self.ready, self.warmed = threading.Event(), threading.Event()
+        self.events, self.stderr_tail = queue.Queue(), deque(maxlen=40)
         self.proc = sandbox.start([key[0], "-m", "reader_app.trace.child.zygote"], self.scratch, cwd=self.scratch,
                                   env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.threads = [threading.Thread(target=self._read_stdout, name="warm-trace-out", daemon=True),
@@ -70,10 +71,13 @@ class _Zygote:
             kind, _, text = raw.decode("utf-8", "replace").rstrip("\n").partition(" ")
             if kind == "ready":
                 self.ready.set()
+            elif kind == "warmed":  # torch's first-time paths are taken (after the first request)
+                self.warmed.set()
             elif kind in ("progress", "ended", "unfit"):
                 self.events.put((kind, text))
         self.events.put(("eof", ""))
-        self.ready.set()  # a child that died starting wakes its waiter too
+        self.ready.set()  # a child that died starting wakes its waiters too
+        self.warmed.set()
 
     def _read_stderr(self) -> None:
         for raw in self.proc.stderr:
@@ -241,6 +245,11 @@ class WarmTracer:
         if self._zygote is zygote:
             self._zygote = None
         zygote.stop()
+
+    def wait_warmed(self, timeout: float) -> bool:
+        """Wait until the warm child has taken torch's first-time paths (benchmarks measure after that)."""
+        zygote = self._zygote
+        return zygote is not None and zygote.warmed.wait(timeout) and zygote.alive()
 
     @property
     def pid(self) -> int | None:

@@ -46,13 +46,15 @@ class Sources:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def translate(request: DescribeRequest, out_dir: str | None = None, cancel=None, progress=None) -> Translation:
+def translate(request: DescribeRequest, out_dir: str | None = None, cancel=None, progress=None,
+              warm=None) -> Translation:
     """Translate the model `request` names; write the files to `out_dir` when given. Never raises for
-    what the model's code does: a model that cannot be built or run gives `error`, one sentence."""
+    what the model's code does: a model that cannot be built or run gives `error`, one sentence. `warm`: the
+    window's WarmTracer (reader_app/trace/warm.py), or None for a cold child."""
     started = time.perf_counter()
     scratch = tempfile.mkdtemp(prefix="reader-translate-")
     try:
-        description = run_describe(request, scratch, cancel=cancel, progress=progress)
+        description = run_describe(request, scratch, cancel=cancel, progress=progress, warm=warm)
         trace = description.trace
         if not description.ok:
             message = trace.error.message if trace.error else "The model's forward() did not return"

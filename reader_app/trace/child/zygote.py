@@ -6,7 +6,8 @@ each request it forks a worker that runs it exactly as a cold child would (`serv
 working folder, environment, audit hook, memory cap and alarm; the zygote itself stays clean, so no
 request sees a module, patch, working folder or file of the one before. Protocol, one line each:
   stdin:  {"request": PATH, "result": PATH, "cwd": DIR, "env": {...}}  |  {"kill": true}
-  stdout: ready {...}  |  progress TEXT  |  ended {"exit": N} or {"signal": N}  |  unfit {"why": TEXT}
+  stdout: ready {...}  |  progress TEXT  |  ended {"exit": N} or {"signal": N}  |  warmed {...}  |
+          unfit {"why": TEXT}
 The worker is killed on {"kill": true}, at its own deadline, or when stdin closes (the app went away);
 every process it started is killed with it before `ended` is written.
 """
@@ -182,7 +183,7 @@ def main() -> int:
             _say("ended", json.dumps(_run(message, commands, own_cwd)))
             if not warmed:  # after the first answer, while the reader looks at it
                 warmed = True
-                warm_up()
+                _say("warmed", json.dumps({"failed": warm_up(), "tasks": _tasks()}))
         if commands.closed:
             return 0
         select.select([0], [], [])

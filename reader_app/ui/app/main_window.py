@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         self.repo_panels.layers_panel.note_requested.connect(
             lambda layer: self.notes.ask_layer_note(session.model_name, layer.name))
         self.trace = TraceController(session, self.code_pane, store, self.statusBar(), self.settings, self)
+        self.translate.controller.warm = self.trace.warm  # translations use the same warm tracing child
         self.envs = EnvController(session, self.code_pane, self)  # the repository's own environment
         self.envs.env_ready.connect(lambda _env: self.trace.result is not None and self.trace.start())
         self.trace.traced.connect(self.envs.trace_finished)

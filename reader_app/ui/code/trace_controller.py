@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QProgressBar, QPushButton, QStatusBar
 from reader_app.envs import python_for
 from reader_app.session import Session
 from reader_app.trace import TraceRequest, run_trace
+from reader_app.trace.warm import WarmTracer
 from reader_app.ui.code.code_pane import CodePane
 from reader_app.ui.code.trace_form import TraceForm
 from reader_app.ui.common.background import BackgroundTask
@@ -27,6 +28,8 @@ class TraceController(QObject):
 
     Attributes:
         result: the last TraceResult, or None (the session holds the same).
+        warm: the window's warm tracing child: started by the first trace (so only after consent), it
+            keeps torch imported so that a re-trace after a Trace Settings change is quick.
         overrides: constructor args and input specs the reader set in the trace form.
 
     Signals:
@@ -41,6 +44,7 @@ class TraceController(QObject):
         self.session, self.code_pane, self.store, self.settings = session, code_pane, store, settings
         self.overrides: dict = {"args": {}, "inputs": [], "device": "meta"}
         self._task: BackgroundTask | None = None
+        self.warm = WarmTracer()
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setMaximumWidth(160)
@@ -61,6 +65,7 @@ class TraceController(QObject):
     def shutdown(self) -> None:
         self._unsubscribe_main()
         self.cancel()
+        self.warm.close()  # no process is left behind the window
 
     @property
     def result(self):
@@ -103,7 +108,7 @@ class TraceController(QObject):
         bar = self.code_pane.message_bar
         if bar.text() == CONSENT_QUESTION:  # answered from the Code menu instead
             bar.hide()
-        task = BackgroundTask(self, _run, self.request(), pass_task=True)
+        task = BackgroundTask(self, _run, self.request(), self.warm, pass_task=True)
         task.on_progress(lambda phase: self.progress.setFormat(f"Tracing: {phase}"[:40]))
         task.on_success(self._on_result)
         task.on_failure(lambda error: self._on_failed(str(error)))
@@ -161,5 +166,5 @@ class TraceController(QObject):
             view.highlight_lines([(error.line, error.line, "error")], scroll_to=error.line)
 
 
-def _run(task: BackgroundTask, request: TraceRequest):
-    return run_trace(request, cancel=task.cancel_event, progress=task.report)
+def _run(task: BackgroundTask, request: TraceRequest, warm: WarmTracer):
+    return run_trace(request, cancel=task.cancel_event, progress=task.report, warm=warm)

@@ -45,6 +45,7 @@ class TranslateController(QObject):
         self.translation = None
         self.check = None
         self.out_dir: str | None = None
+        self.warm = None  # the window's WarmTracer (the trace controller's), set by the window
         self._task, self._save_task = TaskSlot(), TaskSlot()
         self._links: LineLinks | None = None
         self._following = False  # a layer selected from here must not move this view again
@@ -93,7 +94,7 @@ class TranslateController(QObject):
         self.view.message_bar.hide()
         self._drop_files()
         self.out_dir = tempfile.mkdtemp(prefix="reader-tfjs-")
-        task = BackgroundTask(self, _translate, request, self.out_dir, pass_task=True)
+        task = BackgroundTask(self, _translate, request, self.out_dir, self.warm, pass_task=True)
         task.on_progress(lambda phase: self.view.set_status(f"Translating {request.class_name}: {phase}…"))
         task.on_success(self._on_translated)
         task.on_failure(lambda error: self._failed(f"The translation could not run: {error}"))
@@ -281,8 +282,8 @@ class TranslateController(QObject):
         self.view.set_note("Copied " + ("the selected lines" if selected else "model.js") + " to the clipboard.")
 
 
-def _translate(task: BackgroundTask, request, out_dir: str):
-    return translate(request, out_dir, cancel=task.cancel_event, progress=task.report)
+def _translate(task: BackgroundTask, request, out_dir: str, warm):
+    return translate(request, out_dir, cancel=task.cancel_event, progress=task.report, warm=warm)
 
 
 def _check(task: BackgroundTask, out_dir: str):

@@ -23,6 +23,7 @@ from reader_app import sandbox
 from reader_app.sandbox.launch import STATUS_FILE
 
 STOP_GRACE = 5.0  # seconds the zygote gets to kill a worker and say so before it is stopped whole
+HANDOVER_WAIT = 1.0  # a request cancelled for a new one (a settings change) hands the warm child over
 START_LIMIT = 120.0
 
 
@@ -59,8 +60,13 @@ class _Zygote:
             env["READER_APP_PRIVATE_IPC"] = "1"
         self.ready, self.warmed = threading.Event(), threading.Event()
         self.events, self.stderr_tail = queue.Queue(), deque(maxlen=40)
-        self.proc = sandbox.start([key[0], "-m", "reader_app.trace.child.zygote"], self.scratch, cwd=self.scratch,
-                                  env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            self.proc = sandbox.start([key[0], "-m", "reader_app.trace.child.zygote"], self.scratch,
+                                      cwd=self.scratch, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE)
+        except BaseException:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
         self.threads = [threading.Thread(target=self._read_stdout, name="warm-trace-out", daemon=True),
                         threading.Thread(target=self._read_stderr, name="warm-trace-err", daemon=True)]
         for thread in self.threads:
@@ -203,7 +209,8 @@ class WarmTracer:
     """
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one request at a time
+        self._state = threading.Lock()  # guards _zygote and closed against close() from another thread
         self._zygote: _Zygote | None = None
         self._unfit: set = set()
         self.closed = False
@@ -212,7 +219,7 @@ class WarmTracer:
     def lease(self, python: str, env: dict, cancel: threading.Event | None = None) -> Lease | None:
         """The warm child for `python`, started (and waited for) when needed; None when it is busy with
         another request, cannot start, or this tracer is closed."""
-        if self.closed or not self._lock.acquire(blocking=False):
+        if self.closed or not self._lock.acquire(timeout=HANDOVER_WAIT):
             return None
         try:
             zygote = self._ensure((python, sandbox.choose().name), env, cancel)
@@ -229,10 +236,13 @@ class WarmTracer:
         zygote = self._zygote
         if zygote is not None and (zygote.key != key or not zygote.alive()):
             self.discard(zygote)
-            zygote = None
-        if zygote is None:
-            zygote = self._zygote = _Zygote(key, env)
-            self.started += 1
+        with self._state:
+            if self.closed:
+                return None
+            if self._zygote is None:
+                self._zygote = _Zygote(key, env)
+                self.started += 1
+            zygote = self._zygote
         limit = time.perf_counter() + START_LIMIT
         while not zygote.ready.wait(0.05):
             if self.closed or (cancel is not None and cancel.is_set()) or time.perf_counter() > limit:
@@ -242,8 +252,9 @@ class WarmTracer:
     def discard(self, zygote: _Zygote, unfit: bool = False) -> None:
         if unfit:
             self._unfit.add(zygote.key)
-        if self._zygote is zygote:
-            self._zygote = None
+        with self._state:
+            if self._zygote is zygote:
+                self._zygote = None
         zygote.stop()
 
     def wait_warmed(self, timeout: float) -> bool:
@@ -259,7 +270,8 @@ class WarmTracer:
 
     def close(self) -> None:
         """Stop the warm child and everything in it; later requests run cold."""
-        self.closed = True
-        zygote, self._zygote = self._zygote, None
+        with self._state:
+            self.closed = True
+            zygote, self._zygote = self._zygote, None
         if zygote is not None:
             zygote.stop()

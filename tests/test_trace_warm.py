@@ -162,3 +162,47 @@ def test_a_closed_warm_tracer_leaves_no_process_and_starts_nothing_more(warm):
     warm.close()
     assert pid is not None and not pid_alive(pid)
     assert run_trace(_sample(), warm=warm).ok is False  # the window is closing: nothing starts again, not even cold
+
+
+def test_every_misbehaving_model_reads_the_same_warm_as_cold(warm, tmp_path):
+    """Crashes, exits, a memory cap hit, syntax errors...: the warm child says what a cold one says, and
+    outlives them all."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from test_trace_bad_input import CLASSES, MODELS
+
+    requests = {}
+    for name, source in MODELS.items():
+        path = tmp_path / name / "model.py"
+        path.parent.mkdir()
+        (path.parent / "requirements.txt").write_text("torch\n")
+        path.write_text(source)
+        requests[name] = TraceRequest(str(path), class_name=CLASSES.get(name), timeout=120)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        cold = dict(zip(requests, pool.map(run_trace, requests.values())))
+    for name, request in requests.items():
+        result = run_trace(request, warm=warm)
+        assert (result.error.message if result.error else None, result.error.line if result.error else None) == \
+            (cold[name].error.message if cold[name].error else None,
+             cold[name].error.line if cold[name].error else None), name
+    assert (warm.started, warm.served) == (1, len(requests))
+
+
+def test_a_trace_cancelled_for_a_new_one_hands_the_warm_child_over(warm, tmp_path):
+    import threading
+
+    repo = write_tree(tmp_path / "hangs", {"model.py": HANGS.replace("{marker}", "1")})
+    cancel, phases = threading.Event(), []
+    slow = threading.Thread(target=lambda: phases.append(run_trace(
+        TraceRequest(str(repo), class_name="Net", file="model.py", inputs=["x=2,4"], symbolic=False), cancel,
+        phases.append, warm)))
+    assert run_trace(_sample(), warm=warm).ok  # the warm child is up
+    slow.start()
+    while not any("forward" in str(p) for p in phases) and slow.is_alive():
+        slow.join(0.05)
+    cancel.set()  # what the window does when the reader applies new Trace Settings
+    again = run_trace(_sample(embed_dim=16), warm=warm)
+    slow.join()
+    assert "cancelled" in phases[-1].error.message
+    assert again.ok and _out(again, "encoder")[-1] == 16
+    assert (warm.started, warm.served) == (1, 3)

@@ -61,8 +61,9 @@ def _worker(message: dict, read_end: int, write_end: int, own_cwd: str) -> None:
         os.close(read_end)
         _LIBC.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), 0, 0, 0)
         _LIBC.prctl(PR_SET_DUMPABLE, ctypes.c_ulong(1), 0, 0, 0)  # as a cold child is
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+        for sig in (signal.SIGTERM, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as Python starts a cold child
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # the zygote's commands are not the model's to read
         os.dup2(2, 1)  # nor are its replies
         os.environ.update(message.get("env") or {})

@@ -74,11 +74,12 @@ class World:
         (self.home / "notes.md").write_text("my notes\n")
         (self.home / ".ssh" / "id_rsa").write_text("SECRET-KEY-0123456789\n")
 
-    def survivors(self) -> list[int]:
-        """Processes that carry the marker in their environment (started by a trace), still alive."""
+    def survivors(self, spare=()) -> list[int]:
+        """Processes that carry the marker in their environment (started by a trace), still alive; `spare`:
+        a warm tracing child's own processes, which wait between traces."""
         found = []
         for name in os.listdir("/proc"):
-            if not name.isdigit() or int(name) == os.getpid():
+            if not name.isdigit() or int(name) == os.getpid() or int(name) in spare:
                 continue
             try:
                 environ = Path(f"/proc/{name}/environ").read_bytes()
@@ -171,12 +172,12 @@ CASES = [
 ]
 
 
-def cleanup(world: World) -> None:
-    """Undo what an uncontained case may have left (the .pth file, surviving processes)."""
+def cleanup(world: World, spare=()) -> None:
+    """Undo what an uncontained case may have left (the .pth file, surviving processes but `spare`)."""
     stray = _site_packages() / PTH
     if stray.exists():
         stray.unlink()
-    for pid in world.survivors():
+    for pid in world.survivors(spare):
         try:
             os.kill(pid, 9)
         except OSError:

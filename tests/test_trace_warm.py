@@ -206,3 +206,17 @@ def test_a_trace_cancelled_for_a_new_one_hands_the_warm_child_over(warm, tmp_pat
     assert "cancelled" in phases[-1].error.message
     assert again.ok and _out(again, "encoder")[-1] == 16
     assert (warm.started, warm.served) == (1, 3)
+
+
+def test_an_interpreter_the_warm_child_cannot_start_in_gets_the_cold_answer(warm, tmp_path):
+    import shutil
+
+    bare = shutil.which("python3", path="/usr/bin:/bin")
+    if bare is None or os.path.realpath(bare) == os.path.realpath(__import__("sys").executable):
+        pytest.skip("no Python without torch on this machine")
+    request = TraceRequest(str(sample_repo()), class_name="AnomalyAutoencoder", file="model.py", interpreter=bare)
+    warm_result, cold = run_trace(request, warm=warm), run_trace(request)
+    if cold.error is None:
+        pytest.skip(f"{bare} has torch")
+    assert warm_result.error.message == cold.error.message
+    assert warm.pid is None and warm.served == 0

@@ -216,6 +216,8 @@ def _run_warm(warm: WarmTracer, job: _Job, scratch: str, cancel, progress):
         done = job.collect(folder, ran.stopped, ran.returncode, ran.phase, ran.stderr_tail, ran.backend)
         lease.hand_over(scratch)
         return done
+    except OSError:  # its folder went with a warm child stopped meanwhile (the window closing)
+        return None
     finally:
         lease.release()
 

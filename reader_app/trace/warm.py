@@ -247,7 +247,10 @@ class WarmTracer:
         while not zygote.ready.wait(0.05):
             if self.closed or (cancel is not None and cancel.is_set()) or time.perf_counter() > limit:
                 return None  # it goes on starting, for the next request
-        return zygote if zygote.alive() and self._zygote is zygote else None
+        if not zygote.alive():  # it could not start (no torch, a broken interpreter): cold from now on
+            self.discard(zygote, unfit=True)
+            return None
+        return zygote if self._zygote is zygote else None
 
     def discard(self, zygote: _Zygote, unfit: bool = False) -> None:
         if unfit:

@@ -1,7 +1,6 @@
-"""analyze_paper: one text pass over the pages, then headings, tags, figures and links from it."""
+"""analyze_paper: one pass over the pages (page_read), then headings, tags, figures and links from it."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
@@ -10,20 +9,18 @@ from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
 from reader_app.paper.citation import find_citation
-from reader_app.paper.graphics import graphics_log, page_graphics
+from reader_app.paper.graphics import graphics_log
 from reader_app.paper.front import abstract_line, find_authors, find_title, implicit_abstract, run_in_sections
 from reader_app.paper.headings import find_headings
 from reader_app.paper.layout import BodyStyle, column_of, measure_body, prose_lines, reading_columns
-from reader_app.paper.lines import TextLine, read_page
-from reader_app.paper.links import find_repo_urls, link_uris
+from reader_app.paper.lines import TextLine
+from reader_app.paper.links import find_repo_urls
 from reader_app.paper.model import Figure, Paper, Section
 from reader_app.paper.outline import add_outline_headings
+from reader_app.paper.page_read import PageRead, Progress
 from reader_app.paper.section_text import section_bodies
 from reader_app.paper.tag_content import measure
 from reader_app.paper.tags import assign_tags
-
-Progress = Callable[[int, int], None]
-
 
 def analyze_paper(source, password: str | None = None, progress: Progress | None = None) -> Paper:
     """Analyse a PDF (path or open pymupdf.Document). Raises PaperOpenError for unreadable input."""
@@ -40,58 +37,10 @@ def analyze_paper(source, password: str | None = None, progress: Progress | None
             doc.close()
 
 
-class _PageRead:
-    """One pass over the pages: each is loaded once and everything later steps need from the page
-    object itself is taken then (lines, size, link URIs), or kept (the page, for the drawing scan of the
-    pages with captions), so no page is loaded twice.
-
-    Attributes:
-        lines: text lines per page.
-        sizes: (width, height) per page.
-        broken: indices of pages that could not be read.
-        loaded: the page objects (None for a broken page), released with this object.
-        uris: link annotation URIs per page.
-    """
-
-    def __init__(self, doc: pymupdf.Document, progress: Progress | None):
-        self.lines: list[list[TextLine]] = []
-        self.sizes: list[tuple[float, float]] = []
-        self.broken: list[int] = []
-        self.loaded: list[pymupdf.Page | None] = []
-        self.uris: list[list[str]] = []
-        total = doc.page_count
-        for pno in range(total):
-            page, size = None, None
-            try:
-                page = doc.load_page(pno)
-                size = (page.rect.width, page.rect.height)
-                lines = read_page(page)
-                self.sizes.append(size)
-                self.lines.append(lines)
-                self.loaded.append(page)
-                self.uris.append(link_uris(page))
-            except Exception:  # one damaged page should not cost the reader the rest of the paper
-                self.sizes.append(size or (self.sizes[-1] if self.sizes else (612.0, 792.0)))
-                self.lines.append([])
-                self.loaded.append(page)  # a page that loaded may still show its images
-                self.uris.append([])
-                self.broken.append(pno)
-            if progress is not None:
-                progress(pno + 1, total)
-
-    def graphics(self, pno: int) -> list:
-        """Boxes of the page's drawings and images; none when MuPDF cannot list them."""
-        page = self.loaded[pno]
-        try:
-            return page_graphics(page) if page is not None else []
-        except Exception:  # drawings that MuPDF cannot list: text-only placement still works
-            return []
-
-
 def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Paper:
     if doc.page_count == 0:
         raise PaperOpenError(f"{name} has no pages.")
-    read = _PageRead(doc, progress)
+    read = PageRead(doc, progress)
     pages, sizes, broken = read.lines, read.sizes, read.broken
     paper = Paper(file=name, page_count=doc.page_count, page_sizes=sizes)
     if doc.is_repaired:  # MuPDF rebuilt a damaged file: pages it lost come out empty
@@ -102,7 +51,7 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     chars = sum(len(ln.text) for lines in pages for ln in lines)
     if chars < 40 * (doc.page_count - len(broken)):
         paper.has_text_layer = False
-        paper.figures = _images_as_figures(read.loaded)
+        paper.figures = _images_as_figures(read.pages)
         paper.warnings.append(f"{name} has no text layer (a scanned paper?): sections cannot be found; "
                               f"its {len(paper.figures)} images are listed as figures.")
         return paper
@@ -161,7 +110,7 @@ def _with_run_ins(sections: list[Section], run_ins: list[Section]) -> list[Secti
     return sections + [r for r in run_ins if r.title.lower()[:8] not in have]
 
 
-def _locate_figures(read: _PageRead, pages, prose, sizes, captions: list[Caption], rough: list[Section],
+def _locate_figures(read: PageRead, pages, prose, sizes, captions: list[Caption], rough: list[Section],
                     body: BodyStyle) -> list[Figure]:
     by_page: dict[int, list[Caption]] = {}
     for c in captions:

@@ -13,7 +13,7 @@ Box = tuple[float, float, float, float]
 GRAPHIC_KINDS = ("fill-path", "stroke-path", "fill-image", "fill-shade", "fill-imgmask")
 
 
-class _GraphicsDevice(mupdf.FzDevice2):
+class GraphicsDevice(mupdf.FzDevice2):
     """Records (kind, box) for each drawing, shading and image the page paints; text is not listened to."""
 
     def __init__(self, out: list):
@@ -48,7 +48,7 @@ def graphics_log(page: pymupdf.Page) -> list[tuple[str, tuple]]:
     if page.rotation:  # get_bboxlog unrotates the page first; keep its answer for the rare rotated page
         return [(kind, box) for kind, box in page.get_bboxlog() if kind in GRAPHIC_KINDS]
     out: list = []
-    device = _GraphicsDevice(out)
+    device = GraphicsDevice(out)
     mupdf.fz_run_page(page.this, device, mupdf.FzMatrix(), mupdf.FzCookie())
     mupdf.fz_close_device(device)
     return out
@@ -56,9 +56,14 @@ def graphics_log(page: pymupdf.Page) -> list[tuple[str, tuple]]:
 
 def page_graphics(page: pymupdf.Page) -> list[Box]:
     """Boxes of vector drawings and images, page-sized backgrounds left out."""
-    area = page.rect.width * page.rect.height
+    return tidy_graphics(graphics_log(page), page.rect)
+
+
+def tidy_graphics(log: list[tuple[str, tuple]], rect) -> list[Box]:
+    """The boxes of a graphics log, page-sized backgrounds and drawings off the page left out."""
+    area = rect.width * rect.height
     out = []
-    for _kind, box in graphics_log(page):
+    for _kind, box in log:
         x0, y0, x1, y1 = box
         if (x1 - x0) * (y1 - y0) > 0.6 * area or x1 <= 0 or y1 <= 0:
             continue

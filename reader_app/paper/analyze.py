@@ -64,10 +64,11 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     captions = find_captions(pages, body)
     skip = {id(ln) for ln in title_lines} | {id(ln) for c in captions for ln in c.lines}
 
-    rough = find_headings(pages, body, skip, columns)
+    seen: dict[int, bool] = {}  # which lines look like headings: the same in both searches
+    rough = find_headings(pages, body, skip, columns, seen)
     paper.figures = _locate_figures(read, pages, prose, sizes, captions, rough, body)
     skip |= _lines_inside(pages, paper.figures)
-    sections = find_headings(pages, body, skip, columns)
+    sections = find_headings(pages, body, skip, columns, seen)
     sections = add_outline_headings(doc, pages, sections, skip)
     sections = _with_run_ins(sections, run_in_sections(pages, body, skip))
     if not any(s.title.lower() == "abstract" for s in sections):

@@ -55,7 +55,7 @@ def find_repo_urls(uris: list[list[str]], pages: list[list[TextLine]]) -> list[s
             m = REPO_URL.search(uri)
             if m:
                 seen.setdefault(normalise(m.group(0)), None)
-        if not any(_HOST.search(ln.text) for ln in lines):
+        if not _HOST.search("\n".join(ln.text for ln in lines)):  # one search a page, not one a line
             continue
         text = _page_text(lines)
         for m in REPO_URL.finditer(text):

@@ -10,8 +10,12 @@ Both run with compiled bytecode, as an installed app does (pip and the bundle co
 modules are compiled once into a scratch cache by the warm-up run, even when PYTHONDONTWRITEBYTECODE is
 set in the developer's shell (without it every start would recompile ~150 modules).
 
-Target (issue 17): under 0.6 s on a quiet machine, where the bare import takes about 0.165 s; on a shared,
-loaded machine the ratio is what holds, so the verdict is the ratio: at most 0.6 / 0.165 = 3.6x.
+Target (issue 17): under 0.6 s on a quiet machine. On a shared, loaded machine the absolute time says
+little, so the verdict is the ratio, calibrated as the goal divided by the bare import measured on a
+quiet machine with today's Python and PySide6 (0.093 s, load average under 0.5): 0.6 / 0.093 = 6.4x.
+The old 3.6x divided by 0.165 s, a bare import measured under load in the issue's era (its 1.25-1.65 s
+were 7.8-9.6x, i.e. a bare import of 0.16-0.17 s): it demanded 0.34 s of today's quiet machine, not 0.6 s.
+Recalibrate QUIET_BARE_S whenever Python or PySide6 changes. Both the ratio and the absolute are printed.
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ from reader_app.paths import sample_paper  # noqa: E402
 
 RUNS = 7
 TARGET_S = 0.6
-QUIET_BARE_S = 0.165  # the bare import on a quiet machine (issue 17's measurement: 1.25-1.65 s was 7.8-9.6x)
+QUIET_BARE_S = 0.093  # the bare import on a quiet machine, measured with today's Python 3.11 and PySide6
 TARGET_RATIO = TARGET_S / QUIET_BARE_S
 
 
@@ -61,7 +65,9 @@ def main() -> int:
     ratio = app_s / bare_s
     print(f"start to first page painted: {app_s:.3f} s (median of {RUNS}; target < {TARGET_S} s on a quiet machine)")
     print(f"bare 'import PySide6.QtWidgets': {bare_s:.3f} s")
-    print(f"ratio app / bare Qt import: {ratio:.2f}x (target <= {TARGET_RATIO:.1f}x)")
+    print(f"ratio app / bare Qt import: {ratio:.2f}x (target <= {TARGET_RATIO:.1f}x = {TARGET_S} s / "
+          f"{QUIET_BARE_S} s quiet bare import); load average {os.getloadavg()[0]:.2f}")
+    print(f"best run: {min(app_times):.3f} s app, {min(bare_times):.3f} s bare")
     return 0 if ratio <= TARGET_RATIO else 1
 
 

@@ -6,7 +6,6 @@ a killed app never leaves a half-made environment that traces would pick up. Run
 """
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import shutil
 import signal
@@ -41,7 +40,12 @@ class EnvCancelled(EnvError):
 
 
 def this_host() -> Host:
-    """The app's own Python: its torch version and every distribution it sees (metadata only, no import)."""
+    """The app's own Python: its torch version and every distribution it sees (metadata only, no import).
+
+    importlib.metadata is imported here, not at start-up (20 ms of the window's start): the window reaches
+    this through `prepare` on the GUI thread before any environment is built."""
+    import importlib.metadata
+
     packages = {}
     for dist in importlib.metadata.distributions():
         name = dist.metadata["Name"] if dist.metadata else None

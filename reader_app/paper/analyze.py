@@ -1,7 +1,6 @@
-"""analyze_paper: one text pass over the pages, then headings, tags, figures and links from it."""
+"""analyze_paper: one pass over the pages (page_read), then headings, tags, figures and links from it."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
@@ -10,19 +9,18 @@ from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
 from reader_app.paper.citation import find_citation
+from reader_app.paper.graphics import graphics_log
 from reader_app.paper.front import abstract_line, find_authors, find_title, implicit_abstract, run_in_sections
 from reader_app.paper.headings import find_headings
 from reader_app.paper.layout import BodyStyle, column_of, measure_body, prose_lines, reading_columns
-from reader_app.paper.lines import TextLine, read_page
+from reader_app.paper.lines import TextLine
 from reader_app.paper.links import find_repo_urls
 from reader_app.paper.model import Figure, Paper, Section
 from reader_app.paper.outline import add_outline_headings
+from reader_app.paper.page_read import PageRead, Progress
 from reader_app.paper.section_text import section_bodies
 from reader_app.paper.tag_content import measure
 from reader_app.paper.tags import assign_tags
-
-Progress = Callable[[int, int], None]
-
 
 def analyze_paper(source, password: str | None = None, progress: Progress | None = None) -> Paper:
     """Analyse a PDF (path or open pymupdf.Document). Raises PaperOpenError for unreadable input."""
@@ -39,30 +37,11 @@ def analyze_paper(source, password: str | None = None, progress: Progress | None
             doc.close()
 
 
-def _read_pages(doc: pymupdf.Document, progress: Progress | None):
-    """Lines and sizes of every page, and the indices of pages that could not be read."""
-    pages: list[list[TextLine]] = []
-    sizes: list[tuple[float, float]] = []
-    broken: list[int] = []
-    total = doc.page_count
-    for pno in range(total):
-        try:
-            page = doc.load_page(pno)
-            sizes.append((page.rect.width, page.rect.height))
-            pages.append(read_page(page))
-        except Exception:  # one damaged page should not cost the reader the rest of the paper
-            sizes.append(sizes[-1] if sizes else (612.0, 792.0))
-            pages.append([])
-            broken.append(pno)
-        if progress is not None:
-            progress(pno + 1, total)
-    return pages, sizes, broken
-
-
 def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Paper:
     if doc.page_count == 0:
         raise PaperOpenError(f"{name} has no pages.")
-    pages, sizes, broken = _read_pages(doc, progress)
+    read = PageRead(doc, progress)
+    pages, sizes, broken = read.lines, read.sizes, read.broken
     paper = Paper(file=name, page_count=doc.page_count, page_sizes=sizes)
     if doc.is_repaired:  # MuPDF rebuilt a damaged file: pages it lost come out empty
         broken = sorted(set(broken) | {i for i, lines in enumerate(pages) if not lines})
@@ -72,7 +51,7 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     chars = sum(len(ln.text) for lines in pages for ln in lines)
     if chars < 40 * (doc.page_count - len(broken)):
         paper.has_text_layer = False
-        paper.figures = _images_as_figures(doc)
+        paper.figures = _images_as_figures(read.pages)
         paper.warnings.append(f"{name} has no text layer (a scanned paper?): sections cannot be found; "
                               f"its {len(paper.figures)} images are listed as figures.")
         return paper
@@ -85,10 +64,11 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     captions = find_captions(pages, body)
     skip = {id(ln) for ln in title_lines} | {id(ln) for c in captions for ln in c.lines}
 
-    rough = find_headings(pages, body, skip, columns)
-    paper.figures = _locate_figures(doc, pages, prose, sizes, captions, rough, body)
+    seen: dict[int, bool] = {}  # which lines look like headings: the same in both searches
+    rough = find_headings(pages, body, skip, columns, seen)
+    paper.figures = _locate_figures(read, pages, prose, sizes, captions, rough, body)
     skip |= _lines_inside(pages, paper.figures)
-    sections = find_headings(pages, body, skip, columns)
+    sections = find_headings(pages, body, skip, columns, seen)
     sections = add_outline_headings(doc, pages, sections, skip)
     sections = _with_run_ins(sections, run_in_sections(pages, body, skip))
     if not any(s.title.lower() == "abstract" for s in sections):
@@ -107,7 +87,7 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
     paper.sections = sections
     stop = next((s.bbox[1] for s in sections if s.page == 1), sizes[0][1] * 0.5)
     paper.authors = find_authors(pages[0], title_lines, stop)
-    paper.repo_urls = find_repo_urls(doc, pages)
+    paper.repo_urls = find_repo_urls(read.uris, pages)
     paper.citation = find_citation(paper.title, paper.authors, "\n".join(ln.text for ln in pages[0]),
                                    doc.metadata or {}).to_json()
     return paper
@@ -131,7 +111,7 @@ def _with_run_ins(sections: list[Section], run_ins: list[Section]) -> list[Secti
     return sections + [r for r in run_ins if r.title.lower()[:8] not in have]
 
 
-def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: list[Section],
+def _locate_figures(read: PageRead, pages, prose, sizes, captions: list[Caption], rough: list[Section],
                     body: BodyStyle) -> list[Figure]:
     by_page: dict[int, list[Caption]] = {}
     for c in captions:
@@ -141,8 +121,8 @@ def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: li
     margins = _running_lines(pages, sizes)
     for pno, caps in by_page.items():
         running = [pages[pno][i].bbox for i in margins[pno]]
-        content = _page_content(doc, pno, pages[pno], prose[pno] | margins[pno], sizes[pno], caps, rough, extent,
-                                running)
+        content = _page_content(read.graphics(pno), pno, pages[pno], prose[pno] | margins[pno], sizes[pno], caps,
+                                rough, extent, running)
         placements.extend((c, fig.place(content, c, caps)) for c in caps)
     above = {kind: fig.convention(placements, kind) for kind in ("figure", "table")}
     out = []
@@ -193,15 +173,11 @@ def _text_extent(pages, prose) -> tuple[float, float] | None:
     return x0s[len(x0s) // 50], x1s[-1 - len(x1s) // 50]
 
 
-def _page_content(doc, pno, lines, prose, size, caps, rough, extent, running=()) -> fig.PageContent:
+def _page_content(graphics, pno, lines, prose, size, caps, rough, extent, running=()) -> fig.PageContent:
     """Blockers and candidate content of one page with captions, for the figure search. Drawings that
     belong to a running header or footer (its rule, its shaded band) are page furniture, never figure."""
     cap_ids = {id(ln) for c in caps for ln in c.lines}
     heads = [s.bbox for s in rough if s.page == pno + 1 and (s.number or s.level == 1)]
-    try:
-        graphics = fig.page_graphics(doc.load_page(pno))
-    except Exception:  # drawings that MuPDF cannot list: text-only placement still works
-        graphics = []
     graphics = [g for g in graphics if not _furniture(g, running, size[1])]
     front = _front_matter(lines, heads, graphics, size) if pno == 0 else set()
     blockers = [lines[i].bbox for i in prose | front if id(lines[i]) not in cap_ids]
@@ -250,13 +226,14 @@ def _lines_inside(pages: list[list[TextLine]], figures: list[Figure]) -> set[int
     return out
 
 
-def _images_as_figures(doc: pymupdf.Document) -> list[Figure]:
+def _images_as_figures(loaded: list[pymupdf.Page | None]) -> list[Figure]:
     """For scanned papers: every sizeable image becomes a figure (there is no caption text to read)."""
     out = []
-    for pno in range(doc.page_count):
+    for pno, page in enumerate(loaded):
+        if page is None:
+            continue
         try:
-            page = doc.load_page(pno)
-            boxes = [tuple(b) for kind, b in page.get_bboxlog() if kind in ("fill-image", "fill-imgmask")]
+            boxes = [tuple(b) for kind, b in graphics_log(page) if kind in ("fill-image", "fill-imgmask")]
         except Exception:
             continue
         area = page.rect.width * page.rect.height

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pymupdf
-
 from reader_app.paper.captions import Caption
 from reader_app.paper.lines import TextLine
 
 Box = tuple[float, float, float, float]
-GRAPHIC_KINDS = ("fill-path", "stroke-path", "fill-image", "fill-shade", "fill-imgmask")
 
 
 @dataclass
@@ -43,20 +40,6 @@ class PageContent:
     lines_boxes: list[Box] = field(default_factory=list)
     hard: list[Box] = field(default_factory=list)
     rules: list[Box] = field(default_factory=list)
-
-
-def page_graphics(page: pymupdf.Page) -> list[Box]:
-    """Boxes of vector drawings and images, page-sized backgrounds left out."""
-    area = page.rect.width * page.rect.height
-    out = []
-    for kind, box in page.get_bboxlog():
-        if kind not in GRAPHIC_KINDS:
-            continue
-        x0, y0, x1, y1 = box
-        if (x1 - x0) * (y1 - y0) > 0.6 * area or x1 <= 0 or y1 <= 0:
-            continue
-        out.append((max(x0, 0.0), max(y0, 0.0), x1, y1))
-    return out
 
 
 def _h_overlap(a: Box, x0: float, x1: float) -> float:

@@ -55,16 +55,18 @@ class Candidate:
 
 def _stands_out(line: TextLine, body: BodyStyle) -> bool:
     """Bold, clearly larger than body text, or a short line in capitals."""
-    biggest = max(f.size for f in line.fragments)  # small capitals: "I" at 10 pt, "NTRODUCTION" at 8 pt
+    frags = line.fragments  # the biggest: small capitals print "I" at 10 pt, "NTRODUCTION" at 8 pt
+    biggest = frags[0].size if len(frags) == 1 else max(f.size for f in frags)
     if not line.horizontal or biggest < body.size - 1.6 or len(line.text) > 160:
         return False
     if line.bold or line.size >= body.size + 1.4:
         return bool(_TWO_LETTERS.search(line.text))
     if line.words > 14 or biggest < body.size - 1.0:
         return False
-    lower = len(_LOWER.findall(line.text))
     upper = len(_UPPER.findall(line.text))
-    return upper >= 4 and lower <= 0.1 * upper
+    if upper < 4:  # most lines of prose: no need to count their lower case
+        return False
+    return len(_LOWER.findall(line.text)) <= 0.1 * upper
 
 
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
@@ -83,10 +85,11 @@ def _number_separate(line: TextLine) -> bool:
     return len(line.fragments) > 1 and bool(NUMBER_TOKEN.match(line.fragments[0].text.strip()))
 
 
-def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], columns: list[list[float]]) -> list[Candidate]:
+def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], columns: list[list[float]],
+             seen: dict[int, bool]) -> list[Candidate]:
     out: list[Candidate] = []
     for lines in pages:
-        picks = [ln for ln in lines if id(ln) not in skip and _stands_out(ln, body)]
+        picks = [ln for ln in lines if id(ln) not in skip and _prominent(ln, body, seen)]
         picks.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
         used: set[int] = set()
         for i, line in enumerate(picks):
@@ -211,10 +214,19 @@ def _levels(cands: list[Candidate]) -> dict[tuple[str, float], int | None]:
     return level
 
 
+def _prominent(line: TextLine, body: BodyStyle, seen: dict[int, bool]) -> bool:
+    """_stands_out, remembered per line for a caller that looks for headings more than once."""
+    known = seen.get(id(line))
+    if known is None:
+        known = seen[id(line)] = _stands_out(line, body)
+    return known
+
+
 def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
-                  columns: list[list[float]]) -> list[Section]:
-    """All headings with their levels, in reading order. `skip` holds ids of lines not to consider."""
-    cands = _collect(pages, body, skip, columns)
+                  columns: list[list[float]], seen: dict[int, bool] | None = None) -> list[Section]:
+    """All headings with their levels, in reading order. `skip` holds ids of lines not to consider;
+    `seen`, shared by calls over the same lines and body style, spares judging a line's look twice."""
+    cands = _collect(pages, body, skip, columns, {} if seen is None else seen)
     repeated = _repeated_texts(cands)
     cands = [c for c in cands if _plausible(c, repeated)]
     _drop_untrusted_numbers(cands)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPus
                                QVBoxLayout, QWidget)
 
 from reader_app.session import Session
-from reader_app.translate import check_exercise, exercise_prompt, exercise_target, worked_answer
+from reader_app.ui.translate.translate_controller import engine
 from reader_app.ui.common.background import BackgroundTask, TaskSlot
 from reader_app.ui.common.message_bar import MessageBar
 from reader_app.ui.common.widgets import status_label
@@ -130,7 +130,7 @@ class ExerciseView(QWidget):
         """Read the exercise's PyTorch model once (it runs in the tracing child)."""
         if self.target is not None or self._task.busy():
             return
-        task = BackgroundTask(self, _read_target, pass_task=True)
+        task = BackgroundTask(self, _read_target, _exercise()[0], pass_task=True)
         task.on_success(self._on_target)
         task.on_failure(lambda error: self._on_target(ValueError(str(error))))
         self._task.start(task)
@@ -147,7 +147,7 @@ class ExerciseView(QWidget):
         self.answer_button.setEnabled(True)
         link = f"<a href='code:{target.file}:{target.line}'>{target.class_name} ({target.file}:{target.line})</a>"
         self.prompt.setText(f"<b>Exercise: an anomaly-detection autoencoder in TensorFlow.js.</b> "
-                            f"{_html(exercise_prompt(target))}<br>The PyTorch model: {link}.")
+                            f"{_html(_exercise()[0].exercise_prompt(target))}<br>The PyTorch model: {link}.")
         self.results.setText("Write the model above, then press Check.")
         self.target_ready.emit(target)
 
@@ -170,7 +170,8 @@ class ExerciseView(QWidget):
     def check(self) -> None:
         self.save_draft()
         self.message_bar.hide()
-        task = BackgroundTask(self, _check, self.editor.toPlainText(), self.target, pass_task=True)
+        task = BackgroundTask(self, _check, _exercise(), self.editor.toPlainText(), self.target,
+                              pass_task=True)
         task.on_success(self._on_checked)
         task.on_failure(lambda error: self._on_checked((self.target, error)))
         self._task.start(task)
@@ -208,7 +209,7 @@ class ExerciseView(QWidget):
             return
         showing = not self.answer.isVisible()
         if showing:
-            self.answer.setPlainText(worked_answer(self.target))
+            self.answer.setPlainText(_exercise()[0].worked_answer(self.target))
         self.answer.setVisible(showing)
         if showing:
             self.scroll.widget().adjustSize()
@@ -222,17 +223,27 @@ class ExerciseView(QWidget):
             self.results.setText(text)
 
 
-def _read_target(task: BackgroundTask):
+def _exercise():
+    """The exercise's engine modules, imported on the main thread (never in a worker: issue 16) when the
+    exercise is first shown, not at start-up."""
+    engine()
+    from reader_app.translate import exercise, exercise_check
+
+    return exercise, exercise_check
+
+
+def _read_target(task: BackgroundTask, exercise):
     try:
-        return exercise_target(cancel=task.cancel_event)
+        return exercise.exercise_target(cancel=task.cancel_event)
     except ValueError as exc:
         return exc
 
 
-def _check(task: BackgroundTask, source: str, target):
+def _check(task: BackgroundTask, modules, source: str, target):
+    exercise, exercise_check = modules
     if target is None:
-        target = exercise_target(cancel=task.cancel_event)
-    return target, check_exercise(source, target, cancel=task.cancel_event)
+        target = exercise.exercise_target(cancel=task.cancel_event)
+    return target, exercise_check.check_exercise(source, target, cancel=task.cancel_event)
 
 
 def _mark(ok: bool) -> str:

@@ -15,6 +15,8 @@ import os
 import sys
 import types
 
+from reader_app.trace.child.importers import find_importer
+
 
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
 STDLIB = getattr(sys, "stdlib_module_names", frozenset(sys.builtin_module_names))
@@ -30,7 +32,7 @@ class MissingDependency(ImportError):
 
     def __init__(self, package: str):
         super().__init__(f"the model's code needs the package '{package}', which is not installed "
-                         f"in this Python (pip install {package})")
+                         f"in this Python")
         self.package = package
 
 
@@ -103,36 +105,37 @@ def stand_in_class(package: str, dotted: str) -> type:
 
 
 class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Last on sys.meta_path: whatever no other finder found becomes a placeholder module.
+    """Last on sys.meta_path: whatever no other finder found becomes a placeholder module when the
+    repository's code imports it, or when a library the model uses imports it without a fallback of
+    its own (see importers.py).
 
     Attributes:
         missing: top-level package names that were imported but are not installed.
+        by_libraries: package -> the libraries that imported it ("torchvision" -> ["timm"]).
+        by_repo: the packages the repository's own code imported.
         local_roots: the repository's folders; only imports written there get placeholders.
     """
 
     def __init__(self, local_roots: list[str]):
         self.missing: list[str] = []
+        self.by_libraries: dict[str, list[str]] = {}
+        self.by_repo: set[str] = set()
         self.local_roots = tuple(os.path.join(os.path.realpath(r), "") for r in local_roots)
-
-    def _imported_from_repo(self) -> bool:
-        # Only the repository's own imports get placeholders: torch's optional imports must still fail.
-        frame = sys._getframe(2)
-        while frame is not None:
-            name = frame.f_code.co_filename
-            if not (name.startswith("<") or "importlib" in name or name == __file__):
-                if not os.path.isabs(name):  # a library frozen into a bundle: its code has relative names
-                    return False
-                real = os.path.realpath(name)
-                return (real.startswith(self.local_roots) and not real.startswith(OWN_PACKAGE)
-                        and "site-packages" not in real) or name.endswith(".ipynb")
-            frame = frame.f_back
-        return False
 
     def find_spec(self, fullname, path=None, target=None):
         top = fullname.split(".")[0]
         if top in STDLIB or top in {"torch", "reader_app"}:
             return None
-        if top not in self.missing and not self._imported_from_repo():
+        importer = find_importer(sys._getframe(1), self.local_roots, OWN_PACKAGE)
+        if importer is None:  # importlib.util.find_spec: the answer is "not installed"
+            return None
+        if importer.kind == "repo":
+            self.by_repo.add(top)
+        elif importer.kind == "library" and _absent(top, fullname):
+            libraries = self.by_libraries.setdefault(top, [])
+            if importer.library not in libraries:
+                libraries.append(importer.library)
+        elif top not in self.missing:
             return None
         if top not in self.missing:
             self.missing.append(top)
@@ -143,6 +146,13 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         return None
+
+
+def _absent(top: str, fullname: str) -> bool:
+    """A library's import of `fullname` is stood in for only when its whole package is missing: a
+    submodule an installed package lacks is that library's own version problem, not ours to hide."""
+    loaded = sys.modules.get(top)
+    return fullname == top or loaded is None or isinstance(loaded, _PlaceholderModule)
 
 
 def package_root(file: str) -> tuple[str, str]:

@@ -78,8 +78,7 @@ class Session:
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
-        self.report["degraded"] = [f"package '{name}' missing: stood in" + (
-            "; not used by the model" if not self.report["error"] else "") for name in self.finder.missing]
+        self.report["degraded"] = [self.stood_in(name) for name in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
         return self.report
 
@@ -115,13 +114,28 @@ class Session:
         self.report["class"] = target.__name__
         return target, module
 
+    def stood_in(self, package: str) -> str:
+        """The degradation line of a missing package: who imported it, and whether the model used it."""
+        libraries = [lib for lib in self.finder.by_libraries.get(package, []) if lib != package]
+        where = ""
+        if libraries and package not in self.finder.by_repo:
+            where = f" where {' and '.join(libraries[:3])} import{'s' if len(libraries) == 1 else ''} it"
+        return f"package '{package}' missing: stood in{where}" + (
+            "; not used by the model" if not self.report["error"] else "")
+
     def where_required(self):
         """A missing package the model needs: say where the repository lists it, or that it does not."""
         error = self.report["error"]
         match = re.search(r"needs the package '([\w.]+)'", error["message"]) if error else None
         if match:
-            listed = requirement_line(self.root, match.group(1))
-            error["message"] += f"; the repository lists it in {listed}" if listed else \
+            package = match.group(1)
+            libraries = [lib for lib in self.finder.by_libraries.get(package, []) if lib != package]
+            if libraries and package not in self.finder.by_repo:  # the model reached it through a library
+                error["message"] = error["message"].replace(
+                    f"package '{package}'", f"package '{package}' (through {' and '.join(libraries[:3])})", 1)
+            listed = requirement_line(self.root, package)
+            error["message"] += (f"; the repository lists it in {listed}: install the repository's requirements "
+                                 f"into an environment of its own (reader-app env create)") if listed else \
                 "; the repository's requirements do not list it"
 
     def fail_skipped(self):

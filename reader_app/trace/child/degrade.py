@@ -6,6 +6,7 @@
   statement is skipped the same way, so its submodules still import.
 - Aliases NumPy 2 removed (`np.float`, `np.int`, ...) and `torch._six` answer as they used to.
 - CUDA requests (`.cuda()`, `device="cuda"`, `.to("cuda")`) go to the trace device.
+- Pretrained weights are never downloaded (weights.py).
 """
 from __future__ import annotations
 
@@ -158,7 +159,10 @@ def cuda_mode(device: str):
 
 def install() -> None:
     """Shims and the statement hook; called once in the child before the repository is imported."""
+    from reader_app.trace.child import weights
+
     setattr(builtins, DEGRADED_HOOK, _skipped)
     shim_numpy()
+    weights.install(NOTES)
     if not any(isinstance(f, _SixFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _SixFinder())

@@ -58,6 +58,11 @@ LIBRARY = {
                 from missing_vision_zz.transforms import functional
                 return functional.resize(x, [8, 8])
         """,
+    # a library written for an older torch: its import fails, whatever is installed
+    "oldlib_zz/__init__.py": """
+        from torch.nn.modules.utils import _removed_helper_zz
+        from torch.nn import Linear as Block
+        """,
 }
 
 USES_LIBRARY = {
@@ -118,8 +123,26 @@ LIBRARY_MISSING = {
         """,
 }
 
+# The import of a library that fails for another reason is skipped; what it would have defined is
+# missing when the model is built: the sentence gives the import's own failure, not a bare NameError.
+BROKEN_LIBRARY = {
+    "model.py": """
+        import torch.nn as nn
+        from oldlib_zz import Block
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.block = Block(4, 4)
+
+            def forward(self, x):
+                return self.block(x)
+        """,
+}
+
 REPOS = {"uses_library": USES_LIBRARY, "needs_through_library": NEEDS_THROUGH_LIBRARY,
-         "library_missing": LIBRARY_MISSING}
+         "library_missing": LIBRARY_MISSING, "broken_library": BROKEN_LIBRARY}
 
 
 def trace(root: Path, site: Path) -> tuple[int, dict, str]:
@@ -172,3 +195,13 @@ def test_a_missing_layer_library_is_named_with_its_requirement_line_and_the_envi
     assert "environment of its own" in message and "reader-app env create" in message
     assert data["error"]["file"] == "models.py" and data["error"]["line"] == 10  # where PatchEmbed is built
     assert "Traceback" not in err
+
+
+def test_a_library_whose_import_fails_is_named_instead_of_a_bare_name_error(traced):
+    code, data, err = traced["broken_library"]
+    assert code == 2
+    message = err.strip().splitlines()[-1]
+    assert "ImportError while importing model.py: cannot import name '_removed_helper_zz'" in message
+    assert "so 'Block', which model.py:3 imports, is not defined" in message
+    assert "NameError" not in message and "Traceback" not in err
+    assert data["error"]["file"] == "model.py" and data["error"]["line"] == 3

@@ -62,6 +62,29 @@ def _skipped(file: str, line: int, exc: BaseException) -> None:
     NOTES.add(f"{NOTES.shorten(file)}:{line}: `{code}` skipped ({_reason(exc)})")
 
 
+def skipped_binding(name: str):
+    """(file, line, exception) of the skipped module statement that would have defined `name`, or None:
+    a NameError at build time whose real cause is an import that failed earlier."""
+    for file, line, exc in NOTES.skips:
+        try:
+            tree = ast.parse("".join(linecache.getlines(file)), file)
+        except (SyntaxError, ValueError):
+            continue
+        stmt = next((s for s in tree.body if s.lineno == line), None)
+        if stmt is not None and name in _bound(stmt):
+            return file, line, exc
+    return None
+
+
+def _bound(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {stmt.name}
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    return {n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
 def lenient(tree: ast.Module) -> ast.Module:
     """Each top-level statement (after `from __future__` imports) inside its own try/except."""
     body, wrapped = list(tree.body), []

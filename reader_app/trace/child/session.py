@@ -178,6 +178,11 @@ class Session:
         hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
                f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
+        cause = degrade.skipped_binding(exc.name) if isinstance(exc, NameError) and exc.name else None
+        if cause is not None:  # `PatchEmbed` is undefined because its import was skipped: say why
+            file, line, skipped = cause
+            self.fail(f"{failure.describe(skipped, f'importing {self.rel(file)}')} (so '{exc.name}', which "
+                      f"{self.rel(file)}:{line} imports, is not defined)", file, line)
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
 
     def mine(self, func, params: list, required: set) -> dict:

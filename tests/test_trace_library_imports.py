@@ -40,7 +40,11 @@ LIBRARY = {
         import missing_frames_zz as frames
         from missing_vision_zz.transforms import InterpolationMode
 
+        import importlib.metadata
+
         MODES = {InterpolationMode.BILINEAR: "bilinear", InterpolationMode.NEAREST: "nearest"}
+        frames.set_num_threads(0)  # a setting applied as the library loads
+        META_VERSION = importlib.metadata.version("missing-meta-zz")  # read before (or without) importing it
         VERSION_OK = tuple(int(p) for p in frames.__version__.split(".")[:2]) >= (1, 0)
 
 
@@ -58,6 +62,7 @@ LIBRARY = {
                 from missing_vision_zz.transforms import functional
                 return functional.resize(x, [8, 8])
         """,
+    "layerlib_zz/extra.py": "WIDTH = 24\n",  # a submodule its __init__ does not import
     # a library written for an older torch: its import fails, whatever is installed
     "oldlib_zz/__init__.py": """
         from torch.nn.modules.utils import _removed_helper_zz
@@ -69,13 +74,16 @@ USES_LIBRARY = {
     "requirements.txt": "layerlib-zz\n",
     "model.py": """
         import torch.nn as nn
+        import layerlib_zz
         from layerlib_zz import HAS_OPTIONAL, HAS_PROBED, Block
+
+        DIM = layerlib_zz.extra.WIDTH  # works only where something else imported layerlib_zz.extra
 
 
         class Net(nn.Module):
-            def __init__(self, dim=24, depth=2):
+            def __init__(self, depth=2):
                 super().__init__()
-                width = 10 if HAS_OPTIONAL or HAS_PROBED else dim
+                width = 10 if HAS_OPTIONAL or HAS_PROBED else DIM
                 self.embed = nn.Linear(5, width)
                 self.blocks = nn.Sequential(*[Block(width, 4 * width) for _ in range(depth)])
 
@@ -175,6 +183,9 @@ def test_a_package_only_a_library_imports_is_stood_in_and_listed(traced):
         in degraded
     assert any(line.startswith("package 'missing_frames_zz' missing: stood in where layerlib_zz") for line in degraded)
     assert not any("missing_optional_zz" in line or "missing_probe_zz" in line for line in degraded)
+    assert "package 'missing_meta_zz' missing: stood in where layerlib_zz imports it; not used by the model" \
+        in degraded  # its version was read, as libraries check versions
+    assert "model.py:6: layerlib_zz.extra imported (the code reads it without importing it)" in degraded
 
 
 def test_a_library_call_that_needs_the_missing_package_names_it(traced):

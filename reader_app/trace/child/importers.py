@@ -22,7 +22,7 @@ _STDLIB_DIRS = tuple(os.path.join(os.path.realpath(p), "") for p in {
     sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]} if p)
 _SITE_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 # Exceptions whose handler means "this import may fail".
-_IMPORT_GUARDS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+_IMPORT_GUARDS = {"ImportError", "ModuleNotFoundError", "PackageNotFoundError", "Exception", "BaseException"}
 # The import machinery's own frames: a real import passes through `_find_and_load`.
 _LOADING = {"_find_and_load", "_find_and_load_unlocked"}
 
@@ -46,8 +46,18 @@ class Importer:
 
 
 def _is_machinery(name: str) -> bool:
-    return name.startswith("<") or os.path.basename(os.path.dirname(name)) == "importlib" or \
+    parts = name.split(os.sep)
+    return name.startswith("<") or "importlib" in parts or "importlib_metadata" in parts or \
         os.path.dirname(os.path.realpath(name)) == _HERE
+
+
+def find_caller(frame, local_roots: tuple[str, ...], own_package: str) -> Importer | None:
+    """The code that called into the import machinery (importlib.metadata.version(...)), classified."""
+    while frame is not None and _is_machinery(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return classify(frame.f_code.co_filename, frame.f_lineno or 0, local_roots, own_package)
 
 
 def find_importer(frame, local_roots: tuple[str, ...], own_package: str) -> Importer | None:

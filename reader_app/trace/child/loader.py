@@ -10,12 +10,16 @@ import ast
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.metadata
+import importlib.util
 import inspect
 import os
+import re
 import sys
 import types
 
-from reader_app.trace.child.importers import find_importer
+from reader_app.repo.values import DISTRIBUTIONS
+from reader_app.trace.child.importers import find_caller, find_importer
 
 
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
@@ -59,6 +63,8 @@ class _Placeholder:
         if last in LOGGING_CALLS:  # LOGGER.info(...) from a missing package: say nothing
             return None
         if last in LOGGER_FACTORIES:  # LOG = missing.getLogger(__name__): a logger that says nothing
+            return _Placeholder(self._package, f"{self._dotted}()")
+        if _library_module_level(sys._getframe(1)):  # `cv2.setNumThreads(0)` as a library loads: a setting
             return _Placeholder(self._package, f"{self._dotted}()")
         raise MissingDependency(self._package)
 
@@ -141,11 +147,73 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             self.missing.append(top)
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
 
+    def find_distributions(self, context=None):
+        """`importlib.metadata.version("torchvision")` for a package stood in for answers as an install
+        of any version would: libraries read it at import (a version check), after the import itself."""
+        name = getattr(context, "name", None)
+        if not name:
+            return iter(())
+        wanted = _pep503(name)
+        for top in self.missing:
+            if wanted in {_pep503(top), *(_pep503(d) for d in DISTRIBUTIONS.get(top, ()))}:
+                return iter([_StandInDistribution(name)])
+        # A library reading the version of a package that is not installed, before importing it
+        # (`TORCHVISION_VERSION = importlib.metadata.version("torchvision")`), with no fallback.
+        caller = find_caller(sys._getframe(1), self.local_roots, OWN_PACKAGE)
+        top = _import_name(name)
+        if caller is None or caller.kind != "library" or not top or top in {"torch", "reader_app"} or \
+                importlib.util.find_spec(top) is not None:
+            return iter(())
+        self.missing.append(top)
+        self.by_libraries.setdefault(top, []).append(caller.library)
+        return iter([_StandInDistribution(name)])
+
     def create_module(self, spec):
         return _PlaceholderModule(spec.name, spec.name.split(".")[0])
 
     def exec_module(self, module):
         return None
+
+
+def _library_module_level(frame) -> bool:
+    """Whether `frame` runs an installed library's module body (settings it applies while it loads)."""
+    if frame is None or frame.f_code.co_name != "<module>":
+        return False
+    finder = next((f for f in sys.meta_path if isinstance(f, MissingPackageFinder)), None)
+    roots = finder.local_roots if finder else ()
+    return find_caller(frame, roots, OWN_PACKAGE).kind in ("library", "guarded")
+
+
+def _import_name(distribution: str) -> str:
+    """The import name of a pip project ("opencv-python" -> "cv2", "torchvision" -> "torchvision")."""
+    wanted = _pep503(distribution)
+    for top, names in DISTRIBUTIONS.items():
+        if wanted in (_pep503(n) for n in names):
+            return top.split(".")[0]
+    return wanted.replace("-", "_") if wanted.replace("-", "_").isidentifier() else ""
+
+
+def _pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class _StandInDistribution(importlib.metadata.Distribution):
+    """The metadata of a package stood in for: its name and the version placeholders answer with.
+
+    Attributes:
+        _name: the distribution name asked for.
+    """
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def read_text(self, filename):
+        if filename in ("METADATA", "PKG-INFO"):
+            return f"Metadata-Version: 2.1\nName: {self._name}\nVersion: {DUNDER_ANSWERS['__version__']}\n"
+        return None
+
+    def locate_file(self, path):
+        return path
 
 
 def _absent(top: str, fullname: str) -> bool:

@@ -168,7 +168,35 @@ SCRIPTED = {
         """,
 }
 
-REPOS = {"diffusion": DIFFUSION, "pretrained": PRETRAINED, "scripted": SCRIPTED}
+# Inputs: a fully convolutional detector runs at any size; the training script states the one it uses.
+STATED_IMAGE_SIZE = {
+    "models/detector.py": """
+        import torch.nn as nn
+
+
+        class Detector(nn.Module):
+            def __init__(self, ch=3, nc=5):
+                super().__init__()
+                self.stem = nn.Conv2d(ch, 16, 3, stride=2, padding=1)
+                self.down = nn.Sequential(*[nn.Conv2d(16, 16, 3, stride=2, padding=1) for _ in range(4)])
+                self.head = nn.Conv2d(16, nc + 5, 1)
+
+            def forward(self, x):
+                return self.head(self.down(self.stem(x)))
+        """,
+    "train.py": """
+        import argparse
+        from models.detector import Detector
+
+        if __name__ == "__main__":
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--epochs", type=int, default=300)
+            parser.add_argument("--imgsz", "--img", "--img-size", type=int, default=320, help="image size (pixels)")
+            opt = parser.parse_args()
+        """,
+}
+
+REPOS = {"diffusion": DIFFUSION, "pretrained": PRETRAINED, "scripted": SCRIPTED, "stated_size": STATED_IMAGE_SIZE}
 
 
 def trace(root: Path) -> tuple[int, dict, str]:
@@ -218,3 +246,12 @@ def test_torchscript_and_compiled_helpers_in_forward_still_trace(traced):
     assert code == 0, err
     assert data["reached_output"]
     assert outs(data)["fc"][-1] == 12 and outs(data)[""][-1] == 12
+
+
+def test_images_are_made_at_the_size_the_training_script_states(traced):
+    code, data, err = traced["stated_size"]
+    assert code == 0, err
+    assert data["inputs"][0]["shape"][1:] == [3, 320, 320]
+    got = outs(data)
+    assert got["stem"][2:] == [160, 160] and got["head"][1:] == [10, 10, 10]
+    assert "image inputs 320x320 as train.py:8 states" in data["warnings"]

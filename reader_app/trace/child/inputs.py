@@ -87,9 +87,11 @@ def _raw_audio(model: nn.Module) -> bool:
     return conv is not None and conv.kernel_size[0] * conv.stride[0] >= 64
 
 
-def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
+def size_tables(model: nn.Module, stated_image: int | None = None) -> list[tuple[Sizes, list[Sizes]]]:
     """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
-    models often insist on (the full context length, 28x28, 64x64 or 224x224 images)."""
+    models often insist on (the full context length, 28x28, 64x64 or 224x224 images). An image size the
+    model holds (an `img_size` attribute) is used throughout; else one the repository's scripts state
+    (`--imgsz 640`) comes first."""
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
@@ -108,6 +110,8 @@ def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
         for option in fixed_options:  # the image size holds in every table (with the full context too)
             option.update(height=h, width=w)
     else:
+        if stated_image:
+            fixed_options.insert(0, {"height": stated_image, "width": stated_image})
         fixed_options += [{"height": 28, "width": 28}, {"height": 64, "width": 64}, {"height": 224, "width": 224}]
     tables = []
     for fixed in fixed_options:

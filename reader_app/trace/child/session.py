@@ -20,6 +20,7 @@ from reader_app.trace.child.loader import MissingDependency, MissingPackageFinde
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.repo.values import mine, requirement_line, stated_names
+from reader_app.repo.values_inputs import stated_image_size
 from reader_app.trace.specs import parse_input_spec
 
 
@@ -246,7 +247,8 @@ class Session:
     def trace(self, model, recipe):
         self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
-        tables = size_tables(model)
+        stated = self.stated_image()
+        tables = size_tables(model, stated[0] if stated else None)
         candidates = [user_plans(specs)] if specs else candidate_inputs(model)
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
@@ -258,6 +260,8 @@ class Session:
                           f"{failure.first_line(build_exc)}")
             self.fall_back(f"an op needs real data on the meta device ({reason})")
             chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
+        if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
+            self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         self.mark("forward")
         self.model, self.chosen, self.sizes = model, chosen, sizes  # for a session that runs the model again
         second, second_sizes = None, None
@@ -277,6 +281,15 @@ class Session:
             self.forward_error(model, exc, first, second, symbols)
         else:
             self.report["reached_output"] = first.output_shapes is not None
+
+    def stated_image(self) -> tuple[int, str] | None:
+        """(pixels, where) of the image size the repository's scripts state."""
+        if self.request.get("inputs"):
+            return None
+        try:
+            return stated_image_size(self.root)
+        except Exception:  # mining is a help: a failure there must not stop the trace
+            return None
 
     def probe(self, model, candidates, tables):
         """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""

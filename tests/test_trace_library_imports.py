@@ -45,6 +45,10 @@ LIBRARY = {
         MODES = {InterpolationMode.BILINEAR: "bilinear", InterpolationMode.NEAREST: "nearest"}
         frames.set_num_threads(0)  # a setting applied as the library loads
         META_VERSION = importlib.metadata.version("missing-meta-zz")  # read before (or without) importing it
+
+
+        def mode_name(mode: InterpolationMode | None = None) -> str:  # an annotation evaluated as it loads
+            return MODES.get(mode, "bilinear")
         VERSION_OK = tuple(int(p) for p in frames.__version__.split(".")[:2]) >= (1, 0)
 
 

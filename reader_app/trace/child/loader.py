@@ -68,6 +68,11 @@ class _Placeholder:
             return _Placeholder(self._package, f"{self._dotted}()")
         raise MissingDependency(self._package)
 
+    def __or__(self, other):  # `Image.Image | None` in an annotation evaluated at import
+        return self
+
+    __ror__ = __or__
+
     def __mro_entries__(self, bases):
         # `class Normalize(torchvision.transforms.Normalize)`: the class is defined; using it names the package.
         return (stand_in_class(self._package, self._dotted),)
@@ -181,7 +186,8 @@ def _library_module_level(frame) -> bool:
         return False
     finder = next((f for f in sys.meta_path if isinstance(f, MissingPackageFinder)), None)
     roots = finder.local_roots if finder else ()
-    return find_caller(frame, roots, OWN_PACKAGE).kind in ("library", "guarded")
+    caller = find_caller(frame, roots, OWN_PACKAGE)
+    return caller is not None and caller.kind in ("library", "guarded")
 
 
 def _import_name(distribution: str) -> str:

@@ -76,9 +76,9 @@ def _bind(expected, got, names: dict) -> str | None:
     return None
 
 
-def trace_one(root: Path, entry: dict, timeout: float) -> dict:
+def trace_one(root: Path, entry: dict, timeout: float, site: list[str] = ()) -> dict:
     """Zero-config `reader-app trace --json` of the repository, checked against the truth's layer shapes."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *site]))
     cmd = [sys.executable, "-m", "reader_app", "trace", "--json", "--no-lines", "--timeout", str(timeout), str(root)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 60, env=env, cwd=str(ROOT))
@@ -137,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per trace")
     parser.add_argument("--jobs", type=int, default=2, help="traces at once")
+    parser.add_argument("--site", action="append", default=[], metavar="DIR",
+                        help="extra folder of installed packages the traces see, as a repository's environment "
+                             "would (e.g. `pip install --no-deps --target DIR timm`); repeatable")
     args = parser.parse_args(argv)
     truth = json.loads(TRUTH.read_text())
     if not SHARED.is_dir():
@@ -153,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             report["rank"][name] = dict(rank_one(root, file, cls), public=False)
     if args.only != "rank":
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            futures = {name: pool.submit(trace_one, root, entry, args.timeout) for name, root, entry in public}
+            futures = {name: pool.submit(trace_one, root, entry, args.timeout, args.site) for name, root, entry in public}
             report["trace"] = {name: f.result() for name, f in futures.items()}
     return _print(report, truth, args.json)
 

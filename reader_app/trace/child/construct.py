@@ -14,6 +14,7 @@ import sys
 import types
 from dataclasses import dataclass, field
 
+from reader_app.trace.child import degrade, weights
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
 
@@ -162,6 +163,12 @@ class Builder:
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
+                if weights.turn_off(p.name, values[p.name]):
+                    values[p.name], sources[p.name] = False, self._no_download(p.name, sources[p.name])
+                continue
+            if weights.turn_off(p.name, p.default):  # never download: the weights do not change a shape
+                values[p.name], sources[p.name] = False, self._no_download(p.name, "default")
+                passed.add(p.name)
                 continue
             if p.default is not p.empty:
                 values[p.name] = p.default
@@ -185,6 +192,10 @@ class Builder:
                 self.used.setdefault(self.prefix + name, _plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
+
+    def _no_download(self, name: str, where: str) -> str:
+        degrade.NOTES.add(f"{self.prefix}{name}=True ({where}) turned off: the trace never downloads weights")
+        return f"{where}; turned off, never downloaded"
 
     def _rel(self, path: str) -> str:
         return os.path.relpath(path, self.root) if self.root else path

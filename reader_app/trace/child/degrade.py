@@ -4,18 +4,25 @@
   the bottom of a notebook export, `cv2.setNumThreads(0)` with cv2 missing, a dataset download) is
   skipped and listed, so the class definitions around it still load. A failing package `__init__`
   statement is skipped the same way, so its submodules still import.
+- A statement that reads a submodule nobody imported (`import packaging` then `packaging.version.parse`,
+  which worked while another library imported it) gets the submodule imported and runs once more.
 - Aliases NumPy 2 removed (`np.float`, `np.int`, ...) and `torch._six` answer as they used to.
 - CUDA requests (`.cuda()`, `device="cuda"`, `.to("cuda")`) go to the trace device.
+- Pretrained weights are never downloaded (weights.py).
 """
 from __future__ import annotations
 
 import ast
 import builtins
 import collections.abc
+import copy
+import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import linecache
 import math
+import re
 import sys
 import types
 
@@ -54,11 +61,69 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0][:120]}" if text else type(exc).__name__
 
 
-def _skipped(file: str, line: int, exc: BaseException) -> None:
+_UNLOADED_SUBMODULE = re.compile(r"^module '([\w.]+)' has no attribute '(\w+)'$")
+
+
+def _submodule_loaded(exc: BaseException) -> str | None:
+    """`import packaging` then `packaging.version.parse(...)`: code that relied on another library to
+    import the submodule. Import it (when it exists) and return its name, so the statement runs again."""
+    match = _UNLOADED_SUBMODULE.match(str(exc)) if isinstance(exc, AttributeError) else None
+    if not match or match.group(1) not in sys.modules:
+        return None
+    name = f"{match.group(1)}.{match.group(2)}"
+    try:
+        if importlib.util.find_spec(name) is None:
+            return None
+        importlib.import_module(name)
+    except Exception:  # not a submodule after all: the statement is skipped as any other
+        return None
+    return name
+
+
+def _skipped(file: str, line: int, exc: BaseException, retry: bool = False) -> bool:
+    """Notes a failed module statement; True when it is worth running again (a submodule was loaded)."""
+    if retry:
+        loaded = _submodule_loaded(exc)
+        if loaded:
+            NOTES.add(f"{NOTES.shorten(file)}:{line}: {loaded} imported (the code reads it without importing it)")
+            return True
     NOTES.skips.append((file, line, exc))
     code = linecache.getline(file, line).strip()
     code = code if len(code) <= 60 else code[:59] + "…"
     NOTES.add(f"{NOTES.shorten(file)}:{line}: `{code}` skipped ({_reason(exc)})")
+    return False
+
+
+def skipped_binding(name: str):
+    """(file, line, exception) of the skipped module statement that would have defined `name`, or None:
+    a NameError at build time whose real cause is an import that failed earlier."""
+    for file, line, exc in NOTES.skips:
+        try:
+            tree = ast.parse("".join(linecache.getlines(file)), file)
+        except (SyntaxError, ValueError):
+            continue
+        stmt = next((s for s in tree.body if s.lineno == line), None)
+        if stmt is not None and name in _bound(stmt):
+            return file, line, exc
+    return None
+
+
+def _bound(stmt: ast.stmt) -> set[str]:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {stmt.name}
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    return {n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _handler(lineno: int, retry: bool, then: list) -> ast.ExceptHandler:
+    call = ast.Call(ast.Name(DEGRADED_HOOK, ast.Load()),
+                    [ast.Name("__file__", ast.Load()), ast.Constant(lineno), ast.Name("__reader_exc__", ast.Load()),
+                     ast.Constant(retry)], [])
+    return ast.ExceptHandler(
+        type=ast.Tuple([ast.Name("Exception", ast.Load()), ast.Name("SystemExit", ast.Load())], ast.Load()),
+        name="__reader_exc__", body=[ast.If(call, then, [])] if then else [ast.Expr(call)])
 
 
 def lenient(tree: ast.Module) -> ast.Module:
@@ -70,12 +135,10 @@ def lenient(tree: ast.Module) -> ast.Module:
         if keep or isinstance(stmt, (ast.Global, ast.Nonlocal)):
             wrapped.append(stmt)
             continue
-        handler = ast.ExceptHandler(
-            type=ast.Tuple([ast.Name("Exception", ast.Load()), ast.Name("SystemExit", ast.Load())], ast.Load()),
-            name="__reader_exc__",
-            body=[ast.Expr(ast.Call(ast.Name(DEGRADED_HOOK, ast.Load()),
-                                    [ast.Name("__file__", ast.Load()), ast.Constant(stmt.lineno),
-                                     ast.Name("__reader_exc__", ast.Load())], []))])
+        # try: stmt / except: if hook(retry=True): try: stmt / except: hook()  (one retry, see _skipped)
+        again = ast.Try(body=[copy.deepcopy(stmt)], handlers=[_handler(stmt.lineno, False, [])], orelse=[],
+                        finalbody=[])
+        handler = _handler(stmt.lineno, True, [again])
         wrapped.append(ast.copy_location(ast.Try(body=[stmt], handlers=[handler], orelse=[], finalbody=[]), stmt))
     tree.body = wrapped
     return ast.fix_missing_locations(tree)
@@ -158,7 +221,10 @@ def cuda_mode(device: str):
 
 def install() -> None:
     """Shims and the statement hook; called once in the child before the repository is imported."""
+    from reader_app.trace.child import weights
+
     setattr(builtins, DEGRADED_HOOK, _skipped)
     shim_numpy()
+    weights.install(NOTES)
     if not any(isinstance(f, _SixFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _SixFinder())

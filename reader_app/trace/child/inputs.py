@@ -87,9 +87,11 @@ def _raw_audio(model: nn.Module) -> bool:
     return conv is not None and conv.kernel_size[0] * conv.stride[0] >= 64
 
 
-def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
+def size_tables(model: nn.Module, stated_image: int | None = None) -> list[tuple[Sizes, list[Sizes]]]:
     """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
-    models often insist on (the full context length, 28x28, 64x64 or 224x224 images)."""
+    models often insist on (the full context length, 28x28, 64x64 or 224x224 images). An image size the
+    model holds (an `img_size` attribute) is used throughout; else one the repository's scripts state
+    (`--imgsz 640`) comes first."""
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
@@ -108,6 +110,8 @@ def size_tables(model: nn.Module) -> list[tuple[Sizes, list[Sizes]]]:
         for option in fixed_options:  # the image size holds in every table (with the full context too)
             option.update(height=h, width=w)
     else:
+        if stated_image:
+            fixed_options.insert(0, {"height": stated_image, "width": stated_image})
         fixed_options += [{"height": 28, "width": 28}, {"height": 64, "width": 64}, {"height": 224, "width": 224}]
     tables = []
     for fixed in fixed_options:
@@ -225,6 +229,10 @@ def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
         return [(["batch", 3, "height", "width"], "float32", None)]
     if re.search(r"audio|wav|signal|waveform", low):
         return [(["batch", "length"], "float32", None)]
+    return []
+
+
+def _generic(graph: bool) -> list[tuple[list, str, object]]:
     first = "nodes" if graph else "batch"
     return [([first, 16], "float32", None), ([first, "seq_len", 16], "float32", None)]
 
@@ -240,7 +248,7 @@ def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
-    options += _by_name(name, graph)
+    options += _by_name(name, graph) or _generic(graph)
     plans = []
     for dims, dtype, high in options:
         if graph:
@@ -256,6 +264,16 @@ def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
     return plans
 
 
+def _named(name: str, graph: bool, options: list[InputPlan]) -> InputPlan | None:
+    """The option the argument's name alone gives, when the name means something (not the generic guess)."""
+    said = _by_name(name, graph)
+    if not said:
+        return None
+    dims, dtype, _ = said[0]
+    dims = ["nodes" if graph and d == "batch" else d for d in dims]
+    return next((o for o in options if o.dims == dims and o.dtype == dtype), None)
+
+
 def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
     """Whole-input candidates: each argument's best guess, then one argument at a time varied."""
     every = forward_params(type(model).forward)
@@ -268,6 +286,11 @@ def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
     per_arg = [_plans_for(model, p, graph) for p in params]
     best = [options[0] for options in per_arg]
     candidates = [best]
+    # What a name says (a timestep `t`, labels `y`, a mask) for every argument at once: a timestep reaches
+    # its layer through a function (a sinusoidal embedding) that hides its rank from the layer found.
+    named = [_named(p, graph, options) or options[0] for p, options in zip(params, per_arg)]
+    if named != best:
+        candidates.append(named)
     if len(params) > 1 and not any(required for _, required in every):
         candidates.append(Fewer(best[:1]))  # the optional extra inputs may be what fails: the first alone
     for index, options in enumerate(per_arg):

@@ -10,10 +10,16 @@ import ast
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.metadata
+import importlib.util
 import inspect
 import os
+import re
 import sys
 import types
+
+from reader_app.repo.values import DISTRIBUTIONS
+from reader_app.trace.child.importers import find_caller, find_importer
 
 
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
@@ -30,7 +36,7 @@ class MissingDependency(ImportError):
 
     def __init__(self, package: str):
         super().__init__(f"the model's code needs the package '{package}', which is not installed "
-                         f"in this Python (pip install {package})")
+                         f"in this Python")
         self.package = package
 
 
@@ -58,7 +64,14 @@ class _Placeholder:
             return None
         if last in LOGGER_FACTORIES:  # LOG = missing.getLogger(__name__): a logger that says nothing
             return _Placeholder(self._package, f"{self._dotted}()")
+        if _library_module_level(sys._getframe(1)):  # `cv2.setNumThreads(0)` as a library loads: a setting
+            return _Placeholder(self._package, f"{self._dotted}()")
         raise MissingDependency(self._package)
+
+    def __or__(self, other):  # `Image.Image | None` in an annotation evaluated at import
+        return self
+
+    __ror__ = __or__
 
     def __mro_entries__(self, bases):
         # `class Normalize(torchvision.transforms.Normalize)`: the class is defined; using it names the package.
@@ -103,46 +116,117 @@ def stand_in_class(package: str, dotted: str) -> type:
 
 
 class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Last on sys.meta_path: whatever no other finder found becomes a placeholder module.
+    """Last on sys.meta_path: whatever no other finder found becomes a placeholder module when the
+    repository's code imports it, or when a library the model uses imports it without a fallback of
+    its own (see importers.py).
 
     Attributes:
         missing: top-level package names that were imported but are not installed.
+        by_libraries: package -> the libraries that imported it ("torchvision" -> ["timm"]).
+        by_repo: the packages the repository's own code imported.
         local_roots: the repository's folders; only imports written there get placeholders.
     """
 
     def __init__(self, local_roots: list[str]):
         self.missing: list[str] = []
+        self.by_libraries: dict[str, list[str]] = {}
+        self.by_repo: set[str] = set()
         self.local_roots = tuple(os.path.join(os.path.realpath(r), "") for r in local_roots)
-
-    def _imported_from_repo(self) -> bool:
-        # Only the repository's own imports get placeholders: torch's optional imports must still fail.
-        frame = sys._getframe(2)
-        while frame is not None:
-            name = frame.f_code.co_filename
-            if not (name.startswith("<") or "importlib" in name or name == __file__):
-                if not os.path.isabs(name):  # a library frozen into a bundle: its code has relative names
-                    return False
-                real = os.path.realpath(name)
-                return (real.startswith(self.local_roots) and not real.startswith(OWN_PACKAGE)
-                        and "site-packages" not in real) or name.endswith(".ipynb")
-            frame = frame.f_back
-        return False
 
     def find_spec(self, fullname, path=None, target=None):
         top = fullname.split(".")[0]
         if top in STDLIB or top in {"torch", "reader_app"}:
             return None
-        if top not in self.missing and not self._imported_from_repo():
+        importer = find_importer(sys._getframe(1), self.local_roots, OWN_PACKAGE)
+        if importer is None:  # importlib.util.find_spec: the answer is "not installed"
+            return None
+        if importer.kind == "repo":
+            self.by_repo.add(top)
+        elif importer.kind == "library" and _absent(top, fullname):
+            libraries = self.by_libraries.setdefault(top, [])
+            if importer.library not in libraries:
+                libraries.append(importer.library)
+        elif top not in self.missing:
             return None
         if top not in self.missing:
             self.missing.append(top)
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def find_distributions(self, context=None):
+        """`importlib.metadata.version("torchvision")` for a package stood in for answers as an install
+        of any version would: libraries read it at import (a version check), after the import itself."""
+        name = getattr(context, "name", None)
+        if not name:
+            return iter(())
+        wanted = _pep503(name)
+        for top in self.missing:
+            if wanted in {_pep503(top), *(_pep503(d) for d in DISTRIBUTIONS.get(top, ()))}:
+                return iter([_StandInDistribution(name)])
+        # A library reading the version of a package that is not installed, before importing it
+        # (`TORCHVISION_VERSION = importlib.metadata.version("torchvision")`), with no fallback.
+        caller = find_caller(sys._getframe(1), self.local_roots, OWN_PACKAGE)
+        top = _import_name(name)
+        if caller is None or caller.kind != "library" or not top or top in {"torch", "reader_app"} or \
+                importlib.util.find_spec(top) is not None:
+            return iter(())
+        self.missing.append(top)
+        self.by_libraries.setdefault(top, []).append(caller.library)
+        return iter([_StandInDistribution(name)])
 
     def create_module(self, spec):
         return _PlaceholderModule(spec.name, spec.name.split(".")[0])
 
     def exec_module(self, module):
         return None
+
+
+def _library_module_level(frame) -> bool:
+    """Whether `frame` runs an installed library's module body (settings it applies while it loads)."""
+    if frame is None or frame.f_code.co_name != "<module>":
+        return False
+    finder = next((f for f in sys.meta_path if isinstance(f, MissingPackageFinder)), None)
+    roots = finder.local_roots if finder else ()
+    caller = find_caller(frame, roots, OWN_PACKAGE)
+    return caller is not None and caller.kind in ("library", "guarded")
+
+
+def _import_name(distribution: str) -> str:
+    """The import name of a pip project ("opencv-python" -> "cv2", "torchvision" -> "torchvision")."""
+    wanted = _pep503(distribution)
+    for top, names in DISTRIBUTIONS.items():
+        if wanted in (_pep503(n) for n in names):
+            return top.split(".")[0]
+    return wanted.replace("-", "_") if wanted.replace("-", "_").isidentifier() else ""
+
+
+def _pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class _StandInDistribution(importlib.metadata.Distribution):
+    """The metadata of a package stood in for: its name and the version placeholders answer with.
+
+    Attributes:
+        _name: the distribution name asked for.
+    """
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def read_text(self, filename):
+        if filename in ("METADATA", "PKG-INFO"):
+            return f"Metadata-Version: 2.1\nName: {self._name}\nVersion: {DUNDER_ANSWERS['__version__']}\n"
+        return None
+
+    def locate_file(self, path):
+        return path
+
+
+def _absent(top: str, fullname: str) -> bool:
+    """A library's import of `fullname` is stood in for only when its whole package is missing: a
+    submodule an installed package lacks is that library's own version problem, not ours to hide."""
+    loaded = sys.modules.get(top)
+    return fullname == top or loaded is None or isinstance(loaded, _PlaceholderModule)
 
 
 def package_root(file: str) -> tuple[str, str]:

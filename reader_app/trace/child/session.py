@@ -20,6 +20,7 @@ from reader_app.trace.child.loader import MissingDependency, MissingPackageFinde
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.repo.values import mine, requirement_line, stated_names
+from reader_app.repo.values_inputs import stated_image_size
 from reader_app.trace.specs import parse_input_spec
 
 
@@ -78,8 +79,7 @@ class Session:
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
-        self.report["degraded"] = [f"package '{name}' missing: stood in" + (
-            "; not used by the model" if not self.report["error"] else "") for name in self.finder.missing]
+        self.report["degraded"] = [self.stood_in(name) for name in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
         return self.report
 
@@ -115,13 +115,28 @@ class Session:
         self.report["class"] = target.__name__
         return target, module
 
+    def stood_in(self, package: str) -> str:
+        """The degradation line of a missing package: who imported it, and whether the model used it."""
+        libraries = [lib for lib in self.finder.by_libraries.get(package, []) if lib != package]
+        where = ""
+        if libraries and package not in self.finder.by_repo:
+            where = f" where {' and '.join(libraries[:3])} import{'s' if len(libraries) == 1 else ''} it"
+        return f"package '{package}' missing: stood in{where}" + (
+            "; not used by the model" if not self.report["error"] else "")
+
     def where_required(self):
         """A missing package the model needs: say where the repository lists it, or that it does not."""
         error = self.report["error"]
         match = re.search(r"needs the package '([\w.]+)'", error["message"]) if error else None
         if match:
-            listed = requirement_line(self.root, match.group(1))
-            error["message"] += f"; the repository lists it in {listed}" if listed else \
+            package = match.group(1)
+            libraries = [lib for lib in self.finder.by_libraries.get(package, []) if lib != package]
+            if libraries and package not in self.finder.by_repo:  # the model reached it through a library
+                error["message"] = error["message"].replace(
+                    f"package '{package}'", f"package '{package}' (through {' and '.join(libraries[:3])})", 1)
+            listed = requirement_line(self.root, package)
+            error["message"] += (f"; the repository lists it in {listed}: install the repository's requirements "
+                                 f"into an environment of its own (reader-app env create)") if listed else \
                 "; the repository's requirements do not list it"
 
     def fail_skipped(self):
@@ -164,6 +179,11 @@ class Session:
         hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
                f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
+        cause = degrade.skipped_binding(exc.name) if isinstance(exc, NameError) and exc.name else None
+        if cause is not None:  # `PatchEmbed` is undefined because its import was skipped: say why
+            file, line, skipped = cause
+            self.fail(f"{failure.describe(skipped, f'importing {self.rel(file)}')} (so '{exc.name}', which "
+                      f"{self.rel(file)}:{line} imports, is not defined)", file, line)
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
 
     def mine(self, func, params: list, required: set) -> dict:
@@ -227,7 +247,8 @@ class Session:
     def trace(self, model, recipe):
         self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
-        tables = size_tables(model)
+        stated = self.stated_image()
+        tables = size_tables(model, stated[0] if stated else None)
         candidates = [user_plans(specs)] if specs else candidate_inputs(model)
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
@@ -239,6 +260,8 @@ class Session:
                           f"{failure.first_line(build_exc)}")
             self.fall_back(f"an op needs real data on the meta device ({reason})")
             chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
+        if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
+            self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         self.mark("forward")
         self.model, self.chosen, self.sizes = model, chosen, sizes  # for a session that runs the model again
         second, second_sizes = None, None
@@ -258,6 +281,15 @@ class Session:
             self.forward_error(model, exc, first, second, symbols)
         else:
             self.report["reached_output"] = first.output_shapes is not None
+
+    def stated_image(self) -> tuple[int, str] | None:
+        """(pixels, where) of the image size the repository's scripts state."""
+        if self.request.get("inputs"):
+            return None
+        try:
+            return stated_image_size(self.root)
+        except Exception:  # mining is a help: a failure there must not stop the trace
+            return None
 
     def probe(self, model, candidates, tables):
         """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""

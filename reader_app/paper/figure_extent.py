@@ -1,0 +1,98 @@
+"""A figure is as wide as its graphics, not as its caption.
+
+The search in figures.py looks in the caption's column; a short caption set flush left under a
+full-width figure sees only the left half. Here the box found grows over the drawings and images
+beside it at the same height (panels of one figure), as long as no paragraph, heading or caption
+stands between them and no other figure holds them; the text labels inside the grown box join it.
+"""
+from __future__ import annotations
+
+from reader_app.paper.captions import Caption
+from reader_app.paper.figures import Box, Placement
+
+MAX_PANEL_GAP = 36.0  # half an inch: wider white space than this separates two figures
+
+
+def widen(p: Placement, cap: Caption, box: Box, others: list[Box]) -> Box:
+    """`box` grown over the graphics that continue it sideways (see the module docstring)."""
+    content = p.content
+    if content is None:
+        return box
+    if p.above.box is not None and tuple(box) == tuple(p.above.box):
+        upward = True
+    elif p.below.box is not None and tuple(box) == tuple(p.below.box):
+        upward = False
+    else:
+        return box  # no content was found: the band fallback stays as it is
+    graphics = content.loose[:content.text_from]
+    gutter = _gutter(content.blockers, content.text_left, content.text_right)
+    home = (cap.bbox[0] + cap.bbox[2]) / 2
+    start = box
+    grew = True
+    while grew:
+        grew = False
+        for g in graphics:
+            if _inside(g, box) or not _joins(g, box, cap.bbox, upward):
+                continue
+            if g[2] < content.text_left - 15 or g[0] > content.text_right + 15:
+                continue  # margin marks
+            if any(_inside(g, o) for o in others) or _blocked(g, box, content.blockers):
+                continue
+            if gutter is not None and _across(g, home, gutter) and _held_across(box, home, gutter, others):
+                continue  # the other column has a figure of its own at this height
+            box = (min(box[0], g[0]), min(box[1], g[1]), max(box[2], g[2]), max(box[3], g[3]))
+            grew = True
+    if box == start:
+        return box
+    for t in content.loose[content.text_from:]:  # labels of the panels taken in
+        if _inside(t, box) and not any(_inside(t, o) for o in others):
+            box = (min(box[0], t[0]), box[1], max(box[2], t[2]), box[3])
+    if upward:
+        return box[0], box[1], box[2], min(box[3], cap.bbox[1] - 1.5)
+    return box[0], max(box[1], cap.bbox[3] + 1.5), box[2], box[3]
+
+
+def _joins(g: Box, box: Box, cap_box: Box, upward: bool) -> bool:
+    """Beside the box (mostly within its height, a short gap away) and on the caption's side."""
+    if (upward and g[3] > cap_box[1] + 1) or (not upward and g[1] < cap_box[3] - 1):
+        return False
+    h = g[3] - g[1]
+    overlap = min(g[3], box[3]) - min(max(g[1], box[1]), g[3])
+    if overlap < 0.5 * h or not box[1] - 1 <= (g[1] + g[3]) / 2 <= box[3] + 1:
+        return False
+    return max(g[0] - box[2], box[0] - g[2]) <= MAX_PANEL_GAP
+
+
+def _gutter(lines: list[Box], left: float, right: float) -> float | None:
+    """The middle of the white strip between two columns of text, None for a one-column page."""
+    mid, width = (left + right) / 2, right - left
+    lefts = [b[2] for b in lines if b[2] <= mid + 10 and b[2] - b[0] >= 0.3 * width]
+    rights = [b[0] for b in lines if b[0] >= mid - 10 and b[2] - b[0] >= 0.3 * width]
+    if len(lefts) < 3 or len(rights) < 3:
+        return None
+    return (max(lefts) + min(rights)) / 2
+
+
+def _across(g: Box, home: float, gutter: float) -> bool:
+    return ((g[0] + g[2]) / 2 < gutter) != (home < gutter)
+
+
+def _held_across(box: Box, home: float, gutter: float, others: list[Box]) -> bool:
+    """Another figure on the far side of the gutter at the height of this one."""
+    return any(_across(o, home, gutter) and min(o[3], box[3]) - max(o[1], box[1]) > 0 for o in others)
+
+
+def _blocked(g: Box, box: Box, blockers: list[Box]) -> bool:
+    """A paragraph line, heading or caption on the drawing or between it and the box."""
+    lo, hi = (box[2], g[2]) if g[0] >= box[0] else (g[0], box[0])
+    for b in blockers:
+        if min(b[3], g[3]) - max(b[1], g[1]) <= 0:
+            continue
+        if min(b[2], hi) - max(b[0], lo) > 0:
+            return True
+    return False
+
+
+def _inside(a: Box, b: Box, slack: float = 1.0) -> bool:
+    cx, cy = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    return b[0] - slack <= cx <= b[2] + slack and b[1] - slack <= cy <= b[3] + slack

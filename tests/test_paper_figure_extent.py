@@ -1,0 +1,66 @@
+"""A figure crop holds the figure's graphics, whatever the width of its caption: a short caption set
+flush left under a full-width row of panels (one-column papers) crops all the panels, and two
+figures side by side in two columns stay two crops."""
+from __future__ import annotations
+
+import pymupdf
+from typesetter import Typesetter
+
+from reader_app.paper import analyze_paper
+
+
+def _panels(ts: Typesetter, x0: float, x1: float, count: int, height: float = 110.0) -> list[pymupdf.Rect]:
+    """A row of framed panels with a text label each, from x0 to x1 at the current line."""
+    step = (x1 - x0) / count
+    out = []
+    for i in range(count):
+        r = pymupdf.Rect(x0 + i * step + 4, ts.y + 4, x0 + (i + 1) * step - 4, ts.y + 4 + height)
+        ts.page.draw_rect(r, color=(0, 0, 0.6), fill=(0.85, 0.9, 1.0))
+        ts.page.insert_text(r.tl + (8, 50), f"panel {i + 1}", fontname="helv", fontsize=7)
+        out.append(r)
+    return out
+
+
+def test_short_flush_left_caption_under_a_full_width_figure(tmp_path):
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(72, 540)])
+    ts.page.insert_text((150, 60), "Wide Figures With Short Captions", fontname="tibo", fontsize=16)
+    ts.heading("1 Introduction")
+    ts.paragraphs(2)
+    ts.need(200)
+    panels = _panels(ts, 76, 536, 4)
+    ts.y = panels[0].y1 + 8
+    ts.text("Figure 1: Four panels.", size=9, align=0)
+    ts.paragraphs(2)
+    path = tmp_path / "wide.pdf"
+    doc.save(path)
+    (fig,) = analyze_paper(path).figures
+    box = pymupdf.Rect(fig.bbox)
+    for panel in panels:  # every panel, the rightmost too, is inside the crop
+        assert box.contains(panel + (1, 1, -1, -1)), (panel, box)
+    assert box.y1 < pymupdf.Rect(fig.caption_bbox).y0  # and the caption is not
+
+
+def test_side_by_side_figures_in_two_columns_stay_apart(tmp_path):
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(54, 300), (312, 558)])
+    ts.page.insert_text((150, 60), "Two Columns Two Figures", fontname="tibo", fontsize=16)
+    ts.top = ts.y = 100
+    placed = {}
+    for col, (title, label) in enumerate((("1. Introduction", "Figure 1: Left."), ("2. Method", "Figure 2: Right."))):
+        ts.col, ts.y = col, ts.top  # both columns alike, so that the figures sit at the same height
+        ts.heading(title)
+        ts.paragraphs(1, 4)
+        y = ts.y
+        placed[col] = _panels(ts, ts.x0, ts.x1, 2)
+        ts.page.insert_text((ts.x0, y + 130), label, fontname="tiro", fontsize=9)
+        ts.y = y + 145
+        ts.paragraphs(1, 4)
+    left, right = placed[0], placed[1]
+    path = tmp_path / "two.pdf"
+    doc.save(path)
+    figs = {f.label: pymupdf.Rect(f.bbox) for f in analyze_paper(path).figures}
+    assert set(figs) == {"Figure 1", "Figure 2"}
+    assert all(figs["Figure 1"].contains(p + (1, 1, -1, -1)) for p in left)
+    assert all(figs["Figure 2"].contains(p + (1, 1, -1, -1)) for p in right)
+    assert not figs["Figure 1"].intersects(figs["Figure 2"])

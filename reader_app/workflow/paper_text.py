@@ -13,14 +13,10 @@ from pathlib import Path
 import pymupdf
 
 from reader_app.paper import Paper, Section, open_pdf
+from reader_app.workflow.sentences import split_sentences
+from reader_app.workflow.span_text import line_text
 
 Box = tuple[float, float, float, float]
-
-# A full stop ends a sentence unless it closes one of these abbreviations.
-_ABBREVIATIONS = ("e.g", "i.e", "et al", "Fig", "Figs", "Eq", "Eqs", "Sec", "Tab", "vs", "cf", "resp", "approx",
-                  "No", "Ref", "Refs", "etc", "al")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
-
 
 @dataclass
 class Passage:
@@ -116,7 +112,7 @@ def _raw_lines(page: pymupdf.Page) -> list[tuple[Box, str, float]]:
         for line in block.get("lines", []):
             if line.get("dir", (1, 0))[0] < 0.9:  # rotated text (margins, axis labels)
                 continue
-            text = "".join(span["text"] for span in line["spans"]).strip()
+            text = line_text(line["spans"]).strip()
             if text:
                 size = max(line["spans"], key=lambda span: len(span["text"].strip()))["size"]
                 found.append((tuple(line["bbox"]), text, size))
@@ -172,23 +168,6 @@ def _join(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
         spans.append((len(out), len(out) + len(text)))
         out += text
     return out, spans
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence of `text`."""
-    bounds, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        before = text[start:m.start()]
-        word = re.search(r"(\S+)\.$", before)
-        if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1):
-            continue
-        if re.search(r"\d\.$", before) and re.match(r"\s+\d", text[m.start():]):
-            continue
-        bounds.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return [(a, b) for a, b in bounds if text[a:b].strip()]
 
 
 def _sentence_boxes(lines: list[_Line], spans: list[tuple[int, int]], a: int, b: int) -> list[tuple[_Line, Box]]:

@@ -1,0 +1,97 @@
+"""The paper text the workflow engines read: sentences end where the paper's sentences end, and
+powers printed as superscripts keep their exponent ("10⁻⁴" is 10^-4, not the number 104)."""
+from __future__ import annotations
+
+import pymupdf
+import pytest
+from typesetter import Typesetter
+
+from reader_app.paper import analyze_paper
+from reader_app.workflow.hyperparams import paper_values
+from reader_app.workflow.paper_text import read_paper_text
+from reader_app.workflow.sentences import split_sentences
+from reader_app.workflow.span_text import line_text
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a number before the stop ends the sentence like a word does
+    ("We set the window size D = 5. The next layer pools.", ["We set the window size D = 5.", "The next layer pools."]),
+    ("Results are in Table 2. They show gains.", ["Results are in Table 2.", "They show gains."]),
+    ("Accuracy reaches 93.5. Training is stable.", ["Accuracy reaches 93.5.", "Training is stable."]),
+    ("The loss is the sum of two terms (Eq. 4). We minimise it.", ["The loss is the sum of two terms (Eq. 4).", "We minimise it."]),
+])
+def test_a_sentence_ending_in_a_number_is_split(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "As shown in Fig. 2 the encoder is deep.",
+    "As shown in Fig. 2, the encoder is deep.",
+    "The loss of Eq. (3) is convex.",
+    "We use optimisers, e.g. Adam or SGD.",
+    "We use optimisers, e.g. Adam, with defaults.",
+    "Prior work by Vaswani et al. Transformers changed the field.",
+    "A residual block, i.e. The identity plus a correction, is used.",
+    "The rate is 0.1 and the decay 0.99 in all runs.",
+    "Written by J. Smith and A. B. Jones in 2019.",
+    "See Sec. 3.1 for details and cf. Appendix A.",
+    "The curves of FIG. 3 agree.",
+])
+def test_no_split_inside_abbreviations_references_and_decimals(text):
+    assert sentences(text) == [text]
+
+
+def test_superscript_spans_become_powers():
+    base = {"text": "rate 10", "flags": 4, "size": 10.0, "origin": (72.0, 100.0)}
+    exp = {"text": "−4", "flags": 5, "size": 7.0, "origin": (110.0, 96.0)}
+    tail = {"text": " with Adam", "flags": 4, "size": 10.0, "origin": (118.0, 100.0)}
+    assert line_text([base, exp, tail]) == "rate 10^−4 with Adam"
+    # raised and smaller without the flag (MuPDF does not always set it) reads the same
+    assert line_text([base, dict(exp, flags=4), tail]) == "rate 10^−4 with Adam"
+    # a footnote mark after a word, or after a number that is no base, stays as printed
+    word = {"text": "model", "flags": 4, "size": 10.0, "origin": (72.0, 100.0)}
+    mark = {"text": "2", "flags": 5, "size": 7.0, "origin": (100.0, 96.0)}
+    assert line_text([word, mark]) == "model2"
+    assert line_text([dict(word, text="in 2017"), mark]) == "in 20172"
+
+
+@pytest.fixture(scope="module")
+def powers_paper(tmp_path_factory):
+    """Training details with powers set as superscripts, as LaTeX prints $10^{-4}$."""
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(72, 540)])
+    ts.heading("Powers in Print", size=16, align=1)
+    ts.heading("1 Introduction")
+    ts.paragraphs(1, 3)
+    ts.heading("2 Training")
+    ts.paragraphs(1, 2)
+    rect = pymupdf.Rect(ts.x0, ts.y, ts.x1, ts.y + 60)
+    ts.page.insert_htmlbox(rect, "<p style='font-size:10px'>We train for 10<sup>5</sup> steps. The learning "
+                                 "rate is 3 × 10<sup>−4</sup> and the weight decay is 10<sup>−5</sup>. "
+                                 "We set the window size D = 5. The batch size is 256.</p>")
+    ts.y += 60
+    ts.heading("3 Results")
+    ts.paragraphs(1, 3)
+    path = tmp_path_factory.mktemp("powers") / "powers.pdf"
+    doc.save(path)
+    return read_paper_text(path, analyze_paper(path))
+
+
+def test_powers_in_print_are_read_as_powers(powers_paper):
+    prose = " ".join(p.text for p in powers_paper.of_kind("prose"))
+    assert "10^5 steps" in prose and "3 × 10^−4" in prose and "105" not in prose
+    values = {k: [v.value for v in vs] for k, vs in paper_values(powers_paper).items()}
+    assert values["lr"] == [pytest.approx(3e-4)]
+    assert values["weight_decay"] == [pytest.approx(1e-5)]
+    assert values["train_steps"] == [pytest.approx(1e5)]
+    assert values["window"] == [5] and values["batch_size"] == [256]
+
+
+def test_sentences_of_the_paper_end_after_a_number(powers_paper):
+    texts = [p.text for p in powers_paper.of_kind("prose")]
+    assert "We set the window size D = 5." in texts
+    assert "The batch size is 256." in texts

@@ -50,6 +50,7 @@ def test_superscript_spans_become_powers():
     exp = {"text": "−4", "flags": 5, "size": 7.0, "origin": (110.0, 96.0)}
     tail = {"text": " with Adam", "flags": 4, "size": 10.0, "origin": (118.0, 100.0)}
     assert line_text([base, exp, tail]) == "rate 10^−4 with Adam"
+    assert line_text([base, dict(exp, text="4 "), dict(tail, text="iterations")]) == "rate 10^4 iterations"
     # raised and smaller without the flag (MuPDF does not always set it) reads the same
     assert line_text([base, dict(exp, flags=4), tail]) == "rate 10^−4 with Adam"
     # a footnote mark after a word, or after a number that is no base, stays as printed
@@ -95,3 +96,25 @@ def test_sentences_of_the_paper_end_after_a_number(powers_paper):
     texts = [p.text for p in powers_paper.of_kind("prose")]
     assert "We set the window size D = 5." in texts
     assert "The batch size is 256." in texts
+
+
+def test_caption_labels_legal_cases_and_equation_numbers_stay_in_their_sentence():
+    assert sentences("Figure 1. Training error on CIFAR-10.") == ["Figure 1. Training error on CIFAR-10."]
+    assert sentences("Table 3.2. Results. Ours is best.") == ["Table 3.2. Results.", "Ours is best."]
+    assert sentences("The case EEOC v. Ford Motor Company settled.") == ["The case EEOC v. Ford Motor Company settled."]
+    assert sentences("We define y = F(x) + x. (1) Here x is the input.") == ["We define y = F(x) + x. (1)",
+                                                                          "Here x is the input."]
+    assert sentences("We did three things. (1) We scoped the task. (2) We used BART.") == [
+        "We did three things.", "(1) We scoped the task.", "(2) We used BART."]
+
+
+def test_a_prose_line_split_by_inline_math_is_joined_in_order():
+    """"deep model of over 1000 layers. We set n = 200 that": the italic n makes the second piece's
+    box taller, and the other column's line at the same height sorts between the two pieces."""
+    from reader_app.workflow.paper_text import _merge_baselines
+    first = ((50.1, 608.5, 186.5, 617.44), "deep model of over 1000 layers.", 10.0)
+    other = ((308.9, 608.6, 545.1, 617.46), "an unrelated line of the right-hand column", 10.0)
+    second = ((194.5, 607.8, 286.4, 617.78), "We set n = 200 that", 10.0)
+    texts = [text for _, text, _ in _merge_baselines([second, other, first])]
+    assert "deep model of over 1000 layers. We set n = 200 that" in texts
+    assert "an unrelated line of the right-hand column" in texts

@@ -120,18 +120,25 @@ def _raw_lines(page: pymupdf.Page) -> list[tuple[Box, str, float]]:
 
 
 def _merge_baselines(lines: list[tuple[Box, str, float]]) -> list[tuple[Box, str, float]]:
-    """Join fragments printed on one baseline close together (justified words, inline math)."""
+    """Join fragments printed on one baseline close together (justified words, inline math).
+
+    Inline math makes a fragment's box a little taller, so a line of the other column can sort
+    between the two pieces of a prose line; the piece then still joins the prose line before it
+    (a line of several words: table cells are only joined when they come one after the other)."""
     lines = sorted(lines, key=lambda item: (round(item[0][3]), item[0][0]))
     merged: list[tuple[Box, str, float]] = []
     for box, text, size in lines:
-        if merged:
-            pbox, ptext, psize = merged[-1]
+        for k in range(len(merged) - 1, max(len(merged) - 4, -1), -1):
+            pbox, ptext, psize = merged[k]
             same_row = abs(pbox[3] - box[3]) < 2.5 and abs(pbox[1] - box[1]) < 6
-            if same_row and 0 <= box[0] - pbox[2] < 12:
-                merged[-1] = ((pbox[0], min(pbox[1], box[1]), box[2], max(pbox[3], box[3])), ptext + " " + text,
-                              max(psize, size))
+            if k < len(merged) - 1 and len(ptext.split()) < 4:
                 continue
-        merged.append((box, text, size))
+            if same_row and 0 <= box[0] - pbox[2] < 12:
+                merged[k] = ((pbox[0], min(pbox[1], box[1]), box[2], max(pbox[3], box[3])), ptext + " " + text,
+                             max(psize, size))
+                break
+        else:
+            merged.append((box, text, size))
     return merged
 
 

@@ -34,10 +34,10 @@ def line_text(spans: list[dict]) -> str:
         text = span.get("text", "")
         if _raised(span, base):
             if in_power and _EXPONENT.match(text):
-                out += text.strip()
+                out += text.lstrip()  # a space after the exponent still parts it from the next word
                 continue
             if _EXPONENT.match(text) and text.strip() and _BASE.search(out):
-                out += "^" + text.strip()
+                out += "^" + text.lstrip()
                 in_power = True
                 continue
         else:

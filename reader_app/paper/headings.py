@@ -62,11 +62,14 @@ def _stands_out(line: TextLine, body: BodyStyle) -> bool:
         return bool(_TWO_LETTERS.search(line.text))
     if line.words > 14 or biggest < body.size - 1.0:
         return False
+    if line.italic and line.words <= 8 and _LETTERED.match(line.text) and not line.text.endswith("."):
+        return True  # IEEE subsections: "A. Gate Design" in italics
     lower = len(_LOWER.findall(line.text))
     upper = len(_UPPER.findall(line.text))
     return upper >= 4 and lower <= 0.1 * upper
 
 
+_LETTERED = re.compile(r"^[A-H]\.\s+[A-Z][a-z]")
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _LOWER = re.compile(r"[a-zà-ÿ]")
 _UPPER = re.compile(r"[A-ZÀ-Þ]")
@@ -211,6 +214,23 @@ def _levels(cands: list[Candidate]) -> dict[tuple[str, float], int | None]:
     return level
 
 
+_ROMAN = re.compile(r"^[IVX]{1,5}$")
+
+
+def _roman_styles(cands: list[Candidate]) -> set[tuple[str, float]]:
+    """Styles with two or more roman-numbered headings ("I. INTRODUCTION", "II. ...")."""
+    counts = Counter(c.style for c in cands if _ROMAN.match(c.number))
+    return {style for style, n in counts.items() if n >= 2}
+
+
+def _ieee_subsection(c: Candidate, romans: set, refs_at) -> bool:
+    """Under roman-numbered sections, "A. Gate Design" in another style is a subsection (IEEE),
+    not appendix A; after the references lettered headings are appendices again."""
+    if not romans or c.style in romans or not re.fullmatch(r"[A-H]", c.number):
+        return False
+    return not c.raw.lower().startswith("appendix") and (refs_at is None or c.order() < refs_at)
+
+
 def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
                   columns: list[list[float]]) -> list[Section]:
     """All headings with their levels, in reading order. `skip` holds ids of lines not to consider."""
@@ -225,14 +245,19 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
         if c.number:
             depths.setdefault(c.style, set()).add(depth(c.number))
     # On page 1 everything above the first real heading is the title block (authors, affiliations).
+    romans = _roman_styles(cands)
     first = min((c.bbox[1] for c in cands if c.page == 0 and (is_anchor(c.title) or
-                 (c.number and c.number[0].isdigit()))), default=None)
+                 (c.number and c.number[0].isdigit()) or (c.style in romans and _ROMAN.match(c.number)))),
+                default=None)
+    refs_at = min((c.order() for c in cands if plain(c.title) in ("references", "bibliography")), default=None)
     sections: list[Section] = []
     for c in sorted(cands, key=Candidate.order):
         if c.page == 0 and first is not None and c.bbox[1] < first - 1 and not is_top_name(c.title):
             continue
         style_level = levels.get(c.style)
-        if c.number:
+        if c.number and _ieee_subsection(c, romans, refs_at):
+            lv = 2
+        elif c.number:
             lv = depth(c.number)
         elif is_top_name(c.title):
             lv = 1

@@ -1,5 +1,6 @@
 """Test papers in other heading styles, typeset with PyMuPDF: IEEE transactions (two columns, roman
-numerals, centred capitals, lettered subsections "A. Gate Design"), and NeurIPS/ICLR (statements
+numerals, centred capitals, lettered subsections "A. Gate Design"), ICML (two columns, "3.1." and
+"A.1." with a full stop), and NeurIPS/ICLR (statements
 after the conclusion, acknowledgments before the references, lettered appendices with numbered
 subsections "A.1 Proof of Lemma 2"). Content comes from heading_papers.CONTENT.
 
@@ -49,6 +50,7 @@ class Style:
 
 IEEE = Style(((54, 300), (312, 558)), 10, "tiro", 1, 10, "tiit")
 NEURIPS = Style(((108, 504),), 12, "tibo", 0, 10, "tibo")
+ICML = Style(((54, 300), (312, 558)), 11, "tibo", 0, 10, "tibo")
 
 
 @dataclass

@@ -3,7 +3,7 @@ with lettered subsections, statements and acknowledgments around the conclusion,
 with numbered subsections. Each section's tag and level are the ones a reader would give."""
 from __future__ import annotations
 
-from heading_styles import IEEE, NEURIPS, Section, build_styled
+from heading_styles import ICML, IEEE, NEURIPS, Section, build_styled
 
 from reader_app.paper import analyze_paper
 
@@ -73,3 +73,52 @@ def test_ethics_and_reproducibility_statements_before_the_references(tmp_path):
     ])
     paper = analyze_paper(path)
     assert outline(paper) == truth
+
+
+def test_icml_two_columns_with_impact_statement_and_dotted_appendix_numbers(tmp_path):
+    path = tmp_path / "icml.pdf"
+    truth = build_styled(path, ICML, "Gated Streams for Speech", [
+        Section("1. Introduction", "intro", "introduction"),
+        Section("2. Background", "related", "related_work"),
+        Section("3. Gated Residual Streams", "method", "method", subs=[("3.1. Gate Design", "method")]),
+        Section("4. Experiments", "experiments", "experiments", table=True),
+        Section("5. Conclusion", "discussion", "conclusion"),
+        Section("Impact Statement", "discussion", "other"),
+        Section("Acknowledgements", "ack", "other"),
+    ], after=[Section("A. Proofs", "proof", "appendix", subs=[("A.1. Proof of Lemma 2", "proof")]),
+              Section("B. More Results", "experiments", "appendix", table=True)])
+    assert outline(analyze_paper(path)) == truth
+
+
+def test_a_closing_discussion_with_limitations_concludes(tmp_path):
+    """"Discussion and Limitations" as the last section is the paper's conclusion, and a statement
+    word in a conclusion's title ("Conclusion and Limitations") does not make it a statement."""
+    path = tmp_path / "closing.pdf"
+    truth = build_styled(path, NEURIPS, "Gated Streams for Speech", [
+        Section("1 Introduction", "intro", "introduction"),
+        Section("2 Gated Residual Streams", "method", "method"),
+        Section("3 Experiments", "experiments", "experiments", table=True),
+        Section("4 Discussion and Limitations", "discussion", "conclusion"),
+    ], after=[Section("Supplementary Material", "proof", "appendix"),
+              Section("A Proofs", "proof", "appendix", subs=[("A.1 Proof of Lemma 2", "proof")]),
+              Section("B Training Details", "experiments", "appendix")])
+    paper = analyze_paper(path)
+    assert outline(paper) == truth
+    assert "no conclusion follows" in next(s for s in paper.sections if s.number == "4").reasons
+    from reader_app.paper.tag_titles import read_title
+    assert read_title("Conclusion and Limitations").tags[0] == "conclusion"
+
+
+def test_ieee_single_lettered_subsection_is_still_a_subsection(tmp_path):
+    """One "A. Gate Design" alone in its style (no "B." to vouch for it) is still IEEE's subsection."""
+    path = tmp_path / "ieee_one.pdf"
+    truth = build_styled(path, IEEE, "Gated Streams for Speech", [
+        Section("I. INTRODUCTION", "intro", "introduction"),
+        Section("II. RELATED WORK", "related", "related_work"),
+        Section("III. PROPOSED GATED STREAMS", "method", "method", subs=[("A. Gate Design", "method")]),
+        Section("IV. EXPERIMENTAL RESULTS", "experiments", "experiments", table=True),
+        Section("V. DISCUSSION", "discussion", "results"),
+        Section("VI. CONCLUSION AND FUTURE WORK", "discussion", "conclusion"),
+        Section("ACKNOWLEDGMENTS", "ack", "other"),
+    ], after=[Section("APPENDIX", "proof", "appendix")])
+    assert outline(analyze_paper(path)) == truth

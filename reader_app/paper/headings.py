@@ -156,9 +156,11 @@ def _drop_untrusted_numbers(cands: list[Candidate]) -> None:
     by_style: dict[tuple[str, float], list[Candidate]] = {}
     for c in cands:
         by_style.setdefault(c.style, []).append(c)
-    for members in by_style.values():
+    romans = _roman_styles(cands)
+    for style, members in by_style.items():
         for c in members:
-            if c.number and not _trusted_number(c, members):
+            ieee = romans and style not in romans and _LETTERED.match(c.raw)  # "A. Setup" under "IV. ..."
+            if c.number and not ieee and not _trusted_number(c, members):
                 c.number, c.title = "", c.raw
 
 

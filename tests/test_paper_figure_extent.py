@@ -64,3 +64,47 @@ def test_side_by_side_figures_in_two_columns_stay_apart(tmp_path):
     assert all(figs["Figure 1"].contains(p + (1, 1, -1, -1)) for p in left)
     assert all(figs["Figure 2"].contains(p + (1, 1, -1, -1)) for p in right)
     assert not figs["Figure 1"].intersects(figs["Figure 2"])
+
+
+def test_table_without_rules_under_a_short_caption_keeps_all_its_columns(tmp_path):
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(72, 540)])
+    ts.page.insert_text((150, 60), "Wide Tables With Short Captions", fontname="tibo", fontsize=16)
+    ts.heading("1 Introduction")
+    ts.paragraphs(2)
+    ts.text("Table 1: Results.", size=9, align=0)
+    top = ts.y
+    for r in range(5):  # seven columns stretched over the text width, no rules
+        for c in range(7):
+            ts.page.insert_text((76 + c * 66, top + 12 + r * 13), "Model" if c == 0 else f"{0.5 + 0.01 * (r + c):.2f}",
+                                fontsize=8)
+    ts.y = top + 5 * 13 + 18
+    ts.paragraphs(2)
+    path = tmp_path / "table.pdf"
+    doc.save(path)
+    (tab,) = analyze_paper(path).figures
+    assert tab.kind == "table"
+    assert tab.bbox[0] <= 76 and tab.bbox[2] >= 487  # the first and the last column
+
+
+def test_a_figure_with_text_wrapped_beside_it_keeps_to_the_figure(tmp_path):
+    """A narrow figure set into the paragraph (wrapfigure): the lines beside it are not the figure."""
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(72, 540)])
+    ts.page.insert_text((150, 60), "Wrapped Figures", fontname="tibo", fontsize=16)
+    ts.heading("1 Introduction")
+    ts.paragraphs(1)
+    y = ts.y
+    art = pymupdf.Rect(76, y + 4, 240, y + 120)
+    ts.page.draw_rect(art, color=(0, 0, 0.6), fill=(0.85, 0.9, 1.0))
+    ts.page.insert_text((80, y + 138), "Figure 1: Narrow.", fontname="tiro", fontsize=9)
+    beside = pymupdf.Rect(262, y, 540, y + 150)
+    ts.page.insert_textbox(beside, "We wrap this paragraph around the figure to save space. " * 9, fontname="tiro",
+                           fontsize=10, align=3)
+    ts.y = y + 160
+    ts.paragraphs(2)
+    path = tmp_path / "wrap.pdf"
+    doc.save(path)
+    (fig,) = analyze_paper(path).figures
+    box = pymupdf.Rect(fig.bbox)
+    assert box.contains(art + (1, 1, -1, -1)) and box.x1 < 262

@@ -2,7 +2,8 @@
 
 The search in figures.py looks in the caption's column; a short caption set flush left under a
 full-width figure sees only the left half. Here the box found grows over the drawings and images
-beside it at the same height (panels of one figure), as long as no paragraph, heading or caption
+beside it at the same height (panels of one figure; on a one-column page also the short cells of a
+table set without rules), as long as no paragraph, heading or caption
 stands between them and no other figure holds them; the text labels inside the grown box join it.
 """
 from __future__ import annotations
@@ -11,10 +12,12 @@ from reader_app.paper.captions import Caption
 from reader_app.paper.figures import Box, Placement
 
 MAX_PANEL_GAP = 36.0  # half an inch: wider white space than this separates two figures
+MAX_CELL_WORDS = 4  # a table cell or a label; a wrapped paragraph's lines are longer
 
 
 def widen(p: Placement, cap: Caption, box: Box, others: list[Box]) -> Box:
-    """`box` grown over the graphics that continue it sideways (see the module docstring)."""
+    """`box` grown over the graphics (and, on a one-column page, the short text of table cells)
+that continue it sideways (see the module docstring)."""
     content = p.content
     if content is None:
         return box
@@ -24,15 +27,21 @@ def widen(p: Placement, cap: Caption, box: Box, others: list[Box]) -> Box:
         upward = False
     else:
         return box  # no content was found: the band fallback stays as it is
-    graphics = content.loose[:content.text_from]
     gutter = _gutter(content.blockers, content.text_left, content.text_right)
+    pieces = content.loose[:content.text_from]
+    if gutter is None:  # one column: table cells beside the box too (no other column's text to take)
+        words = {tuple(ln.bbox): ln.words for ln in content.lines}
+        pieces = pieces + [t for t in content.loose[content.text_from:] if words.get(tuple(t), 99) <= MAX_CELL_WORDS]
+    # across a one-column page nothing else stands beside a figure: stretched table columns and
+    # spread panels may leave wide gaps; in two columns the gutter is close by
+    reach = MAX_PANEL_GAP if gutter is not None else max(MAX_PANEL_GAP, 0.25 * (content.text_right - content.text_left))
     home = (cap.bbox[0] + cap.bbox[2]) / 2
     start = box
     grew = True
     while grew:
         grew = False
-        for g in graphics:
-            if _inside(g, box) or not _joins(g, box, cap.bbox, upward):
+        for g in pieces:
+            if _inside(g, box) or not _joins(g, box, cap.bbox, upward, reach):
                 continue
             if g[2] < content.text_left - 15 or g[0] > content.text_right + 15:
                 continue  # margin marks
@@ -52,7 +61,7 @@ def widen(p: Placement, cap: Caption, box: Box, others: list[Box]) -> Box:
     return box[0], max(box[1], cap.bbox[3] + 1.5), box[2], box[3]
 
 
-def _joins(g: Box, box: Box, cap_box: Box, upward: bool) -> bool:
+def _joins(g: Box, box: Box, cap_box: Box, upward: bool, reach: float) -> bool:
     """Beside the box (mostly within its height, a short gap away) and on the caption's side."""
     if (upward and g[3] > cap_box[1] + 1) or (not upward and g[1] < cap_box[3] - 1):
         return False
@@ -60,7 +69,7 @@ def _joins(g: Box, box: Box, cap_box: Box, upward: bool) -> bool:
     overlap = min(g[3], box[3]) - min(max(g[1], box[1]), g[3])
     if overlap < 0.5 * h or not box[1] - 1 <= (g[1] + g[3]) / 2 <= box[3] + 1:
         return False
-    return max(g[0] - box[2], box[0] - g[2]) <= MAX_PANEL_GAP
+    return max(g[0] - box[2], box[0] - g[2]) <= reach
 
 
 def _gutter(lines: list[Box], left: float, right: float) -> float | None:

@@ -108,3 +108,20 @@ def test_a_figure_with_text_wrapped_beside_it_keeps_to_the_figure(tmp_path):
     (fig,) = analyze_paper(path).figures
     box = pymupdf.Rect(fig.bbox)
     assert box.contains(art + (1, 1, -1, -1)) and box.x1 < 262
+
+
+def test_figure_across_both_columns_under_a_short_caption(tmp_path):
+    """A figure* on top of a two-column page, its short caption flush left in the left column."""
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(54, 300), (312, 558)])
+    ts.page.insert_text((150, 60), "Spanning Figures", fontname="tibo", fontsize=16)
+    ts.y = 86
+    panels = _panels(ts, 54, 558, 4)
+    ts.page.insert_text((54, 215), "Figure 1: Overview.", fontname="tiro", fontsize=9)
+    ts.top = ts.y = 230
+    ts.heading("1. Introduction")
+    ts.paragraphs(4)
+    path = tmp_path / "star.pdf"
+    doc.save(path)
+    (fig,) = analyze_paper(path).figures
+    assert all(pymupdf.Rect(fig.bbox).contains(p + (1, 1, -1, -1)) for p in panels)

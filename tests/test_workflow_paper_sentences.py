@@ -118,3 +118,16 @@ def test_a_prose_line_split_by_inline_math_is_joined_in_order():
     texts = [text for _, text, _ in _merge_baselines([second, other, first])]
     assert "deep model of over 1000 layers. We set n = 200 that" in texts
     assert "an unrelated line of the right-hand column" in texts
+
+
+def test_superscript_characters_become_powers():
+    span = {"text": "a rate of 10⁻⁴ over 2¹⁶ tokens, x² and 10³-layer", "flags": 4, "size": 10.0, "origin": (72, 100)}
+    assert line_text([span]) == "a rate of 10^−4 over 2^16 tokens, x² and 10^3-layer"
+
+
+def test_rebuilt_powers_parse_as_their_value():
+    from reader_app.workflow.numbers import parse_number
+    assert parse_number("10^−4") == pytest.approx(1e-4)
+    assert parse_number("3 × 10^−4") == pytest.approx(3e-4)
+    assert parse_number("2^16") == 65536
+    assert parse_number("10^3") == 1000

@@ -13,6 +13,9 @@ import re
 SUPERSCRIPT = 1  # bit 0 of a span's flags in PyMuPDF's "dict" output
 _EXPONENT = re.compile(r"^\s*[-−–]?\d*\s*$")
 _BASE = re.compile(r"(?<![\d.,])(?:10|2)$")
+# superscript characters typed as such ("10⁻⁴"): the same power
+_SUPER_CHARS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789−+")
+_SUPER_POWER = re.compile(r"(?<![\d.,])(10|2)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 
 
 def _raised(span: dict, base: dict | None) -> bool:
@@ -44,4 +47,4 @@ def line_text(spans: list[dict]) -> str:
             base = span
         in_power = False
         out += text
-    return out
+    return _SUPER_POWER.sub(lambda m: f"{m.group(1)}^{m.group(2).translate(_SUPER_CHARS)}", out)

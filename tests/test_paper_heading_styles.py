@@ -3,7 +3,7 @@ with lettered subsections, statements and acknowledgments around the conclusion,
 with numbered subsections. Each section's tag and level are the ones a reader would give."""
 from __future__ import annotations
 
-from heading_styles import ICML, IEEE, NEURIPS, Section, build_styled
+from heading_styles import ICML, IEEE, NEURIPS, Section, Style, build_styled
 
 from reader_app.paper import analyze_paper
 
@@ -121,4 +121,23 @@ def test_ieee_single_lettered_subsection_is_still_a_subsection(tmp_path):
         Section("VI. CONCLUSION AND FUTURE WORK", "discussion", "conclusion"),
         Section("ACKNOWLEDGMENTS", "ack", "other"),
     ], after=[Section("APPENDIX", "proof", "appendix")])
+    assert outline(analyze_paper(path)) == truth
+
+
+def test_acm_capital_headings_with_limitations_section_and_appendix(tmp_path):
+    """ACM: bold capitals "1 INTRODUCTION" at body size, a numbered "LIMITATIONS" section before the
+    conclusion, "ACKNOWLEDGMENTS", then "A PROOFS" with "A.1 Proof of Lemma 2"."""
+    acm = Style(((54, 300), (312, 558)), 10, "tibo", 0, 10, "tibo")
+    path = tmp_path / "acm.pdf"
+    truth = build_styled(path, acm, "Gated Streams for Speech", [
+        Section("1 INTRODUCTION", "intro", "introduction"),
+        Section("2 BACKGROUND AND MOTIVATION", "related", "related_work"),
+        Section("3 GATED RESIDUAL STREAMS", "method", "method",
+                subs=[("3.1 Gate Design", "method"), ("3.2 Training", "method")]),
+        Section("4 EVALUATION", "experiments", "experiments", table=True),
+        Section("5 LIMITATIONS", "discussion", "other"),
+        Section("6 CONCLUSION", "discussion", "conclusion"),
+        Section("ACKNOWLEDGMENTS", "ack", "other"),
+    ], after=[Section("A PROOFS", "proof", "appendix", subs=[("A.1 Proof of Lemma 2", "proof")]),
+              Section("B ADDITIONAL RESULTS", "experiments", "appendix", table=True)])
     assert outline(analyze_paper(path)) == truth

@@ -125,3 +125,34 @@ def test_figure_across_both_columns_under_a_short_caption(tmp_path):
     doc.save(path)
     (fig,) = analyze_paper(path).figures
     assert all(pymupdf.Rect(fig.bbox).contains(p + (1, 1, -1, -1)) for p in panels)
+
+
+def test_magazine_columns_of_unequal_width_keep_the_other_columns_text_out(tmp_path):
+    """A wide left column that holds only figures on this page, a narrow right column of text with
+    a short heading at the figure's height: the heading and text are not the figure's."""
+    doc = pymupdf.open()
+    ts = Typesetter(doc, [(50, 340), (354, 570)])
+    ts.page.insert_text((150, 40), "Magazine Layout", fontname="tibo", fontsize=16)
+
+
+    def text_page(first: bool) -> None:  # both columns of text
+        if not first:
+            ts.page = doc.new_page()
+        for col in (0, 1):
+            ts.col, ts.y = col, ts.top
+            ts.paragraphs(3)
+
+    text_page(True)
+    ts.page = doc.new_page()
+    art = pymupdf.Rect(54, 60, 336, 220)
+    ts.page.draw_rect(art, color=(0, 0, 0), fill=(0.9, 0.9, 0.9))
+    ts.page.insert_text((54, 236), "Figure 1. Architecture.", fontname="tiro", fontsize=9)
+    ts.col, ts.y = 1, 60
+    ts.text("Extending the Recall", font="tibo", size=10)
+    ts.paragraphs(2)
+    text_page(False)
+    path = tmp_path / "magazine.pdf"
+    doc.save(path)
+    (fig,) = analyze_paper(path).figures
+    box = pymupdf.Rect(fig.bbox)
+    assert box.contains(art + (1, 1, -1, -1)) and box.x1 < 350

@@ -131,3 +131,11 @@ def test_rebuilt_powers_parse_as_their_value():
     assert parse_number("3 × 10^−4") == pytest.approx(3e-4)
     assert parse_number("2^16") == 65536
     assert parse_number("10^3") == 1000
+
+
+def test_et_al_and_etc_end_a_sentence_when_the_next_word_opens_one():
+    assert sentences("This follows Vaswani et al. We then add a gate.") == ["This follows Vaswani et al.",
+                                                                           "We then add a gate."]
+    assert sentences("We tried dropout, noise, etc. The gate helped most.") == [
+        "We tried dropout, noise, etc.", "The gate helped most."]
+    assert sentences("As Vaswani et al. (2017) showed, it works.") == ["As Vaswani et al. (2017) showed, it works."]

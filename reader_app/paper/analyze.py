@@ -9,7 +9,7 @@ import pymupdf
 from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
-from reader_app.paper.figure_extent import widen
+from reader_app.paper.figure_extent import document_gutter, widen
 from reader_app.paper.citation import find_citation
 from reader_app.paper.front import abstract_line, find_authors, find_title, implicit_abstract, run_in_sections
 from reader_app.paper.headings import find_headings
@@ -140,10 +140,12 @@ def _locate_figures(doc, pages, prose, sizes, captions: list[Caption], rough: li
     placements: list[tuple[Caption, fig.Placement]] = []
     extent = _text_extent(pages, prose)
     margins = _running_lines(pages, sizes)
+    gutter = document_gutter(pages, prose, extent)
     for pno, caps in by_page.items():
         running = [pages[pno][i].bbox for i in margins[pno]]
         content = _page_content(doc, pno, pages[pno], prose[pno] | margins[pno], sizes[pno], caps, rough, extent,
                                 running)
+        content.gutter = gutter
         placements.extend((c, fig.place(content, c, caps)) for c in caps)
     above = {kind: fig.convention(placements, kind) for kind in ("figure", "table")}
     chosen = [(cap, p, fig.choose(p, cap, above[cap.kind])) for cap, p in placements]

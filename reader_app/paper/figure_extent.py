@@ -28,6 +28,8 @@ that continue it sideways (see the module docstring)."""
     else:
         return box  # no content was found: the band fallback stays as it is
     gutter = _gutter(content.blockers, content.text_left, content.text_right)
+    if gutter is None:  # a page of figures has too few paragraphs to show its columns
+        gutter = content.gutter
     pieces = content.loose[:content.text_from]
     if gutter is None:  # one column: table cells beside the box too (no other column's text to take)
         words = {tuple(ln.bbox): ln.words for ln in content.lines}
@@ -73,13 +75,46 @@ def _joins(g: Box, box: Box, cap_box: Box, upward: bool, reach: float) -> bool:
 
 
 def _gutter(lines: list[Box], left: float, right: float) -> float | None:
-    """The middle of the white strip between two columns of text, None for a one-column page."""
-    mid, width = (left + right) / 2, right - left
-    lefts = [b[2] for b in lines if b[2] <= mid + 10 and b[2] - b[0] >= 0.3 * width]
-    rights = [b[0] for b in lines if b[0] >= mid - 10 and b[2] - b[0] >= 0.3 * width]
-    if len(lefts) < 3 or len(rights) < 3:
+    """The middle of the white strip between two columns of text, None for a one-column page.
+
+    Columns are found by where lines start (magazines set columns of unequal width): a second
+    cluster of starts well right of the first, with the first cluster's lines ending before it."""
+    width = right - left
+    wide = [b for b in lines if b[2] - b[0] >= 0.25 * width]
+    starts = sorted(b[0] for b in wide)
+    clusters: list[list[float]] = []
+    for x in starts:
+        if clusters and x - clusters[-1][-1] <= 12:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    columns = [c[0] for c in clusters if len(c) >= 3]
+    for second in columns[1:]:
+        if second - columns[0] < 0.25 * width:
+            continue
+        ends = [b[2] for b in wide if b[0] < second - 12 and b[2] <= second]
+        if len(ends) >= 3:
+            return (max(ends) + second) / 2
+    return None
+
+
+def document_gutter(pages: list, prose: list[set[int]], extent: tuple[float, float] | None) -> float | None:
+    """The paper's gutter when a fair share of its pages show two columns of text, else None (a page
+    whose other column holds only figures shows one)."""
+    if extent is None:
         return None
-    return (max(lefts) + min(rights)) / 2
+    found, counted = [], 0
+    for lines, keep in zip(pages, prose):
+        boxes = [lines[i].bbox for i in keep]
+        if len(boxes) < 6:
+            continue
+        counted += 1
+        g = _gutter(boxes, extent[0], extent[1])
+        if g is not None:
+            found.append(g)
+    if not found or len(found) * 3 < counted:  # pages with one column of text and figures beside it count against
+        return None
+    return sorted(found)[len(found) // 2]
 
 
 def _across(g: Box, home: float, gutter: float) -> bool:

@@ -31,6 +31,7 @@ class PageContent:
         hard: captions and headings: not even a ruled table reaches across them.
         rules: thin horizontal lines (table rules).
         text_left, text_right: horizontal extent of the page's paragraphs.
+        gutter: where the paper's two columns part (None for one column), for pages with few paragraphs.
     """
 
     rect: Box
@@ -43,6 +44,7 @@ class PageContent:
     lines_boxes: list[Box] = field(default_factory=list)
     hard: list[Box] = field(default_factory=list)
     rules: list[Box] = field(default_factory=list)
+    gutter: float | None = None
 
 
 def page_graphics(page: pymupdf.Page) -> list[Box]:

@@ -28,11 +28,19 @@ _MATH = re.compile(r"[=<>≤≥∈∑∏+×·]")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")  # "J", "J.-P" is rare; "A.B" (initials run together)
 
 
-def _no_break_after(word: str) -> bool:
+# "et al." and "etc." may end a sentence: they do when the next word opens one ("et al. We ...")
+_MAY_END = frozenset(("al", "et al", "etc"))
+_OPENERS = frozenset(("We", "Our", "The", "This", "These", "That", "Those", "In", "It", "Its", "They", "Their",
+                      "However", "Here", "Thus", "Therefore", "Moreover", "Furthermore", "Finally", "A", "An",
+                      "To", "For", "As", "On", "Unlike", "Similarly", "Instead", "Both", "Such"))
+
+
+def _no_break_after(word: str, following: str) -> bool:
     """The word before a full stop keeps the sentence going: an abbreviation or an initial."""
     bare = word.lstrip("([{“\"'‘")
     if bare.lower() in ABBREVIATIONS:
-        return True
+        opener = following.split(maxsplit=1)[:1]
+        return not (bare.lower() in _MAY_END and opener and opener[0].rstrip(",") in _OPENERS)
     return bool(_INITIAL.match(bare))
 
 
@@ -44,7 +52,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue  # inside an equation number already given to the sentence before
         before = text[start:m.start()]
         word = _WORD_BEFORE.search(before)
-        if (word and _no_break_after(word.group(1))) or _LABEL.match(before):
+        if (word and _no_break_after(word.group(1), text[m.end():m.end() + 20])) or _LABEL.match(before):
             continue
         end, nxt = m.start(), m.end()
         number = _EQUATION_NUMBER.match(text, nxt)

@@ -8,6 +8,7 @@ import pymupdf
 from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
+from reader_app.paper.figure_extent import document_gutter, widen
 from reader_app.paper.citation import find_citation
 from reader_app.paper.graphics import graphics_log
 from reader_app.paper.front import abstract_line, find_authors, find_title, implicit_abstract, run_in_sections
@@ -119,15 +120,18 @@ def _locate_figures(read: PageRead, pages, prose, sizes, captions: list[Caption]
     placements: list[tuple[Caption, fig.Placement]] = []
     extent = _text_extent(pages, prose)
     margins = _running_lines(pages, sizes)
+    gutter = document_gutter(pages, prose, extent)
     for pno, caps in by_page.items():
         running = [pages[pno][i].bbox for i in margins[pno]]
         content = _page_content(read.graphics(pno), pno, pages[pno], prose[pno] | margins[pno], sizes[pno], caps,
                                 rough, extent, running)
+        content.gutter = gutter
         placements.extend((c, fig.place(content, c, caps)) for c in caps)
     above = {kind: fig.convention(placements, kind) for kind in ("figure", "table")}
+    chosen = [(cap, p, fig.choose(p, cap, above[cap.kind])) for cap, p in placements]
     out = []
-    for cap, placement in placements:
-        box = fig.choose(placement, cap, above[cap.kind])
+    for cap, placement, box in chosen:
+        box = widen(placement, cap, box, [b for c, _, b in chosen if c is not cap and c.page == cap.page])
         out.append(Figure(label=cap.label, kind=cap.kind, number=cap.number, page=cap.page + 1,
                           bbox=tuple(round(v, 2) for v in box), caption=cap.text, caption_bbox=cap.bbox))
     out.sort(key=lambda f: (f.page, f.caption_bbox[1], f.caption_bbox[0]))

@@ -28,6 +28,7 @@ class PageContent:
         hard: captions and headings: not even a ruled table reaches across them.
         rules: thin horizontal lines (table rules).
         text_left, text_right: horizontal extent of the page's paragraphs.
+        gutter: where the paper's two columns part (None for one column), for pages with few paragraphs.
     """
 
     rect: Box
@@ -40,6 +41,7 @@ class PageContent:
     lines_boxes: list[Box] = field(default_factory=list)
     hard: list[Box] = field(default_factory=list)
     rules: list[Box] = field(default_factory=list)
+    gutter: float | None = None
 
 
 def _h_overlap(a: Box, x0: float, x1: float) -> float:
@@ -148,10 +150,12 @@ class Placement:
 
     Attributes:
         above, below: what lies between the caption and the nearest blocker on each side.
+        content: the page searched (figure_extent widens a box over it).
     """
 
     above: _Side
     below: _Side
+    content: PageContent | None = None
 
     def usable(self, side: _Side, size: float) -> bool:
         return side.box is not None and side.gap <= max(28.0, 3.5 * size) and side.box[3] - side.box[1] > 8
@@ -163,7 +167,7 @@ def place(content: PageContent, cap: Caption, others: list[Caption]) -> Placemen
     if cap.kind == "table":
         above = _ruled(content, cap.bbox, x0, x1, True, above)
         below = _ruled(content, cap.bbox, x0, x1, False, below)
-    return Placement(above, below)
+    return Placement(above, below, content)
 
 
 def _ruled(content: PageContent, cap_box: Box, x0: float, x1: float, upward: bool, side: _Side) -> _Side:

@@ -63,12 +63,15 @@ def _stands_out(line: TextLine, body: BodyStyle) -> bool:
         return bool(_TWO_LETTERS.search(line.text))
     if line.words > 14 or biggest < body.size - 1.0:
         return False
+    if line.italic and line.words <= 8 and _LETTERED.match(line.text) and not line.text.endswith("."):
+        return True  # IEEE subsections: "A. Gate Design" in italics
     upper = len(_UPPER.findall(line.text))
     if upper < 4:  # most lines of prose: no need to count their lower case
         return False
     return len(_LOWER.findall(line.text)) <= 0.1 * upper
 
 
+_LETTERED = re.compile(r"^[A-H]\.\s+[A-Z][a-z]")
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _LOWER = re.compile(r"[a-zà-ÿ]")
 _UPPER = re.compile(r"[A-ZÀ-Þ]")
@@ -156,9 +159,11 @@ def _drop_untrusted_numbers(cands: list[Candidate]) -> None:
     by_style: dict[tuple[str, float], list[Candidate]] = {}
     for c in cands:
         by_style.setdefault(c.style, []).append(c)
-    for members in by_style.values():
+    romans = _roman_styles(cands)
+    for style, members in by_style.items():
         for c in members:
-            if c.number and not _trusted_number(c, members):
+            ieee = romans and style not in romans and _LETTERED.match(c.raw)  # "A. Setup" under "IV. ..."
+            if c.number and not ieee and not _trusted_number(c, members):
                 c.number, c.title = "", c.raw
 
 
@@ -222,6 +227,23 @@ def _prominent(line: TextLine, body: BodyStyle, seen: dict[int, bool]) -> bool:
     return known
 
 
+_ROMAN = re.compile(r"^[IVX]{1,5}$")
+
+
+def _roman_styles(cands: list[Candidate]) -> set[tuple[str, float]]:
+    """Styles with two or more roman-numbered headings ("I. INTRODUCTION", "II. ...")."""
+    counts = Counter(c.style for c in cands if _ROMAN.match(c.number))
+    return {style for style, n in counts.items() if n >= 2}
+
+
+def _ieee_subsection(c: Candidate, romans: set, refs_at) -> bool:
+    """Under roman-numbered sections, "A. Gate Design" in another style is a subsection (IEEE),
+    not appendix A; after the references lettered headings are appendices again."""
+    if not romans or c.style in romans or not re.fullmatch(r"[A-H]", c.number):
+        return False
+    return not c.raw.lower().startswith("appendix") and (refs_at is None or c.order() < refs_at)
+
+
 def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
                   columns: list[list[float]], seen: dict[int, bool] | None = None) -> list[Section]:
     """All headings with their levels, in reading order. `skip` holds ids of lines not to consider;
@@ -237,14 +259,19 @@ def find_headings(pages: list[list[TextLine]], body: BodyStyle, skip: set[int],
         if c.number:
             depths.setdefault(c.style, set()).add(depth(c.number))
     # On page 1 everything above the first real heading is the title block (authors, affiliations).
+    romans = _roman_styles(cands)
     first = min((c.bbox[1] for c in cands if c.page == 0 and (is_anchor(c.title) or
-                 (c.number and c.number[0].isdigit()))), default=None)
+                 (c.number and c.number[0].isdigit()) or (c.style in romans and _ROMAN.match(c.number)))),
+                default=None)
+    refs_at = min((c.order() for c in cands if plain(c.title) in ("references", "bibliography")), default=None)
     sections: list[Section] = []
     for c in sorted(cands, key=Candidate.order):
         if c.page == 0 and first is not None and c.bbox[1] < first - 1 and not is_top_name(c.title):
             continue
         style_level = levels.get(c.style)
-        if c.number:
+        if c.number and _ieee_subsection(c, romans, refs_at):
+            lv = 2
+        elif c.number:
             lv = depth(c.number)
         elif is_top_name(c.title):
             lv = 1

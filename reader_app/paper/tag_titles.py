@@ -44,10 +44,11 @@ RULES: tuple[Rule, ...] = (
                 r"acm reference format|additional key words|author keywords|acm classification|"
                 r"(mathematics )?subject classification|msc|jel|highlights|graphical abstract|article info)\b",
        kind="front matter"),
-    _r("other", r"acknowledg|ethic|broader impact|societal impact|impact statement|limitation|"
+    # statements beside the argument; "Conclusion and Limitations" still concludes
+    _r("other", r"^(?!.*\b(conclu\w*|discussions?|summary|concluding)\b)(.*)(acknowledg|ethic|broader impact|societal impact|impact statement|limitation|"
                 r"author contribution|conflicts? of interest|competing|declaration|"
                 r"contributions statement|^notes?$|^endnotes$|funding|disclosure|reproducibility|"
-                r"competing interests|data availability|code availability|checklist"),
+                r"competing interests|data availability|code availability|checklist)"),
     _r("conclusion", r"conclu|future work|future direction|summary|closing remarks|outlook"),
     _r("introduction", r"^(introduction|motivation)\b|\bintroduction$"),
     # the paper's own problem and theory, before words like "setup" or "analysis" claim them
@@ -111,10 +112,11 @@ class TitleReading:
     @property
     def discussion(self) -> bool:
         """A discussion-style section: its tag depends on whether a conclusion follows."""
-        return self.rule is not None and (self.rule.discussion or self.text in _DISCUSSION)
+        return self.rule is not None and (self.rule.discussion or bool(_DISCUSSION.match(self.text)))
 
 
-_DISCUSSION = ("discussion", "discussions", "general discussion")
+# "Discussion", "General Discussion", "Discussion and Limitations"; not "Discussion of Results"
+_DISCUSSION = re.compile(r"^(general )?discussions?( and (limitations?|broader impacts?|open questions|outlook))?$")
 
 
 def _whole_words(text: str, start: int, end: int) -> str:

@@ -13,14 +13,10 @@ from pathlib import Path
 import pymupdf
 
 from reader_app.paper import Paper, Section, open_pdf
+from reader_app.workflow.sentences import split_sentences
+from reader_app.workflow.span_text import line_text
 
 Box = tuple[float, float, float, float]
-
-# A full stop ends a sentence unless it closes one of these abbreviations.
-_ABBREVIATIONS = ("e.g", "i.e", "et al", "Fig", "Figs", "Eq", "Eqs", "Sec", "Tab", "vs", "cf", "resp", "approx",
-                  "No", "Ref", "Refs", "etc", "al")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
-
 
 @dataclass
 class Passage:
@@ -116,7 +112,7 @@ def _raw_lines(page: pymupdf.Page) -> list[tuple[Box, str, float]]:
         for line in block.get("lines", []):
             if line.get("dir", (1, 0))[0] < 0.9:  # rotated text (margins, axis labels)
                 continue
-            text = "".join(span["text"] for span in line["spans"]).strip()
+            text = line_text(line["spans"]).strip()
             if text:
                 size = max(line["spans"], key=lambda span: len(span["text"].strip()))["size"]
                 found.append((tuple(line["bbox"]), text, size))
@@ -124,18 +120,25 @@ def _raw_lines(page: pymupdf.Page) -> list[tuple[Box, str, float]]:
 
 
 def _merge_baselines(lines: list[tuple[Box, str, float]]) -> list[tuple[Box, str, float]]:
-    """Join fragments printed on one baseline close together (justified words, inline math)."""
+    """Join fragments printed on one baseline close together (justified words, inline math).
+
+    Inline math makes a fragment's box a little taller, so a line of the other column can sort
+    between the two pieces of a prose line; the piece then still joins the prose line before it
+    (a line of several words: table cells are only joined when they come one after the other)."""
     lines = sorted(lines, key=lambda item: (round(item[0][3]), item[0][0]))
     merged: list[tuple[Box, str, float]] = []
     for box, text, size in lines:
-        if merged:
-            pbox, ptext, psize = merged[-1]
+        for k in range(len(merged) - 1, max(len(merged) - 4, -1), -1):
+            pbox, ptext, psize = merged[k]
             same_row = abs(pbox[3] - box[3]) < 2.5 and abs(pbox[1] - box[1]) < 6
-            if same_row and 0 <= box[0] - pbox[2] < 12:
-                merged[-1] = ((pbox[0], min(pbox[1], box[1]), box[2], max(pbox[3], box[3])), ptext + " " + text,
-                              max(psize, size))
+            if k < len(merged) - 1 and len(ptext.split()) < 4:
                 continue
-        merged.append((box, text, size))
+            if same_row and 0 <= box[0] - pbox[2] < 12:
+                merged[k] = ((pbox[0], min(pbox[1], box[1]), box[2], max(pbox[3], box[3])), ptext + " " + text,
+                             max(psize, size))
+                break
+        else:
+            merged.append((box, text, size))
     return merged
 
 
@@ -172,23 +175,6 @@ def _join(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
         spans.append((len(out), len(out) + len(text)))
         out += text
     return out, spans
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every sentence of `text`."""
-    bounds, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        before = text[start:m.start()]
-        word = re.search(r"(\S+)\.$", before)
-        if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1):
-            continue
-        if re.search(r"\d\.$", before) and re.match(r"\s+\d", text[m.start():]):
-            continue
-        bounds.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return [(a, b) for a, b in bounds if text[a:b].strip()]
 
 
 def _sentence_boxes(lines: list[_Line], spans: list[tuple[int, int]], a: int, b: int) -> list[tuple[_Line, Box]]:

@@ -3,16 +3,12 @@
 no options), and checked for the shapes and for the notes a reader sees."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from tree_helpers import write_tree as write
+from tree_helpers import trace_cli, write_tree as write
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # Class 1 (missing packages: used at import, version checks, base classes, a failing package __init__,
 # a demo at the bottom) and class 5 (np.float, torch._six, .cuda() and device="cuda").
@@ -150,10 +146,7 @@ REPOS = {"old_and_missing": OLD_AND_MISSING, "configured": CONFIGURED, "dual": D
 
 
 def trace(root: Path, *extra: str) -> tuple[int, dict, str]:
-    proc = subprocess.run([sys.executable, "-m", "reader_app", "trace", "--json", "--no-lines", *extra, str(root)],
-                          capture_output=True, text=True, cwd=str(root), timeout=600,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root)})
-    return proc.returncode, json.loads(proc.stdout or "{}"), proc.stderr
+    return trace_cli(root, "--no-lines", *extra)
 
 
 @pytest.fixture(scope="module")

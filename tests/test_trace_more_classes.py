@@ -3,16 +3,12 @@ class-label inputs, pretrained weights that must never be downloaded, and TorchS
 helpers in forward(). Each repository is generated here and traced as a new user would."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from tree_helpers import write_tree as write
+from tree_helpers import trace_cli, write_tree as write
 
-ROOT = Path(__file__).resolve().parents[1]
 
 # Inputs: the timestep reaches its layer through a sinusoidal function, hiding its rank (N,) from the
 # layer the analysis finds; the class label feeds an embedding.
@@ -200,10 +196,7 @@ REPOS = {"diffusion": DIFFUSION, "pretrained": PRETRAINED, "scripted": SCRIPTED,
 
 
 def trace(root: Path) -> tuple[int, dict, str]:
-    proc = subprocess.run([sys.executable, "-m", "reader_app", "trace", "--json", str(root)],
-                          capture_output=True, text=True, cwd=str(root), timeout=600,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root)})
-    return proc.returncode, json.loads(proc.stdout or "{}"), proc.stderr
+    return trace_cli(root)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,13 @@
-"""Writing small generated repositories for tests."""
+"""Generated repositories for tests: writing them, and tracing them with the command line."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
+
+APP_ROOT = Path(__file__).resolve().parents[1]
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:
@@ -12,3 +17,12 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
     return root
+
+
+def trace_cli(root: Path, *extra: str) -> tuple[int, dict, str]:
+    """`reader-app trace --json [extra] root` as a user runs it, in the repository, with a bare environment:
+    (exit status, the JSON it printed or {}, stderr)."""
+    proc = subprocess.run([sys.executable, "-m", "reader_app", "trace", "--json", *extra, str(root)],
+                          capture_output=True, text=True, cwd=str(root), timeout=600,
+                          env={"PYTHONPATH": str(APP_ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root)})
+    return proc.returncode, json.loads(proc.stdout or "{}"), proc.stderr

@@ -34,7 +34,7 @@ class StepRow(QFrame):
         text.addWidget(self.title)
         meta = step.place.capitalize()
         if step.budget_minutes:
-            meta += f" · about {step.budget_minutes} min"
+            meta += f" · about\u00a0{step.budget_minutes}\u00a0min"  # the estimate never breaks across lines
         colour = PLACE_COLOURS[step.place]
         meta_row = QHBoxLayout()
         self.meta = QLabel(f"<span style='color:{colour}'>{meta}</span>", self)

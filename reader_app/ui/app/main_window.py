@@ -4,14 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar,
-                               QWidget)
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QSplitter, QTabWidget, QWidget
 
 from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.session import Session
-from reader_app.ui.app.pane_layout import SidebarToggle
+from reader_app.ui.app.menus import build_actions, build_menus, build_toolbar
 from reader_app.ui.app.settings import WindowSettings
 from reader_app.ui.common.background import wait_for_background_tasks
 from reader_app.ui.workflow.checklist_panel import ChecklistPanel
@@ -69,9 +68,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(SIDEBAR_MIN + 2 * PANE_MIN + 20, 560)
         self._build_panes()
         self._build_controllers()
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        build_actions(self)
+        build_menus(self)
+        build_toolbar(self)
         self.statusBar().showMessage("Open a paper (Ctrl+O) or drop a PDF here.")
         self._restore_geometry()
         self.apply_settings()
@@ -168,109 +167,6 @@ class MainWindow(QMainWindow):
         self._unsubscribe = session.navigate.panel.connect(self.show_panel)
 
     # ----- actions, menus, toolbar ------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip or text)
-        action.setStatusTip(tip or text)
-        action.triggered.connect(slot)
-        return action
-
-    def _build_actions(self) -> None:
-        self.open_paper_action = self._action("&Open Paper…", self.choose_paper, QKeySequence.StandardKey.Open,
-                                              "Open a PDF paper")
-        self.open_repo_action = self._action("Open &Repository Folder…", self.choose_repository, "Ctrl+Shift+O",
-                                             "Open a repository folder beside the paper")
-        self.clone_repo_action = self._action("&Clone Repository…", self.choose_clone, None,
-                                              "Clone a repository by its address and open it")
-        self.open_sample_action = self._action("Open the &Sample", self.open_sample, None,
-                                               "Open the bundled sample paper and repository")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.about_action = self._action("&About", self.show_about)
-        self.help_action = self._action("Reading &Workflow and Shortcuts", self.show_help,
-                                        QKeySequence.StandardKey.HelpContents)
-        self.settings_action = self._action("&Settings…", self.show_settings, QKeySequence.StandardKey.Preferences)
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.sidebar_toggle = SidebarToggle(self.sidebar, self.settings, self)
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.open_paper_action)
-        file_menu.addAction(self.open_repo_action)
-        file_menu.addAction(self.clone_repo_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        file_menu.addAction(self.open_sample_action)
-        file_menu.addSeparator()
-        for name in ("export_md", "export_json", "export_pdf", "import", "import_pdf"):
-            file_menu.addAction(self.notes.actions[name])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        self._refresh_recent_menu()
-        edit_menu = self.menuBar().addMenu("&Edit")
-        for name in ("undo", "redo"):
-            edit_menu.addAction(self.notes.actions[name])
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.notes.actions["copy"])
-        edit_menu.addActions(list(self.paper_panels.citation_actions.values()))
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.settings_action)
-        self.addActions(list(self.notes.actions.values()))
-        view_menu = self.menuBar().addMenu("&View")
-        for name in ("zoom_in", "zoom_out", "fit_width"):
-            view_menu.addAction(self.paper_pane.actions[name])
-        view_menu.addSeparator()
-        view_menu.addAction(self.paper_pane.actions["find"])
-        self.addActions(list(self.paper_pane.actions.values()))
-        view_menu.addAction(self.sidebar_toggle.action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.repo_panels.hints_action)
-        self.repo_panels.hints_action.toggled.connect(lambda on: self.settings.update({"view/shape_hints": on}))
-        self.wrap_action = QAction("&Wrap Long Code Lines", self, checkable=True)
-        self.wrap_action.setToolTip("Wrap code lines at the pane's edge instead of scrolling sideways")
-        self.wrap_action.toggled.connect(lambda on: self.settings.update({"view/wrap_code": on}))
-        view_menu.addAction(self.wrap_action)
-        theme_menu = view_menu.addMenu("&Theme")
-        self.theme_actions = QActionGroup(self)
-        for value, label in (("system", "Follow the System"), ("light", "Light"), ("dark", "Dark")):
-            action = theme_menu.addAction(label, lambda v=value: self.set_theme(v))
-            action.setCheckable(True)
-            action.setData(value)
-            action.setChecked(self.settings.get("view/theme") == value)
-            self.theme_actions.addAction(action)
-        self.menuBar().addMenu(self.notes.tools_menu(self))
-        code_menu = self.menuBar().addMenu("&Code")
-        code_menu.addAction(self.trace.trace_action)
-        code_menu.addAction(self.trace.form_action)
-        code_menu.addMenu(self.repo_panels.switcher.menu)
-        code_menu.addAction(self.envs.action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.help_action)
-        help_menu.addAction(self.about_action)
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Main", self)
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.addAction(self.open_paper_action)
-        bar.addAction(self.open_repo_action)
-        bar.addSeparator()
-        actions = self.paper_pane.actions
-        bar.addAction(actions["zoom_out"])
-        bar.addWidget(self.paper_pane.zoom_label)
-        bar.addAction(actions["zoom_in"])
-        bar.addAction(actions["fit_width"])
-        bar.addSeparator()
-        bar.addWidget(QLabel(" Page "))
-        bar.addWidget(self.paper_pane.page_box)
-        bar.addSeparator()
-        for name in ("tool_select", "tool_rect", "tool_note"):
-            bar.addAction(self.notes.actions[name])
-        bar.addSeparator()
-        bar.addAction(actions["find"])
-        self.addToolBar(bar)
-
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
         recent = self.settings.recent_papers()

@@ -36,16 +36,13 @@ class StepRow(QFrame):
         if step.budget_minutes:
             meta += f" · about\u00a0{step.budget_minutes}\u00a0min"  # the estimate never breaks across lines
         colour = PLACE_COLOURS[step.place]
-        meta_row = QHBoxLayout()
         self.meta = QLabel(f"<span style='color:{colour}'>{meta}</span>", self)
-        self.meta.setWordWrap(True)  # a narrow sidebar wraps the row instead of hiding its Go button
-        meta_row.addWidget(self.meta)
-        self.timer = QLabel(self)
+        # short and never broken: "Paper · about 5 min" fits the narrowest sidebar
+        text.addWidget(self.meta)
+        self.timer = QLabel(self)  # its own line: beside the estimate a narrow sidebar squeezed it word by word
         self.timer.setStyleSheet("color: palette(placeholder-text); font-size:11px;")
-        self.timer.setWordWrap(True)
-        meta_row.addWidget(self.timer)
-        meta_row.addStretch(1)
-        text.addLayout(meta_row)
+        self.timer.hide()
+        text.addWidget(self.timer)
         self.hint = QLabel(step.hint, self)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: palette(placeholder-text); font-size:11px;")
@@ -58,6 +55,7 @@ class StepRow(QFrame):
 
     def set_time(self, elapsed: float, budget: float | None, current: bool) -> None:
         """Time spent, against the budget when the step has one: quiet, amber once over, never a pop-up."""
+        self.timer.setVisible(elapsed >= 1 or current)
         if elapsed < 1 and not current:
             self.timer.setText("")
             return
@@ -65,10 +63,10 @@ class StepRow(QFrame):
         if budget:
             over = elapsed > budget
             colour = "#bf8700" if over else "palette(placeholder-text)"
-            self.timer.setText(f"· {spent} of {int(budget // 60)} min" + (" — fine to move on" if over else ""))
+            self.timer.setText(f"{spent} of {int(budget // 60)} min" + (" — fine to move on" if over else ""))
             self.timer.setStyleSheet(f"color:{colour}; font-size:11px;")
         else:
-            self.timer.setText(f"· {spent}")
+            self.timer.setText(spent)
 
     def set_missing(self, sentence: str) -> None:
         self.check.setToolTip(sentence or "Done")

@@ -9,6 +9,7 @@ import math
 import operator
 import os
 
+from reader_app.repo.values_files import spread_file_values
 from reader_app.repo.values_source import Unit, parsed
 
 MISSING = object()
@@ -249,6 +250,10 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         for kw in call.keywords:  # Model(**CONFIG): a dict of stated values
             if kw.arg is None:
                 spread = literal(kw.value, scope.resolve)
+                if not isinstance(spread, dict) or not spread:  # Model(**json.load(open(path))): the file's keys
+                    for key, stated in spread_file_values(kw.value, unit.tree, owners.get(id(call)), root,
+                                                          unit.rel, params).items():
+                        found.setdefault(key, stated)
                 if isinstance(spread, dict):
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():

@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import copy
 
+from reader_app.trace.child import degrade
+
 KINDS = ("namespace", "tree")  # the Mined kinds that carry a whole object
 
 
@@ -81,3 +83,36 @@ def set_path(values: dict, dotted: str, value) -> None:
             node[key] = {}
         node = node[key]
     node[keys[-1]] = value
+
+
+# What a missing library's config base class (transformers' PretrainedConfig) would have set on every
+# config: the fields models read from it besides their own.
+BASE_CONFIG_FIELDS = {"output_attentions": False, "output_hidden_states": False, "return_dict": True,
+                      "use_return_dict": True, "torchscript": False, "is_decoder": False, "is_encoder_decoder": False,
+                      "add_cross_attention": False, "tie_word_embeddings": True, "pad_token_id": None,
+                      "bos_token_id": None, "eos_token_id": None, "chunk_size_feed_forward": 0,
+                      "_attn_implementation": "eager", "pruned_heads": {}, "use_cache": False}
+
+
+def over_stand_in(cls: type, kwargs: dict):
+    """A config class built although its base comes from a missing package: the stand-in base's __init__
+    only keeps its keyword values (and the base's usual fields), as the library's base would."""
+    base = next((b for b in cls.__mro__ if "__reader_missing__" in vars(b)), None)  # not an heir
+    if base is None:
+        return None
+
+    def keep(self, *args, **extra):
+        for name, value in {**BASE_CONFIG_FIELDS, **extra}.items():
+            if name not in vars(self):
+                object.__setattr__(self, name, value)
+        object.__setattr__(self, "_reader_base_fields", set(BASE_CONFIG_FIELDS) - set(extra))
+
+    original = base.__dict__.get("__init__")
+    base.__init__ = keep
+    try:
+        obj = cls(**kwargs)
+    finally:
+        base.__init__ = original
+    degrade.NOTES.add(f"package '{base.__reader_missing__}' missing: {cls.__name__}'s base class "
+                      f"{base.__name__} stood in (keeps the config's values)")
+    return obj

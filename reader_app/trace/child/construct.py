@@ -161,7 +161,8 @@ class Builder:
                 self.consumed.add(key)
                 passed.add(p.name)
                 continue
-            if p.name in mined and mined[p.name].kind in config_objects.KINDS:  # Model(args), Net(cfg)
+            if p.name in mined and mined[p.name].kind in config_objects.KINDS and \
+                    not _config_class_for(p, func, namespace, mined[p.name].reads):  # Model(args), Net(cfg)
                 values[p.name], sources[p.name] = self._object(mined[p.name]), mined[p.name].where
                 objects.add(p.name)
                 passed.add(p.name)
@@ -320,7 +321,7 @@ class Builder:
             try:
                 obj = cls(**kwargs)
             except ImportError:
-                obj = _over_stand_in(cls, kwargs)
+                obj = config_objects.over_stand_in(cls, kwargs)
                 if obj is None:
                     raise
         self.apply_to_config(obj)
@@ -340,37 +341,18 @@ class Builder:
                 name, f"default of {type(obj).__name__}")
 
 
-# What a missing library's config base class (transformers' PretrainedConfig) would have set on every
-# config: the fields models read from it besides their own.
-BASE_CONFIG_FIELDS = {"output_attentions": False, "output_hidden_states": False, "return_dict": True,
-                      "use_return_dict": True, "torchscript": False, "is_decoder": False, "is_encoder_decoder": False,
-                      "add_cross_attention": False, "tie_word_embeddings": True, "pad_token_id": None,
-                      "bos_token_id": None, "eos_token_id": None, "chunk_size_feed_forward": 0,
-                      "_attn_implementation": "eager", "pruned_heads": {}, "use_cache": False}
-
-
-def _over_stand_in(cls: type, kwargs: dict):
-    """A config class built although its base comes from a missing package: the stand-in base's __init__
-    only keeps its keyword values (and the base's usual fields), as the library's base would."""
-    base = next((b for b in cls.__mro__ if "__reader_missing__" in vars(b)), None)  # not an heir
-    if base is None:
-        return None
-
-    def keep(self, *args, **extra):
-        for name, value in {**BASE_CONFIG_FIELDS, **extra}.items():
-            if name not in vars(self):
-                object.__setattr__(self, name, value)
-        object.__setattr__(self, "_reader_base_fields", set(BASE_CONFIG_FIELDS) - set(extra))
-
-    original = base.__dict__.get("__init__")
-    base.__init__ = keep
-    try:
-        obj = cls(**kwargs)
-    finally:
-        base.__init__ = original
-    degrade.NOTES.add(f"package '{base.__reader_missing__}' missing: {cls.__name__}'s base class "
-                      f"{base.__name__} stood in (keeps the config's values)")
-    return obj
+def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads) -> type | None:
+    """The repository's config class for a parameter (its annotation, the model's `config_class`, or a
+    config class in the module with fields the model reads): built as a class rather than as a mined object."""
+    annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+    if annotation is not None and _is_config_class(annotation):
+        return annotation
+    if inspect.isclass(getattr(owner, "config_class", None)):
+        return owner.config_class
+    tops = {r.split(".")[0] for r in reads or []}
+    return next((c for c in _config_candidates(namespace)
+                 if tops & ({f.name for f in dataclasses.fields(c)} if dataclasses.is_dataclass(c)
+                            else {q.name for q in _parameters(c)})), None)
 
 
 def _module_class_named(name: str, namespace: dict):

@@ -157,6 +157,12 @@ def argparse_namespace(tree: ast.Module) -> dict[str, tuple[object, int]]:
             value = literal(keywords["default"])
             if value is MISSING:
                 continue  # a computed default (os.environ, a function): not stated as a value
+            kind = keywords.get("type")
+            if isinstance(value, str) and isinstance(kind, ast.Name) and kind.id in ("int", "float"):
+                try:  # argparse converts a string default with the option's type
+                    value = int(value) if kind.id == "int" else float(value)
+                except ValueError:
+                    pass
         elif action == "store_true":
             value = False
         elif action == "store_false":
@@ -164,6 +170,12 @@ def argparse_namespace(tree: ast.Module) -> dict[str, tuple[object, int]]:
         else:
             value = None
         found.setdefault(dest, (value, node.lineno))
+    for node in ast.walk(tree):  # parser.set_defaults(ngf=64) wins over the option's own default
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults":
+            for keyword in node.keywords:
+                value = literal(keyword.value)
+                if keyword.arg and value is not MISSING:
+                    found[keyword.arg] = (value, node.lineno)
     return found
 
 
@@ -190,7 +202,15 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
     if best is None or -best_key[0] * 2 < len(wanted):  # a parser for something else shares a name or two
         return None
     rel, options = best
-    return {k: v for k, (v, _) in options.items()}, {k: f"{rel}:{line}" for k, (_, line) in options.items()}
+    options = {k: (v, f"{rel}:{line}") for k, (v, line) in options.items()}
+    for path in walk_files(root, (".py",)):  # options split over modules of one folder (base_options.py, ...)
+        other = os.path.relpath(path, root)
+        if os.path.dirname(other) == os.path.dirname(rel) and other != rel and "add_argument" in read(path) \
+                and SCRIPT.search(os.path.basename(rel)) and SCRIPT.search(os.path.basename(other)):
+            tree = parsed(path)
+            for dest, (value, line) in (argparse_namespace(tree).items() if tree is not None else []):
+                options.setdefault(dest, (value, f"{other}:{line}"))
+    return {k: v for k, (v, _) in options.items()}, {k: w for k, (_, w) in options.items()}
 
 
 def _tree_defaults(root: str) -> list[tuple[str, dict, dict]]:

@@ -107,3 +107,21 @@ def test_a_yaml_section_a_script_loads_and_spreads(tmp_path):
         "configs/exp.yaml": "trainer:\n  depth: 100\nmodel:\n  width: 48\n  depth: 6\n"})
     found = where(mine(str(root), str(root / "net.py"), "Net", ["width", "depth"], {"width"}))
     assert found == {"width": (48, "configs/exp.yaml:4"), "depth": (6, "configs/exp.yaml:5")}
+
+
+def test_a_hydra_section_spread_into_the_constructor(tmp_path):
+    root = write(tmp_path, {
+        "net.py": NET,
+        "conf/config.yaml": "defaults:\n  - model: base\n  - _self_\nwidths:\n  base: 24\n",
+        "conf/model/base.yaml": "width: ${widths.base}\ndepth: 3\n",
+        "conf/model/wide.yaml": "width: 1024\ndepth: 3\n",
+        "train.py": """
+            import hydra
+            from net import Net
+
+            @hydra.main(config_path="conf", config_name="config")
+            def main(cfg):
+                return Net(**cfg.model)
+            """})
+    found = where(mine(str(root), str(root / "net.py"), "Net", ["width", "depth"], {"width"}))
+    assert found == {"width": (24, "conf/config.yaml:5"), "depth": (3, "conf/model/base.yaml:2")}

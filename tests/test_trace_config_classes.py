@@ -238,7 +238,86 @@ JSON_SPREAD = {
     """}
 
 
-REPOS = {"hydra": HYDRA, "yacs": YACS, "argparse": ARGPARSE, "hf_config": HF_CONFIG, "json": JSON_SPREAD}
+# c'. Options split over a folder (pix2pix-style BaseOptions / TrainOptions), a string default with type=int.
+SPLIT_OPTIONS = {
+    "models/networks.py": """
+    import torch.nn as nn
+
+    class Generator(nn.Module):
+        def __init__(self, opt):
+            super().__init__()
+            self.net = nn.Sequential(nn.Conv2d(opt.input_nc, opt.ngf, 3, padding=1), nn.ReLU(),
+                                     nn.Conv2d(opt.ngf, opt.output_nc, 3, padding=1))
+            self.dropout = nn.Dropout(0.5 if not opt.no_dropout else 0.0)
+
+        def forward(self, x):
+            return self.dropout(self.net(x))
+    """,
+    "options/__init__.py": "",
+    "options/base_options.py": """
+    import argparse
+
+    class BaseOptions:
+        def initialize(self, parser):
+            parser.add_argument('--dataroot', required=True)
+            parser.add_argument('--input_nc', type=int, default=3)
+            parser.add_argument('--output_nc', type=int, default=2)
+            parser.add_argument('--ngf', type=int, default='40')
+            return parser
+
+        def parse(self):
+            parser = self.initialize(argparse.ArgumentParser())
+            return parser.parse_args()
+    """,
+    "options/train_options.py": """
+    from .base_options import BaseOptions
+
+    class TrainOptions(BaseOptions):
+        def initialize(self, parser):
+            parser = BaseOptions.initialize(self, parser)
+            parser.add_argument('--no_dropout', action='store_true')
+            parser.add_argument('--lr', type=float, default=0.0002)
+            return parser
+    """,
+    "train.py": """
+    from options.train_options import TrainOptions
+    from models.networks import Generator
+
+    opt = TrainOptions().parse()
+    net = Generator(opt)
+    """}
+
+# e'. The JSON file an argparse option defaults to, loaded and passed whole; the model reads it by key.
+JSON_WHOLE = {
+    "net.py": """
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self, config):
+            super().__init__()
+            self.embed = nn.Embedding(config["vocab"], config["dim"])
+            self.proj = nn.Linear(config["dim"], config["vocab"])
+
+        def forward(self, ids):
+            return self.proj(self.embed(ids))
+    """,
+    "configs/base.json": '{"vocab": 500, "dim": 40}\n',
+    "configs/large.json": '{"vocab": 50000, "dim": 4000}\n',
+    "train.py": """
+    import argparse
+    import json
+    from net import Net
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", default="configs/base.json")
+    args = parser.parse_args()
+    with open(args.config) as f:
+        config = json.load(f)
+    model = Net(config)
+    """}
+
+REPOS = {"hydra": HYDRA, "yacs": YACS, "argparse": ARGPARSE, "hf_config": HF_CONFIG, "json": JSON_SPREAD,
+         "split_options": SPLIT_OPTIONS, "json_whole": JSON_WHOLE}
 
 
 @pytest.fixture(scope="module")
@@ -312,3 +391,18 @@ def test_a_stated_field_is_overridden_by_its_dotted_name(tmp_path):
     assert sources(data)["MODEL.HIDDEN_DIM"] == (40, "--arg")
     assert outs(data)["fc"] == [2, 40] and outs(data)["head"] == [2, 5]
     assert not any("matched no" in w for w in data["warnings"])
+
+
+def test_options_split_over_a_folder_with_a_typed_string_default(traced):
+    code, data, err = traced["split_options"]
+    assert code == 0, err
+    assert sources(data) == {"input_nc": (3, "options/base_options.py:7"), "output_nc": (2, "options/base_options.py:8"),
+                             "ngf": (40, "options/base_options.py:9"), "no_dropout": (False, "options/train_options.py:7")}
+    assert outs(data)["net.0"][1] == 40 and outs(data)["net.2"][1] == 2
+
+
+def test_a_json_file_named_by_an_option_default_passed_whole(traced):
+    code, data, err = traced["json_whole"]
+    assert code == 0, err
+    assert sources(data) == {"vocab": (500, "configs/base.json:1"), "dim": (40, "configs/base.json:1")}
+    assert outs(data)["embed"][-1] == 40 and outs(data)["proj"][-1] == 500

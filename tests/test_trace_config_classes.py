@@ -4,7 +4,6 @@ hydra, omegaconf, yacs nor transformers is installed. Each repository is generat
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from tree_helpers import trace_cli, write_tree as write

@@ -1,7 +1,7 @@
 """The configuration object a model takes whole (`Model(args)`, `Net(cfg)`), built from the values the
 repository states for it: an argparse Namespace, or a tree read both as `cfg.MODEL.DIM` and
-`cfg["MODEL"]["DIM"]` (yacs' CfgNode when yacs is installed, else a dict with attribute access, which is
-what CfgNode and OmegaConf's DictConfig are to the model's code)."""
+`cfg["MODEL"]["DIM"]` (a dict with attribute access: what yacs' CfgNode, EasyDict and OmegaConf's DictConfig
+are to the model's code, whether or not those packages are installed)."""
 from __future__ import annotations
 
 import argparse
@@ -43,16 +43,6 @@ class ConfigTree(dict):
         return False
 
 
-def _tree(values: dict):
-    try:
-        from yacs.config import CfgNode  # the real class when the repository's environment has it
-    except ImportError:
-        CfgNode = None
-    if CfgNode is not None:
-        return CfgNode(copy.deepcopy(values))
-    return _wrap(values)
-
-
 def _wrap(value):
     if isinstance(value, dict):
         return ConfigTree({k: _wrap(v) for k, v in value.items()})
@@ -63,7 +53,7 @@ def make(kind: str, values: dict):
     """A fresh object of `kind` ("namespace" or "tree") holding `values`."""
     if kind == "namespace":
         return argparse.Namespace(**copy.deepcopy(values))
-    return _tree(values)
+    return _wrap(copy.deepcopy(values))
 
 
 def get_path(values: dict, dotted: str):

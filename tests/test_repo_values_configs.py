@@ -78,10 +78,12 @@ ARGS_NET = textwrap.dedent("""
 
 def test_a_parser_for_something_else_sharing_one_name_is_not_used(tmp_path):
     export = {"net.py": ARGS_NET,
-              "tools/export.py": "import argparse\np = argparse.ArgumentParser()\np.add_argument('--hidden', default=7)\n"
-                                 "p.add_argument('--out', default='x.onnx')\n"}
+              "tools/export.py": "import argparse\np = argparse.ArgumentParser()\n"
+                                 "p.add_argument('--hidden', default=7)\np.add_argument('--out', default='x.onnx')\n"}
     root = write(tmp_path / "export_only", export)
-    assert "args" not in mine(str(root), str(root / "net.py"), "Net", ["args"])
+    unstated = mine(str(root), str(root / "net.py"), "Net", ["args"])["args"]
+    assert (unstated.value, unstated.where) == ({}, "guess")  # its fields are guessed, not taken from export.py
+    assert unstated.reads == ["hidden", "in_dim"]  # getattr(args, "dropout", 0.1) keeps its own default
     root = write(tmp_path / "with_train", {**export, "train.py": "import argparse\np = argparse.ArgumentParser()\n"
                                                                "p.add_argument('--in-dim', type=int, default=12)\n"
                                                                "p.add_argument('--hidden', type=int, default=24)\n"

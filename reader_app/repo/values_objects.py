@@ -81,12 +81,12 @@ def _self_aliases(func: ast.FunctionDef, param: str) -> set[str]:
 def _paths_in(scope: ast.AST, aliases: set[str]) -> set[tuple[str, ...]]:
     found = set()
     for node in ast.walk(scope):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr") \
-                and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
             base, parts = _chain(node.args[0])
             if _alias(base, parts, aliases) is not None and isinstance(node.args[1].value, str):
                 found.add(tuple(_alias(base, parts, aliases)) + (node.args[1].value,))
-            continue
+            continue  # getattr(args, "x", 0.1) and hasattr(): the code has its own answer when x is absent
         if not isinstance(node, (ast.Attribute, ast.Subscript)):
             continue
         base, parts = _chain(node)
@@ -122,6 +122,20 @@ def _imported_files(root: str, path: str, tree: ast.Module) -> list[str]:
                     if os.path.isfile(file) and file not in out:
                         out.append(file)
     return out
+
+
+def read_by_key(root: str, model_file: str, param: str) -> bool:
+    """Whether the model reads its fields by key (`cfg["emb_dim"]`, `self.cfg["emb_dim"]`): then the object
+    must be a mapping, whatever states its values."""
+    tree = parsed(model_file)
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
+                isinstance(node.slice.value, str):
+            base = node.value
+            if isinstance(base, ast.Name) and base.id == param or isinstance(base, ast.Attribute) and \
+                    isinstance(base.value, ast.Name) and base.value.id == "self" and base.attr == param:
+                return True
+    return False
 
 
 def model_read_paths(root: str, model_file: str, param: str) -> set[tuple[str, ...]]:
@@ -192,14 +206,14 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
             continue
         tree = parsed(path)
         options = argparse_namespace(tree) if tree is not None else {}
-        hits = len(wanted & set(options))
+        hits = len(wanted & {k for k, (v, _) in options.items() if v is not None})  # `required=True`: unstated
         if not hits:
             continue
         rel = os.path.relpath(path, root)
         key = (-hits, not SCRIPT.search(os.path.basename(rel)), rel.count(os.sep), rel)
         if best_key is None or key < best_key:
             best, best_key = (rel, options), key
-    if best is None or -best_key[0] * 2 < len(wanted):  # a parser for something else shares a name or two
+    if best is None or -best_key[0] * 2 <= len(wanted):  # a parser for something else shares a name or two
         return None
     rel, options = best
     options = {k: (v, f"{rel}:{line}") for k, (v, line) in options.items()}
@@ -358,5 +372,39 @@ def object_values(root: str, model_file: str, param: str) -> tuple[str, dict, di
         return "tree", tree[0], tree[1], read_fields
     flat = argparse_object(root, paths)
     if flat is not None:
-        return "namespace", flat[0], flat[1], read_fields
+        return "tree" if read_by_key(root, model_file, param) else "namespace", flat[0], flat[1], read_fields
+    section = section_object(root, paths)
+    if section is not None:
+        return "tree", section[0], section[1], read_fields
     return None
+
+
+def section_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:
+    """(values, {field: where}) of the YAML/JSON section whose keys are most of the fields the model reads
+    (`cfg["emb_dim"]`, `config.hidden_size`), at least two of them; None when no file states them."""
+    wanted = {p[0] for p in paths if len(p) == 1}
+    if len(wanted) < 2:
+        return None
+    best, best_key = None, None
+    for path in walk_files(root, (".yaml", ".yml", ".json")):
+        text = read(path)
+        if sum(w in text for w in wanted) < 2:
+            continue
+        data, lines = load_with_lines(path)
+        for keys, section in _sections(data):
+            hits = len(wanted & set(section))
+            rel = os.path.relpath(path, root)
+            key = (-hits, len(keys), rel.count(os.sep), rel)
+            if hits >= 2 and hits * 2 >= len(wanted) and (best_key is None or key < best_key):
+                best = (dict(section), {str(k): f"{rel}:{lines.get(keys + (str(k),), 1)}" for k in section})
+                best_key = key
+    return best
+
+
+def _sections(data, keys: tuple = ()) -> list[tuple[tuple, dict]]:
+    out = []
+    if isinstance(data, dict):
+        out.append((keys, data))
+        for key, value in data.items():
+            out.extend(_sections(value, keys + (str(key),)))
+    return out

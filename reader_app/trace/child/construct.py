@@ -162,12 +162,12 @@ class Builder:
                 passed.add(p.name)
                 continue
             if p.name in mined and mined[p.name].kind in config_objects.KINDS and \
-                    not _config_class_for(p, func, namespace, mined[p.name].reads):  # Model(args), Net(cfg)
+                    not _config_class_for(p, func, namespace, mined[p.name].reads, mined[p.name].where):  # Net(cfg)
                 values[p.name], sources[p.name] = self._object(mined[p.name]), mined[p.name].where
                 objects.add(p.name)
                 passed.add(p.name)
                 continue
-            if p.name in mined:  # what the repository builds it with beats the signature's default
+            if p.name in mined and mined[p.name].kind not in config_objects.KINDS:  # stated beats the default
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -250,11 +250,13 @@ class Builder:
         fields = dict(mined.fields or {})
         reads = list(mined.reads or [])
         for dotted in reads:
-            if config_objects.get_path(values, dotted) is KeyError:
+            if config_objects.get_path(values, dotted) is KeyError:  # stated nowhere: a labelled guess
                 guess = guess_by_name(dotted.split(".")[-1])
-                if guess is not None:  # stated nowhere: a labelled guess; else the build names the field
-                    config_objects.set_path(values, dotted, guess)
-                    fields[dotted] = "guess"
+                fields[dotted] = "guess" if guess is not None else "blind guess"
+                if guess is None:
+                    guess = 16
+                    self.blind.append(self.prefix + dotted)
+                config_objects.set_path(values, dotted, guess)
         for key, value in self.overrides.items():
             if key in reads or config_objects.get_path(values, key) is not KeyError:
                 config_objects.set_path(values, key, value)
@@ -341,7 +343,7 @@ class Builder:
                 name, f"default of {type(obj).__name__}")
 
 
-def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads) -> type | None:
+def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads, mined_where: str = "") -> type | None:
     """The repository's config class for a parameter (its annotation, the model's `config_class`, or a
     config class in the module with fields the model reads): built as a class rather than as a mined object."""
     annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
@@ -349,6 +351,8 @@ def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads) -> ty
         return annotation
     if inspect.isclass(getattr(owner, "config_class", None)):
         return owner.config_class
+    if not mined_where or mined_where == "guess":  # only guesses: any config class of the repository first
+        return next(iter(_config_candidates(namespace)), None)
     tops = {r.split(".")[0] for r in reads or []}
     return next((c for c in _config_candidates(namespace)
                  if tops & ({f.name for f in dataclasses.fields(c)} if dataclasses.is_dataclass(c)

@@ -127,3 +127,27 @@ def test_a_hydra_section_spread_into_the_constructor(tmp_path):
             """})
     found = where(mine(str(root), str(root / "net.py"), "Net", ["width", "depth"], {"width"}))
     assert found == {"width": (24, "conf/config.yaml:5"), "depth": (3, "conf/model/base.yaml:2")}
+
+
+def test_a_whole_hydra_config_the_model_reads_is_the_composed_one(tmp_path):
+    root = write(tmp_path, {
+        "model.py": """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, cfg):
+                    super().__init__()
+                    self.enc = nn.Linear(cfg.model.in_dim, cfg.model.hidden)
+                    self.head = nn.Linear(cfg.model.hidden, cfg.data.num_classes)
+            """,
+        "conf/config.yaml": "defaults:\n  - model: small\n  - data: cifar\n  - _self_\n",
+        "conf/model/small.yaml": "in_dim: 12\nhidden: 36\n",
+        "conf/model/large.yaml": "in_dim: 12\nhidden: 1024\n",  # as many hits, sorted first: not picked
+        "conf/data/cifar.yaml": "num_classes: 10\n",
+        "conf/data/imagenet.yaml": "num_classes: 1000\n",
+        "train.py": "import hydra\n@hydra.main(config_path='conf', config_name='config')\ndef main(cfg):\n    pass\n"})
+    found = mine(str(root), str(root / "model.py"), "Net", ["cfg"])["cfg"]
+    assert found.kind == "tree" and found.value["model"] == {"in_dim": 12, "hidden": 36}
+    assert {k: found.fields[k] for k in found.reads} == {"data.num_classes": "conf/data/cifar.yaml:1",
+                                                         "model.hidden": "conf/model/small.yaml:2",
+                                                         "model.in_dim": "conf/model/small.yaml:1"}

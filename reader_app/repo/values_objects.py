@@ -15,6 +15,7 @@ import re
 
 from reader_app.repo.values_calls import MISSING, literal
 from reader_app.repo.values_files import load_with_lines
+from reader_app.repo.values_hydra import compose, primary_configs
 from reader_app.repo.values_source import parsed, read, walk_files
 
 # Parameter names that carry a whole configuration object.
@@ -342,6 +343,14 @@ def tree_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | N
         key = (-named.get(os.path.basename(path), 0), -hits, path.count(os.sep), path)
         if best_key is None or key < best_key:
             best, best_key = (data, wh), key
+    composed, composed_hits = None, 0
+    for primary in primary_configs(root)[:8]:  # what Hydra composes beats any one YAML file
+        data, fields = compose(root, primary).resolved_section()
+        hits = sum(_lookup(data, p) is not MISSING for p in nested)
+        if hits > composed_hits:
+            composed, composed_hits = (data, {tuple(k.split(".")): w for k, w in fields.items()}), hits
+    if composed is not None and (best_key is None or composed_hits >= -best_key[1]):
+        best = composed
     if best is not None:
         _overlay(values, best[0])
         wheres.update(best[1])

@@ -334,8 +334,47 @@ GUESSED_FIELDS = {
     "tokenizer/encoder.json": '{"the": 1, "cfg": 37581, "model": 4}\n',
 }
 
+# b'. A model module that uses the repository's global yacs config (pysot-style `from core.config import cfg`);
+# yacs is not installed, so the app's small yacs runs the repository's defaults module.
+YACS_GLOBAL = {
+    "pysot_like/__init__.py": "",
+    "pysot_like/core/__init__.py": "",
+    "pysot_like/core/config.py": """
+    from yacs.config import CfgNode as CN
+
+    __C = CN()
+    cfg = __C
+    __C.BACKBONE = CN()
+    __C.BACKBONE.CHANNELS = 24
+    __C.BACKBONE.KWARGS = CN(new_allowed=True)
+    __C.HEAD = CN()
+    __C.HEAD.OUT = (3, 5)
+    """,
+    "pysot_like/models/__init__.py": "",
+    "pysot_like/models/model_builder.py": """
+    import torch.nn as nn
+    from pysot_like.core.config import cfg
+
+    class ModelBuilder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.backbone = nn.Conv2d(3, cfg.BACKBONE.CHANNELS, 3, padding=1)
+            self.head = nn.Conv2d(cfg.BACKBONE.CHANNELS, cfg.HEAD.OUT[1], 1)
+
+        def forward(self, x):
+            return self.head(self.backbone(x))
+    """,
+    "experiments/siam/config.yaml": "BACKBONE:\n  CHANNELS: 48\n",
+    "tools/train.py": """
+    from pysot_like.core.config import cfg
+    from pysot_like.models.model_builder import ModelBuilder
+    cfg.merge_from_file("experiments/siam/config.yaml")
+    model = ModelBuilder()
+    """}
+
 REPOS = {"hydra": HYDRA, "yacs": YACS, "argparse": ARGPARSE, "hf_config": HF_CONFIG, "json": JSON_SPREAD,
-         "split_options": SPLIT_OPTIONS, "json_whole": JSON_WHOLE, "guessed_fields": GUESSED_FIELDS}
+         "split_options": SPLIT_OPTIONS, "json_whole": JSON_WHOLE, "guessed_fields": GUESSED_FIELDS,
+         "yacs_global": YACS_GLOBAL}
 
 
 @pytest.fixture(scope="module")
@@ -434,3 +473,10 @@ def test_fields_nothing_states_are_guessed_one_by_one_and_labelled(traced):
     assert sources(data) == {"vocab_size": (100, "guess"), "emb_dim": (64, "guess"), "n_layers": (2, "guess"),
                              "qkv_bias": (False, "guess")}
     assert outs(data)["tok"][-1] == 64 and outs(data)["out"][-1] == 100 and "blocks.1" in outs(data)
+
+
+def test_a_global_yacs_config_runs_its_defaults_without_yacs(traced):
+    code, data, err = traced["yacs_global"]
+    assert code == 0, err
+    assert outs(data)["backbone"][1] == 24 and outs(data)["head"][1] == 5  # CHANNELS and HEAD.OUT[1] defaults
+    assert any("package 'yacs' missing: a small yacs" in d for d in data["degraded"])

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import degrade, failure, probes
+from reader_app.trace.child import config_shims, degrade, failure, probes
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -85,6 +85,7 @@ class Session:
 
     def load(self):
         self.progress("importing the model's code")
+        config_shims.install()  # after the real finders, before the placeholders: yacs/easydict when missing
         sys.meta_path.append(self.finder)
         probes.install(self.files)
         degrade.install()

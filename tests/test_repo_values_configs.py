@@ -151,3 +151,31 @@ def test_a_whole_hydra_config_the_model_reads_is_the_composed_one(tmp_path):
     assert {k: found.fields[k] for k in found.reads} == {"data.num_classes": "conf/data/cifar.yaml:1",
                                                          "model.hidden": "conf/model/small.yaml:2",
                                                          "model.in_dim": "conf/model/small.yaml:1"}
+
+
+def test_vars_of_the_parsed_arguments_spread_into_the_constructor(tmp_path):
+    root = write(tmp_path, {
+        "net.py": NET,
+        "train.py": """
+            import argparse
+            from net import Net
+
+            if __name__ == "__main__":
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--width", type=int, default=80)
+                parser.add_argument("--depth", type=int, default=4)
+                parser.add_argument("--lr", type=float, default=0.1)
+                args = parser.parse_args()
+                model = Net(**vars(args))
+            """})
+    found = where(mine(str(root), str(root / "net.py"), "Net", ["width", "depth"], {"width"}))
+    assert found == {"width": (80, "train.py:7"), "depth": (4, "train.py:8")}
+
+
+def test_a_target_section_outside_any_composition_names_its_class(tmp_path):
+    root = write(tmp_path, {
+        "pkg/net.py": NET,
+        "configs/other.yaml": "_target_: pkg.other.Other\nwidth: 1\ndepth: 1\n",
+        "configs/net.yaml": "model:\n  _target_: pkg.net.Net\n  width: 20\n  depth: 6\n"})
+    found = where(mine(str(root), str(root / "pkg/net.py"), "Net", ["width", "depth"], {"width"}))
+    assert found == {"width": (20, "configs/net.yaml:3"), "depth": (6, "configs/net.yaml:4")}

@@ -123,7 +123,8 @@ def config_sets(root: str, name: str, params: list[str], required: set[str]) -> 
             continue
         for section_path, section in _flatten_sections(data):
             names_class = any(section.get(k) == name for k in ("name", "type", "model", "arch", "model_name",
-                                                               "class"))
+                                                               "class")) or \
+                str(section.get("_target_", "")).split(".")[-1] == name  # Hydra: `_target_: pkg.models.Net`
             hits = [k for k in section if k in wanted and (names_class or k in required)
                     and not (isinstance(section[k], str) and "${" in section[k])]  # an unresolved interpolation
             if not hits or _names_other_class(section, name):

@@ -251,7 +251,8 @@ class Builder:
         reads = list(mined.reads or [])
         for dotted in reads:
             if config_objects.get_path(values, dotted) is KeyError:  # stated nowhere: a labelled guess
-                guess = guess_by_name(dotted.split(".")[-1])
+                leaf = dotted.split(".")[-1]
+                guess = "cpu" if leaf.lower() in ("device", "dev") else guess_by_name(leaf)
                 fields[dotted] = "guess" if guess is not None else "blind guess"
                 if guess is None:
                     guess = 16

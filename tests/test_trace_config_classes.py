@@ -325,7 +325,8 @@ GUESSED_FIELDS = {
             def __init__(self, cfg):
                 super().__init__()
                 self.tok = nn.Embedding(cfg["vocab_size"], cfg["emb_dim"])
-                self.blocks = nn.Sequential(*[nn.Linear(cfg["emb_dim"], cfg["emb_dim"]) for _ in range(cfg["n_layers"])])
+                width = cfg["emb_dim"]
+                self.blocks = nn.Sequential(*[nn.Linear(width, width) for _ in range(cfg["n_layers"])])
                 self.out = nn.Linear(cfg["emb_dim"], cfg["vocab_size"], bias=cfg["qkv_bias"])
 
             def forward(self, ids):
@@ -475,8 +476,17 @@ def test_fields_nothing_states_are_guessed_one_by_one_and_labelled(traced):
     assert outs(data)["tok"][-1] == 64 and outs(data)["out"][-1] == 100 and "blocks.1" in outs(data)
 
 
-def test_a_global_yacs_config_runs_its_defaults_without_yacs(traced):
+def test_a_global_yacs_config_gets_the_yaml_the_training_script_merges(traced):
     code, data, err = traced["yacs_global"]
     assert code == 0, err
-    assert outs(data)["backbone"][1] == 24 and outs(data)["head"][1] == 5  # CHANNELS and HEAD.OUT[1] defaults
+    assert sources(data) == {"BACKBONE.CHANNELS": (48, "experiments/siam/config.yaml:2"),
+                             "HEAD.OUT": ([3, 5], "pysot_like/core/config.py:10")}
+    assert outs(data)["backbone"][1] == 48 and outs(data)["head"][1] == 5
     assert any("package 'yacs' missing: a small yacs" in d for d in data["degraded"])
+
+
+def test_a_global_config_field_is_overridden_by_its_dotted_name(tmp_path):
+    code, data, err = trace_cli(write(tmp_path / "yacs_global", YACS_GLOBAL), "--arg", "BACKBONE.CHANNELS=8")
+    assert code == 0, err
+    assert sources(data)["BACKBONE.CHANNELS"] == (8, "--arg") and outs(data)["backbone"][1] == 8
+    assert not any("matched no" in w for w in data["warnings"])

@@ -367,6 +367,60 @@ def _overlay(base: dict, over: dict) -> None:
             base[key] = value
 
 
+def global_read_paths(model_file: str, name: str) -> list[str]:
+    """Dotted fields a module reads from its global config object `name` (`cfg.BACKBONE.CHANNELS`)."""
+    tree = parsed(model_file)
+    paths = _paths_in(tree, {name}) if tree is not None else set()
+    return sorted(".".join(p) for p in paths if p and not any(q[:len(p)] == p and len(q) > len(p) for q in paths))
+
+
+def defaults_lines(root: str, reads: list[str]) -> dict[str, str]:
+    """{dotted: "config/defaults.py:12"} of the defaults module (`_C.MODEL.DIM = 256`) stating most of `reads`."""
+    paths = [tuple(r.split(".")) for r in reads]
+    best = max(_tree_defaults(root), key=lambda t: sum(p in t[2] for p in paths), default=None)
+    return {".".join(k): w for k, w in best[2].items()} if best else {}
+
+
+def merged_into_global(root: str, top_keys: set[str]) -> tuple[dict, dict] | None:
+    """(values, {dotted: where}) of the YAML file the repository's scripts merge into a global config
+    (`cfg.merge_from_file("experiments/x.yaml")`, or an argparse default path); when the scripts take the
+    path from the command line only, the YAML file of that tree the README and scripts name most. None
+    when no script merges one."""
+    named, merging = _named_by_scripts(root), False
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if "merge_from_file" not in text:
+            continue
+        tree = parsed(path)
+        for node in ast.walk(tree) if tree is not None else []:
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "merge_from_file" and node.args):
+                continue
+            merging = True
+            arg = node.args[0]
+            stated = arg.value if isinstance(arg, ast.Constant) else None
+            if isinstance(arg, ast.Attribute):
+                stated = argparse_namespace(tree).get(arg.attr, (None, 0))[0]
+            for base in (root, os.path.dirname(path)):
+                if isinstance(stated, str) and os.path.isfile(os.path.join(base, stated)):
+                    values, wheres = _merged_yaml(root, os.path.join(base, stated))
+                    return values, {".".join(k): w for k, w in wheres.items()}
+    if not merging:
+        return None
+    best, best_key = None, None
+    for path in walk_files(root, (".yaml", ".yml")):
+        data, _ = load_with_lines(path)
+        if not isinstance(data, dict) or not set(data) - {"_BASE_"} or not set(data) - {"_BASE_"} <= top_keys:
+            continue
+        key = (-named.get(os.path.basename(path), 0), path.count(os.sep), path)
+        if named.get(os.path.basename(path)) and (best_key is None or key < best_key):
+            best, best_key = path, key
+    if best is None:
+        return None
+    values, wheres = _merged_yaml(root, best)
+    return values, {".".join(k): w for k, w in wheres.items()}
+
+
 def object_values(root: str, model_file: str, param: str) -> tuple[str, dict, dict, list] | None:
     """("namespace" | "tree", values, {dotted field: where}, [dotted fields the model reads]) for a
     parameter that carries a configuration object, or None when the repository states none of its fields."""

@@ -106,3 +106,36 @@ def over_stand_in(cls: type, kwargs: dict):
     degrade.NOTES.add(f"package '{base.__reader_missing__}' missing: {cls.__name__}'s base class "
                       f"{base.__name__} stood in (keeps the config's values)")
     return obj
+
+
+def global_configs(module) -> list[tuple[str, dict]]:
+    """(name, object) of the configuration trees a model module uses as globals (`from core.config import
+    cfg`): dicts read as attributes (yacs' CfgNode, EasyDict, the app's stand-ins)."""
+    return [(name, value) for name, value in vars(module).items()
+            if isinstance(value, dict) and not name.startswith("__") and "__getattr__" in vars(type(value))]
+
+
+def merge_stated(obj: dict, values: dict, wheres: dict, reads: list[str], overrides: dict) -> tuple[dict, dict]:
+    """Merge the YAML values the repository's scripts merge into a global config, then the user's
+    overrides by dotted name (consumed from `overrides`); ({dotted: value}, {dotted: where}) of the fields
+    the model reads."""
+    def merge(node, data, path):
+        for key, value in data.items():
+            if isinstance(value, dict) and isinstance(node.get(key), dict):
+                merge(node[key], value, path + (key,))
+            elif key in node or isinstance(node, dict):
+                old = node.get(key)
+                node[key] = tuple(value) if isinstance(old, tuple) and isinstance(value, list) else value
+
+    merge(obj, values, ())
+    sources = {k: w for k, w in wheres.items()}
+    for key in [k for k in overrides if get_path(obj, k) is not KeyError]:
+        set_path(obj, key, overrides.pop(key))
+        sources[key] = "--arg"
+        reads = reads + [key] if key not in reads else reads
+    used, where = {}, {}
+    for dotted in reads:
+        value = get_path(obj, dotted)
+        if value is not KeyError:
+            used[dotted], where[dotted] = value, sources.get(dotted, "default of the repository's config module")
+    return used, where

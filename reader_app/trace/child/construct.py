@@ -82,16 +82,16 @@ def _parameters(func) -> list[inspect.Parameter]:
             if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
-def _plain(value):
+def plain(value):
     """A JSON-friendly picture of a value for the args report."""
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, (bool, int, float, str)) for v in value):
         return list(value)
     if isinstance(value, (list, tuple)) and len(value) <= 16:
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict) and len(value) <= 32 and all(isinstance(k, str) for k in value):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, Deferred):
         return value.label
     if inspect.isclass(value) or callable(value):
@@ -197,7 +197,7 @@ class Builder:
         make_consistent(values, filled)
         for name, value in values.items():
             if not _is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
-                self.used.setdefault(self.prefix + name, _plain(value))
+                self.used.setdefault(self.prefix + name, plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
 
@@ -267,7 +267,7 @@ class Builder:
         for dotted in reads:
             value = config_objects.get_path(values, dotted)
             if value is not KeyError:
-                self.used[self.prefix + dotted] = _plain(value)
+                self.used[self.prefix + dotted] = plain(value)
                 self.sources[self.prefix + dotted] = fields.get(dotted, mined.where)
         return config_objects.make(mined.kind, values)
 
@@ -339,7 +339,7 @@ class Builder:
             k: v for k, v in vars(obj).items() if not k.startswith("_")
             and k not in vars(obj).get("_reader_base_fields", ())} if hasattr(obj, "__dict__") else {}
         for name, value in fields.items():
-            self.used[name] = _plain(value)
+            self.used[name] = plain(value)
             self.sources[name] = "--arg" if name in self.overrides else self.sources.get(
                 name, f"default of {type(obj).__name__}")
 

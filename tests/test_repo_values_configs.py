@@ -179,3 +179,20 @@ def test_a_target_section_outside_any_composition_names_its_class(tmp_path):
         "configs/net.yaml": "model:\n  _target_: pkg.net.Net\n  width: 20\n  depth: 6\n"})
     found = where(mine(str(root), str(root / "pkg/net.py"), "Net", ["width", "depth"], {"width"}))
     assert found == {"width": (20, "configs/net.yaml:3"), "depth": (6, "configs/net.yaml:4")}
+
+
+def test_malformed_configuration_files_cost_no_value_another_source_states(tmp_path):
+    root = write(tmp_path, {
+        "net.py": YACS_NET.replace("def __init__(self, cfg)", "def __init__(self, cfg, width=3)"),
+        "conf/config.yaml": "defaults: 5\na: ${b}\nb: ${a}\n",
+        "conf/train.yaml": "defaults:\n  - model: [a, b]\n  - {}\n  - 7\n",
+        "configs/list.yaml": "- MODEL\n- 1\n",
+        "configs/base.yaml": "_BASE_: 3\nMODEL:\n  WIDTH: ${oops\n",
+        "configs/broken.json": "{\"MODEL\": ",
+        "defaults.py": "from yacs.config import CfgNode as CN\n_C = CN()\n_C.MODEL = CN()\n_C.MODEL.IN_DIM[0] = 1\n"
+                       "_C.MODEL.WIDTH = 8\n",
+        "train.py": "import argparse\nfrom net import Net\np = argparse.ArgumentParser()\n"
+                    "p.add_argument('--width', type=int, default='x')\np.add_argument(dest='y')\n"
+                    "model = Net(None, width=5)\n"})
+    found = mine(str(root), str(root / "net.py"), "Net", ["cfg", "width"], {"cfg"})
+    assert found["width"].value == 5 and found["width"].where == "train.py:6"

@@ -24,6 +24,10 @@ CONFIG_FILE = re.compile(r"(^|[_\-/])(conf|config|configs|settings|hparams|hyper
 TRAIN_SCRIPT = re.compile(r"(train|main|run|pretrain|finetune|sample|generate|demo|example)", re.IGNORECASE)
 
 
+# What a configuration file of unexpected shape can raise while it is read: it costs only its own values.
+CONFIG_ERRORS = (OSError, RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError)
+
+
 @dataclass
 class Mined:
     """One stated value.
@@ -199,11 +203,11 @@ def mine(root: str, model_file: str, name: str, params: list[str],
                    lambda: config_sets(root, name, params, required)):
         try:
             sets.extend(source())
-        except (OSError, RecursionError, ValueError):
+        except CONFIG_ERRORS:
             continue
     try:  # what the composed Hydra config instantiates is what the training script builds
         composed = hydra_values(root, name, params)
-    except (OSError, RecursionError, ValueError):
+    except CONFIG_ERRORS:
         composed = {}
     if composed:
         sets.append((-1, {k: Mined(v, w, "config") for k, v, w in ((k, *vw) for k, vw in composed.items())}))
@@ -218,11 +222,14 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         extra = {}
     for key, mined in extra.items():
         values.setdefault(key, mined)
-    _as_objects(root, os.path.join(root, model_rel), values)
+    try:
+        _as_objects(root, os.path.join(root, model_rel), values)
+    except CONFIG_ERRORS:
+        pass
     for param in sorted(required - set(values)):  # Model(args) reading args.hidden_size, Net(cfg) cfg.MODEL.DIM
         try:
             found = object_values(root, os.path.join(root, model_rel), param)
-        except (OSError, RecursionError, ValueError):
+        except CONFIG_ERRORS:
             found = None
         if found is None and OBJECT_PARAM.match(param):  # nothing states it: its fields are guessed one by one
             reads = sorted(".".join(p) for p in model_read_paths(root, os.path.join(root, model_rel), param))

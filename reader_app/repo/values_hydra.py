@@ -141,7 +141,8 @@ def _compose_file(root: str, config_dir: str, path: str, at: tuple, composed: Co
         at = ()
     own_dir = os.path.dirname(path)
     self_first = False
-    for entry in data.get("defaults") or []:
+    defaults = data.get("defaults")
+    for entry in defaults if isinstance(defaults, list) else []:
         if entry == "_self_":
             composed.merge(at, data, lines, os.path.relpath(path, root))
             self_first = True

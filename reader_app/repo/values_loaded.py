@@ -106,7 +106,14 @@ def _hydra_primary(function, root: str, unit_rel: str) -> str | None:
 
 def loaded_section(node, tree: ast.Module, function, root: str, unit_rel: str) -> Stated | None:
     """The configuration section an argument expression stands for, with its keys' lines; None when the
-    expression is not read from a configuration file."""
+    expression is not read from a configuration file (or the file has a shape no configuration has)."""
+    try:
+        return _loaded_section(node, tree, function, root, unit_rel)
+    except (OSError, RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError):
+        return None
+
+
+def _loaded_section(node, tree: ast.Module, function, root: str, unit_rel: str) -> Stated | None:
     if not unit_rel.endswith(".py"):
         return None  # README blocks and notebooks: their paths are not relative to a script
     body = list(function.body) if function is not None else list(tree.body)

@@ -81,6 +81,7 @@ def _self_aliases(func: ast.FunctionDef, param: str) -> set[str]:
 
 def _paths_in(scope: ast.AST, aliases: set[str]) -> set[tuple[str, ...]]:
     found = set()
+    methods = {id(n.func) for n in ast.walk(scope) if isinstance(n, ast.Call)}  # cfg.MODEL.NAME.lower()
     for node in ast.walk(scope):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
                 and len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
@@ -92,7 +93,9 @@ def _paths_in(scope: ast.AST, aliases: set[str]) -> set[tuple[str, ...]]:
             continue
         base, parts = _chain(node)
         rest = _alias(base, parts, aliases)
-        if rest:
+        if rest and isinstance(node.ctx, ast.Load):
+            if id(node) in methods:
+                rest = rest[:-1]
             while rest and rest[-1] in NOT_FIELDS:
                 rest = rest[:-1]
             if rest:

@@ -66,11 +66,14 @@ def get_path(values: dict, dotted: str):
 
 
 def set_path(values: dict, dotted: str, value) -> None:
+    """Set a dotted field, making the sections it needs; a stated value on the way is never replaced."""
     node = values
     keys = dotted.split(".")
     for key in keys[:-1]:
-        if not isinstance(node.get(key), dict):
+        if key not in node:
             node[key] = {}
+        if not isinstance(node[key], dict):
+            return
         node = node[key]
     node[keys[-1]] = value
 

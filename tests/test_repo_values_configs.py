@@ -196,3 +196,28 @@ def test_malformed_configuration_files_cost_no_value_another_source_states(tmp_p
                     "model = Net(None, width=5)\n"})
     found = mine(str(root), str(root / "net.py"), "Net", ["cfg", "width"], {"cfg"})
     assert found["width"].value == 5 and found["width"].where == "train.py:6"
+
+
+def test_the_repository_config_class_the_model_module_does_not_import(tmp_path):
+    root = write(tmp_path, {
+        "modeling.py": """
+            import torch.nn as nn
+
+            class TinyModel(nn.Module):
+                def __init__(self, config: "TinyConfig"):
+                    super().__init__()
+                    self.embed = nn.Embedding(config.vocab_size, config.hidden_size)
+                    self.layers = nn.ModuleList([nn.Linear(config.hidden_size, config.hidden_size)
+                                                 for _ in range(config.num_layers)])
+            """,
+        "configuration.py": """
+            class TinyConfig:
+                def __init__(self, vocab_size=3000, hidden_size=96,
+                             num_layers=2, **kwargs):
+                    self.vocab_size, self.hidden_size, self.num_layers = vocab_size, hidden_size, num_layers
+            """})
+    found = mine(str(root), str(root / "modeling.py"), "TinyModel", ["config"])["config"]
+    assert found.kind == "namespace"
+    assert {k: (found.value[k], found.fields[k]) for k in found.reads} == {
+        "hidden_size": (96, "configuration.py:3"), "num_layers": (2, "configuration.py:4"),
+        "vocab_size": (3000, "configuration.py:3")}

@@ -439,10 +439,58 @@ def object_values(root: str, model_file: str, param: str) -> tuple[str, dict, di
     flat = argparse_object(root, paths)
     if flat is not None:
         return "tree" if read_by_key(root, model_file, param) else "namespace", flat[0], flat[1], read_fields
+    declared = class_defaults_object(root, paths)
+    if declared is not None:
+        return "tree" if read_by_key(root, model_file, param) else "namespace", declared[0], declared[1], read_fields
     section = section_object(root, paths)
     if section is not None:
         return "tree", section[0], section[1], read_fields
     return None
+
+
+CONFIG_CLASS = re.compile(r"(config|args|params|cfg|options|hparams|settings)$", re.IGNORECASE)
+
+
+def class_defaults_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:
+    """(defaults, {field: where}) of the repository's config class (`class TinyConfig: def __init__(self,
+    vocab_size=3000, ...)` or dataclass-style fields) whose defaults state most of the fields the model reads,
+    for when the model's module does not import it (an annotation in quotes, a config made by a script)."""
+    wanted = {p[0] for p in paths if len(p) == 1}
+    if len(wanted) < 2:
+        return None
+    best, best_hits = None, 0
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if "class " not in text or sum(w in text for w in wanted) * 2 <= len(wanted):
+            continue
+        tree = parsed(path)
+        rel = os.path.relpath(path, root)
+        for cls in ast.walk(tree) if tree is not None else []:
+            if not (isinstance(cls, ast.ClassDef) and CONFIG_CLASS.search(cls.name)):
+                continue
+            values, wheres = _declared_defaults(cls, rel)
+            hits = len(wanted & set(values))
+            if hits * 2 > len(wanted) and hits > best_hits:
+                best, best_hits = (values, wheres), hits
+    return best
+
+
+def _declared_defaults(cls: ast.ClassDef, rel: str) -> tuple[dict, dict]:
+    values, wheres = {}, {}
+    for node in cls.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            value = literal(node.value)
+            if value is not MISSING:
+                values[node.target.id], wheres[node.target.id] = value, f"{rel}:{node.lineno}"
+        elif isinstance(node, ast.FunctionDef) and node.name == "__init__":
+            args = node.args.args[len(node.args.args) - len(node.args.defaults):]
+            pairs = list(zip(args, node.args.defaults)) + [
+                (a, d) for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None]
+            for arg, default in pairs:
+                value = literal(default)
+                if value is not MISSING:
+                    values[arg.arg], wheres[arg.arg] = value, f"{rel}:{default.lineno}"
+    return values, wheres
 
 
 def section_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:

@@ -155,7 +155,7 @@ def _compose_file(root: str, config_dir: str, path: str, at: tuple, composed: Co
         if not isinstance(entry, dict):
             continue
         for group, option in entry.items():
-            group = str(group).removeprefix("override ").strip()
+            group = str(group).removeprefix("override ").removeprefix("optional ").strip()
             if option is None or not isinstance(option, str):
                 continue
             option_path = _option_file(own_dir, config_dir, f"{group.lstrip('/')}/{option}")

@@ -316,9 +316,10 @@ def _merged_yaml(root: str, path: str, depth: int = 0) -> tuple[dict, dict]:
     rel = os.path.relpath(path, root)
     for key_path, line in lines.items():
         value = _lookup(data, key_path)
-        if key_path[0] != "_BASE_" and not isinstance(value, dict):
-            _put(values, list(key_path), value)
-            wheres[key_path] = f"{rel}:{line}"
+        if key_path[0] != "_BASE_":
+            wheres[key_path] = f"{rel}:{line}"  # sections too: the model may read one whole
+            if not isinstance(value, dict):
+                _put(values, list(key_path), value)
     return values, wheres
 
 

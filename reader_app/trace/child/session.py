@@ -11,7 +11,7 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import degrade, failure, probes
+from reader_app.trace.child import degrade, failure, probes, shared_libraries
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -79,13 +79,15 @@ class Session:
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
-        self.report["degraded"] = [self.stood_in(name) for name in self.finder.missing]
+        self.report["degraded"] = shared_libraries.used(self.request.get("model_libraries"))
+        self.report["degraded"] += [self.stood_in(name) for name in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
         return self.report
 
     def load(self):
         self.progress("importing the model's code")
         sys.meta_path.append(self.finder)
+        shared_libraries.put_on_path(self.request.get("model_libraries"))
         probes.install(self.files)
         degrade.install()
         degrade.NOTES.shorten = self.rel

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 from reader_app.repo.values_calls import MISSING, argparse_defaults, call_site_values, literal
+from reader_app.repo.values_hydra import hydra_values
+from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 
 CONFIG_FILE = re.compile(r"(^|[_\-/])(conf|config|configs|settings|hparams|hyperparameters|params|constants)"
@@ -29,12 +31,17 @@ class Mined:
     Attributes:
         value: a plain Python value (int, float, str, bool, list, tuple, dict).
         where: "path:line" (relative to the repository root).
-        kind: "call", "config", "argparse" or "constant".
+        kind: "call", "config", "argparse" or "constant"; for a whole configuration object "namespace"
+            (an argparse Namespace) or "tree" (a yacs-style tree read as `cfg.MODEL.DIM`).
+        fields: for an object, {dotted field: "path:line"} of every stated field.
+        reads: for an object, the dotted fields the model reads from it.
     """
 
     value: object
     where: str
     kind: str
+    fields: dict | None = None
+    reads: list | None = None
 
 
 def _call_tier(rel: str, model_rel: str) -> int:
@@ -117,7 +124,8 @@ def config_sets(root: str, name: str, params: list[str], required: set[str]) -> 
         for section_path, section in _flatten_sections(data):
             names_class = any(section.get(k) == name for k in ("name", "type", "model", "arch", "model_name",
                                                                "class"))
-            hits = [k for k in section if k in wanted and (names_class or k in required)]
+            hits = [k for k in section if k in wanted and (names_class or k in required)
+                    and not (isinstance(section[k], str) and "${" in section[k])]  # an unresolved interpolation
             if not hits or _names_other_class(section, name):
                 continue
             if readme is None:
@@ -192,9 +200,16 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             sets.extend(source())
         except (OSError, RecursionError, ValueError):
             continue
+    try:  # what the composed Hydra config instantiates is what the training script builds
+        composed = hydra_values(root, name, params)
+    except (OSError, RecursionError, ValueError):
+        composed = {}
+    if composed:
+        sets.append((-1, {k: Mined(v, w, "config") for k, v, w in ((k, *vw) for k, vw in composed.items())}))
     values: dict[str, Mined] = {}
     if sets:
-        _, values = min(sets, key=lambda s: (s[0] >= 4, -len(s[1]), s[0]))  # tests state toy sizes: last
+        # Hydra's selection first; tests state toy sizes: last.
+        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -len(s[1]), s[0]))
         values = dict(values)
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])
@@ -202,7 +217,45 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         extra = {}
     for key, mined in extra.items():
         values.setdefault(key, mined)
+    _as_objects(root, os.path.join(root, model_rel), values)
+    for param in sorted(required - set(values)):  # Model(args) reading args.hidden_size, Net(cfg) cfg.MODEL.DIM
+        try:
+            found = object_values(root, os.path.join(root, model_rel), param)
+        except (OSError, RecursionError, ValueError):
+            found = None
+        if found is not None:
+            kind, value, fields, reads = found
+            files = sorted({w.rsplit(":", 1)[0] for f, w in fields.items() if f in reads}) or \
+                sorted({w.rsplit(":", 1)[0] for w in fields.values()})
+            values[param] = Mined(value, " over ".join(reversed(files)), kind, fields, reads)
     return values
+
+
+def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:
+    """A configuration section stated for a parameter the model reads fields from (`Net(cfg["model"])`)
+    becomes a tree object reported field by field; a path stated for it (`--config configs/a.json`) is not
+    the object the model reads, so it is dropped."""
+    for param, mined in list(values.items()):
+        if not OBJECT_PARAM.match(param) or not isinstance(mined.value, (dict, str)):
+            continue
+        paths = model_read_paths(root, model_file, param)
+        if not paths:
+            continue
+        if isinstance(mined.value, str):
+            del values[param]
+            continue
+        fields = dict(getattr(mined.value, "fields", {}) or {})
+        values[param] = Mined(dict(mined.value), mined.where, "tree",
+                              {k: fields.get(k, mined.where) for k in _dotted(mined.value)},
+                              sorted(".".join(p) for p in paths))
+
+
+def _dotted(data: dict, prefix: str = "") -> list[str]:
+    out = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        out.extend(_dotted(value, name + ".") if isinstance(value, dict) and value else [name])
+    return out
 
 
 def stated_names(root: str, names: list[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ import math
 import operator
 import os
 
+from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_source import Unit, parsed
 
 MISSING = object()
@@ -237,7 +238,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
             scope.where.clear()
             value = literal(node, scope.resolve)
             where = f"{unit.rel}:{getattr(node, 'lineno', call.lineno)}"  # the line that states it
-            if value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            section = loaded_section(node, unit.tree, owners.get(id(call)), root, unit.rel) \
+                if value is MISSING else None
+            if section is not None:  # Model(cfg["model"]) with cfg loaded from a config file
+                value, where = section, section.section
+            elif value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                 if node.attr in argparse:
                     value, line = argparse[node.attr]
@@ -249,6 +254,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         for kw in call.keywords:  # Model(**CONFIG): a dict of stated values
             if kw.arg is None:
                 spread = literal(kw.value, scope.resolve)
+                if not isinstance(spread, dict) or not spread:  # Model(**json.load(open(path))): the file's keys
+                    section = loaded_section(kw.value, unit.tree, owners.get(id(call)), root, unit.rel)
+                    for key, value in (section or {}).items():
+                        if key in params:
+                            found.setdefault(key, (value, section.fields.get(key, section.section)))
                 if isinstance(spread, dict):
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():

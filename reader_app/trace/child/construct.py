@@ -6,6 +6,7 @@ fields of the config object the model takes (so `--arg dim=4096` reaches `ModelA
 from __future__ import annotations
 
 import ast
+import copy
 import dataclasses
 import inspect
 import os
@@ -14,7 +15,7 @@ import sys
 import types
 from dataclasses import dataclass, field
 
-from reader_app.trace.child import degrade, weights
+from reader_app.trace.child import config_objects, degrade, weights
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
 
@@ -150,6 +151,7 @@ class Builder:
         sources: dict = {}
         filled: set[str] = set()
         passed: set[str] = set()
+        objects: set[str] = set()  # reported by their fields, as config classes are
         for p in params:
             key = self.prefix + p.name
             if key in self.overrides or p.name in self.overrides:
@@ -157,6 +159,12 @@ class Builder:
                 values[p.name] = self.overrides[key]
                 sources[p.name] = "--arg"
                 self.consumed.add(key)
+                passed.add(p.name)
+                continue
+            if p.name in mined and mined[p.name].kind in config_objects.KINDS and \
+                    not _config_class_for(p, func, namespace, mined[p.name].reads):  # Model(args), Net(cfg)
+                values[p.name], sources[p.name] = self._object(mined[p.name]), mined[p.name].where
+                objects.add(p.name)
                 passed.add(p.name)
                 continue
             if p.name in mined:  # what the repository builds it with beats the signature's default
@@ -179,7 +187,7 @@ class Builder:
                     passed.add(p.name)
                 continue
             blind = len(self.blind)
-            values[p.name] = self._fill(p, namespace, sequences, choices)
+            values[p.name] = self._fill(p, namespace, sequences, choices, func)
             sources[p.name] = "blind guess" if self.blind[blind:] and self.blind[-1] == self.prefix + p.name \
                 else "guess"
             if isinstance(values[p.name], Deferred) and values[p.name].label.endswith("(...)"):
@@ -188,7 +196,7 @@ class Builder:
             passed.add(p.name)
         make_consistent(values, filled)
         for name, value in values.items():
-            if not _is_config_class(type(value)):  # a config object is reported by its fields
+            if not _is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
                 self.used.setdefault(self.prefix + name, _plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
@@ -235,12 +243,40 @@ class Builder:
             return tuple(value)
         return self._repository_file(value, None) or value
 
-    def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str], choices: dict | None = None):
+    def _object(self, mined) -> object:
+        """The configuration object the repository builds (`args` from its parser, `cfg` from its defaults
+        and YAML), with the fields the model reads reported one by one and overridable by their dotted name."""
+        values = copy.deepcopy(mined.value)
+        fields = dict(mined.fields or {})
+        reads = list(mined.reads or [])
+        for dotted in reads:
+            if config_objects.get_path(values, dotted) is KeyError:
+                guess = guess_by_name(dotted.split(".")[-1])
+                if guess is not None:  # stated nowhere: a labelled guess; else the build names the field
+                    config_objects.set_path(values, dotted, guess)
+                    fields[dotted] = "guess"
+        for key, value in self.overrides.items():
+            if key in reads or config_objects.get_path(values, key) is not KeyError:
+                config_objects.set_path(values, key, value)
+                fields[key] = "--arg"
+                self.consumed.add(key)
+                reads.append(key) if key not in reads else None
+        for dotted in reads:
+            value = config_objects.get_path(values, dotted)
+            if value is not KeyError:
+                self.used[self.prefix + dotted] = _plain(value)
+                self.sources[self.prefix + dotted] = fields.get(dotted, mined.where)
+        return config_objects.make(mined.kind, values)
+
+    def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str], choices: dict | None = None,
+              owner=None):
         annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
         if annotation is not None and _is_config_class(annotation):
             return self.config(annotation, namespace)
         if CONFIG_NAME.match(p.name.lower()):
-            for candidate in _config_candidates(namespace):
+            declared = getattr(owner, "config_class", None)  # HuggingFace-style: the model names its config
+            declared = [declared] if inspect.isclass(declared) else []
+            for candidate in declared + [c for c in _config_candidates(namespace) if c not in declared]:
                 try:
                     return self.config(candidate, namespace)
                 except Exception:
@@ -281,7 +317,13 @@ class Builder:
         obj = getter() if callable(getter) else None
         if obj is None:
             module_ns = vars(sys.modules.get(cls.__module__, types.ModuleType("x")))
-            obj = cls(**self.kwargs_for(cls, {**namespace, **module_ns}))
+            kwargs = self.kwargs_for(cls, {**namespace, **module_ns})
+            try:
+                obj = cls(**kwargs)
+            except ImportError:
+                obj = config_objects.over_stand_in(cls, kwargs)
+                if obj is None:
+                    raise
         self.apply_to_config(obj)
         return obj
 
@@ -291,11 +333,26 @@ class Builder:
                 setattr(obj, name, value)
                 self.consumed.add(name)
         fields = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else {
-            k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
+            k: v for k, v in vars(obj).items() if not k.startswith("_")
+            and k not in vars(obj).get("_reader_base_fields", ())} if hasattr(obj, "__dict__") else {}
         for name, value in fields.items():
             self.used[name] = _plain(value)
             self.sources[name] = "--arg" if name in self.overrides else self.sources.get(
                 name, f"default of {type(obj).__name__}")
+
+
+def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads) -> type | None:
+    """The repository's config class for a parameter (its annotation, the model's `config_class`, or a
+    config class in the module with fields the model reads): built as a class rather than as a mined object."""
+    annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+    if annotation is not None and _is_config_class(annotation):
+        return annotation
+    if inspect.isclass(getattr(owner, "config_class", None)):
+        return owner.config_class
+    tops = {r.split(".")[0] for r in reads or []}
+    return next((c for c in _config_candidates(namespace)
+                 if tops & ({f.name for f in dataclasses.fields(c)} if dataclasses.is_dataclass(c)
+                            else {q.name for q in _parameters(c)})), None)
 
 
 def _module_class_named(name: str, namespace: dict):

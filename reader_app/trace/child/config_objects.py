@@ -1,0 +1,118 @@
+"""The configuration object a model takes whole (`Model(args)`, `Net(cfg)`), built from the values the
+repository states for it: an argparse Namespace, or a tree read both as `cfg.MODEL.DIM` and
+`cfg["MODEL"]["DIM"]` (yacs' CfgNode when yacs is installed, else a dict with attribute access, which is
+what CfgNode and OmegaConf's DictConfig are to the model's code)."""
+from __future__ import annotations
+
+import argparse
+import copy
+
+from reader_app.trace.child import degrade
+
+KINDS = ("namespace", "tree")  # the Mined kinds that carry a whole object
+
+
+class ConfigTree(dict):
+    """A nested dict whose keys also read as attributes; a missing one says which field it was."""
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"the configuration has no field '{name}' (the repository states none)") \
+                from None
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+    def __deepcopy__(self, memo):
+        return ConfigTree({k: copy.deepcopy(v, memo) for k, v in self.items()})
+
+    # yacs' API the model's code may call on its config
+    def clone(self):
+        return copy.deepcopy(self)
+
+    def freeze(self):
+        return None
+
+    defrost = freeze
+
+    def is_frozen(self):
+        return False
+
+
+def _tree(values: dict):
+    try:
+        from yacs.config import CfgNode  # the real class when the repository's environment has it
+    except ImportError:
+        CfgNode = None
+    if CfgNode is not None:
+        return CfgNode(copy.deepcopy(values))
+    return _wrap(values)
+
+
+def _wrap(value):
+    if isinstance(value, dict):
+        return ConfigTree({k: _wrap(v) for k, v in value.items()})
+    return value
+
+
+def make(kind: str, values: dict):
+    """A fresh object of `kind` ("namespace" or "tree") holding `values`."""
+    if kind == "namespace":
+        return argparse.Namespace(**copy.deepcopy(values))
+    return _tree(values)
+
+
+def get_path(values: dict, dotted: str):
+    node = values
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return KeyError
+        node = node[key]
+    return node
+
+
+def set_path(values: dict, dotted: str, value) -> None:
+    node = values
+    keys = dotted.split(".")
+    for key in keys[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[keys[-1]] = value
+
+
+# What a missing library's config base class (transformers' PretrainedConfig) would have set on every
+# config: the fields models read from it besides their own.
+BASE_CONFIG_FIELDS = {"output_attentions": False, "output_hidden_states": False, "return_dict": True,
+                      "use_return_dict": True, "torchscript": False, "is_decoder": False, "is_encoder_decoder": False,
+                      "add_cross_attention": False, "tie_word_embeddings": True, "pad_token_id": None,
+                      "bos_token_id": None, "eos_token_id": None, "chunk_size_feed_forward": 0,
+                      "_attn_implementation": "eager", "pruned_heads": {}, "use_cache": False}
+
+
+def over_stand_in(cls: type, kwargs: dict):
+    """A config class built although its base comes from a missing package: the stand-in base's __init__
+    only keeps its keyword values (and the base's usual fields), as the library's base would."""
+    base = next((b for b in cls.__mro__ if "__reader_missing__" in vars(b)), None)  # not an heir
+    if base is None:
+        return None
+
+    def keep(self, *args, **extra):
+        for name, value in {**BASE_CONFIG_FIELDS, **extra}.items():
+            if name not in vars(self):
+                object.__setattr__(self, name, value)
+        object.__setattr__(self, "_reader_base_fields", set(BASE_CONFIG_FIELDS) - set(extra))
+
+    original = base.__dict__.get("__init__")
+    base.__init__ = keep
+    try:
+        obj = cls(**kwargs)
+    finally:
+        base.__init__ = original
+    degrade.NOTES.add(f"package '{base.__reader_missing__}' missing: {cls.__name__}'s base class "
+                      f"{base.__name__} stood in (keeps the config's values)")
+    return obj

@@ -16,7 +16,7 @@ from reader_app.repo.notebook import NotebookError, notebook_code
 from reader_app.repo.patterns import find_patterns
 from reader_app.repo.ranking import score_classes
 from reader_app.repo.records import ModelClass, RepoInfo
-from reader_app.repo.roles import FileFacts, classify, is_entry
+from reader_app.repo.roles import FileFacts, classify, is_entry, trains_beside_its_models
 from reader_app.repo.self_description import describe
 from reader_app.repo.variants import families
 from reader_app.repo.walk import SourceFile, list_repository
@@ -179,7 +179,10 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     entries = [pf for pf in parsed if is_entry(pf.source, facts.get(pf.rel))]
     said = describe(index, builder, listing.files, entries, root.name)
     entry_rels = {pf.rel for pf in entries}
-    entry_used = {qualname for qualname, rels in said.built_in.items() if rels & entry_rels}
+    self_trainers = {pf.rel for pf in entries if trains_beside_its_models(pf.source, facts.get(pf.rel))}
+    entry_used = {qualname for qualname, rels in said.built_in.items()
+                  if any(rel in entry_rels and not (rel in self_trainers and index.classes[qualname].file.rel == rel)
+                         for rel in rels)}
     classes = index.module_classes()
     groups = families(classes)
     counts = {c.qualname: _init_layer_count(c) for c in classes}

@@ -156,3 +156,20 @@ def test_einops_and_timm_layers_trace_zero_config_from_the_shared_folder(tmp_pat
     assert outs["to_map"] == [batch, 64, 8, 8] and outs["head"] == [batch, 10]
     assert any(line.startswith("package 'timm' ") and "shared model libraries" in line for line in data["degraded"])
     assert "needs the package" not in err
+
+
+def test_the_pins_never_bring_torch_and_make_installs_them_without_dependencies():
+    """The folder shares the app's torch: the pins name no torch, torchvision or CUDA package, each is an
+    exact release, and `make install` runs pip with --no-deps into <venv>/model-libraries."""
+    from reader_app.envs.policy import COMPANIONS, TORCH_NAMES, forbidden_download
+    from reader_app.envs.requirements import normalize
+
+    text = (APP_ROOT / "packaging" / "model-libraries.txt").read_text()
+    pins = [line.split("#")[0].strip() for line in text.splitlines() if line.split("#")[0].strip()]
+    names = [normalize(pin.split("==")[0]) for pin in pins]
+    assert {"timm", "einops"} <= set(names)
+    assert all("==" in pin for pin in pins)
+    assert not [n for n in names if n in TORCH_NAMES | COMPANIONS or forbidden_download(n)]
+    make = (APP_ROOT / "Makefile").read_text()
+    assert "--no-deps --target $(LIBS_DIR) -r packaging/model-libraries.txt" in make
+    assert f"LIBS_DIR := $(VENV)/{libraries.FOLDER_NAME}" in make

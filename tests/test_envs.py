@@ -241,7 +241,8 @@ def test_a_library_that_needs_torchvision_is_installed_without_it_when_no_releas
     assert sorted(env.installed) == ["visionlayers", "widthlib"]
     assert ["torchvision==0.28.0", "pip found no release of it for the app's torch; a trace stands in for it where "
             "a library only imports it"] in env.dropped
-    assert any(note.startswith("visionlayers (requirements.txt:1) was installed without torchvision") for note in env.notes)
+    assert any(note.startswith("visionlayers (requirements.txt:1) was installed without torchvision")
+               for note in env.notes)
     assert any(line.startswith("Installing visionlayers without torchvision") for line in lines)
     found = subprocess.run([env.python, "-c", "import widthlib, importlib.util as u; "
                             "print([n for n in ('visionlayers', 'torchvision', 'pillowish') if u.find_spec(n)])"],

@@ -244,6 +244,8 @@ def test_a_library_that_needs_torchvision_is_installed_without_it_when_no_releas
     assert any(note.startswith("visionlayers (requirements.txt:1) was installed without torchvision")
                for note in env.notes)
     assert any(line.startswith("Installing visionlayers without torchvision") for line in lines)
+    # said once, not again by the check that packages built on torch load
+    assert not any("needs the module 'torchvision'" in note for note in env.notes)
     found = subprocess.run([env.python, "-c", "import widthlib, importlib.util as u; "
                             "print([n for n in ('visionlayers', 'torchvision', 'pillowish') if u.find_spec(n)])"],
                            capture_output=True, text=True)

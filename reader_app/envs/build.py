@@ -256,7 +256,9 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wan
         install += [w for w, _ in without]
         relaxed += [without_note(w, companion, host.torch) for w, companion in without]
     missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
-    return install, left_out, relaxed + _keep_loadable(work, host, cancel, report, missed)
+    loadable = _keep_loadable(work, host, cancel, report, missed)
+    said = {f"{w.name} needs the module '{companion}'" for w, companion in without}  # the note above says it
+    return install, left_out, relaxed + [note for note in loadable if not note.startswith(tuple(said))]
 
 
 def _install_without(companion: str, wanted: Wanted, install: list[Wanted], without: list, left_out: list,

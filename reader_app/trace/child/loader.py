@@ -67,7 +67,7 @@ class _Placeholder:
             return _Placeholder(self._package, f"{self._dotted}()")
         if _library_module_level(sys._getframe(1)):  # `cv2.setNumThreads(0)` as a library loads: a setting
             return _Placeholder(self._package, f"{self._dotted}()")
-        raise MissingDependency(self._package, f"calls {self._dotted}")
+        raise MissingDependency(self._package, f"{'builds' if last[:1].isupper() else 'calls'} {self._dotted}")
 
     def _as_number(self, *args):
         """`nn.Conv2d(3, missing.WIDTH, 3)`, `missing.WIDTH * 2`: a value the model needs from the package,

@@ -27,13 +27,21 @@ def _versions(folder: str) -> dict[str, str]:
     return found
 
 
+def _file_of(module) -> str:
+    try:  # a lazy or stand-in module may answer attribute reads in its own way
+        file = getattr(module, "__file__", None)
+    except Exception:
+        return ""
+    return os.path.realpath(file) if isinstance(file, str) else ""
+
+
 def used(folder: str | None) -> list[str]:
     """One line per library the trace imported from the shared folder."""
     if not folder:
         return []
     root = os.path.join(os.path.realpath(folder), "")
     names = sorted({name.split(".")[0] for name, module in list(sys.modules.items())
-                    if os.path.realpath(getattr(module, "__file__", None) or "/").startswith(root)})
+                    if _file_of(module).startswith(root)})
     if not names:
         return []
     versions = _versions(folder)

@@ -78,10 +78,12 @@ ARGS_NET = textwrap.dedent("""
 
 def test_a_parser_for_something_else_sharing_one_name_is_not_used(tmp_path):
     export = {"net.py": ARGS_NET,
-              "tools/export.py": "import argparse\np = argparse.ArgumentParser()\np.add_argument('--hidden', default=7)\n"
-                                 "p.add_argument('--out', default='x.onnx')\n"}
+              "tools/export.py": "import argparse\np = argparse.ArgumentParser()\n"
+                                 "p.add_argument('--hidden', default=7)\np.add_argument('--out', default='x.onnx')\n"}
     root = write(tmp_path / "export_only", export)
-    assert "args" not in mine(str(root), str(root / "net.py"), "Net", ["args"])
+    unstated = mine(str(root), str(root / "net.py"), "Net", ["args"])["args"]
+    assert (unstated.value, unstated.where) == ({}, "guess")  # its fields are guessed, not taken from export.py
+    assert unstated.reads == ["hidden", "in_dim"]  # getattr(args, "dropout", 0.1) keeps its own default
     root = write(tmp_path / "with_train", {**export, "train.py": "import argparse\np = argparse.ArgumentParser()\n"
                                                                "p.add_argument('--in-dim', type=int, default=12)\n"
                                                                "p.add_argument('--hidden', type=int, default=24)\n"
@@ -125,3 +127,55 @@ def test_a_hydra_section_spread_into_the_constructor(tmp_path):
             """})
     found = where(mine(str(root), str(root / "net.py"), "Net", ["width", "depth"], {"width"}))
     assert found == {"width": (24, "conf/config.yaml:5"), "depth": (3, "conf/model/base.yaml:2")}
+
+
+def test_a_whole_hydra_config_the_model_reads_is_the_composed_one(tmp_path):
+    root = write(tmp_path, {
+        "model.py": """
+            import torch.nn as nn
+
+            class Net(nn.Module):
+                def __init__(self, cfg):
+                    super().__init__()
+                    self.enc = nn.Linear(cfg.model.in_dim, cfg.model.hidden)
+                    self.head = nn.Linear(cfg.model.hidden, cfg.data.num_classes)
+            """,
+        "conf/config.yaml": "defaults:\n  - model: small\n  - data: cifar\n  - _self_\n",
+        "conf/model/small.yaml": "in_dim: 12\nhidden: 36\n",
+        "conf/model/large.yaml": "in_dim: 12\nhidden: 1024\n",  # as many hits, sorted first: not picked
+        "conf/data/cifar.yaml": "num_classes: 10\n",
+        "conf/data/imagenet.yaml": "num_classes: 1000\n",
+        "train.py": "import hydra\n@hydra.main(config_path='conf', config_name='config')\ndef main(cfg):\n    pass\n"})
+    found = mine(str(root), str(root / "model.py"), "Net", ["cfg"])["cfg"]
+    assert found.kind == "tree" and found.value["model"] == {"in_dim": 12, "hidden": 36}
+    assert {k: found.fields[k] for k in found.reads} == {"data.num_classes": "conf/data/cifar.yaml:1",
+                                                         "model.hidden": "conf/model/small.yaml:2",
+                                                         "model.in_dim": "conf/model/small.yaml:1"}
+
+
+def test_vars_of_the_parsed_arguments_spread_into_the_constructor(tmp_path):
+    root = write(tmp_path, {
+        "net.py": NET,
+        "train.py": """
+            import argparse
+            from net import Net
+
+            if __name__ == "__main__":
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--width", type=int, default=80)
+                parser.add_argument("--depth", type=int, default=4)
+                parser.add_argument("--lr", type=float, default=0.1)
+                args = parser.parse_args()
+                model = Net(**vars(args))
+            """})
+    found = where(mine(str(root), str(root / "net.py"), "Net", ["width", "depth"], {"width"}))
+    assert found == {"width": (80, "train.py:7"), "depth": (4, "train.py:8")}
+
+
+def test_a_target_section_outside_any_composition_names_its_class(tmp_path):
+    root = write(tmp_path, {
+        "pkg/net.py": NET,
+        "configs/other.yaml": "_target_: pkg.other.Other\nwidth: 1\ndepth: 1\n",
+        "configs/net.yaml": "model:\n  _target_: pkg.net.Net\n  width: 20\n  depth: 6\n"})
+    found = where(mine(str(root), str(root / "pkg/net.py"), "Net", ["width", "depth"], {"width"}))
+    assert found == {"width": (20, "configs/net.yaml:3"), "depth": (6, "configs/net.yaml:4")}

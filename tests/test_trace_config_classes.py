@@ -315,8 +315,67 @@ JSON_WHOLE = {
     model = Net(config)
     """}
 
+# A dict config read by key that nothing states (the notebook builds it in a cell the trace never sees); a
+# tokenizer's vocabulary has a "cfg" entry, which is not it.
+GUESSED_FIELDS = {
+    "gpt.py": """
+        import torch.nn as nn
+
+        class GPT(nn.Module):
+            def __init__(self, cfg):
+                super().__init__()
+                self.tok = nn.Embedding(cfg["vocab_size"], cfg["emb_dim"])
+                width = cfg["emb_dim"]
+                self.blocks = nn.Sequential(*[nn.Linear(width, width) for _ in range(cfg["n_layers"])])
+                self.out = nn.Linear(cfg["emb_dim"], cfg["vocab_size"], bias=cfg["qkv_bias"])
+
+            def forward(self, ids):
+                return self.out(self.blocks(self.tok(ids)))
+        """,
+    "tokenizer/encoder.json": '{"the": 1, "cfg": 37581, "model": 4}\n',
+}
+
+# b'. A model module that uses the repository's global yacs config (pysot-style `from core.config import cfg`);
+# yacs is not installed, so the app's small yacs runs the repository's defaults module.
+YACS_GLOBAL = {
+    "pysot_like/__init__.py": "",
+    "pysot_like/core/__init__.py": "",
+    "pysot_like/core/config.py": """
+    from yacs.config import CfgNode as CN
+
+    __C = CN()
+    cfg = __C
+    __C.BACKBONE = CN()
+    __C.BACKBONE.CHANNELS = 24
+    __C.BACKBONE.KWARGS = CN(new_allowed=True)
+    __C.HEAD = CN()
+    __C.HEAD.OUT = (3, 5)
+    """,
+    "pysot_like/models/__init__.py": "",
+    "pysot_like/models/model_builder.py": """
+    import torch.nn as nn
+    from pysot_like.core.config import cfg
+
+    class ModelBuilder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.backbone = nn.Conv2d(3, cfg.BACKBONE.CHANNELS, 3, padding=1)
+            self.head = nn.Conv2d(cfg.BACKBONE.CHANNELS, cfg.HEAD.OUT[1], 1)
+
+        def forward(self, x):
+            return self.head(self.backbone(x))
+    """,
+    "experiments/siam/config.yaml": "BACKBONE:\n  CHANNELS: 48\n",
+    "tools/train.py": """
+    from pysot_like.core.config import cfg
+    from pysot_like.models.model_builder import ModelBuilder
+    cfg.merge_from_file("experiments/siam/config.yaml")
+    model = ModelBuilder()
+    """}
+
 REPOS = {"hydra": HYDRA, "yacs": YACS, "argparse": ARGPARSE, "hf_config": HF_CONFIG, "json": JSON_SPREAD,
-         "split_options": SPLIT_OPTIONS, "json_whole": JSON_WHOLE}
+         "split_options": SPLIT_OPTIONS, "json_whole": JSON_WHOLE, "guessed_fields": GUESSED_FIELDS,
+         "yacs_global": YACS_GLOBAL}
 
 
 @pytest.fixture(scope="module")
@@ -339,7 +398,8 @@ def sources(data: dict) -> dict:
 def test_hydra_builds_the_model_option_the_defaults_list_picks(traced):
     code, data, err = traced["hydra"]
     assert code == 0, err
-    assert sources(data) == {"in_dim": (40, "configs/model/small.yaml:3"), "hidden_dim": (48, "configs/model/small.yaml:4"),
+    assert sources(data) == {"in_dim": (40, "configs/model/small.yaml:3"),
+                             "hidden_dim": (48, "configs/model/small.yaml:4"),
                              "num_layers": (3, "configs/model/small.yaml:5"),
                              "num_classes": (7, "configs/data/mnist.yaml:1"), "dropout": (0.1, "default")}
     got = outs(data)
@@ -395,8 +455,9 @@ def test_a_stated_field_is_overridden_by_its_dotted_name(tmp_path):
 def test_options_split_over_a_folder_with_a_typed_string_default(traced):
     code, data, err = traced["split_options"]
     assert code == 0, err
-    assert sources(data) == {"input_nc": (3, "options/base_options.py:7"), "output_nc": (2, "options/base_options.py:8"),
-                             "ngf": (40, "options/base_options.py:9"), "no_dropout": (False, "options/train_options.py:7")}
+    assert sources(data) == {"input_nc": (3, "options/base_options.py:7"),
+                             "output_nc": (2, "options/base_options.py:8"), "ngf": (40, "options/base_options.py:9"),
+                             "no_dropout": (False, "options/train_options.py:7")}
     assert outs(data)["net.0"][1] == 40 and outs(data)["net.2"][1] == 2
 
 
@@ -405,3 +466,27 @@ def test_a_json_file_named_by_an_option_default_passed_whole(traced):
     assert code == 0, err
     assert sources(data) == {"vocab": (500, "configs/base.json:1"), "dim": (40, "configs/base.json:1")}
     assert outs(data)["embed"][-1] == 40 and outs(data)["proj"][-1] == 500
+
+
+def test_fields_nothing_states_are_guessed_one_by_one_and_labelled(traced):
+    code, data, err = traced["guessed_fields"]
+    assert code == 0, err
+    assert sources(data) == {"vocab_size": (100, "guess"), "emb_dim": (64, "guess"), "n_layers": (2, "guess"),
+                             "qkv_bias": (False, "guess")}
+    assert outs(data)["tok"][-1] == 64 and outs(data)["out"][-1] == 100 and "blocks.1" in outs(data)
+
+
+def test_a_global_yacs_config_gets_the_yaml_the_training_script_merges(traced):
+    code, data, err = traced["yacs_global"]
+    assert code == 0, err
+    assert sources(data) == {"BACKBONE.CHANNELS": (48, "experiments/siam/config.yaml:2"),
+                             "HEAD.OUT": ([3, 5], "pysot_like/core/config.py:10")}
+    assert outs(data)["backbone"][1] == 48 and outs(data)["head"][1] == 5
+    assert any("package 'yacs' missing: a small yacs" in d for d in data["degraded"])
+
+
+def test_a_global_config_field_is_overridden_by_its_dotted_name(tmp_path):
+    code, data, err = trace_cli(write(tmp_path / "yacs_global", YACS_GLOBAL), "--arg", "BACKBONE.CHANNELS=8")
+    assert code == 0, err
+    assert sources(data)["BACKBONE.CHANNELS"] == (8, "--arg") and outs(data)["backbone"][1] == 8
+    assert not any("matched no" in w for w in data["warnings"])

@@ -123,7 +123,8 @@ def config_sets(root: str, name: str, params: list[str], required: set[str]) -> 
             continue
         for section_path, section in _flatten_sections(data):
             names_class = any(section.get(k) == name for k in ("name", "type", "model", "arch", "model_name",
-                                                               "class"))
+                                                               "class")) or \
+                str(section.get("_target_", "")).split(".")[-1] == name  # Hydra: `_target_: pkg.models.Net`
             hits = [k for k in section if k in wanted and (names_class or k in required)
                     and not (isinstance(section[k], str) and "${" in section[k])]  # an unresolved interpolation
             if not hits or _names_other_class(section, name):
@@ -223,25 +224,28 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             found = object_values(root, os.path.join(root, model_rel), param)
         except (OSError, RecursionError, ValueError):
             found = None
+        if found is None and OBJECT_PARAM.match(param):  # nothing states it: its fields are guessed one by one
+            reads = sorted(".".join(p) for p in model_read_paths(root, os.path.join(root, model_rel), param))
+            found = ("tree", {}, {}, reads) if reads else None
         if found is not None:
             kind, value, fields, reads = found
             files = sorted({w.rsplit(":", 1)[0] for f, w in fields.items() if f in reads}) or \
                 sorted({w.rsplit(":", 1)[0] for w in fields.values()})
-            values[param] = Mined(value, " over ".join(reversed(files)), kind, fields, reads)
+            values[param] = Mined(value, " over ".join(reversed(files)) or "guess", kind, fields, reads)
     return values
 
 
 def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:
     """A configuration section stated for a parameter the model reads fields from (`Net(cfg["model"])`)
-    becomes a tree object reported field by field; a path stated for it (`--config configs/a.json`) is not
-    the object the model reads, so it is dropped."""
+    becomes a tree object reported field by field; a path or a number stated for it (`--config a.json`, a
+    `"cfg": 37581` key of a tokenizer's vocabulary) is not the object the model reads, so it is dropped."""
     for param, mined in list(values.items()):
-        if not OBJECT_PARAM.match(param) or not isinstance(mined.value, (dict, str)):
+        if not OBJECT_PARAM.match(param) or mined.kind in ("namespace", "tree"):
             continue
         paths = model_read_paths(root, model_file, param)
         if not paths:
             continue
-        if isinstance(mined.value, str):
+        if not isinstance(mined.value, dict):
             del values[param]
             continue
         fields = dict(getattr(mined.value, "fields", {}) or {})

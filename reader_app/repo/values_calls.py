@@ -218,6 +218,11 @@ def _returned_calls(tree: ast.Module) -> set[int]:
             for call in ast.walk(node.value) if isinstance(call, ast.Call)}
 
 
+def _is_vars_call(node) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
+        len(node.args) == 1 and isinstance(node.args[0], ast.Name)
+
+
 def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                      skip_factories: bool = False) -> list[dict]:
     """For each call of `name` in the unit: {param: (value, "rel:line")} for the arguments it states;
@@ -259,6 +264,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     for key, value in (section or {}).items():
                         if key in params:
                             found.setdefault(key, (value, section.fields.get(key, section.section)))
+                    if _is_vars_call(kw.value):  # Model(**vars(args)): the parser's defaults by name
+                        argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
+                        for key, (value, line) in argparse.items():
+                            if key in params:
+                                found.setdefault(key, (value, f"{unit.rel}:{line}"))
                 if isinstance(spread, dict):
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():

@@ -1,21 +1,33 @@
 """YAML and JSON config files read with the line of every key (the provenance of a stated value)."""
 from __future__ import annotations
 
+import copy
 import json
 import re
 
 from reader_app.repo.values_source import read
 
 
+_LOADED: dict[str, tuple[object, dict]] = {}
+
+
 def load_with_lines(path: str) -> tuple[object, dict[tuple, int]]:
-    """(data, {key path: line}) of a YAML or JSON file; (None, {}) when it does not parse."""
+    """(data, {key path: line}) of a YAML or JSON file; (None, {}) when it does not parse. Parsed once per
+    process; each caller gets its own copy of the data (composing configs merges into it)."""
+    if path not in _LOADED:
+        _LOADED[path] = _load(path)
+    data, lines = _LOADED[path]
+    return copy.deepcopy(data), lines
+
+
+def _load(path: str) -> tuple[object, dict[tuple, int]]:
     text = read(path)
     if path.endswith(".json"):
         try:
             data = json.loads(text)
         except ValueError:
             return None, {}
-        return data, _json_lines(text, data)
+        return data, _json_lines(text, data) if len(text) < 200_000 else {}  # a vocabulary, not a config
     try:
         import yaml
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: 20x faster

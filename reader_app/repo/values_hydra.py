@@ -83,7 +83,29 @@ class Composed:
         return (None, None) if "${" in value else (value, where)
 
 
-def _primary_configs(root: str) -> list[str]:
+    def resolved_section(self, keys: tuple = ()) -> tuple[dict, dict[str, str]] | None:
+        """(values with interpolations resolved, {dotted key below `keys`: where}) of one section."""
+        section = self.get(keys)
+        if not isinstance(section, dict):
+            return None
+        fields: dict[str, str] = {}
+
+        def resolve(node: dict, path: tuple) -> dict:
+            out = {}
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    out[key] = resolve(value, path + (key,))
+                    continue
+                value, where = self.resolved(value, path + (key,))
+                if value is not None:
+                    out[key] = value
+                    fields[".".join(path[len(keys):] + (key,))] = where or ""
+            return out
+
+        return resolve(section, tuple(keys)), fields
+
+
+def primary_configs(root: str) -> list[str]:
     """YAML files with a top-level `defaults:` list, the ones a `@hydra.main(config_name=...)` names first."""
     named = set()
     for path in walk_files(root, (".py",)):
@@ -167,7 +189,7 @@ def hydra_values(root: str, name: str, params: list[str]) -> dict[str, tuple[obj
     """{param: (value, where)} from the section of the composed Hydra config whose `_target_` is `name`
     (`pkg.models.net.Net`); {} when no primary config selects one."""
     wanted = set(params)
-    for primary in _primary_configs(root)[:8]:
+    for primary in primary_configs(root)[:8]:
         composed = compose(root, primary)
         for path, section in _targets(composed.data):
             if section["_target_"].split(".")[-1] != name:

@@ -150,26 +150,10 @@ def _from_file(arg, body, tree, root, unit_rel, keys) -> Stated | None:
 
 
 def _from_hydra(primary: str, root: str, keys: list[str]) -> Stated | None:
-    composed = compose(root, primary)
-    section = composed.get(tuple(keys))
-    if not isinstance(section, dict):
+    found = compose(root, primary).resolved_section(tuple(keys))
+    if found is None:
         return None
-
-    def resolve(node, path):
-        out = {}
-        for key, value in node.items():
-            if isinstance(value, dict):
-                out[key] = resolve(value, path + (key,))
-                continue
-            value, where = composed.resolved(value, path + (key,))
-            if value is not None:
-                out[key] = value
-                fields[".".join(path[len(keys):] + (key,))] = where or ""
-        return out
-
-    fields: dict[str, str] = {}
-    out = Stated(resolve(section, tuple(keys)))
-    out.fields = fields
-    first = next(iter(fields.values()), "")
-    out.section = first or os.path.relpath(primary, root)
+    out = Stated(found[0])
+    out.fields = found[1]
+    out.section = next(iter(found[1].values()), "") or os.path.relpath(primary, root)
     return out

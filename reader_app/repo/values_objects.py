@@ -15,6 +15,7 @@ import re
 
 from reader_app.repo.values_calls import MISSING, literal
 from reader_app.repo.values_files import load_with_lines
+from reader_app.repo.values_hydra import compose, primary_configs
 from reader_app.repo.values_source import parsed, read, walk_files
 
 # Parameter names that carry a whole configuration object.
@@ -81,12 +82,12 @@ def _self_aliases(func: ast.FunctionDef, param: str) -> set[str]:
 def _paths_in(scope: ast.AST, aliases: set[str]) -> set[tuple[str, ...]]:
     found = set()
     for node in ast.walk(scope):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr") \
-                and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
             base, parts = _chain(node.args[0])
             if _alias(base, parts, aliases) is not None and isinstance(node.args[1].value, str):
                 found.add(tuple(_alias(base, parts, aliases)) + (node.args[1].value,))
-            continue
+            continue  # getattr(args, "x", 0.1) and hasattr(): the code has its own answer when x is absent
         if not isinstance(node, (ast.Attribute, ast.Subscript)):
             continue
         base, parts = _chain(node)
@@ -122,6 +123,20 @@ def _imported_files(root: str, path: str, tree: ast.Module) -> list[str]:
                     if os.path.isfile(file) and file not in out:
                         out.append(file)
     return out
+
+
+def read_by_key(root: str, model_file: str, param: str) -> bool:
+    """Whether the model reads its fields by key (`cfg["emb_dim"]`, `self.cfg["emb_dim"]`): then the object
+    must be a mapping, whatever states its values."""
+    tree = parsed(model_file)
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
+                isinstance(node.slice.value, str):
+            base = node.value
+            if isinstance(base, ast.Name) and base.id == param or isinstance(base, ast.Attribute) and \
+                    isinstance(base.value, ast.Name) and base.value.id == "self" and base.attr == param:
+                return True
+    return False
 
 
 def model_read_paths(root: str, model_file: str, param: str) -> set[tuple[str, ...]]:
@@ -192,14 +207,14 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
             continue
         tree = parsed(path)
         options = argparse_namespace(tree) if tree is not None else {}
-        hits = len(wanted & set(options))
+        hits = len(wanted & {k for k, (v, _) in options.items() if v is not None})  # `required=True`: unstated
         if not hits:
             continue
         rel = os.path.relpath(path, root)
         key = (-hits, not SCRIPT.search(os.path.basename(rel)), rel.count(os.sep), rel)
         if best_key is None or key < best_key:
             best, best_key = (rel, options), key
-    if best is None or -best_key[0] * 2 < len(wanted):  # a parser for something else shares a name or two
+    if best is None or -best_key[0] * 2 <= len(wanted):  # a parser for something else shares a name or two
         return None
     rel, options = best
     options = {k: (v, f"{rel}:{line}") for k, (v, line) in options.items()}
@@ -328,6 +343,14 @@ def tree_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | N
         key = (-named.get(os.path.basename(path), 0), -hits, path.count(os.sep), path)
         if best_key is None or key < best_key:
             best, best_key = (data, wh), key
+    composed, composed_hits = None, 0
+    for primary in primary_configs(root)[:8]:  # what Hydra composes beats any one YAML file
+        data, fields = compose(root, primary).resolved_section()
+        hits = sum(_lookup(data, p) is not MISSING for p in nested)
+        if hits > composed_hits:
+            composed, composed_hits = (data, {tuple(k.split(".")): w for k, w in fields.items()}), hits
+    if composed is not None and (best_key is None or composed_hits >= -best_key[1]):
+        best = composed
     if best is not None:
         _overlay(values, best[0])
         wheres.update(best[1])
@@ -344,6 +367,60 @@ def _overlay(base: dict, over: dict) -> None:
             base[key] = value
 
 
+def global_read_paths(model_file: str, name: str) -> list[str]:
+    """Dotted fields a module reads from its global config object `name` (`cfg.BACKBONE.CHANNELS`)."""
+    tree = parsed(model_file)
+    paths = _paths_in(tree, {name}) if tree is not None else set()
+    return sorted(".".join(p) for p in paths if p and not any(q[:len(p)] == p and len(q) > len(p) for q in paths))
+
+
+def defaults_lines(root: str, reads: list[str]) -> dict[str, str]:
+    """{dotted: "config/defaults.py:12"} of the defaults module (`_C.MODEL.DIM = 256`) stating most of `reads`."""
+    paths = [tuple(r.split(".")) for r in reads]
+    best = max(_tree_defaults(root), key=lambda t: sum(p in t[2] for p in paths), default=None)
+    return {".".join(k): w for k, w in best[2].items()} if best else {}
+
+
+def merged_into_global(root: str, top_keys: set[str]) -> tuple[dict, dict] | None:
+    """(values, {dotted: where}) of the YAML file the repository's scripts merge into a global config
+    (`cfg.merge_from_file("experiments/x.yaml")`, or an argparse default path); when the scripts take the
+    path from the command line only, the YAML file of that tree the README and scripts name most. None
+    when no script merges one."""
+    named, merging = _named_by_scripts(root), False
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if "merge_from_file" not in text:
+            continue
+        tree = parsed(path)
+        for node in ast.walk(tree) if tree is not None else []:
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "merge_from_file" and node.args):
+                continue
+            merging = True
+            arg = node.args[0]
+            stated = arg.value if isinstance(arg, ast.Constant) else None
+            if isinstance(arg, ast.Attribute):
+                stated = argparse_namespace(tree).get(arg.attr, (None, 0))[0]
+            for base in (root, os.path.dirname(path)):
+                if isinstance(stated, str) and os.path.isfile(os.path.join(base, stated)):
+                    values, wheres = _merged_yaml(root, os.path.join(base, stated))
+                    return values, {".".join(k): w for k, w in wheres.items()}
+    if not merging:
+        return None
+    best, best_key = None, None
+    for path in walk_files(root, (".yaml", ".yml")):
+        data, _ = load_with_lines(path)
+        if not isinstance(data, dict) or not set(data) - {"_BASE_"} or not set(data) - {"_BASE_"} <= top_keys:
+            continue
+        key = (-named.get(os.path.basename(path), 0), path.count(os.sep), path)
+        if named.get(os.path.basename(path)) and (best_key is None or key < best_key):
+            best, best_key = path, key
+    if best is None:
+        return None
+    values, wheres = _merged_yaml(root, best)
+    return values, {".".join(k): w for k, w in wheres.items()}
+
+
 def object_values(root: str, model_file: str, param: str) -> tuple[str, dict, dict, list] | None:
     """("namespace" | "tree", values, {dotted field: where}, [dotted fields the model reads]) for a
     parameter that carries a configuration object, or None when the repository states none of its fields."""
@@ -358,5 +435,39 @@ def object_values(root: str, model_file: str, param: str) -> tuple[str, dict, di
         return "tree", tree[0], tree[1], read_fields
     flat = argparse_object(root, paths)
     if flat is not None:
-        return "namespace", flat[0], flat[1], read_fields
+        return "tree" if read_by_key(root, model_file, param) else "namespace", flat[0], flat[1], read_fields
+    section = section_object(root, paths)
+    if section is not None:
+        return "tree", section[0], section[1], read_fields
     return None
+
+
+def section_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:
+    """(values, {field: where}) of the YAML/JSON section whose keys are most of the fields the model reads
+    (`cfg["emb_dim"]`, `config.hidden_size`), at least two of them; None when no file states them."""
+    wanted = {p[0] for p in paths if len(p) == 1}
+    if len(wanted) < 2:
+        return None
+    best, best_key = None, None
+    for path in walk_files(root, (".yaml", ".yml", ".json")):
+        text = read(path)
+        if sum(w in text for w in wanted) < 2:
+            continue
+        data, lines = load_with_lines(path)
+        for keys, section in _sections(data):
+            hits = len(wanted & set(section))
+            rel = os.path.relpath(path, root)
+            key = (-hits, len(keys), rel.count(os.sep), rel)
+            if hits >= 2 and hits * 2 >= len(wanted) and (best_key is None or key < best_key):
+                best = (dict(section), {str(k): f"{rel}:{lines.get(keys + (str(k),), 1)}" for k in section})
+                best_key = key
+    return best
+
+
+def _sections(data, keys: tuple = ()) -> list[tuple[tuple, dict]]:
+    out = []
+    if isinstance(data, dict):
+        out.append((keys, data))
+        for key, value in data.items():
+            out.extend(_sections(value, keys + (str(key),)))
+    return out

@@ -1,7 +1,7 @@
 """The configuration object a model takes whole (`Model(args)`, `Net(cfg)`), built from the values the
 repository states for it: an argparse Namespace, or a tree read both as `cfg.MODEL.DIM` and
-`cfg["MODEL"]["DIM"]` (yacs' CfgNode when yacs is installed, else a dict with attribute access, which is
-what CfgNode and OmegaConf's DictConfig are to the model's code)."""
+`cfg["MODEL"]["DIM"]` (a dict with attribute access: what yacs' CfgNode, EasyDict and OmegaConf's DictConfig
+are to the model's code, whether or not those packages are installed)."""
 from __future__ import annotations
 
 import argparse
@@ -43,16 +43,6 @@ class ConfigTree(dict):
         return False
 
 
-def _tree(values: dict):
-    try:
-        from yacs.config import CfgNode  # the real class when the repository's environment has it
-    except ImportError:
-        CfgNode = None
-    if CfgNode is not None:
-        return CfgNode(copy.deepcopy(values))
-    return _wrap(values)
-
-
 def _wrap(value):
     if isinstance(value, dict):
         return ConfigTree({k: _wrap(v) for k, v in value.items()})
@@ -63,7 +53,7 @@ def make(kind: str, values: dict):
     """A fresh object of `kind` ("namespace" or "tree") holding `values`."""
     if kind == "namespace":
         return argparse.Namespace(**copy.deepcopy(values))
-    return _tree(values)
+    return _wrap(copy.deepcopy(values))
 
 
 def get_path(values: dict, dotted: str):
@@ -116,3 +106,36 @@ def over_stand_in(cls: type, kwargs: dict):
     degrade.NOTES.add(f"package '{base.__reader_missing__}' missing: {cls.__name__}'s base class "
                       f"{base.__name__} stood in (keeps the config's values)")
     return obj
+
+
+def global_configs(module) -> list[tuple[str, dict]]:
+    """(name, object) of the configuration trees a model module uses as globals (`from core.config import
+    cfg`): dicts read as attributes (yacs' CfgNode, EasyDict, the app's stand-ins)."""
+    return [(name, value) for name, value in vars(module).items()
+            if isinstance(value, dict) and not name.startswith("__") and "__getattr__" in vars(type(value))]
+
+
+def merge_stated(obj: dict, values: dict, wheres: dict, reads: list[str], overrides: dict) -> tuple[dict, dict]:
+    """Merge the YAML values the repository's scripts merge into a global config, then the user's
+    overrides by dotted name (consumed from `overrides`); ({dotted: value}, {dotted: where}) of the fields
+    the model reads."""
+    def merge(node, data, path):
+        for key, value in data.items():
+            if isinstance(value, dict) and isinstance(node.get(key), dict):
+                merge(node[key], value, path + (key,))
+            elif key in node or isinstance(node, dict):
+                old = node.get(key)
+                node[key] = tuple(value) if isinstance(old, tuple) and isinstance(value, list) else value
+
+    merge(obj, values, ())
+    sources = {k: w for k, w in wheres.items()}
+    for key in [k for k in overrides if get_path(obj, k) is not KeyError]:
+        set_path(obj, key, overrides.pop(key))
+        sources[key] = "--arg"
+        reads = reads + [key] if key not in reads else reads
+    used, where = {}, {}
+    for dotted in reads:
+        value = get_path(obj, dotted)
+        if value is not KeyError:
+            used[dotted], where[dotted] = value, sources.get(dotted, "default of the repository's config module")
+    return used, where

@@ -82,16 +82,16 @@ def _parameters(func) -> list[inspect.Parameter]:
             if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
-def _plain(value):
+def plain(value):
     """A JSON-friendly picture of a value for the args report."""
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, (bool, int, float, str)) for v in value):
         return list(value)
     if isinstance(value, (list, tuple)) and len(value) <= 16:
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict) and len(value) <= 32 and all(isinstance(k, str) for k in value):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, Deferred):
         return value.label
     if inspect.isclass(value) or callable(value):
@@ -162,12 +162,12 @@ class Builder:
                 passed.add(p.name)
                 continue
             if p.name in mined and mined[p.name].kind in config_objects.KINDS and \
-                    not _config_class_for(p, func, namespace, mined[p.name].reads):  # Model(args), Net(cfg)
+                    not _config_class_for(p, func, namespace, mined[p.name].reads, mined[p.name].where):  # Net(cfg)
                 values[p.name], sources[p.name] = self._object(mined[p.name]), mined[p.name].where
                 objects.add(p.name)
                 passed.add(p.name)
                 continue
-            if p.name in mined:  # what the repository builds it with beats the signature's default
+            if p.name in mined and mined[p.name].kind not in config_objects.KINDS:  # stated beats the default
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -197,7 +197,7 @@ class Builder:
         make_consistent(values, filled)
         for name, value in values.items():
             if not _is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
-                self.used.setdefault(self.prefix + name, _plain(value))
+                self.used.setdefault(self.prefix + name, plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
 
@@ -250,11 +250,14 @@ class Builder:
         fields = dict(mined.fields or {})
         reads = list(mined.reads or [])
         for dotted in reads:
-            if config_objects.get_path(values, dotted) is KeyError:
-                guess = guess_by_name(dotted.split(".")[-1])
-                if guess is not None:  # stated nowhere: a labelled guess; else the build names the field
-                    config_objects.set_path(values, dotted, guess)
-                    fields[dotted] = "guess"
+            if config_objects.get_path(values, dotted) is KeyError:  # stated nowhere: a labelled guess
+                leaf = dotted.split(".")[-1]
+                guess = "cpu" if leaf.lower() in ("device", "dev") else guess_by_name(leaf)
+                fields[dotted] = "guess" if guess is not None else "blind guess"
+                if guess is None:
+                    guess = 16
+                    self.blind.append(self.prefix + dotted)
+                config_objects.set_path(values, dotted, guess)
         for key, value in self.overrides.items():
             if key in reads or config_objects.get_path(values, key) is not KeyError:
                 config_objects.set_path(values, key, value)
@@ -264,7 +267,7 @@ class Builder:
         for dotted in reads:
             value = config_objects.get_path(values, dotted)
             if value is not KeyError:
-                self.used[self.prefix + dotted] = _plain(value)
+                self.used[self.prefix + dotted] = plain(value)
                 self.sources[self.prefix + dotted] = fields.get(dotted, mined.where)
         return config_objects.make(mined.kind, values)
 
@@ -336,12 +339,12 @@ class Builder:
             k: v for k, v in vars(obj).items() if not k.startswith("_")
             and k not in vars(obj).get("_reader_base_fields", ())} if hasattr(obj, "__dict__") else {}
         for name, value in fields.items():
-            self.used[name] = _plain(value)
+            self.used[name] = plain(value)
             self.sources[name] = "--arg" if name in self.overrides else self.sources.get(
                 name, f"default of {type(obj).__name__}")
 
 
-def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads) -> type | None:
+def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads, mined_where: str = "") -> type | None:
     """The repository's config class for a parameter (its annotation, the model's `config_class`, or a
     config class in the module with fields the model reads): built as a class rather than as a mined object."""
     annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
@@ -349,6 +352,8 @@ def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads) -> ty
         return annotation
     if inspect.isclass(getattr(owner, "config_class", None)):
         return owner.config_class
+    if not mined_where or mined_where == "guess":  # only guesses: any config class of the repository first
+        return next(iter(_config_candidates(namespace)), None)
     tops = {r.split(".")[0] for r in reads or []}
     return next((c for c in _config_candidates(namespace)
                  if tops & ({f.name for f in dataclasses.fields(c)} if dataclasses.is_dataclass(c)

@@ -11,9 +11,9 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import degrade, failure, probes, shared_libraries
+from reader_app.trace.child import config_objects, config_shims, degrade, failure, probes, shared_libraries
 from reader_app.trace.child.capture import Recorder, RepoFiles
-from reader_app.trace.child.construct import ConstructionError, plan
+from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, materialize, size_tables, user_plans
 from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, guess_main_class, import_model_file
@@ -21,6 +21,7 @@ from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.values_inputs import stated_image_size
+from reader_app.repo.values_objects import defaults_lines, global_read_paths, merged_into_global
 from reader_app.trace.specs import parse_input_spec
 
 
@@ -86,6 +87,7 @@ class Session:
 
     def load(self):
         self.progress("importing the model's code")
+        config_shims.install()  # after the real finders, before the placeholders: yacs/easydict when missing
         sys.meta_path.append(self.finder)
         shared_libraries.put_on_path(self.request.get("model_libraries"))
         probes.install(self.files)
@@ -151,12 +153,17 @@ class Session:
     def build(self, target, module):
         self.progress(f"building {target.__name__}")
         skip_dynamo_import()
+        overrides = dict(self.request.get("args") or {})
+        global_args, global_sources = self.global_configs(module, overrides)
         try:
-            first, alternatives = plan(target, module, self.request.get("args") or {}, self.mine, self.root,
+            first, alternatives = plan(target, module, overrides, self.mine, self.root,
                                        lambda names: stated_names(self.root, names))
         except ConstructionError as exc:
             self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
                       *failure.repo_location(exc, self.files))
+        for recipe in [first] + alternatives:  # the global config's fields are reported beside the arguments
+            recipe.args.update({k: v for k, v in global_args.items() if k not in recipe.args})
+            recipe.sources.update({k: v for k, v in global_sources.items() if k not in recipe.sources})
         errors = []
         device = self.report["device"]
         for recipe in [first] + alternatives:
@@ -187,6 +194,25 @@ class Session:
             self.fail(f"{failure.describe(skipped, f'importing {self.rel(file)}')} (so '{exc.name}', which "
                       f"{self.rel(file)}:{line} imports, is not defined)", file, line)
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
+
+    def global_configs(self, module, overrides: dict) -> tuple[dict, dict]:
+        """A config tree the model module reads as a global (`from core.config import cfg`) gets the YAML file
+        the repository's scripts merge into it, then the user's overrides by dotted name."""
+        args, sources = {}, {}
+        for name, obj in config_objects.global_configs(module):
+            reads = global_read_paths(self.file, name)
+            if not reads:
+                continue
+            try:
+                found = merged_into_global(self.root, set(obj))
+            except Exception:  # mining is a help: a failure there must not stop the trace
+                found = None
+            values, wheres = found or ({}, {})
+            wheres = {**defaults_lines(self.root, reads), **wheres}
+            used, where = config_objects.merge_stated(obj, values, wheres, reads, overrides)
+            args.update({k: plain(v) for k, v in used.items()})
+            sources.update(where)
+        return args, sources
 
     def mine(self, func, params: list, required: set) -> dict:
         """What the repository states for `func`'s parameters (call sites, configs, scripts), cached."""

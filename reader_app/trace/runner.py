@@ -231,7 +231,10 @@ def _supervise(proc, pipes: _Pipes, deadline: float, timeout: float, cancel) -> 
             _stop(proc)
             return "Tracing was cancelled"
         if cancel is None:
-            time.sleep(0.05)
+            try:
+                proc.wait(0.05)  # returns as soon as it ends, where a sleep waits out its 50 ms
+            except subprocess.TimeoutExpired:
+                pass
         if time.perf_counter() > deadline:
             _stop(proc)
             return f"The model's code did not finish within {timeout:g} s (while {pipes.phase}); it was stopped"

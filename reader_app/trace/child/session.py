@@ -54,8 +54,11 @@ class Session:
     def rel(self, path: str | None) -> str | None:
         if not path:
             return None
-        real = os.path.realpath(path)
-        return os.path.relpath(real, self.root) if real.startswith(self.root) else path
+        cache = self.__dict__.setdefault("_rel", {})  # asked once per recorded op: realpath is a syscall per part
+        if path not in cache:
+            real = os.path.realpath(path)
+            cache[path] = os.path.relpath(real, self.root) if real.startswith(self.root) else path
+        return cache[path]
 
     def fail(self, message: str, file: str | None = None, line: int | None = None):
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
@@ -265,12 +268,17 @@ class Session:
         rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
         try:
             inputs = materialize(plans, sizes, device)
-            with rec, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()), \
-                    degrade.cuda_mode(device):
+            with rec, self.observer(model, inputs, rec), torch.no_grad(), \
+                    (torch.device("meta") if device == "meta" else nullcontext()), degrade.cuda_mode(device):
                 rec.run(inputs)
             return rec, None
         except BaseException as exc:
             return rec, exc
+
+    def observer(self, model, inputs: dict, rec: Recorder):
+        """A context that watches the same forward beside the recorder: none here; a describing session
+        records the operations in it, so that the model runs once, not once more."""
+        return nullcontext()
 
     def trace(self, model, recipe):
         self.progress("running forward()")
@@ -291,7 +299,7 @@ class Session:
         if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         self.mark("forward")
-        self.model, self.chosen, self.sizes = model, chosen, sizes  # for a session that runs the model again
+        self.model, self.chosen, self.sizes, self.first = model, chosen, sizes, first  # for a describing session
         second, second_sizes = None, None
         if self.request.get("symbolic", True) and not specs:
             self.progress("naming dimensions")

@@ -1,6 +1,8 @@
 """analyze_paper: one pass over the pages (page_read), then headings, tags, figures and links from it."""
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 
 import pymupdf
@@ -32,10 +34,26 @@ def analyze_paper(source, password: str | None = None, progress: Progress | None
     else:
         doc, own, name = open_pdf(source, password), True, Path(source).name
     try:
-        return _analyze(doc, name, progress)
+        with _no_cycle_collection():
+            return _analyze(doc, name, progress)
     finally:
         if own:
             doc.close()
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause the cyclic garbage collector during one analysis. Reading the pages makes hundreds of
+    thousands of short-lived dicts, and each collection they trigger walks every live object, PyMuPDF's
+    large module included: a fifth of the command line's time on a 37-page paper. What the analysis
+    makes holds (a dozen objects aside) no cycles; reference counting frees it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Paper:

@@ -66,19 +66,24 @@ class _Side:
 def _search(content: PageContent, cap_box: Box, x0: float, x1: float, upward: bool) -> _Side:
     """Content in the band between the caption and the first blocker on one side."""
     top, bottom = content.rect[1], content.rect[3]
-    for b in content.blockers:
+    for b in content.blockers:  # the vertical test first: it is cheap and rules out most
+        if upward:
+            if not top < b[3] <= cap_box[1] + 1:
+                continue
+        elif not cap_box[3] - 1 <= b[1] < bottom:
+            continue
         if _h_overlap(b, x0, x1) < min(20.0, 0.3 * (b[2] - b[0])):
             continue
-        if upward and b[3] <= cap_box[1] + 1:
-            top = max(top, b[3])
-        elif not upward and b[1] >= cap_box[3] - 1:
-            bottom = min(bottom, b[1])
+        if upward:
+            top = b[3]
+        else:
+            bottom = b[1]
     # keep clear of the caption's own glyphs, which reach a little beyond its line boxes
     band = (x0, top, x1, cap_box[1] - 1.5) if upward else (x0, cap_box[3] + 1.5, x1, bottom)
+    low, high = band[1] - 1, band[3] + 1
     found: list[Box] = []
     for k, item in enumerate(content.loose):
-        cy = (item[1] + item[3]) / 2
-        if not (band[1] - 1 <= cy <= band[3] + 1):
+        if not low <= (item[1] + item[3]) / 2 <= high:
             continue
         w = max(item[2] - item[0], 0.1)
         inside = 0.8 if k >= content.text_from else 0.5  # text must sit in the span, drawings may jut out

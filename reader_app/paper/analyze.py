@@ -22,7 +22,7 @@ from reader_app.paper.model import Figure, Paper, Section
 from reader_app.paper.outline import add_outline_headings
 from reader_app.paper.page_read import PageRead, Progress
 from reader_app.paper.section_text import section_bodies
-from reader_app.paper.tag_content import measure
+from reader_app.paper.tag_content import MeasuredBodies
 from reader_app.paper.tags import assign_tags
 
 def analyze_paper(source, password: str | None = None, progress: Progress | None = None) -> Paper:
@@ -102,7 +102,7 @@ def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Pap
         if abstract is not None:
             sections.insert(0, abstract)
     bodies = section_bodies(sections, pages, prose, columns, captions)
-    assign_tags(sections, {key: measure(body) for key, body in bodies.items()})
+    assign_tags(sections, MeasuredBodies(bodies))
     paper.sections = sections
     stop = next((s.bbox[1] for s in sections if s.page == 1), sizes[0][1] * 0.5)
     paper.authors = find_authors(pages[0], title_lines, stop)

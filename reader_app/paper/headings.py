@@ -115,7 +115,7 @@ def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], colum
                 group.append(nxt)
                 used.add(j)
             text = " ".join(ln.text for ln in group)
-            text = re.sub(r"(\w)- (\w)", r"\1\2", text)
+            text = _HYPHEN_BREAK.sub(r"\1\2", text)
             separate = _number_separate(group[0])
             number, title = split_number(text, separate)
             col = column_of(group[0].bbox[0], columns[line.page])
@@ -123,15 +123,21 @@ def _collect(pages: list[list[TextLine]], body: BodyStyle, skip: set[int], colum
     return out
 
 
+_HYPHEN_BREAK = re.compile(r"(\w)- (\w)")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_DOT_LEADERS = re.compile(r"(\. ?){4,}")
+_TWO_SENTENCES = re.compile(r"[a-z)]{2}[.?!] +[A-Z]")
+
+
 def _plausible(c: Candidate, repeated: set[str]) -> bool:
     title = c.title
-    if len(re.findall(r"[A-Za-z]", title)) < 2 or len(title.split()) > 18:
+    if len(_ASCII_LETTER.findall(title)) < 2 or len(title.split()) > 18:
         return False
     if title.endswith((",", ";", ":")) or plain(title) in repeated:  # "Input:" opens a list
         return False
-    if re.search(r"(\. ?){4,}", title):
+    if _DOT_LEADERS.search(title):
         return False  # a table-of-contents line with dot leaders
-    if re.search(r"[a-z)]{2}[.?!] +[A-Z]", title):
+    if _TWO_SENTENCES.search(title):
         return False  # two sentences: a paragraph or list item, not a heading
     if not c.number and not (title[0].isupper() or title[0] in "\"'“("):
         return False

@@ -65,16 +65,27 @@ def _stands_out(line: TextLine, body: BodyStyle) -> bool:
         return False
     if line.italic and line.words <= 8 and _LETTERED.match(line.text) and not line.text.endswith("."):
         return True  # IEEE subsections: "A. Gate Design" in italics
-    upper = len(_UPPER.findall(line.text))
+    upper = _count(line.text, _UPPER, _ASCII_NOT_UPPER)
     if upper < 4:  # most lines of prose: no need to count their lower case
         return False
-    return len(_LOWER.findall(line.text)) <= 0.1 * upper
+    return _count(line.text, _LOWER, _ASCII_NOT_LOWER) <= 0.1 * upper
 
 
 _LETTERED = re.compile(r"^[A-H]\.\s+[A-Z][a-z]")
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _LOWER = re.compile(r"[a-zà-ÿ]")
 _UPPER = re.compile(r"[A-ZÀ-Þ]")
+# the same classes within ASCII, as the bytes to delete before counting what is left
+_ASCII_NOT_UPPER = bytes(c for c in range(128) if not 65 <= c <= 90)
+_ASCII_NOT_LOWER = bytes(c for c in range(128) if not 97 <= c <= 122)
+
+
+def _count(text: str, pattern: re.Pattern, ascii_others: bytes) -> int:
+    """len(pattern.findall(text)) for a one-character class; ASCII text (most lines) is counted by
+    deleting the other bytes, which is several times faster."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, ascii_others))
+    return len(pattern.findall(text))
 
 
 def _style(line: TextLine) -> tuple[str, float]:

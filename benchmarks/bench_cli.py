@@ -15,13 +15,20 @@ measured RUNS times as a pair (bare, analyze), the order within the pair alterna
 and its ratio is the median of the pairs' ratios (with the lowest and highest pair printed beside it);
 every file is read once first so that the disk cache favours neither side.
 
-Run: .venv/bin/python benchmarks/bench_cli.py [--quick] [--runs N] [PAPER.pdf ...]
+--instructions counts the instructions each side executes instead (valgrind's cachegrind, no cache
+simulation; about 20 s a run): the same number on a busy machine as on a quiet one, so it shows whether a
+change made the command faster when the clock cannot. Python's own bytecode loop counts as much as
+MuPDF's C there, so the ratio comes out a little above the CPU-time ratio.
+
+Run: .venv/bin/python benchmarks/bench_cli.py [--quick] [--runs N] [--instructions] [PAPER.pdf ...]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,6 +66,29 @@ def timed_cpu(args: list[str], env: dict) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def instructions(args: list[str], env: dict) -> int:
+    """Instructions the process executes, counted by valgrind (deterministic, unlike the clock)."""
+    run = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                          *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, check=False)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
+    if found is None:
+        raise RuntimeError(f"valgrind reported no instruction count: {run.stderr[-300:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def count_instructions(files: list[Path], py: str, env: dict) -> int:
+    ratios = []
+    print(f"{'paper':44s} {'bare':>14s} {'analyze':>14s} {'ratio':>6s}   (instructions, valgrind)")
+    for f in files:
+        bare = instructions([py, "-c", BARE, str(f)], env)
+        ours = instructions([py, "-m", "reader_app", "analyze", str(f), "--json"], env)
+        ratios.append(ours / bare)
+        print(f"{f.name[:44]:44s} {bare:14,d} {ours:14,d} {ours / bare:5.2f}x")
+    print(f"analyze / bare process in instructions: median {statistics.median(ratios):.2f}x, "
+          f"worst {max(ratios):.2f}x   (target <= 1.5x on every paper)")
+    return 0 if max(ratios) <= 1.5 else 1
+
+
 def paired(args_bare: list[str], args_ours: list[str], env: dict, runs: int) -> list[tuple[tuple, tuple]]:
     """`runs` pairs of ((wall, cpu) bare, (wall, cpu) ours), the side that goes first alternating."""
     pairs = []
@@ -78,6 +108,8 @@ def main() -> int:
     parser.add_argument("papers", nargs="*", type=Path, help="PDFs to measure (default: the shared papers)")
     parser.add_argument("--runs", type=int, default=RUNS, help=f"pairs of runs per paper (default {RUNS})")
     parser.add_argument("--quick", action="store_true", help="3 pairs per paper")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions with valgrind instead of timing (slow, noise-free)")
     opts = parser.parse_args()
     runs = 3 if opts.quick else max(1, opts.runs)
     env = dict(os.environ, PYTHONPATH=str(ROOT), READER_APP_HOME=tempfile.mkdtemp())
@@ -91,6 +123,11 @@ def main() -> int:
     for f in files:  # into the disk cache, so that the first run of neither side pays for the disk
         f.read_bytes()
     timed([py, "-m", "reader_app", "analyze", str(files[0]), "--json"], env)  # compiles the bytecode once
+    if opts.instructions:
+        if shutil.which("valgrind") is None:
+            print("--instructions needs valgrind (apt-get install valgrind)")
+            return 1
+        return count_instructions(files, py, env)
     ratios, cpu_ratios = [], []
     print(f"{'paper':44s} {'bare':>7s} {'analyze':>8s} {'ratio':>6s} {'(low-high)':>12s} {'cpu ratio':>10s}"
           f"   (medians of {runs} pairs)")

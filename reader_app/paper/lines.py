@@ -161,8 +161,12 @@ def page_lines(page_dict: dict, page_index: int) -> list[TextLine]:
             frags = _fragments(line)
             if not frags:
                 continue
-            dx, dy = line.get("dir", (1, 0))
-            horizontal = abs(dx - 1) < 1e-3 and abs(dy) < 1e-3
+            direction = line.get("dir", (1, 0))
+            if direction == (1.0, 0.0):  # nearly every line: spare the tolerance test
+                horizontal = True
+            else:
+                dx, dy = direction
+                horizontal = abs(dx - 1) < 1e-3 and abs(dy) < 1e-3
             raw.append(_make_line(page_index, line["bbox"], frags, bno, lno == 0, horizontal))
     return _join_baselines(raw)
 
@@ -183,9 +187,11 @@ def _join_baselines(lines: list[TextLine]) -> list[TextLine]:
                 continue
             if other.bbox[1] > current.bbox[3]:
                 break
+            gap = other.bbox[0] - current.bbox[2]
+            if gap < -1.0 or gap > 3.0 * current.size:  # beyond the widest limit below (sizes are never negative)
+                continue
             if not _same_baseline(current, other):
                 continue
-            gap = other.bbox[0] - current.bbox[2]
             limit = 0.9 * current.size
             if current.parts == 1 and NUMBER_TOKEN.match(current.text):
                 limit = 3.0 * current.size

@@ -487,6 +487,79 @@ def _stack_of_shown_blocks() -> dict[str, str]:
     }
 
 
+def _default_model_name() -> dict[str, str]:
+    """Three generations of a separation model; the training script picks one by name from a table, and
+    the default name (a `DEFAULT_MODEL` constant) is the newest. The oldest bears the package's name, which
+    the README's prose repeats; an ensemble class only type-checks the newest (`isinstance`)."""
+    return {
+        "sep/__init__.py": '__version__ = "4.0"\n',
+        "sep/sep.py": HEAD + BLOCK + "\n\n" + _net("Sep", parts=("Block",) * 3),
+        "sep/hsep.py": HEAD + BLOCK + "\n\n" + _net("HSep", parts=("Block",) * 4),
+        "sep/htsep.py": HEAD + BLOCK + "\n\n" + _net("HTSep", parts=("Block",) * 4),
+        "sep/bag.py": HEAD + textwrap.dedent('''
+            from sep.htsep import HTSep
+
+
+            class BagOfModels(nn.Module):
+                def __init__(self, models, weights=None):
+                    super().__init__()
+                    self.models = nn.ModuleList(models)
+                    self.weights = weights
+
+                def forward(self, x):
+                    outs = [m(x) for m in self.models]
+                    return sum(outs) / len(outs)
+
+                def segment_length(self):
+                    return min(getattr(m, "segment", 10) for m in self.models if isinstance(m, HTSep))
+            '''),
+        "sep/train.py": textwrap.dedent('''
+            import argparse
+
+            from sep.hsep import HSep
+            from sep.htsep import HTSep
+            from sep.sep import Sep
+
+
+            def get_model(args):
+                klass = {"sep": Sep, "hsep": HSep, "htsep": HTSep}[args.model]
+                return klass(width=args.width)
+
+
+            if __name__ == "__main__":
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--model", choices=["sep", "hsep", "htsep"])
+                parser.add_argument("--width", type=int, default=32)
+                model = get_model(parser.parse_args())
+            '''),
+        "sep/pretrained.py": 'DEFAULT_MODEL = "htsep"\n\n\ndef get_pretrained(name=DEFAULT_MODEL):\n    return name\n',
+        "README.md": "# Sep\n\n" + "Sep separates music into sources. " * 8 + "\n\nVersion 4 of Sep uses HTSep.\n",
+    }
+
+
+def _readme_picks_by_name() -> dict[str, str]:
+    """A zoo whose package offers factories; the README picks one by a name it spells out
+    (`zoo.__dict__[model_name](...)`), and that model is not the biggest."""
+    return {
+        "zoo/__init__.py": ("from zoo.models.alpha import alpha_net\nfrom zoo.models.beta import beta_net\n"
+                            "from zoo.models.gamma import gamma_net\n"),
+        "zoo/models/__init__.py": "",
+        **{f"zoo/models/{low}.py": HEAD + BLOCK + "\n\n" + _net(name, parts=("Block",) * k)
+           + f"\n\ndef {low}_net(num_classes=10):\n    return {name}(num_classes=num_classes)\n"
+           for low, name, k in (("alpha", "AlphaNet", 6), ("beta", "BetaNet", 5), ("gamma", "GammaNet", 2))},
+        "README.md": textwrap.dedent('''
+            # zoo
+
+            ```python
+            import zoo
+
+            model_name = 'gamma_net'  # or alpha_net, beta_net
+            model = zoo.__dict__[model_name](num_classes=1000)
+            ```
+            '''),
+    }
+
+
 PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")}
 
 
@@ -502,6 +575,8 @@ REPOS = {
     "readme_wrapper": (_readme_wrapper, "sine/core.py", "SineNet"),
     "encoder_decoder_pair": (_encoder_decoder_pair, "sparse_lm/lm.py", "SparseLM"),
     "stack_of_shown_blocks": (_stack_of_shown_blocks, "stackformer/model.py", "Stackformer"),
+    "default_model_name": (_default_model_name, "sep/htsep.py", "HTSep"),
+    "readme_picks_by_name": (_readme_picks_by_name, "zoo/models/gamma.py", "GammaNet"),
 }
 
 

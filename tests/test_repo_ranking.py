@@ -31,6 +31,9 @@ EXPECTED_REASON = {
     "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
                                           "builds on its own"),
     "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),
+    "default_model_name": ("main", "the repository's default model name 'htsep' (sep/pretrained.py:1) picks it "
+                                   "(sep/train.py:10)"),
+    "readme_picks_by_name": ("main", "README.md:8 builds it: `zoo.__dict__[model_name](...)`, picking 'gamma_net'"),
 }
 
 
@@ -78,6 +81,11 @@ def test_a_class_the_readme_hands_the_model_to_is_a_wrapper_not_its_parent(scans
     info = scans["readme_wrapper"]
     assert not any("a part of" in r for r in info.main.reasons)
     assert any("wraps a finished model" in r for r in info.model_named("SineWrapper").reasons)
+
+
+def test_an_ensemble_that_only_type_checks_a_model_is_not_built_from_it(scans):
+    info = scans["default_model_name"]
+    assert not any("a part of" in r for r in info.main.reasons), info.main.reasons
 
 
 def test_forty_variants_are_one_group_and_the_exported_model_is_not_in_it(scans):

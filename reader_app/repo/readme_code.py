@@ -94,14 +94,22 @@ def _parsed_usage(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile,
     """(class, line, phrase, builds) for a parsed block; records its hand-offs in `found`."""
     found.files.append(pf)
     bindings = builder.bindings(pf, pf.tree)
+    strings = {t.id: n.value.value for n in pf.scope(pf.tree) if isinstance(n, ast.Assign)
+               and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+               for t in n.targets if isinstance(t, ast.Name)}
     out = []
     calls = sorted((n for n in pf.deep(pf.tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
     for node in calls:
         if isinstance(node.func, ast.Attribute) and node.func.attr in PASSTHROUGH_METHODS:
             continue  # `Net(...).cuda()`: the inner call is the one that builds
-        classes = builder.value_classes(pf, node, bindings) or _by_unique_name(index, pf, node.func)
+        picked = _picked_by_name(pf, node.func, strings)
+        classes = (_chain_classes(builder, pf, picked) if picked is not None
+                   else builder.value_classes(pf, node, bindings) or _by_unique_name(index, pf, node.func))
+        how = f"builds it: `{' '.join(pf.segment(node.func).split())}(...)`"
+        if picked is not None:
+            how += f", picking '{picked.attr}'"
         for qualname in sorted(classes):
-            out.append((qualname, node.lineno, f"builds it: `{' '.join(pf.segment(node.func).split())}(...)`", True))
+            out.append((qualname, node.lineno, how, True))
     for node in calls:
         parent = builder.class_of_chain(pf, node.func) or _single(index, _by_unique_name(index, pf, node.func))
         if parent is None:
@@ -121,6 +129,31 @@ def _parsed_usage(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile,
                     out.append((info.qualname, node.lineno, f"imports it: `from {node.module} import {alias.name}`",
                                 False))
     return out
+
+
+def _picked_by_name(pf: ParsedFile, func: ast.AST, strings: dict[str, str]) -> ast.AST | None:
+    """`pkg.name` for a model picked from a package by a name the block spells out:
+    `pkg.__dict__[model_name](...)` or `getattr(pkg, model_name)(...)` with `model_name = 'nasnetalarge'`.
+    The README picks that one model, not everything the package offers."""
+    module = key = None
+    if (isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "__dict__"):
+        module, key = func.value.value, func.slice
+    elif (isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr"
+          and len(func.args) == 2):
+        module, key = func.args
+    if module is None:
+        return None
+    name = key.value if isinstance(key, ast.Constant) else strings.get(key.id) if isinstance(key, ast.Name) else None
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    return ast.Attribute(value=module, attr=name, ctx=ast.Load(), lineno=func.lineno, col_offset=func.col_offset,
+                         end_lineno=func.end_lineno, end_col_offset=func.end_col_offset)
+
+
+def _chain_classes(builder: GraphBuilder, pf: ParsedFile, chain: ast.AST) -> set[str]:
+    info = builder.class_of_chain(pf, chain)
+    return {info.qualname} if info is not None else builder.produced_by(pf, chain)
 
 
 def _by_unique_name(index: RepoIndex, pf: ParsedFile, func: ast.AST) -> set[str]:

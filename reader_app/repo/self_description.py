@@ -208,36 +208,41 @@ def _default_names(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
     """Classes that the repository's default model name picks: a string a `DEFAULT_...` constant or a
     `--model`/`--arch` option's default holds, which a name -> class table (`{'htdemucs': HTDemucs}`,
     anywhere, also inside a function) maps to the class."""
-    tables: dict[str, tuple[set[str], str]] = {}
-    defaults: list[tuple[str, str]] = []
+    defaults: dict[str, str] = {}
     for pf in index.files:
-        for node in pf.deep(pf.tree):
-            if isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values):
-                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(
-                            value, (ast.Name, ast.Attribute)):
-                        info = builder.class_of_chain(pf, value)
-                        classes = {info.qualname} if info is not None else builder.produced_by(pf, value)
-                        if classes:
-                            tables.setdefault(key.value, (classes, f"{pf.rel}:{value.lineno}"))
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and node.func.attr == "add_argument"
-                  and any(isinstance(a, ast.Constant) and isinstance(a.value, str) and MODEL_OPTION.search(a.value)
-                          for a in node.args)):
-                for k in node.keywords:
-                    if k.arg == "default" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
-                        defaults.append((k.value.value, f"{pf.rel}:{node.lineno}"))
         for node in pf.tree.body:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                     and DEFAULT_CONSTANT.search(node.targets[0].id) and isinstance(node.value, ast.Constant)
                     and isinstance(node.value.value, str)):
-                defaults.append((node.value.value, f"{pf.rel}:{node.lineno}"))
+                defaults.setdefault(node.value.value, f"{pf.rel}:{node.lineno}")
+        if "add_argument" in (pf.source.text or ""):
+            for node in pf.deep(pf.tree):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "add_argument" and any(
+                            isinstance(a, ast.Constant) and isinstance(a.value, str) and MODEL_OPTION.search(a.value)
+                            for a in node.args)):
+                    for k in node.keywords:
+                        if k.arg == "default" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+                            defaults.setdefault(k.value.value, f"{pf.rel}:{node.lineno}")
+    defaults = {name: where for name, where in defaults.items() if name.strip()}
     out: dict[str, str] = {}
-    for name, where in defaults:
-        if name in tables:
-            classes, table = tables[name]
-            for qualname in classes:
-                out.setdefault(qualname, f"the repository's default model name '{name}' ({where}) picks it ({table})")
+    if not defaults:
+        return out
+    for pf in index.files:  # only files that spell a default name as a string can hold its table
+        text = pf.source.text or ""
+        if not any(f"'{name}'" in text or f'"{name}"' in text for name in defaults):
+            continue
+        for node in pf.deep(pf.tree):
+            if not isinstance(node, ast.Dict):
+                continue
+            for key, value in zip(node.keys, node.values):
+                if not (isinstance(key, ast.Constant) and key.value in defaults
+                        and isinstance(value, (ast.Name, ast.Attribute))):
+                    continue
+                info = builder.class_of_chain(pf, value)
+                for qualname in {info.qualname} if info is not None else builder.produced_by(pf, value):
+                    out.setdefault(qualname, f"the repository's default model name '{key.value}' "
+                                             f"({defaults[key.value]}) picks it ({pf.rel}:{value.lineno})")
     return out
 
 

@@ -137,6 +137,16 @@ def test_the_paper_beside_the_repository_names_its_model(tmp_path):
     assert session.repo.main.name == "EDSR"
 
 
+def test_a_model_the_readme_builds_with_a_function_is_named_as_not_a_class(tmp_path):
+    info = scan_repo(write(tmp_path, "function_model"))
+    assert info.main.name == "PreNormResidual"  # the only class: a stand-in, and the reader is told so
+    assert any(p.startswith("README.md:7 builds the model with MixerNet() from mixer/mixer.py, a function that "
+                            "returns a torch container") and "(PreNormResidual) is only the best-ranked class" in p
+               for p in info.problems), info.problems
+    # a README that builds a class of the repository says nothing of the kind
+    assert not any("torch container" in p for p in scan_repo(write(tmp_path, "readme_usage")).problems)
+
+
 def test_plain_title_words_name_no_model(tmp_path):
     from reader_app.repo.paper_hint import paper_points
     info = scan_repo(write(tmp_path, "two_candidates"))

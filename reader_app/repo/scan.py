@@ -17,7 +17,7 @@ from reader_app.repo.patterns import find_patterns
 from reader_app.repo.ranking import score_classes
 from reader_app.repo.records import ModelClass, RepoInfo
 from reader_app.repo.roles import FileFacts, classify, is_entry, trains_beside_its_models
-from reader_app.repo.self_description import describe
+from reader_app.repo.self_description import SelfDescription, describe
 from reader_app.repo.variants import families
 from reader_app.repo.walk import SourceFile, list_repository
 
@@ -132,7 +132,7 @@ def _model_record(score: float, reasons: list[str], info, group: str = "") -> Mo
         score=score, reasons=reasons, group=group)
 
 
-def _note_function_models(info: RepoInfo, said, index: RepoIndex) -> None:
+def _note_function_models(info: RepoInfo, said: SelfDescription, index: RepoIndex) -> None:
     """Say so when the README builds its model with a function returning an nn.Sequential (no class of its
     own) and the pick is a class the README never uses: the reader should know the pick is a stand-in."""
     if not info.models or not said.readme_code.functions:
@@ -142,8 +142,8 @@ def _note_function_models(info: RepoInfo, said, index: RepoIndex) -> None:
         return
     name, rel, where = said.readme_code.functions[0]
     info.problems.append(f"{where} builds the model with {name}() from {rel}, a function that returns a torch "
-                         f"container rather than a class; only classes can be picked, so "
-                         f"the pick ({info.models[0].name}) is only the best-ranked class, not the model the README builds.")
+                         f"container rather than a class; only classes can be picked, so the pick "
+                         f"({info.models[0].name}) is only the best-ranked class, not the model the README builds.")
 
 
 @contextmanager

@@ -487,7 +487,118 @@ def _stack_of_shown_blocks() -> dict[str, str]:
     }
 
 
+def _default_model_name() -> dict[str, str]:
+    """Three generations of a separation model; the training script picks one by name from a table, and
+    the default name (a `DEFAULT_MODEL` constant) is the newest. The oldest bears the package's name, which
+    the README's prose repeats; an ensemble class only type-checks the newest (`isinstance`)."""
+    return {
+        "sep/__init__.py": '__version__ = "4.0"\n',
+        "sep/sep.py": HEAD + BLOCK + "\n\n" + _net("Sep", parts=("Block",) * 3),
+        "sep/hsep.py": HEAD + BLOCK + "\n\n" + _net("HSep", parts=("Block",) * 4),
+        "sep/htsep.py": HEAD + BLOCK + "\n\n" + _net("HTSep", parts=("Block",) * 4),
+        "sep/bag.py": HEAD + textwrap.dedent('''
+            from sep.htsep import HTSep
+
+
+            class BagOfModels(nn.Module):
+                def __init__(self, models, weights=None):
+                    super().__init__()
+                    self.models = nn.ModuleList(models)
+                    self.weights = weights
+
+                def forward(self, x):
+                    outs = [m(x) for m in self.models]
+                    return sum(outs) / len(outs)
+
+                def segment_length(self):
+                    return min(getattr(m, "segment", 10) for m in self.models if isinstance(m, HTSep))
+            '''),
+        "sep/train.py": textwrap.dedent('''
+            import argparse
+
+            from sep.hsep import HSep
+            from sep.htsep import HTSep
+            from sep.sep import Sep
+
+
+            def get_model(args):
+                klass = {"sep": Sep, "hsep": HSep, "htsep": HTSep}[args.model]
+                return klass(width=args.width)
+
+
+            if __name__ == "__main__":
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--model", choices=["sep", "hsep", "htsep"])
+                parser.add_argument("--width", type=int, default=32)
+                model = get_model(parser.parse_args())
+            '''),
+        "sep/pretrained.py": 'DEFAULT_MODEL = "htsep"\n\n\ndef get_pretrained(name=DEFAULT_MODEL):\n    return name\n',
+        "README.md": "# Sep\n\n" + "Sep separates music into sources. " * 8 + "\n\nVersion 4 of Sep uses HTSep.\n",
+    }
+
+
+def _readme_picks_by_name() -> dict[str, str]:
+    """A zoo whose package offers factories; the README picks one by a name it spells out
+    (`zoo.__dict__[model_name](...)`), and that model is not the biggest."""
+    return {
+        "zoo/__init__.py": ("from zoo.models.alpha import alpha_net\nfrom zoo.models.beta import beta_net\n"
+                            "from zoo.models.gamma import gamma_net\n"),
+        "zoo/models/__init__.py": "",
+        **{f"zoo/models/{low}.py": HEAD + BLOCK + "\n\n" + _net(name, parts=("Block",) * k)
+           + f"\n\ndef {low}_net(num_classes=10):\n    return {name}(num_classes=num_classes)\n"
+           for low, name, k in (("alpha", "AlphaNet", 6), ("beta", "BetaNet", 5), ("gamma", "GammaNet", 2))},
+        "README.md": textwrap.dedent('''
+            # zoo
+
+            ```python
+            import zoo
+
+            model_name = 'gamma_net'  # or alpha_net, beta_net
+            model = zoo.__dict__[model_name](num_classes=1000)
+            ```
+            '''),
+    }
+
+
+def _function_model() -> dict[str, str]:
+    """The README builds the model with a function that returns an nn.Sequential of the package's blocks:
+    there is no class to land on, and the reader must be told the pick is only the best-ranked class."""
+    return {
+        "mixer/__init__.py": "from mixer.mixer import MixerNet\n",
+        "mixer/mixer.py": HEAD + textwrap.dedent('''
+            class PreNormResidual(nn.Module):
+                def __init__(self, dim, fn):
+                    super().__init__()
+                    self.fn = fn
+                    self.norm = nn.LayerNorm(dim)
+
+                def forward(self, x):
+                    return self.fn(self.norm(x)) + x
+
+
+            def MixerNet(dim=64, depth=4, num_classes=10):
+                return nn.Sequential(
+                    nn.Linear(48, dim),
+                    *[PreNormResidual(dim, nn.Linear(dim, dim)) for _ in range(depth)],
+                    nn.LayerNorm(dim),
+                    nn.Linear(dim, num_classes),
+                )
+            '''),
+        "README.md": textwrap.dedent('''
+            # mixer
+
+            ```python
+            from mixer import MixerNet
+
+            model = MixerNet(dim=512, depth=12, num_classes=1000)
+            ```
+            '''),
+    }
+
+
 PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")}
+# Repositories whose right answer is not a class: the scan must say so rather than pretend.
+NO_CLASS_REPOS = {"function_model": (_function_model, "mixer/mixer.py", "MixerNet")}
 
 
 REPOS = {
@@ -502,12 +613,14 @@ REPOS = {
     "readme_wrapper": (_readme_wrapper, "sine/core.py", "SineNet"),
     "encoder_decoder_pair": (_encoder_decoder_pair, "sparse_lm/lm.py", "SparseLM"),
     "stack_of_shown_blocks": (_stack_of_shown_blocks, "stackformer/model.py", "Stackformer"),
+    "default_model_name": (_default_model_name, "sep/htsep.py", "HTSep"),
+    "readme_picks_by_name": (_readme_picks_by_name, "zoo/models/gamma.py", "GammaNet"),
 }
 
 
 def write(base: Path, name: str) -> Path:
     root = Path(base) / name
-    for rel, text in {**REPOS, **PAPER_REPOS}[name][0]().items():
+    for rel, text in {**REPOS, **PAPER_REPOS, **NO_CLASS_REPOS}[name][0]().items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -31,6 +31,9 @@ EXPECTED_REASON = {
     "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
                                           "builds on its own"),
     "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),
+    "default_model_name": ("main", "the repository's default model name 'htsep' (sep/pretrained.py:1) picks it "
+                                   "(sep/train.py:10)"),
+    "readme_picks_by_name": ("main", "README.md:8 builds it: `zoo.__dict__[model_name](...)`, picking 'gamma_net'"),
 }
 
 
@@ -80,6 +83,11 @@ def test_a_class_the_readme_hands_the_model_to_is_a_wrapper_not_its_parent(scans
     assert any("wraps a finished model" in r for r in info.model_named("SineWrapper").reasons)
 
 
+def test_an_ensemble_that_only_type_checks_a_model_is_not_built_from_it(scans):
+    info = scans["default_model_name"]
+    assert not any("a part of" in r for r in info.main.reasons), info.main.reasons
+
+
 def test_forty_variants_are_one_group_and_the_exported_model_is_not_in_it(scans):
     info = scans["many_variants_exported"]
     groups = {m.group for m in info.models if m.name.startswith("MixNetV")}
@@ -127,6 +135,16 @@ def test_the_paper_beside_the_repository_names_its_model(tmp_path):
     session.choose_main(info.model_named("EDSR"))
     session.set_analysis(Paper("swinir.pdf", 12, title="SwinIR: Image Restoration Using Swin Transformer"))
     assert session.repo.main.name == "EDSR"
+
+
+def test_a_model_the_readme_builds_with_a_function_is_named_as_not_a_class(tmp_path):
+    info = scan_repo(write(tmp_path, "function_model"))
+    assert info.main.name == "PreNormResidual"  # the only class: a stand-in, and the reader is told so
+    assert any(p.startswith("README.md:7 builds the model with MixerNet() from mixer/mixer.py, a function that "
+                            "returns a torch container") and "(PreNormResidual) is only the best-ranked class" in p
+               for p in info.problems), info.problems
+    # a README that builds a class of the repository says nothing of the kind
+    assert not any("torch container" in p for p in scan_repo(write(tmp_path, "readme_usage")).problems)
 
 
 def test_plain_title_words_name_no_model(tmp_path):

@@ -241,8 +241,8 @@ def _script_helper_of(info: ClassInfo, said: SelfDescription, built_here: dict[s
 
 def _self_description(qualname: str, said: SelfDescription, why: _Why) -> None:
     """Points for what the repository says about the class itself (its public API, README, scripts)."""
-    for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.published, 12),
-                          (said.registered, 8), (said.named_after, 12)):
+    for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.default_name, 25),
+                          (said.published, 12), (said.registered, 8), (said.named_after, 12)):
         if qualname in table:
             why.add(points, table[qualname])
     factories = sorted(set(said.factories.get(qualname, ())))

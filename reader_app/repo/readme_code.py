@@ -34,12 +34,15 @@ class ReadmeCode:
         built: class qualnames in the order the README first builds them (its lead example first).
         handoffs: (class qualname, __init__ parameter) -> the classes whose instances a block hands there
             (`diffusion = GaussianDiffusion(model)` with `model = Unet(...)`).
+        functions: (function, its file, README place) for each repository function a block calls to build
+            something that is no class of the repository (`MLPMixer(...)` returning an nn.Sequential).
         files: the blocks as parsed files; kept alive because the graph builder caches by object id.
     """
 
     usage: dict[str, str] = field(default_factory=dict)
     built: list[str] = field(default_factory=list)
     handoffs: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    functions: list[tuple[str, str, str]] = field(default_factory=list)
     files: list[ParsedFile] = field(default_factory=list)
 
 
@@ -65,7 +68,9 @@ def read_readmes(index: RepoIndex, builder: GraphBuilder, readmes: list[tuple[So
         imports: dict[str, str] = {}  # a later block often relies on an earlier block's imports
         for first, code in code_blocks(text):
             pf = _as_file(source, code, imports)
-            hits = _parsed_usage(index, builder, pf, found) if pf is not None else _text_usage(index, builder, code)
+            place = f"{source.rel}:{{}}".format
+            hits = (_parsed_usage(index, builder, pf, found, lambda line: place(first + line - 1)) if pf is not None
+                    else _text_usage(index, builder, code))
             for qualname, line, how, builds in hits:
                 found.usage.setdefault(qualname, f"{source.rel}:{first + line - 1} {how}")
                 if builds and qualname not in found.built:
@@ -89,19 +94,32 @@ def _as_file(source: SourceFile, code: str, imports: dict[str, str]) -> ParsedFi
     return pf
 
 
-def _parsed_usage(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile,
-                  found: ReadmeCode) -> list[tuple[str, int, str, bool]]:
-    """(class, line, phrase, builds) for a parsed block; records its hand-offs in `found`."""
+def _parsed_usage(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile, found: ReadmeCode,
+                  place) -> list[tuple[str, int, str, bool]]:
+    """(class, line, phrase, builds) for a parsed block; records its hand-offs and the repository functions
+    it builds with in `found` (`place(line)` names a block line as README.md:N)."""
     found.files.append(pf)
     bindings = builder.bindings(pf, pf.tree)
+    strings = {t.id: n.value.value for n in pf.scope(pf.tree) if isinstance(n, ast.Assign)
+               and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+               for t in n.targets if isinstance(t, ast.Name)}
     out = []
     calls = sorted((n for n in pf.deep(pf.tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
     for node in calls:
         if isinstance(node.func, ast.Attribute) and node.func.attr in PASSTHROUGH_METHODS:
             continue  # `Net(...).cuda()`: the inner call is the one that builds
-        classes = builder.value_classes(pf, node, bindings) or _by_unique_name(index, pf, node.func)
+        picked = _picked_by_name(pf, node.func, strings)
+        classes = (_chain_classes(builder, pf, picked) if picked is not None
+                   else builder.value_classes(pf, node, bindings) or _by_unique_name(index, pf, node.func))
+        how = f"builds it: `{' '.join(pf.segment(node.func).split())}(...)`"
+        if picked is not None:
+            how += f", picking '{picked.attr}'"
         for qualname in sorted(classes):
-            out.append((qualname, node.lineno, f"builds it: `{' '.join(pf.segment(node.func).split())}(...)`", True))
+            out.append((qualname, node.lineno, how, True))
+        if not classes and picked is None:
+            function = index.function_at(index.resolve(pf, node.func))
+            if function is not None and function[0] is not pf and _returns_container(function[0], function[1]):
+                found.functions.append((function[1].name, function[0].rel, place(node.lineno)))
     for node in calls:
         parent = builder.class_of_chain(pf, node.func) or _single(index, _by_unique_name(index, pf, node.func))
         if parent is None:
@@ -121,6 +139,43 @@ def _parsed_usage(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile,
                     out.append((info.qualname, node.lineno, f"imports it: `from {node.module} import {alias.name}`",
                                 False))
     return out
+
+
+def _picked_by_name(pf: ParsedFile, func: ast.AST, strings: dict[str, str]) -> ast.AST | None:
+    """`pkg.name` for a model picked from a package by a name the block spells out:
+    `pkg.__dict__[model_name](...)` or `getattr(pkg, model_name)(...)` with `model_name = 'nasnetalarge'`.
+    The README picks that one model, not everything the package offers."""
+    module = key = None
+    if (isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "__dict__"):
+        module, key = func.value.value, func.slice
+    elif (isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr"
+          and len(func.args) == 2):
+        module, key = func.args
+    if module is None:
+        return None
+    name = key.value if isinstance(key, ast.Constant) else strings.get(key.id) if isinstance(key, ast.Name) else None
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    return ast.Attribute(value=module, attr=name, ctx=ast.Load(), lineno=func.lineno, col_offset=func.col_offset,
+                         end_lineno=func.end_lineno, end_col_offset=func.end_col_offset)
+
+
+def _chain_classes(builder: GraphBuilder, pf: ParsedFile, chain: ast.AST) -> set[str]:
+    info = builder.class_of_chain(pf, chain)
+    return {info.qualname} if info is not None else builder.produced_by(pf, chain)
+
+
+def _returns_container(pf: ParsedFile, func: ast.FunctionDef) -> bool:
+    """The function returns a torch container it fills itself (`return nn.Sequential(...)`): a model with
+    no class of its own."""
+    for node in pf.scope(func):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+            called = node.value.func
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            if name in ("Sequential", "ModuleList", "ModuleDict"):
+                return True
+    return False
 
 
 def _by_unique_name(index: RepoIndex, pf: ParsedFile, func: ast.AST) -> set[str]:

@@ -33,6 +33,8 @@ class SelfDescription:
         published: defined in the package the repository publishes (setup.py / pyproject.toml name).
         readme: README code blocks import or build it.
         default_config: the config file a script loads by default names it.
+        default_name: the repository's default model name (`DEFAULT_MODEL = 'htdemucs'`, `--arch` default)
+            is the key a name -> class table maps to it.
         registered: a registry decorator registers it (or a factory returning it).
         built_in: files that build or name it outside any model class body (scripts, tests, factories).
         wrappers: wrapper qualname -> the models handed to its model parameter.
@@ -47,6 +49,7 @@ class SelfDescription:
     published: dict[str, str] = field(default_factory=dict)
     readme: dict[str, str] = field(default_factory=dict)
     default_config: dict[str, str] = field(default_factory=dict)
+    default_name: dict[str, str] = field(default_factory=dict)
     registered: dict[str, str] = field(default_factory=dict)
     built_in: dict[str, set[str]] = field(default_factory=dict)
     wrappers: dict[str, set[str]] = field(default_factory=dict)
@@ -78,6 +81,7 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.readme = found.readme_code.usage
     found.default_config = _default_configs(index, files, entries)
     found.registered = _registered(index, builder)
+    found.default_name = _default_names(index, builder)
     found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)
     found.subclasses = subclasses(index)
     return found
@@ -193,6 +197,53 @@ def _in_repo(text: str, script: str, by_rel: dict[str, SourceFile]) -> str | Non
         if rel in by_rel:
             return rel
     return None
+
+
+# --- the model a name picks by default ------------------------------------------------------------------
+DEFAULT_CONSTANT = re.compile(r"default", re.I)
+MODEL_OPTION = re.compile(r"model|arch|net|network", re.I)
+
+
+def _default_names(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
+    """Classes that the repository's default model name picks: a string a `DEFAULT_...` constant or a
+    `--model`/`--arch` option's default holds, which a name -> class table (`{'htdemucs': HTDemucs}`,
+    anywhere, also inside a function) maps to the class."""
+    defaults: dict[str, str] = {}
+    for pf in index.files:
+        for node in pf.tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and DEFAULT_CONSTANT.search(node.targets[0].id) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                defaults.setdefault(node.value.value, f"{pf.rel}:{node.lineno}")
+        if "add_argument" in (pf.source.text or ""):
+            for node in pf.deep(pf.tree):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "add_argument" and any(
+                            isinstance(a, ast.Constant) and isinstance(a.value, str) and MODEL_OPTION.search(a.value)
+                            for a in node.args)):
+                    for k in node.keywords:
+                        if k.arg == "default" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+                            defaults.setdefault(k.value.value, f"{pf.rel}:{node.lineno}")
+    defaults = {name: where for name, where in defaults.items() if name.strip()}
+    out: dict[str, str] = {}
+    if not defaults:
+        return out
+    for pf in index.files:  # only files that spell a default name as a string can hold its table
+        text = pf.source.text or ""
+        if not any(f"'{name}'" in text or f'"{name}"' in text for name in defaults):
+            continue
+        for node in pf.deep(pf.tree):
+            if not isinstance(node, ast.Dict):
+                continue
+            for key, value in zip(node.keys, node.values):
+                if not (isinstance(key, ast.Constant) and key.value in defaults
+                        and isinstance(value, (ast.Name, ast.Attribute))):
+                    continue
+                info = builder.class_of_chain(pf, value)
+                for qualname in {info.qualname} if info is not None else builder.produced_by(pf, value):
+                    out.setdefault(qualname, f"the repository's default model name '{key.value}' "
+                                             f"({defaults[key.value]}) picks it ({pf.rel}:{value.lineno})")
+    return out
 
 
 # --- registries ----------------------------------------------------------------------------------

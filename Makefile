@@ -27,7 +27,17 @@ $(TFJS_STAMP): $(TFJS_DIR)/package-lock.json
 		cd $(TFJS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "npm not found: TF.js translations will be written but not run (install Node.js 18+)"; fi
 
-install: $(STAMP) $(TFJS_STAMP)
+# The layer libraries research models build on (timm, einops, ...), for zero-config traces: pinned in
+# packaging/model-libraries.txt, --no-deps so pip never brings torch or torchvision (reader_app/trace/libraries.py).
+LIBS_DIR := $(VENV)/model-libraries
+LIBS_STAMP := $(LIBS_DIR)/.installed
+
+$(LIBS_STAMP): packaging/model-libraries.txt $(STAMP)
+	rm -rf $(LIBS_DIR)
+	$(BIN)/pip install --no-deps --target $(LIBS_DIR) -r packaging/model-libraries.txt
+	touch $(LIBS_STAMP)
+
+install: $(STAMP) $(TFJS_STAMP) $(LIBS_STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m reader_app.sample

@@ -10,7 +10,10 @@ ranking fixtures tests/ranking_repos.py generates (one per kind of ranking diffi
     python benchmarks/bench_repos_real.py --json       # the same as JSON
 
 Rank uses the engine `reader-app repo` uses (scan_repo); trace runs `reader-app trace --json --no-lines`
-on the repository folder with no option at all, as a new user would. Prints every miss with its reason.
+on the repository folder with no option at all, as a new user would: zero-config includes the app's shared
+model-libraries folder that `make install` fills (<venv>/model-libraries, or READER_APP_MODEL_LIBRARIES;
+the bench prints which). `--site DIR` adds a folder as a repository's own environment would. Prints every
+miss with its reason.
 Exit 1 when a goal of issue 11 is missed (main model right >= 95% over all, trace right >= 90% over the
 public repositories), 0 otherwise; exit 0 with a note when ../shared/repos is absent.
 """
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("READER_APP_HOME", tempfile.mkdtemp())
 
 from reader_app.repo import scan_repo  # noqa: E402
+from reader_app.trace import libraries  # noqa: E402
 
 TRUTH = ROOT / "benchmarks" / "truth" / "repos_real.json"
 SHARED = ROOT.parent / "shared" / "repos"
@@ -148,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     public = [(e["repo"], SHARED / e["repo"], e) for e in truth["repos"]]
     fixtures = [(f"fixture {e['repo']}", FIXTURES / e["repo"], e["file"], e["class"]) for e in truth["fixtures"]]
     fixtures += [(f"generated {n}", root, file, cls) for n, root, file, cls in generated_fixtures()]
-    report: dict = {"rank": {}, "trace": {}}
+    report: dict = {"rank": {}, "trace": {}, "model_libraries": libraries.folder()}
     if args.only != "trace":
         for name, root, entry in public:
             report["rank"][name] = dict(rank_one(root, entry["file"], entry["class"]), public=True)
@@ -191,6 +195,9 @@ def _print(report: dict, truth: dict, as_json: bool) -> int:
         for name, row in report["trace"].items():
             mark = "ok  " if row["right"] else "MISS"
             print(f"  {mark} {name:38s} {row.get('traced', '')}  {row.get('reason', '')}")
+    if report["trace"]:
+        shared = report["model_libraries"] or "none (make install puts them in <venv>/model-libraries)"
+        print(f"model libraries: {shared}")
     for key, (right, total) in summary.items():
         goal = TRACE_GOAL if key.startswith("trace") else RANK_GOAL
         print(f"{key:13s} {right}/{total} = {100 * right / max(total, 1):.0f}%  (goal >= {goal:.0%})")

@@ -7,7 +7,8 @@ Prints, each as a ratio to a bare `python -c "import torch"` measured in the sam
   (3) the 6.7B LLaMA-style model (dim 4096, 32 layers, 32 heads, vocab 32000): cold from the command line
       (target < 5 s, < 1.5 GB for the whole process tree) and warm;
   (4) translations in the warm child: the sample with its weights (target < 2 s) and the 6.7B model on
-      the meta device (target < 3 s).
+      the meta device (target < 3 s), each also as a ratio to a plain cold `reader-app trace` of the same
+      model with the same arguments and device (the sample's `--device cpu` trace is measured for this).
 Exit 1 when a target is missed.
 """
 from __future__ import annotations
@@ -73,9 +74,11 @@ def main() -> int:
         first, result = _clock(lambda: run_trace(_sample(), warm=warm))
         assert result.ok, result.error
         warm.wait_warmed(120)
-        rows = {"torch": [], "cold": [], "warm": [], "7b cold": [], "7b warm": [], "tr sample": [], "tr 7b": []}
+        rows = {"torch": [], "cold": [], "warm": [], "7b cold": [], "7b warm": [], "sample cli": [], "tr sample": [],
+                "tr 7b": []}
         peaks, errors = {"7b cold": 0.0, "7b warm": 0.0, "torch": 0.0}, []
         cli = [sys.executable, "-m", "reader_app.trace", str(LLAMA), "--class", "Transformer", *SEVEN_B, "--json"]
+        sample_cli = [sys.executable, "-m", "reader_app.trace", str(sample_repo()), "--device", "cpu"]
         for i in range(repeats):  # interleaved, so a busy moment weighs on all alike
             wall, peak, _ = _timed([sys.executable, "-c", "import torch"])
             rows["torch"].append(wall)
@@ -94,6 +97,9 @@ def main() -> int:
             rows["7b warm"].append(seconds)
             peaks["7b warm"] = max(peaks["7b warm"], peak)
             errors += [big.error.message] if big.error else []
+            wall, _, done = _timed(sample_cli)  # the translation's baseline: the same model, args and device
+            rows["sample cli"].append(wall)
+            errors += [done.stderr.decode()[-300:]] if done.returncode else []
             with tempfile.TemporaryDirectory(prefix="bench-warm-") as out:
                 seconds, tr = _clock(lambda: translate(TranslateRequest(str(sample_repo()), symbolic=False), out,
                                                        warm=warm))
@@ -114,14 +120,18 @@ def main() -> int:
               "warm": "(2) warm re-trace of the sample after a settings change",
               "7b cold": "(3) 6.7B LLaMA-style trace, cold, `python -m reader_app.trace`",
               "7b warm": "    6.7B LLaMA-style trace, warm child",
+              "sample cli": "    the sample, cold, `python -m reader_app.trace SAMPLE --device cpu`",
               "tr sample": "(4) translation of the sample with its weights, warm",
               "tr 7b": "    translation of the 6.7B model, meta device, warm"}
+    same_model = {"tr sample": "sample cli", "tr 7b": "7b cold"}  # the plain cold trace of the same model
     print(f"baseline `python -c 'import torch'`: {base:.2f} s median of {repeats} ({peaks['torch']:.0f} MB)")
     print(f"first trace in the window (starts the warm child, imports torch): {first:.2f} s")
     for name, label in labels.items():
         target = f" (target < {targets[name]:g} s)" if name in targets else ""
+        traced = f"; ratio to the cold trace of the same model {med[name] / med[same_model[name]]:.2f}x" \
+            if name in same_model else ""
         print(f"{label}: {med[name]:.2f} s median, {min(rows[name]):.2f} s best{target}; "
-              f"ratio to import torch {med[name] / base:.2f}x")
+              f"ratio to import torch {med[name] / base:.2f}x{traced}")
     print(f"    peak memory, 6.7B cold (CLI + child): {peaks['7b cold']:.0f} MB (target < 1536 MB); "
           f"warm child tree during the 6.7B trace: {peaks['7b warm']:.0f} MB")
     print(f"warm children started: {started}; requests they answered: {served}")

@@ -247,7 +247,358 @@ def _two_candidates() -> dict[str, str]:
     }
 
 
+def _namesakes_through_exports() -> dict[str, str]:
+    """Four files define `Unet`; the package `__init__` re-exports the one in core.py and the README
+    imports it from the package. A bigger `Unet` sits in a module whose own trainer and demo build it
+    (a file that trains counts as an entry), and the README hands the model to a diffusion wrapper."""
+    unets = {f"difflib/{name}.py": HEAD + BLOCK + "\n\n" + _net("Unet", width=64, parts=("Block",) * k)
+             for name, k in (("repaint", 3), ("cond", 4))}
+    return {
+        **unets,
+        "difflib/__init__.py": "from difflib.core import Unet, Diffusion\n",
+        "difflib/core.py": HEAD + BLOCK + "\n\n" + _net("Unet", parts=("Block", "Block")) + textwrap.dedent('''
+
+
+            class Diffusion(nn.Module):
+                def __init__(self, model, timesteps=1000):
+                    super().__init__()
+                    self.model = model
+                    self.timesteps = timesteps
+
+                def forward(self, x):
+                    return ((self.model(x) - x) ** 2).mean()
+            '''),
+        "difflib/guided.py": HEAD + BLOCK + "\n\n" + _net("Unet", width=96, parts=("Block",) * 6) + "\n\n"
+                             + _net("Classifier", parts=("Block",)) + textwrap.dedent('''
+
+
+            class Trainer:
+                def __init__(self, model):
+                    self.model = model
+                    self.opt = torch.optim.Adam(model.parameters())
+
+                def step(self, x):
+                    loss = self.model(x).sum()
+                    loss.backward()
+                    self.opt.step()
+
+
+            if __name__ == "__main__":
+                Trainer(Unet()).step(torch.randn(2, 3, 32, 32))
+                Classifier()
+            '''),
+        "README.md": textwrap.dedent('''
+            # difflib
+
+            ```python
+            from difflib import Unet, Diffusion
+
+            model = Unet(width=32)
+            diffusion = Diffusion(model, timesteps=1000)
+            loss = diffusion(images)
+            ```
+
+            The guided variant lives in `difflib.guided`; its `Unet` takes a classifier.
+            '''),
+    }
+
+
+def _readme_wrapper() -> dict[str, str]:
+    """The network is a stack of one layer class named after the package; the README builds the network
+    first and later hands it to a wrapper that fits it to an image (a class the code only type-checks)."""
+    return {
+        "sine/__init__.py": "from sine.core import Sine, SineNet, SineWrapper\n",
+        "sine/core.py": HEAD + textwrap.dedent('''
+            class Sine(nn.Module):
+                """One layer: a linear map and a sine."""
+
+                def __init__(self, dim_in, dim_out, w0=30.0):
+                    super().__init__()
+                    self.linear = nn.Linear(dim_in, dim_out)
+                    self.w0 = w0
+
+                def forward(self, x):
+                    return torch.sin(self.w0 * self.linear(x))
+
+
+            class SineNet(nn.Module):
+                def __init__(self, dim_in=2, dim_hidden=64, dim_out=3, depth=4):
+                    super().__init__()
+                    self.layers = nn.ModuleList([Sine(dim_in if k == 0 else dim_hidden, dim_hidden)
+                                                 for k in range(depth)])
+                    self.last = nn.Linear(dim_hidden, dim_out)
+
+                def forward(self, x):
+                    for layer in self.layers:
+                        x = layer(x)
+                    return self.last(x)
+
+
+            class SineWrapper(nn.Module):
+                def __init__(self, net, height=32, width=32):
+                    super().__init__()
+                    assert isinstance(net, SineNet)
+                    self.net = net
+                    self.height, self.width = height, width
+
+                def forward(self, img=None):
+                    out = self.net(torch.rand(self.height * self.width, 2))
+                    return out if img is None else ((out - img) ** 2).mean()
+            '''),
+        "README.md": textwrap.dedent('''
+            # sine
+
+            ```python
+            from sine import SineNet
+
+            net = SineNet(dim_in=2, dim_hidden=256, dim_out=3, depth=5)
+            out = net(coords)
+            ```
+
+            One layer on its own:
+
+            ```python
+            from sine import Sine
+            layer = Sine(dim_in=2, dim_out=256)
+            ```
+
+            Fit an image:
+
+            ```python
+            from sine import SineNet, SineWrapper
+
+            net = SineNet(dim_in=2, dim_hidden=256, dim_out=3, depth=5)
+            wrapper = SineWrapper(net, height=64, width=64)
+            loss = wrapper(img)
+            ```
+            '''),
+    }
+
+
+LANGUAGE_MODEL = HEAD + BLOCK + textwrap.dedent('''
+
+    class Decoder(nn.Module):
+        def __init__(self, width=32, depth=4):
+            super().__init__()
+            self.blocks = nn.ModuleList([Block(width) for _ in range(depth)])
+
+        def forward(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return x
+
+
+    class SparseLM(nn.Module):
+        def __init__(self, num_tokens=256, width=32, depth=4):
+            super().__init__()
+            self.emb = nn.Embedding(num_tokens, width)
+            self.decoder = Decoder(width, depth)
+            self.out = nn.Linear(width, num_tokens)
+
+        def forward(self, tokens, context=None):
+            return self.out(self.decoder(self.emb(tokens)))
+    ''')
+
+
+def _encoder_decoder_pair() -> dict[str, str]:
+    """The README leads with the language model; later it shows an encoder-decoder that is two copies
+    of that model (the decoder in a generation wrapper), which tops the composition graph."""
+    return {
+        "sparse_lm/__init__.py": ("from sparse_lm.lm import SparseLM\nfrom sparse_lm.enc_dec import SparseEncDec\n"
+                                  "from sparse_lm.generate import GenerationWrapper\n"),
+        "sparse_lm/lm.py": LANGUAGE_MODEL,
+        "sparse_lm/generate.py": HEAD + textwrap.dedent('''
+            class GenerationWrapper(nn.Module):
+                def __init__(self, net, pad_value=0):
+                    super().__init__()
+                    self.net = net
+                    self.pad_value = pad_value
+
+                def forward(self, tokens, **kwargs):
+                    return self.net(tokens, **kwargs)
+            '''),
+        "sparse_lm/enc_dec.py": HEAD + textwrap.dedent('''
+            from sparse_lm.generate import GenerationWrapper
+            from sparse_lm.lm import SparseLM
+
+
+            class SparseEncDec(nn.Module):
+                def __init__(self, width=32, enc_depth=4, dec_depth=4):
+                    super().__init__()
+                    self.enc = SparseLM(width=width, depth=enc_depth)
+                    self.dec = GenerationWrapper(SparseLM(width=width, depth=dec_depth))
+
+                def forward(self, src, tgt):
+                    return self.dec(tgt, context=self.enc(src))
+            '''),
+        "README.md": textwrap.dedent('''
+            # sparse-lm
+
+            ```python
+            from sparse_lm import SparseLM
+
+            model = SparseLM(num_tokens=20000, width=512, depth=6)
+            logits = model(tokens)
+            ```
+
+            Encoder / decoder:
+
+            ```python
+            from sparse_lm import SparseEncDec
+
+            enc_dec = SparseEncDec(width=512, enc_depth=6, dec_depth=6)
+            ```
+            '''),
+    }
+
+
+def _stack_of_shown_blocks() -> dict[str, str]:
+    """The README first shows one block on its own, then the model that stacks such blocks: the stack is
+    the model (a stack of layers, even with one built apart, is not a pair of models)."""
+    return {
+        "stackformer/__init__.py": "from stackformer.model import Block, Stackformer\n",
+        "stackformer/model.py": HEAD + BLOCK + textwrap.dedent('''
+
+            class Stackformer(nn.Module):
+                def __init__(self, width=32, depth=6):
+                    super().__init__()
+                    self.first = Block(width)
+                    self.blocks = nn.ModuleList([Block(width) for _ in range(depth)])
+
+                def forward(self, x):
+                    x = self.first(x)
+                    for block in self.blocks:
+                        x = block(x)
+                    return x
+            '''),
+        "README.md": textwrap.dedent('''
+            # stackformer
+
+            ```python
+            from stackformer import Block
+            block = Block(256)
+            ```
+
+            ```python
+            from stackformer import Stackformer
+            model = Stackformer(width=256, depth=6)
+            ```
+            '''),
+    }
+
+
+def _default_model_name() -> dict[str, str]:
+    """Three generations of a separation model; the training script picks one by name from a table, and
+    the default name (a `DEFAULT_MODEL` constant) is the newest. The oldest bears the package's name, which
+    the README's prose repeats; an ensemble class only type-checks the newest (`isinstance`)."""
+    return {
+        "sep/__init__.py": '__version__ = "4.0"\n',
+        "sep/sep.py": HEAD + BLOCK + "\n\n" + _net("Sep", parts=("Block",) * 3),
+        "sep/hsep.py": HEAD + BLOCK + "\n\n" + _net("HSep", parts=("Block",) * 4),
+        "sep/htsep.py": HEAD + BLOCK + "\n\n" + _net("HTSep", parts=("Block",) * 4),
+        "sep/bag.py": HEAD + textwrap.dedent('''
+            from sep.htsep import HTSep
+
+
+            class BagOfModels(nn.Module):
+                def __init__(self, models, weights=None):
+                    super().__init__()
+                    self.models = nn.ModuleList(models)
+                    self.weights = weights
+
+                def forward(self, x):
+                    outs = [m(x) for m in self.models]
+                    return sum(outs) / len(outs)
+
+                def segment_length(self):
+                    return min(getattr(m, "segment", 10) for m in self.models if isinstance(m, HTSep))
+            '''),
+        "sep/train.py": textwrap.dedent('''
+            import argparse
+
+            from sep.hsep import HSep
+            from sep.htsep import HTSep
+            from sep.sep import Sep
+
+
+            def get_model(args):
+                klass = {"sep": Sep, "hsep": HSep, "htsep": HTSep}[args.model]
+                return klass(width=args.width)
+
+
+            if __name__ == "__main__":
+                parser = argparse.ArgumentParser()
+                parser.add_argument("--model", choices=["sep", "hsep", "htsep"])
+                parser.add_argument("--width", type=int, default=32)
+                model = get_model(parser.parse_args())
+            '''),
+        "sep/pretrained.py": 'DEFAULT_MODEL = "htsep"\n\n\ndef get_pretrained(name=DEFAULT_MODEL):\n    return name\n',
+        "README.md": "# Sep\n\n" + "Sep separates music into sources. " * 8 + "\n\nVersion 4 of Sep uses HTSep.\n",
+    }
+
+
+def _readme_picks_by_name() -> dict[str, str]:
+    """A zoo whose package offers factories; the README picks one by a name it spells out
+    (`zoo.__dict__[model_name](...)`), and that model is not the biggest."""
+    return {
+        "zoo/__init__.py": ("from zoo.models.alpha import alpha_net\nfrom zoo.models.beta import beta_net\n"
+                            "from zoo.models.gamma import gamma_net\n"),
+        "zoo/models/__init__.py": "",
+        **{f"zoo/models/{low}.py": HEAD + BLOCK + "\n\n" + _net(name, parts=("Block",) * k)
+           + f"\n\ndef {low}_net(num_classes=10):\n    return {name}(num_classes=num_classes)\n"
+           for low, name, k in (("alpha", "AlphaNet", 6), ("beta", "BetaNet", 5), ("gamma", "GammaNet", 2))},
+        "README.md": textwrap.dedent('''
+            # zoo
+
+            ```python
+            import zoo
+
+            model_name = 'gamma_net'  # or alpha_net, beta_net
+            model = zoo.__dict__[model_name](num_classes=1000)
+            ```
+            '''),
+    }
+
+
+def _function_model() -> dict[str, str]:
+    """The README builds the model with a function that returns an nn.Sequential of the package's blocks:
+    there is no class to land on, and the reader must be told the pick is only the best-ranked class."""
+    return {
+        "mixer/__init__.py": "from mixer.mixer import MixerNet\n",
+        "mixer/mixer.py": HEAD + textwrap.dedent('''
+            class PreNormResidual(nn.Module):
+                def __init__(self, dim, fn):
+                    super().__init__()
+                    self.fn = fn
+                    self.norm = nn.LayerNorm(dim)
+
+                def forward(self, x):
+                    return self.fn(self.norm(x)) + x
+
+
+            def MixerNet(dim=64, depth=4, num_classes=10):
+                return nn.Sequential(
+                    nn.Linear(48, dim),
+                    *[PreNormResidual(dim, nn.Linear(dim, dim)) for _ in range(depth)],
+                    nn.LayerNorm(dim),
+                    nn.Linear(dim, num_classes),
+                )
+            '''),
+        "README.md": textwrap.dedent('''
+            # mixer
+
+            ```python
+            from mixer import MixerNet
+
+            model = MixerNet(dim=512, depth=12, num_classes=1000)
+            ```
+            '''),
+    }
+
+
 PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")}
+# Repositories whose right answer is not a class: the scan must say so rather than pretend.
+NO_CLASS_REPOS = {"function_model": (_function_model, "mixer/mixer.py", "MixerNet")}
 
 
 REPOS = {
@@ -258,12 +609,18 @@ REPOS = {
     "registry_decorator": (_registry_decorator, "segm/models/segnet.py", "SegNet"),
     "readme_usage": (_readme_usage, "tagger/models.py", "Tagger"),
     "auxiliary_classifier": (_auxiliary_classifier, "models/encoder.py", "SimEncoder"),
+    "namesakes_through_exports": (_namesakes_through_exports, "difflib/core.py", "Unet"),
+    "readme_wrapper": (_readme_wrapper, "sine/core.py", "SineNet"),
+    "encoder_decoder_pair": (_encoder_decoder_pair, "sparse_lm/lm.py", "SparseLM"),
+    "stack_of_shown_blocks": (_stack_of_shown_blocks, "stackformer/model.py", "Stackformer"),
+    "default_model_name": (_default_model_name, "sep/htsep.py", "HTSep"),
+    "readme_picks_by_name": (_readme_picks_by_name, "zoo/models/gamma.py", "GammaNet"),
 }
 
 
 def write(base: Path, name: str) -> Path:
     root = Path(base) / name
-    for rel, text in {**REPOS, **PAPER_REPOS}[name][0]().items():
+    for rel, text in {**REPOS, **PAPER_REPOS, **NO_CLASS_REPOS}[name][0]().items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -216,3 +216,43 @@ def test_packages_built_for_another_torch_are_removed_and_said_so(tmp_path, monk
                            capture_output=True, text=True)
     assert probe.stdout.strip() == "['visionlayers']", probe.stderr
     assert env_for(repo).notes == env.notes  # remembered with the environment
+
+
+@pytest.mark.slow
+def test_a_library_that_needs_torchvision_is_installed_without_it_when_no_release_exists(tmp_path, monkeypatch):
+    """timm-like: the library depends on torchvision, and no torchvision for the app's torch can be had
+    (here: the index has none). It is installed with its other dependencies, said so, and the trace in the
+    environment stands in for torchvision, which the library only imports."""
+    from reader_app.trace import TraceRequest, run_trace
+
+    wheels = widthlib_wheels(tmp_path / "wheels")
+    build_wheel(wheels, "visionlayers", "1.0", "import torchvision\nfrom widthlib import WIDTH\n",
+                requires=("torch", "torchvision>=0.9", "widthlib", "pillowish; extra == 'images'"))
+    offline_pip(monkeypatch, wheels)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "requirements.txt").write_text("visionlayers\ntorchvision>=0.9\n")
+    (repo / "model.py").write_text("import torch.nn as nn\nimport visionlayers\n\n\nclass Net(nn.Module):\n"
+                                   "    def __init__(self):\n        super().__init__()\n"
+                                   "        self.fc = nn.Linear(8, visionlayers.WIDTH)\n\n"
+                                   "    def forward(self, x):\n        return self.fc(x)\n")
+    lines = []
+    env = create_env(repo, prepare(repo), progress=lines.append)
+    assert sorted(env.installed) == ["visionlayers", "widthlib"]
+    assert ["torchvision==0.28.0", "pip found no release of it for the app's torch; a trace stands in for it where "
+            "a library only imports it"] in env.dropped
+    assert any(note.startswith("visionlayers (requirements.txt:1) was installed without torchvision")
+               for note in env.notes)
+    assert any(line.startswith("Installing visionlayers without torchvision") for line in lines)
+    # said once, not again by the check that packages built on torch load
+    assert not any("needs the module 'torchvision'" in note for note in env.notes)
+    found = subprocess.run([env.python, "-c", "import widthlib, importlib.util as u; "
+                            "print([n for n in ('visionlayers', 'torchvision', 'pillowish') if u.find_spec(n)])"],
+                           capture_output=True, text=True)
+    assert found.stdout.strip() == "['visionlayers']", found.stderr
+
+    result = run_trace(TraceRequest(path=str(repo), interpreter=env.python))
+    assert result.error is None, result.error
+    assert [layer.calls[0].outputs[0][-1] for layer in result.layers if layer.name == "fc"] == [24]
+    assert "package 'torchvision' missing: stood in where visionlayers imports it; not used by the model" in \
+        result.degraded

@@ -26,6 +26,14 @@ EXPECTED_REASON = {
     "registry_decorator": ("main", "registered as a model by `@register_model`"),
     "readme_usage": ("main", "README.md:"),
     "auxiliary_classifier": ("runner_up", "which builds SimEncoder from models/encoder.py: a helper beside the model"),
+    "namesakes_through_exports": ("main", "README.md:7 builds it: `Unet(...)`"),
+    "readme_wrapper": ("main", "README.md:7 builds it: `SineNet(...)`"),
+    "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
+                                          "builds on its own"),
+    "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),
+    "default_model_name": ("main", "the repository's default model name 'htsep' (sep/pretrained.py:1) picks it "
+                                   "(sep/train.py:10)"),
+    "readme_picks_by_name": ("main", "README.md:8 builds it: `zoo.__dict__[model_name](...)`, picking 'gamma_net'"),
 }
 
 
@@ -52,6 +60,32 @@ def test_wrappers_and_exports_are_named_for_what_they_are(scans):
     export = info.model_named("SoftmaxExport")
     assert any("wraps a finished model" in r for r in export.reasons)
     assert info.models.index(export) > info.models.index(info.main)
+
+
+def test_a_name_several_files_define_is_read_through_the_readme_import_and_the_package_exports(scans):
+    info = scans["namesakes_through_exports"]
+    others = [m for m in info.models if m.name == "Unet" and m is not info.main]
+    assert len(others) == 3
+    for other in others:
+        assert any("not the Unet the README or the package's exports lead to (that one is in difflib/core.py)" in r
+                   for r in other.reasons), other.reasons
+        assert not any("the README mentions it" in r for r in other.reasons)
+    # a module's own trainer and demo building its own Unet is not the repository's training script
+    guided = next(m for m in others if m.file == "difflib/guided.py")
+    assert not any("the training or main script builds it" in r for r in guided.reasons)
+    # the README hands the model to Diffusion: a wrapper, not a model built from Unet
+    assert any("wraps a finished model" in r for r in info.model_named("Diffusion").reasons)
+
+
+def test_a_class_the_readme_hands_the_model_to_is_a_wrapper_not_its_parent(scans):
+    info = scans["readme_wrapper"]
+    assert not any("a part of" in r for r in info.main.reasons)
+    assert any("wraps a finished model" in r for r in info.model_named("SineWrapper").reasons)
+
+
+def test_an_ensemble_that_only_type_checks_a_model_is_not_built_from_it(scans):
+    info = scans["default_model_name"]
+    assert not any("a part of" in r for r in info.main.reasons), info.main.reasons
 
 
 def test_forty_variants_are_one_group_and_the_exported_model_is_not_in_it(scans):
@@ -101,6 +135,16 @@ def test_the_paper_beside_the_repository_names_its_model(tmp_path):
     session.choose_main(info.model_named("EDSR"))
     session.set_analysis(Paper("swinir.pdf", 12, title="SwinIR: Image Restoration Using Swin Transformer"))
     assert session.repo.main.name == "EDSR"
+
+
+def test_a_model_the_readme_builds_with_a_function_is_named_as_not_a_class(tmp_path):
+    info = scan_repo(write(tmp_path, "function_model"))
+    assert info.main.name == "PreNormResidual"  # the only class: a stand-in, and the reader is told so
+    assert any(p.startswith("README.md:7 builds the model with MixerNet() from mixer/mixer.py, a function that "
+                            "returns a torch container") and "(PreNormResidual) is only the best-ranked class" in p
+               for p in info.problems), info.problems
+    # a README that builds a class of the repository says nothing of the kind
+    assert not any("torch container" in p for p in scan_repo(write(tmp_path, "readme_usage")).problems)
 
 
 def test_plain_title_words_name_no_model(tmp_path):

@@ -83,6 +83,16 @@ def test_readme_block_and_function_scope_dict_config(tmp_path):
     assert where(mine(str(root2), str(root2 / "gpt.py"), "GPT", ["cfg"])) == {"cfg": ({"vocab_size": 10}, "README.md:5")}
 
 
+def test_readme_values_after_a_shell_block(tmp_path):
+    """READMEs usually open with a ```bash install block: the Python blocks after it are still read."""
+    readme = ("# net\n\n```bash\n$ pip install net\n```\n\n## Usage\n\n```python\nfrom net import Net\n"
+              "model = Net(in_channels=3, latent_dim=256)\n```\n\n```bibtex\n@misc{net}\n```\n")
+    root = write(tmp_path, {"net.py": MODEL, "README.md": readme})
+    found = where(mine(str(root), str(root / "net.py"), "Net", ["in_channels", "latent_dim", "hidden_dims"],
+                       {"in_channels", "latent_dim"}))
+    assert found == {"in_channels": (3, "README.md:11"), "latent_dim": (256, "README.md:11")}
+
+
 def test_tests_toy_sizes_and_own_factory_variants_are_not_the_default(tmp_path):
     root = write(tmp_path, {"net.py": MODEL,
                             "tests/test_net.py": "from net import Net\nNet(1, 2, [4, 4])\n",

@@ -250,3 +250,29 @@ def test_a_stacked_gru_matches_with_pytorchs_reset_gate(tmp_path):
     grus = [l for l in result.layers if l.class_name == "TorchGRU"]
     assert [l.name for l in grus] == ["rnn.l0", "rnn.l1"] and all(l.custom for l in grus)
     assert "reset gate after the recurrent product" in grus[0].convention
+
+
+FIXED_IMAGE = '''
+    import torch
+    import torch.nn as nn
+
+
+    class Digits(nn.Module):
+        """Runs only on 28x28 images (the classifier's width says so): the first sizes tried fail."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(1, 4, 3, padding=1)
+            self.fc = nn.Linear(4 * 28 * 28, 10)
+
+        def forward(self, x):
+            return self.fc(torch.relu(self.conv(x)).flatten(1))
+'''
+
+
+def test_a_model_that_fails_on_the_first_input_sizes_is_translated_from_the_run_that_worked(tmp_path):
+    require_node()
+    model = write_repo(tmp_path / "digits", FIXED_IMAGE)
+    result, check = translate_checked(model, tmp_path / "out")
+    assert result.inputs[0][1] == [None, 1, 28, 28]
+    _passes(check)

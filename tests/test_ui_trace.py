@@ -129,3 +129,26 @@ def test_what_the_sandbox_stopped_is_shown_beside_the_shapes(qtbot, window, tmp_
 
     assert not (sandbox.choose().files and outside.exists())  # the sandbox held, where there is one
     assert "tried to write " + str(outside) in window.code_pane.message_bar.text()
+
+
+@pytest.mark.slow
+def test_a_layer_library_from_the_apps_shared_folder_is_said_beside_the_shapes(qtbot, window, tmp_path, monkeypatch):
+    from reader_app.trace import libraries
+
+    shared = tmp_path / "model-libraries"
+    (shared / "scalelib_zz").mkdir(parents=True)
+    (shared / "scalelib_zz" / "__init__.py").write_text(
+        "import torch.nn as nn\n\n\nclass Scale(nn.Linear):\n    pass\n")
+    monkeypatch.setenv(libraries.ENV_VAR, str(shared))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "model.py").write_text(
+        "import torch.nn as nn\nfrom scalelib_zz import Scale\n\n\nclass Net(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n        self.fc = Scale(4, 2)\n\n"
+        "    def forward(self, x):\n        return self.fc(x)\n")
+    window.store.set_setting(CONSENT_KEY + repo_id_for(repo), True)
+    with qtbot.waitSignal(window.trace.traced, timeout=120_000) as blocker:
+        open_repo(qtbot, window, repo)
+    assert blocker.args[0].error is None, blocker.args[0].error
+    assert f"package 'scalelib_zz' from the app's shared model libraries ({shared.resolve()})" in \
+        window.code_pane.message_bar.text()

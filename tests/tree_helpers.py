@@ -19,10 +19,10 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def trace_cli(root: Path, *extra: str) -> tuple[int, dict, str]:
-    """`reader-app trace --json [extra] root` as a user runs it, in the repository, with a bare environment:
-    (exit status, the JSON it printed or {}, stderr)."""
+def trace_cli(root: Path, *extra: str, env: dict | None = None) -> tuple[int, dict, str]:
+    """`reader-app trace --json [extra] root` as a user runs it, in the repository, with a bare environment
+    (plus `env`): (exit status, the JSON it printed or {}, stderr)."""
     proc = subprocess.run([sys.executable, "-m", "reader_app", "trace", "--json", *extra, str(root)],
                           capture_output=True, text=True, cwd=str(root), timeout=600,
-                          env={"PYTHONPATH": str(APP_ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root)})
+                          env={"PYTHONPATH": str(APP_ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root), **(env or {})})
     return proc.returncode, json.loads(proc.stdout or "{}"), proc.stderr

@@ -25,6 +25,7 @@ from reader_app.envs.pip_errors import NO_RELEASE, culprit, failure_sentence, fe
 from reader_app.envs.policy import CPU_INDEX, Dropped, Host, Plan, forbidden_download, plan_for
 from reader_app.envs.requirements import Wanted, normalize, read_requirements
 from reader_app.envs.store import BUILDING, REMOVING, RepoEnv, clean_leftovers, env_key, envs_dir, python_in
+from reader_app.envs.without_companions import note as without_note, other_dependencies, unavailable_companion
 
 PTH_NAME = "reader_app_host.pth"
 PROBE_TIMEOUT = 300  # seconds for importing every package built on torch once
@@ -208,7 +209,10 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wan
     if cpu_index:
         command += ["--extra-index-url", CPU_INDEX]
     install, left_out, relaxed = list(plan.install), [], []
+    without: list[tuple[Wanted, str]] = []  # installed with --no-deps: no release of this companion exists here
     for attempt in range(MAX_LEFT_OUT + 1):
+        if not install:  # all that is left goes in without its dependencies (below)
+            break
         (work / "requirements.txt").write_text("\n".join(w.text for w in install) + "\n", encoding="utf-8")
         report(f"Installing {len(install)} requirement(s) with pip")
         step = _Step(command, cancel, report)
@@ -224,6 +228,10 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wan
                                "a CUDA build; nothing was installed")
             raise EnvError(failure_sentence(list(step.tail), "installing the requirements", host.torch))
         wanted = install[found[0]]
+        companion = unavailable_companion(list(step.tail))
+        if companion and _install_without(companion, wanted, install, without, left_out, str(python_in(work)),
+                                          report):
+            continue
         bare = unpinned(wanted)
         if found[1].startswith(NO_RELEASE) and bare.text != wanted.text:
             # an old pin (numpy==1.19 on Python 3.11): the newest release that installs is worth more than none
@@ -235,10 +243,45 @@ def _build(work: Path, plan: Plan, cancel, report, host: Host) -> tuple[list[Wan
         install.pop(found[0])
         left_out.append(Dropped(wanted, found[1]))
         report(f"Leaving out {wanted.text} ({wanted.source}): {found[1]}")
-        if not install:
+        if not install and not without:
             raise EnvError(f"none of the requirements could be installed ({wanted.text}: {found[1]})")
+    if not install and not without:  # the only requirements were companions no release of exists here
+        raise EnvError(f"none of the requirements could be installed ({left_out[-1].wanted.text}: "
+                       f"{left_out[-1].reason})")
+    if without:
+        step = _Step(command[:command.index("-r")] + ["--no-deps", *(w.text for w, _ in without)], cancel, report)
+        if step.run() != 0:
+            _raise_unless_cancelled(cancel, failure_sentence(list(step.tail), "installing without torchvision",
+                                                             host.torch))
+        install += [w for w, _ in without]
+        relaxed += [without_note(w, companion, host.torch) for w, companion in without]
     missed = "" if cpu_index or not plan.cpu_index else f"; the CPU build at {CPU_INDEX} could not be reached"
-    return install, left_out, relaxed + _keep_loadable(work, host, cancel, report, missed)
+    loadable = _keep_loadable(work, host, cancel, report, missed)
+    said = {f"{w.name} needs the module '{companion}'" for w, companion in without}  # the note above says it
+    return install, left_out, relaxed + [note for note in loadable if not note.startswith(tuple(said))]
+
+
+def _install_without(companion: str, wanted: Wanted, install: list[Wanted], without: list, left_out: list,
+                     python: str, report) -> bool:
+    """No release of `companion` (torchvision) exists here: leave out its own pin, or take `wanted`, which
+    brings it, out of pip's resolution to install it with --no-deps after its other dependencies. False
+    when pip cannot tell those dependencies (then `wanted` is left out as any other failure)."""
+    if wanted.name == companion:
+        install.remove(wanted)
+        left_out.append(Dropped(wanted, f"pip found no release of it for the app's torch; a trace stands in for "
+                                        f"it where a library only imports it"))
+        report(f"Leaving out {wanted.text} ({wanted.source}): no release of it for the app's torch")
+        return True
+    others = other_dependencies(python, wanted)
+    if others is None:
+        return False
+    install.remove(wanted)
+    present = {w.name for w in install} | {w.name for w, _ in without}
+    install.extend(w for w in others if w.name not in present)
+    without.append((wanted, companion))
+    report(f"Installing {wanted.text} without {companion} (no release of it for the app's torch), "
+           "its other dependencies first")
+    return True
 
 
 def _reachable(url: str) -> bool:

@@ -37,13 +37,14 @@ that continue it sideways (see the module docstring)."""
     # across a one-column page nothing else stands beside a figure: stretched table columns and
     # spread panels may leave wide gaps; in two columns the gutter is close by
     reach = MAX_PANEL_GAP if gutter is not None else max(MAX_PANEL_GAP, 0.25 * (content.text_right - content.text_left))
-    home = (cap.bbox[0] + cap.bbox[2]) / 2
+    cap_box = cap.bbox  # a union of the caption's lines: made once, not once a piece
+    home = (cap_box[0] + cap_box[2]) / 2
     start = box
     grew = True
     while grew:
         grew = False
         for g in pieces:
-            if _inside(g, box) or not _joins(g, box, cap.bbox, upward, reach):
+            if _inside(g, box) or not _joins(g, box, cap_box, upward, reach):
                 continue
             if g[2] < content.text_left - 15 or g[0] > content.text_right + 15:
                 continue  # margin marks
@@ -59,8 +60,8 @@ that continue it sideways (see the module docstring)."""
         if _inside(t, box) and not any(_inside(t, o) for o in others):
             box = (min(box[0], t[0]), box[1], max(box[2], t[2]), box[3])
     if upward:
-        return box[0], box[1], box[2], min(box[3], cap.bbox[1] - 1.5)
-    return box[0], max(box[1], cap.bbox[3] + 1.5), box[2], box[3]
+        return box[0], box[1], box[2], min(box[3], cap_box[1] - 1.5)
+    return box[0], max(box[1], cap_box[3] + 1.5), box[2], box[3]
 
 
 def _joins(g: Box, box: Box, cap_box: Box, upward: bool, reach: float) -> bool:

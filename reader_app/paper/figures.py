@@ -66,27 +66,41 @@ class _Side:
 def _search(content: PageContent, cap_box: Box, x0: float, x1: float, upward: bool) -> _Side:
     """Content in the band between the caption and the first blocker on one side."""
     top, bottom = content.rect[1], content.rect[3]
-    for b in content.blockers:
+    for b in content.blockers:  # the vertical test first: it is cheap and rules out most
+        if upward:
+            if not top < b[3] <= cap_box[1] + 1:
+                continue
+        elif not cap_box[3] - 1 <= b[1] < bottom:
+            continue
         if _h_overlap(b, x0, x1) < min(20.0, 0.3 * (b[2] - b[0])):
             continue
-        if upward and b[3] <= cap_box[1] + 1:
-            top = max(top, b[3])
-        elif not upward and b[1] >= cap_box[3] - 1:
-            bottom = min(bottom, b[1])
+        if upward:
+            top = b[3]
+        else:
+            bottom = b[1]
     # keep clear of the caption's own glyphs, which reach a little beyond its line boxes
     band = (x0, top, x1, cap_box[1] - 1.5) if upward else (x0, cap_box[3] + 1.5, x1, bottom)
+    # every drawing of the page passes here for each caption: min() and max() are spelled out
+    # ("b if b < a else a" is min(a, b)) and the page's constants read once
+    band_top, band_bottom = band[1], band[3]
+    low, high = band_top - 1, band_bottom + 1
+    left, right = content.text_left - 15, content.text_right + 15
+    text_from = content.text_from
     found: list[Box] = []
     for k, item in enumerate(content.loose):
-        cy = (item[1] + item[3]) / 2
-        if not (band[1] - 1 <= cy <= band[3] + 1):
+        ix0, iy0, ix1, iy1 = item
+        if not low <= (iy0 + iy1) / 2 <= high:
             continue
-        w = max(item[2] - item[0], 0.1)
-        inside = 0.8 if k >= content.text_from else 0.5  # text must sit in the span, drawings may jut out
-        if _h_overlap(item, x0, x1) < inside * w and not (item[0] <= x0 and item[2] >= x1):
+        w = ix1 - ix0
+        if 0.1 > w:
+            w = 0.1
+        inside = 0.8 if k >= text_from else 0.5  # text must sit in the span, drawings may jut out
+        overlap = (x1 if x1 < ix1 else ix1) - (x0 if x0 > ix0 else ix0)
+        if overlap < inside * w and not (ix0 <= x0 and ix1 >= x1):
             continue
-        if item[2] < content.text_left - 15 or item[0] > content.text_right + 15:
+        if ix1 < left or ix0 > right:
             continue  # margin notes such as the arXiv stamp
-        found.append((item[0], max(item[1], band[1]), item[2], min(item[3], band[3])))
+        found.append((ix0, band_top if band_top > iy0 else iy0, ix1, band_bottom if band_bottom < iy1 else iy1))
     found = _contiguous(found, cap_box, upward)
     if not found:
         return _Side(None, 1e9, band)
@@ -133,9 +147,12 @@ def _span(content: PageContent, cap: Caption, others: list[Caption]) -> tuple[fl
         x0, x1 = mid, right
     else:
         x0, x1 = left, right
+    cap_box = cap.bbox
     for other in others:  # side-by-side captions share the width between them
+        if other is cap:
+            continue
         ob = other.bbox
-        if other is cap or ob[3] < cap.bbox[1] - 5 or ob[1] > cap.bbox[3] + 5:
+        if ob[3] < cap_box[1] - 5 or ob[1] > cap_box[3] + 5:
             continue
         if ob[0] >= cx1 - 2:
             x1 = min(x1, (cx1 + ob[0]) / 2)
@@ -163,10 +180,11 @@ class Placement:
 
 def place(content: PageContent, cap: Caption, others: list[Caption]) -> Placement:
     x0, x1 = _span(content, cap, others)
-    above, below = _search(content, cap.bbox, x0, x1, True), _search(content, cap.bbox, x0, x1, False)
+    cap_box = cap.bbox
+    above, below = _search(content, cap_box, x0, x1, True), _search(content, cap_box, x0, x1, False)
     if cap.kind == "table":
-        above = _ruled(content, cap.bbox, x0, x1, True, above)
-        below = _ruled(content, cap.bbox, x0, x1, False, below)
+        above = _ruled(content, cap_box, x0, x1, True, above)
+        below = _ruled(content, cap_box, x0, x1, False, below)
     return Placement(above, below, content)
 
 

@@ -25,11 +25,14 @@ class GraphicsDevice(mupdf.FzDevice2):
         self.use_virtual_fill_image()
         self.use_virtual_fill_image_mask()
 
+    # one call for every drawing of the page: the box is read here rather than by pymupdf.JM_py_from_rect
     def fill_path(self, ctx, path, even_odd, ctm, colorspace, color, alpha, color_params):
-        self.out.append(("fill-path", pymupdf.JM_py_from_rect(mupdf.ll_fz_bound_path(path, None, ctm))))
+        r = mupdf.ll_fz_bound_path(path, None, ctm)
+        self.out.append(("fill-path", (r.x0, r.y0, r.x1, r.y1)))
 
     def stroke_path(self, ctx, path, stroke, ctm, colorspace, color, alpha, color_params):
-        self.out.append(("stroke-path", pymupdf.JM_py_from_rect(mupdf.ll_fz_bound_path(path, stroke, ctm))))
+        r = mupdf.ll_fz_bound_path(path, stroke, ctm)
+        self.out.append(("stroke-path", (r.x0, r.y0, r.x1, r.y1)))
 
     def fill_shade(self, ctx, shade, ctm, alpha, color_params):
         self.out.append(("fill-shade", pymupdf.JM_py_from_rect(mupdf.ll_fz_bound_shade(shade, ctm))))

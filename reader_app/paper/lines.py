@@ -19,7 +19,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 NUMBER_TOKEN = re.compile(r"^(\d{1,2}(\.\d{1,2})*|[A-Z](\.\d{1,2})*|[IVX]{1,5})[.):]?$")
 
 
-@dataclass
+@dataclass(slots=True)  # one per span of every page: slots make them cheaper to make and to read
 class Fragment:
     """A run of text in one style.
 
@@ -41,7 +41,7 @@ class Fragment:
     x1: float
 
 
-@dataclass
+@dataclass(slots=True)
 class TextLine:
     """One visual line on a page.
 
@@ -111,36 +111,46 @@ def _fragments(line: dict) -> list[Fragment]:
             continue
         font, bold, italic = _font_style(span["font"])
         flags = span["flags"]
-        out.append(Fragment(text=text, size=span["size"], font=font, bold=bool(flags & 16) or bold,
-                            italic=bool(flags & 2) or italic, x0=span["bbox"][0], x1=span["bbox"][2]))
+        bbox = span["bbox"]
+        out.append(Fragment(text, span["size"], font, bool(flags & 16) or bold, bool(flags & 2) or italic,
+                            bbox[0], bbox[2]))
     return out
 
 
 def _joined(frags: list[Fragment]) -> str:
     """Fragments as text: touching runs stay one word (small capitals "I"+"NTRODUCTION"), apart ones get a space."""
-    parts = [frags[0].text]
-    for prev, cur in zip(frags, frags[1:]):
-        touching = cur.x0 - prev.x1 < 0.15 * min(prev.size, cur.size)
-        parts.append(cur.text if touching else " " + cur.text)
+    prev = frags[0]
+    parts = [prev.text]
+    for cur in frags[1:]:
+        smaller = prev.size if prev.size < cur.size else cur.size
+        parts.append(cur.text if cur.x0 - prev.x1 < 0.15 * smaller else " " + cur.text)
+        prev = cur
     return " ".join("".join(parts).split())
+
+
+def _styled(frags: list[Fragment]) -> tuple[bool, bool]:
+    """(bold, italic): every fragment with letters is; digits and symbols count only when no fragment has letters."""
+    bold = [f.bold for f in frags]
+    italic = [f.italic for f in frags]
+    if (all(bold) or not any(bold)) and (all(italic) or not any(italic)):
+        return bold[0], italic[0]  # uniform: which fragments have letters does not matter
+    letters = [f for f in frags if _LETTER.search(f.text)] or frags
+    return all(f.bold for f in letters), all(f.italic for f in letters)
 
 
 def _make_line(page: int, bbox, frags: list[Fragment], block: int, first: bool, horizontal: bool) -> TextLine:
     if len(frags) == 1:  # the common case, kept cheap
         f = frags[0]
-        return TextLine(page=page, bbox=tuple(bbox), text=" ".join(f.text.split()), size=f.size, font=f.font,
-                        bold=f.bold, italic=f.italic, block=block, first_in_block=first, fragments=frags,
-                        horizontal=horizontal)
+        return TextLine(page, tuple(bbox), " ".join(f.text.split()), f.size, f.font, f.bold, f.italic, block, first,
+                        frags, 1, 0.0, horizontal)
     weight: dict[tuple[str, float], int] = {}
     for f in frags:
         key = (f.font, f.size)
         weight[key] = weight.get(key, 0) + len(f.text)
     font, size = max(weight, key=weight.get)
-    letters = [f for f in frags if _LETTER.search(f.text)] or frags
-    text = _joined(frags)
-    return TextLine(page=page, bbox=tuple(bbox), text=text, size=size, font=font,
-                    bold=all(f.bold for f in letters), italic=all(f.italic for f in letters),
-                    block=block, first_in_block=first, fragments=frags, horizontal=horizontal)
+    bold, italic = _styled(frags)
+    return TextLine(page, tuple(bbox), _joined(frags), size, font, bold, italic, block, first, frags, 1, 0.0,
+                    horizontal)
 
 
 def page_lines(page_dict: dict, page_index: int) -> list[TextLine]:
@@ -151,8 +161,12 @@ def page_lines(page_dict: dict, page_index: int) -> list[TextLine]:
             frags = _fragments(line)
             if not frags:
                 continue
-            dx, dy = line.get("dir", (1, 0))
-            horizontal = abs(dx - 1) < 1e-3 and abs(dy) < 1e-3
+            direction = line.get("dir", (1, 0))
+            if direction == (1.0, 0.0):  # nearly every line: spare the tolerance test
+                horizontal = True
+            else:
+                dx, dy = direction
+                horizontal = abs(dx - 1) < 1e-3 and abs(dy) < 1e-3
             raw.append(_make_line(page_index, line["bbox"], frags, bno, lno == 0, horizontal))
     return _join_baselines(raw)
 
@@ -173,11 +187,13 @@ def _join_baselines(lines: list[TextLine]) -> list[TextLine]:
                 continue
             if other.bbox[1] > current.bbox[3]:
                 break
+            gap = other.bbox[0] - current.bbox[2]
+            if gap < -1.0 or gap > 3.0 * current.size:  # beyond the widest limit below (sizes are never negative)
+                continue
             if not _same_baseline(current, other):
                 continue
-            gap = other.bbox[0] - current.bbox[2]
             limit = 0.9 * current.size
-            if NUMBER_TOKEN.match(current.text) and current.parts == 1:
+            if current.parts == 1 and NUMBER_TOKEN.match(current.text):
                 limit = 3.0 * current.size
             elif current.bold and not other.bold and current.words <= 6:
                 limit = 2.0 * current.size  # run-in heading: "Residual Dropout   We apply ..."

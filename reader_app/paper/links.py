@@ -8,7 +8,8 @@ from pymupdf import mupdf
 
 from reader_app.paper.lines import TextLine
 
-HOSTS = r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|huggingface\.co|sourceforge\.net|git\.io)"
+HOST_NAMES = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "sourceforge.net", "git.io")
+HOSTS = "(?:" + "|".join(re.escape(h) for h in HOST_NAMES) + ")"
 _HOST = re.compile(HOSTS, re.I)
 REPO_URL = re.compile(r"(?:https?://)?(?:www\.)?" + HOSTS + r"/[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)?", re.I)
 
@@ -20,13 +21,25 @@ def normalise(url: str) -> str:
     return url
 
 
+def _names_host(text: str) -> bool:
+    """`_HOST.search(text)` as plain substring tests on the lower-cased text: the case-insensitive
+    regex takes milliseconds a page. re.I also reads "İ" and "ı" as i and "ſ" as s, str.lower does
+    not, so text holding one of those is left to the regex."""
+    if "İ" in text or "ı" in text or "ſ" in text:
+        return _HOST.search(text) is not None
+    low = text.lower()
+    return any(h in low for h in HOST_NAMES)
+
+
 def _page_text(lines: list[TextLine]) -> str:
     """Page text where a URL broken at a line end ("github.com/" + "org/repo") is glued back together."""
     parts = []
     for ln in sorted(lines, key=lambda ln: (ln.block, ln.bbox[1])):
         text = ln.text.strip()
         parts.append(text)
-        parts.append("" if re.search(r"(/|-|_|\.)$", text) and REPO_URL.search(text + "x/y") else " ")
+        # a URL needs a host in the line itself: no host name holds "x", "/" or "y"
+        broken = text.endswith(("/", "-", "_", ".")) and _names_host(text) and REPO_URL.search(text + "x/y")
+        parts.append("" if broken else " ")
     return "".join(parts)
 
 
@@ -52,10 +65,10 @@ def find_repo_urls(uris: list[list[str]], pages: list[list[TextLine]]) -> list[s
     seen: dict[str, None] = {}
     for pno, lines in enumerate(pages):
         for uri in uris[pno]:
-            m = REPO_URL.search(uri)
+            m = REPO_URL.search(uri) if _names_host(uri) else None
             if m:
                 seen.setdefault(normalise(m.group(0)), None)
-        if not _HOST.search("\n".join(ln.text for ln in lines)):  # one search a page, not one a line
+        if not _names_host("\n".join(ln.text for ln in lines)):  # one search a page, not one a line
             continue
         text = _page_text(lines)
         for m in REPO_URL.finditer(text):

@@ -25,9 +25,12 @@ TOP_NAMES = re.compile(
 )
 
 
+_NOT_PLAIN = re.compile(r"[^a-z0-9 ]+")
+
+
 def plain(title: str) -> str:
     """Lower case, letters and digits only, single spaces; "A B S T R A C T" read as "abstract"."""
-    words = re.sub(r"[^a-z0-9 ]+", " ", title.lower()).split()
+    words = _NOT_PLAIN.sub(" ", title.lower()).split()
     if len(words) >= 4 and all(len(w) == 1 for w in words):
         return "".join(words)
     return " ".join(words)

@@ -4,6 +4,7 @@ introduction, the first experiments section, the conclusion and the references."
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reader_app.paper.model import TAGS, Section
@@ -34,7 +35,19 @@ class _Places:
         return self.references is None or i < self.references
 
 
-def _find_places(tops: list[Section], readings: list[TitleReading], evidence: list[Evidence | None]) -> _Places:
+class _EvidenceOf:
+    """found[i]: the evidence of the i-th top-level section, looked up only when a rule asks. A title
+    that names its section decides alone, so a lazy `evidence` mapping (tag_content.MeasuredBodies)
+    never measures the longest texts (references, appendices)."""
+
+    def __init__(self, tops: list[Section], evidence: Mapping[int, Evidence] | None):
+        self._tops, self._evidence = tops, evidence
+
+    def __getitem__(self, i: int) -> Evidence | None:
+        return self._evidence.get(id(self._tops[i])) if self._evidence else None
+
+
+def _find_places(tops: list[Section], readings: list[TitleReading], evidence: _EvidenceOf) -> _Places:
     refs = next((i for i, r in enumerate(readings) if r.tags[:1] == ["references"]), None)
     end = refs if refs is not None else len(tops)
     intro = next((i for i in range(end) if readings[i].tags[:1] == ["introduction"]), None)
@@ -120,7 +133,7 @@ def _discussion(i: int, reading: TitleReading, places: _Places) -> tuple[str, li
     return "conclusion", ["results"], reading.reasons + ["no conclusion follows"]
 
 
-def _decide(i: int, tops: list[Section], readings: list[TitleReading], evidence: list[Evidence | None],
+def _decide(i: int, tops: list[Section], readings: list[TitleReading], evidence: _EvidenceOf,
             places: _Places) -> tuple[str, list[str], list[str]]:
     s, reading = tops[i], readings[i]
     named = reading.tags
@@ -140,7 +153,7 @@ def _decide(i: int, tops: list[Section], readings: list[TitleReading], evidence:
     return _by_content(i, tops, reading, evidence[i], places)
 
 
-def assign_tags(sections: list[Section], evidence: dict[int, Evidence] | None = None) -> None:
+def assign_tags(sections: list[Section], evidence: Mapping[int, Evidence] | None = None) -> None:
     """Tag top-level sections (tag, also, reasons); subsections inherit their parent's tag.
 
     `evidence` maps id(top-level section) to what its paragraphs say (tag_content.measure);
@@ -148,7 +161,7 @@ def assign_tags(sections: list[Section], evidence: dict[int, Evidence] | None = 
     """
     tops = [s for s in sections if s.level == 1]
     readings = [read_title(s.title) for s in tops]
-    found = [evidence.get(id(s)) if evidence else None for s in tops]
+    found = _EvidenceOf(tops, evidence)
     places = _find_places(tops, readings, found)
     for i, s in enumerate(tops):
         if s.tag == "abstract" and s.implicit:

@@ -133,10 +133,11 @@ def _run_clone(url: str, target: Path, shallow: bool, progress: _Progress, cance
     env = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "GIT_ASKPASS": "",
            "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
     options = ["--progress", "--no-tags"] + (["--depth", "1", "--single-branch"] if shallow else [])
-    proc = git.Git().execute(["git", "clone", *options, "--", url, str(target)], as_process=True,
-                             env=env, universal_newlines=False, preexec_fn=clone_cache.die_with_parent)
-    popen = proc.proc
-    on_start(popen)
+    with clone_cache.sigterm_held():  # git started and registered as one step
+        proc = git.Git().execute(["git", "clone", *options, "--", url, str(target)], as_process=True,
+                                 env=env, universal_newlines=False, preexec_fn=clone_cache.die_with_parent)
+        popen = proc.proc
+        on_start(popen)
     reader = threading.Thread(target=_pump, args=(popen.stderr, progress), daemon=True)
     reader.start()
     try:

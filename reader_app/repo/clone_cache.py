@@ -8,10 +8,12 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from reader_app.child_process import pid_alive
@@ -19,8 +21,30 @@ from reader_app.child_process import pid_alive
 PREFIX = ".partial-"
 _OWNER = re.compile(r"-(\d+)-[^-]*$")
 _active: dict[Path, object] = {}  # partial folder -> the git process filling it (or None)
-_lock = threading.Lock()
+# Re-entrant: the SIGTERM handler runs on the main thread, possibly while that thread holds the lock.
+_lock = threading.RLock()
 _installed = False
+_hold = 0  # > 0 while a partial folder or its git process is being registered
+_pending = False  # a SIGTERM arrived during such a hold
+
+
+@contextmanager
+def sigterm_held():
+    """Defer the SIGTERM clean-up while a folder or the git filling it is being started and registered:
+    a clean-up between the two would miss git, which then recreates the folder it was cloning into."""
+    global _hold, _pending
+    with _lock:
+        _hold += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _hold -= 1
+            resend = _pending and _hold == 0
+            if resend:
+                _pending = False
+        if resend:  # delivered again, so the handler runs on the main thread with everything registered
+            os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _process_started(pid: int) -> float | None:
@@ -67,9 +91,10 @@ def sweep_stale(cache: Path) -> list[str]:
 
 def make_partial(cache: Path, name: str) -> Path:
     """A new temporary folder for one clone, registered for removal on SIGTERM."""
-    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{name}-{os.getpid()}-", dir=cache))
-    with _lock:
-        _active[folder] = None
+    with sigterm_held():
+        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{name}-{os.getpid()}-", dir=cache))
+        with _lock:
+            _active[folder] = None
     return folder
 
 
@@ -94,13 +119,18 @@ def die_with_parent() -> None:
 
 def _on_sigterm(previous):
     def handler(signum, frame):
+        global _pending
         with _lock:
+            if _hold:
+                _pending = True
+                return
             items = list(_active.items())
         for folder, process in items:
             try:
                 if process is not None:
                     process.kill()
-            except OSError:
+                    process.wait(timeout=5)  # dead before its folder goes, or it may write into it again
+            except (OSError, subprocess.TimeoutExpired):
                 pass
             shutil.rmtree(folder, ignore_errors=True)
         if callable(previous):

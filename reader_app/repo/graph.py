@@ -27,6 +27,21 @@ def init_params(info: ClassInfo) -> list[str]:
     return []
 
 
+TYPE_CHECKS = {"isinstance", "issubclass"}
+
+
+def _type_checks(nodes: list[ast.AST]) -> set[int]:
+    """ids of the nodes that only name a class to check a type (`isinstance(m, HTDemucs)`): a class that
+    asks which model it holds (an ensemble) is not built from it. Annotations stay: a parameter typed
+    `codec: SoundStream` is a part handed in."""
+    out: set[int] = set()
+    for node in nodes:
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in TYPE_CHECKS
+                and len(node.args) == 2):
+            out.update(id(n) for n in ast.walk(node.args[1]))
+    return out
+
+
 @dataclass
 class Graph:
     """The composition graph.
@@ -237,7 +252,11 @@ class GraphBuilder:
 
     def _scan_class_body(self, info: ClassInfo) -> None:
         pf = info.file
-        for node in pf.deep(info.node):
+        nodes = pf.deep(info.node)
+        checked = _type_checks(nodes)
+        for node in nodes:
+            if id(node) in checked:
+                continue
             # names and `module.Class`; longer chains (`self.a.b`) never name a class, and `self.x` is skipped
             if isinstance(node, ast.Attribute) and (not isinstance(node.value, ast.Name) or node.value.id == "self"):
                 continue

@@ -5,6 +5,7 @@ highest total is the main model. No class or repository name is special-cased.
 """
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections import Counter
@@ -82,13 +83,16 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     # a test that builds a class around the model does not make the model a part
     in_tests = {info.qualname for info in classes if info.file.rel in test_files}
     by_qualname = {info.qualname: info for info in classes}
+    namesakes = _namesakes_shown_elsewhere(classes, exported, said)
     built_here: dict[str, set[str]] = {}
     for qualname, rels in said.built_in.items():
         for rel in rels:
             built_here.setdefault(rel, set()).add(qualname)
+    assemblies = _assemblies(graph, said, set(wrappers), by_qualname)
     for info in classes:
         why = _Why()
         wrapped_by = {w for w, inner in wrappers.items() if info.qualname in inner}
+        wrapped_by |= {y for y, x in assemblies.items() if x == info.qualname}
         variants = said.subclasses.get(info.qualname, set())
         parents = {p for p in graph.parents.get(info.qualname, ())
                    if p != info.qualname and p not in wrapped_by and p not in variants and p not in in_tests}
@@ -136,7 +140,15 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             why.add(-45, "named like a loss, metric or wrapper rather than an architecture")
         elif PART_NAMES.search(info.name):
             why.add(-4, "named like a part of a model")
-        mentions = readme_words.get(info.name, 0)
+        if info.qualname in assemblies:
+            inner = by_qualname[assemblies[info.qualname]]
+            why.add(-15, f"adds none of the repository's own modules to {inner.name}, which the README builds "
+                         f"on its own (an assembly of that model, such as an encoder-decoder pair of it)")
+        chosen_namesake = namesakes.get(info.qualname)
+        if chosen_namesake is not None:
+            why.add(-15, f"not the {info.name} the README or the package's exports lead to (that one is in "
+                         f"{chosen_namesake.file.rel})")
+        mentions = 0 if chosen_namesake is not None else readme_words.get(info.name, 0)
         if mentions:
             # the README's examples build the main model again and again (`v = ViT(...)`)
             why.add(2 + min(mentions - 1, 8), f"the README mentions it {mentions} time{'s' if mentions > 1 else ''}")
@@ -145,6 +157,72 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
                                   item[2].node.lineno))
     return ranked
+
+
+def _assemblies(graph: Graph, said: SelfDescription, wrappers: set[str],
+                by_qualname: dict[str, ClassInfo]) -> dict[str, str]:
+    """qualname -> the README's model it merely pairs: a class that builds two or more copies of a model
+    the README shows earlier on its own (`PerformerEncDec`: an encoder `PerformerLM` and a decoder
+    `PerformerLM` in a generation wrapper) and none of the repository's other modules, wrappers aside.
+    The README presents the inner model as the model and the pair as an extra. A stack built in a loop
+    (`Conformer` of `ConformerBlock`s) is a model made of layers, not a pair, and is left alone."""
+    built = said.readme_code.built
+    order = {q: k for k, q in enumerate(built)}
+    out: dict[str, str] = {}
+    for outer, children in graph.children.items():
+        if outer in wrappers or outer not in by_qualname:
+            continue
+        for inner in built:
+            if inner == outer or inner not in children or inner not in said.readme:
+                continue
+            if order[inner] > order.get(outer, len(built)):
+                continue
+            own = graph.descendants(outer) - graph.descendants(inner) - {inner}
+            if not own - wrappers and _separate_copies(by_qualname[outer], by_qualname[inner].name) >= 2:
+                out[outer] = inner
+                break
+    return out
+
+
+def _separate_copies(info: ClassInfo, name: str) -> int:
+    """How many times the class body builds `name` at separate places (`enc = X(...)`, `dec = X(...)`);
+    0 when any of them is inside a loop or comprehension (a stack of layers)."""
+    count = 0
+    stack: list[tuple[ast.AST, bool]] = [(info.node, False)]
+    while stack:
+        node, looped = stack.pop()
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if called == name:
+                if looped:
+                    return 0
+                count += 1
+        loop = isinstance(node, (ast.For, ast.While, ast.comprehension, ast.ListComp, ast.GeneratorExp,
+                                 ast.SetComp, ast.DictComp))
+        stack.extend((child, looped or loop) for child in ast.iter_child_nodes(node))
+    return count
+
+
+def _namesakes_shown_elsewhere(classes: list[ClassInfo], exported: set[str],
+                               said: SelfDescription) -> dict[str, ClassInfo]:
+    """qualname -> the same-named class the repository points to, for a class that shares its name with
+    others (`Unet` in four files) when the README, the package exports or hubconf resolve the name to
+    another of them: the README's `Unet` is the one its import reaches, not whichever ranks higher."""
+    by_name: dict[str, list[ClassInfo]] = {}
+    for info in classes:
+        by_name.setdefault(info.name, []).append(info)
+    out: dict[str, ClassInfo] = {}
+    for infos in by_name.values():
+        if len(infos) < 2:
+            continue
+        shown = [i for i in infos if i.qualname in exported or i.qualname in said.readme or i.qualname in said.hub]
+        if not shown:
+            continue
+        for info in infos:
+            if info not in shown:
+                out[info.qualname] = shown[0]
+    return out
 
 
 def _script_helper_of(info: ClassInfo, said: SelfDescription, built_here: dict[str, set[str]],
@@ -163,8 +241,8 @@ def _script_helper_of(info: ClassInfo, said: SelfDescription, built_here: dict[s
 
 def _self_description(qualname: str, said: SelfDescription, why: _Why) -> None:
     """Points for what the repository says about the class itself (its public API, README, scripts)."""
-    for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.published, 12),
-                          (said.registered, 8), (said.named_after, 12)):
+    for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.default_name, 25),
+                          (said.published, 12), (said.registered, 8), (said.named_after, 12)):
         if qualname in table:
             why.add(points, table[qualname])
     factories = sorted(set(said.factories.get(qualname, ())))

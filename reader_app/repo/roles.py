@@ -137,3 +137,11 @@ def is_entry(source: SourceFile, facts: FileFacts | None) -> bool:
     if source.kind != "python" or _by_name(source) is not None and _by_name(source)[0] == "tests":
         return False
     return bool(TRAIN_NAMES.match(name) or EVAL_NAMES.match(name) or (facts is not None and facts.trains))
+
+
+def trains_beside_its_models(source: SourceFile, facts: FileFacts | None) -> bool:
+    """A model file that is an entry only because it also trains (a library module with its own trainer
+    and demo): its use of its own classes says nothing about which model the repository is about."""
+    name = source.rel.lower().rsplit("/", 1)[-1]
+    return (source.kind == "python" and facts is not None and bool(facts.module_classes) and facts.trains
+            and not TRAIN_NAMES.match(name) and not EVAL_NAMES.match(name))

@@ -16,8 +16,8 @@ from reader_app.repo.notebook import NotebookError, notebook_code
 from reader_app.repo.patterns import find_patterns
 from reader_app.repo.ranking import score_classes
 from reader_app.repo.records import ModelClass, RepoInfo
-from reader_app.repo.roles import FileFacts, classify, is_entry
-from reader_app.repo.self_description import describe
+from reader_app.repo.roles import FileFacts, classify, is_entry, trains_beside_its_models
+from reader_app.repo.self_description import SelfDescription, describe
 from reader_app.repo.variants import families
 from reader_app.repo.walk import SourceFile, list_repository
 
@@ -132,6 +132,20 @@ def _model_record(score: float, reasons: list[str], info, group: str = "") -> Mo
         score=score, reasons=reasons, group=group)
 
 
+def _note_function_models(info: RepoInfo, said: SelfDescription, index: RepoIndex) -> None:
+    """Say so when the README builds its model with a function returning an nn.Sequential (no class of its
+    own) and the pick is a class the README never uses: the reader should know the pick is a stand-in."""
+    if not info.models or not said.readme_code.functions:
+        return
+    shown = {(i.file.rel, i.name) for i in map(index.classes.get, said.readme) if i is not None}
+    if (info.models[0].file, info.models[0].name) in shown:
+        return
+    name, rel, where = said.readme_code.functions[0]
+    info.problems.append(f"{where} builds the model with {name}() from {rel}, a function that returns a torch "
+                         f"container rather than a class; only classes can be picked, so the pick "
+                         f"({info.models[0].name}) is only the best-ranked class, not the model the README builds.")
+
+
 @contextmanager
 def _no_cycle_collection():
     """Pause the cyclic garbage collector: thousands of live AST nodes make every collection walk them
@@ -179,13 +193,17 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     entries = [pf for pf in parsed if is_entry(pf.source, facts.get(pf.rel))]
     said = describe(index, builder, listing.files, entries, root.name)
     entry_rels = {pf.rel for pf in entries}
-    entry_used = {qualname for qualname, rels in said.built_in.items() if rels & entry_rels}
+    self_trainers = {pf.rel for pf in entries if trains_beside_its_models(pf.source, facts.get(pf.rel))}
+    entry_used = {qualname for qualname, rels in said.built_in.items()
+                  if any(rel in entry_rels and not (rel in self_trainers and index.classes[qualname].file.rel == rel)
+                         for rel in rels)}
     classes = index.module_classes()
     groups = families(classes)
     counts = {c.qualname: _init_layer_count(c) for c in classes}
     ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts,
                            _config_targets(listing.files, index), _package_exports(index), said, groups)
     info.models = [_model_record(score, reasons, c, groups.get(c.qualname, "")) for score, reasons, c in ranked]
+    _note_function_models(info, said, index)
     report(75.0, "reading the layers of every model")
     info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models}
     if info.models:

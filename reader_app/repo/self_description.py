@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
+from reader_app.repo.readme_code import ReadmeCode, read_readmes
 from reader_app.repo.walk import SourceFile
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
 # A constructor parameter that receives a whole, finished model (`VAEXperiment(vae_model, params)`,
 # `Task(model)`): the class around it is a training, export or inference wrapper, not the architecture.
 MODEL_PARAM = re.compile(r"^(model|net|network|module|wrapped|inner|base_model|inner_model|\w+_model|\w+_net)$")
-FENCE = re.compile(r"^\s*(```|~~~)")
-FROM_IMPORT = re.compile(r"from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n#]+)")
-PLAIN_IMPORT = re.compile(r"^\s*import\s+([\w.]+)(?:\s+as\s+(\w+))?", re.M)
-CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
 PROJECT_NAME = re.compile(r"""(?m)^\s*name\s*=\s*["']([\w.-]+)["']""")
 SETUP_NAME = re.compile(r"""name\s*=\s*["']([\w.-]+)["']""")
 
@@ -36,6 +33,8 @@ class SelfDescription:
         published: defined in the package the repository publishes (setup.py / pyproject.toml name).
         readme: README code blocks import or build it.
         default_config: the config file a script loads by default names it.
+        default_name: the repository's default model name (`DEFAULT_MODEL = 'htdemucs'`, `--arch` default)
+            is the key a name -> class table maps to it.
         registered: a registry decorator registers it (or a factory returning it).
         built_in: files that build or name it outside any model class body (scripts, tests, factories).
         wrappers: wrapper qualname -> the models handed to its model parameter.
@@ -43,12 +42,14 @@ class SelfDescription:
         named_after: the class bears the repository's or its package's name (`CLIP` in open_clip).
         factories: the module-level functions that return it (`resnet20()`), by name.
         entries: the files that start the program (training, evaluation, main scripts, notebooks).
+        readme_code: the README's code blocks as read (what they build, in order, and hand to what).
     """
 
     hub: dict[str, str] = field(default_factory=dict)
     published: dict[str, str] = field(default_factory=dict)
     readme: dict[str, str] = field(default_factory=dict)
     default_config: dict[str, str] = field(default_factory=dict)
+    default_name: dict[str, str] = field(default_factory=dict)
     registered: dict[str, str] = field(default_factory=dict)
     built_in: dict[str, set[str]] = field(default_factory=dict)
     wrappers: dict[str, set[str]] = field(default_factory=dict)
@@ -56,6 +57,7 @@ class SelfDescription:
     named_after: dict[str, str] = field(default_factory=dict)
     factories: dict[str, list[str]] = field(default_factory=dict)
     entries: set[str] = field(default_factory=set)
+    readme_code: ReadmeCode = field(default_factory=ReadmeCode)
 
 
 def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
@@ -75,10 +77,12 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.entries = {pf.rel for pf in entries}
     found.published = _published(index, files)
     found.named_after = _named_after(index, files, root_name)
-    found.readme = _readme_usage(index, builder, files)
+    found.readme_code = _readme_code(index, builder, files)
+    found.readme = found.readme_code.usage
     found.default_config = _default_configs(index, files, entries)
     found.registered = _registered(index, builder)
-    found.wrappers = _constructor_wrappers(index, builder)
+    found.default_name = _default_names(index, builder)
+    found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)
     found.subclasses = subclasses(index)
     return found
 
@@ -158,81 +162,10 @@ def _named_after(index: RepoIndex, files: list[SourceFile], root_name: str) -> d
 
 
 # --- README code blocks ------------------------------------------------------------------------------
-def _code_blocks(text: str) -> list[tuple[int, str]]:
-    """(first line number, code) of fenced blocks and `>>>` lines of a Markdown text."""
-    blocks, current, start, inside = [], [], 0, False
-    for number, line in enumerate(text.splitlines(), 1):
-        if FENCE.match(line):
-            if inside:
-                blocks.append((start, "\n".join(current)))
-            inside, current, start = not inside, [], number + 1
-        elif inside:
-            current.append(line)
-        elif line.lstrip().startswith(">>> "):
-            blocks.append((number, line.lstrip()[4:]))
-    return blocks
-
-
-def _readme_usage(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _readme_code(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile]) -> ReadmeCode:
     readmes = sorted((s for s in files if s.rel.rsplit("/", 1)[-1].lower().startswith("readme")
                       and s.rel.lower().endswith((".md", ".rst", ".txt"))), key=lambda s: (s.rel.count("/"), s.rel))
-    for source in readmes[:20]:
-        for first, code in _code_blocks(_read(source)):
-            for qualname, line, how in _block_usage(index, builder, code):
-                out.setdefault(qualname, f"{source.rel}:{first + line - 1} {how}")
-    return out
-
-
-def _block_usage(index: RepoIndex, builder: GraphBuilder, code: str) -> list[tuple[str, int, str]]:
-    """(class, line in block, phrase) for what a README code block imports or builds from the repository."""
-    names: dict[str, tuple[ParsedFile, str]] = {}  # local name -> (module file, name there)
-    modules: dict[str, ParsedFile] = {}  # `import pkg as p` -> p
-    for match in FROM_IMPORT.finditer(code):
-        pf = index.find_module(match.group(1))
-        if pf is None:
-            continue
-        for part in match.group(2).strip("()").replace("\n", ",").split(","):
-            bits = part.split(" as ")
-            name = bits[0].strip()
-            if name.isidentifier():
-                names[bits[-1].strip() if len(bits) > 1 else name] = (pf, name)
-    for match in PLAIN_IMPORT.finditer(code):
-        pf = index.find_module(match.group(1))
-        if pf is not None:
-            modules[match.group(2) or match.group(1)] = pf
-    out = []
-    for match in CALL.finditer(code):
-        chain = match.group(1)
-        head, _, rest = chain.partition(".")
-        line = code.count("\n", 0, match.start()) + 1
-        if head in names:
-            pf, name = names[head]
-            classes = _classes_of(index, builder, pf, ".".join([name, rest]) if rest else name)
-        elif head in modules and rest:
-            classes = _classes_of(index, builder, modules[head], rest)
-        else:
-            infos = [i for i in index.classes_by_name.get(chain, []) if i.is_module]
-            classes = {infos[0].qualname} if len(infos) == 1 else set()
-        for qualname in classes:
-            out.append((qualname, line, f"builds it: `{chain}(...)`"))
-    for local, (pf, name) in names.items():
-        for qualname in _classes_of(index, builder, pf, name):
-            line = code.count("\n", 0, code.find(name)) + 1
-            out.append((qualname, line, f"imports it: `from {pf.module or pf.rel} import {name}`"))
-    return out
-
-
-def _classes_of(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile, chain: str) -> set[str]:
-    """Module classes that `chain`, as written in file `pf`, names or produces."""
-    try:
-        expr = ast.parse(chain, mode="eval").body
-    except SyntaxError:
-        return set()
-    info = builder.class_of_chain(pf, expr)
-    if info is not None:
-        return {info.qualname}
-    return builder.produced_by(pf, expr)
+    return read_readmes(index, builder, [(source, _read(source)) for source in readmes[:20]])
 
 
 # --- the config a script loads by default --------------------------------------------------------
@@ -266,6 +199,53 @@ def _in_repo(text: str, script: str, by_rel: dict[str, SourceFile]) -> str | Non
     return None
 
 
+# --- the model a name picks by default ------------------------------------------------------------------
+DEFAULT_CONSTANT = re.compile(r"default", re.I)
+MODEL_OPTION = re.compile(r"model|arch|net|network", re.I)
+
+
+def _default_names(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
+    """Classes that the repository's default model name picks: a string a `DEFAULT_...` constant or a
+    `--model`/`--arch` option's default holds, which a name -> class table (`{'htdemucs': HTDemucs}`,
+    anywhere, also inside a function) maps to the class."""
+    defaults: dict[str, str] = {}
+    for pf in index.files:
+        for node in pf.tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and DEFAULT_CONSTANT.search(node.targets[0].id) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                defaults.setdefault(node.value.value, f"{pf.rel}:{node.lineno}")
+        if "add_argument" in (pf.source.text or ""):
+            for node in pf.deep(pf.tree):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "add_argument" and any(
+                            isinstance(a, ast.Constant) and isinstance(a.value, str) and MODEL_OPTION.search(a.value)
+                            for a in node.args)):
+                    for k in node.keywords:
+                        if k.arg == "default" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+                            defaults.setdefault(k.value.value, f"{pf.rel}:{node.lineno}")
+    defaults = {name: where for name, where in defaults.items() if name.strip()}
+    out: dict[str, str] = {}
+    if not defaults:
+        return out
+    for pf in index.files:  # only files that spell a default name as a string can hold its table
+        text = pf.source.text or ""
+        if not any(f"'{name}'" in text or f'"{name}"' in text for name in defaults):
+            continue
+        for node in pf.deep(pf.tree):
+            if not isinstance(node, ast.Dict):
+                continue
+            for key, value in zip(node.keys, node.values):
+                if not (isinstance(key, ast.Constant) and key.value in defaults
+                        and isinstance(value, (ast.Name, ast.Attribute))):
+                    continue
+                info = builder.class_of_chain(pf, value)
+                for qualname in {info.qualname} if info is not None else builder.produced_by(pf, value):
+                    out.setdefault(qualname, f"the repository's default model name '{key.value}' "
+                                             f"({defaults[key.value]}) picks it ({pf.rel}:{value.lineno})")
+    return out
+
+
 # --- registries ----------------------------------------------------------------------------------
 def _registered(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
     """Classes (or factories' classes) under a decorator that registers them (`@register_model`,
@@ -288,9 +268,10 @@ def _registered(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
 
 
 # --- wrappers ------------------------------------------------------------------------------------
-def _constructor_wrappers(index: RepoIndex, builder: GraphBuilder) -> dict[str, set[str]]:
+def _constructor_wrappers(index: RepoIndex, builder: GraphBuilder,
+                          handoffs: dict[tuple[str, str], set[str]]) -> dict[str, set[str]]:
     """Classes whose constructor takes a finished model and keeps it (`self.model = model`), with the
-    model classes the repository hands them."""
+    model classes the repository (its code or its README's code) hands them."""
     out: dict[str, set[str]] = {}
     for info in index.module_classes():
         owner, init = _init_through_bases(index, info)
@@ -300,7 +281,8 @@ def _constructor_wrappers(index: RepoIndex, builder: GraphBuilder) -> dict[str, 
         for arg in init.args.args[1:] + init.args.kwonlyargs:
             if arg.arg not in kept or not MODEL_PARAM.match(arg.arg):
                 continue
-            inner = builder.graph.param_classes.get((info.qualname, arg.arg), set()) - {info.qualname}
+            inner = (builder.graph.param_classes.get((info.qualname, arg.arg), set())
+                     | handoffs.get((info.qualname, arg.arg), set())) - {info.qualname}
             typed = arg.annotation is not None and "Module" in owner.file.segment(arg.annotation)
             if inner or typed:
                 out.setdefault(info.qualname, set()).update(inner)

@@ -81,7 +81,7 @@ def markdown_blocks(text: str) -> list[tuple[int, str]]:
     blocks, current, start, inside = [], [], 0, False
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if not inside and stripped.startswith("```"):
+        if inside is False and stripped.startswith("```"):  # None: inside another language's block
             inside = bool(FENCE.match(stripped))
             current, start = [], number + 1
             if not inside:  # another language: skip to its closing fence

@@ -1,12 +1,18 @@
 """reader_app.trace engine (no Qt): the tensor shapes through every layer and every line of forward().
 
 The model's code runs only in a child process (`python -m reader_app.trace.child`); this package's
-top level uses the standard library only and never imports torch.
+top level uses the standard library only and never imports torch. Exports load on first use: the child
+is a subpackage, and it needs none of the parent's machinery (runner, sandbox, warm child) at start-up.
 """
-from reader_app.trace.job import TraceJob
-from reader_app.trace.request import TraceRequest
-from reader_app.trace.result import Layer, LayerCall, LineShapes, TensorInfo, TraceError, TraceResult
-from reader_app.trace.runner import run_trace
+from reader_app.lazy import lazy_exports
 
-__all__ = ["TraceRequest", "TraceResult", "run_trace", "TraceJob", "Layer", "LayerCall", "LineShapes",
-           "TensorInfo", "TraceError"]
+_EXPORTS = {
+    "TraceJob": "reader_app.trace.job", "TraceRequest": "reader_app.trace.request",
+    "run_trace": "reader_app.trace.runner",
+    **{name: "reader_app.trace.result" for name in ("Layer", "LayerCall", "LineShapes", "TensorInfo", "TraceError",
+                                                    "TraceResult")},
+}
+
+__all__ = list(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reader_app import sandbox
 from reader_app.sandbox.audit import AUDIT_FILE, read_events
+from reader_app.trace import libraries
 from reader_app.trace.request import TraceRequest, resolve
 from reader_app.trace.result import TraceResult
 from reader_app.trace.specs import SpecError
@@ -175,7 +176,8 @@ class _Job:
             json.dump({"file": str(self.file), "root": str(self.root), "class_name": self.class_name,
                        "args": request.args, "inputs": list(request.inputs), "device": request.device,
                        "per_line": request.per_line, "symbolic": request.symbolic, "memory_mb": request.memory_mb,
-                       "timeout": request.timeout, **self.extra, "scratch": folder}, fh)
+                       "timeout": request.timeout, "model_libraries": libraries.folder(), **self.extra,
+                       "scratch": folder}, fh)
         return request_path, result_path
 
     def collect(self, folder: str, stopped, returncode, phase, stderr_tail, backend) -> tuple[dict | None, TraceResult]:
@@ -229,7 +231,10 @@ def _supervise(proc, pipes: _Pipes, deadline: float, timeout: float, cancel) -> 
             _stop(proc)
             return "Tracing was cancelled"
         if cancel is None:
-            time.sleep(0.05)
+            try:
+                proc.wait(0.05)  # returns as soon as it ends, where a sleep waits out its 50 ms
+            except subprocess.TimeoutExpired:
+                pass
         if time.perf_counter() > deadline:
             _stop(proc)
             return f"The model's code did not finish within {timeout:g} s (while {pipes.phase}); it was stopped"

@@ -6,6 +6,7 @@ functions here spell them exactly as TF.js's own `model.save()` would, so `tf.lo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from reader_app.translate.ir import Model
 
@@ -13,6 +14,7 @@ TFJS_VERSION = "4.22.0"
 IO_NAMES = ("inbound_nodes", "input_layers", "output_layers")
 
 
+@lru_cache(maxsize=4096)  # the same few config keys, once per layer: thousands of calls for a 7B model
 def snake(name: str) -> str:
     """TF.js's toSnakeCase."""
     intermediate = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)

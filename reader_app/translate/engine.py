@@ -55,18 +55,24 @@ def translate(request: DescribeRequest, out_dir: str | None = None, cancel=None,
     scratch = tempfile.mkdtemp(prefix="reader-translate-")
     try:
         description = run_describe(request, scratch, cancel=cancel, progress=progress, warm=warm)
-        trace = description.trace
-        if not description.ok:
-            message = trace.error.message if trace.error else "The model's forward() did not return"
-            return Translation(error=message, class_name=trace.class_name, file=trace.file, root=trace.root,
-                               trace=trace)
-        try:
-            return _translate(description, out_dir, started)
-        except Exception as exc:  # a bug of the translator itself: one sentence, never a traceback
-            return Translation(error=f"The translation failed unexpectedly ({type(exc).__name__}: {exc})",
-                               class_name=trace.class_name, file=trace.file, root=trace.root, trace=trace)
+        return from_description(description, out_dir, started)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def from_description(description, out_dir: str | None, started: float) -> Translation:
+    """The translation of what the describing child reported (its tensors file still in place); `started`:
+    when the whole translation started, for the timings."""
+    trace = description.trace
+    if not description.ok:
+        message = trace.error.message if trace.error else "The model's forward() did not return"
+        return Translation(error=message, class_name=trace.class_name, file=trace.file, root=trace.root,
+                           trace=trace)
+    try:
+        return _translate(description, out_dir, started)
+    except Exception as exc:  # a bug of the translator itself: one sentence, never a traceback
+        return Translation(error=f"The translation failed unexpectedly ({type(exc).__name__}: {exc})",
+                           class_name=trace.class_name, file=trace.file, root=trace.root, trace=trace)
 
 
 def _translate(description, out_dir: str | None, started: float) -> Translation:

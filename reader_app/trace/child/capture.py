@@ -131,6 +131,7 @@ class Recorder:
         error_site: where the forward's exception was first seen in repository code.
         failing: the module calls that were running when the exception happened (innermost last).
         output_shapes: the model's output shapes once it returned.
+        observed: what another observer made of the same forward (a describing session's OpGraph), or None.
     """
 
     def __init__(self, model: nn.Module, files: RepoFiles, per_line: bool = True):
@@ -140,6 +141,7 @@ class Recorder:
         self.error_site: ErrorSite | None = None
         self.stack: list[LayerCall] = []
         self.output_shapes: list | None = None
+        self.observed = None
         self._handles = []
 
     # ---- module hooks -------------------------------------------------------------------------

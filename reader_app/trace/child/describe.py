@@ -1,5 +1,6 @@
-"""The describing session: a trace, then one more forward recorded as an operation graph, with the
-model's weights (its initial ones, or a state_dict checkpoint) and a reference input and output.
+"""The describing session: a trace whose forward is also recorded as an operation graph (the model runs
+once), with the model's weights (its initial ones, or a state_dict checkpoint) and a reference input and
+output.
 
 It runs in the tracing child (`python -m reader_app.trace.child` with `"mode": "describe"`), builds the
 model the same way a trace does, and writes tensors to `scratch/tensors.bin` (see tensorfile.py).
@@ -7,12 +8,10 @@ model the same way a trace does, and writes tensors to `scratch/tensors.bin` (se
 from __future__ import annotations
 
 import os
-from contextlib import nullcontext
 
 import torch
 
 from reader_app.trace.child import failure
-from reader_app.trace.child.inputs import materialize
 from reader_app.trace.child.opgraph import OpGraph, hyperparameters, is_leaf
 from reader_app.trace.child.session import Session, Stop
 from reader_app.trace.child.sources import DefinitionLines
@@ -34,19 +33,31 @@ class DescribeSession(Session):
 
     def run(self) -> dict:
         report = super().run()
-        if report["error"] is None and getattr(self, "chosen", None) is not None:
+        if report["error"] is None and getattr(getattr(self, "first", None), "observed", None) is not None:
             try:
                 self.describe()
             except Stop:
                 pass
-            except Exception as exc:  # the model's forward may raise on the second run too
-                self.report["error"] = {"message": failure.describe(exc, "recording the operations of forward()"),
+            except Exception as exc:  # a tensor the model made that cannot be written, say
+                self.report["error"] = {"message": failure.describe(exc, "writing the operations of forward()"),
                                         "file": self.report["file"], "line": 0}
         return self.report
 
     def build(self, target, module):
         torch.manual_seed(WEIGHTS_SEED)  # the same initial weights on every run
         return super().build(target, module)
+
+    def forward(self, model, plans, sizes):
+        torch.manual_seed(INPUT_SEED)  # the same reference input on every run
+        return super().forward(model, plans, sizes)
+
+    def observer(self, model, inputs: dict, rec):
+        """The trace's forward is also the recorded one: the operation graph watches it beside the recorder."""
+        graph = rec.observed = OpGraph(model, self.files)
+        for name, value in inputs.items():
+            for index, tensor in enumerate(value if isinstance(value, tuple) else (value,)):
+                graph.add_input(name if not isinstance(value, tuple) else f"{name}[{index}]", tensor)
+        return graph
 
     def accept(self, model, recipe, target):
         model, recipe = super().accept(model, recipe, target)
@@ -77,23 +88,14 @@ class DescribeSession(Session):
 
     # ---- the recorded forward -----------------------------------------------------------------
     def describe(self) -> None:
-        self.progress("recording the operations of forward()")
-        model, device = self.model, self.report["device"]
-        torch.manual_seed(INPUT_SEED)
-        inputs = materialize(self.chosen, self.sizes, device)
-        graph = OpGraph(model, self.files)
-        for name, value in inputs.items():
-            for index, tensor in enumerate(value if isinstance(value, tuple) else (value,)):
-                graph.add_input(name if not isinstance(value, tuple) else f"{name}[{index}]", tensor)
-        with graph, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()):
-            output = model(**inputs)
-        graph.finish(output)
-        self.mark("describe")
+        self.progress("writing the operations of forward()")
+        model, graph = self.model, self.first.observed
         self.report["graph"] = graph.to_json()
         for op in self.report["graph"]["ops"]:
             op["file"] = self.rel(op["file"])
         self.report["modules"] = self.module_entries(model)
         self.report["ties"] = _ties(model)
+        self.mark("describe")
         self.write_tensors(model, graph)
         self.mark("tensors")
 

@@ -32,12 +32,13 @@ class MissingDependency(ImportError):
 
     Attributes:
         package: the top-level package name.
+        used: what the code used from it ("calls ultralytics.utils.ops.make_divisible"), or "".
     """
 
-    def __init__(self, package: str):
+    def __init__(self, package: str, used: str = ""):
         super().__init__(f"the model's code needs the package '{package}', which is not installed "
-                         f"in this Python")
-        self.package = package
+                         f"in this Python" + (f" (it {used})" if used else ""))
+        self.package, self.used = package, used
 
 
 class _Placeholder:
@@ -66,7 +67,16 @@ class _Placeholder:
             return _Placeholder(self._package, f"{self._dotted}()")
         if _library_module_level(sys._getframe(1)):  # `cv2.setNumThreads(0)` as a library loads: a setting
             return _Placeholder(self._package, f"{self._dotted}()")
-        raise MissingDependency(self._package)
+        raise MissingDependency(self._package, f"{'builds' if last[:1].isupper() else 'calls'} {self._dotted}")
+
+    def _as_number(self, *args):
+        """`nn.Conv2d(3, missing.WIDTH, 3)`, `missing.WIDTH * 2`: a value the model needs from the package,
+        named as such rather than as a TypeError about a placeholder."""
+        raise MissingDependency(self._package, f"uses {self._dotted} as a number")
+
+    __index__ = __int__ = __float__ = __neg__ = _as_number
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _as_number
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _as_number
 
     def __or__(self, other):  # `Image.Image | None` in an annotation evaluated at import
         return self
@@ -109,7 +119,7 @@ def stand_in_class(package: str, dotted: str) -> type:
     """A base class for a class that extends a missing package's class: defining it works, building it
     names the package."""
     def __init__(self, *args, **kwargs):
-        raise MissingDependency(package)
+        raise MissingDependency(package, f"builds a subclass of {dotted}")
 
     return type(dotted.rsplit(".", 1)[-1], (), {"__init__": __init__, "__module__": dotted.rsplit(".", 1)[0],
                                                 "__reader_missing__": package})

@@ -68,7 +68,7 @@ class OpGraph(TorchFunctionMode):
     Attributes:
         values: Value by number.
         ops: the operations in execution order (dicts, see `_record`).
-        outputs: value numbers of the forward's result, in order (None where it returned a non-tensor).
+        outputs: value numbers of the forward's result, in order, noted when the model itself returns.
     """
 
     def __init__(self, model: nn.Module, files):
@@ -78,6 +78,7 @@ class OpGraph(TorchFunctionMode):
         self.by_tensor: dict[int, Value] = {}
         self.ops: list[dict] = []
         self.outputs: list = []
+        self.output_structure = None
         self.scope: list[str] = [""]
         self.leaf_depth = 0
         self.busy = False
@@ -141,6 +142,9 @@ class OpGraph(TorchFunctionMode):
         return None, 0
 
     def _record(self, op: str, args, kwargs, output, module: str = "", own_params=()) -> None:
+        tensors = _flat_tensors(output)
+        if not tensors:  # `x.shape`, `x.size()`, `.item()`: nothing to record, so nothing to encode
+            return
         read: list[Value] = []
         encoded_args, data = [], []
         skip = METADATA_ONLY.get(op, ())
@@ -154,9 +158,6 @@ class OpGraph(TorchFunctionMode):
         encoded_kwargs = self._encode(dict(kwargs), found)["dict"] if kwargs else {}
         read += found
         data += found if skip != "*" else []
-        tensors = _flat_tensors(output)
-        if not tensors:
-            return
         if all(not v.dynamic for v in data):
             params = sorted({p for v in read for p in v.params} | set(own_params))
             kind = "const"
@@ -222,7 +223,8 @@ class OpGraph(TorchFunctionMode):
     def __enter__(self):
         self._pending = []
         for name, module in self.model.named_modules():
-            if not name:
+            if not name:  # the model itself: its result is the graph's output
+                self._handles.append(module.register_forward_hook(lambda _, args, output: self.finish(output)))
                 continue
             leaf = is_leaf(module)
             self._handles.append(module.register_forward_pre_hook(self._pre(name, leaf), with_kwargs=True))

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import config_objects, config_shims, degrade, failure, probes
+from reader_app.trace.child import config_objects, config_shims, degrade, failure, probes, shared_libraries
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -54,8 +54,11 @@ class Session:
     def rel(self, path: str | None) -> str | None:
         if not path:
             return None
-        real = os.path.realpath(path)
-        return os.path.relpath(real, self.root) if real.startswith(self.root) else path
+        cache = self.__dict__.setdefault("_rel", {})  # asked once per recorded op: realpath is a syscall per part
+        if path not in cache:
+            real = os.path.realpath(path)
+            cache[path] = os.path.relpath(real, self.root) if real.startswith(self.root) else path
+        return cache[path]
 
     def fail(self, message: str, file: str | None = None, line: int | None = None):
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
@@ -80,7 +83,8 @@ class Session:
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
-        self.report["degraded"] = [self.stood_in(name) for name in self.finder.missing]
+        self.report["degraded"] = shared_libraries.used(self.request.get("model_libraries"))
+        self.report["degraded"] += [self.stood_in(name) for name in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
         return self.report
 
@@ -88,6 +92,7 @@ class Session:
         self.progress("importing the model's code")
         config_shims.install()  # after the real finders, before the placeholders: yacs/easydict when missing
         sys.meta_path.append(self.finder)
+        shared_libraries.put_on_path(self.request.get("model_libraries"))
         probes.install(self.files)
         degrade.install()
         degrade.NOTES.shorten = self.rel
@@ -263,12 +268,17 @@ class Session:
         rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
         try:
             inputs = materialize(plans, sizes, device)
-            with rec, torch.no_grad(), (torch.device("meta") if device == "meta" else nullcontext()), \
-                    degrade.cuda_mode(device):
+            with rec, self.observer(model, inputs, rec), torch.no_grad(), \
+                    (torch.device("meta") if device == "meta" else nullcontext()), degrade.cuda_mode(device):
                 rec.run(inputs)
             return rec, None
         except BaseException as exc:
             return rec, exc
+
+    def observer(self, model, inputs: dict, rec: Recorder):
+        """A context that watches the same forward beside the recorder: none here; a describing session
+        records the operations in it, so that the model runs once, not once more."""
+        return nullcontext()
 
     def trace(self, model, recipe):
         self.progress("running forward()")
@@ -289,7 +299,7 @@ class Session:
         if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         self.mark("forward")
-        self.model, self.chosen, self.sizes = model, chosen, sizes  # for a session that runs the model again
+        self.model, self.chosen, self.sizes, self.first = model, chosen, sizes, first  # for a describing session
         second, second_sizes = None, None
         if self.request.get("symbolic", True) and not specs:
             self.progress("naming dimensions")

@@ -150,8 +150,11 @@ class TraceController(QObject):
             extra = f" ({result.fallback_reason})" if result.fallback_reason else ""
             self.status_bar.showMessage(f"Shapes traced on the {device}{extra} in {result.elapsed:.1f} s.", 8000)
         tried = [w for w in result.warnings if w.startswith("The model's code")]  # what the sandbox saw
+        shared = [d for d in result.degraded if "shared model libraries" in d]  # not the repository's own
         if tried and result.error is None:
             self.code_pane.message_bar.show_message(" ".join(tried[:3]), "warning")
+        elif shared and result.error is None:
+            self.code_pane.message_bar.show_message(" ".join(shared[:3]), "info")
         self.traced.emit(result)
 
     def _on_failed(self, message: str) -> None:

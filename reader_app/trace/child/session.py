@@ -21,7 +21,8 @@ from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.values_inputs import stated_image_size
-from reader_app.repo.values_objects import defaults_lines, global_read_paths, merged_into_global
+from reader_app.repo.values_objects import global_read_paths
+from reader_app.repo.values_trees import defaults_lines, merged_into_global
 from reader_app.trace.specs import parse_input_spec
 
 

@@ -49,7 +49,7 @@ def write_weights(layers: list, store: TensorStore | None, path: str | None) -> 
                 if list(array.shape) != list(weight.shape):
                     raise ValueError(f"{layer.name}/{weight.name}: made {list(array.shape)}, "
                                      f"expected {list(weight.shape)}")
-                handle.write(array.astype("<" + array.dtype.str[1:], copy=False).tobytes())
+                handle.write(np.ascontiguousarray(array.astype("<" + array.dtype.str[1:], copy=False)))  # no copy
     finally:
         if handle is not None:
             handle.close()

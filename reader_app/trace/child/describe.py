@@ -49,10 +49,16 @@ class DescribeSession(Session):
 
     def forward(self, model, plans, sizes):
         torch.manual_seed(INPUT_SEED)  # the same reference input on every run
-        return super().forward(model, plans, sizes)
+        rec, exc = super().forward(model, plans, sizes)
+        if exc is not None:
+            rec.observed = None  # a failed attempt's graph, and the tensors it holds, are of no use
+        return rec, exc
 
     def observer(self, model, inputs: dict, rec):
-        """The trace's forward is also the recorded one: the operation graph watches it beside the recorder."""
+        """The trace's forward is also the recorded one: the operation graph watches it beside the recorder
+        (not a second run with other sizes, which only names dimensions)."""
+        if getattr(self, "first", None) is not None:
+            return super().observer(model, inputs, rec)
         graph = rec.observed = OpGraph(model, self.files)
         for name, value in inputs.items():
             for index, tensor in enumerate(value if isinstance(value, tuple) else (value,)):

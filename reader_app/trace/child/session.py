@@ -300,7 +300,7 @@ class Session:
         if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         self.mark("forward")
-        self.model, self.chosen, self.sizes, self.first = model, chosen, sizes, first  # for a describing session
+        self.model, self.first = model, first  # for a describing session
         second, second_sizes = None, None
         if self.request.get("symbolic", True) and not specs:
             self.progress("naming dimensions")

@@ -27,11 +27,12 @@ def _stored(tensor: torch.Tensor) -> tuple[torch.Tensor, str, str]:
     return tensor.to(dtype), name, original
 
 
-def _raw_bytes(tensor: torch.Tensor) -> bytes:
+def _raw_bytes(tensor: torch.Tensor):
+    """The bytes of a contiguous tensor: a numpy view (written without a copy) where numpy is there."""
     try:
-        return tensor.numpy().tobytes()  # fast; numpy is optional in a repository's own venv
+        return tensor.numpy()  # numpy is optional in a repository's own venv
     except (RuntimeError, ImportError, TypeError):
-        return bytes(tensor.untyped_storage())  # about 100 ns a byte
+        return bytes(tensor.clone().untyped_storage())  # about 100 ns a byte; clone: the tensor's bytes only
 
 
 class TensorFile:
@@ -52,13 +53,14 @@ class TensorFile:
         if key in self.entries or tensor.device.type == "meta":
             return
         data, stored, original = _stored(tensor.detach().cpu())
-        raw = _raw_bytes(data.contiguous().clone())
+        raw = _raw_bytes(data.contiguous())
         if sys.byteorder != "little":
             raise RuntimeError("weights can only be exported on a little-endian machine")
+        nbytes = raw.nbytes if hasattr(raw, "nbytes") else len(raw)
         self.entries[key] = {"shape": list(data.shape), "dtype": stored, "original_dtype": original,
-                             "offset": self._offset, "nbytes": len(raw)}
+                             "offset": self._offset, "nbytes": nbytes}
         self._fh.write(raw)
-        self._offset += len(raw)
+        self._offset += nbytes
 
     def close(self) -> None:
         self._fh.close()

@@ -19,6 +19,7 @@ from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs,
 from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.trace.child.stated import stated_plans
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.values_inputs import stated_image_size
 from reader_app.repo.values_objects import defaults_lines, global_read_paths, merged_into_global
@@ -284,8 +285,10 @@ class Session:
         self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
         stated = self.stated_image()
-        tables = size_tables(model, stated[0] if stated else None)
-        candidates = [user_plans(specs)] if specs else candidate_inputs(model)
+        tables = size_tables(model, stated[0] if stated else None, recipe.args)
+        example = None if specs else stated_plans(model, self.root, [self.report.get("class"), type(model).__name__],
+                                                  recipe.args)
+        candidates = [user_plans(specs)] if specs else ([example[0]] if example else []) + candidate_inputs(model)
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
@@ -298,6 +301,8 @@ class Session:
             chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
+        if example and chosen is example[0]:
+            self.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
         self.mark("forward")
         self.model, self.chosen, self.sizes, self.first = model, chosen, sizes, first  # for a describing session
         second, second_sizes = None, None

@@ -177,7 +177,51 @@ CLASS_FACTORY = {
         """,
 }
 
-REPOS = {"channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
+# Channels first, and a transpose in a branch the default never takes: the layer that refuses the guessed
+# input tells the layout it takes.
+LAYOUT_BRANCH = {
+    "temporal.py": """
+        import torch
+        import torch.nn as nn
+
+
+        class Temporal(nn.Module):
+            def __init__(self, num_inputs=3, num_channels=8, input_shape="NCL"):
+                super().__init__()
+                self.input_shape = input_shape
+                self.conv = nn.Conv1d(num_inputs, num_channels, 3, padding=1)
+                self.out = nn.Conv1d(num_channels, 5, 1)
+
+            def forward(self, x):
+                if self.input_shape == "NLC":
+                    x = x.transpose(1, 2)
+                return self.out(torch.relu(self.conv(x)))
+        """,
+}
+
+# Pretrained settings in the model file state the one image size a fixed pooling window accepts.
+SETTINGS_SIZE = {
+    "bignet.py": """
+        import torch.nn as nn
+
+        pretrained_settings = {"bignet": {"imagenet": {"url": "https://example.invalid/bignet.pth",
+                                                       "input_size": [3, 99, 99], "num_classes": 10}}}
+
+
+        class BigNet(nn.Module):
+            def __init__(self, num_classes=10):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 8, 3, stride=2)
+                self.pool = nn.AvgPool2d(49)
+                self.fc = nn.Linear(8, num_classes)
+
+            def forward(self, input):
+                x = self.pool(self.conv(input))
+                return self.fc(x.view(x.size(0), -1))
+        """,
+}
+
+REPOS = {"layout_branch": LAYOUT_BRANCH, "settings_size": SETTINGS_SIZE, "channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
          "class_factory": CLASS_FACTORY}
 
 
@@ -228,3 +272,38 @@ def test_a_static_factory_the_readme_calls_builds_the_model_without_weights(trac
     assert data["arg_sources"]["pretrained"]["value"] is False
     got = outs(data)
     assert got["encoder.conv"][1] == 24 and got["decoder"][1] == 2
+
+
+def test_the_layer_that_refuses_a_guessed_input_gives_the_layout_it_takes(traced):
+    code, data, err = traced["layout_branch"]
+    assert code == 0, err
+    assert data["inputs"][0]["shape"][:2] == [2, 3] and data["inputs"][0]["dims"][2] == "length"
+    assert outs(data)["out"][:2] == [2, 5]
+
+
+def test_images_are_made_at_the_size_the_model_files_pretrained_settings_state(traced):
+    code, data, err = traced["settings_size"]
+    assert code == 0, err
+    assert data["inputs"][0]["shape"][1:] == [3, 99, 99]
+    assert outs(data)["pool"][1:] == [8, 1, 1] and outs(data)["fc"][1:] == [10]
+    assert "image inputs 99x99 as bignet.py:5 states" in data["warnings"]
+
+
+def test_example_tensors_built_by_broadcasting_and_casts_are_sized_without_running_them(tmp_path):
+    from reader_app.repo.stated_inputs import stated_calls
+    write(tmp_path, {"README.md": """
+        ```python
+        net = Graph(dim = 8)
+        n = 2 ** 5
+        feats = torch.randint(0, 21, (1, n))
+        mask = torch.ones_like(feats).bool()
+        i = torch.arange(n)
+        adj_mat = (i[:, None] >= (i[None, :] - 1)) & (i[:, None] <= (i[None, :] + 1))
+        out = net(feats, mask = mask, adj_mat = adj_mat, extra = load_something())
+        ```
+        """})
+    (call,) = stated_calls(str(tmp_path), "Graph")
+    assert call.where == "README.md:9" and call.built_with == {"dim": 8}
+    assert [(t.shape, t.dtype, t.high) for t in call.positional] == [([1, 32], "int64", 21)]
+    sized = {k: (t.shape, t.dtype) if t else None for k, t in call.keywords.items()}
+    assert sized == {"mask": ([1, 32], "bool"), "adj_mat": ([32, 32], "bool"), "extra": None}

@@ -167,8 +167,8 @@ def _model_call(node: ast.Call, models: dict, class_name: str, ints: dict, tenso
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         return None
     positional = [_tensor(a, ints, tensors) for a in node.args]
-    keywords = {k.arg: t for k in node.keywords if (t := _tensor(k.value, ints, tensors)) is not None}
-    if not any(positional) and not keywords:
+    keywords = {k.arg: _tensor(k.value, ints, tensors) for k in node.keywords}  # None: passed, not sized here
+    if not any(positional) and not any(keywords.values()):
         return None
     return StatedCall("", positional, keywords, dict(built))
 
@@ -200,6 +200,20 @@ def _size(args: list, ints: dict) -> list[int] | None:
     return sizes
 
 
+def _broadcast(shapes: list[list[int]]) -> list[int] | None:
+    """NumPy broadcasting of the shapes, or None when they do not broadcast."""
+    rank = max(len(s) for s in shapes)
+    if not rank:
+        return None  # arithmetic on plain numbers, no tensor
+    out = []
+    for axis in range(rank):
+        sizes = {s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0} - {1}
+        if len(sizes) > 1:
+            return None
+        out.append(sizes.pop() if sizes else 1)
+    return out
+
+
 def _dtype_kw(call: ast.Call) -> str | None:
     for k in call.keywords:
         if k.arg == "dtype" and isinstance(k.value, ast.Attribute):
@@ -212,6 +226,26 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     names of earlier such tensors, and casts or device moves after them."""
     if isinstance(expr, ast.Name):
         return tensors.get(expr.id)
+    if isinstance(expr, (ast.Compare, ast.BinOp)):  # `(i[:, None] >= i[None, :]) & ...`: broadcast
+        sides = [expr.left, *expr.comparators] if isinstance(expr, ast.Compare) else [expr.left, expr.right]
+        made = [StatedTensor([], "float32") if _int(side, ints) is not None or isinstance(side, ast.Constant)
+                and isinstance(side.value, float) else _tensor(side, ints, tensors) for side in sides]
+        shape = _broadcast([t.shape for t in made]) if None not in made else None
+        if shape is None:
+            return None
+        boolean = isinstance(expr, ast.Compare) or all(t.dtype == "bool" for t in made)
+        return StatedTensor(shape, "bool" if boolean else made[0].dtype)
+    if isinstance(expr, ast.Subscript):  # `i[:, None]`: full slices keep a dim, None adds one
+        inner = _tensor(expr.value, ints, tensors)
+        index = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+        if inner is None or not all(isinstance(i, ast.Slice) and i.lower is i.upper is i.step is None
+                                    or isinstance(i, ast.Constant) and i.value is None for i in index):
+            return None
+        dims, shape = iter(inner.shape), []
+        for i in index:
+            shape.append(1 if isinstance(i, ast.Constant) else next(dims, None))
+        shape += list(dims)
+        return StatedTensor(shape, inner.dtype, inner.high) if None not in shape else None
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
         return None
     attr, owner = expr.func.attr, expr.func.value
@@ -259,3 +293,26 @@ def stated_factories(root: str, class_name: str) -> dict[str, str]:
                 where = unit.rel if unit.kind == "notebook" else f"{unit.rel}:{node.lineno}"
                 found.setdefault(node.func.attr, where)
     return found
+
+
+def settings_image_size(path: str) -> tuple[int, int] | None:
+    """(pixels, line) of the image size the model file's own pretrained settings state: a dict entry or a
+    keyword `input_size=[3, 331, 331]` (Cadene's pretrainedmodels, timm's `_cfg`); None when it states none."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        pairs = []
+        if isinstance(node, ast.Dict):
+            pairs = [(k.value, v) for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant)]
+        elif isinstance(node, ast.Call):
+            pairs = [(k.arg, k.value) for k in node.keywords]
+        for key, value in pairs:
+            if key != "input_size" or not isinstance(value, (ast.List, ast.Tuple)) or len(value.elts) != 3:
+                continue
+            sizes = [_int(e, {}) for e in value.elts]
+            if None not in sizes and sizes[0] in (1, 3) and sizes[1] == sizes[2] and 8 <= sizes[1] <= 4096:
+                return sizes[1], value.lineno
+    return None

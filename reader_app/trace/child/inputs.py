@@ -318,6 +318,26 @@ def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
     return candidates[:limit]
 
 
+def replanned(model: nn.Module, plans: list[InputPlan], sizes: Sizes, failing) -> list[InputPlan] | None:
+    """Inputs again, when the layer whose call failed (`failing`, a recorded call) got one model input
+    unchanged: that input as the layer itself accepts it (a channels-first Conv1d fed channels last,
+    features a LayerNorm or Linear expects). None when no input reached the failing layer as it was made."""
+    try:
+        layer = model.get_submodule(failing.name) if failing.name else None
+    except AttributeError:
+        return None
+    if layer is None or not failing.inputs:
+        return None
+    for index, plan in enumerate(plans):
+        shape = [sizes.of(d) for d in plan.dims]
+        if plan.count != 1 or list(failing.inputs[0]) != shape:
+            continue
+        for dims, dtype, high in _layer_shapes(layer, len(shape) == 3):
+            if dims != plan.dims and high != "pair":
+                return plans[:index] + [InputPlan(plan.name, dims, dtype, high)] + plans[index + 1:]
+    return None
+
+
 def user_plans(specs) -> list[InputPlan]:
     return [InputPlan(s.name, list(s.shape), s.dtype) for s in specs]
 

@@ -15,12 +15,14 @@ from reader_app.trace.child import config_objects, config_shims, degrade, failur
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
-from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, materialize, size_tables, user_plans
+from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs, materialize, replanned, size_tables,
+                                          user_plans)
 from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child.stated import stated_plans
 from reader_app.repo.values import mine, requirement_line, stated_names
+from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_inputs import stated_image_size
 from reader_app.repo.values_objects import defaults_lines, global_read_paths, merged_into_global
 from reader_app.trace.specs import parse_input_spec
@@ -324,17 +326,19 @@ class Session:
             self.report["reached_output"] = first.output_shapes is not None
 
     def stated_image(self) -> tuple[int, str] | None:
-        """(pixels, where) of the image size the repository's scripts state."""
+        """(pixels, where) of the image size the model file's pretrained settings state, else the one the
+        repository's scripts state."""
         if self.request.get("inputs"):
             return None
         try:
-            return stated_image_size(self.root)
+            own = settings_image_size(self.file)
+            return (own[0], f"{self.rel(self.file)}:{own[1]}") if own else stated_image_size(self.root)
         except Exception:  # mining is a help: a failure there must not stop the trace
             return None
 
     def probe(self, model, candidates, tables):
         """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""
-        failed = None
+        failed, retried = None, []
         fewer = [c for c in candidates if isinstance(c, Fewer)]
         full = [c for c in candidates if not isinstance(c, Fewer)]
         for sizes, variants, plans in [(s, v, p) for s, v in tables for p in full] + \
@@ -348,6 +352,12 @@ class Session:
                 return failed
             if failure.meta_unsupported(exc) and self.report["device"] == "meta":
                 return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
+            better = replanned(model, plans, sizes, rec.stack[-1]) if rec.stack and len(retried) < 3 else None
+            if better is not None and better not in retried:  # the layer that refused an input says what it takes
+                retried.append(better)
+                rec, exc = self.forward(model, better, sizes)
+                if exc is None:
+                    return better, rec, None, sizes, variants
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:

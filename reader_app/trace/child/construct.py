@@ -16,6 +16,7 @@ import types
 from dataclasses import dataclass, field
 
 from reader_app.trace.child import config_objects, degrade, weights
+from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
 
@@ -466,8 +467,10 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     except ConstructionError as exc:
         direct = exc
     alternatives = []
-    factories = _factories(target, namespace, module)
+    readme_factories, readme_named = class_factories(target, root)  # `Model.small_config()` in the README
+    factories = readme_factories + _factories(target, namespace, module)
     stated = choose([f.__name__ for f in factories]) if choose and factories else {}
+    stated = {**readme_named, **stated}
     factories.sort(key=lambda f: f.__name__ not in stated)  # the one the training script picks comes first
     for factory in factories:
         fb = Builder(overrides, miner, root)

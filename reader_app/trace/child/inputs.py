@@ -87,11 +87,12 @@ def _raw_audio(model: nn.Module) -> bool:
     return conv is not None and conv.kernel_size[0] * conv.stride[0] >= 64
 
 
-def size_tables(model: nn.Module, stated_image: int | None = None) -> list[tuple[Sizes, list[Sizes]]]:
+def size_tables(model: nn.Module, stated_image: int | None = None,
+                built_args: dict | None = None) -> list[tuple[Sizes, list[Sizes]]]:
     """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
     models often insist on (the full context length, 28x28, 64x64 or 224x224 images). An image size the
-    model holds (an `img_size` attribute) is used throughout; else one the repository's scripts state
-    (`--imgsz 640`) comes first."""
+    model holds (an `img_size` attribute) or was built with (`image_size=256`, a position embedding sized
+    for it) is used throughout; else one the repository's scripts state (`--imgsz 640`) comes first."""
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
@@ -103,7 +104,7 @@ def size_tables(model: nn.Module, stated_image: int | None = None) -> list[tuple
         first["seq_len"], second["seq_len"] = min(7, cap), min(5, cap - 1)
         if cap > 7:
             fixed_options.append({"seq_len": cap})
-    images = _attr_values(model, IMAGE_ATTRS)
+    images = _attr_values(model, IMAGE_ATTRS) or _image_args(built_args or {})
     if images:
         size = images[0]
         h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])
@@ -118,6 +119,20 @@ def size_tables(model: nn.Module, stated_image: int | None = None) -> list[tuple
         a, b = dict(first, **fixed), dict(second, **fixed)
         tables.append((Sizes(a), [Sizes(b), Sizes(dict(a, batch=b["batch"]))]))
     return tables
+
+
+def _image_args(args: dict) -> list:
+    """Image sizes among the constructor values: an int, or a (height, width) pair of ints."""
+    found = []
+    for key, value in args.items():
+        if not IMAGE_ATTRS.match(key) or isinstance(value, bool):
+            continue
+        if isinstance(value, int) and 8 <= value <= 4096:
+            found.append(value)
+        elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
+                isinstance(v, int) and not isinstance(v, bool) and 8 <= v <= 4096 for v in value):
+            found.append(tuple(value))
+    return found
 
 
 def _time_major_rnn(model: nn.Module) -> bool:
@@ -301,6 +316,26 @@ def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
     if lengths and params:
         candidates.insert(1, best + [InputPlan(lengths[0], ["batch"], "int64", None, "seq_len")])
     return candidates[:limit]
+
+
+def replanned(model: nn.Module, plans: list[InputPlan], sizes: Sizes, failing) -> list[InputPlan] | None:
+    """Inputs again, when the layer whose call failed (`failing`, a recorded call) got one model input
+    unchanged: that input as the layer itself accepts it (a channels-first Conv1d fed channels last,
+    features a LayerNorm or Linear expects). None when no input reached the failing layer as it was made."""
+    try:
+        layer = model.get_submodule(failing.name) if failing.name else None
+    except AttributeError:
+        return None
+    if layer is None or not failing.inputs:
+        return None
+    for index, plan in enumerate(plans):
+        shape = [sizes.of(d) for d in plan.dims]
+        if plan.count != 1 or list(failing.inputs[0]) != shape:
+            continue
+        for dims, dtype, high in _layer_shapes(layer, len(shape) == 3):
+            if dims != plan.dims and high != "pair":
+                return plans[:index] + [InputPlan(plan.name, dims, dtype, high)] + plans[index + 1:]
+    return None
 
 
 def user_plans(specs) -> list[InputPlan]:

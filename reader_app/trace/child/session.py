@@ -15,11 +15,14 @@ from reader_app.trace.child import config_objects, config_shims, degrade, failur
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
-from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, materialize, size_tables, user_plans
+from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs, materialize, replanned, size_tables,
+                                          user_plans)
 from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, guess_main_class, import_model_file
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.trace.child.stated import stated_plans
 from reader_app.repo.values import mine, requirement_line, stated_names
+from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_inputs import stated_image_size
 from reader_app.repo.values_objects import global_read_paths
 from reader_app.repo.values_trees import defaults_lines, merged_into_global
@@ -285,8 +288,10 @@ class Session:
         self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
         stated = self.stated_image()
-        tables = size_tables(model, stated[0] if stated else None)
-        candidates = [user_plans(specs)] if specs else candidate_inputs(model)
+        tables = size_tables(model, stated[0] if stated else None, recipe.args)
+        example = None if specs else stated_plans(model, self.root, [self.report.get("class"), type(model).__name__],
+                                                  recipe.args)
+        candidates = [user_plans(specs)] if specs else ([example[0]] if example else []) + candidate_inputs(model)
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
@@ -299,6 +304,8 @@ class Session:
             chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
+        if example and chosen is example[0]:
+            self.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
         self.mark("forward")
         self.model, self.first = model, first  # for a describing session
         second, second_sizes = None, None
@@ -320,17 +327,19 @@ class Session:
             self.report["reached_output"] = first.output_shapes is not None
 
     def stated_image(self) -> tuple[int, str] | None:
-        """(pixels, where) of the image size the repository's scripts state."""
+        """(pixels, where) of the image size the model file's pretrained settings state, else the one the
+        repository's scripts state."""
         if self.request.get("inputs"):
             return None
         try:
-            return stated_image_size(self.root)
+            own = settings_image_size(self.file)
+            return (own[0], f"{self.rel(self.file)}:{own[1]}") if own else stated_image_size(self.root)
         except Exception:  # mining is a help: a failure there must not stop the trace
             return None
 
     def probe(self, model, candidates, tables):
         """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""
-        failed = None
+        failed, retried = None, []
         fewer = [c for c in candidates if isinstance(c, Fewer)]
         full = [c for c in candidates if not isinstance(c, Fewer)]
         for sizes, variants, plans in [(s, v, p) for s, v in tables for p in full] + \
@@ -344,6 +353,12 @@ class Session:
                 return failed
             if failure.meta_unsupported(exc) and self.report["device"] == "meta":
                 return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
+            better = replanned(model, plans, sizes, rec.stack[-1]) if rec.stack and len(retried) < 3 else None
+            if better is not None and better not in retried:  # the layer that refused an input says what it takes
+                retried.append(better)
+                rec, exc = self.forward(model, better, sizes)
+                if exc is None:
+                    return better, rec, None, sizes, variants
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:

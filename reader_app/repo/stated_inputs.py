@@ -1,0 +1,318 @@
+"""Example inputs the repository itself feeds its model: README blocks, notebook cells and tests that build
+the class and call it on tensors they make (`img = torch.randn(1, 3, 256, 256); preds = v(img)`).
+
+Model packages nearly always show one such call; its shapes carry what no guess can (an exact image size,
+a channels-last layout, token ids, a second input). Read as syntax trees, never run; torch-free.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from reader_app.repo.values_source import units_mentioning
+
+# torch functions that make a tensor from a size, and the dtype they make.
+SIZED = {"randn": "float32", "rand": "float32", "zeros": "float32", "ones": "float32", "empty": "float32",
+         "full": "float32"}
+LIKE = {"randn_like", "rand_like", "zeros_like", "ones_like", "empty_like"}
+CASTS = {"bool": "bool", "long": "int64", "int": "int32", "float": "float32", "half": "float32",
+         "double": "float32"}
+DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "bool": "bool",
+          "float": "float32", "float32": "float32", "float16": "float32", "half": "float32", "bfloat16": "float32",
+          "double": "float32", "float64": "float32"}
+# Methods that leave a tensor's shape and dtype alone (device moves, grads).
+KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous"}
+UNIT_ORDER = {"readme": 0, "notebook": 1, "py": 2}
+
+
+@dataclass
+class StatedTensor:
+    """One tensor an example passes.
+
+    Attributes:
+        shape: its sizes.
+        dtype: a torch dtype name ("float32", "int64", "bool").
+        high: exclusive upper bound of integer values (`torch.randint(0, 20000, ...)`), or None.
+    """
+
+    shape: list[int]
+    dtype: str = "float32"
+    high: int | None = None
+
+
+@dataclass
+class StatedCall:
+    """One call of the model on tensors the example made.
+
+    Attributes:
+        where: "README.md:37", the line of the call.
+        positional: the tensors passed by position, in order (None where the example passes something
+            this reader cannot size).
+        keywords: keyword -> tensor.
+        built_with: the constructor's keyword values written as constants (to pick the example whose
+            model matches the values the trace builds with).
+    """
+
+    where: str
+    positional: list = field(default_factory=list)
+    keywords: dict = field(default_factory=dict)
+    built_with: dict = field(default_factory=dict)
+
+
+def stated_calls(root: str, class_name: str) -> list[StatedCall]:
+    """Every call of `class_name`'s instances on sized tensors, README blocks first, then notebooks and
+    the repository's Python (tests, demos)."""
+    units = sorted(units_mentioning(root, class_name), key=lambda u: UNIT_ORDER.get(u.kind, 3))
+    found = []
+    for unit in units:
+        for body in _bodies(unit.tree):
+            found += _calls_in(body, class_name, unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel)
+    return found
+
+
+def _bodies(tree: ast.Module) -> list[list[ast.stmt]]:
+    """The module's statements, then each function's, each flattened through blocks (with, if, for)."""
+    bodies = [_flat(tree.body)]
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bodies.append(_flat(node.body))
+    return bodies
+
+
+def _flat(body: list) -> list[ast.stmt]:
+    out = []
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        out.append(stmt)
+        if isinstance(stmt, (ast.With, ast.If, ast.For, ast.While, ast.Try)):
+            out += _flat(stmt.body)
+    return out
+
+
+def _calls_in(body: list[ast.stmt], class_name: str, rel: str) -> list[StatedCall]:
+    ints: dict[str, int] = {}
+    tensors: dict[str, StatedTensor] = {}
+    models: dict[str, dict] = {}  # variable -> the constructor's constant keywords
+    calls = []
+    for stmt in body:
+        for node in _call_nodes(stmt):
+            call = _model_call(node, models, class_name, ints, tensors)
+            if call is not None:
+                call.where = f"{rel}:{node.lineno}"
+                calls.append(call)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            names = [target.id] if isinstance(target, ast.Name) else \
+                [e.id for e in target.elts if isinstance(e, ast.Name)] if isinstance(target, ast.Tuple) else []
+            if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(value.elts) == len(names):
+                pairs = list(zip(names, value.elts))
+            else:
+                pairs = [(names[0], value)] if len(names) == 1 else []
+            for name, expr in pairs:
+                _bind(name, expr, class_name, ints, tensors, models)
+    return calls
+
+
+def _call_nodes(stmt: ast.stmt) -> list[ast.Call]:
+    return sorted((n for n in ast.walk(stmt) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+
+
+def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: dict) -> None:
+    for table in (ints, tensors, models):
+        table.pop(name, None)
+    number = _int(expr, ints)
+    if number is not None:
+        ints[name] = number
+        return
+    tensor = _tensor(expr, ints, tensors)
+    if tensor is not None:
+        tensors[name] = tensor
+        return
+    built = _construction(expr, class_name)
+    if built is not None:
+        models[name] = built
+
+
+def _construction(expr, class_name: str) -> dict | None:
+    """The constant keywords of `Class(...)` or `Class.factory(...)` (`.to(device)`, `.eval()` allowed after)."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
+            expr.func.attr in KEEP | {"eval", "train"} and not _names_class(expr.func.value, class_name, call=False):
+        expr = expr.func.value
+    if not isinstance(expr, ast.Call):
+        return None
+    func = expr.func
+    if _names_class(func, class_name) or (isinstance(func, ast.Attribute) and _names_class(func.value, class_name)):
+        return {k.arg: k.value.value for k in expr.keywords
+                if k.arg and isinstance(k.value, ast.Constant) and not isinstance(k.value.value, str)}
+    return None
+
+
+def _names_class(node, class_name: str, call: bool = True) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == class_name
+    return isinstance(node, ast.Attribute) and node.attr == class_name
+
+
+def _model_call(node: ast.Call, models: dict, class_name: str, ints: dict, tensors: dict) -> StatedCall | None:
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "forward":
+        func = func.value
+    if isinstance(func, ast.Name) and func.id in models:
+        built = models[func.id]
+    elif isinstance(func, ast.Call) and (built := _construction(func, class_name)) is not None:
+        pass
+    else:
+        return None
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+        return None
+    positional = [_tensor(a, ints, tensors) for a in node.args]
+    keywords = {k.arg: _tensor(k.value, ints, tensors) for k in node.keywords}  # None: passed, not sized here
+    if not any(positional) and not any(keywords.values()):
+        return None
+    return StatedCall("", positional, keywords, dict(built))
+
+
+def _int(expr, ints: dict) -> int | None:
+    """An integer the expression evaluates to from constants and earlier integer names."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
+        return expr.value
+    if isinstance(expr, ast.Name):
+        return ints.get(expr.id)
+    if isinstance(expr, ast.BinOp):
+        a, b = _int(expr.left, ints), _int(expr.right, ints)
+        if a is None or b is None:
+            return None
+        ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+               ast.FloorDiv: lambda: a // b if b else None, ast.Pow: lambda: a ** b if 0 <= b <= 16 else None}
+        op = ops.get(type(expr.op))
+        return op() if op else None
+    return None
+
+
+def _size(args: list, ints: dict) -> list[int] | None:
+    """`(1, 3, 256, 256)` as one tuple/list or as separate arguments."""
+    if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
+        args = args[0].elts
+    sizes = [_int(a, ints) for a in args]
+    if not sizes or any(s is None or s < 0 or s > 1_000_000 for s in sizes) or len(sizes) > 8:
+        return None
+    return sizes
+
+
+def _broadcast(shapes: list[list[int]]) -> list[int] | None:
+    """NumPy broadcasting of the shapes, or None when they do not broadcast."""
+    rank = max(len(s) for s in shapes)
+    if not rank:
+        return None  # arithmetic on plain numbers, no tensor
+    out = []
+    for axis in range(rank):
+        sizes = {s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0} - {1}
+        if len(sizes) > 1:
+            return None
+        out.append(sizes.pop() if sizes else 1)
+    return out
+
+
+def _dtype_kw(call: ast.Call) -> str | None:
+    for k in call.keywords:
+        if k.arg == "dtype" and isinstance(k.value, ast.Attribute):
+            return DTYPES.get(k.value.attr)
+    return None
+
+
+def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
+    """The shape and dtype of a tensor expression: torch.randn/zeros/ones/randint/arange and their *_like,
+    names of earlier such tensors, and casts or device moves after them."""
+    if isinstance(expr, ast.Name):
+        return tensors.get(expr.id)
+    if isinstance(expr, (ast.Compare, ast.BinOp)):  # `(i[:, None] >= i[None, :]) & ...`: broadcast
+        sides = [expr.left, *expr.comparators] if isinstance(expr, ast.Compare) else [expr.left, expr.right]
+        made = [StatedTensor([], "float32") if _int(side, ints) is not None or isinstance(side, ast.Constant)
+                and isinstance(side.value, float) else _tensor(side, ints, tensors) for side in sides]
+        shape = _broadcast([t.shape for t in made]) if None not in made else None
+        if shape is None:
+            return None
+        boolean = isinstance(expr, ast.Compare) or all(t.dtype == "bool" for t in made)
+        return StatedTensor(shape, "bool" if boolean else made[0].dtype)
+    if isinstance(expr, ast.Subscript):  # `i[:, None]`: full slices keep a dim, None adds one
+        inner = _tensor(expr.value, ints, tensors)
+        index = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+        if inner is None or not all(isinstance(i, ast.Slice) and i.lower is i.upper is i.step is None
+                                    or isinstance(i, ast.Constant) and i.value is None for i in index):
+            return None
+        dims, shape = iter(inner.shape), []
+        for i in index:
+            shape.append(1 if isinstance(i, ast.Constant) else next(dims, None))
+        shape += list(dims)
+        return StatedTensor(shape, inner.dtype, inner.high) if None not in shape else None
+    if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
+        return None
+    attr, owner = expr.func.attr, expr.func.value
+    if not (isinstance(owner, ast.Name) and owner.id == "torch"):  # a method on a tensor
+        inner = _tensor(owner, ints, tensors)
+        if inner is None:
+            return None
+        if attr in CASTS:
+            return StatedTensor(inner.shape, CASTS[attr], inner.high if CASTS[attr] != "bool" else None)
+        if attr == "to":
+            dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
+            return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
+        return inner if attr in KEEP else None
+    args = [a for a in expr.args if not isinstance(a, ast.Starred)]
+    size_kw = next((k.value for k in expr.keywords if k.arg == "size"), None)
+    if attr in SIZED:
+        args = args[:-1] if attr == "full" else args
+        shape = _size([size_kw] if size_kw is not None else args, ints)
+        return StatedTensor(shape, _dtype_kw(expr) or SIZED[attr]) if shape else None
+    if attr in LIKE and args:
+        like = _tensor(args[0], ints, tensors)
+        return StatedTensor(like.shape, _dtype_kw(expr) or like.dtype, like.high) if like else None
+    if attr == "randint":
+        bounds = [_int(a, ints) for a in args[:-1]] if size_kw is None else [_int(a, ints) for a in args]
+        shape = _size([size_kw if size_kw is not None else args[-1]] if args or size_kw else [], ints)
+        if not shape or not bounds or None in bounds:
+            return None
+        return StatedTensor(shape, _dtype_kw(expr) or "int64", bounds[-1])
+    if attr == "arange" and len(args) == 1 and (n := _int(args[0], ints)) is not None:
+        return StatedTensor([n], _dtype_kw(expr) or "int64", n)
+    return None
+
+
+def stated_factories(root: str, class_name: str) -> dict[str, str]:
+    """method -> "README.md:118" for each class-level factory the repository's examples call to build the
+    class (`EncodecModel.encodec_model_24khz()`), README blocks first. Methods that fetch weights
+    (`from_pretrained`) are left out: the trace builds the architecture and never downloads."""
+    units = sorted(units_mentioning(root, class_name), key=lambda u: UNIT_ORDER.get(u.kind, 3))
+    found: dict[str, str] = {}
+    for unit in units:
+        for node in ast.walk(unit.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    _names_class(node.func.value, class_name) and not node.func.attr.startswith("_") and \
+                    "pretrained" not in node.func.attr and "load" not in node.func.attr:
+                where = unit.rel if unit.kind == "notebook" else f"{unit.rel}:{node.lineno}"
+                found.setdefault(node.func.attr, where)
+    return found
+
+
+def settings_image_size(path: str) -> tuple[int, int] | None:
+    """(pixels, line) of the image size the model file's own pretrained settings state: a dict entry or a
+    keyword `input_size=[3, 331, 331]` (Cadene's pretrainedmodels, timm's `_cfg`); None when it states none."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        pairs = []
+        if isinstance(node, ast.Dict):
+            pairs = [(k.value, v) for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant)]
+        elif isinstance(node, ast.Call):
+            pairs = [(k.arg, k.value) for k in node.keywords]
+        for key, value in pairs:
+            if key != "input_size" or not isinstance(value, (ast.List, ast.Tuple)) or len(value.elts) != 3:
+                continue
+            sizes = [_int(e, {}) for e in value.elts]
+            if None not in sizes and sizes[0] in (1, 3) and sizes[1] == sizes[2] and 8 <= sizes[1] <= 4096:
+                return sizes[1], value.lineno
+    return None

@@ -1,0 +1,69 @@
+"""Inputs the repository's own examples feed the model, as input plans tried before any guess.
+
+The example whose constructor keywords agree most with the values the trace built the model with is used
+(a README often shows several configurations, each with its own inputs). A shared leading size becomes the
+free `batch` symbol, so the second run still names the batch dimension; every other size stays as stated.
+"""
+from __future__ import annotations
+
+import inspect
+
+import torch.nn as nn
+
+from reader_app.repo.stated_inputs import StatedCall, StatedTensor, stated_calls
+from reader_app.trace.child.inputs import InputPlan, _plans_for
+from reader_app.trace.child.reach import forward_params
+
+
+def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict) \
+        -> tuple[list[InputPlan], str] | None:
+    """(plans, "README.md:37") for the best-matching example call of the model, or None."""
+    calls: list[StatedCall] = []
+    for name in dict.fromkeys(n for n in class_names if n):
+        try:
+            calls = stated_calls(root, name)
+        except Exception:  # mining is a help: a failure there must not stop the trace
+            calls = []
+        if calls:
+            break
+    every = forward_params(type(model).forward)
+    names = [n for n, _ in every]
+    params = inspect.signature(type(model).forward).parameters.values()
+    open_keywords = any(p.kind is p.VAR_KEYWORD for p in params)
+    usable = [c for c in calls if len(c.positional) <= len(names)]
+    if not usable:
+        return None
+    best = max(usable, key=lambda c: (_agreement(c, built_args), -usable.index(c)))
+    given: dict[str, StatedTensor | None] = dict(zip(names, best.positional))
+    given.update({k: t for k, t in best.keywords.items() if k in names or open_keywords})
+    batch = _shared_batch([t for t in given.values() if t is not None])
+    graph = False
+    plans = []
+    for name, required in every:
+        tensor = given.get(name)
+        if tensor is not None:
+            dims = list(tensor.shape)
+            if batch is not None and dims:
+                dims[0] = "batch"
+            plans.append(InputPlan(name, dims, tensor.dtype, tensor.high))
+        elif name in given or required:  # passed as something unsized, or required and not shown
+            plans.append(_plans_for(model, name, graph)[0])
+    plans += [InputPlan(k, ["batch", *t.shape[1:]] if batch is not None else list(t.shape), t.dtype, t.high)
+              for k, t in given.items() if k not in names and t is not None]
+    return plans, best.where
+
+
+def _agreement(call: StatedCall, built_args: dict) -> int:
+    """Constructor keywords the example shares with the built model, minus those it sets otherwise."""
+    score = 0
+    for key, value in call.built_with.items():
+        if key in built_args:
+            score += 1 if built_args[key] == value else -1
+    return score
+
+
+def _shared_batch(tensors: list[StatedTensor]) -> int | None:
+    """The leading size every tensor of the example shares (the batch), or None."""
+    leading = {t.shape[0] for t in tensors if t.shape}
+    # A lone vector's size is its length, not a batch.
+    return leading.pop() if len(leading) == 1 and any(len(t.shape) >= 2 for t in tensors) else None

@@ -84,7 +84,7 @@ def run_round(case: Case, out: str) -> None:
         case.failures.append(f"the translation did not write {', '.join(missing)}")
 
 
-def report(case: Case, repeats: int, torch_s: float) -> bool:
+def report(case: Case, repeats: int, torch_s: tuple[float, float]) -> bool:
     trace_wall, trace_cpu = case.median("trace", 0), case.median("trace", 1)
     wall, cpu = case.median("translate", 0), case.median("translate", 1)
     best = min(run[0] for run in case.runs["translate"])
@@ -96,7 +96,7 @@ def report(case: Case, repeats: int, torch_s: float) -> bool:
           f"(median; best {best:.2f} s)")
     print(f"    ratio to the plain trace: {wall / trace_wall:.2f}x wall, {cpu / trace_cpu:.2f}x CPU;"
           f"  target < {case.target:g} s: {'met' if met else 'MISSED'} ({wall:.2f} s; `import torch` "
-          f"alone {torch_s:.2f} s)")
+          f"alone {torch_s[0]:.2f} s wall, {torch_s[1]:.2f} s CPU)")
     for failure in case.failures:
         print(f"    error: {failure}")
     return met
@@ -125,11 +125,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-translate-") as scratch:
         outs = [os.path.join(scratch, str(i)) for i in range(len(cases))]
         for _ in range(repeats):  # interleaved rounds
-            torch_runs.append(timed([sys.executable, "-c", "import torch"])[0])
+            torch_runs.append(timed([sys.executable, "-c", "import torch"])[:2])
             for case, out in zip(cases, outs):
                 run_round(case, out)
         check = node_check(outs[1]) if not cases[1].failures else "not run (the translation failed)"
-    torch_s = statistics.median(torch_runs)
+    torch_s = statistics.median(run[0] for run in torch_runs), statistics.median(run[1] for run in torch_runs)
     met = [report(case, repeats, torch_s) for case in cases]
     print(f"Node check of the sample's translation (run by default, not in the targets): {check}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -63,6 +63,10 @@ class RenderServer:
             return self.ask({"op": "open", "path": str(path), "password": password})[0]
         except RenderServerDied:
             if expired.is_set():
+                try:  # reaped before the caller is told it was stopped
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
                 raise RenderServerHung(f"no answer within {timeout:g} s") from None
             raise
         finally:

@@ -66,7 +66,9 @@ class _Side:
 def _search(content: PageContent, cap_box: Box, x0: float, x1: float, upward: bool) -> _Side:
     """Content in the band between the caption and the first blocker on one side."""
     top, bottom = content.rect[1], content.rect[3]
-    for b in content.blockers:  # the vertical test first: it is cheap and rules out most
+    # the nearest blocker on the caption's side sets the band's edge; the cheap vertical test goes first
+    # (only a blocker between the edge found so far and the caption can move it)
+    for b in content.blockers:
         if upward:
             if not top < b[3] <= cap_box[1] + 1:
                 continue

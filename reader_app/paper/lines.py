@@ -128,27 +128,23 @@ def _joined(frags: list[Fragment]) -> str:
     return " ".join("".join(parts).split())
 
 
-def _styled(frags: list[Fragment]) -> tuple[bool, bool]:
-    """(bold, italic): every fragment with letters is; digits and symbols count only when no fragment has letters."""
-    bold = [f.bold for f in frags]
-    italic = [f.italic for f in frags]
-    if (all(bold) or not any(bold)) and (all(italic) or not any(italic)):
-        return bold[0], italic[0]  # uniform: which fragments have letters does not matter
-    letters = [f for f in frags if _LETTER.search(f.text)] or frags
-    return all(f.bold for f in letters), all(f.italic for f in letters)
-
-
 def _make_line(page: int, bbox, frags: list[Fragment], block: int, first: bool, horizontal: bool) -> TextLine:
+    f0 = frags[0]
     if len(frags) == 1:  # the common case, kept cheap
-        f = frags[0]
-        return TextLine(page, tuple(bbox), " ".join(f.text.split()), f.size, f.font, f.bold, f.italic, block, first,
-                        frags, 1, 0.0, horizontal)
+        return TextLine(page, tuple(bbox), " ".join(f0.text.split()), f0.size, f0.font, f0.bold, f0.italic, block,
+                        first, frags, 1, 0.0, horizontal)
     weight: dict[tuple[str, float], int] = {}
+    mixed = False  # some fragment bold or italic and another not
     for f in frags:
         key = (f.font, f.size)
         weight[key] = weight.get(key, 0) + len(f.text)
+        if f.bold != f0.bold or f.italic != f0.italic:
+            mixed = True
     font, size = max(weight, key=weight.get)
-    bold, italic = _styled(frags)
+    bold, italic = f0.bold, f0.italic
+    if mixed:  # bold (italic) when every fragment with letters is; digits and symbols alone count only then
+        letters = [f for f in frags if _LETTER.search(f.text)] or frags
+        bold, italic = all(f.bold for f in letters), all(f.italic for f in letters)
     return TextLine(page, tuple(bbox), _joined(frags), size, font, bold, italic, block, first, frags, 1, 0.0,
                     horizontal)
 

@@ -132,3 +132,25 @@ def test_a_dragged_splitter_is_saved_without_closing_the_window(qtbot, sample_wi
         return [int(n) for n in seen.get("value") or []]
 
     qtbot.waitUntil(lambda: saved_sizes() == sizes, timeout=10_000)
+
+
+def test_the_tfjs_and_exercise_tabs_get_the_code_pane_height_and_each_tab_keeps_its_own(qtbot, sample_window):
+    """TF.js and the Exercise show two files above each other: those tabs give the Layers panel less room;
+    back in the PyTorch tab the reader's own split returns, and a split set in the TF.js tab is kept there."""
+    window = sample_window
+    window.resize(1280, 800)
+    qtbot.wait(50)
+    tabs, splitter = window.translate.code_tabs, window.code_splitter
+    pytorch_split = splitter.sizes()
+    window.translate.show_tab("tfjs")
+    code, layers = splitter.sizes()
+    assert code >= 3 * layers and layers > 0  # the Layers panel stays visible, only smaller
+    splitter.moveSplitter(code - 60, 1)  # the reader drags the handle up a little
+    tfjs_split = splitter.sizes()
+    window.translate.show_tab("pytorch")
+    assert splitter.sizes() == pytorch_split
+    window.translate.show_tab("tfjs")
+    assert splitter.sizes() == tfjs_split
+    window.translate.show_tab("exercise")
+    code, layers = splitter.sizes()
+    assert code >= 3 * layers and tabs.currentWidget() is window.translate.exercise

@@ -11,6 +11,7 @@ from reader_app.notes import NotesStore
 from reader_app.paths import sample_paper, sample_repo
 from reader_app.session import Session
 from reader_app.ui.app.menus import build_actions, build_menus, build_toolbar
+from reader_app.ui.app.pane_layout import CodeSplitPerTab
 from reader_app.ui.app.settings import WindowSettings
 from reader_app.ui.common.background import wait_for_background_tasks
 from reader_app.ui.workflow.checklist_panel import ChecklistPanel
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.code_splitter.addWidget(self.repo_tabs)
         self.code_splitter.setStretchFactor(0, 3)
         self.code_splitter.setStretchFactor(1, 1)
+        self.code_split = CodeSplitPerTab(self.code_splitter, self.translate.code_tabs, (1, 2), self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)

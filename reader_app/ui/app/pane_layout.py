@@ -42,3 +42,28 @@ class SidebarToggle(QObject):
         """The reader was sent to a panel: when it is in the folded sidebar, unfold it."""
         if panel in SIDEBAR_PANELS:
             self.action.setChecked(True)
+
+
+class CodeSplitPerTab(QObject):
+    """The code tabs and the Layers panel below them share the code pane's height, tab by tab: TF.js and the
+    Exercise put two files above each other and need the height more than the Layers panel does, so those
+    tabs start with the code taller; a height the reader sets by hand is kept for that tab."""
+
+    CODE_SHARE = 0.78  # of the pane's height, for a tab that shows two files at once
+
+    def __init__(self, splitter, tabs, tall_tabs: tuple[int, ...], parent: QObject | None = None):
+        super().__init__(parent)
+        self.splitter, self.tabs, self.tall_tabs = splitter, tabs, tall_tabs
+        self.sizes: dict[int, list[int]] = {}
+        self.current = tabs.currentIndex()
+        tabs.currentChanged.connect(self._switch)
+
+    def _switch(self, index: int) -> None:
+        self.sizes[self.current] = self.splitter.sizes()
+        self.current = index
+        if index in self.sizes:
+            self.splitter.setSizes(self.sizes[index])
+        elif index in self.tall_tabs:
+            total = sum(self.splitter.sizes())
+            code = max(self.splitter.sizes()[0], int(total * self.CODE_SHARE))
+            self.splitter.setSizes([code, total - code])

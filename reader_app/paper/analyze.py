@@ -1,12 +1,11 @@
 """analyze_paper: one pass over the pages (page_read), then headings, tags, figures and links from it."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 
 import pymupdf
 
+from reader_app.gc_pause import no_cycle_collection
 from reader_app.paper import figures as fig
 from reader_app.paper.captions import Caption, find_captions
 from reader_app.paper.document import PaperOpenError, open_pdf
@@ -34,26 +33,13 @@ def analyze_paper(source, password: str | None = None, progress: Progress | None
     else:
         doc, own, name = open_pdf(source, password), True, Path(source).name
     try:
-        with _no_cycle_collection():
+        # Reading the pages makes dicts by the hundred thousand: 6% of the command line's CPU time on a
+        # 37-page paper went to collections (reader_app/gc_pause.py).
+        with no_cycle_collection():
             return _analyze(doc, name, progress)
     finally:
         if own:
             doc.close()
-
-
-@contextmanager
-def _no_cycle_collection():
-    """Pause the cyclic garbage collector during one analysis. Reading the pages makes hundreds of
-    thousands of short-lived dicts, and each collection they trigger walks every live object, PyMuPDF's
-    large module included: 6% of the command line's CPU time on a 37-page paper. What the analysis
-    makes holds (a dozen objects aside) no cycles; reference counting frees it (as in repo/scan.py)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _analyze(doc: pymupdf.Document, name: str, progress: Progress | None) -> Paper:

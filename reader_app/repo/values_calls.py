@@ -69,9 +69,9 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
     return MISSING
 
 
-def argparse_defaults(tree: ast.Module) -> dict[str, tuple[object, int]]:
-    """dest -> (default, line) for every `add_argument('--name', default=...)` in a module."""
-    found = {}
+def _options(tree: ast.Module):
+    """(call, dest, keyword -> value node) of every `add_argument(...)` call in a module, dest as argparse
+    derives it (the `dest=` keyword, else the first long flag with dashes as underscores)."""
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "add_argument" and node.args):
@@ -80,9 +80,16 @@ def argparse_defaults(tree: ast.Module) -> dict[str, tuple[object, int]]:
         longs = [f for f in flags if f.startswith("--")] or flags
         if not longs:
             continue
-        dest = next((literal(k.value) for k in node.keywords if k.arg == "dest"), None)
-        dest = dest if isinstance(dest, str) else longs[0].lstrip("-").replace("-", "_")
-        default = next((literal(k.value) for k in node.keywords if k.arg == "default"), MISSING)
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        dest = literal(keywords["dest"]) if "dest" in keywords else MISSING
+        yield node, dest if isinstance(dest, str) else longs[0].lstrip("-").replace("-", "_"), keywords
+
+
+def argparse_defaults(tree: ast.Module) -> dict[str, tuple[object, int]]:
+    """dest -> (default, line) for every `add_argument('--name', default=...)` in a module."""
+    found = {}
+    for node, dest, keywords in _options(tree):
+        default = literal(keywords["default"]) if "default" in keywords else MISSING
         if default is not MISSING and default is not None and default != "":
             found[dest] = (default, node.lineno)
     return found
@@ -96,17 +103,7 @@ def argparse_namespace(tree: ast.Module) -> dict[str, tuple[object, int]]:
     """dest -> (value, line) of every option a parser in the module defines, as `parse_args([])` would give
     them: the default, False/True for store_true/store_false, None when it has none."""
     found = {}
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "add_argument" and node.args):
-            continue
-        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        longs = [f for f in flags if f.startswith("--")] or flags
-        if not longs:
-            continue
-        keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        dest = literal(keywords["dest"]) if "dest" in keywords else MISSING
-        dest = dest if isinstance(dest, str) else longs[0].lstrip("-").replace("-", "_")
+    for node, dest, keywords in _options(tree):
         action = literal(keywords["action"]) if "action" in keywords else None
         if "default" in keywords:
             value = literal(keywords["default"])

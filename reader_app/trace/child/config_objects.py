@@ -8,21 +8,16 @@ import argparse
 import copy
 
 from reader_app.trace.child import degrade
+from reader_app.trace.child.config_shims import AttrDict
 
 KINDS = ("namespace", "tree")  # the Mined kinds that carry a whole object
 
 
-class ConfigTree(dict):
+class ConfigTree(AttrDict):
     """A nested dict whose keys also read as attributes; a missing one says which field it was."""
 
-    def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(f"the configuration has no field '{name}' (the repository states none)") \
-                from None
+    def _no_field(self, name: str) -> AttributeError:
+        return AttributeError(f"the configuration has no field '{name}' (the repository states none)")
 
     def __setattr__(self, name, value):
         self[name] = value
@@ -115,7 +110,7 @@ def global_configs(module) -> list[tuple[str, dict]]:
     """(name, object) of the configuration trees a model module uses as globals (`from core.config import
     cfg`): dicts read as attributes (yacs' CfgNode, EasyDict, the app's stand-ins)."""
     return [(name, value) for name, value in vars(module).items()
-            if isinstance(value, dict) and not name.startswith("__") and "__getattr__" in vars(type(value))]
+            if isinstance(value, dict) and not name.startswith("__") and hasattr(type(value), "__getattr__")]
 
 
 def merge_stated(obj: dict, values: dict, wheres: dict, reads: list[str], overrides: dict) -> tuple[dict, dict]:

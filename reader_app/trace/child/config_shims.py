@@ -17,7 +17,23 @@ import types
 from reader_app.trace.child import degrade
 
 
-class CfgNode(dict):
+class AttrDict(dict):
+    """A dict whose keys also read as attributes (dunder lookups stay with the class, so copy and pickle
+    see a plain dict); the base of every configuration object the trace builds."""
+
+    def _no_field(self, name: str) -> AttributeError:
+        return AttributeError(name)
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise self._no_field(name) from None
+
+
+class CfgNode(AttrDict):
     """yacs' CfgNode as repositories use it: a dict read and written as attributes, nested dicts turned into
     nodes, merged from YAML files, lists and other nodes (lists become tuples where the default is one)."""
 
@@ -26,14 +42,6 @@ class CfgNode(dict):
         for key, value in (init_dict or {}).items():
             self[key] = CfgNode(value) if isinstance(value, dict) and not isinstance(value, CfgNode) else value
         object.__setattr__(self, "_frozen", False)
-
-    def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def __setattr__(self, name, value):
         if name.startswith("_"):
@@ -110,21 +118,13 @@ def _merge(into: dict, other: dict) -> None:
             into[key] = CfgNode(value) if isinstance(value, dict) else _coerced(into.get(key), value)
 
 
-class EasyDict(dict):
+class EasyDict(AttrDict):
     """easydict's EasyDict: a dict whose keys (nested too) are also attributes."""
 
     def __init__(self, d=None, **kwargs):
         super().__init__()
         for key, value in {**(d or {}), **kwargs}.items():
             setattr(self, key, value)
-
-    def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
     def __setattr__(self, name, value):
         if isinstance(value, dict) and not isinstance(value, EasyDict):

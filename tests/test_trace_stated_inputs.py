@@ -299,7 +299,7 @@ def test_example_tensors_built_by_broadcasting_and_casts_are_sized_without_runni
         mask = torch.ones_like(feats).bool()
         i = torch.arange(n)
         adj_mat = (i[:, None] >= (i[None, :] - 1)) & (i[:, None] <= (i[None, :] + 1))
-        out = net(feats, mask = mask, adj_mat = adj_mat, extra = load_something())
+        out = net(feats, mask = mask, adj_mat = adj_mat, extra = load_something(), return_loss = True)
         ```
         """})
     (call,) = stated_calls(str(tmp_path), "Graph")

@@ -167,7 +167,10 @@ def _model_call(node: ast.Call, models: dict, class_name: str, ints: dict, tenso
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         return None
     positional = [_tensor(a, ints, tensors) for a in node.args]
-    keywords = {k.arg: _tensor(k.value, ints, tensors) for k in node.keywords}  # None: passed, not sized here
+    # None: passed, not sized here. A plain constant (`return_loss = True`) is left out: the default runs
+    # the model's own forward path, where a flag usually switches to a training loss.
+    keywords = {k.arg: _tensor(k.value, ints, tensors) for k in node.keywords
+                if not isinstance(k.value, ast.Constant)}
     if not any(positional) and not any(keywords.values()):
         return None
     return StatedCall("", positional, keywords, dict(built))

@@ -30,7 +30,9 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     names = [n for n, _ in every]
     params = inspect.signature(type(model).forward).parameters.values()
     open_keywords = any(p.kind is p.VAR_KEYWORD for p in params)
-    usable = [c for c in calls if len(c.positional) <= len(names)]
+    # An example that builds the class with other values (the README's 256-pixel model, where the training
+    # script's 32-pixel one is traced) shows inputs for another model: left to the generated candidates.
+    usable = [c for c in calls if len(c.positional) <= len(names) and _agreement(c, built_args) >= 0]
     if not usable:
         return None
     best = max(usable, key=lambda c: (_agreement(c, built_args), -usable.index(c)))

@@ -221,7 +221,29 @@ SETTINGS_SIZE = {
         """,
 }
 
-REPOS = {"layout_branch": LAYOUT_BRANCH, "settings_size": SETTINGS_SIZE, "channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
+# A source-separation model reads a stereo mixture: (batch, audio_channels, samples), said by its attribute.
+SEPARATOR = {
+    "separator.py": """
+        import torch
+        import torch.nn as nn
+
+
+        class Separator(nn.Module):
+            def __init__(self, audio_channels=2, sources=4, frame=16):
+                super().__init__()
+                self.audio_channels, self.sources, self.frame = audio_channels, sources, frame
+                self.enc = nn.Conv2d(audio_channels * 2, 8, 1)
+                self.dec = nn.Conv2d(8, sources * audio_channels, 1)
+
+            def forward(self, mix):
+                b, c, t = mix.shape
+                frames = mix.reshape(b, c, t // self.frame, self.frame)
+                x = self.dec(torch.relu(self.enc(torch.cat([frames, frames.flip(-1)], 1))))
+                return x.reshape(b, self.sources, c, t)
+        """,
+}
+
+REPOS = {"separator": SEPARATOR, "layout_branch": LAYOUT_BRANCH, "settings_size": SETTINGS_SIZE, "channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
          "class_factory": CLASS_FACTORY}
 
 
@@ -307,3 +329,10 @@ def test_example_tensors_built_by_broadcasting_and_casts_are_sized_without_runni
     assert [(t.shape, t.dtype, t.high) for t in call.positional] == [([1, 32], "int64", 21)]
     sized = {k: (t.shape, t.dtype) if t else None for k, t in call.keywords.items()}
     assert sized == {"mask": ([1, 32], "bool"), "adj_mat": ([32, 32], "bool"), "extra": None}
+
+
+def test_a_mixture_is_as_many_audio_channels_as_the_model_says(traced):
+    code, data, err = traced["separator"]
+    assert code == 0, err
+    assert data["inputs"][0]["name"] == "mix" and data["inputs"][0]["dims"][:2] == ["batch", "2"]
+    assert outs(data)[""][1:3] == [4, 2]

@@ -243,7 +243,50 @@ SEPARATOR = {
         """,
 }
 
-REPOS = {"separator": SEPARATOR, "layout_branch": LAYOUT_BRANCH, "settings_size": SETTINGS_SIZE, "channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
+# The README only loads weights by name; the class method that fetches them builds the architecture with
+# another class method, which the trace calls with the README's name (never downloading).
+FROM_PRETRAINED = {
+    "setup.py": "from setuptools import setup\nsetup(name='scalenet')\n",
+    "scalenet/__init__.py": "from scalenet.model import ScaleNet\n",
+    "scalenet/model.py": """
+        import torch
+        import torch.nn as nn
+
+        WIDTHS = {"scalenet-b0": [8, 16], "scalenet-b1": [12, 24]}
+
+
+        class ScaleNet(nn.Module):
+            def __init__(self, widths=None, num_classes=10):
+                super().__init__()
+                assert isinstance(widths, list), "widths should be a list"
+                self.stem = nn.Conv2d(3, widths[0], 3, stride=2, padding=1)
+                self.body = nn.Conv2d(widths[0], widths[1], 3, stride=2, padding=1)
+                self.fc = nn.Linear(widths[1], num_classes)
+
+            def forward(self, inputs):
+                return self.fc(self.body(self.stem(inputs)).mean((2, 3)))
+
+            @classmethod
+            def from_name(cls, model_name, num_classes=10):
+                return cls(WIDTHS[model_name], num_classes)
+
+            @classmethod
+            def from_pretrained(cls, model_name, weights_path=None, num_classes=10):
+                model = cls.from_name(model_name, num_classes=num_classes)
+                model.load_state_dict(torch.hub.load_state_dict_from_url(f"https://example.invalid/{model_name}.pth"))
+                return model
+        """,
+    "README.md": """
+        # scalenet
+
+        ```python
+        from scalenet import ScaleNet
+        model = ScaleNet.from_pretrained('scalenet-b1', num_classes=5)
+        ```
+        """,
+}
+
+REPOS = {"from_pretrained": FROM_PRETRAINED, "separator": SEPARATOR, "layout_branch": LAYOUT_BRANCH, "settings_size": SETTINGS_SIZE, "channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
          "class_factory": CLASS_FACTORY}
 
 
@@ -336,3 +379,13 @@ def test_a_mixture_is_as_many_audio_channels_as_the_model_says(traced):
     assert code == 0, err
     assert data["inputs"][0]["name"] == "mix" and data["inputs"][0]["dims"][:2] == ["batch", "2"]
     assert outs(data)[""][1:3] == [4, 2]
+
+
+def test_a_readme_that_only_loads_weights_by_name_gets_that_architecture_without_the_weights(traced):
+    code, data, err = traced["from_pretrained"]
+    assert code == 0, err
+    assert data["class"] == "ScaleNet" and data["reached_output"]
+    assert "built with the factory from_name() (named at README.md:6)" in data["warnings"]
+    assert data["arg_sources"]["model_name"]["value"] == "scalenet-b1"
+    got = outs(data)
+    assert got["stem"][1] == 12 and got["body"][1] == 24 and got["fc"][1:] == [5]

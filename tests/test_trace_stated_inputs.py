@@ -311,6 +311,7 @@ def test_a_readme_example_gives_channels_last_inputs_a_guess_would_not(traced):
     got = outs(data)
     assert got["proj"][1:] == [40, 40, 24] and got[""][1:] == [10]
     assert "inputs shaped as the example at README.md:22 feeds the model" in data["warnings"]
+    assert data["inputs"][0]["from"] == "README.md:22"
 
 
 def test_a_readme_example_gives_token_ids_of_the_exact_length_and_a_keyword_mask(traced):
@@ -318,6 +319,7 @@ def test_a_readme_example_gives_token_ids_of_the_exact_length_and_a_keyword_mask
     assert code == 0, err
     inputs = {i["name"]: (i["shape"][1:], i["dtype"]) for i in data["inputs"]}
     assert inputs == {"x": ([50], "int64"), "mask": ([50], "bool")}
+    assert {i["name"]: i.get("from") for i in data["inputs"]} == {"x": "README.md:13", "mask": "README.md:13"}
     assert outs(data)["out"][1:] == [50, 300]
 
 
@@ -325,7 +327,7 @@ def test_images_are_made_at_the_size_the_model_is_built_with(traced):
     code, data, err = traced["built_size"]
     assert code == 0, err
     assert data["arg_sources"]["image_size"]["value"] == 48
-    assert data["inputs"][0]["shape"][1:] == [3, 48, 48]
+    assert data["inputs"][0]["shape"][1:] == [3, 48, 48] and "from" not in data["inputs"][0]
     assert outs(data)["patch"][1:] == [16, 6, 6]
 
 

@@ -16,8 +16,9 @@ from reader_app.trace.child.reach import forward_params
 
 
 def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict) \
-        -> tuple[list[InputPlan], str] | None:
-    """(plans, "README.md:37") for the best-matching example call of the model, or None."""
+        -> tuple[list[InputPlan], str, set[str]] | None:
+    """(plans, "README.md:37", the names of the inputs the example sizes) for the best-matching example call
+    of the model, or None."""
     calls: list[StatedCall] = []
     for name in dict.fromkeys(n for n in class_names if n):
         try:
@@ -52,7 +53,7 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
             plans.append(_plans_for(model, name, graph)[0])
     plans += [InputPlan(k, ["batch", *t.shape[1:]] if batch is not None else list(t.shape), t.dtype, t.high)
               for k, t in given.items() if k not in names and t is not None]
-    return plans, best.where
+    return plans, best.where, {k for k, t in given.items() if t is not None}
 
 
 def _agreement(call: StatedCall, built_args: dict) -> int:

@@ -221,7 +221,72 @@ SETTINGS_SIZE = {
         """,
 }
 
-REPOS = {"layout_branch": LAYOUT_BRANCH, "settings_size": SETTINGS_SIZE, "channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
+# A source-separation model reads a stereo mixture: (batch, audio_channels, samples), said by its attribute.
+SEPARATOR = {
+    "separator.py": """
+        import torch
+        import torch.nn as nn
+
+
+        class Separator(nn.Module):
+            def __init__(self, audio_channels=2, sources=4, frame=16):
+                super().__init__()
+                self.audio_channels, self.sources, self.frame = audio_channels, sources, frame
+                self.enc = nn.Conv2d(audio_channels * 2, 8, 1)
+                self.dec = nn.Conv2d(8, sources * audio_channels, 1)
+
+            def forward(self, mix):
+                b, c, t = mix.shape
+                frames = mix.reshape(b, c, t // self.frame, self.frame)
+                x = self.dec(torch.relu(self.enc(torch.cat([frames, frames.flip(-1)], 1))))
+                return x.reshape(b, self.sources, c, t)
+        """,
+}
+
+# The README only loads weights by name; the class method that fetches them builds the architecture with
+# another class method, which the trace calls with the README's name (never downloading).
+FROM_PRETRAINED = {
+    "setup.py": "from setuptools import setup\nsetup(name='scalenet')\n",
+    "scalenet/__init__.py": "from scalenet.model import ScaleNet\n",
+    "scalenet/model.py": """
+        import torch
+        import torch.nn as nn
+
+        WIDTHS = {"scalenet-b0": [8, 16], "scalenet-b1": [12, 24]}
+
+
+        class ScaleNet(nn.Module):
+            def __init__(self, widths=None, num_classes=10):
+                super().__init__()
+                assert isinstance(widths, list), "widths should be a list"
+                self.stem = nn.Conv2d(3, widths[0], 3, stride=2, padding=1)
+                self.body = nn.Conv2d(widths[0], widths[1], 3, stride=2, padding=1)
+                self.fc = nn.Linear(widths[1], num_classes)
+
+            def forward(self, inputs):
+                return self.fc(self.body(self.stem(inputs)).mean((2, 3)))
+
+            @classmethod
+            def from_name(cls, model_name, num_classes=10):
+                return cls(WIDTHS[model_name], num_classes)
+
+            @classmethod
+            def from_pretrained(cls, model_name, weights_path=None, num_classes=10):
+                model = cls.from_name(model_name, num_classes=num_classes)
+                model.load_state_dict(torch.hub.load_state_dict_from_url(f"https://example.invalid/{model_name}.pth"))
+                return model
+        """,
+    "README.md": """
+        # scalenet
+
+        ```python
+        from scalenet import ScaleNet
+        model = ScaleNet.from_pretrained('scalenet-b1', num_classes=5)
+        ```
+        """,
+}
+
+REPOS = {"from_pretrained": FROM_PRETRAINED, "separator": SEPARATOR, "layout_branch": LAYOUT_BRANCH, "settings_size": SETTINGS_SIZE, "channels_last": CHANNELS_LAST, "exact_length": EXACT_LENGTH, "built_size": BUILT_IMAGE_SIZE,
          "class_factory": CLASS_FACTORY}
 
 
@@ -246,6 +311,7 @@ def test_a_readme_example_gives_channels_last_inputs_a_guess_would_not(traced):
     got = outs(data)
     assert got["proj"][1:] == [40, 40, 24] and got[""][1:] == [10]
     assert "inputs shaped as the example at README.md:22 feeds the model" in data["warnings"]
+    assert data["inputs"][0]["from"] == "README.md:22"
 
 
 def test_a_readme_example_gives_token_ids_of_the_exact_length_and_a_keyword_mask(traced):
@@ -253,6 +319,7 @@ def test_a_readme_example_gives_token_ids_of_the_exact_length_and_a_keyword_mask
     assert code == 0, err
     inputs = {i["name"]: (i["shape"][1:], i["dtype"]) for i in data["inputs"]}
     assert inputs == {"x": ([50], "int64"), "mask": ([50], "bool")}
+    assert {i["name"]: i.get("from") for i in data["inputs"]} == {"x": "README.md:13", "mask": "README.md:13"}
     assert outs(data)["out"][1:] == [50, 300]
 
 
@@ -260,7 +327,7 @@ def test_images_are_made_at_the_size_the_model_is_built_with(traced):
     code, data, err = traced["built_size"]
     assert code == 0, err
     assert data["arg_sources"]["image_size"]["value"] == 48
-    assert data["inputs"][0]["shape"][1:] == [3, 48, 48]
+    assert data["inputs"][0]["shape"][1:] == [3, 48, 48] and "from" not in data["inputs"][0]
     assert outs(data)["patch"][1:] == [16, 6, 6]
 
 
@@ -299,7 +366,7 @@ def test_example_tensors_built_by_broadcasting_and_casts_are_sized_without_runni
         mask = torch.ones_like(feats).bool()
         i = torch.arange(n)
         adj_mat = (i[:, None] >= (i[None, :] - 1)) & (i[:, None] <= (i[None, :] + 1))
-        out = net(feats, mask = mask, adj_mat = adj_mat, extra = load_something())
+        out = net(feats, mask = mask, adj_mat = adj_mat, extra = load_something(), return_loss = True)
         ```
         """})
     (call,) = stated_calls(str(tmp_path), "Graph")
@@ -307,3 +374,20 @@ def test_example_tensors_built_by_broadcasting_and_casts_are_sized_without_runni
     assert [(t.shape, t.dtype, t.high) for t in call.positional] == [([1, 32], "int64", 21)]
     sized = {k: (t.shape, t.dtype) if t else None for k, t in call.keywords.items()}
     assert sized == {"mask": ([1, 32], "bool"), "adj_mat": ([32, 32], "bool"), "extra": None}
+
+
+def test_a_mixture_is_as_many_audio_channels_as_the_model_says(traced):
+    code, data, err = traced["separator"]
+    assert code == 0, err
+    assert data["inputs"][0]["name"] == "mix" and data["inputs"][0]["dims"][:2] == ["batch", "2"]
+    assert outs(data)[""][1:3] == [4, 2]
+
+
+def test_a_readme_that_only_loads_weights_by_name_gets_that_architecture_without_the_weights(traced):
+    code, data, err = traced["from_pretrained"]
+    assert code == 0, err
+    assert data["class"] == "ScaleNet" and data["reached_output"]
+    assert "built with the factory from_name() (named at README.md:6)" in data["warnings"]
+    assert data["arg_sources"]["model_name"]["value"] == "scalenet-b1"
+    got = outs(data)
+    assert got["stem"][1] == 12 and got["body"][1] == 24 and got["fc"][1:] == [5]

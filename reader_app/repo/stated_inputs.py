@@ -167,7 +167,10 @@ def _model_call(node: ast.Call, models: dict, class_name: str, ints: dict, tenso
     if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         return None
     positional = [_tensor(a, ints, tensors) for a in node.args]
-    keywords = {k.arg: _tensor(k.value, ints, tensors) for k in node.keywords}  # None: passed, not sized here
+    # None: passed, not sized here. A plain constant (`return_loss = True`) is left out: the default runs
+    # the model's own forward path, where a flag usually switches to a training loss.
+    keywords = {k.arg: _tensor(k.value, ints, tensors) for k in node.keywords
+                if not isinstance(k.value, ast.Constant)}
     if not any(positional) and not any(keywords.values()):
         return None
     return StatedCall("", positional, keywords, dict(built))
@@ -279,19 +282,26 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     return None
 
 
-def stated_factories(root: str, class_name: str) -> dict[str, str]:
-    """method -> "README.md:118" for each class-level factory the repository's examples call to build the
-    class (`EncodecModel.encodec_model_24khz()`), README blocks first. Methods that fetch weights
-    (`from_pretrained`) are left out: the trace builds the architecture and never downloads."""
+def stated_factories(root: str, class_name: str) -> dict[str, tuple[str, list, dict]]:
+    """method -> ("README.md:118", positional constants, keyword constants) for each class-level factory the
+    repository's examples call to build the class (`EncodecModel.encodec_model_24khz()`,
+    `EfficientNet.from_name('efficientnet-b0')`), README blocks first, the first call of each kept.
+    Arguments that are not constants end the positional list and are left out of the keywords."""
     units = sorted(units_mentioning(root, class_name), key=lambda u: UNIT_ORDER.get(u.kind, 3))
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, list, dict]] = {}
     for unit in units:
         for node in ast.walk(unit.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    _names_class(node.func.value, class_name) and not node.func.attr.startswith("_") and \
-                    "pretrained" not in node.func.attr and "load" not in node.func.attr:
-                where = unit.rel if unit.kind == "notebook" else f"{unit.rel}:{node.lineno}"
-                found.setdefault(node.func.attr, where)
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and _names_class(node.func.value, class_name) and not node.func.attr.startswith("_")):
+                continue
+            positional = []
+            for arg in node.args:
+                if not isinstance(arg, ast.Constant):
+                    break
+                positional.append(arg.value)
+            keywords = {k.arg: k.value.value for k in node.keywords if k.arg and isinstance(k.value, ast.Constant)}
+            where = unit.rel if unit.kind == "notebook" else f"{unit.rel}:{node.lineno}"
+            found.setdefault(node.func.attr, (where, positional, keywords))
     return found
 
 

@@ -17,12 +17,14 @@ class TensorInfo:
         shape: sizes in the first run.
         dims: symbolic names per dim ("batch", "seq_len", "64").
         dtype: dtype name for inputs, "" for line tensors.
+        source: for inputs, where the repository states this shape ("README.md:37"), else "".
     """
 
     name: str
     shape: list[int]
     dims: list[str]
     dtype: str = ""
+    source: str = ""
 
     def text(self) -> str:
         return f"{self.name}: {dims_text(self.dims)}"
@@ -164,7 +166,8 @@ class TraceResult:
         return {
             "file": self.file, "class": self.class_name, "root": self.root, "device": self.device,
             "args": self.args, "arg_sources": self.arg_sources, "degraded": self.degraded,
-            "inputs": [{"name": t.name, "shape": t.shape, "dtype": t.dtype, "dims": t.dims} for t in self.inputs],
+            "inputs": [{"name": t.name, "shape": t.shape, "dtype": t.dtype, "dims": t.dims,
+                        **({"from": t.source} if t.source else {})} for t in self.inputs],
             "layers": [{"name": l.name, "type": l.type, "file": l.file, "line": l.line,
                         "calls": [{"file": c.file, "line": c.line, "in": c.inputs, "out": c.outputs,
                                    "in_dims": c.in_dims, "out_dims": c.out_dims} for c in l.calls]}
@@ -185,7 +188,8 @@ class TraceResult:
             file=data.get("file") or "", class_name=data.get("class") or "", root=data.get("root") or "",
             device=data.get("device") or "meta", args=data.get("args") or {},
             arg_sources=dict(data.get("arg_sources") or {}), degraded=list(data.get("degraded") or []),
-            inputs=[TensorInfo(t["name"], t["shape"], t["dims"], t.get("dtype", "")) for t in data.get("inputs", [])],
+            inputs=[TensorInfo(t["name"], t["shape"], t["dims"], t.get("dtype", ""), t.get("from", ""))
+                    for t in data.get("inputs", [])],
             layers=[Layer(l["name"], l["type"], l.get("file"), l.get("line") or 0,
                           [LayerCall(c.get("file"), c.get("line") or 0, c["in"], c["out"],
                                      c.get("in_dims") or [[str(d) for d in s] for s in c["in"]],

@@ -22,6 +22,7 @@ SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_len
                        r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
 IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
 MODAL = re.compile(r"^(image|images|img|pixel_values|text|texts|input_ids|tokens|audio|video|src|tgt|trg)$")
+AUDIO = re.compile(r"audio|wav|signal|waveform|^mix(ture)?$")
 LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
 GRAPH_NAMES = {"edge_index", "edges", "adj", "adjacency", "edge_list"}
 
@@ -242,7 +243,7 @@ def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
         return [(["batch", "seq_len"], "int64", 100)]
     if re.search(r"image|img|pixel", low):
         return [(["batch", 3, "height", "width"], "float32", None)]
-    if re.search(r"audio|wav|signal|waveform", low):
+    if AUDIO.search(low):
         return [(["batch", "length"], "float32", None)]
     return []
 
@@ -250,6 +251,12 @@ def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
 def _generic(graph: bool) -> list[tuple[list, str, object]]:
     first = "nodes" if graph else "batch"
     return [([first, 16], "float32", None), ([first, "seq_len", 16], "float32", None)]
+
+
+def _audio_channels(model: nn.Module) -> int | None:
+    """The number of audio channels the model says it reads (`self.audio_channels = 2`), or None."""
+    value = getattr(model, "audio_channels", None)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 64 else None
 
 
 def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
@@ -263,6 +270,9 @@ def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
+    channels = _audio_channels(model) if AUDIO.search(name.lower()) else None
+    if channels:  # a separation model's `mix` is (batch, audio_channels, samples)
+        options.insert(0, (["batch", channels, "length"], "float32", None))
     options += _by_name(name, graph) or _generic(graph)
     plans = []
     for dims, dtype, high in options:

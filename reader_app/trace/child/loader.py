@@ -121,8 +121,11 @@ def stand_in_class(package: str, dotted: str) -> type:
     def __init__(self, *args, **kwargs):
         raise MissingDependency(package, f"builds a subclass of {dotted}")
 
-    return type(dotted.rsplit(".", 1)[-1], (), {"__init__": __init__, "__module__": dotted.rsplit(".", 1)[0],
-                                                "__reader_missing__": package})
+    def __new__(cls, *args, **kwargs):  # a subclass's `super().__new__(cls, *args)` (hub mixins) must still work
+        return object.__new__(cls)
+
+    return type(dotted.rsplit(".", 1)[-1], (), {"__init__": __init__, "__new__": __new__,
+                                                "__module__": dotted.rsplit(".", 1)[0], "__reader_missing__": package})
 
 
 class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

@@ -319,6 +319,11 @@ class Session:
         self.mark("symbolic")
         symbols = self.symbols(chosen, sizes, second_sizes)
         self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
+        if example and chosen is example[0]:  # each input the example sized says where
+            sized = example[2]
+            for entry in self.report["inputs"]:
+                if entry["name"] in sized:
+                    entry["from"] = example[1]
         self.assemble(model, first, second, symbols)
         self.mark("report")
         if exc is not None:

@@ -16,8 +16,9 @@ from reader_app.trace.child.reach import forward_params
 
 
 def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict) \
-        -> tuple[list[InputPlan], str] | None:
-    """(plans, "README.md:37") for the best-matching example call of the model, or None."""
+        -> tuple[list[InputPlan], str, set[str]] | None:
+    """(plans, "README.md:37", the names of the inputs the example sizes) for the best-matching example call
+    of the model, or None."""
     calls: list[StatedCall] = []
     for name in dict.fromkeys(n for n in class_names if n):
         try:
@@ -30,7 +31,9 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     names = [n for n, _ in every]
     params = inspect.signature(type(model).forward).parameters.values()
     open_keywords = any(p.kind is p.VAR_KEYWORD for p in params)
-    usable = [c for c in calls if len(c.positional) <= len(names)]
+    # An example that builds the class with other values (the README's 256-pixel model, where the training
+    # script's 32-pixel one is traced) shows inputs for another model: left to the generated candidates.
+    usable = [c for c in calls if len(c.positional) <= len(names) and _agreement(c, built_args) >= 0]
     if not usable:
         return None
     best = max(usable, key=lambda c: (_agreement(c, built_args), -usable.index(c)))
@@ -50,7 +53,7 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
             plans.append(_plans_for(model, name, graph)[0])
     plans += [InputPlan(k, ["batch", *t.shape[1:]] if batch is not None else list(t.shape), t.dtype, t.high)
               for k, t in given.items() if k not in names and t is not None]
-    return plans, best.where
+    return plans, best.where, {k for k, t in given.items() if t is not None}
 
 
 def _agreement(call: StatedCall, built_args: dict) -> int:

@@ -83,9 +83,45 @@ class _Placeholder:
 
     __ror__ = __or__
 
+    def __getitem__(self, item):  # `Union[str, List[str]]` from beartype.typing, jaxtyping's `Float[Tensor, "b n"]`
+        return self
+
     def __mro_entries__(self, bases):
         # `class Normalize(torchvision.transforms.Normalize)`: the class is defined; using it names the package.
-        return (stand_in_class(self._package, self._dotted),)
+        from reader_app.trace.child.library_stand_ins import known_base
+
+        return (known_base(self._package, self._dotted) or stand_in_class(self._package, self._dotted),)
+
+
+class Unavailable(_Placeholder):
+    """Stands for a name of the repository whose definition failed only because a package is missing
+    (`@beartype def f`, a default computed by the missing package): `from .sibling import f` works, and
+    using it raises the package's error with what the definition needed from it.
+
+    Attributes:
+        _used: what the definition used from the package ("calls transformers.T5Config.from_pretrained").
+    """
+
+    def __init__(self, package: str, dotted: str, used: str):
+        super().__init__(package, dotted)
+        object.__setattr__(self, "_used", used)
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return Unavailable(self._package, f"{self._dotted}.{name}", self._used)
+
+    def _as_number(self, *args):
+        raise MissingDependency(self._package, f"uses {self._dotted}, which {self._used}")
+
+    __call__ = _as_number
+    __index__ = __int__ = __float__ = __neg__ = _as_number
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _as_number
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _as_number
+
+    def __mro_entries__(self, bases):
+        return (stand_in_class(self._package, self._dotted, f"builds a subclass of {self._dotted}, which "
+                                                            f"{self._used}"),)
 
 
 class _PlaceholderModule(types.ModuleType):
@@ -115,17 +151,27 @@ LOGGING_CALLS = {"info", "debug", "warning", "warn", "error", "critical", "excep
 DUNDER_ANSWERS = {"__version__": "999.0.0", "__all__": [], "__author__": "", "__license__": ""}
 
 
-def stand_in_class(package: str, dotted: str) -> type:
+def stand_in_class(package: str, dotted: str, used: str = "") -> type:
     """A base class for a class that extends a missing package's class: defining it works, building it
-    names the package."""
+    names the package. It takes the arguments the missing class's `__new__` would have (a mixin such as
+    huggingface_hub's ModelHubMixin swallows them), so a subclass with a `__new__` of its own that passes
+    them on (`super().__new__(cls, *args, **kwargs)`) still reaches its `__init__`."""
+    used = used or f"builds a subclass of {dotted}"
+
     def __init__(self, *args, **kwargs):
-        raise MissingDependency(package, f"builds a subclass of {dotted}")
+        raise MissingDependency(package, used)
 
-    def __new__(cls, *args, **kwargs):  # a subclass's `super().__new__(cls, *args)` (hub mixins) must still work
-        return object.__new__(cls)
+    def __new__(cls, *args, **kwargs):
+        following = super(stand_in, cls).__new__
+        return following(cls) if following is object.__new__ else following(cls, *args, **kwargs)
 
-    return type(dotted.rsplit(".", 1)[-1], (), {"__init__": __init__, "__new__": __new__,
-                                                "__module__": dotted.rsplit(".", 1)[0], "__reader_missing__": package})
+    def __init_subclass__(cls, **kwargs):  # `class Model(Mixin, library_name="x")`: the library's options
+        super(stand_in, cls).__init_subclass__()
+
+    stand_in = type(dotted.rsplit(".", 1)[-1], (), {
+        "__init__": __init__, "__new__": __new__, "__init_subclass__": classmethod(__init_subclass__),
+        "__module__": dotted.rsplit(".", 1)[0], "__reader_missing__": package})
+    return stand_in
 
 
 class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

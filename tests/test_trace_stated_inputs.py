@@ -391,3 +391,25 @@ def test_a_readme_that_only_loads_weights_by_name_gets_that_architecture_without
     assert data["arg_sources"]["model_name"]["value"] == "scalenet-b1"
     got = outs(data)
     assert got["stem"][1] == 12 and got["body"][1] == 24 and got["fc"][1:] == [5]
+
+
+def test_an_example_of_a_same_named_class_from_another_module_is_not_used(tmp_path):
+    from reader_app.repo.stated_inputs import stated_calls
+    write(tmp_path, {"pkg/__init__.py": "from pkg.net import Net\n", "pkg/net.py": "class Net: ...\n",
+                     "pkg/net_v2.py": "class Net: ...\n", "README.md": """
+        ```python
+        from pkg.net_v2 import Net
+        v2 = Net(dim = 4)
+        v2(torch.randn(1, 5, 4))
+        ```
+
+        ```python
+        from pkg import Net
+        net = Net(dim = 8)
+        net(torch.randn(1, 3, 8))
+        ```
+        """})
+    every = stated_calls(str(tmp_path), "Net")
+    assert [c.positional[0].shape for c in every] == [[1, 5, 4], [1, 3, 8]]
+    (call,) = stated_calls(str(tmp_path), "Net", str(tmp_path / "pkg" / "net.py"))
+    assert call.positional[0].shape == [1, 3, 8] and call.built_with == {"dim": 8}

@@ -7,6 +7,7 @@ a channels-last layout, token ids, a second input). Read as syntax trees, never 
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 
 from reader_app.repo.values_source import units_mentioning
@@ -59,15 +60,34 @@ class StatedCall:
     built_with: dict = field(default_factory=dict)
 
 
-def stated_calls(root: str, class_name: str) -> list[StatedCall]:
+def stated_calls(root: str, class_name: str, file: str | None = None) -> list[StatedCall]:
     """Every call of `class_name`'s instances on sized tensors, README blocks first, then notebooks and
-    the repository's Python (tests, demos)."""
+    the repository's Python (tests, demos). With `file` (the class's file), a piece that imports a class of
+    that name from another module of the repository (`from vit_pytorch.vit_5 import ViT`) is left out."""
     units = sorted(units_mentioning(root, class_name), key=lambda u: UNIT_ORDER.get(u.kind, 3))
     found = []
     for unit in units:
+        if file and _imports_other(unit.tree, class_name, root, file):
+            continue
         for body in _bodies(unit.tree):
             found += _calls_in(body, class_name, unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel)
     return found
+
+
+def _imports_other(tree: ast.Module, class_name: str, root: str, file: str) -> bool:
+    """The piece imports `class_name` from a repository module file other than `file` (a package that
+    re-exports it is not told apart: it may well be `file`'s class)."""
+    file = os.path.realpath(file)
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                and any(a.name == class_name for a in node.names)):
+            continue
+        rel = node.module.replace(".", os.sep) + ".py"
+        for base in (root, os.path.join(root, "src")):
+            candidate = os.path.realpath(os.path.join(base, rel))
+            if os.path.isfile(candidate):
+                return candidate != file
+    return False
 
 
 def _bodies(tree: ast.Module) -> list[list[ast.stmt]]:

@@ -290,7 +290,7 @@ class Session:
         stated = self.stated_image()
         tables = size_tables(model, stated[0] if stated else None, recipe.args)
         example = None if specs else stated_plans(model, self.root, [self.report.get("class"), type(model).__name__],
-                                                  recipe.args)
+                                                  recipe.args, self.file)
         candidates = [user_plans(specs)] if specs else ([example[0]] if example else []) + candidate_inputs(model)
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):

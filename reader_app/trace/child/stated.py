@@ -15,14 +15,14 @@ from reader_app.trace.child.inputs import InputPlan, _plans_for
 from reader_app.trace.child.reach import forward_params
 
 
-def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict) \
+def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict, file: str | None = None) \
         -> tuple[list[InputPlan], str, set[str]] | None:
     """(plans, "README.md:37", the names of the inputs the example sizes) for the best-matching example call
     of the model, or None."""
     calls: list[StatedCall] = []
     for name in dict.fromkeys(n for n in class_names if n):
         try:
-            calls = stated_calls(root, name)
+            calls = stated_calls(root, name, file)
         except Exception:  # mining is a help: a failure there must not stop the trace
             calls = []
         if calls:

@@ -131,10 +131,9 @@ def _stand_in_names(namespace: dict, names: tuple, exc: BaseException) -> list[s
     return bound
 
 
-def _default_stood_in(file: str, line: int, missing) -> None:
-    code = linecache.getline(file, line).strip().rstrip(",")
-    code = code if len(code) <= 50 else code[:49] + "…"
-    NOTES.add(f"{NOTES.shorten(file)}:{line}: default `{code}` stood in (the package '{missing.package}' is not "
+def _default_stood_in(file: str, line: int, text: str, missing) -> None:
+    text = text if len(text) <= 60 else text[:59] + "…"
+    NOTES.add(f"{NOTES.shorten(file)}:{line}: default `{text}` stood in (the package '{missing.package}' is not "
               f"installed; the model fails only if it uses the value)")
 
 
@@ -167,7 +166,7 @@ def _undecorated(package: str, name: str) -> None:
               f"installed): those definitions run undecorated")
 
 
-def _default(thunk, file: str, line: int):
+def _default(thunk, file: str, line: int, text: str = ""):
     """A default value computed by a missing package (`dim=get_encoded_dim(T5_NAME)` calling transformers):
     a stand-in that raises the package's error only when the model uses the value."""
     from reader_app.trace.child.loader import Unavailable
@@ -178,8 +177,9 @@ def _default(thunk, file: str, line: int):
         missing = _missing(exc)
         if missing is None:
             raise
-        _default_stood_in(file, line, missing)
-        return Unavailable(missing.package, "a default value", missing.used or "needs it")
+        _default_stood_in(file, line, text, missing)
+        return Unavailable(missing.package, f"the default {text}" if text else "a default value",
+                           missing.used or "needs it")
 
 
 def soften(stmt: ast.stmt) -> ast.stmt:
@@ -188,9 +188,14 @@ def soften(stmt: ast.stmt) -> ast.stmt:
     failed for a missing package: a lambda cannot see class-level names, which the original can."""
     stmt = copy.deepcopy(stmt)
 
-    def thunk(hook: str, expr: ast.expr, line: int) -> ast.expr:
+    def thunk(hook: str, expr: ast.expr, line: int, *text: str) -> ast.expr:
         lam = ast.Lambda(ast.arguments([], [], None, [], [], None, []), expr)
-        return ast.Call(ast.Name(hook, ast.Load()), [lam, ast.Name("__file__", ast.Load()), ast.Constant(line)], [])
+        return ast.Call(ast.Name(hook, ast.Load()), [lam, ast.Name("__file__", ast.Load()), ast.Constant(line),
+                                                     *map(ast.Constant, text)], [])
+
+    def default(param: ast.arg, value):
+        computed = value is not None and any(isinstance(n, ast.Call) for n in ast.walk(value))
+        return thunk(DEFAULT_HOOK, value, value.lineno, f"{param.arg}={ast.unparse(value)}") if computed else value
 
     def visit(node):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -200,10 +205,10 @@ def soften(stmt: ast.stmt) -> ast.stmt:
             for child in node.body:
                 visit(child)
             return
-        computed = lambda d: d is not None and any(isinstance(n, ast.Call) for n in ast.walk(d))  # noqa: E731
-        node.args.defaults = [thunk(DEFAULT_HOOK, d, d.lineno) if computed(d) else d for d in node.args.defaults]
-        node.args.kw_defaults = [thunk(DEFAULT_HOOK, d, d.lineno) if computed(d) else d
-                                 for d in node.args.kw_defaults]
+        args = node.args
+        positional = (args.posonlyargs + args.args)[-len(args.defaults):] if args.defaults else []
+        args.defaults = [default(p, d) for p, d in zip(positional, args.defaults)]
+        args.kw_defaults = [default(p, d) for p, d in zip(args.kwonlyargs, args.kw_defaults)]
 
     visit(stmt)
     return stmt

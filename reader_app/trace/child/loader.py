@@ -72,7 +72,7 @@ class _Placeholder:
     def _as_number(self, *args):
         """`nn.Conv2d(3, missing.WIDTH, 3)`, `missing.WIDTH * 2`: a value the model needs from the package,
         named as such rather than as a TypeError about a placeholder."""
-        raise MissingDependency(self._package, f"uses {self._dotted} as a number")
+        _raise(MissingDependency(self._package, f"uses {self._dotted} as a number"))
 
     __index__ = __int__ = __float__ = __neg__ = _as_number
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _as_number
@@ -91,6 +91,16 @@ class _Placeholder:
         from reader_app.trace.child.library_stand_ins import known_base
 
         return (known_base(self._package, self._dotted) or stand_in_class(self._package, self._dotted),)
+
+
+# The last error a placeholder raised: torch's argument parser swallows it from `__index__` and says only
+# "must be tuple of ints, but got Unavailable" (failure.find_missing reads it back).
+LAST_RAISED: list = [None]
+
+
+def _raise(error: MissingDependency):
+    LAST_RAISED[0] = error
+    raise error
 
 
 class Unavailable(_Placeholder):
@@ -112,7 +122,7 @@ class Unavailable(_Placeholder):
         return Unavailable(self._package, f"{self._dotted}.{name}", self._used)
 
     def _as_number(self, *args):
-        raise MissingDependency(self._package, f"uses {self._dotted}, which {self._used}")
+        _raise(MissingDependency(self._package, f"uses {self._dotted}, which {self._used}"))
 
     __call__ = _as_number
     __index__ = __int__ = __float__ = __neg__ = _as_number

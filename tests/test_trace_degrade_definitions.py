@@ -59,8 +59,24 @@ SIBLING = {
     "setup.py": "from setuptools import setup\nsetup(name='sib', install_requires=['missing-text-zz'])\n",
     "sib/__init__.py": "from .model import Net\n",
     "sib/encoders.py": ENCODERS,
+    "sib/parts/__init__.py": "from .heads import Head\n",
+    "sib/parts/heads.py": """
+        import torch.nn as nn
+        from missing_checks_zz import checked
+
+
+        @checked
+        class Head(nn.Module):
+            def __init__(self, dim, classes=7):
+                super().__init__()
+                self.out = nn.Linear(dim, classes)
+
+            def forward(self, x):
+                return self.out(x)
+        """,
     "sib/model.py": """
         import torch.nn as nn
+        from sib.parts import Head
         from .encoders import Block, TextBlock, Tokenizer, encode
 
 
@@ -68,9 +84,10 @@ SIBLING = {
             def __init__(self, dim=24, depth=2):
                 super().__init__()
                 self.blocks = nn.Sequential(*[Block(dim) for _ in range(depth)])
+                self.head = Head(dim)
 
             def forward(self, x):
-                return self.blocks(x)
+                return self.head(self.blocks(x))
 
 
         class TextNet(nn.Module):
@@ -198,6 +215,7 @@ def test_sibling_definitions_that_failed_for_a_missing_package_still_import(trac
     code, data, err = traced["net"]
     assert code == 0, err
     assert data["reached_output"] and outs(data, "blocks.0.proj")[0][-1] == 24
+    assert outs(data, "head.out")[0][-1] == 7  # a decorated class in a package's __init__, imported from it
     degraded = "\n".join(data["degraded"])
     assert "decorator `missing_checks_zz.checked` left out" in degraded
     assert "decorator `missing_checks_zz.shaped` left out" in degraded

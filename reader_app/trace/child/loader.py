@@ -210,6 +210,10 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if importer is None:  # importlib.util.find_spec: the answer is "not installed"
             return None
         if importer.kind == "repo":
+            if self._own_package(top) and fullname != top:
+                # `from pkg.base import Model` where pkg.base lacks Model: Python tries it as a submodule. A
+                # name the repository's own package failed to define is no missing package.
+                return None
             self.by_repo.add(top)
         elif importer.kind == "library" and _absent(top, fullname):
             libraries = self.by_libraries.setdefault(top, [])
@@ -220,6 +224,14 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if top not in self.missing:
             self.missing.append(top)
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def _own_package(self, top: str) -> bool:
+        """Whether `top` is a package of the repository itself, already imported from its folders."""
+        module = sys.modules.get(top)
+        if module is None or isinstance(module, _PlaceholderModule):
+            return False
+        places = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", None) or [])]
+        return any(p and os.path.join(os.path.realpath(p), "").startswith(self.local_roots) for p in places)
 
     def find_distributions(self, context=None):
         """`importlib.metadata.version("torchvision")` for a package stood in for answers as an install

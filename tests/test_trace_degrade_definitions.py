@@ -148,8 +148,9 @@ HF_MODEL = {
         class TinyConfig(PretrainedConfig):
             model_type = "tiny"
 
-            def __init__(self, vocab_size=120, hidden_size=40, num_layers=3, **kwargs):
+            def __init__(self, vocab_size=120, hidden_size=40, num_layers=3, hidden_act="gelu", **kwargs):
                 super().__init__(**kwargs)
+                self.hidden_act = hidden_act
                 self.vocab_size = vocab_size
                 self.hidden_size = hidden_size
                 self.num_layers = num_layers
@@ -157,6 +158,8 @@ HF_MODEL = {
     "tiny/modeling_tiny.py": """
         import torch.nn as nn
         from transformers import PreTrainedModel
+        from transformers.activations import ACT2FN
+        from transformers.modeling_outputs import BaseModelOutput
         from .configuration_tiny import TinyConfig
 
 
@@ -169,6 +172,7 @@ HF_MODEL = {
                 self.embed = nn.Embedding(config.vocab_size, config.hidden_size)
                 self.layers = nn.ModuleList([nn.Linear(config.hidden_size, config.hidden_size)
                                              for _ in range(config.num_layers)])
+                self.act = ACT2FN[config.hidden_act]
                 self.post_init()
 
             def _init_weights(self, module):
@@ -177,8 +181,8 @@ HF_MODEL = {
             def forward(self, input_ids, attention_mask=None):
                 x = self.embed(input_ids)
                 for layer in self.layers:
-                    x = layer(x)
-                return x
+                    x = self.act(layer(x))
+                return BaseModelOutput(last_hidden_state=x)
         """,
     "tiny/__init__.py": "",
 }
@@ -260,3 +264,5 @@ def test_huggingface_style_model_without_transformers(traced):
     degraded = "\n".join(data["degraded"])
     assert "TinyModel's base class PreTrainedModel stood in" in degraded
     assert "TinyConfig's base class PretrainedConfig stood in" in degraded
+    assert "ACT2FN stood in" in degraded and "BaseModelOutput stood in" in degraded
+    assert [l["type"] for l in data["layers"] if l["name"] == "act"] == ["GELU"]

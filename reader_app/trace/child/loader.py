@@ -151,7 +151,10 @@ class _PlaceholderModule(types.ModuleType):
             return DUNDER_ANSWERS[name]
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return _Placeholder(self._package, f"{self.__name__}.{name}")
+        from reader_app.trace.child.library_stand_ins import known_value
+
+        known = known_value(self._package, f"{self.__name__}.{name}")
+        return known if known is not None else _Placeholder(self._package, f"{self.__name__}.{name}")
 
 
 LOGGER_FACTORIES = {"getLogger", "get_logger", "getChild"}

@@ -189,7 +189,7 @@ HF_MODEL = {
 
 REPOS = {"sibling": SIBLING, "hub_mixin": HUB_MIXIN, "hf_model": HF_MODEL}
 RUNS = {"net": ("sibling", "sib/model.py", "Net"), "text": ("sibling", "sib/model.py", "TextNet"),
-        "token": ("sibling", "sib/model.py", "TokenNet"), "unet": ("hub_mixin", "seg/unet.py", "Unet"),
+        "token": ("sibling", "sib/model.py", "TokenNet"), "tokenizer": ("sibling", "sib/encoders.py", "Tokenizer"), "unet": ("hub_mixin", "seg/unet.py", "Unet"),
         "hf": ("hf_model", "tiny/modeling_tiny.py", "TinyModel")}
 
 
@@ -243,6 +243,13 @@ def test_a_model_that_builds_a_stood_in_class_names_the_package(traced):
     assert code == 2
     assert "needs the package 'missing_text_zz'" in err and "Tokenizer" in err and "load_vocab" in err
     assert "Traceback" not in err and "\n" not in sentence(err)
+
+
+def test_tracing_the_stood_in_class_itself_names_the_package_at_its_definition(traced):
+    code, data, err = traced["tokenizer"]
+    assert code == 2
+    assert "needs the package 'missing_text_zz'" in sentence(err) and "load_vocab" in sentence(err)
+    assert sentence(err).endswith("(sib/encoders.py:35)")
 
 
 def test_base_class_with_its_own_new_over_a_missing_mixin(traced):

@@ -140,6 +140,20 @@ HUB_MIXIN = {
         """,
 }
 
+HUB_MIXIN["seg/classifier.py"] = """
+    import torch.nn as nn
+    from missing_hub_zz import HubMixin
+
+
+    class Classifier(HubMixin, nn.Module):  # the mixin first: its __init__ passes construction on
+        def __init__(self, in_features=12, classes=3):
+            super().__init__()
+            self.fc = nn.Linear(in_features, classes)
+
+        def forward(self, x):
+            return self.fc(x)
+    """
+
 HF_MODEL = {
     "tiny/configuration_tiny.py": """
         from transformers import PretrainedConfig
@@ -190,6 +204,7 @@ HF_MODEL = {
 REPOS = {"sibling": SIBLING, "hub_mixin": HUB_MIXIN, "hf_model": HF_MODEL}
 RUNS = {"net": ("sibling", "sib/model.py", "Net"), "text": ("sibling", "sib/model.py", "TextNet"),
         "token": ("sibling", "sib/model.py", "TokenNet"), "tokenizer": ("sibling", "sib/encoders.py", "Tokenizer"), "unet": ("hub_mixin", "seg/unet.py", "Unet"),
+        "classifier": ("hub_mixin", "seg/classifier.py", "Classifier"),
         "hf": ("hf_model", "tiny/modeling_tiny.py", "TinyModel")}
 
 
@@ -257,6 +272,14 @@ def test_base_class_with_its_own_new_over_a_missing_mixin(traced):
     assert code == 0, err
     assert data["reached_output"] and outs(data, "head")[0][1] == 5
     assert "package 'missing_hub_zz' missing: stood in; not used by the model" in data["degraded"]
+
+
+def test_a_missing_mixin_before_nn_module_passes_construction_on(traced):
+    code, data, err = traced["classifier"]
+    assert code == 0, err
+    assert data["reached_output"] and outs(data, "fc")[0][-1] == 3
+    assert "package 'missing_hub_zz' missing: the mixin missing_hub_zz.HubMixin left out of Classifier" \
+        in data["degraded"]
 
 
 @pytest.mark.skipif(importlib.util.find_spec("transformers") is not None,

@@ -3,7 +3,8 @@
 - Module-level statements of the repository's files run one by one: a statement that fails (a demo at
   the bottom of a notebook export, `cv2.setNumThreads(0)` with cv2 missing, a dataset download) is
   skipped and listed, so the class definitions around it still load. A failing package `__init__`
-  statement is skipped the same way, so its submodules still import.
+  statement is skipped the same way, so its submodules still import. A definition that failed only for a
+  missing package runs again softened, or its names get stand-ins (definitions.py).
 - A statement that reads a submodule nobody imported (`import packaging` then `packaging.version.parse`,
   which worked while another library imported it) gets the submodule imported and runs once more.
 - Aliases NumPy 2 removed (`np.float`, `np.int`, ...) and `torch._six` answer as they used to.
@@ -26,9 +27,9 @@ import re
 import sys
 import types
 
+from reader_app.trace.child import definitions
+
 DEGRADED_HOOK = "__reader_degraded__"
-DECORATOR_HOOK = "__reader_decorator__"
-DEFAULT_HOOK = "__reader_default__"
 
 
 class Degradations:
@@ -82,19 +83,6 @@ def _submodule_loaded(exc: BaseException) -> str | None:
     return name
 
 
-def _missing(exc: BaseException):
-    """The MissingDependency behind an exception (its cause or context), or None."""
-    from reader_app.trace.child.loader import MissingDependency
-
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, MissingDependency):
-            return exc
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return None
-
-
 def _skipped(file: str, line: int, exc: BaseException, retry: bool = False, names: tuple = (),
              soft: bool = False) -> bool:
     """Notes a failed module statement; True when it is worth running again: a submodule was loaded, or
@@ -104,109 +92,15 @@ def _skipped(file: str, line: int, exc: BaseException, retry: bool = False, name
         if loaded:
             NOTES.add(f"{NOTES.shorten(file)}:{line}: {loaded} imported (the code reads it without importing it)")
             return True
-        if soft and _missing(exc) is not None:
+        if soft and definitions.missing(exc) is not None:
             return True
     NOTES.skips.append((file, line, exc))
     code = linecache.getline(file, line).strip()
     code = code if len(code) <= 60 else code[:59] + "…"
-    stood_in = _stand_in_names(sys._getframe(1).f_globals, names, exc)
+    stood_in = definitions.stand_in_names(sys._getframe(1).f_globals, names, exc)
     NOTES.add(f"{NOTES.shorten(file)}:{line}: `{code}` skipped ({_reason(exc)})"
               + (f"; {', '.join(stood_in)} stood in" if stood_in else ""))
     return False
-
-
-def _stand_in_names(namespace: dict, names: tuple, exc: BaseException) -> list[str]:
-    """Names a failed definition would have bound, when it failed only for a missing package: each gets a
-    stand-in that raises that package's error when used, so a sibling's `from .t5 import encode` works."""
-    from reader_app.trace.child.loader import Unavailable
-
-    missing = _missing(exc)
-    if missing is None:
-        return []
-    module = namespace.get("__name__", "")
-    bound = [n for n in names if n not in namespace]
-    for name in bound:
-        namespace[name] = Unavailable(missing.package, f"{module}.{name}".lstrip("."),
-                                      missing.used or f"needs the package '{missing.package}'")
-    return bound
-
-
-def _default_stood_in(file: str, line: int, missing) -> None:
-    code = linecache.getline(file, line).strip().rstrip(",")
-    code = code if len(code) <= 50 else code[:49] + "…"
-    NOTES.add(f"{NOTES.shorten(file)}:{line}: default `{code}` stood in (the package '{missing.package}' is not "
-              f"installed; the model fails only if it uses the value)")
-
-
-def _decorator(thunk, file: str, line: int):
-    """A decorator from a missing package (`@beartype`, `@jaxtyped(typechecker=beartype)`) left out: the
-    function is defined undecorated. A decorator of the repository's own is applied as written."""
-    from reader_app.trace.child.loader import _Placeholder
-
-    try:
-        decorator = thunk()
-    except Exception as exc:
-        missing = _missing(exc)
-        if missing is None:
-            raise
-        _undecorated(missing.package, re.sub(r"^(calls|builds) ", "", missing.used) or missing.package)
-        return lambda obj: obj
-    if not isinstance(decorator, _Placeholder):
-        return decorator
-
-    def undecorated(obj):
-        _undecorated(decorator._package, decorator._dotted)
-        return obj
-
-    return undecorated
-
-
-def _undecorated(package: str, name: str) -> None:
-    # One line per decorator, not per definition: `@beartype` is on most functions of a package.
-    NOTES.add(f"decorator `{name}` left out where the repository applies it (the package '{package}' is not "
-              f"installed): those definitions run undecorated")
-
-
-def _default(thunk, file: str, line: int):
-    """A default value computed by a missing package (`dim=get_encoded_dim(T5_NAME)` calling transformers):
-    a stand-in that raises the package's error only when the model uses the value."""
-    from reader_app.trace.child.loader import Unavailable
-
-    try:
-        return thunk()
-    except Exception as exc:
-        missing = _missing(exc)
-        if missing is None:
-            raise
-        _default_stood_in(file, line, missing)
-        return Unavailable(missing.package, "a default value", missing.used or "needs it")
-
-
-def soften(stmt: ast.stmt) -> ast.stmt:
-    """A copy of a definition whose decorators and computed defaults go through _decorator/_default (the
-    definition-time expressions of the class body's methods too). Used only when the definition as written
-    failed for a missing package: a lambda cannot see class-level names, which the original can."""
-    stmt = copy.deepcopy(stmt)
-
-    def thunk(hook: str, expr: ast.expr, line: int) -> ast.expr:
-        lam = ast.Lambda(ast.arguments([], [], None, [], [], None, []), expr)
-        return ast.Call(ast.Name(hook, ast.Load()), [lam, ast.Name("__file__", ast.Load()), ast.Constant(line)], [])
-
-    def visit(node):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return
-        node.decorator_list = [thunk(DECORATOR_HOOK, d, d.lineno) for d in node.decorator_list]
-        if isinstance(node, ast.ClassDef):
-            for child in node.body:
-                visit(child)
-            return
-        computed = lambda d: d is not None and any(isinstance(n, ast.Call) for n in ast.walk(d))  # noqa: E731
-        node.args.defaults = [thunk(DEFAULT_HOOK, d, d.lineno) if computed(d) else d for d in node.args.defaults]
-        node.args.kw_defaults = [thunk(DEFAULT_HOOK, d, d.lineno) if computed(d) else d
-                                 for d in node.args.kw_defaults]
-
-    visit(stmt)
-    return stmt
 
 
 def skipped_binding(name: str):
@@ -232,7 +126,7 @@ def _bound(stmt: ast.stmt) -> set[str]:
     return {n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-def _definitions(stmt: ast.stmt) -> tuple:
+def _binds(stmt: ast.stmt) -> tuple:
     """The names a definition binds (class, function, plain assignment), for stand-ins when it fails."""
     if isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.AnnAssign)):
         return tuple(sorted(_bound(stmt)))
@@ -258,9 +152,9 @@ def lenient(tree: ast.Module) -> ast.Module:
             wrapped.append(stmt)
             continue
         # try: stmt / except: if hook(retry=True): try: stmt / except: hook()  (one retry, see _skipped)
-        names = _definitions(stmt)
+        names = _binds(stmt)
         soft = isinstance(stmt, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        again = ast.Try(body=[soften(stmt) if soft else copy.deepcopy(stmt)],
+        again = ast.Try(body=[definitions.soften(stmt) if soft else copy.deepcopy(stmt)],
                         handlers=[_handler(stmt.lineno, False, [], names)], orelse=[], finalbody=[])
         handler = _handler(stmt.lineno, True, [again], names, soft)
         wrapped.append(ast.copy_location(ast.Try(body=[stmt], handlers=[handler], orelse=[], finalbody=[]), stmt))
@@ -348,8 +242,7 @@ def install() -> None:
     from reader_app.trace.child import weights
 
     setattr(builtins, DEGRADED_HOOK, _skipped)
-    setattr(builtins, DECORATOR_HOOK, _decorator)
-    setattr(builtins, DEFAULT_HOOK, _default)
+    definitions.install()
     shim_numpy()
     weights.install(NOTES)
     if not any(isinstance(f, _SixFinder) for f in sys.meta_path):

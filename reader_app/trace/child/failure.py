@@ -6,7 +6,9 @@ import traceback
 
 import torch.nn as nn
 
-from reader_app.trace.child.loader import MissingDependency
+from reader_app.trace.child.loader import LAST_RAISED, MissingDependency
+
+_PLACEHOLDER_TYPES = ("_Placeholder", "Unavailable")
 
 
 def first_line(exc: BaseException) -> str:
@@ -22,12 +24,16 @@ def short(exc: BaseException, limit: int = 120) -> str:
 
 
 def find_missing(exc: BaseException) -> MissingDependency | None:
-    seen = set()
+    seen, first = set(), exc
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, MissingDependency):
             return exc
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
+    # `nn.Linear(missing.WIDTH, 4)`: torch's parser swallowed the placeholder's error and names only its type
+    if isinstance(first, TypeError) and LAST_RAISED[0] is not None and \
+            any(f"got {name}" in str(first) for name in _PLACEHOLDER_TYPES):
+        return LAST_RAISED[0]
     return None
 
 

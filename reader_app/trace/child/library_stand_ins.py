@@ -7,22 +7,90 @@ generic stand-in that config_objects.over_stand_in builds. Each use is listed in
 """
 from __future__ import annotations
 
+import collections
+import dataclasses
 import re
 
 from reader_app.trace.child import degrade
 
 # "transformers.PreTrainedModel", "transformers.modeling_utils.PreTrainedModel", "transformers.BertPreTrainedModel"
 _PRETRAINED_MODEL = re.compile(r"^transformers(\.[\w.]+)?\.\w*PreTrainedModel$")
-_CACHE: dict[str, type] = {}
+# What a model's forward returns (`BaseModelOutput(last_hidden_state=x)`) and subclasses as a dataclass.
+_MODEL_OUTPUT = re.compile(r"^transformers(\.modeling_outputs|\.utils|\.file_utils)?\.\w*Output\w*$")
+_CACHE: dict[str, object] = {}
 
 
 def known_base(package: str, dotted: str) -> type | None:
     """The stand-in base for a missing library's class `dotted` that the app knows, or None."""
-    if package == "transformers" and _PRETRAINED_MODEL.match(dotted):
-        if dotted not in _CACHE:
-            _CACHE[dotted] = _pretrained_model(dotted)
-        return _CACHE[dotted]
+    if package != "transformers":
+        return None
+    if _PRETRAINED_MODEL.match(dotted):
+        return _cached(dotted, lambda: _pretrained_model(dotted))
+    if _MODEL_OUTPUT.match(dotted):
+        return _cached(dotted, lambda: type(dotted.rsplit(".", 1)[-1], (ModelOutput,), {"__module__": dotted}))
     return None
+
+
+def known_value(package: str, dotted: str):
+    """What the model's code takes from a missing library and uses while building or in forward, when the
+    app knows it (`ACT2FN["gelu"]`, `BaseModelOutput`), or None."""
+    name = dotted.rsplit(".", 1)[-1]
+    if package == "transformers" and name in ("ACT2FN", "ACT2CLS", "get_activation"):
+        degrade.NOTES.add(f"package 'transformers' missing: its {name} stood in with torch's activation modules")
+        table = _cached("ACT2FN", lambda: _Activations(_activations()))
+        return table if name != "get_activation" else table.__getitem__
+    known = known_base(package, dotted)
+    if known is not None and _MODEL_OUTPUT.match(dotted):
+        degrade.NOTES.add(f"package 'transformers' missing: {name} stood in (a dict of the outputs by name)")
+    return known
+
+
+def _cached(key: str, make):
+    if key not in _CACHE:
+        _CACHE[key] = make()
+    return _CACHE[key]
+
+
+class ModelOutput(collections.OrderedDict):
+    """transformers' ModelOutput: the fields given (or a dataclass subclass's non-None fields) read by name,
+    by attribute or by position."""
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value is not None:
+                self[field.name] = value
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, key):
+        return self.to_tuple()[key] if isinstance(key, (int, slice)) else super().__getitem__(key)
+
+    def to_tuple(self):
+        return tuple(self[k] for k in self.keys())
+
+
+class _Activations(dict):
+    """ACT2FN: a fresh activation module per lookup, as the library's own table gives."""
+
+    def __getitem__(self, name):
+        return super().__getitem__(name)()
+
+
+def _activations() -> dict:
+    import torch.nn as nn
+
+    tanh_gelu = lambda: nn.GELU(approximate="tanh")  # noqa: E731
+    return {"gelu": nn.GELU, "relu": nn.ReLU, "silu": nn.SiLU, "swish": nn.SiLU, "gelu_new": tanh_gelu,
+            "gelu_fast": tanh_gelu, "gelu_pytorch_tanh": tanh_gelu, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
+            "mish": nn.Mish, "relu6": nn.ReLU6, "leaky_relu": nn.LeakyReLU, "linear": nn.Identity,
+            "elu": nn.ELU, "selu": nn.SELU, "softplus": nn.Softplus}
 
 
 def _pretrained_model(dotted: str) -> type:

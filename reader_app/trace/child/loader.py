@@ -72,7 +72,7 @@ class _Placeholder:
     def _as_number(self, *args):
         """`nn.Conv2d(3, missing.WIDTH, 3)`, `missing.WIDTH * 2`: a value the model needs from the package,
         named as such rather than as a TypeError about a placeholder."""
-        raise MissingDependency(self._package, f"uses {self._dotted} as a number")
+        _raise(MissingDependency(self._package, f"uses {self._dotted} as a number"))
 
     __index__ = __int__ = __float__ = __neg__ = _as_number
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _as_number
@@ -91,6 +91,16 @@ class _Placeholder:
         from reader_app.trace.child.library_stand_ins import known_base
 
         return (known_base(self._package, self._dotted) or stand_in_class(self._package, self._dotted),)
+
+
+# The last error a placeholder raised: torch's argument parser swallows it from `__index__` and says only
+# "must be tuple of ints, but got Unavailable" (failure.find_missing reads it back).
+LAST_RAISED: list = [None]
+
+
+def _raise(error: MissingDependency):
+    LAST_RAISED[0] = error
+    raise error
 
 
 class Unavailable(_Placeholder):
@@ -112,7 +122,7 @@ class Unavailable(_Placeholder):
         return Unavailable(self._package, f"{self._dotted}.{name}", self._used)
 
     def _as_number(self, *args):
-        raise MissingDependency(self._package, f"uses {self._dotted}, which {self._used}")
+        _raise(MissingDependency(self._package, f"uses {self._dotted}, which {self._used}"))
 
     __call__ = _as_number
     __index__ = __int__ = __float__ = __neg__ = _as_number
@@ -141,7 +151,10 @@ class _PlaceholderModule(types.ModuleType):
             return DUNDER_ANSWERS[name]
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return _Placeholder(self._package, f"{self.__name__}.{name}")
+        from reader_app.trace.child.library_stand_ins import known_value
+
+        known = known_value(self._package, f"{self.__name__}.{name}")
+        return known if known is not None else _Placeholder(self._package, f"{self.__name__}.{name}")
 
 
 LOGGER_FACTORIES = {"getLogger", "get_logger", "getChild"}
@@ -159,7 +172,15 @@ def stand_in_class(package: str, dotted: str, used: str = "") -> type:
     used = used or f"builds a subclass of {dotted}"
 
     def __init__(self, *args, **kwargs):
-        raise MissingDependency(package, used)
+        following = super(stand_in, self).__init__
+        if getattr(following, "__objclass__", None) is object:  # the missing class is what gets built
+            raise MissingDependency(package, used)
+        # A mixin beside a real base (`class Net(HubMixin, nn.Module)`): the mixin adds saving and loading;
+        # construction goes on to the next base, as the mixin's own __init__ would let it.
+        from reader_app.trace.child.degrade import NOTES
+
+        NOTES.add(f"package '{package}' missing: the mixin {dotted} left out of {type(self).__name__}")
+        following(*args, **kwargs)
 
     def __new__(cls, *args, **kwargs):
         following = super(stand_in, cls).__new__
@@ -200,6 +221,10 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if importer is None:  # importlib.util.find_spec: the answer is "not installed"
             return None
         if importer.kind == "repo":
+            if self._own_package(top) and fullname != top:
+                # `from pkg.base import Model` where pkg.base lacks Model: Python tries it as a submodule. A
+                # name the repository's own package failed to define is no missing package.
+                return None
             self.by_repo.add(top)
         elif importer.kind == "library" and _absent(top, fullname):
             libraries = self.by_libraries.setdefault(top, [])
@@ -210,6 +235,14 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if top not in self.missing:
             self.missing.append(top)
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def _own_package(self, top: str) -> bool:
+        """Whether `top` is a package of the repository itself, already imported from its folders."""
+        module = sys.modules.get(top)
+        if module is None or isinstance(module, _PlaceholderModule):
+            return False
+        places = [getattr(module, "__file__", None) or "", *list(getattr(module, "__path__", None) or [])]
+        return any(p and os.path.join(os.path.realpath(p), "").startswith(self.local_roots) for p in places)
 
     def find_distributions(self, context=None):
         """`importlib.metadata.version("torchvision")` for a package stood in for answers as an install

@@ -17,7 +17,8 @@ from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs, materialize, replanned, size_tables,
                                           user_plans)
-from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, guess_main_class, import_model_file
+from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
+                                          import_model_file)
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child.stated import stated_plans
@@ -113,6 +114,9 @@ class Session:
             if target is None:
                 self.fail_skipped()
                 self.fail(f"There is no class or function named '{name}' in {self.report['file']}")
+            if isinstance(target, Unavailable):  # its definition needs a missing package (degrade.py)
+                file, line, exc = degrade.skipped_binding(name) or (None, None, None)
+                self.fail(failure.describe(MissingDependency(target._package, target._used), "importing"), file, line)
             missing = getattr(target, "__reader_missing__", None) if inspect.isclass(target) else None
             if missing and not issubclass(target, nn.Module):  # a LightningModule with Lightning missing
                 self.fail(failure.describe(MissingDependency(missing), f"importing {self.report['file']}"))

@@ -176,8 +176,11 @@ def stand_in_class(package: str, dotted: str, used: str = "") -> type:
 
     def __init__(self, *args, **kwargs):
         following = super(stand_in, self).__init__
-        if getattr(following, "__objclass__", None) is object:  # the missing class is what gets built
-            raise MissingDependency(package, used)
+        mro = type(self).__mro__
+        after = mro[mro.index(stand_in) + 1:]
+        module_base = getattr(sys.modules.get("torch.nn"), "Module", None)
+        if module_base is None or not any(c is module_base for c in after):
+            raise MissingDependency(package, used)  # the missing class is what builds the model
         # A mixin beside a real base (`class Net(HubMixin, nn.Module)`): the mixin adds saving and loading;
         # construction goes on to the next base, as the mixin's own __init__ would let it.
         from reader_app.trace.child.degrade import NOTES

@@ -53,6 +53,10 @@ ENCODERS = """
 
     class Tokenizer(nn.Module):
         VOCAB = text_lib.load_vocab("base")
+
+
+    for name in text_lib.MODEL_NAMES:  # a missing package's table read at import: skipped, not endless
+        pass
     """
 
 SIBLING = {
@@ -154,6 +158,30 @@ HUB_MIXIN["seg/classifier.py"] = """
             return self.fc(x)
     """
 
+HUB_MIXIN["seg/encoded.py"] = """
+    import torch.nn as nn
+    from missing_vision_zz import ResNet
+
+
+    class EncoderMixin:
+        def out_channels(self):
+            return [3, 64]
+
+
+    class ResNetEncoder(ResNet, EncoderMixin):  # the missing class builds the layers: no mixin to skip
+        def __init__(self, depth=5):
+            super().__init__(block=None, layers=[2, 2])
+
+
+    class EncodedSeg(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = ResNetEncoder()
+
+        def forward(self, x):
+            return self.encoder(x)
+    """
+
 HF_MODEL = {
     "tiny/configuration_tiny.py": """
         from transformers import PretrainedConfig
@@ -205,6 +233,7 @@ REPOS = {"sibling": SIBLING, "hub_mixin": HUB_MIXIN, "hf_model": HF_MODEL}
 RUNS = {"net": ("sibling", "sib/model.py", "Net"), "text": ("sibling", "sib/model.py", "TextNet"),
         "token": ("sibling", "sib/model.py", "TokenNet"), "tokenizer": ("sibling", "sib/encoders.py", "Tokenizer"), "unet": ("hub_mixin", "seg/unet.py", "Unet"),
         "classifier": ("hub_mixin", "seg/classifier.py", "Classifier"),
+        "encoded": ("hub_mixin", "seg/encoded.py", "EncodedSeg"),
         "hf": ("hf_model", "tiny/modeling_tiny.py", "TinyModel")}
 
 
@@ -241,6 +270,7 @@ def test_sibling_definitions_that_failed_for_a_missing_package_still_import(trac
     assert "sib/encoders.py:19: default `text_dim=text_width('base')` stood in (the package 'missing_text_zz'" \
         in degraded
     assert "Tokenizer stood in" in degraded  # its class body calls the missing package
+    assert "`for name in text_lib.MODEL_NAMES:" in degraded
     assert all("\n" not in line for line in data["degraded"])
 
 
@@ -280,6 +310,13 @@ def test_a_missing_mixin_before_nn_module_passes_construction_on(traced):
     assert data["reached_output"] and outs(data, "fc")[0][-1] == 3
     assert "package 'missing_hub_zz' missing: the mixin missing_hub_zz.HubMixin left out of Classifier" \
         in data["degraded"]
+
+
+def test_a_missing_class_that_builds_the_layers_is_named_beside_a_plain_mixin(traced):
+    code, data, err = traced["encoded"]
+    assert code == 2
+    assert "needs the package 'missing_vision_zz'" in sentence(err)
+    assert "builds a subclass of missing_vision_zz.ResNet" in sentence(err)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("transformers") is not None,

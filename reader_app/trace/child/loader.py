@@ -86,6 +86,9 @@ class _Placeholder:
     def __getitem__(self, item):  # `Union[str, List[str]]` from beartype.typing, jaxtyping's `Float[Tensor, "b n"]`
         return self
 
+    def __iter__(self):  # without it, `for tag in ExifTags.TAGS` would iterate through __getitem__ forever
+        raise MissingDependency(self._package, f"iterates over {self._dotted}")
+
     def __mro_entries__(self, bases):
         # `class Normalize(torchvision.transforms.Normalize)`: the class is defined; using it names the package.
         from reader_app.trace.child.library_stand_ins import known_base
@@ -124,7 +127,7 @@ class Unavailable(_Placeholder):
     def _as_number(self, *args):
         _raise(MissingDependency(self._package, f"uses {self._dotted}, which {self._used}"))
 
-    __call__ = _as_number
+    __call__ = __getitem__ = __iter__ = _as_number
     __index__ = __int__ = __float__ = __neg__ = _as_number
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _as_number
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _as_number
@@ -173,8 +176,11 @@ def stand_in_class(package: str, dotted: str, used: str = "") -> type:
 
     def __init__(self, *args, **kwargs):
         following = super(stand_in, self).__init__
-        if getattr(following, "__objclass__", None) is object:  # the missing class is what gets built
-            raise MissingDependency(package, used)
+        mro = type(self).__mro__
+        after = mro[mro.index(stand_in) + 1:]
+        module_base = getattr(sys.modules.get("torch.nn"), "Module", None)
+        if module_base is None or not any(c is module_base for c in after):
+            raise MissingDependency(package, used)  # the missing class is what builds the model
         # A mixin beside a real base (`class Net(HubMixin, nn.Module)`): the mixin adds saving and loading;
         # construction goes on to the next base, as the mixin's own __init__ would let it.
         from reader_app.trace.child.degrade import NOTES

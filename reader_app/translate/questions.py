@@ -64,7 +64,8 @@ def _dims_match(expected: list[str], shape: list[int], text: str) -> bool:
         if dim.isdigit():
             if token != dim:
                 return False
-        elif not (token in ALIASES.get(dim, {dim}) or token == dim.lower() or token == str(size)):
+        elif not (token in ALIASES.get(dim, {dim}) or token == dim.lower() or token == str(size)
+                  or (dim.isidentifier() and token.isdigit() and int(token) > 0)):  # a free size: any run's
             return False
     return True
 

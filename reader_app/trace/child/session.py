@@ -21,7 +21,7 @@ from reader_app.trace.child.loader import (MissingDependency, MissingPackageFind
                                           import_model_file)
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
-from reader_app.trace.child.stated import stated_plans
+from reader_app.trace.child.stated import example_sizes, stated_plans
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_inputs import stated_image_size
@@ -295,8 +295,8 @@ class Session:
         tables = size_tables(model, stated[0] if stated else None, recipe.args)
         example = None if specs else stated_plans(model, self.root, [self.report.get("class"), type(model).__name__],
                                                   recipe.args, self.file)
-        candidates = [user_plans(specs)] if specs else ([example[0]] if example else []) + candidate_inputs(model)
-        chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
+        candidates = [user_plans(specs)] if specs else candidate_inputs(model)
+        chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
             try:
@@ -305,7 +305,7 @@ class Session:
                 self.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
                           f"{failure.first_line(build_exc)}")
             self.fall_back(f"an op needs real data on the meta device ({reason})")
-            chosen, first, exc, sizes, variants = self.probe(model, candidates, tables)
+            chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
         if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         if example and chosen is example[0]:
@@ -346,12 +346,14 @@ class Session:
         except Exception:  # mining is a help: a failure there must not stop the trace
             return None
 
-    def probe(self, model, candidates, tables):
-        """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure."""
+    def probe(self, model, candidates, tables, example=None):
+        """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
+        repository's own example (`stated_plans`) goes first, at its sizes."""
         failed, retried = None, []
         fewer = [c for c in candidates if isinstance(c, Fewer)]
         full = [c for c in candidates if not isinstance(c, Fewer)]
-        for sizes, variants, plans in [(s, v, p) for s, v in tables for p in full] + \
+        first_tries = [(*example_sizes(tables, example[3]), example[0])] if example else []
+        for sizes, variants, plans in first_tries + [(s, v, p) for s, v in tables for p in full] + \
                 [(s, v, p) for s, v in tables for p in fewer]:
             rec, exc = self.forward(model, plans, sizes)
             if exc is None:
@@ -362,8 +364,11 @@ class Session:
                 return failed
             if failure.meta_unsupported(exc) and self.report["device"] == "meta":
                 return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
-            better = replanned(model, plans, sizes, rec.stack[-1]) if rec.stack and len(retried) < 3 else None
-            if better is not None and better not in retried:  # the layer that refused an input says what it takes
+            # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)
+            guessed = not self.request.get("inputs")
+            better = replanned(model, plans, sizes, rec.stack[-1]) if guessed and rec.stack and len(retried) < 3 \
+                else None
+            if better is not None and better not in retried:
                 retried.append(better)
                 rec, exc = self.forward(model, better, sizes)
                 if exc is None:

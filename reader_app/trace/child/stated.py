@@ -2,7 +2,8 @@
 
 The example whose constructor keywords agree most with the values the trace built the model with is used
 (a README often shows several configurations, each with its own inputs). A shared leading size becomes the
-free `batch` symbol, so the second run still names the batch dimension; every other size stays as stated.
+free `batch` symbol, and a size at a place where the generated input has a symbol (seq_len, height) goes
+under that symbol at the example's value: the second run (doubled sizes) still names the dimensions.
 """
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ import inspect
 import torch.nn as nn
 
 from reader_app.repo.stated_inputs import StatedCall, StatedTensor, stated_calls
-from reader_app.trace.child.inputs import InputPlan, _plans_for
+from reader_app.trace.child.inputs import InputPlan, Sizes, _plans_for
 from reader_app.trace.child.reach import forward_params
 
 
 def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict, file: str | None = None) \
-        -> tuple[list[InputPlan], str, set[str]] | None:
-    """(plans, "README.md:37", the names of the inputs the example sizes) for the best-matching example call
-    of the model, or None."""
+        -> tuple[list[InputPlan], str, set[str], dict] | None:
+    """(plans, "README.md:37", the names of the inputs the example sizes, symbol -> the size the example
+    gives it) for the best-matching example call of the model, or None."""
     calls: list[StatedCall] = []
     for name in dict.fromkeys(n for n in class_names if n):
         try:
@@ -41,19 +42,53 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     given.update({k: t for k, t in best.keywords.items() if k in names or open_keywords})
     batch = _shared_batch([t for t in given.values() if t is not None])
     graph = False
-    plans = []
+    plans, places, pinned = [], {}, {}
     for name, required in every:
         tensor = given.get(name)
         if tensor is not None:
             dims = list(tensor.shape)
             if batch is not None and dims:
                 dims[0] = "batch"
+            places[name] = _symbols_at(model, name, dims, pinned)
             plans.append(InputPlan(name, dims, tensor.dtype, tensor.high))
         elif name in given or required:  # passed as something unsized, or required and not shown
             plans.append(_plans_for(model, name, graph)[0])
     plans += [InputPlan(k, ["batch", *t.shape[1:]] if batch is not None else list(t.shape), t.dtype, t.high)
               for k, t in given.items() if k not in names and t is not None]
-    return plans, best.where, {k for k, t in given.items() if t is not None}
+    pinned = {symbol: size for symbol, size in pinned.items() if size is not None}
+    for plan in plans:  # a size the example states goes under its symbol unless two places disagree on it
+        symbols = places.get(plan.name, ())
+        plan.dims = [symbol if symbol in pinned else size for size, symbol in zip(plan.dims, symbols)] \
+            if symbols else plan.dims
+    return plans, best.where, {k for k, t in given.items() if t is not None}, pinned
+
+
+def _symbols_at(model: nn.Module, name: str, dims: list, pinned: dict) -> list:
+    """The symbol the generated plan of the same input has at each place of the example's shape (the 50 of
+    (4, 50, 5) is seq_len), so that the second run still names it; `pinned` collects symbol -> the example's
+    size (None when two places disagree)."""
+    try:
+        guess = _plans_for(model, name, False)[0].dims
+    except Exception:  # the example alone is enough
+        return []
+    if len(guess) != len(dims):
+        return []
+    symbols = []
+    for size, symbol in zip(dims, guess):
+        if isinstance(size, int) and isinstance(symbol, str) and symbol != "batch":
+            pinned[symbol] = size if pinned.get(symbol, size) == size else None
+            symbols.append(symbol)
+        else:
+            symbols.append(None)
+    return symbols
+
+
+def example_sizes(tables: list[tuple[Sizes, list[Sizes]]], pinned: dict) -> tuple[Sizes, list[Sizes]]:
+    """(first-run sizes, second-run variants) for the example: its own sizes first; the second run doubles
+    them (strides and pooling divide a double as they divide the size), else varies only the batch."""
+    first = Sizes(dict(tables[0][0].values, **pinned))
+    doubled = Sizes(dict(tables[0][1][0].values, **{symbol: 2 * size for symbol, size in pinned.items()}))
+    return first, [doubled, Sizes(dict(first.values, batch=doubled.values["batch"]))]
 
 
 def _agreement(call: StatedCall, built_args: dict) -> int:

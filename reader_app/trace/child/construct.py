@@ -15,8 +15,11 @@ import sys
 import types
 from dataclasses import dataclass, field
 
+from reader_app.repo.values import Mined
+
 from reader_app.trace.child import config_objects, degrade, weights
 from reader_app.trace.child.class_factories import class_factories
+from reader_app.trace.child.repo_refs import class_used_as, repo_class
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
 
@@ -141,6 +144,7 @@ class Builder:
         self.blind: list[str] = []
         self.chosen_by: str | None = None  # where the repository names the factory used, if it does
         self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
+        self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = _used_as_sequence(func)
@@ -168,7 +172,13 @@ class Builder:
                 objects.add(p.name)
                 passed.add(p.name)
                 continue
-            if p.name in mined and mined[p.name].kind not in config_objects.KINDS:  # stated beats the default
+            if p.name in mined and mined[p.name].kind in ("class", "instance"):  # the repository's class
+                made = self._reference(p.name, mined[p.name].value, mined[p.name].where)
+                if made is not None:
+                    values[p.name], sources[p.name] = made
+                    passed.add(p.name)
+                    continue
+            if p.name in mined and mined[p.name].kind not in config_objects.KINDS + ("class", "instance"):
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -177,6 +187,13 @@ class Builder:
                 continue
             if weights.turn_off(p.name, p.default):  # never download: the weights do not change a shape
                 values[p.name], sources[p.name] = False, self._no_download(p.name, "default")
+                passed.add(p.name)
+                continue
+            if p.default is None and p.name in sequences and p.name not in _none_handled(func):
+                # `width=None` then len(width) with no `if width is None`: the caller must give a list
+                values[p.name] = self._fill(p, namespace, sequences, choices, func)
+                sources[p.name] = "guess (the default None is used as a list)"
+                filled.add(p.name)
                 passed.add(p.name)
                 continue
             if p.default is not p.empty:
@@ -191,6 +208,9 @@ class Builder:
             values[p.name] = self._fill(p, namespace, sequences, choices, func)
             sources[p.name] = "blind guess" if self.blind[blind:] and self.blind[-1] == self.prefix + p.name \
                 else "guess"
+            if self.prefix + p.name in self.guessed_classes:
+                sources[p.name] = f"guess: the repository's class {self.guessed_classes[self.prefix + p.name]}, " \
+                                  f"which has what the code uses on {p.name}"
             if isinstance(values[p.name], Deferred) and values[p.name].label.endswith("(...)"):
                 sources[p.name] = f"the repository's class {values[p.name].label[:-5]}"
             filled.add(p.name)
@@ -201,6 +221,28 @@ class Builder:
                 self.used.setdefault(self.prefix + name, plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
+
+    def _reference(self, name: str, spec: dict, where: str):
+        """(value, source) for a stated reference to the repository's class: the class itself, or an instance
+        built with the arguments its place states (the rest filled as for any class); None when the class
+        cannot be imported."""
+        cls = repo_class(self.root or "", spec["file"], spec["name"]) if self.root else None
+        if cls is None:
+            return None
+        if spec["kind"] == "class":
+            return cls, where
+        stated = {k: Mined(v, w, _reference_kind(v)) for k, (v, w) in spec.get("kwargs", {}).items()}
+        outer = self.miner
+        sub = Builder(self.overrides, lambda f, params, required: stated if f is cls else
+                      (outer(f, params, required) if outer else {}), self.root)
+        sub.prefix = f"{self.prefix}{name}."
+        kwargs = sub.kwargs_for(cls, vars(sys.modules.get(cls.__module__, types.ModuleType("x"))))
+        self.used.update(sub.used)
+        self.sources.update(sub.sources)
+        self.consumed |= sub.consumed
+        self.blind += sub.blind
+        return (Deferred(lambda device: cls(**{k: realize(v, device) for k, v in kwargs.items()}),
+                         f"{cls.__name__}(...)"), f"{spec.get('where', where)}: {cls.__name__}(...)")
 
     def _no_download(self, name: str, where: str) -> str:
         degrade.NOTES.add(f"{self.prefix}{name}=True ({where}) turned off: the trace never downloads weights")
@@ -299,6 +341,10 @@ class Builder:
             self.blind += sub.blind
             return Deferred(lambda device: module_class(**{k: realize(v, device) for k, v in kwargs.items()}),
                             f"{module_class.__name__}(...)")
+        used_as = class_used_as(owner, p.name, namespace) if owner is not None else None
+        if used_as is not None:  # `block.expansion`, `block(...)`: one of the repository's classes
+            self.guessed_classes[self.prefix + p.name] = used_as.__name__
+            return used_as
         if choices and p.name in choices and (annotation is None or annotation is str):
             return choices[p.name]  # `if rnn_cell == 'lstm'`: one of the strings the code expects
         value = guess_by_name(p.name)
@@ -428,6 +474,28 @@ def _used_as_sequence(func) -> set[str]:
     return names
 
 
+def _none_handled(func) -> set[str]:
+    """Names the body tests for None or truth (`if p is None`, `p or [...]`, `if not p`): their None default
+    is one the code expects."""
+    try:
+        import textwrap
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and \
+                any(isinstance(c, ast.Constant) and c.value is None for c in node.comparators):
+            names.add(node.left.id)
+        elif isinstance(node, ast.BoolOp):
+            names |= {v.id for v in node.values if isinstance(v, ast.Name)}
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            test = node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test
+            if isinstance(test, ast.Name):
+                names.add(test.id)
+    return names
+
+
 def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
     """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)), smallest first."""
     found = []
@@ -488,6 +556,10 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {}):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
+
+
+def _reference_kind(value) -> str:
+    return value["kind"] if isinstance(value, dict) and value.get("kind") in ("class", "instance") else "call"
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:

@@ -200,3 +200,22 @@ def test_readme_values_count_only_for_the_class_its_imports_name(tmp_path):
     assert {k: (m.value, m.where) for k, m in got.items()} == {"dim": (64, "README.md:8"), "depth": (6, "README.md:8")}
     other = mine(str(root), str(Path(root) / "vitpkg" / "vit_small.py"), "ViT", ["dim", "depth", "ff"])
     assert other["dim"].value == 7 and other["ff"].where == "README.md:3"
+
+
+def test_an_instance_a_script_builds_under_an_if_is_stated_with_its_lines(tmp_path):
+    files = {k: v for k, v in INSTANCE.items() if k != "README.md"}
+    files["examples/train.py"] = """
+    from encpkg.model import Encoder, Captioner
+
+    resume = False
+    if not resume:
+        hidden = 40
+        enc = Encoder(hidden, depth=2)
+        model = Captioner(9, enc)
+    """
+    root = write(tmp_path / "script", files)
+    got = mine(str(root), str(Path(root) / "encpkg" / "model.py"), "Captioner", ["num_tokens", "encoder"])
+    assert got["num_tokens"].value == 9 and got["encoder"].kind == "instance"
+    spec = got["encoder"].value
+    assert (spec["file"], spec["name"]) == ("encpkg/model.py", "Encoder")
+    assert spec["kwargs"] == {"dim": (40, "examples/train.py:6"), "depth": (2, "examples/train.py:7")}

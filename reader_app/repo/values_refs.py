@@ -122,7 +122,11 @@ def _assigned_call(owner, name: str, module_only: bool = False) -> ast.Call | No
     """The last `name = SomeClass(...)` in a function (or at module level)."""
     if owner is None:
         return None
-    nodes = owner.body if module_only else list(ast.walk(owner))
+    if module_only:  # also under `if`/`with`/`try` at module level (a script's `else: encoder = ...`)
+        from reader_app.repo.values_calls import _module_assignments
+        nodes = _module_assignments(owner)
+    else:
+        nodes = list(ast.walk(owner))
     found = None
     for node in nodes:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \

@@ -20,6 +20,7 @@ from reader_app.repo.values import Mined
 from reader_app.trace.child import config_objects, degrade, weights
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.repo_refs import class_used_as, repo_class
+from reader_app.trace.child.source_uses import compared_strings, none_handled, used_as_sequence
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
 
@@ -147,8 +148,8 @@ class Builder:
         self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
 
     def kwargs_for(self, func, namespace: dict) -> dict:
-        sequences = _used_as_sequence(func)
-        choices = _compared_strings(func)
+        sequences = used_as_sequence(func)
+        choices = compared_strings(func)
         params = _parameters(func)
         mined = self.miner(func, [p.name for p in params],
                            {p.name for p in params if p.default is p.empty}) if self.miner else {}
@@ -189,7 +190,7 @@ class Builder:
                 values[p.name], sources[p.name] = False, self._no_download(p.name, "default")
                 passed.add(p.name)
                 continue
-            if p.default is None and p.name in sequences and p.name not in _none_handled(func):
+            if p.default is None and p.name in sequences and p.name not in none_handled(func):
                 # `width=None` then len(width) with no `if width is None`: the caller must give a list
                 values[p.name] = self._fill(p, namespace, sequences, choices, func)
                 sources[p.name] = "guess (the default None is used as a list)"
@@ -429,71 +430,6 @@ def _module_class_named(name: str, namespace: dict):
                 if (mod_name == package or mod_name.startswith(package + ".")) and mod is not None
                 for v in list(vars(mod).values())]
     return named(siblings)
-
-
-def _compared_strings(func) -> dict[str, str]:
-    """param -> the first string the body compares it with: `p == 'lstm'`, `p.lower() in ('gru', 'lstm')`."""
-    try:
-        import textwrap
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return {}
-    found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Compare) and len(node.ops) == 1
-                and isinstance(node.ops[0], (ast.Eq, ast.In))):
-            continue
-        left = node.left
-        while isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute):  # p.lower().strip()
-            left = left.func.value
-        right = node.comparators[0]
-        strings = [right.value] if isinstance(right, ast.Constant) else [
-            e.value for e in getattr(right, "elts", []) if isinstance(e, ast.Constant)]
-        strings = [v for v in strings if isinstance(v, str)]
-        if isinstance(left, ast.Name) and strings:
-            found.setdefault(left.id, strings[0])
-    return found
-
-
-def _used_as_sequence(func) -> set[str]:
-    """Parameters the body treats as lists: len(p), p[i], `for x in p`, enumerate(p), zip(p, ...)."""
-    try:
-        import textwrap
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("len", "enumerate", "zip", "list", "reversed", "tuple"):
-            names |= {a.id for a in node.args if isinstance(a, ast.Name)}
-        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-            names.add(node.value.id)
-        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
-            names.add(node.iter.id)
-    return names
-
-
-def _none_handled(func) -> set[str]:
-    """Names the body tests for None or truth (`if p is None`, `p or [...]`, `if not p`): their None default
-    is one the code expects."""
-    try:
-        import textwrap
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and \
-                any(isinstance(c, ast.Constant) and c.value is None for c in node.comparators):
-            names.add(node.left.id)
-        elif isinstance(node, ast.BoolOp):
-            names |= {v.id for v in node.values if isinstance(v, ast.Name)}
-        elif isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
-            test = node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test
-            if isinstance(test, ast.Name):
-                names.add(test.id)
-    return names
 
 
 def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from reader_app.repo.values_calls import MISSING, argparse_defaults, call_site_values, literal
 from reader_app.repo.values_hydra import hydra_values
+from reader_app.repo.values_refs import imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 
@@ -64,10 +65,19 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str]) -> l
     """(tier, {param: Mined}) for every place the repository builds `name`."""
     out = []
     for unit in units_mentioning(root, name + "("):
+        if imports_elsewhere(root, unit, name, model_rel):  # another module's class of the same name
+            continue
         # The model file's own `def llama_7b(): return Transformer(...)` is one variant, not the default.
         for site in call_site_values(unit, root, name, params, skip_factories=unit.rel == model_rel):
-            out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, "call") for k, (v, w) in site.items()}))
+            out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
     return out
+
+
+def _kind(value) -> str:
+    """"class" / "instance" for a reference to the repository's class (values_refs.py), else "call"."""
+    if isinstance(value, dict) and value.get("kind") in ("class", "instance") and "file" in value:
+        return value["kind"]
+    return "call"
 
 
 def _flatten_sections(data, path=()) -> list[tuple[tuple, dict]]:

@@ -332,8 +332,13 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     where = f"{unit.rel}:{line}"
             elif value is not MISSING and isinstance(node, ast.Name):
                 where = scope.where.get(node.id, where)
-            if value is not MISSING:
-                found[param] = (value, where)
+            if value is MISSING:  # ResNet(Bottleneck, ...), CoCa(img_encoder=vit): the repository's class
+                from reader_app.repo.values_refs import reference
+                ref = reference(node, unit, root, scope, literal)
+                if ref is not None:
+                    found[param] = ({"kind": ref[0], **ref[1]}, where)
+                continue
+            found[param] = (value, where)
         for kw in call.keywords:  # Model(**CONFIG): a dict of stated values
             if kw.arg is None:
                 spread = literal(kw.value, scope.resolve)

@@ -15,8 +15,12 @@ import sys
 import types
 from dataclasses import dataclass, field
 
+from reader_app.repo.values import Mined
+
 from reader_app.trace.child import config_objects, degrade, weights
 from reader_app.trace.child.class_factories import class_factories
+from reader_app.trace.child.repo_refs import class_used_as, repo_class
+from reader_app.trace.child.source_uses import compared_strings, none_handled, used_as_sequence
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
 
@@ -141,10 +145,11 @@ class Builder:
         self.blind: list[str] = []
         self.chosen_by: str | None = None  # where the repository names the factory used, if it does
         self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
+        self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
 
     def kwargs_for(self, func, namespace: dict) -> dict:
-        sequences = _used_as_sequence(func)
-        choices = _compared_strings(func)
+        sequences = used_as_sequence(func)
+        choices = compared_strings(func)
         params = _parameters(func)
         mined = self.miner(func, [p.name for p in params],
                            {p.name for p in params if p.default is p.empty}) if self.miner else {}
@@ -168,7 +173,13 @@ class Builder:
                 objects.add(p.name)
                 passed.add(p.name)
                 continue
-            if p.name in mined and mined[p.name].kind not in config_objects.KINDS:  # stated beats the default
+            if p.name in mined and mined[p.name].kind in ("class", "instance"):  # the repository's class
+                made = self._reference(p.name, mined[p.name].value, mined[p.name].where)
+                if made is not None:
+                    values[p.name], sources[p.name] = made
+                    passed.add(p.name)
+                    continue
+            if p.name in mined and mined[p.name].kind not in config_objects.KINDS + ("class", "instance"):
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -177,6 +188,13 @@ class Builder:
                 continue
             if weights.turn_off(p.name, p.default):  # never download: the weights do not change a shape
                 values[p.name], sources[p.name] = False, self._no_download(p.name, "default")
+                passed.add(p.name)
+                continue
+            if p.default is None and p.name in sequences and p.name not in none_handled(func):
+                # `width=None` then len(width) with no `if width is None`: the caller must give a list
+                values[p.name] = self._fill(p, namespace, sequences, choices, func)
+                sources[p.name] = "guess (the default None is used as a list)"
+                filled.add(p.name)
                 passed.add(p.name)
                 continue
             if p.default is not p.empty:
@@ -191,6 +209,9 @@ class Builder:
             values[p.name] = self._fill(p, namespace, sequences, choices, func)
             sources[p.name] = "blind guess" if self.blind[blind:] and self.blind[-1] == self.prefix + p.name \
                 else "guess"
+            if self.prefix + p.name in self.guessed_classes:
+                sources[p.name] = f"guess: the repository's class {self.guessed_classes[self.prefix + p.name]}, " \
+                                  f"which has what the code uses on {p.name}"
             if isinstance(values[p.name], Deferred) and values[p.name].label.endswith("(...)"):
                 sources[p.name] = f"the repository's class {values[p.name].label[:-5]}"
             filled.add(p.name)
@@ -201,6 +222,28 @@ class Builder:
                 self.used.setdefault(self.prefix + name, plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
+
+    def _reference(self, name: str, spec: dict, where: str):
+        """(value, source) for a stated reference to the repository's class: the class itself, or an instance
+        built with the arguments its place states (the rest filled as for any class); None when the class
+        cannot be imported."""
+        cls = repo_class(self.root or "", spec["file"], spec["name"]) if self.root else None
+        if cls is None:
+            return None
+        if spec["kind"] == "class":
+            return cls, where
+        stated = {k: Mined(v, w, _reference_kind(v)) for k, (v, w) in spec.get("kwargs", {}).items()}
+        outer = self.miner
+        sub = Builder(self.overrides, lambda f, params, required: stated if f is cls else
+                      (outer(f, params, required) if outer else {}), self.root)
+        sub.prefix = f"{self.prefix}{name}."
+        kwargs = sub.kwargs_for(cls, vars(sys.modules.get(cls.__module__, types.ModuleType("x"))))
+        self.used.update(sub.used)
+        self.sources.update(sub.sources)
+        self.consumed |= sub.consumed
+        self.blind += sub.blind
+        return (Deferred(lambda device: cls(**{k: realize(v, device) for k, v in kwargs.items()}),
+                         f"{cls.__name__}(...)"), f"{spec.get('where', where)}: {cls.__name__}(...)")
 
     def _no_download(self, name: str, where: str) -> str:
         degrade.NOTES.add(f"{self.prefix}{name}=True ({where}) turned off: the trace never downloads weights")
@@ -299,6 +342,10 @@ class Builder:
             self.blind += sub.blind
             return Deferred(lambda device: module_class(**{k: realize(v, device) for k, v in kwargs.items()}),
                             f"{module_class.__name__}(...)")
+        used_as = class_used_as(owner, p.name, namespace) if owner is not None else None
+        if used_as is not None:  # `block.expansion`, `block(...)`: one of the repository's classes
+            self.guessed_classes[self.prefix + p.name] = used_as.__name__
+            return used_as
         if choices and p.name in choices and (annotation is None or annotation is str):
             return choices[p.name]  # `if rnn_cell == 'lstm'`: one of the strings the code expects
         value = guess_by_name(p.name)
@@ -385,49 +432,6 @@ def _module_class_named(name: str, namespace: dict):
     return named(siblings)
 
 
-def _compared_strings(func) -> dict[str, str]:
-    """param -> the first string the body compares it with: `p == 'lstm'`, `p.lower() in ('gru', 'lstm')`."""
-    try:
-        import textwrap
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return {}
-    found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Compare) and len(node.ops) == 1
-                and isinstance(node.ops[0], (ast.Eq, ast.In))):
-            continue
-        left = node.left
-        while isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute):  # p.lower().strip()
-            left = left.func.value
-        right = node.comparators[0]
-        strings = [right.value] if isinstance(right, ast.Constant) else [
-            e.value for e in getattr(right, "elts", []) if isinstance(e, ast.Constant)]
-        strings = [v for v in strings if isinstance(v, str)]
-        if isinstance(left, ast.Name) and strings:
-            found.setdefault(left.id, strings[0])
-    return found
-
-
-def _used_as_sequence(func) -> set[str]:
-    """Parameters the body treats as lists: len(p), p[i], `for x in p`, enumerate(p), zip(p, ...)."""
-    try:
-        import textwrap
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("len", "enumerate", "zip", "list", "reversed", "tuple"):
-            names |= {a.id for a in node.args if isinstance(a, ast.Name)}
-        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-            names.add(node.value.id)
-        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
-            names.add(node.iter.id)
-    return names
-
-
 def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
     """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)), smallest first."""
     found = []
@@ -488,6 +492,10 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {}):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
+
+
+def _reference_kind(value) -> str:
+    return value["kind"] if isinstance(value, dict) and value.get("kind") in ("class", "instance") else "call"
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:

@@ -1,0 +1,70 @@
+"""What a constructor's source does with its parameters, read from the class or function source: compared
+with strings (`cell == 'lstm'`), used as a list (len, indexing, iteration), tested for None. The construction
+guesses values that fit these uses."""
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+
+def compared_strings(func) -> dict[str, str]:
+    """param -> the first string the body compares it with: `p == 'lstm'`, `p.lower() in ('gru', 'lstm')`."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1
+                and isinstance(node.ops[0], (ast.Eq, ast.In))):
+            continue
+        left = node.left
+        while isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute):  # p.lower().strip()
+            left = left.func.value
+        right = node.comparators[0]
+        strings = [right.value] if isinstance(right, ast.Constant) else [
+            e.value for e in getattr(right, "elts", []) if isinstance(e, ast.Constant)]
+        strings = [v for v in strings if isinstance(v, str)]
+        if isinstance(left, ast.Name) and strings:
+            found.setdefault(left.id, strings[0])
+    return found
+
+
+def used_as_sequence(func) -> set[str]:
+    """Parameters the body treats as lists: len(p), p[i], `for x in p`, enumerate(p), zip(p, ...)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("len", "enumerate", "zip", "list", "reversed", "tuple"):
+            names |= {a.id for a in node.args if isinstance(a, ast.Name)}
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            names.add(node.value.id)
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
+            names.add(node.iter.id)
+    return names
+
+
+def none_handled(func) -> set[str]:
+    """Names the body tests for None or truth (`if p is None`, `p or [...]`, `if not p`): their None default
+    is one the code expects."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and \
+                any(isinstance(c, ast.Constant) and c.value is None for c in node.comparators):
+            names.add(node.left.id)
+        elif isinstance(node, ast.BoolOp):
+            names |= {v.id for v in node.values if isinstance(v, ast.Name)}
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            test = node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test
+            if isinstance(test, ast.Name):
+                names.add(test.id)
+    return names

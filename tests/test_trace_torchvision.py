@@ -171,6 +171,39 @@ def test_a_working_torchvision_is_used_untouched(tmp_path):
     assert not [line for line in data["degraded"] if "torchvision" in line]
 
 
+# pytorch-fid's way: a submodule older torchvision releases had (models.utils, gone since 0.13), with a fallback.
+OLD_SUBMODULE = {
+    "fid.py": """
+        import torch.nn as nn
+        import torchvision
+
+        try:
+            from torchvision.models.utils import load_state_dict_from_url
+        except ImportError:
+            from torch.utils.model_zoo import load_url as load_state_dict_from_url
+
+
+        class Features(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.net = torchvision.models.tiny_resnet(num_classes=32)
+                self.net.load_state_dict(load_state_dict_from_url("https://example.org/fid_weights.pth"))
+
+            def forward(self, x):
+                return self.net(x)
+        """,
+}
+
+
+def test_a_guarded_import_of_a_submodule_the_release_no_longer_has_takes_the_repositorys_fallback(tmp_path):
+    shared = write(tmp_path / "model-libraries", _torchvision(False, "0.28.0"))
+    repo = write(tmp_path / "repo", OLD_SUBMODULE)
+    code, data, err = trace_cli(repo, "--no-lines", env={"READER_APP_MODEL_LIBRARIES": str(shared)})
+    assert code == 0, err
+    assert _outs(data)[""][1:] == [32]
+    assert any(line.startswith("pretrained weights not downloaded (fid_weights.pth)") for line in data["degraded"])
+
+
 def test_without_the_folder_the_missing_torchvision_is_named(tmp_path):
     repo = write(tmp_path / "repo", BACKBONE)
     code, data, err = trace_cli(repo, "--no-lines", env={"READER_APP_MODEL_LIBRARIES": ""})

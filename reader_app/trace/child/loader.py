@@ -19,7 +19,7 @@ import sys
 import types
 
 from reader_app.repo.values import DISTRIBUTIONS
-from reader_app.trace.child.importers import find_caller, find_importer
+from reader_app.trace.child.importers import find_caller, find_importer, guarded
 
 
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
@@ -200,6 +200,10 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if importer is None:  # importlib.util.find_spec: the answer is "not installed"
             return None
         if importer.kind == "repo":
+            # `try: from torchvision.models.utils import ... / except ImportError: <fallback>`: a submodule
+            # the installed release no longer has, and the repository's own way around it
+            if not _absent(top, fullname) and guarded(importer.file, importer.line):
+                return None
             self.by_repo.add(top)
         elif importer.kind == "library" and _absent(top, fullname):
             libraries = self.by_libraries.setdefault(top, [])

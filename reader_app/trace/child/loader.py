@@ -86,6 +86,9 @@ class _Placeholder:
     def __getitem__(self, item):  # `Union[str, List[str]]` from beartype.typing, jaxtyping's `Float[Tensor, "b n"]`
         return self
 
+    def __iter__(self):  # without it `for tag in PIL.ExifTags.TAGS` would index the placeholder forever
+        raise MissingDependency(self._package, f"iterates over {self._dotted}")
+
     def __mro_entries__(self, bases):
         # `class Normalize(torchvision.transforms.Normalize)`: the class is defined; using it names the package.
         from reader_app.trace.child.library_stand_ins import known_base

@@ -87,6 +87,7 @@ class _Loader(importlib.abc.Loader):
         return self.inner.create_module(spec)
 
     def exec_module(self, module):
+        module.__loader__ = module.__spec__.loader = self.inner  # the package's own loader, as if never wrapped
         try:
             self.inner.exec_module(module)
             return

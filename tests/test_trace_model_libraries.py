@@ -159,8 +159,8 @@ def test_einops_and_timm_layers_trace_zero_config_from_the_shared_folder(tmp_pat
 
 
 def test_the_pins_never_bring_torch_and_make_installs_them_without_dependencies():
-    """The folder shares the app's torch: the pins name no torch, torchvision or CUDA package, each is an
-    exact release, and `make install` runs pip with --no-deps into <venv>/model-libraries."""
+    """The folder shares the app's torch: the pins name no torch or CUDA package, torchvision only at the
+    release paired with the app's torch, each is an exact release, and `make install` runs pip with --no-deps into <venv>/model-libraries."""
     from reader_app.envs.policy import COMPANIONS, TORCH_NAMES, forbidden_download
     from reader_app.envs.requirements import normalize
 
@@ -169,7 +169,13 @@ def test_the_pins_never_bring_torch_and_make_installs_them_without_dependencies(
     names = [normalize(pin.split("==")[0]) for pin in pins]
     assert {"timm", "einops"} <= set(names)
     assert all("==" in pin for pin in pins)
-    assert not [n for n in names if n in TORCH_NAMES | COMPANIONS or forbidden_download(n)]
+    assert not [n for n in names if n in TORCH_NAMES or forbidden_download(n)]
+    # a companion only at the release made for the app's torch (its Python code calls that torch's API)
+    import torch
+    from reader_app.envs.policy import companion_version
+    for pin in pins:
+        if normalize(pin.split("==")[0]) in COMPANIONS:
+            assert pin.split("==")[1] == companion_version(normalize(pin.split("==")[0]), torch.__version__)
     make = (APP_ROOT / "Makefile").read_text()
     assert "--no-deps --target $(LIBS_DIR) -r packaging/model-libraries.txt" in make
     assert f"LIBS_DIR := $(VENV)/{libraries.FOLDER_NAME}" in make

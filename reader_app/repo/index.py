@@ -21,6 +21,9 @@ EXTERNAL_MODULE_BASES = {
     "torch_geometric.nn.MessagePassing", "torch.jit.ScriptModule", "timm.models.VisionTransformer",
 }
 NOT_MODULES = {"Parameter", "ParameterList", "ParameterDict", "Buffer"}
+# Packages whose capitalised classes are nn.Modules (torchvision's ResNet, StochasticDepth, FasterRCNN),
+# apart from their pretrained-weights enums (ResNet50_Weights).
+_MODULE_CLASS_PACKAGES = ("torchvision.models.", "torchvision.ops.")
 _NOT_LAYER_PACKAGES = ("torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.nn.parameter")
 
 
@@ -353,6 +356,9 @@ class RepoIndex:
     # --- nn.Module subclasses ------------------------------------------------------------------
     def _is_external_module_base(self, path: str) -> bool:
         if is_torch_nn_class(path) or path in EXTERNAL_MODULE_BASES:
+            return True
+        last = path.rsplit(".", 1)[-1]
+        if path.startswith(_MODULE_CLASS_PACKAGES) and last[:1].isupper() and not last.endswith("Weights"):
             return True
         # `nn.Module` with no visible import (a notebook cell, a snippet): trust the usual alias
         return path.startswith("nn.") and path.rsplit(".", 1)[-1][:1].isupper()

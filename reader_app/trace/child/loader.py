@@ -19,7 +19,7 @@ import sys
 import types
 
 from reader_app.repo.values import DISTRIBUTIONS
-from reader_app.trace.child.importers import find_caller, find_importer
+from reader_app.trace.child.importers import find_caller, find_importer, guarded
 
 
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
@@ -230,6 +230,10 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             if self._own_package(top) and fullname != top:
                 # `from pkg.base import Model` where pkg.base lacks Model: Python tries it as a submodule. A
                 # name the repository's own package failed to define is no missing package.
+                return None
+            # `try: from torchvision.models.utils import ... / except ImportError: <fallback>`: a submodule
+            # the installed release no longer has, and the repository's own way around it
+            if not _absent(top, fullname) and guarded(importer.file, importer.line):
                 return None
             self.by_repo.add(top)
         elif importer.kind == "library" and _absent(top, fullname):

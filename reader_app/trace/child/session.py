@@ -11,7 +11,8 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import config_objects, config_shims, degrade, failure, probes, shared_libraries
+from reader_app.trace.child import (config_objects, config_shims, degrade, failure, probes, shared_libraries,
+                                   torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -88,7 +89,9 @@ class Session:
         if self.finder.missing and not self.report["error"]:
             names = ", ".join(self.finder.missing)
             self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
-        self.report["degraded"] = shared_libraries.used(self.request.get("model_libraries"))
+        folder = self.request.get("model_libraries")
+        self.report["degraded"] = shared_libraries.used(folder, torchvision_ops.ops_unavailable())
+        self.report["degraded"] += torchvision_ops.degraded(folder)
         self.report["degraded"] += [self.stood_in(name) for name in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
         return self.report
@@ -98,6 +101,7 @@ class Session:
         config_shims.install()  # after the real finders, before the placeholders: yacs/easydict when missing
         sys.meta_path.append(self.finder)
         shared_libraries.put_on_path(self.request.get("model_libraries"))
+        torchvision_ops.install()
         probes.install(self.files)
         degrade.install()
         degrade.NOTES.shorten = self.rel

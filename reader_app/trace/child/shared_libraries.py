@@ -35,8 +35,9 @@ def _file_of(module) -> str:
     return os.path.realpath(file) if isinstance(file, str) else ""
 
 
-def used(folder: str | None) -> list[str]:
-    """One line per library the trace imported from the shared folder."""
+def used(folder: str | None, torchvision_without_ops: bool = False) -> list[str]:
+    """One line per library the trace imported from the shared folder; torchvision's says whether its
+    compiled ops loaded (trace/child/torchvision_ops.py)."""
     if not folder:
         return []
     root = os.path.join(os.path.realpath(folder), "")
@@ -46,4 +47,6 @@ def used(folder: str | None) -> list[str]:
         return []
     versions = _versions(folder)
     return [f"package '{name}' {versions.get(name, '')}".rstrip() + " from the app's shared model libraries "
-            f"({folder}), not from the tracing Python" for name in names]
+            f"({folder}), not from the tracing Python"
+            + ("; its compiled ops unavailable" if name == "torchvision" and torchvision_without_ops else "")
+            for name in names]

@@ -59,6 +59,7 @@ class _Zygote:
         if backend.name in ("bwrap", "namespaces"):  # its /dev/shm and IPC are the sandbox's own: wiped per request
             env["READER_APP_PRIVATE_IPC"] = "1"
         self.ready, self.warmed = threading.Event(), threading.Event()
+        self.started = False  # it said "ready": torch imported (ready is also set when it died starting)
         self.events, self.stderr_tail = queue.Queue(), deque(maxlen=40)
         try:
             self.proc = sandbox.start([key[0], "-m", "reader_app.trace.child.zygote"], self.scratch,
@@ -76,6 +77,7 @@ class _Zygote:
         for raw in self.proc.stdout:
             kind, _, text = raw.decode("utf-8", "replace").rstrip("\n").partition(" ")
             if kind == "ready":
+                self.started = True
                 self.ready.set()
             elif kind == "warmed":  # torch's first-time paths are taken (after the first request)
                 self.warmed.set()
@@ -151,7 +153,9 @@ class Lease:
         """Run one request in a forked worker; None when the warm child failed (run it cold instead)."""
         zygote = self._zygote
         while not zygote.events.empty():  # a late kill's answer from an earlier request
-            zygote.events.get_nowait()
+            if zygote.events.get_nowait()[0] in ("eof", "unfit"):  # it died since: run this one cold
+                self._tracer.discard(zygote)
+                return None
         zygote.stderr_tail.clear()
         if not zygote.send({"request": request_path, "result": result_path, "cwd": cwd, "env": env}):
             self._tracer.discard(zygote)
@@ -247,7 +251,9 @@ class WarmTracer:
         while not zygote.ready.wait(0.05):
             if self.closed or (cancel is not None and cancel.is_set()) or time.perf_counter() > limit:
                 return None  # it goes on starting, for the next request
-        if not zygote.alive():  # it could not start (no torch, a broken interpreter): cold from now on
+        # It could not start (no torch, a broken interpreter): cold from now on. Its pipe closes before its
+        # process can be waited for, so `started` decides, not alive() alone.
+        if not zygote.started or not zygote.alive():
             self.discard(zygote, unfit=True)
             return None
         return zygote if self._zygote is zygote else None

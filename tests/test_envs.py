@@ -225,6 +225,7 @@ def test_a_library_that_needs_torchvision_is_installed_without_it_when_no_releas
     environment stands in for torchvision, which the library only imports."""
     from reader_app.trace import TraceRequest, run_trace
 
+    monkeypatch.setenv("READER_APP_MODEL_LIBRARIES", "")  # no shared torchvision: the environment's own case
     wheels = widthlib_wheels(tmp_path / "wheels")
     build_wheel(wheels, "visionlayers", "1.0", "import torchvision\nfrom widthlib import WIDTH\n",
                 requires=("torch", "torchvision>=0.9", "widthlib", "pillowish; extra == 'images'"))

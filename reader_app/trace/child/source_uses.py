@@ -8,11 +8,18 @@ import inspect
 import textwrap
 
 
+def _source_tree(func) -> ast.Module | None:
+    """The parsed source of a class or function, or None where it has none (built-ins, C, a REPL)."""
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
 def compared_strings(func) -> dict[str, str]:
     """param -> the first string the body compares it with: `p == 'lstm'`, `p.lower() in ('gru', 'lstm')`."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
+    tree = _source_tree(func)
+    if tree is None:
         return {}
     found: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -33,9 +40,8 @@ def compared_strings(func) -> dict[str, str]:
 
 def used_as_sequence(func) -> set[str]:
     """Parameters the body treats as lists: len(p), p[i], `for x in p`, enumerate(p), zip(p, ...)."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
+    tree = _source_tree(func)
+    if tree is None:
         return set()
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -52,9 +58,8 @@ def used_as_sequence(func) -> set[str]:
 def none_handled(func) -> set[str]:
     """Names the body tests for None or truth (`if p is None`, `p or [...]`, `if not p`): their None default
     is one the code expects."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
+    tree = _source_tree(func)
+    if tree is None:
         return set()
     names: set[str] = set()
     for node in ast.walk(tree):

@@ -19,6 +19,8 @@ from reader_app.repo.values import Mined
 
 from reader_app.trace.child import config_objects, degrade, weights
 from reader_app.trace.child.class_factories import class_factories
+from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
+                                                   module_class_named, parameters, resolve_annotation)
 from reader_app.trace.child.repo_refs import class_used_as, repo_class
 from reader_app.trace.child.source_uses import compared_strings, none_handled, used_as_sequence
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
@@ -78,15 +80,6 @@ class Recipe:
         return self.target(**{k: realize(v, device) for k, v in self.kwargs.items()})
 
 
-def _parameters(func) -> list[inspect.Parameter]:
-    try:
-        sig = inspect.signature(func)
-    except (TypeError, ValueError):
-        return []
-    return [p for p in sig.parameters.values()
-            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-
-
 def plain(value):
     """A JSON-friendly picture of a value for the args report."""
     if isinstance(value, (bool, int, float, str)) or value is None:
@@ -102,27 +95,6 @@ def plain(value):
     if inspect.isclass(value) or callable(value):
         return getattr(value, "__name__", repr(value))
     return repr(value)[:80]
-
-
-def _resolve_annotation(annotation, namespace: dict):
-    if isinstance(annotation, str):
-        try:
-            return eval(annotation, namespace)  # annotations are source text under `from __future__`
-        except Exception:
-            return None
-    return annotation
-
-
-def _is_config_class(obj) -> bool:
-    if not inspect.isclass(obj) or obj.__module__ in ("builtins", "typing") or obj.__module__.startswith("torch"):
-        return False
-    return dataclasses.is_dataclass(obj) or bool(re.search(r"(config|args|params|cfg|options|hparams)$",
-                                                           obj.__name__.lower()))
-
-
-def _config_candidates(namespace: dict) -> list[type]:
-    found = [v for v in namespace.values() if _is_config_class(v)]
-    return sorted(found, key=lambda c: (not c.__name__.lower().endswith("config"), c.__name__))
 
 
 class Builder:
@@ -150,7 +122,7 @@ class Builder:
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = used_as_sequence(func)
         choices = compared_strings(func)
-        params = _parameters(func)
+        params = parameters(func)
         mined = self.miner(func, [p.name for p in params],
                            {p.name for p in params if p.default is p.empty}) if self.miner else {}
         values: dict = {}
@@ -168,7 +140,7 @@ class Builder:
                 passed.add(p.name)
                 continue
             if p.name in mined and mined[p.name].kind in config_objects.KINDS and \
-                    not _config_class_for(p, func, namespace, mined[p.name].reads, mined[p.name].where):  # Net(cfg)
+                    not config_class_for(p, func, namespace, mined[p.name].reads, mined[p.name].where):  # Net(cfg)
                 values[p.name], sources[p.name] = self._object(mined[p.name]), mined[p.name].where
                 objects.add(p.name)
                 passed.add(p.name)
@@ -218,7 +190,7 @@ class Builder:
             passed.add(p.name)
         make_consistent(values, filled)
         for name, value in values.items():
-            if not _is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
+            if not is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
                 self.used.setdefault(self.prefix + name, plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
         return {k: values[k] for k in passed}
@@ -273,8 +245,8 @@ class Builder:
 
     def _stated(self, p: inspect.Parameter, value, namespace: dict, where: str):
         """A stated value in the type the parameter wants: a dict for a config class becomes one."""
-        annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
-        if isinstance(value, dict) and annotation is not None and _is_config_class(annotation):
+        annotation = resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+        if isinstance(value, dict) and annotation is not None and is_config_class(annotation):
             try:
                 obj = annotation(**value)
             except Exception:
@@ -317,20 +289,20 @@ class Builder:
 
     def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str], choices: dict | None = None,
               owner=None):
-        annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
-        if annotation is not None and _is_config_class(annotation):
+        annotation = resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+        if annotation is not None and is_config_class(annotation):
             return self.config(annotation, namespace)
         if CONFIG_NAME.match(p.name.lower()):
             declared = getattr(owner, "config_class", None)  # HuggingFace-style: the model names its config
             declared = [declared] if inspect.isclass(declared) else []
-            for candidate in declared + [c for c in _config_candidates(namespace) if c not in declared]:
+            for candidate in declared + [c for c in config_candidates(namespace) if c not in declared]:
                 try:
                     return self.config(candidate, namespace)
                 except Exception:
                     continue
         if p.name.lower() in ("device", "dev"):
             return Deferred(lambda device: device, "the tracing device")
-        module_class = _module_class_named(p.name, namespace) if guess_by_name(p.name) is None else None
+        module_class = module_class_named(p.name, namespace) if guess_by_name(p.name) is None else None
         if module_class is not None:
             # Its values are reported and overridden as `encoder.hidden_size`: encoder and decoder differ.
             sub = Builder(self.overrides, self.miner, self.root)
@@ -392,46 +364,6 @@ class Builder:
                 name, f"default of {type(obj).__name__}")
 
 
-def _config_class_for(p: inspect.Parameter, owner, namespace: dict, reads, mined_where: str = "") -> type | None:
-    """The repository's config class for a parameter (its annotation, the model's `config_class`, or a
-    config class in the module with fields the model reads): built as a class rather than as a mined object."""
-    annotation = _resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
-    if annotation is not None and _is_config_class(annotation):
-        return annotation
-    if inspect.isclass(getattr(owner, "config_class", None)):
-        return owner.config_class
-    if not mined_where or mined_where == "guess":  # only guesses: any config class of the repository first
-        return next(iter(_config_candidates(namespace)), None)
-    tops = {r.split(".")[0] for r in reads or []}
-    return next((c for c in _config_candidates(namespace)
-                 if tops & ({f.name for f in dataclasses.fields(c)} if dataclasses.is_dataclass(c)
-                            else {q.name for q in _parameters(c)})), None)
-
-
-def _module_class_named(name: str, namespace: dict):
-    """The repository's nn.Module class a parameter names: encoder -> Encoder / EncoderRNN, looked up in
-    the model's module, then in the repository's other modules already imported (its package)."""
-    import torch.nn as nn
-
-    low = name.lower()
-
-    def named(values):
-        found = [v for v in values if inspect.isclass(v) and issubclass(v, nn.Module)
-                 and not v.__module__.startswith("torch") and v.__name__.lower().startswith(low)]
-        return min(found, key=lambda c: (len(c.__name__), c.__name__)) if found else None
-
-    here = named(namespace.values())
-    if here is not None:
-        return here
-    package = str(namespace.get("__name__", "")).split(".")[0]
-    if not package:
-        return None
-    siblings = [v for mod_name, mod in list(sys.modules.items())
-                if (mod_name == package or mod_name.startswith(package + ".")) and mod is not None
-                for v in list(vars(mod).values())]
-    return named(siblings)
-
-
 def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
     """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)), smallest first."""
     found = []
@@ -458,7 +390,7 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
         kwargs = builder.kwargs_for(target, namespace)
         return _recipe(target, kwargs, builder), []
     getter = getattr(target, "get_default_config", None)
-    params = _parameters(target)
+    params = parameters(target)
     direct = None
     try:
         if callable(getter) and len(params) == 1 and params[0].default is params[0].empty:

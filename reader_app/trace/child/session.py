@@ -16,6 +16,7 @@ from reader_app.trace.child import (config_objects, config_shims, degrade, failu
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
+from reader_app.trace.child.report_shapes import layer_entries, line_entries
 from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs, materialize, replanned, size_tables,
                                           user_plans)
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
@@ -391,41 +392,8 @@ class Session:
         return {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
 
     def assemble(self, model, first: Recorder, second: Recorder | None, symbols: dict):
-        paired = _pair_calls(first, second)
-        definitions = DefinitionLines(self.files)
-        layers = []
-        for name, module in model.named_modules():
-            file, line = definitions.of(model, name)
-            calls = [{"file": self.rel(c.file), "line": c.line or 0, "in": c.inputs, "out": c.outputs,
-                      "in_dims": name_shapes(c.inputs, o.inputs if o else None, symbols),
-                      "out_dims": name_shapes(c.outputs, o.outputs if o else None, symbols)}
-                     for c, o in paired.get(name, [])]
-            layers.append({"name": name, "type": type(module).__name__, "file": self.rel(file),
-                           "line": line or 0, "calls": calls})
-        self.report["layers"] = layers
-        self.report["lines"] = self.line_entries(first, second, symbols)
-
-    def line_entries(self, first: Recorder, second: Recorder | None, symbols: dict) -> list:
-        others: dict = {}
-        counts: dict = {}
-        for rec in second.lines if second else []:
-            key = (rec.file, rec.line, rec.name)
-            others.setdefault(key, []).append(rec.shape)
-        by_line: dict = {}
-        for rec in first.lines:
-            key = (rec.file, rec.line, rec.name)
-            index = counts.get(key, 0)
-            counts[key] = index + 1
-            other_list = others.get(key, [])
-            # Loops may run a different number of times with other sizes: pair extra passes with the last.
-            other = other_list[min(index, len(other_list) - 1)] if other_list else None
-            dims = name_shape(rec.shape, other, symbols)
-            entry = by_line.setdefault((rec.file, rec.line), [])
-            tensor = {"name": rec.name, "shape": rec.shape, "dims": dims}
-            if tensor not in entry:
-                entry.append(tensor)
-        return [{"file": self.rel(f), "line": line, "tensors": tensors}
-                for (f, line), tensors in sorted(by_line.items())]
+        self.report["layers"] = layer_entries(model, DefinitionLines(self.files), self.rel, first, second, symbols)
+        self.report["lines"] = line_entries(self.rel, first, second, symbols)
 
     def forward_error(self, model, exc, first: Recorder, second: Recorder | None, symbols: dict):
         failing = first.stack[-1] if first.stack else None
@@ -442,15 +410,3 @@ class Session:
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
                                 "line": line or 0}
 
-
-def _pair_calls(first: Recorder, second: Recorder | None) -> dict:
-    """name -> [(call in run one, matching call in run two or None)]."""
-    seconds: dict = {}
-    for call in second.calls if second else []:
-        seconds.setdefault(call.name, []).append(call)
-    paired: dict = {}
-    for call in first.calls:
-        bucket = paired.setdefault(call.name, [])
-        others = seconds.get(call.name, [])
-        bucket.append((call, others[min(len(bucket), len(others) - 1)] if others else None))
-    return paired

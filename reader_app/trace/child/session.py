@@ -22,6 +22,7 @@ from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
+from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child.stated import example_sizes, stated_plans
 from reader_app.repo.values import mine, requirement_line, stated_names
@@ -232,7 +233,7 @@ class Session:
 
     def mine(self, func, params: list, required: set) -> dict:
         """What the repository states for `func`'s parameters (call sites, configs, scripts), cached."""
-        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required))
+        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required), accepts_keywords(func))
         cache = self.__dict__.setdefault("_mined", {})
         if key not in cache:
             try:
@@ -243,7 +244,7 @@ class Session:
                 cache[key] = {}
             else:
                 try:
-                    cache[key] = mine(self.root, file, key[0], list(params), set(required))
+                    cache[key] = mine(self.root, file, key[0], list(params), set(required), key[3])
                 except Exception:  # mining is a help: a failure there must not stop the trace
                     cache[key] = {}
         return cache[key]

@@ -21,6 +21,7 @@ from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs
                                           user_plans)
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
+from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
@@ -184,19 +185,21 @@ class Session:
         errors = []
         device = self.report["device"]
         for recipe in [first] + alternatives:
+            watch = MetaOpErrors() if device == "meta" else None  # sees op errors the code catches
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
-                        (no_meta_init() if device == "meta" else nullcontext()):
+                        (no_meta_init() if device == "meta" else nullcontext()), watch or nullcontext():
                     model = self.make(recipe, device)
             except BaseException as exc:
-                errors.append((recipe, exc))
+                errors.append((recipe, exc, watch))
                 continue
             return self.accept(model, recipe, target)
-        recipe, exc = errors[0]
-        if device == "meta" and failure.meta_unsupported(exc):
+        recipe, exc, watch = errors[0]
+        meta_cause = cpu_gets_past(exc, watch) if device == "meta" else None
+        if meta_cause is not None:
             try:
                 model = self.make(recipe, "cpu")
-                self.fall_back(f"building on the meta device failed ({failure.short(exc)})")
+                self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})")
                 return self.accept(model, recipe, target)
             except BaseException as cpu_exc:
                 exc = cpu_exc

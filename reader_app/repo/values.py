@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from reader_app.repo.values_calls import MISSING, argparse_defaults, call_site_values, literal
 from reader_app.repo.values_hydra import hydra_values
-from reader_app.repo.values_refs import imports_elsewhere
+from reader_app.repo.values_refs import class_aliases, imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 
@@ -66,13 +66,16 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
     """(tier, {param: Mined}) for every place the repository builds `name`; with `open_keywords` (it takes
     **kwargs) also the keywords that name no parameter."""
     out = []
-    for unit in units_mentioning(root, name + "("):
-        if imports_elsewhere(root, unit, name, model_rel):  # another module's class of the same name
-            continue
-        # The model file's own `def llama_7b(): return Transformer(...)` is one variant, not the default.
-        for site in call_site_values(unit, root, name, params, skip_factories=unit.rel == model_rel,
-                                     open_keywords=open_keywords):
-            out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
+    for called in [name] + class_aliases(root, model_rel, name):  # `KAN = MultKAN`: examples use the alias
+        for unit in units_mentioning(root, called + "(", doctests=True):
+            if imports_elsewhere(root, unit, called, model_rel):  # another module's class of the same name
+                continue
+            # A docstring's example counts as a README's; the model file's own `def llama_7b(): return
+            # Transformer(...)` is one variant, not the default.
+            tier = 1 if unit.kind == "doctest" else _call_tier(unit.rel, model_rel)
+            for site in call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
+                                         open_keywords=open_keywords):
+                out.append((tier, {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
     return out
 
 

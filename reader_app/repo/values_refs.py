@@ -144,3 +144,21 @@ def imports_elsewhere(root: str, unit, name: str, model_rel: str) -> bool:
         return False
     rel = class_file(root, unit.rel, unit.tree, name)
     return rel is not None and os.path.normpath(rel) != os.path.normpath(model_rel)
+
+
+def class_aliases(root: str, model_rel: str, name: str) -> list[str]:
+    """Other names the repository gives the class, under which its README and examples build it: `KAN = MultKAN`
+    at the top of the model's file, `from .model import MultKAN as KAN` in a package `__init__.py` above it."""
+    found: list[str] = []
+    tree = parsed(os.path.join(root, model_rel))
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name:
+            found += [t.id for t in node.targets if isinstance(t, ast.Name) and t.id != name]
+    folder = os.path.dirname(model_rel)
+    while folder:
+        init = parsed(os.path.join(root, folder, "__init__.py"))
+        for node in init.body if init is not None else []:
+            if isinstance(node, ast.ImportFrom):
+                found += [a.asname for a in node.names if a.name == name and a.asname and a.asname != name]
+        folder = os.path.dirname(folder)
+    return list(dict.fromkeys(found))

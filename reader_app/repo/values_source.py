@@ -23,7 +23,7 @@ class Unit:
     Attributes:
         rel: path relative to the repository root.
         tree: its ast (line numbers already those of the file).
-        kind: "py", "notebook" or "readme".
+        kind: "py", "notebook", "readme" or "doctest" (a docstring's examples).
     """
 
     rel: str
@@ -126,8 +126,33 @@ def notebook_cells(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def units_mentioning(root: str, word: str) -> list[Unit]:
-    """Every parsable piece of repository Python whose text contains `word`."""
+DOCTEST = re.compile(r"^\s*(>>>|\.\.\.)(?: |$)(.*)$")
+QUOTES = ('"""', "'''")
+
+
+def doctest_blocks(text: str) -> list[tuple[int, str]]:
+    """(first line number, code) of each run of `>>> ` / `... ` lines in a file (its docstrings' examples);
+    the output lines between them become blank lines, so the code keeps the file's line numbers."""
+    blocks, current, start = [], [], 0
+    for number, line in enumerate(text.splitlines(), 1):
+        match = DOCTEST.match(line)
+        if match:
+            if not current:
+                start = number
+            current.append(match.group(2))
+        elif current and line.strip() and not line.strip().startswith(QUOTES):
+            current.append("")  # the example's printed output
+        elif current:
+            blocks.append((start, "\n".join(current)))
+            current = []
+    if current:
+        blocks.append((start, "\n".join(current)))
+    return blocks
+
+
+def units_mentioning(root: str, word: str, doctests: bool = False) -> list[Unit]:
+    """Every parsable piece of repository Python whose text contains `word`; with `doctests`, also the
+    examples of its docstrings (`>>> model = Net(width=[2, 5, 1])`), as units of kind "doctest"."""
     units = []
     for path in walk_files(root, (".py", ".ipynb", ".md")):
         text = read(path)
@@ -138,6 +163,11 @@ def units_mentioning(root: str, word: str) -> list[Unit]:
             tree = _parse(text)
             if tree is not None:
                 units.append(Unit(rel, tree, "py"))
+            if doctests and ">>>" in text:
+                for start, code in doctest_blocks(text):
+                    example = _parse(code) if word in code else None
+                    if example is not None:
+                        units.append(Unit(rel, _shifted(example, start - 1), "doctest"))
         elif path.endswith(".ipynb"):
             for number, code in notebook_cells(text):
                 tree = _parse(code) if word in code else None

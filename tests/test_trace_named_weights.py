@@ -144,3 +144,25 @@ def test_which_weights_arguments_are_turned_off():
     assert off("pretrained") is weights.KEEP  # a string default that is never tested for None
     assert weights.off_value("pretrained", True, False) is False
     assert weights.off_value("weights", enum.Enum("W", "DEFAULT").DEFAULT, True) is None
+
+
+def test_a_backbone_fetched_with_torch_hub_stops_with_one_sentence(tmp_path):
+    root = write(tmp_path / "hub", {"hubnet.py": """
+    import torch
+    import torch.nn as nn
+
+
+    class HubNet(nn.Module):
+        def __init__(self, num_classes=3):
+            super().__init__()
+            self.backbone = torch.hub.load("someone/vision", "tiny_net", pretrained=True)
+            self.fc = nn.Linear(16, num_classes)
+
+        def forward(self, x):
+            return self.fc(self.backbone(x))
+    """})
+    code, data, err = trace_cli(root, "--class", "HubNet", "--no-lines")
+    assert code == 2
+    message = data["error"]["message"]
+    assert "torch.hub.load('someone/vision', 'tiny_net') fetches the model's code from the network" in message
+    assert data["error"]["file"] == "hubnet.py" and data["error"]["line"] == 9

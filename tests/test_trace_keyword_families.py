@@ -2,7 +2,8 @@
 whose signature is `(dim, **kwargs)` and that splits the keywords into prefixed families (`enc_depth` goes
 to the encoder as `depth`). The README states the values: they reach the constructor and the layers have
 the README's sizes. Without a README, the keys the body reads (`take(['num_tokens'], enc)`, `dec['num_tokens']`,
-and the required parameters of the class a family is spread into) are guessed by name and labelled.
+and the required parameters of the class a family is spread into, a None default it asserts against among
+them) are guessed by name and labelled; so is a plain parameter whose None default an assert refuses.
 Each repository is generated here."""
 from __future__ import annotations
 
@@ -27,11 +28,16 @@ def take(keys, d):
     return {k: d.pop(k) for k in keys}
 
 
+def exists(value):
+    return value is not None
+
+
 class Stack(nn.Module):
-    def __init__(self, dim, depth, heads=4):
+    def __init__(self, dim, ff_mult, depth=None, heads=4):
         super().__init__()
         assert dim % heads == 0
-        self.layers = nn.ModuleList([nn.Linear(dim, dim) for _ in range(depth)])
+        assert exists(depth), 'depth must be given'
+        self.layers = nn.ModuleList([nn.Linear(dim, dim * ff_mult // ff_mult) for _ in range(depth)])
 
     def forward(self, x):
         for layer in self.layers:
@@ -67,6 +73,8 @@ model = EncDec(
     dim = 48,
     enc_num_tokens = 37,
     enc_depth = 3,
+    enc_ff_mult = 2,
+    dec_ff_mult = 2,
     enc_heads = 6,
     dec_num_tokens = 41,
     dec_depth = 2,
@@ -112,7 +120,7 @@ def test_keys_the_body_reads_from_kwargs_are_guessed_by_name_and_labelled(traced
     code, data, err = traced["unstated"]
     assert code == 0, err
     got = {k: (v["value"], v["from"]) for k, v in data["arg_sources"].items()}
-    for key in ("enc_num_tokens", "dec_num_tokens", "enc_depth", "dec_depth"):
+    for key in ("enc_num_tokens", "dec_num_tokens", "enc_depth", "dec_depth", "enc_ff_mult"):
         assert key in got and got[key][1].startswith("guess") and key in got[key][1], key
     assert "enc_heads" not in got  # it has a default in the class the family is spread into
     assert outs(data)["to_logits"][-1] == got["dec_num_tokens"][0]
@@ -124,3 +132,24 @@ def test_a_keyword_override_reaches_a_family(tmp_path):
     assert code == 0, err
     assert data["arg_sources"]["dec_depth"] == {"value": 4, "from": "--arg"}
     assert "decoder.layers.3" in outs(data)
+
+
+def test_a_none_default_an_assert_refuses_is_guessed_and_labelled(tmp_path):
+    root = write(tmp_path / "asserted", {"tower.py": """
+    import torch.nn as nn
+
+
+    class Tower(nn.Module):
+        def __init__(self, depth=None, dim=24):
+            super().__init__()
+            assert depth is not None, 'give the depth'
+            self.blocks = nn.Sequential(*[nn.Linear(dim, dim) for _ in range(depth)])
+
+        def forward(self, x):
+            return self.blocks(x)
+    """})
+    code, data, err = trace_cli(root, "--class", "Tower", "--no-lines")
+    assert code == 0, err
+    depth = data["arg_sources"]["depth"]
+    assert depth["from"] == "guess (the default None is refused by an assert)" and depth["value"] >= 1
+    assert f"blocks.{depth['value'] - 1}" in outs(data)

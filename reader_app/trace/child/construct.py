@@ -23,7 +23,7 @@ from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
 from reader_app.trace.child.repo_refs import class_used_as, repo_class
-from reader_app.trace.child.source_uses import compared_strings, none_handled, used_as_sequence
+from reader_app.trace.child.source_uses import compared_strings, none_handled, none_refused, used_as_sequence
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
 
@@ -165,10 +165,13 @@ class Builder:
                 values[p.name], sources[p.name] = off, self._no_download(p.name, p.default, "default")
                 passed.add(p.name)
                 continue
-            if p.default is None and p.name in sequences and p.name not in none_handled(func):
-                # `width=None` then len(width) with no `if width is None`: the caller must give a list
+            if p.default is None and ((p.name in sequences and p.name not in none_handled(func))
+                                      or p.name in none_refused(func)):
+                # `width=None` then len(width), or `assert exists(depth)`, with no `if width is None`: the
+                # caller must give a value
                 values[p.name] = self._fill(p, namespace, sequences, choices, func)
-                sources[p.name] = "guess (the default None is used as a list)"
+                sources[p.name] = "guess (the default None is used as a list)" if p.name in sequences else \
+                    "guess (the default None is refused by an assert)"
                 filled.add(p.name)
                 passed.add(p.name)
                 continue

@@ -11,7 +11,8 @@ What the body reads is found in its source: `d['key']` and `d.pop('key')` on the
 family split off it by a call given a prefix string (`enc, rest = split('enc_', kwargs)`, or a dict
 comprehension filtering on `k.startswith('enc_')`), a list of keys handed to a helper with the dict
 (`pick(['num_tokens', 'max_len'], enc)`), and the required parameters of a class the family is spread into
-(`Encoder(dim=dim, **enc)`, followed through `super().__init__(**kwargs)`).
+(`Encoder(dim=dim, **enc)`, followed through `super().__init__(**kwargs)`), a None default among them
+counting as required when the class asserts it is given (`assert exists(depth)`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import textwrap
 
 from reader_app.trace.child import weights
 from reader_app.trace.child.guesses import guess_by_name
+from reader_app.trace.child.source_uses import none_refused
 
 
 def accepts_keywords(func) -> bool:
@@ -85,7 +87,7 @@ def _families(fn: ast.FunctionDef, kwargs_name: str) -> dict[str, str]:
 
 
 def keys_read(func, depth: int = 0) -> tuple[list[tuple[str, str]], set[str]]:
-    """([(keyword, name within its family)] the body needs, {keywords it reads optionally}) for a
+    """([(keyword, name within its family)] the body needs, {other keywords it reads, optionally}) for a
     constructor that takes **kwargs; empty when its source cannot be read."""
     init = _init_of(func)
     kwargs_name = _var_keyword(func)
@@ -111,7 +113,7 @@ def keys_read(func, depth: int = 0) -> tuple[list[tuple[str, str]], set[str]]:
             need(node.value.id, _string(node.slice))
         elif isinstance(node, ast.Call):
             _call_reads(node, families, need, optional, init, func, depth)
-    return [(k, leaf) for k, leaf in required if k not in optional], optional | {k for k, _ in required}
+    return [(k, leaf) for k, leaf in required if k not in optional], optional - {k for k, _ in required}
 
 
 def _call_reads(node: ast.Call, families: dict, need, optional: set, init, func, depth: int) -> None:
@@ -142,12 +144,13 @@ def _call_reads(node: ast.Call, families: dict, need, optional: set, init, func,
     except (TypeError, ValueError):
         return
     positional = len(node.args)
+    refused = none_refused(callee)  # `depth=None`, then `assert exists(depth)`
     for i, p in enumerate(params):
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name in given:
             continue
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and i < positional:
             continue
-        if p.default is p.empty:
+        if p.default is p.empty or (p.default is None and p.name in refused):
             need(spread[0], p.name)
         else:
             optional.add(families[spread[0]] + p.name)
@@ -173,7 +176,8 @@ def _callee(f, init, func):
 def fill(builder, func, params: set[str], mined: dict) -> tuple[dict, dict, set[str]]:
     """(values, sources, guessed names) of the keywords `func` takes through **kwargs: the user's values,
     what the repository states, then guesses for what the body needs."""
-    required, known = keys_read(func)
+    required, optional = keys_read(func)
+    known = optional | {key for key, _ in required}
     values: dict = {}
     sources: dict = {}
     guessed: set[str] = set()

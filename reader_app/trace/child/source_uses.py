@@ -73,3 +73,52 @@ def none_handled(func) -> set[str]:
             if isinstance(test, ast.Name):
                 names.add(test.id)
     return names
+
+
+EXISTS_CALLS = {"exists", "is_not_none", "not_none", "isnotnone", "present", "defined"}
+
+
+def none_refused(func) -> set[str]:
+    """Names the constructor asserts are given (`assert exists(depth)`, `assert dim is not None, '...'`) and
+    tests for None nowhere else: a None default the code refuses, so the caller must pass a value."""
+    tree = _source_tree(getattr(func, "__init__", None) if inspect.isclass(func) else func)  # not forward's
+    if tree is None:
+        return set()
+    names: set[str] = set()
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assert):
+            continue
+        inside |= {id(n) for n in ast.walk(node)}
+        tests = node.test.values if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And) \
+            else [node.test]
+        for test in tests:
+            if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and \
+                    isinstance(test.ops[0], ast.IsNot) and isinstance(test.comparators[0], ast.Constant) and \
+                    test.comparators[0].value is None:
+                names.add(test.left.id)
+            elif isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and \
+                    test.func.id.lower() in EXISTS_CALLS and len(test.args) == 1 and isinstance(test.args[0], ast.Name):
+                names.add(test.args[0].id)
+    return names - _none_tests(tree, inside)
+
+
+def _none_tests(tree: ast.AST, skip: set[int]) -> set[str]:
+    """Names tested for None or truth outside the nodes in `skip` (`if p is None`, `p or x`, `if exists(p)`)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and \
+                any(isinstance(c, ast.Constant) and c.value is None for c in node.comparators):
+            names.add(node.left.id)
+        elif isinstance(node, ast.BoolOp):
+            names |= {v.id for v in node.values if isinstance(v, ast.Name)}
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While)):
+            test = node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test
+            if isinstance(test, ast.Name):
+                names.add(test.id)
+            elif isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and \
+                    test.func.id.lower() in EXISTS_CALLS and test.args and isinstance(test.args[0], ast.Name):
+                names.add(test.args[0].id)
+    return names

@@ -259,8 +259,9 @@ def _audio_channels(model: nn.Module) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 64 else None
 
 
-def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
-    found = reach(model, model.forward, name)
+def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[InputPlan]:
+    """Input plans for the argument `name` of `func` (the class's forward unless another method is the API)."""
+    found = reach(model, func.__get__(model) if func else model.forward, name)
     options = []
     if found.layer is not None:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
@@ -299,16 +300,17 @@ def _named(name: str, graph: bool, options: list[InputPlan]) -> InputPlan | None
     return next((o for o in options if o.dims == dims and o.dtype == dtype), None)
 
 
-def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
-    """Whole-input candidates: each argument's best guess, then one argument at a time varied."""
-    every = forward_params(type(model).forward)
+def candidate_inputs(model: nn.Module, limit: int = 6, func=None) -> list[list[InputPlan]]:
+    """Whole-input candidates: each argument's best guess, then one argument at a time varied. `func` is
+    the method to feed when forward() is not the model's API (the class's forward by default)."""
+    every = forward_params(func or type(model).forward)
     params = [name for name, required in every if required]
     if not params and every:  # forward(self, input_ids=None, ...): the first argument is the input
         params = [every[0][0]]
         # forward(image=None, text=None): a model of several inputs (CLIP) runs whole only with each of them
         params += [name for name, _ in every[1:] if MODAL.search(name.lower())]
     graph = any(p.lower() in GRAPH_NAMES for p in params)
-    per_arg = [_plans_for(model, p, graph) for p in params]
+    per_arg = [_plans_for(model, p, graph, func) for p in params]
     best = [options[0] for options in per_arg]
     candidates = [best]
     # What a name says (a timestep `t`, labels `y`, a mask) for every argument at once: a timestep reaches

@@ -11,8 +11,8 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (config_objects, config_shims, degrade, failure, probes, shared_libraries,
-                                   torchvision_ops)
+from reader_app.trace.child import (config_objects, config_shims, degrade, failure, probes, routes,
+                                   shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -278,7 +278,9 @@ class Session:
     def forward(self, model, plans, sizes: Sizes):
         """One recorded forward; returns (recorder, exception or None)."""
         device = self.report["device"]
-        rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
+        entry = getattr(self, "entry", None)
+        rec = Recorder(model, self.files, per_line=self.request.get("per_line", True),
+                       call=entry(model) if entry else None)
         try:
             inputs = materialize(plans, sizes, device)
             with rec, self.observer(model, inputs, rec), torch.no_grad(), \
@@ -294,13 +296,29 @@ class Session:
         return nullcontext()
 
     def trace(self, model, recipe):
-        self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
+        route = routes.api_route(self, model)
+        if route is not None:
+            return routes.trace_route(self, model, recipe, route, specs)
+        self.progress("running forward()")
+        model, run = self.run_target(model, recipe, specs, None, model)
+        self.report["inputs"] = run.inputs
+        self.assemble(model, run.first, run.second, run.symbols)
+        self.mark("report")
+        if run.exc is not None:
+            self.forward_error(model, run.exc, run.first, run.second, run.symbols)
+        else:
+            self.report["reached_output"] = run.first.output_shapes is not None
+
+    def run_target(self, model, recipe, specs, func, target):
+        """Inputs found for what `self.entry` calls (the model itself, a method, a held network `target`),
+        the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
         stated = self.stated_image()
         tables = size_tables(model, stated[0] if stated else None, recipe.args)
-        example = None if specs else stated_plans(model, self.root, [self.report.get("class"), type(model).__name__],
-                                                  recipe.args, self.file)
-        candidates = [user_plans(specs)] if specs else candidate_inputs(model)
+        names = [self.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
+        example = None if specs else stated_plans(target, self.root, names, recipe.args if target is model else {},
+                                                  self.file, func.__name__ if func else None)
+        candidates = [user_plans(specs)] if specs else candidate_inputs(target, func=func)
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
@@ -327,18 +345,12 @@ class Session:
                     break
         self.mark("symbolic")
         symbols = self.symbols(chosen, sizes, second_sizes)
-        self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
+        inputs = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
         if example and chosen is example[0]:  # each input the example sized says where
-            sized = example[2]
-            for entry in self.report["inputs"]:
-                if entry["name"] in sized:
+            for entry in inputs:
+                if entry["name"] in example[2]:
                     entry["from"] = example[1]
-        self.assemble(model, first, second, symbols)
-        self.mark("report")
-        if exc is not None:
-            self.forward_error(model, exc, first, second, symbols)
-        else:
-            self.report["reached_output"] = first.output_shapes is not None
+        return model, routes.Run(first, second, exc, symbols, inputs)
 
     def stated_image(self) -> tuple[int, str] | None:
         """(pixels, where) of the image size the model file's pretrained settings state, else the one the
@@ -406,6 +418,7 @@ class Session:
             other_ops = dict(second.error_site.operands) if second and second.error_site else {}
             operands = [(n, name_shape(s, other_ops.get(n), symbols)) for n, s in site.operands]
         message = failure.forward_message(exc, failing.name if failing else None, layer, layer_dims, operands)
+        message = routes.abstract_layer(self.report, failing.name if failing else "", layer) or message
         file, line = (site.file, site.line) if site else failure.repo_location(exc, self.files)
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
                                 "line": line or 0}

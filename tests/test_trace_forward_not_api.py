@@ -11,8 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from tree_helpers import trace_cli, write_tree as write
 
-# A GAN wrapper: forward() is `raise NotImplemented` (a TypeError when called); the training loop calls G, D
-# and the EMA copy GE one by one. D_aug wraps D and adds no weights of its own.
+# A GAN wrapper: forward() is `raise NotImplemented` (a TypeError when called); the training loop calls the
+# mapping network S, G, D and the EMA copy GE one by one. D_aug wraps D and adds no weights of its own. S is
+# built of equalized-learning-rate layers (a weight and F.linear, no nn.Linear); G's latent goes through an
+# einops rearrange before its first layer.
 GAN_WRAPPER = {
     "setup.py": "from setuptools import setup\nsetup(name='tinygan')\n",
     "tinygan/__init__.py": "from tinygan.tinygan import TinyGAN, Trainer\n",
@@ -20,18 +22,39 @@ GAN_WRAPPER = {
         import torch
         import torch.nn as nn
         import torch.nn.functional as F
+        from einops import rearrange
+
+
+        class EqualLinear(nn.Module):
+            def __init__(self, dim_in, dim_out, lr_mul=0.1):
+                super().__init__()
+                self.weight = nn.Parameter(torch.randn(dim_out, dim_in))
+                self.bias = nn.Parameter(torch.zeros(dim_out))
+                self.lr_mul = lr_mul
+
+            def forward(self, input):
+                return F.linear(input, self.weight * self.lr_mul, bias=self.bias * self.lr_mul)
+
+
+        class StyleVectorizer(nn.Module):
+            def __init__(self, dim, depth=2):
+                super().__init__()
+                self.net = nn.Sequential(*[m for _ in range(depth) for m in (EqualLinear(dim, dim), nn.LeakyReLU(0.2))])
+
+            def forward(self, x):
+                x = F.normalize(x, dim=1)
+                return self.net(x)
 
 
         class Generator(nn.Module):
             def __init__(self, latent_dim, image_size):
                 super().__init__()
-                self.side = image_size // 4
-                self.fc = nn.Linear(latent_dim, 8 * self.side * self.side)
+                self.initial = nn.ConvTranspose2d(latent_dim, 8, image_size // 4)
                 self.up = nn.ConvTranspose2d(8, 3, 4, stride=4)
 
             def forward(self, z):
-                x = self.fc(z).view(z.shape[0], 8, self.side, self.side)
-                return torch.tanh(self.up(x))
+                x = rearrange(z, 'b c -> b c () ()')
+                return torch.tanh(self.up(self.initial(x)))
 
 
         class Discriminator(nn.Module):
@@ -58,6 +81,7 @@ GAN_WRAPPER = {
             def __init__(self, latent_dim=32, image_size=16):
                 super().__init__()
                 self.latent_dim, self.image_size = latent_dim, image_size
+                self.S = StyleVectorizer(latent_dim)
                 self.G = Generator(latent_dim, image_size)
                 self.D = Discriminator(image_size)
                 self.GE = Generator(latent_dim, image_size)
@@ -235,13 +259,15 @@ def test_a_gan_wrapper_whose_forward_raises_shows_the_layers_of_each_network_it_
     assert code == 0, err
     assert data["class"] == "TinyGAN"
     assert data["warnings"][0] == ("TinyGAN's forward() is not its API (it raises NotImplemented): "
-                                   "traced its networks G, D, GE")
+                                   "traced its networks S, G, D, GE")
     got = out_dims(data)
-    assert got["G.fc"] == ["batch", "128"] and got["G.up"] == ["batch", "3", "16", "16"]
+    assert got["S.net.0"] == ["batch", "32"] and got["S.net"] == ["batch", "32"]
+    assert got["G.initial"] == ["batch", "8", "4", "4"] and got["G.up"] == ["batch", "3", "16", "16"]
     assert got["GE.up"] == ["batch", "3", "16", "16"]
     assert got["D.conv"] == ["batch", "8", "8", "8"] and got["D.head"] == ["batch", "1"]
     inputs = {i["name"]: i["dims"] for i in data["inputs"]}
-    assert inputs == {"G.z": ["batch", "32"], "D.img": ["batch", "3", "16", "16"], "GE.z": ["batch", "32"]}
+    assert inputs == {"S.x": ["batch", "32"], "G.z": ["batch", "32"], "D.img": ["batch", "3", "16", "16"],
+                      "GE.z": ["batch", "32"]}
     assert not any(name.startswith("D_aug") for name in got)  # the wrapper of D is not traced twice
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child.reach import RESHAPING, forward_params, reach
+from reader_app.trace.child.reach import RESHAPING, forward_params, reach, undo_rearrange, weight_layer
 
 # Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
 SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 64), "length": (128, 192),
@@ -184,16 +184,29 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
         return [(["batch", layer.num_features, "height", "width"], "float32", None)]
     if isinstance(layer, nn.GroupNorm):
         return [(["batch", layer.num_channels, "height", "width"], "float32", None)]
+    if weight_layer(layer):  # a weight and F.linear / F.conv2d: (out, in) or (out, in, *kernel)
+        weight = layer._parameters["weight"]
+        if weight.dim() == 2:
+            flat, seq = ["batch", weight.shape[1]], ["batch", "seq_len", weight.shape[1]]
+            return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
+                [(flat, "float32", None), (seq, "float32", None)]
+        space = {3: ["length"], 4: ["height", "width"], 5: ["depth", "height", "width"]}[weight.dim()]
+        return [(["batch", weight.shape[1]] + space, "float32", None)]
     return []
 
 
 def _undo(dims: list, ops: list) -> list | None:
     """Walk the ops back from the layer's shape to the argument's shape; None if a reshape hides it."""
     dims = list(dims)
-    if any(name in RESHAPING for name, _ in ops):
+    if any(name in RESHAPING and name != "rearrange" for name, _ in ops):
         return dims  # what came before a reshape or an index is unknown: the layer's shape is the guess
+    guess = list(dims)
     for name, args in reversed(ops):
-        if name in ("transpose", "swapaxes") and len(args) == 2 and None not in args:
+        if name == "rearrange":  # a pattern that only moves, adds or drops unit axes is undone exactly
+            dims = undo_rearrange(dims, args[0])
+            if dims is None:
+                return guess
+        elif name in ("transpose", "swapaxes") and len(args) == 2 and None not in args:
             a, b = (i % len(dims) for i in args)
             dims[a], dims[b] = dims[b], dims[a]
         elif name == "permute" and args and None not in args:

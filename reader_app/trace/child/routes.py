@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reader_app.repo.stated_methods import stated_method_calls
-from reader_app.trace.child import api
+from reader_app.trace.child import api, failure
 from reader_app.trace.child.capture import Recorder
 
 
@@ -95,7 +95,8 @@ def trace_route(session, model, recipe, route: api.Route, specs: list) -> None:
     if not failed:
         session.report["reached_output"] = all(run.first.output_shapes is not None for _, run in runs)
         return
-    name, run = failed[0]
+    # a missing package is what the reader can act on: said first, whichever target met it
+    name, run = next((f for f in failed if failure.find_missing(f[1].exc)), failed[0])
     session.forward_error(model, run.exc, run.first, run.second, run.symbols)
     error = session.report["error"]
     traced = [n for n, r in runs if r.exc is None]

@@ -388,8 +388,8 @@ class Session:
             if better is not None and better not in retried:
                 retried.append(better)
                 rec, exc = self.forward(model, better, sizes)
-                if exc is None:
-                    return better, rec, None, sizes, variants
+                if exc is None or failure.find_missing(exc):  # a missing package stops the inputs that got
+                    return better, rec, exc, sizes, variants  # furthest: that package is what to say
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from reader_app.repo.values import Mined
 
-from reader_app.trace.child import config_objects, degrade, weights
+from reader_app.trace.child import config_objects, degrade, open_keywords, weights
+from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
@@ -188,6 +189,12 @@ class Builder:
                 sources[p.name] = f"the repository's class {values[p.name].label[:-5]}"
             filled.add(p.name)
             passed.add(p.name)
+        if accepts_keywords(func):  # keywords it takes through **kwargs: stated ones, then what its body reads
+            extra, extra_sources, guessed = open_keywords.fill(self, func, {p.name for p in params}, mined)
+            values.update(extra)
+            sources.update(extra_sources)
+            filled |= guessed
+            passed |= set(extra)
         make_consistent(values, filled)
         for name, value in values.items():
             if not is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields

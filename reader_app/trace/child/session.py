@@ -21,7 +21,9 @@ from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs
                                           user_plans)
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
+from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
+from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child.stated import example_sizes, stated_plans
 from reader_app.repo.values import mine, requirement_line, stated_names
@@ -183,19 +185,21 @@ class Session:
         errors = []
         device = self.report["device"]
         for recipe in [first] + alternatives:
+            watch = MetaOpErrors() if device == "meta" else None  # sees op errors the code catches
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
-                        (no_meta_init() if device == "meta" else nullcontext()):
+                        (no_meta_init() if device == "meta" else nullcontext()), watch or nullcontext():
                     model = self.make(recipe, device)
             except BaseException as exc:
-                errors.append((recipe, exc))
+                errors.append((recipe, exc, watch))
                 continue
             return self.accept(model, recipe, target)
-        recipe, exc = errors[0]
-        if device == "meta" and failure.meta_unsupported(exc):
+        recipe, exc, watch = errors[0]
+        meta_cause = cpu_gets_past(exc, watch) if device == "meta" else None
+        if meta_cause is not None:
             try:
                 model = self.make(recipe, "cpu")
-                self.fall_back(f"building on the meta device failed ({failure.short(exc)})")
+                self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})")
                 return self.accept(model, recipe, target)
             except BaseException as cpu_exc:
                 exc = cpu_exc
@@ -232,7 +236,7 @@ class Session:
 
     def mine(self, func, params: list, required: set) -> dict:
         """What the repository states for `func`'s parameters (call sites, configs, scripts), cached."""
-        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required))
+        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required), accepts_keywords(func))
         cache = self.__dict__.setdefault("_mined", {})
         if key not in cache:
             try:
@@ -243,7 +247,7 @@ class Session:
                 cache[key] = {}
             else:
                 try:
-                    cache[key] = mine(self.root, file, key[0], list(params), set(required))
+                    cache[key] = mine(self.root, file, key[0], list(params), set(required), key[3])
                 except Exception:  # mining is a help: a failure there must not stop the trace
                     cache[key] = {}
         return cache[key]

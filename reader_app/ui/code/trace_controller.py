@@ -111,6 +111,7 @@ class TraceController(QObject):
         if self.session.repo is None:
             return
         self.cancel()
+        self.close_form()  # a form left open would show the trace before this one
         bar = self.code_pane.message_bar
         if bar.text() == CONSENT_QUESTION:  # answered from the Code menu instead
             bar.hide()

@@ -2,9 +2,9 @@
 editable, to trace again; after a trace that stopped for a missing value or package, it opens at that field."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QStyle, QVBoxLayout, QWidget)
 
 from reader_app.trace.result import INPUT_GIVEN, Missing
 from reader_app.trace.specs import SpecError, parse_arg_value, parse_input_spec
@@ -100,9 +100,14 @@ class TraceForm(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         # as tall as its rows, up to a height that fits a small screen beside the window (then it scrolls)
-        around = self.sizeHint().height() - self._scroll.sizeHint().height()  # intro, notes and buttons
-        rows = body.sizeHint().height() + 2 * self._scroll.frameWidth()
-        self.resize(max(self.sizeHint().width(), 600), min(around + rows, 640))
+        # the rows as wide as the widest beside a scroll bar (nothing cut at the right), and as tall as they are
+        # up to a height that fits a small screen beside the rest (then they scroll)
+        frame = 2 * self._scroll.frameWidth()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setMinimumWidth(max(560, body.sizeHint().width() + frame + bar))
+        self._scroll.setMinimumHeight(min(body.sizeHint().height() + frame, 440))
+        self.resize(self.sizeHint())
 
     # ----- rows -------------------------------------------------------------------------------------------
     def _constructor_rows(self, body: QWidget, result, missing: Missing | None) -> None:
@@ -206,6 +211,12 @@ class TraceForm(QDialog):
             self.start.setFocus()
             if isinstance(self.start, QLineEdit):
                 self.start.selectAll()
+            self._scroll.ensureWidgetVisible(self.start)
+            # again once the rows have their final sizes (the scroll area settles them after showing)
+            QTimer.singleShot(0, self._bring_start_into_view)
+
+    def _bring_start_into_view(self) -> None:
+        if self.start is not None and self.isVisible():
             self._scroll.ensureWidgetVisible(self.start)
 
     def overrides(self) -> dict:

@@ -192,7 +192,19 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
                 [(flat, "float32", None), (seq, "float32", None)]
         space = {3: ["length"], 4: ["height", "width"], 5: ["depth", "height", "width"]}[weight.dim()]
         return [(["batch", weight.shape[1]] + space, "float32", None)]
+    width = _own_norm_width(layer)
+    if width is not None:
+        return [(["batch", "seq_len", width], "float32", None), (["batch", width], "float32", None)]
     return []
+
+
+def _own_norm_width(layer: nn.Module) -> int | None:
+    """The width of a repository's own norm layer (`self.gamma = nn.Parameter(torch.ones(dim))` then
+    F.layer_norm): no submodules, and every parameter and buffer one vector of the same size."""
+    if next(layer.children(), None) is not None or "norm" not in type(layer).__name__.lower():
+        return None
+    sizes = {tuple(t.shape) for t in [*layer.parameters(recurse=False), *layer.buffers(recurse=False)]}
+    return sizes.pop()[0] if len(sizes) == 1 and len(next(iter(sizes))) == 1 else None
 
 
 def _undo(dims: list, ops: list) -> list | None:

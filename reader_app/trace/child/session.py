@@ -11,8 +11,8 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (config_objects, config_shims, degrade, failure, probes, routes,
-                                   shared_libraries, torchvision_ops)
+from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, probes,
+                                    routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -26,6 +26,7 @@ from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child.stated import example_sizes, stated_plans
+from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_inputs import stated_image_size
@@ -208,6 +209,12 @@ class Session:
         hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
                f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
+        if isinstance(exc, PartError):  # a part the repository builds and hands in: where, and what it lacks
+            recipe.sources[exc.param] = exc.as_source()
+            self.report["arg_sources"] = recipe.provenance()
+            file, _, line = exc.where.rpartition(":")
+            self.fail(f"{target.__name__} {exc}; give a value in Trace Settings",
+                      os.path.join(self.root, file) if file else None, int(line) if line.isdigit() else None)
         cause = degrade.skipped_binding(exc.name) if isinstance(exc, NameError) and exc.name else None
         if cause is not None:  # `PatchEmbed` is undefined because its import was skipped: say why
             file, line, skipped = cause
@@ -323,6 +330,10 @@ class Session:
         example = None if specs else stated_plans(target, self.root, names, recipe.args if target is model else {},
                                                   self.file, func.__name__ if func else None)
         candidates = [user_plans(specs)] if specs else candidate_inputs(target, func=func)
+        swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
+        if swaps:
+            candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
+            example = (alternatives.swapped(example[0], target, swaps), *example[1:]) if example else None
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
@@ -337,6 +348,9 @@ class Session:
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         if example and chosen is example[0]:
             self.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
+        for swap in swaps:
+            if any(p.name == swap.replacement for p in chosen):
+                self.report["warnings"].append(self.swap_note(swap, recipe))
         self.mark("forward")
         self.model, self.first = model, first  # for a describing session
         second, second_sizes = None, None
@@ -355,6 +369,13 @@ class Session:
                 if entry["name"] in example[2]:
                     entry["from"] = example[1]
         return model, routes.Run(first, second, exc, symbols, inputs)
+
+    def swap_note(self, swap, recipe) -> str:
+        where = recipe.sources.get(swap.attribute, "")
+        missing = "a stand-in" if where.startswith("stand-in") else "None"
+        why = f" ({where.split(': ', 1)[-1]})" if ": " in where else ""
+        return (f"{swap.replacement} given instead of {swap.original}: the model's {swap.attribute} is {missing}"
+                f"{why}, and forward() takes {swap.replacement} in its place ({self.rel(swap.file)}:{swap.line})")
 
     def stated_image(self) -> tuple[int, str] | None:
         """(pixels, where) of the image size the model file's pretrained settings state, else the one the

@@ -233,7 +233,39 @@ ABSTRACT_ONLY = {
         """,
 }
 
-REPOS = {"gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
+# A discriminator whose forward loops over a ModuleList of (net, attn) pairs, each net opening with a blur
+# that fails on a wrongly shaped input before any known layer could say what it takes.
+PAIR_LOOP = {
+    "critic.py": """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Blur(nn.Module):
+            def forward(self, x):
+                b, c, h, w = x.shape
+                return F.avg_pool2d(x.reshape(b * c, 1, h, w), 3, 1, 1).reshape(b, c, h, w)
+
+
+        class Critic(nn.Module):
+            def __init__(self, channels=5):
+                super().__init__()
+                self.layers = nn.ModuleList([
+                    nn.ModuleList([nn.Sequential(Blur(), nn.Conv2d(channels, 8, 4, stride=2, padding=1)), None]),
+                    nn.ModuleList([nn.Sequential(Blur(), nn.Conv2d(8, 16, 4, stride=2, padding=1)), None]),
+                ])
+                self.to_logits = nn.Conv2d(16, 1, 1)
+
+            def forward(self, x):
+                for (net, attn) in self.layers:
+                    if attn is not None:
+                        x = attn(x) + x
+                    x = net(x)
+                return self.to_logits(x).flatten(1)
+        """,
+}
+
+REPOS = {"pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
          "abstract": ABSTRACT_ONLY}
 
 
@@ -305,3 +337,10 @@ def test_an_abstract_model_holding_nothing_still_fails_with_its_own_sentence(tra
     assert code == 2
     assert "NotImplementedError" in data["error"]["message"]
     assert not any("is not its API" in w for w in data["warnings"])
+
+
+def test_a_loop_over_pairs_of_modules_gives_the_input_its_first_layer_takes(traced):
+    code, data, err = traced["pairs"]
+    assert code == 0, err
+    assert [(i["name"], i["dims"][:2]) for i in data["inputs"]] == [("x", ["batch", "5"])]
+    assert out_dims(data)["layers.1.0.1"] == ["batch", "16", "height/4", "width/4"]

@@ -233,7 +233,39 @@ ABSTRACT_ONLY = {
         """,
 }
 
-REPOS = {"gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
+# A discriminator whose forward loops over a ModuleList of (net, attn) pairs, each net opening with a blur
+# that fails on a wrongly shaped input before any known layer could say what it takes.
+PAIR_LOOP = {
+    "critic.py": """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Blur(nn.Module):
+            def forward(self, x):
+                b, c, h, w = x.shape
+                return F.avg_pool2d(x.reshape(b * c, 1, h, w), 3, 1, 1).reshape(b, c, h, w)
+
+
+        class Critic(nn.Module):
+            def __init__(self, channels=5):
+                super().__init__()
+                self.layers = nn.ModuleList([
+                    nn.ModuleList([nn.Sequential(Blur(), nn.Conv2d(channels, 8, 4, stride=2, padding=1)), None]),
+                    nn.ModuleList([nn.Sequential(Blur(), nn.Conv2d(8, 16, 4, stride=2, padding=1)), None]),
+                ])
+                self.to_logits = nn.Conv2d(16, 1, 1)
+
+            def forward(self, x):
+                for (net, attn) in self.layers:
+                    if attn is not None:
+                        x = attn(x) + x
+                    x = net(x)
+                return self.to_logits(x).flatten(1)
+        """,
+}
+
+REPOS = {"pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
          "abstract": ABSTRACT_ONLY}
 
 
@@ -258,7 +290,7 @@ def test_a_gan_wrapper_whose_forward_raises_shows_the_layers_of_each_network_it_
     code, data, err = traced["gan"]
     assert code == 0, err
     assert data["class"] == "TinyGAN"
-    assert data["warnings"][0] == ("TinyGAN's forward() is not its API (it raises NotImplemented): "
+    assert data["route"] == ("TinyGAN's forward() is not its API (it raises NotImplemented): "
                                    "traced its networks S, G, D, GE")
     got = out_dims(data)
     assert got["S.net.0"] == ["batch", "32"] and got["S.net"] == ["batch", "32"]
@@ -274,7 +306,7 @@ def test_a_gan_wrapper_whose_forward_raises_shows_the_layers_of_each_network_it_
 def test_a_container_whose_forward_returns_its_input_traces_the_networks_it_holds(traced):
     code, data, err = traced["container"]
     assert code == 0, err
-    assert data["warnings"][0] == ("Pipeline's forward() is not its API (it returns its input unchanged): "
+    assert data["route"] == ("Pipeline's forward() is not its API (it returns its input unchanged): "
                                    "traced its networks nets.encoder, nets.decoder")
     got = out_dims(data)
     assert got["nets.encoder.0"] == ["batch", "6"] and got["nets.decoder.fc"] == ["batch", "12"]
@@ -283,7 +315,7 @@ def test_a_container_whose_forward_returns_its_input_traces_the_networks_it_hold
 def test_a_flow_that_refuses_forward_is_traced_through_the_method_its_readme_calls(traced):
     code, data, err = traced["flow"]
     assert code == 0, err
-    assert data["warnings"][0] == ("Flow's forward() is not its API (it raises RuntimeError): "
+    assert data["route"] == ("Flow's forward() is not its API (it raises RuntimeError): "
                                    "traced log_prob(), which README.md:12 calls")
     assert [(i["name"], i["dims"]) for i in data["inputs"]] == [("inputs", ["batch", "4"])]
     assert out_dims(data)["net.2"] == ["batch", "8"]
@@ -293,7 +325,7 @@ def test_a_flow_that_refuses_forward_is_traced_through_the_method_its_readme_cal
 def test_a_model_without_forward_is_traced_through_encode_and_its_other_networks(traced):
     code, data, err = traced["no_forward"]
     assert code == 0, err
-    assert data["warnings"][0] == ("AutoEncoder's forward() is not its API (it is missing): traced encode(); "
+    assert data["route"] == ("AutoEncoder's forward() is not its API (it is missing): traced encode(); "
                                    "traced its network decoder on their own")
     got = out_dims(data)
     assert got["encoder.2"] == ["batch", "8"] and got["decoder.2"] == ["batch", "64"]
@@ -304,4 +336,11 @@ def test_an_abstract_model_holding_nothing_still_fails_with_its_own_sentence(tra
     code, data, err = traced["abstract"]
     assert code == 2
     assert "NotImplementedError" in data["error"]["message"]
-    assert not any("is not its API" in w for w in data["warnings"])
+    assert "route" not in data
+
+
+def test_a_loop_over_pairs_of_modules_gives_the_input_its_first_layer_takes(traced):
+    code, data, err = traced["pairs"]
+    assert code == 0, err
+    assert [(i["name"], i["dims"][:2]) for i in data["inputs"]] == [("x", ["batch", "5"])]
+    assert out_dims(data)["layers.1.0.1"] == ["batch", "16", "height/4", "width/4"]

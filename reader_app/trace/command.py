@@ -76,6 +76,8 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
         return
     device = result.device + (f" (fell back: {result.fallback_reason})" if result.fallback_reason else "")
     print(f"{result.class_name} in {result.file}  device: {device}  {result.elapsed:.1f} s", file=out)
+    if result.route:
+        print(result.route, file=out)
     if result.args:
         print("args: " + ", ".join(f"{k}={v}" + _source_text(result.arg_sources.get(k))
                                    for k, v in result.args.items()), file=out)

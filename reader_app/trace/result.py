@@ -177,6 +177,8 @@ class TraceResult:
         fallback_reason: why meta fell back to the CPU, or None.
         warnings: notes (unused overrides, missing packages that were not needed, factory used).
         reached_output: the model's forward returned.
+        route: when forward() is not the model's API, the sentence saying what was traced instead (a method
+            its examples call, the networks it holds), else "".
         elapsed: wall seconds, child start to result.
         timings: child phase -> seconds since the session started (import, build, forward, symbolic).
     """
@@ -195,6 +197,7 @@ class TraceResult:
     fallback_reason: str | None = None
     warnings: list[str] = field(default_factory=list)
     reached_output: bool = False
+    route: str = ""
     elapsed: float = 0.0
     timings: dict = field(default_factory=dict)
 
@@ -230,6 +233,7 @@ class TraceResult:
                                                       "line": self.error.line},
             "fallback_reason": self.fallback_reason, "warnings": self.warnings,
             "reached_output": self.reached_output, "elapsed": round(self.elapsed, 3), "timings": self.timings,
+            **({"route": self.route} if self.route else {}),
         }
 
     @classmethod
@@ -251,6 +255,7 @@ class TraceResult:
                                                      for t in e["tensors"]]) for e in data.get("lines", [])],
             error=None if not error else TraceError(error["message"], error.get("file"), error.get("line") or 0),
             fallback_reason=data.get("fallback_reason"), warnings=list(data.get("warnings") or []),
-            reached_output=bool(data.get("reached_output")), elapsed=float(data.get("elapsed") or 0.0),
+            reached_output=bool(data.get("reached_output")), route=data.get("route") or "",
+            elapsed=float(data.get("elapsed") or 0.0),
             timings=dict(data.get("timings") or {}),
         )

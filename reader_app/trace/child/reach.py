@@ -159,14 +159,7 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
     loop_alias: dict[str, nn.Module] = {}
     for stmt in _statements(tree.body):
         if isinstance(stmt, ast.For):
-            target = stmt.target.elts[-1] if isinstance(stmt.target, ast.Tuple) else stmt.target
-            iterable = stmt.iter.value if isinstance(stmt.iter, ast.Subscript) else stmt.iter
-            if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args:
-                iterable = iterable.args[-1]  # enumerate(self.layers), zip(...)
-            container = _resolve_self_attr(owner, iterable)
-            if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container):
-                if isinstance(target, ast.Name):
-                    loop_alias[target.id] = container[0]
+            loop_alias.update(_loop_modules(owner, stmt))
             continue
         if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
             continue  # their bodies are visited as statements of their own
@@ -199,6 +192,31 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
                     tainted.add(name)
                     chains[name] = base + (chain or [])
     return result
+
+
+def _loop_modules(owner, stmt: ast.For) -> dict:
+    """Loop variable -> the module it holds on the first pass: `for layer in self.layers`, `for i, layer in
+    enumerate(...)`, `for block, attn in zip(self.blocks, self.attns)`, `for (net, attn) in self.pairs` (a
+    ModuleList of ModuleLists)."""
+    names = stmt.target.elts if isinstance(stmt.target, ast.Tuple) else [stmt.target]
+    iterable = stmt.iter.value if isinstance(stmt.iter, ast.Subscript) else stmt.iter
+    firsts: list = []
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args:
+        if iterable.func.id == "zip" and len(iterable.args) == len(names):
+            firsts = [_first(_resolve_self_attr(owner, arg)) for arg in iterable.args]
+        else:  # enumerate(self.layers), and what else wraps one container: its items are the last name
+            firsts = [None] * (len(names) - 1) + [_first(_resolve_self_attr(owner, iterable.args[-1]))]
+    else:
+        first = _first(_resolve_self_attr(owner, iterable))
+        if len(names) > 1 and isinstance(first, (nn.ModuleList, nn.Sequential)) and len(first) == len(names):
+            firsts = list(first)  # each pass unpacks a ModuleList of (net, attn)
+        else:
+            firsts = [None] * (len(names) - 1) + [first]
+    return {n.id: m for n, m in zip(names, firsts) if isinstance(n, ast.Name) and isinstance(m, nn.Module)}
+
+
+def _first(container):
+    return container[0] if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container) else None
 
 
 def _axis_hint(stmt, param: str, result: Reach) -> bool:

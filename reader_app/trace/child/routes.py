@@ -83,7 +83,7 @@ def trace_route(session, model, recipe, route: api.Route, specs: list) -> None:
         networks.append(name)
     session.entry = None
     sentence = route.sentence(session.report["class"], networks)
-    session.report["warnings"].insert(0, sentence)
+    session.report["route"] = sentence
     session.report["inputs"] = [entry for _, run in runs for entry in run.inputs]
     first, second = merged([r.first for _, r in runs]), merged([r.second for _, r in runs if r.second])
     symbols = {k: v for _, run in reversed(runs) for k, v in run.symbols.items()}

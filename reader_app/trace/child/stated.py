@@ -55,8 +55,9 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
                 dims[0] = "batch"
             places[name] = _symbols_at(model, name, dims, pinned, func)
             plans.append(InputPlan(name, dims, tensor.dtype, tensor.high))
-        elif name in given or required:  # passed as something unsized, or required and not shown
-            plans.append(_plans_for(model, name, graph, func)[0])
+        elif required or (name in given and method is None):  # passed as something unsized, or required
+            plans.append(_plans_for(model, name, graph, func)[0])  # and not shown; an API method's optional
+            # argument passed unsized (`context=context` from a loop over [None, ...]) keeps its default
     plans += [InputPlan(k, ["batch", *t.shape[1:]] if batch is not None else list(t.shape), t.dtype, t.high)
               for k, t in given.items() if k not in names and t is not None]
     pinned = {symbol: size for symbol, size in pinned.items() if size is not None}

@@ -181,6 +181,8 @@ class TraceController(QObject):
         shared = [d for d in result.degraded if "shared model libraries" in d]  # not the repository's own
         if tried and result.error is None:
             self.code_pane.message_bar.show_message(" ".join(tried[:3]), "warning")
+        elif result.route and result.error is None:  # what ran instead of a forward() that is not the API
+            self.code_pane.message_bar.show_message(result.route, "info")
         elif shared and result.error is None:
             self.code_pane.message_bar.show_message(" ".join(shared[:3]), "info")
         self.traced.emit(result)

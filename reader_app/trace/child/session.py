@@ -23,6 +23,7 @@ from reader_app.trace.child.loader import (MissingDependency, MissingPackageFind
                                           import_model_file)
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.trace.child.plans import VALUE, leaves
 from reader_app.trace.child.stated import example_sizes, stated_plans
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.stated_inputs import settings_image_size
@@ -327,7 +328,7 @@ class Session:
                     break
         self.mark("symbolic")
         symbols = self.symbols(chosen, sizes, second_sizes)
-        self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
+        self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
         if example and chosen is example[0]:  # each input the example sized says where
             sized = example[2]
             for entry in self.report["inputs"]:
@@ -381,7 +382,7 @@ class Session:
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:
-        used = {d for p in plans for d in p.dims if isinstance(d, str)}
+        used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
         if second is None:
             return {}
         return {s: (sizes.values[s], second.values[s]) for s in SIZES if s in used}
@@ -389,7 +390,8 @@ class Session:
     def input_entry(self, plan, sizes, symbols, second) -> dict:
         shape = [sizes.of(d) for d in plan.dims]
         other = [second.of(d) for d in plan.dims] if second else None
-        return {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
+        entry = {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
+        return {**entry, "value": plan.value} if plan.kind == VALUE else entry
 
     def assemble(self, model, first: Recorder, second: Recorder | None, symbols: dict):
         self.report["layers"] = layer_entries(model, DefinitionLines(self.files), self.rel, first, second, symbols)

@@ -80,7 +80,8 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
         print("args: " + ", ".join(f"{k}={v}" + _source_text(result.arg_sources.get(k))
                                    for k, v in result.args.items()), file=out)
     for tensor in result.inputs:
-        print(f"input {tensor.name}: {dims_text(tensor.dims)} {tensor.dtype}", file=out)
+        print(f"input {tensor.name}: {dims_text(tensor.dims)} {tensor.dtype}"
+              + _source_text({"from": tensor.source}), file=out)
     if result.layers:
         print("\nlayers:", file=out)
     for layer in result.layers:
@@ -101,4 +102,4 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
 
 def _source_text(source: dict | None) -> str:
     where = (source or {}).get("from")
-    return "" if where in (None, "default", "--arg") else f" ({where})"
+    return "" if where in (None, "", "default", "--arg", "--input") else f" ({where})"

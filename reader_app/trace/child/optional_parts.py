@@ -98,11 +98,12 @@ def fed_parts(owner, func, name: str, depth: int = 0) -> list[tuple[object, bool
     return found
 
 
-def tied_state(model: nn.Module, name: str) -> str | None:
-    """MISSING when every part the argument feeds is None on the built model; PRESENT when it feeds an
-    optional part (one the code checks against None) that the model was built with; else None."""
+def tied_state(model: nn.Module, name: str, func=None) -> str | None:
+    """MISSING when every part the argument of `func` (forward by default) feeds is None on the built model;
+    PRESENT when it feeds an optional part (one the code checks against None) that the model was built
+    with; else None."""
     try:
-        parts = fed_parts(model, type(model).forward, name)
+        parts = fed_parts(model, func or type(model).forward, name)
     except Exception:  # reading the source is a help: a failure there must not stop the trace
         return None
     if parts and all(part is None for part, _ in parts):

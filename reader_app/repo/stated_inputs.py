@@ -159,13 +159,14 @@ def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: d
     if tensor is not None:
         tensors[name] = tensor
         return
-    built = _construction(expr, class_name)
+    built = _construction(expr, class_name, ints)
     if built is not None:
         models[name] = built
 
 
-def _construction(expr, class_name: str) -> dict | None:
-    """The constant keywords of `Class(...)` or `Class.factory(...)` (`.to(device)`, `.eval()` allowed after)."""
+def _construction(expr, class_name: str, ints: dict | None = None) -> dict | None:
+    """The constant keywords of `Class(...)` or `Class.factory(...)` (`.to(device)`, `.eval()` allowed after);
+    integer arithmetic (`n = 64 * 64`) counts as a constant."""
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
             expr.func.attr in KEEP | {"eval", "train"} and not _names_class(expr.func.value, class_name, call=False):
         expr = expr.func.value
@@ -173,8 +174,11 @@ def _construction(expr, class_name: str) -> dict | None:
         return None
     func = expr.func
     if _names_class(func, class_name) or (isinstance(func, ast.Attribute) and _names_class(func.value, class_name)):
-        return {k.arg: k.value.value for k in expr.keywords
-                if k.arg and isinstance(k.value, ast.Constant) and not isinstance(k.value.value, str)}
+        values = {k.arg: k.value.value for k in expr.keywords
+                  if k.arg and isinstance(k.value, ast.Constant) and not isinstance(k.value.value, str)}
+        values.update({k.arg: number for k in expr.keywords if k.arg and not isinstance(k.value, ast.Constant)
+                       and (number := _int(k.value, ints or {})) is not None})
+        return values
     return None
 
 
@@ -190,7 +194,7 @@ def _model_call(node: ast.Call, models: dict, class_name: str, ints: dict, tenso
         func = func.value
     if isinstance(func, ast.Name) and func.id in models:
         built = models[func.id]
-    elif isinstance(func, ast.Call) and (built := _construction(func, class_name)) is not None:
+    elif isinstance(func, ast.Call) and (built := _construction(func, class_name, ints)) is not None:
         pass
     else:
         return None

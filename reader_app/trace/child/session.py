@@ -22,9 +22,11 @@ from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
 from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
-from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
+from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.trace.child.plans import leaves
+from reader_app.trace.child import stated_configs
 from reader_app.trace.child.stated import example_sizes, stated_plans
 from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
@@ -261,7 +263,10 @@ class Session:
 
     def make(self, recipe, device: str):
         with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
-            return recipe.build(device)
+            model = recipe.build(device)
+        if device == "meta":
+            strays_onto_meta(model)
+        return model
 
     def accept(self, model, recipe, target):
         if not isinstance(model, nn.Module):
@@ -313,6 +318,9 @@ class Session:
             return routes.trace_route(self, model, recipe, route, specs)
         self.progress("running forward()")
         model, run = self.run_target(model, recipe, specs, None, model)
+        if run.exc is not None and not failure.find_missing(run.exc):  # a stale example: another one may run
+            model, recipe, run = stated_configs.trace_other_configuration(self, model, recipe, run.exc) or \
+                (model, recipe, run)
         self.report["inputs"] = run.inputs
         self.assemble(model, run.first, run.second, run.symbols)
         self.mark("report")
@@ -363,7 +371,7 @@ class Session:
                     break
         self.mark("symbolic")
         symbols = self.symbols(chosen, sizes, second_sizes)
-        inputs = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
+        inputs = [self.input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
         if example and chosen is example[0]:  # each input the example sized says where
             for entry in inputs:
                 if entry["name"] in example[2]:
@@ -418,7 +426,7 @@ class Session:
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:
-        used = {d for p in plans for d in p.dims if isinstance(d, str)}
+        used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
         if second is None:
             return {}
         return {s: (sizes.values[s], second.values[s]) for s in SIZES if s in used}

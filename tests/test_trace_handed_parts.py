@@ -217,7 +217,41 @@ PACKAGE_PART = {
         """,
 }
 
-CASES = {"library": (LIBRARY_PART, "Learner"), "optional": (OPTIONAL_PART, "Captioner"),
+# f. Two parts: the first fails on a value guessed for it (the README computes its size), the second lacks its
+# package. What is missing is what the reader must act on: the sentence names the second.
+TWO_PARTS = {
+    "gen/__init__.py": "from .model import Encoder, Pair\n",
+    "gen/model.py": """
+        import torch.nn as nn
+
+
+        class Encoder(nn.Module):
+            def __init__(self, size):
+                super().__init__()
+                height, width = size
+                self.proj = nn.Linear(height * width, 8)
+
+
+        class Pair(nn.Module):
+            def __init__(self, encoder, decoder):
+                super().__init__()
+                self.encoder, self.decoder = encoder, decoder
+        """,
+    "README.md": """
+        # Pair
+
+        ```python
+        from gen import Encoder, Pair
+        from absentdecoders_zz import Decoder
+
+        encoder = Encoder(size = (args.height, args.width))
+        decoder = Decoder(depth = 2)
+        model = Pair(encoder, decoder)
+        ```
+        """,
+}
+
+CASES = {"library": (LIBRARY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "optional": (OPTIONAL_PART, "Captioner"),
          "object": (NEEDS_OBJECT, "Captioner"), "checkpoint": (CHECKPOINT_PART, "Generator"),
          "package": (PACKAGE_PART, "Generator")}
 
@@ -300,3 +334,13 @@ def test_a_required_part_from_a_missing_package_names_the_package(traced):
     assert data["error"]["message"] == (
         f"Generator needs a value for the argument 'codec': {where} builds it as `PretrainedCodec(name='base')`, "
         f"with the package 'absentcodec_zz', which is not installed in this Python; give a value in Trace Settings")
+
+
+def test_a_part_that_lacks_its_package_is_named_before_a_part_that_failed_on_a_guess(traced):
+    code, data, err = traced["two"]
+    assert code == 2
+    message = data["error"]["message"]
+    assert message.startswith(f"Pair needs a value for the argument 'decoder': "
+                              f"{readme_line(TWO_PARTS, 'decoder = Decoder')} builds it as `Decoder(depth=2)`, with "
+                              f"the package 'absentdecoders_zz'")
+    assert "encoder" not in message

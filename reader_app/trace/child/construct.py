@@ -81,16 +81,21 @@ class Recipe:
                 for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
-        kwargs, missing = {}, {}
+        kwargs, missing, failed = {}, {}, []
         for name, value in self.kwargs.items():
             try:
                 kwargs[name] = realize(value, device)
             except PartError as exc:
                 if name not in self.optional_parts:
-                    raise
+                    failed.append(exc)
+                    continue
                 kwargs[name], missing[name] = self.optional_parts[name], exc  # optional: its default
                 self.args[name] = plain(kwargs[name])
                 self.sources[name] = f"default: {exc.as_source()}"
+            except BaseException as exc:  # a part built with a guess failed; a part that lacks a package says more
+                failed.append(exc)
+        if failed:
+            raise next((e for e in failed if isinstance(e, PartError)), failed[0])
         if not missing:
             return self.target(**kwargs)
         try:

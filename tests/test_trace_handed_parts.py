@@ -3,7 +3,8 @@
 `AudioLM(wav2vec=...)` from a checkpoint file. Each repository (and the small library it builds a part with) is
 generated here:
 
-a. a library the tracing Python can import builds the part: it is built for real, its download flag turned off;
+a. a library the tracing Python can import builds the part: it is built for real, its download flag turned off,
+   a keyword the README computes left at the library's default;
 b. the part's package is missing, the argument is optional and forward() asserts on it but also takes what the
    part would have made (`image_tokens` for `images`): the default is kept and the other input given, said so;
 c. the constructor needs an object there (`img_encoder.eval()`): an empty module stands in, said so;
@@ -27,9 +28,9 @@ NETZOO = {
         from torch.hub import load_state_dict_from_url
 
 
-        def small_net(width=8, pretrained=False):
+        def small_net(width=8, num_classes=10, pretrained=False):
             net = nn.Sequential(nn.Conv2d(3, width, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
-                                nn.Flatten(), nn.Linear(width, 10))
+                                nn.Flatten(), nn.Linear(width, num_classes))
             if pretrained:
                 net.load_state_dict(load_state_dict_from_url("https://example.invalid/small_net.pth"))
             return net
@@ -69,7 +70,7 @@ LIBRARY_PART = {
         from learner import Learner
         from netzoo_zz import nets
 
-        backbone = nets.small_net(width = 12, pretrained = True)
+        backbone = nets.small_net(width = 12, num_classes = args.classes, pretrained = True)
 
         learner = Learner(
             backbone,
@@ -281,8 +282,9 @@ def test_a_part_a_library_builds_is_built_for_real_without_downloading(traced):
     code, data, err = traced["library"]
     assert code == 0, err
     where = readme_line(LIBRARY_PART, "backbone = ")
-    assert data["arg_sources"]["net"] == {"value": "small_net(...)",
-                                          "from": f"{where}: nets.small_net(width=12, pretrained=True)"}
+    assert data["arg_sources"]["net"] == {
+        "value": "small_net(...)", "from": f"{where}: nets.small_net(width=12, num_classes=args.classes, "
+                                           f"pretrained=True) (num_classes left at the default)"}
     assert outs(data)["net.0"] == [2, 12, 40, 40]  # the README's width, at the README's image size
     assert outs(data)["project"] == [2, 16] and outs(data)["net.4"] == [2, 10]
     assert any(line.startswith(f"net: pretrained=True ({where}) turned off") for line in data["degraded"])

@@ -236,8 +236,9 @@ class Builder:
         package builds, that call made again; None when the class cannot be imported."""
         if spec["kind"] == "library":
             label = f"{self.prefix}{name}"
+            left = f" ({', '.join(spec['unstated'])} left at the default)" if spec.get("unstated") else ""
             return (Deferred(make_library_part(label, spec, self._inner_part, self.root), spec_label(spec)),
-                    f"{spec.get('where', where)}: {spec.get('text') or spec_label(spec)}")
+                    f"{spec.get('where', where)}: {spec.get('text') or spec_label(spec)}{left}")
         cls = repo_class(self.root or "", spec["file"], spec["name"]) if self.root else None
         if cls is None:
             return None

@@ -14,11 +14,14 @@ e. a required part's package is missing: the sentence names the package.
 """
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from textwrap import dedent
 
 import pytest
 from tree_helpers import trace_cli, write_tree as write
+
+from reader_app.trace import libraries
 
 # A layer library the tracing Python finds in the shared model-libraries folder (as torchvision is shipped).
 NETZOO = {
@@ -60,7 +63,7 @@ LIBRARY_PART = {
                 handle = self.hidden.register_forward_hook(lambda m, i, o: found.setdefault("h", o))
                 self.net(x)
                 handle.remove()
-                return self.project(found["h"])
+                return self.project(found["h"].flatten(1))
         """,
     "README.md": """
         # Learner
@@ -346,3 +349,22 @@ def test_a_part_that_lacks_its_package_is_named_before_a_part_that_failed_on_a_g
                               f"{readme_line(TWO_PARTS, 'decoder = Decoder')} builds it as `Decoder(depth=2)`, with "
                               f"the package 'absentdecoders_zz'")
     assert "encoder" not in message
+
+
+def _torchvision_folder() -> str | None:
+    folder = libraries.folder()
+    return folder if folder and os.path.isdir(os.path.join(folder, "torchvision")) else None
+
+
+@pytest.mark.skipif(_torchvision_folder() is None, reason="no model-libraries folder with torchvision (make install)")
+def test_a_torchvision_backbone_the_readme_builds_is_traced_inside_the_model(tmp_path):
+    files = dict(LIBRARY_PART, **{"README.md": dedent(LIBRARY_PART["README.md"]).replace(
+        "from netzoo_zz import nets", "from torchvision import models").replace(
+        "nets.small_net(width = 12, num_classes = args.classes, pretrained = True)", "models.resnet18(pretrained = True)")
+        .replace("hidden_layer = '3'", "hidden_layer = 'avgpool'").replace("40", "64")})
+    code, data, err = trace_cli(write(tmp_path / "repo", files), "--class", "Learner", "--no-lines",
+                                env={"READER_APP_MODEL_LIBRARIES": _torchvision_folder()})
+    assert code == 0, err
+    assert data["arg_sources"]["net"]["from"].endswith(": models.resnet18(pretrained=True)")
+    assert outs(data)["net.layer4"] == [2, 512, 2, 2] and outs(data)["project"] == [2, 16]  # 64 px / 32
+    assert any("pretrained=True" in line and "turned off" in line for line in data["degraded"])

@@ -3,7 +3,8 @@
 `AudioLM(wav2vec=...)` from a checkpoint file. Each repository (and the small library it builds a part with) is
 generated here:
 
-a. a library the tracing Python can import builds the part: it is built for real, its download flag turned off;
+a. a library the tracing Python can import builds the part: it is built for real, its download flag turned off,
+   a keyword the README computes left at the library's default;
 b. the part's package is missing, the argument is optional and forward() asserts on it but also takes what the
    part would have made (`image_tokens` for `images`): the default is kept and the other input given, said so;
 c. the constructor needs an object there (`img_encoder.eval()`): an empty module stands in, said so;
@@ -13,11 +14,14 @@ e. a required part's package is missing: the sentence names the package.
 """
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from textwrap import dedent
 
 import pytest
 from tree_helpers import trace_cli, write_tree as write
+
+from reader_app.trace import libraries
 
 # A layer library the tracing Python finds in the shared model-libraries folder (as torchvision is shipped).
 NETZOO = {
@@ -27,9 +31,9 @@ NETZOO = {
         from torch.hub import load_state_dict_from_url
 
 
-        def small_net(width=8, pretrained=False):
+        def small_net(width=8, num_classes=10, pretrained=False):
             net = nn.Sequential(nn.Conv2d(3, width, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
-                                nn.Flatten(), nn.Linear(width, 10))
+                                nn.Flatten(), nn.Linear(width, num_classes))
             if pretrained:
                 net.load_state_dict(load_state_dict_from_url("https://example.invalid/small_net.pth"))
             return net
@@ -59,7 +63,7 @@ LIBRARY_PART = {
                 handle = self.hidden.register_forward_hook(lambda m, i, o: found.setdefault("h", o))
                 self.net(x)
                 handle.remove()
-                return self.project(found["h"])
+                return self.project(found["h"].flatten(1))
         """,
     "README.md": """
         # Learner
@@ -69,7 +73,7 @@ LIBRARY_PART = {
         from learner import Learner
         from netzoo_zz import nets
 
-        backbone = nets.small_net(width = 12, pretrained = True)
+        backbone = nets.small_net(width = 12, num_classes = args.classes, pretrained = True)
 
         learner = Learner(
             backbone,
@@ -217,7 +221,41 @@ PACKAGE_PART = {
         """,
 }
 
-CASES = {"library": (LIBRARY_PART, "Learner"), "optional": (OPTIONAL_PART, "Captioner"),
+# f. Two parts: the first fails on a value guessed for it (the README computes its size), the second lacks its
+# package. What is missing is what the reader must act on: the sentence names the second.
+TWO_PARTS = {
+    "gen/__init__.py": "from .model import Encoder, Pair\n",
+    "gen/model.py": """
+        import torch.nn as nn
+
+
+        class Encoder(nn.Module):
+            def __init__(self, size):
+                super().__init__()
+                height, width = size
+                self.proj = nn.Linear(height * width, 8)
+
+
+        class Pair(nn.Module):
+            def __init__(self, encoder, decoder):
+                super().__init__()
+                self.encoder, self.decoder = encoder, decoder
+        """,
+    "README.md": """
+        # Pair
+
+        ```python
+        from gen import Encoder, Pair
+        from absentdecoders_zz import Decoder
+
+        encoder = Encoder(size = (args.height, args.width))
+        decoder = Decoder(depth = 2)
+        model = Pair(encoder, decoder)
+        ```
+        """,
+}
+
+CASES = {"library": (LIBRARY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "optional": (OPTIONAL_PART, "Captioner"),
          "object": (NEEDS_OBJECT, "Captioner"), "checkpoint": (CHECKPOINT_PART, "Generator"),
          "package": (PACKAGE_PART, "Generator")}
 
@@ -247,8 +285,9 @@ def test_a_part_a_library_builds_is_built_for_real_without_downloading(traced):
     code, data, err = traced["library"]
     assert code == 0, err
     where = readme_line(LIBRARY_PART, "backbone = ")
-    assert data["arg_sources"]["net"] == {"value": "small_net(...)",
-                                          "from": f"{where}: nets.small_net(width=12, pretrained=True)"}
+    assert data["arg_sources"]["net"] == {
+        "value": "small_net(...)", "from": f"{where}: nets.small_net(width=12, num_classes=args.classes, "
+                                           f"pretrained=True) (num_classes left at the default)"}
     assert outs(data)["net.0"] == [2, 12, 40, 40]  # the README's width, at the README's image size
     assert outs(data)["project"] == [2, 16] and outs(data)["net.4"] == [2, 10]
     assert any(line.startswith(f"net: pretrained=True ({where}) turned off") for line in data["degraded"])
@@ -300,3 +339,32 @@ def test_a_required_part_from_a_missing_package_names_the_package(traced):
     assert data["error"]["message"] == (
         f"Generator needs a value for the argument 'codec': {where} builds it as `PretrainedCodec(name='base')`, "
         f"with the package 'absentcodec_zz', which is not installed in this Python; give a value in Trace Settings")
+
+
+def test_a_part_that_lacks_its_package_is_named_before_a_part_that_failed_on_a_guess(traced):
+    code, data, err = traced["two"]
+    assert code == 2
+    message = data["error"]["message"]
+    assert message.startswith(f"Pair needs a value for the argument 'decoder': "
+                              f"{readme_line(TWO_PARTS, 'decoder = Decoder')} builds it as `Decoder(depth=2)`, with "
+                              f"the package 'absentdecoders_zz'")
+    assert "encoder" not in message
+
+
+def _torchvision_folder() -> str | None:
+    folder = libraries.folder()
+    return folder if folder and os.path.isdir(os.path.join(folder, "torchvision")) else None
+
+
+@pytest.mark.skipif(_torchvision_folder() is None, reason="no model-libraries folder with torchvision (make install)")
+def test_a_torchvision_backbone_the_readme_builds_is_traced_inside_the_model(tmp_path):
+    files = dict(LIBRARY_PART, **{"README.md": dedent(LIBRARY_PART["README.md"]).replace(
+        "from netzoo_zz import nets", "from torchvision import models").replace(
+        "nets.small_net(width = 12, num_classes = args.classes, pretrained = True)", "models.resnet18(pretrained = True)")
+        .replace("hidden_layer = '3'", "hidden_layer = 'avgpool'").replace("40", "64")})
+    code, data, err = trace_cli(write(tmp_path / "repo", files), "--class", "Learner", "--no-lines",
+                                env={"READER_APP_MODEL_LIBRARIES": _torchvision_folder()})
+    assert code == 0, err
+    assert data["arg_sources"]["net"]["from"].endswith(": models.resnet18(pretrained=True)")
+    assert outs(data)["net.layer4"] == [2, 512, 2, 2] and outs(data)["project"] == [2, 16]  # 64 px / 32
+    assert any("pretrained=True" in line and "turned off" in line for line in data["degraded"])

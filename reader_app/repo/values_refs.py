@@ -131,10 +131,12 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
     args = _stated_args(list(enumerate(a for a in node.args if not isinstance(a, ast.Starred))), node, unit, root,
                         scope, literal, depth)
     kwargs = _stated_args([(k.arg, k.value) for k in node.keywords if k.arg], node, unit, root, scope, literal, depth)
-    if len(args) < len(node.args) or len(kwargs) < len([k for k in node.keywords if k.arg]):
-        return None  # an argument the place does not state: the call cannot be made again
+    if len(args) < len(node.args) or any(k.arg is None for k in node.keywords):
+        return None  # a positional argument the place does not state: the call cannot be made again
+    # A keyword it does not state (`num_classes=args.classes`) is left to the callee's default, and said.
+    unstated = [k.arg for k in node.keywords if k.arg not in kwargs]
     return "library", {**spec, "args": [args[i] for i in sorted(args)], "kwargs": kwargs, "where": where,
-                       "text": text}
+                       "text": text, **({"unstated": unstated} if unstated else {})}
 
 
 PASSTHROUGH = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}

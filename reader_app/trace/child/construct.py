@@ -82,16 +82,21 @@ class Recipe:
                 for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
-        kwargs, missing = {}, {}
+        kwargs, missing, failed = {}, {}, []
         for name, value in self.kwargs.items():
             try:
                 kwargs[name] = realize(value, device)
             except PartError as exc:
                 if name not in self.optional_parts:
-                    raise
+                    failed.append(exc)
+                    continue
                 kwargs[name], missing[name] = self.optional_parts[name], exc  # optional: its default
                 self.args[name] = plain(kwargs[name])
                 self.sources[name] = f"default: {exc.as_source()}"
+            except BaseException as exc:  # a part built with a guess failed; a part that lacks a package says more
+                failed.append(exc)
+        if failed:
+            raise next((e for e in failed if isinstance(e, PartError)), failed[0])
         if not missing:
             return self.target(**kwargs)
         try:
@@ -238,8 +243,9 @@ class Builder:
         package builds, that call made again; None when the class cannot be imported."""
         if spec["kind"] == "library":
             label = f"{self.prefix}{name}"
+            left = f" ({', '.join(spec['unstated'])} left at the default)" if spec.get("unstated") else ""
             return (Deferred(make_library_part(label, spec, self._inner_part, self.root), spec_label(spec)),
-                    f"{spec.get('where', where)}: {spec.get('text') or spec_label(spec)}")
+                    f"{spec.get('where', where)}: {spec.get('text') or spec_label(spec)}{left}")
         cls = repo_class(self.root or "", spec["file"], spec["name"]) if self.root else None
         if cls is None:
             return None

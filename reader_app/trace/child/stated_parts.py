@@ -121,7 +121,7 @@ def reason_of(exc: BaseException, spec: dict | None = None, root: str | None = N
     if files:
         return f"which reads the file '{files[0]}', and the repository does not hold it (a checkpoint to " \
                f"download or train first)", ""
-    return f"which failed here ({type(exc).__name__}: {first_line(exc)})", ""
+    return f"which failed ({type(exc).__name__}: {first_line(exc)})", ""
 
 
 def spec_label(spec: dict) -> str:
@@ -167,6 +167,8 @@ def guarded(param: str, spec: dict, make, root: str | None = None):
             raise
         except (Exception, SystemExit) as exc:
             reason, package = reason_of(exc, spec, root)
+            if not package and "reads the file" not in reason:
+                raise  # not something missing: the error (a guessed value the part got) speaks for itself
             raise PartError(param, spec.get("where", "?"), spec.get("text") or spec_label(spec), reason,
                             package) from exc
     return build

@@ -191,11 +191,13 @@ class Builder:
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
-                if weights.turn_off(p.name, values[p.name]):
-                    values[p.name], sources[p.name] = False, self._no_download(p.name, sources[p.name])
+                off = weights.off_value(p.name, values[p.name], weights.accepts_none(p, func))
+                if off is not weights.KEEP:
+                    values[p.name], sources[p.name] = off, self._no_download(p.name, values[p.name], sources[p.name])
                 continue
-            if weights.turn_off(p.name, p.default):  # never download: the weights do not change a shape
-                values[p.name], sources[p.name] = False, self._no_download(p.name, "default")
+            off = weights.off_value(p.name, p.default, p.default is not p.empty and weights.accepts_none(p, func))
+            if off is not weights.KEEP:  # never download: the weights do not change a shape
+                values[p.name], sources[p.name] = off, self._no_download(p.name, p.default, "default")
                 passed.add(p.name)
                 continue
             if p.default is None and p.name in sequences and p.name not in none_handled(func):
@@ -273,8 +275,8 @@ class Builder:
                             "which the trace cannot import")
         return realize(made[0], device)
 
-    def _no_download(self, name: str, where: str) -> str:
-        degrade.NOTES.add(f"{self.prefix}{name}=True ({where}) turned off: the trace never downloads weights")
+    def _no_download(self, name: str, value, where: str) -> str:
+        degrade.NOTES.add(f"{self.prefix}{name}={value!r} ({where}) turned off: the trace never downloads weights")
         return f"{where}; turned off, never downloaded"
 
     def _rel(self, path: str) -> str:

@@ -186,8 +186,9 @@ def fill(builder, func, params: set[str], mined: dict) -> tuple[dict, dict, set[
                 values[name], sources[name] = made
             continue
         values[name], sources[name] = stated.value, stated.where
-        if weights.turn_off(name, stated.value):
-            values[name], sources[name] = False, builder._no_download(name, stated.where)
+        off = weights.off_value(name, stated.value, accepts_none=False)  # a flag only: None may not be taken
+        if off is not weights.KEEP:
+            values[name], sources[name] = off, builder._no_download(name, stated.value, stated.where)
     for key, value in builder.overrides.items():
         name = key[len(builder.prefix):] if key.startswith(builder.prefix) else None
         if name and name not in params and (name in values or name in known) and key not in builder.consumed:

@@ -33,11 +33,12 @@ def missing_sentence(missing: Missing, class_name: str) -> str:
                     f"an environment of its own.")
         return (f"Trace stopped: the model needs the package '{missing.name}', which this Python lacks and the "
                 f"repository's requirements do not list.")
+    # where the repository would have said it: the places the trace looked
+    unsaid = "which no call site, config file, README block or script of the repository states"
     if missing.blind:
-        return (f"Trace stopped: {model} could not be built with 16 guessed for '{missing.name}', which the "
-                f"repository does not state; set it in Trace Settings.")
-    return (f"Trace stopped: {model} needs a value for '{missing.name}', which the repository does not state; "
-            f"set it in Trace Settings.")
+        return (f"Trace stopped: {model} could not be built with 16 guessed for '{missing.name}', {unsaid}; "
+                f"set it in Trace Settings.")
+    return f"Trace stopped: {model} needs a value for '{missing.name}', {unsaid}; set it in Trace Settings."
 
 
 class TraceForm(QDialog):

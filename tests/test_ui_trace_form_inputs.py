@@ -10,7 +10,7 @@ from tree_helpers import trace_cli, write_tree
 from reader_app.notes import repo_id_for
 from reader_app.trace.result import TensorInfo, TraceResult
 from reader_app.ui.code.trace_controller import CONSENT_KEY
-from reader_app.ui.code.trace_form import GUESS_COLOUR, SOURCE_COLOUR, TraceForm
+from reader_app.ui.code.trace_form import TraceForm, note_style
 from ui_helpers import open_repo
 
 # README line 10 feeds `tokens`; `scale` is required by forward() but the example never shows it.
@@ -78,8 +78,8 @@ def test_each_input_row_of_the_form_shows_where_it_came_from(qtbot, empty_window
     tokens, scale = form.input_sources["tokens"], form.input_sources["scale"]
     # the same note as a constructor value's: the repository's line in grey, a guess in red
     assert tokens.text() == EXAMPLE_LINE and form.sources["vocab"].text() == BUILT_LINE
-    assert SOURCE_COLOUR in tokens.styleSheet() and tokens.styleSheet() == form.sources["vocab"].styleSheet()
-    assert scale.text() == "guess" and GUESS_COLOUR in scale.styleSheet()
+    assert tokens.styleSheet() == note_style(False) == form.sources["vocab"].styleSheet()
+    assert scale.text() == "guess" and scale.styleSheet() == note_style(True) != note_style(False)
     assert tokens.isVisible() and scale.isVisible()
     assert form.input_fields["tokens"].text() == "2,7:int64"
 

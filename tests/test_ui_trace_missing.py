@@ -72,8 +72,8 @@ def test_a_value_no_one_states_opens_the_form_at_it_and_one_answer_traces(qtbot,
     result = traced(qtbot, window, write_tree(tmp_path / "repo", NO_VALUE))
     assert result.error is not None and result.error.missing().name == "lookup"
     said = window.code_pane.message_bar.text()
-    assert said == ("Trace stopped: Net needs a value for 'lookup', which the repository does not state; "
-                    "set it in Trace Settings.")
+    assert said == ("Trace stopped: Net needs a value for 'lookup', which no call site, config file, README block "
+                    "or script of the repository states; set it in Trace Settings.")
     assert one_sentence(said)
     form = window.trace.form
     assert form is not None and form.isVisible()
@@ -97,7 +97,7 @@ def test_a_blind_guess_that_broke_the_build_is_focused_and_scrolled_into_view(qt
     result = traced(qtbot, window, write_tree(tmp_path / "repo", BLIND_LAST))
     assert result.error is not None and len(result.args) == 31
     said = window.code_pane.message_bar.text()
-    assert "'blk'" in said and "repository does not state" in said and one_sentence(said)
+    assert "'blk'" in said and "of the repository states" in said and one_sentence(said)
     form = window.trace.form
     field = form.fields["blk"]
     qtbot.waitUntil(field.hasFocus)

@@ -8,10 +8,19 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from reader_app.trace.result import INPUT_GIVEN, Missing
 from reader_app.trace.specs import SpecError, parse_arg_value, parse_input_spec
+from reader_app.ui.app import theme
 
-GUESS_COLOUR, SOURCE_COLOUR = "#cf222e", "#57606a"
+# (light, dark): a guess in red, where a value came from in a quiet grey that stays readable on either
+GUESS_COLOURS, SOURCE_COLOURS = ("#cf222e", "#ff7b72"), ("#57606a", "#8b949e")
+FIELD_WIDTH, NOTE_WIDTH = 180, 300  # a value stays readable; a long path is cut in the middle (whole in its tip)
 # Sources that need no note beside the value: the signature's default, and what the reader typed.
 UNSAID = ("", "default", "--arg", INPUT_GIVEN)
+
+
+def note_style(guess: bool) -> str:
+    """The stylesheet of a note beside a value: red for a guess or a gap, grey for a source."""
+    colours = GUESS_COLOURS if guess else SOURCE_COLOURS
+    return f"color:{colours[theme.current() == 'dark']};"
 
 
 def missing_sentence(missing: Missing, class_name: str) -> str:
@@ -24,11 +33,12 @@ def missing_sentence(missing: Missing, class_name: str) -> str:
                     f"an environment of its own.")
         return (f"Trace stopped: the model needs the package '{missing.name}', which this Python lacks and the "
                 f"repository's requirements do not list.")
+    # where the repository would have said it: the places the trace looked
+    unsaid = "which no call site, config file, README block or script of the repository states"
     if missing.blind:
-        return (f"Trace stopped: {model} could not be built with 16 guessed for '{missing.name}', which the "
-                f"repository does not state; set it in Trace Settings.")
-    return (f"Trace stopped: {model} needs a value for '{missing.name}', which the repository does not state; "
-            f"set it in Trace Settings.")
+        return (f"Trace stopped: {model} could not be built with 16 guessed for '{missing.name}', {unsaid}; "
+                f"set it in Trace Settings.")
+    return f"Trace stopped: {model} needs a value for '{missing.name}', {unsaid}; set it in Trace Settings."
 
 
 class TraceForm(QDialog):
@@ -67,7 +77,7 @@ class TraceForm(QDialog):
         self.reason = QLabel(f"The last trace stopped: {error.message}" if error is not None else "", self)
         self.reason.setWordWrap(True)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reason.setStyleSheet(f"color:{GUESS_COLOUR};")
+        self.reason.setStyleSheet(note_style(True))
         self.reason.setVisible(error is not None and not said)
         layout.addWidget(self.reason)
         self._scroll = QScrollArea(self)
@@ -91,7 +101,7 @@ class TraceForm(QDialog):
         layout.addWidget(self._scroll, 1)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color:{GUESS_COLOUR};")
+        self.error.setStyleSheet(note_style(True))
         self.error.hide()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -99,14 +109,18 @@ class TraceForm(QDialog):
         buttons.accepted.connect(self._check_and_accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        # as tall as its rows, up to a height that fits a small screen beside the window (then it scrolls)
-        # the rows as wide as the widest beside a scroll bar (nothing cut at the right), and as tall as they are
-        # up to a height that fits a small screen beside the rest (then they scroll)
+        self._fit(body)
+
+    def _fit(self, body: QWidget) -> None:
+        """The rows as wide as the widest beside a scroll bar (nothing cut at the right), and as tall as they
+        are up to about half the screen (then they scroll)."""
         frame = 2 * self._scroll.frameWidth()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setMinimumWidth(max(560, body.sizeHint().width() + frame + bar))
-        self._scroll.setMinimumHeight(min(body.sizeHint().height() + frame, 440))
+        holder = self.parentWidget() or self
+        self._scroll.setMinimumHeight(min(body.sizeHint().height() + frame,
+                                          int(holder.screen().availableGeometry().height() * 0.55)))
         self.resize(self.sizeHint())
 
     # ----- rows -------------------------------------------------------------------------------------------
@@ -141,7 +155,7 @@ class TraceForm(QDialog):
         line.setContentsMargins(0, 0, 0, 0)
         where = f"missing; listed in {missing.listed}" if missing.listed else "missing; not in the requirements"
         status = QLabel(where, row)
-        status.setStyleSheet(f"color:{GUESS_COLOUR};")
+        status.setStyleSheet(note_style(True))
         line.addWidget(status, 1)
         if can_install:
             self.install_button = QPushButton("Install Requirements…", row)
@@ -197,8 +211,11 @@ class TraceForm(QDialog):
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(field, 1)
+        field.setMinimumWidth(FIELD_WIDTH)
         source = QLabel(where, row)
-        source.setStyleSheet(f"color:{GUESS_COLOUR};" if guess or "guess" in where else f"color:{SOURCE_COLOUR};")
+        if source.sizeHint().width() > NOTE_WIDTH:  # "src/open_clip/…/ViT-B-32.json:3"
+            source.setText(source.fontMetrics().elidedText(where, Qt.TextElideMode.ElideMiddle, NOTE_WIDTH))
+        source.setStyleSheet(note_style(guess or "guess" in where))
         source.setToolTip(f"{name}: {where}")
         line.addWidget(source)
         labels[name] = source

@@ -20,7 +20,7 @@ def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int
     `unit_rel`, a README block counting as at the root) sees it; None when it is not the repository's."""
     if depth > MAX_DEPTH:
         return None
-    if any(isinstance(n, ast.ClassDef) and n.name == name for n in tree.body):
+    if any(isinstance(n, ast.ClassDef) and n.name in (name, _alias_of(tree, name)) for n in tree.body):
         return unit_rel.split(" cell ")[0]
     base = os.path.dirname(os.path.join(root, unit_rel.split(" cell ")[0]))
     for node in tree.body:
@@ -53,9 +53,19 @@ def _module_files(root: str, base: str, module: str, level: int) -> list[str]:
     return out
 
 
+def _alias_of(tree: ast.Module, name: str) -> str | None:
+    """The class a module-level alias names (`AffineScalarTransform = AffineTransform`), else None."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and node.targets[0].id == name and isinstance(node.value, ast.Name):
+            return node.value.id
+    return None
+
+
 def init_params(root: str, rel: str, name: str) -> list[str]:
     """The __init__ parameters (without self) of class `name` in file `rel`, for positional arguments."""
     tree = parsed(os.path.join(root, rel))
+    name = (_alias_of(tree, name) if tree is not None else None) or name
     for node in tree.body if tree is not None else []:
         if isinstance(node, ast.ClassDef) and node.name == name:
             for item in node.body:
@@ -66,41 +76,159 @@ def init_params(root: str, rel: str, name: str) -> list[str]:
 
 
 def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) -> tuple[str, dict] | None:
-    """("class", {"file", "name"}) or ("instance", {"file", "name", "kwargs": {param: (value, where)}}) for
-    an argument node that names a repository class or an instance built from one; None otherwise.
-    `scope` resolves names to constants; `literal(node, lookup)` evaluates constants."""
+    """("class", {"file", "name"}) or ("instance", {"file", "name", "kwargs": {param: (value, where)}, "where",
+    "text"}) for an argument node that names a repository class or an instance built from one; ("library",
+    {"call", "args", "kwargs", "where", "text"}) for an object another package builds (`models.resnet50(
+    pretrained=True)` with `from torchvision import models`: "call" is "torchvision.models.resnet50") or a method
+    of the repository's class builds ("file" and "call" `SoundStream.init_and_load_from`); None otherwise. `scope` resolves names to constants; `literal(node, lookup)` evaluates constants."""
     if depth > MAX_DEPTH:
         return None
     if isinstance(node, ast.Name):
-        built = _assigned_call(scope.function, node.id) or _assigned_call(unit.tree, node.id, module_only=True)
-        if built is not None:
-            return reference(built, unit, root, scope, literal, depth + 1)
+        line = getattr(node, "lineno", None)
+        built = _assigned_call(scope.function, node.id, before=line) or \
+            _assigned_call(unit.tree, node.id, module_only=True, before=line)
+        if built is not None:  # each hop goes to a line above: the same depth
+            return reference(built, unit, root, scope, literal, depth)
         rel = class_file(root, unit.rel, unit.tree, node.id)
-        return ("class", {"file": rel, "name": _original(unit.tree, node.id)}) if rel else None
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if rel:
+            return "class", {"file": rel, "name": _original(unit.tree, node.id)}
+        earlier = _earlier_block_call(root, unit, node.id, line)  # a README block builds it, a later one hands it
+        if earlier is not None:
+            from reader_app.repo.values_calls import Scope
+            block, call = earlier
+            return reference(call, block, root, Scope(block, root, None), literal, depth)
+        return None
+    if not isinstance(node, ast.Call):
+        return None
+    if isinstance(node.func, ast.Attribute) and node.func.attr in PASSTHROUGH and isinstance(node.func.value, ast.Call):
+        return reference(node.func.value, unit, root, scope, literal, depth)  # `Net(...).cuda()`
+    where = f"{unit.rel.split(' cell ')[0]}:{node.lineno}"
+    text = _call_text(node)
+    if isinstance(node.func, ast.Name):
         rel = class_file(root, unit.rel, unit.tree, node.func.id)
-        if rel is None:
+        if rel is not None:
+            name = _original(unit.tree, node.func.id)
+            params = init_params(root, rel, name)
+            pairs = [(params[i], a) for i, a in enumerate(node.args) if i < len(params)
+                     and not isinstance(a, ast.Starred)]
+            pairs += [(k.arg, k.value) for k in node.keywords if k.arg]
+            return "instance", {"file": rel, "name": name, "kwargs": _stated_args(pairs, node, unit, root, scope,
+                                                                                literal, depth),
+                                "where": where, "text": text}
+    spec = {}
+    head = node.func
+    while isinstance(head, ast.Attribute):
+        head = head.value
+    rel = class_file(root, unit.rel, unit.tree, head.id) if isinstance(head, ast.Name) and head is not node.func \
+        else None
+    if rel is not None:  # `SoundStream.init_and_load_from(path)`: a method of the repository's class builds it
+        spec = {"file": rel, "call": ast.unparse(node.func).replace(head.id, _original(unit.tree, head.id), 1)}
+    else:
+        dotted = _imported_dotted(unit.tree, node.func)
+        if dotted is None or _is_repository_module(root, unit, dotted):
             return None
-        name = _original(unit.tree, node.func.id)
-        params = init_params(root, rel, name)
-        pairs = [(params[i], a) for i, a in enumerate(node.args) if i < len(params) and not isinstance(a, ast.Starred)]
-        pairs += [(k.arg, k.value) for k in node.keywords if k.arg]
-        kwargs = {}
-        for param, arg in pairs:
-            scope.where.clear()
-            value = literal(arg, scope.resolve)
-            where = f"{unit.rel.split(' cell ')[0]}:{getattr(arg, 'lineno', node.lineno)}"
-            if _is_missing(value):
-                inner = reference(arg, unit, root, scope, literal, depth + 1)
-                if inner is not None:
-                    kwargs[param] = ({"kind": inner[0], **inner[1]}, where)
-                continue
-            if isinstance(arg, ast.Name):
-                where = scope.where.get(arg.id, where)
-            kwargs[param] = (value, where)
-        return "instance", {"file": rel, "name": name, "kwargs": kwargs,
-                            "where": f"{unit.rel.split(' cell ')[0]}:{node.lineno}"}
+        spec = {"call": dotted}
+    args = _stated_args(list(enumerate(a for a in node.args if not isinstance(a, ast.Starred))), node, unit, root,
+                        scope, literal, depth)
+    kwargs = _stated_args([(k.arg, k.value) for k in node.keywords if k.arg], node, unit, root, scope, literal, depth)
+    if len(args) < len(node.args) or any(k.arg is None for k in node.keywords):
+        return None  # a positional argument the place does not state: the call cannot be made again
+    # A keyword it does not state (`num_classes=args.classes`) is left to the callee's default, and said.
+    unstated = [k.arg for k in node.keywords if k.arg not in kwargs]
+    return "library", {**spec, "args": [args[i] for i in sorted(args)], "kwargs": kwargs, "where": where,
+                       "text": text, **({"unstated": unstated} if unstated else {})}
+
+
+PASSTHROUGH = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
+
+
+def _stated_args(pairs, call: ast.Call, unit, root: str, scope, literal, depth: int) -> dict:
+    """{param or position: (value, where)} for the arguments whose value the place states: constants, or
+    references to what it builds (each with the line that states it)."""
+    out = {}
+    for param, arg in pairs:
+        scope.where.clear()
+        value = literal(arg, scope.resolve)
+        where = f"{unit.rel.split(' cell ')[0]}:{getattr(arg, 'lineno', call.lineno)}"
+        if _is_missing(value):
+            inner = reference(arg, unit, root, scope, literal, depth + 1)
+            if inner is not None:
+                out[param] = ({"kind": inner[0], **inner[1]}, where)
+            continue
+        if isinstance(arg, ast.Name):
+            where = scope.where.get(arg.id, where)
+        out[param] = (value, where)
+    return out
+
+
+def _call_text(node: ast.Call, limit: int = 90) -> str:
+    """The call as the place writes it, shortened: `models.resnet50(pretrained=True)`."""
+    text = " ".join(ast.unparse(node).split())
+    if len(text) <= limit:
+        return text
+    head = ast.unparse(node.func)
+    first = [f"{k.arg}={ast.unparse(k.value)}" for k in node.keywords if k.arg][:1] or \
+        [ast.unparse(a) for a in node.args][:1]
+    short = f"{head}({', '.join(first)}, ...)" if first else f"{head}(...)"
+    return short if len(short) <= limit + 30 else f"{head}(...)"
+
+
+def _imported_dotted(tree: ast.Module, func: ast.AST) -> str | None:
+    """The absolute dotted name a call's function has through the place's imports (`models.resnet50` with
+    `from torchvision import models` -> torchvision.models.resnet50); None when no import names its head."""
+    chain = []
+    while isinstance(func, ast.Attribute):
+        chain.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if (alias.asname or alias.name) == func.id:
+                    return ".".join([node.module, alias.name, *chain])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname == func.id:
+                    return ".".join([alias.name, *chain])
+                if alias.asname is None and alias.name.split(".")[0] == func.id and chain:
+                    return ".".join([func.id, *chain])
     return None
+
+
+def _is_repository_module(root: str, unit, dotted: str) -> bool:
+    """Whether the dotted name starts with a module or package of the repository itself."""
+    top = dotted.split(".")[0]
+    base = os.path.dirname(os.path.join(root, unit.rel.split(" cell ")[0]))
+    if _module_files(root, base, top, 0):
+        return True
+    for entry in os.listdir(root) if os.path.isdir(root) else []:  # a src/ layout
+        if os.path.isdir(os.path.join(root, entry)) and _module_files(root, os.path.join(root, entry), top, 1):
+            return True
+    return False
+
+
+def _earlier_block_call(root: str, unit, name: str, line: int | None):
+    """(the block as a unit, the call) of the last `name = Call(...)` in a README block above the one using
+    `name` at `line`: a README's "all together now" block hands what its earlier blocks built."""
+    if unit.kind != "readme" or line is None:
+        return None
+    from reader_app.repo.values_source import Unit, markdown_blocks, read, _parse, _shifted
+    path = os.path.join(root, unit.rel)
+    found = None
+    for start, code in markdown_blocks(read(path)):
+        if start > line:
+            break
+        if start + code.count("\n") >= line or f"{name} =" not in code and f"{name}=" not in code:
+            continue  # the block using it (already searched) or one that does not assign it
+        tree = _parse(code)
+        if tree is None:
+            continue
+        tree = _shifted(tree, start - 1)
+        call = _assigned_call(tree, name, module_only=True)
+        if call is not None:
+            found = (Unit(unit.rel, tree, "readme"), call)
+    return found
 
 
 def _is_missing(value) -> bool:
@@ -118,8 +246,9 @@ def _original(tree: ast.Module, local: str) -> str:
     return local
 
 
-def _assigned_call(owner, name: str, module_only: bool = False) -> ast.Call | None:
-    """The last `name = SomeClass(...)` in a function (or at module level)."""
+def _assigned_call(owner, name: str, module_only: bool = False, before: int | None = None) -> ast.Call | None:
+    """The last `name = SomeClass(...)` in a function (or at module level), above line `before` when given
+    (`vit = Extractor(vit, ...)` wraps the `vit` assigned above it)."""
     if owner is None:
         return None
     if module_only:  # also under `if`/`with`/`try` at module level (a script's `else: encoder = ...`)
@@ -130,7 +259,8 @@ def _assigned_call(owner, name: str, module_only: bool = False) -> ast.Call | No
     found = None
     for node in nodes:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
-                any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                any(isinstance(t, ast.Name) and t.id == name for t in node.targets) and \
+                (before is None or node.lineno < before) and (found is None or node.lineno >= found.lineno):
             found = node.value
     return found
 

@@ -19,6 +19,7 @@ from reader_app.repo.values import Mined
 
 from reader_app.trace.child import config_objects, degrade, open_keywords, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
+from reader_app.trace.child.stated_parts import PartError, StandIn, guarded, make_library_part, spec_label, takes
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
@@ -62,6 +63,8 @@ class Recipe:
         args: flat name -> value of everything used (parameters and config fields), for the report.
         unused: override names that matched nothing.
         blind: arguments given 16 only because nothing was known about them.
+        optional_parts: argument -> its default, for the parts the repository builds and hands to an argument
+            that has one: when the part cannot be built here, the default is used (see `build`).
     """
 
     target: object
@@ -71,6 +74,7 @@ class Recipe:
     blind: list = field(default_factory=list)
     sources: dict = field(default_factory=dict)
     chosen_by: str | None = None
+    optional_parts: dict = field(default_factory=dict)
 
     def provenance(self) -> dict:
         """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
@@ -78,7 +82,35 @@ class Recipe:
                 for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
-        return self.target(**{k: realize(v, device) for k, v in self.kwargs.items()})
+        kwargs, missing, failed = {}, {}, []
+        for name, value in self.kwargs.items():
+            try:
+                kwargs[name] = realize(value, device)
+            except PartError as exc:
+                if name not in self.optional_parts:
+                    failed.append(exc)
+                    continue
+                kwargs[name], missing[name] = self.optional_parts[name], exc  # optional: its default
+                self.args[name] = plain(kwargs[name])
+                self.sources[name] = f"default: {exc.as_source()}"
+            except BaseException as exc:  # a part built with a guess failed; a part that lacks a package says more
+                failed.append(exc)
+        if failed:
+            raise next((e for e in failed if isinstance(e, PartError)), failed[0])
+        if not missing:
+            return self.target(**kwargs)
+        try:
+            return self.target(**kwargs)
+        except AttributeError as exc:  # `img_encoder.eval()` on the None default: the constructor needs an object
+            if "'NoneType' object" not in str(exc):
+                raise
+        for name, error in missing.items():
+            degrade.NOTES.add(f"{name}: an empty module stands in ({error.as_source()}); the trace does not "
+                              f"call it")
+            kwargs[name] = StandIn(error)
+            self.args[name] = "stand-in"
+            self.sources[name] = f"stand-in: {error.as_source()}"
+        return self.target(**kwargs)
 
 
 def plain(value):
@@ -119,6 +151,7 @@ class Builder:
         self.chosen_by: str | None = None  # where the repository names the factory used, if it does
         self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
         self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
+        self.optional_parts: dict = {}  # argument -> default, for stated parts (Recipe.optional_parts)
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = used_as_sequence(func)
@@ -146,13 +179,15 @@ class Builder:
                 objects.add(p.name)
                 passed.add(p.name)
                 continue
-            if p.name in mined and mined[p.name].kind in ("class", "instance"):  # the repository's class
+            if p.name in mined and mined[p.name].kind in PART_KINDS:  # a class or object the repository builds
                 made = self._reference(p.name, mined[p.name].value, mined[p.name].where)
                 if made is not None:
                     values[p.name], sources[p.name] = made
                     passed.add(p.name)
+                    if p.default is not p.empty and not self.prefix:
+                        self.optional_parts[p.name] = p.default
                     continue
-            if p.name in mined and mined[p.name].kind not in config_objects.KINDS + ("class", "instance"):
+            if p.name in mined and mined[p.name].kind not in config_objects.KINDS + PART_KINDS:
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -205,12 +240,17 @@ class Builder:
             if not is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
                 self.used.setdefault(self.prefix + name, plain(value))
                 self.sources.setdefault(self.prefix + name, sources.get(name, "default"))
-        return {k: values[k] for k in passed}
+        return {k: v for k, v in values.items() if k in passed}  # in signature order: parts are built in it
 
     def _reference(self, name: str, spec: dict, where: str):
         """(value, source) for a stated reference to the repository's class: the class itself, or an instance
-        built with the arguments its place states (the rest filled as for any class); None when the class
-        cannot be imported."""
+        built with the arguments its place states (the rest filled as for any class); for an object another
+        package builds, that call made again; None when the class cannot be imported."""
+        if spec["kind"] == "library":
+            label = f"{self.prefix}{name}"
+            left = f" ({', '.join(spec['unstated'])} left at the default)" if spec.get("unstated") else ""
+            return (Deferred(make_library_part(label, spec, self._inner_part, self.root), spec_label(spec)),
+                    f"{spec.get('where', where)}: {spec.get('text') or spec_label(spec)}{left}")
         cls = repo_class(self.root or "", spec["file"], spec["name"]) if self.root else None
         if cls is None:
             return None
@@ -226,8 +266,17 @@ class Builder:
         self.sources.update(sub.sources)
         self.consumed |= sub.consumed
         self.blind += sub.blind
-        return (Deferred(lambda device: cls(**{k: realize(v, device) for k, v in kwargs.items()}),
-                         f"{cls.__name__}(...)"), f"{spec.get('where', where)}: {cls.__name__}(...)")
+        make = guarded(f"{self.prefix}{name}", spec, lambda device: cls(**{k: realize(v, device)
+                                                                           for k, v in kwargs.items()}), self.root)
+        return Deferred(make, f"{cls.__name__}(...)"), f"{spec.get('where', where)}: {cls.__name__}(...)"
+
+    def _inner_part(self, name: str, spec: dict, device: str):
+        """A part nested in another package's call (`Extractor(vit, ...)`), built as its place states it."""
+        made = self._reference(name.rsplit(".", 1)[-1], spec, spec.get("where", ""))
+        if made is None:
+            raise PartError(name, spec.get("where", "?"), spec.get("text") or spec_label(spec),
+                            "which the trace cannot import")
+        return realize(made[0], device)
 
     def _no_download(self, name: str, value, where: str) -> str:
         degrade.NOTES.add(f"{self.prefix}{name}={value!r} ({where}) turned off: the trace never downloads weights")
@@ -342,7 +391,7 @@ class Builder:
             self.blind.append(self.prefix + p.name)
             return 16
         if value is None:
-            raise ConstructionError(f"cannot guess a value for the argument '{p.name}'; "
+            raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}; "
                                     f"give one with --arg {p.name}=VALUE")
         return value
 
@@ -438,11 +487,14 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     return direct, alternatives
 
 
+PART_KINDS = ("class", "instance", "library")
+
+
 def _reference_kind(value) -> str:
-    return value["kind"] if isinstance(value, dict) and value.get("kind") in ("class", "instance") else "call"
+    return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS else "call"
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
     unused = [k for k in builder.overrides if k not in builder.consumed]
     return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind), dict(builder.sources),
-                  builder.chosen_by)
+                  builder.chosen_by, dict(builder.optional_parts))

@@ -11,8 +11,8 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (config_objects, config_shims, degrade, failure, probes, shared_libraries,
-                                   torchvision_ops)
+from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, probes,
+                                    routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -22,10 +22,13 @@ from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
 from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
-from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
+from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.trace.child.plans import leaves
+from reader_app.trace.child import stated_configs
 from reader_app.trace.child.stated import example_sizes, stated_plans
+from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_inputs import stated_image_size
@@ -208,6 +211,12 @@ class Session:
         hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
                f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
+        if isinstance(exc, PartError):  # a part the repository builds and hands in: where, and what it lacks
+            recipe.sources[exc.param] = exc.as_source()
+            self.report["arg_sources"] = recipe.provenance()
+            file, _, line = exc.where.rpartition(":")
+            self.fail(f"{target.__name__} {exc}; give a value in Trace Settings",
+                      os.path.join(self.root, file) if file else None, int(line) if line.isdigit() else None)
         cause = degrade.skipped_binding(exc.name) if isinstance(exc, NameError) and exc.name else None
         if cause is not None:  # `PatchEmbed` is undefined because its import was skipped: say why
             file, line, skipped = cause
@@ -254,7 +263,10 @@ class Session:
 
     def make(self, recipe, device: str):
         with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
-            return recipe.build(device)
+            model = recipe.build(device)
+        if device == "meta":
+            strays_onto_meta(model)
+        return model
 
     def accept(self, model, recipe, target):
         if not isinstance(model, nn.Module):
@@ -282,7 +294,9 @@ class Session:
     def forward(self, model, plans, sizes: Sizes):
         """One recorded forward; returns (recorder, exception or None)."""
         device = self.report["device"]
-        rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
+        entry = getattr(self, "entry", None)
+        rec = Recorder(model, self.files, per_line=self.request.get("per_line", True),
+                       call=entry(model) if entry else None)
         try:
             inputs = materialize(plans, sizes, device)
             with rec, self.observer(model, inputs, rec), torch.no_grad(), \
@@ -298,13 +312,36 @@ class Session:
         return nullcontext()
 
     def trace(self, model, recipe):
-        self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
+        route = routes.api_route(self, model)
+        if route is not None:
+            return routes.trace_route(self, model, recipe, route, specs)
+        self.progress("running forward()")
+        model, run = self.run_target(model, recipe, specs, None, model)
+        if run.exc is not None and not failure.find_missing(run.exc):  # a stale example: another one may run
+            model, recipe, run = stated_configs.trace_other_configuration(self, model, recipe, run.exc) or \
+                (model, recipe, run)
+        self.report["inputs"] = run.inputs
+        self.assemble(model, run.first, run.second, run.symbols)
+        self.mark("report")
+        if run.exc is not None:
+            self.forward_error(model, run.exc, run.first, run.second, run.symbols)
+        else:
+            self.report["reached_output"] = run.first.output_shapes is not None
+
+    def run_target(self, model, recipe, specs, func, target):
+        """Inputs found for what `self.entry` calls (the model itself, a method, a held network `target`),
+        the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
         stated = self.stated_image()
         tables = size_tables(model, stated[0] if stated else None, recipe.args)
-        example = None if specs else stated_plans(model, self.root, [self.report.get("class"), type(model).__name__],
-                                                  recipe.args, self.file)
-        candidates = [user_plans(specs)] if specs else candidate_inputs(model)
+        names = [self.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
+        example = None if specs else stated_plans(target, self.root, names, recipe.args if target is model else {},
+                                                  self.file, func.__name__ if func else None)
+        candidates = [user_plans(specs)] if specs else candidate_inputs(target, func=func)
+        swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
+        if swaps:
+            candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
+            example = (alternatives.swapped(example[0], target, swaps), *example[1:]) if example else None
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
@@ -319,6 +356,9 @@ class Session:
             self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
         if example and chosen is example[0]:
             self.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
+        for swap in swaps:
+            if any(p.name == swap.replacement for p in chosen):
+                self.report["warnings"].append(self.swap_note(swap, recipe))
         self.mark("forward")
         self.model, self.first = model, first  # for a describing session
         second, second_sizes = None, None
@@ -331,18 +371,19 @@ class Session:
                     break
         self.mark("symbolic")
         symbols = self.symbols(chosen, sizes, second_sizes)
-        self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
+        inputs = [self.input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
         if example and chosen is example[0]:  # each input the example sized says where
-            sized = example[2]
-            for entry in self.report["inputs"]:
-                if entry["name"] in sized:
+            for entry in inputs:
+                if entry["name"] in example[2]:
                     entry["from"] = example[1]
-        self.assemble(model, first, second, symbols)
-        self.mark("report")
-        if exc is not None:
-            self.forward_error(model, exc, first, second, symbols)
-        else:
-            self.report["reached_output"] = first.output_shapes is not None
+        return model, routes.Run(first, second, exc, symbols, inputs)
+
+    def swap_note(self, swap, recipe) -> str:
+        where = recipe.sources.get(swap.attribute, "")
+        missing = "a stand-in" if where.startswith("stand-in") else "None"
+        why = f" ({where.split(': ', 1)[-1]})" if ": " in where else ""
+        return (f"{swap.replacement} given instead of {swap.original}: the model's {swap.attribute} is {missing}"
+                f"{why}, and forward() takes {swap.replacement} in its place ({self.rel(swap.file)}:{swap.line})")
 
     def stated_image(self) -> tuple[int, str] | None:
         """(pixels, where) of the image size the model file's pretrained settings state, else the one the
@@ -380,12 +421,12 @@ class Session:
             if better is not None and better not in retried:
                 retried.append(better)
                 rec, exc = self.forward(model, better, sizes)
-                if exc is None:
-                    return better, rec, None, sizes, variants
+                if exc is None or failure.find_missing(exc):  # a missing package stops the inputs that got
+                    return better, rec, exc, sizes, variants  # furthest: that package is what to say
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:
-        used = {d for p in plans for d in p.dims if isinstance(d, str)}
+        used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
         if second is None:
             return {}
         return {s: (sizes.values[s], second.values[s]) for s in SIZES if s in used}
@@ -410,6 +451,7 @@ class Session:
             other_ops = dict(second.error_site.operands) if second and second.error_site else {}
             operands = [(n, name_shape(s, other_ops.get(n), symbols)) for n, s in site.operands]
         message = failure.forward_message(exc, failing.name if failing else None, layer, layer_dims, operands)
+        message = routes.abstract_layer(self.report, failing.name if failing else "", layer) or message
         file, line = (site.file, site.line) if site else failure.repo_location(exc, self.files)
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
                                 "line": line or 0}

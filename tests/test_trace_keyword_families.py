@@ -153,3 +153,18 @@ def test_a_none_default_an_assert_refuses_is_guessed_and_labelled(tmp_path):
     depth = data["arg_sources"]["depth"]
     assert depth["from"] == "guess (the default None is refused by an assert)" and depth["value"] >= 1
     assert f"blocks.{depth['value'] - 1}" in outs(data)
+
+
+def test_a_subclass_that_passes_everything_to_its_base_gets_the_base_values(tmp_path):
+    files = {"seqpkg/__init__.py": "", "seqpkg/model.py": MODEL + """
+
+class DeepStack(Stack):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+"""}
+    root = write(tmp_path / "subclass", files)
+    code, data, err = trace_cli(root, "--class", "DeepStack", "--no-lines")
+    assert code == 0, err
+    got = data["arg_sources"]
+    assert {"dim", "ff_mult", "depth"} <= set(got) and all(got[k]["from"].startswith("guess") for k in ("dim", "depth"))
+    assert f"layers.{got['depth']['value'] - 1}" in outs(data)

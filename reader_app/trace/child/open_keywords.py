@@ -143,7 +143,7 @@ def _call_reads(node: ast.Call, families: dict, need, optional: set, init, func,
         params = [p for p in inspect.signature(callee).parameters.values() if p.name != "self"]
     except (TypeError, ValueError):
         return
-    positional = len(node.args)
+    positional = 0 if any(isinstance(a, ast.Starred) for a in node.args) else len(node.args)  # *args: ours are none
     refused = none_refused(callee)  # `depth=None`, then `assert exists(depth)`
     for i, p in enumerate(params):
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name in given:

@@ -1,8 +1,8 @@
 """Constructors that compute with their tensors (issue 11, build-time numerics): a least-squares fit of
 initial coefficients cannot run on the meta device, and the repository's code catches the op's error in a
 bare `except` and fails a line later for a reason that names no device (an unbound variable). The build is
-retried on the CPU and says why; a build that fails for a reason of its own is not. Each repository is
-generated here."""
+retried on the CPU and says why; a build that fails for a reason of its own is not. The same holds for a
+forward() that fits something per call. Each repository is generated here."""
 from __future__ import annotations
 
 from tree_helpers import trace_cli, write_tree as write
@@ -65,3 +65,33 @@ def test_a_build_that_fails_for_its_own_reason_is_not_retried(tmp_path):
     assert code == 2
     assert "UnboundLocalError while building Broken" in data["error"]["message"]
     assert data["error"]["file"] == "broken.py" and data["fallback_reason"] is None
+
+
+FORWARD_FIT = """
+import torch
+import torch.nn as nn
+
+
+class Refit(nn.Module):
+    def __init__(self, in_dim=6, out_dim=3):
+        super().__init__()
+        self.proj = nn.Linear(in_dim, 4)
+        self.target = nn.Linear(in_dim, out_dim)
+
+    def forward(self, x):
+        features = self.proj(x)
+        try:
+            coef = torch.linalg.lstsq(features, self.target(x)).solution
+        except Exception:
+            print('fit failed')
+        return features @ coef
+"""
+
+
+def test_a_fit_in_forward_the_meta_device_cannot_run_is_traced_on_the_cpu(tmp_path):
+    root = write(tmp_path / "refit", {"refit.py": FORWARD_FIT})
+    code, data, err = trace_cli(root, "--class", "Refit", "--no-lines")
+    assert code == 0, err
+    assert data["device"] == "cpu" and "lstsq" in data["fallback_reason"]
+    outs = {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
+    assert outs["proj"][-1] == 4 and outs["target"][-1] == 3 and data["inputs"][0]["shape"][-1] == 6

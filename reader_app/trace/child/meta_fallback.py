@@ -5,7 +5,8 @@ A constructor that computes with its tensors (a least-squares fit of initial spl
 error reaches the build, failure.meta_unsupported recognises it. Code often catches it instead
 (`try: coef = lstsq(...) except: print('failed')`) and fails a line later for a reason that names no device
 (`UnboundLocalError: coef`): the watch below sees the op's error as it passes, so the build is retried on the
-CPU all the same.
+CPU all the same. A forward() that fails on the meta device for a reason of its own is run once more under the
+watch (only then: the watch costs a Python call per op) to see whether such an error came first.
 """
 from __future__ import annotations
 
@@ -39,3 +40,11 @@ def cpu_gets_past(exc: BaseException, watch: MetaOpErrors | None) -> BaseExcepti
     if failure.meta_unsupported(exc):
         return exc
     return watch.first if watch is not None else None
+
+
+def swallowed_in_forward(session, model, plans, sizes) -> BaseException | None:
+    """The op error meaning "needs real data" that a failed meta forward caught before failing, else None."""
+    watch = MetaOpErrors()
+    with watch:
+        session.forward(model, plans, sizes)
+    return watch.first

@@ -21,7 +21,7 @@ from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs
                                           user_plans)
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
-from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
+from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past, swallowed_in_forward
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
@@ -343,6 +343,8 @@ class Session:
             candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
             example = (alternatives.swapped(example[0], target, swaps), *example[1:]) if example else None
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
+        if exc is not None and self.report["device"] == "meta" and not failure.meta_unsupported(exc):
+            exc = swallowed_in_forward(self, model, chosen, sizes) or exc  # `try: lstsq(...) except: ...`
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
             try:

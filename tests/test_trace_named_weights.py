@@ -114,6 +114,8 @@ def test_weights_asked_for_are_stood_in_and_the_model_keeps_its_own(tmp_path):
     assert data["arg_sources"]["encoder_weights"] == {"value": "imagenet", "from": "--arg"}
     assert any(line.startswith("weights download not made (someone/tiny-imagenet/model.safetensors)")
                for line in data["degraded"])
+    assert "package 'huggingface_hub' missing: stood in; its weight download helpers answered without downloading" \
+        in data["degraded"]
     assert outs(data)["head"][1] == 4
 
 

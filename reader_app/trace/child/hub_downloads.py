@@ -25,6 +25,7 @@ LOADERS = ("load_file",)  # safetensors' file loader
 DEFINED_IN = {"huggingface_hub.file_download": DOWNLOADERS, "huggingface_hub._snapshot_download": DOWNLOADERS,
               "safetensors.torch": LOADERS}
 _NOTES: list = []
+CALLED: set[str] = set()  # missing packages whose stand-ins the model called
 
 
 def not_downloaded(path) -> bool:
@@ -70,9 +71,20 @@ def stand_in(package: str, dotted: str):
     """For a missing package's placeholder: the stand-in of a download helper or loader, else None."""
     name = dotted.rsplit(".", 1)[-1]
     if name in DOWNLOADERS:
-        return download
+        def missing_download(*args, **kwargs):
+            CALLED.add(package)
+            return download(*args, **kwargs)
+
+        return missing_download
     if name in LOADERS:
-        return loader(None, package, dotted)
+        load = loader(None, package, dotted)
+
+        def missing_load(path, *args, **kwargs):
+            if not_downloaded(path):
+                CALLED.add(package)
+            return load(path, *args, **kwargs)
+
+        return missing_load
     return None
 
 

@@ -11,8 +11,8 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, probes,
-                                    routes, shared_libraries, torchvision_ops)
+from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, hub_downloads,
+                                    probes, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -146,6 +146,9 @@ class Session:
         where = ""
         if libraries and package not in self.finder.by_repo:
             where = f" where {' and '.join(libraries[:3])} import{'s' if len(libraries) == 1 else ''} it"
+        if package in hub_downloads.CALLED:  # the model called its weight download helpers
+            return f"package '{package}' missing: stood in{where}; its weight download helpers answered without " \
+                   f"downloading"
         return f"package '{package}' missing: stood in{where}" + (
             "; not used by the model" if not self.report["error"] else "")
 

@@ -158,7 +158,7 @@ class TraceForm(QDialog):
         status = QLabel(where, row)
         status.setStyleSheet(note_style(True))
         line.addWidget(status, 1)
-        if can_install:
+        if can_install and missing.listed:  # installing helps only when the requirements name it
             self.install_button = QPushButton("Install Requirements…", row)
             self.install_button.setToolTip("Make an environment for this repository (sharing the app's torch) "
                                            "with the packages it requires, and trace there")

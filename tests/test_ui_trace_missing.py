@@ -14,7 +14,7 @@ from tree_helpers import write_tree
 from reader_app.notes import repo_id_for
 from reader_app.trace.result import TraceResult
 from reader_app.ui.code.trace_controller import CONSENT_KEY
-from reader_app.ui.code.trace_form import TraceForm
+from reader_app.ui.code.trace_form import TraceForm, missing_sentence
 from ui_helpers import open_repo
 
 # `lookup: dict`: no default, an annotation no guess fits, a name that says nothing about its value.
@@ -133,3 +133,17 @@ def test_a_failure_that_is_not_a_missing_value_or_package_opens_nothing(qtbot):
     form = TraceForm(result)
     qtbot.addWidget(form)
     assert form.start is None and not form.reason.isHidden()
+
+
+def test_a_package_the_requirements_do_not_list_is_said_without_offering_to_install_them(qtbot):
+    result = TraceResult.failed("The model's code needs the package 'einops', which is not installed in this "
+                                "Python (it calls einops.rearrange); the repository's requirements do not list it",
+                                "net.py", 9, class_name="Net")
+    missing = result.error.missing()
+    assert (missing.kind, missing.name, missing.listed) == ("package", "einops", "")
+    said = missing_sentence(missing, result.class_name)
+    assert one_sentence(said) and "'einops'" in said and "requirements do not list" in said
+    form = TraceForm(result, can_install=True)
+    qtbot.addWidget(form)
+    assert form.install_button is None  # the requirements would not bring it
+    assert form.start.text() == "missing; not in the requirements"

@@ -94,7 +94,8 @@ class TraceForm(QDialog):
         self.device = QComboBox(body)
         self.device.addItem("meta (no memory for weights)", "meta")
         self.device.addItem("cpu (real tensors, small sizes)", "cpu")
-        self.device.setCurrentIndex(0 if not result or result.device == "meta" else 1)
+        device = result.device if result else previous.get("device", "meta")
+        self.device.setCurrentIndex(0 if device == "meta" else 1)
         self._form.addRow("device", self.device)
         self._align_sources()
         self._scroll.setWidget(body)
@@ -157,7 +158,7 @@ class TraceForm(QDialog):
         status = QLabel(where, row)
         status.setStyleSheet(note_style(True))
         line.addWidget(status, 1)
-        if can_install:
+        if can_install and missing.listed:  # installing helps only when the requirements name it
             self.install_button = QPushButton("Install Requirements…", row)
             self.install_button.setToolTip("Make an environment for this repository (sharing the app's torch) "
                                            "with the packages it requires, and trace there")

@@ -601,6 +601,44 @@ PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")
 NO_CLASS_REPOS = {"function_model": (_function_model, "mixer/mixer.py", "MixerNet")}
 
 
+def _gan_peers() -> dict[str, str]:
+    """A GAN's script defines and builds its adversary first and with more layers than its generator; both
+    are at the top of the composition graph and the script trains both: the generator is the model."""
+    return {
+        "main.py": textwrap.dedent('''
+            import torch
+            import torch.nn as nn
+
+
+            class Discriminator(nn.Module):
+                def __init__(self, ngpu):
+                    super().__init__()
+                    self.main = nn.Sequential(nn.Conv2d(3, 8, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(8, 16, 4, 2, 1),
+                                              nn.BatchNorm2d(16), nn.LeakyReLU(0.2), nn.Conv2d(16, 1, 4, 1, 0),
+                                              nn.Sigmoid())
+
+                def forward(self, input):
+                    return self.main(input)
+
+
+            class Generator(nn.Module):
+                def __init__(self, ngpu):
+                    super().__init__()
+                    self.main = nn.Sequential(nn.ConvTranspose2d(10, 16, 4, 1, 0), nn.ReLU(True),
+                                              nn.ConvTranspose2d(16, 3, 4, 2, 1), nn.Tanh())
+
+                def forward(self, input):
+                    return self.main(input)
+
+
+            netD = Discriminator(1)
+            netG = Generator(1)
+            fake = netG(torch.randn(4, 10, 1, 1))
+            output = netD(fake.detach())
+            '''),
+    }
+
+
 REPOS = {
     "wrapper_beside_model": (_wrapper_beside_model, "model.py", "ConvNet"),
     "legacy_folder": (_legacy_folder, "denoise/net.py", "DenoiseNet"),
@@ -615,6 +653,7 @@ REPOS = {
     "stack_of_shown_blocks": (_stack_of_shown_blocks, "stackformer/model.py", "Stackformer"),
     "default_model_name": (_default_model_name, "sep/htsep.py", "HTSep"),
     "readme_picks_by_name": (_readme_picks_by_name, "zoo/models/gamma.py", "GammaNet"),
+    "gan_peers": (_gan_peers, "main.py", "Generator"),
 }
 
 

@@ -33,6 +33,7 @@ EXPECTED_REASON = {
     "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),
     "default_model_name": ("main", "the repository's default model name 'htsep' (sep/pretrained.py:1) picks it "
                                    "(sep/train.py:10)"),
+    "gan_peers": ("runner_up", "the adversary trained against Generator (main.py builds both)"),
     "readme_picks_by_name": ("main", "README.md:8 builds it: `zoo.__dict__[model_name](...)`, picking 'gamma_net'"),
 }
 

@@ -281,9 +281,12 @@ class GraphBuilder:
         """Module classes a file builds or names outside any module class body (an entry's usage)."""
         used: set[str] = set()
         module_bodies = self.index.module_class_nodes(pf)
+        untaken = _untaken_branches(pf)  # `if args.model == 'Transformer':` with another default: not built
         stack: list[ast.AST] = [pf.tree]
         while stack:
             for node in pf.scope(stack.pop()):
+                if id(node) in untaken:
+                    continue
                 if isinstance(node, SCOPE_NODES):
                     if id(node) not in module_bodies:
                         stack.append(node)
@@ -296,3 +299,13 @@ class GraphBuilder:
                 elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call):  # getattr(models, name)()
                     used |= self.value_classes(pf, node, {})
         return used
+
+
+def _untaken_branches(pf: ParsedFile) -> set[int]:
+    if "add_argument" not in (pf.source.text or ""):
+        return set()
+    from reader_app.repo.values_calls import untaken_branches
+    from reader_app.repo.values_source import Unit
+
+    root = str(pf.source.path.parents[pf.source.rel.count("/")])
+    return untaken_branches(Unit(pf.source.rel, pf.tree, "py"), root)

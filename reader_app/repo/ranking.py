@@ -20,6 +20,9 @@ from reader_app.repo.variants import is_variant
 NOT_ARCHITECTURE = re.compile(r"(Loss|Criterion|Metric|Matcher|Loss\w+|EMA|Ema|ExponentialMovingAverage|"
                               r"PostProcess\w*|Wrapper|Dataset|Trainer|Optimizer|Scheduler|Ensemble|"
                               r"Export\w*|Exporter|Onnx|ONNX|BeamSearch\w*|Beam|Searcher)$")
+# A GAN's adversary: beside a generator its script builds, the generator is the model the repository is about.
+ADVERSARY = re.compile(r"(Discriminator|Critic)$")
+GENERATOR = re.compile(r"Generator$")
 # Names of typical parts; a tie-breaker only, a part can still be the main model when alone.
 PART_NAMES = re.compile(r"(Block|Layer|Layers|Attention|Attn|MLP|Mlp|FeedForward|FFN|Embedding|Embed|Embeddings|"
                         r"Norm|Head|Conv|Down|Up|Cell|Unit|Stage|Residual|Act|Activation|Pool|Dropout|"
@@ -140,6 +143,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             why.add(-45, "named like a loss, metric or wrapper rather than an architecture")
         elif PART_NAMES.search(info.name):
             why.add(-4, "named like a part of a model")
+        generator = _generator_beside(info, said, built_here, by_qualname) if ADVERSARY.search(info.name) else None
+        if generator is not None:
+            why.add(-6, f"the adversary trained against {generator[0]} ({generator[1]} builds both): a GAN's "
+                        f"model is its generator")
         if info.qualname in assemblies:
             inner = by_qualname[assemblies[info.qualname]]
             why.add(-15, f"adds none of the repository's own modules to {inner.name}, which the README builds "
@@ -254,3 +261,14 @@ def _self_description(qualname: str, said: SelfDescription, why: _Why) -> None:
     if users:
         why.add(2.5 * math.log2(1 + min(users, 16)),
                 f"built or named in {users} file{'s' if users > 1 else ''} outside the model classes")
+
+
+def _generator_beside(info: ClassInfo, said: SelfDescription, built_here: dict[str, set[str]],
+                      by_qualname: dict[str, ClassInfo]) -> tuple[str, str] | None:
+    """(generator name, file) when a file that builds this adversary also builds a class named *Generator."""
+    for rel in sorted(said.built_in.get(info.qualname, ())):
+        for qualname in sorted(built_here.get(rel, ())):
+            other = by_qualname.get(qualname)
+            if other is not None and GENERATOR.search(other.name):
+                return other.name, rel
+    return None

@@ -10,6 +10,7 @@ import ast
 import os
 from dataclasses import dataclass, field
 
+from reader_app.repo.values_calls import arg_dest, argparse_namespace, dotted_name
 from reader_app.repo.values_source import units_mentioning
 
 # torch functions that make a tensor from a size, and the dtype they make.
@@ -69,8 +70,10 @@ def stated_calls(root: str, class_name: str, file: str | None = None) -> list[St
     for unit in units:
         if file and _imports_other(unit.tree, class_name, root, file):
             continue
+        options = _int_options(unit)
         for body in _bodies(unit.tree):
-            found += _calls_in(body, class_name, unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel)
+            found += _calls_in(body, class_name, unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel,
+                               options)
     return found
 
 
@@ -110,8 +113,20 @@ def _flat(body: list) -> list[ast.stmt]:
     return out
 
 
-def _calls_in(body: list[ast.stmt], class_name: str, rel: str) -> list[StatedCall]:
-    ints: dict[str, int] = {}
+OPTION = "@option "  # ints key prefix for a parsed option's default (`opt.nz` read as `OPTION + "nz"`)
+
+
+def _int_options(unit) -> dict[str, int]:
+    """The integer defaults of the script's own options (`torch.randn(opt.batchSize, nz, 1, 1)`)."""
+    if unit.kind != "py" or not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                                    and n.func.attr == "add_argument" for n in ast.walk(unit.tree)):
+        return {}
+    return {OPTION + dest: value for dest, (value, _) in argparse_namespace(unit.tree).items()
+            if isinstance(value, int) and not isinstance(value, bool)}
+
+
+def _calls_in(body: list[ast.stmt], class_name: str, rel: str, options: dict | None = None) -> list[StatedCall]:
+    ints: dict[str, int] = dict(options or {})
     tensors: dict[str, StatedTensor] = {}
     models: dict[str, dict] = {}  # variable -> the constructor's constant keywords
     calls = []
@@ -217,6 +232,13 @@ def _int(expr, ints: dict) -> int | None:
     if isinstance(expr, ast.Name):
         value = ints.get(expr.id)
         return value if isinstance(value, int) else None
+    if isinstance(expr, ast.Attribute):  # a parsed option: its default
+        dest = arg_dest(dotted_name(expr) or "")
+        value = ints.get(OPTION + dest) if dest else None
+        return value if isinstance(value, int) else None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "int" and \
+            len(expr.args) == 1 and not expr.keywords:  # `nz = int(opt.nz)`
+        return _int(expr.args[0], ints)
     if isinstance(expr, ast.BinOp):
         a, b = _int(expr.left, ints), _int(expr.right, ints)
         if a is None or b is None:

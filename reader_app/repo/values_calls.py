@@ -59,6 +59,30 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         if isinstance(operand, (int, float, bool)):
             return -operand if isinstance(node.op, ast.USub) else not operand
         return MISSING
+    if isinstance(node, ast.Attribute) and lookup is not None:  # `args.dim`, `self.model_args`
+        dotted = dotted_name(node)
+        return lookup(dotted, depth + 1) if dotted else MISSING
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARISONS:
+        left, right = literal(node.left, lookup, depth + 1), literal(node.comparators[0], lookup, depth + 1)
+        if left is MISSING or right is MISSING:
+            return MISSING
+        try:
+            return _COMPARISONS[type(node.ops[0])](left, right)
+        except TypeError:
+            return MISSING
+    if isinstance(node, ast.BoolOp):  # `args.a == 'x' or args.b`: as Python would, the deciding operand
+        for operand in node.values:
+            value = literal(operand, lookup, depth + 1)
+            if value is MISSING or (not value if isinstance(node.op, ast.And) else value):
+                return value
+        return value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CASTS \
+            and len(node.args) == 1 and not node.keywords:  # `nz = int(opt.nz)`
+        value = literal(node.args[0], lookup, depth + 1)
+        try:
+            return MISSING if value is MISSING else _CASTS[node.func.id](value)
+        except (TypeError, ValueError):
+            return MISSING
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:
@@ -67,6 +91,31 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
                 out[kw.arg] = value
         return out
     return MISSING
+
+
+_COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.In: lambda a, b: a in b,
+                ast.NotIn: lambda a, b: a not in b, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+                ast.GtE: operator.ge, ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b}
+_CASTS = {"int": int, "float": float, "str": str, "bool": bool}
+# What a script calls its parsed command line: `args.dim`, `opt.nz`, `self.args.n_layer`, `self.opt.ngf`.
+ARG_OBJECTS = {"args", "opt", "opts", "options", "flags", "FLAGS", "hparams", "arguments", "cmd_args"}
+
+
+def dotted_name(node) -> str | None:
+    """`self.args.dim` for an attribute chain on a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def arg_dest(dotted: str) -> str | None:
+    """The option `args.X` / `self.opt.X` reads, or None when the chain does not read a parsed command line."""
+    parts = dotted.split(".")
+    return parts[-1] if len(parts) >= 2 and parts[-2] in ARG_OBJECTS else None
 
 
 def _options(tree: ast.Module):
@@ -176,20 +225,47 @@ class Scope:
     def __init__(self, unit: Unit, root: str, function: ast.AST | None):
         self.unit, self.root, self.function = unit, root, function
         self.where: dict[str, str] = {}
+        self.options: dict | None = None
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
-        assignment = None
+        assignment, keyed = None, []
         for node in ast.walk(body_owner) if body_owner is not None else []:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            if isinstance(node, ast.Assign) and any(_target(t) == name for t in node.targets):
                 assignment = node  # the last one wins, as it would at run time
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
-                    node.target.id == name and node.value is not None:
+            elif isinstance(node, ast.AnnAssign) and _target(node.target) == name and node.value is not None:
                 assignment = node
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
+                    and _target(node.targets[0].value) == name:
+                keyed.append(node)  # `model_args['vocab_size'] = ...` after the dict is made
         if assignment is None:
             return MISSING
-        value = literal(assignment.value, lambda n, d: self.resolve(n, d, seen), depth)
+        lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
+        value = literal(assignment.value, lookup, depth)
+        if isinstance(value, dict):
+            for node in sorted(keyed, key=lambda n: n.lineno):
+                key = literal(node.targets[0].slice)
+                if node.lineno > assignment.lineno and isinstance(key, str):
+                    later = literal(node.value, lookup, depth)
+                    if later is MISSING:
+                        value.pop(key, None)  # set from what only a run knows: the callee's default decides
+                    else:
+                        value[key] = later
         if value is not MISSING:
             self.where.setdefault(name, f"{rel}:{assignment.lineno}")
+        return value
+
+    def parsed_option(self, name: str):
+        """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it
+        states none (a required option, a default of None)."""
+        dest = arg_dest(name)
+        if dest is None or self.unit.kind != "py":
+            return MISSING
+        if self.options is None:
+            self.options = argparse_namespace(self.unit.tree)
+        value, line = self.options.get(dest, (None, 0))
+        if value is None:
+            return MISSING
+        self.where.setdefault(name, f"{self.unit.rel}:{line}")
         return value
 
     def resolve(self, name: str, depth: int = 0, seen: set | None = None):
@@ -197,6 +273,12 @@ class Scope:
         if (self.unit.rel, name) in seen or depth > 6:
             return MISSING
         seen.add((self.unit.rel, name))
+        try:
+            return self._resolve(name, depth, seen)
+        finally:  # a guard against cycles, not against a name read twice (`args.a == 'x' or args.a == 'y'`)
+            seen.discard((self.unit.rel, name))
+
+    def _resolve(self, name: str, depth: int, seen: set):
         if self.function is not None:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
             if value is not MISSING:
@@ -205,6 +287,8 @@ class Scope:
         value = self.lookup_in(module_level, self.unit.rel, name, depth, seen)
         if value is not MISSING:
             return value
+        if "." in name:
+            return self.parsed_option(name)
         return self.imported(name, depth, seen)
 
     def imported(self, name: str, depth: int, seen: set):
@@ -227,6 +311,10 @@ class Scope:
                 if value is not MISSING:
                     return value
         return MISSING
+
+
+def _target(node) -> str | None:
+    return node.id if isinstance(node, ast.Name) else dotted_name(node) if isinstance(node, ast.Attribute) else None
 
 
 def _module_assignments(tree: ast.Module) -> list[ast.stmt]:
@@ -331,8 +419,8 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                 if node.attr in argparse:
                     value, line = argparse[node.attr]
                     where = f"{unit.rel}:{line}"
-            elif value is not MISSING and isinstance(node, ast.Name):
-                where = scope.where.get(node.id, where)
+            elif value is not MISSING and isinstance(node, (ast.Name, ast.Attribute)):
+                where = scope.where.get(_target(node) or "", where)
             if value is MISSING:  # ResNet(Bottleneck, ...), CoCa(img_encoder=vit): the repository's class
                 from reader_app.repo.values_refs import reference
                 ref = reference(node, unit, root, scope, literal)
@@ -361,3 +449,34 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         if found:
             sites.append(found)
     return sites
+
+
+def untaken_branches(unit: Unit, root: str) -> set[int]:
+    """ids of every node inside an `if` branch the script's own option defaults rule out (`if args.model ==
+    'Transformer': ... else: RNNModel(...)` with `--model` defaulting to 'LSTM'): what a default run never
+    builds. Only tests that read a parsed option are decided; any other test leaves both branches."""
+    if unit.kind != "py" or not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                                    and n.func.attr == "add_argument" for n in ast.walk(unit.tree)):
+        return set()
+    owners = {}
+    for function in ast.walk(unit.tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(function):
+                if isinstance(node, ast.If):
+                    owners.setdefault(id(node), function)  # ast.walk is outer first: keep the innermost
+                    owners[id(node)] = function
+    out: set[int] = set()
+    scopes: dict[int, Scope] = {}
+    for node in ast.walk(unit.tree):
+        if not isinstance(node, ast.If) or id(node) in out:
+            continue
+        if not any(isinstance(n, ast.Attribute) and arg_dest(dotted_name(n) or "") for n in ast.walk(node.test)):
+            continue
+        function = owners.get(id(node))
+        scope = scopes.setdefault(id(function), Scope(unit, root, function))
+        test = literal(node.test, scope.resolve)
+        if test is MISSING:
+            continue
+        for stmt in (node.orelse if test else node.body):
+            out.update(id(n) for n in ast.walk(stmt))
+    return out

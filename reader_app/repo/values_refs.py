@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import os
 
+from reader_app.repo.values_registry import registry_entry, repository_function
+
 from reader_app.repo.values_source import parsed
 
 MAX_DEPTH = 3
@@ -89,6 +91,14 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
             _assigned_call(unit.tree, node.id, module_only=True, before=line)
         if built is not None:  # each hop goes to a line above: the same depth
             return reference(built, unit, root, scope, literal, depth)
+        picked = _registry_pick(scope.function, unit, node.id, line) or \
+            _registry_pick(unit.tree, unit, node.id, line, module_only=True)
+        if picked is not None:  # `config = CONFIGS[args.model_type]`: the entry the key picks
+            entry = registry_entry(picked, unit, root, scope, literal)
+            if entry is not None:
+                from reader_app.repo.values_calls import Scope
+                value, holder = entry
+                return reference(value, holder, root, Scope(holder, root, None), literal, depth + 1)
         rel = class_file(root, unit.rel, unit.tree, node.id)
         if rel:
             return "class", {"file": rel, "name": _original(unit.tree, node.id)}
@@ -112,9 +122,16 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
             pairs = [(params[i], a) for i, a in enumerate(node.args) if i < len(params)
                      and not isinstance(a, ast.Starred)]
             pairs += [(k.arg, k.value) for k in node.keywords if k.arg]
-            return "instance", {"file": rel, "name": name, "kwargs": _stated_args(pairs, node, unit, root, scope,
-                                                                                literal, depth),
-                                "where": where, "text": text}
+            kwargs = _stated_args(pairs, node, unit, root, scope, literal, depth)
+            for k in node.keywords:  # `GPTConfig(**model_args)` with `model_args = dict(n_layer=args.n_layer, ...)`
+                if k.arg is None:
+                    scope.where.clear()
+                    spread = literal(k.value, scope.resolve)
+                    at = scope.where.get(ast.unparse(k.value), where)
+                    for key, value in (spread.items() if isinstance(spread, dict) else ()):
+                        if isinstance(key, str) and key not in kwargs:
+                            kwargs[key] = (value, at)
+            return "instance", {"file": rel, "name": name, "kwargs": kwargs, "where": where, "text": text}
     spec = {}
     head = node.func
     while isinstance(head, ast.Attribute):
@@ -123,6 +140,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
         else None
     if rel is not None:  # `SoundStream.init_and_load_from(path)`: a method of the repository's class builds it
         spec = {"file": rel, "call": ast.unparse(node.func).replace(head.id, _original(unit.tree, head.id), 1)}
+    elif (function := repository_function(root, unit, node.func, _imported_dotted)) is not None:
+        spec = {"file": function[0], "call": function[1]}  # a factory of the repository (a registry's entry)
     else:
         dotted = _imported_dotted(unit.tree, node.func)
         if dotted is None or _is_repository_module(root, unit, dotted):
@@ -155,8 +174,8 @@ def _stated_args(pairs, call: ast.Call, unit, root: str, scope, literal, depth: 
             if inner is not None:
                 out[param] = ({"kind": inner[0], **inner[1]}, where)
             continue
-        if isinstance(arg, ast.Name):
-            where = scope.where.get(arg.id, where)
+        if isinstance(arg, (ast.Name, ast.Attribute)):
+            where = scope.where.get(ast.unparse(arg), where)
         out[param] = (value, where)
     return out
 
@@ -244,6 +263,20 @@ def _original(tree: ast.Module, local: str) -> str:
                 if alias.asname == local:
                     return alias.name
     return local
+
+
+def _registry_pick(owner, unit, name: str, before: int | None, module_only: bool = False) -> ast.Subscript | None:
+    """The last `name = REGISTRY[key]` above line `before` (in a function, or at module level)."""
+    if owner is None or unit.kind == "readme" and not module_only:
+        return None
+    from reader_app.repo.values_calls import _module_assignments
+    found = None
+    for node in _module_assignments(owner) if module_only else ast.walk(owner):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
+                any(isinstance(t, ast.Name) and t.id == name for t in node.targets) and \
+                (before is None or node.lineno < before) and (found is None or node.lineno >= found.lineno):
+            found = node
+    return found.value if found is not None else None
 
 
 def _assigned_call(owner, name: str, module_only: bool = False, before: int | None = None) -> ast.Call | None:

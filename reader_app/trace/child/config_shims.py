@@ -1,6 +1,6 @@
 """Small stand-ins for configuration packages a repository's own modules run at import time when the package
 is not installed: yacs (`_C = CN(); _C.MODEL = CN(); _C.MODEL.DIM = 256` in config/defaults.py, imported
-by the model's modules) and easydict. They behave as the packages do for building a configuration, so the
+by the model's modules), easydict and ml_collections (`config = ml_collections.ConfigDict()` in configs.py). They behave as the packages do for building a configuration, so the
 repository's defaults are really set; the trace lists each as a degradation.
 
 Only used when the real package cannot be imported: the finder sits after every real finder.
@@ -134,6 +134,54 @@ class EasyDict(AttrDict):
         self[name] = value
 
 
+class ConfigDict(AttrDict):
+    """ml_collections' ConfigDict as model code uses it: attributes over a dict, nested dicts turned into
+    ConfigDicts, `del config.patches.size`, `.get()`, `.to_dict()`; locking is not enforced."""
+
+    def __init__(self, initial_dictionary=None, type_safe=True, convert_dict=True):
+        super().__init__()
+        for key, value in dict(initial_dictionary or {}).items():
+            setattr(self, key, value)
+
+    def __setattr__(self, name, value):
+        self[name] = ConfigDict(value) if isinstance(value, dict) and not isinstance(value, ConfigDict) else value
+
+    def __delattr__(self, name):
+        try:
+            del self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> dict:
+        return {k: v.to_dict() if isinstance(v, ConfigDict) else v for k, v in self.items()}
+
+    def copy_and_resolve_references(self):
+        return copy.deepcopy(self)
+
+    def lock(self):
+        return self
+
+    unlock = lock
+
+    def __deepcopy__(self, memo):
+        return type(self)(copy.deepcopy(dict(self), memo))
+
+
+class FrozenConfigDict(ConfigDict):
+    """ml_collections' FrozenConfigDict, read as a ConfigDict."""
+
+
+def _ml_collections() -> dict[str, types.ModuleType]:
+    package = types.ModuleType("ml_collections")
+    package.__path__ = []
+    config_dict = types.ModuleType("ml_collections.config_dict")
+    for module in (package, config_dict):
+        module.ConfigDict, module.FrozenConfigDict = ConfigDict, FrozenConfigDict
+    config_dict.placeholder = lambda field_type=None, required=False: None  # an unset field reads as None
+    package.config_dict = config_dict
+    return {"ml_collections": package, "ml_collections.config_dict": config_dict}
+
+
 def _yacs() -> dict[str, types.ModuleType]:
     package = types.ModuleType("yacs")
     package.__path__ = []
@@ -149,7 +197,7 @@ def _easydict() -> dict[str, types.ModuleType]:
     return {"easydict": module}
 
 
-SHIMS = {"yacs": _yacs, "easydict": _easydict}
+SHIMS = {"yacs": _yacs, "easydict": _easydict, "ml_collections": _ml_collections}
 
 
 class ShimFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

@@ -143,13 +143,26 @@ def _handler(lineno: int, retry: bool, then: list, names: tuple = (), soft: bool
 
 
 def lenient(tree: ast.Module) -> ast.Module:
-    """Each top-level statement (after `from __future__` imports) inside its own try/except."""
-    body, wrapped = list(tree.body), []
+    """Each top-level statement (after `from __future__` imports) inside its own try/except; the branches of
+    a top-level `if` too, so a failing statement in the taken branch (`dataset = CIFAR10(root=None)`) does not
+    take the constants beside it (`nc = 3`) with it."""
+    tree.body = _wrapped(list(tree.body), top=True)
+    return ast.fix_missing_locations(tree)
+
+
+def _wrapped(body: list[ast.stmt], top: bool = False) -> list[ast.stmt]:
+    wrapped = []
     for index, stmt in enumerate(body):
-        keep = isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" or (
-            index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        keep = top and (isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" or (
+            index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)))
         if keep or isinstance(stmt, (ast.Global, ast.Nonlocal)):
             wrapped.append(stmt)
+            continue
+        if isinstance(stmt, ast.If):  # only the test itself can fail now: it skips the whole statement
+            branches = ast.If(test=stmt.test, body=_wrapped(stmt.body) or [ast.Pass()], orelse=_wrapped(stmt.orelse))
+            handler = _handler(stmt.lineno, False, [], ())
+            wrapped.append(ast.copy_location(ast.Try(body=[ast.copy_location(branches, stmt)], handlers=[handler],
+                                                     orelse=[], finalbody=[]), stmt))
             continue
         # try: stmt / except: if hook(retry=True): try: stmt / except: hook()  (one retry, see _skipped)
         names = _binds(stmt)
@@ -158,8 +171,7 @@ def lenient(tree: ast.Module) -> ast.Module:
                         handlers=[_handler(stmt.lineno, False, [], names)], orelse=[], finalbody=[])
         handler = _handler(stmt.lineno, True, [again], names, soft)
         wrapped.append(ast.copy_location(ast.Try(body=[stmt], handlers=[handler], orelse=[], finalbody=[]), stmt))
-    tree.body = wrapped
-    return ast.fix_missing_locations(tree)
+    return wrapped
 
 
 # ---- NumPy 2 and torch._six -----------------------------------------------------------------------
@@ -241,8 +253,11 @@ def install() -> None:
     """Shims and the statement hook; called once in the child before the repository is imported."""
     from reader_app.trace.child import weights
 
+    from reader_app.trace.child import script_args
+
     setattr(builtins, DEGRADED_HOOK, _skipped)
     definitions.install()
+    script_args.install()
     shim_numpy()
     weights.install(NOTES)
     if not any(isinstance(f, _SixFinder) for f in sys.meta_path):

@@ -11,6 +11,7 @@ a StandIn module takes its place that says the same sentence if forward() calls 
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import re
 
@@ -78,7 +79,8 @@ def _repository_method(root: str | None, spec: dict):
     from reader_app.trace.child.repo_refs import repo_class
 
     head, *rest = spec["call"].split(".")
-    obj = repo_class(root or "", spec["file"], head)
+    # a method of the repository's class, or a module function (`get_b16_config` a registry entry calls)
+    obj = repo_class(root or "", spec["file"], head, accept=lambda o: inspect.isclass(o) or inspect.isfunction(o))
     if obj is None:
         raise ImportError(f"cannot import {head} from {spec['file']}")
     for attr in rest:

@@ -1,0 +1,79 @@
+"""Configurations picked from a registry: `config = CONFIGS[args.model_type]`, where `CONFIGS` is a dict of the
+repository (`{'ViT-B_16': configs.get_b16_config(), ...}`, or `{'unet': UNet}`) and the key a literal or an
+option's default. The entry the key picks is what the script builds with: a factory call of the repository
+(made again in the trace), a class, or constants.
+"""
+from __future__ import annotations
+
+import ast
+import os
+
+from reader_app.repo.values_source import Unit, parsed
+
+
+def registry_entry(node: ast.Subscript, unit: Unit, root: str, scope, literal) -> tuple[ast.expr, Unit] | None:
+    """(the entry's value node, the unit that holds the registry) for `REGISTRY[key]` with a stated key."""
+    from reader_app.repo.values_calls import MISSING
+
+    if not isinstance(node.value, ast.Name):
+        return None
+    key = literal(node.slice, scope.resolve)
+    if key is MISSING or not isinstance(key, (str, int)):
+        return None
+    for holder, table in _registries(unit, root, node.value.id):
+        for k, v in zip(table.keys, table.values):
+            if k is not None and literal(k) == key:
+                return v, holder
+    return None
+
+
+def _registries(unit: Unit, root: str, name: str):
+    """(unit, dict node) of each module-level `name = {...}`: the unit's own, then the modules it imports
+    `name` from."""
+    from reader_app.repo.values_calls import _module_files
+
+    own = _dicts_named(unit.tree, name)
+    if own is not None:
+        yield unit, own
+    base = os.path.dirname(os.path.join(root, unit.rel.split(" cell ")[0]))
+    for node in unit.tree.body:
+        if not (isinstance(node, ast.ImportFrom) and node.module and any((a.asname or a.name) == name
+                                                                          for a in node.names)):
+            continue
+        original = next(a.name for a in node.names if (a.asname or a.name) == name)
+        for path in _module_files(root, base, node.module, node.level):
+            tree = parsed(path)
+            table = _dicts_named(tree, original) if tree is not None else None
+            if table is not None:
+                yield Unit(os.path.relpath(path, root), tree, "py"), table
+
+
+def _dicts_named(tree: ast.Module, name: str) -> ast.Dict | None:
+    from reader_app.repo.values_calls import _module_assignments
+
+    found = None
+    for node in _module_assignments(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and \
+                any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            found = node.value
+    return found
+
+
+def repository_function(root: str, unit: Unit, func: ast.expr, imported_dotted) -> tuple[str, str] | None:
+    """(file, name) of the module-level function of the repository a call names (`configs.get_b16_config`
+    with `import models.configs as configs`, or a function of the unit's own file); None otherwise."""
+    from reader_app.repo.values_calls import _module_files
+
+    if isinstance(func, ast.Name) and unit.kind == "py" and any(
+            isinstance(n, ast.FunctionDef) and n.name == func.id for n in unit.tree.body):
+        return unit.rel, func.id
+    dotted = imported_dotted(unit.tree, func)
+    if dotted is None or "." not in dotted:
+        return None
+    module, name = dotted.rsplit(".", 1)
+    base = os.path.dirname(os.path.join(root, unit.rel.split(" cell ")[0]))
+    for path in _module_files(root, base, module, 0):
+        tree = parsed(path)
+        if tree is not None and any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
+            return os.path.relpath(path, root), name
+    return None

@@ -6,10 +6,13 @@ trace runs what the repository runs instead, shows the layers of every network w
 plainly what it did."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import APP_ROOT, trace_cli, write_tree as write
 
 # A GAN wrapper: forward() is `raise NotImplemented` (a TypeError when called); the training loop calls the
 # mapping network S, G, D and the EMA copy GE one by one. D_aug wraps D and adds no weights of its own. S is
@@ -344,3 +347,24 @@ def test_a_loop_over_pairs_of_modules_gives_the_input_its_first_layer_takes(trac
     assert code == 0, err
     assert [(i["name"], i["dims"][:2]) for i in data["inputs"]] == [("x", ["batch", "5"])]
     assert out_dims(data)["layers.1.0.1"] == ["batch", "16", "height/4", "width/4"]
+
+
+def translate(root, out) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reader_app", "translate", "--to", "tfjs", "-o", str(out),
+                           "--no-check", str(root)], capture_output=True, text=True, cwd=str(root), timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(APP_ROOT)})
+
+
+def test_translating_a_gan_wrapper_asks_for_one_of_its_networks_by_class(tmp_path):
+    root = write(tmp_path / "gan", GAN_WRAPPER)
+    proc = translate(root, tmp_path / "out")
+    assert proc.returncode == 2
+    assert "pick one with --class StyleVectorizer or --class Generator or --class Discriminator" in proc.stderr
+    assert not (tmp_path / "out" / "model.json").exists()
+
+
+def test_translating_a_flow_translates_the_method_it_is_used_through(tmp_path):
+    root = write(tmp_path / "flow", FLOW)
+    proc = translate(root, tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "model.json").exists()

@@ -268,8 +268,42 @@ PAIR_LOOP = {
         """,
 }
 
-REPOS = {"pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
+# The constructor takes a transform; nothing states one, so the class its name gives is built: the abstract
+# base, whose forward raises. The sentence says so and names the argument.
+ABSTRACT_PART = {
+    "flow.py": """
+        import torch.nn as nn
+
+
+        class Transform(nn.Module):
+            def forward(self, inputs, context=None):
+                raise NotImplementedError()
+
+
+        class Shift(Transform):
+            def __init__(self, features):
+                super().__init__()
+                self.net = nn.Linear(features, features)
+
+            def forward(self, inputs, context=None):
+                return inputs + self.net(inputs)
+
+
+        class Model(nn.Module):
+            def __init__(self, transform, features=4):
+                super().__init__()
+                self._transform = transform
+                self.head = nn.Linear(features, 1)
+
+            def forward(self, x):
+                return self.head(self._transform(x))
+        """,
+}
+
+REPOS = {"abstract_part": ABSTRACT_PART, "pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
          "abstract": ABSTRACT_ONLY}
+
+ARGS = {"abstract_part": ("--class", "Model")}  # the model the reader asks for; Shift ranks first alone
 
 
 @pytest.fixture(scope="module")
@@ -277,7 +311,7 @@ def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("forward_not_api")
     roots = {name: write(base / name, files) for name, files in REPOS.items()}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root) for name, root in roots.items()}
+        futures = {name: pool.submit(trace_cli, root, *ARGS.get(name, ())) for name, root in roots.items()}
         return {name: f.result() for name, f in futures.items()}
 
 
@@ -368,3 +402,12 @@ def test_translating_a_flow_translates_the_method_it_is_used_through(tmp_path):
     proc = translate(root, tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "model.json").exists()
+
+
+def test_an_abstract_class_built_for_an_argument_is_named_with_the_argument(traced):
+    code, data, err = traced["abstract_part"]
+    assert code == 2
+    message = data["error"]["message"]
+    assert message.startswith("Transform '_transform' cannot run: its forward() raises NotImplementedError, so "
+                              "it is an abstract class; the constructor's 'transform' got ")
+    assert message.endswith("where a concrete subclass is needed")

@@ -117,10 +117,16 @@ def choose_method(cls, called: list[tuple[str, str, bool]]) -> tuple[str, str] |
     holds (method, where, passes a tensor) in the order the examples call them."""
     own = api_methods(cls)
     for wants_tensor in (True, False):
-        for method, where, tensor in called:
-            if method in own and (tensor or not wants_tensor) and _takes_input(cls, method):
+        for method, where, tensor in called:  # a call without a tensor counts for an API-like name only
+            if method in own and (tensor or not wants_tensor and api_like(method)) and _takes_input(cls, method):
                 return method, where
     return next(((name, "") for name in API_NAMES if name in own and _takes_input(cls, name)), None)
+
+
+def api_like(name: str) -> bool:
+    """`encode_image`, `generate_images`, `log_prob`: a name that reads or makes data (not `save`, `fit`)."""
+    return name in API_NAMES or name.startswith(("encode", "decode", "embed", "sample", "generate", "predict",
+                                                 "infer", "project"))
 
 
 def _takes_input(cls, method: str) -> bool:

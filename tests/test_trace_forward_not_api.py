@@ -300,8 +300,8 @@ ABSTRACT_PART = {
         """,
 }
 
-REPOS = {"abstract_part": ABSTRACT_PART, "pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
-         "abstract": ABSTRACT_ONLY}
+REPOS = {"abstract_part": ABSTRACT_PART, "pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER,
+         "flow": FLOW, "no_forward": NO_FORWARD, "abstract": ABSTRACT_ONLY}
 
 ARGS = {"abstract_part": ("--class", "Model")}  # the model the reader asks for; Shift ranks first alone
 

@@ -133,6 +133,26 @@ CONTAINER = {
         """,
 }
 
+# A training module that holds the container above and refuses forward() with an assert: the networks
+# inside the container are its networks.
+NESTED = {
+    "pipeline.py": CONTAINER["pipeline.py"],
+    "train.py": """
+        import torch.nn as nn
+
+        from pipeline import Pipeline
+
+
+        class Trainer(nn.Module):
+            def __init__(self, dim=12):
+                super().__init__()
+                self.pipeline = Pipeline(dim)
+
+            def forward(self, batch):
+                assert False, "call the pipeline's networks one by one"
+        """,
+}
+
 # A normalizing flow: forward() refuses, the README calls log_prob and sample.
 FLOW = {
     "setup.py": "from setuptools import setup\nsetup(name='tinyflows')\n",
@@ -301,9 +321,10 @@ ABSTRACT_PART = {
 }
 
 REPOS = {"abstract_part": ABSTRACT_PART, "pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER,
-         "flow": FLOW, "no_forward": NO_FORWARD, "abstract": ABSTRACT_ONLY}
+         "flow": FLOW, "no_forward": NO_FORWARD, "abstract": ABSTRACT_ONLY, "nested": NESTED}
 
-ARGS = {"abstract_part": ("--class", "Model")}  # the model the reader asks for; Shift ranks first alone
+# the models the reader asks for: alone, Shift and Pipeline would rank first
+ARGS = {"abstract_part": ("--class", "Model"), "nested": ("--class", "Trainer")}
 
 
 @pytest.fixture(scope="module")
@@ -347,6 +368,15 @@ def test_a_container_whose_forward_returns_its_input_traces_the_networks_it_hold
                                    "traced its networks nets.encoder, nets.decoder")
     got = out_dims(data)
     assert got["nets.encoder.0"] == ["batch", "6"] and got["nets.decoder.fc"] == ["batch", "12"]
+
+
+def test_a_module_that_asserts_false_traces_the_networks_inside_a_wrapper_it_holds(traced):
+    code, data, err = traced["nested"]
+    assert code == 0, err
+    assert data["route"] == ("Trainer's forward() is not its API (it asserts False): "
+                             "traced its networks pipeline.nets.encoder, pipeline.nets.decoder")
+    got = out_dims(data)
+    assert got["pipeline.nets.encoder.0"] == ["batch", "6"] and got["pipeline.nets.decoder.fc"] == ["batch", "12"]
 
 
 def test_a_flow_that_refuses_forward_is_traced_through_the_method_its_readme_calls(traced):

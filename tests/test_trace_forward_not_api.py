@@ -320,11 +320,46 @@ ABSTRACT_PART = {
         """,
 }
 
-REPOS = {"abstract_part": ABSTRACT_PART, "pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER,
+# The input reaches its first layer through code no reading follows (a sum over a map of branches): the
+# guessed input fails in a parameterless blur, and the branch around it says what its first layer takes.
+OPAQUE_BRANCHES = {
+    "branches.py": """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Blur(nn.Module):
+            def forward(self, x):
+                b, c, h, w = x.shape
+                return F.avg_pool2d(x.reshape(b * c, 1, h, w), 3, 1, 1).reshape(b, c, h, w)
+
+
+        class SumBranches(nn.Module):
+            def __init__(self, branches):
+                super().__init__()
+                self.branches = nn.ModuleList(branches)
+
+            def forward(self, x):
+                return sum(map(lambda fn: fn(x), self.branches))
+
+
+        class Critic(nn.Module):
+            def __init__(self, channels=5):
+                super().__init__()
+                self.block = SumBranches([nn.Sequential(Blur(), nn.Conv2d(channels, 8, 3, padding=1)),
+                                          nn.Conv2d(channels, 8, 1)])
+                self.head = nn.Conv2d(8, 1, 1)
+
+            def forward(self, x):
+                return self.head(self.block(x))
+        """,
+}
+
+REPOS = {"opaque": OPAQUE_BRANCHES, "abstract_part": ABSTRACT_PART, "pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER,
          "flow": FLOW, "no_forward": NO_FORWARD, "abstract": ABSTRACT_ONLY, "nested": NESTED}
 
 # the models the reader asks for: alone, Shift and Pipeline would rank first
-ARGS = {"abstract_part": ("--class", "Model"), "nested": ("--class", "Trainer")}
+ARGS = {"abstract_part": ("--class", "Model"), "nested": ("--class", "Trainer"), "opaque": ("--class", "Critic")}
 
 
 @pytest.fixture(scope="module")
@@ -441,3 +476,10 @@ def test_an_abstract_class_built_for_an_argument_is_named_with_the_argument(trac
     assert message.startswith("Transform '_transform' cannot run: its forward() raises NotImplementedError, so "
                               "it is an abstract class; the constructor's 'transform' got ")
     assert message.endswith("where a concrete subclass is needed")
+
+
+def test_a_module_around_a_failing_parameterless_op_says_what_input_it_takes(traced):
+    code, data, err = traced["opaque"]
+    assert code == 0, err
+    assert [(i["name"], i["dims"]) for i in data["inputs"]] == [("x", ["batch", "5", "height", "width"])]
+    assert out_dims(data)["head"] == ["batch", "1", "height", "width"]

@@ -6,10 +6,13 @@ trace runs what the repository runs instead, shows the layers of every network w
 plainly what it did."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import APP_ROOT, trace_cli, write_tree as write
 
 # A GAN wrapper: forward() is `raise NotImplemented` (a TypeError when called); the training loop calls the
 # mapping network S, G, D and the EMA copy GE one by one. D_aug wraps D and adds no weights of its own. S is
@@ -127,6 +130,26 @@ CONTAINER = {
 
             def forward(self, x):
                 return x
+        """,
+}
+
+# A training module that holds the container above and refuses forward() with an assert: the networks
+# inside the container are its networks.
+NESTED = {
+    "pipeline.py": CONTAINER["pipeline.py"],
+    "train.py": """
+        import torch.nn as nn
+
+        from pipeline import Pipeline
+
+
+        class Trainer(nn.Module):
+            def __init__(self, dim=12):
+                super().__init__()
+                self.pipeline = Pipeline(dim)
+
+            def forward(self, batch):
+                assert False, "call the pipeline's networks one by one"
         """,
 }
 
@@ -265,8 +288,78 @@ PAIR_LOOP = {
         """,
 }
 
-REPOS = {"pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER, "flow": FLOW, "no_forward": NO_FORWARD,
-         "abstract": ABSTRACT_ONLY}
+# The constructor takes a transform; nothing states one, so the class its name gives is built: the abstract
+# base, whose forward raises. The sentence says so and names the argument.
+ABSTRACT_PART = {
+    "flow.py": """
+        import torch.nn as nn
+
+
+        class Transform(nn.Module):
+            def forward(self, inputs, context=None):
+                raise NotImplementedError()
+
+
+        class Shift(Transform):
+            def __init__(self, features):
+                super().__init__()
+                self.net = nn.Linear(features, features)
+
+            def forward(self, inputs, context=None):
+                return inputs + self.net(inputs)
+
+
+        class Model(nn.Module):
+            def __init__(self, transform, features=4):
+                super().__init__()
+                self._transform = transform
+                self.head = nn.Linear(features, 1)
+
+            def forward(self, x):
+                return self.head(self._transform(x))
+        """,
+}
+
+# The input reaches its first layer through code no reading follows (a sum over a map of branches): the
+# guessed input fails in a parameterless blur, and the branch around it says what its first layer takes.
+OPAQUE_BRANCHES = {
+    "branches.py": """
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class Blur(nn.Module):
+            def forward(self, x):
+                b, c, h, w = x.shape
+                return F.avg_pool2d(x.reshape(b * c, 1, h, w), 3, 1, 1).reshape(b, c, h, w)
+
+
+        class SumBranches(nn.Module):
+            def __init__(self, branches):
+                super().__init__()
+                self.branches = nn.ModuleList(branches)
+
+            def forward(self, x):
+                return sum(map(lambda fn: fn(x), self.branches))
+
+
+        class Critic(nn.Module):
+            def __init__(self, channels=5):
+                super().__init__()
+                self.block = SumBranches([nn.Sequential(Blur(), nn.Conv2d(channels, 8, 3, padding=1)),
+                                          nn.Conv2d(channels, 8, 1)])
+                self.head = nn.Conv2d(8, 1, 1)
+
+            def forward(self, x):
+                return self.head(self.block(x))
+        """,
+}
+
+REPOS = {"opaque": OPAQUE_BRANCHES, "abstract_part": ABSTRACT_PART, "pairs": PAIR_LOOP, "gan": GAN_WRAPPER, "container": CONTAINER,
+         "flow": FLOW, "no_forward": NO_FORWARD, "abstract": ABSTRACT_ONLY, "nested": NESTED}
+
+# the models the reader asks for: alone, Shift and Pipeline would rank first
+ARGS = {"abstract_part": ("--class", "Model"), "nested": ("--class", "Trainer"), "opaque": ("--class", "Critic")}
 
 
 @pytest.fixture(scope="module")
@@ -274,7 +367,7 @@ def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("forward_not_api")
     roots = {name: write(base / name, files) for name, files in REPOS.items()}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root) for name, root in roots.items()}
+        futures = {name: pool.submit(trace_cli, root, *ARGS.get(name, ())) for name, root in roots.items()}
         return {name: f.result() for name, f in futures.items()}
 
 
@@ -312,6 +405,15 @@ def test_a_container_whose_forward_returns_its_input_traces_the_networks_it_hold
     assert got["nets.encoder.0"] == ["batch", "6"] and got["nets.decoder.fc"] == ["batch", "12"]
 
 
+def test_a_module_that_asserts_false_traces_the_networks_inside_a_wrapper_it_holds(traced):
+    code, data, err = traced["nested"]
+    assert code == 0, err
+    assert data["route"] == ("Trainer's forward() is not its API (it asserts False): "
+                             "traced its networks pipeline.nets.encoder, pipeline.nets.decoder")
+    got = out_dims(data)
+    assert got["pipeline.nets.encoder.0"] == ["batch", "6"] and got["pipeline.nets.decoder.fc"] == ["batch", "12"]
+
+
 def test_a_flow_that_refuses_forward_is_traced_through_the_method_its_readme_calls(traced):
     code, data, err = traced["flow"]
     assert code == 0, err
@@ -344,3 +446,40 @@ def test_a_loop_over_pairs_of_modules_gives_the_input_its_first_layer_takes(trac
     assert code == 0, err
     assert [(i["name"], i["dims"][:2]) for i in data["inputs"]] == [("x", ["batch", "5"])]
     assert out_dims(data)["layers.1.0.1"] == ["batch", "16", "height/4", "width/4"]
+
+
+def translate(root, out) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reader_app", "translate", "--to", "tfjs", "-o", str(out),
+                           "--no-check", str(root)], capture_output=True, text=True, cwd=str(root), timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(APP_ROOT)})
+
+
+def test_translating_a_gan_wrapper_asks_for_one_of_its_networks_by_class(tmp_path):
+    root = write(tmp_path / "gan", GAN_WRAPPER)
+    proc = translate(root, tmp_path / "out")
+    assert proc.returncode == 2
+    assert "pick one with --class StyleVectorizer or --class Generator or --class Discriminator" in proc.stderr
+    assert not (tmp_path / "out" / "model.json").exists()
+
+
+def test_translating_a_flow_translates_the_method_it_is_used_through(tmp_path):
+    root = write(tmp_path / "flow", FLOW)
+    proc = translate(root, tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "model.json").exists()
+
+
+def test_an_abstract_class_built_for_an_argument_is_named_with_the_argument(traced):
+    code, data, err = traced["abstract_part"]
+    assert code == 2
+    message = data["error"]["message"]
+    assert message.startswith("Transform '_transform' cannot run: its forward() raises NotImplementedError, so "
+                              "it is an abstract class; the constructor's 'transform' got ")
+    assert message.endswith("where a concrete subclass is needed")
+
+
+def test_a_module_around_a_failing_parameterless_op_says_what_input_it_takes(traced):
+    code, data, err = traced["opaque"]
+    assert code == 0, err
+    assert [(i["name"], i["dims"]) for i in data["inputs"]] == [("x", ["batch", "5", "height", "width"])]
+    assert out_dims(data)["head"] == ["batch", "1", "height", "width"]

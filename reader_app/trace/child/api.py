@@ -81,6 +81,8 @@ def refusal(cls) -> str | None:
         return f"raises {name}"
     if isinstance(stmt, ast.Pass):
         return "does nothing"
+    if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Constant) and not stmt.test.value:
+        return "asserts False"  # `assert False, "call G and D, not the wrapper"`
     params = {name for name, _ in forward_params(forward)}
     if isinstance(stmt, ast.Return) and (stmt.value is None or isinstance(stmt.value, ast.Name)
                                          and stmt.value.id in params):
@@ -117,10 +119,16 @@ def choose_method(cls, called: list[tuple[str, str, bool]]) -> tuple[str, str] |
     holds (method, where, passes a tensor) in the order the examples call them."""
     own = api_methods(cls)
     for wants_tensor in (True, False):
-        for method, where, tensor in called:
-            if method in own and (tensor or not wants_tensor) and _takes_input(cls, method):
+        for method, where, tensor in called:  # a call without a tensor counts for an API-like name only
+            if method in own and (tensor or not wants_tensor and api_like(method)) and _takes_input(cls, method):
                 return method, where
     return next(((name, "") for name in API_NAMES if name in own and _takes_input(cls, name)), None)
+
+
+def api_like(name: str) -> bool:
+    """`encode_image`, `generate_images`, `log_prob`: a name that reads or makes data (not `save`, `fit`)."""
+    return name in API_NAMES or name.startswith(("encode", "decode", "embed", "sample", "generate", "predict",
+                                                 "infer", "project"))
 
 
 def _takes_input(cls, method: str) -> bool:
@@ -131,19 +139,24 @@ def _takes_input(cls, method: str) -> bool:
         return False
 
 
-def held_networks(model: nn.Module) -> list[tuple[str, nn.Module]]:
+def held_networks(model: nn.Module, depth: int = 0) -> list[tuple[str, nn.Module]]:
     """The networks a model holds, each with a forward of its own and weights: a GAN's G, D and EMA copy,
-    a trainer's `nets['encoder']`. A wrapper of a network already listed (an augmenting wrapper around D)
+    a trainer's `nets['encoder']`, and those of a held wrapper whose forward is no API either (a trainer
+    module holding the GAN wrapper). A wrapper of a network already listed (an augmenting wrapper around D)
     adds no weights of its own and is left out."""
     found, seen = [], set()
     for name, child in _children(model):
         if refusal(type(child)) is not None:
-            continue
-        weights = {id(p) for p in child.parameters()}
-        if not weights or weights <= seen:
-            continue
-        seen |= weights
-        found.append((name, child))
+            inner = held_networks(child, depth + 1) if depth < 2 else []
+            pairs = [(f"{name}.{n}", m) for n, m in inner]
+        else:
+            pairs = [(name, child)]
+        for path, network in pairs:
+            weights = {id(p) for p in network.parameters()}
+            if not weights or weights <= seen:
+                continue
+            seen |= weights
+            found.append((path, network))
     return found
 
 

@@ -30,9 +30,17 @@ class DescribeSession(Session):
     def __init__(self, request: dict, progress):
         super().__init__(request, progress)
         self.scratch = request["scratch"]
+        self.one_target = True  # a method that serves as the API is described alone (routes.py)
 
     def run(self) -> dict:
         report = super().run()
+        networks = getattr(self, "routed_networks", [])
+        if report["error"] is None and len(networks) > 1:  # one graph per model: name the networks to pick
+            types = list(dict.fromkeys(type(self.model.get_submodule(n)).__name__ for n in networks))
+            report["error"] = {"message": f"{report['route']}; one network at a time here: pick one with "
+                                          f"--class {' or --class '.join(types)}",
+                               "file": report["file"], "line": 0}
+            return report
         if report["error"] is None and getattr(getattr(self, "first", None), "observed", None) is not None:
             try:
                 self.describe()

@@ -12,7 +12,8 @@ import torch.nn as nn
 
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
-from reader_app.trace.child.reach import RESHAPING, forward_params, reach, undo_rearrange, weight_layer
+from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, reach, undo_rearrange,
+                                          weight_layer)
 from reader_app.trace.child.structured import structured_plans
 
 # Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
@@ -330,22 +331,32 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None) -> list[list[I
 
 
 def replanned(model: nn.Module, plans: list[InputPlan], sizes: Sizes, failing) -> list[InputPlan] | None:
-    """Inputs again, when the layer whose call failed (`failing`, a recorded call) got one model input
-    unchanged: that input as the layer itself accepts it (a channels-first Conv1d fed channels last,
-    features a LayerNorm or Linear expects). None when no input reached the failing layer as it was made."""
-    try:
-        layer = model.get_submodule(failing.name) if failing.name else None
-    except AttributeError:
-        return None
-    if layer is None or not failing.inputs:
-        return None
-    for index, plan in enumerate(plans):
-        shape = [sizes.of(d) for d in plan.dims]
-        if plan.kind != TENSOR or plan.count != 1 or list(failing.inputs[0]) != shape:
+    """Inputs again, when the layer whose call failed got one model input unchanged: that input as the layer
+    itself accepts it (a channels-first Conv1d fed channels last, features a LayerNorm or Linear expects).
+    `failing` holds the recorded calls running when it failed, innermost last: when the innermost says
+    nothing (a parameterless blur or custom op), a module around it that got the same input says what its
+    first layer takes. None when no input reached them as it was made."""
+    calls = failing if isinstance(failing, list) else [failing]
+    for call in reversed(calls):
+        try:
+            layer = model.get_submodule(call.name) if call.name else None
+        except AttributeError:
             continue
-        for dims, dtype, high in _layer_shapes(layer, len(shape) == 3):
-            if dims != plan.dims and high != "pair":
-                return plans[:index] + [InputPlan(plan.name, dims, dtype, high)] + plans[index + 1:]
+        if layer is None or not call.inputs:
+            continue
+        for index, plan in enumerate(plans):
+            shape = [sizes.of(d) for d in plan.dims]
+            if plan.kind != TENSOR or plan.count != 1 or list(call.inputs[0]) != shape:
+                continue
+            options = _layer_shapes(layer, len(shape) == 3)
+            if not options:
+                first = first_layer(layer)
+                first = first if first is None or isinstance(first, nn.Module) else \
+                    (first.layer if not first.ops else None)  # a layer behind ops: its shape is not the input's
+                options = _layer_shapes(first, len(shape) == 3) if first is not None and first is not layer else []
+            for dims, dtype, high in options:
+                if dims != plan.dims and high != "pair":
+                    return plans[:index] + [InputPlan(plan.name, dims, dtype, high)] + plans[index + 1:]
     return None
 
 

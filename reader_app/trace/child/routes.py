@@ -71,8 +71,8 @@ def trace_route(session, model, recipe, route: api.Route, specs: list) -> None:
     reached = {call.name.split(".")[0] for _, run in runs for call in run.first.calls}
     networks = []
     for name, _ in route.networks:
-        if name.split(".")[0] in reached:
-            continue
+        if name.split(".")[0] in reached or (route.method and getattr(session, "one_target", False)):
+            continue  # ran by the method already; or a session that describes one graph
         session.entry = lambda m, name=name: m.get_submodule(name)
         session.progress(f"running {name}.forward()")
         own = [replace(s, name=s.name[len(name) + 1:]) for s in specs if s.name.startswith(name + ".")]
@@ -82,6 +82,7 @@ def trace_route(session, model, recipe, route: api.Route, specs: list) -> None:
         runs.append((name, run))
         networks.append(name)
     session.entry = None
+    session.routed_networks = networks
     sentence = route.sentence(session.report["class"], networks)
     session.report["route"] = sentence
     session.report["inputs"] = [entry for _, run in runs for entry in run.inputs]

@@ -421,7 +421,7 @@ class Session:
                 return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
             # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)
             guessed = not self.request.get("inputs")
-            better = replanned(model, plans, sizes, rec.stack[-1]) if guessed and rec.stack and len(retried) < 3 \
+            better = replanned(model, plans, sizes, list(rec.stack)) if guessed and rec.stack and len(retried) < 3 \
                 else None
             if better is not None and better not in retried:
                 retried.append(better)

@@ -233,8 +233,43 @@ STALE_README = {
         ''',
 }
 
+# A README example at a size the CPU would spend long on, for a model that falls back to the CPU (it reads a
+# value from a tensor): tried smaller first; the dimensions keep their names.
+LARGE_EXAMPLE = {
+    "bignet/__init__.py": "from bignet.net import BigNet\n",
+    "bignet/net.py": '''
+        import torch.nn as nn
+
+
+        class BigNet(nn.Module):
+            def __init__(self, dim=8):
+                super().__init__()
+                self.stem = nn.Conv2d(3, dim, 3, padding=1)
+                self.pool = nn.AdaptiveAvgPool2d(1)
+                self.fc = nn.Linear(dim, 10)
+
+            def forward(self, img):
+                x = self.stem(img)
+                if x.sum() > float("inf"):  # reads a value: meta tensors cannot answer, the CPU can
+                    x = x * 0
+                return self.fc(self.pool(x).flatten(1))
+        ''',
+    "README.md": '''
+        # bignet
+
+        ```python
+        import torch
+        from bignet import BigNet
+
+        model = BigNet(dim = 8)
+        img = torch.randn(1, 3, 1024, 1024)
+        preds = model(img)
+        ```
+        ''',
+}
+
 REPOS = {"records": RECORDS, "dict_batch": DICT_BATCH, "optional_part": OPTIONAL_PART, "built_part": BUILT_PART,
-         "stale_readme": STALE_README}
+         "stale_readme": STALE_README, "large_example": LARGE_EXAMPLE}
 
 
 @pytest.fixture(scope="module")
@@ -306,3 +341,13 @@ def test_a_stale_readme_example_gives_way_to_one_that_runs_and_the_report_says_s
     assert note.startswith("WindowLayer built as first found fails in forward()")
     assert "traced as the example at README.md:31 builds it" in note
     assert not any("README.md:16" in w for w in data["warnings"])  # the failed example's inputs are not claimed
+
+
+def test_a_large_example_is_tried_smaller_on_the_cpu_and_keeps_its_dimension_names(traced):
+    code, data, err = traced["large_example"]
+    assert code == 0, err
+    assert data["device"] == "cpu" and data["reached_output"]
+    (image,) = data["inputs"]
+    assert image["shape"] == [2, 3, 256, 256] and image["dims"] == ["batch", "3", "height", "width"]
+    assert "on the CPU the example's inputs are made smaller (height 1024 -> 256, width 1024 -> 256); " \
+           "its own sizes are kept where that fails" in data["warnings"]

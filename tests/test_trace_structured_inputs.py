@@ -169,6 +169,28 @@ BUILT_PART = {
         ''',
 }
 
+# The input feeds an optional part that was not built (a downsampling shortcut) and the blocks too: it is
+# the model's input all the same, never None.
+SHARED_INPUT = {
+    "tcn.py": '''
+        import torch.nn as nn
+
+
+        class TemporalNet(nn.Module):
+            def __init__(self, channels=4, hidden=4, levels=2):
+                super().__init__()
+                self.downsample = nn.Conv1d(channels, hidden, 1) if channels != hidden else None
+                self.blocks = nn.ModuleList(nn.Conv1d(channels if i == 0 else hidden, hidden, 3, padding=1)
+                                            for i in range(levels))
+
+            def forward(self, x):
+                res = x if self.downsample is None else self.downsample(x)
+                for block in self.blocks:
+                    x = block(x)
+                return x + res
+        ''',
+}
+
 # Two README configurations; the first no longer runs with the code (`n` became the side of the window, the
 # README still gives the number of pixels), the second does.
 STALE_README = {
@@ -269,7 +291,8 @@ LARGE_EXAMPLE = {
 }
 
 REPOS = {"records": RECORDS, "dict_batch": DICT_BATCH, "optional_part": OPTIONAL_PART, "built_part": BUILT_PART,
-         "stale_readme": STALE_README, "large_example": LARGE_EXAMPLE}
+         "stale_readme": STALE_README, "large_example": LARGE_EXAMPLE,
+         "shared_input": SHARED_INPUT}
 
 
 @pytest.fixture(scope="module")
@@ -320,6 +343,13 @@ def test_an_input_of_a_part_the_model_was_built_without_is_none(traced):
     assert got["x_cat"][1] == "None"
     assert got["x_num"][1:] == ("float32", ["batch", "6"])
     assert outs(data)["tokenizer.num_tokenizer"][1:] == [1, 8] and outs(data)["head"][-1] == 1
+
+
+def test_an_input_that_also_feeds_the_rest_of_the_model_is_given_when_its_optional_part_is_missing(traced):
+    code, data, err = traced["shared_input"]
+    assert code == 0, err
+    assert [(i["name"], i["dtype"], i["shape"][1]) for i in data["inputs"]] == [("x", "float32", 4)]
+    assert data["reached_output"] and outs(data)["blocks.1"][1] == 4
 
 
 def test_an_optional_input_of_a_part_the_model_was_built_with_is_given(traced):

@@ -41,6 +41,13 @@ def annotation_text(func, name: str) -> str:
     return re.sub(r"\s+", " ", str(text or "").replace("typing.", "")).strip().lower()
 
 
+def _default(func, name: str):
+    try:
+        return inspect.signature(func).parameters[name].default
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def docstring_entry(func, name: str) -> tuple[str, list[str]]:
     """(the type the docstring gives the parameter, "list(dict)"; its description lines) or ("", [])."""
     doc = inspect.getdoc(func) or ""
@@ -213,6 +220,9 @@ def structured_plans(func, name: str, by_name) -> list[InputPlan]:
     then every key the docstring or the code names); [] for a tensor argument."""
     note = annotation_text(func, name)
     doc_type, lines = docstring_entry(func, name)
+    default = _default(func, name)
+    if isinstance(default, bool):  # a flag passed at all keeps the value forward() defaults it to
+        return [InputPlan(name, [], "bool", kind=VALUE, value=default)]
     if note == "bool" or (not note and doc_type == "bool"):
         return [InputPlan(name, [], "bool", kind=VALUE, value=False)]
     in_list = bool(LIST_OF_DICTS.match(note) or LIST_OF_DICTS.match(doc_type))

@@ -191,6 +191,28 @@ SHARED_INPUT = {
         ''',
 }
 
+# No torch layer tells the input's width (the model's own parameters, used through indexing and a matmul),
+# but forward() asserts it against the built model's value.
+ASSERTED_WIDTH = {
+    "spline.py": '''
+        import torch
+        import torch.nn as nn
+
+
+        class SplineNet(nn.Module):
+            def __init__(self, width=(20, 3)):
+                super().__init__()
+                self.width = list(width)
+                self.coef = nn.Parameter(torch.zeros(width[0], width[1]))
+                self.register_buffer("input_id", torch.arange(width[0]))
+
+            def forward(self, x):
+                x = x[:, self.input_id]
+                assert x.shape[1] == self.width[0], "the input must have width[0] features"
+                return x @ self.coef
+        ''',
+}
+
 # Two README configurations; the first no longer runs with the code (`n` became the side of the window, the
 # README still gives the number of pixels), the second does.
 STALE_README = {
@@ -292,7 +314,7 @@ LARGE_EXAMPLE = {
 
 REPOS = {"records": RECORDS, "dict_batch": DICT_BATCH, "optional_part": OPTIONAL_PART, "built_part": BUILT_PART,
          "stale_readme": STALE_README, "large_example": LARGE_EXAMPLE,
-         "shared_input": SHARED_INPUT}
+         "shared_input": SHARED_INPUT, "asserted_width": ASSERTED_WIDTH}
 
 
 @pytest.fixture(scope="module")
@@ -350,6 +372,13 @@ def test_an_input_that_also_feeds_the_rest_of_the_model_is_given_when_its_option
     assert code == 0, err
     assert [(i["name"], i["dtype"], i["shape"][1]) for i in data["inputs"]] == [("x", "float32", 4)]
     assert data["reached_output"] and outs(data)["blocks.1"][1] == 4
+
+
+def test_an_input_width_forward_asserts_against_the_model_is_the_width_made(traced):
+    code, data, err = traced["asserted_width"]
+    assert code == 0, err
+    assert [(i["name"], i["dims"]) for i in data["inputs"]] == [("x", ["batch", "20"])]
+    assert data["reached_output"] and outs(data)[""][1:] == [3]
 
 
 def test_an_optional_input_of_a_part_the_model_was_built_with_is_given(traced):

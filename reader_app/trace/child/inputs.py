@@ -10,6 +10,7 @@ import re
 
 import torch.nn as nn
 
+from reader_app.trace.child.asserted import apply_sizes, asserted_sizes
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, reach, undo_rearrange,
@@ -270,8 +271,10 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
     if channels:  # a separation model's `mix` is (batch, audio_channels, samples)
         options.insert(0, (["batch", channels, "length"], "float32", None))
     options += _by_name(name, graph) or _generic(graph)
+    asserted = asserted_sizes(model, func or type(model).forward, name)  # `assert x.shape[1] == self.width`
     plans = []
     for dims, dtype, high in options:
+        dims = apply_sizes(dims, asserted)
         if graph:
             dims = ["nodes" if d == "batch" else d for d in dims]
         fill, count = None, 1

@@ -62,14 +62,42 @@ def _passed_at(call: ast.Call, name: str):
     return None
 
 
+def _used_elsewhere(tree, name: str) -> bool:
+    """`name` is read other than as an argument of a `self.part(...)` call, in a test (`if`, `assert`), or in a
+    comparison with None: it reaches more than optional parts (a loop's blocks, arithmetic, `x.shape`)."""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Call) and _self_path(parent.func) and node in parent.args:
+            continue
+        if isinstance(parent, ast.keyword) and isinstance(parents.get(parent), ast.Call) and \
+                _self_path(parents[parent].func):
+            continue
+        if isinstance(parent, ast.Compare) and any(isinstance(c, ast.Constant) and c.value is None
+                                                   for c in [parent.left, *parent.comparators]):
+            continue
+        child, tested = node, False
+        while child in parents and not tested:
+            up = parents[child]
+            tested = isinstance(up, ast.Assert) or (isinstance(up, (ast.If, ast.While, ast.IfExp))
+                                                    and child is up.test)
+            child = up
+        if not tested:
+            return True
+    return False
+
+
 def fed_parts(owner, func, name: str, depth: int = 0) -> list[tuple[object, bool]]:
     """(the part, whether the code checks it against None) for each attribute of the model `name` is
-    passed to; a part that is None on the built model is None here."""
+    passed to; a part that is None on the built model is None here. An argument read anywhere else too
+    feeds the rest of the model: it is given as an ever-present part (the model itself)."""
     tree = function_tree(func)
     if tree is None or depth > 4:
         return []
     checked = _none_checked(tree)
-    found = []
+    found = [(owner, False)] if _used_elsewhere(tree, name) else []
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
         at = _passed_at(call, name)
         path = _self_path(call.func) if at is not None else None

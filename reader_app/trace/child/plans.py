@@ -47,9 +47,11 @@ class Sizes:
 
     Attributes:
         values: symbol -> size.
+        trial: smaller sizes tried first on the CPU; their failure is not the one reported.
     """
 
     values: dict = field(default_factory=dict)
+    trial: bool = False
 
     def of(self, dim) -> int:
         return dim if isinstance(dim, int) else self.values[dim]

@@ -27,7 +27,7 @@ from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child.plans import leaves
 from reader_app.trace.child import stated_configs
-from reader_app.trace.child.stated import example_sizes, stated_plans
+from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.stated_inputs import settings_image_size
@@ -407,16 +407,19 @@ class Session:
         failed, retried = None, []
         fewer = [c for c in candidates if isinstance(c, Fewer)]
         full = [c for c in candidates if not isinstance(c, Fewer)]
-        first_tries = [(*example_sizes(tables, example[3]), example[0])] if example else []
+        first_tries = [(sizes, variants, example[0]) for sizes, variants in
+                       example_tries(tables, example[3], example[0], self.report["device"])] if example else []
         for sizes, variants, plans in first_tries + [(s, v, p) for s, v in tables for p in full] + \
                 [(s, v, p) for s, v in tables for p in fewer]:
             rec, exc = self.forward(model, plans, sizes)
             if exc is None:
+                if sizes.trial:
+                    self.report["warnings"].append(smaller_note(sizes, example[3]))
                 return plans, rec, None, sizes, variants
-            if failed is None:
+            if failed is None and not sizes.trial:
                 failed = (plans, rec, exc, sizes, variants)
             if failure.find_missing(exc):
-                return failed
+                return failed or (plans, rec, exc, sizes, variants)
             if failure.meta_unsupported(exc) and self.report["device"] == "meta":
                 return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
             # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)

@@ -13,7 +13,8 @@ import torch.nn as nn
 
 from reader_app.repo.stated_inputs import StatedCall, StatedTensor, stated_calls
 from reader_app.repo.stated_methods import stated_method_calls
-from reader_app.trace.child.inputs import InputPlan, Sizes, _plans_for
+from reader_app.trace.child.inputs import SIZES, InputPlan, Sizes, _plans_for
+from reader_app.trace.child.plans import TENSOR, leaves
 from reader_app.trace.child.reach import forward_params
 
 
@@ -88,12 +89,55 @@ def _symbols_at(model: nn.Module, name: str, dims: list, pinned: dict, func=None
     return symbols
 
 
+# Values per input on the CPU before a large example is tried smaller first (a 3x1024x1024 image holds 3M).
+CPU_ELEMENTS = 1 << 20
+
+
 def example_sizes(tables: list[tuple[Sizes, list[Sizes]]], pinned: dict) -> tuple[Sizes, list[Sizes]]:
     """(first-run sizes, second-run variants) for the example: its own sizes first; the second run doubles
     them (strides and pooling divide a double as they divide the size), else varies only the batch."""
     first = Sizes(dict(tables[0][0].values, **pinned))
     doubled = Sizes(dict(tables[0][1][0].values, **{symbol: 2 * size for symbol, size in pinned.items()}))
     return first, [doubled, Sizes(dict(first.values, batch=doubled.values["batch"]))]
+
+
+def example_tries(tables: list[tuple[Sizes, list[Sizes]]], pinned: dict, plans: list[InputPlan],
+                  device: str) -> list[tuple[Sizes, list[Sizes]]]:
+    """example_sizes, and on the CPU, first, the same inputs smaller when the example's are large (a stated
+    1024x1024 image): the sizes the example gives to free symbols (the model does not fix them) are halved
+    until every input holds at most CPU_ELEMENTS values. The example's own sizes come next."""
+    full = example_sizes(tables, pinned)
+    generated = tables[0][0].values
+    free = [s for s, size in pinned.items() if s in SIZES and generated.get(s) == SIZES[s][0] and size > SIZES[s][0]]
+    if device != "cpu" or not free:
+        return [full]
+    sizes = dict(pinned)
+    while _largest(plans, Sizes(dict(generated, **sizes))) > CPU_ELEMENTS:
+        smaller = {s: sizes[s] // 2 for s in free if sizes[s] // 2 >= SIZES[s][0]}
+        if not smaller:
+            break
+        sizes.update(smaller)
+    if sizes == pinned:
+        return [full]
+    first, variants = example_sizes(tables, sizes)
+    first.trial = True
+    return [(first, variants), full]
+
+
+def smaller_note(sizes: Sizes, pinned: dict) -> str:
+    made = ", ".join(f"{s} {size} -> {sizes.values[s]}" for s, size in pinned.items() if sizes.values.get(s) != size)
+    return f"on the CPU the example's inputs are made smaller ({made}); its own sizes are kept where that fails"
+
+
+def _largest(plans: list[InputPlan], sizes: Sizes) -> int:
+    largest = 0
+    for plan in leaves(plans):
+        if plan.kind == TENSOR:
+            count = 1
+            for dim in plan.dims:
+                count *= sizes.of(dim)
+            largest = max(largest, count)
+    return largest
 
 
 def _agreement(call: StatedCall, built_args: dict) -> int:

@@ -41,6 +41,13 @@ def annotation_text(func, name: str) -> str:
     return re.sub(r"\s+", " ", str(text or "").replace("typing.", "")).strip().lower()
 
 
+def _default(func, name: str):
+    try:
+        return inspect.signature(func).parameters[name].default
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def docstring_entry(func, name: str) -> tuple[str, list[str]]:
     """(the type the docstring gives the parameter, "list(dict)"; its description lines) or ("", [])."""
     doc = inspect.getdoc(func) or ""
@@ -55,7 +62,10 @@ def docstring_entry(func, name: str) -> tuple[str, list[str]]:
             if more.strip() and len(more) - len(more.lstrip()) <= indent:
                 break
             body.append(more)
-        return (match.group(2) or "").strip().lower(), body
+        rest = match.group(3).strip()
+        # numpy style (`batch : dict`) puts the type after the colon
+        kind = match.group(2) or (rest if re.fullmatch(r"[\w\[\](), ]{1,40}", rest) and len(rest.split()) <= 3 else "")
+        return kind.strip().lower(), body
     return "", []
 
 
@@ -94,17 +104,17 @@ class KeyReads(ast.NodeVisitor):
             isinstance(node.value, ast.Name) and node.value.id == self.container
 
     def _bind_elements(self, target, iterable) -> None:
-        """`for x in batched_input`, `for i, x in enumerate(...)`, `zip(batched_input, other)`."""
+        """`for x in batched_input`, `zip(batched_input, other)`, `enumerate(...)`, nested."""
         if self.container is None:
             return
         if isinstance(iterable, ast.Name) and iterable.id == self.container and isinstance(target, ast.Name):
             self.holders.add(target.id)
-        elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and \
-                iterable.func.id in ("zip", "enumerate") and isinstance(target, ast.Tuple):
-            args = iterable.args if iterable.func.id == "zip" else [None, *iterable.args[:1]]
-            for part, arg in zip(target.elts, args):
-                if isinstance(arg, ast.Name) and arg.id == self.container and isinstance(part, ast.Name):
-                    self.holders.add(part.id)
+        elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and isinstance(target, ast.Tuple):
+            if iterable.func.id == "zip":
+                for part, arg in zip(target.elts, iterable.args):
+                    self._bind_elements(part, arg)
+            elif iterable.func.id == "enumerate" and len(target.elts) == 2 and iterable.args:
+                self._bind_elements(target.elts[1], iterable.args[0])
 
     def _key(self, key: str, optional: bool) -> None:
         if key not in self.keys:
@@ -210,6 +220,9 @@ def structured_plans(func, name: str, by_name) -> list[InputPlan]:
     then every key the docstring or the code names); [] for a tensor argument."""
     note = annotation_text(func, name)
     doc_type, lines = docstring_entry(func, name)
+    default = _default(func, name)
+    if isinstance(default, bool):  # a flag passed at all keeps the value forward() defaults it to
+        return [InputPlan(name, [], "bool", kind=VALUE, value=default)]
     if note == "bool" or (not note and doc_type == "bool"):
         return [InputPlan(name, [], "bool", kind=VALUE, value=False)]
     in_list = bool(LIST_OF_DICTS.match(note) or LIST_OF_DICTS.match(doc_type))

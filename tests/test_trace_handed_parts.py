@@ -10,7 +10,9 @@ b. the part's package is missing, the argument is optional and forward() asserts
 c. the constructor needs an object there (`img_encoder.eval()`): an empty module stands in, said so;
 d. a required part reads a checkpoint file the repository does not hold, built in an earlier README block than
    the one that hands it over: one sentence names the argument, the file and the README line;
-e. a required part's package is missing: the sentence names the package.
+e. a required part's package is missing: the sentence names the package;
+f. of two parts, the one that lacks its package is named before one that failed on a guessed value;
+g. the README hands over a part no block builds: the sentence says what the argument takes and that line.
 """
 from __future__ import annotations
 
@@ -255,7 +257,34 @@ TWO_PARTS = {
         """,
 }
 
-CASES = {"library": (LIBRARY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "optional": (OPTIONAL_PART, "Captioner"),
+# g. The README hands over a part that none of its blocks builds ("you need the trained codec from above"), of a
+# class from a package that is not installed.
+UNBUILT_PART = {
+    "gen/__init__.py": "from .model import Generator\n",
+    "gen/model.py": """
+        import torch.nn as nn
+        from absentcodec_zz import PretrainedCodec
+
+
+        class Generator(nn.Module):
+            def __init__(self, codec: PretrainedCodec, dim: int = 8):
+                super().__init__()
+                self.codec = codec
+                self.head = nn.Linear(dim, codec.codebook_size)
+        """,
+    "README.md": """
+        # Generator
+
+        ```python
+        # you need the trained codec from above
+        from gen import Generator
+
+        generator = Generator(codec = trained_codec, dim = 32)
+        ```
+        """,
+}
+
+CASES = {"library": (LIBRARY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "unbuilt": (UNBUILT_PART, "Generator"), "optional": (OPTIONAL_PART, "Captioner"),
          "object": (NEEDS_OBJECT, "Captioner"), "checkpoint": (CHECKPOINT_PART, "Generator"),
          "package": (PACKAGE_PART, "Generator")}
 
@@ -368,3 +397,14 @@ def test_a_torchvision_backbone_the_readme_builds_is_traced_inside_the_model(tmp
     assert data["arg_sources"]["net"]["from"].endswith(": models.resnet18(pretrained=True)")
     assert outs(data)["net.layer4"] == [2, 512, 2, 2] and outs(data)["project"] == [2, 16]  # 64 px / 32
     assert any("pretrained=True" in line and "turned off" in line for line in data["degraded"])
+
+
+def test_a_part_the_readme_hands_over_but_never_builds_is_named_with_its_class_and_line(traced):
+    code, data, err = traced["unbuilt"]
+    assert code == 2
+    where = readme_line(UNBUILT_PART, "generator = Generator")
+    assert data["error"]["message"] == (
+        f"Cannot build Generator without configuration: cannot guess a value for the argument 'codec' (it takes a "
+        f"PretrainedCodec, from the package 'absentcodec_zz', which is not installed in this Python); {where} hands "
+        f"one over, but no code block of the README builds it; give one with --arg codec=VALUE")
+    assert (data["error"]["file"], data["error"]["line"]) == ("README.md", int(where.split(":")[1]))

@@ -75,9 +75,10 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str]) -> l
 
 def _kind(value) -> str:
     """"class" / "instance" for a reference to the repository's class, "library" for an object another package
-    builds (values_refs.py), else "call"."""
+    builds, "unbuilt" for a name handed over but built nowhere (values_refs.py), else "call"."""
     if isinstance(value, dict) and value.get("kind") in ("class", "instance") and "file" in value or \
-            isinstance(value, dict) and value.get("kind") == "library" and "call" in value:
+            isinstance(value, dict) and value.get("kind") == "library" and "call" in value or \
+            isinstance(value, dict) and value.get("kind") == "unbuilt" and "where" in value:
         return value["kind"]
     return "call"
 

@@ -70,7 +70,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
     "text"}) for an argument node that names a repository class or an instance built from one; ("library",
     {"call", "args", "kwargs", "where", "text"}) for an object another package builds (`models.resnet50(
     pretrained=True)` with `from torchvision import models`: "call" is "torchvision.models.resnet50") or a method
-    of the repository's class builds ("file" and "call" `SoundStream.init_and_load_from`); None otherwise. `scope` resolves names to constants; `literal(node, lookup)` evaluates constants."""
+    of the repository's class builds ("file" and "call" `SoundStream.init_and_load_from`); ("unbuilt", {"name",
+    "where"}) for a name a README block hands over that none of its blocks builds; None otherwise. `scope` resolves names to constants; `literal(node, lookup)` evaluates constants."""
     if depth > MAX_DEPTH:
         return None
     if isinstance(node, ast.Name):
@@ -87,6 +88,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
             from reader_app.repo.values_calls import Scope
             block, call = earlier
             return reference(call, block, root, Scope(block, root, None), literal, depth)
+        if unit.kind == "readme" and line is not None:  # `MusicLM(audio_lm = audio_lm)`: handed, built nowhere
+            return "unbuilt", {"name": node.id, "where": f"{unit.rel}:{line}"}
         return None
     if not isinstance(node, ast.Call):
         return None
@@ -142,7 +145,7 @@ def _stated_args(pairs, call: ast.Call, unit, root: str, scope, literal, depth: 
         where = f"{unit.rel.split(' cell ')[0]}:{getattr(arg, 'lineno', call.lineno)}"
         if _is_missing(value):
             inner = reference(arg, unit, root, scope, literal, depth + 1)
-            if inner is not None:
+            if inner is not None and inner[0] != "unbuilt":  # inside a part, a name built nowhere is unstated
                 out[param] = ({"kind": inner[0], **inner[1]}, where)
             continue
         if isinstance(arg, ast.Name):

@@ -49,7 +49,15 @@ def realize(value, device: str):
 
 
 class ConstructionError(Exception):
-    """The class could not be built without configuration; the message says which argument."""
+    """The class could not be built without configuration; the message says which argument.
+
+    Attributes:
+        where: "README.md:131" when a repository line concerns the argument, else "".
+    """
+
+    def __init__(self, message: str, where: str = ""):
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass
@@ -151,6 +159,7 @@ class Builder:
         self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
         self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
         self.optional_parts: dict = {}  # argument -> default, for stated parts (Recipe.optional_parts)
+        self.unbuilt: dict[str, str] = {}  # argument -> the README line that hands it over without building it
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = used_as_sequence(func)
@@ -186,7 +195,9 @@ class Builder:
                     if p.default is not p.empty and not self.prefix:
                         self.optional_parts[p.name] = p.default
                     continue
-            if p.name in mined and mined[p.name].kind not in config_objects.KINDS + PART_KINDS:
+            if p.name in mined and mined[p.name].kind == "unbuilt":  # said in the sentence if nothing else fills it
+                self.unbuilt[p.name] = mined[p.name].value["where"]
+            elif p.name in mined and mined[p.name].kind not in config_objects.KINDS + PART_KINDS:
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -379,8 +390,10 @@ class Builder:
             self.blind.append(self.prefix + p.name)
             return 16
         if value is None:
-            raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}; "
-                                    f"give one with --arg {p.name}=VALUE")
+            handed = f"; {self.unbuilt[p.name]} hands one over, but no code block of the README builds it" \
+                if p.name in self.unbuilt else ""
+            raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}{handed}; "
+                                    f"give one with --arg {p.name}=VALUE", self.unbuilt.get(p.name, ""))
         return value
 
     def config(self, cls: type, namespace: dict):
@@ -479,7 +492,7 @@ PART_KINDS = ("class", "instance", "library")
 
 
 def _reference_kind(value) -> str:
-    return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS else "call"
+    return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS + ("unbuilt",) else "call"
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:

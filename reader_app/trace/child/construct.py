@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from reader_app.repo.values import Mined
 
 from reader_app.trace.child import config_objects, degrade, weights
-from reader_app.trace.child.stated_parts import PartError, StandIn, guarded, make_library_part, spec_label, takes
+from reader_app.trace.child.stated_parts import (PartError, call_with_parts, guarded, make_library_part, spec_label,
+                                                 takes)
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
@@ -89,35 +90,8 @@ class Recipe:
                 for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
-        kwargs, missing, failed = {}, {}, []
-        for name, value in self.kwargs.items():
-            try:
-                kwargs[name] = realize(value, device)
-            except PartError as exc:
-                if name not in self.optional_parts:
-                    failed.append(exc)
-                    continue
-                kwargs[name], missing[name] = self.optional_parts[name], exc  # optional: its default
-                self.args[name] = plain(kwargs[name])
-                self.sources[name] = f"default: {exc.as_source()}"
-            except BaseException as exc:  # a part built with a guess failed; a part that lacks a package says more
-                failed.append(exc)
-        if failed:
-            raise next((e for e in failed if isinstance(e, PartError)), failed[0])
-        if not missing:
-            return self.target(**kwargs)
-        try:
-            return self.target(**kwargs)
-        except AttributeError as exc:  # `img_encoder.eval()` on the None default: the constructor needs an object
-            if "'NoneType' object" not in str(exc):
-                raise
-        for name, error in missing.items():
-            degrade.NOTES.add(f"{name}: an empty module stands in ({error.as_source()}); the trace does not "
-                              f"call it")
-            kwargs[name] = StandIn(error)
-            self.args[name] = "stand-in"
-            self.sources[name] = f"stand-in: {error.as_source()}"
-        return self.target(**kwargs)
+        return call_with_parts(self.target, {k: (lambda v=v: realize(v, device)) for k, v in self.kwargs.items()},
+                               self.optional_parts, self.args, self.sources, plain)
 
 
 def plain(value):

@@ -8,6 +8,7 @@ ranking fixtures tests/ranking_repos.py generates (one per kind of ranking diffi
     python benchmarks/bench_repos_real.py              # rank and trace
     python benchmarks/bench_repos_real.py --only rank  # the ranking only (seconds)
     python benchmarks/bench_repos_real.py --json       # the same as JSON
+    python benchmarks/bench_repos_real.py --truth FILE --root DIR   # another set (e.g. held-out repositories)
 
 Rank uses the engine `reader-app repo` uses (scan_repo); trace runs `reader-app trace --json --no-lines`
 on the repository folder with no option at all, as a new user would: zero-config includes the app's shared
@@ -141,17 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per trace")
     parser.add_argument("--jobs", type=int, default=2, help="traces at once")
+    parser.add_argument("--truth", type=Path, default=TRUTH, help="truth file of the same format (default: %(default)s)")
+    parser.add_argument("--root", type=Path, default=SHARED, help="folder holding the truth's repositories (default: %(default)s)")
     parser.add_argument("--site", action="append", default=[], metavar="DIR",
                         help="extra folder of installed packages the traces see, as a repository's environment "
                              "would (e.g. `pip install --no-deps --target DIR timm`); repeatable")
     args = parser.parse_args(argv)
-    truth = json.loads(TRUTH.read_text())
-    if not SHARED.is_dir():
-        print(f"{SHARED} is absent: nothing to measure on public repositories.")
+    truth = json.loads(args.truth.read_text())
+    if not args.root.is_dir():
+        print(f"{args.root} is absent: nothing to measure on public repositories.")
         return 0
-    public = [(e["repo"], SHARED / e["repo"], e) for e in truth["repos"]]
+    public = [(e["repo"], args.root / e["repo"], e) for e in truth["repos"]]
     fixtures = [(f"fixture {e['repo']}", FIXTURES / e["repo"], e["file"], e["class"]) for e in truth["fixtures"]]
-    fixtures += [(f"generated {n}", root, file, cls) for n, root, file, cls in generated_fixtures()]
+    if args.truth == TRUTH:  # the project's generated ranking fixtures belong to the default set only
+        fixtures += [(f"generated {n}", root, file, cls) for n, root, file, cls in generated_fixtures()]
     report: dict = {"rank": {}, "trace": {}, "model_libraries": libraries.folder()}
     if args.only != "trace":
         for name, root, entry in public:

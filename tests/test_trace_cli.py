@@ -22,7 +22,8 @@ def test_json_has_the_shape_the_issue_asks_for():
     assert (data["file"], data["class"], data["device"], data["error"]) == (
         "model.py", "TransformerClassifier", "meta", None)
     assert data["args"]["d_model"] == 96 and data["args"]["nhead"] == 3
-    assert data["inputs"] == [{"name": "src", "shape": [2, 7], "dtype": "int64", "dims": ["batch", "seq_len"]}]
+    assert data["inputs"] == [{"name": "src", "shape": [2, 7], "dtype": "int64", "dims": ["batch", "seq_len"],
+                               "from": "guess"}]  # generated from forward(), and labelled so
     layer = next(l for l in data["layers"] if l["name"] == "encoder.layers.1.linear2")
     assert {"name", "type", "line", "calls"} <= set(layer) and layer["type"] == "Linear"
     call = layer["calls"][0]

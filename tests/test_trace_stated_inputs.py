@@ -327,7 +327,7 @@ def test_images_are_made_at_the_size_the_model_is_built_with(traced):
     code, data, err = traced["built_size"]
     assert code == 0, err
     assert data["arg_sources"]["image_size"]["value"] == 48
-    assert data["inputs"][0]["shape"][1:] == [3, 48, 48] and "from" not in data["inputs"][0]
+    assert data["inputs"][0]["shape"][1:] == [3, 48, 48] and data["inputs"][0]["from"] == "guess"  # no example
     assert outs(data)["patch"][1:] == [16, 6, 6]
 
 

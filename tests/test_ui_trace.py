@@ -152,3 +152,20 @@ def test_a_layer_library_from_the_apps_shared_folder_is_said_beside_the_shapes(q
     assert blocker.args[0].error is None, blocker.args[0].error
     assert f"package 'scalelib_zz' from the app's shared model libraries ({shared.resolve()})" in \
         window.code_pane.message_bar.text()
+
+
+@pytest.mark.slow
+def test_a_model_whose_forward_is_not_its_api_shows_its_networks_and_says_so(qtbot, window, tmp_path):
+    from test_trace_forward_not_api import GAN_WRAPPER
+    from tree_helpers import write_tree
+
+    repo = write_tree(tmp_path / "tinygan", GAN_WRAPPER)
+    window.store.set_setting(CONSENT_KEY + repo_id_for(repo), True)
+    with qtbot.waitSignal(window.trace.traced, timeout=120_000) as blocker:
+        open_repo(qtbot, window, repo)
+    result = blocker.args[0]
+    assert result.error is None, result.error
+    assert "TinyGAN's forward() is not its API" in window.code_pane.message_bar.text()
+    assert "traced its networks S, G, D, GE" in window.code_pane.message_bar.text()
+    generator = window.repo_panels.layers_panel.item_for("G")
+    assert generator.text(3).startswith("→ (batch, 3, 16, 16)")

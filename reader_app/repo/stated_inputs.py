@@ -121,17 +121,22 @@ def _calls_in(body: list[ast.stmt], class_name: str, rel: str) -> list[StatedCal
             if call is not None:
                 call.where = f"{rel}:{node.lineno}"
                 calls.append(call)
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target, value = stmt.targets[0], stmt.value
-            names = [target.id] if isinstance(target, ast.Name) else \
-                [e.id for e in target.elts if isinstance(e, ast.Name)] if isinstance(target, ast.Tuple) else []
-            if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(value.elts) == len(names):
-                pairs = list(zip(names, value.elts))
-            else:
-                pairs = [(names[0], value)] if len(names) == 1 else []
-            for name, expr in pairs:
-                _bind(name, expr, class_name, ints, tensors, models)
+        bind_statement(stmt, class_name, ints, tensors, models)
     return calls
+
+
+def bind_statement(stmt: ast.stmt, class_name: str, ints: dict, tensors: dict, models: dict) -> None:
+    """Record what an assignment binds: an integer (or a list of them), a sized tensor, a built model."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+        names = [target.id] if isinstance(target, ast.Name) else \
+            [e.id for e in target.elts if isinstance(e, ast.Name)] if isinstance(target, ast.Tuple) else []
+        if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(value.elts) == len(names):
+            pairs = list(zip(names, value.elts))
+        else:
+            pairs = [(names[0], value)] if len(names) == 1 else []
+        for name, expr in pairs:
+            _bind(name, expr, class_name, ints, tensors, models)
 
 
 def _call_nodes(stmt: ast.stmt) -> list[ast.Call]:
@@ -145,17 +150,23 @@ def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: d
     if number is not None:
         ints[name] = number
         return
+    if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:  # `input_shape = [2, 3, 4]`, spread later
+        sizes = [_int(e, ints) for e in expr.elts]
+        if None not in sizes:
+            ints[name] = sizes
+            return
     tensor = _tensor(expr, ints, tensors)
     if tensor is not None:
         tensors[name] = tensor
         return
-    built = _construction(expr, class_name)
+    built = _construction(expr, class_name, ints)
     if built is not None:
         models[name] = built
 
 
-def _construction(expr, class_name: str) -> dict | None:
-    """The constant keywords of `Class(...)` or `Class.factory(...)` (`.to(device)`, `.eval()` allowed after)."""
+def _construction(expr, class_name: str, ints: dict | None = None) -> dict | None:
+    """The constant keywords of `Class(...)` or `Class.factory(...)` (`.to(device)`, `.eval()` allowed after);
+    integer arithmetic (`n = 64 * 64`) counts as a constant."""
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
             expr.func.attr in KEEP | {"eval", "train"} and not _names_class(expr.func.value, class_name, call=False):
         expr = expr.func.value
@@ -163,8 +174,11 @@ def _construction(expr, class_name: str) -> dict | None:
         return None
     func = expr.func
     if _names_class(func, class_name) or (isinstance(func, ast.Attribute) and _names_class(func.value, class_name)):
-        return {k.arg: k.value.value for k in expr.keywords
-                if k.arg and isinstance(k.value, ast.Constant) and not isinstance(k.value.value, str)}
+        values = {k.arg: k.value.value for k in expr.keywords
+                  if k.arg and isinstance(k.value, ast.Constant) and not isinstance(k.value.value, str)}
+        values.update({k.arg: number for k in expr.keywords if k.arg and not isinstance(k.value, ast.Constant)
+                       and (number := _int(k.value, ints or {})) is not None})
+        return values
     return None
 
 
@@ -180,7 +194,7 @@ def _model_call(node: ast.Call, models: dict, class_name: str, ints: dict, tenso
         func = func.value
     if isinstance(func, ast.Name) and func.id in models:
         built = models[func.id]
-    elif isinstance(func, ast.Call) and (built := _construction(func, class_name)) is not None:
+    elif isinstance(func, ast.Call) and (built := _construction(func, class_name, ints)) is not None:
         pass
     else:
         return None
@@ -201,7 +215,8 @@ def _int(expr, ints: dict) -> int | None:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
         return expr.value
     if isinstance(expr, ast.Name):
-        return ints.get(expr.id)
+        value = ints.get(expr.id)
+        return value if isinstance(value, int) else None
     if isinstance(expr, ast.BinOp):
         a, b = _int(expr.left, ints), _int(expr.right, ints)
         if a is None or b is None:
@@ -217,7 +232,16 @@ def _size(args: list, ints: dict) -> list[int] | None:
     """`(1, 3, 256, 256)` as one tuple/list or as separate arguments."""
     if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
         args = args[0].elts
-    sizes = [_int(a, ints) for a in args]
+    elif len(args) == 1 and isinstance(args[0], ast.Name) and isinstance(ints.get(args[0].id), list):
+        return list(ints[args[0].id])  # `torch.randn(shape)` with `shape = [2, 3, 4]`
+    sizes = []
+    for arg in args:  # `*input_shape` spreads a list of sizes bound earlier; any other spread is unknown
+        spread = ints.get(arg.value.id) if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name) \
+            else None
+        if isinstance(spread, list):
+            sizes += spread
+        else:
+            sizes.append(None if isinstance(arg, ast.Starred) else _int(arg, ints))
     if not sizes or any(s is None or s < 0 or s > 1_000_000 for s in sizes) or len(sizes) > 8:
         return None
     return sizes
@@ -282,7 +306,7 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
             dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
             return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
         return inner if attr in KEEP else None
-    args = [a for a in expr.args if not isinstance(a, ast.Starred)]
+    args = list(expr.args)
     size_kw = next((k.value for k in expr.keywords if k.arg == "size"), None)
     if attr in SIZED:
         args = args[:-1] if attr == "full" else args

@@ -61,14 +61,17 @@ def _call_tier(rel: str, model_rel: str) -> int:
     return 2
 
 
-def call_site_sets(root: str, model_rel: str, name: str, params: list[str]) -> list[tuple[int, dict]]:
-    """(tier, {param: Mined}) for every place the repository builds `name`."""
+def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
+                   open_keywords: bool = False) -> list[tuple[int, dict]]:
+    """(tier, {param: Mined}) for every place the repository builds `name`; with `open_keywords` (it takes
+    **kwargs) also the keywords that name no parameter."""
     out = []
     for unit in units_mentioning(root, name + "("):
         if imports_elsewhere(root, unit, name, model_rel):  # another module's class of the same name
             continue
         # The model file's own `def llama_7b(): return Transformer(...)` is one variant, not the default.
-        for site in call_site_values(unit, root, name, params, skip_factories=unit.rel == model_rel):
+        for site in call_site_values(unit, root, name, params, skip_factories=unit.rel == model_rel,
+                                     open_keywords=open_keywords):
             out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
     return out
 
@@ -202,17 +205,19 @@ def _keep(found: dict, key: str, rank: tuple, mined: Mined) -> None:
 
 
 def mine(root: str, model_file: str, name: str, params: list[str],
-         required: set[str] | None = None) -> dict[str, Mined]:
+         required: set[str] | None = None, open_keywords: bool = False) -> dict[str, Mined]:
     """Every parameter of `name` the repository states a value for. One coherent set wins whole (the
     call site or config section stating the most, nearer and more specific first); parameters it leaves
-    out are filled from argparse defaults and conf.py constants only when they have no default."""
-    if not params:
+    out are filled from argparse defaults and conf.py constants only when they have no default. With
+    `open_keywords` (`name` takes **kwargs), a call site's keywords that name no parameter come too
+    (`XTransformer(dim=512, enc_depth=6)`): the callee reads them from its **kwargs."""
+    if not params and not open_keywords:
         return {}
     required = set(params) if required is None else set(required)
     root = os.path.realpath(root)
     model_rel = os.path.relpath(os.path.realpath(model_file), root)
     sets: list[tuple[int, dict]] = []
-    for source in (lambda: call_site_sets(root, model_rel, name, params),
+    for source in (lambda: call_site_sets(root, model_rel, name, params, open_keywords),
                    lambda: config_sets(root, name, params, required)):
         try:
             sets.extend(source())

@@ -302,9 +302,10 @@ def _is_vars_call(node) -> bool:
 
 
 def call_site_values(unit: Unit, root: str, name: str, params: list[str],
-                     skip_factories: bool = False) -> list[dict]:
+                     skip_factories: bool = False, open_keywords: bool = False) -> list[dict]:
     """For each call of `name` in the unit: {param: (value, "rel:line")} for the arguments it states;
-    with `skip_factories`, calls a function returns directly are left out (they are variants)."""
+    with `skip_factories`, calls a function returns directly are left out (they are variants); with
+    `open_keywords` (the callee takes **kwargs), keywords that name no parameter are stated values too."""
     owners = _enclosing_functions(unit.tree)
     returned = _returned_calls(unit.tree) if skip_factories else set()
     argparse = None
@@ -316,7 +317,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         found: dict = {}
         pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)
                  and not isinstance(arg, ast.Starred)]
-        pairs += [(kw.arg, kw.value) for kw in call.keywords if kw.arg in params]
+        pairs += [(kw.arg, kw.value) for kw in call.keywords if kw.arg in params or (open_keywords and kw.arg)]
         for param, node in pairs:
             scope.where.clear()
             value = literal(node, scope.resolve)
@@ -345,7 +346,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                 if not isinstance(spread, dict) or not spread:  # Model(**json.load(open(path))): the file's keys
                     section = loaded_section(kw.value, unit.tree, owners.get(id(call)), root, unit.rel)
                     for key, value in (section or {}).items():
-                        if key in params:
+                        if key in params or open_keywords:
                             found.setdefault(key, (value, section.fields.get(key, section.section)))
                     if _is_vars_call(kw.value):  # Model(**vars(args)): the parser's defaults by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
@@ -355,7 +356,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                 if isinstance(spread, dict):
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():
-                        if key in params and key not in found:
+                        if (key in params or open_keywords) and key not in found:
                             found[key] = (value, where)
         if found:
             sites.append(found)

@@ -20,7 +20,7 @@ def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int
     `unit_rel`, a README block counting as at the root) sees it; None when it is not the repository's."""
     if depth > MAX_DEPTH:
         return None
-    if any(isinstance(n, ast.ClassDef) and n.name == name for n in tree.body):
+    if any(isinstance(n, ast.ClassDef) and n.name in (name, _alias_of(tree, name)) for n in tree.body):
         return unit_rel.split(" cell ")[0]
     base = os.path.dirname(os.path.join(root, unit_rel.split(" cell ")[0]))
     for node in tree.body:
@@ -53,9 +53,19 @@ def _module_files(root: str, base: str, module: str, level: int) -> list[str]:
     return out
 
 
+def _alias_of(tree: ast.Module, name: str) -> str | None:
+    """The class a module-level alias names (`AffineScalarTransform = AffineTransform`), else None."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and node.targets[0].id == name and isinstance(node.value, ast.Name):
+            return node.value.id
+    return None
+
+
 def init_params(root: str, rel: str, name: str) -> list[str]:
     """The __init__ parameters (without self) of class `name` in file `rel`, for positional arguments."""
     tree = parsed(os.path.join(root, rel))
+    name = (_alias_of(tree, name) if tree is not None else None) or name
     for node in tree.body if tree is not None else []:
         if isinstance(node, ast.ClassDef) and node.name == name:
             for item in node.body:
@@ -71,7 +81,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
     {"call", "args", "kwargs", "where", "text"}) for an object another package builds (`models.resnet50(
     pretrained=True)` with `from torchvision import models`: "call" is "torchvision.models.resnet50") or a method
     of the repository's class builds ("file" and "call" `SoundStream.init_and_load_from`); ("unbuilt", {"name",
-    "where"}) for a name a README block hands over that none of its blocks builds; None otherwise. `scope` resolves names to constants; `literal(node, lookup)` evaluates constants."""
+    "where"}) for a name a README block hands over that none of its blocks builds; None otherwise. `scope`
+    resolves names to constants; `literal(node, lookup)` evaluates constants."""
     if depth > MAX_DEPTH:
         return None
     if isinstance(node, ast.Name):

@@ -76,11 +76,14 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
         return
     device = result.device + (f" (fell back: {result.fallback_reason})" if result.fallback_reason else "")
     print(f"{result.class_name} in {result.file}  device: {device}  {result.elapsed:.1f} s", file=out)
+    if result.route:
+        print(result.route, file=out)
     if result.args:
         print("args: " + ", ".join(f"{k}={v}" + _source_text(result.arg_sources.get(k))
                                    for k, v in result.args.items()), file=out)
     for tensor in result.inputs:
-        print(f"input {tensor.name}: {dims_text(tensor.dims)} {tensor.dtype}", file=out)
+        print(f"input {tensor.name}: {dims_text(tensor.dims)} {tensor.dtype}"
+              + _source_text({"from": tensor.source}), file=out)
     if result.layers:
         print("\nlayers:", file=out)
     for layer in result.layers:
@@ -101,4 +104,4 @@ def print_summary(result: TraceResult, out=sys.stdout) -> None:
 
 def _source_text(source: dict | None) -> str:
     where = (source or {}).get("from")
-    return "" if where in (None, "default", "--arg") else f" ({where})"
+    return "" if where in (None, "", "default", "--arg", "--input") else f" ({where})"

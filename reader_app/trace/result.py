@@ -1,7 +1,27 @@
 """TraceResult: what a trace found, in the JSON shape the CLI prints and the window shows."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Where an input came from, besides a repository line ("README.md:37"): the reader's --input, or made up.
+INPUT_GIVEN = "--input"
+INPUT_GUESS = "guess"
+
+# The trace child's sentences for a value or a package it could not get (trace/child/construct.py, loader.py
+# and session.py); test_ui_trace_missing traces repositories that produce each, so a rewording fails there.
+_NO_VALUE = re.compile(r"cannot guess a value for the argument '([\w.]+)'")
+_BLIND = re.compile(r"16 was a blind guess for ([\w.]+)")
+_PACKAGE = re.compile(r"needs the package '([\w.]+)'")
+_LISTED = re.compile(r"the repository lists it in ([^;:]+:\d+)")
+
+
+def label_inputs(report: dict, given: bool) -> dict:
+    """Every input of a child's report says where it came from: an input the child did not place at a
+    repository line came from the reader's --input when `given`, else it was generated: a guess."""
+    for entry in report.get("inputs") or []:
+        entry["from"] = entry.get("from") or (INPUT_GIVEN if given else INPUT_GUESS)
+    return report
 
 
 def dims_text(dims: list[str]) -> str:
@@ -17,7 +37,9 @@ class TensorInfo:
         shape: sizes in the first run.
         dims: symbolic names per dim ("batch", "seq_len", "64").
         dtype: dtype name for inputs, "" for line tensors.
-        source: for inputs, where the repository states this shape ("README.md:37"), else "".
+        source: for inputs, where this shape came from: the repository line that states it ("README.md:37"),
+            INPUT_GIVEN ("--input", the reader's) or INPUT_GUESS ("guess", generated from forward()); "" for
+            line tensors.
     """
 
     name: str
@@ -93,6 +115,23 @@ class LineShapes:
 
 
 @dataclass
+class Missing:
+    """What the model could not be built or imported without: a constructor value or a package.
+
+    Attributes:
+        kind: "value" or "package".
+        name: the argument ("blk", "encoder.depth") or the top-level package ("timm").
+        listed: for a package, where the repository's requirements list it ("requirements.txt:3"), or "".
+        blind: for a value, 16 was guessed for it (the build then failed) rather than nothing at all.
+    """
+
+    kind: str
+    name: str
+    listed: str = ""
+    blind: bool = False
+
+
+@dataclass
 class TraceError:
     """Why the trace stopped, placed at a line when one is known.
 
@@ -104,6 +143,18 @@ class TraceError:
     message: str
     file: str | None = None
     line: int = 0
+
+    def missing(self) -> Missing | None:
+        """The value or package the trace stopped for, when that is why it stopped."""
+        found = _NO_VALUE.search(self.message)
+        if found:
+            return Missing("value", found.group(1))
+        found = _PACKAGE.search(self.message)
+        if found:
+            listed = _LISTED.search(self.message)
+            return Missing("package", found.group(1), listed.group(1).strip() if listed else "")
+        found = _BLIND.search(self.message)
+        return Missing("value", found.group(1), blind=True) if found else None
 
 
 @dataclass
@@ -126,6 +177,8 @@ class TraceResult:
         fallback_reason: why meta fell back to the CPU, or None.
         warnings: notes (unused overrides, missing packages that were not needed, factory used).
         reached_output: the model's forward returned.
+        route: when forward() is not the model's API, the sentence saying what was traced instead (a method
+            its examples call, the networks it holds), else "".
         elapsed: wall seconds, child start to result.
         timings: child phase -> seconds since the session started (import, build, forward, symbolic).
     """
@@ -144,6 +197,7 @@ class TraceResult:
     fallback_reason: str | None = None
     warnings: list[str] = field(default_factory=list)
     reached_output: bool = False
+    route: str = ""
     elapsed: float = 0.0
     timings: dict = field(default_factory=dict)
 
@@ -179,6 +233,7 @@ class TraceResult:
                                                       "line": self.error.line},
             "fallback_reason": self.fallback_reason, "warnings": self.warnings,
             "reached_output": self.reached_output, "elapsed": round(self.elapsed, 3), "timings": self.timings,
+            **({"route": self.route} if self.route else {}),
         }
 
     @classmethod
@@ -200,6 +255,7 @@ class TraceResult:
                                                      for t in e["tensors"]]) for e in data.get("lines", [])],
             error=None if not error else TraceError(error["message"], error.get("file"), error.get("line") or 0),
             fallback_reason=data.get("fallback_reason"), warnings=list(data.get("warnings") or []),
-            reached_output=bool(data.get("reached_output")), elapsed=float(data.get("elapsed") or 0.0),
+            reached_output=bool(data.get("reached_output")), route=data.get("route") or "",
+            elapsed=float(data.get("elapsed") or 0.0),
             timings=dict(data.get("timings") or {}),
         )

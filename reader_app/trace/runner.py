@@ -19,7 +19,7 @@ from reader_app import sandbox
 from reader_app.sandbox.audit import AUDIT_FILE, read_events
 from reader_app.trace import libraries
 from reader_app.trace.request import TraceRequest, resolve
-from reader_app.trace.result import TraceResult
+from reader_app.trace.result import TraceResult, label_inputs
 from reader_app.trace.specs import SpecError
 from reader_app.trace.warm import WarmTracer
 
@@ -193,6 +193,7 @@ class _Job:
             with open(result_path, encoding="utf-8") as fh:
                 report = json.load(fh)
             report["warnings"] = list(report.get("warnings") or []) + tried
+            label_inputs(report, bool(self.request.inputs))  # "guess" said, not left to be inferred
             return report, TraceResult(root=str(root))
         message = _death_sentence(returncode, phase, stderr_tail)
         return None, _finish(TraceResult.failed(message, self.relative, **failed), root, started)

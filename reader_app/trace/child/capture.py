@@ -132,10 +132,13 @@ class Recorder:
         failing: the module calls that were running when the exception happened (innermost last).
         output_shapes: the model's output shapes once it returned.
         observed: what another observer made of the same forward (a describing session's OpGraph), or None.
+        call: what a run calls with the inputs: the model, or what serves as its API when forward() is not
+            (a method of the model, a network it holds; see api.py).
     """
 
-    def __init__(self, model: nn.Module, files: RepoFiles, per_line: bool = True):
+    def __init__(self, model: nn.Module, files: RepoFiles, per_line: bool = True, call=None):
         self.model, self.files, self.per_line = model, files, per_line
+        self.call = call if call is not None else model
         self.calls: list[LayerCall] = []
         self.lines: list[LineRecord] = []
         self.error_site: ErrorSite | None = None
@@ -185,7 +188,7 @@ class Recorder:
         if self.per_line:
             SINK.record = self._record
         try:
-            output = self.model(**inputs)
+            output = self.call(**inputs)
         except BaseException as exc:
             self.error_site = self._site(exc)
             raise

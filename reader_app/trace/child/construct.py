@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from reader_app.repo.values import Mined
 
-from reader_app.trace.child import config_objects, degrade, weights
+from reader_app.trace.child import config_objects, degrade, open_keywords, weights
+from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.stated_parts import (PartError, call_with_parts, guarded, make_library_part, spec_label,
                                                  takes)
 from reader_app.trace.child.class_factories import class_factories
@@ -175,11 +176,13 @@ class Builder:
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
-                if weights.turn_off(p.name, values[p.name]):
-                    values[p.name], sources[p.name] = False, self._no_download(p.name, sources[p.name])
+                off = weights.off_value(p.name, values[p.name], weights.accepts_none(p, func))
+                if off is not weights.KEEP:
+                    values[p.name], sources[p.name] = off, self._no_download(p.name, values[p.name], sources[p.name])
                 continue
-            if weights.turn_off(p.name, p.default):  # never download: the weights do not change a shape
-                values[p.name], sources[p.name] = False, self._no_download(p.name, "default")
+            off = weights.off_value(p.name, p.default, p.default is not p.empty and weights.accepts_none(p, func))
+            if off is not weights.KEEP:  # never download: the weights do not change a shape
+                values[p.name], sources[p.name] = off, self._no_download(p.name, p.default, "default")
                 passed.add(p.name)
                 continue
             if p.default is None and p.name in sequences and p.name not in none_handled(func):
@@ -208,6 +211,12 @@ class Builder:
                 sources[p.name] = f"the repository's class {values[p.name].label[:-5]}"
             filled.add(p.name)
             passed.add(p.name)
+        if accepts_keywords(func):  # keywords it takes through **kwargs: stated ones, then what its body reads
+            extra, extra_sources, guessed = open_keywords.fill(self, func, {p.name for p in params}, mined)
+            values.update(extra)
+            sources.update(extra_sources)
+            filled |= guessed
+            passed |= set(extra)
         make_consistent(values, filled)
         for name, value in values.items():
             if not is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
@@ -251,8 +260,8 @@ class Builder:
                             "which the trace cannot import")
         return realize(made[0], device)
 
-    def _no_download(self, name: str, where: str) -> str:
-        degrade.NOTES.add(f"{self.prefix}{name}=True ({where}) turned off: the trace never downloads weights")
+    def _no_download(self, name: str, value, where: str) -> str:
+        degrade.NOTES.add(f"{self.prefix}{name}={value!r} ({where}) turned off: the trace never downloads weights")
         return f"{where}; turned off, never downloaded"
 
     def _rel(self, path: str) -> str:

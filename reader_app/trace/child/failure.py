@@ -31,8 +31,9 @@ def find_missing(exc: BaseException) -> MissingDependency | None:
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     # `nn.Linear(missing.WIDTH, 4)`: torch's parser swallowed the placeholder's error and names only its type
+    # ("got _Placeholder"; torch 2.13: "found element of type _Placeholder")
     if isinstance(first, TypeError) and LAST_RAISED[0] is not None and \
-            any(f"got {name}" in str(first) for name in _PLACEHOLDER_TYPES):
+            any(f"got {name}" in str(first) or f"of type {name}" in str(first) for name in _PLACEHOLDER_TYPES):
         return LAST_RAISED[0]
     return None
 

@@ -7,12 +7,13 @@ every dimension of every tensor inside the model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-import torch
 import torch.nn as nn
 
-from reader_app.trace.child.reach import RESHAPING, forward_params, reach
+from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
+from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
+from reader_app.trace.child.reach import RESHAPING, forward_params, reach, undo_rearrange, weight_layer
+from reader_app.trace.child.structured import structured_plans
 
 # Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
 SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 64), "length": (128, 192),
@@ -27,44 +28,9 @@ LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
 GRAPH_NAMES = {"edge_index", "edges", "adj", "adjacency", "edge_list"}
 
 
-@dataclass
-class InputPlan:
-    """One forward() argument to make.
-
-    Attributes:
-        name: the parameter name.
-        dims: ints (fixed) or symbol names (free).
-        dtype: torch dtype name.
-        high: exclusive upper bound for integer values (token ids, node indices), or a symbol name.
-        fill: a symbol whose size every element takes (lengths), or None.
-        count: 1 for a tensor, 2 for a pair of equal tensors (an LSTM's (h0, c0)).
-    """
-
-    name: str
-    dims: list
-    dtype: str = "float32"
-    high: object = None
-    fill: str | None = None
-    count: int = 1
-
-
 class Fewer(list):
     """Inputs that leave out optional ones the model takes: tried only after every size table failed
     with all of them (CLIP's text needs the full context length; the image alone would run sooner)."""
-
-
-@dataclass
-class Sizes:
-    """Sizes for one run; fixed symbols (an image size the model insists on) keep one value.
-
-    Attributes:
-        values: symbol -> size.
-    """
-
-    values: dict = field(default_factory=dict)
-
-    def of(self, dim) -> int:
-        return dim if isinstance(dim, int) else self.values[dim]
 
 
 def _attr_values(model: nn.Module, pattern) -> list:
@@ -184,6 +150,14 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
         return [(["batch", layer.num_features, "height", "width"], "float32", None)]
     if isinstance(layer, nn.GroupNorm):
         return [(["batch", layer.num_channels, "height", "width"], "float32", None)]
+    if weight_layer(layer):  # a weight and F.linear / F.conv2d: (out, in) or (out, in, *kernel)
+        weight = layer._parameters["weight"]
+        if weight.dim() == 2:
+            flat, seq = ["batch", weight.shape[1]], ["batch", "seq_len", weight.shape[1]]
+            return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
+                [(flat, "float32", None), (seq, "float32", None)]
+        space = {3: ["length"], 4: ["height", "width"], 5: ["depth", "height", "width"]}[weight.dim()]
+        return [(["batch", weight.shape[1]] + space, "float32", None)]
     width = _own_norm_width(layer)
     if width is not None:
         return [(["batch", "seq_len", width], "float32", None), (["batch", width], "float32", None)]
@@ -202,10 +176,15 @@ def _own_norm_width(layer: nn.Module) -> int | None:
 def _undo(dims: list, ops: list) -> list | None:
     """Walk the ops back from the layer's shape to the argument's shape; None if a reshape hides it."""
     dims = list(dims)
-    if any(name in RESHAPING for name, _ in ops):
+    if any(name in RESHAPING and name != "rearrange" for name, _ in ops):
         return dims  # what came before a reshape or an index is unknown: the layer's shape is the guess
+    guess = list(dims)
     for name, args in reversed(ops):
-        if name in ("transpose", "swapaxes") and len(args) == 2 and None not in args:
+        if name == "rearrange":  # a pattern that only moves, adds or drops unit axes is undone exactly
+            dims = undo_rearrange(dims, args[0])
+            if dims is None:
+                return guess
+        elif name in ("transpose", "swapaxes") and len(args) == 2 and None not in args:
             a, b = (i % len(dims) for i in args)
             dims[a], dims[b] = dims[b], dims[a]
         elif name == "permute" and args and None not in args:
@@ -271,8 +250,12 @@ def _audio_channels(model: nn.Module) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 64 else None
 
 
-def _plans_for(model: nn.Module, name: str, graph: bool) -> list[InputPlan]:
-    found = reach(model, model.forward, name)
+def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[InputPlan]:
+    """Input plans for the argument `name` of `func` (the class's forward unless another method is the API)."""
+    structured = structured_plans(func or type(model).forward, name, lambda key: _by_name(key, graph))
+    if structured:  # a flag, a list of records, a dict of tensors
+        return structured
+    found = reach(model, func.__get__(model) if func else model.forward, name)
     options = []
     if found.layer is not None:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
@@ -311,16 +294,22 @@ def _named(name: str, graph: bool, options: list[InputPlan]) -> InputPlan | None
     return next((o for o in options if o.dims == dims and o.dtype == dtype), None)
 
 
-def candidate_inputs(model: nn.Module, limit: int = 6) -> list[list[InputPlan]]:
-    """Whole-input candidates: each argument's best guess, then one argument at a time varied."""
-    every = forward_params(type(model).forward)
-    params = [name for name, required in every if required]
+def candidate_inputs(model: nn.Module, limit: int = 6, func=None) -> list[list[InputPlan]]:
+    """Whole-input candidates: each argument's best guess, then one argument at a time varied. `func` is
+    the method to feed when forward() is not the model's API (the class's forward by default)."""
+    every = forward_params(func or type(model).forward)
+    # An input that feeds an optional part of the model goes with it: None when the part was not built,
+    # given when it was (even if forward() defaults it to None).
+    tied = {name: tied_state(model, name, func) for name, _ in every}
+    params = [name for name, required in every if required or tied[name] == PRESENT]
     if not params and every:  # forward(self, input_ids=None, ...): the first argument is the input
-        params = [every[0][0]]
+        free = [name for name, _ in every if tied[name] != MISSING] or [every[0][0]]
+        params = free[:1]
         # forward(image=None, text=None): a model of several inputs (CLIP) runs whole only with each of them
-        params += [name for name, _ in every[1:] if MODAL.search(name.lower())]
+        params += [name for name in free[1:] if MODAL.search(name.lower())]
     graph = any(p.lower() in GRAPH_NAMES for p in params)
-    per_arg = [_plans_for(model, p, graph) for p in params]
+    per_arg = [[InputPlan(p, [], "None", kind=VALUE, value=None)] if tied[p] == MISSING else
+               _plans_for(model, p, graph, func) for p in params]
     best = [options[0] for options in per_arg]
     candidates = [best]
     # What a name says (a timestep `t`, labels `y`, a mask) for every argument at once: a timestep reaches
@@ -352,7 +341,7 @@ def replanned(model: nn.Module, plans: list[InputPlan], sizes: Sizes, failing) -
         return None
     for index, plan in enumerate(plans):
         shape = [sizes.of(d) for d in plan.dims]
-        if plan.count != 1 or list(failing.inputs[0]) != shape:
+        if plan.kind != TENSOR or plan.count != 1 or list(failing.inputs[0]) != shape:
             continue
         for dims, dtype, high in _layer_shapes(layer, len(shape) == 3):
             if dims != plan.dims and high != "pair":
@@ -362,27 +351,3 @@ def replanned(model: nn.Module, plans: list[InputPlan], sizes: Sizes, failing) -
 
 def user_plans(specs) -> list[InputPlan]:
     return [InputPlan(s.name, list(s.shape), s.dtype) for s in specs]
-
-
-def materialize(plans: list[InputPlan], sizes: Sizes, device: str) -> dict:
-    """Tensors for one run; integer tensors hold valid indices (they matter on the CPU)."""
-    tensors = {}
-    for plan in plans:
-        made = tuple(_make(plan, sizes, device) for _ in range(plan.count))
-        tensors[plan.name] = made[0] if plan.count == 1 else made
-    return tensors
-
-
-def _make(plan: InputPlan, sizes: Sizes, device: str):
-    shape = [sizes.of(d) for d in plan.dims]
-    dtype = getattr(torch, plan.dtype)
-    if device == "meta":
-        return torch.empty(shape, dtype=dtype, device="meta")
-    if plan.fill:
-        return torch.full(shape, sizes.of(plan.fill), dtype=dtype)
-    if dtype == torch.bool:
-        return torch.ones(shape, dtype=dtype)
-    if not dtype.is_floating_point:
-        high = sizes.of(plan.high) if plan.high is not None else 2
-        return torch.randint(0, max(1, high), shape, dtype=dtype)
-    return torch.randn(shape, dtype=dtype)

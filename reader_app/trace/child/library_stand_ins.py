@@ -34,6 +34,11 @@ def known_base(package: str, dotted: str) -> type | None:
 def known_value(package: str, dotted: str):
     """What the model's code takes from a missing library and uses while building or in forward, when the
     app knows it (`ACT2FN["gelu"]`, `BaseModelOutput`), or None."""
+    from reader_app.trace.child.hub_downloads import stand_in
+
+    download = stand_in(package, dotted)  # a hub's weight download helpers: nothing is downloaded
+    if download is not None:
+        return download
     name = dotted.rsplit(".", 1)[-1]
     if package == "transformers" and name in ("ACT2FN", "ACT2CLS", "get_activation"):
         degrade.NOTES.add(f"package 'transformers' missing: its {name} stood in with torch's activation modules")

@@ -89,6 +89,12 @@ class _Placeholder:
     def __iter__(self):  # without it, `for tag in ExifTags.TAGS` would iterate through __getitem__ forever
         raise MissingDependency(self._package, f"iterates over {self._dotted}")
 
+    def __instancecheck__(self, obj):  # `isinstance(norm, InPlaceABN)`: nothing is made by a missing package
+        return False
+
+    def __subclasscheck__(self, cls):
+        return False
+
     def __mro_entries__(self, bases):
         # `class Normalize(torchvision.transforms.Normalize)`: the class is defined; using it names the package.
         from reader_app.trace.child.library_stand_ins import known_base

@@ -64,3 +64,19 @@ def skip_dynamo_import() -> None:
                     fn.__dynamo_disable = fn
                 except AttributeError:
                     continue
+
+
+def strays_onto_meta(model) -> None:
+    """Parameters and buffers a meta build left on the CPU go to the meta device: the legacy constructor
+    `torch.Tensor([123.7, 116.3, 103.5])` ignores the default device, and a CPU mean met by a meta image stops
+    the forward ("not on the expected device meta") where the rest of the model would run. Scalars stay: an
+    op takes a CPU scalar beside meta tensors, and code reads them (`.item()`), which meta cannot answer."""
+    if not isinstance(model, torch.nn.Module):
+        return
+    for module in model.modules():
+        for name, tensor in list(module._buffers.items()):
+            if tensor is not None and tensor.device.type == "cpu" and tensor.dim() > 0:
+                module._buffers[name] = tensor.to("meta")
+        for name, param in list(module._parameters.items()):
+            if param is not None and param.device.type == "cpu" and param.dim() > 0:
+                module._parameters[name] = torch.nn.Parameter(param.to("meta"), param.requires_grad)

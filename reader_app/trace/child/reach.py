@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import textwrap
 
 import torch.nn as nn
@@ -77,16 +78,54 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     """x.transpose(1, 2).contiguous() -> [("transpose", (1, 2)), ("contiguous", ())] when x is tainted."""
     ops = []
     node = expr
-    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript):
+    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript) \
+            or einops_pattern(node):
         if isinstance(node, ast.Subscript):
             ops.append(("getitem", ()))
             node = node.value
+            continue
+        pattern = einops_pattern(node)
+        if pattern:  # `rearrange(x, 'b c -> b c () ()')`: the pattern says how to undo it
+            ops.append(("rearrange", (pattern,)))
+            node = node.args[0]
             continue
         ops.append((node.func.attr, _consts(node)))
         node = node.func.value
     if isinstance(node, ast.Name) and node.id in tainted:
         return list(reversed(ops))
     return None
+
+
+def einops_pattern(node) -> str | None:
+    """The pattern of an einops `rearrange(tensor, 'b c -> b c () ()')` call, else None."""
+    if not (isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str) and "->" in node.args[1].value):
+        return None
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return node.args[1].value if name == "rearrange" else None
+
+
+EINOPS_AXIS = re.compile(r"\([^)]*\)|\.\.\.|\w+")
+
+
+def undo_rearrange(dims: list, pattern: str) -> list | None:
+    """The input dims of a rearrange whose output has `dims`, when each input axis is one output axis
+    (a permutation, added or dropped unit axes); None when axes are split or merged (`(h w)`) or elided."""
+    left, _, right = pattern.partition("->")
+    before, after = EINOPS_AXIS.findall(left), EINOPS_AXIS.findall(right)
+    if len(after) != len(dims) or "..." in before + after or \
+            any(t.startswith("(") and t[1:-1].strip() for t in before + after):
+        return None
+    out = []
+    for axis in before:
+        if axis in ("()", "1"):
+            out.append(1)
+        elif axis in after:
+            out.append(dims[after.index(axis)])
+        else:
+            return None
+    return out
 
 
 def _postorder_calls(node) -> list[ast.Call]:
@@ -120,14 +159,7 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
     loop_alias: dict[str, nn.Module] = {}
     for stmt in _statements(tree.body):
         if isinstance(stmt, ast.For):
-            target = stmt.target.elts[-1] if isinstance(stmt.target, ast.Tuple) else stmt.target
-            iterable = stmt.iter.value if isinstance(stmt.iter, ast.Subscript) else stmt.iter
-            if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args:
-                iterable = iterable.args[-1]  # enumerate(self.layers), zip(...)
-            container = _resolve_self_attr(owner, iterable)
-            if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container):
-                if isinstance(target, ast.Name):
-                    loop_alias[target.id] = container[0]
+            loop_alias.update(_loop_modules(owner, stmt))
             continue
         if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
             continue  # their bodies are visited as statements of their own
@@ -160,6 +192,31 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
                     tainted.add(name)
                     chains[name] = base + (chain or [])
     return result
+
+
+def _loop_modules(owner, stmt: ast.For) -> dict:
+    """Loop variable -> the module it holds on the first pass: `for layer in self.layers`, `for i, layer in
+    enumerate(...)`, `for block, attn in zip(self.blocks, self.attns)`, `for (net, attn) in self.pairs` (a
+    ModuleList of ModuleLists)."""
+    names = stmt.target.elts if isinstance(stmt.target, ast.Tuple) else [stmt.target]
+    iterable = stmt.iter.value if isinstance(stmt.iter, ast.Subscript) else stmt.iter
+    firsts: list = []
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.args:
+        if iterable.func.id == "zip" and len(iterable.args) == len(names):
+            firsts = [_first(_resolve_self_attr(owner, arg)) for arg in iterable.args]
+        else:  # enumerate(self.layers), and what else wraps one container: its items are the last name
+            firsts = [None] * (len(names) - 1) + [_first(_resolve_self_attr(owner, iterable.args[-1]))]
+    else:
+        first = _first(_resolve_self_attr(owner, iterable))
+        if len(names) > 1 and isinstance(first, (nn.ModuleList, nn.Sequential)) and len(first) == len(names):
+            firsts = list(first)  # each pass unpacks a ModuleList of (net, attn)
+        else:
+            firsts = [None] * (len(names) - 1) + [first]
+    return {n.id: m for n, m in zip(names, firsts) if isinstance(n, ast.Name) and isinstance(m, nn.Module)}
+
+
+def _first(container):
+    return container[0] if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container) else None
 
 
 def _axis_hint(stmt, param: str, result: Reach) -> bool:
@@ -259,7 +316,10 @@ def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
             return None
         inner = reach(callee, callee.forward, target, depth + 1)
         if inner.layer is None:
-            return None
+            if not weight_layer(callee):
+                return None
+            inner = Reach()  # `F.linear(input, self.weight * self.lr_mul)`: the module is the layer
+            inner.layer = callee
         inner.ops = chain + inner.ops
         return inner
     if isinstance(callee, nn.Module):
@@ -302,4 +362,13 @@ def first_layer(module: nn.Module, depth: int = 0):
     if not params:
         return None
     inner = reach(module, forward, params[0][0], depth + 1)
+    if inner.layer is None and weight_layer(module):
+        return module
     return inner if inner.layer is not None else None
+
+
+def weight_layer(module: nn.Module) -> bool:
+    """A repository layer written as a weight parameter and a functional op (an equalized-learning-rate
+    linear, a modulated or weight-standardized convolution): its weight's second size is what it reads."""
+    weight = module._parameters.get("weight") if not type(module).__module__.startswith("torch.nn") else None
+    return weight is not None and 2 <= weight.dim() <= 5

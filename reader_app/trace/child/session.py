@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, probes,
-                                   shared_libraries, torchvision_ops)
+                                    routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -21,8 +21,12 @@ from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs
                                           user_plans)
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
-from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import
+from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
+from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
+from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
+from reader_app.trace.child.plans import leaves
+from reader_app.trace.child import stated_configs
 from reader_app.trace.child.stated import example_sizes, stated_plans
 from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
@@ -186,19 +190,21 @@ class Session:
         errors = []
         device = self.report["device"]
         for recipe in [first] + alternatives:
+            watch = MetaOpErrors() if device == "meta" else None  # sees op errors the code catches
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
-                        (no_meta_init() if device == "meta" else nullcontext()):
+                        (no_meta_init() if device == "meta" else nullcontext()), watch or nullcontext():
                     model = self.make(recipe, device)
             except BaseException as exc:
-                errors.append((recipe, exc))
+                errors.append((recipe, exc, watch))
                 continue
             return self.accept(model, recipe, target)
-        recipe, exc = errors[0]
-        if device == "meta" and failure.meta_unsupported(exc):
+        recipe, exc, watch = errors[0]
+        meta_cause = cpu_gets_past(exc, watch) if device == "meta" else None
+        if meta_cause is not None:
             try:
                 model = self.make(recipe, "cpu")
-                self.fall_back(f"building on the meta device failed ({failure.short(exc)})")
+                self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})")
                 return self.accept(model, recipe, target)
             except BaseException as cpu_exc:
                 exc = cpu_exc
@@ -241,7 +247,7 @@ class Session:
 
     def mine(self, func, params: list, required: set) -> dict:
         """What the repository states for `func`'s parameters (call sites, configs, scripts), cached."""
-        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required))
+        key = (getattr(func, "__name__", ""), tuple(params), frozenset(required), accepts_keywords(func))
         cache = self.__dict__.setdefault("_mined", {})
         if key not in cache:
             try:
@@ -252,14 +258,17 @@ class Session:
                 cache[key] = {}
             else:
                 try:
-                    cache[key] = mine(self.root, file, key[0], list(params), set(required))
+                    cache[key] = mine(self.root, file, key[0], list(params), set(required), key[3])
                 except Exception:  # mining is a help: a failure there must not stop the trace
                     cache[key] = {}
         return cache[key]
 
     def make(self, recipe, device: str):
         with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
-            return recipe.build(device)
+            model = recipe.build(device)
+        if device == "meta":
+            strays_onto_meta(model)
+        return model
 
     def accept(self, model, recipe, target):
         if not isinstance(model, nn.Module):
@@ -287,7 +296,9 @@ class Session:
     def forward(self, model, plans, sizes: Sizes):
         """One recorded forward; returns (recorder, exception or None)."""
         device = self.report["device"]
-        rec = Recorder(model, self.files, per_line=self.request.get("per_line", True))
+        entry = getattr(self, "entry", None)
+        rec = Recorder(model, self.files, per_line=self.request.get("per_line", True),
+                       call=entry(model) if entry else None)
         try:
             inputs = materialize(plans, sizes, device)
             with rec, self.observer(model, inputs, rec), torch.no_grad(), \
@@ -303,17 +314,36 @@ class Session:
         return nullcontext()
 
     def trace(self, model, recipe):
-        self.progress("running forward()")
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
+        route = routes.api_route(self, model)
+        if route is not None:
+            return routes.trace_route(self, model, recipe, route, specs)
+        self.progress("running forward()")
+        model, run = self.run_target(model, recipe, specs, None, model)
+        if run.exc is not None and not failure.find_missing(run.exc):  # a stale example: another one may run
+            model, recipe, run = stated_configs.trace_other_configuration(self, model, recipe, run.exc) or \
+                (model, recipe, run)
+        self.report["inputs"] = run.inputs
+        self.assemble(model, run.first, run.second, run.symbols)
+        self.mark("report")
+        if run.exc is not None:
+            self.forward_error(model, run.exc, run.first, run.second, run.symbols)
+        else:
+            self.report["reached_output"] = run.first.output_shapes is not None
+
+    def run_target(self, model, recipe, specs, func, target):
+        """Inputs found for what `self.entry` calls (the model itself, a method, a held network `target`),
+        the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
         stated = self.stated_image()
         tables = size_tables(model, stated[0] if stated else None, recipe.args)
-        example = None if specs else stated_plans(model, self.root, [self.report.get("class"), type(model).__name__],
-                                                  recipe.args, self.file)
-        candidates = [user_plans(specs)] if specs else candidate_inputs(model)
-        swaps = [] if specs else alternatives.swaps(model)  # `image_tokens` instead of `images` for a missing part
+        names = [self.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
+        example = None if specs else stated_plans(target, self.root, names, recipe.args if target is model else {},
+                                                  self.file, func.__name__ if func else None)
+        candidates = [user_plans(specs)] if specs else candidate_inputs(target, func=func)
+        swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
         if swaps:
-            candidates = [alternatives.swapped(c, model, swaps) for c in candidates]
-            example = (alternatives.swapped(example[0], model, swaps), *example[1:]) if example else None
+            candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
+            example = (alternatives.swapped(example[0], target, swaps), *example[1:]) if example else None
         chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
         if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
             reason = failure.short(exc)
@@ -343,18 +373,12 @@ class Session:
                     break
         self.mark("symbolic")
         symbols = self.symbols(chosen, sizes, second_sizes)
-        self.report["inputs"] = [self.input_entry(p, sizes, symbols, second_sizes) for p in chosen]
+        inputs = [self.input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
         if example and chosen is example[0]:  # each input the example sized says where
-            sized = example[2]
-            for entry in self.report["inputs"]:
-                if entry["name"] in sized:
+            for entry in inputs:
+                if entry["name"] in example[2]:
                     entry["from"] = example[1]
-        self.assemble(model, first, second, symbols)
-        self.mark("report")
-        if exc is not None:
-            self.forward_error(model, exc, first, second, symbols)
-        else:
-            self.report["reached_output"] = first.output_shapes is not None
+        return model, routes.Run(first, second, exc, symbols, inputs)
 
     def swap_note(self, swap, recipe) -> str:
         where = recipe.sources.get(swap.attribute, "")
@@ -399,12 +423,12 @@ class Session:
             if better is not None and better not in retried:
                 retried.append(better)
                 rec, exc = self.forward(model, better, sizes)
-                if exc is None:
-                    return better, rec, None, sizes, variants
+                if exc is None or failure.find_missing(exc):  # a missing package stops the inputs that got
+                    return better, rec, exc, sizes, variants  # furthest: that package is what to say
         return failed
 
     def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:
-        used = {d for p in plans for d in p.dims if isinstance(d, str)}
+        used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
         if second is None:
             return {}
         return {s: (sizes.values[s], second.values[s]) for s in SIZES if s in used}
@@ -429,6 +453,7 @@ class Session:
             other_ops = dict(second.error_site.operands) if second and second.error_site else {}
             operands = [(n, name_shape(s, other_ops.get(n), symbols)) for n, s in site.operands]
         message = failure.forward_message(exc, failing.name if failing else None, layer, layer_dims, operands)
+        message = routes.abstract_layer(self.report, failing.name if failing else "", layer) or message
         file, line = (site.file, site.line) if site else failure.repo_location(exc, self.files)
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
                                 "line": line or 0}

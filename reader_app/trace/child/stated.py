@@ -12,25 +12,29 @@ import inspect
 import torch.nn as nn
 
 from reader_app.repo.stated_inputs import StatedCall, StatedTensor, stated_calls
+from reader_app.repo.stated_methods import stated_method_calls
 from reader_app.trace.child.inputs import InputPlan, Sizes, _plans_for
 from reader_app.trace.child.reach import forward_params
 
 
-def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict, file: str | None = None) \
-        -> tuple[list[InputPlan], str, set[str], dict] | None:
+def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict, file: str | None = None,
+                 method: str | None = None) -> tuple[list[InputPlan], str, set[str], dict] | None:
     """(plans, "README.md:37", the names of the inputs the example sizes, symbol -> the size the example
-    gives it) for the best-matching example call of the model, or None."""
+    gives it) for the best-matching example call of the model (of its `method` when forward() is not its
+    API), or None."""
     calls: list[StatedCall] = []
     for name in dict.fromkeys(n for n in class_names if n):
         try:
-            calls = stated_calls(root, name, file)
+            calls = stated_calls(root, name, file) if method is None else \
+                [m.call for m in stated_method_calls(root, name, file) if m.method == method and m.passes_tensor]
         except Exception:  # mining is a help: a failure there must not stop the trace
             calls = []
         if calls:
             break
-    every = forward_params(type(model).forward)
+    func = getattr(type(model), method or "forward")
+    every = forward_params(func)
     names = [n for n, _ in every]
-    params = inspect.signature(type(model).forward).parameters.values()
+    params = inspect.signature(func).parameters.values()
     open_keywords = any(p.kind is p.VAR_KEYWORD for p in params)
     # An example that builds the class with other values (the README's 256-pixel model, where the training
     # script's 32-pixel one is traced) shows inputs for another model: left to the generated candidates.
@@ -49,10 +53,11 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
             dims = list(tensor.shape)
             if batch is not None and dims:
                 dims[0] = "batch"
-            places[name] = _symbols_at(model, name, dims, pinned)
+            places[name] = _symbols_at(model, name, dims, pinned, func)
             plans.append(InputPlan(name, dims, tensor.dtype, tensor.high))
-        elif name in given or required:  # passed as something unsized, or required and not shown
-            plans.append(_plans_for(model, name, graph)[0])
+        elif required or (name in given and method is None):  # passed as something unsized, or required
+            plans.append(_plans_for(model, name, graph, func)[0])  # and not shown; an API method's optional
+            # argument passed unsized (`context=context` from a loop over [None, ...]) keeps its default
     plans += [InputPlan(k, ["batch", *t.shape[1:]] if batch is not None else list(t.shape), t.dtype, t.high)
               for k, t in given.items() if k not in names and t is not None]
     pinned = {symbol: size for symbol, size in pinned.items() if size is not None}
@@ -63,12 +68,12 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     return plans, best.where, {k for k, t in given.items() if t is not None}, pinned
 
 
-def _symbols_at(model: nn.Module, name: str, dims: list, pinned: dict) -> list:
+def _symbols_at(model: nn.Module, name: str, dims: list, pinned: dict, func=None) -> list:
     """The symbol the generated plan of the same input has at each place of the example's shape (the 50 of
     (4, 50, 5) is seq_len), so that the second run still names it; `pinned` collects symbol -> the example's
     size (None when two places disagree)."""
     try:
-        guess = _plans_for(model, name, False)[0].dims
+        guess = _plans_for(model, name, False, func)[0].dims
     except Exception:  # the example alone is enough
         return []
     if len(guess) != len(dims):

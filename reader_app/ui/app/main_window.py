@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.envs = EnvController(session, self.code_pane, self)  # the repository's own environment
         self.envs.env_ready.connect(lambda _env: self.trace.result is not None and self.trace.start())
         self.trace.traced.connect(self.envs.trace_finished)
+        self.trace.install_requirements = self.envs.open_dialog  # offered on a missing package's row
         self.workflow = WorkflowController(session, store, self.checklist, paper_view, code_view, self)
         self.workflow.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.repo_panels.layer_selected.connect(self.workflow.layer_clicked)

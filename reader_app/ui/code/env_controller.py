@@ -58,6 +58,9 @@ class EnvController(QObject):
         if not any(w.name for w in read_requirements(repo.root).wanted):
             return
         bar = self.code_pane.message_bar
-        bar.show_message(bar.label.text() + " If a package the model needs is missing, install this "
-                                            "repository's requirements into an environment of its own.", "warning",
-                         [("Install Requirements…", self.open_dialog)])
+        missing = result.error.missing()
+        # a missing package's sentence already says what to do: it only gets the button
+        text = bar.label.text() if missing is not None and missing.kind == "package" else \
+            bar.label.text() + (" If a package the model needs is missing, install this repository's requirements "
+                                "into an environment of its own.")
+        bar.show_message(text, "warning", [("Install Requirements…", self.open_dialog)])

@@ -42,7 +42,9 @@ class LayersPanel(QWidget):
         self.title.setWordWrap(True)
         header.addWidget(self.title, 1)
         self.switch = QToolButton(self)
-        self.switch.setText("Switch Model")
+        self.switch.setText("Switch Model ▾")
+        # the style's own small arrow is drawn over the last letter: the text carries the arrow instead
+        self.switch.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.switch.setToolTip("Show another candidate for the main model")
         self.switch.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.switch.hide()

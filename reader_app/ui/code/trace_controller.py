@@ -14,7 +14,7 @@ from reader_app.session import Session
 from reader_app.trace import TraceRequest, run_trace
 from reader_app.trace.warm import WarmTracer
 from reader_app.ui.code.code_pane import CodePane
-from reader_app.ui.code.trace_form import TraceForm
+from reader_app.ui.code.trace_form import TraceForm, missing_sentence
 from reader_app.ui.common.background import BackgroundTask
 
 CONSENT_KEY = "trace_consent:"
@@ -31,6 +31,8 @@ class TraceController(QObject):
         warm: the window's warm tracing child: started by the first trace (so only after consent), it
             keeps torch imported so that a re-trace after a Trace Settings change is quick.
         overrides: constructor args and input specs the reader set in the trace form.
+        form: the open Trace Settings form, or None.
+        install_requirements: opens "Install This Repository's Requirements…" (set by the window), or None.
 
     Signals:
         traced(object): a TraceResult arrived (complete or partial) and is in the session.
@@ -43,6 +45,8 @@ class TraceController(QObject):
         super().__init__(parent)
         self.session, self.code_pane, self.store, self.settings = session, code_pane, store, settings
         self.overrides: dict = {"args": {}, "inputs": [], "device": "meta"}
+        self.form: TraceForm | None = None
+        self.install_requirements = None
         self._task: BackgroundTask | None = None
         self.warm = WarmTracer()
         self.progress = QProgressBar()
@@ -64,6 +68,7 @@ class TraceController(QObject):
 
     def shutdown(self) -> None:
         self._unsubscribe_main()
+        self.close_form()
         self.cancel()
         self.warm.close()  # no process is left behind the window
 
@@ -75,6 +80,7 @@ class TraceController(QObject):
     def repo_opened(self, info) -> None:
         """A repository is on screen at its main model: trace it if the reader agreed before, else ask."""
         self.cancel()
+        self.close_form()
         self.overrides = {"args": {}, "inputs": [], "device": "meta"}
         if info.main is None:
             return
@@ -105,6 +111,7 @@ class TraceController(QObject):
         if self.session.repo is None:
             return
         self.cancel()
+        self.close_form()  # a form left open would show the trace before this one
         bar = self.code_pane.message_bar
         if bar.text() == CONSENT_QUESTION:  # answered from the Code menu instead
             bar.hide()
@@ -127,13 +134,29 @@ class TraceController(QObject):
     def busy(self) -> bool:
         return self._task is not None
 
-    def open_form(self) -> None:
+    def open_form(self) -> TraceForm | None:
+        """Trace Settings for the last trace, window-modal but not blocking: its answer re-traces."""
         if self.session.repo is None:
-            return
-        form = TraceForm(self.session.trace, self.code_pane)
-        if form.exec() == QDialog.DialogCode.Accepted:
-            self.overrides = form.overrides()
-            self.start()
+            return None
+        self.close_form()
+        form = TraceForm(self.session.trace, self.code_pane.window(), self.overrides,
+                         can_install=self.install_requirements is not None)
+        form.accepted.connect(lambda: self._form_accepted(form))
+        if self.install_requirements is not None:
+            form.install_requested.connect(self.install_requirements)
+        self.form = form
+        form.open()
+        return form
+
+    def close_form(self) -> None:
+        if self.form is not None:
+            form, self.form = self.form, None
+            form.done(QDialog.DialogCode.Rejected)
+            form.deleteLater()
+
+    def _form_accepted(self, form: TraceForm) -> None:
+        self.overrides = form.overrides()
+        self.start()
 
     # ----- results ----------------------------------------------------------------------------------------
     def _on_result(self, result) -> None:
@@ -141,7 +164,12 @@ class TraceController(QObject):
         self.progress.hide()
         self.cancel_button.hide()
         self.session.set_trace(result)
-        if result.error is not None:
+        missing = result.error.missing() if result.error is not None else None
+        if missing is not None:  # one sentence, and the form open at the value or package to give
+            self.code_pane.message_bar.show_message(missing_sentence(missing, result.class_name), "warning")
+            self._mark_error(result.error)
+            self.open_form()
+        elif result.error is not None:
             where = f" ({result.error.file}, line {result.error.line})" if result.error.line else ""
             self.code_pane.message_bar.show_message(f"Trace stopped: {result.error.message}{where}", "warning")
             self._mark_error(result.error)
@@ -153,6 +181,8 @@ class TraceController(QObject):
         shared = [d for d in result.degraded if "shared model libraries" in d]  # not the repository's own
         if tried and result.error is None:
             self.code_pane.message_bar.show_message(" ".join(tried[:3]), "warning")
+        elif result.route and result.error is None:  # what ran instead of a forward() that is not the API
+            self.code_pane.message_bar.show_message(result.route, "info")
         elif shared and result.error is None:
             self.code_pane.message_bar.show_message(" ".join(shared[:3]), "info")
         self.traced.emit(result)

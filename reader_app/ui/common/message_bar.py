@@ -118,5 +118,6 @@ class MessageBar(QFrame):
 
     def _clear_buttons(self) -> None:
         for button in self._buttons:
+            button.hide()  # gone at once, not when the event loop next deletes it
             button.deleteLater()
         self._buttons = []

@@ -404,7 +404,7 @@ def test_a_part_the_readme_hands_over_but_never_builds_is_named_with_its_class_a
     assert code == 2
     where = readme_line(UNBUILT_PART, "generator = Generator")
     assert data["error"]["message"] == (
-        f"Cannot build Generator without configuration: cannot guess a value for the argument 'codec' (it takes a "
-        f"PretrainedCodec, from the package 'absentcodec_zz', which is not installed in this Python); {where} hands "
-        f"one over, but no code block of the README builds it; give one with --arg codec=VALUE")
+        f"Generator needs a value for the argument 'codec': {where} hands one over, but no code block of the README "
+        f"builds it (it takes a PretrainedCodec, from the package 'absentcodec_zz', which is not installed in this "
+        f"Python); give a value in Trace Settings")
     assert (data["error"]["file"], data["error"]["line"]) == ("README.md", int(where.split(":")[1]))

@@ -54,7 +54,8 @@ class ConstructionError(Exception):
     """The class could not be built without configuration; the message says which argument.
 
     Attributes:
-        where: "README.md:131" when a repository line concerns the argument, else "".
+        where: "README.md:131" when the README hands the argument over without building it (the message is then
+            a sentence of its own, as a part's is), else "".
     """
 
     def __init__(self, message: str, where: str = ""):
@@ -373,10 +374,12 @@ class Builder:
             self.blind.append(self.prefix + p.name)
             return 16
         if value is None:
-            handed = f"; {self.unbuilt[p.name]} hands one over, but no code block of the README builds it" \
-                if p.name in self.unbuilt else ""
-            raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}{handed}; "
-                                    f"give one with --arg {p.name}=VALUE", self.unbuilt.get(p.name, ""))
+            if p.name in self.unbuilt:  # the README hands one over: said as for a part that cannot be built
+                raise ConstructionError(f"needs a value for the argument '{p.name}': {self.unbuilt[p.name]} hands "
+                                        f"one over, but no code block of the README builds it{takes(annotation)}; "
+                                        f"give a value in Trace Settings", self.unbuilt[p.name])
+            raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}; "
+                                    f"give one with --arg {p.name}=VALUE")
         return value
 
     def config(self, cls: type, namespace: dict):

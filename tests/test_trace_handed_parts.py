@@ -16,6 +16,7 @@ g. the README hands over a part no block builds: the sentence says what the argu
 """
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from textwrap import dedent
@@ -23,6 +24,7 @@ from textwrap import dedent
 import pytest
 from tree_helpers import trace_cli, write_tree as write
 
+from reader_app.repo.values import mine
 from reader_app.trace import libraries
 
 # A layer library the tracing Python finds in the shared model-libraries folder (as torchvision is shipped).
@@ -404,7 +406,36 @@ def test_a_part_the_readme_hands_over_but_never_builds_is_named_with_its_class_a
     assert code == 2
     where = readme_line(UNBUILT_PART, "generator = Generator")
     assert data["error"]["message"] == (
-        f"Generator needs a value for the argument 'codec': {where} hands one over, but no code block of the README "
-        f"builds it (it takes a PretrainedCodec, from the package 'absentcodec_zz', which is not installed in this "
-        f"Python); give a value in Trace Settings")
+        f"Generator needs a value for the argument 'codec': {where} hands one over but builds it nowhere (it takes a "
+        f"PretrainedCodec, from the package 'absentcodec_zz', which is not installed in this Python); give a value "
+        f"in Trace Settings")
     assert (data["error"]["file"], data["error"]["line"]) == ("README.md", int(where.split(":")[1]))
+
+
+def test_a_notebook_cell_hands_over_what_an_earlier_cell_built(tmp_path):
+    cells = [["from encpkg import Encoder\n", "enc = Encoder(dim = 24, depth = 3)\n"],
+             ["print(enc)\n"],
+             ["from encpkg import Captioner\n", "model = Captioner(num_tokens = 11, encoder = enc)\n"]]
+    notebook = json.dumps({"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": []} for c in cells],
+                           "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    root = write(tmp_path / "repo", {
+        "encpkg/__init__.py": "from .model import Encoder, Captioner\n",
+        "encpkg/model.py": """
+            import torch.nn as nn
+
+
+            class Encoder(nn.Module):
+                def __init__(self, dim, depth):
+                    super().__init__()
+
+
+            class Captioner(nn.Module):
+                def __init__(self, num_tokens, encoder=None):
+                    super().__init__()
+            """,
+        "demo.ipynb": notebook})
+    got = mine(str(root), str(root / "encpkg" / "model.py"), "Captioner", ["num_tokens", "encoder"])
+    assert got["num_tokens"].value == 11
+    encoder = got["encoder"]
+    assert encoder.kind == "instance" and encoder.value["name"] == "Encoder"
+    assert encoder.value["kwargs"] == {"dim": (24, "demo.ipynb:2"), "depth": (3, "demo.ipynb:2")}

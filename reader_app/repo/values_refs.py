@@ -81,7 +81,7 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
     {"call", "args", "kwargs", "where", "text"}) for an object another package builds (`models.resnet50(
     pretrained=True)` with `from torchvision import models`: "call" is "torchvision.models.resnet50") or a method
     of the repository's class builds ("file" and "call" `SoundStream.init_and_load_from`); ("unbuilt", {"name",
-    "where"}) for a name a README block hands over that none of its blocks builds; None otherwise. `scope`
+    "where"}) for a name a README block (a notebook cell) hands over that none builds; None otherwise. `scope`
     resolves names to constants; `literal(node, lookup)` evaluates constants."""
     if depth > MAX_DEPTH:
         return None
@@ -99,8 +99,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
             from reader_app.repo.values_calls import Scope
             block, call = earlier
             return reference(call, block, root, Scope(block, root, None), literal, depth)
-        if unit.kind == "readme" and line is not None:  # `MusicLM(audio_lm = audio_lm)`: handed, built nowhere
-            return "unbuilt", {"name": node.id, "where": f"{unit.rel}:{line}"}
+        if unit.kind in ("readme", "notebook") and line is not None:  # `MusicLM(audio_lm = audio_lm)`: built nowhere
+            return "unbuilt", {"name": node.id, "where": f"{unit.rel.split(' cell ')[0]}:{line}"}
         return None
     if not isinstance(node, ast.Call):
         return None
@@ -214,24 +214,29 @@ def _is_repository_module(root: str, unit, dotted: str) -> bool:
 
 def _earlier_block_call(root: str, unit, name: str, line: int | None):
     """(the block as a unit, the call) of the last `name = Call(...)` in a README block above the one using
-    `name` at `line`: a README's "all together now" block hands what its earlier blocks built."""
-    if unit.kind != "readme" or line is None:
+    `name` at `line`, or in a notebook cell above the one using it: a README's "all together now" block hands
+    what its earlier blocks built, a notebook's later cell what its earlier cells built."""
+    from reader_app.repo.values_source import Unit, markdown_blocks, notebook_cells, read, _parse, _shifted
+    if unit.kind == "notebook":
+        rel, _, number = unit.rel.partition(" cell ")
+        pieces = [(n, code, f"{rel} cell {n}", 0) for n, code in notebook_cells(read(os.path.join(root, rel)))
+                  if number.isdigit() and n < int(number)]
+    elif unit.kind == "readme" and line is not None:
+        blocks = markdown_blocks(read(os.path.join(root, unit.rel)))
+        pieces = [(start, code, unit.rel, start - 1) for start, code in blocks
+                  if start + code.count("\n") < line]  # the blocks above the one using it
+    else:
         return None
-    from reader_app.repo.values_source import Unit, markdown_blocks, read, _parse, _shifted
-    path = os.path.join(root, unit.rel)
     found = None
-    for start, code in markdown_blocks(read(path)):
-        if start > line:
-            break
-        if start + code.count("\n") >= line or f"{name} =" not in code and f"{name}=" not in code:
-            continue  # the block using it (already searched) or one that does not assign it
+    for _, code, rel, offset in pieces:
+        if f"{name} =" not in code and f"{name}=" not in code:
+            continue
         tree = _parse(code)
         if tree is None:
             continue
-        tree = _shifted(tree, start - 1)
-        call = _assigned_call(tree, name, module_only=True)
+        call = _assigned_call(_shifted(tree, offset), name, module_only=True)
         if call is not None:
-            found = (Unit(unit.rel, tree, "readme"), call)
+            found = (Unit(rel, tree, unit.kind), call)
     return found
 
 

@@ -135,7 +135,7 @@ class Builder:
         self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
         self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
         self.optional_parts: dict = {}  # argument -> default, for stated parts (Recipe.optional_parts)
-        self.unbuilt: dict[str, str] = {}  # argument -> the README line that hands it over without building it
+        self.unbuilt: dict[str, str] = {}  # argument -> the README (notebook) line handing it over, built nowhere
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = used_as_sequence(func)
@@ -376,7 +376,7 @@ class Builder:
         if value is None:
             if p.name in self.unbuilt:  # the README hands one over: said as for a part that cannot be built
                 raise ConstructionError(f"needs a value for the argument '{p.name}': {self.unbuilt[p.name]} hands "
-                                        f"one over, but no code block of the README builds it{takes(annotation)}; "
+                                        f"one over but builds it nowhere{takes(annotation)}; "
                                         f"give a value in Trace Settings", self.unbuilt[p.name])
             raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}; "
                                     f"give one with --arg {p.name}=VALUE")

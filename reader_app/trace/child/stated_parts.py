@@ -59,7 +59,11 @@ def resolve(dotted: str):
         name = ".".join(parts[:cut])
         try:
             obj = importlib.import_module(name)
-        except ImportError:  # a package fails on import with its own error: that error is the reason
+        except ModuleNotFoundError as exc:
+            if exc.name and not name.startswith(exc.name):  # the package is there, a package it imports is not
+                raise _Unavailable(exc.name.split(".")[0]) from exc
+            continue  # `pkg.models.resnet50` is no module: a shorter prefix is
+        except ImportError:
             continue
         if isinstance(obj, _PlaceholderModule):  # stood in for by the missing-package finder
             raise _Unavailable(parts[0])

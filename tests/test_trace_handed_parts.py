@@ -12,7 +12,8 @@ d. a required part reads a checkpoint file the repository does not hold, built i
    the one that hands it over: one sentence names the argument, the file and the README line;
 e. a required part's package is missing: the sentence names the package;
 f. of two parts, the one that lacks its package is named before one that failed on a guessed value;
-g. the README hands over a part no block builds: the sentence says what the argument takes and that line.
+g. the README hands over a part no block builds: the sentence says what the argument takes and that line;
+h. the repository's own factory function builds the part (`Learner(build_backbone(width=20), ...)`).
 """
 from __future__ import annotations
 
@@ -286,7 +287,28 @@ UNBUILT_PART = {
         """,
 }
 
-CASES = {"library": (LIBRARY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "unbuilt": (UNBUILT_PART, "Generator"), "optional": (OPTIONAL_PART, "Captioner"),
+# h. The repository's own factory function builds the part, inline in the call.
+FACTORY_PART = {
+    "learner/__init__.py": "from .learner import Learner\nfrom .backbones import build_backbone\n",
+    "learner/learner.py": LIBRARY_PART["learner/learner.py"],
+    "learner/backbones.py": """
+        import torch.nn as nn
+
+
+        def build_backbone(width=8, classes=10):
+            return nn.Sequential(nn.Conv2d(3, width, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                                 nn.Flatten(), nn.Linear(width, classes))
+        """,
+    "README.md": """
+        ```python
+        from learner import Learner, build_backbone
+
+        learner = Learner(build_backbone(width = 20, classes = 5), image_size = 24, hidden_layer = '3')
+        ```
+        """,
+}
+
+CASES = {"library": (LIBRARY_PART, "Learner"), "factory": (FACTORY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "unbuilt": (UNBUILT_PART, "Generator"), "optional": (OPTIONAL_PART, "Captioner"),
          "object": (NEEDS_OBJECT, "Captioner"), "checkpoint": (CHECKPOINT_PART, "Generator"),
          "package": (PACKAGE_PART, "Generator")}
 
@@ -322,6 +344,14 @@ def test_a_part_a_library_builds_is_built_for_real_without_downloading(traced):
     assert outs(data)["net.0"] == [2, 12, 40, 40]  # the README's width, at the README's image size
     assert outs(data)["project"] == [2, 16] and outs(data)["net.4"] == [2, 10]
     assert any(line.startswith(f"net: pretrained=True ({where}) turned off") for line in data["degraded"])
+
+
+def test_a_part_the_repositorys_factory_function_builds_is_built_with_the_readme_values(traced):
+    code, data, err = traced["factory"]
+    assert code == 0, err
+    assert data["arg_sources"]["net"]["from"] == \
+        f"{readme_line(FACTORY_PART, 'learner = ')}: build_backbone(width=20, classes=5)"
+    assert outs(data)["net.0"] == [2, 20, 24, 24] and outs(data)["net.4"] == [2, 5]
 
 
 def test_an_optional_part_whose_package_is_missing_keeps_its_default_and_forward_gets_what_it_would_make(traced):

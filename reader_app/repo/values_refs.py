@@ -15,12 +15,14 @@ from reader_app.repo.values_source import parsed
 MAX_DEPTH = 3
 
 
-def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int = 0) -> str | None:
-    """The repository file (relative to root) that defines the class `name` as the module `tree` (at
-    `unit_rel`, a README block counting as at the root) sees it; None when it is not the repository's."""
+def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int = 0,
+               kinds: tuple = (ast.ClassDef,)) -> str | None:
+    """The repository file (relative to root) that defines the class `name` (a function, with `kinds`
+    (ast.FunctionDef,)) as the module `tree` (at `unit_rel`, a README block counting as at the root) sees it;
+    None when it is not the repository's."""
     if depth > MAX_DEPTH:
         return None
-    if any(isinstance(n, ast.ClassDef) and n.name in (name, _alias_of(tree, name)) for n in tree.body):
+    if any(isinstance(n, kinds) and n.name in (name, _alias_of(tree, name)) for n in tree.body):
         return unit_rel.split(" cell ")[0]
     base = os.path.dirname(os.path.join(root, unit_rel.split(" cell ")[0]))
     for node in tree.body:
@@ -34,7 +36,7 @@ def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int
             inner = parsed(candidate)
             if inner is None:
                 continue
-            found = class_file(root, os.path.relpath(candidate, root), inner, original, depth + 1)
+            found = class_file(root, os.path.relpath(candidate, root), inner, original, depth + 1, kinds)
             if found is not None:
                 return found
     return None
@@ -80,7 +82,7 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
     "text"}) for an argument node that names a repository class or an instance built from one; ("library",
     {"call", "args", "kwargs", "where", "text"}) for an object another package builds (`models.resnet50(
     pretrained=True)` with `from torchvision import models`: "call" is "torchvision.models.resnet50") or a method
-    of the repository's class builds ("file" and "call" `SoundStream.init_and_load_from`); ("unbuilt", {"name",
+    of the repository's class or its factory function builds ("file" and "call" `SoundStream.init_and_load_from`); ("unbuilt", {"name",
     "where"}) for a name a README block (a notebook cell) hands over that none builds; None otherwise. `scope`
     resolves names to constants; `literal(node, lookup)` evaluates constants."""
     if depth > MAX_DEPTH:
@@ -125,8 +127,12 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
         head = head.value
     rel = class_file(root, unit.rel, unit.tree, head.id) if isinstance(head, ast.Name) and head is not node.func \
         else None
-    if rel is not None:  # `SoundStream.init_and_load_from(path)`: a method of the repository's class builds it
-        spec = {"file": rel, "call": ast.unparse(node.func).replace(head.id, _original(unit.tree, head.id), 1)}
+    factory = class_file(root, unit.rel, unit.tree, head.id, kinds=(ast.FunctionDef,)) \
+        if isinstance(head, ast.Name) and head is node.func else None
+    if rel is not None or factory is not None:  # `SoundStream.init_and_load_from(path)`, `resnet20()`: the
+        # repository's class method or factory function builds it
+        spec = {"file": rel or factory,
+                "call": ast.unparse(node.func).replace(head.id, _original(unit.tree, head.id), 1)}
     else:
         dotted = _imported_dotted(unit.tree, node.func)
         if dotted is None or _is_repository_module(root, unit, dotted):

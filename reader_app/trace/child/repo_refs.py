@@ -12,14 +12,14 @@ import sys
 import textwrap
 
 
-def repo_class(root: str, rel: str, name: str):
-    """The class `name` defined in the repository file `rel`, imported as the model's package imports it;
-    None when it cannot be imported."""
+def repo_class(root: str, rel: str, name: str, wanted=inspect.isclass):
+    """The class `name` defined in the repository file `rel` (any object `wanted` accepts: a factory function
+    with `callable`), imported as the model's package imports it; None when it cannot be imported."""
     path = os.path.realpath(os.path.join(root, rel))
     for module in list(sys.modules.values()):
         if os.path.realpath(getattr(module, "__file__", None) or "") == path:
             found = getattr(module, name, None)
-            if inspect.isclass(found):
+            if wanted(found):
                 return found
     parts = os.path.splitext(rel)[0].replace(os.sep, "/").split("/")
     if parts[-1] == "__init__":
@@ -34,7 +34,7 @@ def repo_class(root: str, rel: str, name: str):
             continue
         if os.path.realpath(getattr(module, "__file__", "") or "") == path:
             found = getattr(module, name, None)
-            return found if inspect.isclass(found) else None
+            return found if wanted(found) else None
     return None
 
 

@@ -82,7 +82,7 @@ def _repository_method(root: str | None, spec: dict):
     from reader_app.trace.child.repo_refs import repo_class
 
     head, *rest = spec["call"].split(".")
-    obj = repo_class(root or "", spec["file"], head)
+    obj = repo_class(root or "", spec["file"], head, callable)
     if obj is None:
         raise ImportError(f"cannot import {head} from {spec['file']}")
     for attr in rest:

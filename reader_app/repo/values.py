@@ -232,7 +232,9 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     values: dict[str, Mined] = {}
     if sets:
         # Hydra's selection first; tests state toy sizes: last.
-        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -len(s[1]), s[0]))
+        # A name handed over but built nowhere says where, not what: it does not make a set more specific.
+        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -sum(m.kind != "unbuilt" for m in s[1].values()),
+                                             s[0]))
         values = dict(values)
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])

@@ -469,3 +469,16 @@ def test_a_notebook_cell_hands_over_what_an_earlier_cell_built(tmp_path):
     encoder = got["encoder"]
     assert encoder.kind == "instance" and encoder.value["name"] == "Encoder"
     assert encoder.value["kwargs"] == {"dim": (24, "demo.ipynb:2"), "depth": (3, "demo.ipynb:2")}
+
+
+def test_names_handed_over_but_built_nowhere_do_not_outweigh_a_call_that_states_values(tmp_path):
+    root = write(tmp_path / "repo", {
+        "netpkg/__init__.py": "from .net import Net\n",
+        "netpkg/net.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n"
+                         "    def __init__(self, num_inputs, channels, width=8, causal=False):\n"
+                         "        super().__init__()\n",
+        "README.md": "```python\nfrom netpkg import Net\nnet = Net(num_inputs, channels, causal=True)\n```\n\n"
+                     "```python\nfrom netpkg import Net\nnet = Net(3, [16, 16], width=4)\n```\n"})
+    got = mine(str(root), str(root / "netpkg" / "net.py"), "Net", ["num_inputs", "channels", "width", "causal"])
+    assert {k: (m.value, m.where) for k, m in got.items()} == {
+        "num_inputs": (3, "README.md:8"), "channels": ([16, 16], "README.md:8"), "width": (4, "README.md:8")}

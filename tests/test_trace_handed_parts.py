@@ -482,3 +482,14 @@ def test_names_handed_over_but_built_nowhere_do_not_outweigh_a_call_that_states_
     got = mine(str(root), str(root / "netpkg" / "net.py"), "Net", ["num_inputs", "channels", "width", "causal"])
     assert {k: (m.value, m.where) for k, m in got.items()} == {
         "num_inputs": (3, "README.md:8"), "channels": ([16, 16], "README.md:8"), "width": (4, "README.md:8")}
+
+
+def test_a_config_object_the_readme_hands_over_unbuilt_is_still_read_from_the_repository(tmp_path):
+    root = write(tmp_path / "repo", {
+        "model.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self, args):\n"
+                    "        super().__init__()\n        self.fc = nn.Linear(args.hidden_size, 4)\n",
+        "train.py": "import argparse\nparser = argparse.ArgumentParser()\n"
+                    "parser.add_argument('--hidden_size', type=int, default=48)\n",
+        "README.md": "```python\nfrom model import Net\nnet = Net(args)\n```\n"})
+    got = mine(str(root), str(root / "model.py"), "Net", ["args"])
+    assert got["args"].kind != "unbuilt" and got["args"].value["hidden_size"] == 48

@@ -236,6 +236,8 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -sum(m.kind != "unbuilt" for m in s[1].values()),
                                              s[0]))
         values = dict(values)
+    # What else the repository states for a name the README hands over but builds nowhere comes first.
+    unbuilt = {k: values.pop(k) for k in [k for k, m in values.items() if m.kind == "unbuilt"]}
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])
     except (OSError, RecursionError, ValueError):
@@ -259,6 +261,8 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             files = sorted({w.rsplit(":", 1)[0] for f, w in fields.items() if f in reads}) or \
                 sorted({w.rsplit(":", 1)[0] for w in fields.values()})
             values[param] = Mined(value, " over ".join(reversed(files)) or "guess", kind, fields, reads)
+    for key, mined in unbuilt.items():
+        values.setdefault(key, mined)
     return values
 
 

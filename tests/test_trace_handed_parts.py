@@ -10,10 +10,14 @@ b. the part's package is missing, the argument is optional and forward() asserts
 c. the constructor needs an object there (`img_encoder.eval()`): an empty module stands in, said so;
 d. a required part reads a checkpoint file the repository does not hold, built in an earlier README block than
    the one that hands it over: one sentence names the argument, the file and the README line;
-e. a required part's package is missing: the sentence names the package.
+e. a required part's package is missing: the sentence names the package;
+f. of two parts, the one that lacks its package is named before one that failed on a guessed value;
+g. the README hands over a part no block builds: the sentence says what the argument takes and that line;
+h. the repository's own factory function builds the part (`Learner(build_backbone(width=20), ...)`).
 """
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from textwrap import dedent
@@ -21,6 +25,7 @@ from textwrap import dedent
 import pytest
 from tree_helpers import trace_cli, write_tree as write
 
+from reader_app.repo.values import mine
 from reader_app.trace import libraries
 
 # A layer library the tracing Python finds in the shared model-libraries folder (as torchvision is shipped).
@@ -255,7 +260,55 @@ TWO_PARTS = {
         """,
 }
 
-CASES = {"library": (LIBRARY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "optional": (OPTIONAL_PART, "Captioner"),
+# g. The README hands over a part that none of its blocks builds ("you need the trained codec from above"), of a
+# class from a package that is not installed.
+UNBUILT_PART = {
+    "gen/__init__.py": "from .model import Generator\n",
+    "gen/model.py": """
+        import torch.nn as nn
+        from absentcodec_zz import PretrainedCodec
+
+
+        class Generator(nn.Module):
+            def __init__(self, codec: PretrainedCodec, dim: int = 8):
+                super().__init__()
+                self.codec = codec
+                self.head = nn.Linear(dim, codec.codebook_size)
+        """,
+    "README.md": """
+        # Generator
+
+        ```python
+        # you need the trained codec from above
+        from gen import Generator
+
+        generator = Generator(codec = trained_codec, dim = 32)
+        ```
+        """,
+}
+
+# h. The repository's own factory function builds the part, inline in the call.
+FACTORY_PART = {
+    "learner/__init__.py": "from .learner import Learner\nfrom .backbones import build_backbone\n",
+    "learner/learner.py": LIBRARY_PART["learner/learner.py"],
+    "learner/backbones.py": """
+        import torch.nn as nn
+
+
+        def build_backbone(width=8, classes=10):
+            return nn.Sequential(nn.Conv2d(3, width, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                                 nn.Flatten(), nn.Linear(width, classes))
+        """,
+    "README.md": """
+        ```python
+        from learner import Learner, build_backbone
+
+        learner = Learner(build_backbone(width = 20, classes = 5), image_size = 24, hidden_layer = '3')
+        ```
+        """,
+}
+
+CASES = {"library": (LIBRARY_PART, "Learner"), "factory": (FACTORY_PART, "Learner"), "two": (TWO_PARTS, "Pair"), "unbuilt": (UNBUILT_PART, "Generator"), "optional": (OPTIONAL_PART, "Captioner"),
          "object": (NEEDS_OBJECT, "Captioner"), "checkpoint": (CHECKPOINT_PART, "Generator"),
          "package": (PACKAGE_PART, "Generator")}
 
@@ -291,6 +344,14 @@ def test_a_part_a_library_builds_is_built_for_real_without_downloading(traced):
     assert outs(data)["net.0"] == [2, 12, 40, 40]  # the README's width, at the README's image size
     assert outs(data)["project"] == [2, 16] and outs(data)["net.4"] == [2, 10]
     assert any(line.startswith(f"net: pretrained=True ({where}) turned off") for line in data["degraded"])
+
+
+def test_a_part_the_repositorys_factory_function_builds_is_built_with_the_readme_values(traced):
+    code, data, err = traced["factory"]
+    assert code == 0, err
+    assert data["arg_sources"]["net"]["from"] == \
+        f"{readme_line(FACTORY_PART, 'learner = ')}: build_backbone(width=20, classes=5)"
+    assert outs(data)["net.0"] == [2, 20, 24, 24] and outs(data)["net.4"] == [2, 5]
 
 
 def test_an_optional_part_whose_package_is_missing_keeps_its_default_and_forward_gets_what_it_would_make(traced):
@@ -368,3 +429,67 @@ def test_a_torchvision_backbone_the_readme_builds_is_traced_inside_the_model(tmp
     assert data["arg_sources"]["net"]["from"].endswith(": models.resnet18(pretrained=True)")
     assert outs(data)["net.layer4"] == [2, 512, 2, 2] and outs(data)["project"] == [2, 16]  # 64 px / 32
     assert any("pretrained=True" in line and "turned off" in line for line in data["degraded"])
+
+
+def test_a_part_the_readme_hands_over_but_never_builds_is_named_with_its_class_and_line(traced):
+    code, data, err = traced["unbuilt"]
+    assert code == 2
+    where = readme_line(UNBUILT_PART, "generator = Generator")
+    assert data["error"]["message"] == (
+        f"Generator needs a value for the argument 'codec': {where} hands one over but builds it nowhere (it takes a "
+        f"PretrainedCodec, from the package 'absentcodec_zz', which is not installed in this Python); give a value "
+        f"in Trace Settings")
+    assert (data["error"]["file"], data["error"]["line"]) == ("README.md", int(where.split(":")[1]))
+
+
+def test_a_notebook_cell_hands_over_what_an_earlier_cell_built(tmp_path):
+    cells = [["from encpkg import Encoder\n", "enc = Encoder(dim = 24, depth = 3)\n"],
+             ["print(enc)\n"],
+             ["from encpkg import Captioner\n", "model = Captioner(num_tokens = 11, encoder = enc)\n"]]
+    notebook = json.dumps({"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": []} for c in cells],
+                           "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    root = write(tmp_path / "repo", {
+        "encpkg/__init__.py": "from .model import Encoder, Captioner\n",
+        "encpkg/model.py": """
+            import torch.nn as nn
+
+
+            class Encoder(nn.Module):
+                def __init__(self, dim, depth):
+                    super().__init__()
+
+
+            class Captioner(nn.Module):
+                def __init__(self, num_tokens, encoder=None):
+                    super().__init__()
+            """,
+        "demo.ipynb": notebook})
+    got = mine(str(root), str(root / "encpkg" / "model.py"), "Captioner", ["num_tokens", "encoder"])
+    assert got["num_tokens"].value == 11
+    encoder = got["encoder"]
+    assert encoder.kind == "instance" and encoder.value["name"] == "Encoder"
+    assert encoder.value["kwargs"] == {"dim": (24, "demo.ipynb:2"), "depth": (3, "demo.ipynb:2")}
+
+
+def test_names_handed_over_but_built_nowhere_do_not_outweigh_a_call_that_states_values(tmp_path):
+    root = write(tmp_path / "repo", {
+        "netpkg/__init__.py": "from .net import Net\n",
+        "netpkg/net.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n"
+                         "    def __init__(self, num_inputs, channels, width=8, causal=False):\n"
+                         "        super().__init__()\n",
+        "README.md": "```python\nfrom netpkg import Net\nnet = Net(num_inputs, channels, causal=True)\n```\n\n"
+                     "```python\nfrom netpkg import Net\nnet = Net(3, [16, 16], width=4)\n```\n"})
+    got = mine(str(root), str(root / "netpkg" / "net.py"), "Net", ["num_inputs", "channels", "width", "causal"])
+    assert {k: (m.value, m.where) for k, m in got.items()} == {
+        "num_inputs": (3, "README.md:8"), "channels": ([16, 16], "README.md:8"), "width": (4, "README.md:8")}
+
+
+def test_a_config_object_the_readme_hands_over_unbuilt_is_still_read_from_the_repository(tmp_path):
+    root = write(tmp_path / "repo", {
+        "model.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self, args):\n"
+                    "        super().__init__()\n        self.fc = nn.Linear(args.hidden_size, 4)\n",
+        "train.py": "import argparse\nparser = argparse.ArgumentParser()\n"
+                    "parser.add_argument('--hidden_size', type=int, default=48)\n",
+        "README.md": "```python\nfrom model import Net\nnet = Net(args)\n```\n"})
+    got = mine(str(root), str(root / "model.py"), "Net", ["args"])
+    assert got["args"].kind != "unbuilt" and got["args"].value["hidden_size"] == 48

@@ -147,3 +147,23 @@ def test_a_package_the_requirements_do_not_list_is_said_without_offering_to_inst
     qtbot.addWidget(form)
     assert form.install_button is None  # the requirements would not bring it
     assert form.start.text() == "missing; not in the requirements"
+
+
+def test_a_part_the_readme_builds_but_the_trace_cannot_opens_the_form_at_its_argument(qtbot):
+    # The trace child's sentence for a handed part (tests/test_trace_handed_parts.py produces it for real).
+    said = ("Generator needs a value for the argument 'codec': README.md:7 builds it as "
+            "`Codec.load_from('./checkpoints/codec.pt')`, which reads the file './checkpoints/codec.pt', and the "
+            "repository does not hold it (a checkpoint to download or train first); give a value in Trace Settings")
+    result = TraceResult.failed(said, "README.md", class_name="Generator",
+                                args={"codec": "load_from(...)", "dim": 32},
+                                arg_sources={"codec": {"value": "load_from(...)", "from": said.split(": ", 1)[1]},
+                                             "dim": {"value": 32, "from": "README.md:14"}})
+    missing = result.error.missing()
+    assert (missing.kind, missing.name) == ("value", "codec")
+    sentence = missing_sentence(missing, "Generator")
+    assert sentence == f"Trace stopped: {said}." and one_sentence(sentence)  # where, and the file it lacks
+    form = TraceForm(result)
+    qtbot.addWidget(form)
+    assert form.start is form.fields["codec"]
+    assert form.sources["codec"].text().startswith("README.md:7 builds it a")  # cut in the middle when long
+    assert "'./checkpoints/codec.pt'" in form.sources["codec"].toolTip()

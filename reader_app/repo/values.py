@@ -81,9 +81,10 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
 
 def _kind(value) -> str:
     """"class" / "instance" for a reference to the repository's class, "library" for an object another package
-    builds (values_refs.py), else "call"."""
+    builds, "unbuilt" for a name handed over but built nowhere (values_refs.py), else "call"."""
     if isinstance(value, dict) and value.get("kind") in ("class", "instance") and "file" in value or \
-            isinstance(value, dict) and value.get("kind") == "library" and "call" in value:
+            isinstance(value, dict) and value.get("kind") == "library" and "call" in value or \
+            isinstance(value, dict) and value.get("kind") == "unbuilt" and "where" in value:
         return value["kind"]
     return "call"
 
@@ -234,8 +235,12 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     values: dict[str, Mined] = {}
     if sets:
         # Hydra's selection first; tests state toy sizes: last.
-        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -len(s[1]), s[0]))
+        # A name handed over but built nowhere says where, not what: it does not make a set more specific.
+        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -sum(m.kind != "unbuilt" for m in s[1].values()),
+                                             s[0]))
         values = dict(values)
+    # What else the repository states for a name the README hands over but builds nowhere comes first.
+    unbuilt = {k: values.pop(k) for k in [k for k, m in values.items() if m.kind == "unbuilt"]}
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])
     except (OSError, RecursionError, ValueError):
@@ -259,6 +264,8 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             files = sorted({w.rsplit(":", 1)[0] for f, w in fields.items() if f in reads}) or \
                 sorted({w.rsplit(":", 1)[0] for w in fields.values()})
             values[param] = Mined(value, " over ".join(reversed(files)) or "guess", kind, fields, reads)
+    for key, mined in unbuilt.items():
+        values.setdefault(key, mined)
     return values
 
 

@@ -17,12 +17,14 @@ from reader_app.repo.values_source import parsed
 MAX_DEPTH = 3
 
 
-def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int = 0) -> str | None:
-    """The repository file (relative to root) that defines the class `name` as the module `tree` (at
-    `unit_rel`, a README block counting as at the root) sees it; None when it is not the repository's."""
+def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int = 0,
+               kinds: tuple = (ast.ClassDef,)) -> str | None:
+    """The repository file (relative to root) that defines the class `name` (a function, with `kinds`
+    (ast.FunctionDef,)) as the module `tree` (at `unit_rel`, a README block counting as at the root) sees it;
+    None when it is not the repository's."""
     if depth > MAX_DEPTH:
         return None
-    if any(isinstance(n, ast.ClassDef) and n.name in (name, _alias_of(tree, name)) for n in tree.body):
+    if any(isinstance(n, kinds) and n.name in (name, _alias_of(tree, name)) for n in tree.body):
         return unit_rel.split(" cell ")[0]
     base = os.path.dirname(os.path.join(root, unit_rel.split(" cell ")[0]))
     for node in tree.body:
@@ -36,7 +38,7 @@ def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int
             inner = parsed(candidate)
             if inner is None:
                 continue
-            found = class_file(root, os.path.relpath(candidate, root), inner, original, depth + 1)
+            found = class_file(root, os.path.relpath(candidate, root), inner, original, depth + 1, kinds)
             if found is not None:
                 return found
     return None
@@ -82,7 +84,9 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
     "text"}) for an argument node that names a repository class or an instance built from one; ("library",
     {"call", "args", "kwargs", "where", "text"}) for an object another package builds (`models.resnet50(
     pretrained=True)` with `from torchvision import models`: "call" is "torchvision.models.resnet50") or a method
-    of the repository's class builds ("file" and "call" `SoundStream.init_and_load_from`); None otherwise. `scope` resolves names to constants; `literal(node, lookup)` evaluates constants."""
+    of the repository's class or its factory function builds ("file" and "call" `SoundStream.init_and_load_from`); ("unbuilt", {"name",
+    "where"}) for a name a README block (a notebook cell) hands over that none builds; None otherwise. `scope`
+    resolves names to constants; `literal(node, lookup)` evaluates constants."""
     if depth > MAX_DEPTH:
         return None
     if isinstance(node, ast.Name):
@@ -107,6 +111,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
             from reader_app.repo.values_calls import Scope
             block, call = earlier
             return reference(call, block, root, Scope(block, root, None), literal, depth)
+        if unit.kind in ("readme", "notebook") and line is not None:  # `MusicLM(audio_lm = audio_lm)`: built nowhere
+            return "unbuilt", {"name": node.id, "where": f"{unit.rel.split(' cell ')[0]}:{line}"}
         return None
     if not isinstance(node, ast.Call):
         return None
@@ -138,8 +144,12 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
         head = head.value
     rel = class_file(root, unit.rel, unit.tree, head.id) if isinstance(head, ast.Name) and head is not node.func \
         else None
-    if rel is not None:  # `SoundStream.init_and_load_from(path)`: a method of the repository's class builds it
-        spec = {"file": rel, "call": ast.unparse(node.func).replace(head.id, _original(unit.tree, head.id), 1)}
+    factory = None if rel is not None else class_file(root, unit.rel, unit.tree, head.id, kinds=(ast.FunctionDef,)) \
+        if isinstance(head, ast.Name) and head is node.func else None
+    if rel is not None or factory is not None:  # `SoundStream.init_and_load_from(path)`, `resnet20()`: the
+        # repository's class method or factory function builds it
+        spec = {"file": rel or factory,
+                "call": ast.unparse(node.func).replace(head.id, _original(unit.tree, head.id), 1)}
     elif (function := repository_function(root, unit, node.func, _imported_dotted)) is not None:
         spec = {"file": function[0], "call": function[1]}  # a factory of the repository (a registry's entry)
     else:
@@ -171,7 +181,7 @@ def _stated_args(pairs, call: ast.Call, unit, root: str, scope, literal, depth: 
         where = f"{unit.rel.split(' cell ')[0]}:{getattr(arg, 'lineno', call.lineno)}"
         if _is_missing(value):
             inner = reference(arg, unit, root, scope, literal, depth + 1)
-            if inner is not None:
+            if inner is not None and inner[0] != "unbuilt":  # inside a part, a name built nowhere is unstated
                 out[param] = ({"kind": inner[0], **inner[1]}, where)
             continue
         if isinstance(arg, (ast.Name, ast.Attribute)):
@@ -229,24 +239,29 @@ def _is_repository_module(root: str, unit, dotted: str) -> bool:
 
 def _earlier_block_call(root: str, unit, name: str, line: int | None):
     """(the block as a unit, the call) of the last `name = Call(...)` in a README block above the one using
-    `name` at `line`: a README's "all together now" block hands what its earlier blocks built."""
-    if unit.kind != "readme" or line is None:
+    `name` at `line`, or in a notebook cell above the one using it: a README's "all together now" block hands
+    what its earlier blocks built, a notebook's later cell what its earlier cells built."""
+    from reader_app.repo.values_source import Unit, markdown_blocks, notebook_cells, read, _parse, _shifted
+    if unit.kind == "notebook":
+        rel, _, number = unit.rel.partition(" cell ")
+        pieces = [(n, code, f"{rel} cell {n}", 0) for n, code in notebook_cells(read(os.path.join(root, rel)))
+                  if number.isdigit() and n < int(number)]
+    elif unit.kind == "readme" and line is not None:
+        blocks = markdown_blocks(read(os.path.join(root, unit.rel)))
+        pieces = [(start, code, unit.rel, start - 1) for start, code in blocks
+                  if start + code.count("\n") < line]  # the blocks above the one using it
+    else:
         return None
-    from reader_app.repo.values_source import Unit, markdown_blocks, read, _parse, _shifted
-    path = os.path.join(root, unit.rel)
     found = None
-    for start, code in markdown_blocks(read(path)):
-        if start > line:
-            break
-        if start + code.count("\n") >= line or f"{name} =" not in code and f"{name}=" not in code:
-            continue  # the block using it (already searched) or one that does not assign it
+    for _, code, rel, offset in pieces:
+        if f"{name} =" not in code and f"{name}=" not in code:
+            continue
         tree = _parse(code)
         if tree is None:
             continue
-        tree = _shifted(tree, start - 1)
-        call = _assigned_call(tree, name, module_only=True)
+        call = _assigned_call(_shifted(tree, offset), name, module_only=True)
         if call is not None:
-            found = (Unit(unit.rel, tree, "readme"), call)
+            found = (Unit(rel, tree, unit.kind), call)
     return found
 
 

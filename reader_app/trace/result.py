@@ -11,6 +11,8 @@ INPUT_GUESS = "guess"
 # The trace child's sentences for a value or a package it could not get (trace/child/construct.py, loader.py
 # and session.py); test_ui_trace_missing traces repositories that produce each, so a rewording fails there.
 _NO_VALUE = re.compile(r"cannot guess a value for the argument '([\w.]+)'")
+# A part the repository builds and hands to the argument, which cannot be built here (trace/child/stated_parts.py)
+_PART = re.compile(r"^\w+ needs a value for the argument '([\w.]+)': ")
 _BLIND = re.compile(r"16 was a blind guess for ([\w.]+)")
 _PACKAGE = re.compile(r"needs the package '([\w.]+)'")
 _LISTED = re.compile(r"the repository lists it in ([^;:]+:\d+)")
@@ -123,12 +125,15 @@ class Missing:
         name: the argument ("blk", "encoder.depth") or the top-level package ("timm").
         listed: for a package, where the repository's requirements list it ("requirements.txt:3"), or "".
         blind: for a value, 16 was guessed for it (the build then failed) rather than nothing at all.
+        said: the trace's own sentence when it says more than the name can (where the repository builds the
+            part handed to the argument, and the package or checkpoint file it lacks), else "".
     """
 
     kind: str
     name: str
     listed: str = ""
     blind: bool = False
+    said: str = ""
 
 
 @dataclass
@@ -146,6 +151,9 @@ class TraceError:
 
     def missing(self) -> Missing | None:
         """The value or package the trace stopped for, when that is why it stopped."""
+        found = _PART.search(self.message)
+        if found:
+            return Missing("value", found.group(1), said=self.message)
         found = _NO_VALUE.search(self.message)
         if found:
             return Missing("value", found.group(1))

@@ -19,7 +19,8 @@ from reader_app.repo.values import Mined
 
 from reader_app.trace.child import config_objects, degrade, open_keywords, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
-from reader_app.trace.child.stated_parts import PartError, StandIn, guarded, make_library_part, spec_label, takes
+from reader_app.trace.child.stated_parts import (PartError, call_with_parts, guarded, make_library_part, spec_label,
+                                                 takes)
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
@@ -50,7 +51,16 @@ def realize(value, device: str):
 
 
 class ConstructionError(Exception):
-    """The class could not be built without configuration; the message says which argument."""
+    """The class could not be built without configuration; the message says which argument.
+
+    Attributes:
+        where: "README.md:131" when the README hands the argument over without building it (the message is then
+            a sentence of its own, as a part's is), else "".
+    """
+
+    def __init__(self, message: str, where: str = ""):
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass
@@ -82,35 +92,8 @@ class Recipe:
                 for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
-        kwargs, missing, failed = {}, {}, []
-        for name, value in self.kwargs.items():
-            try:
-                kwargs[name] = realize(value, device)
-            except PartError as exc:
-                if name not in self.optional_parts:
-                    failed.append(exc)
-                    continue
-                kwargs[name], missing[name] = self.optional_parts[name], exc  # optional: its default
-                self.args[name] = plain(kwargs[name])
-                self.sources[name] = f"default: {exc.as_source()}"
-            except BaseException as exc:  # a part built with a guess failed; a part that lacks a package says more
-                failed.append(exc)
-        if failed:
-            raise next((e for e in failed if isinstance(e, PartError)), failed[0])
-        if not missing:
-            return self.target(**kwargs)
-        try:
-            return self.target(**kwargs)
-        except AttributeError as exc:  # `img_encoder.eval()` on the None default: the constructor needs an object
-            if "'NoneType' object" not in str(exc):
-                raise
-        for name, error in missing.items():
-            degrade.NOTES.add(f"{name}: an empty module stands in ({error.as_source()}); the trace does not "
-                              f"call it")
-            kwargs[name] = StandIn(error)
-            self.args[name] = "stand-in"
-            self.sources[name] = f"stand-in: {error.as_source()}"
-        return self.target(**kwargs)
+        return call_with_parts(self.target, {k: (lambda v=v: realize(v, device)) for k, v in self.kwargs.items()},
+                               self.optional_parts, self.args, self.sources, plain)
 
 
 def plain(value):
@@ -152,6 +135,7 @@ class Builder:
         self.prefix = ""  # "encoder." while filling the arguments of a sub-module argument
         self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
         self.optional_parts: dict = {}  # argument -> default, for stated parts (Recipe.optional_parts)
+        self.unbuilt: dict[str, str] = {}  # argument -> the README (notebook) line handing it over, built nowhere
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = used_as_sequence(func)
@@ -187,7 +171,9 @@ class Builder:
                     if p.default is not p.empty and not self.prefix:
                         self.optional_parts[p.name] = p.default
                     continue
-            if p.name in mined and mined[p.name].kind not in config_objects.KINDS + PART_KINDS:
+            if p.name in mined and mined[p.name].kind == "unbuilt":  # said in the sentence if nothing else fills it
+                self.unbuilt[p.name] = mined[p.name].value["where"]
+            elif p.name in mined and mined[p.name].kind not in config_objects.KINDS + PART_KINDS:
                 values[p.name] = self._stated(p, mined[p.name].value, namespace, mined[p.name].where)
                 sources[p.name] = mined[p.name].where
                 passed.add(p.name)
@@ -391,6 +377,10 @@ class Builder:
             self.blind.append(self.prefix + p.name)
             return 16
         if value is None:
+            if p.name in self.unbuilt:  # the README hands one over: said as for a part that cannot be built
+                raise ConstructionError(f"needs a value for the argument '{p.name}': {self.unbuilt[p.name]} hands "
+                                        f"one over but builds it nowhere{takes(annotation)}; "
+                                        f"give a value in Trace Settings", self.unbuilt[p.name])
             raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}; "
                                     f"give one with --arg {p.name}=VALUE")
         return value
@@ -491,7 +481,7 @@ PART_KINDS = ("class", "instance", "library")
 
 
 def _reference_kind(value) -> str:
-    return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS else "call"
+    return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS + ("unbuilt",) else "call"
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:

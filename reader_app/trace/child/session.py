@@ -183,6 +183,9 @@ class Session:
             first, alternatives = plan(target, module, overrides, self.mine, self.root,
                                        lambda names: stated_names(self.root, names))
         except ConstructionError as exc:
+            file, _, line = exc.where.rpartition(":")
+            if line.isdigit():  # handed over by the README, built nowhere: placed there
+                self.fail(f"{target.__name__} {exc}", os.path.join(self.root, file), int(line))
             self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
                       *failure.repo_location(exc, self.files))
         for recipe in [first] + alternatives:  # the global config's fields are reported beside the arguments

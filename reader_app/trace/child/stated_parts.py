@@ -60,7 +60,11 @@ def resolve(dotted: str):
         name = ".".join(parts[:cut])
         try:
             obj = importlib.import_module(name)
-        except ImportError:  # a package fails on import with its own error: that error is the reason
+        except ModuleNotFoundError as exc:
+            if exc.name and not name.startswith(exc.name):  # the package is there, a package it imports is not
+                raise _Unavailable(exc.name.split(".")[0]) from exc
+            continue  # `pkg.models.resnet50` is no module: a shorter prefix is
+        except ImportError:
             continue
         if isinstance(obj, _PlaceholderModule):  # stood in for by the missing-package finder
             raise _Unavailable(parts[0])
@@ -214,3 +218,38 @@ def takes(annotation) -> str:
 
 def _article(name: str) -> str:
     return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def call_with_parts(target, makers: dict, optional: dict, args: dict, sources: dict, describe):
+    """`target(**kwargs)` with each argument made by `makers[name]()`. A part that lacks something is named
+    before an argument that failed on a guessed value; an optional part that cannot be built keeps its default
+    (`optional[name]`), and when the constructor then needs an object there (`img_encoder.eval()` on None), a
+    StandIn takes its place. `args` and `sources` (the report's) say what was used."""
+    kwargs, missing, failed = {}, {}, []
+    for name, make in makers.items():
+        try:
+            kwargs[name] = make()
+        except PartError as exc:
+            if name not in optional:
+                failed.append(exc)
+                continue
+            kwargs[name], missing[name] = optional[name], exc
+            args[name] = describe(kwargs[name])
+            sources[name] = f"default: {exc.as_source()}"
+        except BaseException as exc:  # a part built with a guess failed; a part that lacks a package says more
+            failed.append(exc)
+    if failed:
+        raise next((e for e in failed if isinstance(e, PartError)), failed[0])
+    if not missing:
+        return target(**kwargs)
+    try:
+        return target(**kwargs)
+    except AttributeError as exc:
+        if "'NoneType' object" not in str(exc):
+            raise
+    for name, error in missing.items():
+        degrade.NOTES.add(f"{name}: an empty module stands in ({error.as_source()}); the trace does not call it")
+        kwargs[name] = StandIn(error)
+        args[name] = "stand-in"
+        sources[name] = f"stand-in: {error.as_source()}"
+    return target(**kwargs)

@@ -26,6 +26,8 @@ def note_style(guess: bool) -> str:
 def missing_sentence(missing: Missing, class_name: str) -> str:
     """The one sentence the window says when a trace stopped for `missing`."""
     model = class_name or "The model"
+    if missing.said:  # the part the repository builds for it, and what that part lacks here
+        return f"Trace stopped: {missing.said.rstrip('.')}."
     if missing.kind == "package":
         if missing.listed:
             return (f"Trace stopped: the model needs the package '{missing.name}', which this Python lacks; the "

@@ -53,7 +53,8 @@ CONFIG_CALL = {
     """}
 
 # E. The architecture is a file the constructor parses (darknet-style `[section]` / `key=value`, its `[net]`
-# section the input size); the README names the file its scripts use, beside another one.
+# section the input size), handed to a parser under a name that does not say "path"; the README names the
+# file its scripts use, beside another one and a data file.
 PATH_ARG = {
     "det/parse.py": """
     def parse_layers(path):
@@ -76,9 +77,9 @@ PATH_ARG = {
     class CfgNet(nn.Module):
         """A network described by a layer file (.cfg)."""
 
-        def __init__(self, config_path):
+        def __init__(self, cfg):
             super().__init__()
-            blocks = parse_layers(config_path)
+            blocks = parse_layers(cfg)
             self.hyperparams = blocks[0]
             self.layers = nn.ModuleList()
             channels = blocks[0]['channels']
@@ -202,13 +203,14 @@ def test_a_config_class_gets_the_sizes_its_call_states_not_a_subclass_attributes
     assert got["emb"][-1] == 96 and got["blocks"][-1] == 96, got
     assert "blocks.2" in got and "blocks.3" not in got
     assert sources(data)["n_embd"] == (96, "train.py:11")
+    assert sources(data)["block_size"] == (64, "train.py:8")  # read back from the dataset it was handed to
 
 
 def test_a_path_argument_gets_the_repository_file_the_readme_names(traced):
     code, data, err = traced["path_arg"]
     assert code == 0, err
-    assert sources(data)["config_path"][0].endswith("config/full.cfg")
-    assert "README.md" in sources(data)["config_path"][1]
+    assert sources(data)["cfg"][0].endswith("config/full.cfg")
+    assert "README.md" in sources(data)["cfg"][1]
     got = outs(data)
     assert got["layers.0"] == [2, 24, 64, 48] and got["layers.1"] == [2, 40, 64, 48]  # the file's input size
 

@@ -218,7 +218,7 @@ class Builder:
                     values[p.name], sources[p.name] = found, f"default, found at {self._rel(found)}"
                     passed.add(p.name)
                 continue
-            if path_params.is_path(p.name):  # `Net(config_path)` parses a file: never a guessed number
+            if path_params.is_path(p.name, func):  # `Net(config_path)` parses a file: never a guessed number
                 values[p.name], sources[p.name] = self._path(p.name, func)
                 passed.add(p.name)
                 continue

@@ -4,9 +4,12 @@ never a path: when the repository holds no such file the caller says so instead 
 """
 from __future__ import annotations
 
+import ast
 import inspect
 import os
 import re
+
+from reader_app.trace.child.source_uses import _source_tree
 
 PATH_NAME = re.compile(r"(^|_)(path|file|filename|fname|filepath)$|^(path|file)_")
 WEIGHTS_NAME = re.compile(r"weight|ckpt|checkpoint|pretrain|resume|state_dict|model_file$|\.pth?$")
@@ -18,17 +21,38 @@ SKIP_DIRS = {"node_modules", "venv", ".venv", "env", "site-packages", "__pycache
 MENTION_FILES = (".md", ".rst", ".txt", ".py", ".sh", ".ipynb")
 
 
-def is_path(name: str) -> bool:
-    """A parameter named as a file path (`config_path`, `cfgfile`, `file_name`) and not a checkpoint's."""
+# Calls that take a file's path: open(p), Path(p), a parser of the repository (`parse_model_config(p)`).
+READER_CALL = re.compile(r"^(open|Path|parse\w*|read_?\w*(cfg|config|file|yaml|json)\w*|load_?\w*(cfg|config|yaml|json))$")
+
+
+def is_path(name: str, func=None) -> bool:
+    """A parameter named as a file path (`config_path`, `cfgfile`, `file_name`), or one the constructor opens
+    or hands to a parser (`self.defs = parse_model_config(cfg)`); never a checkpoint's."""
     low = name.lower()
-    return bool(PATH_NAME.search(low) or re.search(r"cfg_?file|config_?file", low)) and not WEIGHTS_NAME.search(low)
+    if WEIGHTS_NAME.search(low):
+        return False
+    return bool(PATH_NAME.search(low) or re.search(r"cfg_?file|config_?file", low)) or name in opened(func)
+
+
+def opened(func) -> set[str]:
+    """Parameters the source passes, as the first argument, to open(), Path() or a parse/read-config call."""
+    func = func.__init__ if inspect.isclass(func) else func  # the constructor's own body, not other methods
+    tree = _source_tree(func) if func is not None else None
+    found: set[str] = set()
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+            called = node.func.id if isinstance(node.func, ast.Name) else \
+                node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            if READER_CALL.match(called):
+                found.add(node.args[0].id)
+    return found
 
 
 def _kinds(name: str, func) -> list[str]:
     """The extensions the code reads for this argument: those its name says, else those the model's module
     mentions (`Path to model definition file (.cfg)`), else every model-description kind."""
     low = name.lower()
-    said = [k for k in KINDS if re.search(rf"(^|_){k}(_|$)", low)]
+    said = [k for k in KINDS if re.search(rf"(^|_){k}(_|$)", low) and low != k]  # `cfg` alone means "config"
     if said:
         return said + (["yml"] if "yaml" in said else [])
     try:
@@ -36,6 +60,8 @@ def _kinds(name: str, func) -> list[str]:
     except (OSError, TypeError):
         text = ""
     mentioned = [k for k in KINDS if re.search(rf"\.{k}\b", text)]
+    mentioned += [k for k, reader in (("yaml", "yaml."), ("yml", "yaml."), ("json", "json.load"))
+                  if reader in text and k not in mentioned]
     return mentioned or list(KINDS)
 
 

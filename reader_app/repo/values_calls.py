@@ -421,6 +421,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     where = f"{unit.rel}:{line}"
             elif value is not MISSING and isinstance(node, (ast.Name, ast.Attribute)):
                 where = scope.where.get(_target(node) or "", where)
+            if value is MISSING:  # `Config(data.block_size)` with `data = Dataset(text, block_size)`
+                from reader_app.repo.values_handed import handed_value
+                scope.where.clear()
+                value = handed_value(node, owners.get(id(call)) or unit.tree, scope.resolve)
+                where = scope.where.get(getattr(node, "attr", ""), where) if value is not MISSING else where
             if value is MISSING:  # ResNet(Bottleneck, ...), CoCa(img_encoder=vit): the repository's class
                 from reader_app.repo.values_refs import reference
                 ref = reference(node, unit, root, scope, literal)

@@ -16,8 +16,9 @@ import types
 from dataclasses import dataclass, field
 
 from reader_app.repo.values import Mined
+from reader_app.repo.values_state_dict import state_dict_builders
 
-from reader_app.trace.child import config_objects, degrade, open_keywords, weights
+from reader_app.trace.child import config_objects, degrade, open_keywords, path_params, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.stated_parts import (PartError, call_with_parts, guarded, make_library_part, spec_label,
                                                  takes)
@@ -157,6 +158,8 @@ class Builder:
                 self.consumed.add(key)
                 passed.add(p.name)
                 continue
+            if p.name in mined and mined[p.name].value is None and _wants_number(p, namespace):
+                mined = {k: v for k, v in mined.items() if k != p.name}  # an int is never None (`x = None` branch)
             if p.name in mined and mined[p.name].kind in config_objects.KINDS and \
                     not config_class_for(p, func, namespace, mined[p.name].reads, mined[p.name].where):  # Net(cfg)
                 values[p.name], sources[p.name] = self._object(mined[p.name]), mined[p.name].where
@@ -203,6 +206,10 @@ class Builder:
                 if found:  # `cfg="yolov5s.yaml"` is read relative to where the repository's scripts run
                     values[p.name], sources[p.name] = found, f"default, found at {self._rel(found)}"
                     passed.add(p.name)
+                continue
+            if path_params.is_path(p.name, func):  # `Net(config_path)` parses a file: never a guessed number
+                values[p.name], sources[p.name] = self._path(p.name, func)
+                passed.add(p.name)
                 continue
             blind = len(self.blind)
             values[p.name] = self._fill(p, namespace, sequences, choices, func)
@@ -263,6 +270,14 @@ class Builder:
             raise PartError(name, spec.get("where", "?"), spec.get("text") or spec_label(spec),
                             "which the trace cannot import")
         return realize(made[0], device)
+
+    def _path(self, name: str, func) -> tuple[str, str]:
+        found = path_params.repository_file(name, func, self.root)
+        if found is None:
+            raise ConstructionError(f"the argument '{name}' is the path of a file the model reads "
+                                    f"({path_params.kinds_text(name, func)}) and the repository holds none; "
+                                    f"give one with --arg {self.prefix}{name}=PATH")
+        return found
 
     def _no_download(self, name: str, value, where: str) -> str:
         degrade.NOTES.add(f"{self.prefix}{name}={value!r} ({where}) turned off: the trace never downloads weights")
@@ -342,7 +357,8 @@ class Builder:
         if CONFIG_NAME.match(p.name.lower()):
             declared = getattr(owner, "config_class", None)  # HuggingFace-style: the model names its config
             declared = [declared] if inspect.isclass(declared) else []
-            for candidate in declared + [c for c in config_candidates(namespace) if c not in declared]:
+            for candidate in declared + self._stated_first([c for c in config_candidates(namespace)
+                                                             if c not in declared]):
                 try:
                     return self.config(candidate, namespace)
                 except Exception:
@@ -384,6 +400,17 @@ class Builder:
             raise ConstructionError(f"cannot guess a value for the argument '{p.name}'{takes(annotation)}; "
                                     f"give one with --arg {p.name}=VALUE")
         return value
+
+    def _stated_first(self, candidates: list) -> list:
+        """Config classes the repository builds with stated values (`NetConfig(vocab, 128, n_layer=8)` in a
+        script) before the others, most stated first: a sibling subclass's class attributes are another variant."""
+        def stated(cls) -> int:
+            params = parameters(cls)
+            try:
+                return len(self.miner(cls, [p.name for p in params], {p.name for p in params if p.default is p.empty}))
+            except Exception:  # mining is a help: a failure there leaves the order as it was
+                return 0
+        return sorted(candidates, key=lambda c: -stated(c)) if self.miner else candidates
 
     def config(self, cls: type, namespace: dict):
         """Build a config object, then apply overrides that name its fields."""
@@ -467,6 +494,9 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, namespace), fb))
         except ConstructionError:
             continue
+    from_checkpoint = _checkpoint_sizes(target, direct, root)
+    if from_checkpoint is not None:
+        raise from_checkpoint
     if isinstance(direct, ConstructionError):
         if not alternatives:
             raise direct
@@ -478,6 +508,33 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
 
 
 PART_KINDS = ("class", "instance", "library")
+
+
+def _wants_number(p: inspect.Parameter, namespace: dict) -> bool:
+    annotation = resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
+    return annotation in (int, float) or annotation in ("int", "float")
+
+
+def _checkpoint_sizes(target, recipe, root: str | None) -> ConstructionError | None:
+    """When the repository builds `target` only from a checkpoint's tensors (`build_model(state_dict)`) and
+    states those sizes nowhere else, the sentence that says so (guesses would give another model)."""
+    if not root or not inspect.isclass(target):
+        return None
+    try:
+        builders = state_dict_builders(root, target.__name__, [p.name for p in parameters(target)])
+    except Exception:  # reading the repository is a help: a failure there leaves the guesses
+        return None
+    sources = recipe.sources if isinstance(recipe, Recipe) else {}
+    for builder in builders:
+        unstated = [p for p in builder.params if not isinstance(recipe, Recipe)
+                    or "guess" in str(sources.get(p, "guess")).split(":")[0]]
+        if unstated:
+            names = ", ".join(builder.params[:6]) + (", ..." if len(builder.params) > 6 else "")
+            return ConstructionError(
+                f"{builder.function}() ({builder.where}) reads its sizes ({names}) from the tensors of a "
+                f"checkpoint's state dict, and the repository states them nowhere else; give them with "
+                f"--arg {unstated[0]}=VALUE and the others the same way")
+    return None
 
 
 def _reference_kind(value) -> str:

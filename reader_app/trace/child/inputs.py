@@ -11,6 +11,7 @@ import re
 import torch.nn as nn
 
 from reader_app.trace.child.asserted import apply_sizes, asserted_sizes
+from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, reach, undo_rearrange,
@@ -73,7 +74,7 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
         first["seq_len"], second["seq_len"] = min(7, cap), min(5, cap - 1)
         if cap > 7:
             fixed_options.append({"seq_len": cap})
-    images = _attr_values(model, IMAGE_ATTRS) or _image_args(built_args or {})
+    images = _attr_values(model, IMAGE_ATTRS) or _image_args(built_args or {}) or _parsed_input_size(model)
     if images:
         size = images[0]
         h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])
@@ -88,6 +89,16 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
         a, b = dict(first, **fixed), dict(second, **fixed)
         tables.append((Sizes(a), [Sizes(b), Sizes(dict(a, batch=b["batch"]))]))
     return tables
+
+
+def _parsed_input_size(model: nn.Module) -> list:
+    """The input size a parsed architecture file states (a darknet-style `[net]` section kept as the model's
+    `hyperparams` dict: height=416, width=416): a dict attribute holding both, as ints."""
+    for value in vars(model).values():
+        if isinstance(value, dict) and all(isinstance(value.get(k), int) and not isinstance(value.get(k), bool)
+                                           and 8 <= value[k] <= 4096 for k in ("height", "width")):
+            return [(value["height"], value["width"])]
+    return []
 
 
 def _image_args(args: dict) -> list:
@@ -267,6 +278,9 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
+    said = _by_name(name, graph)
+    if said and said[0][2] == "fill:seq_len":  # lengths: one integer per sequence, in the documented shape
+        options.insert(0, (documented_dims(func or type(model).forward, name) or said[0][0], "int64", "fill:seq_len"))
     channels = _audio_channels(model) if AUDIO.search(name.lower()) else None
     if channels:  # a separation model's `mix` is (batch, audio_channels, samples)
         options.insert(0, (["batch", channels, "length"], "float32", None))

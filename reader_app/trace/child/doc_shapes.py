@@ -1,0 +1,46 @@
+"""The shape a forward() docstring gives an argument, read literally: `:param caption_lengths: caption lengths,
+a tensor of dimension (batch_size, 1)` is (batch, 1), not the shape of the tokens it counts."""
+from __future__ import annotations
+
+import inspect
+import re
+
+BATCH = re.compile(r"^(batch(_?size)?|bs|b|n_?batch|num_?batch)$", re.IGNORECASE)
+SEPARATOR = r"\s*,\s*|\s+[x×]\s+"
+SHAPE = re.compile(rf"[(\[]\s*([\w*]+(?:(?:{SEPARATOR})[\w*]+)+|[\w*]+\s*,)\s*[)\]]")
+
+
+def _description(func, name: str) -> str:
+    """The text a Sphinx (`:param name:`), Google (`name (type): ...`) or numpy (`name : type`) docstring
+    gives the parameter, continuation lines included; "" when it says nothing."""
+    lines = (inspect.getdoc(func) or "").splitlines()
+    start = re.compile(rf"^\s*(:param\s+(\w+\s+)?{re.escape(name)}\s*:|{re.escape(name)}\s*(\([^)]*\))?\s*:)(.*)$")
+    for index, line in enumerate(lines):
+        match = start.match(line)
+        if not match:
+            continue
+        indent = len(line) - len(line.lstrip())
+        body = [match.group(4)]
+        for more in lines[index + 1:]:
+            if not more.strip() or len(more) - len(more.lstrip()) <= indent or more.lstrip().startswith(":"):
+                break
+            body.append(more.strip())
+        return " ".join(body)
+    return ""
+
+
+def documented_dims(func, name: str) -> list | None:
+    """The documented shape as dims ("batch" for the batch, ints as written), or None when the docstring
+    gives no shape or names a size this cannot read (a feature width the model holds under another name)."""
+    match = SHAPE.search(_description(func, name))
+    if not match:
+        return None
+    dims = []
+    for item in (i.strip() for i in re.split(SEPARATOR, match.group(1)) if i.strip()):
+        if BATCH.match(item):
+            dims.append("batch")
+        elif item.isdigit():
+            dims.append(int(item))
+        else:
+            return None
+    return dims if "batch" in dims else None

@@ -493,3 +493,12 @@ def test_a_config_object_the_readme_hands_over_unbuilt_is_still_read_from_the_re
         "README.md": "```python\nfrom model import Net\nnet = Net(args)\n```\n"})
     got = mine(str(root), str(root / "model.py"), "Net", ["args"])
     assert got["args"].kind != "unbuilt" and got["args"].value["hidden_size"] == 48
+
+
+def test_a_config_object_another_package_makes_is_read_field_by_field_not_made_again(tmp_path):
+    root = write(tmp_path / "repo", {
+        "model.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self, cfg):\n"
+                    "        super().__init__()\n        self.fc = nn.Linear(cfg.hidden, 4)\n",
+        "README.md": "```python\nfrom cfglib_zz import get_cfg\nfrom model import Net\nnet = Net(get_cfg())\n```\n"})
+    got = mine(str(root), str(root / "model.py"), "Net", ["cfg"])
+    assert got["cfg"].kind == "tree" and got["cfg"].reads == ["hidden"]

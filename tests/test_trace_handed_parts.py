@@ -17,7 +17,6 @@ h. the repository's own factory function builds the part (`Learner(build_backbon
 """
 from __future__ import annotations
 
-import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from textwrap import dedent
@@ -25,7 +24,6 @@ from textwrap import dedent
 import pytest
 from tree_helpers import trace_cli, write_tree as write
 
-from reader_app.repo.values import mine
 from reader_app.trace import libraries
 
 # A layer library the tracing Python finds in the shared model-libraries folder (as torchvision is shipped).
@@ -440,56 +438,3 @@ def test_a_part_the_readme_hands_over_but_never_builds_is_named_with_its_class_a
         f"PretrainedCodec, from the package 'absentcodec_zz', which is not installed in this Python); give a value "
         f"in Trace Settings")
     assert (data["error"]["file"], data["error"]["line"]) == ("README.md", int(where.split(":")[1]))
-
-
-def test_a_notebook_cell_hands_over_what_an_earlier_cell_built(tmp_path):
-    cells = [["from encpkg import Encoder\n", "enc = Encoder(dim = 24, depth = 3)\n"],
-             ["print(enc)\n"],
-             ["from encpkg import Captioner\n", "model = Captioner(num_tokens = 11, encoder = enc)\n"]]
-    notebook = json.dumps({"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": []} for c in cells],
-                           "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-    root = write(tmp_path / "repo", {
-        "encpkg/__init__.py": "from .model import Encoder, Captioner\n",
-        "encpkg/model.py": """
-            import torch.nn as nn
-
-
-            class Encoder(nn.Module):
-                def __init__(self, dim, depth):
-                    super().__init__()
-
-
-            class Captioner(nn.Module):
-                def __init__(self, num_tokens, encoder=None):
-                    super().__init__()
-            """,
-        "demo.ipynb": notebook})
-    got = mine(str(root), str(root / "encpkg" / "model.py"), "Captioner", ["num_tokens", "encoder"])
-    assert got["num_tokens"].value == 11
-    encoder = got["encoder"]
-    assert encoder.kind == "instance" and encoder.value["name"] == "Encoder"
-    assert encoder.value["kwargs"] == {"dim": (24, "demo.ipynb:2"), "depth": (3, "demo.ipynb:2")}
-
-
-def test_names_handed_over_but_built_nowhere_do_not_outweigh_a_call_that_states_values(tmp_path):
-    root = write(tmp_path / "repo", {
-        "netpkg/__init__.py": "from .net import Net\n",
-        "netpkg/net.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n"
-                         "    def __init__(self, num_inputs, channels, width=8, causal=False):\n"
-                         "        super().__init__()\n",
-        "README.md": "```python\nfrom netpkg import Net\nnet = Net(num_inputs, channels, causal=True)\n```\n\n"
-                     "```python\nfrom netpkg import Net\nnet = Net(3, [16, 16], width=4)\n```\n"})
-    got = mine(str(root), str(root / "netpkg" / "net.py"), "Net", ["num_inputs", "channels", "width", "causal"])
-    assert {k: (m.value, m.where) for k, m in got.items()} == {
-        "num_inputs": (3, "README.md:8"), "channels": ([16, 16], "README.md:8"), "width": (4, "README.md:8")}
-
-
-def test_a_config_object_the_readme_hands_over_unbuilt_is_still_read_from_the_repository(tmp_path):
-    root = write(tmp_path / "repo", {
-        "model.py": "import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self, args):\n"
-                    "        super().__init__()\n        self.fc = nn.Linear(args.hidden_size, 4)\n",
-        "train.py": "import argparse\nparser = argparse.ArgumentParser()\n"
-                    "parser.add_argument('--hidden_size', type=int, default=48)\n",
-        "README.md": "```python\nfrom model import Net\nnet = Net(args)\n```\n"})
-    got = mine(str(root), str(root / "model.py"), "Net", ["args"])
-    assert got["args"].kind != "unbuilt" and got["args"].value["hidden_size"] == 48

@@ -239,8 +239,11 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -sum(m.kind != "unbuilt" for m in s[1].values()),
                                              s[0]))
         values = dict(values)
-    # What else the repository states for a name the README hands over but builds nowhere comes first.
+    # What else the repository states for a name the README hands over but builds nowhere comes first; a
+    # configuration object another package makes (`Net(get_cfg())`) is read field by field, not made again.
     unbuilt = {k: values.pop(k) for k in [k for k, m in values.items() if m.kind == "unbuilt"]}
+    for key in [k for k, m in values.items() if m.kind == "library" and OBJECT_PARAM.match(k)]:
+        del values[key]
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])
     except (OSError, RecursionError, ValueError):

@@ -146,6 +146,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
         else None
     factory = None if rel is not None else class_file(root, unit.rel, unit.tree, head.id, kinds=(ast.FunctionDef,)) \
         if isinstance(head, ast.Name) and head is node.func else None
+    if factory is not None and not _builds_object(root, factory, _original(unit.tree, head.id)):
+        return None  # `args = get_args()`: a function of the repository that builds no network
     if rel is not None or factory is not None:  # `SoundStream.init_and_load_from(path)`, `resnet20()`: the
         # repository's class method or factory function builds it
         spec = {"file": rel or factory,
@@ -188,6 +190,30 @@ def _stated_args(pairs, call: ast.Call, unit, root: str, scope, literal, depth: 
             where = scope.where.get(ast.unparse(arg), where)
         out[param] = (value, where)
     return out
+
+
+def _builds_object(root: str, rel: str, name: str) -> bool:
+    """Whether the repository function `name` in `rel` returns an object it builds with a class
+    (`return nn.Sequential(...)`, `model = ResNet(...); return model`): a factory, not `parser.parse_args()`."""
+    tree = parsed(os.path.join(root, rel))
+    function = next((n for n in (tree.body if tree is not None else [])
+                     if isinstance(n, ast.FunctionDef) and n.name == name), None)
+    if function is None:
+        return False
+    built = {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and _class_call(n.value)
+             for t in n.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Return) and n.value is not None and
+               (_class_call(n.value) or isinstance(n.value, ast.Name) and n.value.id in built)
+               for n in ast.walk(function))
+
+
+def _class_call(node: ast.AST) -> bool:
+    """A call of a capitalised name: `ResNet(...)`, `nn.Sequential(...)`."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name[:1].isupper()
 
 
 def _call_text(node: ast.Call, limit: int = 90) -> str:

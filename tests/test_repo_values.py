@@ -120,3 +120,23 @@ def test_a_registry_key_a_script_picks_names_the_factory(tmp_path):
                             "sample.py": "import argparse\np = argparse.ArgumentParser()\n"
                                          "p.add_argument('--model', default='Net-S')\n"})
     assert stated_names(str(root), ["net_small"]) == {"net_small": "sample.py:3"}
+
+
+def test_a_call_in_a_branch_the_option_defaults_rule_out_states_nothing(tmp_path):
+    root = write(tmp_path, {
+        "models/net.py": MODEL,
+        "train.py": """
+            import argparse
+            from models.net import Net
+            parser = argparse.ArgumentParser()
+            parser.add_argument('--size', choices=['big', 'small'], default='small')
+            args = parser.parse_args()
+            if args.size == 'big' or args.size == 'huge':
+                model = Net(7, latent_dim=512)
+            else:
+                model = Net(3, latent_dim=32)
+            """})
+    found = where(mine(str(root), str(root / "models/net.py"), "Net", ["in_channels", "latent_dim", "hidden_dims"],
+                       {"in_channels", "latent_dim"}))
+    assert found == {"in_channels": (3, f"train.py:{line_of(root / 'train.py', 'Net(3')}"),
+                     "latent_dim": (32, f"train.py:{line_of(root / 'train.py', 'Net(3')}")}

@@ -396,10 +396,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     `open_keywords` (the callee takes **kwargs), keywords that name no parameter are stated values too."""
     owners = _enclosing_functions(unit.tree)
     returned = _returned_calls(unit.tree) if skip_factories else set()
+    untaken = untaken_branches(unit, root)  # `if args.arch == 'big': Net(depth=50)` with another default
     argparse = None
     sites = []
     for call in _calls_of(unit.tree, name):
-        if id(call) in returned:
+        if id(call) in returned or id(call) in untaken:
             continue
         scope = Scope(unit, root, owners.get(id(call)))
         found: dict = {}

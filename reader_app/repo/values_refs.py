@@ -134,7 +134,9 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
                     scope.where.clear()
                     spread = literal(k.value, scope.resolve)
                     at = scope.where.get(ast.unparse(k.value), where)
-                    for key, value in (spread.items() if isinstance(spread, dict) else ()):
+                    if not isinstance(spread, dict):
+                        return None  # `GPTConfig(**table[name])`: what it builds is not stated here
+                    for key, value in spread.items():
                         if isinstance(key, str) and key not in kwargs:
                             kwargs[key] = (value, at)
             return "instance", {"file": rel, "name": name, "kwargs": kwargs, "where": where, "text": text}

@@ -51,7 +51,13 @@ def realize(value, device: str):
 
 
 class ConstructionError(Exception):
-    """The class could not be built without configuration; the message says which argument."""
+    """The class could not be built without configuration; the message says which argument.
+
+    Attributes:
+        where: (file, line) of the repository line the message is about, or None.
+    """
+
+    where = None
 
 
 @dataclass
@@ -537,10 +543,13 @@ def _checkpoint_sizes(target, recipe, root: str | None) -> ConstructionError | N
                     or "guess" in str(sources.get(p, "guess")).split(":")[0]]
         if unstated:
             names = ", ".join(builder.params[:6]) + (", ..." if len(builder.params) > 6 else "")
-            return ConstructionError(
+            error = ConstructionError(
                 f"{builder.function}() ({builder.where}) reads its sizes ({names}) from the tensors of a "
                 f"checkpoint's state dict, and the repository states them nowhere else; give them with "
                 f"--arg {unstated[0]}=VALUE and the others the same way")
+            file, _, line = builder.where.rpartition(":")
+            error.where = (os.path.join(root, file), int(line))
+            return error
     return None
 
 

@@ -181,7 +181,7 @@ class Session:
                                        lambda names: stated_names(self.root, names))
         except ConstructionError as exc:
             self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
-                      *failure.repo_location(exc, self.files))
+                      *(exc.where or failure.repo_location(exc, self.files)))
         for recipe in [first] + alternatives:  # the global config's fields are reported beside the arguments
             recipe.args.update({k: v for k, v in global_args.items() if k not in recipe.args})
             recipe.sources.update({k: v for k, v in global_sources.items() if k not in recipe.sources})

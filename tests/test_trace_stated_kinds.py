@@ -222,6 +222,7 @@ def test_a_model_built_only_from_a_checkpoint_says_so_in_one_sentence(traced):
     assert "build_model" in message and "vis/model.py" in message and "state dict" in message
     assert "embed_dim" in message and "--arg" in message
     assert "NoneType" not in message and "TypeError" not in message and "\n" not in message
+    assert (data["error"]["file"], data["error"]["line"]) == ("vis/model.py", 25)  # the builder's call
 
 
 def test_lengths_are_one_integer_per_sequence_in_the_documented_shape(traced):

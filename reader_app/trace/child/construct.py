@@ -57,11 +57,13 @@ class ConstructionError(Exception):
     Attributes:
         where: "README.md:131" when the README hands the argument over without building it (the message is then
             a sentence of its own, as a part's is), else "".
+        location: (file, line) of the repository line the message is about, or None.
     """
 
-    def __init__(self, message: str, where: str = ""):
+    def __init__(self, message: str, where: str = "", location: tuple[str, int] | None = None):
         super().__init__(message)
         self.where = where
+        self.location = location
 
 
 @dataclass
@@ -530,10 +532,13 @@ def _checkpoint_sizes(target, recipe, root: str | None) -> ConstructionError | N
                     or "guess" in str(sources.get(p, "guess")).split(":")[0]]
         if unstated:
             names = ", ".join(builder.params[:6]) + (", ..." if len(builder.params) > 6 else "")
-            return ConstructionError(
+            error = ConstructionError(
                 f"{builder.function}() ({builder.where}) reads its sizes ({names}) from the tensors of a "
                 f"checkpoint's state dict, and the repository states them nowhere else; give them with "
                 f"--arg {unstated[0]}=VALUE and the others the same way")
+            file, _, line = builder.where.rpartition(":")
+            error.location = (os.path.join(root, file), int(line))
+            return error
     return None
 
 

@@ -187,7 +187,7 @@ class Session:
             if line.isdigit():  # handed over by the README, built nowhere: placed there
                 self.fail(f"{target.__name__} {exc}", os.path.join(self.root, file), int(line))
             self.fail(f"Cannot build {target.__name__} without configuration: {exc}",
-                      *failure.repo_location(exc, self.files))
+                      *(exc.location or failure.repo_location(exc, self.files)))
         for recipe in [first] + alternatives:  # the global config's fields are reported beside the arguments
             recipe.args.update({k: v for k, v in global_args.items() if k not in recipe.args})
             recipe.sources.update({k: v for k, v in global_sources.items() if k not in recipe.sources})

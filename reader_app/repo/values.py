@@ -252,7 +252,8 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     # What else the repository states for a name the README hands over but builds nowhere comes first; a
     # configuration object another package makes (`Net(get_cfg())`) is read field by field, not made again.
     unbuilt = {k: values.pop(k) for k in [k for k, m in values.items() if m.kind == "unbuilt"]}
-    for key in [k for k, m in values.items() if m.kind == "library" and OBJECT_PARAM.match(k)]:
+    for key in [k for k, m in values.items() if m.kind == "library" and OBJECT_PARAM.match(k)
+                and "file" not in m.value]:  # the repository's own factory (a registry's entry) is made again
         del values[key]
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])

@@ -76,6 +76,12 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
     return out
 
 
+def _inner_count(site: dict) -> int:
+    """How many arguments the instances a call site hands over state themselves."""
+    return sum(len(m.value.get("kwargs") or {}) for m in site.values()
+               if isinstance(m.value, dict) and m.value.get("kind") == "instance")
+
+
 def _kind(value) -> str:
     """"class" / "instance" for a reference to the repository's class, "library" for an object another package
     builds (values_refs.py), else "call"."""
@@ -230,8 +236,9 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         sets.append((-1, {k: Mined(v, w, "config") for k, v, w in ((k, *vw) for k, vw in composed.items())}))
     values: dict[str, Mined] = {}
     if sets:
-        # Hydra's selection first; tests state toy sizes: last.
-        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -len(s[1]), s[0]))
+        # Hydra's selection first; tests state toy sizes: last; between sites stating as many arguments, the
+        # one whose built objects state more (`ModelArgs(**model_args)` over a bare `ModelArgs()`).
+        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -len(s[1]), -_inner_count(s[1]), s[0]))
         values = dict(values)
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])

@@ -120,6 +120,12 @@ TRAINER = {
                 model = Net(config)
                 return model
         """,
+    "export.py": """
+        from model import Net, NetConfig
+
+        config = NetConfig()  # the sizes are replaced by a checkpoint's below
+        model = Net(config)
+        """,
     "train.py": """
         import argparse
         import os

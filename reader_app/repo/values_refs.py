@@ -79,14 +79,16 @@ def init_params(root: str, rel: str, name: str) -> list[str]:
     return []
 
 
-def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) -> tuple[str, dict] | None:
+def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
+              factory: bool = False) -> tuple[str, dict] | None:
     """("class", {"file", "name"}) or ("instance", {"file", "name", "kwargs": {param: (value, where)}, "where",
     "text"}) for an argument node that names a repository class or an instance built from one; ("library",
     {"call", "args", "kwargs", "where", "text"}) for an object another package builds (`models.resnet50(
     pretrained=True)` with `from torchvision import models`: "call" is "torchvision.models.resnet50") or a method
-    of the repository's class or its factory function builds ("file" and "call" `SoundStream.init_and_load_from`); ("unbuilt", {"name",
-    "where"}) for a name a README block (a notebook cell) hands over that none builds; None otherwise. `scope`
-    resolves names to constants; `literal(node, lookup)` evaluates constants."""
+    of the repository's class or its factory function builds ("file" and "call" `SoundStream.init_and_load_from`),
+    or, with `factory` (a registry's entry), a module function of the repository; ("unbuilt", {"name", "where"})
+    for a name a README block (a notebook cell) hands over that none builds; None otherwise. `scope` resolves
+    names to constants; `literal(node, lookup)` evaluates constants."""
     if depth > MAX_DEPTH:
         return None
     if isinstance(node, ast.Name):
@@ -102,7 +104,7 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
             if entry is not None:
                 from reader_app.repo.values_calls import Scope
                 value, holder = entry
-                return reference(value, holder, root, Scope(holder, root, None), literal, depth + 1)
+                return reference(value, holder, root, Scope(holder, root, None), literal, depth + 1, factory=True)
         rel = class_file(root, unit.rel, unit.tree, node.id)
         if rel:
             return "class", {"file": rel, "name": _original(unit.tree, node.id)}
@@ -146,16 +148,18 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0) ->
         head = head.value
     rel = class_file(root, unit.rel, unit.tree, head.id) if isinstance(head, ast.Name) and head is not node.func \
         else None
-    factory = None if rel is not None else class_file(root, unit.rel, unit.tree, head.id, kinds=(ast.FunctionDef,)) \
+    factory_file = None if rel is not None else class_file(root, unit.rel, unit.tree, head.id, kinds=(ast.FunctionDef,)) \
         if isinstance(head, ast.Name) and head is node.func else None
-    if factory is not None and not _builds_object(root, factory, _original(unit.tree, head.id)):
+    if factory_file is not None and not _builds_object(root, factory_file, _original(unit.tree, head.id)):
         return None  # `args = get_args()`: a function of the repository that builds no network
-    if rel is not None or factory is not None:  # `SoundStream.init_and_load_from(path)`, `resnet20()`: the
+    if rel is not None or factory_file is not None:  # `SoundStream.init_and_load_from(path)`, `resnet20()`: the
         # repository's class method or factory function builds it
-        spec = {"file": rel or factory,
+        spec = {"file": rel or factory_file,
                 "call": ast.unparse(node.func).replace(head.id, _original(unit.tree, head.id), 1)}
-    elif (function := repository_function(root, unit, node.func, _imported_dotted)) is not None:
-        spec = {"file": function[0], "call": function[1]}  # a factory of the repository (a registry's entry)
+    elif factory and (function := repository_function(root, unit, node.func, _imported_dotted)) is not None:
+        # a registry's entry made by a function of the repository (`'ViT-B_16': configs.get_b16_config()`);
+        # elsewhere such a call (`Model(get_args())`) is read for what it returns, field by field
+        spec = {"file": function[0], "call": function[1]}
     else:
         dotted = _imported_dotted(unit.tree, node.func)
         if dotted is None or _is_repository_module(root, unit, dotted):

@@ -530,7 +530,9 @@ def _checkpoint_sizes(target, recipe, root: str | None) -> ConstructionError | N
     for builder in builders:
         unstated = [p for p in builder.params if not isinstance(recipe, Recipe)
                     or "guess" in str(sources.get(p, "guess")).split(":")[0]]
-        if unstated:
+        stated = [p for p in builder.params if p in sources and p not in unstated and not builder.holds(sources[p])
+                  and sources[p] not in ("default", "--arg")]
+        if unstated and not stated:  # a size the repository states elsewhere: its values, not a checkpoint's
             names = ", ".join(builder.params[:6]) + (", ..." if len(builder.params) > 6 else "")
             error = ConstructionError(
                 f"{builder.function}() ({builder.where}) reads its sizes ({names}) from the tensors of a "

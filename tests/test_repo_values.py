@@ -140,3 +140,41 @@ def test_a_call_in_a_branch_the_option_defaults_rule_out_states_nothing(tmp_path
                        {"in_channels", "latent_dim"}))
     assert found == {"in_channels": (3, f"train.py:{line_of(root / 'train.py', 'Net(3')}"),
                      "latent_dim": (32, f"train.py:{line_of(root / 'train.py', 'Net(3')}")}
+
+
+def test_a_config_built_with_values_outranks_an_empty_one_filled_field_by_field(tmp_path):
+    # An export script builds `Args()` and sets its fields from a checkpoint; the training script builds
+    # `Args(**model_args)` from its own constants: the values the reader sees are the training script's.
+    model = """
+        from dataclasses import dataclass
+        import torch.nn as nn
+
+        @dataclass
+        class Args:
+            dim: int = 4096
+            n_layers: int = 32
+
+        class Net(nn.Module):
+            def __init__(self, params: Args):
+                super().__init__()
+                self.layers = nn.ModuleList(nn.Linear(params.dim, params.dim) for _ in range(params.n_layers))
+        """
+    root = write(tmp_path, {
+        "model.py": model,
+        "export.py": """
+            from model import Args, Net
+            def load(checkpoint):
+                config = Args()
+                config.dim = checkpoint["dim"]
+                return Net(config)
+            """,
+        "train.py": """
+            from model import Args, Net
+            dim = 288
+            n_layers = 6
+            model_args = dict(dim=dim, n_layers=n_layers)
+            model = Net(Args(**model_args))
+            """})
+    found = mine(str(root), str(root / "model.py"), "Net", ["params"])
+    assert found["params"].where.startswith("train.py:")
+    assert found["params"].value["kwargs"] == {"dim": (288, "train.py:5"), "n_layers": (6, "train.py:5")}

@@ -207,6 +207,18 @@ def _keep(found: dict, key: str, rank: tuple, mined: Mined) -> None:
         found[key] = (rank, mined)
 
 
+def _stated(mined: Mined) -> int:
+    """How much a value states: an instance counts the values it is built with too, so `Net(Config(dim=288))`
+    outranks `Net(Config())` whose fields a script sets one by one from a checkpoint; a name handed over
+    but built nowhere says where, not what."""
+    if mined.kind == "unbuilt":
+        return 0
+    value = mined.value
+    if isinstance(value, dict) and value.get("kind") == "instance":
+        return 1 + len(value.get("kwargs") or {})
+    return 1
+
+
 def mine(root: str, model_file: str, name: str, params: list[str],
          required: set[str] | None = None, open_keywords: bool = False) -> dict[str, Mined]:
     """Every parameter of `name` the repository states a value for. One coherent set wins whole (the
@@ -234,15 +246,14 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         sets.append((-1, {k: Mined(v, w, "config") for k, v, w in ((k, *vw) for k, vw in composed.items())}))
     values: dict[str, Mined] = {}
     if sets:
-        # Hydra's selection first; tests state toy sizes: last.
-        # A name handed over but built nowhere says where, not what: it does not make a set more specific.
-        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -sum(m.kind != "unbuilt" for m in s[1].values()),
-                                             s[0]))
+        # Hydra's selection first; tests state toy sizes: last; then the set stating the most (`_stated`).
+        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -sum(_stated(m) for m in s[1].values()), s[0]))
         values = dict(values)
     # What else the repository states for a name the README hands over but builds nowhere comes first; a
     # configuration object another package makes (`Net(get_cfg())`) is read field by field, not made again.
     unbuilt = {k: values.pop(k) for k in [k for k, m in values.items() if m.kind == "unbuilt"]}
-    for key in [k for k, m in values.items() if m.kind == "library" and OBJECT_PARAM.match(k)]:
+    for key in [k for k, m in values.items() if m.kind == "library" and OBJECT_PARAM.match(k)
+                and "file" not in m.value]:  # the repository's own factory (a registry's entry) is made again
         del values[key]
     try:
         extra = from_scripts(root, [p for p in params if p in required and p not in values])

@@ -176,14 +176,18 @@ LENGTHS = {
             return scores
     '''}
 
-# D'. The same, but a training script also states sizes (one of them it reads from its command line): the
-# repository's values, with a labelled guess for the one it leaves open, not the checkpoint sentence.
+# D'. The same, but a training script also states sizes (one of them it reads from its command line, another
+# is None in one branch, never a value for an int): the repository's values, with labelled guesses for the
+# ones it leaves open, not the checkpoint sentence.
 STATE_DICT_AND_SCRIPT = {**STATE_DICT, "train.py": """
     import sys
     from vis.model import Encoder
 
     depth = int(sys.argv[1])
-    model = Encoder(embed_dim=32, width=48, layers=depth, patch_size=8)
+    patch = 8
+    if depth > 12:
+        patch = None
+    model = Encoder(embed_dim=32, width=48, layers=depth, patch_size=patch)
     """}
 
 REPOS = {"config_call": CONFIG_CALL, "path_arg": PATH_ARG, "state_dict": STATE_DICT,
@@ -239,7 +243,8 @@ def test_a_model_built_only_from_a_checkpoint_says_so_in_one_sentence(traced):
 def test_sizes_a_script_states_beat_a_checkpoint_builder(traced):
     code, data, err = traced["state_dict_and_script"]
     assert code == 0, err
-    assert sources(data)["embed_dim"] == (32, "train.py:6") and sources(data)["layers"][1] == "guess"
+    assert sources(data)["embed_dim"] == (32, "train.py:9") and sources(data)["layers"][1] == "guess"
+    assert sources(data)["patch_size"] == (8, "guess")
     got = outs(data)
     assert got["patch"] == [2, 48, 4, 4] and got["proj"] == [2, 32]
 

@@ -176,7 +176,22 @@ LENGTHS = {
             return scores
     '''}
 
-REPOS = {"config_call": CONFIG_CALL, "path_arg": PATH_ARG, "state_dict": STATE_DICT, "lengths": LENGTHS}
+# D'. The same, but a training script also states sizes (one of them it reads from its command line, another
+# is None in one branch, never a value for an int): the repository's values, with labelled guesses for the
+# ones it leaves open, not the checkpoint sentence.
+STATE_DICT_AND_SCRIPT = {**STATE_DICT, "train.py": """
+    import sys
+    from vis.model import Encoder
+
+    depth = int(sys.argv[1])
+    patch = 8
+    if depth > 12:
+        patch = None
+    model = Encoder(embed_dim=32, width=48, layers=depth, patch_size=patch)
+    """}
+
+REPOS = {"config_call": CONFIG_CALL, "path_arg": PATH_ARG, "state_dict": STATE_DICT,
+         "state_dict_and_script": STATE_DICT_AND_SCRIPT, "lengths": LENGTHS}
 
 
 @pytest.fixture(scope="module")
@@ -223,6 +238,15 @@ def test_a_model_built_only_from_a_checkpoint_says_so_in_one_sentence(traced):
     assert "embed_dim" in message and "--arg" in message
     assert "NoneType" not in message and "TypeError" not in message and "\n" not in message
     assert (data["error"]["file"], data["error"]["line"]) == ("vis/model.py", 25)  # the builder's call
+
+
+def test_sizes_a_script_states_beat_a_checkpoint_builder(traced):
+    code, data, err = traced["state_dict_and_script"]
+    assert code == 0, err
+    assert sources(data)["embed_dim"] == (32, "train.py:9") and sources(data)["layers"][1] == "guess"
+    assert sources(data)["patch_size"] == (8, "guess")
+    got = outs(data)
+    assert got["patch"] == [2, 48, 4, 4] and got["proj"] == [2, 32]
 
 
 def test_lengths_are_one_integer_per_sequence_in_the_documented_shape(traced):

@@ -15,11 +15,17 @@ STATE_NAME = ("state_dict", "statedict", "sd", "checkpoint", "ckpt", "weights", 
 @dataclass
 class StateDictBuilder:
     """Attributes: function: its name; where: "rel:line" of its call of the class; params: the class's
-    parameters it computes from the state dict, in call order."""
+    parameters it computes from the state dict, in call order; lines: (first, last) line of the function."""
 
     function: str
     where: str
     params: list
+    lines: tuple = (0, 0)
+
+    def holds(self, where: str) -> bool:
+        """Whether "rel:line" is a line of this function (a fallback branch it states, `width = 64`)."""
+        rel, _, line = str(where).rpartition(":")
+        return rel == self.where.rpartition(":")[0] and line.isdigit() and self.lines[0] <= int(line) <= self.lines[1]
 
 
 def _state_params(func: ast.FunctionDef) -> set[str]:
@@ -69,5 +75,6 @@ def state_dict_builders(root: str, name: str, params: list[str]) -> list[StateDi
                 pairs += [(k.arg, k.value) for k in call.keywords if k.arg in params]
                 read = [p for p, a in pairs if any(isinstance(n, ast.Name) and n.id in derived for n in ast.walk(a))]
                 if len(read) >= 2:
-                    found.append(StateDictBuilder(func.name, f"{unit.rel}:{call.lineno}", read))
+                    found.append(StateDictBuilder(func.name, f"{unit.rel}:{call.lineno}", read,
+                                                  (func.lineno, getattr(func, "end_lineno", func.lineno))))
     return found

@@ -16,12 +16,12 @@ import types
 from dataclasses import dataclass, field
 
 from reader_app.repo.values import Mined
-from reader_app.repo.values_state_dict import state_dict_builders
 
 from reader_app.trace.child import config_objects, degrade, open_keywords, path_params, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.stated_parts import (PartError, call_with_parts, guarded, make_library_part, spec_label,
                                                  takes)
+from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
@@ -496,9 +496,9 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, namespace), fb))
         except ConstructionError:
             continue
-    from_checkpoint = _checkpoint_sizes(target, direct, root)
+    from_checkpoint = checkpoint_sentence(target, direct.sources if isinstance(direct, Recipe) else None, root)
     if from_checkpoint is not None:
-        raise from_checkpoint
+        raise ConstructionError(from_checkpoint[0], location=from_checkpoint[1])
     if isinstance(direct, ConstructionError):
         if not alternatives:
             raise direct
@@ -515,31 +515,6 @@ PART_KINDS = ("class", "instance", "library")
 def _wants_number(p: inspect.Parameter, namespace: dict) -> bool:
     annotation = resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
     return annotation in (int, float) or annotation in ("int", "float")
-
-
-def _checkpoint_sizes(target, recipe, root: str | None) -> ConstructionError | None:
-    """When the repository builds `target` only from a checkpoint's tensors (`build_model(state_dict)`) and
-    states those sizes nowhere else, the sentence that says so (guesses would give another model)."""
-    if not root or not inspect.isclass(target):
-        return None
-    try:
-        builders = state_dict_builders(root, target.__name__, [p.name for p in parameters(target)])
-    except Exception:  # reading the repository is a help: a failure there leaves the guesses
-        return None
-    sources = recipe.sources if isinstance(recipe, Recipe) else {}
-    for builder in builders:
-        unstated = [p for p in builder.params if not isinstance(recipe, Recipe)
-                    or "guess" in str(sources.get(p, "guess")).split(":")[0]]
-        if unstated:
-            names = ", ".join(builder.params[:6]) + (", ..." if len(builder.params) > 6 else "")
-            error = ConstructionError(
-                f"{builder.function}() ({builder.where}) reads its sizes ({names}) from the tensors of a "
-                f"checkpoint's state dict, and the repository states them nowhere else; give them with "
-                f"--arg {unstated[0]}=VALUE and the others the same way")
-            file, _, line = builder.where.rpartition(":")
-            error.location = (os.path.join(root, file), int(line))
-            return error
-    return None
 
 
 def _reference_kind(value) -> str:

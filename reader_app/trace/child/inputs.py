@@ -343,7 +343,8 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None) -> list[list[I
     # Optional sequence lengths (forward(x, input_lengths=None)): models built for packed sequences need them.
     lengths = [name for name, required in every if not required and LENGTHS.search(name.lower())]
     if lengths and params:
-        candidates.insert(1, best + [InputPlan(lengths[0], ["batch"], "int64", None, "seq_len")])
+        dims = documented_dims(func or type(model).forward, lengths[0]) or ["batch"]
+        candidates.insert(1, best + [InputPlan(lengths[0], dims, "int64", None, "seq_len")])
     return candidates[:limit]
 
 

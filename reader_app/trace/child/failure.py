@@ -6,6 +6,7 @@ import traceback
 
 import torch.nn as nn
 
+from reader_app.trace.child import inert
 from reader_app.trace.child.loader import LAST_RAISED, MissingDependency
 
 _PLACEHOLDER_TYPES = ("_Placeholder", "Unavailable")
@@ -35,7 +36,7 @@ def find_missing(exc: BaseException) -> MissingDependency | None:
     if isinstance(first, TypeError) and LAST_RAISED[0] is not None and \
             any(f"got {name}" in str(first) or f"of type {name}" in str(first) for name in _PLACEHOLDER_TYPES):
         return LAST_RAISED[0]
-    return None
+    return inert.named_in(first)  # `torch.cat([x, self.aug])`: what a missing package would have built
 
 
 def repo_location(exc: BaseException, files) -> tuple[str | None, int | None]:

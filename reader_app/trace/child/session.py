@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, hub_downloads,
-                                    probes, routes, shared_libraries, torchvision_ops)
+                                    inert, library_stand_ins, probes, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -92,9 +92,10 @@ class Session:
             self.report["error"] = {"message": f"The tracer failed unexpectedly ({type(exc).__name__}: "
                                                f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
         self.where_required()
-        if self.finder.missing and not self.report["error"]:
-            names = ", ".join(self.finder.missing)
-            self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
+        bases = library_stand_ins.bases_of(getattr(self, "model", None))  # its base class stood in: needed
+        unneeded = [name for name in self.finder.missing if name not in bases]
+        if unneeded and not self.report["error"]:
+            self.report["warnings"].append(f"not installed but not needed for the trace: {', '.join(unneeded)}")
         folder = self.request.get("model_libraries")
         self.report["degraded"] = shared_libraries.used(folder, torchvision_ops.ops_unavailable())
         self.report["degraded"] += torchvision_ops.degraded(folder)
@@ -149,8 +150,12 @@ class Session:
         if package in hub_downloads.CALLED:  # the model called its weight download helpers
             return f"package '{package}' missing: stood in{where}; its weight download helpers answered without " \
                    f"downloading"
+        if package in library_stand_ins.bases_of(getattr(self, "model", None)):  # the model's own base class
+            return f"package '{package}' missing: stood in{where}"
+        built = [dotted for top, dotted in getattr(self, "built_inert", []) if top == package]
+        made = f" ({', '.join(built[:3])} built by the constructor stood in)" if built else ""
         return f"package '{package}' missing: stood in{where}" + (
-            "; not used by the model" if not self.report["error"] else "")
+            f"; not used by the model{made}" if not self.report["error"] else "")
 
     def where_required(self):
         """A missing package the model needs: say where the repository lists it, or that it does not."""
@@ -269,7 +274,16 @@ class Session:
 
     def make(self, recipe, device: str):
         with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
-            model = recipe.build(device)
+            try:
+                with inert.Construction() as construction:
+                    model = recipe.build(device)
+            except BaseException:
+                if not construction.made:
+                    raise
+                with inert.Construction(enabled=False):  # what failed may be what a missing package built:
+                    model = recipe.build(device)  # without stand-ins, the failure is that package's sentence
+            else:
+                self.built_inert = construction.made
         if device == "meta":
             strays_onto_meta(model)
         return model

@@ -1,0 +1,130 @@
+"""What a missing package would build while the model is being constructed, stood in until forward uses it.
+
+Research models often build objects for training in `__init__` (a metric, a perceptual loss, a logger, an
+augmentation pipeline) from packages the trace does not need. While the model is constructed, a call of a
+missing package's callable (loader._Placeholder) returns an inert stand-in instead of raising: an nn.Module
+(so `nn.Sequential(missing.Aug(), ...)` and `self.loss = missing.Loss()` build), without weights, whose
+own calls and attributes during construction give more stand-ins. When forward runs it, or when any code
+takes a number, an item count or an iteration from it, it raises the package's MissingDependency with what
+was built, so a model that needs the package still says so in one sentence. A construction that fails
+after making one runs again without them (session.py), so that failure is the package's own sentence.
+"""
+from __future__ import annotations
+
+import re
+
+import torch.nn as nn
+
+# The list of what the construction running now made ((package, dotted) pairs), or None outside one.
+_MADE: list = [None]
+
+# A stand-in has no weights: init loops (`if hasattr(m, "weight"): nn.init.zeros_(m.weight)`) leave it alone.
+_NO_PARAMETERS = {"weight", "bias"}
+
+
+class Construction:
+    """A context during which missing packages' calls give inert stand-ins (`enabled=False`: they raise).
+
+    Attributes:
+        made: (package, what was called) of each stand-in made directly by a missing package's callable.
+    """
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.made: list[tuple[str, str]] = []
+        self._previous = None
+
+    def __enter__(self):
+        self._previous = _MADE[0]
+        _MADE[0] = self.made if self.enabled else None
+        return self
+
+    def __exit__(self, *exc):
+        _MADE[0] = self._previous
+        return False
+
+
+def active() -> bool:
+    return _MADE[0] is not None
+
+
+def stand_in(package: str, dotted: str, used: str) -> "Inert":
+    """The inert stand-in for the call `dotted(...)` of a missing package, during a construction."""
+    if (package, dotted) not in _MADE[0]:
+        _MADE[0].append((package, dotted))
+    return _inert(package, dotted, used)
+
+
+def _inert(package: str, dotted: str, used: str) -> "Inert":
+    name = dotted.rsplit(".", 1)[-1]
+    cls = _CLASSES.get(name)
+    if cls is None:  # the layer list shows the missing class's name (`acc  Accuracy`), not "Inert"
+        cls = _CLASSES[name] = type(name if name.isidentifier() else "Inert", (Inert,), {"__module__": __name__})
+    cls._reader_last = (package, used)
+    return cls(package, dotted, used)
+
+
+_CLASSES: dict[str, type] = {}
+
+
+def named_in(error: BaseException):
+    """The missing package's error for a TypeError that names a stand-in's type (`torch.cat([x, self.aug])`:
+    "expected Tensor ... but got Augment"), else None."""
+    from reader_app.trace.child.loader import MissingDependency
+
+    text = str(error) if isinstance(error, TypeError) else ""
+    for name, cls in _CLASSES.items():
+        if re.search(rf"\b(got|of type) {re.escape(name)}\b", text):
+            return MissingDependency(*cls._reader_last)
+    return None
+
+
+class Inert(nn.Module):
+    """Stands for an object a missing package would have built; raises the package's error when used.
+
+    Attributes:
+        _reader_missing: (package, dotted name of what stands here, what the code did: "builds x.Loss").
+    """
+
+    def __init__(self, package: str, dotted: str, used: str):
+        super().__init__()
+        object.__setattr__(self, "_reader_missing", (package, dotted, used))
+
+    def _missing(self, *args):
+        from reader_app.trace.child.loader import MissingDependency, _raise
+
+        package, _, used = self.__dict__["_reader_missing"]
+        _raise(MissingDependency(package, used))
+
+    def __getattr__(self, name):
+        try:
+            return super().__getattr__(name)  # nn.Module's own state (parameters, buffers, submodules)
+        except AttributeError:
+            if name.startswith("_") or name in _NO_PARAMETERS:
+                raise
+        package, dotted, used = self.__dict__["_reader_missing"]
+        return _inert(package, f"{dotted}.{name}", used)
+
+    def __call__(self, *args, **kwargs):
+        if active():  # `missing.Loss(...).to(device)`, `metric.persistent(True)` while the model builds
+            package, dotted, used = self.__dict__["_reader_missing"]
+            return _inert(package, f"{dotted}()", used)
+        return super().__call__(*args, **kwargs)  # through the module hooks: the failing layer is named
+
+    def forward(self, *args, **kwargs):
+        self._missing()
+
+    def __getitem__(self, item):
+        package, dotted, used = self.__dict__["_reader_missing"]
+        return _inert(package, f"{dotted}[]", used)
+
+    def __bool__(self):  # `if self.metric:` asks whether it is there, not its length
+        return True
+
+    def extra_repr(self) -> str:
+        return f"stood in for {self.__dict__['_reader_missing'][1]}"
+
+    __iter__ = __len__ = __index__ = __int__ = __float__ = __neg__ = _missing
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __matmul__ = __rmatmul__ = _missing
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _missing
+    __lt__ = __le__ = __gt__ = __ge__ = _missing

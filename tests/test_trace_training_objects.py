@@ -117,12 +117,12 @@ def test_training_objects_of_missing_packages_built_in_init_are_stood_in_and_the
     assert not any("augment" == l["name"] and l["calls"] for l in data["layers"])  # never run
 
 
-def test_a_training_object_that_forward_uses_names_its_package_at_the_forward_line(traced):
+def test_a_training_object_that_forward_uses_names_its_package_at_the_line_that_built_it(traced):
     code, data, err = traced["used"]
     assert code == 2
     message = err.strip().splitlines()[-1]
     assert "needs the package 'augkit_zz'" in message and "(it builds augkit_zz.RandomFlip)" in message
-    assert data["error"]["file"] == "model.py" and data["error"]["line"] == 30  # `x = self.augment(x)`
+    assert data["error"]["file"] == "model.py" and data["error"]["line"] == 19  # where the augmentation is built
     assert "Traceback" not in err and "Inert" not in message
 
 

@@ -48,20 +48,21 @@ def active() -> bool:
     return _MADE[0] is not None
 
 
-def stand_in(package: str, dotted: str, used: str) -> "Inert":
-    """The inert stand-in for the call `dotted(...)` of a missing package, during a construction."""
+def stand_in(package: str, dotted: str, used: str, where: tuple | None) -> "Inert":
+    """The inert stand-in for the call `dotted(...)` of a missing package, during a construction; `where`
+    is the (file, line) of the repository's code that made the call, where its error points."""
     if (package, dotted) not in _MADE[0]:
         _MADE[0].append((package, dotted))
-    return _inert(package, dotted, used)
+    return _inert(package, dotted, used, where)
 
 
-def _inert(package: str, dotted: str, used: str) -> "Inert":
+def _inert(package: str, dotted: str, used: str, where: tuple | None) -> "Inert":
     name = dotted.rsplit(".", 1)[-1]
     cls = _CLASSES.get(name)
     if cls is None:  # the layer list shows the missing class's name (`acc  Accuracy`), not "Inert"
         cls = _CLASSES[name] = type(name if name.isidentifier() else "Inert", (Inert,), {"__module__": __name__})
-    cls._reader_last = (package, used)
-    return cls(package, dotted, used)
+    cls._reader_last = (package, used, where)
+    return cls(package, dotted, used, where)
 
 
 _CLASSES: dict[str, type] = {}
@@ -70,31 +71,40 @@ _CLASSES: dict[str, type] = {}
 def named_in(error: BaseException):
     """The missing package's error for a TypeError that names a stand-in's type (`torch.cat([x, self.aug])`:
     "expected Tensor ... but got Augment"), else None."""
-    from reader_app.trace.child.loader import MissingDependency
-
     text = str(error) if isinstance(error, TypeError) else ""
     for name, cls in _CLASSES.items():
         if re.search(rf"\b(got|of type) {re.escape(name)}\b", text):
-            return MissingDependency(*cls._reader_last)
+            return _error(*cls._reader_last)
     return None
+
+
+def _error(package: str, used: str, where: tuple | None):
+    """The package's MissingDependency; `built_at`: where the repository built what stood in, the line the
+    error points to (as it did when the call itself raised)."""
+    from reader_app.trace.child.loader import MissingDependency
+
+    error = MissingDependency(package, used)
+    error.built_at = where
+    return error
 
 
 class Inert(nn.Module):
     """Stands for an object a missing package would have built; raises the package's error when used.
 
     Attributes:
-        _reader_missing: (package, dotted name of what stands here, what the code did: "builds x.Loss").
+        _reader_missing: (package, dotted name of what stands here, what the code did: "builds x.Loss",
+            (file, line) of the call in the repository or None).
     """
 
-    def __init__(self, package: str, dotted: str, used: str):
+    def __init__(self, package: str, dotted: str, used: str, where: tuple | None):
         super().__init__()
-        object.__setattr__(self, "_reader_missing", (package, dotted, used))
+        object.__setattr__(self, "_reader_missing", (package, dotted, used, where))
 
     def _missing(self, *args):
-        from reader_app.trace.child.loader import MissingDependency, _raise
+        from reader_app.trace.child.loader import _raise
 
-        package, _, used = self.__dict__["_reader_missing"]
-        _raise(MissingDependency(package, used))
+        package, _, used, where = self.__dict__["_reader_missing"]
+        _raise(_error(package, used, where))
 
     def __getattr__(self, name):
         try:
@@ -102,21 +112,21 @@ class Inert(nn.Module):
         except AttributeError:
             if name.startswith("_") or name in _NO_PARAMETERS:
                 raise
-        package, dotted, used = self.__dict__["_reader_missing"]
-        return _inert(package, f"{dotted}.{name}", used)
+        package, dotted, used, where = self.__dict__["_reader_missing"]
+        return _inert(package, f"{dotted}.{name}", used, where)
 
     def __call__(self, *args, **kwargs):
         if active():  # `missing.Loss(...).to(device)`, `metric.persistent(True)` while the model builds
-            package, dotted, used = self.__dict__["_reader_missing"]
-            return _inert(package, f"{dotted}()", used)
+            package, dotted, used, where = self.__dict__["_reader_missing"]
+            return _inert(package, f"{dotted}()", used, where)
         return super().__call__(*args, **kwargs)  # through the module hooks: the failing layer is named
 
     def forward(self, *args, **kwargs):
         self._missing()
 
     def __getitem__(self, item):
-        package, dotted, used = self.__dict__["_reader_missing"]
-        return _inert(package, f"{dotted}[]", used)
+        package, dotted, used, where = self.__dict__["_reader_missing"]
+        return _inert(package, f"{dotted}[]", used, where)
 
     def __bool__(self):  # `if self.metric:` asks whether it is there, not its length
         return True

@@ -71,7 +71,7 @@ class _Placeholder:
         used = f"{'builds' if last[:1].isupper() else 'calls'} {self._dotted}"
         if inert.active() and not _caught_above(sys._getframe(1)):  # a metric or loss built for training in
             # __init__: it raises only when forward uses it
-            return inert.stand_in(self._package, self._dotted, used)
+            return inert.stand_in(self._package, self._dotted, used, _repo_line(sys._getframe(1)))
         raise MissingDependency(self._package, used)
 
     def _as_number(self, *args):
@@ -316,6 +316,18 @@ def _caught_above(frame) -> bool:
             return False
         frame = frame.f_back
     return False
+
+
+def _repo_line(frame) -> tuple[str, int] | None:
+    """(file, line) of the innermost frame from `frame` up that runs the repository's own code."""
+    finder = next((f for f in sys.meta_path if isinstance(f, MissingPackageFinder)), None)
+    roots = finder.local_roots if finder else ()
+    while frame is not None:
+        caller = classify(frame.f_code.co_filename, frame.f_lineno or 0, roots, OWN_PACKAGE)
+        if caller.kind == "repo":
+            return caller.file, caller.line
+        frame = frame.f_back
+    return None
 
 
 def _import_name(distribution: str) -> str:

@@ -478,6 +478,9 @@ class Session:
         message = failure.forward_message(exc, failing.name if failing else None, layer, layer_dims, operands)
         message = routes.abstract_layer(self.report, failing.name if failing else "", layer) or message
         file, line = (site.file, site.line) if site else failure.repo_location(exc, self.files)
+        built_at = getattr(failure.find_missing(exc), "built_at", None)
+        if built_at:  # what a missing package built in the constructor (inert.py): the line that built it
+            file, line = built_at
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
                                 "line": line or 0}
 

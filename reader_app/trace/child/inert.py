@@ -78,6 +78,17 @@ def named_in(error: BaseException):
     return None
 
 
+def held(model: nn.Module) -> list["Inert"]:
+    """The stand-ins among `model`'s submodules, in the model's order."""
+    return [m for m in model.modules() if isinstance(m, Inert)]
+
+
+def error_of(stand_in: "Inert"):
+    """The package's MissingDependency for `stand_in`, as using it would raise."""
+    package, _, used, where = stand_in.__dict__["_reader_missing"]
+    return _error(package, used, where)
+
+
 def _error(package: str, used: str, where: tuple | None):
     """The package's MissingDependency; `built_at`: where the repository built what stood in, the line the
     error points to (as it did when the call itself raised)."""

@@ -1,9 +1,10 @@
 """Base classes of a missing model library that the repository's own model extends, stood in so that the
 model's own layers build and trace: transformers' `PreTrainedModel` (a repository that ships its model as a
-HuggingFace model), Lightning's `LightningModule` (lightning_base.py). The stand-in is an nn.Module that keeps the config and answers what the model's code
-calls on its base while building (`post_init()`, `config_class`, `main_input_name`); `from_pretrained`
-builds the architecture only, never a download. The config class beside it (`PretrainedConfig`) is the
-generic stand-in that config_objects.over_stand_in builds. Each use is listed in the result's `degraded`.
+HuggingFace model) and Lightning's `LightningModule` (lightning_base.py). The PreTrainedModel stand-in is an
+nn.Module that keeps the config and answers what the model's code calls on its base while building
+(`post_init()`, `config_class`, `main_input_name`); `from_pretrained` builds the architecture only, never a
+download. The config class beside it (`PretrainedConfig`) is the generic stand-in that
+config_objects.over_stand_in builds. Each use is listed in the result's `degraded`.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, hub_downloads,
+from reader_app.trace.child import (alternatives, api, config_objects, config_shims, degrade, failure, hub_downloads,
                                     inert, library_stand_ins, probes, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
@@ -336,6 +336,10 @@ class Session:
         route = routes.api_route(self, model)
         if route is not None:
             return routes.trace_route(self, model, recipe, route, specs)
+        stood_in = inert.held(model)
+        if stood_in and api.refusal(type(model)) is not None:  # no forward, nothing else but what a missing
+            error = inert.error_of(stood_in[0])  # package built: that package is what the trace needs
+            self.fail(failure.describe(error, f"building {type(model).__name__}"), *(error.built_at or ()))
         self.progress("running forward()")
         model, run = self.run_target(model, recipe, specs, None, model)
         if run.exc is not None and not failure.find_missing(run.exc):  # a stale example: another one may run

@@ -43,6 +43,9 @@ def repo_location(exc: BaseException, files) -> tuple[str | None, int | None]:
     """The innermost traceback frame in the repository's files (a syntax error's own file and line)."""
     if isinstance(exc, SyntaxError) and exc.filename:
         return exc.filename, exc.lineno
+    built_at = getattr(find_missing(exc), "built_at", None)
+    if built_at:  # what a missing package built while the model was constructed (inert.py): where it was built
+        return built_at
     where = (None, None)
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename in files:

@@ -7,7 +7,7 @@ missing package's callable (loader._Placeholder) returns an inert stand-in inste
 own calls and attributes during construction give more stand-ins. When forward runs it, or when any code
 takes a number, an item count or an iteration from it, it raises the package's MissingDependency with what
 was built, so a model that needs the package still says so in one sentence. A construction that fails
-after making one runs again without them (session.py), so that failure is the package's own sentence.
+after making one fails with the first one's package sentence, as the call itself would have (session.py).
 """
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ class Construction:
     """A context during which missing packages' calls give inert stand-ins (`enabled=False`: they raise).
 
     Attributes:
-        made: (package, what was called) of each stand-in made directly by a missing package's callable.
+        made: (package, what was called, the stand-in) of each stand-in made directly by a missing
+            package's callable, in the order of the calls.
     """
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
-        self.made: list[tuple[str, str]] = []
+        self.made: list[tuple[str, str, Inert]] = []
         self._previous = None
 
     def __enter__(self):
@@ -51,9 +52,10 @@ def active() -> bool:
 def stand_in(package: str, dotted: str, used: str, where: tuple | None) -> "Inert":
     """The inert stand-in for the call `dotted(...)` of a missing package, during a construction; `where`
     is the (file, line) of the repository's code that made the call, where its error points."""
-    if (package, dotted) not in _MADE[0]:
-        _MADE[0].append((package, dotted))
-    return _inert(package, dotted, used, where)
+    made = _inert(package, dotted, used, where)
+    if all(dotted != other for _, other, _ in _MADE[0]):
+        _MADE[0].append((package, dotted, made))
+    return made
 
 
 def _inert(package: str, dotted: str, used: str, where: tuple | None) -> "Inert":

@@ -274,16 +274,14 @@ class Session:
 
     def make(self, recipe, device: str):
         with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
-            try:
-                with inert.Construction() as construction:
+            with inert.Construction() as construction:
+                try:
                     model = recipe.build(device)
-            except BaseException:
-                if not construction.made:
-                    raise
-                with inert.Construction(enabled=False):  # what failed may be what a missing package built:
-                    model = recipe.build(device)  # without stand-ins, the failure is that package's sentence
-            else:
-                self.built_inert = construction.made
+                except BaseException as exc:  # the build would have stopped at the first missing package's
+                    if not construction.made:  # call: its sentence, at that line (what followed may have
+                        raise  # failed only for what that call did not give)
+                    raise inert.error_of(construction.made[0][2]) from exc
+            self.built_inert = [(package, dotted) for package, dotted, _ in construction.made]
         if device == "meta":
             strays_onto_meta(model)
         return model
@@ -339,7 +337,8 @@ class Session:
         stood_in = inert.held(model)
         if stood_in and api.refusal(type(model)) is not None:  # no forward, nothing else but what a missing
             error = inert.error_of(stood_in[0])  # package built: that package is what the trace needs
-            self.fail(failure.describe(error, f"building {type(model).__name__}"), *(error.built_at or ()))
+            self.fail(failure.describe(error, f"building {type(model).__name__}"),
+                      *failure.repo_location(error, self.files))
         self.progress("running forward()")
         model, run = self.run_target(model, recipe, specs, None, model)
         if run.exc is not None and not failure.find_missing(run.exc):  # a stale example: another one may run

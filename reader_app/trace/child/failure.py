@@ -6,6 +6,7 @@ import traceback
 
 import torch.nn as nn
 
+from reader_app.trace.child import inert
 from reader_app.trace.child.loader import LAST_RAISED, MissingDependency
 
 _PLACEHOLDER_TYPES = ("_Placeholder", "Unavailable")
@@ -35,13 +36,16 @@ def find_missing(exc: BaseException) -> MissingDependency | None:
     if isinstance(first, TypeError) and LAST_RAISED[0] is not None and \
             any(f"got {name}" in str(first) or f"of type {name}" in str(first) for name in _PLACEHOLDER_TYPES):
         return LAST_RAISED[0]
-    return None
+    return inert.named_in(first)  # `torch.cat([x, self.aug])`: what a missing package would have built
 
 
 def repo_location(exc: BaseException, files) -> tuple[str | None, int | None]:
     """The innermost traceback frame in the repository's files (a syntax error's own file and line)."""
     if isinstance(exc, SyntaxError) and exc.filename:
         return exc.filename, exc.lineno
+    built_at = getattr(find_missing(exc), "built_at", None)
+    if built_at:  # what a missing package built while the model was constructed (inert.py): where it was built
+        return built_at
     where = (None, None)
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename in files:

@@ -1,9 +1,10 @@
 """Base classes of a missing model library that the repository's own model extends, stood in so that the
 model's own layers build and trace: transformers' `PreTrainedModel` (a repository that ships its model as a
-HuggingFace model). The stand-in is an nn.Module that keeps the config and answers what the model's code
-calls on its base while building (`post_init()`, `config_class`, `main_input_name`); `from_pretrained`
-builds the architecture only, never a download. The config class beside it (`PretrainedConfig`) is the
-generic stand-in that config_objects.over_stand_in builds. Each use is listed in the result's `degraded`.
+HuggingFace model) and Lightning's `LightningModule` (lightning_base.py). The PreTrainedModel stand-in is an
+nn.Module that keeps the config and answers what the model's code calls on its base while building
+(`post_init()`, `config_class`, `main_input_name`); `from_pretrained` builds the architecture only, never a
+download. The config class beside it (`PretrainedConfig`) is the generic stand-in that
+config_objects.over_stand_in builds. Each use is listed in the result's `degraded`.
 """
 from __future__ import annotations
 
@@ -22,13 +23,22 @@ _CACHE: dict[str, object] = {}
 
 def known_base(package: str, dotted: str) -> type | None:
     """The stand-in base for a missing library's class `dotted` that the app knows, or None."""
-    if package != "transformers":
-        return None
+    from reader_app.trace.child import lightning_base
+
+    lightning = lightning_base.known(package, dotted, _cached)
+    if lightning is not None or package != "transformers":
+        return lightning
     if _PRETRAINED_MODEL.match(dotted):
         return _cached(dotted, lambda: _pretrained_model(dotted))
     if _MODEL_OUTPUT.match(dotted):
         return _cached(dotted, lambda: type(dotted.rsplit(".", 1)[-1], (ModelOutput,), {"__module__": dotted}))
     return None
+
+
+def bases_of(model) -> set[str]:
+    """The missing packages whose stand-in base classes `model`'s class extends."""
+    return {vars(c).get("__reader_missing__") or vars(c).get("__reader_lightning__")
+            for c in type(model).__mro__ if vars(c).get("__reader_stand_in__")} - {None}
 
 
 def known_value(package: str, dotted: str):

@@ -19,7 +19,8 @@ import sys
 import types
 
 from reader_app.repo.values import DISTRIBUTIONS
-from reader_app.trace.child.importers import find_caller, find_importer, guarded
+from reader_app.trace.child import inert
+from reader_app.trace.child.importers import classify, find_caller, find_importer, guarded
 
 
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
@@ -67,7 +68,11 @@ class _Placeholder:
             return _Placeholder(self._package, f"{self._dotted}()")
         if _library_module_level(sys._getframe(1)):  # `cv2.setNumThreads(0)` as a library loads: a setting
             return _Placeholder(self._package, f"{self._dotted}()")
-        raise MissingDependency(self._package, f"{'builds' if last[:1].isupper() else 'calls'} {self._dotted}")
+        used = f"{'builds' if last[:1].isupper() else 'calls'} {self._dotted}"
+        if inert.active() and not _caught_above(sys._getframe(1)):  # a metric or loss built for training in
+            # __init__: it raises only when forward uses it
+            return inert.stand_in(self._package, self._dotted, used, _repo_line(sys._getframe(1)))
+        raise MissingDependency(self._package, used)
 
     def _as_number(self, *args):
         """`nn.Conv2d(3, missing.WIDTH, 3)`, `missing.WIDTH * 2`: a value the model needs from the package,
@@ -296,6 +301,33 @@ def _library_module_level(frame) -> bool:
     roots = finder.local_roots if finder else ()
     caller = find_caller(frame, roots, OWN_PACKAGE)
     return caller is not None and caller.kind in ("library", "guarded")
+
+
+def _caught_above(frame) -> bool:
+    """Whether the repository's or a library's code above `frame` lets the call fail (`try: self.norm =
+    missing.FusedNorm(d) / except ImportError: self.norm = nn.LayerNorm(d)`): it has its own way around."""
+    finder = next((f for f in sys.meta_path if isinstance(f, MissingPackageFinder)), None)
+    roots = finder.local_roots if finder else ()
+    while frame is not None:
+        caller = classify(frame.f_code.co_filename, frame.f_lineno or 0, roots, OWN_PACKAGE)
+        if caller.kind == "guarded" or caller.kind == "repo" and guarded(caller.file, caller.line):
+            return True
+        if caller.file.startswith(OWN_PACKAGE):  # the tracer's own frames: above them is no model code
+            return False
+        frame = frame.f_back
+    return False
+
+
+def _repo_line(frame) -> tuple[str, int] | None:
+    """(file, line) of the innermost frame from `frame` up that runs the repository's own code."""
+    finder = next((f for f in sys.meta_path if isinstance(f, MissingPackageFinder)), None)
+    roots = finder.local_roots if finder else ()
+    while frame is not None:
+        caller = classify(frame.f_code.co_filename, frame.f_lineno or 0, roots, OWN_PACKAGE)
+        if caller.kind == "repo":
+            return caller.file, caller.line
+        frame = frame.f_back
+    return None
 
 
 def _import_name(distribution: str) -> str:

@@ -11,8 +11,8 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (alternatives, config_objects, config_shims, degrade, failure, hub_downloads,
-                                    probes, routes, shared_libraries, torchvision_ops)
+from reader_app.trace.child import (alternatives, api, config_objects, config_shims, degrade, failure, hub_downloads,
+                                    inert, library_stand_ins, probes, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -92,9 +92,10 @@ class Session:
             self.report["error"] = {"message": f"The tracer failed unexpectedly ({type(exc).__name__}: "
                                                f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
         self.where_required()
-        if self.finder.missing and not self.report["error"]:
-            names = ", ".join(self.finder.missing)
-            self.report["warnings"].append(f"not installed but not needed for the trace: {names}")
+        bases = library_stand_ins.bases_of(getattr(self, "model", None))  # its base class stood in: needed
+        unneeded = [name for name in self.finder.missing if name not in bases]
+        if unneeded and not self.report["error"]:
+            self.report["warnings"].append(f"not installed but not needed for the trace: {', '.join(unneeded)}")
         folder = self.request.get("model_libraries")
         self.report["degraded"] = shared_libraries.used(folder, torchvision_ops.ops_unavailable())
         self.report["degraded"] += torchvision_ops.degraded(folder)
@@ -149,8 +150,12 @@ class Session:
         if package in hub_downloads.CALLED:  # the model called its weight download helpers
             return f"package '{package}' missing: stood in{where}; its weight download helpers answered without " \
                    f"downloading"
+        if package in library_stand_ins.bases_of(getattr(self, "model", None)):  # the model's own base class
+            return f"package '{package}' missing: stood in{where}"
+        built = [dotted for top, dotted in getattr(self, "built_inert", []) if top == package]
+        made = f" ({', '.join(built[:3])} built by the constructor stood in)" if built else ""
         return f"package '{package}' missing: stood in{where}" + (
-            "; not used by the model" if not self.report["error"] else "")
+            f"; not used by the model{made}" if not self.report["error"] else "")
 
     def where_required(self):
         """A missing package the model needs: say where the repository lists it, or that it does not."""
@@ -269,7 +274,14 @@ class Session:
 
     def make(self, recipe, device: str):
         with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
-            model = recipe.build(device)
+            with inert.Construction() as construction:
+                try:
+                    model = recipe.build(device)
+                except BaseException as exc:  # the build would have stopped at the first missing package's
+                    if not construction.made:  # call: its sentence, at that line (what followed may have
+                        raise  # failed only for what that call did not give)
+                    raise inert.error_of(construction.made[0][2]) from exc
+            self.built_inert = [(package, dotted) for package, dotted, _ in construction.made]
         if device == "meta":
             strays_onto_meta(model)
         return model
@@ -322,6 +334,11 @@ class Session:
         route = routes.api_route(self, model)
         if route is not None:
             return routes.trace_route(self, model, recipe, route, specs)
+        stood_in = inert.held(model)
+        if stood_in and api.refusal(type(model)) is not None:  # no forward, nothing else but what a missing
+            error = inert.error_of(stood_in[0])  # package built: that package is what the trace needs
+            self.fail(failure.describe(error, f"building {type(model).__name__}"),
+                      *failure.repo_location(error, self.files))
         self.progress("running forward()")
         model, run = self.run_target(model, recipe, specs, None, model)
         if run.exc is not None and not failure.find_missing(run.exc):  # a stale example: another one may run
@@ -464,6 +481,9 @@ class Session:
         message = failure.forward_message(exc, failing.name if failing else None, layer, layer_dims, operands)
         message = routes.abstract_layer(self.report, failing.name if failing else "", layer) or message
         file, line = (site.file, site.line) if site else failure.repo_location(exc, self.files)
+        built_at = getattr(failure.find_missing(exc), "built_at", None)
+        if built_at:  # what a missing package built in the constructor (inert.py): the line that built it
+            file, line = built_at
         self.report["error"] = {"message": message, "file": self.rel(file) or self.report["file"],
                                 "line": line or 0}
 

@@ -13,6 +13,7 @@ import torch.nn as nn
 
 from reader_app.repo.stated_inputs import StatedCall, StatedTensor, stated_calls
 from reader_app.repo.stated_methods import stated_method_calls
+from reader_app.trace.child.own_example import own_call
 from reader_app.trace.child.inputs import SIZES, InputPlan, Sizes, _plans_for
 from reader_app.trace.child.plans import TENSOR, leaves
 from reader_app.trace.child.reach import forward_params
@@ -23,8 +24,9 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     """(plans, "README.md:37", the names of the inputs the example sizes, symbol -> the size the example
     gives it) for the best-matching example call of the model (of its `method` when forward() is not its
     API), or None."""
-    calls: list[StatedCall] = []
-    for name in dict.fromkeys(n for n in class_names if n):
+    own = own_call(model, root) if method is None else None  # `self.example_input_array`: built with the model
+    calls: list[StatedCall] = [own] if own else []
+    for name in dict.fromkeys(n for n in class_names if n and not own):
         try:
             calls = stated_calls(root, name, file) if method is None else \
                 [m.call for m in stated_method_calls(root, name, file) if m.method == method and m.passes_tensor]

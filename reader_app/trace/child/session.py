@@ -278,8 +278,9 @@ class Session:
                 try:
                     model = recipe.build(device)
                 except BaseException as exc:  # the build would have stopped at the first missing package's
-                    if not construction.made:  # call: its sentence, at that line (what followed may have
-                        raise  # failed only for what that call did not give)
+                    if not construction.made or isinstance(exc, PartError):  # call: its sentence, at that
+                        raise  # line (what followed may have failed only for what that call did not give); a
+                        # part the repository hands over says itself what it lacks
                     raise inert.error_of(construction.made[0][2]) from exc
             self.built_inert = [(package, dotted) for package, dotted, _ in construction.made]
         if device == "meta":

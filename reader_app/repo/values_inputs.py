@@ -37,7 +37,117 @@ def stated_image_size(root: str) -> tuple[int, str] | None:
         found = _in_source(text, path)
         if found:
             return found[0], f"{os.path.relpath(path, root)}:{found[1]}"
-    return None
+    return transform_image_size(root, sorted(scripts, key=rank))
+
+
+# The crop a data pipeline ends in is what the model sees; a Resize alone (or before a crop) says less.
+CROPS = {"RandomResizedCrop", "CenterCrop", "RandomCrop", "RandomSizedCrop"}
+RESIZES = {"Resize", "Scale"}
+
+
+def transform_image_size(root: str, files: list[str]) -> tuple[int, str] | None:
+    """(pixels, "data/aug.py:12") from the repository's own image transforms (`RandomResizedCrop(96)`, or
+    `RandomResizedCrop(size=size)` in a function called with 96) when no option states the size. Of several,
+    the one a dict entry or comparison keys by an option's string default (`--dataset-name stl10`) wins."""
+    found, defaults = [], set()
+    for path in files:
+        text = read(path)
+        if "Crop" not in text and "Resize" not in text and "add_argument" not in text:
+            continue
+        try:
+            tree = ast.parse(text, path)
+        except (SyntaxError, ValueError):
+            continue
+        defaults |= _string_defaults(tree)
+        rel = os.path.relpath(path, root)
+        found += [(size, crop, f"{rel}:{line}", key) for size, crop, line, key in _transform_sizes(tree)]
+    if not found:
+        return None
+    found.sort(key=lambda f: (f[3] not in defaults, not f[1]))  # stable: file order, then line order
+    return found[0][0], found[0][2]
+
+
+def _string_defaults(tree) -> set[str]:
+    return {k.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument"
+            for k in node.keywords if k.arg == "default" and isinstance(k.value, ast.Constant)
+            and isinstance(k.value.value, str)}
+
+
+def _pixels(expr) -> int | None:
+    value = expr.value if isinstance(expr, ast.Constant) else None
+    if isinstance(expr, (ast.Tuple, ast.List)) and len(expr.elts) == 2 and \
+            all(isinstance(e, ast.Constant) for e in expr.elts) and expr.elts[0].value == expr.elts[1].value:
+        value = expr.elts[0].value  # a square (h, w)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 8 <= value <= 4096 else None
+
+
+def _callee_name(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+
+
+def _transform_sizes(tree) -> list[tuple[int, bool, int, str | None]]:
+    """(pixels, is a crop, line, key) of each transform sized by a literal, or by a parameter of the function
+    holding it that a call in the same file gives a literal (key: the string a dict entry or `==` ties it to)."""
+    out, functions = [], {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions.setdefault(node.name, node)
+    keys, hidden = _keys_by_call(tree), _before_last(tree)
+    for func in [tree, *functions.values()]:
+        params = [a.arg for a in func.args.args] if func is not tree else []
+        for call in ast.walk(func):
+            if not isinstance(call, ast.Call) or _callee_name(call) not in CROPS | RESIZES or id(call) in hidden:
+                continue
+            arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "size"), None)
+            crop = _callee_name(call) in CROPS
+            if arg is None:
+                continue
+            if _pixels(arg) is not None:
+                out.append((_pixels(arg), crop, call.lineno, None))
+            elif isinstance(arg, ast.Name) and arg.id in params:
+                out += [(size, crop, line, keys.get(id(use))) for size, line, use in
+                        _literal_uses(tree, func, params.index(arg.id), arg.id)]
+    return out
+
+
+def _before_last(tree) -> set[int]:
+    """ids of sizing transforms a later one in the same Compose([...]) overrides (`CenterCrop(148),
+    Resize(64)`: the model sees 64)."""
+    hidden = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _callee_name(node) == "Compose" and node.args and \
+                isinstance(node.args[0], (ast.List, ast.Tuple)):
+            sizing = [e for e in node.args[0].elts if isinstance(e, ast.Call) and _callee_name(e) in CROPS | RESIZES]
+            hidden |= {id(e) for e in sizing[:-1]}
+    return hidden
+
+
+def _literal_uses(tree, func, index: int, name: str) -> list[tuple[int, int, ast.Call]]:
+    """Calls of `func` (by name or `self.func`) in the file that give parameter `name` a literal size."""
+    method = index > 0 and func.args.args[0].arg in ("self", "cls")
+    out = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or _callee_name(call) != func.name:
+            continue
+        position = index - 1 if method and isinstance(call.func, ast.Attribute) else index
+        arg = call.args[position] if position < len(call.args) else \
+            next((k.value for k in call.keywords if k.arg == name), None)
+        if arg is not None and _pixels(arg) is not None:
+            out.append((_pixels(arg), call.lineno, call))
+    return out
+
+
+def _keys_by_call(tree) -> dict[int, str]:
+    """id(call) -> the string key of the dict entry holding it (`{'stl10': lambda: ...f(96)...}`)."""
+    keys = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    for inner in ast.walk(value):
+                        keys.setdefault(id(inner), key.value)
+    return keys
 
 
 def _in_source(text: str, path: str) -> tuple[int, int] | None:

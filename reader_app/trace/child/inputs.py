@@ -161,6 +161,8 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
                 (["batch", layer.num_features, "length"], "float32", None)]
     if isinstance(layer, (nn.BatchNorm2d, nn.InstanceNorm2d)):
         return [(["batch", layer.num_features, "height", "width"], "float32", None)]
+    if isinstance(layer, nn.Unfold):  # patches of a (batch, channels, height, width) image; channels unstated
+        return [(["batch", 3, "height", "width"], "float32", None), (["batch", 1, "height", "width"], "float32", None)]
     if isinstance(layer, nn.GroupNorm):
         return [(["batch", layer.num_channels, "height", "width"], "float32", None)]
     if weight_layer(layer):  # a weight and F.linear / F.conv2d: (out, in) or (out, in, *kernel)

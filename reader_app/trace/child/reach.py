@@ -14,7 +14,12 @@ import torch.nn as nn
 
 # Layers that keep whatever shape they get: the taint passes through them.
 PASS_THROUGH = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Identity, nn.ReLU, nn.GELU, nn.SiLU, nn.Tanh,
-                nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.Mish, nn.Hardswish, nn.PReLU)
+                nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.Mish, nn.Hardswish, nn.PReLU,
+                # padding widens the free spatial sizes only: the convolution after it says what the input is
+                nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReflectionPad3d, nn.ReplicationPad1d,
+                nn.ReplicationPad2d, nn.ReplicationPad3d, nn.ZeroPad1d, nn.ZeroPad2d, nn.ZeroPad3d,
+                nn.ConstantPad1d, nn.ConstantPad2d, nn.ConstantPad3d, nn.CircularPad1d, nn.CircularPad2d,
+                nn.CircularPad3d)
 INVERTIBLE = {"transpose", "permute", "unsqueeze", "squeeze", "movedim", "swapaxes"}
 RESHAPING = {"view", "reshape", "flatten", "rearrange", "unfold", "expand", "getitem"}
 

@@ -159,16 +159,13 @@ def test_llama_decoder_traced_zero_config_with_named_dims_per_layer_and_line(tra
     # helpers called from forward() get their lines too
     rotary = lines[line_of(model_py, "xq_out = torch.view_as_real")]
     assert rotary.tensors[0].dims == ["batch", "seq_len", "8", "32"]
-    # generate.py builds `Transformer(ModelArgs(max_seq_len=..., vocab_size=tokenizer...))`: the ModelArgs
-    # defaults, reported under the argument they fill
-    assert result.args["params.dim"] == 256 and result.args["params.n_layers"] == 4
-    assert result.arg_sources["params"]["from"].startswith("generate.py:9")
+    assert result.args["dim"] == 256 and result.args["n_layers"] == 4  # the ModelArgs defaults
 
 
 def test_overrides_reach_the_config_dataclass_fields(traces):
     result = traces["llama_wide"]
     assert result.ok, result.error
-    assert result.args["params.dim"] == 512 and result.args["params.n_layers"] == 3  # `--arg dim=512` reaches it
+    assert result.args["dim"] == 512 and result.args["n_layers"] == 3
     assert result.layer("layers.2.attention.wo").calls[0].out_dims == [["batch", "seq_len", "512"]]
     assert result.layer("layers.3") is None
 

@@ -13,13 +13,13 @@ import os
 import re
 import sys
 import types
-from dataclasses import dataclass, field
 
 from reader_app.repo.values import Mined
 
 from reader_app.trace.child import config_objects, degrade, open_keywords, path_params, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
-from reader_app.trace.child.stated_parts import (PartError, call_with_parts, guarded, make_library_part, spec_label,
+from reader_app.trace.child.recipe import ConstructionError, Deferred, Recipe, plain, realize
+from reader_app.trace.child.stated_parts import (PartError, guarded, make_library_part, spec_label,
                                                  takes)
 from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
@@ -29,91 +29,6 @@ from reader_app.trace.child.repo_refs import class_used_as, repo_class
 from reader_app.trace.child.source_uses import compared_strings, none_handled, none_refused, used_as_sequence
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
                                             make_consistent)
-
-
-class Deferred:
-    """A value made only when the model is built, on the build's device: a sub-module argument
-    (Seq2Seq(encoder, decoder)) or the device itself.
-
-    Attributes:
-        make: callable(device) -> value.
-        label: how the args report shows it.
-    """
-
-    def __init__(self, make, label: str):
-        self.make, self.label = make, label
-
-    def __repr__(self):
-        return self.label
-
-
-def realize(value, device: str):
-    return value.make(device) if isinstance(value, Deferred) else value
-
-
-class ConstructionError(Exception):
-    """The class could not be built without configuration; the message says which argument.
-
-    Attributes:
-        where: "README.md:131" when the README hands the argument over without building it (the message is then
-            a sentence of its own, as a part's is), else "".
-        location: (file, line) of the repository line the message is about, or None.
-    """
-
-    def __init__(self, message: str, where: str = "", location: tuple[str, int] | None = None):
-        super().__init__(message)
-        self.where = where
-        self.location = location
-
-
-@dataclass
-class Recipe:
-    """How the model was built, so it can be built again on another device.
-
-    Attributes:
-        target: the class or factory function called.
-        kwargs: the keyword arguments passed.
-        args: flat name -> value of everything used (parameters and config fields), for the report.
-        unused: override names that matched nothing.
-        blind: arguments given 16 only because nothing was known about them.
-        optional_parts: argument -> its default, for the parts the repository builds and hands to an argument
-            that has one: when the part cannot be built here, the default is used (see `build`).
-    """
-
-    target: object
-    kwargs: dict
-    args: dict = field(default_factory=dict)
-    unused: list = field(default_factory=list)
-    blind: list = field(default_factory=list)
-    sources: dict = field(default_factory=dict)
-    chosen_by: str | None = None
-    optional_parts: dict = field(default_factory=dict)
-
-    def provenance(self) -> dict:
-        """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
-        return {name: {"value": value, "from": self.sources.get(name, "default")}
-                for name, value in self.args.items()}
-
-    def build(self, device: str = "cpu"):
-        return call_with_parts(self.target, {k: (lambda v=v: realize(v, device)) for k, v in self.kwargs.items()},
-                               self.optional_parts, self.args, self.sources, plain)
-
-
-def plain(value):
-    """A JSON-friendly picture of a value for the args report."""
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    if isinstance(value, (list, tuple)) and all(isinstance(v, (bool, int, float, str)) for v in value):
-        return list(value)
-    if isinstance(value, (list, tuple)) and len(value) <= 16:
-        return [plain(v) for v in value]
-    if isinstance(value, dict) and len(value) <= 32 and all(isinstance(k, str) for k in value):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, Deferred):
-        return value.label
-    if inspect.isclass(value) or callable(value):
-        return getattr(value, "__name__", repr(value))
-    return repr(value)[:80]
 
 
 class Builder:

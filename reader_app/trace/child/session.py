@@ -14,7 +14,8 @@ import torch.nn as nn
 from reader_app.trace.child import (alternatives, api, config_objects, config_shims, degrade, failure, hub_downloads,
                                     inert, library_stand_ins, probes, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
-from reader_app.trace.child.construct import ConstructionError, plain, plan
+from reader_app.trace.child.construct import plan
+from reader_app.trace.child.recipe import ConstructionError, plain
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.report_shapes import layer_entries, line_entries
 from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs, materialize, replanned, size_tables,

@@ -17,7 +17,8 @@ import torch
 
 from reader_app.repo.stated_inputs import StatedCall, stated_calls
 from reader_app.trace.child import failure
-from reader_app.trace.child.construct import plan, plain
+from reader_app.trace.child.construct import plan
+from reader_app.trace.child.recipe import plain
 from reader_app.trace.child.metainit import no_meta_init
 
 PLAIN = (type(None), bool, int, float, str, tuple)

@@ -3,10 +3,9 @@ the values the repository itself would use, each with the file and line that sta
 hydra, omegaconf, yacs nor transformers is installed. Each repository is generated here."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_cli, trace_repos, write_tree as write
 
 # a. Hydra: the primary config's defaults list picks `model: small` (not `large`, which states more values),
 # and `${data.num_classes}` comes from the data group the same list picks.
@@ -381,14 +380,9 @@ REPOS = {"hydra": HYDRA, "yacs": YACS, "argparse": ARGPARSE, "hf_config": HF_CON
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("config_classes")
-    roots = {name: write(base / name, files) for name, files in REPOS.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root) for name, root in roots.items()}
-        return {name: f.result() for name, f in futures.items()}
+    return trace_repos(base, REPOS)
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def sources(data: dict) -> dict:

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from textwrap import dedent
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_cli, write_tree as write
 
 from reader_app.trace import libraries
 
@@ -328,8 +328,6 @@ def readme_line(files: dict, needle: str) -> str:
     return f"README.md:{next(i for i, line in enumerate(lines, 1) if needle in line)}"
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def test_a_part_a_library_builds_is_built_for_real_without_downloading(traced):

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from textwrap import dedent
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_cli, write_tree as write
 
 MODEL = """
 import torch
@@ -96,8 +96,6 @@ def traced(tmp_path_factory):
         return {name: f.result() for name, f in futures.items()}
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def readme_line(needle: str) -> str:

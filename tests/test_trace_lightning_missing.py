@@ -7,10 +7,9 @@ which the model builds from its own arguments, is the input the trace feeds. Zer
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as _outs, trace_repos
 
 # pytorch_lightning, hparams sizing the layers, an example input built from the constructor's arguments.
 CLASSIFIER = {
@@ -108,15 +107,9 @@ REPOS = {"classifier": CLASSIFIER, "language_model": LANGUAGE_MODEL, "no_forward
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("lightning_missing")
-    roots = {name: write(base / name, files) for name, files in REPOS.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root, "--no-lines", env={"READER_APP_MODEL_LIBRARIES": ""})
-                   for name, root in roots.items()}
-        return {name: f.result() for name, f in futures.items()}
+    return trace_repos(base, REPOS, "--no-lines", env={"READER_APP_MODEL_LIBRARIES": ""})
 
 
-def _outs(data) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def test_a_lightning_module_traces_with_layers_sized_from_its_hparams_on_its_own_example(traced):

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_cli, write_tree as write
 
 
 # Inputs: the timestep reaches its layer through a sinusoidal function, hiding its rank (N,) from the
@@ -208,8 +208,6 @@ def traced(tmp_path_factory):
         return {name: f.result() for name, f in futures.items()}
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def test_a_timestep_and_a_class_label_are_one_number_per_sample(traced):

@@ -11,7 +11,7 @@ import inspect
 from textwrap import dedent
 from typing import Optional
 
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_cli, write_tree as write
 
 from reader_app.trace.child import weights
 
@@ -89,8 +89,6 @@ def readme_line(needle: str) -> str:
     return f"README.md:{next(i for i, line in enumerate(lines, 1) if needle in line)}"
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def repo(tmp_path, readme: bool = True):

@@ -11,11 +11,9 @@ trace` on the folder, no options); the test checks the class picked and the laye
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import trace_repos
 
 SCRIPT_MODEL = {
     "README.md": "# tiny gan\n\nTrain with `python main.py --dataset cifar10 --dataroot data`.\n",
@@ -298,10 +296,7 @@ REPOS = {"script_model": SCRIPT_MODEL, "trainer": TRAINER, "choice": CHOICE, "re
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("script_args")
-    roots = {name: write(base / name, files) for name, files in REPOS.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root, "--no-lines") for name, root in roots.items()}
-        return {name: f.result() for name, f in futures.items()}
+    return trace_repos(base, REPOS, "--no-lines")
 
 
 def first_out(data: dict, layer: str):

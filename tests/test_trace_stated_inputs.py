@@ -3,11 +3,9 @@ image size the model is built with. Each repository is generated here and traced
 would; no guess reaches these shapes (channels last, an exact length, a second input by keyword)."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_repos, write_tree as write
 
 # Channels last, and the rank read from the data (`b, *axis, _ = data.shape`): a guess gives channels first.
 CHANNELS_LAST = {
@@ -293,14 +291,9 @@ REPOS = {"from_pretrained": FROM_PRETRAINED, "separator": SEPARATOR, "layout_bra
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("stated_inputs")
-    roots = {name: write(base / name, files) for name, files in REPOS.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root, "--no-lines") for name, root in roots.items()}
-        return {name: f.result() for name, f in futures.items()}
+    return trace_repos(base, REPOS, "--no-lines")
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def test_a_readme_example_gives_channels_last_inputs_a_guess_would_not(traced):

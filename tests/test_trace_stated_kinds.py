@@ -4,10 +4,9 @@ parses; a model whose only builder reads its sizes from a checkpoint says so in 
 lengths are one integer per sequence, in the shape the docstring gives. Each repository is generated here."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_repos
 
 # B. A config class that takes **kwargs and sets them as attributes; a sibling subclass states other sizes
 # as class attributes. The training script builds the base class with its own sizes.
@@ -197,14 +196,9 @@ REPOS = {"config_call": CONFIG_CALL, "path_arg": PATH_ARG, "state_dict": STATE_D
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("stated_kinds")
-    roots = {name: write(base / name, files) for name, files in REPOS.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root) for name, root in roots.items()}
-        return {name: f.result() for name, f in futures.items()}
+    return trace_repos(base, REPOS)
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def sources(data: dict) -> dict:

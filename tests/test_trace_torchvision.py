@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from tree_helpers import APP_ROOT, trace_cli, write_tree as write
+from tree_helpers import APP_ROOT, first_outs as _outs, trace_cli, write_tree as write
 
 from reader_app.trace import libraries
 
@@ -132,8 +132,6 @@ BOXES = {
 }
 
 
-def _outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def test_a_torchvision_whose_compiled_ops_do_not_load_is_used_as_pure_python_and_said(tmp_path):

@@ -7,10 +7,9 @@ trace says so in the package's one sentence, with the line. A constructor that g
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as _outs, trace_repos
 
 MODEL = """
     import torch
@@ -91,15 +90,9 @@ REPOS = {"unused": UNUSED, "used": USED, "sized": SIZED, "guarded": GUARDED}
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("training_objects")
-    roots = {name: write(base / name, files) for name, files in REPOS.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root, "--no-lines", env={"READER_APP_MODEL_LIBRARIES": ""})
-                   for name, root in roots.items()}
-        return {name: f.result() for name, f in futures.items()}
+    return trace_repos(base, REPOS, "--no-lines", env={"READER_APP_MODEL_LIBRARIES": ""})
 
 
-def _outs(data) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def test_training_objects_of_missing_packages_built_in_init_are_stood_in_and_the_model_traces(traced):

@@ -4,10 +4,9 @@ nn.Unfold; and the image size is the one the repository's own data transforms cr
 generated here and traced zero-config; a generic (batch, 16) guess fails on all of them."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tree_helpers import trace_cli, write_tree as write
+from tree_helpers import first_outs as outs, trace_repos, write_tree as write
 
 # A style-transfer-like network: every convolution is a wrapper that pads first (the pad says no channels).
 PADDED_WRAPPER = {
@@ -112,14 +111,9 @@ REPOS = {"padded": PADDED_WRAPPER, "unfold": UNFOLD_FIRST, "transform": TRANSFOR
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     base = tmp_path_factory.mktemp("wrapped_first_layer")
-    roots = {name: write(base / name, files) for name, files in REPOS.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(trace_cli, root, "--no-lines") for name, root in roots.items()}
-        return {name: f.result() for name, f in futures.items()}
+    return trace_repos(base, REPOS, "--no-lines")
 
 
-def outs(data: dict) -> dict:
-    return {l["name"]: l["calls"][0]["out"][0] for l in data["layers"] if l["calls"]}
 
 
 def test_a_convolution_wrapped_behind_a_padding_gives_a_four_d_image_of_its_channels(traced):

@@ -26,3 +26,20 @@ def trace_cli(root: Path, *extra: str, env: dict | None = None) -> tuple[int, di
                           capture_output=True, text=True, cwd=str(root), timeout=600,
                           env={"PYTHONPATH": str(APP_ROOT), "PATH": "/usr/bin:/bin", "HOME": str(root), **(env or {})})
     return proc.returncode, json.loads(proc.stdout or "{}"), proc.stderr
+
+
+def trace_repos(base: Path, repos: dict[str, dict[str, str]], *extra: str,
+                env: dict | None = None) -> dict[str, tuple[int, dict, str]]:
+    """Each generated repository `name: files` written under `base` and traced with the command line, two at
+    a time: {name: (exit status, JSON, stderr)}."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    roots = {name: write_tree(base / name, files) for name, files in repos.items()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(trace_cli, root, *extra, env=env) for name, root in roots.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def first_outs(data: dict) -> dict:
+    """Layer name -> the first output shape of its first call, for the layers the trace saw called."""
+    return {layer["name"]: layer["calls"][0]["out"][0] for layer in data["layers"] if layer["calls"]}

@@ -20,7 +20,7 @@ from reader_app.repo.values import Mined
 from reader_app.trace.child import config_objects, degrade, open_keywords, path_params, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.stated_parts import (PartError, call_with_parts, guarded, make_library_part, spec_label,
-                                                 takes)
+                                                 resolve, takes)
 from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
@@ -241,6 +241,11 @@ class Builder:
         """(value, source) for a stated reference to the repository's class: the class itself, or an instance
         built with the arguments its place states (the rest filled as for any class); for an object another
         package builds, that call made again; None when the class cannot be imported."""
+        if spec["kind"] == "callable":  # a library's class handed over uncalled
+            try:
+                return resolve(spec["call"]), f"{spec.get('where', where)}: {spec.get('text') or spec['call']}"
+            except Exception:  # not installed, or no such name in the installed version: left to the guesses
+                return None
         if spec["kind"] == "library":
             label = f"{self.prefix}{name}"
             left = f" ({', '.join(spec['unstated'])} left at the default)" if spec.get("unstated") else ""
@@ -509,7 +514,7 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     return direct, alternatives
 
 
-PART_KINDS = ("class", "instance", "library")
+PART_KINDS = ("class", "instance", "library", "callable")
 
 
 def _wants_number(p: inspect.Parameter, namespace: dict) -> bool:

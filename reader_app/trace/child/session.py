@@ -12,8 +12,8 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (alternatives, api, config_objects, config_shims, degrade, failure, hub_downloads,
-                                    inert, library_stand_ins, probes, removed_keywords, routes, shared_libraries,
-                                    torchvision_ops)
+                                    inert, library_stand_ins, one_process_group, probes, removed_keywords, routes,
+                                    shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import ConstructionError, plain, plan
 from reader_app.trace.child.dims import name_shape, name_shapes
@@ -346,6 +346,9 @@ class Session:
 
     def trace(self, model, recipe):
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
+        grouped = one_process_group.ensure(model, self.files)  # before any forward: `concat_all_gather`
+        if grouped:
+            degrade.NOTES.add(grouped)
         route = routes.api_route(self, model)
         if route is not None:
             return routes.trace_route(self, model, recipe, route, specs)

@@ -218,3 +218,51 @@ def test_a_library_class_picked_by_an_options_default_is_handed_over(libraries, 
     assert data["args"]["dim"] == 64
     assert "archzoo_zz.tiny" in data["arg_sources"]["base_encoder"]["from"]
     assert _out(data, "encoder_q") == [2, 64]
+
+
+PICKED_FACTORY = {"models_net.py": """
+    from functools import partial
+
+    import torch.nn as nn
+
+
+    class Net(nn.Module):
+        def __init__(self, dim=8, depth=1, norm_layer=nn.LayerNorm):
+            super().__init__()
+            self.proj = nn.Linear(12, dim)
+            self.norm = norm_layer(dim)
+
+        def forward(self, x):
+            return self.norm(self.proj(x))
+
+
+    def net_small_d16(**kwargs):
+        return Net(dim=16, depth=2, norm_layer=partial(nn.LayerNorm, eps=1e-6), **kwargs)
+
+
+    def net_large_d48(**kwargs):
+        return Net(dim=48, depth=6, norm_layer=partial(nn.LayerNorm, eps=1e-6), **kwargs)
+
+
+    net_small = net_small_d16
+    net_large = net_large_d48
+    """, "main_train.py": """
+    import argparse
+
+    import models_net
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="net_large", type=str)
+
+
+    def main(args):
+        model = models_net.__dict__[args.model]()
+        return model
+    """}
+
+
+def test_the_factory_a_script_picks_by_an_options_default_is_built(libraries, tmp_path):
+    code, data, err = _trace(libraries, write(tmp_path / "repo", PICKED_FACTORY), "--input", "x=2,12")
+    assert code == 0, err
+    assert _out(data, "proj") == [2, 48]  # net_large, not the first factory (16) nor the defaults (8)
+    assert any("net_large_d48" in w and "main_train.py:11" in w for w in data["warnings"]), data["warnings"]

@@ -266,3 +266,34 @@ def test_the_factory_a_script_picks_by_an_options_default_is_built(libraries, tm
     assert code == 0, err
     assert _out(data, "proj") == [2, 48]  # net_large, not the first factory (16) nor the defaults (8)
     assert any("net_large_d48" in w and "main_train.py:11" in w for w in data["warnings"]), data["warnings"]
+
+
+CROPS = {"model.py": """
+    import torch.nn as nn
+
+
+    class Encoder(nn.Module):
+        def __init__(self, width=8):
+            super().__init__()
+            self.stem = nn.Conv2d(3, width, 7, stride=2, padding=3)
+            self.pool = nn.AdaptiveAvgPool2d(1)
+
+        def forward(self, x):
+            return self.pool(self.stem(x)).flatten(1)
+    """, "main_contrast.py": """
+    import torchvision.transforms as transforms
+    from model import Encoder
+
+    augmentation = [
+        transforms.RandomResizedCrop(96, scale=(0.2, 1.0)),
+        transforms.RandomHorizontalFlip(),
+    ]
+    model = Encoder(width=8)
+    """}
+
+
+def test_images_come_at_the_crop_a_scripts_transforms_make(libraries, tmp_path):
+    code, data, err = _trace(libraries, write(tmp_path / "repo", CROPS))
+    assert code == 0, err
+    assert _out(data, "stem")[1:] == [8, 48, 48]  # 96 pixels, stride 2
+    assert "image inputs 96x96 as main_contrast.py:6 states" in data["warnings"], data["warnings"]

@@ -1,5 +1,5 @@
 """Input sizes the repository states for its model: the image size its scripts' argparse options default
-to (`--imgsz 640`, `--image-size 256`). Read as syntax trees, never run; torch-free."""
+to (`--imgsz 640`, `--image-size 256`), else the crop their image transforms make (`RandomResizedCrop(224)`). Read as syntax trees, never run; torch-free."""
 from __future__ import annotations
 
 import ast
@@ -30,13 +30,37 @@ def stated_image_size(root: str) -> tuple[int, str] | None:
         order = next((i for i, p in enumerate(SCRIPT_ORDER) if p.search(name)), len(SCRIPT_ORDER))
         return order, path.count(os.sep), path
 
-    for path in sorted(scripts, key=rank):
+    ordered = sorted(scripts, key=rank)
+    for path in ordered:
         text = read(path)
         if "add_argument" not in text:
             continue
         found = _in_source(text, path)
         if found:
             return found[0], f"{os.path.relpath(path, root)}:{found[1]}"
+    for path in ordered:  # no option: the crop its image transforms make (`RandomResizedCrop(224)`)
+        text = read(path)
+        found = _cropped(text, path) if "Crop(" in text else None
+        if found:
+            return found[0], f"{os.path.relpath(path, root)}:{found[1]}"
+    return None
+
+
+def _cropped(text: str, path: str) -> tuple[int, int] | None:
+    """(pixels, line) of the first square crop a script's transforms make with a constant size:
+    `transforms.RandomResizedCrop(224, scale=...)`, `CenterCrop(size=224)`; the size the model is fed."""
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError):
+        return None
+    for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: n.lineno):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if not name.endswith("Crop"):
+            continue
+        size = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "size"), None)
+        if isinstance(size, ast.Constant) and isinstance(size.value, int) and not isinstance(size.value, bool) \
+                and 8 <= size.value <= 4096:
+            return size.value, node.lineno
     return None
 
 

@@ -29,6 +29,7 @@ class Removal:
         keyword: the keyword it no longer takes.
         value: the value the call site passes (_NOT_EVALUATED when it is an expression).
         file, line: the call site.
+        caller_globals: the call site's module namespace (a function's name there is wrapped too).
     """
 
     target: object
@@ -36,6 +37,7 @@ class Removal:
     value: object
     file: str
     line: int
+    caller_globals: dict | None = None
 
     @property
     def droppable(self) -> bool:
@@ -91,15 +93,9 @@ class Removal:
         module = sys.modules.get(getattr(original, "__module__", ""), None)
         if module is not None and getattr(module, original.__name__, None) is original:
             setattr(module, original.__name__, wrapper)
-        self._replace_in(self._globals, original, wrapper)
-
-    _globals: dict | None = None
-
-    @staticmethod
-    def _replace_in(namespace, original, wrapper) -> None:
-        for name, value in list((namespace or {}).items()):
+        for name, value in list((self.caller_globals or {}).items()):
             if value is original:
-                namespace[name] = wrapper
+                self.caller_globals[name] = wrapper
 
 
 def removal_of(exc: BaseException, root: str) -> Removal | None:
@@ -121,20 +117,19 @@ def removal_of(exc: BaseException, root: str) -> Removal | None:
     target = _evaluate(call.func, frame)
     if target is _NOT_EVALUATED or getattr(target, "__name__", None) != head:
         return None
-    if _inside(target, root):
+    if not _library(target, root):
         return None
     value = next(k.value for k in call.keywords if k.arg == keyword)
-    removal = Removal(target, keyword, _evaluate(value, frame), frame.f_code.co_filename, line)
-    removal._globals = frame.f_globals
-    return removal
+    return Removal(target, keyword, _evaluate(value, frame), frame.f_code.co_filename, line, frame.f_globals)
 
 
-def _inside(target, root: str) -> bool:
+def _library(target, root: str) -> bool:
+    """Whether `target` comes from an installed package's file, outside the repository."""
     module = sys.modules.get(getattr(target, "__module__", "") or "")
     file = getattr(module, "__file__", None)
     if not file:
-        return True  # a callable of no file (a builtin, a stand-in): not a library to second-guess
-    return os.path.realpath(file).startswith(os.path.realpath(root) + os.sep)
+        return False  # a callable of no file (a builtin, a stand-in): not a library to second-guess
+    return not os.path.realpath(file).startswith(os.path.realpath(root) + os.sep)
 
 
 def _call_at(file: str, line: int, keyword: str) -> ast.Call | None:

@@ -81,9 +81,9 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
 
 def _kind(value) -> str:
     """"class" / "instance" for a reference to the repository's class, "library" for an object another package
-    builds, "unbuilt" for a name handed over but built nowhere (values_refs.py), else "call"."""
+    builds, "callable" for another package's class handed over uncalled, "unbuilt" for a name handed over but built nowhere (values_refs.py), else "call"."""
     if isinstance(value, dict) and value.get("kind") in ("class", "instance") and "file" in value or \
-            isinstance(value, dict) and value.get("kind") == "library" and "call" in value or \
+            isinstance(value, dict) and value.get("kind") in ("library", "callable") and "call" in value or \
             isinstance(value, dict) and value.get("kind") == "unbuilt" and "where" in value:
         return value["kind"]
     return "call"
@@ -288,7 +288,7 @@ def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:
     becomes a tree object reported field by field; a path or a number stated for it (`--config a.json`, a
     `"cfg": 37581` key of a tokenizer's vocabulary) is not the object the model reads, so it is dropped."""
     for param, mined in list(values.items()):
-        if not OBJECT_PARAM.match(param) or mined.kind in ("namespace", "tree", "library"):
+        if not OBJECT_PARAM.match(param) or mined.kind in ("namespace", "tree", "library", "callable"):
             continue  # an object a factory builds (`CONFIGS[key]`'s `get_b16_config()`) is made in the trace
         paths = model_read_paths(root, model_file, param)
         if not paths:

@@ -1,5 +1,5 @@
 """Input sizes the repository states for its model: the image size its scripts' argparse options default
-to (`--imgsz 640`, `--image-size 256`). Read as syntax trees, never run; torch-free."""
+to (`--imgsz 640`, `--image-size 256`), else the crop their image transforms make (`RandomResizedCrop(224)`). Read as syntax trees, never run; torch-free."""
 from __future__ import annotations
 
 import ast
@@ -30,14 +30,15 @@ def stated_image_size(root: str) -> tuple[int, str] | None:
         order = next((i for i, p in enumerate(SCRIPT_ORDER) if p.search(name)), len(SCRIPT_ORDER))
         return order, path.count(os.sep), path
 
-    for path in sorted(scripts, key=rank):
+    ordered = sorted(scripts, key=rank)
+    for path in ordered:
         text = read(path)
         if "add_argument" not in text:
             continue
         found = _in_source(text, path)
         if found:
             return found[0], f"{os.path.relpath(path, root)}:{found[1]}"
-    return transform_image_size(root, sorted(scripts, key=rank))
+    return transform_image_size(root, ordered)
 
 
 # The crop a data pipeline ends in is what the model sees; a Resize alone (or before a crop) says less.

@@ -116,6 +116,9 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
         if unit.kind in ("readme", "notebook") and line is not None:  # `MusicLM(audio_lm = audio_lm)`: built nowhere
             return "unbuilt", {"name": node.id, "where": f"{unit.rel.split(' cell ')[0]}:{line}"}
         return None
+    picked = _picked_callable(node, unit, root, scope, literal)
+    if picked is not None:  # `MoCo(models.__dict__[args.arch], ...)`: the library's callable the key names
+        return picked
     if not isinstance(node, ast.Call):
         return None
     if isinstance(node.func, ast.Attribute) and node.func.attr in PASSTHROUGH and isinstance(node.func.value, ast.Call):
@@ -174,6 +177,31 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
     unstated = [k.arg for k in node.keywords if k.arg not in kwargs]
     return "library", {**spec, "args": [args[i] for i in sorted(args)], "kwargs": kwargs, "where": where,
                        "text": text, **({"unstated": unstated} if unstated else {})}
+
+
+def _picked_callable(node: ast.AST, unit, root: str, scope, literal) -> tuple[str, dict] | None:
+    """("callable", {"call", "where", "text"}) for a class or function of another package handed over uncalled,
+    picked by a stated name: `pkg.__dict__[args.arch]` or `getattr(pkg, args.arch)` with the option's default
+    'resnet50' (`pkg` imported from torchvision: "torchvision.models.resnet50"); None otherwise."""
+    module = key = None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "__dict__":
+        module, key = node.value.value, node.slice
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+            and len(node.args) == 2 and not node.keywords:
+        module, key = node.args
+    if module is None:
+        return None
+    scope.where.clear()
+    name = literal(key, scope.resolve)
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    dotted = _imported_dotted(unit.tree, ast.Attribute(value=module, attr=name, ctx=ast.Load()))
+    if dotted is None or _is_repository_module(root, unit, dotted):
+        return None
+    where = f"{unit.rel.split(' cell ')[0]}:{node.lineno}"
+    stated = scope.where.get(ast.unparse(key))
+    text = f"{ast.unparse(node)} = {dotted}" + (f" ({stated})" if stated else "")
+    return "callable", {"call": dotted, "where": where, "text": text}
 
 
 PASSTHROUGH = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}

@@ -77,3 +77,58 @@ def repository_function(root: str, unit: Unit, func: ast.expr, imported_dotted) 
         if tree is not None and any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
             return os.path.relpath(path, root), name
     return None
+
+
+def picked_by_name(root: str, module_file: str) -> dict[str, str]:
+    """name -> "main_pretrain.py:203" for each function of `module_file` a script of the repository calls by a
+    stated name: `models_mae.__dict__[args.model](...)` or `getattr(models, args.arch)(...)`, the key a literal
+    or an option's default. That is the model the script builds (a factory of the file's class)."""
+    from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, _module_files, literal
+    from reader_app.repo.values_source import units_mentioning
+
+    target = os.path.realpath(module_file)
+    found: dict[str, str] = {}
+    for unit in units_mentioning(root, os.path.splitext(os.path.basename(module_file))[0]):
+        if unit.kind != "py":
+            continue
+        owners = _enclosing_functions(unit.tree)
+        base = os.path.dirname(os.path.join(root, unit.rel))
+        for call in ast.walk(unit.tree):
+            if not isinstance(call, ast.Call):
+                continue
+            module, key = _picked(call.func)
+            if module is None or not _names_module(unit.tree, module, root, base, target, _module_files):
+                continue
+            name = literal(key, Scope(unit, root, owners.get(id(call))).resolve)
+            if name is not MISSING and isinstance(name, str) and name.isidentifier():
+                found.setdefault(name, f"{unit.rel}:{call.lineno}")
+    return found
+
+
+def _picked(func: ast.expr) -> tuple[str | None, ast.expr | None]:
+    """(module name, key node) of `module.__dict__[key]` or `getattr(module, key)`; (None, None) otherwise."""
+    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__" \
+            and isinstance(func.value.value, ast.Name):
+        return func.value.value.id, func.slice
+    if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr" \
+            and len(func.args) == 2 and isinstance(func.args[0], ast.Name):
+        return func.args[0].id, func.args[1]
+    return None, None
+
+
+def _names_module(tree: ast.Module, name: str, root: str, base: str, target: str, module_files) -> bool:
+    """Whether `name` is, through the unit's imports, the module at `target`."""
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            dotted = [a.name for a in node.names if (a.asname or a.name) == name]
+            level = 0
+        elif isinstance(node, ast.ImportFrom):
+            dotted = [".".join(filter(None, [node.module, a.name])) for a in node.names
+                      if (a.asname or a.name) == name]
+            level = node.level
+        else:
+            continue
+        for module in dotted:
+            if any(os.path.realpath(p) == target for p in module_files(root, base, module, level)):
+                return True
+    return False

@@ -19,8 +19,8 @@ from reader_app.repo.values import Mined
 from reader_app.trace.child import config_objects, degrade, open_keywords, path_params, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.recipe import ConstructionError, Deferred, Recipe, plain, realize
-from reader_app.trace.child.stated_parts import (PartError, guarded, make_library_part, spec_label,
-                                                 takes)
+from reader_app.trace.child.stated_parts import PartError, guarded, make_library_part, resolve, spec_label, takes
+from reader_app.repo.values_registry import picked_by_name
 from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
@@ -156,6 +156,11 @@ class Builder:
         """(value, source) for a stated reference to the repository's class: the class itself, or an instance
         built with the arguments its place states (the rest filled as for any class); for an object another
         package builds, that call made again; None when the class cannot be imported."""
+        if spec["kind"] == "callable":  # a library's class handed over uncalled
+            try:
+                return resolve(spec["call"]), f"{spec.get('where', where)}: {spec.get('text') or spec['call']}"
+            except Exception:  # not installed, or no such name in the installed version: left to the guesses
+                return None
         if spec["kind"] == "library":
             label = f"{self.prefix}{name}"
             left = f" ({', '.join(spec['unstated'])} left at the default)" if spec.get("unstated") else ""
@@ -401,7 +406,8 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     readme_factories, readme_named = class_factories(target, root)  # `Model.small_config()` in the README
     factories = readme_factories + _factories(target, namespace, module)
     stated = choose([f.__name__ for f in factories]) if choose and factories else {}
-    stated = {**readme_named, **stated}
+    picked = _picked_by_name(module, root)  # `models_mae.__dict__[args.model](...)` in a training script
+    stated = {**picked, **readme_named, **stated}
     factories.sort(key=lambda f: f.__name__ not in stated)  # the one the training script picks comes first
     for factory in factories:
         fb = Builder(overrides, miner, root)
@@ -419,12 +425,27 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
             raise direct
         return alternatives[0], alternatives[1:]
     guessed = any("guess" in str(v) for v in direct.sources.values())
-    if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {}):
+    # a training script's pick by name (`__dict__[args.model]`) is what it builds: it beats the first call site
+    # of the class (another factory's) and its defaults; only the user's --arg keeps the class itself
+    by_name = alternatives and alternatives[0].target.__name__ in picked and "--arg" not in direct.sources.values()
+    if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {} or by_name):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
 
 
-PART_KINDS = ("class", "instance", "library")
+def _picked_by_name(module: types.ModuleType, root: str | None) -> dict[str, str]:
+    file = getattr(module, "__file__", None)
+    if not root or not file:
+        return {}
+    try:
+        picked = picked_by_name(root, file)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return {}
+    # keyed by the function's own name: `mae_large = mae_large_dec512` picks the function defined as the latter
+    return {getattr(getattr(module, name, None), "__name__", name): where for name, where in picked.items()}
+
+
+PART_KINDS = ("class", "instance", "library", "callable")
 
 
 def _wants_number(p: inspect.Parameter, namespace: dict) -> bool:

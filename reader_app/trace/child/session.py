@@ -12,7 +12,8 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (alternatives, api, config_objects, config_shims, degrade, failure, hub_downloads,
-                                    inert, library_stand_ins, probes, routes, shared_libraries, torchvision_ops)
+                                    inert, library_stand_ins, one_process_group, probes, removed_keywords, routes,
+                                    shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import plan
 from reader_app.trace.child.recipe import ConstructionError, plain
@@ -274,6 +275,20 @@ class Session:
         return cache[key]
 
     def make(self, recipe, device: str):
+        for _ in range(8):  # each keyword an older library took, dropped once; then the build's own error
+            try:
+                return self._make(recipe, device)
+            except TypeError as exc:
+                removal = removed_keywords.removal_of(exc, self.root)
+                if removal is None:
+                    raise
+                if not removal.droppable:
+                    raise TypeError(removal.sentence(self.rel)).with_traceback(exc.__traceback__) from None
+                removal.apply()
+                degrade.NOTES.add(removal.note())
+        return self._make(recipe, device)
+
+    def _make(self, recipe, device: str):
         with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
             with inert.Construction() as construction:
                 try:
@@ -333,6 +348,9 @@ class Session:
 
     def trace(self, model, recipe):
         specs = [parse_input_spec(s) for s in self.request.get("inputs") or []]
+        grouped = one_process_group.ensure(model, self.files)  # before any forward: `concat_all_gather`
+        if grouped:
+            degrade.NOTES.add(grouped)
         route = routes.api_route(self, model)
         if route is not None:
             return routes.trace_route(self, model, recipe, route, specs)

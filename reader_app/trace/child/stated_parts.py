@@ -158,7 +158,7 @@ def make_library_part(param: str, spec: dict, realize_inner, root: str | None = 
 
 
 def _value(name: str, value, realize_inner, device: str):
-    if isinstance(value, dict) and value.get("kind") in ("class", "instance", "library"):
+    if isinstance(value, dict) and value.get("kind") in ("class", "instance", "library", "callable"):
         return realize_inner(name, value, device)
     return value
 

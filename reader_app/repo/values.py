@@ -312,20 +312,39 @@ def _dotted(data: dict, prefix: str = "") -> list[str]:
 
 def stated_names(root: str, names: list[str]) -> dict[str, str]:
     """name -> "path:line" for each of `names` the repository picks by string: an argparse default
-    (`--arch default='resnet32'`) or a config value (`model: resnet32`), so the factory it uses is known."""
+    (`--arch default='resnet32'`), else the README's command line running that script (`--model resnet32`),
+    or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
+    alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
+    from reader_app.repo.values_calls import argparse_namespace
+    from reader_app.repo.values_commands import command_options
+
     wanted = set(names)
     found: dict[str, str] = {}
     root = os.path.realpath(root)
     registry = _registries(root, wanted)  # {'DiT-XL/2': 'DiT_XL_2'}: a script picks by the key
+    by_case = {n.lower(): n for n in sorted(wanted, reverse=True)}
+
+    def named(value):
+        value = registry.get(value, value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return None
+        return value if value in wanted else by_case.get(registry.get(value.lower(), value).lower())
+
     for path in walk_files(root, (".py",)):
         text = read(path)
-        if "add_argument" not in text or not any(n in text for n in wanted | set(registry)):
+        if "add_argument" not in text:
             continue
         tree = parsed(path)
-        for dest, (value, line) in (argparse_defaults(tree).items() if tree is not None else []):
-            value = registry.get(value, value) if isinstance(value, str) else value
-            if isinstance(value, str) and value in wanted:
-                found.setdefault(value, f"{os.path.relpath(path, root)}:{line}")
+        if tree is None:
+            continue
+        rel = os.path.relpath(path, root)
+        options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items() if v is not None}
+        for dest, stated in command_options(tree, root, rel).items():
+            options.setdefault(dest, stated)  # only where the code states no value
+        for dest, (value, where) in options.items():
+            name = named(value)
+            if name is not None:
+                found.setdefault(name, where)
     for path in walk_files(root, (".yaml", ".yml")):
         text = read(path)
         for name in wanted - set(found):
@@ -336,7 +355,8 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
 
 
 def _registries(root: str, wanted: set[str]) -> dict[str, str]:
-    """Keys of module-level dicts whose values are the wanted names: `DiT_models = {'DiT-XL/2': DiT_XL_2}`."""
+    """Keys of module-level dicts whose values are the wanted names (`DiT_models = {'DiT-XL/2': DiT_XL_2}`)
+    and module-level aliases of them (`mae_vit_large = mae_vit_large_dec512`), lower-cased keys too."""
     out: dict[str, str] = {}
     for path in walk_files(root, (".py",)):
         text = read(path)
@@ -349,6 +369,11 @@ def _registries(root: str, wanted: set[str]) -> dict[str, str]:
                     if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
                             isinstance(value, ast.Name) and value.id in wanted:
                         out.setdefault(key.value, value.id)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in wanted:
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        out.setdefault(target.id, node.value.id)
+    out.update({k.lower(): v for k, v in list(out.items()) if k.lower() not in out})
     return out
 
 

@@ -263,8 +263,12 @@ class Scope:
         if self.options is None:
             self.options = argparse_namespace(self.unit.tree)
         value, line = self.options.get(dest, (None, 0))
-        if value is None:
-            return MISSING
+        if value is None:  # required, or default None: the README's command line running this script
+            from reader_app.repo.values_commands import command_options
+            value, where = command_options(self.unit.tree, self.root, self.unit.rel).get(dest, (None, ""))
+            if value is not None:
+                self.where.setdefault(name, where)
+            return MISSING if value is None else value
         self.where.setdefault(name, f"{self.unit.rel}:{line}")
         return value
 

@@ -504,7 +504,8 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
             raise direct
         return alternatives[0], alternatives[1:]
     guessed = any("guess" in str(v) for v in direct.sources.values())
-    if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {}):
+    unstated = all(str(v).startswith("default") for v in direct.sources.values())  # no place builds the class
+    if alternatives and alternatives[0].chosen_by and (guessed or unstated):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
 

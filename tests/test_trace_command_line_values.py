@@ -55,7 +55,7 @@ def register_model(fn):
     return fn
 
 
-def create_model(name, **kwargs):
+def create_model(name, checkpoint_path='', **kwargs):
     return _models[name](**kwargs)
 """
 
@@ -65,25 +65,31 @@ from models.registry import register_model
 
 
 class TinyViT(nn.Module):
-    def __init__(self, embed_dim=16, depth=1, num_classes=10, img_size=32, patch=8):
+    def __init__(self, embed_dim=16, depth=1, num_classes=10, in_chans=3, patch=4):
         super().__init__()
-        self.patch_embed = nn.Conv2d(3, embed_dim, patch, stride=patch)
+        self.in_chans = in_chans
+        self.soft_split = nn.Unfold(patch, stride=patch)  # patches cut from the image: no channel count said
+        self.patch_embed = nn.Linear(in_chans * patch * patch, embed_dim)
         self.blocks = nn.Sequential(*[nn.Linear(embed_dim, embed_dim) for _ in range(depth)])
         self.head = nn.Linear(embed_dim, num_classes)
 
     def forward(self, x):
-        x = self.patch_embed(x).flatten(2).transpose(1, 2)
+        x = self.patch_embed(self.soft_split(x).transpose(1, 2))
         return self.head(self.blocks(x).mean(1))
 
 
 @register_model
 def tiny_vit_s(pretrained=False, **kwargs):
-    return TinyViT(embed_dim=24, depth=2, **kwargs)
+    model = TinyViT(embed_dim=24, depth=2, **kwargs)
+    model.default_cfg = {'url': ''}
+    return model
 
 
 @register_model
 def tiny_vit_m(pretrained=False, **kwargs):
-    return TinyViT(embed_dim=40, depth=3, **kwargs)
+    model = TinyViT(embed_dim=40, depth=3, in_chans=1, **kwargs)
+    model.default_cfg = {'url': ''}
+    return model
 
 
 tiny_vit_medium = tiny_vit_m
@@ -104,7 +110,7 @@ def registry_repo(option: str, readme: str) -> dict:
         {option}
         parser.add_argument('--num-classes', type=int, default=7)
         args = parser.parse_args()
-        model = create_model(args.model, num_classes=args.num_classes)
+        model = create_model(args.model, num_classes=args.num_classes, checkpoint_path='')
         """,
         "README.md": readme,
     }
@@ -154,13 +160,16 @@ def test_a_registry_name_in_another_case_builds_that_factory(traced):
     code, data, err = traced["other_case"]
     assert code == 0, err
     shapes = outs(data)
-    assert shapes["patch_embed"][1] == 40 and "blocks.2" in shapes  # tiny_vit_m, not the README's tiny_vit_s
+    assert shapes["patch_embed"][-1] == 40 and "blocks.2" in shapes  # tiny_vit_m, not the README's tiny_vit_s
     assert "built with the factory tiny_vit_m() (named at main.py:7)" in data["warnings"]
+    # the registry call's own keywords reach the factory; the registry's (checkpoint_path) do not
+    assert data["arg_sources"]["num_classes"] == {"value": 7, "from": "main.py:8"} and shapes["head"][-1] == 7
 
 
 def test_an_alias_the_readme_command_names_builds_the_aliased_factory(traced):
     code, data, err = traced["alias_from_readme"]
     assert code == 0, err
     shapes = outs(data)
-    assert shapes["patch_embed"][1] == 40 and "blocks.2" in shapes and "blocks.3" not in shapes
+    assert shapes["patch_embed"][-1] == 40 and "blocks.2" in shapes and "blocks.3" not in shapes
     assert "built with the factory tiny_vit_m() (named at README.md:4)" in data["warnings"]
+    assert data["inputs"][0]["shape"][:2] == [2, 1]  # an image of the factory's one channel, as Unfold reads it

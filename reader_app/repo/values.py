@@ -76,6 +76,44 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
             for site in call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
                                          open_keywords=open_keywords):
                 out.append((tier, {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
+    out.extend(registry_sets(root, model_rel, name, params, open_keywords))
+    return out
+
+
+def registry_sets(root: str, model_rel: str, name: str, params: list[str],
+                  open_keywords: bool = False) -> list[tuple[int, dict]]:
+    """(tier, {param: Mined}) for every call that builds `name` picked by a parsed option's value
+    (`create_model(args.model, num_classes=args.num_classes)`): its keywords, by the same rules as a call."""
+    from reader_app.repo.values_calls import ARG_OBJECTS
+    from reader_app.repo.values_registry import registry_calls
+    from reader_app.repo.values_source import Unit
+
+    aliases = None
+
+    def picks(value: str) -> bool:
+        nonlocal aliases
+        if value == name or value.lower() == name.lower():
+            return True
+        aliases = _registries(root, {name}) if aliases is None else aliases
+        return aliases.get(value, aliases.get(value.lower())) == name
+
+    out = []
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if not any(f"{o}." in text for o in ARG_OBJECTS):
+            continue
+        tree = parsed(path)
+        if tree is None:
+            continue
+        unit = Unit(os.path.relpath(path, root), tree, "py")
+        calls = registry_calls(unit, root, picks)
+        # A library's registry call takes keywords of its own (`checkpoint_path=`): a keyword the model's
+        # module never names is not one its constructor reads.
+        named = set(re.findall(r"\w+", read(os.path.join(root, model_rel))))
+        for site in call_site_values(unit, root, name, params, open_keywords=open_keywords, keywords_only=calls) \
+                if calls else []:
+            out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()
+                                                           if k in params or k in named}))
     return out
 
 

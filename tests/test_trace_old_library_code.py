@@ -265,7 +265,8 @@ def test_the_factory_a_script_picks_by_an_options_default_is_built(libraries, tm
     code, data, err = _trace(libraries, write(tmp_path / "repo", PICKED_FACTORY), "--input", "x=2,12")
     assert code == 0, err
     assert _out(data, "proj") == [2, 48]  # net_large, not the first factory (16) nor the defaults (8)
-    assert any("net_large_d48" in w and "main_train.py:11" in w for w in data["warnings"]), data["warnings"]
+    # named where the option states it (its default), the line that picks by it being one of many uses
+    assert any("net_large_d48" in w and "main_train.py:7" in w for w in data["warnings"]), data["warnings"]
 
 
 CROPS = {"model.py": """

@@ -76,6 +76,44 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
             for site in call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
                                          open_keywords=open_keywords):
                 out.append((tier, {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
+    out.extend(registry_sets(root, model_rel, name, params, open_keywords))
+    return out
+
+
+def registry_sets(root: str, model_rel: str, name: str, params: list[str],
+                  open_keywords: bool = False) -> list[tuple[int, dict]]:
+    """(tier, {param: Mined}) for every call that builds `name` picked by a parsed option's value
+    (`create_model(args.model, num_classes=args.num_classes)`): its keywords, by the same rules as a call."""
+    from reader_app.repo.values_calls import ARG_OBJECTS
+    from reader_app.repo.values_registry import registry_calls
+    from reader_app.repo.values_source import Unit
+
+    aliases = None
+
+    def picks(value: str) -> bool:
+        nonlocal aliases
+        if value == name or value.lower() == name.lower():
+            return True
+        aliases = _registries(root, {name}) if aliases is None else aliases
+        return aliases.get(value, aliases.get(value.lower())) == name
+
+    out = []
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if not any(f"{o}." in text for o in ARG_OBJECTS):
+            continue
+        tree = parsed(path)
+        if tree is None:
+            continue
+        unit = Unit(os.path.relpath(path, root), tree, "py")
+        calls = registry_calls(unit, root, picks)
+        # A library's registry call takes keywords of its own (`checkpoint_path=`): a keyword the model's
+        # module never names is not one its constructor reads.
+        named = set(re.findall(r"\w+", read(os.path.join(root, model_rel))))
+        for site in call_site_values(unit, root, name, params, open_keywords=open_keywords, keywords_only=calls) \
+                if calls else []:
+            out.append((_call_tier(unit.rel, model_rel), {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()
+                                                           if k in params or k in named}))
     return out
 
 
@@ -312,20 +350,39 @@ def _dotted(data: dict, prefix: str = "") -> list[str]:
 
 def stated_names(root: str, names: list[str]) -> dict[str, str]:
     """name -> "path:line" for each of `names` the repository picks by string: an argparse default
-    (`--arch default='resnet32'`) or a config value (`model: resnet32`), so the factory it uses is known."""
+    (`--arch default='resnet32'`), else the README's command line running that script (`--model resnet32`),
+    or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
+    alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
+    from reader_app.repo.values_calls import argparse_namespace
+    from reader_app.repo.values_commands import command_options
+
     wanted = set(names)
     found: dict[str, str] = {}
     root = os.path.realpath(root)
     registry = _registries(root, wanted)  # {'DiT-XL/2': 'DiT_XL_2'}: a script picks by the key
+    by_case = {n.lower(): n for n in sorted(wanted, reverse=True)}
+
+    def named(value):
+        value = registry.get(value, value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return None
+        return value if value in wanted else by_case.get(registry.get(value.lower(), value).lower())
+
     for path in walk_files(root, (".py",)):
         text = read(path)
-        if "add_argument" not in text or not any(n in text for n in wanted | set(registry)):
+        if "add_argument" not in text:
             continue
         tree = parsed(path)
-        for dest, (value, line) in (argparse_defaults(tree).items() if tree is not None else []):
-            value = registry.get(value, value) if isinstance(value, str) else value
-            if isinstance(value, str) and value in wanted:
-                found.setdefault(value, f"{os.path.relpath(path, root)}:{line}")
+        if tree is None:
+            continue
+        rel = os.path.relpath(path, root)
+        options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items() if v is not None}
+        for dest, stated in command_options(tree, root, rel).items():
+            options.setdefault(dest, stated)  # only where the code states no value
+        for dest, (value, where) in options.items():
+            name = named(value)
+            if name is not None:
+                found.setdefault(name, where)
     for path in walk_files(root, (".yaml", ".yml")):
         text = read(path)
         for name in wanted - set(found):
@@ -336,7 +393,8 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
 
 
 def _registries(root: str, wanted: set[str]) -> dict[str, str]:
-    """Keys of module-level dicts whose values are the wanted names: `DiT_models = {'DiT-XL/2': DiT_XL_2}`."""
+    """Keys of module-level dicts whose values are the wanted names (`DiT_models = {'DiT-XL/2': DiT_XL_2}`)
+    and module-level aliases of them (`mae_vit_large = mae_vit_large_dec512`), lower-cased keys too."""
     out: dict[str, str] = {}
     for path in walk_files(root, (".py",)):
         text = read(path)
@@ -349,6 +407,11 @@ def _registries(root: str, wanted: set[str]) -> dict[str, str]:
                     if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
                             isinstance(value, ast.Name) and value.id in wanted:
                         out.setdefault(key.value, value.id)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in wanted:
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        out.setdefault(target.id, node.value.id)
+    out.update({k.lower(): v for k, v in list(out.items()) if k.lower() not in out})
     return out
 
 

@@ -263,8 +263,12 @@ class Scope:
         if self.options is None:
             self.options = argparse_namespace(self.unit.tree)
         value, line = self.options.get(dest, (None, 0))
-        if value is None:
-            return MISSING
+        if value is None:  # required, or default None: the README's command line running this script
+            from reader_app.repo.values_commands import command_options
+            value, where = command_options(self.unit.tree, self.root, self.unit.rel).get(dest, (None, ""))
+            if value is not None:
+                self.where.setdefault(name, where)
+            return MISSING if value is None else value
         self.where.setdefault(name, f"{self.unit.rel}:{line}")
         return value
 
@@ -379,9 +383,19 @@ def _calls_of(tree: ast.Module, name: str) -> list[ast.Call]:
 
 
 def _returned_calls(tree: ast.Module) -> set[int]:
-    """ids of calls a function returns directly (`def resnet20(): return ResNet(...)`): factory variants."""
-    return {id(call) for node in ast.walk(tree) if isinstance(node, ast.Return) and isinstance(node.value, ast.Call)
-            for call in ast.walk(node.value) if isinstance(call, ast.Call)}
+    """ids of calls a function returns, directly (`def resnet20(): return ResNet(...)`) or through the name
+    it returns (`model = ViT(...); model.default_cfg = ...; return model`): factory variants."""
+    out = {id(call) for node in ast.walk(tree) if isinstance(node, ast.Return) and isinstance(node.value, ast.Call)
+           for call in ast.walk(node.value) if isinstance(call, ast.Call)}
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        returned = {n.value.id for n in ast.walk(function) if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
+                    any(isinstance(t, ast.Name) and t.id in returned for t in node.targets):
+                out.update(id(call) for call in ast.walk(node.value) if isinstance(call, ast.Call))
+    return out
 
 
 def _is_vars_call(node) -> bool:
@@ -390,22 +404,24 @@ def _is_vars_call(node) -> bool:
 
 
 def call_site_values(unit: Unit, root: str, name: str, params: list[str],
-                     skip_factories: bool = False, open_keywords: bool = False) -> list[dict]:
+                     skip_factories: bool = False, open_keywords: bool = False,
+                     keywords_only: list[ast.Call] | None = None) -> list[dict]:
     """For each call of `name` in the unit: {param: (value, "rel:line")} for the arguments it states;
     with `skip_factories`, calls a function returns directly are left out (they are variants); with
-    `open_keywords` (the callee takes **kwargs), keywords that name no parameter are stated values too."""
+    `open_keywords` (the callee takes **kwargs), keywords that name no parameter are stated values too.
+    `keywords_only`: these calls instead, their keywords only (`create_model(args.model, num_classes=10)`)."""
     owners = _enclosing_functions(unit.tree)
     returned = _returned_calls(unit.tree) if skip_factories else set()
     untaken = untaken_branches(unit, root)  # `if args.arch == 'big': Net(depth=50)` with another default
     argparse = None
     sites = []
-    for call in _calls_of(unit.tree, name):
+    for call in _calls_of(unit.tree, name) if keywords_only is None else keywords_only:
         if id(call) in returned or id(call) in untaken:
             continue
         scope = Scope(unit, root, owners.get(id(call)))
         found: dict = {}
         pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)
-                 and not isinstance(arg, ast.Starred)]
+                 and not isinstance(arg, ast.Starred) and keywords_only is None]
         pairs += [(kw.arg, kw.value) for kw in call.keywords if kw.arg in params or (open_keywords and kw.arg)]
         for param, node in pairs:
             scope.where.clear()

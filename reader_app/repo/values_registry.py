@@ -132,3 +132,33 @@ def _names_module(tree: ast.Module, name: str, root: str, base: str, target: str
             if any(os.path.realpath(p) == target for p in module_files(root, base, module, level)):
                 return True
     return False
+
+
+def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
+    """Calls in the unit that build a model picked by a parsed option's name, where `picks(name)` says the
+    name is the wanted factory: `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`,
+    `getattr(models, args.arch)(...)`. Their keywords are the factory's arguments."""
+    from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, arg_dest, dotted_name, literal
+
+    owners = _enclosing_functions(unit.tree)
+    out = []
+    for call in ast.walk(unit.tree):
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__":
+            key = func.slice
+        elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr" \
+                and len(func.args) == 2:
+            key = func.args[1]
+        elif call.args:
+            key = call.args[0]
+        else:
+            continue
+        if not (isinstance(key, ast.Attribute) and arg_dest(dotted_name(key) or "")):
+            continue
+        scope = Scope(unit, root, owners.get(id(call)))
+        value = literal(key, scope.resolve)
+        if value is not MISSING and isinstance(value, str) and picks(value):
+            out.append(call)
+    return out

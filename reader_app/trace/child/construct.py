@@ -428,7 +428,8 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     # a training script's pick by name (`__dict__[args.model]`) is what it builds: it beats the first call site
     # of the class (another factory's) and its defaults; only the user's --arg keeps the class itself
     by_name = alternatives and alternatives[0].target.__name__ in picked and "--arg" not in direct.sources.values()
-    if alternatives and alternatives[0].chosen_by and (guessed or direct.sources == {} or by_name):
+    unstated = all(str(v).startswith("default") for v in direct.sources.values())  # no place builds the class
+    if alternatives and alternatives[0].chosen_by and (guessed or unstated or by_name):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
 

@@ -24,6 +24,7 @@ SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 6
 
 SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_length|n_ctx|seq_len|"
                        r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
+IN_CHANNELS = re.compile(r"^(in_chans|in_channels|input_channels|num_channels|channels)$")
 IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
 MODAL = re.compile(r"^(image|images|img|pixel_values|text|texts|input_ids|tokens|audio|video|src|tgt|trg)$")
 AUDIO = re.compile(r"audio|wav|signal|waveform|^mix(ture)?$")
@@ -161,8 +162,6 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
                 (["batch", layer.num_features, "length"], "float32", None)]
     if isinstance(layer, (nn.BatchNorm2d, nn.InstanceNorm2d)):
         return [(["batch", layer.num_features, "height", "width"], "float32", None)]
-    if isinstance(layer, nn.Unfold):  # patches of a (batch, channels, height, width) image; channels unstated
-        return [(["batch", 3, "height", "width"], "float32", None), (["batch", 1, "height", "width"], "float32", None)]
     if isinstance(layer, nn.GroupNorm):
         return [(["batch", layer.num_channels, "height", "width"], "float32", None)]
     if weight_layer(layer):  # a weight and F.linear / F.conv2d: (out, in) or (out, in, *kernel)
@@ -280,6 +279,9 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
+    if isinstance(found.layer, nn.Unfold):  # patches cut from an image: (batch, channels, height, width)
+        chans = [v for v in _attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
+        options += [(["batch", c, "height", "width"], "float32", None) for c in (chans[:1] or [3, 1])]
     said = _by_name(name, graph)
     if said and said[0][2] == "fill:seq_len":  # lengths: one integer per sequence, in the documented shape
         options.insert(0, (documented_dims(func or type(model).forward, name) or said[0][0], "int64", "fill:seq_len"))

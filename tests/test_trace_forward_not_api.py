@@ -417,8 +417,8 @@ def test_a_module_that_asserts_false_traces_the_networks_inside_a_wrapper_it_hol
 def test_a_flow_that_refuses_forward_is_traced_through_the_method_its_readme_calls(traced):
     code, data, err = traced["flow"]
     assert code == 0, err
-    assert data["route"] == ("Flow's forward() is not its API (it raises RuntimeError): "
-                                   "traced log_prob(), which README.md:12 calls")
+    assert data["route"] == ("Flow's forward() is not its API (it raises RuntimeError: Forward method cannot be "
+                             "called for a Distribution object): traced log_prob(), which README.md:12 calls")
     assert [(i["name"], i["dims"]) for i in data["inputs"]] == [("inputs", ["batch", "4"])]
     assert out_dims(data)["net.2"] == ["batch", "8"]
     assert data["reached_output"]

@@ -78,7 +78,10 @@ def refusal(cls) -> str | None:
         raised = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
         name = raised.id if isinstance(raised, ast.Name) else raised.attr if isinstance(raised, ast.Attribute) \
             else "an error"
-        return f"raises {name}"
+        said = stmt.exc.args[0].value if isinstance(stmt.exc, ast.Call) and stmt.exc.args and \
+            isinstance(stmt.exc.args[0], ast.Constant) and isinstance(stmt.exc.args[0].value, str) else ""
+        said = said.strip().rstrip(".")[:120]
+        return f"raises {name}" + (f": {said}" if said else "")
     if isinstance(stmt, ast.Pass):
         return "does nothing"
     if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Constant) and not stmt.test.value:

@@ -35,10 +35,12 @@ class DescribeSession(Session):
     def run(self) -> dict:
         report = super().run()
         networks = getattr(self, "routed_networks", [])
-        if report["error"] is None and len(networks) > 1:  # one graph per model: name the networks to pick
-            types = list(dict.fromkeys(type(self.model.get_submodule(n)).__name__ for n in networks))
-            report["error"] = {"message": f"{report['route']}; one network at a time here: pick one with "
-                                          f"--class {' or --class '.join(types)}",
+        if report["error"] is None and networks:  # one graph per model: name the networks to pick
+            held = [type(self.model.get_submodule(n)) for n in networks]
+            types = list(dict.fromkeys(t.__name__ for t in held if not t.__module__.startswith("torch.")))
+            pick = f"pick one with --class {' or --class '.join(types)}" if types else \
+                "a translation needs a model whose forward() runs"
+            report["error"] = {"message": f"{report['route']}; one network at a time here: {pick}",
                                "file": report["file"], "line": 0}
             return report
         if report["error"] is None and getattr(getattr(self, "first", None), "observed", None) is not None:

@@ -10,7 +10,8 @@ import ast
 import os
 from dataclasses import dataclass, field
 
-from reader_app.repo.values_calls import arg_dest, argparse_namespace, dotted_name
+from reader_app.repo.values_argparse import argparse_namespace
+from reader_app.repo.values_literal import arg_dest, dotted_name
 from reader_app.repo.values_source import units_mentioning
 
 # torch functions that make a tensor from a size, and the dtype they make.

@@ -14,7 +14,9 @@ import os
 import re
 from dataclasses import dataclass
 
-from reader_app.repo.values_calls import MISSING, argparse_defaults, call_site_values, literal
+from reader_app.repo.values_argparse import argparse_defaults, argparse_namespace
+from reader_app.repo.values_calls import call_site_values
+from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
 from reader_app.repo.values_refs import class_aliases, imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values
@@ -84,7 +86,6 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
                   open_keywords: bool = False) -> list[tuple[int, dict]]:
     """(tier, {param: Mined}) for every call that builds `name` picked by a parsed option's value
     (`create_model(args.model, num_classes=args.num_classes)`): its keywords, by the same rules as a call."""
-    from reader_app.repo.values_calls import ARG_OBJECTS
     from reader_app.repo.values_registry import registry_calls
     from reader_app.repo.values_source import Unit
 
@@ -353,7 +354,6 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
     (`--arch default='resnet32'`), else the README's command line running that script (`--model resnet32`),
     or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
     alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
-    from reader_app.repo.values_calls import argparse_namespace
     from reader_app.repo.values_commands import command_options
 
     wanted = set(names)

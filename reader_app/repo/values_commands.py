@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 
+from reader_app.repo.values_argparse import add_argument_calls
 from reader_app.repo.values_source import read, walk_files
 
 # `python main.py ...`, `python3 -u tools/train.py ...`, `python -m pkg.train ...` (after env settings)
@@ -77,13 +78,11 @@ def typed(text: str, kind: str | None):
 
 def command_options(tree, root: str, script_rel: str) -> dict[str, tuple[object, str]]:
     """dest -> (value, "README.md:LINE") for each option of the script's parser a command line running it passes."""
-    from reader_app.repo.values_calls import _options
-
     passed = command_values(root, script_rel)
     if not passed:
         return {}
     out = {}
-    for node, dest, keywords in _options(tree):
+    for node, dest, keywords in add_argument_calls(tree):
         kind = keywords.get("type")
         for flag in (a.value for a in node.args if isinstance(getattr(a, "value", None), str)):
             if flag in passed:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from reader_app.repo.values_calls import MISSING, literal
+from reader_app.repo.values_literal import MISSING, literal
 
 
 def handed_value(node: ast.AST, body, resolve):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import os
 
+from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_hydra import compose
 
@@ -75,7 +76,6 @@ def _path_of(node, body: list, tree: ast.Module) -> str | None:
     if _called(node) == "open" and isinstance(node.func, ast.Name) and node.args:
         return _path_of(node.args[0], body, tree)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        from reader_app.repo.values_calls import argparse_defaults  # values_calls imports this module
         default = argparse_defaults(tree).get(node.attr)
         return default[0] if default and isinstance(default[0], str) else None
     if isinstance(node, ast.Name):

@@ -13,7 +13,8 @@ import ast
 import os
 import re
 
-from reader_app.repo.values_calls import MISSING, argparse_object, literal
+from reader_app.repo.values_argparse import argparse_object
+from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_source import parsed, read, walk_files
 from reader_app.repo.values_trees import field_chain, tree_object

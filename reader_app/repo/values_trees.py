@@ -9,7 +9,8 @@ import ast
 import os
 import re
 
-from reader_app.repo.values_calls import MISSING, argparse_namespace, literal
+from reader_app.repo.values_argparse import argparse_namespace
+from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_hydra import compose, primary_configs
 from reader_app.repo.values_source import parsed, read, walk_files

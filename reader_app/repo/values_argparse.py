@@ -1,0 +1,107 @@
+"""The options a script's argparse parser defines, read from its source: `add_argument` defaults, the namespace
+`parse_args([])` would give, and the parser of a repository that covers the fields its model reads.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+
+from reader_app.repo.values_literal import MISSING, literal
+from reader_app.repo.values_source import parsed, read, walk_files
+
+
+def add_argument_calls(tree: ast.Module):
+    """(call, dest, keyword -> value node) of every `add_argument(...)` call in a module, dest as argparse
+    derives it (the `dest=` keyword, else the first long flag with dashes as underscores)."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_argument" and node.args):
+            continue
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        longs = [f for f in flags if f.startswith("--")] or flags
+        if not longs:
+            continue
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        dest = literal(keywords["dest"]) if "dest" in keywords else MISSING
+        yield node, dest if isinstance(dest, str) else longs[0].lstrip("-").replace("-", "_"), keywords
+
+
+def argparse_defaults(tree: ast.Module) -> dict[str, tuple[object, int]]:
+    """dest -> (default, line) for every `add_argument('--name', default=...)` in a module."""
+    found = {}
+    for node, dest, keywords in add_argument_calls(tree):
+        default = literal(keywords["default"]) if "default" in keywords else MISSING
+        if default is not MISSING and default is not None and default != "":
+            found[dest] = (default, node.lineno)
+    return found
+
+
+# Files whose parser is the one a training run uses: training scripts and options modules.
+ARGPARSE_SCRIPT = re.compile(r"(train|main|run|option|opt|arg|config|parse)", re.IGNORECASE)
+
+
+def argparse_namespace(tree: ast.Module) -> dict[str, tuple[object, int]]:
+    """dest -> (value, line) of every option a parser in the module defines, as `parse_args([])` would give
+    them: the default, False/True for store_true/store_false, None when it has none."""
+    found = {}
+    for node, dest, keywords in add_argument_calls(tree):
+        action = literal(keywords["action"]) if "action" in keywords else None
+        if "default" in keywords:
+            value = literal(keywords["default"])
+            if value is MISSING:
+                continue  # a computed default (os.environ, a function): not stated as a value
+            kind = keywords.get("type")
+            if isinstance(value, str) and isinstance(kind, ast.Name) and kind.id in ("int", "float"):
+                try:  # argparse converts a string default with the option's type
+                    value = int(value) if kind.id == "int" else float(value)
+                except ValueError:
+                    pass
+        elif action == "store_true":
+            value = False
+        elif action == "store_false":
+            value = True
+        else:
+            value = None
+        found.setdefault(dest, (value, node.lineno))
+    for node in ast.walk(tree):  # parser.set_defaults(ngf=64) wins over the option's own default
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults":
+            for keyword in node.keywords:
+                value = literal(keyword.value)
+                if keyword.arg and value is not MISSING:
+                    found[keyword.arg] = (value, node.lineno)
+    return found
+
+
+def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:
+    """({dest: value}, {dest: where}) of the parser whose options cover most of the fields the model reads
+    (training scripts and options modules first); None when no parser defines any of them."""
+    wanted = {p[0] for p in paths if len(p) == 1}
+    if not wanted:
+        return None
+    best, best_key = None, None
+    for path in walk_files(root, (".py",)):
+        text = read(path)
+        if "add_argument" not in text or not any(w in text for w in wanted):
+            continue
+        tree = parsed(path)
+        options = argparse_namespace(tree) if tree is not None else {}
+        hits = len(wanted & {k for k, (v, _) in options.items() if v is not None})  # `required=True`: unstated
+        if not hits:
+            continue
+        rel = os.path.relpath(path, root)
+        key = (-hits, not ARGPARSE_SCRIPT.search(os.path.basename(rel)), rel.count(os.sep), rel)
+        if best_key is None or key < best_key:
+            best, best_key = (rel, options), key
+    if best is None or -best_key[0] * 2 <= len(wanted):  # a parser for something else shares a name or two
+        return None
+    rel, options = best
+    options = {k: (v, f"{rel}:{line}") for k, (v, line) in options.items()}
+    for path in walk_files(root, (".py",)):  # options split over modules of one folder (base_options.py, ...)
+        other = os.path.relpath(path, root)
+        if os.path.dirname(other) == os.path.dirname(rel) and other != rel and "add_argument" in read(path) \
+                and ARGPARSE_SCRIPT.search(os.path.basename(rel)) and ARGPARSE_SCRIPT.search(os.path.basename(other)):
+            tree = parsed(path)
+            for dest, (value, line) in (argparse_namespace(tree).items() if tree is not None else []):
+                options.setdefault(dest, (value, f"{other}:{line}"))
+    return {k: v for k, (v, _) in options.items()}, {k: w for k, (_, w) in options.items()}

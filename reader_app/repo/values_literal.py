@@ -1,0 +1,112 @@
+"""Literal values of expressions in a repository's source: `512`, `4 * 128`, `args.dim` (names followed
+through a lookup), `int(opt.nz)`, `dict(n_layer=12)`, comparisons and conditionals - never running its code.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import operator
+
+MISSING = object()
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
+              ast.Div: operator.truediv, ast.Pow: lambda a, b: a ** b if abs(b) < 64 else math.inf}
+
+
+def literal(node: ast.AST, lookup=None, depth: int = 0):
+    """The value of a literal expression; names resolved with `lookup(name) -> value or MISSING`."""
+    if depth > 6:
+        return MISSING
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        pass
+    if isinstance(node, ast.Name) and lookup is not None:
+        return lookup(node.id, depth + 1)
+    if isinstance(node, ast.Dict):
+        out = {}
+        for k, v in zip(node.keys, node.values):
+            key = literal(k, lookup, depth + 1) if k is not None else MISSING
+            value = literal(v, lookup, depth + 1)
+            if key is MISSING or value is MISSING:
+                continue  # keep the parts that are stated
+            out[key] = value
+        return out
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = [literal(e, lookup, depth + 1) for e in node.elts]
+        if any(i is MISSING for i in items):
+            return MISSING
+        return items if isinstance(node, ast.List) else tuple(items)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Div, ast.Pow)):
+        left, right = literal(node.left, lookup, depth + 1), literal(node.right, lookup, depth + 1)
+        if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            try:
+                return _OPERATORS[type(node.op)](left, right)
+            except (ArithmeticError, ValueError, OverflowError):
+                return MISSING
+    if isinstance(node, ast.IfExp):
+        test = literal(node.test, lookup, depth + 1)
+        if test is MISSING:
+            return MISSING
+        return literal(node.body if test else node.orelse, lookup, depth + 1)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        operand = literal(node.operand, lookup, depth + 1)
+        if isinstance(operand, (int, float, bool)):
+            return -operand if isinstance(node.op, ast.USub) else not operand
+        return MISSING
+    if isinstance(node, ast.Attribute) and lookup is not None:  # `args.dim`, `self.model_args`
+        dotted = dotted_name(node)
+        return lookup(dotted, depth + 1) if dotted else MISSING
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARISONS:
+        left, right = literal(node.left, lookup, depth + 1), literal(node.comparators[0], lookup, depth + 1)
+        if left is MISSING or right is MISSING:
+            return MISSING
+        try:
+            return _COMPARISONS[type(node.ops[0])](left, right)
+        except TypeError:
+            return MISSING
+    if isinstance(node, ast.BoolOp):  # `args.a == 'x' or args.b`: as Python would, the deciding operand
+        for operand in node.values:
+            value = literal(operand, lookup, depth + 1)
+            if value is MISSING or (not value if isinstance(node.op, ast.And) else value):
+                return value
+        return value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CASTS \
+            and len(node.args) == 1 and not node.keywords:  # `nz = int(opt.nz)`
+        value = literal(node.args[0], lookup, depth + 1)
+        try:
+            return MISSING if value is MISSING else _CASTS[node.func.id](value)
+        except (TypeError, ValueError):
+            return MISSING
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
+        out = {}
+        for kw in node.keywords:
+            value = literal(kw.value, lookup, depth + 1)
+            if kw.arg and value is not MISSING:
+                out[kw.arg] = value
+        return out
+    return MISSING
+
+
+_COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.In: lambda a, b: a in b,
+                ast.NotIn: lambda a, b: a not in b, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+                ast.GtE: operator.ge, ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b}
+_CASTS = {"int": int, "float": float, "str": str, "bool": bool}
+# What a script calls its parsed command line: `args.dim`, `opt.nz`, `self.args.n_layer`, `self.opt.ngf`.
+ARG_OBJECTS = {"args", "opt", "opts", "options", "flags", "FLAGS", "hparams", "arguments", "cmd_args"}
+
+
+def dotted_name(node) -> str | None:
+    """`self.args.dim` for an attribute chain on a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def arg_dest(dotted: str) -> str | None:
+    """The option `args.X` / `self.opt.X` reads, or None when the chain does not read a parsed command line."""
+    parts = dotted.split(".")
+    return parts[-1] if len(parts) >= 2 and parts[-2] in ARG_OBJECTS else None

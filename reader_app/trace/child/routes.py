@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reader_app.repo.stated_methods import stated_method_calls
-from reader_app.trace.child import api, failure
+from reader_app.trace.child import api, failure, input_runs
 from reader_app.trace.child.capture import Recorder
 
 
@@ -66,7 +66,7 @@ def trace_route(session, model, recipe, route: api.Route, specs: list) -> None:
         session.entry = lambda m: getattr(m, method)
         session.progress(f"running {method}()")
         own = [s for s in specs if not any(s.name.startswith(n + ".") for n, _ in route.networks)]
-        model, run = session.run_target(model, recipe, own, getattr(type(model), method), model)
+        model, run = input_runs.run_target(session, model, recipe, own, getattr(type(model), method), model)
         runs.append((f"{method}()", run))
     reached = {call.name.split(".")[0] for _, run in runs for call in run.first.calls}
     networks = []
@@ -76,7 +76,7 @@ def trace_route(session, model, recipe, route: api.Route, specs: list) -> None:
         session.entry = lambda m, name=name: m.get_submodule(name)
         session.progress(f"running {name}.forward()")
         own = [replace(s, name=s.name[len(name) + 1:]) for s in specs if s.name.startswith(name + ".")]
-        model, run = session.run_target(model, recipe, own, None, model.get_submodule(name))
+        model, run = input_runs.run_target(session, model, recipe, own, None, model.get_submodule(name))
         for entry in run.inputs:
             entry["name"] = f"{name}.{entry['name']}"
         runs.append((name, run))

@@ -11,29 +11,24 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (alternatives, api, config_objects, config_shims, degrade, failure, hub_downloads,
-                                    inert, library_stand_ins, one_process_group, probes, removed_keywords, routes,
+from reader_app.trace.child import (api, config_objects, config_shims, degrade, failure, hub_downloads, inert,
+                                    input_runs, library_stand_ins, one_process_group, probes, removed_keywords, routes,
                                     shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import plan
 from reader_app.trace.child.recipe import ConstructionError, plain
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.report_shapes import layer_entries, line_entries
-from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs, materialize, replanned, size_tables,
-                                          user_plans)
+from reader_app.trace.child.inputs import Sizes, materialize
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
-from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past, swallowed_in_forward
+from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
-from reader_app.trace.child.plans import leaves
 from reader_app.trace.child import stated_configs
-from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
-from reader_app.repo.stated_inputs import settings_image_size
-from reader_app.repo.values_inputs import stated_image_size
 from reader_app.repo.values_objects import global_read_paths
 from reader_app.repo.values_trees import defaults_lines, merged_into_global
 from reader_app.trace.specs import parse_input_spec
@@ -360,7 +355,7 @@ class Session:
             self.fail(failure.describe(error, f"building {type(model).__name__}"),
                       *failure.repo_location(error, self.files))
         self.progress("running forward()")
-        model, run = self.run_target(model, recipe, specs, None, model)
+        model, run = input_runs.run_target(self, model, recipe, specs, None, model)
         if run.exc is not None and not failure.find_missing(run.exc):  # a stale example: another one may run
             model, recipe, run = stated_configs.trace_other_configuration(self, model, recipe, run.exc) or \
                 (model, recipe, run)
@@ -371,118 +366,6 @@ class Session:
             self.forward_error(model, run.exc, run.first, run.second, run.symbols)
         else:
             self.report["reached_output"] = run.first.output_shapes is not None
-
-    def run_target(self, model, recipe, specs, func, target):
-        """Inputs found for what `self.entry` calls (the model itself, a method, a held network `target`),
-        the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
-        stated = self.stated_image()
-        tables = size_tables(model, stated[0] if stated else None, recipe.args)
-        names = [self.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
-        example = None if specs else stated_plans(target, self.root, names, recipe.args if target is model else {},
-                                                  self.file, func.__name__ if func else None)
-        candidates = [user_plans(specs)] if specs else candidate_inputs(target, func=func)
-        swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
-        if swaps:
-            candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
-            example = (alternatives.swapped(example[0], target, swaps), *example[1:]) if example else None
-        chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
-        if exc is not None and self.report["device"] == "meta" and not failure.meta_unsupported(exc):
-            exc = swallowed_in_forward(self, model, chosen, sizes) or exc  # `try: lstsq(...) except: ...`
-        if exc is not None and self.report["device"] == "meta" and failure.meta_unsupported(exc):
-            reason = failure.short(exc)
-            try:
-                model = self.make(recipe, "cpu").eval()
-            except BaseException as build_exc:
-                self.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
-                          f"{failure.first_line(build_exc)}")
-            self.fall_back(f"an op needs real data on the meta device ({reason})")
-            chosen, first, exc, sizes, variants = self.probe(model, candidates, tables, example)
-        if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
-            self.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
-        if example and chosen is example[0]:
-            self.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
-        for swap in swaps:
-            if any(p.name == swap.replacement for p in chosen):
-                self.report["warnings"].append(self.swap_note(swap, recipe))
-        self.mark("forward")
-        self.model, self.first = model, first  # for a describing session
-        second, second_sizes = None, None
-        if self.request.get("symbolic", True) and not specs:
-            self.progress("naming dimensions")
-            for variant in variants:
-                rec, second_exc = self.forward(model, chosen, variant)
-                if (second_exc is None) == (exc is None):
-                    second, second_sizes = rec, variant
-                    break
-        self.mark("symbolic")
-        symbols = self.symbols(chosen, sizes, second_sizes)
-        inputs = [self.input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
-        if example and chosen is example[0]:  # each input the example sized says where
-            for entry in inputs:
-                if entry["name"] in example[2]:
-                    entry["from"] = example[1]
-        return model, routes.Run(first, second, exc, symbols, inputs)
-
-    def swap_note(self, swap, recipe) -> str:
-        where = recipe.sources.get(swap.attribute, "")
-        missing = "a stand-in" if where.startswith("stand-in") else "None"
-        why = f" ({where.split(': ', 1)[-1]})" if ": " in where else ""
-        return (f"{swap.replacement} given instead of {swap.original}: the model's {swap.attribute} is {missing}"
-                f"{why}, and forward() takes {swap.replacement} in its place ({self.rel(swap.file)}:{swap.line})")
-
-    def stated_image(self) -> tuple[int, str] | None:
-        """(pixels, where) of the image size the model file's pretrained settings state, else the one the
-        repository's scripts state."""
-        if self.request.get("inputs"):
-            return None
-        try:
-            own = settings_image_size(self.file)
-            return (own[0], f"{self.rel(self.file)}:{own[1]}") if own else stated_image_size(self.root)
-        except Exception:  # mining is a help: a failure there must not stop the trace
-            return None
-
-    def probe(self, model, candidates, tables, example=None):
-        """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
-        repository's own example (`stated_plans`) goes first, at its sizes."""
-        failed, retried = None, []
-        fewer = [c for c in candidates if isinstance(c, Fewer)]
-        full = [c for c in candidates if not isinstance(c, Fewer)]
-        first_tries = [(sizes, variants, example[0]) for sizes, variants in
-                       example_tries(tables, example[3], example[0], self.report["device"])] if example else []
-        for sizes, variants, plans in first_tries + [(s, v, p) for s, v in tables for p in full] + \
-                [(s, v, p) for s, v in tables for p in fewer]:
-            rec, exc = self.forward(model, plans, sizes)
-            if exc is None:
-                if sizes.trial:
-                    self.report["warnings"].append(smaller_note(sizes, example[3]))
-                return plans, rec, None, sizes, variants
-            if failed is None and not sizes.trial:
-                failed = (plans, rec, exc, sizes, variants)
-            if failure.find_missing(exc):
-                return failed or (plans, rec, exc, sizes, variants)
-            if failure.meta_unsupported(exc) and self.report["device"] == "meta":
-                return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
-            # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)
-            guessed = not self.request.get("inputs")
-            better = replanned(model, plans, sizes, list(rec.stack)) if guessed and rec.stack and len(retried) < 3 \
-                else None
-            if better is not None and better not in retried:
-                retried.append(better)
-                rec, exc = self.forward(model, better, sizes)
-                if exc is None or failure.find_missing(exc):  # a missing package stops the inputs that got
-                    return better, rec, exc, sizes, variants  # furthest: that package is what to say
-        return failed
-
-    def symbols(self, plans, sizes: Sizes, second: Sizes | None) -> dict:
-        used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
-        if second is None:
-            return {}
-        return {s: (sizes.values[s], second.values[s]) for s in SIZES if s in used}
-
-    def input_entry(self, plan, sizes, symbols, second) -> dict:
-        shape = [sizes.of(d) for d in plan.dims]
-        other = [second.of(d) for d in plan.dims] if second else None
-        return {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
 
     def assemble(self, model, first: Recorder, second: Recorder | None, symbols: dict):
         self.report["layers"] = layer_entries(model, DefinitionLines(self.files), self.rel, first, second, symbols)

@@ -16,7 +16,7 @@ from contextlib import nullcontext
 import torch
 
 from reader_app.repo.stated_inputs import StatedCall, stated_calls
-from reader_app.trace.child import failure
+from reader_app.trace.child import failure, input_runs
 from reader_app.trace.child.construct import plan
 from reader_app.trace.child.recipe import plain
 from reader_app.trace.child.metainit import no_meta_init
@@ -75,7 +75,7 @@ def trace_other_configuration(session, model, recipe, failed: BaseException):
             with (torch.device("meta") if device == "meta" else nullcontext()), \
                     (no_meta_init() if device == "meta" else nullcontext()):
                 built = session.make(other, device).eval()
-            built, run = session.run_target(built, other, [], None, built)
+            built, run = input_runs.run_target(session, built, other, [], None, built)
         except BaseException:  # this example does not build here either: the next one
             run = None
         if run is None or run.exc is not None:

@@ -1,0 +1,130 @@
+"""Running the model on the inputs found for it: the repository's own example first, then the guessed
+candidates over the size tables, on the meta device with a CPU retry; a second run at other sizes names the
+free dimensions. Functions of a trace Session (they read its request and report and call its forward)."""
+from __future__ import annotations
+
+from reader_app.trace.child import alternatives, failure, routes
+from reader_app.trace.child.dims import name_shape
+from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, replanned, size_tables, user_plans
+from reader_app.trace.child.meta_fallback import swallowed_in_forward
+from reader_app.trace.child.plans import leaves
+from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
+from reader_app.repo.stated_inputs import settings_image_size
+from reader_app.repo.values_inputs import stated_image_size
+
+
+def run_target(session, model, recipe, specs, func, target):
+    """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
+    the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
+    stated = stated_image(session)
+    tables = size_tables(model, stated[0] if stated else None, recipe.args)
+    names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
+    example = None if specs else stated_plans(target, session.root, names, recipe.args if target is model else {},
+                                              session.file, func.__name__ if func else None)
+    candidates = [user_plans(specs)] if specs else candidate_inputs(target, func=func)
+    swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
+    if swaps:
+        candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
+        example = (alternatives.swapped(example[0], target, swaps), *example[1:]) if example else None
+    chosen, first, exc, sizes, variants = probe(session, model, candidates, tables, example)
+    if exc is not None and session.report["device"] == "meta" and not failure.meta_unsupported(exc):
+        exc = swallowed_in_forward(session, model, chosen, sizes) or exc  # `try: lstsq(...) except: ...`
+    if exc is not None and session.report["device"] == "meta" and failure.meta_unsupported(exc):
+        reason = failure.short(exc)
+        try:
+            model = session.make(recipe, "cpu").eval()
+        except BaseException as build_exc:
+            session.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
+                      f"{failure.first_line(build_exc)}")
+        session.fall_back(f"an op needs real data on the meta device ({reason})")
+        chosen, first, exc, sizes, variants = probe(session, model, candidates, tables, example)
+    if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
+        session.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
+    if example and chosen is example[0]:
+        session.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
+    for swap in swaps:
+        if any(p.name == swap.replacement for p in chosen):
+            session.report["warnings"].append(swap_note(session, swap, recipe))
+    session.mark("forward")
+    session.model, session.first = model, first  # for a describing session
+    second, second_sizes = None, None
+    if session.request.get("symbolic", True) and not specs:
+        session.progress("naming dimensions")
+        for variant in variants:
+            rec, second_exc = session.forward(model, chosen, variant)
+            if (second_exc is None) == (exc is None):
+                second, second_sizes = rec, variant
+                break
+    session.mark("symbolic")
+    symbols = named_sizes(chosen, sizes, second_sizes)
+    inputs = [input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
+    if example and chosen is example[0]:  # each input the example sized says where
+        for entry in inputs:
+            if entry["name"] in example[2]:
+                entry["from"] = example[1]
+    return model, routes.Run(first, second, exc, symbols, inputs)
+
+def swap_note(session, swap, recipe) -> str:
+    where = recipe.sources.get(swap.attribute, "")
+    missing = "a stand-in" if where.startswith("stand-in") else "None"
+    why = f" ({where.split(': ', 1)[-1]})" if ": " in where else ""
+    return (f"{swap.replacement} given instead of {swap.original}: the model's {swap.attribute} is {missing}"
+            f"{why}, and forward() takes {swap.replacement} in its place ({session.rel(swap.file)}:{swap.line})")
+
+def stated_image(session) -> tuple[int, str] | None:
+    """(pixels, where) of the image size the model file's pretrained settings state, else the one the
+    repository's scripts state."""
+    if session.request.get("inputs"):
+        return None
+    try:
+        own = settings_image_size(session.file)
+        return (own[0], f"{session.rel(session.file)}:{own[1]}") if own else stated_image_size(session.root)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return None
+
+def probe(session, model, candidates, tables, example=None):
+    """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
+    repository's own example (`stated_plans`) goes first, at its sizes."""
+    failed, retried = None, []
+    fewer = [c for c in candidates if isinstance(c, Fewer)]
+    full = [c for c in candidates if not isinstance(c, Fewer)]
+    first_tries = [(sizes, variants, example[0]) for sizes, variants in
+                   example_tries(tables, example[3], example[0], session.report["device"])] if example else []
+    for sizes, variants, plans in first_tries + [(s, v, p) for s, v in tables for p in full] + \
+            [(s, v, p) for s, v in tables for p in fewer]:
+        rec, exc = session.forward(model, plans, sizes)
+        if exc is None:
+            if sizes.trial:
+                session.report["warnings"].append(smaller_note(sizes, example[3]))
+            return plans, rec, None, sizes, variants
+        if failed is None and not sizes.trial:
+            failed = (plans, rec, exc, sizes, variants)
+        if failure.find_missing(exc):
+            return failed or (plans, rec, exc, sizes, variants)
+        if failure.meta_unsupported(exc) and session.report["device"] == "meta":
+            return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
+        # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)
+        guessed = not session.request.get("inputs")
+        better = replanned(model, plans, sizes, list(rec.stack)) if guessed and rec.stack and len(retried) < 3 \
+            else None
+        if better is not None and better not in retried:
+            retried.append(better)
+            rec, exc = session.forward(model, better, sizes)
+            if exc is None or failure.find_missing(exc):  # a missing package stops the inputs that got
+                return better, rec, exc, sizes, variants  # furthest: that package is what to say
+    return failed
+
+
+def named_sizes(plans, sizes: Sizes, second: Sizes | None) -> dict:
+    """symbol -> (first size, second size) of the free dimensions the inputs use, for naming output dims."""
+    used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
+    if second is None:
+        return {}
+    return {s: (sizes.values[s], second.values[s]) for s in SIZES if s in used}
+
+
+def input_entry(plan, sizes, symbols, second) -> dict:
+    """One input as the report lists it: name, shape, dtype and named dims."""
+    shape = [sizes.of(d) for d in plan.dims]
+    other = [second.of(d) for d in plan.dims] if second else None
+    return {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}

@@ -83,7 +83,7 @@ def picked_by_name(root: str, module_file: str) -> dict[str, str]:
     """name -> "main_pretrain.py:203" for each function of `module_file` a script of the repository calls by a
     stated name: `models_mae.__dict__[args.model](...)` or `getattr(models, args.arch)(...)`, the key a literal
     or an option's default. That is the model the script builds (a factory of the file's class)."""
-    from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, _module_files, literal
+    from reader_app.repo.values_calls import _module_files
     from reader_app.repo.values_source import units_mentioning
 
     target = os.path.realpath(module_file)
@@ -91,28 +91,52 @@ def picked_by_name(root: str, module_file: str) -> dict[str, str]:
     for unit in units_mentioning(root, os.path.splitext(os.path.basename(module_file))[0]):
         if unit.kind != "py":
             continue
-        owners = _enclosing_functions(unit.tree)
         base = os.path.dirname(os.path.join(root, unit.rel))
-        for call in ast.walk(unit.tree):
-            if not isinstance(call, ast.Call):
-                continue
-            module, key = _picked(call.func)
-            if module is None or not _names_module(unit.tree, module, root, base, target, _module_files):
-                continue
-            name = literal(key, Scope(unit, root, owners.get(id(call))).resolve)
-            if name is not MISSING and isinstance(name, str) and name.isidentifier():
+        for call, module, _, name in _calls_picking_by_name(unit, root):
+            if module is not None and name.isidentifier() and _names_module(unit.tree, module, root, base, target, _module_files):
                 found.setdefault(name, f"{unit.rel}:{call.lineno}")
     return found
 
 
+def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
+    """Calls in the unit that build a model picked by a parsed option's name, where `picks(name)` says the
+    name is the wanted factory: `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`,
+    `getattr(models, args.arch)(...)`. Their keywords are the factory's arguments."""
+    from reader_app.repo.values_literal import arg_dest, dotted_name
+
+    return [call for call, _, key, name in _calls_picking_by_name(unit, root, first_argument=True)
+            if isinstance(key, ast.Attribute) and arg_dest(dotted_name(key) or "") and picks(name)]
+
+
+def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False):
+    """(call, module name or None, key node, name) of each call in the unit whose callee is picked by a stated
+    name: `module.__dict__[key](...)`, `getattr(module, key)(...)`, and with `first_argument` a factory given the
+    name first (`create_model(args.model, ...)`); the key a literal or an option's default."""
+    from reader_app.repo.values_calls import Scope, _enclosing_functions
+    from reader_app.repo.values_literal import MISSING, literal
+
+    owners = _enclosing_functions(unit.tree)
+    for call in ast.walk(unit.tree):
+        if not isinstance(call, ast.Call):
+            continue
+        module, key = _picked(call.func)
+        if key is None and first_argument and call.args:
+            key = call.args[0]
+        if key is None:
+            continue
+        name = literal(key, Scope(unit, root, owners.get(id(call))).resolve)
+        if name is not MISSING and isinstance(name, str):
+            yield call, module, key, name
+
+
 def _picked(func: ast.expr) -> tuple[str | None, ast.expr | None]:
     """(module name, key node) of `module.__dict__[key]` or `getattr(module, key)`; (None, None) otherwise."""
-    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__" \
-            and isinstance(func.value.value, ast.Name):
-        return func.value.value.id, func.slice
+    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__":
+        value = func.value.value
+        return (value.id if isinstance(value, ast.Name) else None), func.slice
     if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr" \
-            and len(func.args) == 2 and isinstance(func.args[0], ast.Name):
-        return func.args[0].id, func.args[1]
+            and len(func.args) == 2:
+        return (func.args[0].id if isinstance(func.args[0], ast.Name) else None), func.args[1]
     return None, None
 
 
@@ -132,33 +156,3 @@ def _names_module(tree: ast.Module, name: str, root: str, base: str, target: str
             if any(os.path.realpath(p) == target for p in module_files(root, base, module, level)):
                 return True
     return False
-
-
-def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
-    """Calls in the unit that build a model picked by a parsed option's name, where `picks(name)` says the
-    name is the wanted factory: `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`,
-    `getattr(models, args.arch)(...)`. Their keywords are the factory's arguments."""
-    from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, arg_dest, dotted_name, literal
-
-    owners = _enclosing_functions(unit.tree)
-    out = []
-    for call in ast.walk(unit.tree):
-        if not isinstance(call, ast.Call):
-            continue
-        func = call.func
-        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__":
-            key = func.slice
-        elif isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr" \
-                and len(func.args) == 2:
-            key = func.args[1]
-        elif call.args:
-            key = call.args[0]
-        else:
-            continue
-        if not (isinstance(key, ast.Attribute) and arg_dest(dotted_name(key) or "")):
-            continue
-        scope = Scope(unit, root, owners.get(id(call)))
-        value = literal(key, scope.resolve)
-        if value is not MISSING and isinstance(value, str) and picks(value):
-            out.append(call)
-    return out

@@ -41,9 +41,11 @@ GRAPH = {
 }
 
 # The image is cut into patches by a module the stem builds on every call (not a registered layer): only its
-# `b, c, h, w = pixels.shape` says the input is an image; the first layer seen is a Linear over patches.
+# `b, c, h, w = pixels.shape` says the input is an image; the first layer seen is a Linear over patches. The
+# stem moves its parameter and its input to a device chosen as "cpu" when CUDA is absent.
 NESTED_RANK = {
     "patchnet.py": """
+        import torch
         import torch.nn as nn
 
 
@@ -63,11 +65,14 @@ NESTED_RANK = {
             def __init__(self, n_channels, patch, dim):
                 super().__init__()
                 self.patch = patch
+                self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
                 self.proj = nn.Linear(n_channels * patch * patch, dim)
+                self.shift = nn.Parameter(torch.zeros(1, 1, dim).to(self.device))
 
             def forward(self, images):
+                images = images.to(self.device)
                 cut = Patches(self.patch)
-                return self.proj(cut(images))
+                return self.proj(cut(images)) + self.shift
 
 
         class PatchClassifier(nn.Module):
@@ -161,6 +166,12 @@ def test_an_input_unpacked_into_four_sizes_deep_inside_is_an_image_of_the_models
     got = outs(data)
     assert got["stem.proj"] == [batch, (h // 4) * (w // 4), 24]
     assert got["head"] == [batch, 5]
+
+
+def test_tensors_moved_to_a_cpu_device_in_the_models_code_stay_on_the_meta_device(traced):
+    code, data, err = traced["nested"]
+    assert code == 0, err
+    assert data["device"] == "meta" and not data["fallback_reason"]
 
 
 def test_a_batch_the_models_parameters_are_built_with_is_the_batch_of_every_run(traced):

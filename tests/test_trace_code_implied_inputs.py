@@ -182,6 +182,7 @@ def test_a_batch_the_models_parameters_are_built_with_is_the_batch_of_every_run(
     assert seq["shape"][0] == 5 and seq["dims"][0] == "5" and seq["shape"][2] == 20
     got = outs(data)
     assert got["embed"] == [5, seq["shape"][1], 16] and got["head"] == [5, 3]
+    assert "batch 5: the model's summary (5, 1, 16) is built for it" in data["warnings"]
 
 
 def test_a_condition_vector_tiled_onto_the_image_is_a_vector_and_the_image_keeps_the_other_channels(traced):

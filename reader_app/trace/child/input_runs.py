@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.dims import name_shape
-from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, candidate_inputs, rank_refused, replanned,
-                                          size_tables, user_plans)
+from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, batch_parameter, candidate_inputs, rank_refused,
+                                          replanned, size_tables, user_plans)
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import leaves
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
@@ -42,6 +42,10 @@ def run_target(session, model, recipe, specs, func, target):
         chosen, first, exc, sizes, variants = probe(session, model, candidates, tables, example)
     if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
         session.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
+    fixed_batch = None if specs else batch_parameter(model)
+    if fixed_batch and any("batch" in p.dims for p in chosen):
+        session.report["warnings"].append(f"batch {fixed_batch[1][0]}: the model's {fixed_batch[0]} "
+                                          f"{tuple(fixed_batch[1])} is built for it")
     if example and chosen is example[0]:
         session.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
     for swap in swaps:

@@ -80,9 +80,9 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
-    batch = parameter_batch(model)
-    if batch:  # no other batch gets past the model's own parameters: both runs use it
-        first["batch"] = second["batch"] = batch
+    fixed_batch = batch_parameter(model)
+    if fixed_batch:  # no other batch gets past the model's own parameters: both runs use it
+        first["batch"] = second["batch"] = fixed_batch[1][0]
     if _raw_audio(model):
         first["length"], second["length"] = 16000, 24000
     seq_caps = [v for v in _attr_values(model, SEQ_ATTRS) if isinstance(v, int) and v > 1]
@@ -108,19 +108,20 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
     return tables
 
 
-def parameter_batch(model: nn.Module) -> int | None:
-    """The batch size a model's own parameters are built with (a class token `nn.Parameter(torch.randn(
-    self.batch_size, 1, dim))` concatenated to every input): a `batch_size` the model holds that leads the
-    shape of a parameter of one of the repository's modules (torch's layers size theirs by features)."""
+def batch_parameter(model: nn.Module) -> tuple[str, list] | None:
+    """(name, shape) of a parameter or buffer the model's own code built with its batch size (a class token
+    `nn.Parameter(torch.randn(self.batch_size, 1, dim))` concatenated to every input): a `batch_size` the
+    model holds that leads the shape of a tensor of one of the repository's modules (torch's layers size
+    theirs by features). Inputs of any other batch fail."""
     held = {v for v in _attr_values(model, BATCH_ATTRS) if isinstance(v, int) and not isinstance(v, bool) and v > 1}
     if not held:
         return None
-    for module in model.modules():
+    for path, module in model.named_modules():
         if type(module).__module__.startswith("torch.nn"):
             continue
-        for name, param in module._parameters.items():
-            if param is not None and name != "weight" and param.dim() >= 2 and param.shape[0] in held:
-                return int(param.shape[0])
+        for name, tensor in [*module._parameters.items(), *module._buffers.items()]:
+            if tensor is not None and name != "weight" and tensor.dim() >= 2 and tensor.shape[0] in held:
+                return (f"{path}.{name}" if path else name), list(tensor.shape)
     return None
 
 

@@ -40,6 +40,35 @@ GRAPH = {
         """,
 }
 
+# The same kind of network with names that say nothing: only `torch.mm(g, self.lin(h))` (a 2-D product of one
+# argument with what the other became) says which argument is the square adjacency.
+GRAPH_BY_CODE = {
+    "diffusion.py": """
+        import torch
+        import torch.nn as nn
+
+
+        class Propagate(nn.Module):
+            def __init__(self, d_in, d_out):
+                super().__init__()
+                self.lin = nn.Linear(d_in, d_out)
+
+            def forward(self, h, g):
+                return torch.mm(g, self.lin(h))
+
+
+        class Diffusion(nn.Module):
+            def __init__(self, d_in=9, hidden=11, n_out=3):
+                super().__init__()
+                self.layers = nn.ModuleList([Propagate(d_in, hidden), Propagate(hidden, n_out)])
+
+            def forward(self, x, operator):
+                for layer in self.layers:
+                    x = torch.relu(layer(x, operator))
+                return x
+        """,
+}
+
 # The image is cut into patches by a module the stem builds on every call (not a registered layer): only its
 # `b, c, h, w = pixels.shape` says the input is an image; the first layer seen is a Linear over patches. The
 # stem moves its parameter and its input to a device chosen as "cpu" when CUDA is absent.
@@ -133,7 +162,8 @@ CONDITION = {
         """,
 }
 
-REPOS = {"graph": GRAPH, "nested": NESTED_RANK, "batch": PARAMETER_BATCH, "condition": CONDITION}
+REPOS = {"graph": GRAPH, "graph_code": GRAPH_BY_CODE, "nested": NESTED_RANK, "batch": PARAMETER_BATCH,
+         "condition": CONDITION}
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +184,17 @@ def test_a_graph_network_gets_node_features_of_its_matrix_width_and_a_square_adj
     assert shapes == {"feats": [nodes, 12], "norm_adj": [nodes, nodes]}
     got = outs(data)
     assert got["layer1"] == [nodes, 10] and got["layer2"] == [nodes, 4]
+
+
+def test_the_argument_a_layer_multiplies_the_others_by_is_the_square_adjacency_whatever_its_name(traced):
+    code, data, err = traced["graph_code"]
+    assert code == 0, err
+    assert data["reached_output"], data.get("error")
+    shapes = _inputs(data)
+    nodes = shapes["x"][0]
+    assert shapes == {"x": [nodes, 9], "operator": [nodes, nodes]}
+    got = outs(data)
+    assert got["layers.0"] == [nodes, 11] and got["layers.1"] == [nodes, 3]
 
 
 def test_an_input_unpacked_into_four_sizes_deep_inside_is_an_image_of_the_models_channels(traced):

@@ -13,6 +13,7 @@ import torch.nn as nn
 from reader_app.trace.child.asserted import apply_sizes, asserted_sizes
 from reader_app.trace.child.condition import conditioned
 from reader_app.trace.child.doc_shapes import documented_dims
+from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, reach,
@@ -369,9 +370,14 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None,
         params = free[:1]
         # forward(image=None, text=None): a model of several inputs (CLIP) runs whole only with each of them
         params += [name for name in free[1:] if MODAL.search(name.lower())]
-    graph = any(graph_name(p) for p in params)
+    adjacency = adjacency_params(model, func, params)  # `torch.spmm(adj, support)`, whatever its name
+    graph = bool(adjacency) or any(graph_name(p) for p in params)
     per_arg = [[InputPlan(p, [], "None", kind=VALUE, value=None)] if tied[p] == MISSING else
                _plans_for(model, p, graph, func) for p in params]
+    for name, options in zip(params, per_arg):
+        square = InputPlan(name, ["nodes", "nodes"])
+        if name in adjacency and options[0] != square:
+            options.insert(0, square)
     tiled = conditioned(model, func, params, built_args) if len(params) > 1 else {}
     for name, options in zip(params, per_arg):  # an image and the condition vector tiled onto it: first
         if name in tiled:

@@ -157,8 +157,7 @@ CONDITION = {
 
             def forward(self, img, y):
                 y = y.unsqueeze(2).unsqueeze(3).expand(-1, -1, img.size(2), img.size(3))
-                h = torch.cat([img, y], dim=1)
-                return self.net(h)
+                return self.net(torch.cat([img, y], dim=1))
         """,
 }
 

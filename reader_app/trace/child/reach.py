@@ -265,8 +265,19 @@ def _shape_unpack(stmt, tainted, chains, result: Reach) -> bool:
     return False
 
 
+def _joined(arg, tainted):
+    """The tainted part of `torch.cat([x, c], 1)` written inside a call, as it would be had the join been
+    assigned first (`h = torch.cat([x, c], 1); self.net(h)`); else `arg` itself."""
+    func = arg.func if isinstance(arg, ast.Call) else None
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name == "cat" and arg.args and isinstance(arg.args[0], (ast.List, ast.Tuple)):
+        return next((part for part in arg.args[0].elts if _method_chain(part, tainted) is not None), arg)
+    return arg
+
+
 def _tainted_argument(call: ast.Call, tainted, chains):
     for index, arg in enumerate(call.args):
+        arg = _joined(arg, tainted)
         chain = _method_chain(arg, tainted)
         if chain is not None:
             name = next(iter(_names_in(arg) & tainted))

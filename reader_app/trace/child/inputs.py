@@ -420,8 +420,8 @@ def rank_refused(model: nn.Module, plans: list[InputPlan], sizes: Sizes, exc, si
     if match is None:
         return None
     rank = int(match.group(1))
-    for _, shape in site.operands:
-        for index, plan in enumerate(plans):
+    for operand, shape in site.operands:  # inputs of the same shape: the one of the operand's name first
+        for index, plan in sorted(enumerate(plans), key=lambda pair: pair[1].name != operand):
             made = [sizes.of(d) for d in plan.dims] if plan.kind == TENSOR and plan.count == 1 else None
             if made != list(shape) or len(made) == rank:
                 continue

@@ -90,6 +90,12 @@ class Scope:
         value = self.lookup_in(module_level, self.unit.rel, name, depth, seen)
         if value is not MISSING:
             return value
+        if name.startswith("self.") and name.count(".") == 1 and self.function is not None:
+            from reader_app.repo.values_members import member_value
+            found = member_value(self.unit, self.root, self.function, name[5:])  # `self.dim = config.dim`
+            if found is not MISSING:
+                self.where.setdefault(name, found[1])
+                return found[0]
         if "." in name:
             return self.parsed_option(name)
         return self.imported(name, depth, seen)
@@ -272,13 +278,19 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     return sites
 
 
+def _self_member(node: ast.Attribute) -> bool:
+    return isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
 def untaken_branches(unit: Unit, root: str) -> set[int]:
     """ids of every node inside an `if` branch the script's own option defaults rule out (`if args.model ==
     'Transformer': ... else: RNNModel(...)` with `--model` defaulting to 'LSTM'): what a default run never
-    builds. Only tests that read a parsed option are decided; any other test leaves both branches."""
-    if unit.kind != "py" or not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                                    and n.func.attr == "add_argument" for n in ast.walk(unit.tree)):
+    builds. Only tests that read a parsed option are decided (directly, or as `self.dataset` an object copied
+    from the namespace a script parses and hands it); any other test leaves both branches."""
+    if unit.kind != "py":
         return set()
+    parses = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "add_argument"
+                 for n in ast.walk(unit.tree))
     owners = {}
     for function in ast.walk(unit.tree):
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -291,7 +303,8 @@ def untaken_branches(unit: Unit, root: str) -> set[int]:
     for node in ast.walk(unit.tree):
         if not isinstance(node, ast.If) or id(node) in out:
             continue
-        if not any(isinstance(n, ast.Attribute) and arg_dest(dotted_name(n) or "") for n in ast.walk(node.test)):
+        if not any(isinstance(n, ast.Attribute) and ((parses and arg_dest(dotted_name(n) or "")) or
+                                                     _self_member(n)) for n in ast.walk(node.test)):
             continue
         function = owners.get(id(node))
         scope = scopes.setdefault(id(function), Scope(unit, root, function))

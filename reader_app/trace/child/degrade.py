@@ -229,14 +229,28 @@ def _is_cuda(value) -> bool:
     return isinstance(value, torch.device) and value.type == "cuda"
 
 
+def _is_cpu(value) -> bool:
+    import torch
+
+    return value == "cpu" if isinstance(value, str) else isinstance(value, torch.device) and value.type == "cpu"
+
+
 def cuda_mode(device: str):
-    """A torch function mode that sends every CUDA request to `device` (meta or cpu)."""
+    """A torch function mode that sends every CUDA request to `device` (meta or cpu). On meta, a meta tensor
+    asked onto the CPU stays where the model is: `nn.Parameter(torch.randn(...).to(self.device))` with the
+    device chosen as "cpu" for want of CUDA would otherwise stop the build ("Cannot copy out of meta")."""
     import torch
     from torch.overrides import TorchFunctionMode
 
     class CudaToTraceDevice(TorchFunctionMode):
         def __torch_function__(self, func, types_, args=(), kwargs=None):
             kwargs = kwargs or {}
+            if device == "meta" and func in (torch.Tensor.to, torch.Tensor.cpu) and args and \
+                    isinstance(args[0], torch.Tensor) and args[0].is_meta:
+                if func is torch.Tensor.cpu:
+                    return args[0]
+                args = tuple("meta" if _is_cpu(a) else a for a in args)
+                kwargs = {k: ("meta" if _is_cpu(v) else v) for k, v in kwargs.items()}
             if func is torch.Tensor.cuda:
                 NOTES.add(f".cuda() ran on the trace device ({device})")
                 return args[0].to(device)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.dims import name_shape
-from reader_app.trace.child.inputs import SIZES, Fewer, Sizes, candidate_inputs, replanned, size_tables, user_plans
+from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, batch_parameter, candidate_inputs, rank_refused,
+                                          replanned, size_tables, user_plans)
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import leaves
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
@@ -21,7 +22,8 @@ def run_target(session, model, recipe, specs, func, target):
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     example = None if specs else stated_plans(target, session.root, names, recipe.args if target is model else {},
                                               session.file, func.__name__ if func else None)
-    candidates = [user_plans(specs)] if specs else candidate_inputs(target, func=func)
+    candidates = [user_plans(specs)] if specs else candidate_inputs(
+        target, func=func, built_args=recipe.args if target is model else None)
     swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
@@ -40,6 +42,10 @@ def run_target(session, model, recipe, specs, func, target):
         chosen, first, exc, sizes, variants = probe(session, model, candidates, tables, example)
     if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
         session.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
+    fixed_batch = None if specs else batch_parameter(model)
+    if fixed_batch and any("batch" in p.dims for p in chosen):
+        session.report["warnings"].append(f"batch {fixed_batch[1][0]}: the model's {fixed_batch[0]} "
+                                          f"{tuple(fixed_batch[1])} is built for it")
     if example and chosen is example[0]:
         session.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
     for swap in swaps:
@@ -105,8 +111,10 @@ def probe(session, model, candidates, tables, example=None):
             return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
         # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)
         guessed = not session.request.get("inputs")
-        better = replanned(model, plans, sizes, list(rec.stack)) if guessed and rec.stack and len(retried) < 3 \
-            else None
+        better = None
+        if guessed and len(retried) < 3:  # an unpacking's rank first: the layers after it never saw the input
+            better = rank_refused(model, plans, sizes, exc, rec.error_site) or \
+                (replanned(model, plans, sizes, list(rec.stack)) if rec.stack else None)
         if better is not None and better not in retried:
             retried.append(better)
             rec, exc = session.forward(model, better, sizes)

@@ -11,11 +11,13 @@ import re
 import torch.nn as nn
 
 from reader_app.trace.child.asserted import apply_sizes, asserted_sizes
+from reader_app.trace.child.condition import conditioned
 from reader_app.trace.child.doc_shapes import documented_dims
+from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
-from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, reach, undo_rearrange,
-                                          weight_layer)
+from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, reach,
+                                          undo_rearrange, weight_layer)
 from reader_app.trace.child.structured import structured_plans
 
 # Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
@@ -24,12 +26,24 @@ SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 6
 
 SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_length|n_ctx|seq_len|"
                        r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
-IN_CHANNELS = re.compile(r"^(in_chans|in_channels|input_channels|num_channels|channels)$")
+IN_CHANNELS = re.compile(r"^(in_chans|in_channels|input_channels|num_channels|channels|n_channels|n_chans|"
+                         r"image_channels|img_channels)$")
+BATCH_ATTRS = re.compile(r"^(batch_size|batch|bs|bsz|n_batch)$")
+# `b, c, h, w = x.size()` met an input of another rank: Python's own words for it.
+UNPACK = re.compile(r"(?:not enough|too many) values to unpack \(expected (\d+)")
 IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
 MODAL = re.compile(r"^(image|images|img|pixel_values|text|texts|input_ids|tokens|audio|video|src|tgt|trg)$")
 AUDIO = re.compile(r"audio|wav|signal|waveform|^mix(ture)?$")
 LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
 GRAPH_NAMES = {"edge_index", "edges", "adj", "adjacency", "edge_list"}
+# A dense or sparse adjacency under the names GCN code gives it (`adj_mat`, `norm_adj`, `a_hat`, `laplacian`).
+ADJACENCY = re.compile(r"^(norm(alized)?_)?(adj|adjacency|a_hat|adj_hat|laplacian)(_?(mat|matrix|norm|normalized|"
+                       r"hat|t))?$")
+
+
+def graph_name(name: str) -> bool:
+    low = name.lower()
+    return low in GRAPH_NAMES or bool(ADJACENCY.match(low))
 
 
 class Fewer(list):
@@ -67,6 +81,9 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
+    fixed_batch = batch_parameter(model)
+    if fixed_batch:  # no other batch gets past the model's own parameters: both runs use it
+        first["batch"] = second["batch"] = fixed_batch[1][0]
     if _raw_audio(model):
         first["length"], second["length"] = 16000, 24000
     seq_caps = [v for v in _attr_values(model, SEQ_ATTRS) if isinstance(v, int) and v > 1]
@@ -90,6 +107,23 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
         a, b = dict(first, **fixed), dict(second, **fixed)
         tables.append((Sizes(a), [Sizes(b), Sizes(dict(a, batch=b["batch"]))]))
     return tables
+
+
+def batch_parameter(model: nn.Module) -> tuple[str, list] | None:
+    """(name, shape) of a parameter or buffer the model's own code built with its batch size (a class token
+    `nn.Parameter(torch.randn(self.batch_size, 1, dim))` concatenated to every input): a `batch_size` the
+    model holds that leads the shape of a tensor of one of the repository's modules (torch's layers size
+    theirs by features). Inputs of any other batch fail."""
+    held = {v for v in _attr_values(model, BATCH_ATTRS) if isinstance(v, int) and not isinstance(v, bool) and v > 1}
+    if not held:
+        return None
+    for path, module in model.named_modules():
+        if type(module).__module__.startswith("torch.nn"):
+            continue
+        for name, tensor in [*module._parameters.items(), *module._buffers.items()]:
+            if tensor is not None and name != "weight" and tensor.dim() >= 2 and tensor.shape[0] in held:
+                return (f"{path}.{name}" if path else name), list(tensor.shape)
+    return None
 
 
 def _parsed_input_size(model: nn.Module) -> list:
@@ -172,6 +206,11 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
                 [(flat, "float32", None), (seq, "float32", None)]
         space = {3: ["length"], 4: ["height", "width"], 5: ["depth", "height", "width"]}[weight.dim()]
         return [(["batch", weight.shape[1]] + space, "float32", None)]
+    width = matmul_width(layer, None)  # `torch.mm(x, self.kernel)`: rows of the features, the kernel's first size
+    if width is not None:
+        flat, seq = ["batch", width], ["batch", "seq_len", width]
+        return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
+            [(flat, "float32", None), (seq, "float32", None)]
     width = _own_norm_width(layer)
     if width is not None:
         return [(["batch", "seq_len", width], "float32", None), (["batch", width], "float32", None)]
@@ -229,9 +268,9 @@ def _apply_axes(dims: list | None, axes: dict) -> list | None:
 
 def _by_name(name: str, graph: bool) -> list[tuple[list, str, object]]:
     low = name.lower()
-    if low in GRAPH_NAMES:
-        return [([2, "edges"], "int64", "nodes")] if low != "adj" and low != "adjacency" else \
-            [(["nodes", "nodes"], "float32", None)]
+    if graph_name(low):  # an adjacency is square over the nodes; an edge list is (2, edges) node indices
+        return [(["nodes", "nodes"], "float32", None)] if ADJACENCY.match(low) else \
+            [([2, "edges"], "int64", "nodes")]
     if "mask" in low:
         square, row, flat = (["seq_len", "seq_len"], "bool", None), (["batch", 1, "seq_len"], "bool", None), \
             (["batch", "seq_len"], "bool", None)
@@ -316,9 +355,11 @@ def _named(name: str, graph: bool, options: list[InputPlan]) -> InputPlan | None
     return next((o for o in options if o.dims == dims and o.dtype == dtype), None)
 
 
-def candidate_inputs(model: nn.Module, limit: int = 6, func=None) -> list[list[InputPlan]]:
+def candidate_inputs(model: nn.Module, limit: int = 6, func=None,
+                     built_args: dict | None = None) -> list[list[InputPlan]]:
     """Whole-input candidates: each argument's best guess, then one argument at a time varied. `func` is
-    the method to feed when forward() is not the model's API (the class's forward by default)."""
+    the method to feed when forward() is not the model's API (the class's forward by default); `built_args`
+    the constructor values the model was built with."""
     every = forward_params(func or type(model).forward)
     # An input that feeds an optional part of the model goes with it: None when the part was not built,
     # given when it was (even if forward() defaults it to None).
@@ -329,9 +370,18 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None) -> list[list[I
         params = free[:1]
         # forward(image=None, text=None): a model of several inputs (CLIP) runs whole only with each of them
         params += [name for name in free[1:] if MODAL.search(name.lower())]
-    graph = any(p.lower() in GRAPH_NAMES for p in params)
+    adjacency = adjacency_params(model, func, params)  # `torch.spmm(adj, support)`, whatever its name
+    graph = bool(adjacency) or any(graph_name(p) for p in params)
     per_arg = [[InputPlan(p, [], "None", kind=VALUE, value=None)] if tied[p] == MISSING else
                _plans_for(model, p, graph, func) for p in params]
+    for name, options in zip(params, per_arg):
+        square = InputPlan(name, ["nodes", "nodes"])
+        if name in adjacency and options[0] != square:
+            options.insert(0, square)
+    tiled = conditioned(model, func, params, built_args) if len(params) > 1 else {}
+    for name, options in zip(params, per_arg):  # an image and the condition vector tiled onto it: first
+        if name in tiled:
+            options.insert(0, InputPlan(name, tiled[name]))
     best = [options[0] for options in per_arg]
     candidates = [best]
     # What a name says (a timestep `t`, labels `y`, a mask) for every argument at once: a timestep reaches
@@ -350,6 +400,35 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None) -> list[list[I
         dims = documented_dims(func or type(model).forward, lengths[0]) or ["batch"]
         candidates.insert(1, best + [InputPlan(lengths[0], dims, "int64", None, "seq_len")])
     return candidates[:limit]
+
+
+def _at_rank(model: nn.Module, dims: list, rank: int) -> list | None:
+    """An input's dims at another rank: an image (or volume) of the channels the model holds, features
+    kept as the last size."""
+    chans = [v for v in _attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
+    channels = chans[0] if chans else 3
+    last = dims[-1] if dims and isinstance(dims[-1], int) else 16
+    return {2: ["batch", last], 3: ["batch", "seq_len", last], 4: ["batch", channels, "height", "width"],
+            5: ["batch", channels, "depth", "height", "width"]}.get(rank)
+
+
+def rank_refused(model: nn.Module, plans: list[InputPlan], sizes: Sizes, exc, site) -> list[InputPlan] | None:
+    """Inputs again when code deep in the model (a patch extractor built inside forward()) unpacked an input
+    that arrived unchanged into another number of sizes (`b, c, h, w = x.size()`): that input at the rank
+    the unpacking names. None when the failure is not that, or no operand on the line is an input as made."""
+    match = UNPACK.search(str(exc)) if isinstance(exc, ValueError) and site is not None else None
+    if match is None:
+        return None
+    rank = int(match.group(1))
+    for operand, shape in site.operands:  # inputs of the same shape: the one of the operand's name first
+        for index, plan in sorted(enumerate(plans), key=lambda pair: pair[1].name != operand):
+            made = [sizes.of(d) for d in plan.dims] if plan.kind == TENSOR and plan.count == 1 else None
+            if made != list(shape) or len(made) == rank:
+                continue
+            dims = _at_rank(model, plan.dims, rank)
+            if dims is not None:
+                return plans[:index] + [InputPlan(plan.name, dims, "float32")] + plans[index + 1:]
+    return None
 
 
 def replanned(model: nn.Module, plans: list[InputPlan], sizes: Sizes, failing) -> list[InputPlan] | None:

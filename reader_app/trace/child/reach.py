@@ -265,8 +265,19 @@ def _shape_unpack(stmt, tainted, chains, result: Reach) -> bool:
     return False
 
 
+def _joined(arg, tainted):
+    """The tainted part of `torch.cat([x, c], 1)` written inside a call, as it would be had the join been
+    assigned first (`h = torch.cat([x, c], 1); self.net(h)`); else `arg` itself."""
+    func = arg.func if isinstance(arg, ast.Call) else None
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name == "cat" and arg.args and isinstance(arg.args[0], (ast.List, ast.Tuple)):
+        return next((part for part in arg.args[0].elts if _method_chain(part, tainted) is not None), arg)
+    return arg
+
+
 def _tainted_argument(call: ast.Call, tainted, chains):
     for index, arg in enumerate(call.args):
+        arg = _joined(arg, tainted)
         chain = _method_chain(arg, tainted)
         if chain is not None:
             name = next(iter(_names_in(arg) & tainted))
@@ -321,7 +332,7 @@ def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
             return None
         inner = reach(callee, callee.forward, target, depth + 1)
         if inner.layer is None:
-            if not weight_layer(callee):
+            if not weight_layer(callee) and matmul_width(callee, target) is None:
                 return None
             inner = Reach()  # `F.linear(input, self.weight * self.lr_mul)`: the module is the layer
             inner.layer = callee
@@ -367,7 +378,7 @@ def first_layer(module: nn.Module, depth: int = 0):
     if not params:
         return None
     inner = reach(module, forward, params[0][0], depth + 1)
-    if inner.layer is None and weight_layer(module):
+    if inner.layer is None and (weight_layer(module) or matmul_width(module) is not None):
         return module
     return inner if inner.layer is not None else None
 
@@ -377,3 +388,32 @@ def weight_layer(module: nn.Module) -> bool:
     linear, a modulated or weight-standardized convolution): its weight's second size is what it reads."""
     weight = module._parameters.get("weight") if not type(module).__module__.startswith("torch.nn") else None
     return weight is not None and 2 <= weight.dim() <= 5
+
+
+MATMUL = {"mm", "matmul", "spmm"}
+
+
+def matmul_width(module: nn.Module, param: str | None = None) -> int | None:
+    """The width a repository layer reads when its forward multiplies the argument by a parameter matrix
+    (`torch.mm(x, self.kernel)`, `x @ self.W`: a graph convolution's weight, whatever its name): the
+    matrix's first size. None for torch's own layers or when no such product is written."""
+    if type(module).__module__.startswith("torch.nn"):
+        return None
+    tree = function_tree(type(module).forward)
+    params = [name for name, _ in forward_params(type(module).forward)] if tree is not None else []
+    param = param or (params[0] if params else None)
+    if tree is None or param is None:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            left, right = node.left, node.right
+        elif isinstance(node, ast.Call) and len(node.args) == 2 and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr in MATMUL) or
+                (isinstance(node.func, ast.Name) and node.func.id in MATMUL)):
+            left, right = node.args
+        else:
+            continue
+        matrix = _resolve_self_attr(module, right)
+        if isinstance(left, ast.Name) and left.id == param and isinstance(matrix, nn.Parameter) and matrix.dim() == 2:
+            return int(matrix.shape[0])
+    return None

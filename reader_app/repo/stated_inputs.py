@@ -25,6 +25,8 @@ DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "
           "double": "float32", "float64": "float32"}
 # Methods that leave a tensor's shape and dtype alone (device moves, grads).
 KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous"}
+# Old-style wrappers that hand the tensor they wrap to the model unchanged.
+WRAPPERS = {"Variable"}
 UNIT_ORDER = {"readme": 0, "notebook": 1, "py": 2}
 
 
@@ -71,10 +73,12 @@ def stated_calls(root: str, class_name: str, file: str | None = None) -> list[St
     for unit in units:
         if file and _imports_other(unit.tree, class_name, root, file):
             continue
-        options = _int_options(unit)
-        for body in _bodies(unit.tree):
-            found += _calls_in(body, class_name, unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel,
-                               options)
+        rel = unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel
+        module, *functions = _bodies(unit.tree)
+        state = (dict(_int_options(unit)), {}, {})
+        found += _calls_in(module, class_name, rel, state)
+        for body in functions:  # a function reads the module's names (`G = Net()` at top level, `G(z)` in it)
+            found += _calls_in(body, class_name, rel, tuple(dict(table) for table in state))
     return found
 
 
@@ -126,10 +130,10 @@ def _int_options(unit) -> dict[str, int]:
             if isinstance(value, int) and not isinstance(value, bool)}
 
 
-def _calls_in(body: list[ast.stmt], class_name: str, rel: str, options: dict | None = None) -> list[StatedCall]:
-    ints: dict[str, int] = dict(options or {})
-    tensors: dict[str, StatedTensor] = {}
-    models: dict[str, dict] = {}  # variable -> the constructor's constant keywords
+def _calls_in(body: list[ast.stmt], class_name: str, rel: str, state: tuple | None = None) -> list[StatedCall]:
+    """The model's calls in `body`; `state` (ints, tensors, models) holds the names bound before it and
+    gets the body's own bindings (models: variable -> the constructor's constant keywords)."""
+    ints, tensors, models = state if state is not None else ({}, {}, {})
     calls = []
     for stmt in body:
         for node in _call_nodes(stmt):
@@ -160,23 +164,19 @@ def _call_nodes(stmt: ast.stmt) -> list[ast.Call]:
 
 
 def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: dict) -> None:
+    number = _int(expr, ints)
+    sizes = [_int(e, ints) for e in expr.elts] if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts else [None]
+    tensor = _tensor(expr, ints, tensors)  # read before the name is rebound: `z = Variable(z.cuda())`
+    built = _construction(expr, class_name, ints)
     for table in (ints, tensors, models):
         table.pop(name, None)
-    number = _int(expr, ints)
     if number is not None:
         ints[name] = number
-        return
-    if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:  # `input_shape = [2, 3, 4]`, spread later
-        sizes = [_int(e, ints) for e in expr.elts]
-        if None not in sizes:
-            ints[name] = sizes
-            return
-    tensor = _tensor(expr, ints, tensors)
-    if tensor is not None:
+    elif None not in sizes:  # `input_shape = [2, 3, 4]`, spread later
+        ints[name] = sizes
+    elif tensor is not None:
         tensors[name] = tensor
-        return
-    built = _construction(expr, class_name, ints)
-    if built is not None:
+    elif built is not None:
         models[name] = built
 
 
@@ -230,6 +230,9 @@ def _int(expr, ints: dict) -> int | None:
     """An integer the expression evaluates to from constants and earlier integer names."""
     if isinstance(expr, ast.Constant) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
         return expr.value
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):  # `view(-1, ...)`
+        value = _int(expr.operand, ints)
+        return -value if value is not None else None
     if isinstance(expr, ast.Name):
         value = ints.get(expr.id)
         return value if isinstance(value, int) else None
@@ -284,6 +287,30 @@ def _broadcast(shapes: list[list[int]]) -> list[int] | None:
     return out
 
 
+def _callee(func) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _reshaped(inner: StatedTensor, args: list, ints: dict) -> StatedTensor | None:
+    """`t.view(-1, 100, 1, 1)`: the sizes given, one -1 taking what the others leave of the tensor's."""
+    elts = args[0].elts if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)) else args
+    sizes = [_int(e, ints) for e in elts]
+    if not sizes or None in sizes or sizes.count(-1) > 1 or any(s < -1 or s == 0 for s in sizes):
+        return None
+    total, known = 1, 1
+    for size in inner.shape:
+        total *= size
+    for size in sizes:
+        known *= size if size != -1 else 1
+    if -1 in sizes:
+        if total % known:
+            return None
+        sizes[sizes.index(-1)] = total // known
+    elif known != total:
+        return None
+    return StatedTensor(sizes, inner.dtype, inner.high)
+
+
 def _dtype_kw(call: ast.Call) -> str | None:
     for k in call.keywords:
         if k.arg == "dtype" and isinstance(k.value, ast.Attribute):
@@ -316,6 +343,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
             shape.append(1 if isinstance(i, ast.Constant) else next(dims, None))
         shape += list(dims)
         return StatedTensor(shape, inner.dtype, inner.high) if None not in shape else None
+    if isinstance(expr, ast.Call) and _callee(expr.func) in WRAPPERS and expr.args:
+        return _tensor(expr.args[0], ints, tensors)  # `Variable(z, volatile=True)`: the tensor it wraps
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
         return None
     attr, owner = expr.func.attr, expr.func.value
@@ -328,6 +357,13 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         if attr == "to":
             dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
             return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
+        if attr in ("view", "reshape") and expr.args:
+            return _reshaped(inner, expr.args, ints)
+        if attr == "unsqueeze" and len(expr.args) == 1 and (axis := _int(expr.args[0], ints)) is not None \
+                and -len(inner.shape) - 1 <= axis <= len(inner.shape):
+            shape = list(inner.shape)
+            shape.insert(axis % (len(shape) + 1), 1)
+            return StatedTensor(shape, inner.dtype, inner.high)
         return inner if attr in KEEP else None
     args = list(expr.args)
     size_kw = next((k.value for k in expr.keywords if k.arg == "size"), None)

@@ -26,6 +26,8 @@ SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_len
                        r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
 IN_CHANNELS = re.compile(r"^(in_chans|in_channels|input_channels|num_channels|channels)$")
 IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
+# A constructor value stating the whole image, (channels, height, width) or channels last: `input_shape=(3, 256, 256)`.
+IMAGE_SHAPE_ARGS = re.compile(r"^(input_shape|in_shape|img_shape|image_shape|input_dims?|input_size|shape)$")
 MODAL = re.compile(r"^(image|images|img|pixel_values|text|texts|input_ids|tokens|audio|video|src|tgt|trg)$")
 AUDIO = re.compile(r"audio|wav|signal|waveform|^mix(ture)?$")
 LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
@@ -106,6 +108,9 @@ def _image_args(args: dict) -> list:
     """Image sizes among the constructor values: an int, or a (height, width) pair of ints."""
     found = []
     for key, value in args.items():
+        side = _image_shape_side(value) if IMAGE_SHAPE_ARGS.match(key) else None
+        if side is not None:
+            found.append(side)
         if not IMAGE_ATTRS.match(key) or isinstance(value, bool):
             continue
         if isinstance(value, int) and 8 <= value <= 4096:
@@ -114,6 +119,15 @@ def _image_args(args: dict) -> list:
                 isinstance(v, int) and not isinstance(v, bool) and 8 <= v <= 4096 for v in value):
             found.append(tuple(value))
     return found
+
+
+def _image_shape_side(value) -> tuple | None:
+    """(height, width) of an image shape of three ints with a channel count (at most 4) first or last."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 3
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        return None
+    space = value[1:] if value[0] <= 4 else value[:2] if value[2] <= 4 else None
+    return tuple(space) if space and all(8 <= v <= 4096 for v in space) else None
 
 
 def _time_major_rnn(model: nn.Module) -> bool:

@@ -291,12 +291,20 @@ def _callee(func) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
-def _reshaped(inner: StatedTensor, args: list, ints: dict) -> StatedTensor | None:
-    """`t.view(-1, 100, 1, 1)`: the sizes given, one -1 taking what the others leave of the tensor's."""
+# The leading size of a tensor reshaped to (-1, ...) from one this reader cannot size (`torch.randn(batch_size,
+# nz).view(-1, nz, 1, 1)` in a function of the batch size): the batch, which the trace chooses anyway.
+FREE_BATCH = 2
+
+
+def _reshaped(inner: StatedTensor | None, args: list, ints: dict) -> StatedTensor | None:
+    """`t.view(-1, 100, 1, 1)`: the sizes given, one -1 taking what the others leave of the tensor's (a
+    leading -1 of an unsized tensor is its batch)."""
     elts = args[0].elts if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)) else args
     sizes = [_int(e, ints) for e in elts]
     if not sizes or None in sizes or sizes.count(-1) > 1 or any(s < -1 or s == 0 for s in sizes):
         return None
+    if inner is None:
+        return StatedTensor([FREE_BATCH, *sizes[1:]]) if sizes[0] == -1 and len(sizes) >= 2 else None
     total, known = 1, 1
     for size in inner.shape:
         total *= size
@@ -350,6 +358,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     attr, owner = expr.func.attr, expr.func.value
     if not (isinstance(owner, ast.Name) and owner.id == "torch"):  # a method on a tensor
         inner = _tensor(owner, ints, tensors)
+        if attr in ("view", "reshape") and expr.args:
+            return _reshaped(inner, expr.args, ints)
         if inner is None:
             return None
         if attr in CASTS:
@@ -357,8 +367,6 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         if attr == "to":
             dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
             return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
-        if attr in ("view", "reshape") and expr.args:
-            return _reshaped(inner, expr.args, ints)
         if attr == "unsqueeze" and len(expr.args) == 1 and (axis := _int(expr.args[0], ints)) is not None \
                 and -len(inner.shape) - 1 <= axis <= len(inner.shape):
             shape = list(inner.shape)

@@ -155,6 +155,9 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
         flat, seq = ["batch", layer.in_features], ["batch", "seq_len", layer.in_features]
         return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
             [(flat, "float32", None), (seq, "float32", None)]
+    if _projects_latent(layer):  # a DCGAN-style generator: the noise vector as a 1x1 map
+        return [(["batch", layer.in_channels, 1, 1], "float32", None),
+                (["batch", layer.in_channels, "height", "width"], "float32", None)]
     conv_space = {1: ["length"], 2: ["height", "width"], 3: ["depth", "height", "width"]}
     for rank, kinds in ((1, (nn.Conv1d, nn.ConvTranspose1d)), (2, (nn.Conv2d, nn.ConvTranspose2d)),
                         (3, (nn.Conv3d, nn.ConvTranspose3d))):
@@ -190,6 +193,13 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
     if width is not None:
         return [(["batch", "seq_len", width], "float32", None), (["batch", width], "float32", None)]
     return []
+
+
+def _projects_latent(layer: nn.Module) -> bool:
+    """A transposed convolution of stride 1 and no padding with a kernel wider than one (`ConvTranspose2d(nz,
+    512, 4, 1, 0)`) grows a 1x1 noise map into the kernel's size: the first layer of a latent generator."""
+    return isinstance(layer, nn.ConvTranspose2d) and layer.stride == (1, 1) and layer.padding == (0, 0) and \
+        min(layer.kernel_size) > 1 and layer.groups == 1
 
 
 def _own_norm_width(layer: nn.Module) -> int | None:

@@ -204,13 +204,13 @@ def test_sizes_stated_by_options_transforms_and_datasets(tmp_path):
     # Of several datasets, the one the `--dataset` option defaults to.
     write(tmp_path / "chosen", {"main.py": """
         import argparse
-        from torchvision.datasets import MNIST, CIFAR10
+        from torchvision.datasets import MNIST, CIFAR10, STL10
         parser = argparse.ArgumentParser()
-        parser.add_argument("--dataset", default="cifar10")
+        parser.add_argument("--dataset", default="stl-10")
         args = parser.parse_args()
-        data = MNIST("d") if args.dataset == "mnist" else CIFAR10("d")
+        data = MNIST("d") if args.dataset == "mnist" else CIFAR10("d") if args.dataset == "cifar" else STL10("d")
         """})
-    assert stated_image_size(str(tmp_path / "chosen")) == (32, "main.py:7")
+    assert stated_image_size(str(tmp_path / "chosen")) == (96, "main.py:7")
 
 
 def test_example_tensors_follow_reshapes_wrappers_and_module_names(tmp_path):
@@ -234,8 +234,12 @@ def test_example_tensors_follow_reshapes_wrappers_and_module_names(tmp_path):
 
         def batch_of(batch_size):
             return net(torch.randn(batch_size, 10).view(-1, 10, 1, 1))
+
+        def named_batch(opt, count):
+            net(torch.randn(opt.batchSize, 10, 1, 1))
+            net(torch.randn(count, 10, 1, 1))  # a size unknown and not named as the batch: nothing stated
         """})
     calls = stated_calls(str(tmp_path), "Net")
     assert [(c.where, c.positional[0].shape, c.positional[0].dtype) for c in calls] == \
         [("sample.py:8", [9, 10, 1, 1], "float32"), ("sample.py:13", [2, 6, 1], "int64"),
-         ("sample.py:19", [2, 10, 1, 1], "float32")]  # a batch only known at run time: the trace's own
+         ("sample.py:19", [2, 10, 1, 1], "float32"), ("sample.py:22", [2, 10, 1, 1], "float32")]  # a batch only known at run time: the trace's own

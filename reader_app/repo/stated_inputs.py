@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.values_argparse import argparse_namespace
@@ -25,6 +26,9 @@ DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "
           "double": "float32", "float64": "float32"}
 # Methods that leave a tensor's shape and dtype alone (device moves, grads).
 KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous"}
+# The leading size of an example tensor only known at run time (a `batch_size` argument, a -1 reshape of a
+# tensor this reader cannot size): the batch, which the trace chooses anyway.
+FREE_BATCH = 2
 # Old-style wrappers that hand the tensor they wrap to the model unchanged.
 WRAPPERS = {"Variable"}
 UNIT_ORDER = {"readme": 0, "notebook": 1, "py": 2}
@@ -268,9 +272,20 @@ def _size(args: list, ints: dict) -> list[int] | None:
             sizes += spread
         else:
             sizes.append(None if isinstance(arg, ast.Starred) else _int(arg, ints))
+    if len(sizes) >= 2 and sizes[0] is None and _names_batch(args[0]):
+        sizes[0] = FREE_BATCH  # `torch.randn(batch_size, nz, 1, 1)` in a function of the batch size
     if not sizes or any(s is None or s < 0 or s > 1_000_000 for s in sizes) or len(sizes) > 8:
         return None
     return sizes
+
+
+# A size only known at run time whose name says it is the batch (`batch_size`, `opt.batchSize`, `mini_batch`).
+BATCH_NAME = re.compile(r"batch|^(bs|b|n|n_?samples|num_samples)$", re.IGNORECASE)
+
+
+def _names_batch(expr) -> bool:
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return bool(BATCH_NAME.search(name))
 
 
 def _broadcast(shapes: list[list[int]]) -> list[int] | None:
@@ -291,16 +306,13 @@ def _callee(func) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
-# The leading size of a tensor reshaped to (-1, ...) from one this reader cannot size (`torch.randn(batch_size,
-# nz).view(-1, nz, 1, 1)` in a function of the batch size): the batch, which the trace chooses anyway.
-FREE_BATCH = 2
-
-
 def _reshaped(inner: StatedTensor | None, args: list, ints: dict) -> StatedTensor | None:
     """`t.view(-1, 100, 1, 1)`: the sizes given, one -1 taking what the others leave of the tensor's (a
     leading -1 of an unsized tensor is its batch)."""
     elts = args[0].elts if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)) else args
     sizes = [_int(e, ints) for e in elts]
+    if len(sizes) >= 2 and sizes[0] is None and _names_batch(elts[0]):
+        sizes[0] = -1  # `z.view(batch_size, nz, 1, 1)`: the batch, whatever its size
     if not sizes or None in sizes or sizes.count(-1) > 1 or any(s < -1 or s == 0 for s in sizes):
         return None
     if inner is None:

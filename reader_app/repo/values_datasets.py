@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 from reader_app.repo.values_source import read
 
@@ -19,7 +20,7 @@ SIZING = {"Resize", "Scale", "RandomResizedCrop", "RandomSizedCrop", "CenterCrop
 
 def dataset_image_size(root: str, files: list[str], preferred: set[str]) -> tuple[int, str] | None:
     """(pixels, "main.py:85") of the first torchvision dataset with a known native size the files load, the
-    one whose lower-cased name is among `preferred` (an option's string default, `--dataset cifar10`) first;
+    one `preferred` names (an option's string default, `--dataset cifar10`, `fashion-mnist`) first;
     None when no such dataset is loaded or any file resizes images (the transform decides, even unsized)."""
     found = []
     for path in files:
@@ -36,8 +37,14 @@ def dataset_image_size(root: str, files: list[str], preferred: set[str]) -> tupl
         found += [(name, f"{rel}:{line}") for name, line in _loaded(tree)]
     if not found:
         return None
-    found.sort(key=lambda f: f[0].lower() not in preferred)  # stable: file order, then line order
+    wanted = {_key(p) for p in preferred}
+    found.sort(key=lambda f: _key(f[0]) not in wanted)  # stable: file order, then line order
     return NATIVE_SIZES[found[0][0]], found[0][1]
+
+
+def _key(name: str) -> str:
+    """`fashion-mnist`, `Fashion_MNIST` and `FashionMNIST` alike."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def _resizes(tree: ast.Module) -> bool:

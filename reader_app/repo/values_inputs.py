@@ -54,7 +54,7 @@ def _all_string_defaults(files: list[str]) -> set[str]:
         text = read(path)
         if "add_argument" in text:
             try:
-                out |= {d.lower() for d in _string_defaults(ast.parse(text, path))}
+                out |= _string_defaults(ast.parse(text, path))
             except (SyntaxError, ValueError):
                 continue
     return out

@@ -25,7 +25,10 @@ DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "
           "float": "float32", "float32": "float32", "float16": "float32", "half": "float32", "bfloat16": "float32",
           "double": "float32", "float64": "float32"}
 # Methods that leave a tensor's shape and dtype alone (device moves, grads).
-KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous"}
+KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous", "normal_", "uniform_", "fill_",
+        "zero_"}
+# Legacy typed constructors, sized by separate integers (`torch.FloatTensor(opt.batchSize, nz, 1, 1)`).
+LEGACY = {"FloatTensor": "float32", "Tensor": "float32", "LongTensor": "int64"}
 # The leading size of an example tensor only known at run time (a `batch_size` argument, a -1 reshape of a
 # tensor this reader cannot size): the batch, which the trace chooses anyway.
 FREE_BATCH = 2
@@ -372,6 +375,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         inner = _tensor(owner, ints, tensors)
         if attr in ("view", "reshape") and expr.args:
             return _reshaped(inner, expr.args, ints)
+        if attr == "resize_" and (shape := _size(list(expr.args), ints)):  # `noise.resize_(b, nz, 1, 1)`
+            return StatedTensor(shape, inner.dtype if inner else "float32")
         if inner is None:
             return None
         if attr in CASTS:
@@ -387,6 +392,9 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         return inner if attr in KEEP else None
     args = list(expr.args)
     size_kw = next((k.value for k in expr.keywords if k.arg == "size"), None)
+    if attr in LEGACY and len(args) >= 2 and not any(isinstance(a, (ast.List, ast.Tuple)) for a in args):
+        shape = _size(args, ints)  # a list argument is the data, not the size
+        return StatedTensor(shape, LEGACY[attr]) if shape else None
     if attr in SIZED:
         args = args[:-1] if attr == "full" else args
         shape = _size([size_kw] if size_kw is not None else args, ints)

@@ -167,6 +167,8 @@ def test_an_image_shape_value_sizes_images_channels_first_or_last():
     assert first_size({"input_shape": [3, 40, 48]}) == (40, 48)
     assert first_size({"img_shape": (40, 48, 1)}) == (40, 48)
     assert first_size({"input_shape": [16, 128]}) == (32, 32)  # (tokens, features): not an image
+    oblong = size_tables(nn.Conv2d(3, 4, 3), (72, 96), {})[0][0].values  # stated by height and width options
+    assert (oblong["height"], oblong["width"]) == (72, 96)
 
 
 def test_sizes_stated_by_options_transforms_and_datasets(tmp_path):
@@ -178,6 +180,13 @@ def test_sizes_stated_by_options_transforms_and_datasets(tmp_path):
         parser.add_argument("--img_width", type=int, default=72)
         """})
     assert stated_image_size(str(tmp_path / "sides")) == (72, "train.py:4")
+    write(tmp_path / "oblong", {"train.py": """
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--img-w", type=int, default=96)
+        parser.add_argument("--img-h", type=int, default=72)
+        """})
+    assert stated_image_size(str(tmp_path / "oblong")) == ((72, 96), "train.py:5")
     write(tmp_path / "crop_by_option", {"train.py": """
         import argparse
         from torchvision import transforms

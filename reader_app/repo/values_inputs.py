@@ -22,9 +22,10 @@ SCRIPT_ORDER = (re.compile(r"train"), re.compile(r"sample|detect|predict|infer|d
 SKIP_DIRS = {".git", "node_modules", "__pycache__", "docs", "legacy", "old", "deprecated"}
 
 
-def stated_image_size(root: str) -> tuple[int, str] | None:
+def stated_image_size(root: str) -> tuple[int | tuple[int, int], str] | None:
     """(pixels, "train.py:560") from the first script, training scripts first, whose argparse option for the
-    image size has an integer default; None when no script states one."""
+    image size has an integer default (pixels are (height, width) when a height and a width option differ);
+    None when no script states one."""
     scripts = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
@@ -197,18 +198,19 @@ def _keys_by_call(tree) -> dict[int, str]:
     return keys
 
 
-def _in_source(text: str, path: str) -> tuple[int, int] | None:
+def _in_source(text: str, path: str) -> tuple[int | tuple[int, int], int] | None:
     try:
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError):
         return None
-    sides = []  # (side, line) of height and width options
+    sides = {}  # "h" or "w" -> (side, line) of the height and width options
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "add_argument"):
             continue
         options = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        square, side = any(IMAGE_OPTION.match(o) for o in options), any(SIDE_OPTION.match(o) for o in options)
+        square = any(IMAGE_OPTION.match(o) for o in options)
+        side = next((m.group(2)[0].lower() for o in options if (m := SIDE_OPTION.match(o))), None)
         if not square and not side:
             continue
         default = next((k.value for k in node.keywords if k.arg == "default"), None)
@@ -218,5 +220,8 @@ def _in_source(text: str, path: str) -> tuple[int, int] | None:
                 not isinstance(default.value, bool) and 8 <= default.value <= 4096:
             if square:
                 return default.value, node.lineno
-            sides.append((default.value, node.lineno))
-    return sides[0] if len(sides) == 2 and sides[0][0] == sides[1][0] else None
+            sides.setdefault(side, (default.value, node.lineno))
+    if len(sides) < 2:
+        return None
+    (h, line), (w, _) = sides["h"], sides["w"]
+    return (h if h == w else (h, w)), line

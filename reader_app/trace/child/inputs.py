@@ -60,7 +60,7 @@ def _raw_audio(model: nn.Module) -> bool:
     return conv is not None and conv.kernel_size[0] * conv.stride[0] >= 64
 
 
-def size_tables(model: nn.Module, stated_image: int | None = None,
+def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = None,
                 built_args: dict | None = None) -> list[tuple[Sizes, list[Sizes]]]:
     """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
     models often insist on (the full context length, 28x28, 64x64 or 224x224 images). An image size the
@@ -84,8 +84,9 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
         for option in fixed_options:  # the image size holds in every table (with the full context too)
             option.update(height=h, width=w)
     else:
-        if stated_image:
-            fixed_options.insert(0, {"height": stated_image, "width": stated_image})
+        if stated_image:  # a side, or (height, width)
+            h, w = (stated_image, stated_image) if isinstance(stated_image, int) else stated_image
+            fixed_options.insert(0, {"height": h, "width": w})
         fixed_options += [{"height": 28, "width": 28}, {"height": 64, "width": 64}, {"height": 224, "width": 224}]
     tables = []
     for fixed in fixed_options:

@@ -15,7 +15,7 @@ from reader_app.repo.values_source import read
 
 IMAGE_OPTION = re.compile(r"^--?(img|image|input|crop|train)[-_]?(size|sz|res|resolution|shape)$|^--imgsz$",
                           re.IGNORECASE)
-# A height and a width option of the same default state a square image (`--img_height 256 --img_width 256`).
+# A height and a width option state the image (`--img_height 256 --img_width 256`), square when they agree.
 SIDE_OPTION = re.compile(r"^--?(img|image|input|crop)[-_]?(height|width|h|w)$", re.IGNORECASE)
 # Scripts that run the model as the repository means it, most telling first.
 SCRIPT_ORDER = (re.compile(r"train"), re.compile(r"sample|detect|predict|infer|demo|eval|val|test"))

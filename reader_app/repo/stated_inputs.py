@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.values_argparse import argparse_namespace
@@ -24,7 +25,15 @@ DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "
           "float": "float32", "float32": "float32", "float16": "float32", "half": "float32", "bfloat16": "float32",
           "double": "float32", "float64": "float32"}
 # Methods that leave a tensor's shape and dtype alone (device moves, grads).
-KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous"}
+KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous", "normal_", "uniform_", "fill_",
+        "zero_"}
+# Legacy typed constructors, sized by separate integers (`torch.FloatTensor(opt.batchSize, nz, 1, 1)`).
+LEGACY = {"FloatTensor": "float32", "Tensor": "float32", "LongTensor": "int64"}
+# The leading size of an example tensor only known at run time (a `batch_size` argument, a -1 reshape of a
+# tensor this reader cannot size): the batch, which the trace chooses anyway.
+FREE_BATCH = 2
+# Old-style wrappers that hand the tensor they wrap to the model unchanged.
+WRAPPERS = {"Variable"}
 UNIT_ORDER = {"readme": 0, "notebook": 1, "py": 2}
 
 
@@ -71,10 +80,12 @@ def stated_calls(root: str, class_name: str, file: str | None = None) -> list[St
     for unit in units:
         if file and _imports_other(unit.tree, class_name, root, file):
             continue
-        options = _int_options(unit)
-        for body in _bodies(unit.tree):
-            found += _calls_in(body, class_name, unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel,
-                               options)
+        rel = unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel
+        module, *functions = _bodies(unit.tree)
+        state = (dict(_int_options(unit)), {}, {})
+        found += _calls_in(module, class_name, rel, state)
+        for body in functions:  # a function reads the module's names (`G = Net()` at top level, `G(z)` in it)
+            found += _calls_in(body, class_name, rel, tuple(dict(table) for table in state))
     return found
 
 
@@ -126,10 +137,10 @@ def _int_options(unit) -> dict[str, int]:
             if isinstance(value, int) and not isinstance(value, bool)}
 
 
-def _calls_in(body: list[ast.stmt], class_name: str, rel: str, options: dict | None = None) -> list[StatedCall]:
-    ints: dict[str, int] = dict(options or {})
-    tensors: dict[str, StatedTensor] = {}
-    models: dict[str, dict] = {}  # variable -> the constructor's constant keywords
+def _calls_in(body: list[ast.stmt], class_name: str, rel: str, state: tuple | None = None) -> list[StatedCall]:
+    """The model's calls in `body`; `state` (ints, tensors, models) holds the names bound before it and
+    gets the body's own bindings (models: variable -> the constructor's constant keywords)."""
+    ints, tensors, models = state if state is not None else ({}, {}, {})
     calls = []
     for stmt in body:
         for node in _call_nodes(stmt):
@@ -160,23 +171,19 @@ def _call_nodes(stmt: ast.stmt) -> list[ast.Call]:
 
 
 def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: dict) -> None:
+    number = _int(expr, ints)
+    sizes = [_int(e, ints) for e in expr.elts] if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts else [None]
+    tensor = _tensor(expr, ints, tensors)  # read before the name is rebound: `z = Variable(z.cuda())`
+    built = _construction(expr, class_name, ints)
     for table in (ints, tensors, models):
         table.pop(name, None)
-    number = _int(expr, ints)
     if number is not None:
         ints[name] = number
-        return
-    if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:  # `input_shape = [2, 3, 4]`, spread later
-        sizes = [_int(e, ints) for e in expr.elts]
-        if None not in sizes:
-            ints[name] = sizes
-            return
-    tensor = _tensor(expr, ints, tensors)
-    if tensor is not None:
+    elif None not in sizes:  # `input_shape = [2, 3, 4]`, spread later
+        ints[name] = sizes
+    elif tensor is not None:
         tensors[name] = tensor
-        return
-    built = _construction(expr, class_name, ints)
-    if built is not None:
+    elif built is not None:
         models[name] = built
 
 
@@ -230,6 +237,9 @@ def _int(expr, ints: dict) -> int | None:
     """An integer the expression evaluates to from constants and earlier integer names."""
     if isinstance(expr, ast.Constant) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
         return expr.value
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):  # `view(-1, ...)`
+        value = _int(expr.operand, ints)
+        return -value if value is not None else None
     if isinstance(expr, ast.Name):
         value = ints.get(expr.id)
         return value if isinstance(value, int) else None
@@ -265,9 +275,20 @@ def _size(args: list, ints: dict) -> list[int] | None:
             sizes += spread
         else:
             sizes.append(None if isinstance(arg, ast.Starred) else _int(arg, ints))
+    if len(sizes) >= 2 and sizes[0] is None and _names_batch(args[0]):
+        sizes[0] = FREE_BATCH  # `torch.randn(batch_size, nz, 1, 1)` in a function of the batch size
     if not sizes or any(s is None or s < 0 or s > 1_000_000 for s in sizes) or len(sizes) > 8:
         return None
     return sizes
+
+
+# A size only known at run time whose name says it is the batch (`batch_size`, `opt.batchSize`, `mini_batch`).
+BATCH_NAME = re.compile(r"batch|^(bs|b|n|n_?samples|num_samples)$", re.IGNORECASE)
+
+
+def _names_batch(expr) -> bool:
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return bool(BATCH_NAME.search(name))
 
 
 def _broadcast(shapes: list[list[int]]) -> list[int] | None:
@@ -282,6 +303,35 @@ def _broadcast(shapes: list[list[int]]) -> list[int] | None:
             return None
         out.append(sizes.pop() if sizes else 1)
     return out
+
+
+def _callee(func) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _reshaped(inner: StatedTensor | None, args: list, ints: dict) -> StatedTensor | None:
+    """`t.view(-1, 100, 1, 1)`: the sizes given, one -1 taking what the others leave of the tensor's (a
+    leading -1 of an unsized tensor is its batch)."""
+    elts = args[0].elts if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)) else args
+    sizes = [_int(e, ints) for e in elts]
+    if len(sizes) >= 2 and sizes[0] is None and _names_batch(elts[0]):
+        sizes[0] = -1  # `z.view(batch_size, nz, 1, 1)`: the batch, whatever its size
+    if not sizes or None in sizes or sizes.count(-1) > 1 or any(s < -1 or s == 0 for s in sizes):
+        return None
+    if inner is None:
+        return StatedTensor([FREE_BATCH, *sizes[1:]]) if sizes[0] == -1 and len(sizes) >= 2 else None
+    total, known = 1, 1
+    for size in inner.shape:
+        total *= size
+    for size in sizes:
+        known *= size if size != -1 else 1
+    if -1 in sizes:
+        if total % known:
+            return None
+        sizes[sizes.index(-1)] = total // known
+    elif known != total:
+        return None
+    return StatedTensor(sizes, inner.dtype, inner.high)
 
 
 def _dtype_kw(call: ast.Call) -> str | None:
@@ -316,11 +366,17 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
             shape.append(1 if isinstance(i, ast.Constant) else next(dims, None))
         shape += list(dims)
         return StatedTensor(shape, inner.dtype, inner.high) if None not in shape else None
+    if isinstance(expr, ast.Call) and _callee(expr.func) in WRAPPERS and expr.args:
+        return _tensor(expr.args[0], ints, tensors)  # `Variable(z, volatile=True)`: the tensor it wraps
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
         return None
     attr, owner = expr.func.attr, expr.func.value
     if not (isinstance(owner, ast.Name) and owner.id == "torch"):  # a method on a tensor
         inner = _tensor(owner, ints, tensors)
+        if attr in ("view", "reshape") and expr.args:
+            return _reshaped(inner, expr.args, ints)
+        if attr == "resize_" and (shape := _size(list(expr.args), ints)):  # `noise.resize_(b, nz, 1, 1)`
+            return StatedTensor(shape, inner.dtype if inner else "float32")
         if inner is None:
             return None
         if attr in CASTS:
@@ -328,9 +384,17 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         if attr == "to":
             dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
             return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
+        if attr == "unsqueeze" and len(expr.args) == 1 and (axis := _int(expr.args[0], ints)) is not None \
+                and -len(inner.shape) - 1 <= axis <= len(inner.shape):
+            shape = list(inner.shape)
+            shape.insert(axis % (len(shape) + 1), 1)
+            return StatedTensor(shape, inner.dtype, inner.high)
         return inner if attr in KEEP else None
     args = list(expr.args)
     size_kw = next((k.value for k in expr.keywords if k.arg == "size"), None)
+    if attr in LEGACY and len(args) >= 2 and not any(isinstance(a, (ast.List, ast.Tuple)) for a in args):
+        shape = _size(args, ints)  # a list argument is the data, not the size
+        return StatedTensor(shape, LEGACY[attr]) if shape else None
     if attr in SIZED:
         args = args[:-1] if attr == "full" else args
         shape = _size([size_kw] if size_kw is not None else args, ints)

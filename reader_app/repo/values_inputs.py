@@ -1,23 +1,31 @@
 """Input sizes the repository states for its model: the image size its scripts' argparse options default
-to (`--imgsz 640`, `--image-size 256`), else the crop their image transforms make (`RandomResizedCrop(224)`). Read as syntax trees, never run; torch-free."""
+to (`--imgsz 640`, `--image-size 256`, `--img_height 256`), else the crop their image transforms make
+(`RandomResizedCrop(224)`), else the native size of the torchvision dataset they load (`datasets.MNIST`: 28).
+Read as syntax trees, never run; torch-free."""
 from __future__ import annotations
 
 import ast
 import os
 import re
 
+from reader_app.repo.values_argparse import argparse_namespace
+from reader_app.repo.values_datasets import dataset_image_size
+from reader_app.repo.values_literal import arg_dest, dotted_name
 from reader_app.repo.values_source import read
 
 IMAGE_OPTION = re.compile(r"^--?(img|image|input|crop|train)[-_]?(size|sz|res|resolution|shape)$|^--imgsz$",
                           re.IGNORECASE)
+# A height and a width option state the image (`--img_height 256 --img_width 256`), square when they agree.
+SIDE_OPTION = re.compile(r"^--?(img|image|input|crop)[-_]?(height|width|h|w)$", re.IGNORECASE)
 # Scripts that run the model as the repository means it, most telling first.
 SCRIPT_ORDER = (re.compile(r"train"), re.compile(r"sample|detect|predict|infer|demo|eval|val|test"))
 SKIP_DIRS = {".git", "node_modules", "__pycache__", "docs", "legacy", "old", "deprecated"}
 
 
-def stated_image_size(root: str) -> tuple[int, str] | None:
+def stated_image_size(root: str) -> tuple[int | tuple[int, int], str] | None:
     """(pixels, "train.py:560") from the first script, training scripts first, whose argparse option for the
-    image size has an integer default; None when no script states one."""
+    image size has an integer default (pixels are (height, width) when a height and a width option differ);
+    None when no script states one."""
     scripts = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
@@ -38,7 +46,19 @@ def stated_image_size(root: str) -> tuple[int, str] | None:
         found = _in_source(text, path)
         if found:
             return found[0], f"{os.path.relpath(path, root)}:{found[1]}"
-    return transform_image_size(root, ordered)
+    return transform_image_size(root, ordered) or dataset_image_size(root, ordered, _all_string_defaults(ordered))
+
+
+def _all_string_defaults(files: list[str]) -> set[str]:
+    out = set()
+    for path in files:
+        text = read(path)
+        if "add_argument" in text:
+            try:
+                out |= _string_defaults(ast.parse(text, path))
+            except (SyntaxError, ValueError):
+                continue
+    return out
 
 
 # The crop a data pipeline ends in is what the model sees; a Resize alone (or before a crop) says less.
@@ -53,7 +73,7 @@ def transform_image_size(root: str, files: list[str]) -> tuple[int, str] | None:
     found, defaults = [], set()
     for path in files:
         text = read(path)
-        if "Crop" not in text and "Resize" not in text and "add_argument" not in text:
+        if not any(word in text for word in ("Crop", "Resize", "Scale", "add_argument")):
             continue
         try:
             tree = ast.parse(text, path)
@@ -75,12 +95,39 @@ def _string_defaults(tree) -> set[str]:
             and isinstance(k.value.value, str)}
 
 
-def _pixels(expr) -> int | None:
+def _pixels(expr, known: dict | None = None) -> int | None:
+    """The side a size argument states: a literal, a square (h, w), or names of the module's integer
+    constants and its options' defaults (`img_size = 64`, `(opt.img_height, opt.img_width)`)."""
+    if isinstance(expr, (ast.Tuple, ast.List)) and len(expr.elts) == 2:
+        sides = [_pixels(e, known) for e in expr.elts]
+        return sides[0] if sides[0] == sides[1] else None  # a square (h, w)
     value = expr.value if isinstance(expr, ast.Constant) else None
-    if isinstance(expr, (ast.Tuple, ast.List)) and len(expr.elts) == 2 and \
-            all(isinstance(e, ast.Constant) for e in expr.elts) and expr.elts[0].value == expr.elts[1].value:
-        value = expr.elts[0].value  # a square (h, w)
+    if isinstance(expr, ast.Name):
+        value = (known or {}).get(expr.id)
+    elif isinstance(expr, ast.Attribute):
+        dest = arg_dest(dotted_name(expr) or "")
+        value = (known or {}).get(OPTION + dest) if dest else None
     return value if isinstance(value, int) and not isinstance(value, bool) and 8 <= value <= 4096 else None
+
+
+OPTION = "@option "  # `known` key prefix of an option's default, apart from a module constant of the same name
+
+
+def _known_ints(tree) -> dict:
+    """The module's integer constants (`img_size = 64`, bound once) and its options' integer defaults."""
+    bound: dict = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+            ok = isinstance(value, ast.Constant) and isinstance(value.value, int)
+            bound[name] = value.value if ok and name not in bound else None  # bound twice: not a constant
+    known = {name: value for name, value in bound.items() if value is not None}
+    try:
+        known.update({OPTION + dest: value for dest, (value, _) in argparse_namespace(tree).items()
+                      if isinstance(value, int)})
+    except Exception:  # a parser this reader cannot follow states nothing
+        pass
+    return known
 
 
 def _callee_name(call: ast.Call) -> str:
@@ -94,7 +141,7 @@ def _transform_sizes(tree) -> list[tuple[int, bool, int, str | None]]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.setdefault(node.name, node)
-    keys, hidden = _keys_by_call(tree), _before_last(tree)
+    keys, hidden, known = _keys_by_call(tree), _before_last(tree), _known_ints(tree)
     for func in [tree, *functions.values()]:
         params = [a.arg for a in func.args.args] if func is not tree else []
         for call in ast.walk(func):
@@ -104,11 +151,11 @@ def _transform_sizes(tree) -> list[tuple[int, bool, int, str | None]]:
             crop = _callee_name(call) in CROPS
             if arg is None:
                 continue
-            if _pixels(arg) is not None:
-                out.append((_pixels(arg), crop, call.lineno, None))
-            elif isinstance(arg, ast.Name) and arg.id in params:
+            if isinstance(arg, ast.Name) and arg.id in params:
                 out += [(size, crop, line, keys.get(id(use))) for size, line, use in
                         _literal_uses(tree, func, params.index(arg.id), arg.id)]
+            elif _pixels(arg, known) is not None:
+                out.append((_pixels(arg, known), crop, call.lineno, None))
     return out
 
 
@@ -151,22 +198,30 @@ def _keys_by_call(tree) -> dict[int, str]:
     return keys
 
 
-def _in_source(text: str, path: str) -> tuple[int, int] | None:
+def _in_source(text: str, path: str) -> tuple[int | tuple[int, int], int] | None:
     try:
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError):
         return None
+    sides = {}  # "h" or "w" -> (side, line) of the height and width options
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "add_argument"):
             continue
         options = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        if not any(IMAGE_OPTION.match(o) for o in options):
+        square = any(IMAGE_OPTION.match(o) for o in options)
+        side = next((m.group(2)[0].lower() for o in options if (m := SIDE_OPTION.match(o))), None)
+        if not square and not side:
             continue
         default = next((k.value for k in node.keywords if k.arg == "default"), None)
         if isinstance(default, (ast.List, ast.Tuple)) and default.elts:
             default = default.elts[0]
         if isinstance(default, ast.Constant) and isinstance(default.value, int) and \
                 not isinstance(default.value, bool) and 8 <= default.value <= 4096:
-            return default.value, node.lineno
-    return None
+            if square:
+                return default.value, node.lineno
+            sides.setdefault(side, (default.value, node.lineno))
+    if len(sides) < 2:
+        return None
+    (h, line), (w, _) = sides["h"], sides["w"]
+    return (h if h == w else (h, w)), line

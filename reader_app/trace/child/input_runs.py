@@ -37,11 +37,13 @@ def run_target(session, model, recipe, specs, func, target):
             model = session.make(recipe, "cpu").eval()
         except BaseException as build_exc:
             session.fail(f"Meta tensors were not enough ({reason}) and building on the CPU failed: "
-                      f"{failure.first_line(build_exc)}")
+                         f"{failure.first_line(build_exc)}")
         session.fall_back(f"an op needs real data on the meta device ({reason})")
         chosen, first, exc, sizes, variants = probe(session, model, candidates, tables, example)
-    if stated and sizes.values.get("height") == stated[0] and any("height" in p.dims for p in chosen):
-        session.report["warnings"].append(f"image inputs {stated[0]}x{stated[0]} as {stated[1]} states")
+    side = (stated[0], stated[0]) if stated and isinstance(stated[0], int) else tuple(stated[0]) if stated else None
+    if side and (sizes.values.get("height"), sizes.values.get("width")) == side and \
+            any("height" in p.dims for p in chosen):
+        session.report["warnings"].append(f"image inputs {side[0]}x{side[1]} as {stated[1]} states")
     fixed_batch = None if specs else batch_parameter(model)
     if fixed_batch and any("batch" in p.dims for p in chosen):
         session.report["warnings"].append(f"batch {fixed_batch[1][0]}: the model's {fixed_batch[0]} "

@@ -32,6 +32,8 @@ BATCH_ATTRS = re.compile(r"^(batch_size|batch|bs|bsz|n_batch)$")
 # `b, c, h, w = x.size()` met an input of another rank: Python's own words for it.
 UNPACK = re.compile(r"(?:not enough|too many) values to unpack \(expected (\d+)")
 IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
+# A constructor value stating the whole image, (channels, height, width) or channels last: `input_shape=(3, 256, 256)`.
+IMAGE_SHAPE_ARGS = re.compile(r"^(input_shape|in_shape|img_shape|image_shape|input_dims?|input_size|shape)$")
 MODAL = re.compile(r"^(image|images|img|pixel_values|text|texts|input_ids|tokens|audio|video|src|tgt|trg)$")
 AUDIO = re.compile(r"audio|wav|signal|waveform|^mix(ture)?$")
 LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
@@ -72,7 +74,7 @@ def _raw_audio(model: nn.Module) -> bool:
     return conv is not None and conv.kernel_size[0] * conv.stride[0] >= 64
 
 
-def size_tables(model: nn.Module, stated_image: int | None = None,
+def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = None,
                 built_args: dict | None = None) -> list[tuple[Sizes, list[Sizes]]]:
     """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
     models often insist on (the full context length, 28x28, 64x64 or 224x224 images). An image size the
@@ -99,8 +101,9 @@ def size_tables(model: nn.Module, stated_image: int | None = None,
         for option in fixed_options:  # the image size holds in every table (with the full context too)
             option.update(height=h, width=w)
     else:
-        if stated_image:
-            fixed_options.insert(0, {"height": stated_image, "width": stated_image})
+        if stated_image:  # a side, or (height, width)
+            h, w = (stated_image, stated_image) if isinstance(stated_image, int) else stated_image
+            fixed_options.insert(0, {"height": h, "width": w})
         fixed_options += [{"height": 28, "width": 28}, {"height": 64, "width": 64}, {"height": 224, "width": 224}]
     tables = []
     for fixed in fixed_options:
@@ -140,6 +143,9 @@ def _image_args(args: dict) -> list:
     """Image sizes among the constructor values: an int, or a (height, width) pair of ints."""
     found = []
     for key, value in args.items():
+        side = _image_shape_side(value) if IMAGE_SHAPE_ARGS.match(key) else None
+        if side is not None:
+            found.append(side)
         if not IMAGE_ATTRS.match(key) or isinstance(value, bool):
             continue
         if isinstance(value, int) and 8 <= value <= 4096:
@@ -148,6 +154,15 @@ def _image_args(args: dict) -> list:
                 isinstance(v, int) and not isinstance(v, bool) and 8 <= v <= 4096 for v in value):
             found.append(tuple(value))
     return found
+
+
+def _image_shape_side(value) -> tuple | None:
+    """(height, width) of an image shape of three ints with a channel count (at most 4) first or last."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 3
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        return None
+    space = value[1:] if value[0] <= 4 else value[:2] if value[2] <= 4 else None
+    return tuple(space) if space and all(8 <= v <= 4096 for v in space) else None
 
 
 def _time_major_rnn(model: nn.Module) -> bool:
@@ -175,6 +190,9 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
         flat, seq = ["batch", layer.in_features], ["batch", "seq_len", layer.in_features]
         return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
             [(flat, "float32", None), (seq, "float32", None)]
+    if _projects_latent(layer):  # a DCGAN-style generator: the noise vector as a 1x1 map
+        return [(["batch", layer.in_channels, 1, 1], "float32", None),
+                (["batch", layer.in_channels, "height", "width"], "float32", None)]
     conv_space = {1: ["length"], 2: ["height", "width"], 3: ["depth", "height", "width"]}
     for rank, kinds in ((1, (nn.Conv1d, nn.ConvTranspose1d)), (2, (nn.Conv2d, nn.ConvTranspose2d)),
                         (3, (nn.Conv3d, nn.ConvTranspose3d))):
@@ -215,6 +233,13 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
     if width is not None:
         return [(["batch", "seq_len", width], "float32", None), (["batch", width], "float32", None)]
     return []
+
+
+def _projects_latent(layer: nn.Module) -> bool:
+    """A transposed convolution of stride 1 and no padding with a kernel wider than one (`ConvTranspose2d(nz,
+    512, 4, 1, 0)`) grows a 1x1 noise map into the kernel's size: the first layer of a latent generator."""
+    return isinstance(layer, nn.ConvTranspose2d) and layer.stride == (1, 1) and layer.padding == (0, 0) and \
+        min(layer.kernel_size) > 1 and layer.groups == 1
 
 
 def _own_norm_width(layer: nn.Module) -> int | None:

@@ -58,7 +58,11 @@ class _Placeholder:
             return DUNDER_ANSWERS[name]
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return _Placeholder(self._package, f"{self._dotted}.{name}")
+        from reader_app.trace.child import model_parallel
+
+        # `from megatron import mpu` then `mpu.ColumnParallelLinear`: a submodule read as an attribute
+        single = model_parallel.stand_in(self._package, f"{self._dotted}.{name}")
+        return single if single is not None else _Placeholder(self._package, f"{self._dotted}.{name}")
 
     def __call__(self, *args, **kwargs):
         last = self._dotted.rsplit(".", 1)[-1]
@@ -369,23 +373,43 @@ def _absent(top: str, fullname: str) -> bool:
     return fullname == top or loaded is None or isinstance(loaded, _PlaceholderModule)
 
 
-def package_root(file: str) -> tuple[str, str]:
-    """(folder to put on sys.path, dotted module name) for a file, honouring packages above it."""
+def package_root(file: str, repo_root: str | None = None) -> tuple[str, str]:
+    """(folder to put on sys.path, dotted module name) for a file, honouring packages above it. A file whose
+    relative imports reach above its regular packages (`from .nn import x` in a folder without __init__.py)
+    is named from `repo_root` through folders without __init__.py, as Python names it when the repository's
+    scripts run from its root (implicit namespace packages)."""
     folder, stem = os.path.split(os.path.realpath(file))
     parts = [os.path.splitext(stem)[0]]
     while os.path.isfile(os.path.join(folder, "__init__.py")):
         folder, pkg = os.path.split(folder)
         parts.insert(0, pkg)
-    return folder, ".".join(parts)
+    if repo_root is None or _relative_depth(file) < len(parts):
+        return folder, ".".join(parts)
+    root = os.path.join(os.path.realpath(repo_root), "")
+    namespace = os.path.relpath(folder, root).split(os.sep) if folder.startswith(root) else []
+    if not namespace or not all(p.isidentifier() for p in namespace):
+        return folder, ".".join(parts)  # outside the repository, or a folder name no import can spell
+    return root.rstrip(os.sep), ".".join(namespace + parts)
+
+
+def _relative_depth(file: str) -> int:
+    """The deepest relative import in `file` (`from .x import y`: 1, `from ..x`: 2), 0 for none."""
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            tree = ast.parse(handle.read(), file)
+    except (OSError, SyntaxError, ValueError):
+        return 0
+    return max((node.level for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)), default=0)
 
 
 def import_model_file(file: str, repo_root: str) -> types.ModuleType:
     """Import `file` the way the repository's own scripts would (repo root and package parent on sys.path)."""
-    folder, dotted = package_root(file)
+    notebook = file.endswith(".ipynb")
+    folder, dotted = package_root(file, None if notebook else repo_root)
     for entry in (repo_root, folder):
         if entry not in sys.path:
             sys.path.insert(0, entry)
-    if file.endswith(".ipynb"):
+    if notebook:
         return _import_notebook(file)
     return importlib.import_module(dotted)
 

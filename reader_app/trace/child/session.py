@@ -12,8 +12,8 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (api, config_objects, config_shims, degrade, failure, hub_downloads, inert,
-                                    input_runs, library_stand_ins, one_process_group, probes, removed_keywords, routes,
-                                    shared_libraries, torchvision_ops)
+                                    input_runs, library_stand_ins, model_parallel, one_process_group, probes,
+                                    removed_keywords, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import plan
 from reader_app.trace.child.recipe import ConstructionError, plain
@@ -147,6 +147,9 @@ class Session:
         if package in hub_downloads.CALLED:  # the model called its weight download helpers
             return f"package '{package}' missing: stood in{where}; its weight download helpers answered without " \
                    f"downloading"
+        if package in model_parallel.USED:  # its layers built as nn.Linear / nn.Embedding
+            return f"model-parallel package '{package}' missing: its layers stood in as single-process ones " \
+                   f"(nn.Linear / nn.Embedding with the same shapes, world size 1)"
         if package in library_stand_ins.bases_of(getattr(self, "model", None)):  # the model's own base class
             return f"package '{package}' missing: stood in{where}"
         built = [dotted for top, dotted in getattr(self, "built_inert", []) if top == package]

@@ -94,8 +94,13 @@ NESTED = {
 }
 
 
+# The namespace folder below a folder named like a standard-library module (`code`): `code.shapenet` cannot
+# be imported (the standard library's `code` wins), `shapenet.net` from inside `code/` can.
+UNDER_STDLIB_NAME = {("code/" + name if name.startswith("shapenet/") else name): text for name, text in FLAT.items()}
+
+
 def test_a_model_in_a_folder_without_init_imports_its_siblings_relatively(tmp_path):
-    results = trace_repos(tmp_path, {"flat": FLAT, "nested": NESTED}, "--no-lines")
+    results = trace_repos(tmp_path, {"flat": FLAT, "nested": NESTED, "code": UNDER_STDLIB_NAME}, "--no-lines")
     code, data, err = results["flat"]
     assert code == 0, err
     assert data["file"] == "shapenet/net.py" and data["class"] == "ShapeNet" and data["reached_output"]
@@ -108,3 +113,8 @@ def test_a_model_in_a_folder_without_init_imports_its_siblings_relatively(tmp_pa
     assert data["file"] == "src/models/mixer.py" and data["class"] == "Mixer" and data["reached_output"]
     outs = first_outs(data)
     assert outs["mix.proj"][-1] == 24 and outs["out"][-1] == 5
+
+    code, data, err = results["code"]
+    assert code == 0, err
+    assert data["file"] == "code/shapenet/net.py" and data["reached_output"]
+    assert first_outs(data)["head"][-1] == 7

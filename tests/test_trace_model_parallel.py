@@ -96,16 +96,20 @@ TUPLE_LIBRARY = {
             def __init__(self, hidden=40, vocab=101):
                 super().__init__()
                 world = mpu.get_tensor_model_parallel_world_size()
+                self.local_hidden = mpu.divide(4 * hidden, world)
                 self.embed = mpu.VocabParallelEmbedding(vocab, hidden, init_method=init_)
-                self.up = mpu.ColumnParallelLinear(hidden, 4 * hidden // world, gather_output=False,
+                self.up = mpu.ColumnParallelLinear(hidden, 4 * hidden, gather_output=False,
                                                    init_method=init_, skip_bias_add=True)
-                self.down = mpu.RowParallelLinear(4 * hidden // world, hidden, input_is_parallel=True,
+                self.down = mpu.RowParallelLinear(self.local_hidden, hidden, input_is_parallel=True,
                                                   init_method=init_)
+                self.dropout = nn.Dropout(0.1)
 
             def forward(self, tokens: torch.Tensor):
                 x = self.embed(tokens)
                 up, up_bias = self.up(x)
                 up = torch.nn.functional.gelu(up + up_bias)
+                with mpu.get_cuda_rng_tracker().fork():
+                    up = self.dropout(up)
                 down, _ = self.down(up)
                 return mpu.reduce_from_tensor_model_parallel_region(down)
         """,

@@ -46,9 +46,38 @@ def stand_in(package: str, dotted: str):
         return _used(package, lambda tensor, *args, **kwargs: tensor)
     if name == "model_parallel_is_initialized":
         return _used(package, lambda *args, **kwargs: True)
-    if name in ("initialize_model_parallel", "destroy_model_parallel"):
+    if name in _SETUP or _GROUP.match(name):  # setup calls; the group of one process is the default group
         return _used(package, lambda *args, **kwargs: None)
+    if name == "get_cuda_rng_tracker":  # `with get_cuda_rng_tracker().fork(): x = self.dropout(x)`
+        return _used(package, lambda: _RngTracker())
+    if name in ("divide", "ensure_divisibility", "divide_and_check_no_remainder"):
+        return _used(package, _divide)
+    if name == "split_tensor_along_last_dim":
+        return _used(package, lambda tensor, partitions, *args, **kwargs: tensor.chunk(partitions, dim=-1))
     return None
+
+
+_SETUP = {"initialize_model_parallel", "destroy_model_parallel", "model_parallel_cuda_manual_seed"}
+_GROUP = re.compile(r"^get_\w*parallel_group$")
+
+
+def _divide(numerator, denominator):
+    """The library's exact division of a size among ranks: with one rank, the size itself."""
+    if numerator % denominator:
+        raise ValueError(f"{numerator} is not divisible by {denominator}")
+    return numerator // denominator
+
+
+class _RngTracker:
+    """The library's per-rank random state: with one process, torch's own; `fork()` changes nothing."""
+
+    def fork(self, *args, **kwargs):
+        import contextlib
+
+        return contextlib.nullcontext()
+
+    def add(self, *args, **kwargs):
+        return None
 
 
 def _used(package: str, answer):
@@ -80,7 +109,7 @@ def _layer(package: str, module: str, name: str) -> type:
                            **_placement(kwargs))
         self.skip_bias_add = skip_bias_add
 
-    def forward(self, x):
+    def forward(self, x, *args, **kwargs):  # Megatron's takes an optional weight to use instead: not on one process
         if package in _OUTPUT_ONLY:
             return nn.Linear.forward(self, x)
         # Megatron's layers give (output, bias): the bias is added here unless the caller fuses it later.

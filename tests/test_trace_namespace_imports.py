@@ -5,7 +5,9 @@ the trace must too, instead of importing it as a top-level module ("attempted re
 known parent package"). Generated here and traced zero-config, with the class named."""
 from __future__ import annotations
 
-from tree_helpers import first_outs, trace_repos
+from tree_helpers import first_outs, trace_repos, write_tree
+
+from reader_app.trace.child.module_names import package_root
 
 # One level: the folder itself is the namespace package; a sibling named like torch's `nn` module.
 FLAT = {
@@ -118,3 +120,19 @@ def test_a_model_in_a_folder_without_init_imports_its_siblings_relatively(tmp_pa
     assert code == 0, err
     assert data["file"] == "code/shapenet/net.py" and data["reached_output"]
     assert first_outs(data)["head"][-1] == 7
+
+
+def test_the_module_name_is_the_one_python_gives_from_the_repository_root(tmp_path):
+    root = write_tree(tmp_path / "repo", {
+        **FLAT, **NESTED, **UNDER_STDLIB_NAME,
+        "pkg/__init__.py": "", "pkg/model.py": "from .layers import Block\n",  # a regular package: as before
+        "plain/net.py": "import torch\n",  # no relative import: its folder stays the top level, as a script's
+        "top.py": "from .layers import Block\n",  # at the root no spelling has a parent package
+    })
+    real = str(root.resolve())
+    assert package_root(str(root / "shapenet/net.py"), str(root)) == (real, "shapenet.net")
+    assert package_root(str(root / "src/models/mixer.py"), str(root)) == (real, "src.models.mixer")
+    assert package_root(str(root / "code/shapenet/net.py"), str(root)) == (f"{real}/code", "shapenet.net")
+    assert package_root(str(root / "pkg/model.py"), str(root)) == (real, "pkg.model")
+    assert package_root(str(root / "plain/net.py"), str(root)) == (f"{real}/plain", "net")
+    assert package_root(str(root / "top.py"), str(root)) == (real, "top")

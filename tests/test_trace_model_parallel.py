@@ -3,7 +3,7 @@ Megatron line's `mpu`) traced on one process. When the library is missing, its l
 they are on one process (nn.Linear / nn.Embedding with the same parameter shapes, taking the library's own
 keyword arguments), its world size must read 1, and the result must list the stand-in; a KV cache moved
 with `.cuda()` must land on the trace device. When the library IS installed (a repository environment), it
-must be used as it is. Generated here and traced zero-config with the class named."""
+must be used as it is, its groups set up for one process as the repository's launcher would. Generated here and traced zero-config with the class named."""
 from __future__ import annotations
 
 from tree_helpers import APP_ROOT, first_outs, trace_cli, trace_repos, write_tree
@@ -194,3 +194,58 @@ def test_an_installed_model_parallel_library_is_used_as_it_is(tmp_path):
     assert code == 0, err
     assert first_outs(data)["proj"][-1] == 15  # the installed library's own split
     assert not any("model-parallel" in line for line in data["degraded"])
+
+
+# The library's usual state module: layers read the world size from a group that the repository's launcher
+# sets up (`init_process_group`, then `initialize_model_parallel(n)`); built without it they assert.
+INSTALLED_WITH_GROUPS = {
+    **{name: text for name, text in INSTALLED.items() if not name.endswith("initialize.py")},
+    "fairscale/nn/model_parallel/initialize.py": """
+        import torch
+
+        _MODEL_PARALLEL_GROUP = None
+
+
+        def initialize_model_parallel(model_parallel_size_):
+            assert torch.distributed.is_initialized()
+            global _MODEL_PARALLEL_GROUP
+            print("> initializing model parallel with size", model_parallel_size_)
+            _MODEL_PARALLEL_GROUP = torch.distributed.new_group(list(range(model_parallel_size_)))
+
+
+        def model_parallel_is_initialized():
+            return _MODEL_PARALLEL_GROUP is not None
+
+
+        def get_model_parallel_world_size():
+            assert _MODEL_PARALLEL_GROUP is not None, "model parallel group is not initialized"
+            return torch.distributed.get_world_size(group=_MODEL_PARALLEL_GROUP)
+        """,
+}
+
+
+def test_an_installed_model_parallel_library_gets_its_groups_for_one_process(tmp_path):
+    site = write_tree(tmp_path / "site", INSTALLED_WITH_GROUPS)
+    root = write_tree(tmp_path / "lm_repo", {
+        "net.py": """
+            import torch
+            from fairscale.nn.model_parallel.layers import ColumnParallelLinear, ParallelEmbedding
+            from torch import nn
+
+
+            class Head(nn.Module):
+                def __init__(self, dim=16, vocab=30):
+                    super().__init__()
+                    self.embed = ParallelEmbedding(vocab, dim)
+                    self.proj = ColumnParallelLinear(dim, vocab, bias=False, gather_output=False)
+
+                def forward(self, tokens: torch.Tensor):
+                    return self.proj(self.embed(tokens))
+            """})
+    code, data, err = trace_cli(root, "--no-lines", "--class", "Head",
+                                env={"PYTHONPATH": f"{APP_ROOT}:{site}"})
+    assert code == 0, err
+    outs = first_outs(data)
+    assert outs["embed"][-1] == 16 and outs["proj"][-1] == 30  # world size 1: the whole layer
+    degraded = " ".join(data["degraded"])
+    assert "groups set up for one process" in degraded and "missing" not in degraded

@@ -116,6 +116,9 @@ class Session:
             self.fail(failure.describe(exc, f"importing {self.report['file']}"),
                       *failure.repo_location(exc, self.files))
         self.mark("import")
+        parallel = one_process_group.initialize_model_parallel()  # before any build: layers read the groups
+        if parallel:
+            degrade.NOTES.add(parallel)
         name = self.request.get("class_name")
         if name:
             target = getattr(module, name, None)

@@ -130,6 +130,7 @@ def test_a_missing_model_parallel_library_builds_its_single_process_layers(tmp_p
     degraded = " ".join(data["degraded"])
     assert "model-parallel package 'fairscale' missing" in degraded and "single-process" in degraded
     assert ".cuda()" in degraded and "not used by the model" not in degraded
+    assert not any("fairscale" in line for line in data["warnings"])  # not "installed but not needed"
 
     code, data, err = results["mega"]
     assert code == 0, err

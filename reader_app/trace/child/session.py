@@ -90,7 +90,8 @@ class Session:
                                                f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
         self.where_required()
         bases = library_stand_ins.bases_of(getattr(self, "model", None))  # its base class stood in: needed
-        unneeded = [name for name in self.finder.missing if name not in bases]
+        needed = bases | model_parallel.USED  # and so were model-parallel layers built as one-process ones
+        unneeded = [name for name in self.finder.missing if name not in needed]
         if unneeded and not self.report["error"]:
             self.report["warnings"].append(f"not installed but not needed for the trace: {', '.join(unneeded)}")
         folder = self.request.get("model_libraries")

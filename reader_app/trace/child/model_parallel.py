@@ -8,7 +8,7 @@ its heads. With one process each slice is the whole layer, so when the library i
 as nn.Linear / nn.Embedding with the same parameter shapes (taking the library's own keyword arguments), the
 world size is 1, the rank 0, and the region mappings between ranks are the identity. An installed library is
 never touched: the stand-ins come only through the missing package's placeholder (loader._PlaceholderModule).
-The trace lists the stand-in in its `degraded` (session.stood_in).
+The trace lists the stand-in in its `degraded` (note()).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ _REGION = re.compile(r"^(copy_to|gather_from|reduce_from|scatter_to|reduce_scatt
 # Libraries whose parallel linear layers return the output alone; the Megatron line returns (output, bias).
 _OUTPUT_ONLY = {"fairscale"}
 USED: set[str] = set()  # missing packages whose model-parallel stand-ins the model's code used
+BUILT: set[str] = set()  # those of them whose layers were built
 _CLASSES: dict[tuple[str, str], type] = {}
 
 
@@ -95,6 +96,7 @@ def _layer(package: str, module: str, name: str) -> type:
         def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                      scale_grad_by_freq=False, sparse=False, *args, **kwargs):
             USED.add(package)
+            BUILT.add(package)
             nn.Embedding.__init__(self, num_embeddings, embedding_dim, padding_idx=padding_idx, max_norm=max_norm,
                                   norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse,
                                   **_placement(kwargs))
@@ -104,6 +106,7 @@ def _layer(package: str, module: str, name: str) -> type:
     def __init__(self, in_features=None, out_features=None, bias=True, *args, input_size=None, output_size=None,
                  skip_bias_add=False, **kwargs):
         USED.add(package)
+        BUILT.add(package)
         nn.Linear.__init__(self, in_features if in_features is not None else input_size,
                            out_features if out_features is not None else output_size, bias=bool(bias),
                            **_placement(kwargs))
@@ -125,3 +128,14 @@ def _placement(kwargs: dict) -> dict:
     placed = {"device": kwargs["device"]} if kwargs.get("device") is not None else {}
     dtype = kwargs.get("dtype", kwargs.get("params_dtype"))
     return {**placed, "dtype": dtype} if dtype is not None else placed
+
+
+def note(package: str) -> str | None:
+    """The degraded line for a missing package whose model-parallel stand-ins were used, else None."""
+    if package in BUILT:
+        return f"model-parallel package '{package}' missing: its layers stood in as single-process ones " \
+               f"(nn.Linear / nn.Embedding with the same shapes, world size 1)"
+    if package in USED:
+        return f"model-parallel package '{package}' missing: its helpers answered as on one process " \
+               f"(world size 1, rank 0)"
+    return None

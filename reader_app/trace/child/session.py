@@ -151,9 +151,9 @@ class Session:
         if package in hub_downloads.CALLED:  # the model called its weight download helpers
             return f"package '{package}' missing: stood in{where}; its weight download helpers answered without " \
                    f"downloading"
-        if package in model_parallel.USED:  # its layers built as nn.Linear / nn.Embedding
-            return f"model-parallel package '{package}' missing: its layers stood in as single-process ones " \
-                   f"(nn.Linear / nn.Embedding with the same shapes, world size 1)"
+        parallel = model_parallel.note(package)  # its layers built as nn.Linear / nn.Embedding
+        if parallel:
+            return parallel
         if package in library_stand_ins.bases_of(getattr(self, "model", None)):  # the model's own base class
             return f"package '{package}' missing: stood in{where}"
         built = [dotted for top, dotted in getattr(self, "built_inert", []) if top == package]

@@ -265,3 +265,40 @@ def test_the_note_says_whether_layers_or_only_helpers_stood_in():
     assert "layers stood in as single-process ones" in model_parallel.note("mplib_zz")
     assert model_parallel.stand_in("mplib_zz", "mplib_zz.training.Trainer") is None  # not the library's layers
     assert model_parallel.note("other_zz") is None
+
+
+# Older layers (and model-parallel libraries' own) make weights with the old constructor `torch.Tensor(out, in)`,
+# which ignores the meta device the model is built on: a large model must still build without its memory
+# (10 GB here, over the child's address-space cap).
+LEGACY_WIDE = {
+    "wide.py": """
+        import math
+
+        import torch
+        from torch import nn
+
+
+        class WideProjection(nn.Module):
+            def __init__(self, in_features=50000, out_features=50000):
+                super().__init__()
+                self.weight = nn.Parameter(torch.Tensor(out_features, in_features))
+                self.bias = nn.Parameter(torch.Tensor(out_features))
+                self.reset_parameters()
+
+            def reset_parameters(self):
+                bound = 1.0 / math.sqrt(self.weight.size(1))
+                self.weight.data.uniform_(-bound, bound)
+                self.bias.data.uniform_(-bound, bound)
+
+            def forward(self, x):
+                return torch.relu(x @ self.weight.t() + self.bias)
+        """,
+}
+
+
+def test_the_old_tensor_constructor_builds_on_the_trace_device(tmp_path):
+    code, data, err = trace_cli(write_tree(tmp_path / "wide_repo", LEGACY_WIDE), "--no-lines",
+                                "--class", "WideProjection", "--input", "x=2,50000")
+    assert code == 0, err
+    assert data["device"] == "meta" and data["reached_output"]
+    assert data["layers"][0]["calls"][0]["out"][0][-1] == 50000

@@ -291,7 +291,8 @@ class Session:
         return self._make(recipe, device)
 
     def _make(self, recipe, device: str):
-        with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
+        # `.cuda()` in __init__ on a machine without CUDA; `torch.Tensor(out, in)` ignoring the meta device
+        with degrade.cuda_mode(device), degrade.legacy_sizes_on(device):
             with inert.Construction() as construction:
                 try:
                     model = recipe.build(device)

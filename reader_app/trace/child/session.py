@@ -90,7 +90,7 @@ class Session:
                                                f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
         self.where_required()
         bases = library_stand_ins.bases_of(getattr(self, "model", None))  # its base class stood in: needed
-        needed = bases | model_parallel.USED  # and so were model-parallel layers built as one-process ones
+        needed = bases | model_parallel.USED  # and so was a model-parallel library the code used (stood in)
         unneeded = [name for name in self.finder.missing if name not in needed]
         if unneeded and not self.report["error"]:
             self.report["warnings"].append(f"not installed but not needed for the trace: {', '.join(unneeded)}")

@@ -8,7 +8,8 @@
 - A statement that reads a submodule nobody imported (`import packaging` then `packaging.version.parse`,
   which worked while another library imported it) gets the submodule imported and runs once more.
 - Aliases NumPy 2 removed (`np.float`, `np.int`, ...) and `torch._six` answer as they used to.
-- CUDA requests (`.cuda()`, `device="cuda"`, `.to("cuda")`) go to the trace device.
+- CUDA requests (`.cuda()`, `device="cuda"`, `.to("cuda")`) go to the trace device, and so do the sizes
+  given to the old `torch.Tensor(rows, cols)` constructor while a model builds on meta.
 - Pretrained weights are never downloaded (weights.py).
 """
 from __future__ import annotations
@@ -261,6 +262,34 @@ def cuda_mode(device: str):
             return func(*args, **kwargs)
 
     return CudaToTraceDevice()
+
+
+def legacy_sizes_on(device: str):
+    """A context in which `torch.Tensor(rows, cols)`, the old constructor that ignores the default device
+    (`nn.Parameter(torch.Tensor(out, in))` in older layers and in model-parallel libraries), makes its
+    uninitialised tensor on the trace device: on meta, a large model then builds without its memory."""
+    import contextlib
+
+    import torch
+
+    if device != "meta" or "__new__" in vars(torch.Tensor):
+        return contextlib.nullcontext()
+    base = torch._C.TensorBase.__new__
+
+    def __new__(cls, *args, **kwargs):
+        if cls is torch.Tensor and args and not kwargs and all(type(a) is int for a in args):
+            return torch.empty(*args, device=device)
+        return base(cls, *args, **kwargs)
+
+    @contextlib.contextmanager
+    def sizes_on_device():
+        torch.Tensor.__new__ = __new__
+        try:
+            yield
+        finally:
+            del torch.Tensor.__new__
+
+    return sizes_on_device()
 
 
 def install() -> None:

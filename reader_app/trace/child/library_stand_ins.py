@@ -44,11 +44,15 @@ def bases_of(model) -> set[str]:
 def known_value(package: str, dotted: str):
     """What the model's code takes from a missing library and uses while building or in forward, when the
     app knows it (`ACT2FN["gelu"]`, `BaseModelOutput`), or None."""
+    from reader_app.trace.child import model_parallel
     from reader_app.trace.child.hub_downloads import stand_in
 
     download = stand_in(package, dotted)  # a hub's weight download helpers: nothing is downloaded
     if download is not None:
         return download
+    single = model_parallel.stand_in(package, dotted)  # a model-parallel layer as its one-process layer
+    if single is not None:
+        return single
     name = dotted.rsplit(".", 1)[-1]
     if package == "transformers" and name in ("ACT2FN", "ACT2CLS", "get_activation"):
         degrade.NOTES.add(f"package 'transformers' missing: its {name} stood in with torch's activation modules")

@@ -21,6 +21,7 @@ import types
 from reader_app.repo.values import DISTRIBUTIONS
 from reader_app.trace.child import inert
 from reader_app.trace.child.importers import classify, find_caller, find_importer, guarded
+from reader_app.trace.child.module_names import package_root
 
 
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
@@ -58,7 +59,11 @@ class _Placeholder:
             return DUNDER_ANSWERS[name]
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
-        return _Placeholder(self._package, f"{self._dotted}.{name}")
+        from reader_app.trace.child import model_parallel
+
+        # `from megatron import mpu` then `mpu.ColumnParallelLinear`: a submodule read as an attribute
+        single = model_parallel.stand_in(self._package, f"{self._dotted}.{name}")
+        return single if single is not None else _Placeholder(self._package, f"{self._dotted}.{name}")
 
     def __call__(self, *args, **kwargs):
         last = self._dotted.rsplit(".", 1)[-1]
@@ -369,23 +374,14 @@ def _absent(top: str, fullname: str) -> bool:
     return fullname == top or loaded is None or isinstance(loaded, _PlaceholderModule)
 
 
-def package_root(file: str) -> tuple[str, str]:
-    """(folder to put on sys.path, dotted module name) for a file, honouring packages above it."""
-    folder, stem = os.path.split(os.path.realpath(file))
-    parts = [os.path.splitext(stem)[0]]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        folder, pkg = os.path.split(folder)
-        parts.insert(0, pkg)
-    return folder, ".".join(parts)
-
-
 def import_model_file(file: str, repo_root: str) -> types.ModuleType:
     """Import `file` the way the repository's own scripts would (repo root and package parent on sys.path)."""
-    folder, dotted = package_root(file)
+    notebook = file.endswith(".ipynb")
+    folder, dotted = package_root(file, None if notebook else repo_root)
     for entry in (repo_root, folder):
         if entry not in sys.path:
             sys.path.insert(0, entry)
-    if file.endswith(".ipynb"):
+    if notebook:
         return _import_notebook(file)
     return importlib.import_module(dotted)
 

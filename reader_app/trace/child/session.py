@@ -12,8 +12,8 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (api, config_objects, config_shims, degrade, failure, hub_downloads, inert,
-                                    input_runs, library_stand_ins, one_process_group, probes, removed_keywords, routes,
-                                    shared_libraries, torchvision_ops)
+                                    input_runs, library_stand_ins, model_parallel, one_process_group, probes,
+                                    removed_keywords, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import plan
 from reader_app.trace.child.recipe import ConstructionError, plain
@@ -90,7 +90,8 @@ class Session:
                                                f"{failure.first_line(exc)})", "file": self.report["file"], "line": 0}
         self.where_required()
         bases = library_stand_ins.bases_of(getattr(self, "model", None))  # its base class stood in: needed
-        unneeded = [name for name in self.finder.missing if name not in bases]
+        needed = bases | model_parallel.USED  # and so was a model-parallel library the code used (stood in)
+        unneeded = [name for name in self.finder.missing if name not in needed]
         if unneeded and not self.report["error"]:
             self.report["warnings"].append(f"not installed but not needed for the trace: {', '.join(unneeded)}")
         folder = self.request.get("model_libraries")
@@ -116,6 +117,9 @@ class Session:
             self.fail(failure.describe(exc, f"importing {self.report['file']}"),
                       *failure.repo_location(exc, self.files))
         self.mark("import")
+        parallel = one_process_group.initialize_model_parallel()  # before any build: layers read the groups
+        if parallel:
+            degrade.NOTES.add(parallel)
         name = self.request.get("class_name")
         if name:
             target = getattr(module, name, None)
@@ -147,6 +151,9 @@ class Session:
         if package in hub_downloads.CALLED:  # the model called its weight download helpers
             return f"package '{package}' missing: stood in{where}; its weight download helpers answered without " \
                    f"downloading"
+        parallel = model_parallel.note(package)  # its layers built as nn.Linear / nn.Embedding
+        if parallel:
+            return parallel
         if package in library_stand_ins.bases_of(getattr(self, "model", None)):  # the model's own base class
             return f"package '{package}' missing: stood in{where}"
         built = [dotted for top, dotted in getattr(self, "built_inert", []) if top == package]
@@ -284,7 +291,8 @@ class Session:
         return self._make(recipe, device)
 
     def _make(self, recipe, device: str):
-        with degrade.cuda_mode(device):  # `.cuda()` in __init__ on a machine without CUDA
+        # `.cuda()` in __init__ on a machine without CUDA; `torch.Tensor(out, in)` ignoring the meta device
+        with degrade.cuda_mode(device), degrade.legacy_sizes_on(device):
             with inert.Construction() as construction:
                 try:
                     model = recipe.build(device)

@@ -326,8 +326,10 @@ def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:
     becomes a tree object reported field by field; a path or a number stated for it (`--config a.json`, a
     `"cfg": 37581` key of a tokenizer's vocabulary) is not the object the model reads, so it is dropped."""
     for param, mined in list(values.items()):
-        if not OBJECT_PARAM.match(param) or mined.kind in ("namespace", "tree", "library", "callable"):
-            continue  # an object a factory builds (`CONFIGS[key]`'s `get_b16_config()`) is made in the trace
+        if not OBJECT_PARAM.match(param) or mined.kind in ("namespace", "tree", "library", "callable", "instance",
+                                                            "class"):
+            continue  # an object a factory builds (`CONFIGS[key]`'s `get_b16_config()`), or the repository's
+            # config class with its stated values (`Net(ModelArgs(dim=512))`), is made in the trace
         paths = model_read_paths(root, model_file, param)
         if not paths:
             continue

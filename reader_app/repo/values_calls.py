@@ -83,6 +83,10 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             return MISSING if value is MISSING else _CASTS[node.func.id](value)
         except (TypeError, ValueError):
             return MISSING
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" \
+            and len(node.args) == 1 and not node.keywords:  # `max_batch_size=len(prompts)` of a stated list
+        value = literal(node.args[0], lookup, depth + 1)
+        return len(value) if isinstance(value, (list, tuple, str, dict)) else MISSING
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:
@@ -285,6 +289,10 @@ class Scope:
     def _resolve(self, name: str, depth: int, seen: set):
         if self.function is not None:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
+            if value is not MISSING:
+                return value
+            from reader_app.repo.values_bound import bound_argument
+            value = bound_argument(self, name, depth, seen)  # `def build(max_seq_len)`: what its callers hand it
             if value is not MISSING:
                 return value
         module_level = ast.Module(body=_module_assignments(self.unit.tree), type_ignores=[])

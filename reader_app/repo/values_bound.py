@@ -1,0 +1,137 @@
+"""A builder function's parameters, bound from the places that call it.
+
+Research code often builds its model inside a function whose parameters the caller states:
+`LM.build(ckpt_dir='x/', max_seq_len=1024)` in `__main__` runs `Config(max_seq_len=max_seq_len, ...)` inside
+`build`. A name that is a parameter of the enclosing function takes the value a call site hands it (resolved in
+the caller's scope, so a literal, an argparse default or a simple expression there), else the parameter's own
+default. Read as ast: nothing is run.
+"""
+from __future__ import annotations
+
+import ast
+import os
+
+from reader_app.repo.values_source import Unit, units_mentioning
+
+MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
+
+
+def function_params(function) -> list[ast.arg]:
+    """Every named parameter of a def, in order (positional-only, positional, keyword-only)."""
+    args = function.args
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+
+
+def bound_argument(scope, name: str, depth: int, seen: set):
+    """The value the callers of `scope.function` hand its parameter `name` (scope.where[name] says the line
+    that states it), else the parameter's default; MISSING (values_calls) when neither is stated."""
+    from reader_app.repo.values_calls import MISSING, literal
+
+    function = scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or "." in name:
+        return MISSING
+    params = function_params(function)
+    names = [p.arg for p in params]
+    if name not in names:
+        return MISSING
+    owner = _owner_class(scope.unit.tree, function)
+    shift = _implicit_first(function, owner)
+    positional = [p.arg for p in [*function.args.posonlyargs, *function.args.args]][shift:]
+    for unit, call in _call_sites(scope, function, owner):
+        node = next((k.value for k in call.keywords if k.arg == name), None)
+        if node is None and name in positional:
+            index = positional.index(name)
+            before = call.args[:index + 1]
+            if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in before):
+                node = call.args[index]
+        if node is None:
+            continue
+        from reader_app.repo.values_calls import Scope, _enclosing_functions
+        caller = Scope(unit, scope.root, _enclosing_functions(unit.tree).get(id(call)))
+        value = literal(node, lambda n, d: caller.resolve(n, d, seen), depth + 1)
+        if value is MISSING:
+            continue  # this caller computes it at run time: another caller may state it
+        stated = caller.where.get(ast.unparse(node)) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        scope.where.setdefault(name, stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}")
+        return value
+    default = _default_of(function, name)
+    if default is None:
+        return MISSING
+    value = literal(default)
+    if value is not MISSING:
+        scope.where.setdefault(name, f"{_rel(scope.unit)}:{default.lineno}")
+    return value
+
+
+def _rel(unit: Unit) -> str:
+    return unit.rel.split(" cell ")[0]
+
+
+def _default_of(function, name: str):
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([p.arg for p in positional][len(positional) - len(args.defaults):], args.defaults))
+    defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return defaults.get(name)
+
+
+def _owner_class(tree: ast.Module, function) -> ast.ClassDef | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and any(child is function for child in node.body):
+            return node
+    return None
+
+
+def _implicit_first(function, owner) -> int:
+    """1 when the caller does not write the first parameter (`self`, `cls`), 0 for a function or staticmethod."""
+    if owner is None:
+        return 0
+    decorators = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in function.decorator_list}
+    return 0 if "staticmethod" in decorators else 1
+
+
+def _call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
+    """(unit, call) of each place that calls the function: `name(...)` where the name is the function (its own
+    module, or imported from it), `Owner.name(...)` / `cls.name(...)` for a method; tests last."""
+    name = function.name
+    stem = os.path.splitext(os.path.basename(_rel(scope.unit)))[0]
+    found = []
+    for unit in units_mentioning(scope.root, name + "(", doctests=True):
+        same = unit.rel == scope.unit.rel
+        imported = _imported_names(unit.tree)
+        for call in ast.walk(unit.tree):
+            if not isinstance(call, ast.Call) or any(call is n for n in ast.walk(function)):
+                continue  # a recursive call inside the function states nothing new
+            func = call.func
+            if owner is None and isinstance(func, ast.Name):
+                hit = same and func.id == name or _from_module(imported.get(func.id), stem, name)
+            elif owner is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                hit = func.attr == name and (imported.get(func.value.id) or "").split(".")[-1] == stem
+            elif owner is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                hit = func.attr == name and (func.value.id == owner.name and (same or owner.name in imported)
+                                             or same and func.value.id in ("cls", "self"))
+            else:
+                hit = False
+            if hit:
+                found.append((unit, call))
+    found.sort(key=lambda s: (s[0].rel != scope.unit.rel, "test" in s[0].rel.lower()))
+    return found[:MAX_SITES]
+
+
+def _from_module(dotted: str | None, stem: str, name: str) -> bool:
+    """Whether an import's dotted original is `name` of the module `stem` (`from utils import load_model`)."""
+    parts = (dotted or "").split(".")
+    return len(parts) >= 2 and parts[-1] == name and parts[-2] == stem
+
+
+def _imported_names(tree: ast.Module) -> dict[str, str]:
+    """local name -> dotted original for every import in the unit."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                out[alias.asname or alias.name] = f"{node.module or ''}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                out[alias.asname or alias.name.split(".")[0]] = alias.name
+    return out

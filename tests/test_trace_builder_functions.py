@@ -1,0 +1,53 @@
+"""A model built inside a builder function, traced zero-config (issue 11): the values its callers hand the
+builder reach the config it makes, a field set after the config is made wins over the class's default (a
+runtime value is a labelled guess by the field's kind), and a default the model's constructor refuses is never
+kept. Each repository is generated here (tests/builder_repos.py)."""
+from __future__ import annotations
+
+import pytest
+from builder_repos import COMPUTED_FIELD, FUNCTION_BUILD, STATIC_BUILD
+from tree_helpers import first_outs as outs, trace_repos
+
+
+@pytest.fixture(scope="module")
+def traced(tmp_path_factory):
+    return trace_repos(tmp_path_factory.mktemp("builders"),
+                       {"static": STATIC_BUILD, "function": FUNCTION_BUILD, "computed": COMPUTED_FIELD}, "--no-lines")
+
+
+def _sources(data: dict) -> dict:
+    return {k: (v["value"], v["from"]) for k, v in data["arg_sources"].items()}
+
+
+def test_a_static_build_method_gets_the_values_its_caller_states_and_guesses_the_tokenizer_size(traced):
+    code, data, err = traced["static"]
+    assert code == 0, err
+    sources = _sources(data)
+    assert sources["args.dim"] == (48, "generate.py:37")  # the caller's keyword, not the class's 64
+    assert sources["args.max_seq_len"] == (96, "generate.py:38")
+    assert sources["args.max_batch_size"] == (3, "generate.py:39")  # len() of the stated prompts
+    assert sources["args.vocab_size"] == (100, "set by generate.py:26 from tokenizer.vocab_size(); guessed")
+    shapes = outs(data)
+    assert shapes["embed"][1:] == [1, 48] and shapes["blocks.1"][1:] == [1, 48]  # one token: the forward's assert
+    assert shapes["out"][1:] == [1, 100]
+    assert {i["name"]: i["dtype"] for i in data["inputs"]} == {"tokens": "int64", "start_pos": "int"}
+
+
+def test_a_builder_function_called_with_an_argparse_default_and_a_field_set_with_setattr(traced):
+    code, data, err = traced["function"]
+    assert code == 0, err
+    sources = _sources(data)
+    assert sources["cfg.width"] == (40, "train.py:17")  # `--width` default, handed as load_model's first argument
+    assert sources["cfg.in_dim"] == (12, "train.py:9")  # the builder's own default: its caller does not pass it
+    assert sources["cfg.num_classes"] == (10, "set by train.py:11 from len(dataset.classes); guessed")
+    assert outs(data)["body"] == [2, 40] and outs(data)["head"] == [2, 10]
+
+
+def test_a_field_computed_after_the_config_is_made_and_a_default_the_model_refuses(traced):
+    code, data, err = traced["computed"]
+    assert code == 0, err
+    sources = _sources(data)
+    assert sources["cfg.in_dim"] == (20, "run.py:12")
+    assert sources["cfg.hidden"] == (21, "run.py:7")  # width * 3 with the caller's width=7
+    assert sources["cfg.n_classes"] == (10, "guess (the default 0 is refused by MLP's constructor)")
+    assert outs(data)["body"] == [2, 21] and outs(data)["head"] == [2, 10]

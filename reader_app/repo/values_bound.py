@@ -35,9 +35,9 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     if name not in names:
         return MISSING
     owner = _owner_class(scope.unit.tree, function)
-    shift = _implicit_first(function, owner)
-    positional = [p.arg for p in [*function.args.posonlyargs, *function.args.args]][shift:]
     for unit, call in _call_sites(scope, function, owner):
+        positional = [p.arg for p in [*function.args.posonlyargs, *function.args.args]][
+            _implicit_first(function, owner, call):]
         node = next((k.value for k in call.keywords if k.arg == name), None)
         if node is None and name in positional:
             index = positional.index(name)
@@ -82,17 +82,35 @@ def _owner_class(tree: ast.Module, function) -> ast.ClassDef | None:
     return None
 
 
-def _implicit_first(function, owner) -> int:
-    """1 when the caller does not write the first parameter (`self`, `cls`), 0 for a function or staticmethod."""
+def _implicit_first(function, owner, call: ast.Call) -> int:
+    """1 when the call does not write the first parameter (`cls` of a classmethod, `self` of `self.m(...)`), 0 for
+    a function, a staticmethod, or a plain method called on its class (`Owner.m(obj, ...)` writes `self`)."""
     if owner is None:
         return 0
     decorators = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in function.decorator_list}
-    return 0 if "staticmethod" in decorators else 1
+    if "staticmethod" in decorators:
+        return 0
+    on_class = isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and \
+        call.func.value.id == owner.name
+    return 0 if on_class and "classmethod" not in decorators else 1
 
 
 def _call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
     """(unit, call) of each place that calls the function: `name(...)` where the name is the function (its own
-    module, or imported from it), `Owner.name(...)` / `cls.name(...)` for a method; tests last."""
+    module, or imported from it), `Owner.name(...)` / `cls.name(...)` for a method; tests last. Found once per
+    function: a builder's every parameter asks."""
+    key = (scope.root, scope.unit.rel, function.name, function.lineno)
+    if key not in _SITES:
+        if len(_SITES) > 512:
+            _SITES.clear()
+        _SITES[key] = _find_call_sites(scope, function, owner)
+    return _SITES[key]
+
+
+_SITES: dict[tuple, list] = {}
+
+
+def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
     name = function.name
     stem = os.path.splitext(os.path.basename(_rel(scope.unit)))[0]
     found = []
@@ -100,7 +118,7 @@ def _call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
         same = unit.rel == scope.unit.rel
         imported = _imported_names(unit.tree)
         for call in ast.walk(unit.tree):
-            if not isinstance(call, ast.Call) or any(call is n for n in ast.walk(function)):
+            if not isinstance(call, ast.Call) or same and function.lineno <= call.lineno <= function.end_lineno:
                 continue  # a recursive call inside the function states nothing new
             func = call.func
             if owner is None and isinstance(func, ast.Name):

@@ -252,8 +252,9 @@ def _stated(mined: Mined) -> int:
     if mined.kind == "unbuilt":
         return 0
     value = mined.value
-    if isinstance(value, dict) and value.get("kind") == "instance":
-        return 1 + len(value.get("kwargs") or {})
+    if isinstance(value, dict) and value.get("kind") == "instance":  # a field only a run knows states nothing
+        return 1 + sum(not (isinstance(v, dict) and v.get("kind") == "runtime")
+                       for v, _ in (value.get("kwargs") or {}).values())
     return 1
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
-from reader_app.repo.values_source import Unit, units_mentioning
+from reader_app.repo.values_source import Unit, read, units_mentioning
 
 MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
 
@@ -28,7 +29,8 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     from reader_app.repo.values_calls import MISSING, literal
 
     function = scope.function
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or "." in name:
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or "." in name or \
+            function.name.startswith("__"):  # a constructor's values are stated where its class is built
         return MISSING
     params = function_params(function)
     names = [p.arg for p in params]
@@ -114,8 +116,16 @@ def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
     name = function.name
     stem = os.path.splitext(os.path.basename(_rel(scope.unit)))[0]
     found = []
-    for unit in units_mentioning(scope.root, name + "(", doctests=True):
+    # A method is called on its class elsewhere (`Owner.build(`), on `self`/`cls` only in its own module.
+    units = units_mentioning(scope.root, f"{owner.name}.{name}(" if owner is not None else f"{name}(", doctests=True)
+    if owner is not None and not any(u.rel == scope.unit.rel for u in units):
+        units.append(scope.unit)
+    calls = re.compile(rf"(?<![\w]){re.escape(name)}\(")
+    for unit in units:
         same = unit.rel == scope.unit.rel
+        text = read(os.path.join(scope.root, _rel(unit)))
+        if not same and (owner is None and stem not in text or not calls.search(text)):
+            continue  # another module calls the function only after importing it by its module's name
         imported = _imported_names(unit.tree)
         for call in ast.walk(unit.tree):
             if not isinstance(call, ast.Call) or same and function.lineno <= call.lineno <= function.end_lineno:

@@ -160,7 +160,7 @@ def units_mentioning(root: str, word: str, doctests: bool = False) -> list[Unit]
             continue
         rel = os.path.relpath(path, root)
         if path.endswith(".py"):
-            tree = _parse(text)
+            tree = parsed(path)  # shared: what is cached per tree (a module's parser) is found again
             if tree is not None:
                 units.append(Unit(rel, tree, "py"))
             if doctests and ">>>" in text:

@@ -67,8 +67,10 @@ def _unpacked_axes(tree, name: str) -> dict[str, int]:
         value = node.value
         whole = isinstance(value, ast.Attribute) and value.attr == "shape" or isinstance(value, ast.Call) and \
             isinstance(value.func, ast.Attribute) and value.func.attr == "size" and not value.args
+        if not whole:
+            continue
         holder = value.value if isinstance(value, ast.Attribute) else getattr(value.func, "value", None)
-        if not (whole and isinstance(holder, ast.Name) and holder.id == name):
+        if not (isinstance(holder, ast.Name) and holder.id == name):
             continue
         for axis, element in enumerate(node.targets[0].elts):
             if isinstance(element, ast.Starred):

@@ -215,8 +215,9 @@ def key_plan(key: str, description: str, in_list: bool, by_name) -> InputPlan:
     return InputPlan(key, [16] if in_list else ["batch", 16])
 
 
-# An int argument that says where to start (a cache position, an offset, a step): 0 is always in range.
-POSITION = re.compile(r"pos|offset|start|step|index|idx|(^|_)t$|layer")
+# An int argument that says where to start (a cache position, an offset, a step index): 0 is always in range;
+# any other int (a count) is 1.
+POSITION = re.compile(r"(^|_)(pos|position|offset|start|index|idx|step|t)$|^start")  # not `n_steps`: a count
 
 
 def structured_plans(func, name: str, by_name) -> list[InputPlan]:

@@ -23,10 +23,10 @@ def test_a_static_build_method_gets_the_values_its_caller_states_and_guesses_the
     code, data, err = traced["static"]
     assert code == 0, err
     sources = _sources(data)
-    assert sources["args.dim"] == (48, "generate.py:37")  # the caller's keyword, not the class's 64
-    assert sources["args.max_seq_len"] == (96, "generate.py:38")
-    assert sources["args.max_batch_size"] == (3, "generate.py:39")  # len() of the stated prompts
-    assert sources["args.vocab_size"] == (100, "set by generate.py:26 from tokenizer.vocab_size(); guessed")
+    assert sources["dim"] == (48, "generate.py:37")  # the caller's keyword, not the class's 64
+    assert sources["max_seq_len"] == (96, "generate.py:38")
+    assert sources["max_batch_size"] == (3, "generate.py:39")  # len() of the stated prompts
+    assert sources["vocab_size"] == (100, "set by generate.py:26 from tokenizer.vocab_size(); guessed")
     shapes = outs(data)
     assert shapes["embed"][1:] == [1, 48] and shapes["blocks.1"][1:] == [1, 48]  # one token: the forward's assert
     assert shapes["out"][1:] == [1, 100]
@@ -37,9 +37,9 @@ def test_a_builder_function_called_with_an_argparse_default_and_a_field_set_with
     code, data, err = traced["function"]
     assert code == 0, err
     sources = _sources(data)
-    assert sources["cfg.width"] == (40, "train.py:17")  # `--width` default, handed as load_model's first argument
-    assert sources["cfg.in_dim"] == (12, "train.py:9")  # the builder's own default: its caller does not pass it
-    assert sources["cfg.num_classes"] == (10, "set by train.py:11 from len(dataset.classes); guessed")
+    assert sources["width"] == (40, "train.py:17")  # `--width` default, handed as load_model's first argument
+    assert sources["in_dim"] == (12, "train.py:9")  # the builder's own default: its caller does not pass it
+    assert sources["num_classes"] == (10, "set by train.py:11 from len(dataset.classes); guessed")
     assert outs(data)["body"] == [2, 40] and outs(data)["head"] == [2, 10]
 
 
@@ -47,7 +47,7 @@ def test_a_field_computed_after_the_config_is_made_and_a_default_the_model_refus
     code, data, err = traced["computed"]
     assert code == 0, err
     sources = _sources(data)
-    assert sources["cfg.in_dim"] == (20, "run.py:12")
-    assert sources["cfg.hidden"] == (21, "run.py:7")  # width * 3 with the caller's width=7
-    assert sources["cfg.n_classes"] == (10, "guess (the default 0 is refused by MLP's constructor)")
+    assert sources["in_dim"] == (20, "run.py:12")
+    assert sources["hidden"] == (21, "run.py:7")  # width * 3 with the caller's width=7
+    assert sources["n_classes"] == (10, "guess (the default 0 is refused by MLP's constructor)")
     assert outs(data)["body"] == [2, 21] and outs(data)["head"] == [2, 10]

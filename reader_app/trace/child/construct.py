@@ -194,7 +194,8 @@ class Builder:
         outer = self.miner
         sub = Builder(self.overrides, lambda f, params, required: stated if f is cls else
                       (outer(f, params, required) if outer else {}), self.root)
-        sub.prefix = f"{self.prefix}{name}."
+        # a config class is reported (and overridden) by its field names, as everywhere: `dim`, not `args.dim`
+        sub.prefix = self.prefix if is_config_class(cls) else f"{self.prefix}{name}."
         sub.refused = self.refused
         kwargs = sub.kwargs_for(cls, vars(sys.modules.get(cls.__module__, types.ModuleType("x"))))
         self.used.update(sub.used)

@@ -184,3 +184,48 @@ COMPUTED_FIELD = {
     if __name__ == "__main__":
         model = create(20, width=7)
     """}
+
+# d. A classmethod builder on the model class itself, `return cls(cfg)`, called by the training script with
+# keywords; the class count comes from a label file read at run time. A classmethod nobody calls (`tiny`) is a
+# variant: its values are not the run's.
+CLASSMETHOD_BUILD = {
+    "net.py": """
+    from dataclasses import dataclass
+
+    import torch.nn as nn
+
+
+    @dataclass
+    class NetConfig:
+        in_dim: int = 16
+        dim: int = 32
+        n_classes: int = -1
+
+
+    class Net(nn.Module):
+        def __init__(self, cfg: NetConfig):
+            super().__init__()
+            assert cfg.n_classes != -1, "n_classes is read from the label file"
+            self.body = nn.Linear(cfg.in_dim, cfg.dim)
+            self.head = nn.Linear(cfg.dim, cfg.n_classes)
+
+        def forward(self, x):
+            return self.head(self.body(x).tanh())
+
+        @classmethod
+        def build(cls, dim, label_file, in_dim=16):
+            cfg = NetConfig(in_dim=in_dim, dim=dim)
+            with open(label_file) as f:
+                cfg.n_classes = len(f.read().split())
+            return cls(cfg)
+
+        @classmethod
+        def tiny(cls):
+            return cls(NetConfig(in_dim=4, dim=8, n_classes=3))
+    """,
+    "train.py": """
+    from net import Net
+
+    if __name__ == "__main__":
+        model = Net.build(dim=56, label_file="labels.txt", in_dim=24)
+    """}

@@ -5,14 +5,15 @@ kept. Each repository is generated here (tests/builder_repos.py)."""
 from __future__ import annotations
 
 import pytest
-from builder_repos import COMPUTED_FIELD, FUNCTION_BUILD, STATIC_BUILD
+from builder_repos import CLASSMETHOD_BUILD, COMPUTED_FIELD, FUNCTION_BUILD, STATIC_BUILD
 from tree_helpers import first_outs as outs, trace_repos
 
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("builders"),
-                       {"static": STATIC_BUILD, "function": FUNCTION_BUILD, "computed": COMPUTED_FIELD}, "--no-lines")
+                       {"static": STATIC_BUILD, "function": FUNCTION_BUILD, "computed": COMPUTED_FIELD,
+                        "classmethod": CLASSMETHOD_BUILD}, "--no-lines")
 
 
 def _sources(data: dict) -> dict:
@@ -51,3 +52,12 @@ def test_a_field_computed_after_the_config_is_made_and_a_default_the_model_refus
     assert sources["hidden"] == (21, "run.py:7")  # width * 3 with the caller's width=7
     assert sources["n_classes"] == (10, "guess (the default 0 is refused by MLP's constructor)")
     assert outs(data)["body"] == [2, 21] and outs(data)["head"] == [2, 10]
+
+
+def test_a_classmethod_builder_of_the_model_called_by_the_training_script(traced):
+    code, data, err = traced["classmethod"]
+    assert code == 0, err
+    sources = _sources(data)
+    assert sources["dim"] == (56, "train.py:5") and sources["in_dim"] == (24, "train.py:5")  # not tiny()'s 8 and 4
+    assert sources["n_classes"] == (10, "set by net.py:28 from len(f.read().split()); guessed")
+    assert outs(data)["body"] == [2, 56] and outs(data)["head"] == [2, 10]

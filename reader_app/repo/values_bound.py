@@ -163,3 +163,26 @@ def _imported_names(tree: ast.Module) -> dict[str, str]:
             for alias in node.names:
                 out[alias.asname or alias.name.split(".")[0]] = alias.name
     return out
+
+
+def class_builders(unit: Unit, root: str, name: str) -> dict[int, ast.AST]:
+    """id(call) -> its method for each `cls(...)` / `Name(...)` a static or class method of class `name` makes
+    and that method is a builder in use: it takes parameters besides `cls` and the repository calls it
+    (`Model.build(max_seq_len=1024)` in a script). A method nobody calls (`def small(cls): return cls(dim=384)`)
+    is a variant, not what a run builds."""
+    from reader_app.repo.values_calls import Scope
+
+    out: dict[int, ast.AST] = {}
+    for owner in (n for n in unit.tree.body if isinstance(n, ast.ClassDef) and n.name == name):
+        for method in owner.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            decorators = {getattr(d, "id", getattr(d, "attr", "")) for d in method.decorator_list}
+            taken = [p.arg for p in function_params(method)][0 if "staticmethod" in decorators else 1:]
+            if not decorators & {"staticmethod", "classmethod"} or not taken:
+                continue
+            calls = [c for c in ast.walk(method) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                     and c.func.id in ("cls", name)]
+            if calls and _call_sites(Scope(unit, root, method), method, owner):
+                out.update({id(c): method for c in calls})
+    return out

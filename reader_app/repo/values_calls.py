@@ -435,10 +435,15 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     `keywords_only`: these calls instead, their keywords only (`create_model(args.model, num_classes=10)`)."""
     owners = _enclosing_functions(unit.tree)
     returned = _returned_calls(unit.tree) if skip_factories else set()
+    from reader_app.repo.values_bound import class_builders
+    builders = class_builders(unit, root, name) if unit.kind == "py" and keywords_only is None else {}
+    returned -= set(builders)  # `Model.build(...)` called by a script: what the run builds, not a variant
     untaken = untaken_branches(unit, root)  # `if args.arch == 'big': Net(depth=50)` with another default
     argparse = None
     sites = []
-    for call in _calls_of(unit.tree, name) if keywords_only is None else keywords_only:
+    calls = list(_calls_of(unit.tree, name) if keywords_only is None else keywords_only)
+    calls += [c for c in ast.walk(unit.tree) if id(c) in builders and id(c) not in {id(k) for k in calls}]
+    for call in calls:  # `cls(args)` in a builder classmethod too
         if id(call) in returned or id(call) in untaken:
             continue
         scope = Scope(unit, root, owners.get(id(call)))

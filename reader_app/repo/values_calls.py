@@ -11,7 +11,7 @@ import os
 import re
 
 from reader_app.repo.values_loaded import loaded_section
-from reader_app.repo.values_source import Unit, parsed, read, walk_files
+from reader_app.repo.values_source import Unit, parsed, per_tree, read, walk_files
 
 MISSING = object()
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv,
@@ -184,19 +184,6 @@ def argparse_namespace(tree: ast.Module) -> dict[str, tuple[object, int]]:
     return found
 
 
-_PER_TREE: dict[tuple, tuple[ast.Module, dict]] = {}
-
-
-def _per_tree(tree: ast.Module, key: tuple, compute) -> dict:
-    """compute(), once per tree and key: each scope of a module (a builder's every caller) asks the same."""
-    held = _PER_TREE.get((id(tree), *key))
-    if held is None or held[0] is not tree:  # the tree is kept with its answer: an id is never reused meanwhile
-        if len(_PER_TREE) > 512:
-            _PER_TREE.clear()
-        held = _PER_TREE[(id(tree), *key)] = (tree, compute())
-    return held[1]
-
-
 def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:
     """({dest: value}, {dest: where}) of the parser whose options cover most of the fields the model reads
     (training scripts and options modules first); None when no parser defines any of them."""
@@ -278,11 +265,11 @@ class Scope:
         if dest is None or self.unit.kind != "py":
             return MISSING
         if self.options is None:
-            self.options = _per_tree(self.unit.tree, ("argparse",), lambda: argparse_namespace(self.unit.tree))
+            self.options = per_tree(self.unit.tree, ("argparse",), lambda: argparse_namespace(self.unit.tree))
         value, line = self.options.get(dest, (None, 0))
         if value is None:  # required, or default None: the README's command line running this script
             from reader_app.repo.values_commands import command_options
-            passed = _per_tree(self.unit.tree, ("command", self.root, self.unit.rel),
+            passed = per_tree(self.unit.tree, ("command", self.root, self.unit.rel),
                                lambda: command_options(self.unit.tree, self.root, self.unit.rel))
             value, where = passed.get(dest, (None, ""))
             if value is not None:

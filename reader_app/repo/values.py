@@ -253,8 +253,9 @@ def _stated(mined: Mined) -> int:
     if mined.kind == "unbuilt":
         return 0
     value = mined.value
-    if isinstance(value, dict) and value.get("kind") == "instance":
-        return 1 + len(value.get("kwargs") or {})
+    if isinstance(value, dict) and value.get("kind") == "instance":  # a field only a run knows states nothing
+        return 1 + sum(not (isinstance(v, dict) and v.get("kind") == "runtime")
+                       for v, _ in (value.get("kwargs") or {}).values())
     return 1
 
 
@@ -327,8 +328,10 @@ def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:
     becomes a tree object reported field by field; a path or a number stated for it (`--config a.json`, a
     `"cfg": 37581` key of a tokenizer's vocabulary) is not the object the model reads, so it is dropped."""
     for param, mined in list(values.items()):
-        if not OBJECT_PARAM.match(param) or mined.kind in ("namespace", "tree", "library", "callable"):
-            continue  # an object a factory builds (`CONFIGS[key]`'s `get_b16_config()`) is made in the trace
+        if not OBJECT_PARAM.match(param) or mined.kind in ("namespace", "tree", "library", "callable", "instance",
+                                                            "class"):
+            continue  # an object a factory builds (`CONFIGS[key]`'s `get_b16_config()`), or the repository's
+            # config class with its stated values (`Net(ModelArgs(dim=512))`), is made in the trace
         paths = model_read_paths(root, model_file, param)
         if not paths:
             continue

@@ -10,7 +10,7 @@ import os
 from reader_app.repo.values_argparse import argparse_defaults, argparse_namespace
 from reader_app.repo.values_literal import MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
-from reader_app.repo.values_source import Unit, parsed
+from reader_app.repo.values_source import Unit, parsed, per_tree
 
 
 class Scope:
@@ -60,11 +60,13 @@ class Scope:
         if dest is None or self.unit.kind != "py":
             return MISSING
         if self.options is None:
-            self.options = argparse_namespace(self.unit.tree)
+            self.options = per_tree(self.unit.tree, ("argparse",), lambda: argparse_namespace(self.unit.tree))
         value, line = self.options.get(dest, (None, 0))
         if value is None:  # required, or default None: the README's command line running this script
             from reader_app.repo.values_commands import command_options
-            value, where = command_options(self.unit.tree, self.root, self.unit.rel).get(dest, (None, ""))
+            passed = per_tree(self.unit.tree, ("command", self.root, self.unit.rel),
+                               lambda: command_options(self.unit.tree, self.root, self.unit.rel))
+            value, where = passed.get(dest, (None, ""))
             if value is not None:
                 self.where.setdefault(name, where)
             return MISSING if value is None else value
@@ -84,6 +86,10 @@ class Scope:
     def _resolve(self, name: str, depth: int, seen: set):
         if self.function is not None:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
+            if value is not MISSING:
+                return value
+            from reader_app.repo.values_bound import bound_argument
+            value = bound_argument(self, name, depth, seen)  # `def build(max_seq_len)`: what its callers hand it
             if value is not MISSING:
                 return value
         module_level = ast.Module(body=_module_assignments(self.unit.tree), type_ignores=[])
@@ -217,10 +223,15 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     `keywords_only`: these calls instead, their keywords only (`create_model(args.model, num_classes=10)`)."""
     owners = _enclosing_functions(unit.tree)
     returned = _returned_calls(unit.tree) if skip_factories else set()
+    from reader_app.repo.values_bound import class_builders
+    builders = class_builders(unit, root, name) if unit.kind == "py" and keywords_only is None else {}
+    returned -= set(builders)  # `Model.build(...)` called by a script: what the run builds, not a variant
     untaken = untaken_branches(unit, root)  # `if args.arch == 'big': Net(depth=50)` with another default
     argparse = None
     sites = []
-    for call in _calls_of(unit.tree, name) if keywords_only is None else keywords_only:
+    calls = list(_calls_of(unit.tree, name) if keywords_only is None else keywords_only)
+    calls += [c for c in ast.walk(unit.tree) if id(c) in builders and id(c) not in {id(k) for k in calls}]
+    for call in calls:  # `cls(args)` in a builder classmethod too
         if id(call) in returned or id(call) in untaken:
             continue
         scope = Scope(unit, root, owners.get(id(call)))

@@ -77,6 +77,10 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             return MISSING if value is MISSING else _CASTS[node.func.id](value)
         except (TypeError, ValueError):
             return MISSING
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" \
+            and len(node.args) == 1 and not node.keywords:  # `max_batch_size=len(prompts)` of a stated list
+        value = literal(node.args[0], lookup, depth + 1)
+        return len(value) if isinstance(value, (list, tuple, str, dict)) else MISSING
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 
+from reader_app.repo.values_later import loaded_at_run_time
 from reader_app.repo.values_registry import registry_entry, repository_function
 
 from reader_app.repo.values_source import parsed
@@ -76,7 +77,16 @@ def init_params(root: str, rel: str, name: str) -> list[str]:
                 if isinstance(item, ast.FunctionDef) and item.name == "__init__":
                     args = item.args
                     return [a.arg for a in args.posonlyargs + args.args][1:] + [a.arg for a in args.kwonlyargs]
+            if _field_class(node):  # `@dataclass class ModelArgs: dim: int = 4096`: its fields, in order
+                return [item.target.id for item in node.body if isinstance(item, ast.AnnAssign)
+                        and isinstance(item.target, ast.Name) and "ClassVar" not in ast.unparse(item.annotation)]
     return []
+
+
+def _field_class(node: ast.ClassDef) -> bool:
+    """A class whose constructor takes its annotated fields: a dataclass, a NamedTuple, a pydantic model."""
+    marks = [ast.unparse(d) for d in node.decorator_list] + [ast.unparse(b) for b in node.bases]
+    return any("dataclass" in m or m.endswith(("NamedTuple", "BaseModel")) for m in marks)
 
 
 def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
@@ -93,10 +103,17 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
         return None
     if isinstance(node, ast.Name):
         line = getattr(node, "lineno", None)
-        built = _assigned_call(scope.function, node.id, before=line) or \
-            _assigned_call(unit.tree, node.id, module_only=True, before=line)
+        owner, built = scope.function, _assigned_call(scope.function, node.id, before=line)
+        if built is None:
+            owner, built = unit.tree, _assigned_call(unit.tree, node.id, module_only=True, before=line)
         if built is not None:  # each hop goes to a line above: the same depth
-            return reference(built, unit, root, scope, literal, depth)
+            found = reference(built, unit, root, scope, literal, depth)
+            if found is not None and found[0] == "instance" and line is not None:  # `args.vocab_size = n` after
+                from reader_app.repo.values_later import apply_settings, settings_after
+                settings = settings_after(owner, node.id, built.end_lineno or built.lineno, line, owner is unit.tree)
+                apply_settings(found[1]["kwargs"], init_params(root, found[1]["file"], found[1]["name"]), settings,
+                               unit.rel.split(" cell ")[0], scope, literal)
+            return found
         picked = _registry_pick(scope.function, unit, node.id, line) or \
             _registry_pick(unit.tree, unit, node.id, line, module_only=True)
         if picked is not None:  # `config = CONFIGS[args.model_type]`: the entry the key picks
@@ -139,6 +156,8 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
                     scope.where.clear()
                     spread = literal(k.value, scope.resolve)
                     at = scope.where.get(ast.unparse(k.value), where)
+                    if not isinstance(spread, dict) and loaded_at_run_time(k.value, scope.function, unit.tree):
+                        continue  # `**json.loads(f.read())` of a downloaded file: the class's defaults stand
                     if not isinstance(spread, dict):
                         return None  # `GPTConfig(**table[name])`: what it builds is not stated here
                     for key, value in spread.items():
@@ -366,8 +385,10 @@ def _assigned_call(owner, name: str, module_only: bool = False, before: int | No
         nodes = list(ast.walk(owner))
     found = None
     for node in nodes:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
-                any(isinstance(t, ast.Name) and t.id == name for t in node.targets) and \
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) \
+            else []  # `args: ModelArgs = ModelArgs(...)` too
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call) and \
+                any(isinstance(t, ast.Name) and t.id == name for t in targets) and \
                 (before is None or node.lineno < before) and (found is None or node.lineno >= found.lineno):
             found = node.value
     return found

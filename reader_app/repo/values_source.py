@@ -160,7 +160,7 @@ def units_mentioning(root: str, word: str, doctests: bool = False) -> list[Unit]
             continue
         rel = os.path.relpath(path, root)
         if path.endswith(".py"):
-            tree = _parse(text)
+            tree = parsed(path)  # shared: what is cached per tree (a module's parser) is found again
             if tree is not None:
                 units.append(Unit(rel, tree, "py"))
             if doctests and ">>>" in text:
@@ -189,3 +189,16 @@ def parsed(path: str) -> ast.Module | None:
     if path not in _TREES:
         _TREES[path] = _parse(read(path))
     return _TREES[path]
+
+
+_PER_TREE: dict[tuple, tuple[ast.Module, dict]] = {}
+
+
+def per_tree(tree: ast.Module, key: tuple, compute) -> dict:
+    """compute(), once per tree and key: each scope of a module (a builder's every caller) asks the same."""
+    held = _PER_TREE.get((id(tree), *key))
+    if held is None or held[0] is not tree:  # the tree is kept with its answer: an id is never reused meanwhile
+        if len(_PER_TREE) > 512:
+            _PER_TREE.clear()
+        held = _PER_TREE[(id(tree), *key)] = (tree, compute())
+    return held[1]

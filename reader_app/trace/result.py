@@ -175,7 +175,8 @@ class TraceResult:
         device: "meta" or "cpu" (the one actually used).
         args: constructor values used, flat (config fields included).
         arg_sources: name -> {"value", "from"}: where each value came from ("README.md:42", "default",
-            "guess", "blind guess", "--arg").
+            "guess", "blind guess", "--arg", "set by x.py:45 from tokenizer.vocab_size(); guessed" for a
+            field a script sets from what only a run knows).
         degraded: one line per thing the import had to work around (a missing package stood in, a
             failing module statement skipped, a NumPy alias shimmed).
         inputs: forward() inputs made.

@@ -57,6 +57,31 @@ def _sequence(expr, owner):
     return obj
 
 
+def _unpacked_axes(tree, name: str) -> dict[str, int]:
+    """name -> axis for each name bound by unpacking the input's shape (`b, n = x.shape`, `b, n = x.size()`);
+    a name bound again later is not the size any more."""
+    out: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)):
+            continue
+        value = node.value
+        whole = isinstance(value, ast.Attribute) and value.attr == "shape" or isinstance(value, ast.Call) and \
+            isinstance(value.func, ast.Attribute) and value.func.attr == "size" and not value.args
+        if not whole:
+            continue
+        holder = value.value if isinstance(value, ast.Attribute) else getattr(value.func, "value", None)
+        if not (isinstance(holder, ast.Name) and holder.id == name):
+            continue
+        for axis, element in enumerate(node.targets[0].elts):
+            if isinstance(element, ast.Starred):
+                break  # the axes after a starred name count from the end: not read here
+            if isinstance(element, ast.Name):
+                out[element.id] = axis
+    rebound = {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+               for t in node.targets if isinstance(t, ast.Name)}
+    return {k: v for k, v in out.items() if k not in rebound}
+
+
 def asserted_sizes(owner, func, name: str) -> dict[int, int]:
     """axis -> size for each `assert <input>.shape[axis] == <the model's value>` in `func` (the input, or a
     name it was re-bound to by indexing or a method: `x = x[:, self.input_id]`)."""
@@ -65,6 +90,7 @@ def asserted_sizes(owner, func, name: str) -> dict[int, int]:
         return {}
     names = {name}
     sizes: dict[int, int] = {}
+    unpacked = _unpacked_axes(tree, name)  # `batch_size, seq_len = tokens.shape` then `assert seq_len == 1`
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             root = node.value
@@ -78,6 +104,8 @@ def asserted_sizes(owner, func, name: str) -> dict[int, int]:
         left, right = node.test.left, node.test.comparators[0]
         for side, other in ((left, right), (right, left)):
             axis = _axis(side, names)
+            if axis is None and isinstance(side, ast.Name):
+                axis = unpacked.get(side.id)
             value = _value(other, owner) if axis is not None else None
             if value is not None:
                 sizes[axis] = value

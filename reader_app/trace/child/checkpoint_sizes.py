@@ -20,8 +20,8 @@ def checkpoint_sentence(target, sources: dict | None, root: str | None) -> tuple
     except Exception:  # reading the repository is a help: a failure there leaves the guesses
         return None
     for builder in builders:
-        unstated = [p for p in builder.params if sources is None
-                    or "guess" in str(sources.get(p, "guess")).split(":")[0]]
+        unstated = [p for p in builder.params if sources is None  # also "set by x.py:9 from ...; guessed"
+                    or "guess" in str(sources.get(p, "guess")).split(":")[0] or str(sources[p]).endswith("guessed")]
         stated = [p for p in builder.params if sources and p in sources and p not in unstated
                   and not builder.holds(sources[p]) and sources[p] not in ("default", "--arg")]
         if unstated and not stated:  # a size the repository states elsewhere: its values, not a checkpoint's

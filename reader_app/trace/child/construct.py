@@ -25,6 +25,7 @@ from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
+from reader_app.trace.child.refused_fields import refused_fields, refuses
 from reader_app.trace.child.repo_refs import class_used_as, repo_class
 from reader_app.trace.child.source_uses import compared_strings, none_handled, none_refused, used_as_sequence
 from reader_app.trace.child.guesses import (CONFIG_NAME, guess_by_annotation, guess_by_name,
@@ -54,6 +55,8 @@ class Builder:
         self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
         self.optional_parts: dict = {}  # argument -> default, for stated parts (Recipe.optional_parts)
         self.unbuilt: dict[str, str] = {}  # argument -> the README (notebook) line handing it over, built nowhere
+        # (checks, model name): what the model's constructor refuses of the config the next kwargs_for fills
+        self.refused: tuple[dict, str] = ({}, "")
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = used_as_sequence(func)
@@ -66,8 +69,11 @@ class Builder:
         filled: set[str] = set()
         passed: set[str] = set()
         objects: set[str] = set()  # reported by their fields, as config classes are
+        (refused, refused_by), self.refused = self.refused, ({}, "")
         for p in params:
             key = self.prefix + p.name
+            # `assert args.vocab_size != -1` in func: for the config object this parameter may get
+            self.refused = (refused_fields(func, p.name), getattr(func, "__name__", "the model"))
             if key in self.overrides or p.name in self.overrides:
                 key = key if key in self.overrides else p.name
                 values[p.name] = self.overrides[key]
@@ -91,6 +97,13 @@ class Builder:
                     if p.default is not p.empty and not self.prefix:
                         self.optional_parts[p.name] = p.default
                     continue
+            if p.name in mined and mined[p.name].kind == "runtime":  # `args.vocab_size = tokenizer.vocab_size()`
+                values[p.name] = self._fill(p, namespace, sequences, choices, func)
+                spec = mined[p.name].value
+                sources[p.name] = f"set by {spec['where']} from {spec['text']}; guessed"
+                filled.add(p.name)
+                passed.add(p.name)
+                continue
             if p.name in mined and mined[p.name].kind == "unbuilt":  # said in the sentence if nothing else fills it
                 self.unbuilt[p.name] = mined[p.name].value["where"]
             elif p.name in mined and mined[p.name].kind not in config_objects.KINDS + PART_KINDS:
@@ -113,6 +126,12 @@ class Builder:
                 values[p.name] = self._fill(p, namespace, sequences, choices, func)
                 sources[p.name] = "guess (the default None is used as a list)" if p.name in sequences else \
                     "guess (the default None is refused by an assert)"
+                filled.add(p.name)
+                passed.add(p.name)
+                continue
+            if p.default is not p.empty and refuses(refused.get(p.name), p.default):  # a sentinel the model refuses
+                values[p.name] = self._fill(p, namespace, sequences, choices, func)
+                sources[p.name] = f"guess (the default {p.default!r} is refused by {refused_by}'s constructor)"
                 filled.add(p.name)
                 passed.add(p.name)
                 continue
@@ -175,7 +194,9 @@ class Builder:
         outer = self.miner
         sub = Builder(self.overrides, lambda f, params, required: stated if f is cls else
                       (outer(f, params, required) if outer else {}), self.root)
-        sub.prefix = f"{self.prefix}{name}."
+        # a config class is reported (and overridden) by its field names, as everywhere: `dim`, not `args.dim`
+        sub.prefix = self.prefix if is_config_class(cls) else f"{self.prefix}{name}."
+        sub.refused = self.refused
         kwargs = sub.kwargs_for(cls, vars(sys.modules.get(cls.__module__, types.ModuleType("x"))))
         self.used.update(sub.used)
         self.sources.update(sub.sources)
@@ -249,6 +270,13 @@ class Builder:
         values = copy.deepcopy(mined.value)
         fields = dict(mined.fields or {})
         reads = list(mined.reads or [])
+        refused, refused_by = self.refused
+        for field, checks in refused.items():  # `assert args.vocab_size != -1` on a default of -1: unstated
+            value = config_objects.get_path(values, field)
+            if field in reads and value is not KeyError and refuses(checks, value):
+                fields[field] = f"guess (the default {value!r} is refused by " \
+                                f"{refused_by}'s constructor)"
+                config_objects.set_path(values, field, guess_by_name(field) if guess_by_name(field) is not None else 16)
         for dotted in reads:
             if config_objects.get_path(values, dotted) is KeyError:  # stated nowhere: a labelled guess
                 leaf = dotted.split(".")[-1]
@@ -455,7 +483,8 @@ def _wants_number(p: inspect.Parameter, namespace: dict) -> bool:
 
 
 def _reference_kind(value) -> str:
-    return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS + ("unbuilt",) else "call"
+    return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS + ("unbuilt", "runtime") \
+        else "call"
 
 
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:

@@ -331,7 +331,8 @@ def _audio_channels(model: nn.Module) -> int | None:
 def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[InputPlan]:
     """Input plans for the argument `name` of `func` (the class's forward unless another method is the API)."""
     structured = structured_plans(func or type(model).forward, name, lambda key: _by_name(key, graph))
-    if structured:  # a flag, a list of records, a dict of tensors
+    an_int = bool(structured) and structured[0].kind == VALUE and structured[0].dtype == "int"
+    if structured and not an_int:  # a flag, a list of records, a dict of tensors
         return structured
     found = reach(model, func.__get__(model) if func else model.forward, name)
     options = []
@@ -354,7 +355,7 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
         options.insert(0, (["batch", channels, "length"], "float32", None))
     options += _by_name(name, graph) or _generic(graph)
     asserted = asserted_sizes(model, func or type(model).forward, name)  # `assert x.shape[1] == self.width`
-    plans = []
+    plans = list(structured)  # `start_pos: int` first; a tensor after it, should the annotation not say all
     for dims, dtype, high in options:
         dims = apply_sizes(dims, asserted)
         if graph:

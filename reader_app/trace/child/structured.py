@@ -215,6 +215,11 @@ def key_plan(key: str, description: str, in_list: bool, by_name) -> InputPlan:
     return InputPlan(key, [16] if in_list else ["batch", 16])
 
 
+# An int argument that says where to start (a cache position, an offset, a step index): 0 is always in range;
+# any other int (a count) is 1.
+POSITION = re.compile(r"(^|_)(pos|position|offset|start|index|idx|step|t)$|^start")  # not `n_steps`: a count
+
+
 def structured_plans(func, name: str, by_name) -> list[InputPlan]:
     """Plans for an argument that is a flag, a list of records or a dict of tensors (the needed keys first,
     then every key the docstring or the code names); [] for a tensor argument."""
@@ -225,6 +230,9 @@ def structured_plans(func, name: str, by_name) -> list[InputPlan]:
         return [InputPlan(name, [], "bool", kind=VALUE, value=default)]
     if note == "bool" or (not note and doc_type == "bool"):
         return [InputPlan(name, [], "bool", kind=VALUE, value=False)]
+    if note == "int":  # `forward(tokens, start_pos: int)`: a position or a count, never a tensor
+        value = default if isinstance(default, int) else 0 if POSITION.search(name.lower()) else 1
+        return [InputPlan(name, [], "int", kind=VALUE, value=value)]
     in_list = bool(LIST_OF_DICTS.match(note) or LIST_OF_DICTS.match(doc_type))
     if not in_list and not (A_DICT.match(note) or A_DICT.match(doc_type)):
         return []

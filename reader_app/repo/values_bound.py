@@ -1,0 +1,188 @@
+"""A builder function's parameters, bound from the places that call it.
+
+Research code often builds its model inside a function whose parameters the caller states:
+`LM.build(ckpt_dir='x/', max_seq_len=1024)` in `__main__` runs `Config(max_seq_len=max_seq_len, ...)` inside
+`build`. A name that is a parameter of the enclosing function takes the value a call site hands it (resolved in
+the caller's scope, so a literal, an argparse default or a simple expression there), else the parameter's own
+default. Read as ast: nothing is run.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+
+from reader_app.repo.values_source import Unit, read, units_mentioning
+
+MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
+
+
+def function_params(function) -> list[ast.arg]:
+    """Every named parameter of a def, in order (positional-only, positional, keyword-only)."""
+    args = function.args
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+
+
+def bound_argument(scope, name: str, depth: int, seen: set):
+    """The value the callers of `scope.function` hand its parameter `name` (scope.where[name] says the line
+    that states it), else the parameter's default; MISSING (values_calls) when neither is stated."""
+    from reader_app.repo.values_calls import MISSING, literal
+
+    function = scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or "." in name or \
+            function.name.startswith("__"):  # a constructor's values are stated where its class is built
+        return MISSING
+    params = function_params(function)
+    names = [p.arg for p in params]
+    if name not in names:
+        return MISSING
+    owner = _owner_class(scope.unit.tree, function)
+    for unit, call in _call_sites(scope, function, owner):
+        positional = [p.arg for p in [*function.args.posonlyargs, *function.args.args]][
+            _implicit_first(function, owner, call):]
+        node = next((k.value for k in call.keywords if k.arg == name), None)
+        if node is None and name in positional:
+            index = positional.index(name)
+            before = call.args[:index + 1]
+            if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in before):
+                node = call.args[index]
+        if node is None:
+            continue
+        from reader_app.repo.values_calls import Scope, _enclosing_functions
+        caller = Scope(unit, scope.root, _enclosing_functions(unit.tree).get(id(call)))
+        value = literal(node, lambda n, d: caller.resolve(n, d, seen), depth + 1)
+        if value is MISSING:
+            continue  # this caller computes it at run time: another caller may state it
+        stated = caller.where.get(ast.unparse(node)) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        scope.where.setdefault(name, stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}")
+        return value
+    default = _default_of(function, name)
+    if default is None:
+        return MISSING
+    value = literal(default)
+    if value is not MISSING:
+        scope.where.setdefault(name, f"{_rel(scope.unit)}:{default.lineno}")
+    return value
+
+
+def _rel(unit: Unit) -> str:
+    return unit.rel.split(" cell ")[0]
+
+
+def _default_of(function, name: str):
+    args = function.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([p.arg for p in positional][len(positional) - len(args.defaults):], args.defaults))
+    defaults.update({p.arg: d for p, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return defaults.get(name)
+
+
+def _owner_class(tree: ast.Module, function) -> ast.ClassDef | None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and any(child is function for child in node.body):
+            return node
+    return None
+
+
+def _implicit_first(function, owner, call: ast.Call) -> int:
+    """1 when the call does not write the first parameter (`cls` of a classmethod, `self` of `self.m(...)`), 0 for
+    a function, a staticmethod, or a plain method called on its class (`Owner.m(obj, ...)` writes `self`)."""
+    if owner is None:
+        return 0
+    decorators = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in function.decorator_list}
+    if "staticmethod" in decorators:
+        return 0
+    on_class = isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and \
+        call.func.value.id == owner.name
+    return 0 if on_class and "classmethod" not in decorators else 1
+
+
+def _call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
+    """(unit, call) of each place that calls the function: `name(...)` where the name is the function (its own
+    module, or imported from it), `Owner.name(...)` / `cls.name(...)` for a method; tests last. Found once per
+    function: a builder's every parameter asks."""
+    key = (scope.root, scope.unit.rel, function.name, function.lineno)
+    if key not in _SITES:
+        if len(_SITES) > 512:
+            _SITES.clear()
+        _SITES[key] = _find_call_sites(scope, function, owner)
+    return _SITES[key]
+
+
+_SITES: dict[tuple, list] = {}
+
+
+def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
+    name = function.name
+    stem = os.path.splitext(os.path.basename(_rel(scope.unit)))[0]
+    found = []
+    # A method is called on its class elsewhere (`Owner.build(`), on `self`/`cls` only in its own module.
+    units = units_mentioning(scope.root, f"{owner.name}.{name}(" if owner is not None else f"{name}(", doctests=True)
+    if owner is not None and not any(u.rel == scope.unit.rel for u in units):
+        units.append(scope.unit)
+    calls = re.compile(rf"(?<![\w]){re.escape(name)}\(")
+    for unit in units:
+        same = unit.rel == scope.unit.rel
+        text = read(os.path.join(scope.root, _rel(unit)))
+        if not same and (owner is None and stem not in text or not calls.search(text)):
+            continue  # another module calls the function only after importing it by its module's name
+        imported = _imported_names(unit.tree)
+        for call in ast.walk(unit.tree):
+            if not isinstance(call, ast.Call) or same and function.lineno <= call.lineno <= function.end_lineno:
+                continue  # a recursive call inside the function states nothing new
+            func = call.func
+            if owner is None and isinstance(func, ast.Name):
+                hit = same and func.id == name or _from_module(imported.get(func.id), stem, name)
+            elif owner is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                hit = func.attr == name and (imported.get(func.value.id) or "").split(".")[-1] == stem
+            elif owner is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                hit = func.attr == name and (func.value.id == owner.name and (same or owner.name in imported)
+                                             or same and func.value.id in ("cls", "self"))
+            else:
+                hit = False
+            if hit:
+                found.append((unit, call))
+    found.sort(key=lambda s: (s[0].rel != scope.unit.rel, "test" in s[0].rel.lower()))
+    return found[:MAX_SITES]
+
+
+def _from_module(dotted: str | None, stem: str, name: str) -> bool:
+    """Whether an import's dotted original is `name` of the module `stem` (`from utils import load_model`)."""
+    parts = (dotted or "").split(".")
+    return len(parts) >= 2 and parts[-1] == name and parts[-2] == stem
+
+
+def _imported_names(tree: ast.Module) -> dict[str, str]:
+    """local name -> dotted original for every import in the unit."""
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                out[alias.asname or alias.name] = f"{node.module or ''}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                out[alias.asname or alias.name.split(".")[0]] = alias.name
+    return out
+
+
+def class_builders(unit: Unit, root: str, name: str) -> dict[int, ast.AST]:
+    """id(call) -> its method for each `cls(...)` / `Name(...)` a static or class method of class `name` makes
+    and that method is a builder in use: it takes parameters besides `cls` and the repository calls it
+    (`Model.build(max_seq_len=1024)` in a script). A method nobody calls (`def small(cls): return cls(dim=384)`)
+    is a variant, not what a run builds."""
+    from reader_app.repo.values_calls import Scope
+
+    out: dict[int, ast.AST] = {}
+    for owner in (n for n in unit.tree.body if isinstance(n, ast.ClassDef) and n.name == name):
+        for method in owner.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            decorators = {getattr(d, "id", getattr(d, "attr", "")) for d in method.decorator_list}
+            taken = [p.arg for p in function_params(method)][0 if "staticmethod" in decorators else 1:]
+            if not decorators & {"staticmethod", "classmethod"} or not taken:
+                continue
+            calls = [c for c in ast.walk(method) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                     and c.func.id in ("cls", name)]
+            if calls and _call_sites(Scope(unit, root, method), method, owner):
+                out.update({id(c): method for c in calls})
+    return out

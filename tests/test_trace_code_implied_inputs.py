@@ -161,7 +161,48 @@ CONDITION = {
         """,
 }
 
-REPOS = {"graph": GRAPH, "graph_code": GRAPH_BY_CODE, "nested": NESTED_RANK, "batch": PARAMETER_BATCH,
+# A graph attention network: its heads are a plain list (registered one by one) applied in a comprehension, the
+# adjacency only masks scores (`torch.where(adj > 0, ...)`, no product), and the output layer reads the heads'
+# concatenation: the features are as wide as a head reads, not as the output layer reads.
+GRAPH_ATTENTION = {
+    "gat.py": """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class AttentionHead(nn.Module):
+            def __init__(self, d_in, d_out):
+                super().__init__()
+                self.W = nn.Parameter(torch.empty(d_in, d_out))
+                self.a = nn.Parameter(torch.empty(2 * d_out, 1))
+                nn.init.xavier_uniform_(self.W)
+                nn.init.xavier_uniform_(self.a)
+
+            def forward(self, h, adj):
+                wh = torch.mm(h, self.W)
+                n = wh.size(0)
+                pairs = torch.cat([wh.repeat(1, n).view(n * n, -1), wh.repeat(n, 1)], dim=1).view(n, -1, 2 * wh.size(1))
+                scores = F.leaky_relu(torch.matmul(pairs, self.a).squeeze(2))
+                scores = torch.where(adj > 0, scores, torch.full_like(scores, -9e15))
+                return torch.matmul(F.softmax(scores, dim=1), wh)
+
+
+        class GraphAttention(nn.Module):
+            def __init__(self, n_feats=12, n_hidden=5, n_classes=3, n_heads=4):
+                super().__init__()
+                self.heads = [AttentionHead(n_feats, n_hidden) for _ in range(n_heads)]
+                for i, head in enumerate(self.heads):
+                    self.add_module(f"head_{i}", head)
+                self.out = AttentionHead(n_hidden * n_heads, n_classes)
+
+            def forward(self, x, adj):
+                x = torch.cat([head(x, adj) for head in self.heads], dim=1)
+                return F.log_softmax(self.out(F.elu(x), adj), dim=1)
+        """,
+}
+
+REPOS = {"graph": GRAPH, "attention": GRAPH_ATTENTION, "graph_code": GRAPH_BY_CODE, "nested": NESTED_RANK, "batch": PARAMETER_BATCH,
          "condition": CONDITION}
 
 
@@ -194,6 +235,17 @@ def test_the_argument_a_layer_multiplies_the_others_by_is_the_square_adjacency_w
     assert shapes == {"x": [nodes, 9], "operator": [nodes, nodes]}
     got = outs(data)
     assert got["layers.0"] == [nodes, 11] and got["layers.1"] == [nodes, 3]
+
+
+def test_graph_attention_heads_in_a_list_read_the_features_and_a_masking_adjacency_stays_square(traced):
+    code, data, err = traced["attention"]
+    assert code == 0, err
+    assert data["class"] == "GraphAttention" and data["reached_output"], data.get("error")
+    shapes = _inputs(data)
+    nodes = shapes["x"][0]
+    assert shapes == {"x": [nodes, 12], "adj": [nodes, nodes]}
+    got = outs(data)
+    assert got["head_0"] == [nodes, 5] and got["out"] == [nodes, 3]
 
 
 def test_an_input_unpacked_into_four_sizes_deep_inside_is_an_image_of_the_models_channels(traced):

@@ -177,6 +177,14 @@ def _seq_model(model: nn.Module) -> bool:
     return any(isinstance(m, kinds) or "attention" in type(m).__name__.lower() for m in model.modules())
 
 
+def _argument_name(layer: nn.Module, arg_index) -> str | None:
+    """The name of the layer's forward() argument at `arg_index` (a position or already a name)."""
+    if isinstance(arg_index, str):
+        return arg_index
+    params = [name for name, _ in forward_params(type(layer).forward)] if callable(type(layer).forward) else []
+    return params[arg_index] if isinstance(arg_index, int) and 0 <= arg_index < len(params) else None
+
+
 def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[list, str, object]]:
     """Candidate (dims, dtype, high) a layer accepts at argument `arg_index`, likeliest first."""
     if isinstance(layer, nn.RNNBase) and arg_index in (1, "hx"):
@@ -224,7 +232,8 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
                 [(flat, "float32", None), (seq, "float32", None)]
         space = {3: ["length"], 4: ["height", "width"], 5: ["depth", "height", "width"]}[weight.dim()]
         return [(["batch", weight.shape[1]] + space, "float32", None)]
-    width = matmul_width(layer, None)  # `torch.mm(x, self.kernel)`: rows of the features, the kernel's first size
+    # `torch.mm(x, self.kernel)`: rows of the features, the kernel's first size (only for the argument multiplied)
+    width = matmul_width(layer, _argument_name(layer, arg_index))
     if width is not None:
         flat, seq = ["batch", width], ["batch", "seq_len", width]
         return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \

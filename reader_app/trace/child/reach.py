@@ -170,11 +170,15 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
             continue  # their bodies are visited as statements of their own
         if not (_names_in(stmt) & tainted):
             continue
+        for node in ast.walk(stmt):  # `[att(x, adj) for att in self.attentions]`: as a for loop's first pass
+            if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+                for generator in node.generators:
+                    loop_alias.update(_loop_modules(owner, generator))
         if _shape_unpack(stmt, tainted, chains, result) or _axis_hint(stmt, param, result):
             continue
         consumed = False  # the argument went into a module: what comes out has another shape
         for call in _postorder_calls(stmt):
-            arg_index, chain = _tainted_argument(call, tainted, chains)
+            arg_index, chain = _tainted_argument(call, tainted, chains, param)
             if arg_index is None:
                 continue
             callee = _callee(owner, call.func, loop_alias)
@@ -199,7 +203,7 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
     return result
 
 
-def _loop_modules(owner, stmt: ast.For) -> dict:
+def _loop_modules(owner, stmt: ast.For | ast.comprehension) -> dict:
     """Loop variable -> the module it holds on the first pass: `for layer in self.layers`, `for i, layer in
     enumerate(...)`, `for block, attn in zip(self.blocks, self.attns)`, `for (net, attn) in self.pairs` (a
     ModuleList of ModuleLists)."""
@@ -221,7 +225,10 @@ def _loop_modules(owner, stmt: ast.For) -> dict:
 
 
 def _first(container):
-    return container[0] if isinstance(container, (nn.ModuleList, nn.Sequential)) and len(container) else None
+    """The first module of a container the model iterates (a plain list of modules too)."""
+    if isinstance(container, (nn.ModuleList, nn.Sequential, list, tuple)) and len(container):
+        return container[0] if isinstance(container[0], nn.Module) else None
+    return None
 
 
 def _axis_hint(stmt, param: str, result: Reach) -> bool:
@@ -275,19 +282,24 @@ def _joined(arg, tainted):
     return arg
 
 
-def _tainted_argument(call: ast.Call, tainted, chains):
+def _tainted_argument(call: ast.Call, tainted, chains, param: str | None = None):
+    """(position or keyword, op chain) of the call's argument that carries the traced input; the input itself
+    before a value derived from it (`self.out_att(x, adj)` where `x` was computed with `adj`: `adj` is second)."""
+    found = []
     for index, arg in enumerate(call.args):
         arg = _joined(arg, tainted)
         chain = _method_chain(arg, tainted)
         if chain is not None:
-            name = next(iter(_names_in(arg) & tainted))
-            return index, chains.get(name, []) + chain
+            found.append((index, arg, chain))
     for kw in call.keywords:
         chain = _method_chain(kw.value, tainted)
         if chain is not None and kw.arg:
-            name = next(iter(_names_in(kw.value) & tainted))
-            return kw.arg, chains.get(name, []) + chain
-    return None, None
+            found.append((kw.arg, kw.value, chain))
+    if not found:
+        return None, None
+    index, arg, chain = next((f for f in found if param in _names_in(f[1])), found[0])
+    name = param if param in _names_in(arg) else next(iter(_names_in(arg) & tainted))
+    return index, chains.get(name, []) + chain
 
 
 def _resolve_self_attr(owner, expr):
@@ -335,7 +347,7 @@ def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
             if not weight_layer(callee) and matmul_width(callee, target) is None:
                 return None
             inner = Reach()  # `F.linear(input, self.weight * self.lr_mul)`: the module is the layer
-            inner.layer = callee
+            inner.layer, inner.arg_index = callee, target
         inner.ops = chain + inner.ops
         return inner
     if isinstance(callee, nn.Module):

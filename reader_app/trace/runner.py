@@ -75,6 +75,9 @@ def _child_env(package_path: str = PACKAGE_PARENT) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([package_path] + [p for p in [env.get("PYTHONPATH")] if p])
     env.setdefault("OMP_NUM_THREADS", "1")  # small tensors; threads only cost start-up and memory
+    # The child writes only in its scratch folder: a bytecode cache beside the app's or the repository's
+    # sources would be a blocked write, reported as if the model's code had tried it.
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 

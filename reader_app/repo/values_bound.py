@@ -183,6 +183,13 @@ def class_builders(unit: Unit, root: str, name: str) -> dict[int, ast.AST]:
                 continue
             calls = [c for c in ast.walk(method) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
                      and c.func.id in ("cls", name)]
-            if calls and _call_sites(Scope(unit, root, method), method, owner):
+            if calls and _called_from_outside(_call_sites(Scope(unit, root, method), method, owner), unit, owner):
                 out.update({id(c): method for c in calls})
     return out
+
+
+def _called_from_outside(sites, unit: Unit, owner: ast.ClassDef) -> bool:
+    """Whether code outside the class calls the builder: a helper only the class's own variants call
+    (`def small(): return Model._build(...)`) is theirs, and the variant the repository names decides."""
+    return any(site_unit.rel != unit.rel or not owner.lineno <= call.lineno <= owner.end_lineno
+               for site_unit, call in sites)

@@ -229,3 +229,62 @@ CLASSMETHOD_BUILD = {
     if __name__ == "__main__":
         model = Net.build(dim=56, label_file="labels.txt", in_dim=24)
     """}
+
+# e. Sizes only the data knows, handed to the config where it is made: a dataclass whose sizes default to None,
+# a training script that reads them from its dataset object (`vocab_size = train_set.vocab_size()`) and passes
+# them with options; one field keeps a real default when the script passes a run's value (`dropout`), because
+# the author's default stands for what only a run knows, unlike None.
+DATA_SIZES = {
+    "charlm.py": """
+    import argparse
+    from dataclasses import dataclass
+
+    import torch
+    import torch.nn as nn
+
+
+    @dataclass
+    class LMConfig:
+        block_size: int = None
+        vocab_size: int = None
+        n_embd: int = 32
+        dropout: float = 0.25
+
+
+    class CharLM(nn.Module):
+        def __init__(self, config):
+            super().__init__()
+            self.wte = nn.Embedding(config.vocab_size, config.n_embd)
+            self.wpe = nn.Embedding(config.block_size, config.n_embd)
+            self.drop = nn.Dropout(config.dropout)
+            self.head = nn.Linear(config.n_embd, config.vocab_size)
+
+        def forward(self, idx):
+            pos = torch.arange(idx.size(1), device=idx.device)
+            return self.head(self.drop(self.wte(idx) + self.wpe(pos)))
+
+
+    class Words:
+        def __init__(self, path):
+            self.words = open(path).read().split()
+
+        def vocab_size(self):
+            return len(set("".join(self.words))) + 1
+
+        def longest(self):
+            return max(len(w) for w in self.words) + 1
+
+
+    if __name__ == '__main__':
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--input', type=str, default='names.txt')
+        parser.add_argument('--n-embd', type=int, default=48)
+        args = parser.parse_args()
+        train_set = Words(args.input)
+        vocab_size = train_set.vocab_size()
+        block_size = train_set.longest()
+        config = LMConfig(vocab_size=vocab_size, block_size=block_size, n_embd=args.n_embd,
+                          dropout=float(open('dropout.txt').read()))
+        model = CharLM(config)
+    """,
+}

@@ -5,7 +5,7 @@ kept. Each repository is generated here (tests/builder_repos.py)."""
 from __future__ import annotations
 
 import pytest
-from builder_repos import CLASSMETHOD_BUILD, COMPUTED_FIELD, FUNCTION_BUILD, STATIC_BUILD
+from builder_repos import CLASSMETHOD_BUILD, COMPUTED_FIELD, DATA_SIZES, FUNCTION_BUILD, STATIC_BUILD
 from tree_helpers import first_outs as outs, trace_repos
 
 
@@ -13,7 +13,7 @@ from tree_helpers import first_outs as outs, trace_repos
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("builders"),
                        {"static": STATIC_BUILD, "function": FUNCTION_BUILD, "computed": COMPUTED_FIELD,
-                        "classmethod": CLASSMETHOD_BUILD}, "--no-lines")
+                        "classmethod": CLASSMETHOD_BUILD, "data": DATA_SIZES}, "--no-lines")
 
 
 def _sources(data: dict) -> dict:
@@ -61,3 +61,16 @@ def test_a_classmethod_builder_of_the_model_called_by_the_training_script(traced
     assert sources["dim"] == (56, "train.py:5") and sources["in_dim"] == (24, "train.py:5")  # not tiny()'s 8 and 4
     assert sources["n_classes"] == (10, "set by net.py:28 from len(f.read().split()); guessed")
     assert outs(data)["body"] == [2, 56] and outs(data)["head"] == [2, 10]
+
+
+def test_sizes_a_script_reads_from_its_dataset_are_labelled_guesses_not_the_none_defaults(traced):
+    code, data, err = traced["data"]
+    assert code == 0, err
+    assert data["reached_output"], data.get("error")
+    sources = _sources(data)
+    assert sources["vocab_size"] == (100, "set by charlm.py:49 from train_set.vocab_size(); guessed")
+    assert sources["block_size"][1] == "set by charlm.py:49 from train_set.longest(); guessed"
+    assert sources["n_embd"] == (48, "charlm.py:44")
+    assert sources["dropout"][0] == 0.25 and sources["dropout"][1].startswith("default (set by charlm.py:49")
+    shapes = outs(data)
+    assert shapes["wte"][-1] == 48 and shapes["head"][-1] == 100

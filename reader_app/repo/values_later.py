@@ -93,3 +93,29 @@ def loaded_at_run_time(node, function, tree: ast.Module) -> bool:
                 return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
                     value.func.attr in LOADERS
     return False
+
+
+def run_time_value(node, owner) -> str | None:
+    """The expression behind a value only a run knows: a call (`len(tokenizer)`,
+    `train_dataset.get_vocab_size()`), or a name the enclosing function (or the module's own statements)
+    last assigns from one above the use; None for anything else (an option, a constant)."""
+    if isinstance(node, ast.Name):
+        line = getattr(node, "lineno", 0)
+        assigned = [n for n in _own_statements(owner) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                    and isinstance(n.targets[0], ast.Name) and n.targets[0].id == node.id and n.lineno < line]
+        node = max(assigned, key=lambda n: n.lineno).value if assigned else None
+    if isinstance(node, ast.Call):
+        return " ".join(ast.unparse(node).split())[:80]
+    return None
+
+
+def _own_statements(owner) -> list[ast.AST]:
+    """The nodes of a function's (or a module's) own code, not of the functions and classes it defines."""
+    out, todo = [], list(ast.iter_child_nodes(owner))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        out.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return out

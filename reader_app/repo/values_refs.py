@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import os
 
-from reader_app.repo.values_later import loaded_at_run_time
+from reader_app.repo.values_later import loaded_at_run_time, run_time_value
 from reader_app.repo.values_registry import registry_entry, repository_function
 
 from reader_app.repo.values_source import parsed
@@ -151,6 +151,10 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
                      and not isinstance(a, ast.Starred)]
             pairs += [(k.arg, k.value) for k in node.keywords if k.arg]
             kwargs = _stated_args(pairs, node, unit, root, scope, literal, depth)
+            for param, value_node in pairs:  # `Config(vocab_size=train_data.get_vocab_size())`: a run's value
+                computed = run_time_value(value_node, scope.function or unit.tree) if param not in kwargs else None
+                if computed is not None:
+                    kwargs[param] = ({"kind": "runtime", "text": computed, "where": where}, where)
             for k in node.keywords:  # `GPTConfig(**model_args)` with `model_args = dict(n_layer=args.n_layer, ...)`
                 if k.arg is None:
                     scope.where.clear()

@@ -98,8 +98,14 @@ class Builder:
                         self.optional_parts[p.name] = p.default
                     continue
             if p.name in mined and mined[p.name].kind == "runtime":  # `args.vocab_size = tokenizer.vocab_size()`
-                values[p.name] = self._fill(p, namespace, sequences, choices, func)
                 spec = mined[p.name].value
+                if p.default not in (p.empty, None) and not refuses(refused.get(p.name), p.default):
+                    # the author's default stands in for what only a run knows (a sentinel the model refuses
+                    # and None do not)
+                    values[p.name] = p.default
+                    sources[p.name] = f"default (set by {spec['where']} from {spec['text']} in a run)"
+                    continue
+                values[p.name] = self._fill(p, namespace, sequences, choices, func)
                 sources[p.name] = f"set by {spec['where']} from {spec['text']}; guessed"
                 filled.add(p.name)
                 passed.add(p.name)

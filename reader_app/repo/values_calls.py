@@ -8,7 +8,7 @@ import ast
 import os
 
 from reader_app.repo.values_argparse import argparse_defaults, argparse_namespace
-from reader_app.repo.values_literal import MISSING, arg_dest, dotted_name, literal
+from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_source import Unit, parsed
 
@@ -60,15 +60,15 @@ class Scope:
         if dest is None or self.unit.kind != "py":
             return MISSING
         if self.options is None:
-            self.options = argparse_namespace(self.unit.tree)
-        value, line = self.options.get(dest, (None, 0))
+            self.options = parser_options(self.unit, self.root)
+        value, where = self.options.get(dest, (None, ""))
         if value is None:  # required, or default None: the README's command line running this script
             from reader_app.repo.values_commands import command_options
             value, where = command_options(self.unit.tree, self.root, self.unit.rel).get(dest, (None, ""))
             if value is not None:
                 self.where.setdefault(name, where)
             return MISSING if value is None else value
-        self.where.setdefault(name, f"{self.unit.rel}:{line}")
+        self.where.setdefault(name, where)
         return value
 
     def resolve(self, name: str, depth: int = 0, seen: set | None = None):
@@ -92,7 +92,11 @@ class Scope:
             return value
         if "." in name:
             return self.parsed_option(name)
-        return self.imported(name, depth, seen)
+        value = self.imported(name, depth, seen)
+        if value is MISSING and self.function is not None:  # `create_model(image_size)` inside a factory
+            from reader_app.repo.values_passed import passed_value
+            value = passed_value(self, name)
+        return value
 
     def imported(self, name: str, depth: int, seen: set):
         base = os.path.dirname(os.path.join(self.root, self.unit.rel.split(" cell ")[0]))
@@ -197,6 +201,22 @@ def _returned_calls(tree: ast.Module) -> set[int]:
     return out
 
 
+def parser_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
+    """dest -> (value, "path:line") of every option the unit's parsers define: `add_argument` calls and the
+    options added in a loop over a dict of defaults (values_dict_options.py)."""
+    from reader_app.repo.values_dict_options import dict_options
+
+    options = {k: (v, f"{unit.rel}:{line}") for k, (v, line) in argparse_namespace(unit.tree).items()}
+    for key, stated in dict_options(unit, root).items():
+        options.setdefault(key, stated)
+    return options
+
+
+def _takes_namespace(node) -> bool:
+    """A call handed the parsed command line (`args_to_dict(args, keys)`): what it returns is read by option name."""
+    return isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in ARG_OBJECTS for a in node.args)
+
+
 def _is_vars_call(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
         len(node.args) == 1 and isinstance(node.args[0], ast.Name)
@@ -212,7 +232,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     owners = _enclosing_functions(unit.tree)
     returned = _returned_calls(unit.tree) if skip_factories else set()
     untaken = untaken_branches(unit, root)  # `if args.arch == 'big': Net(depth=50)` with another default
-    argparse = None
+    argparse = options = None
     sites = []
     for call in _calls_of(unit.tree, name) if keywords_only is None else keywords_only:
         if id(call) in returned or id(call) in untaken:
@@ -257,11 +277,18 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     for key, value in (section or {}).items():
                         if key in params or open_keywords:
                             found.setdefault(key, (value, section.fields.get(key, section.section)))
-                    if _is_vars_call(kw.value):  # Model(**vars(args)): the parser's defaults by name
+                    if _is_vars_call(kw.value) or _takes_namespace(kw.value):
+                        # Model(**vars(args)), factory(**args_to_dict(args, keys)): the parser's options by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                         for key, (value, line) in argparse.items():
                             if key in params:
                                 found.setdefault(key, (value, f"{unit.rel}:{line}"))
+                        if options is None:
+                            from reader_app.repo.values_dict_options import dict_options
+                            options = dict_options(unit, root)
+                        for key, (value, where) in options.items():  # options added from a dict of defaults
+                            if key in params and value is not None:
+                                found.setdefault(key, (value, where))
                 if isinstance(spread, dict):
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():

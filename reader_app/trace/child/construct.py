@@ -419,6 +419,7 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
         try:
             own = vars(sys.modules[factory.__module__]) if factory.__module__ in sys.modules else namespace
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, {**namespace, **own}), fb))
+            alternatives[-1].builds = target
         except ConstructionError:
             continue
     from_checkpoint = checkpoint_sentence(target, direct.sources if isinstance(direct, Recipe) else None, root)

@@ -25,6 +25,7 @@ class Scope:
         self.unit, self.root, self.function = unit, root, function
         self.where: dict[str, str] = {}
         self.options: dict | None = None
+        self.call: ast.Call | None = None  # the call whose arguments are being resolved, when one is
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
         assignment, keyed = None, []
@@ -206,10 +207,16 @@ def parser_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
     options added in a loop over a dict of defaults (values_dict_options.py)."""
     from reader_app.repo.values_dict_options import dict_options
 
-    options = {k: (v, f"{unit.rel}:{line}") for k, (v, line) in argparse_namespace(unit.tree).items()}
-    for key, stated in dict_options(unit, root).items():
-        options.setdefault(key, stated)
-    return options
+    key = (root, unit.rel, id(unit.tree))
+    if key not in _OPTIONS:
+        options = {k: (v, f"{unit.rel}:{line}") for k, (v, line) in argparse_namespace(unit.tree).items()}
+        for dest, stated in dict_options(unit, root).items():
+            options.setdefault(dest, stated)
+        _OPTIONS[key] = (unit.tree, options)  # the tree is kept so its id stays its own
+    return _OPTIONS[key][1]
+
+
+_OPTIONS: dict[tuple, tuple] = {}
 
 
 def _takes_namespace(node) -> bool:
@@ -238,6 +245,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         if id(call) in returned or id(call) in untaken:
             continue
         scope = Scope(unit, root, owners.get(id(call)))
+        scope.call = call  # a factory returning it: its parameters are what its callers pass (values_passed.py)
         found: dict = {}
         pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)
                  and not isinstance(arg, ast.Starred) and keywords_only is None]

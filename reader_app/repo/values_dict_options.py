@@ -19,6 +19,16 @@ def dict_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
     """dest -> (default, "path:line") for every option the unit adds by looping over a dict of defaults."""
     if unit.kind != "py":
         return {}
+    key = (root, unit.rel, id(unit.tree))
+    if key not in _FOUND:
+        _FOUND[key] = (unit.tree, _dict_options(unit, root))  # the tree is kept so its id stays its own
+    return _FOUND[key][1]
+
+
+_FOUND: dict[tuple, tuple] = {}
+
+
+def _dict_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
     owners = _owners(unit.tree)
     found: dict[str, tuple[object, str]] = {}
     for node in ast.walk(unit.tree):

@@ -30,8 +30,10 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
         if os.path.realpath(path) == own or f"{cls.__name__}(" not in read(path):
             continue
         tree = parsed(path)
+        if tree is None or not _library_module(tree):  # importing a script that runs at import would run it
+            continue
         rel = os.path.relpath(path, root)
-        for definition in tree.body if tree is not None else []:
+        for definition in tree.body:
             if not (isinstance(definition, ast.FunctionDef) and _returns_call_of(definition, cls.__name__)):
                 continue
             called_at = _called_at(root, definition.name, rel)
@@ -43,6 +45,16 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
             found.append(factory)
             where[factory.__name__] = called_at
     return found, where
+
+
+def _library_module(tree: ast.Module) -> bool:
+    """Importing the module only defines things: no top-level call statement or loop outside `if __name__ ==`."""
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Constant):
+            return False
+        if isinstance(node, (ast.For, ast.While, ast.With, ast.AsyncFor, ast.AsyncWith)):
+            return False
+    return True
 
 
 def _returns_call_of(definition: ast.FunctionDef, name: str) -> bool:

@@ -84,13 +84,22 @@ def _called_at(root: str, name: str, rel: str) -> str | None:
         if f"{name}(" not in read(path) or "test" in other.lower():
             continue
         tree = parsed(path)
-        for node in ast.walk(tree) if tree is not None else []:
+        if tree is None or other != rel and not _imports(tree, name):  # its own function of that name, or none
+            continue
+        for node in ast.walk(tree):
             if _calls(node, name):
                 places.append((other == rel, other, node.lineno))
     if not places:
         return None
     _, other, line = min(places)
     return f"{other}:{line}"
+
+
+def _imports(tree: ast.Module, name: str) -> bool:
+    """The module imports `name` by name and defines none of its own (`from pkg.script_util import create_model`)."""
+    defines = any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name for n in tree.body)
+    return not defines and any(isinstance(n, ast.ImportFrom) and any(a.name == name for a in n.names)
+                               for n in ast.walk(tree))
 
 
 def _all_stated(factory, miner) -> bool:

@@ -206,3 +206,43 @@ def test_the_trace_runs_the_factory_with_the_stated_options(tmp_path):
     assert data["arg_sources"]["image_size"]["from"].startswith("tinydiff/script_util.py:")
     assert any("create_model()" in w and "attention_resolutions=[2, 4]" in w and "channel_mult=[1, 2, 2]" in w
                for w in data["warnings"]), data["warnings"]
+
+
+# A factory in a script that does work when imported (a script, not a library): the class is built directly,
+# its argument followed from the factory's parameter to the script's own call of the factory.
+SCRIPT_FACTORY_REPO = {
+    "net.py": """
+    import torch.nn as nn
+
+
+    class Widener(nn.Module):
+        def __init__(self, width):
+            super().__init__()
+            self.fc = nn.Linear(width, 2 * width)
+
+        def forward(self, x):
+            return self.fc(x)
+    """,
+    "run.py": """
+    from net import Widener
+
+
+    def make(width):
+        return Widener(width)
+
+
+    model = make(40)
+    raise SystemExit("this script ran when it was imported")
+    """,
+}
+
+
+@pytest.mark.slow
+def test_a_factory_parameter_takes_the_value_its_caller_passes(tmp_path):
+    root = write(tmp_path / "repo", SCRIPT_FACTORY_REPO)
+    code, data, err = trace_cli(root, "--no-lines")
+    assert code == 0, err
+    assert data["args"] == {"width": 40}
+    assert data["arg_sources"]["width"]["from"].startswith("run.py:")
+    assert first_outs(data)["fc"][-1] == 80
+    assert not any("factory" in w for w in data["warnings"]), data["warnings"]

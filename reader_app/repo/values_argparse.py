@@ -8,7 +8,7 @@ import os
 import re
 
 from reader_app.repo.values_literal import MISSING, literal
-from reader_app.repo.values_source import parsed, read, walk_files
+from reader_app.repo.values_source import Unit, parsed, per_tree, read, walk_files
 
 
 def add_argument_calls(tree: ast.Module):
@@ -105,3 +105,17 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
             for dest, (value, line) in (argparse_namespace(tree).items() if tree is not None else []):
                 options.setdefault(dest, (value, f"{other}:{line}"))
     return {k: v for k, (v, _) in options.items()}, {k: w for k, (_, w) in options.items()}
+
+
+def parser_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
+    """dest -> (value, "path:line") of every option the unit's parsers define: `add_argument` calls and the
+    options added in a loop over a dict of defaults (values_dict_options.py); read once per tree."""
+    from reader_app.repo.values_dict_options import dict_options
+
+    def read_options():
+        options = {k: (v, f"{unit.rel}:{line}") for k, (v, line) in argparse_namespace(unit.tree).items()}
+        for dest, stated in dict_options(unit, root).items():
+            options.setdefault(dest, stated)
+        return options
+
+    return per_tree(unit.tree, ("parser options", root, unit.rel), read_options)

@@ -56,6 +56,10 @@ def bound_argument(scope, name: str, depth: int, seen: set):
         stated = caller.where.get(ast.unparse(node)) if isinstance(node, (ast.Name, ast.Attribute)) else None
         scope.where.setdefault(name, stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}")
         return value
+    from reader_app.repo.values_passed import passed_value
+    value = passed_value(scope, name)  # a factory's callers that splat options (`**args_to_dict(args, keys)`)
+    if value is not MISSING:
+        return value
     default = _default_of(function, name)
     if default is None:
         return MISSING

@@ -7,8 +7,8 @@ from __future__ import annotations
 import ast
 import os
 
-from reader_app.repo.values_argparse import argparse_defaults, argparse_namespace
-from reader_app.repo.values_literal import MISSING, arg_dest, dotted_name, literal
+from reader_app.repo.values_argparse import argparse_defaults, parser_options
+from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_source import Unit, parsed, per_tree
 
@@ -25,6 +25,7 @@ class Scope:
         self.unit, self.root, self.function = unit, root, function
         self.where: dict[str, str] = {}
         self.options: dict | None = None
+        self.call: ast.Call | None = None  # the call whose arguments are being resolved, when one is
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
         assignment, keyed = None, []
@@ -60,8 +61,8 @@ class Scope:
         if dest is None or self.unit.kind != "py":
             return MISSING
         if self.options is None:
-            self.options = per_tree(self.unit.tree, ("argparse",), lambda: argparse_namespace(self.unit.tree))
-        value, line = self.options.get(dest, (None, 0))
+            self.options = parser_options(self.unit, self.root)
+        value, where = self.options.get(dest, (None, ""))
         if value is None:  # required, or default None: the README's command line running this script
             from reader_app.repo.values_commands import command_options
             passed = per_tree(self.unit.tree, ("command", self.root, self.unit.rel),
@@ -70,7 +71,7 @@ class Scope:
             if value is not None:
                 self.where.setdefault(name, where)
             return MISSING if value is None else value
-        self.where.setdefault(name, f"{self.unit.rel}:{line}")
+        self.where.setdefault(name, where)
         return value
 
     def resolve(self, name: str, depth: int = 0, seen: set | None = None):
@@ -209,6 +210,11 @@ def _returned_calls(tree: ast.Module) -> set[int]:
     return out
 
 
+def _takes_namespace(node) -> bool:
+    """A call handed the parsed command line (`args_to_dict(args, keys)`): what it returns is read by option name."""
+    return isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in ARG_OBJECTS for a in node.args)
+
+
 def _is_vars_call(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
         len(node.args) == 1 and isinstance(node.args[0], ast.Name)
@@ -227,7 +233,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     builders = class_builders(unit, root, name) if unit.kind == "py" and keywords_only is None else {}
     returned -= set(builders)  # `Model.build(...)` called by a script: what the run builds, not a variant
     untaken = untaken_branches(unit, root)  # `if args.arch == 'big': Net(depth=50)` with another default
-    argparse = None
+    argparse = options = None
     sites = []
     calls = list(_calls_of(unit.tree, name) if keywords_only is None else keywords_only)
     calls += [c for c in ast.walk(unit.tree) if id(c) in builders and id(c) not in {id(k) for k in calls}]
@@ -235,6 +241,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         if id(call) in returned or id(call) in untaken:
             continue
         scope = Scope(unit, root, owners.get(id(call)))
+        scope.call = call  # a factory returning it: its parameters are what its callers pass (values_passed.py)
         found: dict = {}
         pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)
                  and not isinstance(arg, ast.Starred) and keywords_only is None]
@@ -274,11 +281,18 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     for key, value in (section or {}).items():
                         if key in params or open_keywords:
                             found.setdefault(key, (value, section.fields.get(key, section.section)))
-                    if _is_vars_call(kw.value):  # Model(**vars(args)): the parser's defaults by name
+                    if _is_vars_call(kw.value) or _takes_namespace(kw.value):
+                        # Model(**vars(args)), factory(**args_to_dict(args, keys)): the parser's options by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                         for key, (value, line) in argparse.items():
                             if key in params:
                                 found.setdefault(key, (value, f"{unit.rel}:{line}"))
+                        if options is None:
+                            from reader_app.repo.values_dict_options import dict_options
+                            options = dict_options(unit, root)
+                        for key, (value, where) in options.items():  # options added from a dict of defaults
+                            if key in params and value is not None:
+                                found.setdefault(key, (value, where))
                 if isinstance(spread, dict):
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():

@@ -23,6 +23,7 @@ from reader_app.trace.child.stated_parts import PartError, guarded, make_library
 from reader_app.repo.values_registry import picked_by_name
 from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
+from reader_app.trace.child.repo_factories import repository_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
 from reader_app.trace.child.refused_fields import refused_fields, refuses
@@ -441,14 +442,18 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     factories = readme_factories + _factories(target, namespace, module)
     stated = choose([f.__name__ for f in factories]) if choose and factories else {}
     picked = _picked_by_name(module, root)  # `models_mae.__dict__[args.model](...)` in a training script
-    stated = {**picked, **readme_named, **stated}
+    elsewhere, called_at = repository_factories(target, module, root, miner)  # `script_util.create_model(...)`
+    factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
+    stated = {**called_at, **picked, **readme_named, **stated}
     factories.sort(key=lambda f: f.__name__ not in stated)  # the one the training script picks comes first
     for factory in factories:
         fb = Builder(overrides, miner, root)
         if factory.__name__ in stated:
             fb.chosen_by = stated[factory.__name__]
         try:
-            alternatives.append(_recipe(factory, fb.kwargs_for(factory, namespace), fb))
+            own = vars(sys.modules[factory.__module__]) if factory.__module__ in sys.modules else namespace
+            alternatives.append(_recipe(factory, fb.kwargs_for(factory, {**namespace, **own}), fb))
+            alternatives[-1].builds = target
         except ConstructionError:
             continue
     from_checkpoint = checkpoint_sentence(target, direct.sources if isinstance(direct, Recipe) else None, root)

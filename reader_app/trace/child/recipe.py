@@ -65,6 +65,8 @@ class Recipe:
     sources: dict = field(default_factory=dict)
     chosen_by: str | None = None
     optional_parts: dict = field(default_factory=dict)
+    builds: type | None = None  # for a factory function: the model class it returns
+    made_with: dict = field(default_factory=dict)  # the arguments the factory built `builds` with
 
     def provenance(self) -> dict:
         """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
@@ -72,6 +74,14 @@ class Recipe:
                 for name, value in self.args.items()}
 
     def build(self, device: str = "cpu"):
+        if self.builds is not None and self.builds is not self.target:
+            from reader_app.trace.child.made_with import recording
+            self.made_with.clear()
+            with recording(self.builds, self.made_with):
+                return self._call(device)
+        return self._call(device)
+
+    def _call(self, device: str):
         return call_with_parts(self.target, {k: (lambda v=v: realize(v, device)) for k, v in self.kwargs.items()},
                                self.optional_parts, self.args, self.sources, plain)
 

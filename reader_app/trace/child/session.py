@@ -316,6 +316,9 @@ class Session:
         if recipe.target is not target:
             chosen = f" (named at {recipe.chosen_by})" if recipe.chosen_by else ""
             self.report["warnings"].append(f"built with the factory {recipe.target.__name__}(){chosen}")
+            if recipe.made_with:  # what the factory's own code made of the stated values
+                made = ", ".join(f"{k}={plain(v)!r}" for k, v in recipe.made_with.items())
+                self.report["warnings"].append(f"{recipe.target.__name__}() built {target.__name__}({made})")
         if recipe.blind:
             self.report["warnings"].append(f"guessed 16 for {', '.join(recipe.blind)} (no default, no annotation, "
                                            f"an unfamiliar name); override with --arg")

@@ -1,0 +1,116 @@
+"""Factory functions in other modules of the repository that build the model class, with the place that calls them.
+
+`script_util.create_model(image_size, num_channels, attention_resolutions)` maps a script's options to the
+model's constructor with code of its own (`channel_mult` from an `if image_size == 64:` branch, a tuple from a
+loop over `"16,8".split(",")`): no reading of the text gets those values as faithfully as running that function
+with the values the repository states for its parameters. Only functions whose required parameters are all
+stated as plain values (by their call sites, followed up through the functions and parsers that call them) are
+offered: a factory the trace would have to guess for is no better than the class itself.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+
+from reader_app.repo.values_source import parsed, read, walk_files
+from reader_app.trace.child.repo_refs import repo_class
+
+PLAIN_KINDS = ("call", "config", "argparse", "constant")
+
+
+def repository_factories(cls, module, root: str | None, miner) -> tuple[list, dict[str, str]]:
+    """(factory functions defined outside `cls`'s module that return `cls(...)` and whose required parameters the
+    repository states, name -> "path:line" of the call that uses each)."""
+    if not inspect.isclass(cls) or not root or miner is None:
+        return [], {}
+    own = os.path.realpath(getattr(module, "__file__", "") or "")
+    found, where = [], {}
+    for path in walk_files(root, (".py",)):
+        if os.path.realpath(path) == own or f"{cls.__name__}(" not in read(path):
+            continue
+        tree = parsed(path)
+        if tree is None or not _library_module(tree):  # importing a script that runs at import would run it
+            continue
+        rel = os.path.relpath(path, root)
+        for definition in tree.body:
+            if not (isinstance(definition, ast.FunctionDef) and _returns_call_of(definition, cls.__name__)):
+                continue
+            called_at = _called_at(root, definition.name, rel)
+            if called_at is None:  # a factory nothing calls is a variant, not what the scripts build
+                continue
+            factory = repo_class(root, rel, definition.name, accept=inspect.isfunction)
+            if factory is None or factory.__name__ in where or not _all_stated(factory, miner):
+                continue
+            found.append(factory)
+            where[factory.__name__] = called_at
+    return found, where
+
+
+def _library_module(tree: ast.Module) -> bool:
+    """Importing the module only defines things: no top-level call statement or loop outside `if __name__ ==`."""
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Constant):
+            return False
+        if isinstance(node, (ast.For, ast.While, ast.With, ast.AsyncFor, ast.AsyncWith, ast.Raise)):
+            return False
+    return True
+
+
+def _returns_call_of(definition: ast.FunctionDef, name: str) -> bool:
+    """`return Name(...)`, or `model = Name(...)` then `return model`."""
+    returned = set()
+    for node in ast.walk(definition):
+        if isinstance(node, ast.Return) and node.value is not None:
+            if _calls(node.value, name):
+                return True
+            if isinstance(node.value, ast.Name):
+                returned.add(node.value.id)
+    return any(isinstance(node, ast.Assign) and _calls(node.value, name)
+               and any(isinstance(t, ast.Name) and t.id in returned for t in node.targets)
+               for node in ast.walk(definition))
+
+
+def _calls(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Call) and (isinstance(node.func, ast.Name) and node.func.id == name
+                                           or isinstance(node.func, ast.Attribute) and node.func.attr == name)
+
+
+def _called_at(root: str, name: str, rel: str) -> str | None:
+    """"path:line" of the first call of `name` outside tests, the defining file's own calls last."""
+    places = []
+    for path in walk_files(root, (".py",)):
+        other = os.path.relpath(path, root)
+        if f"{name}(" not in read(path) or "test" in other.lower():
+            continue
+        tree = parsed(path)
+        if tree is None or other != rel and not _imports(tree, name):  # its own function of that name, or none
+            continue
+        for node in ast.walk(tree):
+            if _calls(node, name):
+                places.append((other == rel, other, node.lineno))
+    if not places:
+        return None
+    _, other, line = min(places)
+    return f"{other}:{line}"
+
+
+def _imports(tree: ast.Module, name: str) -> bool:
+    """The module imports `name` by name and defines none of its own (`from pkg.script_util import create_model`)."""
+    defines = any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name for n in tree.body)
+    return not defines and any(isinstance(n, ast.ImportFrom) and any(a.name == name for a in n.names)
+                               for n in ast.walk(tree))
+
+
+def _all_stated(factory, miner) -> bool:
+    """Every parameter without a default has a plain value the repository states."""
+    params = [p for p in inspect.signature(factory).parameters.values()
+              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    required = {p.name for p in params if p.default is p.empty}
+    if not required:
+        return False  # nothing to bind: the class's own call sites and defaults say as much
+    try:
+        mined = miner(factory, [p.name for p in params], required)
+    except Exception:  # mining is a help: a failure there leaves the factory out
+        return False
+    return all(name in mined and mined[name].kind in PLAIN_KINDS for name in required)

@@ -19,12 +19,14 @@ class Scope:
 
     Attributes:
         unit: the parsed piece; root: the repository root; where: (rel, line) of the last resolved name.
+        built: the name of the model the script built, while reading a part it sets on it (values_replaced).
     """
 
     def __init__(self, unit: Unit, root: str, function: ast.AST | None):
         self.unit, self.root, self.function = unit, root, function
         self.where: dict[str, str] = {}
         self.options: dict | None = None
+        self.built: str | None = None  # the model a script built, whose attributes its later parts read
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
         assignment, keyed = None, []

@@ -26,7 +26,7 @@ from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
-from reader_app.trace.child import stated_configs
+from reader_app.trace.child import replaced_parts, stated_configs
 from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.values_objects import global_read_paths
@@ -193,6 +193,7 @@ class Session:
         for recipe in [first] + alternatives:  # the global config's fields are reported beside the arguments
             recipe.args.update({k: v for k, v in global_args.items() if k not in recipe.args})
             recipe.sources.update({k: v for k, v in global_sources.items() if k not in recipe.sources})
+            replaced_parts.attach(recipe, self.root, overrides)  # `model.head = Head(...)` after the build
         errors = []
         device = self.report["device"]
         for recipe in [first] + alternatives:
@@ -308,6 +309,7 @@ class Session:
         if recipe.target is not target:
             chosen = f" (named at {recipe.chosen_by})" if recipe.chosen_by else ""
             self.report["warnings"].append(f"built with the factory {recipe.target.__name__}(){chosen}")
+        self.report["warnings"] += recipe.applied
         if recipe.blind:
             self.report["warnings"].append(f"guessed 16 for {', '.join(recipe.blind)} (no default, no annotation, "
                                            f"an unfamiliar name); override with --arg")

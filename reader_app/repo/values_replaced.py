@@ -1,0 +1,325 @@
+"""Parts a script replaces or adds on the model it has just built, the fine-tuning and self-supervised pattern:
+`student = vits.__dict__[args.arch](...)` then `student.head = DINOHead(student.embed_dim, args.out_dim)`,
+`model.fc = nn.Linear(model.fc.in_features, num_classes)`, `backbone.classifier[-1] = nn.Linear(...)`. The
+network the script trains is the built model with those parts in place.
+
+Read as ast, never imported. A site is the statement `name = <call building the model>` the trace's own build
+follows (a line it took a value from lies inside the call, or the call names the factory the trace picked);
+the assignments to `name.attr` / `name.attr[key]` that follow it in the same function, up to where `name` is
+bound to something else, are its replacements. Each value is stated as for a constructor argument (a constant,
+an option's default, the repository's class or another package's call, see values_refs.reference), where an
+attribute of the built object itself (`student.embed_dim`) is {"kind": "own", "path": "embed_dim"}, read off
+the model once it is built. What cannot be stated is kept with the reason, to be said, never guessed.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+
+from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, _module_files
+from reader_app.repo.values_literal import literal
+from reader_app.repo.values_refs import PASSTHROUGH, class_file, init_params, reference
+from reader_app.repo.values_registry import _calls_picking_by_name, _names_module
+from reader_app.repo.values_source import Unit, units_mentioning
+
+_CITED = re.compile(r"([\w./\\-]+\.py):(\d+)")
+
+
+@dataclass
+class Replacement:
+    """One assignment of a part onto the built model.
+
+    Attributes:
+        path: the attribute it sets, from the model ("head", "fc", "classifier[-1]"); steps in `steps`.
+        steps: (("attr", "classifier"), ("item", -1)): how to reach it.
+        where: "main.py:150", the line of the assignment.
+        text: the statement, shortened ("student.head = DINOHead(student.embed_dim, args.out_dim, ...)").
+        value: a constant, or a part spec ({"kind": "instance" | "library" | "class" | "callable" | "own", ...}).
+        skipped: why it cannot be made here ("" when it can).
+    """
+
+    path: str
+    steps: tuple
+    where: str
+    text: str
+    value: object = None
+    skipped: str = ""
+
+
+@dataclass
+class Replacements:
+    """The site that builds the model and what follows it.
+
+    Attributes:
+        site: "main.py:146", the call that builds the model.
+        name: the name the script gives the built model ("student").
+        parts: the replacements, in the order the script makes them.
+    """
+
+    site: str
+    name: str
+    parts: list = field(default_factory=list)
+
+
+def replaced_parts(root: str, model_file: str, built: str, cited: list[str]) -> Replacements | None:
+    """The replacements a script makes on the model built by calling `built` (the class or factory function of
+    `model_file`) at the site the trace follows: the call one of the `cited` places ("main.py:148", where the
+    trace's values come from) lies in; else, when no cited place is inside any such call, a call with no argument
+    (the trace's defaults are what it builds). None when no site follows with replacements."""
+    root = os.path.realpath(root)
+    target = os.path.realpath(model_file)
+    lines = {(os.path.normpath(f), int(n)) for text in cited for f, n in _CITED.findall(str(text))}
+    best, bare = None, None
+    for unit in units_mentioning(root, built):
+        if unit.kind != "py":
+            continue
+        for stmt, call, name, owner in _sites(unit, root, target, built):
+            inside = sum(1 for f, n in lines if f == os.path.normpath(unit.rel) and
+                         call.lineno <= n <= (call.end_lineno or call.lineno))
+            parts = _following(unit, root, stmt, name, owner) if inside or not (call.args or call.keywords) else []
+            if not parts:
+                continue
+            found = Replacements(f"{unit.rel}:{call.lineno}", name, parts)
+            if inside and (best is None or inside > best[0]):
+                best = (inside, found)
+            elif not inside and bare is None:
+                bare = found
+    return best[1] if best else bare
+
+
+def _sites(unit: Unit, root: str, target: str, built: str):
+    """(assignment, call, name, enclosing function or None) for each `name = <call of built>` in the unit whose
+    callee is `built` of the model's file: `built(...)`, `module.built(...)`, `module.__dict__[key](...)` or
+    `getattr(module, key)(...)` with the key stating `built`; `.cuda()` / `.to(...)` after it change nothing."""
+    base = os.path.dirname(os.path.join(root, unit.rel))
+    picked = {id(call) for call, module, _, name in _calls_picking_by_name(unit, root)
+              if name == built and module is not None
+              and _names_module(unit.tree, module, root, base, target, _module_files)}
+    owners = _enclosing_functions(unit.tree)
+    for stmt in ast.walk(unit.tree):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        call = _unwrapped(stmt.value)
+        if call is None:
+            continue
+        func = call.func
+        if id(call) in picked:
+            yield stmt, call, stmt.targets[0].id, owners.get(id(call))
+        elif isinstance(func, ast.Name) and func.id == built and os.path.realpath(os.path.join(root, class_file(
+                root, unit.rel, unit.tree, built, kinds=(ast.ClassDef, ast.FunctionDef)) or "")) == target:
+            yield stmt, call, stmt.targets[0].id, owners.get(id(call))
+        elif isinstance(func, ast.Attribute) and func.attr == built and isinstance(func.value, ast.Name) and \
+                _names_module(unit.tree, func.value.id, root, base, target, _module_files):
+            yield stmt, call, stmt.targets[0].id, owners.get(id(call))
+
+
+def _unwrapped(node: ast.AST) -> ast.Call | None:
+    """The call that builds the object in `Net(...)`, `Net(...).cuda()`, `Net(...).to(device)`."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in PASSTHROUGH \
+            and isinstance(node.func.value, ast.Call):
+        node = node.func.value
+    return node if isinstance(node, ast.Call) else None
+
+
+def _following(unit: Unit, root: str, site: ast.Assign, name: str, owner) -> list[Replacement]:
+    """The replacements of `name`'s parts after `site` in `owner` (the module when None), up to where `name` is
+    bound to another object; assignments in a branch the site is not in (an `elif` that builds another model)
+    or that the script's option defaults rule out are not made, those under a test no default decides are
+    kept with the reason."""
+    body = owner if owner is not None else unit.tree
+    parents = {id(child): parent for parent in ast.walk(body) for child in ast.iter_child_nodes(parent)}
+    end = site.end_lineno or site.lineno
+    statements = sorted((n for n in ast.walk(body) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                         and n.lineno > end and _function_of(n, parents, body) is body),
+                        key=lambda n: (n.lineno, n.col_offset))
+    scope = Scope(unit, root, owner)
+    out = []
+    for stmt in statements:
+        if _rebinds(stmt, name):
+            break
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        steps = _steps(stmt.targets[0], name, scope)
+        if steps is None:
+            continue
+        where = f"{unit.rel}:{stmt.lineno}"
+        text = _statement_text(stmt)
+        if steps is MISSING:
+            out.append(Replacement("?", (), where, text, skipped="the item it sets is not stated"))
+            continue
+        path = _path_text(steps)
+        branch = _branch(stmt, site, parents, body, scope)
+        if branch is False:
+            continue
+        if branch:
+            out.append(Replacement(path, steps, where, text, skipped=branch))
+            continue
+        value, skipped = _value(stmt.value, unit, root, scope, name)
+        out.append(Replacement(path, steps, where, text, value, skipped))
+    return out
+
+
+def _function_of(node, parents: dict, body):
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) or node is body:
+            return node
+    return body
+
+
+def _rebinds(stmt, name: str) -> bool:
+    """Whether the statement binds `name` to another object (`model = DDP(model)`); `model = model.cuda()` keeps
+    the object."""
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if name not in names:
+        return False
+    value = stmt.value
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in PASSTHROUGH:
+        value = value.func.value
+    return not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(value, ast.Name)
+                and value.id == name)
+
+
+def _steps(target: ast.AST, name: str, scope: Scope):
+    """(("attr", "head"),) for `name.head`, (("attr", "classifier"), ("item", -1)) for `name.classifier[-1]`;
+    None when the target is not a part of `name`; MISSING when an item's key is not stated."""
+    steps = []
+    node = target
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            steps.append(("attr", node.attr))
+        else:
+            key = literal(node.slice, scope.resolve)
+            steps.append(("item", key))
+        node = node.value
+    if not (isinstance(node, ast.Name) and node.id == name and steps):
+        return None
+    steps.reverse()
+    if any(kind == "item" and not isinstance(key, (int, str)) for kind, key in steps):
+        return MISSING
+    return tuple(steps)
+
+
+def _path_text(steps) -> str:
+    text = ""
+    for kind, key in steps:
+        text += f".{key}" if kind == "attr" else f"[{key!r}]"
+    return text.lstrip(".")
+
+
+def _branch(stmt, site, parents: dict, body, scope: Scope):
+    """False when the assignment never runs with the site (another branch of an `if` the site is in, or a test
+    the option defaults decide against); a reason when whether it runs cannot be told (a test no default decides,
+    a loop); "" when it runs."""
+    site_chain = set(map(id, _ancestors(site, parents, body)))
+    node = stmt
+    for parent in _ancestors(stmt, parents, body):
+        if isinstance(parent, ast.If):
+            in_body = any(node is s for s in parent.body)
+            if id(parent) in site_chain:
+                site_in_body = _within(site, parent.body, parents)
+                if site_in_body != in_body:
+                    return False
+            else:
+                test = literal(parent.test, scope.resolve)
+                if test is MISSING:
+                    return f"it runs only when `{_short(ast.unparse(parent.test))}`, which the trace cannot decide"
+                if bool(test) != in_body:
+                    return False
+        elif isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) and id(parent) not in site_chain:
+            return "it is made inside a loop"
+        node = parent
+    return ""
+
+
+def _ancestors(node, parents: dict, body) -> list:
+    out = []
+    while id(node) in parents and node is not body:
+        node = parents[id(node)]
+        out.append(node)
+    return out
+
+
+def _within(node, statements: list, parents: dict) -> bool:
+    ids = set(map(id, statements))
+    while id(node) in parents:
+        if id(node) in ids:
+            return True
+        node = parents[id(node)]
+    return id(node) in ids
+
+
+def _value(node: ast.AST, unit: Unit, root: str, scope: Scope, name: str):
+    """(value, "") for what the script assigns, stated as a constructor argument is; (None, reason) when it is not."""
+    scope.where.clear()
+    value = literal(node, scope.resolve)
+    if value is not MISSING:
+        return value, ""
+    own = own_path(node, name)
+    if own is not None:
+        return {"kind": "own", "path": own}, ""
+    scope.built = name  # `student.embed_dim` inside the call is the built model's attribute
+    try:
+        ref = reference(node, unit, root, scope, literal)
+    finally:
+        scope.built = None
+    if ref is None or ref[0] == "unbuilt":
+        return None, "its value is not stated in a way the trace can make"
+    kind, spec = ref
+    unstated = _unstated(node, kind, spec, root)
+    if unstated:
+        return None, f"{', '.join(unstated)} in it {'is' if len(unstated) == 1 else 'are'} not stated"
+    return {"kind": kind, **spec}, ""
+
+
+def _unstated(node: ast.AST, kind: str, spec: dict, root: str) -> list[str]:
+    """The arguments the call passes that its spec does not state (a local computed at run time)."""
+    call = _unwrapped(node) if isinstance(node, ast.Call) else None
+    if call is None:
+        return []
+    if kind == "library":
+        return [f"`{k}`" for k in spec.get("unstated", [])]
+    if kind != "instance":
+        return []
+    params = init_params(root, spec["file"], spec["name"])
+    given = [(params[i] if i < len(params) else str(i), a) for i, a in enumerate(call.args)]
+    given += [(k.arg, k.value) for k in call.keywords if k.arg]
+    return [f"`{ast.unparse(a)}`" for p, a in given if p not in spec.get("kwargs", {})]
+
+
+def own_path(node: ast.AST, name: str | None) -> str | None:
+    """"fc.in_features" for `name.fc.in_features`, "classifier[-1].in_features" for an item on the way; None when
+    the expression is not an attribute of `name`."""
+    if not name:
+        return None
+    parts = []
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            parts.append(f".{node.attr}")
+        else:
+            key = literal(node.slice)
+            if not isinstance(key, (int, str)):
+                return None
+            parts.append(f"[{key!r}]")
+        node = node.value
+    if not (isinstance(node, ast.Name) and node.id == name and parts):
+        return None
+    return "".join(reversed(parts)).lstrip(".")
+
+
+def _statement_text(stmt: ast.Assign, limit: int = 90) -> str:
+    """`student.head = DINOHead(student.embed_dim, args.out_dim, ...)`: the statement, its first arguments kept."""
+    text = " ".join(ast.unparse(stmt).split())
+    call = stmt.value
+    if len(text) <= limit or not isinstance(call, ast.Call):
+        return _short(text, limit)
+    given = [ast.unparse(a) for a in call.args] + [f"{k.arg}={ast.unparse(k.value)}" for k in call.keywords if k.arg]
+    return _short(f"{ast.unparse(stmt.targets[0])} = {ast.unparse(call.func)}({', '.join(given[:2])}, ...)", limit)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

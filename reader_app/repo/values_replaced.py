@@ -4,7 +4,7 @@
 network the script trains is the built model with those parts in place.
 
 Read as ast, never imported. A site is the statement `name = <call building the model>` the trace's own build
-follows (a line it took a value from lies inside the call, or the call names the factory the trace picked);
+follows (every argument the call passes states the value the trace built with);
 the assignments to `name.attr` / `name.attr[key]` that follow it in the same function, up to where `name` is
 bound to something else, are its replacements. Each value is stated as for a constructor argument (a constant,
 an option's default, the repository's class or another package's call, see values_refs.reference), where an
@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, _module_files
 from reader_app.repo.values_literal import literal
-from reader_app.repo.values_refs import PASSTHROUGH, class_file, init_params, reference
+from reader_app.repo.values_refs import PASSTHROUGH, class_file, reference
 from reader_app.repo.values_registry import _calls_picking_by_name, _names_module
-from reader_app.repo.values_source import Unit, units_mentioning
+from reader_app.repo.values_source import Unit, parsed, units_mentioning
 
-_CITED = re.compile(r"([\w./\\-]+\.py):(\d+)")
 
 
 @dataclass
@@ -63,30 +61,70 @@ class Replacements:
     parts: list = field(default_factory=list)
 
 
-def replaced_parts(root: str, model_file: str, built: str, cited: list[str]) -> Replacements | None:
+def replaced_parts(root: str, model_file: str, built: str, values: dict) -> Replacements | None:
     """The replacements a script makes on the model built by calling `built` (the class or factory function of
-    `model_file`) at the site the trace follows: the call one of the `cited` places ("main.py:148", where the
-    trace's values come from) lies in; else, when no cited place is inside any such call, a call with no argument
-    (the trace's defaults are what it builds). None when no site follows with replacements."""
+    `model_file`) at the site whose call builds what the trace builds: every argument the call passes states
+    the value the trace used (`values`: argument -> value, for the arguments the trace took from the repository),
+    the site that states most of them first; a call with no argument only when the trace took none. None when
+    no such site is followed by replacements."""
     root = os.path.realpath(root)
     target = os.path.realpath(model_file)
-    lines = {(os.path.normpath(f), int(n)) for text in cited for f, n in _CITED.findall(str(text))}
-    best, bare = None, None
+    params = _parameters(target, built)
+    best = None
     for unit in units_mentioning(root, built):
         if unit.kind != "py":
             continue
+        owners = _enclosing_functions(unit.tree)
         for stmt, call, name, owner in _sites(unit, root, target, built):
-            inside = sum(1 for f, n in lines if f == os.path.normpath(unit.rel) and
-                         call.lineno <= n <= (call.end_lineno or call.lineno))
-            parts = _following(unit, root, stmt, name, owner) if inside or not (call.args or call.keywords) else []
-            if not parts:
+            agreed = _agreement(call, params, values, Scope(unit, root, owners.get(id(call))))
+            if agreed is None or (best is not None and agreed <= best[0]) or (agreed == 0 and values):
                 continue
-            found = Replacements(f"{unit.rel}:{call.lineno}", name, parts)
-            if inside and (best is None or inside > best[0]):
-                best = (inside, found)
-            elif not inside and bare is None:
-                bare = found
-    return best[1] if best else bare
+            parts = _following(unit, root, stmt, name, owner)
+            if parts:
+                best = (agreed, Replacements(f"{unit.rel}:{call.lineno}", name, parts))
+    return best[1] if best else None
+
+
+def _parameters(path: str, built: str) -> list[str]:
+    """The parameters of the class's __init__ (without self) or of the function `built` in the file at `path`."""
+    tree = parsed(path)
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.ClassDef) and node.name == built:
+            init = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+            return _names(init.args)[1:] if init is not None else []
+        if isinstance(node, ast.FunctionDef) and node.name == built:
+            return _names(node.args)
+    return []
+
+
+def _names(args: ast.arguments) -> list[str]:
+    return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _agreement(call: ast.Call, params: list[str], values: dict, scope: Scope) -> int | None:
+    """How many of the trace's values the call states, when every argument it passes states the trace's value;
+    None when one states another value, or one the trace cannot read (then it cannot be told the same build)."""
+    given = [(params[i] if i < len(params) else None, a) for i, a in enumerate(call.args)]
+    given += [(k.arg, k.value) for k in call.keywords if k.arg]
+    for k in call.keywords:
+        if k.arg is None:  # `Net(**cfg)`: the dict's stated keys
+            spread = literal(k.value, scope.resolve)
+            if not isinstance(spread, dict):
+                return None
+            given += [(key, ast.Constant(value)) for key, value in spread.items()]
+    agreed = 0
+    for param, node in given:
+        if isinstance(node, ast.Starred) or param is None or param not in values:
+            return None
+        value = literal(node, scope.resolve)
+        if value is MISSING or _plain(value) != _plain(values[param]):
+            return None
+        agreed += 1
+    return agreed
+
+
+def _plain(value):
+    return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def _sites(unit: Unit, root: str, target: str, built: str):
@@ -138,6 +176,8 @@ def _following(unit: Unit, root: str, site: ast.Assign, name: str, owner) -> lis
     out = []
     for stmt in statements:
         if _rebinds(stmt, name):
+            if _branch(stmt, site, parents, body, scope) is False:
+                continue  # `else: student = other_model()`: another build, not this one's end
             break
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
             continue
@@ -263,31 +303,30 @@ def _value(node: ast.AST, unit: Unit, root: str, scope: Scope, name: str):
         return {"kind": "own", "path": own}, ""
     scope.built = name  # `student.embed_dim` inside the call is the built model's attribute
     try:
-        ref = reference(node, unit, root, scope, literal)
+        call = _unwrapped(node)
+        unstated = [f"`{_short(ast.unparse(a), 50)}`" for a in _arguments(call) if not _stated(a, unit, root, scope)] \
+            if call is not None else []
+        ref = None if unstated else reference(node, unit, root, scope, literal)
     finally:
         scope.built = None
-    if ref is None or ref[0] == "unbuilt":
-        return None, "its value is not stated in a way the trace can make"
-    kind, spec = ref
-    unstated = _unstated(node, kind, spec, root)
     if unstated:
         return None, f"{', '.join(unstated)} in it {'is' if len(unstated) == 1 else 'are'} not stated"
-    return {"kind": kind, **spec}, ""
+    if ref is None or ref[0] == "unbuilt":
+        return None, "its value is not stated in a way the trace can make"
+    return {"kind": ref[0], **ref[1]}, ""
 
 
-def _unstated(node: ast.AST, kind: str, spec: dict, root: str) -> list[str]:
-    """The arguments the call passes that its spec does not state (a local computed at run time)."""
-    call = _unwrapped(node) if isinstance(node, ast.Call) else None
-    if call is None:
-        return []
-    if kind == "library":
-        return [f"`{k}`" for k in spec.get("unstated", [])]
-    if kind != "instance":
-        return []
-    params = init_params(root, spec["file"], spec["name"])
-    given = [(params[i] if i < len(params) else str(i), a) for i, a in enumerate(call.args)]
-    given += [(k.arg, k.value) for k in call.keywords if k.arg]
-    return [f"`{ast.unparse(a)}`" for p, a in given if p not in spec.get("kwargs", {})]
+def _arguments(call: ast.Call) -> list[ast.AST]:
+    return [a for a in call.args if not isinstance(a, ast.Starred)] + [k.value for k in call.keywords if k.arg]
+
+
+def _stated(node: ast.AST, unit: Unit, root: str, scope: Scope) -> bool:
+    """Whether an argument of a part is stated: a constant or option, the built model's attribute, or a part."""
+    scope.where.clear()
+    if literal(node, scope.resolve) is not MISSING or own_path(node, scope.built) is not None:
+        return True
+    ref = reference(node, unit, root, scope, literal)
+    return ref is not None and ref[0] != "unbuilt"
 
 
 def own_path(node: ast.AST, name: str | None) -> str | None:

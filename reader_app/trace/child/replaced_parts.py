@@ -34,8 +34,7 @@ def attach(recipe, root: str, overrides: dict) -> None:
     args and sources; a user's `--arg head.out_dim=...` takes the place of the stated value."""
     try:
         file = inspect.getsourcefile(recipe.target)
-        found = replaced_parts(root, file, recipe.target.__name__, [*recipe.sources.values(), recipe.chosen_by or ""]) \
-            if file else None
+        found = replaced_parts(root, file, recipe.target.__name__, _stated_args(recipe)) if file else None
     except Exception:  # mining is a help: a failure there must not stop the trace
         found = None
     if found is None:
@@ -44,6 +43,7 @@ def attach(recipe, root: str, overrides: dict) -> None:
     for part in found.parts:
         if part.skipped:
             continue
+        part.value = _named(part.value, root)
         label = spec_label(part.value) if _is_spec(part.value) else plain(part.value)
         recipe.args[part.path] = label
         recipe.sources[part.path] = f"{part.where}: {part.text}"
@@ -55,6 +55,27 @@ def attach(recipe, root: str, overrides: dict) -> None:
                 recipe.unused = [n for n in recipe.unused if n != name]
             elif not _is_spec(value):
                 recipe.args[name], recipe.sources[name] = plain(value), where
+
+
+def _named(spec, root: str):
+    """A library call's positional arguments as keywords (`nn.Linear(model.fc.in_features, 12)` states in_features
+    and out_features), so that each is listed and set by its name; the spec as it was when they cannot be named."""
+    if not (_is_spec(spec) and spec["kind"] == "library" and spec.get("args")):
+        return spec
+    try:
+        target = _repository_method(root, spec) if "file" in spec else resolve(spec["call"])
+        names = list(inspect.signature(target).bind_partial(*[v for v, _ in spec["args"]]).arguments)
+    except Exception:  # not importable, or no signature to read: kept positional
+        return spec
+    if len(names) != len(spec["args"]) or any(n in spec.get("kwargs", {}) for n in names):
+        return spec
+    return {**spec, "args": [], "kwargs": {**dict(zip(names, spec["args"])), **spec.get("kwargs", {})}}
+
+
+def _stated_args(recipe) -> dict:
+    """The recipe's own arguments (not a part's inner ones) whose values the repository states."""
+    return {name: value for name, value in recipe.args.items() if "." not in name and
+            not str(recipe.sources.get(name, "default")).startswith(("default", "guess", "blind guess"))}
 
 
 def apply(model, recipe, device: str) -> list[str]:

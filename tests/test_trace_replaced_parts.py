@@ -8,6 +8,8 @@ a. a self-supervised script picks a factory by an option's default (`nets.__dict
    the same way (not the traced build), a literal attribute (set), a part under an option whose default is off
    (not made), a part whose size only a run knows (said, not guessed), the `else:` branch for other
    architectures, and a part set after the model is wrapped in another object (not the model any more);
+   The backbone reads its drop-path schedule back as numbers (`x.item() for x in torch.linspace(...)`), which a
+   meta-device build answers without moving to the CPU;
 b. a fine-tuning script at module level builds the class and replaces `model.fc = nn.Linear(model.fc.in_features,
    12)` and an item of a Sequential, `model.classifier[-1] = nn.Linear(12, args.num_classes)`.
 """
@@ -169,6 +171,8 @@ def test_a_head_the_script_sets_on_the_built_model_is_traced_with_its_stated_siz
     outs = first_outs(data)
     assert outs["head.mlp"][-1] == 32 and outs["head"][-1] == 300  # --out_dim's default, not nn.Identity
     assert outs["patch_embed"][1] == 40  # the factory the option picks, `small`
+    # the drop-path schedule's `.item()` is answered from its values: the build stays on the meta device
+    assert (data["device"], data["fallback_reason"]) == ("meta", None)
     sources = data["arg_sources"]
     assert sources["head"]["from"].startswith("train_ssl.py:33: student.head = ProjectionHead(")
     assert sources["head.out_dim"] == {"value": 300, "from": "train_ssl.py:15"}

@@ -23,6 +23,7 @@ from reader_app.trace.child.inputs import Sizes, materialize
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
 from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
+from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
@@ -200,7 +201,8 @@ class Session:
             watch = MetaOpErrors() if device == "meta" else None  # sees op errors the code catches
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
-                        (no_meta_init() if device == "meta" else nullcontext()), watch or nullcontext():
+                        (no_meta_init() if device == "meta" else nullcontext()), watch or nullcontext(), \
+                        (MetaValues() if device == "meta" else nullcontext()):  # `.item()` of a schedule
                     model = self.make(recipe, device)
             except BaseException as exc:
                 errors.append((recipe, exc, watch))

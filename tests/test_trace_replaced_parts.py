@@ -231,3 +231,7 @@ def test_the_repository_reader_states_each_part_from_the_site_the_build_follows(
     # a build with another value (or with none the script states) is not the script's: nothing is set
     assert replaced_parts(str(root), str(root / "backbone.py"), "small", {"patch_size": 16}) is None
     assert replaced_parts(str(root), str(root / "backbone.py"), "small", {}) is None
+    # a value the user set agrees with what the call states: the build is still the script's, changed there
+    mine = replaced_parts(str(root), str(root / "backbone.py"), "small", {"drop_path_rate": 0.1},
+                          frozenset({"patch_size"}))
+    assert (mine.site, [p.path for p in mine.parts]) == ("train_ssl.py:28", ["head", "role", "probe"])

@@ -61,12 +61,13 @@ class Replacements:
     parts: list = field(default_factory=list)
 
 
-def replaced_parts(root: str, model_file: str, built: str, values: dict) -> Replacements | None:
+def replaced_parts(root: str, model_file: str, built: str, values: dict,
+                   free: frozenset = frozenset()) -> Replacements | None:
     """The replacements a script makes on the model built by calling `built` (the class or factory function of
     `model_file`) at the site whose call builds what the trace builds: every argument the call passes states
-    the value the trace used (`values`: argument -> value, for the arguments the trace took from the repository),
-    the site that states most of them first; a call with no argument only when the trace took none. None when
-    no such site is followed by replacements."""
+    the value the trace used (`values`: argument -> value, for the arguments the trace took from the repository;
+    an argument in `free`, which the user set, agrees with any), the site that states most of them first; a call
+    with no argument only when the trace took none. None when no such site is followed by replacements."""
     root = os.path.realpath(root)
     target = os.path.realpath(model_file)
     params = _parameters(target, built)
@@ -76,7 +77,7 @@ def replaced_parts(root: str, model_file: str, built: str, values: dict) -> Repl
             continue
         owners = _enclosing_functions(unit.tree)
         for stmt, call, name, owner in _sites(unit, root, target, built):
-            agreed = _agreement(call, params, values, Scope(unit, root, owners.get(id(call))))
+            agreed = _agreement(call, params, values, free, Scope(unit, root, owners.get(id(call))))
             if agreed is None or (best is not None and agreed <= best[0]) or (agreed == 0 and values):
                 continue
             parts = _following(unit, root, stmt, name, owner)
@@ -101,7 +102,7 @@ def _names(args: ast.arguments) -> list[str]:
     return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
 
 
-def _agreement(call: ast.Call, params: list[str], values: dict, scope: Scope) -> int | None:
+def _agreement(call: ast.Call, params: list[str], values: dict, free: frozenset, scope: Scope) -> int | None:
     """How many of the trace's values the call states, when every argument it passes states the trace's value;
     None when one states another value, or one the trace cannot read (then it cannot be told the same build)."""
     given = [(params[i] if i < len(params) else None, a) for i, a in enumerate(call.args)]
@@ -114,6 +115,8 @@ def _agreement(call: ast.Call, params: list[str], values: dict, scope: Scope) ->
             given += [(key, ast.Constant(value)) for key, value in spread.items()]
     agreed = 0
     for param, node in given:
+        if param in free:
+            continue
         if isinstance(node, ast.Starred) or param is None or param not in values:
             return None
         value = literal(node, scope.resolve)

@@ -34,7 +34,8 @@ def attach(recipe, root: str, overrides: dict) -> None:
     args and sources; a user's `--arg head.out_dim=...` takes the place of the stated value."""
     try:
         file = inspect.getsourcefile(recipe.target)
-        found = replaced_parts(root, file, recipe.target.__name__, _stated_args(recipe)) if file else None
+        free = frozenset(name for name, where in recipe.sources.items() if where == "--arg")  # the user's own
+        found = replaced_parts(root, file, recipe.target.__name__, _stated_args(recipe), free) if file else None
     except Exception:  # mining is a help: a failure there must not stop the trace
         found = None
     if found is None:
@@ -75,7 +76,7 @@ def _named(spec, root: str):
 def _stated_args(recipe) -> dict:
     """The recipe's own arguments (not a part's inner ones) whose values the repository states."""
     return {name: value for name, value in recipe.args.items() if "." not in name and
-            not str(recipe.sources.get(name, "default")).startswith(("default", "guess", "blind guess"))}
+            not str(recipe.sources.get(name, "default")).startswith(("default", "guess", "blind guess", "--arg"))}
 
 
 def apply(model, recipe, device: str) -> list[str]:

@@ -7,7 +7,10 @@ a. a self-supervised script picks a factory by an option's default (`nets.__dict
    one value read off the built model, the others the options' defaults. Also in the script: a teacher built
    the same way (not the traced build), a literal attribute (set), a part under an option whose default is off
    (not made), a part whose size only a run knows (said, not guessed), the `else:` branch for other
-   architectures, and a part set after the model is wrapped in another object (not the model any more);
+   architectures, and a part set after the model is wrapped in another object (not the model any more). A
+   test sets another head (a test's build is a check, not what the repository trains). An evaluation script
+   that builds the same model and sets nothing makes the training script's build one of two (the repository
+   reader then needs the trace's values read inside one of the calls);
    The backbone reads its drop-path schedule back as numbers (`x.item() for x in torch.linspace(...)`), which a
    meta-device build answers without moving to the CPU;
 b. a fine-tuning script at module level builds the class and replaces `model.fc = nn.Linear(model.fc.in_features,
@@ -115,6 +118,32 @@ SELF_SUPERVISED = {
         if __name__ == '__main__':
             train(get_args_parser().parse_args())
         """,
+    "tests/test_backbone.py": """
+        import torch.nn as nn
+
+        import backbone as nets
+
+
+        def test_head():
+            model = nets.small(patch_size=8, drop_path_rate=0.1)
+            model.head = nn.Linear(40, 2)
+        """,
+}
+
+# An evaluation script that builds the same model as the training script and sets no part.
+EVALUATION = {
+    "eval_features.py": """
+        import argparse
+
+        import backbone as nets
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--arch', default='small', type=str)
+        parser.add_argument('--patch_size', default=8, type=int)
+        args = parser.parse_args()
+        model = nets.__dict__[args.arch](patch_size=args.patch_size, drop_path_rate=0.1)
+        model.eval()
+        """,
 }
 
 FINE_TUNE = {
@@ -213,8 +242,9 @@ def test_a_fine_tuning_script_replaces_a_layer_and_an_item_of_a_sequential(trace
 
 
 def test_the_repository_reader_states_each_part_from_the_site_the_build_follows(tmp_path):
-    root = write_tree(tmp_path / "ssl", SELF_SUPERVISED)
-    found = replaced_parts(str(root), str(root / "backbone.py"), "small", {"patch_size": 8, "drop_path_rate": 0.1})
+    root = write_tree(tmp_path / "ssl", SELF_SUPERVISED | EVALUATION)
+    found = replaced_parts(str(root), str(root / "backbone.py"), "small", {"patch_size": 8, "drop_path_rate": 0.1},
+                           cited=("train_ssl.py:14", "train_ssl.py:30"))
     assert (found.site, found.name) == ("train_ssl.py:28", "student")
     by_path = {part.path: part for part in found.parts}
     assert list(by_path) == ["head", "role", "probe"]
@@ -231,7 +261,13 @@ def test_the_repository_reader_states_each_part_from_the_site_the_build_follows(
     # a build with another value (or with none the script states) is not the script's: nothing is set
     assert replaced_parts(str(root), str(root / "backbone.py"), "small", {"patch_size": 16}) is None
     assert replaced_parts(str(root), str(root / "backbone.py"), "small", {}) is None
+    # the evaluation script's call states the same values and sets nothing: unless the trace's values were read
+    # in one of the two calls, which of them the repository trains is not known
+    assert replaced_parts(str(root), str(root / "backbone.py"), "small", {"patch_size": 8, "drop_path_rate": 0.1},
+                          cited=("train_ssl.py:14",)) is None
+    assert replaced_parts(str(root), str(root / "backbone.py"), "small", {"patch_size": 8, "drop_path_rate": 0.1},
+                          cited=("eval_features.py:10",)) is None
     # a value the user set agrees with what the call states: the build is still the script's, changed there
     mine = replaced_parts(str(root), str(root / "backbone.py"), "small", {"drop_path_rate": 0.1},
-                          frozenset({"patch_size"}))
+                          frozenset({"patch_size"}), cited=("train_ssl.py:30",))
     assert (mine.site, [p.path for p in mine.parts]) == ("train_ssl.py:28", ["head", "role", "probe"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, _module_files
@@ -22,6 +23,8 @@ from reader_app.repo.values_literal import literal
 from reader_app.repo.values_refs import PASSTHROUGH, class_file, reference
 from reader_app.repo.values_registry import _calls_picking_by_name, _names_module
 from reader_app.repo.values_source import Unit, parsed, units_mentioning
+
+_CITED = re.compile(r"([\w./\\-]+\.py):(\d+)")
 
 
 
@@ -61,29 +64,44 @@ class Replacements:
     parts: list = field(default_factory=list)
 
 
-def replaced_parts(root: str, model_file: str, built: str, values: dict,
-                   free: frozenset = frozenset()) -> Replacements | None:
+def replaced_parts(root: str, model_file: str, built: str, values: dict, free: frozenset = frozenset(),
+                   cited: tuple = ()) -> Replacements | None:
     """The replacements a script makes on the model built by calling `built` (the class or factory function of
     `model_file`) at the site whose call builds what the trace builds: every argument the call passes states
     the value the trace used (`values`: argument -> value, for the arguments the trace took from the repository;
-    an argument in `free`, which the user set, agrees with any), the site that states most of them first; a call
-    with no argument only when the trace took none. None when no such site is followed by replacements."""
+    an argument in `free`, which the user set, agrees with any). Of such sites, the one holding most `cited`
+    places (where the trace's values were read, "main.py:148"), then the one stating most values, is the build
+    the trace follows; a call with no argument only when the trace took no value. A test's build is a check,
+    not the model trained: tests are not sites. None when the site followed sets no part, or when a site as good
+    sets none (an evaluation script building the same model: which one the repository trains is not known)."""
     root = os.path.realpath(root)
     target = os.path.realpath(model_file)
     params = _parameters(target, built)
+    lines = {(os.path.normpath(f), int(n)) for text in cited for f, n in _CITED.findall(str(text))}
     best = None
     for unit in units_mentioning(root, built):
-        if unit.kind != "py":
+        if unit.kind != "py" or _is_test(unit.rel):
             continue
         owners = _enclosing_functions(unit.tree)
         for stmt, call, name, owner in _sites(unit, root, target, built):
             agreed = _agreement(call, params, values, free, Scope(unit, root, owners.get(id(call))))
-            if agreed is None or (best is not None and agreed <= best[0]) or (agreed == 0 and values):
+            if agreed is None or (agreed == 0 and values):
                 continue
-            parts = _following(unit, root, stmt, name, owner)
-            if parts:
-                best = (agreed, Replacements(f"{unit.rel}:{call.lineno}", name, parts))
-    return best[1] if best else None
+            inside = sum(1 for f, n in lines if f == os.path.normpath(unit.rel)
+                         and call.lineno <= n <= (call.end_lineno or call.lineno))
+            if best is not None and (inside, agreed) < best[0]:
+                continue
+            found = Replacements(f"{unit.rel}:{call.lineno}", name, _following(unit, root, stmt, name, owner))
+            best = ((inside, agreed), [found]) if best is None or (inside, agreed) > best[0] else \
+                (best[0], best[1] + [found])
+    if best is None or not all(site.parts for site in best[1]):
+        return None  # no site, or one as good that sets nothing: which build the repository trains is not known
+    return best[1][0]
+
+
+def _is_test(rel: str) -> bool:
+    parts = rel.replace(os.sep, "/").split("/")
+    return any(p in ("test", "tests") for p in parts[:-1]) or parts[-1].startswith("test_")
 
 
 def _parameters(path: str, built: str) -> list[str]:

@@ -7,6 +7,9 @@ and all). Here a small tensor made from Python values alone (linspace, arange, t
 twin; an op whose tensor inputs all have twins gives its small outputs twins; reading numbers back (`item`,
 `tolist`, `float`, `int`, `bool`, `numpy`, `cpu`) answers from the twin. Weights never get one: they are made
 with `empty` (no value to keep) or are larger than LIMIT, and stay on the meta device.
+
+The same holds in a meta-device forward: `torch.unique_consecutive(torch.tensor([224, 224, 96]))` (crops grouped
+by size), which has no meta kernel, is made from the twins, and the counts it gives index the batch.
 """
 from __future__ import annotations
 
@@ -37,7 +40,13 @@ class MetaValues(TorchFunctionMode):
         kwargs = kwargs or {}
         if func in READS and args and isinstance(args[0], torch.Tensor) and args[0] in self.twins:
             return func(self.twins[args[0]], *args[1:], **kwargs)
-        out = func(*args, **kwargs)
+        try:
+            out = func(*args, **kwargs)
+        except Exception:
+            out = self._from_twins(func, args, kwargs)  # an op with no meta kernel (unique_consecutive) on values
+            if out is None:  # known here; else the op's own error, as before
+                raise
+            return out
         changed = _changed(func, args)
         try:
             followed = self._follow(func, args, kwargs, out if changed is None else changed)
@@ -72,6 +81,26 @@ class MetaValues(TorchFunctionMode):
         for meta, cpu in zip(outs, twins):
             self.twins[meta] = cpu
         return True
+
+    def _from_twins(self, func, args, kwargs):
+        """The op's result made from its inputs' twins, as meta tensors with twins; None when an input has none
+        or a result is not small."""
+        inputs = _tensors((args, kwargs))
+        if not inputs or not all(t in self.twins or t.device.type != "meta" for t in inputs) or _changed(func, args) \
+                is not None:
+            return None
+        swap = lambda v: self.twins[v] if isinstance(v, torch.Tensor) and v in self.twins else v  # noqa: E731
+        try:
+            twin = func(*tree_map(swap, args), **tree_map(swap, kwargs))
+        except Exception:
+            return None
+        twins = _tensors(twin)
+        if not twins or any(t.numel() > LIMIT for t in twins):
+            return None
+        out = tree_map(lambda v: v.to("meta") if isinstance(v, torch.Tensor) else v, twin)
+        for meta, cpu in zip(_tensors(out), twins):
+            self.twins[meta] = cpu
+        return out
 
 
 def _changed(func, args):

@@ -35,7 +35,8 @@ def attach(recipe, root: str, overrides: dict) -> None:
     try:
         file = inspect.getsourcefile(recipe.target)
         free = frozenset(name for name, where in recipe.sources.items() if where == "--arg")  # the user's own
-        found = replaced_parts(root, file, recipe.target.__name__, _stated_args(recipe), free) if file else None
+        found = replaced_parts(root, file, recipe.target.__name__, _stated_args(recipe), free,
+                               tuple(map(str, recipe.sources.values()))) if file else None
     except Exception:  # mining is a help: a failure there must not stop the trace
         found = None
     if found is None:

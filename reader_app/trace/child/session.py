@@ -333,7 +333,8 @@ class Session:
                        call=entry(model) if entry else None)
         try:
             inputs = materialize(plans, sizes, device)
-            with rec, self.observer(model, inputs, rec), torch.no_grad(), \
+            with rec, (MetaValues() if device == "meta" else nullcontext()), self.observer(model, inputs, rec), \
+                    torch.no_grad(), \
                     (torch.device("meta") if device == "meta" else nullcontext()), degrade.cuda_mode(device):
                 rec.run(inputs)
             return rec, None

@@ -1,6 +1,7 @@
 """Numbers a constructor reads back from small tensors it made from Python values, during a meta-device build
 (meta_values.py): the values are right, a weight gets no copy, and a value changed from data the build does
-not hold is never answered from a stale copy (the read fails as before, so the build moves to the CPU)."""
+not hold is never answered from a stale copy (the read fails as before, so the build moves to the CPU). In a
+forward, an op without a meta kernel is made from values known the same way."""
 from __future__ import annotations
 
 import pytest
@@ -33,3 +34,13 @@ def test_a_value_changed_from_data_the_build_does_not_hold_is_not_answered():
             table.sum().item()
         with pytest.raises(Exception, match="meta"):
             torch.randn(2).sum().item()  # random values are not kept: a build that reads them needs real data
+
+
+def test_an_op_without_a_meta_kernel_is_made_from_known_values():
+    with torch.device("meta"), MetaValues():
+        sizes = torch.tensor([224, 224, 96, 96, 96])  # crops grouped by size, as a multi-crop forward does
+        counts = torch.unique_consecutive(sizes, return_counts=True)[1]
+        ends = [int(end) for end in torch.cumsum(counts, 0)]
+        with pytest.raises(Exception, match="meta|Meta"):
+            torch.unique_consecutive(torch.empty(5), return_counts=True)  # unknown values: the op's own error
+    assert ends == [2, 5]

@@ -208,7 +208,8 @@ def _following(unit: Unit, root: str, site: ast.Assign, name: str, owner) -> lis
         where = f"{unit.rel}:{stmt.lineno}"
         text = _statement_text(stmt)
         if steps is MISSING:
-            out.append(Replacement("?", (), where, text, skipped="the item it sets is not stated"))
+            shown = ast.unparse(stmt.targets[0])[len(name):].lstrip(".")  # `blocks[i]`, as the script writes it
+            out.append(Replacement(shown, (), where, text, skipped="the item it sets is not stated"))
             continue
         path = _path_text(steps)
         branch = _branch(stmt, site, parents, body, scope)

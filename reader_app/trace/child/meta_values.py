@@ -39,7 +39,8 @@ class MetaValues(TorchFunctionMode):
     def __torch_function__(self, func, types_, args=(), kwargs=None):
         kwargs = kwargs or {}
         if func in READS and args and isinstance(args[0], torch.Tensor) and args[0] in self.twins:
-            return func(self.twins[args[0]], *args[1:], **kwargs)
+            twin = self.twins[args[0]]  # a copy where the caller gets memory it may write to
+            return func(twin.clone() if func in (torch.Tensor.cpu, torch.Tensor.numpy) else twin, *args[1:], **kwargs)
         try:
             out = func(*args, **kwargs)
         except Exception:
@@ -86,8 +87,8 @@ class MetaValues(TorchFunctionMode):
         """The op's result made from its inputs' twins, as meta tensors with twins; None when an input has none
         or a result is not small."""
         inputs = _tensors((args, kwargs))
-        if not inputs or not all(t in self.twins or t.device.type != "meta" for t in inputs) or _changed(func, args) \
-                is not None:
+        if not any(t in self.twins for t in inputs) or not all(t in self.twins or t.device.type != "meta"
+                                                               for t in inputs) or _changed(func, args) is not None:
             return None
         swap = lambda v: self.twins[v] if isinstance(v, torch.Tensor) and v in self.twins else v  # noqa: E731
         try:

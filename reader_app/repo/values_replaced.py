@@ -22,7 +22,7 @@ from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, _
 from reader_app.repo.values_literal import literal
 from reader_app.repo.values_refs import PASSTHROUGH, class_file, reference
 from reader_app.repo.values_registry import _calls_picking_by_name, _names_module
-from reader_app.repo.values_source import Unit, parsed, units_mentioning
+from reader_app.repo.values_source import Unit, parsed, read, walk_files
 
 _CITED = re.compile(r"([\w./\\-]+\.py):(\d+)")
 
@@ -79,12 +79,14 @@ def replaced_parts(root: str, model_file: str, built: str, values: dict, free: f
     params = _parameters(target, built)
     lines = {(os.path.normpath(f), int(n)) for text in cited for f, n in _CITED.findall(str(text))}
     best = None
-    for unit in units_mentioning(root, built):
-        if unit.kind != "py" or _is_test(unit.rel):
+    for path in walk_files(root, (".py",)):
+        rel = os.path.relpath(path, root)
+        tree = parsed(path) if built in read(path) and not _is_test(rel) else None  # both read once per process
+        if tree is None:
             continue
-        owners = _enclosing_functions(unit.tree)
+        unit = Unit(rel, tree, "py")
         for stmt, call, name, owner in _sites(unit, root, target, built):
-            agreed = _agreement(call, params, values, free, Scope(unit, root, owners.get(id(call))))
+            agreed = _agreement(call, params, values, free, Scope(unit, root, owner))
             if agreed is None or (agreed == 0 and values):
                 continue
             inside = sum(1 for f, n in lines if f == os.path.normpath(unit.rel)
@@ -152,26 +154,38 @@ def _sites(unit: Unit, root: str, target: str, built: str):
     """(assignment, call, name, enclosing function or None) for each `name = <call of built>` in the unit whose
     callee is `built` of the model's file: `built(...)`, `module.built(...)`, `module.__dict__[key](...)` or
     `getattr(module, key)(...)` with the key stating `built`; `.cuda()` / `.to(...)` after it change nothing."""
+    candidates = [(stmt, call) for stmt in ast.walk(unit.tree) if isinstance(stmt, ast.Assign)
+                  and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                  and (call := _unwrapped(stmt.value)) is not None and _may_build(call.func, built)]
+    if not candidates:  # most files: no walk for the enclosing functions
+        return
     base = os.path.dirname(os.path.join(root, unit.rel))
     picked = {id(call) for call, module, _, name in _calls_picking_by_name(unit, root)
               if name == built and module is not None
-              and _names_module(unit.tree, module, root, base, target, _module_files)}
+              and _names_module(unit.tree, module, root, base, target, _module_files)} \
+        if any(not isinstance(c.func, (ast.Name, ast.Attribute)) for _, c in candidates) else set()
     owners = _enclosing_functions(unit.tree)
-    for stmt in ast.walk(unit.tree):
-        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            continue
-        call = _unwrapped(stmt.value)
-        if call is None:
-            continue
+    for stmt, call in candidates:
         func = call.func
         if id(call) in picked:
             yield stmt, call, stmt.targets[0].id, owners.get(id(call))
-        elif isinstance(func, ast.Name) and func.id == built and os.path.realpath(os.path.join(root, class_file(
+        elif isinstance(func, ast.Name) and os.path.realpath(os.path.join(root, class_file(
                 root, unit.rel, unit.tree, built, kinds=(ast.ClassDef, ast.FunctionDef)) or "")) == target:
             yield stmt, call, stmt.targets[0].id, owners.get(id(call))
-        elif isinstance(func, ast.Attribute) and func.attr == built and isinstance(func.value, ast.Name) and \
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
                 _names_module(unit.tree, func.value.id, root, base, target, _module_files):
             yield stmt, call, stmt.targets[0].id, owners.get(id(call))
+
+
+def _may_build(func: ast.AST, built: str) -> bool:
+    """Whether a callee can be `built`: named so, or picked by a key (`module.__dict__[key]`, `getattr(...)`)."""
+    if isinstance(func, ast.Name):
+        return func.id == built
+    if isinstance(func, ast.Attribute):
+        return func.attr == built
+    return isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and \
+        func.value.attr == "__dict__" or isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and \
+        func.func.id == "getattr"
 
 
 def _unwrapped(node: ast.AST) -> ast.Call | None:

@@ -194,10 +194,10 @@ class Session:
         for recipe in [first] + alternatives:  # the global config's fields are reported beside the arguments
             recipe.args.update({k: v for k, v in global_args.items() if k not in recipe.args})
             recipe.sources.update({k: v for k, v in global_sources.items() if k not in recipe.sources})
-            replaced_parts.attach(recipe, self.root, overrides)  # `model.head = Head(...)` after the build
         errors = []
         device = self.report["device"]
         for recipe in [first] + alternatives:
+            replaced_parts.attach(recipe, self.root, overrides)  # `model.head = Head(...)` after the build
             watch = MetaOpErrors() if device == "meta" else None  # sees op errors the code catches
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \

@@ -19,6 +19,7 @@ class Scope:
 
     Attributes:
         unit: the parsed piece; root: the repository root; where: (rel, line) of the last resolved name.
+        built: the name of the model the script built, while reading a part it sets on it (values_replaced).
     """
 
     def __init__(self, unit: Unit, root: str, function: ast.AST | None):
@@ -26,6 +27,7 @@ class Scope:
         self.where: dict[str, str] = {}
         self.options: dict | None = None
         self.call: ast.Call | None = None  # the call whose arguments are being resolved, when one is
+        self.built: str | None = None  # the model a script built, whose attributes its later parts read
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
         assignment, keyed = None, []

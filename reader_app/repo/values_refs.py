@@ -239,6 +239,10 @@ def _stated_args(pairs, call: ast.Call, unit, root: str, scope, literal, depth: 
         value = literal(arg, scope.resolve)
         where = f"{unit.rel.split(' cell ')[0]}:{getattr(arg, 'lineno', call.lineno)}"
         if _is_missing(value):
+            own = _own_part(arg, scope)
+            if own is not None:  # `student.embed_dim` in a part the script sets on its built model
+                out[param] = (own, where)
+                continue
             inner = reference(arg, unit, root, scope, literal, depth + 1)
             if inner is not None and inner[0] != "unbuilt":  # inside a part, a name built nowhere is unstated
                 out[param] = ({"kind": inner[0], **inner[1]}, where)
@@ -247,6 +251,15 @@ def _stated_args(pairs, call: ast.Call, unit, root: str, scope, literal, depth: 
             where = scope.where.get(ast.unparse(arg), where)
         out[param] = (value, where)
     return out
+
+
+def _own_part(arg: ast.AST, scope) -> dict | None:
+    """{"kind": "own", "path": "embed_dim"} for an attribute of the model a script built, read by a part it then
+    sets on it (`scope.built` names the model); None otherwise."""
+    from reader_app.repo.values_replaced import own_path
+
+    path = own_path(arg, getattr(scope, "built", None))
+    return {"kind": "own", "path": path} if path else None
 
 
 def _builds_object(root: str, rel: str, name: str) -> bool:

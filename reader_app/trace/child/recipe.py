@@ -55,6 +55,10 @@ class Recipe:
         blind: arguments given 16 only because nothing was known about them.
         optional_parts: argument -> its default, for the parts the repository builds and hands to an argument
             that has one: when the part cannot be built here, the default is used (see `build`).
+        replaced: the parts the script sets on the model after building it (values_replaced.Replacements), made
+            after each build (replaced_parts.py); None when it sets none.
+        root: the repository root those parts' classes are imported from.
+        applied: what the last build did with them, one sentence each, for the result.
     """
 
     target: object
@@ -67,6 +71,9 @@ class Recipe:
     optional_parts: dict = field(default_factory=dict)
     builds: type | None = None  # for a factory function: the model class it returns
     made_with: dict = field(default_factory=dict)  # the arguments the factory built `builds` with
+    replaced: object = None
+    root: str = ""
+    applied: list = field(default_factory=list)
 
     def provenance(self) -> dict:
         """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
@@ -78,8 +85,13 @@ class Recipe:
             from reader_app.trace.child.made_with import recording
             self.made_with.clear()
             with recording(self.builds, self.made_with):
-                return self._call(device)
-        return self._call(device)
+                model = self._call(device)
+        else:
+            model = self._call(device)
+        if self.replaced is not None:  # `model.head = Head(...)` after the script's build: made here too
+            from reader_app.trace.child.replaced_parts import apply
+            self.applied = apply(model, self, device)
+        return model
 
     def _call(self, device: str):
         return call_with_parts(self.target, {k: (lambda v=v: realize(v, device)) for k, v in self.kwargs.items()},

@@ -23,10 +23,11 @@ from reader_app.trace.child.inputs import Sizes, materialize
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
 from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
+from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
-from reader_app.trace.child import stated_configs
+from reader_app.trace.child import replaced_parts, stated_configs
 from reader_app.trace.child.stated_parts import PartError
 from reader_app.repo.values import mine, requirement_line, stated_names
 from reader_app.repo.values_objects import global_read_paths
@@ -203,10 +204,12 @@ class Session:
         errors = []
         device = self.report["device"]
         for recipe in [first] + alternatives:
+            replaced_parts.attach(recipe, self.root, overrides)  # `model.head = Head(...)` after the build
             watch = MetaOpErrors() if device == "meta" else None  # sees op errors the code catches
             try:
                 with (torch.device("meta") if device == "meta" else nullcontext()), \
-                        (no_meta_init() if device == "meta" else nullcontext()), watch or nullcontext():
+                        (no_meta_init() if device == "meta" else nullcontext()), watch or nullcontext(), \
+                        (MetaValues() if device == "meta" else nullcontext()):  # `.item()` of a schedule
                     model = self.make(recipe, device)
             except BaseException as exc:
                 errors.append((recipe, exc, watch))
@@ -319,6 +322,7 @@ class Session:
             if recipe.made_with:  # what the factory's own code made of the stated values
                 made = ", ".join(f"{k}={plain(v)!r}" for k, v in recipe.made_with.items())
                 self.report["warnings"].append(f"{recipe.target.__name__}() built {target.__name__}({made})")
+        self.report["warnings"] += recipe.applied
         if recipe.blind:
             self.report["warnings"].append(f"guessed 16 for {', '.join(recipe.blind)} (no default, no annotation, "
                                            f"an unfamiliar name); override with --arg")
@@ -340,7 +344,8 @@ class Session:
                        call=entry(model) if entry else None)
         try:
             inputs = materialize(plans, sizes, device)
-            with rec, self.observer(model, inputs, rec), torch.no_grad(), \
+            with rec, (MetaValues() if device == "meta" else nullcontext()), self.observer(model, inputs, rec), \
+                    torch.no_grad(), \
                     (torch.device("meta") if device == "meta" else nullcontext()), degrade.cuda_mode(device):
                 rec.run(inputs)
             return rec, None

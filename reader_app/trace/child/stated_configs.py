@@ -18,6 +18,7 @@ import torch
 from reader_app.repo.stated_inputs import StatedCall, stated_calls
 from reader_app.trace.child import failure, input_runs
 from reader_app.trace.child.construct import plan
+from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.recipe import plain
 from reader_app.trace.child.metainit import no_meta_init
 
@@ -73,7 +74,8 @@ def trace_other_configuration(session, model, recipe, failed: BaseException):
             other, _ = plan(cls, module, values, session.mine, session.root)
             device = session.report["device"]
             with (torch.device("meta") if device == "meta" else nullcontext()), \
-                    (no_meta_init() if device == "meta" else nullcontext()):
+                    (no_meta_init() if device == "meta" else nullcontext()), \
+                    (MetaValues() if device == "meta" else nullcontext()):
                 built = session.make(other, device).eval()
             built, run = input_runs.run_target(session, built, other, [], None, built)
         except BaseException:  # this example does not build here either: the next one

@@ -276,10 +276,11 @@ def legacy_sizes_on(device: str):
         return contextlib.nullcontext()
     base = torch._C.TensorBase.__new__
 
-    def __new__(cls, *args, **kwargs):
-        if cls is torch.Tensor and args and not kwargs and all(type(a) is int for a in args):
-            return torch.empty(*args, device=device)
-        return base(cls, *args, **kwargs)
+    def __new__(*args, **kwargs):  # a wildcard signature: torch._dynamo checks Tensor.__new__ against its own
+        cls, sizes = args[0], args[1:]
+        if cls is torch.Tensor and sizes and not kwargs and all(type(a) is int for a in sizes):
+            return torch.empty(*sizes, device=device)
+        return base(*args, **kwargs)
 
     @contextlib.contextmanager
     def sizes_on_device():

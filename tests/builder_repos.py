@@ -230,7 +230,8 @@ CLASSMETHOD_BUILD = {
         model = Net.build(dim=56, label_file="labels.txt", in_dim=24)
     """}
 
-# e. Sizes only the data knows, handed to the config where it is made: a dataclass whose sizes default to None,
+# e. Sizes only the data knows, handed to the config where it is made: a dataclass whose sizes default to None
+# or to a -1 "set later" that nothing asserts,
 # a training script that reads them from its dataset object (`vocab_size = train_set.vocab_size()`) and passes
 # them with options; one field keeps a real default when the script passes a run's value (`dropout`), because
 # the author's default stands for what only a run knows, unlike None.
@@ -246,7 +247,7 @@ DATA_SIZES = {
     @dataclass
     class LMConfig:
         block_size: int = None
-        vocab_size: int = None
+        vocab_size: int = -1  # set once the data is read; nothing asserts it
         n_embd: int = 32
         dropout: float = 0.25
 

@@ -100,9 +100,10 @@ class Builder:
                     continue
             if p.name in mined and mined[p.name].kind == "runtime":  # `args.vocab_size = tokenizer.vocab_size()`
                 spec = mined[p.name].value
-                if p.default not in (p.empty, None) and not refuses(refused.get(p.name), p.default):
-                    # the author's default stands in for what only a run knows (a sentinel the model refuses
-                    # and None do not)
+                sentinel = isinstance(p.default, (int, float)) and not isinstance(p.default, bool) and p.default <= 0
+                if p.default not in (p.empty, None) and not sentinel and not refuses(refused.get(p.name), p.default):
+                    # the author's default stands in for what only a run knows (None, a -1 or 0 "set later" and a
+                    # default the model refuses do not)
                     values[p.name] = p.default
                     sources[p.name] = f"default (set by {spec['where']} from {spec['text']} in a run)"
                     continue

@@ -285,16 +285,3 @@ def test_a_condition_vector_tiled_onto_the_image_is_a_vector_and_the_image_keeps
     batch, channels, h, w = shapes["img"]
     assert channels == 1 and shapes["y"] == [batch, 7]
     assert outs(data)["net.0"] == [batch, 16, h, w]
-
-
-def test_a_condition_is_tiled_only_after_it_gets_a_unit_size_per_spatial_axis():
-    from reader_app.trace.child.condition import _tiled, _width
-    assert _tiled([("view", (None, None, 1, 1)), ("repeat", (1, 1, None, None))], 2)
-    assert _tiled([("unsqueeze", (-1,)), ("unsqueeze", (-1,)), ("expand", (-1, -1, 8, 8))], 2)
-    assert not _tiled([("unsqueeze", (-1,)), ("expand", (-1, -1, 8))], 2)  # one unit axis for two spatial ones
-    assert not _tiled([("repeat", (1, 1, 4, 4))], 2)  # an image repeated is not a vector made into a map
-    assert not _tiled([("view", (None, None, 4, 4)), ("repeat", (1, 1, 2, 2))], 2)
-    # its length: the constructor value named after it, else what a colour image leaves of the channels
-    assert _width("c", {"c_dim": 5, "conv_dim": 64}, 8) == 5
-    assert _width("labels", {"num_labels": 10}, 13) == 10
-    assert _width("c", {"conv_dim": 64}, 8) == 5

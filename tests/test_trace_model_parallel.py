@@ -252,21 +252,6 @@ def test_an_installed_model_parallel_library_gets_its_groups_for_one_process(tmp
     assert "groups set up for one process" in degraded and "missing" not in degraded
 
 
-def test_the_note_says_whether_layers_or_only_helpers_stood_in():
-    from reader_app.trace.child import model_parallel
-
-    state, layers = "mplib_zz.core.parallel_state", "mplib_zz.core.tensor_parallel"
-    assert model_parallel.stand_in("mplib_zz", f"{state}.get_tensor_model_parallel_world_size")() == 1
-    assert model_parallel.stand_in("mplib_zz", f"{state}.get_tensor_model_parallel_rank")() == 0
-    assert "helpers answered as on one process" in model_parallel.note("mplib_zz")
-    column = model_parallel.stand_in("mplib_zz", f"{layers}.ColumnParallelLinear")
-    layer = column(8, 6, bias=False, gather_output=False, init_method=None, config=object(), skip_bias_add=True)
-    assert tuple(layer.weight.shape) == (6, 8) and layer.bias is None
-    assert "layers stood in as single-process ones" in model_parallel.note("mplib_zz")
-    assert model_parallel.stand_in("mplib_zz", "mplib_zz.training.Trainer") is None  # not the library's layers
-    assert model_parallel.note("other_zz") is None
-
-
 # Older layers (and model-parallel libraries' own) make weights with the old constructor `torch.Tensor(out, in)`,
 # which ignores the meta device the model is built on: a large model must still build without its memory
 # (10 GB here, over the child's address-space cap).

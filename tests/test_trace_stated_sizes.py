@@ -157,20 +157,6 @@ def test_images_are_made_at_the_image_shape_the_script_builds_the_model_with(tra
     assert outs(data)["model"][1:] == [3, 40, 40]
 
 
-def test_an_image_shape_value_sizes_images_channels_first_or_last():
-    import torch.nn as nn
-    from reader_app.trace.child.inputs import size_tables
-
-    def first_size(args):
-        sizes = size_tables(nn.Conv2d(3, 4, 3), None, args)[0][0].values
-        return sizes["height"], sizes["width"]
-    assert first_size({"input_shape": [3, 40, 48]}) == (40, 48)
-    assert first_size({"img_shape": (40, 48, 1)}) == (40, 48)
-    assert first_size({"input_shape": [16, 128]}) == (32, 32)  # (tokens, features): not an image
-    oblong = size_tables(nn.Conv2d(3, 4, 3), (72, 96), {})[0][0].values  # stated by height and width options
-    assert (oblong["height"], oblong["width"]) == (72, 96)
-
-
 def test_sizes_stated_by_options_transforms_and_datasets(tmp_path):
     from reader_app.repo.values_inputs import stated_image_size
     write(tmp_path / "sides", {"train.py": """

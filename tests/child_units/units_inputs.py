@@ -1,0 +1,30 @@
+"""Unit tests of trace-child pieces that need torch; run by tests/test_trace_child_units.py in a process of
+their own, because torch stays out of the test process (as out of the app's)."""
+from __future__ import annotations
+
+
+def test_an_image_shape_value_sizes_images_channels_first_or_last():
+    import torch.nn as nn
+    from reader_app.trace.child.inputs import size_tables
+
+    def first_size(args):
+        sizes = size_tables(nn.Conv2d(3, 4, 3), None, args)[0][0].values
+        return sizes["height"], sizes["width"]
+    assert first_size({"input_shape": [3, 40, 48]}) == (40, 48)
+    assert first_size({"img_shape": (40, 48, 1)}) == (40, 48)
+    assert first_size({"input_shape": [16, 128]}) == (32, 32)  # (tokens, features): not an image
+    oblong = size_tables(nn.Conv2d(3, 4, 3), (72, 96), {})[0][0].values  # stated by height and width options
+    assert (oblong["height"], oblong["width"]) == (72, 96)
+
+
+def test_a_condition_is_tiled_only_after_it_gets_a_unit_size_per_spatial_axis():
+    from reader_app.trace.child.condition import _tiled, _width
+    assert _tiled([("view", (None, None, 1, 1)), ("repeat", (1, 1, None, None))], 2)
+    assert _tiled([("unsqueeze", (-1,)), ("unsqueeze", (-1,)), ("expand", (-1, -1, 8, 8))], 2)
+    assert not _tiled([("unsqueeze", (-1,)), ("expand", (-1, -1, 8))], 2)  # one unit axis for two spatial ones
+    assert not _tiled([("repeat", (1, 1, 4, 4))], 2)  # an image repeated is not a vector made into a map
+    assert not _tiled([("view", (None, None, 4, 4)), ("repeat", (1, 1, 2, 2))], 2)
+    # its length: the constructor value named after it, else what a colour image leaves of the channels
+    assert _width("c", {"c_dim": 5, "conv_dim": 64}, 8) == 5
+    assert _width("labels", {"num_labels": 10}, 13) == 10
+    assert _width("c", {"conv_dim": 64}, 8) == 5

@@ -10,7 +10,7 @@ import os
 from reader_app.repo.values_argparse import argparse_defaults, parser_options
 from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
-from reader_app.repo.values_source import Unit, parsed, per_tree
+from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
 
 
 class Scope:
@@ -138,20 +138,7 @@ def _target(node) -> str | None:
 def _module_assignments(tree: ast.Module) -> list[ast.stmt]:
     """Assignments that run at module level, also those inside `if`/`with`/`try` blocks (a script's
     `else: hidden_size = 128`), not those inside functions or classes."""
-    out = []
-
-    def visit(body):
-        for node in body:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                out.append(node)
-            elif isinstance(node, (ast.If, ast.With, ast.Try, ast.For, ast.While)):
-                for field in ("body", "orelse", "finalbody"):
-                    visit(getattr(node, field, []) or [])
-                for handler in getattr(node, "handlers", []) or []:
-                    visit(handler.body)
-
-    visit(tree.body)
-    return out
+    return [node for node in body_statements(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))]
 
 
 def _module_files(root: str, base: str, module: str, level: int) -> list[str]:

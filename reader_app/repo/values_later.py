@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 
+from reader_app.repo.values_source import body_statements
+
 # Calls that read a file at run time: `Config(**json.loads(f.read()))` with a file the repository does not
 # hold (downloaded weights' params.json) states no keys here; the class's defaults stand for them.
 LOADERS = {"load", "loads", "safe_load", "full_load", "read_json", "from_json"}
@@ -17,7 +19,7 @@ LOADERS = {"load", "loads", "safe_load", "full_load", "read_json", "from_json"}
 
 def settings_after(owner, name: str, after: int, before: int, module_only: bool = False) -> list[tuple]:
     """(field, value node, line) for each field of `name` set between lines `after` and `before`, in order."""
-    nodes = _module_level(owner) if module_only else list(ast.walk(owner))
+    nodes = body_statements(owner) if module_only else list(ast.walk(owner))
     out = []
     for node in nodes:
         line = getattr(node, "lineno", 0)
@@ -34,24 +36,6 @@ def settings_after(owner, name: str, after: int, before: int, module_only: bool 
                 isinstance(node.value.args[1].value, str):
             out.append((node.value.args[1].value, node.value.args[2], line))
     return sorted(out, key=lambda s: s[2])
-
-
-def _module_level(tree: ast.Module) -> list[ast.AST]:
-    """Statements that run at module level (also under `if`/`with`/`try`), not inside functions or classes."""
-    out = []
-
-    def visit(body):
-        for node in body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            out.append(node)
-            for field in ("body", "orelse", "finalbody"):
-                visit(getattr(node, field, []) or [])
-            for handler in getattr(node, "handlers", []) or []:
-                visit(handler.body)
-
-    visit(tree.body)
-    return out
 
 
 def _field_of(target, name: str) -> str | None:
@@ -101,21 +85,9 @@ def run_time_value(node, owner) -> str | None:
     last assigns from one above the use; None for anything else (an option, a constant)."""
     if isinstance(node, ast.Name):
         line = getattr(node, "lineno", 0)
-        assigned = [n for n in _own_statements(owner) if isinstance(n, ast.Assign) and len(n.targets) == 1
+        assigned = [n for n in body_statements(owner) if isinstance(n, ast.Assign) and len(n.targets) == 1
                     and isinstance(n.targets[0], ast.Name) and n.targets[0].id == node.id and n.lineno < line]
         node = max(assigned, key=lambda n: n.lineno).value if assigned else None
     if isinstance(node, ast.Call):
         return " ".join(ast.unparse(node).split())[:80]
     return None
-
-
-def _own_statements(owner) -> list[ast.AST]:
-    """The nodes of a function's (or a module's) own code, not of the functions and classes it defines."""
-    out, todo = [], list(ast.iter_child_nodes(owner))
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        out.append(node)
-        todo.extend(ast.iter_child_nodes(node))
-    return out

@@ -202,3 +202,22 @@ def per_tree(tree: ast.Module, key: tuple, compute) -> dict:
             _PER_TREE.clear()
         held = _PER_TREE[(id(tree), *key)] = (tree, compute())
     return held[1]
+
+
+def body_statements(tree: ast.Module | ast.FunctionDef) -> list[ast.stmt]:
+    """Statements that run in a module's (or a function's) own body, also under `if`/`with`/`try`/loops, in
+    order; not those of the functions and classes it defines."""
+    out = []
+
+    def visit(body):
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            out.append(node)
+            for field in ("body", "orelse", "finalbody"):
+                visit(getattr(node, field, []) or [])
+            for handler in getattr(node, "handlers", []) or []:
+                visit(handler.body)
+
+    visit(tree.body)
+    return out

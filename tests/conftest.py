@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -111,3 +112,23 @@ def sample_window(qtbot, empty_window):
 
     open_and_paint(qtbot, empty_window, sample_paper())
     return empty_window
+
+
+TORCH_BEFORE_TESTS = "torch" in sys.modules  # conftest is imported before any test module
+
+
+def pytest_collection_finish(session):
+    if "torch" in sys.modules and not TORCH_BEFORE_TESTS:
+        raise pytest.UsageError("a test module imported torch when it was collected; torch runs only in the "
+                                "trace child: move that test to tests/child_units/units_*.py")
+
+
+@pytest.fixture(autouse=True)
+def torch_stays_out_of_the_test_process():
+    """torch runs only in the trace child, in the app as in the tests: a unit test of a torch-using piece goes
+    in tests/child_units/ (run in a process of its own), so that the test that brings torch in is the one
+    that fails, not a later one that checks for it."""
+    had = "torch" in sys.modules
+    yield
+    assert had or "torch" not in sys.modules, \
+        "this test imported torch into the test process: move it to tests/child_units/units_*.py"

@@ -10,30 +10,29 @@ import inspect
 from reader_app.trace.child.reach import forward_params, function_tree
 
 
-def _passed_on(func) -> tuple[str | None, str] | None:
-    """(*args name or None, **kwargs name) when `func` takes **kwargs and names no required argument of its
-    own; else None. The inputs are given by keyword, so only a method that gets the **kwargs can read them."""
+def _passed_on(func) -> str | None:
+    """The name of `func`'s **kwargs when it names no required argument of its own; else None. The inputs
+    are given by keyword, so only a method that gets the **kwargs can read them."""
     try:
         params = list(inspect.signature(func).parameters.values())[1:]
     except (TypeError, ValueError):
         return None
     var_kw = next((p.name for p in params if p.kind is p.VAR_KEYWORD), None)
-    var_pos = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
     required = [p for p in params if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    return (var_pos, var_kw) if var_kw and not required else None
+    return var_kw if var_kw and not required else None
 
 
 def _receiver(cls, func) -> object | None:
     """The method of `cls` that `func` calls with its **kwargs (`self.forward_features(*args, **kwargs)`)."""
-    names = _passed_on(func)
-    tree = function_tree(func) if names else None
+    kwargs = _passed_on(func)
+    tree = function_tree(func) if kwargs else None
     if tree is None:
         return None
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
             continue
-        if any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == names[1] for k in node.keywords):
+        if any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwargs for k in node.keywords):
             target = inspect.getattr_static(cls, node.func.attr, None)
             if inspect.isfunction(target) and target is not func:
                 return target

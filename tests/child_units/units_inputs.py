@@ -28,3 +28,19 @@ def test_a_condition_is_tiled_only_after_it_gets_a_unit_size_per_spatial_axis():
     assert _width("c", {"c_dim": 5, "conv_dim": 64}, 8) == 5
     assert _width("labels", {"num_labels": 10}, 13) == 10
     assert _width("c", {"conv_dim": 64}, 8) == 5
+
+
+def test_only_a_reshape_to_literal_sizes_after_a_free_batch_states_the_input():
+    from reader_app.trace.child.inputs import _undo
+    from reader_app.trace.child.reach import stated_reshape
+    assert stated_reshape("reshape", (-1, 28, 28)) == ["batch", 28, 28]
+    assert stated_reshape("view", ((-1, 1, 20, 20),)) == ["batch", 1, 20, 20]  # the sizes as one tuple
+    assert stated_reshape("view", (None, 12, 20)) == ["batch", 12, 20]  # `x.view(b, 12, 20)`
+    assert stated_reshape("view", (None, -1)) is None  # a flatten: what it flattens is not said
+    assert stated_reshape("reshape", (-1, None, 20)) is None  # a size computed from the model
+    assert stated_reshape("reshape", (-1,)) is None and stated_reshape("expand", (-1, 4)) is None
+    # ops before the literal reshape are undone from it; an index before it hides the input again
+    assert _undo(["batch", "seq_len", 20], [("transpose", (1, 2)), ("reshape", (-1, 12, 20))]) == \
+        ["batch", 20, 12]
+    assert _undo(["batch", "seq_len", 20], [("getitem", ()), ("reshape", (-1, 12, 20))]) == \
+        ["batch", "seq_len", 20]

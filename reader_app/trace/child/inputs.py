@@ -12,12 +12,13 @@ import torch.nn as nn
 
 from reader_app.trace.child.asserted import apply_sizes, asserted_sizes
 from reader_app.trace.child.condition import conditioned
+from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, reach,
-                                          undo_rearrange, weight_layer)
+                                          stated_reshape, undo_rearrange, weight_layer)
 from reader_app.trace.child.structured import structured_plans
 
 # Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
@@ -261,10 +262,15 @@ def _own_norm_width(layer: nn.Module) -> int | None:
 
 
 def _undo(dims: list, ops: list) -> list | None:
-    """Walk the ops back from the layer's shape to the argument's shape; None if a reshape hides it."""
+    """Walk the ops back from the layer's shape to the argument's shape; None if a reshape hides it. The
+    last reshape to literal sizes (`x.reshape(-1, 28, 28)`) states the shape from there back."""
     dims = list(dims)
-    if any(name in RESHAPING and name != "rearrange" for name, _ in ops):
-        return dims  # what came before a reshape or an index is unknown: the layer's shape is the guess
+    last = max((i for i, (name, _) in enumerate(ops) if name in RESHAPING and name != "rearrange"), default=None)
+    if last is not None:
+        stated = stated_reshape(*ops[last])
+        if stated is None or any(name in RESHAPING and name != "rearrange" for name, _ in ops[:last]):
+            return dims  # what came before a reshape or an index is unknown: the layer's shape is the guess
+        dims, ops = stated, ops[:last]
     guess = list(dims)
     for name, args in reversed(ops):
         if name == "rearrange":  # a pattern that only moves, adds or drops unit axes is undone exactly
@@ -395,6 +401,7 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None,
     """Whole-input candidates: each argument's best guess, then one argument at a time varied. `func` is
     the method to feed when forward() is not the model's API (the class's forward by default); `built_args`
     the constructor values the model was built with."""
+    func = delegate(type(model), func or type(model).forward) or func  # `forward(*args, **kwargs)` hands on
     every = forward_params(func or type(model).forward)
     # An input that feeds an optional part of the model goes with it: None when the part was not built,
     # given when it was (even if forward() defaults it to None).

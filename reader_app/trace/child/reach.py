@@ -133,6 +133,21 @@ def undo_rearrange(dims: list, pattern: str) -> list | None:
     return out
 
 
+def stated_reshape(name: str, args: tuple) -> list | None:
+    """The dims a `view` / `reshape` to literal sizes gives, the batch where the code leaves it free:
+    `x.reshape(-1, 28, 28)` or `x.view(batch, 28, 28)` -> ["batch", 28, 28]. None for any other op, or when
+    a size after the first is computed or free (`x.view(b, -1)` states nothing about what it flattens)."""
+    if name not in ("view", "reshape"):
+        return None
+    sizes = list(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else list(args)
+    if len(sizes) < 2 or sizes[0] not in (-1, None):
+        return None
+    rest = sizes[1:]
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in rest):
+        return None
+    return ["batch"] + rest
+
+
 def _postorder_calls(node) -> list[ast.Call]:
     out = []
     for child in ast.iter_child_nodes(node):

@@ -16,7 +16,7 @@ def test_the_trace_childs_torch_pieces_pass_their_unit_tests_in_a_process_of_the
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(APP_ROOT), os.environ.get("PYTHONPATH")])),
                PYTHONDONTWRITEBYTECODE="1")
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o",
-                             "python_files=units_*.py", "--rootdir", str(HERE / "child_units"),
+                             "python_files=units_*.py", "--noconftest", "--rootdir", str(HERE / "child_units"),
                              str(HERE / "child_units")],
                             cwd=str(HERE / "child_units"), env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def test_an_image_shape_value_sizes_images_channels_first_or_last():
     import torch.nn as nn
-    from reader_app.trace.child.inputs import size_tables
+    from reader_app.trace.child.size_tables import size_tables
 
     def first_size(args):
         sizes = size_tables(nn.Conv2d(3, 4, 3), None, args)[0][0].values

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.dims import name_shape
-from reader_app.trace.child.inputs import (SIZES, Fewer, Sizes, batch_parameter, candidate_inputs, rank_refused,
-                                          replanned, size_tables, user_plans)
+from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
+from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import leaves
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans

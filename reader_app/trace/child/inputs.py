@@ -17,24 +17,16 @@ from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
+from reader_app.trace.child.size_tables import attr_values
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, reach,
                                           stated_reshape, undo_rearrange, weight_layer)
 from reader_app.trace.child.structured import structured_plans
 
-# Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
-SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 64), "length": (128, 192),
-         "depth": (8, 16), "nodes": (6, 9), "edges": (10, 14)}
 
-SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_length|n_ctx|seq_len|"
-                       r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")
 IN_CHANNELS = re.compile(r"^(in_chans|in_channels|input_channels|num_channels|channels|n_channels|n_chans|"
                          r"image_channels|img_channels)$")
-BATCH_ATTRS = re.compile(r"^(batch_size|batch|bs|bsz|n_batch)$")
 # `b, c, h, w = x.size()` met an input of another rank: Python's own words for it.
 UNPACK = re.compile(r"(?:not enough|too many) values to unpack \(expected (\d+)")
-IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|input_size_hw)$")
-# A constructor value stating the whole image, (channels, height, width) or channels last: `input_shape=(3, 256, 256)`.
-IMAGE_SHAPE_ARGS = re.compile(r"^(input_shape|in_shape|img_shape|image_shape|input_dims?|input_size|shape)$")
 MODAL = re.compile(r"^(image|images|img|pixel_values|text|texts|input_ids|tokens|audio|video|src|tgt|trg)$")
 AUDIO = re.compile(r"audio|wav|signal|waveform|^mix(ture)?$")
 LENGTHS = re.compile(r"(^|_)(lengths|lens|seq_lens?)$")
@@ -52,118 +44,6 @@ def graph_name(name: str) -> bool:
 class Fewer(list):
     """Inputs that leave out optional ones the model takes: tried only after every size table failed
     with all of them (CLIP's text needs the full context length; the image alone would run sooner)."""
-
-
-def _attr_values(model: nn.Module, pattern) -> list:
-    found = []
-    for module in model.modules():
-        for holder in (module, getattr(module, "config", None), getattr(module, "params", None),
-                       getattr(module, "args", None)):
-            if holder is None:
-                continue
-            for key, value in list(vars(holder).items()) if hasattr(holder, "__dict__") else []:
-                if pattern.match(key) and isinstance(value, (int, tuple, list)) and not isinstance(value, bool):
-                    found.append(value)
-        if len(found) > 20:
-            break
-    return found
-
-
-def _raw_audio(model: nn.Module) -> bool:
-    """A first Conv1d with a long kernel or stride reads raw waveforms: it needs thousands of samples."""
-    conv = next((m for m in model.modules() if isinstance(m, nn.Conv1d)), None)
-    return conv is not None and conv.kernel_size[0] * conv.stride[0] >= 64
-
-
-def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = None,
-                built_args: dict | None = None) -> list[tuple[Sizes, list[Sizes]]]:
-    """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
-    models often insist on (the full context length, 28x28, 64x64 or 224x224 images). An image size the
-    model holds (an `img_size` attribute) or was built with (`image_size=256`, a position embedding sized
-    for it) is used throughout; else one the repository's scripts state (`--imgsz 640`) comes first."""
-    first = {k: v[0] for k, v in SIZES.items()}
-    second = {k: v[1] for k, v in SIZES.items()}
-    fixed_options: list[dict] = [{}]
-    fixed_batch = batch_parameter(model)
-    if fixed_batch:  # no other batch gets past the model's own parameters: both runs use it
-        first["batch"] = second["batch"] = fixed_batch[1][0]
-    if _raw_audio(model):
-        first["length"], second["length"] = 16000, 24000
-    seq_caps = [v for v in _attr_values(model, SEQ_ATTRS) if isinstance(v, int) and v > 1]
-    if seq_caps:
-        cap = min(seq_caps)
-        first["seq_len"], second["seq_len"] = min(7, cap), min(5, cap - 1)
-        if cap > 7:
-            fixed_options.append({"seq_len": cap})
-    images = _attr_values(model, IMAGE_ATTRS) or _image_args(built_args or {}) or _parsed_input_size(model)
-    if images:
-        size = images[0]
-        h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])
-        for option in fixed_options:  # the image size holds in every table (with the full context too)
-            option.update(height=h, width=w)
-    else:
-        if stated_image:  # a side, or (height, width)
-            h, w = (stated_image, stated_image) if isinstance(stated_image, int) else stated_image
-            fixed_options.insert(0, {"height": h, "width": w})
-        fixed_options += [{"height": 28, "width": 28}, {"height": 64, "width": 64}, {"height": 224, "width": 224}]
-    tables = []
-    for fixed in fixed_options:
-        a, b = dict(first, **fixed), dict(second, **fixed)
-        tables.append((Sizes(a), [Sizes(b), Sizes(dict(a, batch=b["batch"]))]))
-    return tables
-
-
-def batch_parameter(model: nn.Module) -> tuple[str, list] | None:
-    """(name, shape) of a parameter or buffer the model's own code built with its batch size (a class token
-    `nn.Parameter(torch.randn(self.batch_size, 1, dim))` concatenated to every input): a `batch_size` the
-    model holds that leads the shape of a tensor of one of the repository's modules (torch's layers size
-    theirs by features). Inputs of any other batch fail."""
-    held = {v for v in _attr_values(model, BATCH_ATTRS) if isinstance(v, int) and not isinstance(v, bool) and v > 1}
-    if not held:
-        return None
-    for path, module in model.named_modules():
-        if type(module).__module__.startswith("torch.nn"):
-            continue
-        for name, tensor in [*module._parameters.items(), *module._buffers.items()]:
-            if tensor is not None and name != "weight" and tensor.dim() >= 2 and tensor.shape[0] in held:
-                return (f"{path}.{name}" if path else name), list(tensor.shape)
-    return None
-
-
-def _parsed_input_size(model: nn.Module) -> list:
-    """The input size a parsed architecture file states (a darknet-style `[net]` section kept as the model's
-    `hyperparams` dict: height=416, width=416): a dict attribute holding both, as ints."""
-    for value in vars(model).values():
-        if isinstance(value, dict) and all(isinstance(value.get(k), int) and not isinstance(value.get(k), bool)
-                                           and 8 <= value[k] <= 4096 for k in ("height", "width")):
-            return [(value["height"], value["width"])]
-    return []
-
-
-def _image_args(args: dict) -> list:
-    """Image sizes among the constructor values: an int, or a (height, width) pair of ints."""
-    found = []
-    for key, value in args.items():
-        side = _image_shape_side(value) if IMAGE_SHAPE_ARGS.match(key) else None
-        if side is not None:
-            found.append(side)
-        if not IMAGE_ATTRS.match(key) or isinstance(value, bool):
-            continue
-        if isinstance(value, int) and 8 <= value <= 4096:
-            found.append(value)
-        elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
-                isinstance(v, int) and not isinstance(v, bool) and 8 <= v <= 4096 for v in value):
-            found.append(tuple(value))
-    return found
-
-
-def _image_shape_side(value) -> tuple | None:
-    """(height, width) of an image shape of three ints with a channel count (at most 4) first or last."""
-    if not (isinstance(value, (tuple, list)) and len(value) == 3
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
-        return None
-    space = value[1:] if value[0] <= 4 else value[:2] if value[2] <= 4 else None
-    return tuple(space) if space and all(8 <= v <= 4096 for v in space) else None
 
 
 def _time_major_rnn(model: nn.Module) -> bool:
@@ -360,7 +240,7 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
     if isinstance(found.layer, nn.Unfold):  # patches cut from an image: (batch, channels, height, width)
-        chans = [v for v in _attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
+        chans = [v for v in attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
         options += [(["batch", c, "height", "width"], "float32", None) for c in (chans[:1] or [3, 1])]
     said = _by_name(name, graph)
     if said and said[0][2] == "fill:seq_len":  # lengths: one integer per sequence, in the documented shape
@@ -447,7 +327,7 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None,
 def _at_rank(model: nn.Module, dims: list, rank: int) -> list | None:
     """An input's dims at another rank: an image (or volume) of the channels the model holds, features
     kept as the last size."""
-    chans = [v for v in _attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
+    chans = [v for v in attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
     channels = chans[0] if chans else 3
     last = dims[-1] if dims and isinstance(dims[-1], int) else 16
     return {2: ["batch", last], 3: ["batch", "seq_len", last], 4: ["batch", channels, "height", "width"],

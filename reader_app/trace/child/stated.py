@@ -14,7 +14,8 @@ import torch.nn as nn
 from reader_app.repo.stated_inputs import StatedCall, StatedTensor, stated_calls
 from reader_app.repo.stated_methods import stated_method_calls
 from reader_app.trace.child.own_example import own_call
-from reader_app.trace.child.inputs import SIZES, InputPlan, Sizes, _plans_for
+from reader_app.trace.child.inputs import InputPlan, Sizes, _plans_for
+from reader_app.trace.child.size_tables import SIZES
 from reader_app.trace.child.plans import TENSOR, leaves
 from reader_app.trace.child.reach import forward_params
 

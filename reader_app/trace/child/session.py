@@ -99,6 +99,9 @@ class Session:
         self.report["degraded"] = shared_libraries.used(folder, torchvision_ops.ops_unavailable())
         self.report["degraded"] += torchvision_ops.degraded(folder)
         self.report["degraded"] += [self.stood_in(name) for name in self.finder.missing]
+        self.report["degraded"] += [f"package '{name}' missing: {self.rel(file)}:{line} sets {flag} = False and the "
+                                    f"code takes its own way without it" for name, (file, line, flag)
+                                    in self.finder.declined.items() if name not in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
         return self.report
 

@@ -9,7 +9,7 @@ import torch.nn as nn
 
 
 class TinyViT(nn.Module):
-    def __init__(self, img_size=32, patch_size=8, embed_dim=64, depth=4, num_classes=0):
+    def __init__(self, img_size=32, patch_size=8, embed_dim=64, depth=4, num_classes=0, **unused):
         super().__init__()
         self.patch_embed = nn.Conv2d(3, embed_dim, patch_size, patch_size)
         self.blocks = nn.ModuleList(nn.Linear(embed_dim, embed_dim) for _ in range(depth))

@@ -25,6 +25,8 @@ def test_the_first_entry_point_the_readme_loads_builds_the_model_with_its_factor
     assert sources["depth"] == (2, "tiny_s4() in hubconf.py")
     assert sources["patch_size"] == (4, "tiny_s4() in hubconf.py")  # the helper's default, not the class's 8
     assert sources["pretrained"][0] is False  # never downloaded
+    made = next(w for w in data["warnings"] if w.startswith("tiny_s4() built TinyViT("))
+    assert "embed_dim=24" in made and "unused" not in made  # the model's arguments, no empty **unused
     shapes = outs(data)
     assert shapes["patch_embed"][1:] == [24, 8, 8] and shapes["blocks.1"][-1] == 24 and "blocks.3" not in shapes
 

@@ -34,10 +34,10 @@ def class_factories(cls, root: str | None) -> tuple[list, dict[str, str]]:
             builder = _architecture_of(cls, method)
             if builder is None:
                 continue
-            stated = _by_name(method, positional, keywords)
+            stated = by_name(method, positional, keywords)
             method, positional = builder, []
             keywords = {k: v for k, v in stated.items() if k in inspect.signature(builder).parameters}
-        factory = _bound(method, _by_name(method, positional, keywords))
+        factory = bound(method, by_name(method, positional, keywords))
         if factory is not None and factory.__name__ not in where:
             found.append(factory)
             where[factory.__name__] = place
@@ -65,7 +65,7 @@ def _architecture_of(cls, method):
     return None
 
 
-def _by_name(method, positional: list, keywords: dict) -> dict:
+def by_name(method, positional: list, keywords: dict) -> dict:
     """The example's arguments by parameter name."""
     params = [p for p in inspect.signature(method).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -74,7 +74,7 @@ def _by_name(method, positional: list, keywords: dict) -> dict:
     return values
 
 
-def _bound(method, stated: dict):
+def bound(method, stated: dict):
     """`method` with the example's values as its defaults (so they are used, and reported, as stated)."""
     try:
         sig = inspect.signature(method)

@@ -23,6 +23,7 @@ from reader_app.trace.child.stated_parts import PartError, guarded, make_library
 from reader_app.repo.values_registry import picked_by_name
 from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
+from reader_app.trace.child.hub_entries import hub_entries
 from reader_app.trace.child.repo_factories import repository_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
@@ -440,12 +441,13 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
         direct = exc
     alternatives = []
     readme_factories, readme_named = class_factories(target, root)  # `Model.small_config()` in the README
-    factories = readme_factories + _factories(target, namespace, module)
+    hub, hub_named = hub_entries(root)  # `torch.hub.load('owner/repo', 'entry')`: hubconf.py's function, first
+    factories = hub + readme_factories + _factories(target, namespace, module)
     stated = choose([f.__name__ for f in factories]) if choose and factories else {}
     picked = _picked_by_name(module, root)  # `models_mae.__dict__[args.model](...)` in a training script
     elsewhere, called_at = repository_factories(target, module, root, miner)  # `script_util.create_model(...)`
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
-    stated = {**called_at, **picked, **readme_named, **stated}
+    stated = {**called_at, **picked, **readme_named, **stated, **hub_named}
     factories.sort(key=lambda f: f.__name__ not in stated)  # the one the training script picks comes first
     for factory in factories:
         fb = Builder(overrides, miner, root)
@@ -455,6 +457,7 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
             own = vars(sys.modules[factory.__module__]) if factory.__module__ in sys.modules else namespace
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, {**namespace, **own}), fb))
             alternatives[-1].builds = target
+            alternatives[-1].hub = factory in hub
         except ConstructionError:
             continue
     from_checkpoint = checkpoint_sentence(target, direct.sources if isinstance(direct, Recipe) else None, root)
@@ -469,7 +472,8 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     # of the class (another factory's) and its defaults; only the user's --arg keeps the class itself
     by_name = alternatives and alternatives[0].target.__name__ in picked and "--arg" not in direct.sources.values()
     unstated = all(str(v).startswith("default") for v in direct.sources.values())  # no place builds the class
-    if alternatives and alternatives[0].chosen_by and (guessed or unstated or by_name):
+    by_hub = alternatives and alternatives[0].hub and "--arg" not in direct.sources.values()  # what the reader loads
+    if alternatives and alternatives[0].chosen_by and (guessed or unstated or by_name or by_hub):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
 

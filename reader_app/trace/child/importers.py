@@ -154,3 +154,37 @@ def _catches_import(expr) -> bool:
 def _suppresses_import(expr) -> bool:
     return isinstance(expr, ast.Call) and _names(expr.func)[-1:] == ["suppress"] and any(
         _catches_import(arg) for arg in expr.args)
+
+
+def fallback_flag(path: str, line: int) -> str | None:
+    """The availability flag the handler around the import at `path:line` sets to False (`try: from xformers.ops
+    import unbind / except ImportError: XFORMERS_AVAILABLE = False`), or None. Code that keeps such a flag checks
+    it before using the package (`if not XFORMERS_AVAILABLE: return super().forward(x)`): the import is better
+    left to fail, so that the repository takes its own plain path, than stood in, which would make it believe
+    the package is there and call it."""
+    return _fallback_flags(path).get(line)
+
+
+@lru_cache(maxsize=256)
+def _fallback_flags(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            tree = ast.parse(fh.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    flags: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        for handler in node.handlers:
+            if not _catches_import(handler.type) or any(isinstance(n, ast.Raise) for n in ast.walk(handler)):
+                continue
+            flag = next((t.id for s in handler.body if isinstance(s, ast.Assign) and
+                         isinstance(s.value, ast.Constant) and s.value.value is False
+                         for t in s.targets if isinstance(t, ast.Name)), None)
+            if flag:
+                for inner in node.body:
+                    for n in ast.walk(inner):
+                        if isinstance(n, (ast.Import, ast.ImportFrom)):
+                            flags.setdefault(n.lineno, flag)
+    return flags

@@ -20,7 +20,7 @@ import types
 
 from reader_app.repo.values import DISTRIBUTIONS
 from reader_app.trace.child import inert
-from reader_app.trace.child.importers import classify, find_caller, find_importer, guarded
+from reader_app.trace.child.importers import classify, fallback_flag, find_caller, find_importer, guarded
 from reader_app.trace.child.module_names import package_root
 
 
@@ -226,6 +226,8 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         missing: top-level package names that were imported but are not installed.
         by_libraries: package -> the libraries that imported it ("torchvision" -> ["timm"]).
         by_repo: the packages the repository's own code imported.
+        declined: packages left to fail because the code's handler sets an availability flag to False
+            (importers.fallback_flag): package -> (file, line, flag).
         local_roots: the repository's folders; only imports written there get placeholders.
     """
 
@@ -233,6 +235,7 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self.missing: list[str] = []
         self.by_libraries: dict[str, list[str]] = {}
         self.by_repo: set[str] = set()
+        self.declined: dict[str, tuple[str, int, str]] = {}  # package -> (file, line, flag) of a flagged fallback
         self.local_roots = tuple(os.path.join(os.path.realpath(r), "") for r in local_roots)
 
     def find_spec(self, fullname, path=None, target=None):
@@ -250,6 +253,10 @@ class MissingPackageFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             # `try: from torchvision.models.utils import ... / except ImportError: <fallback>`: a submodule
             # the installed release no longer has, and the repository's own way around it
             if not _absent(top, fullname) and guarded(importer.file, importer.line):
+                return None
+            flag = fallback_flag(importer.file, importer.line)
+            if flag and top not in self.missing:  # `except ImportError: HAS_X = False`: its own way without it
+                self.declined.setdefault(top, (importer.file, importer.line, flag))
                 return None
             self.by_repo.add(top)
         elif importer.kind == "library" and _absent(top, fullname):

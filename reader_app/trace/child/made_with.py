@@ -21,7 +21,10 @@ def recording(cls, into: dict):
             try:
                 bound = inspect.signature(init).bind(self, *args, **kwargs)
                 bound.apply_defaults()
-                into.update(list(bound.arguments.items())[1:])  # without `self`
+                params = bound.signature.parameters
+                open_kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+                into.update((k, v) for k, v in list(bound.arguments.items())[1:]  # without `self`, nor an empty
+                            if params[k].kind not in open_kinds or v)  # `**kwargs` the call filled with nothing
             except (TypeError, ValueError):  # a signature inspect cannot read: nothing recorded
                 pass
         return init(self, *args, **kwargs)

@@ -58,6 +58,7 @@ class Recipe:
         replaced: the parts the script sets on the model after building it (values_replaced.Replacements), made
             after each build (replaced_parts.py); None when it sets none.
         root: the repository root those parts' classes are imported from.
+        hub: whether `target` is a torch.hub entry point of hubconf.py (named at `chosen_by`).
         applied: what the last build did with them, one sentence each, for the result.
     """
 
@@ -74,6 +75,7 @@ class Recipe:
     replaced: object = None
     root: str = ""
     applied: list = field(default_factory=list)
+    hub: bool = False  # a hubconf.py entry point the examples load: it must return `builds` (hub_entries.check)
 
     def provenance(self) -> dict:
         """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""
@@ -86,6 +88,9 @@ class Recipe:
             self.made_with.clear()
             with recording(self.builds, self.made_with):
                 model = self._call(device)
+            if self.hub:
+                from reader_app.trace.child.hub_entries import check
+                check(model, self.target.__name__, self.builds)
         else:
             model = self._call(device)
         if self.replaced is not None:  # `model.head = Head(...)` after the script's build: made here too

@@ -30,7 +30,7 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
         if os.path.realpath(path) == own or f"{cls.__name__}(" not in read(path):
             continue
         tree = parsed(path)
-        if tree is None or not _library_module(tree):  # importing a script that runs at import would run it
+        if tree is None or not library_module(tree):  # importing a script that runs at import would run it
             continue
         rel = os.path.relpath(path, root)
         for definition in tree.body:
@@ -47,7 +47,7 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
     return found, where
 
 
-def _library_module(tree: ast.Module) -> bool:
+def library_module(tree: ast.Module) -> bool:
     """Importing the module only defines things: no top-level call statement or loop outside `if __name__ ==`."""
     for node in tree.body:
         if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Constant):

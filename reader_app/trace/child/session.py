@@ -11,8 +11,8 @@ from contextlib import nullcontext
 import torch
 import torch.nn as nn
 
-from reader_app.trace.child import (api, config_objects, config_shims, degrade, failure, hub_downloads, inert,
-                                    input_runs, library_stand_ins, model_parallel, one_process_group, probes,
+from reader_app.trace.child import (api, config_objects, config_shims, degrade, failure, hub_downloads, hub_entries,
+                                    inert, input_runs, library_stand_ins, model_parallel, one_process_group, probes,
                                     removed_keywords, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import plan
@@ -99,6 +99,9 @@ class Session:
         self.report["degraded"] = shared_libraries.used(folder, torchvision_ops.ops_unavailable())
         self.report["degraded"] += torchvision_ops.degraded(folder)
         self.report["degraded"] += [self.stood_in(name) for name in self.finder.missing]
+        self.report["degraded"] += [f"package '{name}' missing: {self.rel(file)}:{line} sets {flag} = False and the "
+                                    f"code takes its own way without it" for name, (file, line, flag)
+                                    in self.finder.declined.items() if name not in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
         return self.report
 
@@ -212,9 +215,14 @@ class Session:
                         (MetaValues() if device == "meta" else nullcontext()):  # `.item()` of a schedule
                     model = self.make(recipe, device)
             except BaseException as exc:
-                errors.append((recipe, exc, watch))
+                if recipe.hub:
+                    self.hub_failed(recipe, exc)
+                else:
+                    errors.append((recipe, exc, watch))
                 continue
             return self.accept(model, recipe, target)
+        if not errors:  # only hub entry points, none of which returned the class
+            self.fail(f"Cannot build {target.__name__}: {'; '.join(self.report['warnings'][-1:])}")
         recipe, exc, watch = errors[0]
         meta_cause = cpu_gets_past(exc, watch) if device == "meta" else None
         if meta_cause is not None:
@@ -318,7 +326,13 @@ class Session:
         self.report["arg_sources"] = recipe.provenance()
         if recipe.target is not target:
             chosen = f" (named at {recipe.chosen_by})" if recipe.chosen_by else ""
-            self.report["warnings"].append(f"built with the factory {recipe.target.__name__}(){chosen}")
+            kind = "hub entry point" if recipe.hub else "factory"
+            self.report["warnings"].append(f"built with the {kind} {recipe.target.__name__}(){chosen}")
+            if recipe.hub:  # the model's own arguments are what the entry point's code chose: listed as such
+                self.report["args"] = {**{k: plain(v) for k, v in recipe.made_with.items()}, **recipe.args}
+                self.report["arg_sources"] = {
+                    **{k: {"value": plain(v), "from": f"{recipe.target.__name__}() in hubconf.py"}
+                       for k, v in recipe.made_with.items()}, **recipe.provenance()}
             if recipe.made_with:  # what the factory's own code made of the stated values
                 made = ", ".join(f"{k}={plain(v)!r}" for k, v in recipe.made_with.items())
                 self.report["warnings"].append(f"{recipe.target.__name__}() built {target.__name__}({made})")
@@ -330,6 +344,15 @@ class Session:
             self.report["warnings"].append(f"--arg {name} matched no constructor argument or config field")
         self.mark("build")
         return model, recipe
+
+    def hub_failed(self, recipe, exc):
+        """A hub entry point that could not build the model: one that needs a download even with its weights off
+        ends the trace (its sentence says so); one that builds another class leaves the next recipe to build it."""
+        name, where = recipe.target.__name__, f" (named at {recipe.chosen_by})" if recipe.chosen_by else ""
+        if hub_entries.needs_download(exc):
+            self.fail(f"The hub entry point {name}(){where} needs a download even with its pretrained weights off "
+                      f"({failure.short(exc)}), which the trace never makes")
+        self.report["warnings"].append(f"not built with the hub entry point {name}(){where}: {failure.short(exc)}")
 
     def fall_back(self, reason: str):
         self.report["device"] = "cpu"

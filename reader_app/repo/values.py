@@ -63,7 +63,8 @@ def _call_tier(rel: str, model_rel: str) -> int:
     return 2
 
 
-SELF_TEST = 3.5  # the model file's own `if __name__ == '__main__':` check: after scripts and config sections, before tests
+# the model file's own `if __name__ == '__main__':` check: after scripts and config sections, before tests
+SELF_TEST = 3.5
 
 
 def _runs_as_command(unit) -> bool:
@@ -315,7 +316,8 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         sets.append((-1, {k: Mined(v, w, "config") for k, v, w in ((k, *vw) for k, vw in composed.items())}))
     values: dict[str, Mined] = {}
     if sets:
-        # Hydra's selection first; tests state toy sizes: last, the model file's self-test just before them; then the set stating the most (`_stated`).
+        # Hydra's selection first; tests state toy sizes: last, the model file's self-test just before them;
+        # then the set stating the most (`_stated`).
         _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, s[0] == SELF_TEST,
                                              -sum(_stated(m) for m in s[1].values()), s[0]))
         values = dict(values)

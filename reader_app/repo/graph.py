@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass, field
 
 from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex, dotted
+from reader_app.repo.values_literal import ARG_OBJECTS
 
 # Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 # bindings key prefix for a variable that holds a class rather than an instance (`cls = CLIP`)
@@ -89,6 +90,7 @@ class GraphBuilder:
         self.graph = Graph()
         self._produced: dict[tuple[str, str], set[str]] = {}
         self._chain_cache: dict[tuple[int, tuple[str, ...]], ClassInfo | None] = {}
+        self._untaken: dict[int, set[int]] = {}
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -119,10 +121,12 @@ class GraphBuilder:
         key = (fpf.rel, func.name)
         if key not in self._produced:
             self._produced[key] = set()  # guards recursion
-            bindings = self.bindings(fpf, func)
+            # `if args.net == 'vgg16': net = vgg16_bn() elif ...`: only the branch the run's option takes
+            untaken = self.untaken(fpf)
+            bindings = self.bindings(fpf, func, untaken)
             result: set[str] = set()
             for node in fpf.scope(func):
-                if isinstance(node, ast.Return) and node.value is not None:
+                if isinstance(node, ast.Return) and node.value is not None and id(node) not in untaken:
                     values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
                     for value in values:
                         result |= self.value_classes(fpf, value, bindings)
@@ -202,11 +206,13 @@ class GraphBuilder:
                 return {info.qualname}
         return self.value_classes(pf, expr, bindings)
 
-    def bindings(self, pf: ParsedFile, scope: ast.AST) -> dict[str, set[str]]:
-        """Local variables bound to module instances in a scope (order ignored: one pass is enough)."""
+    def bindings(self, pf: ParsedFile, scope: ast.AST, untaken: set[int] = frozenset()) -> dict[str, set[str]]:
+        """Local variables bound to module instances in a scope (order ignored: one pass is enough), leaving
+        out the assignments in `untaken` (ids of branches a run does not take)."""
         found: dict[str, set[str]] = {}
         # in source order, so that `model = Wrapper(model)` sees what `model` held before
-        assigns = sorted((n for n in pf.scope(scope) if isinstance(n, ast.Assign)), key=lambda n: n.lineno)
+        assigns = sorted((n for n in pf.scope(scope) if isinstance(n, ast.Assign) and id(n) not in untaken),
+                         key=lambda n: n.lineno)
         for node in assigns:
             targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if not targets:
@@ -277,11 +283,17 @@ class GraphBuilder:
                 self._scan_calls(pf, func)
         return self.graph
 
+    def untaken(self, pf: ParsedFile) -> set[int]:
+        """ids of the nodes in branches a run of the file's options does not take (values_calls.untaken_branches)."""
+        if id(pf) not in self._untaken:
+            self._untaken[id(pf)] = _untaken_branches(pf)
+        return self._untaken[id(pf)]
+
     def used_in(self, pf: ParsedFile) -> set[str]:
         """Module classes a file builds or names outside any module class body (an entry's usage)."""
         used: set[str] = set()
         module_bodies = self.index.module_class_nodes(pf)
-        untaken = _untaken_branches(pf)  # `if args.model == 'Transformer':` with another default: not built
+        untaken = self.untaken(pf)  # `if args.model == 'Transformer':` with another default: not built
         stack: list[ast.AST] = [pf.tree]
         while stack:
             for node in pf.scope(stack.pop()):
@@ -302,8 +314,9 @@ class GraphBuilder:
 
 
 def _untaken_branches(pf: ParsedFile) -> set[int]:
-    if "add_argument" not in (pf.source.text or ""):
-        return set()
+    text = pf.source.text or ""
+    if "add_argument" not in text and not any(f"{o}." in text for o in ARG_OBJECTS):
+        return set()  # neither a parser nor a helper reading a handed command line (`def get_network(args)`)
     from reader_app.repo.values_calls import untaken_branches
     from reader_app.repo.values_source import Unit
 

@@ -174,6 +174,13 @@ def _read_module_names(pf: ParsedFile) -> None:
     package = _package_of(pf.module, pf.rel)
     for node in pf.tree.body:
         _collect_names(pf, node, package)
+    # `def get_network(args): from models.vgg import vgg16_bn`: a helper's own imports name what it builds;
+    # a module-level import of the same name still wins
+    module_level = dict(pf.imports)
+    for node in ast.walk(pf.tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(a.name == "*" for a in node.names):
+            _collect_names(pf, node, package)
+    pf.imports.update(module_level)
 
 
 def _collect_names(pf: ParsedFile, node: ast.stmt, package: str) -> None:

@@ -18,7 +18,7 @@ from reader_app.repo.values_argparse import argparse_defaults, argparse_namespac
 from reader_app.repo.values_calls import call_site_values
 from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
-from reader_app.repo.values_refs import class_aliases, imports_elsewhere
+from reader_app.repo.values_refs import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 
@@ -63,21 +63,51 @@ def _call_tier(rel: str, model_rel: str) -> int:
     return 2
 
 
+# the model file's own `if __name__ == '__main__':` check: after scripts and config sections, before tests
+SELF_TEST = 3.5
+
+
+def _runs_as_command(unit) -> bool:
+    """A file named like a test that parses its own command line outside a tests folder: a script a reader
+    runs (an evaluation script), whose model is the real one, unlike a test suite's toy sizes."""
+    folders = unit.rel.lower().split("/")[:-1]
+    return unit.kind == "py" and not any(f.startswith("test") for f in folders) and any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "add_argument"
+        for n in ast.walk(unit.tree))
+
+
+def _main_guard_lines(tree) -> set[int]:
+    """The line numbers inside the module's `if __name__ == '__main__':` blocks."""
+    out: set[int] = set()
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test) and "__name__" in ast.unparse(node.test):
+            out.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return out
+
+
 def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
                    open_keywords: bool = False) -> list[tuple[int, dict]]:
     """(tier, {param: Mined}) for every place the repository builds `name`; with `open_keywords` (it takes
     **kwargs) also the keywords that name no parameter."""
     out = []
-    for called in [name] + class_aliases(root, model_rel, name):  # `KAN = MultKAN`: examples use the alias
-        for unit in units_mentioning(root, called + "(", doctests=True):
-            if imports_elsewhere(root, unit, called, model_rel):  # another module's class of the same name
-                continue
-            # A docstring's example counts as a README's; the model file's own `def llama_7b(): return
-            # Transformer(...)` is one variant, not the default.
-            tier = 1 if unit.kind == "doctest" else _call_tier(unit.rel, model_rel)
-            for site in call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
-                                         open_keywords=open_keywords):
-                out.append((tier, {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
+    places = [(unit, called) for called in [name] + class_aliases(root, model_rel, name)  # `KAN = MultKAN`
+              for unit in units_mentioning(root, called + "(", doctests=True)]
+    places += [p for p in imported_aliases(root, model_rel, name)  # `from m import SwinIR as net`
+               if (p[0].rel, p[1]) not in {(u.rel, c) for u, c in places}]
+    for unit, called in places:
+        if imports_elsewhere(root, unit, called, model_rel):  # another module's class of the same name
+            continue
+        # A docstring's example counts as a README's; the model file's own `def llama_7b(): return
+        # Transformer(...)` is one variant, not the default, and its `__main__` self-test a toy size.
+        tier = 1 if unit.kind == "doctest" else _call_tier(unit.rel, model_rel)
+        if tier == 4 and _runs_as_command(unit):  # `main_test_swinir.py --task color_dn`: a script, not a suite
+            tier = 2
+        self_test = _main_guard_lines(unit.tree) if unit.rel == model_rel else set()
+        for site in call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
+                                     open_keywords=open_keywords):
+            own = any(w.rpartition(":")[0] == model_rel and w.rpartition(":")[2].isdigit()
+                      and int(w.rpartition(":")[2]) in self_test for _, w in site.values())
+            out.append((SELF_TEST if own else tier, {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
     out.extend(registry_sets(root, model_rel, name, params, open_keywords))
     return out
 
@@ -286,8 +316,10 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         sets.append((-1, {k: Mined(v, w, "config") for k, v, w in ((k, *vw) for k, vw in composed.items())}))
     values: dict[str, Mined] = {}
     if sets:
-        # Hydra's selection first; tests state toy sizes: last; then the set stating the most (`_stated`).
-        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, -sum(_stated(m) for m in s[1].values()), s[0]))
+        # Hydra's selection first; tests state toy sizes: last, the model file's self-test just before them;
+        # then the set stating the most (`_stated`).
+        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, s[0] == SELF_TEST,
+                                             -sum(_stated(m) for m in s[1].values()), s[0]))
         values = dict(values)
     # What else the repository states for a name the README hands over but builds nowhere comes first; a
     # configuration object another package makes (`Net(get_cfg())`) is read field by field, not made again.

@@ -12,6 +12,7 @@ import ast
 import os
 import re
 
+from reader_app.repo.values_literal import ARG_OBJECTS
 from reader_app.repo.values_source import Unit, read, units_mentioning
 
 MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
@@ -29,23 +30,18 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     from reader_app.repo.values_calls import MISSING, literal
 
     function = scope.function
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or "." in name or \
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or \
             function.name.startswith("__"):  # a constructor's values are stated where its class is built
         return MISSING
+    if "." in name:
+        return _handed_option(scope, name, depth, seen)
     params = function_params(function)
     names = [p.arg for p in params]
     if name not in names:
         return MISSING
     owner = _owner_class(scope.unit.tree, function)
     for unit, call in _call_sites(scope, function, owner):
-        positional = [p.arg for p in [*function.args.posonlyargs, *function.args.args]][
-            _implicit_first(function, owner, call):]
-        node = next((k.value for k in call.keywords if k.arg == name), None)
-        if node is None and name in positional:
-            index = positional.index(name)
-            before = call.args[:index + 1]
-            if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in before):
-                node = call.args[index]
+        node = _handed_node(function, owner, call, name)
         if node is None:
             continue
         from reader_app.repo.values_calls import Scope, _enclosing_functions
@@ -67,6 +63,41 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     if value is not MISSING:
         scope.where.setdefault(name, f"{_rel(scope.unit)}:{default.lineno}")
     return value
+
+
+def _handed_option(scope, name: str, depth: int, seen: set):
+    """`args.net` inside `def get_network(args)`: the option of the namespace its callers hand it (`get_network(
+    args)` in a script whose parser, or README command line, states `--net`); MISSING when none states it."""
+    from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions
+
+    head, _, rest = name.partition(".")
+    if "." in rest or head not in ARG_OBJECTS or head not in [p.arg for p in function_params(scope.function)]:
+        return MISSING  # only a parsed command line handed in whole: other objects' fields are built at run time
+    owner = _owner_class(scope.unit.tree, scope.function)
+    for unit, call in _call_sites(scope, scope.function, owner):
+        node = _handed_node(scope.function, owner, call, head)
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            continue
+        caller = Scope(unit, scope.root, _enclosing_functions(unit.tree).get(id(call)))
+        handed = f"{ast.unparse(node)}.{rest}"
+        value = caller.resolve(handed, depth + 1, seen)
+        if value is not MISSING:
+            scope.where.setdefault(name, caller.where.get(handed, f"{_rel(unit)}:{call.lineno}"))
+            return value
+    return MISSING
+
+
+def _handed_node(function, owner, call: ast.Call, name: str):
+    """The argument node a call hands the parameter `name` (by keyword or position), or None."""
+    positional = [p.arg for p in [*function.args.posonlyargs, *function.args.args]][
+        _implicit_first(function, owner, call):]
+    node = next((k.value for k in call.keywords if k.arg == name), None)
+    if node is None and name in positional:
+        index = positional.index(name)
+        before = call.args[:index + 1]
+        if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in before):
+            node = call.args[index]
+    return node
 
 
 def _rel(unit: Unit) -> str:

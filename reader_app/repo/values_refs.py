@@ -438,3 +438,22 @@ def class_aliases(root: str, model_rel: str, name: str) -> list[str]:
                 found += [a.asname for a in node.names if a.name == name and a.asname and a.asname != name]
         folder = os.path.dirname(folder)
     return list(dict.fromkeys(found))
+
+
+def imported_aliases(root: str, model_rel: str, name: str) -> list[tuple[object, str]]:
+    """(unit, alias) for each piece of repository Python that imports the model's class under another name
+    (`from models.network import SwinIR as net`) and calls it by that name: its `net(...)` builds the class."""
+    from reader_app.repo.values_source import units_mentioning
+
+    out = []
+    for unit in units_mentioning(root, f"{name} as ", doctests=True):
+        for node in unit.tree.body if unit.tree is not None else []:
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            for alias in node.names:
+                if alias.name != name or not alias.asname or alias.asname == name:
+                    continue
+                rel = class_file(root, unit.rel, unit.tree, alias.asname)
+                if rel is not None and os.path.normpath(rel) == os.path.normpath(model_rel):
+                    out.append((unit, alias.asname))
+    return out

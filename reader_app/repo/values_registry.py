@@ -95,7 +95,34 @@ def picked_by_name(root: str, module_file: str) -> dict[str, str]:
         for call, module, _, name in _calls_picking_by_name(unit, root):
             if module is not None and name.isidentifier() and _names_module(unit.tree, module, root, base, target, _module_files):
                 found.setdefault(name, f"{unit.rel}:{call.lineno}")
+        for name, where in _selected_by_branch(unit, root, base, target).items():
+            found.setdefault(name, where)
     return found
+
+
+def _selected_by_branch(unit: Unit, root: str, base: str, target: str) -> dict[str, str]:
+    """name -> "utils.py:24" for each function of the module at `target` that the unit imports and calls in
+    the one branch of an if/elif a run's options take (`if args.net == 'vgg16': from models.vgg import
+    vgg16_bn; net = vgg16_bn()`) over another: a call no option decided is not a pick."""
+    from reader_app.repo.values_calls import _module_files, untaken_branches
+
+    imported: dict[str, str] = {}  # local name -> the function's own name, for imports of the target module
+    for node in ast.walk(unit.tree):
+        if isinstance(node, ast.ImportFrom) and node.module and any(
+                os.path.realpath(p) == target for p in _module_files(root, base, node.module, node.level)):
+            imported.update({a.asname or a.name: a.name for a in node.names if a.name != "*"})
+    if not imported:
+        return {}
+    untaken = untaken_branches(unit, root)
+    chosen: set[int] = set()  # ids of the nodes in a branch the options took over another
+    for node in ast.walk(unit.tree):
+        if isinstance(node, ast.If) and node.orelse and id(node.body[0]) in untaken:
+            chosen.update(id(n) for stmt in node.orelse for n in ast.walk(stmt))
+        elif isinstance(node, ast.If) and node.orelse and id(node.orelse[0]) in untaken:
+            chosen.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    return {imported[c.func.id]: f"{unit.rel}:{c.lineno}" for c in ast.walk(unit.tree)
+            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in imported
+            and id(c) in chosen and id(c) not in untaken}
 
 
 def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:

@@ -83,3 +83,22 @@ class Shell:
     def __init__(self, model):
         self.model = model
 """}
+
+# d. The README loads a pretrained backbone through the hub, but the repository's training script builds the
+# network it trains itself (a factory picked by an option's default, then a head of its own): the script's build
+# is the model, not the hub entry point's.
+HUB_AND_SCRIPT = {**HUB_ENTRY, "train.py": """
+import argparse
+
+import torch.nn as nn
+
+from vitpkg.models import vision as vits
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--arch', default='vit_large', type=str)
+parser.add_argument('--out_dim', default=300, type=int)
+args = parser.parse_args()
+
+student = vits.__dict__[args.arch](patch_size=8)
+student.head = nn.Linear(student.norm.normalized_shape[0], args.out_dim)
+"""}

@@ -5,14 +5,15 @@ sentence. Each repository is generated here (tests/hub_repos.py)."""
 from __future__ import annotations
 
 import pytest
-from hub_repos import HUB_DOWNLOAD, HUB_ENTRY, HUB_SHELL
+from hub_repos import HUB_AND_SCRIPT, HUB_DOWNLOAD, HUB_ENTRY, HUB_SHELL
 from tree_helpers import first_outs as outs, trace_repos
 
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("hub"),
-                       {"entry": HUB_ENTRY, "download": HUB_DOWNLOAD, "shell": HUB_SHELL}, "--no-lines")
+                       {"entry": HUB_ENTRY, "download": HUB_DOWNLOAD, "shell": HUB_SHELL,
+                        "script": HUB_AND_SCRIPT}, "--no-lines")
 
 
 def test_the_first_entry_point_the_readme_loads_builds_the_model_with_its_factorys_values(traced):
@@ -46,3 +47,12 @@ def test_an_entry_point_returning_a_shell_leaves_the_class_to_be_built_as_usual(
     assert any(w.startswith("not built with the hub entry point tiny_s4() (named at README.md:6): the hub entry "
                             "point tiny_s4() returns Shell, not TinyViT") for w in data["warnings"])
     assert outs(data)["patch_embed"][1] != 24
+
+
+def test_a_training_script_that_builds_the_model_itself_wins_over_the_hub_entry_point(traced):
+    code, data, err = traced["script"]
+    assert code == 0, err
+    assert not any("hub entry point" in w and w.startswith("built with") for w in data["warnings"])
+    assert any(w.startswith("built with the factory vit_large()") for w in data["warnings"])
+    shapes = outs(data)
+    assert shapes["patch_embed"][1] == 96 and shapes["head"][-1] == 300  # the script's pick and its own head

@@ -448,7 +448,9 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     elsewhere, called_at = repository_factories(target, module, root, miner)  # `script_util.create_model(...)`
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
     stated = {**called_at, **picked, **readme_named, **stated, **hub_named}
-    factories.sort(key=lambda f: f.__name__ not in stated)  # the one the training script picks comes first
+    # the one the training script picks comes first; a hub entry point (what a reader loads) only when no
+    # script of the repository builds the model itself
+    factories.sort(key=lambda f: (f.__name__ not in stated, f in hub and bool(picked or called_at)))
     for factory in factories:
         fb = Builder(overrides, miner, root)
         if factory.__name__ in stated:

@@ -115,11 +115,19 @@ def guarded(path: str, line: int) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _guarded_lines(path: str) -> frozenset:
+def _parsed(path: str) -> ast.Module | None:
+    """The file's tree, read once for both questions asked of it; None when it cannot be read or parsed."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
-            tree = ast.parse(fh.read(), path)
+            return ast.parse(fh.read(), path)
     except (OSError, SyntaxError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=256)
+def _guarded_lines(path: str) -> frozenset:
+    tree = _parsed(path)
+    if tree is None:
         return frozenset()
     lines: set[int] = set()
     for node in ast.walk(tree):
@@ -167,10 +175,8 @@ def fallback_flag(path: str, line: int) -> str | None:
 
 @lru_cache(maxsize=256)
 def _fallback_flags(path: str) -> dict:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            tree = ast.parse(fh.read(), path)
-    except (OSError, SyntaxError, ValueError):
+    tree = _parsed(path)
+    if tree is None:
         return {}
     flags: dict[int, str] = {}
     for node in ast.walk(tree):

@@ -410,21 +410,3 @@ def test_a_large_example_is_tried_smaller_on_the_cpu_and_keeps_its_dimension_nam
     assert image["shape"] == [2, 3, 256, 256] and image["dims"] == ["batch", "3", "height", "width"]
     assert "on the CPU the example's inputs are made smaller (height 1024 -> 256, width 1024 -> 256); " \
            "its own sizes are kept where that fails" in data["warnings"]
-
-
-def test_the_keys_a_forward_reads_from_each_record_and_which_are_optional():
-    from reader_app.trace.child.structured import read_keys
-
-    def forward(self, records, extra):
-        images = [self.norm(r["image"]) for r in records]
-        for i, (record, feature) in enumerate(zip(records, images)):
-            size = record["original_size"]
-            if "points" in record:
-                labels = record["labels"]
-            boxes = record.get("boxes")
-        first = records[0]["scale"]
-        return extra["unrelated"]
-
-    keys, optional = read_keys(forward, "records", elements=True)
-    assert keys == ["image", "original_size", "points", "labels", "boxes", "scale"]
-    assert optional == {"points", "labels", "boxes"}

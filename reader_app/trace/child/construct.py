@@ -5,7 +5,6 @@ fields of the config object the model takes (so `--arg dim=4096` reaches `ModelA
 """
 from __future__ import annotations
 
-import ast
 import copy
 import dataclasses
 import inspect
@@ -20,9 +19,9 @@ from reader_app.trace.child import config_objects, degrade, open_keywords, path_
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.recipe import ConstructionError, Deferred, Recipe, plain, realize
 from reader_app.trace.child.stated_parts import PartError, guarded, make_library_part, resolve, spec_label, takes
-from reader_app.repo.values_registry import picked_by_name
 from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
 from reader_app.trace.child.class_factories import class_factories
+from reader_app.trace.child.module_factories import module_factories, picked_in_scripts
 from reader_app.trace.child.hub_entries import hub_entries
 from reader_app.trace.child.repo_factories import repository_factories
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
@@ -401,23 +400,6 @@ class Builder:
                 name, f"default of {type(obj).__name__}")
 
 
-def _factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
-    """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)), smallest first."""
-    found = []
-    for name, obj in namespace.items():
-        if not inspect.isfunction(obj) or obj.__module__ != module.__name__:
-            continue
-        try:
-            tree = ast.parse(inspect.getsource(obj).lstrip())
-        except (OSError, SyntaxError, TypeError):
-            continue
-        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == cls.__name__
-               for n in ast.walk(tree)):
-            digits = re.findall(r"\d+", name)
-            found.append((int(digits[0]) if digits else 10**6, name, obj))
-    return [obj for _, _, obj in sorted(found, key=lambda t: (t[0], t[1]))]
-
-
 def plan(target, module: types.ModuleType, overrides: dict, miner=None,
          root: str | None = None, choose=None) -> tuple[Recipe, list[Recipe]]:
     """The direct way to build `target` and, for classes, the factory functions to try after it."""
@@ -442,9 +424,9 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     alternatives = []
     readme_factories, readme_named = class_factories(target, root)  # `Model.small_config()` in the README
     hub, hub_named = hub_entries(root)  # `torch.hub.load('owner/repo', 'entry')`: hubconf.py's function, first
-    factories = hub + readme_factories + _factories(target, namespace, module)
+    factories = hub + readme_factories + module_factories(target, namespace, module)
     stated = choose([f.__name__ for f in factories]) if choose and factories else {}
-    picked = _picked_by_name(module, root)  # `models_mae.__dict__[args.model](...)` in a training script
+    picked = picked_in_scripts(module, root)  # `models_mae.__dict__[args.model](...)` in a training script
     elsewhere, called_at = repository_factories(target, module, root, miner)  # `script_util.create_model(...)`
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
     stated = {**called_at, **picked, **readme_named, **stated, **hub_named}
@@ -478,18 +460,6 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     if alternatives and alternatives[0].chosen_by and (guessed or unstated or by_name or by_hub):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
-
-
-def _picked_by_name(module: types.ModuleType, root: str | None) -> dict[str, str]:
-    file = getattr(module, "__file__", None)
-    if not root or not file:
-        return {}
-    try:
-        picked = picked_by_name(root, file)
-    except Exception:  # mining is a help: a failure there must not stop the trace
-        return {}
-    # keyed by the function's own name: `mae_large = mae_large_dec512` picks the function defined as the latter
-    return {getattr(getattr(module, name, None), "__name__", name): where for name, where in picked.items()}
 
 
 PART_KINDS = ("class", "instance", "library", "callable")

@@ -20,10 +20,7 @@ from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.recipe import ConstructionError, Deferred, Recipe, plain, realize
 from reader_app.trace.child.stated_parts import PartError, guarded, make_library_part, resolve, spec_label, takes
 from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
-from reader_app.trace.child.class_factories import class_factories
-from reader_app.trace.child.module_factories import module_factories, picked_in_scripts
-from reader_app.trace.child.hub_entries import hub_entries
-from reader_app.trace.child.repo_factories import repository_factories
+from reader_app.trace.child.build_ways import build_ways, prefers_factory
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
 from reader_app.trace.child.refused_fields import refused_fields, refuses
@@ -422,26 +419,16 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
     except ConstructionError as exc:
         direct = exc
     alternatives = []
-    readme_factories, readme_named = class_factories(target, root)  # `Model.small_config()` in the README
-    hub, hub_named = hub_entries(root)  # `torch.hub.load('owner/repo', 'entry')`: hubconf.py's function, first
-    factories = hub + readme_factories + module_factories(target, namespace, module)
-    stated = choose([f.__name__ for f in factories]) if choose and factories else {}
-    picked = picked_in_scripts(module, root)  # `models_mae.__dict__[args.model](...)` in a training script
-    elsewhere, called_at = repository_factories(target, module, root, miner)  # `script_util.create_model(...)`
-    factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
-    stated = {**called_at, **picked, **readme_named, **stated, **hub_named}
-    # the one the training script picks comes first; a hub entry point (what a reader loads) only when no
-    # script of the repository builds the model itself
-    factories.sort(key=lambda f: (f.__name__ not in stated, f in hub and bool(picked or called_at)))
-    for factory in factories:
+    ways = build_ways(target, module, root, miner, choose)
+    for factory in ways.factories:
         fb = Builder(overrides, miner, root)
-        if factory.__name__ in stated:
-            fb.chosen_by = stated[factory.__name__]
+        if factory.__name__ in ways.stated:
+            fb.chosen_by = ways.stated[factory.__name__]
         try:
             own = vars(sys.modules[factory.__module__]) if factory.__module__ in sys.modules else namespace
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, {**namespace, **own}), fb))
             alternatives[-1].builds = target
-            alternatives[-1].hub = factory in hub
+            alternatives[-1].hub = factory in ways.hub
         except ConstructionError:
             continue
     from_checkpoint = checkpoint_sentence(target, direct.sources if isinstance(direct, Recipe) else None, root)
@@ -451,13 +438,7 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
         if not alternatives:
             raise direct
         return alternatives[0], alternatives[1:]
-    guessed = any("guess" in str(v) for v in direct.sources.values())
-    # a training script's pick by name (`__dict__[args.model]`) is what it builds: it beats the first call site
-    # of the class (another factory's) and its defaults; only the user's --arg keeps the class itself
-    by_name = alternatives and alternatives[0].target.__name__ in picked and "--arg" not in direct.sources.values()
-    unstated = all(str(v).startswith("default") for v in direct.sources.values())  # no place builds the class
-    by_hub = alternatives and alternatives[0].hub and "--arg" not in direct.sources.values()  # what the reader loads
-    if alternatives and alternatives[0].chosen_by and (guessed or unstated or by_name or by_hub):
+    if prefers_factory(direct, alternatives, ways.picked):
         return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
     return direct, alternatives
 

@@ -29,6 +29,13 @@ def test_a_class_that_stored_the_option_builds_the_default_branchs_model(tmp_pat
     assert _main(write_tree(tmp_path / "deep", deep)) == "nets.py:DeepSeg"
 
 
+def test_factories_only_a_self_test_or_an_untaken_branch_calls_are_not_named_as_the_repositorys_use(tmp_path):
+    models = scan_repo(write_tree(tmp_path / "tiny", SCRIPT_CHAIN)).models
+    big = next(m for m in models if m.name == "BigNet")
+    assert not any("factor" in reason and "builds it through" in reason for reason in big.reasons), big.reasons
+    assert any("big_small()" in reason and "self-test" in reason for reason in big.reasons), big.reasons
+
+
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("branch_default"),

@@ -231,3 +231,34 @@ MEMBER_CHAIN = {
             return self.out(self.gate(self.rec(self.enc(x))))
     """,
 }
+
+# a'. The same run written inside the script's `if __name__ == '__main__':` block, the model chosen through a
+# factory in the default branch and the class count by an if/else on the dataset option.
+MAIN_BLOCK_CHAIN = dict(SCRIPT_CHAIN, **{"train.py": """
+    import argparse
+
+    import torch
+
+    from models.tiny import TinyNet
+    from models.big import big_small
+
+
+    def tiny_for(classes):
+        return TinyNet(classes=classes, width=16)
+
+
+    if __name__ == '__main__':
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--net', default='tiny')
+        parser.add_argument('--dataset', default='ten', type=str)
+        args = parser.parse_args()
+        if args.dataset == 'ten':
+            num_classes = 10
+        else:
+            num_classes = 100
+        if args.net == 'big':
+            net = big_small(num_classes)
+        else:
+            net = tiny_for(num_classes)
+        print(net(torch.randn(2, 3, 8, 8)).shape)
+    """})

@@ -5,7 +5,7 @@ later one. Repositories generated in tests/branch_default_repos.py."""
 from __future__ import annotations
 
 import pytest
-from branch_default_repos import MEMBER_CHAIN, SCRIPT_CHAIN
+from branch_default_repos import MAIN_BLOCK_CHAIN, MEMBER_CHAIN, SCRIPT_CHAIN
 from tree_helpers import first_outs as outs, trace_repos, write_tree
 
 from reader_app.repo import scan_repo
@@ -21,6 +21,8 @@ def test_a_scripts_module_level_chain_picks_the_class_its_default_builds(tmp_pat
     # the option decides, not a preference for the smaller class
     big = dict(SCRIPT_CHAIN, **{"train.py": SCRIPT_CHAIN["train.py"].replace("default='tiny'", "default='big'")})
     assert _main(write_tree(tmp_path / "big", big)) == "models/big.py:BigNet"
+    # the same chain inside the script's `if __name__ == '__main__':`, the default branch calling a factory
+    assert _main(write_tree(tmp_path / "main_block", MAIN_BLOCK_CHAIN)) == "models/tiny.py:TinyNet"
 
 
 def test_a_class_that_stored_the_option_builds_the_default_branchs_model(tmp_path):
@@ -39,7 +41,7 @@ def test_factories_only_a_self_test_or_an_untaken_branch_calls_are_not_named_as_
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("branch_default"),
-                       {"script": SCRIPT_CHAIN, "member": MEMBER_CHAIN}, "--no-lines")
+                       {"script": SCRIPT_CHAIN, "member": MEMBER_CHAIN, "main_block": MAIN_BLOCK_CHAIN}, "--no-lines")
 
 
 def test_a_value_set_in_branches_on_another_option_comes_from_the_branch_its_default_takes(traced):
@@ -59,3 +61,13 @@ def test_the_stored_options_branch_gives_the_values_the_model_is_built_with(trac
     sources = {k: (v["value"], v["from"]) for k, v in data["arg_sources"].items()}
     assert sources["out_ch"] == (5, "runner.py:16")
     assert outs(data)["out"][1] == 5
+
+
+def test_inside_the_main_block_the_default_branchs_factory_and_class_count_give_the_values(traced):
+    code, data, err = traced["main_block"]
+    assert code == 0, err
+    assert data["class"] == "TinyNet" and data["reached_output"], data.get("error")
+    sources = {k: (v["value"], v["from"]) for k, v in data["arg_sources"].items()}
+    assert sources["classes"] == (10, "train.py:20"), sources  # the if-branch, not the else after it
+    assert sources["width"] == (16, "train.py:11"), sources
+    assert outs(data)["head"][-1] == 10

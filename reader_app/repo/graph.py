@@ -7,6 +7,7 @@ C, an instance of C, or a factory returning C is passed to P's constructor anywh
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex, dotted
@@ -15,6 +16,8 @@ from reader_app.repo.values_literal import ARG_OBJECTS
 # Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 # bindings key prefix for a variable that holds a class rather than an instance (`cls = CLIP`)
 CLASS_VAR = "@class "
+# `if self.model_type == 'U_Net':` in a class that stored a parsed option (`self.model_type = config.model_type`)
+MEMBER_OPTION_TEST = re.compile(r"\bself\.\w+\s*(?:==|!=)\s*['\"]")
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
 
 
@@ -315,8 +318,9 @@ class GraphBuilder:
 
 def _untaken_branches(pf: ParsedFile) -> set[int]:
     text = pf.source.text or ""
-    if "add_argument" not in text and not any(f"{o}." in text for o in ARG_OBJECTS):
-        return set()  # neither a parser nor a helper reading a handed command line (`def get_network(args)`)
+    if "add_argument" not in text and not any(f"{o}." in text for o in ARG_OBJECTS) \
+            and not MEMBER_OPTION_TEST.search(text):
+        return set()  # no parser, no helper reading a handed command line, no option a class stored
     from reader_app.repo.values_calls import untaken_branches
     from reader_app.repo.values_source import Unit
 

@@ -214,8 +214,13 @@ def _collect_names(pf: ParsedFile, node: ast.stmt, package: str) -> None:
             pf.registries[node.targets[0].id] = node.value
     elif isinstance(node, (ast.If, ast.Try)):
         # `try: from x import y except ImportError: ...` and `if TYPE_CHECKING:` still define names
+        before = dict(pf.imports)
         for child in node.body + getattr(node, "orelse", []) + [s for h in getattr(node, "handlers", []) for s in h.body]:
             _collect_names(pf, child, package)
+        if isinstance(node, ast.If):
+            # `elif args.net == 'small': from models.small import ViT` only runs for that option: the name the
+            # script imported unconditionally before still names the class every other branch builds
+            pf.imports.update(before)
 
 
 def dotted(expr: ast.AST) -> list[str] | None:

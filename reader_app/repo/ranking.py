@@ -113,7 +113,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         else:
             names = sorted(p.rsplit(".", 1)[-1] for p in parents)
             why.add(-5 * min(len(parents), 4), f"a part of {', '.join(names[:3])}{' …' if len(names) > 3 else ''}")
-        _self_description(info.qualname, said, why)
+        # a variant's factories only a self-test or an untaken branch calls do not outvote what the run builds
+        sidelined = set(said.sidelined.get(info.qualname, ())) if entry_used and info.qualname not in entry_used \
+            else set()
+        _self_description(info.qualname, said, why, sidelined)
         helper_of = _script_helper_of(info, said, built_here, by_qualname)
         if helper_of is not None:
             why.add(-10, f"defined in the script {info.file.rel}, which builds {helper_of.name} from "
@@ -246,13 +249,18 @@ def _script_helper_of(info: ClassInfo, said: SelfDescription, built_here: dict[s
     return None
 
 
-def _self_description(qualname: str, said: SelfDescription, why: _Why) -> None:
-    """Points for what the repository says about the class itself (its public API, README, scripts)."""
+def _self_description(qualname: str, said: SelfDescription, why: _Why, sidelined: set[str] = frozenset()) -> None:
+    """Points for what the repository says about the class itself (its public API, README, scripts); the
+    `sidelined` factories (only a self-test or a branch the defaults skip calls them) earn nothing."""
     for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.default_name, 25),
                           (said.published, 12), (said.registered, 8), (said.named_after, 12)):
         if qualname in table:
             why.add(points, table[qualname])
-    factories = sorted(set(said.factories.get(qualname, ())))
+    factories = sorted(set(said.factories.get(qualname, ())) - sidelined)
+    if sidelined:
+        shown = ", ".join(f"{f}()" for f in sorted(sidelined)[:3]) + (" …" if len(sidelined) > 3 else "")
+        why.add(0, f"its factor{'ies' if len(sidelined) > 1 else 'y'} {shown} {'are' if len(sidelined) > 1 else 'is'} "
+                   f"called only in a self-test or a branch the default options do not take")
     if factories:
         shown = ", ".join(f"{f}()" for f in factories[:3]) + (" …" if len(factories) > 3 else "")
         why.add(4 * min(len(factories), 3), f"the repository builds it through {len(factories)} factor"

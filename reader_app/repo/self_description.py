@@ -11,6 +11,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from reader_app.repo.factory_uses import sidelined_factories
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
 from reader_app.repo.readme_code import ReadmeCode, read_readmes
@@ -41,6 +42,8 @@ class SelfDescription:
         subclasses: class qualname -> the repository's classes deriving from it.
         named_after: the class bears the repository's or its package's name (`CLIP` in open_clip).
         factories: the module-level functions that return it (`resnet20()`), by name.
+        sidelined: those of its factories the repository refers to only in their file's self-test or in
+            branches a default run does not take (factory_uses.py).
         entries: the files that start the program (training, evaluation, main scripts, notebooks).
         readme_code: the README's code blocks as read (what they build, in order, and hand to what).
     """
@@ -56,6 +59,7 @@ class SelfDescription:
     subclasses: dict[str, set[str]] = field(default_factory=dict)
     named_after: dict[str, str] = field(default_factory=dict)
     factories: dict[str, list[str]] = field(default_factory=dict)
+    sidelined: dict[str, list[str]] = field(default_factory=dict)
     entries: set[str] = field(default_factory=set)
     readme_code: ReadmeCode = field(default_factory=ReadmeCode)
 
@@ -64,17 +68,22 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
              root_name: str = "") -> SelfDescription:
     """Everything the repository says about which of its classes is the model."""
     found = SelfDescription()
+    produces: dict[str, tuple[str, set[str]]] = {}  # factory path -> (its name, the classes it returns)
     for pf in index.files:
         used = builder.used_in(pf)
         for qualname in used:
             found.built_in.setdefault(qualname, set()).add(pf.rel)
         for name in pf.functions:
-            for qualname in builder.produced_by(pf, ast.Name(id=name, ctx=ast.Load())):
+            made = builder.produced_by(pf, ast.Name(id=name, ctx=ast.Load()))
+            for qualname in made:
                 found.factories.setdefault(qualname, []).append(name)
+            if made:
+                produces[f"{pf.module}.{name}" if pf.module else name] = (name, made)
         if pf.rel.rsplit("/", 1)[-1] == "hubconf.py":
             for qualname in _constructed(builder, pf):
                 found.hub.setdefault(qualname, f"{pf.rel} builds it for torch.hub")
     found.entries = {pf.rel for pf in entries}
+    found.sidelined = sidelined_factories(index, builder, produces)
     found.published = _published(index, files)
     found.named_after = _named_after(index, files, root_name)
     found.readme_code = _readme_code(index, builder, files)

@@ -13,6 +13,9 @@ from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
 
 
+_DECIDING: set[tuple] = set()  # units whose untaken branches are being worked out right now
+
+
 class Scope:
     """Resolves names in one unit: assignments in the enclosing function, then the module, then the
     repository modules it imports by name or with `*`.
@@ -31,7 +34,10 @@ class Scope:
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
         assignment, keyed = None, []
+        untaken = self._untaken() if rel == self.unit.rel else set()
         for node in ast.walk(body_owner) if body_owner is not None else []:
+            if id(node) in untaken:
+                continue  # `elif args.dataset == 'cifar100': num_classes = 100` with 'cifar10' the default
             if isinstance(node, ast.Assign) and any(_target(t) == name for t in node.targets):
                 assignment = node  # the last one wins, as it would at run time
             elif isinstance(node, ast.AnnAssign) and _target(node.target) == name and node.value is not None:
@@ -55,6 +61,19 @@ class Scope:
         if value is not MISSING:
             self.where.setdefault(name, f"{rel}:{assignment.lineno}")
         return value
+
+    def _untaken(self) -> set[int]:
+        """The unit's branches a default run does not take; empty while they are being worked out (deciding
+        a branch's test reads names through this same scope, which must not wait on itself)."""
+        key = (id(self.unit.tree), self.unit.rel)
+        if key in _DECIDING:
+            return set()
+        _DECIDING.add(key)
+        try:
+            return per_tree(self.unit.tree, ("untaken", self.root, self.unit.rel),
+                            lambda: untaken_branches(self.unit, self.root))
+        finally:
+            _DECIDING.discard(key)
 
     def parsed_option(self, name: str):
         """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it

@@ -339,11 +339,11 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         pass
     for param in sorted(required - set(values)):  # Model(args) reading args.hidden_size, Net(cfg) cfg.MODEL.DIM
         try:
-            found = object_values(root, os.path.join(root, model_rel), param)
+            found = object_values(root, os.path.join(root, model_rel), param, name, params)
         except CONFIG_ERRORS:
             found = None
         if found is None and OBJECT_PARAM.match(param):  # nothing states it: its fields are guessed one by one
-            reads = sorted(".".join(p) for p in model_read_paths(root, os.path.join(root, model_rel), param))
+            reads = sorted(".".join(p) for p in model_read_paths(root, os.path.join(root, model_rel), param, name))
             found = ("tree", {}, {}, reads) if reads else None
         if found is not None:
             kind, value, fields, reads = found

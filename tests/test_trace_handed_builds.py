@@ -285,3 +285,19 @@ def test_the_constructor_gets_a_real_namespace_of_the_handed_parser(traced):
     outs = first_outs(data)
     assert outs["encoder"][1] == 32  # the big variant train.py's defaults select, not options.py's small one
     assert outs["motion.corr"][1] == 3 * 5 ** 2  # levels 3, radius 2 set by the constructor
+
+
+def test_the_ranking_sees_import_time_partials_as_factories_and_hubconfs_imports_as_entries(tmp_path):
+    from reader_app.repo import scan_repo
+
+    main = scan_repo(write_tree(tmp_path / "loop", LOOP_REPO)).main
+    assert main.name == "TinyResNet"
+    assert "hubconf.py offers its factory c100_net8() for torch.hub" in main.reasons
+    # the stubs the loop replaces build what its partial's callable builds; their own `pass` builds nothing
+    assert any(r.startswith("the repository builds it through 4 factories: _net(), c100_net8(), c10_net14()")
+               for r in main.reasons), main.reasons
+    plain = scan_repo(write_tree(tmp_path / "plain", PLAIN_REPO)).main
+    assert "hubconf.py offers its factory wide_48() for torch.hub" in plain.reasons
+    assert any("factory: wide_48()" in r for r in plain.reasons), plain.reasons
+    stub = scan_repo(write_tree(tmp_path / "stub", STUB_REPO)).main
+    assert not any("wide_48" in r for r in stub.reasons), stub.reasons

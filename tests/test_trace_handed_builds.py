@@ -78,6 +78,20 @@ LOOP_REPO = {
     "README.md": "# Tiny CIFAR nets\n\nResNets for CIFAR, loadable with torch.hub.\n",
 }
 
+# A'. The same, with a training script whose option picks another of them: the script's pick beats hubconf's list
+# (which lists the 10-class one first here, also first by name).
+LOOP_SCRIPT_REPO = {**LOOP_REPO, "hubconf.py": "from tinynets import c10_net8\nfrom tinynets import c100_net8\n",
+                    "train.py": """
+import argparse
+
+import tinynets
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--arch', default='c100_net8')
+args = parser.parse_args()
+model = getattr(tinynets, args.arch)()
+"""}
+
 # B. A plain module-level functools.partial of the class itself.
 PLAIN_REPO = {
     "net.py": """
@@ -239,7 +253,8 @@ def test_without_the_hand_over_the_best_covering_parser_states_the_namespace(tmp
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("handed"), {"loop": LOOP_REPO, "plain": PLAIN_REPO,
-                                                           "stub": STUB_REPO, "flow": FLOW_REPO}, "--no-lines")
+                                                           "stub": STUB_REPO, "flow": FLOW_REPO,
+                                                           "loop_script": LOOP_SCRIPT_REPO}, "--no-lines")
 
 
 @pytest.mark.slow
@@ -253,6 +268,14 @@ def test_a_factory_set_in_a_loop_at_import_builds_the_model_hubconf_lists_first(
     assert data["arg_sources"]["layers"] == {"value": [1, 1, 1], "from": f"bound by the partial at {where}"}
     outs = first_outs(data)
     assert outs["fc"] == [2, 100] and outs["stage3"][1] == 8  # hubconf's first: the 100-class one
+
+
+@pytest.mark.slow
+def test_a_training_scripts_pick_beats_the_first_hub_entry(traced):
+    code, data, err = traced["loop_script"]
+    assert code == 0, err
+    assert "built with the factory c100_net8() (named at train.py:7)" in data["warnings"]
+    assert first_outs(data)["fc"] == [2, 100]
 
 
 @pytest.mark.slow

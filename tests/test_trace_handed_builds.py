@@ -324,3 +324,37 @@ def test_the_ranking_sees_import_time_partials_as_factories_and_hubconfs_imports
     assert any("factory: wide_48()" in r for r in plain.reasons), plain.reasons
     stub = scan_repo(write_tree(tmp_path / "stub", STUB_REPO)).main
     assert not any("wide_48" in r for r in stub.reasons), stub.reasons
+
+
+def test_a_namespace_returned_by_the_repositorys_own_parse_function_is_followed(tmp_path):
+    # `args = get_args()` imported from a module whose function parses the command line, handed on through run()
+    repo = dict(FLOW_REPO)
+    repo["opts.py"] = """
+import argparse
+
+
+def get_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--small', action='store_true')
+    parser.add_argument('--dropout', type=float, default=0.25)
+    parser.add_argument('--mixed_precision', action='store_true')
+    return parser.parse_args()
+"""
+    repo["train.py"] = """
+from core.flow import FlowNet
+from opts import get_args
+
+
+def run(config):
+    return FlowNet(config)
+
+
+if __name__ == '__main__':
+    args = get_args()
+    run(args)
+"""
+    root = write_tree(tmp_path / "repo", repo)
+    mined = mine(str(root), str(root / "core" / "flow.py"), "FlowNet", ["args"])["args"]
+    # opts.py's namespace, not options.py's (which ties on the fields it states and comes first by name)
+    assert mined.kind == "namespace" and mined.value == {"small": False, "dropout": 0.25, "mixed_precision": False}
+    assert mined.fields["dropout"] == f"opts.py:{_line(root, 'opts.py', '--dropout')}"

@@ -213,6 +213,12 @@ if __name__ == '__main__':
     print(export_options())
 """
 
+# E. Nothing states the namespace (no parser reaches the model): its fields are labelled guesses, and the stand-in
+# is still a Namespace because the model uses it as one (`_get_kwargs()`, `vars(args)`).
+UNSTATED_FLOW_REPO = {"core/flow.py": FLOW_NET.replace("assert 'small' in args and 'lr' in vars(args)",
+                                                       "self.names = sorted(vars(args))"),
+                      "core/parts.py": PARTS}
+
 FLOW_REPO = {"core/flow.py": FLOW_NET, "core/parts.py": PARTS, "train.py": TRAIN, "options.py": OPTIONS,
              "README.md": "# Tiny flow\n\n`python train.py`\n"}
 
@@ -254,7 +260,8 @@ def test_without_the_hand_over_the_best_covering_parser_states_the_namespace(tmp
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("handed"), {"loop": LOOP_REPO, "plain": PLAIN_REPO,
                                                            "stub": STUB_REPO, "flow": FLOW_REPO,
-                                                           "loop_script": LOOP_SCRIPT_REPO}, "--no-lines")
+                                                           "loop_script": LOOP_SCRIPT_REPO,
+                                                           "unstated": UNSTATED_FLOW_REPO}, "--no-lines")
 
 
 @pytest.mark.slow
@@ -358,3 +365,13 @@ if __name__ == '__main__':
     # opts.py's namespace, not options.py's (which ties on the fields it states and comes first by name)
     assert mined.kind == "namespace" and mined.value == {"small": False, "dropout": 0.25, "mixed_precision": False}
     assert mined.fields["dropout"] == f"opts.py:{_line(root, 'opts.py', '--dropout')}"
+
+
+@pytest.mark.slow
+def test_an_unstated_namespace_the_model_uses_as_one_is_a_namespace_of_labelled_guesses(traced):
+    code, data, err = traced["unstated"]
+    assert code == 0, err
+    assert data["error"] is None
+    sources = {k: v["from"] for k, v in data["arg_sources"].items()}
+    assert set(sources) == {"small", "dropout", "mixed_precision"}  # levels, radius: the constructor's own
+    assert all("guess" in v for v in sources.values()), sources

@@ -172,6 +172,27 @@ def read_by_key(root: str, model_file: str, param: str) -> bool:
     return False
 
 
+NAMESPACE_API = {"_get_kwargs", "_get_args"}  # argparse.Namespace's own methods: no dict or tree has them
+
+
+def reads_as_namespace(model_file: str, param: str) -> bool:
+    """Whether the model's code uses `param` as an argparse Namespace (`args._get_kwargs()`, `vars(args)`), so a
+    stand-in for it must be one whatever states its fields."""
+    tree = parsed(model_file)
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Attribute) and node.attr in NAMESPACE_API and _holds(node.value, param) or \
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
+                len(node.args) == 1 and _holds(node.args[0], param):
+            return True
+    return False
+
+
+def _holds(node: ast.AST, param: str) -> bool:
+    """`param` itself or `self.param`."""
+    return isinstance(node, ast.Name) and node.id == param or isinstance(node, ast.Attribute) and \
+        node.attr == param and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
 def model_read_paths(root: str, model_file: str, param: str, cls: str | None = None) -> set[tuple[str, ...]]:
     """Field paths read from `param` in the model file and the repository modules it imports; with `cls`, not
     the fields its constructor sets on the object itself before reading them (`args.corr_levels = 4`)."""

@@ -375,3 +375,31 @@ def test_an_unstated_namespace_the_model_uses_as_one_is_a_namespace_of_labelled_
     sources = {k: v["from"] for k, v in data["arg_sources"].items()}
     assert set(sources) == {"small", "dropout", "mixed_precision"}  # levels, radius: the constructor's own
     assert all("guess" in v for v in sources.values()), sources
+
+
+def test_a_namespace_a_trainer_keeps_and_hands_to_the_model_is_followed(tmp_path):
+    # `Solver(config)` built with the parsed options, `self.config = config`, then `FlowNet(self.config)`
+    repo = dict(FLOW_REPO)
+    repo["train.py"] = TRAIN.replace('''def train(args):
+    model = FlowNet(args)
+    return model
+
+
+def main(args):
+    return train(args)
+''', '''class Solver:
+    def __init__(self, config, steps=10):
+        self.config = config
+        self.steps = steps
+
+    def build(self):
+        self.net = FlowNet(self.config)
+
+
+def main(args):
+    return Solver(args).build()
+''')
+    root = write_tree(tmp_path / "repo", repo)
+    mined = mine(str(root), str(root / "core" / "flow.py"), "FlowNet", ["args"])["args"]
+    assert mined.kind == "namespace" and mined.value["small"] is False and mined.value["name"] == "flow"
+    assert mined.fields["small"].startswith("train.py:")

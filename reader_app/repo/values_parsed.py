@@ -4,8 +4,10 @@
 inside `train`: the object the constructor gets is that parser's namespace, every option at its default. The
 name handed to the constructor is followed back through the parameters of the module-level functions it passes
 through (their call sites, a few hops up) to the statement that parses it (`parser.parse_args()`,
-`parser.parse_known_args()[0]`, or a function of the repository that returns one). That link states the object
-the model reads, however few of its fields the model happens to read. Read as text and ast only.
+`parser.parse_known_args()[0]`, or a function of the repository that returns one); `Net(self.config)` in a method
+is followed to the places that build the method's class with the namespace its constructor keeps (`self.config =
+config`). That link states the object the model reads, however few of its fields the model happens to read.
+Read as text and ast only.
 """
 from __future__ import annotations
 
@@ -38,6 +40,47 @@ def handed_namespace(root: str, model_rel: str, name: str, param: str,
                 node = call.args[index]
             if isinstance(node, ast.Name):
                 found = _parsed_origin(root, unit, owners.get(id(call)), node.id, 0)
+            elif _self_attribute(node):  # `Net(self.config)` in a trainer that keeps what it was built with
+                found = _member_origin(root, unit, owners.get(id(call)), node.attr, 0)
+            else:
+                found = None
+            if found is not None:
+                return found
+    return None
+
+
+def _self_attribute(node) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _member_origin(root: str, unit: Unit, method, attr: str, hops: int) -> tuple[dict, dict] | None:
+    """The parser options of `self.<attr>` read in `method`, when the class's constructor keeps its parameter
+    there (`self.config = config`) and the places that build the class hand it a parsed namespace."""
+    from reader_app.repo.values_calls import _calls_of, _enclosing_functions
+
+    owner = next((c for c in ast.walk(unit.tree) if isinstance(c, ast.ClassDef) and method in c.body), None)
+    init = next((f for f in owner.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None) \
+        if owner is not None else None
+    if init is None or hops >= MAX_HOPS:
+        return None
+    params = [a.arg for a in init.args.args[1:]]
+    kept = next((n.value.id for n in ast.walk(init) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)
+                 and n.value.id in params + [a.arg for a in init.args.kwonlyargs]
+                 and any(_self_attribute(t) and t.attr == attr for t in n.targets)), None)
+    if kept is None:
+        return None
+    for caller in units_mentioning(root, owner.name + "("):
+        if caller.kind != "py":
+            continue
+        owners = _enclosing_functions(caller.tree)
+        for call in _calls_of(caller.tree, owner.name):
+            node = next((k.value for k in call.keywords if k.arg == kept), None)
+            index = params.index(kept) if kept in params else len(call.args)
+            if node is None and index < len(call.args) and \
+                    not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                node = call.args[index]
+            if isinstance(node, ast.Name):
+                found = _parsed_origin(root, caller, owners.get(id(call)), node.id, hops + 1)
                 if found is not None:
                     return found
     return None

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex, dotted
+from reader_app.repo.partials import ModulePartials, is_stub, module_partials, replacing
 from reader_app.repo.values_literal import ARG_OBJECTS
 
 # Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
@@ -94,6 +95,7 @@ class GraphBuilder:
         self._produced: dict[tuple[str, str], set[str]] = {}
         self._chain_cache: dict[tuple[int, tuple[str, ...]], ClassInfo | None] = {}
         self._untaken: dict[int, set[int]] = {}
+        self._partials: dict[int, ModulePartials] = {}
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -119,9 +121,13 @@ class GraphBuilder:
         path = self.index.resolve(pf, expr)
         found = self.index.function_at(path)
         if found is None:
-            return self._registry_classes(path)
+            return self._registry_classes(path) or self._partial_classes(path)
         fpf, func = found
         key = (fpf.rel, func.name)
+        if key not in self._produced and is_stub(func):  # replaced at import by a partial the module sets
+            self._produced[key] = set()
+            calls = replacing(self.partials_of(fpf), func.name)
+            self._produced[key] = set().union(*(self.partial_builds(fpf, c) for c in calls)) if calls else set()
         if key not in self._produced:
             self._produced[key] = set()  # guards recursion
             # `if args.net == 'vgg16': net = vgg16_bn() elif ...`: only the branch the run's option takes
@@ -134,6 +140,30 @@ class GraphBuilder:
                     for value in values:
                         result |= self.value_classes(fpf, value, bindings)
             self._produced[key] = result
+        return self._produced[key]
+
+    def partials_of(self, pf: ParsedFile) -> ModulePartials:
+        """The partials file `pf` makes at its top level (read once)."""
+        if id(pf) not in self._partials:
+            self._partials[id(pf)] = module_partials(pf.scope(pf.tree))
+        return self._partials[id(pf)]
+
+    def partial_builds(self, pf: ParsedFile, call: ast.Call) -> set[str]:
+        """Module classes a partial builds: its callable is the class itself or a factory of one."""
+        info = self.class_of_chain(pf, call.args[0])
+        return {info.qualname} if info is not None else self.produced_by(pf, call.args[0])
+
+    def _partial_classes(self, path: str | None) -> set[str]:
+        """Module classes built by the module-level partial a dotted path names (`wide = partial(Net, ...)`)."""
+        module, _, name = (path or "").rpartition(".")
+        pf = self.index.find_module(module) if module else None
+        call = self.partials_of(pf).named.get(name) if pf is not None else None
+        if call is None:
+            return set()
+        key = (pf.rel, name)
+        if key not in self._produced:
+            self._produced[key] = set()  # guards recursion
+            self._produced[key] = self.partial_builds(pf, call)
         return self._produced[key]
 
     def _registry_classes(self, path: str | None) -> set[str]:

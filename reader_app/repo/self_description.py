@@ -79,9 +79,15 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
                 found.factories.setdefault(qualname, []).append(name)
             if made:
                 produces[f"{pf.module}.{name}" if pf.module else name] = (name, made)
+        for name, call in builder.partials_of(pf).named.items():  # `wide = partial(Net, width=48)`
+            for qualname in builder.partial_builds(pf, call):
+                found.factories.setdefault(qualname, []).append(name)
         if pf.rel.rsplit("/", 1)[-1] == "hubconf.py":
             for qualname in _constructed(builder, pf):
                 found.hub.setdefault(qualname, f"{pf.rel} builds it for torch.hub")
+            for name, qualnames in _offered(builder, pf).items():
+                for qualname in qualnames:
+                    found.hub.setdefault(qualname, f"{pf.rel} offers its factory {name}() for torch.hub")
     found.entries = {pf.rel for pf in entries}
     found.sidelined = sidelined_factories(index, builder, produces)
     found.published = _published(index, files)
@@ -103,6 +109,21 @@ def _constructed(builder: GraphBuilder, pf: ParsedFile) -> set[str]:
         if isinstance(node, ast.Call):
             found |= builder.value_classes(pf, node, {})
     return found
+
+
+def _offered(builder: GraphBuilder, pf: ParsedFile) -> dict[str, set[str]]:
+    """name -> module classes of the repository factories hubconf.py imports by name (`from pkg import
+    cifar10_resnet20`: a torch.hub entry point as it stands)."""
+    out: dict[str, set[str]] = {}
+    for node in pf.tree.body:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                local = alias.asname or alias.name
+                if alias.name != "*" and not local.startswith("_") and local not in pf.classes:
+                    built = builder.produced_by(pf, ast.Name(id=local, ctx=ast.Load()))
+                    if built:
+                        out.setdefault(local, set()).update(built)
+    return out
 
 
 def _read(source: SourceFile, limit: int = 2_000_000) -> str:

@@ -19,7 +19,7 @@ from reader_app.repo.values_calls import call_site_values
 from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
 from reader_app.repo.values_refs import class_aliases, imported_aliases, imports_elsewhere
-from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values
+from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 
 CONFIG_FILE = re.compile(r"(^|[_\-/])(conf|config|configs|settings|hparams|hyperparameters|params|constants)"
@@ -339,12 +339,13 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         pass
     for param in sorted(required - set(values)):  # Model(args) reading args.hidden_size, Net(cfg) cfg.MODEL.DIM
         try:
-            found = object_values(root, os.path.join(root, model_rel), param)
+            found = object_values(root, os.path.join(root, model_rel), param, name, params)
         except CONFIG_ERRORS:
             found = None
         if found is None and OBJECT_PARAM.match(param):  # nothing states it: its fields are guessed one by one
-            reads = sorted(".".join(p) for p in model_read_paths(root, os.path.join(root, model_rel), param))
-            found = ("tree", {}, {}, reads) if reads else None
+            reads = sorted(".".join(p) for p in model_read_paths(root, os.path.join(root, model_rel), param, name))
+            kind = "namespace" if reads_as_namespace(os.path.join(root, model_rel), param) else "tree"
+            found = (kind, {}, {}, reads) if reads else None
         if found is not None:
             kind, value, fields, reads = found
             files = sorted({w.rsplit(":", 1)[0] for f, w in fields.items() if f in reads}) or \

@@ -16,6 +16,7 @@ import re
 from reader_app.repo.values_argparse import argparse_object
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_files import load_with_lines
+from reader_app.repo.values_parsed import handed_namespace
 from reader_app.repo.values_source import parsed, read, walk_files
 from reader_app.repo.values_trees import field_chain, tree_object
 
@@ -59,6 +60,53 @@ def _self_aliases(func: ast.FunctionDef, param: str) -> set[str]:
             and isinstance(node.value, ast.Name) and node.value.id == param
             for t in node.targets if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
             and t.value.id == "self"}
+
+
+def constructor_sets(tree: ast.Module, cls: str, param: str) -> set[str]:
+    """Fields `cls.__init__` sets on its `param` object before any read of them, on every path
+    (`if args.small: args.corr_levels = 4 else: args.corr_levels = 4`): the class's own values, no one else's."""
+    init = next((f for c in tree.body if isinstance(c, ast.ClassDef) and c.name == cls for f in c.body
+                 if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    if init is None or param not in {a.arg for a in init.args.args + init.args.kwonlyargs}:
+        return set()
+    aliases = {param} | _self_aliases(init, param)
+    return _set_first(init.body, aliases, set())
+
+
+def _set_first(body: list[ast.stmt], aliases: set[str], read: set[str]) -> set[str]:
+    """Fields every run of `body` sets before reading them (`read`: fields read before it, grows)."""
+    done: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            read |= _fields(stmt.test, aliases)
+            body_read, else_read = set(read), set(read)
+            both = _set_first(stmt.body, aliases, body_read) & _set_first(stmt.orelse, aliases, else_read)
+            done |= both - read
+            read |= (body_read | else_read) - done
+        elif isinstance(stmt, ast.With):
+            done |= _set_first(stmt.body, aliases, read)
+        elif isinstance(stmt, ast.Assign):
+            read |= _fields(stmt.value, aliases) - done
+            for target in stmt.targets:
+                field = _field_of(target, aliases)
+                if field is not None and field not in read:
+                    done.add(field)
+        else:
+            read |= _fields(stmt, aliases) - done
+    return done
+
+
+def _field_of(node: ast.AST, aliases: set[str]) -> str | None:
+    """`args.x` (or `self.args.x`) as an assignment target: "x"."""
+    if not isinstance(node, ast.Attribute):
+        return None
+    base, parts = field_chain(node)
+    rest = _alias(base, parts, aliases)
+    return rest[0] if rest and len(rest) == 1 else None
+
+
+def _fields(node: ast.AST, aliases: set[str]) -> set[str]:
+    return {p[0] for p in _paths_in(node, aliases)}
 
 
 def _paths_in(scope: ast.AST, aliases: set[str]) -> set[tuple[str, ...]]:
@@ -124,8 +172,30 @@ def read_by_key(root: str, model_file: str, param: str) -> bool:
     return False
 
 
-def model_read_paths(root: str, model_file: str, param: str) -> set[tuple[str, ...]]:
-    """Field paths read from `param` in the model file and the repository modules it imports."""
+NAMESPACE_API = {"_get_kwargs", "_get_args"}  # argparse.Namespace's own methods: no dict or tree has them
+
+
+def reads_as_namespace(model_file: str, param: str) -> bool:
+    """Whether the model's code uses `param` as an argparse Namespace (`args._get_kwargs()`, `vars(args)`), so a
+    stand-in for it must be one whatever states its fields."""
+    tree = parsed(model_file)
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Attribute) and node.attr in NAMESPACE_API and _holds(node.value, param) or \
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
+                len(node.args) == 1 and _holds(node.args[0], param):
+            return True
+    return False
+
+
+def _holds(node: ast.AST, param: str) -> bool:
+    """`param` itself or `self.param`."""
+    return isinstance(node, ast.Name) and node.id == param or isinstance(node, ast.Attribute) and \
+        node.attr == param and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def model_read_paths(root: str, model_file: str, param: str, cls: str | None = None) -> set[tuple[str, ...]]:
+    """Field paths read from `param` in the model file and the repository modules it imports; with `cls`, not
+    the fields its constructor sets on the object itself before reading them (`args.corr_levels = 4`)."""
     tree = parsed(model_file)
     if tree is None:
         return set()
@@ -134,7 +204,8 @@ def model_read_paths(root: str, model_file: str, param: str) -> set[tuple[str, .
         sub = parsed(other)
         if sub is not None:
             paths |= read_paths(sub, param)
-    return paths
+    own = constructor_sets(tree, cls, param) if cls else set()
+    return {p for p in paths if p[0] not in own}
 
 
 def global_read_paths(model_file: str, name: str) -> list[str]:
@@ -144,15 +215,21 @@ def global_read_paths(model_file: str, name: str) -> list[str]:
     return sorted(".".join(p) for p in paths if p and not any(q[:len(p)] == p and len(q) > len(p) for q in paths))
 
 
-def object_values(root: str, model_file: str, param: str) -> tuple[str, dict, dict, list] | None:
+def object_values(root: str, model_file: str, param: str, cls: str | None = None,
+                  params: list[str] | None = None) -> tuple[str, dict, dict, list] | None:
     """("namespace" | "tree", values, {dotted field: where}, [dotted fields the model reads]) for a
-    parameter that carries a configuration object, or None when the repository states none of its fields."""
+    parameter that carries a configuration object, or None when the repository states none of its fields.
+    With the class's name and parameters, a parsed command line a script hands `cls(...)` comes first."""
     if not OBJECT_PARAM.match(param):
         return None
-    paths = model_read_paths(root, model_file, param)
+    paths = model_read_paths(root, model_file, param, cls)
     if not paths:
         return None
     read_fields = sorted(".".join(p) for p in paths)
+    if cls:
+        handed = handed_namespace(root, os.path.relpath(model_file, root), cls, param, params or [param])
+        if handed is not None:
+            return "tree" if read_by_key(root, model_file, param) else "namespace", handed[0], handed[1], read_fields
     tree = tree_object(root, paths)
     if tree is not None:
         return "tree", tree[0], tree[1], read_fields

@@ -11,7 +11,7 @@ import types
 from dataclasses import dataclass, field
 
 from reader_app.trace.child.class_factories import class_factories
-from reader_app.trace.child.hub_entries import hub_entries
+from reader_app.trace.child.hub_entries import hub_entries, hub_imports
 from reader_app.trace.child.module_factories import module_factories, picked_in_scripts
 from reader_app.trace.child.repo_factories import repository_factories
 
@@ -33,11 +33,20 @@ def build_ways(target, module: types.ModuleType, root: str | None, miner=None, c
     picked = picked_in_scripts(module, root)
     elsewhere, called_at = repository_factories(target, module, root, miner)
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
-    stated = {**called_at, **picked, **readme_named, **chosen, **hub_named}
+    stated = {**called_at, **picked, **readme_named, **chosen, **hub_named} or _first_hub_import(factories, root)
     # the one the training script picks comes first; a hub entry point (what a reader loads) only when no
     # script of the repository builds the model itself
     factories.sort(key=lambda f: (f.__name__ not in stated, f in hub and bool(picked or called_at)))
     return BuildWays(factories, stated, hub, picked)
+
+
+def _first_hub_import(factories: list, root: str | None) -> dict[str, str]:
+    """{name: where} of the first of the factories hubconf.py imports by name (its first entry point for the
+    class): what a reader loading the repository with torch.hub builds, when nothing else names a factory."""
+    imported = hub_imports(root)
+    listed = sorted((int(imported[f.__name__].rpartition(":")[2]), f.__name__) for f in factories
+                    if f.__name__ in imported)
+    return {listed[0][1]: imported[listed[0][1]]} if listed else {}
 
 
 def prefers_factory(direct, alternatives: list, picked: dict) -> bool:

@@ -427,6 +427,9 @@ def plan(target, module: types.ModuleType, overrides: dict, miner=None,
         try:
             own = vars(sys.modules[factory.__module__]) if factory.__module__ in sys.modules else namespace
             alternatives.append(_recipe(factory, fb.kwargs_for(factory, {**namespace, **own}), fb))
+            for key, where in getattr(factory, "bound", {}).items():  # a module-level partial's keywords
+                if alternatives[-1].sources.get(key) == "default":
+                    alternatives[-1].sources[key] = f"bound by the partial at {fb._rel(where)}"
             alternatives[-1].builds = target
             alternatives[-1].hub = factory in ways.hub
         except ConstructionError:

@@ -53,6 +53,21 @@ def hub_entries(root: str | None) -> tuple[list, dict[str, str]]:
     return found, where
 
 
+def hub_imports(root: str | None) -> dict[str, str]:
+    """name -> "hubconf.py:line" of the functions hubconf.py takes from the repository's modules by name (`from
+    pkg import cifar10_resnet20`): torch.hub's entry points, in the order it lists them, though no example loads
+    one. Names only: the objects are the model module's own (a partial it makes at import time)."""
+    path = os.path.join(root or "", HUBCONF)
+    tree = parsed(path) if root and os.path.isfile(path) else None
+    named: dict[str, str] = {}
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.module.startswith(("torch", "__future__")):
+            for alias in node.names:
+                if alias.name != "*" and not (alias.asname or alias.name).startswith("_"):
+                    named.setdefault(alias.name, f"{HUBCONF}:{node.lineno}")
+    return named
+
+
 def _is_hub_load(func: ast.AST) -> bool:
     """`torch.hub.load(...)` or `hub.load(...)`."""
     return isinstance(func, ast.Attribute) and func.attr == "load" and (

@@ -1,8 +1,11 @@
 """The model file's own ways to build a class besides calling it: its module-level factory functions
-(`resnet18()` -> `ResNet(...)`) and the ones a training script picks by name. Tried by construct.plan."""
+(`resnet18()` -> `ResNet(...)`), the partials it makes of them (`resnet20 = partial(_resnet, layers=[3]*3)`, also
+set in a loop with `setattr(thismodule, name, partial(...))`: only the imported module knows those names), and
+the ones a training script picks by name. Tried by construct.plan."""
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import re
 import types
@@ -11,20 +14,83 @@ from reader_app.repo.values_registry import picked_by_name
 
 
 def module_factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
-    """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)), smallest first."""
+    """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)) and module-level partials of
+    them or of `cls` itself, smallest first."""
     found = []
     for name, obj in namespace.items():
-        if not inspect.isfunction(obj) or obj.__module__ != module.__name__:
+        if isinstance(obj, functools.partial):
+            inner = _innermost(obj)
+            if inner is cls or _own_function(inner, module) and _builds(inner, cls):
+                obj = named_partial(name, obj, module)
+            else:
+                continue
+        elif not _own_function(obj, module) or not _builds(obj, cls):
             continue
-        try:
-            tree = ast.parse(inspect.getsource(obj).lstrip())
-        except (OSError, SyntaxError, TypeError):
-            continue
-        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == cls.__name__
-               for n in ast.walk(tree)):
-            digits = re.findall(r"\d+", name)
-            found.append((int(digits[0]) if digits else 10**6, name, obj))
+        digits = re.findall(r"\d+", name)
+        found.append((int(digits[0]) if digits else 10**6, name, obj))
     return [obj for _, _, obj in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def _own_function(obj, module: types.ModuleType) -> bool:
+    return inspect.isfunction(obj) and obj.__module__ == module.__name__
+
+
+def _builds(function, cls: type) -> bool:
+    """The function's own body calls `cls` (a stub `def f(*a, **k) -> Cls: pass` does not: only its annotation
+    names the class)."""
+    try:
+        tree = ast.parse(inspect.getsource(function).lstrip())
+    except (OSError, SyntaxError, TypeError):
+        return False
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == cls.__name__
+               for n in ast.walk(tree))
+
+
+def _innermost(made: functools.partial):
+    inner = made.func
+    while isinstance(inner, functools.partial):
+        inner = inner.func
+    return inner
+
+
+def named_partial(name: str, made: functools.partial, module: types.ModuleType):
+    """A function standing for the partial under the name the module gives it (everything downstream names a
+    factory by `__name__`), with the partial's signature: its bound keywords are the defaults the recipe reports,
+    as `bound` ({keyword: "path:line"} of the `partial(` call that binds them)."""
+    def factory(*args, **kwargs):
+        return made(*args, **kwargs)
+
+    factory.__name__ = factory.__qualname__ = name
+    factory.__module__ = module.__name__
+    factory.__signature__ = inspect.signature(made)
+    factory.bound = {key: _partial_line(module, _innermost(made)) for key in _bound_keywords(made)}
+    return factory
+
+
+def _bound_keywords(made: functools.partial) -> list[str]:
+    keys = []
+    while isinstance(made, functools.partial):
+        keys += [k for k in made.keywords if k not in keys]
+        made = made.func
+    return keys
+
+
+def _partial_line(module: types.ModuleType, inner) -> str:
+    """"path:line" of the module's `partial(<inner>, ...)` call (the one a loop makes every name with), else the
+    module's path."""
+    file = getattr(module, "__file__", None) or ""
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, SyntaxError, TypeError):
+        return file
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and (
+                isinstance(node.func, ast.Name) and node.func.id == "partial" or
+                isinstance(node.func, ast.Attribute) and node.func.attr == "partial") and \
+                isinstance(node.args[0], (ast.Name, ast.Attribute)) and \
+                ast.unparse(node.args[0]).split(".")[-1] == getattr(inner, "__name__", None):
+            return f"{file}:{node.lineno}"
+    return file
 
 
 def picked_in_scripts(module: types.ModuleType, root: str | None) -> dict[str, str]:

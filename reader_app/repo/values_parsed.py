@@ -1,0 +1,157 @@
+"""The parsed command line a script hands its model whole, followed through the functions it passes through.
+
+`args = parser.parse_args()` under `if __name__ == '__main__':`, then `train(args)`, then `model = RAFT(args)`
+inside `train`: the object the constructor gets is that parser's namespace, every option at its default. The
+name handed to the constructor is followed back through the parameters of the module-level functions it passes
+through (their call sites, a few hops up) to the statement that parses it (`parser.parse_args()`,
+`parser.parse_known_args()[0]`, or a function of the repository that returns one); `Net(self.config)` in a method
+is followed to the places that build the method's class with the namespace its constructor keeps (`self.config =
+config`). That link states the object the model reads, however few of its fields the model happens to read.
+Read as text and ast only.
+"""
+from __future__ import annotations
+
+import ast
+import os
+
+from reader_app.repo.values_argparse import parser_options
+from reader_app.repo.values_source import Unit, body_statements, parsed, units_mentioning
+
+MAX_HOPS = 3  # functions the namespace may pass through between the parse and the constructor
+PARSE_CALLS = ("parse_args", "parse_known_args")
+
+
+def handed_namespace(root: str, model_rel: str, name: str, param: str,
+                     params: list[str]) -> tuple[dict, dict] | None:
+    """({dest: default}, {dest: "path:line"}) of the parser whose parsed namespace reaches `name(...)` as the
+    argument for `param`; None when no call of `name` is handed one."""
+    from reader_app.repo.values_calls import _calls_of, _enclosing_functions
+    from reader_app.repo.values_refs import imports_elsewhere
+
+    index = params.index(param) if param in params else None
+    for unit in units_mentioning(root, name + "("):
+        if unit.kind != "py" or imports_elsewhere(root, unit, name, model_rel):
+            continue
+        owners = _enclosing_functions(unit.tree)
+        for call in _calls_of(unit.tree, name):
+            node = next((k.value for k in call.keywords if k.arg == param), None)
+            if node is None and index is not None and index < len(call.args) and \
+                    not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                node = call.args[index]
+            if isinstance(node, ast.Name):
+                found = _parsed_origin(root, unit, owners.get(id(call)), node.id, 0)
+            elif _self_attribute(node):  # `Net(self.config)` in a trainer that keeps what it was built with
+                found = _member_origin(root, unit, owners.get(id(call)), node.attr, 0)
+            else:
+                found = None
+            if found is not None:
+                return found
+    return None
+
+
+def _self_attribute(node) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _member_origin(root: str, unit: Unit, method, attr: str, hops: int) -> tuple[dict, dict] | None:
+    """The parser options of `self.<attr>` read in `method`, when the class's constructor keeps its parameter
+    there (`self.config = config`) and the places that build the class hand it a parsed namespace."""
+    from reader_app.repo.values_calls import _calls_of, _enclosing_functions
+
+    owner = next((c for c in ast.walk(unit.tree) if isinstance(c, ast.ClassDef) and method in c.body), None)
+    init = next((f for f in owner.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None) \
+        if owner is not None else None
+    if init is None or hops >= MAX_HOPS:
+        return None
+    params = [a.arg for a in init.args.args[1:]]
+    kept = next((n.value.id for n in ast.walk(init) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)
+                 and n.value.id in params + [a.arg for a in init.args.kwonlyargs]
+                 and any(_self_attribute(t) and t.attr == attr for t in n.targets)), None)
+    if kept is None:
+        return None
+    for caller in units_mentioning(root, owner.name + "("):
+        if caller.kind != "py":
+            continue
+        owners = _enclosing_functions(caller.tree)
+        for call in _calls_of(caller.tree, owner.name):
+            node = next((k.value for k in call.keywords if k.arg == kept), None)
+            index = params.index(kept) if kept in params else len(call.args)
+            if node is None and index < len(call.args) and \
+                    not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
+                node = call.args[index]
+            if isinstance(node, ast.Name):
+                found = _parsed_origin(root, caller, owners.get(id(call)), node.id, hops + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tuple[dict, dict] | None:
+    """The parser options of the namespace `var` holds in `function` (None: module level) of `unit`."""
+    statements = list(ast.walk(function)) if function is not None else body_statements(unit.tree)
+    assigned = [s for s in statements if isinstance(s, ast.Assign) and any(_names(t, var) for t in s.targets)]
+    if assigned:
+        last = max(assigned, key=lambda s: s.lineno)  # the last one wins, as it would at run time
+        parser_unit = _parsing_unit(root, unit, last.value)
+        if parser_unit is None:
+            return None
+        options = parser_options(parser_unit, root)
+        return ({k: v for k, (v, _) in options.items()}, {k: w for k, (_, w) in options.items()}) if options else None
+    if function is None or hops >= MAX_HOPS or function not in unit.tree.body:
+        return None  # only a module-level function's parameter is what its callers hand it
+    from reader_app.repo.values_bound import _call_sites, _handed_node, function_params
+    from reader_app.repo.values_calls import Scope, _enclosing_functions
+
+    if var not in [p.arg for p in function_params(function)]:
+        return None
+    for caller, call in _call_sites(Scope(unit, root, function), function, None):
+        node = _handed_node(function, None, call, var)
+        if isinstance(node, ast.Name):
+            found = _parsed_origin(root, caller, _enclosing_functions(caller.tree).get(id(call)), node.id, hops + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _names(target: ast.AST, var: str) -> bool:
+    """`var = ...`, or `var, rest = ...` (what parse_known_args returns)."""
+    if isinstance(target, ast.Name):
+        return target.id == var
+    return isinstance(target, ast.Tuple) and bool(target.elts) and isinstance(target.elts[0], ast.Name) and \
+        target.elts[0].id == var
+
+
+def _parsing_unit(root: str, unit: Unit, value: ast.AST) -> Unit | None:
+    """The unit whose parser makes `value`: `parser.parse_args()` here, or a call of a function (of this module,
+    or imported by name from a repository module) whose body parses its command line."""
+    if isinstance(value, ast.Subscript):  # parser.parse_known_args()[0]
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return None
+    if isinstance(value.func, ast.Attribute) and value.func.attr in PARSE_CALLS:
+        return unit
+    if not isinstance(value.func, ast.Name):
+        return None
+    name = value.func.id
+    for other in [unit] + _imported_from(root, unit, name):
+        function = next((n for n in other.tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+        if function is not None:
+            parses = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in PARSE_CALLS
+                         for n in ast.walk(function))
+            return other if parses else None
+    return None
+
+
+def _imported_from(root: str, unit: Unit, name: str) -> list[Unit]:
+    """The repository modules `unit` imports `name` from (`from options import get_args`)."""
+    from reader_app.repo.values_calls import _module_files
+
+    base = os.path.dirname(os.path.join(root, unit.rel))
+    out = []
+    for node in unit.tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and any(a.name == name for a in node.names):
+            for path in _module_files(root, base, node.module, node.level):
+                tree = parsed(path)
+                if tree is not None:
+                    out.append(Unit(os.path.relpath(path, root), tree, "py"))
+    return out

@@ -22,7 +22,7 @@ from reader_app.trace.child.report_shapes import layer_entries, line_entries
 from reader_app.trace.child.inputs import Sizes, materialize
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
-from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
+from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past, fits_on_cpu
 from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
@@ -225,13 +225,18 @@ class Session:
             self.fail(f"Cannot build {target.__name__}: {'; '.join(self.report['warnings'][-1:])}")
         recipe, exc, watch = errors[0]
         meta_cause = cpu_gets_past(exc, watch) if device == "meta" else None
-        if meta_cause is not None:
+        # a failure whose words name no device (a CPU-made weight assigned into a meta parameter): the CPU
+        # build tells whether it was the meta device's
+        if meta_cause is not None or (device == "meta" and fits_on_cpu(watch)):
             try:
                 model = self.make(recipe, "cpu")
-                self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})")
+                self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})" if meta_cause
+                               else f"building on the meta device failed ({failure.short(exc)}) and the same "
+                                    f"code builds on the CPU")
                 return self.accept(model, recipe, target)
-            except BaseException as cpu_exc:
-                exc = cpu_exc
+            except BaseException as cpu_exc:  # past the meta failure, or the same one: the CPU's is the truth,
+                if meta_cause is not None or not isinstance(cpu_exc, MemoryError):  # unless the cap stopped it
+                    exc = cpu_exc
         self.report["args"] = recipe.args
         self.report["arg_sources"] = recipe.provenance()
         hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \

@@ -3,6 +3,8 @@ candidates over the size tables, on the meta device with a CPU retry; a second r
 free dimensions. Functions of a trace Session (they read its request and report and call its forward)."""
 from __future__ import annotations
 
+import os
+
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
@@ -66,6 +68,9 @@ def run_target(session, model, recipe, specs, func, target):
     session.mark("symbolic")
     symbols = named_sizes(chosen, sizes, second_sizes)
     inputs = [input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
+    for entry in inputs:  # a packed argument's line, said from the repository's root
+        if entry.get("from", "").startswith(session.root + os.sep):
+            entry["from"] = entry["from"][len(session.root) + 1:]
     if example and chosen is example[0]:  # each input the example sized says where
         for entry in inputs:
             if entry["name"] in example[2]:
@@ -137,4 +142,5 @@ def input_entry(plan, sizes, symbols, second) -> dict:
     """One input as the report lists it: name, shape, dtype and named dims."""
     shape = [sizes.of(d) for d in plan.dims]
     other = [second.of(d) for d in plan.dims] if second else None
-    return {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
+    entry = {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
+    return {**entry, "from": plan.source} if plan.source else entry

@@ -37,6 +37,25 @@ class GroupedFlow(nn.Module):
         return self.end(torch.tanh(self.start(signal) + self.cond(spect)))
 """
 
+# Its training script keeps each batch whole and wraps the model before calling it on the tuple.
+TRAIN = """
+import torch
+from flow import GroupedFlow
+
+
+def wrap(model):
+    return model
+
+
+def train(loader):
+    model = GroupedFlow(n_cond=20).cuda()
+    model = wrap(model)
+    for batch in loader:
+        spect, signal = batch
+        loss = model((spect, signal)).pow(2).mean()
+        loss.backward()
+"""
+
 BY_POSITION = """
 import torch.nn as nn
 
@@ -73,7 +92,7 @@ class Tagger(nn.Module):
 
 
 def test_one_argument_packing_several_tensors_is_fed_as_a_tuple_sized_element_by_element(tmp_path):
-    runs = trace_repos(tmp_path, {"flow": {"flow.py": CONDITIONED}, "captions": {"captioner.py": BY_POSITION},
+    runs = trace_repos(tmp_path, {"flow": {"flow.py": CONDITIONED, "train.py": TRAIN}, "captions": {"captioner.py": BY_POSITION},
                                   "tagger": {"tagger.py": LSTM_STATE}}, "--no-lines")
     code, data, err = runs["flow"]
     assert code == 0, err
@@ -81,7 +100,7 @@ def test_one_argument_packing_several_tensors_is_fed_as_a_tuple_sized_element_by
     assert set(inputs) == {"forward_input[0]", "forward_input[1]"}
     assert inputs["forward_input[0]"]["shape"][1] == 20 and len(inputs["forward_input[0]"]["shape"]) == 3
     assert len(inputs["forward_input[1]"]["shape"]) == 2  # the rank the docstring gives the signal
-    assert inputs["forward_input[0]"]["from"] == "flow.py:20 unpacks it"
+    assert inputs["forward_input[0]"]["from"] == "flow.py:20 unpacks it; train.py:15 calls model((spect, signal))"
     outs = first_outs(data)
     batch, time = inputs["forward_input[1]"]["shape"]
     assert outs["start"] == [batch, 32, time // 4] and outs["end"] == [batch, 4, time // 4]

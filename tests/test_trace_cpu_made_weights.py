@@ -2,10 +2,11 @@
 orthonormal initial matrix from `torch.FloatTensor(c, c)` set with `.data =`, a numpy-made table wrapped by
 `torch.from_numpy`. On the meta device the assignment fails with words that name no device ("incompatible
 tensor type"); the same code builds on the CPU, so the trace builds it there and says why. A build that fails
-for a reason of its own still reports that reason. Each repository is generated here."""
+for a reason of its own still reports that reason, and one too big to build for real is not tried on the CPU
+and says so. Each repository is generated here."""
 from __future__ import annotations
 
-from tree_helpers import first_outs, trace_repos
+from tree_helpers import first_outs, trace_cli, trace_repos, write_tree
 
 ORTHONORMAL = """
 import torch
@@ -92,3 +93,29 @@ def test_weights_made_on_the_cpu_build_there_and_the_trace_says_why(tmp_path):
     code, data, err = runs["broken"]  # the CPU fails the same way: that failure is the answer, at its line
     assert code == 2 and data["fallback_reason"] is None
     assert "while building Broken" in data["error"]["message"] and data["error"]["line"] == 10
+
+
+TOO_BIG = """
+import torch
+import torch.nn as nn
+
+
+class Wide(nn.Module):
+    def __init__(self, dim=16000):
+        super().__init__()
+        self.fc = nn.Linear(dim, dim)  # 1 GB of float32: more than a quarter of a 3000 MB cap
+        self.mix = nn.Linear(8, 8, bias=False)
+        self.mix.weight.data = torch.FloatTensor(8, 8).normal_()
+
+    def forward(self, x):
+        return self.mix(self.fc(x))
+"""
+
+
+def test_a_model_too_big_to_build_for_real_is_not_built_on_the_cpu_and_the_error_says_so(tmp_path):
+    root = write_tree(tmp_path / "wide", {"wide.py": TOO_BIG})
+    code, data, err = trace_cli(root, "--no-lines", "--memory-mb", "3000")
+    assert code == 2 and data["fallback_reason"] is None
+    message = data["error"]["message"]
+    assert "while building Wide" in message and "not tried on the CPU" in message and "1.0 GB" in message
+    assert data["error"]["line"] == 11

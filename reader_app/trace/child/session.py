@@ -237,9 +237,12 @@ class Session:
             except BaseException as cpu_exc:  # past the meta failure, or the same one: the CPU's is the truth,
                 if meta_cause is not None or not isinstance(cpu_exc, MemoryError):  # unless the cap stopped it
                     exc = cpu_exc
+        too_big = meta_cause is None and device == "meta" and not fits_on_cpu(watch) and watch is not None
+        hint = f" (not tried on the CPU: its code made {watch.made_bytes / 2 ** 30:.1f} GB of tensors before failing, " \
+               f"more than a quarter of the memory cap)" if too_big else ""
         self.report["args"] = recipe.args
         self.report["arg_sources"] = recipe.provenance()
-        hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
+        hint += f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
                f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
         if isinstance(exc, PartError):  # a part the repository builds and hands in: where, and what it lacks

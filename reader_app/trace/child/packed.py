@@ -78,7 +78,8 @@ def _doc_ranks(func, param: str) -> dict[int, int]:
         if not match:
             continue
         text = match.group(2).strip().strip("()[]").strip()
-        parts = [p for p in re.split(r"\s+x\s+|\s*,\s*|\s*\*\s*|(?<=\w)x(?=\w)", text) if p]
+        compact = re.fullmatch(r"(?:[A-Z]|\d+)(?:x(?:[A-Z]|\d+))+", text)  # "BxTxC"; not the x of `max_len`
+        parts = text.split("x") if compact else [p for p in re.split(r"\s+x\s+|\s*,\s*|\s*\*\s*", text) if p]
         if 1 <= len(parts) <= 6 and all(re.fullmatch(r"\w+", p) for p in parts):
             ranks[int(match.group(1))] = len(parts)
     return ranks

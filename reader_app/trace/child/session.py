@@ -227,7 +227,7 @@ class Session:
         meta_cause = cpu_gets_past(exc, watch) if device == "meta" else None
         # a failure whose words name no device (a CPU-made weight assigned into a meta parameter): the CPU
         # build tells whether it was the meta device's
-        if meta_cause is not None or (device == "meta" and fits_on_cpu(watch)):
+        if meta_cause is not None or (device == "meta" and fits_on_cpu(watch) and not self.same_anywhere(exc)):
             try:
                 model = self.make(recipe, "cpu")
                 self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})" if meta_cause
@@ -237,7 +237,8 @@ class Session:
             except BaseException as cpu_exc:  # past the meta failure, or the same one: the CPU's is the truth,
                 if meta_cause is not None or not isinstance(cpu_exc, MemoryError):  # unless the cap stopped it
                     exc = cpu_exc
-        too_big = meta_cause is None and device == "meta" and not fits_on_cpu(watch) and watch is not None
+        too_big = meta_cause is None and device == "meta" and watch is not None and not fits_on_cpu(watch) and \
+            not self.same_anywhere(exc)
         hint = f" (not tried on the CPU: its code made {watch.made_bytes / 2 ** 30:.1f} GB of tensors before failing, " \
                f"more than a quarter of the memory cap)" if too_big else ""
         self.report["args"] = recipe.args
@@ -257,6 +258,12 @@ class Session:
             self.fail(f"{failure.describe(skipped, f'importing {self.rel(file)}')} (so '{exc.name}', which "
                       f"{self.rel(file)}:{line} imports, is not defined)", file, line)
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
+
+    @staticmethod
+    def same_anywhere(exc: BaseException) -> bool:
+        """A build failure no device changes: a missing package, a part the repository hands in, an exit."""
+        return failure.find_missing(exc) is not None or isinstance(exc, (PartError, SystemExit, MemoryError,
+                                                                          KeyboardInterrupt, SyntaxError))
 
     def global_configs(self, module, overrides: dict) -> tuple[dict, dict]:
         """A config tree the model module reads as a global (`from core.config import cfg`) gets the YAML file

@@ -1,9 +1,9 @@
 """forward() taking ONE argument that packs several tensors (issue 11, gh8 class 2): training code that keeps a
 batch whole (`mel, audio = batch; model((mel, audio))`) and a forward that unpacks it (`spect, audio =
-forward_input`) or reads it by position (`image = inputs[0]`). The trace feeds a tuple whose elements are each
-sized from what the code does with them (the layer each reaches, its name, the rank the docstring gives it) and
-says which line unpacks it. An LSTM state unpacked as `h, c = hidden` stays the pair it was. Each repository
-is generated here."""
+forward_input`) or reads it by position (`image = inputs[0]`, `self.left(pair[0])`). The trace feeds a tuple
+whose elements are each sized from what the code does with them (the layer each reaches, its name, the rank
+the docstring gives it) and says which line unpacks it and where the repository calls the model on a tuple.
+An LSTM state unpacked as `h, c = hidden` stays the pair it was. Each repository is generated here."""
 from __future__ import annotations
 
 from tree_helpers import first_outs, trace_repos
@@ -74,6 +74,22 @@ class Captioner(nn.Module):
         return self.head(self.embed(tokens) + context[:, None, :])
 """
 
+# Read in place: each part goes into its own layer (the second its next option: a first guess fails to add up).
+IN_PLACE = """
+import torch.nn as nn
+
+
+class PairScorer(nn.Module):
+    def __init__(self, dim=10, vocab=30):
+        super().__init__()
+        self.left = nn.Linear(dim, 16)
+        self.right = nn.Embedding(vocab, 16)
+        self.head = nn.Linear(16, 2)
+
+    def forward(self, pair):
+        return self.head(self.left(pair[0]) + self.right(pair[1]).mean(1))
+"""
+
 LSTM_STATE = """
 import torch.nn as nn
 
@@ -93,7 +109,7 @@ class Tagger(nn.Module):
 
 def test_one_argument_packing_several_tensors_is_fed_as_a_tuple_sized_element_by_element(tmp_path):
     runs = trace_repos(tmp_path, {"flow": {"flow.py": CONDITIONED, "train.py": TRAIN}, "captions": {"captioner.py": BY_POSITION},
-                                  "tagger": {"tagger.py": LSTM_STATE}}, "--no-lines")
+                                  "tagger": {"tagger.py": LSTM_STATE}, "pair": {"pair.py": IN_PLACE}}, "--no-lines")
     code, data, err = runs["flow"]
     assert code == 0, err
     inputs = {i["name"]: i for i in data["inputs"]}
@@ -117,3 +133,10 @@ def test_one_argument_packing_several_tensors_is_fed_as_a_tuple_sized_element_by
     hidden = [i for i in data["inputs"] if i["name"].startswith("hidden")]
     assert hidden and all(i["shape"][-1] == 20 for i in hidden)
     assert first_outs(data)["out"][-1] == 3
+
+    code, data, err = runs["pair"]
+    assert code == 0, err
+    inputs = {i["name"]: i for i in data["inputs"]}
+    assert inputs["pair[0]"]["shape"][-1] == 10 and inputs["pair[1]"]["dtype"] == "int64"
+    assert inputs["pair[0]"]["from"] == "pair.py:13 reads its parts by position"
+    assert first_outs(data)["head"] == [inputs["pair[0]"]["shape"][0], 2]

@@ -25,6 +25,10 @@ def by_position(self, inputs):
     return images, labels
 
 
+def in_place(self, pair):
+    return self.head(self.left(pair[0]) + self.right(pair[1]))
+
+
 def a_tensor_indexed(self, x):
     first = x[0]
     second = x[1]
@@ -34,7 +38,9 @@ def a_tensor_indexed(self, x):
 def test_a_packed_argument_is_read_from_how_forward_unpacks_it():
     packed = packed_argument(unpacks, "forward_input")
     assert packed.names == ["spect", "audio"] and packed.ranks == {0: 3, 1: 2}
-    assert packed.where.endswith("units_packed.py:17") and packed.line == 6
+    assert packed.where.endswith("units_packed.py:17") and packed.lines == [6, 6]
     packed = packed_argument(by_position, "inputs")
-    assert packed.names == ["images", "", "labels"] and packed.ranks == {2: 3}
+    assert packed.names == ["images", "", "labels"] and packed.ranks == {2: 3} and packed.lines == [3, 0, 4]
+    packed = packed_argument(in_place, "pair")
+    assert packed.names == ["pair[0]", "pair[1]"] and packed.lines == [0, 0] and packed.where.endswith("units_packed.py:29")
     assert packed_argument(a_tensor_indexed, "x") is None  # used whole as well: a tensor

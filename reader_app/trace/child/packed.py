@@ -24,16 +24,18 @@ class Packed:
     """How forward() reads a packed argument.
 
     Attributes:
-        names: the element names in position order (a name forward() never binds is "").
-        line: the line (of the function's source, 1 = `def`) after which every element is bound.
-        where: "/abs/file.py:214" of that line, for the result.
+        names: the element names in position order (`inputs[1]` for one read in place, "" for one never read).
+        lines: per element, the line (of the function's source, 1 = `def`) that binds its name (0: none).
+        where: "/abs/file.py:214" of the (last) line that unpacks the argument, for the result.
         ranks: position -> the number of sizes the docstring gives that element.
+        said: what that line does with the argument, for the result ("unpacks it").
     """
 
     names: list[str]
-    line: int
+    lines: list[int]
     where: str
     ranks: dict[int, int]
+    said: str = "unpacks it"
 
 
 def _unpacked(stmt, param: str) -> list[str] | None:
@@ -47,26 +49,33 @@ def _unpacked(stmt, param: str) -> list[str] | None:
     return None
 
 
-def _indexed(stmt, param: str) -> tuple[int, str] | None:
-    """`a = param[0]`: (0, "a"), else None."""
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-        return None
-    value = stmt.value
-    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id == param and \
-            isinstance(value.slice, ast.Constant) and type(value.slice.value) is int and \
-            0 <= value.slice.value < MAX_ELEMENTS:
-        return value.slice.value, stmt.targets[0].id
+def _position(node, param: str) -> int | None:
+    """k for `param[k]` (a constant position), else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == param and \
+            isinstance(node.slice, ast.Constant) and type(node.slice.value) is int and \
+            0 <= node.slice.value < MAX_ELEMENTS:
+        return node.slice.value
     return None
 
 
-def _other_uses(tree, param: str, counted: set[int]) -> bool:
-    """Whether forward() uses the argument other than in the statements counted (then it may be a tensor)."""
-    for stmt in ast.walk(tree):
-        if isinstance(stmt, ast.stmt) and id(stmt) not in counted and not isinstance(
-                stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.For, ast.While, ast.If, ast.With, ast.Try)):
-            if any(isinstance(n, ast.Name) and n.id == param for n in ast.walk(stmt)):
-                return True
-    return False
+def _positions(tree, param: str) -> dict[int, tuple[str, int]] | None:
+    """position -> (the name forward() binds it to, `images = inputs[0]`, and that line), or (`inputs[0]`, 0)
+    when it is read in place; None when the argument is used otherwise too."""
+    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    positions = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Name) and node.id == param) or isinstance(parents.get(id(node)), ast.arguments):
+            continue
+        read = parents.get(id(node))
+        index = _position(read, param)
+        if index is None:
+            return None  # `x.shape`, `self.conv(x)`: a tensor (indexed too, maybe), not a tuple
+        bound = parents.get(id(read))
+        if isinstance(bound, ast.Assign) and len(bound.targets) == 1 and isinstance(bound.targets[0], ast.Name):
+            positions.setdefault(index, (bound.targets[0].id, bound.lineno))
+        else:  # followed in place: reach reads `inputs[0]` as a name
+            positions[index] = (f"{param}[{index}]", 0)
+    return positions
 
 
 def _doc_ranks(func, param: str) -> dict[int, int]:
@@ -90,28 +99,22 @@ def packed_argument(func, param: str) -> Packed | None:
     tree = function_tree(func)
     if tree is None:
         return None
-    names, line, counted = None, 0, set()
-    for stmt in ast.walk(tree):
-        unpacked = _unpacked(stmt, param)
-        if unpacked is not None and names is None:
-            names, line = unpacked, stmt.lineno
-            counted.add(id(stmt))
-    if names is None:
-        positions = {}
-        for stmt in ast.walk(tree):
-            found = _indexed(stmt, param)
-            if found is not None and found[0] not in positions:
-                positions[found[0]] = found[1]
-                line = max(line, stmt.lineno)
-                counted.add(id(stmt))
-        if len(positions) < 2:
+    unpacks = [(names, stmt.lineno) for stmt in ast.walk(tree) if (names := _unpacked(stmt, param))]
+    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == param]
+    if len(unpacks) == 1 and len(reads) == 1:  # `spect, audio = forward_input`, and nothing else
+        names, line = unpacks[0]
+        lines, said = [line] * len(names), "unpacks it"
+    else:
+        positions = _positions(tree, param)
+        if positions is None or len(positions) < 2:
             return None
-        names = [positions.get(i, "") for i in range(max(positions) + 1)]
-    if _other_uses(tree, param, counted):  # `x.shape`, `self.conv(x)` too: a tensor indexed, not a tuple
-        return None
+        names = [positions.get(i, ("", 0))[0] for i in range(max(positions) + 1)]
+        lines = [positions.get(i, ("", 0))[1] for i in range(max(positions) + 1)]
+        said = "unpacks it" if all(lines) else "reads its parts by position"
+        line = max(lines) or min(n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == param)
     try:
         file, first = inspect.getsourcefile(func), inspect.getsourcelines(func)[1]
     except (OSError, TypeError):
         file, first = None, 1
     where = f"{os.path.realpath(file) if file else '?'}:{first + line - 1}"  # the caller says it from the root
-    return Packed(names, line, where, _doc_ranks(func, param))
+    return Packed(names, lines, where, _doc_ranks(func, param), said)

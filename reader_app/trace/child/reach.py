@@ -66,7 +66,23 @@ class Reach:
 
 
 def _names_in(node) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    """The names a statement or expression reads, and `inputs[0]` for a constant position of a name (an
+    element of a packed argument followed on its own)."""
+    names = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            names.add(n.id)
+        elif _element(n):
+            names.add(_element(n))
+    return names
+
+
+def _element(node) -> str | None:
+    """"inputs[0]" for `inputs[0]`, else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+            isinstance(node.slice, ast.Constant) and type(node.slice.value) is int:
+        return f"{node.value.id}[{node.slice.value}]"
+    return None
 
 
 def _consts(call: ast.Call) -> tuple:
@@ -86,6 +102,8 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript) \
             or einops_pattern(node):
         if isinstance(node, ast.Subscript):
+            if _element(node) in tainted:  # the element followed itself, not an index into it
+                return list(reversed(ops))
             ops.append(("getitem", ()))
             node = node.value
             continue

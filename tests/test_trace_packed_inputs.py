@@ -106,10 +106,13 @@ class Tagger(nn.Module):
         return self.out(y)
 """
 
+STATE_BY_POSITION = LSTM_STATE.replace("        h, c = hidden\n", "").replace("(h, c)", "(hidden[0], hidden[1])")
+
 
 def test_one_argument_packing_several_tensors_is_fed_as_a_tuple_sized_element_by_element(tmp_path):
     runs = trace_repos(tmp_path, {"flow": {"flow.py": CONDITIONED, "train.py": TRAIN}, "captions": {"captioner.py": BY_POSITION},
-                                  "tagger": {"tagger.py": LSTM_STATE}, "pair": {"pair.py": IN_PLACE}}, "--no-lines")
+                                  "tagger": {"tagger.py": LSTM_STATE}, "pair": {"pair.py": IN_PLACE},
+                                  "state": {"tagger.py": STATE_BY_POSITION}}, "--no-lines")
     code, data, err = runs["flow"]
     assert code == 0, err
     inputs = {i["name"]: i for i in data["inputs"]}
@@ -140,3 +143,8 @@ def test_one_argument_packing_several_tensors_is_fed_as_a_tuple_sized_element_by
     assert inputs["pair[0]"]["shape"][-1] == 10 and inputs["pair[1]"]["dtype"] == "int64"
     assert inputs["pair[0]"]["from"] == "pair.py:13 reads its parts by position"
     assert first_outs(data)["head"] == [inputs["pair[0]"]["shape"][0], 2]
+
+    code, data, err = runs["state"]  # the state read by position: each part is one (layers, batch, hidden)
+    assert code == 0, err
+    inputs = {i["name"]: i for i in data["inputs"]}
+    assert inputs["hidden[0]"]["shape"] == inputs["hidden[1]"]["shape"] == [1, inputs["x"]["shape"][0], 20]

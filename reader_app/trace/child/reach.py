@@ -343,7 +343,7 @@ def _state_pair(owner, call: ast.Call, tainted, loop_alias) -> bool:
     """`self.lstm(x, (h, c))`: a tainted name inside the state tuple an RNN takes as its second argument."""
     if len(call.args) < 2 or not isinstance(call.args[1], (ast.Tuple, ast.List)):
         return False
-    if not any(isinstance(e, ast.Name) and e.id in tainted for e in call.args[1].elts):
+    if not any((e.id if isinstance(e, ast.Name) else _element(e)) in tainted for e in call.args[1].elts):
         return False
     return isinstance(_callee(owner, call.func, loop_alias), nn.RNNBase)
 

@@ -45,6 +45,13 @@ def test_dims_are_named_from_two_runs(first, second, last, expected):
     assert name_dim(first, second, SYMBOLS, last=last) == expected
 
 
+def test_a_tensor_with_its_batch_first_names_its_other_sizes_without_the_batch():
+    symbols = {**SYMBOLS, "length": (128, 192)}  # 16 then 24 is 8*batch and length/8 alike
+    assert name_shape([2, 8, 16], [3, 8, 24], symbols) == ["batch", "8", "length/8"]
+    assert name_shape([8, 7, 64], [12, 5, 64], symbols) == ["4*batch", "seq_len", "64"]  # batch * heads
+    assert name_shape([2, 2], [3, 3], symbols) == ["batch", "batch"]  # a batch-by-batch similarity
+
+
 def test_a_shape_without_a_second_run_keeps_its_numbers():
     assert name_shape([2, 7, 64], None, SYMBOLS) == ["2", "7", "64"]
 

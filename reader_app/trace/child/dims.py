@@ -5,6 +5,7 @@ is 63 then 95 with length 128 then 192 is "length/2-1"; one that stays 128 is "1
 """
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from functools import lru_cache
 
@@ -83,10 +84,21 @@ def _product(a: int, b: int, symbols: dict) -> str | None:
     return None
 
 
+# A scaled or shifted batch (`8*batch`, `batch/2`, `batch+1`), not the batch itself.
+SCALED_BATCH = re.compile(r"^(\d+\*)?batch(/\d+)?([+-]\d+)?$")
+
+
 def name_shape(first: list[int], second: list[int] | None, symbols: dict) -> list[str]:
     if second is None or len(second) != len(first):
         return [str(d) for d in first]
-    return [name_dim(a, b, symbols, last=(i == len(first) - 1)) for i, (a, b) in enumerate(zip(first, second))]
+    names = [name_dim(a, b, symbols, last=(i == len(first) - 1)) for i, (a, b) in enumerate(zip(first, second))]
+    if names and names[0] == "batch":  # a tensor that keeps its batch first holds no multiple of it elsewhere:
+        others = {k: v for k, v in symbols.items() if k != "batch"}  # 16 then 24 there is length/8, not 8*batch
+        for i in range(1, len(names)):
+            if names[i] != "batch" and SCALED_BATCH.match(names[i]):
+                other = name_dim(first[i], second[i], others, last=(i == len(first) - 1))
+                names[i] = names[i] if other.startswith("~") else other
+    return names
 
 
 def name_shapes(first: list, second: list | None, symbols: dict) -> list[list[str]]:

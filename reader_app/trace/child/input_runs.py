@@ -3,13 +3,16 @@ candidates over the size tables, on the meta device with a CPU retry; a second r
 free dimensions. Functions of a trace Session (they read its request and report and call its forward)."""
 from __future__ import annotations
 
+import os
+
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
-from reader_app.trace.child.plans import leaves
+from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
+from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_inputs import stated_image_size
 
@@ -66,11 +69,32 @@ def run_target(session, model, recipe, specs, func, target):
     session.mark("symbolic")
     symbols = named_sizes(chosen, sizes, second_sizes)
     inputs = [input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
+    for entry in inputs:  # a packed argument's line, said from the repository's root
+        if entry.get("from", "").startswith(session.root + os.sep):
+            entry["from"] = entry["from"][len(session.root) + 1:]
+    if target is model:
+        packed_call_note(session, chosen, inputs)
     if example and chosen is example[0]:  # each input the example sized says where
         for entry in inputs:
             if entry["name"] in example[2]:
                 entry["from"] = example[1]
     return model, routes.Run(first, second, exc, symbols, inputs)
+
+def packed_call_note(session, chosen, inputs) -> None:
+    """A tuple argument's parts say where the repository calls the model on one tuple, when it does."""
+    packed = [p.name for p in chosen if p.kind == TUPLE]
+    if not packed:
+        return
+    try:
+        calls = packed_calls(session.root, session.report.get("class") or "")
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return
+    if calls:
+        where, text = calls[0]
+        for entry in inputs:
+            if any(entry["name"].startswith(f"{name}[") for name in packed):
+                entry["from"] = "; ".join(filter(None, [entry.get("from"), f"{where} calls {text}"]))
+
 
 def swap_note(session, swap, recipe) -> str:
     where = recipe.sources.get(swap.attribute, "")
@@ -137,4 +161,5 @@ def input_entry(plan, sizes, symbols, second) -> dict:
     """One input as the report lists it: name, shape, dtype and named dims."""
     shape = [sizes.of(d) for d in plan.dims]
     other = [second.of(d) for d in plan.dims] if second else None
-    return {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
+    entry = {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
+    return {**entry, "from": plan.source} if plan.source else entry

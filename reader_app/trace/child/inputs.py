@@ -16,7 +16,8 @@ from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
-from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
+from reader_app.trace.child.packed import packed_argument
+from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.size_tables import attr_values
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, reach,
                                           stated_reshape, undo_rearrange, weight_layer)
@@ -223,13 +224,36 @@ def _audio_channels(model: nn.Module) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 64 else None
 
 
-def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[InputPlan]:
-    """Input plans for the argument `name` of `func` (the class's forward unless another method is the API)."""
-    structured = structured_plans(func or type(model).forward, name, lambda key: _by_name(key, graph))
+def _packed_plans(model: nn.Module, name: str, graph: bool, func=None) -> list[InputPlan]:
+    """The argument as a tuple of tensors when forward() unpacks it (`spect, audio = forward_input`): each
+    element sized as an argument of its name would be, from the line that binds it, at the rank the docstring
+    gives it (then each element's next option, one at a time); [] when forward() does not unpack it."""
+    packed = packed_argument(func or type(model).forward, name)
+    if packed is None:
+        return []
+    choices = []
+    for index, (element, line) in enumerate(zip(packed.names, packed.lines)):
+        options = _plans_for(model, element, graph, func, after=line) if element else \
+            [InputPlan("", ["nodes" if graph else "batch", 16])]
+        rank = packed.ranks.get(index)
+        fitting = [o for o in options if o.kind == TENSOR and rank in (None, len(o.dims))]
+        # an RNN's (h, c) pair unpacked: each element is one of the pair
+        choices.append([InputPlan(**{**vars(o), "name": element, "count": 1}) for o in fitting or options[:1]])
+    best = [c[0] for c in choices]
+    variants = [best] + [best[:i] + [alt] + best[i + 1:] for i, c in enumerate(choices) for alt in c[1:3]]
+    source = f"{packed.where} {packed.said}"
+    return [InputPlan(name, [], "tuple", kind=TUPLE, items=items, source=source) for items in variants]
+
+
+def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int | None = None) -> list[InputPlan]:
+    """Input plans for the argument `name` of `func` (the class's forward unless another method is the API);
+    with `after`, for the local name bound at that line (an element of a packed argument)."""
+    structured = [] if after is not None else structured_plans(func or type(model).forward, name, lambda key: _by_name(key, graph))
     an_int = bool(structured) and structured[0].kind == VALUE and structured[0].dtype == "int"
     if structured and not an_int:  # a flag, a list of records, a dict of tensors
         return structured
-    found = reach(model, func.__get__(model) if func else model.forward, name)
+    packed = [] if after is not None else _packed_plans(model, name, graph, func)
+    found = reach(model, func.__get__(model) if func else model.forward, name, after=after or 0)
     options = []
     if found.layer is not None:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
@@ -263,6 +287,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
         plan = InputPlan(name, dims, dtype, high, fill, count)
         if plan not in plans:
             plans.append(plan)
+    if packed and plans and plans[0].count != 2:  # an RNN state `h, c = hidden` stays the pair it is
+        plans = packed + plans
     return plans
 
 

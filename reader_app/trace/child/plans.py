@@ -1,5 +1,6 @@
 """What one forward() argument is made of, and making it: a tensor of symbolic sizes, or a structure the
-forward reads (a list of records, a dict of named tensors, a size tuple, a plain Python value).
+forward reads (a list of records, a dict of named tensors, a tuple of different tensors, a size tuple, a
+plain Python value).
 
 A tensor's dims are ints (sizes the model fixes) and symbol names (batch, seq_len, height, ...) that each
 run sizes differently, so that two runs name every dimension.
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-TENSOR, VALUE, SIZES_TUPLE, LIST, DICT = "tensor", "value", "sizes", "list", "dict"
+TENSOR, VALUE, SIZES_TUPLE, LIST, DICT, TUPLE = "tensor", "value", "sizes", "list", "dict", "tuple"
 
 
 @dataclass
@@ -25,9 +26,11 @@ class InputPlan:
         fill: a symbol whose size every element takes (lengths), or None.
         count: 1 for a tensor, 2 for a pair of equal tensors (an LSTM's (h0, c0)).
         kind: TENSOR; VALUE (`value` passed as it is: None, False); SIZES_TUPLE (a tuple of the sizes of
-            `dims`, an image's (height, width)); LIST (`dims[0]` copies of `items[0]`); DICT (`items` by name).
+            `dims`, an image's (height, width)); LIST (`dims[0]` copies of `items[0]`); DICT (`items` by name);
+            TUPLE (`items` in order: one argument packing several inputs, `spect, audio = forward_input`).
         value: the plain value of a VALUE plan.
-        items: the parts of a LIST or DICT plan.
+        items: the parts of a LIST, DICT or TUPLE plan.
+        source: where the repository says the argument is so made ("model.py:12 unpacks it"), or "".
     """
 
     name: str
@@ -39,6 +42,7 @@ class InputPlan:
     kind: str = TENSOR
     value: object = None
     items: list = field(default_factory=list)
+    source: str = ""
 
 
 @dataclass
@@ -71,6 +75,8 @@ def make(plan: InputPlan, sizes: Sizes, device: str):
         return [make(plan.items[0], sizes, device) for _ in range(sizes.of(plan.dims[0]))]
     if plan.kind == DICT:
         return {item.name: make(item, sizes, device) for item in plan.items}
+    if plan.kind == TUPLE:
+        return tuple(make(item, sizes, device) for item in plan.items)
     made = tuple(_tensor(plan, sizes, device) for _ in range(plan.count))
     return made[0] if plan.count == 1 else made
 
@@ -92,7 +98,7 @@ def _tensor(plan: InputPlan, sizes: Sizes, device: str):
 
 def leaves(plans: list[InputPlan], prefix: str = "") -> list[InputPlan]:
     """The parts a report lists, named by where they sit (`batched_input[i].image`): a list by its length,
-    then its element's parts; a dict by its parts; a plain value with no dims and its type as the dtype."""
+    then its element's parts; a dict by its parts; a tuple by each position; a plain value with no dims and its type as the dtype."""
     out = []
     for plan in plans:
         name = f"{prefix}{plan.name}"
@@ -103,6 +109,10 @@ def leaves(plans: list[InputPlan], prefix: str = "") -> list[InputPlan]:
                 leaves([InputPlan(**{**vars(element), "name": ""})], f"{name}[i]")
         elif plan.kind == DICT:
             out += leaves(plan.items, f"{name}.")
+        elif plan.kind == TUPLE:  # `forward_input[0]`, `forward_input[1]`: each says where the tuple came from
+            for index, item in enumerate(plan.items):
+                out += leaves([InputPlan(**{**vars(item), "name": "", "source": item.source or plan.source})],
+                              f"{name}[{index}]")
         elif plan.kind == VALUE:
             out.append(InputPlan(name, [], "None" if plan.value is None else type(plan.value).__name__,
                                  kind=VALUE, value=plan.value))

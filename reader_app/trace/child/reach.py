@@ -66,7 +66,23 @@ class Reach:
 
 
 def _names_in(node) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    """The names a statement or expression reads, and `inputs[0]` for a constant position of a name (an
+    element of a packed argument followed on its own)."""
+    names = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            names.add(n.id)
+        elif _element(n):
+            names.add(_element(n))
+    return names
+
+
+def _element(node) -> str | None:
+    """"inputs[0]" for `inputs[0]`, else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and \
+            isinstance(node.slice, ast.Constant) and type(node.slice.value) is int:
+        return f"{node.value.id}[{node.slice.value}]"
+    return None
 
 
 def _consts(call: ast.Call) -> tuple:
@@ -86,6 +102,8 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript) \
             or einops_pattern(node):
         if isinstance(node, ast.Subscript):
+            if _element(node) in tainted:  # the element followed itself, not an index into it
+                return list(reversed(ops))
             ops.append(("getitem", ()))
             node = node.value
             continue
@@ -168,8 +186,9 @@ def _statements(body):
             yield from _statements(handler.body)
 
 
-def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
-    """Follow `param` through `func` (a bound forward or helper of `owner`) to the first layer."""
+def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0) -> Reach:
+    """Follow `param` through `func` (a bound forward or helper of `owner`) to the first layer; `after` is the
+    line (of the function's source) that binds a local name followed instead of a parameter."""
     result = Reach()
     tree = function_tree(func)
     if tree is None or depth > 6:
@@ -178,6 +197,8 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
     chains: dict[str, list] = {param: []}
     loop_alias: dict[str, nn.Module] = {}
     for stmt in _statements(tree.body):
+        if stmt.lineno <= after:
+            continue
         if isinstance(stmt, ast.For):
             loop_alias.update(_loop_modules(owner, stmt))
             continue
@@ -193,7 +214,8 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0) -> Reach:
             continue
         consumed = False  # the argument went into a module: what comes out has another shape
         for call in _postorder_calls(stmt):
-            arg_index, chain = _tainted_argument(call, tainted, chains, param)
+            arg_index, chain = _tainted_argument(call, tainted, chains, param) if not _state_pair(
+                owner, call, tainted, loop_alias) else (1, chains.get(param, []))
             if arg_index is None:
                 continue
             callee = _callee(owner, call.func, loop_alias)
@@ -315,6 +337,15 @@ def _tainted_argument(call: ast.Call, tainted, chains, param: str | None = None)
     index, arg, chain = next((f for f in found if param in _names_in(f[1])), found[0])
     name = param if param in _names_in(arg) else next(iter(_names_in(arg) & tainted))
     return index, chains.get(name, []) + chain
+
+
+def _state_pair(owner, call: ast.Call, tainted, loop_alias) -> bool:
+    """`self.lstm(x, (h, c))`: a tainted name inside the state tuple an RNN takes as its second argument."""
+    if len(call.args) < 2 or not isinstance(call.args[1], (ast.Tuple, ast.List)):
+        return False
+    if not any((e.id if isinstance(e, ast.Name) else _element(e)) in tainted for e in call.args[1].elts):
+        return False
+    return isinstance(_callee(owner, call.func, loop_alias), nn.RNNBase)
 
 
 def _resolve_self_attr(owner, expr):

@@ -22,7 +22,7 @@ from reader_app.trace.child.report_shapes import layer_entries, line_entries
 from reader_app.trace.child.inputs import Sizes, materialize
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
-from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past
+from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past, fits_on_cpu
 from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
@@ -225,16 +225,25 @@ class Session:
             self.fail(f"Cannot build {target.__name__}: {'; '.join(self.report['warnings'][-1:])}")
         recipe, exc, watch = errors[0]
         meta_cause = cpu_gets_past(exc, watch) if device == "meta" else None
-        if meta_cause is not None:
+        # a failure whose words name no device (a CPU-made weight assigned into a meta parameter): the CPU
+        # build tells whether it was the meta device's
+        if meta_cause is not None or (device == "meta" and fits_on_cpu(watch) and not self.same_anywhere(exc)):
             try:
                 model = self.make(recipe, "cpu")
-                self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})")
+                self.fall_back(f"building on the meta device failed ({failure.short(meta_cause)})" if meta_cause
+                               else f"building on the meta device failed ({failure.short(exc)}) and the same "
+                                    f"code builds on the CPU")
                 return self.accept(model, recipe, target)
-            except BaseException as cpu_exc:
-                exc = cpu_exc
+            except BaseException as cpu_exc:  # past the meta failure, or the same one: the CPU's is the truth,
+                if meta_cause is not None or not isinstance(cpu_exc, MemoryError):  # unless the cap stopped it
+                    exc = cpu_exc
+        too_big = meta_cause is None and device == "meta" and watch is not None and not fits_on_cpu(watch) and \
+            not self.same_anywhere(exc)
+        hint = f" (not tried on the CPU: its code made {watch.made_bytes / 2 ** 30:.1f} GB of tensors before failing, " \
+               f"more than a quarter of the memory cap)" if too_big else ""
         self.report["args"] = recipe.args
         self.report["arg_sources"] = recipe.provenance()
-        hint = f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
+        hint += f" (16 was a blind guess for {', '.join(recipe.blind)}: set real values with --arg NAME=VALUE; " \
                f"no call site, config file, README block or script of the repository states them)" \
             if recipe.blind else ""
         if isinstance(exc, PartError):  # a part the repository builds and hands in: where, and what it lacks
@@ -249,6 +258,12 @@ class Session:
             self.fail(f"{failure.describe(skipped, f'importing {self.rel(file)}')} (so '{exc.name}', which "
                       f"{self.rel(file)}:{line} imports, is not defined)", file, line)
         self.fail(failure.describe(exc, f"building {target.__name__}") + hint, *failure.repo_location(exc, self.files))
+
+    @staticmethod
+    def same_anywhere(exc: BaseException) -> bool:
+        """A build failure no device changes: a missing package, a part the repository hands in, an exit."""
+        return failure.find_missing(exc) is not None or isinstance(exc, (PartError, SystemExit, MemoryError,
+                                                                          KeyboardInterrupt, SyntaxError))
 
     def global_configs(self, module, overrides: dict) -> tuple[dict, dict]:
         """A config tree the model module reads as a global (`from core.config import cfg`) gets the YAML file

@@ -154,3 +154,15 @@ def test_the_trace_builds_the_model_the_config_file_describes(tmp_path):
     outs = first_outs(data)
     assert outs["cls"][1] == 21 and outs["body"][1] == 16
     assert len([layer for layer in data["layers"] if layer["name"].startswith("body.")]) == 3
+
+
+def test_a_config_option_without_a_default_states_nothing_and_ends(tmp_path):
+    # `args = load(args.config)`: the path is the object's own field, which nothing states
+    repo = dict(REPO)
+    repo["tool/train.py"] = TRAIN.replace(", default='config/voc/segnet_small.yaml'", "").replace(
+        "cfg = config.load_cfg_from_cfg_file(args.config)", "args = config.load_cfg_from_cfg_file(args.config)\n"
+        "    cfg = args")
+    assert "args = config.load_cfg_from_cfg_file(args.config)" in repo["tool/train.py"]
+    root = write(tmp_path / "repo", repo)
+    values = mine(str(root), str(root / "model" / "segnet.py"), "SegNet", PARAMS, required=set())
+    assert "classes" not in values and "layers" not in values

@@ -23,6 +23,7 @@ from reader_app.repo.values_source import Unit, parsed, per_tree
 
 MAX_DEPTH = 8  # hops from the read field back to the loading call (a script's few functions)
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+_OPEN: set = set()  # the objects being traced now: a name whose path reads itself stops here
 
 
 def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
@@ -33,7 +34,13 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
     if not rest or scope.unit.kind != "py":
         return MISSING
     key = ("loaded object", scope.root, scope.unit.rel, getattr(scope.function, "lineno", 0), head)
-    loaded = per_tree(scope.unit.tree, key, lambda: _object_of(scope, head, 0, set()))
+    if key in _OPEN:  # `args = load(args.config)` with no default: the path asks for the object it makes
+        return MISSING
+    _OPEN.add(key)
+    try:
+        loaded = per_tree(scope.unit.tree, key, lambda: _object_of(scope, head, 0, set()))
+    finally:
+        _OPEN.discard(key)
     if loaded is None:
         return MISSING
     data, fields, flat = loaded

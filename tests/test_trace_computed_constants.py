@@ -118,3 +118,11 @@ def test_the_trace_uses_the_computed_count_the_stated_size_and_a_deeper_guess(tm
     assert data["inputs"][0]["shape"][2:] == [512, 512]
     assert first_outs(data)["head"] == [2, 5, 4, 4]
     assert any("a guess the model's depth required" in w for w in data["warnings"])
+
+
+def test_an_explicit_import_and_arithmetic_over_it_are_followed(tmp_path):
+    repo = dict(STATED, **{"train.py": TRAIN.replace("from utils import *", "from utils import voc_labels").replace(
+        "n_classes = len(label_map)", "n_classes = 2 * len(voc_labels) + 1")})
+    root = write(tmp_path / "repo", repo)
+    values = mine(str(root), str(root / "net.py"), "TinyDetector", ["n_classes"])
+    assert values["n_classes"].value == 15

@@ -166,3 +166,14 @@ def test_a_config_option_without_a_default_states_nothing_and_ends(tmp_path):
     root = write(tmp_path / "repo", repo)
     values = mine(str(root), str(root / "model" / "segnet.py"), "SegNet", PARAMS, required=set())
     assert "classes" not in values and "layers" not in values
+
+
+def test_a_flat_file_the_script_loads_itself_is_read_through_the_functions_it_passes(tmp_path):
+    repo = dict(REPO)
+    repo["tool/train.py"] = TRAIN.replace("import argparse\n", "import argparse\nimport yaml\n").replace(
+        "cfg = config.load_cfg_from_cfg_file(args.config)", "cfg = yaml.safe_load(open(args.config))")
+    repo["config/voc/segnet_small.yaml"] = "classes: 11\nlayers: 4\n"
+    root = write(tmp_path / "repo", repo)
+    values = mine(str(root), str(root / "model" / "segnet.py"), "SegNet", PARAMS, required=set())
+    assert values["classes"].value == 11 and values["classes"].where == "config/voc/segnet_small.yaml:1"
+    assert values["layers"].value == 4 and "width" not in values

@@ -64,7 +64,7 @@ def _field(data: dict, fields: dict, keys: list[str], flat: bool):
         return node, fields.get(".".join(path), "")
     if flat and len(keys) == 1:
         holders = [s for s, section in data.items() if isinstance(section, dict) and keys[0] in section]
-        if len(holders) == 1 or len({repr(data[s][keys[0]]) for s in holders}) == 1 and holders:
+        if holders and len({repr(data[s][keys[0]]) for s in holders}) == 1:  # one section, or all agree
             dotted = f"{holders[0]}.{keys[0]}"
             return data[holders[0]][keys[0]], fields.get(dotted, "")
     return MISSING
@@ -103,10 +103,7 @@ def _assigned_value(owner, name: str):
     that takes the name itself (`cfg = merge(cfg, overrides)`: the fields stated before it stand)."""
     assignments = [n for n in ast.walk(owner) if isinstance(n, ast.Assign)
                    and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
-    if not isinstance(owner, ast.Module):
-        assignments = [n for n in assignments if _enclosing_def(owner, n) is owner]
-    else:
-        assignments = [n for n in assignments if n in set(owner.body) or _at_module_level(owner, n)]
+    assignments = [n for n in assignments if _enclosing_def(owner, n) is owner]  # not a nested function's
     for node in sorted(assignments, key=lambda n: n.lineno, reverse=True):
         if isinstance(node.value, ast.Call) and any(isinstance(a, ast.Name) and a.id == name
                                                     for a in node.value.args):
@@ -123,10 +120,6 @@ def _enclosing_def(owner, target):
                 any(inner is target for inner in ast.walk(node)):
             found = node
     return found
-
-
-def _at_module_level(tree: ast.Module, target) -> bool:
-    return _enclosing_def(tree, target) is tree
 
 
 def _object_of_expr(scope, node, depth: int, seen: set):
@@ -147,7 +140,8 @@ def _object_of_expr(scope, node, depth: int, seen: set):
     inner = Scope(unit, scope.root, function)
     path_param = _loaded_parameter(function)
     if path_param is not None:  # the repository's loader: the path its caller hands it
-        argument = _argument(function, node, path_param)
+        from reader_app.repo.values_bound import _handed_node
+        argument = _handed_node(function, None, node, path_param)
         path = literal(argument, scope.resolve) if argument is not None else MISSING
         return _read_file(scope, path, _flattens(function)) if isinstance(path, str) else None
     for ret in reversed([n for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None
@@ -210,11 +204,6 @@ def _loaded_parameter(function) -> str | None:
                 call.args[0].id in params:
             return call.args[0].id
     return None
-
-
-def _argument(function, call: ast.Call, param: str):
-    from reader_app.repo.values_bound import _handed_node
-    return _handed_node(function, None, call, param)
 
 
 def _flattens(function) -> bool:

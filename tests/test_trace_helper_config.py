@@ -177,3 +177,12 @@ def test_a_flat_file_the_script_loads_itself_is_read_through_the_functions_it_pa
     values = mine(str(root), str(root / "model" / "segnet.py"), "SegNet", PARAMS, required=set())
     assert values["classes"].value == 11 and values["classes"].where == "config/voc/segnet_small.yaml:1"
     assert values["layers"].value == 4 and "width" not in values
+
+
+def test_the_loaded_dict_wrapped_as_a_namespace_keeps_its_fields(tmp_path):
+    repo = dict(REPO)
+    repo["tool/train.py"] = TRAIN.replace("    return cfg\n", "    return argparse.Namespace(**cfg)\n")
+    assert "Namespace(**cfg)" in repo["tool/train.py"]
+    root = write(tmp_path / "repo", repo)
+    values = mine(str(root), str(root / "model" / "segnet.py"), "SegNet", PARAMS, required=set())
+    assert values["classes"].value == 21 and values["width"].value == 16

@@ -23,6 +23,7 @@ from reader_app.repo.values_source import Unit, parsed, per_tree
 
 MAX_DEPTH = 8  # hops from the read field back to the loading call (a script's few functions)
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+NAMESPACES = {"Namespace", "SimpleNamespace"}  # `argparse.Namespace(**cfg)`: the dict's keys as fields
 _OPEN: set = set()  # the objects being traced now: a name whose path reads itself stops here
 
 
@@ -31,7 +32,7 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
     in the file goes to scope.where[name]. MISSING when `head` is not traced to a loaded file, or the file does
     not state the field."""
     head, _, rest = name.partition(".")
-    if not rest or scope.unit.kind != "py":
+    if not rest or scope.unit.kind != "py" or head in ("self", "cls"):  # an object's own fields: values_members
         return MISSING
     key = ("loaded object", scope.root, scope.unit.rel, getattr(scope.function, "lineno", 0), head)
     if key in _OPEN:  # `args = load(args.config)` with no default: the path asks for the object it makes
@@ -127,8 +128,9 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         return _object_of(scope, node.id, depth, seen)
     if not isinstance(node, ast.Call):
         return None
-    while _callee(node) in WRAPPERS and node.args and isinstance(node.args[0], ast.Call):
-        node = node.args[0]  # CfgNode(...), EasyDict(...): the same keys
+    if _callee(node) in WRAPPERS | NAMESPACES:  # CfgNode(cfg), EasyDict(...), Namespace(**cfg): the same keys
+        inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg is None), None)
+        return _object_of_expr(scope, inner, depth + 1, seen) if inner is not None else None
     if _callee(node) in LOADERS:  # yaml.safe_load(open(args.config)) in the script itself
         section = loaded_section(node, scope.unit.tree, scope.function, scope.root, scope.unit.rel)
         return (dict(section), dict(section.fields), False) if section is not None else None

@@ -14,6 +14,7 @@ is run.
 from __future__ import annotations
 
 import ast
+import copy
 import os
 
 from reader_app.repo.values_files import load_with_lines
@@ -50,7 +51,7 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
         return MISSING
     value, where = found
     scope.where.setdefault(name, where)
-    return value
+    return copy.deepcopy(value)  # the loaded file is kept per scope: a caller's edits must not reach it
 
 
 def _field(data: dict, fields: dict, keys: list[str], flat: bool):

@@ -125,7 +125,11 @@ class Scope:
                 self.where.setdefault(name, found[1])
                 return found[0]
         if "." in name:
-            return self.parsed_option(name)
+            value = self.parsed_option(name)
+            if value is MISSING:  # `args = load_cfg(args.config)`: the configuration file a helper loads
+                from reader_app.repo.values_config_helpers import loaded_option
+                value = loaded_option(self, name, depth, seen)
+            return value
         return self.imported(name, depth, seen)
 
     def imported(self, name: str, depth: int, seen: set):

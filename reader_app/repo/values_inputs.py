@@ -73,7 +73,7 @@ def transform_image_size(root: str, files: list[str]) -> tuple[int, str] | None:
     found, defaults = [], set()
     for path in files:
         text = read(path)
-        if not any(word in text for word in ("Crop", "Resize", "Scale", "add_argument")):
+        if not any(word in text for word in ("Crop", "Resize", "Scale", "resize(", "add_argument")):
             continue
         try:
             tree = ast.parse(text, path)
@@ -145,9 +145,10 @@ def _transform_sizes(tree) -> list[tuple[int, bool, int, str | None]]:
     for func in [tree, *functions.values()]:
         params = [a.arg for a in func.args.args] if func is not tree else []
         for call in ast.walk(func):
-            if not isinstance(call, ast.Call) or _callee_name(call) not in CROPS | RESIZES or id(call) in hidden:
+            if not isinstance(call, ast.Call) or _callee_name(call) not in CROPS | RESIZES | FUNCTIONAL or \
+                    id(call) in hidden:
                 continue
-            arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "size"), None)
+            arg = _size_argument(call)
             crop = _callee_name(call) in CROPS
             if arg is None:
                 continue
@@ -157,6 +158,22 @@ def _transform_sizes(tree) -> list[tuple[int, bool, int, str | None]]:
             elif _pixels(arg, known) is not None:
                 out.append((_pixels(arg, known), crop, call.lineno, None))
     return out
+
+
+# A data pipeline's resize written as a function of the image (`FT.resize(image, (300, 300))`, `cv2.resize(img,
+# (256, 256))`, a repository's own `resize(image, boxes, dims=(300, 300))`): the size is a later argument.
+FUNCTIONAL = {"resize"}
+SIZE_KEYWORDS = ("size", "dims", "dsize", "output_size", "shape", "new_size")
+
+
+def _size_argument(call: ast.Call):
+    """The argument that states the size a transform makes: a transform class's first argument (or `size=`);
+    a functional resize's size keyword, else its second argument (the first is the image)."""
+    keyword = next((k.value for k in call.keywords if k.arg in SIZE_KEYWORDS), None)
+    if _callee_name(call) in FUNCTIONAL:
+        return keyword if keyword is not None else call.args[1] if len(call.args) > 1 and \
+            not isinstance(call.args[1], ast.Starred) else None
+    return call.args[0] if call.args else keyword
 
 
 def _before_last(tree) -> set[int]:

@@ -80,7 +80,10 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" \
             and len(node.args) == 1 and not node.keywords:  # `max_batch_size=len(prompts)` of a stated list
         value = literal(node.args[0], lookup, depth + 1)
-        return len(value) if isinstance(value, (list, tuple, str, dict)) else MISSING
+        return len(value) if isinstance(value, (list, tuple, str, dict, set)) else MISSING
+    if isinstance(node, (ast.DictComp, ast.ListComp, ast.SetComp)):  # `{k: v + 1 for v, k in enumerate(labels)}`
+        from reader_app.repo.values_comprehension import comprehension
+        return comprehension(node, lookup, depth, literal)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from reader_app.trace.child import alternatives, failure, routes
+from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
@@ -43,6 +44,11 @@ def run_target(session, model, recipe, specs, func, target):
                          f"{failure.first_line(build_exc)}")
         session.fall_back(f"an op needs real data on the meta device ({reason})")
         chosen, first, exc, sizes, variants = probe(session, model, candidates, tables, example)
+    deeper = None if specs or exc is None else deeper_run(session, model, chosen, sizes, variants, tables, exc)
+    if deeper is not None:  # every guessed image was too small for the model's depth: a larger one ran
+        chosen, first, sizes, variants, note = deeper
+        exc = None
+        session.report["warnings"].append(note)
     side = (stated[0], stated[0]) if stated and isinstance(stated[0], int) else tuple(stated[0]) if stated else None
     if side and (sizes.values.get("height"), sizes.values.get("width")) == side and \
             any("height" in p.dims for p in chosen):

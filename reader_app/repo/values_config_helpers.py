@@ -1,0 +1,239 @@
+"""Options read from a configuration file that a repository's own helper loads: `cfg =
+config.load_cfg_from_cfg_file(args.config)` with `--config default='config/ade20k/pspnet50.yaml'`, the helper
+merging every section of the YAML into one flat namespace, the script handing that namespace on (`return cfg`,
+`args = get_parser()`, `main_worker(..., args)`, `global args; args = argss`) to `PSPNet(classes=args.classes)`.
+
+`loaded_option(scope, "args.classes")` follows the name `args` back through assignments, returns and the
+callers of the function it is a parameter of, to a call that loads a file (a loader such as `yaml.safe_load`,
+or a repository function that calls one on its parameter), and reads the field from the file with its line.
+Sections are flattened when the loading helper's code loops over them (a loop inside a loop, or a
+comprehension of two generators). A name reassigned from a call that takes it (`cfg = merge_cfg_from_list(cfg,
+args.opts)`) keeps its stated fields: the helper merges what only a command line gives. Read as ast; nothing
+is run.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import os
+
+from reader_app.repo.values_files import load_with_lines
+from reader_app.repo.values_literal import MISSING, literal
+from reader_app.repo.values_loaded import LOADERS, WRAPPERS, loaded_section
+from reader_app.repo.values_source import Unit, parsed, per_tree
+
+MAX_DEPTH = 8  # hops from the read field back to the loading call (a script's few functions)
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+NAMESPACES = {"Namespace", "SimpleNamespace"}  # `argparse.Namespace(**cfg)`: the dict's keys as fields
+_OPEN: set = set()  # the objects being traced now: a name whose path reads itself stops here
+
+
+def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
+    """The value of `head.field` (`args.classes`) when `head` holds a configuration file a call loads; its line
+    in the file goes to scope.where[name]. MISSING when `head` is not traced to a loaded file, or the file does
+    not state the field."""
+    head, _, rest = name.partition(".")
+    if not rest or scope.unit.kind != "py" or head in ("self", "cls"):  # an object's own fields: values_members
+        return MISSING
+    key = ("loaded object", scope.root, scope.unit.rel, getattr(scope.function, "lineno", 0), head)
+    if key in _OPEN:  # `args = load(args.config)` with no default: the path asks for the object it makes
+        return MISSING
+    _OPEN.add(key)
+    try:
+        loaded = per_tree(scope.unit.tree, key, lambda: _object_of(scope, head, 0, set()))
+    finally:
+        _OPEN.discard(key)
+    if loaded is None:
+        return MISSING
+    data, fields, flat = loaded
+    found = _field(data, fields, rest.split("."), flat)
+    if found is MISSING:
+        return MISSING
+    value, where = found
+    scope.where.setdefault(name, where)
+    return copy.deepcopy(value)  # the loaded file is kept per scope: a caller's edits must not reach it
+
+
+def _field(data: dict, fields: dict, keys: list[str], flat: bool):
+    """(value, "path:line") of the dotted field; a flat read of a flattened file finds the field in its one
+    section that states it."""
+    node, path = data, []
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            break
+        node, path = node[key], path + [key]
+    else:
+        return node, fields.get(".".join(path), "")
+    if flat and len(keys) == 1:
+        holders = [s for s, section in data.items() if isinstance(section, dict) and keys[0] in section]
+        if holders and len({repr(data[s][keys[0]]) for s in holders}) == 1:  # one section, or all agree
+            dotted = f"{holders[0]}.{keys[0]}"
+            return data[holders[0]][keys[0]], fields.get(dotted, "")
+    return MISSING
+
+
+def _object_of(scope, name: str, depth: int, seen: set):
+    """(data, {dotted key: "path:line"}, flattened) of the file the name `name` holds in the scope, or None."""
+    marker = (scope.unit.rel, getattr(scope.function, "lineno", 0), name)
+    if depth > MAX_DEPTH or marker in seen:
+        return None
+    seen = seen | {marker}
+    owner = scope.function if scope.function is not None else scope.unit.tree
+    value = _assigned_value(owner, name)
+    if value is not None:
+        return _object_of_expr(scope, value, depth + 1, seen)
+    function = scope.function
+    if function is None or name not in {a.arg for a in [*function.args.posonlyargs, *function.args.args,
+                                                        *function.args.kwonlyargs]}:
+        return None
+    from reader_app.repo.values_bound import _call_sites, _handed_node, _owner_class
+    from reader_app.repo.values_calls import Scope, _enclosing_functions
+    owner_class = _owner_class(scope.unit.tree, function)
+    for unit, call in _call_sites(scope, function, owner_class):  # the parameter: what its callers hand it
+        node = _handed_node(function, owner_class, call, name)
+        if node is None:
+            continue
+        caller = Scope(unit, scope.root, _enclosing_functions(unit.tree).get(id(call)))
+        found = _object_of_expr(caller, node, depth + 1, seen)
+        if found is not None:
+            return found
+    return None
+
+
+def _assigned_value(owner, name: str):
+    """The value last assigned to `name` in the function (or module) body, skipping reassignments from a call
+    that takes the name itself (`cfg = merge(cfg, overrides)`: the fields stated before it stand)."""
+    assignments = [n for n in ast.walk(owner) if isinstance(n, ast.Assign)
+                   and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+    assignments = [n for n in assignments if _enclosing_def(owner, n) is owner]  # not a nested function's
+    for node in sorted(assignments, key=lambda n: n.lineno, reverse=True):
+        if isinstance(node.value, ast.Call) and any(isinstance(a, ast.Name) and a.id == name
+                                                    for a in node.value.args):
+            continue
+        return node.value
+    return None
+
+
+def _enclosing_def(owner, target):
+    """The innermost function of `owner` (itself included) that holds `target`."""
+    found = owner
+    for node in ast.walk(owner):
+        if node is not owner and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and \
+                any(inner is target for inner in ast.walk(node)):
+            found = node
+    return found
+
+
+def _object_of_expr(scope, node, depth: int, seen: set):
+    if isinstance(node, ast.Name):
+        return _object_of(scope, node.id, depth, seen)
+    if not isinstance(node, ast.Call):
+        return None
+    if _callee(node) in WRAPPERS | NAMESPACES:  # CfgNode(cfg), EasyDict(...), Namespace(**cfg): the same keys
+        inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg is None), None)
+        return _object_of_expr(scope, inner, depth + 1, seen) if inner is not None else None
+    if _callee(node) in LOADERS:  # yaml.safe_load(open(args.config)) in the script itself
+        section = loaded_section(node, scope.unit.tree, scope.function, scope.root, scope.unit.rel)
+        return (dict(section), dict(section.fields), False) if section is not None else None
+    defined = _function_def(scope, node.func)
+    if defined is None:
+        return None
+    unit, function = defined
+    from reader_app.repo.values_calls import Scope
+    inner = Scope(unit, scope.root, function)
+    path_param = _loaded_parameter(function)
+    if path_param is not None:  # the repository's loader: the path its caller hands it
+        from reader_app.repo.values_bound import _handed_node
+        argument = _handed_node(function, None, node, path_param)
+        path = literal(argument, scope.resolve) if argument is not None else MISSING
+        return _read_file(scope, path, _flattens(function)) if isinstance(path, str) else None
+    for ret in reversed([n for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None
+                         and _enclosing_def(function, n) is function]):
+        found = _object_of_expr(inner, ret.value, depth + 1, seen)
+        if found is not None:
+            return found
+    return None
+
+
+def _callee(node) -> str:
+    func = node.func if isinstance(node, ast.Call) else None
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef] | None:
+    """The repository function a call names: defined in the same module, imported from a repository module
+    (`from util.config import load`), or an attribute of an imported repository module (`config.load`)."""
+    from reader_app.repo.values_calls import _module_files
+    tree = scope.unit.tree
+    if isinstance(func, ast.Name):
+        local = _top_def(tree, func.id)
+        if local is not None:
+            return scope.unit, local
+        modules = [(n.module, n.level, a.name) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+                   for a in n.names if (a.asname or a.name) == func.id]
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        alias = func.value.id
+        modules = [(f"{n.module}.{a.name}" if n.module else a.name, n.level, func.attr)
+                   for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                   for a in n.names if (a.asname or a.name) == alias]
+        modules += [(a.name, 0, func.attr) for n in ast.walk(tree) if isinstance(n, ast.Import)
+                    for a in n.names if (a.asname or a.name) == alias]
+    else:
+        return None
+    base = os.path.dirname(os.path.join(scope.root, scope.unit.rel))
+    for module, level, name in modules:
+        for path in _module_files(scope.root, base, module, level):
+            other = parsed(path)
+            found = _top_def(other, name) if other is not None else None
+            if found is not None:
+                return Unit(os.path.relpath(path, scope.root), other, "py"), found
+    return None
+
+
+def _top_def(tree, name: str):
+    return next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name),
+                None) if tree is not None else None
+
+
+def _loaded_parameter(function) -> str | None:
+    """The parameter a function loads as a configuration file: it opens it (`with open(file) as f`) or hands
+    it to a loader (`OmegaConf.load(path)`), and the function calls a loader."""
+    params = [a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
+    calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
+    if not any(_callee(c) in LOADERS for c in calls):
+        return None
+    for call in calls:
+        if _callee(call) in LOADERS | {"open"} and call.args and isinstance(call.args[0], ast.Name) and \
+                call.args[0].id in params:
+            return call.args[0].id
+    return None
+
+
+def _flattens(function) -> bool:
+    """Whether the loader merges the file's sections into one level: a loop inside a loop, or a comprehension
+    of two generators (`for key in cfg: for k, v in cfg[key].items(): out[k] = v`)."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.For) and any(isinstance(inner, ast.For) for stmt in node.body
+                                             for inner in ast.walk(stmt)):
+            return True
+        if isinstance(node, (ast.DictComp, ast.ListComp, ast.GeneratorExp)) and len(node.generators) >= 2:
+            return True
+    return False
+
+
+def _read_file(scope, path: str, flat: bool):
+    """(data, fields, flat) of a configuration file at `path`, relative to the repository root (where its
+    scripts run from) or to the script's folder."""
+    if not path.endswith(CONFIG_SUFFIXES):
+        return None
+    script_dir = os.path.dirname(os.path.join(scope.root, scope.unit.rel))
+    full = next((p for p in (os.path.join(scope.root, path), os.path.join(script_dir, path)) if os.path.isfile(p)),
+                None)
+    if full is None:
+        return None
+    data, lines = load_with_lines(full)
+    if not isinstance(data, dict):
+        return None
+    rel = os.path.relpath(full, scope.root)
+    return data, {".".join(key): f"{rel}:{line}" for key, line in lines.items()}, flat
+

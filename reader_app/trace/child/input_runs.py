@@ -3,8 +3,12 @@ candidates over the size tables, on the meta device with a CPU retry; a second r
 free dimensions. Functions of a trace Session (they read its request and report and call its forward)."""
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.dims import name_shape
+from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
@@ -66,6 +70,10 @@ def run_target(session, model, recipe, specs, func, target):
     session.mark("symbolic")
     symbols = named_sizes(chosen, sizes, second_sizes)
     inputs = [input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
+    for entry, plan in zip(inputs, leaves(chosen)):  # the code line that says an input's shape, if any
+        if plan.why:
+            path = plan.why.rsplit(" at ", 1)[-1].rsplit(":", 1)[0]
+            entry["from"] = plan.why.replace(path, session.rel(path)) if os.path.isabs(path) else plan.why
     if example and chosen is example[0]:  # each input the example sized says where
         for entry in inputs:
             if entry["name"] in example[2]:
@@ -122,7 +130,33 @@ def probe(session, model, candidates, tables, example=None):
             rec, exc = session.forward(model, better, sizes)
             if exc is None or failure.find_missing(exc):  # a missing package stops the inputs that got
                 return better, rec, exc, sizes, variants  # furthest: that package is what to say
+        held = at_fixed_lengths(session, model, plans, sizes, variants, exc, rec) if guessed else None
+        if held is not None:
+            return held
     return failed
+
+
+def at_fixed_lengths(session, model, plans, sizes, variants, exc, rec):
+    """The same inputs again at the lengths the model's code fixes, when the run failed broadcasting an input's
+    free size against one (an encoder's and a decoder's: each failure names one); None if that does not run."""
+    pins, notes, wheres = {}, [], {}
+    for _ in range(3):
+        found = fixed_length(exc, sizes, plans)
+        if found is None or found[0] in pins:
+            return None
+        pins[found[0]] = found[1]
+        site = rec.error_site
+        wheres[found[0]] = f"{session.rel(site.file)}:{site.line}" if site else "a line of forward()"
+        notes.append(fixed_note(*found, wheres[found[0]]))
+        sizes = Sizes(dict(sizes.values, **pins))
+        rec, exc = session.forward(model, plans, sizes)
+        if exc is None:
+            session.report["warnings"].extend(notes)
+            held = [replace(p, why="guess; " + ", ".join(f"{s} {n} held by the code at {wheres[s]}" for s, n in
+                                                         pins.items() if s in p.dims)) if pins.keys() & set(p.dims)
+                    else p for p in plans]
+            return held, rec, None, sizes, [Sizes(dict(v.values, **pins)) for v in variants]
+    return None
 
 
 def named_sizes(plans, sizes: Sizes, second: Sizes | None) -> dict:

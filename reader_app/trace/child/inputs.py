@@ -15,6 +15,7 @@ from reader_app.trace.child.condition import conditioned
 from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
+from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.plans import TENSOR, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.size_tables import attr_values
@@ -229,9 +230,13 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
     an_int = bool(structured) and structured[0].kind == VALUE and structured[0].dtype == "int"
     if structured and not an_int:  # a flag, a list of records, a dict of tensors
         return structured
-    found = reach(model, func.__get__(model) if func else model.forward, name)
-    options = []
-    if found.layer is not None:
+    bound = func.__get__(model) if func else model.forward
+    found = reach(model, bound, name)
+    # An argument the code masks scores with (`scores.masked_fill(mask == 0, -1e9)`) broadcasts to them: the
+    # layer reached after the masking op says nothing about it.
+    masking = mask_use(model, bound, name)
+    options = [(dims, "bool", None) for dims in masking.shapes()] if masking else []
+    if found.layer is not None and not masking:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
         if _time_major_rnn(model):
             seq_first = "rnn"  # token ids feed an RNN that reads (seq_len, batch, features)
@@ -261,6 +266,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
         if high == "pair":
             count, high = 2, None
         plan = InputPlan(name, dims, dtype, high, fill, count)
+        if masking and dtype == "bool" and dims in masking.shapes():
+            plan.why = f"guess: masks with it at {masking.path}:{masking.line}"
         if plan not in plans:
             plans.append(plan)
     return plans

@@ -28,6 +28,7 @@ class InputPlan:
             `dims`, an image's (height, width)); LIST (`dims[0]` copies of `items[0]`); DICT (`items` by name).
         value: the plain value of a VALUE plan.
         items: the parts of a LIST or DICT plan.
+        why: where the repository's code says this shape (a path and line in it), None for a guess.
     """
 
     name: str
@@ -39,6 +40,7 @@ class InputPlan:
     kind: str = TENSOR
     value: object = None
     items: list = field(default_factory=list)
+    why: str | None = None
 
 
 @dataclass

@@ -9,8 +9,9 @@ import re
 
 from reader_app.trace.child.plans import Sizes, leaves
 
-# The meta device's words: the fixed operand's length, the axis, and the shape the inputs made.
-META = re.compile(r"broadcast a dimension of length (\d+) at (-?\d+)!.*?broadcastable to \[([\d, ]*)\]", re.S)
+# The meta device's words: the fixed operand's length, the axis, its shape and the shape the inputs made.
+META = re.compile(r"broadcast a dimension of length (\d+) at (-?\d+)!.*?torch\.Size\(\[([\d, ]*)\]\).*?"
+                  r"broadcastable to \[([\d, ]*)\]", re.S)
 # The CPU's words: the two sizes, either of which may be the input's.
 CPU = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton")
 
@@ -23,16 +24,16 @@ def fixed_length(exc, sizes: Sizes, plans: list) -> tuple[str, int] | None:
     meta = META.search(text)
     if meta:
         fixed, axis = int(meta.group(1)), int(meta.group(2))
-        made = [int(s) for s in meta.group(3).split(",") if s.strip()]
-        if -len(made) <= axis < len(made):
+        held, made = ([int(s) for s in group.split(",") if s.strip()] for group in meta.group(3, 4))
+        if -len(made) <= axis < len(made) and len(held) <= len(made):  # else the input lacks an axis
             pairs.append((made[axis], fixed))
     cpu = CPU.search(text)
     if cpu:
         a, b = int(cpu.group(1)), int(cpu.group(2))
         pairs += [(a, b), (b, a)]
     used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
-    for made_size, fixed in pairs:
-        symbols = [s for s in sorted(used) if sizes.values.get(s) == made_size]
+    for made_size, fixed in pairs:  # a batch the model holds is its parameters' (size_tables.batch_parameter)
+        symbols = [s for s in sorted(used - {"batch"}) if sizes.values.get(s) == made_size]
         if fixed > 1 and len(symbols) == 1:
             return symbols[0], fixed
     return None

@@ -233,8 +233,9 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None) -> list[Inpu
     bound = func.__get__(model) if func else model.forward
     found = reach(model, bound, name)
     # An argument the code masks scores with (`scores.masked_fill(mask == 0, -1e9)`) broadcasts to them: the
-    # layer reached after the masking op says nothing about it.
-    masking = mask_use(model, bound, name)
+    # layer reached after the masking op says nothing about it. A graph's adjacency masks scores over its
+    # nodes: the graph's own rules say that shape.
+    masking = mask_use(model, bound, name) if not graph else None
     options = [(dims, "bool", None) for dims in masking.shapes()] if masking else []
     if found.layer is not None and not masking:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))

@@ -81,22 +81,48 @@ MASKED_HEADS = {
             self.src_embed, self.tgt_embed = nn.Embedding(src_vocab, width), nn.Embedding(tgt_vocab, width)
 
         def forward(self, src, tgt, src_mask, tgt_mask):
-            memory = self.encode(src, src_mask)
-            x = self.tgt_embed(tgt)
-            for block in self.decoder:
-                x = block(x, memory, src_mask, tgt_mask)
-            return x
+            return self.decode(self.encode(src, src_mask), src_mask, tgt, tgt_mask)
 
         def encode(self, src, src_mask):
             x = self.src_embed(src)
             for block in self.encoder:
                 x = block(x, src_mask)
             return x
+
+        def decode(self, memory, src_mask, tgt, tgt_mask):
+            x = self.tgt_embed(tgt)
+            for block in self.decoder:
+                x = block(x, memory, src_mask, tgt_mask)
+            return x
     """,
     "train.py": """
     from seq2seq import Seq2Seq
 
     model = Seq2Seq(13, 17)
+    """,
+}
+
+# The same model, never called as a whole by the repository: its demo runs the encoder on tensors it makes, then
+# decodes step by step, lengthening the target along its second axis. forward()'s src and src_mask are the
+# tensors `encode` gets under those names; tgt is the decoded sequence, whose length is free.
+SIBLING_CALLS = {
+    "seq2seq.py": MASKED_HEADS["seq2seq.py"],
+    "demo.py": """
+    import torch
+
+    from seq2seq import Seq2Seq
+
+
+    def demo():
+        model = Seq2Seq(11, 11, layers=1)
+        src = torch.LongTensor([[3, 1, 4, 1, 5, 9, 2, 6, 5]])
+        src_mask = torch.ones(1, 1, 9)
+        memory = model.encode(src, src_mask)
+        tgt = torch.zeros(1, 1).type_as(src.data)
+        for _ in range(4):
+            out = model.decode(memory, src_mask, tgt, None)
+            tgt = torch.cat([tgt, out[:, -1:].argmax(-1)], dim=1)
+        return tgt
     """,
 }
 
@@ -183,7 +209,7 @@ BUFFER_POSITIONS = {
 def traced(tmp_path_factory):
     return trace_repos(tmp_path_factory.mktemp("fixed_inputs"),
                        {"heads": MASKED_HEADS, "where": MASKED_WHERE, "literal": LITERAL_POSITIONS,
-                        "buffer": BUFFER_POSITIONS}, "--no-lines")
+                        "buffer": BUFFER_POSITIONS, "sibling": SIBLING_CALLS}, "--no-lines")
 
 
 def _inputs(data: dict) -> dict:
@@ -202,6 +228,18 @@ def test_masks_the_code_broadcasts_against_multi_head_scores_are_boolean_rows_ov
     assert inputs["src"][:2] == (["batch", "seq_len"], "int64")
     shapes = outs(data)
     assert shapes["encoder.1"] == shapes["decoder.1"] == [2, 7, 24]
+
+
+def test_tensors_the_repository_passes_to_other_methods_of_the_model_are_forwards_inputs_of_those_names(traced):
+    code, data, err = traced["sibling"]
+    assert code == 0, err
+    assert not data.get("error"), data.get("error")
+    inputs = _inputs(data)
+    assert inputs["src"] == (["batch", "seq_len"], "int64", "demo.py:11")  # model.encode(src, src_mask)
+    assert inputs["src_mask"] == (["batch", "1", "seq_len"], "float32", "demo.py:11")  # torch.ones(1, 1, 9)
+    assert inputs["tgt"] == (["batch", "seq_len"], "int64", "demo.py:14")  # grown by torch.cat: not fixed at 1
+    assert inputs["tgt_mask"][:2] == (["batch", "1", "seq_len"], "bool")  # passed as None: the masking says
+    assert outs(data)["encoder.0"] == [2, 9, 24]  # the example's nine tokens; the batch stays free
 
 
 def test_a_mask_used_by_torch_where_in_a_helper_method_broadcasts_against_one_heads_scores(traced):

@@ -24,6 +24,8 @@ def run_target(session, model, recipe, specs, func, target):
     stated = stated_image(session)
     tables = size_tables(model, stated[0] if stated else None, recipe.args)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
+    if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
+        names.append(getattr(recipe.target, "__name__", None))
     example = None if specs else stated_plans(target, session.root, names, recipe.args if target is model else {},
                                               session.file, func.__name__ if func else None)
     candidates = [user_plans(specs)] if specs else candidate_inputs(
@@ -77,7 +79,7 @@ def run_target(session, model, recipe, specs, func, target):
     if example and chosen is example[0]:  # each input the example sized says where
         for entry in inputs:
             if entry["name"] in example[2]:
-                entry["from"] = example[1]
+                entry["from"] = example[2][entry["name"]]
     return model, routes.Run(first, second, exc, symbols, inputs)
 
 def swap_note(session, swap, recipe) -> str:

@@ -42,6 +42,10 @@ def test_a_broadcast_failure_names_the_free_size_to_replace_by_the_length_the_co
     assert fixed_length(meta, sizes, plans) == ("seq_len", 5)
     cpu = RuntimeError("The size of tensor a (7) must match the size of tensor b (5) at non-singleton dimension 1")
     assert fixed_length(cpu, sizes, plans) == ("seq_len", 5)
+    for cat in ("Sizes of tensors must match except in dimension 2. Expected size 7 but got size 5 for tensor "
+                "number 1 in the list.", "Sizes of tensors must match except in dimension 2. Expected 7 in "
+                "dimension 1 but got 5 for tensor number 1 in the list"):  # the CPU's and the meta device's
+        assert fixed_length(RuntimeError(cat), sizes, plans) == ("seq_len", 5)
     # the input's batch met a length: the input lacks an axis, and a batch is never pinned this way
     batch = RuntimeError("The size of tensor a (2) must match the size of tensor b (11) at non-singleton dimension 1")
     assert fixed_length(batch, sizes, plans) is None

@@ -1,7 +1,7 @@
 """A length the model's own code fixes, read from a failed run: `self.src_emb(x) + self.pos_emb(
 torch.LongTensor([[1, 2, 3, 4, 5]]))` adds five positions to whatever sequence came in, so only inputs of
-that length run. The broadcast error names both sizes; the one a free input size made (seq_len 7) is the
-guess to drop, the other is the length the code holds, and the run is tried again with it.
+that length run. The broadcast (or concatenation) error names both sizes; the one a free input size made
+(seq_len 7) is the guess to drop, the other is the length the code holds, and the run is tried again with it.
 """
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ META = re.compile(r"broadcast a dimension of length (\d+) at (-?\d+)!.*?torch\.S
                   r"broadcastable to \[([\d, ]*)\]", re.S)
 # The CPU's words: the two sizes, either of which may be the input's.
 CPU = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton")
+# A concatenation with a held tensor (`torch.cat([x, self.prompt], -1)`), on the CPU and on the meta device.
+CAT = re.compile(r"Sizes of tensors must match except in dimension \d+\. Expected (?:size )?(\d+) "
+                 r"(?:in dimension \d+ )?but got (?:size )?(\d+)")
 
 
 def fixed_length(exc, sizes: Sizes, plans: list) -> tuple[str, int] | None:
@@ -27,10 +30,10 @@ def fixed_length(exc, sizes: Sizes, plans: list) -> tuple[str, int] | None:
         held, made = ([int(s) for s in group.split(",") if s.strip()] for group in meta.group(3, 4))
         if -len(made) <= axis < len(made) and len(held) <= len(made):  # else the input lacks an axis
             pairs.append((made[axis], fixed))
-    cpu = CPU.search(text)
-    if cpu:
-        a, b = int(cpu.group(1)), int(cpu.group(2))
-        pairs += [(a, b), (b, a)]
+    for two in (CPU.search(text), CAT.search(text)):
+        if two:
+            a, b = int(two.group(1)), int(two.group(2))
+            pairs += [(a, b), (b, a)]
     used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
     for made_size, fixed in pairs:  # a batch the model holds is its parameters' (size_tables.batch_parameter)
         symbols = [s for s in sorted(used - {"batch"}) if sizes.values.get(s) == made_size]

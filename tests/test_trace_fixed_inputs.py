@@ -104,13 +104,19 @@ MASKED_HEADS = {
 
 # The same model, never called as a whole by the repository: its demo runs the encoder on tensors it makes, then
 # decodes step by step, lengthening the target along its second axis. forward()'s src and src_mask are the
-# tensors `encode` gets under those names; tgt is the decoded sequence, whose length is free.
+# tensors `encode` gets under those names; tgt is the decoded sequence, whose length is free, and tgt_mask the
+# (1, n, n) mask the demo's own function makes for it.
 SIBLING_CALLS = {
     "seq2seq.py": MASKED_HEADS["seq2seq.py"],
     "demo.py": """
     import torch
 
     from seq2seq import Seq2Seq
+
+
+    def future_mask(n):
+        shape = (1, n, n)
+        return torch.tril(torch.ones(shape)).type(torch.uint8) == 1
 
 
     def demo():
@@ -120,7 +126,7 @@ SIBLING_CALLS = {
         memory = model.encode(src, src_mask)
         tgt = torch.zeros(1, 1).type_as(src.data)
         for _ in range(4):
-            out = model.decode(memory, src_mask, tgt, None)
+            out = model.decode(memory, src_mask, tgt, future_mask(tgt.size(1)))
             tgt = torch.cat([tgt, out[:, -1:].argmax(-1)], dim=1)
         return tgt
     """,
@@ -235,10 +241,10 @@ def test_tensors_the_repository_passes_to_other_methods_of_the_model_are_forward
     assert code == 0, err
     assert not data.get("error"), data.get("error")
     inputs = _inputs(data)
-    assert inputs["src"] == (["batch", "seq_len"], "int64", "demo.py:11")  # model.encode(src, src_mask)
-    assert inputs["src_mask"] == (["batch", "1", "seq_len"], "float32", "demo.py:11")  # torch.ones(1, 1, 9)
-    assert inputs["tgt"] == (["batch", "seq_len"], "int64", "demo.py:14")  # grown by torch.cat: not fixed at 1
-    assert inputs["tgt_mask"][:2] == (["batch", "1", "seq_len"], "bool")  # passed as None: the masking says
+    assert inputs["src"] == (["batch", "seq_len"], "int64", "demo.py:16")  # model.encode(src, src_mask)
+    assert inputs["src_mask"] == (["batch", "1", "seq_len"], "float32", "demo.py:16")  # torch.ones(1, 1, 9)
+    assert inputs["tgt"] == (["batch", "seq_len"], "int64", "demo.py:19")  # grown by torch.cat: not fixed at 1
+    assert inputs["tgt_mask"] == (["batch", "seq_len", "seq_len"], "bool", "demo.py:19")  # future_mask(n)
     assert outs(data)["encoder.0"] == [2, 9, 24]  # the example's nine tokens; the batch stays free
 
 

@@ -24,7 +24,7 @@ CASTS = {"bool": "bool", "long": "int64", "int": "int32", "float": "float32", "h
          "double": "float32"}
 DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "bool": "bool",
           "float": "float32", "float32": "float32", "float16": "float32", "half": "float32", "bfloat16": "float32",
-          "double": "float32", "float64": "float32"}
+          "double": "float32", "float64": "float32", "uint8": "uint8"}
 # Methods that leave a tensor's shape and dtype alone (device moves, grads).
 KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous", "normal_", "uniform_", "fill_",
         "zero_"}
@@ -389,7 +389,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         if attr in CASTS:
             return StatedTensor(inner.shape, CASTS[attr], inner.high if CASTS[attr] != "bool" else None)
         if attr == "type_as" and len(expr.args) == 1 and (other := _tensor(expr.args[0], ints, tensors)):
-            return StatedTensor(inner.shape, other.dtype, other.high if other.dtype == "int64" else None)
+            zero_one = 2 if inner.dtype in ("bool", "uint8") else other.high  # a mask made integer holds 0 and 1
+            return StatedTensor(inner.shape, other.dtype, (inner.high or zero_one) if other.dtype == "int64" else None)
         if attr == "to":
             dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
             return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
@@ -398,6 +399,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
             shape = list(inner.shape)
             shape.insert(axis % (len(shape) + 1), 1)
             return StatedTensor(shape, inner.dtype, inner.high)
+        if attr == "type" and len(expr.args) == 1 and isinstance(expr.args[0], ast.Attribute):  # `.type(torch.uint8)`
+            return StatedTensor(inner.shape, DTYPES.get(expr.args[0].attr, "float32"))
         return inner if attr in KEEP else None
     args = list(expr.args)
     size_kw = next((k.value for k in expr.keywords if k.arg == "size"), None)
@@ -407,6 +410,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     if attr in LEGACY and len(args) >= 2 and not any(isinstance(a, (ast.List, ast.Tuple)) for a in args):
         shape = _size(args, ints)  # a list argument is the data, not the size
         return StatedTensor(shape, LEGACY[attr]) if shape else None
+    if attr in ("triu", "tril") and args:  # the upper or lower triangle keeps the shape
+        return _tensor(args[0], ints, tensors)
     if attr in SIZED:
         args = args[:-1] if attr == "full" else args
         shape = _size([size_kw] if size_kw is not None else args, ints)

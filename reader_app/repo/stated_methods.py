@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from reader_app.repo.stated_inputs import (UNIT_ORDER, StatedCall, _bodies, _call_nodes, _flat,
                                            _imports_other, _tensor, bind_statement)
+from reader_app.repo.stated_helpers import helper_tensor, own_functions
 from reader_app.repo.values_source import _parse, _shifted, markdown_blocks, read, units_mentioning
 
 # Calls on a model that are not its API: moving it, switching its mode, reading its weights.
@@ -54,8 +55,9 @@ def stated_method_calls(root: str, class_name: str, file: str | None = None) -> 
         if file and _imports_other(unit.tree, class_name, root, file):
             continue
         rel = unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel
+        helpers = own_functions(unit.tree)
         for body in _bodies(unit.tree):
-            found += _calls_in(body, class_name, rel)
+            found += _calls_in(body, class_name, rel, helpers)
     return found
 
 
@@ -69,7 +71,9 @@ def _readme_body(root: str, rel: str) -> list[ast.stmt]:
     return body
 
 
-def _calls_in(body: list[ast.stmt], class_name: str, rel: str) -> list[MethodCall]:
+def _calls_in(body: list[ast.stmt], class_name: str, rel: str, helpers: dict | None = None) -> list[MethodCall]:
+    """The method calls of one body; `helpers` are its file's own functions, read when a call passes what
+    one of them returns (`subsequent_mask(ys.size(1))`)."""
     ints: dict = {}
     tensors: dict = {}
     models: dict = {}
@@ -82,8 +86,10 @@ def _calls_in(body: list[ast.stmt], class_name: str, rel: str) -> list[MethodCal
             if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
                     and func.value.id in models) or func.attr.startswith("_") or func.attr in NOT_API:
                 continue
-            positional = [None if isinstance(a, ast.Starred) else _tensor(a, ints, tensors) for a in node.args]
-            keywords = {k.arg: _tensor(k.value, ints, tensors) for k in node.keywords
+            positional = [None if isinstance(a, ast.Starred) else _tensor(a, ints, tensors)
+                          or helper_tensor(a, helpers or {}, ints, tensors) for a in node.args]
+            keywords = {k.arg: _tensor(k.value, ints, tensors) or helper_tensor(k.value, helpers or {}, ints, tensors)
+                        for k in node.keywords
                         if k.arg and not isinstance(k.value, ast.Constant)}
             call = StatedCall(f"{rel}:{node.lineno}", positional, keywords, dict(models[func.value.id]))
             if not any(m.method == func.attr and m.call.where == call.where for m in found):  # a block's

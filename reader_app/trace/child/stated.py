@@ -53,14 +53,14 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     given.update({k: t for k, t in best.keywords.items() if k in names or open_keywords})
     batch = _shared_batch([t for t in given.values() if t is not None])
     graph = False
-    plans, places, pinned = [], {}, {}
+    plans, places, pinned, grown = [], {}, {}, {}
     for name, required in every:
         tensor = given.get(name)
         if tensor is not None:
             dims = list(tensor.shape)
             if batch is not None and dims:
                 dims[0] = "batch"
-            dims = _free_axes(model, name, dims, tensor.grows, func)
+            dims = _free_axes(model, name, dims, tensor.grows, func, grown)
             places[name] = _symbols_at(model, name, dims, pinned, func)
             plans.append(InputPlan(name, dims, tensor.dtype, tensor.high))
         elif required or (name in given and method is None):  # passed as something unsized, or required
@@ -76,19 +76,25 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     return plans, best.where, {k: best.lines.get(k, best.where) for k, t in given.items() if t is not None}, pinned
 
 
-def _free_axes(model: nn.Module, name: str, dims: list, axes: tuple, func=None) -> list:
+def _free_axes(model: nn.Module, name: str, dims: list, axes: tuple, func=None, grown: dict | None = None) -> list:
     """The example's dims with each axis it lengthens as it goes (a decoded sequence) under the symbol the
-    generated plan has there: a size the model does not fix."""
+    generated plan has there: a size the model does not fix. An axis where the plan has none (the mask over
+    the decoded tokens) takes the symbol of the one growing length, kept in `grown`."""
     if not axes:
         return dims
+    grown = {} if grown is None else grown
     try:
         guess = _plans_for(model, name, False, func)[0].dims
     except Exception:  # the example's own sizes are kept
         return dims
     dims = list(dims)
-    for axis in axes:
-        if len(guess) == len(dims) and -len(dims) <= axis < len(dims) and isinstance(guess[axis], str):
-            dims[axis] = guess[axis]
+    for axis in sorted(axes, key=lambda a: not (len(guess) == len(dims) and isinstance(guess[a], str))):
+        if not -len(dims) <= axis < len(dims):
+            continue
+        if len(guess) == len(dims) and isinstance(guess[axis], str) and guess[axis] != "batch":
+            dims[axis] = grown.setdefault("symbol", guess[axis])
+        elif "symbol" in grown:
+            dims[axis] = grown["symbol"]
     return dims
 
 

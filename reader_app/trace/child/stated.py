@@ -88,10 +88,13 @@ def _free_axes(model: nn.Module, name: str, dims: list, axes: tuple, func=None, 
     except Exception:  # the example's own sizes are kept
         return dims
     dims = list(dims)
-    for axis in sorted(axes, key=lambda a: not (len(guess) == len(dims) and isinstance(guess[a], str))):
-        if not -len(dims) <= axis < len(dims):
-            continue
-        if len(guess) == len(dims) and isinstance(guess[axis], str) and guess[axis] != "batch":
+    named = [a for a in axes if -len(dims) <= a < len(dims)]
+    if len(guess) != len(dims):
+        guess = [None] * len(dims)
+    for axis in sorted(named, key=lambda a: not isinstance(guess[a], str)):  # the plan's own symbols first
+        if guess[axis] == "batch" or dims[axis] == "batch":
+            continue  # examples stacked along the batch: the batch is free anyway
+        if isinstance(guess[axis], str):
             dims[axis] = grown.setdefault("symbol", guess[axis])
         elif "symbol" in grown:
             dims[axis] = grown["symbol"]

@@ -84,3 +84,47 @@ def test_a_class_handed_under_an_alias_is_the_repository_class(tmp_path):
     spec = found["transform"].value
     assert (spec["kind"], spec["file"], spec["name"]) == ("instance", "flows/standard.py", "AffineScalarTransform")
     assert spec["kwargs"]["scale"][0] == 2.0
+
+
+# A model made by a factory function, run piece by piece on tensors written out as data: the decoding loop
+# lengthens its target along the second axis, so that length is not one the model needs, and masks it with a
+# function of the script's own.
+DECODING = {
+    "translate.py": """
+        import torch
+
+        from model import build_translator
+
+
+        def causal(size):
+            attn_shape = (1, size, size)
+            upper = torch.triu(torch.ones(attn_shape), diagonal=1).type(torch.uint8)
+            return upper == 0
+
+
+        def greedy():
+            model = build_translator(12, 12, 2)
+            src = torch.LongTensor([[1, 2, 3, 4, 5, 6, 7, 8]])
+            src_mask = torch.ones(1, 1, 8)
+            memory = model.encode(src, src_mask)
+            ys = torch.zeros(1, 1).type_as(src.data)
+            for _ in range(7):
+                out = model.decode(memory, src_mask, ys, causal(ys.size(1)).type_as(src.data))
+                ys = torch.cat([ys, out[:, -1:].argmax(-1)], dim=1)
+            return ys
+        """,
+}
+
+
+def test_calls_on_a_model_a_factory_made_carry_literal_tensors_their_piece_and_the_axis_a_loop_grows(tmp_path):
+    root = write_tree(tmp_path / "decoding", DECODING)
+    calls = stated_method_calls(str(root), "build_translator")
+    assert [(c.method, c.call.where, c.piece) for c in calls] == [("encode", "translate.py:17", "translate.py:14"),
+                                                                  ("decode", "translate.py:20", "translate.py:14")]
+    src, src_mask = calls[0].call.positional
+    assert (src.shape, src.dtype, src.high) == ([1, 8], "int64", 9)  # the largest id written, plus one
+    assert (src_mask.shape, src_mask.dtype) == ([1, 1, 8], "float32")
+    ys, mask = calls[1].call.positional[2:]
+    assert (ys.shape, ys.dtype, ys.grows) == ([1, 1], "int64", (1,))  # type_as(src): src's dtype
+    # the file's own function read with size = ys.size(1): (1, size, size), both sizes the growing length
+    assert (mask.shape, mask.dtype, mask.high, mask.grows) == ([1, 1, 1], "int64", 2, (1, 2))

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from reader_app.repo.stated_literals import literal_tensor
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.values_literal import arg_dest, dotted_name
 from reader_app.repo.values_source import units_mentioning
@@ -23,7 +24,7 @@ CASTS = {"bool": "bool", "long": "int64", "int": "int32", "float": "float32", "h
          "double": "float32"}
 DTYPES = {"long": "int64", "int64": "int64", "int": "int32", "int32": "int32", "bool": "bool",
           "float": "float32", "float32": "float32", "float16": "float32", "half": "float32", "bfloat16": "float32",
-          "double": "float32", "float64": "float32"}
+          "double": "float32", "float64": "float32", "uint8": "uint8"}
 # Methods that leave a tensor's shape and dtype alone (device moves, grads).
 KEEP = {"cuda", "cpu", "to", "requires_grad_", "detach", "clone", "contiguous", "normal_", "uniform_", "fill_",
         "zero_"}
@@ -45,11 +46,13 @@ class StatedTensor:
         shape: its sizes.
         dtype: a torch dtype name ("float32", "int64", "bool").
         high: exclusive upper bound of integer values (`torch.randint(0, 20000, ...)`), or None.
+        grows: the axes whose size the example changes as it goes: not sizes the model fixes.
     """
 
     shape: list[int]
     dtype: str = "float32"
     high: int | None = None
+    grows: tuple = ()  # axes the example lengthens later (a decoding loop's `ys = torch.cat([ys, y], dim=1)`)
 
 
 @dataclass
@@ -63,12 +66,14 @@ class StatedCall:
         keywords: keyword -> tensor.
         built_with: the constructor's keyword values written as constants (to pick the example whose
             model matches the values the trace builds with).
+        lines: keyword -> the line of the call that passes it, where calls read together make one.
     """
 
     where: str
     positional: list = field(default_factory=list)
     keywords: dict = field(default_factory=dict)
     built_with: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
 
 
 def stated_calls(root: str, class_name: str, file: str | None = None) -> list[StatedCall]:
@@ -346,6 +351,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     names of earlier such tensors, and casts or device moves after them."""
     if isinstance(expr, ast.Name):
         return tensors.get(expr.id)
+    if isinstance(expr, ast.Attribute) and expr.attr == "data":  # `src.data`: the same tensor
+        return _tensor(expr.value, ints, tensors)
     if isinstance(expr, (ast.Compare, ast.BinOp)):  # `(i[:, None] >= i[None, :]) & ...`: broadcast
         sides = [expr.left, *expr.comparators] if isinstance(expr, ast.Compare) else [expr.left, expr.right]
         made = [StatedTensor([], "float32") if _int(side, ints) is not None or isinstance(side, ast.Constant)
@@ -381,6 +388,9 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
             return None
         if attr in CASTS:
             return StatedTensor(inner.shape, CASTS[attr], inner.high if CASTS[attr] != "bool" else None)
+        if attr == "type_as" and len(expr.args) == 1 and (other := _tensor(expr.args[0], ints, tensors)):
+            zero_one = 2 if inner.dtype in ("bool", "uint8") else other.high  # a mask made integer holds 0 and 1
+            return StatedTensor(inner.shape, other.dtype, (inner.high or zero_one) if other.dtype == "int64" else None)
         if attr == "to":
             dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
             return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
@@ -389,12 +399,19 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
             shape = list(inner.shape)
             shape.insert(axis % (len(shape) + 1), 1)
             return StatedTensor(shape, inner.dtype, inner.high)
+        if attr == "type" and len(expr.args) == 1 and isinstance(expr.args[0], ast.Attribute):  # `.type(torch.uint8)`
+            return StatedTensor(inner.shape, DTYPES.get(expr.args[0].attr, "float32"))
         return inner if attr in KEEP else None
     args = list(expr.args)
     size_kw = next((k.value for k in expr.keywords if k.arg == "size"), None)
+    if (attr in LEGACY or attr == "tensor") and len(args) == 1 and isinstance(args[0], (ast.List, ast.Tuple)):
+        made = literal_tensor(args[0], LEGACY.get(attr) or _dtype_kw(expr))  # `torch.LongTensor([[1, 2, 3]])`
+        return StatedTensor(*made) if made else None
     if attr in LEGACY and len(args) >= 2 and not any(isinstance(a, (ast.List, ast.Tuple)) for a in args):
         shape = _size(args, ints)  # a list argument is the data, not the size
         return StatedTensor(shape, LEGACY[attr]) if shape else None
+    if attr in ("triu", "tril") and args:  # the upper or lower triangle keeps the shape
+        return _tensor(args[0], ints, tensors)
     if attr in SIZED:
         args = args[:-1] if attr == "full" else args
         shape = _size([size_kw] if size_kw is not None else args, ints)

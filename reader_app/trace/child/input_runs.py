@@ -4,10 +4,13 @@ free dimensions. Functions of a trace Session (they read its request and report 
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
 
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
+from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
@@ -24,6 +27,8 @@ def run_target(session, model, recipe, specs, func, target):
     stated = stated_image(session)
     tables = size_tables(model, stated[0] if stated else None, recipe.args)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
+    if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
+        names.append(getattr(recipe.target, "__name__", None))
     example = None if specs else stated_plans(target, session.root, names, recipe.args if target is model else {},
                                               session.file, func.__name__ if func else None)
     candidates = [user_plans(specs)] if specs else candidate_inputs(
@@ -75,15 +80,15 @@ def run_target(session, model, recipe, specs, func, target):
     session.mark("symbolic")
     symbols = named_sizes(chosen, sizes, second_sizes)
     inputs = [input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
-    for entry in inputs:  # a packed argument's line, said from the repository's root
-        if entry.get("from", "").startswith(session.root + os.sep):
-            entry["from"] = entry["from"][len(session.root) + 1:]
+    for entry in inputs:  # the code line that says an input's shape, said from the repository's root
+        if entry.get("from"):
+            entry["from"] = re.sub(r"/[^\s:;,()]+", lambda m: session.rel(m.group(0)), entry["from"])
     if target is model:
         packed_call_note(session, chosen, inputs)
     if example and chosen is example[0]:  # each input the example sized says where
         for entry in inputs:
             if entry["name"] in example[2]:
-                entry["from"] = example[1]
+                entry["from"] = example[2][entry["name"]]
     return model, routes.Run(first, second, exc, symbols, inputs)
 
 def packed_call_note(session, chosen, inputs) -> None:
@@ -152,7 +157,33 @@ def probe(session, model, candidates, tables, example=None):
             rec, exc = session.forward(model, better, sizes)
             if exc is None or failure.find_missing(exc):  # a missing package stops the inputs that got
                 return better, rec, exc, sizes, variants  # furthest: that package is what to say
+        held = at_fixed_lengths(session, model, plans, sizes, variants, exc, rec) if guessed else None
+        if held is not None:
+            return held
     return failed
+
+
+def at_fixed_lengths(session, model, plans, sizes, variants, exc, rec):
+    """The same inputs again at the lengths the model's code fixes, when the run failed broadcasting an input's
+    free size against one (an encoder's and a decoder's: each failure names one); None if that does not run."""
+    pins, notes, wheres = {}, [], {}
+    for _ in range(3):
+        found = fixed_length(exc, sizes, plans)
+        if found is None or found[0] in pins:
+            return None
+        pins[found[0]] = found[1]
+        site = rec.error_site
+        wheres[found[0]] = f"{session.rel(site.file)}:{site.line}" if site else "a line of forward()"
+        notes.append(fixed_note(*found, wheres[found[0]]))
+        sizes = Sizes(dict(sizes.values, **pins))
+        rec, exc = session.forward(model, plans, sizes)
+        if exc is None:
+            session.report["warnings"].extend(notes)
+            held = [replace(p, why="guess; " + ", ".join(f"{s} {n} held by the code at {wheres[s]}" for s, n in
+                                                         pins.items() if s in p.dims)) if pins.keys() & set(p.dims)
+                    else p for p in plans]
+            return held, rec, None, sizes, [Sizes(dict(v.values, **pins)) for v in variants]
+    return None
 
 
 def named_sizes(plans, sizes: Sizes, second: Sizes | None) -> dict:
@@ -168,4 +199,4 @@ def input_entry(plan, sizes, symbols, second) -> dict:
     shape = [sizes.of(d) for d in plan.dims]
     other = [second.of(d) for d in plan.dims] if second else None
     entry = {"name": plan.name, "shape": shape, "dtype": plan.dtype, "dims": name_shape(shape, other, symbols)}
-    return {**entry, "from": plan.source} if plan.source else entry
+    return {**entry, "from": plan.why} if plan.why else entry

@@ -15,6 +15,7 @@ from reader_app.trace.child.condition import conditioned
 from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
+from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
@@ -242,7 +243,7 @@ def _packed_plans(model: nn.Module, name: str, graph: bool, func=None) -> list[I
     best = [c[0] for c in choices]
     variants = [best] + [best[:i] + [alt] + best[i + 1:] for i, c in enumerate(choices) for alt in c[1:3]]
     source = f"{packed.where} {packed.said}"
-    return [InputPlan(name, [], "tuple", kind=TUPLE, items=items, source=source) for items in variants]
+    return [InputPlan(name, [], "tuple", kind=TUPLE, items=items, why=source) for items in variants]
 
 
 def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int | None = None) -> list[InputPlan]:
@@ -253,9 +254,14 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     if structured and not an_int:  # a flag, a list of records, a dict of tensors
         return structured
     packed = [] if after is not None else _packed_plans(model, name, graph, func)
-    found = reach(model, func.__get__(model) if func else model.forward, name, after=after or 0)
-    options = []
-    if found.layer is not None:
+    bound = func.__get__(model) if func else model.forward
+    found = reach(model, bound, name, after=after or 0)
+    # An argument the code masks scores with (`scores.masked_fill(mask == 0, -1e9)`) broadcasts to them: the
+    # layer reached after the masking op says nothing about it. A graph's adjacency masks scores over its
+    # nodes: the graph's own rules say that shape.
+    masking = mask_use(model, bound, name) if not graph else None
+    options = [(dims, "bool", None) for dims in masking.shapes()] if masking else []
+    if found.layer is not None and not masking:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
         if _time_major_rnn(model):
             seq_first = "rnn"  # token ids feed an RNN that reads (seq_len, batch, features)
@@ -285,6 +291,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
         if high == "pair":
             count, high = 2, None
         plan = InputPlan(name, dims, dtype, high, fill, count)
+        if masking and dtype == "bool" and dims in masking.shapes():
+            plan.why = f"guess: masks with it at {masking.path}:{masking.line}"
         if plan not in plans:
             plans.append(plan)
     if packed and plans and plans[0].count != 2:  # an RNN state `h, c = hidden` stays the pair it is

@@ -30,7 +30,8 @@ class InputPlan:
             TUPLE (`items` in order: one argument packing several inputs, `spect, audio = forward_input`).
         value: the plain value of a VALUE plan.
         items: the parts of a LIST, DICT or TUPLE plan.
-        source: where the repository says the argument is so made ("model.py:12 unpacks it"), or "".
+        why: where the repository's code says this input (a path and line in it: "model.py:12 unpacks it"),
+            None for a guess.
     """
 
     name: str
@@ -42,7 +43,7 @@ class InputPlan:
     kind: str = TENSOR
     value: object = None
     items: list = field(default_factory=list)
-    source: str = ""
+    why: str | None = None
 
 
 @dataclass
@@ -111,7 +112,7 @@ def leaves(plans: list[InputPlan], prefix: str = "") -> list[InputPlan]:
             out += leaves(plan.items, f"{name}.")
         elif plan.kind == TUPLE:  # `forward_input[0]`, `forward_input[1]`: each says where the tuple came from
             for index, item in enumerate(plan.items):
-                out += leaves([InputPlan(**{**vars(item), "name": "", "source": item.source or plan.source})],
+                out += leaves([InputPlan(**{**vars(item), "name": "", "why": item.why or plan.why})],
                               f"{name}[{index}]")
         elif plan.kind == VALUE:
             out.append(InputPlan(name, [], "None" if plan.value is None else type(plan.value).__name__,

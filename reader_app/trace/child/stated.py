@@ -18,13 +18,14 @@ from reader_app.trace.child.inputs import InputPlan, Sizes, _plans_for
 from reader_app.trace.child.size_tables import SIZES
 from reader_app.trace.child.plans import TENSOR, leaves
 from reader_app.trace.child.reach import forward_params
+from reader_app.trace.child.sibling_inputs import sibling_calls
 
 
 def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args: dict, file: str | None = None,
-                 method: str | None = None) -> tuple[list[InputPlan], str, set[str], dict] | None:
-    """(plans, "README.md:37", the names of the inputs the example sizes, symbol -> the size the example
-    gives it) for the best-matching example call of the model (of its `method` when forward() is not its
-    API), or None."""
+                 method: str | None = None) -> tuple[list[InputPlan], str, dict, dict] | None:
+    """(plans, "README.md:37", name -> the line that sizes it for each input the example sizes, symbol ->
+    the size the example gives it) for the best-matching example call of the model (of its `method` when
+    forward() is not its API), or None."""
     own = own_call(model, root) if method is None else None  # `self.example_input_array`: built with the model
     calls: list[StatedCall] = [own] if own else []
     for name in dict.fromkeys(n for n in class_names if n and not own):
@@ -35,6 +36,8 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
             calls = []
         if calls:
             break
+    if not calls and method is None:  # `model.encode(src, src_mask)` names forward's own src and src_mask
+        calls = sibling_calls(type(model), root, class_names, file)
     func = getattr(type(model), method or "forward")
     every = forward_params(func)
     names = [n for n, _ in every]
@@ -50,13 +53,14 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
     given.update({k: t for k, t in best.keywords.items() if k in names or open_keywords})
     batch = _shared_batch([t for t in given.values() if t is not None])
     graph = False
-    plans, places, pinned = [], {}, {}
+    plans, places, pinned, grown = [], {}, {}, {}
     for name, required in every:
         tensor = given.get(name)
         if tensor is not None:
             dims = list(tensor.shape)
             if batch is not None and dims:
                 dims[0] = "batch"
+            dims = _free_axes(model, name, dims, tensor.grows, func, grown)
             places[name] = _symbols_at(model, name, dims, pinned, func)
             plans.append(InputPlan(name, dims, tensor.dtype, tensor.high))
         elif required or (name in given and method is None):  # passed as something unsized, or required
@@ -69,7 +73,32 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
         symbols = places.get(plan.name, ())
         plan.dims = [symbol if symbol in pinned else size for size, symbol in zip(plan.dims, symbols)] \
             if symbols else plan.dims
-    return plans, best.where, {k for k, t in given.items() if t is not None}, pinned
+    return plans, best.where, {k: best.lines.get(k, best.where) for k, t in given.items() if t is not None}, pinned
+
+
+def _free_axes(model: nn.Module, name: str, dims: list, axes: tuple, func=None, grown: dict | None = None) -> list:
+    """The example's dims with each axis it lengthens as it goes (a decoded sequence) under the symbol the
+    generated plan has there: a size the model does not fix. An axis where the plan has none (the mask over
+    the decoded tokens) takes the symbol of the one growing length, kept in `grown`."""
+    if not axes:
+        return dims
+    grown = {} if grown is None else grown
+    try:
+        guess = _plans_for(model, name, False, func)[0].dims
+    except Exception:  # the example's own sizes are kept
+        return dims
+    dims = list(dims)
+    named = [a for a in axes if -len(dims) <= a < len(dims)]
+    if len(guess) != len(dims):
+        guess = [None] * len(dims)
+    for axis in sorted(named, key=lambda a: not isinstance(guess[a], str)):  # the plan's own symbols first
+        if guess[axis] == "batch" or dims[axis] == "batch":
+            continue  # examples stacked along the batch: the batch is free anyway
+        if isinstance(guess[axis], str):
+            dims[axis] = grown.setdefault("symbol", guess[axis])
+        elif "symbol" in grown:
+            dims[axis] = grown["symbol"]
+    return dims
 
 
 def _symbols_at(model: nn.Module, name: str, dims: list, pinned: dict, func=None) -> list:

@@ -3,7 +3,6 @@ candidates over the size tables, on the meta device with a CPU retry; a second r
 free dimensions. Functions of a trace Session (they read its request and report and call its forward)."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 

@@ -35,9 +35,12 @@ def fixed_length(exc, sizes: Sizes, plans: list) -> tuple[str, int] | None:
             a, b = int(two.group(1)), int(two.group(2))
             pairs += [(a, b), (b, a)]
     used = {d for p in leaves(plans) for d in p.dims if isinstance(d, str)}
+    # a size the inputs made (another input's batch: `self.left(pair[0]) + self.right(pair[1]).mean(1)`) is
+    # not a length the code holds: another shape of the inputs is the fix, not this retry
+    made_by_inputs = {sizes.values.get(s) for s in used}
     for made_size, fixed in pairs:  # a batch the model holds is its parameters' (size_tables.batch_parameter)
         symbols = [s for s in sorted(used - {"batch"}) if sizes.values.get(s) == made_size]
-        if fixed > 1 and len(symbols) == 1:
+        if fixed > 1 and fixed not in made_by_inputs and len(symbols) == 1:
             return symbols[0], fixed
     return None
 

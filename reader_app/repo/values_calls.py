@@ -8,6 +8,7 @@ import ast
 import os
 
 from reader_app.repo.values_argparse import argparse_defaults, parser_options
+from reader_app.repo.values_guards import TAKEN, UNDECIDED, branch_state, condition_text, if_ancestors
 from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
@@ -28,20 +29,21 @@ class Scope:
         self.options: dict | None = None
         self.call: ast.Call | None = None  # the call whose arguments are being resolved, when one is
         self.built: str | None = None  # the model a script built, whose attributes its later parts read
+        self.guarded: dict[str, list] = {}  # name -> [(assignment, its ifs)] the defaults do not decide
+        self._before: dict[tuple, int] = {}  # (owner, name) -> line: a guard's test reads the value above it
+        self.made = 0  # how many fields of helper objects were read (values_helper_fields.py)
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
-        assignment, keyed = None, []
-        for node in ast.walk(body_owner) if body_owner is not None else []:
-            if isinstance(node, ast.Assign) and any(_target(t) == name for t in node.targets):
-                assignment = node  # the last one wins, as it would at run time
-            elif isinstance(node, ast.AnnAssign) and _target(node.target) == name and node.value is not None:
-                assignment = node
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
-                    and _target(node.targets[0].value) == name:
-                keyed.append(node)  # `model_args['vocab_size'] = ...` after the dict is made
+        if body_owner is None:
+            return MISSING
+        assignment = self.assignment_in(body_owner, name, depth, seen)
         if assignment is None:
             return MISSING
+        keyed = [node for node in ast.walk(body_owner) if isinstance(node, ast.Assign) and len(node.targets) == 1
+                 and isinstance(node.targets[0], ast.Subscript) and _target(node.targets[0].value) == name]
+        # `model_args['vocab_size'] = ...` after the dict is made
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
+        made = self.made
         value = literal(assignment.value, lookup, depth)
         if isinstance(value, dict):
             for node in sorted(keyed, key=lambda n: n.lineno):
@@ -53,8 +55,48 @@ class Scope:
                     else:
                         value[key] = later
         if value is not MISSING:
-            self.where.setdefault(name, f"{rel}:{assignment.lineno}")
+            computed = f" {' '.join(ast.unparse(assignment.value).split())[:80]} = {value!r}"[:120] \
+                if self.made != made else ""  # read from a helper object the script builds: say how
+            self.where.setdefault(name, f"{rel}:{assignment.lineno}{computed}")
         return value
+
+    def assignment_in(self, body_owner, name: str, depth: int, seen: set):
+        """The assignment of `name` in `body_owner` a default run makes last (values_guards.py): one inside an
+        `if` the defaults decide against is skipped; one the defaults cannot decide is kept in
+        `self.guarded[name]` as an alternative, not taken."""
+        owner_key = "function" if body_owner is self.function else "module"
+        limit = self._before.get((owner_key, name))
+        nodes = [node for node in ast.walk(body_owner)
+                 if (isinstance(node, ast.Assign) and any(_target(t) == name for t in node.targets)) or
+                 (isinstance(node, ast.AnnAssign) and _target(node.target) == name and node.value is not None)]
+        ancestors = if_ancestors(self.unit.tree)
+        for node in sorted(nodes, key=lambda n: n.lineno, reverse=True):  # the last one a run makes wins
+            if limit is not None and node.lineno >= limit:
+                continue
+            chain = ancestors.get(id(node), ())
+            state = branch_state(chain, lambda test: self._decide(test, name, node.lineno, owner_key, depth, seen))
+            if state == TAKEN:
+                return node
+            if state == UNDECIDED:
+                self.guarded.setdefault(name, []).append((node, chain))
+        return None
+
+    def _decide(self, test: ast.If, name: str, line: int, owner_key: str, depth: int, seen: set):
+        """The value of an `if` test guarding an assignment of `name` at `line`; a test that reads `name` itself
+        (`if args.dim is None: args.dim = 64`) reads the value it has before that line."""
+        key, limit = (self.unit.rel, name), (owner_key, name)
+        held, before = key in seen, self._before.get(limit)
+        seen.discard(key)
+        self._before[limit] = line
+        try:
+            return literal(test.test, lambda n, d: self.resolve(n, d, seen), depth + 1)
+        finally:
+            if held:
+                seen.add(key)
+            if before is None:
+                self._before.pop(limit, None)
+            else:
+                self._before[limit] = before
 
     def parsed_option(self, name: str):
         """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it
@@ -81,10 +123,31 @@ class Scope:
         if (self.unit.rel, name) in seen or depth > 6:
             return MISSING
         seen.add((self.unit.rel, name))
+        outer = self.guarded.pop(name, None)  # an enclosing lookup of the same name keeps its own alternatives
         try:
-            return self._resolve(name, depth, seen)
+            value = self._resolve(name, depth, seen)
+            guarded = self.guarded.pop(name, None)
+            return self._with_alternative(name, value, guarded, depth, seen) if guarded else value
         finally:  # a guard against cycles, not against a name read twice (`args.a == 'x' or args.a == 'y'`)
             seen.discard((self.unit.rel, name))
+            if outer is not None:
+                self.guarded[name] = outer
+
+    def _with_alternative(self, name: str, value, guarded: list, depth: int, seen: set):
+        """The value with the last undecided guarded assignment noted beside its provenance; that assignment's
+        value, labelled as waiting for its test, only when nothing else states one."""
+        node, chain = guarded[0]
+        alternative = literal(node.value, lambda n, d: self.resolve(n, d, seen), depth + 1)
+        at = f"{self.unit.rel.split(' cell ')[0]}:{node.lineno}"
+        if value is MISSING:
+            if alternative is not MISSING:
+                self.where[name] = f"{at} (only {condition_text(chain)}, which the defaults do not decide)"
+            return alternative
+        if alternative is not MISSING and alternative != value:
+            stated = self.where.get(name)
+            note = f"{at} would set {alternative!r} {condition_text(chain)}"
+            self.where[name] = f"{stated}; {note}" if stated else note
+        return value
 
     def _resolve(self, name: str, depth: int, seen: set):
         if self.function is not None:
@@ -105,6 +168,11 @@ class Scope:
             if found is not MISSING:
                 self.where.setdefault(name, found[1])
                 return found[0]
+        if name.count(".") == 1 and arg_dest(name) is None and not name.startswith("self."):
+            from reader_app.repo.values_helper_fields import built_field
+            value = built_field(self, name, depth, seen)  # `len(converter.character)`: the helper's own field
+            if value is not MISSING:
+                return value
         if "." in name:
             return self.parsed_option(name)
         return self.imported(name, depth, seen)

@@ -135,7 +135,8 @@ class Scope:
 
     def _with_alternative(self, name: str, value, guarded: list, depth: int, seen: set):
         """The value with the last undecided guarded assignment noted beside its provenance; that assignment's
-        value, labelled as waiting for its test, only when nothing else states one."""
+        value, labelled as waiting for its test, only when nothing else states one; MISSING when it sets what
+        only a run knows."""
         node, chain = guarded[0]
         alternative = literal(node.value, lambda n, d: self.resolve(n, d, seen), depth + 1)
         at = f"{self.unit.rel.split(' cell ')[0]}:{node.lineno}"
@@ -143,7 +144,10 @@ class Scope:
             if alternative is not MISSING:
                 self.where[name] = f"{at} (only {condition_text(chain)}, which the defaults do not decide)"
             return alternative
-        if alternative is not MISSING and alternative != value:
+        if alternative is MISSING:  # `if os.path.exists(meta): vocab = pickle.load(...)`: a run may replace the
+            self.where.pop(name, None)  # placeholder with what only it reads, so the value is not stated here
+            return MISSING
+        if alternative != value:
             stated = self.where.get(name)
             note = f"{at} would set {alternative!r} {condition_text(chain)}"
             self.where[name] = f"{stated}; {note}" if stated else note

@@ -120,6 +120,24 @@ def test_a_setting_whose_test_holds_for_the_defaults_is_the_value(tmp_path):
     assert values["input_channel"].where == f"train.py:{_line(root, 'opt.input_channel = 3')}"
 
 
+def test_an_option_without_a_default_is_none_in_a_test(tmp_path):
+    # argparse gives a run None for `--checkpoint`: the resumed model's channels are not the default run's
+    root, values = _mined(tmp_path, _repo(**{
+        "if opt.rgb:": "if opt.checkpoint is not None:",
+        "    opt = parser.parse_args()": "    parser.add_argument('--checkpoint', help='resume from')\n"
+                                         "    opt = parser.parse_args()"}))
+    assert values["input_channel"].value == 1
+    assert values["input_channel"].where == f"train.py:{_line(root, '--input_channel')}"
+
+
+def test_a_test_on_the_value_it_sets_reads_the_value_before_it(tmp_path):
+    # `if opt.hidden_size == 32: opt.hidden_size = 48`: the default 32 makes the test hold
+    root, values = _mined(tmp_path, _repo(**{"if torch.cuda.is_available():\n        opt.hidden_size = 512":
+                                             "if opt.hidden_size == 32:\n        opt.hidden_size = 48"}))
+    assert values["hidden_size"].value == 48
+    assert values["hidden_size"].where == f"train.py:{_line(root, 'opt.hidden_size = 48')}"
+
+
 def test_an_undecided_test_leaves_the_default_and_names_the_alternative(tmp_path):
     root, values = _mined(tmp_path, _repo())
     # whether a GPU is there is not something the defaults say: the option's 32 stands, the 512 is noted

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import ast
 import os
+from contextvars import ContextVar
 
-from reader_app.repo.values_argparse import argparse_defaults, parser_options
-from reader_app.repo.values_guards import TAKEN, UNDECIDED, branch_state, condition_text, if_ancestors
+from reader_app.repo.values_argparse import add_argument_calls, argparse_defaults, parser_options
+from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assignments, branch_state, condition_text,
+                                           if_ancestors, owned)
 from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
@@ -34,14 +36,15 @@ class Scope:
         self.made = 0  # how many fields of helper objects were read (values_helper_fields.py)
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
+        """The value of `name` as `body_owner` (a function, or MODULE_LEVEL) last assigns it, MISSING when it
+        states none; `rel:line` in `self.where[name]`."""
         if body_owner is None:
             return MISSING
         assignment = self.assignment_in(body_owner, name, depth, seen)
         if assignment is None:
             return MISSING
-        keyed = [node for node in ast.walk(body_owner) if isinstance(node, ast.Assign) and len(node.targets) == 1
-                 and isinstance(node.targets[0], ast.Subscript) and _target(node.targets[0].value) == name]
-        # `model_args['vocab_size'] = ...` after the dict is made
+        keyed = [node for node, module in assignments(self.unit.tree).get(("[]", name), ())
+                 if owned(node, module, body_owner)]  # `model_args['vocab_size'] = ...` after the dict is made
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
         value = literal(assignment.value, lookup, depth)
@@ -64,14 +67,11 @@ class Scope:
         """The assignment of `name` in `body_owner` a default run makes last (values_guards.py): one inside an
         `if` the defaults decide against is skipped; one the defaults cannot decide is kept in
         `self.guarded[name]` as an alternative, not taken."""
-        owner_key = "function" if body_owner is self.function else "module"
+        owner_key = "module" if body_owner == MODULE_LEVEL else "function"
         limit = self._before.get((owner_key, name))
-        nodes = [node for node in ast.walk(body_owner)
-                 if (isinstance(node, ast.Assign) and any(_target(t) == name for t in node.targets)) or
-                 (isinstance(node, ast.AnnAssign) and _target(node.target) == name and node.value is not None)]
         ancestors = if_ancestors(self.unit.tree)
-        for node in sorted(nodes, key=lambda n: n.lineno, reverse=True):  # the last one a run makes wins
-            if limit is not None and node.lineno >= limit:
+        for node, module in reversed(assignments(self.unit.tree).get(name, ())):  # the last one a run makes wins
+            if not owned(node, module, body_owner) or (limit is not None and node.lineno >= limit):
                 continue
             chain = ancestors.get(id(node), ())
             state = branch_state(chain, lambda test: self._decide(test, name, node.lineno, owner_key, depth, seen))
@@ -85,12 +85,18 @@ class Scope:
         """The value of an `if` test guarding an assignment of `name` at `line`; a test that reads `name` itself
         (`if args.dim is None: args.dim = 64`) reads the value it has before that line."""
         key, limit = (self.unit.rel, name), (owner_key, name)
-        held, before = key in seen, self._before.get(limit)
+        held, before, stated = key in seen, self._before.get(limit), self.where.get(name)
         seen.discard(key)
         self._before[limit] = line
+        deciding = DECIDING.set(True)
         try:
             return literal(test.test, lambda n, d: self.resolve(n, d, seen), depth + 1)
         finally:
+            DECIDING.reset(deciding)
+            if stated is None:  # the earlier value the test read is not where `name` gets its value
+                self.where.pop(name, None)
+            else:
+                self.where[name] = stated
             if held:
                 seen.add(key)
             if before is None:
@@ -114,6 +120,8 @@ class Scope:
             value, where = passed.get(dest, (None, ""))
             if value is not None:
                 self.where.setdefault(name, where)
+            elif DECIDING.get() and dest in self.options and dest not in _required_options(self.unit.tree):
+                return None  # `if opt.load_checkpoint is not None:` reads the None a default run has
             return MISSING if value is None else value
         self.where.setdefault(name, where)
         return value
@@ -162,8 +170,7 @@ class Scope:
             value = bound_argument(self, name, depth, seen)  # `def build(max_seq_len)`: what its callers hand it
             if value is not MISSING:
                 return value
-        module_level = ast.Module(body=_module_assignments(self.unit.tree), type_ignores=[])
-        value = self.lookup_in(module_level, self.unit.rel, name, depth, seen)
+        value = self.lookup_in(MODULE_LEVEL, self.unit.rel, name, depth, seen)
         if value is not MISSING:
             return value
         if name.startswith("self.") and name.count(".") == 1 and self.function is not None:
@@ -203,6 +210,18 @@ class Scope:
         return MISSING
 
 
+# Set while an `if` test guarding an assignment is evaluated: an option without a default is None there (what
+# argparse gives a run), where as a size it states nothing.
+DECIDING: ContextVar[bool] = ContextVar("deciding", default=False)
+
+
+def _required_options(tree: ast.Module) -> set[str]:
+    """The dests of `add_argument(..., required=True)`: a run always passes them, so they are never None."""
+    return per_tree(tree, ("required options",), lambda: {
+        dest for _, dest, keywords in add_argument_calls(tree)
+        if "required" in keywords and literal(keywords["required"]) is True})
+
+
 def _target(node) -> str | None:
     return node.id if isinstance(node, ast.Name) else dotted_name(node) if isinstance(node, ast.Attribute) else None
 
@@ -230,7 +249,11 @@ def _module_files(root: str, base: str, module: str, level: int) -> list[str]:
 
 
 def _enclosing_functions(tree: ast.Module) -> dict[int, ast.AST]:
-    """id(call node) -> innermost function containing it."""
+    """id(call node) -> innermost function containing it (indexed once per tree)."""
+    return per_tree(tree, ("enclosing functions",), lambda: _index_enclosing(tree))
+
+
+def _index_enclosing(tree: ast.Module) -> dict[int, ast.AST]:
     owner: dict[int, ast.AST] = {}
 
     def visit(node, function):

@@ -8,10 +8,46 @@ from __future__ import annotations
 
 import ast
 
-from reader_app.repo.values_literal import MISSING
-from reader_app.repo.values_source import per_tree
+from reader_app.repo.values_literal import MISSING, dotted_name
+from reader_app.repo.values_source import body_statements, per_tree
 
 TAKEN, UNTAKEN, UNDECIDED = "taken", "untaken", "undecided"
+MODULE_LEVEL = "module"  # the owner of the statements a module runs itself (not its functions')
+
+
+def assignments(tree: ast.Module) -> dict:
+    """name -> [(statement, at module level)] of every `name = ...` / `name: T = ...` in the tree, in line order;
+    ("[]", name) -> the same for `name['key'] = ...`. Indexed once per tree: each lookup of a name reads it."""
+    def compute():
+        module = {id(n) for n in body_statements(tree)}
+        out: dict = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                names = [_name(t) for t in node.targets]
+                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+                    names.append(("[]", _name(node.targets[0].value)))
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                names = [_name(node.target)]
+            else:
+                continue
+            for name in dict.fromkeys(n for n in names if n is not None and n != ("[]", None)):
+                out.setdefault(name, []).append((node, id(node) in module))
+        for found in out.values():
+            found.sort(key=lambda pair: pair[0].lineno)
+        return out
+
+    return per_tree(tree, ("assignments",), compute)
+
+
+def owned(node: ast.stmt, module_level: bool, owner) -> bool:
+    """Whether an assignment runs in `owner`: a function (its nested ones too) or MODULE_LEVEL."""
+    if owner == MODULE_LEVEL:
+        return module_level
+    return owner.lineno <= node.lineno <= (owner.end_lineno or owner.lineno)
+
+
+def _name(node) -> str | None:
+    return node.id if isinstance(node, ast.Name) else dotted_name(node) if isinstance(node, ast.Attribute) else None
 
 
 def if_ancestors(tree: ast.Module) -> dict[int, tuple]:

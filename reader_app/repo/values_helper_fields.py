@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 
+from reader_app.repo.values_guards import MODULE_LEVEL
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_source import parsed
 
@@ -24,11 +25,10 @@ def built_field(scope, name: str, depth: int, seen: set):
     """The value of `obj.attr` (`name`) where the scope's function or module assigns `obj` from a call of the
     repository's class whose constructor sets `self.attr` from values the call states; MISSING otherwise.
     Counts the read in `scope.made` and says in `scope.where[name]` where the class sets the field."""
-    from reader_app.repo.values_calls import _module_assignments
     from reader_app.repo.values_refs import class_file
 
     head, attr = name.split(".")
-    call = _made_by(scope, head, depth, seen, _module_assignments)
+    call = _made_by(scope, head, depth, seen)
     if call is None:
         return MISSING
     rel = class_file(scope.root, scope.unit.rel, scope.unit.tree, call.func.id)
@@ -46,10 +46,9 @@ def built_field(scope, name: str, depth: int, seen: set):
     return value
 
 
-def _made_by(scope, head: str, depth: int, seen: set, module_assignments) -> ast.Call | None:
+def _made_by(scope, head: str, depth: int, seen: set) -> ast.Call | None:
     """The `Class(...)` call the scope's last run assignment of `head` makes, when the class is named plainly."""
-    module = ast.Module(body=module_assignments(scope.unit.tree), type_ignores=[])
-    for owner in (scope.function, module):
+    for owner in (scope.function, MODULE_LEVEL):
         if owner is None:
             continue
         outer = scope.guarded.pop(head, None)

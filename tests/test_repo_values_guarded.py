@@ -45,6 +45,16 @@ class StartStopConverter(object):
         self.symbols = ['[GO]', '[s]'] + list(alphabet)
 
 
+class VocabConverter(object):
+    def __init__(self, alphabet):
+        self.symbols = list(alphabet)
+        self.size = None
+
+    def build_vocab(self, texts):
+        self.symbols = sorted(set(''.join(texts)))
+        self.size = len(self.symbols)
+
+
 class GrowingConverter(object):
     def __init__(self, alphabet):
         self.symbols = ['[blank]']
@@ -176,6 +186,9 @@ def test_a_helper_argument_by_keyword_and_a_default_of_the_constructor(tmp_path)
     # a field a loop builds is not followed: no value rather than a wrong one
     {"BlankConverter(opt.alphabet)": "GrowingConverter(opt.alphabet)",
      "import BlankConverter,": "import BlankConverter, GrowingConverter,"},
+    # a field another method sets from the data (a vocabulary built at run time)
+    {"BlankConverter(opt.alphabet)": "VocabConverter(opt.alphabet)",
+     "import BlankConverter,": "import BlankConverter, VocabConverter,"},
     # a helper made from what only a run knows (a file's characters)
     {"BlankConverter(opt.alphabet)": "BlankConverter(open(opt.alphabet).read())"},
     # a class that is not the repository's: its code is not here to read

@@ -33,13 +33,17 @@ def built_field(scope, name: str, depth: int, seen: set):
         return MISSING
     rel = class_file(scope.root, scope.unit.rel, scope.unit.tree, call.func.id)
     tree = parsed(os.path.join(scope.root, rel)) if rel is not None else None
-    init = _constructor(tree, call.func.id) if tree is not None else None
-    if init is None:
-        return MISSING
+    cls = _class(tree, call.func.id) if tree is not None else None
+    init = next((item for item in cls.body if isinstance(item, ast.FunctionDef) and item.name == "__init__"),
+                None) if cls is not None else None
+    if init is None or attr in _set_later(cls, init):
+        return MISSING  # `self.sos_id = None` that `build_vocab()` sets: only a run knows it
     env = _bound(init, call, lambda node: literal(node, lambda n, d: scope.resolve(n, d, seen), depth + 1))
     if env is None:
         return MISSING
     value, line = _run(init, env).get(attr, (MISSING, 0))
+    if value is None:  # a placeholder the constructor leaves for later: no size
+        return MISSING
     if value is not MISSING:
         scope.made += 1
         scope.where.setdefault(name, f"{rel}:{line}")
@@ -62,12 +66,14 @@ def _made_by(scope, head: str, depth: int, seen: set) -> ast.Call | None:
     return None
 
 
-def _constructor(tree: ast.Module, name: str) -> ast.FunctionDef | None:
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == name:
-            return next((item for item in node.body
-                         if isinstance(item, ast.FunctionDef) and item.name == "__init__"), None)
-    return None
+def _class(tree: ast.Module, name: str) -> ast.ClassDef | None:
+    return next((node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == name), None)
+
+
+def _set_later(cls: ast.ClassDef, init: ast.FunctionDef) -> set[str]:
+    """The fields the class's other methods assign or change (`def build_vocab(self): self.sos_id = ...`)."""
+    return {name for method in cls.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and method is not init for stmt in method.body for name, field in _touched(stmt) if field}
 
 
 def _bound(init: ast.FunctionDef, call: ast.Call, value_of) -> dict | None:

@@ -13,7 +13,7 @@ import os
 import re
 
 from reader_app.repo.values_literal import ARG_OBJECTS
-from reader_app.repo.values_source import Unit, read, units_mentioning
+from reader_app.repo.values_source import Unit, per_tree, read, units_mentioning
 
 MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
 
@@ -113,10 +113,10 @@ def _default_of(function, name: str):
 
 
 def _owner_class(tree: ast.Module, function) -> ast.ClassDef | None:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and any(child is function for child in node.body):
-            return node
-    return None
+    # indexed once per tree: every lookup a caller's guard or argument makes asks again
+    owners = per_tree(tree, ("owner classes",), lambda: {id(child): node for node in ast.walk(tree)
+                                                        if isinstance(node, ast.ClassDef) for child in node.body})
+    return owners.get(id(function))
 
 
 def _implicit_first(function, owner, call: ast.Call) -> int:
@@ -162,8 +162,10 @@ def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
         if not same and (owner is None and stem not in text or not calls.search(text)):
             continue  # another module calls the function only after importing it by its module's name
         imported = _imported_names(unit.tree)
-        for call in ast.walk(unit.tree):
-            if not isinstance(call, ast.Call) or same and function.lineno <= call.lineno <= function.end_lineno:
+        called = _calls_named(unit.tree)  # the name, and local names importing it (`import load_model as lm`)
+        names = {name} | {local for local, dotted in imported.items() if dotted.split(".")[-1] == name}
+        for _, call in sorted((c for n in names for c in called.get(n, ())), key=lambda c: c[0]):
+            if same and function.lineno <= call.lineno <= function.end_lineno:
                 continue  # a recursive call inside the function states nothing new
             func = call.func
             if owner is None and isinstance(func, ast.Name):
@@ -187,8 +189,25 @@ def _from_module(dotted: str | None, stem: str, name: str) -> bool:
     return len(parts) >= 2 and parts[-1] == name and parts[-2] == stem
 
 
+def _calls_named(tree: ast.Module) -> dict[str, list[tuple[int, ast.Call]]]:
+    """called name (`name(...)`, `x.name(...)`) -> [(position in walk order, call)]; indexed once per tree."""
+    def index():
+        out: dict[str, list[tuple[int, ast.Call]]] = {}
+        for position, call in enumerate(ast.walk(tree)):
+            if isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute)):
+                key = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+                out.setdefault(key, []).append((position, call))
+        return out
+
+    return per_tree(tree, ("calls by name",), index)
+
+
 def _imported_names(tree: ast.Module) -> dict[str, str]:
-    """local name -> dotted original for every import in the unit."""
+    """local name -> dotted original for every import in the unit (read once per tree; never changed)."""
+    return per_tree(tree, ("imported names",), lambda: _index_imports(tree))
+
+
+def _index_imports(tree: ast.Module) -> dict[str, str]:
     out = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import ast
 import os
+from contextvars import ContextVar
 
-from reader_app.repo.values_argparse import argparse_defaults, parser_options
+from reader_app.repo.values_argparse import add_argument_calls, argparse_defaults, parser_options
+from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assignments, branch_state, condition_text,
+                                           if_ancestors, owned)
 from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
-
-
-_DECIDING: set[tuple] = set()  # units whose untaken branches are being worked out right now
 
 
 class Scope:
@@ -31,23 +31,22 @@ class Scope:
         self.options: dict | None = None
         self.call: ast.Call | None = None  # the call whose arguments are being resolved, when one is
         self.built: str | None = None  # the model a script built, whose attributes its later parts read
+        self.guarded: dict[str, list] = {}  # name -> [(assignment, its ifs)] the defaults do not decide
+        self._before: dict[tuple, int] = {}  # (owner, name) -> line: a guard's test reads the value above it
+        self.made = 0  # how many fields of helper objects were read (values_helper_fields.py)
 
     def lookup_in(self, body_owner, rel: str, name: str, depth: int, seen: set):
-        assignment, keyed = None, []
-        untaken = self._untaken() if rel == self.unit.rel else set()
-        for node in ast.walk(body_owner) if body_owner is not None else []:
-            if id(node) in untaken:
-                continue  # `elif args.dataset == 'cifar100': num_classes = 100` with 'cifar10' the default
-            if isinstance(node, ast.Assign) and any(_target(t) == name for t in node.targets):
-                assignment = node  # the last one wins, as it would at run time
-            elif isinstance(node, ast.AnnAssign) and _target(node.target) == name and node.value is not None:
-                assignment = node
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
-                    and _target(node.targets[0].value) == name:
-                keyed.append(node)  # `model_args['vocab_size'] = ...` after the dict is made
+        """The value of `name` as `body_owner` (a function, or MODULE_LEVEL) last assigns it, MISSING when it
+        states none; `rel:line` in `self.where[name]`."""
+        if body_owner is None:
+            return MISSING
+        assignment = self.assignment_in(body_owner, name, depth, seen)
         if assignment is None:
             return MISSING
+        keyed = [node for node, module in assignments(self.unit.tree).get(("[]", name), ())
+                 if owned(node, module, body_owner)]  # `model_args['vocab_size'] = ...` after the dict is made
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
+        made = self.made
         value = literal(assignment.value, lookup, depth)
         if isinstance(value, dict):
             for node in sorted(keyed, key=lambda n: n.lineno):
@@ -59,21 +58,51 @@ class Scope:
                     else:
                         value[key] = later
         if value is not MISSING:
-            self.where.setdefault(name, f"{rel}:{assignment.lineno}")
+            computed = f" {' '.join(ast.unparse(assignment.value).split())[:80]} = {value!r}"[:120] \
+                if self.made != made else ""  # read from a helper object the script builds: say how
+            self.where.setdefault(name, f"{rel}:{assignment.lineno}{computed}")
         return value
 
-    def _untaken(self) -> set[int]:
-        """The unit's branches a default run does not take; empty while they are being worked out (deciding
-        a branch's test reads names through this same scope, which must not wait on itself)."""
-        key = (id(self.unit.tree), self.unit.rel)
-        if key in _DECIDING:
-            return set()
-        _DECIDING.add(key)
+    def assignment_in(self, body_owner, name: str, depth: int, seen: set):
+        """The assignment of `name` in `body_owner` a default run makes last (values_guards.py): one inside an
+        `if` the defaults decide against is skipped; one the defaults cannot decide is kept in
+        `self.guarded[name]` as an alternative, not taken."""
+        owner_key = "module" if body_owner == MODULE_LEVEL else "function"
+        limit = self._before.get((owner_key, name))
+        ancestors = if_ancestors(self.unit.tree)
+        for node, module in reversed(assignments(self.unit.tree).get(name, ())):  # the last one a run makes wins
+            if not owned(node, module, body_owner) or (limit is not None and node.lineno >= limit):
+                continue
+            chain = ancestors.get(id(node), ())
+            state = branch_state(chain, lambda test: self._decide(test, name, node.lineno, owner_key, depth, seen))
+            if state == TAKEN:
+                return node
+            if state == UNDECIDED:
+                self.guarded.setdefault(name, []).append((node, chain))
+        return None
+
+    def _decide(self, test: ast.If, name: str, line: int, owner_key: str, depth: int, seen: set):
+        """The value of an `if` test guarding an assignment of `name` at `line`; a test that reads `name` itself
+        (`if args.dim is None: args.dim = 64`) reads the value it has before that line."""
+        key, limit = (self.unit.rel, name), (owner_key, name)
+        held, before, stated = key in seen, self._before.get(limit), self.where.get(name)
+        seen.discard(key)
+        self._before[limit] = line
+        deciding = DECIDING.set(True)
         try:
-            return per_tree(self.unit.tree, ("untaken", self.root, self.unit.rel),
-                            lambda: untaken_branches(self.unit, self.root))
+            return literal(test.test, lambda n, d: self.resolve(n, d, seen), depth + 1)
         finally:
-            _DECIDING.discard(key)
+            DECIDING.reset(deciding)
+            if stated is None:  # the earlier value the test read is not where `name` gets its value
+                self.where.pop(name, None)
+            else:
+                self.where[name] = stated
+            if held:
+                seen.add(key)
+            if before is None:
+                self._before.pop(limit, None)
+            else:
+                self._before[limit] = before
 
     def parsed_option(self, name: str):
         """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it
@@ -91,6 +120,8 @@ class Scope:
             value, where = passed.get(dest, (None, ""))
             if value is not None:
                 self.where.setdefault(name, where)
+            elif DECIDING.get() and dest in self.options and dest not in _required_options(self.unit.tree):
+                return None  # `if opt.load_checkpoint is not None:` reads the None a default run has
             return MISSING if value is None else value
         self.where.setdefault(name, where)
         return value
@@ -100,10 +131,35 @@ class Scope:
         if (self.unit.rel, name) in seen or depth > 6:
             return MISSING
         seen.add((self.unit.rel, name))
+        outer = self.guarded.pop(name, None)  # an enclosing lookup of the same name keeps its own alternatives
         try:
-            return self._resolve(name, depth, seen)
+            value = self._resolve(name, depth, seen)
+            guarded = self.guarded.pop(name, None)
+            return self._with_alternative(name, value, guarded, depth, seen) if guarded else value
         finally:  # a guard against cycles, not against a name read twice (`args.a == 'x' or args.a == 'y'`)
             seen.discard((self.unit.rel, name))
+            if outer is not None:
+                self.guarded[name] = outer
+
+    def _with_alternative(self, name: str, value, guarded: list, depth: int, seen: set):
+        """The value with the last undecided guarded assignment noted beside its provenance; that assignment's
+        value, labelled as waiting for its test, only when nothing else states one; MISSING when it sets what
+        only a run knows."""
+        node, chain = guarded[0]
+        alternative = literal(node.value, lambda n, d: self.resolve(n, d, seen), depth + 1)
+        at = f"{self.unit.rel.split(' cell ')[0]}:{node.lineno}"
+        if value is MISSING:
+            if alternative is not MISSING:
+                self.where[name] = f"{at} (only {condition_text(chain)}, which the defaults do not decide)"
+            return alternative
+        if alternative is MISSING:  # `if os.path.exists(meta): vocab = pickle.load(...)`: a run may replace the
+            self.where.pop(name, None)  # placeholder with what only it reads, so the value is not stated here
+            return MISSING
+        if alternative != value:
+            stated = self.where.get(name)
+            note = f"{at} would set {alternative!r} {condition_text(chain)}"
+            self.where[name] = f"{stated}; {note}" if stated else note
+        return value
 
     def _resolve(self, name: str, depth: int, seen: set):
         if self.function is not None:
@@ -114,8 +170,7 @@ class Scope:
             value = bound_argument(self, name, depth, seen)  # `def build(max_seq_len)`: what its callers hand it
             if value is not MISSING:
                 return value
-        module_level = ast.Module(body=_module_assignments(self.unit.tree), type_ignores=[])
-        value = self.lookup_in(module_level, self.unit.rel, name, depth, seen)
+        value = self.lookup_in(MODULE_LEVEL, self.unit.rel, name, depth, seen)
         if value is not MISSING:
             return value
         if name.startswith("self.") and name.count(".") == 1 and self.function is not None:
@@ -124,6 +179,11 @@ class Scope:
             if found is not MISSING:
                 self.where.setdefault(name, found[1])
                 return found[0]
+        if name.count(".") == 1 and arg_dest(name) is None and not name.startswith("self."):
+            from reader_app.repo.values_helper_fields import built_field
+            value = built_field(self, name, depth, seen)  # `len(converter.character)`: the helper's own field
+            if value is not MISSING:
+                return value
         if "." in name:
             value = self.parsed_option(name)
             if value is MISSING:  # `args = load_cfg(args.config)`: the configuration file a helper loads
@@ -154,6 +214,18 @@ class Scope:
         return MISSING
 
 
+# Set while an `if` test guarding an assignment is evaluated: an option without a default is None there (what
+# argparse gives a run), where as a size it states nothing.
+DECIDING: ContextVar[bool] = ContextVar("deciding", default=False)
+
+
+def _required_options(tree: ast.Module) -> set[str]:
+    """The dests of `add_argument(..., required=True)`: a run always passes them, so they are never None."""
+    return per_tree(tree, ("required options",), lambda: {
+        dest for _, dest, keywords in add_argument_calls(tree)
+        if "required" in keywords and literal(keywords["required"]) is True})
+
+
 def _target(node) -> str | None:
     return node.id if isinstance(node, ast.Name) else dotted_name(node) if isinstance(node, ast.Attribute) else None
 
@@ -181,7 +253,11 @@ def _module_files(root: str, base: str, module: str, level: int) -> list[str]:
 
 
 def _enclosing_functions(tree: ast.Module) -> dict[int, ast.AST]:
-    """id(call node) -> innermost function containing it."""
+    """id(call node) -> innermost function containing it (indexed once per tree)."""
+    return per_tree(tree, ("enclosing functions",), lambda: _index_enclosing(tree))
+
+
+def _index_enclosing(tree: ast.Module) -> dict[int, ast.AST]:
     owner: dict[int, ast.AST] = {}
 
     def visit(node, function):

@@ -6,29 +6,24 @@ from __future__ import annotations
 
 import pytest
 from branch_default_repos import MAIN_BLOCK_CHAIN, MEMBER_CHAIN, SCRIPT_CHAIN
-from tree_helpers import first_outs as outs, trace_repos, write_tree
+from tree_helpers import first_outs as outs, main_model, trace_repos, write_tree
 
 from reader_app.repo import scan_repo
 
 
-def _main(root) -> str:
-    main = scan_repo(root).main
-    return f"{main.file}:{main.name}"
-
-
 def test_a_scripts_module_level_chain_picks_the_class_its_default_builds(tmp_path):
-    assert _main(write_tree(tmp_path / "tiny", SCRIPT_CHAIN)) == "models/tiny.py:TinyNet"
+    assert main_model(write_tree(tmp_path / "tiny", SCRIPT_CHAIN)) == "models/tiny.py:TinyNet"
     # the option decides, not a preference for the smaller class
     big = dict(SCRIPT_CHAIN, **{"train.py": SCRIPT_CHAIN["train.py"].replace("default='tiny'", "default='big'")})
-    assert _main(write_tree(tmp_path / "big", big)) == "models/big.py:BigNet"
+    assert main_model(write_tree(tmp_path / "big", big)) == "models/big.py:BigNet"
     # the same chain inside the script's `if __name__ == '__main__':`, the default branch calling a factory
-    assert _main(write_tree(tmp_path / "main_block", MAIN_BLOCK_CHAIN)) == "models/tiny.py:TinyNet"
+    assert main_model(write_tree(tmp_path / "main_block", MAIN_BLOCK_CHAIN)) == "models/tiny.py:TinyNet"
 
 
 def test_a_class_that_stored_the_option_builds_the_default_branchs_model(tmp_path):
-    assert _main(write_tree(tmp_path / "plain", MEMBER_CHAIN)) == "nets.py:PlainSeg"
+    assert main_model(write_tree(tmp_path / "plain", MEMBER_CHAIN)) == "nets.py:PlainSeg"
     deep = dict(MEMBER_CHAIN, **{"main.py": MEMBER_CHAIN["main.py"].replace("default='Plain'", "default='Deep'")})
-    assert _main(write_tree(tmp_path / "deep", deep)) == "nets.py:DeepSeg"
+    assert main_model(write_tree(tmp_path / "deep", deep)) == "nets.py:DeepSeg"
 
 
 def test_factories_only_a_self_test_or_an_untaken_branch_calls_are_not_named_as_the_repositorys_use(tmp_path):

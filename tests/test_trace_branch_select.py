@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import pytest
 from branch_select_repos import ALIAS_SELECTS, HELPER_SELECTS
-from tree_helpers import first_outs as outs, trace_repos, write_tree
+from tree_helpers import first_outs as outs, main_model, trace_repos, write_tree
 
-from reader_app.repo import scan_repo
-
-
-def _main(root) -> str:
-    main = scan_repo(root).main
-    return f"{main.file}:{main.name}"
 
 
 def test_the_readme_command_line_selects_the_helpers_branch_and_so_the_main_model(tmp_path):
-    assert _main(write_tree(tmp_path / "plain", HELPER_SELECTS)) == "models/plain.py:PlainNet"
+    assert main_model(write_tree(tmp_path / "plain", HELPER_SELECTS)) == "models/plain.py:PlainNet"
     # the same repository run with the other family: the option, not a preference for one class, decides
     deep = dict(HELPER_SELECTS, **{"README.md": HELPER_SELECTS["README.md"].replace("-net plain", "-net deep18")})
-    assert _main(write_tree(tmp_path / "deep", deep)) == "models/deep.py:DeepNet"
+    assert main_model(write_tree(tmp_path / "deep", deep)) == "models/deep.py:DeepNet"
 
 
 @pytest.fixture(scope="module")

@@ -43,3 +43,10 @@ def trace_repos(base: Path, repos: dict[str, dict[str, str]], *extra: str,
 def first_outs(data: dict) -> dict:
     """Layer name -> the first output shape of its first call, for the layers the trace saw called."""
     return {layer["name"]: layer["calls"][0]["out"][0] for layer in data["layers"] if layer["calls"]}
+
+
+def main_model(root: Path) -> str:
+    """`file:Class` of the main model the repository scan lands on."""
+    from reader_app.repo import scan_repo
+    main = scan_repo(root).main
+    return f"{main.file}:{main.name}"

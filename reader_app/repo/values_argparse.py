@@ -73,6 +73,39 @@ def argparse_namespace(tree: ast.Module) -> dict[str, tuple[object, int]]:
     return found
 
 
+PARSE_CALLS = ("parse_args", "parse_known_args")
+
+
+def rewritten(tree: ast.Module, options: dict[str, tuple[object, int]]) -> dict[str, tuple[object, int]]:
+    """`options` (dest -> (value, line)) as the code right after parsing leaves them: `args = parser.parse_args()`
+    then `args.scale = list(map(int, args.scale.split('+')))` at the same level, run in order (statements inside
+    an `if`, a loop or a function are not followed). A whole namespace handed to a model is read after them."""
+    out = dict(options)
+    for body in [tree.body] + [f.body for f in tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]:
+        names = set()
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _parses(stmt.value):
+                target = stmt.targets[0]
+                target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+            elif names and isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Attribute) and isinstance(stmt.targets[0].value, ast.Name) \
+                    and stmt.targets[0].value.id in names and stmt.targets[0].attr in out:
+                lookup = lambda name, _d: out[name.split(".", 1)[1]][0] if name.count(".") == 1 and \
+                    name.split(".")[0] in names and name.split(".", 1)[1] in out else MISSING  # noqa: E731
+                value = literal(stmt.value, lookup)
+                if value is not MISSING:
+                    out[stmt.targets[0].attr] = (value, stmt.lineno)
+    return out
+
+
+def _parses(node: ast.AST) -> bool:
+    """`parser.parse_args()` or `parser.parse_known_args()` (or its `[0]`)."""
+    node = node.value if isinstance(node, ast.Subscript) else node
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in PARSE_CALLS
+
+
 def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:
     """({dest: value}, {dest: where}) of the parser whose options cover most of the fields the model reads
     (training scripts and options modules first); None when no parser defines any of them."""
@@ -85,7 +118,7 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
         if "add_argument" not in text or not any(w in text for w in wanted):
             continue
         tree = parsed(path)
-        options = argparse_namespace(tree) if tree is not None else {}
+        options = rewritten(tree, argparse_namespace(tree)) if tree is not None else {}
         hits = len(wanted & {k for k, (v, _) in options.items() if v is not None})  # `required=True`: unstated
         if not hits:
             continue

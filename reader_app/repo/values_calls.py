@@ -112,6 +112,11 @@ class Scope:
             return MISSING
         if self.options is None:
             self.options = parser_options(self.unit, self.root)
+        if dest not in self.options:  # `Solver.__init__(self, args)`: the namespace its callers hand it
+            handed = self._handed_options(name.split(".")[0])
+            if handed is not None and handed[0].get(dest) is not None:
+                self.where.setdefault(name, handed[1].get(dest, ""))
+                return handed[0][dest]
         value, where = self.options.get(dest, (None, ""))
         if value is None:  # required, or default None: the README's command line running this script
             from reader_app.repo.values_commands import command_options
@@ -125,6 +130,26 @@ class Scope:
             return MISSING if value is None else value
         self.where.setdefault(name, where)
         return value
+
+    def _handed_options(self, param: str):
+        """({dest: value}, {dest: where}) of the parsed namespace the callers of this scope's function (a
+        module-level function or a class's __init__) hand it as `param`; None when none is handed."""
+        function = self.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        from reader_app.repo.values_bound import _owner_class, function_params
+        from reader_app.repo.values_parsed import handed_namespace
+
+        params = [p.arg for p in function_params(function)]
+        if param not in params:
+            return None
+        owner = _owner_class(self.unit.tree, function)
+        if owner is not None and function.name != "__init__":
+            return None
+        name = owner.name if owner is not None else function.name
+        params = params[1:] if owner is not None else params  # `Solver(args)` hands __init__'s first after self
+        return per_tree(self.unit.tree, ("handed options", self.root, self.unit.rel, name, param),
+                        lambda: handed_namespace(self.root, self.unit.rel, name, param, params))
 
     def resolve(self, name: str, depth: int = 0, seen: set | None = None):
         seen = set() if seen is None else seen

@@ -43,6 +43,7 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
                 return _OPERATORS[type(node.op)](left, right)
             except (ArithmeticError, ValueError, OverflowError):
                 return MISSING
+        return _sequence_op(node.op, left, right)
     if isinstance(node, ast.IfExp):
         test = literal(node.test, lookup, depth + 1)
         if test is MISSING:
@@ -81,6 +82,14 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             and len(node.args) == 1 and not node.keywords:  # `max_batch_size=len(prompts)` of a stated list
         value = literal(node.args[0], lookup, depth + 1)
         return len(value) if isinstance(value, (list, tuple, str, dict, set)) else MISSING
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS:
+        return _string_method(node, lookup, depth)  # `args.scale.split('+')`, `args.dataset.lower()`
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple") \
+            and len(node.args) == 1 and not node.keywords:  # `list(map(int, args.scale.split('+')))`
+        value = _mapped(node.args[0], lookup, depth) if isinstance(node.args[0], ast.Call) else \
+            literal(node.args[0], lookup, depth + 1)
+        return MISSING if value is MISSING or not isinstance(value, (list, tuple, str)) else \
+            (list if node.func.id == "list" else tuple)(value)
     if isinstance(node, (ast.DictComp, ast.ListComp, ast.SetComp)):  # `{k: v + 1 for v, k in enumerate(labels)}`
         from reader_app.repo.values_comprehension import comprehension
         return comprehension(node, lookup, depth, literal)
@@ -92,6 +101,54 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
                 out[kw.arg] = value
         return out
     return MISSING
+
+
+MAX_REPEAT = 4096  # `[args.nhid] * args.levels`: a layer table, never a dataset
+
+
+def _sequence_op(op, left, right):
+    """`[nhid] * levels`, `[64] + [128] * 3`, `'a' + 'b'`: lists, tuples and strings combined as Python would."""
+    if isinstance(op, ast.Add) and type(left) is type(right) and isinstance(left, (list, tuple, str)):
+        return left + right
+    if isinstance(op, ast.Mult):
+        seq, times = (left, right) if isinstance(right, int) else (right, left)
+        if isinstance(seq, (list, tuple, str)) and isinstance(times, int) and not isinstance(times, bool) \
+                and 0 <= times * max(len(seq), 1) <= MAX_REPEAT:
+            return seq * times
+    return MISSING
+
+
+_STRING_METHODS = {"split", "lower", "upper", "strip", "replace"}
+
+
+def _string_method(node: ast.Call, lookup, depth: int):
+    """A string method on a stated string, with stated arguments."""
+    text = literal(node.func.value, lookup, depth + 1)
+    args = [literal(a, lookup, depth + 1) for a in node.args]
+    if not isinstance(text, str) or node.keywords or any(a is MISSING or not isinstance(a, (str, int)) for a in args):
+        return MISSING
+    try:
+        return getattr(text, node.func.attr)(*args)
+    except (TypeError, ValueError):
+        return MISSING
+
+
+def _mapped(node: ast.Call, lookup, depth: int):
+    """`map(int, seq)` / `map(lambda x: int(x), seq)` over a stated sequence, with a cast as the function."""
+    if not (isinstance(node.func, ast.Name) and node.func.id == "map" and len(node.args) == 2 and not node.keywords):
+        return literal(node, lookup, depth + 1)
+    func, seq = node.args
+    if isinstance(func, ast.Lambda) and len(func.args.args) == 1 and isinstance(func.body, ast.Call) \
+            and isinstance(func.body.func, ast.Name) and len(func.body.args) == 1 \
+            and isinstance(func.body.args[0], ast.Name) and func.body.args[0].id == func.args.args[0].arg:
+        func = func.body.func  # `lambda x: int(x)` is `int`
+    values = literal(seq, lookup, depth + 1)
+    if not (isinstance(func, ast.Name) and func.id in _CASTS) or not isinstance(values, (list, tuple, str)):
+        return MISSING
+    try:
+        return [_CASTS[func.id](v) for v in values]
+    except (TypeError, ValueError):
+        return MISSING
 
 
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.In: lambda a, b: a in b,

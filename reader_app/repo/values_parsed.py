@@ -14,11 +14,10 @@ from __future__ import annotations
 import ast
 import os
 
-from reader_app.repo.values_argparse import parser_options
+from reader_app.repo.values_argparse import PARSE_CALLS, parser_options, rewritten
 from reader_app.repo.values_source import Unit, body_statements, parsed, units_mentioning
 
 MAX_HOPS = 3  # functions the namespace may pass through between the parse and the constructor
-PARSE_CALLS = ("parse_args", "parse_known_args")
 
 
 def handed_namespace(root: str, model_rel: str, name: str, param: str,
@@ -96,6 +95,8 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
         if parser_unit is None:
             return None
         options = parser_options(parser_unit, root)
+        after = rewritten(parser_unit.tree, {k: (v, w) for k, (v, w) in options.items()})
+        options = {k: (v, w if isinstance(w, str) else f"{parser_unit.rel}:{w}") for k, (v, w) in after.items()}
         return ({k: v for k, (v, _) in options.items()}, {k: w for k, (_, w) in options.items()}) if options else None
     if function is None or hops >= MAX_HOPS or function not in unit.tree.body:
         return None  # only a module-level function's parameter is what its callers hand it

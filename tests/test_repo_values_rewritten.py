@@ -177,3 +177,39 @@ def test_a_class_an_option_picks_inside_a_class_built_with_the_parsed_options_is
     picks_b = write(tmp_path / "b", {"model.py": AUTOENCODERS, "solver.py": SOLVER,
                                      "main.py": SOLVER_MAIN.format(model="B")})
     assert main_model(picks_b) == "model.py:AutoencoderB"
+
+
+PATCHES = """
+import torch.nn as nn
+
+
+class PatchEncoder(nn.Module):
+    def __init__(self, num_patch, patch_len, d_model=32):
+        super().__init__()
+        self.embed = nn.Linear(patch_len, d_model)
+        self.pos = nn.Parameter(nn.init.zeros_(nn.Linear(d_model, num_patch).weight))
+
+    def forward(self, x):
+        return self.embed(x) + self.pos
+"""
+
+PATCHES_TRAIN = """
+import argparse
+from encoder import PatchEncoder
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--context_points', type=int, default=512)
+parser.add_argument('--patch_len', type=int, default=12)
+parser.add_argument('--stride', type=int, default=12)
+args = parser.parse_args()
+
+num_patch = (max(args.context_points, args.patch_len) - args.patch_len) // args.stride + 1
+model = PatchEncoder(num_patch, args.patch_len)
+"""
+
+
+def test_a_count_computed_with_max_of_options_is_the_value(tmp_path):
+    root = write(tmp_path / "repo", {"encoder.py": PATCHES, "train.py": PATCHES_TRAIN})
+    values = mine(str(root), str(root / "encoder.py"), "PatchEncoder", ["num_patch", "patch_len"])
+    assert values["num_patch"].value == 42  # (512 - 12) // 12 + 1
+    assert values["patch_len"].value == 12

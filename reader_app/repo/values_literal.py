@@ -78,6 +78,13 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             return MISSING if value is MISSING else _CASTS[node.func.id](value)
         except (TypeError, ValueError):
             return MISSING
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("max", "min") \
+            and node.args and not node.keywords:  # `max(args.context_points, args.patch_len)`
+        values = [literal(a, lookup, depth + 1) for a in node.args]
+        values = values[0] if len(values) == 1 and isinstance(values[0], (list, tuple)) else values
+        if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return (max if node.func.id == "max" else min)(values)
+        return MISSING
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" \
             and len(node.args) == 1 and not node.keywords:  # `max_batch_size=len(prompts)` of a stated list
         value = literal(node.args[0], lookup, depth + 1)

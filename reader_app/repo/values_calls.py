@@ -48,6 +48,8 @@ class Scope:
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
         value = literal(assignment.value, lookup, depth)
+        if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):
+            return MISSING  # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list
         if isinstance(value, dict):
             for node in sorted(keyed, key=lambda n: n.lineno):
                 key = literal(node.targets[0].slice)
@@ -414,6 +416,22 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         if found:
             sites.append(found)
     return sites
+
+
+MUTATORS = {"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"}
+
+
+def _mutated(tree: ast.Module, name: str, assignment: ast.stmt, body_owner) -> bool:
+    """Whether code after `assignment` in the same body changes the container `name` holds in place
+    (`name.append(x)`, `name += [...]`): its literal is then only where it starts."""
+    def mutates(node) -> bool:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
+            return dotted_name(node.func.value) == name
+        return isinstance(node, ast.AugAssign) and dotted_name(node.target) == name
+
+    scope = body_owner if body_owner != MODULE_LEVEL else tree
+    after = assignment.end_lineno or assignment.lineno
+    return any(mutates(node) and node.lineno > after for node in ast.walk(scope))
 
 
 def _self_member(node: ast.Attribute) -> bool:

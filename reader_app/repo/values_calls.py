@@ -176,8 +176,12 @@ class Scope:
         alternative = literal(node.value, lambda n, d: self.resolve(n, d, seen), depth + 1)
         at = f"{self.unit.rel.split(' cell ')[0]}:{node.lineno}"
         if value is MISSING:
-            if alternative is not MISSING:
-                self.where[name] = f"{at} (only {condition_text(chain)}, which the defaults do not decide)"
+            # `if 'w' in state_dict: width = state_dict['w'].shape[0] else: width = 64`: when another undecided
+            # branch sets what only a run knows, the run decides, and the placeholder is not stated either
+            if alternative is MISSING or any(literal(other.value, lambda n, d: self.resolve(n, d, seen), depth + 1)
+                                             is MISSING for other, _ in guarded[1:]):
+                return MISSING
+            self.where[name] = f"{at} (only {condition_text(chain)}, which the defaults do not decide)"
             return alternative
         if alternative is MISSING:  # `if os.path.exists(meta): vocab = pickle.load(...)`: a run may replace the
             self.where.pop(name, None)  # placeholder with what only it reads, so the value is not stated here

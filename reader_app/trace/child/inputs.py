@@ -16,7 +16,7 @@ from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.mask_use import mask_use
-from reader_app.trace.child.named_sizes import last_axis_width, named_plan
+from reader_app.trace.child.named_sizes import held_sizes, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
@@ -391,6 +391,11 @@ def rank_refused(model: nn.Module, plans: list[InputPlan], sizes: Sizes, exc, si
             made = [sizes.of(d) for d in plan.dims] if plan.kind == TENSOR and plan.count == 1 else None
             if made != list(shape) or len(made) == rank:
                 continue
+            # the shape forward()'s docstring writes at that rank, sized by what the model holds, before an image
+            named = named_plan(type(model).forward, plan.name, rank, None, held_sizes(model), None,
+                               "held by the model")
+            if named is not None:
+                return plans[:index] + [InputPlan(plan.name, named[0], "float32", why=named[1])] + plans[index + 1:]
             dims = _at_rank(model, plan.dims, rank)
             if dims is not None:
                 return plans[:index] + [InputPlan(plan.name, dims, "float32")] + plans[index + 1:]

@@ -33,11 +33,21 @@ def last_axis_width(layer, ops) -> int | None:
     return None
 
 
+def held_sizes(model: nn.Module) -> dict:
+    """name -> the integer the model's modules hold under it (`self.num_patch = num_patch`), when they agree."""
+    held: dict = {}
+    for module in model.modules():
+        for key, value in vars(module).items():
+            if isinstance(value, int) and not isinstance(value, bool) and not key.startswith("_"):
+                held[key] = value if held.get(key, value) == value else None
+    return {key: value for key, value in held.items() if value is not None}
+
+
 def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_args: dict | None,
-               width: int | None) -> tuple[list, str] | None:
+               width: int | None, source: str = "as built") -> tuple[list, str] | None:
     """(dims, why) for argument `name` of `func` from its documented shape (at the rank the code unpacks,
     when it unpacks one), else from the names it unpacks the shape into; None when neither gives one, or
-    when a documented shape of names alone fixes no size the code does not already say."""
+    when the names fix no size (the model's own layers then say more: an image's channels)."""
     documented = documented_names(func, name)
     where = _where(func)
     if documented and rank in (None, len(documented)):
@@ -46,14 +56,14 @@ def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_a
         names, said = unpacked, f"the code unpacks {name}'s shape into {', '.join(n or '_' for n in unpacked)}"
     else:
         return None
-    dims, taken, free = _resolve(names, built_args or {}, width)
-    if dims is None or (rank is None and not taken):
+    dims, taken, free = _resolve(names, built_args or {}, width, source)
+    if dims is None or not taken:  # names alone (`[B, C, H, W]`): the layers' own rules say more
         return None
     parts = [said] + ([", ".join(taken)] if taken else []) + ([f"{', '.join(free)} free"] if free else [])
     return dims, "; ".join(parts)
 
 
-def _resolve(names: list, built: dict, width: int | None):
+def _resolve(names: list, built: dict, width: int | None, source: str):
     dims, taken, free = [], [], []
     pool = list(FREE)
     batch_named = any(item and BATCH.match(item) for item in names)
@@ -65,7 +75,7 @@ def _resolve(names: list, built: dict, width: int | None):
             dims.append(int(item))
         elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
             dims.append(value)
-            taken.append(f"{item}={value} as built")
+            taken.append(f"{item}={value} {source}")
         elif index == len(names) - 1 and width:
             dims.append(width)
             taken.append(f"{item or 'the last axis'}={width} from the layer it reaches")

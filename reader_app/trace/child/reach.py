@@ -139,7 +139,8 @@ def _batch_join(node):
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     if name not in JOINS or not isinstance(node.args[0], (ast.Name, ast.Subscript)):
         return None
-    axis = node.args[1] if len(node.args) == 2 else next((k.value for k in node.keywords if k.arg in ("dim", "axis")), None)
+    axis = node.args[1] if len(node.args) == 2 else \
+        next((k.value for k in node.keywords if k.arg in ("dim", "axis")), None)
     if axis is not None and not (isinstance(axis, ast.Constant) and axis.value == 0):
         return None
     return node.args[0]

@@ -13,8 +13,9 @@ from reader_app.repo.values_datasets import dataset_image_size
 from reader_app.repo.values_literal import arg_dest, dotted_name
 from reader_app.repo.values_source import read
 
-IMAGE_OPTION = re.compile(r"^--?(img|image|input|crop|train)[-_]?(size|sz|res|resolution|shape)$|^--imgsz$",
-                          re.IGNORECASE)
+# The size may come first (`--size_crops 224 96`, a multi-crop list: its first crop is the model's input).
+IMAGE_OPTION = re.compile(r"^--?(img|image|input|crop|train)[-_]?(size|sz|res|resolution|shape)$|^--imgsz$"
+                          r"|^--?size[-_]?(crops?|images?|imgs?)$", re.IGNORECASE)
 # A height and a width option state the image (`--img_height 256 --img_width 256`), square when they agree.
 SIDE_OPTION = re.compile(r"^--?(img|image|input|crop)[-_]?(height|width|h|w)$", re.IGNORECASE)
 # Scripts that run the model as the repository means it, most telling first.

@@ -44,3 +44,37 @@ def test_only_a_reshape_to_literal_sizes_after_a_free_batch_states_the_input():
         ["batch", 20, 12]
     assert _undo(["batch", "seq_len", 20], [("getitem", ()), ("reshape", (-1, 12, 20))]) == \
         ["batch", "seq_len", 20]
+
+
+def test_a_rank_the_code_unpacks_takes_the_documented_names_before_an_image():
+    import torch.nn as nn
+    from reader_app.trace.child.inputs import InputPlan, Sizes, rank_refused
+
+    class Patches(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.num_patch, self.patch_len = 12, 8
+            self.proj = nn.Linear(8, 16)
+
+        def forward(self, z):
+            """
+            z: tensor [bs x num_patch x n_vars x patch_len]
+            """
+            return self.proj(z)
+
+    class Image(Patches):
+        def forward(self, z):
+            """
+            z: tensor [B, C, H, W]
+            """
+            return self.proj(z)
+
+    class Site:
+        operands = [("z", (2, 16))]
+
+    exc = ValueError("not enough values to unpack (expected 4, got 2)")
+    plans, sizes = [InputPlan("z", ["batch", 16])], Sizes({"batch": 2})
+    [named] = rank_refused(Patches(), plans, sizes, exc, Site())
+    assert named.dims == ["batch", 12, "free", 8] and "num_patch=12 held by the model" in named.why
+    [image] = rank_refused(Image(), plans, sizes, exc, Site())  # names that fix no size: an image as before
+    assert image.dims == ["batch", 3, "height", "width"]

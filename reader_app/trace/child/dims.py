@@ -9,7 +9,7 @@ import re
 from fractions import Fraction
 from functools import lru_cache
 
-PREFERRED = ["batch", "seq_len", "height", "width", "length", "depth", "nodes", "edges"]
+PREFERRED = ["batch", "seq_len", "height", "width", "length", "depth", "nodes", "edges", "free", "free2", "free3"]
 
 
 def _affine(symbol: str, slope: Fraction, offset: Fraction) -> str:

@@ -29,6 +29,15 @@ def _description(func, name: str) -> str:
     return ""
 
 
+def documented_names(func, name: str) -> list[str] | None:
+    """The documented shape's items as written (`[bs x num_patch x n_vars x patch_len]` -> those four), or
+    None when the docstring gives the parameter no shape."""
+    match = SHAPE.search(_description(func, name))
+    if not match:
+        return None
+    return [i.strip() for i in re.split(SEPARATOR, match.group(1)) if i.strip()]
+
+
 def documented_dims(func, name: str) -> list | None:
     """The documented shape as dims ("batch" for the batch, ints as written), or None when the docstring
     gives no shape or names a size this cannot read (a feature width the model holds under another name)."""

@@ -16,6 +16,7 @@ from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.mask_use import mask_use
+from reader_app.trace.child.named_sizes import held_sizes, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
@@ -246,7 +247,8 @@ def _packed_plans(model: nn.Module, name: str, graph: bool, func=None) -> list[I
     return [InputPlan(name, [], "tuple", kind=TUPLE, items=items, why=source) for items in variants]
 
 
-def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int | None = None) -> list[InputPlan]:
+def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int | None = None,
+               built_args: dict | None = None) -> list[InputPlan]:
     """Input plans for the argument `name` of `func` (the class's forward unless another method is the API);
     with `after`, for the local name bound at that line (an element of a packed argument)."""
     structured = [] if after is not None else structured_plans(func or type(model).forward, name, lambda key: _by_name(key, graph))
@@ -269,6 +271,12 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
+    named = None
+    if not options and not masking and after is None:  # no layer fixes the rank the code unpacks: the axes' names
+        named = named_plan(func or type(model).forward, name, found.rank, found.unpacked, built_args,
+                           last_axis_width(found.layer, found.ops))
+        if named:
+            options.append((named[0], "float32", None))
     if isinstance(found.layer, nn.Unfold):  # patches cut from an image: (batch, channels, height, width)
         chans = [v for v in attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
         options += [(["batch", c, "height", "width"], "float32", None) for c in (chans[:1] or [3, 1])]
@@ -293,6 +301,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
         plan = InputPlan(name, dims, dtype, high, fill, count)
         if masking and dtype == "bool" and dims in masking.shapes():
             plan.why = f"guess: masks with it at {masking.path}:{masking.line}"
+        if named and dims == named[0]:
+            plan.why = named[1]
         if plan not in plans:
             plans.append(plan)
     if packed and plans and plans[0].count != 2:  # an RNN state `h, c = hidden` stays the pair it is
@@ -329,7 +339,7 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None,
     adjacency = adjacency_params(model, func, params)  # `torch.spmm(adj, support)`, whatever its name
     graph = bool(adjacency) or any(graph_name(p) for p in params)
     per_arg = [[InputPlan(p, [], "None", kind=VALUE, value=None)] if tied[p] == MISSING else
-               _plans_for(model, p, graph, func) for p in params]
+               _plans_for(model, p, graph, func, built_args=built_args) for p in params]
     for name, options in zip(params, per_arg):
         square = InputPlan(name, ["nodes", "nodes"])
         if name in adjacency and options[0] != square:
@@ -381,6 +391,11 @@ def rank_refused(model: nn.Module, plans: list[InputPlan], sizes: Sizes, exc, si
             made = [sizes.of(d) for d in plan.dims] if plan.kind == TENSOR and plan.count == 1 else None
             if made != list(shape) or len(made) == rank:
                 continue
+            # the shape forward()'s docstring writes at that rank, sized by what the model holds, before an image
+            named = named_plan(type(model).forward, plan.name, rank, None, held_sizes(model), None,
+                               "held by the model")
+            if named is not None:
+                return plans[:index] + [InputPlan(plan.name, named[0], "float32", why=named[1])] + plans[index + 1:]
             dims = _at_rank(model, plan.dims, rank)
             if dims is not None:
                 return plans[:index] + [InputPlan(plan.name, dims, "float32")] + plans[index + 1:]

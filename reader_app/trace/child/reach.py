@@ -51,6 +51,7 @@ class Reach:
         layer: the first shape-defining module, or None.
         ops: tensor methods applied on the way, as (name, constant args).
         rank: the rank implied by `a, b, c = x.shape` unpacking, or None.
+        unpacked: the names that unpacking binds (None for a starred or non-name target), or None.
         axes: axis -> symbol read from `batch_size = x.shape[1]`-style lines.
         arg_index: the argument position (or keyword) at which it enters the layer.
         reshaped: a view/reshape/flatten on the way makes the layer's shape only a guess.
@@ -60,6 +61,7 @@ class Reach:
         self.layer: nn.Module | None = None
         self.ops: list[tuple[str, tuple]] = []
         self.rank: int | None = None
+        self.unpacked: list | None = None
         self.reshaped = False
         self.axes: dict[int, str] = {}  # `batch_size = src.shape[1]` -> {1: "batch"}
         self.arg_index: int | str = 0  # which argument of the layer it is (an RNN's hx is the second)
@@ -100,12 +102,17 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     ops = []
     node = expr
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript) \
-            or einops_pattern(node):
+            or einops_pattern(node) or _batch_join(node) is not None:
         if isinstance(node, ast.Subscript):
             if _element(node) in tainted:  # the element followed itself, not an index into it
                 return list(reversed(ops))
             ops.append(("getitem", ()))
             node = node.value
+            continue
+        joined = _batch_join(node)
+        if joined is not None:  # `torch.cat(crops[a:b])`: the crops stacked on the batch axis, each as it was
+            ops.append(("cat", ()))
+            node = joined
             continue
         pattern = einops_pattern(node)
         if pattern:  # `rearrange(x, 'b c -> b c () ()')`: the pattern says how to undo it
@@ -117,6 +124,26 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     if isinstance(node, ast.Name) and node.id in tainted:
         return list(reversed(ops))
     return None
+
+
+JOINS = {"cat", "concat", "concatenate"}
+
+
+def _batch_join(node):
+    """The sequence a `torch.cat(seq)` / `torch.cat(seq, 0)` joins on the first axis, when it is a name or a
+    slice of one (a list of crops built from the argument), else None. A join on another axis widens that
+    axis, and a list literal (`torch.cat([x, c], 1)`) is read where the call's arguments are."""
+    if not (isinstance(node, ast.Call) and node.args and len(node.args) <= 2):
+        return None
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name not in JOINS or not isinstance(node.args[0], (ast.Name, ast.Subscript)):
+        return None
+    axis = node.args[1] if len(node.args) == 2 else \
+        next((k.value for k in node.keywords if k.arg in ("dim", "axis")), None)
+    if axis is not None and not (isinstance(axis, ast.Constant) and axis.value == 0):
+        return None
+    return node.args[0]
 
 
 def einops_pattern(node) -> str | None:
@@ -224,7 +251,8 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0) ->
             found = _enter(owner, callee, arg_index, chain, depth)
             if found is not None:
                 found.axes = {**found.axes, **result.axes} if not found.ops else dict(result.axes)
-                found.rank = result.rank if result.rank is not None else found.rank
+                if result.rank is not None:
+                    found.rank, found.unpacked = result.rank, result.unpacked
                 return found
             consumed = consumed or not isinstance(callee, PASS_THROUGH)
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and not consumed:
@@ -305,6 +333,7 @@ def _shape_unpack(stmt, tainted, chains, result: Reach) -> bool:
         name = value.value.id
         if name in tainted and not chains.get(name) and result.rank is None:
             result.rank = len(stmt.targets[0].elts)
+            result.unpacked = [e.id if isinstance(e, ast.Name) else None for e in stmt.targets[0].elts]
         return True
     return False
 

@@ -12,7 +12,9 @@ from reader_app.trace.child.plans import Sizes
 
 # Symbol -> (size in the first run, size in the second run). Distinct primes-ish so dims don't collide.
 SIZES = {"batch": (2, 3), "seq_len": (7, 5), "height": (32, 64), "width": (32, 64), "length": (128, 192),
-         "depth": (8, 16), "nodes": (6, 9), "edges": (10, 14)}
+         "depth": (8, 16), "nodes": (6, 9), "edges": (10, 14),
+         # sizes only the data knows, named by the code (named_sizes: a series' variables)
+         "free": (11, 13), "free2": (17, 19), "free3": (23, 29)}
 
 SEQ_ATTRS = re.compile(r"^(block_size|max_seq_len|max_len|max_length|context_length|n_ctx|seq_len|"
                        r"max_position_embeddings|max_seq_length|n_positions|num_positions)$")

@@ -1,0 +1,102 @@
+"""An argument sized by the names the code gives its axes, when no layer it reaches fixes its rank: the
+shape forward()'s docstring writes (`z: tensor [bs x num_patch x n_vars x patch_len]`) or the names a shape
+unpack binds (`bs, num_patch, n_vars, patch_len = x.shape`). A name the model was built with
+(`num_patch=42`) takes that value, the last axis takes the width of the Linear it reaches, a batch name is
+the batch, and a size only the data knows (`n_vars`) stays free: a rank-4 series of patches is not an image.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import re
+
+import torch.nn as nn
+
+from reader_app.trace.child.doc_shapes import BATCH, documented_names
+
+# Free sizes in order of use; size_tables.SIZES gives each its two run sizes.
+FREE = ("free", "free2", "free3")
+HEIGHT = re.compile(r"^(h|height|img_h|image_h)$", re.IGNORECASE)
+WIDTH = re.compile(r"^(w|width|img_w|image_w)$", re.IGNORECASE)
+SEQ = re.compile(r"^(seq_?len|seq|t|l|len|length|n_?tokens|num_?tokens)$", re.IGNORECASE)
+
+
+def last_axis_width(layer, ops) -> int | None:
+    """The size a layer reads on the last axis, when the argument reaches it untouched (a Linear's
+    in_features, a LayerNorm's width)."""
+    if ops or layer is None:
+        return None
+    if isinstance(layer, nn.Linear):
+        return layer.in_features
+    if isinstance(layer, nn.LayerNorm) and len(layer.normalized_shape) == 1:
+        return layer.normalized_shape[0]
+    return None
+
+
+def held_sizes(model: nn.Module) -> dict:
+    """name -> the integer the model's modules hold under it (`self.num_patch = num_patch`), when they agree."""
+    held: dict = {}
+    for module in model.modules():
+        for key, value in vars(module).items():
+            if isinstance(value, int) and not isinstance(value, bool) and not key.startswith("_"):
+                held[key] = value if held.get(key, value) == value else None
+    return {key: value for key, value in held.items() if value is not None}
+
+
+def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_args: dict | None,
+               width: int | None, source: str = "as built") -> tuple[list, str] | None:
+    """(dims, why) for argument `name` of `func` from its documented shape (at the rank the code unpacks,
+    when it unpacks one), else from the names it unpacks the shape into; None when neither gives one, or
+    when the names fix no size (the model's own layers then say more: an image's channels)."""
+    documented = documented_names(func, name)
+    where = _where(func)
+    if documented and rank in (None, len(documented)):
+        names, said = documented, f"{where} documents {name} as [{' x '.join(documented)}]"
+    elif unpacked and rank == len(unpacked):
+        names, said = unpacked, f"the code unpacks {name}'s shape into {', '.join(n or '_' for n in unpacked)}"
+    else:
+        return None
+    dims, taken, free = _resolve(names, built_args or {}, width, source)
+    if dims is None or not taken:  # names alone (`[B, C, H, W]`): the layers' own rules say more
+        return None
+    parts = [said] + ([", ".join(taken)] if taken else []) + ([f"{', '.join(free)} free"] if free else [])
+    return dims, "; ".join(parts)
+
+
+def _resolve(names: list, built: dict, width: int | None, source: str):
+    dims, taken, free = [], [], []
+    pool = list(FREE)
+    batch_named = any(item and BATCH.match(item) for item in names)
+    for index, item in enumerate(names):
+        value = built.get(item) if item else None
+        if (item and BATCH.match(item) and "batch" not in dims) or (index == 0 and not batch_named):
+            dims.append("batch")  # no name says batch: the first axis is, as everywhere else
+        elif item and item.isdigit():
+            dims.append(int(item))
+        elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            dims.append(value)
+            taken.append(f"{item}={value} {source}")
+        elif index == len(names) - 1 and width:
+            dims.append(width)
+            taken.append(f"{item or 'the last axis'}={width} from the layer it reaches")
+        elif item and HEIGHT.match(item) and "height" not in dims:
+            dims.append("height")
+        elif item and WIDTH.match(item) and "width" not in dims:
+            dims.append("width")
+        elif item and SEQ.match(item) and "seq_len" not in dims:
+            dims.append("seq_len")
+        elif pool:
+            dims.append(pool.pop(0))
+            free.append(item or f"axis {index}")
+        else:
+            return None, [], []
+    return dims, taken, free
+
+
+def _where(func) -> str:
+    try:
+        path = os.path.basename(inspect.getsourcefile(func) or "")
+        line = inspect.getsourcelines(func)[1]
+    except (OSError, TypeError):
+        return "forward()'s docstring"
+    return f"{path}:{line}"

@@ -237,10 +237,11 @@ def test_example_tensors_follow_reshapes_wrappers_and_module_names(tmp_path):
         def legacy(opt):
             noise = torch.FloatTensor(opt.batchSize, 10, 1, 1)
             net(Variable(noise.resize_(opt.batchSize, 10, 2, 2).normal_(0, 1)))
-            net(torch.FloatTensor([1.0, 2.0]))  # made from data: unsized
+            net(torch.FloatTensor([1.0, 2.0]))  # written as data: its shape is the data's
         """})
     calls = stated_calls(str(tmp_path), "Net")
     assert [(c.where, c.positional[0].shape, c.positional[0].dtype) for c in calls] == \
         [("sample.py:8", [9, 10, 1, 1], "float32"), ("sample.py:13", [2, 6, 1], "int64"),
          ("sample.py:19", [2, 10, 1, 1], "float32"), ("sample.py:22", [2, 10, 1, 1], "float32"),
-         ("sample.py:27", [2, 10, 2, 2], "float32")]  # a batch only known at run time: the trace's own
+         ("sample.py:27", [2, 10, 2, 2], "float32"),  # a batch only known at run time: the trace's own
+         ("sample.py:28", [2], "float32")]

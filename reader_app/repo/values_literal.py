@@ -117,7 +117,8 @@ def _keyed(node: ast.Subscript, lookup, depth: int):
     (`args['meta']['model_name']` -> `args.meta.model_name`): a loaded configuration file answers both ways.
     Single values only: a section keeps its per-key lines through the configuration readers."""
     keys, base = [], node
-    while isinstance(base, ast.Subscript) and isinstance(base.slice, ast.Constant) and isinstance(base.slice.value, str):
+    while isinstance(base, ast.Subscript) and isinstance(base.slice, ast.Constant) and \
+            isinstance(base.slice.value, str):
         keys.insert(0, base.slice.value)
         base = base.value
     if not keys or not isinstance(base, (ast.Name, ast.Attribute)):

@@ -1,11 +1,14 @@
-"""Calls that run a function without naming it as a call: `mp.Process(target=process_main, args=(rank,
-args.fname))`, `threading.Thread(target=work, args=(...), kwargs={...})`. The process or thread calls the
-function with the `args` tuple and `kwargs` dict, so each is read as the plain call `process_main(rank,
-args.fname)` at the same line, inside the same enclosing function. Read as ast; nothing is run.
+"""Calls that run a function without writing its name before the parenthesis, found for values_bound's call
+sites. A process or thread target: `mp.Process(target=process_main, args=(rank, args.fname))` calls the function
+with the `args` tuple and `kwargs` dict, so it is read as the plain call `process_main(rank, args.fname)` at the
+same line, inside the same enclosing function. A pick by name: `vit.__dict__[model_name](patch_size=...)` or
+`getattr(vit, model_name)(...)` on the function's own module, whose key the caller's scope resolves to the
+function's name, is a call of it with those arguments. Read as ast; nothing is run.
 """
 from __future__ import annotations
 
 import ast
+import os
 
 
 def target_calls(tree: ast.Module, names: set[str], enclosing: dict[int, ast.AST]) -> list[tuple[int, ast.Call]]:
@@ -38,19 +41,12 @@ def target_calls(tree: ast.Module, names: set[str], enclosing: dict[int, ast.AST
 def picked_sites(root: str, name: str, stem: str) -> list:
     """(unit, call) of each call in the repository that picks the function `name` of module `stem` by a key."""
     from reader_app.repo.values_calls import _enclosing_functions
-    from reader_app.repo.values_source import units_mentioning
+    from reader_app.repo.values_source import read, units_mentioning
 
     units = {u.rel: u for word in ("__dict__[", "getattr(") for u in units_mentioning(root, word)
-             if u.kind == "py" and stem in read_text(root, u.rel)}
+             if u.kind == "py" and stem in read(os.path.join(root, u.rel))}  # it imports the module by name
     return [(unit, call) for unit in units.values()
             for _, call in picked_calls(unit, root, name, stem, _enclosing_functions(unit.tree))]
-
-
-def read_text(root: str, rel: str) -> str:
-    import os
-
-    from reader_app.repo.values_source import read
-    return read(os.path.join(root, rel))
 
 
 def picked_calls(unit, root: str, name: str, stem: str, enclosing: dict[int, ast.AST]) -> list[tuple[int, ast.Call]]:

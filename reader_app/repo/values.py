@@ -131,7 +131,7 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
     out = []
     for path in walk_files(root, (".py",)):
         text = read(path)
-        if not any(f"{o}." in text for o in ARG_OBJECTS):
+        if not any(f"{o}." in text for o in ARG_OBJECTS) and "__dict__[" not in text and "getattr(" not in text:
             continue
         tree = parsed(path)
         if tree is None:

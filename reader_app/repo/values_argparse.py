@@ -130,6 +130,7 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
         return None
     rel, options = best
     options = {k: (v, f"{rel}:{line}") for k, (v, line) in options.items()}
+    options.update(_run_script_values(root, rel, options))
     for path in walk_files(root, (".py",)):  # options split over modules of one folder (base_options.py, ...)
         other = os.path.relpath(path, root)
         if os.path.dirname(other) == os.path.dirname(rel) and other != rel and "add_argument" in read(path) \
@@ -138,6 +139,17 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
             for dest, (value, line) in (argparse_namespace(tree).items() if tree is not None else []):
                 options.setdefault(dest, (value, f"{other}:{line}"))
     return {k: v for k, (v, _) in options.items()}, {k: w for k, (_, w) in options.items()}
+
+
+def _run_script_values(root: str, rel: str, options: dict, tree=None) -> dict:
+    """{dest: (value, where)} the repository's run script (`scripts/x.sh`) passes for the parser's options:
+    what its runs use, over the defaults (values_run_scripts.py)."""
+    from reader_app.repo.values_run_scripts import run_script_options
+    from reader_app.repo.values_source import parsed
+    tree = tree if tree is not None else parsed(os.path.join(root, rel))
+    if tree is None:
+        return {}
+    return {dest: stated for dest, stated in run_script_options(tree, root, rel).items() if dest in options}
 
 
 def parser_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
@@ -149,6 +161,8 @@ def parser_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
         options = {k: (v, f"{unit.rel}:{line}") for k, (v, line) in argparse_namespace(unit.tree).items()}
         for dest, stated in dict_options(unit, root).items():
             options.setdefault(dest, stated)
+        if unit.kind == "py":
+            options.update(_run_script_values(root, unit.rel, options, unit.tree))
         return options
 
     return per_tree(unit.tree, ("parser options", root, unit.rel), read_options)

@@ -155,16 +155,22 @@ def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
     units = units_mentioning(scope.root, f"{owner.name}.{name}(" if owner is not None else f"{name}(", doctests=True)
     if owner is not None and not any(u.rel == scope.unit.rel for u in units):
         units.append(scope.unit)
-    calls = re.compile(rf"(?<![\w]){re.escape(name)}\(")
+    if owner is None:  # `mp.Process(target=name, args=(...))`: a process runs the function with those arguments
+        units += [u for u in units_mentioning(scope.root, f"target={name}") if u.rel not in {v.rel for v in units}]
     for unit in units:
         same = unit.rel == scope.unit.rel
         text = read(os.path.join(scope.root, _rel(unit)))
+        imported = _imported_names(unit.tree)
+        # the name, and local names importing it (`from src.train import main as app_main`)
+        names = {name} | {local for local, dotted in imported.items() if dotted.split(".")[-1] == name}
+        calls = re.compile(rf"(?<![\w])({'|'.join(map(re.escape, sorted(names)))})\(|target={re.escape(name)}\b")
         if not same and (owner is None and stem not in text or not calls.search(text)):
             continue  # another module calls the function only after importing it by its module's name
-        imported = _imported_names(unit.tree)
-        called = _calls_named(unit.tree)  # the name, and local names importing it (`import load_model as lm`)
-        names = {name} | {local for local, dotted in imported.items() if dotted.split(".")[-1] == name}
-        for _, call in sorted((c for n in names for c in called.get(n, ())), key=lambda c: c[0]):
+        called = _calls_named(unit.tree)
+        from reader_app.repo.values_calls import _enclosing_functions
+        from reader_app.repo.values_targets import target_calls
+        targets = target_calls(unit.tree, names, _enclosing_functions(unit.tree)) if owner is None else []
+        for _, call in sorted([*(c for n in names for c in called.get(n, ())), *targets], key=lambda c: c[0]):
             if same and function.lineno <= call.lineno <= function.end_lineno:
                 continue  # a recursive call inside the function states nothing new
             func = call.func
@@ -179,6 +185,9 @@ def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
                 hit = False
             if hit:
                 found.append((unit, call))
+    if owner is None:  # `vit.__dict__[model_name](patch_size=patch_size)`: a call picking it by a stated name
+        from reader_app.repo.values_targets import picked_sites
+        found += picked_sites(scope.root, name, stem)
     found.sort(key=lambda s: (s[0].rel != scope.unit.rel, "test" in s[0].rel.lower()))
     return found[:MAX_SITES]
 

@@ -120,6 +120,8 @@ class Scope:
                 self.where.setdefault(name, handed[1].get(dest, ""))
                 return handed[0][dest]
         value, where = self.options.get(dest, (None, ""))
+        if _absent_file(self.root, self.unit.rel, value):  # `--fname default='configs.yaml'` the repository lacks:
+            value = None  # a run must pass the file, as the README's command line does
         if value is None:  # required, or default None: the README's command line running this script
             from reader_app.repo.values_commands import command_options
             passed = per_tree(self.unit.tree, ("command", self.root, self.unit.rel),
@@ -248,6 +250,14 @@ class Scope:
 # Set while an `if` test guarding an assignment is evaluated: an option without a default is None there (what
 # argparse gives a run), where as a size it states nothing.
 DECIDING: ContextVar[bool] = ContextVar("deciding", default=False)
+
+
+def _absent_file(root: str, rel: str, value) -> bool:
+    """Whether an option's default names a configuration file that is neither under the root nor beside the script."""
+    if not isinstance(value, str) or not value.endswith((".yaml", ".yml", ".json")):
+        return False
+    script_dir = os.path.dirname(os.path.join(root, rel.split(" cell ")[0]))
+    return not any(os.path.isfile(os.path.join(base, value)) for base in (root, script_dir))
 
 
 def _required_options(tree: ast.Module) -> set[str]:

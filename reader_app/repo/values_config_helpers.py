@@ -134,7 +134,10 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         return _object_of_expr(scope, inner, depth + 1, seen) if inner is not None else None
     if _callee(node) in LOADERS:  # yaml.safe_load(open(args.config)) in the script itself
         section = loaded_section(node, scope.unit.tree, scope.function, scope.root, scope.unit.rel)
-        return (dict(section), dict(section.fields), False) if section is not None else None
+        if section is not None:
+            return dict(section), dict(section.fields), False
+        path = _opened_path(scope, node.args[0]) if node.args else MISSING  # `open(fname)`, fname a parameter
+        return _read_file(scope, path, False) if isinstance(path, str) else None
     defined = _function_def(scope, node.func)
     if defined is None:
         return None
@@ -153,6 +156,19 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         if found is not None:
             return found
     return None
+
+
+def _opened_path(scope, node):
+    """The path a loader's argument opens, as the scope resolves it: `open(fname)`, or `y_file` of a `with
+    open(fname) as y_file:` in the same function, `fname` a parameter its callers (or a process) hand it."""
+    if isinstance(node, ast.Name):
+        owner = scope.function if scope.function is not None else scope.unit.tree
+        opened = [item.context_expr for w in ast.walk(owner) if isinstance(w, ast.With) for item in w.items
+                  if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == node.id]
+        node = opened[-1] if opened else node
+    if isinstance(node, ast.Call) and _callee(node) == "open" and node.args:
+        node = node.args[0]
+    return literal(node, scope.resolve)
 
 
 def _callee(node) -> str:

@@ -54,6 +54,8 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         if isinstance(operand, (int, float, bool)):
             return -operand if isinstance(node.op, ast.USub) else not operand
         return MISSING
+    if isinstance(node, ast.Subscript) and lookup is not None:  # `args['meta']['model_name']` of a loaded file
+        return _keyed(node, lookup, depth)
     if isinstance(node, ast.Attribute) and lookup is not None:  # `args.dim`, `self.model_args`
         dotted = dotted_name(node)
         return lookup(dotted, depth + 1) if dotted else MISSING
@@ -108,6 +110,32 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
                 out[kw.arg] = value
         return out
     return MISSING
+
+
+def _keyed(node: ast.Subscript, lookup, depth: int):
+    """A string key read from a stated dict (`cfg = {'dim': 8}; cfg['dim']`), else the keys as a dotted field
+    (`args['meta']['model_name']` -> `args.meta.model_name`): a loaded configuration file answers both ways.
+    Single values only: a section keeps its per-key lines through the configuration readers."""
+    keys, base = [], node
+    while isinstance(base, ast.Subscript) and isinstance(base.slice, ast.Constant) and \
+            isinstance(base.slice.value, str):
+        keys.insert(0, base.slice.value)
+        base = base.value
+    if not keys or not isinstance(base, (ast.Name, ast.Attribute)):
+        return MISSING
+    head = dotted_name(base) if isinstance(base, ast.Attribute) else base.id
+    if not head:
+        return MISSING
+    held = lookup(head, depth + 1)
+    for key in keys:
+        if not isinstance(held, dict) or key not in held:
+            break
+        held = held[key]
+    else:
+        return held if not isinstance(held, dict) else MISSING
+    value = lookup(".".join([head, *keys]), depth + 1)
+    # a whole section (`**cfg['model']`) is read where its keys' own lines are kept (values_loaded)
+    return value if not isinstance(value, dict) else MISSING
 
 
 MAX_REPEAT = 4096  # `[args.nhid] * args.levels`: a layer table, never a dataset

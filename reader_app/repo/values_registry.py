@@ -128,11 +128,14 @@ def _selected_by_branch(unit: Unit, root: str, base: str, target: str) -> dict[s
 def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
     """Calls in the unit that build a model picked by a parsed option's name, where `picks(name)` says the
     name is the wanted factory: `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`,
-    `getattr(models, args.arch)(...)`. Their keywords are the factory's arguments."""
+    `getattr(models, args.arch)(...)`, `vit.__dict__[model_name](...)` with the name a variable the scope (its
+    callers, a loaded configuration) states. Their keywords are the factory's arguments."""
     from reader_app.repo.values_literal import arg_dest, dotted_name
 
-    return [call for call, _, key, name in _calls_picking_by_name(unit, root, first_argument=True)
-            if isinstance(key, ast.Attribute) and arg_dest(dotted_name(key) or "") and picks(name)]
+    # `vit.__dict__[model_name](...)` in `def init_model(model_name='vit_base')`: the name its callers hand it
+    return [call for call, module, key, name in _calls_picking_by_name(unit, root, first_argument=True)
+            if (isinstance(key, ast.Attribute) and arg_dest(dotted_name(key) or "")
+                or isinstance(key, ast.Name) and module is not None) and picks(name)]
 
 
 def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False):

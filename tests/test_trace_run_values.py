@@ -146,6 +146,20 @@ def test_an_unstated_expression_given_once_states_nothing(tmp_path):
     assert values["nout"].value == 12 and values["hidden_sizes"].value == [30]
 
 
+def test_a_call_stating_only_run_values_never_hides_stated_ones(tmp_path):
+    # the tests' toy sizes state numbers; the script's call states only that nin and nout are one value
+    root = write(tmp_path / "repo", {"model.py": MASKED, "run.py": UNSTATED_RUN, "tests/test_model.py": """
+        from model import AutoNet
+
+
+        def test_builds():
+            AutoNet(8, [4], 8)
+        """})
+    values = mine(str(root), str(root / "model.py"), "AutoNet", ["nin", "hidden_sizes", "nout"])
+    assert (values["nin"].value, values["hidden_sizes"].value, values["nout"].value) == (8, [4], 8)
+    assert values["nin"].where.startswith("tests/test_model.py:")
+
+
 def test_a_factory_picked_from_a_dict_takes_the_scripts_keyword(tmp_path):
     root = write(tmp_path / "repo", DICT_REPO)
     values = mine(str(root), str(root / "models" / "resnet.py"), "small24", [], set(), open_keywords=True)

@@ -319,7 +319,9 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     if sets:
         # Hydra's selection first; tests state toy sizes: last, the model file's self-test just before them;
         # then the set stating the most (`_stated`).
-        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, s[0] == SELF_TEST,
+        # A call stating only values a run knows (`Net(x.size(1), x.size(1))`) comes after every other.
+        _, values = min(sets, key=lambda s: (all(m.kind == "runtime" for m in s[1].values()),
+                                             s[0] >= 4, s[0] >= 0, s[0] == SELF_TEST,
                                              -sum(_stated(m) for m in s[1].values()), s[0]))
         values = dict(values)
     # What else the repository states for a name the README hands over but builds nowhere comes first; a

@@ -105,8 +105,7 @@ class Builder:
                     values[p.name], followers[p.name] = values[leader], leader
                     sources[p.name] = f"guessed; the same expression as {leader} at {spec['where']} " \
                                       f"({spec['text']})"
-                    if leader in passed:
-                        passed.add(p.name)
+                    passed.add(p.name)
                     continue
                 if spec.get("same_as"):
                     shared[same] = p.name

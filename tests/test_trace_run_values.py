@@ -20,13 +20,12 @@ class AutoNet(nn.Module):
     def __init__(self, nin, hidden_sizes, nout):
         super().__init__()
         self.nin, self.nout, self.hidden_sizes = nin, nout, hidden_sizes
-        self.keep = hidden_sizes
         hs = [nin] + hidden_sizes + [nout]
         layers = []
         for h0, h1 in zip(hs, hs[1:]):
             layers += [nn.Linear(h0, h1), nn.ReLU()]
         self.net = nn.Sequential(*layers[:-1])
-        widths = [self.keep[i] for i in range(len(self.keep))]
+        widths = [self.hidden_sizes[i] for i in range(len(self.hidden_sizes))]
         self.register_buffer("pair", torch.ones(nout) * torch.ones(nin))  # the code needs nin == nout
         self.widths = widths
 

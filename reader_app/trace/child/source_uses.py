@@ -80,11 +80,15 @@ def _kept_as_members(tree: ast.AST) -> dict[str, str]:
             continue
         params = {a.arg for a in function.args.args + function.args.kwonlyargs}
         for node in ast.walk(function):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in params:
-                for target in node.targets:
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
-                            target.value.id == "self":
-                        kept.setdefault(target.attr, node.value.id)
+            if not isinstance(node, ast.Assign):
+                continue
+            for target in node.targets:  # `self.p = p`, `self.a, self.p = a, p`
+                pairs = zip(target.elts, node.value.elts) if isinstance(target, ast.Tuple) and \
+                    isinstance(node.value, ast.Tuple) else [(target, node.value)]
+                for member, value in pairs:
+                    if isinstance(member, ast.Attribute) and isinstance(member.value, ast.Name) and \
+                            member.value.id == "self" and isinstance(value, ast.Name) and value.id in params:
+                        kept.setdefault(member.attr, value.id)
     return kept
 
 

@@ -213,3 +213,22 @@ def test_a_count_computed_with_max_of_options_is_the_value(tmp_path):
     values = mine(str(root), str(root / "encoder.py"), "PatchEncoder", ["num_patch", "patch_len"])
     assert values["num_patch"].value == 42  # (512 - 12) // 12 + 1
     assert values["patch_len"].value == 12
+
+
+GROWN = """
+from encoder import PatchEncoder
+
+
+def create(patch_len=12, sizes="16,8"):
+    widths = []
+    for size in sizes.split(","):
+        widths.append(64 // int(size))
+    return PatchEncoder(num_patch=tuple(widths), patch_len=patch_len)
+"""
+
+
+def test_a_list_the_code_grows_after_making_it_empty_is_not_stated_as_empty(tmp_path):
+    root = write(tmp_path / "repo", {"encoder.py": PATCHES, "build.py": GROWN})
+    values = mine(str(root), str(root / "encoder.py"), "PatchEncoder", ["num_patch", "patch_len"])
+    assert values["patch_len"].value == 12
+    assert "num_patch" not in values or values["num_patch"].value != ()  # only a run of the loop knows it

@@ -238,7 +238,8 @@ def test_sizes_a_script_states_beat_a_checkpoint_builder(traced):
     code, data, err = traced["state_dict_and_script"]
     assert code == 0, err
     assert sources(data)["embed_dim"] == (32, "train.py:9") and sources(data)["layers"][1] == "guess"
-    assert sources(data)["patch_size"] == (8, "guess")
+    # the script's own 8 stands; the branch a run's depth decides is named beside it, not taken
+    assert sources(data)["patch_size"] == (8, "train.py:6; train.py:8 would set None if depth > 12")
     got = outs(data)
     assert got["patch"] == [2, 48, 4, 4] and got["proj"] == [2, 32]
 

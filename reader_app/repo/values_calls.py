@@ -48,6 +48,8 @@ class Scope:
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
         value = literal(assignment.value, lookup, depth)
+        if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):
+            return MISSING  # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list
         if isinstance(value, dict):
             for node in sorted(keyed, key=lambda n: n.lineno):
                 key = literal(node.targets[0].slice)
@@ -174,8 +176,12 @@ class Scope:
         alternative = literal(node.value, lambda n, d: self.resolve(n, d, seen), depth + 1)
         at = f"{self.unit.rel.split(' cell ')[0]}:{node.lineno}"
         if value is MISSING:
-            if alternative is not MISSING:
-                self.where[name] = f"{at} (only {condition_text(chain)}, which the defaults do not decide)"
+            # `if 'w' in state_dict: width = state_dict['w'].shape[0] else: width = 64`: when another undecided
+            # branch sets what only a run knows, the run decides, and the placeholder is not stated either
+            if alternative is MISSING or any(literal(other.value, lambda n, d: self.resolve(n, d, seen), depth + 1)
+                                             is MISSING for other, _ in guarded[1:]):
+                return MISSING
+            self.where[name] = f"{at} (only {condition_text(chain)}, which the defaults do not decide)"
             return alternative
         if alternative is MISSING:  # `if os.path.exists(meta): vocab = pickle.load(...)`: a run may replace the
             self.where.pop(name, None)  # placeholder with what only it reads, so the value is not stated here
@@ -434,6 +440,22 @@ def same_expression_markers(unstated: dict) -> dict:
             out[param] = ({"kind": "runtime", "text": text, "where": where,
                            "same_as": [n for n in names if n != param]}, where)
     return out
+
+
+MUTATORS = {"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"}
+
+
+def _mutated(tree: ast.Module, name: str, assignment: ast.stmt, body_owner) -> bool:
+    """Whether code after `assignment` in the same body changes the container `name` holds in place
+    (`name.append(x)`, `name += [...]`): its literal is then only where it starts."""
+    def mutates(node) -> bool:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATORS:
+            return dotted_name(node.func.value) == name
+        return isinstance(node, ast.AugAssign) and dotted_name(node.target) == name
+
+    scope = body_owner if body_owner != MODULE_LEVEL else tree
+    after = assignment.end_lineno or assignment.lineno
+    return any(mutates(node) and node.lineno > after for node in ast.walk(scope))
 
 
 def _self_member(node: ast.Attribute) -> bool:

@@ -45,8 +45,15 @@ def built_field(scope, name: str, depth: int, seen: set):
     if value is None:  # a placeholder the constructor leaves for later: no size
         return MISSING
     if value is not MISSING:
-        scope.made += 1
-        scope.where.setdefault(name, f"{rel}:{line}")
+        copied = next((node.value.id for node in ast.walk(init) if isinstance(node, ast.Assign) and node.lineno == line
+                       and isinstance(node.value, ast.Name) and node.value.id in env), None)
+        if copied is None:  # a field the class computes: its line says how
+            scope.made += 1
+            scope.where.setdefault(name, f"{rel}:{line}")
+        else:  # a plain copy of what the call hands it: where that value is stated
+            handed = _handed(init, call, copied)
+            stated = scope.where.get(handed.id) if isinstance(handed, ast.Name) else None
+            scope.where.setdefault(name, stated or f"{scope.unit.rel}:{call.lineno}")
     return value
 
 
@@ -182,3 +189,13 @@ def _evaluated(node, env: dict, fields: dict):
         except (TypeError, ValueError):
             return MISSING
     return literal(node, lambda name, depth: env.get(name, MISSING))
+
+
+def _handed(init: ast.FunctionDef, call: ast.Call, param: str):
+    """The argument node `call` hands `__init__`'s parameter `param`, or None."""
+    keyword = next((k.value for k in call.keywords if k.arg == param), None)
+    if keyword is not None:
+        return keyword
+    names = [a.arg for a in init.args.args[1:]]
+    index = names.index(param) if param in names else None
+    return call.args[index] if index is not None and index < len(call.args) else None

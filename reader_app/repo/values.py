@@ -150,10 +150,11 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
 
 def _kind(value) -> str:
     """"class" / "instance" for a reference to the repository's class, "library" for an object another package
-    builds, "callable" for another package's class handed over uncalled, "unbuilt" for a name handed over but built nowhere (values_refs.py), else "call"."""
+    builds, "callable" for another package's class handed over uncalled, "unbuilt" for a name handed over but built nowhere (values_refs.py),
+    "runtime" for an expression only a run knows (values_calls.same_expression_markers), else "call"."""
     if isinstance(value, dict) and value.get("kind") in ("class", "instance") and "file" in value or \
             isinstance(value, dict) and value.get("kind") in ("library", "callable") and "call" in value or \
-            isinstance(value, dict) and value.get("kind") == "unbuilt" and "where" in value:
+            isinstance(value, dict) and value.get("kind") in ("unbuilt", "runtime") and "where" in value:
         return value["kind"]
     return "call"
 
@@ -280,7 +281,7 @@ def _stated(mined: Mined) -> int:
     """How much a value states: an instance counts the values it is built with too, so `Net(Config(dim=288))`
     outranks `Net(Config())` whose fields a script sets one by one from a checkpoint; a name handed over
     but built nowhere says where, not what."""
-    if mined.kind == "unbuilt":
+    if mined.kind in ("unbuilt", "runtime"):  # a value only a run knows states none either
         return 0
     value = mined.value
     if isinstance(value, dict) and value.get("kind") == "instance":  # a field only a run knows states nothing
@@ -318,12 +319,16 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     if sets:
         # Hydra's selection first; tests state toy sizes: last, the model file's self-test just before them;
         # then the set stating the most (`_stated`).
-        _, values = min(sets, key=lambda s: (s[0] >= 4, s[0] >= 0, s[0] == SELF_TEST,
+        # A call stating only values a run knows (`Net(x.size(1), x.size(1))`) comes after every other.
+        _, values = min(sets, key=lambda s: (all(m.kind == "runtime" for m in s[1].values()),
+                                             s[0] >= 4, s[0] >= 0, s[0] == SELF_TEST,
                                              -sum(_stated(m) for m in s[1].values()), s[0]))
         values = dict(values)
     # What else the repository states for a name the README hands over but builds nowhere comes first; a
     # configuration object another package makes (`Net(get_cfg())`) is read field by field, not made again.
     unbuilt = {k: values.pop(k) for k in [k for k, m in values.items() if m.kind == "unbuilt"]}
+    for key in [k for k, m in values.items() if m.kind == "runtime" and OBJECT_PARAM.match(k)]:
+        del values[key]  # `Net(opt, opt)`: a configuration object is read field by field below, never guessed whole
     for key in [k for k, m in values.items() if m.kind == "library" and OBJECT_PARAM.match(k)
                 and "file" not in m.value]:  # the repository's own factory (a registry's entry) is made again
         del values[key]

@@ -372,6 +372,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         scope = Scope(unit, root, owners.get(id(call)))
         scope.call = call  # a factory returning it: its parameters are what its callers pass (values_passed.py)
         found: dict = {}
+        unstated: dict = {}  # param -> (expression text, where) of an argument only a run knows
         pairs = [(params[i], arg) for i, arg in enumerate(call.args) if i < len(params)
                  and not isinstance(arg, ast.Starred) and keywords_only is None]
         pairs += [(kw.arg, kw.value) for kw in call.keywords if kw.arg in params or (open_keywords and kw.arg)]
@@ -400,8 +401,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                 ref = reference(node, unit, root, scope, literal)
                 if ref is not None:
                     found[param] = ({"kind": ref[0], **ref[1]}, where)
+                else:
+                    unstated[param] = (" ".join(ast.unparse(node).split())[:80], where)
                 continue
             found[param] = (value, where)
+        found.update(same_expression_markers(unstated))
         for kw in call.keywords:  # Model(**CONFIG): a dict of stated values
             if kw.arg is None:
                 spread = literal(kw.value, scope.resolve)
@@ -430,6 +434,22 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
         if found:
             sites.append(found)
     return sites
+
+
+def same_expression_markers(unstated: dict) -> dict:
+    """{param: (runtime marker, where)} for arguments one call binds from the same unstated expression
+    (`MADE(x.size(1), hidden, x.size(1))`): only a run knows the value, but it is one value, so the trace
+    guesses it once for all of them. An expression given to one argument alone stays unstated."""
+    by_text: dict[str, list[str]] = {}
+    for param, (text, _) in unstated.items():
+        by_text.setdefault(text, []).append(param)
+    out = {}
+    for text, names in by_text.items():
+        for param in names if len(names) > 1 else []:
+            where = unstated[param][1]
+            out[param] = ({"kind": "runtime", "text": text, "where": where,
+                           "same_as": [n for n in names if n != param]}, where)
+    return out
 
 
 MUTATORS = {"append", "extend", "insert", "update", "add", "pop", "remove", "clear", "setdefault"}

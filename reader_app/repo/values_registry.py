@@ -160,10 +160,13 @@ def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False):
 
 
 def _picked(func: ast.expr) -> tuple[str | None, ast.expr | None]:
-    """(module name, key node) of `module.__dict__[key]` or `getattr(module, key)`; (None, None) otherwise."""
+    """(module name, key node) of `module.__dict__[key]` or `getattr(module, key)`; (None, key node) of a dict
+    of factories picked by key (`model_dict[opt.model](...)`); (None, None) otherwise."""
     if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__":
         value = func.value.value
         return (value.id if isinstance(value, ast.Name) else None), func.slice
+    if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
+        return None, func.slice  # registry_calls keeps it only when an option picks the key
     if isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "getattr" \
             and len(func.args) == 2:
         return (func.args[0].id if isinstance(func.args[0], ast.Name) else None), func.args[1]

@@ -67,6 +67,8 @@ class Builder:
         filled: set[str] = set()
         passed: set[str] = set()
         objects: set[str] = set()  # reported by their fields, as config classes are
+        shared: dict[tuple, str] = {}  # (where, expression) -> the first argument bound from it
+        followers: dict[str, str] = {}  # argument -> the argument whose guess it shares
         (refused, refused_by), self.refused = self.refused, ({}, "")
         for p in params:
             key = self.prefix + p.name
@@ -97,6 +99,16 @@ class Builder:
                     continue
             if p.name in mined and mined[p.name].kind == "runtime":  # `args.vocab_size = tokenizer.vocab_size()`
                 spec = mined[p.name].value
+                same = (spec["where"], spec["text"])
+                if spec.get("same_as") and same in shared:  # `Net(x.size(1), h, x.size(1))`: one value for both
+                    leader = shared[same]
+                    values[p.name], followers[p.name] = values[leader], leader
+                    sources[p.name] = f"guessed; the same expression as {leader} at {spec['where']} " \
+                                      f"({spec['text']})"
+                    passed.add(p.name)
+                    continue
+                if spec.get("same_as"):
+                    shared[same] = p.name
                 sentinel = isinstance(p.default, (int, float)) and not isinstance(p.default, bool) and p.default <= 0
                 if p.default not in (p.empty, None) and not sentinel and not refuses(refused.get(p.name), p.default):
                     # the author's default stands in for what only a run knows (None, a -1 or 0 "set later" and a
@@ -105,7 +117,8 @@ class Builder:
                     sources[p.name] = f"default (set by {spec['where']} from {spec['text']} in a run)"
                     continue
                 values[p.name] = self._fill(p, namespace, sequences, choices, func)
-                sources[p.name] = f"set by {spec['where']} from {spec['text']}; guessed"
+                sources[p.name] = f"set by {spec['where']} from {spec['text']}; guessed" + (
+                    f"; the same expression as {', '.join(spec['same_as'])}" if spec.get("same_as") else "")
                 filled.add(p.name)
                 passed.add(p.name)
                 continue
@@ -170,6 +183,8 @@ class Builder:
             filled |= guessed
             passed |= set(extra)
         make_consistent(values, filled)
+        for name, leader in followers.items():  # still one value after the widths were made consistent
+            values[name] = values[leader]
         for name, value in values.items():
             if not is_config_class(type(value)) and name not in objects:  # a config object is reported by its fields
                 self.used.setdefault(self.prefix + name, plain(value))

@@ -39,20 +39,64 @@ def compared_strings(func) -> dict[str, str]:
 
 
 def used_as_sequence(func) -> set[str]:
-    """Parameters the body treats as lists: len(p), p[i], `for x in p`, enumerate(p), zip(p, ...)."""
+    """Parameters the body treats as lists: len(p), p[i], `for x in p`, enumerate(p), zip(p, ...), joined to a
+    list literal (`[nin] + p + [nout]`); the same uses of the member it is kept in (`self.p = p`, then
+    len(self.p), self.p[i])."""
     tree = _source_tree(func)
     if tree is None:
         return set()
+    kept = _kept_as_members(tree)
     names: set[str] = set()
+
+    def name_of(node) -> str | None:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            return kept.get(node.attr)
+        return None
+
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                 node.func.id in ("len", "enumerate", "zip", "list", "reversed", "tuple"):
-            names |= {a.id for a in node.args if isinstance(a, ast.Name)}
-        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-            names.add(node.value.id)
-        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
-            names.add(node.iter.id)
+            names |= {name_of(a) for a in node.args} - {None}
+        elif isinstance(node, ast.Subscript) and name_of(node.value) and not (
+                isinstance(node.value, ast.Attribute) and isinstance(node.slice, ast.Constant)
+                and isinstance(node.slice.value, str)):  # self.p['key'] is a dict's
+            names.add(name_of(node.value))
+        elif isinstance(node, (ast.For, ast.comprehension)) and name_of(node.iter):
+            names.add(name_of(node.iter))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            terms = _added_terms(node)
+            if any(isinstance(t, ast.List) for t in terms):
+                names |= {name_of(t) for t in terms} - {None}
     return names
+
+
+def _kept_as_members(tree: ast.AST) -> dict[str, str]:
+    """member -> parameter for each `self.member = parameter` of the functions' own parameters."""
+    kept: dict[str, str] = {}
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        params = {a.arg for a in function.args.args + function.args.kwonlyargs}
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Assign):
+                continue
+            for target in node.targets:  # `self.p = p`, `self.a, self.p = a, p`
+                pairs = zip(target.elts, node.value.elts) if isinstance(target, ast.Tuple) and \
+                    isinstance(node.value, ast.Tuple) else [(target, node.value)]
+                for member, value in pairs:
+                    if isinstance(member, ast.Attribute) and isinstance(member.value, ast.Name) and \
+                            member.value.id == "self" and isinstance(value, ast.Name) and value.id in params:
+                        kept.setdefault(member.attr, value.id)
+    return kept
+
+
+def _added_terms(node: ast.BinOp) -> list[ast.expr]:
+    """The operands of a chain of `+` (`[a] + b + [c]` -> [a], b, [c])."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _added_terms(node.left) + _added_terms(node.right)
+    return [node]
 
 
 def none_handled(func) -> set[str]:

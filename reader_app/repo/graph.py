@@ -317,7 +317,7 @@ class GraphBuilder:
         return self.graph
 
     def untaken(self, pf: ParsedFile) -> set[int]:
-        """ids of the nodes in branches a run of the file's options does not take (values_calls.untaken_branches)."""
+        """ids of the nodes in branches a run of the file's options does not take (values_untaken.untaken_branches)."""
         if id(pf) not in self._untaken:
             self._untaken[id(pf)] = _untaken_branches(pf)
         return self._untaken[id(pf)]
@@ -351,7 +351,7 @@ def _untaken_branches(pf: ParsedFile) -> set[int]:
     if "add_argument" not in text and not any(f"{o}." in text for o in ARG_OBJECTS) \
             and not MEMBER_OPTION_TEST.search(text):
         return set()  # no parser, no helper reading a handed command line, no option a class stored
-    from reader_app.repo.values_calls import untaken_branches
+    from reader_app.repo.values_untaken import untaken_branches
     from reader_app.repo.values_source import Unit
 
     root = str(pf.source.path.parents[pf.source.rel.count("/")])

@@ -104,7 +104,8 @@ def _selected_by_branch(unit: Unit, root: str, base: str, target: str) -> dict[s
     """name -> "utils.py:24" for each function of the module at `target` that the unit imports and calls in
     the one branch of an if/elif a run's options take (`if args.net == 'vgg16': from models.vgg import
     vgg16_bn; net = vgg16_bn()`) over another: a call no option decided is not a pick."""
-    from reader_app.repo.values_calls import _module_files, untaken_branches
+    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.values_untaken import untaken_branches
 
     imported: dict[str, str] = {}  # local name -> the function's own name, for imports of the target module
     for node in ast.walk(unit.tree):

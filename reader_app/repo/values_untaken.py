@@ -1,0 +1,66 @@
+"""Which branches of a script a default run never enters: `if args.model == 'Transformer': ... else:
+RNNModel(...)` with `--model` defaulting to 'LSTM' leaves the first branch out, so what it builds is not what the
+repository builds and its values are not the run's. Tests are decided with a values_calls.Scope of the enclosing
+function, so they read option defaults, a helper's handed options and a class's stored options as values do.
+"""
+from __future__ import annotations
+
+import ast
+
+from reader_app.repo.values_calls import Scope
+from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
+from reader_app.repo.values_source import Unit
+
+
+def _self_member(node: ast.Attribute) -> bool:
+    return isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def untaken_branches(unit: Unit, root: str) -> set[int]:
+    """ids of every node inside an `if` branch the script's own option defaults rule out (`if args.model ==
+    'Transformer': ... else: RNNModel(...)` with `--model` defaulting to 'LSTM'): what a default run never
+    builds. Only tests that read a parsed option are decided (directly, as `self.dataset` an object copied
+    from the namespace a script parses and hands it, or as `args.net` in a helper the script hands its `args`);
+    any other test leaves both branches."""
+    if unit.kind != "py":
+        return set()
+    parses = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "add_argument"
+                 for n in ast.walk(unit.tree))
+    owners = {}
+    for function in ast.walk(unit.tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(function):
+                if isinstance(node, ast.If):
+                    owners.setdefault(id(node), function)  # ast.walk is outer first: keep the innermost
+                    owners[id(node)] = function
+    out: set[int] = set()
+    scopes: dict[int, Scope] = {}
+    for node in ast.walk(unit.tree):
+        if not isinstance(node, ast.If) or id(node) in out:
+            continue
+        function = owners.get(id(node))
+        handed = _namespace_params(function)  # `def get_network(args)`: a helper handed the parsed options
+        if not any(isinstance(n, ast.Attribute) and ((parses and arg_dest(dotted_name(n) or "")) or
+                                                     _self_member(n) or _reads_handed(n, handed))
+                   for n in ast.walk(node.test)):
+            continue
+        scope = scopes.setdefault(id(function), Scope(unit, root, function))
+        test = literal(node.test, scope.resolve)
+        if test is MISSING:
+            continue
+        for stmt in (node.orelse if test else node.body):
+            out.update(id(n) for n in ast.walk(stmt))
+    return out
+
+
+def _namespace_params(function) -> set[str]:
+    """The parameters of a function named like a parsed command line (`def get_network(args)`)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    from reader_app.repo.values_bound import function_params
+    return {p.arg for p in function_params(function) if p.arg in ARG_OBJECTS}
+
+
+def _reads_handed(node: ast.Attribute, handed: set[str]) -> bool:
+    """`args.net` where `args` is one of `handed`: an option the helper's callers decide (values_bound.py)."""
+    return isinstance(node.value, ast.Name) and node.value.id in handed

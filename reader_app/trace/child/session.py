@@ -23,6 +23,7 @@ from reader_app.trace.child.inputs import Sizes, materialize
 from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
                                           import_model_file)
 from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past, fits_on_cpu
+from reader_app.trace.child.meta_recurrent import MetaRecurrent
 from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
 from reader_app.trace.child.open_keywords import accepts_keywords
@@ -382,7 +383,9 @@ class Session:
                        call=entry(model) if entry else None)
         try:
             inputs = materialize(plans, sizes, device)
-            with rec, (MetaValues() if device == "meta" else nullcontext()), self.observer(model, inputs, rec), \
+            meta = device == "meta"  # small tensors' values kept; recurrent layers answered by their shapes
+            with rec, (MetaValues() if meta else nullcontext()), (MetaRecurrent() if meta else nullcontext()), \
+                    self.observer(model, inputs, rec), \
                     torch.no_grad(), \
                     (torch.device("meta") if device == "meta" else nullcontext()), degrade.cuda_mode(device):
                 rec.run(inputs)

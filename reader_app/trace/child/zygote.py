@@ -14,6 +14,7 @@ every process it started is killed with it before `ended` is written.
 from __future__ import annotations
 
 import ctypes
+import gc
 import glob
 import importlib
 import json
@@ -163,6 +164,13 @@ def _run(message: dict, commands: _Lines, own_cwd: str) -> dict:
     return dict(ended, stopped=stopped) if stopped else ended
 
 
+def _freeze() -> None:
+    """Move what the zygote holds out of the collector's sight: a worker's collections then never touch
+    (and so never copy) the pages of torch and the tracer it shares with the zygote."""
+    gc.collect()
+    gc.freeze()
+
+
 def main() -> int:
     _LIBC.prctl(PR_SET_CHILD_SUBREAPER, ctypes.c_ulong(1), 0, 0, 0)  # orphans of a worker come to us
     _LIBC.prctl(PR_SET_DUMPABLE, ctypes.c_ulong(0), 0, 0, 0)  # a worker cannot read our memory or fds
@@ -171,6 +179,7 @@ def main() -> int:
     import reader_app.trace.child.session  # noqa: F401
     from reader_app.trace.child.warmup import warm_up
 
+    _freeze()
     _say("ready", json.dumps({"pid": os.getpid(), "tasks": _tasks()}))
     commands, warmed = _Lines(0), False
     while True:
@@ -184,7 +193,9 @@ def main() -> int:
             _say("ended", json.dumps(_run(message, commands, own_cwd)))
             if not warmed:  # after the first answer, while the reader looks at it
                 warmed = True
-                _say("warmed", json.dumps({"failed": warm_up(), "tasks": _tasks()}))
+                failed = warm_up()
+                _freeze()
+                _say("warmed", json.dumps({"failed": failed, "tasks": _tasks()}))
         if commands.closed:
             return 0
         select.select([0], [], [])

@@ -11,6 +11,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from reader_app.repo.config_picks import config_picked
 from reader_app.repo.factory_uses import sidelined_factories
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
@@ -97,6 +98,8 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.default_config = _default_configs(index, files, entries)
     found.registered = _registered(index, builder)
     found.default_name = _default_names(index, builder)
+    for qualname, phrase in config_picked(index, builder, files).items():  # `table[config['model']['name']]`
+        found.default_name.setdefault(qualname, phrase)
     found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)
     found.subclasses = subclasses(index)
     return found

@@ -426,6 +426,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     for key, value in (section or {}).items():
                         if key in params or open_keywords:
                             found.setdefault(key, (value, section.fields.get(key, section.section)))
+                    if not section:  # `**config['generator']['kwargs']` of a file a helper loads
+                        from reader_app.repo.values_config_helpers import loaded_spread
+                        for key, stated in loaded_spread(scope, kw.value).items():
+                            if key in params or open_keywords:
+                                found.setdefault(key, stated)
                     if _is_vars_call(kw.value) or _takes_namespace(kw.value):
                         # Model(**vars(args)), factory(**args_to_dict(args, keys)): the parser's options by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)

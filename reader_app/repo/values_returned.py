@@ -141,6 +141,9 @@ def keyed_where(node: ast.Subscript, scope) -> str | None:
         base = base.value
     if not keys or not isinstance(base, ast.Name):
         return None
+    loaded = scope.where.get(".".join([base.id, *keys]))
+    if loaded:  # a field of a configuration file a helper loads (values_config_helpers): its line in the file
+        return loaded
     held = scope.resolve(base.id)
     for key in keys[:-1]:
         held = held.get(key) if isinstance(held, dict) else None

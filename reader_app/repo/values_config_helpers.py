@@ -191,7 +191,9 @@ def _unpassed_file(scope, argument, flat: bool):
     from reader_app.repo.values_literal import arg_dest, dotted_name
 
     dest = arg_dest(dotted_name(argument) or "") if isinstance(argument, ast.Attribute) else None
-    chosen = chosen_config(scope.root, scope.unit.rel, dest) if dest else None
+    if not dest or not _must_be_given(scope.unit.tree, dest):
+        return None  # an optional path without a default: a run may load none, so no file states the values
+    chosen = chosen_config(scope.root, scope.unit.rel, dest)
     if chosen is None:
         return None
     found = _read_file(scope, chosen[0], flat)
@@ -199,6 +201,21 @@ def _unpassed_file(scope, argument, flat: bool):
         return None
     data, fields, flat = found
     return data, {key: f"{where} ({chosen[1]})" for key, where in fields.items()}, flat
+
+
+def _must_be_given(tree, dest: str) -> bool:
+    """Whether the script's parser makes every run pass `dest`: a positional without a default or `nargs='?'`,
+    or an option with `required=True`."""
+    from reader_app.repo.values_argparse import add_argument_calls
+
+    for node, name, keywords in add_argument_calls(tree):
+        if name != dest:
+            continue
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if flags and not flags[0].startswith("-"):
+            return "default" not in keywords and literal(keywords.get("nargs", ast.Constant(None))) not in ("?", "*")
+        return "required" in keywords and literal(keywords["required"]) is True
+    return False
 
 
 def _opened_path(scope, node):

@@ -155,3 +155,10 @@ def test_of_several_configs_nobody_passes_the_values_are_labelled_a_choice(tmp_p
     values = mine(str(root), str(root / "nets/models/small.py"), "Generator", ["z_dim", "size"])
     assert values["z_dim"].value == 64
     assert "a choice" in values["z_dim"].where
+
+
+def test_a_registry_imported_relatively_picks_the_same_way(tmp_path):
+    root = _repo(tmp_path, {"configs/faces.yaml": _yaml("small", 128, 32, 16),
+                            "nets/config.py": CONFIG_PY.replace("from nets.models import", "from .models import")})
+    main = scan_repo(root).main
+    assert (main.file, main.name) == ("nets/models/small.py", "Generator")

@@ -80,16 +80,10 @@ def _table(index, pf, name: str):
     own = _module_dict(pf.tree, name)
     if own is not None:
         return pf, own
-    for node in pf.tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                if (alias.asname or alias.name) != name:
-                    continue
-                other = index.find_module(node.module) if not node.level else None
-                found = _module_dict(other.tree, alias.name) if other is not None else None
-                if found is not None:
-                    return other, found
-    return None
+    module, _, original = index.resolve_name(pf, name).rpartition(".")  # imported, relatively or not
+    other = index.find_module(module) if module else None
+    found = _module_dict(other.tree, original) if other is not None and other is not pf else None
+    return (other, found) if found is not None else None
 
 
 def _module_dict(tree, name: str):

@@ -11,6 +11,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from reader_app.repo.agent_owners import acting_networks
+from reader_app.repo.config_picks import config_picked
 from reader_app.repo.factory_uses import sidelined_factories
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
@@ -46,6 +48,7 @@ class SelfDescription:
             branches a default run does not take (factory_uses.py).
         entries: the files that start the program (training, evaluation, main scripts, notebooks).
         readme_code: the README's code blocks as read (what they build, in order, and hand to what).
+        acting: the one network an agent an entry builds acts through (agent_owners.py).
     """
 
     hub: dict[str, str] = field(default_factory=dict)
@@ -62,6 +65,7 @@ class SelfDescription:
     sidelined: dict[str, list[str]] = field(default_factory=dict)
     entries: set[str] = field(default_factory=set)
     readme_code: ReadmeCode = field(default_factory=ReadmeCode)
+    acting: dict[str, str] = field(default_factory=dict)
 
 
 def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
@@ -97,8 +101,11 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.default_config = _default_configs(index, files, entries)
     found.registered = _registered(index, builder)
     found.default_name = _default_names(index, builder)
+    for qualname, phrase in config_picked(index, builder, files).items():  # `table[config['model']['name']]`
+        found.default_name.setdefault(qualname, phrase)
     found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)
     found.subclasses = subclasses(index)
+    found.acting = acting_networks(index, builder, entries)
     return found
 
 

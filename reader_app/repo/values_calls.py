@@ -13,6 +13,7 @@ from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assig
                                            if_ancestors, owned)
 from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
+from reader_app.repo.values_returned import StatedDict, keyed_where, merged_updates, returned_value, with_key_lines
 from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
 
 
@@ -47,9 +48,13 @@ class Scope:
                  if owned(node, module, body_owner)]  # `model_args['vocab_size'] = ...` after the dict is made
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
-        value = literal(assignment.value, lookup, depth)
+        value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel)
         if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):
-            return MISSING  # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list
+            # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list; a dict merged
+            # by unconditional `config.update(model_config)` calls holds the merged keys
+            value = merged_updates(self.unit.tree, name, assignment, body_owner, value, lookup, depth, rel)
+            if value is MISSING:
+                return MISSING
         if isinstance(value, dict):
             for node in sorted(keyed, key=lambda n: n.lineno):
                 key = literal(node.targets[0].slice)
@@ -59,6 +64,8 @@ class Scope:
                         value.pop(key, None)  # set from what only a run knows: the callee's default decides
                     else:
                         value[key] = later
+                        if isinstance(value, StatedDict):
+                            value.lines[key] = f"{rel}:{node.lineno}"
         if value is not MISSING:
             computed = f" {' '.join(ast.unparse(assignment.value).split())[:80]} = {value!r}"[:120] \
                 if self.made != made else ""  # read from a helper object the script builds: say how
@@ -195,6 +202,8 @@ class Scope:
         return value
 
     def _resolve(self, name: str, depth: int, seen: set):
+        if name.endswith("()"):  # `get_training_args()`: what a helper of the repository returns
+            return returned_value(self, name[:-2], depth, seen)
         if self.function is not None:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
             if value is not MISSING:
@@ -392,6 +401,8 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     where = f"{unit.rel}:{line}"
             elif value is not MISSING and isinstance(node, (ast.Name, ast.Attribute)):
                 where = scope.where.get(_target(node) or "", where)
+            elif value is not MISSING and isinstance(node, ast.Subscript):  # `config['dim']`: the line stating it
+                where = keyed_where(node, scope) or where
             if value is MISSING:  # `Config(data.block_size)` with `data = Dataset(text, block_size)`
                 from reader_app.repo.values_handed import handed_value
                 scope.where.clear()
@@ -415,6 +426,11 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     for key, value in (section or {}).items():
                         if key in params or open_keywords:
                             found.setdefault(key, (value, section.fields.get(key, section.section)))
+                    if not section:  # `**config['generator']['kwargs']` of a file a helper loads
+                        from reader_app.repo.values_config_helpers import loaded_spread
+                        for key, stated in loaded_spread(scope, kw.value).items():
+                            if key in params or open_keywords:
+                                found.setdefault(key, stated)
                     if _is_vars_call(kw.value) or _takes_namespace(kw.value):
                         # Model(**vars(args)), factory(**args_to_dict(args, keys)): the parser's options by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)

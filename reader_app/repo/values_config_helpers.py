@@ -54,6 +54,26 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
     return copy.deepcopy(value)  # the loaded file is kept per scope: a caller's edits must not reach it
 
 
+def loaded_spread(scope, node) -> dict:
+    """{key: (value, "path:line")} of a section of a loaded configuration a call spreads as keywords
+    (`Generator(**config['generator']['kwargs'])` with `config = load_config(args.config)`); {} otherwise."""
+    from reader_app.repo.values_loaded import _chain
+
+    base, keys = _chain(node)
+    if not keys or not isinstance(base, ast.Name):
+        return {}
+    dotted = ".".join([base.id, *keys])
+    section = loaded_option(scope, dotted)
+    if not isinstance(section, dict):
+        return {}
+    out = {}
+    for key in section:
+        value = loaded_option(scope, f"{dotted}.{key}") if isinstance(key, str) else MISSING
+        if value is not MISSING:
+            out[key] = (value, scope.where.get(f"{dotted}.{key}", ""))
+    return out
+
+
 def _field(data: dict, fields: dict, keys: list[str], flat: bool):
     """(value, "path:line") of the dotted field; a flat read of a flattened file finds the field in its one
     section that states it."""
@@ -137,7 +157,11 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         if section is not None:
             return dict(section), dict(section.fields), False
         path = _opened_path(scope, node.args[0]) if node.args else MISSING  # `open(fname)`, fname a parameter
-        return _read_file(scope, path, False) if isinstance(path, str) else None
+        found = _read_file(scope, path, False) if isinstance(path, str) else None
+        opened = node.args[0] if node.args else None
+        if found is None and isinstance(opened, ast.Call) and _callee(opened) == "open" and opened.args:
+            opened = opened.args[0]
+        return found if found is not None else _unpassed_file(scope, opened, False)
     defined = _function_def(scope, node.func)
     if defined is None:
         return None
@@ -149,13 +173,49 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         from reader_app.repo.values_bound import _handed_node
         argument = _handed_node(function, None, node, path_param)
         path = literal(argument, scope.resolve) if argument is not None else MISSING
-        return _read_file(scope, path, _flattens(function)) if isinstance(path, str) else None
+        found = _read_file(scope, path, _flattens(function)) if isinstance(path, str) else None
+        return found if found is not None else _unpassed_file(scope, argument, _flattens(function))
     for ret in reversed([n for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None
                          and _enclosing_def(function, n) is function]):
         found = _object_of_expr(inner, ret.value, depth + 1, seen)
         if found is not None:
             return found
     return None
+
+
+def _unpassed_file(scope, argument, flat: bool):
+    """The configuration file a run passes as the option `argument` reads (`load_config(args.config)` with
+    `config` a required positional), when the repository's code states no path (config_choice.py); each field's
+    line says why that file."""
+    from reader_app.repo.config_choice import chosen_config
+    from reader_app.repo.values_literal import arg_dest, dotted_name
+
+    dest = arg_dest(dotted_name(argument) or "") if isinstance(argument, ast.Attribute) else None
+    if not dest or not _must_be_given(scope.unit.tree, dest):
+        return None  # an optional path without a default: a run may load none, so no file states the values
+    chosen = chosen_config(scope.root, scope.unit.rel, dest)
+    if chosen is None:
+        return None
+    found = _read_file(scope, chosen[0], flat)
+    if found is None:
+        return None
+    data, fields, flat = found
+    return data, {key: f"{where} ({chosen[1]})" for key, where in fields.items()}, flat
+
+
+def _must_be_given(tree, dest: str) -> bool:
+    """Whether the script's parser makes every run pass `dest`: a positional without a default or `nargs='?'`,
+    or an option with `required=True`."""
+    from reader_app.repo.values_argparse import add_argument_calls
+
+    for node, name, keywords in add_argument_calls(tree):
+        if name != dest:
+            continue
+        flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if flags and not flags[0].startswith("-"):
+            return "default" not in keywords and literal(keywords.get("nargs", ast.Constant(None))) not in ("?", "*")
+        return "required" in keywords and literal(keywords["required"]) is True
+    return False
 
 
 def _opened_path(scope, node):

@@ -22,17 +22,18 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         pass
     if isinstance(node, ast.Name) and lookup is not None:
         return lookup(node.id, depth + 1)
+    # a display's items are read at the same depth: the depth counts names followed, not brackets
     if isinstance(node, ast.Dict):
         out = {}
         for k, v in zip(node.keys, node.values):
-            key = literal(k, lookup, depth + 1) if k is not None else MISSING
-            value = literal(v, lookup, depth + 1)
+            key = literal(k, lookup, depth) if k is not None else MISSING
+            value = literal(v, lookup, depth)
             if key is MISSING or value is MISSING:
                 continue  # keep the parts that are stated
             out[key] = value
         return out
     if isinstance(node, (ast.List, ast.Tuple)):
-        items = [literal(e, lookup, depth + 1) for e in node.elts]
+        items = [literal(e, lookup, depth) for e in node.elts]
         if any(i is MISSING for i in items):
             return MISSING
         return items if isinstance(node, ast.List) else tuple(items)
@@ -109,6 +110,9 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             if kw.arg and value is not MISSING:
                 out[kw.arg] = value
         return out
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args and not node.keywords \
+            and lookup is not None:  # `config = get_training_args()`: the lookup answers what a helper returns
+        return lookup(f"{node.func.id}()", depth)  # the names its return reads count, not the call
     return MISSING
 
 

@@ -18,6 +18,7 @@ from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.named_sizes import held_sizes, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
+from reader_app.trace.child.handed_whole import handed_to_part
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.size_tables import attr_values
@@ -231,8 +232,8 @@ def _packed_plans(model: nn.Module, name: str, graph: bool, func=None) -> list[I
     element sized as an argument of its name would be, from the line that binds it, at the rank the docstring
     gives it (then each element's next option, one at a time); [] when forward() does not unpack it."""
     packed = packed_argument(func or type(model).forward, name)
-    if packed is None:
-        return []
+    if packed is None:  # `return self.net(data)`: the part that runs it first says how it is packed
+        return _handed_packed_plans(model, name, graph, func)
     choices = []
     for index, (element, line) in enumerate(zip(packed.names, packed.lines)):
         options = _plans_for(model, element, graph, func, after=line) if element else \
@@ -245,6 +246,19 @@ def _packed_plans(model: nn.Module, name: str, graph: bool, func=None) -> list[I
     variants = [best] + [best[:i] + [alt] + best[i + 1:] for i, c in enumerate(choices) for alt in c[1:3]]
     source = f"{packed.where} {packed.said}"
     return [InputPlan(name, [], "tuple", kind=TUPLE, items=items, why=source) for items in variants]
+
+
+def _handed_packed_plans(model: nn.Module, name: str, graph: bool, func=None) -> list[InputPlan]:
+    """The argument as the tuple the part it is handed to whole unpacks (handed_whole.py); [] when it is not."""
+    handed = handed_to_part(model, func or type(model).forward, name)
+    packed = packed_argument(type(handed[0]).forward, handed[1]) if handed else None
+    if packed is None:
+        return []
+    part, inner = handed
+    graph = graph or any(graph_name(element.lower()) for element in packed.names)  # (features, edge_index)
+    return [InputPlan(name, [], "tuple", kind=TUPLE, items=plan.items,
+                      why=f"{plan.why}; {type(model).__name__}.forward hands '{name}' to it whole")
+            for plan in _packed_plans(part, inner, graph)]
 
 
 def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int | None = None,

@@ -1,0 +1,83 @@
+"""Which of the repository's configuration files a run loads when the script takes the path as an argument it
+must be given (`parser.add_argument('config', type=str)`, `--config` without a default): the file a command line
+of the README or a run script passes to that script; else the repository's only configuration file; else the
+first of several, labelled as a choice. Read as text; nothing is run. Plain Python, shared by the values engine
+and the ranking (a registry key the chosen file states).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+from reader_app.repo.values_source import read, walk_files
+
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+CONFIG_FOLDER = re.compile(r"^(conf|confs|config|configs|cfg|cfgs|settings|experiments|hparams)$", re.IGNORECASE)
+# Files with these names describe a tool or an environment, never a run's model.
+NOT_RUN_CONFIGS = {"environment.yml", "environment.yaml", "docker-compose.yml", "docker-compose.yaml",
+                   "mkdocs.yml", "codecov.yml", ".pre-commit-config.yaml", "package.json", "tsconfig.json",
+                   "package-lock.json", "readthedocs.yml", ".readthedocs.yml", "readthedocs.yaml", "citation.cff"}
+
+
+def repository_configs(root: str) -> list[str]:
+    """Paths (relative to root) of the configuration files a run could load: YAML anywhere, JSON in a
+    config-named folder; those in config-named folders only, when there are any."""
+    out = []
+    for path in walk_files(root, CONFIG_SUFFIXES):
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        name = os.path.basename(rel).lower()
+        folders = rel.split("/")[:-1]
+        if name in NOT_RUN_CONFIGS or any(f.startswith(".") for f in folders):
+            continue
+        in_folder = any(CONFIG_FOLDER.match(f) for f in folders)
+        if name.endswith(".json") and not in_folder:
+            continue  # a JSON file outside a config folder is data (labels, vocabularies) more often than a run's
+        out.append((not in_folder, rel))
+    foldered = [rel for outside, rel in out if not outside]
+    return foldered or [rel for _, rel in out]
+
+
+def passed_configs(root: str, script_rel: str) -> list[tuple[str, str]]:
+    """(config file rel, "README.md:19") for each repository configuration file a command line running
+    `script_rel` passes (positionally or after a flag), in the order the README, then other files, say them."""
+    from reader_app.repo.values_commands import _RUN, _runs
+
+    script_rel = script_rel.split(" cell ")[0].replace(os.sep, "/")
+    module = script_rel[:-3].replace("/", ".") if script_rel.endswith(".py") else None
+    files = [p for p in walk_files(root, (".md", ".rst", ".sh", ".txt")) if not p.endswith("requirements.txt")]
+    files.sort(key=lambda p: (not os.path.basename(p).lower().startswith("readme"), p))
+    found: list[tuple[str, str]] = []
+    for path in files:
+        rel = os.path.relpath(path, root)
+        for number, line in enumerate(read(path).splitlines(), 1):
+            match = _RUN.search(line)
+            if not match or not _runs(match, script_rel, module):
+                continue
+            try:
+                words = shlex.split(re.split(r"[`|;&>]|\s#", line[match.end():])[0])
+            except ValueError:
+                words = line[match.end():].split()
+            for word in words:
+                value = word.partition("=")[2] if word.startswith("-") else word
+                value = value.strip().lstrip("./") if value.startswith("./") else value.strip()
+                if value.lower().endswith(CONFIG_SUFFIXES) and os.path.isfile(os.path.join(root, value)):
+                    found.append((value, f"{rel}:{number}"))
+    return found
+
+
+def chosen_config(root: str, script_rel: str, option: str) -> tuple[str, str] | None:
+    """(config file rel, why it is the one) for the script whose option `option` must be given a path;
+    None when the repository holds no configuration file."""
+    script = os.path.basename(script_rel.split(" cell ")[0])
+    passed = passed_configs(root, script_rel)
+    if passed:
+        rel, where = passed[0]
+        return rel, f"{where} passes it to {script}"
+    configs = repository_configs(root)
+    if len(configs) == 1:
+        return configs[0], f"the repository's only configuration file; {script} takes its path as '{option}'"
+    if configs:
+        return configs[0], (f"a choice: the first of {len(configs)} configuration files; {script} takes the "
+                            f"path as '{option}' and no command line of the repository passes one")
+    return None

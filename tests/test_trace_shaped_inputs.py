@@ -5,8 +5,10 @@ vector before a Linear (a conditional generator), and several inputs joined befo
 each shape came from. Each repository is generated here."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from tree_helpers import first_outs, trace_repos
+from tree_helpers import first_outs, trace_cli, write_tree
 
 # Per-head scores masked in place; the masks reach the attention through lambdas and keywords, so only the
 # failed broadcast says their rank. The cross-attention takes the source mask over (T, S) scores.
@@ -68,11 +70,80 @@ class Seq2Seq(nn.Module):
         return self.generator(self.decoder(self.trg_embed(trg_ids), memory, trg_mask, src_mask))
 """
 
+# A conditional generator: a noise vector and a class label, the label's embedding joined with the noise on
+# axis 1 before the first Linear (whose in_features the constructor writes as the sum). The second class
+# computes in_features first, so only the embedding's width says the noise's.
+CONDITIONAL = """
+import torch
+import torch.nn as nn
+
+
+class CondGenerator(nn.Module):
+    def __init__(self, z_dim, nlabels, embed_size=8, nf=16):
+        super().__init__()
+        self.nf = nf
+        self.embedding = nn.Embedding(nlabels, embed_size)
+        self.fc = nn.Linear(z_dim + embed_size, nf * 4 * 4)
+        self.conv = nn.Conv2d(nf, 3, 3, padding=1)
+
+    def forward(self, z, y):
+        assert z.size(0) == y.size(0)
+        if y.dtype is torch.int64:
+            yembed = self.embedding(y)
+        else:
+            yembed = y
+        yembed = yembed / torch.norm(yembed, p=2, dim=1, keepdim=True)
+        out = self.fc(torch.cat([z, yembed], dim=1))
+        return self.conv(out.view(z.size(0), self.nf, 4, 4))
+
+
+class SummedGenerator(nn.Module):
+    def __init__(self, z_dim, nlabels, embed_size=6):
+        super().__init__()
+        width = z_dim + embed_size
+        self.embedding = nn.Embedding(nlabels, embed_size)
+        self.fc = nn.Linear(width, 32)
+
+    def forward(self, z, y):
+        yembed = self.embedding(y)
+        yz = torch.cat([z, yembed], 1)
+        return self.fc(yz)
+"""
+
+# A critic of (state, action): both joined before one Linear of in_features state_dim + action_dim.
+CRITIC = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Critic(nn.Module):
+    def __init__(self, state_dim, action_dim):
+        super().__init__()
+        self.l1 = nn.Linear(state_dim + action_dim, 64)
+        self.l2 = nn.Linear(64, 1)
+
+    def forward(self, state, action):
+        sa = torch.cat([state, action], 1)
+        return self.l2(F.relu(self.l1(sa)))
+"""
+
+TRACES = {
+    "masked_heads": ({"model.py": MASKED_HEADS}, ()),
+    "conditional": ({"gan.py": CONDITIONAL}, ("--class", "CondGenerator", "--arg", "z_dim=24", "--arg", "nlabels=5")),
+    "summed": ({"gan.py": CONDITIONAL}, ("--class", "SummedGenerator", "--arg", "z_dim=10", "--arg", "nlabels=3")),
+    "critic": ({"agent.py": CRITIC}, ("--arg", "state_dim=11", "--arg", "action_dim=3")),
+    "critic_guessed": ({"agent.py": CRITIC}, ()),
+}
+
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
-    return trace_repos(tmp_path_factory.mktemp("shaped_inputs"), {"masked_heads": {"model.py": MASKED_HEADS}},
-                       "--no-lines")
+    base = tmp_path_factory.mktemp("shaped_inputs")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(trace_cli, write_tree(base / name, files), "--no-lines", *extra)
+                   for name, (files, extra) in TRACES.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def _inputs(data: dict) -> dict:
@@ -90,3 +161,40 @@ def test_masks_of_per_head_scores_are_shaped_to_the_scores_rank(traced):
     for name in ("src_mask", "trg_mask"):
         assert inputs[name]["dtype"] == "bool"
         assert inputs[name]["from"].startswith("guess: masks scores") and "model.py:" in inputs[name]["from"]
+
+
+def test_a_label_embedded_and_joined_on_axis_1_with_the_noise_is_one_id_a_sample(traced):
+    status, data, err = traced["conditional"]
+    assert status == 0, err
+    inputs = _inputs(data)
+    assert inputs["z"]["shape"] == [2, 24] and inputs["z"]["dtype"] == "float32"
+    assert len(inputs["y"]["shape"]) == 1 and inputs["y"]["dtype"] == "int64"
+    assert "embeds it" in inputs["y"]["from"] and "gan.py:" in inputs["y"]["from"]
+    assert "z_dim 24" in inputs["z"]["from"]
+    outs = first_outs(data)
+    assert outs["embedding"][1:] == [8] and outs["fc"][1:] == [256] and outs["conv"][1:] == [3, 4, 4]
+
+
+def test_the_noise_width_is_in_features_less_the_embeddings_when_the_sum_is_computed_first(traced):
+    status, data, err = traced["summed"]
+    assert status == 0, err
+    inputs = _inputs(data)
+    assert inputs["z"]["shape"] == [2, 10] and inputs["y"]["dims"] == ["batch"]
+    assert "less the other parts' widths (yembed 6)" in inputs["z"]["from"]
+
+
+def test_inputs_joined_before_one_linear_each_get_their_own_width(traced):
+    status, data, err = traced["critic"]
+    assert status == 0, err
+    inputs = _inputs(data)
+    assert inputs["state"]["shape"] == [2, 11] and inputs["action"]["shape"] == [2, 3]
+    assert inputs["state"]["from"].startswith("state_dim 11 of Linear l1's in_features state_dim + action_dim")
+    assert "agent.py:" in inputs["action"]["from"]
+
+
+def test_with_guessed_constructor_values_the_joined_widths_still_add_up_to_the_linear(traced):
+    status, data, err = traced["critic_guessed"]
+    assert status == 0, err
+    inputs, args = _inputs(data), data["args"]
+    assert inputs["state"]["shape"] == [2, args["state_dim"]]
+    assert inputs["action"]["shape"] == [2, args["action_dim"]]

@@ -128,12 +128,38 @@ class Critic(nn.Module):
         return self.l2(F.relu(self.l1(sa)))
 """
 
+# Twin Q-networks the critic hands both inputs to; each joins them (one after a shape-keeping cast) on -1.
+TWIN_CRITIC = """
+import torch
+import torch.nn as nn
+
+
+class QNet(nn.Module):
+    def __init__(self, obs_dim, act_dim, hidden=32):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(obs_dim + act_dim, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+
+    def forward(self, obs, act):
+        return self.net(torch.cat((obs, act.float()), dim=-1))
+
+
+class TwinCritic(nn.Module):
+    def __init__(self, state_dim, action_dim):
+        super().__init__()
+        self.q1 = QNet(state_dim, action_dim)
+        self.q2 = QNet(state_dim, act_dim=action_dim, hidden=16)
+
+    def forward(self, state, action):
+        return self.q1(state, action), self.q2(state, action)
+"""
+
 TRACES = {
     "masked_heads": ({"model.py": MASKED_HEADS}, ()),
     "conditional": ({"gan.py": CONDITIONAL}, ("--class", "CondGenerator", "--arg", "z_dim=24", "--arg", "nlabels=5")),
     "summed": ({"gan.py": CONDITIONAL}, ("--class", "SummedGenerator", "--arg", "z_dim=10", "--arg", "nlabels=3")),
     "critic": ({"agent.py": CRITIC}, ("--arg", "state_dim=11", "--arg", "action_dim=3")),
     "critic_guessed": ({"agent.py": CRITIC}, ()),
+    "twin": ({"sac.py": TWIN_CRITIC}, ("--arg", "state_dim=9", "--arg", "action_dim=4")),
 }
 
 
@@ -198,3 +224,12 @@ def test_with_guessed_constructor_values_the_joined_widths_still_add_up_to_the_l
     inputs, args = _inputs(data), data["args"]
     assert inputs["state"]["shape"] == [2, args["state_dim"]]
     assert inputs["action"]["shape"] == [2, args["action_dim"]]
+
+
+def test_inputs_handed_to_a_module_that_joins_them_get_the_widths_it_is_built_with(traced):
+    status, data, err = traced["twin"]
+    assert status == 0, err
+    inputs = _inputs(data)
+    assert inputs["state"]["shape"] == [2, 9] and inputs["action"]["shape"] == [2, 4]
+    assert inputs["action"]["from"].startswith("act_dim 4 of Linear net's in_features obs_dim + act_dim")
+    assert first_outs(data)["q2.net"] == [2, 1]

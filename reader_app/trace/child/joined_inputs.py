@@ -40,10 +40,12 @@ class JoinedInput:
         self.options, self.dtype, self.high, self.why = options, dtype, high, why
 
 
-def joined_input(owner: nn.Module, func, param: str, built_args: dict | None = None) -> JoinedInput | None:
-    """`param`'s own shape when forward() joins it (or its embedding) with other parts before a Linear."""
+def joined_input(owner: nn.Module, func, param: str, built_args: dict | None = None,
+                 depth: int = 0) -> JoinedInput | None:
+    """`param`'s own shape when forward() joins it (or its embedding) with other parts before a Linear, here
+    or in a repository module forward() hands it to (a critic's Q-network)."""
     tree = function_tree(func)
-    if tree is None:
+    if tree is None or depth > 3:
         return None
     path, first = _source_place(func, tree)
     joins = _joins(owner, tree, first)
@@ -64,7 +66,48 @@ def joined_input(owner: nn.Module, func, param: str, built_args: dict | None = N
                 return JoinedInput([["batch"]], "int64", embedding.num_embeddings,
                                    f"{path}:{first + line - tree.lineno} embeds it, and {path}:{join.line} joins "
                                    f"the embedding on axis 1 of 2-D parts before Linear {join.attr}: one id a sample")
+    return _handed_on(owner, tree, param, built_args or {}, depth)
+
+
+def _handed_on(owner, tree, param: str, built_args: dict, depth: int) -> JoinedInput | None:
+    """The same reading inside the first repository module `self.<name>(..., param, ...)` hands the input to,
+    with the values the owner's __init__ builds it with (`self.q1 = QNet(state_dim, action_dim)`)."""
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        sub = _resolve_self_attr(owner, call.func)
+        if not isinstance(sub, nn.Module) or type(sub).__module__.startswith("torch.") or sub is owner:
+            continue
+        names = [a.arg for a in (function_tree(type(sub).forward) or tree).args.args[1:]]
+        target = next((names[i] for i, a in enumerate(call.args) if i < len(names) and _part_name(a) == param),
+                      None) or next((k.arg for k in call.keywords if _part_name(k.value) == param), None)
+        if target in names:
+            attr = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+            return joined_input(sub, sub.forward, target, _built_with(owner, attr, sub, built_args), depth + 1)
     return None
+
+
+def _built_with(owner, attr: str, sub, built_args: dict) -> dict:
+    """The sub-module's constructor values, where the owner's __init__ passes its own arguments or literals."""
+    init = getattr(type(owner), "__init__", None)
+    tree = function_tree(init) if init is not None and init is not nn.Module.__init__ else None
+    if tree is None:
+        return {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and any(
+                isinstance(t, ast.Attribute) and t.attr == attr for t in node.targets):
+            values = [_value(a, built_args) for a in node.value.args]
+            keywords = {k.arg: _value(k.value, built_args) for k in node.value.keywords if k.arg}
+            try:
+                bound = inspect.signature(type(sub).__init__).bind_partial(None, *values, **keywords)
+            except (TypeError, ValueError):
+                return {}
+            return {k: v for k, v in list(bound.arguments.items())[1:] if isinstance(v, int)}
+    return {}
+
+
+def _value(expr, built_args: dict):
+    if isinstance(expr, ast.Constant):
+        return expr.value
+    return built_args.get(expr.id) if isinstance(expr, ast.Name) else None
 
 
 def _source_place(func, tree) -> tuple[str, int]:
@@ -116,8 +159,19 @@ def _join_call(node):
             isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and
             isinstance(axis.operand, ast.Constant) and axis.operand.value == 1):
         return None
-    parts = [e.id if isinstance(e, ast.Name) else None for e in node.args[0].elts]
+    parts = [_part_name(e) for e in node.args[0].elts]
     return (parts, 1 if isinstance(axis, ast.Constant) else -1) if len(parts) > 1 else None
+
+
+# Tensor methods that keep a tensor's shape: `action.float()` is still the action's width.
+SAME_SHAPE = {"float", "double", "half", "to", "type", "detach", "contiguous", "clone", "cpu", "cuda"}
+
+
+def _part_name(expr) -> str | None:
+    """The name a joined part is, through methods that keep its shape; None for anything else."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in SAME_SHAPE:
+        expr = expr.func.value
+    return expr.id if isinstance(expr, ast.Name) else None
 
 
 def _first_linear(module) -> nn.Linear | None:
@@ -146,7 +200,7 @@ def _own_width(owner, join: Join, index: int, built_args: dict, tree, params: li
 
 
 def _sum_terms(owner, attr: str) -> list | None:
-    """The terms of `self.<attr> = nn.Linear(a + b, ...)` in the owner's __init__, or None."""
+    """The terms of `self.<attr> = nn.Linear(a + b, ...)` (or a Sequential from it) in the owner's __init__."""
     init = getattr(type(owner), "__init__", None)
     tree = function_tree(init) if init is not None and init is not nn.Module.__init__ else None
     if tree is None:
@@ -155,9 +209,12 @@ def _sum_terms(owner, attr: str) -> list | None:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == attr and
                                                 isinstance(t.value, ast.Name) and t.value.id == "self"
                                                 for t in node.targets):
-            call = node.value
-            if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.BinOp):
-                return _terms(call.args[0])
+            # the Linear itself, or the first Linear of the Sequential it is (`nn.Sequential(nn.Linear(a + b, h), ...)`)
+            linear = next((c for c in ast.walk(node.value) if isinstance(c, ast.Call) and c.args and
+                           (c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", "")) ==
+                           "Linear"), None)
+            if linear is not None and isinstance(linear.args[0], ast.BinOp):
+                return _terms(linear.args[0])
     return None
 
 

@@ -85,3 +85,23 @@ def test_a_failure_whose_line_holds_no_input_mask_is_not_a_mask_rank():
     exc = RuntimeError("broadcastable to [2, 8, 7, 7]")
     assert masks_at_rank(plans, sizes, exc, _site([("scores", [2, 8, 7, 7]), ("other", [2, 7])])) == []
     assert masks_at_rank(plans, sizes, exc, None) == []
+
+
+class Reassigned(nn.Module):
+    """`x` is the image's features by the time it is joined: the join says nothing about the input `x`."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(20, 2)
+
+    def forward(self, x, c):
+        x = self.features(x).mean((2, 3))
+        x = torch.cat([x, c], 1)
+        return self.fc(x)
+
+
+def test_an_input_name_reassigned_before_the_join_is_not_the_input_joined():
+    model = Reassigned()
+    assert joined_input(model, model.forward, "x") is None
+    assert joined_input(model, model.forward, "c") is None  # its partner is no input: no even split either

@@ -25,11 +25,12 @@ class Join:
         parts: the joined expressions' names (None for a part that is not a plain name).
         axis: the joined axis as written (1 or -1).
         layer, attr: the Linear and the attribute that holds it (`fc`).
-        line: the join's line in the file.
+        line: the join's line in the file; at: the same in the parsed function.
     """
 
-    def __init__(self, parts, axis, layer, attr, line):
+    def __init__(self, parts, axis, layer, attr, line, at):
         self.parts, self.axis, self.layer, self.attr, self.line = parts, axis, layer, attr, line
+        self.at = at  # the line in the parsed function
 
 
 class JoinedInput:
@@ -49,9 +50,11 @@ def joined_input(owner: nn.Module, func, param: str, built_args: dict | None = N
         return None
     path, first = _source_place(func, tree)
     joins = _joins(owner, tree, first)
-    params = [a.arg for a in tree.args.args[1:]]
+    assigned = _assigned_lines(tree)
     for join in joins:
-        if param in join.parts:
+        # the inputs as forward() got them: a name assigned before the join (`x = self.conv(x)`) is not the input
+        params = [a.arg for a in tree.args.args[1:] if all(line >= join.at for line in assigned.get(a.arg, []))]
+        if param in join.parts and param in params:
             width, said = _own_width(owner, join, join.parts.index(param), built_args or {}, tree, params)
             if width is None:
                 continue
@@ -59,21 +62,36 @@ def joined_input(owner: nn.Module, func, param: str, built_args: dict | None = N
             return JoinedInput(dims, "float32", None, f"{said}; {path}:{join.line} joins {_listed(join)} "
                                                      f"before Linear {join.attr}")
     embedded = _embedded_name(owner, tree, param)
-    if embedded is not None:
+    if embedded is not None and all(line >= embedded[2] for line in assigned.get(param, [])):
         name, embedding, line = embedded
         for join in joins:
             if name in join.parts and join.axis == 1:
                 return JoinedInput([["batch"]], "int64", embedding.num_embeddings,
                                    f"{path}:{first + line - tree.lineno} embeds it, and {path}:{join.line} joins "
                                    f"the embedding on axis 1 of 2-D parts before Linear {join.attr}: one id a sample")
-    return _handed_on(owner, tree, param, built_args or {}, depth)
+    return _handed_on(owner, tree, param, built_args or {}, depth, assigned.get(param, []))
 
 
-def _handed_on(owner, tree, param: str, built_args: dict, depth: int) -> JoinedInput | None:
+def _assigned_lines(tree) -> dict[str, list[int]]:
+    """name -> the lines (of the parsed function) that assign it."""
+    out: dict[str, list[int]] = {}
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr)) else []
+        for target in targets:
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    out.setdefault(name.id, []).append(node.lineno)
+    return out
+
+
+def _handed_on(owner, tree, param: str, built_args: dict, depth: int, assigned: list) -> JoinedInput | None:
     """The same reading inside the first repository module `self.<name>(..., param, ...)` hands the input to,
     with the values the owner's __init__ builds it with (`self.q1 = QNet(state_dim, action_dim)`)."""
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
         sub = _resolve_self_attr(owner, call.func)
+        if any(line < call.lineno for line in assigned):  # by then the name holds something else
+            continue
         if not isinstance(sub, nn.Module) or type(sub).__module__.startswith("torch.") or sub is owner:
             continue
         names = [a.arg for a in (function_tree(type(sub).forward) or tree).args.args[1:]]
@@ -141,7 +159,7 @@ def _joins(owner, tree, first: int) -> list[Join]:
                 layer = _first_linear(layer)
                 if layer is not None:
                     attr = user.func.attr if isinstance(user.func, ast.Attribute) else "?"
-                    out.append(Join(parts, axis, layer, attr, first + call.lineno - tree.lineno))
+                    out.append(Join(parts, axis, layer, attr, first + call.lineno - tree.lineno, call.lineno))
                     break
     return out
 

@@ -75,7 +75,7 @@ def test_masks_take_the_rank_of_the_scores_named_on_the_failing_line():
     tries = masks_at_rank(plans, sizes, exc, _site([("attn", [2, 4, 7, 7]), ("enc_mask", [2, 1, 7])]))
     assert [p.dims for p in tries[0][1:]] == [["batch", 1, 1, "seq_len"], ["batch", 1, "seq_len", "seq_len"]]
     assert [p.dims for p in tries[1][1:]] == [["batch", 1, 1, "seq_len"], ["batch", 1, 1, "seq_len"]]
-    assert tries[0][1].why.startswith("guess: masks attn (2, 4, 7, 7) at /repo/model.py:40")
+    assert tries[0][1].why.startswith("guess: masks attn (batch, 4, seq_len, seq_len) at /repo/model.py:40")
     assert tries[0][0] is plans[0]
 
 

@@ -40,10 +40,20 @@ def masks_at_rank(plans: list[InputPlan], sizes: Sizes, exc, site) -> list[list[
         for i in masks:
             if len(made[i]) < rank:
                 again[i] = _reshaped(plans[i], rank, square and bool(CAUSAL.search(plans[i].name.lower())),
-                                     scores, target, site)
+                                     scores, _named(target, plans, sizes), site)
         if again != plans and again not in out:
             out.append(again)
     return out
+
+
+def _named(shape: list, plans: list, sizes: Sizes) -> str:
+    """`(batch, 8, seq_len, seq_len)`: each size one free input size made, by its name; the others as numbers."""
+    used = {d for p in plans if p.kind == TENSOR for d in p.dims if isinstance(d, str) and d in sizes.values}
+    by_size: dict = {}
+    for symbol in used:
+        by_size.setdefault(sizes.values[symbol], []).append(symbol)
+    names = [by_size[n][0] if len(by_size.get(n, [])) == 1 else str(n) for n in shape]
+    return "(" + ", ".join(names) + ")"
 
 
 def _target(text: str) -> list[int] | None:
@@ -53,13 +63,13 @@ def _target(text: str) -> list[int] | None:
     return [int(s) for s in (match.group(1) or match.group(2)).split(",") if s.strip()]
 
 
-def _reshaped(plan: InputPlan, rank: int, square: bool, scores: str, target: list, site) -> InputPlan:
+def _reshaped(plan: InputPlan, rank: int, square: bool, scores: str, target: str, site) -> InputPlan:
     """The mask at `rank`: batch first, ones for the axes it is copied over (heads), then the keys (and the
     queries, for a target mask) of the sequence symbol it had."""
     seq = next((d for d in reversed(plan.dims) if isinstance(d, str) and d != "batch"), "seq_len")
     tail = [seq, seq] if square else [seq]
     dims = ["batch"] + [1] * (rank - 1 - len(tail)) + tail
     kind = "a target mask (its name) hides later positions" if square else "a padding mask covers the keys"
-    why = (f"guess: masks {scores} {tuple(target)} at {site.file}:{site.line}, so shaped to broadcast to its "
+    why = (f"guess: masks {scores} {target} at {site.file}:{site.line}, so shaped to broadcast to its "
            f"rank; {kind}")
     return InputPlan(plan.name, dims, "bool", why=why)

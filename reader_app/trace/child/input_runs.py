@@ -11,6 +11,7 @@ from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
+from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
@@ -127,7 +128,7 @@ def stated_image(session) -> tuple[int, str] | None:
 def probe(session, model, candidates, tables, example=None):
     """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
     repository's own example (`stated_plans`) goes first, at its sizes."""
-    failed, retried = None, []
+    failed, retried, masked = None, [], []
     fewer = [c for c in candidates if isinstance(c, Fewer)]
     full = [c for c in candidates if not isinstance(c, Fewer)]
     first_tries = [(sizes, variants, example[0]) for sizes, variants in
@@ -147,6 +148,12 @@ def probe(session, model, candidates, tables, example=None):
             return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
         # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)
         guessed = not session.request.get("inputs")
+        for masks in masks_at_rank(plans, sizes, exc, rec.error_site) if guessed else []:
+            if masks not in masked:  # every guessed mask at the rank of the scores it failed to broadcast to
+                masked.append(masks)
+                masked_rec, masked_exc = session.forward(model, masks, sizes)
+                if masked_exc is None:
+                    return masks, masked_rec, None, sizes, variants
         better = None
         if guessed and len(retried) < 3:  # an unpacking's rank first: the layers after it never saw the input
             better = rank_refused(model, plans, sizes, exc, rec.error_site) or \

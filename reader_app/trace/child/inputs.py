@@ -15,6 +15,7 @@ from reader_app.trace.child.condition import conditioned
 from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
+from reader_app.trace.child.joined_inputs import joined_input
 from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.named_sizes import held_sizes, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
@@ -277,7 +278,11 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     # nodes: the graph's own rules say that shape.
     masking = mask_use(model, bound, name) if not graph else None
     options = [(dims, "bool", None) for dims in masking.shapes()] if masking else []
-    if found.layer is not None and not masking:
+    # `torch.cat([state, action], 1)` before a Linear: this input's own part of in_features, not all of it
+    joined = joined_input(model, bound, name, built_args) if not masking and after is None else None
+    if joined is not None:
+        options += [(dims, joined.dtype, joined.high) for dims in joined.options]
+    if found.layer is not None and not masking and not joined:
         seq_first = found.rank == 3 or (found.rank is None and _seq_model(model))
         if _time_major_rnn(model):
             seq_first = "rnn"  # token ids feed an RNN that reads (seq_len, batch, features)
@@ -317,6 +322,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             plan.why = f"guess: masks with it at {masking.path}:{masking.line}"
         if named and dims == named[0]:
             plan.why = named[1]
+        if joined and dims in joined.options and dtype == joined.dtype:
+            plan.why = joined.why
         if plan not in plans:
             plans.append(plan)
     if packed and plans and plans[0].count != 2:  # an RNN state `h, c = hidden` stays the pair it is

@@ -6,6 +6,8 @@ layer states as they arrive:
 - A FLOW's SQUEEZED INPUT: the model views its input to four times the channels at half the size, then splits
   it, so the first conv it reaches has twice the image's channels; the constructor's `in_channel` (given 3 by the
   training script) states the image's. Guessed from the conv, the input has 6 channels and the model fails.
+- A SERIES whose channel count only a comment in forward() names (`# x: [Batch, Input length, Channel]`) and
+  the model holds (`self.channels = configs.enc_in`): the generic guess (16 features) runs but is wrong.
 Each repository is generated here and traced zero-config."""
 from __future__ import annotations
 
@@ -134,7 +136,65 @@ FLOW = {
 # has that many channels (said to be a guess).
 FLOW_UNSTATED = {"model.py": FLOW_NET}
 
-REPOS = {"clips": VIDEO_CLIPS, "flow": FLOW, "flow_unstated": FLOW_UNSTATED}
+# A channel-independent series model (any channel count runs): its channels are `configs.enc_in`, held as
+# `self.channels`, and named only by a comment in forward(); a moving average hides them from every layer.
+SERIES = {
+    "models/decomp.py": """
+        import torch
+        import torch.nn as nn
+
+
+        class MovingAvg(nn.Module):
+            def __init__(self, kernel_size):
+                super().__init__()
+                self.kernel_size = kernel_size
+                self.avg = nn.AvgPool1d(kernel_size=kernel_size, stride=1, padding=0)
+
+            def forward(self, x):
+                front = x[:, 0:1, :].repeat(1, (self.kernel_size - 1) // 2, 1)
+                end = x[:, -1:, :].repeat(1, (self.kernel_size - 1) // 2, 1)
+                return self.avg(torch.cat([front, x, end], dim=1).permute(0, 2, 1)).permute(0, 2, 1)
+
+
+        class Decomposition(nn.Module):
+            def __init__(self, kernel_size):
+                super().__init__()
+                self.moving_avg = MovingAvg(kernel_size)
+
+            def forward(self, x):
+                trend = self.moving_avg(x)
+                return x - trend, trend
+
+
+        class Model(nn.Module):
+            def __init__(self, configs):
+                super().__init__()
+                self.seq_len, self.pred_len = configs.seq_len, configs.pred_len
+                self.channels = configs.enc_in
+                self.decomposition = Decomposition(5)
+                self.seasonal = nn.Linear(self.seq_len, self.pred_len)
+                self.trend = nn.Linear(self.seq_len, self.pred_len)
+
+            def forward(self, x):
+                # x: [Batch, Input length, Channel]
+                season, trend = self.decomposition(x)
+                out = self.seasonal(season.permute(0, 2, 1)) + self.trend(trend.permute(0, 2, 1))
+                return out.permute(0, 2, 1)  # [Batch, Output length, Channel]
+        """,
+    "run.py": """
+        import argparse
+        from models.decomp import Model
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--seq_len', type=int, default=48)
+        parser.add_argument('--pred_len', type=int, default=12)
+        parser.add_argument('--enc_in', type=int, default=9, help='encoder input size')
+        args = parser.parse_args()
+        model = Model(args)
+        """,
+}
+
+REPOS = {"clips": VIDEO_CLIPS, "flow": FLOW, "flow_unstated": FLOW_UNSTATED, "series": SERIES}
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +227,14 @@ def test_a_guessed_constructor_value_is_followed_and_labelled_a_guess(traced):
     assert guessed["from"] == "guess"
     assert data["inputs"][0]["shape"][1] == guessed["value"]
     assert "constructor argument in_channel (itself a guess)" in data["inputs"][0]["from"]
+
+
+def test_a_series_gets_the_channels_its_forward_comment_names_and_the_model_holds(traced):
+    code, data, err = traced["series"]
+    assert code == 0, err
+    assert data["inputs"][0]["shape"] == [2, 48, 9]
+    assert "Channel=9 held by the model as channels (enc_in=9 as built)" in data["inputs"][0]["from"]
+    assert first_outs(data)["seasonal"] == [2, 9, 12]
 
 
 def test_clip_lengths_from_temporal_crops_then_options_named_for_frames(tmp_path):

@@ -17,7 +17,7 @@ from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.mask_use import mask_use
-from reader_app.trace.child.named_sizes import held_sizes, last_axis_width, named_plan
+from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
@@ -280,7 +280,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     named = None
     if not options and not masking and after is None:  # no layer fixes the rank the code unpacks: the axes' names
         named = named_plan(func or type(model).forward, name, found.rank, found.unpacked, built_args,
-                           last_axis_width(found.layer, found.ops))
+                           last_axis_width(found.layer, found.ops),
+                           held=held_stated(model, built_args, arg_sources))
         if named:
             options.append((named[0], "float32", None))
     if isinstance(found.layer, nn.Unfold):  # patches cut from an image: (batch, channels, height, width)

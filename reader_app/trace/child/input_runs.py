@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import torch.nn as nn
+
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
@@ -24,7 +26,7 @@ from reader_app.repo.values_inputs import stated_image_size
 def run_target(session, model, recipe, specs, func, target):
     """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
     the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
-    stated, frames = stated_image(session), stated_clip(session)
+    stated, frames = stated_image(session), stated_clip(session, target)
     tables = size_tables(model, stated[0] if stated else None, recipe.args, frames[0] if frames else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
@@ -134,9 +136,13 @@ def stated_image(session) -> tuple[int, str] | None:
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 
-def stated_clip(session) -> tuple[int, str] | None:
-    """(frames, where) of the clip length the repository's scripts state for a video model."""
-    if session.request.get("inputs"):
+VOLUME_LAYERS = (nn.Conv3d, nn.ConvTranspose3d, nn.MaxPool3d, nn.AvgPool3d, nn.BatchNorm3d)
+
+
+def stated_clip(session, model) -> tuple[int, str] | None:
+    """(frames, where) of the clip length the repository's scripts state, for a model with 3-D layers (the
+    only ones fed a frames axis); the scripts are not read for any other."""
+    if session.request.get("inputs") or not any(isinstance(m, VOLUME_LAYERS) for m in model.modules()):
         return None
     try:
         return stated_frames(session.root)

@@ -23,10 +23,8 @@ SCRIPT_ORDER = (re.compile(r"train"), re.compile(r"sample|detect|predict|infer|d
 SKIP_DIRS = {".git", "node_modules", "__pycache__", "docs", "legacy", "old", "deprecated"}
 
 
-def stated_image_size(root: str) -> tuple[int | tuple[int, int], str] | None:
-    """(pixels, "train.py:560") from the first script, training scripts first, whose argparse option for the
-    image size has an integer default (pixels are (height, width) when a height and a width option differ);
-    None when no script states one."""
+def ordered_scripts(root: str) -> list[str]:
+    """The repository's Python files two folders deep at most, training scripts first, then running ones."""
     scripts = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
@@ -39,7 +37,14 @@ def stated_image_size(root: str) -> tuple[int | tuple[int, int], str] | None:
         order = next((i for i, p in enumerate(SCRIPT_ORDER) if p.search(name)), len(SCRIPT_ORDER))
         return order, path.count(os.sep), path
 
-    ordered = sorted(scripts, key=rank)
+    return sorted(scripts, key=rank)
+
+
+def stated_image_size(root: str) -> tuple[int | tuple[int, int], str] | None:
+    """(pixels, "train.py:560") from the first script, training scripts first, whose argparse option for the
+    image size has an integer default (pixels are (height, width) when a height and a width option differ);
+    None when no script states one."""
+    ordered = ordered_scripts(root)
     for path in ordered:
         text = read(path)
         if "add_argument" not in text:
@@ -71,7 +76,7 @@ def transform_image_size(root: str, files: list[str]) -> tuple[int, str] | None:
     """(pixels, "data/aug.py:12") from the repository's own image transforms (`RandomResizedCrop(96)`, or
     `RandomResizedCrop(size=size)` in a function called with 96) when no option states the size. Of several,
     the one a dict entry or comparison keys by an option's string default (`--dataset-name stl10`) wins."""
-    found, defaults = [], set()
+    found, defaults, options = [], set(), repository_options(files)
     for path in files:
         text = read(path)
         if not any(word in text for word in ("Crop", "Resize", "Scale", "resize(", "add_argument")):
@@ -82,7 +87,7 @@ def transform_image_size(root: str, files: list[str]) -> tuple[int, str] | None:
             continue
         defaults |= _string_defaults(tree)
         rel = os.path.relpath(path, root)
-        found += [(size, crop, f"{rel}:{line}", key) for size, crop, line, key in _transform_sizes(tree)]
+        found += [(size, crop, f"{rel}:{line}", key) for size, crop, line, key in _transform_sizes(tree, options)]
     if not found:
         return None
     found.sort(key=lambda f: (f[3] not in defaults, not f[1]))  # stable: file order, then line order
@@ -135,14 +140,33 @@ def _callee_name(call: ast.Call) -> str:
     return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
 
 
-def _transform_sizes(tree) -> list[tuple[int, bool, int, str | None]]:
+def repository_options(files: list[str]) -> dict:
+    """`known` entries of the integer defaults of every option the files' parsers define, the first file's
+    first: an options module (`opts.py`) states what the transforms in `main.py` read as `opt.sample_size`."""
+    out: dict = {}
+    for path in files:
+        text = read(path)
+        if "add_argument" not in text:
+            continue
+        try:
+            parsed = argparse_namespace(ast.parse(text, path))
+        except Exception:  # a file or parser this reader cannot follow states nothing
+            continue
+        for dest, (value, _) in parsed.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                out.setdefault(OPTION + dest, value)
+    return out
+
+
+def _transform_sizes(tree, options: dict | None = None) -> list[tuple[int, bool, int, str | None]]:
     """(pixels, is a crop, line, key) of each transform sized by a literal, or by a parameter of the function
-    holding it that a call in the same file gives a literal (key: the string a dict entry or `==` ties it to)."""
+    holding it that a call in the same file gives a literal (key: the string a dict entry or `==` ties it to).
+    `options`: option defaults other files of the repository define, beneath the file's own."""
     out, functions = [], {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             functions.setdefault(node.name, node)
-    keys, hidden, known = _keys_by_call(tree), _before_last(tree), _known_ints(tree)
+    keys, hidden, known = _keys_by_call(tree), _before_last(tree), {**(options or {}), **_known_ints(tree)}
     for func in [tree, *functions.values()]:
         params = [a.arg for a in func.args.args] if func is not tree else []
         for call in ast.walk(func):

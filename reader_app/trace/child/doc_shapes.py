@@ -7,12 +7,14 @@ import re
 
 BATCH = re.compile(r"^(batch(_?size)?|bs|b|n_?batch|num_?batch)$", re.IGNORECASE)
 SEPARATOR = r"\s*,\s*|\s+[x×]\s+"
-SHAPE = re.compile(rf"[(\[]\s*([\w*]+(?:(?:{SEPARATOR})[\w*]+)+|[\w*]+\s*,)\s*[)\]]")
+# An item may be words (`[Batch, Input length, Channel]`), but never swallows an `x` separator.
+ITEM = r"[\w*]+(?: (?![x×] )[\w*]+)*"
+SHAPE = re.compile(rf"[(\[]\s*({ITEM}(?:(?:{SEPARATOR}){ITEM})+|{ITEM}\s*,)\s*[)\]]")
 
 
 def _description(func, name: str) -> str:
     """The text a Sphinx (`:param name:`), Google (`name (type): ...`) or numpy (`name : type`) docstring
-    gives the parameter, continuation lines included; "" when it says nothing."""
+    gives the parameter, continuation lines included, else a comment in the body; "" when neither says."""
     lines = (inspect.getdoc(func) or "").splitlines()
     start = re.compile(rf"^\s*(:param\s+(\w+\s+)?{re.escape(name)}\s*:|{re.escape(name)}\s*(\([^)]*\))?\s*:)(.*)$")
     for index, line in enumerate(lines):
@@ -26,7 +28,17 @@ def _description(func, name: str) -> str:
                 break
             body.append(more.strip())
         return " ".join(body)
-    return ""
+    return _comment(func, name)
+
+
+def _comment(func, name: str) -> str:
+    """What a comment in the function's body says of the parameter (`# x: [Batch, Input length, Channel]`)."""
+    try:
+        source = inspect.getsource(func)
+    except (OSError, TypeError):
+        return ""
+    start = re.compile(rf"^\s*#\s*{re.escape(name)}\s*(\([^)]*\))?\s*:(.*)$")
+    return next((m.group(2) for line in source.splitlines() if (m := start.match(line))), "")
 
 
 def documented_names(func, name: str) -> list[str] | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import torch.nn as nn
+
 from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
@@ -18,21 +20,23 @@ from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
+from reader_app.repo.values_clips import stated_frames
 from reader_app.repo.values_inputs import stated_image_size
 
 
 def run_target(session, model, recipe, specs, func, target):
     """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
     the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
-    stated = stated_image(session)
-    tables = size_tables(model, stated[0] if stated else None, recipe.args)
+    stated, frames = stated_image(session), stated_clip(session, target)
+    tables = size_tables(model, stated[0] if stated else None, recipe.args, frames[0] if frames else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
         names.append(getattr(recipe.target, "__name__", None))
     example = None if specs else stated_plans(target, session.root, names, recipe.args if target is model else {},
                                               session.file, func.__name__ if func else None)
     candidates = [user_plans(specs)] if specs else candidate_inputs(
-        target, func=func, built_args=recipe.args if target is model else None)
+        target, func=func, built_args=recipe.args if target is model else None,
+        arg_sources=recipe.sources if target is model else None)
     swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
@@ -55,9 +59,13 @@ def run_target(session, model, recipe, specs, func, target):
         exc = None
         session.report["warnings"].append(note)
     side = (stated[0], stated[0]) if stated and isinstance(stated[0], int) else tuple(stated[0]) if stated else None
+    said = {}  # dim -> where the repository states the size it was made at, for the warnings and the inputs
     if side and (sizes.values.get("height"), sizes.values.get("width")) == side and \
             any("height" in p.dims for p in chosen):
-        session.report["warnings"].append(f"image inputs {side[0]}x{side[1]} as {stated[1]} states")
+        said["height"] = f"image inputs {side[0]}x{side[1]} as {stated[1]} states"
+    if frames and sizes.values.get("depth") == frames[0] and any("depth" in p.dims for p in chosen):
+        said["depth"] = f"clips of {frames[0]} frames as {frames[1]} states"
+    session.report["warnings"].extend(said.values())
     fixed_batch = None if specs else batch_parameter(model)
     if fixed_batch and any("batch" in p.dims for p in chosen):
         session.report["warnings"].append(f"batch {fixed_batch[1][0]}: the model's {fixed_batch[0]} "
@@ -80,6 +88,10 @@ def run_target(session, model, recipe, specs, func, target):
     session.mark("symbolic")
     symbols = named_sizes(chosen, sizes, second_sizes)
     inputs = [input_entry(p, sizes, symbols, second_sizes) for p in leaves(chosen)]
+    for plan, entry in zip(leaves(chosen), inputs):
+        notes = [note for dim, note in said.items() if dim in plan.dims]
+        if notes:
+            entry["from"] = "; ".join(filter(None, [entry.get("from"), *notes]))
     for entry in inputs:  # the code line that says an input's shape, said from the repository's root
         if entry.get("from"):
             entry["from"] = re.sub(r"/[^\s:;,()]+", lambda m: session.rel(m.group(0)), entry["from"])
@@ -124,6 +136,20 @@ def stated_image(session) -> tuple[int, str] | None:
         return (own[0], f"{session.rel(session.file)}:{own[1]}") if own else stated_image_size(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
+
+VOLUME_LAYERS = (nn.Conv3d, nn.ConvTranspose3d, nn.MaxPool3d, nn.AvgPool3d, nn.BatchNorm3d)
+
+
+def stated_clip(session, model) -> tuple[int, str] | None:
+    """(frames, where) of the clip length the repository's scripts state, for a model with 3-D layers (the
+    only ones fed a frames axis); the scripts are not read for any other."""
+    if session.request.get("inputs") or not any(isinstance(m, VOLUME_LAYERS) for m in model.modules()):
+        return None
+    try:
+        return stated_frames(session.root)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return None
+
 
 def probe(session, model, candidates, tables, example=None):
     """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The

@@ -12,12 +12,13 @@ import torch.nn as nn
 
 from reader_app.trace.child.asserted import apply_sizes, asserted_sizes
 from reader_app.trace.child.condition import conditioned
+from reader_app.trace.child.constructor_channels import channels_note, channels_option, constructor_channels
 from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.joined_inputs import joined_input
 from reader_app.trace.child.mask_use import mask_use
-from reader_app.trace.child.named_sizes import held_sizes, last_axis_width, named_plan
+from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.handed_whole import handed_to_part
 from reader_app.trace.child.packed import packed_argument
@@ -263,9 +264,10 @@ def _handed_packed_plans(model: nn.Module, name: str, graph: bool, func=None) ->
 
 
 def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int | None = None,
-               built_args: dict | None = None) -> list[InputPlan]:
+               built_args: dict | None = None, arg_sources: dict | None = None) -> list[InputPlan]:
     """Input plans for the argument `name` of `func` (the class's forward unless another method is the API);
-    with `after`, for the local name bound at that line (an element of a packed argument)."""
+    with `after`, for the local name bound at that line (an element of a packed argument). `arg_sources`
+    says which of `built_args` the repository states."""
     structured = [] if after is not None else structured_plans(func or type(model).forward, name, lambda key: _by_name(key, graph))
     an_int = bool(structured) and structured[0].kind == VALUE and structured[0].dtype == "int"
     if structured and not an_int:  # a flag, a list of records, a dict of tensors
@@ -290,10 +292,15 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
+    stated_channels = constructor_channels(model, built_args, arg_sources) if options and not masking else None
+    by_constructor = channels_option(options, found.ops, found.reshaped, stated_channels)
+    if by_constructor is not None:  # a squeeze or split before the first layer: the constructor says the input's
+        options.insert(0, by_constructor)
     named = None
     if not options and not masking and after is None:  # no layer fixes the rank the code unpacks: the axes' names
         named = named_plan(func or type(model).forward, name, found.rank, found.unpacked, built_args,
-                           last_axis_width(found.layer, found.ops))
+                           last_axis_width(found.layer, found.ops),
+                           held=held_stated(model, built_args, arg_sources))
         if named:
             options.append((named[0], "float32", None))
     if isinstance(found.layer, nn.Unfold):  # patches cut from an image: (batch, channels, height, width)
@@ -324,6 +331,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             plan.why = named[1]
         if joined and dims in joined.options and dtype == joined.dtype:
             plan.why = joined.why
+        if by_constructor is not None and dims == by_constructor[0]:
+            plan.why = channels_note(stated_channels)
         if plan not in plans:
             plans.append(plan)
     if packed and plans and plans[0].count != 2:  # an RNN state `h, c = hidden` stays the pair it is
@@ -341,11 +350,11 @@ def _named(name: str, graph: bool, options: list[InputPlan]) -> InputPlan | None
     return next((o for o in options if o.dims == dims and o.dtype == dtype), None)
 
 
-def candidate_inputs(model: nn.Module, limit: int = 6, func=None,
-                     built_args: dict | None = None) -> list[list[InputPlan]]:
+def candidate_inputs(model: nn.Module, limit: int = 6, func=None, built_args: dict | None = None,
+                     arg_sources: dict | None = None) -> list[list[InputPlan]]:
     """Whole-input candidates: each argument's best guess, then one argument at a time varied. `func` is
     the method to feed when forward() is not the model's API (the class's forward by default); `built_args`
-    the constructor values the model was built with."""
+    the constructor values the model was built with, `arg_sources` where each came from."""
     func = delegate(type(model), func or type(model).forward) or func  # `forward(*args, **kwargs)` hands on
     every = forward_params(func or type(model).forward)
     # An input that feeds an optional part of the model goes with it: None when the part was not built,
@@ -360,7 +369,7 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None,
     adjacency = adjacency_params(model, func, params)  # `torch.spmm(adj, support)`, whatever its name
     graph = bool(adjacency) or any(graph_name(p) for p in params)
     per_arg = [[InputPlan(p, [], "None", kind=VALUE, value=None)] if tied[p] == MISSING else
-               _plans_for(model, p, graph, func, built_args=built_args) for p in params]
+               _plans_for(model, p, graph, func, built_args=built_args, arg_sources=arg_sources) for p in params]
     for name, options in zip(params, per_arg):
         square = InputPlan(name, ["nodes", "nodes"])
         if name in adjacency and options[0] != square:

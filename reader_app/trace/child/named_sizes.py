@@ -18,7 +18,8 @@ from reader_app.trace.child.doc_shapes import BATCH, documented_names
 FREE = ("free", "free2", "free3")
 HEIGHT = re.compile(r"^(h|height|img_h|image_h)$", re.IGNORECASE)
 WIDTH = re.compile(r"^(w|width|img_w|image_w)$", re.IGNORECASE)
-SEQ = re.compile(r"^(seq_?len|seq|t|l|len|length|n_?tokens|num_?tokens)$", re.IGNORECASE)
+SEQ = re.compile(r"^(seq_?len|seq|t|l|len|length|n_?tokens|num_?tokens|(input|in|src|source)[ _]?(len|length))$",
+                 re.IGNORECASE)
 
 
 def last_axis_width(layer, ops) -> int | None:
@@ -33,6 +34,15 @@ def last_axis_width(layer, ops) -> int | None:
     return None
 
 
+def held_stated(model: nn.Module, built_args: dict | None, arg_sources: dict | None) -> dict:
+    """attribute -> (size, "enc_in=7 as built") of the sizes the model holds that equal a constructor value
+    the repository states (a size the trace guessed, such as a data-dependent channel count, is not one)."""
+    stated = {value: f"{name}={value} as built" for name, value in (built_args or {}).items()
+              if isinstance(value, int) and not isinstance(value, bool) and value > 0
+              and not str((arg_sources or {}).get(name, "guess")).startswith("guess")}
+    return {key: (value, stated[value]) for key, value in held_sizes(model).items() if value in stated}
+
+
 def held_sizes(model: nn.Module) -> dict:
     """name -> the integer the model's modules hold under it (`self.num_patch = num_patch`), when they agree."""
     held: dict = {}
@@ -44,26 +54,44 @@ def held_sizes(model: nn.Module) -> dict:
 
 
 def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_args: dict | None,
-               width: int | None, source: str = "as built") -> tuple[list, str] | None:
+               width: int | None, source: str = "as built", held: dict | None = None) -> tuple[list, str] | None:
     """(dims, why) for argument `name` of `func` from its documented shape (at the rank the code unpacks,
     when it unpacks one), else from the names it unpacks the shape into; None when neither gives one, or
-    when the names fix no size (the model's own layers then say more: an image's channels)."""
+    when the names fix no size (the model's own layers then say more: an image's channels). A documented
+    axis written out in words (`Channel`) takes the size the model holds under that word (`self.channels`;
+    `held`: attribute -> (size, the stated constructor value it equals)) when no constructor value has its name."""
     documented = documented_names(func, name)
     where = _where(func)
+    built, labels = dict(built_args or {}), {}
     if documented and rank in (None, len(documented)):
         names, said = documented, f"{where} documents {name} as [{' x '.join(documented)}]"
+        words = _held_words(documented, built, held or {})
+        built.update({item: value for item, (value, _) in words.items()})
+        labels = {item: f"held by the model as {key} ({(held or {})[key][1]})" for item, (_, key) in words.items()}
     elif unpacked and rank == len(unpacked):
         names, said = unpacked, f"the code unpacks {name}'s shape into {', '.join(n or '_' for n in unpacked)}"
     else:
         return None
-    dims, taken, free = _resolve(names, built_args or {}, width, source)
+    dims, taken, free = _resolve(names, built, width, source, labels)
     if dims is None or not taken:  # names alone (`[B, C, H, W]`): the layers' own rules say more
         return None
     parts = [said] + ([", ".join(taken)] if taken else []) + ([f"{', '.join(free)} free"] if free else [])
     return dims, "; ".join(parts)
 
 
-def _resolve(names: list, built: dict, width: int | None, source: str):
+def _word(name: str) -> str:
+    return re.sub(r"s$", "", name.strip().lower().replace(" ", "_"))
+
+
+def _held_words(names: list, built: dict, held: dict) -> dict:
+    """Documented axis -> (size, attribute) the model holds under the same word, singular or plural, any case
+    (`Channel` -> `self.channels`); words of three letters or more only (`h`, `d` name too many things)."""
+    words = {_word(key): (value, key) for key, (value, _) in held.items() if len(key) >= 3 and value > 0}
+    return {item: words[_word(item)] for item in names if item and item not in built and len(item) >= 3
+            and not BATCH.match(item) and _word(item) in words}
+
+
+def _resolve(names: list, built: dict, width: int | None, source: str, labels: dict | None = None):
     dims, taken, free = [], [], []
     pool = list(FREE)
     batch_named = any(item and BATCH.match(item) for item in names)
@@ -75,7 +103,7 @@ def _resolve(names: list, built: dict, width: int | None, source: str):
             dims.append(int(item))
         elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
             dims.append(value)
-            taken.append(f"{item}={value} {source}")
+            taken.append(f"{item}={value} {(labels or {}).get(item, source)}")
         elif index == len(names) - 1 and width:
             dims.append(width)
             taken.append(f"{item or 'the last axis'}={width} from the layer it reaches")

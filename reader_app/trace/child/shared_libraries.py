@@ -35,13 +35,21 @@ def _file_of(module) -> str:
     return os.path.realpath(file) if isinstance(file, str) else ""
 
 
+def _top_entry(relative: str) -> str:
+    """`scipy` of "scipy/linalg/__init__.py", `six` of "six.py"."""
+    top = relative.split(os.sep, 1)[0]
+    return top.split(".", 1)[0]
+
+
 def used(folder: str | None, torchvision_without_ops: bool = False) -> list[str]:
     """One line per library the trace imported from the shared folder; torchvision's says whether its
     compiled ops loaded (trace/child/torchvision_ops.py)."""
     if not folder:
         return []
     root = os.path.join(os.path.realpath(folder), "")
-    names = sorted({name.split(".")[0] for name, module in list(sys.modules.items())
+    # named by the folder entry the module's file lies in: a compiled helper a package loads under a
+    # top-level name of its own (scipy's `_cyutility`) is that package's
+    names = sorted({_top_entry(_file_of(module)[len(root):]) for module in list(sys.modules.values())
                     if _file_of(module).startswith(root)})
     if not names:
         return []

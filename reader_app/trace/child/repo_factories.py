@@ -47,6 +47,22 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
     return found, where
 
 
+def called_by_scripts(factories: list, module, root: str | None) -> dict[str, str]:
+    """name -> "path:line" of the first call of each of the model file's own factory functions in another file
+    that imports it by name (`from nets import build` then `model = build(args.depth, 7)` in train.py): the
+    factory a script calls is what the repository builds."""
+    file = getattr(module, "__file__", None)
+    if not root or not file or not factories:
+        return {}
+    rel = os.path.relpath(os.path.realpath(file), os.path.realpath(root))
+    found = {}
+    for factory in factories:
+        where = _called_at(root, factory.__name__, rel)
+        if where is not None and not where.startswith(f"{rel}:"):  # its own file's calls are examples
+            found[factory.__name__] = where
+    return found
+
+
 def library_module(tree: ast.Module) -> bool:
     """Importing the module only defines things: no top-level call statement or loop outside `if __name__ ==`."""
     for node in tree.body:

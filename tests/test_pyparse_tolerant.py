@@ -168,3 +168,35 @@ def test_the_trace_builds_with_the_old_scripts_call(tmp_path):
     outs = first_outs(data)
     assert outs["stem"] == [2, 40, 16, 16] and outs["fc"] == [2, 7]  # depth 20 from the option's default
     assert len([n for n in outs if n.startswith("blocks.") and n.count(".") == 1]) == 4
+
+
+OLD_MODEL_REPO = {
+    "model.py": """
+    import torch.nn as nn
+
+
+    class Tagger(nn.Module):
+        def __init__(self, vocab=50, width=12):
+            super(Tagger, self).__init__()
+            print "building a tagger of width", width
+            self.embed = nn.Embedding(vocab, width)
+            self.out = nn.Linear(width, 5)
+
+        def forward(self, tokens):
+            return self.out(self.embed(tokens))
+
+        def to_device(self, batch):
+            return batch.cuda(async=True)
+    """,
+}
+
+
+@pytest.mark.slow
+def test_a_model_file_of_an_older_python_is_imported_repaired_and_the_repairs_are_listed(tmp_path):
+    root = write(tmp_path / "repo", OLD_MODEL_REPO)
+    code, data, err = trace_cli(root, "--no-lines", "--input", "tokens=2,7:long")
+    assert code == 0, err
+    assert data["error"] is None, data["error"]
+    assert first_outs(data)["out"] == [2, 7, 5]
+    assert "model.py:8: a Python 2 print statement read as print()" in data["degraded"]
+    assert "model.py:16: `async` (a keyword since Python 3.7) read as torch's `non_blocking`" in data["degraded"]

@@ -19,7 +19,8 @@ import io
 import tokenize
 from dataclasses import dataclass, field
 
-MAX_DROPS = 60  # statements; past that the file is not Python of another version but something else
+MAX_DROPS = 30  # statements; past that the file is not Python of another version but something else
+LARGE = 100_000  # characters: each drop re-reads the text up to the failing line, so a large file gets few
 
 
 @dataclass
@@ -200,7 +201,8 @@ def _statement_span(lines: list[str], error_line: int, unexpected_indent: bool) 
     """(first, last) 1-based lines of the statement at `error_line`: its logical line, and when it opens a
     block (ends with ':'), the block's body; an unexpected indent takes the whole over-indented run."""
     first = last = error_line
-    starts = _logical_lines(_tokens("".join(lines)), ended=True)
+    # the text up to a little past the failing line: enough to end its statement, not the whole file each time
+    starts = _logical_lines(_tokens("".join(lines[:error_line + 200])), ended=True)
     for logical in starts:
         if logical[0].start[0] <= error_line <= logical[-1].end[0]:
             first, last = logical[0].start[0], logical[-1].end[0]
@@ -234,7 +236,7 @@ def repaired(text: str, parse=ast.parse) -> Repair | None:
     lines = text.splitlines(keepends=True)
     meaningful = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
     blanked = 0
-    for _ in range(MAX_DROPS):
+    for _ in range(MAX_DROPS if len(text) <= LARGE else MAX_DROPS // 10):
         error = _parses("".join(lines), parse)
         if error is None:
             repair.text = "".join(lines)

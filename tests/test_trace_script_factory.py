@@ -60,3 +60,54 @@ def test_the_factory_the_script_calls_builds_the_model_with_the_scripts_values(t
     assert outs["stem"] == [2, 40, 16, 16] and outs["fc"] == [2, 7]  # depth 20: the option's default
     assert "built with the factory build() (named at train.py:9)" in data["warnings"]
     assert data["arg_sources"]["depth"]["from"].startswith("train.py:")
+
+
+DISPATCH_NETS = """
+import torch.nn as nn
+
+
+class Stack(nn.Module):
+    def __init__(self, widths):
+        super().__init__()
+        self.layers = nn.Sequential(*[nn.Linear(a, b) for a, b in zip(widths, widths[1:])])
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+def net_large():
+    return Stack([10, 64, 64, 3])
+
+
+def net_small():
+    return Stack([10, 8, 3])
+"""
+
+DISPATCH_TRAIN = """
+import argparse
+
+
+def get_network(name):
+    if name == "net_large":
+        from nets import net_large
+        return net_large()
+    elif name == "net_small":
+        from nets import net_small
+        return net_small()
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--net", default="net_small")
+args = parser.parse_args()
+model = get_network(args.net)
+"""
+
+
+@pytest.mark.slow
+def test_a_dispatcher_calling_every_factory_leaves_the_choice_to_the_option_that_names_one(tmp_path):
+    root = write(tmp_path / "repo", {"nets.py": DISPATCH_NETS, "train.py": DISPATCH_TRAIN})
+    code, data, err = trace_cli(root, "--no-lines", "--input", "x=2,10")
+    assert code == 0, err
+    assert data["error"] is None, data["error"]
+    assert first_outs(data)["layers"] == [2, 3] and first_outs(data)["layers.0"] == [2, 8]  # net_small
+    assert any(w.startswith("built with the factory net_small()") for w in data["warnings"]), data["warnings"]

@@ -34,9 +34,9 @@ def build_ways(target, module: types.ModuleType, root: str | None, miner=None, c
     chosen = choose([f.__name__ for f in factories]) if choose and factories else {}
     picked = picked_in_scripts(module, root)
     elsewhere, called_at = repository_factories(target, module, root, miner)
-    called_at = {**called_by_scripts(own, module, root), **called_at}
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
-    stated = {**called_at, **picked, **readme_named, **chosen, **hub_named} or _first_hub_import(factories, root)
+    stated = {**called_at, **picked, **readme_named, **chosen, **hub_named} or \
+        called_by_scripts(own, module, root) or _first_hub_import(factories, root)  # named by a script's call
     # the one the training script picks comes first; a hub entry point (what a reader loads) only when no
     # script of the repository builds the model itself
     factories.sort(key=lambda f: (f.__name__ not in stated, f in hub and bool(picked or called_at)))

@@ -48,9 +48,10 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
 
 
 def called_by_scripts(factories: list, module, root: str | None) -> dict[str, str]:
-    """name -> "path:line" of the first call of each of the model file's own factory functions in another file
-    that imports it by name (`from nets import build` then `model = build(args.depth, 7)` in train.py): the
-    factory a script calls is what the repository builds."""
+    """{name: "path:line"} of the one model-file factory function another file imports by name and calls
+    (`from nets import build` then `model = build(args.depth, 7)` in train.py): the factory a script calls is
+    what the repository builds. Several called (a dispatcher's branches, `if args.net == 'vgg16': vgg16_bn()`)
+    say nothing about which one: {} then."""
     file = getattr(module, "__file__", None)
     if not root or not file or not factories:
         return {}
@@ -60,7 +61,7 @@ def called_by_scripts(factories: list, module, root: str | None) -> dict[str, st
         where = _called_at(root, factory.__name__, rel)
         if where is not None and not where.startswith(f"{rel}:"):  # its own file's calls are examples
             found[factory.__name__] = where
-    return found
+    return found if len(found) == 1 else {}
 
 
 def library_module(tree: ast.Module) -> bool:

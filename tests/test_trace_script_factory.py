@@ -62,6 +62,17 @@ def test_the_factory_the_script_calls_builds_the_model_with_the_scripts_values(t
     assert data["arg_sources"]["depth"]["from"].startswith("train.py:")
 
 
+
+@pytest.mark.slow
+def test_a_factory_the_script_star_imports_is_the_stated_build_too(tmp_path):
+    train = TRAIN.replace("from nets import build", "from nets import *")
+    root = write(tmp_path / "repo", {"nets.py": NETS, "train.py": train})
+    code, data, err = trace_cli(root, "--no-lines", "--input", "x=2,3,16,16")
+    assert code == 0, err
+    assert first_outs(data)["stem"] == [2, 40, 16, 16]
+    assert "built with the factory build() (named at train.py:9)" in data["warnings"]
+
+
 DISPATCH_NETS = """
 import torch.nn as nn
 

@@ -3,16 +3,52 @@
 CPython 3.11 keeps the AST builder's recursion depth in interpreter-wide state: two threads parsing at
 once (the window's data-flow view and a repository scan in the background) corrupt it and one of them
 fails with "SystemError: AST constructor recursion depth mismatch". Every parse in the app goes here.
+
+The repository readers parse tolerantly (`parse_tolerant`): a script of an older Python (`x.cuda(async=True)`,
+`print x`) is read with those forms in their modern spelling, or without the statements that still fail,
+instead of not at all (pyrepair.py).
 """
 from __future__ import annotations
 
 import ast
 import threading
 
+from reader_app import pyrepair
+
 _LOCK = threading.Lock()
+REPAIRS = "reader_repairs"  # the attribute of a tolerantly parsed tree listing what was repaired
 
 
 def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     """ast.parse, serialised across threads; raises SyntaxError (and ValueError for NUL bytes) as it does."""
     with _LOCK:
         return ast.parse(source, filename=filename)
+
+
+def parse_tolerant(source: str, filename: str = "<unknown>") -> ast.Module:
+    """The tree of `source` with the line numbers of `source`; a text that does not parse is repaired first
+    (pyrepair.py), and repairs(tree) lists (line, sentence) of each repair. Raises the original
+    SyntaxError when no repair makes it parse, ValueError for NUL bytes."""
+    try:
+        return parse(source, filename)
+    except SyntaxError as error:
+        original = error
+    repair = pyrepair.repaired(source, lambda text: parse(text, filename))
+    if repair is None:
+        raise original
+    tree = parse(repair.text, filename)
+    setattr(tree, REPAIRS, repair)
+    return tree
+
+
+def repairs(tree: ast.Module) -> list[tuple[int, str]]:
+    """(line, sentence) of each repair parse_tolerant made to read the tree, in line order; [] for a text that
+    parsed as it is."""
+    repair = getattr(tree, REPAIRS, None)
+    return sorted(repair.rewritten + repair.dropped) if repair else []
+
+
+def dropped(tree: ast.Module) -> list[tuple[int, str]]:
+    """(line, sentence) of each statement parse_tolerant left out to read the tree."""
+    repair = getattr(tree, REPAIRS, None)
+    return list(repair.dropped) if repair else []

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader_app.pyparse import parse
+from reader_app.pyparse import parse_tolerant
 
 try:  # Python 3.11+
     import tomllib
@@ -128,7 +128,7 @@ def _literal_strings(node: ast.AST, assigned: dict[str, ast.AST]) -> list[str] |
 
 def _read_setup_py(path: Path, found: Found) -> None:
     try:
-        tree = parse(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        tree = parse_tolerant(path.read_text(encoding="utf-8", errors="replace"), str(path))
     except (SyntaxError, ValueError):
         found.notes.append("setup.py could not be read (not valid Python); its requirements were skipped")
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from reader_app.gc_pause import no_cycle_collection
-from reader_app.pyparse import parse
+from reader_app.pyparse import dropped, parse_tolerant, repairs
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ParsedFile, RepoIndex, module_name
 from reader_app.repo.layers import extract_layers
@@ -42,7 +42,7 @@ def read_source(root: str | Path, rel: str) -> str:
 
 def _parse(source: SourceFile, problems: list[str]) -> ParsedFile | None:
     try:
-        tree = parse(source.text, filename=source.rel)
+        tree = parse_tolerant(source.text, filename=source.rel)  # an older Python's script is read, repaired
     except SyntaxError as err:
         problems.append(f"{source.rel} line {err.lineno}: syntax error ({err.msg}); "
                         "the rest of the repository was read without it.")
@@ -50,6 +50,12 @@ def _parse(source: SourceFile, problems: list[str]) -> ParsedFile | None:
     except (ValueError, RecursionError):  # null bytes, absurdly deep expressions
         problems.append(f"{source.rel} cannot be parsed as Python; the rest of the repository was read without it.")
         return None
+    repaired = repairs(tree)
+    if repaired:  # said once a file: where the first repair is, and whether anything had to be left out
+        left_out = len(dropped(tree))
+        problems.append(f"{source.rel} does not parse in this Python; read with {len(repaired)} repair(s) "
+                        f"(line {repaired[0][0]}: {repaired[0][1]})"
+                        + (f", {left_out} statement(s) left out." if left_out else "."))
     return ParsedFile(source, tree, module_name(source.rel), lines=source.text.splitlines())
 
 

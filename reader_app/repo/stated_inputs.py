@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from reader_app.pyparse import parse_tolerant
 from reader_app.repo.stated_literals import literal_tensor
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.values_literal import arg_dest, dotted_name
@@ -458,7 +459,7 @@ def settings_image_size(path: str) -> tuple[int, int] | None:
     keyword `input_size=[3, 331, 331]` (Cadene's pretrainedmodels, timm's `_cfg`); None when it states none."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
-            tree = ast.parse(fh.read())
+            tree = parse_tolerant(fh.read(), path)
     except (OSError, SyntaxError, ValueError):
         return None
     for node in ast.walk(tree):

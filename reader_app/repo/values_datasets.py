@@ -7,6 +7,7 @@ import ast
 import os
 import re
 
+from reader_app.pyparse import parse_tolerant
 from reader_app.repo.values_source import read
 
 # Dataset class -> the side of the square images it yields untransformed. Sets whose images vary in size
@@ -28,7 +29,7 @@ def dataset_image_size(root: str, files: list[str], preferred: set[str]) -> tupl
         if "datasets" not in text and not any(name in text for name in NATIVE_SIZES):
             continue
         try:
-            tree = ast.parse(text, path)
+            tree = parse_tolerant(text, path)
         except (SyntaxError, ValueError):
             continue
         if _resizes(tree):

@@ -8,6 +8,7 @@ import ast
 import os
 import re
 
+from reader_app.pyparse import parse_tolerant
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.values_datasets import dataset_image_size
 from reader_app.repo.values_literal import arg_dest, dotted_name
@@ -61,7 +62,7 @@ def _all_string_defaults(files: list[str]) -> set[str]:
         text = read(path)
         if "add_argument" in text:
             try:
-                out |= _string_defaults(ast.parse(text, path))
+                out |= _string_defaults(parse_tolerant(text, path))
             except (SyntaxError, ValueError):
                 continue
     return out
@@ -82,7 +83,7 @@ def transform_image_size(root: str, files: list[str]) -> tuple[int, str] | None:
         if not any(word in text for word in ("Crop", "Resize", "Scale", "resize(", "add_argument")):
             continue
         try:
-            tree = ast.parse(text, path)
+            tree = parse_tolerant(text, path)
         except (SyntaxError, ValueError):
             continue
         defaults |= _string_defaults(tree)
@@ -242,7 +243,7 @@ def _keys_by_call(tree) -> dict[int, str]:
 
 def _in_source(text: str, path: str) -> tuple[int | tuple[int, int], int] | None:
     try:
-        tree = ast.parse(text, path)
+        tree = parse_tolerant(text, path)
     except (SyntaxError, ValueError):
         return None
     sides = {}  # "h" or "w" -> (side, line) of the height and width options

@@ -11,6 +11,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from reader_app.pyparse import parse_tolerant
+
 SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", "build", "dist", ".tox", "site-packages"}
 MAX_BYTES = 1_500_000
 FENCE = re.compile(r"^```+\s*(python|py|python3)?\s*$", re.IGNORECASE)
@@ -71,8 +73,8 @@ def read(path: str) -> str:
 
 def _parse(text: str) -> ast.Module | None:
     try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
+        return parse_tolerant(text)  # a script of an older Python is read, not skipped
+    except (SyntaxError, ValueError, RecursionError):
         return None
 
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from reader_app.pyparse import parse
+from reader_app.pyparse import parse_tolerant
 from reader_app.repo import RepoInfo, read_source
 from reader_app.workflow.code_values import (CodeValue, _argument, _config_class, _defaults, _from_yaml, _number,
                                              _settings, normalise)
@@ -46,7 +46,7 @@ class _Repo:
                 continue
             try:
                 text = read_source(repo.root, role.path)
-                self.trees[role.path] = parse(text)
+                self.trees[role.path] = parse_tolerant(text)
                 self.texts[role.path] = text
             except (OSError, SyntaxError, ValueError):
                 continue
@@ -458,7 +458,7 @@ def runtime_arguments(repo: RepoInfo) -> dict:
     if main is None or not main.file.endswith(".py"):
         return {}
     try:
-        tree = parse(read_source(repo.root, main.file))
+        tree = parse_tolerant(read_source(repo.root, main.file))
     except (OSError, SyntaxError, ValueError):
         return {}
     for node in ast.walk(tree):

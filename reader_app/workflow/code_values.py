@@ -8,7 +8,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from reader_app.pyparse import parse
+from reader_app.pyparse import parse_tolerant
 from reader_app.repo import RepoInfo, read_source
 
 SKIP_ROLES = {"tests", "dependencies", "readme", "notebook", "data"}
@@ -166,7 +166,7 @@ def code_values(repo: RepoInfo) -> list[CodeValue]:
         path = role.path
         try:
             if path.endswith(".py"):
-                tree = parse(read_source(repo.root, path))
+                tree = parse_tolerant(read_source(repo.root, path))
                 out += _from_python(tree, path, model_names, role.role in ("config", "training"))
             elif path.endswith((".yaml", ".yml")):
                 out += _from_yaml(read_source(repo.root, path), path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from reader_app.pyparse import parse
+from reader_app.pyparse import parse_tolerant
 from reader_app.repo import ModelClass, RepoInfo, read_source
 from reader_app.workflow.flow_model import DataFlow, FlowNode
 from reader_app.workflow.layer_kinds import kinds_of
@@ -54,7 +54,7 @@ class FlowReader:
     def tree(self, file: str) -> ast.Module | None:
         if file not in self.sources:
             try:
-                self.sources[file] = parse(read_source(self.repo.root, file))
+                self.sources[file] = parse_tolerant(read_source(self.repo.root, file))
             except (OSError, SyntaxError, ValueError):
                 self.sources[file] = None
         return self.sources[file]

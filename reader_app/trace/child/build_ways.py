@@ -3,7 +3,8 @@
 Factories come from hubconf.py (what a reader loads with torch.hub), the README (`Model.small_config()`),
 the model file (`resnet18()` -> `ResNet(...)`), a training script's pick by name
 (`models_mae.__dict__[args.model](...)`) and the repository's own factory functions
-(`script_util.create_model(...)`). construct.plan builds each into a recipe; this module orders them and
+(`script_util.create_model(...)`); a model-file factory a script imports and calls is named there.
+construct.plan builds each into a recipe; this module orders them and
 decides when one beats the class's direct call."""
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.hub_entries import hub_entries, hub_imports
 from reader_app.trace.child.module_factories import module_factories, picked_in_scripts
-from reader_app.trace.child.repo_factories import repository_factories
+from reader_app.trace.child.repo_factories import called_by_scripts, repository_factories
 
 
 @dataclass
@@ -28,12 +29,14 @@ def build_ways(target, module: types.ModuleType, root: str | None, miner=None, c
     namespace = vars(module)
     readme_factories, readme_named = class_factories(target, root)
     hub, hub_named = hub_entries(root)
-    factories = hub + readme_factories + module_factories(target, namespace, module)
+    own = module_factories(target, namespace, module)
+    factories = hub + readme_factories + own
     chosen = choose([f.__name__ for f in factories]) if choose and factories else {}
     picked = picked_in_scripts(module, root)
     elsewhere, called_at = repository_factories(target, module, root, miner)
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
-    stated = {**called_at, **picked, **readme_named, **chosen, **hub_named} or _first_hub_import(factories, root)
+    stated = {**called_at, **picked, **readme_named, **chosen, **hub_named} or \
+        called_by_scripts(own, module, root) or _first_hub_import(factories, root)  # named by a script's call
     # the one the training script picks comes first; a hub entry point (what a reader loads) only when no
     # script of the repository builds the model itself
     factories.sort(key=lambda f: (f.__name__ not in stated, f in hub and bool(picked or called_at)))

@@ -8,8 +8,9 @@
 - A statement that reads a submodule nobody imported (`import packaging` then `packaging.version.parse`,
   which worked while another library imported it) gets the submodule imported and runs once more.
 - Aliases NumPy 2 removed (`np.float`, `np.int`, ...) and `torch._six` answer as they used to.
-- CUDA requests (`.cuda()`, `device="cuda"`, `.to("cuda")`) go to the trace device, and so do the sizes
-  given to the old `torch.Tensor(rows, cols)` constructor while a model builds on meta.
+- CUDA requests (`.cuda()`, `device="cuda"`, `.to("cuda")`, the typed `torch.cuda.FloatTensor(...)`) go to the
+  trace device, and so do the sizes given to the old `torch.Tensor(rows, cols)` constructor while a model builds
+  on meta.
 - Pretrained weights are never downloaded (weights.py).
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ import re
 import sys
 import types
 
-from reader_app.trace.child import definitions
+from reader_app.trace.child import definitions, legacy_cuda_types
 
 DEGRADED_HOOK = "__reader_degraded__"
 
@@ -244,8 +245,20 @@ def cuda_mode(device: str):
     from torch.overrides import TorchFunctionMode
 
     class CudaToTraceDevice(TorchFunctionMode):
+        def __enter__(self):  # the typed constructors (`torch.cuda.FloatTensor(n)`) make theirs on `device`
+            legacy_cuda_types.DEVICES.append(device)
+            return super().__enter__()
+
+        def __exit__(self, *exc_info):
+            legacy_cuda_types.DEVICES.pop()
+            return super().__exit__(*exc_info)
+
         def __torch_function__(self, func, types_, args=(), kwargs=None):
             kwargs = kwargs or {}
+            if func is torch.Tensor.type and args:
+                made = legacy_cuda_types.converted(args, kwargs, device)
+                if made is not None:
+                    return made
             if device == "meta" and func in (torch.Tensor.to, torch.Tensor.cpu) and args and \
                     isinstance(args[0], torch.Tensor) and args[0].is_meta:
                 if func is torch.Tensor.cpu:
@@ -303,6 +316,7 @@ def install() -> None:
     definitions.install()
     script_args.install()
     shim_numpy()
+    legacy_cuda_types.install(NOTES.add)
     weights.install(NOTES)
     if not any(isinstance(f, _SixFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _SixFinder())

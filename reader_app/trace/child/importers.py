@@ -17,6 +17,8 @@ import sysconfig
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reader_app.pyparse import parse_tolerant
+
 _HERE = os.path.dirname(os.path.realpath(__file__))
 _STDLIB_DIRS = tuple(os.path.join(os.path.realpath(p), "") for p in {
     sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]} if p)
@@ -119,7 +121,7 @@ def _parsed(path: str) -> ast.Module | None:
     """The file's tree, read once for both questions asked of it; None when it cannot be read or parsed."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
-            return ast.parse(fh.read(), path)
+            return parse_tolerant(fh.read(), path)
     except (OSError, SyntaxError, ValueError):
         return None
 

@@ -13,6 +13,8 @@ import importlib.machinery
 import os
 import sys
 
+from reader_app.pyparse import parse_tolerant
+
 # A repository's venv may run an older Python than 3.10, which lacks sys.stdlib_module_names.
 STDLIB = getattr(sys, "stdlib_module_names", frozenset(sys.builtin_module_names))
 
@@ -69,7 +71,7 @@ def _relative_depth(file: str) -> int:
     """The deepest relative import in `file` (`from .x import y`: 1, `from ..x`: 2), 0 for none."""
     try:
         with open(file, encoding="utf-8", errors="replace") as handle:
-            tree = ast.parse(handle.read(), file)
+            tree = parse_tolerant(handle.read(), file)
     except (OSError, SyntaxError, ValueError):
         return 0
     return max((node.level for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)), default=0)

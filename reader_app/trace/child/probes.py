@@ -12,10 +12,12 @@ import ast
 import builtins
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import os
 import sys
 
-from reader_app.trace.child.degrade import lenient
+from reader_app.pyparse import parse_tolerant, repairs
+from reader_app.trace.child.degrade import NOTES, lenient
 
 PROBE = "__reader_trace_probe__"
 RETURN_PROBE = "__reader_trace_return__"
@@ -159,7 +161,10 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname):
         path = self.get_filename(fullname)
         source = self.get_data(path)
-        tree = lenient(ast.parse(source, path))
+        tree = parse_tolerant(importlib.util.decode_source(source), path)  # older Python: repaired, listed
+        for line, sentence in repairs(tree):
+            NOTES.add(f"{NOTES.shorten(path)}:{line}: {sentence}")
+        tree = lenient(tree)
         return compile(instrument(tree, path), path, "exec", dont_inherit=True)
 
 

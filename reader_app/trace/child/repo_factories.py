@@ -47,6 +47,23 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
     return found, where
 
 
+def called_by_scripts(factories: list, module, root: str | None) -> dict[str, str]:
+    """{name: "path:line"} of the one model-file factory function another file imports (by name or with `*`) and
+    calls (`from nets import build` then `model = build(args.depth, 7)` in train.py): the factory a script calls is
+    what the repository builds. Several called (a dispatcher's branches, `if args.net == 'vgg16': vgg16_bn()`)
+    say nothing about which one: {} then."""
+    file = getattr(module, "__file__", None)
+    if not root or not file or not factories:
+        return {}
+    rel = os.path.relpath(os.path.realpath(file), os.path.realpath(root))
+    found = {}
+    for factory in factories:
+        where = _called_at(root, factory.__name__, rel, star=True)
+        if where is not None and not where.startswith(f"{rel}:"):  # its own file's calls are examples
+            found[factory.__name__] = where
+    return found if len(found) == 1 else {}
+
+
 def library_module(tree: ast.Module) -> bool:
     """Importing the module only defines things: no top-level call statement or loop outside `if __name__ ==`."""
     for node in tree.body:
@@ -76,16 +93,17 @@ def _calls(node: ast.AST, name: str) -> bool:
                                            or isinstance(node.func, ast.Attribute) and node.func.attr == name)
 
 
-def _called_at(root: str, name: str, rel: str) -> str | None:
-    """"path:line" of the first call of `name` outside tests, the defining file's own calls last."""
+def _called_at(root: str, name: str, rel: str, star: bool = False) -> str | None:
+    """"path:line" of the first call of `name` outside tests, the defining file's own calls last; `star`: a
+    file that imports everything of the defining module (`from models.net import *`) counts as importing it."""
     places = []
     for path in walk_files(root, (".py",)):
         other = os.path.relpath(path, root)
         if f"{name}(" not in read(path) or "test" in other.lower():
             continue
         tree = parsed(path)
-        if tree is None or other != rel and not _imports(tree, name):  # its own function of that name, or none
-            continue
+        if tree is None or other != rel and not (_imports(tree, name) or star and _imports_all_of(tree, rel, name)):
+            continue  # its own function of that name, or none
         for node in ast.walk(tree):
             if _calls(node, name):
                 places.append((other == rel, other, node.lineno))
@@ -93,6 +111,16 @@ def _called_at(root: str, name: str, rel: str) -> str | None:
         return None
     _, other, line = min(places)
     return f"{other}:{line}"
+
+
+def _imports_all_of(tree: ast.Module, rel: str, name: str) -> bool:
+    """The module star-imports the file `rel` (`from MODELS.model_resnet import *`, by its dotted path from the
+    root or from a folder above it) and defines no `name` of its own."""
+    dotted = rel[:-3].replace(os.sep, ".") if rel.endswith(".py") else rel
+    defines = any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name for n in tree.body)
+    return not defines and any(
+        isinstance(n, ast.ImportFrom) and n.module and not n.level and any(a.name == "*" for a in n.names)
+        and (dotted == n.module or dotted.endswith("." + n.module)) for n in ast.walk(tree))
 
 
 def _imports(tree: ast.Module, name: str) -> bool:

@@ -12,6 +12,7 @@ import os
 
 from reader_app.repo.config_choice import passed_configs, repository_configs
 from reader_app.repo.values_files import load_with_lines
+from reader_app.repo.values_loaded import key_chain
 
 
 def config_picked(index, builder, files) -> dict[str, str]:
@@ -27,7 +28,8 @@ def config_picked(index, builder, files) -> dict[str, str]:
         for node in pf.deep(pf.tree):
             if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):
                 continue
-            keys = _key_path(node.slice)
+            base, keys = key_chain(node.slice)
+            keys = keys if isinstance(base, ast.Name) else []
             if not keys:
                 continue
             table = _table(index, pf, node.value.id)
@@ -55,24 +57,6 @@ def _root(files) -> str | None:
         if path.endswith("/" + source.rel):
             return path[: -len(source.rel) - 1]
     return None
-
-
-def _key_path(node) -> list[str]:
-    """["generator", "name"] for `config['generator']['name']` or `cfg.generator.name` (at least one key after
-    the name)."""
-    keys = []
-    while True:
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
-                isinstance(node.slice.value, str):
-            keys.insert(0, node.slice.value)
-            node = node.value
-        elif isinstance(node, ast.Attribute):
-            keys.insert(0, node.attr)
-            node = node.value
-        elif isinstance(node, ast.Name):
-            return keys
-        else:
-            return []
 
 
 def _table(index, pf, name: str):

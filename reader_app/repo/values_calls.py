@@ -235,6 +235,15 @@ class Scope:
         return self.imported(name, depth, seen)
 
     def imported(self, name: str, depth: int, seen: set):
+        for inner, original in self.importing_scopes(name):
+            value = inner.resolve(original, depth + 1, seen)
+            if value is not MISSING:
+                return value
+        return MISSING
+
+    def importing_scopes(self, name: str):
+        """(scope of a repository module, the name there) for each `from M import name` (or `*`) of this module,
+        first import first; the scopes share this one's provenance."""
         base = os.path.dirname(os.path.join(self.root, self.unit.rel.split(" cell ")[0]))
         for node in self.unit.tree.body:
             if not isinstance(node, ast.ImportFrom) or not node.module:
@@ -242,18 +251,13 @@ class Scope:
             names = {a.asname or a.name: a.name for a in node.names}
             if "*" not in names and name not in names:
                 continue
-            original = names.get(name, name)
             for candidate in _module_files(self.root, base, node.module, node.level):
                 tree = parsed(candidate)
                 if tree is None:
                     continue
-                rel = os.path.relpath(candidate, self.root)
-                inner = Scope(Unit(rel, tree, "py"), self.root, None)
+                inner = Scope(Unit(os.path.relpath(candidate, self.root), tree, "py"), self.root, None)
                 inner.where = self.where
-                value = inner.resolve(original, depth + 1, seen)
-                if value is not MISSING:
-                    return value
-        return MISSING
+                yield inner, names.get(name, name)
 
 
 # Set while an `if` test guarding an assignment is evaluated: an option without a default is None there (what

@@ -19,7 +19,7 @@ import os
 
 from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_literal import MISSING, literal
-from reader_app.repo.values_loaded import LOADERS, WRAPPERS, loaded_section
+from reader_app.repo.values_loaded import LOADERS, WRAPPERS, key_chain, loaded_section
 from reader_app.repo.values_source import Unit, parsed, per_tree
 
 MAX_DEPTH = 8  # hops from the read field back to the loading call (a script's few functions)
@@ -57,9 +57,7 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
 def loaded_spread(scope, node) -> dict:
     """{key: (value, "path:line")} of a section of a loaded configuration a call spreads as keywords
     (`Generator(**config['generator']['kwargs'])` with `config = load_config(args.config)`); {} otherwise."""
-    from reader_app.repo.values_loaded import _chain
-
-    base, keys = _chain(node)
+    base, keys = key_chain(node)
     if not keys or not isinstance(base, ast.Name):
         return {}
     dotted = ".".join([base.id, *keys])

@@ -28,7 +28,7 @@ class Stated(dict):
     section: str
 
 
-def _chain(node) -> tuple[ast.AST, list[str]]:
+def key_chain(node) -> tuple[ast.AST, list[str]]:
     """`cfg.model["net"]` -> (cfg, ["model", "net"])."""
     keys = []
     while True:
@@ -117,12 +117,12 @@ def _loaded_section(node, tree: ast.Module, function, root: str, unit_rel: str) 
     if not unit_rel.endswith(".py"):
         return None  # README blocks and notebooks: their paths are not relative to a script
     body = list(function.body) if function is not None else list(tree.body)
-    base, keys = _chain(node)
+    base, keys = key_chain(node)
     loaded = _unwrap(base)
     if isinstance(base, ast.Name) and not (_called(loaded) in LOADERS):
         assigned = _assigned(base.id, body)
         if assigned is not None:
-            inner, more = _chain(_unwrap(assigned))
+            inner, more = key_chain(_unwrap(assigned))
             loaded, keys = _unwrap(inner), more + keys
     if _called(loaded) in LOADERS and loaded.args:
         return _from_file(loaded.args[0], body, tree, root, unit_rel, keys)

@@ -11,7 +11,6 @@ Three small steps of the same chain, each read as ast (nothing is run):
 from __future__ import annotations
 
 import ast
-import os
 
 from reader_app.repo.values_guards import MODULE_LEVEL
 from reader_app.repo.values_literal import MISSING, literal
@@ -87,30 +86,14 @@ def returned_value(scope, name: str, depth: int, seen: set):
     """What `name()` returns when `name` is a function of the repository that takes no parameters, defined in the
     scope's module or imported from another of the repository's modules: the value its last top-level `return`
     states, resolved in its own body; MISSING otherwise. `scope.where[name + "()"]` says the return's line."""
-    from reader_app.repo.values_calls import Scope, _module_files
-    from reader_app.repo.values_source import Unit, parsed
-
     function = next((node for node in scope.unit.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                      and node.name == name), None)
     if function is not None:
         return _returned(scope, scope.unit, function, name, depth, seen)
-    base = os.path.dirname(os.path.join(scope.root, scope.unit.rel.split(" cell ")[0]))
-    for node in scope.unit.tree.body:
-        if not isinstance(node, ast.ImportFrom) or not node.module:
-            continue
-        names = {a.asname or a.name: a.name for a in node.names}
-        if "*" not in names and name not in names:
-            continue
-        for candidate in _module_files(scope.root, base, node.module, node.level):
-            tree = parsed(candidate)
-            if tree is None:
-                continue
-            unit = Unit(os.path.relpath(candidate, scope.root), tree, "py")
-            inner = Scope(unit, scope.root, None)
-            inner.where = scope.where
-            value = returned_value(inner, names.get(name, name), depth, seen)
-            if value is not MISSING:
-                return value
+    for inner, original in scope.importing_scopes(name):
+        value = returned_value(inner, original, depth, seen)
+        if value is not MISSING:
+            return value
     return MISSING
 
 

@@ -25,15 +25,16 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
         return ast.parse(source, filename=filename)
 
 
-def parse_tolerant(source: str, filename: str = "<unknown>") -> ast.Module:
+def parse_tolerant(source: str, filename: str = "<unknown>", drop: bool = True) -> ast.Module:
     """The tree of `source` with the line numbers of `source`; a text that does not parse is repaired first
-    (pyrepair.py), and repairs(tree) lists (line, sentence) of each repair. Raises the original
-    SyntaxError when no repair makes it parse, ValueError for NUL bytes."""
+    (pyrepair.py), and repairs(tree) lists (line, sentence) of each repair. `drop=False` for code that will
+    run: removed forms are rewritten, but no statement is left out. Raises the original SyntaxError when no
+    repair makes it parse, ValueError for NUL bytes."""
     try:
         return parse(source, filename)
     except SyntaxError as error:
         original = error
-    repair = pyrepair.repaired(source, lambda text: parse(text, filename))
+    repair = pyrepair.repaired(source, lambda text: parse(text, filename), drop)
     if repair is None:
         raise original
     tree = parse(repair.text, filename)

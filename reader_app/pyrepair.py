@@ -228,11 +228,14 @@ def _parses(text: str, parse) -> SyntaxError | None:
         return error
 
 
-def repaired(text: str, parse=ast.parse) -> Repair | None:
+def repaired(text: str, parse=ast.parse, drop: bool = True) -> Repair | None:
     """The text made to parse (`parse` raises SyntaxError as ast.parse does), or None when only dropping most
-    of the file would make it parse."""
+    of the file would make it parse. Without `drop`, only the removed forms are rewritten (code about to run
+    must be the repository's own: a statement left out would change what it does)."""
     text, notes = rewritten(text)
     repair = Repair(text, rewritten=notes)
+    if not drop:
+        return repair if notes and _parses(text, parse) is None else None
     lines = text.splitlines(keepends=True)
     meaningful = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
     blanked = 0

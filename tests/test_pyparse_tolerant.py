@@ -82,6 +82,11 @@ def test_a_statement_that_still_fails_is_left_out_and_the_rest_is_read():
     assert names == {"Net": 2, "broken": 3, "fine": 5}  # the failing def went with its body
     assert any(isinstance(n, ast.Assign) and n.lineno == 9 for n in tree.body)
     assert [line for line, _ in dropped(tree)] == [4, 7]
+    with pytest.raises(SyntaxError) as raised:  # code about to run is never cut: its own error is reported
+        parse_tolerant(source, drop=False)
+    assert raised.value.lineno == 4
+    old_but_whole = parse_tolerant("x = 1\nprint x\n", drop=False)
+    assert [line for line, _ in repairs(old_but_whole)] == [2] and dropped(old_but_whole) == []
 
 
 def test_text_that_is_not_python_stays_unreadable_and_valid_code_is_untouched():

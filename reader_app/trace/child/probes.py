@@ -161,7 +161,7 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname):
         path = self.get_filename(fullname)
         source = self.get_data(path)
-        tree = parse_tolerant(importlib.util.decode_source(source), path)  # older Python: repaired, listed
+        tree = parse_tolerant(importlib.util.decode_source(source), path, drop=False)  # older Python: rewritten, listed
         for line, sentence in repairs(tree):
             NOTES.add(f"{NOTES.shorten(path)}:{line}: {sentence}")
         tree = lenient(tree)

@@ -92,10 +92,12 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         for rel in rels:
             built_here.setdefault(rel, set()).add(qualname)
     assemblies = _assemblies(graph, said, set(wrappers), by_qualname)
+    harnesses = {info.qualname for info in classes if graph.children.get(info.qualname) and _training_harness(info)}
     for info in classes:
         why = _Why()
         wrapped_by = {w for w, inner in wrappers.items() if info.qualname in inner}
         wrapped_by |= {y for y, x in assemblies.items() if x == info.qualname}
+        wrapped_by |= {h for h in harnesses if info.qualname in graph.children[h]}
         variants = said.subclasses.get(info.qualname, set())
         parents = {p for p in graph.parents.get(info.qualname, ())
                    if p != info.qualname and p not in wrapped_by and p not in variants and p not in in_tests}
@@ -137,6 +139,9 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         if info.qualname in said.wrappers:
             why.add(-35, "wraps a finished model handed to its constructor (a training, export or inference "
                          "wrapper, not the architecture)")
+        elif info.qualname in harnesses:
+            why.add(-35, "a training harness (it defines training_step and configure_optimizers or a data loader) "
+                         "around the networks it builds, not the architecture")
         elif graph.wrappers.get(info.qualname):
             why.add(-15, f"an add-on wrapped around another model (`model = {info.name}(model)`)")
         shown = info.qualname in exported or info.qualname in said.readme or info.qualname in said.hub
@@ -167,6 +172,15 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
                                   item[2].node.lineno))
     return ranked
+
+
+def _training_harness(info: ClassInfo) -> bool:
+    """A class with the training loop's hooks (PyTorch Lightning's LightningModule API): `training_step` beside
+    `configure_optimizers` or a `*_dataloader`. One that builds the repository's own networks holds them for
+    training; the architecture is what it builds."""
+    methods = {node.name for node in info.node.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return "training_step" in methods and ("configure_optimizers" in methods or
+                                           any(name.endswith("_dataloader") for name in methods))
 
 
 def _assemblies(graph: Graph, said: SelfDescription, wrappers: set[str],

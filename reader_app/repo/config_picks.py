@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 from reader_app.repo.config_choice import passed_configs, repository_configs
 from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_loaded import key_chain
+
+# `table[config['a']...]` / `table[cfg.a...]` as text: a file without one is not walked (most are not)
+KEYED_PICK = re.compile(r"\w\s*\[\s*\(?\s*\w+\s*[\[.]")
 
 
 def config_picked(index, builder, files) -> dict[str, str]:
@@ -23,7 +27,7 @@ def config_picked(index, builder, files) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for pf in index.files:
-        if "[" not in (pf.source.text or ""):
+        if not KEYED_PICK.search(pf.source.text or ""):
             continue
         for node in pf.deep(pf.tree):
             if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)):

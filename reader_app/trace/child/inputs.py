@@ -16,11 +16,11 @@ from reader_app.trace.child.constructor_channels import channels_note, channels_
 from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
+from reader_app.trace.child.handed_whole import handed_to_part
 from reader_app.trace.child.joined_inputs import joined_input
 from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
-from reader_app.trace.child.handed_whole import handed_to_part
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.size_tables import attr_values

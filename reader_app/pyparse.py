@@ -53,3 +53,27 @@ def dropped(tree: ast.Module) -> list[tuple[int, str]]:
     """(line, sentence) of each statement parse_tolerant left out to read the tree."""
     repair = getattr(tree, REPAIRS, None)
     return list(repair.dropped) if repair else []
+
+
+def statements(body: list[ast.stmt], into_defs: bool = False) -> list[ast.stmt]:
+    """The statements of `body` and of every block under them (if/for/while/with/try/match), in order; with
+    `into_defs` also those of the functions and classes defined there. Far cheaper than ast.walk for a
+    question only statements answer (imports, assignments): expressions are never entered."""
+    out: list[ast.stmt] = []
+
+    def visit(block):
+        for node in block:
+            out.append(node)
+            if not into_defs and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list):
+                    visit(inner)
+            for handler in getattr(node, "handlers", None) or ():
+                visit(handler.body)
+            for case in getattr(node, "cases", None) or ():
+                visit(case.body)
+
+    visit(body)
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from reader_app.pyparse import statements
 from reader_app.repo.walk import SourceFile
 
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -177,7 +178,7 @@ def _read_module_names(pf: ParsedFile) -> None:
     # `def get_network(args): from models.vgg import vgg16_bn`: a helper's own imports name what it builds;
     # a module-level import of the same name still wins
     module_level = dict(pf.imports)
-    for node in ast.walk(pf.tree):
+    for node in statements(pf.tree.body, into_defs=True):
         if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(a.name == "*" for a in node.names):
             _collect_names(pf, node, package)
     pf.imports.update(module_level)

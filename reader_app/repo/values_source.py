@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from reader_app.pyparse import parse_tolerant
+from reader_app.pyparse import parse_tolerant, statements
 
 SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", "build", "dist", ".tox", "site-packages"}
 MAX_BYTES = 1_500_000
@@ -209,17 +209,5 @@ def per_tree(tree: ast.Module, key: tuple, compute) -> dict:
 def body_statements(tree: ast.Module | ast.FunctionDef) -> list[ast.stmt]:
     """Statements that run in a module's (or a function's) own body, also under `if`/`with`/`try`/loops, in
     order; not those of the functions and classes it defines."""
-    out = []
-
-    def visit(body):
-        for node in body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            out.append(node)
-            for field in ("body", "orelse", "finalbody"):
-                visit(getattr(node, field, []) or [])
-            for handler in getattr(node, "handlers", []) or []:
-                visit(handler.body)
-
-    visit(tree.body)
-    return out
+    return [node for node in statements(tree.body)
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]

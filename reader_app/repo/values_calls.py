@@ -8,10 +8,11 @@ import ast
 import os
 from contextvars import ContextVar
 
+from reader_app.repo.namespaces import bound_namespaces, namespace_names, option_dest
 from reader_app.repo.values_argparse import add_argument_calls, argparse_defaults, parser_options
 from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assignments, branch_state, condition_text,
                                            if_ancestors, owned)
-from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
+from reader_app.repo.values_literal import MISSING, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_returned import StatedDict, keyed_where, merged_updates, returned_value, with_key_lines
 from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
@@ -116,13 +117,13 @@ class Scope:
     def parsed_option(self, name: str):
         """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it
         states none (a required option, a default of None)."""
-        dest = arg_dest(name)
+        dest = option_dest(name, self.unit, self.function, self.root)
         if dest is None or self.unit.kind != "py":
             return MISSING
         if self.options is None:
             self.options = parser_options(self.unit, self.root)
         if dest not in self.options:  # `Solver.__init__(self, args)`: the namespace its callers hand it
-            handed = self._handed_options(name.split(".")[0])
+            handed = self._handed_options(name.split(".")[0]) or self._parsed_elsewhere(name.split(".")[0])
             if handed is not None and handed[0].get(dest) is not None:
                 self.where.setdefault(name, handed[1].get(dest, ""))
                 return handed[0][dest]
@@ -161,6 +162,19 @@ class Scope:
         params = params[1:] if owner is not None else params  # `Solver(args)` hands __init__'s first after self
         return per_tree(self.unit.tree, ("handed options", self.root, self.unit.rel, name, param),
                         lambda: handed_namespace(self.root, self.unit.rel, name, param, params))
+
+    def _parsed_elsewhere(self, var: str):
+        """({dest: value}, {dest: where}) of the parser behind `cfg = get_args()` (a helper of another module
+        that parses the command line), when this scope or its module binds `var` to one; else None."""
+        if var not in bound_namespaces(self.unit, self.function, self.root):
+            return None
+        from reader_app.repo.values_parsed import _parsed_origin
+        key = ("parsed elsewhere", self.root, self.unit.rel, id(self.function), var)
+        found = per_tree(self.unit.tree, key, lambda: _parsed_origin(self.root, self.unit, self.function, var, 0))
+        if found is None and self.function is not None:  # bound at module level: `FLAGS = get_flags()`
+            found = per_tree(self.unit.tree, key + ("module",),
+                             lambda: _parsed_origin(self.root, self.unit, None, var, 0))
+        return found
 
     def resolve(self, name: str, depth: int = 0, seen: set | None = None):
         seen = set() if seen is None else seen
@@ -221,7 +235,8 @@ class Scope:
             if found is not MISSING:
                 self.where.setdefault(name, found[1])
                 return found[0]
-        if name.count(".") == 1 and arg_dest(name) is None and not name.startswith("self."):
+        if name.count(".") == 1 and option_dest(name, self.unit, self.function, self.root) is None \
+                and not name.startswith("self."):
             from reader_app.repo.values_helper_fields import built_field
             value = built_field(self, name, depth, seen)  # `len(converter.character)`: the helper's own field
             if value is not MISSING:
@@ -352,9 +367,12 @@ def _returned_calls(tree: ast.Module) -> set[int]:
     return out
 
 
-def _takes_namespace(node) -> bool:
+def _takes_namespace(node, unit: Unit, function, root: str) -> bool:
     """A call handed the parsed command line (`args_to_dict(args, keys)`): what it returns is read by option name."""
-    return isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in ARG_OBJECTS for a in node.args)
+    if not isinstance(node, ast.Call):
+        return False
+    names = namespace_names(unit, function, root)
+    return any(isinstance(a, ast.Name) and a.id in names for a in node.args)
 
 
 def _is_vars_call(node) -> bool:
@@ -435,7 +453,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                         for key, stated in loaded_spread(scope, kw.value).items():
                             if key in params or open_keywords:
                                 found.setdefault(key, stated)
-                    if _is_vars_call(kw.value) or _takes_namespace(kw.value):
+                    if _is_vars_call(kw.value) or _takes_namespace(kw.value, unit, owners.get(id(call)), root):
                         # Model(**vars(args)), factory(**args_to_dict(args, keys)): the parser's options by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                         for key, (value, line) in argparse.items():

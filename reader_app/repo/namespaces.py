@@ -48,11 +48,32 @@ def option_dest(dotted: str, unit: Unit, function, root: str) -> str | None:
     return parts[1] if len(parts) == 2 and parts[0] in namespace_names(unit, function, root) else None
 
 
+def bound_otherwise(name: str, unit: Unit, function, root: str) -> bool:
+    """Whether every binding of `name` in view (the function's, else the module's) makes something that is not
+    the command line: `cfg = Settings()`, not a parse and not built from a namespace (`cfg = setup(args)`)."""
+    if unit.kind != "py" or name in namespace_names(unit, function, root):
+        return False
+    for owner in ([function] if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else []) + [None]:
+        held = per_tree(unit.tree, ("parsed names", root, unit.rel, id(owner) if owner is not None else None),
+                        lambda: _bound_to_parse(unit, owner, root))
+        if name in held[1]:
+            return True
+        if any(_binds(node, name) for node in body_statements(owner if owner is not None else unit.tree)):
+            return False
+    return False
+
+
+def _binds(node, name: str) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) \
+        else []
+    return any(_first_name(t) == name for t in targets)
+
+
 def _bound_to_parse(unit: Unit, function, root: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(names the scope binds to a parse, names it binds to anything else); a name bound both ways counts as
-    parsed: `args = parser.parse_args(); args = post(args)` keeps the namespace it was handed."""
+    """(names the scope binds to a parse, names it binds only to what reads no namespace); a name bound both
+    ways counts as parsed: `args = parser.parse_args(); args = post(args)` keeps the namespace it was handed."""
     statements = body_statements(function if function is not None else unit.tree)
-    parsed, other = set(), set()
+    parsed, kept = set(), {}
     for node in statements:
         if not isinstance(node, (ast.Assign, ast.AnnAssign)):
             continue
@@ -64,7 +85,11 @@ def _bound_to_parse(unit: Unit, function, root: str) -> tuple[frozenset[str], fr
             if _parses(unit, node.value, root, unpacked=isinstance(target, ast.Tuple)):
                 parsed.add(name)
             else:
-                other.add(name)
+                kept.setdefault(name, []).append(node.value)
+    names = ARG_OBJECTS | parsed
+    other = {name for name, values in kept.items()  # `cfg = setup(args)` is built from the namespace
+             if not any(isinstance(n, ast.Name) and n.id in names for v in values if v is not None
+                        for n in ast.walk(v))}
     return frozenset(parsed), frozenset(other - parsed)
 
 

@@ -8,7 +8,7 @@ import ast
 import os
 from contextvars import ContextVar
 
-from reader_app.repo.namespaces import bound_namespaces, namespace_names, option_dest
+from reader_app.repo.namespaces import bound_namespaces, bound_otherwise, namespace_names, option_dest
 from reader_app.repo.values_argparse import add_argument_calls, argparse_defaults, parser_options
 from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assignments, branch_state, condition_text,
                                            if_ancestors, owned)
@@ -416,7 +416,8 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                 if value is MISSING else None
             if section is not None:  # Model(cfg["model"]) with cfg loaded from a config file
                 value, where = section, section.section
-            elif value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            elif value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and not bound_otherwise(node.value.id, unit, owners.get(id(call)), root):
                 argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                 if node.attr in argparse:
                     value, line = argparse[node.attr]

@@ -48,6 +48,27 @@ def option_dest(dotted: str, unit: Unit, function, root: str) -> str | None:
     return parts[1] if len(parts) == 2 and parts[0] in namespace_names(unit, function, root) else None
 
 
+def parsed_elsewhere(unit: Unit, function, root: str, var: str) -> tuple[dict, dict] | None:
+    """({dest: value}, {dest: where}) of the parser behind `cfg = get_args()` (a helper of another module that
+    parses the command line), when `function` or its module binds `var` to one; else None."""
+    if var not in bound_namespaces(unit, function, root):
+        return None
+    from reader_app.repo.values_parsed import _parsed_origin
+    key = ("parsed elsewhere", root, unit.rel, id(function), var)
+    found = per_tree(unit.tree, key, lambda: _parsed_origin(root, unit, function, var, 0))
+    if found is None and function is not None:  # bound at module level: `FLAGS = get_flags()`
+        found = per_tree(unit.tree, key + ("module",), lambda: _parsed_origin(root, unit, None, var, 0))
+    return found
+
+
+def hands_namespace(node, unit: Unit, function, root: str) -> bool:
+    """A call handed the parsed command line (`args_to_dict(args, keys)`): what it returns is read by option name."""
+    if not isinstance(node, ast.Call):
+        return False
+    names = namespace_names(unit, function, root)
+    return any(isinstance(a, ast.Name) and a.id in names for a in node.args)
+
+
 def bound_otherwise(name: str, unit: Unit, function, root: str) -> bool:
     """Whether every binding of `name` in view (the function's, else the module's) makes something that is not
     the command line: `cfg = Settings()`, not a parse and not built from a namespace (`cfg = setup(args)`)."""

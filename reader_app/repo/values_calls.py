@@ -8,7 +8,7 @@ import ast
 import os
 from contextvars import ContextVar
 
-from reader_app.repo.namespaces import bound_namespaces, bound_otherwise, namespace_names, option_dest
+from reader_app.repo.namespaces import bound_otherwise, hands_namespace, option_dest, parsed_elsewhere
 from reader_app.repo.values_argparse import add_argument_calls, argparse_defaults, parser_options
 from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assignments, branch_state, condition_text,
                                            if_ancestors, owned)
@@ -123,7 +123,8 @@ class Scope:
         if self.options is None:
             self.options = parser_options(self.unit, self.root)
         if dest not in self.options:  # `Solver.__init__(self, args)`: the namespace its callers hand it
-            handed = self._handed_options(name.split(".")[0]) or self._parsed_elsewhere(name.split(".")[0])
+            handed = self._handed_options(name.split(".")[0]) or \
+                parsed_elsewhere(self.unit, self.function, self.root, name.split(".")[0])
             if handed is not None and handed[0].get(dest) is not None:
                 self.where.setdefault(name, handed[1].get(dest, ""))
                 return handed[0][dest]
@@ -162,19 +163,6 @@ class Scope:
         params = params[1:] if owner is not None else params  # `Solver(args)` hands __init__'s first after self
         return per_tree(self.unit.tree, ("handed options", self.root, self.unit.rel, name, param),
                         lambda: handed_namespace(self.root, self.unit.rel, name, param, params))
-
-    def _parsed_elsewhere(self, var: str):
-        """({dest: value}, {dest: where}) of the parser behind `cfg = get_args()` (a helper of another module
-        that parses the command line), when this scope or its module binds `var` to one; else None."""
-        if var not in bound_namespaces(self.unit, self.function, self.root):
-            return None
-        from reader_app.repo.values_parsed import _parsed_origin
-        key = ("parsed elsewhere", self.root, self.unit.rel, id(self.function), var)
-        found = per_tree(self.unit.tree, key, lambda: _parsed_origin(self.root, self.unit, self.function, var, 0))
-        if found is None and self.function is not None:  # bound at module level: `FLAGS = get_flags()`
-            found = per_tree(self.unit.tree, key + ("module",),
-                             lambda: _parsed_origin(self.root, self.unit, None, var, 0))
-        return found
 
     def resolve(self, name: str, depth: int = 0, seen: set | None = None):
         seen = set() if seen is None else seen
@@ -367,14 +355,6 @@ def _returned_calls(tree: ast.Module) -> set[int]:
     return out
 
 
-def _takes_namespace(node, unit: Unit, function, root: str) -> bool:
-    """A call handed the parsed command line (`args_to_dict(args, keys)`): what it returns is read by option name."""
-    if not isinstance(node, ast.Call):
-        return False
-    names = namespace_names(unit, function, root)
-    return any(isinstance(a, ast.Name) and a.id in names for a in node.args)
-
-
 def _is_vars_call(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
         len(node.args) == 1 and isinstance(node.args[0], ast.Name)
@@ -454,7 +434,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                         for key, stated in loaded_spread(scope, kw.value).items():
                             if key in params or open_keywords:
                                 found.setdefault(key, stated)
-                    if _is_vars_call(kw.value) or _takes_namespace(kw.value, unit, owners.get(id(call)), root):
+                    if _is_vars_call(kw.value) or hands_namespace(kw.value, unit, owners.get(id(call)), root):
                         # Model(**vars(args)), factory(**args_to_dict(args, keys)): the parser's options by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                         for key, (value, line) in argparse.items():

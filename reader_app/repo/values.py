@@ -14,9 +14,10 @@ import os
 import re
 from dataclasses import dataclass
 
+from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.values_argparse import argparse_defaults, argparse_namespace
 from reader_app.repo.values_calls import call_site_values
-from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, literal
+from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
 from reader_app.repo.values_refs import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
@@ -131,7 +132,7 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
     out = []
     for path in walk_files(root, (".py",)):
         text = read(path)
-        if not any(f"{o}." in text for o in ARG_OBJECTS) and "__dict__[" not in text and "getattr(" not in text:
+        if not may_read_namespace(text, root) and "__dict__[" not in text and "getattr(" not in text:
             continue
         tree = parsed(path)
         if tree is None:

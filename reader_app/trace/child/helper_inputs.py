@@ -115,7 +115,8 @@ def _minus_one(expr) -> bool:
 
 def _kept_view(tree, param: str):
     """([args as written], position of -1, line) of the helper's first `param.view(...)` / `.reshape(...)` on
-    the untouched argument when every other size is read from `param` at that very axis; else None."""
+    the untouched argument when every other size is read from `param` at that very axis and one of them
+    follows the -1 (pinning it to one axis); else None."""
     env: dict = {}
     for stmt in tree.body:
         for call in (n for n in ast.walk(stmt) if isinstance(n, ast.Call)):
@@ -125,15 +126,20 @@ def _kept_view(tree, param: str):
                     else list(call.args)
                 free = [i for i, a in enumerate(args) if _minus_one(a)]
                 kept = all(_axis_read(a, param, env) == i for i, a in enumerate(args) if not _minus_one(a))
-                if len(free) != 1 or not kept:
+                # a -1 last merges whatever axes follow (`x.view(b, c, -1)` flattens an image): no rank said
+                if len(free) != 1 or free[0] == len(args) - 1 or not kept:
                     return None
                 return [ast.unparse(a) for a in args], free[0], stmt.lineno
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            if stmt.targets[0].id == param:
-                return None  # reassigned before any view: what it views is something else
-            axis = _axis_read(stmt.value, param, env)
-            if isinstance(axis, int):
-                env[stmt.targets[0].id] = axis
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            pairs = zip(target.elts, value.elts) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) \
+                and len(target.elts) == len(value.elts) else [(target, value)]
+            for name, expr in pairs:  # `b, n = x.shape[0], x.shape[2]` as well as one at a time
+                if isinstance(name, ast.Name) and name.id == param:
+                    return None  # reassigned before any view: what it views is something else
+                axis = _axis_read(expr, param, env)
+                if isinstance(name, ast.Name) and isinstance(axis, int):
+                    env[name.id] = axis
     return None
 
 

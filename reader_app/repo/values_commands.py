@@ -77,14 +77,22 @@ def _words(rest: str) -> list[str]:
         return rest.split()
 
 
+# A trained checkpoint a command loads (`--resume https://.../convnext_base_22k.pth`, `--model_path x.pth`):
+# such a command shows off published weights, whose own configuration decides the network; the run the
+# repository's code describes is a command that builds the network from its options.
+_CHECKPOINT = re.compile(r"\.(pth|pt|ckpt|pth\.tar|pt\.tar|safetensors)$", re.IGNORECASE)
+
+
 def readme_run_options(tree, root: str, script_rel: str) -> dict[str, tuple[object, str]]:
     """dest -> (value, "README.md:43") for each option of the script's parser that the first documented command
     running the script passes, converted as argparse would (`type=int`, `nargs='+'`, a store_true flag given
-    bare); the provenance names the other commands when there are several. An option whose value argparse
+    bare); the provenance names the other commands when there are several. A command the parser would refuse
+    (a flag it does not define) or one loading a trained checkpoint is not that run. An option whose value argparse
     would convert by a function the text cannot follow (`type=str2bool` on "maybe") states nothing."""
     defined = _defined_flags(tree)  # None when the parser may take options this module does not define
     runs = [(rel, line, _words(rest)) for rel, line, rest in documented_runs(root, script_rel)]
-    runs = [run for run in runs if defined is None or not _unknown_flags(run[2], defined)]
+    runs = [run for run in runs if (defined is None or not _unknown_flags(run[2], defined))
+            and not any(_CHECKPOINT.search(word) for word in run[2])]
     if not runs:
         return {}
     rel, line, words = runs[0]

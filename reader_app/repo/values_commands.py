@@ -103,7 +103,7 @@ def readme_run_options(tree, root: str, script_rel: str) -> dict[str, tuple[obje
     out = {}
     for node, dest, keywords in add_argument_calls(tree):
         flags = [a.value for a in node.args if isinstance(getattr(a, "value", None), str)]
-        value = _passed(words, flags, keywords)
+        value = _passed(words, flags, keywords, defined or set())
         if value is not None:
             out.setdefault(dest, (value, where))
     return out
@@ -140,15 +140,17 @@ def _unknown_flags(words: list[str], defined: set[str]) -> list[str]:
     return unknown
 
 
-def _passed(words: list[str], flags: list[str], keywords: dict):
-    """The value a command's words give the option spelled `flags`; None when they do not pass it."""
+def _passed(words: list[str], flags: list[str], keywords: dict, defined: set[str]):
+    """The value a command's words give the option spelled `flags` (or a long flag's prefix no other flag of
+    `defined` shares, as argparse allows); None when they do not pass it."""
     from reader_app.repo.values_literal import MISSING, literal
 
     action = literal(keywords["action"]) if "action" in keywords else None
     nargs = literal(keywords["nargs"]) if "nargs" in keywords else None
     for i, word in enumerate(words):
         flag, equals, inline = word.partition("=")
-        if flag not in flags:
+        if flag not in flags and not (flag.startswith("--") and flag not in defined and len(
+                [d for d in defined if d.startswith(flag)]) == 1 and any(f.startswith(flag) for f in flags)):
             continue
         if action in ("store_true", "store_false"):
             return action == "store_true"

@@ -29,6 +29,13 @@ parser.add_argument('--scale', type=float, default=1.0)
 parser.add_argument('--act', type=lambda s: s.upper(), default='RELU')
 parser.add_argument('--verbose', default=True)
 args = parser.parse_args()
+
+
+def train_step(model, images, targets, criterion, optimizer):
+    loss = criterion(model(images), targets)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
 """
 
 
@@ -49,3 +56,9 @@ def test_values_are_converted_as_argparse_would(tmp_path):
 def test_values_the_text_cannot_state_are_left_to_the_defaults(tmp_path):
     found = options(tmp_path, "`python train.py --norm instance --act gelu --verbose False --width $WIDTH`\n")
     assert found == {}  # outside choices; a converter the text cannot follow; a bool default as text; a variable
+
+
+def test_a_script_that_does_not_train_has_no_run_over_its_defaults(tmp_path):
+    root = write(tmp_path / "repo", {"sample.py": TRAIN.split("def train_step")[0], "README.md":
+                                     "`python sample.py --width 32`\n"})  # samples with published weights
+    assert readme_run_options(ast.parse((root / "sample.py").read_text()), str(root), "sample.py") == {}

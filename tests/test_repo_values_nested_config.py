@@ -52,6 +52,13 @@ def main(args):
     patch_size = args['mask']['patch_size']
     encoder = init_model(device='cpu', patch_size=patch_size, crop_size=crop_size, model_name=model_name)
     return encoder
+
+
+def train_step(model, images, targets, criterion, optimizer):
+    loss = criterion(model(images), targets)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
 """
 
 MAIN = """

@@ -36,7 +36,14 @@ SUPER_RESOLUTION = {
     parser.add_argument('--lr', type=float, default=0.01)
     opt = parser.parse_args()
     model = Upscaler(upscale_factor=opt.upscale_factor)
-    """,
+
+
+    def train_step(model, images, targets, criterion, optimizer):
+        loss = criterion(model(images), targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+""",
     "README.md": """
     # Sub-pixel super resolution
 

@@ -3,7 +3,7 @@
 imagenet, depth 18. The README's command is how the repository runs the script, so its options come before the
 defaults: for the constructor's values, for the branches they drive (`if args.dataset.startswith('cifar')`:
 100 classes; `if args.net_type == 'pyramidnet'`: which network is built) and for a registry's pick by name.
-Several commands: the first, labelled as a choice naming how many there are. A command passing a flag the
+Only a script that trains has such a run. Several commands: the first, labelled as a choice naming how many there are. A command passing a flag the
 script does not define is not a run of it (argparse would refuse it), nor is one loading a trained checkpoint. A run script (`scripts/cifar.sh`) drives
 the same choices. Each repository is generated here."""
 from __future__ import annotations
@@ -81,6 +81,12 @@ def main():
         raise Exception('unknown network')
     return model
 
+def train_step(model, images, targets, criterion, optimizer):
+    loss = criterion(model(images), targets)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
 
 if __name__ == '__main__':
     main()
@@ -118,6 +124,13 @@ if args.arch == 'pyramid':
     model = ARCHS[args.arch]('cifar10', 8, 24, 10)
 else:
     model = ARCHS[args.arch]('imagenet', 18, 1000)
+
+
+def train_step(model, images, targets, criterion, optimizer):
+    loss = criterion(model(images), targets)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
 """
 
 REPOS = {

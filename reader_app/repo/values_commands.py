@@ -87,8 +87,11 @@ def readme_run_options(tree, root: str, script_rel: str) -> dict[str, tuple[obje
     """dest -> (value, "README.md:43") for each option of the script's parser that the first documented command
     running the script passes, converted as argparse would (`type=int`, `nargs='+'`, a store_true flag given
     bare); the provenance names the other commands when there are several. A command the parser would refuse
-    (a flag it does not define) or one loading a trained checkpoint is not that run. An option whose value argparse
+    (a flag it does not define) or one loading a trained checkpoint is not that run, and only a script that trains
+    has one (_trains). An option whose value argparse
     would convert by a function the text cannot follow (`type=str2bool` on "maybe") states nothing."""
+    if not _trains(tree, root, script_rel):
+        return {}  # a sampling or evaluation script's commands show published weights (their options only fill)
     defined = _defined_flags(tree)  # None when the parser may take options this module does not define
     runs = [(rel, line, _words(rest)) for rel, line, rest in documented_runs(root, script_rel)]
     runs = [run for run in runs if (defined is None or not _unknown_flags(run[2], defined))
@@ -107,6 +110,31 @@ def readme_run_options(tree, root: str, script_rel: str) -> dict[str, tuple[obje
         if value is not None:
             out.setdefault(dest, (value, where))
     return out
+
+
+# What a training run does: gradients, an optimizer, a trainer's fit.
+_TRAINS = re.compile(r"\.backward\(|\boptim\.[A-Z]\w*\(|\.fit\(")
+
+
+def _trains(tree, root: str, script_rel: str) -> bool:
+    """Whether the script trains: its code, or that of a repository module it imports (`from src.train import
+    main`), computes gradients or steps an optimizer. A script that only samples or evaluates (`sample.py
+    --image-size 512` with the published weights) runs the trained network, not the repository's training run."""
+    import ast
+
+    script_rel = script_rel.split(" cell ")[0].replace(os.sep, "/")
+    if _TRAINS.search(read(os.path.join(root, script_rel))):
+        return True
+    folder = os.path.dirname(script_rel)
+    for node in tree.body:
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        for name in filter(None, names):
+            base = name.replace(".", "/")
+            for rel in (base + ".py", base + "/__init__.py", f"{folder}/{base}.py" if folder else None):
+                if rel and os.path.isfile(os.path.join(root, rel)) and _TRAINS.search(read(os.path.join(root, rel))):
+                    return True
+    return False
 
 
 def _defined_flags(tree) -> set[str] | None:

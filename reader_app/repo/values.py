@@ -393,10 +393,10 @@ def _dotted(data: dict, prefix: str = "") -> list[str]:
 
 def stated_names(root: str, names: list[str]) -> dict[str, str]:
     """name -> "path:line" for each of `names` the repository picks by string: an argparse default
-    (`--arch default='resnet32'`), else the README's command line running that script (`--model resnet32`),
+    (`--arch default='resnet32'`) or the first README command line running that script (`--model resnet32`),
     or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
     alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
-    from reader_app.repo.values_commands import command_options
+    from reader_app.repo.values_commands import command_options, readme_run_options
 
     wanted = set(names)
     found: dict[str, str] = {}
@@ -419,6 +419,7 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
             continue
         rel = os.path.relpath(path, root)
         options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items() if v is not None}
+        options.update(readme_run_options(tree, root, rel))  # the run the documentation shows, over the defaults
         for dest, stated in command_options(tree, root, rel).items():
             options.setdefault(dest, stated)  # only where the code states no value
         for dest, (value, where) in options.items():

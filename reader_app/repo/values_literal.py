@@ -157,7 +157,7 @@ def _sequence_op(op, left, right):
     return MISSING
 
 
-_STRING_METHODS = {"split", "lower", "upper", "strip", "replace"}
+_STRING_METHODS = {"split", "lower", "upper", "strip", "replace", "startswith", "endswith"}
 
 
 def _string_method(node: ast.Call, lookup, depth: int):

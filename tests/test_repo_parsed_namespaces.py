@@ -164,3 +164,31 @@ def test_a_name_bound_to_another_object_is_not_the_command_line(tmp_path):
     assert values["width"].value == 16
     depth = values.get("depth")
     assert depth is None or depth.value != 99  # the parser's --layers is not what `cfg.layers` reads
+
+
+BUILDER = """
+from model import Net
+
+
+def build_net(cfg):
+    return Net(cfg.feature_width, depth=cfg.blocks)
+"""
+
+HANDING_TRAIN = """
+import argparse
+from builder import build_net
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--feature_width', type=int, default=72)
+parser.add_argument('--blocks', type=int, default=6)
+hp = parser.parse_args()
+net = build_net(hp)
+"""
+
+
+def test_a_helper_parameter_its_callers_hand_a_parsed_namespace_reads_its_options(tmp_path):
+    root = write(tmp_path / "repo", {"model.py": NET, "builder.py": BUILDER, "train.py": HANDING_TRAIN})
+    values = _values(root)
+    assert values["width"].value == 72  # `cfg` is called nothing special: the script hands it `hp`, a parse
+    assert values["width"].where == "train.py:6"
+    assert values["depth"].value == 6

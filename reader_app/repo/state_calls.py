@@ -9,9 +9,10 @@ traced class defines is decided where the class is at hand (trace/child/state_in
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
-from reader_app.repo.values_source import units_mentioning
+from reader_app.repo.values_source import read, units_mentioning, walk_files
 
 MAX_CALLS = 8
 
@@ -41,16 +42,25 @@ def state_calls(root: str, methods: list[str]) -> list[StateCall]:
     """The calls `x = m.<method>(...)` followed, later in the same function (or module), by a call of `m`
     itself (or `m.forward`) that passes `x`, for each of `methods`; the repository's scripts first."""
     found: list[StateCall] = []
-    for method in methods:
-        for unit in units_mentioning(root, f".{method}("):
-            if unit.kind != "py":
-                continue
+    for method in _called(root, methods):
+        for unit in units_mentioning(root, f".{method}("):  # scripts, notebooks' cells and README blocks
             for scope in [unit.tree] + [n for n in ast.walk(unit.tree)
                                         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]:
                 found.extend(_in_scope(scope, method, unit.rel))
                 if len(found) >= MAX_CALLS:
                     return found
     return found
+
+
+def _called(root: str, methods: list[str]) -> list[str]:
+    """The methods some file of the repository calls on an object (`.init_hidden(`), in one pass over them."""
+    if not methods:
+        return []
+    pattern = re.compile(r"\.(" + "|".join(re.escape(m) for m in methods) + r")\(")
+    seen: set[str] = set()
+    for path in walk_files(root, (".py", ".ipynb", ".md")):
+        seen.update(pattern.findall(read(path)))
+    return [m for m in methods if m in seen]
 
 
 def _own_nodes(scope):

@@ -48,10 +48,12 @@ def state_plans(model: nn.Module, root: str, func=None) -> dict[str, InputPlan]:
 
 
 def with_states(candidates: list, states: dict[str, InputPlan]) -> list:
-    """Each candidate (a list of plans, or a subclass of one) with the arguments the model's method makes."""
+    """Each candidate (a list of plans, or a subclass of one) with the arguments the model's method makes, then
+    the candidates as they were (should the method fail where the trace runs it, the guesses still run)."""
     if not states:
         return candidates
-    return [type(c)(states.get(plan.name, plan) for plan in c) for c in candidates]
+    made = [type(c)(states.get(plan.name, plan) for plan in c) for c in candidates]
+    return made + [c for c in candidates if c not in made]
 
 
 def _own_methods(cls) -> dict:

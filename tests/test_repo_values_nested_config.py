@@ -52,6 +52,13 @@ def main(args):
     patch_size = args['mask']['patch_size']
     encoder = init_model(device='cpu', patch_size=patch_size, crop_size=crop_size, model_name=model_name)
     return encoder
+
+
+def train_step(model, images, targets, criterion, optimizer):
+    loss = criterion(model(images), targets)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
 """
 
 MAIN = """
@@ -111,11 +118,20 @@ def test_the_factory_picked_by_a_nested_config_key_gets_the_configured_keywords(
 
 
 def test_a_parser_default_naming_a_present_file_keeps_it(tmp_path):
-    files = {**FILES, "configs.yaml": CONFIG.replace("net_big", "net_tiny").replace("patch_size: 8", "patch_size: 4")}
+    files = {**FILES, "configs.yaml": CONFIG.replace("net_big", "net_tiny").replace("patch_size: 8", "patch_size: 4"),
+             "README.md": "# Patch pretraining\n\n```\npython main.py\n```\n"}  # a command passing no file
     root = write(tmp_path / "repo", files)
     values = mine(str(root), str(root / "src/models/net.py"), "net_tiny", ["patch_size"], set(), True)
     assert values["patch_size"].value == 4
     assert mine(str(root), str(root / "src/models/net.py"), "net_big", ["patch_size"], set(), True) == {}
+
+
+def test_the_readme_command_file_comes_before_a_present_default_file(tmp_path):
+    files = {**FILES, "configs.yaml": CONFIG.replace("net_big", "net_tiny").replace("patch_size: 8", "patch_size: 4")}
+    root = write(tmp_path / "repo", files)  # the README runs main.py with --fname configs/big.yaml
+    values = mine(str(root), str(root / "src/models/net.py"), "net_big", ["patch_size"], set(), True)
+    assert values["patch_size"].value == 8
+    assert mine(str(root), str(root / "src/models/net.py"), "net_tiny", ["patch_size"], set(), True) == {}
 
 
 def test_the_trace_builds_the_configured_factory_with_the_configured_sizes(tmp_path):

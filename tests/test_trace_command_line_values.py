@@ -1,8 +1,8 @@
 """Values only a command line states (issue 11, constructor values): a required option with no default that
 the README's `python main.py --upscale_factor 3` passes, and the model a training script picks by name
 from a registry (`create_model(args.model)` over `@register_model` factories, `models.__dict__[args.arch]`):
-the name from the option's default (spelled in another case, or a module-level alias of the factory), else
-from the README's command line. The trace builds that factory's model, and says where the value came from.
+the name from the option's default (spelled in another case, or a module-level alias of the factory), or
+from the README's command line; the README's first command line running the script comes before a default. The trace builds that factory's model, and says where the value came from.
 Each repository is generated here."""
 from __future__ import annotations
 
@@ -33,9 +33,17 @@ SUPER_RESOLUTION = {
     parser = argparse.ArgumentParser()
     parser.add_argument('--upscale_factor', type=int, required=True, help='upscale factor')
     parser.add_argument('--batchSize', type=int, default=64)
+    parser.add_argument('--lr', type=float, default=0.01)
     opt = parser.parse_args()
     model = Upscaler(upscale_factor=opt.upscale_factor)
-    """,
+
+
+    def train_step(model, images, targets, criterion, optimizer):
+        loss = criterion(model(images), targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+""",
     "README.md": """
     # Sub-pixel super resolution
 
@@ -118,10 +126,10 @@ def registry_repo(option: str, readme: str) -> dict:
 
 CASES = {
     "readme_value": SUPER_RESOLUTION,
-    "code_wins": {**SUPER_RESOLUTION, "main.py": SUPER_RESOLUTION["main.py"].replace(
+    "readme_over_default": {**SUPER_RESOLUTION, "main.py": SUPER_RESOLUTION["main.py"].replace(
         "type=int, required=True", "type=int, default=2")},
     "other_case": registry_repo("parser.add_argument('--model', default='Tiny_ViT_M', type=str)",
-                                "Train: `python main.py data --model tiny_vit_s`\n"),
+                                "Train: `python main.py data -b 64`\n"),
     "alias_from_readme": registry_repo("parser.add_argument('--model', type=str)",
                                        "# Tiny ViT\n\n```\npython main.py /data --model tiny_vit_medium -b 64\n```\n"),
 }
@@ -142,25 +150,26 @@ def outs(data: dict) -> dict:
 def test_a_required_option_takes_the_readme_command_value(traced):
     code, data, err = traced["readme_value"]
     assert code == 0, err
-    assert data["arg_sources"]["upscale_factor"] == {"value": 3, "from": "README.md:5"}  # the first command
+    assert data["arg_sources"]["upscale_factor"] == {  # the first command, the other named
+        "value": 3, "from": "README.md:5 (a choice: the first of 2 commands the documentation shows running main.py)"}
     shapes = outs(data)
     assert shapes["conv2"][1] == 9 and shapes["shuffle"][1] == 1
     assert shapes["shuffle"][2] == 3 * shapes["conv2"][2]
 
 
-def test_a_default_in_the_code_wins_over_the_readme_command(traced):
-    code, data, err = traced["code_wins"]
+def test_the_readme_command_comes_before_a_default_in_the_code(traced):
+    code, data, err = traced["readme_over_default"]  # default=2; the README's first command runs with 3
     assert code == 0, err
-    assert data["arg_sources"]["upscale_factor"]["value"] == 2
-    assert data["arg_sources"]["upscale_factor"]["from"].startswith("main.py:")
-    assert outs(data)["conv2"][1] == 4
+    assert data["arg_sources"]["upscale_factor"]["value"] == 3
+    assert data["arg_sources"]["upscale_factor"]["from"].startswith("README.md:5 ")
+    assert outs(data)["conv2"][1] == 9
 
 
 def test_a_registry_name_in_another_case_builds_that_factory(traced):
     code, data, err = traced["other_case"]
     assert code == 0, err
     shapes = outs(data)
-    assert shapes["patch_embed"][-1] == 40 and "blocks.2" in shapes  # tiny_vit_m, not the README's tiny_vit_s
+    assert shapes["patch_embed"][-1] == 40 and "blocks.2" in shapes  # tiny_vit_m, the default's factory
     assert "built with the factory tiny_vit_m() (named at main.py:7)" in data["warnings"]
     # the registry call's own keywords reach the factory; the registry's (checkpoint_path) do not
     assert data["arg_sources"]["num_classes"] == {"value": 7, "from": "main.py:8"} and shapes["head"][-1] == 7

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex, dotted
+from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.partials import ModulePartials, is_stub, module_partials, replacing
-from reader_app.repo.values_literal import ARG_OBJECTS
 
 # Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 # bindings key prefix for a variable that holds a class rather than an instance (`cls = CLIP`)
@@ -348,11 +348,11 @@ class GraphBuilder:
 
 def _untaken_branches(pf: ParsedFile) -> set[int]:
     text = pf.source.text or ""
-    if "add_argument" not in text and not any(f"{o}." in text for o in ARG_OBJECTS) \
+    root = str(pf.source.path.parents[pf.source.rel.count("/")])
+    if "add_argument" not in text and not may_read_namespace(text, root) \
             and not MEMBER_OPTION_TEST.search(text):
         return set()  # no parser, no helper reading a handed command line, no option a class stored
     from reader_app.repo.values_untaken import untaken_branches
     from reader_app.repo.values_source import Unit
 
-    root = str(pf.source.path.parents[pf.source.rel.count("/")])
     return untaken_branches(Unit(pf.source.rel, pf.tree, "py"), root)

@@ -253,11 +253,15 @@ def _default_names(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
                     and isinstance(node.value.value, str)):
                 defaults.setdefault(node.value.value, f"{pf.rel}:{node.lineno}")
         if "add_argument" in (pf.source.text or ""):
+            passed = _documented_run(pf)
             for node in pf.deep(pf.tree):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                         and node.func.attr == "add_argument" and any(
                             isinstance(a, ast.Constant) and isinstance(a.value, str) and MODEL_OPTION.search(a.value)
                             for a in node.args)):
+                    if isinstance(passed.get(id(node), (None,))[0], str):  # the README's run names another
+                        defaults.setdefault(*passed[id(node)])
+                        continue
                     for k in node.keywords:
                         if k.arg == "default" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
                             defaults.setdefault(k.value.value, f"{pf.rel}:{node.lineno}")
@@ -281,6 +285,17 @@ def _default_names(index: RepoIndex, builder: GraphBuilder) -> dict[str, str]:
                     out.setdefault(qualname, f"the repository's default model name '{key.value}' "
                                              f"({defaults[key.value]}) picks it ({pf.rel}:{value.lineno})")
     return out
+
+
+def _documented_run(pf: ParsedFile) -> dict[int, tuple[object, str]]:
+    """id of an `add_argument` call -> (value, "README.md:43") the first command the documentation shows running
+    the script passes it (values_commands.readme_run_options): that run comes before the option's default."""
+    from reader_app.repo.values_argparse import add_argument_calls
+    from reader_app.repo.values_commands import readme_run_options
+
+    root = str(pf.source.path.parents[pf.source.rel.count("/")])
+    passed = readme_run_options(pf.tree, root, pf.source.rel)
+    return {id(node): passed[dest] for node, dest, _ in add_argument_calls(pf.tree) if dest in passed}
 
 
 # --- registries ----------------------------------------------------------------------------------

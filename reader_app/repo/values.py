@@ -14,9 +14,10 @@ import os
 import re
 from dataclasses import dataclass
 
+from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.values_argparse import argparse_defaults, argparse_namespace
 from reader_app.repo.values_calls import call_site_values
-from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, literal
+from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
 from reader_app.repo.values_refs import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
@@ -131,7 +132,7 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
     out = []
     for path in walk_files(root, (".py",)):
         text = read(path)
-        if not any(f"{o}." in text for o in ARG_OBJECTS) and "__dict__[" not in text and "getattr(" not in text:
+        if not may_read_namespace(text, root) and "__dict__[" not in text and "getattr(" not in text:
             continue
         tree = parsed(path)
         if tree is None:
@@ -392,10 +393,10 @@ def _dotted(data: dict, prefix: str = "") -> list[str]:
 
 def stated_names(root: str, names: list[str]) -> dict[str, str]:
     """name -> "path:line" for each of `names` the repository picks by string: an argparse default
-    (`--arch default='resnet32'`), else the README's command line running that script (`--model resnet32`),
+    (`--arch default='resnet32'`) or the first README command line running that script (`--model resnet32`),
     or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
     alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
-    from reader_app.repo.values_commands import command_options
+    from reader_app.repo.values_commands import command_options, readme_run_options
 
     wanted = set(names)
     found: dict[str, str] = {}
@@ -418,6 +419,7 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
             continue
         rel = os.path.relpath(path, root)
         options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items() if v is not None}
+        options.update(readme_run_options(tree, root, rel))  # the run the documentation shows, over the defaults
         for dest, stated in command_options(tree, root, rel).items():
             options.setdefault(dest, stated)  # only where the code states no value
         for dest, (value, where) in options.items():

@@ -154,7 +154,9 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
         return None
     rel, options = best
     options = {k: (v, f"{rel}:{line}") for k, (v, line) in options.items()}
-    options.update(_run_script_values(root, rel, options))
+    tree = parsed(os.path.join(root, rel))
+    options.update(_readme_run_values(root, rel, options, tree) if tree is not None else {})
+    options.update(_run_script_values(root, rel, options, tree))
     for path in walk_files(root, (".py",)):  # options split over modules of one folder (base_options.py, ...)
         other = os.path.relpath(path, root)
         if os.path.dirname(other) == os.path.dirname(rel) and other != rel and "add_argument" in read(path) \
@@ -176,6 +178,13 @@ def _run_script_values(root: str, rel: str, options: dict, tree=None) -> dict:
     return {dest: stated for dest, stated in run_script_options(tree, root, rel).items() if dest in options}
 
 
+def _readme_run_values(root: str, rel: str, options: dict, tree) -> dict:
+    """{dest: (value, "README.md:43")} the first command the documentation shows running the script passes
+    for the parser's options (values_commands.readme_run_options)."""
+    from reader_app.repo.values_commands import readme_run_options
+    return {dest: stated for dest, stated in readme_run_options(tree, root, rel).items() if dest in options}
+
+
 def parser_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
     """dest -> (value, "path:line") of every option the unit's parsers define: `add_argument` calls and the
     options added in a loop over a dict of defaults (values_dict_options.py); read once per tree."""
@@ -185,7 +194,8 @@ def parser_options(unit: Unit, root: str) -> dict[str, tuple[object, str]]:
         options = {k: (v, f"{unit.rel}:{line}") for k, (v, line) in argparse_namespace(unit.tree).items()}
         for dest, stated in dict_options(unit, root).items():
             options.setdefault(dest, stated)
-        if unit.kind == "py":
+        if unit.kind == "py":  # the run the documentation shows, then a run script's, over the defaults
+            options.update(_readme_run_values(root, unit.rel, options, unit.tree))
             options.update(_run_script_values(root, unit.rel, options, unit.tree))
         return options
 

@@ -12,7 +12,7 @@ import ast
 import os
 import re
 
-from reader_app.repo.values_literal import ARG_OBJECTS
+from reader_app.repo.namespaces import is_parsed_namespace
 from reader_app.repo.values_source import Unit, per_tree, read, units_mentioning
 
 MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
@@ -71,14 +71,20 @@ def _handed_option(scope, name: str, depth: int, seen: set):
     from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions
 
     head, _, rest = name.partition(".")
-    if "." in rest or head not in ARG_OBJECTS or head not in [p.arg for p in function_params(scope.function)]:
-        return MISSING  # only a parsed command line handed in whole: other objects' fields are built at run time
+    if "." in rest or head not in [p.arg for p in function_params(scope.function)]:
+        return MISSING
+    # only a parsed command line handed in whole (`def build(args)`, or `def build(cfg)` its callers hand a
+    # namespace): other objects' fields are built at run time
+    named = is_parsed_namespace(head, scope.unit, scope.function, scope.root)
     owner = _owner_class(scope.unit.tree, scope.function)
     for unit, call in _call_sites(scope, scope.function, owner):
         node = _handed_node(scope.function, owner, call, head)
         if not isinstance(node, (ast.Name, ast.Attribute)):
             continue
-        caller = Scope(unit, scope.root, _enclosing_functions(unit.tree).get(id(call)))
+        function = _enclosing_functions(unit.tree).get(id(call))
+        if not named and not (isinstance(node, ast.Name) and is_parsed_namespace(node.id, unit, function, scope.root)):
+            continue
+        caller = Scope(unit, scope.root, function)
         handed = f"{ast.unparse(node)}.{rest}"
         value = caller.resolve(handed, depth + 1, seen)
         if value is not MISSING:

@@ -8,10 +8,11 @@ import ast
 import os
 from contextvars import ContextVar
 
+from reader_app.repo.namespaces import bound_otherwise, hands_namespace, option_dest, parsed_elsewhere
 from reader_app.repo.values_argparse import add_argument_calls, argparse_defaults, parser_options
 from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assignments, branch_state, condition_text,
                                            if_ancestors, owned)
-from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
+from reader_app.repo.values_literal import MISSING, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_returned import StatedDict, keyed_where, merged_updates, returned_value, with_key_lines
 from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
@@ -116,13 +117,14 @@ class Scope:
     def parsed_option(self, name: str):
         """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it
         states none (a required option, a default of None)."""
-        dest = arg_dest(name)
+        dest = option_dest(name, self.unit, self.function, self.root)
         if dest is None or self.unit.kind != "py":
             return MISSING
         if self.options is None:
             self.options = parser_options(self.unit, self.root)
         if dest not in self.options:  # `Solver.__init__(self, args)`: the namespace its callers hand it
-            handed = self._handed_options(name.split(".")[0])
+            handed = self._handed_options(name.split(".")[0]) or \
+                parsed_elsewhere(self.unit, self.function, self.root, name.split(".")[0])
             if handed is not None and handed[0].get(dest) is not None:
                 self.where.setdefault(name, handed[1].get(dest, ""))
                 return handed[0][dest]
@@ -221,7 +223,8 @@ class Scope:
             if found is not MISSING:
                 self.where.setdefault(name, found[1])
                 return found[0]
-        if name.count(".") == 1 and arg_dest(name) is None and not name.startswith("self."):
+        if name.count(".") == 1 and option_dest(name, self.unit, self.function, self.root) is None \
+                and not name.startswith("self."):
             from reader_app.repo.values_helper_fields import built_field
             value = built_field(self, name, depth, seen)  # `len(converter.character)`: the helper's own field
             if value is not MISSING:
@@ -352,11 +355,6 @@ def _returned_calls(tree: ast.Module) -> set[int]:
     return out
 
 
-def _takes_namespace(node) -> bool:
-    """A call handed the parsed command line (`args_to_dict(args, keys)`): what it returns is read by option name."""
-    return isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id in ARG_OBJECTS for a in node.args)
-
-
 def _is_vars_call(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
         len(node.args) == 1 and isinstance(node.args[0], ast.Name)
@@ -398,7 +396,8 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                 if value is MISSING else None
             if section is not None:  # Model(cfg["model"]) with cfg loaded from a config file
                 value, where = section, section.section
-            elif value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            elif value is MISSING and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and not bound_otherwise(node.value.id, unit, owners.get(id(call)), root):
                 argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                 if node.attr in argparse:
                     value, line = argparse[node.attr]
@@ -435,7 +434,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                         for key, stated in loaded_spread(scope, kw.value).items():
                             if key in params or open_keywords:
                                 found.setdefault(key, stated)
-                    if _is_vars_call(kw.value) or _takes_namespace(kw.value):
+                    if _is_vars_call(kw.value) or hands_namespace(kw.value, unit, owners.get(id(call)), root):
                         # Model(**vars(args)), factory(**args_to_dict(args, keys)): the parser's options by name
                         argparse = argparse if argparse is not None else argparse_defaults(unit.tree)
                         for key, (value, line) in argparse.items():

@@ -186,9 +186,11 @@ def _unpassed_file(scope, argument, flat: bool):
     `config` a required positional), when the repository's code states no path (config_choice.py); each field's
     line says why that file."""
     from reader_app.repo.config_choice import chosen_config
-    from reader_app.repo.values_literal import arg_dest, dotted_name
+    from reader_app.repo.namespaces import option_dest
+    from reader_app.repo.values_literal import dotted_name
 
-    dest = arg_dest(dotted_name(argument) or "") if isinstance(argument, ast.Attribute) else None
+    dest = option_dest(dotted_name(argument) or "", scope.unit, scope.function, scope.root) \
+        if isinstance(argument, ast.Attribute) else None
     if not dest or not _must_be_given(scope.unit.tree, dest):
         return None  # an optional path without a default: a run may load none, so no file states the values
     chosen = chosen_config(scope.root, scope.unit.rel, dest)

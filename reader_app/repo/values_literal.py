@@ -160,7 +160,7 @@ def _sequence_op(op, left, right):
     return MISSING
 
 
-_STRING_METHODS = {"split", "lower", "upper", "strip", "replace"}
+_STRING_METHODS = {"split", "lower", "upper", "strip", "replace", "startswith", "endswith"}
 
 
 def _string_method(node: ast.Call, lookup, depth: int):
@@ -198,7 +198,8 @@ _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.In: lambda a, b
                 ast.GtE: operator.ge, ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b}
 _TEXT_READERS = {"eval", "literal_eval", "loads"}  # of a stated string (values_text_literals.py)
 _CASTS = {"int": int, "float": float, "str": str, "bool": bool}
-# What a script calls its parsed command line: `args.dim`, `opt.nz`, `self.args.n_layer`, `self.opt.ngf`.
+# What a script usually calls its parsed command line (`args.dim`, `opt.nz`, `self.args.n_layer`): the stand-in
+# where no binding to a parse is visible; namespaces.namespace_names adds the names a scope binds to one.
 ARG_OBJECTS = {"args", "opt", "opts", "options", "flags", "FLAGS", "hparams", "arguments", "cmd_args"}
 
 
@@ -214,6 +215,7 @@ def dotted_name(node) -> str | None:
 
 
 def arg_dest(dotted: str) -> str | None:
-    """The option `args.X` / `self.opt.X` reads, or None when the chain does not read a parsed command line."""
+    """The option `args.X` / `self.opt.X` reads by the usual names, or None; a reader that knows its scope asks
+    namespaces.option_dest, which also knows the names the scope binds to a parse."""
     parts = dotted.split(".")
     return parts[-1] if len(parts) >= 2 and parts[-2] in ARG_OBJECTS else None

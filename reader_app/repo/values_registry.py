@@ -131,11 +131,15 @@ def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
     name is the wanted factory: `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`,
     `getattr(models, args.arch)(...)`, `vit.__dict__[model_name](...)` with the name a variable the scope (its
     callers, a loaded configuration) states. Their keywords are the factory's arguments."""
-    from reader_app.repo.values_literal import arg_dest, dotted_name
+    from reader_app.repo.namespaces import option_dest
+    from reader_app.repo.values_calls import _enclosing_functions
+    from reader_app.repo.values_literal import dotted_name
 
+    owners = _enclosing_functions(unit.tree)
     # `vit.__dict__[model_name](...)` in `def init_model(model_name='vit_base')`: the name its callers hand it
     return [call for call, module, key, name in _calls_picking_by_name(unit, root, first_argument=True)
-            if (isinstance(key, ast.Attribute) and arg_dest(dotted_name(key) or "")
+            if (isinstance(key, ast.Attribute)
+                and option_dest(dotted_name(key) or "", unit, owners.get(id(call)), root)
                 or isinstance(key, ast.Name) and module is not None) and picks(name)]
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import ast
 
 from reader_app.repo.values_calls import Scope
-from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, arg_dest, dotted_name, literal
+from reader_app.repo.namespaces import bound_namespaces, is_parsed_namespace, option_dest
+from reader_app.repo.values_literal import MISSING, dotted_name, literal
 from reader_app.repo.values_source import Unit
 
 
@@ -39,8 +40,8 @@ def untaken_branches(unit: Unit, root: str) -> set[int]:
         if not isinstance(node, ast.If) or id(node) in out:
             continue
         function = owners.get(id(node))
-        handed = _namespace_params(function)  # `def get_network(args)`: a helper handed the parsed options
-        if not any(isinstance(n, ast.Attribute) and ((parses and arg_dest(dotted_name(n) or "")) or
+        handed = _namespace_params(unit, function, root)  # `def get_network(args)`: a helper handed the options
+        if not any(isinstance(n, ast.Attribute) and (_reads_option(n, unit, function, root, parses) or
                                                      _self_member(n) or _reads_handed(n, handed))
                    for n in ast.walk(node.test)):
             continue
@@ -53,12 +54,21 @@ def untaken_branches(unit: Unit, root: str) -> set[int]:
     return out
 
 
-def _namespace_params(function) -> set[str]:
-    """The parameters of a function named like a parsed command line (`def get_network(args)`)."""
+def _reads_option(node: ast.Attribute, unit: Unit, function, root: str, parses: bool) -> bool:
+    """`args.model` in a script with a parser, or `cfg.depth` with `cfg = get_args()` bound in view: an option
+    whose default the parser states."""
+    dotted = dotted_name(node) or ""
+    if option_dest(dotted, unit, function, root) is None:
+        return False
+    return parses or dotted.split(".")[0] in bound_namespaces(unit, function, root)
+
+
+def _namespace_params(unit: Unit, function, root: str) -> set[str]:
+    """The parameters of a function that hold a parsed command line (`def get_network(args)`)."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return set()
     from reader_app.repo.values_bound import function_params
-    return {p.arg for p in function_params(function) if p.arg in ARG_OBJECTS}
+    return {p.arg for p in function_params(function) if is_parsed_namespace(p.arg, unit, function, root)}
 
 
 def _reads_handed(node: ast.Attribute, handed: set[str]) -> bool:

@@ -7,8 +7,10 @@ import re
 
 BATCH = re.compile(r"^(batch(_?size)?|bs|b|n_?batch|num_?batch)$", re.IGNORECASE)
 SEPARATOR = r"\s*,\s*|\s+[x×]\s+"
-# An item may be words (`[Batch, Input length, Channel]`), but never swallows an `x` separator.
-ITEM = r"[\w*]+(?: (?![x×] )[\w*]+)*"
+# An item may be words (`[Batch, Input length, Channel]`), but never swallows an `x` separator; sizes the
+# model holds may be written as arithmetic on them (`self.in_xyz+self.in_dir`, `2*self.dim`).
+TOKEN = r"(?:self\.|[\w*])+"
+ITEM = rf"{TOKEN}(?:\s*[+\-/]\s*{TOKEN}| (?![x×] ){TOKEN})*"
 SHAPE = re.compile(rf"[(\[]\s*({ITEM}(?:(?:{SEPARATOR}){ITEM})+|{ITEM}\s*,)\s*[)\]]")
 
 

@@ -12,6 +12,7 @@ from reader_app.trace.child import alternatives, failure, routes
 from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
+from reader_app.trace.child.helper_inputs import scaled_channels
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
@@ -194,7 +195,8 @@ def probe(session, model, candidates, tables, example=None):
         better = None
         if guessed and len(retried) < 3:  # an unpacking's rank first: the layers after it never saw the input
             better = rank_refused(model, plans, sizes, exc, rec.error_site) or \
-                (replanned(model, plans, sizes, list(rec.stack)) if rec.stack else None)
+                (replanned(model, plans, sizes, list(rec.stack)) if rec.stack else None) or \
+                (scaled_channels(model, plans, sizes, list(rec.stack)) if rec.stack else None)
         if better is not None and better not in retried:
             retried.append(better)
             rec, exc = session.forward(model, better, sizes)

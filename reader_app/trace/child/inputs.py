@@ -17,6 +17,8 @@ from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.handed_whole import handed_to_part
+from reader_app.trace.child.held_widths import held_width
+from reader_app.trace.child.helper_inputs import helper_rank
 from reader_app.trace.child.joined_inputs import joined_input
 from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan
@@ -296,6 +298,15 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     by_constructor = channels_option(options, found.ops, found.reshaped, stated_channels)
     if by_constructor is not None:  # a squeeze or split before the first layer: the constructor says the input's
         options.insert(0, by_constructor)
+    # `torch.split(x, [self.in_xyz, self.in_dir], -1)`: the parts the model holds add up to the input's width
+    cut = held_width(model, func or type(model).forward, name) if not masking and after is None else None
+    for dims in reversed(cut.options if cut else []):
+        options.insert(0, (dims, "float32", None))
+    # `x = get_graph_feature(x)` views x at the rank it has before the first layer sees it
+    helper = helper_rank(model, func or type(model).forward, name, found.layer) if options and not cut and \
+        not masking and after is None else None
+    if helper is not None:
+        options.insert(0, (helper.dims, "float32", None))
     named = None
     if not options and not masking and after is None:  # no layer fixes the rank the code unpacks: the axes' names
         named = named_plan(func or type(model).forward, name, found.rank, found.unpacked, built_args,
@@ -333,6 +344,10 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             plan.why = joined.why
         if by_constructor is not None and dims == by_constructor[0]:
             plan.why = channels_note(stated_channels)
+        if cut and dims in cut.options and dtype == "float32":
+            plan.why = cut.why
+        if helper and dims == helper.dims:
+            plan.why = helper.why
         if plan not in plans:
             plans.append(plan)
     if packed and plans and plans[0].count != 2:  # an RNN state `h, c = hidden` stays the pair it is

@@ -95,22 +95,78 @@ def _calls(node: ast.AST, name: str) -> bool:
 
 def _called_at(root: str, name: str, rel: str, star: bool = False) -> str | None:
     """"path:line" of the first call of `name` outside tests, the defining file's own calls last; `star`: a
-    file that imports everything of the defining module (`from models.net import *`) counts as importing it."""
+    file that imports everything of the defining module (`from models.net import *`) counts as importing it.
+    A call through the defining module's alias (`from pkg import model` then `model.resnet50(...)`) counts too;
+    a call in a branch the script's option defaults rule out (`elif args.depth == 18:` with `--depth` 50) does
+    not: a default run never makes it."""
     places = []
     for path in walk_files(root, (".py",)):
         other = os.path.relpath(path, root)
         if f"{name}(" not in read(path) or "test" in other.lower():
             continue
         tree = parsed(path)
-        if tree is None or other != rel and not (_imports(tree, name) or star and _imports_all_of(tree, rel, name)):
+        if tree is None:
+            continue
+        direct = other == rel or _imports(tree, name) or star and _imports_all_of(tree, rel, name)
+        aliases = set() if direct else _module_aliases(tree, other, rel)
+        if not direct and not aliases:
             continue  # its own function of that name, or none
+        untaken = None
         for node in ast.walk(tree):
-            if _calls(node, name):
+            if not (_calls(node, name) if direct else _called_through(node, name, aliases)):
+                continue
+            if untaken is None:
+                untaken = _untaken(root, other, tree)
+            if id(node) not in untaken:
                 places.append((other == rel, other, node.lineno))
     if not places:
         return None
     _, other, line = min(places)
     return f"{other}:{line}"
+
+
+def _untaken(root: str, rel: str, tree: ast.Module) -> set[int]:
+    from reader_app.repo.values_source import Unit
+    from reader_app.repo.values_untaken import untaken_branches
+    try:
+        return untaken_branches(Unit(rel, tree, "py"), root)
+    except RecursionError:  # a reading too deep to decide leaves every branch
+        return set()
+
+
+def _module_aliases(tree: ast.Module, other: str, rel: str) -> set[str]:
+    """The names under which the module `other` imports the defining file `rel` (`from pkg import model`:
+    `model`; `import pkg.model as m`: `m`; `import pkg.model`: `pkg.model`), by its dotted path from the root or
+    from a folder above it, or relative to `other`'s package."""
+    if not rel.endswith(".py"):
+        return set()
+    dotted = rel[:-3].replace(os.sep, ".")
+    package = os.path.dirname(other).replace(os.sep, ".").split(".") if os.path.dirname(other) else []
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[:len(package) - (node.level - 1)] if node.level - 1 <= len(package) else None
+                prefix = ".".join((base or []) + ([node.module] if node.module else []))
+            else:
+                prefix = node.module or ""
+            for a in node.names:
+                full = f"{prefix}.{a.name}" if prefix else a.name
+                if full == dotted or not node.level and dotted.endswith("." + full):
+                    found.add(a.asname or a.name)
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == dotted or dotted.endswith("." + a.name):
+                    found.add(a.asname or a.name)
+    return found
+
+
+def _called_through(node: ast.AST, name: str, aliases: set[str]) -> bool:
+    """`alias.name(...)` with `alias` a name the module imports the defining file under."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name):
+        return False
+    from reader_app.repo.values_literal import dotted_name
+    return dotted_name(node.func.value) in aliases
 
 
 def _imports_all_of(tree: ast.Module, rel: str, name: str) -> bool:

@@ -120,3 +120,12 @@ def test_the_trace_builds_with_the_rewritten_list_and_labels_the_data_counts_as_
     assert [outs[f"convs.{i}"][2] for i in range(3)] == [data["inputs"][0]["shape"][1] - k + 1 for k in (3, 4, 5)]
     assert outs["fc"][1] == sources["class_num"]["value"]
     assert data["inputs"][0]["dtype"] == "int64"
+
+
+def test_a_field_the_script_states_after_parsing_is_a_value_with_its_line(tmp_path):
+    root = _repo(tmp_path, "stated", "[int(k) for k in args.kernel_sizes.split(',')]")
+    (root / "main.py").write_text((root / "main.py").read_text().replace(
+        "args.class_num = len(label_field.vocab) - 1", "args.class_num = 2 + 1"))
+    handed = _fields(root)
+    assert handed.value["class_num"] == 3
+    assert handed.fields["class_num"] == "main.py:14"

@@ -19,6 +19,7 @@ from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tabl
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
+from reader_app.trace.child.state_inputs import state_plans, with_states
 from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_clips import stated_frames
@@ -38,6 +39,8 @@ def run_target(session, model, recipe, specs, func, target):
     candidates = [user_plans(specs)] if specs else candidate_inputs(
         target, func=func, built_args=recipe.args if target is model else None,
         arg_sources=recipe.sources if target is model else None)
+    if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
+        candidates = with_states(candidates, stated_states(session, model, func))
     swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
@@ -126,6 +129,14 @@ def swap_note(session, swap, recipe) -> str:
     why = f" ({where.split(': ', 1)[-1]})" if ": " in where else ""
     return (f"{swap.replacement} given instead of {swap.original}: the model's {swap.attribute} is {missing}"
             f"{why}, and forward() takes {swap.replacement} in its place ({session.rel(swap.file)}:{swap.line})")
+
+def stated_states(session, model, func) -> dict:
+    """The forward() arguments the repository's scripts make with the model's own method (state_inputs.py)."""
+    try:
+        return state_plans(model, session.root, func)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return {}
+
 
 def stated_image(session) -> tuple[int, str] | None:
     """(pixels, where) of the image size the model file's pretrained settings state, else the one the

@@ -327,12 +327,15 @@ class GraphBuilder:
         used: set[str] = set()
         module_bodies = self.index.module_class_nodes(pf)
         untaken = self.untaken(pf)  # `if args.model == 'Transformer':` with another default: not built
+        picks = _module_picks(pf)  # `archs.__dict__[config['arch']]`: only the class the option names
         stack: list[ast.AST] = [pf.tree]
         while stack:
             for node in pf.scope(stack.pop()):
                 if id(node) in untaken:
                     continue
-                if isinstance(node, SCOPE_NODES):
+                if id(node) in picks:
+                    used |= self.picked_from(pf, *picks[id(node)])
+                elif isinstance(node, SCOPE_NODES):
                     if id(node) not in module_bodies:
                         stack.append(node)
                 elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
@@ -341,9 +344,32 @@ class GraphBuilder:
                         used.add(info.qualname)
                     else:
                         used |= self.produced_by(pf, node)
-                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call):  # getattr(models, name)()
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and id(node.func) not in picks:
+                    # getattr(models, name)()
                     used |= self.value_classes(pf, node, {})
         return used
+
+
+    def picked_from(self, pf: ParsedFile, module: ast.expr, name: str) -> set[str]:
+        """Module classes `name` of the module `module` names is (a class) or returns (a factory); everything the
+        module offers when the name is none of its own (a run fails there, or the module re-exports it)."""
+        chain = ast.Attribute(value=module, attr=name, ctx=ast.Load())
+        info = self.class_of_chain(pf, chain)
+        found = {info.qualname} if info is not None else self.produced_by(pf, chain)
+        path = self.index.resolve(pf, module)
+        return found or (self._module_offers(path) if path else set())
+
+
+def _module_picks(pf: ParsedFile) -> dict:
+    """values_registry.module_picks for a file that picks from a module by a key at all (most do not)."""
+    text = pf.source.text or ""
+    if "__dict__[" not in text and "getattr(" not in text:
+        return {}
+    from reader_app.repo.values_registry import module_picks
+    from reader_app.repo.values_source import Unit
+
+    root = str(pf.source.path.parents[pf.source.rel.count("/")])
+    return module_picks(Unit(pf.source.rel, pf.tree, "py"), root)
 
 
 def _untaken_branches(pf: ParsedFile) -> set[int]:

@@ -228,6 +228,9 @@ class Scope:
                 return value
         if "." in name:
             value = self.parsed_option(name)
+            if value is MISSING:  # `config = vars(parse_args())`: `config['arch']` is the option --arch
+                from reader_app.repo.values_vars import vars_option
+                value = vars_option(self, name, depth, seen)
             if value is MISSING:  # `args = load_cfg(args.config)`: the configuration file a helper loads
                 from reader_app.repo.values_config_helpers import loaded_option
                 value = loaded_option(self, name, depth, seen)

@@ -231,6 +231,9 @@ class Scope:
             if value is MISSING:  # `config = vars(parse_args())`: `config['arch']` is the option --arch
                 from reader_app.repo.values_vars import vars_option
                 value = vars_option(self, name, depth, seen)
+            if value is MISSING:  # `task.__config__` of `task = importlib.import_module('task.pose')`
+                from reader_app.repo.values_modules import module_attribute
+                value = module_attribute(self, name, depth, seen)
             if value is MISSING:  # `args = load_cfg(args.config)`: the configuration file a helper loads
                 from reader_app.repo.values_config_helpers import loaded_option
                 value = loaded_option(self, name, depth, seen)
@@ -454,7 +457,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():
                         if (key in params or open_keywords) and key not in found:
-                            found[key] = (value, where)
+                            found[key] = (value, getattr(spread, "lines", {}).get(key, where))  # the key's own line
         if found:
             sites.append(found)
     return sites

@@ -118,7 +118,10 @@ class GraphBuilder:
 
     def produced_by(self, pf: ParsedFile, expr: ast.AST) -> set[str]:
         """Module classes returned by the factory function a name chain names (`resnet18`), if any."""
-        path = self.index.resolve(pf, expr)
+        return self.produced_at(self.index.resolve(pf, expr))
+
+    def produced_at(self, path: str | None) -> set[str]:
+        """Module classes returned by the factory function at a dotted path, if any."""
         found = self.index.function_at(path)
         if found is None:
             return self._registry_classes(path) or self._partial_classes(path)
@@ -327,14 +330,14 @@ class GraphBuilder:
         used: set[str] = set()
         module_bodies = self.index.module_class_nodes(pf)
         untaken = self.untaken(pf)  # `if args.model == 'Transformer':` with another default: not built
-        picks = _module_picks(pf)  # `archs.__dict__[config['arch']]`: only the class the option names
+        picks = self._picks(pf)  # `archs.__dict__[config['arch']]`: only the class the option names
         stack: list[ast.AST] = [pf.tree]
         while stack:
             for node in pf.scope(stack.pop()):
                 if id(node) in untaken:
                     continue
                 if id(node) in picks:
-                    used |= self.picked_from(pf, *picks[id(node)])
+                    used |= self.picked_at(picks[id(node)])
                 elif isinstance(node, SCOPE_NODES):
                     if id(node) not in module_bodies:
                         stack.append(node)
@@ -350,26 +353,39 @@ class GraphBuilder:
         return used
 
 
-    def picked_from(self, pf: ParsedFile, module: ast.expr, name: str) -> set[str]:
-        """Module classes `name` of the module `module` names is (a class) or returns (a factory); everything the
-        module offers when the name is none of its own (a run fails there, or the module re-exports it)."""
-        chain = ast.Attribute(value=module, attr=name, ctx=ast.Load())
-        info = self.class_of_chain(pf, chain)
-        found = {info.qualname} if info is not None else self.produced_by(pf, chain)
-        path = self.index.resolve(pf, module)
-        return found or (self._module_offers(path) if path else set())
+    def picked_at(self, path: str) -> set[str]:
+        """Module classes the dotted path names (a class) or returns (a factory); everything its module offers
+        when the name is none of its own (a run fails there, or the module re-exports it)."""
+        info = self.index.class_at(path)
+        found = ({info.qualname} if info.is_module else set()) if info is not None else self.produced_at(path)
+        return found or self._module_offers(path.rpartition(".")[0])
 
+    def _picks(self, pf: ParsedFile) -> dict[int, str]:
+        """id of an expression picking a class by name -> the dotted path it picks: `archs.__dict__[config['arch']]`
+        and `getattr(archs, args.arch)` (values_registry.module_picks), `importNet(configs['network'])` of a
+        helper importing a dotted string (dotted_imports.dotted_picks). Most files have none."""
+        from reader_app.repo.dotted_imports import repository_importers
 
-def _module_picks(pf: ParsedFile) -> dict:
-    """values_registry.module_picks for a file that picks from a module by a key at all (most do not)."""
-    text = pf.source.text or ""
-    if "__dict__[" not in text and "getattr(" not in text:
-        return {}
-    from reader_app.repo.values_registry import module_picks
-    from reader_app.repo.values_source import Unit
+        text = pf.source.text or ""
+        root = str(pf.source.path.parents[pf.source.rel.count("/")])
+        picking = "__dict__[" in text or "getattr(" in text
+        importing = any(f"{name}(" in text for name in repository_importers(root))
+        if not picking and not importing:
+            return {}
+        from reader_app.repo.values_source import Unit
 
-    root = str(pf.source.path.parents[pf.source.rel.count("/")])
-    return module_picks(Unit(pf.source.rel, pf.tree, "py"), root)
+        unit = Unit(pf.source.rel, pf.tree, "py")
+        out = {}
+        if picking:
+            from reader_app.repo.values_registry import module_picks
+            for key, (module, name) in module_picks(unit, root).items():
+                path = self.index.resolve(pf, module)
+                if path:
+                    out[key] = f"{path}.{name}"
+        if importing:
+            from reader_app.repo.dotted_imports import dotted_picks
+            out.update(dotted_picks(unit, root))
+        return out
 
 
 def _untaken_branches(pf: ParsedFile) -> set[int]:

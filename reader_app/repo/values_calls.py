@@ -386,6 +386,9 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     sites = []
     calls = list(_calls_of(unit.tree, name) if keywords_only is None else keywords_only)
     calls += [c for c in ast.walk(unit.tree) if id(c) in builders and id(c) not in {id(k) for k in calls}]
+    if keywords_only is None and unit.kind == "py":  # `Net = importNet('models.net.Net'); Net(**config)`
+        from reader_app.repo.dotted_imports import dotted_built_calls
+        calls += [c for c in dotted_built_calls(unit, root, name) if id(c) not in {id(k) for k in calls}]
     for call in calls:  # `cls(args)` in a builder classmethod too
         if id(call) in returned or id(call) in untaken:
             continue

@@ -16,6 +16,7 @@ IMPORT_CALLS = {"import_module"}
 
 
 def _imports_by_path(function) -> bool:
+    """A function that takes a parameter and calls `import_module`: a helper importing what it is handed."""
     params = {a.arg for a in function.args.args}
     return bool(params) and any(
         isinstance(n, ast.Call) and (isinstance(n.func, ast.Attribute) and n.func.attr in IMPORT_CALLS
@@ -50,14 +51,26 @@ def repository_importers(root: str) -> set[str]:
     """Names of the repository's module-level functions that import a module by a path they are handed (their
     body calls `importlib.import_module`); found once per process and root, as the values readers read files."""
     if root not in _IMPORTERS:
-        names = set()
-        for path in walk_files(root, (".py",)):
-            tree = parsed(path) if "import_module" in read(path) else None
-            for node in tree.body if tree is not None else []:
-                if isinstance(node, ast.FunctionDef) and _imports_by_path(node):
-                    names.add(node.name)
-        _IMPORTERS[root] = names
+        paths = [path for path in walk_files(root, (".py",)) if "import_module" in read(path)]
+        _IMPORTERS[root] = importer_names((read(path), parsed(path)) for path in paths)
     return _IMPORTERS[root]
+
+
+def importer_names(files) -> set[str]:
+    """The importing helpers among `files`, each (text, its ast or None to parse it): a text that never calls
+    `import_module` is not parsed."""
+    from reader_app.pyparse import parse_tolerant
+
+    names = set()
+    for text, tree in files:
+        if "import_module" not in text:
+            continue
+        try:
+            tree = tree if tree is not None else parse_tolerant(text)
+        except (SyntaxError, ValueError):
+            continue
+        names |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and _imports_by_path(node)}
+    return names
 
 
 _IMPORTERS: dict[str, set[str]] = {}

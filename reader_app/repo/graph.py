@@ -96,6 +96,7 @@ class GraphBuilder:
         self._chain_cache: dict[tuple[int, tuple[str, ...]], ClassInfo | None] = {}
         self._untaken: dict[int, set[int]] = {}
         self._partials: dict[int, ModulePartials] = {}
+        self._importers: set[str] | None = None
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -352,7 +353,6 @@ class GraphBuilder:
                     used |= self.value_classes(pf, node, {})
         return used
 
-
     def picked_at(self, path: str) -> set[str]:
         """Module classes the dotted path names (a class) or returns (a factory); everything its module offers
         when the name is none of its own (a run fails there, or the module re-exports it)."""
@@ -364,16 +364,17 @@ class GraphBuilder:
         """id of an expression picking a class by name -> the dotted path it picks: `archs.__dict__[config['arch']]`
         and `getattr(archs, args.arch)` (values_registry.module_picks), `importNet(configs['network'])` of a
         helper importing a dotted string (dotted_imports.dotted_picks). Most files have none."""
-        from reader_app.repo.dotted_imports import repository_importers
-
+        if self._importers is None:  # read from the texts in hand: the scan reads no file twice
+            from reader_app.repo.dotted_imports import importer_names
+            self._importers = importer_names((f.source.text or "", f.tree) for f in self.index.files)
         text = pf.source.text or ""
-        root = str(pf.source.path.parents[pf.source.rel.count("/")])
         picking = "__dict__[" in text or "getattr(" in text
-        importing = any(f"{name}(" in text for name in repository_importers(root))
+        importing = any(f"{name}(" in text for name in self._importers)
         if not picking and not importing:
             return {}
         from reader_app.repo.values_source import Unit
 
+        root = str(pf.source.path.parents[pf.source.rel.count("/")])
         unit = Unit(pf.source.rel, pf.tree, "py")
         out = {}
         if picking:

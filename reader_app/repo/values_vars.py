@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from reader_app.repo.values_guards import MODULE_LEVEL, assignments, owned
-from reader_app.repo.values_literal import ARG_OBJECTS, MISSING, literal
+from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_source import per_tree
 
 
@@ -44,8 +44,8 @@ def _value_before(scope, name: str, namespace, assignment, owner, line, depth: i
         if value is not MISSING:
             scope.where[name] = f"{scope.unit.rel}:{later.lineno}"
         return value
-    if isinstance(namespace, ast.Name):  # `vars(args)`: the option `args.key` reads
-        value = scope.parsed_option(f"{namespace.id}.{key}") if namespace.id in ARG_OBJECTS else MISSING
+    if isinstance(namespace, ast.Name):  # `vars(args)`: the option `args.key` reads, if `args` is a namespace
+        value = scope.parsed_option(f"{namespace.id}.{key}")
         if value is not MISSING:
             scope.where.setdefault(name, scope.where.get(f"{namespace.id}.{key}", ""))
         return value

@@ -95,6 +95,8 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
               for unit in units_mentioning(root, called + "(", doctests=True)]
     places += [p for p in imported_aliases(root, model_rel, name)  # `from m import SwinIR as net`
                if (p[0].rel, p[1]) not in {(u.rel, c) for u, c in places}]
+    from reader_app.repo.dotted_imports import dotted_build_units  # `Net = importNet('models.net.Net'); Net()`
+    places += [(u, name) for u in dotted_build_units(root, name) if (u.rel, name) not in {(v.rel, c) for v, c in places}]
     for unit, called in places:
         if imports_elsewhere(root, unit, called, model_rel):  # another module's class of the same name
             continue

@@ -138,8 +138,8 @@ def _keyed(node: ast.Subscript, lookup, depth: int):
         if not isinstance(held, dict) or key not in held:
             break
         held = held[key]
-    else:
-        return held if not isinstance(held, dict) else MISSING
+    else:  # a section of a dict the repository states keeps its keys' lines (values_returned.StatedDict)
+        return held if not isinstance(held, dict) or getattr(held, "lines", None) else MISSING
     value = lookup(".".join([head, *keys]), depth + 1)
     # a whole section (`**cfg['model']`) is read where its keys' own lines are kept (values_loaded)
     return value if not isinstance(value, dict) else MISSING

@@ -143,6 +143,20 @@ def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
                 or isinstance(key, ast.Name) and module is not None) and picks(name)]
 
 
+def module_picks(unit: Unit, root: str) -> dict[int, tuple[ast.expr, str]]:
+    """id of the expression naming a whole module's offer -> (the module expression, the name a run picks), for
+    `module.__dict__[key](...)` (the `module.__dict__` node) and `getattr(module, key)(...)` (the getattr call)
+    with the key a literal or an option's value (`config = vars(parse_args()); config['arch']`): the run builds
+    that one, not everything the module offers."""
+    out = {}
+    for call, module, _, name in _calls_picking_by_name(unit, root):
+        if module is not None and name.isidentifier():
+            func = call.func
+            node = func.value if isinstance(func, ast.Subscript) else func
+            out[id(node)] = (func.value.value if isinstance(func, ast.Subscript) else func.args[0], name)
+    return out
+
+
 def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False):
     """(call, module name or None, key node, name) of each call in the unit whose callee is picked by a stated
     name: `module.__dict__[key](...)`, `getattr(module, key)(...)`, and with `first_argument` a factory given the

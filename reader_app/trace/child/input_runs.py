@@ -20,6 +20,7 @@ from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.state_inputs import state_plans, with_states
+from reader_app.repo.config_image_size import config_image_size
 from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_clips import stated_frames
@@ -29,7 +30,7 @@ from reader_app.repo.values_inputs import stated_image_size
 def run_target(session, model, recipe, specs, func, target):
     """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
     the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
-    stated, frames = stated_image(session), stated_clip(session, target)
+    stated, frames = stated_image(session, recipe.sources if target is model else {}), stated_clip(session, target)
     tables = size_tables(model, stated[0] if stated else None, recipe.args, frames[0] if frames else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
@@ -138,14 +139,17 @@ def stated_states(session, model, func) -> dict:
         return {}
 
 
-def stated_image(session) -> tuple[int, str] | None:
-    """(pixels, where) of the image size the model file's pretrained settings state, else the one the
-    repository's scripts state."""
+def stated_image(session, sources: dict) -> tuple[int, str] | None:
+    """(pixels, where) of the image size the model file's pretrained settings state, else the one the config
+    dict that stated its constructor values (`sources`) states beside them, else the one the repository's
+    scripts state."""
     if session.request.get("inputs"):
         return None
     try:
         own = settings_image_size(session.file)
-        return (own[0], f"{session.rel(session.file)}:{own[1]}") if own else stated_image_size(session.root)
+        if own:
+            return own[0], f"{session.rel(session.file)}:{own[1]}"
+        return config_image_size(session.root, sources) or stated_image_size(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 

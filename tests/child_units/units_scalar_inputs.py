@@ -16,11 +16,11 @@ class _Momentum(nn.Module):
         for q, k in zip(self.online.parameters(), self.target.parameters()):
             k.data.mul_(mm).add_(1. - mm, q.data)
 
-    def forward(self, x, mm, mask, scale, rate=0.9):
+    def forward(self, x, mm, mask, scale, bias, rate=0.9):
         self._update(mm)
         self._update(rate)
         y = self.online(x) * (1 - mask)  # a mask in arithmetic with a number is still a tensor
-        return y.mul_(scale), self.target(x)  # scaling the output: a tensor broadcasts there too
+        return torch.add(bias, y).mul_(scale), self.target(x)  # a tensor broadcasts there too
 
 
 def test_a_number_only_a_number_can_be_is_a_float_value_and_a_tensor_in_arithmetic_is_not():
@@ -34,4 +34,5 @@ def test_a_number_only_a_number_can_be_is_a_float_value_and_a_tensor_in_arithmet
     assert rate.value == 0.9 and "defaults it to 0.9" in rate.why
     assert scalar_plans(model, type(model).forward, "mask") == []
     assert scalar_plans(model, type(model).forward, "scale") == []
+    assert scalar_plans(model, type(model).forward, "bias") == []
     assert scalar_plans(model, type(model).forward, "x") == []

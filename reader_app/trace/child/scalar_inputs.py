@@ -18,6 +18,7 @@ from reader_app.trace.child.reach import function_tree
 ARITHMETIC = {"mul", "mul_", "add", "add_", "sub", "sub_", "div", "div_", "lerp", "lerp_", "addcmul_",
               "addcdiv_", "pow", "pow_", "clamp", "clamp_"}
 NUMBER_FIRST = {"add", "add_", "sub", "sub_"}  # `add_(Number alpha, Tensor other)`: the old overload
+MODULES = {"torch", "th", "F", "np", "numpy", "math"}  # `torch.add(x, y)` adds two tensors
 PARAMETER_SOURCES = ("parameters(", "named_parameters(", "buffers(", "state_dict(")
 GUESS = 0.5  # a number strictly between 0 and 1: a momentum, a decay, a mixing weight
 
@@ -72,7 +73,9 @@ def _is_arithmetic(call: ast.Call) -> bool:
 
 
 def _number_first(call: ast.Call, arg) -> bool:
-    return call.func.attr in NUMBER_FIRST and len(call.args) == 2 and call.args[0] is arg
+    """`t.add_(1. - mm, other)`: a tensor method's old (Number, Tensor) overload, not `torch.add(x, y)`."""
+    module = isinstance(call.func.value, ast.Name) and call.func.value.id in MODULES
+    return call.func.attr in NUMBER_FIRST and len(call.args) == 2 and call.args[0] is arg and not module
 
 
 def _parameter_loop_bodies(tree) -> set[int]:

@@ -18,6 +18,7 @@ from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
+from reader_app.trace.child.scalar_inputs import with_caller_values
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.state_inputs import state_plans, with_states
 from reader_app.repo.config_image_size import config_image_size
@@ -42,6 +43,8 @@ def run_target(session, model, recipe, specs, func, target):
         arg_sources=recipe.sources if target is model else None)
     if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
         candidates = with_states(candidates, stated_states(session, model, func))
+    if not specs:  # a plain-number argument: the number the repository's caller passes
+        candidates = with_caller_values(candidates, session.root, recipe.sources, func or type(target).forward)
     swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
@@ -141,8 +144,8 @@ def stated_states(session, model, func) -> dict:
 
 def stated_image(session, sources: dict) -> tuple[int, str] | None:
     """(pixels, where) of the image size the model file's pretrained settings state, else the one the config
-    dict that stated its constructor values (`sources`) states beside them, else the one the repository's
-    scripts state."""
+    files the model was built from (`sources`, the constructor values' provenance) state, else the one the
+    repository's scripts state."""
     if session.request.get("inputs"):
         return None
     try:
@@ -152,6 +155,7 @@ def stated_image(session, sources: dict) -> tuple[int, str] | None:
         return config_image_size(session.root, sources) or stated_image_size(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
+
 
 VOLUME_LAYERS = (nn.Conv3d, nn.ConvTranspose3d, nn.MaxPool3d, nn.AvgPool3d, nn.BatchNorm3d)
 

@@ -124,7 +124,7 @@ def leaves(plans: list[InputPlan], prefix: str = "") -> list[InputPlan]:
                               f"{name}[{index}]")
         elif plan.kind == VALUE:
             out.append(InputPlan(name, [], "None" if plan.value is None else type(plan.value).__name__,
-                                 kind=VALUE, value=plan.value))
+                                 kind=VALUE, value=plan.value, why=plan.why))
         elif plan.kind == CALLED:  # listed by what makes it: its parts are known only once made
             out.append(InputPlan(name, [], plan.dtype, kind=CALLED, value=plan.value, why=plan.why))
         elif plan.kind == SIZES_TUPLE:

@@ -153,6 +153,13 @@ def module_picks(unit: Unit, root: str) -> dict[int, tuple[ast.expr, str]]:
     return out
 
 
+def module_pick_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
+    """Calls `module.__dict__[key](...)` / `getattr(module, key)(...)` whose key is stated by any means (a literal,
+    an option, a config module's constant: `model.__dict__[srgan_config.g_arch_name]`) and names the wanted
+    factory or class (`picks(name)`): what the script builds, so their keywords are its arguments."""
+    return [call for call, module, _, name in _calls_picking_by_name(unit, root) if module is not None and picks(name)]
+
+
 def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False):
     """(call, module name or None, key node, name) of each call in the unit whose callee is picked by a stated
     name: `module.__dict__[key](...)`, `getattr(module, key)(...)`, and with `first_argument` a factory given the

@@ -158,3 +158,45 @@ def test_a_key_of_the_dict_of_the_parsed_options_is_the_options_value(tmp_path):
     assert (values["num_classes"].value, values["num_classes"].where) == (7, "train.py:9")
     # a key set again after the dict is made: that line's value
     assert values["hidden"].value == 96
+
+
+FACTORY_MODEL = """
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, in_channels, channels, upscale):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, channels * upscale, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+def net_x4(**kwargs):
+    return Net(upscale=4, **kwargs)
+"""
+
+# the configuration is a module of constants the script imports, not a parser
+FACTORY_CONFIG = """
+arch = "net_x4"
+in_channels = 3
+channels = 48
+"""
+
+FACTORY_TRAIN = """
+import config
+import model
+
+
+def build():
+    return model.__dict__[config.arch](in_channels=config.in_channels, channels=config.channels)
+"""
+
+
+def test_a_pick_named_by_a_config_modules_constant_hands_its_keywords_to_the_factory(tmp_path):
+    root = write(tmp_path / "repo", {"model.py": FACTORY_MODEL, "config.py": FACTORY_CONFIG,
+                                     "train.py": FACTORY_TRAIN})
+    values = mine(str(root), str(root / "model.py"), "net_x4", [], open_keywords=True)
+    assert {k: (v.value, v.where) for k, v in values.items()} == {"in_channels": (3, "config.py:3"),
+                                                                  "channels": (48, "config.py:4")}

@@ -19,6 +19,8 @@ from reader_app.repo.partials import ModulePartials, is_stub, module_partials, r
 CLASS_VAR = "@class "
 # `if self.model_type == 'U_Net':` in a class that stored a parsed option (`self.model_type = config.model_type`)
 MEMBER_OPTION_TEST = re.compile(r"\bself\.\w+\s*(?:==|!=)\s*['\"]")
+# `getattr(models, args.arch)(...)`: a getattr whose result is called (most getattr calls read an attribute)
+CALLED_GETATTR = re.compile(r"getattr\([^()]*\)\s*\(")
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
 
 
@@ -368,7 +370,7 @@ class GraphBuilder:
             from reader_app.repo.dotted_imports import importer_names
             self._importers = importer_names((f.source.text or "", f.tree) for f in self.index.files)
         text = pf.source.text or ""
-        picking = "__dict__[" in text or "getattr(" in text
+        picking = "__dict__[" in text or "getattr(" in text and CALLED_GETATTR.search(text) is not None
         importing = any(f"{name}(" in text for name in self._importers)
         if not picking and not importing:
             return {}

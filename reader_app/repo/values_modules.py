@@ -42,16 +42,9 @@ def module_attribute(scope, name: str, depth: int, seen: set):
 def _module_named(scope, head: str, depth: int, seen: set) -> tuple[str, int] | None:
     """(dotted module, relative level) `head` holds: an import binding it (`import a.b as head`, `from a import
     b as head`, `import head`), else an assignment of `importlib.import_module('<a.b>')` to it."""
-    for node in ast.walk(scope.unit.tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname == head or alias.asname is None and alias.name == head:
-                    return alias.name, 0
-        elif isinstance(node, ast.ImportFrom) and node.module is not None or \
-                isinstance(node, ast.ImportFrom) and node.level:
-            for alias in node.names:
-                if (alias.asname or alias.name) == head:
-                    return ".".join(filter(None, [node.module, alias.name])), node.level
+    imported = _module_imports(scope.unit.tree).get(head)
+    if imported is not None:
+        return imported
     for owner in ([scope.function] if scope.function is not None else []) + [MODULE_LEVEL]:
         assignment = scope.assignment_in(owner, head, depth, seen)
         if assignment is None:
@@ -62,6 +55,27 @@ def _module_named(scope, head: str, depth: int, seen: set) -> tuple[str, int] | 
             return (dotted, 0) if isinstance(dotted, str) and dotted and not dotted.startswith(".") else None
         return None
     return None
+
+
+def _module_imports(tree: ast.Module) -> dict[str, tuple[str, int]]:
+    """name -> (dotted module, level) of each import that binds a name in the tree, first one first (`import a.b
+    as head`, `from a import b as head`, `import head`); read once per tree."""
+    from reader_app.repo.values_source import per_tree
+
+    def index():
+        out: dict[str, tuple[str, int]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname is not None or "." not in alias.name:
+                        out.setdefault(alias.asname or alias.name, (alias.name, 0))
+            elif isinstance(node, ast.ImportFrom) and (node.module is not None or node.level):
+                for alias in node.names:
+                    out.setdefault(alias.asname or alias.name, (".".join(filter(None, [node.module, alias.name])),
+                                                                node.level))
+        return out
+
+    return per_tree(tree, ("module imports",), index)
 
 
 def _importer(func) -> bool:

@@ -13,6 +13,7 @@ import textwrap
 import torch.nn as nn
 
 from reader_app.trace.child.helper_reach import helper_reach
+from reader_app.trace.child.id_casts import cast_inside
 
 # Layers that keep whatever shape they get: the taint passes through them.
 PASS_THROUGH = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Identity, nn.ReLU, nn.GELU, nn.SiLU, nn.Tanh,
@@ -105,6 +106,11 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     node = expr
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript) \
             or einops_pattern(node) or _batch_join(node) is not None:
+        cast = cast_inside(node)
+        if cast is not None:  # `torch.LongTensor(x)`: the argument as integer ids, its shape kept
+            ops.append(cast[0])
+            node = cast[1]
+            continue
         if isinstance(node, ast.Subscript):
             if _element(node) in tainted:  # the element followed itself, not an index into it
                 return list(reversed(ops))
@@ -444,7 +450,9 @@ def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
     if inspect.ismethod(callee) and isinstance(arg_index, (int, str)):
         params = [name for name, _ in forward_params(callee.__func__)]
         target = params[arg_index] if isinstance(arg_index, int) and arg_index < len(params) else arg_index
-        inner = reach(owner, callee, target, depth + 1)
+        # `self.encoder.forward(x)` is the part's own method: its `self.` names the part's layers
+        held = callee.__self__ if isinstance(callee.__self__, nn.Module) else owner
+        inner = reach(held, callee, target, depth + 1)
         if inner.layer is not None:
             inner.ops = chain + inner.ops
             return inner

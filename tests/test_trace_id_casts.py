@@ -1,0 +1,94 @@
+"""Integer-id inputs only the model's code says (held-out sets 15 and 16): a forward() argument cast with a
+legacy typed constructor before an Embedding (`self.item_emb(torch.LongTensor(log_seqs).to(self.dev))`), inside a
+helper method forward() hands it to; and a model that calls its parts' forward explicitly
+(`self.encoder.forward(text, pos=pos_text)`), whose layers are the part's, not the model's. The trace feeds
+int64 ids of the Embedding's shape and the float frames the part's first Linear reads. Each repository is
+generated here."""
+from __future__ import annotations
+
+from tree_helpers import first_outs, trace_repos
+
+RECOMMENDER = """
+import torch
+import torch.nn as nn
+
+
+class SeqRec(nn.Module):
+    def __init__(self, item_num, hidden, maxlen):
+        super().__init__()
+        self.dev = 'cpu'
+        self.item_emb = nn.Embedding(item_num + 1, hidden, padding_idx=0)
+        self.pos_emb = nn.Embedding(maxlen, hidden)
+        self.norm = nn.LayerNorm(hidden)
+
+    def feats(self, log_seqs):
+        seqs = self.item_emb(torch.LongTensor(log_seqs).to(self.dev))
+        positions = torch.arange(log_seqs.shape[1]).unsqueeze(0).repeat(log_seqs.shape[0], 1)
+        seqs = seqs + self.pos_emb(positions)
+        return self.norm(seqs)
+
+    def forward(self, log_seqs, pos_seqs):
+        log_feats = self.feats(log_seqs)
+        pos_embs = self.item_emb(torch.LongTensor(pos_seqs).to(self.dev))
+        return (log_feats * pos_embs).sum(dim=-1)
+"""
+
+SPEECH = """
+import torch as t
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, symbols, hidden):
+        super().__init__()
+        self.embed = nn.Embedding(symbols, hidden, padding_idx=0)
+        self.pos_emb = nn.Embedding(64, hidden)
+        self.alpha = nn.Parameter(t.ones(1))
+
+    def forward(self, x, pos):
+        x = self.embed(x)
+        pos = self.pos_emb(pos)
+        return pos * self.alpha + x
+
+
+class Decoder(nn.Module):
+    def __init__(self, mels, hidden):
+        super().__init__()
+        self.prenet = nn.Sequential(nn.Linear(mels, hidden), nn.ReLU())
+        self.out = nn.Linear(hidden, mels)
+
+    def forward(self, memory, frames):
+        x = self.prenet(frames)
+        return self.out(x + memory.mean(dim=1, keepdim=True))
+
+
+class Speech(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder(30, 16)
+        self.decoder = Decoder(6, 16)
+
+    def forward(self, text, frames, pos_text):
+        memory = self.encoder.forward(text, pos=pos_text)
+        return self.decoder.forward(memory, frames)
+"""
+
+
+def test_ids_cast_before_an_embedding_and_parts_called_by_their_forward(tmp_path):
+    runs = trace_repos(tmp_path, {
+        "cast": {"model.py": RECOMMENDER, "main.py": "from model import SeqRec\nmodel = SeqRec(40, 12, 50)\n"},
+        "parts": {"network.py": SPEECH, "train.py": "from network import Speech\nm = Speech()\n"},
+    }, "--no-lines")
+    code, data, err = runs["cast"]
+    assert code == 0, err
+    inputs = {entry["name"]: entry for entry in data["inputs"]}
+    assert [inputs[n]["dtype"] for n in ("log_seqs", "pos_seqs")] == ["int64", "int64"]
+    batch, steps = inputs["log_seqs"]["shape"]
+    assert inputs["pos_seqs"]["shape"] == [batch, steps]  # multiplied by the first's features: one length
+    assert first_outs(data)["item_emb"] == [batch, steps, 12]
+    code, data, err = runs["parts"]
+    assert code == 0, err
+    inputs = {entry["name"]: entry for entry in data["inputs"]}
+    assert (inputs["text"]["dtype"], inputs["pos_text"]["dtype"]) == ("int64", "int64")
+    assert inputs["frames"]["dtype"] == "float32" and inputs["frames"]["shape"][-1] == 6
+    assert first_outs(data)["encoder.embed"][-1] == 16

@@ -3,7 +3,8 @@ legacy typed constructor before an Embedding (`self.item_emb(torch.LongTensor(lo
 helper method forward() hands it to; and a model that calls its parts' forward explicitly
 (`self.encoder.forward(text, pos=pos_text)`), whose layers are the part's, not the model's. The trace feeds
 int64 ids of the Embedding's shape and the float frames the part's first Linear reads. Each repository is
-generated here."""
+generated here. And the failure-driven side: when the code hides the lookup from the static reading (a table
+held in a ModuleDict) and the Embedding refuses a guessed float input, that input is tried again as its ids."""
 from __future__ import annotations
 
 from tree_helpers import first_outs, trace_repos
@@ -73,11 +74,29 @@ class Speech(nn.Module):
         return self.decoder.forward(memory, frames)
 """
 
+FIELDS = """
+import torch.nn as nn
+
+
+class FieldNet(nn.Module):
+    def __init__(self, num_fields=10, vocab=50, dim=4):
+        super().__init__()
+        self.num_fields = num_fields
+        self.tables = nn.ModuleDict({'fields': nn.Embedding(vocab, dim)})
+        self.head = nn.Linear(num_fields * dim, 1)
+
+    def forward(self, x):
+        assert x.shape[1] == self.num_fields
+        emb = self.tables['fields'](x)
+        return self.head(emb.flatten(1))
+"""
+
 
 def test_ids_cast_before_an_embedding_and_parts_called_by_their_forward(tmp_path):
     runs = trace_repos(tmp_path, {
         "cast": {"model.py": RECOMMENDER, "main.py": "from model import SeqRec\nmodel = SeqRec(40, 12, 50)\n"},
         "parts": {"network.py": SPEECH, "train.py": "from network import Speech\nm = Speech()\n"},
+        "fields": {"model.py": FIELDS},
     }, "--no-lines")
     code, data, err = runs["cast"]
     assert code == 0, err
@@ -92,3 +111,9 @@ def test_ids_cast_before_an_embedding_and_parts_called_by_their_forward(tmp_path
     assert (inputs["text"]["dtype"], inputs["pos_text"]["dtype"]) == ("int64", "int64")
     assert inputs["frames"]["dtype"] == "float32" and inputs["frames"]["shape"][-1] == 6
     assert first_outs(data)["encoder.embed"][-1] == 16
+    code, data, err = runs["fields"]
+    assert code == 0, err
+    (ids,) = data["inputs"]
+    assert (ids["dtype"], ids["shape"][1:]) == ("int64", [10])  # the float guess the Embedding refused, as ids
+    assert "tables.fields" in ids["from"] and ids["from"].startswith("guess")
+    assert first_outs(data)["tables.fields"] == [ids["shape"][0], 10, 4]

@@ -13,6 +13,7 @@ from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
 from reader_app.trace.child.helper_inputs import scaled_channels
+from reader_app.trace.child.id_retry import refused_ids, run_as_ids
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
@@ -166,7 +167,7 @@ def stated_clip(session, model) -> tuple[int, str] | None:
 def probe(session, model, candidates, tables, example=None):
     """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
     repository's own example (`stated_plans`) goes first, at its sizes."""
-    failed, retried, masked = None, [], []
+    failed, retried, masked, refused = None, [], [], []
     fewer = [c for c in candidates if isinstance(c, Fewer)]
     full = [c for c in candidates if not isinstance(c, Fewer)]
     first_tries = [(sizes, variants, example[0]) for sizes, variants in
@@ -192,6 +193,8 @@ def probe(session, model, candidates, tables, example=None):
                 masked_rec, masked_exc = session.forward(model, masks, sizes)
                 if masked_exc is None:
                     return masks, masked_rec, None, sizes, variants
+        if len(refused) < 3 and guessed and refused_ids(exc):  # retried as ids once no candidate runs
+            refused.append((plans, sizes, rec, exc, variants))
         better = None
         if guessed and len(retried) < 3:  # an unpacking's rank first: the layers after it never saw the input
             better = rank_refused(model, plans, sizes, exc, rec.error_site) or \
@@ -205,6 +208,10 @@ def probe(session, model, candidates, tables, example=None):
         held = at_fixed_lengths(session, model, plans, sizes, variants, exc, rec) if guessed else None
         if held is not None:
             return held
+    for plans, sizes, rec, exc, variants in refused:  # an Embedding refused a guessed float input (id_retry.py)
+        as_ids = run_as_ids(session, model, plans, sizes, rec, exc)
+        if as_ids is not None:
+            return as_ids[0], as_ids[1], None, sizes, variants
     return failed
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import ast
 import inspect
-import re
 import textwrap
 
 import torch.nn as nn
 
 from reader_app.trace.child.helper_reach import helper_reach
+from reader_app.trace.child.einops_ops import einops_pattern, undo_rearrange  # noqa: F401 (inputs.py imports it here)
 from reader_app.trace.child.id_casts import cast_inside
 
 # Layers that keep whatever shape they get: the taint passes through them.
@@ -152,38 +152,6 @@ def _batch_join(node):
     if axis is not None and not (isinstance(axis, ast.Constant) and axis.value == 0):
         return None
     return node.args[0]
-
-
-def einops_pattern(node) -> str | None:
-    """The pattern of an einops `rearrange(tensor, 'b c -> b c () ()')` call, else None."""
-    if not (isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-            and isinstance(node.args[1].value, str) and "->" in node.args[1].value):
-        return None
-    func = node.func
-    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-    return node.args[1].value if name == "rearrange" else None
-
-
-EINOPS_AXIS = re.compile(r"\([^)]*\)|\.\.\.|\w+")
-
-
-def undo_rearrange(dims: list, pattern: str) -> list | None:
-    """The input dims of a rearrange whose output has `dims`, when each input axis is one output axis
-    (a permutation, added or dropped unit axes); None when axes are split or merged (`(h w)`) or elided."""
-    left, _, right = pattern.partition("->")
-    before, after = EINOPS_AXIS.findall(left), EINOPS_AXIS.findall(right)
-    if len(after) != len(dims) or "..." in before + after or \
-            any(t.startswith("(") and t[1:-1].strip() for t in before + after):
-        return None
-    out = []
-    for axis in before:
-        if axis in ("()", "1"):
-            out.append(1)
-        elif axis in after:
-            out.append(dims[after.index(axis)])
-        else:
-            return None
-    return out
 
 
 def stated_reshape(name: str, args: tuple) -> list | None:

@@ -105,6 +105,8 @@ def test_ids_cast_before_an_embedding_and_parts_called_by_their_forward(tmp_path
     batch, steps = inputs["log_seqs"]["shape"]
     assert inputs["pos_seqs"]["shape"] == [batch, steps]  # multiplied by the first's features: one length
     assert first_outs(data)["item_emb"] == [batch, steps, 12]
+    assert inputs["log_seqs"]["from"].endswith("model.py:15 casts it with torch.LongTensor")  # in the helper
+    assert inputs["pos_seqs"]["from"].endswith("model.py:22 casts it with torch.LongTensor")
     code, data, err = runs["parts"]
     assert code == 0, err
     inputs = {entry["name"]: entry for entry in data["inputs"]}

@@ -13,6 +13,7 @@ from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
 from reader_app.trace.child.helper_inputs import scaled_channels
+from reader_app.trace.child.id_casts import cast_notes
 from reader_app.trace.child.id_retry import refused_ids, run_as_ids
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.mask_ranks import masks_at_rank
@@ -97,6 +98,8 @@ def run_target(session, model, recipe, specs, func, target):
         notes = [note for dim, note in said.items() if dim in plan.dims]
         if notes:
             entry["from"] = "; ".join(filter(None, [entry.get("from"), *notes]))
+    if not specs:  # `torch.LongTensor(log_seqs)` before the lookup: where the code says the input is ids
+        cast_notes(target, func if target is model else None, inputs)
     for entry in inputs:  # the code line that says an input's shape, said from the repository's root
         if entry.get("from"):
             entry["from"] = re.sub(r"/[^\s:;,()]+", lambda m: session.rel(m.group(0)), entry["from"])

@@ -119,3 +119,63 @@ def test_ids_cast_before_an_embedding_and_parts_called_by_their_forward(tmp_path
     assert (ids["dtype"], ids["shape"][1:]) == ("int64", [10])  # the float guess the Embedding refused, as ids
     assert "tables.fields" in ids["from"] and ids["from"].startswith("guess")
     assert first_outs(data)["tables.fields"] == [ids["shape"][0], 10, 4]
+
+
+TABLES = """
+import torch.nn as nn
+
+
+class Speaker(nn.Module):
+    def __init__(self, symbols=30, mels=6, dim=8):
+        super().__init__()
+        self.tables = nn.ModuleDict({'text': nn.Embedding(symbols, dim)})
+        self.prenet = nn.Linear(mels, dim)
+
+    def forward(self, x, frames):
+        memory = self.tables['text'](x)
+        y = self.prenet(frames)
+        return y + memory.mean(dim=1, keepdim=True)
+"""
+
+COLLATE = """
+import numpy as np
+import torch as t
+
+
+def collate_batch(batch):
+    text = np.stack([b[0] for b in batch])
+    mel = np.stack([b[1] for b in batch])
+    return t.LongTensor(text), t.FloatTensor(mel), t.LongTensor([len(b[0]) for b in batch])
+"""
+
+LOOP = """
+from torch.utils.data import DataLoader
+from data import collate_batch
+from model import Speaker
+
+m = Speaker()
+
+
+def train(dataset):
+    loader = DataLoader(dataset, batch_size=4, collate_fn=collate_batch)
+    for data in loader:
+        text, mel, _ = data
+        out = m.forward(text, mel)
+"""
+
+
+def test_the_dtypes_a_collate_function_gives_the_batches_the_loop_feeds(tmp_path):
+    runs = trace_repos(tmp_path, {
+        "loop": {"model.py": TABLES, "data.py": COLLATE, "train.py": LOOP},
+        # the same loop, but its call passes a name the batch does not unpack: nothing is said of the ids
+        "other": {"model.py": TABLES, "data.py": COLLATE, "train.py": LOOP.replace("m.forward(text, mel)",
+                                                                                  "m.forward(text, frames)")},
+    }, "--no-lines")
+    code, data, err = runs["loop"]
+    assert code == 0, err
+    ids, frames = data["inputs"]
+    assert ids["dtype"] == "int64" and ids["from"].endswith(
+        "data.py:9 (the DataLoader's collate_fn) makes it int64; the loop calls m.forward(text, mel)")
+    assert frames["dtype"] == "float32" and "collate_fn" in frames["from"]
+    code, data, err = runs["other"]
+    assert not any("collate_fn" in str(entry.get("from")) for entry in data.get("inputs", []))

@@ -13,6 +13,7 @@ from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
 from reader_app.trace.child.helper_inputs import scaled_channels
+from reader_app.trace.child.collated import collated_types, with_collated
 from reader_app.trace.child.id_casts import cast_notes
 from reader_app.trace.child.id_retry import refused_ids, run_as_ids
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
@@ -43,6 +44,8 @@ def run_target(session, model, recipe, specs, func, target):
         arg_sources=recipe.sources if target is model else None)
     if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
         candidates = with_states(candidates, stated_states(session, model, func))
+    if not specs and target is model:  # `return t.LongTensor(text), t.FloatTensor(mel)` in the collate_fn
+        candidates = with_collated(candidates, collated(session, model, func))
     swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
@@ -138,6 +141,14 @@ def stated_states(session, model, func) -> dict:
     """The forward() arguments the repository's scripts make with the model's own method (state_inputs.py)."""
     try:
         return state_plans(model, session.root, func)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return {}
+
+
+def collated(session, model, func) -> dict:
+    """The forward() arguments a DataLoader's collate function types (collated.py)."""
+    try:
+        return collated_types(model, session.root, func)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return {}
 

@@ -13,6 +13,9 @@ from reader_app.trace.child.deeper_inputs import deeper_run
 from reader_app.trace.child.dims import name_shape
 from reader_app.trace.child.fixed_lengths import fixed_length, fixed_note
 from reader_app.trace.child.helper_inputs import scaled_channels
+from reader_app.trace.child.collated import collated_types, with_collated
+from reader_app.trace.child.id_casts import cast_notes
+from reader_app.trace.child.id_retry import refused_ids, run_as_ids
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
@@ -45,6 +48,8 @@ def run_target(session, model, recipe, specs, func, target):
         candidates = with_states(candidates, stated_states(session, model, func))
     if not specs:  # a plain-number argument: the number the repository's caller passes
         candidates = with_caller_values(candidates, session.root, recipe.sources, func or type(target).forward)
+    if not specs and target is model:  # `return t.LongTensor(text), t.FloatTensor(mel)` in the collate_fn
+        candidates = with_collated(candidates, collated(session, model, func))
     swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
@@ -100,6 +105,8 @@ def run_target(session, model, recipe, specs, func, target):
         notes = [note for dim, note in said.items() if dim in plan.dims]
         if notes:
             entry["from"] = "; ".join(filter(None, [entry.get("from"), *notes]))
+    if not specs:  # `torch.LongTensor(log_seqs)` before the lookup: where the code says the input is ids
+        cast_notes(target, func if target is model else None, inputs)
     for entry in inputs:  # the code line that says an input's shape, said from the repository's root
         if entry.get("from"):
             entry["from"] = re.sub(r"/[^\s:;,()]+", lambda m: session.rel(m.group(0)), entry["from"])
@@ -142,6 +149,14 @@ def stated_states(session, model, func) -> dict:
         return {}
 
 
+def collated(session, model, func) -> dict:
+    """The forward() arguments a DataLoader's collate function types (collated.py)."""
+    try:
+        return collated_types(model, session.root, func)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return {}
+
+
 def stated_image(session, sources: dict) -> tuple[int, str] | None:
     """(pixels, where) of the image size the model file's pretrained settings state, else the one the config
     files the model was built from (`sources`, the constructor values' provenance) state, else the one the
@@ -174,7 +189,7 @@ def stated_clip(session, model) -> tuple[int, str] | None:
 def probe(session, model, candidates, tables, example=None):
     """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
     repository's own example (`stated_plans`) goes first, at its sizes."""
-    failed, retried, masked = None, [], []
+    failed, retried, masked, refused = None, [], [], []
     fewer = [c for c in candidates if isinstance(c, Fewer)]
     full = [c for c in candidates if not isinstance(c, Fewer)]
     first_tries = [(sizes, variants, example[0]) for sizes, variants in
@@ -200,6 +215,8 @@ def probe(session, model, candidates, tables, example=None):
                 masked_rec, masked_exc = session.forward(model, masks, sizes)
                 if masked_exc is None:
                     return masks, masked_rec, None, sizes, variants
+        if len(refused) < 3 and guessed and refused_ids(exc):  # retried as ids once no candidate runs
+            refused.append((plans, sizes, rec, exc, variants))
         better = None
         if guessed and len(retried) < 3:  # an unpacking's rank first: the layers after it never saw the input
             better = rank_refused(model, plans, sizes, exc, rec.error_site) or \
@@ -213,6 +230,10 @@ def probe(session, model, candidates, tables, example=None):
         held = at_fixed_lengths(session, model, plans, sizes, variants, exc, rec) if guessed else None
         if held is not None:
             return held
+    for plans, sizes, rec, exc, variants in refused:  # an Embedding refused a guessed float input (id_retry.py)
+        as_ids = run_as_ids(session, model, plans, sizes, rec, exc)
+        if as_ids is not None:
+            return as_ids[0], as_ids[1], None, sizes, variants
     return failed
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import ast
 import inspect
-import re
 import textwrap
 
 import torch.nn as nn
 
 from reader_app.trace.child.helper_reach import helper_reach
+from reader_app.trace.child.einops_ops import einops_pattern, undo_rearrange  # noqa: F401 (inputs.py imports it here)
+from reader_app.trace.child.id_casts import cast_inside
 
 # Layers that keep whatever shape they get: the taint passes through them.
 PASS_THROUGH = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Identity, nn.ReLU, nn.GELU, nn.SiLU, nn.Tanh,
@@ -105,6 +106,11 @@ def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
     node = expr
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript) \
             or einops_pattern(node) or _batch_join(node) is not None:
+        cast = cast_inside(node)
+        if cast is not None:  # `torch.LongTensor(x)`: the argument as integer ids, its shape kept
+            ops.append(cast[0])
+            node = cast[1]
+            continue
         if isinstance(node, ast.Subscript):
             if _element(node) in tainted:  # the element followed itself, not an index into it
                 return list(reversed(ops))
@@ -146,38 +152,6 @@ def _batch_join(node):
     if axis is not None and not (isinstance(axis, ast.Constant) and axis.value == 0):
         return None
     return node.args[0]
-
-
-def einops_pattern(node) -> str | None:
-    """The pattern of an einops `rearrange(tensor, 'b c -> b c () ()')` call, else None."""
-    if not (isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-            and isinstance(node.args[1].value, str) and "->" in node.args[1].value):
-        return None
-    func = node.func
-    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-    return node.args[1].value if name == "rearrange" else None
-
-
-EINOPS_AXIS = re.compile(r"\([^)]*\)|\.\.\.|\w+")
-
-
-def undo_rearrange(dims: list, pattern: str) -> list | None:
-    """The input dims of a rearrange whose output has `dims`, when each input axis is one output axis
-    (a permutation, added or dropped unit axes); None when axes are split or merged (`(h w)`) or elided."""
-    left, _, right = pattern.partition("->")
-    before, after = EINOPS_AXIS.findall(left), EINOPS_AXIS.findall(right)
-    if len(after) != len(dims) or "..." in before + after or \
-            any(t.startswith("(") and t[1:-1].strip() for t in before + after):
-        return None
-    out = []
-    for axis in before:
-        if axis in ("()", "1"):
-            out.append(1)
-        elif axis in after:
-            out.append(dims[after.index(axis)])
-        else:
-            return None
-    return out
 
 
 def stated_reshape(name: str, args: tuple) -> list | None:
@@ -444,7 +418,9 @@ def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
     if inspect.ismethod(callee) and isinstance(arg_index, (int, str)):
         params = [name for name, _ in forward_params(callee.__func__)]
         target = params[arg_index] if isinstance(arg_index, int) and arg_index < len(params) else arg_index
-        inner = reach(owner, callee, target, depth + 1)
+        # `self.encoder.forward(x)` is the part's own method: its `self.` names the part's layers
+        held = callee.__self__ if isinstance(callee.__self__, nn.Module) else owner
+        inner = reach(held, callee, target, depth + 1)
         if inner.layer is not None:
             inner.ops = chain + inner.ops
             return inner

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 
+from reader_app.repo.image_sides import TRAINING
 from reader_app.repo.values_source import parsed, walk_files
-
-TRAINING = re.compile(r"train")
 
 
 def uncalled_function(root: str, where: str) -> str | None:

@@ -16,7 +16,7 @@ from reader_app.repo.values_source import markdown_blocks, read
 SIDE_KEYWORDS = re.compile(r"^(img_size|image_size|input_resolution|resolution|img_res|input_res)$")
 # The size keyword a dataset takes for the images it yields (its class is often not in the repository).
 DATASET_SIZE_KEYWORDS = re.compile(r"^(input_size|img_size|image_size|crop_size|imgsz|img_res|input_res)$")
-TRAINING = re.compile(r"train")
+TRAINING = re.compile(r"(?<![a-z])(pre)?train")  # train.py, main_train.py, pretrain.py; not constraint.py
 
 
 def _side(value) -> int | None:

@@ -9,6 +9,7 @@ import os
 import re
 
 from reader_app.pyparse import parse_tolerant
+from reader_app.repo.image_sides import readme_transform_size, training_pipeline_size
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.values_datasets import dataset_image_size
 from reader_app.repo.values_literal import arg_dest, dotted_name
@@ -53,7 +54,8 @@ def stated_image_size(root: str) -> tuple[int | tuple[int, int], str] | None:
         found = _in_source(text, path)
         if found:
             return found[0], f"{os.path.relpath(path, root)}:{found[1]}"
-    return transform_image_size(root, ordered) or dataset_image_size(root, ordered, _all_string_defaults(ordered))
+    return training_pipeline_size(root, ordered) or transform_image_size(root, ordered) or \
+        dataset_image_size(root, ordered, _all_string_defaults(ordered)) or readme_transform_size(root)
 
 
 def _all_string_defaults(files: list[str]) -> set[str]:

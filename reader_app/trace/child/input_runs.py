@@ -3,6 +3,8 @@ candidates over the size tables, on the meta device with a CPU retry; a second r
 free dimensions. Functions of a trace Session (they read its request and report and call its forward)."""
 from __future__ import annotations
 
+import inspect
+import os
 import re
 from dataclasses import replace
 
@@ -25,6 +27,8 @@ from reader_app.trace.child.scalar_inputs import with_caller_values
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.state_inputs import state_plans, with_states
 from reader_app.repo.config_image_size import config_image_size
+from reader_app.repo.dead_examples import outranked_example
+from reader_app.repo.image_sides import constructor_image_side
 from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_clips import stated_frames
@@ -34,13 +38,19 @@ from reader_app.repo.values_inputs import stated_image_size
 def run_target(session, model, recipe, specs, func, target):
     """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
     the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
-    stated, frames = stated_image(session, recipe.sources if target is model else {}), stated_clip(session, target)
+    stated = stated_image(session, target, recipe.args if target is model else {},
+                          recipe.sources if target is model else {})
+    frames = stated_clip(session, target)
     tables = size_tables(model, stated[0] if stated else None, recipe.args, frames[0] if frames else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
         names.append(getattr(recipe.target, "__name__", None))
     example = None if specs else stated_plans(target, session.root, names, recipe.args if target is model else {},
                                               session.file, func.__name__ if func else None)
+    dead = outranked_example(session.root, example[1], stated) if example else None
+    if dead:  # a size the training data is made at outranks an example in a function nothing calls
+        example = None
+        session.report["warnings"].append(dead)
     candidates = [user_plans(specs)] if specs else candidate_inputs(
         target, func=func, built_args=recipe.args if target is model else None,
         arg_sources=recipe.sources if target is model else None)
@@ -157,17 +167,21 @@ def collated(session, model, func) -> dict:
         return {}
 
 
-def stated_image(session, sources: dict) -> tuple[int, str] | None:
-    """(pixels, where) of the image size the model file's pretrained settings state, else the one the config
-    files the model was built from (`sources`, the constructor values' provenance) state, else the one the
-    repository's scripts state."""
+def stated_image(session, model=None, args=None, sources=None) -> tuple[int, str] | None:
+    """(pixels, where) of the image size the model file's pretrained settings state, else the side the
+    model's constructor treats a value it was built with as (`assert input_size % 32 == 0`), else the one the
+    config files the model was built from (`sources`, the constructor values' provenance) state, else the one
+    the repository's scripts state."""
     if session.request.get("inputs"):
         return None
     try:
         own = settings_image_size(session.file)
         if own:
             return own[0], f"{session.rel(session.file)}:{own[1]}"
-        return config_image_size(session.root, sources) or stated_image_size(session.root)
+        source = inspect.getsourcefile(type(model)) if model is not None and args else None
+        built = constructor_image_side(source, type(model).__name__, args, session.root) \
+            if source and os.path.realpath(source).startswith(os.path.realpath(session.root) + os.sep) else None
+        return built or config_image_size(session.root, sources or {}) or stated_image_size(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from reader_app.repo.values_argparse import PARSE_CALLS
-from reader_app.repo.values_literal import ARG_OBJECTS, arg_dest
+from reader_app.repo.values_literal import ARG_OBJECTS, arg_dest, dotted_name
 from reader_app.repo.values_source import Unit, body_statements, per_tree
 
 
@@ -46,6 +46,32 @@ def option_dest(dotted: str, unit: Unit, function, root: str) -> str | None:
         return found
     parts = dotted.split(".")  # a bound name is a local or module name: `self.parser.depth` is not it
     return parts[1] if len(parts) == 2 and parts[0] in namespace_names(unit, function, root) else None
+
+
+def names_by_scope(tree: ast.Module, rel: str, root: str):
+    """names_at(node) -> the namespace names of the innermost function holding `node` (by its lines; the
+    module's outside every function), for a reader that walks a whole file rather than one scope."""
+    unit = Unit(rel, tree, "py")
+    functions = sorted(((n.lineno, n.end_lineno or n.lineno, n) for n in ast.walk(tree)
+                        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), key=lambda f: f[0])
+
+    def names_at(node) -> frozenset[str]:
+        line = getattr(node, "lineno", None)
+        inner = None
+        for start, end, function in functions:  # sorted by start: the last that holds the line is innermost
+            if line is not None and start <= line <= end:
+                inner = function
+        return namespace_names(unit, inner, root)
+    return names_at
+
+
+def option_of(expr, names=frozenset()) -> str | None:
+    """The option an attribute `hp.img_size` / `self.opt.ngf` reads, given the scope's namespace `names`
+    (names_by_scope, namespace_names); the usual names alone when none are given."""
+    dotted = dotted_name(expr) or ""
+    found = arg_dest(dotted)
+    parts = dotted.split(".")
+    return found if found is not None else parts[1] if len(parts) == 2 and parts[0] in names else None
 
 
 def parsed_elsewhere(unit: Unit, function, root: str, var: str) -> tuple[dict, dict] | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from reader_app.pyparse import parse_tolerant
 from reader_app.repo.stated_literals import literal_tensor
 from reader_app.repo.values_argparse import argparse_namespace
-from reader_app.repo.values_literal import arg_dest, dotted_name
+from reader_app.repo.namespaces import namespace_names, option_of
 from reader_app.repo.values_source import units_mentioning
 
 # torch functions that make a tensor from a size, and the dtype they make.
@@ -88,10 +88,13 @@ def stated_calls(root: str, class_name: str, file: str | None = None) -> list[St
             continue
         rel = unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel
         module, *functions = _bodies(unit.tree)
-        state = (dict(_int_options(unit)), {}, {})
+        state = (dict(_int_options(unit), **{NAMESPACES: namespace_names(unit, None, root)}), {}, {})
         found += _calls_in(module, class_name, rel, state)
-        for body in functions:  # a function reads the module's names (`G = Net()` at top level, `G(z)` in it)
-            found += _calls_in(body, class_name, rel, tuple(dict(table) for table in state))
+        scopes = [n for n in ast.walk(unit.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for scope, body in zip(scopes, functions):  # a function reads the module's names (`G = Net()`, `G(z)` in it)
+            ints, tensors, models = (dict(table) for table in state)
+            ints[NAMESPACES] = namespace_names(unit, scope, root)
+            found += _calls_in(body, class_name, rel, (ints, tensors, models))
     return found
 
 
@@ -132,6 +135,7 @@ def _flat(body: list) -> list[ast.stmt]:
 
 
 OPTION = "@option "  # ints key prefix for a parsed option's default (`opt.nz` read as `OPTION + "nz"`)
+NAMESPACES = "@namespaces"  # ints key of the names the scope's parsed command line goes by (namespaces.py)
 
 
 def _int_options(unit) -> dict[str, int]:
@@ -250,7 +254,7 @@ def _int(expr, ints: dict) -> int | None:
         value = ints.get(expr.id)
         return value if isinstance(value, int) else None
     if isinstance(expr, ast.Attribute):  # a parsed option: its default
-        dest = arg_dest(dotted_name(expr) or "")
+        dest = option_of(expr, ints.get(NAMESPACES, frozenset()))
         value = ints.get(OPTION + dest) if dest else None
         return value if isinstance(value, int) else None
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "int" and \

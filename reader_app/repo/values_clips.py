@@ -8,8 +8,8 @@ import ast
 import os
 import re
 
+from reader_app.repo.namespaces import names_by_scope, option_of
 from reader_app.repo.values_inputs import OPTION, ordered_scripts, repository_options
-from reader_app.repo.values_literal import arg_dest, dotted_name
 from reader_app.repo.values_source import read
 
 # Transforms that cut a clip of N frames from a video (their first argument, or `size=`/`num_samples=`);
@@ -36,7 +36,7 @@ def stated_frames(root: str) -> tuple[int, str] | None:
         except (SyntaxError, ValueError):
             continue
         rel = os.path.relpath(path, root)
-        cut = _temporal_cut(tree, options)
+        cut = _temporal_cut(tree, options, names_by_scope(tree, rel, root))
         if cut is not None:
             return cut[0], f"{rel}:{cut[1]}"
         if named is None:
@@ -45,9 +45,9 @@ def stated_frames(root: str) -> tuple[int, str] | None:
     return named
 
 
-def _temporal_cut(tree, options: dict) -> tuple[int, int] | None:
+def _temporal_cut(tree, options: dict, names_at) -> tuple[int, int] | None:
     """(frames, line) of the first temporal transform (in line order) sized by a literal or an option's
-    integer default."""
+    integer default (read off whatever its scope calls the parsed command line: names_at)."""
     calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: n.lineno)
     for call in calls:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
@@ -56,7 +56,7 @@ def _temporal_cut(tree, options: dict) -> tuple[int, int] | None:
         arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in TEMPORAL_KEYWORDS), None)
         value = arg.value if isinstance(arg, ast.Constant) else None
         if isinstance(arg, ast.Attribute):
-            dest = arg_dest(dotted_name(arg) or "")
+            dest = option_of(arg, names_at(call))
             value = options.get(OPTION + dest) if dest else None
         if isinstance(value, int) and not isinstance(value, bool) and value in FRAMES_RANGE:
             return value, call.lineno

@@ -12,7 +12,7 @@ from reader_app.pyparse import parse_tolerant
 from reader_app.repo.image_sides import readme_transform_size, training_pipeline_size
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.values_datasets import dataset_image_size
-from reader_app.repo.values_literal import arg_dest, dotted_name
+from reader_app.repo.namespaces import names_by_scope, option_of
 from reader_app.repo.values_source import read
 
 # The size may come first (`--size_crops 224 96`, a multi-crop list: its first crop is the model's input).
@@ -90,7 +90,7 @@ def transform_image_size(root: str, files: list[str]) -> tuple[int, str] | None:
             continue
         defaults |= _string_defaults(tree)
         rel = os.path.relpath(path, root)
-        found += [(size, crop, f"{rel}:{line}", key) for size, crop, line, key in _transform_sizes(tree, options)]
+        found += [(size, crop, f"{rel}:{line}", key) for size, crop, line, key in _transform_sizes(tree, options, names_by_scope(tree, rel, root))]
     if not found:
         return None
     found.sort(key=lambda f: (f[3] not in defaults, not f[1]))  # stable: file order, then line order
@@ -104,17 +104,18 @@ def _string_defaults(tree) -> set[str]:
             and isinstance(k.value.value, str)}
 
 
-def _pixels(expr, known: dict | None = None) -> int | None:
+def _pixels(expr, known: dict | None = None, names=frozenset()) -> int | None:
     """The side a size argument states: a literal, a square (h, w), or names of the module's integer
-    constants and its options' defaults (`img_size = 64`, `(opt.img_height, opt.img_width)`)."""
+    constants and its options' defaults (`img_size = 64`, `(opt.img_height, opt.img_width)`, `names`: what the
+    scope calls its parsed command line)."""
     if isinstance(expr, (ast.Tuple, ast.List)) and len(expr.elts) == 2:
-        sides = [_pixels(e, known) for e in expr.elts]
+        sides = [_pixels(e, known, names) for e in expr.elts]
         return sides[0] if sides[0] == sides[1] else None  # a square (h, w)
     value = expr.value if isinstance(expr, ast.Constant) else None
     if isinstance(expr, ast.Name):
         value = (known or {}).get(expr.id)
     elif isinstance(expr, ast.Attribute):
-        dest = arg_dest(dotted_name(expr) or "")
+        dest = option_of(expr, names)
         value = (known or {}).get(OPTION + dest) if dest else None
     return value if isinstance(value, int) and not isinstance(value, bool) and 8 <= value <= 4096 else None
 
@@ -161,7 +162,8 @@ def repository_options(files: list[str]) -> dict:
     return out
 
 
-def _transform_sizes(tree, options: dict | None = None) -> list[tuple[int, bool, int, str | None]]:
+def _transform_sizes(tree, options: dict | None = None, names_at=lambda node: frozenset()) \
+        -> list[tuple[int, bool, int, str | None]]:
     """(pixels, is a crop, line, key) of each transform sized by a literal, or by a parameter of the function
     holding it that a call in the same file gives a literal (key: the string a dict entry or `==` ties it to).
     `options`: option defaults other files of the repository define, beneath the file's own."""
@@ -183,8 +185,8 @@ def _transform_sizes(tree, options: dict | None = None) -> list[tuple[int, bool,
             if isinstance(arg, ast.Name) and arg.id in params:
                 out += [(size, crop, line, keys.get(id(use))) for size, line, use in
                         _literal_uses(tree, func, params.index(arg.id), arg.id)]
-            elif _pixels(arg, known) is not None:
-                out.append((_pixels(arg, known), crop, call.lineno, None))
+            elif _pixels(arg, known, names_at(call)) is not None:
+                out.append((_pixels(arg, known, names_at(call)), crop, call.lineno, None))
     return out
 
 

@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 
 from reader_app.pyparse import parse_tolerant
 from reader_app.repo import RepoInfo, read_source
+from reader_app.repo.namespaces import names_by_scope
 from reader_app.workflow.code_values import (CodeValue, _argument, _config_class, _defaults, _from_yaml, _number,
                                              _settings, normalise)
 
@@ -439,6 +440,7 @@ def runtime_notes(repo: RepoInfo, code: _Repo | None = None) -> dict[str, str]:
     for path, tree in code.trees.items():
         if path != main.file and not code.reaches(path, main.file):
             continue
+        names_at = names_by_scope(tree, path, repo.root)  # `hp = parser.parse_args()` as well as `args`
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and _callee(node) == main.name):
                 continue
@@ -446,7 +448,7 @@ def runtime_notes(repo: RepoInfo, code: _Repo | None = None) -> dict[str, str]:
             given += [(k.arg, k.value) for k in node.keywords if k.arg]
             for name, value in given:
                 if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
-                        and value.value.id in ("args", "opt", "opts", "cfg", "config", "flags", "hparams"):
+                        and value.value.id in names_at(node):
                     notes[normalise(name)] = f"set at run time ({path} --{value.attr})"
     return notes
 

@@ -19,6 +19,8 @@ from reader_app.repo.partials import ModulePartials, is_stub, module_partials, r
 CLASS_VAR = "@class "
 # `if self.model_type == 'U_Net':` in a class that stored a parsed option (`self.model_type = config.model_type`)
 MEMBER_OPTION_TEST = re.compile(r"\bself\.\w+\s*(?:==|!=)\s*['\"]")
+# `getattr(models, args.arch)(...)`: a getattr whose result is called (most getattr calls read an attribute)
+CALLED_GETATTR = re.compile(r"getattr\([^()]*\)\s*\(")
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
 
 
@@ -96,6 +98,7 @@ class GraphBuilder:
         self._chain_cache: dict[tuple[int, tuple[str, ...]], ClassInfo | None] = {}
         self._untaken: dict[int, set[int]] = {}
         self._partials: dict[int, ModulePartials] = {}
+        self._importers: set[str] | None = None
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -118,7 +121,10 @@ class GraphBuilder:
 
     def produced_by(self, pf: ParsedFile, expr: ast.AST) -> set[str]:
         """Module classes returned by the factory function a name chain names (`resnet18`), if any."""
-        path = self.index.resolve(pf, expr)
+        return self.produced_at(self.index.resolve(pf, expr))
+
+    def produced_at(self, path: str | None) -> set[str]:
+        """Module classes returned by the factory function at a dotted path, if any."""
         found = self.index.function_at(path)
         if found is None:
             return self._registry_classes(path) or self._partial_classes(path)
@@ -327,12 +333,15 @@ class GraphBuilder:
         used: set[str] = set()
         module_bodies = self.index.module_class_nodes(pf)
         untaken = self.untaken(pf)  # `if args.model == 'Transformer':` with another default: not built
+        picks = self._picks(pf)  # `archs.__dict__[config['arch']]`: only the class the option names
         stack: list[ast.AST] = [pf.tree]
         while stack:
             for node in pf.scope(stack.pop()):
                 if id(node) in untaken:
                     continue
-                if isinstance(node, SCOPE_NODES):
+                if id(node) in picks:
+                    used |= self.picked_at(picks[id(node)])
+                elif isinstance(node, SCOPE_NODES):
                     if id(node) not in module_bodies:
                         stack.append(node)
                 elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
@@ -341,9 +350,45 @@ class GraphBuilder:
                         used.add(info.qualname)
                     else:
                         used |= self.produced_by(pf, node)
-                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call):  # getattr(models, name)()
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and id(node.func) not in picks:
+                    # getattr(models, name)()
                     used |= self.value_classes(pf, node, {})
         return used
+
+    def picked_at(self, path: str) -> set[str]:
+        """Module classes the dotted path names (a class) or returns (a factory); everything its module offers
+        when the name is none of its own (a run fails there, or the module re-exports it)."""
+        info = self.index.class_at(path)
+        found = ({info.qualname} if info.is_module else set()) if info is not None else self.produced_at(path)
+        return found or self._module_offers(path.rpartition(".")[0])
+
+    def _picks(self, pf: ParsedFile) -> dict[int, str]:
+        """id of an expression picking a class by name -> the dotted path it picks: `archs.__dict__[config['arch']]`
+        and `getattr(archs, args.arch)` (values_registry.module_picks), `importNet(configs['network'])` of a
+        helper importing a dotted string (dotted_imports.dotted_picks). Most files have none."""
+        if self._importers is None:  # read from the texts in hand: the scan reads no file twice
+            from reader_app.repo.dotted_imports import importer_names
+            self._importers = importer_names((f.source.text or "", f.tree) for f in self.index.files)
+        text = pf.source.text or ""
+        picking = "__dict__[" in text or "getattr(" in text and CALLED_GETATTR.search(text) is not None
+        importing = any(f"{name}(" in text for name in self._importers)
+        if not picking and not importing:
+            return {}
+        from reader_app.repo.values_source import Unit
+
+        root = str(pf.source.path.parents[pf.source.rel.count("/")])
+        unit = Unit(pf.source.rel, pf.tree, "py")
+        out = {}
+        if picking:
+            from reader_app.repo.values_registry import module_picks
+            for key, (module, name) in module_picks(unit, root).items():
+                path = self.index.resolve(pf, module)
+                if path:
+                    out[key] = f"{path}.{name}"
+        if importing:
+            from reader_app.repo.dotted_imports import dotted_picks
+            out.update(dotted_picks(unit, root))
+        return out
 
 
 def _untaken_branches(pf: ParsedFile) -> set[int]:

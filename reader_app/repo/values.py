@@ -95,6 +95,8 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
               for unit in units_mentioning(root, called + "(", doctests=True)]
     places += [p for p in imported_aliases(root, model_rel, name)  # `from m import SwinIR as net`
                if (p[0].rel, p[1]) not in {(u.rel, c) for u, c in places}]
+    from reader_app.repo.dotted_imports import dotted_build_units  # `Net = importNet('models.net.Net'); Net()`
+    places += [(u, name) for u in dotted_build_units(root, name) if (u.rel, name) not in {(v.rel, c) for v, c in places}]
     for unit, called in places:
         if imports_elsewhere(root, unit, called, model_rel):  # another module's class of the same name
             continue
@@ -117,7 +119,7 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
                   open_keywords: bool = False) -> list[tuple[int, dict]]:
     """(tier, {param: Mined}) for every call that builds `name` picked by a parsed option's value
     (`create_model(args.model, num_classes=args.num_classes)`): its keywords, by the same rules as a call."""
-    from reader_app.repo.values_registry import registry_calls
+    from reader_app.repo.values_registry import module_pick_calls, registry_calls
     from reader_app.repo.values_source import Unit
 
     aliases = None
@@ -139,6 +141,7 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
             continue
         unit = Unit(os.path.relpath(path, root), tree, "py")
         calls = registry_calls(unit, root, picks)
+        calls += [c for c in module_pick_calls(unit, root, picks) if c not in calls]
         # A library's registry call takes keywords of its own (`checkpoint_path=`): a keyword the model's
         # module never names is not one its constructor reads.
         named = set(re.findall(r"\w+", read(os.path.join(root, model_rel))))

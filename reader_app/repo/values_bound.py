@@ -174,6 +174,7 @@ def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
             continue  # another module calls the function only after importing it by its module's name
         called = _calls_named(unit.tree)
         from reader_app.repo.values_calls import _enclosing_functions
+        from reader_app.repo.values_modules import imported_by_name
         from reader_app.repo.values_targets import target_calls
         targets = target_calls(unit.tree, names, _enclosing_functions(unit.tree)) if owner is None else []
         for _, call in sorted([*(c for n in names for c in called.get(n, ())), *targets], key=lambda c: c[0]):
@@ -183,7 +184,8 @@ def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
             if owner is None and isinstance(func, ast.Name):
                 hit = same and func.id == name or _from_module(imported.get(func.id), stem, name)
             elif owner is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-                hit = func.attr == name and (imported.get(func.value.id) or "").split(".")[-1] == stem
+                hit = func.attr == name and (imported.get(func.value.id) or imported_by_name(unit.tree).get(
+                    func.value.id) or "").split(".")[-1] == stem  # `import m` or `m = importlib.import_module(...)`
             elif owner is not None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                 hit = func.attr == name and (func.value.id == owner.name and (same or owner.name in imported)
                                              or same and func.value.id in ("cls", "self"))

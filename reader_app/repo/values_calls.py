@@ -231,6 +231,12 @@ class Scope:
                 return value
         if "." in name:
             value = self.parsed_option(name)
+            if value is MISSING:  # `config = vars(parse_args())`: `config['arch']` is the option --arch
+                from reader_app.repo.values_vars import vars_option
+                value = vars_option(self, name, depth, seen)
+            if value is MISSING:  # `task.__config__` of `task = importlib.import_module('task.pose')`
+                from reader_app.repo.values_modules import module_attribute
+                value = module_attribute(self, name, depth, seen)
             if value is MISSING:  # `args = load_cfg(args.config)`: the configuration file a helper loads
                 from reader_app.repo.values_config_helpers import loaded_option
                 value = loaded_option(self, name, depth, seen)
@@ -378,6 +384,9 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     sites = []
     calls = list(_calls_of(unit.tree, name) if keywords_only is None else keywords_only)
     calls += [c for c in ast.walk(unit.tree) if id(c) in builders and id(c) not in {id(k) for k in calls}]
+    if keywords_only is None and unit.kind == "py":  # `Net = importNet('models.net.Net'); Net(**config)`
+        from reader_app.repo.dotted_imports import dotted_built_calls
+        calls += [c for c in dotted_built_calls(unit, root, name) if id(c) not in {id(k) for k in calls}]
     for call in calls:  # `cls(args)` in a builder classmethod too
         if id(call) in returned or id(call) in untaken:
             continue
@@ -450,7 +459,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     where = scope.where.get(getattr(kw.value, "id", ""), f"{unit.rel}:{call.lineno}")
                     for key, value in spread.items():
                         if (key in params or open_keywords) and key not in found:
-                            found[key] = (value, where)
+                            found[key] = (value, getattr(spread, "lines", {}).get(key, where))  # the key's own line
         if found:
             sites.append(found)
     return sites

@@ -53,21 +53,34 @@ def documented_runs(root: str, script_rel: str) -> list[tuple[str, int, str]]:
     shows running `script_rel`, README first (the root's before deeper ones), in the order written."""
     script_rel = script_rel.split(" cell ")[0].replace(os.sep, "/")
     module = script_rel[:-3].replace("/", ".") if script_rel.endswith(".py") else None
-    runs = []
-    for path in _documentation(root):
-        rel = os.path.relpath(path, root).replace(os.sep, "/")
-        lines = read(path).splitlines()
-        number = 0
-        while number < len(lines):
-            line, start = lines[number], number + 1
-            number += 1
-            while line.rstrip().endswith("\\") and number < len(lines):  # continued on the next line
-                line = line.rstrip()[:-1] + " " + lines[number]
+    return [(rel, start, re.split(r"[`|;&>]|\s#", line[match.end():])[0])
+            for rel, start, match, line in _command_lines(root) if _runs(match, script_rel, module)]
+
+
+_COMMAND_LINES: dict[str, list[tuple[str, int, re.Match, str]]] = {}
+
+
+def _command_lines(root: str) -> list[tuple[str, int, re.Match, str]]:
+    """(doc rel, first line, the `python ...` match, the line with its continuations) of every command line the
+    documentation shows, README first; read once per process and root, as walk_files is (a scan asks for each
+    of its scripts' commands)."""
+    if root not in _COMMAND_LINES:
+        found = []
+        for path in _documentation(root):
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            lines = read(path).splitlines()
+            number = 0
+            while number < len(lines):
+                line, start = lines[number], number + 1
                 number += 1
-            match = _RUN.search(line)
-            if match and _runs(match, script_rel, module):
-                runs.append((rel, start, re.split(r"[`|;&>]|\s#", line[match.end():])[0]))
-    return runs
+                while line.rstrip().endswith("\\") and number < len(lines):  # continued on the next line
+                    line = line.rstrip()[:-1] + " " + lines[number]
+                    number += 1
+                match = _RUN.search(line)
+                if match:
+                    found.append((rel, start, match, line))
+        _COMMAND_LINES[root] = found
+    return _COMMAND_LINES[root]
 
 
 def _words(rest: str) -> list[str]:
@@ -90,10 +103,10 @@ def readme_run_options(tree, root: str, script_rel: str) -> dict[str, tuple[obje
     (a flag it does not define) or one loading a trained checkpoint is not that run, and only a script that trains
     has one (_trains). An option whose value argparse
     would convert by a function the text cannot follow (`type=str2bool` on "maybe") states nothing."""
-    if not _trains(tree, root, script_rel):
+    runs = [(rel, line, _words(rest)) for rel, line, rest in documented_runs(root, script_rel)]
+    if not runs or not _trains(tree, root, script_rel):
         return {}  # a sampling or evaluation script's commands show published weights (their options only fill)
     defined = _defined_flags(tree)  # None when the parser may take options this module does not define
-    runs = [(rel, line, _words(rest)) for rel, line, rest in documented_runs(root, script_rel)]
     runs = [run for run in runs if (defined is None or not _unknown_flags(run[2], defined))
             and not any(_CHECKPOINT.search(word) for word in run[2])]
     if not runs:

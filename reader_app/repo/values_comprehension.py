@@ -1,7 +1,8 @@
 """Comprehensions over stated values, evaluated without running the repository: `{k: v + 1 for v, k in
 enumerate(voc_labels)}` over a literal tuple gives the dict a script's `n_classes = len(label_map)` counts.
 Only what can be computed from literals: the iterables are stated lists, tuples, dicts, strings, `range`,
-`enumerate`, `zip`, `sorted`, `reversed` and a dict's `keys()` / `values()` / `items()`; anything else (a call of
+`enumerate`, `zip`, `sorted`, `reversed`, `map` with a cast, a dict's `keys()` / `values()` / `items()` and what
+the literal reader computes (`args.kernel_sizes.split(',')` of a stated option); anything else (a call of
 the repository's own functions, a file read) leaves the value unknown (MISSING).
 """
 from __future__ import annotations
@@ -71,16 +72,24 @@ def _scoped(bound: dict, lookup):
     return find
 
 
+_BUILTIN_ITERABLES = {"range", "enumerate", "zip", "sorted", "reversed", "list", "tuple"}
+
+
 def _iterable(node, lookup, depth: int, literal):
     """The items a stated iterable yields, as a list; MISSING when it is not stated."""
-    if isinstance(node, ast.Call) and not node.keywords:
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("keys", "values", "items") and not node.args:
-            owner = literal(func.value, lookup, depth + 1)
-            if not isinstance(owner, dict):
-                return MISSING
-            return list(getattr(owner, func.attr)())
-        name = func.id if isinstance(func, ast.Name) else None
+    func = node.func if isinstance(node, ast.Call) else None
+    if isinstance(func, ast.Attribute) and func.attr in ("keys", "values", "items") and not node.args \
+            and not node.keywords:
+        owner = literal(func.value, lookup, depth + 1)
+        if not isinstance(owner, dict):
+            return MISSING
+        return list(getattr(owner, func.attr)())
+    if isinstance(func, ast.Name) and func.id == "map":  # `for k in map(int, args.sizes.split(','))`
+        from reader_app.repo.values_literal import _mapped
+        value = _mapped(node, lookup, depth)
+        return value if isinstance(value, list) else MISSING
+    if isinstance(func, ast.Name) and func.id in _BUILTIN_ITERABLES and not node.keywords:
+        name = func.id
         parts = [_iterable(a, lookup, depth, literal) if name in ("enumerate", "zip", "sorted", "reversed", "list",
                                                                   "tuple") else literal(a, lookup, depth + 1)
                  for a in node.args]
@@ -100,7 +109,7 @@ def _iterable(node, lookup, depth: int, literal):
         except TypeError:  # what Python itself would refuse
             return MISSING
         return MISSING
-    value = literal(node, lookup, depth + 1)
+    value = literal(node, lookup, depth + 1)  # a stated sequence, or a call it reads: `args.sizes.split(',')`
     if isinstance(value, (list, tuple, str, set)):
         return list(value) if len(value) <= MAX_ITEMS else MISSING
     if isinstance(value, dict):

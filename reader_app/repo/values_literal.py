@@ -100,9 +100,12 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             literal(node.args[0], lookup, depth + 1)
         return MISSING if value is MISSING or not isinstance(value, (list, tuple, str)) else \
             (list if node.func.id == "list" else tuple)(value)
-    if isinstance(node, (ast.DictComp, ast.ListComp, ast.SetComp)):  # `{k: v + 1 for v, k in enumerate(labels)}`
+    if isinstance(node, (ast.DictComp, ast.ListComp, ast.SetComp, ast.GeneratorExp)):  # `{k: v for v, k in ...}`
         from reader_app.repo.values_comprehension import comprehension
         return comprehension(node, lookup, depth, literal)
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _TEXT_READERS:
+        from reader_app.repo.values_text_literals import text_literal  # `eval(args.sizes)`: parsed, never run
+        return text_literal(node, lookup, depth, literal)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:
@@ -135,8 +138,8 @@ def _keyed(node: ast.Subscript, lookup, depth: int):
         if not isinstance(held, dict) or key not in held:
             break
         held = held[key]
-    else:
-        return held if not isinstance(held, dict) else MISSING
+    else:  # a section of a dict the repository states keeps its keys' lines (values_returned.StatedDict)
+        return held if not isinstance(held, dict) or getattr(held, "lines", None) else MISSING
     value = lookup(".".join([head, *keys]), depth + 1)
     # a whole section (`**cfg['model']`) is read where its keys' own lines are kept (values_loaded)
     return value if not isinstance(value, dict) else MISSING
@@ -193,6 +196,7 @@ def _mapped(node: ast.Call, lookup, depth: int):
 _COMPARISONS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.In: lambda a, b: a in b,
                 ast.NotIn: lambda a, b: a not in b, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
                 ast.GtE: operator.ge, ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b}
+_TEXT_READERS = {"eval", "literal_eval", "loads"}  # of a stated string (values_text_literals.py)
 _CASTS = {"int": int, "float": float, "str": str, "bool": bool}
 # What a script usually calls its parsed command line (`args.dim`, `opt.nz`, `self.args.n_layer`): the stand-in
 # where no binding to a parse is visible; namespaces.namespace_names adds the names a scope binds to one.

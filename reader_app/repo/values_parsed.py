@@ -17,6 +17,9 @@ import os
 from reader_app.repo.values_argparse import PARSE_CALLS, parser_options, rewritten
 from reader_app.repo.values_source import Unit, body_statements, parsed, units_mentioning
 
+# A field's "where" for one a script sets after parsing from what only a run knows (`args.class_num =
+# len(label_field.vocab) - 1`): it has no value, and the trace guesses it under this label.
+RUN_TIME_PREFIX = "set by "
 MAX_HOPS = 3  # functions the namespace may pass through between the parse and the constructor
 
 
@@ -95,9 +98,15 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
         if parser_unit is None:
             return None
         options = parser_options(parser_unit, root)
-        after = rewritten(parser_unit.tree, {k: (v, w) for k, (v, w) in options.items()})
+        run_time = {}
+        after = rewritten(parser_unit.tree, {k: (v, w) for k, (v, w) in options.items()}, run_time)
         options = {k: (v, w if isinstance(w, str) else f"{parser_unit.rel}:{w}") for k, (v, w) in after.items()}
-        return ({k: v for k, (v, _) in options.items()}, {k: w for k, (_, w) in options.items()}) if options else None
+        if not options:
+            return None
+        fields = {k: w for k, (_, w) in options.items()}
+        for field, (text, line) in run_time.items():  # no value: the trace labels its guess with where it is set
+            fields[field] = f"{RUN_TIME_PREFIX}{parser_unit.rel}:{line} from {text}"
+        return {k: v for k, (v, _) in options.items()}, fields
     if function is None or hops >= MAX_HOPS or function not in unit.tree.body:
         return None  # only a module-level function's parameter is what its callers hand it
     from reader_app.repo.values_bound import _call_sites, _handed_node, function_params

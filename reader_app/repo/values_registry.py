@@ -143,7 +143,28 @@ def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
                 or isinstance(key, ast.Name) and module is not None) and picks(name)]
 
 
-def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False):
+def module_picks(unit: Unit, root: str) -> dict[int, tuple[ast.expr, str]]:
+    """id of the expression naming a whole module's offer -> (the module expression, the name a run picks), for
+    `module.__dict__[key](...)` (the `module.__dict__` node) and `getattr(module, key)(...)` (the getattr call)
+    with the key a literal or an option's value (`config = vars(parse_args()); config['arch']`): the run builds
+    that one, not everything the module offers."""
+    out = {}
+    for call, module, _, name in _calls_picking_by_name(unit, root, modules_only=True):
+        if name.isidentifier():
+            func = call.func
+            node = func.value if isinstance(func, ast.Subscript) else func
+            out[id(node)] = (func.value.value if isinstance(func, ast.Subscript) else func.args[0], name)
+    return out
+
+
+def module_pick_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
+    """Calls `module.__dict__[key](...)` / `getattr(module, key)(...)` whose key is stated by any means (a literal,
+    an option, a config module's constant: `model.__dict__[srgan_config.g_arch_name]`) and names the wanted
+    factory or class (`picks(name)`): what the script builds, so their keywords are its arguments."""
+    return [call for call, _, _, name in _calls_picking_by_name(unit, root, modules_only=True) if picks(name)]
+
+
+def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False, modules_only: bool = False):
     """(call, module name or None, key node, name) of each call in the unit whose callee is picked by a stated
     name: `module.__dict__[key](...)`, `getattr(module, key)(...)`, and with `first_argument` a factory given the
     name first (`create_model(args.model, ...)`); the key a literal or an option's default."""
@@ -155,6 +176,8 @@ def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False):
         if not isinstance(call, ast.Call):
             continue
         module, key = _picked(call.func)
+        if module is None and modules_only:
+            continue  # a dict of factories picked by key: not a module's offer
         if key is None and first_argument and call.args:
             key = call.args[0]
         if key is None:

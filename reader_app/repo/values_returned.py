@@ -31,11 +31,13 @@ def with_key_lines(value, node: ast.AST, rel: str):
     """`value` (the literal of `node`) as a StatedDict knowing each key's line, when `node` is a dict display."""
     if not isinstance(value, dict) or not isinstance(node, ast.Dict):
         return value
-    lines = {}
+    lines, out = {}, dict(value)
     for key, item in zip(node.keys, node.values):
         if isinstance(key, ast.Constant) and key.value in value:
             lines[key.value] = f"{rel}:{item.lineno}"
-    return StatedDict(value, lines={**getattr(value, "lines", {}), **lines})
+            # a section (`'inference': {'nstack': 8, ...}`) keeps its own keys' lines, for `**cfg['inference']`
+            out[key.value] = with_key_lines(value[key.value], item, rel)
+    return StatedDict(out, lines={**getattr(value, "lines", {}), **lines})
 
 
 def merged_updates(tree: ast.Module, name: str, assignment: ast.stmt, body_owner, value, lookup, depth: int, rel: str):

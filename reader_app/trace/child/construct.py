@@ -301,10 +301,13 @@ class Builder:
             if config_objects.get_path(values, dotted) is KeyError:  # stated nowhere: a labelled guess
                 leaf = dotted.split(".")[-1]
                 guess = "cpu" if leaf.lower() in ("device", "dev") else guess_by_name(leaf)
-                fields[dotted] = "guess" if guess is not None else "blind guess"
+                set_by = fields.get(dotted, "")  # "set by main.py:77 from len(label_field.vocab) - 1": a run's
+                fields[dotted] = f"{set_by}; guessed" if set_by.startswith("set by ") else \
+                    "guess" if guess is not None else "blind guess"
                 if guess is None:
                     guess = 16
-                    self.blind.append(self.prefix + dotted)
+                    if not set_by.startswith("set by "):  # where it is set is said: not blind
+                        self.blind.append(self.prefix + dotted)
                 config_objects.set_path(values, dotted, guess)
         for key, value in self.overrides.items():
             if key in reads or config_objects.get_path(values, key) is not KeyError:

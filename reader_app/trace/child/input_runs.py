@@ -20,7 +20,10 @@ from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
+from reader_app.trace.child.scalar_inputs import with_caller_values
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
+from reader_app.trace.child.state_inputs import state_plans, with_states
+from reader_app.repo.config_image_size import config_image_size
 from reader_app.repo.dead_examples import outranked_example
 from reader_app.repo.image_sides import constructor_image_side
 from reader_app.repo.packed_calls import packed_calls
@@ -32,7 +35,9 @@ from reader_app.repo.values_inputs import stated_image_size
 def run_target(session, model, recipe, specs, func, target):
     """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
     the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
-    stated, frames = stated_image(session, target, recipe.args if target is model else {}), stated_clip(session, target)
+    stated = stated_image(session, recipe.sources if target is model else {}, target,
+                          recipe.args if target is model else {})
+    frames = stated_clip(session, target)
     tables = size_tables(model, stated[0] if stated else None, recipe.args, frames[0] if frames else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
@@ -46,6 +51,10 @@ def run_target(session, model, recipe, specs, func, target):
     candidates = [user_plans(specs)] if specs else candidate_inputs(
         target, func=func, built_args=recipe.args if target is model else None,
         arg_sources=recipe.sources if target is model else None)
+    if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
+        candidates = with_states(candidates, stated_states(session, model, func))
+    if not specs:  # a plain-number argument: the number the repository's caller passes
+        candidates = with_caller_values(candidates, session.root, recipe.sources, func or type(target).forward)
     swaps = [] if specs else alternatives.swaps(target)  # `image_tokens` instead of `images` for a missing part
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
@@ -135,8 +144,17 @@ def swap_note(session, swap, recipe) -> str:
     return (f"{swap.replacement} given instead of {swap.original}: the model's {swap.attribute} is {missing}"
             f"{why}, and forward() takes {swap.replacement} in its place ({session.rel(swap.file)}:{swap.line})")
 
-def stated_image(session, model=None, args=None) -> tuple[int, str] | None:
-    """(pixels, where) of the image size the model file's pretrained settings state, else the side the
+def stated_states(session, model, func) -> dict:
+    """The forward() arguments the repository's scripts make with the model's own method (state_inputs.py)."""
+    try:
+        return state_plans(model, session.root, func)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return {}
+
+
+def stated_image(session, sources: dict, model=None, args=None) -> tuple[int, str] | None:
+    """(pixels, where) of the image size the model file's pretrained settings state, else the one the config
+    files the model was built from (`sources`, the constructor values' provenance) state, else the side the
     model's constructor treats a value it was built with as (`assert input_size % 32 == 0`), else the one
     the repository's scripts state."""
     if session.request.get("inputs"):
@@ -145,12 +163,16 @@ def stated_image(session, model=None, args=None) -> tuple[int, str] | None:
         own = settings_image_size(session.file)
         if own:
             return own[0], f"{session.rel(session.file)}:{own[1]}"
+        config = config_image_size(session.root, sources)
+        if config:
+            return config
         source = inspect.getsourcefile(type(model)) if model is not None and args else None
         built = constructor_image_side(source, type(model).__name__, args, session.root) \
             if source and os.path.realpath(source).startswith(os.path.realpath(session.root) + os.sep) else None
         return built or stated_image_size(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
+
 
 VOLUME_LAYERS = (nn.Conv3d, nn.ConvTranspose3d, nn.MaxPool3d, nn.AvgPool3d, nn.BatchNorm3d)
 

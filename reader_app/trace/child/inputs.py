@@ -25,6 +25,7 @@ from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axi
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
+from reader_app.trace.child.scalar_inputs import scalar_plans
 from reader_app.trace.child.size_tables import attr_values
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, reach,
                                           stated_reshape, undo_rearrange, weight_layer)
@@ -274,6 +275,9 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     an_int = bool(structured) and structured[0].kind == VALUE and structured[0].dtype == "int"
     if structured and not an_int:  # a flag, a list of records, a dict of tensors
         return structured
+    scalar = [] if after is not None or structured else scalar_plans(model, func or type(model).forward, name)
+    if scalar:  # `param_k.mul_(mm).add_(1. - mm, param_q)`: a momentum, a plain number
+        return scalar
     packed = [] if after is not None else _packed_plans(model, name, graph, func)
     bound = func.__get__(model) if func else model.forward
     found = reach(model, bound, name, after=after or 0)

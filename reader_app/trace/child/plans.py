@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import torch
 
 TENSOR, VALUE, SIZES_TUPLE, LIST, DICT, TUPLE = "tensor", "value", "sizes", "list", "dict", "tuple"
+CALLED = "called"  # what a method of the model returns (state_inputs.py): `model.init_hidden(batch)`
 
 
 @dataclass
@@ -27,8 +28,10 @@ class InputPlan:
         count: 1 for a tensor, 2 for a pair of equal tensors (an LSTM's (h0, c0)).
         kind: TENSOR; VALUE (`value` passed as it is: None, False); SIZES_TUPLE (a tuple of the sizes of
             `dims`, an image's (height, width)); LIST (`dims[0]` copies of `items[0]`); DICT (`items` by name);
-            TUPLE (`items` in order: one argument packing several inputs, `spect, audio = forward_input`).
-        value: the plain value of a VALUE plan.
+            TUPLE (`items` in order: one argument packing several inputs, `spect, audio = forward_input`);
+            CALLED (`value` is (method, arguments): what that method of the model returns, made per run).
+        value: the plain value of a VALUE plan; (method name, [("size", symbol) | ("device",) | ("value", v)])
+            of a CALLED plan.
         items: the parts of a LIST, DICT or TUPLE plan.
         why: where the repository's code says this input (a path and line in it: "model.py:12 unpacks it"),
             None for a guess.
@@ -62,22 +65,27 @@ class Sizes:
         return dim if isinstance(dim, int) else self.values[dim]
 
 
-def materialize(plans: list[InputPlan], sizes: Sizes, device: str) -> dict:
-    """Arguments for one run; integer tensors hold valid indices (they matter on the CPU)."""
-    return {plan.name: make(plan, sizes, device) for plan in plans}
+def materialize(plans: list[InputPlan], sizes: Sizes, device: str, model=None) -> dict:
+    """Arguments for one run; integer tensors hold valid indices (they matter on the CPU). `model` is the
+    built model a CALLED plan calls."""
+    return {plan.name: make(plan, sizes, device, model) for plan in plans}
 
 
-def make(plan: InputPlan, sizes: Sizes, device: str):
+def make(plan: InputPlan, sizes: Sizes, device: str, model=None):
     if plan.kind == VALUE:
         return plan.value
+    if plan.kind == CALLED:  # the model's own method makes it, at this run's batch size and on its device
+        method, arguments = plan.value
+        return getattr(model, method)(*[sizes.of(a[1]) if a[0] == "size" else device if a[0] == "device"
+                                        else a[1] for a in arguments])
     if plan.kind == SIZES_TUPLE:
         return tuple(sizes.of(d) for d in plan.dims)
     if plan.kind == LIST:
-        return [make(plan.items[0], sizes, device) for _ in range(sizes.of(plan.dims[0]))]
+        return [make(plan.items[0], sizes, device, model) for _ in range(sizes.of(plan.dims[0]))]
     if plan.kind == DICT:
-        return {item.name: make(item, sizes, device) for item in plan.items}
+        return {item.name: make(item, sizes, device, model) for item in plan.items}
     if plan.kind == TUPLE:
-        return tuple(make(item, sizes, device) for item in plan.items)
+        return tuple(make(item, sizes, device, model) for item in plan.items)
     made = tuple(_tensor(plan, sizes, device) for _ in range(plan.count))
     return made[0] if plan.count == 1 else made
 
@@ -116,7 +124,9 @@ def leaves(plans: list[InputPlan], prefix: str = "") -> list[InputPlan]:
                               f"{name}[{index}]")
         elif plan.kind == VALUE:
             out.append(InputPlan(name, [], "None" if plan.value is None else type(plan.value).__name__,
-                                 kind=VALUE, value=plan.value))
+                                 kind=VALUE, value=plan.value, why=plan.why))
+        elif plan.kind == CALLED:  # listed by what makes it: its parts are known only once made
+            out.append(InputPlan(name, [], plan.dtype, kind=CALLED, value=plan.value, why=plan.why))
         elif plan.kind == SIZES_TUPLE:
             out.append(InputPlan(name, list(plan.dims), "tuple"))
         else:

@@ -12,6 +12,8 @@ import textwrap
 
 import torch.nn as nn
 
+from reader_app.trace.child.helper_reach import helper_reach
+
 # Layers that keep whatever shape they get: the taint passes through them.
 PASS_THROUGH = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Identity, nn.ReLU, nn.GELU, nn.SiLU, nn.Tanh,
                 nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.Softmax, nn.Mish, nn.Hardswish, nn.PReLU,
@@ -213,16 +215,17 @@ def _statements(body):
             yield from _statements(handler.body)
 
 
-def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0) -> Reach:
+def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bound: dict | None = None) -> Reach:
     """Follow `param` through `func` (a bound forward or helper of `owner`) to the first layer; `after` is the
-    line (of the function's source) that binds a local name followed instead of a parameter."""
+    line (of the function's source) that binds a local name followed instead of a parameter; `bound` names the
+    layers a plain function was handed (helper_reach.py)."""
     result = Reach()
     tree = function_tree(func)
     if tree is None or depth > 6:
         return result
     tainted = {param}
     chains: dict[str, list] = {param: []}
-    loop_alias: dict[str, nn.Module] = {}
+    loop_alias: dict[str, nn.Module] = dict(bound or {})
     for stmt in _statements(tree.body):
         if stmt.lineno <= after:
             continue
@@ -246,9 +249,11 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0) ->
             if arg_index is None:
                 continue
             callee = _callee(owner, call.func, loop_alias)
-            if callee is None:
+            # `embedded_dropout(self.encoder, x)`: a function of the repository handed the model's layer
+            found = _enter(owner, callee, arg_index, chain, depth) if callee is not None else \
+                helper_reach(owner, func, call, arg_index, chain, depth, loop_alias)
+            if callee is None and found is None:
                 continue
-            found = _enter(owner, callee, arg_index, chain, depth)
             if found is not None:
                 found.axes = {**found.axes, **result.axes} if not found.ops else dict(result.axes)
                 if result.rank is not None:

@@ -382,7 +382,7 @@ class Session:
         rec = Recorder(model, self.files, per_line=self.request.get("per_line", True),
                        call=entry(model) if entry else None)
         try:
-            inputs = materialize(plans, sizes, device)
+            inputs = materialize(plans, sizes, device, model)
             meta = device == "meta"  # small tensors' values kept; recurrent layers answered by their shapes
             with rec, (MetaValues() if meta else nullcontext()), (MetaRecurrent() if meta else nullcontext()), \
                     self.observer(model, inputs, rec), \

@@ -38,8 +38,8 @@ from reader_app.repo.values_inputs import stated_image_size
 def run_target(session, model, recipe, specs, func, target):
     """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
     the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
-    stated = stated_image(session, target, recipe.args if target is model else {},
-                          recipe.sources if target is model else {})
+    stated = stated_image(session, recipe.sources if target is model else {}, target,
+                          recipe.args if target is model else {})
     frames = stated_clip(session, target)
     tables = size_tables(model, stated[0] if stated else None, recipe.args, frames[0] if frames else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
@@ -167,10 +167,10 @@ def collated(session, model, func) -> dict:
         return {}
 
 
-def stated_image(session, model=None, args=None, sources=None) -> tuple[int, str] | None:
-    """(pixels, where) of the image size the model file's pretrained settings state, else the side the
-    model's constructor treats a value it was built with as (`assert input_size % 32 == 0`), else the one the
-    config files the model was built from (`sources`, the constructor values' provenance) state, else the one
+def stated_image(session, sources: dict, model=None, args=None) -> tuple[int, str] | None:
+    """(pixels, where) of the image size the model file's pretrained settings state, else the one the config
+    files the model was built from (`sources`, the constructor values' provenance) state, else the side the
+    model's constructor treats a value it was built with as (`assert input_size % 32 == 0`), else the one
     the repository's scripts state."""
     if session.request.get("inputs"):
         return None
@@ -178,10 +178,13 @@ def stated_image(session, model=None, args=None, sources=None) -> tuple[int, str
         own = settings_image_size(session.file)
         if own:
             return own[0], f"{session.rel(session.file)}:{own[1]}"
+        config = config_image_size(session.root, sources)
+        if config:
+            return config
         source = inspect.getsourcefile(type(model)) if model is not None and args else None
         built = constructor_image_side(source, type(model).__name__, args, session.root) \
             if source and os.path.realpath(source).startswith(os.path.realpath(session.root) + os.sep) else None
-        return built or config_image_size(session.root, sources or {}) or stated_image_size(session.root)
+        return built or stated_image_size(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 

@@ -12,6 +12,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from reader_app.repo.values_literal import dotted_name
 from reader_app.repo.values_source import read, units_mentioning, walk_files
 
 MAX_CALLS = 8
@@ -81,7 +82,7 @@ def _in_scope(scope, method: str, rel: str) -> list[StateCall]:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) \
                 and node.value.func.attr == method:
-            receiver = _dotted(node.value.func.value)
+            receiver = dotted_name(node.value.func.value)
             if receiver:
                 made.append((receiver, node.targets[0].id, node.value, node))
     out = []
@@ -107,15 +108,7 @@ def _calls_model(call: ast.Call, receiver: str) -> bool:
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr == "forward":
         func = func.value
-    return _dotted(func) == receiver
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None
+    return dotted_name(func) == receiver
 
 
 def _literal(node):

@@ -8,6 +8,7 @@ import os
 import re
 
 from reader_app.pyparse import parse_tolerant
+from reader_app.repo.values_literal import dotted_name
 from reader_app.repo.values_source import read
 
 # Dataset class -> the side of the square images it yields untransformed. Sets whose images vary in size
@@ -72,16 +73,8 @@ def _loaded(tree: ast.Module) -> list[tuple[str, int]]:
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in NATIVE_SIZES and _dotted(func.value) in modules:
+        if isinstance(func, ast.Attribute) and func.attr in NATIVE_SIZES and dotted_name(func.value) in modules:
             out.append((func.attr, node.lineno))
         elif isinstance(func, ast.Name) and func.id in classes:
             out.append((classes[func.id], node.lineno))
     return sorted(out, key=lambda f: f[1])
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else None

@@ -17,7 +17,7 @@ import re
 import torch.nn as nn
 
 from reader_app.trace.child.doc_shapes import BATCH, documented_names
-from reader_app.trace.child.reach import function_tree
+from reader_app.trace.child.reach import _resolve_self_attr, function_tree
 
 OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv}
 # Free sizes in order of use for axes a docstring names but nothing sizes (size_tables.SIZES sizes them).
@@ -39,7 +39,7 @@ def held_value(owner: nn.Module, expr, env: dict | None = None) -> int | None:
     elif isinstance(expr, ast.Name):
         value = (env or {}).get(expr.id)
     elif isinstance(expr, ast.Attribute):
-        value = _held_attr(owner, expr)
+        value = _resolve_self_attr(owner, expr)
     elif isinstance(expr, ast.BinOp) and type(expr.op) in OPS:
         left, right = held_value(owner, expr.left, env), held_value(owner, expr.right, env)
         value = None if left is None or right is None or (right == 0 and isinstance(expr.op, ast.FloorDiv)) \
@@ -47,19 +47,6 @@ def held_value(owner: nn.Module, expr, env: dict | None = None) -> int | None:
     else:
         return None
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
-
-
-def _held_attr(owner, expr):
-    parts = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if not (isinstance(expr, ast.Name) and expr.id == "self"):
-        return None
-    obj = owner
-    for part in reversed(parts):
-        obj = getattr(obj, part, None)
-    return obj
 
 
 def held_width(owner: nn.Module, func, param: str) -> HeldWidth | None:

@@ -97,11 +97,12 @@ def _importer_calls(unit: Unit, root: str):
         return []
 
     def compute():
-        from reader_app.repo.values_calls import Scope, _enclosing_functions
+        from reader_app.repo.values_calls import Scope
+        from reader_app.repo.module_places import enclosing_functions
         from reader_app.repo.values_registry import repository_function
         from reader_app.repo.values_bound import _imported_names
 
-        owners = _enclosing_functions(unit.tree)
+        owners = enclosing_functions(unit.tree)
         imported = _imported_names(unit.tree)
         found = []
         for call in ast.walk(unit.tree):
@@ -137,11 +138,11 @@ def _is_importer(root: str, rel: str, name: str) -> bool:
 
 
 def _defines(root: str, module: str, name: str) -> bool:
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
 
     return any((tree := parsed(path)) is not None and any(isinstance(n, ast.ClassDef) and n.name == name
                                                           for n in tree.body)
-               for path in _module_files(root, root, module, 0))
+               for path in module_files(root, root, module, 0))
 
 
 def _bound_to(scope_node, call: ast.Call) -> str | None:

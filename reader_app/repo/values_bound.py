@@ -44,8 +44,9 @@ def bound_argument(scope, name: str, depth: int, seen: set):
         node = _handed_node(function, owner, call, name)
         if node is None:
             continue
-        from reader_app.repo.values_calls import Scope, _enclosing_functions
-        caller = Scope(unit, scope.root, _enclosing_functions(unit.tree).get(id(call)))
+        from reader_app.repo.values_calls import Scope
+        from reader_app.repo.module_places import enclosing_functions
+        caller = Scope(unit, scope.root, enclosing_functions(unit.tree).get(id(call)))
         value = literal(node, lambda n, d: caller.resolve(n, d, seen), depth + 1)
         if value is MISSING:
             continue  # this caller computes it at run time: another caller may state it
@@ -68,7 +69,8 @@ def bound_argument(scope, name: str, depth: int, seen: set):
 def _handed_option(scope, name: str, depth: int, seen: set):
     """`args.net` inside `def get_network(args)`: the option of the namespace its callers hand it (`get_network(
     args)` in a script whose parser, or README command line, states `--net`); MISSING when none states it."""
-    from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions
+    from reader_app.repo.values_calls import MISSING, Scope
+    from reader_app.repo.module_places import enclosing_functions
 
     head, _, rest = name.partition(".")
     if "." in rest or head not in [p.arg for p in function_params(scope.function)]:
@@ -81,7 +83,7 @@ def _handed_option(scope, name: str, depth: int, seen: set):
         node = _handed_node(scope.function, owner, call, head)
         if not isinstance(node, (ast.Name, ast.Attribute)):
             continue
-        function = _enclosing_functions(unit.tree).get(id(call))
+        function = enclosing_functions(unit.tree).get(id(call))
         if not named and not (isinstance(node, ast.Name) and is_parsed_namespace(node.id, unit, function, scope.root)):
             continue
         caller = Scope(unit, scope.root, function)
@@ -173,10 +175,10 @@ def _find_call_sites(scope, function, owner) -> list[tuple[Unit, ast.Call]]:
         if not same and (owner is None and stem not in text or not calls.search(text)):
             continue  # another module calls the function only after importing it by its module's name
         called = _calls_named(unit.tree)
-        from reader_app.repo.values_calls import _enclosing_functions
+        from reader_app.repo.module_places import enclosing_functions
         from reader_app.repo.values_modules import imported_by_name
         from reader_app.repo.values_targets import target_calls
-        targets = target_calls(unit.tree, names, _enclosing_functions(unit.tree)) if owner is None else []
+        targets = target_calls(unit.tree, names, enclosing_functions(unit.tree)) if owner is None else []
         for _, call in sorted([*(c for n in names for c in called.get(n, ())), *targets], key=lambda c: c[0]):
             if same and function.lineno <= call.lineno <= function.end_lineno:
                 continue  # a recursive call inside the function states nothing new

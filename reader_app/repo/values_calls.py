@@ -8,6 +8,7 @@ import ast
 import os
 from contextvars import ContextVar
 
+from reader_app.repo.module_places import calls_of, enclosing_functions, module_files, returned_calls
 from reader_app.repo.namespaces import bound_otherwise, hands_namespace, option_dest, parsed_elsewhere
 from reader_app.repo.values_argparse import add_argument_calls, argparse_defaults, parser_options
 from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assignments, branch_state, condition_text,
@@ -15,7 +16,7 @@ from reader_app.repo.values_guards import (MODULE_LEVEL, TAKEN, UNDECIDED, assig
 from reader_app.repo.values_literal import MISSING, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_returned import StatedDict, keyed_where, merged_updates, returned_value, with_key_lines
-from reader_app.repo.values_source import Unit, body_statements, parsed, per_tree
+from reader_app.repo.values_source import Unit, parsed, per_tree
 
 
 class Scope:
@@ -260,7 +261,7 @@ class Scope:
             names = {a.asname or a.name: a.name for a in node.names}
             if "*" not in names and name not in names:
                 continue
-            for candidate in _module_files(self.root, base, node.module, node.level):
+            for candidate in module_files(self.root, base, node.module, node.level):
                 tree = parsed(candidate)
                 if tree is None:
                     continue
@@ -293,74 +294,6 @@ def _target(node) -> str | None:
     return node.id if isinstance(node, ast.Name) else dotted_name(node) if isinstance(node, ast.Attribute) else None
 
 
-def _module_assignments(tree: ast.Module) -> list[ast.stmt]:
-    """Assignments that run at module level, also those inside `if`/`with`/`try` blocks (a script's
-    `else: hidden_size = 128`), not those inside functions or classes."""
-    return [node for node in body_statements(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))]
-
-
-def _module_files(root: str, base: str, module: str, level: int) -> list[str]:
-    parts = module.split(".")
-    starts = [base] if level else [root, base]
-    if level > 1:
-        for _ in range(level - 1):
-            base = os.path.dirname(base)
-        starts = [base]
-    out = []
-    for start in starts:
-        path = os.path.join(start, *parts)
-        for candidate in (path + ".py", os.path.join(path, "__init__.py")):
-            if os.path.isfile(candidate):
-                out.append(candidate)
-    return out
-
-
-def _enclosing_functions(tree: ast.Module) -> dict[int, ast.AST]:
-    """id(call node) -> innermost function containing it (indexed once per tree)."""
-    return per_tree(tree, ("enclosing functions",), lambda: _index_enclosing(tree))
-
-
-def _index_enclosing(tree: ast.Module) -> dict[int, ast.AST]:
-    owner: dict[int, ast.AST] = {}
-
-    def visit(node, function):
-        for child in ast.iter_child_nodes(node):
-            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
-            if isinstance(child, ast.Call) and function is not None:
-                owner[id(child)] = function
-            visit(child, inner)
-
-    visit(tree, None)
-    return owner
-
-
-def _calls_of(tree: ast.Module, name: str) -> list[ast.Call]:
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if called == name:
-                out.append(node)
-    return out
-
-
-def _returned_calls(tree: ast.Module) -> set[int]:
-    """ids of calls a function returns, directly (`def resnet20(): return ResNet(...)`) or through the name
-    it returns (`model = ViT(...); model.default_cfg = ...; return model`): factory variants."""
-    out = {id(call) for node in ast.walk(tree) if isinstance(node, ast.Return) and isinstance(node.value, ast.Call)
-           for call in ast.walk(node.value) if isinstance(call, ast.Call)}
-    for function in ast.walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        returned = {n.value.id for n in ast.walk(function) if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)}
-        for node in ast.walk(function):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
-                    any(isinstance(t, ast.Name) and t.id in returned for t in node.targets):
-                out.update(id(call) for call in ast.walk(node.value) if isinstance(call, ast.Call))
-    return out
-
-
 def _is_vars_call(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "vars" and \
         len(node.args) == 1 and isinstance(node.args[0], ast.Name)
@@ -373,8 +306,8 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     with `skip_factories`, calls a function returns directly are left out (they are variants); with
     `open_keywords` (the callee takes **kwargs), keywords that name no parameter are stated values too.
     `keywords_only`: these calls instead, their keywords only (`create_model(args.model, num_classes=10)`)."""
-    owners = _enclosing_functions(unit.tree)
-    returned = _returned_calls(unit.tree) if skip_factories else set()
+    owners = enclosing_functions(unit.tree)
+    returned = returned_calls(unit.tree) if skip_factories else set()
     from reader_app.repo.values_bound import class_builders
     builders = class_builders(unit, root, name) if unit.kind == "py" and keywords_only is None else {}
     returned -= set(builders)  # `Model.build(...)` called by a script: what the run builds, not a variant
@@ -382,7 +315,7 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     untaken = untaken_branches(unit, root)  # `if args.arch == 'big': Net(depth=50)` with another default
     argparse = options = None
     sites = []
-    calls = list(_calls_of(unit.tree, name) if keywords_only is None else keywords_only)
+    calls = list(calls_of(unit.tree, name) if keywords_only is None else keywords_only)
     calls += [c for c in ast.walk(unit.tree) if id(c) in builders and id(c) not in {id(k) for k in calls}]
     if keywords_only is None and unit.kind == "py":  # `Net = importNet('models.net.Net'); Net(**config)`
         from reader_app.repo.dotted_imports import dotted_built_calls

@@ -105,13 +105,14 @@ def _object_of(scope, name: str, depth: int, seen: set):
                                                         *function.args.kwonlyargs]}:
         return None
     from reader_app.repo.values_bound import _call_sites, _handed_node, _owner_class
-    from reader_app.repo.values_calls import Scope, _enclosing_functions
+    from reader_app.repo.values_calls import Scope
+    from reader_app.repo.module_places import enclosing_functions
     owner_class = _owner_class(scope.unit.tree, function)
     for unit, call in _call_sites(scope, function, owner_class):  # the parameter: what its callers hand it
         node = _handed_node(function, owner_class, call, name)
         if node is None:
             continue
-        caller = Scope(unit, scope.root, _enclosing_functions(unit.tree).get(id(call)))
+        caller = Scope(unit, scope.root, enclosing_functions(unit.tree).get(id(call)))
         found = _object_of_expr(caller, node, depth + 1, seen)
         if found is not None:
             return found
@@ -239,7 +240,7 @@ def _callee(node) -> str:
 def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef] | None:
     """The repository function a call names: defined in the same module, imported from a repository module
     (`from util.config import load`), or an attribute of an imported repository module (`config.load`)."""
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
     tree = scope.unit.tree
     if isinstance(func, ast.Name):
         local = _top_def(tree, func.id)
@@ -258,7 +259,7 @@ def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef] | None:
         return None
     base = os.path.dirname(os.path.join(scope.root, scope.unit.rel))
     for module, level, name in modules:
-        for path in _module_files(scope.root, base, module, level):
+        for path in module_files(scope.root, base, module, level):
             other = parsed(path)
             found = _top_def(other, name) if other is not None else None
             if found is not None:

@@ -155,13 +155,13 @@ def _function_def(unit: Unit, root: str, name: str, depth: int = 0) -> tuple[Uni
             return unit, node
     if depth > 2 or unit.kind != "py":
         return None
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
 
     base = os.path.dirname(os.path.join(root, unit.rel))
     for node in unit.tree.body:
         if isinstance(node, ast.ImportFrom) and node.module and any((a.asname or a.name) == name for a in node.names):
             original = next(a.name for a in node.names if (a.asname or a.name) == name)
-            for path in _module_files(root, base, node.module, node.level):
+            for path in module_files(root, base, node.module, node.level):
                 tree = parsed(path)
                 if tree is not None:
                     found = _function_def(Unit(os.path.relpath(path, root), tree, "py"), root, original, depth + 1)

@@ -19,7 +19,8 @@ def module_attribute(scope, name: str, depth: int, seen: set):
     head, _, attr = name.partition(".")
     if not attr or "." in attr or head in ("self", "cls") or scope.unit.kind != "py":
         return MISSING
-    from reader_app.repo.values_calls import Scope, _module_files, parsed
+    from reader_app.repo.values_calls import Scope, parsed
+    from reader_app.repo.module_places import module_files
     from reader_app.repo.values_source import Unit
 
     module = _module_named(scope, head, depth, seen)
@@ -27,7 +28,7 @@ def module_attribute(scope, name: str, depth: int, seen: set):
         return MISSING
     dotted, level = module
     base = os.path.dirname(os.path.join(scope.root, scope.unit.rel.split(" cell ")[0]))
-    for path in _module_files(scope.root, base, dotted, level):
+    for path in module_files(scope.root, base, dotted, level):
         tree = parsed(path)
         if tree is None:
             continue

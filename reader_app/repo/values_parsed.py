@@ -27,15 +27,15 @@ def handed_namespace(root: str, model_rel: str, name: str, param: str,
                      params: list[str]) -> tuple[dict, dict] | None:
     """({dest: default}, {dest: "path:line"}) of the parser whose parsed namespace reaches `name(...)` as the
     argument for `param`; None when no call of `name` is handed one."""
-    from reader_app.repo.values_calls import _calls_of, _enclosing_functions
+    from reader_app.repo.module_places import calls_of, enclosing_functions
     from reader_app.repo.values_refs import imports_elsewhere
 
     index = params.index(param) if param in params else None
     for unit in units_mentioning(root, name + "("):
         if unit.kind != "py" or imports_elsewhere(root, unit, name, model_rel):
             continue
-        owners = _enclosing_functions(unit.tree)
-        for call in _calls_of(unit.tree, name):
+        owners = enclosing_functions(unit.tree)
+        for call in calls_of(unit.tree, name):
             node = next((k.value for k in call.keywords if k.arg == param), None)
             if node is None and index is not None and index < len(call.args) and \
                     not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
@@ -58,7 +58,7 @@ def _self_attribute(node) -> bool:
 def _member_origin(root: str, unit: Unit, method, attr: str, hops: int) -> tuple[dict, dict] | None:
     """The parser options of `self.<attr>` read in `method`, when the class's constructor keeps its parameter
     there (`self.config = config`) and the places that build the class hand it a parsed namespace."""
-    from reader_app.repo.values_calls import _calls_of, _enclosing_functions
+    from reader_app.repo.module_places import calls_of, enclosing_functions
 
     owner = next((c for c in ast.walk(unit.tree) if isinstance(c, ast.ClassDef) and method in c.body), None)
     init = next((f for f in owner.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None) \
@@ -74,8 +74,8 @@ def _member_origin(root: str, unit: Unit, method, attr: str, hops: int) -> tuple
     for caller in units_mentioning(root, owner.name + "("):
         if caller.kind != "py":
             continue
-        owners = _enclosing_functions(caller.tree)
-        for call in _calls_of(caller.tree, owner.name):
+        owners = enclosing_functions(caller.tree)
+        for call in calls_of(caller.tree, owner.name):
             node = next((k.value for k in call.keywords if k.arg == kept), None)
             index = params.index(kept) if kept in params else len(call.args)
             if node is None and index < len(call.args) and \
@@ -110,14 +110,15 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
     if function is None or hops >= MAX_HOPS or function not in unit.tree.body:
         return None  # only a module-level function's parameter is what its callers hand it
     from reader_app.repo.values_bound import _call_sites, _handed_node, function_params
-    from reader_app.repo.values_calls import Scope, _enclosing_functions
+    from reader_app.repo.values_calls import Scope
+    from reader_app.repo.module_places import enclosing_functions
 
     if var not in [p.arg for p in function_params(function)]:
         return None
     for caller, call in _call_sites(Scope(unit, root, function), function, None):
         node = _handed_node(function, None, call, var)
         if isinstance(node, ast.Name):
-            found = _parsed_origin(root, caller, _enclosing_functions(caller.tree).get(id(call)), node.id, hops + 1)
+            found = _parsed_origin(root, caller, enclosing_functions(caller.tree).get(id(call)), node.id, hops + 1)
             if found is not None:
                 return found
     return None
@@ -154,13 +155,13 @@ def _parsing_unit(root: str, unit: Unit, value: ast.AST) -> Unit | None:
 
 def _imported_from(root: str, unit: Unit, name: str) -> list[Unit]:
     """The repository modules `unit` imports `name` from (`from options import get_args`)."""
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
 
     base = os.path.dirname(os.path.join(root, unit.rel))
     out = []
     for node in unit.tree.body:
         if isinstance(node, ast.ImportFrom) and node.module and any(a.name == name for a in node.names):
-            for path in _module_files(root, base, node.module, node.level):
+            for path in module_files(root, base, node.module, node.level):
                 tree = parsed(path)
                 if tree is not None:
                     out.append(Unit(os.path.relpath(path, root), tree, "py"))

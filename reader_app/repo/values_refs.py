@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 
+from reader_app.repo.module_places import module_assignments, module_files
 from reader_app.repo.values_later import loaded_at_run_time, run_time_value
 from reader_app.repo.values_registry import registry_entry, repository_function
 
@@ -35,7 +36,7 @@ def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int
         if name not in names and "*" not in names:
             continue
         original = names.get(name, name)
-        for candidate in _module_files(root, base, node.module or "", node.level):
+        for candidate in module_files(root, base, node.module or "", node.level):
             inner = parsed(candidate)
             if inner is None:
                 continue
@@ -43,19 +44,6 @@ def class_file(root: str, unit_rel: str, tree: ast.Module, name: str, depth: int
             if found is not None:
                 return found
     return None
-
-
-def _module_files(root: str, base: str, module: str, level: int) -> list[str]:
-    start = base
-    for _ in range(max(level - 1, 0)):
-        start = os.path.dirname(start)
-    out = []
-    for anchor in ([start] if level else [root, base]):
-        path = os.path.join(anchor, *module.split(".")) if module else anchor
-        for candidate in (path + ".py", os.path.join(path, "__init__.py")):
-            if os.path.isfile(candidate) and candidate not in out:
-                out.append(candidate)
-    return out
 
 
 def _alias_of(tree: ast.Module, name: str) -> str | None:
@@ -325,10 +313,10 @@ def _is_repository_module(root: str, unit, dotted: str) -> bool:
     """Whether the dotted name starts with a module or package of the repository itself."""
     top = dotted.split(".")[0]
     base = os.path.dirname(os.path.join(root, unit.rel.split(" cell ")[0]))
-    if _module_files(root, base, top, 0):
+    if module_files(root, base, top, 0):
         return True
     for entry in os.listdir(root) if os.path.isdir(root) else []:  # a src/ layout
-        if os.path.isdir(os.path.join(root, entry)) and _module_files(root, os.path.join(root, entry), top, 1):
+        if os.path.isdir(os.path.join(root, entry)) and module_files(root, os.path.join(root, entry), top, 1):
             return True
     return False
 
@@ -380,9 +368,8 @@ def _registry_pick(owner, unit, name: str, before: int | None, module_only: bool
     """The last `name = REGISTRY[key]` above line `before` (in a function, or at module level)."""
     if owner is None or unit.kind == "readme" and not module_only:
         return None
-    from reader_app.repo.values_calls import _module_assignments
     found = None
-    for node in _module_assignments(owner) if module_only else ast.walk(owner):
+    for node in module_assignments(owner) if module_only else ast.walk(owner):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
                 any(isinstance(t, ast.Name) and t.id == name for t in node.targets) and \
                 (before is None or node.lineno < before) and (found is None or node.lineno >= found.lineno):
@@ -396,8 +383,7 @@ def _assigned_call(owner, name: str, module_only: bool = False, before: int | No
     if owner is None:
         return None
     if module_only:  # also under `if`/`with`/`try` at module level (a script's `else: encoder = ...`)
-        from reader_app.repo.values_calls import _module_assignments
-        nodes = _module_assignments(owner)
+        nodes = module_assignments(owner)
     else:
         nodes = list(ast.walk(owner))
     found = None

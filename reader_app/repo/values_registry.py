@@ -30,7 +30,7 @@ def registry_entry(node: ast.Subscript, unit: Unit, root: str, scope, literal) -
 def _registries(unit: Unit, root: str, name: str):
     """(unit, dict node) of each module-level `name = {...}`: the unit's own, then the modules it imports
     `name` from."""
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
 
     own = _dicts_named(unit.tree, name)
     if own is not None:
@@ -41,7 +41,7 @@ def _registries(unit: Unit, root: str, name: str):
                                                                           for a in node.names)):
             continue
         original = next(a.name for a in node.names if (a.asname or a.name) == name)
-        for path in _module_files(root, base, node.module, node.level):
+        for path in module_files(root, base, node.module, node.level):
             tree = parsed(path)
             table = _dicts_named(tree, original) if tree is not None else None
             if table is not None:
@@ -49,10 +49,10 @@ def _registries(unit: Unit, root: str, name: str):
 
 
 def _dicts_named(tree: ast.Module, name: str) -> ast.Dict | None:
-    from reader_app.repo.values_calls import _module_assignments
+    from reader_app.repo.module_places import module_assignments
 
     found = None
-    for node in _module_assignments(tree):
+    for node in module_assignments(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and \
                 any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             found = node.value
@@ -62,7 +62,7 @@ def _dicts_named(tree: ast.Module, name: str) -> ast.Dict | None:
 def repository_function(root: str, unit: Unit, func: ast.expr, imported_dotted) -> tuple[str, str] | None:
     """(file, name) of the module-level function of the repository a call names (`configs.get_b16_config`
     with `import models.configs as configs`, or a function of the unit's own file); None otherwise."""
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
 
     if isinstance(func, ast.Name) and unit.kind == "py" and any(
             isinstance(n, ast.FunctionDef) and n.name == func.id for n in unit.tree.body):
@@ -72,7 +72,7 @@ def repository_function(root: str, unit: Unit, func: ast.expr, imported_dotted) 
         return None
     module, name = dotted.rsplit(".", 1)
     base = os.path.dirname(os.path.join(root, unit.rel.split(" cell ")[0]))
-    for path in _module_files(root, base, module, 0):
+    for path in module_files(root, base, module, 0):
         tree = parsed(path)
         if tree is not None and any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
             return os.path.relpath(path, root), name
@@ -83,7 +83,7 @@ def picked_by_name(root: str, module_file: str) -> dict[str, str]:
     """name -> "main_pretrain.py:203" for each function of `module_file` a script of the repository calls by a
     stated name: `models_mae.__dict__[args.model](...)` or `getattr(models, args.arch)(...)`, the key a literal
     or an option's default. That is the model the script builds (a factory of the file's class)."""
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
     from reader_app.repo.values_source import units_mentioning
 
     target = os.path.realpath(module_file)
@@ -93,7 +93,7 @@ def picked_by_name(root: str, module_file: str) -> dict[str, str]:
             continue
         base = os.path.dirname(os.path.join(root, unit.rel))
         for call, module, _, name in _calls_picking_by_name(unit, root):
-            if module is not None and name.isidentifier() and _names_module(unit.tree, module, root, base, target, _module_files):
+            if module is not None and name.isidentifier() and _names_module(unit.tree, module, root, base, target, module_files):
                 found.setdefault(name, f"{unit.rel}:{call.lineno}")
         for name, where in _selected_by_branch(unit, root, base, target).items():
             found.setdefault(name, where)
@@ -104,13 +104,13 @@ def _selected_by_branch(unit: Unit, root: str, base: str, target: str) -> dict[s
     """name -> "utils.py:24" for each function of the module at `target` that the unit imports and calls in
     the one branch of an if/elif a run's options take (`if args.net == 'vgg16': from models.vgg import
     vgg16_bn; net = vgg16_bn()`) over another: a call no option decided is not a pick."""
-    from reader_app.repo.values_calls import _module_files
+    from reader_app.repo.module_places import module_files
     from reader_app.repo.values_untaken import untaken_branches
 
     imported: dict[str, str] = {}  # local name -> the function's own name, for imports of the target module
     for node in ast.walk(unit.tree):
         if isinstance(node, ast.ImportFrom) and node.module and any(
-                os.path.realpath(p) == target for p in _module_files(root, base, node.module, node.level)):
+                os.path.realpath(p) == target for p in module_files(root, base, node.module, node.level)):
             imported.update({a.asname or a.name: a.name for a in node.names if a.name != "*"})
     if not imported:
         return {}
@@ -132,10 +132,10 @@ def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
     `getattr(models, args.arch)(...)`, `vit.__dict__[model_name](...)` with the name a variable the scope (its
     callers, a loaded configuration) states. Their keywords are the factory's arguments."""
     from reader_app.repo.namespaces import option_dest
-    from reader_app.repo.values_calls import _enclosing_functions
+    from reader_app.repo.module_places import enclosing_functions
     from reader_app.repo.values_literal import dotted_name
 
-    owners = _enclosing_functions(unit.tree)
+    owners = enclosing_functions(unit.tree)
     # `vit.__dict__[model_name](...)` in `def init_model(model_name='vit_base')`: the name its callers hand it
     return [call for call, module, key, name in _calls_picking_by_name(unit, root, first_argument=True)
             if (isinstance(key, ast.Attribute)
@@ -168,10 +168,11 @@ def _calls_picking_by_name(unit: Unit, root: str, first_argument: bool = False, 
     """(call, module name or None, key node, name) of each call in the unit whose callee is picked by a stated
     name: `module.__dict__[key](...)`, `getattr(module, key)(...)`, and with `first_argument` a factory given the
     name first (`create_model(args.model, ...)`); the key a literal or an option's default."""
-    from reader_app.repo.values_calls import Scope, _enclosing_functions
+    from reader_app.repo.values_calls import Scope
+    from reader_app.repo.module_places import enclosing_functions
     from reader_app.repo.values_literal import MISSING, literal
 
-    owners = _enclosing_functions(unit.tree)
+    owners = enclosing_functions(unit.tree)
     for call in ast.walk(unit.tree):
         if not isinstance(call, ast.Call):
             continue

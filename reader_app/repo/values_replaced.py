@@ -18,7 +18,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from reader_app.repo.values_calls import MISSING, Scope, _enclosing_functions, _module_files
+from reader_app.repo.values_calls import MISSING, Scope
+
+from reader_app.repo.module_places import enclosing_functions, module_files
 from reader_app.repo.values_literal import literal
 from reader_app.repo.values_refs import PASSTHROUGH, class_file, reference
 from reader_app.repo.values_registry import _calls_picking_by_name, _names_module
@@ -162,9 +164,9 @@ def _sites(unit: Unit, root: str, target: str, built: str):
     base = os.path.dirname(os.path.join(root, unit.rel))
     picked = {id(call) for call, module, _, name in _calls_picking_by_name(unit, root)
               if name == built and module is not None
-              and _names_module(unit.tree, module, root, base, target, _module_files)} \
+              and _names_module(unit.tree, module, root, base, target, module_files)} \
         if any(not isinstance(c.func, (ast.Name, ast.Attribute)) for _, c in candidates) else set()
-    owners = _enclosing_functions(unit.tree)
+    owners = enclosing_functions(unit.tree)
     for stmt, call in candidates:
         func = call.func
         if id(call) in picked:
@@ -173,7 +175,7 @@ def _sites(unit: Unit, root: str, target: str, built: str):
                 root, unit.rel, unit.tree, built, kinds=(ast.ClassDef, ast.FunctionDef)) or "")) == target:
             yield stmt, call, stmt.targets[0].id, owners.get(id(call))
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
-                _names_module(unit.tree, func.value.id, root, base, target, _module_files):
+                _names_module(unit.tree, func.value.id, root, base, target, module_files):
             yield stmt, call, stmt.targets[0].id, owners.get(id(call))
 
 

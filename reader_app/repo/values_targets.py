@@ -40,13 +40,13 @@ def target_calls(tree: ast.Module, names: set[str], enclosing: dict[int, ast.AST
 
 def picked_sites(root: str, name: str, stem: str) -> list:
     """(unit, call) of each call in the repository that picks the function `name` of module `stem` by a key."""
-    from reader_app.repo.values_calls import _enclosing_functions
+    from reader_app.repo.module_places import enclosing_functions
     from reader_app.repo.values_source import read, units_mentioning
 
     units = {u.rel: u for word in ("__dict__[", "getattr(") for u in units_mentioning(root, word)
              if u.kind == "py" and stem in read(os.path.join(root, u.rel))}  # it imports the module by name
     return [(unit, call) for unit in units.values()
-            for _, call in picked_calls(unit, root, name, stem, _enclosing_functions(unit.tree))]
+            for _, call in picked_calls(unit, root, name, stem, enclosing_functions(unit.tree))]
 
 
 def picked_calls(unit, root: str, name: str, stem: str, enclosing: dict[int, ast.AST]) -> list[tuple[int, ast.Call]]:

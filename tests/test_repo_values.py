@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from tree_helpers import write_tree as write
 
-from reader_app.repo.values import mine, stated_names
+from reader_app.repo.stated_names import stated_names
+from reader_app.repo.values import mine
 
 MODEL = textwrap.dedent("""
     import torch.nn as nn

@@ -27,7 +27,8 @@ CHECKPOINT_SCRIPT = textwrap.dedent('''
     from reader_app.trace.child.loader import import_model_file, guess_main_class
     from reader_app.trace.child.construct import plan
     import inspect
-    from reader_app.repo.values import mine, stated_names
+    from reader_app.repo.stated_names import stated_names
+    from reader_app.repo.values import mine
     file, root, name, args, out = sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5]), sys.argv[6]
     module = import_model_file(file, root)
     target = getattr(module, name) if name else guess_main_class(module, torch.nn.Module)

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from reader_app.repo.namespaces import may_read_namespace
-from reader_app.repo.values_argparse import argparse_defaults, argparse_namespace
+from reader_app.repo.stated_names import registry_aliases
+from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_calls import call_site_values
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
@@ -128,7 +129,7 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
         nonlocal aliases
         if value == name or value.lower() == name.lower():
             return True
-        aliases = _registries(root, {name}) if aliases is None else aliases
+        aliases = registry_aliases(root, {name}) if aliases is None else aliases
         return aliases.get(value, aliases.get(value.lower())) == name
 
     out = []
@@ -392,100 +393,3 @@ def _dotted(data: dict, prefix: str = "") -> list[str]:
         name = f"{prefix}{key}"
         out.extend(_dotted(value, name + ".") if isinstance(value, dict) and value else [name])
     return out
-
-
-def stated_names(root: str, names: list[str]) -> dict[str, str]:
-    """name -> "path:line" for each of `names` the repository picks by string: an argparse default
-    (`--arch default='resnet32'`) or the first README command line running that script (`--model resnet32`),
-    or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
-    alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
-    from reader_app.repo.values_commands import command_options, readme_run_options
-
-    wanted = set(names)
-    found: dict[str, str] = {}
-    root = os.path.realpath(root)
-    registry = _registries(root, wanted)  # {'DiT-XL/2': 'DiT_XL_2'}: a script picks by the key
-    by_case = {n.lower(): n for n in sorted(wanted, reverse=True)}
-
-    def named(value):
-        value = registry.get(value, value) if isinstance(value, str) else value
-        if not isinstance(value, str):
-            return None
-        return value if value in wanted else by_case.get(registry.get(value.lower(), value).lower())
-
-    for path in walk_files(root, (".py",)):
-        text = read(path)
-        if "add_argument" not in text:
-            continue
-        tree = parsed(path)
-        if tree is None:
-            continue
-        rel = os.path.relpath(path, root)
-        options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items() if v is not None}
-        options.update(readme_run_options(tree, root, rel))  # the run the documentation shows, over the defaults
-        for dest, stated in command_options(tree, root, rel).items():
-            options.setdefault(dest, stated)  # only where the code states no value
-        for dest, (value, where) in options.items():
-            name = named(value)
-            if name is not None:
-                found.setdefault(name, where)
-    for path in walk_files(root, (".yaml", ".yml")):
-        text = read(path)
-        for name in wanted - set(found):
-            match = re.search(rf"^\s*[\w-]+\s*:\s*[\"']?{re.escape(name)}[\"']?\s*$", text, re.MULTILINE)
-            if match:
-                found[name] = f"{os.path.relpath(path, root)}:{text.count(chr(10), 0, match.start()) + 1}"
-    return found
-
-
-def _registries(root: str, wanted: set[str]) -> dict[str, str]:
-    """Keys of module-level dicts whose values are the wanted names (`DiT_models = {'DiT-XL/2': DiT_XL_2}`)
-    and module-level aliases of them (`mae_vit_large = mae_vit_large_dec512`), lower-cased keys too."""
-    out: dict[str, str] = {}
-    for path in walk_files(root, (".py",)):
-        text = read(path)
-        if not any(n in text for n in wanted):
-            continue
-        tree = parsed(path)
-        for node in tree.body if tree is not None else []:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
-                for key, value in zip(node.value.keys, node.value.values):
-                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
-                            isinstance(value, ast.Name) and value.id in wanted:
-                        out.setdefault(key.value, value.id)
-            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in wanted:
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        out.setdefault(target.id, node.value.id)
-    out.update({k.lower(): v for k, v in list(out.items()) if k.lower() not in out})
-    return out
-
-
-REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt", "environment.yml", "environment.yaml", "setup.py",
-                     "pyproject.toml", "setup.cfg")
-
-
-# Import names whose pip project is spelled otherwise (the common ones in model repositories).
-DISTRIBUTIONS = {"cv2": ("opencv-python", "opencv-python-headless", "opencv-contrib-python"), "PIL": ("pillow",),
-                 "sklearn": ("scikit-learn",), "yaml": ("pyyaml",), "skimage": ("scikit-image",),
-                 "attr": ("attrs",), "google.protobuf": ("protobuf",), "Crypto": ("pycryptodome",),
-                 "bs4": ("beautifulsoup4",), "dateutil": ("python-dateutil",), "faiss": ("faiss-cpu", "faiss-gpu"),
-                 "mmcv": ("mmcv-full", "mmcv"), "pytorch_lightning": ("pytorch-lightning", "lightning"),
-                 "lightning": ("lightning", "pytorch-lightning"), "hydra": ("hydra-core",),
-                 "detectron2": ("detectron2",), "OpenGL": ("pyopengl",), "wx": ("wxpython",)}
-
-
-def requirement_line(root: str, package: str) -> str | None:
-    """"requirements.txt:16" where the repository lists `package` (import name or a `pip` spelling of it)."""
-    names = {package.lower(), package.lower().replace("_", "-"), *DISTRIBUTIONS.get(package, ())}
-    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])\s*([<>=~!;\[#\"',]|$)",
-                         re.IGNORECASE)
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d in ("requirements", "docker", "envs")]
-        for name in sorted(filenames):
-            if name in REQUIREMENT_FILES or (name.startswith("requirements") and name.endswith(".txt")):
-                path = os.path.join(dirpath, name)
-                for number, line in enumerate(read(path).splitlines(), 1):
-                    if pattern.search(line.split("#")[0].strip(" -\t")):
-                        return f"{os.path.relpath(path, root)}:{number}"
-    return None

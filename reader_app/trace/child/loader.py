@@ -18,7 +18,7 @@ import re
 import sys
 import types
 
-from reader_app.repo.values import DISTRIBUTIONS
+from reader_app.repo.requirement_lines import DISTRIBUTIONS
 from reader_app.trace.child import inert
 from reader_app.trace.child.importers import classify, fallback_flag, find_caller, find_importer, guarded
 from reader_app.trace.child.module_names import package_root

@@ -30,7 +30,9 @@ from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child import replaced_parts, stated_configs
 from reader_app.trace.child.stated_parts import PartError
-from reader_app.repo.values import mine, requirement_line, stated_names
+from reader_app.repo.requirement_lines import requirement_line
+from reader_app.repo.stated_names import stated_names
+from reader_app.repo.values import mine
 from reader_app.repo.values_objects import global_read_paths
 from reader_app.repo.values_trees import defaults_lines, merged_into_global
 from reader_app.trace.specs import parse_input_spec

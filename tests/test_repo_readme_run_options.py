@@ -62,3 +62,24 @@ def test_a_script_that_does_not_train_has_no_run_over_its_defaults(tmp_path):
     root = write(tmp_path / "repo", {"sample.py": TRAIN.split("def train_step")[0], "README.md":
                                      "`python sample.py --width 32`\n"})  # samples with published weights
     assert readme_run_options(ast.parse((root / "sample.py").read_text()), str(root), "sample.py") == {}
+
+
+def test_a_distributed_launcher_runs_the_script_with_its_options(tmp_path):
+    # The launcher's own options (`--nproc_per_node 8`, `--use_env`) are not the script's; the script's follow it.
+    for command in ("python -m torch.distributed.launch --nproc_per_node 8 --use_env train.py --width 32",
+                    "OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=4 train.py --width 32",
+                    "accelerate launch --num_processes 2 train.py --width 32",
+                    "deepspeed --num_gpus 8 train.py --width 32"):
+        found = options(tmp_path / command.split()[1], f"```\n{command}\n```\n")
+        assert {dest: value for dest, (value, _) in found.items()} == {"width": 32}, command
+
+
+
+def test_the_config_a_launched_run_passes_is_the_scripts_not_the_launchers(tmp_path):
+    from reader_app.repo.config_choice import passed_configs
+
+    root = write(tmp_path / "repo", {"train.py": TRAIN, "configs/small.yaml": "width: 16\n",
+                                     "accelerate.yaml": "num_processes: 2\n",
+                                     "README.md": "```\naccelerate launch --config_file accelerate.yaml train.py "
+                                                  "--cfg configs/small.yaml\n```\n"})
+    assert passed_configs(str(root), "train.py") == [("configs/small.yaml", "README.md:2")]

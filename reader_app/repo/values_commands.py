@@ -13,8 +13,15 @@ import shlex
 from reader_app.repo.values_argparse import add_argument_calls
 from reader_app.repo.values_source import read, walk_files
 
-# `python main.py ...`, `python3 -u tools/train.py ...`, `python -m pkg.train ...` (after env settings)
-_RUN = re.compile(r"\bpython[\d.]*\s+(?:-[uOB]\s+)*(-m\s+)?([\w./-]+)")
+# A launcher's own options before the script it starts (`--nproc_per_node=8`, `--nnodes 1`, `--use_env`): a
+# value is any word that is not another option or a `.py` file (the script), and `-m` starts the script's module.
+_LAUNCHER_OPTIONS = r"(?:(?!-m\s)-[\w-]+(?:=\S*|\s+(?!-)(?![\w./-]+\.py\b)\S+)?\s+)*"
+# `python main.py ...`, `python3 -u tools/train.py ...`, `python -m pkg.train ...` (after env settings), and the
+# same run through a distributed launcher: `torchrun ... train.py`, `python -m torch.distributed.launch ...
+# main.py`, `accelerate launch ... train.py`, `deepspeed ... train.py` (multi-GPU runs of the script).
+_RUN = re.compile(r"(?:\bpython[\d.]*\s+(?:-[uOB]\s+)*(?:-m\s+torch\.distributed\.(?:launch|run)\s+"
+                  + _LAUNCHER_OPTIONS + r")?|\b(?:torchrun|accelerate\s+launch|deepspeed)\s+" + _LAUNCHER_OPTIONS
+                  + r")(-m\s+)?([\w./-]+)")
 
 
 def command_values(root: str, script_rel: str) -> dict[str, tuple[str, str]]:

@@ -55,6 +55,7 @@ class Builder:
         self.unbuilt: dict[str, str] = {}  # argument -> the README (notebook) line handing it over, built nowhere
         # (checks, model name): what the model's constructor refuses of the config the next kwargs_for fills
         self.refused: tuple[dict, str] = ({}, "")
+        self.building: tuple[type, ...] = ()  # the module classes being filled up this chain (never again inside)
 
     def kwargs_for(self, func, namespace: dict) -> dict:
         sequences = used_as_sequence(func)
@@ -339,10 +340,13 @@ class Builder:
         if p.name.lower() in ("device", "dev"):
             return Deferred(lambda device: device, "the tracing device")
         module_class = module_class_named(p.name, namespace) if guess_by_name(p.name) is None else None
+        if module_class is not None and (module_class in self.building or module_class is owner):
+            module_class = None  # a class that would need itself to be built: the name is not that class
         if module_class is not None:
             # Its values are reported and overridden as `encoder.hidden_size`: encoder and decoder differ.
             sub = Builder(self.overrides, self.miner, self.root)
             sub.prefix = f"{self.prefix}{p.name}."
+            sub.building = self.building + ((owner,) if owner is not None else ()) + (module_class,)
             kwargs = sub.kwargs_for(module_class, namespace)
             self.used.update(sub.used)
             self.sources.update(sub.sources)

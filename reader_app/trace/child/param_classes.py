@@ -61,6 +61,8 @@ def module_class_named(name: str, namespace: dict):
     import torch.nn as nn
 
     low = name.lower()
+    if len(low) < 3:  # `C`, `D`, `kd`: a one- or two-letter parameter is a dimension, not the name of a class
+        return None
 
     def named(values):
         found = [v for v in values if inspect.isclass(v) and issubclass(v, nn.Module)

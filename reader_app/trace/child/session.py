@@ -12,8 +12,9 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (api, config_objects, config_shims, degrade, failure, hub_downloads, hub_entries,
-                                    inert, input_runs, library_stand_ins, model_parallel, one_process_group, probes,
-                                    removed_keywords, routes, shared_libraries, torchvision_ops)
+                                    inert, input_runs, library_stand_ins, model_parallel, moved_modules,
+                                    one_process_group, probes, removed_keywords, routes, shared_libraries,
+                                    torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.construct import plan
 from reader_app.trace.child.recipe import ConstructionError, plain
@@ -111,6 +112,7 @@ class Session:
     def load(self):
         self.progress("importing the model's code")
         config_shims.install()  # after the real finders, before the placeholders: yacs/easydict when missing
+        moved_modules.install(degrade.NOTES.add)  # `timm.models.layers.helpers` -> `timm.layers.helpers`
         sys.meta_path.append(self.finder)
         shared_libraries.put_on_path(self.request.get("model_libraries"))
         torchvision_ops.install()

@@ -22,7 +22,7 @@ def one_sample_example(model, root: str, class_names: list, file: str | None, ca
     """(plans, "actor_critic.py:79", input name -> where it is fed one sample, {}) in the shape of a stated
     example (stated.py) for the first candidate's inputs without their batch axis, or None when no script
     feeds the model one unbatched sample."""
-    if not candidates:
+    if not candidates or (func is not None and func.__name__ != "forward"):  # calls of the model are forward's
         return None
     found = None
     for name in dict.fromkeys(n for n in class_names if n):

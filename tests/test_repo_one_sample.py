@@ -52,9 +52,10 @@ def _line(path, text: str) -> str:
     return f"{path.name}:{number}"
 
 
-def _write(tmp_path, script: str, **more) -> str:
-    write_tree(tmp_path, {"policy.py": POLICY, "train.py": script, **more})
-    return str(tmp_path / "policy.py")
+def _write(root, script: str, **more) -> str:
+    """The repository at `root` (a new folder per variant: files are read once per process)."""
+    write_tree(root, {"policy.py": POLICY, "train.py": script, **more})
+    return str(root / "policy.py")
 
 
 def test_an_rl_loop_feeding_the_environment_state_states_one_sample_at_the_call(tmp_path):
@@ -64,11 +65,13 @@ def test_an_rl_loop_feeding_the_environment_state_states_one_sample_at_the_call(
 
 
 def test_a_batch_added_before_the_call_is_not_one_sample(tmp_path):
-    for added in ("torch.from_numpy(state).float().unsqueeze(0)", "torch.from_numpy(state).float()[None]",
+    for number, added in enumerate(("torch.from_numpy(state).float().unsqueeze(0)", "torch.from_numpy(state).float()[None]",
                   "torch.tensor([state], dtype=torch.float32)", "torch.FloatTensor(state).view(1, -1)",
-                  "torch.from_numpy(np.expand_dims(state, 0)).float()"):
-        file = _write(tmp_path, LOOP.replace("torch.from_numpy(state).float()", added))
-        assert feeds_one_sample(str(tmp_path), "Policy", file) is None, added
+                  "torch.from_numpy(np.expand_dims(state, 0)).float()", "torch.FloatTensor(state.reshape(1, -1))",
+                  "torch.from_numpy(np.reshape(state, [1, 4])).float()")):
+        root = tmp_path / str(number)
+        file = _write(root, LOOP.replace("torch.from_numpy(state).float()", added))
+        assert feeds_one_sample(str(root), "Policy", file) is None, added
 
 
 def test_an_agent_holding_the_policy_feeds_the_observation_the_environment_stepped_to(tmp_path):
@@ -93,6 +96,14 @@ def test_an_agent_holding_the_policy_feeds_the_observation_the_environment_stepp
     assert found is not None and found.where == _line(tmp_path / "train.py", "self.policy(obs)")
 
 
+def test_an_image_observation_made_channels_first_and_scaled_is_still_one_sample(tmp_path):
+    scaled = LOOP.replace("torch.from_numpy(state).float()", "torch.from_numpy(state).float().permute(2, 0, 1) / 255.0")
+    found = feeds_one_sample(str(tmp_path), "Policy", _write(tmp_path, scaled))
+    assert found is not None and found.where == _line(tmp_path / "train.py", "model(state)")
+    batched = scaled.replace("/ 255.0", "/ 255.0\n        state = state[None]")
+    assert feeds_one_sample(str(tmp_path / "batched"), "Policy", _write(tmp_path / "batched", batched)) is None
+
+
 def test_dataset_arrays_and_replayed_batches_are_not_one_sample(tmp_path):
     dataset = """
         import numpy as np
@@ -105,7 +116,7 @@ def test_dataset_arrays_and_replayed_batches_are_not_one_sample(tmp_path):
         inputs = torch.from_numpy(X_train).float()
         model(inputs)
         """
-    assert feeds_one_sample(str(tmp_path), "Policy", _write(tmp_path, dataset)) is None
+    assert feeds_one_sample(str(tmp_path / "dataset"), "Policy", _write(tmp_path / "dataset", dataset)) is None
     replay = """
         import numpy as np
         import torch
@@ -119,7 +130,7 @@ def test_dataset_arrays_and_replayed_batches_are_not_one_sample(tmp_path):
             state = np.vstack([m.state for m in memory])
             model(torch.from_numpy(state).float())
         """
-    assert feeds_one_sample(str(tmp_path), "Policy", _write(tmp_path, replay)) is None
+    assert feeds_one_sample(str(tmp_path / "replay"), "Policy", _write(tmp_path / "replay", replay)) is None
 
 
 def test_a_script_that_batches_the_same_states_outvotes_one_that_does_not(tmp_path):

@@ -23,6 +23,8 @@ ONE, BATCHED = "one", "batched"
 FROM_ARRAY = {"from_numpy", "tensor", "as_tensor", "FloatTensor", "Tensor", "DoubleTensor", "LongTensor"}
 # Methods and functions that put a tensor or an array into a batch (or may: a reshape's sizes decide).
 BATCHING_METHODS = {"unsqueeze", "unsqueeze_", "view", "reshape", "expand", "repeat", "expand_dims"}
+# Methods that reorder or scale one sample's axes without adding one (an image observation made channels-first).
+REORDERS = {"permute", "transpose", "div", "mul", "sub", "add", "clamp", "squeeze"}
 BATCHING_FUNCTIONS = {"stack", "vstack", "hstack", "cat", "concat", "concatenate", "expand_dims", "reshape",
                       "atleast_2d", "zip"}
 # A name that reads as one observation of an environment (`state`, `obs`, `next_state`, `s_t`), not a plural
@@ -162,6 +164,10 @@ def _tensor_kind(expr, scope: _Scope, line: int, depth: int = 0) -> str | None:
     if isinstance(expr, ast.Subscript):  # `state[None]`: a batch of one
         inner = _tensor_kind(expr.value, scope, line, depth + 1)
         return BATCHED if inner and _adds_axis(expr.slice) else None
+    if isinstance(expr, ast.BinOp):  # `torch.from_numpy(frame).float() / 255.0`: scaled, not batched
+        sides = [_tensor_kind(side, scope, line, depth + 1) for side in (expr.left, expr.right)]
+        constant = [isinstance(side, ast.Constant) for side in (expr.left, expr.right)]
+        return next((kind for kind, other in zip(sides, reversed(constant)) if kind and other), None)
     if not isinstance(expr, ast.Call):
         return None
     func = expr.func
@@ -177,7 +183,7 @@ def _tensor_kind(expr, scope: _Scope, line: int, depth: int = 0) -> str | None:
         return None
     if isinstance(func, ast.Attribute):  # a method on a tensor
         inner = _tensor_kind(func.value, scope, line, depth + 1)
-        if name in KEEP or name in CASTS:
+        if name in KEEP or name in CASTS or name in REORDERS:
             return inner
         if name in BATCHING_METHODS:
             return BATCHED if inner else None

@@ -211,7 +211,8 @@ def stated_clip(session, model) -> tuple[int, str] | None:
 
 def probe(session, model, candidates, tables, example=None):
     """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
-    repository's own example (`stated_plans`) goes first, at its sizes."""
+    repository's own example (`stated_plans`) goes first, at its sizes; one unbatched sample a script feeds
+    (OneSamplePlans) goes first the same way, tried as it is, its failure not the one reported."""
     failed, retried, masked, refused = None, [], [], []
     fewer = [c for c in candidates if isinstance(c, Fewer)]
     full = [c for c in candidates if not isinstance(c, Fewer)]

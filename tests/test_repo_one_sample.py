@@ -133,6 +133,25 @@ def test_dataset_arrays_and_replayed_batches_are_not_one_sample(tmp_path):
     assert feeds_one_sample(str(tmp_path / "replay"), "Policy", _write(tmp_path / "replay", replay)) is None
 
 
+def test_the_observations_of_a_vector_of_environments_are_a_batch(tmp_path):
+    vector = """
+        import torch
+
+        from policy import Policy
+
+        envs = make_vector_env("CartPole-v1", 8)
+        model = Policy()
+        obs = envs.reset()
+        for step in range(100):
+            obs = torch.from_numpy(obs).float()
+            obs, reward, done, info = envs.step(model(obs).argmax(-1).numpy())
+        """
+    assert feeds_one_sample(str(tmp_path), "Policy", _write(tmp_path, vector)) is None
+    single = vector.replace("envs", "env")
+    found = feeds_one_sample(str(tmp_path / "one"), "Policy", _write(tmp_path / "one", single))
+    assert found is not None and found.where == _line(tmp_path / "one" / "train.py", "model(obs)")
+
+
 def test_a_script_that_batches_the_same_states_outvotes_one_that_does_not(tmp_path):
     both = LOOP + """
 

@@ -34,6 +34,7 @@ BATCH_WORD = re.compile(r"batch|states|observations|samples", re.IGNORECASE)
 # The object an RL script steps (`env.reset()`, `self.env.step(action)`); a vector of environments
 # (`envs`) hands back a batch.
 ENVIRONMENT = re.compile(r"^(env|environment|\w+_env)$", re.IGNORECASE)
+VECTOR_ENVIRONMENT = re.compile(r"^(envs|venv|vec_?envs?|\w+_envs|vector_env|parallel_envs?)$", re.IGNORECASE)
 ENV_METHODS = {"reset", "step"}
 
 
@@ -212,8 +213,8 @@ def _array_kind(expr, scope: _Scope, line: int, depth: int) -> str | None:
         parts = expr.elts if not isinstance(expr, ast.ListComp) else [expr.elt]
         return BATCHED if any(_array_kind(p, scope, line, depth + 1) for p in parts) else None
     if isinstance(expr, ast.Call):
-        if _environment_call(expr):
-            return ONE
+        if stepped := _environment_call(expr):
+            return stepped
         func = expr.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name in ("array", "asarray", "float32", "ascontiguousarray") and expr.args:  # `np.array(state)`
@@ -227,12 +228,13 @@ def _array_kind(expr, scope: _Scope, line: int, depth: int) -> str | None:
 
 
 def _environment_call(expr) -> str | None:
-    """ONE for `env.reset()` / `self.env.step(action)`: an environment's observation."""
+    """ONE for `env.reset()` / `self.env.step(action)`: an environment's observation; BATCHED for a vector of
+    environments' (`envs.reset()`: one observation per environment)."""
     if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ENV_METHODS):
         return None
     owner = expr.func.value
     name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
-    return ONE if ENVIRONMENT.match(name) else None
+    return BATCHED if VECTOR_ENVIRONMENT.match(name) else ONE if ENVIRONMENT.match(name) else None
 
 
 def _batched_value(expr) -> bool:

@@ -105,5 +105,5 @@ def test_a_model_that_refuses_one_sample_is_fed_a_batch_and_the_report_says_so(t
     assert len(x["shape"]) == 2 and x["shape"][1] == 6
     outs = first_outs(data)
     assert outs["norm"] == [x["shape"][0], 32] and outs["value_head"] == [x["shape"][0], 1]
-    assert any("feeds the model one sample with no batch dimension; the model refused it" in w
-               for w in data["warnings"])
+    refused = [w for w in data["warnings"] if "feeds the model one sample with no batch dimension" in w]
+    assert len(refused) == 1 and "the model refused it (" in refused[0] and "2D" in refused[0], refused

@@ -225,7 +225,9 @@ def probe(session, model, candidates, tables, example=None):
             if sizes.trial:
                 session.report["warnings"].append(smaller_note(sizes, example[3]))
             return plans, rec, None, sizes, variants
-        if failed is None and not sizes.trial and not isinstance(plans, OneSamplePlans):
+        if isinstance(plans, OneSamplePlans):  # the batched guesses follow; the report says why
+            plans.refusal = failure.short(exc)
+        elif failed is None and not sizes.trial:
             failed = (plans, rec, exc, sizes, variants)
         if failure.find_missing(exc):
             return failed or (plans, rec, exc, sizes, variants)

@@ -14,7 +14,13 @@ from reader_app.trace.child.reach import forward_params
 
 class OneSamplePlans(list):
     """Inputs without the batch axis, as a script of the repository feeds them: tried once, as they are (a
-    failure is not the one reported, and no retry reshapes them); the batched guesses follow."""
+    failure is not the one reported, and no retry reshapes them); the batched guesses follow.
+
+    Attributes:
+        refusal: the first sentence of the error the model met on them, once it refused them.
+    """
+
+    refusal: str = ""
 
 
 def one_sample_example(model, root: str, class_names: list, file: str | None, candidates: list,
@@ -52,4 +58,6 @@ def one_sample_note(example, chosen) -> str | None:
         return None
     if chosen is example[0]:
         return f"one sample with no batch dimension, as {example[1]} feeds the model"
-    return f"{example[1]} feeds the model one sample with no batch dimension; the model refused it, so a batch was fed"
+    why = f" ({example[0].refusal})" if example[0].refusal else ""
+    return (f"{example[1]} feeds the model one sample with no batch dimension; the model refused it{why}, "
+            f"so a batch was fed")

@@ -20,6 +20,7 @@ from reader_app.trace.child.id_casts import cast_notes
 from reader_app.trace.child.id_retry import refused_ids, run_as_ids
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
 from reader_app.trace.child.mask_ranks import masks_at_rank
+from reader_app.trace.child.one_sample_inputs import OneSamplePlans, one_sample_example, one_sample_note
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
@@ -64,6 +65,8 @@ def run_target(session, model, recipe, specs, func, target):
     if swaps:
         candidates = [alternatives.swapped(c, target, swaps) for c in candidates]
         example = (alternatives.swapped(example[0], target, swaps), *example[1:]) if example else None
+    if example is None and not specs:  # `model(torch.from_numpy(state).float())`: one sample, no batch axis
+        example = one_sample_example(target, session.root, names, session.file, candidates, func)
     chosen, first, exc, sizes, variants = probe(session, model, candidates, tables, example)
     if exc is not None and session.report["device"] == "meta" and not failure.meta_unsupported(exc):
         exc = swallowed_in_forward(session, model, chosen, sizes) or exc  # `try: lstsq(...) except: ...`
@@ -93,7 +96,10 @@ def run_target(session, model, recipe, specs, func, target):
     if fixed_batch and any("batch" in p.dims for p in chosen):
         session.report["warnings"].append(f"batch {fixed_batch[1][0]}: the model's {fixed_batch[0]} "
                                           f"{tuple(fixed_batch[1])} is built for it")
-    if example and chosen is example[0]:
+    one_sample = one_sample_note(example, chosen)
+    if one_sample:
+        session.report["warnings"].append(one_sample)
+    elif example and chosen is example[0]:
         session.report["warnings"].append(f"inputs shaped as the example at {example[1]} feeds the model")
     for swap in swaps:
         if any(p.name == swap.replacement for p in chosen):
@@ -205,7 +211,8 @@ def stated_clip(session, model) -> tuple[int, str] | None:
 
 def probe(session, model, candidates, tables, example=None):
     """The first (inputs, sizes) whose forward succeeds, else the very first attempt's failure. The
-    repository's own example (`stated_plans`) goes first, at its sizes."""
+    repository's own example (`stated_plans`) goes first, at its sizes; one unbatched sample a script feeds
+    (OneSamplePlans) goes first the same way, tried as it is, its failure not the one reported."""
     failed, retried, masked, refused = None, [], [], []
     fewer = [c for c in candidates if isinstance(c, Fewer)]
     full = [c for c in candidates if not isinstance(c, Fewer)]
@@ -218,14 +225,16 @@ def probe(session, model, candidates, tables, example=None):
             if sizes.trial:
                 session.report["warnings"].append(smaller_note(sizes, example[3]))
             return plans, rec, None, sizes, variants
-        if failed is None and not sizes.trial:
+        if isinstance(plans, OneSamplePlans):  # the batched guesses follow; the report says why
+            plans.refusal = failure.short(exc)
+        elif failed is None and not sizes.trial:
             failed = (plans, rec, exc, sizes, variants)
         if failure.find_missing(exc):
             return failed or (plans, rec, exc, sizes, variants)
         if failure.meta_unsupported(exc) and session.report["device"] == "meta":
             return plans, rec, exc, sizes, variants  # the CPU gets past it: the caller retries there
         # the layer that refused a guessed input says what it takes (inputs the reader gave are kept)
-        guessed = not session.request.get("inputs")
+        guessed = not session.request.get("inputs") and not isinstance(plans, OneSamplePlans)
         for masks in masks_at_rank(plans, sizes, exc, rec.error_site) if guessed else []:
             if masks not in masked:  # every guessed mask at the rank of the scores it failed to broadcast to
                 masked.append(masks)

@@ -17,6 +17,7 @@ from reader_app.repo.values_literal import MISSING, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_returned import StatedDict, keyed_where, merged_updates, returned_value, with_key_lines
 from reader_app.repo.values_source import Unit, parsed, per_tree
+from reader_app.repo.values_stdlib import stdlib_constant
 
 
 class Scope:
@@ -216,6 +217,9 @@ class Scope:
             if value is not MISSING:
                 return value
         value = self.lookup_in(MODULE_LEVEL, self.unit.rel, name, depth, seen)
+        if value is not MISSING:
+            return value
+        value = stdlib_constant(self.unit.tree, name)  # `len(string.printable)`: the same on every Python
         if value is not MISSING:
             return value
         if name.startswith("self.") and name.count(".") == 1 and self.function is not None:

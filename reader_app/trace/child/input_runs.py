@@ -55,7 +55,10 @@ def run_target(session, model, recipe, specs, func, target):
         target, func=func, built_args=recipe.args if target is model else None,
         arg_sources=recipe.sources if target is model else None)
     if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
-        candidates = with_states(candidates, stated_states(session, model, func))
+        states = stated_states(session, model, func)
+        candidates = with_states(candidates, states)
+        if example is not None and states:  # the example's unsized state is the one the method makes
+            example = (with_states([example[0]], states)[0], *example[1:])
     if not specs:  # a plain-number argument: the number the repository's caller passes
         candidates = with_caller_values(candidates, session.root, recipe.sources, func or type(target).forward)
     if not specs and target is model:  # `return t.LongTensor(text), t.FloatTensor(mel)` in the collate_fn

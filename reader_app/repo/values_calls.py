@@ -366,6 +366,10 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     unstated[param] = (" ".join(ast.unparse(node).split())[:80], where)
                 continue
             found[param] = (value, where)
+        if unstated:  # `n, d = x.shape; model = Net(d); model(x)`: a run's value, but the input's axis
+            from reader_app.repo.values_shape_ties import shape_ties
+            found.update(shape_ties(unit.tree, owners.get(id(call)), call, unstated, unit.rel))
+            unstated = {k: v for k, v in unstated.items() if k not in found}
         found.update(same_expression_markers(unstated))
         for kw in call.keywords:  # Model(**CONFIG): a dict of stated values
             if kw.arg is None:

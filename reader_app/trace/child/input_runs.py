@@ -26,6 +26,7 @@ from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.scalar_inputs import with_caller_values
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.state_inputs import state_plans, with_states
+from reader_app.trace.child.tied_axes import with_tied_axes
 from reader_app.repo.config_image_size import config_image_size
 from reader_app.repo.dead_examples import outranked_example
 from reader_app.repo.image_sides import constructor_image_side
@@ -59,6 +60,7 @@ def run_target(session, model, recipe, specs, func, target):
         candidates = with_states(candidates, states)
         if example is not None and states:  # the example's unsized state is the one the method makes
             example = (with_states([example[0]], states)[0], *example[1:])
+        candidates = with_tied_axes(candidates, recipe, func or type(model).forward)  # `d = x.shape[1]; Net(d)`
     if not specs:  # a plain-number argument: the number the repository's caller passes
         candidates = with_caller_values(candidates, session.root, recipe.sources, func or type(target).forward)
     if not specs and target is model:  # `return t.LongTensor(text), t.FloatTensor(mel)` in the collate_fn

@@ -58,8 +58,9 @@ def run_target(session, model, recipe, specs, func, target):
     if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
         states = stated_states(session, model, func)
         candidates = with_states(candidates, states)
-        if example is not None and states:  # the example's unsized state is the one the method makes
-            example = (with_states([example[0]], states)[0], *example[1:])
+        unsized = {k: v for k, v in states.items() if example is not None and k not in example[2]}
+        if unsized:  # the example passes its state unsized: the one the model's method makes
+            example = (with_states([example[0]], unsized)[0], *example[1:])
         candidates = with_tied_axes(candidates, recipe, func or type(model).forward)  # `d = x.shape[1]; Net(d)`
     if not specs:  # a plain-number argument: the number the repository's caller passes
         candidates = with_caller_values(candidates, session.root, recipe.sources, func or type(target).forward)

@@ -41,7 +41,9 @@ def helper_tensor(expr, helpers: dict, ints: dict, tensors: dict) -> StatedTenso
     return replace(after, grows=made.grows) if after is not None else None
 
 
-def _returned(func: ast.FunctionDef, call: ast.Call, ints: dict, tensors: dict) -> StatedTensor | None:
+def returned_expression(func: ast.FunctionDef, call: ast.Call, ints: dict, tensors: dict) -> tuple | None:
+    """(the expression `func`'s first plain `return` gives, the ints and tensors its body binds up to there with
+    its parameters bound to what `call` passes), None when the call does not bind its parameters by position."""
     if call.keywords or len(call.args) > len(func.args.args):
         return None
     local_ints, local_tensors = dict(ints), {}
@@ -54,11 +56,16 @@ def _returned(func: ast.FunctionDef, call: ast.Call, ints: dict, tensors: dict) 
             local_tensors[param] = tensor
     for stmt in func.body:
         if isinstance(stmt, ast.Return):
-            made = _tensor(stmt.value, local_ints, local_tensors) if stmt.value is not None else None
-            break
+            return (stmt.value, local_ints, local_tensors) if stmt.value is not None else None
         bind_statement(stmt, "", local_ints, local_tensors, {})
-    else:
+    return None
+
+
+def _returned(func: ast.FunctionDef, call: ast.Call, ints: dict, tensors: dict) -> StatedTensor | None:
+    returned = returned_expression(func, call, ints, tensors)
+    if returned is None:
         return None
+    made = _tensor(*returned)
     if made is None or GROWING not in made.shape:
         return made
     grows = tuple(i for i, size in enumerate(made.shape) if size == GROWING)

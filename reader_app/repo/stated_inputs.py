@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from reader_app.pyparse import parse_tolerant
 from reader_app.repo.stated_literals import literal_tensor
+from reader_app.repo.stated_slices import indexed_shape
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.namespaces import namespace_names, option_of
 from reader_app.repo.values_source import units_mentioning
@@ -54,6 +55,7 @@ class StatedTensor:
     dtype: str = "float32"
     high: int | None = None
     grows: tuple = ()  # axes the example lengthens later (a decoding loop's `ys = torch.cat([ys, y], dim=1)`)
+    batched: bool = False  # a step's slice of a batch-first tensor (`inp[:, c]`): its leading axis is the batch
 
 
 @dataclass
@@ -89,11 +91,14 @@ def stated_calls(root: str, class_name: str, file: str | None = None) -> list[St
         rel = unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel
         module, *functions = _bodies(unit.tree)
         state = (dict(_int_options(unit), **{NAMESPACES: namespace_names(unit, None, root)}), {}, {})
+        from reader_app.repo.stated_steps import handed_tensors, loop_counters  # it reads tensors as this does
         found += _calls_in(module, class_name, rel, state)
         scopes = [n for n in ast.walk(unit.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         for scope, body in zip(scopes, functions):  # a function reads the module's names (`G = Net()`, `G(z)` in it)
             ints, tensors, models = (dict(table) for table in state)
             ints[NAMESPACES] = namespace_names(unit, scope, root)
+            tensors.update(handed_tensors(unit.tree, scope, *state[:2]))  # `train(*make_batch(n))`: its params
+            ints.update(loop_counters(scope))
             found += _calls_in(body, class_name, rel, (ints, tensors, models))
     return found
 
@@ -367,17 +372,11 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
             return None
         boolean = isinstance(expr, ast.Compare) or all(t.dtype == "bool" for t in made)
         return StatedTensor(shape, "bool" if boolean else made[0].dtype)
-    if isinstance(expr, ast.Subscript):  # `i[:, None]`: full slices keep a dim, None adds one
+    if isinstance(expr, ast.Subscript):  # `i[:, None]`, `inp[:, c]` (stated_slices.py)
         inner = _tensor(expr.value, ints, tensors)
-        index = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
-        if inner is None or not all(isinstance(i, ast.Slice) and i.lower is i.upper is i.step is None
-                                    or isinstance(i, ast.Constant) and i.value is None for i in index):
-            return None
-        dims, shape = iter(inner.shape), []
-        for i in index:
-            shape.append(1 if isinstance(i, ast.Constant) else next(dims, None))
-        shape += list(dims)
-        return StatedTensor(shape, inner.dtype, inner.high) if None not in shape else None
+        indexed = indexed_shape(inner.shape, expr, ints) if inner is not None else None
+        return StatedTensor(indexed[0], inner.dtype, inner.high, batched=indexed[1]) \
+            if indexed else None
     if isinstance(expr, ast.Call) and _callee(expr.func) in WRAPPERS and expr.args:
         return _tensor(expr.args[0], ints, tensors)  # `Variable(z, volatile=True)`: the tensor it wraps
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):

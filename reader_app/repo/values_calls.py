@@ -17,6 +17,7 @@ from reader_app.repo.values_literal import MISSING, dotted_name, literal
 from reader_app.repo.values_loaded import loaded_section
 from reader_app.repo.values_returned import StatedDict, keyed_where, merged_updates, returned_value, with_key_lines
 from reader_app.repo.values_source import Unit, parsed, per_tree
+from reader_app.repo.values_stdlib import stdlib_constant
 
 
 class Scope:
@@ -218,6 +219,9 @@ class Scope:
         value = self.lookup_in(MODULE_LEVEL, self.unit.rel, name, depth, seen)
         if value is not MISSING:
             return value
+        value = stdlib_constant(self.unit.tree, name)  # `len(string.printable)`: the same on every Python
+        if value is not MISSING:
+            return value
         if name.startswith("self.") and name.count(".") == 1 and self.function is not None:
             from reader_app.repo.values_members import member_value
             found = member_value(self.unit, self.root, self.function, name[5:])  # `self.dim = config.dim`
@@ -362,6 +366,10 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                     unstated[param] = (" ".join(ast.unparse(node).split())[:80], where)
                 continue
             found[param] = (value, where)
+        if unstated:  # `n, d = x.shape; model = Net(d); model(x)`: a run's value, but the input's axis
+            from reader_app.repo.values_shape_ties import shape_ties
+            found.update(shape_ties(unit.tree, owners.get(id(call)), call, unstated, unit.rel))
+            unstated = {k: v for k, v in unstated.items() if k not in found}
         found.update(same_expression_markers(unstated))
         for kw in call.keywords:  # Model(**CONFIG): a dict of stated values
             if kw.arg is None:

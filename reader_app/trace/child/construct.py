@@ -53,6 +53,7 @@ class Builder:
         self.guessed_classes: dict[str, str] = {}  # argument -> the repository class guessed for it
         self.optional_parts: dict = {}  # argument -> default, for stated parts (Recipe.optional_parts)
         self.unbuilt: dict[str, str] = {}  # argument -> the README (notebook) line handing it over, built nowhere
+        self.ties: dict[str, dict] = {}  # argument -> the runtime marker naming the input axis it is (Recipe.ties)
         # (checks, model name): what the model's constructor refuses of the config the next kwargs_for fills
         self.refused: tuple[dict, str] = ({}, "")
         self.building: tuple[type, ...] = ()  # the module classes being filled up this chain (never again inside)
@@ -100,6 +101,8 @@ class Builder:
                     continue
             if p.name in mined and mined[p.name].kind == "runtime":  # `args.vocab_size = tokenizer.vocab_size()`
                 spec = mined[p.name].value
+                if "axis" in spec and not self.prefix:  # `n, d = x.shape; Net(d)`: the input must agree
+                    self.ties[p.name] = spec
                 same = (spec["where"], spec["text"])
                 if spec.get("same_as") and same in shared:  # `Net(x.size(1), h, x.size(1))`: one value for both
                     leader = shared[same]
@@ -484,4 +487,4 @@ def _reference_kind(value) -> str:
 def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
     unused = [k for k in builder.overrides if k not in builder.consumed]
     return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind), dict(builder.sources),
-                  builder.chosen_by, dict(builder.optional_parts))
+                  builder.chosen_by, dict(builder.optional_parts), ties=dict(builder.ties))

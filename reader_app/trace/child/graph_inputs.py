@@ -5,6 +5,7 @@ It is square over the nodes, and the features then have one row per node and no 
 from __future__ import annotations
 
 import ast
+import inspect
 
 import torch.nn as nn
 
@@ -65,9 +66,14 @@ def _scan(owner: nn.Module, func, origins: dict, found: set, depth: int) -> None
             continue
         callee = aliases.get(stmt.func.id) if isinstance(stmt.func, ast.Name) else _resolve_self_attr(owner, stmt.func)
         if isinstance(callee, nn.Module) and not type(callee).__module__.startswith("torch.nn"):
-            inner = [p for p, _ in forward_params(type(callee).forward)]
-            passed = {inner[i]: _origin(a, origins) for i, a in enumerate(stmt.args) if i < len(inner)}
-            passed.update({k.arg: _origin(k.value, origins) for k in stmt.keywords if k.arg in inner})
-            passed = {k: v for k, v in passed.items() if v is not None}
-            if passed:
-                _scan(callee, type(callee).forward, passed, found, depth + 1)
+            holder, method = callee, type(callee).forward
+        elif inspect.ismethod(callee) and callee.__self__ is owner:  # `self.encode(x, adj)`: its own method
+            holder, method = owner, callee.__func__
+        else:
+            continue
+        inner = [p for p, _ in forward_params(method)]
+        passed = {inner[i]: _origin(a, origins) for i, a in enumerate(stmt.args) if i < len(inner)}
+        passed.update({k.arg: _origin(k.value, origins) for k in stmt.keywords if k.arg in inner})
+        passed = {k: v for k, v in passed.items() if v is not None}
+        if passed:
+            _scan(holder, method, passed, found, depth + 1)

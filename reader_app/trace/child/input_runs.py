@@ -27,6 +27,7 @@ from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.scalar_inputs import with_caller_values
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.state_inputs import state_plans, with_states
+from reader_app.trace.child.tied_axes import with_tied_axes
 from reader_app.repo.config_image_size import config_image_size
 from reader_app.repo.dead_examples import outranked_example
 from reader_app.repo.image_sides import constructor_image_side
@@ -56,7 +57,12 @@ def run_target(session, model, recipe, specs, func, target):
         target, func=func, built_args=recipe.args if target is model else None,
         arg_sources=recipe.sources if target is model else None)
     if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
-        candidates = with_states(candidates, stated_states(session, model, func))
+        states = stated_states(session, model, func)
+        candidates = with_states(candidates, states)
+        unsized = {k: v for k, v in states.items() if example is not None and k not in example[2]}
+        if unsized:  # the example passes its state unsized: the one the model's method makes
+            example = (with_states([example[0]], unsized)[0], *example[1:])
+        candidates = with_tied_axes(candidates, recipe, func or type(model).forward)  # `d = x.shape[1]; Net(d)`
     if not specs:  # a plain-number argument: the number the repository's caller passes
         candidates = with_caller_values(candidates, session.root, recipe.sources, func or type(target).forward)
     if not specs and target is model:  # `return t.LongTensor(text), t.FloatTensor(mel)` in the collate_fn

@@ -76,6 +76,7 @@ class Recipe:
     root: str = ""
     applied: list = field(default_factory=list)
     hub: bool = False  # a hubconf.py entry point the examples load: it must return `builds` (hub_entries.check)
+    ties: dict = field(default_factory=dict)  # argument -> marker: it is an input's axis (values_shape_ties.py)
 
     def provenance(self) -> dict:
         """name -> {"value": ..., "from": "README.md:42" | "default" | "guess" | "--arg"}."""

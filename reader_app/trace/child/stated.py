@@ -184,5 +184,5 @@ def _agreement(call: StatedCall, built_args: dict) -> int:
 def _shared_batch(tensors: list[StatedTensor]) -> int | None:
     """The leading size every tensor of the example shares (the batch), or None."""
     leading = {t.shape[0] for t in tensors if t.shape}
-    # A lone vector's size is its length, not a batch.
-    return leading.pop() if len(leading) == 1 and any(len(t.shape) >= 2 for t in tensors) else None
+    # A lone vector's size is its length, not a batch, unless it is one step's slice of a batch-first tensor.
+    return leading.pop() if len(leading) == 1 and any(len(t.shape) >= 2 or t.batched for t in tensors) else None

@@ -561,8 +561,9 @@ def _readme_picks_by_name() -> dict[str, str]:
 
 
 def _function_model() -> dict[str, str]:
-    """The README builds the model with a function that returns an nn.Sequential of the package's blocks:
-    there is no class to land on, and the reader must be told the pick is only the best-ranked class."""
+    """The README builds the model with a function that returns an nn.Sequential of the package's blocks, and
+    the package exports it: the function is the model (its one class is a part of it), not the best-ranked
+    class."""
     return {
         "mixer/__init__.py": "from mixer.mixer import MixerNet\n",
         "mixer/mixer.py": HEAD + textwrap.dedent('''
@@ -597,8 +598,6 @@ def _function_model() -> dict[str, str]:
 
 
 PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")}
-# Repositories whose right answer is not a class: the scan must say so rather than pretend.
-NO_CLASS_REPOS = {"function_model": (_function_model, "mixer/mixer.py", "MixerNet")}
 
 
 def _gan_peers() -> dict[str, str]:
@@ -654,12 +653,13 @@ REPOS = {
     "default_model_name": (_default_model_name, "sep/htsep.py", "HTSep"),
     "readme_picks_by_name": (_readme_picks_by_name, "zoo/models/gamma.py", "GammaNet"),
     "gan_peers": (_gan_peers, "main.py", "Generator"),
+    "function_model": (_function_model, "mixer/mixer.py", "MixerNet"),
 }
 
 
 def write(base: Path, name: str) -> Path:
     root = Path(base) / name
-    for rel, text in {**REPOS, **PAPER_REPOS, **NO_CLASS_REPOS}[name][0]().items():
+    for rel, text in {**REPOS, **PAPER_REPOS}[name][0]().items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -28,6 +28,7 @@ EXPECTED_REASON = {
     "auxiliary_classifier": ("runner_up", "which builds SimEncoder from models/encoder.py: a helper beside the model"),
     "namesakes_through_exports": ("main", "README.md:7 builds it: `Unet(...)`"),
     "readme_wrapper": ("main", "README.md:7 builds it: `SineNet(...)`"),
+    "function_model": ("main", "README.md:7 builds it: `MixerNet(...)`, a function returning `nn.Sequential(...)`"),
     "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
                                           "builds on its own"),
     "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),
@@ -138,14 +139,17 @@ def test_the_paper_beside_the_repository_names_its_model(tmp_path):
     assert session.repo.main.name == "EDSR"
 
 
-def test_a_model_the_readme_builds_with_a_function_is_named_as_not_a_class(tmp_path):
-    info = scan_repo(write(tmp_path, "function_model"))
-    assert info.main.name == "PreNormResidual"  # the only class: a stand-in, and the reader is told so
-    assert any(p.startswith("README.md:7 builds the model with MixerNet() from mixer/mixer.py, a function that "
-                            "returns a torch container") and "(PreNormResidual) is only the best-ranked class" in p
-               for p in info.problems), info.problems
-    # a README that builds a class of the repository says nothing of the kind
-    assert not any("torch container" in p for p in scan_repo(write(tmp_path, "readme_usage")).problems)
+def test_a_model_the_readme_builds_with_a_function_is_that_function_with_its_layers(scans):
+    info = scans["function_model"]
+    assert info.main.kind == "function" and info.main.line == 15  # `def MixerNet(...)`
+    assert info.main.forward_line is None
+    part = info.model_named("PreNormResidual")
+    assert part.kind == "class" and any("a part of MixerNet" in r for r in part.reasons), part.reasons
+    # named as the returned nn.Sequential names them: by position, the stack, by position from the end
+    assert [(layer.name, layer.type) for layer in info.layers] == [
+        ("0", "nn.Linear"), ("[i]", "PreNormResidual"), ("-2", "nn.LayerNorm"), ("-1", "nn.Linear")]
+    assert info.layers[1].local_class == "PreNormResidual"
+    assert info.to_json()["main"]["kind"] == "function"
 
 
 def test_plain_title_words_name_no_model(tmp_path):

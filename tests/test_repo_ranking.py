@@ -28,6 +28,8 @@ EXPECTED_REASON = {
     "auxiliary_classifier": ("runner_up", "which builds SimEncoder from models/encoder.py: a helper beside the model"),
     "namesakes_through_exports": ("main", "README.md:7 builds it: `Unet(...)`"),
     "readme_wrapper": ("main", "README.md:7 builds it: `SineNet(...)`"),
+    "shown_part_of_unnamed_composite": ("runner_up", "nothing names it (not the package's exports, the README or "
+                                                     "a script), while the package exports ConvModule"),
     "function_model": ("main", "README.md:7 builds it: `MixerNet(...)`, a function returning `nn.Sequential(...)`"),
     "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
                                           "builds on its own"),
@@ -156,3 +158,18 @@ def test_plain_title_words_name_no_model(tmp_path):
     from reader_app.repo.paper_hint import paper_points
     info = scan_repo(write(tmp_path, "two_candidates"))
     assert paper_points(info, "Attention Is All You Need: deep residual learning for swinir edsr", []) == {}
+
+
+def test_a_composite_the_readme_or_the_exports_name_stays_the_model_over_its_shown_part(tmp_path):
+    """The same package, its composite named once by the README's prose or exported too: the composite is what
+    the repository offers, at the top of the composition graph as ever."""
+    from ranking_repos import _shown_part_of_unnamed_composite
+    for change in ({"README.md": lambda t: t + "\nThe whole ComposedBlock is in the same file.\n"},
+                   {"convmod/__init__.py": lambda t: "from convmod.layers import ComposedBlock, ConvModule\n"}):
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        for rel, text in _shown_part_of_unnamed_composite().items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(change.get(rel, lambda t: t)(text))
+        info = scan_repo(root)
+        assert info.main.name == "ComposedBlock", info.main.reasons
+        assert not any("nothing names it" in r for m in info.models for r in m.reasons)

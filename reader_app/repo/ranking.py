@@ -163,6 +163,11 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             inner = by_qualname[assemblies[info.qualname]]
             why.add(-15, f"adds none of the repository's own modules to {inner.name}, which the README builds "
                          f"on its own (an assembly of that model, such as an encoder-decoder pair of it)")
+        shown_part = _shown_part(info, descendants, exported, said, readme_words, entry_used | config_used)
+        if shown_part is not None:
+            why.add(-25, f"nothing names it (not the package's exports, the README or a script), while the package "
+                         f"exports {shown_part.rsplit('.', 1)[-1]}, a part of it, and the README builds that: the "
+                         f"repository presents the part")
         chosen_namesake = namesakes.get(info.qualname)
         if chosen_namesake is not None:
             why.add(-15, f"not the {info.name} the README or the package's exports lead to (that one is in "
@@ -176,6 +181,18 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
                                   item[2].node.lineno))
     return ranked
+
+
+def _shown_part(info: ClassInfo, descendants: set[str], exported: set[str], said: SelfDescription,
+                readme_words: Counter, named_elsewhere: set[str]) -> str | None:
+    """The part of `info` the repository presents as what it offers, when nothing presents `info` itself: the
+    package exports the part and the README builds it, while no export, README word, script, config or hub entry
+    names the composite around it (a composite the public face never mentions is not what the repository offers)."""
+    if (info.qualname in exported or info.qualname in said.readme or readme_words.get(info.name)
+            or info.qualname in named_elsewhere or info.qualname in said.hub or said.built_in.get(info.qualname)):
+        return None
+    shown = [q for q in said.readme_code.built if q in descendants and q in exported]
+    return shown[0] if shown else None
 
 
 def _training_harness(info: ClassInfo) -> bool:

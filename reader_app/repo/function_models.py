@@ -72,9 +72,8 @@ def parts_of_functions(models: list[FunctionModel]) -> dict[str, set[str]]:
     return out
 
 
-def score_functions(models: list[FunctionModel], index: RepoIndex, graph: Graph, said: SelfDescription,
-                    test_files: set[str], exported: set[str], readme: str
-                    ) -> list[tuple[float, list[str], FunctionModel]]:
+def score_functions(models: list[FunctionModel], index: RepoIndex, graph: Graph, test_files: set[str],
+                    exported: set[str], readme: str) -> list[tuple[float, list[str], FunctionModel]]:
     """(score, reasons, function) with the points ranking.score_classes gives a class for the same evidence."""
     readme_words = Counter(re.findall(r"\w+", readme))
     callers = _calling_classes(index, {m.name for m in models})

@@ -163,11 +163,11 @@ def test_plain_title_words_name_no_model(tmp_path):
 def test_a_composite_the_readme_or_the_exports_name_stays_the_model_over_its_shown_part(tmp_path):
     """The same package, its composite named once by the README's prose or exported too: the composite is what
     the repository offers, at the top of the composition graph as ever."""
-    from ranking_repos import _shown_part_of_unnamed_composite
+    from ranking_public_face import shown_part_of_unnamed_composite
     for change in ({"README.md": lambda t: t + "\nThe whole ComposedBlock is in the same file.\n"},
                    {"convmod/__init__.py": lambda t: "from convmod.layers import ComposedBlock, ConvModule\n"}):
         root = tmp_path / str(len(list(tmp_path.iterdir())))
-        for rel, text in _shown_part_of_unnamed_composite().items():
+        for rel, text in shown_part_of_unnamed_composite().items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(change.get(rel, lambda t: t)(text))
         info = scan_repo(root)

@@ -163,3 +163,15 @@ def test_the_factory_the_readme_calls_outranks_the_calls_of_the_files_own_demo_b
     assert data["error"] is None, data["error"]
     assert first_outs(data)["layers.0"] == [2, 8] and first_outs(data)["layers"] == [2, 3]  # net_xs: 10 -> 8 -> 3
     assert "built with the factory net_xs() (named at README.md:8)" in data["warnings"], data["warnings"]
+
+
+@pytest.mark.slow
+def test_a_training_scripts_call_of_another_factory_outranks_the_readmes_example(tmp_path):
+    """The README shows one size, the training script builds another: the script's run is what the repository
+    trains, so it stays the build."""
+    train = "from nets import net_s\n\nmodel = net_s()\n"
+    root = write(tmp_path / "repo", {"nets.py": SIZES_NETS, "README.md": SIZES_README, "train.py": train})
+    code, data, err = trace_cli(root, "--no-lines", "--input", "x=2,10")
+    assert code == 0, err
+    assert first_outs(data)["layers.0"] == [2, 64]  # net_s: 10 -> 64 -> 64 -> 3
+    assert "built with the factory net_s() (named at train.py:3)" in data["warnings"], data["warnings"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from ranking_public_face import function_model, shown_part_of_unnamed_composite
+
 
 def _net(name: str, width: int = 32, parts: tuple[str, ...] = (), base: str = "nn.Module") -> str:
     """Source of an nn.Module class with a few layers, built from `parts` (local classes) if any."""
@@ -560,45 +562,7 @@ def _readme_picks_by_name() -> dict[str, str]:
     }
 
 
-def _function_model() -> dict[str, str]:
-    """The README builds the model with a function that returns an nn.Sequential of the package's blocks:
-    there is no class to land on, and the reader must be told the pick is only the best-ranked class."""
-    return {
-        "mixer/__init__.py": "from mixer.mixer import MixerNet\n",
-        "mixer/mixer.py": HEAD + textwrap.dedent('''
-            class PreNormResidual(nn.Module):
-                def __init__(self, dim, fn):
-                    super().__init__()
-                    self.fn = fn
-                    self.norm = nn.LayerNorm(dim)
-
-                def forward(self, x):
-                    return self.fn(self.norm(x)) + x
-
-
-            def MixerNet(dim=64, depth=4, num_classes=10):
-                return nn.Sequential(
-                    nn.Linear(48, dim),
-                    *[PreNormResidual(dim, nn.Linear(dim, dim)) for _ in range(depth)],
-                    nn.LayerNorm(dim),
-                    nn.Linear(dim, num_classes),
-                )
-            '''),
-        "README.md": textwrap.dedent('''
-            # mixer
-
-            ```python
-            from mixer import MixerNet
-
-            model = MixerNet(dim=512, depth=12, num_classes=1000)
-            ```
-            '''),
-    }
-
-
 PAPER_REPOS = {"two_candidates": (_two_candidates, "models/swinir.py", "SwinIR")}
-# Repositories whose right answer is not a class: the scan must say so rather than pretend.
-NO_CLASS_REPOS = {"function_model": (_function_model, "mixer/mixer.py", "MixerNet")}
 
 
 def _gan_peers() -> dict[str, str]:
@@ -654,12 +618,14 @@ REPOS = {
     "default_model_name": (_default_model_name, "sep/htsep.py", "HTSep"),
     "readme_picks_by_name": (_readme_picks_by_name, "zoo/models/gamma.py", "GammaNet"),
     "gan_peers": (_gan_peers, "main.py", "Generator"),
+    "function_model": (function_model, "mixer/mixer.py", "MixerNet"),
+    "shown_part_of_unnamed_composite": (shown_part_of_unnamed_composite, "convmod/layers.py", "ConvModule"),
 }
 
 
 def write(base: Path, name: str) -> Path:
     root = Path(base) / name
-    for rel, text in {**REPOS, **PAPER_REPOS, **NO_CLASS_REPOS}[name][0]().items():
+    for rel, text in {**REPOS, **PAPER_REPOS}[name][0]().items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -28,6 +28,9 @@ EXPECTED_REASON = {
     "auxiliary_classifier": ("runner_up", "which builds SimEncoder from models/encoder.py: a helper beside the model"),
     "namesakes_through_exports": ("main", "README.md:7 builds it: `Unet(...)`"),
     "readme_wrapper": ("main", "README.md:7 builds it: `SineNet(...)`"),
+    "shown_part_of_unnamed_composite": ("runner_up", "nothing names it (not the package's exports, the README or "
+                                                     "a script), while the package exports ConvModule"),
+    "function_model": ("main", "README.md:7 builds it: `MixerNet(...)`, a function returning `nn.Sequential(...)`"),
     "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
                                           "builds on its own"),
     "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),
@@ -138,17 +141,35 @@ def test_the_paper_beside_the_repository_names_its_model(tmp_path):
     assert session.repo.main.name == "EDSR"
 
 
-def test_a_model_the_readme_builds_with_a_function_is_named_as_not_a_class(tmp_path):
-    info = scan_repo(write(tmp_path, "function_model"))
-    assert info.main.name == "PreNormResidual"  # the only class: a stand-in, and the reader is told so
-    assert any(p.startswith("README.md:7 builds the model with MixerNet() from mixer/mixer.py, a function that "
-                            "returns a torch container") and "(PreNormResidual) is only the best-ranked class" in p
-               for p in info.problems), info.problems
-    # a README that builds a class of the repository says nothing of the kind
-    assert not any("torch container" in p for p in scan_repo(write(tmp_path, "readme_usage")).problems)
+def test_a_model_the_readme_builds_with_a_function_is_that_function_with_its_layers(scans):
+    info = scans["function_model"]
+    assert info.main.kind == "function" and info.main.line == 15  # `def MixerNet(...)`
+    assert info.main.forward_line is None
+    part = info.model_named("PreNormResidual")
+    assert part.kind == "class" and any("a part of MixerNet" in r for r in part.reasons), part.reasons
+    # named as the returned nn.Sequential names them: by position, the stack, by position from the end
+    assert [(layer.name, layer.type) for layer in info.layers] == [
+        ("0", "nn.Linear"), ("[i]", "PreNormResidual"), ("-2", "nn.LayerNorm"), ("-1", "nn.Linear")]
+    assert info.layers[1].local_class == "PreNormResidual"
+    assert info.to_json()["main"]["kind"] == "function"
 
 
 def test_plain_title_words_name_no_model(tmp_path):
     from reader_app.repo.paper_hint import paper_points
     info = scan_repo(write(tmp_path, "two_candidates"))
     assert paper_points(info, "Attention Is All You Need: deep residual learning for swinir edsr", []) == {}
+
+
+def test_a_composite_the_readme_or_the_exports_name_stays_the_model_over_its_shown_part(tmp_path):
+    """The same package, its composite named once by the README's prose or exported too: the composite is what
+    the repository offers, at the top of the composition graph as ever."""
+    from ranking_public_face import shown_part_of_unnamed_composite
+    for change in ({"README.md": lambda t: t + "\nThe whole ComposedBlock is in the same file.\n"},
+                   {"convmod/__init__.py": lambda t: "from convmod.layers import ComposedBlock, ConvModule\n"}):
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        for rel, text in shown_part_of_unnamed_composite().items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(change.get(rel, lambda t: t)(text))
+        info = scan_repo(root)
+        assert info.main.name == "ComposedBlock", info.main.reasons
+        assert not any("nothing names it" in r for m in info.models for r in m.reasons)

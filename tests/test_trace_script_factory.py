@@ -122,3 +122,56 @@ def test_a_dispatcher_calling_every_factory_leaves_the_choice_to_the_option_that
     assert data["error"] is None, data["error"]
     assert first_outs(data)["layers"] == [2, 3] and first_outs(data)["layers.0"] == [2, 8]  # net_small
     assert any(w.startswith("built with the factory net_small()") for w in data["warnings"]), data["warnings"]
+
+
+SIZES_NETS = DISPATCH_NETS.replace("def net_large():", "def net_s():").replace("def net_small():", "def net_xs():") + """
+
+def net_xxs():
+    return Stack([10, 4, 3])
+
+
+if __name__ == "__main__":
+    import torch
+    x = torch.randn(5, 10)
+    for build in (net_xxs, net_s, net_xs):
+        print(build()(x).shape)
+    print(net_s()(x).shape)
+"""
+
+SIZES_README = """
+# Stack
+
+```python
+import torch
+from nets import net_xs
+
+model = net_xs()
+out = model(torch.randn(1, 10))
+```
+
+The other sizes are net_s and net_xxs.
+"""
+
+
+@pytest.mark.slow
+def test_the_factory_the_readme_calls_outranks_the_calls_of_the_files_own_demo_block(tmp_path):
+    """Several model-file factories build one class; the README's code calls one of them, the file's `__main__`
+    block calls them all (another first and last): the trace builds the README's, and says where it is named."""
+    root = write(tmp_path / "repo", {"nets.py": SIZES_NETS, "README.md": SIZES_README})
+    code, data, err = trace_cli(root, "--no-lines")
+    assert code == 0, err
+    assert data["error"] is None, data["error"]
+    assert first_outs(data)["layers.0"] == [2, 8] and first_outs(data)["layers"] == [2, 3]  # net_xs: 10 -> 8 -> 3
+    assert "built with the factory net_xs() (named at README.md:8)" in data["warnings"], data["warnings"]
+
+
+@pytest.mark.slow
+def test_a_training_scripts_call_of_another_factory_outranks_the_readmes_example(tmp_path):
+    """The README shows one size, the training script builds another: the script's run is what the repository
+    trains, so it stays the build."""
+    train = "from nets import net_s\n\nmodel = net_s()\n"
+    root = write(tmp_path / "repo", {"nets.py": SIZES_NETS, "README.md": SIZES_README, "train.py": train})
+    code, data, err = trace_cli(root, "--no-lines", "--input", "x=2,10")
+    assert code == 0, err
+    assert first_outs(data)["layers.0"] == [2, 64]  # net_s: 10 -> 64 -> 64 -> 3
+    assert "built with the factory net_s() (named at train.py:3)" in data["warnings"], data["warnings"]

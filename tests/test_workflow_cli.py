@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from ranking_repos import write
 
 from reader_app.cli import main
 from reader_app.paths import resources_dir
@@ -70,6 +71,19 @@ def test_report_without_figures_method_or_working_trace_says_what_is_missing(tmp
     assert "The trace of Broken failed" in text
     assert "x -> lstm" in text  # the data flow is still read from the code
     assert "| dropout | 0.2 (page 1) |" in text and "| match |" in text
+
+
+def test_report_on_a_model_built_by_a_function_says_so_and_lists_its_container(tmp_path, capsys):
+    """The README builds the model with a function returning an nn.Sequential: the guide names the function and
+    its layers, and never points to a forward() it does not have."""
+    repo = write(tmp_path, "function_model")
+    pdf = text_only_pdf(tmp_path / "note.pdf")
+    status = main(["report", str(pdf), "--repo", str(repo)])
+    text = capsys.readouterr().out
+    assert status == 0
+    assert "`MixerNet` in `mixer/mixer.py` (line 15); a function returning the model" in text
+    assert "forward() at line None" not in text
+    assert "| [i] | PreNormResidual | mixer/mixer.py:" in text and "| -1 | nn.Linear | mixer/mixer.py:" in text
 
 
 def run_in_process(capsys, *args: str) -> tuple[int, str]:

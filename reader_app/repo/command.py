@@ -48,7 +48,8 @@ def summary(info: RepoInfo) -> str:
     out.append("Files: " + (", ".join(f"{n} {role}" for role, n in sorted(counts.items())) or "none"))
     if info.main is not None:
         m = info.main
-        out.append(f"Main model: {m.name} ({m.file}, line {m.line})")
+        made_by = "a function returning the model, " if m.kind == "function" else ""
+        out.append(f"Main model: {m.name} ({made_by}{m.file}, line {m.line})")
         out.extend(f"  {line}" for line in describe_choice(info))
         if m.forward_line:
             out.append(f"  forward(): lines {m.forward_line}-{m.forward_end_line}")
@@ -57,8 +58,9 @@ def summary(info: RepoInfo) -> str:
             out.append("Other candidates: " + ", ".join(others) + (" ..." if len(info.models) > 8 else ""))
         out.append(f"Layers of {m.name}:")
         for layer in info.layers:
-            uses = ", ".join(str(n) for n in layer.uses) or "not used in forward()"
-            out.append(f"  {layer.name:<20} {layer.type:<22} line {layer.line:<5} used at {uses}")
+            uses = "used at " + (", ".join(str(n) for n in layer.uses) or "not used in forward()") \
+                if m.kind == "class" else "called in the container's order"
+            out.append(f"  {layer.name:<20} {layer.type:<22} line {layer.line:<5} {uses}")
             for child in layer.children:
                 out.append(f"    {child.name:<18} {child.type}")
     else:

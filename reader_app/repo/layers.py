@@ -23,12 +23,13 @@ class _LayerReader:
         init_args: its __init__ parameters by name (modules handed in from outside).
     """
 
-    def __init__(self, builder: GraphBuilder, info: ClassInfo):
+    def __init__(self, builder: GraphBuilder, info: ClassInfo | None, pf: ParsedFile | None = None):
         self.builder = builder
         self.index = builder.index
-        self.info = info
-        self.pf: ParsedFile = info.file
-        self.methods = {n.name: n for n in info.node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        self.info = info  # None for a function model's container: no methods, no modules handed in
+        self.pf: ParsedFile = info.file if info is not None else pf
+        self.methods = {n.name: n for n in info.node.body
+                        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} if info is not None else {}
         init = self.methods.get("__init__")
         self.init_args = {a.arg: a for a in (init.args.posonlyargs + init.args.args + init.args.kwonlyargs)} if init else {}
 
@@ -308,3 +309,23 @@ def extract_layers(builder: GraphBuilder, model: ModelClass) -> list[Layer]:
     result = sorted(layers.values(), key=lambda layer: layer.line)
     _attach_uses(result, _use_lines(info.file, methods))
     return result
+
+
+def container_layers(builder: GraphBuilder, pf: ParsedFile, call: ast.Call) -> list[Layer]:
+    """The parts of the container a function model returns (`return nn.Sequential(Rearrange(...), nn.Linear(...),
+    *[Block() for _ in range(depth)], nn.LayerNorm(dim))`), named as nn.Sequential names them: by position up to
+    a stack of unknown length (`[i]`), by position from the end after it (`-1` is the last, as `model[-1]`)."""
+    reader = _LayerReader(builder, None, pf)
+    listed = len(call.args) == 1 and isinstance(call.args[0], (ast.List, ast.Tuple))  # nn.ModuleList([...])
+    args = call.args[0].elts if listed else call.args
+    stacked = next((k for k, a in enumerate(args) if isinstance(a, ast.Starred)), None)
+    layers = []
+    for k, arg in enumerate(args):
+        if isinstance(arg, ast.Starred):
+            inner = arg.value.elt if isinstance(arg.value, (ast.ListComp, ast.GeneratorExp)) else None
+            child = reader._child("[i]", inner) if inner is not None and k == stacked else None
+        else:
+            child = reader._child(str(k if stacked is None or k < stacked else k - len(args)), arg)
+        if child is not None:
+            layers.append(child)
+    return layers

@@ -38,7 +38,8 @@ SIDE_FOLDERS = {"examples", "example", "docs", "doc", "demo", "demos", "tutorial
                 "onnx", "export", "exports", "exporters", "deploy", "deployment", "tflite", "coreml", "tensorrt"}
 
 
-def _side_place(info: ClassInfo) -> str | None:
+def side_place(info) -> str | None:
+    """Where a side folder or a notebook holds the candidate (a class or a function model), else None."""
     parts = info.file.rel.split("/")
     if parts[-1].lower().endswith(".ipynb"):
         return "a notebook"
@@ -46,12 +47,12 @@ def _side_place(info: ClassInfo) -> str | None:
     return f"the {side}/ folder" if side else None
 
 
-def _in_model_file(info: ClassInfo) -> bool:
+def in_model_file(info) -> bool:
     parts = info.file.rel.lower().split("/")
     return bool(MODEL_NAMES.match(parts[-1])) or any(f in MODEL_FOLDERS for f in parts[:-1])
 
 
-class _Why:
+class Why:
     """Points and the phrase that explains each; reasons come out strongest first, penalties last."""
 
     def __init__(self):
@@ -74,8 +75,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
                   config_used: set[str] = frozenset(),
                   exported: set[str] = frozenset(),
                   said: SelfDescription | None = None,
-                  groups: dict[str, str] | None = None) -> list[tuple[float, list[str], ClassInfo]]:
-    """(score, reasons, class) for every module class, best first. `groups`: qualname -> family label."""
+                  groups: dict[str, str] | None = None,
+                  function_parents: dict[str, set[str]] | None = None) -> list[tuple[float, list[str], ClassInfo]]:
+    """(score, reasons, class) for every module class, best first. `groups`: qualname -> family label;
+    `function_parents`: qualname -> the function models (function_models.py) whose bodies build the class."""
     said = said or SelfDescription()
     groups = groups or {}
     ranked = []
@@ -94,20 +97,21 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     assemblies = _assemblies(graph, said, set(wrappers), by_qualname)
     harnesses = {info.qualname for info in classes if graph.children.get(info.qualname) and _training_harness(info)}
     for info in classes:
-        why = _Why()
+        why = Why()
         wrapped_by = {w for w, inner in wrappers.items() if info.qualname in inner}
         wrapped_by |= {y for y, x in assemblies.items() if x == info.qualname}
         wrapped_by |= {h for h in harnesses if info.qualname in graph.children[h]}
         variants = said.subclasses.get(info.qualname, set())
         parents = {p for p in graph.parents.get(info.qualname, ())
                    if p != info.qualname and p not in wrapped_by and p not in variants and p not in in_tests}
+        parents |= (function_parents or {}).get(info.qualname, set())
         # a wrapper is not "built from" the model it wraps: only its own parts count
         descendants = graph.descendants(info.qualname)
         if info.qualname in said.wrappers:
             descendants -= wrappers.get(info.qualname, set())
         if info.file.rel in test_files:
             why.add(-60, "defined in a test file")
-        side = _side_place(info)
+        side = side_place(info)
         if side:
             why.add(-20, f"defined in {side}, beside the main code")
         if not parents:
@@ -134,7 +138,7 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             # model should not outvote what the README and the entry point say
             why.add(4 * math.log2(1 + len(descendants)), f"built from {len(descendants)} of the repository's own modules")
         why.add(min(layer_counts.get(info.qualname, 0), 12) * 0.5)
-        if _in_model_file(info):
+        if in_model_file(info):
             why.add(6, f"in {info.file.rel}, a usual place for models")
         if info.qualname in said.wrappers:
             why.add(-35, "wraps a finished model handed to its constructor (a training, export or inference "
@@ -159,6 +163,11 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             inner = by_qualname[assemblies[info.qualname]]
             why.add(-15, f"adds none of the repository's own modules to {inner.name}, which the README builds "
                          f"on its own (an assembly of that model, such as an encoder-decoder pair of it)")
+        shown_part = _shown_part(info, descendants, exported, said, readme_words, entry_used | config_used)
+        if shown_part is not None:
+            why.add(-25, f"nothing names it (not the package's exports, the README or a script), while the package "
+                         f"exports {shown_part.rsplit('.', 1)[-1]}, a part of it, and the README builds that: the "
+                         f"repository presents the part")
         chosen_namesake = namesakes.get(info.qualname)
         if chosen_namesake is not None:
             why.add(-15, f"not the {info.name} the README or the package's exports lead to (that one is in "
@@ -172,6 +181,18 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     ranked.sort(key=lambda item: (-item[0], -layer_counts.get(item[2].qualname, 0), item[2].file.rel,
                                   item[2].node.lineno))
     return ranked
+
+
+def _shown_part(info: ClassInfo, descendants: set[str], exported: set[str], said: SelfDescription,
+                readme_words: Counter, named_elsewhere: set[str]) -> str | None:
+    """The part of `info` the repository presents as what it offers, when nothing presents `info` itself: the
+    package exports the part and the README builds it, while no export, README word, script, config or hub entry
+    names the composite around it (a composite the public face never mentions is not what the repository offers)."""
+    if (info.qualname in exported or info.qualname in said.readme or readme_words.get(info.name)
+            or info.qualname in named_elsewhere or info.qualname in said.hub or said.built_in.get(info.qualname)):
+        return None
+    shown = [q for q in said.readme_code.built if q in descendants and q in exported]
+    return shown[0] if shown else None
 
 
 def _training_harness(info: ClassInfo) -> bool:
@@ -258,12 +279,12 @@ def _script_helper_of(info: ClassInfo, said: SelfDescription, built_here: dict[s
         return None
     for qualname in sorted(built_here.get(rel, ())):
         other = by_qualname.get(qualname)
-        if other is not None and other.file.rel != rel and _in_model_file(other):
+        if other is not None and other.file.rel != rel and in_model_file(other):
             return other
     return None
 
 
-def _self_description(qualname: str, said: SelfDescription, why: _Why, sidelined: set[str] = frozenset()) -> None:
+def _self_description(qualname: str, said: SelfDescription, why: Why, sidelined: set[str] = frozenset()) -> None:
     """Points for what the repository says about the class itself (its public API, README, scripts); the
     `sidelined` factories (only a self-test or a branch the defaults skip calls them) earn nothing."""
     for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.default_name, 25),

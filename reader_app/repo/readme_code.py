@@ -118,7 +118,7 @@ def _parsed_usage(index: RepoIndex, builder: GraphBuilder, pf: ParsedFile, found
             out.append((qualname, node.lineno, how, True))
         if not classes and picked is None:
             function = index.function_at(index.resolve(pf, node.func))
-            if function is not None and function[0] is not pf and _returns_container(function[0], function[1]):
+            if function is not None and function[0] is not pf and returned_container(function[0], function[1]) is not None:
                 found.functions.append((function[1].name, function[0].rel, place(node.lineno)))
     for node in calls:
         parent = builder.class_of_chain(pf, node.func) or _single(index, _by_unique_name(index, pf, node.func))
@@ -166,16 +166,16 @@ def _chain_classes(builder: GraphBuilder, pf: ParsedFile, chain: ast.AST) -> set
     return {info.qualname} if info is not None else builder.produced_by(pf, chain)
 
 
-def _returns_container(pf: ParsedFile, func: ast.FunctionDef) -> bool:
-    """The function returns a torch container it fills itself (`return nn.Sequential(...)`): a model with
-    no class of its own."""
+def returned_container(pf: ParsedFile, func: ast.FunctionDef) -> ast.Call | None:
+    """The torch container call the function returns, filled by itself (`return nn.Sequential(...)`): a model
+    with no class of its own. None when it returns none."""
     for node in pf.scope(func):
         if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
             called = node.value.func
             name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
             if name in ("Sequential", "ModuleList", "ModuleDict"):
-                return True
-    return False
+                return node.value
+    return None
 
 
 def _by_unique_name(index: RepoIndex, pf: ParsedFile, func: ast.AST) -> set[str]:

@@ -67,7 +67,8 @@ class Layer:
 
 @dataclass
 class ModelClass:
-    """An nn.Module subclass defined in the repository.
+    """An nn.Module subclass defined in the repository, or a function model: a module-level function the README
+    builds the model with, returning a container it fills (`def MLPMixer(...): return nn.Sequential(...)`).
 
     Attributes:
         name: the class name.
@@ -82,6 +83,7 @@ class ModelClass:
         score: ranking score (higher is more likely the main model).
         reasons: short phrases explaining the score, strongest first.
         group: the family it belongs to ("40 variants of MixNet", "30 copies of GPTModel"), or "".
+        kind: "class", or "function" for a function model (no __init__ or forward of its own: `line` is its `def`).
     """
 
     name: str
@@ -96,13 +98,14 @@ class ModelClass:
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     group: str = ""
+    kind: str = "class"
 
     def to_json(self) -> dict:
         return {
             "name": self.name, "file": self.file, "line": self.line, "end_line": self.end_line,
             "main": self.main, "bases": list(self.bases), "init_line": self.init_line,
             "forward_line": self.forward_line, "forward_end_line": self.forward_end_line,
-            "score": round(self.score, 2), "reasons": list(self.reasons), "group": self.group,
+            "score": round(self.score, 2), "reasons": list(self.reasons), "group": self.group, "kind": self.kind,
         }
 
     @classmethod

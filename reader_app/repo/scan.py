@@ -8,15 +8,16 @@ from typing import Callable
 
 from reader_app.gc_pause import no_cycle_collection
 from reader_app.pyparse import dropped, parse_tolerant, repairs
+from reader_app.repo.function_models import FunctionModel, function_models, parts_of_functions, score_functions
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ParsedFile, RepoIndex, module_name
-from reader_app.repo.layers import extract_layers
+from reader_app.repo.layers import container_layers, extract_layers
 from reader_app.repo.notebook import NotebookError, notebook_code
 from reader_app.repo.patterns import find_patterns
 from reader_app.repo.ranking import score_classes
 from reader_app.repo.records import ModelClass, RepoInfo
 from reader_app.repo.roles import FileFacts, classify, is_entry, trains_beside_its_models
-from reader_app.repo.self_description import SelfDescription, describe
+from reader_app.repo.self_description import describe
 from reader_app.repo.variants import families
 from reader_app.repo.walk import SourceFile, list_repository
 
@@ -102,7 +103,8 @@ def _config_targets(files: list[SourceFile], index: RepoIndex) -> set[str]:
 
 
 def _package_exports(index: RepoIndex) -> set[str]:
-    """Module classes a top-level package re-exports (`from vit_pytorch import ViT`): its public face."""
+    """Module classes and functions a top-level package re-exports (`from vit_pytorch import ViT`): its public
+    face."""
     found: set[str] = set()
     for pf in index.files:
         parts = pf.rel.split("/")
@@ -112,6 +114,9 @@ def _package_exports(index: RepoIndex) -> set[str]:
             info = index.class_at(path)
             if info is not None and info.is_module:
                 found.add(info.qualname)
+            function = index.function_at(path)
+            if function is not None:
+                found.add(f"{function[0].module}.{function[1].name}" if function[0].module else function[1].name)
     return found
 
 
@@ -137,18 +142,9 @@ def _model_record(score: float, reasons: list[str], info, group: str = "") -> Mo
         score=score, reasons=reasons, group=group)
 
 
-def _note_function_models(info: RepoInfo, said: SelfDescription, index: RepoIndex) -> None:
-    """Say so when the README builds its model with a function returning an nn.Sequential (no class of its
-    own) and the pick is a class the README never uses: the reader should know the pick is a stand-in."""
-    if not info.models or not said.readme_code.functions:
-        return
-    shown = {(i.file.rel, i.name) for i in map(index.classes.get, said.readme) if i is not None}
-    if (info.models[0].file, info.models[0].name) in shown:
-        return
-    name, rel, where = said.readme_code.functions[0]
-    info.problems.append(f"{where} builds the model with {name}() from {rel}, a function that returns a torch "
-                         f"container rather than a class; only classes can be picked, so the pick "
-                         f"({info.models[0].name}) is only the best-ranked class, not the model the README builds.")
+def _function_record(score: float, reasons: list[str], model: FunctionModel) -> ModelClass:
+    return ModelClass(name=model.name, file=model.file.rel, line=model.node.lineno, end_line=model.node.end_lineno,
+                      score=score, reasons=reasons, kind="function")
 
 
 def scan_repo(root: str | Path, progress: Progress | None = None) -> RepoInfo:
@@ -193,12 +189,19 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     classes = index.module_classes()
     groups = families(classes)
     counts = {c.qualname: _init_layer_count(c) for c in classes}
-    ranked = score_classes(classes, graph, entry_used, tests, _readme_text(listing.files), counts,
-                           _config_targets(listing.files, index), _package_exports(index), said, groups)
-    info.models = [_model_record(score, reasons, c, groups.get(c.qualname, "")) for score, reasons, c in ranked]
-    _note_function_models(info, said, index)
+    functions = function_models(index, builder, said)  # `def MLPMixer(...): return nn.Sequential(...)`
+    readme, exported = _readme_text(listing.files), _package_exports(index)
+    ranked = score_classes(classes, graph, entry_used, tests, readme, counts,
+                           _config_targets(listing.files, index), exported, said, groups,
+                           parts_of_functions(functions))
+    scored = [(score, _model_record(score, reasons, c, groups.get(c.qualname, ""))) for score, reasons, c in ranked]
+    scored += [(score, _function_record(score, reasons, f))
+               for score, reasons, f in score_functions(functions, index, graph, tests, exported, readme)]
+    scored.sort(key=lambda item: -item[0])  # stable: classes keep their tie order, ahead of an equal function
+    info.models = [record for _, record in scored]
     report(75.0, "reading the layers of every model")
-    info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models}
+    info.layer_table = {(m.file, m.name): extract_layers(builder, m) for m in info.models if m.kind == "class"}
+    info.layer_table.update({(f.file.rel, f.name): container_layers(builder, f.file, f.container) for f in functions})
     if info.models:
         info.main = info.models[0]
         info.main.main = True

@@ -41,7 +41,10 @@ def _layers(guide: Guide) -> list[str]:
     if main is None:
         said = [p for p in guide.repo.problems if "model" in p.lower() or "python" in p.lower()][:2]
         return out + [" ".join(said) or "The repository has no nn.Module model class.", ""]
-    out.append(f"`{main.name}` in `{main.file}` (line {main.line}); forward() at line {main.forward_line}.")
+    flow = f"forward() at line {main.forward_line}" if main.forward_line else (
+        "a function returning the model: its container calls the layers in order" if main.kind == "function"
+        else "no forward() of its own")
+    out.append(f"`{main.name}` in `{main.file}` (line {main.line}); {flow}.")
     out.append("")
     if guide.trace_note:
         out += [guide.trace_note, ""]

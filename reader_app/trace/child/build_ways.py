@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.hub_entries import hub_entries, hub_imports
-from reader_app.trace.child.module_factories import module_factories, picked_in_scripts
+from reader_app.trace.child.module_factories import called_in_readme, module_factories, picked_in_scripts
 from reader_app.trace.child.repo_factories import called_by_scripts, repository_factories
 
 
@@ -35,8 +35,10 @@ def build_ways(target, module: types.ModuleType, root: str | None, miner=None, c
     picked = picked_in_scripts(module, root)
     elsewhere, called_at = repository_factories(target, module, root, miner)
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
+    # a script's pick by name or call comes first; then the README's call (`vit = mobilevit_xxs()`: the run it
+    # describes, not the model file's `__main__` demo calls); a hub entry point last
     stated = {**called_at, **picked, **readme_named, **chosen, **hub_named} or \
-        called_by_scripts(own, module, root) or _first_hub_import(factories, root)  # named by a script's call
+        called_by_scripts(own, module, root) or called_in_readme(own, root) or _first_hub_import(factories, root)
     # the one the training script picks comes first; a hub entry point (what a reader loads) only when no
     # script of the repository builds the model itself
     factories.sort(key=lambda f: (f.__name__ not in stated, f in hub and bool(picked or called_at)))

@@ -10,6 +10,7 @@ import inspect
 import re
 import types
 
+from reader_app.repo.readme_calls import readme_calls
 from reader_app.repo.values_registry import picked_by_name
 
 
@@ -105,3 +106,14 @@ def picked_in_scripts(module: types.ModuleType, root: str | None) -> dict[str, s
         return {}
     # keyed by the function's own name: `mae_large = mae_large_dec512` picks the function defined as the latter
     return {getattr(getattr(module, name, None), "__name__", name): where for name, where in picked.items()}
+
+
+def called_in_readme(factories: list, root: str | None) -> dict[str, str]:
+    """{name: "README.md:18"} of the model-file factory the README's code calls (`vit = mobilevit_xxs()`): the run
+    the repository describes, over the demo calls of the file's own `__main__` block."""
+    if not root or not factories:
+        return {}
+    try:
+        return readme_calls(root, [f.__name__ for f in factories])
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return {}

@@ -90,6 +90,17 @@ def test_confined_code_reaches_no_network_not_even_loopback(confined, tmp_path):
     server.close()
 
 
+@pytest.mark.parametrize("name", ("bwrap", "namespaces"))
+def test_confined_code_talks_to_itself_over_its_own_loopback(name, request, monkeypatch, tmp_path):
+    # a one-process torch.distributed group (gloo) needs 127.0.0.1 inside the sandbox's own network
+    _backend(request, monkeypatch, name)
+    code = ("import socket\nserver = socket.socket()\nserver.bind(('127.0.0.1', 0))\nserver.listen(1)\n"
+            "client = socket.create_connection(server.getsockname(), timeout=3)\n"
+            "peer, _ = server.accept()\nclient.sendall(b'ping')\nprint(peer.recv(4).decode())\n")
+    status, out = run_python(code, tmp_path)
+    assert status == 0 and "ping" in out, out
+
+
 def test_reader_credentials_are_hidden(confined, tmp_path, monkeypatch):
     home = tmp_path / "home"
     (home / ".ssh").mkdir(parents=True)

@@ -216,6 +216,24 @@ def run_target(argv: list[str], cwd: str, status_path: str, own_pid_namespace: b
     return 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
 
 
+def _loopback_up() -> None:
+    """Bring up the new network namespace's own loopback (as bubblewrap does): code that talks to itself over
+    127.0.0.1 (a one-process torch.distributed group, a local server) works; nothing outside is reachable. We
+    hold CAP_NET_ADMIN over the namespace we just made; without it the loopback stays down, as before."""
+    import fcntl
+    import socket
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            request = struct.pack("16sH14s", b"lo", 0, b"")
+            flags = struct.unpack("16sH14s", fcntl.ioctl(sock, siocgifflags, request))[1]
+            fcntl.ioctl(sock, siocsifflags, struct.pack("16sH14s", b"lo", flags | iff_up, b""))
+    except OSError:
+        pass
+
+
 def enter_namespaces(scratch: str) -> None:
     """unshare, map our own user, fork the namespace's first process; the parent waits and passes its
     status on (and takes the whole namespace down with it when stopped)."""
@@ -226,6 +244,7 @@ def enter_namespaces(scratch: str) -> None:
                        ("/proc/self/gid_map", f"{gid} {gid} 1")):
         with open(path, "w", encoding="ascii") as fh:
             fh.write(text)
+    _loopback_up()
     first = os.fork()
     if first == 0:
         _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

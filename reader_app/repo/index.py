@@ -255,6 +255,9 @@ class RepoIndex:
         self._suffix_cache: dict[str, ParsedFile | None] = {}
         self._module_classes: list[ClassInfo] | None = None
         self._module_nodes: dict[int, set[int]] | None = None
+        # path -> lookup answer: the files never change once read, and ranking, the graph and the patterns
+        # ask the same few hundred paths tens of thousands of times
+        self._lookups: dict[str, tuple[str, ParsedFile, str] | None] = {}
         for pf in files:
             _read_module_names(pf)
             self.by_module.setdefault(pf.module, pf)
@@ -320,6 +323,13 @@ class RepoIndex:
         """('class'|'function', file, name) for a dotted path naming a top-level class or function here."""
         if not path or depth > 6:
             return None
+        if depth == 0:  # a deeper call answers within its depth limit: only whole answers are kept
+            if path not in self._lookups:
+                self._lookups[path] = self._lookup(path, 0)
+            return self._lookups[path]
+        return self._lookup(path, depth)
+
+    def _lookup(self, path: str, depth: int) -> tuple[str, ParsedFile, str] | None:
         module, _, name = path.rpartition(".")
         if not module:
             infos = self.classes_by_name.get(name, [])

@@ -99,6 +99,9 @@ class GraphBuilder:
         self._untaken: dict[int, set[int]] = {}
         self._partials: dict[int, ModulePartials] = {}
         self._importers: set[str] | None = None
+        # dotted paths that name no factory, registry, partial or module table: most names a scan meets
+        # (`nn`, `x`, `torch.cat`); the index never changes, so their answer never does
+        self._inert: set[str | None] = set()
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -125,8 +128,14 @@ class GraphBuilder:
 
     def produced_at(self, path: str | None) -> set[str]:
         """Module classes returned by the factory function at a dotted path, if any."""
+        if path in self._inert:
+            return set()
         found = self.index.function_at(path)
         if found is None:
+            if self.index.lookup(path) is None and not (path or "").endswith(".__dict__") \
+                    and not self._partial_call(path):
+                self._inert.add(path)
+                return set()
             return self._registry_classes(path) or self._partial_classes(path)
         fpf, func = found
         key = (fpf.rel, func.name)
@@ -159,13 +168,19 @@ class GraphBuilder:
         info = self.class_of_chain(pf, call.args[0])
         return {info.qualname} if info is not None else self.produced_by(pf, call.args[0])
 
-    def _partial_classes(self, path: str | None) -> set[str]:
-        """Module classes built by the module-level partial a dotted path names (`wide = partial(Net, ...)`)."""
+    def _partial_call(self, path: str | None) -> tuple[ParsedFile, str, ast.Call] | None:
+        """(file, name, the `partial(...)` call) for a dotted path naming a module-level partial, else None."""
         module, _, name = (path or "").rpartition(".")
         pf = self.index.find_module(module) if module else None
         call = self.partials_of(pf).named.get(name) if pf is not None else None
-        if call is None:
+        return (pf, name, call) if call is not None else None
+
+    def _partial_classes(self, path: str | None) -> set[str]:
+        """Module classes built by the module-level partial a dotted path names (`wide = partial(Net, ...)`)."""
+        found = self._partial_call(path)
+        if found is None:
             return set()
+        pf, name, call = found
         key = (pf.rel, name)
         if key not in self._produced:
             self._produced[key] = set()  # guards recursion

@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass, field
 
 from reader_app.pyparse import statements
+from reader_app.repo.node_fields import child_field_table, child_fields
 from reader_app.repo.walk import SourceFile
 
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -73,7 +74,8 @@ class ParsedFile:
         slowest part of a scan after parsing."""
         scopes: dict[int, list[ast.AST]] = {id(self.tree): []}
         stack: list[tuple[ast.AST, list[ast.AST]]] = [(self.tree, scopes[id(self.tree)])]
-        node_type, scope_types = ast.AST, SCOPE_NODES
+        node_type, scope_types, functions = ast.AST, SCOPE_NODES, self._functions
+        fields_of = child_field_table()  # names, numbers and Load/Store markers are never visited
 
         def add(child, bucket):
             bucket.append(child)
@@ -81,15 +83,14 @@ class ParsedFile:
                 inner = scopes[id(child)] = []
                 stack.append((child, inner))
                 if not isinstance(child, ast.ClassDef):
-                    self._functions.append(child)
+                    functions.append(child)
             elif child._fields:
                 stack.append((child, bucket))
 
         while stack:
             node, bucket = stack.pop()
-            for name in node._fields:
-                if name == "ctx":  # Load/Store markers: never needed, and there is one per name
-                    continue
+            kind = type(node)
+            for name in fields_of[kind] if kind in fields_of else child_fields(kind):
                 value = getattr(node, name, None)
                 if isinstance(value, list):
                     for item in value:

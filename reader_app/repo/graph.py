@@ -14,13 +14,15 @@ from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex,
 from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.partials import ModulePartials, is_stub, module_partials, replacing
 
-# Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 # bindings key prefix for a variable that holds a class rather than an instance (`cls = CLIP`)
 CLASS_VAR = "@class "
 # `if self.model_type == 'U_Net':` in a class that stored a parsed option (`self.model_type = config.model_type`)
 MEMBER_OPTION_TEST = re.compile(r"\bself\.\w+\s*(?:==|!=)\s*['\"]")
 # `getattr(models, args.arch)(...)`: a getattr whose result is called (most getattr calls read an attribute)
 CALLED_GETATTR = re.compile(r"getattr\([^()]*\)\s*\(")
+# what a chain that is no name (`f().x`) stands for: one shared, unchangeable empty answer
+_NOTHING: frozenset[str] = frozenset()
+# Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
 
 
@@ -102,6 +104,7 @@ class GraphBuilder:
         # dotted paths that name no factory, registry, partial or module table: most names a scan meets
         # (`nn`, `x`, `torch.cat`); the index never changes, so their answer never does
         self._inert: set[str | None] = set()
+        self._named: dict[tuple[int, tuple[str, ...]], set[str]] = {}
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -314,19 +317,24 @@ class GraphBuilder:
         pf = info.file
         nodes = pf.deep(info.node)
         checked = _type_checks(nodes)
+        handled: set = set()  # names and chains already read for this class: a second read adds nothing
         for node in nodes:
-            if id(node) in checked:
-                continue
             # names and `module.Class`; longer chains (`self.a.b`) never name a class, and `self.x` is skipped
-            if isinstance(node, ast.Attribute) and (not isinstance(node.value, ast.Name) or node.value.id == "self"):
+            if isinstance(node, ast.Name):
+                key = node.id
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id != "self":
+                key = (node.value.id, node.attr)
+            else:
                 continue
-            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                child = self.class_of_chain(pf, node)
-                if child is not None:
-                    self.graph.add(info.qualname, child.qualname)
-                elif isinstance(node, ast.Name):
-                    for produced in self.produced_by(pf, node):
-                        self.graph.add(info.qualname, produced)
+            if key in handled or id(node) in checked or not isinstance(node.ctx, ast.Load):
+                continue
+            handled.add(key)
+            child = self.class_of_chain(pf, node)
+            if child is not None:
+                self.graph.add(info.qualname, child.qualname)
+            elif isinstance(node, ast.Name):
+                for produced in self.produced_by(pf, node):
+                    self.graph.add(info.qualname, produced)
 
     def build(self) -> Graph:
         for info in self.index.module_classes():
@@ -360,15 +368,25 @@ class GraphBuilder:
                     if id(node) not in module_bodies:
                         stack.append(node)
                 elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                    info = self.class_of_chain(pf, node)
-                    if info is not None:
-                        used.add(info.qualname)
-                    else:
-                        used |= self.produced_by(pf, node)
+                    used |= self._named_classes(pf, node)
                 elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and id(node.func) not in picks:
                     # getattr(models, name)()
                     used |= self.value_classes(pf, node, {})
         return used
+
+    def _named_classes(self, pf: ParsedFile, node: ast.AST) -> set[str]:
+        """The module class a name chain names, else the classes the factory (registry, partial) it names
+        returns; remembered per file and chain (callers must not change the set). Only for readers outside a
+        factory's own reading (used_in), where produced_by's answers are final."""
+        parts = dotted(node)
+        if parts is None:
+            return _NOTHING
+        key = (id(pf), tuple(parts))
+        found = self._named.get(key)
+        if found is None:
+            info = self.class_of_chain(pf, node)
+            found = self._named[key] = {info.qualname} if info is not None else self.produced_by(pf, node)
+        return found
 
     def picked_at(self, path: str) -> set[str]:
         """Module classes the dotted path names (a class) or returns (a factory); everything its module offers

@@ -21,6 +21,10 @@ TRANSFORMER = re.compile(r"^torch\.nn\.(Transformer|TransformerEncoderLayer|Tran
 SOFTMAX = re.compile(r"^torch\.(nn\.functional\.)?softmax$")
 SOFTMAX_MODULE = re.compile(r"^torch\.nn\.Softmax$")
 MATMUL = re.compile(r"^torch\.(matmul|bmm|einsum|mm)$")
+CLIP_CALLS = (".clip_grad_norm_", ".clip_grad_value_", ".clip_grad_norm")
+CLIP_NAMES = ("clip_grad_norm_", "clip_grad_value_")
+# every path the patterns above name starts so, apart from the gradient-clipping calls
+NAMED_CALL_PREFIXES = ("torch.", "transformers.")
 
 EXPLAIN = {
     "multi_head_attention": "Multi-head attention: {name} lets every position look at every other position through "
@@ -92,6 +96,15 @@ class _FilePatterns:
     def __init__(self, index: RepoIndex, pf: ParsedFile):
         self.index, self.pf = index, pf
         self.found: dict[tuple[str, int], Pattern] = {}
+        self._paths: dict[int, str | None] = {}
+
+    def path(self, func: ast.AST) -> str | None:
+        """The dotted path a called name chain stands for, resolved once per node: a method's calls are read
+        by softmax_attributes(), function() and again by call() when its own scope is walked."""
+        key = id(func)
+        if key not in self._paths:
+            self._paths[key] = self.index.resolve(self.pf, func)
+        return self._paths[key]
 
     def add(self, kind: str, node: ast.AST, end: ast.AST | None = None, **words: str) -> None:
         key = KIND_OF.get(kind, kind)
@@ -101,9 +114,10 @@ class _FilePatterns:
                                                      EXPLAIN[kind].format(**words))
 
     def call(self, node: ast.Call) -> None:
-        path = self.index.resolve(self.pf, node.func)
-        if path is None:
-            return
+        path = self.path(node.func)
+        if path is None or not path.startswith(NAMED_CALL_PREFIXES) and not path.endswith(CLIP_CALLS) \
+                and path not in CLIP_NAMES:
+            return  # `self.norm1(x)`, `x.view(...)`: no pattern below names such a call
         name = _short(path)
         if path == "torch.nn.MultiheadAttention":
             self.add("multi_head_attention", node, name=name)
@@ -119,8 +133,7 @@ class _FilePatterns:
             self.add("dropout", node, name=name)
         elif ACTIVATION.match(path):
             self.add("activation", node, name=name)
-        elif path.endswith((".clip_grad_norm_", ".clip_grad_value_", ".clip_grad_norm")) or path in (
-                "clip_grad_norm_", "clip_grad_value_"):
+        elif path.endswith(CLIP_CALLS) or path in CLIP_NAMES:
             self.add("gradient_clipping", node, name=name.rsplit(".", 2)[-1] if "." in name else name)
         elif SCHEDULER.match(path):
             self.add("lr_scheduler", node, name=name)
@@ -130,7 +143,7 @@ class _FilePatterns:
         found = set()
         for node in self.pf.deep(cls):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-                    and SOFTMAX_MODULE.match(self.index.resolve(self.pf, node.value.func) or ""):
+                    and SOFTMAX_MODULE.match(self.path(node.value.func) or ""):
                 found |= {t.attr for t in node.targets if isinstance(t, ast.Attribute)}
         return found
 
@@ -151,11 +164,11 @@ class _FilePatterns:
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
                 products.append(node)
             if isinstance(node, ast.Call):
-                path = self.index.resolve(self.pf, node.func) or ""
+                path = self.path(node.func) or ""
                 attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                 is_self = isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "self"
                 inline = isinstance(node.func, ast.Call) and SOFTMAX_MODULE.match(
-                    self.index.resolve(self.pf, node.func.func) or "")  # nn.Softmax(dim=-1)(scores)
+                    self.path(node.func.func) or "")  # nn.Softmax(dim=-1)(scores)
                 if SOFTMAX.match(path) or attr == "softmax" or (is_self and attr in softmax_attrs) or inline:
                     softmax = softmax or node
                     softmax_calls.add(id(node))

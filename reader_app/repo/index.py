@@ -65,39 +65,45 @@ class ParsedFile:
     registries: dict[str, ast.expr] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     _scopes: dict[int, list[ast.AST]] | None = field(default=None, repr=False)
+    _subscopes: dict[int, list[ast.AST]] = field(default_factory=dict, repr=False)
     _functions: list[ast.FunctionDef] = field(default_factory=list, repr=False)
 
     def _build_scopes(self) -> None:
-        """One traversal of the tree, sorting every node into the scope (module, class, function) it is in.
+        """One traversal of the tree, sorting every node into the scope (module, class, function) it is in,
+        and noting each scope's directly nested defs and classes.
 
         The analyses then loop over flat lists instead of re-walking the tree: ast.walk is the
         slowest part of a scan after parsing."""
         scopes: dict[int, list[ast.AST]] = {id(self.tree): []}
-        stack: list[tuple[ast.AST, list[ast.AST]]] = [(self.tree, scopes[id(self.tree)])]
+        subscopes = self._subscopes
+        top = subscopes[id(self.tree)] = []
+        stack: list[tuple[ast.AST, list[ast.AST], list[ast.AST]]] = [(self.tree, scopes[id(self.tree)], top)]
         node_type, scope_types, functions = ast.AST, SCOPE_NODES, self._functions
         fields_of = child_field_table()  # names, numbers and Load/Store markers are never visited
 
-        def add(child, bucket):
+        def add(child, bucket, nested):
             bucket.append(child)
             if isinstance(child, scope_types):
+                nested.append(child)
                 inner = scopes[id(child)] = []
-                stack.append((child, inner))
+                subscopes[id(child)] = inner_nested = []
+                stack.append((child, inner, inner_nested))
                 if not isinstance(child, ast.ClassDef):
                     functions.append(child)
             elif child._fields:
-                stack.append((child, bucket))
+                stack.append((child, bucket, nested))
 
         while stack:
-            node, bucket = stack.pop()
+            node, bucket, nested = stack.pop()
             kind = type(node)
             for name in fields_of[kind] if kind in fields_of else child_fields(kind):
                 value = getattr(node, name, None)
                 if isinstance(value, list):
                     for item in value:
                         if isinstance(item, node_type):
-                            add(item, bucket)
+                            add(item, bucket, nested)
                 elif isinstance(value, node_type):
-                    add(value, bucket)
+                    add(value, bucket, nested)
         self._scopes = scopes
 
     def scope(self, node: ast.AST) -> list[ast.AST]:
@@ -107,14 +113,14 @@ class ParsedFile:
         return self._scopes.get(id(node), [])
 
     def deep(self, node: ast.AST) -> list[ast.AST]:
-        """Every node inside scope `node`, nested scopes included (like ast.walk without `node` itself)."""
+        """Every node inside scope `node`, nested scopes included (like ast.walk without `node` itself): its
+        own nodes, then each nested scope's, the last nested first."""
         out: list[ast.AST] = []
         stack = [node]
         while stack:
-            for child in self.scope(stack.pop()):
-                out.append(child)
-                if isinstance(child, SCOPE_NODES):
-                    stack.append(child)
+            inner = stack.pop()
+            out.extend(self.scope(inner))
+            stack.extend(self._subscopes.get(id(inner), ()))
         return out
 
     def all_functions(self) -> list[ast.FunctionDef]:

@@ -157,13 +157,21 @@ class _FilePatterns:
         assigns: list[ast.Assign] = []
         products: list[ast.BinOp] = []
         for node in self.pf.deep(func):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                assigns.append(node)
-                if isinstance(node.value, ast.Name) and node.value.id in params:
-                    from_params.add(node.targets[0].id)
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-                products.append(node)
-            if isinstance(node, ast.Call):
+            kind = type(node)  # one test per node: most are names, attributes and constants
+            if kind is ast.Assign:
+                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    assigns.append(node)
+                    if isinstance(node.value, ast.Name) and node.value.id in params:
+                        from_params.add(node.targets[0].id)
+            elif kind is ast.BinOp:
+                op = type(node.op)
+                if op is ast.Mult:
+                    products.append(node)
+                elif op is ast.MatMult:
+                    matmuls.append(node)
+                elif op is ast.Add and class_name is not None:
+                    self._residual_binop(node, from_params)
+            elif kind is ast.Call:
                 path = self.path(node.func) or ""
                 attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                 is_self = isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "self"
@@ -174,16 +182,11 @@ class _FilePatterns:
                     softmax_calls.add(id(node))
                 elif MATMUL.match(path):
                     matmuls.append(node)
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-                matmuls.append(node)
-            if class_name is None:
-                continue
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-                self._residual_binop(node, from_params)
-            elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+            elif kind is ast.AugAssign and class_name is not None:
                 value = node.value
-                if (isinstance(value, ast.Name) and value.id in from_params and value.id != node.target.id) or \
-                        node.target.id in _call_arg_names(value):
+                if isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) and (
+                        (isinstance(value, ast.Name) and value.id in from_params and value.id != node.target.id)
+                        or node.target.id in _call_arg_names(value)):
                     skip = value.id if isinstance(value, ast.Name) else node.target.id
                     self.add("residual", node, skip=skip, line=self.pf.segment(node).strip()[:60])
         if softmax is not None and matmuls:
@@ -234,16 +237,17 @@ class _FilePatterns:
         while stack:
             scope, class_name, softmax_attrs = stack.pop()
             for child in self.pf.scope(scope):
-                if isinstance(child, ast.ClassDef):
+                kind = type(child)
+                if kind is ast.ClassDef:
                     is_module = id(child) in module_classes or class_name
                     stack.append((child, child.name if is_module else None,
                                   self.softmax_attributes(child) if is_module else set()))
-                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                     self.function(child, class_name, softmax_attrs)
                     stack.append((child, class_name, softmax_attrs))
-                elif isinstance(child, ast.Call):
+                elif kind is ast.Call:
                     self.call(child)
-                elif isinstance(child, ast.Assign):
+                elif kind is ast.Assign:
                     self.manual_lr(child)
         return sorted(self.found.values(), key=lambda p: (p.line, p.kind))
 

@@ -297,7 +297,7 @@ class GraphBuilder:
     def _scan_calls(self, pf: ParsedFile, scope: ast.AST) -> None:
         bindings = None
         for node in pf.scope(scope):
-            if not isinstance(node, ast.Call):
+            if type(node) is not ast.Call:  # parsed trees hold exact node classes: one test per node
                 continue
             parent = self.class_of_chain(pf, node.func)
             if parent is None:
@@ -358,20 +358,23 @@ class GraphBuilder:
         untaken = self.untaken(pf)  # `if args.model == 'Transformer':` with another default: not built
         picks = self._picks(pf)  # `archs.__dict__[config['arch']]`: only the class the option names
         stack: list[ast.AST] = [pf.tree]
+        name, attribute, call, load = ast.Name, ast.Attribute, ast.Call, ast.Load
         while stack:
             for node in pf.scope(stack.pop()):
-                if id(node) in untaken:
+                if untaken and id(node) in untaken:  # most files have no branch left out and no pick
                     continue
-                if id(node) in picks:
+                if picks and id(node) in picks:
                     used |= self.picked_at(picks[id(node)])
-                elif isinstance(node, SCOPE_NODES):
-                    if id(node) not in module_bodies:
-                        stack.append(node)
-                elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                    used |= self._named_classes(pf, node)
-                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and id(node.func) not in picks:
-                    # getattr(models, name)()
-                    used |= self.value_classes(pf, node, {})
+                    continue
+                kind = type(node)  # one test per node: parsed trees hold exact node classes
+                if kind is name or kind is attribute:
+                    if type(node.ctx) is load:
+                        used |= self._named_classes(pf, node)
+                elif kind is call:
+                    if type(node.func) is call and id(node.func) not in picks:  # getattr(models, name)()
+                        used |= self.value_classes(pf, node, {})
+                elif kind in SCOPE_NODES and id(node) not in module_bodies:
+                    stack.append(node)
         return used
 
     def _named_classes(self, pf: ParsedFile, node: ast.AST) -> set[str]:

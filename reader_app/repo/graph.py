@@ -430,8 +430,9 @@ class GraphBuilder:
 def _untaken_branches(pf: ParsedFile) -> set[int]:
     text = pf.source.text or ""
     root = str(pf.source.path.parents[pf.source.rel.count("/")])
+    # the member-test search only where it can hit: it needs an == or != (most model files have neither)
     if "add_argument" not in text and not may_read_namespace(text, root) \
-            and not MEMBER_OPTION_TEST.search(text):
+            and not (("==" in text or "!=" in text) and MEMBER_OPTION_TEST.search(text)):
         return set()  # no parser, no helper reading a handed command line, no option a class stored
     from reader_app.repo.values_untaken import untaken_branches
     from reader_app.repo.values_source import Unit

@@ -76,4 +76,7 @@ def statements(body: list[ast.stmt], into_defs: bool = False) -> list[ast.stmt]:
                 visit(case.body)
 
     visit(body)
+    # `visit` refers to itself through its closure: a cycle that, left alone, keeps `out` and with it every tree
+    # this walked alive until the cyclic collector runs (a 2,000-file scan paused it, and paid 0.2 s after)
+    del visit
     return out

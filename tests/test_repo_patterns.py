@@ -123,3 +123,31 @@ def test_torch_transformer_layers_are_multi_head_attention():
     info = scan_repo(FIXTURES / "transformer_classifier")
     found = [p for p in info.patterns if p.kind == "multi_head_attention"]
     assert found and "TransformerEncoderLayer" in found[0].explanation
+
+
+def test_training_calls_outside_torch_are_named_and_a_models_own_calls_are_not(tmp_path):
+    """Gradient clipping and schedules are also spelled as a bare name, a repository's own helper or a
+    transformers function; the layer calls of a model (`self.norm(x)`, `x.view`) name no pattern."""
+    (tmp_path / "helpers.py").write_text(textwrap.dedent('''
+        def clip_grad_norm(parameters, limit):
+            return parameters
+    '''))
+    (tmp_path / "train.py").write_text(textwrap.dedent('''
+        import helpers
+        import torch
+        from transformers import get_linear_schedule_with_warmup
+
+
+        def step(model, optimizer, grads):
+            clip_grad_value_(model.parameters(), 0.5)
+            helpers.clip_grad_norm(model.parameters(), 1.0)
+            schedule = get_linear_schedule_with_warmup(optimizer, 10, 100)
+            out = model.norm(grads).view(-1)
+            return torch.relu(out), schedule
+    '''))
+    train = kinds_at(scan_repo(tmp_path), "train.py")
+    assert train["clip_grad_value_(model.parameters(), 0.5)"] == {"gradient_clipping"}
+    assert train["helpers.clip_grad_norm(model.parameters(), 1.0)"] == {"gradient_clipping"}
+    assert train["schedule = get_linear_schedule_with_warmup(optimizer, 10, 100)"] == {"lr_scheduler"}
+    assert train["return torch.relu(out), schedule"] == {"activation"}
+    assert "out = model.norm(grads).view(-1)" not in train

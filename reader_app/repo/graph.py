@@ -14,13 +14,15 @@ from reader_app.repo.index import SCOPE_NODES, ClassInfo, ParsedFile, RepoIndex,
 from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.partials import ModulePartials, is_stub, module_partials, replacing
 
-# Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 # bindings key prefix for a variable that holds a class rather than an instance (`cls = CLIP`)
 CLASS_VAR = "@class "
 # `if self.model_type == 'U_Net':` in a class that stored a parsed option (`self.model_type = config.model_type`)
 MEMBER_OPTION_TEST = re.compile(r"\bself\.\w+\s*(?:==|!=)\s*['\"]")
 # `getattr(models, args.arch)(...)`: a getattr whose result is called (most getattr calls read an attribute)
 CALLED_GETATTR = re.compile(r"getattr\([^()]*\)\s*\(")
+# what a chain that is no name (`f().x`) stands for: one shared, unchangeable empty answer
+_NOTHING: frozenset[str] = frozenset()
+# Methods that return the same module (`Model(...).to(device)`), so the class flows through them.
 PASSTHROUGH_METHODS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double", "requires_grad_"}
 
 
@@ -99,6 +101,10 @@ class GraphBuilder:
         self._untaken: dict[int, set[int]] = {}
         self._partials: dict[int, ModulePartials] = {}
         self._importers: set[str] | None = None
+        # dotted paths that name no factory, registry, partial or module table: most names a scan meets
+        # (`nn`, `x`, `torch.cat`); the index never changes, so their answer never does
+        self._inert: set[str | None] = set()
+        self._named: dict[tuple[int, tuple[str, ...]], set[str]] = {}
 
     # --- what an expression evaluates to --------------------------------------------------------
     def class_of_chain(self, pf: ParsedFile, expr: ast.AST) -> ClassInfo | None:
@@ -125,8 +131,14 @@ class GraphBuilder:
 
     def produced_at(self, path: str | None) -> set[str]:
         """Module classes returned by the factory function at a dotted path, if any."""
+        if path in self._inert:
+            return set()
         found = self.index.function_at(path)
         if found is None:
+            if self.index.lookup(path) is None and not (path or "").endswith(".__dict__") \
+                    and not self._partial_call(path):
+                self._inert.add(path)
+                return set()
             return self._registry_classes(path) or self._partial_classes(path)
         fpf, func = found
         key = (fpf.rel, func.name)
@@ -159,13 +171,19 @@ class GraphBuilder:
         info = self.class_of_chain(pf, call.args[0])
         return {info.qualname} if info is not None else self.produced_by(pf, call.args[0])
 
-    def _partial_classes(self, path: str | None) -> set[str]:
-        """Module classes built by the module-level partial a dotted path names (`wide = partial(Net, ...)`)."""
+    def _partial_call(self, path: str | None) -> tuple[ParsedFile, str, ast.Call] | None:
+        """(file, name, the `partial(...)` call) for a dotted path naming a module-level partial, else None."""
         module, _, name = (path or "").rpartition(".")
         pf = self.index.find_module(module) if module else None
         call = self.partials_of(pf).named.get(name) if pf is not None else None
-        if call is None:
+        return (pf, name, call) if call is not None else None
+
+    def _partial_classes(self, path: str | None) -> set[str]:
+        """Module classes built by the module-level partial a dotted path names (`wide = partial(Net, ...)`)."""
+        found = self._partial_call(path)
+        if found is None:
             return set()
+        pf, name, call = found
         key = (pf.rel, name)
         if key not in self._produced:
             self._produced[key] = set()  # guards recursion
@@ -279,7 +297,7 @@ class GraphBuilder:
     def _scan_calls(self, pf: ParsedFile, scope: ast.AST) -> None:
         bindings = None
         for node in pf.scope(scope):
-            if not isinstance(node, ast.Call):
+            if type(node) is not ast.Call:  # parsed trees hold exact node classes: one test per node
                 continue
             parent = self.class_of_chain(pf, node.func)
             if parent is None:
@@ -299,19 +317,24 @@ class GraphBuilder:
         pf = info.file
         nodes = pf.deep(info.node)
         checked = _type_checks(nodes)
+        handled: set = set()  # names and chains already read for this class: a second read adds nothing
         for node in nodes:
-            if id(node) in checked:
-                continue
             # names and `module.Class`; longer chains (`self.a.b`) never name a class, and `self.x` is skipped
-            if isinstance(node, ast.Attribute) and (not isinstance(node.value, ast.Name) or node.value.id == "self"):
+            if isinstance(node, ast.Name):
+                key = node.id
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id != "self":
+                key = (node.value.id, node.attr)
+            else:
                 continue
-            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                child = self.class_of_chain(pf, node)
-                if child is not None:
-                    self.graph.add(info.qualname, child.qualname)
-                elif isinstance(node, ast.Name):
-                    for produced in self.produced_by(pf, node):
-                        self.graph.add(info.qualname, produced)
+            if key in handled or id(node) in checked or not isinstance(node.ctx, ast.Load):
+                continue
+            handled.add(key)
+            child = self.class_of_chain(pf, node)
+            if child is not None:
+                self.graph.add(info.qualname, child.qualname)
+            elif isinstance(node, ast.Name):
+                for produced in self.produced_by(pf, node):
+                    self.graph.add(info.qualname, produced)
 
     def build(self) -> Graph:
         for info in self.index.module_classes():
@@ -335,25 +358,38 @@ class GraphBuilder:
         untaken = self.untaken(pf)  # `if args.model == 'Transformer':` with another default: not built
         picks = self._picks(pf)  # `archs.__dict__[config['arch']]`: only the class the option names
         stack: list[ast.AST] = [pf.tree]
+        name, attribute, call, load = ast.Name, ast.Attribute, ast.Call, ast.Load
         while stack:
             for node in pf.scope(stack.pop()):
-                if id(node) in untaken:
+                if untaken and id(node) in untaken:  # most files have no branch left out and no pick
                     continue
-                if id(node) in picks:
+                if picks and id(node) in picks:
                     used |= self.picked_at(picks[id(node)])
-                elif isinstance(node, SCOPE_NODES):
-                    if id(node) not in module_bodies:
-                        stack.append(node)
-                elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-                    info = self.class_of_chain(pf, node)
-                    if info is not None:
-                        used.add(info.qualname)
-                    else:
-                        used |= self.produced_by(pf, node)
-                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and id(node.func) not in picks:
-                    # getattr(models, name)()
-                    used |= self.value_classes(pf, node, {})
+                    continue
+                kind = type(node)  # one test per node: parsed trees hold exact node classes
+                if kind is name or kind is attribute:
+                    if type(node.ctx) is load:
+                        used |= self._named_classes(pf, node)
+                elif kind is call:
+                    if type(node.func) is call and id(node.func) not in picks:  # getattr(models, name)()
+                        used |= self.value_classes(pf, node, {})
+                elif kind in SCOPE_NODES and id(node) not in module_bodies:
+                    stack.append(node)
         return used
+
+    def _named_classes(self, pf: ParsedFile, node: ast.AST) -> set[str]:
+        """The module class a name chain names, else the classes the factory (registry, partial) it names
+        returns; remembered per file and chain (callers must not change the set). Only for readers outside a
+        factory's own reading (used_in), where produced_by's answers are final."""
+        parts = dotted(node)
+        if parts is None:
+            return _NOTHING
+        key = (id(pf), tuple(parts))
+        found = self._named.get(key)
+        if found is None:
+            info = self.class_of_chain(pf, node)
+            found = self._named[key] = {info.qualname} if info is not None else self.produced_by(pf, node)
+        return found
 
     def picked_at(self, path: str) -> set[str]:
         """Module classes the dotted path names (a class) or returns (a factory); everything its module offers
@@ -394,8 +430,9 @@ class GraphBuilder:
 def _untaken_branches(pf: ParsedFile) -> set[int]:
     text = pf.source.text or ""
     root = str(pf.source.path.parents[pf.source.rel.count("/")])
+    # the member-test search only where it can hit: it needs an == or != (most model files have neither)
     if "add_argument" not in text and not may_read_namespace(text, root) \
-            and not MEMBER_OPTION_TEST.search(text):
+            and not (("==" in text or "!=" in text) and MEMBER_OPTION_TEST.search(text)):
         return set()  # no parser, no helper reading a handed command line, no option a class stored
     from reader_app.repo.values_untaken import untaken_branches
     from reader_app.repo.values_source import Unit

@@ -10,6 +10,7 @@ import ast
 from dataclasses import dataclass, field
 
 from reader_app.pyparse import statements
+from reader_app.repo.node_fields import child_field_table, child_fields
 from reader_app.repo.walk import SourceFile
 
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -64,39 +65,45 @@ class ParsedFile:
     registries: dict[str, ast.expr] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     _scopes: dict[int, list[ast.AST]] | None = field(default=None, repr=False)
+    _subscopes: dict[int, list[ast.AST]] = field(default_factory=dict, repr=False)
     _functions: list[ast.FunctionDef] = field(default_factory=list, repr=False)
 
     def _build_scopes(self) -> None:
-        """One traversal of the tree, sorting every node into the scope (module, class, function) it is in.
+        """One traversal of the tree, sorting every node into the scope (module, class, function) it is in,
+        and noting each scope's directly nested defs and classes.
 
         The analyses then loop over flat lists instead of re-walking the tree: ast.walk is the
         slowest part of a scan after parsing."""
         scopes: dict[int, list[ast.AST]] = {id(self.tree): []}
-        stack: list[tuple[ast.AST, list[ast.AST]]] = [(self.tree, scopes[id(self.tree)])]
-        node_type, scope_types = ast.AST, SCOPE_NODES
+        subscopes = self._subscopes
+        top = subscopes[id(self.tree)] = []
+        stack: list[tuple[ast.AST, list[ast.AST], list[ast.AST]]] = [(self.tree, scopes[id(self.tree)], top)]
+        node_type, scope_types, functions = ast.AST, SCOPE_NODES, self._functions
+        fields_of = child_field_table()  # names, numbers and Load/Store markers are never visited
 
-        def add(child, bucket):
+        def add(child, bucket, nested):
             bucket.append(child)
             if isinstance(child, scope_types):
+                nested.append(child)
                 inner = scopes[id(child)] = []
-                stack.append((child, inner))
+                subscopes[id(child)] = inner_nested = []
+                stack.append((child, inner, inner_nested))
                 if not isinstance(child, ast.ClassDef):
-                    self._functions.append(child)
+                    functions.append(child)
             elif child._fields:
-                stack.append((child, bucket))
+                stack.append((child, bucket, nested))
 
         while stack:
-            node, bucket = stack.pop()
-            for name in node._fields:
-                if name == "ctx":  # Load/Store markers: never needed, and there is one per name
-                    continue
+            node, bucket, nested = stack.pop()
+            kind = type(node)
+            for name in fields_of[kind] if kind in fields_of else child_fields(kind):
                 value = getattr(node, name, None)
                 if isinstance(value, list):
                     for item in value:
                         if isinstance(item, node_type):
-                            add(item, bucket)
+                            add(item, bucket, nested)
                 elif isinstance(value, node_type):
-                    add(value, bucket)
+                    add(value, bucket, nested)
         self._scopes = scopes
 
     def scope(self, node: ast.AST) -> list[ast.AST]:
@@ -106,14 +113,14 @@ class ParsedFile:
         return self._scopes.get(id(node), [])
 
     def deep(self, node: ast.AST) -> list[ast.AST]:
-        """Every node inside scope `node`, nested scopes included (like ast.walk without `node` itself)."""
+        """Every node inside scope `node`, nested scopes included (like ast.walk without `node` itself): its
+        own nodes, then each nested scope's, the last nested first."""
         out: list[ast.AST] = []
         stack = [node]
         while stack:
-            for child in self.scope(stack.pop()):
-                out.append(child)
-                if isinstance(child, SCOPE_NODES):
-                    stack.append(child)
+            inner = stack.pop()
+            out.extend(self.scope(inner))
+            stack.extend(self._subscopes.get(id(inner), ()))
         return out
 
     def all_functions(self) -> list[ast.FunctionDef]:
@@ -255,6 +262,9 @@ class RepoIndex:
         self._suffix_cache: dict[str, ParsedFile | None] = {}
         self._module_classes: list[ClassInfo] | None = None
         self._module_nodes: dict[int, set[int]] | None = None
+        # path -> lookup answer: the files never change once read, and ranking, the graph and the patterns
+        # ask the same few hundred paths tens of thousands of times
+        self._lookups: dict[str, tuple[str, ParsedFile, str] | None] = {}
         for pf in files:
             _read_module_names(pf)
             self.by_module.setdefault(pf.module, pf)
@@ -320,6 +330,13 @@ class RepoIndex:
         """('class'|'function', file, name) for a dotted path naming a top-level class or function here."""
         if not path or depth > 6:
             return None
+        if depth == 0:  # a deeper call answers within its depth limit: only whole answers are kept
+            if path not in self._lookups:
+                self._lookups[path] = self._lookup(path, 0)
+            return self._lookups[path]
+        return self._lookup(path, depth)
+
+    def _lookup(self, path: str, depth: int) -> tuple[str, ParsedFile, str] | None:
         module, _, name = path.rpartition(".")
         if not module:
             infos = self.classes_by_name.get(name, [])

@@ -45,6 +45,7 @@ def _index_enclosing(tree: ast.Module) -> dict[int, ast.AST]:
             visit(child, inner)
 
     visit(tree, None)
+    del visit  # a recursive closure is a reference cycle: without this the tree waits for the collector
     return owner
 
 

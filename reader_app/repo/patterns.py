@@ -21,6 +21,10 @@ TRANSFORMER = re.compile(r"^torch\.nn\.(Transformer|TransformerEncoderLayer|Tran
 SOFTMAX = re.compile(r"^torch\.(nn\.functional\.)?softmax$")
 SOFTMAX_MODULE = re.compile(r"^torch\.nn\.Softmax$")
 MATMUL = re.compile(r"^torch\.(matmul|bmm|einsum|mm)$")
+CLIP_CALLS = (".clip_grad_norm_", ".clip_grad_value_", ".clip_grad_norm")
+CLIP_NAMES = ("clip_grad_norm_", "clip_grad_value_")
+# every path the patterns above name starts so, apart from the gradient-clipping calls
+NAMED_CALL_PREFIXES = ("torch.", "transformers.")
 
 EXPLAIN = {
     "multi_head_attention": "Multi-head attention: {name} lets every position look at every other position through "
@@ -92,6 +96,15 @@ class _FilePatterns:
     def __init__(self, index: RepoIndex, pf: ParsedFile):
         self.index, self.pf = index, pf
         self.found: dict[tuple[str, int], Pattern] = {}
+        self._paths: dict[int, str | None] = {}
+
+    def path(self, func: ast.AST) -> str | None:
+        """The dotted path a called name chain stands for, resolved once per node: a method's calls are read
+        by softmax_attributes(), function() and again by call() when its own scope is walked."""
+        key = id(func)
+        if key not in self._paths:
+            self._paths[key] = self.index.resolve(self.pf, func)
+        return self._paths[key]
 
     def add(self, kind: str, node: ast.AST, end: ast.AST | None = None, **words: str) -> None:
         key = KIND_OF.get(kind, kind)
@@ -101,9 +114,10 @@ class _FilePatterns:
                                                      EXPLAIN[kind].format(**words))
 
     def call(self, node: ast.Call) -> None:
-        path = self.index.resolve(self.pf, node.func)
-        if path is None:
-            return
+        path = self.path(node.func)
+        if path is None or not path.startswith(NAMED_CALL_PREFIXES) and not path.endswith(CLIP_CALLS) \
+                and path not in CLIP_NAMES:
+            return  # `self.norm1(x)`, `x.view(...)`: no pattern below names such a call
         name = _short(path)
         if path == "torch.nn.MultiheadAttention":
             self.add("multi_head_attention", node, name=name)
@@ -119,8 +133,7 @@ class _FilePatterns:
             self.add("dropout", node, name=name)
         elif ACTIVATION.match(path):
             self.add("activation", node, name=name)
-        elif path.endswith((".clip_grad_norm_", ".clip_grad_value_", ".clip_grad_norm")) or path in (
-                "clip_grad_norm_", "clip_grad_value_"):
+        elif path.endswith(CLIP_CALLS) or path in CLIP_NAMES:
             self.add("gradient_clipping", node, name=name.rsplit(".", 2)[-1] if "." in name else name)
         elif SCHEDULER.match(path):
             self.add("lr_scheduler", node, name=name)
@@ -130,7 +143,7 @@ class _FilePatterns:
         found = set()
         for node in self.pf.deep(cls):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-                    and SOFTMAX_MODULE.match(self.index.resolve(self.pf, node.value.func) or ""):
+                    and SOFTMAX_MODULE.match(self.path(node.value.func) or ""):
                 found |= {t.attr for t in node.targets if isinstance(t, ast.Attribute)}
         return found
 
@@ -144,33 +157,36 @@ class _FilePatterns:
         assigns: list[ast.Assign] = []
         products: list[ast.BinOp] = []
         for node in self.pf.deep(func):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                assigns.append(node)
-                if isinstance(node.value, ast.Name) and node.value.id in params:
-                    from_params.add(node.targets[0].id)
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-                products.append(node)
-            if isinstance(node, ast.Call):
-                path = self.index.resolve(self.pf, node.func) or ""
+            kind = type(node)  # one test per node: most are names, attributes and constants
+            if kind is ast.Assign:
+                if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    assigns.append(node)
+                    if isinstance(node.value, ast.Name) and node.value.id in params:
+                        from_params.add(node.targets[0].id)
+            elif kind is ast.BinOp:
+                op = type(node.op)
+                if op is ast.Mult:
+                    products.append(node)
+                elif op is ast.MatMult:
+                    matmuls.append(node)
+                elif op is ast.Add and class_name is not None:
+                    self._residual_binop(node, from_params)
+            elif kind is ast.Call:
+                path = self.path(node.func) or ""
                 attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                 is_self = isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") == "self"
                 inline = isinstance(node.func, ast.Call) and SOFTMAX_MODULE.match(
-                    self.index.resolve(self.pf, node.func.func) or "")  # nn.Softmax(dim=-1)(scores)
+                    self.path(node.func.func) or "")  # nn.Softmax(dim=-1)(scores)
                 if SOFTMAX.match(path) or attr == "softmax" or (is_self and attr in softmax_attrs) or inline:
                     softmax = softmax or node
                     softmax_calls.add(id(node))
                 elif MATMUL.match(path):
                     matmuls.append(node)
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-                matmuls.append(node)
-            if class_name is None:
-                continue
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-                self._residual_binop(node, from_params)
-            elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name):
+            elif kind is ast.AugAssign and class_name is not None:
                 value = node.value
-                if (isinstance(value, ast.Name) and value.id in from_params and value.id != node.target.id) or \
-                        node.target.id in _call_arg_names(value):
+                if isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) and (
+                        (isinstance(value, ast.Name) and value.id in from_params and value.id != node.target.id)
+                        or node.target.id in _call_arg_names(value)):
                     skip = value.id if isinstance(value, ast.Name) else node.target.id
                     self.add("residual", node, skip=skip, line=self.pf.segment(node).strip()[:60])
         if softmax is not None and matmuls:
@@ -221,16 +237,17 @@ class _FilePatterns:
         while stack:
             scope, class_name, softmax_attrs = stack.pop()
             for child in self.pf.scope(scope):
-                if isinstance(child, ast.ClassDef):
+                kind = type(child)
+                if kind is ast.ClassDef:
                     is_module = id(child) in module_classes or class_name
                     stack.append((child, child.name if is_module else None,
                                   self.softmax_attributes(child) if is_module else set()))
-                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                     self.function(child, class_name, softmax_attrs)
                     stack.append((child, class_name, softmax_attrs))
-                elif isinstance(child, ast.Call):
+                elif kind is ast.Call:
                     self.call(child)
-                elif isinstance(child, ast.Assign):
+                elif kind is ast.Assign:
                     self.manual_lr(child)
         return sorted(self.found.values(), key=lambda p: (p.line, p.kind))
 

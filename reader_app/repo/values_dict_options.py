@@ -180,4 +180,5 @@ def _owners(tree: ast.Module) -> dict[int, ast.AST]:
             visit(child, child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function)
 
     visit(tree, None)
+    del visit  # a recursive closure is a reference cycle: without this the tree waits for the collector
     return {k: v for k, v in owner.items() if v is not None}

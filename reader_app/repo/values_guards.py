@@ -72,6 +72,7 @@ def if_ancestors(tree: ast.Module) -> dict[int, tuple]:
                     visit(handler.body, chain)
 
         visit(tree.body, ())
+        del visit  # a recursive closure is a reference cycle: without this the tree waits for the collector
         return out
 
     return per_tree(tree, ("if ancestors",), compute)

@@ -25,6 +25,12 @@ def untaken_branches(unit: Unit, root: str) -> set[int]:
     any other test leaves both branches."""
     if unit.kind != "py":
         return set()
+    # only a test reading an attribute (`args.model`, `self.kind`, `cfg.net`) is ever decided: a script whose
+    # tests read none (`if __name__ == '__main__':`) needs no further walk
+    readers = [n for n in ast.walk(unit.tree) if isinstance(n, ast.If)
+               and any(isinstance(t, ast.Attribute) for t in ast.walk(n.test))]
+    if not readers:
+        return set()
     parses = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "add_argument"
                  for n in ast.walk(unit.tree))
     owners = {}
@@ -36,8 +42,8 @@ def untaken_branches(unit: Unit, root: str) -> set[int]:
                     owners[id(node)] = function
     out: set[int] = set()
     scopes: dict[int, Scope] = {}
-    for node in ast.walk(unit.tree):
-        if not isinstance(node, ast.If) or id(node) in out:
+    for node in readers:  # in ast.walk order, as before
+        if id(node) in out:
             continue
         function = owners.get(id(node))
         handed = _namespace_params(unit, function, root)  # `def get_network(args)`: a helper handed the options

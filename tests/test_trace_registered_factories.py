@@ -133,7 +133,9 @@ def _trace(tmp_path, files: dict) -> dict:
 
 def test_the_registered_factory_the_option_default_names_builds_the_model(tmp_path):
     data = _trace(tmp_path, {})
-    assert any("Net_S()" in w and "main.py" in w for w in data["warnings"]), data["warnings"]
+    # where the name comes from and the library call it goes through
+    assert any("Net_S()" in w and "main.py:" in w and "through create_model at main.py:" in w
+               for w in data["warnings"]), data["warnings"]
     shapes = outs(data)
     assert shapes["stem"][1] == 8  # Net_S's specification, through model_factory
     assert shapes["widen"][-1] == 16
@@ -145,7 +147,8 @@ def test_the_registered_factory_the_option_default_names_builds_the_model(tmp_pa
 
 def test_the_readme_command_names_another_registered_factory(tmp_path):
     data = _trace(tmp_path, {"README.md": README})
-    assert any("Net_L()" in w and "README.md" in w for w in data["warnings"]), data["warnings"]
+    assert any("Net_L()" in w and "README.md:" in w and "through create_model" in w
+               for w in data["warnings"]), data["warnings"]
     shapes = outs(data)
     assert shapes["stem"][1] == 24 and shapes["widen"][-1] == 40
     assert shapes["head"][-1] == 7

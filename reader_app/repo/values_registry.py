@@ -143,6 +143,29 @@ def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
                 or isinstance(key, ast.Name) and module is not None) and picks(name)]
 
 
+def library_builds(root: str, names: list[str]) -> str | None:
+    """"create_model at main.py:256": the one call that hands an option's value, a name among `names` (the
+    class's registered factories), to a function building a model by name (timm's `create_model(args.model,
+    ...)`, a registry's `build(cfg.model)`): the way a run reaches the factory the option names. None when no
+    such call, or several different ones (nothing says which one a run takes)."""
+    from reader_app.repo.values_literal import dotted_name
+    from reader_app.repo.values_source import units_mentioning
+
+    wanted = set(names)
+    found = set()
+    for unit in units_mentioning(root, "("):
+        if unit.kind != "py":
+            continue
+        for call in registry_calls(unit, root, lambda name: name in wanted):
+            callee = dotted_name(call.func)
+            if callee is not None and _picked(call.func) == (None, None):  # a plain call, not a dict lookup
+                found.add((callee.rpartition(".")[2], unit.rel, call.lineno))
+    if len({(callee, rel) for callee, rel, _ in found}) != 1:
+        return None
+    callee, rel, line = min(found)
+    return f"{callee} at {rel}:{line}"
+
+
 def module_picks(unit: Unit, root: str) -> dict[int, tuple[ast.expr, str]]:
     """id of the expression naming a whole module's offer -> (the module expression, the name a run picks), for
     `module.__dict__[key](...)` (the `module.__dict__` node) and `getattr(module, key)(...)` (the getattr call)

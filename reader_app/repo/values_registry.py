@@ -143,6 +143,43 @@ def registry_calls(unit: Unit, root: str, picks) -> list[ast.Call]:
                 or isinstance(key, ast.Name) and module is not None) and picks(name)]
 
 
+def library_builds(root: str, names: list[str]) -> str | None:
+    """"create_model at main.py:256": the one call that hands an option's value, a name among `names` (the
+    class's registered factories), to a function building a model by name (timm's `create_model(args.model,
+    ...)`, a registry's `build(cfg.model)`): the way a run reaches the factory the option names. None when no
+    such call, or several different ones (nothing says which one a run takes)."""
+    from reader_app.repo.module_places import enclosing_functions
+    from reader_app.repo.namespaces import option_dest
+    from reader_app.repo.values_calls import Scope
+    from reader_app.repo.values_literal import dotted_name, literal
+    from reader_app.repo.values_source import Unit, parsed, read, walk_files
+
+    wanted = set(names)
+    found = set()
+    for path in walk_files(root, (".py",)):
+        if "add_argument" not in read(path) and "args." not in read(path):
+            continue  # neither parses options nor reads a parsed namespace
+        tree = parsed(path)
+        if tree is None:
+            continue
+        unit, owners = Unit(os.path.relpath(path, root), tree, "py"), None
+        for call in ast.walk(tree):
+            # a plain call (not a dict lookup) given an option's value first: `create_model(args.model, ...)`
+            if not (isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Attribute)
+                    and _picked(call.func) == (None, None) and dotted_name(call.func) is not None):
+                continue
+            owners = enclosing_functions(tree) if owners is None else owners
+            if not option_dest(dotted_name(call.args[0]) or "", unit, owners.get(id(call)), root):
+                continue
+            name = literal(call.args[0], Scope(unit, root, owners.get(id(call))).resolve)
+            if isinstance(name, str) and name in wanted:
+                found.add((dotted_name(call.func).rpartition(".")[2], unit.rel, call.lineno))
+    if len({(callee, rel) for callee, rel, _ in found}) != 1:
+        return None
+    callee, rel, line = min(found)
+    return f"{callee} at {rel}:{line}"
+
+
 def module_picks(unit: Unit, root: str) -> dict[int, tuple[ast.expr, str]]:
     """id of the expression naming a whole module's offer -> (the module expression, the name a run picks), for
     `module.__dict__[key](...)` (the `module.__dict__` node) and `getattr(module, key)(...)` (the getattr call)

@@ -17,6 +17,25 @@ def test_an_image_shape_value_sizes_images_channels_first_or_last():
     assert (oblong["height"], oblong["width"]) == (72, 96)
 
 
+def test_the_image_the_class_is_built_for_outranks_a_blocks_inner_resolution():
+    import torch.nn as nn
+    from reader_app.trace.child.size_tables import size_tables
+
+    class Block(nn.Linear):
+        def __init__(self):
+            super().__init__(4, 4)
+            self.resolution = 7  # the feature map's side past a stride-8 stem
+
+    model = nn.Sequential(nn.Conv2d(3, 4, 8, stride=8), Block())
+    sizes = size_tables(model, None, {"img_size": 56})[0][0].values
+    assert (sizes["height"], sizes["width"]) == (56, 56)
+    alone = size_tables(model, None, {})[0][0].values  # nothing else states it: the block's side is all there is
+    assert (alone["height"], alone["width"]) == (7, 7)
+    model.img_size = 64  # the model's own attribute: what it holds now
+    held = size_tables(model, None, {"img_size": 56})[0][0].values
+    assert (held["height"], held["width"]) == (64, 64)
+
+
 def test_a_condition_is_tiled_only_after_it_gets_a_unit_size_per_spatial_axis():
     from reader_app.trace.child.condition import _tiled, _width
     assert _tiled([("view", (None, None, 1, 1)), ("repeat", (1, 1, None, None))], 2)

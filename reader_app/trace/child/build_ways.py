@@ -11,6 +11,7 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass, field
 
+from reader_app.repo.values_registry import library_builds
 from reader_app.trace.child.class_factories import class_factories
 from reader_app.trace.child.hub_entries import hub_entries, hub_imports
 from reader_app.trace.child.module_factories import called_in_readme, module_factories, picked_in_scripts
@@ -32,6 +33,7 @@ def build_ways(target, module: types.ModuleType, root: str | None, miner=None, c
     own = module_factories(target, namespace, module)
     factories = hub + readme_factories + own
     chosen = choose([f.__name__ for f in factories]) if choose and factories else {}
+    chosen = _through_library(chosen, factories, root)
     picked = picked_in_scripts(module, root)
     elsewhere, called_at = repository_factories(target, module, root, miner)
     factories += [f for f in elsewhere if f.__name__ not in {g.__name__ for g in factories}]
@@ -43,6 +45,19 @@ def build_ways(target, module: types.ModuleType, root: str | None, miner=None, c
     # script of the repository builds the model itself
     factories.sort(key=lambda f: (f.__name__ not in stated, f in hub and bool(picked or called_at)))
     return BuildWays(factories, stated, hub, picked)
+
+
+def _through_library(chosen: dict[str, str], factories: list, root: str | None) -> dict[str, str]:
+    """The places an option names a factory at, each followed by the call a run reaches it through when a
+    library builds the model by that name ("main.py:37, through create_model at main.py:256": timm's registry
+    finds the repository's `@register_model` factory)."""
+    if not chosen or not root:
+        return chosen
+    try:
+        through = library_builds(root, [f.__name__ for f in factories])
+    except Exception:  # mining is a help: a failure there leaves the place as it was
+        return chosen
+    return {name: f"{where}, through {through}" for name, where in chosen.items()} if through else chosen
 
 
 def _first_hub_import(factories: list, root: str | None) -> dict[str, str]:

@@ -41,20 +41,20 @@ def run_target(session, model, recipe, specs, func, target):
     """Inputs found for what `session.entry` calls (the model itself, a method, a held network `target`),
     the recorded run, and the second run that names dimensions: (the model, maybe rebuilt, and a Run)."""
     stated = stated_image(session, recipe.sources if target is model else {}, target,
-                          recipe.args if target is model else {})
+                          recipe.model_args() if target is model else {})
     frames = stated_clip(session, target)
-    tables = size_tables(model, stated[0] if stated else None, recipe.args, frames[0] if frames else None)
+    tables = size_tables(model, stated[0] if stated else None, recipe.model_args(), frames[0] if frames else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
         names.append(getattr(recipe.target, "__name__", None))
-    example = None if specs else stated_plans(target, session.root, names, recipe.args if target is model else {},
+    example = None if specs else stated_plans(target, session.root, names, recipe.model_args() if target is model else {},
                                               session.file, func.__name__ if func else None)
     dead = outranked_example(session.root, example[1], stated) if example else None
     if dead:  # a size the training data is made at outranks an example in a function nothing calls
         example = None
         session.report["warnings"].append(dead)
     candidates = [user_plans(specs)] if specs else candidate_inputs(
-        target, func=func, built_args=recipe.args if target is model else None,
+        target, func=func, built_args=recipe.model_args() if target is model else None,
         arg_sources=recipe.sources if target is model else None)
     if not specs and target is model:  # `hidden = model.init_hidden(batch_size); model(data, hidden)`
         states = stated_states(session, model, func)

@@ -12,20 +12,23 @@ import types
 
 from reader_app.repo.readme_calls import readme_calls
 from reader_app.repo.values_registry import picked_by_name
+from reader_app.trace.child.repo_factories import returns_call_of
 
 
 def module_factories(cls: type, namespace: dict, module: types.ModuleType) -> list:
-    """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)) and module-level partials of
-    them or of `cls` itself, smallest first."""
+    """Module-level functions whose body builds `cls` (resnet18() -> ResNet(...)), or returns what another of
+    them builds (a registered `LeViT_256()` -> `model_factory(**spec)` -> `LeViT(...)`), and module-level
+    partials of them or of `cls` itself, smallest first."""
+    builders = _builders(cls, namespace, module)
     found = []
     for name, obj in namespace.items():
         if isinstance(obj, functools.partial):
             inner = _innermost(obj)
-            if inner is cls or _own_function(inner, module) and _builds(inner, cls):
+            if inner is cls or _own_function(inner, module) and inner.__name__ in builders:
                 obj = named_partial(name, obj, module)
             else:
                 continue
-        elif not _own_function(obj, module) or not _builds(obj, cls):
+        elif not _own_function(obj, module) or obj.__name__ not in builders:
             continue
         digits = re.findall(r"\d+", name)
         found.append((int(digits[0]) if digits else 10**6, name, obj))
@@ -36,14 +39,34 @@ def _own_function(obj, module: types.ModuleType) -> bool:
     return inspect.isfunction(obj) and obj.__module__ == module.__name__
 
 
-def _builds(function, cls: type) -> bool:
-    """The function's own body calls `cls` (a stub `def f(*a, **k) -> Cls: pass` does not: only its annotation
-    names the class)."""
+def _builders(cls: type, namespace: dict, module: types.ModuleType) -> set[str]:
+    """Names of the module's own functions that build `cls`: those whose body calls it, then those that return
+    a call of one of those (a registered name over a shared helper), to a fixed point."""
+    trees = {}
+    for obj in namespace.values():
+        if _own_function(obj, module) and obj.__name__ not in trees:
+            trees[obj.__name__] = _source_tree(obj)
+    builders = {name for name, tree in trees.items() if tree is not None and _calls_name(tree, cls.__name__)}
+    grew = True
+    while grew:  # each round adds the functions one step further from the class; the set only grows
+        more = {name for name, tree in trees.items() if name not in builders and tree is not None
+                and any(returns_call_of(tree, b) for b in builders)}
+        builders |= more
+        grew = bool(more)
+    return builders
+
+
+def _source_tree(function) -> ast.Module | None:
     try:
-        tree = ast.parse(inspect.getsource(function).lstrip())
+        return ast.parse(inspect.getsource(function).lstrip())
     except (OSError, SyntaxError, TypeError):
-        return False
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == cls.__name__
+        return None
+
+
+def _calls_name(tree: ast.AST, name: str) -> bool:
+    """The body calls `name` (a stub `def f(*a, **k) -> Cls: pass` does not: only its annotation names the
+    class)."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
                for n in ast.walk(tree))
 
 

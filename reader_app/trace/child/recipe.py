@@ -83,6 +83,11 @@ class Recipe:
         return {name: {"value": value, "from": self.sources.get(name, "default")}
                 for name, value in self.args.items()}
 
+    def model_args(self) -> dict:
+        """The values the model was built with: for a factory, the class's own arguments its code made (the
+        image size a registered `LeViT_256()` leaves at the class default), under the factory's stated ones."""
+        return {**self.made_with, **self.args}
+
     def build(self, device: str = "cpu"):
         if self.builds is not None and self.builds is not self.target:
             from reader_app.trace.child.made_with import recording

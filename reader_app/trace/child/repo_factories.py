@@ -34,7 +34,7 @@ def repository_factories(cls, module, root: str | None, miner) -> tuple[list, di
             continue
         rel = os.path.relpath(path, root)
         for definition in tree.body:
-            if not (isinstance(definition, ast.FunctionDef) and _returns_call_of(definition, cls.__name__)):
+            if not (isinstance(definition, ast.FunctionDef) and returns_call_of(definition, cls.__name__)):
                 continue
             called_at = _called_at(root, definition.name, rel)
             if called_at is None:  # a factory nothing calls is a variant, not what the scripts build
@@ -74,8 +74,9 @@ def library_module(tree: ast.Module) -> bool:
     return True
 
 
-def _returns_call_of(definition: ast.FunctionDef, name: str) -> bool:
-    """`return Name(...)`, or `model = Name(...)` then `return model`."""
+def returns_call_of(definition: ast.AST, name: str) -> bool:
+    """`return Name(...)`, or `model = Name(...)` then `return model`: what the function hands back is what
+    `Name` built (a helper merely called on the side does not count)."""
     returned = set()
     for node in ast.walk(definition):
         if isinstance(node, ast.Return) and node.value is not None:

@@ -24,10 +24,11 @@ IMAGE_ATTRS = re.compile(r"^(image_size|img_size|input_resolution|resolution|inp
 IMAGE_SHAPE_ARGS = re.compile(r"^(input_shape|in_shape|img_shape|image_shape|input_dims?|input_size|shape)$")
 
 
-def attr_values(model: nn.Module, pattern) -> list:
-    """Values of the model's (and its config's, params', args') attributes whose names match `pattern`."""
+def attr_values(model: nn.Module, pattern, deep: bool = True) -> list:
+    """Values of the model's (and its config's, params', args') attributes whose names match `pattern`; `deep`:
+    its submodules' too, after its own."""
     found = []
-    for module in model.modules():
+    for module in model.modules() if deep else [model]:
         for holder in (module, getattr(module, "config", None), getattr(module, "params", None),
                        getattr(module, "args", None)):
             if holder is None:
@@ -68,7 +69,10 @@ def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = N
         first["seq_len"], second["seq_len"] = min(7, cap), min(5, cap - 1)
         if cap > 7:
             fixed_options.append({"seq_len": cap})
-    images = attr_values(model, IMAGE_ATTRS) or _image_args(built_args or {}) or _parsed_input_size(model)
+    # the model's own attribute or constructor value states the image; a submodule's (`resolution=14` in an
+    # attention block past the stem) is the feature map it sees inside, only a last resort
+    images = attr_values(model, IMAGE_ATTRS, deep=False) or _image_args(built_args or {}) or \
+        attr_values(model, IMAGE_ATTRS) or _parsed_input_size(model)
     if images:
         size = images[0]
         h, w = (size, size) if isinstance(size, int) else (size[0], size[-1])

@@ -115,6 +115,21 @@ class Scope:
             else:
                 self._before[limit] = before
 
+    def resolve_before(self, node: ast.AST, line: int):
+        """The value of `node` as it stands above `line` (MISSING when not stated): in `cfg = Config.load(cfg)`
+        the argument is the path the parameter held before the loaded object replaced it."""
+        keys = [(owner, n.id) for n in ast.walk(node) if isinstance(n, ast.Name) for owner in ("function", "module")]
+        saved = {key: self._before.get(key) for key in keys}
+        self._before.update({key: line for key in keys})
+        try:
+            return literal(node, self.resolve)
+        finally:
+            for key, before in saved.items():
+                if before is None:
+                    self._before.pop(key, None)
+                else:
+                    self._before[key] = before
+
     def parsed_option(self, name: str):
         """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it
         states none (a required option, a default of None)."""
@@ -211,6 +226,8 @@ class Scope:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
             if value is not MISSING:
                 return value
+            if self._loaded_here(name, depth, seen):
+                return MISSING  # `cfg = Config.from_json(cfg)`: the file's object, not the path its callers hand
             from reader_app.repo.values_bound import bound_argument
             value = bound_argument(self, name, depth, seen)  # `def build(max_seq_len)`: what its callers hand it
             if value is not MISSING:
@@ -243,6 +260,14 @@ class Scope:
                 value = loaded_option(self, name, depth, seen)
             return value
         return self.imported(name, depth, seen)
+
+    def _loaded_here(self, name: str, depth: int, seen: set) -> bool:
+        """Whether the function's own assignment of `name` a run takes loads a configuration class from a file."""
+        assignment = self.assignment_in(self.function, name, depth, seen)
+        if assignment is None or not isinstance(assignment.value, ast.Call):
+            return False
+        from reader_app.repo.values_config_class import loads_into_object
+        return loads_into_object(self, assignment.value)
 
     def imported(self, name: str, depth: int, seen: set):
         for inner, original in self.importing_scopes(name):

@@ -134,3 +134,166 @@ def test_the_argparse_run_builds_the_dataclass_from_the_yaml_default(traced):
     assert data["arg_sources"]["vocab_size"]["from"].startswith("configs/base.yaml:2")
     shapes = outs(data)
     assert shapes["embed"][-1] == 12 and "blocks.1" in shapes and "blocks.2" not in shapes and shapes["head"][-1] == 4
+
+
+# c. An INI file read with configparser by a helper that copies each read onto the parsed options; the script
+# types the text (`int`, `split(',')`, the repository's own `str_to_bool`) and computes a window from two values.
+INI_HELPER = {
+    "nets.py": """
+    import torch.nn as nn
+
+
+    class Net(nn.Module):
+        def __init__(self, options):
+            super().__init__()
+            self.input_dim = int(options['input_dim'])
+            widths = [self.input_dim] + options['fc_lay']
+            self.fc = nn.ModuleList([nn.Linear(a, b) for a, b in zip(widths, widths[1:])])
+            self.norm = nn.ModuleList([nn.LayerNorm(b) if on else nn.Identity()
+                                       for b, on in zip(widths[1:], options['fc_use_laynorm'])])
+
+        def forward(self, x):
+            for fc, norm in zip(self.fc, self.norm):
+                x = norm(fc(x))
+            return x
+    """,
+    "data_io.py": """
+    import configparser as ConfigParser
+    from optparse import OptionParser
+
+
+    def read_conf():
+        parser = OptionParser()
+        parser.add_option("--cfg")  # Mandatory
+        (options, args) = parser.parse_args()
+        cfg_file = options.cfg
+        Config = ConfigParser.ConfigParser()
+        Config.read(cfg_file)
+        options.fs = Config.get('windowing', 'fs')
+        options.cw_len = Config.get('windowing', 'cw_len')
+        options.fc_lay = Config.get('dnn', 'fc_lay')
+        options.fc_use_laynorm = Config.get('dnn', 'fc_use_laynorm')
+        return options
+
+
+    def str_to_bool(s):
+        if s == 'True':
+            return True
+        elif s == 'False':
+            return False
+        else:
+            raise ValueError
+    """,
+    "cfg/exp.cfg": "[windowing]\nfs=8000\ncw_len=25\n\n[dnn]\nfc_lay=32,16\nfc_use_laynorm=True,False\n",
+    "cfg/other.cfg": "[windowing]\nfs=16000\ncw_len=200\n\n[dnn]\nfc_lay=8\nfc_use_laynorm=False\n",
+    "README.md": "# exp\n\nRun:\n\n```\npython train_net.py --cfg=cfg/exp.cfg\n```\n",
+    "train_net.py": """
+    from data_io import read_conf, str_to_bool
+    from nets import Net
+
+    options = read_conf()
+    fs = int(options.fs)
+    cw_len = int(options.cw_len)
+    fc_lay = list(map(int, options.fc_lay.split(',')))
+    fc_use_laynorm = list(map(str_to_bool, options.fc_use_laynorm.split(',')))
+    wlen = int(fs * cw_len / 1000.00)
+    arch = {'input_dim': wlen,
+            'fc_lay': fc_lay,
+            'fc_use_laynorm': fc_use_laynorm}
+    net = Net(arch)
+    """}
+
+# d. A script that reads an INI file itself, by literal path, with typed getters and section keys.
+INI_SCRIPT = {
+    "nets.py": INI_HELPER["nets.py"],
+    "conf/model.ini": "[model]\n# sizes\ninput_dim = 12\nfc_Lay = 6,3\nnormed = yes\n",
+    "run.py": """
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read('conf/model.ini')
+    width = config.getint('model', 'input_dim')
+    layers = [int(n) for n in config['model']['fc_Lay'].split(',')]
+    normed = config.getboolean('model', 'normed')
+    net = Net({'input_dim': width, 'fc_lay': layers, 'fc_use_laynorm': [normed] * len(layers)})
+    """.replace("import configparser", "import configparser\n    from nets import Net")}
+
+
+def fields(found) -> dict:
+    return {k: (v, found.fields[k]) for k, v in found.value.items()}
+
+
+def test_ini_options_a_helper_copies_are_typed_as_the_script_types_them_with_the_files_lines(tmp_path):
+    root = write(tmp_path / "ini_helper", INI_HELPER)
+    got = fields(mine(str(root), str(root / "nets.py"), "Net", ["options"])["options"])
+    assert {k: v for k, (v, _) in got.items()} == {"input_dim": 200, "fc_lay": [32, 16],
+                                                   "fc_use_laynorm": [True, False]}
+    assert got["fc_lay"][1] == "train_net.py:8 from cfg/exp.cfg:6 (README.md:6 passes it)"
+    # the window is the script's arithmetic over two values the file states
+    assert got["input_dim"][1].startswith("train_net.py:10 from cfg/exp.cfg:2") and "cfg/exp.cfg:3" in got["input_dim"][1]
+
+
+def test_an_ini_a_script_reads_itself_gives_typed_values(tmp_path):
+    root = write(tmp_path / "ini_script", INI_SCRIPT)
+    got = mine(str(root), str(root / "nets.py"), "Net", ["options"])["options"].value
+    assert got == {"input_dim": 12, "fc_lay": [6, 3], "fc_use_laynorm": [True, True]}
+
+
+# e. A raw-signal model whose forward first normalizes the window with a hand-written LayerNorm (gamma and beta
+# vectors, no nn.LayerNorm), then views it as one channel for a Conv1d: the norm's width is the input's.
+OWN_NORM_FIRST = {
+    "wave.py": """
+    import torch
+    import torch.nn as nn
+
+
+    class LayerNorm(nn.Module):
+        def __init__(self, features, eps=1e-6):
+            super().__init__()
+            self.gamma = nn.Parameter(torch.ones(features))
+            self.beta = nn.Parameter(torch.zeros(features))
+            self.eps = eps
+
+        def forward(self, x):
+            mean = x.mean(-1, keepdim=True)
+            std = x.std(-1, keepdim=True)
+            return self.gamma * (x - mean) / (std + self.eps) + self.beta
+
+
+    class WaveNet(nn.Module):
+        def __init__(self, input_dim=400, use_norm=True):
+            super().__init__()
+            self.use_norm = use_norm
+            self.ln0 = LayerNorm(input_dim)
+            self.conv = nn.Conv1d(1, 8, 5)
+
+        def forward(self, x):
+            batch = x.shape[0]
+            seq_len = x.shape[1]
+            if bool(self.use_norm):
+                x = self.ln0((x))
+            x = x.view(batch, 1, seq_len)
+            return self.conv(x)
+    """}
+
+
+@pytest.fixture(scope="module")
+def traced_ini(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ini_files")
+    return {**trace_repos(base, {"ini": INI_HELPER}, "--class", "Net", "--no-lines"),
+            **trace_repos(base, {"own_norm": OWN_NORM_FIRST}, "--class", "WaveNet", "--no-lines")}
+
+
+def test_the_ini_run_builds_the_layers_the_file_states(traced_ini):
+    code, data, err = traced_ini["ini"]
+    assert code == 0, err
+    shapes = outs(data)
+    assert shapes["fc.0"][-1] == 32 and shapes["fc.1"][-1] == 16 and "norm.0" in shapes
+    assert data["inputs"][0]["shape"][-1] == 200  # the window the script computes from the file
+
+
+def test_a_hand_written_norm_the_input_reaches_first_sizes_the_window(traced_ini):
+    code, data, err = traced_ini["own_norm"]
+    assert code == 0, err
+    assert data["inputs"][0]["shape"][-1] == 400
+    assert outs(data)["conv"][1:] == [8, 396]

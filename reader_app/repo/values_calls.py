@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from contextvars import ContextVar
 
 from reader_app.repo.module_places import calls_of, enclosing_functions, module_files, returned_calls
@@ -50,7 +51,7 @@ class Scope:
                  if owned(node, module, body_owner)]  # `model_args['vocab_size'] = ...` after the dict is made
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
-        value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel)
+        value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel, self.where)
         if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):
             # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list; a dict merged
             # by unconditional `config.update(model_config)` calls holds the merged keys
@@ -71,6 +72,7 @@ class Scope:
         if value is not MISSING:
             computed = f" {' '.join(ast.unparse(assignment.value).split())[:80]} = {value!r}"[:120] \
                 if self.made != made else ""  # read from a helper object the script builds: say how
+            computed = computed or stated_files(assignment.value, self.where)  # `fs = int(options.fs)` of an INI
             self.where.setdefault(name, f"{rel}:{assignment.lineno}{computed}")
         return value
 
@@ -222,6 +224,9 @@ class Scope:
     def _resolve(self, name: str, depth: int, seen: set):
         if name.endswith("()"):  # `get_training_args()`: what a helper of the repository returns
             return returned_value(self, name[:-2], depth, seen)
+        if name.endswith("(1)"):  # `str_to_bool(x)`: a converter of the repository, as a callable
+            from reader_app.repo.values_converters import converter_of
+            return converter_of(self, name[:-3])
         if self.function is not None:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
             if value is not MISSING:
@@ -298,6 +303,22 @@ class Scope:
 # Set while an `if` test guarding an assignment is evaluated: an option without a default is None there (what
 # argparse gives a run), where as a size it states nothing.
 DECIDING: ContextVar[bool] = ContextVar("deciding", default=False)
+
+
+_FILE_LINE = re.compile(r"[\w./+-]+\.(?:cfg|ini|conf|json|ya?ml|toml):\d+(?: \([^()]*\))?")
+
+
+def stated_files(node: ast.AST, where: dict) -> str:
+    """" from cfg/a.cfg:10, cfg/a.cfg:11" when the names an expression reads got their values from configuration
+    files (`wlen = int(fs * cw_len / 1000)`, `fs = int(options.fs)`): the script's line computes, the files state."""
+    read = [dotted_name(n) if isinstance(n, ast.Attribute) else n.id for n in ast.walk(node)
+            if isinstance(n, (ast.Name, ast.Attribute))]
+    found = []
+    for key in read:
+        for match in _FILE_LINE.findall(where.get(key) or ""):
+            if match not in found:
+                found.append(match)
+    return f" from {', '.join(found)}" if found else ""
 
 
 def _absent_file(root: str, rel: str, value) -> bool:

@@ -97,6 +97,10 @@ def _object_of(scope, name: str, depth: int, seen: set):
         return None
     seen = seen | {marker}
     owner = scope.function if scope.function is not None else scope.unit.tree
+    from reader_app.repo.values_ini import ini_object
+    ini = ini_object(scope, owner, name)  # a configparser object, or options copied from one
+    if ini is not None:
+        return ini
     value = _assigned_value(owner, name)
     if value is not None:
         return _object_of_expr(scope, value, depth + 1, seen)

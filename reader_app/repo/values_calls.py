@@ -268,11 +268,13 @@ class Scope:
 
     def _loaded_here(self, name: str, depth: int, seen: set) -> bool:
         """Whether the function's own assignment of `name` a run takes loads a configuration class from a file."""
-        assignment = self.assignment_in(self.function, name, depth, seen)
-        if assignment is None or not isinstance(assignment.value, ast.Call):
-            return False
         from reader_app.repo.values_config_class import loads_into_object
-        return loads_into_object(self, assignment.value)
+        loaders = [node for node, module in assignments(self.unit.tree).get(name, ())
+                   if owned(node, module, self.function) and isinstance(node.value, ast.Call)
+                   and isinstance(node.value.func, ast.Attribute) and loads_into_object(self, node.value)]
+        if not loaders:  # most names: no `Class.method(...)` loader assigns them, so no guard is decided
+            return False
+        return self.assignment_in(self.function, name, depth, seen) in loaders
 
     def imported(self, name: str, depth: int, seen: set):
         for inner, original in self.importing_scopes(name):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from reader_app.repo.values_config_helpers import _callee, _function_def, _loaded_parameter, _read_file
-from reader_app.repo.values_source import Unit
+from reader_app.repo.values_source import Unit, parsed, per_tree, read, walk_files
 
 METHOD_MARKS = {"classmethod", "staticmethod"}
 
@@ -20,6 +20,31 @@ def loader_method(scope, call: ast.AST) -> tuple[Unit, ast.ClassDef, ast.Functio
     """(unit, class, method, path parameter) when `call` is `Class.method(path)` on a repository class whose
     class or static method loads the path with a file loader and returns an instance of the class; else None."""
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+        return None
+    known = per_tree(scope.unit.tree, ("config class loaders", scope.root), dict)  # asked for each name resolved
+    if id(call) not in known or known[id(call)][0] is not call:
+        known[id(call)] = (call, _loader_method(scope, call))
+    return known[id(call)][1]
+
+
+_LOADER_NAMES: dict[str, set] = {}
+
+
+def _loader_names(root: str) -> set[str]:
+    """Names of the repository's class and static methods that load a file: the calls worth following."""
+    if root not in _LOADER_NAMES:
+        names = set()
+        for path in walk_files(root, (".py",)):
+            tree = parsed(path) if "classmethod" in read(path) or "staticmethod" in read(path) else None
+            for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)) if tree is not None else ():
+                names |= {f.name for f in cls.body if isinstance(f, ast.FunctionDef)
+                          and {_callee_name(d) for d in f.decorator_list} & METHOD_MARKS and _loaded_parameter(f)}
+        _LOADER_NAMES[root] = names
+    return _LOADER_NAMES[root]
+
+
+def _loader_method(scope, call: ast.Call):
+    if call.func.attr not in _loader_names(scope.root):
         return None
     found = _function_def(scope, call.func.value, (ast.ClassDef,)) if isinstance(call.func.value, ast.Name) else \
         _class_of_module(scope, call.func.value)

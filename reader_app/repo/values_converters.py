@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from reader_app.repo.values_literal import MISSING, literal
+from reader_app.repo.values_source import parsed, per_tree, walk_files
 
 _TYPES = {"bool": bool, "str": str, "int": int, "float": float}
 _FALLS_THROUGH = object()
@@ -19,14 +20,16 @@ def converter_of(scope, name: str):
     """A Python callable that applies the repository function `name` (as the scope sees it) to a stated value,
     raising ValueError where the function would not return a stated one; MISSING when it is not such a converter."""
     from reader_app.repo.values_config_helpers import _function_def
-    found = _function_def(scope, ast.Name(id=name, ctx=ast.Load()))
-    if found is None:
+    if name not in _converter_names(scope.root):
+        return MISSING
+    known = per_tree(scope.unit.tree, ("converters", scope.root), dict)  # asked for each one-argument call
+    if name not in known:
+        known[name] = _function_def(scope, ast.Name(id=name, ctx=ast.Load()))
+    found = known[name]
+    if found is None or not _one_argument(found[1]):
         return MISSING
     function = found[1]
-    args = function.args
-    if len(args.args) != 1 or args.posonlyargs or args.kwonlyargs or args.vararg or args.kwarg:
-        return MISSING
-    param = args.args[0].arg
+    param = function.args.args[0].arg
 
     def convert(value):
         result = _run(function.body, param, value)
@@ -34,6 +37,27 @@ def converter_of(scope, name: str):
             raise ValueError(f"{name} states no value for {value!r}")
         return result
     return convert
+
+
+_CONVERTER_NAMES: dict[str, set] = {}
+
+
+def _converter_names(root: str) -> set[str]:
+    """Names of the repository's module-level functions of one argument whose body only tests and returns."""
+    if root not in _CONVERTER_NAMES:
+        names = set()
+        for path in walk_files(root, (".py",)):
+            tree = parsed(path)
+            names |= {f.name for f in (tree.body if tree is not None else []) if isinstance(f, ast.FunctionDef)
+                      and _one_argument(f) and all(isinstance(s, (ast.If, ast.Return, ast.Raise, ast.Pass, ast.Expr))
+                                                   for s in f.body)}
+        _CONVERTER_NAMES[root] = names
+    return _CONVERTER_NAMES[root]
+
+
+def _one_argument(function) -> bool:
+    args = function.args
+    return len(args.args) == 1 and not (args.posonlyargs or args.kwonlyargs or args.vararg or args.kwarg)
 
 
 def _run(body: list[ast.stmt], param: str, value):

@@ -14,7 +14,7 @@ import configparser
 import os
 
 from reader_app.repo.values_literal import MISSING, literal
-from reader_app.repo.values_source import read
+from reader_app.repo.values_source import per_tree, read
 
 INI_SUFFIXES = (".cfg", ".ini", ".conf")
 PARSERS = {"ConfigParser", "RawConfigParser", "SafeConfigParser"}
@@ -99,8 +99,9 @@ def ini_object(scope, owner, name: str):
     """(data, {dotted key: "path:line"}, False) for `name` in `owner`: a configparser object that reads an INI
     file ({section: {key: text}}), or an object whose attributes the code sets from one (`options.fs =
     Config.get('windowing', 'fs')`: {"fs": "16000"}); None otherwise."""
-    if owner is None:
-        return None
+    if owner is None or not per_tree(scope.unit.tree, ("makes a configparser",), lambda: any(
+            isinstance(n, ast.Call) and _callee(n) in PARSERS for n in ast.walk(scope.unit.tree))):
+        return None  # most modules: no INI parser, nothing to follow
     made = _parser_file(scope, owner, name)
     if made is not None:
         data, lines, rel = made

@@ -120,7 +120,8 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         return out
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
             and lookup is not None:  # `str_to_bool(options.x)`: the lookup answers a converter of the repository's
-        return _converted(lookup(f"{node.func.id}(1)", depth), literal(node.args[0], lookup, depth))
+        convert = lookup(f"{node.func.id}(1)", depth)
+        return _converted(convert, literal(node.args[0], lookup, depth)) if callable(convert) else MISSING
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args and not node.keywords \
             and lookup is not None:  # `config = get_training_args()`: the lookup answers what a helper returns
         return lookup(f"{node.func.id}()", depth)  # the names its return reads count, not the call

@@ -381,7 +381,7 @@ def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:
         if not isinstance(mined.value, dict):
             del values[param]
             continue
-        fields = dict(getattr(mined.value, "fields", {}) or {})
+        fields = dict(getattr(mined.value, "fields", None) or getattr(mined.value, "lines", None) or {})
         values[param] = Mined(dict(mined.value), mined.where, "tree",
                               {k: fields.get(k, mined.where) for k in _dotted(mined.value)},
                               sorted(".".join(p) for p in paths))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from contextvars import ContextVar
 
 from reader_app.repo.module_places import calls_of, enclosing_functions, module_files, returned_calls
@@ -51,7 +52,7 @@ class Scope:
                  if owned(node, module, body_owner)]  # `model_args['vocab_size'] = ...` after the dict is made
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
-        value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel)
+        value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel, self.where)
         if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):
             # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list; a dict merged
             # by unconditional `config.update(model_config)` calls holds the merged keys
@@ -72,6 +73,7 @@ class Scope:
         if value is not MISSING:
             computed = f" {' '.join(ast.unparse(assignment.value).split())[:80]} = {value!r}"[:120] \
                 if self.made != made else ""  # read from a helper object the script builds: say how
+            computed = computed or stated_files(assignment.value, self.where)  # `fs = int(options.fs)` of an INI
             self.where.setdefault(name, f"{rel}:{assignment.lineno}{computed}")
         return value
 
@@ -115,6 +117,21 @@ class Scope:
                 self._before.pop(limit, None)
             else:
                 self._before[limit] = before
+
+    def resolve_before(self, node: ast.AST, line: int):
+        """The value of `node` as it stands above `line` (MISSING when not stated): in `cfg = Config.load(cfg)`
+        the argument is the path the parameter held before the loaded object replaced it."""
+        keys = [(owner, n.id) for n in ast.walk(node) if isinstance(n, ast.Name) for owner in ("function", "module")]
+        saved = {key: self._before.get(key) for key in keys}
+        self._before.update({key: line for key in keys})
+        try:
+            return literal(node, self.resolve)
+        finally:
+            for key, before in saved.items():
+                if before is None:
+                    self._before.pop(key, None)
+                else:
+                    self._before[key] = before
 
     def parsed_option(self, name: str):
         """The argparse default of the option `args.X` reads, from the unit's own parser; MISSING when it
@@ -208,10 +225,15 @@ class Scope:
     def _resolve(self, name: str, depth: int, seen: set):
         if name.endswith("()"):  # `get_training_args()`: what a helper of the repository returns
             return returned_value(self, name[:-2], depth, seen)
+        if name.endswith("(1)"):  # `str_to_bool(x)`: a converter of the repository, as a callable
+            from reader_app.repo.values_converters import converter_of
+            return converter_of(self, name[:-3])
         if self.function is not None:
             value = self.lookup_in(self.function, self.unit.rel, name, depth, seen)
             if value is not MISSING:
                 return value
+            if self._loaded_here(name, depth, seen):
+                return MISSING  # `cfg = Config.from_json(cfg)`: the file's object, not the path its callers hand
             from reader_app.repo.values_bound import bound_argument
             value = bound_argument(self, name, depth, seen)  # `def build(max_seq_len)`: what its callers hand it
             if value is not MISSING:
@@ -248,6 +270,16 @@ class Scope:
             return value
         return self.imported(name, depth, seen)
 
+    def _loaded_here(self, name: str, depth: int, seen: set) -> bool:
+        """Whether the function's own assignment of `name` a run takes loads a configuration class from a file."""
+        from reader_app.repo.values_config_class import loads_into_object
+        loaders = [node for node, module in assignments(self.unit.tree).get(name, ())
+                   if owned(node, module, self.function) and isinstance(node.value, ast.Call)
+                   and isinstance(node.value.func, ast.Attribute) and loads_into_object(self, node.value)]
+        if not loaders:  # most names: no `Class.method(...)` loader assigns them, so no guard is decided
+            return False
+        return self.assignment_in(self.function, name, depth, seen) in loaders
+
     def imported(self, name: str, depth: int, seen: set):
         for inner, original in self.importing_scopes(name):
             value = inner.resolve(original, depth + 1, seen)
@@ -277,6 +309,22 @@ class Scope:
 # Set while an `if` test guarding an assignment is evaluated: an option without a default is None there (what
 # argparse gives a run), where as a size it states nothing.
 DECIDING: ContextVar[bool] = ContextVar("deciding", default=False)
+
+
+_FILE_LINE = re.compile(r"[\w./+-]+\.(?:cfg|ini|conf|json|ya?ml|toml):\d+(?: \([^()]*\))?")
+
+
+def stated_files(node: ast.AST, where: dict) -> str:
+    """" from cfg/a.cfg:10, cfg/a.cfg:11" when the names an expression reads got their values from configuration
+    files (`wlen = int(fs * cw_len / 1000)`, `fs = int(options.fs)`): the script's line computes, the files state."""
+    read = [dotted_name(n) if isinstance(n, ast.Attribute) else n.id for n in ast.walk(node)
+            if isinstance(n, (ast.Name, ast.Attribute))]
+    found = []
+    for key in read:
+        for match in _FILE_LINE.findall(where.get(key) or ""):
+            if match not in found:
+                found.append(match)
+    return f" from {', '.join(found)}" if found else ""
 
 
 def _absent_file(root: str, rel: str, value) -> bool:

@@ -97,6 +97,10 @@ def _object_of(scope, name: str, depth: int, seen: set):
         return None
     seen = seen | {marker}
     owner = scope.function if scope.function is not None else scope.unit.tree
+    from reader_app.repo.values_ini import ini_object
+    ini = ini_object(scope, owner, name)  # a configparser object, or options copied from one
+    if ini is not None:
+        return ini
     value = _assigned_value(owner, name)
     if value is not None:
         return _object_of_expr(scope, value, depth + 1, seen)
@@ -237,13 +241,17 @@ def _callee(node) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef] | None:
+FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _function_def(scope, func, kinds: tuple = FUNCTION_KINDS) -> tuple[Unit, ast.AST] | None:
     """The repository function a call names: defined in the same module, imported from a repository module
-    (`from util.config import load`), or an attribute of an imported repository module (`config.load`)."""
+    (`from util.config import load`), or an attribute of an imported repository module (`config.load`); with
+    `kinds` (ast.ClassDef,), the repository class an expression names the same ways (`models.Config`)."""
     from reader_app.repo.module_places import module_files
     tree = scope.unit.tree
     if isinstance(func, ast.Name):
-        local = _top_def(tree, func.id)
+        local = _top_def(tree, func.id, kinds)
         if local is not None:
             return scope.unit, local
         modules = [(n.module, n.level, a.name) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
@@ -261,15 +269,14 @@ def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef] | None:
     for module, level, name in modules:
         for path in module_files(scope.root, base, module, level):
             other = parsed(path)
-            found = _top_def(other, name) if other is not None else None
+            found = _top_def(other, name, kinds) if other is not None else None
             if found is not None:
                 return Unit(os.path.relpath(path, scope.root), other, "py"), found
     return None
 
 
-def _top_def(tree, name: str):
-    return next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name),
-                None) if tree is not None else None
+def _top_def(tree, name: str, kinds: tuple = FUNCTION_KINDS):
+    return next((n for n in tree.body if isinstance(n, kinds) and n.name == name), None) if tree is not None else None
 
 
 def _loaded_parameter(function) -> str | None:

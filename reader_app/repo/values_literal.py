@@ -38,7 +38,8 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             return MISSING
         return items if isinstance(node, ast.List) else tuple(items)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Div, ast.Pow)):
-        left, right = literal(node.left, lookup, depth + 1), literal(node.right, lookup, depth + 1)
+        # operands, like a display's items, are read at the same depth: `int(fs * cw_len / 1000)` follows two names
+        left, right = literal(node.left, lookup, depth), literal(node.right, lookup, depth)
         if isinstance(left, (int, float)) and isinstance(right, (int, float)):
             try:
                 return _OPERATORS[type(node.op)](left, right)
@@ -76,7 +77,7 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         return value
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CASTS \
             and len(node.args) == 1 and not node.keywords:  # `nz = int(opt.nz)`
-        value = literal(node.args[0], lookup, depth + 1)
+        value = literal(node.args[0], lookup, depth)
         try:
             return MISSING if value is MISSING else _CASTS[node.func.id](value)
         except (TypeError, ValueError):
@@ -92,6 +93,10 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             and len(node.args) == 1 and not node.keywords:  # `max_batch_size=len(prompts)` of a stated list
         value = literal(node.args[0], lookup, depth + 1)
         return len(value) if isinstance(value, (list, tuple, str, dict, set)) else MISSING
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _INI_GETTERS \
+            and lookup is not None:  # `config.getint('model', 'dim')` of a configparser object: the file's text
+        from reader_app.repo.values_ini import ini_getter
+        return ini_getter(node, lookup, depth, dotted_name)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS:
         return _string_method(node, lookup, depth)  # `args.scale.split('+')`, `args.dataset.lower()`
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple") \
@@ -113,6 +118,10 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
             if kw.arg and value is not MISSING:
                 out[kw.arg] = value
         return out
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords \
+            and lookup is not None:  # `str_to_bool(options.x)`: the lookup answers a converter of the repository's
+        convert = lookup(f"{node.func.id}(1)", depth)
+        return _converted(convert, literal(node.args[0], lookup, depth)) if callable(convert) else MISSING
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args and not node.keywords \
             and lookup is not None:  # `config = get_training_args()`: the lookup answers what a helper returns
         return lookup(f"{node.func.id}()", depth)  # the names its return reads count, not the call
@@ -160,6 +169,7 @@ def _sequence_op(op, left, right):
     return MISSING
 
 
+_INI_GETTERS = {"get", "getint", "getfloat", "getboolean"}
 _STRING_METHODS = {"split", "lower", "upper", "strip", "replace", "startswith", "endswith"}
 
 
@@ -185,11 +195,25 @@ def _mapped(node: ast.Call, lookup, depth: int):
             and isinstance(func.body.args[0], ast.Name) and func.body.args[0].id == func.args.args[0].arg:
         func = func.body.func  # `lambda x: int(x)` is `int`
     values = literal(seq, lookup, depth + 1)
-    if not (isinstance(func, ast.Name) and func.id in _CASTS) or not isinstance(values, (list, tuple, str)):
+    if not isinstance(func, ast.Name) or not isinstance(values, (list, tuple, str)):
         return MISSING
+    if func.id not in _CASTS:  # `map(str_to_bool, text.split(','))`: the repository's converter
+        convert = lookup(f"{func.id}(1)", depth) if lookup is not None else MISSING
+        items = [_converted(convert, v) for v in values]
+        return MISSING if any(i is MISSING for i in items) else items
     try:
         return [_CASTS[func.id](v) for v in values]
     except (TypeError, ValueError):
+        return MISSING
+
+
+def _converted(convert, value):
+    """A converter's result on a stated value (MISSING when either is not stated, or the converter states none)."""
+    if not callable(convert) or value is MISSING:
+        return MISSING
+    try:
+        return convert(value)
+    except (TypeError, ValueError, AttributeError):
         return MISSING
 
 

@@ -156,6 +156,10 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
                         if isinstance(key, str) and key not in kwargs:
                             kwargs[key] = (value, at)
             return "instance", {"file": rel, "name": name, "kwargs": kwargs, "where": where, "text": text}
+    from reader_app.repo.values_config_class import loaded_instance
+    loaded = loaded_instance(node, unit, root, scope)  # `Config.from_json(path)`: the file's keys, line by line
+    if loaded is not None:
+        return loaded
     spec = {}
     head = node.func
     while isinstance(head, ast.Attribute):

@@ -27,14 +27,16 @@ class StatedDict(dict):
         return dict, (dict(self),)
 
 
-def with_key_lines(value, node: ast.AST, rel: str):
-    """`value` (the literal of `node`) as a StatedDict knowing each key's line, when `node` is a dict display."""
+def with_key_lines(value, node: ast.AST, rel: str, named: dict | None = None):
+    """`value` (the literal of `node`) as a StatedDict knowing each key's line, when `node` is a dict display; a
+    value given by a name (`'fs': fs`) keeps where the name got it (`named`, a scope's where)."""
     if not isinstance(value, dict) or not isinstance(node, ast.Dict):
         return value
     lines, out = {}, dict(value)
     for key, item in zip(node.keys, node.values):
         if isinstance(key, ast.Constant) and key.value in value:
-            lines[key.value] = f"{rel}:{item.lineno}"
+            lines[key.value] = (named or {}).get(item.id) if isinstance(item, ast.Name) and (named or {}).get(
+                item.id) else f"{rel}:{item.lineno}"
             # a section (`'inference': {'nstack': 8, ...}`) keeps its own keys' lines, for `**cfg['inference']`
             out[key.value] = with_key_lines(value[key.value], item, rel)
     return StatedDict(out, lines={**getattr(value, "lines", {}), **lines})

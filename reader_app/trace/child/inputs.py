@@ -27,8 +27,8 @@ from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.scalar_inputs import scalar_plans
 from reader_app.trace.child.size_tables import attr_values
-from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, reach,
-                                          stated_reshape, undo_rearrange, weight_layer)
+from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, own_norm_width,
+                                          reach, stated_reshape, undo_rearrange, weight_layer)
 from reader_app.trace.child.structured import structured_plans
 
 
@@ -128,7 +128,7 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
         flat, seq = ["batch", width], ["batch", "seq_len", width]
         return [(seq, "float32", None), (flat, "float32", None)] if seq_first else \
             [(flat, "float32", None), (seq, "float32", None)]
-    width = _own_norm_width(layer)
+    width = own_norm_width(layer)
     if width is not None:
         return [(["batch", "seq_len", width], "float32", None), (["batch", width], "float32", None)]
     return []
@@ -139,15 +139,6 @@ def _projects_latent(layer: nn.Module) -> bool:
     512, 4, 1, 0)`) grows a 1x1 noise map into the kernel's size: the first layer of a latent generator."""
     return isinstance(layer, nn.ConvTranspose2d) and layer.stride == (1, 1) and layer.padding == (0, 0) and \
         min(layer.kernel_size) > 1 and layer.groups == 1
-
-
-def _own_norm_width(layer: nn.Module) -> int | None:
-    """The width of a repository's own norm layer (`self.gamma = nn.Parameter(torch.ones(dim))` then
-    F.layer_norm): no submodules, and every parameter and buffer one vector of the same size."""
-    if next(layer.children(), None) is not None or "norm" not in type(layer).__name__.lower():
-        return None
-    sizes = {tuple(t.shape) for t in [*layer.parameters(recurse=False), *layer.buffers(recurse=False)]}
-    return sizes.pop()[0] if len(sizes) == 1 and len(next(iter(sizes))) == 1 else None
 
 
 def _undo(dims: list, ops: list) -> list | None:

@@ -398,9 +398,10 @@ def _enter(owner, callee, arg_index, chain, depth) -> Reach | None:
             return None
         inner = reach(callee, callee.forward, target, depth + 1)
         if inner.layer is None:
-            if not weight_layer(callee) and matmul_width(callee, target) is None:
+            if not weight_layer(callee) and matmul_width(callee, target) is None and own_norm_width(callee) is None:
                 return None
-            inner = Reach()  # `F.linear(input, self.weight * self.lr_mul)`: the module is the layer
+            # `F.linear(input, self.weight * self.lr_mul)`, `self.gamma * (x - mean) / std`: the module is the layer
+            inner = Reach()
             inner.layer, inner.arg_index = callee, target
         inner.ops = chain + inner.ops
         return inner
@@ -449,6 +450,15 @@ def first_layer(module: nn.Module, depth: int = 0):
     if inner.layer is None and (weight_layer(module) or matmul_width(module) is not None):
         return module
     return inner if inner.layer is not None else None
+
+
+def own_norm_width(layer: nn.Module) -> int | None:
+    """The width of a repository's own norm layer (`self.gamma = nn.Parameter(torch.ones(dim))` then
+    F.layer_norm): no submodules, and every parameter and buffer one vector of the same size."""
+    if next(layer.children(), None) is not None or "norm" not in type(layer).__name__.lower():
+        return None
+    sizes = {tuple(t.shape) for t in [*layer.parameters(recurse=False), *layer.buffers(recurse=False)]}
+    return sizes.pop()[0] if len(sizes) == 1 and len(next(iter(sizes))) == 1 else None
 
 
 def weight_layer(module: nn.Module) -> bool:

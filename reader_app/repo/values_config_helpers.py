@@ -33,16 +33,9 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
     in the file goes to scope.where[name]. MISSING when `head` is not traced to a loaded file, or the file does
     not state the field."""
     head, _, rest = name.partition(".")
-    if not rest or scope.unit.kind != "py" or head in ("self", "cls"):  # an object's own fields: values_members
+    if not rest:
         return MISSING
-    key = ("loaded object", scope.root, scope.unit.rel, getattr(scope.function, "lineno", 0), head)
-    if key in _OPEN:  # `args = load(args.config)` with no default: the path asks for the object it makes
-        return MISSING
-    _OPEN.add(key)
-    try:
-        loaded = per_tree(scope.unit.tree, key, lambda: _object_of(scope, head, 0, set()))
-    finally:
-        _OPEN.discard(key)
+    loaded = loaded_object(scope, head)
     if loaded is None:
         return MISSING
     data, fields, flat = loaded
@@ -52,6 +45,21 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
     value, where = found
     scope.where.setdefault(name, where)
     return copy.deepcopy(value)  # the loaded file is kept per scope: a caller's edits must not reach it
+
+
+def loaded_object(scope, head: str):
+    """(data, {dotted key: "path:line"}, flattened) of the configuration file the name `head` holds in the scope
+    (`params = Params(os.path.join(args.model_dir, 'params.json'))`), or None when it is not traced to one."""
+    if scope.unit.kind != "py" or head in ("self", "cls"):  # an object's own fields: values_members
+        return None
+    key = ("loaded object", scope.root, scope.unit.rel, getattr(scope.function, "lineno", 0), head)
+    if key in _OPEN:  # `args = load(args.config)` with no default: the path asks for the object it makes
+        return None
+    _OPEN.add(key)
+    try:
+        return per_tree(scope.unit.tree, key, lambda: _object_of(scope, head, 0, set()))
+    finally:
+        _OPEN.discard(key)
 
 
 def loaded_spread(scope, node) -> dict:
@@ -165,6 +173,8 @@ def _object_of_expr(scope, node, depth: int, seen: set):
     if defined is None:
         return None
     unit, function = defined
+    if isinstance(function, ast.ClassDef):  # `Params(json_path)`: a class that loads the file into itself
+        return _class_loaded(scope, function, node)
     from reader_app.repo.values_calls import Scope
     inner = Scope(unit, scope.root, function)
     path_param = _loaded_parameter(function)
@@ -180,6 +190,21 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         if found is not None:
             return found
     return None
+
+
+def _class_loaded(scope, cls: ast.ClassDef, call: ast.Call):
+    """The file a repository class's constructor loads into its own attributes (attribute_loaders.py), at the
+    path the call hands it."""
+    from reader_app.repo.attribute_loaders import constructor_argument, self_loading_init
+
+    init = self_loading_init(cls)
+    path_param = _loaded_parameter(init) if init is not None else None
+    argument = constructor_argument(init, call, path_param) if path_param is not None else None
+    if argument is None:
+        return None
+    path = literal(argument, scope.resolve)
+    found = _read_file(scope, path, False) if isinstance(path, str) else None
+    return found if found is not None else _unpassed_file(scope, argument, False)
 
 
 def _unpassed_file(scope, argument, flat: bool):
@@ -237,9 +262,9 @@ def _callee(node) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef] | None:
-    """The repository function a call names: defined in the same module, imported from a repository module
-    (`from util.config import load`), or an attribute of an imported repository module (`config.load`)."""
+def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef | ast.ClassDef] | None:
+    """The repository function (or class) a call names: defined in the same module, imported from a repository
+    module (`from util.config import load`), or an attribute of an imported repository module (`config.load`)."""
     from reader_app.repo.module_places import module_files
     tree = scope.unit.tree
     if isinstance(func, ast.Name):
@@ -268,8 +293,8 @@ def _function_def(scope, func) -> tuple[Unit, ast.FunctionDef] | None:
 
 
 def _top_def(tree, name: str):
-    return next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name),
-                None) if tree is not None else None
+    return next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                 and n.name == name), None) if tree is not None else None
 
 
 def _loaded_parameter(function) -> str | None:

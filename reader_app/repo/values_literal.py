@@ -106,6 +106,8 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
     if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _TEXT_READERS:
         from reader_app.repo.values_text_literals import text_literal  # `eval(args.sizes)`: parsed, never run
         return text_literal(node, lookup, depth, literal)
+    if isinstance(node, ast.Call) and dotted_name(node.func) in _PATH_JOINS or isinstance(node, ast.JoinedStr):
+        return _joined_text(node, lookup, depth)  # `os.path.join(args.model_dir, 'params.json')`, f"{d}/x.yaml"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:
@@ -158,6 +160,34 @@ def _sequence_op(op, left, right):
                 and 0 <= times * max(len(seq), 1) <= MAX_REPEAT:
             return seq * times
     return MISSING
+
+
+_PATH_JOINS = {"os.path.join", "osp.join", "path.join", "posixpath.join"}
+
+
+def _joined_text(node, lookup, depth: int):
+    """A path joined from stated strings (`os.path.join(args.model_dir, 'params.json')`), or an f-string whose
+    parts are stated strings or integers; MISSING when a part is not stated or is formatted."""
+    if isinstance(node, ast.Call):
+        parts = [literal(a, lookup, depth + 1) for a in node.args]
+        if node.keywords or not parts or not all(isinstance(p, str) for p in parts):
+            return MISSING
+        import posixpath
+        return posixpath.join(*parts)
+    out = ""
+    for part in node.values:
+        if isinstance(part, ast.FormattedValue):
+            if part.conversion != -1 or part.format_spec is not None:
+                return MISSING
+            value = literal(part.value, lookup, depth + 1)
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                return MISSING
+            out += str(value)
+        elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+            out += part.value
+        else:
+            return MISSING
+    return out
 
 
 _STRING_METHODS = {"split", "lower", "upper", "strip", "replace", "startswith", "endswith"}

@@ -67,3 +67,36 @@ def test_a_teacher_key_picks_no_main_model(tmp_path):
     main = scan_repo(write_tree(tmp_path / "repo", files)).main
     assert main.name == "ResNet"
     assert not any("teacher" in r for r in main.reasons)
+
+
+WIDE_TRAIN = """
+import argparse
+import os
+
+import torch.optim as optim
+
+import utils
+from model.net import Wide
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--model_dir', default='experiments/base_model')
+
+if __name__ == '__main__':
+    args = parser.parse_args()
+    params = utils.Params(os.path.join(args.model_dir, 'params.json'))
+    if params.model_version == "big":
+        model = Wide(width=64)
+    else:
+        model = Wide(width=16)
+    optimizer = optim.Adam(model.parameters(), lr=params.learning_rate)
+"""
+
+
+def test_the_file_decides_which_call_of_the_constructor_states_its_values(tmp_path):
+    root = write_tree(tmp_path / "repo", {
+        "model/net.py": "import torch.nn as nn\n\nclass Wide(nn.Module):\n    def __init__(self, width):\n"
+                        "        super().__init__()\n        self.fc = nn.Linear(3, width)\n",
+        "utils.py": PARAMS_REPO["utils.py"], "train.py": WIDE_TRAIN,
+        "experiments/base_model/params.json": '{"model_version": "small", "learning_rate": 0.1}\n'})
+    found = mine(str(root), str(root / "model/net.py"), "Wide", ["width"], {"width"})
+    assert (found["width"].value, found["width"].where) == (16, "train.py:19")  # not the first call's 64

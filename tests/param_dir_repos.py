@@ -97,13 +97,6 @@ parser.add_argument('--model_dir', default='experiments/base_model', help="Direc
 parser.add_argument('--restore_file', default=None)
 
 
-def train_step(model, batch, labels, loss_fn, optimizer):
-    loss = loss_fn(model(batch), labels)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-
-
 if __name__ == '__main__':
     args = parser.parse_args()
     json_path = os.path.join(args.model_dir, 'params.json')

@@ -172,3 +172,12 @@ YAML_REPO = {"model/net.py": NET, "model/resnet.py": RESNET, "train.py": YAML_TR
              "experiments/base_model/hparams.yaml": "model_version: resnet18\nlearning_rate: 0.1\n"
                                                     "dropout_rate: 0.5\nnum_channels: 16\n",
              "README.md": README.replace("--model_dir", "--config_dir")}
+
+# `Path(args.save) / 'config.json'` read into an argparse Namespace of its keys.
+NAMESPACE_TRAIN = TRAIN.replace("import utils\n", "import json\nfrom pathlib import Path\n").replace(
+    "--model_dir", "--save").replace("    json_path = os.path.join(args.model_dir, 'params.json')\n",
+                                     "    json_path = Path(args.save) / 'config.json'\n").replace(
+    "    params = utils.Params(json_path)\n",
+    "    with open(json_path) as f:\n        params = argparse.Namespace(**json.load(f))\n")
+NAMESPACE_REPO = {"model/net.py": NET, "model/resnet.py": RESNET, "train.py": NAMESPACE_TRAIN,
+                  "experiments/cnn_distill/config.json": CNN_DISTILL, "README.md": README.replace("--model_dir", "--save")}

@@ -4,7 +4,7 @@ the file into an attribute object; its model key picks the branch that builds th
 the values of the object the constructor is handed. Static: nothing is run."""
 from __future__ import annotations
 
-from param_dir_repos import EASYDICT_REPO, PARAMS_REPO, YAML_REPO
+from param_dir_repos import EASYDICT_REPO, NAMESPACE_REPO, PARAMS_REPO, YAML_REPO
 from tree_helpers import write_tree
 
 from reader_app.repo import scan_repo
@@ -58,6 +58,13 @@ def test_a_yaml_file_read_into_a_simple_namespace(tmp_path):
     assert any("(experiments/cnn_distill/hparams.yaml:1)" in r for r in main.reasons)
     params = _params(root)
     assert (params.value["num_channels"], params.fields["dropout_rate"]) == (24, "experiments/cnn_distill/hparams.yaml:4")
+
+
+def test_a_pathlib_join_read_into_an_argparse_namespace(tmp_path):
+    root = write_tree(tmp_path / "repo", NAMESPACE_REPO)
+    assert scan_repo(root).main.name == "Net"
+    params = _params(root)
+    assert (params.value["num_channels"], params.fields["num_channels"]) == (24, "experiments/cnn_distill/config.json:6")
 
 
 def test_a_teacher_key_picks_no_main_model(tmp_path):

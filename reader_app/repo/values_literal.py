@@ -37,6 +37,8 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         if any(i is MISSING for i in items):
             return MISSING
         return items if isinstance(node, ast.List) else tuple(items)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _is_path(node.left):
+        return _joined_text(node, lookup, depth)  # `Path(args.model_dir) / 'params.json'`
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Div, ast.Pow)):
         left, right = literal(node.left, lookup, depth + 1), literal(node.right, lookup, depth + 1)
         if isinstance(left, (int, float)) and isinstance(right, (int, float)):
@@ -165,10 +167,26 @@ def _sequence_op(op, left, right):
 _PATH_JOINS = {"os.path.join", "osp.join", "path.join", "posixpath.join"}
 
 
+_PATHS = {"Path", "pathlib.Path", "PurePath", "PosixPath"}
+
+
+def _is_path(node) -> bool:
+    """`Path(...)` itself or a `/` chain starting from one: what `/` joins as a path."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        node = node.left
+    return isinstance(node, ast.Call) and dotted_name(node.func) in _PATHS and len(node.args) == 1
+
+
 def _joined_text(node, lookup, depth: int):
-    """A path joined from stated strings (`os.path.join(args.model_dir, 'params.json')`), or an f-string whose
-    parts are stated strings or integers; MISSING when a part is not stated or is formatted."""
-    if isinstance(node, ast.Call):
+    """A path joined from stated strings (`os.path.join(args.model_dir, 'params.json')`, `Path(d) / 'x.json'`), or
+    an f-string whose parts are stated strings or integers; MISSING when a part is not stated or is formatted."""
+    if isinstance(node, (ast.Call, ast.BinOp)):
+        if isinstance(node, ast.BinOp):  # `Path(d) / 'sub' / 'x.json'`: the `/` chain's parts, left to right
+            items = []
+            while isinstance(node, ast.BinOp):
+                items.insert(0, node.right)
+                node = node.left
+            node = ast.Call(func=node.func, args=node.args + items, keywords=[])
         parts = [literal(a, lookup, depth + 1) for a in node.args]
         if node.keywords or not parts or not all(isinstance(p, str) for p in parts):
             return MISSING

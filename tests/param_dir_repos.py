@@ -165,7 +165,8 @@ YAML_TRAIN = TRAIN.replace("import utils\n", "from types import SimpleNamespace\
     "--model_dir", "--config_dir").replace("args.model_dir", "args.config_dir").replace(
     "'params.json'", "'hparams.yaml'").replace(
     "    params = utils.Params(json_path)\n",
-    "    with open(json_path) as f:\n        params = SimpleNamespace(**yaml.safe_load(f))\n")
+    "    with open(json_path) as f:\n        params = SimpleNamespace(**yaml.safe_load(f))\n").replace(
+    'if params.model_version == "cnn_distill":', 'if "cnn_distill" == params.model_version:')  # either side
 YAML_REPO = {"model/net.py": NET, "model/resnet.py": RESNET, "train.py": YAML_TRAIN,
              "experiments/cnn_distill/hparams.yaml": "model_version: cnn_distill\nteacher: resnet18\n"
                                                      "learning_rate: 0.001\ndropout_rate: 0.1\nnum_channels: 24\n",

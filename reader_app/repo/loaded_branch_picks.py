@@ -17,8 +17,10 @@ from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_loaded import key_chain
 
 MODEL_KEY = re.compile(r"model|arch|net|network", re.IGNORECASE)
-# `x.model_version == "..."` / `cfg['arch'] != '...'` as text: a file without one is not walked (most are not)
-KEY_TEST = re.compile(r"""(\.\w*|\[\s*["']\w*)(model|arch|net)\w*["']?\]?\s*(==|!=)""", re.IGNORECASE)
+# `x.model_version == "..."` / `cfg['arch'] != '...'` / `"cnn" == x.model` as text: a file without one is not
+# walked (most are not)
+KEY_TEST = re.compile(r"""(\.\w*|\[\s*["']\w*)(model|arch|net)\w*["']?\]?\s*(==|!=)|(==|!=)\s*\w+(\.\w*|\[\s*["']\w*)"""
+                      r"(model|arch|net)", re.IGNORECASE)
 
 
 def loaded_branch_picks(index, builder) -> dict[str, str]:

@@ -62,6 +62,18 @@ def loaded_object(scope, head: str):
         _OPEN.discard(key)
 
 
+def loaded_here(scope, head: str):
+    """loaded_object for a name the scope itself assigns from a loader, a wrapper or a class (`params =
+    Params(json_path)`, `cfg = yaml.safe_load(f)`, `EasyDict(...)`); None otherwise (a parameter, whose callers
+    would be followed across the repository, or `x = self.conv(x)`): a cheap question for every `if` of a file."""
+    owner = scope.function if scope.function is not None else scope.unit.tree
+    assigned = per_tree(scope.unit.tree, ("loader-assigned names", id(owner)), lambda: {
+        t.id for n in ast.walk(owner) if isinstance(n, ast.Assign) and _callee(n.value)
+        and (_callee(n.value) in LOADERS | WRAPPERS | NAMESPACES or _callee(n.value)[0].isupper())
+        for t in n.targets if isinstance(t, ast.Name)})
+    return loaded_object(scope, head) if head in assigned else None
+
+
 def loaded_spread(scope, node) -> dict:
     """{key: (value, "path:line")} of a section of a loaded configuration a call spreads as keywords
     (`Generator(**config['generator']['kwargs'])` with `config = load_config(args.config)`); {} otherwise."""

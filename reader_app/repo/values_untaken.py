@@ -68,9 +68,9 @@ def _reads_option(node: ast.Attribute, unit: Unit, function, root: str, parses: 
 def _reads_loaded(node: ast.Attribute, scope: Scope) -> bool:
     """`params.model_version` where `params` holds the configuration file the script loads (`params =
     Params(os.path.join(args.model_dir, 'params.json'))`): the run's file states the key."""
-    from reader_app.repo.values_config_helpers import loaded_object
+    from reader_app.repo.values_config_helpers import loaded_here
 
-    return isinstance(node.value, ast.Name) and loaded_object(scope, node.value.id) is not None
+    return isinstance(node.value, ast.Name) and loaded_here(scope, node.value.id) is not None
 
 
 def _namespace_params(unit: Unit, function, root: str) -> set[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from reader_app.repo.agent_owners import acting_networks
 from reader_app.repo.config_picks import config_picked
+from reader_app.repo.loaded_branch_picks import loaded_branch_picks
 from reader_app.repo.factory_uses import sidelined_factories
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
@@ -102,6 +103,8 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.registered = _registered(index, builder)
     found.default_name = _default_names(index, builder)
     for qualname, phrase in config_picked(index, builder, files).items():  # `table[config['model']['name']]`
+        found.default_name.setdefault(qualname, phrase)
+    for qualname, phrase in loaded_branch_picks(index, builder).items():  # `if params.model_version == "cnn":`
         found.default_name.setdefault(qualname, phrase)
     found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)
     found.subclasses = subclasses(index)

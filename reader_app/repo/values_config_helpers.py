@@ -33,16 +33,9 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
     in the file goes to scope.where[name]. MISSING when `head` is not traced to a loaded file, or the file does
     not state the field."""
     head, _, rest = name.partition(".")
-    if not rest or scope.unit.kind != "py" or head in ("self", "cls"):  # an object's own fields: values_members
+    if not rest:
         return MISSING
-    key = ("loaded object", scope.root, scope.unit.rel, getattr(scope.function, "lineno", 0), head)
-    if key in _OPEN:  # `args = load(args.config)` with no default: the path asks for the object it makes
-        return MISSING
-    _OPEN.add(key)
-    try:
-        loaded = per_tree(scope.unit.tree, key, lambda: _object_of(scope, head, 0, set()))
-    finally:
-        _OPEN.discard(key)
+    loaded = loaded_object(scope, head)
     if loaded is None:
         return MISSING
     data, fields, flat = loaded
@@ -52,6 +45,33 @@ def loaded_option(scope, name: str, depth: int = 0, seen: set | None = None):
     value, where = found
     scope.where.setdefault(name, where)
     return copy.deepcopy(value)  # the loaded file is kept per scope: a caller's edits must not reach it
+
+
+def loaded_object(scope, head: str):
+    """(data, {dotted key: "path:line"}, flattened) of the configuration file the name `head` holds in the scope
+    (`params = Params(os.path.join(args.model_dir, 'params.json'))`), or None when it is not traced to one."""
+    if scope.unit.kind != "py" or head in ("self", "cls"):  # an object's own fields: values_members
+        return None
+    key = ("loaded object", scope.root, scope.unit.rel, getattr(scope.function, "lineno", 0), head)
+    if key in _OPEN:  # `args = load(args.config)` with no default: the path asks for the object it makes
+        return None
+    _OPEN.add(key)
+    try:
+        return per_tree(scope.unit.tree, key, lambda: _object_of(scope, head, 0, set()))
+    finally:
+        _OPEN.discard(key)
+
+
+def loaded_here(scope, head: str):
+    """loaded_object for a name the scope itself assigns from a loader, a wrapper or a class (`params =
+    Params(json_path)`, `cfg = yaml.safe_load(f)`, `EasyDict(...)`); None otherwise (a parameter, whose callers
+    would be followed across the repository, or `x = self.conv(x)`): a cheap question for every `if` of a file."""
+    owner = scope.function if scope.function is not None else scope.unit.tree
+    assigned = per_tree(scope.unit.tree, ("loader-assigned names", id(owner)), lambda: {
+        t.id for n in ast.walk(owner) if isinstance(n, ast.Assign) and _callee(n.value)
+        and (_callee(n.value) in LOADERS | WRAPPERS | NAMESPACES or _callee(n.value)[0].isupper())
+        for t in n.targets if isinstance(t, ast.Name)})
+    return loaded_object(scope, head) if head in assigned else None
 
 
 def loaded_spread(scope, node) -> dict:
@@ -165,10 +185,12 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         if found is None and isinstance(opened, ast.Call) and _callee(opened) == "open" and opened.args:
             opened = opened.args[0]
         return found if found is not None else _unpassed_file(scope, opened, False)
-    defined = _function_def(scope, node.func)
+    defined = _function_def(scope, node.func, FUNCTION_KINDS + (ast.ClassDef,))
     if defined is None:
         return None
     unit, function = defined
+    if isinstance(function, ast.ClassDef):  # `Params(json_path)`: a class that loads the file into itself
+        return _class_loaded(scope, function, node)
     from reader_app.repo.values_calls import Scope
     inner = Scope(unit, scope.root, function)
     path_param = _loaded_parameter(function)
@@ -184,6 +206,21 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         if found is not None:
             return found
     return None
+
+
+def _class_loaded(scope, cls: ast.ClassDef, call: ast.Call):
+    """The file a repository class's constructor loads into its own attributes (attribute_loaders.py), at the
+    path the call hands it."""
+    from reader_app.repo.attribute_loaders import constructor_argument, self_loading_init
+
+    init = self_loading_init(cls)
+    path_param = _loaded_parameter(init) if init is not None else None
+    argument = constructor_argument(init, call, path_param) if path_param is not None else None
+    if argument is None:
+        return None
+    path = literal(argument, scope.resolve)
+    found = _read_file(scope, path, False) if isinstance(path, str) else None
+    return found if found is not None else _unpassed_file(scope, argument, False)
 
 
 def _unpassed_file(scope, argument, flat: bool):

@@ -37,6 +37,8 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
         if any(i is MISSING for i in items):
             return MISSING
         return items if isinstance(node, ast.List) else tuple(items)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _is_path(node.left):
+        return _joined_text(node, lookup, depth)  # `Path(args.model_dir) / 'params.json'`
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Div, ast.Pow)):
         # operands, like a display's items, are read at the same depth: `int(fs * cw_len / 1000)` follows two names
         left, right = literal(node.left, lookup, depth), literal(node.right, lookup, depth)
@@ -111,6 +113,8 @@ def literal(node: ast.AST, lookup=None, depth: int = 0):
     if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _TEXT_READERS:
         from reader_app.repo.values_text_literals import text_literal  # `eval(args.sizes)`: parsed, never run
         return text_literal(node, lookup, depth, literal)
+    if isinstance(node, ast.Call) and dotted_name(node.func) in _PATH_JOINS or isinstance(node, ast.JoinedStr):
+        return _joined_text(node, lookup, depth)  # `os.path.join(args.model_dir, 'params.json')`, f"{d}/x.yaml"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         out = {}
         for kw in node.keywords:
@@ -170,6 +174,52 @@ def _sequence_op(op, left, right):
 
 
 _INI_GETTERS = {"get", "getint", "getfloat", "getboolean"}
+
+
+_PATH_JOINS = {"os.path.join", "osp.join", "path.join", "posixpath.join"}
+
+
+_PATHS = {"Path", "pathlib.Path", "PurePath", "PosixPath"}
+
+
+def _is_path(node) -> bool:
+    """`Path(...)` itself or a `/` chain starting from one: what `/` joins as a path."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        node = node.left
+    return isinstance(node, ast.Call) and dotted_name(node.func) in _PATHS and len(node.args) == 1
+
+
+def _joined_text(node, lookup, depth: int):
+    """A path joined from stated strings (`os.path.join(args.model_dir, 'params.json')`, `Path(d) / 'x.json'`), or
+    an f-string whose parts are stated strings or integers; MISSING when a part is not stated or is formatted."""
+    if isinstance(node, (ast.Call, ast.BinOp)):
+        if isinstance(node, ast.BinOp):  # `Path(d) / 'sub' / 'x.json'`: the `/` chain's parts, left to right
+            items = []
+            while isinstance(node, ast.BinOp):
+                items.insert(0, node.right)
+                node = node.left
+            node = ast.Call(func=node.func, args=node.args + items, keywords=[])
+        parts = [literal(a, lookup, depth + 1) for a in node.args]
+        if node.keywords or not parts or not all(isinstance(p, str) for p in parts):
+            return MISSING
+        import posixpath
+        return posixpath.join(*parts)
+    out = ""
+    for part in node.values:
+        if isinstance(part, ast.FormattedValue):
+            if part.conversion != -1 or part.format_spec is not None:
+                return MISSING
+            value = literal(part.value, lookup, depth + 1)
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                return MISSING
+            out += str(value)
+        elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+            out += part.value
+        else:
+            return MISSING
+    return out
+
+
 _STRING_METHODS = {"split", "lower", "upper", "strip", "replace", "startswith", "endswith"}
 
 

@@ -16,7 +16,7 @@ import re
 from reader_app.repo.values_argparse import argparse_object
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_files import load_with_lines
-from reader_app.repo.values_parsed import handed_namespace
+from reader_app.repo.values_parsed import handed_arguments, handed_namespace
 from reader_app.repo.values_source import parsed, read, walk_files
 from reader_app.repo.values_trees import field_chain, tree_object
 
@@ -215,11 +215,27 @@ def global_read_paths(model_file: str, name: str) -> list[str]:
     return sorted(".".join(p) for p in paths if p and not any(q[:len(p)] == p and len(q) > len(p) for q in paths))
 
 
+def handed_file_object(root: str, model_rel: str, cls: str, param: str,
+                       params: list[str]) -> tuple[dict, dict] | None:
+    """({key: value}, {dotted key: "path:line"}) of the configuration file a script loads into the object it hands
+    `cls(...)` as `param` (`model = net.Net(params)` with `params = utils.Params(os.path.join(args.model_dir,
+    'params.json'))`, the directory the README's command passes); None when no call hands one."""
+    from reader_app.repo.values_calls import Scope
+    from reader_app.repo.values_config_helpers import loaded_object
+
+    for unit, function, node in handed_arguments(root, model_rel, cls, param, params):
+        loaded = loaded_object(Scope(unit, root, function), node.id) if isinstance(node, ast.Name) else None
+        if loaded is not None and isinstance(loaded[0], dict) and loaded[0]:
+            return loaded[0], loaded[1]
+    return None
+
+
 def object_values(root: str, model_file: str, param: str, cls: str | None = None,
                   params: list[str] | None = None) -> tuple[str, dict, dict, list] | None:
     """("namespace" | "tree", values, {dotted field: where}, [dotted fields the model reads]) for a
     parameter that carries a configuration object, or None when the repository states none of its fields.
-    With the class's name and parameters, a parsed command line a script hands `cls(...)` comes first."""
+    With the class's name and parameters, a parsed command line a script hands `cls(...)` comes first, then a
+    configuration file a script loads and hands it (`Net(params)`, `params = Params(json_path)`)."""
     if not OBJECT_PARAM.match(param):
         return None
     paths = model_read_paths(root, model_file, param, cls)
@@ -230,6 +246,9 @@ def object_values(root: str, model_file: str, param: str, cls: str | None = None
         handed = handed_namespace(root, os.path.relpath(model_file, root), cls, param, params or [param])
         if handed is not None:
             return "tree" if read_by_key(root, model_file, param) else "namespace", handed[0], handed[1], read_fields
+        loaded = handed_file_object(root, os.path.relpath(model_file, root), cls, param, params or [param])
+        if loaded is not None:
+            return "tree" if read_by_key(root, model_file, param) else "namespace", loaded[0], loaded[1], read_fields
     tree = tree_object(root, paths)
     if tree is not None:
         return "tree", tree[0], tree[1], read_fields

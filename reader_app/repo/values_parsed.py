@@ -27,6 +27,21 @@ def handed_namespace(root: str, model_rel: str, name: str, param: str,
                      params: list[str]) -> tuple[dict, dict] | None:
     """({dest: default}, {dest: "path:line"}) of the parser whose parsed namespace reaches `name(...)` as the
     argument for `param`; None when no call of `name` is handed one."""
+    for unit, function, node in handed_arguments(root, model_rel, name, param, params):
+        if isinstance(node, ast.Name):
+            found = _parsed_origin(root, unit, function, node.id, 0)
+        elif _self_attribute(node):  # `Net(self.config)` in a trainer that keeps what it was built with
+            found = _member_origin(root, unit, function, node.attr, 0)
+        else:
+            found = None
+        if found is not None:
+            return found
+    return None
+
+
+def handed_arguments(root: str, model_rel: str, name: str, param: str, params: list[str]):
+    """(unit, enclosing function or None, argument node) for each call of `name(...)` in the repository's Python
+    (not a namesake imported from elsewhere) that hands `param` an argument, by keyword or position."""
     from reader_app.repo.module_places import calls_of, enclosing_functions
     from reader_app.repo.values_refs import imports_elsewhere
 
@@ -40,15 +55,8 @@ def handed_namespace(root: str, model_rel: str, name: str, param: str,
             if node is None and index is not None and index < len(call.args) and \
                     not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):
                 node = call.args[index]
-            if isinstance(node, ast.Name):
-                found = _parsed_origin(root, unit, owners.get(id(call)), node.id, 0)
-            elif _self_attribute(node):  # `Net(self.config)` in a trainer that keeps what it was built with
-                found = _member_origin(root, unit, owners.get(id(call)), node.attr, 0)
-            else:
-                found = None
-            if found is not None:
-                return found
-    return None
+            if node is not None:
+                yield unit, owners.get(id(call)), node
 
 
 def _self_attribute(node) -> bool:

@@ -21,8 +21,9 @@ def untaken_branches(unit: Unit, root: str) -> set[int]:
     """ids of every node inside an `if` branch the script's own option defaults rule out (`if args.model ==
     'Transformer': ... else: RNNModel(...)` with `--model` defaulting to 'LSTM'): what a default run never
     builds. Only tests that read a parsed option are decided (directly, as `self.dataset` an object copied
-    from the namespace a script parses and hands it, or as `args.net` in a helper the script hands its `args`);
-    any other test leaves both branches."""
+    from the namespace a script parses and hands it, or as `args.net` in a helper the script hands its `args`),
+    or a key of the configuration file the script loads (`params.model_version`); any other test leaves both
+    branches."""
     if unit.kind != "py":
         return set()
     # only a test reading an attribute (`args.model`, `self.kind`, `cfg.net`) is ever decided: a script whose
@@ -47,11 +48,12 @@ def untaken_branches(unit: Unit, root: str) -> set[int]:
             continue
         function = owners.get(id(node))
         handed = _namespace_params(unit, function, root)  # `def get_network(args)`: a helper handed the options
+        scope = scopes.setdefault(id(function), Scope(unit, root, function))
         if not any(isinstance(n, ast.Attribute) and (_reads_option(n, unit, function, root, parses) or
-                                                     _self_member(n) or _reads_handed(n, handed))
+                                                     _self_member(n) or _reads_handed(n, handed) or
+                                                     _reads_loaded(n, scope))
                    for n in ast.walk(node.test)):
             continue
-        scope = scopes.setdefault(id(function), Scope(unit, root, function))
         test = literal(node.test, scope.resolve)
         if test is MISSING:
             continue
@@ -67,6 +69,14 @@ def _reads_option(node: ast.Attribute, unit: Unit, function, root: str, parses: 
     if option_dest(dotted, unit, function, root) is None:
         return False
     return parses or dotted.split(".")[0] in bound_namespaces(unit, function, root)
+
+
+def _reads_loaded(node: ast.Attribute, scope: Scope) -> bool:
+    """`params.model_version` where `params` holds the configuration file the script loads (`params =
+    Params(os.path.join(args.model_dir, 'params.json'))`): the run's file states the key."""
+    from reader_app.repo.values_config_helpers import loaded_here
+
+    return isinstance(node.value, ast.Name) and loaded_here(scope, node.value.id) is not None
 
 
 def _namespace_params(unit: Unit, function, root: str) -> set[str]:

@@ -1,0 +1,99 @@
+"""Classes a run's configuration file picks through an `if` on its model key: `if params.model_version ==
+"cnn_distill": model = net.Net(params)` / `elif params.model_version == "resnet18": model = resnet.ResNet18()`, where
+`params` holds the file the script loads (`params = utils.Params(os.path.join(args.model_dir, 'params.json'))`,
+the directory the README's command passes, else the option's default) and that file states the key's value. The
+branch the stated value enters builds the run's model; the others are alternatives the repository offers.
+
+Only a key named like a model choice counts (model, arch, net, network): a `teacher` or `dataset` key picks
+something else. A command-line option's value is read elsewhere (self_description._default_names, untaken
+branches); this reads the files a script loads. Read as ast and JSON/YAML; nothing is run.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from reader_app.repo.values_literal import MISSING, literal
+from reader_app.repo.values_loaded import key_chain
+
+MODEL_KEY = re.compile(r"model|arch|net|network", re.IGNORECASE)
+# `x.model_version == "..."` / `cfg['arch'] != '...'` / `"cnn" == x.model` as text: a file without one is not
+# walked (most are not)
+KEY_TEST = re.compile(r"""(\.\w*|\[\s*["']\w*)(model|arch|net)\w*["']?\]?\s*(==|!=)|(==|!=)\s*\w+(\.\w*|\[\s*["']\w*)"""
+                      r"(model|arch|net)", re.IGNORECASE)
+
+
+def loaded_branch_picks(index, builder) -> dict[str, str]:
+    """{class qualname: a phrase naming the key, its value, the file stating it and the branch that builds it}."""
+    from reader_app.repo.module_places import enclosing_functions
+    from reader_app.repo.values_calls import Scope
+    from reader_app.repo.values_config_helpers import loaded_object
+    from reader_app.repo.values_source import Unit
+
+    out: dict[str, str] = {}
+    for pf in index.files:
+        if not KEY_TEST.search(pf.source.text or ""):
+            continue
+        root = str(pf.source.path.parents[pf.source.rel.count("/")])
+        unit = Unit(pf.source.rel, pf.tree, "py")
+        owners = enclosing_functions(pf.tree)
+        for node in ast.walk(pf.tree):
+            field = _model_key_test(node.test) if isinstance(node, ast.If) else None
+            if field is None:
+                continue
+            scope = Scope(unit, root, owners.get(id(node)))
+            if loaded_object(scope, field[0]) is None:
+                continue  # not a file the script loads: a parsed option or a value only a run knows
+            taken = literal(node.test, scope.resolve)
+            if taken is MISSING:
+                continue
+            branch = node.body if taken else node.orelse
+            if not taken and len(branch) == 1 and isinstance(branch[0], ast.If):
+                continue  # an `elif`: its own test decides it
+            dotted = ".".join(field)
+            where = scope.where.get(dotted, "")
+            value = literal(_key_node(node.test), scope.resolve)
+            for qualname in _built(builder, pf, branch):
+                out.setdefault(qualname, f"the run's configuration states {field[-1]} {value!r} ({where}), and the "
+                                         f"branch it enters ({pf.rel}:{node.lineno}) builds it")
+    return out
+
+
+def _model_key_test(test) -> tuple[str, ...] | None:
+    """("params", "model_version") for `params.model_version == "cnn"` (either side, ==, != or in), when the last
+    key names a model choice."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and
+            isinstance(test.ops[0], (ast.Eq, ast.NotEq, ast.In, ast.NotIn))):
+        return None
+    node = _key_node(test)
+    if node is None:
+        return None
+    base, keys = key_chain(node)
+    if not isinstance(base, ast.Name) or not keys or not MODEL_KEY.search(keys[-1]):
+        return None
+    return (base.id, *keys)
+
+
+def _key_node(test: ast.Compare):
+    """The side of a comparison with a string constant that reads a key (`params.model_version`)."""
+    left, right = test.left, test.comparators[0]
+    for key, other in ((left, right), (right, left)):
+        if isinstance(other, ast.Constant) and isinstance(other.value, str) and \
+                isinstance(key, (ast.Attribute, ast.Subscript)):
+            return key
+    return None
+
+
+def _built(builder, pf, branch: list[ast.stmt]) -> set[str]:
+    """Module classes the statements of a branch call into being (constructors and factories); not those of an
+    `if` nested in it, which makes its own pick (`if "distill" in key:` around `if key == "cnn_distill":`)."""
+    found: set[str] = set()
+    stack: list[ast.AST] = list(branch)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.If, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call):
+            found |= builder.value_classes(pf, node, {})
+        stack.extend(ast.iter_child_nodes(node))
+    return found

@@ -25,7 +25,7 @@ CHECKPOINT_SCRIPT = textwrap.dedent('''
     import json, sys, torch
     sys.path.insert(0, sys.argv[1])
     from reader_app.trace.child.loader import import_model_file, guess_main_class
-    from reader_app.trace.child.construct import plan
+    from reader_app.trace.child.build_plan import plan
     import inspect
     from reader_app.repo.stated_names import stated_names
     from reader_app.repo.values import mine

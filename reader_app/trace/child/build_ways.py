@@ -4,7 +4,7 @@ Factories come from hubconf.py (what a reader loads with torch.hub), the README 
 the model file (`resnet18()` -> `ResNet(...)`), a training script's pick by name
 (`models_mae.__dict__[args.model](...)`) and the repository's own factory functions
 (`script_util.create_model(...)`); a model-file factory a script imports and calls is named there.
-construct.plan builds each into a recipe; this module orders them and
+build_plan.plan builds each into a recipe; this module orders them and
 decides when one beats the class's direct call."""
 from __future__ import annotations
 

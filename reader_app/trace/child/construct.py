@@ -17,10 +17,8 @@ from reader_app.repo.values import Mined
 
 from reader_app.trace.child import config_objects, degrade, open_keywords, path_params, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
-from reader_app.trace.child.recipe import ConstructionError, Deferred, Recipe, plain, realize
+from reader_app.trace.child.recipe import ConstructionError, Deferred, plain, realize
 from reader_app.trace.child.stated_parts import PartError, guarded, make_library_part, resolve, spec_label, takes
-from reader_app.trace.child.checkpoint_sizes import checkpoint_sentence
-from reader_app.trace.child.build_ways import build_ways, prefers_factory
 from reader_app.trace.child.param_classes import (config_class_for, config_candidates, is_config_class,
                                                    module_class_named, parameters, resolve_annotation)
 from reader_app.trace.child.refused_fields import refused_fields, refuses
@@ -422,55 +420,6 @@ class Builder:
                 name, f"default of {type(obj).__name__}")
 
 
-def plan(target, module: types.ModuleType, overrides: dict, miner=None,
-         root: str | None = None, choose=None) -> tuple[Recipe, list[Recipe]]:
-    """The direct way to build `target` and, for classes, the factory functions to try after it."""
-    namespace = vars(module)
-    builder = Builder(overrides, miner, root)
-    if not inspect.isclass(target) and callable(target):
-        kwargs = builder.kwargs_for(target, namespace)
-        return _recipe(target, kwargs, builder), []
-    getter = getattr(target, "get_default_config", None)
-    params = parameters(target)
-    direct = None
-    try:
-        if callable(getter) and len(params) == 1 and params[0].default is params[0].empty:
-            config = getter()
-            builder.apply_to_config(config)
-            kwargs = {params[0].name: config}
-        else:
-            kwargs = builder.kwargs_for(target, namespace)
-        direct = _recipe(target, kwargs, builder)
-    except ConstructionError as exc:
-        direct = exc
-    alternatives = []
-    ways = build_ways(target, module, root, miner, choose)
-    for factory in ways.factories:
-        fb = Builder(overrides, miner, root)
-        if factory.__name__ in ways.stated:
-            fb.chosen_by = ways.stated[factory.__name__]
-        try:
-            own = vars(sys.modules[factory.__module__]) if factory.__module__ in sys.modules else namespace
-            alternatives.append(_recipe(factory, fb.kwargs_for(factory, {**namespace, **own}), fb))
-            for key, where in getattr(factory, "bound", {}).items():  # a module-level partial's keywords
-                if alternatives[-1].sources.get(key) == "default":
-                    alternatives[-1].sources[key] = f"bound by the partial at {fb._rel(where)}"
-            alternatives[-1].builds = target
-            alternatives[-1].hub = factory in ways.hub
-        except ConstructionError:
-            continue
-    from_checkpoint = checkpoint_sentence(target, direct.sources if isinstance(direct, Recipe) else None, root)
-    if from_checkpoint is not None:
-        raise ConstructionError(from_checkpoint[0], location=from_checkpoint[1])
-    if isinstance(direct, ConstructionError):
-        if not alternatives:
-            raise direct
-        return alternatives[0], alternatives[1:]
-    if prefers_factory(direct, alternatives, ways.picked):
-        return alternatives[0], [direct] + alternatives[1:]  # the repository's own pick beats our guesses
-    return direct, alternatives
-
-
 PART_KINDS = ("class", "instance", "library", "callable")
 
 
@@ -482,9 +431,3 @@ def _wants_number(p: inspect.Parameter, namespace: dict) -> bool:
 def _reference_kind(value) -> str:
     return value["kind"] if isinstance(value, dict) and value.get("kind") in PART_KINDS + ("unbuilt", "runtime") \
         else "call"
-
-
-def _recipe(target, kwargs: dict, builder: Builder) -> Recipe:
-    unused = [k for k in builder.overrides if k not in builder.consumed]
-    return Recipe(target, kwargs, dict(builder.used), unused, list(builder.blind), dict(builder.sources),
-                  builder.chosen_by, dict(builder.optional_parts), ties=dict(builder.ties))

@@ -1,7 +1,7 @@
 """The model file's own ways to build a class besides calling it: its module-level factory functions
 (`resnet18()` -> `ResNet(...)`), the partials it makes of them (`resnet20 = partial(_resnet, layers=[3]*3)`, also
 set in a loop with `setattr(thismodule, name, partial(...))`: only the imported module knows those names), and
-the ones a training script picks by name. Tried by construct.plan."""
+the ones a training script picks by name. Tried by build_plan.plan."""
 from __future__ import annotations
 
 import ast

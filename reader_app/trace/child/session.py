@@ -16,7 +16,7 @@ from reader_app.trace.child import (api, config_objects, config_shims, degrade, 
                                     one_process_group, probes, removed_keywords, routes, shared_libraries,
                                     torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
-from reader_app.trace.child.construct import plan
+from reader_app.trace.child.build_plan import plan
 from reader_app.trace.child.recipe import ConstructionError, plain
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.report_shapes import layer_entries, line_entries

@@ -17,7 +17,7 @@ import torch
 
 from reader_app.repo.stated_inputs import StatedCall, stated_calls
 from reader_app.trace.child import failure, input_runs
-from reader_app.trace.child.construct import plan
+from reader_app.trace.child.build_plan import plan
 from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.recipe import plain
 from reader_app.trace.child.metainit import no_meta_init

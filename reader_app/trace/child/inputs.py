@@ -15,6 +15,7 @@ from reader_app.trace.child.condition import conditioned
 from reader_app.trace.child.constructor_channels import channels_note, channels_option, constructor_channels
 from reader_app.trace.child.delegates import delegate
 from reader_app.trace.child.doc_shapes import documented_dims
+from reader_app.trace.child.einops_ops import undo_rearrange
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.handed_whole import handed_to_part
 from reader_app.trace.child.held_widths import held_width
@@ -22,13 +23,14 @@ from reader_app.trace.child.helper_inputs import helper_rank
 from reader_app.trace.child.joined_inputs import joined_input
 from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan
+from reader_app.trace.child.op_chains import stated_reshape
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.scalar_inputs import scalar_plans
 from reader_app.trace.child.size_tables import attr_values
 from reader_app.trace.child.reach import (RESHAPING, first_layer, forward_params, matmul_width, own_norm_width,
-                                          reach, stated_reshape, undo_rearrange, weight_layer)
+                                          reach, weight_layer)
 from reader_app.trace.child.structured import structured_plans
 
 

@@ -14,13 +14,13 @@ import os
 import re
 from dataclasses import dataclass
 
+from reader_app.repo.class_places import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_call_sites import call_site_values
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
-from reader_app.repo.values_refs import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 

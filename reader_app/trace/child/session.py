@@ -21,12 +21,12 @@ from reader_app.trace.child.recipe import ConstructionError, plain
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.report_shapes import layer_entries, line_entries
 from reader_app.trace.child.inputs import Sizes, materialize
-from reader_app.trace.child.loader import (MissingDependency, MissingPackageFinder, Unavailable, guess_main_class,
-                                          import_model_file)
+from reader_app.trace.child.loader import MissingDependency, MissingPackageFinder, Unavailable
 from reader_app.trace.child.meta_fallback import MetaOpErrors, cpu_gets_past, fits_on_cpu
 from reader_app.trace.child.meta_recurrent import MetaRecurrent
 from reader_app.trace.child.meta_values import MetaValues
 from reader_app.trace.child.metainit import no_meta_init, skip_dynamo_import, strays_onto_meta
+from reader_app.trace.child.model_file import guess_main_class, import_model_file
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.sources import DefinitionLines
 from reader_app.trace.child import replaced_parts, stated_configs

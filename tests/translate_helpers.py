@@ -24,7 +24,7 @@ SHARED_REPOS = ROOT.parent / "shared" / "repos"
 CHECKPOINT_SCRIPT = textwrap.dedent('''
     import json, sys, torch
     sys.path.insert(0, sys.argv[1])
-    from reader_app.trace.child.loader import import_model_file, guess_main_class
+    from reader_app.trace.child.model_file import import_model_file, guess_main_class
     from reader_app.trace.child.build_plan import plan
     import inspect
     from reader_app.repo.stated_names import stated_names

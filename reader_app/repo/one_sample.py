@@ -15,7 +15,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from reader_app.repo.stated_inputs import CASTS, KEEP, UNIT_ORDER, WRAPPERS, _construction, _flat, _imports_other
+from reader_app.repo.stated_inputs import UNIT_ORDER, _construction, _flat, _imports_other
+from reader_app.repo.stated_tensors import CASTS, KEEP, WRAPPERS
 from reader_app.repo.values_source import units_mentioning
 
 ONE, BATCHED = "one", "batched"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from reader_app.repo.values_config_helpers import _callee
 from reader_app.repo.values_source import units_mentioning
 
 
@@ -19,17 +20,13 @@ def readme_calls(root: str, names: list[str]) -> dict[str, str]:
             if unit.kind != "readme":
                 continue
             for node in ast.walk(unit.tree):
-                if isinstance(node, ast.Call) and _called_name(node.func) in wanted:
-                    place = (_readme_rank(unit.rel), node.lineno, unit.rel, _called_name(node.func))
+                if isinstance(node, ast.Call) and _callee(node) in wanted:
+                    place = (_readme_rank(unit.rel), node.lineno, unit.rel, _callee(node))
                     first = place if first is None or place < first else first
     if first is None:
         return {}
     _, line, rel, name = first
     return {name: f"{rel}:{line}"}
-
-
-def _called_name(func: ast.AST) -> str | None:
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _readme_rank(rel: str) -> tuple[int, str]:

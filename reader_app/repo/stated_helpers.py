@@ -9,7 +9,8 @@ import ast
 import copy
 from dataclasses import replace
 
-from reader_app.repo.stated_inputs import StatedTensor, _int, _tensor, bind_statement
+from reader_app.repo.stated_inputs import bind_statement
+from reader_app.repo.stated_tensors import StatedTensor, _int, _tensor
 
 # A size no example writes, standing for a growing length while a helper's body is read.
 GROWING = 7919

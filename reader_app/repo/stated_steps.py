@@ -1,15 +1,16 @@
 """Tensors a training script hands its own functions: `train(*random_training_set(args.chunk_len,
 args.batch_size))` binds `train(inp, target)`'s `inp` to the (batch, chunk_len) LongTensor the helper builds and
 returns. Inside `train`, a per-step slice of it (`decoder(inp[:, c], hidden)` in a loop over c) is then a
-stated input of one rank less (stated_inputs._tensor reads the slice). Read as syntax trees, never run;
+stated input of one rank less (stated_tensors._tensor reads the slice). Read as syntax trees, never run;
 torch-free."""
 from __future__ import annotations
 
 import ast
 
 from reader_app.repo.stated_helpers import own_functions, returned_expression
-from reader_app.repo.stated_inputs import StatedTensor, _flat, _tensor
+from reader_app.repo.stated_inputs import _flat
 from reader_app.repo.stated_slices import LOOP
+from reader_app.repo.stated_tensors import StatedTensor, _tensor
 
 
 def handed_tensors(tree: ast.Module, function: ast.AST, ints: dict, tensors: dict) -> dict[str, StatedTensor]:

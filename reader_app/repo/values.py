@@ -14,13 +14,13 @@ import os
 import re
 from dataclasses import dataclass
 
+from reader_app.repo.class_places import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
-from reader_app.repo.values_calls import call_site_values
+from reader_app.repo.values_call_sites import call_site_values
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
-from reader_app.repo.values_refs import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 
@@ -156,7 +156,7 @@ def registry_sets(root: str, model_rel: str, name: str, params: list[str],
 def _kind(value) -> str:
     """"class" / "instance" for a reference to the repository's class, "library" for an object another package
     builds, "callable" for another package's class handed over uncalled, "unbuilt" for a name handed over but built nowhere (values_refs.py),
-    "runtime" for an expression only a run knows (values_calls.same_expression_markers), else "call"."""
+    "runtime" for an expression only a run knows (values_call_sites.same_expression_markers), else "call"."""
     if isinstance(value, dict) and value.get("kind") in ("class", "instance") and "file" in value or \
             isinstance(value, dict) and value.get("kind") in ("library", "callable") and "call" in value or \
             isinstance(value, dict) and value.get("kind") in ("unbuilt", "runtime") and "where" in value:

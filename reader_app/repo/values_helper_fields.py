@@ -25,7 +25,7 @@ def built_field(scope, name: str, depth: int, seen: set):
     """The value of `obj.attr` (`name`) where the scope's function or module assigns `obj` from a call of the
     repository's class whose constructor sets `self.attr` from values the call states; MISSING otherwise.
     Counts the read in `scope.made` and says in `scope.where[name]` where the class sets the field."""
-    from reader_app.repo.values_refs import class_file
+    from reader_app.repo.class_places import class_file
 
     head, attr = name.split(".")
     call = _made_by(scope, head, depth, seen)

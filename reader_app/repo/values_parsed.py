@@ -43,7 +43,7 @@ def handed_arguments(root: str, model_rel: str, name: str, param: str, params: l
     """(unit, enclosing function or None, argument node) for each call of `name(...)` in the repository's Python
     (not a namesake imported from elsewhere) that hands `param` an argument, by keyword or position."""
     from reader_app.repo.module_places import calls_of, enclosing_functions
-    from reader_app.repo.values_refs import imports_elsewhere
+    from reader_app.repo.class_places import imports_elsewhere
 
     index = params.index(param) if param in params else None
     for unit in units_mentioning(root, name + "("):

@@ -62,8 +62,8 @@ def _call_sites(root: str, rel: str, function: str, params: list[str]) -> list[d
         return _SITES[key]
     if (rel, function) in _FOLLOWING or len(_FOLLOWING) >= MAX_CHAIN:
         return []
-    from reader_app.repo.values_calls import call_site_values
-    from reader_app.repo.values_refs import imports_elsewhere
+    from reader_app.repo.values_call_sites import call_site_values
+    from reader_app.repo.class_places import imports_elsewhere
 
     _SITES[key] = []  # asked again while being followed (a chain through itself): nothing yet
     _FOLLOWING.append((rel, function))

@@ -22,7 +22,8 @@ from reader_app.repo.values_calls import MISSING, Scope
 
 from reader_app.repo.module_places import enclosing_functions, module_files
 from reader_app.repo.values_literal import literal
-from reader_app.repo.values_refs import PASSTHROUGH, class_file, reference
+from reader_app.repo.class_places import class_file
+from reader_app.repo.values_refs import PASSTHROUGH, reference
 from reader_app.repo.values_registry import _calls_picking_by_name, _names_module
 from reader_app.repo.values_source import Unit, parsed, read, walk_files
 

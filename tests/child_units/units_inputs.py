@@ -50,8 +50,8 @@ def test_a_condition_is_tiled_only_after_it_gets_a_unit_size_per_spatial_axis():
 
 
 def test_only_a_reshape_to_literal_sizes_after_a_free_batch_states_the_input():
-    from reader_app.trace.child.inputs import _undo
-    from reader_app.trace.child.reach import stated_reshape
+    from reader_app.trace.child.layer_inputs import _undo
+    from reader_app.trace.child.op_chains import stated_reshape
     assert stated_reshape("reshape", (-1, 28, 28)) == ["batch", 28, 28]
     assert stated_reshape("view", ((-1, 1, 20, 20),)) == ["batch", 1, 20, 20]  # the sizes as one tuple
     assert stated_reshape("view", (None, 12, 20)) == ["batch", 12, 20]  # `x.view(b, 12, 20)`

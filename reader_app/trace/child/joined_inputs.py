@@ -15,7 +15,8 @@ import inspect
 
 import torch.nn as nn
 
-from reader_app.trace.child.reach import JOINS, _resolve_self_attr, function_tree
+from reader_app.trace.child.op_chains import JOINS
+from reader_app.trace.child.reach import _resolve_self_attr, function_tree
 
 
 class Join:

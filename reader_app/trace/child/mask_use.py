@@ -12,8 +12,8 @@ import inspect
 
 import torch.nn as nn
 
-from reader_app.trace.child.reach import (_callee, _loop_modules, _method_chain, _names_in, _postorder_calls,
-                                          _statements, _tainted_argument, forward_params, function_tree)
+from reader_app.trace.child.op_chains import _method_chain, _names_in, _postorder_calls, _statements
+from reader_app.trace.child.reach import _callee, _loop_modules, _tainted_argument, forward_params, function_tree
 
 # Tensor methods whose first argument is a boolean mask over the tensor.
 MASKING = {"masked_fill", "masked_fill_", "masked_scatter", "masked_scatter_"}

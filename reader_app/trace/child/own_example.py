@@ -11,7 +11,8 @@ import re
 
 import torch
 
-from reader_app.repo.stated_inputs import StatedCall, StatedTensor
+from reader_app.repo.stated_inputs import StatedCall
+from reader_app.repo.stated_tensors import StatedTensor
 
 _ASSIGNED = re.compile(r"\bexample_input_array\s*=")
 

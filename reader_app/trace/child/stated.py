@@ -11,8 +11,9 @@ import inspect
 
 import torch.nn as nn
 
-from reader_app.repo.stated_inputs import StatedCall, StatedTensor, stated_calls
+from reader_app.repo.stated_inputs import StatedCall, stated_calls
 from reader_app.repo.stated_methods import stated_method_calls
+from reader_app.repo.stated_tensors import StatedTensor
 from reader_app.trace.child.own_example import own_call
 from reader_app.trace.child.inputs import InputPlan, Sizes, _plans_for
 from reader_app.trace.child.size_tables import SIZES

@@ -39,21 +39,25 @@ class _Uses:
         self.frozen = self.frozen or other.frozen
 
 
-def frozen_helpers(index, builder, entries) -> dict[str, dict[str, str]]:
-    """{class qualname: {entry rel: phrase}} for each entry script in which every build of the class the run
-    reaches is assigned to a name the script loads or freezes and never trains, while it trains another of
-    the repository's models."""
-    out: dict[str, dict[str, str]] = {}
+def frozen_helpers(index, builder, entries) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """({class qualname: {entry rel: phrase}} for each entry script in which every build of the class the run
+    reaches is assigned to a name the script loads or freezes and never trains, while it trains another of the
+    repository's models; the same for the classes such a script trains beside its helpers)."""
+    helpers: dict[str, dict[str, str]] = {}
+    trained: dict[str, dict[str, str]] = {}
     for pf in entries:
         text = pf.source.text or ""
         if not all(n in text for n in NEEDS) or not any(h in text for h in HINTS):
             continue
-        for qualname, phrase in _helpers_in(index, builder, pf).items():
-            out.setdefault(qualname, {})[pf.rel] = phrase
-    return out
+        found, trainees = _helpers_in(index, builder, pf)
+        for qualname, phrase in found.items():
+            helpers.setdefault(qualname, {})[pf.rel] = phrase
+        for qualname, phrase in trainees.items():
+            trained.setdefault(qualname, {})[pf.rel] = phrase
+    return helpers, trained
 
 
-def _helpers_in(index, builder, pf) -> dict[str, str]:
+def _helpers_in(index, builder, pf) -> tuple[dict[str, str], dict[str, str]]:
     skipped = builder.untaken(pf)  # branches the run's options or loaded configuration rule out
     builds: dict[str, list[tuple[ast.AST, str | None, int]]] = {}  # qualname -> (scope, name or None, line)
     for scope in _script_scopes(index, pf, skipped):
@@ -64,30 +68,38 @@ def _helpers_in(index, builder, pf) -> dict[str, str]:
             for qualname in builder.value_classes(pf, node, {}):
                 builds.setdefault(qualname, []).append((scope, destination.get(id(node)), node.lineno))
     if len(builds) < 2:
-        return {}  # one model built: whatever the script does with it, it is the run's model
+        return {}, {}  # one model built: whatever the script does with it, it is the run's model
     memo: dict = {}
     uses = {(id(scope), name): _uses(index, pf, scope, name, memo, 0)
             for sites in builds.values() for scope, name, _ in sites if name is not None}
-    trained = sorted({q for q, sites in builds.items()
-                      if any(name is not None and uses[(id(scope), name)].trained for scope, name, _ in sites)})
-    out: dict[str, str] = {}
+    trained: dict[str, int] = {}  # qualname -> the line where its parameters first reach training
+    for qualname, sites in builds.items():
+        lines = [uses[(id(scope), name)].trained for scope, name, _ in sites if name is not None]
+        if any(lines):
+            trained[qualname] = min(line for line in lines if line)
+    helpers: dict[str, str] = {}
     for qualname, sites in builds.items():
         if qualname in trained or any(name is None for _, name, _ in sites):
             continue
         found = [uses[(id(scope), name)] for scope, name, _ in sites]
         if not all(u.loaded or u.frozen for u in found):
             continue
-        others = [index.classes[q].name for q in trained if q != qualname]
+        others = sorted(index.classes[q].name for q in trained)
         if not others:
             continue
         first = min(sites, key=lambda site: site[2])
-        how = ", ".join(part for part, line in (("loaded from a checkpoint", min((u.loaded for u in found if u.loaded),
-                                                                                   default=0)),
-                                                 ("frozen for evaluation", min((u.frozen for u in found if u.frozen),
-                                                                               default=0))) if line)
-        out[qualname] = (f"{pf.rel}:{first[2]} builds it as `{first[1]}`, only {how} and never optimized, beside "
-                         f"{', '.join(others[:2])}, which the script trains: a helper of the run, not its model")
-    return out
+        how = ", ".join(part for part, used in (("loaded from a checkpoint", any(u.loaded for u in found)),
+                                                ("frozen for evaluation", any(u.frozen for u in found))) if used)
+        helpers[qualname] = (f"{pf.rel}:{first[2]} builds it as `{first[1]}`, only {how} and never optimized, "
+                             f"beside {', '.join(others[:2])}, which the script trains: a helper of the run, not "
+                             f"its model")
+    if not helpers:
+        return {}, {}
+    names = sorted(index.classes[q].name for q in helpers)
+    trainees = {qualname: f"{pf.rel}:{line} trains it, while the script only loads and freezes "
+                          f"{', '.join(names[:2])} beside it: the model the run is about"
+                for qualname, line in trained.items()}
+    return helpers, trainees
 
 
 def _script_scopes(index, pf, skipped: set[int]) -> list[ast.AST]:

@@ -53,6 +53,7 @@ class SelfDescription:
         acting: the one network an agent an entry builds acts through (agent_owners.py).
         frozen: {entry rel: phrase} of the entries that build the class only as a loaded, frozen helper beside
             the model they train (a distillation teacher; frozen_helpers.py).
+        trained_beside_frozen: {entry rel: phrase} of the entries that train the class beside such a helper.
     """
 
     hub: dict[str, str] = field(default_factory=dict)
@@ -71,6 +72,7 @@ class SelfDescription:
     readme_code: ReadmeCode = field(default_factory=ReadmeCode)
     acting: dict[str, str] = field(default_factory=dict)
     frozen: dict[str, dict[str, str]] = field(default_factory=dict)
+    trained_beside_frozen: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
@@ -113,7 +115,7 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)
     found.subclasses = subclasses(index)
     found.acting = acting_networks(index, builder, entries)
-    found.frozen = frozen_helpers(index, builder, entries)
+    found.frozen, found.trained_beside_frozen = frozen_helpers(index, builder, entries)
     return found
 
 

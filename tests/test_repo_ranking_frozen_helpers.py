@@ -137,8 +137,9 @@ DISTILL_TRAIN = textwrap.dedent('''
         reference = deep.deepnet34()
         utils.load_checkpoint(args.ckpt, reference)
         utils.freeze(reference)
-        optimizer = optim.SGD(net.parameters(), lr=args.lr)
-        fit(net, reference, [], optimizer)
+        model = torch.nn.DataParallel(net)  # the optimizer sees the trained model through its wrapper
+        optimizer = optim.SGD(model.parameters(), lr=args.lr)
+        fit(model, reference, [], optimizer)
 ''')
 
 # The same repository's script that pretrains the big model: there the big model is what the run trains.

@@ -20,10 +20,11 @@ OPTIMIZER = re.compile(r"(^|\.)(SGD|ASGD|Adam\w*|NAdam|RAdam|RMSprop|Rprop|Adagr
                        r"Lamb|LAMB|LARS|Lars|\w*[Oo]ptim\w*)$")
 # What a script does to a model it only evaluates: a call on the name (`teacher.eval()`, `.requires_grad_(False)`).
 FREEZING_METHODS = {"eval", "requires_grad_"}
-LOADING = re.compile(r"load", re.IGNORECASE)
+LOADING = re.compile(r"(^|_)(load|restore)", re.IGNORECASE)  # `load_checkpoint`, `restore`; not `DataLoader`
 # Text a file needs for a helper to exist at all: most entries are skipped without a walk.
 NEEDS = ("parameters(",)
 HINTS = (".eval(", "load", "requires_grad")
+MOVES = {"to", "cuda", "cpu", "float", "half", "double"}  # a moved model is the same model
 DEPTH = 3  # how far a name is followed into the functions it is handed to
 
 
@@ -131,19 +132,21 @@ def _assigned_names(pf, scope) -> dict[int, str]:
 
 
 def _uses(index, pf, scope, name: str, memo: dict, depth: int) -> _Uses:
-    """What `scope` (and the functions it hands `name` to, `DEPTH` deep) does with the model named `name`."""
+    """What `scope` (and the functions it hands `name` to, `DEPTH` deep) does with the model named `name` or a
+    wrapper of it (`model = nn.DataParallel(net)`)."""
     key = (id(scope), name)
     if key in memo:
         return memo[key]
     found = memo[key] = _Uses()
-    holders = _parameter_holders(pf, scope, name)  # `params = list(G.parameters()) + ...`
+    names = _aliases(pf, scope, name)
+    holders = _parameter_holders(pf, scope, names)  # `params = list(G.parameters()) + ...`
     for node in pf.scope(scope):
-        if isinstance(node, ast.For) and _parameters_of(node.iter, name) and _clears_grad(node.body):
+        if isinstance(node, ast.For) and _parameters_of(node.iter, names) and _clears_grad(node.body):
             found.frozen = found.frozen or node.lineno
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and _is_name(func.value, name):
+        if isinstance(func, ast.Attribute) and _is_name(func.value, names):
             if func.attr == "train" and not _false_arg(node):
                 found.trained = found.trained or node.lineno
             elif func.attr in FREEZING_METHODS or func.attr == "train":
@@ -153,20 +156,45 @@ def _uses(index, pf, scope, name: str, memo: dict, depth: int) -> _Uses:
             continue
         called = _called_name(func)
         handed = [*node.args, *(k.value for k in node.keywords)]
-        if OPTIMIZER.search(called) and any(_parameters_of(a, name) or _is_name(a, name) or
+        if OPTIMIZER.search(called) and any(_parameters_of(a, names) or _is_name(a, names) or
                                             (isinstance(a, ast.Name) and a.id in holders) for a in handed):
             found.trained = found.trained or node.lineno
-        elif LOADING.search(called.rpartition(".")[2]) and any(_is_name(a, name) for a in handed):
+        elif LOADING.search(called.rpartition(".")[2]) and any(_is_name(a, names) for a in handed):
             found.loaded = found.loaded or node.lineno
-        elif depth < DEPTH and any(_is_name(a, name) for a in handed):
-            for target, param in _handed_to(index, pf, node, name):
+        elif depth < DEPTH and any(_is_name(a, names) for a in handed):
+            for target, param in _handed_to(index, pf, node, names):
                 found.merge(_uses(index, target[0], target[1], param, memo, depth + 1))
     return found
 
 
-def _handed_to(index, pf, call: ast.Call, name: str):
+def _aliases(pf, scope, name: str) -> set[str]:
+    """`name` and the names bound to it wrapped or moved (`model = DDP(net)`, `m = net.to(device)`), not to
+    what calling it returns (`out = net(x)`)."""
+    names = {name}
+    assigns = [n for n in pf.scope(scope) if isinstance(n, ast.Assign) and len(n.targets) == 1
+               and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.Call)]
+    grew = True
+    while grew:
+        grew = False
+        for node in assigns:
+            target = node.targets[0].id
+            if target not in names and _wraps(node.value, names):
+                names.add(target)
+                grew = True
+    return names
+
+
+def _wraps(call: ast.Call, names: set[str]) -> bool:
+    """`Wrapper(net, ...)` or `net.cuda()` / `net.to(device)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in MOVES:
+        return _is_name(func.value, names) or isinstance(func.value, ast.Call) and _wraps(func.value, names)
+    return bool(call.args) and _is_name(call.args[0], names)
+
+
+def _handed_to(index, pf, call: ast.Call, names: set[str]):
     """((file, function), parameter) for each parameter of the repository's function `call` calls that receives
-    `name`; nothing for a call into a library."""
+    one of `names`; nothing for a call into a library."""
     path = index.resolve(pf, call.func)
     target = index.function_at(path) if path else None
     if target is None:
@@ -175,22 +203,22 @@ def _handed_to(index, pf, call: ast.Call, name: str):
     params = [a.arg for a in function.args.posonlyargs + function.args.args]
     if params and params[0] in ("self", "cls"):
         return []
-    out = [(target, params[k]) for k, a in enumerate(call.args) if k < len(params) and _is_name(a, name)]
-    names = set(params) | {a.arg for a in function.args.kwonlyargs}
-    out += [(target, k.arg) for k in call.keywords if k.arg in names and _is_name(k.value, name)]
+    out = [(target, params[k]) for k, a in enumerate(call.args) if k < len(params) and _is_name(a, names)]
+    accepted = set(params) | {a.arg for a in function.args.kwonlyargs}
+    out += [(target, k.arg) for k in call.keywords if k.arg in accepted and _is_name(k.value, names)]
     return out
 
 
-def _parameter_holders(pf, scope, name: str) -> set[str]:
+def _parameter_holders(pf, scope, names: set[str]) -> set[str]:
     """Names bound to the model's parameters in `scope` (`params = list(model.parameters())`)."""
     out: set[str] = set()
     for node in pf.scope(scope):
-        if isinstance(node, ast.Assign) and _parameters_of(node.value, name):
+        if isinstance(node, ast.Assign) and _parameters_of(node.value, names):
             out.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return out
 
 
-def _parameters_of(expr: ast.AST, name: str) -> bool:
+def _parameters_of(expr: ast.AST, names: set[str]) -> bool:
     """`name.parameters()`, `name.module.fc.named_parameters()` anywhere inside `expr`."""
     for node in ast.walk(expr):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
@@ -198,7 +226,7 @@ def _parameters_of(expr: ast.AST, name: str) -> bool:
             base = node.func.value
             while isinstance(base, ast.Attribute):
                 base = base.value
-            if _is_name(base, name):
+            if _is_name(base, names):
                 return True
     return False
 
@@ -216,8 +244,8 @@ def _false_arg(call: ast.Call) -> bool:
     return bool(values) and isinstance(values[0], ast.Constant) and values[0].value is False
 
 
-def _is_name(expr: ast.AST, name: str) -> bool:
-    return isinstance(expr, ast.Name) and expr.id == name
+def _is_name(expr: ast.AST, names: set[str]) -> bool:
+    return isinstance(expr, ast.Name) and expr.id in names
 
 
 def _called_name(func: ast.AST) -> str:

@@ -6,25 +6,14 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from ranking_repos import BLOCK, REPOS
 from reader_app.repo import scan_repo
 
 BUILT = "the training or main script builds it"
 
 # A big model with a zoo of factories and a README that talks about it: on structure alone it outranks the
 # small model the distillation run trains.
-BIG_MODEL = textwrap.dedent('''
-    import torch.nn as nn
-
-
-    class Block(nn.Module):
-        def __init__(self, width):
-            super().__init__()
-            self.conv = nn.Conv2d(width, width, 3, padding=1)
-            self.norm = nn.BatchNorm2d(width)
-
-        def forward(self, x):
-            return x + self.norm(self.conv(x))
-
+BIG_MODEL = "import torch.nn as nn\n\n" + BLOCK + textwrap.dedent('''
 
     class Bottleneck(nn.Module):
         def __init__(self, width):
@@ -177,43 +166,20 @@ EVALUATE = textwrap.dedent('''
                 print((model(x).argmax(1) == y).float().mean())
 ''')
 
-# A GAN: both networks are the repository's, both get an optimizer; the generator loads a checkpoint to resume.
-GAN = textwrap.dedent('''
-    import torch
-    import torch.nn as nn
+# A GAN (the ranking tests' generator and adversary): both get an optimizer; the generator loads a checkpoint to
+# resume and the adversary is put in eval mode for a moment, yet both are what the run trains.
+GAN = REPOS["gan_peers"][0]()["main.py"].split("\nnetD = ")[0] + textwrap.dedent('''
     import torch.optim as optim
 
-
-    class Generator(nn.Module):
-        def __init__(self, nz=16):
-            super().__init__()
-            self.main = nn.Sequential(nn.ConvTranspose2d(nz, 16, 4, 1, 0), nn.ReLU(True),
-                                      nn.ConvTranspose2d(16, 3, 4, 2, 1), nn.Tanh())
-
-        def forward(self, z):
-            return self.main(z)
-
-
-    class Discriminator(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.main = nn.Sequential(nn.Conv2d(3, 8, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(8, 16, 4, 2, 1),
-                                      nn.BatchNorm2d(16), nn.LeakyReLU(0.2), nn.Conv2d(16, 1, 4, 1, 0),
-                                      nn.Sigmoid())
-
-        def forward(self, x):
-            return self.main(x)
-
-
     if __name__ == "__main__":
-        netG = Generator(16)
-        netD = Discriminator()
+        netG = Generator(1)
+        netD = Discriminator(1)
         netG.load_state_dict(torch.load("netG.pth"))
         netD.eval()
         optimizerD = optim.Adam(netD.parameters(), lr=2e-4)
         optimizerG = optim.Adam(netG.parameters(), lr=2e-4)
         for real in []:
-            fake = netG(torch.randn(4, 16, 1, 1))
+            fake = netG(torch.randn(4, 10, 1, 1))
             lossD = netD(real).mean() - netD(fake.detach()).mean()
             optimizerD.zero_grad()
             lossD.backward()

@@ -216,6 +216,21 @@ def test_the_model_a_distillation_run_trains_outranks_the_frozen_model_it_learns
                for r in helper.reasons), helper.reasons
 
 
+# The same run with the helper frozen as it is built and never loaded (a randomly initialised target network,
+# a loss network that loads its own weights inside).
+FROZEN_AT_BUILD = DISTILL_TRAIN.replace("reference = deep.deepnet34()", "reference = deep.deepnet34().eval()") \
+    .replace("    utils.load_checkpoint(args.ckpt, reference)\n    utils.freeze(reference)\n", "") \
+    .replace("    reference.eval()\n", "")
+
+
+def test_a_model_frozen_as_it_is_built_is_a_helper_too(tmp_path):
+    assert FROZEN_AT_BUILD.count("reference.eval()") == 0 and "utils.freeze(" not in FROZEN_AT_BUILD
+    info = scan_repo(_distillation(tmp_path / "distill", **{"train.py": FROZEN_AT_BUILD}))
+    assert (info.main.file, info.main.name) == ("models/small.py", "SmallNet"), info.main.reasons
+    assert any("builds it as `reference`, only frozen for evaluation and never optimized" in r
+               for r in info.model_named("DeepNet").reasons)
+
+
 def test_a_model_another_script_trains_keeps_its_credit_there(tmp_path):
     info = scan_repo(_distillation(tmp_path / "distill", **{"pretrain.py": PRETRAIN}))
     assert BUILT in info.model_named("DeepNet").reasons

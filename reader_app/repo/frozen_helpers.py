@@ -18,8 +18,6 @@ from reader_app.repo.index import SCOPE_NODES
 # An optimizer's constructor or a helper building one: `optim.Adam`, `torch.optim.SGD`, `build_optimizer`.
 OPTIMIZER = re.compile(r"(^|\.)(SGD|ASGD|Adam\w*|NAdam|RAdam|RMSprop|Rprop|Adagrad|Adadelta|Adamax|LBFGS|Lion|"
                        r"Lamb|LAMB|LARS|Lars|\w*[Oo]ptim\w*)$")
-# What a script does to a model it only evaluates: a call on the name (`teacher.eval()`, `.requires_grad_(False)`).
-FREEZING_METHODS = {"eval", "requires_grad_"}
 LOADING = re.compile(r"(^|_)(load|restore)", re.IGNORECASE)  # `load_checkpoint`, `restore`; not `DataLoader`
 # Text a file needs for a helper to exist at all: most entries are skipped without a walk.
 NEEDS = ("parameters(",)
@@ -61,18 +59,24 @@ def frozen_helpers(index, builder, entries) -> tuple[dict[str, dict[str, str]], 
 def _helpers_in(index, builder, pf) -> tuple[dict[str, str], dict[str, str]]:
     skipped = builder.untaken(pf)  # branches the run's options or loaded configuration rule out
     builds: dict[str, list[tuple[ast.AST, str | None, int]]] = {}  # qualname -> (scope, name or None, line)
+    frozen_at_build: dict[tuple[int, str], int] = {}  # (scope, name) -> line of `Net().eval()`, `requires_grad=False`
     for scope in _script_scopes(index, pf, skipped):
         destination = _assigned_names(pf, scope)
         for node in pf.scope(scope):
             if type(node) is not ast.Call or id(node) in skipped:
                 continue
             for qualname in builder.value_classes(pf, node, {}):
-                builds.setdefault(qualname, []).append((scope, destination.get(id(node)), node.lineno))
+                name = destination.get(id(node))
+                builds.setdefault(qualname, []).append((scope, name, node.lineno))
+                if name is not None and _built_frozen(node):
+                    frozen_at_build.setdefault((id(scope), name), node.lineno)
     if len(builds) < 2:
         return {}, {}  # one model built: whatever the script does with it, it is the run's model
     memo: dict = {}
     uses = {(id(scope), name): _uses(index, pf, scope, name, memo, 0)
             for sites in builds.values() for scope, name, _ in sites if name is not None}
+    for key, line in frozen_at_build.items():
+        uses[key].frozen = uses[key].frozen or line
     trained: dict[str, int] = {}  # qualname -> the line where its parameters first reach training
     for qualname, sites in builds.items():
         lines = [uses[(id(scope), name)].trained for scope, name, _ in sites if name is not None]
@@ -116,6 +120,25 @@ def _script_scopes(index, pf, skipped: set[int]) -> list[ast.AST]:
     return out
 
 
+def _built_frozen(call: ast.Call) -> bool:
+    """`Net(requires_grad=False)`, `Net().eval()`, `Net().to(device).requires_grad_(False)`: frozen as it is built."""
+    if any(k.arg == "requires_grad" and isinstance(k.value, ast.Constant) and k.value.value is False
+           for k in call.keywords):
+        return True
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        return _freezes(call) or _built_frozen(func.value)
+    return False
+
+
+def _freezes(call: ast.Call) -> bool:
+    """A method call that puts its model in evaluation mode or stops its gradients: `.eval()`, `.train(False)`,
+    `.requires_grad_(False)`."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and (
+        func.attr == "eval" or func.attr in ("train", "requires_grad_") and _false_arg(call))
+
+
 def _assigned_names(pf, scope) -> dict[int, str]:
     """id of each call inside the value of `name = ...` (`Net(p).cuda() if cuda else Net(p)`) -> name."""
     out: dict[int, str] = {}
@@ -149,7 +172,7 @@ def _uses(index, pf, scope, name: str, memo: dict, depth: int) -> _Uses:
         if isinstance(func, ast.Attribute) and _is_name(func.value, names):
             if func.attr == "train" and not _false_arg(node):
                 found.trained = found.trained or node.lineno
-            elif func.attr in FREEZING_METHODS or func.attr == "train":
+            elif _freezes(node):
                 found.frozen = found.frozen or node.lineno
             elif func.attr == "load_state_dict":
                 found.loaded = found.loaded or node.lineno

@@ -129,6 +129,12 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
                          f"{helper_of.file.rel}: a helper beside the model")
         if info.qualname in entry_used:
             why.add(25, "the training or main script builds it")
+        elif said.frozen.get(info.qualname):
+            # a distillation teacher or a loss's frozen network: the run needs it, but does not train it
+            why.add(0, min(said.frozen[info.qualname].values()))
+        if said.trained_beside_frozen.get(info.qualname):
+            # a script that trains one model and only loads another says outright which one it is about
+            why.add(12, min(said.trained_beside_frozen[info.qualname].values()))
         if info.qualname in config_used:
             why.add(20, "a configuration file names it for instantiation (_target_ / class_path)")
         if info.qualname in exported:

@@ -183,9 +183,10 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     said = describe(index, builder, listing.files, entries, root.name)
     entry_rels = {pf.rel for pf in entries}
     self_trainers = {pf.rel for pf in entries if trains_beside_its_models(pf.source, facts.get(pf.rel))}
+    # a script that builds a model only to load and freeze it beside the one it trains does not train it
     entry_used = {qualname for qualname, rels in said.built_in.items()
                   if any(rel in entry_rels and not (rel in self_trainers and index.classes[qualname].file.rel == rel)
-                         for rel in rels)}
+                         and rel not in said.frozen.get(qualname, ()) for rel in rels)}
     classes = index.module_classes()
     groups = families(classes)
     counts = {c.qualname: _init_layer_count(c) for c in classes}

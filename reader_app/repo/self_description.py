@@ -15,6 +15,7 @@ from reader_app.repo.agent_owners import acting_networks
 from reader_app.repo.config_picks import config_picked
 from reader_app.repo.loaded_branch_picks import loaded_branch_picks
 from reader_app.repo.factory_uses import sidelined_factories
+from reader_app.repo.frozen_helpers import frozen_helpers
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
 from reader_app.repo.readme_code import ReadmeCode, read_readmes
@@ -50,6 +51,9 @@ class SelfDescription:
         entries: the files that start the program (training, evaluation, main scripts, notebooks).
         readme_code: the README's code blocks as read (what they build, in order, and hand to what).
         acting: the one network an agent an entry builds acts through (agent_owners.py).
+        frozen: {entry rel: phrase} of the entries that build the class only as a loaded, frozen helper beside
+            the model they train (a distillation teacher; frozen_helpers.py).
+        trained_beside_frozen: {entry rel: phrase} of the entries that train the class beside such a helper.
     """
 
     hub: dict[str, str] = field(default_factory=dict)
@@ -67,6 +71,8 @@ class SelfDescription:
     entries: set[str] = field(default_factory=set)
     readme_code: ReadmeCode = field(default_factory=ReadmeCode)
     acting: dict[str, str] = field(default_factory=dict)
+    frozen: dict[str, dict[str, str]] = field(default_factory=dict)
+    trained_beside_frozen: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
@@ -109,6 +115,7 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)
     found.subclasses = subclasses(index)
     found.acting = acting_networks(index, builder, entries)
+    found.frozen, found.trained_beside_frozen = frozen_helpers(index, builder, entries)
     return found
 
 

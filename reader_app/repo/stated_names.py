@@ -15,8 +15,10 @@ from reader_app.repo.values_source import parsed, read, walk_files
 def stated_names(root: str, names: list[str]) -> dict[str, str]:
     """name -> "path:line" for each of `names` the repository picks by string: an argparse default
     (`--arch default='resnet32'`) or the first README command line running that script (`--model resnet32`),
+    a README command's value to a script the repository lacks (`--model $MODEL` to a library's validate.py),
     or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
     alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
+    from reader_app.repo.command_factories import commanded_factories
     from reader_app.repo.values_commands import command_options, readme_run_options
 
     wanted = set(names)
@@ -47,6 +49,8 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
             name = named(value)
             if name is not None:
                 found.setdefault(name, where)
+    for name, where in commanded_factories(root, names).items():  # `--model $MODEL` to a library's script
+        found.setdefault(name, where)
     for path in walk_files(root, (".yaml", ".yml")):
         text = read(path)
         for name in wanted - set(found):

@@ -180,6 +180,28 @@ def library_builds(root: str, names: list[str]) -> str | None:
     return f"{callee} at {rel}:{line}"
 
 
+def name_picking_options(unit: Unit, root: str) -> set[str]:
+    """The options (dests) whose value the unit hands to a call building a model by name, whatever the value:
+    `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`, `getattr(models, args.arch)(...)`."""
+    from reader_app.repo.module_places import enclosing_functions
+    from reader_app.repo.namespaces import option_dest
+    from reader_app.repo.values_literal import dotted_name
+
+    owners = enclosing_functions(unit.tree)
+    out = set()
+    for call in ast.walk(unit.tree):
+        if not isinstance(call, ast.Call):
+            continue
+        key = _picked(call.func)[1]
+        if key is None and call.args and dotted_name(call.func) is not None:
+            key = call.args[0]  # a function given the name first
+        dest = option_dest(dotted_name(key) or "", unit, owners.get(id(call)), root) \
+            if isinstance(key, ast.Attribute) else None
+        if dest:
+            out.add(dest)
+    return out
+
+
 def module_picks(unit: Unit, root: str) -> dict[int, tuple[ast.expr, str]]:
     """id of the expression naming a whole module's offer -> (the module expression, the name a run picks), for
     `module.__dict__[key](...)` (the `module.__dict__` node) and `getattr(module, key)(...)` (the getattr call)

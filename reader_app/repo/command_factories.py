@@ -1,0 +1,94 @@
+"""The model factory a documented command names: a model zoo built on a library's training script (timm's
+train.py / validate.py, a launcher script) ships only its models and says in the README
+
+    MODEL=poolformer_s12 # poolformer_{s12, s24, s36, m36, m48}
+    python3 validate.py /path/to/imagenet --model $MODEL
+
+An option value equal to the name of a factory the repository defines is the model that run builds, when the
+script is not in the repository (the library's script builds the model by that name: timm's create_model finds
+the `@register_model` factory) or when the script hands that option to a call building a model by name
+(`create_model(args.model)`, `models.__dict__[args.arch]()`). Read as text and ast; nothing is run.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+
+from reader_app.repo.values_commands import _RUN, _documentation, _flags, shell_lines
+from reader_app.repo.values_source import Unit, parsed, read, walk_files
+
+# A shell script run by the command (`./distributed_train.sh 8 ...`, `bash tools/dist_train.sh ...`): the
+# launchers model zoos copy from the library they train with.
+_SCRIPT_RUN = re.compile(r"(?:\b(?:bash|sh)\s+|(?<![\w/.])\./)([\w./-]+\.sh)\b")
+
+
+def commanded_factories(root: str, names: list[str]) -> dict[str, str]:
+    """name -> "README.md:99" (with the shell variable that holds it: "README.md:99, MODEL=... at README.md:98")
+    for each of `names` (the repository's model factories) that a documented command passes as an option's
+    value to a script absent from the repository or to one that builds a model by that option; the first such
+    name of each command (a run builds one model), README first, in the order written."""
+    wanted = set(names)
+    found: dict[str, str] = {}
+    root = os.path.realpath(root)
+    for path in _documentation(root):
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        for start, line, variables in shell_lines(read(path)):
+            script, rest = _run(line)
+            if script is None:
+                continue
+            for flag, value in _flags(rest):
+                if value not in wanted or not _builds_by_option(root, script, flag):
+                    continue
+                where = f"{rel}:{start}"
+                held = [(name, at) for name, (text, at) in variables.items() if text == value]
+                if held:
+                    where += f", {held[0][0]}={value} at {rel}:{held[0][1]}"
+                found.setdefault(value, where)
+                break
+    return found
+
+
+def _run(line: str) -> tuple[str | None, str]:
+    """(the script a command line runs, relative as written; the words after it), or (None, "")."""
+    match = _RUN.search(line) or _SCRIPT_RUN.search(line)
+    if match is None:
+        return None, ""
+    if match.re is _RUN:
+        target = match.group(2)
+        script = target.replace(".", "/") + ".py" if match.group(1) else target.lstrip("./")
+    else:
+        script = match.group(1).lstrip("./")
+    return script, line[match.end():]
+
+
+def _builds_by_option(root: str, script: str, flag: str) -> bool:
+    """Whether the run a command starts builds the model by the name `flag` passes: the script is none of the
+    repository's (a library's script: its registry finds the repository's registered factory), or it is one
+    that hands that option to a call building a model by name."""
+    present = _script_path(root, script)
+    if present is None:
+        return True
+    if not present.endswith(".py"):
+        return False  # a shell script of the repository: what it forwards the option to is not read here
+    tree = parsed(present)
+    if tree is None:
+        return False
+    from reader_app.repo.values_argparse import add_argument_calls
+    from reader_app.repo.values_registry import name_picking_options
+
+    dests = {dest for node, dest, _ in add_argument_calls(tree)
+             if flag in [a.value for a in node.args if isinstance(getattr(a, "value", None), str)]}
+    dests.add(flag.lstrip("-").replace("-", "_"))
+    return bool(dests & name_picking_options(Unit(os.path.relpath(present, root), tree, "py"), root))
+
+
+def _script_path(root: str, script: str) -> str | None:
+    """The repository's file a command runs (by its path, or by its name alone when written without a folder)."""
+    path = os.path.join(root, script)
+    if os.path.isfile(path):
+        return path
+    if "/" in script:
+        return None
+    suffix = os.path.splitext(script)[1] or ".py"
+    return next((p for p in walk_files(root, (suffix,)) if os.path.basename(p) == script), None)

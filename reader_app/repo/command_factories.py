@@ -11,7 +11,6 @@ the `@register_model` factory) or when the script hands that option to a call bu
 """
 from __future__ import annotations
 
-import ast
 import os
 import re
 
@@ -28,8 +27,28 @@ def commanded_factories(root: str, names: list[str]) -> dict[str, str]:
     for each of `names` (the repository's model factories) that a documented command passes as an option's
     value to a script absent from the repository or to one that builds a model by that option; the first such
     name of each command (a run builds one model), README first, in the order written."""
-    wanted = set(names)
     found: dict[str, str] = {}
+    for name, where, _, _ in _commanded(root, set(names)):
+        found.setdefault(name, where)
+    return found
+
+
+def commanded_options(root: str, script_rel: str, names: list[str]) -> dict[str, tuple[str, str]]:
+    """dest -> (name, where) of the script's options a documented command running it sets to one of `names`,
+    where the script builds a model by that option's value (`create_model(args.model)`): the command's model
+    over the option's default, whether or not the script trains."""
+    target = os.path.realpath(os.path.join(root, script_rel.split(" cell ")[0]))
+    out: dict[str, tuple[str, str]] = {}
+    for name, where, path, dests in _commanded(root, set(names)):
+        if path == target:
+            for dest in dests:
+                out.setdefault(dest, (name, where))
+    return out
+
+
+def _commanded(root: str, wanted: set[str]):
+    """(name, where, the script's real path or None when absent, the dests it builds a model by) of the first
+    wanted name each documented command passes to a run building the model by that name."""
     root = os.path.realpath(root)
     for path in _documentation(root):
         rel = os.path.relpath(path, root).replace(os.sep, "/")
@@ -37,16 +56,19 @@ def commanded_factories(root: str, names: list[str]) -> dict[str, str]:
             script, rest = _run(line)
             if script is None:
                 continue
+            present = _script_path(root, script)
             for flag, value in _flags(rest):
-                if value not in wanted or not _builds_by_option(root, script, flag):
+                if value not in wanted:
+                    continue
+                dests = _model_dests(root, present, flag) if present else set()
+                if present and not dests:
                     continue
                 where = f"{rel}:{start}"
                 held = [(name, at) for name, (text, at) in variables.items() if text == value]
                 if held:
                     where += f", {held[0][0]}={value} at {rel}:{held[0][1]}"
-                found.setdefault(value, where)
+                yield value, where, present and os.path.realpath(present), dests
                 break
-    return found
 
 
 def _run(line: str) -> tuple[str | None, str]:
@@ -62,25 +84,21 @@ def _run(line: str) -> tuple[str | None, str]:
     return script, line[match.end():]
 
 
-def _builds_by_option(root: str, script: str, flag: str) -> bool:
-    """Whether the run a command starts builds the model by the name `flag` passes: the script is none of the
-    repository's (a library's script: its registry finds the repository's registered factory), or it is one
-    that hands that option to a call building a model by name."""
-    present = _script_path(root, script)
-    if present is None:
-        return True
+def _model_dests(root: str, present: str, flag: str) -> set[str]:
+    """The options `flag` sets in the repository's script at `present` that the script hands to a call
+    building a model by name; none for a shell script (what it forwards the option to is not read here)."""
     if not present.endswith(".py"):
-        return False  # a shell script of the repository: what it forwards the option to is not read here
+        return set()
     tree = parsed(present)
     if tree is None:
-        return False
+        return set()
     from reader_app.repo.values_argparse import add_argument_calls
     from reader_app.repo.values_registry import name_picking_options
 
     dests = {dest for node, dest, _ in add_argument_calls(tree)
              if flag in [a.value for a in node.args if isinstance(getattr(a, "value", None), str)]}
     dests.add(flag.lstrip("-").replace("-", "_"))
-    return bool(dests & name_picking_options(Unit(os.path.relpath(present, root), tree, "py"), root))
+    return dests & name_picking_options(Unit(os.path.relpath(present, root), tree, "py"), root)
 
 
 def _script_path(root: str, script: str) -> str | None:

@@ -18,7 +18,7 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
     a README command's value to a script the repository lacks (`--model $MODEL` to a library's validate.py),
     or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
     alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
-    from reader_app.repo.command_factories import commanded_factories
+    from reader_app.repo.command_factories import commanded_factories, commanded_options
     from reader_app.repo.values_commands import command_options, readme_run_options
 
     wanted = set(names)
@@ -43,6 +43,7 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
         rel = os.path.relpath(path, root)
         options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items() if v is not None}
         options.update(readme_run_options(tree, root, rel))  # the run the documentation shows, over the defaults
+        options.update(commanded_options(root, rel, names))  # `--model NAME` to its `create_model(args.model)`
         for dest, stated in command_options(tree, root, rel).items():
             options.setdefault(dest, stated)  # only where the code states no value
         for dest, (value, where) in options.items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 from reader_app.repo.values_source import Unit, parsed
 
@@ -180,6 +181,11 @@ def library_builds(root: str, names: list[str]) -> str | None:
     return f"{callee} at {rel}:{line}"
 
 
+# The name of a function that builds a model from a name it is handed: `create_model`, `build_model`,
+# `get_network`, `make_arch`.
+_BUILDS_BY_NAME = re.compile(r"(?i)(^|\.)((create|build)\w*|\w*(model|net|network|arch|backbone))$")
+
+
 def name_picking_options(unit: Unit, root: str) -> set[str]:
     """The options (dests) whose value the unit hands to a call building a model by name, whatever the value:
     `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`, `getattr(models, args.arch)(...)`."""
@@ -193,8 +199,8 @@ def name_picking_options(unit: Unit, root: str) -> set[str]:
         if not isinstance(call, ast.Call):
             continue
         key = _picked(call.func)[1]
-        if key is None and call.args and dotted_name(call.func) is not None:
-            key = call.args[0]  # a function given the name first
+        if key is None and call.args and _BUILDS_BY_NAME.search(dotted_name(call.func) or ""):
+            key = call.args[0]  # a builder given the name first (not `print(args.name)`, `seed(args.seed)`)
         dest = option_dest(dotted_name(key) or "", unit, owners.get(id(call)), root) \
             if isinstance(key, ast.Attribute) else None
         if dest:

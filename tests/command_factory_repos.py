@@ -71,19 +71,17 @@ class Mixer(nn.Module):
 class GeneralNet(nn.Module):
     def __init__(self, layers, dims=None, num_classes=10, mixer=Mixer):
         super().__init__()
-        self.stem = nn.Conv2d(3, dims[0], 4, stride=4)
-        self.stages = nn.ModuleList([nn.Sequential(*[mixer(d) for _ in range(n)]) for d, n in zip(dims, layers)])
-        self.downs = nn.ModuleList([nn.Conv2d(a, b, 2, stride=2) for a, b in zip(dims[:-1], dims[1:])])
+        parts = [nn.Conv2d(3, dims[0], 4, stride=4)]
+        for i, (dim, depth) in enumerate(zip(dims, layers)):
+            parts += [mixer(dim) for _ in range(depth)]
+            if i + 1 < len(dims):
+                parts.append(nn.Conv2d(dim, dims[i + 1], 2, stride=2))
+        self.body = nn.Sequential(*parts)
         self.norm = nn.BatchNorm2d(dims[-1])
         self.head = nn.Linear(dims[-1], num_classes)
 
     def forward(self, x):
-        x = self.stem(x)
-        for i, stage in enumerate(self.stages):
-            x = stage(x)
-            if i < len(self.downs):
-                x = self.downs[i](x)
-        return self.head(self.norm(x).mean((2, 3)))
+        return self.head(self.norm(self.body(x)).mean((2, 3)))
 
 
 @register_model

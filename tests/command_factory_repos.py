@@ -176,3 +176,15 @@ def create_model(name, **kwargs):
 model = create_model(args.model)
 print(args.name)
 """
+
+# the repository's launcher hands its arguments on to the library's train.py, which it does not hold
+FORWARDING_LAUNCHER = """#!/bin/bash
+NUM_PROC=$1
+shift
+python3 -m torch.distributed.launch --nproc_per_node=$NUM_PROC train.py "$@"
+"""
+
+# a launcher that runs one fixed command: the options the README hands it reach nothing
+FIXED_LAUNCHER = """#!/bin/bash
+python3 train.py /data --model general_c
+"""

@@ -5,8 +5,8 @@ train.py that builds `models.__dict__[args.arch]()`. The main model is the class
 trace is told that factory (stated_names), with the line that says so. Each repository is generated here."""
 from __future__ import annotations
 
-from command_factory_repos import (EVALUATE_BY_NAME, LITERAL_README, LOOP_README, TRAIN_BY_ARCH, UNNAMED_README,
-                                   VARIABLE_README, zoo)
+from command_factory_repos import (EVALUATE_BY_NAME, FIXED_LAUNCHER, FORWARDING_LAUNCHER, LITERAL_README,
+                                   LOOP_README, TRAIN_BY_ARCH, UNNAMED_README, VARIABLE_README, zoo)
 from tree_helpers import write_tree as write
 
 from reader_app.repo import scan_repo
@@ -34,6 +34,18 @@ def test_the_factory_name_written_in_a_launcher_command_picks_its_class(tmp_path
     main, reasons = main_of(root)
     assert main == "models/pools.py:PoolNet"
     assert stated_names(str(root), FACTORIES) == {"pool_m": "README.md:8"}
+
+
+def test_a_launcher_of_the_repository_forwarding_its_arguments_to_an_absent_script_passes_the_name(tmp_path):
+    root = write(tmp_path / "zoo", zoo(LITERAL_README, **{"distributed_train.sh": FORWARDING_LAUNCHER}))
+    assert main_of(root)[0] == "models/pools.py:PoolNet"
+    assert stated_names(str(root), FACTORIES) == {"pool_m": "README.md:8"}
+
+
+def test_a_launcher_that_forwards_nothing_takes_no_name_from_the_command(tmp_path):
+    root = write(tmp_path / "zoo", zoo(LITERAL_README, **{"distributed_train.sh": FIXED_LAUNCHER}))
+    assert main_of(root)[0] == "models/general.py:GeneralNet"
+    assert stated_names(str(root), FACTORIES) == {}
 
 
 def test_a_command_value_naming_no_factory_changes_nothing(tmp_path):

@@ -57,6 +57,8 @@ def _commanded(root: str, wanted: set[str]):
             if script is None:
                 continue
             present = _script_path(root, script)
+            if present is not None and present.endswith(".sh"):
+                present = _forwarded(root, present)
             for flag, value in _flags(rest):
                 if value not in wanted:
                     continue
@@ -84,9 +86,24 @@ def _run(line: str) -> tuple[str | None, str]:
     return script, line[match.end():]
 
 
+# `"$@"`, `${@:3}`: a launcher script hands its own arguments on to the script it runs
+_FORWARDS = re.compile(r"\$\{?@")
+
+
+def _forwarded(root: str, launcher: str) -> str | None:
+    """The script a repository's launcher hands its arguments to (`python -m torch.distributed.launch
+    --nproc_per_node=$NUM_PROC train.py "$@"`): its path, None when the repository lacks it (the library's
+    train.py); the launcher itself when it hands them to no Python script."""
+    for _, line, _ in shell_lines(read(launcher)):
+        script, rest = _run(line)
+        if script is not None and script.endswith(".py") and _FORWARDS.search(rest):
+            return _script_path(root, script)
+    return launcher
+
+
 def _model_dests(root: str, present: str, flag: str) -> set[str]:
     """The options `flag` sets in the repository's script at `present` that the script hands to a call
-    building a model by name; none for a shell script (what it forwards the option to is not read here)."""
+    building a model by name; none for a shell script that hands its arguments to no Python script."""
     if not present.endswith(".py"):
         return set()
     tree = parsed(present)

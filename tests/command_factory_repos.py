@@ -188,3 +188,32 @@ python3 -m torch.distributed.launch --nproc_per_node=$NUM_PROC train.py "$@"
 FIXED_LAUNCHER = """#!/bin/bash
 python3 train.py /data --model general_c
 """
+
+# the repository's own script parses `--arch` and its model class builds the backbone by that name: the README's
+# run goes through a wrapper script the repository does not hold here
+BACKBONE_BY_ARCH = """
+import argparse
+import torch.nn as nn
+import models
+
+
+class Pretrainer(nn.Module):
+    def __init__(self, args):
+        super().__init__()
+        self.backbone = models.__dict__[args.arch]()
+        self.projector = nn.Linear(10, 8)
+
+    def forward(self, x):
+        return self.projector(self.backbone(x))
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--arch', default='general_a')
+args = parser.parse_args()
+model = Pretrainer(args)
+"""
+
+WRAPPED_README = INTRO + """```bash
+python run_with_cluster.py --nodes 4 --arch pool_s --epochs 100
+```
+"""

@@ -5,11 +5,13 @@ train.py that builds `models.__dict__[args.arch]()`. The main model is the class
 trace is told that factory (stated_names), with the line that says so. Each repository is generated here."""
 from __future__ import annotations
 
-from command_factory_repos import (EVALUATE_BY_NAME, FIXED_LAUNCHER, FORWARDING_LAUNCHER, LITERAL_README,
-                                   LOOP_README, TRAIN_BY_ARCH, UNNAMED_README, VARIABLE_README, zoo)
+from command_factory_repos import (BACKBONE_BY_ARCH, EVALUATE_BY_NAME, FIXED_LAUNCHER, FORWARDING_LAUNCHER,
+                                   LITERAL_README, LOOP_README, TRAIN_BY_ARCH, UNNAMED_README, VARIABLE_README,
+                                   WRAPPED_README, zoo)
 from tree_helpers import write_tree as write
 
 from reader_app.repo import scan_repo
+from reader_app.repo.command_factories import commanded_factories
 from reader_app.repo.stated_names import stated_names
 from reader_app.repo.values_commands import shell_lines
 
@@ -70,6 +72,17 @@ def test_only_the_option_a_present_script_builds_by_names_the_model(tmp_path):
     root = write(tmp_path / "zoo", zoo(readme, **{"evaluate.py": EVALUATE_BY_NAME}))
     assert stated_names(str(root), FACTORIES) == {"pool_m": "README.md:2"}
     assert any("a documented command names its factory pool_m (README.md:2)" in r for r in main_of(root)[1])
+
+
+def test_a_name_the_repository_own_parser_gives_a_backbone_inside_its_model_picks_no_model(tmp_path):
+    # `--arch pool_s` to a wrapper absent here: the repository's main.py defines `--arch` and builds the backbone
+    # by it inside Pretrainer, so the name picks a part of the model: neither the ranking nor the trace takes it
+    root = write(tmp_path / "zoo", zoo(WRAPPED_README, **{"main.py": BACKBONE_BY_ARCH}))
+    assert not any("documented command" in r for info in scan_repo(root).models for r in info.reasons)
+    assert commanded_factories(str(root), FACTORIES) == {}
+    direct = write(tmp_path / "direct", zoo(WRAPPED_README.replace("run_with_cluster.py --nodes 4", "main.py"),
+                                            **{"main.py": BACKBONE_BY_ARCH}))  # the same run of main.py itself
+    assert commanded_factories(str(direct), FACTORIES) == {}
 
 
 def test_a_variable_belongs_to_its_own_code_block():

@@ -62,6 +62,8 @@ def _commanded(root: str, wanted: set[str]):
             for flag, value in _flags(rest):
                 if value not in wanted:
                     continue
+                if present is None and not _library_option(root, flag):
+                    continue
                 dests = _model_dests(root, present, flag) if present else set()
                 if present and not dests:
                     continue
@@ -116,6 +118,19 @@ def _model_dests(root: str, present: str, flag: str) -> set[str]:
              if flag in [a.value for a in node.args if isinstance(getattr(a, "value", None), str)]}
     dests.add(flag.lstrip("-").replace("-", "_"))
     return dests & name_picking_options(Unit(os.path.relpath(present, root), tree, "py"), root)
+
+
+def _library_option(root: str, flag: str) -> bool:
+    """Whether the option a command hands a script the repository lacks is the library's: no parser of the
+    repository defines it, or one that does builds the run's model by it. A missing wrapper around the
+    repository's own parser (`run_with_submitit.py --arch resnet50` over main_vicreg.py's `--arch`, a backbone
+    its model class builds by name) means what the repository's own script makes of it."""
+    from reader_app.repo.values_argparse import add_argument_calls
+
+    defining = [path for path in walk_files(root, (".py",)) if flag in read(path) and (tree := parsed(path)) is not None
+                and any(flag in [a.value for a in node.args if isinstance(getattr(a, "value", None), str)]
+                        for node, _, _ in add_argument_calls(tree))]
+    return not defining or any(_model_dests(root, path, flag) for path in defining)
 
 
 def _script_path(root: str, script: str) -> str | None:

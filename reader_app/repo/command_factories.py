@@ -1,7 +1,7 @@
 """The model factory a documented command names: a model zoo built on a library's training script (timm's
 train.py / validate.py, a launcher script) ships only its models and says in the README
 
-    MODEL=poolformer_s12 # poolformer_{s12, s24, s36, m36, m48}
+    MODEL=net_s12 # net_{s12, s24, m36}
     python3 validate.py /path/to/imagenet --model $MODEL
 
 An option value equal to the name of a factory the repository defines is the model that run builds, when the
@@ -23,7 +23,7 @@ _SCRIPT_RUN = re.compile(r"(?:\b(?:bash|sh)\s+|(?<![\w/.])\./)([\w./-]+\.sh)\b")
 
 
 def commanded_factories(root: str, names: list[str]) -> dict[str, str]:
-    """name -> "README.md:99" (with the shell variable that holds it: "README.md:99, MODEL=... at README.md:98")
+    """name -> "README.md:99" (with the shell variable that holds it: "README.md:99, MODEL=net_s12 at README.md:98")
     for each of `names` (the repository's model factories) that a documented command passes as an option's
     value to a script absent from the repository or to one that builds a model by that option; the first such
     name of each command (a run builds one model), README first, in the order written."""
@@ -123,8 +123,8 @@ def _model_dests(root: str, present: str, flag: str) -> set[str]:
 def _library_option(root: str, flag: str) -> bool:
     """Whether the option a command hands a script the repository lacks is the library's: no parser of the
     repository defines it, or one that does builds the run's model by it. A missing wrapper around the
-    repository's own parser (`run_with_submitit.py --arch resnet50` over main_vicreg.py's `--arch`, a backbone
-    its model class builds by name) means what the repository's own script makes of it."""
+    repository's own parser (a cluster launcher's `--arch resnet50` over the training script's `--arch`, a
+    backbone its model class builds by name) means what the repository's own script makes of it."""
     from reader_app.repo.values_argparse import add_argument_calls
 
     defining = [path for path in walk_files(root, (".py",)) if flag in read(path) and (tree := parsed(path)) is not None

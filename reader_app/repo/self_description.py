@@ -40,7 +40,7 @@ class SelfDescription:
         default_name: the repository's default model name (`DEFAULT_MODEL = 'htdemucs'`, `--arch` default)
             is the key a name -> class table maps to it.
         registered: a registry decorator registers it (or a factory returning it).
-        commanded: a documented command names one of its factories (`--model $MODEL`, MODEL=poolformer_s12)
+        commanded: a documented command names one of its factories (`--model $MODEL`, MODEL=net_s12)
             for a run that builds the model by that name (command_factories.py).
         built_in: files that build or name it outside any model class body (scripts, tests, factories).
         wrappers: wrapper qualname -> the models handed to its model parameter.

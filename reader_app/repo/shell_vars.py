@@ -1,4 +1,4 @@
-"""Shell variables a command line reads: `MODEL=poolformer_s12` (or `export MODEL=...`) on a line of its own
+"""Shell variables a command line reads: `MODEL=net_s12` (or `export MODEL=...`) on a line of its own
 above `python validate.py --model $MODEL`, or a `for MODEL in a b c; do` loop (its first pass is the first run).
 Documentation and run scripts set them so one command serves several models; what the line above states is
 what the command passes. Read as text; nothing is run.

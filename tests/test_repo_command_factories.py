@@ -90,3 +90,5 @@ def test_a_variable_belongs_to_its_own_code_block():
     lines = {number: (line, held) for number, line, held in shell_lines(text)}
     assert lines[3] == ("python a.py --model pool_s", {"MODEL": ("pool_s", 2)})
     assert lines[7] == ("python b.py --model ${MODEL}", {})  # another session: nothing set there
+    loop = list(shell_lines("for M in pool_m pool_s; do python c.py --model $M; done\n"))
+    assert loop == [(1, "for M in pool_m pool_s; do python c.py --model pool_m; done", {"M": ("pool_m", 1)})]

@@ -10,6 +10,8 @@ import re
 # `NAME=value` alone on its line (a trailing comment lists the alternatives: `MODEL=s12 # s12, s24, m36`)
 _ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=(\S*)\s*(?:#.*)?$")
 _LOOP = re.compile(r"^\s*for\s+([A-Za-z_]\w*)\s+in\s+([^;#]+?)\s*;?\s*(?:do)?\s*(?:#.*)?$")
+# `for MODEL in a b; do python x.py --model $MODEL; done` on one line: the loop head, then the command it runs
+_ONE_LINE_LOOP = re.compile(r"^\s*for\s+([A-Za-z_]\w*)\s+in\s+([^;#]+?)\s*;\s*do\s+\S")
 _VAR = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 
 
@@ -21,8 +23,9 @@ class ShellVariables:
         self.lines: dict[str, int] = {}  # name -> the line number that set it
 
     def read(self, line: str, number: int = 0) -> bool:
-        """Take the line's assignment or loop head; True when the line was one (it runs nothing itself)."""
-        assign, loop = _ASSIGN.match(line), _LOOP.match(line)
+        """Take the line's assignment or loop head; True when the line runs nothing else (a one-line loop runs
+        its command, with the first value set)."""
+        assign, loop = _ASSIGN.match(line), _LOOP.match(line) or _ONE_LINE_LOOP.match(line)
         if assign:
             self._set(assign.group(1), assign.group(2), number)
             return True
@@ -30,7 +33,7 @@ class ShellVariables:
             first = loop.group(2).split()
             if first:
                 self._set(loop.group(1), first[0], number)
-            return True
+            return loop.re is _LOOP
         return False
 
     def _set(self, name: str, text: str, number: int) -> None:

@@ -46,10 +46,20 @@ def commanded_options(root: str, script_rel: str, names: list[str]) -> dict[str,
     return out
 
 
-def _commanded(root: str, wanted: set[str]):
+_COMMANDED: dict[tuple[str, frozenset], list] = {}
+
+
+def _commanded(root: str, wanted: set[str]) -> list:
     """(name, where, the script's real path or None when absent, the dests it builds a model by) of the first
-    wanted name each documented command passes to a run building the model by that name."""
-    root = os.path.realpath(root)
+    wanted name each documented command passes to a run building the model by that name; read once per
+    process, root and names (stated_names asks for each script of the repository)."""
+    key = (os.path.realpath(root), frozenset(wanted))
+    if key not in _COMMANDED:
+        _COMMANDED[key] = list(_commands_naming(*key))
+    return _COMMANDED[key]
+
+
+def _commands_naming(root: str, wanted: frozenset):
     for path in _documentation(root):
         rel = os.path.relpath(path, root).replace(os.sep, "/")
         for start, line, variables in shell_lines(read(path)):

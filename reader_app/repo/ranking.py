@@ -294,7 +294,8 @@ def _self_description(qualname: str, said: SelfDescription, why: Why, sidelined:
     """Points for what the repository says about the class itself (its public API, README, scripts); the
     `sidelined` factories (only a self-test or a branch the defaults skip calls them) earn nothing."""
     for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.default_name, 25),
-                          (said.published, 12), (said.registered, 8), (said.named_after, 12), (said.acting, 10)):
+                          (said.published, 12), (said.registered, 8), (said.named_after, 12), (said.acting, 10),
+                          (said.commanded, 20)):
         if qualname in table:
             why.add(points, table[qualname])
     factories = sorted(set(said.factories.get(qualname, ())) - sidelined)

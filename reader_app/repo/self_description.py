@@ -41,6 +41,8 @@ class SelfDescription:
         default_name: the repository's default model name (`DEFAULT_MODEL = 'htdemucs'`, `--arch` default)
             is the key a name -> class table maps to it.
         registered: a registry decorator registers it (or a factory returning it).
+        commanded: a documented command names one of its factories (`--model $MODEL`, MODEL=net_s12)
+            for a run that builds the model by that name (command_factories.py).
         built_in: files that build or name it outside any model class body (scripts, tests, factories).
         wrappers: wrapper qualname -> the models handed to its model parameter.
         subclasses: class qualname -> the repository's classes deriving from it.
@@ -62,6 +64,7 @@ class SelfDescription:
     default_config: dict[str, str] = field(default_factory=dict)
     default_name: dict[str, str] = field(default_factory=dict)
     registered: dict[str, str] = field(default_factory=dict)
+    commanded: dict[str, str] = field(default_factory=dict)
     built_in: dict[str, set[str]] = field(default_factory=dict)
     wrappers: dict[str, set[str]] = field(default_factory=dict)
     subclasses: dict[str, set[str]] = field(default_factory=dict)
@@ -107,6 +110,7 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.readme = found.readme_code.usage
     found.default_config = _default_configs(index, files, entries)
     found.registered = _registered(index, builder)
+    found.commanded = _commanded(index, found.factories)
     found.default_name = _default_names(index, builder)
     for qualname, phrase in config_picked(index, builder, files).items():  # `table[config['model']['name']]`
         found.default_name.setdefault(qualname, phrase)
@@ -306,6 +310,25 @@ def _documented_run(pf: ParsedFile) -> dict[int, tuple[object, str]]:
     root = str(pf.source.path.parents[pf.source.rel.count("/")])
     passed = readme_run_options(pf.tree, root, pf.source.rel)
     return {id(node): passed[dest] for node, dest, _ in add_argument_calls(pf.tree) if dest in passed}
+
+
+def _commanded(index: RepoIndex, factories: dict[str, list[str]]) -> dict[str, str]:
+    """Classes one of whose factories a documented command names for the model its run builds."""
+    from reader_app.repo.command_factories import commanded_factories
+
+    if not index.files or not factories:
+        return {}
+    pf = index.files[0]
+    root = str(pf.source.path.parents[pf.source.rel.count("/")])
+    builds: dict[str, list[str]] = {}  # factory name -> the classes it returns
+    for qualname, names in factories.items():
+        for name in names:
+            builds.setdefault(name, []).append(qualname)
+    out: dict[str, str] = {}
+    for name, where in commanded_factories(root, sorted(builds)).items():
+        for qualname in builds[name]:
+            out.setdefault(qualname, f"a documented command names its factory {name} ({where})")
+    return out
 
 
 # --- registries ----------------------------------------------------------------------------------

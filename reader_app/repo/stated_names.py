@@ -15,8 +15,10 @@ from reader_app.repo.values_source import parsed, read, walk_files
 def stated_names(root: str, names: list[str]) -> dict[str, str]:
     """name -> "path:line" for each of `names` the repository picks by string: an argparse default
     (`--arch default='resnet32'`) or the first README command line running that script (`--model resnet32`),
+    a README command's value to a script the repository lacks (`--model $MODEL` to a library's validate.py),
     or a config value (`model: resnet32`), so the factory it uses is known. A registry key, a module-level
     alias (`vit_large = vit_large_dec8`) or the name spelled in another case (`Resnet32`) picks it too."""
+    from reader_app.repo.command_factories import commanded_factories, commanded_options
     from reader_app.repo.values_commands import command_options, readme_run_options
 
     wanted = set(names)
@@ -41,12 +43,15 @@ def stated_names(root: str, names: list[str]) -> dict[str, str]:
         rel = os.path.relpath(path, root)
         options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items() if v is not None}
         options.update(readme_run_options(tree, root, rel))  # the run the documentation shows, over the defaults
+        options.update(commanded_options(root, rel, names))  # `--model NAME` to its `create_model(args.model)`
         for dest, stated in command_options(tree, root, rel).items():
             options.setdefault(dest, stated)  # only where the code states no value
         for dest, (value, where) in options.items():
             name = named(value)
             if name is not None:
                 found.setdefault(name, where)
+    for name, where in commanded_factories(root, names).items():  # `--model $MODEL` to a library's script
+        found.setdefault(name, where)
     for path in walk_files(root, (".yaml", ".yml")):
         text = read(path)
         for name in wanted - set(found):

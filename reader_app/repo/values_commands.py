@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 
+from reader_app.repo.shell_vars import ShellVariables
 from reader_app.repo.values_argparse import add_argument_calls
 from reader_app.repo.values_source import read, walk_files
 
@@ -34,11 +35,7 @@ def command_values(root: str, script_rel: str) -> dict[str, tuple[str, str]]:
     files.sort(key=lambda p: (not os.path.basename(p).lower().startswith("readme"), p))
     for path in files:
         rel = os.path.relpath(path, root)
-        lines = read(path).splitlines()
-        for number, line in enumerate(lines, 1):
-            while line.rstrip().endswith("\\") and number < len(lines):  # a command continued on the next line
-                line = line.rstrip()[:-1] + " " + lines[number]
-                number += 1
+        for number, line, _ in shell_lines(read(path)):
             match = _RUN.search(line)
             if not match or not _runs(match, script_rel, module):
                 continue
@@ -75,19 +72,32 @@ def _command_lines(root: str) -> list[tuple[str, int, re.Match, str]]:
         found = []
         for path in _documentation(root):
             rel = os.path.relpath(path, root).replace(os.sep, "/")
-            lines = read(path).splitlines()
-            number = 0
-            while number < len(lines):
-                line, start = lines[number], number + 1
-                number += 1
-                while line.rstrip().endswith("\\") and number < len(lines):  # continued on the next line
-                    line = line.rstrip()[:-1] + " " + lines[number]
-                    number += 1
+            for start, line, _ in shell_lines(read(path)):
                 match = _RUN.search(line)
                 if match:
                     found.append((rel, start, match, line))
         _COMMAND_LINES[root] = found
     return _COMMAND_LINES[root]
+
+
+def shell_lines(text: str):
+    """(first line, the line with its continuations joined and its shell variables substituted, {variable:
+    (value, the line that set it)} of those it reads) of every line of a shell text or a document; a fenced
+    code block of a document (```) starts with no variable set, as each is a shell session of its own."""
+    variables = ShellVariables()
+    lines = text.splitlines()
+    number = 0
+    while number < len(lines):
+        line, start = lines[number], number + 1
+        number += 1
+        while line.rstrip().endswith("\\") and number < len(lines):  # a command continued on the next line
+            line = line.rstrip()[:-1] + " " + lines[number]
+            number += 1
+        if line.lstrip().startswith(("```", "~~~")):
+            variables = ShellVariables()
+        elif not variables.read(line, start):
+            read_vars = {name: (variables.values[name], variables.lines[name]) for name in variables.used(line)}
+            yield start, variables.substituted(line), read_vars
 
 
 def _words(rest: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 from reader_app.repo.values_source import Unit, parsed
 
@@ -178,6 +179,36 @@ def library_builds(root: str, names: list[str]) -> str | None:
         return None
     callee, rel, line = min(found)
     return f"{callee} at {rel}:{line}"
+
+
+# The name of a function that builds a model from a name it is handed: `create_model`, `build_model`,
+# `get_network`, `make_arch`.
+_BUILDS_BY_NAME = re.compile(r"(?i)(^|\.)((create|build)\w*|\w*(model|net|network|arch|backbone))$")
+
+
+def name_picking_options(unit: Unit, root: str) -> set[str]:
+    """The options (dests) whose value the unit hands to a call building the run's model by name, whatever the
+    value: `create_model(args.model, ...)`, `models.__dict__[args.arch](...)`, `getattr(models, args.arch)(...)`
+    in the script's own code. Such a call inside a class (`self.backbone = resnet.__dict__[args.arch]()` in a
+    model's constructor) builds a part of that class, not the model."""
+    from reader_app.repo.module_places import enclosing_functions
+    from reader_app.repo.namespaces import option_dest
+    from reader_app.repo.values_literal import dotted_name
+
+    owners = enclosing_functions(unit.tree)
+    in_classes = {id(n) for c in ast.walk(unit.tree) if isinstance(c, ast.ClassDef) for n in ast.walk(c)}
+    out = set()
+    for call in ast.walk(unit.tree):
+        if not isinstance(call, ast.Call) or id(call) in in_classes:
+            continue
+        key = _picked(call.func)[1]
+        if key is None and call.args and _BUILDS_BY_NAME.search(dotted_name(call.func) or ""):
+            key = call.args[0]  # a builder given the name first (not `print(args.name)`, `seed(args.seed)`)
+        dest = option_dest(dotted_name(key) or "", unit, owners.get(id(call)), root) \
+            if isinstance(key, ast.Attribute) else None
+        if dest:
+            out.add(dest)
+    return out
 
 
 def module_picks(unit: Unit, root: str) -> dict[int, tuple[ast.expr, str]]:

@@ -11,12 +11,8 @@ import os
 import re
 
 from reader_app.repo.values_argparse import add_argument_calls
-from reader_app.repo.values_commands import _RUN, _flags, _runs, typed
+from reader_app.repo.values_commands import _RUN, _flags, _runs, shell_lines, typed
 from reader_app.repo.values_source import read, walk_files
-
-_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)=(\S*)\s*$")
-_LOOP = re.compile(r"^\s*for\s+([A-Za-z_]\w*)\s+in\s+([^;]+?)\s*;?\s*(?:do)?\s*$")
-_VAR = re.compile(r"\$\{?([A-Za-z_]\w*)\}?")
 
 
 def run_script_options(tree, root: str, script_rel: str) -> dict[str, tuple[object, str]]:
@@ -72,31 +68,8 @@ def _readme_named(root: str) -> set[str]:
 def _first_command(text: str, script_rel: str, module: str | None):
     """(line, {flag: value}) of the first command in a shell script that runs the script, its variables
     substituted."""
-    variables: dict[str, str] = {}
-    lines = text.splitlines()
-    number = 0
-    while number < len(lines):
-        line, start = lines[number], number + 1
-        number += 1
-        while line.rstrip().endswith("\\") and number < len(lines):  # a command continued on the next line
-            line = line.rstrip()[:-1] + " " + lines[number]
-            number += 1
-        assign, loop = _ASSIGN.match(line), _LOOP.match(line)
-        if assign:
-            variables[assign.group(1)] = _substituted(assign.group(2).strip("'\""), variables)
-            continue
-        if loop:  # the loop's first pass is the first run
-            first = loop.group(2).split()
-            if first:
-                variables[loop.group(1)] = _substituted(first[0].strip("'\""), variables)
-            continue
+    for start, line, _ in shell_lines(text):
         match = _RUN.search(line)
         if match and _runs(match, script_rel, module):
-            command = _substituted(line[match.end():], variables)
-            return start, dict(_flags(command))
+            return start, dict(_flags(line[match.end():]))
     return None
-
-
-def _substituted(text: str, variables: dict[str, str]) -> str:
-    """`$seq_len` / `${seq_len}` replaced by what the script set; an unknown variable stays (states nothing)."""
-    return _VAR.sub(lambda m: variables.get(m.group(1), m.group(0)), text)

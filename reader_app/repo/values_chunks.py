@@ -56,6 +56,7 @@ def _handed_to_loader(unit: Unit, root: str) -> tuple[int, str] | None:
             if type(value) is int and value in SAMPLES:
                 said = ast.unparse(keyword.value)
                 origin = scope.where.get(said) if isinstance(keyword.value, ast.Name) else None
-                return value, f"{unit.rel}:{call.lineno} {keyword.arg}={said} = {value}" + \
+                computed = f" = {value}" if said != str(value) else ""
+                return value, f"{unit.rel}:{call.lineno} {keyword.arg}={said}{computed}" + \
                     (f" ({origin})" if origin else "")
     return None

@@ -158,3 +158,23 @@ def test_chunks_are_read_only_as_signal_lengths_handed_to_a_data_loader(tmp_path
         net = Model(chunk_size=32000)
         """})
     assert stated_chunk(str(tmp_path / "unstated")) is None
+
+
+def test_the_guard_forms_a_repository_writes_each_state_the_ranks_kept():
+    import ast
+    import textwrap
+
+    from reader_app.trace.child.rank_tests import guarded_ranks
+
+    def kept(body: str):
+        tree = ast.parse(textwrap.dedent(f"def forward(self, x):\n{textwrap.indent(body, '    ')}")).body[0]
+        found = guarded_ranks(tree, "x")
+        return found and sorted(r for r in found[0] if r > 0)
+
+    assert kept("assert len(x.shape) == 4\nreturn x") == [4]
+    assert kept("if x.ndim != 3:\n    raise ValueError(x.shape)\nreturn x") == [3]
+    assert kept("if x.dim() not in (2, 3):\n    raise ValueError\nreturn x") == [2, 3]
+    assert kept("if 3 <= x.dim():\n    raise ValueError\nreturn x") == [1, 2]
+    # a guard on another argument, or one that does not raise, states nothing about x
+    assert kept("if y.dim() != 3:\n    raise ValueError\nreturn x") is None
+    assert kept("if x.dim() == 3:\n    print('3-D')\nreturn x") is None

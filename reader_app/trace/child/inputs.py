@@ -176,6 +176,7 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
         else None
     if guard is not None:
         options = guard.options or _at_kept_rank(model, options, guard.kept)
+    guarded = [dims for dims, _, _ in options] if guard is not None else []
     stated_channels = constructor_channels(model, built_args, arg_sources) if options and not masking else None
     by_constructor = channels_option(options, found.ops, found.reshaped, stated_channels)
     if by_constructor is not None:  # a squeeze or split before the first layer: the constructor says the input's
@@ -211,6 +212,7 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     asserted = asserted_sizes(model, func or type(model).forward, name)  # `assert x.shape[1] == self.width`
     plans = list(structured)  # `start_pos: int` first; a tensor after it, should the annotation not say all
     for dims, dtype, high in options:
+        from_guard = dims in guarded
         dims = apply_sizes(dims, asserted)
         if graph:
             dims = ["nodes" if d == "batch" else d for d in dims]
@@ -232,7 +234,7 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             plan.why = cut.why
         if helper and dims == helper.dims:
             plan.why = helper.why
-        if guard is not None and len(dims) in guard.kept and plan.why is None:
+        if from_guard and len(dims) in guard.kept and plan.why is None:
             plan.why = guard.why if guard.options else f"guess: {guard.why}, sized from the first layer's width"
         if plan not in plans:
             plans.append(plan)

@@ -59,6 +59,9 @@ def rank_guard(func, name: str, layer: nn.Module | None, options: list) -> RankG
     if guard is None:
         return None
     kept, line = guard
+    ranks = sorted(r for r in kept if r > 0)
+    if not ranks:  # a 0-D tensor (`assert t.dim() == 0`) is a number: the scalar plans say it
+        return None
     wrapper = _own_forward(layer) if layer is not None else None
     wrapper_tree = function_tree(wrapper) if wrapper is not None else None
     wrapper_lifts, wrapper_kept = [], None
@@ -77,7 +80,6 @@ def rank_guard(func, name: str, layer: nn.Module | None, options: list) -> RankG
     found.sort(key=lambda option: -len(option[0]))  # the batched rank before the one the code lifts
     code = getattr(func, "__code__", None)
     where = f"{os.path.basename(code.co_filename)}:{code.co_firstlineno + line - 1}" if code else "forward()"
-    ranks = sorted(r for r in kept if r > 0)
     said = f"rank {ranks[0]}" if len(ranks) == 1 else f"ranks {ranks[0]}-{ranks[-1]}" if \
         ranks == list(range(ranks[0], ranks[-1] + 1)) else "ranks " + ", ".join(map(str, ranks))
     return RankGuard(kept, found, f"{where} accepts {said} only")

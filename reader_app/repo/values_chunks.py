@@ -57,6 +57,6 @@ def _handed_to_loader(unit: Unit, root: str) -> tuple[int, str] | None:
                 said = ast.unparse(keyword.value)
                 origin = scope.where.get(said) if isinstance(keyword.value, ast.Name) else None
                 computed = f" = {value}" if said != str(value) else ""
-                return value, f"{unit.rel}:{call.lineno} {keyword.arg}={said}{computed}" + \
+                return value, f"{unit.rel}:{keyword.lineno} {keyword.arg}={said}{computed}" + \
                     (f" ({origin})" if origin else "")
     return None

@@ -33,6 +33,7 @@ from reader_app.repo.dead_examples import outranked_example
 from reader_app.repo.image_sides import constructor_image_side
 from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
+from reader_app.repo.values_chunks import stated_chunk
 from reader_app.repo.values_clips import stated_frames
 from reader_app.repo.values_inputs import stated_image_size
 
@@ -43,7 +44,9 @@ def run_target(session, model, recipe, specs, func, target):
     stated = stated_image(session, recipe.sources if target is model else {}, target,
                           recipe.model_args() if target is model else {})
     frames = stated_clip(session, target)
-    tables = size_tables(model, stated[0] if stated else None, recipe.model_args(), frames[0] if frames else None)
+    chunk = stated_signal(session)
+    tables = size_tables(model, stated[0] if stated else None, recipe.model_args(), frames[0] if frames else None,
+                         chunk[0] if chunk else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
         names.append(getattr(recipe.target, "__name__", None))
@@ -97,6 +100,8 @@ def run_target(session, model, recipe, specs, func, target):
         said["height"] = f"image inputs {side[0]}x{side[1]} as {stated[1]} states"
     if frames and sizes.values.get("depth") == frames[0] and any("depth" in p.dims for p in chosen):
         said["depth"] = f"clips of {frames[0]} frames as {frames[1]} states"
+    if chunk and sizes.values.get("length") == chunk[0] and any("length" in p.dims for p in chosen):
+        said["length"] = f"signals of {chunk[0]} samples as {chunk[1]} states"
     session.report["warnings"].extend(said.values())
     fixed_batch = None if specs else batch_parameter(model)
     if fixed_batch and any("batch" in p.dims for p in chosen):
@@ -211,6 +216,17 @@ def stated_clip(session, model) -> tuple[int, str] | None:
         return None
     try:
         return stated_frames(session.root)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return None
+
+
+def stated_signal(session) -> tuple[int, str] | None:
+    """(samples, where) of the signal length the repository's training script hands its data loader
+    (values_chunks.py); size_tables uses it for a waveform model only."""
+    if session.request.get("inputs"):
+        return None
+    try:
+        return stated_chunk(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 

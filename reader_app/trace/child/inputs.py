@@ -25,6 +25,7 @@ from reader_app.trace.child.mask_use import mask_use
 from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
+from reader_app.trace.child.rank_guard import rank_guard
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.scalar_inputs import scalar_plans
 from reader_app.trace.child.size_tables import attr_values
@@ -170,6 +171,12 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             undone = _apply_axes(_undo(dims, found.ops), found.axes)
             if undone is not None and (found.rank is None or len(undone) == found.rank or found.reshaped):
                 options.append((undone, dtype, high))
+    # `if x.dim() >= 3: raise`: forward() states the ranks it accepts, over what its first layer's type says
+    guard = rank_guard(func or type(model).forward, name, found.layer, options) if options and after is None \
+        else None
+    if guard is not None:
+        options = guard.options or _at_kept_rank(model, options, guard.kept)
+    guarded = [dims for dims, _, _ in options] if guard is not None else []
     stated_channels = constructor_channels(model, built_args, arg_sources) if options and not masking else None
     by_constructor = channels_option(options, found.ops, found.reshaped, stated_channels)
     if by_constructor is not None:  # a squeeze or split before the first layer: the constructor says the input's
@@ -200,9 +207,12 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     if channels:  # a separation model's `mix` is (batch, audio_channels, samples)
         options.insert(0, (["batch", channels, "length"], "float32", None))
     options += _by_name(name, graph) or _generic(graph)
+    if guard is not None:  # options other sources put first, at a rank the guard raises on, go last
+        options.sort(key=lambda option: len(option[0]) not in guard.kept)
     asserted = asserted_sizes(model, func or type(model).forward, name)  # `assert x.shape[1] == self.width`
     plans = list(structured)  # `start_pos: int` first; a tensor after it, should the annotation not say all
     for dims, dtype, high in options:
+        from_guard = dims in guarded
         dims = apply_sizes(dims, asserted)
         if graph:
             dims = ["nodes" if d == "batch" else d for d in dims]
@@ -224,6 +234,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             plan.why = cut.why
         if helper and dims == helper.dims:
             plan.why = helper.why
+        if from_guard and len(dims) in guard.kept and plan.why is None:
+            plan.why = guard.why if guard.options else f"guess: {guard.why}, sized from the first layer's width"
         if plan not in plans:
             plans.append(plan)
     if packed and plans and plans[0].count != 2:  # an RNN state `h, c = hidden` stays the pair it is
@@ -289,14 +301,23 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None, built_args: di
     return candidates[:limit]
 
 
-def _at_rank(model: nn.Module, dims: list, rank: int) -> list | None:
-    """An input's dims at another rank: an image (or volume) of the channels the model holds, features
-    kept as the last size."""
+def _at_rank(model: nn.Module, dims: list, rank: int, channels: int | None = None) -> list | None:
+    """An input's dims at another rank: an image (or volume) of `channels`, else the channels the model holds,
+    features kept as the last size."""
     chans = [v for v in attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
-    channels = chans[0] if chans else 3
+    channels = channels or (chans[0] if chans else 3)
     last = dims[-1] if dims and isinstance(dims[-1], int) else 16
     return {2: ["batch", last], 3: ["batch", "seq_len", last], 4: ["batch", channels, "height", "width"],
             5: ["batch", channels, "depth", "height", "width"]}.get(rank)
+
+
+def _at_kept_rank(model: nn.Module, options: list, kept: set[int]) -> list:
+    """The first layer's input brought to the highest rank a guard keeps, when no lift the code writes reaches
+    it (`assert x.dim() == 4` before pooling into a Linear): its width as the channels."""
+    dims = options[0][0]
+    width = dims[-1] if dims and isinstance(dims[-1], int) else None
+    at = _at_rank(model, dims, max(kept), width)
+    return [(at, "float32", None)] if at is not None else options
 
 
 def rank_refused(model: nn.Module, plans: list[InputPlan], sizes: Sizes, exc, site) -> list[InputPlan] | None:

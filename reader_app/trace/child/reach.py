@@ -13,6 +13,7 @@ import torch.nn as nn
 
 from reader_app.trace.child.helper_reach import helper_reach
 from reader_app.trace.child.op_chains import _element, _method_chain, _names_in, _postorder_calls, _statements
+from reader_app.trace.child.rank_tests import lifted_lines
 
 # Layers that keep whatever shape they get: the taint passes through them.
 PASS_THROUGH = (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Identity, nn.ReLU, nn.GELU, nn.SiLU, nn.Tanh,
@@ -80,8 +81,9 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bo
     tainted = {param}
     chains: dict[str, list] = {param: []}
     loop_alias: dict[str, nn.Module] = dict(bound or {})
+    lifted = lifted_lines(tree, param)  # `if x.dim() == 1: x = x.unsqueeze(0)` lifts one rank, not every input
     for stmt in _statements(tree.body):
-        if stmt.lineno <= after:
+        if stmt.lineno <= after or stmt.lineno in lifted:
             continue
         if isinstance(stmt, ast.For):
             loop_alias.update(_loop_modules(owner, stmt))

@@ -19,6 +19,7 @@ from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_call_sites import call_site_values
+from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
@@ -180,14 +181,7 @@ def _load_config(path: str):
             return json.loads(text), text
         except ValueError:
             return None, text
-    try:
-        import yaml
-    except ImportError:
-        return None, text
-    try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), text  # C parser: 20x faster
-    except Exception:  # YAML errors come in many classes
-        return None, text
+    return load_with_lines(path)[0], text  # one YAML reader for every engine: multi-document files included
 
 
 def _line_of(text: str, key: str) -> int:

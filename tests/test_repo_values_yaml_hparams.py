@@ -69,3 +69,10 @@ def test_a_list_of_yaml_documents_is_not_merged(tmp_path):
     listed = "- n_fft: 64\n---\n- n_fft: 128\n"
     hp = _hp(tmp_path, _repo({"config/default.yaml": listed}))
     assert hp.where == "guess"
+
+
+def test_the_only_yaml_is_the_one_though_a_json_config_lies_beside_it(tmp_path):
+    # the loader reads YAML (yaml.load_all): a JSON file in the same folder is not a file it could be given
+    hp = _hp(tmp_path, _repo({"config/speech.yaml": _yaml(128), "config/audio.json": '{"audio": {"n_fft": 8}}'}))
+    assert _fields(hp)["audio.n_fft"] == 128
+    assert "only configuration file of the kind its loader reads (.yaml/.yml)" in hp.fields["audio.n_fft"]

@@ -87,21 +87,24 @@ def documented_configs(root: str, configs: list[str]) -> list[tuple[str, str]]:
     return [(rel, where) for _, rel, where in sorted(found)]
 
 
-def chosen_config(root: str, script_rel: str, option: str) -> tuple[str, str] | None:
-    """(config file rel, why it is the one) for the script whose option `option` must be given a path;
-    None when the repository holds no configuration file."""
+def chosen_config(root: str, script_rel: str, option: str,
+                  suffixes: tuple[str, ...] = CONFIG_SUFFIXES) -> tuple[str, str] | None:
+    """(config file rel, why it is the one) for the script whose option `option` must be given a path, of the
+    files its loader reads (`suffixes`: .yaml/.yml for yaml.safe_load); None when the repository holds none."""
     script = os.path.basename(script_rel.split(" cell ")[0])
     passed = passed_configs(root, script_rel)
     if passed:
         rel, where = passed[0]
         return rel, f"{where} passes it to {script}"
-    configs = repository_configs(root)
+    every = repository_configs(root)
+    configs = [rel for rel in every if rel.lower().endswith(suffixes)]
+    kind = f" of the kind its loader reads ({'/'.join(suffixes)})" if len(configs) < len(every) else ""
     named = documented_configs(root, configs)
     if len({rel for rel, _ in named}) == 1:  # `cp config/default.yaml config/config.yaml`, then `-c [config yaml]`
         rel, where = named[0]
         return rel, f"{where} names it; {script} must be given its path as '{option}'"
     if len(configs) == 1:
-        return configs[0], f"the repository's only configuration file; {script} takes its path as '{option}'"
+        return configs[0], f"the repository's only configuration file{kind}; {script} takes its path as '{option}'"
     defaults = [rel for rel in configs if DEFAULT_STEM.match(os.path.splitext(os.path.basename(rel))[0])]
     if len(defaults) == 1:
         return defaults[0], (f"the one named as the default of {len(configs)} configuration files; {script} takes "

@@ -184,7 +184,7 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         opened = node.args[0] if node.args else None
         if found is None and isinstance(opened, ast.Call) and _callee(opened) == "open" and opened.args:
             opened = opened.args[0]
-        return found if found is not None else _unpassed_file(scope, opened, False)
+        return found if found is not None else _unpassed_file(scope, opened, False, _loader_suffixes(node))
     defined = _function_def(scope, node.func, FUNCTION_KINDS + (ast.ClassDef,))
     if defined is None:
         return None
@@ -199,7 +199,8 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         argument = _handed_node(function, None, node, path_param)
         path = literal(argument, scope.resolve) if argument is not None else MISSING
         found = _read_file(scope, path, _flattens(function)) if isinstance(path, str) else None
-        return found if found is not None else _unpassed_file(scope, argument, _flattens(function))
+        return found if found is not None else _unpassed_file(scope, argument, _flattens(function),
+                                                              _loader_suffixes(function))
     for ret in reversed([n for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None
                          and _enclosing_def(function, n) is function]):
         found = _object_of_expr(inner, ret.value, depth + 1, seen)
@@ -218,20 +219,21 @@ def _class_loaded(scope, unit: Unit, cls: ast.ClassDef, call: ast.Call):
     init = self_loading_init(cls)
     if init is None:
         return None
-    path_param, flat = _loaded_parameter(init), False
+    path_param, flat, loader = _loaded_parameter(init), False, init
     if path_param is None:
-        path_param, flat = _delegated_parameter(Scope(unit, scope.root, init), init)
+        path_param, flat, loader = _delegated_parameter(Scope(unit, scope.root, init), init)
     argument = constructor_argument(init, call, path_param) if path_param is not None else None
     if argument is None:
         return None
     path = literal(argument, scope.resolve)
     found = _read_file(scope, path, flat) if isinstance(path, str) else None
-    return found if found is not None else _unpassed_file(scope, argument, flat)
+    return found if found is not None else _unpassed_file(scope, argument, flat, _loader_suffixes(loader))
 
 
-def _delegated_parameter(scope, function) -> tuple[str | None, bool]:
-    """(parameter, flattened) when `function` hands one of its parameters, as the path, to a repository function
-    that loads it (`hp_dict = load_hparam(file)`); (None, False) otherwise. One hop: the loader itself loads."""
+def _delegated_parameter(scope, function) -> tuple[str | None, bool, ast.AST | None]:
+    """(parameter, flattened, the loading function) when `function` hands one of its parameters, as the path, to
+    a repository function that loads it (`hp_dict = load_hparam(file)`); (None, False, None) otherwise. One hop:
+    the loader itself loads."""
     from reader_app.repo.values_bound import _handed_node
 
     params = {a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
@@ -243,11 +245,25 @@ def _delegated_parameter(scope, function) -> tuple[str | None, bool]:
         inner = _loaded_parameter(loader) if loader is not None else None
         handed = _handed_node(loader, None, call, inner) if inner is not None else None
         if isinstance(handed, ast.Name) and handed.id in params:
-            return handed.id, _flattens(loader)
-    return None, False
+            return handed.id, _flattens(loader), loader
+    return None, False, None
 
 
-def _unpassed_file(scope, argument, flat: bool):
+# The files a library's loader reads: `yaml.load_all(f)` a YAML file, `json.load(f)` a JSON one.
+LIBRARY_SUFFIXES = {"yaml": (".yaml", ".yml"), "OmegaConf": (".yaml", ".yml"), "json": (".json",)}
+
+
+def _loader_suffixes(node) -> tuple[str, ...]:
+    """The file suffixes the loading calls in `node` read (`yaml.safe_load` -> .yaml/.yml); every configuration
+    suffix when it calls no known library, or several."""
+    libraries = {call.func.value.id for call in ast.walk(node) if isinstance(call, ast.Call)
+                 and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+                 and call.func.value.id in LIBRARY_SUFFIXES and call.func.attr in LOADERS | DOCUMENT_LOADERS}
+    suffixes = {LIBRARY_SUFFIXES[name] for name in libraries}
+    return suffixes.pop() if len(suffixes) == 1 else CONFIG_SUFFIXES
+
+
+def _unpassed_file(scope, argument, flat: bool, suffixes: tuple[str, ...] = CONFIG_SUFFIXES):
     """The configuration file a run passes as the option `argument` reads (`load_config(args.config)` with
     `config` a required positional), when the repository's code states no path (config_choice.py); each field's
     line says why that file."""
@@ -259,7 +275,7 @@ def _unpassed_file(scope, argument, flat: bool):
         if isinstance(argument, ast.Attribute) else None
     if not dest or not _must_be_given(scope.unit.tree, dest):
         return None  # an optional path without a default: a run may load none, so no file states the values
-    chosen = chosen_config(scope.root, scope.unit.rel, dest)
+    chosen = chosen_config(scope.root, scope.unit.rel, dest, suffixes)
     if chosen is None:
         return None
     found = _read_file(scope, chosen[0], flat)

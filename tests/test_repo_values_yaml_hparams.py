@@ -76,3 +76,9 @@ def test_the_only_yaml_is_the_one_though_a_json_config_lies_beside_it(tmp_path):
     hp = _hp(tmp_path, _repo({"config/speech.yaml": _yaml(128), "config/audio.json": '{"audio": {"n_fft": 8}}'}))
     assert _fields(hp)["audio.n_fft"] == 128
     assert "only configuration file of the kind its loader reads (.yaml/.yml)" in hp.fields["audio.n_fft"]
+
+
+def test_the_object_is_said_to_come_from_the_yaml_file_alone(tmp_path):
+    # the why after each field's line names the README: the object's own source is still just the file
+    hp = _hp(tmp_path, _repo({"config/speech.yaml": _yaml()}, README.format(name="speech.yaml")))
+    assert hp.where == "config/speech.yaml"

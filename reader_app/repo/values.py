@@ -352,12 +352,17 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             found = (kind, {}, {}, reads) if reads else None
         if found is not None:
             kind, value, fields, reads = found
-            files = sorted({w.rsplit(":", 1)[0] for f, w in fields.items() if f in reads}) or \
-                sorted({w.rsplit(":", 1)[0] for w in fields.values()})
+            files = sorted({_file_of(w) for f, w in fields.items() if f in reads}) or \
+                sorted({_file_of(w) for w in fields.values()})
             values[param] = Mined(value, " over ".join(reversed(files)) or "guess", kind, fields, reads)
     for key, mined in unbuilt.items():
         values.setdefault(key, mined)
     return values
+
+
+def _file_of(where: str) -> str:
+    """"config/a.yaml" of "config/a.yaml:3 (README.md:71 names it; ...)": the why after the line is not a file."""
+    return where.split(" (", 1)[0].rsplit(":", 1)[0]
 
 
 def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:

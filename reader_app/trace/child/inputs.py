@@ -186,7 +186,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
         options.insert(0, (helper.dims, "float32", None))
     # `# x: [B, T, num_freq]` naming a stated constructor value: the code's word first, the layer's rules after
     named = stated_named_plan(func or type(model).forward, name, found.rank, built_args, arg_sources,
-                              last_axis_width(found.layer, found.ops)) if not masking and after is None else None
+                              last_axis_width(found.layer, found.ops), held_stated(model, built_args, arg_sources)) \
+        if not masking and after is None else None
     if named:
         options.insert(0, (named[0], "float32", None))
     if not options and not masking and after is None:  # no layer fixes the rank the code unpacks: the axes' names

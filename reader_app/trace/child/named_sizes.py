@@ -81,7 +81,7 @@ def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_a
 
 
 def stated_named_plan(func, name: str, rank: int | None, built_args: dict | None, arg_sources: dict | None,
-                      width: int | None) -> tuple[list, str] | None:
+                      width: int | None, held: dict | None = None) -> tuple[list, str] | None:
     """named_plan from the documented shape alone, when one of its names is a constructor value the repository
     states (`# x: [B, T, num_freq]` with `hp.audio.num_freq` 601 from its YAML): the code's own word on the
     input, ahead of the shapes its first layer would take (a spectrogram is not an image); None otherwise."""
@@ -92,7 +92,7 @@ def stated_named_plan(func, name: str, rank: int | None, built_args: dict | None
     if not documented or not any(item in stated or item in leaves for item in documented):
         return None
     return named_plan(func, name, rank, None, {**{k: v for k, (v, _) in leaves.items()}, **stated}, width,
-                      labels={leaf: f"as built ({key})" for leaf, (_, key) in leaves.items()})
+                      held=held, labels={leaf: f"as built ({key})" for leaf, (_, key) in leaves.items()})
 
 
 def config_leaves(built: dict) -> dict:

@@ -60,7 +60,8 @@ def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_a
     when it unpacks one), else from the names it unpacks the shape into; None when neither gives one, or
     when the names fix no size (the model's own layers then say more: an image's channels). A documented
     axis written out in words (`Channel`) takes the size the model holds under that word (`self.channels`;
-    `held`: attribute -> (size, the stated constructor value it equals)) when no constructor value has its name."""
+    `held`: attribute -> (size, the stated constructor value it equals)) when no constructor value has its name.
+    `labels`: name -> why its size is what it is, where `source` says too little (`as built (audio.num_freq)`)."""
     documented = documented_names(func, name)
     where = _where(func)
     built, labels = dict(built_args or {}), dict(labels or {})

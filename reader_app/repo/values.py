@@ -19,6 +19,7 @@ from reader_app.repo.namespaces import may_read_namespace
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_call_sites import call_site_values
+from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
@@ -180,14 +181,7 @@ def _load_config(path: str):
             return json.loads(text), text
         except ValueError:
             return None, text
-    try:
-        import yaml
-    except ImportError:
-        return None, text
-    try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), text  # C parser: 20x faster
-    except Exception:  # YAML errors come in many classes
-        return None, text
+    return load_with_lines(path)[0], text  # one YAML reader for every engine: multi-document files included
 
 
 def _line_of(text: str, key: str) -> int:
@@ -358,12 +352,17 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             found = (kind, {}, {}, reads) if reads else None
         if found is not None:
             kind, value, fields, reads = found
-            files = sorted({w.rsplit(":", 1)[0] for f, w in fields.items() if f in reads}) or \
-                sorted({w.rsplit(":", 1)[0] for w in fields.values()})
+            files = sorted({_file_of(w) for f, w in fields.items() if f in reads}) or \
+                sorted({_file_of(w) for w in fields.values()})
             values[param] = Mined(value, " over ".join(reversed(files)) or "guess", kind, fields, reads)
     for key, mined in unbuilt.items():
         values.setdefault(key, mined)
     return values
+
+
+def _file_of(where: str) -> str:
+    """"config/a.yaml" of "config/a.yaml:3 (README.md:71 names it; ...)": the why after the line is not a file."""
+    return where.split(" (", 1)[0].rsplit(":", 1)[0]
 
 
 def _as_objects(root: str, model_file: str, values: dict[str, Mined]) -> None:

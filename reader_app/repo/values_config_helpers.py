@@ -19,7 +19,7 @@ import os
 
 from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_literal import MISSING, literal
-from reader_app.repo.values_loaded import LOADERS, WRAPPERS, key_chain, loaded_section
+from reader_app.repo.values_loaded import DOCUMENT_LOADERS, LOADERS, WRAPPERS, key_chain, loaded_section
 from reader_app.repo.values_source import Unit, parsed, per_tree
 
 MAX_DEPTH = 8  # hops from the read field back to the loading call (a script's few functions)
@@ -184,13 +184,13 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         opened = node.args[0] if node.args else None
         if found is None and isinstance(opened, ast.Call) and _callee(opened) == "open" and opened.args:
             opened = opened.args[0]
-        return found if found is not None else _unpassed_file(scope, opened, False)
+        return found if found is not None else _unpassed_file(scope, opened, False, _loader_suffixes(node))
     defined = _function_def(scope, node.func, FUNCTION_KINDS + (ast.ClassDef,))
     if defined is None:
         return None
     unit, function = defined
     if isinstance(function, ast.ClassDef):  # `Params(json_path)`: a class that loads the file into itself
-        return _class_loaded(scope, function, node)
+        return _class_loaded(scope, unit, function, node)
     from reader_app.repo.values_calls import Scope
     inner = Scope(unit, scope.root, function)
     path_param = _loaded_parameter(function)
@@ -199,7 +199,8 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         argument = _handed_node(function, None, node, path_param)
         path = literal(argument, scope.resolve) if argument is not None else MISSING
         found = _read_file(scope, path, _flattens(function)) if isinstance(path, str) else None
-        return found if found is not None else _unpassed_file(scope, argument, _flattens(function))
+        return found if found is not None else _unpassed_file(scope, argument, _flattens(function),
+                                                              _loader_suffixes(function))
     for ret in reversed([n for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None
                          and _enclosing_def(function, n) is function]):
         found = _object_of_expr(inner, ret.value, depth + 1, seen)
@@ -208,22 +209,61 @@ def _object_of_expr(scope, node, depth: int, seen: set):
     return None
 
 
-def _class_loaded(scope, cls: ast.ClassDef, call: ast.Call):
-    """The file a repository class's constructor loads into its own attributes (attribute_loaders.py), at the
-    path the call hands it."""
+def _class_loaded(scope, unit: Unit, cls: ast.ClassDef, call: ast.Call):
+    """The file a repository class's constructor (in `unit`) loads into its own attributes (attribute_loaders.py),
+    at the path the call hands it: loaded by the constructor itself, or by a loading function of the repository
+    it hands the path (`hp_dict = load_hparam(file)`, then `setattr(self, k, v)` over it)."""
     from reader_app.repo.attribute_loaders import constructor_argument, self_loading_init
+    from reader_app.repo.values_calls import Scope
 
     init = self_loading_init(cls)
-    path_param = _loaded_parameter(init) if init is not None else None
+    if init is None:
+        return None
+    path_param, flat, loader = _loaded_parameter(init), False, init
+    if path_param is None:
+        path_param, flat, loader = _delegated_parameter(Scope(unit, scope.root, init), init)
     argument = constructor_argument(init, call, path_param) if path_param is not None else None
     if argument is None:
         return None
     path = literal(argument, scope.resolve)
-    found = _read_file(scope, path, False) if isinstance(path, str) else None
-    return found if found is not None else _unpassed_file(scope, argument, False)
+    found = _read_file(scope, path, flat) if isinstance(path, str) else None
+    return found if found is not None else _unpassed_file(scope, argument, flat, _loader_suffixes(loader))
 
 
-def _unpassed_file(scope, argument, flat: bool):
+def _delegated_parameter(scope, function) -> tuple[str | None, bool, ast.AST | None]:
+    """(parameter, flattened, the loading function) when `function` hands one of its parameters, as the path, to
+    a repository function that loads it (`hp_dict = load_hparam(file)`); (None, False, None) otherwise. One hop:
+    the loader itself loads."""
+    from reader_app.repo.values_bound import _handed_node
+
+    params = {a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
+    for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+        if not any(isinstance(a, ast.Name) and a.id in params for a in [*call.args, *(k.value for k in call.keywords)]):
+            continue
+        defined = _function_def(scope, call.func)
+        loader = defined[1] if defined is not None else None
+        inner = _loaded_parameter(loader) if loader is not None else None
+        handed = _handed_node(loader, None, call, inner) if inner is not None else None
+        if isinstance(handed, ast.Name) and handed.id in params:
+            return handed.id, _flattens(loader), loader
+    return None, False, None
+
+
+# The files a library's loader reads: `yaml.load_all(f)` a YAML file, `json.load(f)` a JSON one.
+LIBRARY_SUFFIXES = {"yaml": (".yaml", ".yml"), "OmegaConf": (".yaml", ".yml"), "json": (".json",)}
+
+
+def _loader_suffixes(node) -> tuple[str, ...]:
+    """The file suffixes the loading calls in `node` read (`yaml.safe_load` -> .yaml/.yml); every configuration
+    suffix when it calls no known library, or several."""
+    libraries = {call.func.value.id for call in ast.walk(node) if isinstance(call, ast.Call)
+                 and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+                 and call.func.value.id in LIBRARY_SUFFIXES and call.func.attr in LOADERS | DOCUMENT_LOADERS}
+    suffixes = {LIBRARY_SUFFIXES[name] for name in libraries}
+    return suffixes.pop() if len(suffixes) == 1 else CONFIG_SUFFIXES
+
+
+def _unpassed_file(scope, argument, flat: bool, suffixes: tuple[str, ...] = CONFIG_SUFFIXES):
     """The configuration file a run passes as the option `argument` reads (`load_config(args.config)` with
     `config` a required positional), when the repository's code states no path (config_choice.py); each field's
     line says why that file."""
@@ -235,7 +275,7 @@ def _unpassed_file(scope, argument, flat: bool):
         if isinstance(argument, ast.Attribute) else None
     if not dest or not _must_be_given(scope.unit.tree, dest):
         return None  # an optional path without a default: a run may load none, so no file states the values
-    chosen = chosen_config(scope.root, scope.unit.rel, dest)
+    chosen = chosen_config(scope.root, scope.unit.rel, dest, suffixes)
     if chosen is None:
         return None
     found = _read_file(scope, chosen[0], flat)
@@ -321,10 +361,11 @@ def _loaded_parameter(function) -> str | None:
     it to a loader (`OmegaConf.load(path)`), and the function calls a loader."""
     params = [a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
     calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
-    if not any(_callee(c) in LOADERS for c in calls):
+    loaders = LOADERS | DOCUMENT_LOADERS
+    if not any(_callee(c) in loaders for c in calls):
         return None
     for call in calls:
-        if _callee(call) in LOADERS | {"open"} and call.args and isinstance(call.args[0], ast.Name) and \
+        if _callee(call) in loaders | {"open"} and call.args and isinstance(call.args[0], ast.Name) and \
                 call.args[0].id in params:
             return call.args[0].id
     return None
@@ -333,13 +374,26 @@ def _loaded_parameter(function) -> str | None:
 def _flattens(function) -> bool:
     """Whether the loader merges the file's sections into one level: a loop inside a loop, or a comprehension
     of two generators (`for key in cfg: for k, v in cfg[key].items(): out[k] = v`)."""
+    documents = _document_names(function)
     for node in ast.walk(function):
+        if isinstance(node, ast.For) and _iterates_documents(node.iter, documents):
+            continue  # `for doc in yaml.load_all(f): for k, v in doc.items()`: documents merged, not sections
         if isinstance(node, ast.For) and any(isinstance(inner, ast.For) for stmt in node.body
                                              for inner in ast.walk(stmt)):
             return True
         if isinstance(node, (ast.DictComp, ast.ListComp, ast.GeneratorExp)) and len(node.generators) >= 2:
             return True
     return False
+
+
+def _document_names(function) -> set[str]:
+    """Names the function assigns a document-by-document YAML reader (`docs = yaml.load_all(stream)`)."""
+    return {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and _callee(n.value) in DOCUMENT_LOADERS
+            for t in n.targets if isinstance(t, ast.Name)}
+
+
+def _iterates_documents(node, documents: set[str]) -> bool:
+    return isinstance(node, ast.Name) and node.id in documents or _callee(node) in DOCUMENT_LOADERS
 
 
 def _read_file(scope, path: str, flat: bool):

@@ -31,12 +31,36 @@ def _load(path: str) -> tuple[object, dict[tuple, int]]:
     try:
         import yaml
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: 20x faster
-        data = yaml.load(text, Loader=loader)
-        node = yaml.compose(text, Loader=loader)
+        documents = list(yaml.load_all(text, Loader=loader))
+        nodes = list(yaml.compose_all(text, Loader=loader))
     except Exception:  # YAML errors come in many classes
         return None, {}
+    if len(documents) <= 1:
+        lines: dict[tuple, int] = {}
+        _yaml_lines(nodes[0] if nodes else None, (), lines)
+        return (documents[0] if documents else None), lines
+    return _merged_documents(documents, nodes)
+
+
+def _merged_documents(documents: list, nodes: list) -> tuple[object, dict[tuple, int]]:
+    """A '---'-separated file of mappings (`audio:` ... `---` `model:` ...) as the one mapping its loader makes:
+    a one-document reader (yaml.safe_load) refuses such a file, so the repository reads it with yaml.load_all and
+    merges the documents in order, a later document's key replacing an earlier one as dict.update does.
+    Documents that are not all mappings (a list of records) have no such merge: (None, {})."""
+    if not all(isinstance(d, dict) or d is None for d in documents):
+        return None, {}
+    data: dict = {}
     lines: dict[tuple, int] = {}
-    _yaml_lines(node, (), lines)
+    for document, node in zip(documents, nodes):
+        if not document:
+            continue
+        data.update(document)
+        found: dict[tuple, int] = {}
+        _yaml_lines(node, (), found)
+        for key in document:  # the replaced key's old nested lines go with it
+            for stale in [k for k in lines if k[0] == str(key)]:
+                del lines[stale]
+        lines.update(found)
     return data, lines
 
 

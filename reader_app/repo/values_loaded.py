@@ -13,6 +13,9 @@ from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_hydra import compose
 
 LOADERS = {"load", "safe_load", "full_load", "unsafe_load", "loads"}
+# Readers of a '---'-separated YAML file document by document (`yaml.load_all(f)`): a loader looping over them
+# merges their mappings (values_files.py reads such a file merged the same way).
+DOCUMENT_LOADERS = {"load_all", "safe_load_all", "full_load_all", "unsafe_load_all"}
 # Wrappers that keep a loaded dict's keys: EasyDict(yaml.safe_load(f)), OmegaConf.create(...).
 WRAPPERS = {"EasyDict", "edict", "AttrDict", "Box", "DotMap", "Munch", "create", "ConfigDict", "dict", "CN", "CfgNode"}
 

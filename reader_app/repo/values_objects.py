@@ -247,8 +247,10 @@ def object_values(root: str, model_file: str, param: str, cls: str | None = None
         if handed is not None:
             return "tree" if read_by_key(root, model_file, param) else "namespace", handed[0], handed[1], read_fields
         loaded = handed_file_object(root, os.path.relpath(model_file, root), cls, param, params or [param])
-        if loaded is not None:
-            return "tree" if read_by_key(root, model_file, param) else "namespace", loaded[0], loaded[1], read_fields
+        if loaded is not None:  # `hp.audio.n_fft` reads a section by attribute: a dot-dict, as HParam(dict) is
+            nested = any(len(p) > 1 for p in paths)
+            kind = "tree" if nested or read_by_key(root, model_file, param) else "namespace"
+            return kind, loaded[0], loaded[1], read_fields
     tree = tree_object(root, paths)
     if tree is not None:
         return "tree", tree[0], tree[1], read_fields

@@ -22,7 +22,8 @@ from reader_app.trace.child.helper_inputs import helper_rank
 from reader_app.trace.child.joined_inputs import joined_input
 from reader_app.trace.child.layer_inputs import _apply_axes, _layer_shapes, _undo
 from reader_app.trace.child.mask_use import mask_use
-from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan
+from reader_app.trace.child.named_sizes import held_sizes, held_stated, last_axis_width, named_plan, \
+    stated_named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.rank_guard import rank_guard
@@ -190,7 +191,12 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
         not masking and after is None else None
     if helper is not None:
         options.insert(0, (helper.dims, "float32", None))
-    named = None
+    # `# x: [B, T, num_freq]` naming a stated constructor value: the code's word first, the layer's rules after
+    named = stated_named_plan(func or type(model).forward, name, found.rank, built_args, arg_sources,
+                              last_axis_width(found.layer, found.ops), held_stated(model, built_args, arg_sources)) \
+        if not masking and after is None else None
+    if named:
+        options.insert(0, (named[0], "float32", None))
     if not options and not masking and after is None:  # no layer fixes the rank the code unpacks: the axes' names
         named = named_plan(func or type(model).forward, name, found.rank, found.unpacked, built_args,
                            last_axis_width(found.layer, found.ops),

@@ -54,20 +54,22 @@ def held_sizes(model: nn.Module) -> dict:
 
 
 def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_args: dict | None,
-               width: int | None, source: str = "as built", held: dict | None = None) -> tuple[list, str] | None:
+               width: int | None, source: str = "as built", held: dict | None = None,
+               labels: dict | None = None) -> tuple[list, str] | None:
     """(dims, why) for argument `name` of `func` from its documented shape (at the rank the code unpacks,
     when it unpacks one), else from the names it unpacks the shape into; None when neither gives one, or
     when the names fix no size (the model's own layers then say more: an image's channels). A documented
     axis written out in words (`Channel`) takes the size the model holds under that word (`self.channels`;
-    `held`: attribute -> (size, the stated constructor value it equals)) when no constructor value has its name."""
+    `held`: attribute -> (size, the stated constructor value it equals)) when no constructor value has its name.
+    `labels`: name -> why its size is what it is, where `source` says too little (`as built (audio.num_freq)`)."""
     documented = documented_names(func, name)
     where = _where(func)
-    built, labels = dict(built_args or {}), {}
+    built, labels = dict(built_args or {}), dict(labels or {})
     if documented and rank in (None, len(documented)):
         names, said = documented, f"{where} documents {name} as [{' x '.join(documented)}]"
         words = _held_words(documented, built, held or {})
         built.update({item: value for item, (value, _) in words.items()})
-        labels = {item: f"held by the model as {key} ({(held or {})[key][1]})" for item, (_, key) in words.items()}
+        labels.update({item: f"held by the model as {key} ({(held or {})[key][1]})" for item, (_, key) in words.items()})
     elif unpacked and rank == len(unpacked):
         names, said = unpacked, f"the code unpacks {name}'s shape into {', '.join(n or '_' for n in unpacked)}"
     else:
@@ -77,6 +79,34 @@ def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_a
         return None
     parts = [said] + ([", ".join(taken)] if taken else []) + ([f"{', '.join(free)} free"] if free else [])
     return dims, "; ".join(parts)
+
+
+def stated_named_plan(func, name: str, rank: int | None, built_args: dict | None, arg_sources: dict | None,
+                      width: int | None, held: dict | None = None) -> tuple[list, str] | None:
+    """named_plan from the documented shape alone, when one of its names is a constructor value the repository
+    states (`# x: [B, T, num_freq]` with `hp.audio.num_freq` 601 from its YAML): the code's own word on the
+    input, ahead of the shapes its first layer would take (a spectrogram is not an image); None otherwise."""
+    stated = {key: value for key, value in (built_args or {}).items()
+              if not str((arg_sources or {}).get(key, "guess")).startswith(("guess", "blind"))}
+    leaves = config_leaves(stated)
+    documented = documented_names(func, name)
+    if not documented or not any(item in stated or item in leaves for item in documented):
+        return None
+    return named_plan(func, name, rank, None, {**{k: v for k, (v, _) in leaves.items()}, **stated}, width,
+                      held=held, labels={leaf: f"as built ({key})" for leaf, (_, key) in leaves.items()})
+
+
+def config_leaves(built: dict) -> dict:
+    """Field name -> (value, dotted key) of a configuration object's stated fields (`audio.num_freq` 601 ->
+    `num_freq`), when every field of that name holds the same number: a shape comment names the field alone."""
+    found: dict = {}
+    for key, value in built.items():
+        if "." not in key or not isinstance(value, int) or isinstance(value, bool):
+            continue
+        leaf = key.rsplit(".", 1)[1]
+        found.setdefault(leaf, []).append((value, key))
+    return {leaf: pairs[0] for leaf, pairs in found.items()
+            if leaf not in built and len({v for v, _ in pairs}) == 1}
 
 
 def _word(name: str) -> str:

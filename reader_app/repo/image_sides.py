@@ -11,6 +11,7 @@ import re
 
 from reader_app.pyparse import parse_tolerant
 from reader_app.repo.values_source import markdown_blocks, read
+from reader_app.repo.index import called_name
 
 # A keyword of a call that hands the value on as an image side (a patch embedding's `img_size=`).
 SIDE_KEYWORDS = re.compile(r"^(img_size|image_size|input_resolution|resolution|img_res|input_res)$")
@@ -39,10 +40,10 @@ def _side_uses(func: ast.FunctionDef, param: str) -> list[tuple[int, str]]:
     ratio) is none of these."""
     out = []
     for node in ast.walk(func):
-        if isinstance(node, ast.Call) and MAP_CALLS.search(_callee(node)):
+        if isinstance(node, ast.Call) and MAP_CALLS.search(called_name(node)):
             divided = [n for a in [*node.args, *(k.value for k in node.keywords)] for n in ast.walk(a)
                        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.FloorDiv, ast.Div))]
-            out += [(n.lineno, f"{_callee(node)} of {param} / {n.right.value}") for n in divided
+            out += [(n.lineno, f"{called_name(node)} of {param} / {n.right.value}") for n in divided
                     if isinstance(n.left, ast.Name) and n.left.id == param and _stride(n.right)]
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Name) \
                 and node.left.id == param and _stride(node.right):
@@ -117,7 +118,7 @@ def training_pipeline_size(root: str, scripts: list[str]) -> tuple[int, str] | N
                             _side(k.value.value):
                         sized.setdefault(target, (k.value.value, k.value.lineno))
                 fed = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "dataset"), None)
-                if _callee(call).endswith("DataLoader") and isinstance(fed, ast.Name) and fed.id in sized:
+                if called_name(call).endswith("DataLoader") and isinstance(fed, ast.Name) and fed.id in sized:
                     loaders.add((target, fed.id))
         for node in ast.walk(tree):
             if isinstance(node, ast.For):
@@ -127,8 +128,3 @@ def training_pipeline_size(root: str, scripts: list[str]) -> tuple[int, str] | N
                         side, line = sized[dataset]
                         return side, f"{os.path.relpath(path, root)}:{line}"
     return None
-
-
-def _callee(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

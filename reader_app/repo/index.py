@@ -231,6 +231,16 @@ def _collect_names(pf: ParsedFile, node: ast.stmt, package: str) -> None:
             pf.imports.update(before)
 
 
+def last_name(expr: ast.AST) -> str:
+    """'Linear' for `nn.Linear` or `Linear`; '' for anything else (a subscript, a call's result)."""
+    return expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+
+
+def called_name(node: ast.AST) -> str:
+    """The name a call calls (`cfg.get(...)` -> 'get'); '' for a call of anything else, or a node that is no call."""
+    return last_name(node.func) if isinstance(node, ast.Call) else ""
+
+
 def dotted(expr: ast.AST) -> list[str] | None:
     """['nn', 'Module'] for `nn.Module`; None for anything that is not a plain name chain."""
     parts: list[str] = []

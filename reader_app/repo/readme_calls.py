@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from reader_app.repo.values_config_helpers import _callee
+from reader_app.repo.index import called_name
 from reader_app.repo.values_source import units_mentioning
 
 
@@ -20,8 +20,8 @@ def readme_calls(root: str, names: list[str]) -> dict[str, str]:
             if unit.kind != "readme":
                 continue
             for node in ast.walk(unit.tree):
-                if isinstance(node, ast.Call) and _callee(node) in wanted:
-                    place = (_readme_rank(unit.rel), node.lineno, unit.rel, _callee(node))
+                if isinstance(node, ast.Call) and called_name(node) in wanted:
+                    place = (_readme_rank(unit.rel), node.lineno, unit.rel, called_name(node))
                     first = place if first is None or place < first else first
     if first is None:
         return {}

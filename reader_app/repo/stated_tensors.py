@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from reader_app.repo.namespaces import option_of
 from reader_app.repo.stated_literals import literal_tensor
 from reader_app.repo.stated_slices import indexed_shape
+from reader_app.repo.index import last_name
 
 # torch functions that make a tensor from a size, and the dtype they make.
 SIZED = {"randn": "float32", "rand": "float32", "zeros": "float32", "ones": "float32", "empty": "float32",
@@ -125,10 +126,6 @@ def _broadcast(shapes: list[list[int]]) -> list[int] | None:
     return out
 
 
-def _callee(func) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
 def _reshaped(inner: StatedTensor | None, args: list, ints: dict) -> StatedTensor | None:
     """`t.view(-1, 100, 1, 1)`: the sizes given, one -1 taking what the others leave of the tensor's (a
     leading -1 of an unsized tensor is its batch)."""
@@ -182,7 +179,7 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         indexed = indexed_shape(inner.shape, expr, ints) if inner is not None else None
         return StatedTensor(indexed[0], inner.dtype, inner.high, batched=indexed[1]) \
             if indexed else None
-    if isinstance(expr, ast.Call) and _callee(expr.func) in WRAPPERS and expr.args:
+    if isinstance(expr, ast.Call) and last_name(expr.func) in WRAPPERS and expr.args:
         return _tensor(expr.args[0], ints, tensors)  # `Variable(z, volatile=True)`: the tensor it wraps
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
         return None

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 
-from reader_app.repo.values_config_helpers import _callee, _function_def, _loaded_parameter, _read_file
+from reader_app.repo.values_config_helpers import _function_def, _loaded_parameter, _read_file
 from reader_app.repo.values_source import Unit, parsed, per_tree, read, walk_files
+from reader_app.repo.index import called_name, last_name
 
 METHOD_MARKS = {"classmethod", "staticmethod"}
 
@@ -38,7 +39,7 @@ def _loader_names(root: str) -> set[str]:
             tree = parsed(path) if "classmethod" in read(path) or "staticmethod" in read(path) else None
             for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)) if tree is not None else ():
                 names |= {f.name for f in cls.body if isinstance(f, ast.FunctionDef)
-                          and {_callee_name(d) for d in f.decorator_list} & METHOD_MARKS and _loaded_parameter(f)}
+                          and {last_name(d) for d in f.decorator_list} & METHOD_MARKS and _loaded_parameter(f)}
         _LOADER_NAMES[root] = names
     return _LOADER_NAMES[root]
 
@@ -52,7 +53,7 @@ def _loader_method(scope, call: ast.Call):
         return None
     unit, cls = found
     method = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == call.func.attr), None)
-    if method is None or not {_callee_name(d) for d in method.decorator_list} & METHOD_MARKS:
+    if method is None or not {last_name(d) for d in method.decorator_list} & METHOD_MARKS:
         return None
     path_param = _loaded_parameter(method)
     if path_param is None or not _returns_own_instance(method, cls):
@@ -67,14 +68,10 @@ def _class_of_module(scope, node: ast.AST):
     return None
 
 
-def _callee_name(node: ast.AST) -> str:
-    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
-
-
 def _returns_own_instance(method: ast.FunctionDef, cls: ast.ClassDef) -> bool:
     """Whether the method returns `cls(...)` or `ClassName(...)`: the object it makes is the class's own."""
     return any(isinstance(n, ast.Return) and isinstance(n.value, ast.Call) and
-               _callee(n.value) in ("cls", cls.name) for n in ast.walk(method))
+               called_name(n.value) in ("cls", cls.name) for n in ast.walk(method))
 
 
 def loaded_instance(call: ast.AST, unit: Unit, root: str, scope) -> tuple[str, dict] | None:

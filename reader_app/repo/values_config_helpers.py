@@ -21,6 +21,7 @@ from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_loaded import DOCUMENT_LOADERS, LOADERS, WRAPPERS, key_chain, loaded_section
 from reader_app.repo.values_source import Unit, parsed, per_tree
+from reader_app.repo.index import called_name
 
 MAX_DEPTH = 8  # hops from the read field back to the loading call (a script's few functions)
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
@@ -68,8 +69,8 @@ def loaded_here(scope, head: str):
     would be followed across the repository, or `x = self.conv(x)`): a cheap question for every `if` of a file."""
     owner = scope.function if scope.function is not None else scope.unit.tree
     assigned = per_tree(scope.unit.tree, ("loader-assigned names", id(owner)), lambda: {
-        t.id for n in ast.walk(owner) if isinstance(n, ast.Assign) and _callee(n.value)
-        and (_callee(n.value) in LOADERS | WRAPPERS | NAMESPACES or _callee(n.value)[0].isupper())
+        t.id for n in ast.walk(owner) if isinstance(n, ast.Assign) and called_name(n.value)
+        and (called_name(n.value) in LOADERS | WRAPPERS | NAMESPACES or called_name(n.value)[0].isupper())
         for t in n.targets if isinstance(t, ast.Name)})
     return loaded_object(scope, head) if head in assigned else None
 
@@ -172,17 +173,17 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         return _object_of(scope, node.id, depth, seen)
     if not isinstance(node, ast.Call):
         return None
-    if _callee(node) in WRAPPERS | NAMESPACES:  # CfgNode(cfg), EasyDict(...), Namespace(**cfg): the same keys
+    if called_name(node) in WRAPPERS | NAMESPACES:  # CfgNode(cfg), EasyDict(...), Namespace(**cfg): the same keys
         inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg is None), None)
         return _object_of_expr(scope, inner, depth + 1, seen) if inner is not None else None
-    if _callee(node) in LOADERS:  # yaml.safe_load(open(args.config)) in the script itself
+    if called_name(node) in LOADERS:  # yaml.safe_load(open(args.config)) in the script itself
         section = loaded_section(node, scope.unit.tree, scope.function, scope.root, scope.unit.rel)
         if section is not None:
             return dict(section), dict(section.fields), False
         path = _opened_path(scope, node.args[0]) if node.args else MISSING  # `open(fname)`, fname a parameter
         found = _read_file(scope, path, False) if isinstance(path, str) else None
         opened = node.args[0] if node.args else None
-        if found is None and isinstance(opened, ast.Call) and _callee(opened) == "open" and opened.args:
+        if found is None and isinstance(opened, ast.Call) and called_name(opened) == "open" and opened.args:
             opened = opened.args[0]
         return found if found is not None else _unpassed_file(scope, opened, False, _loader_suffixes(node))
     defined = _function_def(scope, node.func, FUNCTION_KINDS + (ast.ClassDef,))
@@ -308,14 +309,9 @@ def _opened_path(scope, node):
         opened = [item.context_expr for w in ast.walk(owner) if isinstance(w, ast.With) for item in w.items
                   if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == node.id]
         node = opened[-1] if opened else node
-    if isinstance(node, ast.Call) and _callee(node) == "open" and node.args:
+    if isinstance(node, ast.Call) and called_name(node) == "open" and node.args:
         node = node.args[0]
     return literal(node, scope.resolve)
-
-
-def _callee(node) -> str:
-    func = node.func if isinstance(node, ast.Call) else None
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -362,10 +358,10 @@ def _loaded_parameter(function) -> str | None:
     params = [a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
     calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
     loaders = LOADERS | DOCUMENT_LOADERS
-    if not any(_callee(c) in loaders for c in calls):
+    if not any(called_name(c) in loaders for c in calls):
         return None
     for call in calls:
-        if _callee(call) in loaders | {"open"} and call.args and isinstance(call.args[0], ast.Name) and \
+        if called_name(call) in loaders | {"open"} and call.args and isinstance(call.args[0], ast.Name) and \
                 call.args[0].id in params:
             return call.args[0].id
     return None
@@ -388,12 +384,12 @@ def _flattens(function) -> bool:
 
 def _document_names(function) -> set[str]:
     """Names the function assigns a document-by-document YAML reader (`docs = yaml.load_all(stream)`)."""
-    return {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and _callee(n.value) in DOCUMENT_LOADERS
+    return {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and called_name(n.value) in DOCUMENT_LOADERS
             for t in n.targets if isinstance(t, ast.Name)}
 
 
 def _iterates_documents(node, documents: set[str]) -> bool:
-    return isinstance(node, ast.Name) and node.id in documents or _callee(node) in DOCUMENT_LOADERS
+    return isinstance(node, ast.Name) and node.id in documents or called_name(node) in DOCUMENT_LOADERS
 
 
 def _read_file(scope, path: str, flat: bool):

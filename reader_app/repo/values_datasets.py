@@ -10,6 +10,7 @@ import re
 from reader_app.pyparse import parse_tolerant
 from reader_app.repo.values_literal import dotted_name
 from reader_app.repo.values_source import read
+from reader_app.repo.index import last_name
 
 # Dataset class -> the side of the square images it yields untransformed. Sets whose images vary in size
 # (ImageNet, CelebA, folders of files) are left out: their size is whatever the transform makes.
@@ -50,11 +51,7 @@ def _key(name: str) -> str:
 
 
 def _resizes(tree: ast.Module) -> bool:
-    return any(isinstance(n, ast.Call) and _callee(n.func) in SIZING for n in ast.walk(tree))
-
-
-def _callee(func) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return any(isinstance(n, ast.Call) and last_name(n.func) in SIZING for n in ast.walk(tree))
 
 
 def _loaded(tree: ast.Module) -> list[tuple[str, int]]:

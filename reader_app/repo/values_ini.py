@@ -15,6 +15,7 @@ import os
 
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_source import per_tree, read
+from reader_app.repo.index import called_name
 
 INI_SUFFIXES = (".cfg", ".ini", ".conf")
 PARSERS = {"ConfigParser", "RawConfigParser", "SafeConfigParser"}
@@ -100,7 +101,7 @@ def ini_object(scope, owner, name: str):
     file ({section: {key: text}}), or an object whose attributes the code sets from one (`options.fs =
     Config.get('windowing', 'fs')`: {"fs": "16000"}); None otherwise."""
     if owner is None or not per_tree(scope.unit.tree, ("makes a configparser",), lambda: any(
-            isinstance(n, ast.Call) and _callee(n) in PARSERS for n in ast.walk(scope.unit.tree))):
+            isinstance(n, ast.Call) and called_name(n) in PARSERS for n in ast.walk(scope.unit.tree))):
         return None  # most modules: no INI parser, nothing to follow
     made = _parser_file(scope, owner, name)
     if made is not None:
@@ -147,14 +148,14 @@ def _body_nodes(owner):
 def _parser_file(scope, owner, name: str) -> tuple[dict, dict, str] | None:
     """(data, lines, file rel) of the INI file the configparser object `name` of `owner` reads."""
     made = any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
-               and isinstance(n.value, ast.Call) and _callee(n.value) in PARSERS for n in _body_nodes(owner))
+               and isinstance(n.value, ast.Call) and called_name(n.value) in PARSERS for n in _body_nodes(owner))
     if not made:
         return None
     for node in _body_nodes(owner):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in READS and \
                 isinstance(node.func.value, ast.Name) and node.func.value.id == name and node.args:
             arg = node.args[0]
-            if isinstance(arg, ast.Call) and _callee(arg) == "open" and arg.args:
+            if isinstance(arg, ast.Call) and called_name(arg) == "open" and arg.args:
                 arg = arg.args[0]
             path, why = _stated_path(scope, arg)
             if path is not None:
@@ -162,11 +163,6 @@ def _parser_file(scope, owner, name: str) -> tuple[dict, dict, str] | None:
                 if data:
                     return data, {k: f"{v}{why}" for k, v in lines.items()}, os.path.relpath(path, scope.root)
     return None
-
-
-def _callee(node: ast.Call) -> str:
-    func = node.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _stated_path(scope, arg) -> tuple[str | None, str]:

@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 
 from reader_app.pyparse import parse_tolerant
 from reader_app.repo import RepoInfo, read_source
+from reader_app.repo.index import called_name
 from reader_app.repo.namespaces import names_by_scope
 from reader_app.workflow.code_values import (CodeValue, _argument, _config_class, _defaults, _from_yaml, _number,
                                              _settings, normalise)
@@ -122,11 +123,6 @@ class _Repo:
         return None
 
 
-def _callee(node: ast.Call) -> str:
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-
-
 def _factories(tree: ast.Module, class_name: str) -> set[str]:
     """Module-level functions of the model's file that return the class built (`def resnet20(): return ResNet(...)`)."""
     out = set()
@@ -134,7 +130,7 @@ def _factories(tree: ast.Module, class_name: str) -> set[str]:
         if isinstance(node, ast.FunctionDef):
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Call) \
-                        and _callee(inner.value) == class_name:
+                        and called_name(inner.value) == class_name:
                     out.add(node.name)
     return out
 
@@ -275,7 +271,7 @@ def _values(repo: RepoInfo, code: _Repo) -> list[CodeValue]:
     for path, tree in code.trees.items():
         if path != main.file and not code.reaches(path, main.file):
             continue  # a class of the same name elsewhere is another model
-        calls = any(isinstance(n, ast.Call) and _callee(n) in builds for n in ast.walk(tree))
+        calls = any(isinstance(n, ast.Call) and called_name(n) in builds for n in ast.walk(tree))
         trains = code.roles.get(path) == "training" and path != main.file  # a script-style model file builds itself
         if calls or trains:
             builders.append(path)
@@ -313,7 +309,7 @@ def _chosen_factory(code: _Repo, main, factories: set[str], builders: list[str])
 def _config_classes(code: _Repo, files: list[str]) -> list[CodeValue]:
     """Fields of the config classes the model's file defines or a building file calls (`GPTConfig(...)`):
     the dataclass that holds the model's hyperparameters."""
-    called = {_callee(n) for f in files for n in ast.walk(code.trees[f]) if isinstance(n, ast.Call)}
+    called = {called_name(n) for f in files for n in ast.walk(code.trees[f]) if isinstance(n, ast.Call)}
     out = []
     for path, tree in code.trees.items():
         for node in ast.walk(tree):
@@ -333,7 +329,7 @@ def _through_parameters(tree: ast.Module, func, call: ast.Call, path: str, owner
         index = params.index(name)
         for scope in _scopes(tree):
             nodes = _own_nodes(scope)
-            for caller in (n for n in nodes if isinstance(n, ast.Call) and _callee(n) == func.name):
+            for caller in (n for n in nodes if isinstance(n, ast.Call) and called_name(n) == func.name):
                 given = caller.args[index] if index < len(caller.args) else next(
                     (k.value for k in caller.keywords if k.arg == name), None)
                 if isinstance(given, ast.Name):
@@ -351,10 +347,10 @@ def _builder_values(code: _Repo, resolver: _Resolver, path: str, builds: set[str
     for scope in _scopes(tree):
         nodes = _own_nodes(scope)
         calls = [n for n in nodes if isinstance(n, ast.Call)]
-        if not trains and not any(_callee(c) in builds for c in calls):
+        if not trains and not any(called_name(c) in builds for c in calls):
             continue
         for call in calls:
-            name = _callee(call)
+            name = called_name(call)
             if name in builds or name in local_classes:
                 params = code.init_args(name)
                 out += _call_values(call, params, nodes, path, resolver, name, "build call")
@@ -442,7 +438,7 @@ def runtime_notes(repo: RepoInfo, code: _Repo | None = None) -> dict[str, str]:
             continue
         names_at = names_by_scope(tree, path, repo.root)  # `hp = parser.parse_args()` as well as `args`
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and _callee(node) == main.name):
+            if not (isinstance(node, ast.Call) and called_name(node) == main.name):
                 continue
             given = [(params[i], a) for i, a in enumerate(node.args) if i < len(params)]
             given += [(k.arg, k.value) for k in node.keywords if k.arg]

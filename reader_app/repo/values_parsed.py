@@ -101,13 +101,17 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
     statements = list(ast.walk(function)) if function is not None else body_statements(unit.tree)
     assigned = [s for s in statements if isinstance(s, ast.Assign) and any(_names(t, var) for t in s.targets)]
     if assigned:
-        last = max(assigned, key=lambda s: s.lineno)  # the last one wins, as it would at run time
+        # the last one wins, as it would at run time; `args = finish(args)` hands back the namespace it was given
+        kept = [s for s in assigned if not _rebinds(s.value, var)] or assigned
+        last = max(kept, key=lambda s: s.lineno)
         parser_unit = _parsing_unit(root, unit, last.value)
         if parser_unit is None:
             return None
-        options = parser_options(parser_unit, root)
+        options = dict(parser_options(parser_unit, root))
+        if parser_unit.rel != unit.rel:  # `args = parse_args()` of utils/config.py: the run is this script's
+            options.update(script_run_options(parser_unit, unit, root, options))
         run_time = {}
-        after = rewritten(parser_unit.tree, {k: (v, w) for k, (v, w) in options.items()}, run_time)
+        after = rewritten(parser_unit.tree, options, run_time, rel=parser_unit.rel)
         options = {k: (v, w if isinstance(w, str) else f"{parser_unit.rel}:{w}") for k, (v, w) in after.items()}
         if not options:
             return None
@@ -130,6 +134,19 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
             if found is not None:
                 return found
     return None
+
+
+def script_run_options(parser_unit: Unit, script: Unit, root: str, options: dict) -> dict:
+    """{dest: (value, "README.md:36")} the documented command running `script` passes to the parser it imports
+    from `parser_unit`, over the defaults (values_commands.readme_run_options)."""
+    from reader_app.repo.values_commands import readme_run_options
+    passed = readme_run_options(parser_unit.tree, root, script.rel, script_tree=script.tree)
+    return {dest: stated for dest, stated in passed.items() if dest in options}
+
+
+def _rebinds(value, var: str) -> bool:
+    """`var = finish(var)`: a call handed the namespace `var` already holds (post_parse.py runs its body)."""
+    return isinstance(value, ast.Call) and any(isinstance(a, ast.Name) and a.id == var for a in value.args)
 
 
 def _names(target: ast.AST, var: str) -> bool:

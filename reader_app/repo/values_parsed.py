@@ -32,8 +32,8 @@ def handed_namespace(root: str, model_rel: str, name: str, param: str,
             found = _parsed_origin(root, unit, function, node.id, 0)
         elif _self_attribute(node):  # `Net(self.config)` in a trainer that keeps what it was built with
             found = _member_origin(root, unit, function, node.attr, 0)
-        else:
-            found = None
+        else:  # `main(parse_args())`: the parse handed straight in
+            found = _parse_options(root, unit, node)
         if found is not None:
             return found
     return None
@@ -104,21 +104,7 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
         # the last one wins, as it would at run time; `args = finish(args)` hands back the namespace it was given
         kept = [s for s in assigned if not _rebinds(s.value, var)] or assigned
         last = max(kept, key=lambda s: s.lineno)
-        parser_unit = _parsing_unit(root, unit, last.value)
-        if parser_unit is None:
-            return None
-        options = dict(parser_options(parser_unit, root))
-        if parser_unit.rel != unit.rel:  # `args = parse_args()` of utils/config.py: the run is this script's
-            options.update(script_run_options(parser_unit, unit, root, options))
-        run_time = {}
-        after = rewritten(parser_unit.tree, options, run_time, rel=parser_unit.rel)
-        options = {k: (v, w if isinstance(w, str) else f"{parser_unit.rel}:{w}") for k, (v, w) in after.items()}
-        if not options:
-            return None
-        fields = {k: w for k, (_, w) in options.items()}
-        for field, (text, line) in run_time.items():  # no value: the trace labels its guess with where it is set
-            fields[field] = f"{RUN_TIME_PREFIX}{parser_unit.rel}:{line} from {text}"
-        return {k: v for k, (v, _) in options.items()}, fields
+        return _parse_options(root, unit, last.value)
     if function is None or hops >= MAX_HOPS or function not in unit.tree.body:
         return None  # only a module-level function's parameter is what its callers hand it
     from reader_app.repo.values_bound import _call_sites, _handed_node, function_params
@@ -131,9 +117,32 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
         node = _handed_node(function, None, call, var)
         if isinstance(node, ast.Name):
             found = _parsed_origin(root, caller, enclosing_functions(caller.tree).get(id(call)), node.id, hops + 1)
-            if found is not None:
-                return found
+        else:  # `main(parse_args())`: the parse handed straight in
+            found = _parse_options(root, caller, node)
+        if found is not None:
+            return found
     return None
+
+
+def _parse_options(root: str, unit: Unit, value) -> tuple[dict, dict] | None:
+    """({dest: value}, {dest: where}) of the namespace the expression `value` in `unit` parses (`parser.parse_args()`,
+    `get_args()` of a repository module), as the code after the parse leaves it (values_argparse.rewritten); None
+    when it parses none."""
+    parser_unit = _parsing_unit(root, unit, value)
+    if parser_unit is None:
+        return None
+    options = dict(parser_options(parser_unit, root))
+    if parser_unit.rel != unit.rel:  # `args = parse_args()` of utils/config.py: the run is this script's
+        options.update(script_run_options(parser_unit, unit, root, options))
+    run_time = {}
+    after = rewritten(parser_unit.tree, options, run_time, rel=parser_unit.rel)
+    options = {k: (v, w if isinstance(w, str) else f"{parser_unit.rel}:{w}") for k, (v, w) in after.items()}
+    if not options:
+        return None
+    fields = {k: w for k, (_, w) in options.items()}
+    for field, (text, line) in run_time.items():  # no value: the trace labels its guess with where it is set
+        fields[field] = f"{RUN_TIME_PREFIX}{parser_unit.rel}:{line} from {text}"
+    return {k: v for k, (v, _) in options.items()}, fields
 
 
 def script_run_options(parser_unit: Unit, script: Unit, root: str, options: dict) -> dict:

@@ -6,27 +6,10 @@ the one the run's value of the tested option takes: the README command's, else t
 generated here."""
 from __future__ import annotations
 
+from gan_repos import gan_module
 from tree_helpers import write_tree as write
 
 from reader_app.repo.values import mine
-
-GENERATOR = """
-import torch.nn as nn
-
-
-class Generator(nn.Module):
-    def __init__(self, channels):
-        super().__init__()
-        self.main = nn.Sequential(nn.ConvTranspose2d(100, 64, 4), nn.ReLU(), nn.ConvTranspose2d(64, channels, 4))
-
-    def forward(self, z):
-        return self.main(z)
-
-
-class GanModel(object):
-    def __init__(self, args):
-        self.G = Generator(args.channels)
-"""
 
 CONFIG = """
 import argparse
@@ -84,7 +67,7 @@ def _channels(root):
 
 
 def test_a_check_function_on_the_parsed_namespace_sets_the_value_the_default_dataset_takes(tmp_path):
-    root = write(tmp_path / "repo", {"models/gan.py": GENERATOR, "utils/config.py": CONFIG, "main.py": MAIN})
+    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "utils/config.py": CONFIG, "main.py": MAIN})
     found = _channels(root)
     assert found is not None and found.value == 1
     assert found.where.startswith("utils/config.py:20")  # the else branch's assignment, with why it was taken
@@ -92,7 +75,7 @@ def test_a_check_function_on_the_parsed_namespace_sets_the_value_the_default_dat
 
 
 def test_the_readme_command_decides_the_branch_over_the_default(tmp_path):
-    root = write(tmp_path / "repo", {"models/gan.py": GENERATOR, "utils/config.py": CONFIG, "main.py": MAIN,
+    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "utils/config.py": CONFIG, "main.py": MAIN,
                                      "README.md": README})
     found = _channels(root)
     assert found is not None and found.value == 3
@@ -128,7 +111,7 @@ model.G(None).mean().backward()
 
 
 def test_assignments_after_the_parse_in_the_script_follow_the_branches_the_options_take(tmp_path):
-    root = write(tmp_path / "repo", {"models/gan.py": GENERATOR, "train.py": SCRIPT})
+    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "train.py": SCRIPT})
     found = _channels(root)
     assert found is not None and found.value == 4  # finish() on the default 'rgbd'; `--gray` is off by default
     assert found.where.startswith("train.py:10")
@@ -136,7 +119,7 @@ def test_assignments_after_the_parse_in_the_script_follow_the_branches_the_optio
 
 def test_a_plain_flag_after_the_parse_overrides_what_the_helper_set(tmp_path):
     readme = "Train:\n\n```\npython train.py --dataset cifar --gray\n```\n"
-    root = write(tmp_path / "repo", {"models/gan.py": GENERATOR, "train.py": SCRIPT, "README.md": readme})
+    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "train.py": SCRIPT, "README.md": readme})
     found = _channels(root)
     assert found is not None and found.value == 1
     assert found.where.startswith("train.py:22") and "--gray True from README.md:4" in found.where
@@ -158,6 +141,6 @@ model.G(None).mean().backward()
 
 
 def test_a_branch_on_what_only_a_run_sees_states_no_value(tmp_path):
-    root = write(tmp_path / "repo", {"models/gan.py": GENERATOR, "train.py": UNDECIDED})
+    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "train.py": UNDECIDED})
     found = _channels(root)
     assert found is None  # a run on a folder with an rgb/ subfolder would get 3: the trace guesses instead

@@ -5,31 +5,10 @@ branch the run's value enters (the README command's, else the option's default) 
 repository's model. Each repository is generated here."""
 from __future__ import annotations
 
+from gan_repos import gan_module
 from tree_helpers import write_tree
 
 from reader_app.repo import scan_repo
-
-NETS = """
-import torch.nn as nn
-
-
-class Generator(nn.Module):
-    def __init__(self, channels):
-        super().__init__()
-        self.main = nn.Sequential(nn.ConvTranspose2d(100, 64, 4), nn.ReLU(), nn.ConvTranspose2d(64, channels, 4))
-
-    def forward(self, z):
-        return self.main(z)
-
-
-class {wrapper}(object):
-    def __init__(self, args):
-        self.G = Generator(args.channels)
-
-    def train(self, loader):
-        for z in loader:
-            self.G(z).mean().backward()
-"""
 
 CONFIG = """
 import argparse
@@ -67,9 +46,8 @@ if __name__ == '__main__':
 
 
 def _repo(tmp_path, default, readme=None):
-    files = {"models/dcgan.py": NETS.replace("{wrapper}", "DcganModel"),
-             "models/wgan_clipping.py": NETS.replace("{wrapper}", "ClippedModel"),
-             "models/wgan_penalty.py": NETS.replace("{wrapper}", "PenaltyModel"),
+    files = {"models/dcgan.py": gan_module("DcganModel"), "models/wgan_clipping.py": gan_module("ClippedModel"),
+             "models/wgan_penalty.py": gan_module("PenaltyModel"),
              "utils/config.py": CONFIG.replace("{default}", default), "main.py": MAIN}
     if readme is not None:
         files["README.md"] = readme

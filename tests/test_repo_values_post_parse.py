@@ -67,7 +67,8 @@ def _channels(root):
 
 
 def test_a_check_function_on_the_parsed_namespace_sets_the_value_the_default_dataset_takes(tmp_path):
-    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "utils/config.py": CONFIG, "main.py": MAIN})
+    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "utils/config.py": CONFIG,
+                                     "main.py": MAIN})
     found = _channels(root)
     assert found is not None and found.value == 1
     assert found.where.startswith("utils/config.py:20")  # the else branch's assignment, with why it was taken
@@ -75,8 +76,8 @@ def test_a_check_function_on_the_parsed_namespace_sets_the_value_the_default_dat
 
 
 def test_the_readme_command_decides_the_branch_over_the_default(tmp_path):
-    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "utils/config.py": CONFIG, "main.py": MAIN,
-                                     "README.md": README})
+    root = write(tmp_path / "repo", {"models/gan.py": gan_module("GanModel"), "utils/config.py": CONFIG,
+                                     "main.py": MAIN, "README.md": README})
     found = _channels(root)
     assert found is not None and found.value == 3
     assert found.where.startswith("utils/config.py:18")

@@ -12,6 +12,7 @@ import ast
 
 from reader_app.repo.values_argparse import PARSE_CALLS
 from reader_app.repo.values_literal import MISSING, literal
+
 MAX_DEPTH = 3  # functions the namespace may be handed through before it is read
 
 

@@ -83,7 +83,7 @@ def rewritten(tree: ast.Module, options: dict[str, tuple[object, int]],
     branch of an `if` on the options that their values take, or in a function of the module handed the namespace
     (`return check_args(parser.parse_args())`), run in order (post_parse.py). A whole namespace handed to a model
     is read after them. A field set unconditionally keeps its line as where; one set in a branch gets "rel:line,
-    since --dataset cifar (README.md:36)". A field set from what only a run knows (`args.class_num =
+    since --dataset 'cifar' from README.md:36". A field set from what only a run knows (`args.class_num =
     len(label_field.vocab) - 1`) goes into `run_time` as (expression, line), for the trace to label its guess with."""
     from reader_app.repo.post_parse import apply_rewrites
     out = dict(options)

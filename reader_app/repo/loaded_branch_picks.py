@@ -1,18 +1,22 @@
-"""Classes a run's configuration file picks through an `if` on its model key: `if params.model_version ==
+"""Classes a run's configuration picks through an `if` on its model key: `if params.model_version ==
 "cnn_distill": model = net.Net(params)` / `elif params.model_version == "resnet18": model = resnet.ResNet18()`, where
 `params` holds the file the script loads (`params = utils.Params(os.path.join(args.model_dir, 'params.json'))`,
-the directory the README's command passes, else the option's default) and that file states the key's value. The
-branch the stated value enters builds the run's model; the others are alternatives the repository offers.
+the directory the README's command passes, else the option's default) and that file states the key's value; or
+`if args.model == 'DCGAN': model = DCGAN_MODEL(args)` on the parsed command line, the value the README's command
+passes, else the option's default. The branch the stated value enters builds the run's model (directly, or
+through the constructor of a plain object it builds: a GAN's training harness holding `self.G = Generator(...)`);
+the others are alternatives the repository offers.
 
 Only a key named like a model choice counts (model, arch, net, network): a `teacher` or `dataset` key picks
-something else. A command-line option's value is read elsewhere (self_description._default_names, untaken
-branches); this reads the files a script loads. Read as ast and JSON/YAML; nothing is run.
+something else. A name -> class table the default name indexes is read elsewhere (self_description._default_names).
+Read as ast and JSON/YAML; nothing is run.
 """
 from __future__ import annotations
 
 import ast
 import re
 
+from reader_app.repo.namespaces import option_dest
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_loaded import key_chain
 
@@ -42,20 +46,23 @@ def loaded_branch_picks(index, builder) -> dict[str, str]:
             if field is None:
                 continue
             scope = Scope(unit, root, owners.get(id(node)))
-            if loaded_object(scope, field[0]) is None:
-                continue  # not a file the script loads: a parsed option or a value only a run knows
+            dotted = ".".join(field)
+            option = option_dest(dotted, unit, scope.function, root) if len(field) == 2 else None
+            if option is None and loaded_object(scope, field[0]) is None:
+                continue  # neither a file the script loads nor its command line: a value only a run knows
             taken = literal(node.test, scope.resolve)
             if taken is MISSING:
                 continue
             branch = node.body if taken else node.orelse
             if not taken and len(branch) == 1 and isinstance(branch[0], ast.If):
                 continue  # an `elif`: its own test decides it
-            dotted = ".".join(field)
             where = scope.where.get(dotted, "")
             value = literal(_key_node(node.test), scope.resolve)
-            for qualname in _built(builder, pf, branch):
-                out.setdefault(qualname, f"the run's configuration states {field[-1]} {value!r} ({where}), and the "
-                                         f"branch it enters ({pf.rel}:{node.lineno}) builds it")
+            stated = f"command line gives --{option}" if option is not None else f"configuration states {field[-1]}"
+            for qualname, wrapper in _built(builder, pf, branch).items():
+                through = f" through {wrapper}" if wrapper else ""
+                out.setdefault(qualname, f"the run's {stated} {value!r} ({where}), and the branch it enters "
+                                         f"({pf.rel}:{node.lineno}) builds it{through}")
     return out
 
 
@@ -84,16 +91,30 @@ def _key_node(test: ast.Compare):
     return None
 
 
-def _built(builder, pf, branch: list[ast.stmt]) -> set[str]:
-    """Module classes the statements of a branch call into being (constructors and factories); not those of an
-    `if` nested in it, which makes its own pick (`if "distill" in key:` around `if key == "cnn_distill":`)."""
-    found: set[str] = set()
+def _built(builder, pf, branch: list[ast.stmt], wrapped: bool = True) -> dict[str, str]:
+    """{module class: "" or the wrapper it is built through} for the classes the statements of a branch call into
+    being (constructors and factories), and one level further those a plain object's constructor builds
+    (`model = GanModel(args)` whose __init__ holds `self.G = Generator(args.channels)`: a training harness, not a
+    network); not those of an `if` nested in it, which makes its own pick (`if "distill" in key:` around `if key
+    == "cnn_distill":`)."""
+    found: dict[str, str] = {}
     stack: list[ast.AST] = list(branch)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.If, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
         if isinstance(node, ast.Call):
-            found |= builder.value_classes(pf, node, {})
+            for qualname in builder.value_classes(pf, node, {}):
+                found[qualname] = ""
+            wrapper = builder.index.class_at(builder.index.resolve(pf, node.func)) if wrapped else None
+            if wrapper is not None and not wrapper.is_module:
+                for qualname in _built(builder, wrapper.file, _constructor(wrapper), wrapped=False):
+                    found.setdefault(qualname, wrapper.name)
         stack.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _constructor(info) -> list[ast.stmt]:
+    """The statements of a class's own __init__ (none when it has no __init__ of its own)."""
+    init = next((n for n in info.node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    return init.body if init is not None else []

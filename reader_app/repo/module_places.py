@@ -30,7 +30,7 @@ def module_files(root: str, base: str, module: str, level: int) -> list[str]:
 
 
 def enclosing_functions(tree: ast.Module) -> dict[int, ast.AST]:
-    """id(call node) -> innermost function containing it (indexed once per tree)."""
+    """id(call node or `if` statement) -> innermost function containing it (indexed once per tree)."""
     return per_tree(tree, ("enclosing functions",), lambda: _index_enclosing(tree))
 
 
@@ -40,7 +40,7 @@ def _index_enclosing(tree: ast.Module) -> dict[int, ast.AST]:
     def visit(node, function):
         for child in ast.iter_child_nodes(node):
             inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
-            if isinstance(child, ast.Call) and function is not None:
+            if isinstance(child, (ast.Call, ast.If)) and function is not None:
                 owner[id(child)] = function
             visit(child, inner)
 

@@ -77,57 +77,18 @@ PARSE_CALLS = ("parse_args", "parse_known_args")
 
 
 def rewritten(tree: ast.Module, options: dict[str, tuple[object, int]],
-              run_time: dict[str, tuple[str, int]] | None = None) -> dict[str, tuple[object, int]]:
-    """`options` (dest -> (value, line)) as the code right after parsing leaves them: `args = parser.parse_args()`
-    then `args.scale = list(map(int, args.scale.split('+')))` or `args.n_classes = 10` at the same level, run in
-    order (in the module, a module-level function or the `if __name__ == '__main__':` block; statements inside
-    another `if`, a loop or a nested function are not followed). A whole namespace handed to a model is read
-    after them. A field set from what only a run knows (`args.class_num = len(label_field.vocab) - 1`) goes into
-    `run_time` as (expression, line), for the trace to label its guess with."""
+              run_time: dict[str, tuple[str, int]] | None = None, rel: str = "") -> dict[str, tuple[object, int]]:
+    """`options` (dest -> (value, where)) as the code right after parsing leaves them: `args = parser.parse_args()`
+    then `args.scale = list(map(int, args.scale.split('+')))` or `args.n_classes = 10` at the same level, in the
+    branch of an `if` on the options that their values take, or in a function of the module handed the namespace
+    (`return check_args(parser.parse_args())`), run in order (post_parse.py). A whole namespace handed to a model
+    is read after them. A field set unconditionally keeps its line as where; one set in a branch gets "rel:line,
+    since --dataset 'cifar' from README.md:36". A field set from what only a run knows (`args.class_num =
+    len(label_field.vocab) - 1`) goes into `run_time` as (expression, line), for the trace to label its guess with."""
+    from reader_app.repo.post_parse import apply_rewrites
     out = dict(options)
-    run_time = {} if run_time is None else run_time
-    for body in [tree.body] + [f.body for f in tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]:
-        _apply_rewrites(body, set(), out, run_time)
+    apply_rewrites(tree, rel, out, {} if run_time is None else run_time)
     return out
-
-
-def _apply_rewrites(body: list[ast.stmt], names: set[str], out: dict, run_time: dict) -> None:
-    """Run the body's `args.X = <expression>` statements on `out` in order, once a statement has parsed `args`;
-    the `if __name__ == '__main__':` block is run in place, with the names parsed before it."""
-    for stmt in body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _parses(stmt.value):
-            target = stmt.targets[0]
-            target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
-            if isinstance(target, ast.Name):
-                names.add(target.id)
-        elif _runs_as_script(stmt):
-            _apply_rewrites(stmt.body, names, out, run_time)
-        elif names and isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
-                and isinstance(stmt.targets[0], ast.Attribute) and isinstance(stmt.targets[0].value, ast.Name) \
-                and stmt.targets[0].value.id in names:
-            field = stmt.targets[0].attr
-            lookup = lambda name, _d: out[name.split(".", 1)[1]][0] if name.count(".") == 1 and \
-                name.split(".")[0] in names and name.split(".", 1)[1] in out else MISSING  # noqa: E731
-            value = literal(stmt.value, lookup)
-            if value is not MISSING:
-                out[field] = (value, stmt.lineno)
-                run_time.pop(field, None)
-            elif field not in out:  # an option keeps its default: a run may not take this path (a device, a path)
-                run_time[field] = (" ".join(ast.unparse(stmt.value).split())[:80], stmt.lineno)
-
-
-def _runs_as_script(stmt: ast.stmt) -> bool:
-    """`if __name__ == '__main__':` at module level."""
-    test = stmt.test if isinstance(stmt, ast.If) else None
-    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__" \
-        and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant) \
-        and test.comparators[0].value == "__main__"
-
-
-def _parses(node: ast.AST) -> bool:
-    """`parser.parse_args()` or `parser.parse_known_args()` (or its `[0]`)."""
-    node = node.value if isinstance(node, ast.Subscript) else node
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in PARSE_CALLS
 
 
 def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict] | None:
@@ -152,11 +113,14 @@ def argparse_object(root: str, paths: set[tuple[str, ...]]) -> tuple[dict, dict]
             best, best_key = (rel, options), key
     if best is None or -best_key[0] * 2 <= len(wanted):  # a parser for something else shares a name or two
         return None
-    rel, options = best
-    options = {k: (v, f"{rel}:{line}") for k, (v, line) in options.items()}
+    rel, _ = best
     tree = parsed(os.path.join(root, rel))
-    options.update(_readme_run_values(root, rel, options, tree) if tree is not None else {})
+    options = {k: (v, f"{rel}:{line}") for k, (v, line) in argparse_namespace(tree).items()}
+    options.update(_readme_run_values(root, rel, options, tree))
     options.update(_run_script_values(root, rel, options, tree))
+    # the code after parsing runs on the values the run passes (the README's `--dataset cifar`), not the defaults
+    options = {k: (v, w if isinstance(w, str) else f"{rel}:{w}")
+               for k, (v, w) in rewritten(tree, options, rel=rel).items()}
     for path in walk_files(root, (".py",)):  # options split over modules of one folder (base_options.py, ...)
         other = os.path.relpath(path, root)
         if os.path.dirname(other) == os.path.dirname(rel) and other != rel and "add_argument" in read(path) \

@@ -113,15 +113,16 @@ def _words(rest: str) -> list[str]:
 _CHECKPOINT = re.compile(r"\.(pth|pt|ckpt|pth\.tar|pt\.tar|safetensors)$", re.IGNORECASE)
 
 
-def readme_run_options(tree, root: str, script_rel: str) -> dict[str, tuple[object, str]]:
+def readme_run_options(tree, root: str, script_rel: str, script_tree=None) -> dict[str, tuple[object, str]]:
     """dest -> (value, "README.md:43") for each option of the script's parser that the first documented command
     running the script passes, converted as argparse would (`type=int`, `nargs='+'`, a store_true flag given
     bare); the provenance names the other commands when there are several. A command the parser would refuse
     (a flag it does not define) or one loading a trained checkpoint is not that run, and only a script that trains
     has one (_trains). An option whose value argparse
-    would convert by a function the text cannot follow (`type=str2bool` on "maybe") states nothing."""
+    would convert by a function the text cannot follow (`type=str2bool` on "maybe") states nothing. `tree` is the
+    parser's module; `script_tree` the script's when it imports that parser (`from utils.config import parse_args`)."""
     runs = [(rel, line, _words(rest)) for rel, line, rest in documented_runs(root, script_rel)]
-    if not runs or not _trains(tree, root, script_rel):
+    if not runs or not _trains(tree if script_tree is None else script_tree, root, script_rel):
         return {}  # a sampling or evaluation script's commands show published weights (their options only fill)
     defined = _defined_flags(tree)  # None when the parser may take options this module does not define
     runs = [run for run in runs if (defined is None or not _unknown_flags(run[2], defined))

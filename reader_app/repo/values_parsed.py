@@ -32,8 +32,8 @@ def handed_namespace(root: str, model_rel: str, name: str, param: str,
             found = _parsed_origin(root, unit, function, node.id, 0)
         elif _self_attribute(node):  # `Net(self.config)` in a trainer that keeps what it was built with
             found = _member_origin(root, unit, function, node.attr, 0)
-        else:
-            found = None
+        else:  # `main(parse_args())`: the parse handed straight in
+            found = _parse_options(root, unit, node)
         if found is not None:
             return found
     return None
@@ -101,20 +101,10 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
     statements = list(ast.walk(function)) if function is not None else body_statements(unit.tree)
     assigned = [s for s in statements if isinstance(s, ast.Assign) and any(_names(t, var) for t in s.targets)]
     if assigned:
-        last = max(assigned, key=lambda s: s.lineno)  # the last one wins, as it would at run time
-        parser_unit = _parsing_unit(root, unit, last.value)
-        if parser_unit is None:
-            return None
-        options = parser_options(parser_unit, root)
-        run_time = {}
-        after = rewritten(parser_unit.tree, {k: (v, w) for k, (v, w) in options.items()}, run_time)
-        options = {k: (v, w if isinstance(w, str) else f"{parser_unit.rel}:{w}") for k, (v, w) in after.items()}
-        if not options:
-            return None
-        fields = {k: w for k, (_, w) in options.items()}
-        for field, (text, line) in run_time.items():  # no value: the trace labels its guess with where it is set
-            fields[field] = f"{RUN_TIME_PREFIX}{parser_unit.rel}:{line} from {text}"
-        return {k: v for k, (v, _) in options.items()}, fields
+        # the last one wins, as it would at run time; `args = finish(args)` hands back the namespace it was given
+        kept = [s for s in assigned if not _rebinds(s.value, var)] or assigned
+        last = max(kept, key=lambda s: s.lineno)
+        return _parse_options(root, unit, last.value)
     if function is None or hops >= MAX_HOPS or function not in unit.tree.body:
         return None  # only a module-level function's parameter is what its callers hand it
     from reader_app.repo.values_bound import _call_sites, _handed_node, function_params
@@ -127,9 +117,45 @@ def _parsed_origin(root: str, unit: Unit, function, var: str, hops: int) -> tupl
         node = _handed_node(function, None, call, var)
         if isinstance(node, ast.Name):
             found = _parsed_origin(root, caller, enclosing_functions(caller.tree).get(id(call)), node.id, hops + 1)
-            if found is not None:
-                return found
+        else:  # `main(parse_args())`: the parse handed straight in
+            found = _parse_options(root, caller, node)
+        if found is not None:
+            return found
     return None
+
+
+def _parse_options(root: str, unit: Unit, value) -> tuple[dict, dict] | None:
+    """({dest: value}, {dest: where}) of the namespace the expression `value` in `unit` parses (`parser.parse_args()`,
+    `get_args()` of a repository module), as the code after the parse leaves it (values_argparse.rewritten); None
+    when it parses none."""
+    parser_unit = _parsing_unit(root, unit, value)
+    if parser_unit is None:
+        return None
+    options = dict(parser_options(parser_unit, root))
+    if parser_unit.rel != unit.rel:  # `args = parse_args()` of utils/config.py: the run is this script's
+        options.update(script_run_options(parser_unit, unit, root, options))
+    run_time = {}
+    after = rewritten(parser_unit.tree, options, run_time, rel=parser_unit.rel)
+    options = {k: (v, w if isinstance(w, str) else f"{parser_unit.rel}:{w}") for k, (v, w) in after.items()}
+    if not options:
+        return None
+    fields = {k: w for k, (_, w) in options.items()}
+    for field, (text, line) in run_time.items():  # no value: the trace labels its guess with where it is set
+        fields[field] = f"{RUN_TIME_PREFIX}{parser_unit.rel}:{line} from {text}"
+    return {k: v for k, (v, _) in options.items()}, fields
+
+
+def script_run_options(parser_unit: Unit, script: Unit, root: str, options: dict) -> dict:
+    """{dest: (value, "README.md:36")} the documented command running `script` passes to the parser it imports
+    from `parser_unit`, over the defaults (values_commands.readme_run_options)."""
+    from reader_app.repo.values_commands import readme_run_options
+    passed = readme_run_options(parser_unit.tree, root, script.rel, script_tree=script.tree)
+    return {dest: stated for dest, stated in passed.items() if dest in options}
+
+
+def _rebinds(value, var: str) -> bool:
+    """`var = finish(var)`: a call handed the namespace `var` already holds (post_parse.py runs its body)."""
+    return isinstance(value, ast.Call) and any(isinstance(a, ast.Name) and a.id == var for a in value.args)
 
 
 def _names(target: ast.AST, var: str) -> bool:

@@ -87,3 +87,11 @@ def test_blocks_that_are_all_offered_as_options_are_not_variants_of_anything(tmp
     mixer = info.model_named("Mixer")
     assert any("README.md:" in r and "builds it: `Mixer(...)`" in r for r in mixer.reasons), mixer.reasons
     assert not any("optional variant" in r for r in mixer.reasons)
+
+
+def test_variants_listed_above_the_usage_block_do_not_make_it_optional(tmp_path):
+    readme = ("# Mixers\n\nMixer comes in two variants; the base one, as in the paper:\n" + _usage("Mixer")
+              + "\nFor the deep variant (DeepMixer, DeepMixer), stack more blocks:\n" + _usage("DeepMixer"))
+    info = scan_repo(_repo(tmp_path, readme))
+    assert info.main.name == "Mixer"
+    assert any('introduced by "For the deep variant"' in r for r in info.model_named("DeepMixer").reasons)

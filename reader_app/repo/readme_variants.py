@@ -14,9 +14,11 @@ from reader_app.repo.readme_code import FENCE, ReadmeCode
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*\S)")
 # `Title` underlined with === or --- (reStructuredText and setext Markdown).
 UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
-# Words that introduce a block as an option beside the main usage.
+# Words that introduce a block as an option beside the main usage. "variant" counts only as the one a block is
+# for ("for the deep variant"): "comes in three variants" above the usage block lists sizes, it offers none.
 OPTIONAL_PROSE = re.compile(r"\b(if you (?:want|wish|would like|need|prefer)|alternatively|optional(?:ly)?|"
-                            r"you (?:can|could|may) also|variants?|advanced)\b", re.I)
+                            r"you (?:can|could|may) also|(?:for|use|try|with) (?:the|a|an|this) (?:[\w-]+ ){0,3}"
+                            r"variant|advanced (?:use|usage|users|options|settings|configuration))\b", re.I)
 OPTIONAL_HEADING = re.compile(r"\b(variants?|advanced|optional|alternatives?|extensions?|experimental)\b", re.I)
 
 

@@ -95,3 +95,22 @@ def test_variants_listed_above_the_usage_block_do_not_make_it_optional(tmp_path)
     info = scan_repo(_repo(tmp_path, readme))
     assert info.main.name == "Mixer"
     assert any('introduced by "For the deep variant"' in r for r in info.model_named("DeepMixer").reasons)
+
+
+def test_a_function_model_built_only_in_an_optional_block_is_a_variant_too(tmp_path):
+    root = _repo(tmp_path, "")
+    (root / "mixers" / "models.py").write_text(MODELS + textwrap.dedent('''
+
+        def SequentialMixer(width=32, depth=6, num_classes=10):
+            return nn.Sequential(nn.Conv2d(3, width, 3, padding=1), *[Block(width) for _ in range(depth)],
+                                 nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, num_classes))
+    '''))
+    (root / "mixers" / "__init__.py").write_text("from mixers.models import Mixer, SequentialMixer\n")
+    readme = ("# Mixers\n\n## Usage\n" + _usage("Mixer") + "\nAlternatively, SequentialMixer (SequentialMixer is "
+              "a SequentialMixer in one nn.Sequential) builds the same stack:\n" + _usage("SequentialMixer"))
+    (root / "README.md").write_text(readme)
+    info = scan_repo(root)
+    assert info.main.name == "Mixer", [(m.name, m.score, m.reasons) for m in info.models[:2]]
+    variant = info.model_named("SequentialMixer")
+    assert any('optional variant' in r and 'introduced by "Alternatively"' in r for r in variant.reasons), \
+        variant.reasons

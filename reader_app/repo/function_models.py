@@ -73,8 +73,10 @@ def parts_of_functions(models: list[FunctionModel]) -> dict[str, set[str]]:
 
 
 def score_functions(models: list[FunctionModel], index: RepoIndex, graph: Graph, test_files: set[str],
-                    exported: set[str], readme: str) -> list[tuple[float, list[str], FunctionModel]]:
-    """(score, reasons, function) with the points ranking.score_classes gives a class for the same evidence."""
+                    exported: set[str], readme: str,
+                    readme_variants: dict[str, str] | None = None) -> list[tuple[float, list[str], FunctionModel]]:
+    """(score, reasons, function) with the points ranking.score_classes gives a class for the same evidence;
+    `readme_variants`: qualname -> phrase for models the README builds only in an optional variant."""
     readme_words = Counter(re.findall(r"\w+", readme))
     callers = _calling_classes(index, {m.name for m in models})
     out = []
@@ -90,8 +92,11 @@ def score_functions(models: list[FunctionModel], index: RepoIndex, graph: Graph,
             why.add(30, "no other model is built from it (top of the composition graph)")
         else:
             why.add(-5 * min(len(parents), 4), f"a part of {', '.join(sorted(parents)[:3])}")
-        why.add(15, f"{model.where} builds it: `{model.name}(...)`, a function returning "
-                    f"`{model.file.segment(model.container.func)}(...)`")
+        if model.qualname in (readme_variants or {}):
+            why.add(5, readme_variants[model.qualname])
+        else:
+            why.add(15, f"{model.where} builds it: `{model.name}(...)`, a function returning "
+                        f"`{model.file.segment(model.container.func)}(...)`")
         if model.qualname in exported:
             why.add(5, "its package exports it at the top level")
         descendants = set(model.parts)

@@ -293,7 +293,9 @@ def _script_helper_of(info: ClassInfo, said: SelfDescription, built_here: dict[s
 def _self_description(qualname: str, said: SelfDescription, why: Why, sidelined: set[str] = frozenset()) -> None:
     """Points for what the repository says about the class itself (its public API, README, scripts); the
     `sidelined` factories (only a self-test or a branch the defaults skip calls them) earn nothing."""
-    for table, points in ((said.hub, 25), (said.readme, 15), (said.default_config, 20), (said.default_name, 25),
+    # a class the README shows only where its prose offers an option beside the usage block's model
+    readme = (said.readme_code.variants, 5) if qualname in said.readme_code.variants else (said.readme, 15)
+    for table, points in ((said.hub, 25), readme, (said.default_config, 20), (said.default_name, 25),
                           (said.published, 12), (said.registered, 8), (said.named_after, 12), (said.acting, 10),
                           (said.commanded, 20)):
         if qualname in table:

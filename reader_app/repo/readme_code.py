@@ -36,6 +36,10 @@ class ReadmeCode:
             (`diffusion = GaussianDiffusion(model)` with `model = Unet(...)`).
         functions: (function, its file, README place) for each repository function a block calls to build
             something that is no class of the repository (`MLPMixer(...)` returning an nn.Sequential).
+        blocks: (README rel, first line of the block, {class or function model qualname: line it builds it},
+            classes it imports) per block, in reading order: what each block shows, for reading its prose.
+        variants: class qualname -> phrase, for the classes the README shows only in blocks its prose
+            introduces as optional variants (readme_variants.py).
         files: the blocks as parsed files; kept alive because the graph builder caches by object id.
     """
 
@@ -43,6 +47,8 @@ class ReadmeCode:
     built: list[str] = field(default_factory=list)
     handoffs: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     functions: list[tuple[str, str, str]] = field(default_factory=list)
+    blocks: list[tuple[str, int, dict[str, int], set[str]]] = field(default_factory=list)
+    variants: dict[str, str] = field(default_factory=dict)
     files: list[ParsedFile] = field(default_factory=list)
 
 
@@ -67,14 +73,22 @@ def read_readmes(index: RepoIndex, builder: GraphBuilder, readmes: list[tuple[So
     for source, text in readmes:
         imports: dict[str, str] = {}  # a later block often relies on an earlier block's imports
         for first, code in code_blocks(text):
+            functions_before = len(found.functions)
             pf = _as_file(source, code, imports)
             place = f"{source.rel}:{{}}".format
             hits = (_parsed_usage(index, builder, pf, found, lambda line: place(first + line - 1)) if pf is not None
                     else _text_usage(index, builder, code))
+            built: dict[str, int] = {}
+            for name, rel, where in found.functions[functions_before:]:  # function models this block builds
+                module = index.by_rel[rel].module if rel in index.by_rel else ""
+                built.setdefault(f"{module}.{name}" if module else name, int(where.rsplit(":", 1)[1]))
             for qualname, line, how, builds in hits:
                 found.usage.setdefault(qualname, f"{source.rel}:{first + line - 1} {how}")
+                if builds:
+                    built.setdefault(qualname, first + line - 1)
                 if builds and qualname not in found.built:
                     found.built.append(qualname)
+            found.blocks.append((source.rel, first, built, {q for q, _, _, builds in hits if not builds}))
     return found
 
 

@@ -197,7 +197,8 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
                            parts_of_functions(functions))
     scored = [(score, _model_record(score, reasons, c, groups.get(c.qualname, ""))) for score, reasons, c in ranked]
     scored += [(score, _function_record(score, reasons, f))
-               for score, reasons, f in score_functions(functions, index, graph, tests, exported, readme)]
+               for score, reasons, f in score_functions(functions, index, graph, tests, exported, readme,
+                                                          said.readme_code.variants)]
     scored.sort(key=lambda item: -item[0])  # stable: classes keep their tie order, ahead of an equal function
     info.models = [record for _, record in scored]
     report(75.0, "reading the layers of every model")

@@ -19,6 +19,7 @@ from reader_app.repo.frozen_helpers import frozen_helpers
 from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
 from reader_app.repo.readme_code import ReadmeCode, read_readmes
+from reader_app.repo.readme_variants import optional_variants
 from reader_app.repo.walk import SourceFile
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
@@ -216,7 +217,10 @@ def _named_after(index: RepoIndex, files: list[SourceFile], root_name: str) -> d
 def _readme_code(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile]) -> ReadmeCode:
     readmes = sorted((s for s in files if s.rel.rsplit("/", 1)[-1].lower().startswith("readme")
                       and s.rel.lower().endswith((".md", ".rst", ".txt"))), key=lambda s: (s.rel.count("/"), s.rel))
-    return read_readmes(index, builder, [(source, _read(source)) for source in readmes[:20]])
+    texts = [(source, _read(source)) for source in readmes[:20]]
+    code = read_readmes(index, builder, texts)
+    code.variants = optional_variants(code, {source.rel: text for source, text in texts})
+    return code
 
 
 # --- the config a script loads by default --------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 
 from reader_app.repo.namespaces import is_parsed_namespace
 from reader_app.repo.values_source import Unit, per_tree, read, units_mentioning
+from reader_app.repo.values_wrappers import builds_from_constructor, constructor_sites
 
 MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
 
@@ -30,8 +31,11 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     from reader_app.repo.values_calls import MISSING, literal
 
     function = scope.function
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or \
-            function.name.startswith("__"):  # a constructor's values are stated where its class is built
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return MISSING
+    owner = _owner_class(scope.unit.tree, function)
+    wrapper = builds_from_constructor(function, owner, scope.call)
+    if function.name.startswith("__") and not wrapper:  # a constructor's values are stated where its class is built
         return MISSING
     if "." in name:
         return _handed_option(scope, name, depth, seen)
@@ -39,19 +43,24 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     names = [p.arg for p in params]
     if name not in names:
         return MISSING
-    owner = _owner_class(scope.unit.tree, function)
-    for unit, call in _call_sites(scope, function, owner):
+    sites = constructor_sites(scope, owner) if wrapper else _call_sites(scope, function, owner)
+    for unit, call in sites:
         node = _handed_node(function, owner, call, name)
         if node is None:
             continue
         from reader_app.repo.values_calls import Scope
         from reader_app.repo.module_places import enclosing_functions
         caller = Scope(unit, scope.root, enclosing_functions(unit.tree).get(id(call)))
+        if getattr(caller.function, "name", "") == "__init__":  # a wrapper built by another wrapper: follow it up
+            caller.call = call
         value = literal(node, lambda n, d: caller.resolve(n, d, seen), depth + 1)
         if value is MISSING:
             continue  # this caller computes it at run time: another caller may state it
         stated = caller.where.get(ast.unparse(node)) if isinstance(node, (ast.Name, ast.Attribute)) else None
-        scope.where.setdefault(name, stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}")
+        where = stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}"
+        if wrapper:  # the value reaches the model through the wrapper's constructor: say where it is built
+            where += f", through {owner.name}(...) at {_rel(unit)}:{call.lineno}"
+        scope.where.setdefault(name, where)
         return value
     from reader_app.repo.values_passed import passed_value
     value = passed_value(scope, name)  # a factory's callers that splat options (`**args_to_dict(args, keys)`)

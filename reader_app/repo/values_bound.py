@@ -57,6 +57,9 @@ def bound_argument(scope, name: str, depth: int, seen: set):
         if value is MISSING:
             continue  # this caller computes it at run time: another caller may state it
         stated = caller.where.get(ast.unparse(node)) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        if isinstance(node, ast.Subscript):  # `config["hidden"]`: the line stating that key
+            from reader_app.repo.values_returned import keyed_where
+            stated = keyed_where(node, caller)
         where = stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}"
         if wrapper:  # the value reaches the model through the wrapper's constructor: say where it is built
             where += f", through {owner.name}(...) at {_rel(unit)}:{call.lineno}"

@@ -4,7 +4,8 @@ Research code often builds its model inside a function whose parameters the call
 `LM.build(ckpt_dir='x/', max_seq_len=1024)` in `__main__` runs `Config(max_seq_len=max_seq_len, ...)` inside
 `build`. A name that is a parameter of the enclosing function takes the value a call site hands it (resolved in
 the caller's scope, so a literal, an argparse default or a simple expression there), else the parameter's own
-default. Read as ast: nothing is run.
+default. A constructor that builds the model (an agent's `self.policy = Net(state_dim, hidden)`) is bound the same
+way, from the places that build its class (values_wrappers.py). Read as ast: nothing is run.
 """
 from __future__ import annotations
 

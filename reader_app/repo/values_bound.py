@@ -4,7 +4,8 @@ Research code often builds its model inside a function whose parameters the call
 `LM.build(ckpt_dir='x/', max_seq_len=1024)` in `__main__` runs `Config(max_seq_len=max_seq_len, ...)` inside
 `build`. A name that is a parameter of the enclosing function takes the value a call site hands it (resolved in
 the caller's scope, so a literal, an argparse default or a simple expression there), else the parameter's own
-default. Read as ast: nothing is run.
+default. A constructor that builds the model (an agent's `self.policy = Net(state_dim, hidden)`) is bound the same
+way, from the places that build its class (values_wrappers.py). Read as ast: nothing is run.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import re
 
 from reader_app.repo.namespaces import is_parsed_namespace
 from reader_app.repo.values_source import Unit, per_tree, read, units_mentioning
+from reader_app.repo.values_wrappers import builds_from_constructor, constructor_sites
 
 MAX_SITES = 20  # a helper called from everywhere says nothing about one value: the first few decide
 
@@ -30,8 +32,11 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     from reader_app.repo.values_calls import MISSING, literal
 
     function = scope.function
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or \
-            function.name.startswith("__"):  # a constructor's values are stated where its class is built
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return MISSING
+    owner = _owner_class(scope.unit.tree, function)
+    wrapper = builds_from_constructor(function, owner, scope.call)
+    if function.name.startswith("__") and not wrapper:  # a constructor's values are stated where its class is built
         return MISSING
     if "." in name:
         return _handed_option(scope, name, depth, seen)
@@ -39,19 +44,27 @@ def bound_argument(scope, name: str, depth: int, seen: set):
     names = [p.arg for p in params]
     if name not in names:
         return MISSING
-    owner = _owner_class(scope.unit.tree, function)
-    for unit, call in _call_sites(scope, function, owner):
+    sites = constructor_sites(scope, owner) if wrapper else _call_sites(scope, function, owner)
+    for unit, call in sites:
         node = _handed_node(function, owner, call, name)
         if node is None:
             continue
         from reader_app.repo.values_calls import Scope
         from reader_app.repo.module_places import enclosing_functions
         caller = Scope(unit, scope.root, enclosing_functions(unit.tree).get(id(call)))
+        if getattr(caller.function, "name", "") == "__init__":  # a wrapper built by another wrapper: follow it up
+            caller.call = call
         value = literal(node, lambda n, d: caller.resolve(n, d, seen), depth + 1)
         if value is MISSING:
             continue  # this caller computes it at run time: another caller may state it
         stated = caller.where.get(ast.unparse(node)) if isinstance(node, (ast.Name, ast.Attribute)) else None
-        scope.where.setdefault(name, stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}")
+        if isinstance(node, ast.Subscript):  # `config["hidden"]`: the line stating that key
+            from reader_app.repo.values_returned import keyed_where
+            stated = keyed_where(node, caller)
+        where = stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}"
+        if wrapper:  # the value reaches the model through the wrapper's constructor: say where it is built
+            where += f", through {owner.name}(...) at {_rel(unit)}:{call.lineno}"
+        scope.where.setdefault(name, where)
         return value
     from reader_app.repo.values_passed import passed_value
     value = passed_value(scope, name)  # a factory's callers that splat options (`**args_to_dict(args, keys)`)

@@ -97,7 +97,7 @@ class Scope:
     def _decide(self, test: ast.If, name: str, line: int, owner_key: str, depth: int, seen: set):
         """The value of an `if` test guarding an assignment of `name` at `line`; a test that reads `name` itself
         (`if args.dim is None: args.dim = 64`) reads the value it has before that line."""
-        key, limit = (self.unit.rel, name), (owner_key, name)
+        key, limit = self._seen_key(name), (owner_key, name)
         held, before, stated = key in seen, self._before.get(limit), self.where.get(name)
         seen.discard(key)
         self._before[limit] = line
@@ -184,18 +184,22 @@ class Scope:
 
     def resolve(self, name: str, depth: int = 0, seen: set | None = None):
         seen = set() if seen is None else seen
-        if (self.unit.rel, name) in seen or depth > 6:
+        if self._seen_key(name) in seen or depth > 6:
             return MISSING
-        seen.add((self.unit.rel, name))
+        seen.add(self._seen_key(name))
         outer = self.guarded.pop(name, None)  # an enclosing lookup of the same name keeps its own alternatives
         try:
             value = self._resolve(name, depth, seen)
             guarded = self.guarded.pop(name, None)
             return self._with_alternative(name, value, guarded, depth, seen) if guarded else value
         finally:  # a guard against cycles, not against a name read twice (`args.a == 'x' or args.a == 'y'`)
-            seen.discard((self.unit.rel, name))
+            seen.discard(self._seen_key(name))
             if outer is not None:
                 self.guarded[name] = outer
+
+    def _seen_key(self, name: str) -> tuple:
+        # per function: a wrapper's `__init__(self, dim)` reads `dim` from the caller's own `dim = 64` above it
+        return self.unit.rel, getattr(self.function, "lineno", 0), name
 
     def _with_alternative(self, name: str, value, guarded: list, depth: int, seen: set):
         """The value with the last undecided guarded assignment noted beside its provenance; that assignment's

@@ -109,3 +109,53 @@ def test_the_division_follows_the_value_not_only_the_name(tmp_path):
     stated = (96, "train.py:6 (crop_size)")
     assert low_resolution_side(str(root), stated, {"scaling_factor": 4}, {"scaling_factor": "train.py:7"})[0] == 24
     assert low_resolution_side(str(root), stated, {"scaling_factor": 3}, {"scaling_factor": "train.py:7"}) is None
+
+
+# Options aliased under the main guard, the dataset handing both on by position to helper functions.
+OPTION_TRAIN = """
+import argparse
+from torch.utils.data import DataLoader
+from data import FolderDataset
+from model import Generator
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--crop_size', default=88, type=int)
+parser.add_argument('--upscale_factor', default=4, type=int)
+
+if __name__ == '__main__':
+    opt = parser.parse_args()
+    CROP = opt.crop_size
+    FACTOR = opt.upscale_factor
+    loader = DataLoader(FolderDataset('data', crop_size=CROP, upscale_factor=FACTOR), batch_size=8)
+    net = Generator(FACTOR)
+    for lr, hr in loader:
+        net(lr)
+"""
+
+FUNCTION_DATASET = """
+from torch.utils.data import Dataset
+
+
+def valid_crop(crop_size, upscale_factor):
+    return crop_size - (crop_size % upscale_factor)
+
+
+def lr_side(crop_size, upscale_factor):
+    return crop_size // upscale_factor
+
+
+class FolderDataset(Dataset):
+    def __init__(self, folder, crop_size, upscale_factor):
+        self.lr = lr_side(crop_size, upscale_factor)
+"""
+
+
+def test_options_aliased_in_the_main_block_and_handed_on_by_position_are_followed(tmp_path):
+    root = write_tree(tmp_path / "repo", {"train.py": OPTION_TRAIN, "data.py": FUNCTION_DATASET})
+    side, where = low_resolution_side(str(root), (88, "train.py:8"), {"scale_factor": 4},
+                                      {"scale_factor": "train.py:9"})
+    assert (side, where) == (22, "train.py:13 CROP 88 / FACTOR 4 (train.py:9)")
+    # a dataset that only cuts the crop says nothing of its resolution: the stated side stands
+    unread = write_tree(tmp_path / "unread", {"train.py": OPTION_TRAIN, "data.py": FUNCTION_DATASET.replace(
+        "self.lr = lr_side(crop_size, upscale_factor)", "self.crop = crop_size")})
+    assert low_resolution_side(str(unread), (88, "train.py:8"), {"scale_factor": 4}, {}) is None

@@ -45,7 +45,8 @@ def low_resolution_side(root: str, stated, built_args: dict, sources: dict) -> t
         if tree is None:
             continue
         rel = os.path.relpath(path, root)
-        found = _divided_crop(root, rel, tree, stated[0], scales, {**options, **_known_ints(tree)})
+        found = _divided_crop(root, rel, tree, stated[0], scales, _with_aliases(tree, rel, root,
+                                                                               {**options, **_known_ints(tree)}))
         if found:
             crop_name, crop_line, scale_name, scale_kw, scale = found
             # the model's own scale argument of that value, the one named as the dataset's first
@@ -75,6 +76,17 @@ def _divided_crop(root: str, rel: str, tree: ast.Module, side: int, scales: dict
     return None
 
 
+def _with_aliases(tree: ast.Module, rel: str, root: str, known: dict) -> dict:
+    """`known` plus the script's names bound once to a known value anywhere (`CROP_SIZE = opt.crop_size` under
+    `if __name__ == '__main__':`), so a dataset handed the alias is handed the option."""
+    names, bound = names_by_scope(tree, rel, root), {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            bound[name] = None if name in bound else _factor(node.value, known, names(node))
+    return {**{k: v for k, v in bound.items() if v is not None}, **known}
+
+
 def _factor(expr, known: dict, names) -> int | None:
     """The integer a scale argument states: a literal, a module constant or an option's default."""
     if isinstance(expr, ast.Constant):
@@ -95,11 +107,11 @@ def _name(expr) -> str:
 
 
 def _bound_line(tree: ast.Module, expr) -> int:
-    """The line a module constant is bound on (`crop_size = 96`), else the argument's own line."""
+    """The line a name is bound on (`crop_size = 96`), else the argument's own line."""
     if isinstance(expr, ast.Name):
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in stmt.targets):
-                return stmt.lineno
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets):
+                return node.lineno
     return expr.lineno
 
 
@@ -142,13 +154,21 @@ def _parameter(node, name: str) -> str:
 
 
 def _aliases(node, param: str) -> set[str]:
-    """The parameter and the attributes and locals the code binds from it (`self.crop_size = int(crop_size)`)."""
+    """The parameter and the attributes and locals the code copies it to (`self.crop_size = int(crop_size)`);
+    a value computed from it and another (`valid(crop_size, scale)`) is no copy."""
     out = {param}
     for n in ast.walk(node):
-        if isinstance(n, ast.Assign) and len(n.targets) == 1 and _refers(n.value, out):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and _copy_of(n.value, out):
             target = n.targets[0]
             out.add(target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", param))
     return out
+
+
+def _copy_of(expr, names: set[str]) -> bool:
+    """`crop_size`, `self.crop_size` or a one-argument conversion of it (`int(crop_size)`)."""
+    if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+        expr = expr.args[0]
+    return isinstance(expr, ast.Name) and expr.id in names or isinstance(expr, ast.Attribute) and expr.attr in names
 
 
 def _refers(expr, names: set[str]) -> bool:

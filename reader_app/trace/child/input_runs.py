@@ -31,6 +31,7 @@ from reader_app.trace.child.tied_axes import with_tied_axes
 from reader_app.repo.config_image_size import config_image_size
 from reader_app.repo.dead_examples import outranked_example
 from reader_app.repo.image_sides import constructor_image_side
+from reader_app.repo.scaled_crops import low_resolution_side
 from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_chunks import stated_chunk
@@ -188,20 +189,21 @@ def stated_image(session, sources: dict, model=None, args=None) -> tuple[int, st
     """(pixels, where) of the image size the model file's pretrained settings state, else the one the config
     files the model was built from (`sources`, the constructor values' provenance) state, else the side the
     model's constructor treats a value it was built with as (`assert input_size % 32 == 0`), else the one
-    the repository's scripts state."""
+    the repository's scripts state; divided by the model's scale when that is a high-resolution crop."""
     if session.request.get("inputs"):
         return None
     try:
         own = settings_image_size(session.file)
         if own:
             return own[0], f"{session.rel(session.file)}:{own[1]}"
-        config = config_image_size(session.root, sources)
-        if config:
-            return config
-        source = inspect.getsourcefile(type(model)) if model is not None and args else None
-        built = constructor_image_side(source, type(model).__name__, args, session.root) \
-            if source and os.path.realpath(source).startswith(os.path.realpath(session.root) + os.sep) else None
-        return built or stated_image_size(session.root)
+        stated = config_image_size(session.root, sources)
+        if not stated:
+            source = inspect.getsourcefile(type(model)) if model is not None and args else None
+            stated = constructor_image_side(source, type(model).__name__, args, session.root) \
+                if source and os.path.realpath(source).startswith(os.path.realpath(session.root) + os.sep) else None
+            stated = stated or stated_image_size(session.root)
+        # an upsampling model's stated crop may be its high-resolution target: the input is crop / scale
+        return low_resolution_side(session.root, stated, args or {}, sources) or stated
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 

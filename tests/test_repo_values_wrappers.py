@@ -4,22 +4,11 @@ the wrapper is built (a script's locals, its parser's defaults), with the line t
 of the wrapper it goes through; a value only a run knows there (an environment's size) stays unstated."""
 from __future__ import annotations
 
+from agent_repos import NETWORK
 from tree_helpers import write_tree as write
 
 from reader_app.repo.values import mine
 
-NETWORK = """
-import torch.nn as nn
-
-
-class Policy(nn.Module):
-    def __init__(self, state_dim, action_dim, hidden):
-        super().__init__()
-        self.body = nn.Sequential(nn.Linear(state_dim, hidden), nn.Tanh(), nn.Linear(hidden, action_dim))
-
-    def forward(self, state):
-        return self.body(state)
-"""
 
 PARAMS = ["state_dim", "action_dim", "hidden"]
 

@@ -5,22 +5,15 @@ sizes the script states, each with the line stating it; the environment's observ
 knows, stays a labelled guess. The repository is generated here."""
 from __future__ import annotations
 
+from agent_repos import NETWORK
 from tree_helpers import first_outs, trace_cli, write_tree
 
-AGENT_REPO = {"agent.py": """
+AGENT_REPO = {"nets.py": NETWORK, "agent.py": """
 import torch
-import torch.nn as nn
+
+from nets import Policy
 
 device = torch.device("cpu")
-
-
-class Policy(nn.Module):
-    def __init__(self, state_dim, action_dim, hidden):
-        super().__init__()
-        self.body = nn.Sequential(nn.Linear(state_dim, hidden), nn.Tanh(), nn.Linear(hidden, action_dim))
-
-    def forward(self, state):
-        return self.body(state)
 
 
 class Agent:
@@ -53,8 +46,8 @@ def test_the_network_an_agent_builds_takes_the_sizes_its_script_states(tmp_path)
     assert code == 0, err
     assert data["class"] == "Policy"
     sources = data["arg_sources"]
-    assert sources["action_dim"] == {"value": 5, "from": "agent.py:31, through Agent(...) at agent.py:34"}
-    assert sources["hidden"] == {"value": 24, "from": "agent.py:32, through Agent(...) at agent.py:34"}
+    assert sources["action_dim"] == {"value": 5, "from": "agent.py:23, through Agent(...) at agent.py:26"}
+    assert sources["hidden"] == {"value": 24, "from": "agent.py:24, through Agent(...) at agent.py:26"}
     assert sources["state_dim"]["from"] == "guess"
     outs = first_outs(data)
     assert outs["body.0"][-1] == 24 and outs["body"][-1] == 5

@@ -18,6 +18,7 @@ from reader_app.trace.child.doc_shapes import BATCH, documented_names
 FREE = ("free", "free2", "free3")
 HEIGHT = re.compile(r"^(h|height|img_h|image_h)$", re.IGNORECASE)
 WIDTH = re.compile(r"^(w|width|img_w|image_w)$", re.IGNORECASE)
+DOWNSCALED = re.compile(r"\s*//?\s*\d+$")
 SEQ = re.compile(r"^(seq_?len|seq|t|l|len|length|n_?tokens|num_?tokens|(input|in|src|source)[ _]?(len|length))$",
                  re.IGNORECASE)
 
@@ -127,19 +128,20 @@ def _resolve(names: list, built: dict, width: int | None, source: str, labels: d
     batch_named = any(item and BATCH.match(item) for item in names)
     for index, item in enumerate(names):
         value = built.get(item) if item else None
-        if (item and BATCH.match(item) and "batch" not in dims) or (index == 0 and not batch_named):
-            dims.append("batch")  # no name says batch: the first axis is, as everywhere else
-        elif item and item.isdigit():
+        side = DOWNSCALED.sub("", item) if item else item  # `Height / 8`: a latent's side is still a side
+        if item and item.isdigit():  # a size written as a number is that size, the first axis too (`(1, 320)`)
             dims.append(int(item))
+        elif (item and BATCH.match(item) and "batch" not in dims) or (index == 0 and not batch_named):
+            dims.append("batch")  # no name says batch: the first axis is, as everywhere else
         elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
             dims.append(value)
             taken.append(f"{item}={value} {(labels or {}).get(item, source)}")
         elif index == len(names) - 1 and width:
             dims.append(width)
             taken.append(f"{item or 'the last axis'}={width} from the layer it reaches")
-        elif item and HEIGHT.match(item) and "height" not in dims:
+        elif side and HEIGHT.match(side) and "height" not in dims:
             dims.append("height")
-        elif item and WIDTH.match(item) and "width" not in dims:
+        elif side and WIDTH.match(side) and "width" not in dims:
             dims.append("width")
         elif item and SEQ.match(item) and "seq_len" not in dims:
             dims.append("seq_len")

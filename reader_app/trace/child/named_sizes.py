@@ -68,9 +68,7 @@ def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_a
     built, labels = dict(built_args or {}), dict(labels or {})
     if documented and rank in (None, len(documented)):
         names, said = documented, f"{where} documents {name} as [{' x '.join(documented)}]"
-        words = _held_words(documented, built, held or {})
-        built.update({item: value for item, (value, _) in words.items()})
-        labels.update({item: f"held by the model as {key} ({(held or {})[key][1]})" for item, (_, key) in words.items()})
+        with_held_words(documented, built, held or {}, labels)
     elif unpacked and rank == len(unpacked):
         names, said = unpacked, f"the code unpacks {name}'s shape into {', '.join(n or '_' for n in unpacked)}"
     else:
@@ -87,14 +85,26 @@ def stated_named_plan(func, name: str, rank: int | None, built_args: dict | None
     """named_plan from the documented shape alone, when one of its names is a constructor value the repository
     states (`# x: [B, T, num_freq]` with `hp.audio.num_freq` 601 from its YAML): the code's own word on the
     input, ahead of the shapes its first layer would take (a spectrogram is not an image); None otherwise."""
-    stated = {key: value for key, value in (built_args or {}).items()
-              if not str((arg_sources or {}).get(key, "guess")).startswith(("guess", "blind"))}
+    stated = stated_values(built_args, arg_sources)
     leaves = config_leaves(stated)
     documented = documented_names(func, name)
     if not documented or not any(item in stated or item in leaves for item in documented):
         return None
     return named_plan(func, name, rank, None, {**{k: v for k, (v, _) in leaves.items()}, **stated}, width,
                       held=held, labels={leaf: f"as built ({key})" for leaf, (_, key) in leaves.items()})
+
+
+def stated_values(built_args: dict | None, arg_sources: dict | None) -> dict:
+    """The constructor values the repository states (a guessed or blind one is no word of the repository's)."""
+    return {key: value for key, value in (built_args or {}).items()
+            if not str((arg_sources or {}).get(key, "guess")).startswith(("guess", "blind"))}
+
+
+def with_held_words(names: list, built: dict, held: dict, labels: dict) -> None:
+    """`built` and `labels` given the sizes the model holds under the documented axes' words (`_held_words`)."""
+    words = _held_words(names, built, held)
+    built.update({item: value for item, (value, _) in words.items()})
+    labels.update({item: f"held by the model as {key} ({held[key][1]})" for item, (_, key) in words.items()})
 
 
 def config_leaves(built: dict) -> dict:

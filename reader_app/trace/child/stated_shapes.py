@@ -7,7 +7,7 @@ the cross-attention reads), and below the repository's own example call (stated.
 from __future__ import annotations
 
 from reader_app.trace.child.doc_shapes import documented_names, documented_where
-from reader_app.trace.child.named_sizes import _held_words, _resolve, _where
+from reader_app.trace.child.named_sizes import _resolve, _where, stated_values, with_held_words
 
 
 def stated_shape(func, name: str, rank: int | None, built_args: dict | None, arg_sources: dict | None,
@@ -18,12 +18,8 @@ def stated_shape(func, name: str, rank: int | None, built_args: dict | None, arg
     items = documented_names(func, name)
     if not items or rank not in (None, len(items)):
         return None
-    stated = {key: value for key, value in (built_args or {}).items()
-              if not str((arg_sources or {}).get(key, "guess")).startswith(("guess", "blind"))}
-    labels = {}
-    for item, (value, key) in _held_words(items, stated, held or {}).items():
-        stated[item] = value
-        labels[item] = f"held by the model as {key} ({(held or {})[key][1]})"
+    stated, labels = stated_values(built_args, arg_sources), {}
+    with_held_words(items, stated, held or {}, labels)
     dims, taken, free = _resolve(items, stated, width, "as built", labels)
     if dims is None or free or not (taken or any(isinstance(d, int) for d in dims)):
         return None

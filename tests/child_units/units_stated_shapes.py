@@ -72,3 +72,18 @@ def test_inside_an_isinstance_branch_the_loop_variable_is_the_first_module_of_th
     assert found.layer is switch[1].k
     only_conv = _Switch(nn.Conv2d(3, 3, 1))
     assert reach(only_conv, only_conv.forward, "context").layer is None  # the branch never runs
+
+
+class _Documented(nn.Module):
+    def forward(self, t):
+        """
+        Args:
+            t: (1, 16) one timestep row, broadcast over the batch
+        """
+        return t
+
+
+def test_a_docstring_states_a_shape_the_same_way_and_says_it_is_the_docstring():
+    from reader_app.trace.child.stated_shapes import stated_shape
+    dims, why = stated_shape(_Documented.forward, "t", None, {}, {}, None)
+    assert dims == [1, 16] and "(its docstring) states t as (1, 16)" in why

@@ -43,6 +43,22 @@ def _comment(func, name: str) -> str:
     return next((m.group(2) for line in source.splitlines() if (m := start.match(line))), "")
 
 
+def documented_where(func, name: str) -> str | None:
+    """`/abs/path/model.py:12 (a comment)` or `(its docstring)`: the source line that gives the parameter its
+    shape, for the input's provenance; None when no line of the function's source does."""
+    try:
+        lines, first = inspect.getsourcelines(func)
+        path = inspect.getsourcefile(func)
+    except (OSError, TypeError):
+        return None
+    start = re.compile(rf"^\s*(#\s*)?(:param\s+(\w+\s+)?{re.escape(name)}\s*:|{re.escape(name)}\s*(\([^)]*\))?\s*:)")
+    for index, line in enumerate(lines):
+        if start.match(line) and SHAPE.search(line):
+            kind = "a comment" if line.lstrip().startswith("#") else "its docstring"
+            return f"{path}:{first + index} ({kind})"
+    return None
+
+
 def documented_names(func, name: str) -> list[str] | None:
     """The documented shape's items as written (`[bs x num_patch x n_vars x patch_len]` -> those four), or
     None when the docstring gives the parameter no shape."""

@@ -29,6 +29,7 @@ from reader_app.trace.child.packed import packed_argument
 from reader_app.trace.child.rank_guard import rank_guard
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.scalar_inputs import scalar_plans
+from reader_app.trace.child.stated_shapes import stated_shape
 from reader_app.trace.child.size_tables import attr_values
 from reader_app.trace.child.reach import first_layer, forward_params, reach
 from reader_app.trace.child.structured import structured_plans
@@ -196,6 +197,12 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
                               last_axis_width(found.layer, found.ops), held_stated(model, built_args, arg_sources)) \
         if not masking and after is None else None
     if named:
+        options.insert(0, (named[0], "float32", None))
+    # `# time: (1, 320)` at the top of forward(): every axis the comment (or docstring) states, first
+    named = named or (stated_shape(func or type(model).forward, name, found.rank, built_args, arg_sources,
+                                   last_axis_width(found.layer, found.ops), held_stated(model, built_args, arg_sources))
+                      if not masking and after is None else None)
+    if named and options[:1] != [(named[0], "float32", None)]:
         options.insert(0, (named[0], "float32", None))
     if not options and not masking and after is None:  # no layer fixes the rank the code unpacks: the axes' names
         named = named_plan(func or type(model).forward, name, found.rank, found.unpacked, built_args,

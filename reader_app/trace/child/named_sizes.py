@@ -18,6 +18,7 @@ from reader_app.trace.child.doc_shapes import BATCH, documented_names
 FREE = ("free", "free2", "free3")
 HEIGHT = re.compile(r"^(h|height|img_h|image_h)$", re.IGNORECASE)
 WIDTH = re.compile(r"^(w|width|img_w|image_w)$", re.IGNORECASE)
+DOWNSCALED = re.compile(r"\s*//?\s*\d+$")
 SEQ = re.compile(r"^(seq_?len|seq|t|l|len|length|n_?tokens|num_?tokens|(input|in|src|source)[ _]?(len|length))$",
                  re.IGNORECASE)
 
@@ -67,9 +68,7 @@ def named_plan(func, name: str, rank: int | None, unpacked: list | None, built_a
     built, labels = dict(built_args or {}), dict(labels or {})
     if documented and rank in (None, len(documented)):
         names, said = documented, f"{where} documents {name} as [{' x '.join(documented)}]"
-        words = _held_words(documented, built, held or {})
-        built.update({item: value for item, (value, _) in words.items()})
-        labels.update({item: f"held by the model as {key} ({(held or {})[key][1]})" for item, (_, key) in words.items()})
+        with_held_words(documented, built, held or {}, labels)
     elif unpacked and rank == len(unpacked):
         names, said = unpacked, f"the code unpacks {name}'s shape into {', '.join(n or '_' for n in unpacked)}"
     else:
@@ -86,14 +85,26 @@ def stated_named_plan(func, name: str, rank: int | None, built_args: dict | None
     """named_plan from the documented shape alone, when one of its names is a constructor value the repository
     states (`# x: [B, T, num_freq]` with `hp.audio.num_freq` 601 from its YAML): the code's own word on the
     input, ahead of the shapes its first layer would take (a spectrogram is not an image); None otherwise."""
-    stated = {key: value for key, value in (built_args or {}).items()
-              if not str((arg_sources or {}).get(key, "guess")).startswith(("guess", "blind"))}
+    stated = stated_values(built_args, arg_sources)
     leaves = config_leaves(stated)
     documented = documented_names(func, name)
     if not documented or not any(item in stated or item in leaves for item in documented):
         return None
     return named_plan(func, name, rank, None, {**{k: v for k, (v, _) in leaves.items()}, **stated}, width,
                       held=held, labels={leaf: f"as built ({key})" for leaf, (_, key) in leaves.items()})
+
+
+def stated_values(built_args: dict | None, arg_sources: dict | None) -> dict:
+    """The constructor values the repository states (a guessed or blind one is no word of the repository's)."""
+    return {key: value for key, value in (built_args or {}).items()
+            if not str((arg_sources or {}).get(key, "guess")).startswith(("guess", "blind"))}
+
+
+def with_held_words(names: list, built: dict, held: dict, labels: dict) -> None:
+    """`built` and `labels` given the sizes the model holds under the documented axes' words (`_held_words`)."""
+    words = _held_words(names, built, held)
+    built.update({item: value for item, (value, _) in words.items()})
+    labels.update({item: f"held by the model as {key} ({held[key][1]})" for item, (_, key) in words.items()})
 
 
 def config_leaves(built: dict) -> dict:
@@ -127,19 +138,20 @@ def _resolve(names: list, built: dict, width: int | None, source: str, labels: d
     batch_named = any(item and BATCH.match(item) for item in names)
     for index, item in enumerate(names):
         value = built.get(item) if item else None
-        if (item and BATCH.match(item) and "batch" not in dims) or (index == 0 and not batch_named):
-            dims.append("batch")  # no name says batch: the first axis is, as everywhere else
-        elif item and item.isdigit():
+        side = DOWNSCALED.sub("", item) if item else item  # `Height / 8`: a latent's side is still a side
+        if item and item.isdigit():  # a size written as a number is that size, the first axis too (`(1, 320)`)
             dims.append(int(item))
+        elif (item and BATCH.match(item) and "batch" not in dims) or (index == 0 and not batch_named):
+            dims.append("batch")  # no name says batch: the first axis is, as everywhere else
         elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
             dims.append(value)
             taken.append(f"{item}={value} {(labels or {}).get(item, source)}")
         elif index == len(names) - 1 and width:
             dims.append(width)
             taken.append(f"{item or 'the last axis'}={width} from the layer it reaches")
-        elif item and HEIGHT.match(item) and "height" not in dims:
+        elif side and HEIGHT.match(side) and "height" not in dims:
             dims.append("height")
-        elif item and WIDTH.match(item) and "width" not in dims:
+        elif side and WIDTH.match(side) and "width" not in dims:
             dims.append("width")
         elif item and SEQ.match(item) and "seq_len" not in dims:
             dims.append("seq_len")

@@ -12,6 +12,7 @@ import textwrap
 import torch.nn as nn
 
 from reader_app.trace.child.helper_reach import helper_reach
+from reader_app.trace.child.loop_guards import guarded_module, isinstance_guards, loop_container
 from reader_app.trace.child.op_chains import _element, _method_chain, _names_in, _postorder_calls, _statements
 from reader_app.trace.child.rank_tests import lifted_lines
 
@@ -82,11 +83,14 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bo
     chains: dict[str, list] = {param: []}
     loop_alias: dict[str, nn.Module] = dict(bound or {})
     lifted = lifted_lines(tree, param)  # `if x.dim() == 1: x = x.unsqueeze(0)` lifts one rank, not every input
+    guards, containers = isinstance_guards(tree), {}  # `if isinstance(layer, AttnBlock): layer(x, context)`
     for stmt in _statements(tree.body):
         if stmt.lineno <= after or stmt.lineno in lifted:
             continue
         if isinstance(stmt, ast.For):
             loop_alias.update(_loop_modules(owner, stmt))
+            if loop_container(owner, stmt) is not None:
+                containers[stmt.target.id] = loop_container(owner, stmt)
             continue
         if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try)):
             continue  # their bodies are visited as statements of their own
@@ -98,6 +102,10 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bo
                     loop_alias.update(_loop_modules(owner, generator))
         if _shape_unpack(stmt, tainted, chains, result) or _axis_hint(stmt, param, result):
             continue
+        guard = guards.get(id(stmt))
+        typed = guarded_module(func, containers[guard[0]], guard[1]) if guard and guard[0] in containers else ...
+        if typed is None:  # the container holds no module of the type the branch is for: it never runs
+            continue
         consumed = False  # the argument went into a module: what comes out has another shape
         for call in _postorder_calls(stmt):
             arg_index, chain = _tainted_argument(call, tainted, chains, param) if not _state_pair(
@@ -105,6 +113,8 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bo
             if arg_index is None:
                 continue
             callee = _callee(owner, call.func, loop_alias)
+            if typed is not ... and isinstance(call.func, ast.Name) and call.func.id == guard[0]:
+                callee = typed
             # `embedded_dropout(self.encoder, x)`: a function of the repository handed the model's layer
             found = _enter(owner, callee, arg_index, chain, depth) if callee is not None else \
                 helper_reach(owner, func, call, arg_index, chain, depth, loop_alias)

@@ -103,7 +103,7 @@ def _built(builder, pf, branch: list[ast.stmt], wrapped: bool = True) -> dict[st
         node = stack.pop()
         if isinstance(node, (ast.If, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        if isinstance(node, ast.Call):
+        if isinstance(node, ast.Call) and not _by_name(node):
             for qualname in builder.value_classes(pf, node, {}):
                 found[qualname] = ""
             wrapper = builder.index.class_at(builder.index.resolve(pf, node.func)) if wrapped else None
@@ -112,6 +112,14 @@ def _built(builder, pf, branch: list[ast.stmt], wrapped: bool = True) -> dict[st
                     found.setdefault(qualname, wrapper.name)
         stack.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _by_name(call: ast.Call) -> bool:
+    """`ARCHS[args.arch](...)`, `getattr(models, args.arch)(...)`: the key picks one entry of many, which the
+    registry's own reason credits; the branch holding the call says nothing about which."""
+    func = call.func
+    return isinstance(func, ast.Subscript) or (isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
+                                               and func.func.id == "getattr")
 
 
 def _constructor(info) -> list[ast.stmt]:

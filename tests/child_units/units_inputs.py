@@ -67,7 +67,8 @@ def test_only_a_reshape_to_literal_sizes_after_a_free_batch_states_the_input():
 
 def test_a_rank_the_code_unpacks_takes_the_documented_names_before_an_image():
     import torch.nn as nn
-    from reader_app.trace.child.inputs import InputPlan, Sizes, rank_refused
+    from reader_app.trace.child.inputs import InputPlan, Sizes
+    from reader_app.trace.child.retry_plans import rank_refused
 
     class Patches(nn.Module):
         def __init__(self):

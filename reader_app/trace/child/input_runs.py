@@ -18,7 +18,8 @@ from reader_app.trace.child.helper_inputs import scaled_channels
 from reader_app.trace.child.collated import collated_types, with_collated
 from reader_app.trace.child.id_casts import cast_notes
 from reader_app.trace.child.id_retry import refused_ids, run_as_ids
-from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, rank_refused, replanned, user_plans
+from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, user_plans
+from reader_app.trace.child.retry_plans import rank_refused, replanned
 from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.one_sample_inputs import OneSamplePlans, one_sample_example, one_sample_note
 from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables

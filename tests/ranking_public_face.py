@@ -45,6 +45,62 @@ def function_model() -> dict[str, str]:
     }
 
 
+def function_model_by_factory() -> dict[str, str]:
+    """No README code: a registered factory of the repository builds the model with a function returning an
+    nn.Sequential (`model = PatchNet(256, 8, ...); return model`), and the training command names the factory;
+    the factory's file states the input size in its pretrained settings (timm's `_cfg`).
+    The function is the model; the container helper a class body calls (`conv_block`) is a building block."""
+    return {
+        "patchnet/__init__.py": "",
+        "patchnet/patchnet.py": HEAD + textwrap.dedent('''
+            class Residual(nn.Module):
+                def __init__(self, fn):
+                    super().__init__()
+                    self.fn = fn
+
+                def forward(self, x):
+                    return self.fn(x) + x
+
+
+            def conv_block(dim):
+                return nn.Sequential(nn.Conv2d(dim, dim, 3, padding=1), nn.GELU(), nn.BatchNorm2d(dim))
+
+
+            class Stem(nn.Module):
+                def __init__(self, dim, patch_size):
+                    super().__init__()
+                    self.proj = nn.Conv2d(3, dim, patch_size, stride=patch_size)
+                    self.block = conv_block(dim)
+
+                def forward(self, x):
+                    return self.block(self.proj(x))
+
+
+            def PatchNet(dim, depth, patch_size=4, n_classes=10):
+                return nn.Sequential(
+                    Stem(dim, patch_size),
+                    *[Residual(conv_block(dim)) for _ in range(depth)],
+                    nn.AdaptiveAvgPool2d((1, 1)),
+                    nn.Flatten(),
+                    nn.Linear(dim, n_classes),
+                )
+            '''),
+        "zoo/registry.py": textwrap.dedent('''
+            from patchnet.patchnet import PatchNet
+
+            _cfg = {'url': '', 'num_classes': 100, 'input_size': (3, 64, 64), 'crop_pct': .9}
+
+
+            def patchnet_256_8(pretrained=False, **kwargs):
+                model = PatchNet(256, 8, patch_size=4, n_classes=100)
+                model.default_cfg = _cfg
+                return model
+            '''),
+        "README.md": "# PatchNet\n\nThe most important code is in `patchnet/patchnet.py`.\n\n"
+                     "    python train.py --model patchnet_256_8\n",
+    }
+
+
 def shown_part_of_unnamed_composite() -> dict[str, str]:
     """A package that offers one module: its __init__ exports only the convolution module, its README builds
     only that; the same file also holds a block composing it with attention and feed-forward parts, which no

@@ -31,6 +31,8 @@ EXPECTED_REASON = {
     "shown_part_of_unnamed_composite": ("runner_up", "nothing names it (not the package's exports, the README or "
                                                      "a script), while the package exports ConvModule"),
     "function_model": ("main", "README.md:7 builds it: `MixerNet(...)`, a function returning `nn.Sequential(...)`"),
+    "function_model_by_factory": ("main", "zoo/registry.py:8 builds the model with it: `PatchNet(...)`, a "
+                                          "function returning `nn.Sequential(...)`"),
     "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
                                           "builds on its own"),
     "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),
@@ -152,6 +154,13 @@ def test_a_model_the_readme_builds_with_a_function_is_that_function_with_its_lay
         ("0", "nn.Linear"), ("[i]", "PreNormResidual"), ("-2", "nn.LayerNorm"), ("-1", "nn.Linear")]
     assert info.layers[1].local_class == "PreNormResidual"
     assert info.to_json()["main"]["kind"] == "function"
+
+
+def test_a_container_helper_a_class_body_calls_is_a_building_block_not_a_model(scans):
+    info = scans["function_model_by_factory"]
+    assert info.main.kind == "function"
+    assert [m.name for m in info.models if m.kind == "function"] == ["PatchNet"]  # never conv_block
+    assert any("a part of PatchNet" in r for r in info.model_named("Stem").reasons)
 
 
 def test_plain_title_words_name_no_model(tmp_path):

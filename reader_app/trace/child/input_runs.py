@@ -29,7 +29,7 @@ from reader_app.trace.child.scalar_inputs import with_caller_values
 from reader_app.trace.child.stated import example_tries, smaller_note, stated_plans
 from reader_app.trace.child.state_inputs import state_plans, with_states
 from reader_app.trace.child.tied_axes import with_tied_axes
-from reader_app.repo.config_image_size import config_image_size
+from reader_app.repo.config_image_size import config_files, config_image_size
 from reader_app.repo.dead_examples import outranked_example
 from reader_app.repo.image_sides import constructor_image_side
 from reader_app.repo.scaled_crops import low_resolution_side
@@ -197,6 +197,10 @@ def stated_image(session, sources: dict, model=None, args=None) -> tuple[int, st
         own = settings_image_size(session.file)
         if own:
             return own[0], f"{session.rel(session.file)}:{own[1]}"
+        for rel in config_files(session.root, sources):  # a factory's file (`model.default_cfg = _cfg`)
+            told = settings_image_size(os.path.join(session.root, rel)) if rel.endswith(".py") else None
+            if told:
+                return told[0], f"{rel}:{told[1]}"
         stated = config_image_size(session.root, sources)
         if not stated:
             source = inspect.getsourcefile(type(model)) if model is not None and args else None

@@ -85,6 +85,12 @@ class _Flow:
 
     def bind(self, stmt: ast.Assign) -> None:
         value = stmt.value
+        target = stmt.targets[0]
+        if len(stmt.targets) == 1 and isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) \
+                and len(target.elts) == len(value.elts):  # `a, b = a[order], b[order]`: pair by pair
+            for one, expr in zip(target.elts, value.elts):
+                self.bind(ast.Assign(targets=[one], value=expr))
+            return
         same, roots = self.same_of(value), self.roots_of(value)
         for target in stmt.targets:
             names = [target] if isinstance(target, ast.Name) else \

@@ -158,3 +158,25 @@ def test_a_fasttext_header_states_its_width(tmp_path):
         "len(f.readline().split(' ')) - 1", "int(f.readline().split()[1])")
     root = write_tree(tmp_path / "repo", {"net.py": NET, "train.py": train})
     assert mine(str(root), str(root / "net.py"), "Tagger", ["word_dim", "hidden"])["word_dim"].value == 300
+
+
+TYPED = textwrap.dedent('''
+    import torch.nn as nn
+
+
+    class Encoder(nn.Module):
+        def forward(self, input_var, input_lengths=None, loss=None):
+            """
+            Args:
+                input_var (batch, seq_len): tensor containing the features of the input sequence.
+                input_lengths (list of int, optional): the lengths of the sequences in the mini-batch
+                loss (callable): fused cross-entropy (over the text positions only, no full logits)
+            """
+            return self.rnn(input_var)
+''')
+
+
+def test_a_google_type_group_gives_a_shape_but_never_prose():
+    layouts = arg_layouts(TYPED, "Encoder", "forward", ["input_var", "input_lengths", "loss"])
+    assert layouts["input_var"].items == ["batch", "seq_len"]
+    assert "input_lengths" not in layouts and "loss" not in layouts

@@ -53,8 +53,8 @@ def _docstring_range(node) -> tuple[int, int] | None:
     return None
 
 
-def _described(lines: list[str], span: tuple[int, int], name: str) -> tuple[int, str] | None:
-    """(line number, description) of the argument within the docstring lines span (1-based, inclusive)."""
+def _described(lines: list[str], span: tuple[int, int], name: str) -> tuple[int, str, str] | None:
+    """(line number, description, Google-style `(type)`) of the argument within the docstring lines span (1-based, inclusive)."""
     start = _start(name)
     for number in range(span[0], span[1] + 1):
         line = lines[number - 1]
@@ -67,8 +67,8 @@ def _described(lines: list[str], span: tuple[int, int], name: str) -> tuple[int,
             if not more.strip() or len(more) - len(more.lstrip()) <= indent or more.lstrip().startswith(":"):
                 break
             body.append(more.strip())
-        # the `(type)` of Google style and numpy's `name : type` say the dtype too
-        return number, " ".join([match.group(3) or ""] + body)
+        # the `(type)` of Google style says the dtype, or a shape, never in prose (`(list of int, optional)`)
+        return number, " ".join(body), match.group(3) or ""
     return None
 
 
@@ -76,7 +76,9 @@ def shape_items(text: str) -> list[str] | None:
     """The axes of the first shape the text writes, or None when it writes none."""
     match = SHAPE.search(text)
     if match:
-        return [i.strip() for i in re.split(SEPARATOR, match.group(1)) if i.strip()]
+        items = [i.strip() for i in re.split(SEPARATOR, match.group(1)) if i.strip()]
+        # prose in parentheses (`(fused cross-entropy over the text, no logits)`) is no shape
+        return None if any(i.count(" ") > 1 or i.lower() in ("optional", "default") for i in items) else items
     one = ONE_AXIS.search(text)
     return [one.group(1)] if one else None
 
@@ -97,9 +99,10 @@ def arg_layouts(source: str, class_name: str, method: str, params: list[str]) ->
     for name in params:
         for span in spans:
             said = _described(lines, span, name)
-            items = shape_items(said[1]) if said else None
+            # the shape in the words, else in Google style's `(type)` when that is one (`input (batch, seq_len):`)
+            items = (shape_items(said[1]) or shape_items(said[2])) if said else None
             if items:
-                words = said[1]
+                words = f"{said[2]} {said[1]}"
                 integer = bool(INTEGER_TYPE.search(words) or INTEGER_WORDS.search(words))
                 found[name] = ArgLayout(name, items, said[0], words, integer)
                 break

@@ -15,7 +15,7 @@ import torch.nn as nn
 
 from reader_app.repo.doc_layouts import BATCH, ArgLayout, arg_layouts
 from reader_app.repo.input_uses import ArgUse, input_uses
-from reader_app.trace.child.named_sizes import config_leaves, held_sizes, stated_values
+from reader_app.trace.child.named_sizes import HEIGHT, SEQ, WIDTH, config_leaves, held_sizes, stated_values
 from reader_app.trace.child.plans import TENSOR, InputPlan
 from reader_app.trace.child.size_tables import SIZES
 
@@ -43,6 +43,9 @@ def documented_inputs(model: nn.Module, func, params: list[str], built_args: dic
         return None
     uses = input_uses(source, owner, method, params)
     binder = _Binder(model, built_args, arg_sources)
+    firsts = {layouts[p].items[0] for p in params if p in layouts}
+    if len(firsts) == 1 and not any(BATCH.match(i) for p in layouts for i in layouts[p].items):
+        binder.symbols[firsts.pop()] = "batch"  # `x: (N, C, H, W)`, `t: (N)`: no name says batch, the first axis is
     by_name = {plan.name: plan for plan in best}
     dims = {}
     for name in params:
@@ -64,8 +67,8 @@ class _Binder:
 
     def __init__(self, model: nn.Module, built_args: dict | None, arg_sources: dict | None):
         stated = stated_values(built_args, arg_sources)
-        self.values = {k: (v, f"{k}={v} as built") for k, v in (built_args or {}).items()
-                       if isinstance(v, int) and not isinstance(v, bool) and v > 0}
+        self.values = {k: (v, f"{k}={v} as built" + ("" if k in stated else " (a guess)"))
+                       for k, v in (built_args or {}).items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
         self.values.update({leaf: (v, f"{leaf}={v} as built ({key})") for leaf, (v, key) in config_leaves(stated).items()
                             if leaf not in self.values})
         self.held = held_sizes(model)
@@ -96,6 +99,10 @@ class _Binder:
                 self.symbols[key] = layer_dims[index]
                 self.notes[key] = f"{key}={layer_dims[index]} from the layer it reaches"
                 out.append(layer_dims[index])
+            elif (named := next((symbol for pattern, symbol in ((HEIGHT, "height"), (WIDTH, "width"), (SEQ, "seq_len"))
+                                 if pattern.match(key)), None)) and named not in self.symbols.values():
+                self.symbols[key] = named
+                out.append(named)
             else:
                 used = set(self.symbols.values())
                 free = next((s for s in POOL if s not in used), None)

@@ -54,7 +54,8 @@ def _docstring_range(node) -> tuple[int, int] | None:
 
 
 def _described(lines: list[str], span: tuple[int, int], name: str) -> tuple[int, str, str] | None:
-    """(line number, description, Google-style `(type)`) of the argument within the docstring lines span (1-based, inclusive)."""
+    """(line number, description, Google-style `(type)`) of the argument within the docstring's lines `span`
+    (1-based, inclusive)."""
     start = _start(name)
     for number in range(span[0], span[1] + 1):
         line = lines[number - 1]

@@ -162,6 +162,6 @@ def _note(node: ast.Call, flow: _Flow, uses: dict) -> None:
             use = uses[arg]
             use.lengths_line = node.lineno
             use.packs = sorted(flow.roots_of(node.args[0]))
+            third = node.args[2] if len(node.args) > 2 else None
             use.batch_first = any(k.arg == "batch_first" and isinstance(k.value, ast.Constant) and k.value.value
-                                  for k in node.keywords) or (len(node.args) > 2 and isinstance(node.args[2], ast.Constant)
-                                                              and node.args[2].value is True)
+                                  for k in node.keywords) or (isinstance(third, ast.Constant) and third.value is True)

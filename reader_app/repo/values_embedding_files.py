@@ -50,7 +50,8 @@ def _split_first(node, handle: str) -> bool:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split"):
         return False
     inner = node.func.value
-    while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr in ("strip", "rstrip"):
+    while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) \
+            and inner.func.attr in ("strip", "rstrip"):
         inner = inner.func.value
     return _first_line_of(inner, handle)
 

@@ -68,9 +68,10 @@ class _Binder:
     def __init__(self, model: nn.Module, built_args: dict | None, arg_sources: dict | None):
         stated = stated_values(built_args, arg_sources)
         self.values = {k: (v, f"{k}={v} as built" + ("" if k in stated else " (a guess)"))
-                       for k, v in (built_args or {}).items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
-        self.values.update({leaf: (v, f"{leaf}={v} as built ({key})") for leaf, (v, key) in config_leaves(stated).items()
-                            if leaf not in self.values})
+                       for k, v in (built_args or {}).items()
+                       if isinstance(v, int) and not isinstance(v, bool) and v > 0}
+        self.values.update({leaf: (v, f"{leaf}={v} as built ({key})")
+                            for leaf, (v, key) in config_leaves(stated).items() if leaf not in self.values})
         self.held = held_sizes(model)
         self.symbols: dict = {}
         self.notes: dict = {}

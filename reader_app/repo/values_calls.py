@@ -52,6 +52,13 @@ class Scope:
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
         value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel, self.where)
+        if value is MISSING and isinstance(assignment.value, (ast.BinOp, ast.Call)):
+            # `dim = len(f.readline().split(' ')) - 1` of `open('glove.6B.100d.txt')`: the file's name states it
+            from reader_app.repo.values_embedding_files import embedding_file_width
+            read = embedding_file_width(self.unit.tree, assignment, lookup, depth)
+            if read is not None:
+                self.where.setdefault(name, f"{rel}:{assignment.lineno} (the width {read[1]} states)")
+                return read[0]
         if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):
             # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list; a dict merged
             # by unconditional `config.update(model_config)` calls holds the merged keys

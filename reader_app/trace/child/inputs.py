@@ -14,6 +14,7 @@ from reader_app.trace.child.asserted import apply_sizes, asserted_sizes
 from reader_app.trace.child.condition import conditioned
 from reader_app.trace.child.constructor_channels import channels_note, channels_option, constructor_channels
 from reader_app.trace.child.delegates import delegate
+from reader_app.trace.child.doc_inputs import documented_inputs
 from reader_app.trace.child.doc_shapes import documented_dims
 from reader_app.trace.child.graph_inputs import adjacency_params
 from reader_app.trace.child.handed_whole import handed_to_part
@@ -294,6 +295,11 @@ def candidate_inputs(model: nn.Module, limit: int = 6, func=None, built_args: di
             options.insert(0, InputPlan(name, tiled[name]))
     best = [options[0] for options in per_arg]
     candidates = [best]
+    # several arguments whose layouts the docstring states: bound together, ahead of each one's own guess
+    linked = documented_inputs(model, func or type(model).forward, params, built_args, arg_sources, best) \
+        if len(params) > 1 else None
+    if linked and linked != best:
+        candidates.insert(0, linked)
     # What a name says (a timestep `t`, labels `y`, a mask) for every argument at once: a timestep reaches
     # its layer through a function (a sinusoidal embedding) that hides its rank from the layer found.
     named = [_named(p, graph, options) or options[0] for p, options in zip(params, per_arg)]

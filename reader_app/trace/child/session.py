@@ -12,8 +12,8 @@ import torch
 import torch.nn as nn
 
 from reader_app.trace.child import (api, config_shims, degrade, failure, hub_downloads, inert, input_runs,
-                                    library_stand_ins, model_parallel, moved_modules, one_process_group, probes, routes,
-                                    shared_libraries, torchvision_ops)
+                                    library_stand_ins, model_parallel, moved_modules, one_process_group, plain_torchscript,
+                                    probes, routes, shared_libraries, torchvision_ops)
 from reader_app.trace.child.capture import Recorder, RepoFiles
 from reader_app.trace.child.dims import name_shape, name_shapes
 from reader_app.trace.child.report_shapes import layer_entries, line_entries
@@ -97,6 +97,7 @@ class Session(SessionBuild):
                                     f"code takes its own way without it" for name, (file, line, flag)
                                     in self.finder.declined.items() if name not in self.finder.missing]
         self.report["degraded"] += degrade.NOTES.lines
+        self.report["degraded"] += plain_torchscript.degraded(self.rel)
         return self.report
 
     def load(self):
@@ -107,6 +108,7 @@ class Session(SessionBuild):
         shared_libraries.put_on_path(self.request.get("model_libraries"))
         torchvision_ops.install()
         probes.install(self.files)
+        plain_torchscript.install(self.files)  # jit.ScriptModule models: hooks and probes need plain Python
         degrade.install()
         degrade.NOTES.shorten = self.rel
         sys.argv = [self.file]  # scripts that parse arguments at import time get their defaults

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tree_helpers import first_outs, trace_repos, write_tree
 
-from reader_app.trace.child.module_names import package_root
+from reader_app.trace.child.module_names import package_root, script_roots
 
 # One level: the folder itself is the namespace package; a sibling named like torch's `nn` module.
 FLAT = {
@@ -136,3 +136,61 @@ def test_the_module_name_is_the_one_python_gives_from_the_repository_root(tmp_pa
     assert package_root(str(root / "pkg/model.py"), str(root)) == (real, "pkg.model")
     assert package_root(str(root / "plain/net.py"), str(root)) == (f"{real}/plain", "net")
     assert package_root(str(root / "top.py"), str(root)) == (real, "top")
+
+
+# The code lives under a folder its scripts run from (`codes/`), and the model file imports the repository's
+# own modules absolutely from there (`import models.modules.module_util as mutil`), with no __init__.py on the
+# way: Python finds them only with codes/ on sys.path, as `python codes/train.py` puts it.
+SCRIPTS_FOLDER = {
+    "README.md": "Video restoration.\n\n    cd codes\n    python train.py\n",
+    "codes/models/modules/module_util.py": """
+        import torch.nn as nn
+
+
+        def make_layer(block, n_layers):
+            return nn.Sequential(*[block() for _ in range(n_layers)])
+
+
+        class ResidualBlock(nn.Module):
+            def __init__(self, nf=16):
+                super().__init__()
+                self.conv = nn.Conv2d(nf, nf, 3, padding=1)
+
+            def forward(self, x):
+                return x + self.conv(x)
+        """,
+    "codes/models/modules/restore_arch.py": """
+        import functools
+
+        import torch.nn as nn
+
+        import models.modules.module_util as mutil
+
+
+        class RestoreNet(nn.Module):
+            def __init__(self, nf=16, blocks=3):
+                super().__init__()
+                self.conv_first = nn.Conv2d(3, nf, 3, padding=1)
+                self.trunk = mutil.make_layer(functools.partial(mutil.ResidualBlock, nf=nf), blocks)
+                self.conv_last = nn.Conv2d(nf, 3, 3, padding=1)
+
+            def forward(self, x):
+                return self.conv_last(self.trunk(self.conv_first(x)))
+        """,
+    "codes/train.py": """
+        import models.modules.restore_arch as arch
+
+        model = arch.RestoreNet(nf=16, blocks=3)
+        """,
+}
+
+
+def test_absolute_imports_rooted_at_the_folder_the_scripts_run_from_resolve(tmp_path):
+    code, data, err = trace_repos(tmp_path, {"scripts": SCRIPTS_FOLDER}, "--no-lines")["scripts"]
+    assert code == 0, err
+    assert data["file"] == "codes/models/modules/restore_arch.py" and data["class"] == "RestoreNet"
+    assert data["reached_output"] and not data["degraded"], data["degraded"]
+    outs = first_outs(data)
+    assert outs["trunk.2.conv"][1] == 16 and outs["conv_last"][1] == 3
+    root = (tmp_path / "scripts").resolve()
+    assert script_roots(str(root / "codes/models/modules/restore_arch.py"), str(root)) == [f"{root}/codes"]

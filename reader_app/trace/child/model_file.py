@@ -8,14 +8,16 @@ import inspect
 import sys
 import types
 
-from reader_app.trace.child.module_names import package_root
+from reader_app.trace.child.module_names import package_root, script_roots
 
 
 def import_model_file(file: str, repo_root: str) -> types.ModuleType:
-    """Import `file` the way the repository's own scripts would (repo root and package parent on sys.path)."""
+    """Import `file` the way the repository's own scripts would (repo root, the folder its absolute imports of
+    the repository are rooted at, and package parent on sys.path)."""
     notebook = file.endswith(".ipynb")
     folder, dotted = package_root(file, None if notebook else repo_root)
-    for entry in (repo_root, folder):
+    roots = [] if notebook else script_roots(file, repo_root)  # `import models.x` run from codes/
+    for entry in (repo_root, *roots, folder):
         if entry not in sys.path:
             sys.path.insert(0, entry)
     if notebook:

@@ -75,3 +75,36 @@ def _relative_depth(file: str) -> int:
     except (OSError, SyntaxError, ValueError):
         return 0
     return max((node.level for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)), default=0)
+
+
+def script_roots(file: str, repo_root: str) -> list[str]:
+    """Folders between `repo_root` and `file` that the file's absolute imports of the repository's own modules
+    are rooted at (`import models.modules.module_util` in codes/models/modules/arch.py -> codes/): the folder
+    the repository's scripts run from, which Python puts on sys.path for them. Outermost first."""
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            tree = parse_tolerant(handle.read(), file)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+              and not node.level}
+    root = os.path.realpath(repo_root)
+    folder = os.path.dirname(os.path.realpath(file))
+    ancestors = []
+    while folder.startswith(os.path.join(root, "")):
+        ancestors.insert(0, folder)
+        folder = os.path.dirname(folder)
+    found = []
+    for name in sorted(names):
+        parts = name.split(".")
+        if len(parts) < 2 or _holds(root, parts):  # a dotted path only: a bare name matches too much
+            continue
+        found += [a for a in ancestors if _holds(a, parts) and a not in found]
+    return [a for a in ancestors if a in found]
+
+
+def _holds(base: str, parts: list[str]) -> bool:
+    """Whether module path `parts` is a folder or a .py file under `base`."""
+    path = os.path.join(base, *parts)
+    return os.path.isdir(path) or os.path.isfile(path + ".py")

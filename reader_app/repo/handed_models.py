@@ -62,59 +62,72 @@ def handed_model(root: str, class_name: str) -> HandedModel:
 def _handed_model(root: str, class_name: str) -> HandedModel:
     from reader_app.repo.stated_inputs import _construction  # it reads constructions as the examples do
 
-    pieces = _pieces(root)
     keys, sites, annotated = set(), {}, {}
-    for _, tree in pieces:
-        for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
-            instances = _instances(scope, class_name, _construction)
-            keys |= _held_keys(scope, instances, class_name, _construction)
-            _handing_sites(scope, instances, class_name, _construction, sites)
-        for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
-            for arg in [*func.args.args, *func.args.kwonlyargs]:
+    for tree in _pieces(root, lambda text: class_name in text):  # constructions and annotations name the class
+        for scope, own in _scopes(tree):
+            instances = _instances(own, class_name, _construction)
+            keys |= _held_keys(own, instances, class_name, _construction)
+            _handing_sites(own, instances, class_name, _construction, sites)
+            for arg in [*scope.args.args, *scope.args.kwonlyargs] if not isinstance(scope, ast.Module) else []:
                 if arg.annotation is not None and last_name(arg.annotation) == class_name:
-                    annotated.setdefault(func.name, set()).add(arg.arg)
+                    annotated.setdefault(scope.name, set()).add(arg.arg)
+    # `models["latent_denoiser"]` for LatentDenoiser: a quoted key spelled as the class, any case or separators
+    spelled = re.compile("[\"']" + "[_-]?".join(map(re.escape, class_name)) + "[\"']", re.IGNORECASE)
+    for tree in _pieces(root, spelled.search):
+        keys |= {key for node in ast.walk(tree) if (key := lookup_key(node)) is not None
+                 and _spelling(key) == _spelling(class_name)}
     params = {name: set(found) for name, found in annotated.items()}
-    for _, tree in pieces:
-        for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    for tree in _pieces(root, lambda text: any(f"def {name}(" in text for name in sites)):
+        for func in _functions(tree):
             handed, other = sites.get(func.name, (set(), set()))
             # a sampler some caller hands another class's model at the same place samples any model
             params.setdefault(func.name, set()).update(_params_at(func, handed - other))
     params = {name: found for name, found in params.items() if found}
-    units = [unit for unit, tree in pieces if _uses(tree, keys, params)]
-    return HandedModel(frozenset(keys), params, units)
+    words = [f"def {name}(" for name in params] + [repr(key)[1:-1] for key in keys]
+    units = _pieces(root, lambda text: any(word in text for word in words), units=True) if words else []
+    return HandedModel(frozenset(keys), params, [u for u in units if _uses(u.tree, keys, params)])
 
 
-def _pieces(root: str) -> list[tuple[Unit, ast.Module]]:
-    """Every parsable .py file and notebook code cell, as units."""
+def _functions(tree) -> list:
+    return [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def _pieces(root: str, wanted, units: bool = False) -> list:
+    """The parsed trees (with `units`, the units) of the .py files and notebook code cells whose text is
+    `wanted`; only those are parsed."""
     out = []
     for path in walk_files(root, (".py",)):
-        tree = parsed(path)
+        tree = parsed(path) if wanted(read(path)) else None
         if tree is not None:
-            out.append((Unit(os.path.relpath(path, root), tree, "py"), tree))
+            out.append(Unit(os.path.relpath(path, root), tree, "py") if units else tree)
     for path in walk_files(root, (".ipynb",)):
-        for number, code in notebook_cells(read(path)):
-            tree = _parse(code)
+        for number, code in notebook_cells(read(path)) if wanted(read(path)) else []:
+            tree = _parse(code) if wanted(code) else None
             if tree is not None:
-                unit = Unit(f"{os.path.relpath(path, root)} cell {number}", tree, "notebook")
-                out.append((unit, tree))
+                out.append(Unit(f"{os.path.relpath(path, root)} cell {number}", tree, "notebook") if units else tree)
     return out
 
 
-def _own_statements(scope) -> list[ast.AST]:
-    """The nodes of `scope` outside the functions and classes it defines."""
-    out, todo = [], list(scope.body)
+def _scopes(tree: ast.Module) -> list[tuple[ast.AST, list[ast.AST]]]:
+    """(scope, its own nodes) for the module and each function: the nodes outside the functions it defines
+    (a class body counts as the module's), in one walk."""
+    own: dict[int, list] = {id(tree): []}
+    scopes, todo = [tree], [(child, tree) for child in tree.body]
     while todo:
-        node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        node, scope = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scopes.append(node)
+            own[id(node)] = []
+            todo += [(child, node) for child in node.body]
             continue
-        out.append(node)
-        todo.extend(ast.iter_child_nodes(node))
-    return out
+        own[id(scope)].append(node)
+        todo += [(child, scope) for child in ast.iter_child_nodes(node)]
+    return [(scope, own[id(scope)]) for scope in scopes]
 
 
-def _instances(scope, class_name: str, construction) -> set[str]:
+def _instances(own: list, class_name: str, construction) -> set[str]:
     """Names the scope binds to an instance of the class (`unet = UNet().to(device)`)."""
-    return {n.targets[0].id for n in _own_statements(scope)
+    return {n.targets[0].id for n in own
             if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
             and construction(n.value, class_name) is not None}
 
@@ -123,11 +136,11 @@ def _is_instance(expr, instances: set, class_name: str, construction) -> bool:
     return (isinstance(expr, ast.Name) and expr.id in instances) or construction(expr, class_name) is not None
 
 
-def _held_keys(scope, instances: set, class_name: str, construction) -> set[str]:
+def _held_keys(own: list, instances: set, class_name: str, construction) -> set[str]:
     """Keys under which the scope stores an instance: `{'diffusion': diffusion}`, `models['unet'] = UNet()`;
     and any key of a mapping lookup spelled as the class (`models["diffusion"]` for Diffusion)."""
     keys = set()
-    for node in _own_statements(scope):
+    for node in own:
         if isinstance(node, ast.Dict):
             keys |= {k.value for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant)
                      and isinstance(k.value, str) and _is_instance(v, instances, class_name, construction)}
@@ -139,13 +152,13 @@ def _held_keys(scope, instances: set, class_name: str, construction) -> set[str]
     return keys
 
 
-def _handing_sites(scope, instances: set, class_name: str, construction, sites: dict) -> None:
+def _handing_sites(own: list, instances: set, class_name: str, construction, sites: dict) -> None:
     """Record, per called function name, the positions (int) and keywords (str) where a call of the scope
     hands an instance (`sites[name][0]`), and where one hands another class's (`sites[name][1]`)."""
-    others = {n.targets[0].id for n in _own_statements(scope)
+    others = {n.targets[0].id for n in own
               if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
               and _other_class(n.value, class_name)}
-    for node in _own_statements(scope):
+    for node in own:
         if not isinstance(node, ast.Call) or not (name := last_name(node.func)) or name == class_name:
             continue
         dotted = isinstance(node.func, ast.Attribute)  # `obj.sample(unet)`, `sampling.sample(unet)`

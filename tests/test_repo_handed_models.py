@@ -103,3 +103,31 @@ def test_a_sampler_called_through_its_module_or_as_a_method_gets_the_model_at_it
     assert handed_model(root, "TinyUNet").params == {"sample": {"model"}, "run": {"model"}}
     calls = stated_calls(root, "TinyUNet", str(tmp_path / "dotted" / "nets.py"))
     assert calls[0].where == SAMPLER_CALL_LINE and calls[0].positional[0].shape == [2, 4, 40, 20]
+
+
+def test_a_pipeline_functions_default_sides_size_the_latents_it_makes(tmp_path):
+    pipeline = """
+        import torch
+
+
+        class Pipeline:
+            def __init__(self, unet):
+                self.unet = unet
+
+            def __call__(self, prompt, height=768, width=512, n_samples=1, factor=8):
+                unet = self.unet
+                latents = torch.randn((n_samples, 4, height // factor, width // factor))
+                return unet(latents, torch.zeros(n_samples, 1))
+
+
+        def generate(models, prompt, *, height=256, width=256, batch_size=3):
+            unet = models["unet"]
+            latents = torch.randn(batch_size, 4, height // 8, width // 8)
+            return unet(latents, torch.zeros(batch_size, 1))
+        """
+    files = {"model.py": LOADER_KEY["model.py"], "loader.py": LOADER_KEY["loader.py"], "pipeline.py": pipeline}
+    root = str(write_tree(tmp_path / "defaults", files))
+    calls = stated_calls(root, "LatentDenoiser", str(tmp_path / "defaults" / "model.py"))
+    line = line_of(pipeline, "height=256")
+    assert [(c.where, c.positional[0].shape) for c in calls] == [(f"pipeline.py:{line + 3}", [2, 4, 32, 32])]
+    assert calls[0].given_at[0] == f"pipeline.py:{line + 3} (made at pipeline.py:{line + 2}; sized at pipeline.py:{line})"

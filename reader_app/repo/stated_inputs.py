@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from reader_app.pyparse import parse_tolerant
 from reader_app.repo.handed_models import MODEL_KEYS, handed_model, lookup_key
-from reader_app.repo.stated_tensors import KEEP, NAMESPACES, OPTION, _int, _tensor
+from reader_app.repo.stated_tensors import BATCH_NAME, KEEP, NAMESPACES, OPTION, _int, _tensor
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.namespaces import namespace_names
 from reader_app.repo.values_source import units_mentioning
@@ -69,9 +69,23 @@ def stated_calls(root: str, class_name: str, file: str | None = None) -> list[St
             ints[NAMESPACES] = namespace_names(unit, scope, root)
             tensors.update(handed_tensors(unit.tree, scope, *state[:2]))  # `train(*make_batch(n))`: its params
             ints.update(loop_counters(scope))
+            ints.update(_int_defaults(scope))  # `def generate(prompt, height=512, width=512)`: the sides it states
             models.update({param: Handed() for param in handed.params.get(scope.name, ())})  # `def sample(model, n)`
             found += _calls_in(body, class_name, rel, (ints, tensors, models))
     return found
+
+
+def _int_defaults(func) -> dict:
+    """parameter -> its integer default, with the line that states it; a batch-like name is left to the
+    free batch (stated_tensors.BATCH_NAME)."""
+    args = func.args
+    pairs = list(zip(args.args[len(args.args) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    out = {}
+    for arg, default in pairs:
+        if isinstance(default, ast.Constant) and type(default.value) is int and not BATCH_NAME.search(arg.arg):
+            out[arg.arg], out[LINES + arg.arg] = default.value, frozenset({default.lineno})
+    return out
 
 
 def _imports_other(tree: ast.Module, class_name: str, root: str, file: str) -> bool:

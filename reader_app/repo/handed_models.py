@@ -137,8 +137,7 @@ def _is_instance(expr, instances: set, class_name: str, construction) -> bool:
 
 
 def _held_keys(own: list, instances: set, class_name: str, construction) -> set[str]:
-    """Keys under which the scope stores an instance: `{'diffusion': diffusion}`, `models['unet'] = UNet()`;
-    and any key of a mapping lookup spelled as the class (`models["diffusion"]` for Diffusion)."""
+    """Keys under which the scope stores an instance: `{'diffusion': diffusion}`, `models['unet'] = UNet()`."""
     keys = set()
     for node in own:
         if isinstance(node, ast.Dict):
@@ -146,8 +145,6 @@ def _held_keys(own: list, instances: set, class_name: str, construction) -> set[
                      and isinstance(k.value, str) and _is_instance(v, instances, class_name, construction)}
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 (key := lookup_key(node.targets[0])) and _is_instance(node.value, instances, class_name, construction):
-            keys.add(key)
-        elif (key := lookup_key(node)) is not None and _spelling(key) == _spelling(class_name):
             keys.add(key)
     return keys
 

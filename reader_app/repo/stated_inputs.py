@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass, field
 
 from reader_app.pyparse import parse_tolerant
-from reader_app.repo.stated_tensors import KEEP, NAMESPACES, OPTION, _int, _tensor
+from reader_app.repo.handed_models import MODEL_KEYS, handed_model, lookup_key
+from reader_app.repo.stated_tensors import BATCH_NAME, KEEP, NAMESPACES, OPTION, _int, _tensor
 from reader_app.repo.values_argparse import argparse_namespace
 from reader_app.repo.namespaces import namespace_names
 from reader_app.repo.values_source import units_mentioning
@@ -31,6 +32,7 @@ class StatedCall:
         built_with: the constructor's keyword values written as constants (to pick the example whose
             model matches the values the trace builds with).
         lines: keyword -> the line of the call that passes it, where calls read together make one.
+        given_at: per positional tensor, the call's line and the line that made it ("" when not known).
     """
 
     where: str
@@ -38,20 +40,27 @@ class StatedCall:
     keywords: dict = field(default_factory=dict)
     built_with: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
+    given_at: list = field(default_factory=list)
 
 
 def stated_calls(root: str, class_name: str, file: str | None = None) -> list[StatedCall]:
     """Every call of `class_name`'s instances on sized tensors, README blocks first, then notebooks and
     the repository's Python (tests, demos). With `file` (the class's file), a piece that imports a class of
-    that name from another module of the repository (`from vit_pytorch.vit_5 import ViT`) is left out."""
-    units = sorted(units_mentioning(root, class_name), key=lambda u: UNIT_ORDER.get(u.kind, 3))
+    that name from another module of the repository (`from vit_pytorch.vit_5 import ViT`) is left out.
+    A pipeline that reaches the model by a loader's key or as a sampler's parameter (handed_models.py) calls
+    it there as an instance."""
+    units = units_mentioning(root, class_name)
+    handed = handed_model(root, class_name)
+    units += [u for u in handed.units if (u.rel, u.kind) not in {(m.rel, m.kind) for m in units}]
+    units = sorted(units, key=lambda u: UNIT_ORDER.get(u.kind, 3))
     found = []
     for unit in units:
         if file and _imports_other(unit.tree, class_name, root, file):
             continue
         rel = unit.rel.split(" cell ")[0] if unit.kind != "notebook" else unit.rel
-        module, *functions = _bodies(unit.tree)
-        state = (dict(_int_options(unit), **{NAMESPACES: namespace_names(unit, None, root)}), {}, {})
+        module, *functions = _bodies(unit.tree, branches=True)
+        state = (dict(_int_options(unit), **{NAMESPACES: namespace_names(unit, None, root), MODEL_KEYS: handed.keys}),
+                 {}, {})
         from reader_app.repo.stated_steps import handed_tensors, loop_counters  # it reads tensors as this does
         found += _calls_in(module, class_name, rel, state)
         scopes = [n for n in ast.walk(unit.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -60,8 +69,23 @@ def stated_calls(root: str, class_name: str, file: str | None = None) -> list[St
             ints[NAMESPACES] = namespace_names(unit, scope, root)
             tensors.update(handed_tensors(unit.tree, scope, *state[:2]))  # `train(*make_batch(n))`: its params
             ints.update(loop_counters(scope))
+            ints.update(_int_defaults(scope))  # `def generate(prompt, height=512, width=512)`: the sides it states
+            models.update({param: Handed() for param in handed.params.get(scope.name, ())})  # `def sample(model, n)`
             found += _calls_in(body, class_name, rel, (ints, tensors, models))
     return found
+
+
+def _int_defaults(func) -> dict:
+    """parameter -> its integer default, with the line that states it; a batch-like name is left to the
+    free batch (stated_tensors.BATCH_NAME)."""
+    args = func.args
+    pairs = list(zip(args.args[len(args.args) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    out = {}
+    for arg, default in pairs:
+        if isinstance(default, ast.Constant) and type(default.value) is int and not BATCH_NAME.search(arg.arg):
+            out[arg.arg], out[LINES + arg.arg] = default.value, frozenset({default.lineno})
+    return out
 
 
 def _imports_other(tree: ast.Module, class_name: str, root: str, file: str) -> bool:
@@ -80,23 +104,34 @@ def _imports_other(tree: ast.Module, class_name: str, root: str, file: str) -> b
     return False
 
 
-def _bodies(tree: ast.Module) -> list[list[ast.stmt]]:
-    """The module's statements, then each function's, each flattened through blocks (with, if, for)."""
-    bodies = [_flat(tree.body)]
+def _bodies(tree: ast.Module, branches: bool = False) -> list[list[ast.stmt]]:
+    """The module's statements, then each function's, each flattened through blocks (with, if, for); with
+    `branches`, an if's else branch too (see _flat)."""
+    bodies = [_flat(tree.body, branches)]
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            bodies.append(_flat(node.body))
+            bodies.append(_flat(node.body, branches))
     return bodies
 
 
-def _flat(body: list) -> list[ast.stmt]:
+# Marks a statement of an if's else branch in a flattened body: what it binds fills only names the if branch
+# left unsized (`if input_image: latents = encoder(...) else: latents = torch.randn(latents_shape)`).
+ELSE_BRANCH = "_reader_else_branch"
+
+
+def _flat(body: list, branches: bool = False) -> list[ast.stmt]:
     out = []
     for stmt in body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         out.append(stmt)
         if isinstance(stmt, (ast.With, ast.If, ast.For, ast.While, ast.Try)):
-            out += _flat(stmt.body)
+            out += _flat(stmt.body, branches)
+        if branches and isinstance(stmt, ast.If) and stmt.orelse:
+            other = _flat(stmt.orelse, branches)
+            for node in other:
+                setattr(node, ELSE_BRANCH, True)
+            out += other
     return out
 
 
@@ -119,9 +154,47 @@ def _calls_in(body: list[ast.stmt], class_name: str, rel: str, state: tuple | No
             call = _model_call(node, models, class_name, ints, tensors)
             if call is not None:
                 call.where = f"{rel}:{node.lineno}"
+                if _handed(node, models):  # a pipeline's tensor, sized by constants above: say where it is made
+                    call.given_at = [_given_at(call.where, rel, t) for t in call.positional]
+                    call.lines = {k: _given_at(call.where, rel, t) for k, t in call.keywords.items() if t and t.made}
                 calls.append(call)
-        bind_statement(stmt, class_name, ints, tensors, models)
+        if getattr(stmt, ELSE_BRANCH, False):
+            _fill_only(stmt, class_name, ints, tensors, models)
+        else:
+            bind_statement(stmt, class_name, ints, tensors, models)
     return calls
+
+
+class Handed(dict):
+    """The constructor keywords of a model a pipeline reaches by a loader's key or as a parameter: none known."""
+
+
+def _handed(node: ast.Call, models: dict) -> bool:
+    func = node.func.value if isinstance(node.func, ast.Attribute) and node.func.attr == "forward" else node.func
+    return isinstance(func, ast.Name) and isinstance(models.get(func.id), Handed)
+
+
+def _given_at(where: str, rel: str, tensor) -> str:
+    """"pipeline.py:129 (made at pipeline.py:113, sized at pipeline.py:6, 8, 81)": the call that passes a tensor,
+    the line that makes it and those that state its sizes."""
+    if tensor is None:
+        return ""
+    if not tensor.made:
+        return where
+    made, *sized = tensor.made
+    said = [f"made at {rel}:{made}"] if f"{rel}:{made}" != where else []
+    said += [f"sized at {rel}:{', '.join(map(str, sized))}"] if sized else []
+    return f"{where} ({'; '.join(said)})" if said else where
+
+
+def _fill_only(stmt: ast.stmt, class_name: str, ints: dict, tensors: dict, models: dict) -> None:
+    """Bind what an else branch's statement binds to names no table holds yet."""
+    tables = (dict(ints), dict(tensors), dict(models))
+    bind_statement(stmt, class_name, *tables)
+    for table, bound in zip((ints, tensors, models), tables):
+        for name, value in bound.items():
+            if name not in ints and name not in tensors and name not in models:
+                table[name] = value
 
 
 def bind_statement(stmt: ast.stmt, class_name: str, ints: dict, tensors: dict, models: dict) -> None:
@@ -146,17 +219,30 @@ def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: d
     number = _int(expr, ints)
     sizes = [_int(e, ints) for e in expr.elts] if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts else [None]
     tensor = _tensor(expr, ints, tensors)  # read before the name is rebound: `z = Variable(z.cuda())`
+    if tensor is not None and not tensor.made:  # the lines that make it and size it, for the input's provenance
+        tensor.made = (expr.lineno, *sorted(_size_lines(expr, ints) - {expr.lineno}))
     built = _construction(expr, class_name, ints)
+    lines = frozenset({expr.lineno}) | _size_lines(expr, ints)
     for table in (ints, tensors, models):
         table.pop(name, None)
-    if number is not None:
-        ints[name] = number
-    elif None not in sizes:  # `input_shape = [2, 3, 4]`, spread later
-        ints[name] = sizes
+    ints.pop(LINES + name, None)
+    if number is not None or None not in sizes:  # `input_shape = [2, 3, 4]`, spread later
+        ints[name] = number if number is not None else sizes
+        ints[LINES + name] = lines
     elif tensor is not None:
         tensors[name] = tensor
     elif built is not None:
         models[name] = built
+
+
+# ints key prefix: the lines that state an integer name (its own and those of the names it is computed from).
+LINES = "@lines "
+
+
+def _size_lines(expr, ints: dict) -> frozenset:
+    """The lines that state the integer names `expr` reads (`LATENTS_HEIGHT` of `(1, 4, LATENTS_HEIGHT, ...)`)."""
+    return frozenset(line for n in ast.walk(expr) if isinstance(n, ast.Name)
+                     for line in ints.get(LINES + n.id, ()))
 
 
 def _construction(expr, class_name: str, ints: dict | None = None) -> dict | None:
@@ -165,6 +251,8 @@ def _construction(expr, class_name: str, ints: dict | None = None) -> dict | Non
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
             expr.func.attr in KEEP | {"eval", "train"} and not _names_class(expr.func.value, class_name, call=False):
         expr = expr.func.value
+    if (key := lookup_key(expr)) is not None and key in (ints or {}).get(MODEL_KEYS, ()):
+        return Handed()  # `diffusion = models["diffusion"]`: the instance a loader keeps under that key
     if not isinstance(expr, ast.Call):
         return None
     func = expr.func

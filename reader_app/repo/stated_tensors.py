@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reader_app.repo.namespaces import option_of
 from reader_app.repo.stated_literals import literal_tensor
@@ -48,6 +48,9 @@ class StatedTensor:
     high: int | None = None
     grows: tuple = ()  # axes the example lengthens later (a decoding loop's `ys = torch.cat([ys, y], dim=1)`)
     batched: bool = False  # a step's slice of a batch-first tensor (`inp[:, c]`): its leading axis is the batch
+    # the lines of the example that make it and state its sizes (`latents = torch.randn(latents_shape)`, the
+    # `latents_shape = (1, 4, H // 8, W // 8)` and the constants it reads), the first first; () when not known
+    made: tuple = field(default=(), compare=False)
 
 
 OPTION = "@option "  # ints key prefix for a parsed option's default (`opt.nz` read as `OPTION + "nz"`)
@@ -151,6 +154,16 @@ def _reshaped(inner: StatedTensor | None, args: list, ints: dict) -> StatedTenso
     return StatedTensor(sizes, inner.dtype, inner.high)
 
 
+def _repeated(inner: StatedTensor, args: list, ints: dict) -> StatedTensor | None:
+    """`t.repeat(2, 1, 1, 1)`: each axis times its count; more counts than axes add leading axes."""
+    counts = [_int(a, ints) for a in (args[0].elts if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List))
+                                      else args)]
+    if None in counts or len(counts) < len(inner.shape) or any(c < 1 for c in counts):
+        return None
+    shape = [1] * (len(counts) - len(inner.shape)) + list(inner.shape)
+    return StatedTensor([s * c for s, c in zip(shape, counts)], inner.dtype, inner.high, made=inner.made)
+
+
 def _dtype_kw(call: ast.Call) -> str | None:
     for k in call.keywords:
         if k.arg == "dtype" and isinstance(k.value, ast.Attribute):
@@ -200,6 +213,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
         if attr == "to":
             dtype = next((DTYPES.get(a.attr) for a in expr.args if isinstance(a, ast.Attribute)), None)
             return StatedTensor(inner.shape, dtype or _dtype_kw(expr) or inner.dtype, inner.high)
+        if attr == "repeat" and expr.args and not expr.keywords:  # `latents.repeat(2, 1, 1, 1)`: classifier-free
+            return _repeated(inner, expr.args, ints)  # guidance stacks the batch twice
         if attr == "unsqueeze" and len(expr.args) == 1 and (axis := _int(expr.args[0], ints)) is not None \
                 and -len(inner.shape) - 1 <= axis <= len(inner.shape):
             shape = list(inner.shape)

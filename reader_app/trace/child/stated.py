@@ -74,7 +74,8 @@ def stated_plans(model: nn.Module, root: str, class_names: list[str], built_args
         symbols = places.get(plan.name, ())
         plan.dims = [symbol if symbol in pinned else size for size, symbol in zip(plan.dims, symbols)] \
             if symbols else plan.dims
-    return plans, best.where, {k: best.lines.get(k, best.where) for k, t in given.items() if t is not None}, pinned
+    said = dict(zip(names, best.given_at), **best.lines)  # the call, and the line that made each tensor
+    return plans, best.where, {k: said.get(k) or best.where for k, t in given.items() if t is not None}, pinned
 
 
 def _free_axes(model: nn.Module, name: str, dims: list, axes: tuple, func=None, grown: dict | None = None) -> list:

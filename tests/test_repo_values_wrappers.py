@@ -45,7 +45,9 @@ def test_a_plain_agent_built_in_main_hands_the_scripts_locals_to_the_network(tmp
     got = _mine(root)
     assert got["action_dim"] == (2, "agent.py:15, through Agent(...) at agent.py:18")
     assert got["hidden"] == (64, "agent.py:16, through Agent(...) at agent.py:18")
-    assert "state_dim" not in got  # the environment's size: only a run knows it
+    # the environment's size: gym registers it for the id the script states (values_env_spaces.py)
+    assert got["state_dim"] == (4, "agent.py:13 gym.make('CartPole-v1') (gym's CartPole-v1: 4 observations, "
+                                   "2 actions), through Agent(...) at agent.py:18")
 
 
 def test_keywords_at_the_wrapper_call_and_parser_defaults_count(tmp_path):

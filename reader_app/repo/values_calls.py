@@ -52,6 +52,11 @@ class Scope:
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
         value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel, self.where)
+        if value is MISSING and depth <= 6:  # `state_dim = env.observation_space.shape[0]`: gym's size of a stated id
+            from reader_app.repo.values_env_spaces import space_value
+            found = space_value(assignment.value, self, depth)
+            if found is not None:
+                value, self.where[name] = found
         if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):
             # `attention_ds = []` then `attention_ds.append(...)` in a loop: not the empty list; a dict merged
             # by unconditional `config.update(model_config)` calls holds the merged keys

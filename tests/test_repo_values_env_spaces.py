@@ -1,0 +1,65 @@
+"""What the value miner states for constructor arguments read off a gym environment's spaces: the environment id
+the script states (parser default, constant, literal) gives gym's registered spaces, a space handed over whole
+as a space, a size read off one (`.shape[0]`, `.n`, `float(.high[0])`) as a number; each with the line stating
+the id and what gym registers for it. An id gym does not register, or an environment wrapped into another,
+states nothing. The repositories are generated here (env_space_repos.py)."""
+from __future__ import annotations
+
+from env_space_repos import SIZES_AT_CALL, SIZES_NET, SPACES_NET, SPACES_WHOLE, UNSTATED
+from tree_helpers import write_tree as write
+
+from reader_app.repo.values import mine
+
+
+def _mine(root, module, name, params):
+    got = mine(str(root), str(root / module), name, params)
+    return {k: (m.value, m.where) for k, m in got.items()}
+
+
+def test_spaces_handed_over_whole_are_gyms_spaces_of_the_parsers_default_id(tmp_path):
+    got = _mine(write(tmp_path / "repo", SPACES_WHOLE), "model.py", "ActorCritic",
+                ["observation_space", "action_space", "hidden_size"])
+    where = "main.py:10 --env 'Acrobot-v1' (gym's Acrobot-v1: 6 observations, 3 actions; made at main.py:15)"
+    assert got["observation_space"] == ({"kind": "space", "space": "Box", "shape": [6], "low": None, "high": None,
+                                         "dtype": "float32"}, where)
+    assert got["action_space"] == ({"kind": "space", "space": "Discrete", "n": 3}, where)
+    assert got["hidden_size"] == (48, "main.py:9")
+
+
+def test_sizes_read_at_the_call_site_of_a_continuous_action_space_and_a_constant_id(tmp_path):
+    got = _mine(write(tmp_path / "repo", SIZES_AT_CALL), "actor.py", "Actor",
+                ["state_dim", "action_dim", "max_action"])
+    summary = "gym's BipedalWalker-v3: 24 observations, 4 continuous actions in [-1.0, 1.0]; made at train.py:9"
+    assert got["state_dim"] == (24, f"train.py:6 ENV_NAME = 'BipedalWalker-v3' ({summary})")
+    assert got["action_dim"] == (4, f"train.py:6 ENV_NAME = 'BipedalWalker-v3' ({summary})")
+    assert got["max_action"] == (1.0, f"train.py:6 ENV_NAME = 'BipedalWalker-v3' ({summary})")
+
+
+def test_an_id_gym_does_not_register_or_a_wrapped_environment_states_nothing(tmp_path):
+    unknown = dict(SPACES_WHOLE)
+    unknown["main.py"] = SPACES_WHOLE["main.py"].replace("'Acrobot-v1'", "'MyMaze-v0'")
+    got = _mine(write(tmp_path / "unknown", unknown), "model.py", "ActorCritic",
+                ["observation_space", "action_space", "hidden_size"])
+    assert "observation_space" not in got and "action_space" not in got
+    wrapped = dict(SIZES_AT_CALL)  # a wrapper may change the observation (frames stacked, images resized)
+    wrapped["train.py"] = SIZES_AT_CALL["train.py"].replace("gym.make(ENV_NAME)", "FrameStack(gym.make(ENV_NAME), 4)")
+    got = _mine(write(tmp_path / "wrapped", wrapped), "actor.py", "Actor", ["state_dim", "action_dim", "max_action"])
+    assert got == {}
+    got = _mine(write(tmp_path / "own", UNSTATED), "model.py", "ActorCritic",
+                ["observation_space", "action_space", "hidden_size"])
+    assert "observation_space" not in got and got["hidden_size"] == (32, "main.py:8")
+
+
+def test_a_literal_id_and_a_space_kept_in_a_local_name(tmp_path):
+    root = write(tmp_path / "repo", {"model.py": SPACES_NET, "run.py": """
+        import gym
+        from model import ActorCritic
+
+        env = gym.make("MountainCar-v0").unwrapped
+        obs_space = env.observation_space
+        net = ActorCritic(obs_space, env.action_space, 16)
+        """})
+    got = _mine(root, "model.py", "ActorCritic", ["observation_space", "action_space", "hidden_size"])
+    where = "run.py:5 gym.make('MountainCar-v0') (gym's MountainCar-v0: 2 observations, 3 actions)"
+    assert got["observation_space"][0]["shape"] == [2] and got["observation_space"][1] == where
+    assert got["action_space"] == ({"kind": "space", "space": "Discrete", "n": 3}, where)

@@ -63,3 +63,76 @@ def test_a_literal_id_and_a_space_kept_in_a_local_name(tmp_path):
     where = "run.py:5 gym.make('MountainCar-v0') (gym's MountainCar-v0: 2 observations, 3 actions)"
     assert got["observation_space"][0]["shape"] == [2] and got["observation_space"][1] == where
     assert got["action_space"] == ({"kind": "space", "space": "Discrete", "n": 3}, where)
+
+
+def test_a_helper_that_makes_the_environment_and_what_changes_the_spaces(tmp_path):
+    script = """
+        import gym
+        from gym.wrappers import Monitor, FrameStack
+        from model import ActorCritic
+
+        ENV = "CartPole-v1"
+
+
+        def make_env(name):
+            env = gym.make(name)
+            return env
+
+
+        def make_stacked(name):
+            return FrameStack(gym.make(name), 4)
+
+
+        if __name__ == "__main__":
+            env = {env}
+            net = ActorCritic(env.{obs}, env.{act}, 16)
+        """
+    spaces = ["observation_space", "action_space", "hidden_size"]
+    cases = {"helper": "make_env(ENV)", "kept": "Monitor(make_env(ENV), '/tmp/videos')",
+             "vector": "gym.vector.make(ENV, num_envs=8)"}
+    for case, expr in cases.items():
+        single = "single_" if case == "vector" else ""
+        text = script.replace("{env}", expr).replace("{obs}", single + "observation_space") \
+            .replace("{act}", single + "action_space")
+        got = _mine(write(tmp_path / case, {"model.py": SPACES_NET, "run.py": text}), "model.py", "ActorCritic",
+                    spaces)
+        assert got["action_space"] == ({"kind": "space", "space": "Discrete", "n": 2},
+                                       f"run.py:6 ENV = 'CartPole-v1' (gym's CartPole-v1: 4 observations, 2 actions; "
+                                       f"made at run.py:19)"), case
+        assert got["observation_space"][0]["shape"] == [4], case
+    # a stack of frames, a vector's batched spaces and a keyword to make() are not the registered spaces
+    for case, expr in {"stacked": "make_stacked(ENV)", "batched": "gym.vector.make(ENV, num_envs=8)",
+                       "keyword": "gym.make(ENV, continuous=True)"}.items():
+        text = script.replace("{env}", expr).replace("{obs}", "observation_space").replace("{act}", "action_space")
+        got = _mine(write(tmp_path / case, {"model.py": SPACES_NET, "run.py": text}), "model.py", "ActorCritic",
+                    spaces)
+        assert "observation_space" not in got and "action_space" not in got, case
+
+
+def test_sizes_handed_to_an_agent_in_a_dict_of_keywords(tmp_path):
+    # `kwargs = {"state_dim": state_dim, ...}; policy = TD3(**kwargs)`, whose __init__ builds the actor
+    root = write(tmp_path / "repo", {"actor.py": SIZES_NET + """
+
+class Agent:
+    def __init__(self, state_dim, action_dim, max_action, discount=0.99):
+        self.actor = Actor(state_dim, action_dim, max_action)
+""", "main.py": """
+        import argparse
+        import gym
+        import actor
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--env", default="Hopper-v3")
+
+        if __name__ == "__main__":
+            args = parser.parse_args()
+            env = gym.make(args.env)
+            state_dim = env.observation_space.shape[0]
+            kwargs = {"state_dim": state_dim, "action_dim": env.action_space.shape[0],
+                      "max_action": float(env.action_space.high[0])}
+            policy = actor.Agent(**kwargs)
+        """})
+    got = _mine(root, "actor.py", "Actor", ["state_dim", "action_dim", "max_action"])
+    where = "main.py:7 --env 'Hopper-v3' (gym's Hopper-v3: 11 observations, 3 continuous actions in [-1.0, 1.0]; " \
+            "made at main.py:11), through Agent(...) at main.py:15"
+    assert got == {"state_dim": (11, where), "action_dim": (3, where), "max_action": (1.0, where)}

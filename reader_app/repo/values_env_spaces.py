@@ -21,8 +21,14 @@ from reader_app.repo.values_source import read
 
 SPACES = {"observation_space": 0, "action_space": 1,  # a vector env's per-copy spaces read the same
           "single_observation_space": 0, "single_action_space": 1}
-MAKERS = {"make", "make_env"}  # gym.make(id), gymnasium.make(id), a `make_env(id)` of the same meaning
+MAKERS = {"make", "make_vec"}  # gym.make(id), gymnasium.make(id), gym.vector.make(id, num_envs)
 PASS_THROUGH = {"unwrapped", "env"}  # env.unwrapped.observation_space: the same spaces
+# wrappers that leave both spaces as they are (a frame stack, a resize or a flattening does not)
+KEEPING = {"Monitor", "RecordEpisodeStatistics", "RecordVideo", "TimeLimit", "OrderEnforcing", "ClipAction",
+           "PassiveEnvChecker", "AutoResetWrapper", "Autoreset"}
+# make() keywords that leave the registered spaces alone; any other (`continuous=True`, `obs_type='ram'`) may not
+PLAIN_KEYWORDS = {"render_mode", "max_episode_steps", "disable_env_checker", "apply_api_compatibility",
+                  "new_step_api", "autoreset", "num_envs", "asynchronous", "vectorization_mode"}
 PRODUCTS = {"prod", "product"}  # np.prod(env.observation_space.shape)
 
 
@@ -56,9 +62,9 @@ def space_value(node: ast.AST, scope, depth: int = 0):
             return None
     if isinstance(node, ast.Attribute) and node.attr in SPACES:
         made = environment(node.value, scope, depth + 1)
-        if made is None:
+        if made is None or made[2] and not node.attr.startswith("single_"):  # a vector env's spaces are batched
             return None
-        env_id, where = made
+        env_id, where, _ = made
         return dict(spaces_of(env_id)[SPACES[node.attr]]), where
     if isinstance(node, ast.Attribute) and node.attr in ("shape", "n", "high", "low"):
         inner = space_value(node.value, scope, depth + 1)
@@ -83,8 +89,9 @@ def _field(space: dict, attr: str):
     return [bound] * space["shape"][0] if bound is not None and len(space["shape"]) == 1 else None
 
 
-def environment(node: ast.AST, scope, depth: int = 0) -> tuple[str, str] | None:
-    """(environment id, provenance) for an expression that is an environment gym makes from a stated id."""
+def environment(node: ast.AST, scope, depth: int = 0) -> tuple[str, str, bool] | None:
+    """(environment id, provenance, whether it is a vector of copies) for an expression that is an environment
+    gym makes from a stated id, as it is or through a wrapper that keeps its spaces."""
     while isinstance(node, ast.Attribute) and node.attr in PASS_THROUGH:
         node = node.value
     if isinstance(node, ast.Name) and depth <= 6:
@@ -93,8 +100,11 @@ def environment(node: ast.AST, scope, depth: int = 0) -> tuple[str, str] | None:
     if not isinstance(node, ast.Call):
         return None
     func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-    if func not in MAKERS:
-        return None
+    if func in KEEPING and node.args and depth <= 6:  # `Monitor(gym.make(id), dir)`
+        return environment(node.args[0], scope, depth + 1)
+    if func not in MAKERS or any(k.arg not in PLAIN_KEYWORDS | {"id", "env_id"} for k in node.keywords):
+        return _helper_made(node, scope, depth) if isinstance(node.func, ast.Name) else None
+    vector = func == "make_vec" or ".vector." in f".{ast.unparse(node.func)}."
     id_node = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("id", "env_id")),
                                                   None)
     if id_node is None:
@@ -108,8 +118,40 @@ def environment(node: ast.AST, scope, depth: int = 0) -> tuple[str, str] | None:
     if not isinstance(env_id, str) or spaces_of(env_id) is None:
         return None
     if stated == made_at:  # `gym.make('CartPole-v1')`: the id and the environment on one line
-        return env_id, f"{made_at} {' '.join(ast.unparse(node).split())[:80]} ({env_summary(env_id)})"
-    return env_id, f"{stated} {_label(id_node, stated, scope)}{env_id!r} ({env_summary(env_id)}; made at {made_at})"
+        return env_id, f"{made_at} {' '.join(ast.unparse(node).split())[:80]} ({env_summary(env_id)})", vector
+    return env_id, f"{stated} {_label(id_node, stated, scope)}{env_id!r} ({env_summary(env_id)}; made at " \
+                   f"{made_at})", vector
+
+
+def _helper_made(call: ast.Call, scope, depth: int):
+    """`env = make_env(args.env)` with the module's `def make_env(name): return gym.make(name)`: the helper's
+    environment, its id the argument the call hands it; None when the helper does more (wraps, resizes)."""
+    helper = next((f for f in scope.unit.tree.body if isinstance(f, ast.FunctionDef) and f.name == call.func.id),
+                  None)
+    if helper is None or depth > 4:
+        return None
+    returns = [n.value for n in ast.walk(helper) if isinstance(n, ast.Return) and n.value is not None]
+    if len(returns) != 1:
+        return None
+    made = returns[0]
+    if isinstance(made, ast.Name):  # `env = gym.make(name); return env`, assigned once
+        assigned = [n for n in ast.walk(helper) if isinstance(n, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == made.id for t in n.targets)]
+        made = assigned[0].value if len(assigned) == 1 else None
+    if not (isinstance(made, ast.Call) and made.args and isinstance(made.args[0], ast.Name)):
+        return None
+    func = made.func.attr if isinstance(made.func, ast.Attribute) else getattr(made.func, "id", "")
+    params = [a.arg for a in helper.args.args]
+    if func not in MAKERS or made.keywords or made.args[0].id not in params:
+        return None
+    index = params.index(made.args[0].id)
+    handed = call.args[index] if index < len(call.args) else next(
+        (k.value for k in call.keywords if k.arg == made.args[0].id), None)
+    if handed is None:
+        return None
+    # the helper's make() of the handed id, at the caller's line
+    stand_in = ast.Call(func=made.func, args=[handed], keywords=[], lineno=call.lineno, col_offset=0)
+    return environment(stand_in, scope, depth + 1)
 
 
 def _label(id_node: ast.AST, stated: str, scope) -> str:

@@ -123,5 +123,5 @@ def guessed_space(func, name: str):
         return None
     space = Discrete(4) if kind == "Discrete" else Box((16,))
     read = "n" if kind == "Discrete" else "shape"
-    return space, f"guess: {space!r} (the constructor reads {name}.{read} like a gym space; no environment id " \
-                  f"the repository states is known)"
+    return space, f"guess: {space!r} (the constructor reads {name}.{read} like a gym space; no environment of " \
+                  f"gym's standard set is stated for it)"

@@ -136,3 +136,18 @@ class Agent:
     where = "main.py:7 --env 'Hopper-v3' (gym's Hopper-v3: 11 observations, 3 continuous actions in [-1.0, 1.0]; " \
             "made at main.py:11), through Agent(...) at main.py:15"
     assert got == {"state_dim": (11, where), "action_dim": (3, where), "max_action": (1.0, where)}
+
+
+def test_the_registered_spaces_of_standard_ids():
+    from reader_app.repo.gym_spaces import spaces_of
+
+    def sizes(env_id):
+        found = spaces_of(env_id)
+        return None if found is None else tuple(s.get("n", s.get("shape")) for s in found)
+
+    assert sizes("CartPole-v0") == ([4], 2) and sizes("Pendulum-v1") == ([3], [1])
+    assert sizes("LunarLanderContinuous-v2") == ([8], [2]) and sizes("Humanoid-v4") == ([376], [17])
+    assert sizes("Ant-v2") == ([111], [8]) and sizes("Ant-v4") == ([27], [8]) and sizes("Ant-v5") == ([105], [8])
+    assert sizes("PongNoFrameskip-v4") == ([210, 160, 3], 6) and sizes("ALE/Breakout-v5") == ([210, 160, 3], 4)
+    assert sizes("Seaquest-ramDeterministic-v4") == ([128], 18)
+    assert sizes("MyMaze-v0") is None and sizes("CartPoleNoFrameskip-v4") is None

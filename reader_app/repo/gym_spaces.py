@@ -33,7 +33,7 @@ ENVIRONMENTS: dict[str, tuple[dict, dict]] = {
     "LunarLanderContinuous": (box(8), box(2, low=-1.0, high=1.0)),
     "BipedalWalker": (box(24), box(4, low=-1.0, high=1.0)),
     "BipedalWalkerHardcore": (box(24), box(4, low=-1.0, high=1.0)),
-    "CarRacing": (box(96, 96, 3, low=0, high=255, dtype="uint8"), box(3, low=-1.0, high=1.0)),
+    "CarRacing": (box(96, 96, 3, low=0, high=255, dtype="uint8"), box(3, low=[-1.0, 0.0, 0.0], high=1.0)),
     # MuJoCo (v1-v4 observations; v5 changes some, below)
     "HalfCheetah": (box(17), box(6, low=-1.0, high=1.0)),
     "Hopper": (box(11), box(3, low=-1.0, high=1.0)),
@@ -62,7 +62,8 @@ ATARI_ACTIONS = {"Pong": 6, "Breakout": 4, "SpaceInvaders": 6, "Seaquest": 18, "
                  "Enduro": 9, "MsPacman": 9, "Asteroids": 14, "Boxing": 18, "Freeway": 3, "Alien": 18,
                  "Assault": 7, "Atlantis": 4, "Gopher": 8, "KungFuMaster": 14, "Riverraid": 18, "RoadRunner": 18}
 
-ENV_ID = re.compile(r"^(?:ALE/)?([A-Za-z][A-Za-z0-9]*?)(NoFrameskip|Deterministic)?(-ram)?(?:-v(\d+))?$")
+# "CartPole-v1", "PongNoFrameskip-v4", "Pong-ramDeterministic-v4", "ALE/Breakout-v5"
+ENV_ID = re.compile(r"^(?:ALE/)?([A-Za-z][A-Za-z0-9]*?)(-ram)?(NoFrameskip|Deterministic)?(?:-v(\d+))?$")
 
 
 def spaces_of(env_id: str) -> tuple[dict, dict] | None:
@@ -74,7 +75,7 @@ def spaces_of(env_id: str) -> tuple[dict, dict] | None:
     match = ENV_ID.match(env_id.strip())
     if match is None:
         return None
-    name, frames, ram, _ = match.groups()
+    name, ram, frames, _ = match.groups()
     if name in ATARI_ACTIONS:
         screen = box(128, low=0, high=255, dtype="uint8") if ram else box(210, 160, 3, low=0, high=255, dtype="uint8")
         return screen, discrete(ATARI_ACTIONS[name])
@@ -97,6 +98,6 @@ def env_summary(env_id: str) -> str:
         return ""
     obs, act = spaces
     seen = f"{obs['shape'][0]} observations" if len(obs["shape"]) == 1 else f"observations {tuple(obs['shape'])}"
-    acts = f"{act['n']} actions" if act["space"] == "Discrete" else \
-        f"{act['shape'][0]} continuous actions in [{act['low']}, {act['high']}]"
+    acts = f"{act['n']} actions" if act["space"] == "Discrete" else f"{act['shape'][0]} continuous actions" + (
+        f" in [{act['low']}, {act['high']}]" if not isinstance(act["low"], list) else "")
     return f"gym's {env_id}: {seen}, {acts}"

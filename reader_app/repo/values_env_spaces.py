@@ -85,7 +85,9 @@ def _field(space: dict, attr: str):
         return list(space["shape"])
     if attr == "n":
         return None
-    bound = space.get(attr)
+    bound = space.get(attr)  # one bound for every axis, or one per axis (CarRacing's gas and brake start at 0)
+    if isinstance(bound, list):
+        return list(bound)
     return [bound] * space["shape"][0] if bound is not None and len(space["shape"]) == 1 else None
 
 

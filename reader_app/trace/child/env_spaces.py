@@ -47,14 +47,15 @@ class Box:
 
     def _bound(self, value, unbounded: float):
         value = unbounded if value is None else value
-        return np.full(self.shape, value, dtype=self.dtype) if np is not None else \
-            [value] * (self.shape[0] if self.shape else 1)
+        if np is not None:  # one bound for every axis, or one per axis
+            return np.broadcast_to(np.asarray(value, dtype=self.dtype), self.shape).copy()
+        return list(value) if isinstance(value, list) else [value] * (self.shape[0] if self.shape else 1)
 
     def sample(self, mask=None):
-        low = -1.0 if self._low is None else self._low
+        low = -1.0 if self._low is None else self._low  # an unbounded axis samples like a normalised one
         high = 1.0 if self._high is None else self._high
         if np is None:
-            return [random.uniform(low, high) for _ in range(self.shape[0] if self.shape else 1)]
+            return [random.uniform(-1.0, 1.0) for _ in range(self.shape[0] if self.shape else 1)]
         return np.random.uniform(low, high, self.shape).astype(self.dtype)
 
     def contains(self, x) -> bool:

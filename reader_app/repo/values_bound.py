@@ -57,8 +57,8 @@ def bound_argument(scope, name: str, depth: int, seen: set):
         value = literal(node, lambda n, d: caller.resolve(n, d, seen), depth + 1)
         stated = None
         if value is MISSING:  # `Agent(env.observation_space.shape[0])`: gym's size of the id the script states
-            from reader_app.repo.values_env_spaces import space_value
-            value, stated = space_value(node, caller) or (MISSING, None)
+            from reader_app.repo.values_env_spaces import mentions_space, space_value
+            value, stated = (space_value(node, caller) if mentions_space(node) else None) or (MISSING, None)
         if value is MISSING:
             continue  # this caller computes it at run time: another caller may state it
         if stated is None and isinstance(node, (ast.Name, ast.Attribute)):

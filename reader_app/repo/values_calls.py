@@ -53,8 +53,8 @@ class Scope:
         made = self.made
         value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel, self.where)
         if value is MISSING and depth <= 6:  # `state_dim = env.observation_space.shape[0]`: gym's size of a stated id
-            from reader_app.repo.values_env_spaces import space_value
-            found = space_value(assignment.value, self)
+            from reader_app.repo.values_env_spaces import mentions_space, space_value
+            found = space_value(assignment.value, self) if mentions_space(assignment.value) else None
             if found is not None:
                 value, self.where[name] = found
         if isinstance(value, (list, dict, set)) and _mutated(self.unit.tree, name, assignment, body_owner):

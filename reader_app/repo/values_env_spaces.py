@@ -32,6 +32,13 @@ PLAIN_KEYWORDS = {"render_mode", "max_episode_steps", "disable_env_checker", "ap
 PRODUCTS = {"prod", "product"}  # np.prod(env.observation_space.shape)
 
 
+def mentions_space(node: ast.AST) -> bool:
+    """Whether an expression reads an environment's space (`env.action_space`, `obs_space.shape`): the cheap test
+    before any name is followed, asked of every expression the miner could not read otherwise."""
+    return any(isinstance(n, ast.Attribute) and n.attr in SPACES or isinstance(n, ast.Name) and "space" in n.id
+               for n in ast.walk(node))
+
+
 def space_value(node: ast.AST, scope, depth: int = 0):
     """(value, "rel:line ...") for an expression a script reads off an environment gym registers: a space
     dict for `env.observation_space`, a number for a size of it; None when it is no such expression or the

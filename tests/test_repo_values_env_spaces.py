@@ -151,3 +151,16 @@ def test_the_registered_spaces_of_standard_ids():
     assert sizes("PongNoFrameskip-v4") == ([210, 160, 3], 6) and sizes("ALE/Breakout-v5") == ([210, 160, 3], 4)
     assert sizes("Seaquest-ramDeterministic-v4") == ([128], 18)
     assert sizes("MyMaze-v0") is None and sizes("CartPoleNoFrameskip-v4") is None
+
+
+def test_what_the_space_does_not_have_is_not_stated(tmp_path):
+    # `.n` of a continuous (Box) action space: gym raises there, so no value is stated for it
+    root = write(tmp_path / "repo", {"actor.py": SIZES_NET, "train.py": """
+        import gym
+        from actor import Actor
+
+        env = gym.make("Pendulum-v1")
+        actor = Actor(env.observation_space.shape[0], env.action_space.n, env.action_space.high[0])
+        """})
+    got = _mine(root, "actor.py", "Actor", ["state_dim", "action_dim", "max_action"])
+    assert got["state_dim"][0] == 3 and got["max_action"][0] == 2.0 and "action_dim" not in got

@@ -75,9 +75,8 @@ def space_value(node: ast.AST, scope, depth: int = 0):
         return dict(spaces_of(env_id)[SPACES[node.attr]]), where
     if isinstance(node, ast.Attribute) and node.attr in ("shape", "n", "high", "low"):
         inner = space_value(node.value, scope, depth + 1)
-        if inner is None or not isinstance(inner[0], dict):
-            return None
-        return _field(inner[0], node.attr), inner[1]
+        field = _field(inner[0], node.attr) if inner is not None and isinstance(inner[0], dict) else None
+        return (field, inner[1]) if field is not None else None  # a Box has no .n: not stated, never None
     if isinstance(node, ast.Name):  # `obs_space = env.observation_space` above
         assigned = _assigned(node.id, scope, depth)
         return space_value(assigned, scope, depth + 1) if assigned is not None else None

@@ -45,7 +45,9 @@ def test_a_plain_agent_built_in_main_hands_the_scripts_locals_to_the_network(tmp
     got = _mine(root)
     assert got["action_dim"] == (2, "agent.py:15, through Agent(...) at agent.py:18")
     assert got["hidden"] == (64, "agent.py:16, through Agent(...) at agent.py:18")
-    assert "state_dim" not in got  # the environment's size: only a run knows it
+    # the environment's size: gym registers it for the id the script states (values_env_spaces.py)
+    assert got["state_dim"] == (4, "agent.py:13 gym.make('CartPole-v1') (gym's CartPole-v1: 4 observations, "
+                                   "2 actions), through Agent(...) at agent.py:18")
 
 
 def test_keywords_at_the_wrapper_call_and_parser_defaults_count(tmp_path):
@@ -127,3 +129,29 @@ def test_a_same_named_wrapper_in_another_module_states_nothing_for_this_one(tmp_
         agent = Agent(5, 5, 5)
         """})
     assert _mine(root) == {}
+
+
+def test_a_wrapper_built_from_a_dict_of_keywords_hands_each_key(tmp_path):
+    # `kwargs = {...}; kwargs["hidden"] = ...; Agent(**kwargs)`: each key is the wrapper's keyword, stated where set
+    root = write(tmp_path / "repo", {"nets.py": NETWORK, "agent.py": """
+        from nets import Policy
+
+
+        class Agent:
+            def __init__(self, state_dim, action_dim, hidden, lr=0.1):
+                self.policy = Policy(state_dim, action_dim, hidden)
+
+
+        if __name__ == "__main__":
+            state_dim = 11
+            kwargs = {
+                "state_dim": state_dim,
+                "action_dim": 3,
+                "lr": 0.01,
+            }
+            kwargs["hidden"] = 40
+            agent = Agent(**kwargs)
+        """})
+    assert _mine(root) == {"state_dim": (11, "agent.py:11, through Agent(...) at agent.py:18"),
+                           "action_dim": (3, "agent.py:14, through Agent(...) at agent.py:18"),
+                           "hidden": (40, "agent.py:17, through Agent(...) at agent.py:18")}

@@ -46,7 +46,7 @@ def bound_argument(scope, name: str, depth: int, seen: set):
         return MISSING
     sites = constructor_sites(scope, owner) if wrapper else _call_sites(scope, function, owner)
     for unit, call in sites:
-        node = _handed_node(function, owner, call, name)
+        node = _handed_node(function, owner, call, name) or _spread_node(unit, call, name)
         if node is None:
             continue
         from reader_app.repo.values_calls import Scope
@@ -55,10 +55,15 @@ def bound_argument(scope, name: str, depth: int, seen: set):
         if getattr(caller.function, "name", "") == "__init__":  # a wrapper built by another wrapper: follow it up
             caller.call = call
         value = literal(node, lambda n, d: caller.resolve(n, d, seen), depth + 1)
+        stated = None
+        if value is MISSING:  # `Agent(env.observation_space.shape[0])`: gym's size of the id the script states
+            from reader_app.repo.values_env_spaces import mentions_space, space_value
+            value, stated = (space_value(node, caller) if mentions_space(node) else None) or (MISSING, None)
         if value is MISSING:
             continue  # this caller computes it at run time: another caller may state it
-        stated = caller.where.get(ast.unparse(node)) if isinstance(node, (ast.Name, ast.Attribute)) else None
-        if isinstance(node, ast.Subscript):  # `config["hidden"]`: the line stating that key
+        if stated is None and isinstance(node, (ast.Name, ast.Attribute)):
+            stated = caller.where.get(ast.unparse(node))
+        if stated is None and isinstance(node, ast.Subscript):  # `config["hidden"]`: the line stating that key
             from reader_app.repo.values_returned import keyed_where
             stated = keyed_where(node, caller)
         where = stated or f"{_rel(unit)}:{getattr(node, 'lineno', call.lineno)}"
@@ -119,6 +124,38 @@ def _handed_node(function, owner, call: ast.Call, name: str):
         if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in before):
             node = call.args[index]
     return node
+
+
+def _spread_node(unit: Unit, call: ast.Call, name: str):
+    """The value node a call's `**kwargs` hands `name` when the caller builds that dict right there (`kwargs =
+    {"state_dim": state_dim, ...}` or `kwargs["state_dim"] = ...` above the call, in the same function), or None."""
+    from reader_app.repo.module_places import enclosing_functions
+
+    spread = [k.value for k in call.keywords if k.arg is None]
+    if len(spread) != 1:
+        return None
+    if isinstance(spread[0], ast.Dict):
+        return next((v for k, v in zip(spread[0].keys, spread[0].values)
+                     if isinstance(k, ast.Constant) and k.value == name), None)
+    if not isinstance(spread[0], ast.Name):
+        return None
+    owner = enclosing_functions(unit.tree).get(id(call)) or unit.tree
+    found = None
+    for node in ast.walk(owner):  # the dict's own line, then a key set later above the call, last one wins
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or node.lineno >= call.lineno:
+            continue
+        target = node.targets[0]
+        if isinstance(target, ast.Name) and target.id == spread[0].id and isinstance(node.value, ast.Dict):
+            keyed = [(node.lineno, v) for k, v in zip(node.value.keys, node.value.values)
+                     if isinstance(k, ast.Constant) and k.value == name]
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and \
+                target.value.id == spread[0].id and isinstance(target.slice, ast.Constant) and target.slice.value == name:
+            keyed = [(node.lineno, node.value)]
+        else:
+            continue
+        for line, value in keyed:
+            found = (line, value) if found is None or line >= found[0] else found
+    return found[1] if found else None
 
 
 def _rel(unit: Unit) -> str:

@@ -72,6 +72,9 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                 where = scope.where.get(_target(node) or "", where)
             elif value is not MISSING and isinstance(node, ast.Subscript):  # `config['dim']`: the line stating it
                 where = keyed_where(node, scope) or where
+            if value is MISSING:  # `Net(env.observation_space, env.action_space.n)`: gym's spaces of a stated id
+                from reader_app.repo.values_env_spaces import mentions_space, space_value
+                value, where = (space_value(node, scope) if mentions_space(node) else None) or (MISSING, where)
             if value is MISSING:  # `Config(data.block_size)` with `data = Dataset(text, block_size)`
                 from reader_app.repo.values_handed import handed_value
                 scope.where.clear()

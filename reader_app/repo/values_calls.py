@@ -52,6 +52,11 @@ class Scope:
         lookup = lambda n, d: self.resolve(n, d, seen)  # noqa: E731
         made = self.made
         value = with_key_lines(literal(assignment.value, lookup, depth), assignment.value, rel, self.where)
+        if value is MISSING and depth <= 6:  # `state_dim = env.observation_space.shape[0]`: gym's size of a stated id
+            from reader_app.repo.values_env_spaces import mentions_space, space_value
+            found = space_value(assignment.value, self) if mentions_space(assignment.value) else None
+            if found is not None:
+                value, self.where[name] = found
         if value is MISSING and isinstance(assignment.value, (ast.BinOp, ast.Call)):
             # `dim = len(f.readline().split(' ')) - 1` of `open('glove.6B.100d.txt')`: the file's name states it
             from reader_app.repo.values_embedding_files import embedding_file_width

@@ -15,7 +15,7 @@ import types
 
 from reader_app.repo.values import Mined
 
-from reader_app.trace.child import config_objects, degrade, open_keywords, path_params, weights
+from reader_app.trace.child import config_objects, degrade, env_spaces, open_keywords, path_params, weights
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.recipe import ConstructionError, Deferred, plain, realize
 from reader_app.trace.child.stated_parts import PartError, guarded, make_library_part, resolve, spec_label, takes
@@ -76,7 +76,7 @@ class Builder:
             self.refused = (refused_fields(func, p.name), getattr(func, "__name__", "the model"))
             if key in self.overrides or p.name in self.overrides:
                 key = key if key in self.overrides else p.name
-                values[p.name] = self.overrides[key]
+                values[p.name] = env_spaces.from_text(self.overrides[key])  # "Discrete(3)": a space again
                 sources[p.name] = "--arg"
                 self.consumed.add(key)
                 passed.add(p.name)
@@ -162,6 +162,10 @@ class Builder:
                 if found:  # `cfg="yolov5s.yaml"` is read relative to where the repository's scripts run
                     values[p.name], sources[p.name] = found, f"default, found at {self._rel(found)}"
                     passed.add(p.name)
+                continue
+            space = env_spaces.guessed_space(func, p.name)  # `observation_space.shape[0]`: a space, not 16
+            if space is not None:
+                (values[p.name], sources[p.name]), _ = space, passed.add(p.name)
                 continue
             if path_params.is_path(p.name, func):  # `Net(config_path)` parses a file: never a guessed number
                 values[p.name], sources[p.name] = self._path(p.name, func)
@@ -272,6 +276,8 @@ class Builder:
 
     def _stated(self, p: inspect.Parameter, value, namespace: dict, where: str):
         """A stated value in the type the parameter wants: a dict for a config class becomes one."""
+        if env_spaces.is_space_spec(value):  # gym's space of the environment the script names
+            return env_spaces.stand_in(value)
         annotation = resolve_annotation(p.annotation, namespace) if p.annotation is not p.empty else None
         if isinstance(value, dict) and annotation is not None and is_config_class(annotation):
             try:

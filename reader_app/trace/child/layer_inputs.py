@@ -23,6 +23,8 @@ def _layer_shapes(layer: nn.Module, seq_first: bool, arg_index=0) -> list[tuple[
         states = layer.num_layers * (2 if layer.bidirectional else 1)
         pair = "pair" if isinstance(layer, nn.LSTM) else None
         return [([states, "batch", layer.hidden_size], "float32", pair)]
+    if isinstance(layer, nn.RNNCellBase) and arg_index in (1, "hx"):  # a cell's state: (batch, hidden), an LSTM's a pair
+        return [(["batch", layer.hidden_size], "float32", "pair" if isinstance(layer, nn.LSTMCell) else None)]
     if isinstance(layer, (nn.Embedding, nn.EmbeddingBag)):
         tokens = ["seq_len", "batch"] if seq_first == "rnn" else ["batch", "seq_len"]
         return [(tokens, "int64", layer.num_embeddings)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tree_helpers import write_tree as write
 
+from reader_app.repo import scan_repo
 from reader_app.repo.values import mine
 
 NETS = """
@@ -192,3 +193,22 @@ def test_module_imported_as_a_short_name(tmp_path):
     root = _repo(tmp_path, MODULE_AS)
     assert _mined(root, "RadarNet", ["in_channels", "n_class"]) == {
         "in_channels": (2, "tools/train.py:4"), "n_class": (5, "tools/train.py:4")}
+
+
+def _script_builds(root) -> set[str]:
+    info = scan_repo(root)
+    return {m.name for m in info.models if "the training or main script builds it" in m.reasons}
+
+
+def test_ranking_credits_each_branch_an_undecided_config_can_take(tmp_path):
+    # `Model` is imported in both branches of main(): each branch's own call builds its own class (before, only the
+    # last import counted, so the script seemed to build RadarHG alone)
+    root = _repo(tmp_path, BRANCH_IMPORTS.replace("cfg = {'type': 'NET'}", "cfg = load_config(sys.argv[1])")
+                 .replace("def main():", "import sys\nfrom radar.config import load_config\n\n\ndef main():", 1))
+    assert _script_builds(root) == {"RadarNet", "RadarHG"}
+
+
+def test_ranking_leaves_out_a_branch_whose_class_no_call_builds(tmp_path):
+    # the HG branch imports its class but calls nothing under that branch's test: only RadarNet is built
+    script = CONFIG_BRANCHES.replace("model = Model(in_channels=7, n_class=9, stacked_num=4)", "model = None")
+    assert _script_builds(_repo(tmp_path, script)) == {"RadarNet"}

@@ -90,14 +90,19 @@ def _builds(chain: tuple, bindings: list[tuple]) -> bool:
     """Whether a call under `chain` can build the model's class through one of these bindings of its name: no test
     on the way to the call decides against all of the model's bindings, and the call does not sit in a branch
     whose test guards a binding of the name to something else."""
-    ours = [b for b in bindings if b[1]]
-    own_tests = {ast.dump(test.test) for b in ours for test, body in b[3] if body}
-    other_tests = {ast.dump(test.test) for b in bindings if not b[1] for test, body in b[3] if body} - own_tests
+    return branch_fits(chain, [b[3] for b in bindings if b[1]], [b[3] for b in bindings if not b[1]])
+
+
+def branch_fits(chain: tuple, own: list[tuple], others: list[tuple]) -> bool:
+    """Whether a use of a name under the if `chain` can read one of the bindings under the chains `own`, when the
+    same name is bound under the chains `others` to something else (if_chains gives each)."""
+    own_tests = {ast.dump(test.test) for bound in own for test, body in bound if body}
+    other_tests = {ast.dump(test.test) for bound in others for test, body in bound if body} - own_tests
     taken = {(ast.dump(test.test), body) for test, body in chain}
     if any(text in other_tests for text, body in taken if body):
         return False  # `elif cfg['type'] == 'HG': model = Net(..., stacked_num=2)` builds the HG binding
     # `if cfg['type'] == 'CDC': from m import NetCDC as Net` then a call in that test's else builds another class
-    return any(not any((ast.dump(test.test), not body) in taken for test, body in b[3]) for b in ours)
+    return any(not any((ast.dump(test.test), not body) in taken for test, body in bound) for bound in own)
 
 
 def _class_dicts(unit: Unit, name: str) -> dict[str, ast.Dict]:

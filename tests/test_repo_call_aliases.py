@@ -212,3 +212,58 @@ def test_ranking_leaves_out_a_branch_whose_class_no_call_builds(tmp_path):
     # the HG branch imports its class but calls nothing under that branch's test: only RadarNet is built
     script = CONFIG_BRANCHES.replace("model = Model(in_channels=7, n_class=9, stacked_num=4)", "model = None")
     assert _script_builds(_repo(tmp_path, script)) == {"RadarNet"}
+
+
+ARGS_NET = """
+import torch.nn as nn
+
+
+class RadarArgs(nn.Module):
+    def __init__(self, args):
+        super().__init__()
+        self.conv = nn.Conv3d(args.in_channels, args.n_class, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+"""
+
+LAUNCH = """
+import argparse
+
+
+def main(args):
+    if args.arch == 'radar':
+        from radar.models.nets import RadarArgs as Model
+    else:
+        raise ValueError(args.arch)
+    model = Model(args)
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--arch', default='radar')
+    parser.add_argument('--in_channels', type=int, default=2)
+    parser.add_argument('--n_class', type=int, default=5)
+    main(parser.parse_args())
+"""
+
+# another script's parser, which builds no model: its defaults are not what the model gets
+EXPORT = """
+import argparse
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--in_channels', type=int, default=9)
+    parser.add_argument('--n_class', type=int, default=9)
+    print(parser.parse_args())
+"""
+
+
+def test_namespace_handed_to_the_class_under_another_name(tmp_path):
+    root = write(tmp_path / "repo", {"radar/__init__.py": "", "radar/models/__init__.py": "",
+                                     "radar/models/nets.py": ARGS_NET, "tools/launch.py": LAUNCH,
+                                     "tools/export.py": EXPORT})
+    found = mine(str(root), str(root / "radar/models/nets.py"), "RadarArgs", ["args"])["args"]
+    assert found.kind == "namespace"
+    assert (found.value["in_channels"], found.fields["in_channels"]) == (2, "tools/launch.py:16")
+    assert (found.value["n_class"], found.fields["n_class"]) == (5, "tools/launch.py:17")

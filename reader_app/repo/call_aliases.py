@@ -25,6 +25,22 @@ def alias_calls(unit: Unit, root: str, name: str, model_rel: str) -> list[ast.Ca
     return per_tree(unit.tree, ("alias calls", root, name, model_rel), lambda: _alias_calls(unit, root, name, model_rel))
 
 
+def alias_units(root: str, name: str, model_rel: str, direct: list[Unit]) -> list[tuple[Unit, list[ast.Call]]]:
+    """(unit, its calls of `name` by name and under other names) for the units that call it by name (`direct`)
+    and those that build it only under another name; the latter come after."""
+    from reader_app.repo.module_places import calls_of
+    from reader_app.repo.values_source import units_mentioning
+
+    out = [(u, calls_of(u.tree, name) + [c for c in alias_calls(u, root, name, model_rel)
+                                         if c not in calls_of(u.tree, name)]) for u in direct]
+    seen = {u.rel for u in direct}
+    for unit in units_mentioning(root, name):
+        if unit.rel not in seen and unit.kind == "py" and alias_calls(unit, root, name, model_rel):
+            out.append((unit, alias_calls(unit, root, name, model_rel)))
+            seen.add(unit.rel)
+    return out
+
+
 def _alias_calls(unit: Unit, root: str, name: str, model_rel: str) -> list[ast.Call]:
     bindings = _bindings(unit, root, name, model_rel)
     ours = {b[0] for b in bindings if b[1]}

@@ -267,3 +267,29 @@ def test_namespace_handed_to_the_class_under_another_name(tmp_path):
     assert found.kind == "namespace"
     assert (found.value["in_channels"], found.fields["in_channels"]) == (2, "tools/launch.py:16")
     assert (found.value["n_class"], found.fields["n_class"]) == (5, "tools/launch.py:17")
+
+
+REBIND_BRANCHES = """
+import sys
+from radar.models import nets
+from radar.config import load_config
+
+cfg = load_config(sys.argv[1])
+if cfg['type'] == 'HG':
+    Model = nets.RadarHG
+else:
+    Model = nets.RadarNet
+
+if cfg['type'] == 'HG':
+    model = Model(in_channels=7, n_class=9, stacked_num=4)
+else:
+    model = Model(in_channels=2, n_class=5)
+"""
+
+
+def test_rebinding_in_branches_gives_each_class_its_branchs_call(tmp_path):
+    root = _repo(tmp_path, REBIND_BRANCHES)
+    assert _mined(root, "RadarNet", ["in_channels", "n_class"]) == {
+        "in_channels": (2, "tools/train.py:15"), "n_class": (5, "tools/train.py:15")}
+    assert _mined(root, "RadarHG", ["in_channels", "n_class", "stacked_num"])["stacked_num"] == \
+        (4, "tools/train.py:13")

@@ -368,7 +368,9 @@ class GraphBuilder:
                     continue
                 kind = type(node)  # one test per node: parsed trees hold exact node classes
                 if kind is name or kind is attribute:
-                    if type(node.ctx) is load:
+                    if kind is name and node.id in pf.branch_imports:  # the class of the branch it is used in
+                        used |= self._branch_classes(pf, node)
+                    elif type(node.ctx) is load:
                         used |= self._named_classes(pf, node)
                 elif kind is call:
                     if type(node.func) is call and id(node.func) not in picks:  # getattr(models, name)()
@@ -376,6 +378,23 @@ class GraphBuilder:
                 elif kind in SCOPE_NODES and id(node) not in module_bodies:
                     stack.append(node)
         return used
+
+    def _branch_classes(self, pf: ParsedFile, node: ast.Name) -> set[str]:
+        """The module classes a name imported in several branches (`if t == 'CDC': from m import NetCDC as Net`,
+        `elif t == 'HG': ... NetHG as Net`) can stand for where it is used: a use under another binding's test
+        reads that one (call_aliases.branch_fits)."""
+        from reader_app.repo.call_aliases import branch_fits, if_chains
+
+        chains = if_chains(pf.tree)
+        bound = pf.branch_imports[node.id]
+        found: set[str] = set()
+        for path, imported in bound:
+            others = [chains.get(id(i), ()) for p, i in bound if p != path]
+            info = self.index.class_at(path)
+            if info is not None and info.is_module and \
+                    branch_fits(chains.get(id(node), ()), [chains.get(id(imported), ())], others):
+                found.add(info.qualname)
+        return found
 
     def _named_classes(self, pf: ParsedFile, node: ast.AST) -> set[str]:
         """The module class a name chain names, else the classes the factory (registry, partial) it names

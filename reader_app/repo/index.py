@@ -51,6 +51,8 @@ class ParsedFile:
         functions: top-level function name -> node.
         aliases: top-level `Name = other.name` assignments, name -> value node.
         registries: top-level dicts, lists and tuples (`MODELS = {"unet": UNet}`), name -> value node.
+        branch_imports: a name imported in blocks to different paths (`if t == 'CDC': from m import NetCDC as Net`
+            `elif t == 'HG': from m import NetHG as Net`), name -> [(dotted path, the import)].
         lines: the source split in lines (for segments).
     """
 
@@ -63,6 +65,7 @@ class ParsedFile:
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
     aliases: dict[str, ast.expr] = field(default_factory=dict)
     registries: dict[str, ast.expr] = field(default_factory=dict)
+    branch_imports: dict[str, list[tuple[str, ast.ImportFrom]]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     _scopes: dict[int, list[ast.AST]] | None = field(default=None, repr=False)
     _subscopes: dict[int, list[ast.AST]] = field(default_factory=dict, repr=False)
@@ -185,10 +188,17 @@ def _read_module_names(pf: ParsedFile) -> None:
     # `def get_network(args): from models.vgg import vgg16_bn`: a helper's own imports name what it builds;
     # a module-level import of the same name still wins
     module_level = dict(pf.imports)
+    top = {id(node) for node in pf.tree.body}
     for node in statements(pf.tree.body, into_defs=True):
         if isinstance(node, (ast.Import, ast.ImportFrom)) and not any(a.name == "*" for a in node.names):
             _collect_names(pf, node, package)
+            if isinstance(node, ast.ImportFrom) and id(node) not in top:
+                base = _from_base(node, package)
+                for alias in node.names:
+                    pf.branch_imports.setdefault(alias.asname or alias.name, []).append(
+                        (f"{base}.{alias.name}" if base else alias.name, node))
     pf.imports.update(module_level)
+    pf.branch_imports = {k: v for k, v in pf.branch_imports.items() if len({path for path, _ in v}) > 1}
 
 
 def _collect_names(pf: ParsedFile, node: ast.stmt, package: str) -> None:
@@ -200,12 +210,7 @@ def _collect_names(pf: ParsedFile, node: ast.stmt, package: str) -> None:
                 top = alias.name.split(".")[0]
                 pf.imports[top] = top
     elif isinstance(node, ast.ImportFrom):
-        base = node.module or ""
-        if node.level:
-            parent = package.split(".") if package else []
-            if node.level > 1:
-                parent = parent[: len(parent) - (node.level - 1)]
-            base = ".".join([*parent, base] if base else parent)
+        base = _from_base(node, package)
         for alias in node.names:
             if alias.name == "*":
                 pf.star_imports.append(base)
@@ -229,6 +234,17 @@ def _collect_names(pf: ParsedFile, node: ast.stmt, package: str) -> None:
             # `elif args.net == 'small': from models.small import ViT` only runs for that option: the name the
             # script imported unconditionally before still names the class every other branch builds
             pf.imports.update(before)
+
+
+def _from_base(node: ast.ImportFrom, package: str) -> str:
+    """The dotted module a `from ... import` reads, its relative dots resolved from `package`."""
+    base = node.module or ""
+    if node.level:
+        parent = package.split(".") if package else []
+        if node.level > 1:
+            parent = parent[: len(parent) - (node.level - 1)]
+        base = ".".join([*parent, base] if base else parent)
+    return base
 
 
 def last_name(expr: ast.AST) -> str:

@@ -99,6 +99,9 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
                if (p[0].rel, p[1]) not in {(u.rel, c) for u, c in places}]
     from reader_app.repo.dotted_imports import dotted_build_units  # `Net = importNet('models.net.Net'); Net()`
     places += [(u, name) for u in dotted_build_units(root, name) if (u.rel, name) not in {(v.rel, c) for v, c in places}]
+    from reader_app.repo.call_aliases import alias_calls  # `if cfg.type == 'CDC': from m import NetCDC as Net`
+    places += [(u, name) for u in units_mentioning(root, name, doctests=True)
+               if (u.rel, name) not in {(v.rel, c) for v, c in places} and alias_calls(u, root, name, model_rel)]
     for unit, called in places:
         if imports_elsewhere(root, unit, called, model_rel):  # another module's class of the same name
             continue
@@ -109,7 +112,7 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
             tier = 2
         self_test = _main_guard_lines(unit.tree) if unit.rel == model_rel else set()
         for site in call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
-                                     open_keywords=open_keywords):
+                                     open_keywords=open_keywords, model_rel=model_rel if called == name else None):
             own = any(w.rpartition(":")[0] == model_rel and w.rpartition(":")[2].isdigit()
                       and int(w.rpartition(":")[2]) in self_test for _, w in site.values())
             out.append((SELF_TEST if own else tier, {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))

@@ -25,11 +25,12 @@ def _is_vars_call(node) -> bool:
 
 def call_site_values(unit: Unit, root: str, name: str, params: list[str],
                      skip_factories: bool = False, open_keywords: bool = False,
-                     keywords_only: list[ast.Call] | None = None) -> list[dict]:
+                     keywords_only: list[ast.Call] | None = None, model_rel: str | None = None) -> list[dict]:
     """For each call of `name` in the unit: {param: (value, "rel:line")} for the arguments it states;
     with `skip_factories`, calls a function returns directly are left out (they are variants); with
     `open_keywords` (the callee takes **kwargs), keywords that name no parameter are stated values too.
-    `keywords_only`: these calls instead, their keywords only (`create_model(args.model, num_classes=10)`)."""
+    `keywords_only`: these calls instead, their keywords only (`create_model(args.model, num_classes=10)`).
+    `model_rel`: the file defining class `name`, whose calls under another name count too (call_aliases.py)."""
     owners = enclosing_functions(unit.tree)
     returned = returned_calls(unit.tree) if skip_factories else set()
     from reader_app.repo.values_bound import class_builders
@@ -44,6 +45,9 @@ def call_site_values(unit: Unit, root: str, name: str, params: list[str],
     if keywords_only is None and unit.kind == "py":  # `Net = importNet('models.net.Net'); Net(**config)`
         from reader_app.repo.dotted_imports import dotted_built_calls
         calls += [c for c in dotted_built_calls(unit, root, name) if id(c) not in {id(k) for k in calls}]
+    if keywords_only is None and model_rel is not None:  # `from m import NetCDC as Net` in a branch; `MODELS[key]()`
+        from reader_app.repo.call_aliases import alias_calls
+        calls += [c for c in alias_calls(unit, root, name, model_rel) if id(c) not in {id(k) for k in calls}]
     for call in calls:  # `cls(args)` in a builder classmethod too
         if id(call) in returned or id(call) in untaken:
             continue

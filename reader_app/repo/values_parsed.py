@@ -45,12 +45,14 @@ def handed_arguments(root: str, model_rel: str, name: str, param: str, params: l
     from reader_app.repo.module_places import calls_of, enclosing_functions
     from reader_app.repo.class_places import imports_elsewhere
 
+    from reader_app.repo.call_aliases import alias_units
+
     index = params.index(param) if param in params else None
-    for unit in units_mentioning(root, name + "("):
+    for unit, calls in alias_units(root, name, model_rel, units_mentioning(root, name + "(")):
         if unit.kind != "py" or imports_elsewhere(root, unit, name, model_rel):
             continue
         owners = enclosing_functions(unit.tree)
-        for call in calls_of(unit.tree, name):
+        for call in calls:
             node = next((k.value for k in call.keywords if k.arg == param), None)
             if node is None and index is not None and index < len(call.args) and \
                     not any(isinstance(a, ast.Starred) for a in call.args[:index + 1]):

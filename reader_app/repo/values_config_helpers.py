@@ -128,7 +128,8 @@ def _object_of(scope, name: str, depth: int, seen: set):
     function = scope.function
     if function is None or name not in {a.arg for a in [*function.args.posonlyargs, *function.args.args,
                                                         *function.args.kwonlyargs]}:
-        return None
+        from reader_app.repo.values_settings import module_object
+        return module_object(scope, name, lambda s, n: _object_of_expr(s, n, depth + 1, seen))
     from reader_app.repo.values_bound import _call_sites, _handed_node, _owner_class
     from reader_app.repo.values_calls import Scope
     from reader_app.repo.module_places import enclosing_functions
@@ -173,6 +174,10 @@ def _object_of_expr(scope, node, depth: int, seen: set):
         return _object_of(scope, node.id, depth, seen)
     if not isinstance(node, ast.Call):
         return None
+    from reader_app.repo.values_settings import settings_object
+    stated = settings_object(scope, node, lambda n: _object_of_expr(scope, n, depth + 1, seen))
+    if stated is not None:  # `AttrDict(n_mels=80, ...)`: the fields the code itself states
+        return stated
     if called_name(node) in WRAPPERS | NAMESPACES:  # CfgNode(cfg), EasyDict(...), Namespace(**cfg): the same keys
         inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg is None), None)
         return _object_of_expr(scope, inner, depth + 1, seen) if inner is not None else None

@@ -1,18 +1,19 @@
 """End to end (a real child process): a model built as `Denoiser(params)` from a module-level `params =
 AttrDict(...)` that a package's `__main__` imports and hands through `train(args, params)` (settings_repos.py) is
-built with the object's stated fields, each from its line in params.py (a linspace schedule evaluated, a bool
+built with the object's stated fields (an hparams factory's too, a field it computes at run time a labelled guess), each from its line in params.py (a linspace schedule evaluated, a bool
 kept a bool); the optional conditioner part it builds (a repository module, checked against None) makes its
 optional input a given one."""
 from __future__ import annotations
 
 import pytest
-from settings_repos import ATTRDICT_REPO, DOTTED_REPO
+from settings_repos import ATTRDICT_REPO, DOTTED_REPO, FACTORY_REPO
 from tree_helpers import first_outs, trace_repos
 
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
-    return trace_repos(tmp_path_factory.mktemp("settings"), {"attrdict": ATTRDICT_REPO, "dotted": DOTTED_REPO},
+    return trace_repos(tmp_path_factory.mktemp("settings"), {"attrdict": ATTRDICT_REPO, "dotted": DOTTED_REPO,
+                                                                  "factory": FACTORY_REPO},
                        "--no-lines")
 
 
@@ -38,3 +39,15 @@ def test_a_dot_access_dict_handed_through_a_builder(traced):
     assert data["class"] == "Classifier"
     assert data["arg_sources"]["classes"] == {"value": 7, "from": "settings.py:5"}
     assert first_outs(data)["head"][-1] == 7
+
+
+def test_an_hparams_factory_builds_with_its_fields_and_a_labelled_guess_for_the_rest(traced):
+    code, data, err = traced["factory"]
+    assert code == 0, err
+    assert data["class"] == "Speller"
+    sources = data["arg_sources"]
+    assert sources["symbols_embedding_dim"] == {"value": 48, "from": "hparams.py:16"}
+    assert sources["encoder_kernel_size"] == {"value": 5, "from": "hparams.py:18"}
+    guessed = sources["n_symbols"]  # len(symbols) of a file read at run time: a guess, said so, an int as used
+    assert guessed["from"] == "guess" and isinstance(guessed["value"], int) and not isinstance(guessed["value"], bool)
+    assert first_outs(data)["conv"][1] == 20

@@ -1,8 +1,9 @@
 """End to end (a real child process): a model built as `Denoiser(params)` from a module-level `params =
 AttrDict(...)` that a package's `__main__` imports and hands through `train(args, params)` (settings_repos.py) is
-built with the object's stated fields (an hparams factory's too, a field it computes at run time a labelled guess), each from its line in params.py (a linspace schedule evaluated, a bool
+built with the object's stated fields, each from its line in params.py (a linspace schedule evaluated, a bool
 kept a bool); the optional conditioner part it builds (a repository module, checked against None) makes its
-optional input a given one."""
+optional input a given one. An hparams factory's fields build its model too; a field it computes at run time
+is a labelled guess."""
 from __future__ import annotations
 
 import pytest

@@ -50,3 +50,14 @@ def test_an_unrelated_module_global_of_the_same_name_is_not_taken(tmp_path):
     files["run.py"] = files["run.py"].replace("from settings import cfg as options\n", "options = None\n")
     cfg = _object(write_tree(tmp_path / "repo", files), "nets.py", "Classifier", "cfg")
     assert cfg.where == "guess" and cfg.value == {}
+
+
+def test_a_module_attribute_and_a_wrapped_copy_handed_straight_to_the_model(tmp_path):
+    files = dict(DOTTED_REPO)
+    files["run.py"] = "import settings as hp\nfrom nets import Classifier\n\nmodel = Classifier(hp.cfg)\n"
+    cfg = _object(write_tree(tmp_path / "attr", files), "nets.py", "Classifier", "cfg")
+    assert (cfg.value["hidden"], cfg.fields["hidden"]) == (32, "settings.py:5")
+    files["run.py"] = "from settings import Dotted, cfg as base\nfrom nets import Classifier\n\n" \
+                      "def predict():\n    return Classifier(Dotted(base))\n"
+    cfg = _object(write_tree(tmp_path / "wrapped", files), "nets.py", "Classifier", "cfg")
+    assert (cfg.value["classes"], cfg.fields["classes"]) == (7, "settings.py:5")

@@ -172,6 +172,9 @@ def _enclosing_def(owner, target):
 def _object_of_expr(scope, node, depth: int, seen: set):
     if isinstance(node, ast.Name):
         return _object_of(scope, node.id, depth, seen)
+    if isinstance(node, ast.Attribute):  # `hp.params` of an imported repository module
+        from reader_app.repo.values_settings import module_attribute
+        return module_attribute(scope, node, lambda s, n: _object_of_expr(s, n, depth + 1, seen))
     if not isinstance(node, ast.Call):
         return None
     from reader_app.repo.values_settings import settings_object

@@ -59,6 +59,9 @@ def settings_object(scope, node, follow) -> tuple[dict, dict, bool] | None:
     `EasyDict({'n_mels': 80})`, `HParams(**base, n_mels=80)` with `base` what `follow(node)` finds); None when it
     states none."""
     if not is_settings_call(scope, node):
+        if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and \
+                called_name(node) not in SETTINGS_MAKERS and dot_access_class(scope, node.func):
+            return follow(node.args[0])  # the repository's own dot-access wrapper of another object: its keys
         return None
     values, fields = {}, {}
     parts = [(None, a) for a in node.args] + [(k.arg, k.value) for k in node.keywords]
@@ -168,3 +171,51 @@ def imported_paths(root: str, rel: str, module: str, level: int) -> list[str]:
     tails = (os.sep + os.path.join(*module.split(".")) + ".py",
              os.sep + os.path.join(*module.split("."), "__init__.py"))
     return [p for p in walk_files(root, (".py",)) if p.endswith(tails)][:2]
+
+
+def module_attribute(scope, node, follow):
+    """What `follow(scope, value)` finds for `module.name` (`hp.params` with `import hparams as hp`, `from cfg
+    import defaults` then `defaults.params`): the assignment of `name` in that repository module; None when the
+    base is no imported repository module."""
+    from reader_app.repo.values_calls import Scope
+    from reader_app.repo.values_config_helpers import _assigned_value
+
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+        return None
+    alias, tree = node.value.id, scope.unit.tree
+    modules = [(a.name, 0) for n in tree.body if isinstance(n, ast.Import) for a in n.names
+               if (a.asname or a.name) == alias]
+    modules += [(f"{n.module}.{a.name}" if n.module else a.name, n.level) for n in tree.body
+                if isinstance(n, ast.ImportFrom) for a in n.names if (a.asname or a.name) == alias]
+    for module, level in modules:
+        for path in imported_paths(scope.root, scope.unit.rel, module, level):
+            other = parsed(path)
+            value = _assigned_value(other, node.attr) if other is not None else None
+            if value is not None:
+                return follow(Scope(Unit(os.path.relpath(path, scope.root), other, "py"), scope.root, None), value)
+    return None
+
+
+def built_in_place(scope, node):
+    """(values, fields, flat) of a settings object handed to the model as an expression rather than a name: a
+    module's attribute (`Net(hp.params)`) or a dot-access wrapper around one (`DiffWave(AttrDict(base_params))`,
+    `Net(HParams(n_mels=80))`); None for anything else (a call of the repository's other functions)."""
+    from reader_app.repo.values_config_helpers import _object_of_expr
+    from reader_app.repo.values_loaded import WRAPPERS
+
+    wrapper = isinstance(node, ast.Call) and (called_name(node) in SETTINGS_MAKERS | WRAPPERS or
+                                              dot_access_class(scope, node.func))
+    if not (isinstance(node, ast.Attribute) or wrapper):
+        return None
+    return _object_of_expr(scope, node, 0, set())
+
+
+def wraps_one_object(instance: dict) -> bool:
+    """Whether a mined instance of a repository class (`{"text": "Dotted(base)", "kwargs": {}, ...}`) is a
+    wrapper called on one other object with nothing stated: the object it wraps holds the fields."""
+    try:
+        node = ast.parse(str(instance.get("text", "")), mode="eval").body
+    except SyntaxError:
+        return False
+    return not instance.get("kwargs") and isinstance(node, ast.Call) and len(node.args) == 1 and \
+        not node.keywords and isinstance(node.args[0], (ast.Name, ast.Attribute))

@@ -8,8 +8,10 @@ callers of the function it is a parameter of, to a call that loads a file (a loa
 or a repository function that calls one on its parameter), and reads the field from the file with its line.
 Sections are flattened when the loading helper's code loops over them (a loop inside a loop, or a
 comprehension of two generators). A name reassigned from a call that takes it (`cfg = merge_cfg_from_list(cfg,
-args.opts)`) keeps its stated fields: the helper merges what only a command line gives. Read as ast; nothing
-is run.
+args.opts)`) keeps its stated fields: the helper merges what only a command line gives. A name no function
+assigns or takes is the module's global or an import (`from diffwave.params import params`), and an object the
+code builds from stated fields (`AttrDict(n_mels=80, ...)`) is read where it is built (values_settings.py).
+Read as ast; nothing is run.
 """
 from __future__ import annotations
 

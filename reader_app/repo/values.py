@@ -23,6 +23,7 @@ from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_literal import MISSING, literal
 from reader_app.repo.values_hydra import hydra_values
 from reader_app.repo.values_objects import OBJECT_PARAM, model_read_paths, object_values, reads_as_namespace
+from reader_app.repo.values_settings import wraps_one_object
 from reader_app.repo.values_source import parsed, read, units_mentioning, walk_files
 
 CONFIG_FILE = re.compile(r"(^|[_\-/])(conf|config|configs|settings|hparams|hyperparameters|params|constants)"
@@ -344,11 +345,17 @@ def mine(root: str, model_file: str, name: str, params: list[str],
         _as_objects(root, os.path.join(root, model_rel), values)
     except CONFIG_ERRORS:
         pass
+    # `Net(Dotted(base))`: a repository wrapper built with no stated field is the object it wraps, when that is found
+    wrapped = {k: values.pop(k) for k in [k for k, m in values.items() if m.kind == "instance" and OBJECT_PARAM.match(k)
+                                          and isinstance(m.value, dict) and wraps_one_object(m.value)]}
     for param in sorted(required - set(values)):  # Model(args) reading args.hidden_size, Net(cfg) cfg.MODEL.DIM
         try:
             found = object_values(root, os.path.join(root, model_rel), param, name, params)
         except CONFIG_ERRORS:
             found = None
+        if found is None and param in wrapped:
+            values[param] = wrapped[param]
+            continue
         if found is None and OBJECT_PARAM.match(param):  # nothing states it: its fields are guessed one by one
             reads = sorted(".".join(p) for p in model_read_paths(root, os.path.join(root, model_rel), param, name))
             kind = "namespace" if reads_as_namespace(os.path.join(root, model_rel), param) else "tree"
@@ -358,7 +365,7 @@ def mine(root: str, model_file: str, name: str, params: list[str],
             files = sorted({_file_of(w) for f, w in fields.items() if f in reads}) or \
                 sorted({_file_of(w) for w in fields.values()})
             values[param] = Mined(value, " over ".join(reversed(files)) or "guess", kind, fields, reads)
-    for key, mined in unbuilt.items():
+    for key, mined in [*unbuilt.items(), *wrapped.items()]:
         values.setdefault(key, mined)
     return values
 

@@ -8,8 +8,10 @@ callers of the function it is a parameter of, to a call that loads a file (a loa
 or a repository function that calls one on its parameter), and reads the field from the file with its line.
 Sections are flattened when the loading helper's code loops over them (a loop inside a loop, or a
 comprehension of two generators). A name reassigned from a call that takes it (`cfg = merge_cfg_from_list(cfg,
-args.opts)`) keeps its stated fields: the helper merges what only a command line gives. Read as ast; nothing
-is run.
+args.opts)`) keeps its stated fields: the helper merges what only a command line gives. A name no function
+assigns or takes is the module's global or an import (`from diffwave.params import params`), and an object the
+code builds from stated fields (`AttrDict(n_mels=80, ...)`) is read where it is built (values_settings.py).
+Read as ast; nothing is run.
 """
 from __future__ import annotations
 
@@ -128,7 +130,8 @@ def _object_of(scope, name: str, depth: int, seen: set):
     function = scope.function
     if function is None or name not in {a.arg for a in [*function.args.posonlyargs, *function.args.args,
                                                         *function.args.kwonlyargs]}:
-        return None
+        from reader_app.repo.values_settings import module_object
+        return module_object(scope, name, lambda s, n: _object_of_expr(s, n, depth + 1, seen))
     from reader_app.repo.values_bound import _call_sites, _handed_node, _owner_class
     from reader_app.repo.values_calls import Scope
     from reader_app.repo.module_places import enclosing_functions
@@ -171,8 +174,15 @@ def _enclosing_def(owner, target):
 def _object_of_expr(scope, node, depth: int, seen: set):
     if isinstance(node, ast.Name):
         return _object_of(scope, node.id, depth, seen)
+    if isinstance(node, ast.Attribute):  # `hp.params` of an imported repository module
+        from reader_app.repo.values_settings import module_attribute
+        return module_attribute(scope, node, lambda s, n: _object_of_expr(s, n, depth + 1, seen))
     if not isinstance(node, ast.Call):
         return None
+    from reader_app.repo.values_settings import settings_object
+    stated = settings_object(scope, node, lambda n: _object_of_expr(scope, n, depth + 1, seen))
+    if stated is not None:  # `AttrDict(n_mels=80, ...)`: the fields the code itself states
+        return stated
     if called_name(node) in WRAPPERS | NAMESPACES:  # CfgNode(cfg), EasyDict(...), Namespace(**cfg): the same keys
         inner = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg is None), None)
         return _object_of_expr(scope, inner, depth + 1, seen) if inner is not None else None

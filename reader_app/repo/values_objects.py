@@ -222,9 +222,11 @@ def handed_file_object(root: str, model_rel: str, cls: str, param: str,
     'params.json'))`, the directory the README's command passes); None when no call hands one."""
     from reader_app.repo.values_calls import Scope
     from reader_app.repo.values_config_helpers import loaded_object
+    from reader_app.repo.values_settings import built_in_place
 
     for unit, function, node in handed_arguments(root, model_rel, cls, param, params):
-        loaded = loaded_object(Scope(unit, root, function), node.id) if isinstance(node, ast.Name) else None
+        loaded = loaded_object(Scope(unit, root, function), node.id) if isinstance(node, ast.Name) else \
+            built_in_place(Scope(unit, root, function), node)  # `Net(hp.params)`, `Net(AttrDict(base_params))`
         if loaded is not None and isinstance(loaded[0], dict) and loaded[0]:
             return loaded[0], loaded[1]
     return None

@@ -118,8 +118,8 @@ def fed_parts(owner, func, name: str, depth: int = 0) -> list[tuple[object, bool
             params = [p for p, _ in forward_params(inner_func)]
             inner = params[at] if isinstance(at, int) and at < len(params) else at
             deeper = fed_parts(inner_owner, inner_func, inner, depth + 1) if inner in params else []
-            if deeper:
-                found += deeper
+            if deeper:  # an optional part stays optional whatever its own layers do with the argument
+                found += [(inner_part, was or tuple(path) in checked) for inner_part, was in deeper]
                 continue
         if isinstance(part, nn.Module):
             found.append((part, tuple(path) in checked))

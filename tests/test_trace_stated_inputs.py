@@ -406,3 +406,33 @@ def test_an_example_of_a_same_named_class_from_another_module_is_not_used(tmp_pa
     assert [c.positional[0].shape for c in every] == [[1, 5, 4], [1, 3, 8]]
     (call,) = stated_calls(str(tmp_path), "Net", str(tmp_path / "pkg" / "net.py"))
     assert call.positional[0].shape == [1, 3, 8] and call.built_with == {"dim": 8}
+
+
+def test_an_example_array_made_with_numpy_and_a_model_moved_to_the_gpu_still_state_the_input(tmp_path):
+    # a benchmark script: the model reassigned by `.cuda(...)`, the input a NumPy array made from a size and
+    # handed through torch.from_numpy / Variable; a second, chainer-only model of the same name comes first
+    from reader_app.repo.stated_inputs import stated_calls
+    write(tmp_path, {"examples/speedtest.py": """
+        import chainer
+        import numpy as np
+        import torch
+        import segnets.models
+
+        x = chainer.Variable(np.random.random((1, 3, 8, 8)).astype(np.float32))
+        model = chainer_models.SegNet()
+        model(x)
+
+        model = segnets.models.SegNet(n_class=21)
+        model = model.cuda(device_id=0)
+        x_data = np.random.random((1, 3, 480, 640))
+        x = torch.autograd.Variable(torch.from_numpy(x_data).float(), volatile=True)
+        for i in range(5):
+            y = model(x)
+        ids = torch.from_numpy(np.random.randint(0, 50, size=(4, 12)))
+        model = model.eval()
+        model(ids)
+        """})
+    calls = stated_calls(str(tmp_path), "SegNet")
+    sized = [(c.where, [(t.shape, t.dtype, t.high) for t in c.positional]) for c in calls if c.positional[0]]
+    assert dict(sized) == {"examples/speedtest.py:16": [([1, 3, 480, 640], "float32", None)],
+                           "examples/speedtest.py:19": [([4, 12], "int64", 50)]}

@@ -222,6 +222,9 @@ def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: d
     if tensor is not None and not tensor.made:  # the lines that make it and size it, for the input's provenance
         tensor.made = (expr.lineno, *sorted(_size_lines(expr, ints) - {expr.lineno}))
     built = _construction(expr, class_name, ints)
+    if built is None and isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
+            and expr.func.attr in MODEL_MOVES and isinstance(expr.func.value, ast.Name):
+        built = models.get(expr.func.value.id)  # `model = model.cuda(device_id=gpu)`: the same model
     lines = frozenset({expr.lineno}) | _size_lines(expr, ints)
     for table in (ints, tensors, models):
         table.pop(name, None)
@@ -235,6 +238,8 @@ def _bind(name: str, expr, class_name: str, ints: dict, tensors: dict, models: d
         models[name] = built
 
 
+# Methods that hand back the model they are called on (moved, cast, or switched to a mode).
+MODEL_MOVES = {"cuda", "cpu", "to", "eval", "train", "float", "half", "double", "requires_grad_"}
 # ints key prefix: the lines that state an integer name (its own and those of the names it is computed from).
 LINES = "@lines "
 

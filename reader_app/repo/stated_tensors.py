@@ -28,6 +28,10 @@ LEGACY = {"FloatTensor": "float32", "Tensor": "float32", "LongTensor": "int64"}
 # The leading size of an example tensor only known at run time (a `batch_size` argument, a -1 reshape of a
 # tensor this reader cannot size): the batch, which the trace chooses anyway.
 FREE_BATCH = 2
+# NumPy makers of an array from a size: given as separate integers, or as one argument after n others.
+NUMPY_SPREAD = {"rand", "randn"}
+NUMPY_SIZED = {"random": 0, "random_sample": 0, "zeros": 0, "ones": 0, "empty": 0, "uniform": 2, "normal": 2,
+               "randint": 2, "standard_normal": 0}
 # Old-style wrappers that hand the tensor they wrap to the model unchanged.
 WRAPPERS = {"Variable"}
 
@@ -171,6 +175,35 @@ def _dtype_kw(call: ast.Call) -> str | None:
     return None
 
 
+def _numpy(owner) -> bool:
+    """`np.` / `numpy.` / `np.random.` as the owner of a call."""
+    if isinstance(owner, ast.Attribute) and owner.attr == "random":
+        owner = owner.value
+    return isinstance(owner, ast.Name) and owner.id in ("np", "numpy")
+
+
+def _array(attr: str, call: ast.Call, ints: dict) -> StatedTensor | None:
+    """The shape of a NumPy array an example makes from a size (`np.random.random((1, 3, 480, 640))`,
+    `np.random.rand(1, 3, 64, 64)`, `np.zeros(shape)`, `np.random.randint(0, 10, size=(2, 8))`); a float
+    array is fed as float32 (the example's `.float()`, or the model's own dtype)."""
+    args = list(call.args)
+    size_kw = next((k.value for k in call.keywords if k.arg in ("size", "shape")), None)
+    if attr in NUMPY_SPREAD:  # sizes as separate integers
+        shape = _size(args, ints) if args else None
+        return StatedTensor(shape, "float32") if shape else None
+    if attr in NUMPY_SIZED:  # the size as one argument, after `NUMPY_SIZED[attr]` others
+        given = size_kw if size_kw is not None else (args[NUMPY_SIZED[attr]] if len(args) > NUMPY_SIZED[attr]
+                                                     else None)
+        shape = _size([given], ints) if given is not None else None
+        if not shape:
+            return None
+        if attr == "randint":
+            bounds = [_int(a, ints) for a in args[:2] if a is not given]
+            return StatedTensor(shape, "int64", bounds[-1]) if bounds and None not in bounds else None
+        return StatedTensor(shape, "float32")
+    return None
+
+
 def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     """The shape and dtype of a tensor expression: torch.randn/zeros/ones/randint/arange and their *_like,
     names of earlier such tensors, and casts or device moves after them."""
@@ -197,6 +230,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
         return None
     attr, owner = expr.func.attr, expr.func.value
+    if _numpy(owner):  # `np.random.random((1, 3, 480, 640))`, handed on through torch.from_numpy
+        return _array(attr, expr, ints)
     if not (isinstance(owner, ast.Name) and owner.id == "torch"):  # a method on a tensor
         inner = _tensor(owner, ints, tensors)
         if attr in ("view", "reshape") and expr.args:
@@ -231,6 +266,8 @@ def _tensor(expr, ints: dict, tensors: dict) -> StatedTensor | None:
     if attr in LEGACY and len(args) >= 2 and not any(isinstance(a, (ast.List, ast.Tuple)) for a in args):
         shape = _size(args, ints)  # a list argument is the data, not the size
         return StatedTensor(shape, LEGACY[attr]) if shape else None
+    if attr in ("from_numpy", "as_tensor") and args or attr == "tensor" and args and isinstance(args[0], ast.Name):
+        return _tensor(args[0], ints, tensors)  # an array made before: the tensor has its shape
     if attr in ("triu", "tril") and args:  # the upper or lower triangle keeps the shape
         return _tensor(args[0], ints, tensors)
     if attr in SIZED:

@@ -44,13 +44,14 @@ def extractor_images(model, found, built_args: dict | None) -> list[list]:
     """Images for an extractor whose following layer says no channel count (none found, or a width the area
     does not divide): the channels the model holds, else its constructor's channel argument, else 3 and 1."""
     patch = module_patch(found.layer) if found.layer is not None else None
-    patch = patch or next((args[0] for name, args in found.ops if name == PATCHES), None)
-    if patch is None:
+    if patch is None and not any(name == PATCHES for name, _ in found.ops):
         return []
+    patch = patch or next(args[0] for name, args in found.ops if name == PATCHES)
+    layout = patch.layout if patch is not None else ["batch", "C", "height", "width"]
     held = [v for v in attr_values(model, IN_CHANNELS, deep=False) if isinstance(v, int) and 0 < v <= 64]
     values = dict(_defaults(type(model)), **(built_args or {}))
     said = [v for k, v in values.items() if WIDTH_ARG.match(k) and isinstance(v, int) and 0 < v <= 64]
-    return [[c if d == "C" else d for d in patch.layout] for c in (held[:1] or said[:1] or [3, 1])]
+    return [[c if d == "C" else d for d in layout] for c in (held[:1] or said[:1] or [3, 1])]
 
 
 def _layer_width(layer, arg_index) -> int | None:

@@ -62,7 +62,7 @@ def rearrange_patch(pattern: str, lengths: dict) -> Patch | None:
     None for any other pattern (`b c (h w) -> b c h w` splits an axis without moving parts onto the channels)."""
     left, _, right = pattern.partition("->")
     before, after = EINOPS_AXIS.findall(left), EINOPS_AXIS.findall(right)
-    if "..." in before or len(before) < 3:
+    if "..." in before or len(before) < 3 or before[0].startswith("("):
         return None
     parts = {name for token in before if token.startswith("(") for name in token[1:-1].split()}
     plain = [token for token in before[1:] if not token.startswith("(")]
@@ -99,8 +99,9 @@ def functional_patch(node) -> bool:
     if name == "rearrange":
         pattern = node.args[1].value if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) else None
         return isinstance(pattern, str) and rearrange_patch(pattern, {}) is not None
-    # `x.unfold(2, k, k)` is Tensor.unfold (one axis in windows): only the functional form, on the module
-    return name in FUNCTIONS and (isinstance(node.func, ast.Name) or _name(node.func.value) in ("F", "functional"))
+    # `x.unfold(2, k, k)` is Tensor.unfold (one axis in windows): only the functional forms
+    owners = ("F", "functional", "torch") if name == "pixel_unshuffle" else ("F", "functional")
+    return name in FUNCTIONS and (isinstance(node.func, ast.Name) or _name(node.func.value) in owners)
 
 
 def local_values(tree) -> dict[str, ast.expr]:

@@ -27,12 +27,12 @@ from reader_app.trace.child.named_sizes import held_stated, last_axis_width, nam
     stated_named_plan
 from reader_app.trace.child.optional_parts import MISSING, PRESENT, tied_state
 from reader_app.trace.child.packed import packed_argument
+from reader_app.trace.child.patch_inputs import extractor_images, patch_plan
 from reader_app.trace.child.rank_guard import rank_guard
-from reader_app.trace.child.retry_plans import IN_CHANNELS, at_rank
+from reader_app.trace.child.retry_plans import at_rank
 from reader_app.trace.child.plans import TENSOR, TUPLE, VALUE, InputPlan, Sizes, materialize  # noqa: F401 (the trace's one import)
 from reader_app.trace.child.scalar_inputs import scalar_plans
 from reader_app.trace.child.stated_shapes import stated_shape
-from reader_app.trace.child.size_tables import attr_values
 from reader_app.trace.child.reach import forward_params, reach
 from reader_app.trace.child.structured import structured_plans
 
@@ -182,6 +182,10 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
     by_constructor = channels_option(options, found.ops, found.reshaped, stated_channels)
     if by_constructor is not None:  # a squeeze or split before the first layer: the constructor says the input's
         options.insert(0, by_constructor)
+    # `nn.Unfold(7)` before `Conv2d(channels * 49, ...)`: the image has the conv's width over the patch area
+    patched = patch_plan(model, found, built_args, arg_sources) if not masking and not joined else None
+    if patched is not None:
+        options.insert(0, (patched.dims, "float32", None))
     # `torch.split(x, [self.in_xyz, self.in_dir], -1)`: the parts the model holds add up to the input's width
     cut = held_width(model, func or type(model).forward, name) if not masking and after is None else None
     for dims in reversed(cut.options if cut else []):
@@ -209,9 +213,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
                            held=held_stated(model, built_args, arg_sources))
         if named:
             options.append((named[0], "float32", None))
-    if isinstance(found.layer, nn.Unfold):  # patches cut from an image: (batch, channels, height, width)
-        chans = [v for v in attr_values(model, IN_CHANNELS) if isinstance(v, int) and 0 < v <= 64]
-        options += [(["batch", c, "height", "width"], "float32", None) for c in (chans[:1] or [3, 1])]
+    if patched is None:  # patches cut from an image no layer after them sizes: of the channels the model holds
+        options += [(dims, "float32", None) for dims in extractor_images(model, found, built_args)]
     said = _by_name(name, graph)
     if said and said[0][2] == "fill:seq_len":  # lengths: one integer per sequence, in the documented shape
         options.insert(0, (documented_dims(func or type(model).forward, name) or said[0][0], "int64", "fill:seq_len"))
@@ -242,6 +245,8 @@ def _plans_for(model: nn.Module, name: str, graph: bool, func=None, after: int |
             plan.why = joined.why
         if by_constructor is not None and dims == by_constructor[0]:
             plan.why = channels_note(stated_channels)
+        if patched is not None and dims == patched.dims and plan.why is None:
+            plan.why = patched.why
         if cut and dims in cut.options and dtype == "float32":
             plan.why = cut.why
         if helper and dims == helper.dims:

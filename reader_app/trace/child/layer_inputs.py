@@ -6,6 +6,7 @@ import torch.nn as nn
 
 from reader_app.trace.child.einops_ops import undo_rearrange
 from reader_app.trace.child.op_chains import stated_reshape
+from reader_app.trace.child.patch_ops import PATCHES
 from reader_app.trace.child.reach import RESHAPING, forward_params, matmul_width, own_norm_width, weight_layer
 
 
@@ -87,7 +88,10 @@ def _projects_latent(layer: nn.Module) -> bool:
 
 def _undo(dims: list, ops: list) -> list | None:
     """Walk the ops back from the layer's shape to the argument's shape; None if a reshape hides it. The
-    last reshape to literal sizes (`x.reshape(-1, 28, 28)`) states the shape from there back."""
+    last reshape to literal sizes (`x.reshape(-1, 28, 28)`) states the shape from there back. Patches cut on
+    the way (patch_inputs.py sizes that input) hide it."""
+    if any(name == PATCHES for name, _ in ops):
+        return None
     dims = list(dims)
     last = max((i for i, (name, _) in enumerate(ops) if name in RESHAPING and name != "rearrange"), default=None)
     if last is not None:

@@ -6,6 +6,7 @@ import ast
 
 from reader_app.trace.child.einops_ops import einops_pattern
 from reader_app.trace.child.id_casts import cast_inside
+from reader_app.trace.child.patch_ops import PATCH_CALL, functional_patch
 
 
 def _names_in(node) -> set[str]:
@@ -38,12 +39,22 @@ def _consts(call: ast.Call) -> tuple:
     return tuple(vals)
 
 
-def _method_chain(expr, tainted: set[str]) -> list[tuple[str, tuple]] | None:
-    """x.transpose(1, 2).contiguous() -> [("transpose", (1, 2)), ("contiguous", ())] when x is tainted."""
+def _method_chain(expr, tainted: set[str], through: dict | None = None) -> list[tuple[str, tuple]] | None:
+    """x.transpose(1, 2).contiguous() -> [("transpose", (1, 2)), ("contiguous", ())] when x is tainted. `through`
+    maps calls of a module that acts as an op (`self.unfold(x)`, id of the call) to (op, the argument it takes)."""
     ops = []
     node = expr
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)) or isinstance(node, ast.Subscript) \
-            or einops_pattern(node) or _batch_join(node) is not None:
+            or einops_pattern(node) or _batch_join(node) is not None or functional_patch(node) \
+            or id(node) in (through or {}):
+        if id(node) in (through or {}):
+            ops.append(through[id(node)][0])
+            node = through[id(node)][1]
+            continue
+        if functional_patch(node):  # `F.unfold(x, 4)`: patches cut from the argument, resolved by reach.py
+            ops.append((PATCH_CALL, (node,)))
+            node = node.args[0]
+            continue
         cast = cast_inside(node)
         if cast is not None:  # `torch.LongTensor(x)`: the argument as integer ids, its shape kept
             ops.append(cast[0])

@@ -14,6 +14,7 @@ import torch.nn as nn
 from reader_app.trace.child.helper_reach import helper_reach
 from reader_app.trace.child.loop_guards import guarded_module, isinstance_guards, loop_container
 from reader_app.trace.child.op_chains import _element, _method_chain, _names_in, _postorder_calls, _statements
+from reader_app.trace.child.patch_ops import PATCHES, module_patch, resolve_patches
 from reader_app.trace.child.rank_tests import lifted_lines
 
 # Layers that keep whatever shape they get: the taint passes through them.
@@ -84,6 +85,7 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bo
     loop_alias: dict[str, nn.Module] = dict(bound or {})
     lifted = lifted_lines(tree, param)  # `if x.dim() == 1: x = x.unsqueeze(0)` lifts one rank, not every input
     guards, containers = isinstance_guards(tree), {}  # `if isinstance(layer, AttnBlock): layer(x, context)`
+    extractor = None  # (module, Reach) of the first patch extractor met, should no layer follow it
     for stmt in _statements(tree.body):
         if stmt.lineno <= after or stmt.lineno in lifted:
             continue
@@ -107,12 +109,19 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bo
         if typed is None:  # the container holds no module of the type the branch is for: it never runs
             continue
         consumed = False  # the argument went into a module: what comes out has another shape
+        through = {}  # `self.unfold(x)` calls in this statement: ops on the way (the layer after reads the patches)
         for call in _postorder_calls(stmt):
-            arg_index, chain = _tainted_argument(call, tainted, chains, param) if not _state_pair(
+            arg_index, chain = _tainted_argument(call, tainted, chains, param, through) if not _state_pair(
                 owner, call, tainted, loop_alias) else (1, chains.get(param, []))
             if arg_index is None:
                 continue
+            chain = resolve_patches(owner, tree, chain)
             callee = _callee(owner, call.func, loop_alias)
+            patch = module_patch(callee) if isinstance(callee, nn.Module) else None
+            if patch is not None and isinstance(arg_index, int):
+                through[id(call)] = ((PATCHES, (patch,)), call.args[arg_index])
+                extractor = extractor or (callee, _found(callee, arg_index, chain))
+                continue
             if typed is not ... and isinstance(call.func, ast.Name) and call.func.id == guard[0]:
                 callee = typed
             # `embedded_dropout(self.encoder, x)`: a function of the repository handed the model's layer
@@ -128,15 +137,28 @@ def reach(owner: nn.Module, func, param: str, depth: int = 0, after: int = 0, bo
             consumed = consumed or not isinstance(callee, PASS_THROUGH)
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and not consumed:
             value = stmt.value
-            chain = _method_chain(value, tainted) if value is not None else None
-            source = next(iter(_names_in(value) & tainted), None) if value is not None else None
-            base = chains.get(source, []) if source else []
+            chain = resolve_patches(owner, tree, _method_chain(value, tainted, through) if value is not None else None)
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            # `x = x.reshape(b, c, h // ratio, -1)`: the name reassigned carries its own history, not a size's
+            sources = sorted(_names_in(value) & tainted) if value is not None else []
+            kept = [name for name in sources if any(name in _names_in(target) for target in targets)]
+            source = (kept or sources or [None])[0]
+            base = chains.get(source, []) if source else []
             for target in targets:
                 for name in _names_in(target):
                     tainted.add(name)
                     chains[name] = base + (chain or [])
+    if extractor is not None:  # patches cut and no layer after them found: the extractor is the layer
+        extractor[1].axes = dict(result.axes)
+        extractor[1].rank, extractor[1].unpacked = result.rank, result.unpacked
+        return extractor[1]
     return result
+
+
+def _found(layer: nn.Module, arg_index, ops: list) -> Reach:
+    found = Reach()
+    found.layer, found.ops, found.arg_index = layer, list(ops), arg_index
+    return found
 
 
 def _loop_modules(owner, stmt: ast.For | ast.comprehension) -> dict:
@@ -219,17 +241,17 @@ def _joined(arg, tainted):
     return arg
 
 
-def _tainted_argument(call: ast.Call, tainted, chains, param: str | None = None):
+def _tainted_argument(call: ast.Call, tainted, chains, param: str | None = None, through: dict | None = None):
     """(position or keyword, op chain) of the call's argument that carries the traced input; the input itself
     before a value derived from it (`self.out_att(x, adj)` where `x` was computed with `adj`: `adj` is second)."""
     found = []
     for index, arg in enumerate(call.args):
         arg = _joined(arg, tainted)
-        chain = _method_chain(arg, tainted)
+        chain = _method_chain(arg, tainted, through)
         if chain is not None:
             found.append((index, arg, chain))
     for kw in call.keywords:
-        chain = _method_chain(kw.value, tainted)
+        chain = _method_chain(kw.value, tainted, through)
         if chain is not None and kw.arg:
             found.append((kw.arg, kw.value, chain))
     if not found:
@@ -328,11 +350,20 @@ def first_layer(module: nn.Module, depth: int = 0):
             getattr(type(module).forward, "__module__", "").startswith("torch.nn")
             and type(module).forward is not nn.Module.forward):
         if isinstance(module, nn.Sequential):
+            patches, extractor = [], None  # `nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(...))`: an op first
             for child in module:
+                patch = module_patch(child)
+                if patch is not None:
+                    patches.append((PATCHES, (patch,)))
+                    extractor = extractor or child
+                    continue
                 found = first_layer(child, depth + 1)
+                if found is not None and patches:
+                    found = found if isinstance(found, Reach) else _found(found, 0, [])
+                    found.ops = patches + found.ops
                 if found is not None:
                     return found
-            return None
+            return extractor
         return module
     forward = getattr(module, "forward", None)
     params = forward_params(type(module).forward) if forward else []

@@ -3,8 +3,9 @@
 A README shows the model once as its usage ("## Usage": `attn = Layer(dim = 128)`), then often again with an
 extra setting, a bigger size or another mode ("You can do the same with a single extra setting."). The later
 blocks state more keywords, so counting stated values picks a variant; a reader runs the first block. The first
-call of a README file that states every required parameter is its usage; later calls of that file are variants
-unless no earlier one is complete (a first block that leaves a required value out is not a usage to run).
+call of a README file that states every required parameter is its usage and the file's only call kept: a later
+one is a variant, and an earlier one that leaves a required value out is not a usage to run. A README with no
+complete call keeps all of them (the usual count of stated values decides).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def block_start(tree: ast.Module) -> int:
 
 def first_usage_only(sets: list[tuple[int, dict]], places: dict[int, tuple[str, int, int]],
                      required: set[str] | None, is_stated) -> list[tuple[int, dict]]:
-    """`sets` without the README calls that come after their file's first complete one. `places`: index in
+    """`sets` without the README calls other than their file's first complete one. `places`: index in
     `sets` -> (README file, block's first line, call's order in the block) for the README's calls; `required`:
     the parameters without a default (None: not known, nothing is dropped); `is_stated(mined)`: whether a
     value states something (a value only a run knows does not)."""

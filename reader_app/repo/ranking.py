@@ -94,7 +94,7 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
     for qualname, rels in said.built_in.items():
         for rel in rels:
             built_here.setdefault(rel, set()).add(qualname)
-    assemblies = _assemblies(graph, said, set(wrappers), by_qualname)
+    assemblies = _assemblies(graph, said, set(wrappers), by_qualname, entry_used)
     harnesses = {info.qualname for info in classes if graph.children.get(info.qualname) and _training_harness(info)}
     for info in classes:
         why = Why()
@@ -211,11 +211,13 @@ def _training_harness(info: ClassInfo) -> bool:
 
 
 def _assemblies(graph: Graph, said: SelfDescription, wrappers: set[str],
-                by_qualname: dict[str, ClassInfo]) -> dict[str, str]:
+                by_qualname: dict[str, ClassInfo], entry_used: set[str] = frozenset()) -> dict[str, str]:
     """qualname -> the README's model it merely pairs: a class that builds two or more copies of a model
     the README shows earlier on its own (`PerformerEncDec`: an encoder `PerformerLM` and a decoder
-    `PerformerLM` in a generation wrapper) and none of the repository's other modules, wrappers aside.
-    The README presents the inner model as the model and the pair as an extra. A stack built in a loop
+    `PerformerLM` in a generation wrapper) and none of the repository's other modules, wrappers and what
+    they build around the model (a padder inside the generation wrapper) aside. The README presents the
+    inner model as the model and the pair as an extra, unless the scripts build the pair and never the
+    inner model on its own: then the pair is what the repository trains. A stack built in a loop
     (`Conformer` of `ConformerBlock`s) is a model made of layers, not a pair, and is left alone."""
     built = said.readme_code.built
     order = {q: k for k, q in enumerate(built)}
@@ -226,10 +228,13 @@ def _assemblies(graph: Graph, said: SelfDescription, wrappers: set[str],
         for inner in built:
             if inner == outer or inner not in children or inner not in said.readme:
                 continue
+            if outer in entry_used and inner not in entry_used:
+                continue
             if order[inner] > order.get(outer, len(built)):
                 continue
             own = graph.descendants(outer) - graph.descendants(inner) - {inner}
-            if not own - wrappers and _separate_copies(by_qualname[outer], by_qualname[inner].name) >= 2:
+            around = set().union(*(graph.descendants(w) | {w} for w in own & wrappers))
+            if not own - around and _separate_copies(by_qualname[outer], by_qualname[inner].name) >= 2:
                 out[outer] = inner
                 break
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from reader_app.repo.class_places import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.namespaces import may_read_namespace
+from reader_app.repo.readme_first_usage import block_start, first_usage_only
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_call_sites import call_site_values
@@ -90,10 +91,12 @@ def _main_guard_lines(tree) -> set[int]:
 
 
 def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
-                   open_keywords: bool = False) -> list[tuple[int, dict]]:
+                   open_keywords: bool = False, required: set[str] | None = None) -> list[tuple[int, dict]]:
     """(tier, {param: Mined}) for every place the repository builds `name`; with `open_keywords` (it takes
-    **kwargs) also the keywords that name no parameter."""
+    **kwargs) also the keywords that name no parameter. With `required` (the parameters without a default), a
+    README's calls after its first complete one are left out: variants of the usage (readme_first_usage.py)."""
     out = []
+    readme_places: dict[int, tuple[str, int, int]] = {}  # index in `out` -> (README file, block line, order)
     places = [(unit, called) for called in [name] + class_aliases(root, model_rel, name)  # `KAN = MultKAN`
               for unit in units_mentioning(root, called + "(", doctests=True)]
     places += [p for p in imported_aliases(root, model_rel, name)  # `from m import SwinIR as net`
@@ -112,11 +115,16 @@ def call_site_sets(root: str, model_rel: str, name: str, params: list[str],
         if tier == 4 and _runs_as_command(unit):  # `main_test_swinir.py --task color_dn`: a script, not a suite
             tier = 2
         self_test = _main_guard_lines(unit.tree) if unit.rel == model_rel else set()
-        for site in call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
-                                     open_keywords=open_keywords, model_rel=model_rel if called == name else None):
+        start = block_start(unit.tree) if unit.kind == "readme" else 0
+        sites = call_site_values(unit, root, called, params, skip_factories=unit.rel == model_rel,
+                                 open_keywords=open_keywords, model_rel=model_rel if called == name else None)
+        for order, site in enumerate(sites):
+            if unit.kind == "readme":
+                readme_places[len(out)] = (unit.rel, start, order)
             own = any(w.rpartition(":")[0] == model_rel and w.rpartition(":")[2].isdigit()
                       and int(w.rpartition(":")[2]) in self_test for _, w in site.values())
             out.append((SELF_TEST if own else tier, {k: Mined(v, w, _kind(v)) for k, (v, w) in site.items()}))
+    out = first_usage_only(out, readme_places, required, lambda mined: _stated(mined) > 0)
     out.extend(registry_sets(root, model_rel, name, params, open_keywords))
     return out
 
@@ -306,7 +314,7 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     root = os.path.realpath(root)
     model_rel = os.path.relpath(os.path.realpath(model_file), root)
     sets: list[tuple[int, dict]] = []
-    for source in (lambda: call_site_sets(root, model_rel, name, params, open_keywords),
+    for source in (lambda: call_site_sets(root, model_rel, name, params, open_keywords, required),
                    lambda: config_sets(root, name, params, required)):
         try:
             sets.extend(source())

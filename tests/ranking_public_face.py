@@ -101,6 +101,64 @@ def function_model_by_factory() -> dict[str, str]:
     }
 
 
+def namesake_shown_first() -> dict[str, str]:
+    """A package named after its attention module (gated_attention): the README's first usage builds that
+    module, a later block a transformer stacking it under PreNorm wrappers. The repository offers the module;
+    the stack is an extra (a Block shown first beside a Stackformer the repository is named after is not this)."""
+    return {
+        "gated_attention/__init__.py": "from gated_attention.gated_attention import GatedAttention, Gatedformer\n",
+        "gated_attention/gated_attention.py": HEAD + textwrap.dedent('''
+            class GatedAttention(nn.Module):
+                def __init__(self, dim, heads=8):
+                    super().__init__()
+                    self.to_qkv = nn.Linear(dim, dim * 3)
+                    self.gate = nn.Linear(dim, dim)
+                    self.to_out = nn.Linear(dim, dim)
+
+                def forward(self, x):
+                    q, k, v = self.to_qkv(x).chunk(3, dim=-1)
+                    attn = (q @ k.transpose(-1, -2)).softmax(dim=-1)
+                    return self.to_out((attn @ v) * self.gate(x).sigmoid())
+
+
+            class PreNorm(nn.Module):
+                def __init__(self, dim, fn):
+                    super().__init__()
+                    self.norm = nn.LayerNorm(dim)
+                    self.fn = fn
+
+                def forward(self, x):
+                    return self.fn(self.norm(x))
+
+
+            class Gatedformer(nn.Module):
+                def __init__(self, dim, depth, heads=8):
+                    super().__init__()
+                    self.layers = nn.ModuleList([PreNorm(dim, GatedAttention(dim, heads)) for _ in range(depth)])
+
+                def forward(self, x):
+                    for layer in self.layers:
+                        x = layer(x) + x
+                    return x
+            '''),
+        "README.md": textwrap.dedent('''
+            ## Gated Attention
+
+            ```python
+            from gated_attention import GatedAttention
+            attn = GatedAttention(dim = 512, heads = 8)
+            ```
+
+            Gatedformer, layers of gated attention
+
+            ```python
+            from gated_attention import Gatedformer
+            model = Gatedformer(dim = 512, depth = 6)
+            ```
+            '''),
+    }
+
+
 def shown_part_of_unnamed_composite() -> dict[str, str]:
     """A package that offers one module: its __init__ exports only the convolution module, its README builds
     only that; the same file also holds a block composing it with attention and feed-forward parts, which no

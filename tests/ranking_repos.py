@@ -10,7 +10,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ranking_public_face import function_model, function_model_by_factory, shown_part_of_unnamed_composite
+from ranking_public_face import (function_model, function_model_by_factory, namesake_shown_first,
+                                  shown_part_of_unnamed_composite)
 
 
 def _net(name: str, width: int = 32, parts: tuple[str, ...] = (), base: str = "nn.Module") -> str:
@@ -620,6 +621,7 @@ REPOS = {
     "gan_peers": (_gan_peers, "main.py", "Generator"),
     "function_model": (function_model, "mixer/mixer.py", "MixerNet"),
     "function_model_by_factory": (function_model_by_factory, "patchnet/patchnet.py", "PatchNet"),
+    "namesake_shown_first": (namesake_shown_first, "gated_attention/gated_attention.py", "GatedAttention"),
     "shown_part_of_unnamed_composite": (shown_part_of_unnamed_composite, "convmod/layers.py", "ConvModule"),
 }
 

@@ -33,6 +33,8 @@ EXPECTED_REASON = {
     "function_model": ("main", "README.md:7 builds it: `MixerNet(...)`, a function returning `nn.Sequential(...)`"),
     "function_model_by_factory": ("main", "zoo/registry.py:8 builds the model with it: `PatchNet(...)`, a "
                                           "function returning `nn.Sequential(...)`"),
+    "namesake_shown_first": ("runner_up", "stacks GatedAttention, which the repository is named after and its "
+                                          "README shows first"),
     "encoder_decoder_pair": ("runner_up", "adds none of the repository's own modules to SparseLM, which the README "
                                           "builds on its own"),
     "stack_of_shown_blocks": ("runner_up", "a part of Stackformer"),

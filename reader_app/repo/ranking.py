@@ -95,6 +95,8 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         for rel in rels:
             built_here.setdefault(rel, set()).add(qualname)
     assemblies = _assemblies(graph, said, set(wrappers), by_qualname, entry_used)
+    stacks = _namesake_stacks(graph, said, entry_used)
+    in_stacks = {inner: {outer} | graph.descendants(outer) for outer, inner in stacks.items()}
     harnesses = {info.qualname for info in classes if graph.children.get(info.qualname) and _training_harness(info)}
     for info in classes:
         why = Why()
@@ -105,6 +107,7 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
         parents = {p for p in graph.parents.get(info.qualname, ())
                    if p != info.qualname and p not in wrapped_by and p not in variants and p not in in_tests}
         parents |= (function_parents or {}).get(info.qualname, set())
+        parents -= in_stacks.get(info.qualname, set())  # the stacks of the namesake the README shows first
         # a wrapper is not "built from" the model it wraps: only its own parts count
         descendants = graph.descendants(info.qualname)
         if info.qualname in said.wrappers:
@@ -169,6 +172,10 @@ def score_classes(classes: list[ClassInfo], graph: Graph, entry_used: set[str], 
             inner = by_qualname[assemblies[info.qualname]]
             why.add(-15, f"adds none of the repository's own modules to {inner.name}, which the README builds "
                          f"on its own (an assembly of that model, such as an encoder-decoder pair of it)")
+        if info.qualname in stacks:
+            inner = by_qualname[stacks[info.qualname]]
+            why.add(-15, f"stacks {inner.name}, which the repository is named after and its README shows first: "
+                         f"the repository offers that module, and this stack of it as an extra")
         shown_part = _shown_part(info, descendants, exported, said, readme_words, entry_used | config_used)
         if shown_part is not None:
             why.add(-25, f"nothing names it (not the package's exports, the README or a script), while the package "
@@ -238,6 +245,20 @@ def _assemblies(graph: Graph, said: SelfDescription, wrappers: set[str],
                 out[outer] = inner
                 break
     return out
+
+
+def _namesake_stacks(graph: Graph, said: SelfDescription, entry_used: set[str]) -> dict[str, str]:
+    """qualname -> the module it stacks, when that module is what the repository is named after
+    (`NystromAttention` in nystrom-attention) and the README's lead example builds it, while the stack
+    (`Nystromformer`, shown later) is named after neither and no script builds it alone. A block a README
+    shows first in a repository named after its stack (`Block` beside `Stackformer`) is left alone."""
+    built = said.readme_code.built
+    lead = built[0] if built else None
+    if lead is None or lead not in said.named_after or lead in entry_used:
+        return {}
+    return {outer: lead for outer in built[1:]
+            if lead in graph.descendants(outer) and outer not in said.named_after
+            and not (outer in entry_used and lead not in entry_used)}
 
 
 def _separate_copies(info: ClassInfo, name: str) -> int:

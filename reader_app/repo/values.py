@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from reader_app.repo.class_places import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.namespaces import may_read_namespace
+from reader_app.repo.spec_registry import decorated_names, names_through_spec
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_call_sites import call_site_values
@@ -197,12 +198,15 @@ def _mentions(readme: str, stem: str) -> int:
     return len(re.findall(rf"(?<![\w-]){re.escape(stem)}(?![\w-])", readme))
 
 
-def config_sets(root: str, name: str, params: list[str], required: set[str]) -> list[tuple[int, dict]]:
+def config_sets(root: str, name: str, params: list[str], required: set[str],
+                model_file: str | None = None) -> list[tuple[int, dict]]:
     """(tier, {param: Mined}) for the best YAML/JSON section: most parameter keys, then the one that
-    names the class (`model_params: {name: VanillaVAE, latent_dim: 128}`), then the one the README
-    names most (`create_model('ViT-B-32')`). A section that does not name the class only fills
-    parameters without a default."""
+    names the class (`model_params: {name: VanillaVAE, latent_dim: 128}`, or the `args` of a spec naming
+    the name the class is registered under: `{name: liif, args: {...}}` for `@register('liif')`), then the
+    one the README names most (`create_model('ViT-B-32')`). A section that does not name the class only
+    fills parameters without a default."""
     wanted = set(params)
+    registered = decorated_names(model_file, name) - {name} if model_file else set()
     readme = None
     best, best_key = None, None
     for path in walk_files(root, (".yaml", ".yml", ".json")):
@@ -213,13 +217,15 @@ def config_sets(root: str, name: str, params: list[str], required: set[str]) -> 
         data, text = _load_config(path)
         if data is None:
             continue
-        for section_path, section in _flatten_sections(data):
+        sections = dict(_flatten_sections(data))
+        for section_path, section in sections.items():
             names_class = any(section.get(k) == name for k in ("name", "type", "model", "arch", "model_name",
                                                                "class")) or \
-                str(section.get("_target_", "")).split(".")[-1] == name  # Hydra: `_target_: pkg.models.Net`
+                str(section.get("_target_", "")).split(".")[-1] == name or \
+                bool(registered) and names_through_spec(sections, section_path, registered)  # Hydra: `_target_`
             hits = [k for k in section if k in wanted and (names_class or k in required)
                     and not (isinstance(section[k], str) and "${" in section[k])]  # an unresolved interpolation
-            if not hits or _names_other_class(section, name):
+            if not hits or _names_other_class(section, name) and not (registered and names_class):
                 continue
             if readme is None:
                 readme = _readme_words(root)
@@ -303,7 +309,7 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     model_rel = os.path.relpath(os.path.realpath(model_file), root)
     sets: list[tuple[int, dict]] = []
     for source in (lambda: call_site_sets(root, model_rel, name, params, open_keywords),
-                   lambda: config_sets(root, name, params, required)):
+                   lambda: config_sets(root, name, params, required, model_file)):
         try:
             sets.extend(source())
         except CONFIG_ERRORS:

@@ -309,3 +309,40 @@ def test_mmcv_style_segmentor_gets_its_part_specs_from_the_config(tmp_path):
     # a part with a default the spec states is the spec's too, not left to the default
     assert values["auxiliary_head"].value == {"type": "SegHead", "in_channels": 8, "num_classes": 2}
     assert values["auxiliary_head"].where.startswith("configs/segmentor.yaml:11")
+
+
+MM_PY_CONFIG = """norm_cfg = dict(type='BN', requires_grad=True)
+model = dict(
+    type='enc-dec',
+    backbone=dict(type='WideBackbone', width=8, depth=2),
+    decode_head=dict(type='SegHead', in_channels=8, num_classes=6),
+    auxiliary_head=dict(type='SegHead', in_channels=8, num_classes=2))
+optimizer = dict(type='SGD', lr=0.01)
+"""
+
+MM_PY_TRAIN = """
+import argparse
+from mmcv import Config
+from seg.registry import build_model
+import seg.nets
+
+parser = argparse.ArgumentParser()
+parser.add_argument('config')
+args = parser.parse_args()
+cfg = Config.fromfile(args.config)
+model = build_model(cfg.model)
+"""
+
+
+def test_mmcv_python_dict_config_picks_the_segmentor_and_states_its_part_specs(tmp_path):
+    root = write(tmp_path / "mmpy", {"seg/__init__.py": "", "seg/registry.py": MM_REGISTRY, "seg/nets.py": MM_NETS,
+                                     "tools/train.py": MM_PY_TRAIN, "configs/segmentor_r8.py": MM_PY_CONFIG,
+                                     "README.md": "# Seg\n\n    python tools/train.py configs/segmentor_r8.py\n"})
+    info = scan_repo(root)
+    assert (info.main.file, info.main.name) == ("seg/nets.py", "Segmentor")
+    assert any("tools/train.py:11" in r and "configs/segmentor_r8.py:3" in r for r in info.main.reasons)
+    values = mine(str(root), str(root / "seg/nets.py"), "Segmentor", ["backbone", "decode_head", "auxiliary_head"],
+                  {"backbone", "decode_head"})
+    assert values["auxiliary_head"].value == {"type": "SegHead", "in_channels": 8, "num_classes": 2}
+    assert values["auxiliary_head"].where.startswith("configs/segmentor_r8.py:6")
+    assert values["backbone"].where.startswith("configs/segmentor_r8.py:4")

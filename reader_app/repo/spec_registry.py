@@ -12,7 +12,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from reader_app.repo.config_choice import passed_configs, repository_configs
+from reader_app.repo.config_choice import CONFIG_FOLDER, passed_configs, repository_configs
+from reader_app.repo.config_py_dicts import load_py_config
 from reader_app.repo.values_files import load_with_lines
 from reader_app.repo.values_loaded import key_chain
 
@@ -79,7 +80,7 @@ def _classes_of(index, builder, pf, node) -> set[str]:
 def spec_builds(index, builder, root: str | None) -> SpecBuilds:
     """What the configuration specs the repository's scripts build from say, through its registry."""
     found = SpecBuilds()
-    configs = repository_configs(root) if root else []
+    configs = repository_configs(root) + python_configs(root) if root else []
     if not configs:
         return found
     registry = registered_names(index, builder)
@@ -112,11 +113,24 @@ def spec_builds(index, builder, root: str | None) -> SpecBuilds:
     return found
 
 
+def python_configs(root: str) -> list[str]:
+    """Python files in a config-named folder (mmcv's `configs/fcn_r50.py`), relative to root."""
+    from reader_app.repo.values_source import walk_files
+
+    out = []
+    for path in walk_files(root, (".py",)):
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        if any(CONFIG_FOLDER.match(f) for f in rel.split("/")[:-1]) and not rel.endswith("__init__.py"):
+            out.append(rel)
+    return out
+
+
 def _stated_specs(root: str, configs: list[str], registry) -> dict[tuple, list]:
     """key path -> [(config rel, spec dict, key path, lines)] of each registered spec the files state."""
     out: dict[tuple, list] = {}
     for rel in configs:
-        data, lines = load_with_lines(os.path.join(root, rel))
+        path = os.path.join(root, rel)
+        data, lines = load_py_config(path) if rel.endswith(".py") else load_with_lines(path)
         stack = [((), data)]
         while stack:
             path, node = stack.pop()
@@ -136,12 +150,26 @@ def _spec_calls(index):
         text = pf.source.text or ""
         if "[" not in text and "." not in text:
             continue
-        for node in ast.walk(pf.tree):
+        for node in _outside_models(index, pf):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
             base, keys = key_chain(node.args[0])
             if isinstance(base, ast.Name) and base.id != "self" and keys:
                 yield pf, node, keys, base.id
+
+
+def _outside_models(index, pf):
+    """The file's nodes outside the bodies of its module classes: a model building a part from its own
+    configuration (`self.backbone = build(cfg.backbone)`) is not a script building the model."""
+    stack = list(pf.tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.ClassDef):
+            info = index.classes.get(f"{pf.module}.{node.name}" if pf.module else node.name)
+            if info is not None and info.is_module:
+                continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def _spec_name(node, registry) -> tuple[str, str] | None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from reader_app.repo.class_places import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.namespaces import may_read_namespace
-from reader_app.repo.spec_registry import decorated_names, names_through_spec
+from reader_app.repo.config_py_dicts import load_py_config
+from reader_app.repo.spec_registry import decorated_names, names_through_spec, python_configs
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_call_sites import call_site_values
@@ -177,6 +178,8 @@ def _flatten_sections(data, path=()) -> list[tuple[tuple, dict]]:
 
 def _load_config(path: str):
     text = read(path)
+    if path.endswith(".py"):
+        return load_py_config(path)[0], text
     if path.endswith(".json"):
         try:
             return json.loads(text), text
@@ -186,7 +189,8 @@ def _load_config(path: str):
 
 
 def _line_of(text: str, key: str) -> int:
-    match = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:", text, re.MULTILINE)
+    match = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:", text, re.MULTILINE) or \
+        re.search(rf"\b{re.escape(key)}\s*=(?!=)", text)  # a Python config's `backbone=dict(...)`
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
@@ -206,10 +210,13 @@ def config_sets(root: str, name: str, params: list[str], required: set[str],
     one the README names most (`create_model('ViT-B-32')`). A section that does not name the class only
     fills parameters without a default."""
     wanted = set(params)
-    registered = decorated_names(model_file, name) - {name} if model_file else set()
+    decorated = decorated_names(model_file, name) if model_file else set()
+    registered = decorated - {name}
     readme = None
     best, best_key = None, None
-    for path in walk_files(root, (".yaml", ".yml", ".json")):
+    # mmcv's Python configs (`model = dict(type=...)` in configs/) are read only for a registered class's spec
+    python = [os.path.join(root, rel) for rel in python_configs(root)] if decorated else []
+    for path in walk_files(root, (".yaml", ".yml", ".json")) + python:
         if os.path.basename(path).startswith(("package", "tsconfig")):
             continue
         if not any(p in read(path) for p in wanted):  # parse only files that name a parameter

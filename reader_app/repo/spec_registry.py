@@ -21,6 +21,9 @@ from reader_app.repo.values_loaded import key_chain
 SPEC_KEYS = ("name", "type")
 # keywords of a registering decorator that state the name (`@register(name='x')`, mmcv's `name=`)
 NAME_KEYWORDS = ("name", "key", "alias")
+# calls that show, store or copy a spec rather than build what it names
+NOT_BUILDERS = {"print", "str", "repr", "len", "log", "info", "debug", "warning", "dump", "dumps", "save",
+                "deepcopy", "copy", "isinstance", "pprint", "format", "write"}
 CONFIG_NAME = re.compile(r"(?i)(conf|cfg|opt|hparam|param|args|spec|setting)")
 
 
@@ -152,6 +155,9 @@ def _spec_calls(index):
             continue
         for node in _outside_models(index, pf):
             if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if func in NOT_BUILDERS:
                 continue
             base, keys = key_chain(node.args[0])
             if isinstance(base, ast.Name) and base.id != "self" and keys:

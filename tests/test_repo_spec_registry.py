@@ -346,3 +346,77 @@ def test_mmcv_python_dict_config_picks_the_segmentor_and_states_its_part_specs(t
     assert values["auxiliary_head"].value == {"type": "SegHead", "in_channels": 8, "num_classes": 2}
     assert values["auxiliary_head"].where.startswith("configs/segmentor_r8.py:6")
     assert values["backbone"].where.startswith("configs/segmentor_r8.py:4")
+
+
+DICT_NETS = """
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.conv = nn.Conv2d(width, width, 3, padding=1)
+
+    def forward(self, x):
+        return x + self.conv(x)
+
+
+class Backbone(nn.Module):
+    def __init__(self, width=16, depth=3):
+        super().__init__()
+        self.stem = nn.Conv2d(3, width, 3, padding=1)
+        self.blocks = nn.Sequential(*[Block(width) for _ in range(depth)])
+        self.norm = nn.BatchNorm2d(width)
+        self.extra = nn.Conv2d(width, width, 1)
+
+    def forward(self, x):
+        return self.extra(self.norm(self.blocks(self.stem(x))))
+
+
+class Denoiser(nn.Module):
+    def __init__(self, backbone_spec, out_channels=3):
+        super().__init__()
+        self.backbone = build(backbone_spec)
+        self.out = nn.Conv2d(backbone_spec['args']['width'], out_channels, 1)
+
+    def forward(self, x):
+        return self.out(self.backbone(x))
+
+
+NETS = {'backbone': Backbone, 'denoiser': Denoiser}
+
+
+def build(spec):
+    return NETS[spec['name']](**spec['args'])
+"""
+
+DICT_TRAIN = """
+import json
+import sys
+from nets import build
+
+config = json.load(open(sys.argv[1]))
+model = build(config['model'])
+"""
+
+DICT_CONFIG = """{
+  "model": {
+    "name": "denoiser",
+    "args": {"backbone_spec": {"name": "backbone", "args": {"width": 8, "depth": 2}}, "out_channels": 1}
+  }
+}
+"""
+
+
+def test_a_name_to_class_dict_registry_and_a_json_spec_pick_the_composite(tmp_path):
+    root = write(tmp_path / "dict", {"nets.py": DICT_NETS, "train.py": DICT_TRAIN, "configs/denoise.json": DICT_CONFIG,
+                                     "README.md": "# Denoise\n\n    python train.py configs/denoise.json\n"})
+    info = scan_repo(root)
+    assert (info.main.file, info.main.name) == ("nets.py", "Denoiser")
+    assert any("train.py:7" in r and "'denoiser'" in r and "configs/denoise.json:3" in r and "nets.py:36" in r
+               for r in info.main.reasons)
+    backbone = next(m for m in info.models if m.name == "Backbone")
+    assert any("a part of Denoiser" in r for r in backbone.reasons)
+    values = mine(str(root), str(root / "nets.py"), "Denoiser", ["backbone_spec", "out_channels"], {"backbone_spec"})
+    assert values["backbone_spec"].value == {"name": "backbone", "args": {"width": 8, "depth": 2}}
+    assert values["out_channels"].value == 1 and values["out_channels"].where.startswith("configs/denoise.json:")

@@ -53,7 +53,8 @@ def _value(node, names: dict, path: tuple, lines: dict):
     pairs = None
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and not node.args:
         pairs = [(k.arg, k.value, k.value.lineno) for k in node.keywords if k.arg]
-    elif isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys):
+    elif isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                            for k in node.keys):
         pairs = [(k.value, v, k.lineno) for k, v in zip(node.keys, node.values)]
     if pairs is None:
         return MISSING

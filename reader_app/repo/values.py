@@ -211,7 +211,8 @@ def config_sets(root: str, name: str, params: list[str], required: set[str],
     fills parameters without a default."""
     wanted = set(params)
     decorated = decorated_names(model_file, name) if model_file else set()
-    registered = decorated - {name}
+    # a name -> class dict of the repository (`NETS = {'denoiser': Denoiser}`) registers it too
+    registered = (decorated | {k for k, v in registry_aliases(root, {name}).items() if v == name}) - {name}
     readme = None
     best, best_key = None, None
     # mmcv's Python configs (`model = dict(type=...)` in configs/) are read only for a registered class's spec

@@ -21,7 +21,7 @@ KEYED_PICK = re.compile(r"\w\s*\[\s*\(?\s*\w+\s*[\[.]")
 
 def config_picked(index, builder, files) -> dict[str, str]:
     """{class qualname: a phrase naming the file, the registry and the line reading it}."""
-    root = _root(files)
+    root = config_root(files)
     configs = repository_configs(root) if root else []
     if not configs:
         return {}
@@ -55,7 +55,7 @@ def config_picked(index, builder, files) -> dict[str, str]:
     return out
 
 
-def _root(files) -> str | None:
+def config_root(files) -> str | None:
     for source in files:
         path = str(source.path).replace(os.sep, "/")
         if path.endswith("/" + source.rel):

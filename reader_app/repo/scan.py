@@ -181,6 +181,8 @@ def _scan(root: str | Path, progress: Progress | None) -> RepoInfo:
     tests = {r.path for r in info.roles if r.role == "tests"}
     entries = [pf for pf in parsed if is_entry(pf.source, facts.get(pf.rel))]
     said = describe(index, builder, listing.files, entries, root.name)
+    for outer, inner in said.spec_parts:  # the configuration nests one registered spec in another's
+        graph.add(outer, inner)
     entry_rels = {pf.rel for pf in entries}
     self_trainers = {pf.rel for pf in entries if trains_beside_its_models(pf.source, facts.get(pf.rel))}
     # a script that builds a model only to load and freeze it beside the one it trains does not train it

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from reader_app.repo.agent_owners import acting_networks
-from reader_app.repo.config_picks import config_picked
+from reader_app.repo.config_picks import config_picked, config_root
 from reader_app.repo.loaded_branch_picks import loaded_branch_picks
 from reader_app.repo.factory_uses import sidelined_factories
 from reader_app.repo.frozen_helpers import frozen_helpers
@@ -20,6 +20,7 @@ from reader_app.repo.graph import GraphBuilder
 from reader_app.repo.index import ClassInfo, ParsedFile, RepoIndex
 from reader_app.repo.readme_code import ReadmeCode, read_readmes
 from reader_app.repo.readme_variants import optional_variants
+from reader_app.repo.spec_registry import spec_builds
 from reader_app.repo.walk import SourceFile
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
@@ -57,6 +58,8 @@ class SelfDescription:
         frozen: {entry rel: phrase} of the entries that build the class only as a loaded, frozen helper beside
             the model they train (a distillation teacher; frozen_helpers.py).
         trained_beside_frozen: {entry rel: phrase} of the entries that train the class beside such a helper.
+        spec_parts: (outer, inner) qualnames for a registered spec nested in another's configuration spec
+            (`encoder_spec: {name: edsr-baseline}` inside `model: {name: liif}`; spec_registry.py).
     """
 
     hub: dict[str, str] = field(default_factory=dict)
@@ -77,6 +80,7 @@ class SelfDescription:
     acting: dict[str, str] = field(default_factory=dict)
     frozen: dict[str, dict[str, str]] = field(default_factory=dict)
     trained_beside_frozen: dict[str, dict[str, str]] = field(default_factory=dict)
+    spec_parts: set[tuple[str, str]] = field(default_factory=set)
 
 
 def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], entries: list[ParsedFile],
@@ -115,6 +119,10 @@ def describe(index: RepoIndex, builder: GraphBuilder, files: list[SourceFile], e
     found.default_name = _default_names(index, builder)
     for qualname, phrase in config_picked(index, builder, files).items():  # `table[config['model']['name']]`
         found.default_name.setdefault(qualname, phrase)
+    specs = spec_builds(index, builder, config_root(files))  # `models.make(config['model'])`, a registry's name
+    for qualname, phrase in specs.built.items():
+        found.default_name.setdefault(qualname, phrase)
+    found.spec_parts = specs.parts
     for qualname, phrase in loaded_branch_picks(index, builder).items():  # `if params.model_version == "cnn":`
         found.default_name.setdefault(qualname, phrase)
     found.wrappers = _constructor_wrappers(index, builder, found.readme_code.handoffs)

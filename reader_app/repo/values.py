@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from reader_app.repo.class_places import class_aliases, imported_aliases, imports_elsewhere
 from reader_app.repo.namespaces import may_read_namespace
+from reader_app.repo.config_py_dicts import load_py_config
 from reader_app.repo.readme_first_usage import block_start, first_usage_only
+from reader_app.repo.spec_registry import decorated_names, names_through_spec, python_configs
 from reader_app.repo.stated_names import registry_aliases
 from reader_app.repo.values_argparse import argparse_defaults
 from reader_app.repo.values_call_sites import call_site_values
@@ -188,6 +190,8 @@ def _flatten_sections(data, path=()) -> list[tuple[tuple, dict]]:
 
 def _load_config(path: str):
     text = read(path)
+    if path.endswith(".py"):
+        return load_py_config(path)[0], text
     if path.endswith(".json"):
         try:
             return json.loads(text), text
@@ -197,7 +201,8 @@ def _load_config(path: str):
 
 
 def _line_of(text: str, key: str) -> int:
-    match = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:", text, re.MULTILINE)
+    match = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:", text, re.MULTILINE) or \
+        re.search(rf"\b{re.escape(key)}\s*=(?!=)", text)  # a Python config's `backbone=dict(...)`
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
@@ -209,15 +214,22 @@ def _mentions(readme: str, stem: str) -> int:
     return len(re.findall(rf"(?<![\w-]){re.escape(stem)}(?![\w-])", readme))
 
 
-def config_sets(root: str, name: str, params: list[str], required: set[str]) -> list[tuple[int, dict]]:
+def config_sets(root: str, name: str, params: list[str], required: set[str],
+                model_file: str | None = None) -> list[tuple[int, dict]]:
     """(tier, {param: Mined}) for the best YAML/JSON section: most parameter keys, then the one that
-    names the class (`model_params: {name: VanillaVAE, latent_dim: 128}`), then the one the README
-    names most (`create_model('ViT-B-32')`). A section that does not name the class only fills
-    parameters without a default."""
+    names the class (`model_params: {name: VanillaVAE, latent_dim: 128}`, or the `args` of a spec naming
+    the name the class is registered under: `{name: liif, args: {...}}` for `@register('liif')`), then the
+    one the README names most (`create_model('ViT-B-32')`). A section that does not name the class only
+    fills parameters without a default."""
     wanted = set(params)
+    decorated = decorated_names(model_file, name) if model_file else set()
+    # a name -> class dict of the repository (`NETS = {'denoiser': Denoiser}`) registers it too
+    registered = (decorated | {k for k, v in registry_aliases(root, {name}).items() if v == name}) - {name}
     readme = None
     best, best_key = None, None
-    for path in walk_files(root, (".yaml", ".yml", ".json")):
+    # mmcv's Python configs (`model = dict(type=...)` in configs/) are read only for a registered class's spec
+    python = [os.path.join(root, rel) for rel in python_configs(root)] if decorated else []
+    for path in walk_files(root, (".yaml", ".yml", ".json")) + python:
         if os.path.basename(path).startswith(("package", "tsconfig")):
             continue
         if not any(p in read(path) for p in wanted):  # parse only files that name a parameter
@@ -225,13 +237,15 @@ def config_sets(root: str, name: str, params: list[str], required: set[str]) -> 
         data, text = _load_config(path)
         if data is None:
             continue
-        for section_path, section in _flatten_sections(data):
+        sections = dict(_flatten_sections(data))
+        for section_path, section in sections.items():
             names_class = any(section.get(k) == name for k in ("name", "type", "model", "arch", "model_name",
                                                                "class")) or \
-                str(section.get("_target_", "")).split(".")[-1] == name  # Hydra: `_target_: pkg.models.Net`
+                str(section.get("_target_", "")).split(".")[-1] == name or \
+                bool(registered) and names_through_spec(sections, section_path, registered)  # Hydra: `_target_`
             hits = [k for k in section if k in wanted and (names_class or k in required)
                     and not (isinstance(section[k], str) and "${" in section[k])]  # an unresolved interpolation
-            if not hits or _names_other_class(section, name):
+            if not hits or _names_other_class(section, name) and not (registered and names_class):
                 continue
             if readme is None:
                 readme = _readme_words(root)
@@ -315,7 +329,7 @@ def mine(root: str, model_file: str, name: str, params: list[str],
     model_rel = os.path.relpath(os.path.realpath(model_file), root)
     sets: list[tuple[int, dict]] = []
     for source in (lambda: call_site_sets(root, model_rel, name, params, open_keywords, required),
-                   lambda: config_sets(root, name, params, required)):
+                   lambda: config_sets(root, name, params, required, model_file)):
         try:
             sets.extend(source())
         except CONFIG_ERRORS:

@@ -18,6 +18,7 @@ from reader_app.trace.child.helper_inputs import scaled_channels
 from reader_app.trace.child.collated import collated_types, with_collated
 from reader_app.trace.child.id_casts import cast_notes
 from reader_app.trace.child.id_retry import refused_ids, run_as_ids
+from reader_app.trace.child.indexed_points import indexed_plans
 from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, user_plans
 from reader_app.trace.child.retry_plans import rank_refused, replanned
 from reader_app.trace.child.mask_ranks import masks_at_rank
@@ -276,7 +277,8 @@ def probe(session, model, candidates, tables, example=None):
         if guessed and len(retried) < 3:  # an unpacking's rank first: the layers after it never saw the input
             better = rank_refused(model, plans, sizes, exc, rec.error_site) or \
                 (replanned(model, plans, sizes, list(rec.stack)) if rec.stack else None) or \
-                (scaled_channels(model, plans, sizes, list(rec.stack)) if rec.stack else None)
+                (scaled_channels(model, plans, sizes, list(rec.stack)) if rec.stack else None) or \
+                indexed_plans(model, plans, sizes, lambda cls: session.rel(inspect.getsourcefile(cls)))
         if better is not None and better not in retried:
             retried.append(better)
             rec, exc = session.forward(model, better, sizes)

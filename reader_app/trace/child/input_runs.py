@@ -22,7 +22,8 @@ from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, user_p
 from reader_app.trace.child.retry_plans import rank_refused, replanned
 from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.one_sample_inputs import OneSamplePlans, one_sample_example, one_sample_note
-from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
+from reader_app.trace.child.forward_batch import batch_note
+from reader_app.trace.child.size_tables import SIZES, held_batch, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.scalar_inputs import with_caller_values
@@ -105,10 +106,9 @@ def run_target(session, model, recipe, specs, func, target):
     if chunk and sizes.values.get("length") == chunk[0] and any("length" in p.dims for p in chosen):
         said["length"] = f"signals of {chunk[0]} samples as {chunk[1]} states"
     session.report["warnings"].extend(said.values())
-    fixed_batch = None if specs else batch_parameter(model)
+    fixed_batch = None if specs else held_batch(model)
     if fixed_batch and any("batch" in p.dims for p in chosen):
-        session.report["warnings"].append(f"batch {fixed_batch[1][0]}: the model's {fixed_batch[0]} "
-                                          f"{tuple(fixed_batch[1])} is built for it")
+        session.report["warnings"].append(batch_note(fixed_batch, session.rel))
     one_sample = one_sample_note(example, chosen)
     if one_sample:
         session.report["warnings"].append(one_sample)

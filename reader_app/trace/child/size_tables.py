@@ -60,7 +60,7 @@ def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = N
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
-    fixed_batch = batch_parameter(model)
+    fixed_batch = held_batch(model)
     if fixed_batch:  # no other batch gets past the model's own parameters: both runs use it
         first["batch"] = second["batch"] = fixed_batch[1][0]
     if _raw_audio(model):
@@ -94,6 +94,13 @@ def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = N
         a, b = dict(first, **fixed), dict(second, **fixed)
         tables.append((Sizes(a), [Sizes(b), Sizes(dict(a, batch=b["batch"]))]))
     return tables
+
+
+def held_batch(model: nn.Module) -> tuple | None:
+    """The batch the model holds: a parameter built with it, or forward()'s state sized with it."""
+    from reader_app.trace.child.forward_batch import forward_batch
+
+    return batch_parameter(model) or forward_batch(model)
 
 
 def batch_parameter(model: nn.Module) -> tuple[str, list] | None:

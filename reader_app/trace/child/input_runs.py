@@ -38,6 +38,7 @@ from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_chunks import stated_chunk
 from reader_app.repo.values_clips import stated_frames
+from reader_app.repo.values_padded_lengths import stated_padded_length
 from reader_app.repo.values_inputs import stated_image_size
 
 
@@ -48,8 +49,9 @@ def run_target(session, model, recipe, specs, func, target):
                           recipe.model_args() if target is model else {})
     frames = stated_clip(session, target)
     chunk = stated_signal(session)
+    padded = stated_padding(session, target)
     tables = size_tables(model, stated[0] if stated else None, recipe.model_args(), frames[0] if frames else None,
-                         chunk[0] if chunk else None)
+                         chunk[0] if chunk else None, padded[0] if padded else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
         names.append(getattr(recipe.target, "__name__", None))
@@ -105,6 +107,8 @@ def run_target(session, model, recipe, specs, func, target):
         said["depth"] = f"clips of {frames[0]} frames as {frames[1]} states"
     if chunk and sizes.values.get("length") == chunk[0] and any("length" in p.dims for p in chosen):
         said["length"] = f"signals of {chunk[0]} samples as {chunk[1]} states"
+    if padded and sizes.values.get("seq_len") == padded[0] and any("seq_len" in p.dims for p in chosen):
+        said["seq_len"] = f"sequences of {padded[0]} tokens, padded to that length as {padded[1]} states"
     session.report["warnings"].extend(said.values())
     fixed_batch = None if specs else held_batch(model)
     if fixed_batch and any("batch" in p.dims for p in chosen):
@@ -234,6 +238,17 @@ def stated_signal(session) -> tuple[int, str] | None:
         return None
     try:
         return stated_chunk(session.root)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return None
+
+
+def stated_padding(session, model) -> tuple[int, str] | None:
+    """(length, where) the repository's data pipeline pads token sequences to, for a model that embeds tokens
+    (values_padded_lengths.py); the scripts are not read for any other."""
+    if session.request.get("inputs") or not any(isinstance(m, nn.Embedding) for m in model.modules()):
+        return None
+    try:
+        return stated_padded_length(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 

@@ -17,7 +17,9 @@ from reader_app.trace.child.guesses import WIDTH, guess_by_name
 from reader_app.trace.child.source_uses import _source_tree
 
 # Calls that take a tensor (or, for from_numpy, an array) as their first argument
-TENSOR_TAKERS = {"Parameter", "from_pretrained", "copy_", "from_numpy", "set_", "FloatTensor"}
+TENSOR_TAKERS = {"Parameter", "from_pretrained", "copy_", "from_numpy"}
+# Names of a handed-in matrix: what makes a bare Parameter(p) or p.shape one
+MATRIX_NAME = re.compile(r"emb|vector|vec$|weight|matrix|pretrain|glove|word2vec|fasttext|lookup")
 VOCAB_NAME = re.compile(r"vocab|n_?tokens?$|num_tokens|n_?words|num_embeddings|ntoken|n_?vocab")
 CASTS = {"float", "cuda", "to", "type", "detach", "clone", "contiguous"}
 DIM_NAME = re.compile(r"emb\w*|(^|_)(dim|d_?model|word_?dim|embed_?dim|embedding_?(dim|size|length))$")
@@ -45,7 +47,7 @@ def _named_param(node, params: set[str]) -> tuple[str, bool] | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in CASTS:
         return _named_param(node.func.value, params)  # `torch.from_numpy(p).float()`, `p.cuda()`
     if isinstance(node, ast.Call) and node.args and _callee(node) in ("from_numpy", "tensor", "FloatTensor",
-                                                                       "as_tensor", "Tensor"):
+                                                                       "as_tensor", "Tensor"):  # wrapped
         inner = _named_param(node.args[0], params)
         if inner is not None:
             return inner[0], inner[1] or _callee(node) == "from_numpy"
@@ -79,27 +81,28 @@ def tensor_params(func) -> dict[str, dict]:
         if layer is not None and spec["layer"] is None:
             spec["layer"] = (layer.args[0], layer.args[1])
 
+    hinted = {p for p in params if MATRIX_NAME.search(p.lower())}
     for node in ast.walk(fn):
         if isinstance(node, ast.Call) and node.args and _callee(node) in TENSOR_TAKERS:
             named = _named_param(node.args[0], params)
             if named is None:
                 continue
-            owner = None
-            if isinstance(node.func, ast.Attribute) and _callee(node) in ("copy_", "set_"):
-                owner = _self_attr(node.func.value)  # self.A.weight.data.copy_(p)
-            mark(named[0], named[1] or _callee(node) == "from_numpy", owner, node.lineno)
+            owner = _self_attr(node.func.value) if isinstance(node.func, ast.Attribute) and \
+                _callee(node) == "copy_" else None  # self.A.weight.data.copy_(p)
+            # from_pretrained / from_numpy / a copy into a layer say a matrix; a bare Parameter(p) may be a scalar
+            if named[1] or owner or _callee(node) in ("from_pretrained", "from_numpy") or named[0] in hinted:
+                mark(named[0], named[1] or _callee(node) == "from_numpy", owner, node.lineno)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and \
                 _callee(node.value) == "Parameter" and node.value.args:
             named = _named_param(node.value.args[0], params)
             target = node.targets[0]
             if named is not None and isinstance(target, ast.Attribute) and target.attr == "weight":
                 mark(named[0], named[1], _self_attr(target), node.lineno)  # self.A.weight = nn.Parameter(p)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in params \
-                and node.attr in ("shape",):
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in hinted \
+                and node.attr == "shape":  # `vectors.shape[1]`; an env's `observation_space.shape` is no matrix
             mark(node.value.id, False, None, node.lineno)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                isinstance(node.func.value, ast.Name) and node.func.value.id in params and \
-                node.func.attr == "size":
+                isinstance(node.func.value, ast.Name) and node.func.value.id in hinted and node.func.attr == "size":
             mark(node.func.value.id, False, None, node.lineno)
     return found
 

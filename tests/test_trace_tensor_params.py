@@ -69,6 +69,28 @@ FROM_PRETRAINED = {
         """,
 }
 
+# from_pretrained form with the sizes as other arguments: they size the matrix by their names
+NAMED_SIZES = {
+    "encoder.py": """
+        import torch.nn as nn
+
+
+        class Encoder(nn.Module):
+            def __init__(self, vocab_size, emb_dim, vectors, hidden):
+                super().__init__()
+                self.emb = nn.Embedding.from_pretrained(vectors, freeze=False)
+                self.proj = nn.Linear(emb_dim, hidden)
+
+            def forward(self, ids):
+                return self.proj(self.emb(ids))
+        """,
+    "run.py": """
+        from encoder import Encoder
+
+        model = Encoder(vocab_size=len(vocab), emb_dim=30, vectors=load_vectors(), hidden=8)
+        """,
+}
+
 # copy_ form: the sizes are stated at the call site, the vectors are a run's
 COPY = {
     "cnn.py": """
@@ -95,7 +117,8 @@ COPY = {
 
 
 def test_a_tensor_argument_is_stood_in_with_the_shape_of_the_layer_it_replaces(tmp_path):
-    results = trace_repos(tmp_path, {"parameter": PARAMETER, "from_pretrained": FROM_PRETRAINED, "copy": COPY},
+    results = trace_repos(tmp_path, {"parameter": PARAMETER, "from_pretrained": FROM_PRETRAINED, "copy": COPY,
+                                     "named": NAMED_SIZES},
                           "--no-lines")
 
     code, data, err = results["parameter"]
@@ -120,6 +143,12 @@ def test_a_tensor_argument_is_stood_in_with_the_shape_of_the_layer_it_replaces(t
     pretrained = data["arg_sources"]["pretrained"]["from"]
     assert pretrained == "guess: a (vocab_size x embed_dim) float tensor stood in for TEXT.vocab.vectors (main.py:5)"
     assert first_outs(data)["embedding"][-1] == 40
+
+    code, data, err = results["named"]
+    assert code == 0 and not data.get("error"), err
+    assert data["arg_sources"]["vectors"]["from"] == \
+        "guess: a (vocab_size x emb_dim) float tensor stood in for load_vectors() (run.py:4)"
+    assert first_outs(data)["emb"][-1] == 30 and first_outs(data)["proj"][-1] == 8
 
 
 def test_what_the_repository_hands_is_followed_through_a_returned_tuple(tmp_path):

@@ -66,6 +66,7 @@ def test_the_input_batch_is_the_one_forward_sizes_its_state_with(tmp_path):
     assert code == 0 and not data.get("error"), err
     assert data["arg_sources"]["batch_size"] == {"value": 12, "from": "train.py:4"}
     assert data["inputs"][0]["shape"][0] == 12
+    assert "batch 12: forward() sizes a tensor with self.batch_size" in data["inputs"][0]["from"]
     assert first_outs(data)["out"] == [12, 3]
     assert any(w.startswith("batch 12: forward() sizes a tensor with self.batch_size (model.py:17)")
                for w in data["warnings"])

@@ -113,6 +113,8 @@ def run_target(session, model, recipe, specs, func, target):
     fixed_batch = None if specs else held_batch(model)
     if fixed_batch and any("batch" in p.dims for p in chosen):
         session.report["warnings"].append(batch_note(fixed_batch, session.rel))
+        if len(fixed_batch) == 3:  # forward()'s state: the input's batch says so too
+            said["batch"] = batch_note(fixed_batch, session.rel)
     one_sample = one_sample_note(example, chosen)
     if one_sample:
         session.report["warnings"].append(one_sample)

@@ -15,7 +15,8 @@ import types
 
 from reader_app.repo.values import Mined
 
-from reader_app.trace.child import config_objects, degrade, env_spaces, open_keywords, path_params, weights
+from reader_app.trace.child import (config_objects, degrade, env_spaces, open_keywords, path_params, tensor_params,
+                                    weights)
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.recipe import ConstructionError, Deferred, plain, realize
 from reader_app.trace.child.stated_parts import PartError, guarded, make_library_part, resolve, spec_label, takes
@@ -69,6 +70,7 @@ class Builder:
         objects: set[str] = set()  # reported by their fields, as config classes are
         shared: dict[tuple, str] = {}  # (where, expression) -> the first argument bound from it
         followers: dict[str, str] = {}  # argument -> the argument whose guess it shares
+        tensors, stood = tensor_params.tensor_params(func), {}  # arguments the constructor uses as tensors
         (refused, refused_by), self.refused = self.refused, ({}, "")
         for p in params:
             key = self.prefix + p.name
@@ -89,7 +91,8 @@ class Builder:
                 objects.add(p.name)
                 passed.add(p.name)
                 continue
-            if p.name in mined and mined[p.name].kind in PART_KINDS:  # a class or object the repository builds
+            if p.name in mined and mined[p.name].kind in PART_KINDS and not (  # a class or object the repository
+                    p.name in tensors and tensor_params.unheld(mined[p.name].value, self.root)):  # builds
                 made = self._reference(p.name, mined[p.name].value, mined[p.name].where)
                 if made is not None:
                     values[p.name], sources[p.name] = made
@@ -171,6 +174,10 @@ class Builder:
                 values[p.name], sources[p.name] = self._path(p.name, func)
                 passed.add(p.name)
                 continue
+            if p.name in tensors:  # a matrix handed in (pretrained embeddings): stood in once the sizes are known
+                values[p.name], stood[p.name] = None, tensors[p.name]
+                passed.add(p.name)
+                continue
             blind = len(self.blind)
             values[p.name] = self._fill(p, namespace, sequences, choices, func)
             sources[p.name] = "blind guess" if self.blind[blind:] and self.blind[-1] == self.prefix + p.name \
@@ -189,6 +196,8 @@ class Builder:
             filled |= guessed
             passed |= set(extra)
         make_consistent(values, filled)
+        for name, spec in stood.items():  # the shape of the layer it is the weight of, from the final sizes
+            values[name], sources[name] = tensor_params.stand_in_for(self.root, func, params, name, spec, values)
         for name, leader in followers.items():  # still one value after the widths were made consistent
             values[name] = values[leader]
         for name, value in values.items():

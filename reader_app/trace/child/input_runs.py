@@ -23,7 +23,8 @@ from reader_app.trace.child.inputs import Fewer, Sizes, candidate_inputs, user_p
 from reader_app.trace.child.retry_plans import rank_refused, replanned
 from reader_app.trace.child.mask_ranks import masks_at_rank
 from reader_app.trace.child.one_sample_inputs import OneSamplePlans, one_sample_example, one_sample_note
-from reader_app.trace.child.size_tables import SIZES, batch_parameter, size_tables
+from reader_app.trace.child.forward_batch import batch_note
+from reader_app.trace.child.size_tables import SIZES, held_batch, size_tables
 from reader_app.trace.child.meta_fallback import swallowed_in_forward
 from reader_app.trace.child.plans import TUPLE, leaves
 from reader_app.trace.child.scalar_inputs import with_caller_values
@@ -38,6 +39,7 @@ from reader_app.repo.packed_calls import packed_calls
 from reader_app.repo.stated_inputs import settings_image_size
 from reader_app.repo.values_chunks import stated_chunk
 from reader_app.repo.values_clips import stated_frames
+from reader_app.repo.values_padded_lengths import stated_padded_length
 from reader_app.repo.values_inputs import stated_image_size
 
 
@@ -48,8 +50,9 @@ def run_target(session, model, recipe, specs, func, target):
                           recipe.model_args() if target is model else {})
     frames = stated_clip(session, target)
     chunk = stated_signal(session)
+    padded = stated_padding(session, target)
     tables = size_tables(model, stated[0] if stated else None, recipe.model_args(), frames[0] if frames else None,
-                         chunk[0] if chunk else None)
+                         chunk[0] if chunk else None, padded[0] if padded else None)
     names = [session.report.get("class"), type(model).__name__] if target is model else [type(target).__name__]
     if target is model and recipe.builds is not None:  # `model = make_model(11, 11, 2)` builds it in the examples
         names.append(getattr(recipe.target, "__name__", None))
@@ -105,11 +108,14 @@ def run_target(session, model, recipe, specs, func, target):
         said["depth"] = f"clips of {frames[0]} frames as {frames[1]} states"
     if chunk and sizes.values.get("length") == chunk[0] and any("length" in p.dims for p in chosen):
         said["length"] = f"signals of {chunk[0]} samples as {chunk[1]} states"
+    if padded and sizes.values.get("seq_len") == padded[0] and any("seq_len" in p.dims for p in chosen):
+        said["seq_len"] = f"sequences of {padded[0]} tokens, padded to that length as {padded[1]} states"
     session.report["warnings"].extend(said.values())
-    fixed_batch = None if specs else batch_parameter(model)
+    fixed_batch = None if specs else held_batch(model)
     if fixed_batch and any("batch" in p.dims for p in chosen):
-        session.report["warnings"].append(f"batch {fixed_batch[1][0]}: the model's {fixed_batch[0]} "
-                                          f"{tuple(fixed_batch[1])} is built for it")
+        session.report["warnings"].append(batch_note(fixed_batch, session.rel))
+        if len(fixed_batch) == 3:  # forward()'s state: the input's batch says so too
+            said["batch"] = batch_note(fixed_batch, session.rel)
     one_sample = one_sample_note(example, chosen)
     if one_sample:
         session.report["warnings"].append(one_sample)
@@ -235,6 +241,17 @@ def stated_signal(session) -> tuple[int, str] | None:
         return None
     try:
         return stated_chunk(session.root)
+    except Exception:  # mining is a help: a failure there must not stop the trace
+        return None
+
+
+def stated_padding(session, model) -> tuple[int, str] | None:
+    """(length, where) the repository's data pipeline pads token sequences to, for a model that embeds tokens
+    (values_padded_lengths.py); the scripts are not read for any other."""
+    if session.request.get("inputs") or not any(isinstance(m, nn.Embedding) for m in model.modules()):
+        return None
+    try:
+        return stated_padded_length(session.root)
     except Exception:  # mining is a help: a failure there must not stop the trace
         return None
 

@@ -49,18 +49,19 @@ def _raw_audio(model: nn.Module) -> bool:
 
 def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = None,
                 built_args: dict | None = None, stated_frames: int | None = None,
-                stated_samples: int | None = None) -> list[tuple[Sizes, list[Sizes]]]:
+                stated_samples: int | None = None, stated_length: int | None = None) -> list[tuple[Sizes, list[Sizes]]]:
     """(first-run sizes, second-run variants) to try in order: free sizes first, then fixed ones that
     models often insist on (the full context length, 28x28, 64x64 or 224x224 images). An image size the
     model holds (an `img_size` attribute) or was built with (`image_size=256`, a position embedding sized
     for it) is used throughout; else one the repository's scripts state (`--imgsz 640`) comes first. The
     clip length a video repository states (`--sample_duration 16`) sizes a 5-D input's frames in a table
     tried before the same one without it; so does the signal length a waveform repository trains on
-    (`chunk_size = chunk_len * fs` handed to its data loader) for the samples axis."""
+    (`chunk_size = chunk_len * fs` handed to its data loader) for the samples axis, and so does the length a
+    text repository pads its sequences to (`Field(fix_length=200)`) for the seq_len axis."""
     first = {k: v[0] for k, v in SIZES.items()}
     second = {k: v[1] for k, v in SIZES.items()}
     fixed_options: list[dict] = [{}]
-    fixed_batch = batch_parameter(model)
+    fixed_batch = held_batch(model)
     if fixed_batch:  # no other batch gets past the model's own parameters: both runs use it
         first["batch"] = second["batch"] = fixed_batch[1][0]
     if _raw_audio(model):
@@ -89,11 +90,20 @@ def size_tables(model: nn.Module, stated_image: int | tuple[int, int] | None = N
         fixed_options.insert(0, dict(fixed_options[0], depth=stated_frames))
     if stated_samples and _raw_audio(model):  # "length" is a waveform's samples axis
         fixed_options.insert(0, dict(fixed_options[0], length=stated_samples))
+    if stated_length and not seq_caps:  # the length the data pipeline pads every sequence to (token models)
+        fixed_options.insert(0, dict(fixed_options[0], seq_len=stated_length))
     tables = []
     for fixed in fixed_options:
         a, b = dict(first, **fixed), dict(second, **fixed)
         tables.append((Sizes(a), [Sizes(b), Sizes(dict(a, batch=b["batch"]))]))
     return tables
+
+
+def held_batch(model: nn.Module) -> tuple | None:
+    """The batch the model holds: a parameter built with it, or forward()'s state sized with it."""
+    from reader_app.trace.child.forward_batch import forward_batch
+
+    return batch_parameter(model) or forward_batch(model)
 
 
 def batch_parameter(model: nn.Module) -> tuple[str, list] | None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 import re
 
-import torch.nn as nn
-
 from reader_app.trace.child.einops_ops import EINOPS_AXIS
 
 PATCHES = "patches"  # the op name a resolved extractor takes in a Reach's ops
@@ -42,6 +40,8 @@ def _image(rank: int = 2) -> list:
 
 def module_patch(module) -> Patch | None:
     """The extractor a module is, or None."""
+    import torch.nn as nn  # here only: the syntax readers (op_chains, rank_tests) stay torch-free
+
     if isinstance(module, nn.Unfold):
         kernel = _ints(module.kernel_size)
         kernel = kernel * 2 if kernel and len(kernel) == 1 else kernel

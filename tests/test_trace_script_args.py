@@ -290,7 +290,21 @@ REGISTRY = {
         """,
 }
 
-REPOS = {"script_model": SCRIPT_MODEL, "trainer": TRAINER, "choice": CHOICE, "registry": REGISTRY}
+# The same registry, its factories reached through a relative import (`from . import configs as configs`) and the
+# script importing both the class and the registry under other names (TransUNet's `CONFIGS as CONFIGS_ViT_seg`).
+REGISTRY_RELATIVE = {
+    **REGISTRY,
+    "models/net.py": REGISTRY["models/net.py"].replace("import models.configs as configs",
+                                                       "from . import configs as configs"),
+    "train.py": REGISTRY["train.py"].replace("from models.net import Net, CONFIGS",
+                                             "from models.net import Net as SegNet\n"
+                                             "        from models.net import CONFIGS as CONFIGS_seg")
+                                    .replace("CONFIGS[args.model_type]", "CONFIGS_seg[args.model_type]")
+                                    .replace("return Net(config", "return SegNet(config"),
+}
+
+REPOS = {"script_model": SCRIPT_MODEL, "trainer": TRAINER, "choice": CHOICE, "registry": REGISTRY,
+         "registry_relative": REGISTRY_RELATIVE}
 
 
 @pytest.fixture(scope="module")
@@ -342,3 +356,11 @@ def test_a_registry_entry_picked_by_an_option_default_is_built_with_a_config_dic
     assert first_out(data, "head") == [[2, 10]]  # num_classes 10 for the default dataset cifar10
     assert len([l for l in data["layers"] if l["name"].startswith("layers.")]) == 2
     assert any("ml_collections" in line for line in data["degraded"])
+
+
+def test_a_registry_entry_whose_factory_module_is_imported_relatively_and_under_aliases_is_built(traced):
+    code, data, err = traced["registry_relative"]
+    assert code == 0, err
+    assert data["class"] == "Net" and data["reached_output"]
+    assert data["arg_sources"]["config"]["from"].startswith("models/net.py:")  # the registry's 'Net-S' entry
+    assert first_out(data, "patch")[0][:2] == [2, 40] and first_out(data, "head") == [[2, 10]]

@@ -43,7 +43,7 @@ def module_attribute(scope, name: str, depth: int, seen: set):
 def _module_named(scope, head: str, depth: int, seen: set) -> tuple[str, int] | None:
     """(dotted module, relative level) `head` holds: an import binding it (`import a.b as head`, `from a import
     b as head`, `import head`), else an assignment of `importlib.import_module('<a.b>')` to it."""
-    imported = _module_imports(scope.unit.tree).get(head)
+    imported = module_imports(scope.unit.tree).get(head)
     if imported is not None:
         return imported
     for owner in ([scope.function] if scope.function is not None else []) + [MODULE_LEVEL]:
@@ -58,7 +58,7 @@ def _module_named(scope, head: str, depth: int, seen: set) -> tuple[str, int] | 
     return None
 
 
-def _module_imports(tree: ast.Module) -> dict[str, tuple[str, int]]:
+def module_imports(tree: ast.Module) -> dict[str, tuple[str, int]]:
     """name -> (dotted module, level) of each import that binds a name in the tree, first one first (`import a.b
     as head`, `from a import b as head`, `import head`); read once per tree."""
     from reader_app.repo.values_source import per_tree

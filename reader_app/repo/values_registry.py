@@ -68,12 +68,17 @@ def repository_function(root: str, unit: Unit, func: ast.expr, imported_dotted) 
     if isinstance(func, ast.Name) and unit.kind == "py" and any(
             isinstance(n, ast.FunctionDef) and n.name == func.id for n in unit.tree.body):
         return unit.rel, func.id
-    dotted = imported_dotted(unit.tree, func)
+    dotted, level = imported_dotted(unit.tree, func), 0
+    if dotted is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        from reader_app.repo.values_modules import module_imports
+        held = module_imports(unit.tree).get(func.value.id)  # `from . import vit_seg_configs as configs`
+        if held is not None and held[1]:
+            dotted, level = f"{held[0]}.{func.attr}", held[1]
     if dotted is None or "." not in dotted:
         return None
     module, name = dotted.rsplit(".", 1)
     base = os.path.dirname(os.path.join(root, unit.rel.split(" cell ")[0]))
-    for path in module_files(root, base, module, 0):
+    for path in module_files(root, base, module, level):
         tree = parsed(path)
         if tree is not None and any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
             return os.path.relpath(path, root), name

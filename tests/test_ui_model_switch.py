@@ -56,3 +56,16 @@ def test_switching_makes_the_layers_flow_and_trace_follow_the_pick(qtbot, empty_
     assert [m["name"] for m in session.repo_json["models"] if m["main"]] == ["MixNetV3"]
     ticked = [a.data().name for a in switcher.actions() if a.isChecked()]
     assert ticked == ["MixNetV3"]
+
+
+def test_a_model_built_by_a_function_is_headed_as_the_function_it_is(qtbot, empty_window, tmp_path):
+    # a registered factory builds the model with `def PatchNet(...): return nn.Sequential(...)`: the code pane
+    # says `def PatchNet`, not `class PatchNet`, and the layers are the container's
+    window = empty_window
+    info = open_repo(qtbot, window, write(tmp_path, "function_model_by_factory"))
+    assert info.main.kind == "function" and info.main.name == "PatchNet"
+    header = window.code_pane.header.text()
+    assert "def PatchNet" in header and "class PatchNet" not in header
+    assert window.code_pane.view.path.name == "patchnet.py"
+    panel = window.repo_panels.layers_panel
+    assert "PatchNet" in panel.title.text() and panel.tree.topLevelItemCount() > 0

@@ -111,7 +111,7 @@ class RepoPanels(QObject):
         is_main = info is not None and model is info.main
         self.layers_panel.title.setToolTip("\n".join(describe_choice(info)) if is_main else "")
         self._show_shapes()
-        self.open_file(model.file, model.line, f"class {model.name}")
+        self.open_file(model.file, model.line, _heading(model))
 
     def show_main_model(self) -> None:
         info = self.session.repo
@@ -162,7 +162,7 @@ class RepoPanels(QObject):
             return
         view = self.code_pane.view
         if view.path is None or view.path != Path(self.session.repo.root) / model.file:
-            self.open_file(model.file, None, f"class {model.name}")
+            self.open_file(model.file, None, _heading(model))
         ranges = [(layer.line, layer.end_line, "definition")] + [(line, line, "use") for line in layer.uses]
         view.highlight_lines(ranges, scroll_to=layer.line)
         self._show_layer_details(layer)
@@ -201,3 +201,9 @@ class RepoPanels(QObject):
                 f"<b>{layer.name}</b> [{layer.type}] — shapes appear once the model is traced (Code ▸ Trace Shapes).")
         else:
             self.layers_panel.set_details(f"<b>{layer.name}</b> [{layer.type}]: no shapes were traced.")
+
+
+def _heading(model) -> str:
+    """What the code pane's heading calls the model: `class Net`, or `def ConvMixer` for a function that
+    returns the model it fills."""
+    return f"{'def' if model.kind == 'function' else 'class'} {model.name}"

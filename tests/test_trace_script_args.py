@@ -290,8 +290,9 @@ REGISTRY = {
         """,
 }
 
-# The same registry, its factories reached through a relative import (`from . import configs as configs`) and the
-# script importing both the class and the registry under other names (TransUNet's `CONFIGS as CONFIGS_ViT_seg`).
+# The same registry, its factories reached through a relative import (`from . import configs as configs`), the
+# script importing both the class and the registry under other names (TransUNet's `CONFIGS as CONFIGS_ViT_seg`)
+# and setting fields on the entry it picked, a nested one under a branch (`config.patches.grid = (14, 14)`).
 REGISTRY_RELATIVE = {
     **REGISTRY,
     "models/net.py": REGISTRY["models/net.py"].replace("import models.configs as configs",
@@ -299,7 +300,11 @@ REGISTRY_RELATIVE = {
     "train.py": REGISTRY["train.py"].replace("from models.net import Net, CONFIGS",
                                              "from models.net import Net as SegNet\n"
                                              "        from models.net import CONFIGS as CONFIGS_seg")
-                                    .replace("CONFIGS[args.model_type]", "CONFIGS_seg[args.model_type]")
+                                    .replace("config = CONFIGS[args.model_type]",
+                                             "config = CONFIGS_seg[args.model_type]\n"
+                                             "            config.hidden_size = args.img_size // 2\n"
+                                             "            if args.model_type.find('S') != -1:\n"
+                                             "                config.transformer.num_layers = 3")
                                     .replace("return Net(config", "return SegNet(config"),
 }
 
@@ -362,5 +367,8 @@ def test_a_registry_entry_whose_factory_module_is_imported_relatively_and_under_
     code, data, err = traced["registry_relative"]
     assert code == 0, err
     assert data["class"] == "Net" and data["reached_output"]
-    assert data["arg_sources"]["config"]["from"].startswith("models/net.py:")  # the registry's 'Net-S' entry
-    assert first_out(data, "patch")[0][:2] == [2, 40] and first_out(data, "head") == [[2, 10]]
+    told = data["arg_sources"]["config"]["from"]
+    assert told.startswith("models/net.py:")  # the registry's 'Net-S' entry, then the script's own settings
+    assert "then hidden_size=32 (train.py:" in told and "transformer.num_layers=3 (train.py:" in told, told
+    assert first_out(data, "patch")[0][:2] == [2, 32] and first_out(data, "head") == [[2, 10]]
+    assert len([l for l in data["layers"] if l["name"].startswith("layers.")]) == 3

@@ -39,8 +39,15 @@ def settings_after(owner, name: str, after: int, before: int, module_only: bool 
 
 
 def _field_of(target, name: str) -> str | None:
-    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == name:
-        return target.attr
+    """`name.field` -> 'field'; a nested `name.patches.grid` -> 'patches.grid' (no constructor parameter: only a
+    configuration object's own fields take it)."""
+    path = []
+    inner = target
+    while isinstance(inner, ast.Attribute):
+        path.insert(0, inner.attr)
+        inner = inner.value
+    if path and isinstance(inner, ast.Name) and inner.id == name:
+        return ".".join(path)
     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == name \
             and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
         return target.slice.value

@@ -65,14 +65,20 @@ def reference(node: ast.AST, unit, root: str, scope, literal, depth: int = 0,
                 apply_settings(found[1]["kwargs"], init_params(root, found[1]["file"], found[1]["name"]), settings,
                                unit.rel.split(" cell ")[0], scope, literal)
             return found
-        picked = _registry_pick(scope.function, unit, node.id, line) or \
-            _registry_pick(unit.tree, unit, node.id, line, module_only=True)
+        owner, picked = scope.function, _registry_pick(scope.function, unit, node.id, line)
+        if picked is None:
+            owner, picked = unit.tree, _registry_pick(unit.tree, unit, node.id, line, module_only=True)
         if picked is not None:  # `config = CONFIGS[args.model_type]`: the entry the key picks
             entry = registry_entry(picked, unit, root, scope, literal)
             if entry is not None:
                 from reader_app.repo.values_calls import Scope
                 value, holder = entry
-                return reference(value, holder, root, Scope(holder, root, None), literal, depth + 1, factory=True)
+                found = reference(value, holder, root, Scope(holder, root, None), literal, depth + 1, factory=True)
+                if found is not None and found[0] == "library" and line is not None:
+                    # `config_vit.patches.grid = (14, 14)` between the pick and the call: set on the entry's object
+                    found[1]["set"] = _fields_set(owner, node.id, picked.lineno, line, owner is unit.tree, unit,
+                                                  scope, literal)
+                return found
         rel = class_file(root, unit.rel, unit.tree, node.id)
         if rel:
             return "class", {"file": rel, "name": _original(unit.tree, node.id)}
@@ -319,6 +325,21 @@ def _earlier_block_call(root: str, unit, name: str, line: int | None):
 def _is_missing(value) -> bool:
     from reader_app.repo.values_calls import MISSING
     return value is MISSING
+
+
+def _fields_set(owner, name: str, after: int, before: int, module_only: bool, unit, scope, literal) -> list:
+    """[field path, value, where] for each field of `name` the place sets to a value it states between the lines
+    (`config.n_classes = args.num_classes`, `config.patches.grid = (14, 14)`); one only a run knows is left."""
+    from reader_app.repo.values_calls import MISSING
+    from reader_app.repo.values_later import settings_after
+
+    out = []
+    for field, node, at in settings_after(owner, name, after, before, module_only):
+        scope.where.clear()
+        value = literal(node, scope.resolve)
+        if value is not MISSING:
+            out.append([field, value, f"{unit.rel.split(' cell ')[0]}:{at}"])
+    return out
 
 
 def _registry_pick(owner, unit, name: str, before: int | None, module_only: bool = False) -> ast.Subscript | None:

@@ -218,6 +218,8 @@ class Builder:
         if spec["kind"] == "library":
             label = f"{self.prefix}{name}"
             left = f" ({', '.join(spec['unstated'])} left at the default)" if spec.get("unstated") else ""
+            if spec.get("set"):  # fields the script sets on what the entry made
+                left += "; then " + ", ".join(f"{path}={value!r} ({at})" for path, value, at in spec["set"])
             return (Deferred(make_library_part(label, spec, self._inner_part, self.root), spec_label(spec)),
                     f"{spec.get('where', where)}: {spec.get('text') or spec_label(spec)}{left}")
         cls = repo_class(self.root or "", spec["file"], spec["name"]) if self.root else None

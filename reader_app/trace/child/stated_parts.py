@@ -153,7 +153,14 @@ def make_library_part(param: str, spec: dict, realize_inner, root: str | None = 
                 degrade.NOTES.add(f"{param}: {key}=True ({where}) turned off: the trace never downloads weights")
                 value = False
             kwargs[key] = value
-        return target(*args, **kwargs)
+        made = target(*args, **kwargs)
+        for path, value, _ in spec.get("set", []):  # `config.patches.grid = (14, 14)` after the script made it
+            *owners, last = path.split(".")
+            holder = made
+            for part in owners:
+                holder = getattr(holder, part)
+            setattr(holder, last, value)
+        return made
     return guarded(param, spec, make, root)
 
 

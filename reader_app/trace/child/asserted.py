@@ -31,17 +31,19 @@ def _value(expr, owner) -> int | None:
     if isinstance(expr, ast.Constant):
         value = expr.value
     elif isinstance(expr, ast.Subscript):
-        base = _sequence(expr.value, owner)
+        base = self_attribute(expr.value, owner)
         try:
             value = base[ast.literal_eval(expr.slice)] if base is not None else None
         except (ValueError, IndexError, KeyError, TypeError):
             return None
     else:
-        value = _sequence(expr, owner)
+        value = self_attribute(expr, owner)
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 1_000_000 else None
 
 
-def _sequence(expr, owner):
+def self_attribute(expr, owner):
+    """What `self.a.b` holds on the built module `owner`; None for any other expression or an attribute that
+    cannot be read."""
     parts = []
     while isinstance(expr, ast.Attribute):
         parts.append(expr.attr)

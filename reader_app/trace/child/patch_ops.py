@@ -122,16 +122,9 @@ def _value(owner, node, local: dict):
         return ast.literal_eval(node)
     except ValueError:
         pass
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not (isinstance(node, ast.Name) and node.id == "self" and parts):
-        return None
-    obj = owner
-    for part in reversed(parts):
-        obj = getattr(obj, part, None)
-    return obj
+    from reader_app.trace.child.asserted import self_attribute
+
+    return self_attribute(node, owner)
 
 
 def call_patch(owner, node: ast.Call, local: dict) -> Patch | None:

@@ -5,11 +5,9 @@ fields of the config object the model takes (so `--arg dim=4096` reaches `ModelA
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 import inspect
 import os
-import re
 import sys
 import types
 
@@ -17,6 +15,7 @@ from reader_app.repo.values import Mined
 
 from reader_app.trace.child import (config_objects, degrade, env_spaces, open_keywords, path_params, tensor_params,
                                     weights)
+from reader_app.trace.child.object_args import repository_object
 from reader_app.trace.child.open_keywords import accepts_keywords
 from reader_app.trace.child.recipe import ConstructionError, Deferred, plain, realize
 from reader_app.trace.child.stated_parts import PartError, guarded, make_library_part, resolve, spec_label, takes
@@ -87,7 +86,7 @@ class Builder:
                 mined = {k: v for k, v in mined.items() if k != p.name}  # an int is never None (`x = None` branch)
             if p.name in mined and mined[p.name].kind in config_objects.KINDS and \
                     not config_class_for(p, func, namespace, mined[p.name].reads, mined[p.name].where):  # Net(cfg)
-                values[p.name], sources[p.name] = self._object(mined[p.name]), mined[p.name].where
+                values[p.name], sources[p.name] = repository_object(self, mined[p.name]), mined[p.name].where
                 objects.add(p.name)
                 passed.add(p.name)
                 continue
@@ -161,7 +160,7 @@ class Builder:
             if p.default is not p.empty:
                 values[p.name] = p.default
                 sources[p.name] = "default"
-                found = self._repository_file(p.default, func)
+                found = path_params.named_file(p.default, func, self.root)
                 if found:  # `cfg="yolov5s.yaml"` is read relative to where the repository's scripts run
                     values[p.name], sources[p.name] = found, f"default, found at {self._rel(found)}"
                     passed.add(p.name)
@@ -266,25 +265,6 @@ class Builder:
     def _rel(self, path: str) -> str:
         return os.path.relpath(path, self.root) if self.root else path
 
-    def _repository_file(self, value, func) -> str | None:
-        """The repository file a string argument names (a config file), when it is not where the trace runs."""
-        if not (isinstance(value, str) and re.search(r"\.(ya?ml|json|cfg|txt|toml)$", value) and self.root) \
-                or os.path.isabs(value) or os.path.exists(value):
-            return None
-        try:
-            here = os.path.dirname(inspect.getsourcefile(func) or "")
-        except TypeError:
-            here = ""
-        for base in (here, self.root):
-            if base and os.path.isfile(os.path.join(base, value)):
-                return os.path.join(base, value)
-        name = os.path.basename(value)
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("node_modules", "venv"))
-            if name in filenames:
-                return os.path.join(dirpath, name)
-        return None
-
     def _stated(self, p: inspect.Parameter, value, namespace: dict, where: str):
         """A stated value in the type the parameter wants: a dict for a config class becomes one."""
         if env_spaces.is_space_spec(value):  # gym's space of the environment the script names
@@ -301,45 +281,7 @@ class Builder:
             return obj
         if isinstance(value, list) and (p.default is not p.empty and isinstance(p.default, tuple)):
             return tuple(value)
-        return self._repository_file(value, None) or value
-
-    def _object(self, mined) -> object:
-        """The configuration object the repository builds (`args` from its parser, `cfg` from its defaults
-        and YAML), with the fields the model reads reported one by one and overridable by their dotted name."""
-        values = copy.deepcopy(mined.value)
-        fields = dict(mined.fields or {})
-        reads = list(mined.reads or [])
-        refused, refused_by = self.refused
-        for field, checks in refused.items():  # `assert args.vocab_size != -1` on a default of -1: unstated
-            value = config_objects.get_path(values, field)
-            if field in reads and value is not KeyError and refuses(checks, value):
-                fields[field] = f"guess (the default {value!r} is refused by " \
-                                f"{refused_by}'s constructor)"
-                config_objects.set_path(values, field, guess_by_name(field) if guess_by_name(field) is not None else 16)
-        for dotted in reads:
-            if config_objects.get_path(values, dotted) is KeyError:  # stated nowhere: a labelled guess
-                leaf = dotted.split(".")[-1]
-                guess = "cpu" if leaf.lower() in ("device", "dev") else guess_by_name(leaf)
-                set_by = fields.get(dotted, "")  # "set by main.py:77 from len(label_field.vocab) - 1": a run's
-                fields[dotted] = f"{set_by}; guessed" if set_by.startswith("set by ") else \
-                    "guess" if guess is not None else "blind guess"
-                if guess is None:
-                    guess = 16
-                    if not set_by.startswith("set by "):  # where it is set is said: not blind
-                        self.blind.append(self.prefix + dotted)
-                config_objects.set_path(values, dotted, guess)
-        for key, value in self.overrides.items():
-            if key in reads or config_objects.get_path(values, key) is not KeyError:
-                config_objects.set_path(values, key, value)
-                fields[key] = "--arg"
-                self.consumed.add(key)
-                reads.append(key) if key not in reads else None
-        for dotted in reads:
-            value = config_objects.get_path(values, dotted)
-            if value is not KeyError:
-                self.used[self.prefix + dotted] = plain(value)
-                self.sources[self.prefix + dotted] = fields.get(dotted, mined.where)
-        return config_objects.make(mined.kind, values)
+        return path_params.named_file(value, None, self.root) or value
 
     def _fill(self, p: inspect.Parameter, namespace: dict, sequences: set[str], choices: dict | None = None,
               owner=None):

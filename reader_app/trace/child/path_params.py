@@ -132,3 +132,24 @@ def repository_file(name: str, func, root: str | None) -> tuple[str, str] | None
 
 def kinds_text(name: str, func) -> str:
     return "/".join("." + k for k in _kinds(name, func)[:4])
+
+
+def named_file(value, func, root: str | None) -> str | None:
+    """The repository file (under `root`) a string argument names (a config file such as `cfg="yolov5s.yaml"`),
+    when it is not where the trace runs: beside `func`'s source, at the root, else anywhere below it."""
+    if not (isinstance(value, str) and re.search(r"\.(ya?ml|json|cfg|txt|toml)$", value) and root) \
+            or os.path.isabs(value) or os.path.exists(value):
+        return None
+    try:
+        here = os.path.dirname(inspect.getsourcefile(func) or "")
+    except TypeError:
+        here = ""
+    for base in (here, root):
+        if base and os.path.isfile(os.path.join(base, value)):
+            return os.path.join(base, value)
+    name = os.path.basename(value)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("node_modules", "venv"))
+        if name in filenames:
+            return os.path.join(dirpath, name)
+    return None
